@@ -1,5 +1,6 @@
-"""What the tests of alexaskill.directives share (tests/test_directives*.py): an APL for audio
-document, a stream URL, and the directives as Alexa receives them (wire, one)."""
+"""What the tests of alexaskill.directives share (tests/test_directives*.py): a stream URL, and
+the directives as Alexa receives them (wire, one). (Their APL for audio document is
+tests/responses_shared.py's.)"""
 
 from __future__ import annotations
 
@@ -9,9 +10,6 @@ from typing import Any
 from msgspec import UNSET
 
 from alexaskill.responses import Directive, Response, directive_type, encode_response, output_speech
-
-#: An APL for audio document with what Amazon requires of one (type, version, mainTemplate).
-APLA: Any = {"type": "APLA", "version": "0.91", "mainTemplate": {"items": []}}
 
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
 QUESTION = output_speech("Which one?")

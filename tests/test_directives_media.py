@@ -13,7 +13,8 @@ from alexaskill.directives import APL, AudioMetadata, AudioPlayer, Connections, 
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import Response, directive_kind, encode_response, speak
 
-from .directives_shared import APLA, URL, one, wire
+from .directives_shared import URL, one, wire
+from .responses_shared import APLA
 
 # --- AudioPlayer ----------------------------------------------------------------------------------
 

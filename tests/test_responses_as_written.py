@@ -18,7 +18,6 @@ from alexaskill.directives import APL as TypedAPL
 from alexaskill.directives import AudioPlayer
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import (
-    Card,
     Directive,
     Reprompt,
     SimpleCard,
@@ -27,6 +26,7 @@ from alexaskill.responses import (
     encode_response,
 )
 from alexaskill.responses import directive as directive_module
+from tests.responses_shared import Note, NotJson, Show
 
 
 class _Point(msgspec.Struct):
@@ -43,10 +43,6 @@ class _Row:
 @attrs.define
 class _Cell:
     x: Any
-
-
-class _NotJson:
-    pass
 
 
 _WRAPS = [
@@ -109,9 +105,9 @@ def test_a_value_inside_a_struct_that_does_not_encode_is_named_there() -> None:
     # The message named the Struct ("is of type _Point"), which encodes: its field does not.
     with pytest.raises(
         ResponseError,
-        match=r"^directives\[0\] \(Custom\) is not JSON-encodable: \['v'\]\.x is of type _NotJson$",
+        match=r"^directives\[0\] \(Custom\) is not JSON-encodable: \['v'\]\.x is of type NotJson$",
     ):
-        speak("x", directives=[{"type": "Custom", "v": _Point(_NotJson())}])
+        speak("x", directives=[{"type": "Custom", "v": _Point(NotJson())}])
 
 
 def test_a_handler_writing_nan_inside_a_struct_is_its_error() -> None:
@@ -138,7 +134,7 @@ def test_a_handler_writing_nan_inside_a_struct_is_its_error() -> None:
         {"v": [_Row((1, _Point(float("nan"))))]},
         {"v": _Cell(b"x")},
         {"v": (_Point({1: 2}),)},
-        {"v": _Row(_NotJson())},
+        {"v": _Row(NotJson())},
     ],
 )
 def test_the_fast_look_and_the_naming_walk_agree_on_objects(value: Any) -> None:
@@ -341,18 +337,6 @@ def test_the_fast_look_asks_once_a_type_whether_its_values_have_fields(
     }
 
 
-class _Show(Directive, tag="Custom.Show", frozen=True):
-    """A directive of the skill's own class (`Directive` is public, for types alexaskill lacks)."""
-
-    payload: Any = None
-
-
-class _Note(Card, tag="Custom.Note", frozen=True):
-    """A card of the skill's own class (`Card` is public too)."""
-
-    text: Any = None
-
-
 class _Apla(Directive, tag="Alexa.Presentation.APLA.RenderDocument", frozen=True):
     """A reprompt's directive of the skill's own class (its document is checked as its type
     asks: `tests/test_responses_directive_types.py`)."""
@@ -394,7 +378,7 @@ def test_a_directive_of_the_skills_own_class_is_refused_as_a_mapping_is(value: A
     # refused, naming the value.
     what = _said_of_a_mapping(value)
     with pytest.raises(ResponseError) as raised:
-        speak("x", directives=[_Show(payload={"v": value})])
+        speak("x", directives=[Show(payload={"v": value})])
     assert str(raised.value) == f"directives[0] (Custom.Show).payload['v'] {what}"
     with pytest.raises(ResponseError) as raised:  # (a reprompt's directives too)
         Reprompt(directives=[_Apla(payload=[value])])
@@ -407,7 +391,7 @@ def test_a_directive_of_the_skills_own_class_is_refused_as_a_mapping_is(value: A
 def test_a_card_of_the_skills_own_class_is_refused_as_a_mapping_is(value: Any) -> None:
     what = _said_of_a_mapping(value)
     with pytest.raises(ResponseError) as raised:
-        speak("x", card=_Note(text={"v": value}))
+        speak("x", card=Note(text={"v": value}))
     assert str(raised.value) == f"card.text['v'] {what}"
 
 
@@ -421,8 +405,8 @@ def test_a_directive_or_card_of_the_skills_own_class_is_copied_when_the_response
     text = ["Paris"]
     apla = {"document": {"type": "APLA"}}
     response = Response(
-        directives=[_Show(payload=payload)],
-        card=_Note(text=text),
+        directives=[Show(payload=payload)],
+        card=Note(text=text),
         reprompt=Reprompt(directives=[_Apla(payload=apla)]),
         should_end_session=False,
     )
@@ -443,13 +427,13 @@ def test_a_directive_or_card_of_the_skills_own_class_is_copied_when_the_response
         }
     ]
     (held,) = response.directives
-    assert type(held) is _Show and held == _Show(payload={"items": [1, 2], "token": "jana"})
-    assert type(response.card) is _Note and response.card.text == ["Paris"]
+    assert type(held) is Show and held == Show(payload={"items": [1, 2], "token": "jana"})
+    assert type(response.card) is Note and response.card.text == ["Paris"]
 
 
 def test_in_an_object_of_the_skills_own_class_a_tuple_goes_as_a_list() -> None:
     # As in a mapping: JSON has no other spelling for it.
-    response = speak("x", directives=[_Show(payload=(1, 2))], card=_Note(text=(3,)))
+    response = speak("x", directives=[Show(payload=(1, 2))], card=Note(text=(3,)))
     sent = json.loads(encode_response(response))["response"]
     assert sent["directives"] == [{"type": "Custom.Show", "payload": [1, 2]}]
     assert sent["card"] == {"type": "Custom.Note", "text": [3]}
@@ -470,7 +454,7 @@ def test_a_key_json_cannot_hold_in_an_object_of_the_skills_own_is_refused(
     # way: the apology, and a log line naming it).
     with pytest.raises(ResponseError, match=re.escape(f"['payload']['v'] {named}")):
         speak("x", directives=[{"type": "Custom.Show", "payload": {"v": value}}])
-    response = speak("x", directives=[_Show(payload={"v": value})])
+    response = speak("x", directives=[Show(payload={"v": value})])
     with pytest.raises(ResponseError) as raised:
         encode_response(response)
     said = str(raised.value)
@@ -485,7 +469,7 @@ def test_an_object_of_the_skills_own_class_is_looked_into(
     # is known to be alexaskill's, by a lookup in a set (a reply made of its own types costs
     # what it cost).
     with pytest.raises(ResponseError, match=re.escape(".payload['p'].x is nan")):
-        speak("x", directives=[_Show(payload={"p": _Point(float("nan"))})])
+        speak("x", directives=[Show(payload={"p": _Point(float("nan"))})])
     looked_at: list[str] = []
     real = as_written.check_object_as_written
 
@@ -497,5 +481,5 @@ def test_an_object_of_the_skills_own_class_is_looked_into(
     for _ in range(2):
         speak("x", card=SimpleCard("a", "b"), directives=[AudioPlayer.ClearQueue("CLEAR_ALL")])
         speak("x", card=StandardCard("a", "b"), directives=[AudioPlayer.Stop()])
-    speak("x", card=_Note(text="b"), directives=[_Show(payload=[1])])
+    speak("x", card=Note(text="b"), directives=[Show(payload=[1])])
     assert looked_at == ["card", "directives[0] (Custom.Show)"]

@@ -11,9 +11,7 @@ from alexaskill import speak
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import Directive, Reprompt, encode_response
 
-from .responses_shared import APLA
-
-APL_DOCUMENT: Any = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
+from .responses_shared import APL_DOCUMENT, APLA
 
 
 class _Audio(Directive, tag="Alexa.Presentation.APLA.RenderDocument", frozen=True):

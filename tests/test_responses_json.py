@@ -17,7 +17,7 @@ import pytest
 from alexaskill.directives import APL as TypedAPL
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import AskForPermissionsConsentCard, Response, encode_response, speak
-from tests.responses_shared import wire
+from tests.responses_shared import NotJson, wire
 
 # --- values JSON would change, in what a handler writes as a mapping ----------------------------
 
@@ -94,15 +94,11 @@ def test_a_handler_writing_nan_in_a_directive_is_its_error() -> None:
     assert result.json["response"].get("directives") is None
 
 
-class _NotJson:
-    pass
-
-
 @pytest.mark.parametrize(
     ("value", "said"),
     [
         ({True: 1}, r"\['v'\] has the key True \(bool\), where JSON takes a str"),
-        ({"n": [1, _NotJson()]}, r"\['v'\]\['n'\]\[1\] is of type _NotJson"),
+        ({"n": [1, NotJson()]}, r"\['v'\]\['n'\]\[1\] is of type NotJson"),
         ({(1, 2): "a"}, r"\['v'\] has the key \(1, 2\) \(tuple\), where JSON takes a str"),
     ],
 )
@@ -132,9 +128,9 @@ def test_an_api_response_that_does_not_encode_is_refused_where_built_naming_wher
         Response(api_response={"a": {True: 1}})
     with pytest.raises(
         ResponseError,
-        match=r"^apiResponse is not JSON-encodable: \['a'\]\[0\] is of type _NotJson$",
+        match=r"^apiResponse is not JSON-encodable: \['a'\]\[0\] is of type NotJson$",
     ):
-        Response(api_response={"a": [_NotJson()]})
+        Response(api_response={"a": [NotJson()]})
 
 
 def test_a_str_that_does_not_encode_is_not_said_to_be_of_a_type_json_refuses() -> None:

@@ -11,6 +11,8 @@ from alexaskill import VideoApp, ask, speak
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import Reprompt, Response, encode_response
 
+from .responses_shared import APL_DOCUMENT, APLA
+
 
 def _launch(video_item: Any) -> dict[str, Any]:
     return {"type": "VideoApp.Launch", "videoItem": video_item}
@@ -264,9 +266,6 @@ def _commands(**written: Any) -> dict[str, Any]:
     return {"type": "Alexa.Presentation.APL.ExecuteCommands", **written}
 
 
-APL_DOCUMENT: Any = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
-
-
 @pytest.mark.parametrize(
     ("directive", "said"),
     [
@@ -323,16 +322,13 @@ def _audio(**written: Any) -> dict[str, Any]:
     return {"type": "Alexa.Presentation.APLA.RenderDocument", **written}
 
 
-APLA_DOCUMENT: Any = {"type": "APLA", "version": "0.91", "mainTemplate": {"items": []}}
-
-
 @pytest.mark.parametrize(
     ("directive", "said"),
     [
         (_audio(), r"has no document object \(an APL for audio document\)"),
         (_audio(document={}), r'document "type" must be "APLA", not None'),
         (
-            _audio(document={**APLA_DOCUMENT, "type": "APL"}),
+            _audio(document={**APLA, "type": "APL"}),
             r'document "type" must be "APLA", not \'APL\'',
         ),
         (
@@ -340,7 +336,7 @@ APLA_DOCUMENT: Any = {"type": "APLA", "version": "0.91", "mainTemplate": {"items
             r'document has no "version" \(the APL for audio version',
         ),
         (
-            _audio(document={**APLA_DOCUMENT, "version": 0.91}),
+            _audio(document={**APLA, "version": 0.91}),
             r'document "version" must be a string such as "0\.91", not float 0\.91',
         ),
         (
@@ -348,7 +344,7 @@ APLA_DOCUMENT: Any = {"type": "APLA", "version": "0.91", "mainTemplate": {"items
             r'document has no "mainTemplate"',
         ),
         (
-            _audio(document={**APLA_DOCUMENT, "mainTemplate": [{"type": "Speech"}]}),
+            _audio(document={**APLA, "mainTemplate": [{"type": "Speech"}]}),
             r'document "mainTemplate" must be a mapping',
         ),
     ],
@@ -364,7 +360,7 @@ def test_an_apla_render_document_written_as_a_dict_has_what_alexa_requires(
 
 
 def test_an_apla_render_document_with_its_document_goes_out_as_written() -> None:
-    written = _audio(token="jingle", document=APLA_DOCUMENT, datasources={"a": 1})
+    written = _audio(token="jingle", document=APLA, datasources={"a": 1})
     response = Response(reprompt=Reprompt(directives=[written]), should_end_session=False)
     sent = json.loads(encode_response(response))
     assert sent["response"]["reprompt"]["directives"] == [written]

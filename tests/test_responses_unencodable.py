@@ -13,26 +13,15 @@ import pytest
 from alexaskill import Response, ResponseError, Session, Skill, speak
 from alexaskill.app import APOLOGY
 from alexaskill.aws_lambda import handler
-from alexaskill.responses import Card, Directive, as_written, encode_response, encoding
+from alexaskill.responses import as_written, encode_response, encoding
 from alexaskill.testing import RequestFactory, TestClient
 
 from .conftest import SKILL_ID, attributes_holding_themselves
+from .responses_shared import Note, Show
 
 
 class _Cart:
     """An object of the skill's own, which JSON cannot hold."""
-
-
-class _Show(Directive, tag="Custom.Show", frozen=True):
-    """A directive of the skill's own: `Directive` is public, its fields the skill's to type."""
-
-    payload: Any = None
-
-
-class _Note(Card, tag="Custom.Note", frozen=True):
-    """A card of the skill's own (`Card` is public too)."""
-
-    text: Any = None
 
 
 @pytest.mark.parametrize(
@@ -183,7 +172,7 @@ def test_a_str_key_in_a_directive_that_does_not_encode_is_named() -> None:
         "directives[0] (Custom.Show) is not JSON-encodable: ['payload']['ok'] has the key "
         f"'\\ud800', {_NO_UTF8} '\\ud800'"
     ), said
-    response = speak("x", directives=[_Show(payload={"ok": {"\ud800": 1}})])
+    response = speak("x", directives=[Show(payload={"ok": {"\ud800": 1}})])
     with pytest.raises(ResponseError) as raised:  # the skill's own class: where it is encoded
         encode_response(response)
     said = str(raised.value)
@@ -210,23 +199,23 @@ def test_keys_that_encode_are_no_fault_whatever_their_letters() -> None:
     ("response", "named"),
     [
         pytest.param(
-            speak("x", directives=[_Show(payload={"cart": {"items": [1, 2, _Cart()]}})]),
+            speak("x", directives=[Show(payload={"cart": {"items": [1, 2, _Cart()]}})]),
             "response.directives[0].payload['cart']['items'][2] is of type _Cart",
             id="an object in a directive",
         ),
         pytest.param(
-            speak("x", card=_Note(text=_Cart())),
+            speak("x", card=Note(text=_Cart())),
             "response.card.text is of type _Cart",
             id="an object in a card",
         ),
         pytest.param(
-            speak("x", directives=[_Show(payload={"at": {(1, 2): "x"}})]),
+            speak("x", directives=[Show(payload={"at": {(1, 2): "x"}})]),
             "response.directives[0].payload['at'] has the key (1, 2) (tuple), where JSON takes "
             "a str",
             id="a key that is no str",
         ),
         pytest.param(
-            speak("x", directives=[_Show(payload=["ok", "caf\udce9"])]),
+            speak("x", directives=[Show(payload=["ok", "caf\udce9"])]),
             "response.directives[0].payload[1] is a str that does not encode",
             id="a str that does not encode",
         ),
@@ -248,7 +237,7 @@ def test_a_directive_that_holds_itself_names_where_the_loop_closes() -> None:
     payload: dict[str, Any] = {"a": [1]}
     payload["a"].append({"up": payload})
     with pytest.raises(ResponseError) as raised:
-        encode_response(speak("x", directives=[_Show(payload=payload)]))
+        encode_response(speak("x", directives=[Show(payload=payload)]))
     assert str(raised.value) == (
         "response is not JSON-encodable: response.directives[0].payload['a'][1]['up'] is "
         "response.directives[0].payload again: it holds itself, which JSON cannot hold"
@@ -261,7 +250,7 @@ def test_past_the_searchs_bounds_the_encoders_own_words_are_kept(
     # The search runs only once encoding failed, and gives up past a number of values (or of
     # levels) rather than take a worker's time: what the encoder said is said then.
     monkeypatch.setattr(as_written, "_MAX_LOOKED_AT", 50)
-    wide = speak("x", directives=[_Show(payload=[*range(100), _Cart()])])
+    wide = speak("x", directives=[Show(payload=[*range(100), _Cart()])])
     with pytest.raises(ResponseError) as raised:
         encode_response(wide)
     assert str(raised.value) == "response is not JSON-encodable: _Cart is not JSON-encodable"
@@ -270,7 +259,7 @@ def test_past_the_searchs_bounds_the_encoders_own_words_are_kept(
     for _ in range(as_written._MAX_DEPTH + 10):
         deep = [deep]
     with pytest.raises(ResponseError) as raised:
-        encode_response(speak("x", directives=[_Show(payload=deep)]))
+        encode_response(speak("x", directives=[Show(payload=deep)]))
     said = str(raised.value)  # (msgspec's words: "maximum recursion depth exceeded …")
     assert re.match(r"response is not JSON-encodable: (?!response\.)", said), said
 
@@ -311,7 +300,7 @@ def test_a_value_too_deep_for_the_search_to_encode_keeps_the_encoders_words() ->
     for _ in range(3_000):
         deep = (deep,)
     with pytest.raises(ResponseError) as raised:
-        encode_response(speak("x", directives=[_Show(payload=["a", frozenset({deep})])]))
+        encode_response(speak("x", directives=[Show(payload=["a", frozenset({deep})])]))
     said = str(raised.value)
     assert re.match(r"response is not JSON-encodable: (?!response\.)", said), said
 
@@ -322,7 +311,7 @@ def _skill() -> Skill:
     @skill.intent("Show")
     def show(session: Session) -> Response:
         session.attributes["seen"] = True
-        return speak("shown", directives=[_Show(payload={"cart": [_Cart()]})])
+        return speak("shown", directives=[Show(payload={"cart": [_Cart()]})])
 
     return skill
 
@@ -374,7 +363,7 @@ def test_an_exception_handlers_reply_refused_for_a_value_is_one_line(
 
     @skill.exception(LookupError)
     def recover(exc: LookupError) -> Response:
-        return speak("recovered", card=_Note(text=_Cart()))
+        return speak("recovered", card=Note(text=_Cart()))
 
     with (
         caplog.at_level(logging.INFO, logger="alexaskill"),
@@ -397,14 +386,14 @@ def _big_skill() -> Skill:
     @skill.intent("Big")
     def big(session: Session) -> Response:
         session.attributes["board"] = "b" * 100_000
-        return speak("big", directives=[_Show(payload=["x" * 1000] * 30)])
+        return speak("big", directives=[Show(payload=["x" * 1000] * 30)])
 
     @skill.intent("Deep")
     def deep() -> Response:
         value: Any = (1,)
         for _ in range(3_000):
             value = (value,)
-        return speak("deep", directives=[_Show(payload=["a", frozenset({value})])])
+        return speak("deep", directives=[Show(payload=["a", frozenset({value})])])
 
     return skill
 
@@ -492,7 +481,7 @@ def test_a_reply_too_large_that_took_a_fresh_stack_is_refused_for_its_size() -> 
     payload: Any = 1
     for _ in range(970):
         payload = {"a": payload}
-    response = speak("x", directives=[_Show(payload=payload)])
+    response = speak("x", directives=[Show(payload=payload)])
     with pytest.raises(ResponseError) as raised:
         _called_below(60, lambda: encode_response(response, {"board": "b" * 130_000}))
     assert encoding.data_refusal(raised.value) == str(raised.value)

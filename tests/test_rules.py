@@ -33,8 +33,9 @@ from alexaskill.responses import (
 )
 from alexaskill.testing import RequestFactory
 
+from .responses_shared import APL_DOCUMENT
+
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
-DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
 
 
 def test_public_names() -> None:
@@ -191,7 +192,7 @@ def test_check_reply_keeps_directives_when_the_device_is_unknown() -> None:
     envelope = RequestFactory().intent("ShowMenu")
     del envelope["context"]
     decoded = decode_envelope(json.dumps(envelope))
-    response = speak("Look.", directives=[APL.RenderDocument(DOCUMENT)])
+    response = speak("Look.", directives=[APL.RenderDocument(APL_DOCUMENT)])
     assert rules.check_reply(response, decoded) is response
 
 

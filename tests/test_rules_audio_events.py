@@ -15,9 +15,9 @@ from alexaskill.responses import Response, SimpleCard, ask, speak
 from alexaskill.testing import TestClient
 
 from .conftest import SKILL_ID
+from .responses_shared import APL_DOCUMENT
 
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
-DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
 
 
 # --- replies that take only AudioPlayer directives ------------------------------------------------
@@ -35,7 +35,7 @@ def test_audio_requests_keep_only_audio_directives(caplog: pytest.LogCaptureFixt
                 AudioPlayer.Play(
                     URL, "ep-43", play_behavior="ENQUEUE", expected_previous_token="ep-42"
                 ),
-                {"type": "Alexa.Presentation.APL.RenderDocument", "document": DOCUMENT},
+                {"type": "Alexa.Presentation.APL.RenderDocument", "document": APL_DOCUMENT},
             ],
         )
 
@@ -130,7 +130,7 @@ REPLY_PARTS: Final[dict[str, Response]] = {
     "Dialog.Delegate": Response(directives=(Dialog.Delegate(),)),
     "VideoApp.Launch": Response(directives=(VideoApp.Launch("https://cdn.example.com/a.mp4"),)),
     "Alexa.Presentation.APL.RenderDocument": Response(
-        directives=(APL.RenderDocument(DOCUMENT, token="t"),)
+        directives=(APL.RenderDocument(APL_DOCUMENT, token="t"),)
     ),
     "Connections.SendRequest": Response(
         directives=(

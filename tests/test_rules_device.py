@@ -15,13 +15,10 @@ from alexaskill.responses import PlainTextSpeech, Reprompt, Response, SimpleCard
 from alexaskill.testing import SCREEN, RequestFactory, TestClient
 
 from .conftest import SKILL_ID
-
-#: An APL for audio document with what Amazon requires of one (type, version, mainTemplate).
-APLA: dict[str, object] = {"type": "APLA", "version": "0.91", "mainTemplate": {"items": []}}
+from .responses_shared import APL_DOCUMENT, APLA
 
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
 URL_VIDEO = "https://cdn.example.com/video/episode-42.mp4"
-DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
 RENDER = "Alexa.Presentation.APL.RenderDocument"
 
 
@@ -30,7 +27,7 @@ def _apl_only_launch() -> Skill:
 
     @skill.launch
     def launch() -> Response:
-        return Response(directives=(APL.RenderDocument(DOCUMENT, token="home"),))
+        return Response(directives=(APL.RenderDocument(APL_DOCUMENT, token="home"),))
 
     return skill
 
@@ -77,7 +74,7 @@ def test_a_drop_that_leaves_speech_is_shown_but_does_not_fail(
 
     @skill.intent("ShowMenu")
     def show() -> Response:
-        return speak("Here is the menu.", directives=[APL.RenderDocument(DOCUMENT)])
+        return speak("Here is the menu.", directives=[APL.RenderDocument(APL_DOCUMENT)])
 
     with (
         caplog.at_level(logging.WARNING, logger="alexaskill"),
@@ -111,7 +108,7 @@ def test_check_reply_logs_the_silent_drop_at_error(caplog: pytest.LogCaptureFixt
     factory = RequestFactory(interfaces=())
     envelope = decode_envelope(json.dumps(factory.envelope("LaunchRequest")))
     found: list[RuleViolation] = []
-    reply = Response(directives=(APL.RenderDocument(DOCUMENT),))
+    reply = Response(directives=(APL.RenderDocument(APL_DOCUMENT),))
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         checked = rules.check_reply(reply, envelope, handler="app.launch", violations=found)
     assert checked is not None
@@ -129,7 +126,7 @@ def _apl_launch_with_a_card() -> Skill:
     @skill.launch
     def launch() -> Response:
         card = SimpleCard("Menu", "Soup, salad, pie")
-        return Response(card=card, directives=(APL.RenderDocument(DOCUMENT, token="menu"),))
+        return Response(card=card, directives=(APL.RenderDocument(APL_DOCUMENT, token="menu"),))
 
     return skill
 
@@ -158,7 +155,9 @@ def test_a_card_left_on_a_screen_is_seen(interfaces: tuple[str, ...], dropped: s
 
     @skill.launch
     def launch() -> Response:
-        screen = APL.RenderDocument(DOCUMENT) if dropped == RENDER else VideoApp.Launch(URL_VIDEO)
+        screen = (
+            APL.RenderDocument(APL_DOCUMENT) if dropped == RENDER else VideoApp.Launch(URL_VIDEO)
+        )
         return Response(card=SimpleCard("Menu", "Soup, salad, pie"), directives=(screen,))
 
     with TestClient(skill, interfaces=interfaces) as client:
@@ -256,7 +255,7 @@ def test_screen_directives_are_dropped_for_devices_without_a_screen(
         return speak(
             "Here is the menu.",
             directives=[
-                APL.RenderDocument(DOCUMENT, token="menu"),
+                APL.RenderDocument(APL_DOCUMENT, token="menu"),
                 {
                     "type": "Alexa.Presentation.APL.ExecuteCommands",
                     "token": "menu",
@@ -282,7 +281,7 @@ def test_device_supports_tells_the_handler_what_to_send() -> None:
     @skill.intent("ShowMenu")
     def show(device: Device) -> Response:
         if device.supports(APL.INTERFACE):
-            return speak("Look.", directives=[APL.RenderDocument(DOCUMENT)])
+            return speak("Look.", directives=[APL.RenderDocument(APL_DOCUMENT)])
         return speak("Listen.")
 
     with TestClient(skill, interfaces=()) as client:

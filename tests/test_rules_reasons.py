@@ -15,7 +15,8 @@ from alexaskill.models import Envelope, decode_envelope
 from alexaskill.responses import ExperimentTrigger, Response, SimpleCard, speak
 from alexaskill.testing import RequestFactory
 
-DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
+from .responses_shared import APL_DOCUMENT
+
 URL_VIDEO = "https://cdn.example.com/video/episode-42.mp4"
 
 
@@ -56,7 +57,7 @@ def test_the_warning_of_a_drop_names_each_directive_and_the_interface_it_needs(
 ) -> None:
     reply = speak(
         "Here it is.",
-        directives=[APL.RenderDocument(DOCUMENT, token="menu"), VideoApp.Launch(URL_VIDEO)],
+        directives=[APL.RenderDocument(APL_DOCUMENT, token="menu"), VideoApp.Launch(URL_VIDEO)],
     )
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         checked = rules.check_reply(reply, _envelope("IntentRequest", intent={"name": "Show"}))
@@ -80,7 +81,7 @@ def test_a_reply_left_silent_on_a_speaker_says_what_to_do(
     card: SimpleCard | None, app_only: str
 ) -> None:
     found: list[RuleViolation] = []
-    reply = Response(directives=(APL.RenderDocument(DOCUMENT),))
+    reply = Response(directives=(APL.RenderDocument(APL_DOCUMENT),))
     if card is not None:
         reply = reply.replace(card=card)
     rules.check_reply(reply, _envelope("LaunchRequest"), violations=found)
@@ -98,7 +99,7 @@ def test_a_drop_that_leaves_another_directive_is_no_silent_reply(
     # say): the drop is a WARNING, not a reply left silent.
     found: list[RuleViolation] = []
     handover = {"type": "Connections.StartConnection", "uri": "connection://AMAZON.Print/1"}
-    reply = Response(directives=(APL.RenderDocument(DOCUMENT), handover))
+    reply = Response(directives=(APL.RenderDocument(APL_DOCUMENT), handover))
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         checked = rules.check_reply(reply, _envelope("LaunchRequest"), violations=found)
     assert checked is not None
@@ -111,7 +112,7 @@ def test_a_drop_that_leaves_only_dynamic_entities_is_a_silent_reply() -> None:
     # New slot values say nothing: the user hears silence.
     found: list[RuleViolation] = []
     entities = Dialog.UpdateDynamicEntities("CLEAR")
-    reply = Response(directives=(APL.RenderDocument(DOCUMENT), entities))
+    reply = Response(directives=(APL.RenderDocument(APL_DOCUMENT), entities))
     envelope = _envelope("IntentRequest", intent={"name": "Show"})
     checked = rules.check_reply(reply, envelope, violations=found)
     assert checked is not None
