@@ -21,7 +21,7 @@ from alexaskill.server import H11Protocol, HttpProtocol
 from benchmarks.serving import self_signed
 
 from .missing import imported_or_skip
-from .threaded_uvicorn import bound_port, event_loops, hello, serving, tls_client
+from .threaded_uvicorn import bound_port, event_loops, hello, needs_loop, serving, tls_client
 
 #: The loops as uvicorn is given them: asyncio's and uvloop's, each bounded (`alexaskill.loops`).
 LOOPS = {
@@ -78,6 +78,7 @@ def test_a_connection_whose_start_fails_is_closed_and_counted_out(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     # The first connection's start raises (a bug, a resource gone); every later one starts.
+    needs_loop(loop)
     owner, name = FAILING[when, "h11" if protocol is H11Protocol else "httptools"]
     helper = getattr(owner, name)
     failed: list[object] = []

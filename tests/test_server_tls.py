@@ -18,7 +18,15 @@ import uvicorn
 from alexaskill.server import H11Protocol, HttpProtocol
 from benchmarks.serving import self_signed
 
-from .threaded_uvicorn import bound_port, event_loops, hello, serving, started, tls_client
+from .threaded_uvicorn import (
+    bound_port,
+    event_loops,
+    hello,
+    needs_loop,
+    serving,
+    started,
+    tls_client,
+)
 
 
 class QuickHeads(HttpProtocol):
@@ -28,6 +36,7 @@ class QuickHeads(HttpProtocol):
 @pytest.fixture(params=event_loops())
 def tls_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[uvicorn.Server]:
     """A uvicorn server over TLS in a thread: QuickHeads, --limit-concurrency 4 (3 open)."""
+    needs_loop(request.param)
     cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
     loop = "alexaskill.loops:new_event_loop"
     if request.param == "asyncio":
