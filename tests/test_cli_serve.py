@@ -22,8 +22,8 @@ from .cli_run import run
 from .cli_serve_shared import LOUD_APP, options, pids, running, say_hello, serve, signed_skill
 from .cli_shared import ROOT, WEATHER, WEATHER_REQUESTS
 from .conftest import SKILL_ID, Servers
+from .dockerfile_shared import dockerfile_cmd
 from .processes import free_port, stop
-from .test_server import dockerfile_cmd
 
 _FLAGS: dict[str, tuple[str, bool]] = {
     "--proxy-headers": ("proxy_headers", True),
