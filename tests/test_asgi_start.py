@@ -1,5 +1,9 @@
 """A skill whose start fails: under a test client (Starlette's, alexaskill's) and built again at
-a later request, it fails the same way, never hanging nor serving with part of its start skipped."""
+a later request, it fails the same way, never hanging nor serving with part of its start skipped;
+a later start once the fault is mended, and what a test sees of a failed start. (A failed
+lifespan check is in tests/test_asgi_start_checks.py, registration after a failed start in
+tests/test_asgi_start_registration.py.)
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,24 @@ import subprocess
 import sys
 import textwrap
 import traceback
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Final
 
 import pytest
 
-from alexaskill import Response, Skill, speak
+from alexaskill import Skill, speak
 from alexaskill.exceptions import ConfigurationError
-from alexaskill.interaction import slot_warnings
 from alexaskill.testing import TestClient
 
+from .asgi_start_shared import (
+    _OFF_WARNINGS,
+    _counted_skill,
+    _failing_start,
+    _mend_start,
+    _retried_skill,
+    _spoil_lifespan_check,
+    _warned,
+)
+from .asgi_start_shared import fresh_tls as fresh_tls
 from .conftest import SKILL_ID
 from .lifespan_start import lifespan_start
 
@@ -38,8 +49,6 @@ def launch():
     return speak("hi")
 """
 
-#: The step `_failing_start` makes raise, as alexaskill has it (`_mend_start` puts it back).
-_OWN_STEP: Final = slot_warnings.translated_prompt_warnings
 
 #: Leaving the client's ``with`` block must be no hang: the script's own time limit.
 PATIENCE = 30
@@ -92,31 +101,6 @@ def test_a_bad_log_level_under_a_test_client_raises_from_the_with() -> None:
     lines = done.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith("raised: "), (done.stdout, done.stderr)
     assert "ALEXASKILL_LOG_LEVEL" in lines[0] and "BOGUS" in lines[0], lines
-
-
-def _failing_start(monkeypatch: pytest.MonkeyPatch, error: Exception | None = None) -> Skill:
-    """A skill whose start raises at its last step (the translated prompts' warnings): ``error``,
-    else an AttributeError (a bug)."""
-    from alexaskill.interaction import slot_warnings
-
-    def boom(source: object) -> list[str]:
-        raise AttributeError("boom in the start") if error is None else error
-
-    monkeypatch.setattr(slot_warnings, "translated_prompt_warnings", boom)
-    skill = Skill(SKILL_ID)
-
-    @skill.launch
-    def launch() -> Response:
-        return speak("hi")
-
-    return skill
-
-
-def _mend_start(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Give `_failing_start`'s step its own function back."""
-    from alexaskill.interaction import slot_warnings
-
-    monkeypatch.setattr(slot_warnings, "translated_prompt_warnings", _OWN_STEP)
 
 
 def test_a_start_that_failed_fails_again_at_the_next_try(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,214 +160,6 @@ def test_a_failed_with_gives_the_skill_back_its_own_verifier(
         client.launch()
 
 
-# --- a start that failed at the lifespan's own checks, after the app was built ----------------
-
-
-def _spoil_lifespan_check(
-    how: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Callable[[], None]:
-    """Make the lifespan's own check ``how`` fail: the outgoing TLS bundle (an SSL_CERT_FILE that
-    does not exist), or the event loop (taken for trio's); the function that mends it again."""
-    import alexaskill.asgi
-    from alexaskill.tls import tls_context
-
-    if how == "tls":
-        tls_context.cache_clear()
-        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
-        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
-
-        def mend() -> None:
-            monkeypatch.delenv("SSL_CERT_FILE")
-            tls_context.cache_clear()
-
-        return mend
-    monkeypatch.setattr(alexaskill.asgi, "on_asyncio", lambda: False)
-    return lambda: monkeypatch.setattr(alexaskill.asgi, "on_asyncio", lambda: True)
-
-
-@pytest.fixture
-def fresh_tls() -> Iterator[None]:
-    """The process's TLS context made afresh after the test (one test spoils its CA bundle)."""
-    from alexaskill.tls import tls_context
-
-    yield
-    tls_context.cache_clear()
-
-
-def _counted_skill() -> tuple[Skill, list[str]]:
-    """A skill whose launch handler notes each call."""
-    skill = Skill(SKILL_ID)
-    calls: list[str] = []
-
-    @skill.launch
-    def launch() -> Response:
-        calls.append("launch")
-        return speak("hi")
-
-    return skill, calls
-
-
-@pytest.mark.usefixtures("fresh_tls")
-@pytest.mark.parametrize("how", ["tls", "trio"])
-def test_a_request_after_a_failed_lifespan_check_is_refused_never_handled(
-    how: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    # The app was built before the lifespan's checks failed: a request without a lifespan (a
-    # client without `with`) was served by the skill that could not start, its handler run.
-    _spoil_lifespan_check(how, monkeypatch, tmp_path)
-    skill, calls = _counted_skill()
-    with pytest.raises(ConfigurationError), TestClient(skill):
-        pass
-    client = TestClient(skill, raise_handler_errors=False)  # no lifespan
-    for _ in range(2):
-        answer = client.launch()
-        assert answer.status_code == 500, answer.json
-        assert answer.json == {
-            "error": "the skill could not start (ConfigurationError); the server's log says why"
-        }
-        assert not calls
-
-
-@pytest.mark.usefixtures("fresh_tls")
-def test_a_request_after_a_failed_start_says_so_in_one_error_line(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    _spoil_lifespan_check("trio", monkeypatch, tmp_path)
-    skill, calls = _counted_skill()
-    with pytest.raises(ConfigurationError), TestClient(skill):
-        pass
-    with caplog.at_level(logging.ERROR, "alexaskill"):
-        answer = TestClient(skill, raise_handler_errors=False).launch()
-    assert answer.status_code == 500 and not calls
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 1, caplog.text
-    line = errors[0].getMessage()
-    assert "could not start" in line and "HTTP 500" in line and "asyncio" in line, line
-    assert errors[0].exc_info is None  # (a traceback was the start's to say, once)
-
-
-def test_requests_after_a_failed_start_are_said_once_every_few_seconds_with_a_count(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    # Anyone can send requests: a line each would let them fill the log.
-    from alexaskill import log_repeats
-    from alexaskill.refusal_warnings import REFUSAL_WARNING_EVERY
-
-    now = [1000.0]
-    monkeypatch.setattr(log_repeats, "_monotonic", lambda: now[0])
-    _spoil_lifespan_check("trio", monkeypatch, Path())
-    skill, calls = _counted_skill()
-    with pytest.raises(ConfigurationError), TestClient(skill):
-        pass
-    client = TestClient(skill, raise_handler_errors=False)
-    with caplog.at_level(logging.ERROR, "alexaskill"):
-        for _ in range(3):
-            assert client.launch().status_code == 500
-        now[0] += REFUSAL_WARNING_EVERY
-        for _ in range(2):
-            assert client.launch().status_code == 500
-        client.close()  # (the count still unsaid, said at shutdown)
-    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(lines) == 3, lines
-    assert ": a request answered HTTP 500" in lines[0], lines
-    assert ": a request (2 more before it) answered HTTP 500" in lines[1], lines
-    assert ": 1 more request answered HTTP 500" in lines[2], lines
-    assert not calls
-
-
-def test_a_start_that_fails_at_a_request_says_so_in_one_error_line(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    # No lifespan: the request that started the skill gets the start's line, with its
-    # traceback, and no second line of its own.
-    client = TestClient(_failing_start(monkeypatch), raise_handler_errors=False)
-    with caplog.at_level(logging.ERROR, "alexaskill"):
-        assert client.launch().status_code == 500
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 1 and errors[0].exc_info is not None, caplog.text
-    line = errors[0].getMessage()
-    assert "could not start (AttributeError: boom in the start): every request is answered " in line
-
-
-def test_a_configuration_error_at_a_start_is_said_alike_with_or_without_a_lifespan(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    # The user's to mend, not a bug: the lifespan's failure says its message alone (uvicorn
-    # logs it at ERROR), and the start at a request said it with the whole traceback.
-    why = "a setting the skill's start refused"
-    said = lifespan_start(_failing_start(monkeypatch, ConfigurationError(why)))["message"]
-    assert said == why
-    skill = _failing_start(monkeypatch, ConfigurationError(why))
-    client = TestClient(skill, raise_handler_errors=False)  # no lifespan: started at a request
-    with caplog.at_level(logging.ERROR, "alexaskill"):
-        assert client.launch().status_code == 500
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 1, caplog.text
-    assert errors[0].exc_info is None, caplog.text
-    assert errors[0].getMessage() == (
-        f"the skill at / ({SKILL_ID}) could not start (ConfigurationError: {said}): every request "
-        "is answered HTTP 500"
-    )
-
-
-def test_a_test_client_without_with_raises_a_failed_lifespan_check(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    _spoil_lifespan_check("trio", monkeypatch, tmp_path)
-    skill, calls = _counted_skill()
-    with pytest.raises(ConfigurationError), TestClient(skill):
-        pass
-    with pytest.raises(ConfigurationError, match="asyncio"):
-        TestClient(skill).launch()
-    assert not calls
-
-
-def _websocket_closed(skill: Skill) -> int:
-    """The code a websocket to ``skill`` (no lifespan) was closed with, before any accept."""
-    from starlette.testclient import TestClient as StarletteClient
-    from starlette.websockets import WebSocketDisconnect
-
-    with pytest.raises(WebSocketDisconnect) as info:
-        StarletteClient(skill).websocket_connect("/").__enter__()
-    return info.value.code
-
-
-def test_a_websocket_after_a_failed_start_is_said_closed_not_answered_500(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    # It was closed with code 1011, and its line said "a request answered HTTP 500"; an HTTP
-    # request's and a websocket's lines each say what was done, neither counted in the other's.
-    _spoil_lifespan_check("trio", monkeypatch, tmp_path)
-    skill, calls = _counted_skill()
-    with pytest.raises(ConfigurationError), TestClient(skill):
-        pass
-    with caplog.at_level(logging.ERROR, "alexaskill"):
-        assert TestClient(skill, raise_handler_errors=False).launch().status_code == 500
-        assert _websocket_closed(skill) == 1011
-    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(lines) == 2, lines
-    assert ": a request answered HTTP 500, no handler run" in lines[0], lines
-    assert ": a websocket closed with code 1011, no handler run" in lines[1], lines
-    assert not calls
-
-
-def test_a_websocket_whose_start_failed_is_said_closed_after_the_start(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    # No lifespan: the websocket started the skill. The start's line says what every request
-    # gets; the websocket's own line what it got (nothing said it).
-    skill = _failing_start(monkeypatch)
-    with caplog.at_level(logging.ERROR, "alexaskill"):
-        assert _websocket_closed(skill) == 1011
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 2, caplog.text
-    start = "could not start (AttributeError: boom in the start): every request is answered"
-    assert start in errors[0].getMessage()
-    assert errors[0].exc_info is not None
-    assert ": a websocket closed with code 1011" in errors[1].getMessage(), caplog.text
-    assert errors[1].exc_info is None
-
-
 # --- a later start, once the fault is mended ---------------------------------------------------
 
 
@@ -415,290 +191,6 @@ def test_a_start_at_a_request_that_failed_is_cleared_by_a_lifespan_that_starts(
     _mend_start(monkeypatch)
     with TestClient(skill) as client:
         assert client.launch().speech == "hi"
-
-
-# --- registration after a failed start ----------------------------------------------------------
-
-
-@pytest.mark.usefixtures("fresh_tls")
-@pytest.mark.parametrize("how", ["tls", "trio", "start"])
-def test_a_failed_start_leaves_registration_open(
-    how: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    # The start froze the handlers before the step that failed: a handler registered then, the
-    # skill having answered nothing, was refused as "registered after the first request".
-    if how == "start":
-        skill = _failing_start(monkeypatch)
-
-        def mend() -> None:
-            _mend_start(monkeypatch)
-
-        failure: type[Exception] = AttributeError
-    else:
-        mend = _spoil_lifespan_check(how, monkeypatch, tmp_path)
-        skill, _ = _counted_skill()
-        failure = ConfigurationError
-    with pytest.raises(failure), TestClient(skill):
-        pass
-    assert not skill.started
-
-    @skill.intent("LaterIntent")
-    def later() -> Response:
-        return speak("later")
-
-    mend()
-    with TestClient(skill) as client:
-        assert client.intent("LaterIntent").speech == "later"
-    assert skill.started
-    with pytest.raises(ConfigurationError, match="handlers must be registered before"):
-        skill.add_intent_handler("LastIntent", later)
-
-
-def test_a_mount_whose_start_fails_leaves_registration_open(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # `skill.mount` raises at the host app's import; a host that catches it and registers a
-    # handler before mounting again was refused as "registered after the first request".
-    skill = _failing_start(monkeypatch)
-    with pytest.raises(AttributeError, match="boom in the start"):
-        skill.mount("/weather")
-    skill.add_intent_handler("LaterIntent", lambda: speak("later"))
-    _mend_start(monkeypatch)
-    skill.mount("/weather")
-    assert skill.started
-
-
-@pytest.mark.usefixtures("fresh_tls")
-def test_a_mount_checks_the_ca_bundle_for_outgoing_https_as_the_lifespan_does(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    # A host app runs no lifespan of its skills': `skill.mount` built the app without the
-    # lifespan's check of the CA bundle, and the skill started, refusing every request with a
-    # 400 (its verifier's client could not be made) instead of failing at the host's import.
-    mend = _spoil_lifespan_check("tls", monkeypatch, tmp_path)
-    skill, _ = _counted_skill()
-    with pytest.raises(ConfigurationError) as info:
-        skill.mount("/weather")
-    said = lifespan_start(_counted_skill()[0])["message"]  # (the lifespan's failure, as said)
-    assert str(info.value) == said and "missing.pem" in said, said
-    assert not skill.started and skill._app is None
-    skill.add_intent_handler("LaterIntent", lambda: speak("later"))  # (registration open)
-    mend()
-    skill.mount("/weather")
-    assert skill.started
-
-
-def _post_unstarted(skill: Skill, served: str, times: int) -> list[tuple[int, object]]:
-    """POST a signed LaunchRequest ``times`` to ``skill``, served with no lifespan of its own
-    (``served``: on its own, as ``--lifespan off``, or under Starlette's own ``Mount``) on
-    asyncio: the status and JSON of each answer."""
-    import anyio
-    import httpx
-    from starlette.applications import Starlette
-    from starlette.routing import Mount
-    from starlette.types import ASGIApp
-
-    from alexaskill.testing import RequestFactory, TestPKI
-
-    app: ASGIApp = skill
-    path = "/"
-    if served == "Mount":  # (which answers the mount's path with a slash only)
-        app, path = Starlette(routes=[Mount("/weather", app=skill)]), "/weather/"
-    body = httpx.Request(
-        "POST", "/", json=RequestFactory(SKILL_ID).envelope("LaunchRequest")
-    ).content
-    headers = {**TestPKI.default().sign(body), "Content-Type": "application/json"}
-
-    async def post() -> list[tuple[int, object]]:
-        transport = httpx.ASGITransport(app=app)  # (which runs no lifespan)
-        async with httpx.AsyncClient(transport=transport, base_url="http://host") as client:
-            answers = [await client.post(path, content=body, headers=headers) for _ in range(times)]
-        return [(answer.status_code, answer.json()) for answer in answers]
-
-    return anyio.run(post, backend="asyncio")
-
-
-@pytest.mark.usefixtures("fresh_tls")
-@pytest.mark.parametrize("served", ["no lifespan", "Mount"])
-def test_a_start_at_a_request_checks_the_ca_bundle_for_outgoing_https_as_the_lifespan_does(
-    served: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    # Started at its first request (no lifespan: `--lifespan off`, Starlette's own Mount), the
-    # skill skipped the lifespan's check of the CA bundle: it started, and served (a verifier
-    # making its own client refused every request with a 400, `no usable CA bundle`). It is a
-    # failed start, as the lifespan's and `skill.mount`'s: HTTP 500, one ERROR line (a few
-    # seconds apart), registration left open; a start once the bundle is mended serves.
-    from alexaskill.testing import TestPKI
-
-    mend = _spoil_lifespan_check("tls", monkeypatch, tmp_path)
-    skill, calls = _counted_skill()
-    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
-    with caplog.at_level(logging.ERROR, "alexaskill"):
-        answers = _post_unstarted(skill, served, times=3)
-    refused = {"error": "the skill could not start (ConfigurationError); the server's log says why"}
-    assert answers == [(500, refused)] * 3
-    assert not calls and not skill.started
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(errors) == 2, [r.getMessage() for r in errors]
-    said = lifespan_start(_counted_skill()[0])["message"]  # (the lifespan's failure, as said)
-    line = errors[0].getMessage()
-    assert f"could not start (ConfigurationError: {said})" in line and "missing.pem" in said, line
-    assert errors[0].exc_info is None  # (the reason says it all: no traceback)
-    assert ": 2 more requests answered HTTP 500" in errors[1].getMessage()  # (the loop's end)
-    skill.add_intent_handler("LaterIntent", lambda: speak("later"))  # (registration open)
-    mend()
-    with TestClient(skill) as client:
-        assert client.launch().speech == "hi"
-    assert calls == ["launch"]
-
-
-@pytest.mark.usefixtures("fresh_tls")
-@pytest.mark.parametrize("served", ["no lifespan", "Mount"])
-@pytest.mark.parametrize("how", ["tls", "start"])
-def test_the_count_of_requests_refused_without_a_lifespan_is_said_as_its_loop_ends(
-    how: str,
-    served: str,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    # The requests after the first are counted, said once every few seconds by a timer of the
-    # event loop: the count of the last seconds went with the loop (the server's end), where a
-    # lifespan's shutdown says it (`Skill.aclose`). No lifespan ran: said as the loop ends.
-    from alexaskill import log_repeats
-    from alexaskill.testing import TestPKI
-
-    monkeypatch.setattr(log_repeats, "_monotonic", lambda: 1000.0)  # (all in one window)
-    if how == "tls":
-        _spoil_lifespan_check("tls", monkeypatch, tmp_path)
-        skill, calls = _counted_skill()
-    else:
-        skill, calls = _failing_start(monkeypatch), []
-    skill.verifier = TestPKI.default().verifier()  # (its chain from memory: no download)
-    with caplog.at_level(logging.ERROR, "alexaskill"):
-        answers = _post_unstarted(skill, served, times=3)
-    assert [status for status, _ in answers] == [500] * 3 and not calls
-    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    assert len(lines) == 2, lines
-    assert "could not start" in lines[0], lines
-    assert lines[1].endswith(": 2 more requests answered HTTP 500, no handler run"), lines
-
-
-def test_the_count_of_requests_refused_for_a_failed_start_is_said_when_a_start_succeeds(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    # The failure ends there: its count was said at the next lifespan's shutdown, the
-    # skill having served meanwhile, or never (a server ended by SIGTERM).
-    from alexaskill import log_repeats
-
-    monkeypatch.setattr(log_repeats, "_monotonic", lambda: 1000.0)  # (all in one window)
-    mend = _spoil_lifespan_check("trio", monkeypatch, tmp_path)
-    skill, calls = _counted_skill()
-    with pytest.raises(ConfigurationError), TestClient(skill):
-        pass
-    refused = TestClient(skill, raise_handler_errors=False)  # no lifespan
-    with caplog.at_level(logging.ERROR, "alexaskill"):
-        for _ in range(3):
-            assert refused.launch().status_code == 500
-        mend()
-        with TestClient(skill) as client:
-            lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-            assert client.launch().speech == "hi"
-    assert len(lines) == 2, lines
-    assert ": a request answered HTTP 500" in lines[0], lines
-    assert lines[1].endswith(": 2 more requests answered HTTP 500, no handler run"), lines
-    assert calls == ["launch"]
-
-
-@pytest.mark.usefixtures("fresh_tls")
-def test_a_test_client_without_with_raises_the_ca_bundle_check(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    # The start a test client makes at its first call (no lifespan) skipped it: served.
-    _spoil_lifespan_check("tls", monkeypatch, tmp_path)
-    skill, calls = _counted_skill()
-    for _ in range(2):
-        with pytest.raises(ConfigurationError, match=r"missing\.pem"):
-            TestClient(skill).launch()
-    assert not calls and not skill.started
-
-
-def test_a_start_of_its_own_that_fails_leaves_registration_open(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    skill = _failing_start(monkeypatch)
-    with pytest.raises(AttributeError, match="boom in the start"):
-        skill.start()
-    skill.add_intent_handler("LaterIntent", lambda: speak("later"))  # (refused before)
-
-
-#: The warnings a start says of what is off (`_retried_skill`'s): each start's own.
-_OFF_WARNINGS: Final = ("skill-id check is OFF", "verification is OFF", "request capture is ON")
-
-
-def _retried_skill(verify: bool, tmp_path: Path) -> Skill:
-    """A skill whose start says its warnings: the skill-id check off, a capture on, and
-    verification off unless ``verify``."""
-    from alexaskill.capture import RequestCapture
-
-    skill = Skill("*", verify=verify)
-    skill.use_capture(RequestCapture(tmp_path / "captures"))
-    return skill
-
-
-def _warned(caplog: pytest.LogCaptureFixture) -> list[str]:
-    """Which of `_OFF_WARNINGS` ``caplog`` holds, in order, and how often."""
-    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    return [off for line in lines for off in _OFF_WARNINGS if off in line]
-
-
-@pytest.mark.usefixtures("fresh_tls")
-@pytest.mark.parametrize("verify", [True, False], ids=["verifying", "verify off"])
-@pytest.mark.parametrize("how", ["lifespan", "mount"])
-def test_a_start_retried_after_a_failure_says_its_warnings_again_with_one_verifier(
-    how: str,
-    verify: bool,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    # Judged, not changed: the warnings are the start's, which a retry is anew, so each start
-    # says them once (its log complete without the failed one's). The verifier a failed start
-    # made is the retry's, not a second one, and holds no HTTP client: none is made before a
-    # download, and no request reaches a skill whose start failed; nothing is left open.
-    mend = _spoil_lifespan_check("trio" if how == "lifespan" else "tls", monkeypatch, tmp_path)
-    skill = _retried_skill(verify, tmp_path)
-    expected = [off for off in _OFF_WARNINGS if verify is False or "verification" not in off]
-
-    def start() -> None:
-        if how == "mount":
-            skill.mount("/weather")
-        else:
-            with TestClient(skill):
-                pass
-
-    verifiers = []
-    for _ in range(2):
-        caplog.clear()
-        with caplog.at_level(logging.WARNING, "alexaskill"), pytest.raises(ConfigurationError):
-            start()
-        assert _warned(caplog) == expected, caplog.text
-        assert not skill.started
-        verifiers.append(skill.verifier)
-    if verify:
-        made = verifiers[0]
-        assert made is not None and verifiers[1] is made
-        assert made._own_client._client is None  # (no client: nothing to close)
-    else:
-        assert verifiers == [None, None]
-    mend()
-    caplog.clear()
-    with caplog.at_level(logging.WARNING, "alexaskill"):
-        start()
-    assert _warned(caplog) == expected, caplog.text
-    assert skill.started
-    if verify and how == "mount":
-        assert skill.verifier is verifiers[0]
 
 
 # --- what a test sees of a failed start ---------------------------------------------------------
