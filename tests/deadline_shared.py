@@ -22,7 +22,7 @@ import pytest
 
 from alexaskill import Skill
 from alexaskill.answering import Answer
-from alexaskill.deadline import Watchdog
+from alexaskill.deadline import RESOLUTION, Watchdog
 from alexaskill.models import decode_envelope
 from alexaskill.testing import RequestFactory, TestPKI
 
@@ -73,6 +73,40 @@ class Context:
 
     def get_remaining_time_in_millis(self) -> int:
         return self.remaining_ms
+
+
+class Looks:
+    """When each look of the watchdog began (on the test's clock), and the watchdogs that
+    looked, whose ``_ticking`` False says nothing is watched: nothing can fire until a new
+    request is watched. What a test waits for before letting a save through past a deadline
+    (moved on with ``clock.skip``): by then, a task still watched would have been cancelled."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, clock: Clock) -> None:
+        self.began: list[float] = []
+        self.watchdogs: set[Watchdog] = set()
+        tick = Watchdog._tick
+
+        def looking(watchdog: Watchdog) -> None:
+            self.watchdogs.add(watchdog)
+            began = clock.perf_counter()
+            tick(watchdog)
+            self.began.append(began)
+
+        monkeypatch.setattr(Watchdog, "_tick", looking)
+
+    def settled(self, past: float) -> bool:
+        """Whether a watchdog looked after ``past`` (a deadline then passed was seen) or has
+        stopped looking. Never before any watchdog looked at all: "none of no watchdogs ticks"
+        would hold at once, before a request still watched was looked at."""
+        return bool(self.watchdogs) and (
+            not any(watchdog._ticking for watchdog in self.watchdogs)
+            or any(began > past for began in self.began)
+        )
+
+    async def settle(self, past: float) -> None:
+        """`settled`, waited for on the event loop (from a store's write, say)."""
+        while not self.settled(past):
+            await asyncio.sleep(RESOLUTION)
 
 
 def lambda_event(name: str) -> dict[str, Any]:

@@ -41,7 +41,7 @@ from alexaskill import (
 )
 from alexaskill.answering import Answering
 from alexaskill.app import DEADLINE_GRACE, DEADLINE_REPLY, PROGRESSIVE_SPEECH
-from alexaskill.deadline import DEFAULT_DEADLINE, RESOLUTION, Watchdog
+from alexaskill.deadline import DEFAULT_DEADLINE, RESOLUTION
 from alexaskill.exceptions import ResponseError
 from alexaskill.models import decode_envelope
 from alexaskill.services import AlexaApi
@@ -51,7 +51,7 @@ from alexaskill.threads import WorkerPool
 
 from . import deadline_shared
 from .deadline_clock import Clock
-from .deadline_shared import LONG, SHORT, WAIT, request_lines, wait_for
+from .deadline_shared import LONG, SHORT, WAIT, Looks, request_lines, wait_for
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
@@ -400,34 +400,6 @@ def test_a_failing_exception_handler_gets_the_default_reply(clock: Clock) -> Non
         client.launch()
 
 
-class _Looks:
-    """When each look of the watchdog began (on the test's clock), and the watchdogs that
-    looked, whose ``_ticking`` False says nothing is watched: nothing can fire until a new
-    request is watched."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, clock: Clock) -> None:
-        self.began: list[float] = []
-        self.watchdogs: set[Watchdog] = set()
-        tick = Watchdog._tick
-
-        def looking(watchdog: Watchdog) -> None:
-            self.watchdogs.add(watchdog)
-            began = clock.perf_counter()
-            tick(watchdog)
-            self.began.append(began)
-
-        monkeypatch.setattr(Watchdog, "_tick", looking)
-
-    def settled(self, past: float) -> bool:
-        """Whether a watchdog looked after ``past`` (a deadline then passed was seen) or has
-        stopped looking. Never before any watchdog looked at all: "none of no watchdogs ticks"
-        would hold at once, before a request still watched was looked at."""
-        return bool(self.watchdogs) and (
-            not any(watchdog._ticking for watchdog in self.watchdogs)
-            or any(began > past for began in self.began)
-        )
-
-
 def test_a_handler_in_time_is_answered_as_usual(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, clock: Clock
 ) -> None:
@@ -436,7 +408,7 @@ def test_a_handler_in_time_is_answered_as_usual(
     # runs under load). The clock is moved on that much once the answers are out.
     in_time = 3.0
     skill = Skill(DEFAULT_SKILL_ID, deadline=in_time)
-    looks = _Looks(monkeypatch, clock)
+    looks = Looks(monkeypatch, clock)
 
     @skill.launch
     async def launch() -> Response:
@@ -822,7 +794,7 @@ def test_a_save_under_way_at_the_deadline_answers_with_the_handlers_reply(
         await finish(self, made, call, answer)
 
     monkeypatch.setattr(Answering, "_finish", finishing)
-    looks = _Looks(monkeypatch, clock)
+    looks = Looks(monkeypatch, clock)
 
     def add(attributes: Attributes) -> Response:
         return speak(f"You have {attributes.increment('points', 5)} points.")

@@ -13,39 +13,16 @@ from typing import Any
 import pytest
 
 from alexaskill import DeadlineExceeded, Response, Skill, speak
-from alexaskill.deadline import DEADLINE_GRACE, RESOLUTION, Watchdog
+from alexaskill.deadline import DEADLINE_GRACE
 from alexaskill.store import Attributes, MemoryStore
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 from . import deadline_shared
 from .deadline_clock import Clock
-from .deadline_shared import LONG
+from .deadline_shared import LONG, Looks
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
-
-
-class _Looks:
-    """How many looks the watchdogs made: the test's writer waits for two after moving the
-    clock on, the second begun past the grace (a watched task would be cancelled by then), or
-    for the watchdog to look no more (nothing watched: nothing can be cancelled)."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        self.watchdogs: set[Watchdog] = set()
-        tick = Watchdog._tick
-
-        def looking(watchdog: Watchdog) -> None:
-            self.watchdogs.add(watchdog)
-            self.count += 1
-            tick(watchdog)
-
-        monkeypatch.setattr(Watchdog, "_tick", looking)
-
-    async def two_more(self) -> None:
-        until = self.count + 2
-        while self.count < until and any(watchdog._ticking for watchdog in self.watchdogs):
-            await asyncio.sleep(RESOLUTION)
 
 
 def test_the_deadline_handlers_save_is_not_cancelled_as_its_grace_ends(
@@ -55,7 +32,7 @@ def test_the_deadline_handlers_save_is_not_cancelled_as_its_grace_ends(
     # handler's attributes did not stand its grace down, so the watchdog cancelled it mid-write
     # when the half second ended. A store's write runs on once begun: the user heard "please
     # try again" over a change made, which the retry makes twice.
-    looks = _Looks(monkeypatch)
+    looks = Looks(monkeypatch, clock)
 
     class SlowStore(MemoryStore):
         async def update(
@@ -66,7 +43,7 @@ def test_the_deadline_handlers_save_is_not_cancelled_as_its_grace_ends(
             increments: Mapping[str, int] | None = None,
         ) -> None:
             clock.skip(DEADLINE_GRACE + 1)  # the write takes past the grace
-            await looks.two_more()
+            await looks.settle(clock.perf_counter())  # (a watched task: cancelled by then)
             await super().update(key, changes, deleted, increments)
 
     store = SlowStore()
