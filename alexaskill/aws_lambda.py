@@ -59,7 +59,10 @@ it without an answer; the exception handler's grace ends by the remaining time l
 margin. Without an event loop, a ``def`` handler then runs in a thread of its own, waited for
 until the deadline. A save of attributes under way is waited for, bounded only by the store's
 own timeouts: cut short, it would still be made (and made again by the user's retry), and an
-answer sent first would freeze it with the function until the next invocation.
+answer sent first would freeze it with the function until the next invocation. The exception
+handler's save, begun within its grace, is waited for until the remaining time less the margin
+only: past it Lambda would end the function with no answer at all, so the deadline's reply goes
+out instead (an ERROR line says so).
 
 A SQLite store (the default) does not suit Lambda: the first invocation warns if a handler uses it.
 

@@ -35,6 +35,7 @@ class Call:
         "fallbacks_said",
         "finishing",
         "has_session",
+        "latest",
         "making",
         "overran",
         "queued",
@@ -90,6 +91,11 @@ class Call:
     #: as ``fallbacks_said``; so it is read with getattr (`set_by`, `Finishing._setter`), and
     #: dropped with del when an exception handler takes over (`Answering._recover`).
     setters: dict[type, Handler]
+    #: On AWS Lambda, for the exception handler of `DeadlineExceeded`: the `time.perf_counter`
+    #: time by which its answer must leave, Lambda ending the function `LAMBDA_MARGIN` later
+    #: (`alexaskill.deadline.lambda_deadline`'s ``latest``). What bounds the wait for its save
+    #: (`alexaskill.finishing.Finishing._save`). Unset elsewhere, read with getattr, as ``setters``.
+    latest: float
 
     @property
     def session_attributes(self) -> dict[str, Any] | None:

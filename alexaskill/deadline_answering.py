@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from . import messages
 from .answering import Answer, Answering
-from .deadline import DEADLINE_GRACE, expired, on_asyncio, watch
+from .deadline import DEADLINE_GRACE, LAMBDA_MARGIN, expired, on_asyncio, watch
 from .dispatch import Call
 from .exceptions import DeadlineExceeded, MalformedRequestError, ResponseError
 from .handler_bugs import failed_in, let_through_by
@@ -311,7 +311,10 @@ class DeadlineAnswering(Answering):
     ) -> Answer:
         if self.registry.exception_handler(exc) is not None:
             now = time.perf_counter()
-            grace = DEADLINE_GRACE if latest is None else min(DEADLINE_GRACE, latest - now)
+            grace = DEADLINE_GRACE
+            if latest is not None:
+                grace = min(DEADLINE_GRACE, latest - now)
+                fresh.latest = latest  # (a save waited for past the grace ends by then too)
             if grace > 0:
                 answer = await self._recover_within(exc, fresh, grace, threadpool, loop)
                 if answer is not None:
@@ -352,11 +355,28 @@ class DeadlineAnswering(Answering):
                 if watched is not None:  # (an asyncio task: a finish may have caught one)
                     _as_deadlines_sent(error)
                 raise
+            if call.finishing is not None:  # its save, past the grace: Lambda's end came
+                self._save_cut_short(call)
+                return None
             _grace_spent(call, grace)
             return None
         if watched is not None and watched[0].unwatch(watched[1]):
             self._grace_caught(exc, call, answer, grace, "CancelledError")
         return _as_deadlines(answer)
+
+    def _save_cut_short(self, call: Call) -> None:
+        """Say that the exception handler for `DeadlineExceeded` answered, but its save (or a
+        service's finish) was not done by the AWS Lambda function's end less `LAMBDA_MARGIN`
+        (``call.latest``): given up on there, so that Lambda gets an answer at all."""
+        call.expired = True
+        logger.error(
+            "%s was not done by the Lambda function's end (its remaining time less %g s): given "
+            "up on, answered %r instead of the exception handler's reply for DeadlineExceeded "
+            "(a write under way may still be made; the user's retry may make it again)",
+            self._step(call),
+            LAMBDA_MARGIN,
+            DEADLINE_REPLY,
+        )
 
     def _grace_caught(
         self, exc: DeadlineExceeded, call: Call, answer: Answer, grace: float, cancellation: str

@@ -101,7 +101,8 @@ class Finishing(Apologising):
 
     async def _save(self, made: _Made, call: Call, answer: Answer) -> None:
         """`_finish`, the deadline stood down first: past it, nothing is saved and the deadline
-        answers; before it, the save is waited for, however long, and the reply goes out.
+        answers; before it, the save is waited for, however long, and the reply goes out (on AWS
+        Lambda, the exception handler's for `DeadlineExceeded` until the function's end alone).
 
         A store's write runs on in its thread once begun, so a deadline cancelling it would have
         the user hear "please try again" over a change made, which the retry makes twice.
@@ -117,11 +118,18 @@ class Finishing(Apologising):
 
             if time.perf_counter() >= (call.deadline or 0.0):
                 await anyio.lowlevel.checkpoint()  # takes its cancellation: nothing is saved
-            watched.deadline = math.inf
+            watched.deadline = math.inf  # (no ``latest``: Lambda's loop is asyncio's)
         elif not watched[0].release(watched[1]):
             import asyncio
 
             await asyncio.sleep(0)  # takes the deadline's cancellation: nothing is saved
+        elif call.expired and (latest := getattr(call, "latest", None)) is not None:
+            # On AWS Lambda, the save of the exception handler for DeadlineExceeded is waited
+            # for until the function's end less LAMBDA_MARGIN alone (`Call.latest`): past it,
+            # Lambda would end the function with no answer at all; the deadline's reply goes out
+            # instead. (``expired`` first: a plain read, False for the handler's own save, which
+            # every request with attributes makes.) Unwatched with the grace's, after.
+            watched[0].watch(watched[1], latest)
         await self._finish(made, call, answer)
         late = time.perf_counter() - (call.deadline or 0.0)
         if late > 0:

@@ -13,13 +13,15 @@ from typing import Any
 import pytest
 
 from alexaskill import DeadlineExceeded, Response, Skill, speak
+from alexaskill.app import DEADLINE_REPLY
+from alexaskill.aws_lambda import handler
 from alexaskill.deadline import DEADLINE_GRACE
 from alexaskill.store import Attributes, MemoryStore
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 from . import deadline_shared
 from .deadline_clock import Clock
-from .deadline_shared import LONG, Looks
+from .deadline_shared import LONG, SHORT, Context, Looks, lambda_event, request_lines
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
@@ -68,6 +70,61 @@ def test_the_deadline_handlers_save_is_not_cancelled_as_its_grace_ends(
     # (the exception handler's reply, not the handler's, which never came)
     assert "late, with the exception handler's reply" in late, late
     assert "took over" not in caplog.text  # (not said to have outlasted its grace)
+
+
+@pytest.mark.parametrize(
+    ("takes", "said"),
+    [(DEADLINE_GRACE + 1, "too slow, noted"), (LONG, DEADLINE_REPLY)],
+    ids=["done before the function's end", "not done by the function's end"],
+)
+def test_on_lambda_the_deadline_handlers_save_is_waited_for_until_the_function_ends(
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    clock: Clock,
+    takes: float,
+    said: str,
+) -> None:
+    # On AWS Lambda the save was waited for however long it took: one outlasting the
+    # invocation's remaining time (less LAMBDA_MARGIN) had no answer at all, Lambda ending the
+    # function first, where the deadline's reply went out before the save stood the grace down.
+    looks = Looks(monkeypatch, clock)
+    began: list[bool] = []
+
+    class SlowStore(MemoryStore):
+        async def update(
+            self,
+            key: str,
+            changes: Mapping[str, Any],
+            deleted: Any,
+            increments: Mapping[str, int] | None = None,
+        ) -> None:
+            began.append(True)
+            clock.skip(takes)  # past the grace; past the function's end too, or not
+            await looks.settle(clock.perf_counter())  # (a watched task: cancelled by then)
+            await super().update(key, changes, deleted, increments)
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore())
+
+    @skill.intent("Hello")
+    async def hello() -> Response:
+        clock.skip(SHORT)
+        await asyncio.sleep(LONG)  # cancelled by the deadline at the watchdog's next look
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded, attributes: Attributes) -> Response:
+        attributes["late"] = "yes"
+        return speak("too slow, noted")
+
+    # Ten seconds left: the skill's deadline first, and the grace's end; then the function's,
+    # less LAMBDA_MARGIN, between a save of DEADLINE_GRACE + 1 s and one of LONG.
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        answer = handler(skill)(lambda_event("Hello"), Context(10_000))
+    assert began == [True]  # (the save began within the grace: what is tested here)
+    assert deadline_shared.speech(answer) == said
+    assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
+    if said == DEADLINE_REPLY:
+        assert "not done by the Lambda function's end" in caplog.text
 
 
 class _Ledger:
