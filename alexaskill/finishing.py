@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import Any, NoReturn
+from typing import Any, Final, NoReturn
 
 from .apologising import Answer, Apologising
-from .deadline import Watchdog, cancelled_from_outside
+from .deadline import DEADLINE_GRACE, Watchdog, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import ConfigurationError, ResponseError, StoreError
 from .handler_bugs import failed_in, handler_bug, service_step, swallowed
@@ -30,6 +30,18 @@ def _say_unsaid_store_failures(message: str, unsaid: int) -> None:
         "attributes not loaded or saved: %s (%d more since the last such line)", message, unsaid
     )
 
+
+#: Whose reply the late save's WARNING says went out, by the answer's outcome.
+_REPLY_OF: Final = {
+    "before_request": "before-request hook's",
+    "exception_handler": "exception handler's",
+    "unhandled": "unhandled request's default",
+}
+#: What ended as a save of the exception handler for `DeadlineExceeded` ran on (its call is
+#: expired: the deadline had passed before it began).
+_GRACE_ENDED: Final = (
+    f"the exception handler's {DEADLINE_GRACE:g} s of grace for DeadlineExceeded ended"
+)
 
 #: The kinds of attributes that may hold one item, the other's (`alexaskill.store.service`).
 _TWINS: dict[type, type] = {Attributes: PersonAttributes, PersonAttributes: Attributes}
@@ -134,10 +146,13 @@ class Finishing(Apologising):
         late = time.perf_counter() - (call.deadline or 0.0)
         if late > 0:
             logger.warning(
-                "the deadline passed while the attributes were being saved: answered %.2f s "
-                "late, with the %s reply (a save under way is not interrupted)",
+                "%s while the attributes were being saved: answered %.2f s late, with the "
+                "%s reply (a save under way is not interrupted)",
+                # Expired: the call of the exception handler for DeadlineExceeded, given
+                # `DEADLINE_GRACE` past the deadline (``call.deadline``, its grace's end).
+                _GRACE_ENDED if call.expired else "the deadline passed",
                 late,
-                "exception handler's" if answer.outcome == "exception_handler" else "handler's",
+                _REPLY_OF.get(answer.outcome, "handler's"),
             )
 
     async def _finish(self, made: _Made, call: Call, answer: Answer) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 import pytest
 
-from alexaskill import Response, Skill, speak
+from alexaskill import MemoryStore, Response, Skill, speak
+from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 from . import deadline_shared
@@ -120,3 +122,31 @@ def test_a_handler_that_held_up_the_loop_is_still_named(
     (line,) = warnings_with(caplog, "after its deadline")
     assert line.startswith(f"{hello.__module__}.{hello.__qualname__} answered ")
     assert quick.__qualname__ not in line
+
+
+def test_a_save_past_the_deadline_names_a_before_hooks_reply_as_the_hooks(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # The late save's WARNING said "with the handler's reply" of a before-request hook's reply
+    # (the handler never ran).
+    class SlowStore(MemoryStore):
+        async def update(self, *args: Any, **kwargs: Any) -> None:
+            clock.skip(SHORT + 0.5)  # the deadline stood down: the save is waited for
+            await super().update(*args, **kwargs)
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore())
+
+    @skill.before_request
+    async def closed(attributes: Attributes) -> Response:
+        attributes["turned_away"] = True
+        return speak("closed today")
+
+    @skill.intent("Hello")
+    async def hello() -> Response:
+        return speak("hello")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        assert client.intent("Hello").speech == "closed today"
+    (line,) = warnings_with(caplog, "while the attributes were being saved")
+    assert "with the before-request hook's reply" in line, line
+    assert line.startswith("the deadline passed"), line

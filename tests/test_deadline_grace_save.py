@@ -69,6 +69,10 @@ def test_the_deadline_handlers_save_is_not_cancelled_as_its_grace_ends(
     (late,) = [r.getMessage() for r in caplog.records if "while the attributes" in r.getMessage()]
     # (the exception handler's reply, not the handler's, which never came)
     assert "late, with the exception handler's reply" in late, late
+    # (Its grace ended meanwhile, not the deadline, which had passed before it began.)
+    assert late.startswith(
+        f"the exception handler's {DEADLINE_GRACE:g} s of grace for DeadlineExceeded ended"
+    ), late
     assert "took over" not in caplog.text  # (not said to have outlasted its grace)
 
 
