@@ -202,6 +202,9 @@ class LambdaSkill(Protocol):
         """The apology, logged, for a `BaseException` that left the answering of ``envelope``, or
         a reply's `ResponseError` (one of its data: one line, the reason names the data)."""
 
+    def _answer_cancelled(self, envelope: Envelope, body: bytes, because: str = ...) -> _Answer:
+        """The deadline's apology, logged, for a request whose task was cancelled (``because``)."""
+
     def _respond_by(
         self,
         envelope: Envelope,
@@ -273,6 +276,9 @@ _FROM_AN_INVOCATION = (
     " context): the invocation holds the event loop until that handler returns, so this call's"
     " turn would never come; answer the other request in the handler itself"
 )
+#: Why an invocation's task was cancelled, as `_answer_cancelled`'s WARNING says it: nothing
+#: cancels one from outside on Lambda (no server shuts down under it).
+_OWN_CANCEL: Final = "by the skill's own code: nothing cancels an invocation from outside"
 _FROM_A_LOOP = (
     "the Lambda handler was called from a running event loop: it answers on an event loop of its"
     " own, so call it from synchronous code, as Lambda's runtime does (from async code, an async"
@@ -428,9 +434,15 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
                 # finished is done (the attributes saved), so its reply goes out, as the endpoint
                 # sends it; the apology would have the user retry it. (Looked up, not imported:
                 # raised only once asyncio and its module are loaded.)
+                # Nor one raised again once the code that caught it was said (`swallowed`: a
+                # finish that cancelled its own task, then a later one failing, said and told
+                # already): answered as cancelled, as the endpoint answers it, not a second time
+                # as a handler's bug.
                 finished = sys.modules.get("alexaskill.finished_cancellation")
                 if finished is not None and isinstance(exc, finished.FinishedCancellation):
                     answer = exc.answer
+                elif finished is not None and isinstance(exc, finished.SaidCancellation):
+                    answer = invocation.run(skill._answer_cancelled, envelope, body, _OWN_CANCEL)
                 else:
                     answer = invocation.run(skill._apology_for, envelope, exc)
             try:

@@ -142,12 +142,13 @@ class DeadlineAnswering(Answering):
         call.expired = True
         return await self._answer_deadline(call, body, limit, threadpool, True, latest)
 
-    def _answer_cancelled(self, envelope: Envelope, body: bytes) -> Answer:
+    def _answer_cancelled(self, envelope: Envelope, body: bytes, because: str = "") -> Answer:
         """The deadline's answer to a request whose task was cancelled from outside while its
         handler (or a hook) ran (uvicorn's ``--timeout-graceful-shutdown`` passed, say): an
         apology, not the server's HTTP 500. Said in one WARNING line, without a traceback,
         naming the code the cancellation stopped (`handler_bug` noted it on its way out: a
-        handler, a hook, a store's load), or the request, when none of them ran."""
+        handler, a hook, a store's load), or the request, when none of them ran; ``because``
+        says why it was cancelled, if not `_cancelled_because` (AWS Lambda's own reason)."""
         who = let_through_by()
         while_ = ""
         if not who:  # none was running: what was cancelled is the request, not its handler
@@ -160,7 +161,7 @@ class DeadlineAnswering(Answering):
         logger.warning(
             "%s was cancelled before it answered (%s)%s: answered %r",
             who,
-            self._cancelled_because,
+            because or self._cancelled_because,
             while_,
             DEADLINE_REPLY,
         )

@@ -1,6 +1,7 @@
 """`FinishedCancellation`: a request's cancellation from outside that a service's finish caught,
-raised again once every service is finished, with the reply it made (loaded only then: it needs
-asyncio, which an AWS Lambda skill whose handlers are all ``def`` never loads)."""
+raised again once every service is finished, with the reply it made; `SaidCancellation`, one
+raised again without a reply (loaded only then: they need asyncio, which an AWS Lambda skill
+whose handlers are all ``def`` never loads)."""
 
 from __future__ import annotations
 
@@ -20,3 +21,11 @@ class FinishedCancellation(asyncio.CancelledError):
     def __init__(self, answer: Answer) -> None:
         super().__init__()
         self.answer = answer
+
+
+class SaidCancellation(asyncio.CancelledError):
+    """The cancellation of a request raised again by `alexaskill.handler_bugs.swallowed`, once
+    it said (at ERROR) the code that caught it: answered as a cancelled request, the deadline's
+    apology (`DeadlineAnswering._answer_cancelled`), by the web endpoint as any cancellation,
+    and by the AWS Lambda handler, which takes any other ``CancelledError`` for a handler's bug
+    (nothing cancels an invocation from outside there)."""

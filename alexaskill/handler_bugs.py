@@ -120,9 +120,9 @@ def swallowed(
     )
     if sent is not None:
         return sent
-    import asyncio
+    from .finished_cancellation import SaidCancellation  # (loads asyncio: a task runs)
 
-    return asyncio.CancelledError()
+    return SaidCancellation()
 
 
 def _shown(value: object) -> str:

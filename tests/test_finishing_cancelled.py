@@ -236,3 +236,71 @@ def test_a_store_down_after_a_catch_is_said_once_a_window_as_any_store_failure(
     said = [r.getMessage() for r in caplog.records if "the store is down" in r.getMessage()]
     assert len(said) == 1, said
     assert [r.outcome for r in request_lines(caplog)] == ["cancelled"] * 3  # type: ignore[attr-defined]
+
+
+def test_on_lambda_a_later_finish_failing_after_a_catch_is_answered_as_cancelled(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # On AWS Lambda (a finish that cancels its own task: nothing cancels one from outside
+    # there) the cancellation raised again after the failure reached the Lambda handler as a
+    # handler's stray CancelledError: the apology went out, the request line said
+    # `handler_error`, and on_handler_error was told twice (the LookupError, then "the handler
+    # raised CancelledError"). One outcome, as from the web endpoint: `cancelled`, the
+    # deadline's apology, the failure told once.
+    from alexaskill.aws_lambda import handler
+
+    told: list[Exception] = []
+    skill = Skill(SKILL_ID, deadline=None)
+    skill.on_handler_error = told.append
+
+    async def close_db(db: _Db) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await asyncio.sleep(30)
+
+    skill.add_service(_Db, _open_db, close_db)
+    skill.add_service(_Mail, _open_mail, _send_mail)
+
+    @skill.intent("Hello")
+    async def hello(db: _Db, mail: _Mail) -> Any:
+        return speak("hello")
+
+    event = RequestFactory(skill_id=SKILL_ID).intent("Hello")
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        reply = handler(skill)(event, deadline_shared.Context(60_000))
+    assert reply["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+    assert [type(exc) for exc in told] == [LookupError]
+    assert [r.outcome for r in request_lines(caplog)] == ["cancelled"]  # type: ignore[attr-defined]
+    assert "server shutting down, past" not in caplog.text  # (no server: its own code did it)
+
+
+def test_on_lambda_code_raising_instead_of_its_cancellation_is_answered_as_cancelled(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # As above, a handler that cancels its own task, catches the CancelledError and raises a
+    # LookupError instead: the apology, `handler_error`, and a CancelledError told as its bug.
+    from alexaskill.aws_lambda import handler
+
+    told: list[Exception] = []
+    skill = Skill(SKILL_ID, deadline=None)
+    skill.on_handler_error = told.append
+
+    @skill.intent("Hello")
+    async def hello() -> Any:
+        task = asyncio.current_task()
+        assert task is not None
+        task.cancel()
+        try:
+            await asyncio.sleep(30)
+        except BaseException:
+            raise LookupError("no such mailbox") from None
+        return speak("never")
+
+    event = RequestFactory(skill_id=SKILL_ID).intent("Hello")
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        reply = handler(skill)(event, deadline_shared.Context(60_000))
+    assert reply["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+    assert told == []  # (said at ERROR with its traceback, as from the endpoint)
+    assert [r.outcome for r in request_lines(caplog)] == ["cancelled"]  # type: ignore[attr-defined]
