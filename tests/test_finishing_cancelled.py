@@ -253,18 +253,18 @@ def test_on_lambda_a_later_finish_failing_after_a_catch_is_answered_as_cancelled
     skill = Skill(SKILL_ID, deadline=None)
     skill.on_handler_error = told.append
 
-    async def close_db(db: _Db) -> None:
+    async def close_db(db: Db) -> None:
         task = asyncio.current_task()
         assert task is not None
         task.cancel()
         with contextlib.suppress(BaseException):
             await asyncio.sleep(30)
 
-    skill.add_service(_Db, _open_db, close_db)
+    skill.add_service(Db, make_db, close_db)
     skill.add_service(_Mail, _open_mail, _send_mail)
 
     @skill.intent("Hello")
-    async def hello(db: _Db, mail: _Mail) -> Any:
+    async def hello(db: Db, mail: _Mail) -> Any:
         return speak("hello")
 
     event = RequestFactory(skill_id=SKILL_ID).intent("Hello")
