@@ -32,7 +32,6 @@ import contextlib
 import os
 import re
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -45,6 +44,7 @@ from typing import Final
 
 from benchmarks.load import cpus_for_pinning
 from benchmarks.serving import free_port, localhost_tls, stop, unchecked_tls
+from benchmarks.strace_counts import tracing
 from benchmarks.wrk import BenchmarkError, process_cpu_seconds
 
 ROOT: Final = Path(__file__).resolve().parent.parent
@@ -159,25 +159,20 @@ def count_writes(directory: Path, protocol: str) -> int:
     """write() calls of the server for 1,000 keep-alive requests on one connection (strace)."""
     port = free_port()
     trace = directory / f"strace-{protocol}.txt"
-    with serving(server_command(directory, protocol, "http", port), port, "http", None) as pid:
-        syscalls = "trace=write,writev,sendto,sendmsg"
-        command = ["strace", "-f", "-c", "-e", syscalls, "-o", str(trace), "-p", str(pid)]
-        tracer = subprocess.Popen(command, stderr=subprocess.DEVNULL)
-        time.sleep(1)  # attached
-        with socket.create_connection(("127.0.0.1", port)) as connection:
-            for _ in range(1000):
-                connection.sendall(REQUEST)
-                received = b""
-                while not received.endswith(b'{"ok": true}'):
-                    received += connection.recv(65536)
-        tracer.send_signal(signal.SIGINT)  # detach and write the summary
-        tracer.wait(timeout=10)
-    calls = 0
-    for line in trace.read_text().splitlines():
-        fields = line.split()
-        if len(fields) >= 5 and fields[-1] in {"write", "writev", "sendto", "sendmsg"}:
-            calls += int(fields[3])
-    return calls
+    calls: dict[str, int] = {}
+    # strace_counts.tracing: the requests start once strace says it attached, not after a fixed
+    # wait, and a strace that does not stop is killed and said in one error.
+    with (
+        serving(server_command(directory, protocol, "http", port), port, "http", None) as pid,
+        tracing(pid, trace, calls),
+        socket.create_connection(("127.0.0.1", port)) as connection,
+    ):
+        for _ in range(1000):
+            connection.sendall(REQUEST)
+            received = b""
+            while not received.endswith(b'{"ok": true}'):
+                received += connection.recv(65536)
+    return sum(calls.get(name, 0) for name in ("write", "writev", "sendto", "sendmsg"))
 
 
 def count_instructions(
@@ -233,6 +228,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--compare-with", type=Path, help="with --count: also that checkout's alexaskill protocol"
     )
     args = parser.parse_args(argv)
+    try:
+        return measure(args)
+    except BenchmarkError as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+
+
+def measure(args: argparse.Namespace) -> int:
+    """What ``main``'s arguments ask for: instructions (``--count``) or wrk's rounds."""
     if args.count:
         with tempfile.TemporaryDirectory(prefix="bench-writes-") as temporary:
             write_files(Path(temporary))

@@ -1,0 +1,66 @@
+"""`bench_response_writes.py`'s own failures: its write() count under strace and its wrk runs
+end in one line (`BenchmarkError`), never a traceback, and never leave a tool running."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from benchmarks import bench_response_writes as bench
+from benchmarks import strace_counts, wrk
+
+#: strace's table as ``-c`` writes it: 1,000 writes and 500 sendmsg counted.
+TABLE = """\
+% time     seconds  usecs/call     calls    errors syscall
+------ ----------- ----------- --------- --------- ----------------
+ 60.00    0.000600           1      1000           write
+ 40.00    0.000400           1       500           sendmsg
+------ ----------- ----------- --------- --------- ----------------
+100.00    0.001000           1      1500           total
+"""
+
+#: A stand-in's arguments: its ``-o`` file in $out and its ``-p`` pid in $pid, wherever they are.
+ARGUMENTS = """\
+while [ $# -gt 0 ]; do case "$1" in -o) out=$2;; -p) pid=$2;; esac; shift; done
+echo $$ > "$(dirname "$out")/strace.pid"
+"""
+
+
+def on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, script: str) -> None:
+    """``script`` (sh) first on PATH as ``name``."""
+    tools = tmp_path / "bin"
+    tools.mkdir(exist_ok=True)
+    (tools / name).write_text(f"#!/bin/sh\n{script}")
+    (tools / name).chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+
+
+def test_the_write_count_starts_once_strace_says_it_attached(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # strace's stand-in takes 2 s to attach (longer than a fixed wait of 1 s); on SIGINT before
+    # then it ends without a table, as strace does that counted nothing; after, with its table.
+    script = ARGUMENTS + "trap 'kill $!; exit 0' INT\nsleep 2 & wait\n"
+    script += f"cat > \"$out\" <<'EOF'\n{TABLE}EOF\n"
+    script += 'echo "strace: Process $pid attached" >&2\nsleep 60 & wait\n'
+    on_path(monkeypatch, tmp_path, "strace", script)
+    bench.write_files(tmp_path)
+    assert bench.count_writes(tmp_path, "alexaskill") == 1500
+
+
+def test_a_strace_that_does_not_stop_is_killed_and_said_in_one_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # strace's stand-in attaches and ignores SIGINT: stopped once its time is up, not left
+    # running after the benchmark, and said in one error, not a TimeoutExpired traceback.
+    script = ARGUMENTS + "trap '' INT\n"
+    script += 'echo "strace: Process $pid attached" >&2\nexec sleep 60\n'
+    on_path(monkeypatch, tmp_path, "strace", script)
+    monkeypatch.setattr(strace_counts, "STRACE_STOP_SECONDS", 0.5)
+    bench.write_files(tmp_path)
+    with pytest.raises(wrk.BenchmarkError, match=r"^strace did not stop within 0\.5 s of SIGINT"):
+        bench.count_writes(tmp_path, "alexaskill")
+    with pytest.raises(ProcessLookupError):
+        os.kill(int((tmp_path / "strace.pid").read_text()), 0)
