@@ -51,6 +51,8 @@ ROOT: Final = Path(__file__).resolve().parent.parent
 PROTOCOLS: Final = {"uvicorn": "httptools", "alexaskill": "alexaskill.server:HttpProtocol"}
 SCHEMES: Final = ("http", "https")
 PYTHONPATH: Final = os.environ.get("PYTHONPATH", "")
+#: Seconds wrk has, beyond its run's length, to end before it is stopped.
+WRK_GRACE_SECONDS: Final = 30.0
 
 APP: Final = """
 async def app(scope, receive, send):
@@ -139,7 +141,13 @@ def load(
         command.append(f"{scheme}://127.0.0.1:{port}/")
         if cpu is not None:
             command = ["taskset", "-c", str(cpu), *command]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 30)
+        waited = duration + WRK_GRACE_SECONDS
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=waited)
+        except subprocess.TimeoutExpired:  # (run killed it) main says it in one line
+            raise BenchmarkError(
+                f"wrk had not ended {waited - duration:g} s after its run of {duration} s: stopped"
+            ) from None
         if done.returncode != 0 or "Non-2xx" in done.stdout or "Socket errors" in done.stdout:
             raise BenchmarkError(f"wrk failed:\n{done.stdout}{done.stderr}")
         return done.stdout

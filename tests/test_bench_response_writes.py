@@ -64,3 +64,17 @@ def test_a_strace_that_does_not_stop_is_killed_and_said_in_one_error(
         bench.count_writes(tmp_path, "alexaskill")
     with pytest.raises(ProcessLookupError):
         os.kill(int((tmp_path / "strace.pid").read_text()), 0)
+
+
+def test_a_wrk_that_does_not_end_is_said_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # wrk's stand-in never ends: the run's failure in one line from main, not a TimeoutExpired.
+    on_path(monkeypatch, tmp_path, "wrk", f"echo $$ > {tmp_path / 'wrk.pid'}\nexec sleep 60\n")
+    monkeypatch.setattr(bench, "WRK_GRACE_SECONDS", 0.5)
+    monkeypatch.setattr(bench, "cpus_for_pinning", lambda: (None, None))
+    assert bench.main(["--rounds", "1", "--duration", "0"]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert errors == ["FAILED: wrk had not ended 0.5 s after its run of 1 s: stopped"]
+    with pytest.raises(ProcessLookupError):
+        os.kill(int((tmp_path / "wrk.pid").read_text()), 0)
