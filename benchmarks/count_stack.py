@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Final
 
 from alexaskill.testing import TestPKI
-from benchmarks import count_instructions, load, rows
+from benchmarks import count_instructions, load, rows, serving
 from benchmarks.envelopes import SignedRequest, Workload
 from benchmarks.servers import save_pki
 from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
@@ -95,7 +95,7 @@ def read_answer(connection: socket.socket) -> bytes:
 
 
 def total_instructions(
-    spec: load.ServerSpec,
+    spec: serving.ServerSpec,
     pki: TestPKI,
     requests: int,
     output: Path,
@@ -107,13 +107,13 @@ def total_instructions(
     """callgrind's total for a server of ``spec`` that answered ``WARMUP + requests`` POSTs, or
     (with ``connections``) the warm-up and then wrk's load for ``seconds``; and the requests
     answered after the warm-up. The server has ``start_timeout`` seconds to listen."""
-    port = load.free_port()
+    port = serving.free_port()
     command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={output}"]
     command += [*spec.command, "--host=127.0.0.1", f"--port={port}"]
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("ALEXASKILL_")}
     process = subprocess.Popen(
         command,
-        cwd=load.ROOT,
+        cwd=serving.ROOT,
         env={**inherited, **spec.env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -158,7 +158,7 @@ def total_instructions(
     finally:
         # valgrind writes callgrind's totals as the server exits, slowly on a busy machine: 5 s
         # and a SIGKILL lost them ("no totals" at a load average of ~10).
-        load.stop(process, grace=120.0)
+        serving.stop(process, grace=120.0)
     return count_instructions._total(output), requests
 
 
@@ -178,7 +178,7 @@ def check_load(name: str, result: LoadResult) -> None:
 
 
 def per_request(
-    spec: load.ServerSpec,
+    spec: serving.ServerSpec,
     pki: TestPKI,
     requests: int,
     work_dir: Path,
@@ -332,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = list(args.rows)
     if args.compare_with is not None:
         names += [name + rows.BEFORE for name in args.rows if name in rows.ALEXASKILL_ROWS]
-    compile_trees([load.ROOT] + ([args.compare_with] if args.compare_with is not None else []))
+    compile_trees([serving.ROOT] + ([args.compare_with] if args.compare_with is not None else []))
     with tempfile.TemporaryDirectory(prefix="alexaskill-stack-") as tmp:
         work_dir = Path(tmp)
         pki = TestPKI()

@@ -68,16 +68,22 @@ from benchmarks.report import (
 )
 from benchmarks.rows import ALEXASKILL_ROWS, BEFORE, DEFAULT_ROWS, ROWS, row
 from benchmarks.servers import save_pki
+from benchmarks.serving import (
+    ROOT,
+    ServerSpec,
+    free_port,
+    how_started,
+    localhost_tls,
+    log_tail,
+    running,
+    stop,
+    unchecked_tls,
+)
 
-# The servers part is serving.py's; what the other tools and the tests took from here before it
-# moved stays importable from here too (``as``: re-exported, for mypy's strict mode).
-from benchmarks.serving import ROOT as ROOT
-from benchmarks.serving import ServerSpec as ServerSpec
+# How rows start is serving.py's; server_counters.py takes these two through load (``as``:
+# re-exported, for mypy's strict mode) so that its tests put stand-ins for them in one place.
 from benchmarks.serving import event_loop_and_parser as event_loop_and_parser
-from benchmarks.serving import free_port as free_port
-from benchmarks.serving import how_started, localhost_tls, log_tail, running, unchecked_tls
 from benchmarks.serving import server_specs as server_specs
-from benchmarks.serving import stop as stop
 from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
 
 #: Above this share of a CPU used by other processes during a run, its numbers are suspect.

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Final
 
 from alexaskill.testing import TestPKI
-from benchmarks import load
+from benchmarks import load, serving
 from benchmarks.envelopes import Workload
 from benchmarks.report import median_run
 from benchmarks.rows import ROWS
@@ -249,7 +249,7 @@ def polling(pid: int, readings: list[Reading], seconds: float) -> Iterator[None]
 
 
 def measure(
-    spec: load.ServerSpec,
+    spec: serving.ServerSpec,
     pki: TestPKI,
     work_dir: Path,
     *,

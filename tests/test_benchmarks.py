@@ -230,9 +230,9 @@ def test_ask_sdk_trust_store_is_production_sized_unless_minimal(tmp_path: Path) 
 
 
 def test_compare_with_serves_each_row_with_another_checkouts_alexaskill(tmp_path: Path) -> None:
-    args = load.parse_args(["--compare-with", str(load.ROOT), "--servers", "floor", "def"])
+    args = load.parse_args(["--compare-with", str(serving.ROOT), "--servers", "floor", "def"])
     assert args.servers == ["floor", "def", "def@before"]
-    args = load.parse_args(["--compare-with", str(load.ROOT)])
+    args = load.parse_args(["--compare-with", str(serving.ROOT)])
     assert args.servers == [
         *rows.DEFAULT_ROWS,
         *(f"{name}@before" for name in ("async", "def", "def-info", "def-json")),
@@ -243,18 +243,18 @@ def test_compare_with_serves_each_row_with_another_checkouts_alexaskill(tmp_path
         "auto",
         "auto",
         None,
-        before=load.ROOT,
+        before=serving.ROOT,
         work_dir=tmp_path,
     )
     # The same server module and example, under another --app-dir (first on the path), where
     # alexaskill is the other checkout's.
     shim = Path(before.command[before.command.index("--app-dir") + 1])
-    assert ours.command[ours.command.index("--app-dir") + 1] == str(load.ROOT)
+    assert ours.command[ours.command.index("--app-dir") + 1] == str(serving.ROOT)
     assert [a for a in before.command if a != str(shim)] == [
-        a for a in ours.command if a != str(load.ROOT)
+        a for a in ours.command if a != str(serving.ROOT)
     ]
-    assert (shim / "alexaskill").resolve() == load.ROOT / "alexaskill"  # here: this checkout
-    assert (shim / "benchmarks").resolve() == load.ROOT / "benchmarks"
+    assert (shim / "alexaskill").resolve() == serving.ROOT / "alexaskill"  # here: this checkout
+    assert (shim / "benchmarks").resolve() == serving.ROOT / "benchmarks"
     assert before.env["PYTHONPATH"] == str(shim)
     assert {k: v for k, v in before.env.items() if k != "PYTHONPATH"} == {
         k: v for k, v in ours.env.items() if k != "PYTHONPATH"
@@ -412,7 +412,7 @@ def test_the_request_line_bench_counts_batched_writes() -> None:
     from benchmarks import bench_request_line
 
     assert set(bench_request_line.ROWS) <= set(rows.ALEXASKILL_ROWS)
-    result = bench_request_line.run_child("def-info", 160, 16, str(load.ROOT))
+    result = bench_request_line.run_child("def-info", 160, 16, str(serving.ROOT))
     assert result["cpu_us"] > 0
     if Path("/proc/self/io").is_file():
         assert result["writes"] < 0.5
@@ -428,7 +428,7 @@ def test_the_response_writes_bench_serves_its_app_under_both_protocols(
 
     bench.write_files(tmp_path)
     for protocol in bench.PROTOCOLS:
-        port = load.free_port()
+        port = serving.free_port()
         command = bench.server_command(tmp_path, protocol, scheme, port)
         with bench.serving(command, port, scheme, None):
             assert bench.answers(port, scheme)
@@ -447,4 +447,4 @@ def test_the_tests_and_the_tls_benchmarks_make_their_certificate_in_one_place(
     assert [str(ip) for ip in names.get_values_for_type(x509.IPAddress)] == ["127.0.0.1"]
     assert certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     assert not hasattr(load, "self_signed")
-    assert not (load.ROOT / "tests" / "self_signed.py").exists()
+    assert not (serving.ROOT / "tests" / "self_signed.py").exists()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks import load, server_counters, strace_counts, wrk
+from benchmarks import load, server_counters, serving, strace_counts, wrk
 from benchmarks.server_counters import Measured, ThreadCounters
 from tests.missing import under_ci
 from tests.processes import installed_or_skip
@@ -288,14 +288,14 @@ def fake_harness(
     monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
     seen: list[tuple[str, dict[str, Any]]] = []
 
-    def benchmark_server(spec: load.ServerSpec, *args: Any, **kwargs: Any) -> wrk.LoadResult:
+    def benchmark_server(spec: serving.ServerSpec, *args: Any, **kwargs: Any) -> wrk.LoadResult:
         seen.append((spec.name, kwargs))
         with kwargs["around"](os.getpid()):
             pass
         return wrk.LoadResult(1000, 1.0, 1.0, 2.0, 0, 0, 1.0, 0.2, 0.0, 300.0)
 
-    def server_specs(names: list[str], *args: Any) -> list[load.ServerSpec]:
-        return [load.ServerSpec(name, []) for name in names]
+    def server_specs(names: list[str], *args: Any) -> list[serving.ServerSpec]:
+        return [serving.ServerSpec(name, []) for name in names]
 
     monkeypatch.setattr(load, "event_loop_and_parser", lambda: ("asyncio", "h11"))
     monkeypatch.setattr(load, "cpus_for_pinning", lambda: (None, None))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from benchmarks import load, rows, serving
 
-BENCHMARKS = load.ROOT / "benchmarks"
+BENCHMARKS = serving.ROOT / "benchmarks"
 README = BENCHMARKS / "README.md"
 #: The load harness's modules, whose names the documents give as ``module.name``.
 HARNESS = ("load", "rows", "report", "serving", "wrk", "envelopes")

@@ -16,6 +16,7 @@ from benchmarks import (
     count_instructions,
     load,
     report,
+    serving,
     wrk,
 )
 
@@ -84,12 +85,12 @@ def test_a_made_up_log_of_three_rounds_reads_as_its_rounds_paired_by_hand(
     }
     order: list[str] = []
 
-    def benchmark_server(spec: load.ServerSpec, *args: Any, **kwargs: Any) -> wrk.LoadResult:
+    def benchmark_server(spec: serving.ServerSpec, *args: Any, **kwargs: Any) -> wrk.LoadResult:
         order.append(spec.name)
         return log[spec.name][order.count(spec.name) - 1]
 
-    def server_specs(names: list[str], *args: Any, **kwargs: Any) -> list[load.ServerSpec]:
-        return [load.ServerSpec(name, []) for name in names]
+    def server_specs(names: list[str], *args: Any, **kwargs: Any) -> list[serving.ServerSpec]:
+        return [serving.ServerSpec(name, []) for name in names]
 
     monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(load, "versions", dict)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import load, rows
+from benchmarks import load, rows, serving
 
 
 @pytest.mark.parametrize(
@@ -21,7 +21,7 @@ from benchmarks import load, rows
 def test_the_docker_rows_run_the_docker_images_uvicorn_options(
     tmp_path: Path, row: str, level: str
 ) -> None:
-    dockerfile = (load.ROOT / "Dockerfile").read_text().splitlines()
+    dockerfile = (serving.ROOT / "Dockerfile").read_text().splitlines()
     cmd = json.loads(next(line for line in dockerfile if line.startswith("CMD "))[4:])
     assert cmd[:2] == ["uvicorn", "examples.weather.app:skill"]
     # As --name=value, less where the benchmark sets its own (address, access log).
@@ -63,7 +63,7 @@ def test_a_checkout_from_before_alexaskill_loops_runs_uvicorns_loop(tmp_path: Pa
 def test_the_serve_row_runs_alexaskill_serve_with_its_defaults(tmp_path: Path) -> None:
     ours, before = load.server_specs(
         ["def-serve", "def-serve@before"], tmp_path, "auto", "httptools", None,
-        before=load.ROOT, work_dir=tmp_path,
+        before=serving.ROOT, work_dir=tmp_path,
     )  # fmt: skip
     app = "benchmarks.servers.serve_weather_def:skill"
     assert ours.command == [sys.executable, "-P", "-m", "alexaskill", "serve", app]
@@ -71,8 +71,8 @@ def test_the_serve_row_runs_alexaskill_serve_with_its_defaults(tmp_path: Path) -
     assert not any(name.startswith("ALEXASKILL_LOG") for name in ours.env)  # serve's defaults
     # The other checkout's alexaskill first on the path (-P: not this working directory).
     shim = tmp_path / "before-path"
-    assert before.env["PYTHONPATH"] == os.pathsep.join((str(shim), str(load.ROOT)))
-    assert ours.env["PYTHONPATH"] == str(load.ROOT)
+    assert before.env["PYTHONPATH"] == os.pathsep.join((str(shim), str(serving.ROOT)))
+    assert ours.env["PYTHONPATH"] == str(serving.ROOT)
     assert "def-serve" in rows.ALEXASKILL_ROWS and rows.row("def-serve").target == 0.95
 
 
@@ -84,7 +84,7 @@ def test_the_docker_rows_run_uvicorn_at_the_log_level_of_the_image_and_of_serve(
     # a docker row at the other rows' warning compared unlike with def-serve (perf21).
     from alexaskill.cli import parser
 
-    dockerfile = (load.ROOT / "Dockerfile").read_text()
+    dockerfile = (serving.ROOT / "Dockerfile").read_text()
     assert "--log-level" not in dockerfile
     serve = parser().parse_args(["serve", "app:skill"])
     [spec] = load.server_specs([row], tmp_path, "auto", "httptools", None)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from alexaskill.testing import TestPKI
-from benchmarks import count_stack, load, rows, wrk
+from benchmarks import count_stack, rows, serving, wrk
 from benchmarks.envelopes import SignedRequest, Workload
 
 
@@ -51,7 +51,7 @@ def test_the_stack_count_per_request_under_load_divides_by_the_requests_wrk_coun
         return 5_000_000 + 700 * answered, answered
 
     monkeypatch.setattr(count_stack, "total_instructions", total)
-    spec = load.ServerSpec("async", [])
+    spec = serving.ServerSpec("async", [])
     count = count_stack.per_request(
         spec,
         None,  # type: ignore[arg-type]
@@ -146,7 +146,7 @@ def test_the_stack_count_compiles_the_served_trees_before_it_counts(
     monkeypatch.setattr(count_stack, "count_rows", count_rows)
     monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
     assert count_stack.main(["--rows", "floor", "--compare-with", str(before)]) == 0
-    assert compiled_when_counted == [[[load.ROOT, before]]]
+    assert compiled_when_counted == [[[serving.ROOT, before]]]
 
 
 def test_the_stack_count_compiles_for_the_servers_python_when_it_runs_under_o(
@@ -158,7 +158,7 @@ def test_the_stack_count_compiles_for_the_servers_python_when_it_runs_under_o(
     (tmp_path / "alexaskill" / "module.py").write_text("X = 1\n")
     code = "import pathlib, sys; from benchmarks import count_stack; "
     code += "count_stack.compile_trees([pathlib.Path(sys.argv[1])])"
-    env = {**os.environ, "PYTHONPATH": str(load.ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(serving.ROOT)}
     env.pop("PYTHONOPTIMIZE", None)
     command = [sys.executable, "-O", "-B", "-c", code, str(tmp_path)]
     subprocess.run(command, env=env, check=True, timeout=120)
@@ -179,7 +179,7 @@ def test_the_stack_count_under_load_counts_a_round_again_once_after_wrk_socket_t
     # count of def-info in round 2 reads three timeouts, as the real check reads wrk's result.
     asked: list[str] = []
 
-    def per_request(spec: load.ServerSpec, *args: Any, **kwargs: Any) -> float:
+    def per_request(spec: serving.ServerSpec, *args: Any, **kwargs: Any) -> float:
         asked.append(spec.name)
         if asked == ["floor", "def-info", "floor", "def-info"]:
             count_stack.check_load(spec.name, wrk_run(errors=3))
@@ -225,7 +225,7 @@ def test_the_stack_count_ends_with_a_line_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # As load.py's runs end: the reason on stderr and exit status 1.
-    def per_request(spec: load.ServerSpec, *args: Any, **kwargs: Any) -> float:
+    def per_request(spec: serving.ServerSpec, *args: Any, **kwargs: Any) -> float:
         count_stack.check_load(spec.name, wrk_run(errors=0, status_errors=4))
         return 0.0
 
