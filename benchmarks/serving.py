@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import itertools
 import os
+import random
 import signal
 import socket
 import ssl
@@ -32,11 +34,32 @@ from benchmarks.wrk import BenchmarkError
 ROOT: Final = Path(__file__).resolve().parent.parent
 
 
+# Ports handed out by `free_port`: 10,000 to 31,999, below Linux's ephemeral range (32,768 on),
+# split in one block for each pytest-xdist worker. A port from bind(0) is one the kernel may also
+# give the next connection's local end, so between its check and the server's bind another
+# test's client (or wrk's) could hold it ("address already in use"); here only `free_port` hands
+# ports out, the workers never share one, and a worker takes its block's again only after all
+# the others. The tests take theirs from here too (tests/processes.py): one helper for both.
+_FIRST, _END = 10_000, 32_000
+_WORKERS = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")) % _WORKERS
+_SIZE = (_END - _FIRST) // _WORKERS
+_block = range(_FIRST + _WORKER * _SIZE, _FIRST + (_WORKER + 1) * _SIZE)
+_start = random.randrange(len(_block))  # (another test run on the machine starts elsewhere)
+_ports: Iterator[int] = itertools.cycle([*_block[_start:], *_block[:_start]])
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on now, on 127.0.0.1, outside the kernel's ephemeral range, in
+    this worker's block, and handed out again only after the rest of that block."""
+    for port in itertools.islice(_ports, len(_block)):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # another program's (or a concurrent test run's) port
+            return port
+    raise BenchmarkError(f"no free port in {_block.start} to {_block.stop - 1}")
 
 
 def event_loop_and_parser() -> tuple[str, str]:

@@ -6,11 +6,8 @@ makes them every test module's."""
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
-import random
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,34 +18,11 @@ from typing import Any
 import httpx
 import pytest
 
+# The tests' servers and the benchmarks' take their ports from one helper, outside the
+# kernel's ephemeral range (``as``: re-exported, for mypy's strict mode: the tests import it here).
+from benchmarks.serving import free_port as free_port
 from tests import server_logs
 from tests.missing import unavailable
-
-# Ports handed out by `free_port`: 10,000 to 31,999, below Linux's ephemeral range (32,768 on),
-# split in one block for each pytest-xdist worker. A port from bind(0) is one the kernel may also
-# give the next connection's local end, so between its check and the server's bind another
-# test's client could hold it ("address already in use"); here only `free_port` hands ports out,
-# the workers never share one, and a worker takes its block's again only after all the others.
-_FIRST, _END = 10_000, 32_000
-_WORKERS = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
-_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")) % _WORKERS
-_SIZE = (_END - _FIRST) // _WORKERS
-_block = range(_FIRST + _WORKER * _SIZE, _FIRST + (_WORKER + 1) * _SIZE)
-_start = random.randrange(len(_block))  # (another test run on the machine starts elsewhere)
-_ports: Iterator[int] = itertools.cycle([*_block[_start:], *_block[:_start]])
-
-
-def free_port() -> int:
-    """A port nothing listens on now, on 127.0.0.1, outside the kernel's ephemeral range, in
-    this worker's block, and handed out again only after the rest of that block."""
-    for port in itertools.islice(_ports, len(_block)):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue  # another program's (or a concurrent test run's) port
-            return port
-    raise AssertionError(f"no free port in {_block.start} to {_block.stop - 1}")
 
 
 def stop(process: subprocess.Popen[Any], patience: float = 5) -> None:

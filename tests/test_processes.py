@@ -12,6 +12,7 @@ from typing import Any, cast
 import httpx
 import pytest
 
+from benchmarks import serving
 from benchmarks.serving import self_signed
 
 from . import processes
@@ -44,6 +45,14 @@ def test_a_free_port_is_never_one_the_kernel_hands_out_itself() -> None:
     # test's connection, whose local port the kernel takes from the same range: the server then
     # failed with "address already in use" (seen in test_cli_serve under load).
     ports = [free_port() for _ in range(50)]
+    assert not set(ports) & set(_ephemeral()), ports
+
+
+def test_the_benchmarks_servers_take_their_port_from_the_same_free_port() -> None:
+    # benchmarks/serving.py's bind(0) gave a port of the kernel's range, which wrk's or a test's
+    # connections could take for their local end before the server bound it: one helper now.
+    assert serving.free_port is free_port
+    ports = [serving.free_port() for _ in range(50)]
     assert not set(ports) & set(_ephemeral()), ports
 
 
