@@ -179,7 +179,7 @@ def run(data: dict[str, Any], *, builds: int = 7, per_kind: int | None = None) -
     every = [seconds for times in per_kind_times.values() for seconds in times]
     # A time is a cost against its budget: of an even number the higher middle, one a build or
     # an utterance took and the unfavourable one, never the mean of the two (benchmarks/README.md,
-    # Method); 1,050 utterances are an even number.
+    # Method); 1,100 utterances are an even number.
     build_median = statistics.median_high(times_built)
     print(
         f"build: median {build_median * 1000:.1f} ms of {builds} "
