@@ -1,5 +1,6 @@
 """What the tests that start a server process share: a free port on 127.0.0.1, the wait for
-its ``/health`` to answer, its stop by PID, and the check for a tool they drive it with; the
+its ``/health`` to answer, its stop by PID, the check for a tool they drive it with and a tool's
+stand-in; the
 ``servers`` and ``module_servers`` fixtures (`Servers`), which tests/conftest.py imports, which
 makes them every test module's."""
 
@@ -81,6 +82,16 @@ def wait_for_health(
             if process.poll() is not None:
                 pytest.fail(f"the server at {url} exited with {process.returncode}: {said()}")
             time.sleep(max(0.0, min(0.05, deadline - time.monotonic())))
+
+
+def stand_in(tmp_path: Path, tool: str, script: str) -> Path:
+    """``script`` (sh) as ``tool`` in ``tmp_path``/bin, executable: a tool's stand-in; that
+    directory, to put first on PATH."""
+    tools = tmp_path / "bin"
+    tools.mkdir(exist_ok=True)
+    (tools / tool).write_text(f"#!/bin/sh\n{script}")
+    (tools / tool).chmod(0o755)
+    return tools
 
 
 def installed_or_skip(tool: str, must_run: str) -> None:

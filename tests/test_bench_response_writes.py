@@ -10,6 +10,7 @@ import pytest
 
 from benchmarks import bench_response_writes as bench
 from benchmarks import strace_counts, wrk
+from tests.processes import stand_in
 
 #: strace's table as ``-c`` writes it: 1,000 writes and 500 sendmsg counted.
 TABLE = """\
@@ -30,10 +31,7 @@ echo $$ > "$(dirname "$out")/strace.pid"
 
 def on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, script: str) -> None:
     """``script`` (sh) first on PATH as ``name``."""
-    tools = tmp_path / "bin"
-    tools.mkdir(exist_ok=True)
-    (tools / name).write_text(f"#!/bin/sh\n{script}")
-    (tools / name).chmod(0o755)
+    tools = stand_in(tmp_path, name, script)
     monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
 
 

@@ -15,7 +15,7 @@ import pytest
 from benchmarks import load, server_counters, serving, strace_counts, wrk
 from benchmarks.server_counters import Measured, ThreadCounters
 from tests.missing import under_ci
-from tests.processes import installed_or_skip
+from tests.processes import installed_or_skip, stand_in
 
 STRACE_TABLE = """\
 % time     seconds  usecs/call     calls    errors syscall
@@ -280,10 +280,7 @@ def fake_harness(
     """No server runs and no real strace: ``main``'s rows stand-ins whose `benchmark_server`
     enters its ``around`` and records its arguments (returned), and ``strace`` the script on
     PATH in strace's place."""
-    tools = tmp_path / "bin"
-    tools.mkdir()
-    (tools / "strace").write_text(f"#!/bin/sh\n{strace}")
-    (tools / "strace").chmod(0o755)
+    tools = stand_in(tmp_path, "strace", strace)
     monkeypatch.setattr("shutil.which", lambda name: str(tools / name))
     monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
     seen: list[tuple[str, dict[str, Any]]] = []
@@ -358,11 +355,8 @@ def test_the_run_waits_for_strace_to_say_it_attached(tmp_path: Path) -> None:
     # strace's stand-in writes its table, then takes a second to attach (a marker, then its
     # line): the block runs once it said so, not after a fixed wait.
     marker = tmp_path / "attached"
-    tools = tmp_path / "bin"
-    tools.mkdir()
     script = f"cat > \"$4\" <<'EOF'\n{STRACE_TABLE}EOF\nsleep 1\ntouch {marker}\n{ATTACHED}"
-    (tools / "strace").write_text(f"#!/bin/sh\n{script}exec sleep 60\n")
-    (tools / "strace").chmod(0o755)
+    tools = stand_in(tmp_path, "strace", f"{script}exec sleep 60\n")
     calls: dict[str, int] = {}
     with pytest.MonkeyPatch.context() as patched:
         patched.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
@@ -402,21 +396,12 @@ def test_strace_counting_nothing_gives_the_line_that_says_why_not_its_last(
     assert errors == [f"FAILED: strace counted nothing (exit 0): {cause}; run with --no-strace"]
 
 
-def strace_stand_in(tmp_path: Path, script: str) -> Path:
-    """A directory holding ``script`` (sh) as ``strace``, to put first on PATH."""
-    tools = tmp_path / "bin"
-    tools.mkdir()
-    (tools / "strace").write_text(f"#!/bin/sh\n{script}")
-    (tools / "strace").chmod(0o755)
-    return tools
-
-
 def test_a_notice_that_strace_detached_does_not_start_the_run(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # strace's stand-in says it detached (as it does after SIGINT), never that it attached: the
     # run waits for "attached", so it does not start, and the wait's end says what strace said.
-    tools = strace_stand_in(tmp_path, 'echo "strace: Process $6 detached" >&2\nexec sleep 60\n')
+    tools = stand_in(tmp_path, "strace", 'echo "strace: Process $6 detached" >&2\nexec sleep 60\n')
     monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setattr(strace_counts, "STRACE_ATTACH_SECONDS", 0.5)
     ran = []
@@ -448,7 +433,7 @@ def test_threads_strace_could_not_attach_to_are_said_not_left_uncounted_silently
     said: list[str] = []
     try:
         with pytest.MonkeyPatch.context() as patched:
-            tools = strace_stand_in(tmp_path, script)
+            tools = stand_in(tmp_path, "strace", script)
             patched.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
             calls: dict[str, int] = {}
             with strace_counts.tracing(os.getpid(), tmp_path / "out.strace", calls, said.append):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import load, report, wrk
+from tests.processes import stand_in
 
 
 def test_profile_samples_at_the_rate_asked_and_only_the_lock_holder_if_asked() -> None:
@@ -35,15 +36,18 @@ def test_a_profile_option_without_profile_is_refused_not_ignored(
     assert f"{option[0]} goes with --profile DIR" in capsys.readouterr().err
 
 
+def spy_stand_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, script: str) -> None:
+    """``script`` (sh) in py-spy's place."""
+    spy = stand_in(tmp_path, "py-spy", script) / "py-spy"
+    monkeypatch.setattr("shutil.which", lambda name: str(spy))
+
+
 def test_a_py_spy_that_does_not_end_is_stopped_and_said_in_one_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # py-spy's stand-in writes its pid and never ends: once the run's time and its grace are up,
     # it is stopped (none left running) and the harness says so, not a TimeoutExpired traceback.
-    spy = tmp_path / "py-spy"
-    spy.write_text(f"#!/bin/sh\necho $$ > {tmp_path / 'pid'}\nexec sleep 60\n")
-    spy.chmod(0o755)
-    monkeypatch.setattr("shutil.which", lambda name: str(spy))
+    spy_stand_in(monkeypatch, tmp_path, f"echo $$ > {tmp_path / 'pid'}\nexec sleep 60\n")
     monkeypatch.setattr(load, "SPY_GRACE_SECONDS", 0.5)
     sampled = load.sampling(os.getpid(), 0.25, tmp_path / "out.txt")
     with pytest.raises(wrk.BenchmarkError) as raised, sampled:
@@ -52,14 +56,6 @@ def test_a_py_spy_that_does_not_end_is_stopped_and_said_in_one_error(
     assert str(raised.value) == "py-spy had not ended 0.75 s after the run: stopped"
     with pytest.raises(ProcessLookupError):
         os.kill(int((tmp_path / "pid").read_text()), 0)
-
-
-def spy_stand_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, script: str) -> None:
-    """``script`` (sh) in py-spy's place."""
-    spy = tmp_path / "py-spy"
-    spy.write_text(f"#!/bin/sh\n{script}")
-    spy.chmod(0o755)
-    monkeypatch.setattr("shutil.which", lambda name: str(spy))
 
 
 @pytest.mark.parametrize(
