@@ -1,7 +1,7 @@
 """`server_counters.py`'s system-call round: ``strace -c -f`` attached to a server while a
 block runs (waited for until it says it attached, the server's threads it could not attach to
 said, stopped with SIGINT), its table read into calls by name, and those printed a request by
-row."""
+row. `bench_response_writes.py` counts its server's write() calls with `tracing` too."""
 
 from __future__ import annotations
 
