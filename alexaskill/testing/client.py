@@ -205,26 +205,33 @@ class TestClient(SimulatedDevice, Talking):
         self._swap.check_open()  # (closed: no lifespan run for a client that cannot send)
         try:
             self.http.__enter__()
-        except BaseException:  # (a start that failed: no `__exit__` closes the client)
-            self.close()
+        except BaseException as exc:  # (a start that failed: no `__exit__` closes the client)
+            self.__exit__(type(exc), exc, exc.__traceback__)
             raise
-        self._swap.served = True  # (the lifespan's shutdown closes the stores)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         try:
-            if self._swap.served:  # (a start that failed closed what it had opened itself)
+            if self._lifespan_started():
                 self.http.__exit__(*exc_info)
         finally:
             self.close()
         if exc_info[0] is None:  # the test's own error stands: nothing to add to it
             self._check_late_progressive("at its close")
 
+    def _lifespan_started(self) -> bool:
+        """Whether Starlette's client started the skill's lifespan: read off that client (its
+        exit stack, set once its start is complete; a start that failed closed what it had
+        opened) rather than noted after its ``__enter__`` returned, where a Ctrl-C landing
+        before the note left the lifespan running, never ended."""
+        return "exit_stack" in vars(self.http)
+
     def close(self) -> None:
         """Stop trusting the test PKI and answering its API calls: the skill gets its own back,
         and its store when the client had one of its own (`SkillSwap.restore`: clients closed in
         any order; what the test set itself stays). Used without ``with``, it closes the skill's
         stores first, as the lifespan's shutdown would (`Skill.aclose`)."""
+        self._swap.served = self._lifespan_started()  # (its shutdown closes the stores)
         self._swap.end(self.http.async_backend)
 
     # --- conversations ---
