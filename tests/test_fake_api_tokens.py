@@ -267,3 +267,22 @@ def test_a_request_with_no_id_and_a_shared_token_has_its_calls_answered() -> Non
             envelope = client.factory.intent("Add")
             del envelope["request"]["requestId"]
             assert client.send_envelope(envelope).speech == "added to Alexa shopping list"
+
+
+def test_a_request_with_no_id_has_its_progressive_responses_taken_while_answered() -> None:
+    # Marked as being answered under a name of its own, a request with no requestId (the
+    # test's own envelope) had its progressive responses, which name it by "", refused 403
+    # "Unrecognized requestId": taken before it was marked (no request marked then).
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Wait")
+    async def wait(api: AlexaApi) -> Response:
+        return speak(f"taken {await api.progressive('One moment')}")
+
+    fake = FakeAlexaApi()
+    with TestClient(skill, api=fake) as client:
+        for _ in range(2):
+            envelope = client.factory.intent("Wait")
+            del envelope["request"]["requestId"]
+            assert client.send_envelope(envelope).speech == "taken True"
+        assert [call.status for call in fake.calls] == [204, 204]

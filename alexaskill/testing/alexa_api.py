@@ -345,9 +345,9 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
         is being answered: Amazon counts those it receives, refused or not, as
         `AlexaApi.progressive` counts each it sent (one that surely reached no server aside)."""
         header = body.get("header") if isinstance(body, dict) else None
-        request_id = header.get("requestId") if isinstance(header, dict) else None
+        named = header.get("requestId") if isinstance(header, dict) else None
         with self._lock:
-            if isinstance(request_id, str) and request_id in self._answering:
+            if (request_id := self._request_named(named)) in self._answering:
                 self._answering[request_id] += 1
 
     # --- the operations (each returns status and JSON answer) ---
@@ -364,8 +364,8 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
             or not isinstance(directive.get("speech"), str)
         ):
             return 400, {"message": "expected header.requestId and a Speak"}  # (`api_calls`)
-        request_id = header["requestId"]
         with self._lock:
+            request_id = self._request_named(header["requestId"])
             taken = self._answering.get(request_id)
             if taken is not None or not (self._answering or self._answered):
                 # Being answered, or no request marked (the fake cannot tell): Amazon's limits.

@@ -22,7 +22,8 @@ answered, the call is refused with 401 (`_shared_token`), rather than judged by 
 sent last: the fake cannot tell which one made it, and Alexa gives each request a token of its
 own. A progressive response names its request in its body, and is judged by that one. A
 request with no ``requestId`` (a test's own envelope) is a request of its own all the same:
-`AccessCheck.issued` names it, for `answering` to mark while it is answered.
+`AccessCheck.issued` names it, for `answering` to mark while it is answered; its progressive
+responses, which name it by "", are taken meanwhile.
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ _REMINDERS: Final = re.compile(r"/v1/alerts/reminders(?:/|$)")
 _CODED: Final = re.compile(r"/v2/accounts/|/v2/devices/|" + _REMINDERS.pattern)
 #: The message of the Device Settings API's 403 (ask-sdk-model's ``UpsServiceClient``).
 _NO_ACCESS: Final = "The authentication token does not have access to resource."
+#: How the name `AccessCheck.issued` gives a request with no ``requestId`` begins (a NUL
+#: starts no id Alexa sends: "amzn1.echo-api.request.…").
+_UNNAMED: Final = "\0unnamed request "
 
 
 class _System(msgspec.Struct):
@@ -138,9 +142,9 @@ class AccessCheck:
         if request is not None and token:
             with self._lock:  # (when it was sent, for the calls its token makes: `_moment`)
                 sent = self.__dict__.setdefault("_sent_at", {})
-                if not name:  # (a NUL starts no id Alexa sends: "amzn1.echo-api.request.…")
+                if not name:
                     unnamed = self.__dict__.setdefault("_unnamed", itertools.count(1))
-                    name = f"\0unnamed request {next(unnamed)}"
+                    name = f"{_UNNAMED}{next(unnamed)}"
                 sent.pop(name, None)
                 sent[name] = _Sent(token, moment, decoded.session is not None, name)
                 if len(sent) > _KEPT:
@@ -214,6 +218,16 @@ class AccessCheck:
         for a token no request carried: a fake called directly knows no request)."""
         sender = self._sender(headers)
         return sender is not None and not sender.in_session
+
+    def _request_named(self, request_id: object) -> str:
+        """The name `answering` marks the request a progressive response names by
+        ``request_id`` (its ``header.requestId``) with: that id; for "" (the id the skill has
+        of a request with none), the last such request marked as being answered (`issued` gave
+        it a name of its own), else "" (as for no str). (The caller holds the lock.)"""
+        if request_id != "":
+            return request_id if isinstance(request_id, str) else ""
+        unnamed = [name for name in self._answering if name.startswith(_UNNAMED)]
+        return unnamed[-1] if unnamed else ""
 
     def _kind(self, request_id: str) -> str | None:
         """The type of the request ``request_id``, if it was sent and is one Alexa plays no
