@@ -40,14 +40,15 @@ def running(skill: Skill, app: str) -> Iterator[None]:
             _RUNNING.discard(id(skill))
 
 
-def started(client: TestClient) -> TestClient:
-    """``client``, started (entered: the skill's start in this process). A `ConfigurationError`
-    of that start, a setting of the environment the skill cannot take (``ALEXASKILL_LOG_LEVEL``
-    that names no level), is a `UsageError`, said in one line, as `serve` says it and as the app
-    answers its server's start, not with a traceback."""
+def started(client: TestClient) -> None:
+    """Start ``client`` (enter it: the skill's start in this process), which the caller holds
+    for its close beforehand: a Ctrl-C landing as this returns is its to close. A
+    `ConfigurationError` of that start, a setting of the environment the skill cannot take
+    (``ALEXASKILL_LOG_LEVEL`` that names no level), is a `UsageError`, said in one line, as
+    `serve` says it and as the app answers its server's start, not with a traceback."""
     from ..exceptions import ConfigurationError
 
     try:
-        return client.__enter__()  # (one whose start fails closes itself)
+        client.__enter__()  # (one whose start fails closes itself)
     except ConfigurationError as exc:
         raise UsageError(str(exc)) from None
