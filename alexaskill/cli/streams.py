@@ -54,7 +54,14 @@ def _written(exc: BaseException, streams: tuple[object, ...]) -> bool:
 
     A closed stream's words say nothing of which stream: the skill's own file, closed, says the
     same while a stream given to `main` is closed too; its frames come after the command's and
-    hold none of the command's streams."""
+    hold none of the command's streams.
+
+    The limit of telling by module names and frame locals: a write the command makes through
+    a wrapper of its own defined outside this package, holding the stream only as an
+    attribute (``self._out``), counts as the skill's, raised with its traceback, not a quiet
+    141 (keep such wrappers here, as `chat_show.TerminalSafe` is); and a skill whose frames
+    hold one of the streams (``sys.stdout`` when `main` writes to it) has its closed-file
+    error taken for that stream's."""
     after: list[dict[str, object]] = []  # the locals of the frames after the command's last
     trace = exc.__traceback__
     while trace is not None:
