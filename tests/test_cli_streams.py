@@ -18,7 +18,7 @@ import pytest
 import alexaskill.cli as cli
 from alexaskill.cli import main
 
-from .skill_modules import QUICK_SKILL
+from .skill_modules import QUICK_SKILL, skill_module
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
@@ -374,11 +374,9 @@ def test_the_skills_own_closed_file_with_a_closed_stream_given_is_its_error(
     # stream is a reader gone.
     from alexaskill.testing import RequestFactory
 
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
-    monkeypatch.delitem(sys.modules, "own_closed", raising=False)
-    (tmp_path / "own_closed.py").write_text(_OWN_CLOSED_SKILL)
-    request = RequestFactory(skill_id="amzn1.ask.skill.own").intent("Hi")
-    (tmp_path / "hi.json").write_text(json.dumps(request))
-    with pytest.raises(ValueError, match="I/O operation on closed file"):
-        main(["replay", "own_closed:skill", "hi.json"], stdout=_closed(), stderr=io.StringIO())
+    written = contextlib.contextmanager(skill_module)
+    with written(tmp_path, monkeypatch, "own_closed", _OWN_CLOSED_SKILL):
+        request = RequestFactory(skill_id="amzn1.ask.skill.own").intent("Hi")
+        (tmp_path / "hi.json").write_text(json.dumps(request))
+        with pytest.raises(ValueError, match="I/O operation on closed file"):
+            main(["replay", "own_closed:skill", "hi.json"], stdout=_closed(), stderr=io.StringIO())
