@@ -66,9 +66,9 @@ async def test_aws_errors_become_store_errors_that_say_what_to_do(
 ) -> None:
     fake_dynamodb.error = (status, code, message)
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
-    with anyio.fail_after(30), pytest.raises(StoreError, match=expected):
-        await store.load(USER)
-    await store.aclose()
+    async with contextlib.aclosing(store):
+        with anyio.fail_after(30), pytest.raises(StoreError, match=expected):
+            await store.load(USER)
     retried = code in ("ThrottlingException", "ProvisionedThroughputExceededException")
     retried = retried or status == 500
     assert fake_dynamodb.calls == ["GetItem"] * (3 if retried else 1)
@@ -79,29 +79,29 @@ async def test_a_server_that_never_answers_costs_the_timeout(
     fake_dynamodb: FakeDynamoDB, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=0.5)
-    # One answered call first, so that the client exists (making it can take longer than 0.5 s
-    # on a busy machine, and so can the fake's answer: tried again then); then the server stops
-    # answering.
-    await clients_made(fake_dynamodb, lambda: store.load(USER))
-    ended = threads_ended(store, monkeypatch)
-    never_answered = "no answer to UpdateItem within"
-    for _ in range(5):
-        ended.clear()
-        with anyio.fail_after(30), pytest.raises(StoreError, match=never_answered):
-            await store.update(USER, {"a": 1}, ())
-        # The fake records a call in a thread of its own, which may not have run yet; and on a
-        # loaded machine the store's thread may not have sent the UpdateItem before its 0.5 s
-        # passed (then it sends none). Only an UpdateItem that reached the fake shows a server
-        # that never answers: else tried again.
-        await anyio.to_thread.run_sync(fake_dynamodb.settle)
-        if not fake_dynamodb.calls:
-            await no_more_calls(fake_dynamodb, ended)
-        if fake_dynamodb.calls:
-            break
-    else:
-        pytest.fail("the store's UpdateItem never reached the fake before its timeout")
-    assert fake_dynamodb.calls[:1] == ["UpdateItem"]
-    await store.aclose()
+    async with contextlib.aclosing(store):
+        # One answered call first, so that the client exists (making it can take longer than
+        # 0.5 s on a busy machine, and so can the fake's answer: tried again then); then the
+        # server stops answering.
+        await clients_made(fake_dynamodb, lambda: store.load(USER))
+        ended = threads_ended(store, monkeypatch)
+        never_answered = "no answer to UpdateItem within"
+        for _ in range(5):
+            ended.clear()
+            with anyio.fail_after(30), pytest.raises(StoreError, match=never_answered):
+                await store.update(USER, {"a": 1}, ())
+            # The fake records a call in a thread of its own, which may not have run yet; and on
+            # a loaded machine the store's thread may not have sent the UpdateItem before its
+            # 0.5 s passed (then it sends none). Only an UpdateItem that reached the fake shows a
+            # server that never answers: else tried again.
+            await anyio.to_thread.run_sync(fake_dynamodb.settle)
+            if not fake_dynamodb.calls:
+                await no_more_calls(fake_dynamodb, ended)
+            if fake_dynamodb.calls:
+                break
+        else:
+            pytest.fail("the store's UpdateItem never reached the fake before its timeout")
+        assert fake_dynamodb.calls[:1] == ["UpdateItem"]
 
 
 @pytest.mark.anyio
@@ -168,22 +168,22 @@ async def test_missing_table_no_credentials_no_region(
     dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     missing = DynamoDBStore("no-such-table", endpoint_url=dynamodb_endpoint, timeout=MOTO_TIMEOUT)
-    with pytest.raises(StoreError, match=r"'no-such-table' does not exist.*create_table=true"):
-        await missing.load(USER)
-    await missing.aclose()
+    async with contextlib.aclosing(missing):
+        with pytest.raises(StoreError, match=r"'no-such-table' does not exist.*create_table=true"):
+            await missing.load(USER)
 
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     anonymous = DynamoDBStore("skill", endpoint_url=dynamodb_endpoint, timeout=MOTO_TIMEOUT)
-    with pytest.raises(StoreError, match="no AWS credentials for GetItem"):
-        await anonymous.load(USER)
-    await anonymous.aclose()
+    async with contextlib.aclosing(anonymous):
+        with pytest.raises(StoreError, match="no AWS credentials for GetItem"):
+            await anonymous.load(USER)
 
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     nowhere = DynamoDBStore("skill", timeout=MOTO_TIMEOUT)
-    with pytest.raises(StoreError, match=r"no AWS region.*\?region="):
-        await nowhere.load(USER)
-    await nowhere.aclose()
+    async with contextlib.aclosing(nowhere):
+        with pytest.raises(StoreError, match=r"no AWS region.*\?region="):
+            await nowhere.load(USER)
 
 
 def test_the_skill_answers_a_store_error_with_the_apology_and_one_line(
@@ -246,9 +246,9 @@ async def test_a_key_of_another_type_is_said_as_a_key_not_the_stores(
     store = DynamoDBStore(
         "skill", endpoint_url=fake_dynamodb.url, partition_key_name="userId", timeout=20
     )
-    with anyio.fail_after(30), pytest.raises(StoreError) as info:
-        await store.load(USER)
-    await store.aclose()
+    async with contextlib.aclosing(store):
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.load(USER)
     assert "partition key named 'userId'" in str(info.value)
 
 
@@ -264,9 +264,9 @@ async def test_an_item_grown_past_400_kb_is_said_with_what_to_do(
         "Item size to update has exceeded the maximum allowed size",
     )
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
-    with anyio.fail_after(30), pytest.raises(StoreError) as info:
-        await store.update(USER, {"a": 1}, ())
-    await store.aclose()
+    async with contextlib.aclosing(store):
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.update(USER, {"a": 1}, ())
     assert "exceed DynamoDB's 400 KB" in str(info.value)
     assert "keep large data elsewhere" in str(info.value)
 
@@ -309,9 +309,9 @@ async def test_credentials_aws_refuses_are_not_said_as_missing_permissions(
     # dynamodb:GetItem and dynamodb:UpdateItem, sending the reader to IAM policies for nothing.
     fake_dynamodb.error = (400, code, message)
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
-    with anyio.fail_after(30), pytest.raises(StoreError) as info:
-        await store.load(USER)
-    await store.aclose()
+    async with contextlib.aclosing(store):
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.load(USER)
     text = str(info.value)
     assert f"AWS refused the credentials for GetItem ({code}: {message})" in text
     assert "needs dynamodb:GetItem" not in text
@@ -399,9 +399,9 @@ async def test_a_key_over_dynamodbs_limit_is_not_said_as_the_item_size(
         "size limit of 2048 bytes",
     )
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
-    with anyio.fail_after(30), pytest.raises(StoreError) as info:
-        await store.update(USER, {"a": 1}, ())
-    await store.aclose()
+    async with contextlib.aclosing(store):
+        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            await store.update(USER, {"a": 1}, ())
     message = str(info.value)
     assert "400 KB" not in message
     assert "key" in message and "2048 bytes" in message
@@ -421,9 +421,9 @@ async def test_an_account_over_its_quota_is_not_told_to_switch_the_table_to_on_d
         "Support at https://aws.amazon.com/support request a limit increase",
     )
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
-    with anyio.fail_after(30), pytest.raises(StoreError, match="throttled GetItem") as info:
-        await store.load(USER)
-    await store.aclose()
+    async with contextlib.aclosing(store):
+        with anyio.fail_after(30), pytest.raises(StoreError, match="throttled GetItem") as info:
+            await store.load(USER)
     message = str(info.value)
     assert "on-demand" not in message
     assert "quota" in message
@@ -482,19 +482,19 @@ async def test_an_increment_dynamodb_cannot_keep_the_sum_of_is_a_data_fault_nami
     # no attribute, where a value set past the range is refused naming it and the range.
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
     fake_dynamodb.error = (400, "ValidationException", refusal)
-    with anyio.fail_after(30), pytest.raises(ResponseError) as raised:
-        await store.update(USER, {"other": 1}, (), increments=increments)
-    said = str(raised.value)
-    assert named in said
-    assert (
-        "outside the numbers every store keeps (DynamoDB's: 38 significant digits, magnitude "
-        "from 1E-130 to under 1E+126)" in said
-    )
-    assert refusal in said  # DynamoDB's own words, for whoever reads the log
-    assert not isinstance(raised.value, StoreError)
-    assert fake_dynamodb.calls == ["UpdateItem"]  # refused, nothing applied: not sent again
-    # Without increments, a ValidationException is DynamoDB refusing the store's call.
-    fake_dynamodb.calls.clear()
-    with anyio.fail_after(30), pytest.raises(StoreError, match=re.escape(refusal)):
-        await store.update(USER, {"other": 1}, ())
-    await store.aclose()
+    async with contextlib.aclosing(store):
+        with anyio.fail_after(30), pytest.raises(ResponseError) as raised:
+            await store.update(USER, {"other": 1}, (), increments=increments)
+        said = str(raised.value)
+        assert named in said
+        assert (
+            "outside the numbers every store keeps (DynamoDB's: 38 significant digits, magnitude "
+            "from 1E-130 to under 1E+126)" in said
+        )
+        assert refusal in said  # DynamoDB's own words, for whoever reads the log
+        assert not isinstance(raised.value, StoreError)
+        assert fake_dynamodb.calls == ["UpdateItem"]  # refused, nothing applied: not sent again
+        # Without increments, a ValidationException is DynamoDB refusing the store's call.
+        fake_dynamodb.calls.clear()
+        with anyio.fail_after(30), pytest.raises(StoreError, match=re.escape(refusal)):
+            await store.update(USER, {"other": 1}, ())

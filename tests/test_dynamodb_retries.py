@@ -7,6 +7,7 @@ rest from moto's server (``moto_endpoint``).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -46,35 +47,35 @@ async def test_a_write_that_adds_is_never_sent_twice(
     # DynamoDB may have applied it: an increment was added twice (3 stored where 2 were due).
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
     fake_dynamodb.error = (500, "InternalServerError", "oops")
-    with anyio.fail_after(30), pytest.raises(StoreError, match="InternalServerError"):
-        await store.update(USER, {"a": 1}, (), increments={"n": 1})
-    assert fake_dynamodb.calls == ["UpdateItem"]
-    fake_dynamodb.calls.clear()
-    with anyio.fail_after(30), pytest.raises(StoreError, match="InternalServerError"):
-        await store.update(USER, {"a": 1}, ())  # sets and removes: safe to repeat, retried
-    assert fake_dynamodb.calls == ["UpdateItem"] * 3
-    # Throttled: refused before anything was applied, so tried again, increments or not.
-    fake_dynamodb.calls.clear()
-    fake_dynamodb.error = (400, "ThrottlingException", "Rate exceeded")
-    with anyio.fail_after(30), pytest.raises(StoreError, match="throttled UpdateItem"):
-        await store.update(USER, {}, (), increments={"n": 1})
-    assert fake_dynamodb.calls == ["UpdateItem"] * 3
-    await store.aclose()
+    async with contextlib.aclosing(store):
+        with anyio.fail_after(30), pytest.raises(StoreError, match="InternalServerError"):
+            await store.update(USER, {"a": 1}, (), increments={"n": 1})
+        assert fake_dynamodb.calls == ["UpdateItem"]
+        fake_dynamodb.calls.clear()
+        with anyio.fail_after(30), pytest.raises(StoreError, match="InternalServerError"):
+            await store.update(USER, {"a": 1}, ())  # sets and removes: safe to repeat, retried
+        assert fake_dynamodb.calls == ["UpdateItem"] * 3
+        # Throttled: refused before anything was applied, so tried again, increments or not.
+        fake_dynamodb.calls.clear()
+        fake_dynamodb.error = (400, "ThrottlingException", "Rate exceeded")
+        with anyio.fail_after(30), pytest.raises(StoreError, match="throttled UpdateItem"):
+            await store.update(USER, {}, (), increments={"n": 1})
+        assert fake_dynamodb.calls == ["UpdateItem"] * 3
 
     # No answer within the timeout: the write is abandoned, and never sent again. (Given up
     # once the fake holds it, `given_up_once_held`: by the clock, 0.5 s could run out before
     # the store's thread had sent it, on a loaded machine.)
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=0.5)
-    await clients_made(fake_dynamodb, lambda: store.update(USER, {}, (), increments={"n": 1}))
-    ended = threads_ended(store, monkeypatch)
-    with anyio.fail_after(30):
-        raised, _ = await given_up_once_held(
-            fake_dynamodb, lambda: store.update(USER, {}, (), increments={"n": 1})
-        )
-    assert isinstance(raised, StoreError) and "may have been made" in str(raised), raised
-    await no_more_calls(fake_dynamodb, ended)  # botocore's read timeout (0.5 s) ends it
-    assert fake_dynamodb.calls == ["UpdateItem"]
-    await store.aclose()
+    async with contextlib.aclosing(store):
+        await clients_made(fake_dynamodb, lambda: store.update(USER, {}, (), increments={"n": 1}))
+        ended = threads_ended(store, monkeypatch)
+        with anyio.fail_after(30):
+            raised, _ = await given_up_once_held(
+                fake_dynamodb, lambda: store.update(USER, {}, (), increments={"n": 1})
+            )
+        assert isinstance(raised, StoreError) and "may have been made" in str(raised), raised
+        await no_more_calls(fake_dynamodb, ended)  # botocore's read timeout (0.5 s) ends it
+        assert fake_dynamodb.calls == ["UpdateItem"]
 
 
 @pytest.mark.anyio
