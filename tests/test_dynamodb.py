@@ -1,11 +1,14 @@
 """DynamoDBStore: its layout, the values and numbers it keeps, its increments, its client.
 
-The store contract (load, update, concurrency) runs for DynamoDB in test_store.py, its
-configuration in test_dynamodb_config.py, AWS's errors in test_dynamodb_errors.py, a save's
-UpdateItem and DynamoDB's limits in test_dynamodb_update_item.py, Amazon's ASK SDK adapter on
-the same table in test_dynamodb_sdk.py. Here the DynamoDB API is moto's server
-(``moto_endpoint``, started by conftest.py on 127.0.0.1), or a recording stand-in for a client
-where nothing need be sent.
+The store contract (load, update, concurrency) runs for DynamoDB in test_store.py. The rest is
+in test_dynamodb_*.py: its configuration (_config), secrets in an endpoint URL (_secrets),
+AWS's errors (_errors), retries and writes that add (_retries), the table's making (_making), a
+save's UpdateItem and DynamoDB's limits (_update_item), the UpdateItem a check keeps for the
+save (_plans), a user's first save (_first_save), saves that arrive late (_late), the typed
+values (_values), botocore's validation skipped (_validation), imports after the first call
+(_imports), Amazon's ASK SDK adapter on the same table (_sdk). Here the DynamoDB API is moto's
+server (``moto_endpoint``, started by conftest.py on 127.0.0.1), or a recording stand-in for a
+client where nothing need be sent.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """DynamoDBStore's configuration: its URL and options, each refused at start if unusable, and
-botocore loaded on first use only (test_dynamodb.py has the layout and the rest).
+botocore loaded on first use only (test_dynamodb.py has the layout, and names the file of each
+other concern: errors, retries, the table's making, a save's UpdateItem, ...).
 """
 
 from __future__ import annotations

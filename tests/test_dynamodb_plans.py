@@ -8,7 +8,11 @@ from typing import Any
 
 import pytest
 
-from alexaskill.store import base, checked_changes
+from alexaskill import Skill, speak
+from alexaskill.responses import Response
+from alexaskill.store import Attributes, DeviceAttributes, base, checked_changes
+
+from .conftest import SKILL_ID
 
 
 def _checked(changes: dict[str, Any]) -> checked_changes._Checked:
@@ -117,3 +121,42 @@ def test_a_plan_s_callback_called_late_leaves_a_later_plan_under_the_same_id() -
     store._plans[id(first)] = (ref, made, plan)
     late(ref)  # on time: its own plan goes
     assert store._plans == {}
+
+
+def test_a_dynamodb_save_s_update_item_is_built_once_when_checked_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A handler that changed two kinds of attributes has each checked before any is saved
+    # (`check_saves`): the DynamoDB store's `check_update` built the save's UpdateItem (its
+    # expressions, each value made DynamoDB's), then its `update` built it all again. The one
+    # built for the check is the one sent.
+    from alexaskill.dynamodb import DynamoDBStore, plans, update
+    from alexaskill.testing import TestClient
+
+    from .fake_dynamodb import RecordingClient
+
+    planned: list[Any] = []
+    plan = update._plan
+
+    def spy(*args: Any) -> Any:
+        made = plan(*args)
+        planned.append(made)
+        return made
+
+    monkeypatch.setattr(plans, "_plan", spy)
+    client = RecordingClient()
+    skill = Skill(SKILL_ID, store=DynamoDBStore("table", client=client))
+
+    @skill.intent("Order")
+    def order(attributes: Attributes, device: DeviceAttributes) -> Response:
+        attributes["basket"] = [{"item": i} for i in range(50)]
+        device["room"] = "kitchen"
+        attributes.increment("orders")
+        return speak("Ordered.")
+
+    with TestClient(skill) as test_client:
+        assert test_client.intent("Order").speech == "Ordered."
+    sent = [call for call in client.calls if "UpdateExpression" in call]
+    assert len(planned) == len(sent) == 2  # one a kind of attributes
+    for made, call in zip(planned, sent, strict=True):  # (the loads found no map: made whole)
+        assert call["ExpressionAttributeValues"][":m"] == {"M": made.whole}

@@ -359,45 +359,6 @@ def test_encoding_a_value_builds_no_json_encoder(monkeypatch: pytest.MonkeyPatch
     assert built == []
 
 
-def test_a_dynamodb_save_s_update_item_is_built_once_when_checked_before(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # A handler that changed two kinds of attributes has each checked before any is saved
-    # (`check_saves`): the DynamoDB store's `check_update` built the save's UpdateItem (its
-    # expressions, each value made DynamoDB's), then its `update` built it all again. The one
-    # built for the check is the one sent.
-    from alexaskill.dynamodb import DynamoDBStore, plans, update
-    from alexaskill.testing import TestClient
-
-    from .fake_dynamodb import RecordingClient
-
-    planned: list[Any] = []
-    plan = update._plan
-
-    def spy(*args: Any) -> Any:
-        made = plan(*args)
-        planned.append(made)
-        return made
-
-    monkeypatch.setattr(plans, "_plan", spy)
-    client = RecordingClient()
-    skill = Skill(SKILL_ID, store=DynamoDBStore("table", client=client))
-
-    @skill.intent("Order")
-    def order(attributes: Attributes, device: DeviceAttributes) -> Response:
-        attributes["basket"] = [{"item": i} for i in range(50)]
-        device["room"] = "kitchen"
-        attributes.increment("orders")
-        return speak("Ordered.")
-
-    with TestClient(skill) as test_client:
-        assert test_client.intent("Order").speech == "Ordered."
-    sent = [call for call in client.calls if "UpdateExpression" in call]
-    assert len(planned) == len(sent) == 2  # one a kind of attributes
-    for made, call in zip(planned, sent, strict=True):  # (the loads found no map: made whole)
-        assert call["ExpressionAttributeValues"][":m"] == {"M": made.whole}
-
-
 @pytest.mark.anyio
 async def test_whether_a_store_adds_increments_is_read_once_for_its_update(
     monkeypatch: pytest.MonkeyPatch,
