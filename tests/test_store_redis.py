@@ -362,7 +362,13 @@ async def test_an_increment_over_bytes_not_utf8_through_a_decoding_client_is_a_s
 @pytest.mark.anyio
 @pytest.mark.parametrize(
     ("errors", "stored", "read"),
-    [("surrogateescape", b"\xff", "\udcff"), ("surrogatepass", b"\xed\xa0\x80", "\ud800")],
+    [
+        ("surrogateescape", b"\xff", "\udcff"),
+        ("surrogatepass", b"\xed\xa0\x80", "\ud800"),
+        # A low surrogate "surrogateescape" would take for one escaped byte (b"\xff"): the
+        # refusal quoted bytes that were not the stored ones.
+        ("surrogatepass", b"\xed\xb3\xbf", "\udcff"),
+    ],
 )
 async def test_a_name_or_value_read_holding_half_a_surrogate_pair_is_refused_as_not_utf8(
     redis_url: str, errors: str, stored: bytes, read: str
@@ -434,7 +440,12 @@ async def test_a_name_not_utf8_read_by_the_store_itself_blames_no_decoding_clien
 
 @pytest.mark.anyio
 @pytest.mark.parametrize(
-    ("errors", "stored"), [("surrogateescape", b'"\xff"'), ("surrogatepass", b'"\xed\xa0\x80"')]
+    ("errors", "stored"),
+    [
+        ("surrogateescape", b'"\xff"'),
+        ("surrogatepass", b'"\xed\xa0\x80"'),
+        ("surrogatepass", b'"\xed\xb3\xbf"'),  # (U+DCFF, not the escaped b"\xff")
+    ],
 )
 async def test_an_increment_over_a_value_read_holding_half_a_surrogate_pair_is_refused_as_its_load(
     redis_url: str, errors: str, stored: bytes

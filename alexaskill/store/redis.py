@@ -139,12 +139,12 @@ class RedisStore:
         except UnicodeDecodeError as exc:  # written by another program
             raise _not_utf8(self._where(), exc) from exc  # (redis-py's, decode_responses=True)
         try:
-            names = [_text(field) for field in fields]
+            names = [_text(field, self) for field in fields]
         except UnicodeDecodeError as exc:  # (the store's own decoding: no client's to blame)
             raise _name_not_utf8(self._where(), exc) from exc
         where = self._where()
         return {
-            name: _decode(name, value if isinstance(value, bytes) else _as_read(value), where)
+            name: _decode(name, value if isinstance(value, bytes) else _as_read(value, self), where)
             for name, value in zip(names, fields.values(), strict=True)
         }
 
@@ -257,7 +257,7 @@ class RedisStore:
                 raise _not_utf8(self._where(), not_utf8) from not_utf8
             name, stored = refused
             # (Text holding half a surrogate pair, as a load reads it: the bytes it stands for.)
-            stored = stored if isinstance(stored, bytes) else _as_read(stored)
+            stored = stored if isinstance(stored, bytes) else _as_read(stored, self)
             raise _not_added(name, stored, self._where())
 
     async def _late_applied(self, token: str) -> bool:
@@ -326,7 +326,7 @@ class RedisStore:
         # answer was lost (redis-py's retry, in a client given) reads its own token, not an
         # applied save. The client is the running loop's: the save's `_retrying` just chose it.
         value = await self._bounded(self._client.eval(_CANCEL_SCRIPT, 1, token, _KEPT_A_DAY))
-        return value is not None and _text(value) == "1"
+        return value is not None and _text(value, self) == "1"
 
     async def _cancel_for_caller(self, token: str) -> None:
         """Cancel in Redis a save its caller cancelled (`_set_cancelled`), waiting for that
@@ -468,15 +468,15 @@ async def _closing(client: Redis) -> AsyncGenerator[None, None]:
         await client.aclose()
 
 
-def _text(name: bytes | str) -> str:
+def _text(name: bytes | str, store: RedisStore) -> str:
     # Bytes from a client made by the store; str from one made with decode_responses=True.
-    read = name if isinstance(name, bytes) else _as_read(name)
+    read = name if isinstance(name, bytes) else _as_read(name, store)
     return read if isinstance(read, str) else read.decode()  # (UnicodeDecodeError: `load`'s)
 
 
-def _as_read(text: str) -> str | bytes:
-    """``text``, a name or value a client given decoded (decode_responses=True), or the bytes
-    it stands for if it holds half a surrogate pair: a client decoding with
+def _as_read(text: str, store: RedisStore) -> str | bytes:
+    """``text``, a name or value ``store``'s client given decoded (decode_responses=True), or
+    the bytes it stands for if it holds half a surrogate pair: a client decoding with
     ``encoding_errors="surrogateescape"`` (or ``"surrogatepass"``) reads so bytes that are not
     UTF-8, which the load then refuses as it does through its own client (reading bytes): one
     rule in every store (`data_faults._held`). ``text`` itself, encoded only if not ASCII."""
@@ -485,8 +485,11 @@ def _as_read(text: str) -> str | bytes:
     try:
         text.encode()
     except UnicodeEncodeError:
-        try:
-            return text.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:  # (a surrogate no byte was escaped as: "surrogatepass")
-            return text.encode("utf-8", "surrogatepass")
+        # The client's handler says which bytes were stored: U+DC80 to U+DCFF stand for one
+        # escaped byte under "surrogateescape" (U+DCFF for b"\xff") but for their own three
+        # under "surrogatepass" (b"\xed\xb3\xbf"), which "surrogateescape" would misquote.
+        if store._options().get("encoding_errors") != "surrogatepass":
+            with contextlib.suppress(UnicodeEncodeError):  # (a surrogate no byte was escaped as)
+                return text.encode("utf-8", "surrogateescape")
+        return text.encode("utf-8", "surrogatepass")
     return text
