@@ -209,7 +209,8 @@ def each_store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
 
 
 # Named apart from the fixture, so that a module importing it may take a parameter `store`
-# (as tests/store_backup_shared.py's): tests/test_store.py and tests/test_store_shared_values.py.
+# (as tests/store_backup_shared.py's): tests/test_store.py and the test_store_*.py files that
+# import it.
 @pytest.fixture(name="store", params=STORE_KINDS)
 async def each_store_fixture(
     request: pytest.FixtureRequest, tmp_path: Path
