@@ -171,7 +171,7 @@ def test_a_lone_negation_is_the_value_in_an_answer_as_in_a_request(
     city_type: str, said: str
 ) -> None:
     # Decided, not changed: a negation said alone takes back no value before it and denies none
-    # after it, and places are named so (see `answer_values._negated`'s count of GeoNames'
+    # after it, and places are named so (see `denials._negated`'s count of GeoNames'
     # names), and a free-form type takes the words heard. Asked "Where to?", "never" is the
     # city "never", as "plan a trip to never" is: an answer and a request agree.
     assert answered_city(city_type, said) == said

@@ -17,17 +17,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from .answer_values import (
-    NO_SAID_LAST,
-    ends_with_no,
-    not_meant,
-    said_from,
-    taken_back,
-    thanked,
-)
+from .answer_values import thanked
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
+from .denials import NO_SAID_LAST, ends_with_no, not_meant, said_from, taken_back
 from .evidence import built_in_said_whole, keeps_own_words, typed_share
 from .fillers import exact_without_fillers
 from .generalise import generalise

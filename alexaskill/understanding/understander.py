@@ -30,20 +30,15 @@ from typing import Final
 from .addressing import addressed_request
 from .afterwords import without_thanks
 from .answer_values import (
-    after_dont_know,
-    after_last_no,
-    corrected,
-    dont_know,
     leaving_after,
-    not_meant,
     past_opening,
     said_as_reply,
     swallowed,
-    taken_back,
     value_within,
     without_afterwords,
 )
 from .compiled import DEFAULT_SKILL_ID, clock
+from .denials import after_dont_know, after_last_no, corrected, dont_know, not_meant, taken_back
 from .fillers import exact_without_fillers
 from .matcher import SpanCache
 from .model import ModelIntent, ModelSlot
