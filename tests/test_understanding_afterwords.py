@@ -86,3 +86,20 @@ def test_a_hedge_that_is_not_said_last_after_a_value_stays(
     city_type: str, said: str, city: str
 ) -> None:
     assert answered_city(city_type, said) == city
+
+
+@pytest.mark.parametrize(
+    ("said", "left_out"),
+    [
+        ("um paris, thanks", "words after the value: 'thanks' left out"),
+        ("um paris, not rome", "a denial: 'not rome' left out"),
+    ],
+)
+def test_a_request_read_again_without_words_keeps_the_notes_of_its_first_reading(
+    said: str, left_out: str
+) -> None:
+    # The filler was left out by the first reading, whose notes the reading again without the
+    # thanks or the denial dropped: the note "ignored: um" was lost.
+    understood = bare_trips("AMAZON.City").understand(f"plan a trip to {said}", now=NOW)
+    assert understood.fills["city"].value == "paris"
+    assert understood.notes == ("ignored: um", left_out)

@@ -89,14 +89,14 @@ class Reader(CompiledModel):
         thanks = self._thanked(match, spans)
         if thanks is not None:  # "plan a trip to paris, thanks": paris, as in an answer
             after = (*thanks, "words after the value")
-            return self._read_without(text, spans, after, now, strict, asked)
+            return self._read_without(text, spans, after, now, strict, asked, notes)
         back = self._taken_back(match, spans, asked)
         if back is not None:  # "plan a trip to paris no": no city "paris no", as in an answer
             spans.cut.append(back)
             return None if strict else self._fallback(text, spans, notes, asked)
         left_out = self._left_out(match, spans, asked)
         if left_out is not None:  # "plan a trip to paris, not rome": paris, as in an answer
-            return self._read_without(text, spans, left_out, now, strict, asked)
+            return self._read_without(text, spans, left_out, now, strict, asked, notes)
         if not match.exact:
             if match.extra:
                 notes.append(f"words not in the sample: {' '.join(match.extra)}")
@@ -112,13 +112,16 @@ class Reader(CompiledModel):
         now: datetime.datetime,
         strict: bool,
         asked: tuple[str, str] | None,
+        notes: Sequence[str],
     ) -> Understanding | None:
-        """`_read` of the words said but those ``left_out`` (first, end, what they are), noted."""
+        """`_read` of the words said but those ``left_out`` (first, end, what they are), noted
+        after the ``notes`` of the first reading ("ignored: um"): ``spans`` are its words kept,
+        so the reading again finds no such words to note."""
         first, end, what = left_out
         kept = [*spans.tokens[:first], *spans.tokens[end:]]
         found = self._read(text, kept, now, strict, asked=asked)
         note = left_out_note(what, spans.words[first:end])
-        return None if found is None else replace(found, notes=(note, *found.notes))
+        return None if found is None else replace(found, notes=(*notes, note, *found.notes))
 
     def _weighed(
         self, matcher: SampleMatcher, match: Match | None, spans: SpanCache, *, answer: bool
