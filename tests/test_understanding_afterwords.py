@@ -29,6 +29,12 @@ def _request(city_type: str, said: str) -> tuple[str | None, dict[str, str]]:
         # With a first name, the thanks made the words four, over a first name's three: the
         # reading left "paris" out and the "not" took the rest back, no city at all.
         "paris, not rome, thanks",
+        # Over three words too, the reading left out words before or after the first name's,
+        # and the thanks were looked for among its words alone: "thanks a lot" (paris left
+        # out), "paris you much" and "paris you" (but "thank" kept out of the value).
+        "paris, thanks a lot",
+        "paris, thank you so much",
+        "maybe paris, thank you",
     ],
 )
 def test_a_request_leaves_out_thanks_after_a_name_as_an_answer_does(

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Final
 
 from .afterwords import afterwords_at, ending_words
-from .denials import ends_with_no
+from .denials import ends_with_no, said_from, said_to
 from .languages import Language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
 from .slot_kinds import name_type
@@ -235,7 +235,11 @@ def thanked(
     if words is None or not named(match, slot) or ends_with_no(words.split(), language, says_no):
         return None
     for start, end in spans_of(match, slot):
-        at = afterwords_at(spans, start, end, language, answers)
+        # The words said for the value, those the reading left out beside it too: over a first
+        # name's three words, "paris" of "paris, thanks a lot" and "so much" of "paris, thank
+        # you so much" are no part of its reading.
+        first, last = said_from(match, start), said_to(match, end, len(spans.words))
+        at = afterwords_at(spans, first, last, language, answers)
         if at is not None:
-            return at, end
+            return at, last
     return None

@@ -27,6 +27,7 @@ __all__ = [
     "not_meant",
     "said_before",
     "said_from",
+    "said_to",
     "taken_back",
 ]
 
@@ -241,6 +242,13 @@ def said_from(match: Match, start: int) -> int:
     while start - 1 in left_out:
         start -= 1
     return start
+
+
+def said_to(match: Match, end: int, count: int) -> int:
+    """Where the words said for the value ``match`` fills to ``end`` end: with the words the
+    reading left out after it, if every one of the ``count`` said after it is ("you so much" of
+    "paris, thank you so much" to a first name, three words at most)."""
+    return count if set(match.extra_at).issuperset(range(end, count)) else end
 
 
 def _negated(match: Match, slot: str, spans: SpanCache, language: Language) -> bool:

@@ -21,7 +21,7 @@ from .answer_values import thanked
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
-from .denials import NO_SAID_LAST, ends_with_no, not_meant, said_from, taken_back
+from .denials import NO_SAID_LAST, ends_with_no, not_meant, said_from, said_to, taken_back
 from .evidence import built_in_said_whole, keeps_own_words, typed_share
 from .fillers import exact_without_fillers
 from .generalise import generalise
@@ -210,7 +210,7 @@ class Reader(CompiledModel):
         """``match`` without the values a no said last takes back, in the value's words (`_back`)
         or with the words left out beside it: "paris" of "plan a trip to paris no", "not" of
         "plan a trip to why not"; noted in ``notes``."""
-        words, left_out = spans.words, set(match.extra_at)
+        words = spans.words
         fills = []
         for name, fill, start, end in match.fills:
             # What the user said for the value: the words the reading left out right before it
@@ -218,7 +218,7 @@ class Reader(CompiledModel):
             # A no said last among them takes it back, whatever the type: the value is a part
             # of words the user took back.
             first = said_from(match, start)
-            last = len(words) if left_out.issuperset(range(end, len(words))) else end
+            last = said_to(match, end, len(words))
             said = words[first:last]
             around = (first, last) != (start, end)
             if around and ends_with_no(said, self.language, self._says_no):
