@@ -50,9 +50,9 @@ def test_a_request_leaves_out_thanks_after_a_name_as_an_answer_does(
     ("city_type", "said", "city"),
     [
         # Unchanged: a no said with the thanks takes the value back ("no thanks" is a no), and
-        # a custom type's words in a request are what the user said.
+        # a custom type's words that are no listed value are what the user said, as an answer's.
         ("AMAZON.City", "paris, no thanks", None),
-        ("Cities", "paris, thanks", "paris thanks"),
+        ("Cities", "lyon, thanks", "lyon thanks"),
         ("AMAZON.City", "thanks", "thanks"),
     ],
 )
@@ -109,3 +109,24 @@ def test_a_request_read_again_without_words_keeps_the_notes_of_its_first_reading
     understood = bare_trips("AMAZON.City").understand(f"plan a trip to {said}", now=NOW)
     assert understood.fills["city"].value == "paris"
     assert understood.notes == ("ignored: um", left_out)
+
+
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("paris, thanks", "paris"),
+        ("paris thanks", "paris"),
+        ("nyc, thank you", "nyc"),
+        ("paris instead", "paris"),
+        ("paris, maybe", "paris"),
+    ],
+)
+def test_a_request_leaves_out_thanks_after_a_listed_value_as_an_answer_does(
+    said: str, city: str
+) -> None:
+    # "plan a trip to paris, thanks" was the custom city "paris thanks" (no value of the list,
+    # ER_SUCCESS_NO_MATCH), where the answer "paris, thanks" is the listed "paris": a listed
+    # value is the user's words matched against the list, which Amazon resolves to the value;
+    # the thanks after it are no part of it, in a request as in an answer.
+    assert answered_city("Cities", said) == city
+    assert _request("Cities", said) == ("PlanTrip", {"city": city})

@@ -27,7 +27,7 @@ from .denials import ends_with_no, said_from, said_to
 from .languages import Language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
 from .slot_kinds import name_type
-from .slot_words import KNOWN, any_words, named, spans_of
+from .slot_words import KNOWN, any_words, is_query, named, slot_ref, spans_of
 
 __all__ = [
     "REPLIES",
@@ -227,19 +227,30 @@ def thanked(
     answers: Callable[[str], str | None],
     says_no: Callable[[str], bool],
 ) -> tuple[int, int] | None:
-    """The thanks, afterwords or hedges that end ``slot``'s words in ``match``, a name's of any
-    words (`name_type`), as (first, end): "thanks" of "plan a trip to paris, thanks", left out
-    of a request as of an answer (`afterwords_at`); else None. A no said with them takes the
-    value back instead (``says_no``: "paris, no thanks", `taken_back`)."""
-    words = any_words(match, slot)
-    if words is None or not named(match, slot) or ends_with_no(words.split(), language, says_no):
+    """The thanks, afterwords or hedges that end ``slot``'s words of any kind in ``match``, as
+    (first, end), where they follow a name's (`name_type`) or a value its type lists: "thanks"
+    of "plan a trip to paris, thanks", left out of a request as of an answer (`afterwords_at`,
+    `value_within`); else None. Other words of a custom type stay what the user said ("lyon,
+    thanks"), as a search query's do. A no said with them takes the value back instead
+    (``says_no``: "paris, no thanks", `taken_back`)."""
+    words, ref = any_words(match, slot), slot_ref(match, slot)
+    if words is None or ref is None or is_query(match, slot):
         return None
+    if ends_with_no(words.split(), language, says_no):
+        return None
+    name = named(match, slot)
     for start, end in spans_of(match, slot):
         # The words said for the value, those the reading left out beside it too: over a first
         # name's three words, "paris" of "paris, thanks a lot" and "so much" of "paris, thank
         # you so much" are no part of its reading.
         first, last = said_from(match, start), said_to(match, end, len(spans.words))
         at = afterwords_at(spans, first, last, language, answers)
-        if at is not None:
+        if at is None:
+            continue
+        # A listed value is the user's words matched against the list, which Amazon resolves
+        # to the value: "paris" of "paris, thanks" is the listed paris (ER_SUCCESS_MATCH), as
+        # the answer "paris, thanks" is (`value_within`), no value "paris thanks" of none.
+        before = None if name else spans.fill(ref.kind, first, at)
+        if name or (before is not None and before.kind == "listed"):
             return at, last
     return None

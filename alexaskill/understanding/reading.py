@@ -158,8 +158,8 @@ class Reader(CompiledModel):
         return None
 
     def _thanked(self, match: Match, spans: SpanCache) -> tuple[int, int] | None:
-        """The thanks, afterwords or hedges said last within a name's value, as (first, end),
-        if any (`thanked`): "thanks" of "plan a trip to paris, thanks"."""
+        """The thanks, afterwords or hedges said last within a name's value or after a listed
+        one, as (first, end), if any (`thanked`): "thanks" of "plan a trip to paris, thanks"."""
         language, yes_no, says_no = self.language, self.yes_no, self._says_no
         return next(
             (

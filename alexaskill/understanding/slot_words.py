@@ -10,7 +10,7 @@ from typing import Final
 from .matcher import Match, SlotRef
 from .slot_kinds import name_type
 
-__all__ = ["KNOWN", "any_words", "is_query", "named", "spans_of"]
+__all__ = ["KNOWN", "any_words", "is_query", "named", "slot_ref", "spans_of"]
 
 #: The kinds of values a type knows, unlike any words it would take.
 KNOWN: Final = ("typed", "listed")
@@ -34,11 +34,16 @@ def is_query(match: Match, slot: str) -> bool:
     return _type_of(match, slot) in (None, "AMAZON.SearchQuery")
 
 
-def _type_of(match: Match, slot: str) -> str | None:
-    """The type ``match``'s sample gives ``slot``, None where it names no such slot."""
-    ref = next(
+def slot_ref(match: Match, slot: str) -> SlotRef | None:
+    """``match``'s sample's reference to ``slot``, None where it names no such slot."""
+    return next(
         (e for e in match.sample.elements if isinstance(e, SlotRef) and e.name == slot), None
     )
+
+
+def _type_of(match: Match, slot: str) -> str | None:
+    """The type ``match``'s sample gives ``slot``, None where it names no such slot."""
+    ref = slot_ref(match, slot)
     return None if ref is None else ref.kind.name
 
 
