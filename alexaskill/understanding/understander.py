@@ -220,10 +220,13 @@ class Understander(Reader):
         of a yes, a no, stop or cancel ("no, cancel", "no cancel") are no value
         (`said_as_reply`), nor words saying the user does not know ("no idea": `dont_know`; a
         value said after them and a pause is the answer: "no idea, paris", `after_dont_know`),
-        nor words a no said last takes back ("paris, no": `taken_back`); a
-        no said between two values corrects the first: "paris, no, berlin" is berlin
-        (`corrected`). A slot the model does not have is a ValueError, as of `understand`'s
-        ``asked``.
+        nor words a no said last takes back ("paris, no": `taken_back`); a no said between two
+        values corrects the first: "paris, no, berlin" is berlin (`corrected`), and a "not"
+        after a pause denies the value after it: "paris, not berlin" is paris (`not_meant`).
+        A hedge is no part of a value said first or last ("maybe paris", "paris, maybe"), nor
+        thanks or an afterword said last ("paris, thanks", "paris instead": `without_afterwords`
+        for a name, `value_within` for a listed value). A slot the model does not have is a
+        ValueError, as of `understand`'s ``asked``.
         """
         model_intent, model_slot = self._model_slot(intent, slot)
         return self._answer(text, model_intent, model_slot, self.tokens(text), now or clock())
