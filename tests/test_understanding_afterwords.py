@@ -130,3 +130,14 @@ def test_a_request_leaves_out_thanks_after_a_listed_value_as_an_answer_does(
     # the thanks after it are no part of it, in a request as in an answer.
     assert answered_city("Cities", said) == city
     assert _request("Cities", said) == ("PlanTrip", {"city": city})
+
+
+@pytest.mark.parametrize("city_type", _NAMES)
+@pytest.mark.parametrize("said", ["paris, thanks, no", "paris thanks no"])
+def test_a_no_said_after_thanks_takes_an_answers_value_back_as_a_requests(
+    city_type: str, said: str
+) -> None:
+    # The answer left out "thanks, no" as words after the value and was "paris", where the
+    # request takes the value back: a no said last does, after thanks too ("paris, no thanks").
+    assert answered_city(city_type, said) is None
+    assert _request(city_type, said)[1] == {}

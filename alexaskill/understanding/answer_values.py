@@ -188,7 +188,8 @@ def without_afterwords(
     city, country or first name), and their spans; else ``match`` and ``spans``. The afterword
     starts what a pause sets apart ("paris, thank you so much"), or every word from it on is
     one ("paris thank you"). A search query ("love again") and a custom type keep every word,
-    and so does a yes, a no or thanks before it ("no, thanks" is no city "no": `past_opening`).
+    and so does a yes, a no or thanks before it ("no, thanks" is no city "no": `past_opening`)
+    or a no said last ("paris, thanks, no": `taken_back`).
     With no ``match`` (too many words for one name: a first name is three at most), the words
     are read as ``slot``'s bare sample ("{name}") would take them, the thanks left out first:
     "paris, thank you so much" is the first name "paris", and so is "no, paris, thank you so
@@ -207,6 +208,10 @@ def without_afterwords(
         kind = next(part for part in match.sample.elements if isinstance(part, SlotRef))
         if fill.kind != "free" or kind.name != name or not name_type(kind.kind.name):
             return match, spans
+    # A no said last takes the value back, after thanks too ("paris, thanks, no"), as a
+    # request's (`thanked`, `taken_back`): no thanks to leave out then.
+    if ends_with_no(words[start:end], language, lambda said: answers(said) == "no"):
+        return match, spans
     at = afterwords_at(spans, start, end, language, answers)
     if at is None:
         return match, spans
