@@ -8,6 +8,7 @@ tests/deadline_shared.py's."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -41,6 +42,23 @@ async def post_and_cancel(
     except asyncio.CancelledError as exc:
         return sent, exc
     return sent, None
+
+
+def speech_when_cancelled(
+    skill: Skill, started: list[asyncio.Event]
+) -> tuple[str, BaseException | None]:
+    """`post_and_cancel` on an event loop of its own, the request's task cancelled once the
+    event it appends to ``started`` (made on that loop) is set: the speech of its 200 answer,
+    and what the task raised."""
+
+    async def run() -> tuple[str, BaseException | None]:
+        started.append(asyncio.Event())  # (made on the loop that runs the request)
+        sent, exc = await post_and_cancel(skill, started[0])
+        assert sent[0]["status"] == 200
+        speech: str = json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"]
+        return speech, exc
+
+    return asyncio.run(run())
 
 
 class Db:

@@ -21,7 +21,7 @@ from alexaskill.models import decode_envelope
 from alexaskill.store import Attributes, MemoryStore
 
 from . import cancelled_shared, deadline_shared
-from .cancelled_shared import Db, make_db, post_and_cancel
+from .cancelled_shared import Db, make_db, post_and_cancel, speech_when_cancelled
 from .conftest import SKILL_ID
 
 # The fixture of tests/cancelled_shared.py, this module's too.
@@ -154,19 +154,10 @@ def test_a_handler_that_swallows_a_cancellation_from_outside_leaves_its_task_can
     skill = Skill(SKILL_ID, deadline=deadline, store=store)
     started: list[asyncio.Event] = []
     _swallowing(skill, started, how)
-    raised: list[BaseException | None] = []
-
-    async def run() -> None:
-        started.append(asyncio.Event())  # (made on the loop that runs the request)
-        sent, exc = await post_and_cancel(skill, started[0])
-        raised.append(exc)
-        assert sent[0]["status"] == 200
-        speech = json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"]
-        assert speech == DEADLINE_REPLY
-
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        asyncio.run(run())
-    assert isinstance(raised[0], asyncio.CancelledError)  # for whoever cancelled it
+        speech, raised = speech_when_cancelled(skill, started)
+    assert speech == DEADLINE_REPLY
+    assert isinstance(raised, asyncio.CancelledError)  # for whoever cancelled it
     assert store._data == {}  # (an apology saves nothing: the user's retry makes no double)
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     name = f"{__name__}._swallowing.<locals>.hello"
@@ -317,19 +308,10 @@ def test_a_service_finish_that_swallows_it_is_named_and_the_reply_sent(
     async def no_city(exc: LookupError, db: Db) -> Any:
         return speak("no city")
 
-    raised: list[BaseException | None] = []
-
-    async def run() -> None:
-        started.append(asyncio.Event())
-        sent, exc = await post_and_cancel(skill, started[0])
-        raised.append(exc)
-        assert sent[0]["status"] == 200
-        speech = json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"]
-        assert speech == ("no city" if handled else "hello")
-
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        asyncio.run(run())
-    assert isinstance(raised[0], asyncio.CancelledError)  # for whoever cancelled it
+        speech, raised = speech_when_cancelled(skill, started)
+    assert speech == ("no city" if handled else "hello")
+    assert isinstance(raised, asyncio.CancelledError)  # for whoever cancelled it
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     name = f"the finishing of the service Db by {close_db.__module__}.{close_db.__qualname__}"
     assert len(errors) == 1 and errors[0].startswith(f"{name} caught the CancelledError"), errors

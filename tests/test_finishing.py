@@ -18,14 +18,9 @@ from alexaskill.testing import TestClient
 from .conftest import SKILL_ID
 
 
-def test_attributes_a_hook_only_reads_are_checked_once_before_their_save(
-    skill_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Before an after-request hook given the attributes, what the handler left is checked (so that
-    # a value the save refuses names who set it); the save checked it all again, though the hook
-    # set nothing: that check's answer is the save's now.
-    store = MemoryStore()
-    skill = Skill(SKILL_ID, store=store)
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each check of stored attributes made from now on (its ``full`` argument), in order."""
     checked: list[bool] = []
     check = _StoredAttributes._check
 
@@ -34,6 +29,18 @@ def test_attributes_a_hook_only_reads_are_checked_once_before_their_save(
         return check(self, full)
 
     monkeypatch.setattr(_StoredAttributes, "_check", counted)
+    return checked
+
+
+def test_attributes_a_hook_only_reads_are_checked_once_before_their_save(
+    skill_client: Callable[..., TestClient], checks: list[bool]
+) -> None:
+    # Before an after-request hook given the attributes, what the handler left is checked (so that
+    # a value the save refuses names who set it); the save checked it all again, though the hook
+    # set nothing: that check's answer is the save's now.
+    store = MemoryStore()
+    skill = Skill(SKILL_ID, store=store)
+    checked = checks
 
     @skill.launch
     def launch(attributes: Attributes) -> Response:
@@ -51,21 +58,14 @@ def test_attributes_a_hook_only_reads_are_checked_once_before_their_save(
 
 
 def test_attributes_holding_a_list_a_hook_only_reads_are_checked_once_before_their_save(
-    skill_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
+    skill_client: Callable[..., TestClient], checks: list[bool]
 ) -> None:
     # The check before the hook was the save's only while every value was a scalar (none can
     # change in place): a user holding a list paid the whole check twice though nothing
     # changed. The save now takes it if each list or dict encodes as the check saw it.
     store = MemoryStore()
     skill = Skill(SKILL_ID, store=store)
-    checked: list[bool] = []
-    check = _StoredAttributes._check
-
-    def counted(self: _StoredAttributes, full: bool = False) -> Any:
-        checked.append(full)
-        return check(self, full)
-
-    monkeypatch.setattr(_StoredAttributes, "_check", counted)
+    checked = checks
 
     @skill.launch
     def launch(attributes: Attributes) -> Response:

@@ -21,7 +21,7 @@ from alexaskill.store import Attributes, MemoryStore
 from alexaskill.testing import RequestFactory
 
 from . import cancelled_shared, deadline_shared
-from .cancelled_shared import Db, make_db, post_and_cancel
+from .cancelled_shared import Db, make_db, post_and_cancel, speech_when_cancelled
 from .conftest import SKILL_ID
 from .deadline_clock import Clock
 from .deadline_shared import request_lines
@@ -90,19 +90,10 @@ def test_a_later_finish_failing_after_a_catch_leaves_the_request_cancelled(
         async def store_down_read(exc: StoreError, attributes: Attributes) -> Any:
             return speak("store down")
 
-    raised: list[BaseException | None] = []
-
-    async def run() -> None:
-        started.append(asyncio.Event())
-        sent, exc = await post_and_cancel(skill, started[0])
-        raised.append(exc)
-        assert sent[0]["status"] == 200
-        speech = json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"]
-        assert speech == DEADLINE_REPLY
-
     with caplog.at_level(logging.INFO, "alexaskill"):
-        asyncio.run(run())
-    assert isinstance(raised[0], asyncio.CancelledError)  # for whoever cancelled it
+        speech, raised = speech_when_cancelled(skill, started)
+    assert speech == DEADLINE_REPLY
+    assert isinstance(raised, asyncio.CancelledError)  # for whoever cancelled it
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     name = f"the finishing of the service Db by {close_db.__module__}.{close_db.__qualname__}"
     caught = [m for m in errors if "caught the CancelledError" in m]
