@@ -57,12 +57,15 @@ def test_a_request_leaves_out_thanks_after_a_name_as_an_answer_does(
         # a custom type's words that are no listed value are what the user said, as an answer's.
         ("AMAZON.City", "paris, no thanks", None),
         ("Cities", "lyon, thanks", "lyon thanks"),
+        ("Cities", "lyon, thanks, lyon", "lyon thanks lyon"),
+        ("AMAZON.SearchQuery", "paris, thanks, paris", "paris thanks paris"),
         ("AMAZON.City", "thanks", "thanks"),
     ],
 )
 def test_a_request_keeps_what_is_no_thanks_after_a_name(
     city_type: str, said: str, city: str | None
 ) -> None:
+    assert answered_city(city_type, said) == city
     assert _request(city_type, said) == _city(city)
 
 
@@ -122,6 +125,14 @@ def test_a_request_read_again_without_words_keeps_the_notes_of_its_first_reading
         ("nyc, thank you", "nyc"),
         ("paris instead", "paris"),
         ("paris, maybe", "paris"),
+        # The answer was every word ("paris thanks paris"): the value said again after the
+        # thanks was taken for another value, which made the one meant unsure, where the
+        # request left the thanks and what follows them out. What a pause sets apart from
+        # thanks on is no part of the value, in an answer as in a request and as for a name.
+        ("paris, thanks, paris", "paris"),
+        ("paris, thank you, paris", "paris"),
+        ("nyc, thanks, nyc", "nyc"),
+        ("paris, thanks, nyc", "paris"),
     ],
 )
 def test_a_request_leaves_out_thanks_after_a_listed_value_as_an_answer_does(

@@ -1,6 +1,7 @@
 """Words said after a value that are no part of it: thanks ("paris, thanks"), afterwords
 ("paris instead") and a hedge said last ("paris, maybe"), in a dialog answer and in a request
-(answer_values.py: `without_afterwords`, `thanked`).
+(answer_values.py: `without_afterwords`, `thanked`), after a name or a listed value
+(`ends_value`).
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from collections.abc import Callable, Sequence
 
 from .languages import Language
 from .matcher import SpanCache
+from .slot_kinds import SlotKind, name_type
 from .text import Token
 
-__all__ = ["afterwords_at", "ending_words", "without_thanks"]
+__all__ = ["afterwords_at", "ending_words", "ends_value", "without_thanks"]
 
 
 def ending_words(language: Language) -> frozenset[str]:
@@ -56,3 +58,16 @@ def afterwords_at(
         if apart or set(words[at:end]) <= ends | language.function_words:
             return at
     return None
+
+
+def ends_value(spans: SpanCache, kind: SlotKind, start: int, at: int) -> bool:
+    """Whether the thanks, afterwords or hedges from ``at`` (`afterwords_at`) end a value of
+    ``kind`` said as ``spans.words[start:at]``: any words of a name's type (`name_type`), or a
+    value the type lists. A listed value is the user's words matched against the list, which
+    Amazon resolves to the value: "paris" of "paris, thanks" is the listed paris
+    (ER_SUCCESS_MATCH), no value "paris thanks" of none. Other words of a custom type are what
+    the user said ("lyon, thanks"), as a search query's are."""
+    if name_type(kind.name):
+        return True
+    before = spans.fill(kind, start, at)
+    return before is not None and before.kind == "listed"

@@ -12,9 +12,10 @@ answers what came before ("no, paris" is "paris"). A free-form built-in type (AM
 without values) knows none: its answer stays every word said, but for an opening yes, no or
 thanks that a pause ends ("no, paris"). Words of a yes, a no, stop or cancel are no value of
 any words ("no, cancel" is no city "cancel": `said_as_reply`). Thanks, an afterword or a hedge
-said last is no part of a name's value ("paris, thanks", "paris, maybe": `without_afterwords`),
-in a request too (`thanked`). The words that take a value back or are no part of it otherwise
-(a no said last, a correction, a denial, a don't-know said first) are denials.py's.
+said last is no part of a name's value nor of a listed one, nor what a pause sets apart after
+them ("paris, thanks", "paris, maybe", "paris, thanks, paris": `without_afterwords`), in a
+request too (`thanked`). The words that take a value back or are no part of it otherwise (a no
+said last, a correction, a denial, a don't-know said first) are denials.py's.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from .afterwords import afterwords_at, ending_words
+from .afterwords import afterwords_at, ending_words, ends_value
 from .denials import ends_with_no, said_from, said_to
 from .languages import Language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
 from .slot_kinds import name_type
-from .slot_words import KNOWN, any_words, is_query, named, slot_ref, spans_of
+from .slot_words import KNOWN, any_words, is_query, slot_ref, spans_of
 
 __all__ = [
     "REPLIES",
@@ -184,12 +185,14 @@ def without_afterwords(
     slot: str,
 ) -> tuple[Match | None, SpanCache]:
     """The exact reading of the words before thanks or an afterword ("paris, thanks", "paris
-    instead") where ``match`` takes every word as a name of any words (`name_type`: a free-form
-    city, country or first name), and their spans; else ``match`` and ``spans``. The afterword
-    starts what a pause sets apart ("paris, thank you so much"), or every word from it on is
-    one ("paris thank you"). A search query ("love again") and a custom type keep every word,
-    and so does a yes, a no or thanks before it ("no, thanks" is no city "no": `past_opening`)
-    or a no said last ("paris, thanks, no": `taken_back`).
+    instead") where ``match`` takes every word as words of any kind and those before it are a
+    name (`name_type`: a free-form city, country or first name) or a value the type lists
+    ("paris, thanks, paris" to a custom type: "paris", as a request's, `thanked`), and their
+    spans; else ``match`` and ``spans`` (`ends_value`). The afterword starts what a pause sets
+    apart ("paris, thank you so much"), or every word from it on is one ("paris thank you"). A
+    search query ("love again") and a custom type's other words ("lyon, thanks") keep every
+    word, and so does a yes, a no or thanks before it ("no, thanks" is no city "no":
+    `past_opening`) or a no said last ("paris, thanks, no": `taken_back`).
     With no ``match`` (too many words for one name: a first name is three at most), the words
     are read as ``slot``'s bare sample ("{name}") would take them, the thanks left out first:
     "paris, thank you so much" is the first name "paris", and so is "no, paris, thank you so
@@ -204,16 +207,16 @@ def without_afterwords(
     elif len(match.fills) != 1 or not swallowed(match):
         return match, spans
     else:
-        [(name, fill, start, end)] = match.fills
+        [(name, _, start, end)] = match.fills
         kind = next(part for part in match.sample.elements if isinstance(part, SlotRef))
-        if fill.kind != "free" or kind.name != name or not name_type(kind.kind.name):
+        if kind.name != name:
             return match, spans
     # A no said last takes the value back, after thanks too ("paris, thanks, no"), as a
     # request's (`thanked`, `taken_back`): no thanks to leave out then.
     if ends_with_no(words[start:end], language, lambda said: answers(said) == "no"):
         return match, spans
     at = afterwords_at(spans, start, end, language, answers)
-    if at is None:
+    if at is None or not ends_value(spans, kind.kind, start, at):
         return match, spans
     rest = SpanCache(tokens[:at], spans.now)
     found = matcher.exact(rest)
@@ -235,27 +238,20 @@ def thanked(
     """The thanks, afterwords or hedges that end ``slot``'s words of any kind in ``match``, as
     (first, end), where they follow a name's (`name_type`) or a value its type lists: "thanks"
     of "plan a trip to paris, thanks", left out of a request as of an answer (`afterwords_at`,
-    `value_within`); else None. Other words of a custom type stay what the user said ("lyon,
-    thanks"), as a search query's do. A no said with them takes the value back instead
-    (``says_no``: "paris, no thanks", `taken_back`)."""
+    `ends_value`, `without_afterwords`); else None. Other words of a custom type stay what the
+    user said ("lyon, thanks"), as a search query's do. A no said with them takes the value
+    back instead (``says_no``: "paris, no thanks", `taken_back`)."""
     words, ref = any_words(match, slot), slot_ref(match, slot)
     if words is None or ref is None or is_query(match, slot):
         return None
     if ends_with_no(words.split(), language, says_no):
         return None
-    name = named(match, slot)
     for start, end in spans_of(match, slot):
         # The words said for the value, those the reading left out beside it too: over a first
         # name's three words, "paris" of "paris, thanks a lot" and "so much" of "paris, thank
         # you so much" are no part of its reading.
         first, last = said_from(match, start), said_to(match, end, len(spans.words))
         at = afterwords_at(spans, first, last, language, answers)
-        if at is None:
-            continue
-        # A listed value is the user's words matched against the list, which Amazon resolves
-        # to the value: "paris" of "paris, thanks" is the listed paris (ER_SUCCESS_MATCH), as
-        # the answer "paris, thanks" is (`value_within`), no value "paris thanks" of none.
-        before = None if name else spans.fill(ref.kind, first, at)
-        if name or (before is not None and before.kind == "listed"):
+        if at is not None and ends_value(spans, ref.kind, first, at):
             return at, last
     return None

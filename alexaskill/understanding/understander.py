@@ -224,9 +224,9 @@ class Understander(Reader):
         values corrects the first: "paris, no, berlin" is berlin (`corrected`), and a "not"
         after a pause denies the value after it: "paris, not berlin" is paris (`not_meant`).
         A hedge is no part of a value said first or last ("maybe paris", "paris, maybe"), nor
-        thanks or an afterword said last ("paris, thanks", "paris instead": `without_afterwords`
-        for a name, `value_within` for a listed value). A slot the model does not have is a
-        ValueError, as of `understand`'s ``asked``.
+        thanks or an afterword said last ("paris, thanks", "paris instead", "paris, thanks,
+        paris": `value_within` for a listed value alone, `without_afterwords`). A slot the model
+        does not have is a ValueError, as of `understand`'s ``asked``.
         """
         model_intent, model_slot = self._model_slot(intent, slot)
         return self._answer(text, model_intent, model_slot, self.tokens(text), now or clock())
