@@ -133,6 +133,10 @@ def test_a_request_read_again_without_words_keeps_the_notes_of_its_first_reading
         ("paris, thank you, paris", "paris"),
         ("nyc, thanks, nyc", "nyc"),
         ("paris, thanks, nyc", "paris"),
+        # No answer at all: over a custom value's words, no reading took every word, and the
+        # thanks were looked for after a name's words alone.
+        ("new york, thanks, new york", "new york"),
+        ("paris, thank you so much, paris", "paris"),
     ],
 )
 def test_a_request_leaves_out_thanks_after_a_listed_value_as_an_answer_does(

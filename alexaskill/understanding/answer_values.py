@@ -27,7 +27,6 @@ from .afterwords import afterwords_at, ending_words, ends_value
 from .denials import ends_with_no, said_from, said_to
 from .languages import Language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
-from .slot_kinds import name_type
 from .slot_words import KNOWN, any_words, is_query, slot_ref, spans_of
 
 __all__ = [
@@ -193,15 +192,17 @@ def without_afterwords(
     search query ("love again") and a custom type's other words ("lyon, thanks") keep every
     word, and so does a yes, a no or thanks before it ("no, thanks" is no city "no":
     `past_opening`) or a no said last ("paris, thanks, no": `taken_back`).
-    With no ``match`` (too many words for one name: a first name is three at most), the words
-    are read as ``slot``'s bare sample ("{name}") would take them, the thanks left out first:
-    "paris, thank you so much" is the first name "paris", and so is "no, paris, thank you so
-    much" (an opening yes or no left out then, as `past_opening` does)."""
+    With no ``match`` (too many words for one value: a first name is three at most, a custom
+    type's as many as its longest value's, four at least), the words are read as ``slot``'s bare
+    sample ("{name}") would take them, the thanks left out first: "paris, thank you so much" is
+    the first name "paris", and so is "no, paris, thank you so much" (an opening yes or no left
+    out then, as `past_opening` does), and "new york, thanks, new york" a custom type's "new
+    york"."""
     words, tokens = spans.words, spans.tokens
     if match is None:
         bare = next((sample for sample in matcher.samples if _alone(sample) == slot), None)
         kind = None if bare is None else bare.elements[0]
-        if not isinstance(kind, SlotRef) or not name_type(kind.kind.name):
+        if not isinstance(kind, SlotRef):
             return match, spans
         start, end = 0, len(words)
     elif len(match.fills) != 1 or not swallowed(match):
