@@ -137,10 +137,13 @@ class _Transport:
         headers = {"Content-Type": "application/json", **self.pki.sign(body)}
         self.sent.append(_Sent(envelope, headers))
         from ..answering import failed_request_id
+        from ..testing.violations import request_id_of
 
         skill = self.target.skill
         listener = skill.on_handler_error
-        request_id = str(envelope["request"].get("requestId"))
+        # "" for a request with no requestId, as the skill and the test client name it (not
+        # str(None): no failure, violation or late progressive response of it would match).
+        request_id = request_id_of(body)
         self.request_ids.append(request_id)
         # Its token and device are the skill's, for Alexa's APIs; while the skill answers, its
         # calls are its own (one with no requestId too), its progressive responses taken.
