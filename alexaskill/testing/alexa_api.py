@@ -309,7 +309,8 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
 
     def _late(self, body: Any) -> bool:
         header = body.get("header") if isinstance(body, dict) else None
-        return isinstance(header, dict) and header.get("requestId") in self._answered
+        named = header.get("requestId") if isinstance(header, dict) else None
+        return isinstance(named, str) and self._request_named(named) in self._answered
 
     def _answer(
         self,
@@ -374,14 +375,16 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
                     self._answering[request_id] = taken + 1
                 return refused or (204, None)
             answered = request_id in self._answered
-        # Alexa's answer then, as skills have reported it: 403, "Unrecognized requestId".
+        # Alexa's answer then, as skills have reported it: 403, "Unrecognized requestId". The
+        # id as the call named it (not the fake's name of it: `_request_named`).
+        said = header["requestId"]
         why = (
-            f"the skill answered request {request_id} already: Alexa takes progressive "
+            f"the skill answered request {said} already: Alexa takes progressive "
             "responses only while it waits for the answer"
             if answered
             else "no request with this id is being answered"
         )
-        return 403, {"message": f"Unrecognized requestId: {request_id} ({why})"}
+        return 403, {"message": f"Unrecognized requestId: {said} ({why})"}
 
     def _country_and_postal_code(self, asked: _Asked) -> _Answer:
         if not self.granted(Scope.COUNTRY_AND_POSTAL_CODE):

@@ -69,7 +69,8 @@ _CODED: Final = re.compile(r"/v2/accounts/|/v2/devices/|" + _REMINDERS.pattern)
 #: The message of the Device Settings API's 403 (ask-sdk-model's ``UpsServiceClient``).
 _NO_ACCESS: Final = "The authentication token does not have access to resource."
 #: How the name `AccessCheck.issued` gives a request with no ``requestId`` begins (a NUL
-#: starts no id Alexa sends: "amzn1.echo-api.request.…").
+#: starts no id Alexa sends: "amzn1.echo-api.request.…"; a test's own id that starts with one
+#: is named with another before it, `_name_of`, lest it be such a name).
 _UNNAMED: Final = "\0unnamed request "
 
 
@@ -133,7 +134,7 @@ class AccessCheck:
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeError, RecursionError):
             return ""
         request = decoded.request
-        name = (request.requestId or "") if request is not None else ""
+        name = _name_of(request.requestId or "") if request is not None else ""
         system = decoded.context.System if decoded.context is not None else None
         token = system.apiAccessToken if system is not None else None
         moment = _read_moment(request.timestamp if request is not None else None)
@@ -153,9 +154,9 @@ class AccessCheck:
             with self._lock:
                 kinds = self.__dict__.setdefault("_kinds", {})
                 # An id sent again is of the type sent last (a test may reuse one).
-                kinds.pop(request.requestId, None)
+                kinds.pop(name, None)
                 if request.type not in _PROGRESSIVE:
-                    kinds[request.requestId] = str(request.type)
+                    kinds[name] = str(request.type)
                     if len(kinds) > _KEPT:
                         del kinds[next(iter(kinds))]
         if system is None:
@@ -221,18 +222,19 @@ class AccessCheck:
 
     def _request_named(self, request_id: object) -> str:
         """The name `answering` marks the request a progressive response names by
-        ``request_id`` (its ``header.requestId``) with: that id; for "" (the id the skill has
-        of a request with none), the last such request marked as being answered (`issued` gave
-        it a name of its own), else "" (as for no str). (The caller holds the lock.)"""
+        ``request_id`` (its ``header.requestId``) with: that id (`_name_of`); for "" (the id
+        the skill has of a request with none), the last such request marked as being answered
+        (`issued` gave it a name of its own), else "" (as for no str). (The caller holds the
+        lock.)"""
         if request_id != "":
-            return request_id if isinstance(request_id, str) else ""
+            return _name_of(request_id) if isinstance(request_id, str) else ""
         unnamed = [name for name in self._answering if name.startswith(_UNNAMED)]
         return unnamed[-1] if unnamed else ""
 
     def _kind(self, request_id: str) -> str | None:
-        """The type of the request ``request_id``, if it was sent and is one Alexa plays no
-        progressive response for (a ``SessionEndedRequest``); else None. (Read without the
-        lock, which the caller may hold: one dict read.)"""
+        """The type of the request named ``request_id`` (`_request_named`), if it was sent and
+        is one Alexa plays no progressive response for (a ``SessionEndedRequest``); else None.
+        (Read without the lock, which the caller may hold: one dict read.)"""
         kind: str | None = self.__dict__.get("_kinds", {}).get(request_id)
         return kind
 
@@ -277,6 +279,13 @@ class AccessCheck:
                     return _error(403, "ACCESS_DENIED", said)
                 return _address_forbidden("no request came from this device")
         return None
+
+
+def _name_of(request_id: str) -> str:
+    """What `AccessCheck.issued` names a request whose ``requestId`` is ``request_id`` by: that
+    id; one starting with a NUL (a test's own: Alexa's never do) with a NUL before it, so that
+    no id is the name of a request with none (`_UNNAMED`: one NUL, then a letter)."""
+    return "\0" + request_id if request_id.startswith("\0") else request_id
 
 
 def _address_forbidden(why: str = "") -> _Answer:

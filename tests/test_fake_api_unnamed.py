@@ -1,0 +1,39 @@
+"""`FakeAlexaApi`'s names for the requests it is told of (`AccessCheck.issued`): one with no
+``requestId`` gets a name of its own, which no other request's id may share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from alexaskill.testing import FakeAlexaApi, RequestFactory
+
+
+def _progressive(api: FakeAlexaApi, token: str, request_id: str) -> int:
+    """The status of a progressive response naming ``request_id``, sent with ``token``."""
+    body = {
+        "header": {"requestId": request_id},
+        "directive": {"type": "VoicePlayer.Speak", "speech": "Hold on."},
+    }
+    with httpx.Client(transport=httpx.MockTransport(api.handle)) as http:
+        url = "https://api.amazonalexa.com/v1/directives"
+        return http.post(url, json=body, headers={"Authorization": f"Bearer {token}"}).status_code
+
+
+def test_a_request_with_no_id_is_not_one_whose_id_is_the_name_the_fake_gives_it() -> None:
+    # The fake named the first request with no id "\0unnamed request 1": a test's envelope
+    # with that id was the same request to it, and while that one was answered, a progressive
+    # response naming "" (the id the skill has of a request with none) was taken as its.
+    factory = RequestFactory()
+    named: dict[str, Any] = factory.envelope("LaunchRequest")
+    named["request"]["requestId"] = "\0unnamed request 1"
+    unnamed: dict[str, Any] = factory.envelope("LaunchRequest")
+    del unnamed["request"]["requestId"]
+    api = FakeAlexaApi()
+    first, second = api.issued(named), api.issued(unnamed)
+    assert first != second
+    with api.answering(first):
+        token = named["context"]["System"]["apiAccessToken"]
+        assert _progressive(api, token, "\0unnamed request 1") == 204  # its own: taken
+        assert _progressive(api, token, "") == 403  # the request with no id is not answered
