@@ -92,15 +92,15 @@ def test_the_fake_takes_progressive_responses_only_for_a_request_being_answered(
 
 def test_the_fake_keeps_a_bounded_number_of_answered_requests() -> None:
     # `serve --dev` runs for days: the ids of the requests answered are not kept for ever.
-    from alexaskill.testing import alexa_api
+    from alexaskill.testing import api_progressive
 
     api = FakeAlexaApi()
-    for number in range(alexa_api._ANSWERED_KEPT + 10):
+    for number in range(api_progressive._ANSWERED_KEPT + 10):
         with api.answering(f"request-{number}"):
             pass
-    assert len(api._answered) == alexa_api._ANSWERED_KEPT
+    assert len(api._answered) == api_progressive._ANSWERED_KEPT
     assert "request-0" not in api._answered
-    assert f"request-{alexa_api._ANSWERED_KEPT + 9}" in api._answered
+    assert f"request-{api_progressive._ANSWERED_KEPT + 9}" in api._answered
 
 
 def test_a_late_progressive_response_after_the_last_request_fails_at_the_close() -> None:

@@ -43,7 +43,7 @@ import contextlib
 import json
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, cast
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -59,7 +59,7 @@ from ..alexa_api import (
     Reminder,
     Scope,
 )
-from .api_access import AccessCheck, _address_forbidden, lowered_headers
+from .api_access import _address_forbidden, lowered_headers
 from .api_calls import (
     JSON_TYPE,
     ApiCall,
@@ -70,7 +70,6 @@ from .api_calls import (
     _error,
     _keep,
     _newest,
-    _progressive_refused,
     _Raw,
     _retry_after,
     _sent,
@@ -79,6 +78,7 @@ from .api_calls import (
 )
 from .api_given import _given, _KeptList
 from .api_lists import ListsAndProducts
+from .api_progressive import Progressive
 from .api_reminders import Reminders
 
 if TYPE_CHECKING:
@@ -93,14 +93,12 @@ _Handler = Callable[["FakeAlexaApi", _Asked], _Answer]
 #: What ``faults`` may map an operation to, besides an HTTP status: no answer in time.
 TIMEOUT: Final = "timeout"
 
-#: Answered requests whose ids the fake keeps, to refuse their late progressive responses.
-_ANSWERED_KEPT: Final = 4096
 #: How many of its most recent calls (and late progressive responses) a fake keeps by default.
 KEPT_CALLS: Final = 1000
 
 
 @dataclass
-class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
+class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
     """Alexa's service APIs for one simulated user and device, answered from the data given.
 
     Change a field between requests (``api.time_zone = "Asia/Tokyo"``, ``api.lists = {…}``):
@@ -201,25 +199,6 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
         with self._lock:
             return _newest(self.late_progressive, self._late_count - count), self._late_count
 
-    # --- the data ---
-
-    @contextlib.contextmanager
-    def answering(self, request_id: str) -> Iterator[None]:
-        """While the block runs, the skill answers request ``request_id``: its progressive
-        responses are taken. After it, Alexa has the answer and refuses them (403). Once any
-        request was marked, a progressive response for a request never marked is refused too.
-        """
-        with self._lock:
-            self._answering.setdefault(request_id, 0)
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._answering.pop(request_id, None)
-                self._answered[request_id] = None
-                if len(self._answered) > _ANSWERED_KEPT:  # a long `serve --dev`: bounded
-                    del self._answered[next(iter(self._answered))]
-
     # --- as a transport ---
 
     def client(self) -> httpx.AsyncClient:
@@ -307,11 +286,6 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
                 _keep(self.late_progressive, call, self.keep_calls)
         return status, content, content_type, _retry_after(answer)
 
-    def _late(self, body: Any) -> bool:
-        header = body.get("header") if isinstance(body, dict) else None
-        named = header.get("requestId") if isinstance(header, dict) else None
-        return isinstance(named, str) and self._request_named(named) in self._answered
-
     def _answer(
         self,
         method: str,
@@ -341,50 +315,7 @@ class FakeAlexaApi(ListsAndProducts, Reminders, AccessCheck):
             return operation, *_fault_answer(operation, fault)
         return None, *_error(404, "NOT_FOUND", f"no Alexa API at {method} {path}")
 
-    def _count_progressive(self, body: Any) -> None:
-        """Count a progressive response toward the five of the request it names, if that one
-        is being answered: Amazon counts those it receives, refused or not, as
-        `AlexaApi.progressive` counts each it sent (one that surely reached no server aside)."""
-        header = body.get("header") if isinstance(body, dict) else None
-        named = header.get("requestId") if isinstance(header, dict) else None
-        with self._lock:
-            if (request_id := self._request_named(named)) in self._answering:
-                self._answering[request_id] += 1
-
     # --- the operations (each returns status and JSON answer) ---
-
-    def _progressive(self, asked: _Asked) -> _Answer:
-        body = asked.body
-        directive = body.get("directive") if isinstance(body, dict) else None
-        header = body.get("header") if isinstance(body, dict) else None
-        if (
-            not isinstance(header, dict)
-            or not isinstance(header.get("requestId"), str)
-            or not isinstance(directive, dict)
-            or directive.get("type") != "VoicePlayer.Speak"
-            or not isinstance(directive.get("speech"), str)
-        ):
-            return 400, {"message": "expected header.requestId and a Speak"}  # (`api_calls`)
-        with self._lock:
-            request_id = self._request_named(header["requestId"])
-            taken = self._answering.get(request_id)
-            if taken is not None or not (self._answering or self._answered):
-                # Being answered, or no request marked (the fake cannot tell): Amazon's limits.
-                refused = _progressive_refused(directive["speech"], taken, self._kind(request_id))
-                if taken is not None:  # (refused too: Amazon counts those it receives)
-                    self._answering[request_id] = taken + 1
-                return refused or (204, None)
-            answered = request_id in self._answered
-        # Alexa's answer then, as skills have reported it: 403, "Unrecognized requestId". The
-        # id as the call named it (not the fake's name of it: `_request_named`).
-        said = header["requestId"]
-        why = (
-            f"the skill answered request {said} already: Alexa takes progressive "
-            "responses only while it waits for the answer"
-            if answered
-            else "no request with this id is being answered"
-        )
-        return 403, {"message": f"Unrecognized requestId: {said} ({why})"}
 
     def _country_and_postal_code(self, asked: _Asked) -> _Answer:
         if not self.granted(Scope.COUNTRY_AND_POSTAL_CODE):

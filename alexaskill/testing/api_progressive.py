@@ -1,0 +1,90 @@
+"""`FakeAlexaApi`'s progressive responses (``POST /v1/directives``): taken while the skill answers
+the request they name (`Progressive.answering`), as Alexa takes them ("Send the User a
+Progressive Response": none once the skill has returned its response), within Amazon's limits;
+after it, or for a request never sent, refused with Alexa's 403, "Unrecognized requestId".
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any, Final
+
+from .api_access import AccessCheck
+from .api_calls import _Answer, _Asked, _progressive_refused
+
+__all__ = ["Progressive"]
+
+#: Answered requests whose ids the fake keeps, to refuse their late progressive responses.
+_ANSWERED_KEPT: Final = 4096
+
+
+class Progressive(AccessCheck):
+    """The progressive-response part of `FakeAlexaApi` (a base class of it)."""
+
+    _answered: dict[str, None]
+
+    @contextlib.contextmanager
+    def answering(self, request_id: str) -> Iterator[None]:
+        """While the block runs, the skill answers request ``request_id``: its progressive
+        responses are taken. After it, Alexa has the answer and refuses them (403). Once any
+        request was marked, a progressive response for a request never marked is refused too.
+        """
+        with self._lock:
+            self._answering.setdefault(request_id, 0)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._answering.pop(request_id, None)
+                self._answered[request_id] = None
+                if len(self._answered) > _ANSWERED_KEPT:  # a long `serve --dev`: bounded
+                    del self._answered[next(iter(self._answered))]
+
+    def _late(self, body: Any) -> bool:
+        header = body.get("header") if isinstance(body, dict) else None
+        named = header.get("requestId") if isinstance(header, dict) else None
+        return isinstance(named, str) and self._request_named(named) in self._answered
+
+    def _count_progressive(self, body: Any) -> None:
+        """Count a progressive response toward the five of the request it names, if that one
+        is being answered: Amazon counts those it receives, refused or not, as
+        `AlexaApi.progressive` counts each it sent (one that surely reached no server aside)."""
+        header = body.get("header") if isinstance(body, dict) else None
+        named = header.get("requestId") if isinstance(header, dict) else None
+        with self._lock:
+            if (request_id := self._request_named(named)) in self._answering:
+                self._answering[request_id] += 1
+
+    def _progressive(self, asked: _Asked) -> _Answer:
+        body = asked.body
+        directive = body.get("directive") if isinstance(body, dict) else None
+        header = body.get("header") if isinstance(body, dict) else None
+        if (
+            not isinstance(header, dict)
+            or not isinstance(header.get("requestId"), str)
+            or not isinstance(directive, dict)
+            or directive.get("type") != "VoicePlayer.Speak"
+            or not isinstance(directive.get("speech"), str)
+        ):
+            return 400, {"message": "expected header.requestId and a Speak"}  # (`api_calls`)
+        with self._lock:
+            request_id = self._request_named(header["requestId"])
+            taken = self._answering.get(request_id)
+            if taken is not None or not (self._answering or self._answered):
+                # Being answered, or no request marked (the fake cannot tell): Amazon's limits.
+                refused = _progressive_refused(directive["speech"], taken, self._kind(request_id))
+                if taken is not None:  # (refused too: Amazon counts those it receives)
+                    self._answering[request_id] = taken + 1
+                return refused or (204, None)
+            answered = request_id in self._answered
+        # Alexa's answer then, as skills have reported it: 403, "Unrecognized requestId". The
+        # id as the call named it (not the fake's name of it: `_request_named`).
+        said = header["requestId"]
+        why = (
+            f"the skill answered request {said} already: Alexa takes progressive "
+            "responses only while it waits for the answer"
+            if answered
+            else "no request with this id is being answered"
+        )
+        return 403, {"message": f"Unrecognized requestId: {said} ({why})"}
