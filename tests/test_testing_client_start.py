@@ -67,3 +67,37 @@ def test_a_ctrl_c_as_the_clients_start_returns_ends_its_lifespan() -> None:
     finally:
         if skill.said == ["lifespan.startup"]:  # (not ended: its thread would outlive the test)
             http.__exit__(None, None, None)
+
+
+async def _failing_start(scope: Any, receive: Any, send: Any) -> None:
+    """An app whose lifespan's start fails, as Starlette's router fails it: said, then raised."""
+    await receive()
+    await send({"type": "lifespan.startup.failed", "message": "no start"})
+    raise RuntimeError("no start")
+
+
+def test_starlettes_client_says_by_its_portal_whether_a_lifespan_runs() -> None:
+    # What TestClient reads off Starlette's client (`_lifespan_running`): its portal, set for
+    # as long as the lifespan runs, None before, after its exit and after a start that failed.
+    # Run at Starlette's floor too (.ci/run's oldest dependencies).
+    from starlette.testclient import TestClient as StarletteClient
+
+    http = StarletteClient(Skill("amzn1.ask.skill.portal"))
+    assert http.portal is None
+    with http:
+        assert http.portal is not None
+    assert http.portal is None
+    failing = StarletteClient(_failing_start)
+    with pytest.raises(RuntimeError, match="no start"):
+        failing.__enter__()
+    assert failing.portal is None
+
+
+def test_a_client_within_with_ends_the_lifespan_and_is_closed_once() -> None:
+    # Its exit ends the lifespan (the shutdown closes the stores), then closes the client.
+    skill = _Watched("amzn1.ask.skill.watched")
+    skill.said = []
+    with TestClient(skill) as client:
+        assert client.http.portal is not None
+    assert skill.said == ["lifespan.startup", "lifespan.shutdown"]
+    assert client._swap._restored

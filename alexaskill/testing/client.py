@@ -205,27 +205,34 @@ class TestClient(SimulatedDevice, Talking, RequestKinds):
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        running = self._lifespan_running()  # (read before its exit ends it)
         try:
-            if self._lifespan_started():
+            if running:
                 self.http.__exit__(*exc_info)
         finally:
-            self.close()
+            self._end(served=running)
         if exc_info[0] is None:  # the test's own error stands: nothing to add to it
             self._check_late_progressive("at its close")
 
-    def _lifespan_started(self) -> bool:
-        """Whether Starlette's client started the skill's lifespan: read off that client (its
-        exit stack, set once its start is complete; a start that failed closed what it had
-        opened) rather than noted after its ``__enter__`` returned, where a Ctrl-C landing
-        before the note left the lifespan running, never ended."""
-        return "exit_stack" in vars(self.http)
+    def _lifespan_running(self) -> bool:
+        """Whether Starlette's client runs the skill's lifespan: read off that client rather than
+        noted after its ``__enter__`` returned, where a Ctrl-C landing before the note left the
+        lifespan running, never ended."""
+        # Its ``portal``, the one attribute of its lifespan it declares (typed, on the class):
+        # set as its start begins, None again once a start fails or its exit ends; its own
+        # requests go through it. The same in Starlette 1.9 (pyproject's floor) and 1.10.
+        return self.http.portal is not None
 
     def close(self) -> None:
         """Stop trusting the test PKI and answering its API calls: the skill gets its own back,
         and its store when the client had one of its own (`SkillSwap.restore`: clients closed in
         any order; what the test set itself stays). Used without ``with``, it closes the skill's
         stores first, as the lifespan's shutdown would (`Skill.aclose`)."""
-        self._swap.served = self._lifespan_started()  # (its shutdown closes the stores)
+        self._end(served=self._lifespan_running())
+
+    def _end(self, *, served: bool) -> None:
+        """`close`, the skill's stores closed by its lifespan's shutdown if ``served``."""
+        self._swap.served = served
         self._swap.end(self.http.async_backend)
 
     # --- conversations ---
