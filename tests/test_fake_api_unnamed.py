@@ -37,3 +37,20 @@ def test_a_request_with_no_id_is_not_one_whose_id_is_the_name_the_fake_gives_it(
         token = named["context"]["System"]["apiAccessToken"]
         assert _progressive(api, token, "\0unnamed request 1") == 204  # its own: taken
         assert _progressive(api, token, "") == 403  # the request with no id is not answered
+
+
+def test_two_requests_with_no_id_answered_at_once_each_have_their_progressive_responses() -> None:
+    # The skill names either by "": the fake took each progressive response for the one marked
+    # last, so the first's, after five of the second's, was refused as its sixth (Amazon takes
+    # five a request). The token the call carries tells them apart.
+    factory = RequestFactory()
+    first: dict[str, Any] = factory.envelope("LaunchRequest")
+    second: dict[str, Any] = factory.envelope("LaunchRequest")
+    for envelope in (first, second):
+        del envelope["request"]["requestId"]
+    api = FakeAlexaApi()
+    with api.answering(api.issued(first)), api.answering(api.issued(second)):
+        second_token = second["context"]["System"]["apiAccessToken"]
+        assert [_progressive(api, second_token, "") for _ in range(6)] == [204] * 5 + [400]
+        first_token = first["context"]["System"]["apiAccessToken"]
+        assert _progressive(api, first_token, "") == 204

@@ -281,7 +281,7 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         with self._lock:
             self._call_count += 1
             _keep(self.calls, call, self.keep_calls)
-            if operation == "progressive" and status == 403 and self._late(body):
+            if operation == "progressive" and status == 403 and self._late(body, headers):
                 self._late_count += 1
                 _keep(self.late_progressive, call, self.keep_calls)
         return status, content, content_type, _retry_after(answer)
@@ -309,7 +309,7 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
                 if fault is None:
                     return operation, *handler(self, _Asked(match, query, headers, body))
             if progressive:  # (reached Amazon: counted, as the client counts it)
-                self._count_progressive(body)
+                self._count_progressive(body, headers)
             if refused is not None:  # not the token or device of a request (api_access)
                 return operation, *refused
             return operation, *_fault_answer(operation, fault)

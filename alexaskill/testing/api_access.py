@@ -23,7 +23,8 @@ sent last: the fake cannot tell which one made it, and Alexa gives each request 
 own. A progressive response names its request in its body, and is judged by that one. A
 request with no ``requestId`` (a test's own envelope) is a request of its own all the same:
 `AccessCheck.issued` names it, for `answering` to mark while it is answered; its progressive
-responses, which name it by "", are taken meanwhile.
+responses, which name it by "", are taken meanwhile (told from another such request's by the
+token they carry: `AccessCheck._request_named`).
 """
 
 from __future__ import annotations
@@ -220,16 +221,22 @@ class AccessCheck:
         sender = self._sender(headers)
         return sender is not None and not sender.in_session
 
-    def _request_named(self, request_id: object) -> str:
-        """The name `answering` marks the request a progressive response names by
-        ``request_id`` (its ``header.requestId``) with: that id (`_name_of`); for "" (the id
-        the skill has of a request with none), the last such request marked as being answered
-        (`issued` gave it a name of its own), else "" (as for no str). (The caller holds the
+    def _request_named(self, request_id: object, headers: Mapping[str, str]) -> str:
+        """The name `answering` marks the request a progressive response with ``headers``
+        (lower-case names) names by ``request_id`` (its ``header.requestId``) with: that id
+        (`_name_of`); for "" (the id the skill has of a request with none), the last such
+        request marked as being answered (`issued` gave it a name of its own), of those that
+        carried the call's token if any did, else "" (as for no str). (The caller holds the
         lock.)"""
         if request_id != "":
             return _name_of(request_id) if isinstance(request_id, str) else ""
         unnamed = [name for name in self._answering if name.startswith(_UNNAMED)]
-        return unnamed[-1] if unnamed else ""
+        # By the token, as Alexa gives each request its own: "" names any of them.
+        sent: dict[str, _Sent] = self.__dict__.get("_sent_at", {})
+        token = _bearer(headers)
+        own = [name for name in unnamed if name in sent and sent[name].token == token]
+        chosen = own or unnamed
+        return chosen[-1] if chosen else ""
 
     def _kind(self, request_id: str) -> str | None:
         """The type of the request named ``request_id`` (`_request_named`), if it was sent and

@@ -7,7 +7,7 @@ after it, or for a request never sent, refused with Alexa's 403, "Unrecognized r
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from .api_access import AccessCheck
@@ -41,19 +41,19 @@ class Progressive(AccessCheck):
                 if len(self._answered) > _ANSWERED_KEPT:  # a long `serve --dev`: bounded
                     del self._answered[next(iter(self._answered))]
 
-    def _late(self, body: Any) -> bool:
+    def _late(self, body: Any, headers: Mapping[str, str]) -> bool:
         header = body.get("header") if isinstance(body, dict) else None
         named = header.get("requestId") if isinstance(header, dict) else None
-        return isinstance(named, str) and self._request_named(named) in self._answered
+        return isinstance(named, str) and self._request_named(named, headers) in self._answered
 
-    def _count_progressive(self, body: Any) -> None:
+    def _count_progressive(self, body: Any, headers: Mapping[str, str]) -> None:
         """Count a progressive response toward the five of the request it names, if that one
         is being answered: Amazon counts those it receives, refused or not, as
         `AlexaApi.progressive` counts each it sent (one that surely reached no server aside)."""
         header = body.get("header") if isinstance(body, dict) else None
         named = header.get("requestId") if isinstance(header, dict) else None
         with self._lock:
-            if (request_id := self._request_named(named)) in self._answering:
+            if (request_id := self._request_named(named, headers)) in self._answering:
                 self._answering[request_id] += 1
 
     def _progressive(self, asked: _Asked) -> _Answer:
@@ -69,7 +69,7 @@ class Progressive(AccessCheck):
         ):
             return 400, {"message": "expected header.requestId and a Speak"}  # (`api_calls`)
         with self._lock:
-            request_id = self._request_named(header["requestId"])
+            request_id = self._request_named(header["requestId"], asked.headers)
             taken = self._answering.get(request_id)
             if taken is not None or not (self._answering or self._answered):
                 # Being answered, or no request marked (the fake cannot tell): Amazon's limits.
