@@ -11,7 +11,8 @@ import http.server
 import json
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
@@ -20,9 +21,12 @@ import pytest
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import StoreError
 
+from .store_shared import MOTO_TIMEOUT
 from .threaded_http import ThreadedHTTPServer
 
 __all__ = [
+    "HANG",
+    "STORE_TIMEOUT",
     "FakeDynamoDB",
     "RecordingClient",
     "clients_made",
@@ -31,6 +35,19 @@ __all__ = [
     "one_attempt_store",
     "threads_ended",
 ]
+
+#: The store's timeout in the tests on the fake where no timeout is under test, in seconds: its
+#: deadline over one call, botocore's attempts included.
+STORE_TIMEOUT = 20.0
+
+#: The tests' bound on a hang of one store call on the fake: what it waits for is the store's
+#: own answer, due within STORE_TIMEOUT once the store has made its client, which a first call
+#: does before the deadline starts (importing botocore, reading its model: seconds on a loaded
+#: machine). So the shared bound on a hang (store_shared.MOTO_TIMEOUT, 120 s), not 30 s, ten
+#: seconds over the store's timeout: a slow start failed the test with fail_after's
+#: TimeoutError, not the store's line.
+HANG = MOTO_TIMEOUT
+assert HANG > STORE_TIMEOUT  # (a bound shorter than what it bounds fails the test, not the store)
 
 
 class FakeDynamoDB:
@@ -198,9 +215,11 @@ async def given_up_once_held(
     return raised, asked
 
 
-def one_attempt_store(url: str, **config: Any) -> tuple[Any, DynamoDBStore]:
+@asynccontextmanager
+async def one_attempt_store(url: str, **config: Any) -> AsyncIterator[tuple[Any, DynamoDBStore]]:
     """A botocore client of ``url`` that tries each call once (``config``: botocore's), and
-    a store on it, whose own timeout is longer than botocore's."""
+    a store on it, whose own timeout (STORE_TIMEOUT) is longer than botocore's; both closed
+    at the end, whatever the test's outcome."""
     import botocore.session
     from botocore.config import Config
 
@@ -208,7 +227,12 @@ def one_attempt_store(url: str, **config: Any) -> tuple[Any, DynamoDBStore]:
     client = botocore.session.get_session().create_client(
         "dynamodb", region_name="us-east-1", endpoint_url=url, config=settings
     )
-    return client, DynamoDBStore("skill", client=client, timeout=20)
+    store = DynamoDBStore("skill", client=client, timeout=STORE_TIMEOUT)
+    try:
+        yield client, store
+    finally:
+        await store.aclose()
+        client.close()
 
 
 class RecordingClient:

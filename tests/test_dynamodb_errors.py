@@ -27,6 +27,8 @@ from alexaskill.store import Attributes
 from .conftest import SKILL_ID
 from .dynamodb_shared import USER, envelope
 from .fake_dynamodb import (
+    HANG,
+    STORE_TIMEOUT,
     FakeDynamoDB,
     _FailingAtCreation,
     clients_made,
@@ -65,9 +67,9 @@ async def test_aws_errors_become_store_errors_that_say_what_to_do(
     fake_dynamodb: FakeDynamoDB, status: int, code: str, message: str, expected: str
 ) -> None:
     fake_dynamodb.error = (status, code, message)
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
     async with contextlib.aclosing(store):
-        with anyio.fail_after(30), pytest.raises(StoreError, match=expected):
+        with anyio.fail_after(HANG), pytest.raises(StoreError, match=expected):
             await store.load(USER)
     retried = code in ("ThrottlingException", "ProvisionedThroughputExceededException")
     retried = retried or status == 500
@@ -88,7 +90,7 @@ async def test_a_server_that_never_answers_costs_the_timeout(
         never_answered = "no answer to UpdateItem within"
         for _ in range(5):
             ended.clear()
-            with anyio.fail_after(30), pytest.raises(StoreError, match=never_answered):
+            with anyio.fail_after(HANG), pytest.raises(StoreError, match=never_answered):
                 await store.update(USER, {"a": 1}, ())
             # The fake records a call in a thread of its own, which may not have run yet; and on
             # a loaded machine the store's thread may not have sent the UpdateItem before its
@@ -111,19 +113,16 @@ async def test_a_read_timeout_says_the_write_may_have_been_made(
     # botocore's read timeout (the store's timeout too) could fire before the store's own
     # deadline: the line then said "cannot reach DynamoDB", though the UpdateItem had reached
     # it and may have been applied. Here botocore's fires first, always.
-    client, store = one_attempt_store(fake_dynamodb.url, read_timeout=0.3)
-    try:
-        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+    async with one_attempt_store(fake_dynamodb.url, read_timeout=0.3) as (_, store):
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
             await store.update(USER, {}, (), increments={"n": 1})
         message = str(info.value)
         assert "no answer to UpdateItem within" in message, message
         assert "(the write may have been made)" in message
-        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
             await store.load(USER)
         assert "no answer to GetItem within" in str(info.value)
         assert "may have been made" not in str(info.value)
-    finally:
-        client.close()
 
 
 @pytest.mark.anyio
@@ -148,16 +147,16 @@ async def test_a_connection_closed_before_the_answer_is_said_so() -> None:
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    client, store = one_attempt_store(f"http://127.0.0.1:{listener.getsockname()[1]}")
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     try:
-        with anyio.fail_after(30), pytest.raises(StoreError) as info:
-            await store.update(USER, {}, (), increments={"n": 1})
+        async with one_attempt_store(url) as (_, store):
+            with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
+                await store.update(USER, {}, (), increments={"n": 1})
         message = str(info.value)
         assert "the connection closed before the answer to UpdateItem" in message, message
         assert "(the write may have been made)" in message
         assert "read timeout" not in message
     finally:
-        client.close()
         stop.set()
         thread.join(5)
         listener.close()
@@ -244,10 +243,10 @@ async def test_a_key_of_another_type_is_said_as_a_key_not_the_stores(
         "actual: S",
     )
     store = DynamoDBStore(
-        "skill", endpoint_url=fake_dynamodb.url, partition_key_name="userId", timeout=20
+        "skill", endpoint_url=fake_dynamodb.url, partition_key_name="userId", timeout=STORE_TIMEOUT
     )
     async with contextlib.aclosing(store):
-        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
             await store.load(USER)
     assert "partition key named 'userId'" in str(info.value)
 
@@ -263,9 +262,9 @@ async def test_an_item_grown_past_400_kb_is_said_with_what_to_do(
         "ValidationException",
         "Item size to update has exceeded the maximum allowed size",
     )
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
     async with contextlib.aclosing(store):
-        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
             await store.update(USER, {"a": 1}, ())
     assert "exceed DynamoDB's 400 KB" in str(info.value)
     assert "keep large data elsewhere" in str(info.value)
@@ -278,11 +277,11 @@ async def test_a_server_error_is_said_as_dynamodbs_and_a_write_as_maybe_made(
     # DynamoDB's 500 ("InternalServerError") may come after a write was applied (AWS says so):
     # the line said only "UpdateItem failed", as if nothing was written, and no more.
     fake_dynamodb.error = (500, "InternalServerError", "Internal server error")
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
     try:
-        with anyio.fail_after(30), pytest.raises(StoreError) as load:
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as load:
             await store.load(USER)
-        with anyio.fail_after(30), pytest.raises(StoreError) as save:
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as save:
             await store.update(USER, {"a": 1}, ())
     finally:
         await store.aclose()
@@ -308,9 +307,9 @@ async def test_credentials_aws_refuses_are_not_said_as_missing_permissions(
     # Credentials expired, wrong or signed with a clock far off: the line said the role needs
     # dynamodb:GetItem and dynamodb:UpdateItem, sending the reader to IAM policies for nothing.
     fake_dynamodb.error = (400, code, message)
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
     async with contextlib.aclosing(store):
-        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
             await store.load(USER)
     text = str(info.value)
     assert f"AWS refused the credentials for GetItem ({code}: {message})" in text
@@ -325,9 +324,9 @@ async def test_an_endpoint_that_is_no_dynamodb_is_said_so_on_one_line(aws_env: N
     # over many lines; a 5xx was said as DynamoDB's own error.
     page = b"<html>\n<body>\n<h1>Bad Gateway</h1>\n</body>\n</html>\n"
     with _web_server(502, page) as url:
-        store = DynamoDBStore("skill", endpoint_url=url, timeout=20)
+        store = DynamoDBStore("skill", endpoint_url=url, timeout=STORE_TIMEOUT)
         try:
-            with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
                 await store.load(USER)
         finally:
             await store.aclose()
@@ -350,9 +349,9 @@ async def test_a_generic_5xx_page_from_aws_is_said_as_dynamodbs_error_not_a_wron
     with _web_server(503, page) as url:
         monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", url)
         monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
-        store = DynamoDBStore("skill", region="us-east-1", timeout=20)
+        store = DynamoDBStore("skill", region="us-east-1", timeout=STORE_TIMEOUT)
         try:
-            with anyio.fail_after(30), pytest.raises(StoreError) as info:
+            with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
                 await store.update(USER, {"a": 1}, ())
         finally:
             await store.aclose()
@@ -398,9 +397,9 @@ async def test_a_key_over_dynamodbs_limit_is_not_said_as_the_item_size(
         "One or more parameter values were invalid: Size of hashkey has exceeded the maximum "
         "size limit of 2048 bytes",
     )
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
     async with contextlib.aclosing(store):
-        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
             await store.update(USER, {"a": 1}, ())
     message = str(info.value)
     assert "400 KB" not in message
@@ -420,9 +419,9 @@ async def test_an_account_over_its_quota_is_not_told_to_switch_the_table_to_on_d
         "Throughput exceeds the current throughput limit for your account. Please contact AWS "
         "Support at https://aws.amazon.com/support request a limit increase",
     )
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
     async with contextlib.aclosing(store):
-        with anyio.fail_after(30), pytest.raises(StoreError, match="throttled GetItem") as info:
+        with anyio.fail_after(HANG), pytest.raises(StoreError, match="throttled GetItem") as info:
             await store.load(USER)
     message = str(info.value)
     assert "on-demand" not in message
@@ -480,10 +479,10 @@ async def test_an_increment_dynamodb_cannot_keep_the_sum_of_is_a_data_fault_nami
     # (a stored 9.99…E+125, say) is refused by DynamoDB alone: it was a StoreError, "AWS refused
     # UpdateItem (ValidationException: Number overflow …)", said as the store failing and naming
     # no attribute, where a value set past the range is refused naming it and the range.
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
     fake_dynamodb.error = (400, "ValidationException", refusal)
     async with contextlib.aclosing(store):
-        with anyio.fail_after(30), pytest.raises(ResponseError) as raised:
+        with anyio.fail_after(HANG), pytest.raises(ResponseError) as raised:
             await store.update(USER, {"other": 1}, (), increments=increments)
         said = str(raised.value)
         assert named in said
@@ -496,5 +495,5 @@ async def test_an_increment_dynamodb_cannot_keep_the_sum_of_is_a_data_fault_nami
         assert fake_dynamodb.calls == ["UpdateItem"]  # refused, nothing applied: not sent again
         # Without increments, a ValidationException is DynamoDB refusing the store's call.
         fake_dynamodb.calls.clear()
-        with anyio.fail_after(30), pytest.raises(StoreError, match=re.escape(refusal)):
+        with anyio.fail_after(HANG), pytest.raises(StoreError, match=re.escape(refusal)):
             await store.update(USER, {"other": 1}, ())

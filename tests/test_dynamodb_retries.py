@@ -19,6 +19,8 @@ from alexaskill.exceptions import StoreError
 
 from .dynamodb_shared import USER
 from .fake_dynamodb import (
+    HANG,
+    STORE_TIMEOUT,
     FakeDynamoDB,
     _FailingAtCreation,
     _retrying_client,
@@ -45,20 +47,20 @@ async def test_a_write_that_adds_is_never_sent_twice(
 ) -> None:
     # botocore retried an UpdateItem whose answer was lost (no answer in time, a 500) though
     # DynamoDB may have applied it: an increment was added twice (3 stored where 2 were due).
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=20)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
     fake_dynamodb.error = (500, "InternalServerError", "oops")
     async with contextlib.aclosing(store):
-        with anyio.fail_after(30), pytest.raises(StoreError, match="InternalServerError"):
+        with anyio.fail_after(HANG), pytest.raises(StoreError, match="InternalServerError"):
             await store.update(USER, {"a": 1}, (), increments={"n": 1})
         assert fake_dynamodb.calls == ["UpdateItem"]
         fake_dynamodb.calls.clear()
-        with anyio.fail_after(30), pytest.raises(StoreError, match="InternalServerError"):
+        with anyio.fail_after(HANG), pytest.raises(StoreError, match="InternalServerError"):
             await store.update(USER, {"a": 1}, ())  # sets and removes: safe to repeat, retried
         assert fake_dynamodb.calls == ["UpdateItem"] * 3
         # Throttled: refused before anything was applied, so tried again, increments or not.
         fake_dynamodb.calls.clear()
         fake_dynamodb.error = (400, "ThrottlingException", "Rate exceeded")
-        with anyio.fail_after(30), pytest.raises(StoreError, match="throttled UpdateItem"):
+        with anyio.fail_after(HANG), pytest.raises(StoreError, match="throttled UpdateItem"):
             await store.update(USER, {}, (), increments={"n": 1})
         assert fake_dynamodb.calls == ["UpdateItem"] * 3
 
@@ -69,7 +71,7 @@ async def test_a_write_that_adds_is_never_sent_twice(
     async with contextlib.aclosing(store):
         await clients_made(fake_dynamodb, lambda: store.update(USER, {}, (), increments={"n": 1}))
         ended = threads_ended(store, monkeypatch)
-        with anyio.fail_after(30):
+        with anyio.fail_after(HANG):
             raised, _ = await given_up_once_held(
                 fake_dynamodb, lambda: store.update(USER, {}, (), increments={"n": 1})
             )
@@ -111,7 +113,7 @@ async def test_a_save_given_up_is_not_sent_again_after_the_apology(
         # before the UpdateItem's deadline starts.
         fake_dynamodb.error = None  # the UpdateItem hangs
         ended = threads_ended(store, monkeypatch)
-        with anyio.fail_after(30):
+        with anyio.fail_after(HANG):
             raised, deadlines = await given_up_once_held(
                 fake_dynamodb, lambda: store.update(USER, {"a": 1}, ())
             )
@@ -136,31 +138,33 @@ async def test_a_client_given_sends_no_write_that_adds_twice(fake_dynamodb: Fake
     # client below): the store's own client for such writes makes one attempt.
     fake_dynamodb.error = (500, "InternalServerError", "oops")
     client = _retrying_client(fake_dynamodb.url, 3)
-    store = DynamoDBStore("skill", client=client, timeout=20)
+    store = DynamoDBStore("skill", client=client, timeout=STORE_TIMEOUT)
+    client2 = _retrying_client(fake_dynamodb.url, 2)
+    throttled = DynamoDBStore("skill", client=client2, timeout=STORE_TIMEOUT)
     try:
-        with anyio.fail_after(30), pytest.raises(StoreError) as info:
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
             await store.update(USER, {}, (), increments={"visits": 1})
         assert "InternalServerError: oops" in str(info.value)
         assert "the write may have been made" in str(info.value)
         fake_dynamodb.settle()
         assert fake_dynamodb.calls == ["UpdateItem"]
         # A write that only sets is safe to send again: the client's retries are its own.
-        with anyio.fail_after(30), pytest.raises(StoreError):
+        with anyio.fail_after(HANG), pytest.raises(StoreError):
             await store.update(USER, {"a": 1}, ())
         fake_dynamodb.settle()
         assert fake_dynamodb.calls == ["UpdateItem"] * 4
         # Nor is throttling refused: DynamoDB applied nothing.
         fake_dynamodb.calls.clear()
         fake_dynamodb.error = (400, "ThrottlingException", "Rate exceeded")
-        client2 = _retrying_client(fake_dynamodb.url, 2)
-        throttled = DynamoDBStore("skill", client=client2, timeout=20)
-        with anyio.fail_after(30), pytest.raises(StoreError, match="throttled"):
+        with anyio.fail_after(HANG), pytest.raises(StoreError, match="throttled"):
             await throttled.update(USER, {}, (), increments={"visits": 1})
         fake_dynamodb.settle()
         assert len(fake_dynamodb.calls) > 2  # the client's second attempt, and the store's
-        client2.close()
     finally:
+        await store.aclose()
+        await throttled.aclose()
         client.close()
+        client2.close()
 
 
 def test_a_client_given_retries_its_owners_calls_after_the_stores(
@@ -172,7 +176,7 @@ def test_a_client_given_retries_its_owners_calls_after_the_stores(
 
     fake_dynamodb.error = (500, "InternalServerError", "oops")
     client = _retrying_client(fake_dynamodb.url, 3)
-    store = DynamoDBStore("skill", client=client, timeout=20)
+    store = DynamoDBStore("skill", client=client, timeout=STORE_TIMEOUT)
     try:
         with pytest.raises(StoreError):  # the store's, in this thread: sent once
             store._in_thread(lambda client: client.update_item(**_ADDING_WRITE), "UpdateItem", True)
@@ -184,7 +188,10 @@ def test_a_client_given_retries_its_owners_calls_after_the_stores(
         client.close()
 
 
-def test_a_client_given_keeps_no_answer_of_its_owners_calls(fake_dynamodb: FakeDynamoDB) -> None:
+@pytest.mark.anyio
+async def test_a_client_given_keeps_no_answer_of_its_owners_calls(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
     # The store's response-received handler kept every answer the client got, its owner's
     # calls' too, in the calling thread until that thread's next call: an item read (up to
     # 400 KB of a user's data) or an error with its traceback, held for as long as a thread
@@ -194,8 +201,7 @@ def test_a_client_given_keeps_no_answer_of_its_owners_calls(fake_dynamodb: FakeD
     from alexaskill.dynamodb.client import _waited_for
 
     fake_dynamodb.error = (400, "ValidationException", "no")
-    client, _store = one_attempt_store(fake_dynamodb.url)
-    try:
+    async with one_attempt_store(fake_dynamodb.url) as (client, _):  # (the store's handlers)
 
         def owners_call() -> object:
             with pytest.raises(ClientError):
@@ -205,10 +211,8 @@ def test_a_client_given_keeps_no_answer_of_its_owners_calls(fake_dynamodb: FakeD
         kept: list[object] = []
         thread = threading.Thread(target=lambda: kept.append(owners_call()))
         thread.start()
-        thread.join(30)
+        await anyio.to_thread.run_sync(thread.join, HANG)
         assert kept == [None]
-    finally:
-        client.close()
 
 
 @pytest.mark.anyio
@@ -219,15 +223,16 @@ async def test_throttling_through_a_client_given_names_no_attempts_it_did_not_co
     # are its owner's (2 here, and as many as its owner likes).
     fake_dynamodb.error = (400, "ThrottlingException", "Rate exceeded")
     client = _retrying_client(fake_dynamodb.url, 2)
-    store = DynamoDBStore("skill", client=client, timeout=20)
+    store = DynamoDBStore("skill", client=client, timeout=STORE_TIMEOUT)
     try:
-        with anyio.fail_after(30), pytest.raises(StoreError, match="throttled GetItem") as info:
+        with anyio.fail_after(HANG), pytest.raises(StoreError, match="throttled GetItem") as info:
             await store.load(USER)
         assert "3 attempts" not in str(info.value)
         assert "the client given" in str(info.value)
         fake_dynamodb.settle()
         assert fake_dynamodb.calls == ["GetItem"] * 2
     finally:
+        await store.aclose()
         client.close()
 
 
@@ -249,7 +254,7 @@ def test_a_write_that_adds_raises_what_its_one_attempt_got(
     else:
         fake_dynamodb.release.set()  # the fake answers nothing: each connection dropped
     client = _retrying_client(fake_dynamodb.url, 3)
-    store = DynamoDBStore("skill", client=client, timeout=20)
+    store = DynamoDBStore("skill", client=client, timeout=STORE_TIMEOUT)
     try:
         with pytest.raises(StoreError) as info:
             store._in_thread(lambda client: client.update_item(**_ADDING_WRITE), "UpdateItem", True)
