@@ -357,3 +357,42 @@ async def test_a_client_given_is_not_told_to_mend_a_url_it_has_not(redis_url: st
     finally:
         await admin.acl_deluser(user)
         await admin.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("decode_responses", [True, False])
+async def test_a_client_given_encoding_other_than_utf8_is_refused_at_the_start(
+    redis_url: str, decode_responses: bool
+) -> None:
+    # A client made with encoding="latin-1": redis-py encodes every str the store sends with it,
+    # and with decode_responses=True decodes every answer with it too. The store read "Zürich",
+    # saved in UTF-8 (by the store of another machine, its own client), as "ZÃ¼rich"; and its
+    # own saves were latin-1, which every other store refuses as not UTF-8.
+    import uuid
+
+    import redis.asyncio
+
+    prefix = f"test:{uuid.uuid4().hex}:"
+    saving = RedisStore(redis_url, prefix=prefix)
+    client = redis.asyncio.Redis.from_url(
+        redis_url, decode_responses=decode_responses, encoding="latin-1"
+    )
+    try:
+        await saving.update("user", {"city": "Zürich"}, ())
+        with pytest.raises(ConfigurationError, match="encodes text in 'latin-1'") as info:
+            store = RedisStore(redis_url, prefix=prefix, client=client)
+            await store.load("user")  # (taken, it read {"city": "ZÃ¼rich"})
+        assert "encoding='utf-8'" in str(info.value)
+    finally:
+        await saving.aclose()
+        await client.aclose()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "utf_8", "U8"])
+def test_a_client_given_encoding_utf8_under_any_name_is_taken(encoding: str) -> None:
+    import anyio
+    import redis.asyncio
+
+    client = redis.asyncio.Redis(host="cache", encoding=encoding, decode_responses=True)
+    RedisStore("redis://cache", client=client)
+    anyio.run(client.aclose)

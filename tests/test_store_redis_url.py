@@ -218,3 +218,12 @@ def test_a_rediss_url_naming_a_tls_file_that_is_not_there_is_refused(
     assert RedisStore(
         f"rediss://:hunter2@cache:6380/0?{name}={there if 'path' not in name else tmp_path}"
     )
+
+
+def test_a_redis_url_encoding_other_than_utf8_is_refused() -> None:
+    # redis-py passes an option it does not know to the connection as written: the store's own
+    # client encoded every save in latin-1, which every other store refuses as not UTF-8.
+    with pytest.raises(ConfigurationError, match="encodes text in 'latin-1'") as info:
+        RedisStore("redis://:hunter2@cache:6379/0?encoding=latin-1")
+    assert "hunter2" not in str(info.value)
+    RedisStore("redis://cache:6379/0?encoding=utf8")  # UTF-8 under another name: taken

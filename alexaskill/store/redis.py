@@ -479,7 +479,9 @@ def _as_read(text: str, store: RedisStore) -> str | bytes:
     the bytes it stands for if it holds half a surrogate pair: a client decoding with
     ``encoding_errors="surrogateescape"`` (or ``"surrogatepass"``) reads so bytes that are not
     UTF-8, which the load then refuses as it does through its own client (reading bytes): one
-    rule in every store (`data_faults._held`). ``text`` itself, encoded only if not ASCII."""
+    rule in every store (`data_faults._held`). ``text`` itself, encoded only if not ASCII.
+    (UTF-8: a client of another ``encoding`` is refused when the store is made,
+    `redis_client._check_encoding`.)"""
     if text.isascii():
         return text
     try:

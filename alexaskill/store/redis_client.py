@@ -268,6 +268,7 @@ def _check_url(url: str, client: Redis) -> None:
     pool = client.connection_pool
     _check_timeouts(pool.connection_kwargs, "Redis store URL")
     _check_database(pool.connection_kwargs, "Redis store URL")
+    _check_encoding(pool.connection_kwargs, "Redis store URL", "leave encoding= out of the URL")
     from redis.exceptions import RedisError
 
     try:
@@ -305,11 +306,40 @@ def _checked_client(client: Any) -> Any:
     if isinstance(options, Mapping):
         _check_timeouts(options, "RedisStore: the client given (client=)")
         _check_database(options, "RedisStore: the client given (client=)")
+        _check_encoding(
+            options,
+            "RedisStore: the client given (client=)",
+            "make it with encoding='utf-8' (redis-py's default), or no encoding",
+        )
         # A RedisCluster's options name no host: its start-up nodes do.
         nodes = getattr(getattr(client, "nodes_manager", None), "startup_nodes", None)
         where = ", ".join(nodes) if pool is None and isinstance(nodes, Mapping) else None
         _say_checks_off(options, "in the client given", where)
     return client
+
+
+def _check_encoding(options: Mapping[str, Any], where: str, fix: str) -> None:
+    """`ConfigurationError` for a client that encodes text other than in UTF-8 (redis-py's
+    ``encoding``, which a URL's ``?encoding=`` sets too).
+
+    Refused, not followed: redis-py encodes every name and value the store sends with it, so
+    a latin-1 client wrote saves that the stores of the other machines (their clients reading
+    bytes, decoded as UTF-8, as every store keeps its JSON) refuse as not UTF-8, and could not
+    write "€" at all; reading with it alone (``decode_responses=True``) misread their UTF-8
+    ("Zürich" as "ZÃ¼rich"). Following it would mean sending bytes everywhere, for a setting
+    that can only break what other machines read."""
+    import codecs
+
+    encoding = options.get("encoding", "utf-8")
+    try:
+        name = codecs.lookup(encoding).name  # ("UTF8", "utf_8", "U8": UTF-8 all)
+    except (LookupError, TypeError):
+        name = None
+    if name != "utf-8":
+        raise ConfigurationError(
+            f"{where} encodes text in {str(encoding)[:40]!r}: the store reads and writes "
+            f"UTF-8, as the stores of the other machines do: {fix}"
+        )
 
 
 #: The longest connect or read timeout taken, in seconds: a day (as `DynamoDBStore`'s). One
