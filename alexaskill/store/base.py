@@ -222,11 +222,24 @@ def _loaded_refused(where: str, data: Mapping[str, Any]) -> StoreError | None:
                     name.encode()
                 except UnicodeEncodeError as cause:
                     return _name_not_utf8(where, cause)
+            unjson = _NO_JSON_TYPE.search(str(exc))
+            if isinstance(exc.__cause__, TypeError) and unjson is not None:
+                # (json's words, "Object of type set is not JSON serializable", and the stored
+                # value's "written by another program?" said nothing of what the load returned)
+                return StoreError(
+                    f"{where}: the value loaded for attribute {name!r} holds a "
+                    f"{unjson[1]}, which JSON cannot hold: make the load return JSON's types "
+                    "(dict, list, str, int, float, bool, None), or delete the attribute"
+                )
             why = str(exc)  # (why, without the save's words, "attribute 'x' cannot be saved")
             for said in ("cannot be saved as JSON: ", "cannot be saved: "):
                 why = why.removeprefix(f"attribute {name!r} {said}")
             return _not_held(name, where, why)
     return None
+
+
+#: The type json's encoder has no JSON for, in its words (`_loaded_refused`).
+_NO_JSON_TYPE: Final = re.compile(r"Object of type (\w+) is not JSON serializable")
 
 
 def _not_json(constant: str) -> Any:
