@@ -248,7 +248,7 @@ async def test_a_redis_cancel_cancelled_in_turn_says_the_save_may_be_applied(
     # Lambda invocation) logged nothing, the save maybe applied late.
     import asyncio
 
-    from alexaskill.store import redis as redis_module
+    from alexaskill.store import redis_cancel
 
     store = RedisStore("redis://127.0.0.1:1/0", prefix="test:")
     never = asyncio.Event()
@@ -260,7 +260,7 @@ async def test_a_redis_cancel_cancelled_in_turn_says_the_save_may_be_applied(
     store._set_cancelled = slow_cancel  # type: ignore[method-assign]
     caller = asyncio.ensure_future(store._cancel_for_caller("token"))
     await asyncio.sleep(0)
-    (cancel,) = redis_module._CANCELLING
+    (cancel,) = redis_cancel._CANCELLING
     caller.cancel()  # cancelled again: the cancel goes on, on its own
     await caller
     with caplog.at_level("WARNING", logger="alexaskill"):

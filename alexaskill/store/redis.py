@@ -6,21 +6,17 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _decoding, _name_not_utf8
 from .checked_changes import _encode_written
 from .data_faults import _key_checked, _names_checked
+from .redis_cancel import _Cancels
 from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
-from .redis_errors import (
-    _failure,
-    _no_database,
-    _not_added,
-    _not_utf8,
-    _pool_full,
-)
-from .redis_script import _CANCEL_SCRIPT, _KEPT_A_DAY, _UPDATE_SCRIPT, _token, _too_large
+from .redis_errors import _failure, _not_added, _not_utf8, _pool_full
+from .redis_script import _KEPT_A_DAY, _UPDATE_SCRIPT, _token, _too_large
+from .redis_text import _as_read, _text
 from .url import _is_password_option
 
 if TYPE_CHECKING:
@@ -34,13 +30,7 @@ T = TypeVar("T")
 logger = logging.getLogger("alexaskill")
 
 
-_NOT_CANCELLED: Final = (
-    "%s: a save cancelled by its caller could not be cancelled in Redis (%s): if it reached "
-    "Redis, it may still be applied"
-)
-
-
-class RedisStore:
+class RedisStore(_Cancels):
     """Attributes in Redis, for several machines: one hash per key, one JSON value per field.
 
     An update is one Lua script (``HSET``, ``HDEL``, ``HINCRBY``), applied once however often it is
@@ -260,99 +250,6 @@ class RedisStore:
             stored = stored if isinstance(stored, bytes) else _as_read(stored, self)
             raise _not_added(name, stored, self._where())
 
-    async def _late_applied(self, token: str) -> bool:
-        """Cancel the save of ``token`` after a try refused it, an earlier try unanswered (it
-        may reach Redis later, the value mended meanwhile); whether that one was applied."""
-        try:
-            return await self._set_cancelled(token)
-        except self._redis_error as exc:
-            logger.warning(
-                "%s: a refused save could not be cancelled (%s): its earlier try, unanswered, "
-                "may still be applied if it reached Redis",
-                self._where(),
-                self._scrubbed(str(exc)),
-            )
-            return False
-
-    def _may_land_late(self, exc: BaseException) -> bool:
-        """Whether a try that failed with ``exc`` may have been sent, and so reach Redis
-        later: unanswered, but not failed while connecting (redis-py's "Error 111 connecting
-        to host:port", "Timeout connecting to server": nothing was sent on that connection)."""
-        if isinstance(exc, asyncio.CancelledError):  # given up on by _bounded
-            return True
-        if _pool_full(exc) or _no_database(exc):  # no connection to send on, or its SELECT
-            return False  # refused before any command
-        return isinstance(exc, self._unanswered) and "connecting to" not in str(exc)
-
-    async def _cancel(
-        self, token: str, failure: StoreError, encoded: dict[str, str], tries: list[BaseException]
-    ) -> None:
-        """Make sure a save given up on (sent, no answer) is never applied later: set its token
-        first, so that the script, reaching Redis late (a congested network, a proxy), does
-        nothing. Return if the script had set it (the save was applied after all); else raise
-        ``failure``, saying whether the save is cancelled or may still be applied (or too
-        large, `_too_large`: Redis dropped the save's connection, yet answers the cancel).
-
-        Sent once, not tried again: the save has had two tries' time already, and Alexa waits
-        8 s in all for the answer."""
-        try:
-            applied = await self._set_cancelled(token)
-        except self._redis_error as exc:
-            text = str(exc)
-            why = "the same error" if text == str(failure.__cause__) else self._scrubbed(text)
-            raise StoreError(
-                f"{failure}; nor could the save be cancelled ({why}): if it reached Redis, "
-                "it may still be applied"
-            ) from failure.__cause__
-        if applied:
-            logger.warning("a Redis save's answer was lost, but Redis had applied it")
-            return
-        # Its connection dropped on each try, not the cancel's: its size, where both tries were
-        # sent (a try that found no Redis to connect to, restarting, says nothing of the size).
-        sent = all(self._may_land_late(exc) for exc in tries)
-        too_large = _too_large(self._where(), encoded, failure.__cause__, refused=False)
-        if too_large is not None and sent:
-            raise StoreError(too_large) from failure.__cause__
-        raise StoreError(
-            f"{failure}; nothing was saved: the save is cancelled in Redis, and does nothing "
-            "if it reaches Redis late"
-        ) from failure.__cause__
-
-    async def _set_cancelled(self, token: str) -> bool:
-        """Set a save's token to ``cancelled`` unless it is set; whether the update script had
-        set it (the save was applied). redis-py's errors are raised."""
-        # One script sets the token, or else reads it: the writers are told apart by value
-        # (the update script's '1', this 'cancelled'), so a cancel sent again after its own
-        # answer was lost (redis-py's retry, in a client given) reads its own token, not an
-        # applied save. The client is the running loop's: the save's `_retrying` just chose it.
-        value = await self._bounded(self._client.eval(_CANCEL_SCRIPT, 1, token, _KEPT_A_DAY))
-        return value is not None and _text(value, self) == "1"
-
-    async def _cancel_for_caller(self, token: str) -> None:
-        """Cancel in Redis a save its caller cancelled (`_set_cancelled`), waiting for that
-        unless cancelled again: then it goes on in a task of its own, the caller not held up.
-        In an anyio cancel scope (a task group's, `anyio.fail_after`) the scope cancels the
-        caller again at once, so it never waits: the cancel goes on in that task. That task
-        cancelled too (its event loop ending: ``asyncio.run`` returning, as at the end of a
-        Lambda invocation), the save may still be applied: a WARNING says so."""
-
-        async def cancel() -> None:
-            try:
-                await self._set_cancelled(token)
-            except self._redis_error as exc:
-                logger.warning(_NOT_CANCELLED, self._where(), self._scrubbed(str(exc)))
-            except asyncio.CancelledError:
-                why = "the cancel was cancelled too, its event loop ending"
-                logger.warning(_NOT_CANCELLED, self._where(), why)
-                raise
-
-        task = asyncio.ensure_future(cancel())
-        _CANCELLING.add(task)  # kept until done: the event loop holds only a weak reference
-        task.add_done_callback(_CANCELLING.discard)
-        # Cancelled again: the task goes on, and the caller's cancellation with it.
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.shield(task)
-
     async def _retrying(self, doing: str, operation: Callable[[Redis], Awaitable[T]]) -> T:
         client = self._client
         if asyncio.get_running_loop() is not self._loop:
@@ -456,42 +353,9 @@ class RedisStore:
         return text
 
 
-# The cancels of saves their callers cancelled (`RedisStore._cancel_for_caller`), under way.
-_CANCELLING: Final[set[asyncio.Future[None]]] = set()
-
-
 async def _closing(client: Redis) -> AsyncGenerator[None, None]:
     """Closes ``client``'s connections when closed itself (see `RedisStore._for_loop`)."""
     try:
         yield
     finally:
         await client.aclose()
-
-
-def _text(name: bytes | str, store: RedisStore) -> str:
-    # Bytes from a client made by the store; str from one made with decode_responses=True.
-    read = name if isinstance(name, bytes) else _as_read(name, store)
-    return read if isinstance(read, str) else read.decode()  # (UnicodeDecodeError: `load`'s)
-
-
-def _as_read(text: str, store: RedisStore) -> str | bytes:
-    """``text``, a name or value ``store``'s client given decoded (decode_responses=True), or
-    the bytes it stands for if it holds half a surrogate pair: a client decoding with
-    ``encoding_errors="surrogateescape"`` (or ``"surrogatepass"``) reads so bytes that are not
-    UTF-8, which the load then refuses as it does through its own client (reading bytes): one
-    rule in every store (`data_faults._held`). ``text`` itself, encoded only if not ASCII.
-    (UTF-8: a client of another ``encoding`` is refused when the store is made,
-    `redis_client._check_encoding`.)"""
-    if text.isascii():
-        return text
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        # The client's handler says which bytes were stored: U+DC80 to U+DCFF stand for one
-        # escaped byte under "surrogateescape" (U+DCFF for b"\xff") but for their own three
-        # under "surrogatepass" (b"\xed\xb3\xbf"), which "surrogateescape" would misquote.
-        if store._options().get("encoding_errors") != "surrogatepass":
-            with contextlib.suppress(UnicodeEncodeError):  # (a surrogate no byte was escaped as)
-                return text.encode("utf-8", "surrogateescape")
-        return text.encode("utf-8", "surrogatepass")
-    return text
