@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from types import CoroutineType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from .builtin_intents import close_matches
 from .deadline import Expired
@@ -104,16 +104,18 @@ def swallowed(
     who: str, sent: BaseException | None = None, *, instead: Exception | None = None
 ) -> BaseException:
     """The ``CancelledError`` to raise again for the request's task, cancelled from outside (a
-    server's shutdown, a caller's timeout), after ``who`` (`failed_in`'s words) caught it and
+    server's shutdown, a caller's timeout; on AWS Lambda, the skill's own code: `_from_outside`),
+    after ``who`` (`failed_in`'s words) caught it and
     returned, or raised ``instead`` (said with its traceback): said at ERROR, since the task
     would otherwise end as if never cancelled, and whoever cancelled it wait on for it.
     ``sent``, if given, is the one raised instead: a `FinishedCancellation`, whose reply is
     sent first (``who`` finished a service once it was made)."""
     logger.error(
-        "%s caught the CancelledError of its request's cancellation from outside (the server "
-        "shutting down, a caller's timeout) and %s: the request is cancelled still, %s. "
-        "Let CancelledError through (catch Exception, not BaseException).",
+        "%s caught the CancelledError of its request's cancellation from outside (%s) and %s: "
+        "the request is cancelled still, %s. Let CancelledError through (catch Exception, not "
+        "BaseException).",
         who,
+        _from_outside(),
         "returned" if instead is None else f"raised {type(instead).__name__} instead",
         "and answered as such" if sent is None else "once its reply is sent",
         exc_info=instead,
@@ -123,6 +125,26 @@ def swallowed(
     from .finished_cancellation import SaidCancellation  # (loads asyncio: a task runs)
 
     return SaidCancellation()
+
+
+#: What cancels a request from outside, as `swallowed` says it: a web server's shutdown, a caller's
+#: timeout; on AWS Lambda (`alexaskill.aws_lambda`'s invocations), where no server runs, neither
+#: Lambda's runtime nor the function's timeout (it stops the function, cancelling nothing), so
+#: the skill's own code (a task it cancelled), or the asyncio Runner's Ctrl-C in a local run.
+_FROM_OUTSIDE: Final = "the server shutting down, a caller's timeout"
+_FROM_OUTSIDE_ON_LAMBDA: Final = (
+    "on AWS Lambda, the skill's own code: neither Lambda's runtime nor the function's timeout "
+    "cancels an invocation; or a Ctrl-C, run locally"
+)
+
+
+def _from_outside() -> str:
+    """What cancelled the request from outside, by where it runs (`_FROM_OUTSIDE`)."""
+    # Looked up, not imported (the Lambda handler is above this module): set in the context of
+    # an invocation the Lambda handler answers on its event loop, where a task can be cancelled.
+    aws_lambda = sys.modules.get("alexaskill.aws_lambda")
+    on_lambda = aws_lambda is not None and aws_lambda._ON_THE_LOOP.get()
+    return _FROM_OUTSIDE_ON_LAMBDA if on_lambda else _FROM_OUTSIDE
 
 
 def _shown(value: object) -> str:

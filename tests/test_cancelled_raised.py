@@ -13,8 +13,9 @@ import pytest
 
 from alexaskill import Skill, speak
 from alexaskill.app import DEADLINE_REPLY
+from alexaskill.testing import RequestFactory
 
-from . import cancelled_shared
+from . import cancelled_shared, deadline_shared
 from .cancelled_shared import post_and_cancel
 from .conftest import SKILL_ID
 from .deadline_shared import request_lines
@@ -106,3 +107,50 @@ def test_an_exception_handler_raising_instead_of_its_cancellation_leaves_it_canc
     assert caught.startswith(name), errors
     assert not [m for m in errors if "failed" in m], errors  # (not said to have failed)
     assert [r.outcome for r in request_lines(caplog)] == ["cancelled"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lambda_", [False, True], ids=["web service", "AWS Lambda"])
+def test_the_catchs_error_says_what_cancels_from_outside_where_it_ran(
+    caplog: pytest.LogCaptureFixture, lambda_: bool
+) -> None:
+    # The ERROR said "from outside (the server shutting down, a caller's timeout)" on AWS Lambda
+    # too, where no server shuts down and neither the runtime nor the function's timeout
+    # cancels an invocation: there the skill's own code did (a Ctrl-C, run locally).
+    from alexaskill.aws_lambda import handler
+
+    skill = Skill(SKILL_ID, deadline=None)
+    started: list[asyncio.Event] = []
+
+    @skill.intent("Hello")
+    async def hello() -> Any:
+        if lambda_:  # (nothing else cancels it there)
+            task = asyncio.current_task()
+            assert task is not None
+            task.cancel()
+        else:
+            started[0].set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            raise LookupError("the connection was closed") from None
+        return speak("hello")
+
+    async def run() -> None:
+        started.append(asyncio.Event())
+        await post_and_cancel(skill, started[0])
+
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        if lambda_:
+            event = RequestFactory(skill_id=SKILL_ID).intent("Hello")
+            handler(skill)(event, deadline_shared.Context(60_000))
+        else:
+            asyncio.run(run())
+    (caught,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    outside = caught.split("cancellation from outside (")[1].split(") and raised")[0]
+    if lambda_:
+        assert outside == (
+            "on AWS Lambda, the skill's own code: neither Lambda's runtime nor the function's "
+            "timeout cancels an invocation; or a Ctrl-C, run locally"
+        ), caught
+    else:
+        assert outside == "the server shutting down, a caller's timeout", caught
