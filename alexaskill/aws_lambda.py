@@ -57,12 +57,11 @@ remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`
 function about to time out answers through `DeadlineExceeded` instead, since Lambda would end
 it without an answer; the exception handler's grace ends by the remaining time less the
 margin. Without an event loop, a ``def`` handler then runs in a thread of its own, waited for
-until the deadline. A save of attributes under way is waited for, bounded only by the store's
-own timeouts: cut short, it would still be made (and made again by the user's retry), and an
-answer sent first would freeze it with the function until the next invocation. The exception
-handler's save, begun within its grace, is waited for until the remaining time less the margin
-only: past it Lambda would end the function with no answer at all, so the deadline's reply goes
-out instead (an ERROR line says so).
+until the deadline. A save of attributes under way (the handler's, or the exception handler's,
+begun within its grace) is waited for past the deadline, but only until the remaining time less
+the margin: cut short, it may still be made (and made again by the user's retry), but past it
+Lambda would end the function with no answer at all, so the deadline's reply goes out instead
+(a WARNING line says so; an ERROR for the exception handler's).
 
 A SQLite store (the default) does not suit Lambda: the first invocation warns if a handler uses it.
 

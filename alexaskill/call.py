@@ -91,11 +91,13 @@ class Call:
     #: as ``fallbacks_said``; so it is read with getattr (`set_by`, `Finishing._setter`), and
     #: dropped with del when an exception handler takes over (`Answering._recover`).
     setters: dict[type, Handler]
-    #: On AWS Lambda, for the exception handler of `DeadlineExceeded`: the `time.perf_counter`
-    #: time by which its answer must leave, Lambda ending the function `LAMBDA_MARGIN` later
-    #: (`alexaskill.deadline.lambda_deadline`'s ``latest``). What bounds the wait for its save
-    #: (`alexaskill.finishing.Finishing._save`). Unset elsewhere, read with getattr, as ``setters``.
-    latest: float
+    #: On AWS Lambda, the `time.perf_counter` time by which the answer must leave (the
+    #: handler's, or the exception handler's for `DeadlineExceeded`), Lambda ending the function
+    #: `LAMBDA_MARGIN` later (`alexaskill.deadline.lambda_deadline`'s ``latest``); None
+    #: elsewhere. What bounds the wait for its save (`alexaskill.finishing.Finishing._save`). Set
+    #: with ``watched`` alone (`alexaskill.deadline_answering`), where it is read: unset on a
+    #: call without a deadline, as ``setters``, a store less for each.
+    latest: float | None
 
     @property
     def session_attributes(self) -> dict[str, Any] | None:

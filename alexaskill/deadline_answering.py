@@ -66,6 +66,7 @@ class DeadlineAnswering(Answering):
         """
         call = Call(envelope)
         call.deadline = at
+        call.latest = latest  # (AWS Lambda's end, which bounds the wait for its save: `_save`)
         # What was a coroutine of its own (`_respond_in_time`) inline: a coroutine a request
         # less (its object, frame and send, ~700 instructions).
         try:
@@ -85,6 +86,9 @@ class DeadlineAnswering(Answering):
                 except BaseException as exc:
                     if not expired(watched, exc):  # (or cancelled from outside too: `_handle`)
                         raise
+                    if call.finishing is not None:  # its save, past AWS Lambda's end
+                        self._save_cut_short(call, "the reply made")
+                        return self._deadline_answer(_afresh(call, body))
                 else:
                     if watched is not None:
                         watchdog, task = watched
@@ -287,10 +291,8 @@ class DeadlineAnswering(Answering):
         logger.warning("%s (%s), answering now%s", exc, cause, fate, exc_info=handled)
         # A def handler may still be changing the session in its thread: the exception handler
         # and the reply get the request's own, decoded afresh.
-        fresh = call
+        fresh = _afresh(call, body)
         if body is not None:
-            with contextlib.suppress(MalformedRequestError):
-                fresh = Call(decode_envelope(body))
             api = call.services.get(AlexaApi)
             if api is not None:  # the same request: its count of progressive responses goes on
                 fresh.services[AlexaApi] = api
@@ -310,12 +312,12 @@ class DeadlineAnswering(Answering):
         loop: bool,
         latest: float | None,
     ) -> Answer:
+        fresh.latest = latest  # (a save waited for past the grace ends by then too: `_save`)
         if self.registry.exception_handler(exc) is not None:
             now = time.perf_counter()
             grace = DEADLINE_GRACE
             if latest is not None:
                 grace = min(DEADLINE_GRACE, latest - now)
-                fresh.latest = latest  # (a save waited for past the grace ends by then too)
             if grace > 0:
                 answer = await self._recover_within(exc, fresh, grace, threadpool, loop)
                 if answer is not None:
@@ -325,8 +327,12 @@ class DeadlineAnswering(Answering):
                     "no time was left for the exception handler for DeadlineExceeded: answered %r",
                     DEADLINE_REPLY,
                 )
-        text = self._say(DEADLINE_REPLY, fresh.envelope.request)
-        return Answer(_deadline_body(fresh, text, self._silent_reply(fresh)), "deadline")
+        return self._deadline_answer(fresh)
+
+    def _deadline_answer(self, call: Call) -> Answer:
+        """`DEADLINE_REPLY`, in the request's language, as the answer to ``call``."""
+        text = self._say(DEADLINE_REPLY, call.envelope.request)
+        return Answer(_deadline_body(call, text, self._silent_reply(call)), "deadline")
 
     async def _recover_within(
         self, exc: DeadlineExceeded, call: Call, grace: float, threadpool: bool, loop: bool
@@ -365,18 +371,22 @@ class DeadlineAnswering(Answering):
             self._grace_caught(exc, call, answer, grace, "CancelledError")
         return _as_deadlines(answer)
 
-    def _save_cut_short(self, call: Call) -> None:
-        """Say that the exception handler for `DeadlineExceeded` answered, but its save (or a
-        service's finish) was not done by the AWS Lambda function's end less `LAMBDA_MARGIN`
-        (``call.latest``): given up on there, so that Lambda gets an answer at all."""
+    def _save_cut_short(self, call: Call, reply: str = "") -> None:
+        """Say that the save of ``call``'s answer (or a service's finish) was not done by the AWS
+        Lambda function's end less `LAMBDA_MARGIN` (``call.latest``): given up on there, so that
+        Lambda gets an answer at all, the deadline's. That of the handler's ``reply`` (its
+        caller's words for it) at WARNING; that of the exception handler for `DeadlineExceeded`
+        (no ``reply``) at ERROR, as the other failures of its grace are."""
         call.expired = True
-        logger.error(
+        logger.log(
+            logging.WARNING if reply else logging.ERROR,
             "%s was not done by the Lambda function's end (its remaining time less %g s): given "
-            "up on, answered %r instead of the exception handler's reply for DeadlineExceeded "
-            "(a write under way may still be made; the user's retry may make it again)",
+            "up on, answered %r instead of %s (a write under way may still be made; the user's "
+            "retry may make it again)",
             self._step(call),
             LAMBDA_MARGIN,
             DEADLINE_REPLY,
+            reply or "the exception handler's reply for DeadlineExceeded",
         )
 
     def _grace_caught(
@@ -405,6 +415,15 @@ def _cancellation_name(anyio: Any) -> str:
     if cls.__name__ == "CancelledError":
         return "CancelledError"
     return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _afresh(call: Call, body: bytes | None) -> Call:
+    """A call of the request as it came (``body``), for a reply the deadline makes: a def handler
+    may still be changing ``call``'s session in its thread; ``call`` itself without a body."""
+    if body is not None:
+        with contextlib.suppress(MalformedRequestError):
+            return Call(decode_envelope(body))
+    return call
 
 
 def _as_deadlines(answer: Answer) -> Answer | None:

@@ -114,7 +114,7 @@ class Finishing(Apologising):
     async def _save(self, made: _Made, call: Call, answer: Answer) -> None:
         """`_finish`, the deadline stood down first: past it, nothing is saved and the deadline
         answers; before it, the save is waited for, however long, and the reply goes out (on AWS
-        Lambda, the exception handler's for `DeadlineExceeded` until the function's end alone).
+        Lambda, until the function's end alone: then the deadline's reply goes out instead).
 
         A store's write runs on in its thread once begun, so a deadline cancelling it would have
         the user hear "please try again" over a change made, which the retry makes twice.
@@ -125,6 +125,7 @@ class Finishing(Apologising):
         if watched is None:
             await self._finish(made, call, answer)
             return
+        latest = None  # (rewatched until then: on AWS Lambda, below)
         if not isinstance(watched, tuple):  # an anyio cancel scope (trio: alexaskill.deadline)
             import anyio
 
@@ -135,14 +136,17 @@ class Finishing(Apologising):
             import asyncio
 
             await asyncio.sleep(0)  # takes the deadline's cancellation: nothing is saved
-        elif call.expired and (latest := getattr(call, "latest", None)) is not None:
-            # On AWS Lambda, the save of the exception handler for DeadlineExceeded is waited
-            # for until the function's end less LAMBDA_MARGIN alone (`Call.latest`): past it,
-            # Lambda would end the function with no answer at all; the deadline's reply goes out
-            # instead. (``expired`` first: a plain read, False for the handler's own save, which
-            # every request with attributes makes.) Unwatched with the grace's, after.
+        elif (latest := call.latest) is not None:
+            # On AWS Lambda, a save (the handler's, or the exception handler's for
+            # DeadlineExceeded) is waited for until the function's end less LAMBDA_MARGIN alone
+            # (`Call.latest`): past it, Lambda would end the function with no answer at all; the
+            # deadline's reply goes out instead (`DeadlineAnswering._save_cut_short`). (A plain
+            # read, None off Lambda: every watched call has it set, where getattr of an unset
+            # slot would raise and catch an AttributeError at each save.)
             watched[0].watch(watched[1], latest)
         await self._finish(made, call, answer)
+        if latest is not None:  # done in time: released, the caller's unwatching finds no cut
+            watched[0].release(watched[1])
         late = time.perf_counter() - (call.deadline or 0.0)
         if late > 0:
             logger.warning(

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -32,6 +33,7 @@ from .deadline_shared import (
     SHORT,
     WAIT,
     Context,
+    Looks,
     lambda_event,
     request_lines,
     speech,
@@ -241,3 +243,64 @@ def test_lambda_in_time_answers_as_usual() -> None:
         return speak("quick")
 
     assert speech(handler(skill)(lambda_event("Quick"), Context(3000))) == "quick"
+
+
+@pytest.mark.parametrize(
+    ("takes", "said"),
+    [(SHORT + 1, "noted"), (LONG, DEADLINE_REPLY)],
+    ids=["done before the function's end", "not done by the function's end"],
+)
+def test_on_lambda_the_handlers_own_save_is_waited_for_until_the_function_ends(
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    clock: Clock,
+    takes: float,
+    said: str,
+) -> None:
+    # The handler's own save, begun before the deadline, was waited for however long it took:
+    # one outlasting the invocation's remaining time (less LAMBDA_MARGIN) left Lambda no answer
+    # at all, where the exception handler's save is given up on there.
+    looks = Looks(monkeypatch, clock)
+    saved: list[bool] = []
+
+    class SlowStore(MemoryStore):
+        async def update(
+            self,
+            key: str,
+            changes: Mapping[str, Any],
+            deleted: Any,
+            increments: Mapping[str, int] | None = None,
+        ) -> None:
+            clock.skip(takes)  # past the deadline; past the function's end too, or not
+            await looks.settle(clock.perf_counter())  # (a watched task: cancelled by then)
+            await super().update(key, changes, deleted, increments)
+            saved.append(True)
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore())
+
+    @skill.intent("Hello")
+    async def hello(attributes: Attributes) -> Response:
+        attributes["seen"] = "yes"
+        return speak("noted")
+
+    # Ten seconds left: the skill's deadline first, then the function's, less LAMBDA_MARGIN,
+    # between a save of SHORT + 1 s and one of LONG.
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        answer = handler(skill)(lambda_event("Hello"), Context(10_000))
+    assert speech(answer) == said
+    outcome = "ok" if said == "noted" else "deadline"
+    assert [r.outcome for r in request_lines(caplog)] == [outcome]  # type: ignore[attr-defined]
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    (warning,) = warnings
+    if said == DEADLINE_REPLY:
+        assert saved == []
+        assert warning.levelno == logging.WARNING
+        assert warning.getMessage().startswith(
+            "the store's save of Attributes was not done by the Lambda function's end (its "
+            f"remaining time less {LAMBDA_MARGIN:g} s): given up on, answered {DEADLINE_REPLY!r} "
+            "instead of the reply made"
+        ), warning.getMessage()
+    else:
+        assert saved == [True]
+        assert "late, with the handler's reply" in warning.getMessage()
