@@ -34,6 +34,7 @@ class Call:
         "expired",
         "fallbacks_said",
         "finishing",
+        "grace",
         "has_session",
         "latest",
         "making",
@@ -98,6 +99,11 @@ class Call:
     #: with ``watched`` alone (`alexaskill.deadline_answering`), where it is read: unset on a
     #: call without a deadline, as ``setters``, a store less for each.
     latest: float | None
+
+    #: For the exception handler of `DeadlineExceeded`: the seconds of grace it was given,
+    #: `DEADLINE_GRACE` or less on AWS Lambda (`alexaskill.deadline_answering`), what the
+    #: WARNING of a save that ended past it says. Unset elsewhere, read with getattr.
+    grace: float
 
     @property
     def session_attributes(self) -> dict[str, Any] | None:

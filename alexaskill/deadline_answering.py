@@ -339,6 +339,7 @@ class DeadlineAnswering(Answering):
     ) -> Answer | None:
         """The exception handler's answer to ``exc``, if it gives one within ``grace`` seconds."""
         call.deadline = time.perf_counter() + grace
+        call.grace = grace  # (what a late save's WARNING says it was given: `_save`)
         watched = watch(self._watchdog, call.deadline) if loop else None
         # What `Answering._save` stands down before a save (as `_respond_by` sets it): a store's
         # write, once begun, runs on, so its grace must not cancel it mid-write. (Also what the

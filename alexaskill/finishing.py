@@ -38,10 +38,8 @@ _REPLY_OF: Final = {
     "unhandled": "unhandled request's default",
 }
 #: What ended as a save of the exception handler for `DeadlineExceeded` ran on (its call is
-#: expired: the deadline had passed before it began).
-_GRACE_ENDED: Final = (
-    f"the exception handler's {DEADLINE_GRACE:g} s of grace for DeadlineExceeded ended"
-)
+#: expired: the deadline had passed before it began), with the grace it was given.
+_GRACE_ENDED: Final = "the exception handler's %.2g s of grace for DeadlineExceeded ended"
 
 #: The kinds of attributes that may hold one item, the other's (`alexaskill.store.service`).
 _TWINS: dict[type, type] = {Attributes: PersonAttributes, PersonAttributes: Attributes}
@@ -153,8 +151,11 @@ class Finishing(Apologising):
                 "%s while the attributes were being saved: answered %.2f s late, with the "
                 "%s reply (a save under way is not interrupted)",
                 # Expired: the call of the exception handler for DeadlineExceeded, given
-                # `DEADLINE_GRACE` past the deadline (``call.deadline``, its grace's end).
-                _GRACE_ENDED if call.expired else "the deadline passed",
+                # `DEADLINE_GRACE` past the deadline (``call.deadline``, its grace's end), or
+                # less on AWS Lambda (the function's remaining time): `Call.grace`.
+                _GRACE_ENDED % getattr(call, "grace", DEADLINE_GRACE)
+                if call.expired
+                else "the deadline passed",
                 late,
                 _REPLY_OF.get(answer.outcome, "handler's"),
             )

@@ -14,7 +14,7 @@ import pytest
 
 from alexaskill import DeadlineExceeded, Response, Skill, speak
 from alexaskill.app import DEADLINE_REPLY
-from alexaskill.aws_lambda import handler
+from alexaskill.aws_lambda import LAMBDA_MARGIN, handler
 from alexaskill.deadline import DEADLINE_GRACE, RESOLUTION
 from alexaskill.store import Attributes, MemoryStore
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
@@ -183,3 +183,57 @@ async def test_under_trio_the_deadline_handlers_save_is_not_cancelled_either(
         "too slow, noted",
     )
     assert saved == ["noted"]
+
+
+def test_on_lambda_the_late_saves_warning_states_the_grace_given(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    # The exception handler's grace is cut to what is left of the function's time, less
+    # LAMBDA_MARGIN, when the deadline's answer began late; the WARNING of a save that ended
+    # past it said the 0.5 s of `DEADLINE_GRACE` all the same.
+    from alexaskill.deadline_answering import DeadlineAnswering
+
+    class SlowStore(MemoryStore):
+        async def update(
+            self,
+            key: str,
+            changes: Mapping[str, Any],
+            deleted: Any,
+            increments: Mapping[str, int] | None = None,
+        ) -> None:
+            # Past the grace, and no await: done before the watchdog's next look could cut it.
+            clock.skip(DEADLINE_GRACE)
+            await super().update(key, changes, deleted, increments)
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore())
+
+    @skill.intent("Hello")
+    async def hello() -> Response:
+        # Ten seconds left, LAMBDA_MARGIN and the grace kept back: the deadline, SHORT, first.
+        # Cancelled past it, 0.2 s before the function's end less the margin: a grace cut short.
+        clock.skip(10 - LAMBDA_MARGIN - 0.2)
+        await asyncio.sleep(LONG)  # cancelled by the deadline at the watchdog's next look
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded, attributes: Attributes) -> Response:
+        attributes["late"] = "yes"
+        return speak("too slow, noted")
+
+    graces: list[float] = []
+    recover_within = DeadlineAnswering._recover_within
+
+    async def noting(self: Any, exc: Any, call: Any, grace: float, *args: Any) -> Any:
+        graces.append(grace)
+        return await recover_within(self, exc, call, grace, *args)
+
+    monkeypatch.setattr(DeadlineAnswering, "_recover_within", noting)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answer = handler(skill)(lambda_event("Hello"), Context(10_000))
+    assert deadline_shared.speech(answer) == "too slow, noted"
+    (grace,) = graces
+    assert 0 < grace < DEADLINE_GRACE, grace  # (cut short: what is tested here)
+    (late,) = [r.getMessage() for r in caplog.records if "while the attributes" in r.getMessage()]
+    assert late.startswith(
+        f"the exception handler's {grace:.2g} s of grace for DeadlineExceeded ended"
+    ), late
