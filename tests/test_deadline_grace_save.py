@@ -1,6 +1,8 @@
 """The save of the `DeadlineExceeded` exception handler's attributes, under way as its half
 second of grace ends: waited for, as the handler's own save is at the deadline
-(tests/test_deadline.py), not cancelled mid-write. Its reply goes out, late."""
+(tests/test_deadline.py), not cancelled mid-write. Its reply goes out, late. On asyncio, under
+the cancel scope (trio's path) on asyncio and on trio itself; on AWS Lambda, until the function's
+end, and the late save's WARNING says the grace given."""
 
 from __future__ import annotations
 
@@ -237,3 +239,48 @@ def test_on_lambda_the_late_saves_warning_states_the_grace_given(
     assert late.startswith(
         f"the exception handler's {grace:.2g} s of grace for DeadlineExceeded ended"
     ), late
+
+
+def test_on_trio_the_deadline_handlers_save_is_not_cancelled_either() -> None:
+    # The test above on trio itself (anyio's other backend), where the cancel scope's deadline
+    # is on trio's clock: a MockClock that jumps ahead whenever every task waits, so that the
+    # deadline, the grace's end and the save's 1.5 s pass at once, however loaded the machine.
+    # A scope not stood down for the save cancels it as the grace ends: nothing saved, and the
+    # deadline's own reply.
+    import anyio
+    from trio.testing import MockClock
+
+    from .deadline_shared import respond_by
+
+    saved: list[str] = []
+
+    async def make(call: Any) -> _Ledger:
+        return _Ledger()
+
+    async def save(ledger: _Ledger) -> None:
+        await anyio.sleep(DEADLINE_GRACE + 1)  # the write takes past the grace
+        saved.append("noted")
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    skill.add_service(_Ledger, make, save)
+
+    @skill.intent("Hello")
+    async def hello() -> Response:
+        await anyio.sleep(LONG)  # ended by the deadline
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded, ledger: _Ledger) -> Response:
+        return speak("too slow, noted")
+
+    async def answer() -> Any:
+        return await respond_by(skill, "Hello")
+
+    clock = MockClock(autojump_threshold=0)
+    answered = anyio.run(answer, backend="trio", backend_options={"clock": clock})
+    assert (answered.outcome, deadline_shared.speech(json.loads(answered.body))) == (
+        "deadline",
+        "too slow, noted",
+    )
+    assert saved == ["noted"]
+    assert clock.current_time() > SHORT + DEADLINE_GRACE  # (the save ran past the grace's end)
