@@ -51,11 +51,10 @@ from benchmarks.envelopes import Workload
 from benchmarks.report import median_run
 from benchmarks.rows import ROWS
 from benchmarks.servers import save_pki
-from benchmarks.strace_counts import strace_report, tracing
+from benchmarks.strace_counts import PROC, strace_report, tracing
 from benchmarks.wrk import BenchmarkError
 
 DEFAULT_ROWS: Final = ("floor", "async", "def", "def-info")
-PROC: Final = Path("/proc")
 #: Seconds between readings of the server's threads during a run: a thread that exits is
 #: counted to its last one (a few dozen small files a reading: no load beside wrk's).
 POLL_SECONDS: Final = 0.25

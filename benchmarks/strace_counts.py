@@ -1,6 +1,6 @@
 """`server_counters.py`'s system-call round: ``strace -c -f`` attached to a server while a
-block runs (waited for until it says it attached, the server's threads it could not attach to
-said, stopped with SIGINT), its table read into calls by name, and those printed a request by
+block runs (waited for until it says it attached, the server's threads it does not trace named,
+stopped with SIGINT), its table read into calls by name, and those printed a request by
 row. `bench_response_writes.py` counts its server's write() calls with `tracing` too."""
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from typing import Final
 from benchmarks import serving
 from benchmarks.wrk import BenchmarkError
 
+#: Where the kernel lists a process's threads (proc(5)).
+PROC: Final = Path("/proc")
 #: Seconds strace has to detach and write its table after SIGINT before it is killed.
 STRACE_STOP_SECONDS: Final = 60.0
 #: Seconds strace has to say it attached to the server before it is stopped.
@@ -45,26 +47,45 @@ def parse_strace_summary(text: str) -> dict[str, int]:
     return calls
 
 
-def unattached(pid: int, said: list[str]) -> str | None:
-    """What to say of the threads of ``pid`` strace did not attach to, from what it ``said``
-    once attached (how many it did, why not the others, if it says), or None if none."""
-    notices = [n for line in said if (n := STRACE_NOTICE.match(line)) and n["what"] == "attached"]
-    attached = int(notices[0]["threads"] or 1) if notices else 0
+def tracers(pid: int, proc: Path) -> dict[int, tuple[str, int]] | None:
+    """Each thread ``proc``/``pid``/task lists, by id: its name and its tracer's pid (0: none);
+    None if the process is gone."""
+    threads = {}
     try:
-        threads = len(list(Path(f"/proc/{pid}/task").iterdir()))
-    except OSError:  # the server gone: its own failure says so
+        tasks = list((proc / str(pid) / "task").iterdir())
+    except OSError:
         return None
-    if attached >= threads:
+    for task in tasks:
+        try:
+            status = dict(
+                line.split(":\t", 1) for line in (task / "status").read_text().splitlines()
+            )
+            threads[int(task.name)] = (status.get("Name", "?"), int(status.get("TracerPid", 0)))
+        except (OSError, ValueError):  # exited since the listing (or not a thread's status)
+            continue
+    return threads
+
+
+def unattached(pid: int, tracer: int, said: list[str], proc: Path = PROC) -> str | None:
+    """What to say of the threads of ``pid`` that ``tracer`` (strace) does not trace, once it
+    said it attached (``said``: why not, if it says), naming them; None if it traces all."""
+    # Each thread's tracer, not strace's "attached with N threads" against a count of /proc: a
+    # thread started since strace attached is followed (-f) but was in no such count, and a
+    # partial failure is a count alone (strace 6 says why it could not attach to a thread
+    # other than the first only under -d), which names no thread.
+    threads = tracers(pid, proc)
+    if threads is None:  # the server gone: its own failure says so
         return None
-    # strace 6 says why it could not attach to a thread only under -d; the count is all there
-    # is then. (A thread started since strace attached to the rest is followed, -f, but counted
-    # here: said too, rather than a thread left out silently.)
-    missed = threads - attached
-    whose = "1 thread's" if missed == 1 else f"{missed} threads'"
+    missed = sorted(tid for tid, (_, traced_by) in threads.items() if traced_by != tracer)
+    if not missed:
+        return None
+    names = ", ".join(f"{tid} ({threads[tid][0]})" for tid in missed)
     why = "; ".join(line for line in said if line.startswith(STRACE_REFUSED))
+    whose = "threads" if len(missed) > 1 else "thread"
     return (
-        f"strace attached to {attached} of the {threads} threads /proc/{pid}/task lists: "
-        f"{whose} system calls are not counted" + (f" ({why})" if why else "")
+        f"strace attached to {len(threads) - len(missed)} of the {len(threads)} threads "
+        f"{proc / str(pid) / 'task'} lists: the system calls of {whose} {names} are not counted"
+        + (f" ({why})" if why else "")
     )
 
 
@@ -74,7 +95,7 @@ def tracing(
 ) -> Iterator[None]:
     """Count the system calls of ``pid``'s threads (``strace -c -f``) while the block runs,
     into ``calls``; where strace cannot (no ptrace rights, say), a `BenchmarkError` in its
-    words before the block runs. Threads of ``pid`` it could not attach to are said (`say`)."""
+    words before the block runs. Threads of ``pid`` it does not trace are named (`say`)."""
     errors = output.with_suffix(".errors")
     with errors.open("wb") as written:
         tracer = subprocess.Popen(
@@ -112,7 +133,7 @@ def tracing(
         time.sleep(0.05)
     if tracer.poll() is not None:
         raise refused(f"could not trace the server (exit {tracer.returncode})")
-    if (missed := unattached(pid, said())) is not None:
+    if (missed := unattached(pid, tracer.pid, said(), PROC)) is not None:
         say(missed)
     try:
         yield

@@ -417,33 +417,61 @@ def test_a_notice_that_strace_detached_does_not_start_the_run(
     )
 
 
+def fake_tasks(proc: Path, pid: int, threads: dict[int, tuple[str, int]]) -> None:
+    """A fake ``/proc/<pid>/task`` under ``proc``: ``threads`` by id, each its name and the
+    pid of its tracer (``TracerPid``, 0: none), as proc(5) gives them."""
+    for tid, (name, tracer) in threads.items():
+        (proc / str(pid) / "task" / str(tid)).mkdir(parents=True)
+        status = f"Name:\t{name}\nState:\tS (sleeping)\nTracerPid:\t{tracer}\n"
+        (proc / str(pid) / "task" / str(tid) / "status").write_text(status)
+
+
+def test_a_thread_started_after_strace_attached_is_followed_not_said_uncounted(
+    tmp_path: Path,
+) -> None:
+    # strace (pid 900) attached to the 3 threads of 100; a 4th started since, followed (-f: its
+    # tracer is strace, and strace says so in a line of its own): nothing is left uncounted.
+    fake_tasks(tmp_path, 100, {tid: ("python", 900) for tid in (100, 101, 102, 103)})
+    said = ["strace: Process 100 attached with 3 threads", "strace: Process 103 attached", ""]
+    assert strace_counts.unattached(100, 900, said, tmp_path) is None
+
+
+def test_threads_strace_did_not_attach_to_are_named_though_it_attached_to_others(
+    tmp_path: Path,
+) -> None:
+    # strace 6 says why it could not attach to a thread other than the first only under -d: a
+    # partial failure is its count alone, so the threads it left are named from /proc.
+    threads = {100: ("python", 900), 101: ("python", 900), 102: ("asyncio_0", 0)}
+    fake_tasks(tmp_path, 100, {**threads, 103: ("worker", 0)})
+    said = ["strace: Process 100 attached with 2 threads"]
+    assert strace_counts.unattached(100, 900, said, tmp_path) == (
+        f"strace attached to 2 of the 4 threads {tmp_path}/100/task lists: the system calls of "
+        "threads 102 (asyncio_0), 103 (worker) are not counted"
+    )
+
+
 def test_threads_strace_could_not_attach_to_are_said_not_left_uncounted_silently(
     tmp_path: Path,
 ) -> None:
-    # Two threads more than the test's own; strace's stand-in attaches to all the process's
-    # threads but one (its count one short of /proc's) and says why for that one.
-    finish = threading.Event()
-    others = [threading.Thread(target=finish.wait) for _ in range(2)]
-    for thread in others:
-        thread.start()
-    cause = "strace: attach: ptrace(PTRACE_SEIZE, 12345): Operation not permitted"
+    # strace's stand-in plays strace on a fake /proc: it traces (is the tracer of) the threads
+    # of process 100 but one, says why for that one, and the run is told which.
+    cause = "strace: attach: ptrace(PTRACE_SEIZE, 102): Operation not permitted"
     script = f"cat > \"$4\" <<'EOF'\n{STRACE_TABLE}EOF\necho '{cause}' >&2\n"
-    script += 'n=$(ls /proc/$6/task | wc -l)\necho "strace: Process $6 attached with $((n - 1)) '
-    script += 'threads" >&2\nexec sleep 60\n'
+    for tid, tracer in ((100, "$$"), (101, "$$"), (102, "0")):
+        task = tmp_path / "proc" / "100" / "task" / str(tid)
+        status = f'printf "Name:\\tpy\\nTracerPid:\\t{tracer}\\n" > {task}/status\n'
+        script += f"mkdir -p {task}\n{status}"
+    script += 'echo "strace: Process $6 attached with 2 threads" >&2\nexec sleep 60\n'
     said: list[str] = []
-    try:
-        with pytest.MonkeyPatch.context() as patched:
-            tools = stand_in(tmp_path, "strace", script)
-            patched.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
-            calls: dict[str, int] = {}
-            with strace_counts.tracing(os.getpid(), tmp_path / "out.strace", calls, said.append):
-                threads = len(os.listdir(f"/proc/{os.getpid()}/task"))
-    finally:
-        finish.set()
-        for thread in others:
-            thread.join()
+    with pytest.MonkeyPatch.context() as patched:
+        tools = stand_in(tmp_path, "strace", script)
+        patched.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+        patched.setattr(strace_counts, "PROC", tmp_path / "proc")
+        calls: dict[str, int] = {}
+        with strace_counts.tracing(100, tmp_path / "out.strace", calls, said.append):
+            pass
     assert said == [
-        f"strace attached to {threads - 1} of the {threads} threads /proc/{os.getpid()}/task "
-        f"lists: 1 thread's system calls are not counted ({cause})"
+        f"strace attached to 2 of the 3 threads {tmp_path}/proc/100/task lists: the system "
+        f"calls of thread 102 (py) are not counted ({cause})"
     ]
     assert calls["getpid"] == 300  # counted still, as said
