@@ -48,15 +48,15 @@ import http.client
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
 from alexaskill.testing import TestPKI
 from benchmarks.envelopes import SignedRequest, Workload, encode, tamper
+from benchmarks.profiling import sampling
 from benchmarks.report import (
     cpu_model,
     describe_checkout,
@@ -76,7 +76,6 @@ from benchmarks.serving import (
     localhost_tls,
     log_tail,
     running,
-    stop,
     unchecked_tls,
 )
 
@@ -88,8 +87,6 @@ from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
 
 #: Above this share of a CPU used by other processes during a run, its numbers are suspect.
 NOISY: Final = 0.10
-#: Seconds py-spy has, beyond the run's length after the run, to write its stacks and end.
-SPY_GRACE_SECONDS: Final = 30.0
 
 
 #: Answers (status, body) to one POST of ``body`` with ``headers``.
@@ -226,66 +223,6 @@ def benchmark_server(
             f"errors under load; see {log}:\n{log_tail(log)}"
         )
     return result
-
-
-@contextlib.contextmanager
-def sampling(
-    pid: int, seconds: float, output: Path | None, rate: int = 250, gil: bool = False
-) -> Iterator[None]:
-    """Run py-spy on ``pid`` for ``seconds`` while the block runs, into ``output`` (if given)."""
-    if output is None:
-        yield
-        return
-    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    if not Path(spy).exists():
-        raise BenchmarkError("--profile needs py-spy: pip install py-spy")
-    command = spy_command(spy, pid, seconds, output, rate, gil)
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        yield
-    except BaseException as failure:
-        # The run's failure first, py-spy's beside it: py-spy often fails because the run did
-        # (the server it sampled gone), and raised alone it hid what went wrong first.
-        spied = spy_ended(process, seconds)
-        if spied is None:
-            raise
-        if isinstance(failure, BenchmarkError):  # main prints it in one line
-            raise BenchmarkError(f"{failure}; and {spied}") from failure
-        failure.add_note(spied)
-        raise
-    spied = spy_ended(process, seconds)
-    if spied is not None:
-        raise BenchmarkError(spied)
-
-
-def spy_ended(process: subprocess.Popen[bytes], seconds: float) -> str | None:
-    """Wait for py-spy, sampling a run of ``seconds``, to end; what went wrong, or None."""
-    waited = seconds + SPY_GRACE_SECONDS
-    try:
-        _, errors = process.communicate(timeout=waited)
-    except subprocess.TimeoutExpired:
-        # A py-spy that hangs is stopped (serving.stop), not left running after the benchmark,
-        # and said in one line (main prints it), not a TimeoutExpired traceback.
-        stop(process)
-        if process.stderr is not None:
-            process.stderr.close()
-        return f"py-spy had not ended {waited:g} s after the run: stopped"
-    if process.returncode != 0:
-        return f"py-spy failed: {errors.decode(errors='replace')[-500:].strip()}"
-    return None
-
-
-def spy_command(
-    spy: str, pid: int, seconds: float, output: Path, rate: int, gil: bool
-) -> list[str]:
-    """py-spy's command line: ``pid`` sampled ``rate`` times a second for ``seconds`` (less one,
-    so that it ends within the run), into ``output`` in its raw format; with ``gil``, only the
-    thread holding the GIL (the default samples every thread, def handlers' workers too)."""
-    # --gil: without it py-spy counts a thread asleep in time.sleep (alexaskill.stalls') or
-    # waiting for a job (the worker pool's) as busy; benchmarks/README.md, "twentieth session".
-    command = [spy, "record", "--rate", str(rate), "--duration", str(max(1, round(seconds) - 1))]
-    command += ["--format", "raw", "--output", str(output), "--pid", str(pid)]
-    return command + (["--gil"] if gil else [])
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -467,6 +404,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 except BenchmarkError as exc:
                     print(f"  FAILED: {exc}", file=sys.stderr)
                     return 1
+                except KeyboardInterrupt as interrupt:
+                    # Ctrl-C: what finished is printed already; a table of part of the rounds
+                    # would pair rows unevenly. One line, not a traceback; 130 as a shell's.
+                    done = sum(map(len, runs.values()))
+                    notes = "; ".join(getattr(interrupt, "__notes__", []))
+                    print(
+                        f"  INTERRUPTED in {spec.name}'s run{label}: the figures above are the "
+                        f"{done} run{'s' if done != 1 else ''} that finished; no table"
+                        + (f" ({notes})" if notes else ""),
+                        file=sys.stderr,
+                    )
+                    return 130
                 runs[spec.name].append(result)
                 print(
                     f"  {result.rps:,.0f} requests/s, p50 {result.p50_ms:.2f} ms, "

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,23 @@ def test_of_an_even_number_of_rounds_the_ratio_is_the_lower_middle_as_the_run_is
     assert by_cpu["def", "floor"] == pytest.approx(0.9, abs=1e-3)
 
 
+def fake_main(
+    monkeypatch: pytest.MonkeyPatch, benchmark_server: Callable[..., wrk.LoadResult]
+) -> None:
+    """No server runs and no tool: `load.main`'s runs are ``benchmark_server``'s."""
+
+    def server_specs(names: list[str], *args: Any, **kwargs: Any) -> list[serving.ServerSpec]:
+        return [serving.ServerSpec(name, []) for name in names]
+
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(load, "versions", dict)
+    monkeypatch.setattr(load, "cpus_for_pinning", lambda: (None, None))
+    monkeypatch.setattr(load, "TestPKI", object)
+    monkeypatch.setattr(load, "save_pki", lambda *args, **kwargs: None)
+    monkeypatch.setattr(load, "server_specs", server_specs)
+    monkeypatch.setattr(load, "benchmark_server", benchmark_server)
+
+
 def test_a_made_up_log_of_three_rounds_reads_as_its_rounds_paired_by_hand(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -89,16 +106,7 @@ def test_a_made_up_log_of_three_rounds_reads_as_its_rounds_paired_by_hand(
         order.append(spec.name)
         return log[spec.name][order.count(spec.name) - 1]
 
-    def server_specs(names: list[str], *args: Any, **kwargs: Any) -> list[serving.ServerSpec]:
-        return [serving.ServerSpec(name, []) for name in names]
-
-    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr(load, "versions", dict)
-    monkeypatch.setattr(load, "cpus_for_pinning", lambda: (None, None))
-    monkeypatch.setattr(load, "TestPKI", object)
-    monkeypatch.setattr(load, "save_pki", lambda *args, **kwargs: None)
-    monkeypatch.setattr(load, "server_specs", server_specs)
-    monkeypatch.setattr(load, "benchmark_server", benchmark_server)
+    fake_main(monkeypatch, benchmark_server)
     servers = ["--servers", "floor", "def-docker", "def-info"]
     assert load.main([*servers, "--rounds", "3", "--pool", "8"]) == 0
     out = capsys.readouterr().out
@@ -110,6 +118,28 @@ def test_a_made_up_log_of_three_rounds_reads_as_its_rounds_paired_by_hand(
         "def-info / floor: 0.900 (target >= 0.95) BELOW TARGET; by server CPU per request 0.861"
         in out
     )
+
+
+def test_ctrl_c_during_a_run_ends_main_at_once_with_a_line_that_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The second run is interrupted (py-spy's stop noted on it, as `sampling` does): main says
+    # so in one line, names what finished, and ends (130, as a shell's Ctrl-C), no traceback.
+    def benchmark_server(spec: serving.ServerSpec, *args: Any, **kwargs: Any) -> wrk.LoadResult:
+        if spec.name == "floor":
+            return run(1000, 300)
+        interrupt = KeyboardInterrupt()
+        interrupt.add_note("py-spy stopped at the interrupt")
+        raise interrupt
+
+    fake_main(monkeypatch, benchmark_server)
+    assert load.main(["--servers", "floor", "def-info", "--rounds", "2", "--pool", "8"]) == 130
+    out, err = capsys.readouterr()
+    assert "1,000 requests/s" in out  # the floor's run, printed as it ended
+    assert err.splitlines() == [
+        "  INTERRUPTED in def-info's run (round 1 of 2): the figures above are the 1 run that "
+        "finished; no table (py-spy stopped at the interrupt)"
+    ]
 
 
 def test_a_row_and_its_before_twin_are_paired_round_by_round() -> None:
