@@ -17,10 +17,10 @@ making its client and a request's own work, not a network.
 The parent also times each whole process (interpreter start-up included, the same for both). The
 medians of ``--runs`` processes are printed (of an even number the higher middle time, a
 process's own), with the ratios, each the median of the rounds' own (each round runs every side
-once; of an even number the lower middle ratio), and what the DynamoDB store adds, round by
-round too (the higher middle). Bytecode caches are warm (one unmeasured run per side first):
-ship ``.pyc`` files in a Lambda package, whose file system is read-only, or pay compilation on
-every cold start.
+once, every other round in reverse order, so that no side always runs first; of an even number
+the lower middle ratio), and what the DynamoDB store adds, round by round too (the higher
+middle). Bytecode caches are warm (one unmeasured run per side first): ship ``.pyc`` files in a
+Lambda package, whose file system is read-only, or pay compilation on every cold start.
 
 ask-sdk-core is not a dependency of alexaskill: the script makes a virtual environment for it
 under the temporary directory (reused on later runs) with the running interpreter and
@@ -367,7 +367,8 @@ def main() -> None:
 
 
 def measure(runs: int, ask_sdk: str | None, endpoint: str) -> None:
-    """Run every side ``runs`` times, interleaved, and print the medians and the ratios."""
+    """Run every side ``runs`` times, interleaved (every other round in reverse), and print the
+    medians and the ratios."""
     body = json.dumps(event())
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     ours_env = {**env, "PYTHONPATH": str(ROOT)}
@@ -387,8 +388,11 @@ def measure(runs: int, ask_sdk: str | None, endpoint: str) -> None:
         run_once(python, program, body, side_env)
     samples: dict[str, list[dict[str, float]]] = {name: [] for name, *_ in sides}
     bare: list[float] = []
-    for _ in range(runs):
-        for name, python, program, side_env in sides:
+    for round_ in range(runs):
+        # Every other round in reverse: a side run first (or just after another) would carry
+        # whatever that place costs (caches the previous process left warm or cold) in every
+        # round, and into each paired ratio.
+        for name, python, program, side_env in sides if round_ % 2 == 0 else sides[::-1]:
             samples[name].append(run_once(python, program, body, side_env))
         started = time.perf_counter()
         subprocess.run(baseline, check=True, env=env)
@@ -412,7 +416,10 @@ def measure(runs: int, ask_sdk: str | None, endpoint: str) -> None:
         pairs = zip(rounds_ms(their, field), rounds_ms(ours, field), strict=True)
         return statistics.median_low(t / o for t, o in pairs)
 
-    print(f"Python {sys.version.split()[0]}, {runs} fresh processes per side; {what}")
+    print(
+        f"Python {sys.version.split()[0]}, {runs} fresh processes per side, every other round "
+        f"in reverse order; the medians of the rounds; {what}"
+    )
     bare_ms = statistics.median_high(bare) * 1000
     print(f"bare interpreter start-up (python -c pass): {bare_ms:.1f} ms")
     print("(+ddb: the first call reads and writes a visit count in DynamoDB, served locally)")

@@ -309,7 +309,10 @@ def test_the_cold_start_reads_each_side_and_its_ratios_as_a_rounds_own_unfavoura
         bench_cold_import.ASK_SDK_DYNAMODB: times([0.050, 0.050], 0.010, [0.200, 0.200]),
     }
 
+    order: list[str] = []
+
     def run_once(python: str, program: str, body: str, env: dict[str, str]) -> dict[str, float]:
+        order.append(program)
         return log[program].pop(0)
 
     monkeypatch.setattr(bench_cold_import, "run_once", run_once)
@@ -322,3 +325,7 @@ def test_the_cold_start_reads_each_side_and_its_ratios_as_a_rounds_own_unfavoura
     assert "whole process: ask-sdk-core / alexaskill = 1.50" in out  # 100/50, 90/60
     if "DynamoDB sides left out" not in out:  # (botocore installed)
         assert "DynamoDB store adds to alexaskill's import + first call: 13.0 ms" in out
+    # The warm-up, then the rounds, the second in reverse: no side always runs first.
+    sides = order[: len(set(order))]
+    assert order == [*sides, *sides, *reversed(sides)]
+    assert "every other round in reverse order" in out
