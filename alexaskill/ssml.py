@@ -37,9 +37,10 @@ processing instruction open, which would swallow what follows it, or that ends i
 short (``a <!-``, ``<bre``), or holds some that a ``<speak>`` tag composing drops ends
 (``<speak>x <p</speak>``), which the text after it would finish (by `speak`, the element
 builders, ``+``, ``*`` and ``join`` alike, naming the part; a document given to `speak` alone
-composes with nothing, and one with such a fault is the result as written from its root, refused
-where it is used, in that field's words). A plain ``str`` part is text, escaped: its ``<!--``
-opens nothing, nor does it finish a part's.
+composes with nothing, and one with such a fault, or any other, is the result as written from
+its root, refused where it is used, in that field's words: two roots run together in one part,
+``speak(Ssml("<speak>a</speak><speak>b</speak>"))``, as the same `Ssml` given as speech). A
+plain ``str`` part is text, escaped: its ``<!--`` opens nothing, nor does it finish a part's.
 
 Amazon's sound library is addressed as ``soundbank://…``; `audio` accepts that besides HTTPS.
 Voice names and ``xml:lang`` values are checked for shape only (Amazon adds voices and locales),

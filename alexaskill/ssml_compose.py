@@ -15,6 +15,7 @@ from typing import Final, SupportsIndex
 
 from .exceptions import ResponseError
 from .ssml_check import _MARKUP, _markup_fault
+from .ssml_faults import _first_fault
 from .xml_markup import (
     _NAME_START,
     _instruction_error,
@@ -343,19 +344,36 @@ def speak(*parts: str) -> Ssml:
     """A ``<speak>`` document of the parts (plain ``str`` escaped, nested roots unwrapped).
 
     A lone document part is composed with nothing: one whose markup has a fault (``<speak>1 <
-    2</speak>``) is the result as written from its root, as the app sends it given as speech,
-    for the check of wherever it is used to say in that field's words (an answer's, a
-    reminder's); only what composing drops, its prolog, is refused here, where nothing else
-    sees it (`_is_document`). Its root keeps its attributes (``<speak xml:lang="en-US">``), as
-    the app sends it given as speech; composed with other parts, a root's are dropped."""
+    2</speak>``, two roots run together: ``<speak>a</speak><speak>b</speak>``, text after its
+    root) is the result as written from its root, as the app sends it given as speech, for the
+    check of wherever it is used to say in that field's words (an answer's, a reminder's);
+    only what composing drops, its prolog, is refused here, where nothing else sees it
+    (`_is_document`). Documents compose given as parts: ``speak(a, b)``. Its root keeps its
+    attributes (``<speak xml:lang="en-US">``), as the app sends it given as speech; composed
+    with other parts, a root's are dropped."""
     if len(parts) == 1 and _is_document(lone := parts[0]):
+        root = _speak_root(lone)
+        written = str.__str__(lone)[root:] if root > 0 else str.__str__(lone)
+        if _runs_past_its_root(written):
+            return Ssml(written)
         try:
             return _made(f"{_root_tag(lone)}{_unwrap(lone)}</speak>", parts)
         except ResponseError:
             # Its own fault, no text of another part's in it: said where it is used, once.
-            root = _speak_root(lone)
-            return Ssml(str.__str__(lone)[root:] if root > 0 else str.__str__(lone))
+            return Ssml(written)
     return _made(f"<speak>{_content(parts)}</speak>", parts)
+
+
+def _runs_past_its_root(document: str) -> bool:
+    """Whether ``document``, a ``<speak>`` document from its root, may run past its root (a
+    ``<speak>`` tag past the root's own, something after its end tag) and has a fault
+    (`_first_fault`, as the app reads it given as speech): markup that unwrapping would make one
+    root of (``<speak>a</speak><speak>b</speak>``, ``<speak>a</speak>b``), which it refuses."""
+    # Unwrapping keeps the usual document as written, its root's two tags at its ends: only
+    # one with more of "speak" in it, or ending otherwise, is read (a scan of its markup).
+    if document.endswith("</speak>") and document.count("speak") == 2:
+        return False
+    return _first_fault(document) is not None
 
 
 def _root_tag(document: str) -> str:

@@ -61,9 +61,14 @@ def test_ssml_plus_ssml_keeps_both() -> None:
         (lambda: Ssml(" ").join([ssml.speak("a"), "b&c"]), "<speak>a b&amp;c</speak>"),
         (lambda: ssml.speak("a") * 2, "<speak>aa</speak>"),
         (lambda: ssml.speak(ssml.speak("a") + ssml.speak("b")), "<speak>ab</speak>"),
-        (lambda: ssml.speak(Ssml("<speak>a</speak> <speak>b</speak>")), "<speak>a b</speak>"),
+        (
+            lambda: ssml.speak(Ssml("<speak>a</speak>"), " ", Ssml("<speak>b</speak>")),
+            "<speak>a b</speak>",
+        ),
     ],
-    ids=["doc+doc", "doc+str", "str+doc", "join", "repeat", "speak-of-sum", "speak-of-two-roots"],
+    # (A lone part of two roots run together is composed with nothing: as written, refused as
+    # speech, tests/test_ssml_values.py.)
+    ids=["doc+doc", "doc+str", "str+doc", "join", "repeat", "speak-of-sum", "speak-of-two-docs"],
 )
 def test_documents_compose_into_one_speak_root(make: Any, expected: str) -> None:
     # Two <speak> roots side by side are not XML: Alexa refuses the response. Each result must
@@ -243,8 +248,10 @@ def test_speak_unwraps_nested_documents() -> None:
 )
 def test_whole_documents_compose_into_one_the_app_takes(document: str) -> None:
     # speak() unwraps each part's <speak> root (its prolog dropped): whole documents, side by
-    # side or with text, make one document the app sends.
-    for parts in ((Ssml(document),), ("x ", Ssml(document), Ssml(document))):
+    # side or with text, make one document the app sends. Alone, one whose markup runs past
+    # its root is composed with nothing, as written (tests/test_ssml_values.py).
+    lone = [] if document.count("<speak") > 1 else [(Ssml(document),)]
+    for parts in (*lone, ("x ", Ssml(document), Ssml(document))):
         composed = ssml.speak(*parts)
         assert SsmlSpeech(composed).ssml == composed
         assert ssml.ssml_error(composed) is None, composed

@@ -216,3 +216,32 @@ def test_a_lone_document_keeps_its_roots_attributes_as_an_answer_sends_them(
     if "hi" in document:
         assert SsmlSpeech(ssml.speak(Ssml(document))).ssml == SsmlSpeech(Ssml(document)).ssml
     assert ssml.speak(Ssml(document), "y").startswith("<speak>")
+
+
+#: Lone documents the composer made one root of, though their markup runs past it (a second
+#: root, a <speak> inside the root, text or an end tag after it), which an answer refuses: the
+#: fault said of both.
+RUN_PAST_THE_ROOT = [
+    ("<speak>a</speak><speak>b</speak>", "<speak> inside or after its <speak> root"),
+    ("<speak >a<speak>b</speak></speak >", "<speak> inside or after its <speak> root"),
+    ("<speak>a</speak>b", "'b' after its <speak> root"),
+    ("<!-- c --><speak>a</speak> b", "'b' after its <speak> root"),
+    ("<speak>a</speak></p>", "</p> with no <p> open"),
+]
+
+
+@pytest.mark.parametrize(("document", "said"), RUN_PAST_THE_ROOT)
+def test_a_lone_document_run_past_its_root_is_refused_as_the_answer_refuses_it(
+    document: str, said: str
+) -> None:
+    # ssml.speak(Ssml("<speak>a</speak><speak>b</speak>")) made "<speak>ab</speak>", which
+    # an answer sends, where the same Ssml given as speech is refused: composed with nothing,
+    # the document is as written from its root, and refused where it is used, as it is given.
+    composed = ssml.speak(Ssml(document))
+    assert composed == document[document.index("<speak") :]
+    with pytest.raises(ResponseError) as given:
+        SsmlSpeech(Ssml(document))
+    with pytest.raises(ResponseError) as spoken:
+        SsmlSpeech(composed)
+    assert str(given.value).startswith(f"outputSpeech.ssml: {said}"), given.value
+    assert str(spoken.value).startswith(f"outputSpeech.ssml: {said}"), spoken.value
