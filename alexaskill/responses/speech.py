@@ -38,6 +38,7 @@ from .ssml_elements import (
     _check_references,
     _first_said,
     _in_fragment,
+    _sent_document,
 )
 
 __all__ = [
@@ -158,36 +159,33 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         # The builders' SSML (ssml.speak(…, ssml.break_("1s"))) had its <break> and <audio>
         # elements checked where built: not again here (microseconds a tag).
         checked = type(self.ssml) is _Checked
-        markup = _exact_str("outputSpeech.ssml", self.ssml)
-        root = _speak_root(markup)
-        if "<!DOCTYPE" in markup:  # (said first, by `ssml_error` too: after a character XML
-            # cannot hold, placed in the text as written; looked for in the document sent, a
-            # fragment wrapped, whose end would cut short a tag holding "<!DOCTYPE" in a value)
-            _check_markup("outputSpeech.ssml", markup)
-            sent = markup if root >= 0 else f"<speak>{markup}</speak>"
-            _check_no_doctype("outputSpeech.ssml", sent)
-        # What the checks that place a fault read ("at index 21"): the text as written, its
+        given = _exact_str("outputSpeech.ssml", self.ssml)
+        # The document sent (from its root; a fragment wrapped in <speak> as written, never
+        # composed as `ssml.speak` composes parts: Ssml("a<speak>b</speak>") is refused as
+        # `ssml_error` refuses the document it is wrapped in, not sent as "<speak>ab</speak>"),
+        # and what the checks that place a fault read ("at index 21"): the text as written, its
         # prolog too, so that the index points where the handler wrote the fault (and where
-        # `ssml_error` places it), not into what is sent.
-        written = fragment = markup
-        if root < 0:
-            # Wrapped as written, never composed as `ssml.speak` composes parts (its <speak>
-            # tags dropped): Ssml("a<speak>b</speak>") is refused as `ssml_error` refuses the
-            # document it is wrapped in, not sent as "<speak>ab</speak>".
-            markup = written = f"<speak>{markup}</speak>"
-        elif root:  # sent from its root: an XML declaration inside <speak> is not XML
-            markup = markup[root:]
+        # `ssml_error` places it), not into what is sent. The one reading of a progressive
+        # response's and a reminder's SSML too.
+        markup, written, fragment = _sent_document(given)
+        if "<!DOCTYPE" in given:  # (said first, by `ssml_error` too: after a character XML
+            # cannot hold, placed in the text as written; looked for in the document as
+            # written, a fragment wrapped, whose end would cut short a tag holding "<!DOCTYPE"
+            # in a value)
+            _check_markup("outputSpeech.ssml", given)
+            _check_no_doctype("outputSpeech.ssml", written)
         force_setattr(self, "ssml", markup)
         try:
             self._check(markup, written, checked)
             # After: a character XML cannot hold is said first, wherever it is (`_check` looks
-            # for one first); any other fault `_first_said` puts first by position.
-            if root > 0:
-                _check_prolog("outputSpeech.ssml", written, root)
+            # for one first); any other fault `_first_said` puts first by position. A prolog
+            # is what the document sent dropped of the text as written.
+            if fragment is None and len(written) > len(markup):
+                _check_prolog("outputSpeech.ssml", written, len(written) - len(markup))
         except ResponseError as exc:
             # Of several faults, the first by position, as `ssml_error` says it.
             said = _first_said("outputSpeech.ssml", written, exc)
-            if root >= 0:
+            if fragment is None:
                 raise said from None
             # A fragment's fault is placed in the fragment as written, as `ssml_error` places
             # it, not in the document it is wrapped in.

@@ -206,13 +206,12 @@ def _in_fragment(error: ResponseError, document: str, fragment: str) -> Response
 
 
 def _sent_document(markup: str) -> tuple[str, str, str | None]:
-    """What the SSML ``markup`` given as speech is sent as, as `SsmlSpeech` reads it (inline
-    there, the path of every answer): the document sent (from its root, its prolog dropped;
-    other markup wrapped in ``<speak>`` as written, never composed as `alexaskill.ssml.speak`
-    composes parts, so ``Ssml("a<speak>b</speak>")`` is refused, not sent as
-    ``<speak>ab</speak>``), the text a fault is placed in (its prolog too: where the handler
-    wrote it), and the fragment wrapped, for `_in_fragment` (None for a document). The one
-    reading of a progressive response's SSML and a reminder's."""
+    """What the SSML ``markup`` given as speech is sent as: the document sent (from its root,
+    its prolog dropped; other markup wrapped in ``<speak>`` as written, never composed as
+    `alexaskill.ssml.speak` composes parts, so ``Ssml("a<speak>b</speak>")`` is refused, not
+    sent as ``<speak>ab</speak>``), the text a fault is placed in (its prolog too: where the
+    handler wrote it), and the fragment wrapped, for `_in_fragment` (None for a document). The
+    one reading of an answer's SSML (`SsmlSpeech`), a progressive response's and a reminder's."""
     root = _speak_root(markup)
     if root < 0:
         document = f"<speak>{markup}</speak>"

@@ -1,0 +1,54 @@
+"""Tests for alexaskill.responses: the one reading of hand-written SSML as sent
+(`ssml_elements._sent_document`), an answer's speech (`SsmlSpeech`) and the checks of a
+progressive response's and a reminder's speech (`ssml_elements._checked_document`) alike: the
+document sent, and the text a fault is placed in."""
+
+from __future__ import annotations
+
+import pytest
+
+from alexaskill.exceptions import ResponseError
+from alexaskill.responses import SsmlSpeech
+from alexaskill.responses.ssml_elements import _checked_document, _sent_document
+from alexaskill.services.progressive import progressive_document
+from alexaskill.ssml import Ssml
+
+
+@pytest.mark.parametrize(
+    ("markup", "sent"),
+    [
+        ("<speak>Hi</speak>", "<speak>Hi</speak>"),
+        ('<speak xml:lang="en-US">Hi</speak>', '<speak xml:lang="en-US">Hi</speak>'),
+        ("<?xml version='1.0'?>\n<!-- c --><speak>Hi</speak>", "<speak>Hi</speak>"),
+        ("\ufeff <speak>Hi</speak>\n<!-- d -->", "<speak>Hi</speak>\n<!-- d -->"),
+        ("<!-- c --><speak>Hi</speak>\n", "<speak>Hi</speak>\n"),  # (what follows kept)
+        ("Hi <p>there</p>", "<speak>Hi <p>there</p></speak>"),
+        ("\u3000Hi", "<speak>\u3000Hi</speak>"),
+    ],
+)
+def test_an_answer_sends_the_document_its_reading_says(markup: str, sent: str) -> None:
+    # SsmlSpeech reads what it sends by _sent_document, as a progressive response and a
+    # reminder do: a copy of its own could drift from theirs.
+    assert _sent_document(markup)[0] == sent
+    assert SsmlSpeech(Ssml(markup)).ssml == sent
+    assert progressive_document(Ssml(markup)) == sent
+
+
+@pytest.mark.parametrize(
+    ("markup", "said"),
+    [
+        ("<!-- c --><speak>1 < 2</speak>", "a bare '<' at index 19"),  # (its prolog counted)
+        ("1 < 2", "a bare '<' at index 2"),  # (a fragment: placed in it as written)
+        ("a<speak>b</speak>", "<speak> inside or after its <speak> root"),
+        ("<speak>a</speak> b", "'b' after its <speak> root"),
+        ("Tom & Jerry", "a bare '&' at index 4"),
+    ],
+)
+def test_an_answer_places_a_fault_where_its_reading_says(markup: str, said: str) -> None:
+    field = "outputSpeech.ssml"
+    with pytest.raises(ResponseError) as answer:
+        SsmlSpeech(Ssml(markup))
+    with pytest.raises(ResponseError) as checked:
+        _checked_document(field, markup)
+    assert str(answer.value).startswith(f"{field}: {said}"), answer.value
+    assert str(answer.value) == str(checked.value)
