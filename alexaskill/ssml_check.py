@@ -183,13 +183,14 @@ def _value_error(tag: str, attributes: dict[str, str]) -> str | None:
 #: 1 its name; a DOCTYPE's is "!DOCTYPE"), whose quoted attribute values may hold ``>``, an end
 #: tag (group 2 its name), or a bare ``<`` that starts none of them ("1 < 2", "<3": the one
 #: match of a single character; a group round it would make the whole search a third slower).
-#: Possessive: no backtracking.
-_MARKUP: Final = re.compile(
+#: Possessive: no backtracking. `_PIECES` is all but the bare ``<``: what
+#: `alexaskill.ssml_compose` reads a part's markup with, in one match.
+_PIECES: Final = (
     r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)|<\?.*?(?:\?>|\Z)"
     rf"|<(?=[{_NAME_START}!])([^\s/>]++)(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>"
-    rf"|</(?=[{_NAME_START}])([^\s/<>]++)[^<>]*+>|<",
-    re.DOTALL,
+    rf"|</(?=[{_NAME_START}])([^\s/<>]++)[^<>]*+>"
 )
+_MARKUP: Final = re.compile(rf"{_PIECES}|<", re.DOTALL)
 #: Names XML reads (`_SSML_TAGS` and the root's): ``<p>`` is a tag the scan need not read on.
 _XML_NAMED: Final = _SSML_TAGS | {"speak"}
 #: What the tag scan says of a ``<speak>`` tag past the root's own: XML has one root, and
