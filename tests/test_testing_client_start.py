@@ -93,11 +93,23 @@ def test_starlettes_client_says_by_its_portal_whether_a_lifespan_runs() -> None:
     assert failing.portal is None
 
 
+class _Closings(_Watched):
+    """A watched skill that counts the closings of its stores (`Skill._close_at_shutdown`)."""
+
+    closings: int = 0
+
+    async def _close_at_shutdown(self) -> None:
+        self.closings += 1
+        await super()._close_at_shutdown()
+
+
 def test_a_client_within_with_ends_the_lifespan_and_is_closed_once() -> None:
-    # Its exit ends the lifespan (the shutdown closes the stores), then closes the client.
-    skill = _Watched("amzn1.ask.skill.watched")
+    # Its exit ends the lifespan (the shutdown closes the stores), then closes the client, its
+    # stores not closed again: whether the lifespan ran is read before its exit ends it.
+    skill = _Closings("amzn1.ask.skill.watched")
     skill.said = []
     with TestClient(skill) as client:
         assert client.http.portal is not None
     assert skill.said == ["lifespan.startup", "lifespan.shutdown"]
+    assert skill.closings == 1
     assert client._swap._restored
