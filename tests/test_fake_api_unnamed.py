@@ -54,3 +54,18 @@ def test_two_requests_with_no_id_answered_at_once_each_have_their_progressive_re
         assert [_progressive(api, second_token, "") for _ in range(6)] == [204] * 5 + [400]
         first_token = first["context"]["System"]["apiAccessToken"]
         assert _progressive(api, first_token, "") == 204
+
+
+def test_a_progressive_response_naming_no_id_is_not_another_tokens_request_with_none() -> None:
+    # "" with the token of a request that has an id names no request (Alexa: 403); the fake
+    # took it for the request with no id being answered meanwhile (another client's), counted
+    # toward that one's five.
+    factory = RequestFactory()
+    named: dict[str, Any] = factory.envelope("LaunchRequest")
+    unnamed: dict[str, Any] = factory.envelope("LaunchRequest")
+    del unnamed["request"]["requestId"]
+    api = FakeAlexaApi()
+    with api.answering(api.issued(named)), api.answering(api.issued(unnamed)):
+        assert _progressive(api, named["context"]["System"]["apiAccessToken"], "") == 403
+        token = unnamed["context"]["System"]["apiAccessToken"]
+        assert [_progressive(api, token, "") for _ in range(5)] == [204] * 5  # its own five

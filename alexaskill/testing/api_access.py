@@ -225,18 +225,20 @@ class AccessCheck:
         """The name `answering` marks the request a progressive response with ``headers``
         (lower-case names) names by ``request_id`` (its ``header.requestId``) with: that id
         (`_name_of`); for "" (the id the skill has of a request with none), the last such
-        request marked as being answered (`issued` gave it a name of its own), of those that
-        carried the call's token if any did, else "" (as for no str). (The caller holds the
-        lock.)"""
+        request marked as being answered (`issued` gave it a name of its own) that carried the
+        call's token, else "" (as for no str). (The caller holds the lock.)"""
         if request_id != "":
             return _name_of(request_id) if isinstance(request_id, str) else ""
-        unnamed = [name for name in self._answering if name.startswith(_UNNAMED)]
-        # By the token, as Alexa gives each request its own: "" names any of them.
+        # By the token, as Alexa gives each request its own: "" sent with another request's
+        # names none of them (Alexa's 403), not one another client's skill is answering.
         sent: dict[str, _Sent] = self.__dict__.get("_sent_at", {})
         token = _bearer(headers)
-        own = [name for name in unnamed if name in sent and sent[name].token == token]
-        chosen = own or unnamed
-        return chosen[-1] if chosen else ""
+        own = [
+            name
+            for name in self._answering
+            if name.startswith(_UNNAMED) and name in sent and sent[name].token == token
+        ]
+        return own[-1] if own else ""
 
     def _kind(self, request_id: str) -> str | None:
         """The type of the request named ``request_id`` (`_request_named`), if it was sent and
