@@ -56,6 +56,20 @@ def test_two_requests_with_no_id_answered_at_once_each_have_their_progressive_re
         assert _progressive(api, first_token, "") == 204
 
 
+def test_a_progressive_response_after_a_request_with_no_id_was_answered_is_late() -> None:
+    # The fake looked for the request "" names among those being answered only: once the one
+    # with no id was answered, its handler's late progressive response was refused as for a
+    # request never sent, and not kept as late (the test client raised nothing for it).
+    envelope: dict[str, Any] = RequestFactory().envelope("LaunchRequest")
+    del envelope["request"]["requestId"]
+    api = FakeAlexaApi()
+    with api.answering(api.issued(envelope)):
+        pass
+    assert _progressive(api, envelope["context"]["System"]["apiAccessToken"], "") == 403
+    assert [call.speech for call in api.late_progressive] == ["Hold on."]
+    assert "answered request  already" in api.calls[-1].answer["message"]
+
+
 def test_a_progressive_response_naming_no_id_is_not_another_tokens_request_with_none() -> None:
     # "" with the token of a request that has an id names no request (Alexa: 403); the fake
     # took it for the request with no id being answered meanwhile (another client's), counted

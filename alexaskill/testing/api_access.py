@@ -224,21 +224,18 @@ class AccessCheck:
     def _request_named(self, request_id: object, headers: Mapping[str, str]) -> str:
         """The name `answering` marks the request a progressive response with ``headers``
         (lower-case names) names by ``request_id`` (its ``header.requestId``) with: that id
-        (`_name_of`); for "" (the id the skill has of a request with none), the last such
-        request marked as being answered (`issued` gave it a name of its own) that carried the
-        call's token, else "" (as for no str). (The caller holds the lock.)"""
+        (`_name_of`); for "" (the id the skill has of a request with none), such a request
+        (`issued` gave it a name of its own) that carried the call's token: the last marked as
+        being answered, else the last sent (answered already: the response is late); else ""
+        (as for no str). (The caller holds the lock.)"""
         if request_id != "":
             return _name_of(request_id) if isinstance(request_id, str) else ""
         # By the token, as Alexa gives each request its own: "" sent with another request's
         # names none of them (Alexa's 403), not one another client's skill is answering.
-        sent: dict[str, _Sent] = self.__dict__.get("_sent_at", {})
-        token = _bearer(headers)
-        own = [
-            name
-            for name in self._answering
-            if name.startswith(_UNNAMED) and name in sent and sent[name].token == token
-        ]
-        return own[-1] if own else ""
+        carried, _ = self._carriers(_bearer(headers))
+        own = [kept.request_id for kept in carried if kept.request_id.startswith(_UNNAMED)]
+        chosen = [name for name in own if name in self._answering] or own
+        return chosen[-1] if chosen else ""
 
     def _kind(self, request_id: str) -> str | None:
         """The type of the request named ``request_id`` (`_request_named`), if it was sent and
