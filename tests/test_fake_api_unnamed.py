@@ -83,3 +83,16 @@ def test_a_progressive_response_naming_no_id_is_not_another_tokens_request_with_
         assert _progressive(api, named["context"]["System"]["apiAccessToken"], "") == 403
         token = unnamed["context"]["System"]["apiAccessToken"]
         assert [_progressive(api, token, "") for _ in range(5)] == [204] * 5  # its own five
+
+
+def test_a_progressive_response_for_a_session_ended_request_with_no_id_is_refused() -> None:
+    # Alexa plays none for a SessionEndedRequest (400, as for one with an id): the fake kept
+    # the type of requests with an id only, and took the one with none's.
+    envelope: dict[str, Any] = RequestFactory().envelope(
+        "SessionEndedRequest", reason="USER_INITIATED"
+    )
+    del envelope["request"]["requestId"]
+    api = FakeAlexaApi()
+    with api.answering(api.issued(envelope)):
+        assert _progressive(api, envelope["context"]["System"]["apiAccessToken"], "") == 400
+    assert "SessionEndedRequest" in api.calls[-1].answer["message"]

@@ -151,7 +151,7 @@ class AccessCheck:
                 sent[name] = _Sent(token, moment, decoded.session is not None, name)
                 if len(sent) > _KEPT:
                     del sent[next(iter(sent))]
-        if request is not None and request.requestId:
+        if request is not None and name:  # (one with no id too, by the name it was given)
             with self._lock:
                 kinds = self.__dict__.setdefault("_kinds", {})
                 # An id sent again is of the type sent last (a test may reuse one).
