@@ -23,8 +23,8 @@ sent last: the fake cannot tell which one made it, and Alexa gives each request 
 own. A progressive response names its request in its body, and is judged by that one. A
 request with no ``requestId`` (a test's own envelope) is a request of its own all the same:
 `AccessCheck.issued` names it, for `answering` to mark while it is answered; its progressive
-responses, which name it by "", are taken meanwhile (told from another such request's by the
-token they carry: `AccessCheck._request_named`).
+responses, which name it by "", are taken meanwhile and late after it (told from another such
+request's by the token they carry: `AccessCheck._request_named`).
 """
 
 from __future__ import annotations
