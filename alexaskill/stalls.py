@@ -27,7 +27,8 @@ holding the interpreter's lock (a regular expression, a C extension's computatio
 A loop is judged by its own timer, and looked at on the thread it runs on at the time
 (`thread_of`, and for a uvloop loop held up before its timer ran on that thread, `_held_on`):
 one run from several threads in turn (AWS Lambda's, its handler called from a local server's or
-tests' threads) is not looked for on the first, nor hidden by another loop running there.
+tests' threads) is not looked for on the first, nor hidden by another loop running there;
+and said only if still held up once that thread's stack is read (`_still_held`).
 What raises in the looking thread is said at ERROR (`FAILED_EVERY`) and the looks go on, a
 stall said before it not said again.
 """
@@ -199,8 +200,12 @@ def _looks(said: dict[int, float]) -> None:
             held = now - max(ticked, running[key])
             if held < HELD_UP_SECONDS or said.get(key) == ticked:
                 continue
-            found = culprit(_held_on(watchdog, thread_of(watchdog)))
-            if found is None:
+            thread = thread_of(watchdog)
+            found = culprit(_held_on(watchdog, thread))
+            # The stack is read after the loop was judged: a look kept waiting in between (the
+            # interpreter's lock) finds the loop run on since, or stopped and its thread in
+            # another request's handler, which did not hold it up. Said only if still held.
+            if found is None or not _still_held(watchdog, ticked, thread):
                 continue
             said[key] = ticked
             name, line, filename = found
@@ -238,6 +243,12 @@ def _in_flight(watchdog: Watchdog) -> bool:
     thread (`ticking`): it did not look at it every `LOOK_EVERY` seconds meanwhile."""
     loop = watchdog.loop
     return watchdog._ticking and not loop.is_closed() and loop.is_running()
+
+
+def _still_held(watchdog: Watchdog, ticked: float, thread: int) -> bool:
+    """Whether ``watchdog``'s loop, found held up on ``thread`` with its timer last run at
+    ``ticked``, still is: in flight, its timer not run since, on that thread."""
+    return _in_flight(watchdog) and watchdog.ticked == ticked and thread_of(watchdog) == thread
 
 
 def thread_of(watchdog: Watchdog) -> int:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from typing import Any, cast
 
 import pytest
 
-from alexaskill import Response, Skill, aws_lambda, deadline, speak
+from alexaskill import Response, Skill, aws_lambda, deadline, pace, speak, stalls
 from alexaskill.testing import DEFAULT_SKILL_ID
 
 from .stalls_driven import BOUND, LAUNCH, Looks, drive, held_up_lines
@@ -150,3 +151,58 @@ def test_an_aws_lambda_loop_called_from_another_thread_is_looked_at_on_that_thre
         invoke(LAUNCH, None)  # on this thread
     assert len(lines := held_up_lines(caplog)) == 1, looks.said(lines)
     assert ".<locals>.launch" in lines[0].getMessage()
+
+
+class _StoppedWhileLookedAt:
+    """A loop in flight, on ``thread``, that stops as the looking thread looks up its thread:
+    between the look that found it held up and the look's read of that thread's stack."""
+
+    def __init__(self, thread: int) -> None:
+        self.thread, self.running = thread, True
+
+    def is_closed(self) -> bool:
+        return False
+
+    def is_running(self) -> bool:
+        return self.running
+
+    @property
+    def _thread_id(self) -> int:
+        if threading.current_thread().name == "alexaskill-stalls":
+            self.running = False
+        return self.thread
+
+
+def test_a_loop_that_stopped_before_its_threads_stack_is_read_is_not_said_held_up(
+    caplog: pytest.LogCaptureFixture, looks: Looks
+) -> None:
+    # A look judged a loop held up, then read its thread's stack: a look kept waiting in
+    # between (other threads holding the interpreter's lock) found the loop stopped and its
+    # thread gone on into another request's handler, and blamed that handler ("held up for
+    # 19.3 s by ...launch": a Lambda loop closed in a test's teardown, its thread in the next
+    # test's launch). What held the loop up is what held it then, not what its thread runs now.
+    waiting, release = threading.Event(), threading.Event()
+
+    def handler() -> None:  # another request's, called on the loop's thread: not the holder
+        waiting.set()
+        release.wait(BOUND)
+
+    moved_on = threading.Thread(target=pace.Pace(handler).call, args=(handler, {}, "handler"))
+    moved_on.start()
+    watchdogs: list[deadline.Watchdog] = []
+    try:
+        assert waiting.wait(BOUND) and moved_on.ident is not None
+        watchdogs.append(deadline.Watchdog(cast(Any, _StoppedWhileLookedAt(moved_on.ident))))
+        watchdogs[0]._ticking = True  # (a request watched: its loop in flight)
+        with caplog.at_level(logging.INFO, "alexaskill"):
+            stalls.ticking()
+            looks.look()
+            looks.look()  # seen running
+            looks.clock.advance(1.5, busy=1.0)  # its timer not run meanwhile, the process busy
+            looks.look()  # held up: and stopped as its thread is looked up
+    finally:
+        for watchdog in watchdogs:
+            watchdog._ticking = False
+        release.set()
+        moved_on.join(BOUND)
+    assert not (lines := held_up_lines(caplog)), looks.said(lines)
