@@ -92,11 +92,15 @@ pytest.register_assert_rewrite("tests.understanding_shared")
 
 # The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for
 # a server the developer runs, say) would change what the tests' skills log, store and accept:
-# gone for the whole run, and for the processes the tests start. ALEXASKILL_TEST_* are the
-# suite's own, and so are ALEXASKILL_FUZZ_RUNS and ALEXASKILL_FUZZ_SEED, which the fuzz tests
-# read as they are imported, after this (tests/test_fuzz.py, tests/verify_mutations_shared.py).
+# gone for the whole run, and for the processes the tests start. The suite's own are kept, by
+# name (not by the order in which the modules reading them are imported): ALEXASKILL_TEST_*;
+# ALEXASKILL_FUZZ_RUNS and ALEXASKILL_FUZZ_SEED, which the fuzz tests read as they are imported,
+# after this (tests/test_fuzz.py, tests/verify_mutations_shared.py); ALEXASKILL_CHROMIUM, the
+# browser of the simulator's tests (tests/simulator_browser.py; README.md's "What the tests need").
+_SUITES_OWN_PREFIX = "ALEXASKILL_TEST_"
+_SUITES_OWN = frozenset(("ALEXASKILL_FUZZ_RUNS", "ALEXASKILL_FUZZ_SEED", "ALEXASKILL_CHROMIUM"))
 for _name in [name for name in os.environ if name.startswith("ALEXASKILL_")]:
-    if not _name.startswith(("ALEXASKILL_TEST_", "ALEXASKILL_FUZZ_")):
+    if not _name.startswith(_SUITES_OWN_PREFIX) and _name not in _SUITES_OWN:
         del os.environ[_name]
 
 # No test reaches past this machine, and every server a test talks to is on 127.0.0.1: a proxy
