@@ -5,13 +5,18 @@ load harness, the modules of the test extra all go through it); CI=0, false or n
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from tests.missing import imported_or_skip, unavailable
 from tests.processes import installed_or_skip
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _outcome(call: Callable[[], object]) -> BaseException | None:
@@ -79,3 +84,24 @@ def test_under_ci_a_module_that_cannot_be_imported_fails_the_test(
 def test_a_module_that_imports_is_returned(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CI", "1")
     assert imported_or_skip("json") is json
+
+
+@pytest.mark.parametrize("ci", ["1", "0"])
+def test_a_protocol_test_on_httptools_without_httptools_fails_under_ci(
+    tmp_path: Path, ci: str
+) -> None:
+    # Without httptools, alexaskill.server's HttpProtocol is H11Protocol: the "httptools" cases of
+    # tests/test_server_starts.py ran h11 a second time and passed, under CI too. (In a pytest of
+    # its own, where an httptools that cannot be imported comes first on the path.)
+    hidden = tmp_path / "hidden" / "httptools"
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text("raise ImportError('httptools hidden by the test')\n")
+    command = [sys.executable, "-m", "pytest", "-q", "-rfs", "-p", "no:cacheprovider", "-n", "0"]
+    command += ["--basetemp", str(tmp_path / "base"), "-k", "httptools"]
+    command += ["tests/test_server_starts.py"]
+    env = {**os.environ, "CI": ci, "PYTHONPATH": os.pathsep.join((str(hidden.parent), str(ROOT)))}
+    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    said = run.stdout[-3000:] + run.stderr[-2000:]
+    expected = "5 failed" if ci == "1" else "5 skipped"
+    assert f"{expected}, 6 deselected" in run.stdout, said
+    assert "httptools is not installed" in run.stdout, said

@@ -17,11 +17,19 @@ import uvicorn
 import alexaskill.exchange_protocol
 import alexaskill.server
 from alexaskill.loops import BoundedHandshakes, _CappedHandshakes
-from alexaskill.server import H11Protocol, HttpProtocol
+from alexaskill.server import HttpProtocol
 from benchmarks.serving import self_signed
 
 from .missing import imported_or_skip
-from .threaded_uvicorn import bound_port, event_loops, hello, needs_loop, serving, tls_client
+from .threaded_uvicorn import (
+    bound_port,
+    event_loops,
+    hello,
+    http_protocol,
+    needs_loop,
+    serving,
+    tls_client,
+)
 
 #: The loops as uvicorn is given them: asyncio's and uvloop's, each bounded (`alexaskill.loops`).
 LOOPS = {
@@ -68,10 +76,10 @@ FAILING = {
 
 
 @pytest.mark.parametrize("loop", event_loops())
-@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 @pytest.mark.parametrize("when", ["late", "early"])
 def test_a_connection_whose_start_fails_is_closed_and_counted_out(
-    protocol: type[Any],
+    http: str,
     loop: str,
     when: str,
     monkeypatch: pytest.MonkeyPatch,
@@ -79,7 +87,8 @@ def test_a_connection_whose_start_fails_is_closed_and_counted_out(
 ) -> None:
     # The first connection's start raises (a bug, a resource gone); every later one starts.
     needs_loop(loop)
-    owner, name = FAILING[when, "h11" if protocol is H11Protocol else "httptools"]
+    protocol = http_protocol(http)
+    owner, name = FAILING[when, http]
     helper = getattr(owner, name)
     failed: list[object] = []
 
@@ -165,9 +174,9 @@ def test_a_tls_connection_whose_start_fails_on_uvloop_is_closed(
     assert "\n" not in said[0].getMessage() and said[0].exc_info is None
 
 
-@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 def test_starts_failing_on_every_connection_are_said_once(
-    protocol: type[Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    http: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     # A failure every connection meets, its message different each time (a client's address,
     # a descriptor's number): one line, not one a connection (a client could flood the log).
@@ -180,7 +189,7 @@ def test_starts_failing_on_every_connection_are_said_once(
     monkeypatch.setattr(alexaskill.server._Bounded, "_make_room", fail)
     caplog.set_level(logging.WARNING, logger="alexaskill.server")
     config = uvicorn.Config(
-        hello, port=0, http=protocol, loop=LOOPS["asyncio"], log_level="warning"
+        hello, port=0, http=http_protocol(http), loop=LOOPS["asyncio"], log_level="warning"
     )
     with serving(config) as server:
         for _ in range(3):

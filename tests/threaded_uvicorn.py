@@ -1,8 +1,9 @@
 """A uvicorn server run in a thread of the test's process, for the tests of alexaskill.server's
 connections (tests/test_server_tls.py, test_server_closing.py, test_server_lingering.py,
 test_server_starts.py, test_settings_at_start.py): an app that says hello (`hello`), the event
-loops there are (`event_loops`), the server started and stopped (`serving`), its port
-(`bound_port`), a client of it (`connected`, or over TLS with any certificate, `tls_client`)."""
+loops there are (`event_loops`), a protocol by its name (`http_protocol`), the server started
+and stopped (`serving`), its port (`bound_port`), a client of it (`connected`, or over TLS with
+any certificate, `tls_client`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
+
+from alexaskill.server import H11Protocol, HttpProtocol
 
 from .missing import imported_or_skip
 
@@ -48,6 +51,17 @@ def needs_loop(loop: str) -> None:
     of `event_loops` where it is missing dropped its tests unseen, under CI too.)"""
     if loop == "uvloop":
         imported_or_skip("uvloop", "the uvloop tests")
+
+
+def http_protocol(name: str) -> type[Any]:
+    """alexaskill.server's protocol on ``name`` ("httptools" or "h11", the tests' ids), as
+    `needs_loop` for a loop: httptools' needs httptools, skipped without it and failed under CI.
+    (Without httptools ``HttpProtocol`` is ``H11Protocol``: a test given it ran h11 a second time
+    under the name "httptools", and passed.)"""
+    if name == "h11":
+        return H11Protocol
+    imported_or_skip("httptools", "the httptools tests")
+    return HttpProtocol
 
 
 def started(config: uvicorn.Config) -> tuple[uvicorn.Server, threading.Thread]:
