@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests import moto_server, server_logs, warm_bytecode
+from tests import moto_server, oldest_dependencies, server_logs, warm_bytecode
 from tests.missing import unavailable
 
 # The servers a test starts on 127.0.0.1 and stops by PID (tests/processes.py) and the
@@ -263,6 +263,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(server_logs, "tests.server_logs")
     config.addinivalue_line(
         "markers", f"{_DEFAULT_DEV_PKI_MARKER}: the test makes the default development PKI"
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{oldest_dependencies.MARKER}: .ci/run runs the test again at the oldest dependencies",
     )
 
 

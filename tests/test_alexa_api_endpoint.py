@@ -31,6 +31,8 @@ from .blackhole import (
     unconnectable_port,
 )
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- the endpoint rule, without a test client -----------------------------------------------------
 
 

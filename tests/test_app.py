@@ -15,6 +15,8 @@ from alexaskill.testing import TestClient
 from .app_shared import make_skill
 from .conftest import OTHER_SKILL_ID, SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_launch_and_intent_answer() -> None:
     with TestClient(make_skill()) as client:

@@ -24,6 +24,8 @@ from tests.app_shared import make_skill
 
 from .conftest import SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_handler_exception_is_an_apology_and_a_log(caplog: pytest.LogCaptureFixture) -> None:
     skill = Skill(SKILL_ID)

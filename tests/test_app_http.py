@@ -20,6 +20,8 @@ from tests.app_shared import make_skill, post_scope
 
 from .conftest import SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- HTTP error paths ---------------------------------------------------------------------------
 
 

@@ -20,6 +20,8 @@ from tests.app_shared import make_skill, unset_logging
 
 from .conftest import OTHER_SKILL_ID, SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_two_skills_mounted_side_by_side() -> None:
     weather = Skill(SKILL_ID)

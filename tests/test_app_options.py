@@ -20,6 +20,8 @@ from tests.app_shared import make_skill
 
 from .conftest import SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_registration_after_first_request_fails() -> None:
     skill = make_skill()

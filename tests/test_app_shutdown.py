@@ -16,6 +16,8 @@ from tests.app_shared import make_skill
 
 from .conftest import SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_aclose_closes_the_stores_when_the_verifier_fails_to_close() -> None:
     # Skill.aclose closed the verifier's HTTP client first: its failure raised out of aclose

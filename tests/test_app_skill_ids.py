@@ -17,6 +17,8 @@ from tests.app_shared import make_skill
 
 from .conftest import OTHER_SKILL_ID, SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_another_skills_id_gets_400() -> None:
     skill = make_skill()

@@ -33,6 +33,8 @@ from .asgi_start_shared import fresh_tls as fresh_tls
 from .conftest import SKILL_ID
 from .lifespan_start import lifespan_start
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: A skill whose start raises at one of its steps (the interaction model's warnings, a bug there).
 FAILING_START = f"""
 from alexaskill import Skill, speak

@@ -18,6 +18,8 @@ from .asgi_start_shared import fresh_tls as fresh_tls
 from .conftest import SKILL_ID
 from .lifespan_start import lifespan_start
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- a start that failed at the lifespan's own checks, after the app was built ----------------
 
 

@@ -27,6 +27,8 @@ from .asgi_start_shared import fresh_tls as fresh_tls
 from .conftest import SKILL_ID
 from .lifespan_start import lifespan_start
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- registration after a failed start ----------------------------------------------------------
 
 

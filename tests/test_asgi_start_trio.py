@@ -15,6 +15,8 @@ from alexaskill import Response, Skill, speak
 from alexaskill.asgi_start import NEEDS_ASYNCIO
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: How the skill is served on trio: `Skill.mount`, Starlette's ``Mount``, or on its own.
 SERVED: Final = ["skill.mount", "Mount", "no lifespan"]
 

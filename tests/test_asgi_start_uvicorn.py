@@ -25,6 +25,8 @@ import uvicorn
 from .conftest import SKILL_ID
 from .processes import free_port, stop
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: A skill that starts, unless a setting of the environment does not parse.
 _APP: Final = f'from alexaskill import Skill\n\nskill = Skill("{SKILL_ID}")\n'
 

@@ -93,6 +93,7 @@ def test_ci_run_with_every_step_passing_runs_them_all_and_succeeds(tmp_path: Pat
         ".venv/ruff check",
         ".venv/mypy",
         ".venv/hadolint",
+        ".venv-lowest/python tests/oldest_dependencies.py",  # no module marked, say
         ".venv-lowest/python -m pytest",
     ],
 )

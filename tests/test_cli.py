@@ -23,6 +23,8 @@ from .cli_shared import ROOT
 from .cli_shared import workdir as workdir
 from .conftest import OTHER_SKILL_ID, SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- help ----------------------------------------------------------------------------------------
 
 

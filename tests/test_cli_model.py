@@ -19,6 +19,8 @@ from .cli_shared import APP, ROOT, WEATHER
 # The fixtures of tests/cli_shared.py these tests take, imported for pytest to see.
 from .cli_shared import workdir as workdir
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- model ---------------------------------------------------------------------------------------
 
 

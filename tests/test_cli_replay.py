@@ -19,6 +19,8 @@ from .cli_shared import ROOT, WEATHER, WEATHER_REQUESTS
 from .cli_shared import workdir as workdir
 from .conftest import BREAK_APP_SENDS, OTHER_SKILL_ID, SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- replay --------------------------------------------------------------------------------------
 
 

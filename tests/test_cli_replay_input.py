@@ -20,6 +20,8 @@ from .cli_shared import APP, WEATHER
 from .cli_shared import workdir as workdir
 from .conftest import SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_an_app_named_by_its_file(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(workdir.parent)

@@ -25,6 +25,8 @@ from .conftest import SKILL_ID, Servers
 from .dockerfile_shared import dockerfile_cmd
 from .processes import free_port, stop
 
+pytestmark = pytest.mark.oldest_dependencies
+
 _FLAGS: dict[str, tuple[str, bool]] = {
     "--proxy-headers": ("proxy_headers", True),
     "--no-server-header": ("server_header", False),

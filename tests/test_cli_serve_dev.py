@@ -33,6 +33,8 @@ from .cli_shared import ROOT, WEATHER, WEATHER_REQUESTS
 from .cli_shared import workdir as workdir
 from .conftest import OTHER_SKILL_ID, SKILL_ID, Servers
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- serve ---------------------------------------------------------------------------------------
 
 

@@ -22,6 +22,8 @@ from .cli_shared import APP, ROOT, WEATHER
 from .conftest import SKILL_ID, Servers
 from .processes import free_port
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize(
     ("host", "warned"),

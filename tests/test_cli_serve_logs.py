@@ -19,6 +19,8 @@ from .cli_serve_shared import LOUD_APP, pids, say_hello, serve, signed_skill
 from .conftest import SKILL_ID, Servers
 from .processes import free_port, stop
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: A host app mounting a skill whose start says two loud warnings: its store, named by a
 #: setting (``ALEXASKILL_STORE``), with its TLS checks off, and its skill-id check off.
 LOUD_PORTAL = """

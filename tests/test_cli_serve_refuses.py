@@ -21,6 +21,8 @@ from .cli_run import run
 from .cli_serve_shared import options
 from .cli_shared import WEATHER
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def _certificate(
     directory: Path, *, days: tuple[int, int], names: list[str] | None

@@ -25,6 +25,9 @@ from alexaskill.cli.serve_workers import _how_it_ended, _supervisor
 from .cli_serve_shared import pids, running, say_hello, serve, signed_skill
 from .conftest import Servers
 
+# Of this module, .ci/run runs again at the oldest dependencies the tests of serve on uvicorn
+# 0.42-0.50 alone (each marked oldest_dependencies): about 10 s, where the whole takes 100.
+
 
 def _wait_for(condition: Any, what: str, log: Path, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
@@ -110,6 +113,7 @@ def test_a_graceful_stop_ends_each_worker_with_status_0(servers: Servers, tmp_pa
     assert not re.search("^ERROR", log.read_text(), re.M), log.read_text()[-3000:]
 
 
+@pytest.mark.oldest_dependencies
 def test_a_graceful_stop_ends_the_reload_server_process_with_status_0(
     servers: Servers, tmp_path: Path
 ) -> None:
@@ -176,6 +180,7 @@ async def app(scope, receive, send):
 """
 
 
+@pytest.mark.oldest_dependencies
 def test_a_worker_that_cannot_start_stops_serve_with_status_3(tmp_path: Path) -> None:
     # uvicorn's supervisor stops when a worker cannot start, and its process exited 0: to
     # docker, systemd and Kubernetes a server that stopped as asked. On uvicorn 0.50 serve
@@ -237,6 +242,7 @@ class _MultiprocessBefore051:  # uvicorn 0.42 to 0.50
         self.checked = True
 
 
+@pytest.mark.oldest_dependencies
 @pytest.mark.parametrize(
     ("process", "multiprocess", "overridden"),
     [
@@ -300,6 +306,7 @@ class _Heard(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@pytest.mark.oldest_dependencies
 @pytest.mark.parametrize(
     ("multiprocess", "exitcodes", "failed", "checked"),
     [

@@ -20,6 +20,8 @@ from .cli_run import run
 from .cli_shared import workdir as workdir
 from .conftest import SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_replay_url_to_a_server_that_is_down(workdir: Path, dev_dir: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/"

@@ -28,6 +28,8 @@ from .deadline_shared import LONG, SHORT, Context, Looks, lambda_event, request_
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_the_deadline_handlers_save_is_not_cancelled_as_its_grace_ends(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, clock: Clock

@@ -34,6 +34,8 @@ from . import deadline_shared
 from .deadline_clock import Clock
 from .deadline_shared import LONG, SHORT, WAIT, as_under_trio, respond_by, speech, wait_for
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
 release = deadline_shared.release

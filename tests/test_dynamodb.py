@@ -37,6 +37,8 @@ from .dynamodb_shared import (
 )
 from .store_shared import MOTO_TIMEOUT
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.fixture
 async def store(dynamodb_endpoint: str) -> AsyncIterator[DynamoDBStore]:

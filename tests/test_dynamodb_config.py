@@ -21,6 +21,8 @@ from .dynamodb_shared import ROOT, event_dict, new_table
 from .fake_dynamodb import RecordingClient
 from .store_shared import MOTO_TIMEOUT
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_open_store_reads_every_option() -> None:
     store = open_store(

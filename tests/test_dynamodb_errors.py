@@ -40,6 +40,8 @@ from .fake_dynamodb import (
 from .store_shared import MOTO_TIMEOUT
 from .threaded_http import ThreadedHTTPServer
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.anyio
 @pytest.mark.parametrize(

@@ -18,6 +18,8 @@ from .dynamodb_shared import (
 )
 from .fake_dynamodb import RecordingClient
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.anyio
 async def test_a_call_runs_no_import_statement_of_anyio_after_the_first(

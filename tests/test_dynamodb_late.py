@@ -25,6 +25,8 @@ from alexaskill.exceptions import ConfigurationError, StoreError
 from .store_shared import MOTO_TIMEOUT
 from .threaded_http import ThreadedHTTPServer
 
+pytestmark = pytest.mark.oldest_dependencies
+
 USER = "amzn1.ask.account.TESTUSER"
 #: The store's deadline for the UpdateItem the proxy holds. The store gives up on it once the
 #: proxy holds it (`_slow_store`), not at this deadline: the give-up, not its time, is what the

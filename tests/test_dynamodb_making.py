@@ -28,6 +28,8 @@ from .fake_dynamodb import (
 )
 from .store_shared import MOTO_TIMEOUT
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: The tests' bound on a hang where the store makes the table on the fake (timeout=20): the
 #: shared one (store_shared.MOTO_TIMEOUT, 120 s), past what the making may take on a loaded
 #: machine before the store says why in its own words (botocore's 3 attempts at CreateTable,

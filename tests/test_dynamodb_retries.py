@@ -32,6 +32,8 @@ from .fake_dynamodb import (
     threads_ended,
 )
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: An UpdateItem of the store's kind: a write that adds, which a client given does not send again.
 _ADDING_WRITE = {
     "TableName": "skill",

@@ -25,6 +25,8 @@ from .dynamodb_shared import (
 )
 from .store_shared import MOTO_TIMEOUT
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def _sdk_envelope(user: str = USER, device: str = DEVICE) -> Any:
     from ask_sdk_core.serialize import DefaultSerializer

@@ -14,7 +14,7 @@ from alexaskill.store.url import url_without_password
 from .processes import free_port
 from .store_shared import MOTO_TIMEOUT
 
-pytestmark = pytest.mark.usefixtures("aws_env")
+pytestmark = [pytest.mark.usefixtures("aws_env"), pytest.mark.oldest_dependencies]
 
 SECRET = "s3cr%2Fet"  # percent-encoded in the URL; "s3cr/et" once decoded
 

@@ -31,6 +31,8 @@ from .dynamodb_shared import (
 from .fake_dynamodb import RecordingClient
 from .store_shared import MOTO_TIMEOUT
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize(
     ("beyond", "why"),

@@ -18,6 +18,8 @@ from alexaskill.dynamodb.values import _to_dynamodb_checked
 from alexaskill.exceptions import ResponseError, StoreError
 from alexaskill.store.checked_changes import _encode_checked
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def _exact(value: Any) -> Any:
     """``value`` with the type of each part beside it: a str subclass is not a str here."""

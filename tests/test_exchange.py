@@ -30,6 +30,8 @@ from tests.conftest import SKILL_ID
 from tests.exchange_harness import App, Feed, echo, post, same, serve, wire
 from tests.server_protocols import PROTOCOLS, Transport, connect, first_write, settle
 
+pytestmark = pytest.mark.oldest_dependencies
+
 UVICORN = tuple(int(part) for part in uvicorn.__version__.split(".")[:2])
 
 

@@ -16,6 +16,8 @@ from alexaskill.server_limits import _NO_WEBSOCKETS
 from tests.exchange_harness import Feed, echo, post, serve, wire
 from tests.server_protocols import PROTOCOLS, connect, first_write, settle
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: A request framed two ways (RFC 9112, 6.3): a proxy in front that goes by the length would
 #: see one request, body and all; a server that goes by the chunks sees a second one in it.
 SMUGGLED = (

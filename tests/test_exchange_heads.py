@@ -17,6 +17,8 @@ from alexaskill import server as server_module
 from tests.exchange_harness import echo, post, serve, wire
 from tests.server_protocols import PROTOCOLS, Transport, first_write, settle
 
+pytestmark = pytest.mark.oldest_dependencies
+
 HOSTS = {
     "none": b"POST / HTTP/1.1\r\ncontent-length: 2\r\n\r\n{}",
     "two": b"POST / HTTP/1.1\r\nhost: a\r\nhost: b\r\ncontent-length: 2\r\n\r\n{}",

@@ -28,6 +28,8 @@ from tests.exchange_harness import Feed, same, serve, wire
 from tests.missing import imported_or_skip
 from tests.server_protocols import Transport
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.fixture(autouse=True)
 def _httptools() -> None:

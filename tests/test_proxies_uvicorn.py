@@ -23,6 +23,8 @@ from alexaskill.testing import DEFAULT_SKILL_ID
 from .exchange_harness import serve
 from .server_protocols import Transport
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: The HTTP protocols a request may come through: uvicorn's two, alexaskill's two.
 PROTOCOLS = {
     "uvicorn h11": "uvicorn.protocols.http.h11_impl:H11Protocol",

@@ -34,6 +34,8 @@ from alexaskill.responses import (
 from alexaskill.ssml import Ssml
 from tests.responses_shared import body, wire
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_public_names() -> None:
     assert sorted(responses.__all__, key=lambda n: (not n.isupper(), n)) == responses.__all__

@@ -29,6 +29,8 @@ from alexaskill.responses import (
 )
 from tests.responses_shared import Shade, body, wire
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- the envelope ---------------------------------------------------------------------------------
 
 

@@ -24,6 +24,8 @@ from alexaskill.responses import (
 from alexaskill.ssml import Ssml
 from tests.responses_shared import APLA, wire
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- the inline checks of the usual replies (written out for speed: the same rules) -------------
 
 

@@ -19,6 +19,8 @@ from alexaskill.exceptions import ResponseError
 from alexaskill.responses import AskForPermissionsConsentCard, Response, encode_response, speak
 from tests.responses_shared import NotJson, wire
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- values JSON would change, in what a handler writes as a mapping ----------------------------
 
 

@@ -30,6 +30,8 @@ from alexaskill.responses import (
 from alexaskill.ssml import Ssml
 from tests.responses_shared import wire
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize(
     "one",

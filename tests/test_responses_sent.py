@@ -13,6 +13,8 @@ from alexaskill.responses.ssml_elements import _checked_document, _sent_document
 from alexaskill.services.progressive import progressive_document
 from alexaskill.ssml import Ssml
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize(
     ("markup", "sent"),

@@ -23,6 +23,8 @@ from alexaskill.responses import (
 from alexaskill.ssml import Ssml
 from tests.responses_shared import APLA, Shade, wire
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- speech that says nothing ----------------------------------------------------------------
 
 

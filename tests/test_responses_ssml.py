@@ -13,6 +13,8 @@ from alexaskill.responses import Response, SsmlSpeech, ask, speak, ssml_elements
 from alexaskill.responses import speech as speech_module
 from alexaskill.ssml import Ssml
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize(
     ("markup", "error"),

@@ -38,6 +38,8 @@ from .server_shared import (
 )
 from .server_shared import shared as shared
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: The body deadline of the skill the slow-client test serves: the example skill, whose
 #: ``Skill(body_timeout=...)`` is the default (10 s), given the head deadline's 5 s instead (by
 #: `QUICK_BODIES`). The body deadline belongs to the skill, not to the server's protocol: the

@@ -29,6 +29,8 @@ from .server_shared import (
 )
 from .server_shared import shared as shared
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize("how", SLOW_CLIENT_COMMANDS)
 def test_an_endless_header_pipelined_behind_whole_requests_is_not_buffered(

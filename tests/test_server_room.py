@@ -27,6 +27,8 @@ from .server_shared import (
     write_until_closed,
 )
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- who makes room --------------------------------------------------------------------------
 
 HTTPTOOLS_BOUNDED = ("--http", "alexaskill.server:HttpProtocol")

@@ -21,6 +21,8 @@ from alexaskill import server as server_module
 
 from .server_protocols import PROTOCOLS, App, connect, first_write, settle
 
+pytestmark = pytest.mark.oldest_dependencies
+
 POST = (
     b"POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
 )

@@ -21,6 +21,8 @@ from .conftest import SKILL_ID, RedisServers
 from .processes import free_port
 from .store_shared import _Forwarder
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- Redis: riding out a restart ------------------------------------------------------------------
 
 

@@ -21,6 +21,8 @@ from .redis_proxies import (
     _release_scripts,
 )
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.anyio
 async def test_a_redis_save_given_up_is_not_applied_late(redis_url: str) -> None:

@@ -15,6 +15,8 @@ from alexaskill.store import RedisStore
 
 from .conftest import RedisServers
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def _cluster_of_one(redis_servers: RedisServers) -> int:
     """The port of a redis-server in cluster mode holding every slot: it refuses commands

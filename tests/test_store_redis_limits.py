@@ -12,6 +12,8 @@ from alexaskill.store import RedisStore
 
 from .conftest import RedisServers
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: 1.2 MB as JSON ("\u0001" each), past a bulk length of 1 MB, but 200,000 bytes in DynamoDB's
 #: count, within its 400 KB a save, which every store keeps.
 _PAST_A_MEGABYTE = "\x01" * 200_000

@@ -11,6 +11,8 @@ import pytest
 
 from alexaskill.store import RedisStore
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.anyio
 async def test_a_redis_pool_at_max_connections_or_a_database_redis_lacks_is_said_so(

@@ -20,6 +20,8 @@ from .redis_proxies import (
     _token_ttls,
 )
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize("increments", [None, {"visits": 1}])
 @pytest.mark.anyio

@@ -11,6 +11,8 @@ import pytest
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.store import RedisStore
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize("option", ["socket_timeout", "socket_connect_timeout"])
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])

@@ -29,6 +29,8 @@ from alexaskill.testing import SCREEN, RequestFactory, SkillResponse, TestClient
 from tests.conftest import OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
 from tests.recording_skill import recording_skill
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- the simulated user and device ---------------------------------------------------------------
 
 

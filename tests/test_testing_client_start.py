@@ -11,6 +11,8 @@ import pytest
 from alexaskill import Skill
 from alexaskill.testing import TestClient
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: The code of `TestClient.__enter__`, where the test's Ctrl-C lands.
 _ENTER = TestClient.__enter__.__code__
 

@@ -14,6 +14,8 @@ from alexaskill.testing import SCREEN, RequestFactory, TestClient
 from tests.conftest import BREAK_APP_SENDS, OTHER_SKILL_ID, SKILL_ID, alexa_refuses
 from tests.recording_skill import recording_skill
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- conversations -------------------------------------------------------------------------------
 
 

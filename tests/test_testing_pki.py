@@ -19,6 +19,8 @@ from alexaskill import Request, Response, Skill, speak
 from alexaskill.testing import RequestFactory, TestClient, TestPKI
 from tests.conftest import SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # --- trust: the test PKI, for the client's lifetime only -----------------------------------------
 
 

@@ -17,6 +17,8 @@ from alexaskill.testing import TestClient, TestPKI
 from tests.conftest import OTHER_SKILL_ID, SKILL_ID
 from tests.recording_skill import recording_skill
 
+pytestmark = pytest.mark.oldest_dependencies
+
 pytest_plugins = ["pytester"]
 
 

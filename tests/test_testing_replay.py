@@ -13,6 +13,8 @@ from alexaskill.testing import RequestFactory, TestClient, load_request
 from tests.conftest import OTHER_SKILL_ID, SKILL_ID
 from tests.recording_skill import recording_skill
 
+pytestmark = pytest.mark.oldest_dependencies
+
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 SAMPLES = sorted(FIXTURES.glob("*.json"))
 #: How a request without context.System.application, where replay sets the id, is refused.

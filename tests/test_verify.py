@@ -47,6 +47,8 @@ from .verify_shared import (
     verify_via,
 )
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_order_of_checks(pki: TestPKI) -> None:
     stale = make_body(stamp(NOW - timedelta(days=1)))

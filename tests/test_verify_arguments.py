@@ -26,6 +26,8 @@ from alexaskill.verify import Verifier, load_chain
 from .conftest import SKILL_ID
 from .verify_shared import BODY, NOW, Fetcher, run
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize(
     ("kwargs", "error"),

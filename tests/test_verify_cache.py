@@ -29,6 +29,8 @@ from .verify_shared import (
     stamp,
 )
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_concurrent_first_requests_cause_one_download(pki: TestPKI) -> None:
     fetch = Fetcher(pki.chain_pem)

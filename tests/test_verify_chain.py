@@ -29,6 +29,8 @@ from .verify_shared import (
     verify_with_chain,
 )
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_good_chain_verifies(pki: TestPKI) -> None:
     verify_with_chain(pki, pki.chain_pem)

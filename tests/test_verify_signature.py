@@ -22,6 +22,8 @@ from alexaskill.verify import Verifier, check_signature
 
 from .verify_shared import BODY, NOW, Fetcher, _PinnedChain, run
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_signature_header_decodes_strictly(pki: TestPKI) -> None:
     verifier = pki.verifier(now=lambda: NOW)

@@ -18,6 +18,8 @@ from alexaskill.testing import TestPKI
 from .conftest import SKILL_ID
 from .verify_shared import BODY, NOW, run, verify_with_chain
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize(
     "oid",

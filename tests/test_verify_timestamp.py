@@ -17,6 +17,8 @@ from alexaskill.verify import Verifier, check_timestamp
 
 from .verify_shared import BODY, NOW, UNUSABLE_TIMESTAMP_BODIES, make_body, run, stamp, verify_body
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize("seconds", [-150, -149, 0, 149, 150])
 def test_timestamp_within_150_seconds(seconds: int) -> None:

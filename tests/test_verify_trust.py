@@ -31,6 +31,8 @@ from .conftest import SKILL_ID
 from .lifespan_start import lifespan_start
 from .verify_shared import BODY, NOW, Fetcher, refused_requests, retry_clock, run, said_once
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: What every start error and log line says to do.
 FIX: Final = "pip install --force-reinstall certifi"
 #: The short reason a request refused for want of trusted roots is given.

@@ -11,6 +11,8 @@ from alexaskill.verify import check_cert_url
 
 from .verify_shared import BODY, NOW, Fetcher, run
 
+pytestmark = pytest.mark.oldest_dependencies
+
 ECHO = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 LONGEST = "https://s3.amazonaws.com/echo.api/" + "a" * 986 + ".pem"  # 1024 characters
 

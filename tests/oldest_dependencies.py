@@ -1,0 +1,93 @@
+"""The test modules `.ci/run` runs a second time, with every dependency at the oldest release
+pyproject.toml allows: those of what leans on a dependency's details, each marked
+``pytestmark = pytest.mark.oldest_dependencies`` (or, for some of a module's tests alone, each
+such test). A module split from a marked one keeps its header, and the mark with it;
+tests/test_layers_oldest.py fails for a module that looks split from one and is not marked.
+
+Found in the source, not by collecting: that second environment lacks some of the test extra
+(Babel, which tests/catalogs.py and test_locales.py import as they are imported). Run as a
+script (standard library alone, as `.ci/run` does in that environment), it prints the marked
+modules' paths, one a line."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import sys
+from pathlib import Path
+
+#: The mark's name (registered in tests/conftest.py).
+MARKER = "oldest_dependencies"
+TESTS = Path(__file__).resolve().parent
+
+
+# Each module parsed once a process: looks_split reads every module of tests/ twice (its marks,
+# its imports), and the guard's two tests each call it.
+@functools.cache
+def _parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def is_marked(path: Path) -> bool:
+    """Whether the test module at ``path`` says ``pytest.mark.oldest_dependencies`` anywhere
+    (its ``pytestmark``, a test's decorator)."""
+    return any(
+        isinstance(node, ast.Attribute)
+        and node.attr == MARKER
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "mark"
+        for node in ast.walk(_parsed(path))
+    )
+
+
+def marked_modules(tests: Path = TESTS) -> list[Path]:
+    """The marked test modules of ``tests``, by name."""
+    return [path for path in sorted(tests.glob("test_*.py")) if is_marked(path)]
+
+
+def imported_test_modules(path: Path) -> set[str]:
+    """The modules of tests/ that the module at ``path`` imports (``from .x import``,
+    ``from tests.x import``, ``from tests import x``, ``import tests.x``), by name."""
+    found: set[str] = set()
+    for node in ast.walk(_parsed(path)):
+        if isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level == 1 and module:  # from .x import y
+                found.add(module.split(".")[0])
+            elif (node.level, module) in ((1, ""), (0, "tests")):  # from . (or tests) import x
+                found.update(alias.name for alias in node.names)
+            elif node.level == 0 and module.startswith("tests."):  # from tests.x import y
+                found.add(module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("tests."))
+    return found
+
+
+def looks_split(tests: Path = TESTS) -> dict[str, list[str]]:
+    """The unmarked test modules of ``tests`` that look split from a marked one, each with why:
+    its name starts with a marked module's and ``_`` (``test_store_redis_url`` of
+    ``test_store_redis``); it imports a marked test module; or it imports a helper module of
+    tests/ that marked test modules alone import besides it (what a split takes with it)."""
+    modules = {path.stem: path for path in sorted(tests.glob("test_*.py"))}
+    marked = {name for name, path in modules.items() if is_marked(path)}
+    imports = {name: imported_test_modules(path) for name, path in modules.items()}
+    found: dict[str, list[str]] = {}
+    for name in sorted(modules.keys() - marked):
+        why = [f"named after {m}" for m in sorted(marked) if name.startswith(f"{m}_")]
+        why += [f"imports {m}" for m in sorted(imports[name] & marked)]
+        for helper in sorted(imports[name] - modules.keys() - {"conftest"}):
+            others = [m for m, found_there in imports.items() if helper in found_there]
+            others.remove(name)
+            if others and set(others) <= marked:
+                why.append(f"imports {helper}, which marked modules alone import")
+        if why:
+            found[name] = why
+    return found
+
+
+if __name__ == "__main__":
+    found = marked_modules()
+    if not found:
+        sys.exit(f"no test module in {TESTS} is marked {MARKER}")
+    for path in found:
+        print(path.relative_to(TESTS.parent).as_posix())
