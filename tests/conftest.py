@@ -198,6 +198,22 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
+def own_lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """An AWS Lambda event loop of the test's own, closed after it. alexaskill.aws_lambda keeps
+    one for the process (``_Loop.runner``): left there, it stayed open to the run's end and was
+    collected unclosed, a ResourceWarning for it and each of its self-pipe's two unix sockets."""
+    from alexaskill import aws_lambda
+
+    monkeypatch.setattr(aws_lambda._Loop, "runner", None)
+    try:
+        yield
+    finally:
+        runner = aws_lambda._Loop.runner
+        if runner is not None:
+            runner.close()
+
+
+@pytest.fixture
 def python_sigint() -> Iterator[None]:
     """Python's own SIGINT handler in place, as in a terminal: a suite started in the background
     (``pytest &``, ``nohup``) inherits SIGINT ignored, Python installs no handler of its own, and

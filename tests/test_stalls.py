@@ -229,7 +229,7 @@ class LookClock:
 
 
 @pytest.fixture
-def lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[LookClock]:
+def lambda_loop(monkeypatch: pytest.MonkeyPatch, own_lambda_loop: None) -> LookClock:
     """An AWS Lambda event loop of the test's own, the watchdog's timer run once an hour (a
     quick invocation leaves it pending, as on Lambda), a loop said held up after 1 s, and
     stalls' clock a `LookClock`."""
@@ -238,13 +238,7 @@ def lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[LookClock]:
     monkeypatch.setattr(stalls, "LOOK_EVERY", 0.05)
     monkeypatch.setattr(stalls, "HELD_UP_SECONDS", 1.0)
     monkeypatch.setattr(deadline, "RESOLUTION", 3600.0)
-    monkeypatch.setattr(aws_lambda._Loop, "runner", None)
-    try:
-        yield clock
-    finally:
-        runner = aws_lambda._Loop.runner
-        if runner is not None:
-            runner.close()
+    return clock
 
 
 @pytest.fixture

@@ -20,18 +20,12 @@ from .stalls_driven import BOUND, LAUNCH, Looks, drive, held_up_lines
 
 
 @pytest.fixture
-def looks(monkeypatch: pytest.MonkeyPatch) -> Iterator[Looks]:
+def looks(monkeypatch: pytest.MonkeyPatch, own_lambda_loop: None) -> Iterator[Looks]:
     """The looking thread driven, and an AWS Lambda event loop of the test's own whose
     watchdog's timer never runs (as one an invocation leaves pending, the loop stopped before
     it is due)."""
     monkeypatch.setattr(deadline, "RESOLUTION", 3600.0)
-    monkeypatch.setattr(aws_lambda._Loop, "runner", None)
-    try:
-        yield from drive(monkeypatch)
-    finally:
-        runner = aws_lambda._Loop.runner
-        if runner is not None:
-            runner.close()
+    yield from drive(monkeypatch)
 
 
 def test_an_aws_lambda_loop_stopped_between_invocations_is_not_held_up(
