@@ -398,3 +398,57 @@ def test_a_client_given_encoding_utf8_under_any_name_is_taken(encoding: str) -> 
     client = redis.asyncio.Redis(host="cache", encoding=encoding, decode_responses=True)
     RedisStore("redis://cache", client=client)
     anyio.run(client.aclose)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("errors", "decode_responses"),
+    [("ignore", False), ("ignore", True), ("replace", True), ("backslashreplace", True)],
+)
+async def test_a_client_given_reading_or_writing_other_text_than_stored_is_refused_at_the_start(
+    redis_url: str, errors: str, decode_responses: bool
+) -> None:
+    # A UTF-8 client whose encoding_errors is none of strict, surrogateescape, surrogatepass
+    # reads another program's bytes that are not UTF-8 as other text (b'"\xff"' as "\ufffd",
+    # "" or "\\xff", where every other store refuses them as not UTF-8), and writes a name
+    # other than the one given: deleting "\udcffname" (a name a surrogateescape client reads)
+    # deleted "name" under "ignore", "?name" under "replace".
+    import uuid
+
+    import redis.asyncio
+
+    prefix = f"test:{uuid.uuid4().hex}:"
+    raw = redis.asyncio.Redis.from_url(redis_url)
+    client = redis.asyncio.Redis.from_url(
+        redis_url, decode_responses=decode_responses, encoding_errors=errors
+    )
+    try:
+        await raw.hset(prefix + "user", "name", '"Ann"')
+        with pytest.raises(ConfigurationError, match=f"encoding_errors={errors!r}") as info:
+            store = RedisStore(redis_url, prefix=prefix, client=client)
+            await store.update("user", {}, ["\udcffname"])  # (taken, "ignore" deleted "name")
+        assert "'surrogateescape'" in str(info.value)
+        assert await raw.hget(prefix + "user", "name") == b'"Ann"'
+    finally:
+        await raw.aclose()
+        await client.aclose()
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        ({"encoding": "latin-1"}, "encodes text in 'latin-1'"),
+        ({"encoding_errors": "ignore"}, "encoding_errors='ignore'"),
+    ],
+)
+def test_a_cluster_client_given_is_held_to_utf8_as_a_client_is(
+    option: dict[str, Any], said: str
+) -> None:
+    # A RedisCluster keeps its options on itself, not on a connection pool.
+    import anyio
+    import redis.asyncio
+
+    client = redis.asyncio.RedisCluster(host="cache", decode_responses=True, **option)
+    with pytest.raises(ConfigurationError, match=said):
+        RedisStore("redis://cache", client=client)
+    anyio.run(client.aclose)

@@ -229,3 +229,14 @@ def test_a_redis_url_encoding_other_than_utf8_is_refused() -> None:
         RedisStore("redis://:hunter2@cache:6379/0?encoding=latin-1")
     assert "hunter2" not in str(info.value)
     RedisStore("redis://cache:6379/0?encoding=utf8")  # UTF-8 under another name: taken
+
+
+def test_a_redis_url_encoding_errors_other_than_strict_or_surrogates_is_refused() -> None:
+    # The store's own client reads bytes, but writes with encoding_errors: "ignore" wrote the
+    # deletion of "\udcffname" (a name a surrogateescape client reads) as one of "name".
+    with pytest.raises(ConfigurationError, match="encoding_errors='ignore'") as info:
+        RedisStore("redis://:hunter2@cache:6379/0?encoding_errors=ignore")
+    assert "hunter2" not in str(info.value)
+    assert "leave encoding_errors= out of the URL" in str(info.value)
+    for errors in ("strict", "surrogateescape", "surrogatepass"):
+        RedisStore(f"redis://cache:6379/0?encoding_errors={errors}")  # read as they were written

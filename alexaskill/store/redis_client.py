@@ -268,7 +268,7 @@ def _check_url(url: str, client: Redis) -> None:
     pool = client.connection_pool
     _check_timeouts(pool.connection_kwargs, "Redis store URL")
     _check_database(pool.connection_kwargs, "Redis store URL")
-    _check_encoding(pool.connection_kwargs, "Redis store URL", "leave encoding= out of the URL")
+    _check_encoding(pool.connection_kwargs, "Redis store URL", "leave {name}= out of the URL")
     from redis.exceptions import RedisError
 
     try:
@@ -309,7 +309,7 @@ def _checked_client(client: Any) -> Any:
         _check_encoding(
             options,
             "RedisStore: the client given (client=)",
-            "make it with encoding='utf-8' (redis-py's default), or no encoding",
+            "make it with {name}={default!r} (redis-py's default), or no {name}",
         )
         # A RedisCluster's options name no host: its start-up nodes do.
         nodes = getattr(getattr(client, "nodes_manager", None), "startup_nodes", None)
@@ -320,14 +320,22 @@ def _checked_client(client: Any) -> Any:
 
 def _check_encoding(options: Mapping[str, Any], where: str, fix: str) -> None:
     """`ConfigurationError` for a client that encodes text other than in UTF-8 (redis-py's
-    ``encoding``, which a URL's ``?encoding=`` sets too).
+    ``encoding``, which a URL's ``?encoding=`` sets too), or handles what is no UTF-8 other
+    than strictly or as surrogates (``encoding_errors``). ``fix``: what to do, its ``{name}``
+    and ``{default}`` the option's.
 
     Refused, not followed: redis-py encodes every name and value the store sends with it, so
     a latin-1 client wrote saves that the stores of the other machines (their clients reading
     bytes, decoded as UTF-8, as every store keeps its JSON) refuse as not UTF-8, and could not
     write "€" at all; reading with it alone (``decode_responses=True``) misread their UTF-8
     ("Zürich" as "ZÃ¼rich"). Following it would mean sending bytes everywhere, for a setting
-    that can only break what other machines read."""
+    that can only break what other machines read. Of the error handlers, "strict" refuses
+    bytes that are no UTF-8, "surrogateescape" and "surrogatepass" refuse them or read them
+    as surrogates, which the load refuses as every store does (`redis_text._as_read`), and
+    write such a name back as the bytes read (`RedisStore._encodes`); any other reads them as
+    other text (``b"\\xff"`` as U+FFFD under "replace", as "" under "ignore", loaded where
+    the others refuse it) and writes a name other than the one given (the deletion of a name
+    holding U+DCFF, "\\udcffname", deleted "name")."""
     import codecs
 
     encoding = options.get("encoding", "utf-8")
@@ -338,7 +346,16 @@ def _check_encoding(options: Mapping[str, Any], where: str, fix: str) -> None:
     if name != "utf-8":
         raise ConfigurationError(
             f"{where} encodes text in {str(encoding)[:40]!r}: the store reads and writes "
-            f"UTF-8, as the stores of the other machines do: {fix}"
+            f"UTF-8, as the stores of the other machines do: "
+            + fix.format(name="encoding", default="utf-8")
+        )
+    errors = options.get("encoding_errors", "strict")
+    if errors not in ("strict", "surrogateescape", "surrogatepass"):
+        raise ConfigurationError(
+            f"{where} has encoding_errors={str(errors)[:40]!r}, which reads bytes that are no "
+            "UTF-8 as other text, and writes a name other than the one given: the store reads "
+            "them as written ('strict', 'surrogateescape' or 'surrogatepass'): "
+            + fix.format(name="encoding_errors", default="strict")
         )
 
 
