@@ -104,6 +104,10 @@ async def test_a_loaded_value_no_json_holds_is_refused_as_a_load(
         ({"ok": 1, "tags": {1, 2}}, "set"),
         ({"tags": [frozenset()]}, "frozenset"),
         ({"tags": b"x"}, "bytes"),
+        # A key json's encoder refuses is said in other words ("keys must be str, int, float,
+        # bool or None, not tuple"), which the refusal, reading json's, did not know.
+        ({"tags": {"a": 1, (1, 2): "x"}}, "tuple as a dict key"),
+        ({"tags": [{b"k": 1}]}, "bytes as a dict key"),
     ],
 )
 async def test_a_loaded_value_of_a_type_json_has_not_is_said_as_that_type(

@@ -222,14 +222,14 @@ def _loaded_refused(where: str, data: Mapping[str, Any]) -> StoreError | None:
                     name.encode()
                 except UnicodeEncodeError as cause:
                     return _name_not_utf8(where, cause)
-            unjson = _NO_JSON_TYPE.search(str(exc))
-            if isinstance(exc.__cause__, TypeError) and unjson is not None:
+            unjson = _unjson(value) if isinstance(exc.__cause__, TypeError) else None
+            if unjson is not None:
                 # (json's words, "Object of type set is not JSON serializable", and the stored
                 # value's "written by another program?" said nothing of what the load returned)
                 return StoreError(
-                    f"{where}: the value loaded for attribute {name!r} holds a "
-                    f"{unjson[1]}, which JSON cannot hold: make the load return JSON's types "
-                    "(dict, list, str, int, float, bool, None), or delete the attribute"
+                    f"{where}: the value loaded for attribute {name!r} holds a {unjson}, "
+                    "which JSON cannot hold: make the load return JSON's types (dict, list, "
+                    "str, int, float, bool, None), or delete the attribute"
                 )
             why = str(exc)  # (why, without the save's words, "attribute 'x' cannot be saved")
             for said in ("cannot be saved as JSON: ", "cannot be saved: "):
@@ -238,8 +238,29 @@ def _loaded_refused(where: str, data: Mapping[str, Any]) -> StoreError | None:
     return None
 
 
-#: The type json's encoder has no JSON for, in its words (`_loaded_refused`).
-_NO_JSON_TYPE: Final = re.compile(r"Object of type (\w+) is not JSON serializable")
+def _unjson(value: Any) -> str | None:
+    """What in ``value`` json's encoder has no JSON for, the first in its order (a dict's key,
+    then its value, in turn): the type's name (``"set"``), ``"tuple as a dict key"``; None if
+    none. Found by type, not read from json's message, whose words are its own to change."""
+    todo: list[tuple[Any, bool]] = [(value, False)]  # (what, whether a dict's key), last first
+    seen: set[int] = set()  # (a list or dict met again: looked into once, if it holds itself)
+    while todo:
+        item, key = todo.pop()
+        if item is None or isinstance(item, str | int | float):  # (bool: an int)
+            continue
+        if key:
+            return f"{type(item).__name__} as a dict key"
+        if not isinstance(item, list | tuple | dict):
+            return type(item).__name__
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            for pair in reversed(list(item.items())):
+                todo += [(pair[1], False), (pair[0], True)]
+        else:
+            todo += [(each, False) for each in reversed(item)]
+    return None
 
 
 def _not_json(constant: str) -> Any:
