@@ -45,7 +45,11 @@ STORE_TIMEOUT = 20.0
 #: does before the deadline starts (importing botocore, reading its model: seconds on a loaded
 #: machine). So the shared bound on a hang (store_shared.MOTO_TIMEOUT, 120 s), not 30 s, ten
 #: seconds over the store's timeout: a slow start failed the test with fail_after's
-#: TimeoutError, not the store's line.
+#: TimeoutError, not the store's line; past a table's making too (create_table=true:
+#: botocore's 3 attempts at CreateTable, each up to that read timeout). Also the bound of every
+#: other wait here and in the tests on the fake for what the test itself sets off (an event, a
+#: thread, a request): each is over in far less unless the code under test hangs, and then
+#: the test fails, not hangs.
 HANG = MOTO_TIMEOUT
 assert HANG > STORE_TIMEOUT  # (a bound shorter than what it bounds fails the test, not the store)
 
@@ -70,9 +74,9 @@ class FakeDynamoDB:
                 self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 fake.calls.append(self.headers.get("X-Amz-Target", "").rpartition(".")[2])
                 self.finish_counting()
-                if fake.error is None:  # hang until the test ends
-                    fake.held.set()
-                    fake.release.wait(30)
+                if fake.error is None:  # hang until the test ends (`close`), or past the store's
+                    fake.held.set()  # timeout and the test's bound on it: no answer in time
+                    fake.release.wait(HANG)
                     return
                 status, code, message = fake.error
                 body = json.dumps(
@@ -115,9 +119,9 @@ class FakeDynamoDB:
         import urllib.request
 
         with pytest.raises(urllib.error.HTTPError) as answered:
-            urllib.request.urlopen(self.url, timeout=30)
+            urllib.request.urlopen(self.url, timeout=HANG)
         answered.value.close()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + HANG
         while self.seen < self.accepted and time.monotonic() < deadline:
             time.sleep(0.01)
         assert self.seen == self.accepted, "the fake never read a request it accepted"
@@ -150,7 +154,7 @@ async def clients_made(fake: FakeDynamoDB, call: Callable[[], Awaitable[Any]]) -
     up on late), forgotten, and the fake answers again."""
     fake.error = (400, "ResourceNotFoundException", "no table")
     for _ in range(5):
-        with anyio.fail_after(30), pytest.raises(StoreError) as refused:
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as refused:  # (clients made)
             await call()
         if "does not exist" in str(refused.value):
             break
@@ -166,7 +170,7 @@ async def no_more_calls(fake: FakeDynamoDB, ended: threading.Event) -> None:
     that the thread sent: then `calls` holds every attempt the call could make."""
     import anyio.to_thread
 
-    assert await anyio.to_thread.run_sync(ended.wait, 30), "the call's thread never ended"
+    assert await anyio.to_thread.run_sync(ended.wait, HANG), "the call's thread never ended"
     await anyio.to_thread.run_sync(fake.settle)
 
 
@@ -294,5 +298,5 @@ class _FailingAtCreation:
         return {"Table": {"TableStatus": "ACTIVE"}}
 
     def create_table(self, **params: Any) -> None:
-        self.finish.wait(30)
+        self.finish.wait(HANG)
         raise RuntimeError("the client's own failure")

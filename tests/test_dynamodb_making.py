@@ -20,6 +20,8 @@ from alexaskill.exceptions import StoreError
 
 from .dynamodb_shared import USER
 from .fake_dynamodb import (
+    HANG,
+    STORE_TIMEOUT,
     FakeDynamoDB,
     RecordingClient,
     _FailingAtCreation,
@@ -29,13 +31,6 @@ from .fake_dynamodb import (
 from .store_shared import MOTO_TIMEOUT
 
 pytestmark = pytest.mark.oldest_dependencies
-
-#: The tests' bound on a hang where the store makes the table on the fake (timeout=20): the
-#: shared one (store_shared.MOTO_TIMEOUT, 120 s), past what the making may take on a loaded
-#: machine before the store says why in its own words (botocore's 3 attempts at CreateTable,
-#: each up to the 20 s read timeout). 30 s was ten seconds over one attempt: a slow fake made
-#: the test fail with fail_after's TimeoutError, not the store's line.
-_HANG = MOTO_TIMEOUT
 
 
 @pytest.mark.anyio
@@ -53,9 +48,9 @@ async def test_closing_while_the_table_is_made_holds_up_no_event_loop(aws_env: N
     class SlowToCreate:
         def create_table(self, **params: Any) -> None:
             creating.set()
-            # Set by the test, else (the old code holding the event loop) after 30 s: the test
+            # Set by the test, else (the old code holding the event loop) after HANG: the test
             # then fails rather than hangs.
-            created.wait(30)
+            created.wait(HANG)
 
         def describe_table(self, **params: Any) -> dict[str, Any]:
             return {"Table": {"TableStatus": "ACTIVE"}}
@@ -66,18 +61,18 @@ async def test_closing_while_the_table_is_made_holds_up_no_event_loop(aws_env: N
         def close(self) -> None:
             closed_clients.append(self)
 
-    store = DynamoDBStore("skill", create_table=True, timeout=20)
+    store = DynamoDBStore("skill", create_table=True, timeout=STORE_TIMEOUT)
     store._make_client = lambda attempts: SlowToCreate()  # type: ignore[method-assign]
     async with anyio.create_task_group() as tasks:
         tasks.start_soon(store.load, USER)
-        await anyio.to_thread.run_sync(creating.wait, 30)
+        await anyio.to_thread.run_sync(creating.wait, HANG)
         try:
             closed = await close_within(store.aclose, 0.05, "the store")
             assert not closed
             assert not created.is_set()  # given up on, the creation still under way
         finally:
             created.set()  # the load, then the close, end
-    with anyio.fail_after(30):
+    with anyio.fail_after(HANG):
         while not closed_clients:  # the close given up on goes on by itself
             await anyio.sleep(0.01)
 
@@ -124,9 +119,11 @@ async def test_a_refused_table_creation_is_said_as_that(fake_dynamodb: FakeDynam
         "User: arn:aws:sts::1:assumed-role/skill is not authorized to perform: "
         "dynamodb:CreateTable",
     )
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20)
+    store = DynamoDBStore(
+        "skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=STORE_TIMEOUT
+    )
     async with contextlib.aclosing(store):
-        with anyio.fail_after(_HANG), pytest.raises(StoreError) as info:
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
             await store.load(USER)
     message = str(info.value)
     assert "AWS refused CreateTable" in message
@@ -154,7 +151,7 @@ async def test_closing_with_the_lock_free_starts_no_thread(
     def no_thread(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("can't create new thread at interpreter shutdown")
 
-    store = DynamoDBStore("skill", timeout=20)
+    store = DynamoDBStore("skill", timeout=STORE_TIMEOUT)
     store._client, store._adding_client = Client("reads"), Client("adds")
     monkeypatch.setattr(anyio.to_thread, "run_sync", no_thread)
     await store.aclose()
@@ -174,10 +171,14 @@ async def test_a_table_made_by_a_save_that_adds_keeps_its_retries(
     fake_dynamodb.error = (500, "InternalServerError", "oops")
     client = _retrying_client(fake_dynamodb.url, 3) if given else None
     store = DynamoDBStore(
-        "skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20, client=client
+        "skill",
+        endpoint_url=fake_dynamodb.url,
+        create_table=True,
+        timeout=STORE_TIMEOUT,
+        client=client,
     )
     try:
-        with anyio.fail_after(_HANG), pytest.raises(StoreError) as info:
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
             await store.update(USER, {}, (), increments={"visits": 1})
         message = str(info.value)
         assert "CreateTable failed (InternalServerError: oops)" in message
@@ -198,9 +199,11 @@ async def test_a_table_not_found_while_being_made_is_not_said_as_deleted_since(
     # DescribeTable after it) was said as "though the store made or found it: deleted since":
     # the store had made or found nothing yet.
     fake_dynamodb.error = (400, "ResourceNotFoundException", "Requested resource not found")
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20)
+    store = DynamoDBStore(
+        "skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=STORE_TIMEOUT
+    )
     async with contextlib.aclosing(store):
-        with anyio.fail_after(_HANG), pytest.raises(StoreError, match="CreateTable") as info:
+        with anyio.fail_after(HANG), pytest.raises(StoreError, match="CreateTable") as info:
             await store.load(USER)
     assert "made or found it" not in str(info.value)
     assert "deleted since" not in str(info.value)
@@ -214,7 +217,9 @@ async def test_calls_waiting_for_the_tables_creation_share_its_failure(
     # call queued behind the first creation tried it again in turn, once it had the lock: the
     # tenth request waited ~90 s, holding a worker thread (those of sync handlers) all along.
     # A creation that fails now fails the calls that were waiting for it, at once.
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20)
+    store = DynamoDBStore(
+        "skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=STORE_TIMEOUT
+    )
     failures: list[BaseException] = []
 
     async def load() -> None:
@@ -224,7 +229,7 @@ async def test_calls_waiting_for_the_tables_creation_share_its_failure(
             failures.append(exc)
 
     try:
-        with anyio.fail_after(60):
+        with anyio.fail_after(HANG):
             async with anyio.create_task_group() as tasks:
                 tasks.start_soon(load)  # its CreateTable hangs (the fake answers nothing yet)
                 while not fake_dynamodb.calls:
@@ -255,7 +260,7 @@ async def test_a_call_waiting_for_the_table_to_be_made_can_be_cancelled(
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=5)
 
     async def cancel_once_sent(scope: anyio.CancelScope) -> None:
-        with anyio.fail_after(30):
+        with anyio.fail_after(HANG):
             while not fake_dynamodb.calls:  # the fake answers nothing: CreateTable hangs
                 await anyio.sleep(0.01)
         scope.cancel()
@@ -272,7 +277,7 @@ async def test_a_call_waiting_for_the_table_to_be_made_can_be_cancelled(
         assert store._lock.locked(), "the cancelled call waited for the table's making to end"
     finally:
         fake_dynamodb.release.set()  # the thread's attempts end (no answer: a dropped connection)
-        with anyio.fail_after(60):
+        with anyio.fail_after(HANG):
             await store.aclose()  # waits for the store's lock: the thread is done with it
 
 
@@ -284,10 +289,12 @@ async def test_a_throttled_table_creation_is_not_told_to_raise_the_tables_capaci
     # function starting at once with create_table=true) by the account's rate of such calls,
     # not by the table's capacity, which the line said to raise (the table may not exist).
     fake_dynamodb.error = (400, "ThrottlingException", "Rate of requests exceeds the allowed rate")
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20)
+    store = DynamoDBStore(
+        "skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=STORE_TIMEOUT
+    )
     async with contextlib.aclosing(store):
         with (
-            anyio.fail_after(_HANG),
+            anyio.fail_after(HANG),
             pytest.raises(StoreError, match="throttled CreateTable") as info,
         ):
             await store.load(USER)
@@ -303,11 +310,13 @@ async def test_calls_given_up_while_the_table_is_made_leave_no_thread_each(
     # waited for the store's lock in a worker thread of its own, which its cancellation (the
     # skill's answer deadline) abandoned, still waiting: anyio counts an abandoned thread no
     # more, so every request of that minute left one more thread, without bound.
-    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=20)
+    store = DynamoDBStore(
+        "skill", endpoint_url=fake_dynamodb.url, create_table=True, timeout=STORE_TIMEOUT
+    )
     try:
         with anyio.move_on_after(0.05):  # the fake answers nothing: CreateTable hangs
             await store.load(USER)
-        with anyio.fail_after(30):
+        with anyio.fail_after(HANG):
             while not fake_dynamodb.calls:
                 await anyio.sleep(0.01)
         before = threading.active_count()
@@ -319,7 +328,7 @@ async def test_calls_given_up_while_the_table_is_made_leave_no_thread_each(
         assert fake_dynamodb.calls == ["CreateTable"]
     finally:
         fake_dynamodb.release.set()  # the attempts end (no answer: a dropped connection)
-        with anyio.fail_after(60):
+        with anyio.fail_after(HANG):
             await store.aclose()
 
 
@@ -349,9 +358,9 @@ async def test_a_failed_creation_is_kept_without_its_frames(aws_env: None) -> No
         def close(self) -> None:
             pass
 
-    store = DynamoDBStore("skill", create_table=True, timeout=20)
+    store = DynamoDBStore("skill", create_table=True, timeout=STORE_TIMEOUT)
     store._make_client = lambda attempts: Refusing()  # type: ignore[method-assign]
-    with anyio.fail_after(30), pytest.raises(StoreError, match="AWS refused CreateTable") as info:
+    with anyio.fail_after(HANG), pytest.raises(StoreError, match="AWS refused CreateTable") as info:
         await store.load(USER)
     del info
     gc.collect()
@@ -393,7 +402,7 @@ async def test_a_failure_that_is_no_store_error_is_raised_anew_in_each_waiting_c
         except Exception as exc:
             failures.append(exc)
 
-    with anyio.fail_after(30):
+    with anyio.fail_after(HANG):
         async with anyio.create_task_group() as tasks:
             for _ in range(4):
                 tasks.start_soon(load)
@@ -422,7 +431,7 @@ class _SlowTableClient(RecordingClient):
         self.finish = threading.Event()
 
     def create_table(self, **params: Any) -> dict[str, Any]:
-        self.finish.wait(30)
+        self.finish.wait(HANG)
         return {}
 
     def describe_table(self, **params: Any) -> dict[str, Any]:
@@ -448,7 +457,7 @@ async def test_calls_waiting_for_the_table_are_woken_when_it_is_made(
         await sleep(delay)
 
     monkeypatch.setattr(anyio, "sleep", counted)
-    with anyio.fail_after(30):
+    with anyio.fail_after(HANG):
         async with anyio.create_task_group() as tasks:
             for _ in range(3):
                 tasks.start_soon(store.load, USER)
