@@ -200,7 +200,7 @@ def _not_held(name: str, where: str, why: str) -> StoreError:
 
 def _name_not_utf8(where: str, exc: UnicodeError) -> StoreError:
     """The `StoreError` of a stored attribute name that is no UTF-8: one Redis's store decoded
-    itself (`redis._text`: no word of decode_responses, no client failed to read it), or one
+    itself (`redis_text._text`: no word of decode_responses, no client failed to read it), or one
     holding half a surrogate pair that a store of one's own loaded (`_loaded_refused`)."""
     return StoreError(f"{where}: a stored attribute name is not UTF-8 ({exc}): delete it")
 

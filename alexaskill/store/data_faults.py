@@ -100,7 +100,7 @@ def _held(name: str, kept: Callable[[str], bool] | None) -> bool:
     """Whether a store may hold ``name``, one to delete: not if it holds half a surrogate pair
     (no UTF-8), unless ``kept(name)`` (`RedisStore` through a client decoding with
     ``encoding_errors="surrogateescape"``, which reads so another program's name that is not
-    UTF-8: its load refuses it, as every store's does, `redis._as_read`). Its deletion was
+    UTF-8: its load refuses it, as every store's does, `redis_text._as_read`). Its deletion was
     refused, and the save with it: a name so read could never go.
 
     No other store holds one (tests/test_store_agreement.py): memory and SQLite refuse to write
