@@ -58,6 +58,7 @@ def test_a_request_leaves_out_thanks_after_a_name_as_an_answer_does(
         ("AMAZON.City", "paris, no thanks", None),
         ("Cities", "lyon, thanks", "lyon thanks"),
         ("Cities", "lyon, thanks, lyon", "lyon thanks lyon"),
+        ("Cities", "the lyon, thanks", "the lyon thanks"),
         ("AMAZON.SearchQuery", "paris, thanks, paris", "paris thanks paris"),
         ("AMAZON.City", "thanks", "thanks"),
     ],
@@ -159,3 +160,27 @@ def test_a_no_said_after_thanks_takes_an_answers_value_back_as_a_requests(
     # request takes the value back: a no said last does, after thanks too ("paris, no thanks").
     assert answered_city(city_type, said) is None
     assert _request(city_type, said) == _city(None)
+
+
+@pytest.mark.parametrize(
+    ("said", "answer", "sent"),
+    [
+        ("the paris, thanks", "paris", "the paris"),
+        ("the nyc, thank you", "nyc", "the nyc"),
+        ("no, paris, thanks, paris", "paris", "no paris"),
+        # The answer was "the paris" (the words before the thanks read whole), where "the
+        # paris" alone is "paris".
+        ("the paris, thanks, paris", "paris", "the paris"),
+    ],
+)
+def test_a_request_leaves_out_thanks_after_words_ending_with_a_listed_value(
+    said: str, answer: str, sent: str
+) -> None:
+    # "plan a trip to the paris, thanks" was the custom city "the paris thanks", where the
+    # answer is "paris": the thanks were left out after a listed value said alone only. They
+    # end a listed value with words before it too, which a request keeps as the user said them,
+    # as without the thanks ("plan a trip to the paris", "... to no, paris"); an answer reads
+    # the listed value out of them ("the paris" is paris, `value_within`).
+    assert answered_city("Cities", said) == answer
+    assert _request("Cities", said) == _city(sent)
+    assert _request("Cities", said.rpartition(", th")[0]) == _city(sent)

@@ -63,12 +63,18 @@ def afterwords_at(
 
 def ends_value(spans: SpanCache, kind: SlotKind, start: int, at: int) -> bool:
     """Whether the thanks, afterwords or hedges from ``at`` (`afterwords_at`) end a value of
-    ``kind`` said as ``spans.words[start:at]``: any words of a name's type (`name_type`), or a
-    value the type lists. A listed value is the user's words matched against the list, which
-    Amazon resolves to the value: "paris" of "paris, thanks" is the listed paris
-    (ER_SUCCESS_MATCH), no value "paris thanks" of none. Other words of a custom type are what
-    the user said ("lyon, thanks"), as a search query's are."""
+    ``kind`` said as ``spans.words[start:at]``: any words of a name's type (`name_type`), or
+    words ending with a value the type lists. A listed value is the user's words matched
+    against the list, which Amazon resolves to the value: "paris" of "paris, thanks" is the
+    listed paris (ER_SUCCESS_MATCH), no value "paris thanks" of none; the words said before it
+    stay ("the paris, thanks" is "the paris" in a request, as "the paris" is). Other words of a
+    custom type are what the user said ("lyon, thanks"), as a search query's are."""
     if name_type(kind.name):
         return True
-    before = spans.fill(kind, start, at)
-    return before is not None and before.kind == "listed"
+    # The listed value said last: thanks end it, as said right after one in an answer
+    # (answer_values._named_on), whatever the words before it.
+    for first in range(max(start, at - kind.max_words), at):
+        before = spans.fill(kind, first, at)
+        if before is not None and before.kind == "listed":
+            return True
+    return False

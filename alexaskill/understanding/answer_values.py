@@ -185,13 +185,15 @@ def without_afterwords(
 ) -> tuple[Match | None, SpanCache]:
     """The exact reading of the words before thanks or an afterword ("paris, thanks", "paris
     instead") where ``match`` takes every word as words of any kind and those before it are a
-    name (`name_type`: a free-form city, country or first name) or a value the type lists
-    ("paris, thanks, paris" to a custom type: "paris", as a request's, `thanked`), and their
-    spans; else ``match`` and ``spans`` (`ends_value`). The afterword starts what a pause sets
-    apart ("paris, thank you so much"), or every word from it on is one ("paris thank you"). A
-    search query ("love again") and a custom type's other words ("lyon, thanks") keep every
-    word, and so does a yes, a no or thanks before it ("no, thanks" is no city "no":
-    `past_opening`) or a no said last ("paris, thanks, no": `taken_back`).
+    name (`name_type`: a free-form city, country or first name) or end with a value the type
+    lists ("paris, thanks, paris" to a custom type: "paris", as a request's, `thanked`), and
+    their spans, the value they hold read out of them as of other words (`value_within`: "the
+    paris, thanks, paris" is "paris", as "the paris" is); else ``match`` and ``spans``
+    (`ends_value`). The afterword starts what a pause sets apart ("paris, thank you so much"),
+    or every word from it on is one ("paris thank you"). A search query ("love again") and a
+    custom type's other words ("lyon, thanks") keep every word, and so does a yes, a no or
+    thanks before it ("no, thanks" is no city "no": `past_opening`) or a no said last ("paris,
+    thanks, no": `taken_back`).
     With no ``match`` (too many words for one value: a first name is three at most, a custom
     type's as many as its longest value's, four at least), the words are read as ``slot``'s bare
     sample ("{name}") would take them, the thanks left out first: "paris, thank you so much" is
@@ -212,9 +214,13 @@ def without_afterwords(
         kind = next(part for part in match.sample.elements if isinstance(part, SlotRef))
         if kind.name != name:
             return match, spans
+
+    def says_no(said: str) -> bool:
+        return answers(said) == "no"
+
     # A no said last takes the value back, after thanks too ("paris, thanks, no"), as a
     # request's (`thanked`, `taken_back`): no thanks to leave out then.
-    if ends_with_no(words[start:end], language, lambda said: answers(said) == "no"):
+    if ends_with_no(words[start:end], language, says_no):
         return match, spans
     at = afterwords_at(spans, start, end, language, answers)
     if at is None or not ends_value(spans, kind.kind, start, at):
@@ -223,6 +229,8 @@ def without_afterwords(
     found = matcher.exact(rest)
     if found is None:
         return match, spans
+    if swallowed(found):  # "the paris, thanks, paris": "paris", as "the paris" is
+        found = value_within(matcher, slot, rest, language, says_no) or found
     if match is None:  # (too many words, `past_opening` found none): "no, paris, thanks"
         return past_opening(matcher, found, rest, language, answers)
     return found, rest
@@ -237,8 +245,9 @@ def thanked(
     says_no: Callable[[str], bool],
 ) -> tuple[int, int] | None:
     """The thanks, afterwords or hedges that end ``slot``'s words of any kind in ``match``, as
-    (first, end), where they follow a name's (`name_type`) or a value its type lists: "thanks"
-    of "plan a trip to paris, thanks", left out of a request as of an answer (`afterwords_at`,
+    (first, end), where they follow a name's (`name_type`) or a value its type lists, words
+    before it or not: "thanks" of "plan a trip to paris, thanks" (and of "... the paris,
+    thanks", the city "the paris"), left out of a request as of an answer (`afterwords_at`,
     `ends_value`, `without_afterwords`); else None. Other words of a custom type stay what the
     user said ("lyon, thanks"), as a search query's do. A no said with them takes the value
     back instead (``says_no``: "paris, no thanks", `taken_back`)."""
