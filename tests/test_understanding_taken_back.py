@@ -204,3 +204,30 @@ def test_a_request_naming_the_slot_twice_leaves_out_a_denial_of_either(said: str
     understood = trips.understand(f"plan a trip {said}", now=NOW)
     assert {n: f.value for n, f in understood.fills.items()} == {"city": "berlin"}
     assert "a denial: 'not rome' left out" in understood.notes
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName"])
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("no, paris", "paris"),
+        ("yes, paris", "paris"),
+        ("thanks, paris", "paris"),
+        ("no, paris, thanks, paris", "paris"),
+        # Unchanged: no pause ends the no (a town called "no name"), or nothing follows it but
+        # thanks, which takes nothing back here.
+        ("no paris", "no paris"),
+    ],
+)
+def test_a_request_leaves_out_a_yes_or_no_said_first_before_a_name_as_an_answer_does(
+    city_type: str, said: str, city: str
+) -> None:
+    # "plan a trip to no, paris" was the city "no paris" ("... no, paris, thanks, paris" too,
+    # the thanks left out), where the answer "no, paris" is paris: a yes, a no or thanks that
+    # a pause ends, said first, answers what came before, no part of a name (`past_opening`).
+    assert answered_city(city_type, said) == city
+    understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
+    assert (understood.intent, {n: f.value for n, f in understood.fills.items()}) == (
+        "PlanTrip",
+        {"city": city},
+    )

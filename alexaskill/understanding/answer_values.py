@@ -8,7 +8,8 @@ one span of the answer it reads so, the other words left out; none is found when
 denies it ("I do not want Paris") or is a no, or other words are a value too ("Paris or New
 York"), or a word said right after a listed value makes it part of another name ("the paris
 hotel": the answer is every word, as said in one go). A no said first is no denial: it
-answers what came before ("no, paris" is "paris"). A free-form built-in type (AMAZON.City
+answers what came before ("no, paris" is "paris", a name's in a request too: `said_first`).
+A free-form built-in type (AMAZON.City
 without values) knows none: its answer stays every word said, but for an opening yes, no or
 thanks that a pause ends ("no, paris"). Words of a yes, a no, stop or cancel are no value of
 any words ("no, cancel" is no city "cancel": `said_as_reply`). Thanks, an afterword or a hedge
@@ -28,13 +29,16 @@ from .denials import ends_with_no, said_from, said_to
 from .languages import Language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
 from .slot_words import KNOWN, any_words, is_query, slot_ref, spans_of
+from .text import Token
 
 __all__ = [
     "REPLIES",
     "carrier_ends",
     "leaving_after",
+    "opening_end",
     "past_opening",
     "said_as_reply",
+    "said_first",
     "swallowed",
     "thanked",
     "value_within",
@@ -122,24 +126,55 @@ def past_opening(
     answers: Callable[[str], str | None],
 ) -> tuple[Match | None, SpanCache]:
     """The exact reading of the words after an opening yes, no or thanks that a pause ends ("no,
-    paris", "thanks, paris"), and their spans; else ``match`` and ``spans``, the reading of
-    every word. Said so, such words are no part of a value of any words (a free-form city);
-    without the pause they may be (a town called "no name"). Thanks alone after them ("no,
-    thanks") is no value either: every word's reading stays."""
-    tokens, words = spans.tokens, spans.words
+    paris", "thanks, paris": `opening_end`), and their spans; else ``match`` and ``spans``, the
+    reading of every word."""
+    end = opening_end(spans.tokens, language, answers)
+    if end is None:
+        return match, spans
+    rest = SpanCache(spans.tokens[end:], spans.now)
+    found = matcher.exact(rest)
+    return (match, spans) if found is None else (found, rest)
+
+
+def opening_end(
+    tokens: Sequence[Token], language: Language, answers: Callable[[str], str | None]
+) -> int | None:
+    """Where the words after an opening yes, no or thanks that a pause ends start ("paris" of
+    "no, paris"), else None. Said so, such words are no part of a value of any words (a
+    free-form city); without the pause they may be (a town called "no name"). Thanks alone
+    after them ("no, thanks") is no value either: None."""
+    words = [token.text for token in tokens]
     end = next((at + 1 for at, token in enumerate(tokens) if token.pause), len(tokens))
     if end >= len(tokens) or end > 3:
-        return match, spans
+        return None
     polite = words[0] in language.courtesies
     polite &= set(words[:end]) <= language.courtesies | language.function_words
     if not polite and answers(" ".join(words[:end])) is None:
-        return match, spans
+        return None
     # Thanks, a filler or a grammar word alone after it is no value ("no, thanks").
     if set(words[end:]) <= language.courtesies | language.pure_fillers | language.function_words:
-        return match, spans
-    rest = SpanCache(tokens[end:], spans.now)
-    found = matcher.exact(rest)
-    return (match, spans) if found is None else (found, rest)
+        return None
+    return end
+
+
+def said_first(
+    match: Match,
+    slot: str,
+    spans: SpanCache,
+    language: Language,
+    answers: Callable[[str], str | None],
+) -> tuple[int, int] | None:
+    """The yes, no or thanks said first within ``slot``'s words of any kind, a pause ending it,
+    as (first, end) (`opening_end`): "no" of "plan a trip to no, paris", left out of a request
+    as `past_opening` leaves it out of an answer; else None."""
+    if any_words(match, slot) is None:
+        return None
+    for start, end in spans_of(match, slot):
+        first = said_from(match, start)
+        after = opening_end(spans.tokens[first:end], language, answers)
+        if after is not None:
+            return first, first + after
+    return None
 
 
 def _named_on(found: Match, spans: SpanCache, language: Language) -> bool:

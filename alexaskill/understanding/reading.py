@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from .answer_values import thanked
+from .answer_values import said_first, thanked
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
@@ -176,16 +176,25 @@ class Reader(CompiledModel):
         """The words said within a name's value or the value ``asked`` for that are no part of
         it, as in an answer, as (first, end, what they are): a denial after a pause ("not rome"
         of "plan a trip to paris, not rome": `denied_after`), a don't-know or a hedge said
-        first ("no idea, paris", "maybe paris": `said_before`): `not_meant`; else None."""
+        first ("no idea, paris", "maybe paris": `said_before`): `not_meant`; a yes, a no or
+        thanks said first, a pause ending it ("no, paris": `said_first`); else None."""
         return next(
             (
                 left_out
                 for name, _, _, _ in match.fills
                 if not self._read_as_said(match, name, asked)
-                and (left_out := not_meant(match, name, spans, self.language)) is not None
+                and (left_out := self._not_meant(match, name, spans)) is not None
             ),
             None,
         )
+
+    def _not_meant(self, match: Match, slot: str, spans: SpanCache) -> tuple[int, int, str] | None:
+        """`not_meant`, else an opening yes, no or thanks (`said_first`), of ``slot``."""
+        found = not_meant(match, slot, spans, self.language)
+        if found is not None:
+            return found
+        first = said_first(match, slot, spans, self.language, self.yes_no)
+        return None if first is None else (*first, "words before the value")
 
     def _back(
         self, match: Match, spans: SpanCache, slot: str, asked: tuple[str, str] | None
