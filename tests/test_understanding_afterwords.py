@@ -59,6 +59,7 @@ def test_a_request_leaves_out_thanks_after_a_name_as_an_answer_does(
         ("Cities", "lyon, thanks", "lyon thanks"),
         ("Cities", "lyon, thanks, lyon", "lyon thanks lyon"),
         ("Cities", "the lyon, thanks", "the lyon thanks"),
+        ("AMAZON.City", "paris, maybe, lyon", "paris maybe lyon"),
         ("AMAZON.SearchQuery", "paris, thanks, paris", "paris thanks paris"),
         ("AMAZON.City", "thanks", "thanks"),
     ],
@@ -184,3 +185,17 @@ def test_a_request_leaves_out_thanks_after_words_ending_with_a_listed_value(
     assert answered_city("Cities", said) == answer
     assert _request("Cities", said) == _city(sent)
     assert _request("Cities", said.rpartition(", th")[0]) == _city(sent)
+
+
+@pytest.mark.parametrize("city_type", [*_NAMES, "Cities"])
+@pytest.mark.parametrize(
+    "said", ["paris, maybe, paris", "paris, maybe paris", "paris, perhaps, paris, thanks"]
+)
+def test_a_hedge_between_a_value_and_the_same_value_again_ends_it(
+    city_type: str, said: str
+) -> None:
+    # "paris, maybe, paris" was "paris maybe paris", as an answer and in a request: after a
+    # pause, a hedge may open the value said next ("no idea, maybe paris"), which here is the
+    # one said before it. The user means that one value.
+    assert answered_city(city_type, said) == "paris"
+    assert _request(city_type, said) == _city("paris")

@@ -40,9 +40,9 @@ def afterwords_at(
 ) -> int | None:
     """Where the thanks, afterwords or hedges that end a value's words ``spans.words[start:end]``
     start ("thanks" of "paris, thanks", "instead" of "paris instead", "maybe" of "paris,
-    maybe"), a pause setting them apart or every word from them on one (`without_afterwords`,
-    `thanked`); else None, as where the words before them are thanks, grammar words or a reply
-    (``answers``: "no, thanks" is no value "no")."""
+    maybe" and "paris, maybe, paris"), a pause setting them apart or every word from them on
+    one (`without_afterwords`, `thanked`); else None, as where the words before them are
+    thanks, grammar words or a reply (``answers``: "no, thanks" is no value "no")."""
     words, tokens = spans.words, spans.tokens
     ends = ending_words(language)
     for at in range(start + 1, end):
@@ -54,8 +54,11 @@ def afterwords_at(
         ):
             return None
         # After a pause, a hedge may open the value said next ("no idea, maybe paris"): only
-        # said last does it end one ("paris, maybe").
-        apart = tokens[at - 1].pause and words[at] not in language.hedges
+        # said last does it end one ("paris, maybe"), or before the same value said again
+        # ("paris, maybe, paris"), the one the user means.
+        apart = tokens[at - 1].pause and (
+            words[at] not in language.hedges or words[at + 1 : end][: len(before)] == before
+        )
         if apart or set(words[at:end]) <= ends | language.function_words:
             return at
     return None
