@@ -289,13 +289,13 @@ def thanked(
     words, ref = any_words(match, slot), slot_ref(match, slot)
     if words is None or ref is None or is_query(match, slot):
         return None
-    if ends_with_no(words.split(), language, says_no):
-        return None
     for start, end in spans_of(match, slot):
         # The words said for the value, those the reading left out beside it too: over a first
         # name's three words, "paris" of "paris, thanks a lot" and "so much" of "paris, thank
-        # you so much" are no part of its reading.
+        # you so much" are no part of its reading, nor "no" of "paris, thank you, no".
         first, last = said_from(match, start), said_to(match, end, len(spans.words))
+        if ends_with_no(spans.words[first:last], language, says_no):
+            return None
         at = afterwords_at(spans, first, last, language, answers)
         if at is not None and ends_value(spans, ref.kind, first, at):
             return at, last

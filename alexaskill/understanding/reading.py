@@ -150,11 +150,13 @@ class Reader(CompiledModel):
         """Why ``match`` is no reading, if a no said last takes back the value of a name's slot
         or of the slot ``asked`` for (`taken_back`): "paris no" of "plan a trip to paris no".
         A custom type's words are what the user said, as in any request ("remind me to {task}"
-        with "tell him no"): only the answer Alexa asked for reads them so."""
-        for name, fill, _, _ in match.fills:
-            why = self._back(match, spans, name, asked)
+        with "tell him no"): only the answer Alexa asked for reads them so. A no the reading
+        left out after the value takes it back too ("paris, thank you, no" to a first name of
+        three words at most: `_said_back`)."""
+        for fill in match.fills:
+            said, why = self._said_back(match, spans, fill, asked)
             if why is not None:
-                return f"{fill.words!r} is no value: {why}"
+                return f"{said!r} is no value: {why}"
         return None
 
     def _thanked(self, match: Match, spans: SpanCache) -> tuple[int, int] | None:
@@ -219,26 +221,35 @@ class Reader(CompiledModel):
         """``match`` without the values a no said last takes back, in the value's words (`_back`)
         or with the words left out beside it: "paris" of "plan a trip to paris no", "not" of
         "plan a trip to why not"; noted in ``notes``."""
-        words = spans.words
         fills = []
-        for name, fill, start, end in match.fills:
-            # What the user said for the value: the words the reading left out right before it
-            # and, to the end, after it ("why" of "why not", of which it gives the city "not").
-            # A no said last among them takes it back, whatever the type: the value is a part
-            # of words the user took back.
-            first = said_from(match, start)
-            last = said_to(match, end, len(words))
-            said = words[first:last]
-            around = (first, last) != (start, end)
-            if around and ends_with_no(said, self.language, self._says_no):
-                why: str | None = NO_SAID_LAST
-            else:
-                said, why = fill.words.split(), self._back(match, spans, name, asked)
+        for fill in match.fills:
+            said, why = self._said_back(match, spans, fill, asked)
             if why is not None:
-                notes.append(f"slot {name} left out: {' '.join(said)!r} is no value: {why}")
+                notes.append(f"slot {fill[0]} left out: {said!r} is no value: {why}")
             else:
-                fills.append((name, fill, start, end))
+                fills.append(fill)
         return match if len(fills) == len(match.fills) else replace(match, fills=tuple(fills))
+
+    def _said_back(
+        self,
+        match: Match,
+        spans: SpanCache,
+        fill: tuple[str, Fill, int, int],
+        asked: tuple[str, str] | None,
+    ) -> tuple[str, str | None]:
+        """The words said for the value ``fill`` of ``match`` gives, and why it is none, if a no
+        takes it back (`_back`), else None."""
+        name, value, start, end = fill
+        words = spans.words
+        # What the user said for the value: the words the reading left out right before it
+        # and, to the end, after it ("why" of "why not", of which it gives the city "not").
+        # A no said last among them takes it back, whatever the type: the value is a part
+        # of words the user took back.
+        first, last = said_from(match, start), said_to(match, end, len(words))
+        said = words[first:last]
+        if (first, last) != (start, end) and ends_with_no(said, self.language, self._says_no):
+            return " ".join(said), NO_SAID_LAST
+        return " ".join(value.words.split()), self._back(match, spans, name, asked)
 
     def _says_no(self, text: str) -> bool:
         return self.yes_no(text) == "no"
