@@ -55,7 +55,8 @@ def afterwords_at(
             return None
         # After a pause, a hedge may open the value said next ("no idea, maybe paris"): only
         # said last does it end one ("paris, maybe"), or before the same value said again
-        # ("paris, maybe, paris"), the one the user means.
+        # ("paris, maybe, paris"), the one the user means: of the 672,436 city names above,
+        # none is words, a hedge and the same words again.
         apart = tokens[at - 1].pause and (
             words[at] not in language.hedges or words[at + 1 : end][: len(before)] == before
         )
