@@ -61,7 +61,7 @@ until the deadline. A save of attributes under way (the handler's, or the except
 begun within its grace) is waited for past the deadline, but only until the remaining time less
 the margin: cut short, it may still be made (and made again by the user's retry), but past it
 Lambda would end the function with no answer at all, so the deadline's reply goes out instead
-(a WARNING line says so; an ERROR for the exception handler's).
+(an ERROR line says so, whichever code's save it was).
 
 A SQLite store (the default) does not suit Lambda: the first invocation warns if a handler uses it.
 

@@ -375,12 +375,13 @@ class DeadlineAnswering(Answering):
     def _save_cut_short(self, call: Call, reply: str = "") -> None:
         """Say that the save of ``call``'s answer (or a service's finish) was not done by the AWS
         Lambda function's end less `LAMBDA_MARGIN` (``call.latest``): given up on there, so that
-        Lambda gets an answer at all, the deadline's. That of the handler's ``reply`` (its
-        caller's words for it) at WARNING; that of the exception handler for `DeadlineExceeded`
-        (no ``reply``) at ERROR, as the other failures of its grace are."""
+        Lambda gets an answer at all, the deadline's, instead of ``reply`` (its caller's words for
+        it; none: the exception handler's for `DeadlineExceeded`)."""
         call.expired = True
-        logger.log(
-            logging.WARNING if reply else logging.ERROR,
+        # ERROR whichever code's save it was, as a store's failure is said: the user heard the
+        # apology over a write that may still be made, and the skill's author must act (a store
+        # whose timeout ends before the function's: README, "AWS Lambda").
+        logger.error(
             "%s was not done by the Lambda function's end (its remaining time less %g s): given "
             "up on, answered %r instead of %s (a write under way may still be made; the user's "
             "retry may make it again)",
