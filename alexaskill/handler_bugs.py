@@ -39,8 +39,9 @@ __all__ = [
 logger = logging.getLogger("alexaskill")
 
 
-#: Who raised the last `BaseException` that `handler_bug` let go on up, in this context (an AWS
-#: Lambda invocation's): what `let_through_by` tells.
+#: Who raised the last `BaseException` that `handler_bug` let go on up, or caught the request's
+#: cancellation (`swallowed`), in this context (an AWS Lambda invocation's): what
+#: `let_through_by` tells.
 _LET_THROUGH_BY: ContextVar[str] = ContextVar("alexaskill_let_through_by", default="")
 
 
@@ -120,6 +121,9 @@ def swallowed(
         "and answered as such" if sent is None else "once its reply is sent",
         exc_info=instead,
     )
+    # Who the cancellation stopped, for the WARNING of the request answered as cancelled
+    # (`let_through_by`): a catch that raised ``instead`` reaches no `handler_bug` to note it.
+    _LET_THROUGH_BY.set(who)
     if sent is not None:
         return sent
     from .finished_cancellation import SaidCancellation  # (loads asyncio: a task runs)

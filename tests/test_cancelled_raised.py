@@ -154,3 +154,14 @@ def test_the_catchs_error_says_what_cancels_from_outside_where_it_ran(
         ), caught
     else:
         assert outside == "the server shutting down, a caller's timeout", caught
+    # The request's WARNING names the handler the cancellation stopped, which ran and raised
+    # instead: it said "the request for … was cancelled …, while none of the skill's handlers
+    # or hooks ran", on the web service as on AWS Lambda.
+    (cancelled,) = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.WARNING and r.name == "alexaskill"  # (not the test PKI's)
+    ]
+    name = f"{hello.__module__}.{hello.__qualname__}"
+    assert cancelled.startswith(f"{name} was cancelled before it answered ("), cancelled
+    assert "none of the skill's handlers" not in cancelled, cancelled
