@@ -83,6 +83,7 @@ import msgspec
 
 from .deadline import LAMBDA_MARGIN, deadline_grace, lambda_deadline, remaining_time
 from .exceptions import RequestError, ResponseError
+from .handler_bugs import LAMBDA_CANCELLER
 from .lambda_events import decode_body, decode_event, describe_event
 from .lambda_exit import close_at_exit
 from .lambda_tasks import run_saying_tasks
@@ -276,8 +277,8 @@ _FROM_AN_INVOCATION = (
     " turn would never come; answer the other request in the handler itself"
 )
 #: Why an invocation's task was cancelled, as `_answer_cancelled`'s WARNING says it: nothing
-#: cancels one from outside on Lambda (no server shuts down under it).
-_OWN_CANCEL: Final = "by the skill's own code: nothing cancels an invocation from outside"
+#: cancels one from outside on Lambda (no server shuts down under it), in `swallowed`'s words.
+_OWN_CANCEL: Final = f"by {LAMBDA_CANCELLER}"
 _FROM_A_LOOP = (
     "the Lambda handler was called from a running event loop: it answers on an event loop of its"
     " own, so call it from synchronous code, as Lambda's runtime does (from async code, an async"

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .injection import Handler
 
 __all__ = [
+    "LAMBDA_CANCELLER",
     "as_raised",
     "failed_in",
     "handler_bug",
@@ -131,15 +132,19 @@ def swallowed(
     return SaidCancellation()
 
 
-#: What cancels a request from outside, as `swallowed` says it: a web server's shutdown, a caller's
-#: timeout; on AWS Lambda (`alexaskill.aws_lambda`'s invocations), where no server runs, neither
-#: Lambda's runtime nor the function's timeout (it stops the function, cancelling nothing), so
-#: the skill's own code (a task it cancelled), or the asyncio Runner's Ctrl-C in a local run.
-_FROM_OUTSIDE: Final = "the server shutting down, a caller's timeout"
-_FROM_OUTSIDE_ON_LAMBDA: Final = (
-    "on AWS Lambda, the skill's own code: neither Lambda's runtime nor the function's timeout "
-    "cancels an invocation; or a Ctrl-C, run locally"
+#: What cancels an invocation of the AWS Lambda handler (`alexaskill.aws_lambda`), where no
+#: server runs: neither Lambda's runtime nor the function's timeout (it stops the function,
+#: cancelling nothing), so the skill's own code (a task it cancelled), or the asyncio Runner's
+#: Ctrl-C in a local run. Said by `swallowed` and by the Lambda handler's WARNING of a request
+#: answered as cancelled, in these words alone.
+LAMBDA_CANCELLER: Final = (
+    "the skill's own code: neither Lambda's runtime nor the function's timeout cancels an "
+    "invocation; or a Ctrl-C, run locally"
 )
+#: What cancels a request from outside, as `swallowed` says it: a web server's shutdown, a
+#: caller's timeout; on AWS Lambda, `LAMBDA_CANCELLER`.
+_FROM_OUTSIDE: Final = "the server shutting down, a caller's timeout"
+_FROM_OUTSIDE_ON_LAMBDA: Final = f"on AWS Lambda, {LAMBDA_CANCELLER}"
 
 
 def _from_outside() -> str:

@@ -165,3 +165,6 @@ def test_the_catchs_error_says_what_cancels_from_outside_where_it_ran(
     name = f"{hello.__module__}.{hello.__qualname__}"
     assert cancelled.startswith(f"{name} was cancelled before it answered ("), cancelled
     assert "none of the skill's handlers" not in cancelled, cancelled
+    if lambda_:  # (what cancels an invocation, in the ERROR's words: said once, in one place)
+        by = outside.removeprefix("on AWS Lambda, ")
+        assert f"was cancelled before it answered (by {by}): answered" in cancelled, cancelled
