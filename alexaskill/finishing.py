@@ -129,7 +129,10 @@ class Finishing(Apologising):
 
             if time.perf_counter() >= (call.deadline or 0.0):
                 await anyio.lowlevel.checkpoint()  # takes its cancellation: nothing is saved
-            watched.deadline = math.inf  # (no ``latest``: Lambda's loop is asyncio's)
+            # (No ``latest`` to rewatch until, as below: no call under trio has one. AWS Lambda's
+            # handler answers on asyncio, and the ASGI app refuses a trio host, behind Mangum or
+            # the Lambda Web Adapter too: `alexaskill.asgi_start.NEEDS_ASYNCIO`.)
+            watched.deadline = math.inf
         elif not watched[0].release(watched[1]):
             import asyncio
 
