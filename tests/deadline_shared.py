@@ -15,7 +15,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Coroutine, Iterator, MutableMapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping, MutableMapping
 from typing import Any
 
 import pytest
@@ -24,6 +24,7 @@ from alexaskill import Skill
 from alexaskill.answering import Answer
 from alexaskill.deadline import RESOLUTION, Watchdog
 from alexaskill.models import decode_envelope
+from alexaskill.store import MemoryStore
 from alexaskill.testing import RequestFactory, TestPKI
 
 from .app_shared import post_scope
@@ -107,6 +108,56 @@ class Looks:
         """`settled`, waited for on the event loop (from a store's write, say)."""
         while not self.settled(past):
             await asyncio.sleep(RESOLUTION)
+
+
+class SlowStore(MemoryStore):
+    """A `MemoryStore` whose save awaits ``before()`` first (a store slow to write: the test's
+    clock moved on, say, then `Looks.settle`): how many saves began, and how many were done."""
+
+    def __init__(self, before: Callable[[], Awaitable[None]]) -> None:
+        super().__init__()
+        self.before = before
+        self.began = self.saved = 0
+
+    async def update(
+        self,
+        key: str,
+        changes: Mapping[str, Any],
+        deleted: Any,
+        increments: Mapping[str, int] | None = None,
+    ) -> None:
+        self.began += 1
+        await self.before()
+        await super().update(key, changes, deleted, increments)
+        self.saved += 1
+
+
+def slow_save(clock: Clock, looks: Looks, takes: float) -> Callable[[], Awaitable[None]]:
+    """A `SlowStore`'s ``before``: a save that takes ``takes`` seconds of ``clock``, then waits
+    for the watchdog's look past them (a task still watched is cancelled by then)."""
+
+    async def before() -> None:
+        clock.skip(takes)
+        await looks.settle(clock.perf_counter())
+
+    return before
+
+
+def noted_graces(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The graces the exception handler for `DeadlineExceeded` is given from now on, as the code
+    reckons them (`DeadlineAnswering._recover_within`'s, not the clock's elapsed time, which a
+    loaded machine stretches)."""
+    from alexaskill.deadline_answering import DeadlineAnswering
+
+    graces: list[float] = []
+    recover_within = DeadlineAnswering._recover_within
+
+    async def noting(self: Any, exc: Any, call: Any, grace: float, *args: Any) -> Any:
+        graces.append(grace)
+        return await recover_within(self, exc, call, grace, *args)
+
+    monkeypatch.setattr(DeadlineAnswering, "_recover_within", noting)
+    return graces
 
 
 def lambda_event(name: str) -> dict[str, Any]:

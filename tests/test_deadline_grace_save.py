@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -18,12 +17,22 @@ from alexaskill import DeadlineExceeded, Response, Skill, speak
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.aws_lambda import LAMBDA_MARGIN, handler
 from alexaskill.deadline import DEADLINE_GRACE, RESOLUTION
-from alexaskill.store import Attributes, MemoryStore
+from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 from . import deadline_shared
 from .deadline_clock import Clock
-from .deadline_shared import LONG, SHORT, Context, Looks, lambda_event, request_lines
+from .deadline_shared import (
+    LONG,
+    SHORT,
+    Context,
+    Looks,
+    SlowStore,
+    lambda_event,
+    noted_graces,
+    request_lines,
+    slow_save,
+)
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
@@ -38,21 +47,8 @@ def test_the_deadline_handlers_save_is_not_cancelled_as_its_grace_ends(
     # handler's attributes did not stand its grace down, so the watchdog cancelled it mid-write
     # when the half second ended. A store's write runs on once begun: the user heard "please
     # try again" over a change made, which the retry makes twice.
-    looks = Looks(monkeypatch, clock)
-
-    class SlowStore(MemoryStore):
-        async def update(
-            self,
-            key: str,
-            changes: Mapping[str, Any],
-            deleted: Any,
-            increments: Mapping[str, int] | None = None,
-        ) -> None:
-            clock.skip(DEADLINE_GRACE + 1)  # the write takes past the grace
-            await looks.settle(clock.perf_counter())  # (a watched task: cancelled by then)
-            await super().update(key, changes, deleted, increments)
-
-    store = SlowStore()
+    # The write takes past the grace.
+    store = SlowStore(slow_save(clock, Looks(monkeypatch, clock), DEADLINE_GRACE + 1))
     skill = Skill(DEFAULT_SKILL_ID, deadline=LONG, store=store)
 
     @skill.launch
@@ -95,23 +91,9 @@ def test_on_lambda_the_deadline_handlers_save_is_waited_for_until_the_function_e
     # On AWS Lambda the save was waited for however long it took: one outlasting the
     # invocation's remaining time (less LAMBDA_MARGIN) had no answer at all, Lambda ending the
     # function first, where the deadline's reply went out before the save stood the grace down.
-    looks = Looks(monkeypatch, clock)
-    began: list[bool] = []
-
-    class SlowStore(MemoryStore):
-        async def update(
-            self,
-            key: str,
-            changes: Mapping[str, Any],
-            deleted: Any,
-            increments: Mapping[str, int] | None = None,
-        ) -> None:
-            began.append(True)
-            clock.skip(takes)  # past the grace; past the function's end too, or not
-            await looks.settle(clock.perf_counter())  # (a watched task: cancelled by then)
-            await super().update(key, changes, deleted, increments)
-
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore())
+    # A save past the grace; past the function's end too, or not.
+    store = SlowStore(slow_save(clock, Looks(monkeypatch, clock), takes))
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=store)
 
     @skill.intent("Hello")
     async def hello() -> Response:
@@ -128,7 +110,7 @@ def test_on_lambda_the_deadline_handlers_save_is_waited_for_until_the_function_e
     # less LAMBDA_MARGIN, between a save of DEADLINE_GRACE + 1 s and one of LONG.
     with caplog.at_level(logging.INFO, "alexaskill"):
         answer = handler(skill)(lambda_event("Hello"), Context(10_000))
-    assert began == [True]  # (the save began within the grace: what is tested here)
+    assert store.began == 1  # (the save began within the grace: what is tested here)
     assert deadline_shared.speech(answer) == said
     assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
     if said == DEADLINE_REPLY:
@@ -195,21 +177,11 @@ def test_on_lambda_the_late_saves_warning_states_the_grace_given(
     # The exception handler's grace is cut to what is left of the function's time, less
     # LAMBDA_MARGIN, when the deadline's answer began late; the WARNING of a save that ended
     # past it said the 0.5 s of `DEADLINE_GRACE` all the same.
-    from alexaskill.deadline_answering import DeadlineAnswering
+    async def past_the_grace() -> None:
+        # Past the grace, and no await: done before the watchdog's next look could cut it.
+        clock.skip(DEADLINE_GRACE)
 
-    class SlowStore(MemoryStore):
-        async def update(
-            self,
-            key: str,
-            changes: Mapping[str, Any],
-            deleted: Any,
-            increments: Mapping[str, int] | None = None,
-        ) -> None:
-            # Past the grace, and no await: done before the watchdog's next look could cut it.
-            clock.skip(DEADLINE_GRACE)
-            await super().update(key, changes, deleted, increments)
-
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore())
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(past_the_grace))
 
     @skill.intent("Hello")
     async def hello() -> Response:
@@ -224,14 +196,7 @@ def test_on_lambda_the_late_saves_warning_states_the_grace_given(
         attributes["late"] = "yes"
         return speak("too slow, noted")
 
-    graces: list[float] = []
-    recover_within = DeadlineAnswering._recover_within
-
-    async def noting(self: Any, exc: Any, call: Any, grace: float, *args: Any) -> Any:
-        graces.append(grace)
-        return await recover_within(self, exc, call, grace, *args)
-
-    monkeypatch.setattr(DeadlineAnswering, "_recover_within", noting)
+    graces = noted_graces(monkeypatch)
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answer = handler(skill)(lambda_event("Hello"), Context(10_000))
     assert deadline_shared.speech(answer) == "too slow, noted"

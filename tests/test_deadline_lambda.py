@@ -14,15 +14,12 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Mapping
-from typing import Any
 
 import pytest
 
 from alexaskill import DeadlineExceeded, MemoryStore, Response, Skill, ask, speak
 from alexaskill.app import DEADLINE_GRACE, DEADLINE_REPLY, PROGRESSIVE_SPEECH
 from alexaskill.aws_lambda import LAMBDA_MARGIN, handler
-from alexaskill.deadline_answering import DeadlineAnswering
 from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi
 
@@ -34,8 +31,11 @@ from .deadline_shared import (
     WAIT,
     Context,
     Looks,
+    SlowStore,
     lambda_event,
+    noted_graces,
     request_lines,
+    slow_save,
     speech,
     wait_for,
 )
@@ -215,14 +215,7 @@ def test_lambda_answers_through_the_deadline_handler_before_the_function_times_o
     skill.add_exception_handler(DeadlineExceeded, too_slow_async if asynchronous else too_slow)
     # The grace the exception handler is given, as the code reckons it (not the clock's
     # elapsed time, which a loaded CI machine stretches past a 0.2 s invocation).
-    graces: list[float] = []
-    recover_within = DeadlineAnswering._recover_within
-
-    async def noting(self: Any, exc: Any, call: Any, grace: float, *args: Any) -> Any:
-        graces.append(grace)
-        return await recover_within(self, exc, call, grace, *args)
-
-    monkeypatch.setattr(DeadlineAnswering, "_recover_within", noting)
+    graces = noted_graces(monkeypatch)
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answer = handler(skill)(lambda_event("Slow"), Context(int(timeout * 1000)))
     assert speech(answer) == said
@@ -260,23 +253,9 @@ def test_on_lambda_the_handlers_own_save_is_waited_for_until_the_function_ends(
     # The handler's own save, begun before the deadline, was waited for however long it took:
     # one outlasting the invocation's remaining time (less LAMBDA_MARGIN) left Lambda no answer
     # at all, where the exception handler's save is given up on there.
-    looks = Looks(monkeypatch, clock)
-    saved: list[bool] = []
-
-    class SlowStore(MemoryStore):
-        async def update(
-            self,
-            key: str,
-            changes: Mapping[str, Any],
-            deleted: Any,
-            increments: Mapping[str, int] | None = None,
-        ) -> None:
-            clock.skip(takes)  # past the deadline; past the function's end too, or not
-            await looks.settle(clock.perf_counter())  # (a watched task: cancelled by then)
-            await super().update(key, changes, deleted, increments)
-            saved.append(True)
-
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore())
+    # A save past the deadline; past the function's end too, or not.
+    store = SlowStore(slow_save(clock, Looks(monkeypatch, clock), takes))
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=store)
 
     @skill.intent("Hello")
     async def hello(attributes: Attributes) -> Response:
@@ -294,7 +273,7 @@ def test_on_lambda_the_handlers_own_save_is_waited_for_until_the_function_ends(
     assert len(warnings) == 1, [r.getMessage() for r in warnings]
     (warning,) = warnings
     if said == DEADLINE_REPLY:
-        assert saved == []
+        assert store.saved == 0
         # At ERROR, as the exception handler's save cut short is, and a store's failure: the
         # user heard the apology over a write that may still be made, and the skill's author
         # must act (a store's timeout under the function's), whichever code's save it was.
@@ -305,5 +284,5 @@ def test_on_lambda_the_handlers_own_save_is_waited_for_until_the_function_ends(
             "instead of the reply made"
         ), warning.getMessage()
     else:
-        assert saved == [True]
+        assert store.saved == 1
         assert "late, with the handler's reply" in warning.getMessage()
