@@ -24,11 +24,12 @@ from alexaskill.deadline import DEADLINE_GRACE
 from alexaskill.deadline_answering import DEADLINE_REPLY
 from alexaskill.responses import Response
 from alexaskill.settings import settings_from_env
+from alexaskill.store import Attributes
 
 from . import deadline_shared
 from .conftest import SKILL_ID
 from .deadline_clock import Clock
-from .deadline_shared import SHORT, WAIT
+from .deadline_shared import LONG, SHORT, WAIT, Looks, SlowStore, slow_save
 from .lambda_runtime import stream_events
 
 # restore_logging: autouse, each test's logging and environment put back, as in
@@ -193,6 +194,39 @@ def test_behind_mangum_an_exception_handlers_grace_is_kept_back_too(
     answered, log = _post_behind_mangum(monkeypatch, skill, context)
     assert _speech(answered) == "Still thinking."
     assert f"did not answer within {SHORT:g} s" in log
+
+
+@pytest.mark.parametrize(
+    ("takes", "said"),
+    [(SHORT + 1, "noted"), (LONG, DEADLINE_REPLY)],
+    ids=["done before the invocation's end", "not done by the invocation's end"],
+)
+def test_behind_mangum_the_handlers_own_save_is_waited_for_until_the_invocation_ends(
+    monkeypatch: pytest.MonkeyPatch, clock: Clock, takes: float, said: str
+) -> None:
+    """As `alexaskill.aws_lambda.handler` (tests/test_deadline_lambda.py): a save begun before
+    the deadline is waited for past it until the invocation's remaining time less
+    `LAMBDA_MARGIN`, then given up on, the deadline's reply sent, where Lambda would end the
+    function with no answer; one done in time is waited for, its reply sent late."""
+    store = SlowStore(slow_save(clock, Looks(monkeypatch, clock), takes))
+    skill = Skill(SKILL_ID, deadline=SHORT, store=store)
+
+    @skill.intent("Slow")
+    async def slow(attributes: Attributes) -> Response:
+        attributes["seen"] = "yes"
+        return speak("noted")
+
+    # Ten seconds left: the skill's deadline first, then the invocation's, less LAMBDA_MARGIN,
+    # between a save of SHORT + 1 s and one of LONG.
+    answered, log = _post_behind_mangum(monkeypatch, skill, _Invocation(10_000))
+    assert _speech(answered) == said
+    cut = "the store's save of Attributes was not done by the Lambda function's end"
+    if said == DEADLINE_REPLY:
+        assert store.saved == 0
+        assert re.search(rf"^\[ERROR\]\t.*{re.escape(cut)}", log, re.MULTILINE), log
+    else:
+        assert store.saved == 1
+        assert cut not in log and "late, with the handler's reply" in log, log
 
 
 @pytest.mark.parametrize("remaining_ms", [None, int((WAIT + 60) * 1000)], ids=["broken", "long"])
