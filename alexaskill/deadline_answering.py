@@ -150,9 +150,10 @@ class DeadlineAnswering(Answering):
         """The deadline's answer to a request whose task was cancelled from outside while its
         handler (or a hook) ran (uvicorn's ``--timeout-graceful-shutdown`` passed, say): an
         apology, not the server's HTTP 500. Said in one WARNING line, without a traceback,
-        naming the code the cancellation stopped (`handler_bug` noted it on its way out: a
-        handler, a hook, a store's load), or the request, when none of them ran; ``because``
-        says why it was cancelled, if not `_cancelled_because` (AWS Lambda's own reason)."""
+        naming the code the cancellation stopped (`handler_bug` noted it on its way out, or
+        `swallowed` its catch: a handler, a hook, a store's load), or the request, when none of
+        them ran; ``because`` says why it was cancelled, if not `_cancelled_because` (AWS
+        Lambda's own reason)."""
         who = let_through_by()
         while_ = ""
         if not who:  # none was running: what was cancelled is the request, not its handler
