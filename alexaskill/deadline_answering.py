@@ -170,9 +170,7 @@ class DeadlineAnswering(Answering):
             while_,
             DEADLINE_REPLY,
         )
-        call = Call(envelope)
-        with contextlib.suppress(MalformedRequestError):  # a def handler's session left aside
-            call = Call(decode_envelope(body))
+        call = _afresh(Call(envelope), body)  # (a def handler's session left aside)
         text = self._say(DEADLINE_REPLY, call.envelope.request)
         return Answer(_deadline_body(call, text, self._silent_reply(call)), "cancelled")
 
