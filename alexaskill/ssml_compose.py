@@ -376,9 +376,12 @@ def _runs_past_its_root(document: str) -> bool:
     (`_first_fault`, as the app reads it given as speech): markup that unwrapping would make one
     root of (``<speak>a</speak><speak>b</speak>``, ``<speak>a</speak>b``), which it refuses."""
     # Unwrapping keeps the usual document as written, its root's two tags at its ends: only
-    # one with more of "speak" in it, or ending otherwise, is read (a scan of its markup).
+    # one with more of "speak" in it, or ending otherwise, is read (a scan of its markup); so
+    # is one whose root is empty (``<speak/>x</speak>``: its end tag is a stray one after it).
     if document.endswith("</speak>") and document.count("speak") == 2:
-        return False
+        tag = _UNWRAPPED.match(document)
+        if tag is not None and not tag.group().endswith("/>"):
+            return False
     return _first_fault(document) is not None
 
 

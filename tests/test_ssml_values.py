@@ -227,6 +227,11 @@ RUN_PAST_THE_ROOT = [
     ("<speak>a</speak>b", "'b' after its <speak> root"),
     ("<!-- c --><speak>a</speak> b", "'b' after its <speak> root"),
     ("<speak>a</speak></p>", "</p> with no <p> open"),
+    # An empty root, <speak/>, and a stray end tag after it: its root's two "speak" tags at
+    # its ends, as a usual document's are.
+    ("<speak/>x</speak>", "'x</speak>' after its <speak> root"),
+    ("<!-- c --><speak xml:lang='en-US' />x</speak>", "'x</speak>' after its <speak> root"),
+    ("<speak/></speak>", "</speak> with no <speak> open"),
 ]
 
 
