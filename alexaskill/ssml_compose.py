@@ -360,34 +360,35 @@ def speak(*parts: str) -> Ssml:
     if len(parts) == 1 and _is_document(lone := parts[0]):
         root = _speak_root(lone)
         written = str.__str__(lone)[root:] if root > 0 else str.__str__(lone)
-        if _runs_past_its_root(written):
+        tag = _UNWRAPPED.match(written)  # (its root's start tag, read once for both)
+        if _runs_past_its_root(written, tag):
             return Ssml(written)
         try:
-            return _made(f"{_root_tag(lone)}{_unwrap(lone)}</speak>", parts)
+            return _made(f"{_root_tag(tag)}{_unwrap(lone)}</speak>", parts)
         except ResponseError:
             # Its own fault, no text of another part's in it: said where it is used, once.
             return Ssml(written)
     return _made(f"<speak>{_content(parts)}</speak>", parts)
 
 
-def _runs_past_its_root(document: str) -> bool:
-    """Whether ``document``, a ``<speak>`` document from its root, may run past its root (a
-    ``<speak>`` tag past the root's own, something after its end tag) and has a fault
-    (`_first_fault`, as the app reads it given as speech): markup that unwrapping would make one
-    root of (``<speak>a</speak><speak>b</speak>``, ``<speak>a</speak>b``), which it refuses."""
+def _runs_past_its_root(document: str, tag: re.Match[str] | None) -> bool:
+    """Whether ``document``, a ``<speak>`` document from its root (its start tag ``tag``, as
+    `_UNWRAPPED` reads it), may run past its root (a ``<speak>`` tag past the root's own,
+    something after its end tag) and has a fault (`_first_fault`, as the app reads it given as
+    speech): markup that unwrapping would make one root of (``<speak>a</speak><speak>b</speak>``,
+    ``<speak>a</speak>b``, ``<speak/>x</speak>``), which it refuses."""
     # Unwrapping keeps the usual document as written, its root's two tags at its ends: only
     # one with more of "speak" in it, or ending otherwise, is read (a scan of its markup); so
     # is one whose root is empty (``<speak/>x</speak>``: its end tag is a stray one after it).
-    if document.endswith("</speak>") and document.count("speak") == 2:
-        tag = _UNWRAPPED.match(document)
-        if tag is not None and not tag.group().endswith("/>"):
-            return False
+    usual = document.endswith("</speak>") and document.count("speak") == 2
+    if usual and tag is not None and not tag.group().endswith("/>"):
+        return False
     return _first_fault(document) is not None
 
 
-def _root_tag(document: str) -> str:
-    """The start tag of the root of ``document`` (a `_speak_root` document whose root tag
-    `_unwrap` read), as written: an empty one (``<speak a="1"/>``) made a start tag."""
-    tag = _UNWRAPPED.match(document, _speak_root(document))
+def _root_tag(tag: re.Match[str] | None) -> str:
+    """The start tag of a document's root, as written (``tag``, `_UNWRAPPED`'s match of it, of
+    a document whose root tag `_unwrap` read): an empty one (``<speak a="1"/>``) made a start
+    tag."""
     text = "<speak>" if tag is None else tag.group()
     return text[:-2].rstrip(" \t\r\n") + ">" if text.endswith("/>") else text
