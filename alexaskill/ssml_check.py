@@ -198,7 +198,7 @@ _XML_NAMED: Final = _SSML_TAGS | {"speak"}
 _INNER_SPEAK: Final = (
     "<speak> inside or after its <speak> root (SSML not starting with its root is wrapped in "
     "one): Alexa parses SSML as XML, which has one root, and takes <speak> at the root alone; "
-    "ssml.speak(…) composes documents into one"
+    "ssml.speak(a, b) composes documents given as parts into one"
 )
 #: Why elements that do not nest are refused, said after the fault.
 _NESTING: Final = (
