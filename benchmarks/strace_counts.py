@@ -26,7 +26,7 @@ STRACE_ATTACH_SECONDS: Final = 10.0
 #: strace's notices of a process it attached to (with ``-f``, "… attached with N threads") or
 #: detached from: never the cause of a failure.
 STRACE_NOTICE: Final = re.compile(
-    r"strace: Process \d+ (?P<what>attached|detached)(?: with (?P<threads>\d+) threads)?"
+    r"strace: Process \d+ (?P<what>attached|detached)(?: with \d+ threads)?"
 )
 #: What strace says of a thread or process it could not attach to (why, in its words).
 STRACE_REFUSED: Final = "strace: attach: ptrace("
