@@ -126,11 +126,17 @@ def tracing(
     # The run starts once strace says it attached (to every thread, with -f): a fixed wait
     # could start it before, uncounted, or wait longer than strace takes.
     deadline = time.monotonic() + STRACE_ATTACH_SECONDS
-    while tracer.poll() is None and not attached():
-        if time.monotonic() > deadline:
-            serving.stop(tracer, STRACE_STOP_SECONDS, signal.SIGINT)
-            raise refused(f"did not say it attached within {STRACE_ATTACH_SECONDS:g} s")
-        time.sleep(0.05)
+    try:
+        while tracer.poll() is None and not attached():
+            if time.monotonic() > deadline:
+                serving.stop(tracer, STRACE_STOP_SECONDS, signal.SIGINT)  # (then what it said)
+                raise refused(f"did not say it attached within {STRACE_ATTACH_SECONDS:g} s")
+            time.sleep(0.05)
+    except BaseException:
+        # Ctrl-C (or any failure) in the wait: strace is stopped, not left tracing the server
+        # (a SIGINT sent to this process alone does not reach it). Stopped already: a no-op.
+        serving.stop(tracer, STRACE_STOP_SECONDS, signal.SIGINT)
+        raise
     if tracer.poll() is not None:
         raise refused(f"could not trace the server (exit {tracer.returncode})")
     if (missed := unattached(pid, tracer.pid, said(), PROC)) is not None:

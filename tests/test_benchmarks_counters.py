@@ -3,11 +3,14 @@ from strace's table, and one short round of it, whose output has the shape the R
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -415,6 +418,38 @@ def test_a_notice_that_strace_detached_does_not_start_the_run(
         f"strace did not say it attached within 0.5 s: strace: Process {os.getpid()} detached; "
         "run with --no-strace"
     )
+
+
+def test_ctrl_c_while_waiting_for_strace_to_attach_stops_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # strace's stand-in writes its pid and has not said it attached when Ctrl-C comes (in the
+    # wait's sleep): strace is stopped, not left tracing the server after the harness ended.
+    pid_file = tmp_path / "pid"
+    tools = stand_in(tmp_path, "strace", f"echo $$ > {pid_file}\nexec sleep 60\n")
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+
+    def sleep(seconds: float) -> None:
+        if pid_file.exists() and pid_file.read_text():
+            raise KeyboardInterrupt
+        time.sleep(seconds)
+
+    # (The module's `time` alone: serving.stop waits with the real one.)
+    clock = SimpleNamespace(sleep=sleep, monotonic=time.monotonic)
+    monkeypatch.setattr(strace_counts, "time", clock)
+    monkeypatch.setattr(strace_counts, "STRACE_STOP_SECONDS", 1.0)  # (SIGKILL after)
+    try:
+        with (
+            pytest.raises(KeyboardInterrupt),
+            strace_counts.tracing(os.getpid(), tmp_path / "out.strace", {}),
+        ):
+            pass
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(pid_file.read_text()), 0)
+    finally:
+        if pid_file.exists() and pid_file.read_text():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid_file.read_text()), signal.SIGKILL)
 
 
 def fake_tasks(proc: Path, pid: int, threads: dict[int, tuple[str, int]]) -> None:
