@@ -207,7 +207,10 @@ class Skill(Serving):
             raise ConfigurationError(
                 f"progressive_speech must be a non-empty str, not {progressive_speech!r}"
             )
-        _check_progressive_speech(progressive_speech)
+        # The default is known good (tests/test_aws_lambda_cold.py): checking it is an SSML scan,
+        # whose patterns every plain-text skill's cold start would compile for nothing.
+        if progressive_speech != PROGRESSIVE_SPEECH:
+            _check_progressive_speech(progressive_speech)
         if progressive_after is not None and (
             deadline is None or not 0 < progressive_after < deadline
         ):

@@ -7,6 +7,7 @@ re-exports every name here, the place to import them from.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Container, Mapping
 from typing import Any, Final
@@ -190,7 +191,16 @@ _PIECES: Final = (
     rf"|<(?=[{_NAME_START}!])([^\s/>]++)(?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+>"
     rf"|</(?=[{_NAME_START}])([^\s/<>]++)[^<>]*+>"
 )
-_MARKUP: Final = re.compile(rf"{_PIECES}|<", re.DOTALL)
+
+
+# Compiled when first used, as `alexaskill.xml_markup._name`: XML's name characters cost a cold
+# start milliseconds to compile, and plain-text speech is never scanned.
+@functools.cache
+def _markup() -> re.Pattern[str]:
+    """`_PIECES` or a bare ``<``, compiled: the scan's pattern."""
+    return re.compile(rf"{_PIECES}|<", re.DOTALL)
+
+
 #: Names XML reads (`_SSML_TAGS` and the root's): ``<p>`` is a tag the scan need not read on.
 _XML_NAMED: Final = _SSML_TAGS | {"speak"}
 #: What the tag scan says of a ``<speak>`` tag past the root's own: XML has one root, and
@@ -239,7 +249,7 @@ def _scan(
     both read elements this way.
     """
     open_names: list[str] = []
-    for piece in _MARKUP.finditer(markup):
+    for piece in _markup().finditer(markup):
         name = piece.group(1)
         if name is None:
             name = piece.group(2)
@@ -362,7 +372,7 @@ def _limits_error(markup: str, subject: str) -> str | None:
     ("the speech", or the field the app names: "outputSpeech.ssml says nothing (…)"), or None."""
     # The limits of the speech as a whole, as the app holds it to them where it is built: in
     # what is sent, from the root (`SsmlSpeech` drops the prolog).
-    from .ssml_limits import _speech_fault  # (not above: it reads `_MARKUP` of this module)
+    from .ssml_limits import _speech_fault  # (not above: it reads `_markup` of this module)
 
     root = _speak_root(markup)
     return _speech_fault(subject, markup[root:] if root > 0 else markup)

@@ -8,13 +8,14 @@ The half of `alexaskill.ssml` that every builder stands on (`speak`, ``+``, ``*`
 from __future__ import annotations
 
 import enum
+import functools
 import operator
 import re
 from collections.abc import Iterable
 from typing import Final, SupportsIndex
 
 from .exceptions import ResponseError
-from .ssml_check import _MARKUP, _PIECES, _markup_fault
+from .ssml_check import _PIECES, _markup, _markup_fault
 from .ssml_faults import _first_fault
 from .xml_markup import (
     _NAME_START,
@@ -123,12 +124,17 @@ def escape(text: str) -> Ssml:
     )
 
 
-#: A part's markup read as `_MARKUP` reads it, a piece after another, and the text between,
+#: A part's markup read as `_markup` reads it, a piece after another, and the text between,
 #: in one match (possessive: no backtracking): it stops at a "<" that a name's first
 #: character or "!" follows and that starts no piece (a tag no ">" ends: markup cut short),
-#: else at the end; group 1 is the last piece read. (`_MARKUP`'s bare "<" is read on only
-#: before anything else: "1 < 2".)
-_READ: Final = re.compile(rf"(?:[^<]++|({_PIECES}|<(?![{_NAME_START}!])))*+", re.DOTALL)
+#: else at the end; group 1 is the last piece read. (`_markup`'s bare "<" is read on only
+#: before anything else: "1 < 2".) Compiled when first used, as `_markup` is (a cold start's
+#: milliseconds: XML's name characters).
+@functools.cache
+def _read() -> re.Pattern[str]:
+    """A part's markup and text, read in one match (above)."""
+    return re.compile(rf"(?:[^<]++|({_PIECES}|<(?![{_NAME_START}!])))*+", re.DOTALL)
+
 
 #: What composing drops of a part: a ``<speak>`` tag, opening, closing or empty (``<speak/>``),
 #: whose quoted attribute values may hold ``>`` (XML allows it there), and an XML declaration
@@ -213,7 +219,7 @@ def _refuse_left_open(part: str) -> None:
     if not isinstance(part, Ssml):
         return
     if "<!" in part or "<?" in part:
-        *_, last = _MARKUP.finditer(part)  # (it holds "<!" or "<?": a piece at least)
+        *_, last = _markup().finditer(part)  # (it holds "<!" or "<?": a piece at least)
         piece = last.group()
         # A comment, CDATA section or instruction the scan ran to the end; not "<!->" or
         # "<![CDATA>", a tag-like piece none of them, which the app says as "a '<!'".
@@ -262,11 +268,11 @@ def _cut_short_at(part: str, end: int) -> int:
     # comment's text); the piece holding the last "<" is ended only if it ends in a ">". A "<"
     # starting a name that the scan reads as a bare one is a tag no ">" ends before ``end``
     # (outside a quoted value: one left open holds the rest, ``<p a="<p>``, whose "<p>" reads
-    # as a tag ended): cut short too, however the pieces after it end. One match of `_READ`,
-    # not a loop over `_MARKUP`'s pieces, a Python step each, which cost a hand-written part
+    # as a tag ended): cut short too, however the pieces after it end. One match of `_read`,
+    # not a loop over `_markup`'s pieces, a Python step each, which cost a hand-written part
     # of 200 tags 8 times the rest of its composing (5 times now: no O(1) test is sound, a
     # "<" in a quoted value being found only by reading from the start).
-    read = _READ.match(part, 0, end)
+    read = _read().match(part, 0, end)
     if read is None or read.end() < end:  # (it matches, if only nothing)
         return cut if read is None else read.end()
     last = read.group(1)
@@ -334,7 +340,7 @@ def _refuse_doctype(part: str) -> None:
     """`ResponseError` if ``part`` has a DOCTYPE (not the text of a comment or a CDATA section):
     it cannot be unwrapped with the root (it may declare the entities the document uses), and
     inside the composed ``<speak>`` it is no XML, which the app would refuse far from here."""
-    if any(piece.group(1) == "!DOCTYPE" for piece in _MARKUP.finditer(part)):
+    if any(piece.group(1) == "!DOCTYPE" for piece in _markup().finditer(part)):
         raise ResponseError(
             f"SSML part {str.__str__(part)[:40]!r} has a DOCTYPE: Amazon's SSML has none, and "
             "composed into one document it would stand inside <speak>, which is no XML; leave "

@@ -18,11 +18,11 @@ from typing import Final
 
 from .ssml_check import (
     _INNER_SPEAK,
-    _MARKUP,
     _NESTING,
     _attributes_error,
     _audio_src_error,
     _break_error,
+    _markup,
     _scan,
 )
 from .ssml_prosody import _prosody_error
@@ -74,7 +74,7 @@ _DOCTYPE: Final = (
 def _has_doctype(markup: str) -> bool:
     """Whether ``markup`` has a DOCTYPE (not the text of a comment or a CDATA section)."""
     return "<!DOCTYPE" in markup and any(
-        piece.group(1) == "!DOCTYPE" for piece in _MARKUP.finditer(markup)
+        piece.group(1) == "!DOCTYPE" for piece in _markup().finditer(markup)
     )
 
 

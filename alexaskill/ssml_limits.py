@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from .ssml_check import _MARKUP
+from .ssml_check import _markup
 from .ssml_text import _BLANK as _BLANK  # (alexaskill.responses reads it here)
 from .ssml_text import _BLANK_CHARACTERS as _BLANK_CHARACTERS
 
@@ -80,7 +80,7 @@ def _says_nothing(markup: str) -> bool:
 def _audio_clips(markup: str) -> int:
     """The ``<audio>`` elements of ``markup``: not the text ``<audio`` inside a comment, a CDATA
     section, a processing instruction or an attribute value, which play nothing."""
-    return sum(1 for tag in _MARKUP.finditer(markup) if tag.group(1) == "audio")
+    return sum(1 for tag in _markup().finditer(markup) if tag.group(1) == "audio")
 
 
 def _silence_fault(subject: str, speech: str) -> str:

@@ -30,14 +30,28 @@ _NAME_START: Final = (
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
 #: An XML name (XML 1.0, "Name": a NameStartChar, then NameChars).
-_NAME: Final = re.compile(rf"[{_NAME_START}][{_NAME_START}\-.0-9\u00b7\u0300-\u036f\u203f\u2040]*+")
+_NAME_PATTERN: Final = rf"[{_NAME_START}][{_NAME_START}\-.0-9\u00b7\u0300-\u036f\u203f\u2040]*+"
 _SPACE: Final = re.compile(r"[ \t\r\n]*+")
-#: A start tag as XML writes it: a name, then attributes, each after white space, its value in
-#: quotes without ``<``. The quick "yes" of `_tag_fault`; possessive: no backtracking.
-_WELL_FORMED_TAG: Final = re.compile(
-    rf"<{_NAME.pattern}(?:[ \t\r\n]++{_NAME.pattern}[ \t\r\n]*+=[ \t\r\n]*+"
-    r"""(?:"[^<"]*+"|'[^<']*+'))*+[ \t\r\n]*+/?>"""
-)
+
+
+# Compiled when first used, not at import: the classes of XML's name characters take `re`
+# milliseconds to compile, each a cold start's (AWS Lambda), and a skill whose speech holds no
+# tag never reads one.
+@functools.cache
+def _name() -> re.Pattern[str]:
+    """An XML name (`_NAME_PATTERN`), compiled."""
+    return re.compile(_NAME_PATTERN)
+
+
+@functools.cache
+def _well_formed_tag() -> re.Pattern[str]:
+    """A start tag as XML writes it: a name, then attributes, each after white space, its value
+    in quotes without ``<``. The quick "yes" of `_tag_fault`; possessive: no backtracking."""
+    return re.compile(
+        rf"<{_NAME_PATTERN}(?:[ \t\r\n]++{_NAME_PATTERN}[ \t\r\n]*+=[ \t\r\n]*+"
+        r"""(?:"[^<"]*+"|'[^<']*+'))*+[ \t\r\n]*+/?>"""
+    )
+
 
 #: A fault of a tag: where it is in the tag, what it is, and the words after "Alexa parses SSML
 #: as XML, ".
@@ -48,11 +62,12 @@ _Fault = tuple[int, str, str]
 @functools.lru_cache(maxsize=256)
 def _tag_fault(tag: str) -> _Fault | None:
     """The first fault of ``tag``, a start tag as the tag scan finds one (balanced quotes, up
-    to its ``>``), or None: a well-formed tag (`_WELL_FORMED_TAG`) with one ``=`` at most
+    to its ``>``), or None: a well-formed tag (`_well_formed_tag`) with one ``=`` at most
     needs no walk through its attributes."""
-    if tag.count("=") < 2 and _WELL_FORMED_TAG.fullmatch(tag) is not None:
+    if tag.count("=") < 2 and _well_formed_tag().fullmatch(tag) is not None:
         return None
-    name = _NAME.match(tag, 1)
+    xml_name = _name()
+    name = xml_name.match(tag, 1)
     at = 1 if name is None else name.end()
     if tag[at] not in " \t\r\n/>":
         return at, f"{tag[at]!r} in the tag name", _NAMES
@@ -62,7 +77,7 @@ def _tag_fault(tag: str) -> _Fault | None:
         at = _SPACE.match(tag, at).end()  # type: ignore[union-attr]  # (it matches)
         if tag.startswith((">", "/>"), at):
             return None
-        attribute = _NAME.match(tag, at)
+        attribute = xml_name.match(tag, at)
         if attribute is None:
             return at, f"{tag[at]!r} starts an attribute name", _NAMES
         if at == start:
@@ -233,7 +248,7 @@ def _instruction_error(
     (and `ssml_error`) would. One left open is the scan's to say."""
     if len(instruction) < 4 or not instruction.endswith("?>"):
         return None
-    name = _NAME.match(instruction, 2)
+    name = _name().match(instruction, 2)
     if name is None:
         return _said(markup, start + 2, "a processing instruction without a name", _NAMELESS)
     target = name.group()

@@ -16,7 +16,7 @@ import re
 from html.entities import html5
 from typing import Final
 
-from .xml_text import _NOT_XML, _placed
+from .xml_text import _not_xml, _placed
 
 __all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.responses
 
@@ -96,7 +96,7 @@ def _character_reference_error(found: re.Match[str]) -> str | None:
     """Why the character reference ``found`` (groups 1 and 2 as `_CHARACTER_REFERENCE`'s)
     stands for no character XML holds, or None."""
     code = _code(found.group(1), found.group(2))
-    if 0 <= code <= 0x10FFFF and _NOT_XML.match(chr(code)) is None:
+    if 0 <= code <= 0x10FFFF and _not_xml().match(chr(code)) is None:
         return None
     written = found.group() if len(found.group()) <= 16 else f"{found.group()[:12]}…;"
     if code < 0 or code > 0x10FFFF:
@@ -175,7 +175,7 @@ def _read_in_text(found: re.Match[str]) -> str:
     if name is not None:
         return _ENTITIES[name]
     code = _code(decimal, hexadecimal)
-    if 0 <= code <= 0x10FFFF and _NOT_XML.match(chr(code)) is None:
+    if 0 <= code <= 0x10FFFF and _not_xml().match(chr(code)) is None:
         return chr(code)
     return found.group()  # (one XML refuses: `_reference_error` says it)
 

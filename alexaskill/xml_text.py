@@ -6,6 +6,7 @@ The ground both `alexaskill.ssml` (escaping, composing documents) and `alexaskil
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -13,9 +14,14 @@ from .exceptions import ResponseError
 
 __all__: list[str] = []  # helpers for alexaskill.ssml, alexaskill.responses and their services
 
-#: Characters no XML document may hold (XML 1.0, "Characters"): C0 controls but tab, newline
-#: and carriage return; lone surrogates; U+FFFE and U+FFFF.
-_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# Compiled when first used, not at import: the surrogates' range costs a cold start a few
+# milliseconds, and text XML holds (`_holds_only_xml`) never needs it.
+@functools.cache
+def _not_xml() -> re.Pattern[str]:
+    """One of the characters no XML document may hold (XML 1.0, "Characters"): C0 controls but
+    tab, newline and carriage return; lone surrogates; U+FFFE and U+FFFF."""
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _around(markup: str, at: int) -> str:
@@ -89,7 +95,7 @@ def _holds_only_xml(text: str) -> bool:
     """Whether XML can hold every character of ``text``: the quick answer for text that is not
     printable only for characters XML holds (a newline, a no-break space, a joiner, a mark).
 
-    Cheaper than `_NOT_XML` (which searches code point by code point) by two C loops: a lone
+    Cheaper than `_not_xml` (which searches code point by code point) by two C loops: a lone
     surrogate fails the UTF-8 encoding, a control character shows as a byte the translation
     drops (measured: 300 ASCII characters with a newline ~1 µs, 8000 ~10 µs, 8000 non-ASCII
     ~20 µs, against ~3.5, ~90 and ~80 µs for the search).
@@ -121,7 +127,7 @@ def _xml_text(text: str) -> str:
     card text)."""
     if _holds_only_xml(text):
         return text
-    return _NOT_XML.sub(" ", _join_surrogate_pairs(text))
+    return _not_xml().sub(" ", _join_surrogate_pairs(text))
 
 
 def _unprintable_xml_text(text: str) -> str:
@@ -129,14 +135,14 @@ def _unprintable_xml_text(text: str) -> str:
     enough): a long text is not scanned a second time for that answer."""
     if _unprintable_holds_only_xml(text):
         return text
-    return _NOT_XML.sub(" ", _join_surrogate_pairs(text))
+    return _not_xml().sub(" ", _join_surrogate_pairs(text))
 
 
 def _character_error(markup: str) -> str | None:
     """The first character of ``markup`` that XML cannot hold, said, or None."""
     if _holds_only_xml(markup):
         return None
-    found = _NOT_XML.search(markup)
+    found = _not_xml().search(markup)
     if found is None:
         return None
     char = found.group()

@@ -457,15 +457,15 @@ def test_tags_in_a_comment_are_told_from_elements_in_one_scan(
     from alexaskill import ssml_check
 
     scans: list[str] = []
-    markup = ssml_check._MARKUP
+    markup = ssml_check._markup()
 
     class Counting:
         def finditer(self, text: str) -> Any:
             scans.append(text)
             return markup.finditer(text)
 
-    monkeypatch.setattr(ssml_elements, "_MARKUP", Counting())
-    monkeypatch.setattr(ssml_check, "_MARKUP", Counting())
+    monkeypatch.setattr(ssml_elements, "_markup", Counting)
+    monkeypatch.setattr(ssml_check, "_markup", Counting)
     comment = Ssml("<speak>Hi <!-- " + "<break time='20s'/>" * 390 + " --></speak>")
     assert SsmlSpeech(comment).ssml == comment
     assert len(scans) <= 1

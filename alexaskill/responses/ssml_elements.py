@@ -42,12 +42,12 @@ from typing import Final
 
 from ..exceptions import ResponseError
 from ..ssml_check import (
-    _MARKUP,
     _MAX_BREAK_MS,
     _SSML_TAGS,
     _audio_src_error,
     _break_error,
     _break_time_ms,
+    _markup,
     _missing_attribute,
     _saying_error,
     _scan_tags,
@@ -98,7 +98,7 @@ def _pauses_ms(markup: str) -> float:
     """The milliseconds of the ``<break time>`` elements of ``markup`` (`_check_elements`
     first: a time that is no duration counts as none)."""
     total = 0.0
-    for piece in _MARKUP.finditer(markup):
+    for piece in _markup().finditer(markup):
         if piece.group(1) == "break":
             tag = _LIMITED_TAG.match(markup, piece.start())
             time = _attributes(tag.group(2)).get("time") if tag is not None else None

@@ -1,0 +1,89 @@
+"""AWS Lambda's cold start: what a plain-text skill's import and first call leave undone.
+
+The SSML scanners' regular expressions hold XML's name characters (tens of thousands of code
+points: milliseconds each to compile); a skill that speaks plain text never needs them, so they
+are compiled when first used, not at import (`benchmarks/README.md`, "Cold start on AWS Lambda").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alexaskill import Skill
+from alexaskill.exceptions import ConfigurationError
+from alexaskill.messages import PROGRESSIVE_SPEECH
+from alexaskill.ssml_check import _markup
+from alexaskill.ssml_compose import _read
+from alexaskill.testing import DEFAULT_SKILL_ID
+from alexaskill.xml_markup import _NAME_START, _name, _well_formed_tag
+from alexaskill.xml_text import _not_xml
+
+from .lambda_events import event
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: A plain-text skill on Lambda, its import and first call, in a Python that records every
+#: pattern `re.compile` is given from before alexaskill is imported.
+_COMPILED = """
+import json, re, sys
+compiled = []
+compile = re.compile
+re.compile = lambda pattern, flags=0: compiled.append(pattern) or compile(pattern, flags)
+from alexaskill import Skill, speak
+from alexaskill.aws_lambda import handler
+
+skill = Skill(sys.argv[1])
+
+@skill.intent("GetWeather")
+def weather(city: str = "Paris"):
+    return speak(f"Sunny in {city}")
+
+answer = handler(skill)(json.loads(sys.stdin.read()), None)
+assert answer["response"]["outputSpeech"]["text"].startswith("Sunny in"), answer
+print(json.dumps([p for p in compiled if isinstance(p, str)]))
+"""
+
+
+def test_a_plain_text_cold_start_compiles_no_ssml_scanner() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _COMPILED, DEFAULT_SKILL_ID],
+        input=json.dumps(event("IntentRequest.GetWeather")),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    compiled = json.loads(result.stdout)
+    assert compiled, "re.compile was never called: the recording missed the imports"
+    # XML's name characters (the tag scans, XML names) and the lone surrogates (characters XML
+    # cannot hold): the costly classes, each milliseconds of a cold start.
+    costly = [p for p in compiled if _NAME_START in p or "\ud800-\udfff" in p]
+    assert costly == []
+
+
+def test_the_scanners_compiled_on_first_use_are_the_patterns_they_were() -> None:
+    # Compiled once, kept: each call gives the same pattern object.
+    for compiled in (_name, _well_formed_tag, _markup, _read, _not_xml):
+        assert isinstance(compiled(), re.Pattern) and compiled() is compiled()
+    assert _name().fullmatch("speak") and not _name().fullmatch("1speak")
+    assert _well_formed_tag().fullmatch('<break time="1s"/>')
+    assert not _well_formed_tag().fullmatch("<break time=1s/>")
+    assert _not_xml().search("a\x00b") and not _not_xml().search("a\tb")
+
+
+def test_the_default_progressive_speech_is_one_amazon_takes() -> None:
+    # `Skill` checks the progressive speech it is given, but not the default (the same verdict
+    # every time): the check would compile the SSML scanners at every cold start.
+    from alexaskill.services.progressive import progressive_document
+
+    assert progressive_document(PROGRESSIVE_SPEECH) == f"<speak>{PROGRESSIVE_SPEECH}</speak>"
+    with pytest.raises(ConfigurationError, match="progressive_speech: "):
+        Skill(DEFAULT_SKILL_ID, progressive_speech="<speak>One moment</speak>")
