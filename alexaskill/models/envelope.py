@@ -191,9 +191,10 @@ _CLASS_BY_TYPE: Final[dict[str, type[Request]]] = {
 }
 #: The request types decoded into a class of their own (any other is a `GenericRequest`).
 REQUEST_TYPES: Final = frozenset(_CLASS_BY_TYPE)
-_DECODERS: Final[dict[str, msgspec.json.Decoder[Any]]] = {
-    name: msgspec.json.Decoder(cls) for name, cls in _CLASS_BY_TYPE.items()
-}
+#: The decoder of each request type of `_CLASS_BY_TYPE`, made on its first request
+#: (`_decode_request`): made at import, the 45 of them cost a cold start (AWS Lambda) more
+#: than the rest of this module, reading every class's annotations, and a skill sees a few.
+_DECODERS: Final[dict[str, msgspec.json.Decoder[Any]]] = {}
 _BYTES: Final = (bytes, bytearray)
 _ENVELOPE_DECODER: Final = msgspec.json.Decoder(_RawEnvelope)
 _HEAD_DECODER: Final = msgspec.json.Decoder(_RequestHead)
@@ -257,6 +258,9 @@ def _check_intent_name(request: Request) -> None:
 def _decode_request(data: msgspec.Raw) -> Request:
     request_type = _HEAD_DECODER.decode(data).type
     decoder = _DECODERS.get(request_type)
+    if decoder is None and request_type in _CLASS_BY_TYPE:
+        # (two threads may make one each: the same decoder, and either is kept)
+        decoder = _DECODERS[request_type] = msgspec.json.Decoder(_CLASS_BY_TYPE[request_type])
     if decoder is not None:
         request: Request = decoder.decode(data)
         return request
