@@ -1,9 +1,10 @@
-"""The response deadline on the web service: answered on time, through the exception path, with
-the automatic progressive response.
+"""The response deadline on the web service: a handler or a hook past it, answers in time and
+late, attributes at the deadline.
 
-On Lambda: tests/test_deadline_lambda.py; its parts (the watchdog, the thread a def handler runs
-in, what is logged): tests/test_deadline_parts.py; without asyncio tasks (trio):
-tests/test_deadline_trio.py.
+Its exception handlers (`DeadlineExceeded`): tests/test_deadline_exception_handlers.py; the
+automatic progressive response: tests/test_deadline_progressive.py. On Lambda:
+tests/test_deadline_lambda.py; its parts (the watchdog, the thread a def handler runs in, what is
+logged): tests/test_deadline_parts.py; without asyncio tasks (trio): tests/test_deadline_trio.py.
 
 Deadlines here are a few tenths of a second. A handler meant to outlive one sleeps for `WAIT`
 (async) or waits on an event the test sets afterwards (def): if the deadline failed, the test
@@ -28,23 +29,19 @@ import pytest
 from alexaskill import (
     AudioPlayerRequest,
     ConfigurationError,
-    DeadlineExceeded,
     IntentRequest,
     MemoryStore,
     Response,
     Session,
     Skill,
-    ask,
     pace,
     speak,
     threads,
 )
 from alexaskill.answering import Answering
-from alexaskill.app import DEADLINE_GRACE, DEADLINE_REPLY, PROGRESSIVE_SPEECH
+from alexaskill.app import DEADLINE_REPLY
 from alexaskill.deadline import DEFAULT_DEADLINE, RESOLUTION
-from alexaskill.exceptions import ResponseError
 from alexaskill.models import decode_envelope
-from alexaskill.services import AlexaApi
 from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 from alexaskill.threads import WorkerPool
@@ -254,152 +251,6 @@ def test_a_hook_past_the_deadline_is_named_not_the_handler(
     assert second.endswith("it was cancelled")
 
 
-def test_an_exception_handler_past_the_deadline_is_named_as_one(
-    caplog: pytest.LogCaptureFixture, clock: Clock
-) -> None:
-    # It was named bare ("...: tests.test_deadline...on_value was still running"), as if it
-    # were a handler of the skill's requests.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
-
-    @skill.intent("Boom")
-    async def boom() -> Response:
-        raise ValueError("the handler's bug")
-
-    @skill.exception(ValueError)
-    async def on_value(exc: ValueError) -> Response:
-        clock.skip(LONG)
-        await asyncio.sleep(WAIT)
-        return speak("too late")
-
-    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
-        assert client.intent("Boom").speech == DEADLINE_REPLY
-    (line,) = (r.getMessage() for r in caplog.records if "did not answer within" in r.getMessage())
-    assert "the exception handler " in line and ".on_value was still running" in line, line
-
-
-def test_an_exception_handler_chooses_the_words(clock: Clock) -> None:
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
-    seen: list[DeadlineExceeded] = []
-
-    @skill.launch
-    async def launch() -> Response:
-        clock.skip(SHORT)
-        await asyncio.sleep(WAIT)
-        return speak("never")
-
-    @skill.exception(DeadlineExceeded)
-    def too_slow(exc: DeadlineExceeded) -> Response:
-        seen.append(exc)
-        return ask("Still thinking. Ask me again in a moment?")
-
-    with TestClient(skill) as client:
-        assert client.launch().speech == "Still thinking. Ask me again in a moment?"
-    (exc,) = seen
-    assert exc.deadline == SHORT
-    assert exc.handler is not None and exc.handler.endswith("launch")
-    assert str(exc).endswith(f"did not answer within {SHORT:g} s")
-
-
-def test_a_catch_all_exception_handler_sees_the_deadline_too(clock: Clock) -> None:
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
-
-    @skill.launch
-    async def launch() -> Response:
-        clock.skip(SHORT)
-        await asyncio.sleep(WAIT)
-        return speak("never")
-
-    @skill.exception(Exception)
-    def anything(exc: Exception) -> Response:
-        return speak(f"caught {type(exc).__name__}")
-
-    with TestClient(skill) as client:
-        assert client.launch().speech == "caught DeadlineExceeded"
-
-
-def test_a_slow_exception_handler_gets_the_default_reply(
-    caplog: pytest.LogCaptureFixture, clock: Clock
-) -> None:
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
-
-    @skill.launch
-    async def launch() -> Response:
-        clock.skip(SHORT)
-        await asyncio.sleep(WAIT)
-        return speak("never")
-
-    @skill.exception(DeadlineExceeded)
-    async def too_slow(exc: DeadlineExceeded) -> Response:
-        clock.skip(DEADLINE_GRACE)
-        await asyncio.sleep(WAIT)
-        return speak("never either")
-
-    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
-        assert client.launch().speech == DEADLINE_REPLY
-    assert f"took over {DEADLINE_GRACE} s too" in caplog.text
-    assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
-
-
-def test_an_exception_handler_that_blocks_for_the_deadline_gets_only_its_grace(
-    release: threading.Event, clock: Clock
-) -> None:
-    # A catch-all def exception handler, quick for other errors, had proved quick and ran on the
-    # loop: blocking there for DeadlineExceeded, it held the deadline's answer (and every other
-    # request) until it returned. In a worker thread it gets its half second, then the default.
-    # The deadline is LONG, moved on by Slow alone: a SHORT one was every request's, and a Boom
-    # stalled past it on a loaded machine got the deadline's reply, not "caught ValueError".
-    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
-
-    @skill.intent("Boom")
-    def boom() -> Response:
-        raise ValueError("boom")
-
-    @skill.intent("Slow")
-    def slow() -> Response:
-        clock.skip(LONG)
-        release.wait(WAIT)
-        return speak("too late")
-
-    unblocked = threading.Event()
-
-    @skill.exception(Exception)
-    def anything(exc: Exception) -> Response:
-        if isinstance(exc, DeadlineExceeded):
-            clock.skip(DEADLINE_GRACE)
-            release.wait(LONG)  # an incident record written with a blocking client, say
-            unblocked.set()
-        return speak(f"caught {type(exc).__name__}")
-
-    with TestClient(skill) as client:
-        for _ in range(pace.PROBATION + 2):
-            assert client.intent("Boom").speech == "caught ValueError"
-        assert client.intent("Slow").speech == DEADLINE_REPLY
-        assert not unblocked.is_set()  # answered while the exception handler still blocked
-        release.set()
-
-
-def test_a_failing_exception_handler_gets_the_default_reply(clock: Clock) -> None:
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
-
-    @skill.launch
-    async def launch() -> Response:
-        clock.skip(SHORT)  # (twice: the test waits out no deadline)
-        await asyncio.sleep(WAIT)
-        return speak("never")
-
-    @skill.exception(DeadlineExceeded)
-    def broken(exc: DeadlineExceeded) -> Response:
-        raise RuntimeError("bug in the exception handler")
-
-    with TestClient(skill, raise_handler_errors=False) as client:
-        result = client.launch()
-    assert result.speech == DEADLINE_REPLY
-    assert isinstance(result.handler_error, RuntimeError)
-    # By default the test client raises the exception handler's bug instead.
-    with TestClient(skill) as client, pytest.raises(RuntimeError, match="bug in the exception"):
-        client.launch()
-
-
 def test_a_handler_in_time_is_answered_as_usual(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, clock: Clock
 ) -> None:
@@ -578,38 +429,6 @@ def test_a_handler_that_swallows_the_cancellation_is_cancelled_again(
     assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
 
 
-def test_an_exception_handler_that_swallows_the_cancellation_is_cancelled_again(
-    caplog: pytest.LogCaptureFixture, release: threading.Event, clock: Clock
-) -> None:
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
-
-    @skill.launch
-    def launch() -> Response:
-        clock.skip(SHORT)
-        release.wait(WAIT)
-        return speak("too late")
-
-    @skill.exception(DeadlineExceeded)
-    async def too_slow(exc: DeadlineExceeded) -> Response:
-        clock.skip(DEADLINE_GRACE)
-        swallowed = 0
-        while True:
-            try:
-                await asyncio.sleep(LONG)
-                return ask("too late as well")
-            except asyncio.CancelledError:
-                swallowed += 1
-                if swallowed == 2:
-                    raise
-
-    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
-        # Answered by the watchdog's cancellations: the handler's sleeps would outlast the test.
-        assert client.launch().speech == DEADLINE_REPLY
-        release.set()
-    assert "cancelled_again.<locals>.too_slow did not stop when the deadline" in caplog.text
-    assert f"took over {DEADLINE_GRACE} s too" in caplog.text
-
-
 @pytest.mark.anyio
 async def test_a_deadline_spent_before_the_handler_answers_at_once() -> None:
     # Verification (a certificate download) can take the time: the handler is not even called.
@@ -625,147 +444,6 @@ async def test_a_deadline_spent_before_the_handler_answers_at_once() -> None:
     answer = await skill._respond_by(envelope, None, time.perf_counter() - 0.1, 7.0)
     assert answer.outcome == "deadline" and DEADLINE_REPLY.encode() in answer.body
     assert called == []
-
-
-# --- the automatic progressive response ----------------------------------------------------------
-
-
-def test_a_slow_handler_gets_an_automatic_progressive_response() -> None:
-    skill = Skill(DEFAULT_SKILL_ID, deadline=2.0, progressive_after=0.1)
-
-    @skill.intent("Slow")
-    async def slow() -> Response:
-        await asyncio.sleep(0.4)
-        return speak("done")
-
-    @skill.intent("Quick")
-    async def quick() -> Response:
-        return speak("quick")
-
-    with TestClient(skill) as client:
-        slow_answer = client.intent("Slow")
-        assert slow_answer.speech == "done"
-        assert slow_answer.progressive == [PROGRESSIVE_SPEECH]
-        # A quick answer must not race a busy machine's clock (the time counts from arrival,
-        # verification included): the point moves to 1 s for the quick requests.
-        skill.progressive_after = SHORT
-        quick_answer = client.intent("Quick")
-        assert quick_answer.progressive == []  # answered first: nothing said meanwhile
-        time.sleep(SHORT + 0.1)  # past the point: a cancelled timer sends nothing afterwards
-        assert client.intent("Quick").progressive == []
-
-
-def test_the_automatic_progressive_response_counts_toward_the_handlers_five() -> None:
-    # Amazon takes at most five progressive responses a request: the automatic one and the
-    # handler's share the count, so the handler's fifth is refused before it is sent.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=5.0, progressive_after=0.05)
-    refused: list[str] = []
-
-    @skill.intent("Busy")
-    async def busy(api: AlexaApi) -> Response:
-        await asyncio.sleep(0.5)  # the automatic one goes out meanwhile
-        try:
-            for index in range(5):
-                await api.progressive(f"step {index}")
-        except ResponseError as exc:
-            refused.append(str(exc))
-        return speak("done")
-
-    with TestClient(skill) as client:
-        answer = client.intent("Busy")
-    assert answer.speech == "done"
-    assert answer.progressive == [PROGRESSIVE_SPEECH, "step 0", "step 1", "step 2", "step 3"]
-    assert len(refused) == 1 and "at most 5 progressive responses" in refused[0]
-
-
-def test_the_deadline_handler_shares_the_requests_five_progressive_responses(clock: Clock) -> None:
-    # The handler for DeadlineExceeded answers the same request: its AlexaApi goes on counting.
-    # The deadline is LONG, moved on once the five are sent: a request stalled past a deadline
-    # of 0.3 s on a loaded machine never ran its handler.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
-    refused: list[str] = []
-
-    @skill.intent("Slow")
-    async def slow(api: AlexaApi) -> Response:
-        for index in range(5):
-            await api.progressive(f"step {index}")
-        clock.skip(LONG)
-        await asyncio.sleep(WAIT)
-        return speak("done")
-
-    @skill.exception(DeadlineExceeded)
-    async def late(exc: DeadlineExceeded, api: AlexaApi) -> Response:
-        try:
-            await api.progressive("still working")
-        except ResponseError as error:
-            refused.append(str(error))
-        return speak("Sorry, that took too long.")
-
-    with TestClient(skill) as client:
-        answer = client.intent("Slow")
-    assert answer.speech == "Sorry, that took too long."
-    assert answer.progressive == [f"step {index}" for index in range(5)]
-    assert len(refused) == 1 and "at most 5 progressive responses" in refused[0]
-
-
-def test_the_progressive_speech_is_configurable_and_comes_before_the_deadline_reply(
-    monkeypatch: pytest.MonkeyPatch, clock: Clock
-) -> None:
-    # The deadline is LONG, moved on once the progressive response was sent: a request stalled
-    # past a SHORT one on a loaded machine met it before the progressive response was due.
-    skill = Skill(
-        DEFAULT_SKILL_ID, deadline=LONG, progressive_after=0.05, progressive_speech="Hmm."
-    )
-    sent = threading.Event()
-    progressive = AlexaApi.progressive
-
-    async def sending(self: AlexaApi, speech: Any) -> bool:
-        try:
-            return await progressive(self, speech)
-        finally:
-            sent.set()
-
-    monkeypatch.setattr(AlexaApi, "progressive", sending)
-
-    @skill.launch
-    async def launch() -> Response:
-        while not sent.is_set():  # were it never sent, the real LONG deadline ends this
-            await asyncio.sleep(RESOLUTION)
-        clock.skip(LONG)
-        await asyncio.sleep(WAIT)
-        return speak("never")
-
-    with TestClient(skill) as client:
-        result = client.launch()
-    assert result.progressive == ["Hmm."]
-    assert result.speech == DEADLINE_REPLY
-
-
-def test_requests_that_take_no_progressive_response_get_none() -> None:
-    skill = Skill(DEFAULT_SKILL_ID, deadline=2.0, progressive_after=0.05)
-
-    @skill.session_ended
-    async def ended() -> None:
-        await asyncio.sleep(0.2)
-
-    skill.launch(lambda: ask("Hello?"))
-    with TestClient(skill) as client:
-        client.launch()  # (Alexa ends an open session only)
-        assert client.session_ended().progressive == []
-
-
-@pytest.mark.parametrize(
-    ("options", "message"),
-    [
-        ({"deadline": 2.0, "progressive_after": 2.0}, "between 0 and the deadline"),
-        ({"deadline": 2.0, "progressive_after": 0}, "between 0 and the deadline"),
-        ({"deadline": None, "progressive_after": 1.0}, "between 0 and the deadline (None)"),
-        ({"progressive_after": 1.0, "progressive_speech": ""}, "non-empty str"),
-    ],
-)
-def test_progressive_options_are_checked(options: dict[str, Any], message: str) -> None:
-    with pytest.raises(ConfigurationError, match=re.escape(message)):
-        Skill(DEFAULT_SKILL_ID, **options)
 
 
 @pytest.mark.parametrize("asynchronous", [False, True])
