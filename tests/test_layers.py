@@ -107,7 +107,6 @@ def test_no_benchmark_module_is_longer_than_the_limit() -> None:
 LONG_TEST_MODULES: dict[str, int] = {
     "test_aws_lambda.py": 1370,
     "test_docs.py": 939,
-    "test_slots.py": 860,
     "test_alexa_api_endpoint.py": 831,
     "test_services.py": 824,
     "test_adversarial_handlers.py": 775,
