@@ -1,6 +1,6 @@
-"""The events AWS Lambda hands a skill's handler, for tests/test_aws_lambda.py and
-test_aws_lambda_deep.py: a sample request of tests/fixtures/requests (`event`), and the
-GetWeather sample made another intent's, for another user (`intent_event`)."""
+"""The events AWS Lambda hands a skill's handler, for tests/test_aws_lambda*.py: a sample request
+of tests/fixtures/requests (`event`), and the GetWeather sample made another intent's, for another
+user (`intent_event`)."""
 
 from __future__ import annotations
 
