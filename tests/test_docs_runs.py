@@ -1,0 +1,173 @@
+"""The documentation runs as written: README.md and benchmarks/README.md, top to bottom.
+
+Each document is followed as a new user would, in an empty working directory:
+
+- every ```python block runs. A block whose first line is ``# continues the example above``
+  runs in the namespace of the python block before it; any other starts afresh. A block whose
+  first line names a file (``# app.py``, ``# test_app.py``) is that file: it is written to the
+  working directory (later blocks and commands use it) and run, a ``test_*.py`` file by pytest;
+- every ```console block that runs the ``alexaskill`` command runs: each ``$`` line in bash
+  (``\\`` continues it), and the lines shown after it are the output expected (``...`` stands for
+  any lines; nothing shown: exit status 0 is enough). ``alexaskill serve`` keeps running in the
+  background until the block ends, while the block's next commands talk to it.
+
+A long document runs in parts (`PARTS`, in tests/docs_shared.py with the harness), tests of
+their own: each part in a new directory that holds the files the python blocks before it write.
+
+A block that cannot run here (it needs a deployed HTTPS endpoint, a tunnel, Docker) says why in
+an HTML comment on the line before it: ``<!-- not run: <reason> -->``.
+
+The commands see ``ALEXASKILL_SKILL_ID`` set to the example id, a ``HOME`` of their own (shown
+as ``/home/you``), the examples of this repository (``examples/``) in the working directory, and
+port 8000 moved to a free port (shown as 8000).
+
+What the documents name is checked in tests/test_docs.py; the skills they show, in
+tests/test_docs_examples.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import pytest
+
+from . import docs_shared
+from .docs_shared import (
+    CONTINUES,
+    DOCUMENTS,
+    FILE,
+    PARTS,
+    ROOT,
+    Block,
+    Reader,
+    _match,
+    commands,
+    read_blocks,
+    read_parts,
+)
+
+# The fixture of tests/docs_shared.py, this module's too (why not conftest's: see there).
+reader = docs_shared.reader
+
+
+_PART_IDS: Final = [
+    (document, number)
+    for document in DOCUMENTS
+    for number in range(len(PARTS.get(document, [])) + 1)
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "part"), _PART_IDS, ids=[f"{d}-part{n + 1}" for d, n in _PART_IDS]
+)
+def test_the_document_runs_as_written(document: str, part: int, reader: Reader) -> None:
+    before, blocks = read_parts(document)[part]
+    for block in before:
+        named = FILE.fullmatch(block.text.split("\n", 1)[0].strip())
+        if block.language == "python" and named is not None:
+            path = reader.workdir / named.group(1)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(block.text)
+    first = next((block for block in blocks if block.language == "python"), None)
+    assert first is None or not first.text.startswith(CONTINUES), (
+        f"{first.where} continues a block of the part before: move the part's heading (PARTS)"
+    )
+    for block in blocks:
+        if block.not_run is None:
+            reader.run(block)
+    assert not reader.failures, "\n\n".join(reader.failures)
+
+
+# --- the harness itself ---------------------------------------------------------------------------
+
+
+def test_every_block_that_is_not_run_says_why() -> None:
+    for document in DOCUMENTS:
+        for block in read_blocks(document):
+            if block.not_run is not None:
+                assert len(block.not_run) > 10, block.where
+
+
+def test_console_commands_and_their_output_are_read_as_shown() -> None:
+    text = "$ alexaskill one \\\n    --two\nout 1\n...\n\n$ alexaskill three\n"
+    assert list(commands(text)) == [
+        ("alexaskill one --two", ["out 1", "..."]),
+        ("alexaskill three", []),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "matches"),
+    [
+        (["a", "...", "z"], ["a", "b", "c", "z"], True),
+        (["a", "...", "z"], ["a", "z"], True),
+        (["a", "z"], ["a", "b", "z"], False),
+        (["a"], ["a", "b"], False),
+        (["...", "b"], ["a", "b"], True),
+    ],
+)
+def test_ellipsis_stands_for_any_lines(
+    expected: list[str], actual: list[str], matches: bool
+) -> None:
+    assert _match(expected, actual) is matches
+
+
+def test_the_parts_of_a_document_are_all_of_it() -> None:
+    for document in DOCUMENTS:
+        parts = read_parts(document)
+        assert [block for _, blocks in parts for block in blocks] == read_blocks(document)
+        assert len(parts) == len(PARTS.get(document, [])) + 1
+
+
+def test_every_console_block_runs_or_says_why() -> None:
+    # A console block is run when a `$` line of it runs `alexaskill`: a transcript shown
+    # without the command that makes it (the chat's audio player, once) was never checked,
+    # and had drifted from what the command prints.
+    for document in DOCUMENTS:
+        for block in read_blocks(document):
+            if block.language != "console" or block.not_run is not None:
+                continue
+            ran = [command for command, _ in commands(block.text) if "alexaskill" in command]
+            assert ran, f"{block.where}: no `$ alexaskill …` line, and no <!-- not run: … -->"
+
+
+def test_a_server_block_whose_server_does_not_start_fails(reader: Reader) -> None:
+    # A console block that starts `alexaskill serve` and shows no output matched any output:
+    # a server that exited at once (a missing --model file) passed as if it had served.
+    block = Block(
+        "README.md", 1, "console", "$ alexaskill serve app:skill --model no-such-folder\n"
+    )
+    reader.run(block)
+    assert len(reader.failures) == 1
+    assert "did not start serving (exit status 2)" in reader.failures[0]
+    assert "alexaskill serve: error:" in reader.failures[0]  # why, from its output
+
+
+def test_the_first_ten_minutes_path_is_short_and_runs_every_step() -> None:
+    # The README's "First 10 minutes", right after the quick start: install, a skill file,
+    # chat, request and replay, a test file, serve. Its blocks run as every block does; this
+    # keeps each step there and run (none marked not run), the APP its commands name the file
+    # it writes, the install bringing pytest (the `testing` extra) for its test step.
+    readme = (ROOT / "README.md").read_text()
+    assert readme.index("## Quick start") < readme.index("## First 10 minutes")
+    assert readme.index("## First 10 minutes") < readme.index("## Installing")
+    section = readme.split("\n## First 10 minutes\n", 1)[1].split("\n## ", 1)[0]
+    assert len(section.splitlines()) < 110
+    start = readme[: readme.index("\n## First 10 minutes\n")].count("\n") + 2
+    end = start + section.count("\n")
+    blocks = [b for b in read_blocks("README.md") if start <= b.line <= end]
+    assert [b.where for b in blocks if b.not_run is not None] == []
+    files = {
+        named.group(1)
+        for b in blocks
+        if b.language == "python" and (named := FILE.fullmatch(b.text.split("\n", 1)[0]))
+    }
+    ran = [command for b in blocks if b.language == "console" for command, _ in commands(b.text)]
+    steps = {"chat", "request", "replay", "serve"}
+    assert steps <= {word for c in ran for word in re.findall(r"alexaskill (\w+)", c)}
+    apps = {app for c in ran for app in re.findall(r"alexaskill \w+ (\w+):skill", c)}
+    assert apps and {f"{app}.py" for app in apps} <= files, (apps, files)
+    assert any(name.startswith("test_") for name in files)
+    install = re.search(r'pip install -e "\./alexaskill\[([\w,]+)\]"', section)
+    assert install is not None and "testing" in install.group(1).split(",")
