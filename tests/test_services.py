@@ -1,4 +1,7 @@
-"""Tests for alexaskill.services: progressive responses, as the Alexa API receives them."""
+"""Tests for alexaskill.services: progressive responses, as the Alexa API receives them.
+
+Amazon's limits on them are tested in tests/test_services_limits.py; a call's timeout and the
+response deadline, in tests/test_services_timeouts.py."""
 
 from __future__ import annotations
 
@@ -6,70 +9,27 @@ import asyncio
 import functools
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 
 from alexaskill import Skill, services
 from alexaskill.alexa_api import ApiTransport
 from alexaskill.exceptions import ResponseError
-from alexaskill.models import Envelope, decode_envelope
-from alexaskill.responses import Response, ask, speak
+from alexaskill.models import decode_envelope
+from alexaskill.responses import Response, speak
 from alexaskill.services import AlexaApi, alexa_api_factory
 from alexaskill.ssml import Ssml, audio, emphasis
 from alexaskill.testing import RequestFactory, TestClient
 
+from . import services_shared
 from .conftest import SKILL_ID
+from .services_shared import TOKEN, AlexaApiStub, envelope
 
-TOKEN = "test-api-access-token"
-
-
-class AlexaApiStub:
-    """An httpx.MockTransport standing in for api.amazonalexa.com, recording what it receives."""
-
-    def __init__(self, status: int = 204, *, fail: Exception | None = None, delay: float = 0):
-        self.status = status
-        self.fail = fail
-        self.delay = delay
-        self.requests: list[httpx.Request] = []
-        self.client = httpx.AsyncClient(transport=httpx.MockTransport(self.handle))
-
-    async def handle(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        if self.fail is not None:
-            raise self.fail
-        return httpx.Response(self.status)
-
-    @property
-    def bodies(self) -> list[Any]:
-        return [json.loads(request.content) for request in self.requests]
-
-
-@pytest.fixture
-def stub() -> Iterator[Callable[..., AlexaApiStub]]:
-    made: list[AlexaApiStub] = []
-
-    def make(*args: Any, **kwargs: Any) -> AlexaApiStub:
-        made.append(AlexaApiStub(*args, **kwargs))
-        return made[-1]
-
-    yield make
-    for api in made:
-        anyio.run(api.client.aclose)
-
-
-def envelope(request_type: str = "IntentRequest", **fields: Any) -> Envelope:
-    factory = RequestFactory(skill_id=SKILL_ID, api_access_token=TOKEN)  # (one to look for)
-    if request_type == "IntentRequest":
-        raw = factory.intent("GetWeather")
-    else:
-        raw = factory.envelope(request_type, **fields)
-    return decode_envelope(json.dumps(raw))
+# The fixture of tests/services_shared.py, this module's too (why not conftest's: see there).
+stub = services_shared.stub
 
 
 def test_public_names() -> None:
@@ -411,327 +371,7 @@ def test_handlers_that_do_not_ask_get_no_api_object() -> None:
     assert made == []
 
 
-# --- Amazon's limits, checked before anything is sent (through the signed test client) ----------
-
-
-def limits_skill(api_stub: AlexaApiStub, caught: list[str]) -> Skill:
-    """A skill whose handlers send the progressive responses a test names, noting refusals."""
-    skill = Skill(SKILL_ID)
-    skill.add_service(AlexaApi, alexa_api_factory(lambda: api_stub.client))
-
-    async def send_all(api: AlexaApi, speeches: list[str]) -> str:
-        sent = 0
-        for speech in speeches:
-            try:
-                sent += await api.progressive(Ssml(speech))
-            except ResponseError as exc:
-                caught.append(str(exc))
-        return f"sent {sent}"
-
-    @skill.intent("Count")
-    async def count(api: AlexaApi, times: int) -> Response:
-        return speak(await send_all(api, [f"Step {n}" for n in range(times)]))
-
-    @skill.intent("Long")
-    async def long(api: AlexaApi, size: int) -> Response:
-        return speak(await send_all(api, ["x" * size]))
-
-    @skill.intent("Pause")
-    async def pause(api: AlexaApi, seconds: int) -> Response:
-        breaks = '<break time="10s"/>' * (seconds // 10) + f'<break time="{seconds % 10}s"/>'
-        return speak(await send_all(api, [f"Hold on {breaks} nearly there"]))
-
-    @skill.launch
-    async def launch(api: AlexaApi) -> Response:
-        return speak(await send_all(api, ["Welcome"]))
-
-    @skill.on("AudioPlayer.PlaybackNearlyFinished")
-    async def nearly(api: AlexaApi) -> Response | None:
-        await send_all(api, ["Next one coming"])
-        return None
-
-    @skill.session_ended
-    async def ended(api: AlexaApi) -> None:
-        await send_all(api, ["Bye"])
-
-    return skill
-
-
-def test_at_most_five_progressive_responses_per_request(
-    stub: Callable[..., AlexaApiStub],
-) -> None:
-    api_stub = stub()
-    caught: list[str] = []
-    with TestClient(limits_skill(api_stub, caught)) as client:
-        five = client.intent("Count", times=5)
-        seven = client.intent("Count", times=7)
-    assert (five.speech, seven.speech) == ("sent 5", "sent 5")
-    assert len(api_stub.requests) == 10
-    assert caught == [
-        "at most 5 progressive responses per request; this would be number 6",
-        "at most 5 progressive responses per request; this would be number 6",  # refused: uncounted
-    ]
-
-
-class _FailingFirst(AlexaApiStub):
-    """A stub whose first ``failures`` calls raise ``fail``; the others are answered ``status``."""
-
-    def __init__(self, fail: Exception | None, failures: int, status: int = 204) -> None:
-        super().__init__(status)
-        self.failures = failures
-        self.failure = fail
-
-    async def handle(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if len(self.requests) <= self.failures and self.failure is not None:
-            raise self.failure
-        return httpx.Response(self.status if len(self.requests) > self.failures else 400)
-
-
-SIX = "at most 5 progressive responses per request; this would be number 6"
-
-
-@pytest.mark.parametrize(
-    ("failure", "sent", "requests"),
-    [
-        # Amazon counts the progressive responses it receives, five per request. A call whose
-        # connection was never made (no TCP connection, a proxy that refused its tunnel) reached
-        # no one; it was counted, so two of them left the handler three instead of five.
-        (httpx.ConnectError("refused"), "sent 5", 7),
-        (httpx.ProxyError("403 Forbidden"), "sent 5", 7),
-        # A call whose time ran out before any connection to Amazon was made reached no server
-        # of Amazon's, as a refused connection did not; it was counted as a timeout that may
-        # have reached Amazon, so two of them left the handler three, not five. (No TCP
-        # connection answered in time, or none of the pool's came free: nothing sent.)
-        (httpx.ConnectTimeout("no answer"), "sent 5", 7),
-        (httpx.PoolTimeout("no connection free"), "sent 5", 7),
-        # (the server was reached and said nothing in time: it may have taken it, and play it)
-        (httpx.ReadTimeout("no answer"), "sent 3", 5),
-        # One that reached Amazon and was refused (a 400, a 429) counts: Amazon received it.
-        (None, "sent 3", 5),
-    ],
-    ids=["connect", "proxy", "connect-timeout", "pool-timeout", "read-timeout", "refused"],
-)
-def test_a_progressive_response_counts_only_if_it_may_have_reached_amazon(
-    failure: Exception | None, sent: str, requests: int
-) -> None:
-    api_stub = _FailingFirst(failure, failures=2)
-    caught: list[str] = []
-    try:
-        with TestClient(limits_skill(api_stub, caught)) as client:
-            seven = client.intent("Count", times=7)
-    finally:
-        anyio.run(api_stub.client.aclose)
-    assert (seven.speech, caught) == (sent, [] if sent == "sent 5" else [SIX, SIX]), failure
-    assert len(api_stub.requests) == requests
-
-
-def test_a_progressive_response_to_an_endpoint_that_never_connects_is_not_counted() -> None:
-    # Over a real TCP connection that gets no answer (a listener whose backlog is full, as a
-    # firewall that drops packets): each call's time runs out connecting, and none counts.
-    from .blackhole import unconnectable_port
-
-    skill = Skill(SKILL_ID)
-    skill.add_service(AlexaApi, alexa_api_factory(lambda: None, timeout=0.2))
-    caught: list[str] = []
-
-    @skill.intent("Count")
-    async def count(api: AlexaApi) -> Response:
-        sent = 0
-        for step in range(7):
-            try:
-                sent += await api.progressive(f"Step {step}")
-            except ResponseError as exc:
-                caught.append(str(exc))
-        return speak(f"sent {sent}")
-
-    with unconnectable_port() as port, TestClient(skill) as client:
-        client.factory.api_endpoint = f"http://127.0.0.1:{port}"
-        seven = client.intent("Count")
-    assert (seven.speech, caught) == ("sent 0", [])
-
-
-def test_progressive_speech_is_at_most_600_characters(stub: Callable[..., AlexaApiStub]) -> None:
-    api_stub = stub()
-    caught: list[str] = []
-    with TestClient(limits_skill(api_stub, caught)) as client:
-        # "<speak>" + text + "</speak>": 15 characters of markup.
-        fits = client.intent("Long", size=585)
-        too_long = client.intent("Long", size=586)
-    assert (fits.speech, too_long.speech) == ("sent 1", "sent 0")
-    assert len(api_stub.bodies[0]["directive"]["speech"]) == 600
-    assert caught == ["progressive response speech is 601 characters as SSML; the limit is 600"]
-    assert len(api_stub.requests) == 1
-
-
-def test_progressive_speech_holds_at_most_30_seconds_of_pauses(
-    stub: Callable[..., AlexaApiStub],
-) -> None:
-    api_stub = stub()
-    caught: list[str] = []
-    with TestClient(limits_skill(api_stub, caught)) as client:
-        fits = client.intent("Pause", seconds=30)
-        too_long = client.intent("Pause", seconds=31)
-    assert (fits.speech, too_long.speech) == ("sent 1", "sent 0")
-    assert caught == [
-        "progressive response speech holds 31 s of pauses; the limit is 30 s of audio"
-    ]
-
-
-@pytest.mark.anyio
-async def test_progressive_pauses_are_read_as_speech_reads_them(
-    stub: Callable[..., AlexaApiStub],
-) -> None:
-    # One reading of <break time> (ssml_check._break_time_ms), as in speech ("10S" and " 10s"
-    # are refused alike, with the form to write: ssml_check._break_error), and only real
-    # elements count, not a comment.
-    api_stub = stub()
-    api = AlexaApi(envelope(), client=api_stub.client)
-    with pytest.raises(ResponseError, match=r"<break time='10S'>: write '10s'"):
-        await api.progressive(Ssml("Hmm<break time='10S'/>"))
-    pauses = Ssml("Hmm<break time='10s'/><break time='10.0s'/><break time='10000ms'/>")
-    with pytest.raises(ResponseError, match=r"holds 30\.5 s of pauses"):
-        await api.progressive(pauses + Ssml("<break time='500ms'/>"))
-    assert await api.progressive(pauses + Ssml("<!-- <break time='500ms'/> -->")) is True
-    assert len(api_stub.requests) == 1
-
-
-def test_progressive_responses_only_for_launch_and_intent_requests(
-    stub: Callable[..., AlexaApiStub],
-) -> None:
-    api_stub = stub()
-    caught: list[str] = []
-    skill = limits_skill(api_stub, caught)
-    skill.add_intent_handler("More", lambda: ask("More?"))
-    with TestClient(skill) as client:
-        launched = client.launch()
-        nearly = client.send("AudioPlayer.PlaybackNearlyFinished", token="ep-1")
-        client.intent("More")  # (Alexa ends an open session only)
-        ended = client.session_ended()
-    assert launched.speech == "sent 1"
-    assert (nearly.status_code, ended.status_code) == (200, 200)
-    assert caught == [
-        "a progressive response is only for a LaunchRequest or an IntentRequest, not a "
-        "AudioPlayer.PlaybackNearlyFinished (Alexa plays none)",
-        "a progressive response is only for a LaunchRequest or an IntentRequest, not a "
-        "SessionEndedRequest (Alexa plays none)",
-    ]
-    assert len(api_stub.requests) == 1
-
-
-def test_an_exception_handler_shares_the_handler_s_count(
-    stub: Callable[..., AlexaApiStub],
-) -> None:
-    api_stub = stub()
-    skill = Skill(SKILL_ID)
-    skill.add_service(AlexaApi, alexa_api_factory(lambda: api_stub.client))
-
-    @skill.intent("Busy")
-    async def busy(api: AlexaApi) -> Response:
-        for n in range(5):
-            await api.progressive(f"Step {n}")
-        raise LookupError("nothing found")
-
-    @skill.exception(LookupError)
-    async def not_found(exc: LookupError, api: AlexaApi) -> Response:
-        try:
-            await api.progressive("Still looking")
-        except ResponseError:
-            return speak("Nothing found, and no sixth progressive response.")
-        return speak("A sixth went out.")
-
-    with TestClient(skill) as client:
-        result = client.intent("Busy")
-    assert result.speech == "Nothing found, and no sixth progressive response."
-    assert len(api_stub.requests) == 5
-
-
-@pytest.mark.parametrize("timeout", [0, -1.0, float("inf"), float("nan"), None, "2", True])
-def test_a_timeout_that_bounds_nothing_is_refused_where_it_is_given(timeout: Any) -> None:
-    # A call must end: an infinite (or absent) timeout would let a silent API hold the handler
-    # for as long as the deadline allows, or forever without one.
-    with pytest.raises(ValueError, match="timeout"):
-        alexa_api_factory(lambda: None, timeout=timeout)
-    raw = RequestFactory().intent("Ask")
-    with pytest.raises(ValueError, match="timeout"):
-        AlexaApi(decode_envelope(json.dumps(raw)), timeout=timeout)
-
-
-@pytest.mark.parametrize("kind", ["async", "def"])
-def test_a_silent_api_does_not_hold_the_answer_past_the_deadline(kind: str) -> None:
-    # The API's own timeout (10 s here) is longer than the skill's deadline: the deadline's
-    # answer goes out at the deadline, not when the call gives up.
-    from alexaskill.app import DEADLINE_REPLY
-
-    async def silent(request: httpx.Request) -> httpx.Response:
-        await asyncio.sleep(30)
-        return httpx.Response(200, json="METRIC")
-
-    skill = Skill(SKILL_ID, deadline=0.3)
-    skill.add_service(
-        AlexaApi,
-        alexa_api_factory(
-            lambda: httpx.AsyncClient(transport=httpx.MockTransport(silent)), timeout=10.0
-        ),
-    )
-    if kind == "async":
-
-        @skill.intent("Ask")
-        async def ask(api: AlexaApi) -> Response:
-            return speak(f"{await api.distance_units()}")
-
-    else:
-
-        @skill.intent("Ask")
-        def ask_sync(api: AlexaApi) -> Response:
-            return speak(f"{api.call_sync(api.distance_units)}")
-
-    with TestClient(skill) as client:
-        assert client.intent("Ask").speech == DEADLINE_REPLY
-
-
-@pytest.mark.parametrize("change", ["create_reminder", "delete_reminder", "add_list_item"])
-def test_a_handler_given_up_by_the_deadline_changes_nothing_at_alexa(change: str) -> None:
-    # The deadline's answer told the user to try again; the def handler's thread runs on. A
-    # reminder or list item it made then would be made twice by the retry: refused, unsent.
-    import datetime as dt
-    import threading
-
-    from alexaskill import AlexaApiError
-    from alexaskill.app import DEADLINE_REPLY
-
-    api_stub = AlexaApiStub(201)
-    skill = Skill(SKILL_ID, deadline=0.3)
-    skill.add_service(AlexaApi, alexa_api_factory(lambda: api_stub.client))
-    go, done = threading.Event(), threading.Event()
-    outcome: list[BaseException | None] = []
-    calls: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
-        "create_reminder": (("hi",), {"after": dt.timedelta(minutes=5)}),
-        "delete_reminder": (("token-1",), {}),
-        "add_list_item": (("list-1", "milk"), {}),
-    }
-
-    @skill.intent("Ask")
-    def ask(api: AlexaApi) -> Response:
-        try:
-            go.wait(30)
-            args, kwargs = calls[change]
-            api.call_sync(getattr(api, change), *args, **kwargs)
-            outcome.append(None)
-        except BaseException as exc:
-            outcome.append(exc)
-            raise
-        finally:
-            done.set()
-        return speak("Done.")
-
-    with TestClient(skill) as client:
-        assert client.intent("Ask").speech == DEADLINE_REPLY
-        go.set()
-        assert done.wait(30)
-    assert len(outcome) == 1 and isinstance(outcome[0], AlexaApiError)
-    assert "deadline" in str(outcome[0]) and "not sent" in str(outcome[0])
-    assert api_stub.requests == []
+# --- calls of AlexaApi: the time zone asked once, a list item of no words -------------------------
 
 
 def _zone_asker(status: int, asked: list[str]) -> AlexaApi:
