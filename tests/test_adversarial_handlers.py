@@ -4,45 +4,35 @@ with the cause, and the next request is answered.
 
 Each case runs as a plain ``def`` and as an ``async def`` through the test client (signed
 requests, verification on); the ones a web server could trip over run through a real
-``alexaskill serve`` on 127.0.0.1 too. No timing is asserted: the deadline's cases use a short
-deadline and hold their handler on an event the test sets afterwards (the hang guard).
+``alexaskill serve`` on 127.0.0.1 too (tests/test_adversarial_handlers_served.py, with a thread
+a handler started). The deadline's cases are in tests/test_adversarial_handlers_deadline.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime
-import json
 import logging
-import os
-import sys
-import threading
-import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import msgspec
 import pytest
 
-from alexaskill import (
-    DeadlineExceeded,
-    Response,
-    ResponseError,
-    Session,
-    SimpleCard,
-    Skill,
-    ask,
-    speak,
-)
-from alexaskill.app import APOLOGY, DEADLINE_REPLY
+from alexaskill import Response, ResponseError, Session, SimpleCard, Skill, ask, speak
+from alexaskill.app import APOLOGY
 from alexaskill.responses import PlainTextSpeech
 from alexaskill.ssml import Ssml
-from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient, TestPKI
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
-from .conftest import BREAK_APP_SENDS, Servers, alexa_refuses
-from .processes import free_port
+from . import adversarial_handlers_shared
+from .adversarial_handlers_shared import _answers, _skill, _traceback
+from .conftest import BREAK_APP_SENDS, alexa_refuses
+
+# The fixture of tests/adversarial_handlers_shared.py, this module's too (why not conftest's:
+# see there).
+errors = adversarial_handlers_shared.errors
 
 HERE = str(Path(__file__).resolve())
 
@@ -168,37 +158,6 @@ BAD_REPLIES: dict[str, Callable[[Session], Response]] = {
     "speech that is a str, unchecked": lambda s: _bypassing(output_speech="Hi"),
     "directive of no kind, unchecked": lambda s: _bypassing(directives=[object()]),
 }
-
-
-@pytest.fixture
-def errors(caplog: pytest.LogCaptureFixture) -> Callable[[], list[logging.LogRecord]]:
-    """The ERROR records of alexaskill's loggers so far."""
-    caplog.set_level(logging.INFO, "alexaskill")
-    return lambda: [
-        r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("alexaskill")
-    ]
-
-
-def _skill(bad: Callable[..., Any], **options: Any) -> Skill:
-    skill = Skill(DEFAULT_SKILL_ID, **options)
-    skill.add_intent_handler("Bad", bad)
-
-    @skill.intent("Good")
-    def good() -> Response:
-        return speak("fine")
-
-    return skill
-
-
-def _answers(skill: Skill) -> tuple[Any, Any]:
-    """The reply to Bad, then to Good, from a client that raises nothing in the test."""
-    with TestClient(skill, raise_handler_errors=False) as client:
-        return client.intent("Bad"), client.intent("Good")
-
-
-def _traceback(record: logging.LogRecord) -> str:
-    assert record.exc_info is not None, record.getMessage()
-    return "".join(traceback.format_exception(*record.exc_info))
 
 
 def _both(body: Callable[..., Any]) -> list[Callable[..., Any]]:
@@ -376,331 +335,6 @@ def test_hooks_services_and_exception_handlers_that_fail_get_the_apology(
         assert (bad.status_code, bad.speech) == (200, APOLOGY), cause
         told = [_traceback(r) + r.getMessage() for r in errors()[before:]]
         assert told and cause in told[0], (cause, told)
-
-
-@pytest.mark.parametrize("kind", ["def", "async"])
-def test_a_handler_that_never_returns_gets_the_deadlines_answer(
-    kind: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    released = threading.Event()
-
-    def blocks() -> Response:
-        released.wait(60)  # the hang guard: the test sets it once answered
-        return speak("too late")
-
-    async def awaits() -> Response:
-        await asyncio.Event().wait()
-        return speak("never")
-
-    skill = _skill(blocks if kind == "def" else awaits, deadline=0.3)
-    caplog.set_level(logging.INFO, "alexaskill")
-    try:
-        bad, good = _answers(skill)
-    finally:
-        released.set()
-    assert (bad.status_code, bad.speech) == (200, DEADLINE_REPLY)
-    assert isinstance(bad.handler_error, DeadlineExceeded) or bad.handler_error is None
-    assert good.speech == "fine"
-    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any("did not answer within 0.3 s" in line for line in said), said
-
-
-# --- through a real server ------------------------------------------------------------------
-
-HOSTILE = """
-import asyncio, sys, threading, time
-
-from alexaskill import Skill, speak
-from alexaskill.testing import DEFAULT_SKILL_ID, TestPKI
-
-skill = Skill(DEFAULT_SKILL_ID, deadline=0.5)
-skill.verifier = TestPKI.load(".").verifier()
-
-
-@skill.intent("Good")
-def good():
-    return speak("fine")
-
-
-@skill.intent("DefExit")
-def def_exit():
-    sys.exit(3)
-
-
-@skill.intent("AsyncExit")
-async def async_exit():
-    raise SystemExit(3)
-
-
-@skill.intent("DefInterrupt")
-def def_interrupt():
-    raise KeyboardInterrupt
-
-
-@skill.intent("AsyncInterrupt")
-async def async_interrupt():
-    raise KeyboardInterrupt
-
-
-@skill.intent("Cancelled")
-async def cancelled():
-    raise asyncio.CancelledError
-
-
-@skill.intent("Group")
-async def group():
-    raise BaseExceptionGroup("two", [KeyboardInterrupt(), ValueError("v")])
-
-
-def recurse(depth=0):
-    return recurse(depth + 1) + 1
-
-
-@skill.intent("Recursion")
-async def recursion():
-    recurse()
-
-
-@skill.intent("Memory")
-def memory():
-    raise MemoryError
-
-
-@skill.intent("Sleeps")
-def sleeps():
-    time.sleep(1e9)
-
-
-@skill.intent("Awaits")
-async def awaits():
-    await asyncio.Event().wait()
-
-
-@skill.intent("Inline")
-def inline():
-    # Quick, so that it comes to run on the event loop's thread, the main one under serve
-    # (alexaskill.pace): there it raises, once.
-    if threading.current_thread() is threading.main_thread():
-        raise KeyboardInterrupt
-    return speak("quick")
-
-
-@skill.intent("Thread")
-def thread():
-    threading.Thread(target=lambda: 1 / 0, name="spawned").start()
-    return speak("started")
-"""
-
-#: The intents of `HOSTILE` that fail, and what the user hears.
-SERVED = {
-    "DefExit": APOLOGY,
-    "AsyncExit": APOLOGY,
-    "DefInterrupt": APOLOGY,
-    "AsyncInterrupt": APOLOGY,
-    "Cancelled": APOLOGY,
-    "Group": APOLOGY,
-    "Recursion": APOLOGY,
-    "Memory": APOLOGY,
-    "Sleeps": DEADLINE_REPLY,
-    "Awaits": DEADLINE_REPLY,
-}
-
-
-def test_a_served_skill_answers_hostile_handlers_and_goes_on(
-    servers: Servers, tmp_path: Path
-) -> None:
-    (tmp_path / "hostile.py").write_text(HOSTILE)
-    pki = TestPKI()
-    pki.save(tmp_path)
-    port = free_port()
-    command = [sys.executable, "-m", "alexaskill", "serve", "hostile:skill", "--port", str(port)]
-    environ = {**os.environ, "ALEXASKILL_LOG_JSON": "1"}
-    process = servers.start(command, port, cwd=tmp_path, env=environ)
-    factory = RequestFactory()
-
-    def say(intent: str) -> str:
-        body = json.dumps(factory.intent(intent)).encode()
-        headers = {"Content-Type": "application/json", **pki.sign(body)}
-        answer = httpx.post(f"http://127.0.0.1:{port}/", content=body, headers=headers, timeout=30)
-        assert answer.status_code == 200, (intent, answer.text)
-        return str(answer.json()["response"]["outputSpeech"]["text"])
-
-    for intent, heard in SERVED.items():
-        assert say(intent) == heard, intent
-        assert say("Good") == "fine", intent  # the worker goes on
-    # Eight quick calls in a row bring it there; a loaded machine may take more.
-    answers = [say("Inline")]
-    while answers[-1] == "quick" and len(answers) < 500:
-        answers.append(say("Inline"))
-    assert answers[-1] == APOLOGY and set(answers[:-1]) <= {"quick"}, answers
-    assert say("Good") == "fine"
-    assert say("Thread") == "started"
-    assert say("Good") == "fine"
-    # Its exit status is asserted: time to stop (it took over 5 s at a load of 30, and was
-    # killed, status -9; about 1 s unloaded).
-    servers.stop(process, patience=60)
-    output = servers.output[process].read_text()
-    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    failed = [r for r in records if r["level"] == "ERROR" and r["logger"] == "alexaskill"]
-    apologies = [each for each, heard in SERVED.items() if heard == APOLOGY]
-    for intent in apologies:
-        (record,) = [r for r in failed if f"IntentRequest {intent} " in r["message"]]
-        assert "hostile.py" in record["exception"], record
-    # A KeyboardInterrupt of the handler's own on the main thread is no Ctrl-C: uvicorn has
-    # the signal.
-    (record,) = [r for r in failed if "IntentRequest Inline " in r["message"]]
-    assert "pace.py" in record["exception"]  # (called on the event loop's thread)
-    # A thread the handler started whose exception nothing caught: one JSON record at ERROR
-    # (Python's own hook printed a plain traceback beside the JSON lines, unescaped).
-    assert "Exception in thread" not in output, output
-    (record,) = [r for r in failed if "ZeroDivisionError" in r.get("exception", "")]
-    assert "spawned" in record["message"] and "hostile.py" in record["exception"]
-    assert process.returncode == 0  # stopped by SIGTERM: nothing ended the worker before
-
-
-def test_a_thread_a_handler_started_that_raises_is_one_error_record(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    # What alexaskill's logging set-up installs (`configure_logging_if_unset`, as under serve):
-    # Python's own hook wrote the traceback on standard error, outside the log.
-    from alexaskill.log_format import log_thread_exceptions
-
-    monkeypatch.setattr(threading, "excepthook", threading.__excepthook__)
-    log_thread_exceptions()
-
-    def fails(exc: BaseException) -> None:
-        raise exc
-
-    caplog.set_level(logging.INFO, "alexaskill")
-    for exc in (ValueError("slot\nvalue"), SystemExit(0)):
-        thread = threading.Thread(target=fails, args=(exc,), name="spawned")
-        thread.start()
-        thread.join()
-    (record,) = caplog.records  # a thread's sys.exit() ends it quietly, as Python's hook does
-    assert record.levelno == logging.ERROR and record.name == "alexaskill"
-    assert "thread 'spawned'" in record.getMessage()
-    assert "ValueError" in _traceback(record) and HERE in _traceback(record)
-
-    # A hook the application installed is its own.
-    def own(args: Any) -> None:
-        pass
-
-    monkeypatch.setattr(threading, "excepthook", own)
-    log_thread_exceptions()
-    assert threading.excepthook is own
-
-
-@pytest.mark.parametrize("kind", ["def", "async"])
-def test_an_exception_handler_that_never_returns_leaves_the_handlers_error_in_the_log(
-    kind: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    # The handler's ValueError went to an exception handler that hung: the deadline answered,
-    # and its warning named the handler as the one that "did not answer" with no word of the
-    # ValueError, whose traceback was nowhere in the log.
-    released = threading.Event()
-
-    def blocks(exc: ValueError) -> Response:
-        released.wait(60)  # the hang guard: the test sets it once answered
-        return speak("too late")
-
-    async def awaits(exc: ValueError) -> Response:
-        await asyncio.Event().wait()
-        return speak("never")
-
-    def fails() -> Response:
-        raise ValueError("the handler's own bug")
-
-    skill = _skill(fails, deadline=0.3)
-    skill.add_exception_handler(ValueError, blocks if kind == "def" else awaits)
-    caplog.set_level(logging.INFO, "alexaskill")
-    try:
-        bad, good = _answers(skill)
-    finally:
-        released.set()
-    assert (bad.speech, good.speech) == (DEADLINE_REPLY, "fine")
-    (record,) = [r for r in caplog.records if "did not answer within" in r.getMessage()]
-    assert "the exception handler" in record.getMessage()
-    assert "; the exception being handled: ValueError" in record.getMessage()
-    assert record.exc_info is not None and str(record.exc_info[1]) == "the handler's own bug"
-    assert HERE in _traceback(record)
-
-
-@pytest.mark.parametrize("kind", ["raises", "exits", "hangs", "returns junk"])
-def test_a_failing_exception_handler_for_the_deadline_leaves_the_deadlines_answer(
-    kind: str, errors: Callable[[], list[logging.LogRecord]]
-) -> None:
-    released = threading.Event()
-
-    def raises(exc: DeadlineExceeded) -> Response:
-        raise ValueError("in the deadline's handler")
-
-    async def exits(exc: DeadlineExceeded) -> Response:
-        sys.exit(1)
-
-    def hangs(exc: DeadlineExceeded) -> Response:
-        released.wait(60)  # the hang guard: the test sets it once answered
-        return speak("too late")
-
-    def returns_junk(exc: DeadlineExceeded) -> Any:
-        return "junk"
-
-    async def slow() -> Response:
-        await asyncio.Event().wait()
-        return speak("never")
-
-    chosen = {"raises": raises, "exits": exits, "hangs": hangs, "returns junk": returns_junk}
-    skill = _skill(slow, deadline=0.3)
-    skill.add_exception_handler(DeadlineExceeded, chosen[kind])
-    try:
-        bad, good = _answers(skill)
-    finally:
-        released.set()
-    assert (bad.status_code, bad.speech, good.speech) == (200, DEADLINE_REPLY, "fine")
-    (record,) = errors()  # documented: the default answer, and an ERROR saying why
-    assert "exception handler" in record.getMessage()
-
-
-class _Waiter(logging.Handler):
-    """Sets ``seen`` at the first record whose message holds ``text``."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(logging.DEBUG)
-        self.text = text
-        self.seen = threading.Event()
-        self.record: logging.LogRecord | None = None
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if self.record is None and self.text in record.getMessage():
-            self.record = record
-            self.seen.set()
-
-
-@pytest.mark.parametrize("raised", [SystemExit(5), KeyboardInterrupt(), ValueError("late")])
-def test_a_def_handler_that_raises_after_its_deadline_is_logged_with_its_traceback(
-    raised: BaseException,
-) -> None:
-    released = threading.Event()
-
-    def late() -> Response:
-        released.wait(60)  # the hang guard: the test sets it once answered
-        raise raised
-
-    waiter = _Waiter("after its deadline")
-    alexaskill_logger = logging.getLogger("alexaskill")
-    alexaskill_logger.addHandler(waiter)
-    try:
-        with TestClient(_skill(late, deadline=0.3), raise_handler_errors=False) as client:
-            assert client.intent("Bad").speech == DEADLINE_REPLY
-            released.set()
-            assert waiter.seen.wait(60)  # (a hang guard only)
-            assert client.intent("Good").speech == "fine"  # its thread's end left all well
-    finally:
-        released.set()
-        alexaskill_logger.removeHandler(waiter)
-    record = waiter.record
-    assert record is not None and record.levelno == logging.WARNING
-    assert f"raised {type(raised).__name__}" in record.getMessage()
-    assert HERE in _traceback(record)
 
 
 def test_a_hook_or_exception_handler_that_forgot_await_is_told_to_be_async(
