@@ -147,12 +147,16 @@ def test_an_aws_lambda_loop_called_from_another_thread_is_looked_at_on_that_thre
     assert ".<locals>.launch" in lines[0].getMessage()
 
 
-class _StoppedWhileLookedAt:
-    """A loop in flight, on ``thread``, that stops as the looking thread looks up its thread:
-    between the look that found it held up and the look's read of that thread's stack."""
+class _GoesOnWhileLookedAt:
+    """A loop in flight, on ``thread``, that goes on (`GOES_ON`) as the looking thread first
+    looks up its thread: between the look that found it held up and that look's read of that
+    thread's stack."""
 
-    def __init__(self, thread: int) -> None:
-        self.thread, self.running = thread, True
+    def __init__(self, thread: int, how: str) -> None:
+        self.thread, self.how, self.running = thread, how, True
+        self.elsewhere = threading.get_ident()  # (the test's thread, in no handler's call)
+        self.watchdog: deadline.Watchdog | None = None
+        self.gone_on = False
 
     def is_closed(self) -> bool:
         return False
@@ -162,13 +166,27 @@ class _StoppedWhileLookedAt:
 
     @property
     def _thread_id(self) -> int:
-        if threading.current_thread().name == "alexaskill-stalls":
+        if threading.current_thread().name != "alexaskill-stalls":
+            return self.thread
+        if self.gone_on:
+            return self.elsewhere if self.how == "moved" else self.thread
+        self.gone_on = True
+        if self.how == "stopped":
             self.running = False
+        elif self.how == "ran on" and self.watchdog is not None:
+            self.watchdog.ticked += deadline.RESOLUTION  # (its timer ran)
         return self.thread
 
 
-def test_a_loop_that_stopped_before_its_threads_stack_is_read_is_not_said_held_up(
-    caplog: pytest.LogCaptureFixture, looks: Looks
+#: How a loop found held up goes on before its thread's stack is read: stopped (a Lambda
+#: loop, its invocation over); run on (its timer ran); moved to another thread (a Lambda
+#: handler called from another thread next).
+GOES_ON = ["stopped", "ran on", "moved"]
+
+
+@pytest.mark.parametrize("how", GOES_ON)
+def test_a_loop_that_went_on_before_its_threads_stack_is_read_is_not_said_held_up(
+    caplog: pytest.LogCaptureFixture, looks: Looks, how: str
 ) -> None:
     # A look judged a loop held up, then read its thread's stack: a look kept waiting in
     # between (other threads holding the interpreter's lock) found the loop stopped and its
@@ -186,17 +204,20 @@ def test_a_loop_that_stopped_before_its_threads_stack_is_read_is_not_said_held_u
     watchdogs: list[deadline.Watchdog] = []
     try:
         assert waiting.wait(BOUND) and moved_on.ident is not None
-        watchdogs.append(deadline.Watchdog(cast(Any, _StoppedWhileLookedAt(moved_on.ident))))
+        loop = _GoesOnWhileLookedAt(moved_on.ident, how)
+        watchdogs.append(deadline.Watchdog(cast(Any, loop)))
+        loop.watchdog = watchdogs[0]
         watchdogs[0]._ticking = True  # (a request watched: its loop in flight)
         with caplog.at_level(logging.INFO, "alexaskill"):
             stalls.ticking()
             looks.look()
             looks.look()  # seen running
             looks.clock.advance(1.5, busy=1.0)  # its timer not run meanwhile, the process busy
-            looks.look()  # held up: and stopped as its thread is looked up
+            looks.look()  # held up: and gone on as its thread is looked up
     finally:
         for watchdog in watchdogs:
             watchdog._ticking = False
         release.set()
         moved_on.join(BOUND)
+    assert loop.gone_on
     assert not (lines := held_up_lines(caplog)), looks.said(lines)
