@@ -43,11 +43,13 @@ import threading
 import time
 import weakref
 from types import CodeType, FrameType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .log_repeats import due
 
 if TYPE_CHECKING:
+    from asyncio import Task
+
     from .deadline import Watchdog
 
 __all__ = [
@@ -187,16 +189,17 @@ def _looks(said: dict[int, float]) -> None:
         # Each loop judged by its own timer (the latest run of its watchdogs': one a skill),
         # not by its thread's: a uvloop loop names none, and its watchdog the thread its timer
         # last ran on, where another loop may run now, its timer hiding a stall of this one.
-        latest: dict[int, tuple[float, Watchdog]] = {}
+        # (With the requests it watched then: `_still_held`.)
+        latest: dict[int, tuple[float, Watchdog, tuple[Task[Any], ...]]] = {}
         for watchdog in watchdogs:
             loop = watchdog.loop
             if not watchdog._ticking or loop.is_closed() or not loop.is_running():
                 continue  # (AWS Lambda runs its loop only during an invocation)
             key, ticked = id(loop), watchdog.ticked
             if key not in latest or ticked > latest[key][0]:
-                latest[key] = ticked, watchdog
+                latest[key] = ticked, watchdog, _watched(watchdog)
         running = {key: running.get(key, now) for key in latest}
-        for key, (ticked, watchdog) in latest.items():
+        for key, (ticked, watchdog, watched) in latest.items():
             held = now - max(ticked, running[key])
             if held < HELD_UP_SECONDS or said.get(key) == ticked:
                 continue
@@ -205,7 +208,7 @@ def _looks(said: dict[int, float]) -> None:
             # The stack is read after the loop was judged: a look kept waiting in between (the
             # interpreter's lock) finds the loop run on since, or stopped and its thread in
             # another request's handler, which did not hold it up. Said only if still held.
-            if found is None or not _still_held(watchdog, ticked, thread):
+            if found is None or not _still_held(watchdog, ticked, thread, watched):
                 continue
             said[key] = ticked
             name, line, filename = found
@@ -245,10 +248,26 @@ def _in_flight(watchdog: Watchdog) -> bool:
     return watchdog._ticking and not loop.is_closed() and loop.is_running()
 
 
-def _still_held(watchdog: Watchdog, ticked: float, thread: int) -> bool:
+def _still_held(
+    watchdog: Watchdog, ticked: float, thread: int, watched: tuple[Task[Any], ...]
+) -> bool:
     """Whether ``watchdog``'s loop, found held up on ``thread`` with its timer last run at
-    ``ticked``, still is: in flight, its timer not run since, on that thread."""
-    return _in_flight(watchdog) and watchdog.ticked == ticked and thread_of(watchdog) == thread
+    ``ticked`` and the requests ``watched`` (`_watched`), still is: in flight, its timer not run
+    since, on that thread, the same requests watched. A loop held up runs none of its requests
+    to an end and starts none; one stopped and run again on that thread, its timer not run yet
+    (AWS Lambda's, the process frozen after an invocation and thawed for the next), does."""
+    return (
+        _in_flight(watchdog)
+        and watchdog.ticked == ticked
+        and thread_of(watchdog) == thread
+        and _watched(watchdog) == watched
+    )
+
+
+def _watched(watchdog: Watchdog) -> tuple[Task[Any], ...]:
+    """The tasks of the requests ``watchdog`` watches, those its deadline cancelled too.
+    (Copied at once, no other thread running meanwhile; a loop held up adds none.)"""
+    return (*tuple(watchdog._deadlines), *tuple(watchdog._expired))
 
 
 def thread_of(watchdog: Watchdog) -> int:
@@ -269,9 +288,7 @@ def _held_on(watchdog: Watchdog, thread: int) -> int:
     a ``get_ident()``."""
     if hasattr(watchdog.loop, "_thread_id"):
         return thread
-    # (Copies made at once, no other thread running meanwhile; the loop's, held up, adds none.)
-    tasks = (*tuple(watchdog._deadlines), *tuple(watchdog._expired))
-    coros = [task.get_coro() for task in tasks]
+    coros = [task.get_coro() for task in _watched(watchdog)]
     frames = {id(frame) for coro in coros if (frame := getattr(coro, "cr_frame", None))}
     if not frames:
         return thread

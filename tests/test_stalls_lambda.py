@@ -175,13 +175,16 @@ class _GoesOnWhileLookedAt:
             self.running = False
         elif self.how == "ran on" and self.watchdog is not None:
             self.watchdog.ticked += deadline.RESOLUTION  # (its timer ran)
+        elif self.how == "restarted" and self.watchdog is not None:
+            self.watchdog._deadlines = {cast(Any, object()): 0.0}  # (the next request's)
         return self.thread
 
 
 #: How a loop found held up goes on before its thread's stack is read: stopped (a Lambda
 #: loop, its invocation over); run on (its timer ran); moved to another thread (a Lambda
-#: handler called from another thread next).
-GOES_ON = ["stopped", "ran on", "moved"]
+#: handler called from another thread next); stopped and run again on that thread, its timer
+#: not run yet (a Lambda process frozen after the invocation and thawed for the next one).
+GOES_ON = ["stopped", "ran on", "moved", "restarted"]
 
 
 @pytest.mark.parametrize("how", GOES_ON)
@@ -207,7 +210,8 @@ def test_a_loop_that_went_on_before_its_threads_stack_is_read_is_not_said_held_u
         loop = _GoesOnWhileLookedAt(moved_on.ident, how)
         watchdogs.append(deadline.Watchdog(cast(Any, loop)))
         loop.watchdog = watchdogs[0]
-        watchdogs[0]._ticking = True  # (a request watched: its loop in flight)
+        watchdogs[0]._deadlines[cast(Any, object())] = 0.0  # (a request watched)
+        watchdogs[0]._ticking = True  # (its loop in flight)
         with caplog.at_level(logging.INFO, "alexaskill"):
             stalls.ticking()
             looks.look()
