@@ -28,9 +28,10 @@ BOUND = 30.0
 
 class Clock:
     """`alexaskill.stalls`' ``time``: wall and CPU time that move only by `advance` and by the
-    looking thread's sleeps (`LOOK_EVERY` each, at once). It starts an hour past the real
-    clock, so a watchdog's ``ticked`` (read from the real one) is older than any look: the
-    stale timer of a loop that was stopped, which only what the looks saw may make up for.
+    looking thread's sleeps (`LOOK_EVERY` each, at once), until `let_go`. It starts an hour
+    past the real clock, so a watchdog's ``ticked`` (read from the real one) is older than any
+    look: the stale timer of a loop that was stopped, which only what the looks saw may make
+    up for.
     And an hour past any clock before, its CPU time at 0: the thread's first look with it is
     late, the process idle, and forgets what it saw running with the clock before (a loop's
     id, reused, would carry it over)."""
@@ -42,14 +43,19 @@ class Clock:
         self.wall = self.start = max(time.perf_counter(), Clock.latest) + 3600.0
         self.cpu = 0.0
         self.looks = 0
+        #: Let go (`let_go`): the real clock's time and sleeps from then on.
+        self.real = False
 
     def perf_counter(self) -> float:
-        return self.wall
+        return time.perf_counter() if self.real else self.wall
 
     def process_time(self) -> float:
-        return self.cpu
+        return time.process_time() if self.real else self.cpu
 
     def sleep(self, seconds: float) -> None:
+        if self.real:
+            time.sleep(seconds)
+            return
         self.advance(seconds, busy=0.0)
         self.looks += 1
 
@@ -58,6 +64,12 @@ class Clock:
         self.wall += seconds
         self.cpu += seconds * busy
         Clock.latest = self.wall
+
+    def let_go(self) -> None:
+        """The real clock from now on, though still patched in: a looking thread no gate holds
+        any more sleeps each look for real, not at once on this clock, which would pile up
+        driven seconds (a loop in flight meanwhile judged held up for them)."""
+        self.real = True
 
 
 class Gate:
@@ -161,8 +173,8 @@ def drive(monkeypatch: pytest.MonkeyPatch) -> Generator[Looks, None, None]:
     """The looking thread driven (a fixture's body), looking every 50 ms, a loop said held up
     after 1 s, a look more than 1 s late with the process idle meanwhile taken as unseen.
     What the thread saw with the driven clock is forgotten at its first look with the real
-    one after (earlier than the driven clock's: stalls takes that for a clock gone back), so
-    the tests that follow inherit none of it."""
+    one after (earlier than the driven clock's: stalls takes that for a clock gone back), read
+    from the gate's opening (`Clock.let_go`), so the tests that follow inherit none of it."""
     driven = Looks()
     # The gate first: between the two, a thread looking at a loop in flight (another thread's,
     # one an earlier test left running) looked unheld as often as it could, each sleep on the
@@ -176,6 +188,9 @@ def drive(monkeypatch: pytest.MonkeyPatch) -> Generator[Looks, None, None]:
     try:
         yield driven
     finally:
+        # The real clock before the gate opens: the patches are undone only after the test's
+        # fixtures end (a Lambda runner closed, its loop running meanwhile).
+        driven.clock.let_go()
         driven.gate.open()
     assert not driven.gate.unattended, driven.gate._state()  # (the test left the thread waiting)
 

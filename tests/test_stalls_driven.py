@@ -133,3 +133,22 @@ def test_a_loop_seen_with_the_driven_clock_is_timed_afresh_with_the_real_one(
         asking.join(BOUND + 5)
     assert answers == ["Done."]
     assert len(held_up_lines(caplog)) == 1
+
+
+@pytest.mark.usefixtures("elsewhere")
+def test_the_looking_thread_moves_the_driven_clock_no_more_once_let_go(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # drive() opened the gate for good with its clock still in place (until the test's patches
+    # were undone): the looking thread, a loop in flight, looked as fast as it could, each
+    # sleep on the driven clock at once, and a loop in flight meanwhile (a Lambda loop closed
+    # in teardown) was judged held up for the driven seconds gone by ("held up for 19.3 s").
+    driving = drive(monkeypatch)
+    looks = next(driving)
+    looks.look()
+    wall, gate = looks.clock.wall, looks.gate
+    driving.close()  # (the gate opened for good)
+    left = gate.left
+    with gate._moved:  # three looks more, through the open gate
+        assert gate._moved.wait_for(lambda: gate.left >= left + 3, BOUND), gate._state()
+    assert looks.clock.wall == wall
