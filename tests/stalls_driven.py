@@ -63,7 +63,7 @@ class Clock:
         """``seconds`` go by, the process using ``busy`` of a CPU meanwhile."""
         self.wall += seconds
         self.cpu += seconds * busy
-        Clock.latest = self.wall
+        Clock.latest = max(Clock.latest, self.wall)
 
     def let_go(self) -> None:
         """The real clock from now on, though still patched in: a looking thread no gate holds

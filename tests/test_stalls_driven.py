@@ -152,3 +152,16 @@ def test_the_looking_thread_moves_the_driven_clock_no_more_once_let_go(
     with gate._moved:  # three looks more, through the open gate
         assert gate._moved.wait_for(lambda: gate.left >= left + 3, BOUND), gate._state()
     assert looks.clock.wall == wall
+
+
+def test_a_clock_advanced_after_a_later_one_leaves_the_latest_time_read() -> None:
+    # Clock.latest was the time of the clock advanced last: an older clock advanced late (an
+    # earlier test's, by a look of its own) moved it back, and a clock made next started
+    # within the hour past the later one, not after it.
+    older = Clock()
+    older.advance(1.0, busy=0.0)
+    newer = Clock()
+    newer.advance(1.0, busy=0.0)
+    older.advance(1.0, busy=0.0)
+    assert Clock.latest == newer.wall
+    assert Clock().start >= newer.wall + 3600.0
