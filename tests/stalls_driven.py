@@ -4,8 +4,9 @@ It stops each time it would take stalls' lock (`Gate`), and its clock (`Clock`) 
 the test moves it: what it sees of the loops, when, and how busy the process was meanwhile is
 the test's to say. No machine, however busy, makes a look late, or a process starved of CPU.
 
-And what the stalls tests (tests/test_stalls*.py) send and read: a LaunchRequest, and the ERROR
-lines that say a loop was held up.
+And what the stalls tests (tests/test_stalls*.py) send, do and read: a LaunchRequest, a hold of
+the loop until it is said, a clock that counts the looks, and the ERROR lines that say a loop
+was held up.
 """
 
 from __future__ import annotations
@@ -195,7 +196,7 @@ def drive(monkeypatch: pytest.MonkeyPatch) -> Generator[Looks, None, None]:
     assert not driven.gate.unattended, driven.gate._state()  # (the test left the thread waiting)
 
 
-# --- what the stalls tests send and read ------------------------------------------------------
+# --- what the stalls tests send, do and read --------------------------------------------------
 
 LAUNCH: dict[str, Any] = json.loads(
     (Path(__file__).parent / "fixtures" / "requests" / "LaunchRequest.json").read_text()
@@ -209,3 +210,24 @@ def held_up_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
         for r in caplog.records
         if r.name == "alexaskill" and r.levelno == logging.ERROR and "held up" in r.getMessage()
     ]
+
+
+def hold_up_the_loop_until_said(caplog: pytest.LogCaptureFixture) -> None:
+    """Block this thread (the loop's) until the line is logged, or `BOUND` seconds."""
+    ends = time.monotonic() + BOUND
+    while not held_up_lines(caplog) and time.monotonic() < ends:
+        time.sleep(0.01)  # never awaits: the loop runs nothing meanwhile
+
+
+class LookClock:
+    """`alexaskill.stalls`'s ``time``: counts the looking thread's looks."""
+
+    perf_counter = staticmethod(time.perf_counter)
+    process_time = staticmethod(time.process_time)
+
+    def __init__(self) -> None:
+        self.looks = 0
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+        self.looks += 1

@@ -109,7 +109,6 @@ LONG_TEST_MODULES: dict[str, int] = {
     "test_simulator.py": 762,
     "test_understanding_check.py": 756,
     "test_verify_fetch.py": 749,
-    "test_stalls.py": 737,
     "test_testing_client.py": 717,
     "test_exchange_framing.py": 708,
     "test_verify_progress.py": 701,
