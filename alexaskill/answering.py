@@ -331,6 +331,8 @@ class Answering(Finishing):
         handler = self.registry.exception_handler(exc, stop_at=stop_at)
         if handler is not None:
             call.exception = exc
+            if call.finishing is not None:  # a save failed: the deadline, stood down for it, back
+                self._watch_again(call)
             call.making = call.finishing = None  # (the failed code's steps: handled now)
             if getattr(call, "setters", None):  # (what it set: its attributes are made again)
                 del call.setters

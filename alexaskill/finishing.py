@@ -9,7 +9,7 @@ import time
 from typing import Any, Final, NoReturn
 
 from .apologising import Answer, Apologising
-from .deadline import DEADLINE_GRACE, Watchdog, cancelled_from_outside
+from .deadline import DEADLINE_GRACE, Watchdog, cancellations, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import ConfigurationError, ResponseError, StoreError
 from .handler_bugs import failed_in, handler_bug, service_step, swallowed
@@ -116,6 +116,8 @@ class Finishing(Apologising):
 
         A store's write runs on in its thread once begun, so a deadline cancelling it would have
         the user hear "please try again" over a change made, which the retry makes twice.
+        If the save fails, the exception handler of its failure runs within the deadline again,
+        as that of the handler's own failure does (`_watch_again`).
         ``answer`` is the reply made: what goes out if a finish catches a cancellation from
         outside (`_finish`).
         """
@@ -145,9 +147,12 @@ class Finishing(Apologising):
             # read, None off Lambda: every watched call has it set, where getattr of an unset
             # slot would raise and catch an AttributeError at each save.)
             watched[0].watch(watched[1], latest)
-        await self._finish(made, call, answer)
-        if latest is not None:  # done in time: released, the caller's unwatching finds no cut
-            watched[0].release(watched[1])
+        try:
+            await self._finish(made, call, answer)
+        finally:
+            if latest is not None:  # done, or failed: released, the caller's unwatching finds
+                # no cut (a failure's exception handler is watched again: `_watch_again`)
+                watched[0].release(watched[1])
         late = time.perf_counter() - (call.deadline or 0.0)
         if late > 0:
             logger.warning(
@@ -162,6 +167,27 @@ class Finishing(Apologising):
                 late,
                 _REPLY_OF.get(answer.outcome, "handler's"),
             )
+
+    def _watch_again(self, call: Call) -> None:
+        """Put the deadline of ``call``, which `_save` stood down for a finish that then failed
+        (a store that is down), back in force for the exception handler of that failure: the
+        handler's own failure's runs within it, and so does this one (it ran for as long as it
+        took: Alexa had given up). Past the deadline already (the save took that long), it is
+        cancelled at the watchdog's next look, and the deadline answers (its own exception
+        handler given its grace): past it, the deadline's rules hold, whoever runs. Not where
+        the deadline cut the finish (a store that caught the cancellation and raised its own
+        error): that cancellation is still pending, and the handler's first await takes it."""
+        watched, at = call.watched, call.deadline
+        if watched is None or at is None:
+            return
+        if isinstance(watched, tuple):
+            if not cancellations(watched)[1]:
+                watched[0].watch(watched[1], at)
+            return
+        import anyio  # (an anyio cancel scope: trio, `alexaskill.deadline_answering`)
+
+        # The scope's deadline is on the event loop's clock, not `time.perf_counter`'s.
+        watched.deadline = anyio.current_time() + (at - time.perf_counter())
 
     async def _finish(self, made: _Made, call: Call, answer: Answer) -> None:
         """Finish the services of an answer whose code all returned (save what it changed).

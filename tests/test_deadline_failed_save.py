@@ -1,0 +1,132 @@
+"""A save that fails (the store is down) with the deadline stood down for it: the exception
+handler of its failure runs within the deadline again, on asyncio and on trio; on AWS Lambda,
+what the log says of an answer cut at the function's end after such a failure."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import pytest
+
+from alexaskill import Response, Skill, speak
+from alexaskill.app import APOLOGY, DEADLINE_REPLY
+from alexaskill.aws_lambda import handler
+from alexaskill.exceptions import StoreError
+from alexaskill.store import Attributes
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
+
+from . import deadline_shared
+from .deadline_clock import Clock
+from .deadline_shared import LONG, SHORT, Context, SlowStore, lambda_event, request_lines
+
+# The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
+clock = deadline_shared.clock
+
+pytestmark = pytest.mark.oldest_dependencies
+
+
+async def _down() -> None:
+    """A `SlowStore`'s ``before``: the store is down, its save fails at once."""
+    raise StoreError("the store is down")
+
+
+def test_the_exception_handler_of_a_failed_save_is_bounded_by_the_deadline(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # `_save` stood the deadline down before the save and never up again when it failed: the
+    # StoreError's exception handler ran with no deadline at all (one taking 1.5 s past a 0.3 s
+    # deadline answered at 1.5 s, nothing said), long after Alexa had given up.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(_down))
+
+    @skill.launch
+    async def launch(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("welcome")
+
+    @skill.exception(StoreError)
+    async def store_down(exc: StoreError) -> Response:
+        clock.skip(SHORT + 1)
+        await asyncio.sleep(LONG)  # cancelled by the deadline at the watchdog's next look
+        return speak("never")
+
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        result = client.launch()
+    assert result.speech == DEADLINE_REPLY
+    assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
+    (said,) = [r.getMessage() for r in caplog.records if "answering now" in r.getMessage()]
+    assert "the exception handler " in said and "store_down was still running" in said, said
+    assert said.endswith("the exception being handled: StoreError"), said
+
+
+class _Ledger:
+    """A service whose finish (its save) fails: its store is down."""
+
+
+async def _make_ledger(call: Any) -> _Ledger:
+    return _Ledger()
+
+
+async def _save_ledger(ledger: _Ledger) -> None:
+    raise StoreError("the ledger's store is down")
+
+
+def test_on_trio_the_exception_handler_of_a_failed_save_is_bounded_too() -> None:
+    # The cancel scope's deadline, made infinite for the save, stayed so when it failed: the
+    # exception handler ran for as long as it took. On trio, whose MockClock jumps ahead when
+    # every task waits: the deadline, or the handler's LONG, passes at once.
+    import anyio
+    from trio.testing import MockClock
+
+    from .deadline_shared import respond_by
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    skill.add_service(_Ledger, _make_ledger, _save_ledger)
+
+    @skill.intent("Hello")
+    async def hello(ledger: _Ledger) -> Response:
+        return speak("noted")
+
+    @skill.exception(StoreError)
+    async def store_down(exc: StoreError) -> Response:
+        await anyio.sleep(LONG)
+        return speak("never")
+
+    async def answer() -> Any:
+        return await respond_by(skill, "Hello")
+
+    clock = MockClock(autojump_threshold=0)
+    answered = anyio.run(answer, backend="trio", backend_options={"clock": clock})
+    assert (answered.outcome, deadline_shared.speech(json.loads(answered.body))) == (
+        "deadline",
+        DEADLINE_REPLY,
+    )
+    assert clock.current_time() < LONG  # (ended by the deadline, not by the handler's return)
+
+
+def test_on_lambda_a_save_failing_past_the_deadline_is_not_said_to_hold_the_loop_up(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # On AWS Lambda the save is watched until the function's end (`Call.latest`): a save that
+    # failed left that watch in place, so the apology, sent past the deadline, was said to be
+    # late because "the event loop was held up" (a def handler on the loop's thread that
+    # blocked...), which nothing did: the store took that long, and failed, as its ERROR says.
+    async def slow_then_down() -> None:
+        clock.skip(SHORT)  # past the deadline, long before the function's end
+        raise StoreError("the store is down")
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(slow_then_down))
+
+    @skill.intent("Hello")
+    async def hello(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("hello")
+
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        answer = handler(skill)(lambda_event("Hello"), Context(10_000))
+    assert deadline_shared.speech(answer) == APOLOGY
+    assert [r.outcome for r in request_lines(caplog)] == ["handler_error"]  # type: ignore[attr-defined]
+    assert "attributes not loaded or saved for IntentRequest Hello" in caplog.text
+    assert "held up" not in caplog.text, caplog.text
