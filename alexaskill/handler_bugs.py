@@ -18,6 +18,7 @@ from .builtin_intents import close_matches
 from .deadline import Expired
 from .exceptions import ResponseError
 from .handler_signature import describe, wrapped_coroutine_function
+from .log_lambda import on_lambda
 from .log_values import MAX_VALUE, cut
 from .own_cancellation import cancelled_here, is_cancellation, is_trio_cancellation
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LAMBDA_CANCELLER",
+    "LAMBDA_WEB_CANCELLER",
     "as_raised",
     "failed_in",
     "handler_bug",
@@ -141,10 +143,21 @@ LAMBDA_CANCELLER: Final = (
     "the skill's own code: neither Lambda's runtime nor the function's timeout cancels an "
     "invocation; or a Ctrl-C, run locally"
 )
+#: What cancels a request of the skill's ASGI app served in AWS Lambda (behind Mangum, the
+#: Lambda Web Adapter: `alexaskill.lambda_web`): the skill's own code. Lambda cancels no
+#: invocation (its timeout ends the function); a web server run there (the Lambda Web Adapter's)
+#: is stopped only as Lambda shuts the execution environment down (its SIGTERM), no invocation
+#: running then, and behind Mangum none runs at all. Said by `swallowed` and by the WARNING of a
+#: request answered as cancelled (`alexaskill.handling`), in these words alone.
+LAMBDA_WEB_CANCELLER: Final = (
+    "the skill's own code: neither Lambda nor the function's timeout cancels a request, and no "
+    "web server run there shuts down while an invocation lasts"
+)
 #: What cancels a request from outside, as `swallowed` says it: a web server's shutdown, a
-#: caller's timeout; on AWS Lambda, `LAMBDA_CANCELLER`.
+#: caller's timeout; on AWS Lambda, `LAMBDA_CANCELLER`; served in it, `LAMBDA_WEB_CANCELLER`.
 _FROM_OUTSIDE: Final = "the server shutting down, a caller's timeout"
 _FROM_OUTSIDE_ON_LAMBDA: Final = f"on AWS Lambda, {LAMBDA_CANCELLER}"
+_FROM_OUTSIDE_IN_LAMBDA: Final = f"in AWS Lambda, {LAMBDA_WEB_CANCELLER}"
 
 
 def _from_outside() -> str:
@@ -152,8 +165,11 @@ def _from_outside() -> str:
     # Looked up, not imported (the Lambda handler is above this module): set in the context of
     # an invocation the Lambda handler answers on its event loop, where a task can be cancelled.
     aws_lambda = sys.modules.get("alexaskill.aws_lambda")
-    on_lambda = aws_lambda is not None and aws_lambda._ON_THE_LOOP.get()
-    return _FROM_OUTSIDE_ON_LAMBDA if on_lambda else _FROM_OUTSIDE
+    if aws_lambda is not None and aws_lambda._ON_THE_LOOP.get():
+        return _FROM_OUTSIDE_ON_LAMBDA
+    # Else, in a Lambda function's process, the skill's ASGI app (behind Mangum, the Lambda Web
+    # Adapter). (Its environment read at each call: only a cancellation caught comes here.)
+    return _FROM_OUTSIDE_IN_LAMBDA if on_lambda() else _FROM_OUTSIDE
 
 
 def _shown(value: object) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from .cancellations import (
     CANCELLED_UNVERIFIED,
@@ -19,6 +19,7 @@ from .cancellations import (
 from .deadline import lambda_deadline
 from .error_bodies import error_body
 from .exceptions import RequestError
+from .handler_bugs import LAMBDA_WEB_CANCELLER
 from .lambda_web import note_request
 from .logs import INTERNAL_ERROR, log_request, refusal
 from .models import Envelope, decode_envelope
@@ -36,6 +37,10 @@ if TYPE_CHECKING:
 __all__ = ["Handling"]
 
 logger = logging.getLogger("alexaskill")
+
+#: Why a request was cancelled, in the WARNING of one answered as such, where the skill's ASGI
+#: app runs in AWS Lambda (`alexaskill.lambda_web`), in `swallowed`'s words.
+_IN_LAMBDA: Final = f"by {LAMBDA_WEB_CANCELLER}"
 
 
 class Handling(Closing):
@@ -140,7 +145,10 @@ class Handling(Closing):
                 if isinstance(exc, FinishedCancellation):
                     answer = exc.answer
                 else:
-                    answer = self._answer_cancelled(envelope, body)
+                    # In Lambda (behind Mangum, the Lambda Web Adapter) no server shuts down
+                    # under a request: said as what cancels it there.
+                    because = _IN_LAMBDA if self._on_lambda else ""
+                    answer = self._answer_cancelled(envelope, body, because)
                 cancelled = exc
             handler_ms = (time.perf_counter() - decoded) * 1000
             log_request(

@@ -19,6 +19,7 @@ from . import cancelled_shared, deadline_shared
 from .cancelled_shared import post_and_cancel
 from .conftest import SKILL_ID
 from .deadline_shared import request_lines
+from .lambda_runtime import LAMBDA_ENVIRON
 
 # The fixture of tests/cancelled_shared.py, this module's too, for each of its tests.
 looked_for = cancelled_shared.looked_for
@@ -109,14 +110,23 @@ def test_an_exception_handler_raising_instead_of_its_cancellation_leaves_it_canc
     assert [r.outcome for r in request_lines(caplog)] == ["cancelled"]  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("lambda_", [False, True], ids=["web service", "AWS Lambda"])
+@pytest.mark.parametrize("where", ["web service", "AWS Lambda", "a web server in Lambda"])
 def test_the_catchs_error_says_what_cancels_from_outside_where_it_ran(
-    caplog: pytest.LogCaptureFixture, lambda_: bool
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     # The ERROR said "from outside (the server shutting down, a caller's timeout)" on AWS Lambda
     # too, where no server shuts down and neither the runtime nor the function's timeout
-    # cancels an invocation: there the skill's own code did (a Ctrl-C, run locally).
+    # cancels an invocation: there the skill's own code did (a Ctrl-C, run locally). So did it,
+    # and the WARNING "the server shutting down, past its --timeout-graceful-shutdown?", for
+    # the ASGI app served in Lambda (behind Mangum, the Lambda Web Adapter), where no request
+    # is cancelled by a server's shutdown while its invocation lasts either.
     from alexaskill.aws_lambda import handler
+    from alexaskill.handler_bugs import LAMBDA_WEB_CANCELLER
+
+    lambda_ = where == "AWS Lambda"
+    if where == "a web server in Lambda":
+        for name, value in LAMBDA_ENVIRON.items():
+            monkeypatch.setenv(name, value)
 
     skill = Skill(SKILL_ID, deadline=None)
     started: list[asyncio.Event] = []
@@ -152,8 +162,10 @@ def test_the_catchs_error_says_what_cancels_from_outside_where_it_ran(
             "on AWS Lambda, the skill's own code: neither Lambda's runtime nor the function's "
             "timeout cancels an invocation; or a Ctrl-C, run locally"
         ), caught
-    else:
+    elif where == "web service":
         assert outside == "the server shutting down, a caller's timeout", caught
+    else:
+        assert outside == f"in AWS Lambda, {LAMBDA_WEB_CANCELLER}", caught
     # The request's WARNING names the handler the cancellation stopped, which ran and raised
     # instead: it said "the request for … was cancelled …, while none of the skill's handlers
     # or hooks ran", on the web service as on AWS Lambda.
@@ -168,3 +180,6 @@ def test_the_catchs_error_says_what_cancels_from_outside_where_it_ran(
     if lambda_:  # (what cancels an invocation, in the ERROR's words: said once, in one place)
         by = outside.removeprefix("on AWS Lambda, ")
         assert f"was cancelled before it answered (by {by}): answered" in cancelled, cancelled
+    if where == "a web server in Lambda":
+        assert f"was cancelled before it answered (by {LAMBDA_WEB_CANCELLER}): " in cancelled
+        assert "shutting down" not in caplog.text and "Ctrl-C" not in caplog.text
