@@ -253,3 +253,29 @@ def test_on_trio_the_deadline_handlers_save_is_not_cancelled_either() -> None:
     )
     assert saved == ["noted"]
     assert clock.current_time() > SHORT + DEADLINE_GRACE  # (the save ran past the grace's end)
+
+
+def test_on_lambda_without_a_deadline_the_functions_end_bounds_no_save(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # The README said a save under way is waited for until the function's remaining time less
+    # LAMBDA_MARGIN, as if a deadline were always set: with `Skill(deadline=None)` none is, and
+    # the function's end bounds nothing either (no `Call.latest`): the save is waited for past
+    # it, where Lambda would have ended the function unanswered.
+    async def past_the_functions_end() -> None:
+        clock.skip(2)  # past the second the invocation has left
+        await asyncio.sleep(2 * RESOLUTION)  # (a watchdog, were one watching, would look)
+
+    store = SlowStore(past_the_functions_end)
+    skill = Skill(DEFAULT_SKILL_ID, deadline=None, store=store)
+
+    @skill.intent("Hello")
+    async def hello(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("hello")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answer = handler(skill)(lambda_event("Hello"), Context(1_000))
+    assert deadline_shared.speech(answer) == "hello"
+    assert store.saved == 1
+    assert "Lambda function's end" not in caplog.text, caplog.text
