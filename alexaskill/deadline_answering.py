@@ -181,6 +181,21 @@ class DeadlineAnswering(Answering):
         """Say that the answer to ``call`` came though the deadline (due at `time.perf_counter`
         ``at``) cancelled it: the handler or a hook caught the cancellation (``cancellation``,
         the event loop's name for it). A late answer is still an answer."""
+        if call.finishing is not None:
+            # A finish failed with the cancellation pending: only AWS Lambda's end cuts one
+            # (`Finishing._save`), which it caught, raising its own error (a store's timeout)
+            # answered as a failure: the handler, returned long before, caught nothing.
+            logger.warning(
+                "%s caught the cancellation at the Lambda function's end (its remaining time "
+                "less %g s) and failed instead: its failure was answered %.2f s after the "
+                "deadline (the answer went out as it was). Let %s through: the deadline's reply "
+                "then goes out, said at ERROR",
+                self._step(call),
+                LAMBDA_MARGIN,
+                time.perf_counter() - at,
+                cancellation,
+            )
+            return
         handler = self.registry.resolve(call.envelope)
         caught = call.caught or call.overran or handler
         logger.warning(

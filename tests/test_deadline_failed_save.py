@@ -20,7 +20,15 @@ from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 from . import deadline_shared
 from .deadline_clock import Clock
-from .deadline_shared import LONG, SHORT, Context, SlowStore, lambda_event, request_lines
+from .deadline_shared import (
+    LONG,
+    SHORT,
+    Context,
+    Looks,
+    SlowStore,
+    lambda_event,
+    request_lines,
+)
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
@@ -130,3 +138,35 @@ def test_on_lambda_a_save_failing_past_the_deadline_is_not_said_to_hold_the_loop
     assert [r.outcome for r in request_lines(caplog)] == ["handler_error"]  # type: ignore[attr-defined]
     assert "attributes not loaded or saved for IntentRequest Hello" in caplog.text
     assert "held up" not in caplog.text, caplog.text
+
+
+def test_on_lambda_a_save_that_fails_as_the_functions_end_cuts_it_is_said_so(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    # A save still under way at the function's end less LAMBDA_MARGIN is cancelled there; a
+    # store that catches that cancellation and raises its own error (a client library's
+    # timeout) failed the save, and the apology went out. The WARNING then said the handler
+    # "caught the deadline's cancellation and answered … late": it had returned long before;
+    # the store's save caught it, at the function's end, and failed.
+    looks = Looks(monkeypatch, clock)
+
+    async def cut_then_down() -> None:
+        try:
+            clock.skip(LONG)  # past the function's end
+            await looks.settle(clock.perf_counter())  # cancelled there, at the watchdog's look
+        except asyncio.CancelledError:
+            raise StoreError("the store timed out") from None
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(cut_then_down))
+
+    @skill.intent("Hello")
+    async def hello(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("hello")
+
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        answer = handler(skill)(lambda_event("Hello"), Context(10_000))
+    assert deadline_shared.speech(answer) == APOLOGY
+    (said,) = [r.getMessage() for r in caplog.records if "caught the" in r.getMessage()]
+    assert said.startswith("the store's save of Attributes caught the cancellation at the "), said
+    assert "Lambda function's end" in said and "hello" not in said, said
