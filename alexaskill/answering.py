@@ -329,10 +329,11 @@ class Answering(Finishing):
         # it, not one for AlexaApiError or Exception.
         stop_at = SlotError if isinstance(exc, SlotError) else PermissionRequired
         handler = self.registry.exception_handler(exc, stop_at=stop_at)
+        # A save failed, the deadline stood down for it: back in force, unless already past.
+        if handler and call.finishing is not None and not self._watch_again(call, handler):
+            handler = None
         if handler is not None:
             call.exception = exc
-            if call.finishing is not None:  # a save failed: the deadline, stood down for it, back
-                self._watch_again(call)
             call.making = call.finishing = None  # (the failed code's steps: handled now)
             if getattr(call, "setters", None):  # (what it set: its attributes are made again)
                 del call.setters

@@ -9,7 +9,7 @@ import time
 from typing import Any, Final, NoReturn
 
 from .apologising import Answer, Apologising
-from .deadline import DEADLINE_GRACE, Watchdog, cancellations, cancelled_from_outside
+from .deadline import DEADLINE_GRACE, Watchdog, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import ConfigurationError, ResponseError, StoreError
 from .handler_bugs import failed_in, handler_bug, service_step, swallowed
@@ -117,7 +117,7 @@ class Finishing(Apologising):
         A store's write runs on in its thread once begun, so a deadline cancelling it would have
         the user hear "please try again" over a change made, which the retry makes twice.
         If the save fails, the exception handler of its failure runs within the deadline again,
-        as that of the handler's own failure does (`_watch_again`).
+        as that of the handler's own failure does; past it, not at all (`_watch_again`).
         ``answer`` is the reply made: what goes out if a finish catches a cancellation from
         outside (`_finish`).
         """
@@ -168,26 +168,35 @@ class Finishing(Apologising):
                 _REPLY_OF.get(answer.outcome, "handler's"),
             )
 
-    def _watch_again(self, call: Call) -> None:
+    def _watch_again(self, call: Call, handler: Handler) -> bool:
         """Put the deadline of ``call``, which `_save` stood down for a finish that then failed
-        (a store that is down), back in force for the exception handler of that failure: the
-        handler's own failure's runs within it, and so does this one (it ran for as long as it
-        took: Alexa had given up). Past the deadline already (the save took that long), it is
-        cancelled at the watchdog's next look, and the deadline answers (its own exception
-        handler given its grace): past it, the deadline's rules hold, whoever runs. Not where
-        the deadline cut the finish (a store that caught the cancellation and raised its own
-        error): that cancellation is still pending, and the handler's first await takes it."""
+        (a store that is down), back in force for ``handler``, the exception handler of that
+        failure: the handler's own failure's runs within it, and so does this one (it ran for as
+        long as it took: Alexa had given up). False, said, if the deadline has passed (the save
+        took that long): past it no code of the skill's starts but `DeadlineExceeded`'s, so the
+        failure is answered at once as if unhandled, with the apology (the deadline's reply
+        would say the skill was slow, where its store failed)."""
         watched, at = call.watched, call.deadline
         if watched is None or at is None:
-            return
+            return True
+        past = time.perf_counter() - at
+        if past >= 0:
+            logger.warning(
+                "the exception handler %s was not run for %s: the deadline passed %.2f s before "
+                "it failed; answered with the apology at once",
+                handler.name,
+                self._step(call),
+                past,
+            )
+            return False
         if isinstance(watched, tuple):
-            if not cancellations(watched)[1]:
-                watched[0].watch(watched[1], at)
-            return
+            watched[0].watch(watched[1], at)
+            return True
         import anyio  # (an anyio cancel scope: trio, `alexaskill.deadline_answering`)
 
         # The scope's deadline is on the event loop's clock, not `time.perf_counter`'s.
         watched.deadline = anyio.current_time() + (at - time.perf_counter())
+        return True
 
     async def _finish(self, made: _Made, call: Call, answer: Answer) -> None:
         """Finish the services of an answer whose code all returned (save what it changed).

@@ -69,6 +69,43 @@ def test_the_exception_handler_of_a_failed_save_is_bounded_by_the_deadline(
     assert said.endswith("the exception being handled: StoreError"), said
 
 
+def test_past_the_deadline_the_exception_handler_of_a_failed_save_is_not_run(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # A save that failed past the deadline (it took that long): its exception handler ran, its
+    # reply went out late, said to be late because "the event loop was held up", which nothing
+    # did. Past the deadline no code of the skill's starts but DeadlineExceeded's: the failure
+    # is answered at once with the apology, the handler not run, and that is said.
+    async def slow_then_down() -> None:
+        clock.skip(SHORT + 1)
+        raise StoreError("the store is down")
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(slow_then_down))
+    ran: list[str] = []
+
+    @skill.launch
+    async def launch(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("welcome")
+
+    @skill.exception(StoreError)
+    async def store_down(exc: StoreError) -> Response:
+        ran.append("store_down")
+        return speak("the store is down")
+
+    with (
+        TestClient(skill, raise_handler_errors=False) as client,
+        caplog.at_level(logging.INFO, "alexaskill"),
+    ):
+        result = client.launch()
+    assert (result.speech, ran) == (APOLOGY, [])
+    assert [r.outcome for r in request_lines(caplog)] == ["handler_error"]  # type: ignore[attr-defined]
+    (said,) = [r.getMessage() for r in caplog.records if "was not run" in r.getMessage()]
+    assert said.startswith("the exception handler "), said
+    assert "store_down was not run for the store's save of Attributes: the deadline" in said
+    assert "held up" not in caplog.text, caplog.text
+
+
 class _Ledger:
     """A service whose finish (its save) fails: its store is down."""
 
