@@ -92,7 +92,7 @@ def value_within(
 ) -> Match | None:
     """The reading of ``slot``'s bare sample ("{slot}") that takes only a value its type knows
     out of the words said, if there is one and no word left out denies it (or ``says_no``)."""
-    bare = next((sample for sample in matcher.samples if _alone(sample) == slot), None)
+    bare = _bare(matcher, slot)
     found = None if bare is None else matcher.align(bare, spans, listed=True)
     if found is None or len(found.fills) != 1 or swallowed(found):
         return None
@@ -192,6 +192,11 @@ def _named_on(found: Match, spans: SpanCache, language: Language) -> bool:
     return word not in language.function_words | language.fillers | ending_words(language)
 
 
+def _bare(matcher: SampleMatcher, slot: str) -> Sample | None:
+    """``slot``'s bare sample among ``matcher``'s ("{city}"), if it has one."""
+    return next((sample for sample in matcher.samples if _alone(sample) == slot), None)
+
+
 def _alone(sample: Sample) -> str | None:
     """The name of the slot ``sample`` is alone ("{city}"), if it is one slot alone."""
     [element, *more] = sample.elements or (None,)
@@ -237,7 +242,7 @@ def without_afterwords(
     york"."""
     words, tokens = spans.words, spans.tokens
     if match is None:
-        bare = next((sample for sample in matcher.samples if _alone(sample) == slot), None)
+        bare = _bare(matcher, slot)
         kind = None if bare is None else bare.elements[0]
         if not isinstance(kind, SlotRef):
             return match, spans
