@@ -214,6 +214,11 @@ def test_a_request_naming_the_slot_twice_leaves_out_a_denial_of_either(said: str
         ("yes, paris", "paris"),
         ("thanks, paris", "paris"),
         ("no, paris, thanks, paris", "paris"),
+        # The answer left out the first opening alone ("no paris"), where the request, read
+        # again, leaves out each: the user means the value after them.
+        ("yes, no, paris", "paris"),
+        ("no, no, paris", "paris"),
+        ("thanks, no, paris", "paris"),
         # Unchanged: no pause ends the no (a town called "no name"), or nothing follows it but
         # thanks, which takes nothing back here.
         ("no paris", "no paris"),
@@ -231,3 +236,4 @@ def test_a_request_leaves_out_a_yes_or_no_said_first_before_a_name_as_an_answer_
         "PlanTrip",
         {"city": city},
     )
+

@@ -9,14 +9,14 @@ denies it ("I do not want Paris") or is a no, or other words are a value too ("P
 York"), or a word said right after a listed value makes it part of another name ("the paris
 hotel": the answer is every word, as said in one go). A no said first is no denial: it
 answers what came before ("no, paris" is "paris", a name's in a request too: `said_first`).
-A free-form built-in type (AMAZON.City
-without values) knows none: its answer stays every word said, but for an opening yes, no or
-thanks that a pause ends ("no, paris"). Words of a yes, a no, stop or cancel are no value of
-any words ("no, cancel" is no city "cancel": `said_as_reply`). Thanks, an afterword or a hedge
-said last is no part of a name's value nor of a listed one, nor what a pause sets apart after
-them ("paris, thanks", "paris, maybe", "paris, thanks, paris": `without_afterwords`), in a
-request too (`thanked`). The words that take a value back or are no part of it otherwise (a no
-said last, a correction, a denial, a don't-know said first) are denials.py's.
+A free-form built-in type (AMAZON.City without values) knows none: its answer stays every word
+said, but for an opening yes, no or thanks that a pause ends ("no, paris"; each: "yes, no,
+paris"). Words of a yes, a no, stop or cancel are no value of any words ("no, cancel" is no
+city "cancel": `said_as_reply`). Thanks, an afterword or a hedge said last is no part of a
+name's value nor of a listed one, nor what a pause sets apart after them ("paris, thanks",
+"paris, maybe", "paris, thanks, paris": `without_afterwords`), in a request too (`thanked`).
+The words that take a value back or are no part of it otherwise (a no said last, a correction,
+a denial, a don't-know said first) are denials.py's.
 """
 
 from __future__ import annotations
@@ -125,15 +125,21 @@ def past_opening(
     language: Language,
     answers: Callable[[str], str | None],
 ) -> tuple[Match | None, SpanCache]:
-    """The exact reading of the words after an opening yes, no or thanks that a pause ends ("no,
-    paris", "thanks, paris": `opening_end`), and their spans; else ``match`` and ``spans``, the
-    reading of every word."""
+    """The exact reading of the words after the openings, each a yes, no or thanks that a pause
+    ends ("no, paris", "thanks, paris", "yes, no, paris": `opening_end`), and their spans; else
+    ``match`` and ``spans``, the reading of every word."""
     end = opening_end(spans.tokens, language, answers)
     if end is None:
         return match, spans
     rest = SpanCache(spans.tokens[end:], spans.now)
     found = matcher.exact(rest)
-    return (match, spans) if found is None else (found, rest)
+    if found is None:
+        return match, spans
+    # Another opening after it ("no, paris" of "yes, no, paris"): the user means the value
+    # after the last one, as a request read again leaves out each (`said_first`).
+    if swallowed(found):
+        return past_opening(matcher, found, rest, language, answers)
+    return found, rest
 
 
 def opening_end(
