@@ -237,3 +237,15 @@ def test_a_request_leaves_out_a_yes_or_no_said_first_before_a_name_as_an_answer_
         {"city": city},
     )
 
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName"])
+@pytest.mark.parametrize("said", ["no, thanks", "no thanks", "no, thank you"])
+def test_a_no_with_thanks_for_a_name_is_no_value_in_a_request_as_in_an_answer(
+    city_type: str, said: str
+) -> None:
+    # "plan a trip to no, thanks" was the city "no thanks", where the answer "no, thanks" is
+    # none (AMAZON.NoIntent's words): the words are a no, which takes the value back.
+    assert answered_city(city_type, said) is None
+    understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
+    assert understood.fills == {}
+    assert understood.notes[0].endswith("is no value: it says no")

@@ -87,14 +87,18 @@ def taken_back(
     negation ("paris no", "paris, nope", "paris, no thanks", "paris not"): said last, it takes
     back what came before it, as "not" does said first ("I do not want paris"), and no name ends
     with one. A name's words take a negation anywhere so too ("not paris"), but after a pause
-    ("paris, not berlin": `denied_after`); and words saying the user does not know ("no idea",
-    or "paris, no idea") are no value. A search query's words are what the user looks for
-    ("songs that say no"), and keep it. Else None."""
+    ("paris, not berlin": `denied_after`); and words that are a no whole ("no, thanks") or say
+    the user does not know ("no idea", or "paris, no idea") are no value. A search query's
+    words are what the user looks for ("songs that say no"), and keep it. Else None."""
     words = any_words(match, slot)
     if words is None or is_query(match, slot):
         return None
     if ends_with_no(words.split(), language, says_no):  # "paris not", "paris no"
         return NO_SAID_LAST
+    # Words that are a no whole ("no, thanks", "no way") say no to the value asked for, as
+    # an answer of them does (`said_as_reply`); "no" alone stays a value, as "never" does.
+    if " " in words and says_no(words):
+        return "it says no"
     if named(match, slot) and _negated(match, slot, spans, language):  # "not paris"
         return "a not within it takes it back"
     # "no idea" (`dont_know`): no value either, of a request's words too; said last after a
