@@ -209,3 +209,25 @@ def test_a_hedge_between_a_value_and_the_same_value_again_ends_it(
     # one said before it. The user means that one value.
     assert answered_city(city_type, said) == "paris"
     assert _request(city_type, said) == _city("paris")
+
+
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("paris, thank you, no", None),
+        ("paris, thanks, no", None),
+        ("paris, thank you so much, no", None),  # unchanged: over the type's four words
+        # Unchanged: words that are no listed value are what the user said, as "lyon, thanks"
+        # (the answer takes them back: Alexa asked for them).
+        ("lyon, thanks, no", "lyon thanks no"),
+    ],
+)
+def test_a_no_after_thanks_ending_a_listed_value_takes_it_back_in_a_request(
+    said: str, city: str | None
+) -> None:
+    # "plan a trip to paris, thank you, no" was the custom city "paris thank you no", where
+    # "... paris, thank you so much, no" (six words, over the four a reading of Cities takes)
+    # was no value, as both answers are: the thanks end the listed value, and the no after
+    # them takes it back, in a request as in an answer.
+    assert answered_city("Cities", said) is None
+    assert _request("Cities", said) == _city(city)

@@ -21,7 +21,7 @@ a denial, a don't-know said first) are denials.py's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Final
 
 from .afterwords import afterwords_at, ending_words, ends_value
@@ -41,6 +41,7 @@ __all__ = [
     "said_first",
     "swallowed",
     "thanked",
+    "thanked_back",
     "value_within",
     "without_afterwords",
 ]
@@ -296,18 +297,55 @@ def thanked(
     thanks", the city "the paris"), left out of a request as of an answer (`afterwords_at`,
     `ends_value`, `without_afterwords`); else None. Other words of a custom type stay what the
     user said ("lyon, thanks"), as a search query's do. A no said with them takes the value
-    back instead (``says_no``: "paris, no thanks", `taken_back`)."""
-    words, ref = any_words(match, slot), slot_ref(match, slot)
-    if words is None or ref is None or is_query(match, slot):
-        return None
+    back instead (``says_no``: "paris, no thanks", `taken_back`; `thanked_back`)."""
+    for _, first, at, last in _thanks_in(match, slot, spans, language, answers):
+        if ends_with_no(spans.words[first:last], language, says_no):
+            return None
+        if at is not None:
+            return at, last
+    return None
+
+
+def thanked_back(
+    match: Match,
+    slot: str,
+    start: int,
+    spans: SpanCache,
+    language: Language,
+    answers: Callable[[str], str | None],
+    says_no: Callable[[str], bool],
+) -> bool:
+    """Whether a no said last takes back the value ``match`` gives ``slot`` from ``start``,
+    after the thanks, afterwords or hedges that end it (`thanked`): "paris, thank you, no" to
+    a custom type listing paris is no value, whatever the type, as in an answer, where without
+    the thanks ("paris, no") a custom type's words stay what the user said (`_read_as_said`)."""
+    return any(
+        at is not None
+        and said == start
+        and ends_with_no(spans.words[first:last], language, says_no)
+        for said, first, at, last in _thanks_in(match, slot, spans, language, answers)
+    )
+
+
+def _thanks_in(
+    match: Match,
+    slot: str,
+    spans: SpanCache,
+    language: Language,
+    answers: Callable[[str], str | None],
+) -> Iterator[tuple[int, int, int | None, int]]:
+    """For each of ``slot``'s words of any kind in ``match`` (none of a search query's), the
+    words said for it as (start, first, at, last), the reading's from ``start``: ``at`` where
+    thanks, afterwords or hedges from it end a name's or a listed value (`afterwords_at`,
+    `ends_value`), else None."""
+    ref = slot_ref(match, slot)
+    if any_words(match, slot) is None or ref is None or is_query(match, slot):
+        return
     for start, end in spans_of(match, slot):
         # The words said for the value, those the reading left out beside it too: over a first
         # name's three words, "paris" of "paris, thanks a lot" and "so much" of "paris, thank
         # you so much" are no part of its reading, nor "no" of "paris, thank you, no".
         first, last = said_from(match, start), said_to(match, end, len(spans.words))
-        if ends_with_no(spans.words[first:last], language, says_no):
-            return None
         at = afterwords_at(spans, first, last, language, answers)
-        if at is not None and ends_value(spans, ref.kind, first, at):
-            return at, last
-    return None
+        ended = at is not None and ends_value(spans, ref.kind, first, at)
+        yield start, first, at if ended else None, last

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from .answer_values import said_first, thanked
+from .answer_values import said_first, thanked, thanked_back
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
@@ -249,6 +249,8 @@ class Reader(CompiledModel):
         said = words[first:last]
         if (first, last) != (start, end) and ends_with_no(said, self.language, self._says_no):
             return " ".join(said), NO_SAID_LAST
+        if thanked_back(match, name, start, spans, self.language, self.yes_no, self._says_no):
+            return " ".join(said), NO_SAID_LAST  # "paris, thank you, no" to a listed paris
         return " ".join(value.words.split()), self._back(match, spans, name, asked)
 
     def _says_no(self, text: str) -> bool:
