@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +13,9 @@ import pytest
 
 from alexaskill.store import SQLiteStore
 
-_ROOT = Path(__file__).parent.parent
+from .unprivileged import run_unprivileged
 
-# Run in a process of its own: as root, without root's capabilities (root writes any file).
+# Run in a process of its own (`run_unprivileged`): root writes any file.
 _SCRIPT = """
 import asyncio, json, sys
 from alexaskill.store import SQLiteStore
@@ -48,17 +44,7 @@ asyncio.run(main())
 def _unprivileged(path: Path) -> dict[str, Any]:
     """What a load, a save and a load again of ``path`` gave, in a process that may write only
     what its file modes let it."""
-    command = [sys.executable, "-c", _SCRIPT, str(path)]
-    if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("run as root, and no setpriv to run without root's capabilities")
-        command = [setpriv, "--inh-caps=-all", "--bounding-set=-all", *command]
-    paths = [str(_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
-    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
-    assert done.returncode == 0, done.stderr
-    said: dict[str, Any] = json.loads(done.stdout)
+    said: dict[str, Any] = json.loads(run_unprivileged(_SCRIPT, str(path)))
     return said
 
 
