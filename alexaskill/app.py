@@ -62,6 +62,7 @@ from .store import (
     Store,
     attributes_service,
 )
+from .store.start_check import check_store
 from .store.url import store_given
 
 if TYPE_CHECKING:
@@ -359,6 +360,9 @@ class Skill(Serving):
         """Whether handlers asking for ``kind`` (`Attributes`, …) get it from `store`, not from
         a service added over it (``add_service(Attributes, *attributes_service(…))``)."""
         return self._services.get(kind) is self._binding.own.get(kind)
+
+    def _check_store(self) -> None:
+        check_store(self)  # (at each start: the file may have been made since, or removed)
 
     @property
     def _store_binding(self) -> _StoreBinding:

@@ -64,6 +64,8 @@ Lambda would end the function with no answer at all, so the deadline's reply goe
 (an ERROR line says so, whichever code's save it was).
 
 A SQLite store (the default) does not suit Lambda: the first invocation warns if a handler uses it.
+One whose file could never be made, as the default's in the read-only code directory, fails each
+invocation instead, with a `ConfigurationError` that says what to set (`store.start_check`).
 
 This module imports neither the web server nor the certificate machinery, so cold starts stay
 short (``benchmarks/bench_cold_import.py``).
@@ -474,23 +476,21 @@ def _warn_of_sqlite(skill: LambdaSkill) -> None:
     """Say, once, that a SQLite store does not suit Lambda, if a handler uses attributes.
 
     It is the default (``ALEXASKILL_STORE`` unset): in the function's read-only code directory
-    every load and save fails; in ``/tmp`` the attributes stay with one instance of the function,
-    lost when Lambda replaces it and not seen by the others.
+    the skill does not start (`store.start_check.check_store`: no file can be made there; one
+    shipped there is read-only); in ``/tmp`` the attributes stay with one instance of the
+    function, lost when Lambda replaces it and not seen by the others.
     """
     sqlite = sys.modules.get("alexaskill.store.sqlite")  # not loaded: the store is no SQLite
     store = skill.store
     if sqlite is None or not isinstance(store, sqlite.SQLiteStore):
         return
-    from .store import Attributes, DeviceAttributes, PersonAttributes
+    from .store.start_check import store_used
 
-    # Only the kinds the store serves: `add_service(Attributes, …)` puts another store in its
-    # place (the SQLite default then unused).
-    kinds = {k for k in (Attributes, PersonAttributes, DeviceAttributes) if skill._store_serves(k)}
-    if any(kinds & set(h.services) for h in skill.registry.handlers_called()):
+    if store_used(skill):  # (not the SQLite default if a service put another store in its place)
         logger.warning(
             "the attribute store is the SQLite file %s, which does not suit AWS Lambda: the code "
-            "directory is read-only (every load and save fails there) and /tmp belongs to one "
-            "instance of the function. Set ALEXASKILL_STORE=dynamodb://TABLE (README: AWS "
-            "Lambda with DynamoDB) or a Redis URL",
+            "directory is read-only (every save fails there) and /tmp belongs to one instance "
+            "of the function. Set ALEXASKILL_STORE=dynamodb://TABLE (README: AWS Lambda with "
+            "DynamoDB) or a Redis URL",
             store.path,
         )

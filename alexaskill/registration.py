@@ -348,6 +348,7 @@ class Registration:
         # tried whole again (and fails the same way), never taken for done with its checks
         # skipped; and a handler may still be registered before that try, nothing answered.
         warnings = model_warnings(self) + slot_warnings(self) + translated_prompt_warnings(self)
+        self._check_store()
         self.registry.freeze()
         self._started = True
         if self.skill_ids is None:
@@ -358,6 +359,10 @@ class Registration:
             )
         for warning in warnings:
             logger.warning("%s", warning)
+
+    def _check_store(self) -> None:
+        """Raise `ConfigurationError` if the skill's store could serve none of its handlers'
+        loads and saves (`Skill`'s, which has the store: `store.start_check.check_store`)."""
 
     def _start_state(self) -> tuple[bool, bool]:
         """Whether the skill has started and its handlers are frozen: what a start that fails

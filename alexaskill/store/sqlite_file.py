@@ -203,6 +203,23 @@ def _read_only(path: str, doing: str, exc: sqlite3.Error) -> str | None:
     return None
 
 
+def _never_made(path: str) -> str | None:
+    """Why no connection could ever open the file at ``path``: it does not exist, and SQLite
+    would make it in a directory this process may not write; None if it exists or may be made
+    (any other trouble is each call's to say, `_explain`). Through a symlink to no file, the
+    directory is the one it points into, where the file would be made (`_make_private`)."""
+    target = os.path.realpath(path)
+    if os.path.exists(target):
+        return None
+    directory = os.path.dirname(target)
+    if not os.path.isdir(directory) or os.access(directory, os.W_OK | os.X_OK):
+        return None
+    return (
+        f"the file does not exist, and its directory {directory} is read-only to this process, "
+        "so SQLite cannot make it there"
+    )
+
+
 def _busy(exc: sqlite3.Error) -> bool:
     """Whether a sqlite3 error is SQLITE_BUSY or SQLITE_LOCKED: another connection's lock."""
     import sqlite3
