@@ -89,6 +89,7 @@ from typing import Any, Final
 import msgspec
 from msgspec import UNSET
 
+from .articles import with_article
 from .exceptions import ResponseError, RuleViolation
 from .interaction import ModelSource
 from .models import Device, Envelope, Request
@@ -100,7 +101,7 @@ from .responses import (
     empty,
 )
 from .rules_audio import enqueue_violations, open_session_play
-from .rules_dialog import check_dialog, unheard_reprompt, with_article
+from .rules_dialog import check_dialog, unheard_reprompt
 
 __all__ = [
     "INTERFACE_PREFIXES",

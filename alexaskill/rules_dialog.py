@@ -29,12 +29,13 @@ from typing import Any
 
 from msgspec import UNSET
 
+from .articles import with_article
 from .exceptions import ResponseError, RuleViolation
 from .interaction import ModelSource
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .responses import DIALOG_DIRECTIVES, Directive, Response, directive_type, updated_intent_name
 
-__all__ = ["check_dialog", "unheard_reprompt", "with_article"]
+__all__ = ["check_dialog", "unheard_reprompt"]
 
 #: The requests whose handlers' slot parameters are slots of the model's intent (as for
 #: `alexaskill.interaction.builder`).
@@ -102,13 +103,6 @@ def check_dialog(
             )
         if skill is not None:
             _check_slots(type_, directive, target, request, skill)
-
-
-def with_article(request_type: str) -> str:
-    """``request_type`` after its article, for a rule's words: "a LaunchRequest", "an
-    Alexa.Presentation.APL.UserEvent"."""
-    vowel = request_type[:1] in tuple("AEIO")  # (a UserEvent: said "you")
-    return f"{'an' if vowel else 'a'} {request_type}"
 
 
 def _check_slots(

@@ -101,13 +101,16 @@ async def test_a_loaded_value_no_json_holds_is_refused_as_a_load(
 @pytest.mark.parametrize(
     ("stored", "kind"),
     [
-        ({"ok": 1, "tags": {1, 2}}, "set"),
-        ({"tags": [frozenset()]}, "frozenset"),
-        ({"tags": b"x"}, "bytes"),
+        ({"ok": 1, "tags": {1, 2}}, "a set"),
+        ({"tags": [frozenset()]}, "a frozenset"),
+        ({"tags": b"x"}, "a bytes"),
         # A key json's encoder refuses is said in other words ("keys must be str, int, float,
         # bool or None, not tuple"), which the refusal, reading json's, did not know.
-        ({"tags": {"a": 1, (1, 2): "x"}}, "tuple as a dict key"),
-        ({"tags": [{b"k": 1}]}, "bytes as a dict key"),
+        ({"tags": {"a": 1, (1, 2): "x"}}, "a tuple as a dict key"),
+        ({"tags": [{b"k": 1}]}, "a bytes as a dict key"),
+        # Its article by the name's sound: "holds a ellipsis", "a object" read as typos.
+        ({"tags": [...]}, "an ellipsis"),
+        ({"tags": {"a": object()}}, "an object"),
     ],
 )
 async def test_a_loaded_value_of_a_type_json_has_not_is_said_as_that_type(
@@ -120,7 +123,7 @@ async def test_a_loaded_value_of_a_type_json_has_not_is_said_as_that_type(
     with pytest.raises(StoreError) as info:
         await Attributes.load(_Loading(stored), _envelope("user"))
     assert str(info.value) == (
-        f"_Loading.load: the value loaded for attribute 'tags' holds a {kind}, which JSON cannot "
+        f"_Loading.load: the value loaded for attribute 'tags' holds {kind}, which JSON cannot "
         "hold: make the load return JSON's types (dict, list, str, int, float, bool, None), or "
         "delete the attribute"
     )

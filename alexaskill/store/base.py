@@ -8,6 +8,7 @@ import types
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Protocol, TypeVar
 
+from ..articles import with_article
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 from .data_faults import (
     _MAX_COUNTED,
@@ -227,9 +228,10 @@ def _loaded_refused(where: str, data: Mapping[str, Any]) -> StoreError | None:
                 # (json's words, "Object of type set is not JSON serializable", and the stored
                 # value's "written by another program?" said nothing of what the load returned)
                 return StoreError(
-                    f"{where}: the value loaded for attribute {name!r} holds a {unjson}, "
-                    "which JSON cannot hold: make the load return JSON's types (dict, list, "
-                    "str, int, float, bool, None), or delete the attribute"
+                    f"{where}: the value loaded for attribute {name!r} holds "
+                    f"{with_article(unjson)}, which JSON cannot hold: make the load return "
+                    "JSON's types (dict, list, str, int, float, bool, None), or delete the "
+                    "attribute"
                 )
             why = str(exc)  # (why, without the save's words, "attribute 'x' cannot be saved")
             for said in ("cannot be saved as JSON: ", "cannot be saved: "):
