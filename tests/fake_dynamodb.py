@@ -223,7 +223,7 @@ async def given_up_once_held(
 async def one_attempt_store(url: str, **config: Any) -> AsyncIterator[tuple[Any, DynamoDBStore]]:
     """A botocore client of ``url`` that tries each call once (``config``: botocore's), and
     a store on it, whose own timeout (STORE_TIMEOUT) is longer than botocore's; both closed
-    at the end, whatever the test's outcome."""
+    at the end, whatever the test's outcome or the store's close."""
     import botocore.session
     from botocore.config import Config
 
@@ -235,8 +235,10 @@ async def one_attempt_store(url: str, **config: Any) -> AsyncIterator[tuple[Any,
     try:
         yield client, store
     finally:
-        await store.aclose()
-        client.close()
+        try:
+            await store.aclose()
+        finally:
+            client.close()  # (whatever the store's close did)
 
 
 class RecordingClient:

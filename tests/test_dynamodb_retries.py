@@ -317,3 +317,26 @@ def test_a_write_that_adds_leaves_no_cycle_holding_the_frames_that_failed(aws_en
         assert held and held[0]() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.anyio
+async def test_one_attempt_store_closes_its_client_when_the_store_fails_to_close(
+    fake_dynamodb: FakeDynamoDB, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The helper's own clean-up: a store whose aclose raised left the client open (its
+    # connections, its threads) past the test, into the next ones on this worker.
+    async def failing(self: DynamoDBStore) -> None:
+        raise RuntimeError("the store's close failed")
+
+    monkeypatch.setattr(DynamoDBStore, "aclose", failing)
+    closed: list[bool] = []
+    with pytest.raises(RuntimeError, match="the store's close failed"):
+        async with one_attempt_store(fake_dynamodb.url) as (client, _):
+            close = client.close
+
+            def noted() -> None:
+                closed.append(True)
+                close()
+
+            monkeypatch.setattr(client, "close", noted)
+    assert closed == [True]
