@@ -92,10 +92,11 @@ def test_a_skill_using_attributes_fails_to_start_in_a_read_only_directory(
     # log line saying the file "cannot be opened ... check that its directory exists": never
     # why, nor what to set. Now the start fails, on Lambda at each invocation until it is set.
     said = _run(read_only, "counting")
-    path = read_only / "alexaskill.db"
+    directory = read_only.resolve()  # (the working directory as the process has it)
+    path = directory / "alexaskill.db"
     for step in ("lambda launch", "lambda count", "served launch"):
         assert said[step].startswith(f"ConfigurationError: the attribute store, SQLite file {path}")
-        assert f"its directory {read_only} is read-only to this process" in said[step]
+        assert f"its directory {directory} is read-only to this process" in said[step]
         assert "ALEXASKILL_STORE" in said[step]
         assert "Skill(store=" in said[step]
     assert said["lambda launch"] == said["lambda count"] == said["served launch"]

@@ -215,8 +215,8 @@ def _never_made(path: str) -> str | None:
     if not os.path.isdir(directory) or os.access(directory, os.W_OK | os.X_OK):
         return None
     return (
-        f"the file does not exist, and its directory {directory} is read-only to this process, "
-        "so SQLite cannot make it there"
+        f"it does not exist, and its directory {directory} is read-only to this process, so "
+        "SQLite cannot make it"
     )
 
 

@@ -55,9 +55,9 @@ def check_store(skill: StoreSkill) -> None:
     if why is None or not store_used(skill):
         return
     raise ConfigurationError(
-        f"the attribute store, SQLite file {store.path}: {why}, and handlers use attributes, "
-        "whose every load and save would fail (on AWS Lambda only /tmp may be written, and by "
-        "one instance alone). Give the skill a store it can write, with Skill(store=…) or "
+        f"the attribute store, SQLite file {store.path}: {why}: every load and save of the "
+        "handlers' attributes would fail (on AWS Lambda only /tmp may be written, and by one "
+        "instance alone). Give the skill a store it can write, with Skill(store=…) or "
         "ALEXASKILL_STORE (read by settings_from_env(): Skill(store=settings.store)): "
         "dynamodb://TABLE?region=REGION, redis://host:6379/0, or "
         "sqlite:////a/writable/directory/skill.db"
