@@ -39,9 +39,10 @@ from typing import Any, Final
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 #: The rows counted, as in `benchmarks.load` (the same server modules and log settings).
-ROWS: Final = ("bare", "floor", "async", "def", "def-info", "def-json")
+#: ``ssml``: the async row's answers in SSML (every other row's speech is plain text).
+ROWS: Final = ("bare", "floor", "async", "def", "def-info", "def-json", "ssml")
 #: The alexaskill rows, which --compare-with counts again with the other checkout's alexaskill.
-OURS: Final = ("async", "def", "def-info", "def-json")
+OURS: Final = ("async", "def", "def-info", "def-json", "ssml")
 WARMUP: Final = 64
 
 ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
@@ -55,7 +56,6 @@ def child(work_dir: Path, rows: Sequence[str], requests: int) -> None:
     from benchmarks.envelopes import SignedRequest
     from benchmarks.profile_hot_path import asgi_scope
     from benchmarks.rows import row
-    from benchmarks.servers import bare, floor, weather, weather_def
 
     saved = json.loads((work_dir / "requests.json").read_text())
     signed = [
@@ -107,16 +107,6 @@ def child(work_dir: Path, rows: Sequence[str], requests: int) -> None:
 
     from alexaskill.logs import configure_logging
 
-    def app_for(name: str) -> ASGIApp:
-        spec = row(name)
-        pki_dir = work_dir / "pki"
-        if spec.module == "bare":
-            return bare.create_app()
-        if spec.module == "floor":
-            return floor.create_app(pki_dir)
-        served: ASGIApp = (weather if spec.module == "weather" else weather_def).create_app(pki_dir)
-        return served
-
     def configure(name: str) -> None:
         # The row's request log (logging is global: set before each row's requests).
         env = row(name).env
@@ -134,7 +124,7 @@ def child(work_dir: Path, rows: Sequence[str], requests: int) -> None:
 
             await app(dict(scopes[index % len(scopes)]), receive, send)
 
-    apps = {name: app_for(name) for name in rows}
+    apps = {name: app_for(name, work_dir / "pki") for name in rows}
     for name, app in apps.items():
         configure(name)
         loop.run_until_complete(serve(app, WARMUP))
@@ -148,6 +138,20 @@ def child(work_dir: Path, rows: Sequence[str], requests: int) -> None:
     loop.close()
     if set(statuses) != {200}:
         raise SystemExit(f"answers other than 200: {sorted(set(statuses))} (timestamps expired?)")
+
+
+def app_for(name: str, pki_dir: Path) -> ASGIApp:
+    """Row ``name``'s app, as its server module makes it, trusting the PKI in ``pki_dir``."""
+    import importlib
+
+    from benchmarks.rows import row
+
+    module = row(name).module
+    if module is None:
+        raise SystemExit(f"{name} is not served by a module of benchmarks.servers")
+    factory = importlib.import_module(f"benchmarks.servers.{module}").create_app
+    app: ASGIApp = factory() if module == "bare" else factory(pki_dir)
+    return app
 
 
 def count(

@@ -4,10 +4,13 @@ is started)."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,3 +93,35 @@ def test_the_docker_rows_run_uvicorn_at_the_log_level_of_the_image_and_of_serve(
     [spec] = load.server_specs([row], tmp_path, "auto", "httptools", None)
     levels = [arg for arg in spec.command if arg.startswith("--log-level")]
     assert levels == [f"--log-level={serve.log_level}"] == ["--log-level=info"]
+
+
+def test_the_ssml_row_counts_the_async_app_answering_in_ssml(tmp_path: Path) -> None:
+    # count_instructions' rows all answered plain text, so the SSML answer path (SsmlSpeech,
+    # _sent_document, the SSML checks) was in no count: the ssml row is the async row's app with
+    # each answer's speech built with alexaskill.ssml, counted by default, an alexaskill row.
+    from starlette.testclient import TestClient
+
+    from alexaskill.testing import TestPKI
+    from benchmarks import count_instructions
+    from benchmarks.envelopes import Workload
+    from benchmarks.servers import save_pki
+
+    assert "ssml" in count_instructions.ROWS and "ssml" in count_instructions.OURS
+    assert "ssml" in rows.ALEXASKILL_ROWS
+    pki = TestPKI()
+    pki_dir = save_pki(pki, tmp_path / "pki")
+    apps: list[Any] = [count_instructions.app_for(name, pki_dir) for name in ("ssml", "async")]
+    ssml_row, async_row = map(TestClient, apps)
+    for request in Workload(10).signed(pki):
+        ssml_answer = ssml_row.post("/", content=request.body, headers=request.headers)
+        plain = async_row.post("/", content=request.body, headers=request.headers)
+        assert ssml_answer.status_code == plain.status_code == 200
+        answer, plain_answer = ssml_answer.json(), plain.json()
+        speech = answer["response"].pop("outputSpeech")
+        plain_speech = plain_answer["response"].pop("outputSpeech")
+        assert speech["type"] == "SSML" and speech["ssml"].startswith("<speak>")
+        assert plain_speech["type"] == "PlainText"
+        # The same words, and the same answer otherwise: the rows differ by the speech's kind.
+        words = html.unescape(re.sub(r"<[^>]*>", "", speech["ssml"]))
+        assert words == plain_speech["text"]
+        assert answer == plain_answer

@@ -8,7 +8,8 @@ The same skill as `examples.weather.app` (same answers, same helpers), but every
 loopback cannot make them, and the other rows do not. Verification is on, trusting the
 benchmark's test root, as in `benchmarks.servers.weather`. ``ALEXASKILL_LOG_LEVEL`` and
 ``ALEXASKILL_LOG_JSON`` set up the request log as they do for the example (the load
-benchmark's ``def-info`` and ``def-json`` rows).
+benchmark's ``def-info`` and ``def-json`` rows). ``build(asynchronous=True, ssml_speech=True)``
+is the ``ssml`` row's skill (`benchmarks.servers.weather_ssml`): the same answers in SSML.
 """
 
 from __future__ import annotations
@@ -19,18 +20,25 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from alexaskill import Response, Session, SimpleCard, Skill, ask, speak
+from alexaskill import Response, Session, SimpleCard, Skill, ask, speak, ssml
 from benchmarks.servers import weather
 
 T = TypeVar("T")
 
 
-def build(*, asynchronous: bool = False) -> Skill:
-    """The weather skill with ``def`` handlers (``asynchronous``: ``async def`` ones)."""
+def build(*, asynchronous: bool = False, ssml_speech: bool = False) -> Skill:
+    """The weather skill with ``def`` handlers (``asynchronous``: ``async def`` ones); with
+    ``ssml_speech`` each answer's speech is SSML, built with `alexaskill.ssml` as the README
+    writes it (the same words, a stressed forecast and a pause after the first sentence)."""
     from examples.weather.app import ANYTHING_ELSE, DAY_NAMES, HELP, SKILL_ID, forecast
 
     skill = Skill(skill_id=SKILL_ID)
     kind: Callable[[Callable[..., Any]], Callable[..., Any]] = _coroutine if asynchronous else _same
+    # One set of handlers for both kinds of speech, so that the ssml row differs from the async
+    # row by its speech alone; plain, the parts join into the words the rows always answered.
+    said: Callable[..., str] = ssml.speak if ssml_speech else _joined
+    stress: Callable[[str], str] = ssml.emphasis if ssml_speech else str
+    pause = ssml.break_(time="300ms") if ssml_speech else ""
 
     @skill.launch
     @kind
@@ -38,10 +46,17 @@ def build(*, asynchronous: bool = False) -> Skill:
         last_city = session.attributes.get("last_city")
         if last_city:
             return ask(
-                f"Welcome back to Weather. Shall I check {last_city} again, or another city?",
+                said(
+                    "Welcome back to Weather.",
+                    pause,
+                    f" Shall I check {last_city} again, or another city?",
+                ),
                 reprompt="Which city would you like?",
             )
-        return ask("Welcome to Weather. Which city?", reprompt="Which city would you like?")
+        return ask(
+            said("Welcome to Weather.", pause, " Which city?"),
+            reprompt="Which city would you like?",
+        )
 
     @skill.intent("GetWeather", slots={"city": "AMAZON.City"})
     @kind
@@ -56,7 +71,9 @@ def build(*, asynchronous: bool = False) -> Skill:
         when = "today" if date is None else DAY_NAMES[day.weekday()]
         conditions = forecast(city, day)
         return ask(
-            f"It will be {conditions} in {city} {when}. {ANYTHING_ELSE}",
+            said(
+                "It will be ", stress(conditions), f" in {city} {when}.", pause, f" {ANYTHING_ELSE}"
+            ),
             reprompt=ANYTHING_ELSE,
             card=SimpleCard("Weather", f"{city}, {day.isoformat()}: {conditions}"),
         )
@@ -64,19 +81,21 @@ def build(*, asynchronous: bool = False) -> Skill:
     @skill.intent("AMAZON.HelpIntent")
     @kind
     def help_() -> Response:
-        return ask(HELP, reprompt="Which city would you like?")
+        return ask(said(HELP), reprompt="Which city would you like?")
 
     @skill.intent("AMAZON.StopIntent")
     @skill.intent("AMAZON.CancelIntent")
     @kind
     def stop() -> Response:
-        return speak("Goodbye.")
+        return speak(said("Goodbye."))
 
     @skill.intent("AMAZON.FallbackIntent")
     @skill.fallback
     @kind
     def fallback() -> Response:
-        return ask(f"Sorry, I can't help with that. {HELP}", reprompt="Which city would you like?")
+        return ask(
+            said(f"Sorry, I can't help with that. {HELP}"), reprompt="Which city would you like?"
+        )
 
     @skill.session_ended
     @kind
@@ -84,6 +103,10 @@ def build(*, asynchronous: bool = False) -> Skill:
         return None
 
     return skill
+
+
+def _joined(*parts: str) -> str:
+    return "".join(parts)
 
 
 def _same(func: Callable[..., T]) -> Callable[..., T]:
