@@ -42,6 +42,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
+from benchmarks.endings import said_in_one_line
 from benchmarks.load import cpus_for_pinning
 from benchmarks.serving import free_port, localhost_tls, stop, unchecked_tls
 from benchmarks.strace_counts import tracing
@@ -236,16 +237,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--compare-with", type=Path, help="with --count: also that checkout's alexaskill protocol"
     )
     args = parser.parse_args(argv)
-    try:
-        return measure(args)
-    except BenchmarkError as exc:
-        print(f"FAILED: {exc}", file=sys.stderr)
-        return 1
+    where = ["before the first run"]  # what Ctrl-C cut short (endings.said_in_one_line)
+
+    def cut_short() -> str:
+        return f"{where[0]}: the figures above are those that finished; no medians"
+
+    return said_in_one_line(lambda: measure(args, where), cut_short)
 
 
-def measure(args: argparse.Namespace) -> int:
-    """What ``main``'s arguments ask for: instructions (``--count``) or wrk's rounds."""
+def measure(args: argparse.Namespace, where: list[str] | None = None) -> int:
+    """What ``main``'s arguments ask for: instructions (``--count``) or wrk's rounds; what it
+    is doing in ``where[0]`` (if given)."""
+    where = [""] if where is None else where
     if args.count:
+        where[0] = "in the instruction counts"
         with tempfile.TemporaryDirectory(prefix="bench-writes-") as temporary:
             write_files(Path(temporary))
             return counting(Path(temporary), args.requests, args.compare_with)
@@ -263,10 +268,12 @@ def measure(args: argparse.Namespace) -> int:
                 print("strace is not installed: apt-get install strace", file=sys.stderr)
                 return 2
             for protocol in PROTOCOLS:
+                where[0] = f"in {protocol}'s write count"
                 calls = count_writes(directory, protocol)
                 print(f"{protocol}: {calls:,} write() calls for 1,000 requests")
         for round_ in range(args.rounds):
             for protocol, scheme in pairs[round_ % len(pairs) :] + pairs[: round_ % len(pairs)]:
+                where[0] = f"in round {round_ + 1} of {args.rounds} ({protocol} over {scheme})"
                 port = free_port()
                 command = server_command(directory, protocol, scheme, port)
                 with serving(command, port, scheme, server_cpu) as pid:

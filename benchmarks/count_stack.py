@@ -62,6 +62,7 @@ from typing import Final
 
 from alexaskill.testing import TestPKI
 from benchmarks import count_instructions, load, rows, serving
+from benchmarks.endings import said_in_one_line
 from benchmarks.envelopes import SignedRequest, Workload
 from benchmarks.servers import save_pki
 from benchmarks.wrk import BenchmarkError, LoadResult, run_wrk, write_pool
@@ -226,12 +227,15 @@ def compile_trees(trees: Sequence[Path]) -> None:
 
 
 def count_rows(
-    names: Sequence[str], repeat: int, count: Callable[[str], float]
+    names: Sequence[str],
+    repeat: int,
+    count: Callable[[str], float],
+    counts: dict[str, list[float]] | None = None,
 ) -> dict[str, list[float]]:
     """``count(name)`` of each row, ``repeat`` times, the rows interleaved (A, B, C, A, B, C,
     ...), so that a change of the machine's load falls on every row alike; each count printed
-    as it comes."""
-    counts: dict[str, list[float]] = {name: [] for name in names}
+    as it comes, and kept in ``counts`` (if given: what finished, should a count fail)."""
+    counts = {name: [] for name in names} if counts is None else counts
     for round_ in range(repeat):
         label = f" (round {round_ + 1} of {repeat})" if repeat > 1 else ""
         for name in names:
@@ -332,36 +336,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = list(args.rows)
     if args.compare_with is not None:
         names += [name + rows.BEFORE for name in args.rows if name in rows.ALEXASKILL_ROWS]
-    compile_trees([serving.ROOT] + ([args.compare_with] if args.compare_with is not None else []))
-    with tempfile.TemporaryDirectory(prefix="alexaskill-stack-") as tmp:
-        work_dir = Path(tmp)
-        pki = TestPKI()
-        pki_dir = save_pki(pki, work_dir / "pki")
-        specs = load.server_specs(
-            names, pki_dir, "uvloop", "httptools", None,
-            before=args.compare_with, work_dir=work_dir,
-        )  # fmt: skip
-        by_name = {spec.name: spec for spec in specs}
+    counts: dict[str, list[float]] = {name: [] for name in names}
 
-        def count(name: str) -> float:
-            return per_request(
-                by_name[name],
-                pki,
-                args.requests,
-                work_dir,
-                connections=args.connections,
-                seconds=args.seconds,
-                start_timeout=args.start_timeout,
-            )
+    def cut_short() -> str:
+        # The row being counted: the first of the fewest counts (count_rows interleaves them).
+        fewest = min(map(len, counts.values()))
+        name = next(name for name in names if len(counts[name]) == fewest)
+        where = f"in {name}'s count" if fewest < args.repeat else "after the counts"
+        if args.repeat > 1 and fewest < args.repeat:
+            where += f" (round {fewest + 1} of {args.repeat})"
+        done = sum(map(len, counts.values()))
+        return f"{where}: the counts above are the {done} that finished; no summary"
 
-        try:
-            counts = count_rows([spec.name for spec in specs], args.repeat, count)
-        except BenchmarkError as exc:
-            print(f"FAILED: {exc}", file=sys.stderr)
-            return 1
-    for line in summary(counts):
-        print(line)
-    return 0
+    def counted() -> int:
+        trees = [serving.ROOT] + ([args.compare_with] if args.compare_with is not None else [])
+        compile_trees(trees)
+        with tempfile.TemporaryDirectory(prefix="alexaskill-stack-") as tmp:
+            work_dir = Path(tmp)
+            pki = TestPKI()
+            pki_dir = save_pki(pki, work_dir / "pki")
+            specs = load.server_specs(
+                names, pki_dir, "uvloop", "httptools", None,
+                before=args.compare_with, work_dir=work_dir,
+            )  # fmt: skip
+            by_name = {spec.name: spec for spec in specs}
+
+            def count(name: str) -> float:
+                return per_request(
+                    by_name[name],
+                    pki,
+                    args.requests,
+                    work_dir,
+                    connections=args.connections,
+                    seconds=args.seconds,
+                    start_timeout=args.start_timeout,
+                )
+
+            count_rows(names, args.repeat, count, counts)
+        for line in summary(counts):
+            print(line)
+        return 0
+
+    return said_in_one_line(counted, cut_short)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from alexaskill.testing import TestPKI
+from benchmarks.endings import said_in_one_line
 from benchmarks.envelopes import SignedRequest, Workload, encode, tamper
 from benchmarks.profiling import sampling
 from benchmarks.report import (
@@ -326,6 +327,28 @@ def profile_of(directory: Path | None, name: str, round_: int) -> Path | None:
     return directory / (f"{name}.txt" if round_ == 0 else f"{name}.{round_ + 1}.txt")
 
 
+def print_run(result: LoadResult, profiled: Path | None) -> None:
+    """What `main` prints of a run that finished: its figures, its profile's summary (if
+    ``profiled``), and a warning if other processes used the machine meanwhile."""
+    print(
+        f"  {result.rps:,.0f} requests/s, p50 {result.p50_ms:.2f} ms, "
+        f"p99 {result.p99_ms:.2f} ms, {result.cpu_us:.0f} µs of server CPU per "
+        f"request (server CPU {result.server_cpu:.0%}, wrk CPU {result.wrk_cpu:.0%}, "
+        f"other processes {result.other_cpu:.0%}), {result.rss_mb:.0f} MiB resident"
+    )
+    if profiled is not None:
+        on_loop, ranked = top_functions(profiled)
+        whose = "" if on_loop is None else f" of the loop's thread ({on_loop:.0%})"
+        print(f"  profile: {profiled}; most samples{whose} in (inclusive):")
+        for share, name in ranked:
+            print(f"    {share:6.1%}  {name}")
+    if result.other_cpu > NOISY:
+        print(
+            f"  WARNING: other processes used {result.other_cpu:.0%} of a CPU during "
+            "the run: its numbers are not reliable; run again on a quiet machine"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if shutil.which("wrk") is None:
@@ -363,28 +386,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{BEFORE} rows: alexaskill from {describe_checkout(args.compare_with)}")
         print(f"other rows: {describe_checkout(ROOT)}")
     runs: dict[str, list[LoadResult]] = {name: [] for name in args.servers}
-    with tempfile.TemporaryDirectory(prefix="alexaskill-bench-") as tmp:
-        work_dir = Path(tmp)
-        pki_dir = save_pki(pki, work_dir / "pki", amazon_shape=not args.minimal_pki)
-        specs = server_specs(
-            args.servers,
-            pki_dir,
-            loop,
-            parser,
-            args.ask_sdk,
-            minimal_pki=args.minimal_pki,
-            before=args.compare_with,
-            work_dir=work_dir,
-            tls=localhost_tls(work_dir / "tls") if args.tls else None,
-        )
-        print("\n".join(how_started(specs, loop, parser, pinning)))
-        for round_ in range(args.rounds):
-            # Every other round runs the servers in reverse order, so that a drift of the machine
-            # during a round (or an advantage of running first or last) does not favour a row.
-            for spec in specs if round_ % 2 == 0 else specs[::-1]:
-                label = f" (round {round_ + 1} of {args.rounds})" if args.rounds > 1 else ""
-                print(f"\n{spec.name}: {row(spec.name).title}{label}")
-                try:
+    # What Ctrl-C cut short, said in one line (endings.said_in_one_line): in a run or after it
+    # (its profile's summary, the table); a table of part of the rounds would pair rows unevenly.
+    where = ["before the first run"]
+
+    def cut_short() -> str:
+        done = sum(map(len, runs.values()))
+        finished = f"{done} run{'s' if done != 1 else ''} that finished"
+        return f"{where[0]}: the figures above are the {finished}; no table"
+
+    def measured() -> int:
+        with tempfile.TemporaryDirectory(prefix="alexaskill-bench-") as tmp:
+            work_dir = Path(tmp)
+            pki_dir = save_pki(pki, work_dir / "pki", amazon_shape=not args.minimal_pki)
+            specs = server_specs(
+                args.servers,
+                pki_dir,
+                loop,
+                parser,
+                args.ask_sdk,
+                minimal_pki=args.minimal_pki,
+                before=args.compare_with,
+                work_dir=work_dir,
+                tls=localhost_tls(work_dir / "tls") if args.tls else None,
+            )
+            print("\n".join(how_started(specs, loop, parser, pinning)))
+            for round_ in range(args.rounds):
+                # Every other round runs the servers in reverse order, so that a drift of the
+                # machine during a round (or an advantage of running first or last) does not
+                # favour a row.
+                for spec in specs if round_ % 2 == 0 else specs[::-1]:
+                    label = f" (round {round_ + 1} of {args.rounds})" if args.rounds > 1 else ""
+                    print(f"\n{spec.name}: {row(spec.name).title}{label}")
+                    where[0] = f"in {spec.name}'s run{label}"
                     result = benchmark_server(
                         spec,
                         pki,
@@ -401,59 +435,32 @@ def main(argv: Sequence[str] | None = None) -> int:
                         profile_gil=args.profile_gil,
                         tls=args.tls,
                     )
-                except BenchmarkError as exc:
-                    print(f"  FAILED: {exc}", file=sys.stderr)
-                    return 1
-                except KeyboardInterrupt as interrupt:
-                    # Ctrl-C: what finished is printed already; a table of part of the rounds
-                    # would pair rows unevenly. One line, not a traceback; 130 as a shell's.
-                    done = sum(map(len, runs.values()))
-                    notes = "; ".join(getattr(interrupt, "__notes__", []))
-                    print(
-                        f"  INTERRUPTED in {spec.name}'s run{label}: the figures above are the "
-                        f"{done} run{'s' if done != 1 else ''} that finished; no table"
-                        + (f" ({notes})" if notes else ""),
-                        file=sys.stderr,
-                    )
-                    return 130
-                runs[spec.name].append(result)
-                print(
-                    f"  {result.rps:,.0f} requests/s, p50 {result.p50_ms:.2f} ms, "
-                    f"p99 {result.p99_ms:.2f} ms, {result.cpu_us:.0f} µs of server CPU per "
-                    f"request (server CPU {result.server_cpu:.0%}, wrk CPU {result.wrk_cpu:.0%}, "
-                    f"other processes {result.other_cpu:.0%}), {result.rss_mb:.0f} MiB resident"
-                )
-                profiled = profile_of(args.profile, spec.name, round_)
-                if profiled is not None:
-                    on_loop, ranked = top_functions(profiled)
-                    whose = "" if on_loop is None else f" of the loop's thread ({on_loop:.0%})"
-                    print(f"  profile: {profiled}; most samples{whose} in (inclusive):")
-                    for share, name in ranked:
-                        print(f"    {share:6.1%}  {name}")
-                if result.other_cpu > NOISY:
-                    print(
-                        f"  WARNING: other processes used {result.other_cpu:.0%} of a CPU during "
-                        "the run: its numbers are not reliable; run again on a quiet machine"
-                    )
-    results = {name: median_run(found_runs) for name, found_runs in runs.items()}
-    lines, ratios, by_cpu = round_by_round(runs)
-    if args.rounds > 1:
-        middle = ", the lower middle one" if args.rounds % 2 == 0 else ""
-        print(f"\n(each row: the round with the median requests/s of {args.rounds}{middle})")
-        print("\n".join(lines))
-    print()
-    print(table(results, ratios, by_cpu))
-    if args.json is not None:
-        payload: dict[str, Any] = {
-            "versions": found,
-            "cpu": cpu_model(),
-            "loop": loop,
-            "http": parser,
-            "results": {name: {**vars(r), "rps": r.rps} for name, r in results.items()},
-            "runs": {name: [{**vars(r), "rps": r.rps} for r in rs] for name, rs in runs.items()},
-        }
-        args.json.write_text(json.dumps(payload, indent=2) + "\n")
-    return 0
+                    where[0] = f"after {spec.name}'s run{label}"
+                    runs[spec.name].append(result)
+                    print_run(result, profile_of(args.profile, spec.name, round_))
+        results = {name: median_run(found_runs) for name, found_runs in runs.items()}
+        lines, ratios, by_cpu = round_by_round(runs)
+        if args.rounds > 1:
+            middle = ", the lower middle one" if args.rounds % 2 == 0 else ""
+            print(f"\n(each row: the round with the median requests/s of {args.rounds}{middle})")
+            print("\n".join(lines))
+        print()
+        print(table(results, ratios, by_cpu))
+        if args.json is not None:
+            payload: dict[str, Any] = {
+                "versions": found,
+                "cpu": cpu_model(),
+                "loop": loop,
+                "http": parser,
+                "results": {name: {**vars(r), "rps": r.rps} for name, r in results.items()},
+                "runs": {
+                    name: [{**vars(r), "rps": r.rps} for r in rs] for name, rs in runs.items()
+                },
+            }
+            args.json.write_text(json.dumps(payload, indent=2) + "\n")
+        return 0
+
+    return said_in_one_line(measured, cut_short, indent="  ")
 
 
 if __name__ == "__main__":

@@ -47,12 +47,12 @@ from typing import Final
 
 from alexaskill.testing import TestPKI
 from benchmarks import load, serving
+from benchmarks.endings import said_in_one_line
 from benchmarks.envelopes import Workload
 from benchmarks.report import median_run
 from benchmarks.rows import ROWS
 from benchmarks.servers import save_pki
 from benchmarks.strace_counts import PROC, strace_report, tracing
-from benchmarks.wrk import BenchmarkError
 
 DEFAULT_ROWS: Final = ("floor", "async", "def", "def-info")
 #: Seconds between readings of the server's threads during a run: a thread that exits is
@@ -419,34 +419,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"wrk: {args.connections} connections, {args.warmup:g} s warm-up, {args.duration:g} s")
     runs: dict[str, list[Measured]] = {name: [] for name in args.rows}
     calls: dict[str, tuple[int, dict[str, int]]] = {}
-    with tempfile.TemporaryDirectory(prefix="alexaskill-counters-") as tmp:
-        work_dir = Path(tmp)
-        pki = TestPKI()
-        specs = load.server_specs(args.rows, save_pki(pki, work_dir / "pki"), loop, parser, None)
-        # The counted rounds and the strace round differ in their length (and strace) alone.
-        measure_row = functools.partial(
-            measure, pki=pki, work_dir=work_dir, warmup=args.warmup, connections=args.connections
-        )
-        try:
+    where = ["before the first round"]  # what Ctrl-C cut short (endings.said_in_one_line)
+
+    def cut_short() -> str:
+        done = sum(map(len, runs.values()))
+        finished = f"{done} round{'s' if done != 1 else ''} that finished"
+        return f"{where[0]}: the figures above are the {finished}; no table"
+
+    def counted() -> int:
+        with tempfile.TemporaryDirectory(prefix="alexaskill-counters-") as tmp:
+            work_dir = Path(tmp)
+            pki = TestPKI()
+            pki_dir = save_pki(pki, work_dir / "pki")
+            specs = load.server_specs(args.rows, pki_dir, loop, parser, None)
+            # The counted rounds and the strace round differ in their length (and strace) alone.
+            measure_row = functools.partial(
+                measure, pki=pki, work_dir=work_dir, warmup=args.warmup,
+                connections=args.connections,
+            )  # fmt: skip
             for round_ in range(args.rounds):
                 # Every other round in reverse, as load.py runs them: no row always first.
                 for spec in specs if round_ % 2 == 0 else specs[::-1]:
+                    where[0] = f"in {spec.name}'s round {round_ + 1} of {args.rounds}"
                     measured, _ = measure_row(spec, seconds=args.duration)
                     runs[spec.name].append(measured)
                     print(round_line(spec.name, round_, args.rounds, measured), flush=True)
+                    where[0] = f"after {spec.name}'s round {round_ + 1} of {args.rounds}"
             if not args.no_strace:
                 for spec in specs:
-                    measured, counted = measure_row(spec, seconds=args.strace_duration, strace=True)
-                    calls[spec.name] = (measured.requests, counted)
-        except BenchmarkError as exc:
-            print(f"FAILED: {exc}", file=sys.stderr)
-            return 1
-    print()
-    print("\n".join(report(runs)))
-    if calls:
-        print("\nsystem calls a request (strace -c -f, a round of its own)")
-        print("\n".join(strace_report(calls)))
-    return 0
+                    where[0] = f"in {spec.name}'s strace round"
+                    measured, found = measure_row(spec, seconds=args.strace_duration, strace=True)
+                    calls[spec.name] = (measured.requests, found)
+                where[0] = "after the strace round"
+        print()
+        print("\n".join(report(runs)))
+        if calls:
+            print("\nsystem calls a request (strace -c -f, a round of its own)")
+            print("\n".join(strace_report(calls)))
+        return 0
+
+    return said_in_one_line(counted, cut_short)
 
 
 if __name__ == "__main__":

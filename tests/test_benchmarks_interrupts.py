@@ -1,0 +1,132 @@
+"""Ctrl-C ends each benchmark script with one line on stderr and status 130, never a traceback,
+wherever it comes (in a run, between runs, while the report is made), its children stopped
+(`benchmarks.endings`). Stand-ins run in place of the servers and tools; no time is asserted."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks import bench_response_writes, count_stack, load, server_counters, serving
+from tests.test_benchmarks_counters import measured
+from tests.test_benchmarks_ratios import fake_main, run
+
+
+def interrupt(*args: Any, **kwargs: Any) -> Any:
+    """A stand-in Ctrl-C comes into."""
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_in_loads_profile_summary_ends_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The floor's run finished; Ctrl-C comes as its profile is summed up, outside the run.
+    fake_main(monkeypatch, lambda *args, **kwargs: run(1000, 300))
+    monkeypatch.setattr(load, "top_functions", interrupt)
+    argv = ["--servers", "floor", "def-info", "--pool", "8", "--profile", str(tmp_path)]
+    assert load.main(argv) == 130
+    out, err = capsys.readouterr()
+    assert "1,000 requests/s" in out  # the floor's run, printed as it ended
+    assert err.splitlines() == [
+        "  INTERRUPTED after floor's run: the figures above are the 1 run that finished; no table"
+    ]
+
+
+def test_ctrl_c_while_load_makes_its_table_ends_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_main(monkeypatch, lambda *args, **kwargs: run(1000, 300))
+    monkeypatch.setattr(load, "table", interrupt)
+    assert load.main(["--servers", "floor", "def-info", "--pool", "8"]) == 130
+    assert capsys.readouterr().err.splitlines() == [
+        "  INTERRUPTED after def-info's run: the figures above are the 2 runs that finished; "
+        "no table"
+    ]
+
+
+def test_a_failure_before_loads_first_run_is_said_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The ask-sdk row without --ask-sdk: server_specs' BenchmarkError, outside any run.
+    fake_main(monkeypatch, lambda *args, **kwargs: run(1000, 300))
+    monkeypatch.setattr(load, "server_specs", serving.server_specs)
+    assert load.main(["--servers", "floor", "ask-sdk", "--pool", "8"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "  FAILED: the ask-sdk row needs --ask-sdk VENV (see README)"
+    ]
+
+
+def test_ctrl_c_in_a_counted_round_of_server_counters_ends_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    done: list[str] = []
+
+    def measure(spec: serving.ServerSpec, **kwargs: Any) -> tuple[Any, dict[str, int]]:
+        if done:
+            raise KeyboardInterrupt
+        done.append(spec.name)
+        return measured(1000, 0.06, 0.01, 20), {}
+
+    def server_specs(names: list[str], *args: Any) -> list[serving.ServerSpec]:
+        return [serving.ServerSpec(name, []) for name in names]
+
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(load, "server_specs", server_specs)
+    monkeypatch.setattr(server_counters, "measure", measure)
+    monkeypatch.setattr(server_counters, "TestPKI", object)
+    monkeypatch.setattr(server_counters, "save_pki", lambda *args: tmp_path)
+    assert server_counters.main(["--rows", "floor", "async", "--rounds", "2"]) == 130
+    out, err = capsys.readouterr()
+    assert "floor (round 1 of 2): 1,000 requests" in out
+    assert err.splitlines() == [
+        "INTERRUPTED in async's round 1 of 2: the figures above are the 1 round that "
+        "finished; no table"
+    ]
+
+
+def test_ctrl_c_in_a_stack_count_ends_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    counted: list[str] = []
+
+    def per_request(spec: serving.ServerSpec, *args: Any, **kwargs: Any) -> float:
+        if counted:
+            raise KeyboardInterrupt
+        counted.append(spec.name)
+        return 800_000.0
+
+    monkeypatch.setattr(count_stack, "per_request", per_request)
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(count_stack, "compile_trees", lambda trees: None)
+    assert count_stack.main(["--rows", "floor", "async", "--repeat", "2"]) == 130
+    out, err = capsys.readouterr()
+    assert "800,000 instructions a request (round 1 of 2)" in out
+    assert err.splitlines() == [
+        "INTERRUPTED in async's count (round 1 of 2): the counts above are the 1 that "
+        "finished; no summary"
+    ]
+
+
+def test_ctrl_c_in_a_response_writes_round_stops_its_server_and_ends_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The server is bench_response_writes' own, started for real; Ctrl-C comes in wrk's run.
+    servers: list[int] = []
+
+    def measured_load(port: int, scheme: str, directory: Path, *args: Any) -> tuple[float, float]:
+        servers.append(args[-1])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(bench_response_writes, "cpus_for_pinning", lambda: (None, None))
+    monkeypatch.setattr(bench_response_writes, "load", measured_load)
+    assert bench_response_writes.main(["--rounds", "1", "--duration", "1"]) == 130
+    assert capsys.readouterr().err.splitlines() == [
+        "INTERRUPTED in round 1 of 1 (uvicorn over http): the figures above are those that "
+        "finished; no medians"
+    ]
+    with pytest.raises(ProcessLookupError):  # the server was stopped
+        os.kill(servers[0], 0)
