@@ -68,7 +68,8 @@ def tracers(pid: int, proc: Path) -> dict[int, tuple[str, int]] | None:
 
 def unattached(pid: int, tracer: int, said: list[str], proc: Path = PROC) -> str | None:
     """What to say of the threads of ``pid`` that ``tracer`` (strace) does not trace, once it
-    said it attached (``said``: why not, if it says), naming them; None if it traces all."""
+    said it attached (``said``: why not, if it says), naming them, and a thread another tool
+    traces (``TracerPid`` neither strace's nor 0) as traced by it; None if it traces all."""
     # Each thread's tracer, not strace's "attached with N threads" against a count of /proc: a
     # thread started since strace attached is followed (-f) but was in no such count, and a
     # partial failure is a count alone (strace 6 says why it could not attach to a thread
@@ -79,14 +80,35 @@ def unattached(pid: int, tracer: int, said: list[str], proc: Path = PROC) -> str
     missed = sorted(tid for tid, (_, traced_by) in threads.items() if traced_by != tracer)
     if not missed:
         return None
-    names = ", ".join(f"{tid} ({threads[tid][0]})" for tid in missed)
-    why = "; ".join(line for line in said if line.startswith(STRACE_REFUSED))
-    whose = "threads" if len(missed) > 1 else "thread"
+    # A thread another tool traces (py-spy pausing it to sample it, at the moment /proc was
+    # read) is said traced by that tool: "not counted" read as if strace could not attach.
+    untraced = [tid for tid in missed if threads[tid][1] == 0]
+    said_of = []
+    if untraced:
+        names = ", ".join(f"{tid} ({threads[tid][0]})" for tid in untraced)
+        why = "; ".join(line for line in said if line.startswith(STRACE_REFUSED))
+        whose = "threads" if len(untraced) > 1 else "thread"
+        said_of.append(
+            f"the system calls of {whose} {names} are not counted" + (f" ({why})" if why else "")
+        )
+    said_of += [
+        f"thread {tid} ({threads[tid][0]}) is traced by {_process(threads[tid][1], proc)}, "
+        "not strace"
+        for tid in missed
+        if threads[tid][1] != 0
+    ]
     return (
         f"strace attached to {len(threads) - len(missed)} of the {len(threads)} threads "
-        f"{proc / str(pid) / 'task'} lists: the system calls of {whose} {names} are not counted"
-        + (f" ({why})" if why else "")
+        f"{proc / str(pid) / 'task'} lists: " + "; ".join(said_of)
     )
+
+
+def _process(pid: int, proc: Path) -> str:
+    """Process ``pid`` by its name (``comm``) and pid, or its pid alone if it is gone."""
+    try:
+        return f"{(proc / str(pid) / 'comm').read_text().strip()} (pid {pid})"
+    except OSError:
+        return f"pid {pid}"
 
 
 @contextlib.contextmanager

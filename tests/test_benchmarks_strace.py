@@ -143,3 +143,25 @@ def test_threads_strace_could_not_attach_to_are_said_not_left_uncounted_silently
         f"calls of thread 102 (py) are not counted ({cause})"
     ]
     assert calls["getpid"] == 300  # counted still, as said
+
+
+def test_a_thread_another_tool_traces_is_said_traced_by_it_not_left_uncounted(
+    tmp_path: Path,
+) -> None:
+    # py-spy (pid 700) pausing a thread to sample it is its tracer at that moment: the thread is
+    # named as traced by py-spy, where it was said "not counted" as if strace could not attach.
+    fake_tasks(tmp_path, 100, {100: ("python", 900), 101: ("python", 700), 102: ("worker", 0)})
+    (tmp_path / "700").mkdir()
+    (tmp_path / "700" / "comm").write_text("py-spy\n")
+    said = ["strace: Process 100 attached with 1 threads"]
+    assert strace_counts.unattached(100, 900, said, tmp_path) == (
+        f"strace attached to 1 of the 3 threads {tmp_path}/100/task lists: the system calls of "
+        "thread 102 (worker) are not counted; thread 101 (python) is traced by py-spy (pid 700), "
+        "not strace"
+    )
+    # Every thread strace does not trace traced by another tool (one gone since: no name).
+    fake_tasks(tmp_path, 200, {200: ("python", 900), 201: ("python", 700), 202: ("w", 701)})
+    assert strace_counts.unattached(200, 900, said, tmp_path) == (
+        f"strace attached to 1 of the 3 threads {tmp_path}/200/task lists: thread 201 (python) "
+        "is traced by py-spy (pid 700), not strace; thread 202 (w) is traced by pid 701, not strace"
+    )
