@@ -119,6 +119,12 @@ def run_wrk(
         process.kill()
         process.communicate()
         raise BenchmarkError("wrk did not finish in time") from None
+    except KeyboardInterrupt:
+        # A Ctrl-C that reached this process alone (a kill -INT of it) would leave wrk loading
+        # the server until its -d ran out: its figures are not read now, so it is killed.
+        process.kill()
+        process.communicate()
+        raise
     elapsed = time.perf_counter() - started
     machine = (machine_cpu_seconds() - machine_before) / elapsed
     server_seconds = process_cpu_seconds(server_pid) - cpu_before

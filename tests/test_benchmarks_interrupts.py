@@ -4,13 +4,16 @@ wherever it comes (in a run, between runs, while the report is made), its childr
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmarks import bench_response_writes, count_stack, load, server_counters, serving
+from benchmarks import bench_response_writes, count_stack, load, server_counters, serving, wrk
+from tests.processes import stand_in
 from tests.test_benchmarks_counters import measured
 from tests.test_benchmarks_ratios import fake_main, run
 
@@ -130,3 +133,25 @@ def test_ctrl_c_in_a_response_writes_round_stops_its_server_and_ends_in_one_line
     ]
     with pytest.raises(ProcessLookupError):  # the server was stopped
         os.kill(servers[0], 0)
+
+
+def test_ctrl_c_during_wrks_run_stops_wrk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # wrk's stand-in writes its pid, then sends this process SIGINT (a Ctrl-C that reached the
+    # harness alone, a kill -INT of it) and runs on: stopped, not left loading a server.
+    # (The half second: the signal comes once run_wrk waits for wrk, not as it starts it.)
+    pid_file = tmp_path / "wrk.pid"
+    tools = stand_in(
+        tmp_path, "wrk", f"echo $$ > {pid_file}\nsleep 0.5\nkill -INT $PPID\nexec sleep 60\n"
+    )
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            wrk.run_wrk(
+                1, tmp_path / "pool", seconds=30, connections=1, threads=1, cpu=None,
+                server_pid=os.getpid(),
+            )  # fmt: skip
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(pid_file.read_text()), 0)
+    finally:
+        with contextlib.suppress(ProcessLookupError, ValueError, OSError):
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
