@@ -1,0 +1,133 @@
+"""The requests `load_request` and `TestClient.replay` read: JSON text given for a path, a file
+not JSON (or nested too deeply), a key given twice, and what is neither a path nor JSON data."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+
+from alexaskill.testing import TestClient, load_request
+
+from .testing_requests_shared import diary
+
+
+def test_replay_of_json_text_or_a_file_not_json_names_what_is_wrong(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # replay('{…}') was a bare FileNotFoundError; a file not JSON a JSONDecodeError without its
+    # name ("Expecting value: line 1 column 1 (char 0)"), one not UTF-8 a UnicodeDecodeError.
+    text = '{"version": "1.0", "request": {"type": "LaunchRequest"}}'
+    (tmp_path / "bad.json").write_text("nope {")
+    (tmp_path / "latin.json").write_bytes(b'{"request": {"type": "caf\xe9"}}')
+    with TestClient(diary()) as client:
+        with pytest.raises(ValueError, match=r"is JSON text, .* pass json\.loads\(text\)$"):
+            client.replay(text)
+        bad = str(tmp_path / "bad.json")
+        with pytest.raises(ValueError, match=rf"^{re.escape(bad)}: not JSON \(line 1, column 1"):
+            client.replay(bad)
+        with pytest.raises(ValueError, match=r"latin\.json: not JSON \(not UTF-8 text\)$"):
+            client.replay(tmp_path / "latin.json")
+        with pytest.raises(FileNotFoundError, match=r"missing\.json"):
+            client.replay(tmp_path / "missing.json")
+        # A relative path starting with "{" is a path all the same ("{x}.json": no such file).
+        monkeypatch.chdir(tmp_path)
+        with pytest.raises(FileNotFoundError, match=r"\{x\}\.json"):
+            client.replay("{x}.json")
+        assert client.last is None
+
+
+def test_load_request_refuses_what_is_neither_a_path_nor_json_data() -> None:
+    # load_request(n) opened file descriptor n, read it and closed it (open() takes an int); a
+    # dict holding a date was "Object of type date is not JSON serializable", naming nothing.
+    with pytest.raises(TypeError, match=r"^a request is a file's path or a parsed envelope .*int$"):
+        load_request(10**6)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^the envelope given: not JSON data, .*date"):
+        load_request({"request": {"type": "LaunchRequest", "on": datetime.date(2026, 12, 3)}})
+
+
+def test_load_request_reads_a_file_named_like_json_text_that_exists(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Text in braces is taken for JSON text only when no such file exists: a file named "{x}"
+    # is read, as any path.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "{x}").write_text('{"request": {"type": "LaunchRequest"}}')
+    assert load_request("{x}") == {"request": {"type": "LaunchRequest"}}
+    with pytest.raises(ValueError, match=r"^'\{y\}' is JSON text"):
+        load_request("{y}")
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            '{"version": "1.0", "request": {"type": "LaunchRequest"}, "version": "0.9"}',
+            "'version' is given twice in the top-level object",
+        ),
+        (
+            '{"request": {"type": "IntentRequest", "intent": {"name": "Hello", "name": "Bye"}}}',
+            "'name' is given twice in request.intent",
+        ),
+        (  # an object in a list is named by its index
+            '{"request": {"type": "LaunchRequest"}, "x": [{}, {"k": 1, "k": 2}]}',
+            "'k' is given twice in x[1]",
+        ),
+        (  # the object of the first "a" is dropped by the second: the outer key is named
+            '{"request": {"type": "LaunchRequest"}, "a": {"k": 1, "k": 2}, "a": 3}',
+            "'a' is given twice in the top-level object",
+        ),
+    ],
+)
+def test_load_request_refuses_a_file_with_a_key_given_twice(
+    tmp_path: Any, content: str, said: str
+) -> None:
+    # json.load kept the last of the two silently: client.replay sent the intent "Bye" of a
+    # sample that seemed to name "Hello" (as `alexaskill replay` did, until it refused them).
+    path = tmp_path / "dup.json"
+    path.write_text(content)
+    with pytest.raises(ValueError) as raised:
+        load_request(path)
+    assert str(raised.value) == f"{path}: {said}: a JSON object keeps only the last; give it once"
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            '{"version": "1.0", "request": {"type": "IntentRequest", "intent": {"name": "Hello", '
+            '"name": "Bye", "slots": {}, "slots": {}}}, "version": "0.9"}',
+            "'version' is given twice in the top-level object, 'name' and 'slots' in "
+            "request.intent",
+        ),
+        # A few are named, the rest counted; a key given three times is one of them.
+        (
+            '{"request": {"type": "LaunchRequest"}, "a": 1, "a": 2, "a": 3, "b": 1, "b": 2, '
+            '"c": 1, "c": 2, "d": 1, "d": 2, "session": {"new": true, "new": false}}',
+            "'a', 'b' and 'c' are given twice in the top-level object, and 2 more",
+        ),
+    ],
+)
+def test_load_request_names_every_key_given_twice_up_to_a_few(
+    tmp_path: Any, content: str, said: str
+) -> None:
+    # Only the first was named: a file with several was refused once for each, one at a time.
+    path = tmp_path / "dup.json"
+    path.write_text(content)
+    with pytest.raises(ValueError) as raised:
+        load_request(path)
+    assert str(raised.value) == (
+        f"{path}: {said}: a JSON object keeps only the last of each; give each once"
+    )
+
+
+def test_load_request_says_a_file_nested_too_deeply_as_not_json(tmp_path: Any) -> None:
+    # A RecursionError came out of client.replay, where a file that is no request is a
+    # ValueError naming it (a dict nested so was one already: "not JSON data").
+    path = tmp_path / "deep.json"
+    path.write_text('{"request": {"type": "LaunchRequest"}, "x": ' + "[" * 5000 + "]" * 5000 + "}")
+    with pytest.raises(ValueError) as raised:
+        load_request(path)
+    assert str(raised.value) == f"{path}: not JSON (nested too deeply)"
