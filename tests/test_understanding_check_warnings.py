@@ -1,0 +1,110 @@
+"""``check_model``'s warnings: what Amazon's build takes but a user's words may not reach as
+meant (a word of two values, a phrase of a built-in intent, a slot named twice in a sample, a
+slot on a standard built-in intent, not on a library one), and a slot type no slot uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .understanding_check_shared import _value, messages, model
+
+
+def test_warnings() -> None:
+    data = model(
+        intents=[
+            {"name": "Quit", "samples": ["never mind"]},
+            {"name": "Order", "samples": ["order a pizza"]},
+        ],
+        types=[{"name": "Unused", "values": [_value("a"), _value("b", synonyms=["A"])]}],
+    )
+    warnings = messages(data, "warning")
+    assert "slot type Unused is used by no slot" in warnings
+    # A synonym of one value that is another value (two values alike are an error).
+    assert "slot type Unused: 'A' is listed for both 'a' and 'b'" in warnings
+    assert (
+        "intent Quit: sample 'never mind' is also a common phrasing of AMAZON.CancelIntent; "
+        "users saying it may reach either" in warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "warned"),
+    [
+        # A value named after an earlier value's synonym: either value could take "big".
+        (
+            [_value("large", synonyms=["big"]), _value("big")],
+            ["'big' is listed for both 'large' and 'big'"],
+        ),
+        # A synonym naming an earlier value.
+        (
+            [_value("big"), _value("large", synonyms=["Big"])],
+            ["'Big' is listed for both 'big' and 'large'"],
+        ),
+        # A synonym naming a later value.
+        (
+            [_value("large", synonyms=["big"]), _value("small"), _value("Big")],
+            ["'Big' is listed for both 'large' and 'Big'"],
+        ),
+        # Two values alike are value_problems' error ("listed twice"), not a warning as well.
+        ([_value("Big"), _value("big")], []),
+        ([_value("big", synonyms=["large"]), _value(" BIG ")], []),
+    ],
+)
+def test_a_word_of_two_values_is_a_warning(values: list[Any], warned: list[str]) -> None:
+    data = model(
+        intents=[
+            {
+                "name": "Order",
+                "slots": [{"name": "size", "type": "SIZE"}],
+                "samples": ["a {size} pizza"],
+            }
+        ],
+        types=[{"name": "SIZE", "values": values}],
+    )
+    warnings = [w.removeprefix("slot type SIZE: ") for w in messages(data, "warning")]
+    assert [w for w in warnings if "listed for both" in w] == warned
+
+
+def test_a_sample_naming_one_slot_twice_is_a_warning() -> None:
+    # "from {city} to {city}": the user says two cities, the one slot carries one of them.
+    data = model(
+        intents=[
+            {
+                "name": "TripIntent",
+                "samples": ["from {city} to {city}", "to {city}"],
+                "slots": [{"name": "city", "type": "AMAZON.City"}],
+            }
+        ],
+    )
+    assert messages(data) == []
+    assert [message for message in messages(data, "warning") if "twice" in message] == [
+        "intent TripIntent: sample 'from {city} to {city}' names slot {city} twice; a slot "
+        "holds one value, so one of the two is lost: give each its own slot ({from_city}, "
+        "{to_city})"
+    ]
+
+
+def test_a_standard_built_in_intent_with_slots_is_a_warning() -> None:
+    # Amazon's docs do not say its build refuses the slot: a warning, not an error.
+    data = model()
+    help_intent = data["interactionModel"]["languageModel"]["intents"][1]
+    help_intent["slots"] = [{"name": "topic", "type": "AMAZON.SearchQuery"}]
+    help_intent["samples"] = ["help with {topic}"]
+    assert messages(data) == []
+    [warning] = [w for w in messages(data, "warning") if "AMAZON.HelpIntent" in w]
+    assert warning.startswith("intent AMAZON.HelpIntent: slot topic: Amazon documents"), warning
+
+
+def test_a_library_intent_with_slots_is_no_built_in_slot_warning() -> None:
+    data = model()
+    data["interactionModel"]["languageModel"]["intents"].append(
+        {
+            "name": "AMAZON.SearchAction<object@WeatherForecast>",
+            "slots": [{"name": "location", "type": "AMAZON.City"}],
+            "samples": [],
+        }
+    )
+    assert messages(data) == []
+    assert not [w for w in messages(data, "warning") if "slot location" in w]
