@@ -338,7 +338,7 @@ def transport_for(client: httpx.AsyncClient, url: httpx.URL | str) -> object:
     """The transport ``client`` sends ``url`` through, None if unknown. httpx has no public way
     to ask (nor traces its pool's wait), so its private ``_transport_for_url`` is (its mounts
     and proxies per URL): gone, a full pool gets the network's advice again, a failed tunnel
-    keeps its pool's place, and tests/test_verify_fetch.py's
+    keeps its pool's place, and tests/test_verify_fetch_proxies.py's
     test_httpx_still_names_the_transport_that_sends_a_url fails."""
     import httpx
 

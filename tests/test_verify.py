@@ -1,7 +1,7 @@
 """Request verification (Amazon's "Host a Custom Skill as a Web Service"; issue 3), end to end:
 the order of the checks, `verify_envelope` (the app's path, decoding the body once), the
-download of a chain (status codes, sizes, lengths, malformed heads; tests/test_verify_fetch.py
-has the rest), and the public API. The checks one by one are in
+download of a chain (status codes, sizes, lengths, malformed heads; tests/test_verify_fetch*.py
+have the rest), and the public API. The checks one by one are in
 tests/test_verify_{url,chain,signature,timestamp}.py, the cache in tests/test_verify_cache.py,
 a Verifier's arguments in tests/test_verify_arguments.py."""
 

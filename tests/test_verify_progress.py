@@ -1,6 +1,6 @@
 """How far a chain download got, and what the log says when its time ran out
 (alexaskill/outgoing_progress.py): through a transport wrapped around httpx's own as through
-httpx's own. (tests/test_verify_fetch.py has the stages of a download through httpx's own.)"""
+httpx's own. (tests/test_verify_fetch_timeouts.py has a download's stages through httpx's own.)"""
 
 from __future__ import annotations
 
