@@ -85,6 +85,9 @@ EXCUSED: dict[str, str] = {
     "test_verify_odd_inputs": _UNREVIEWED,
     "test_verify_own_client": _UNREVIEWED,
     "test_verify_progress": _UNREVIEWED,
+    "test_verify_progress_pool": _UNREVIEWED,
+    "test_verify_progress_proxies": _UNREVIEWED,
+    "test_verify_progress_socks": _UNREVIEWED,
     "test_verify_timestamp_iso": _UNREVIEWED,
     "test_verify_two_paths": _UNREVIEWED,
 }
