@@ -107,7 +107,6 @@ def test_no_benchmark_module_is_longer_than_the_limit() -> None:
 LONG_TEST_MODULES: dict[str, int] = {
     "test_testing_client.py": 717,
     "test_exchange_framing.py": 708,
-    "test_dispatch.py": 694,
     "test_registration.py": 667,
     "test_log_lambda.py": 662,
     "test_replay_answers.py": 655,
