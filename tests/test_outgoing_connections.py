@@ -1,7 +1,7 @@
 """What httpx's transport needs of a request sent within a time limit
 (alexaskill/outgoing_connections.py): here, what its work-around of httpcore's failed tunnels
 reads of httpx and httpcore, pinned. (The tunnels' own tests are the API's, in
-tests/test_alexa_api_endpoint_pool.py, and the verifier's, in tests/test_verify_progress.py.)"""
+tests/test_alexa_api_endpoint_pool.py, the verifier's in tests/test_verify_progress_pool.py.)"""
 
 from __future__ import annotations
 
