@@ -15,7 +15,7 @@ import uvicorn
 
 from alexaskill.server import H11Protocol, HttpProtocol
 
-from .threaded_uvicorn import answer_lifespan, bound_port, connected, serving
+from .threaded_uvicorn import answer_lifespan, bound_port, connected, http_protocol, serving
 
 #: Bytes of the server's socket send buffer (the kernel doubles it) in these tests: an answer of
 #: `ANSWER` bytes, under the write buffer's high-water mark (64 KiB), does not fit in it.
@@ -52,15 +52,16 @@ async def forty_kilobytes(scope: Any, receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": b"x" * ANSWER})
 
 
-@pytest.mark.parametrize("protocol", [QuickHttp, QuickH11], ids=["httptools", "h11"])
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 @pytest.mark.parametrize("closed_by", ["connection-close", "keep-alive-timeout"])
 def test_a_connection_closed_with_its_answer_unread_is_dropped_in_time(
-    protocol: type[Any], closed_by: str
+    http: str, closed_by: str
 ) -> None:
     # Its answer under the write buffer's high-water mark, so no pause_writing and no write
     # deadline: closed (connection: close, or idle past --timeout-keep-alive), the loop kept it
     # until the rest was sent, which a client that reads nothing (its kernel still answering
     # the window probes) put off forever, the connection counted under --limit-concurrency.
+    protocol = http_protocol(http, QuickHttp, QuickH11)
     config = uvicorn.Config(
         forty_kilobytes,
         port=0,
@@ -147,13 +148,14 @@ async def large_answer(scope: Any, receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": b"x" * 200_000})
 
 
-@pytest.mark.parametrize("protocol", [QuickHttp, QuickH11], ids=["httptools", "h11"])
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 def test_a_closing_connection_read_below_the_low_water_mark_keeps_its_deadline(
-    protocol: type[Any],
+    http: str,
 ) -> None:
     # The answer was over the write buffer's high-water mark (the deadline ran); the client
     # read until the buffer fell below the low-water mark (resume_writing), then nothing more:
     # the connection, closing, its answer's last bytes unsent, must still be dropped in time.
+    protocol = http_protocol(http, QuickHttp, QuickH11)
     config = uvicorn.Config(
         large_answer, port=0, http=protocol, loop="asyncio", log_level="critical"
     )
@@ -197,12 +199,13 @@ async def failing_midway(scope: Any, receive: Any, send: Any) -> None:
     raise RuntimeError("the skill failed midway")
 
 
-@pytest.mark.parametrize("protocol", [QuickHttp, QuickH11], ids=["httptools", "h11"])
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 def test_a_connection_closed_by_an_app_failing_midway_is_dropped_in_time(
-    protocol: type[Any],
+    http: str,
 ) -> None:
     # The app raised after part of its answer (below the high-water mark): the connection is
     # closed with that part unsent, and a client that reads nothing must not hold it.
+    protocol = http_protocol(http, QuickHttp, QuickH11)
     config = uvicorn.Config(
         failing_midway, port=0, http=protocol, loop="asyncio", log_level="critical"
     )
@@ -214,9 +217,9 @@ def test_a_connection_closed_by_an_app_failing_midway_is_dropped_in_time(
 
 
 @pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:new_event_loop"])
-@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 def test_requests_pipelined_after_one_that_closes_are_dropped_not_refused(
-    protocol: type[Any], loop: str
+    http: str, loop: str
 ) -> None:
     # A request saying "connection: close" is the connection's last: what its client sends
     # after it is not processed (RFC 9112, 9.6). On h11 those bytes were a protocol error: the
@@ -225,6 +228,7 @@ def test_requests_pipelined_after_one_that_closes_are_dropped_not_refused(
     # request): the close answered them with a reset, and the client lost the answer.
     answered: list[str] = []
     app = _Held(answered, [(b"content-length", b"2")])
+    protocol = http_protocol(http)
     config = uvicorn.Config(app, port=0, http=protocol, loop=loop, log_level="critical")
     with serving(config) as server, connected(server) as client:
         request = b"GET / HTTP/1.1\r\nhost: skill\r\n"
@@ -245,13 +249,14 @@ def test_requests_pipelined_after_one_that_closes_are_dropped_not_refused(
 
 
 @pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:new_event_loop"])
-@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
-def test_app_connection_close_with_a_request_queued(protocol: type[Any], loop: str) -> None:
+@pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_app_connection_close_with_a_request_queued(http: str, loop: str) -> None:
     # The app closes the connection (its answer says "connection: close") while its client's
     # next request waits behind it: that one is never run, and the close lingers, dropping
     # what the client sends meanwhile, rather than resetting and losing the client the answer.
     answered: list[str] = []
     app = _Held(answered, [(b"content-length", b"2"), (b"connection", b"close")])
+    protocol = http_protocol(http)
     config = uvicorn.Config(app, port=0, http=protocol, loop=loop, log_level="critical")
     with serving(config) as server, connected(server) as client:
         request = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"
@@ -269,10 +274,8 @@ def test_app_connection_close_with_a_request_queued(protocol: type[Any], loop: s
 
 
 @pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:new_event_loop"])
-@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
-def test_a_closing_request_queued_behind_another_keeps_its_answer(
-    protocol: type[Any], loop: str
-) -> None:
+@pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_a_closing_request_queued_behind_another_keeps_its_answer(http: str, loop: str) -> None:
     # A request saying "connection: close" queued behind one that keeps the connection: run
     # after it, reading still paused, what the client sent meanwhile stayed in the socket, and
     # on httptools the close answered it with a reset, the client losing the second answer.
@@ -280,6 +283,7 @@ def test_a_closing_request_queued_behind_another_keeps_its_answer(
     # the next read, answered at once, and closed with the client's later bytes unread (reset).
     answered: list[str] = []
     app = _Held(answered, [(b"content-length", b"2")])
+    protocol = http_protocol(http)
     config = uvicorn.Config(app, port=0, http=protocol, loop=loop, log_level="critical")
     with serving(config) as server, connected(server) as client:
         head = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"

@@ -22,6 +22,7 @@ from .threaded_uvicorn import (
     bound_port,
     event_loops,
     hello,
+    http_protocol,
     needs_loop,
     serving,
     started,
@@ -155,7 +156,7 @@ def test_a_flood_of_new_connections_makes_room_among_its_own(protocol: str) -> N
     # The one that waited longest made room first, which was the answered client's: a flood
     # of connections that never send a request closed every idle keep-alive connection.
     # Connections that have sent no request for over `silent_grace` now make room first.
-    http = QuickGrace if protocol == "httptools" else QuickGraceH11
+    http = http_protocol(protocol, QuickGrace, QuickGraceH11)
     # (The kept connection idles for as long as the test thread takes: no keep-alive timeout.)
     config = uvicorn.Config(
         hello,
@@ -200,7 +201,7 @@ def test_a_new_connection_is_not_closed_for_idle_ones_before_it_could_send(proto
     # The grace is long here: on a loaded machine the test thread may stall past the default
     # second between opening Alexa's connection and the next one (seen in CI), and Alexa's,
     # silent past its grace, would rightly go first.
-    base = HttpProtocol if protocol == "httptools" else H11Protocol
+    base = http_protocol(protocol)
     http = type("PatientHeads", (base,), {"silent_grace": 60.0, "header_timeout": 300.0})
     config = uvicorn.Config(hello, port=0, http=http, limit_concurrency=5, log_level="warning")
     request = b"GET / HTTP/1.1\r\nhost: skill\r\n\r\n"

@@ -53,15 +53,18 @@ def needs_loop(loop: str) -> None:
         imported_or_skip("uvloop", "the uvloop tests")
 
 
-def http_protocol(name: str) -> type[Any]:
-    """alexaskill.server's protocol on ``name`` ("httptools" or "h11", the tests' ids), as
-    `needs_loop` for a loop: httptools' needs httptools, skipped without it and failed under CI.
-    (Without httptools ``HttpProtocol`` is ``H11Protocol``: a test given it ran h11 a second time
-    under the name "httptools", and passed.)"""
+def http_protocol(
+    name: str, on_httptools: type[Any] = HttpProtocol, on_h11: type[Any] = H11Protocol
+) -> type[Any]:
+    """alexaskill.server's protocol on ``name`` ("httptools" or "h11", the tests' ids), or a
+    test's subclass of it (``on_httptools``, ``on_h11``), as `needs_loop` for a loop: httptools'
+    needs httptools, skipped without it and failed under CI. (Without httptools ``HttpProtocol``
+    is ``H11Protocol``, and so are a test's subclasses of it: a test given one ran h11 a second
+    time under the name "httptools", and passed.)"""
     if name == "h11":
-        return H11Protocol
+        return on_h11
     imported_or_skip("httptools", "the httptools tests")
-    return HttpProtocol
+    return on_httptools
 
 
 def started(config: uvicorn.Config) -> tuple[uvicorn.Server, threading.Thread]:
