@@ -10,6 +10,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -197,11 +198,25 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+@pytest.fixture(autouse=True)
+def _lambda_loop_closed() -> Iterator[None]:
+    """Each test's AWS Lambda event loop its own, closed after it. alexaskill.aws_lambda keeps
+    one for the process (``_Loop.runner``): a test that ran the handler left it there (ten
+    modules did), open to the run's end and collected unclosed, a ResourceWarning for it and
+    each of its self-pipe's two unix sockets. Without monkeypatch (which a test's own patches
+    would then undo in another order), and without importing aws_lambda where no test did."""
+    yield
+    aws_lambda = sys.modules.get("alexaskill.aws_lambda")
+    if aws_lambda is not None and aws_lambda._Loop.runner is not None:
+        aws_lambda._Loop.runner.close()
+        aws_lambda._Loop.runner = None
+
+
 @pytest.fixture
 def own_lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """An AWS Lambda event loop of the test's own, closed after it. alexaskill.aws_lambda keeps
-    one for the process (``_Loop.runner``): left there, it stayed open to the run's end and was
-    collected unclosed, a ResourceWarning for it and each of its self-pipe's two unix sockets."""
+    """A loop a test puts in place itself (``monkeypatch.setattr(aws_lambda._Loop, "runner",
+    ...)``) closed after it: monkeypatch's undo comes before `_lambda_loop_closed`'s look, and
+    would leave it open."""
     from alexaskill import aws_lambda
 
     monkeypatch.setattr(aws_lambda._Loop, "runner", None)

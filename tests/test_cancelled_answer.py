@@ -351,7 +351,7 @@ def test_answer_called_directly_ends_cancelled_when_a_finish_swallowed_it() -> N
     assert asyncio.run(run())
 
 
-@pytest.mark.usefixtures("looked_for", "own_lambda_loop")
+@pytest.mark.usefixtures("looked_for")
 @pytest.mark.parametrize("deadline", [None, 7.0])
 def test_on_aws_lambda_a_service_finish_that_swallows_it_sends_the_reply(
     caplog: pytest.LogCaptureFixture, deadline: float | None

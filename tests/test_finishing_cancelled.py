@@ -28,8 +28,7 @@ from .deadline_shared import request_lines
 
 # The fixture of tests/cancelled_shared.py, this module's too, for each of its tests.
 looked_for = cancelled_shared.looked_for
-# own_lambda_loop: the Lambda tests' loop closed after each (not left open to the run's end).
-pytestmark = pytest.mark.usefixtures("looked_for", "own_lambda_loop")
+pytestmark = pytest.mark.usefixtures("looked_for")
 
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).

@@ -20,7 +20,7 @@ from .stalls_driven import BOUND, LAUNCH, Looks, drive, held_up_lines
 
 
 @pytest.fixture
-def looks(monkeypatch: pytest.MonkeyPatch, own_lambda_loop: None) -> Iterator[Looks]:
+def looks(monkeypatch: pytest.MonkeyPatch) -> Iterator[Looks]:
     """The looking thread driven, and an AWS Lambda event loop of the test's own whose
     watchdog's timer never runs (as one an invocation leaves pending, the loop stopped before
     it is due)."""
