@@ -97,9 +97,19 @@ pytest.register_assert_rewrite("tests.understanding_shared")
 # name (not by the order in which the modules reading them are imported): ALEXASKILL_TEST_*;
 # ALEXASKILL_FUZZ_RUNS and ALEXASKILL_FUZZ_SEED, which the fuzz tests read as they are imported,
 # after this (tests/test_fuzz.py, tests/verify_mutations_shared.py); ALEXASKILL_CHROMIUM, the
-# browser of the simulator's tests (tests/simulator_browser.py; README.md's "What the tests need").
+# browser of the simulator's tests (tests/simulator_browser.py; README.md's "What the tests need"),
+# ALEXASKILL_SCREENSHOTS, where they keep their screenshots, and ALEXASKILL_README_SCREENSHOT,
+# the file README.md's command draws its picture into (tests/test_simulator_browser_turns.py).
 _SUITES_OWN_PREFIX = "ALEXASKILL_TEST_"
-_SUITES_OWN = frozenset(("ALEXASKILL_FUZZ_RUNS", "ALEXASKILL_FUZZ_SEED", "ALEXASKILL_CHROMIUM"))
+_SUITES_OWN = frozenset(
+    (
+        "ALEXASKILL_FUZZ_RUNS",
+        "ALEXASKILL_FUZZ_SEED",
+        "ALEXASKILL_CHROMIUM",
+        "ALEXASKILL_SCREENSHOTS",
+        "ALEXASKILL_README_SCREENSHOT",
+    )
+)
 for _name in [name for name in os.environ if name.startswith("ALEXASKILL_")]:
     if not _name.startswith(_SUITES_OWN_PREFIX) and _name not in _SUITES_OWN:
         del os.environ[_name]

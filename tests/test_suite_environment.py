@@ -72,16 +72,24 @@ def test_the_suites_own_fuzz_variables_in_the_shell_reach_the_fuzz_tests() -> No
     assert run.stdout.splitlines() == ["7 9 7 9", "None"], run.stdout + run.stderr
 
 
-def test_the_suites_own_browser_variable_in_the_shell_is_kept() -> None:
+#: The simulator's browser tests' variables (tests/simulator_browser.py), each with a value.
+_BROWSERS_OWN = {
+    "ALEXASKILL_CHROMIUM": "/opt/other/chromium",
+    "ALEXASKILL_SCREENSHOTS": "/tmp/shots",
+    "ALEXASKILL_README_SCREENSHOT": "docs/simulator.png",
+}
+
+
+def test_the_suites_own_browser_variables_in_the_shell_are_kept() -> None:
     # ALEXASKILL_CHROMIUM (another browser for the simulator's tests, which README.md documents)
     # outlived conftest's guard only because tests/simulator_browser.py read it while conftest
     # imported it, before the guard ran; the guard took it out of the environment all the same
     # (for the processes the tests start too), and a module reading it later got the default.
-    shell = {**os.environ, "ALEXASKILL_CHROMIUM": "/opt/other/chromium", "ALEXASKILL_STORE": "x"}
-    code = (
-        "import os, tests.conftest\n"
-        "print(os.environ.get('ALEXASKILL_CHROMIUM'), os.environ.get('ALEXASKILL_STORE'))"
-    )
+    # ALEXASKILL_SCREENSHOTS and ALEXASKILL_README_SCREENSHOT, read as the tests run, were gone:
+    # README.md's command that draws docs/simulator.png again drew nothing.
+    shell = {**os.environ, **_BROWSERS_OWN, "ALEXASKILL_STORE": "x"}
+    names = [*_BROWSERS_OWN, "ALEXASKILL_STORE"]
+    code = f"import os, tests.conftest\nprint(*(os.environ.get(name) for name in {names}))"
     run = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -90,7 +98,8 @@ def test_the_suites_own_browser_variable_in_the_shell_is_kept() -> None:
         text=True,
         timeout=120,
     )
-    assert run.stdout.splitlines() == ["/opt/other/chromium None"], run.stdout + run.stderr
+    expected = " ".join([*_BROWSERS_OWN.values(), "None"])
+    assert run.stdout.splitlines() == [expected], run.stdout + run.stderr
 
 
 @pytest.mark.default_dev_pki
