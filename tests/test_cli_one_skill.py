@@ -17,6 +17,8 @@ from alexaskill.cli import main
 from alexaskill.testing import RequestFactory
 from alexaskill.verify import Verifier
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: A skill whose handler answers once the test lets it (the other command tried meanwhile).
 _HELD_SKILL = """
 import threading

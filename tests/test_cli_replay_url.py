@@ -11,6 +11,8 @@ from tests.processes import free_port
 from .cli_run import run
 from .conftest import Servers
 
+pytestmark = pytest.mark.oldest_dependencies
+
 ROOT = Path(__file__).resolve().parent.parent
 WEATHER = "examples.weather.app:skill"
 WEATHER_REQUESTS = sorted(str(p) for p in (ROOT / "examples/weather/requests").glob("*.json"))

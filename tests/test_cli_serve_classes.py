@@ -14,6 +14,8 @@ import pytest
 from .cli_run import run
 from .conftest import APP_SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 CLASSES = f"""
 from starlette.applications import Starlette
 from starlette.routing import Mount

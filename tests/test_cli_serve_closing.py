@@ -17,6 +17,8 @@ from alexaskill.testing import TestPKI
 from .cli_run import run
 from .conftest import FOURTH_SKILL_ID, OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
 
+pytestmark = pytest.mark.oldest_dependencies
+
 PORTAL = f"""
 import asyncio
 import contextlib

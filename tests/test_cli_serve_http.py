@@ -12,6 +12,8 @@ import pytest
 
 from .cli_run import run
 
+pytestmark = pytest.mark.oldest_dependencies
+
 MODULES = {
     "protocols.py": (
         "from alexaskill.server import HttpProtocol\n\n\n"

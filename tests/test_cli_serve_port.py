@@ -23,6 +23,8 @@ from .cli_shared import ROOT, WEATHER
 from .conftest import Servers
 from .processes import stop
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.fixture
 def taken() -> Iterator[int]:

@@ -20,6 +20,8 @@ from .cli_run import run
 from .cli_shared import ROOT, WEATHER
 from .processes import free_port, stop
 
+pytestmark = pytest.mark.oldest_dependencies
+
 RUNNING = "Uvicorn running on"
 STARTED = "Application startup complete"
 

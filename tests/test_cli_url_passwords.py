@@ -19,6 +19,8 @@ from .cli_run import run
 from .conftest import SKILL_ID
 from .processes import free_port
 
+pytestmark = pytest.mark.oldest_dependencies
+
 SECRET = "s3cr3t-pw"
 
 APP = f"""

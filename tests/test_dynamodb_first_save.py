@@ -23,6 +23,8 @@ from alexaskill.exceptions import StoreError
 from .dynamodb_shared import USER, botocore_client, new_table
 from .store_shared import MOTO_TIMEOUT
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def _counted(store: DynamoDBStore) -> list[str]:
     """The operations ``store`` sends from now on, in order (``update_item`` with its

@@ -16,6 +16,8 @@ from alexaskill.dynamodb import DynamoDBStore
 from .dynamodb_shared import USER, botocore_client, new_table
 from .store_shared import MOTO_TIMEOUT
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_the_stores_own_client_skips_botocores_parameter_validation() -> None:
     # botocore walked every value of every call again (types, required and unknown members,

@@ -102,7 +102,7 @@ def test_no_benchmark_module_is_longer_than_the_limit() -> None:
 
 #: Test modules written before the limit held for tests/ too, each at most as long as it was
 #: then (the twentieth session split most of the others). The list only shrinks: split one and
-#: take it out; none may grow, and no new module may pass the limit. (Six grew by their
+#: take it out; none may grow, and no new module may pass the limit. (Some grew by their
 #: oldest_dependencies marks, which replaced .ci/run's list: tests/oldest_dependencies.py.)
 LONG_TEST_MODULES: dict[str, int] = {
     "test_testing_client.py": 717,

@@ -28,6 +28,8 @@ from alexaskill.responses import (
 from alexaskill.responses import directive as directive_module
 from tests.responses_shared import Note, NotJson, Show
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 class _Point(msgspec.Struct):
     x: Any

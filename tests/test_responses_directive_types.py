@@ -13,6 +13,8 @@ from alexaskill.responses import Directive, Reprompt, encode_response
 
 from .responses_shared import APL_DOCUMENT, APLA
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 class _Audio(Directive, tag="Alexa.Presentation.APLA.RenderDocument", frozen=True):
     """An APL for audio RenderDocument of the skill's own class (alexaskill has no typed one)."""

@@ -13,6 +13,8 @@ from alexaskill.responses import Reprompt, Response, encode_response
 
 from .responses_shared import APL_DOCUMENT, APLA
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def _launch(video_item: Any) -> dict[str, Any]:
     return {"type": "VideoApp.Launch", "videoItem": video_item}

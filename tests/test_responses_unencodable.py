@@ -19,6 +19,8 @@ from alexaskill.testing import RequestFactory, TestClient
 from .conftest import SKILL_ID, attributes_holding_themselves
 from .responses_shared import Note, Show
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 class _Cart:
     """An object of the skill's own, which JSON cannot hold."""

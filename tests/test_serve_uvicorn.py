@@ -22,6 +22,8 @@ from .cli_serve_shared import pids, running, serve, signed_skill
 from .cli_shared import ROOT, WEATHER
 from .conftest import SKILL_ID, Servers
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
 def test_serve_stopped_gracefully_exits_0(

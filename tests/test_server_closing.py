@@ -17,6 +17,8 @@ from alexaskill.server import H11Protocol, HttpProtocol
 
 from .threaded_uvicorn import answer_lifespan, bound_port, connected, http_protocol, serving
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: Bytes of the server's socket send buffer (the kernel doubles it) in these tests: an answer of
 #: `ANSWER` bytes, under the write buffer's high-water mark (64 KiB), does not fit in it.
 SEND_BUFFER = 4096

@@ -12,6 +12,8 @@ from alexaskill import server as server_module
 from tests.exchange_harness import echo, serve, wire
 from tests.server_protocols import PROTOCOLS, first_write
 
+pytestmark = pytest.mark.oldest_dependencies
+
 IDS = ["h11", "httptools"]
 
 

@@ -24,6 +24,8 @@ from .exchange_harness import post, serve
 from .server_protocols import PROTOCOLS, Transport
 from .threaded_uvicorn import answer_lifespan, connected, serving, tls_client
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 async def refusing(scope: Any, receive: Any, send: Any) -> None:
     """Answers 413 from the request's head, its body unread."""

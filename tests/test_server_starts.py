@@ -31,6 +31,8 @@ from .threaded_uvicorn import (
     tls_client,
 )
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: The loops as uvicorn is given them: asyncio's and uvloop's, each bounded (`alexaskill.loops`).
 LOOPS = {
     "asyncio": "alexaskill.loops:SelectorEventLoop",

@@ -29,6 +29,8 @@ from .threaded_uvicorn import (
     tls_client,
 )
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 class QuickHeads(HttpProtocol):
     header_timeout = 0.5

@@ -18,6 +18,8 @@ from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 from .conftest import SKILL_ID
 from .lifespan_start import lifespan_start
 
+pytestmark = pytest.mark.oldest_dependencies
+
 if TYPE_CHECKING:
     import httpx2  # (what Starlette's test client answers with)
     from starlette.routing import BaseRoute

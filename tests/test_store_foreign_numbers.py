@@ -15,6 +15,8 @@ from alexaskill.store import MemoryStore, SQLiteStore, base, data_faults
 
 from .store_shared import json_store, write_raw
 
+pytestmark = pytest.mark.oldest_dependencies
+
 _OUTSIDE = (
     "outside the numbers every store keeps (DynamoDB's: 38 significant digits, magnitude from "
     "1E-130 to under 1E+126)"

@@ -28,6 +28,8 @@ from alexaskill.verify import Verifier
 
 from .verify_shared import mock_client, refusal_of_answer, verify_via
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.fixture(scope="module")
 def pki() -> TestPKI:

@@ -16,6 +16,8 @@ from alexaskill.testing import TestPKI
 from .blackhole import HandshakeUnanswered, SilentProxy
 from .verify_shared import download_refused, run
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def test_a_proxy_that_does_not_answer_its_connect_is_said_so_not_the_server(
     pki: TestPKI,

@@ -22,6 +22,8 @@ from alexaskill.verify import Verifier
 
 from .verify_shared import BODY, NOW, mock_client, refusal_from_local, run, verify_via
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 class _HeldClock:
     """The loop's clock and the downloads' (``time.monotonic``), held still until `go`: the

@@ -23,6 +23,8 @@ from benchmarks.serving import self_signed
 
 from .verify_shared import mock_client, refusal_from_local, refusal_of_answer, run, verify_via
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def _refusal_of_plain_http_over_https(pki: TestPKI, answer: bytes) -> CertificateError:
     """The verifier's refusal of a chain whose https:// download reached a server on 127.0.0.1

@@ -11,6 +11,8 @@ import pytest
 
 from .fresh_python import SERVE, WATCH, run_fresh
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: A fresh Python's first download ({client}: the Verifier's own client, or one given to it),
 #: through a proxy on 127.0.0.1 that answers the CONNECT and closes (no internet): the modules
 #: imported while `Downloads._run`, which holds the time limit, was on the stack, and the

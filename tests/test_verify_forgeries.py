@@ -15,6 +15,8 @@ from alexaskill.testing import TestClient, TestPKI
 from tests.conftest import SKILL_ID
 from tests.verify_shared import genuine_launch, hello_client
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: A forged request: (body, headers) made from a genuine body and the client's PKI.
 Forge = Callable[[bytes, TestPKI], tuple[bytes, dict[str, str]]]
 

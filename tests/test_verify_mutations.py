@@ -42,6 +42,8 @@ from alexaskill.verify import check_cert_url
 from .verify_mutations_shared import CHARS, MAX_REASON, RUNS, SEED, decodes_to, mutate_signature
 from .verify_shared import genuine_launch, hello_client
 
+pytestmark = pytest.mark.oldest_dependencies
+
 GENUINE_URL: Final = "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem"
 PREFIX: Final = "https://s3.amazonaws.com/echo.api/"
 

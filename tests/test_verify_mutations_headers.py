@@ -34,6 +34,8 @@ from .verify_mutations_shared import (
 )
 from .verify_shared import BODY, NOW, genuine_launch, hello_client, run
 
+pytestmark = pytest.mark.oldest_dependencies
+
 _GENUINE_TYPE: Final = "application/json; charset=utf-8"
 #: Characters a media-type mutation inserts or substitutes, besides the URL mutator's.
 _TYPE_CHARS: Final = CHARS + ";=\"',+*xX8"

@@ -19,6 +19,8 @@ import pytest
 from alexaskill.testing import TestClient
 from tests.verify_shared import hello_client
 
+pytestmark = pytest.mark.oldest_dependencies
+
 ECHO: Final = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 #: A request's headers, as ASGI gives them: names and values as bytes, a name maybe twice.
 Headers = list[tuple[bytes, bytes]]

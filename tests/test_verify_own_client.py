@@ -9,11 +9,14 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 
 from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier
 
 from .verify_shared import BODY, NOW, run
+
+pytestmark = pytest.mark.oldest_dependencies
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -24,6 +24,8 @@ from .blackhole import SilentProxy
 from .verify_progress_shared import URL, _Wrapper
 from .verify_shared import BODY, NOW, run
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 class _Sub(httpx.AsyncHTTPTransport):
     """httpx's transport, subclassed with nothing changed (a name of one's own)."""

@@ -19,6 +19,8 @@ from .blackhole import HandshakeUnanswered, StalledSocks, StalledTunnels, handsh
 from .verify_progress_shared import URL
 from .verify_shared import BODY, NOW, refusal_from_local, run
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 async def _refusal_through_proxy(
     pki: TestPKI, scheme: str, server: HandshakeUnanswered

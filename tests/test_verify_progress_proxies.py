@@ -22,6 +22,8 @@ from .blackhole import RefusingTunnels, SilentProxy, SilentTunnels, StalledTunne
 from .verify_progress_shared import URL, _Wrapper
 from .verify_shared import BODY, NOW, run
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 class _ToPlainHttp(httpx.AsyncBaseTransport):
     """A transport of one's own that sends the download over plain http://, through the proxy

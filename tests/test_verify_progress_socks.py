@@ -19,6 +19,8 @@ from .blackhole import RefusingSocks, SilentSocks, StalledSocks, unconnectable_p
 from .verify_progress_shared import URL
 from .verify_shared import BODY, NOW, download_refused, run
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize("stall", ["the SOCKS handshake", "the TLS handshake"])
 def test_a_download_stalled_through_a_socks_proxy_is_said_where_it_stalled(

@@ -15,6 +15,8 @@ from alexaskill.testing import TestPKI
 
 from .verify_shared import NOW, run, stamp
 
+pytestmark = pytest.mark.oldest_dependencies
+
 _STAMP = f'"{stamp(NOW)}"'
 _LAUNCH = f'"type": "LaunchRequest", "timestamp": {_STAMP}'
 
