@@ -1,6 +1,7 @@
 """A script run in a Python of its own, where nothing has imported alexaskill, httpx or anyio
 yet: for what a process's first download or API call imports (tests/test_verify_first_download.py,
-tests/test_alexa_api_first_call.py). The script's parts below have no braces: a test's template
+tests/test_alexa_api_first_call.py), or a Lambda skill's cold start (tests/test_aws_lambda.py,
+tests/test_aws_lambda_cold.py). The script's parts below have no braces: a test's template
 around them may be filled with `str.format`."""
 
 from __future__ import annotations
@@ -79,12 +80,16 @@ sys.meta_path.insert(0, Watch())
 """
 
 
-def run_fresh(source: str, *, timeout: float = 300) -> dict[str, Any]:
-    """What ``source``, run in a fresh Python from the repository's root, printed last: a JSON
-    object. `subprocess.TimeoutExpired` (the Python killed) past ``timeout`` seconds: a bound
-    for a script that would hang, never a measure of speed."""
+def run_fresh(
+    source: str, *args: str, input: str | None = None, timeout: float = 300
+) -> dict[str, Any]:
+    """What ``source``, run in a fresh Python from the repository's root (``args`` its
+    ``sys.argv[1:]``, ``input`` its stdin), printed last: a JSON object.
+    `subprocess.TimeoutExpired` (the Python killed) past ``timeout`` seconds: a bound for a
+    script that would hang, never a measure of speed."""
     result = subprocess.run(
-        [sys.executable, "-c", source],
+        [sys.executable, "-c", source, *args],
+        input=input,
         capture_output=True,
         text=True,
         cwd=ROOT,

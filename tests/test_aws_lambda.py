@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -24,8 +22,9 @@ from alexaskill.exceptions import MalformedRequestError, SkillIdError
 from alexaskill.responses import Response
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
-from .aws_lambda_shared import ROOT, speech, weather_skill
+from .aws_lambda_shared import speech, weather_skill
 from .conftest import OTHER_SKILL_ID, SKILL_ID
+from .fresh_python import run_fresh
 
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
 from .lambda_events import FIXTURES, event, intent_event
@@ -194,16 +193,7 @@ print(json.dumps({"import": heavy(imported), "first_call": heavy(sys.modules)}))
 def _heavy_modules(program: str) -> Any:
     """What ``program`` (`_LIGHT`, or a variant) prints, run in a fresh Python: the heavy modules
     that importing the skill and its first call loaded."""
-    result = subprocess.run(
-        [sys.executable, "-c", program, DEFAULT_SKILL_ID],
-        input=json.dumps(event("IntentRequest.GetWeather")),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return run_fresh(program, DEFAULT_SKILL_ID, input=json.dumps(event("IntentRequest.GetWeather")))
 
 
 def test_lambda_import_path_is_light() -> None:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -27,9 +24,8 @@ from alexaskill.testing import DEFAULT_SKILL_ID
 from alexaskill.xml_markup import _NAME_START, _name, _well_formed_tag
 from alexaskill.xml_text import _not_xml
 
+from .fresh_python import run_fresh
 from .lambda_events import event
-
-ROOT = Path(__file__).resolve().parent.parent
 
 #: A plain-text skill on Lambda, its import and first call, in a Python that records every
 #: pattern `re.compile` is given from before alexaskill is imported; then the request types
@@ -58,17 +54,8 @@ print(json.dumps({"compiled": patterns, "decoders": [*_DECODERS]}))
 
 def _cold_start() -> dict[str, list[str]]:
     """What `_COMPILED` prints, run in a fresh Python."""
-    result = subprocess.run(
-        [sys.executable, "-c", _COMPILED, DEFAULT_SKILL_ID],
-        input=json.dumps(event("IntentRequest.GetWeather")),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    said: dict[str, list[str]] = json.loads(result.stdout)
+    body = json.dumps(event("IntentRequest.GetWeather"))
+    said: dict[str, list[str]] = run_fresh(_COMPILED, DEFAULT_SKILL_ID, input=body, timeout=120)
     return said
 
 
