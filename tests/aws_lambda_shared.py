@@ -1,5 +1,6 @@
-"""What the AWS Lambda tests (tests/test_aws_lambda*.py) share: the repository's root, a stand-in
-for the context the Lambda runtime passes, a small weather skill, and an answer's speech."""
+"""What the AWS Lambda tests (tests/test_aws_lambda*.py) share: the repository's root, a small
+weather skill, and an answer's speech. (The context the Lambda runtime passes: the stand-in of
+tests/lambda_runtime.py.)"""
 
 from __future__ import annotations
 
@@ -13,16 +14,6 @@ from alexaskill.store import Attributes, MemoryStore, attributes_service
 from alexaskill.testing import DEFAULT_SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class LambdaContext:
-    """What the Lambda runtime passes as ``context``: the part the handler reads."""
-
-    def __init__(self, remaining_ms: int = 7000) -> None:
-        self.remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
 
 
 # It answers DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.

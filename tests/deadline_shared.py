@@ -1,6 +1,6 @@
 """What the response deadline's tests (tests/test_deadline*.py) share: how long they wait, the
-deadline's movable clock, an event that ends blocked handlers, a stand-in Lambda context, and
-the cancel scope's path (trio's) taken on asyncio.
+deadline's movable clock, an event that ends blocked handlers, and the cancel scope's path
+(trio's) taken on asyncio. (Their stand-in Lambda context is tests/aws_lambda_shared.py's.)
 
 Each module binds the fixtures it uses (``clock = deadline_shared.clock``; tests/test_lambda_web.py
 and tests/test_progressive_late.py too): registered in tests/conftest.py they would be every
@@ -64,16 +64,6 @@ def wait_for(condition: Any) -> None:
         if time.monotonic() > deadline:
             pytest.fail("condition not met in time")
         time.sleep(0.01)
-
-
-class Context:
-    """What Lambda passes as ``context``: the part the deadline reads."""
-
-    def __init__(self, remaining_ms: int) -> None:
-        self.remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
 
 
 class Looks:

@@ -15,8 +15,9 @@ What it reproduces, from the runtime interface client (awslambdaric 4.x, ``boots
   format or a log level set, else of the default type (NOTSET); what the process writes to
   standard output or error is cut into events at each newline (`stream_events`);
 - an invocation: the id set, ``handler(event, context)`` called with a context that has
-  ``aws_request_id`` and ``get_remaining_time_in_millis``, and an ``Exception`` that gets out
-  logged as one ERROR frame and reported as the invocation's error;
+  ``aws_request_id`` and ``get_remaining_time_in_millis`` (`LambdaContext`, which the other
+  tests pass too), and an ``Exception`` that gets out logged as one ERROR frame and reported as
+  the invocation's error;
 - the answer encoded as the runtime posts it (``lambda_runtime_marshaller``'s
   ``marshal_response``, called in the frame that called the handler): bytes as they are,
   anything else as JSON by its ``Encoder``, ASCII only but on the python3.12 and 3.13 runtimes;
@@ -142,14 +143,19 @@ def _marshal(answer: Any) -> bytes | str:
         raise _MarshalError(f"Unable to marshal response: {exc}") from None
 
 
-@dataclass
-class Context:
-    """The ``context`` the runtime passes: the part a handler reads."""
+class LambdaContext:
+    """What the Lambda runtime passes as ``context``: the part alexaskill reads, the invocation's
+    id and the time it has left; ``remaining_ms`` None, a clock that fails (a context that is
+    not Lambda's). The one stand-in of every test that passes a context."""
 
-    aws_request_id: str
-    remaining_ms: int = 7000
+    def __init__(self, remaining_ms: int | None = 7000, aws_request_id: str | None = None) -> None:
+        self.remaining_ms = remaining_ms
+        # None is as good as no id: alexaskill reads it with getattr and keeps only a str.
+        self.aws_request_id = aws_request_id
 
     def get_remaining_time_in_millis(self) -> int:
+        if self.remaining_ms is None:
+            raise RuntimeError("not a real Lambda context")
         return self.remaining_ms
 
 
@@ -205,7 +211,7 @@ class Runtime:
         `posted`), or None when it failed (the error in `errors`)."""
         self.request_id = str(uuid.uuid4())
         try:
-            answer = handler(event, Context(self.request_id, remaining_ms))
+            answer = handler(event, LambdaContext(remaining_ms, self.request_id))
             self.posted.append(_marshal(answer))  # (in this frame, as the runtime's)
             return answer
         except _MarshalError as exc:

@@ -18,10 +18,11 @@ from alexaskill.responses import Response
 from alexaskill.store import Attributes, MemoryStore
 from alexaskill.testing import DEFAULT_SKILL_ID
 
-from .aws_lambda_shared import LambdaContext, speech, weather_skill
+from .aws_lambda_shared import speech, weather_skill
 
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
 from .lambda_events import event, intent_event
+from .lambda_runtime import LambdaContext
 
 
 def test_handler_errors_are_answered_with_the_apology(caplog: pytest.LogCaptureFixture) -> None:

@@ -21,10 +21,11 @@ from alexaskill.aws_lambda import handler
 from alexaskill.responses import Response
 from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi, RequestFactory
 
-from .aws_lambda_shared import LambdaContext, speech, weather_skill
+from .aws_lambda_shared import speech, weather_skill
 
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
 from .lambda_events import event, intent_event
+from .lambda_runtime import LambdaContext
 
 
 def test_one_event_loop_serves_every_invocation() -> None:
@@ -379,8 +380,7 @@ def test_each_request_line_carries_its_own_invocations_id_when_threads_take_turn
 
     class Context(LambdaContext):
         def __init__(self, request_id: str, noted: threading.Event | None = None) -> None:
-            super().__init__(60_000)
-            self.aws_request_id = request_id
+            super().__init__(60_000, request_id)
             self.noted = noted
 
         def get_remaining_time_in_millis(self) -> int:

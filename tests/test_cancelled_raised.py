@@ -15,11 +15,11 @@ from alexaskill import Skill, speak
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.testing import RequestFactory
 
-from . import cancelled_shared, deadline_shared
+from . import cancelled_shared
 from .cancelled_shared import post_and_cancel
 from .conftest import SKILL_ID
 from .deadline_shared import request_lines
-from .lambda_runtime import LAMBDA_ENVIRON
+from .lambda_runtime import LAMBDA_ENVIRON, LambdaContext
 
 # The fixture of tests/cancelled_shared.py, this module's too, for each of its tests.
 looked_for = cancelled_shared.looked_for
@@ -152,7 +152,7 @@ def test_the_catchs_error_says_what_cancels_from_outside_where_it_ran(
     with caplog.at_level(logging.INFO, "alexaskill"):
         if lambda_:
             event = RequestFactory(skill_id=SKILL_ID).intent("Hello")
-            handler(skill)(event, deadline_shared.Context(60_000))
+            handler(skill)(event, LambdaContext(60_000))
         else:
             asyncio.run(run())
     (caught,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]

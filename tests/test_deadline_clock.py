@@ -18,6 +18,8 @@ from alexaskill.models import Envelope
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 from alexaskill.verify import Verifier
 
+from .lambda_runtime import LambdaContext
+
 
 def test_the_deadline_counts_from_the_arrival_in_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
     # The in-time tests pass with any deadline far enough away: one counted from after the
@@ -67,16 +69,6 @@ def test_the_deadline_counts_from_the_arrival_in_seconds(monkeypatch: pytest.Mon
     assert sent + 2.0 <= progressive[0] <= began + 2.0
 
 
-class _Context:
-    """A Lambda context with this many milliseconds left."""
-
-    def __init__(self, remaining_ms: int) -> None:
-        self.remaining_ms = remaining_ms
-
-    def get_remaining_time_in_millis(self) -> int:
-        return self.remaining_ms
-
-
 @pytest.mark.parametrize("handled", [False, True], ids=["default reply", "exception handler"])
 def test_on_lambda_the_deadline_is_the_remaining_time_less_the_margins(
     monkeypatch: pytest.MonkeyPatch, handled: bool
@@ -113,7 +105,7 @@ def test_on_lambda_the_deadline_is_the_remaining_time_less_the_margins(
     event = RequestFactory().intent("Quick")
     run = handler(skill)
     before = time.perf_counter()
-    answer = run(event, _Context(4000))
+    answer = run(event, LambdaContext(4000))
     after = time.perf_counter()
     assert answer["response"]["outputSpeech"]["text"] == "quick"
     [(at, limit, latest)] = given

@@ -23,12 +23,12 @@ from .deadline_clock import Clock
 from .deadline_shared import (
     LONG,
     SHORT,
-    Context,
     Looks,
     SlowStore,
     lambda_event,
     request_lines,
 )
+from .lambda_runtime import LambdaContext
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
@@ -170,7 +170,7 @@ def test_on_lambda_a_save_failing_past_the_deadline_is_not_said_to_hold_the_loop
         return speak("hello")
 
     with caplog.at_level(logging.INFO, "alexaskill"):
-        answer = handler(skill)(lambda_event("Hello"), Context(10_000))
+        answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
     assert deadline_shared.speech(answer) == APOLOGY
     assert [r.outcome for r in request_lines(caplog)] == ["handler_error"]  # type: ignore[attr-defined]
     assert "attributes not loaded or saved for IntentRequest Hello" in caplog.text
@@ -202,7 +202,7 @@ def test_on_lambda_a_save_that_fails_as_the_functions_end_cuts_it_is_said_so(
         return speak("hello")
 
     with caplog.at_level(logging.INFO, "alexaskill"):
-        answer = handler(skill)(lambda_event("Hello"), Context(10_000))
+        answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
     assert deadline_shared.speech(answer) == APOLOGY
     (said,) = [r.getMessage() for r in caplog.records if "caught the" in r.getMessage()]
     assert said.startswith("the store's save of Attributes caught the cancellation at the "), said

@@ -25,7 +25,6 @@ from .deadline_clock import Clock
 from .deadline_shared import (
     LONG,
     SHORT,
-    Context,
     Looks,
     SlowStore,
     lambda_event,
@@ -33,6 +32,7 @@ from .deadline_shared import (
     request_lines,
     slow_save,
 )
+from .lambda_runtime import LambdaContext
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
@@ -109,7 +109,7 @@ def test_on_lambda_the_deadline_handlers_save_is_waited_for_until_the_function_e
     # Ten seconds left: the skill's deadline first, and the grace's end; then the function's,
     # less LAMBDA_MARGIN, between a save of DEADLINE_GRACE + 1 s and one of LONG.
     with caplog.at_level(logging.INFO, "alexaskill"):
-        answer = handler(skill)(lambda_event("Hello"), Context(10_000))
+        answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
     assert store.began == 1  # (the save began within the grace: what is tested here)
     assert deadline_shared.speech(answer) == said
     assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
@@ -200,7 +200,7 @@ def test_on_lambda_the_late_saves_warning_states_the_grace_given(
 
     graces = noted_graces(monkeypatch)
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        answer = handler(skill)(lambda_event("Hello"), Context(10_000))
+        answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
     assert deadline_shared.speech(answer) == "too slow, noted"
     (grace,) = graces
     assert 0 < grace < DEADLINE_GRACE, grace  # (cut short: what is tested here)
@@ -278,7 +278,7 @@ def test_on_lambda_without_a_deadline_the_functions_end_bounds_no_save(
         return speak("hello")
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        answer = handler(skill)(lambda_event("Hello"), Context(1_000))
+        answer = handler(skill)(lambda_event("Hello"), LambdaContext(1_000))
     assert deadline_shared.speech(answer) == "hello"
     assert store.saved == 1
     assert "Lambda function's end" not in caplog.text, caplog.text

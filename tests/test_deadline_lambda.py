@@ -29,7 +29,6 @@ from .deadline_shared import (
     LONG,
     SHORT,
     WAIT,
-    Context,
     Looks,
     SlowStore,
     lambda_event,
@@ -39,6 +38,7 @@ from .deadline_shared import (
     speech,
     wait_for,
 )
+from .lambda_runtime import LambdaContext
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
@@ -62,18 +62,13 @@ def test_lambda_uses_the_remaining_time_when_it_is_shorter(
 
     remaining = int((SHORT + LAMBDA_MARGIN) * 1000)
     with caplog.at_level(logging.INFO, "alexaskill"):
-        answer = handler(skill)(lambda_event("Slow"), Context(remaining))
+        answer = handler(skill)(lambda_event("Slow"), LambdaContext(remaining))
         assert speech(answer) == DEADLINE_REPLY  # answered without waiting for the handler
         assert answer["response"]["shouldEndSession"] is False
         release.set()
         wait_for(lambda: "after its deadline; discarded" in caplog.text)
     assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
     assert f"did not answer within {SHORT:g} s" in caplog.text
-
-
-class _BrokenContext:
-    def get_remaining_time_in_millis(self) -> int:
-        raise RuntimeError("not a real Lambda context")
 
 
 def test_lambda_with_no_time_left_answers_without_starting_the_handler(
@@ -90,14 +85,14 @@ def test_lambda_with_no_time_left_answers_without_starting_the_handler(
         return speak("done")
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        answer = handler(skill)(lambda_event("Quick"), Context(100))
+        answer = handler(skill)(lambda_event("Quick"), LambdaContext(100))
     assert speech(answer) == DEADLINE_REPLY
     assert ran == []
     assert "did not answer within 0 s" in caplog.text
     assert "it was not started: no time was left" in caplog.text
     assert "runs on" not in caplog.text and "-0." not in caplog.text
     # A context whose clock fails is no reason to fail the request: the skill's deadline holds.
-    assert speech(handler(skill)(lambda_event("Quick"), _BrokenContext())) == "done"
+    assert speech(handler(skill)(lambda_event("Quick"), LambdaContext(None))) == "done"
 
 
 def test_lambda_uses_the_skill_deadline_when_it_is_shorter(release: threading.Event) -> None:
@@ -114,7 +109,7 @@ def test_lambda_uses_the_skill_deadline_when_it_is_shorter(release: threading.Ev
         seen.append(exc.deadline)
         return ask("One more time?")
 
-    answer = handler(skill)(lambda_event("Slow"), Context(60_000))
+    answer = handler(skill)(lambda_event("Slow"), LambdaContext(60_000))
     assert speech(answer) == "One more time?"
     assert seen == [SHORT]
 
@@ -133,7 +128,9 @@ def test_lambda_cancels_an_async_handler(release: threading.Event, clock: Clock)
             raise
         return speak("never")
 
-    answer = handler(skill)(lambda_event("Slow"), Context(int((SHORT + LAMBDA_MARGIN) * 1000)))
+    answer = handler(skill)(
+        lambda_event("Slow"), LambdaContext(int((SHORT + LAMBDA_MARGIN) * 1000))
+    )
     assert speech(answer) == DEADLINE_REPLY
     assert cancelled == [True]
 
@@ -169,7 +166,7 @@ def test_lambda_sends_the_automatic_progressive_response_for_a_def_handler(loop:
         return slow()
 
     skill.add_intent_handler("Slow", slow_counting if loop else slow)
-    answer = handler(skill)(lambda_event("Slow"), Context(int((WAIT + 2) * 1000)))
+    answer = handler(skill)(lambda_event("Slow"), LambdaContext(int((WAIT + 2) * 1000)))
     assert speech(answer) == "done"
     assert [call.operation for call in fake.calls] == ["progressive"]
     assert PROGRESSIVE_SPEECH in fake.calls[0].body["directive"]["speech"]
@@ -217,7 +214,7 @@ def test_lambda_answers_through_the_deadline_handler_before_the_function_times_o
     # elapsed time, which a loaded CI machine stretches past a 0.2 s invocation).
     graces = noted_graces(monkeypatch)
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        answer = handler(skill)(lambda_event("Slow"), Context(int(timeout * 1000)))
+        answer = handler(skill)(lambda_event("Slow"), LambdaContext(int(timeout * 1000)))
     assert speech(answer) == said
     kept = max(0.0, timeout - LAMBDA_MARGIN - DEADLINE_GRACE)
     assert f"did not answer within {kept:g} s" in caplog.text
@@ -235,7 +232,7 @@ def test_lambda_in_time_answers_as_usual() -> None:
     def quick() -> Response:
         return speak("quick")
 
-    assert speech(handler(skill)(lambda_event("Quick"), Context(3000))) == "quick"
+    assert speech(handler(skill)(lambda_event("Quick"), LambdaContext(3000))) == "quick"
 
 
 @pytest.mark.parametrize(
@@ -265,7 +262,7 @@ def test_on_lambda_the_handlers_own_save_is_waited_for_until_the_function_ends(
     # Ten seconds left: the skill's deadline first, then the function's, less LAMBDA_MARGIN,
     # between a save of SHORT + 1 s and one of LONG.
     with caplog.at_level(logging.INFO, "alexaskill"):
-        answer = handler(skill)(lambda_event("Hello"), Context(10_000))
+        answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
     assert speech(answer) == said
     outcome = "ok" if said == "noted" else "deadline"
     assert [r.outcome for r in request_lines(caplog)] == [outcome]  # type: ignore[attr-defined]

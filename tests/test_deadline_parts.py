@@ -30,7 +30,8 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
 from . import deadline_shared
 from .deadline_clock import Clock
-from .deadline_shared import LONG, SHORT, WAIT, Context, lambda_event, speech, wait_for
+from .deadline_shared import LONG, SHORT, WAIT, lambda_event, speech, wait_for
+from .lambda_runtime import LambdaContext
 from .said_rarely import SAID_RARELY
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
@@ -250,7 +251,7 @@ def test_a_handler_that_raises_after_its_deadline_is_logged_with_its_traceback(
     skill.add_intent_handler("Broken", broken_late)
     with caplog.at_level(logging.WARNING, "alexaskill"):
         if on_lambda:
-            answer = handler(skill)(lambda_event("Broken"), Context(60_000))
+            answer = handler(skill)(lambda_event("Broken"), LambdaContext(60_000))
             assert speech(answer) == DEADLINE_REPLY
         else:
             with TestClient(skill) as client:
@@ -284,7 +285,7 @@ def test_threads_stuck_in_calls_given_up_on_on_lambda_are_counted_and_said(
 
     answer = handler(skill)
     with caplog.at_level(logging.WARNING, "alexaskill"):
-        assert speech(answer(lambda_event("Hang"), Context(60_000))) == DEADLINE_REPLY
+        assert speech(answer(lambda_event("Hang"), LambdaContext(60_000))) == DEADLINE_REPLY
         assert late.count == 1
 
         def said() -> list[str]:
@@ -292,7 +293,7 @@ def test_threads_stuck_in_calls_given_up_on_on_lambda_are_counted_and_said(
             return [line for line in lines if "a thread cannot be stopped" in line]
 
         assert said() == []
-        assert speech(answer(lambda_event("Hang"), Context(60_000))) == DEADLINE_REPLY
+        assert speech(answer(lambda_event("Hang"), LambdaContext(60_000))) == DEADLINE_REPLY
         assert late.count == 2
         (line,) = said()
         assert line.startswith("2 threads are stuck in calls of def handlers")

@@ -25,6 +25,7 @@ from .cancelled_shared import Db, make_db, post_and_cancel, speech_when_cancelle
 from .conftest import SKILL_ID
 from .deadline_clock import Clock
 from .deadline_shared import request_lines
+from .lambda_runtime import LambdaContext
 
 # The fixture of tests/cancelled_shared.py, this module's too, for each of its tests.
 looked_for = cancelled_shared.looked_for
@@ -191,7 +192,7 @@ def test_the_deadline_handlers_reply_sent_so_is_the_deadlines_in_the_request_lin
             from alexaskill.aws_lambda import handler
 
             event = RequestFactory(skill_id=SKILL_ID).intent("Hello")
-            reply = handler(skill)(event, deadline_shared.Context(60_000))
+            reply = handler(skill)(event, LambdaContext(60_000))
         else:
             reply = asyncio.run(run())
     assert reply["response"]["outputSpeech"]["text"] == "too slow"
@@ -260,7 +261,7 @@ def test_on_lambda_a_later_finish_failing_after_a_catch_is_answered_as_cancelled
 
     event = RequestFactory(skill_id=SKILL_ID).intent("Hello")
     with caplog.at_level(logging.INFO, "alexaskill"):
-        reply = handler(skill)(event, deadline_shared.Context(60_000))
+        reply = handler(skill)(event, LambdaContext(60_000))
     assert reply["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
     assert [type(exc) for exc in told] == [LookupError]
     assert [r.outcome for r in request_lines(caplog)] == ["cancelled"]  # type: ignore[attr-defined]
@@ -291,7 +292,7 @@ def test_on_lambda_code_raising_instead_of_its_cancellation_is_answered_as_cance
 
     event = RequestFactory(skill_id=SKILL_ID).intent("Hello")
     with caplog.at_level(logging.INFO, "alexaskill"):
-        reply = handler(skill)(event, deadline_shared.Context(60_000))
+        reply = handler(skill)(event, LambdaContext(60_000))
     assert reply["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
     assert told == []  # (said at ERROR with its traceback, as from the endpoint)
     assert [r.outcome for r in request_lines(caplog)] == ["cancelled"]  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ from . import deadline_shared
 from .conftest import SKILL_ID
 from .deadline_clock import Clock
 from .deadline_shared import LONG, SHORT, WAIT, Looks, SlowStore, slow_save
-from .lambda_runtime import stream_events
+from .lambda_runtime import LambdaContext, stream_events
 
 # restore_logging: autouse, each test's logging and environment put back, as in
 # tests/test_log_lambda.py.
@@ -78,23 +78,10 @@ def test_a_request_id_from_a_header_is_taken(monkeypatch: pytest.MonkeyPatch, he
     assert status == 200 and seen == [WEB_ID]
 
 
-class _Invocation:
-    """The Lambda context Mangum puts in the scope: its remaining time (or a broken clock)."""
-
-    def __init__(self, remaining_ms: int | None) -> None:
-        self.remaining_ms = remaining_ms
-        self.aws_request_id = WEB_ID
-
-    def get_remaining_time_in_millis(self) -> int:
-        if self.remaining_ms is None:
-            raise RuntimeError("not a real Lambda context")
-        return self.remaining_ms
-
-
 class _Mangum:
     """What Mangum does to each request: the invocation's context in the scope."""
 
-    def __init__(self, app: Any, context: _Invocation) -> None:
+    def __init__(self, app: Any, context: LambdaContext) -> None:
         self.app, self.context = app, context
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -104,7 +91,7 @@ class _Mangum:
 
 
 def _post_behind_mangum(
-    monkeypatch: pytest.MonkeyPatch, skill: Skill, context: _Invocation
+    monkeypatch: pytest.MonkeyPatch, skill: Skill, context: LambdaContext
 ) -> tuple[dict[str, Any], str]:
     """A slow intent posted to ``skill`` behind a Mangum stand-in on Lambda: the response
     envelope, and the log (alexaskill's lines, on standard error)."""
@@ -173,7 +160,7 @@ def test_behind_mangum_the_deadline_is_the_invocations_remaining_time_when_short
     """As `alexaskill.aws_lambda.handler`: the remaining time less `LAMBDA_MARGIN`, so that the
     spoken answer leaves before Lambda ends the function (which would leave Alexa none)."""
     skill = _slow_skill(asynchronous, release, clock)
-    context = _Invocation(int((SHORT + LAMBDA_MARGIN) * 1000))
+    context = LambdaContext(int((SHORT + LAMBDA_MARGIN) * 1000), WEB_ID)
     answered, log = _post_behind_mangum(monkeypatch, skill, context)
     assert _speech(answered) == DEADLINE_REPLY
     assert f"did not answer within {SHORT:g} s" in log
@@ -190,7 +177,7 @@ def test_behind_mangum_an_exception_handlers_grace_is_kept_back_too(
     def late(exc: DeadlineExceeded) -> Response:
         return speak("Still thinking.")
 
-    context = _Invocation(int((SHORT + LAMBDA_MARGIN + DEADLINE_GRACE) * 1000))
+    context = LambdaContext(int((SHORT + LAMBDA_MARGIN + DEADLINE_GRACE) * 1000), WEB_ID)
     answered, log = _post_behind_mangum(monkeypatch, skill, context)
     assert _speech(answered) == "Still thinking."
     assert f"did not answer within {SHORT:g} s" in log
@@ -218,7 +205,7 @@ def test_behind_mangum_the_handlers_own_save_is_waited_for_until_the_invocation_
 
     # Ten seconds left: the skill's deadline first, then the invocation's, less LAMBDA_MARGIN,
     # between a save of SHORT + 1 s and one of LONG.
-    answered, log = _post_behind_mangum(monkeypatch, skill, _Invocation(10_000))
+    answered, log = _post_behind_mangum(monkeypatch, skill, LambdaContext(10_000, WEB_ID))
     assert _speech(answered) == said
     cut = "the store's save of Attributes was not done by the Lambda function's end"
     if said == DEADLINE_REPLY:
@@ -244,7 +231,7 @@ def test_behind_mangum_the_skills_deadline_stays_when_the_invocation_has_longer(
         await asyncio.sleep(WAIT)
         return speak("too late")
 
-    answered, log = _post_behind_mangum(monkeypatch, skill, _Invocation(remaining_ms))
+    answered, log = _post_behind_mangum(monkeypatch, skill, LambdaContext(remaining_ms, WEB_ID))
     assert _speech(answered) == DEADLINE_REPLY
     assert "(Skill(deadline=...))" in log
 
@@ -341,7 +328,7 @@ def test_behind_mangum_the_grace_is_looked_up_once_not_at_every_request(
     def late(exc: DeadlineExceeded) -> Response:
         return speak("Still thinking.")
 
-    context = _Invocation(int((SHORT + WAIT) * 1000))
+    context = LambdaContext(int((SHORT + WAIT) * 1000), WEB_ID)
     with TestClient(skill) as client, StarletteClient(_Mangum(skill, context)) as http:
         for _ in range(3):
             body = json.dumps(client.factory.intent("Quick")).encode()

@@ -34,9 +34,8 @@ from alexaskill.responses import Response
 from alexaskill.settings import configure_logging_if_unset, settings_from_env
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
-from . import lambda_runtime
 from .chained_errors import STEPS, chained_value_errors
-from .lambda_runtime import LAMBDA_ENVIRON, Runtime, stream_events
+from .lambda_runtime import LAMBDA_ENVIRON, LambdaContext, Runtime, stream_events
 
 # restore_logging: autouse, each test's logging and environment put back.
 from .log_lambda_shared import (  # noqa: F401
@@ -460,7 +459,7 @@ class _LambdaContextScope:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
-            scope = {**scope, "aws.context": lambda_runtime.Context(self.request_id)}
+            scope = {**scope, "aws.context": LambdaContext(aws_request_id=self.request_id)}
         await self.app(scope, receive, send)
 
 

@@ -24,6 +24,7 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
 from . import deadline_shared
 from .deadline_clock import Clock
+from .lambda_runtime import LambdaContext
 
 # How long a blocked handler or the test waits, at most: ended by the test well before (a loaded
 # CI machine stalls for seconds), so only a broken test waits it out.
@@ -34,11 +35,8 @@ WAIT = 30.0
 clock = deadline_shared.clock
 
 
-class Context:
-    aws_request_id = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 7000
+# The context Lambda passes each invocation: seven seconds left.
+CONTEXT = LambdaContext(aws_request_id="8476a536-e9f4-11e8-9739-2dfe598c3fcd")
 
 
 def recording(sent: list[Any]) -> httpx.AsyncClient:
@@ -83,7 +81,7 @@ def test_a_progressive_response_after_the_answer_is_refused_unsent(
     sent: list[Any] = []
     skill.api_client = recording(sent)
     event = RequestFactory().envelope("LaunchRequest")
-    answer = handler(skill)(event, Context())
+    answer = handler(skill)(event, CONTEXT)
     assert answer["response"]["outputSpeech"]["text"] == "Welcome."
     assert len(sent) == 1  # while answering: sent
     with caplog.at_level(logging.ERROR, "alexaskill"):
@@ -212,7 +210,7 @@ def test_only_amazons_endpoints_are_judged_here(
     sent: list[Any] = []
     skill, kept = keeping_skill(sent)
     event = RequestFactory(api_endpoint=endpoint).envelope("LaunchRequest")
-    handler(skill)(event, Context())
+    handler(skill)(event, CONTEXT)
     with caplog.at_level(logging.ERROR, "alexaskill"):
         assert asyncio.run(kept[0].progressive("Still there?")) is not judged
     assert len(sent) == (0 if judged else 1)
@@ -239,7 +237,7 @@ def test_a_progressive_response_goes_to_no_other_host(
     sent: list[Any] = []
     skill, kept = keeping_skill(sent)
     event = RequestFactory(api_endpoint=endpoint).envelope("LaunchRequest")
-    handler(skill)(event, Context())
+    handler(skill)(event, CONTEXT)
     with caplog.at_level(logging.WARNING, "alexaskill"):
         assert asyncio.run(kept[0].progressive("Still there?")) is False
     assert sent == []
@@ -270,7 +268,7 @@ def test_a_def_handler_past_an_invocations_end_on_lambda_is_refused_not_left_wai
     skill.api_client = recording(sent)
     try:
         with caplog.at_level(logging.WARNING, "alexaskill"):
-            answer = handler(skill)(RequestFactory().envelope("LaunchRequest"), Context())
+            answer = handler(skill)(RequestFactory().envelope("LaunchRequest"), CONTEXT)
             assert answer["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
             release.set()
             started = time.monotonic()
@@ -318,12 +316,12 @@ def test_a_call_sync_under_way_when_a_lambda_invocation_ends_is_given_up_not_fin
         return speak("Next.")
 
     skill.api_client = httpx.AsyncClient(transport=httpx.MockTransport(slow))
-    answer = handler(skill)(RequestFactory().envelope("LaunchRequest"), Context())
+    answer = handler(skill)(RequestFactory().envelope("LaunchRequest"), CONTEXT)
     assert answer["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
     assert ended.wait(WAIT), "the handler's thread is still waiting for the event loop"
     [error] = results
     assert isinstance(error, RuntimeError) and "not running" in str(error)
-    answer = handler(skill)(RequestFactory().intent("Next"), Context())
+    answer = handler(skill)(RequestFactory().intent("Next"), CONTEXT)
     assert answer["response"]["outputSpeech"]["text"] == "Next."
     # (That the call is cancelled, not run on, is the next test's: this one's ends at the
     # request's deadline, cancelled by run_in_loop or not, and sleeps WAIT before "answered".)
@@ -362,7 +360,7 @@ def test_a_call_sync_with_no_timeout_of_its_own_is_cancelled_when_the_invocation
     async def next_one() -> Response:
         return speak("Next.")
 
-    answer = handler(skill)(RequestFactory().envelope("LaunchRequest"), Context())
+    answer = handler(skill)(RequestFactory().envelope("LaunchRequest"), CONTEXT)
     assert answer["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
     assert ended.wait(WAIT)
     [error] = results
@@ -370,11 +368,11 @@ def test_a_call_sync_with_no_timeout_of_its_own_is_cancelled_when_the_invocation
     if not began.is_set():
         # A stalled machine: the thread asked only after the deadline, and the call never ran
         # (run_in_loop refused it, the loop not running); nothing is left to cancel.
-        handler(skill)(RequestFactory().intent("Next"), Context())
+        handler(skill)(RequestFactory().intent("Next"), CONTEXT)
         assert outcome == []
         return
     deadline = time.monotonic() + WAIT
     while not outcome and time.monotonic() < deadline:  # cancelled when the loop next runs
-        answer = handler(skill)(RequestFactory().intent("Next"), Context())
+        answer = handler(skill)(RequestFactory().intent("Next"), CONTEXT)
         assert answer["response"]["outputSpeech"]["text"] == "Next."
     assert outcome == ["cancelled"]
