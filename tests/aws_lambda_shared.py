@@ -46,5 +46,6 @@ def weather_skill() -> Skill:
 
 
 def speech(response: dict[str, Any]) -> str:
+    """The plain-text speech of an answer as JSON (a Lambda handler's, a decoded body)."""
     text: str = response["response"]["outputSpeech"]["text"]
     return text

@@ -154,10 +154,6 @@ def lambda_event(name: str) -> dict[str, Any]:
     return RequestFactory().intent(name)
 
 
-def speech(answer: dict[str, Any]) -> str:
-    return str(answer["response"]["outputSpeech"]["text"])
-
-
 def signed_hello(
     skill: Skill,
 ) -> tuple[Callable[[], Coroutine[Any, Any, None]], list[MutableMapping[str, Any]]]:

@@ -19,6 +19,7 @@ from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 from . import deadline_shared
+from .aws_lambda_shared import speech
 from .deadline_clock import Clock
 from .deadline_shared import (
     LONG,
@@ -144,7 +145,7 @@ def test_on_trio_the_exception_handler_of_a_failed_save_is_bounded_too() -> None
 
     clock = MockClock(autojump_threshold=0)
     answered = anyio.run(answer, backend="trio", backend_options={"clock": clock})
-    assert (answered.outcome, deadline_shared.speech(json.loads(answered.body))) == (
+    assert (answered.outcome, speech(json.loads(answered.body))) == (
         "deadline",
         DEADLINE_REPLY,
     )
@@ -171,7 +172,7 @@ def test_on_lambda_a_save_failing_past_the_deadline_is_not_said_to_hold_the_loop
 
     with caplog.at_level(logging.INFO, "alexaskill"):
         answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
-    assert deadline_shared.speech(answer) == APOLOGY
+    assert speech(answer) == APOLOGY
     assert [r.outcome for r in request_lines(caplog)] == ["handler_error"]  # type: ignore[attr-defined]
     assert "attributes not loaded or saved for IntentRequest Hello" in caplog.text
     assert "held up" not in caplog.text, caplog.text
@@ -203,7 +204,7 @@ def test_on_lambda_a_save_that_fails_as_the_functions_end_cuts_it_is_said_so(
 
     with caplog.at_level(logging.INFO, "alexaskill"):
         answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
-    assert deadline_shared.speech(answer) == APOLOGY
+    assert speech(answer) == APOLOGY
     (said,) = [r.getMessage() for r in caplog.records if "caught the" in r.getMessage()]
     assert said.startswith("the store's save of Attributes caught the cancellation at the "), said
     assert "Lambda function's end" in said and "hello" not in said, said

@@ -21,6 +21,7 @@ from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 from . import deadline_shared
+from .aws_lambda_shared import speech
 from .deadline_clock import Clock
 from .deadline_shared import (
     LONG,
@@ -111,7 +112,7 @@ def test_on_lambda_the_deadline_handlers_save_is_waited_for_until_the_function_e
     with caplog.at_level(logging.INFO, "alexaskill"):
         answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
     assert store.began == 1  # (the save began within the grace: what is tested here)
-    assert deadline_shared.speech(answer) == said
+    assert speech(answer) == said
     assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
     if said == DEADLINE_REPLY:
         assert "not done by the Lambda function's end" in caplog.text
@@ -164,7 +165,7 @@ async def test_under_trio_the_deadline_handlers_save_is_not_cancelled_either(
         return speak("too slow, noted")
 
     answer = await _respond(skill, "Hello", 0.1)
-    assert (answer.outcome, deadline_shared.speech(json.loads(answer.body))) == (
+    assert (answer.outcome, speech(json.loads(answer.body))) == (
         "deadline",
         "too slow, noted",
     )
@@ -201,7 +202,7 @@ def test_on_lambda_the_late_saves_warning_states_the_grace_given(
     graces = noted_graces(monkeypatch)
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
-    assert deadline_shared.speech(answer) == "too slow, noted"
+    assert speech(answer) == "too slow, noted"
     (grace,) = graces
     assert 0 < grace < DEADLINE_GRACE, grace  # (cut short: what is tested here)
     (late,) = [r.getMessage() for r in caplog.records if "while the attributes" in r.getMessage()]
@@ -250,7 +251,7 @@ def test_on_trio_the_deadline_handlers_save_is_not_cancelled_either() -> None:
     # trio.run itself: anyio.run's backend_options never reach it on anyio 4.1, pyproject.toml's
     # floor (its trio backend calls trio.run(func, *args)), and the test ran on the real clock.
     answered = trio.run(answer, clock=clock)
-    assert (answered.outcome, deadline_shared.speech(json.loads(answered.body))) == (
+    assert (answered.outcome, speech(json.loads(answered.body))) == (
         "deadline",
         "too slow, noted",
     )
@@ -279,6 +280,6 @@ def test_on_lambda_without_a_deadline_the_functions_end_bounds_no_save(
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answer = handler(skill)(lambda_event("Hello"), LambdaContext(1_000))
-    assert deadline_shared.speech(answer) == "hello"
+    assert speech(answer) == "hello"
     assert store.saved == 1
     assert "Lambda function's end" not in caplog.text, caplog.text

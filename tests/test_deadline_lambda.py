@@ -24,6 +24,7 @@ from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi
 
 from . import deadline_shared
+from .aws_lambda_shared import speech
 from .deadline_clock import Clock
 from .deadline_shared import (
     LONG,
@@ -35,7 +36,6 @@ from .deadline_shared import (
     noted_graces,
     request_lines,
     slow_save,
-    speech,
     wait_for,
 )
 from .lambda_runtime import LambdaContext

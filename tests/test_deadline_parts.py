@@ -29,8 +29,9 @@ from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
 from . import deadline_shared
+from .aws_lambda_shared import speech
 from .deadline_clock import Clock
-from .deadline_shared import LONG, SHORT, WAIT, lambda_event, speech, wait_for
+from .deadline_shared import LONG, SHORT, WAIT, lambda_event, wait_for
 from .lambda_runtime import LambdaContext
 from .said_rarely import SAID_RARELY
 

@@ -31,8 +31,9 @@ from alexaskill.models import decode_envelope
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
 from . import deadline_shared
+from .aws_lambda_shared import speech
 from .deadline_clock import Clock
-from .deadline_shared import LONG, SHORT, WAIT, as_under_trio, respond_by, speech, wait_for
+from .deadline_shared import LONG, SHORT, WAIT, as_under_trio, respond_by, wait_for
 
 pytestmark = pytest.mark.oldest_dependencies
 
