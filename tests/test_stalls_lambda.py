@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import pytest
@@ -28,25 +28,34 @@ def looks(monkeypatch: pytest.MonkeyPatch) -> Iterator[Looks]:
     yield from drive(monkeypatch)
 
 
+def _launch_looked_at(looks: Looks) -> tuple[Callable[[Any, Any], Any], list[str], list[bool]]:
+    """The AWS Lambda handler of a skill whose launch is seen running (three looks), each
+    invocation noted in the first list; once the second list holds anything, the launch then
+    holds the loop up for a second and a half, in looks: said, once."""
+    skill = Skill(DEFAULT_SKILL_ID)
+    invocations: list[str] = []
+    holds: list[bool] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        invocations.append("launch")
+        for _ in range(3):  # seen running
+            looks.look()
+        if holds:
+            for _ in range(30):
+                looks.look()
+        return speak("Hi.")
+
+    return aws_lambda.handler(skill), invocations, holds
+
+
 def test_an_aws_lambda_loop_stopped_between_invocations_is_not_held_up(
     caplog: pytest.LogCaptureFixture, looks: Looks
 ) -> None:
     # Between invocations Lambda's loop does not run, its watchdog's timer left pending: the
     # next invocation's handler, a look finding it on the loop's thread, was said to hold the
     # loop up for all the time between ("held up for 312.4 s by app.launch").
-    skill = Skill(DEFAULT_SKILL_ID)
-    holds: list[float] = []
-
-    @skill.launch
-    async def launch() -> Response:
-        for _ in range(3):  # seen running, for 0.15 s
-            looks.look()
-        if holds:  # a second and a half, in looks: said, once
-            for _ in range(30):
-                looks.look()
-        return speak("Hi.")
-
-    invoke = aws_lambda.handler(skill)
+    invoke, _, holds = _launch_looked_at(looks)  # (seen running, for 0.15 s)
     with caplog.at_level(logging.INFO, "alexaskill"):
         invoke(LAUNCH, None)
         looks.gate.let_through()  # a look: no loop runs
@@ -56,7 +65,7 @@ def test_an_aws_lambda_loop_stopped_between_invocations_is_not_held_up(
         assert not (lines := held_up_lines(caplog)), looks.said(lines)
         looks.gate.let_through()
         looks.gate.let_through()  # asleep again
-        holds.append(1.5)
+        holds.append(True)
         invoke(LAUNCH, None)
     assert len(lines := held_up_lines(caplog)) == 1, looks.said(lines)
 
@@ -97,17 +106,8 @@ def test_a_process_frozen_between_invocations_is_not_a_loop_held_up(
     # AWS Lambda freezes the process, the looking thread too, once an invocation is answered:
     # that thread, last seeing the loop run, did not see it stop. Its next look comes 300 s
     # late, the process idle all along: what it did not see is unseen.
-    skill = Skill(DEFAULT_SKILL_ID)
-    invocations: list[str] = []
-
-    @skill.launch
-    async def launch() -> Response:
-        invocations.append("launch")
-        for _ in range(3):  # seen running (then, frozen: at the gate, as the loop stops)
-            looks.look()
-        return speak("Hi.")
-
-    invoke = aws_lambda.handler(skill)
+    # (Seen running, then frozen: at the gate, as the loop stops.)
+    invoke, invocations, _ = _launch_looked_at(looks)
     with caplog.at_level(logging.INFO, "alexaskill"):
         invoke(LAUNCH, None)
         looks.clock.advance(300.0, busy=0.0)
@@ -123,19 +123,7 @@ def test_an_aws_lambda_loop_called_from_another_thread_is_looked_at_on_that_thre
     # threads): its watchdog kept the thread of the first invocation, ended since, and the
     # looking thread read that thread's stack, in no handler's call. A later invocation's
     # handler, on another thread, held the loop up unsaid (or another thread's code was blamed).
-    skill = Skill(DEFAULT_SKILL_ID)
-    holds: list[bool] = []
-
-    @skill.launch
-    async def launch() -> Response:
-        for _ in range(3):  # seen running
-            looks.look()
-        if holds:  # a second and a half, in looks: said, once
-            for _ in range(30):
-                looks.look()
-        return speak("Hi.")
-
-    invoke = aws_lambda.handler(skill)
+    invoke, _, holds = _launch_looked_at(looks)
     first = threading.Thread(target=invoke, args=(LAUNCH, None))
     first.start()
     first.join(BOUND)
