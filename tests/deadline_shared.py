@@ -22,6 +22,7 @@ import pytest
 
 from alexaskill import Skill
 from alexaskill.answering import Answer
+from alexaskill.app import DEADLINE_REPLY
 from alexaskill.deadline import RESOLUTION, Watchdog
 from alexaskill.models import decode_envelope
 from alexaskill.store import MemoryStore
@@ -131,6 +132,22 @@ def slow_save(clock: Clock, looks: Looks, takes: float) -> Callable[[], Awaitabl
         await looks.settle(clock.perf_counter())
 
     return before
+
+
+def slow_saving(monkeypatch: pytest.MonkeyPatch, clock: Clock, takes: float) -> SlowStore:
+    """A `SlowStore` whose every save takes ``takes`` seconds of ``clock`` (`slow_save`)."""
+    return SlowStore(slow_save(clock, Looks(monkeypatch, clock), takes))
+
+
+def saves_to_the_end(done: tuple[float, str], end: str = "function") -> pytest.MarkDecorator:
+    """Parametrize ``takes`` and ``said`` of a save on AWS Lambda: ``done``, how long one over
+    before the function's end (its remaining time less LAMBDA_MARGIN; the ``end`` named in the
+    ids) takes and the speech then; and LONG, one not over by then, answered `DEADLINE_REPLY`."""
+    return pytest.mark.parametrize(
+        ("takes", "said"),
+        [done, (LONG, DEADLINE_REPLY)],
+        ids=[f"done before the {end}'s end", f"not done by the {end}'s end"],
+    )
 
 
 def noted_graces(monkeypatch: pytest.MonkeyPatch) -> list[float]:

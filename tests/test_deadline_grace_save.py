@@ -26,12 +26,12 @@ from .deadline_clock import Clock
 from .deadline_shared import (
     LONG,
     SHORT,
-    Looks,
     SlowStore,
     lambda_event,
     noted_graces,
     request_lines,
-    slow_save,
+    saves_to_the_end,
+    slow_saving,
 )
 from .lambda_runtime import LambdaContext
 
@@ -49,7 +49,7 @@ def test_the_deadline_handlers_save_is_not_cancelled_as_its_grace_ends(
     # when the half second ended. A store's write runs on once begun: the user heard "please
     # try again" over a change made, which the retry makes twice.
     # The write takes past the grace.
-    store = SlowStore(slow_save(clock, Looks(monkeypatch, clock), DEADLINE_GRACE + 1))
+    store = slow_saving(monkeypatch, clock, DEADLINE_GRACE + 1)
     skill = Skill(DEFAULT_SKILL_ID, deadline=LONG, store=store)
 
     @skill.launch
@@ -77,11 +77,7 @@ def test_the_deadline_handlers_save_is_not_cancelled_as_its_grace_ends(
     assert "took over" not in caplog.text  # (not said to have outlasted its grace)
 
 
-@pytest.mark.parametrize(
-    ("takes", "said"),
-    [(DEADLINE_GRACE + 1, "too slow, noted"), (LONG, DEADLINE_REPLY)],
-    ids=["done before the function's end", "not done by the function's end"],
-)
+@saves_to_the_end((DEADLINE_GRACE + 1, "too slow, noted"))
 def test_on_lambda_the_deadline_handlers_save_is_waited_for_until_the_function_ends(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
@@ -93,7 +89,7 @@ def test_on_lambda_the_deadline_handlers_save_is_waited_for_until_the_function_e
     # invocation's remaining time (less LAMBDA_MARGIN) had no answer at all, Lambda ending the
     # function first, where the deadline's reply went out before the save stood the grace down.
     # A save past the grace; past the function's end too, or not.
-    store = SlowStore(slow_save(clock, Looks(monkeypatch, clock), takes))
+    store = slow_saving(monkeypatch, clock, takes)
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=store)
 
     @skill.intent("Hello")

@@ -30,12 +30,11 @@ from .deadline_shared import (
     LONG,
     SHORT,
     WAIT,
-    Looks,
-    SlowStore,
     lambda_event,
     noted_graces,
     request_lines,
-    slow_save,
+    saves_to_the_end,
+    slow_saving,
     wait_for,
 )
 from .lambda_runtime import LambdaContext
@@ -235,11 +234,7 @@ def test_lambda_in_time_answers_as_usual() -> None:
     assert speech(handler(skill)(lambda_event("Quick"), LambdaContext(3000))) == "quick"
 
 
-@pytest.mark.parametrize(
-    ("takes", "said"),
-    [(SHORT + 1, "noted"), (LONG, DEADLINE_REPLY)],
-    ids=["done before the function's end", "not done by the function's end"],
-)
+@saves_to_the_end((SHORT + 1, "noted"))
 def test_on_lambda_the_handlers_own_save_is_waited_for_until_the_function_ends(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
@@ -251,7 +246,7 @@ def test_on_lambda_the_handlers_own_save_is_waited_for_until_the_function_ends(
     # one outlasting the invocation's remaining time (less LAMBDA_MARGIN) left Lambda no answer
     # at all, where the exception handler's save is given up on there.
     # A save past the deadline; past the function's end too, or not.
-    store = SlowStore(slow_save(clock, Looks(monkeypatch, clock), takes))
+    store = slow_saving(monkeypatch, clock, takes)
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=store)
 
     @skill.intent("Hello")

@@ -29,7 +29,7 @@ from alexaskill.store import Attributes
 from . import deadline_shared
 from .conftest import SKILL_ID
 from .deadline_clock import Clock
-from .deadline_shared import LONG, SHORT, WAIT, Looks, SlowStore, slow_save
+from .deadline_shared import SHORT, WAIT, saves_to_the_end, slow_saving
 from .lambda_runtime import LambdaContext, stream_events
 
 # restore_logging: autouse, each test's logging and environment put back, as in
@@ -183,11 +183,7 @@ def test_behind_mangum_an_exception_handlers_grace_is_kept_back_too(
     assert f"did not answer within {SHORT:g} s" in log
 
 
-@pytest.mark.parametrize(
-    ("takes", "said"),
-    [(SHORT + 1, "noted"), (LONG, DEADLINE_REPLY)],
-    ids=["done before the invocation's end", "not done by the invocation's end"],
-)
+@saves_to_the_end((SHORT + 1, "noted"), "invocation")
 def test_behind_mangum_the_handlers_own_save_is_waited_for_until_the_invocation_ends(
     monkeypatch: pytest.MonkeyPatch, clock: Clock, takes: float, said: str
 ) -> None:
@@ -195,7 +191,7 @@ def test_behind_mangum_the_handlers_own_save_is_waited_for_until_the_invocation_
     the deadline is waited for past it until the invocation's remaining time less
     `LAMBDA_MARGIN`, then given up on, the deadline's reply sent, where Lambda would end the
     function with no answer; one done in time is waited for, its reply sent late."""
-    store = SlowStore(slow_save(clock, Looks(monkeypatch, clock), takes))
+    store = slow_saving(monkeypatch, clock, takes)
     skill = Skill(SKILL_ID, deadline=SHORT, store=store)
 
     @skill.intent("Slow")
