@@ -103,7 +103,8 @@ class Looks:
 
 class SlowStore(MemoryStore):
     """A `MemoryStore` whose save awaits ``before()`` first (a store slow to write: the test's
-    clock moved on, say, then `Looks.settle`): how many saves began, and how many were done."""
+    clock moved on, say, then `Looks.settle`; or down: a ``before`` that raises): how many saves
+    began, and how many were done."""
 
     def __init__(self, before: Callable[[], Awaitable[None]]) -> None:
         super().__init__()

@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -17,14 +16,14 @@ import pytest
 from alexaskill import DeadlineExceeded, Skill, speak
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.exceptions import StoreError
-from alexaskill.store import Attributes, MemoryStore
+from alexaskill.store import Attributes
 from alexaskill.testing import RequestFactory
 
 from . import cancelled_shared, deadline_shared
 from .cancelled_shared import Db, make_db, post_and_cancel, speech_when_cancelled
 from .conftest import SKILL_ID
 from .deadline_clock import Clock
-from .deadline_shared import request_lines
+from .deadline_shared import SlowStore, request_lines
 from .lambda_runtime import LambdaContext
 
 # The fixture of tests/cancelled_shared.py, this module's too, for each of its tests.
@@ -36,17 +35,9 @@ pytestmark = pytest.mark.usefixtures("looked_for")
 clock = deadline_shared.clock
 
 
-class _Down(MemoryStore):
-    """A store whose every save fails, as one that is down."""
-
-    async def update(
-        self,
-        key: str,
-        changes: Mapping[str, Any],
-        deleted: Any,
-        increments: Mapping[str, int] | None = None,
-    ) -> None:
-        raise StoreError("the store is down")
+async def _down() -> None:
+    """What a store that is down does first at every save (a `SlowStore`'s ``before``): fail."""
+    raise StoreError("the store is down")
 
 
 async def _close_db(db: Db) -> None:
@@ -65,7 +56,7 @@ def test_a_later_finish_failing_after_a_catch_leaves_the_request_cancelled(
     # never cancelled, and the catch was said of no one; or, the exception handler answering,
     # it (or the making of its Attributes) was said to have caught it. The request is answered
     # as a cancelled one, the close named, and the save's failure said.
-    skill = Skill(SKILL_ID, deadline=deadline, store=_Down())
+    skill = Skill(SKILL_ID, deadline=deadline, store=SlowStore(_down))
     started: list[asyncio.Event] = []
 
     async def close_db(db: Db) -> None:
@@ -204,7 +195,7 @@ def test_a_store_down_after_a_catch_is_said_once_a_window_as_any_store_failure(
 ) -> None:
     # The save's StoreError after such a catch was said at every request: a store that is down
     # fails them all, and its other failures are said once every STORE_FAILURE_EVERY seconds.
-    skill = Skill(SKILL_ID, deadline=None, store=_Down())
+    skill = Skill(SKILL_ID, deadline=None, store=SlowStore(_down))
     started: list[asyncio.Event] = []
 
     async def close_db(db: Db) -> None:
