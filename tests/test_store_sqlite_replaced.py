@@ -8,11 +8,39 @@ import logging
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from alexaskill.exceptions import StoreError
 from alexaskill.store import SQLiteStore
+
+#: The store's file and the two SQLite keeps beside it (WAL mode).
+FILES = ("attributes.db", "attributes.db-wal", "attributes.db-shm")
+
+
+async def _saved(path: Path, values: dict[str, Any], close: bool = False) -> SQLiteStore:
+    """A store on ``path`` with ``values`` saved for "user"; closed if ``close`` (its next call
+    opens the file again)."""
+    store = SQLiteStore(path)
+    await store.update("user", values, ())
+    if close:
+        await store.aclose()
+    return store
+
+
+async def _read_anew(path: Path) -> dict[str, Any]:
+    """What a store opened afresh on ``path`` (another worker, the next restart) reads."""
+    other = SQLiteStore(path)
+    try:
+        return await other.load("user")
+    finally:
+        await other.aclose()
+
+
+def _delete(folder: Path, names: tuple[str, ...]) -> None:
+    for name in names:
+        (folder / name).unlink(missing_ok=True)
 
 
 @pytest.mark.anyio
@@ -22,17 +50,13 @@ async def test_a_sqlite_file_deleted_while_open_is_made_afresh_not_written_unsee
     # The pooled connections went on writing to the deleted file: every later save was lost,
     # without a word, for whoever opened the path (another worker, the next restart).
     path = tmp_path / "attributes.db"
-    store = SQLiteStore(path)
-    await store.update("user", {"old": 1}, ())
-    for name in ("attributes.db", "attributes.db-wal", "attributes.db-shm"):
-        (tmp_path / name).unlink(missing_ok=True)
+    store = await _saved(path, {"old": 1})
+    _delete(tmp_path, FILES)
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         await store.update("user", {"new": 2}, ())
     assert "was deleted while the store had it open" in caplog.text
     assert await store.load("user") == {"new": 2}
-    other = SQLiteStore(path)
-    assert await other.load("user") == {"new": 2}
-    await other.aclose()
+    assert await _read_anew(path) == {"new": 2}
     await store.aclose()
 
 
@@ -42,22 +66,16 @@ async def test_a_sqlite_file_replaced_while_open_is_the_one_read_and_written(
 ) -> None:
     # A backup restored over the file (os.replace): the store read and wrote the old one.
     path = tmp_path / "attributes.db"
-    backup = SQLiteStore(tmp_path / "backup.db")
-    await backup.update("user", {"restored": True}, ())
-    await backup.aclose()
-    store = SQLiteStore(path)
-    await store.update("user", {"lost": 1}, ())
+    await _saved(tmp_path / "backup.db", {"restored": True}, close=True)
+    store = await _saved(path, {"lost": 1})
     os.replace(tmp_path / "backup.db", path)
-    for name in ("attributes.db-wal", "attributes.db-shm"):
-        (tmp_path / name).unlink(missing_ok=True)
+    _delete(tmp_path, FILES[1:])
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         assert await store.load("user") == {"restored": True}
     assert "was replaced while the store had it open" in caplog.text
     assert "-wal and -shm files removed" in caplog.text
     await store.update("user", {"after": 2}, ())
-    other = SQLiteStore(path)
-    assert await other.load("user") == {"restored": True, "after": 2}
-    await other.aclose()
+    assert await _read_anew(path) == {"restored": True, "after": 2}
     await store.aclose()
 
 
@@ -68,11 +86,8 @@ async def test_a_sqlite_file_deleted_after_the_store_closed_is_no_warning(
     # Closed (a test client's end), the store had no connection to the file: a test deleting
     # it before the next one is no file "deleted while the store had it open". And the next
     # load failed, "no such table": the store had set the file up once, and never again.
-    store = SQLiteStore(tmp_path / "attributes.db")
-    await store.update("user", {"old": 1}, ())
-    await store.aclose()
-    for name in ("attributes.db", "attributes.db-wal", "attributes.db-shm"):
-        (tmp_path / name).unlink(missing_ok=True)
+    store = await _saved(tmp_path / "attributes.db", {"old": 1}, close=True)
+    _delete(tmp_path, FILES)
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         assert await store.load("user") == {}
     assert "while the store had it open" not in caplog.text
@@ -90,15 +105,11 @@ async def test_a_late_stat_of_the_file_replaced_is_no_second_replacement(
     from alexaskill.store.sqlite_file import _identity
 
     path = tmp_path / "attributes.db"
-    store = SQLiteStore(path)
-    await store.update("user", {"old": 1}, ())
+    store = await _saved(path, {"old": 1})
     stale = _identity(str(path))
     os.replace(path, tmp_path / "moved.db")
-    for name in ("attributes.db-wal", "attributes.db-shm"):
-        (tmp_path / name).unlink(missing_ok=True)
-    restored = SQLiteStore(path)
-    await restored.update("user", {"new": 2}, ())
-    await restored.aclose()
+    _delete(tmp_path, FILES[1:])
+    await _saved(path, {"new": 2}, close=True)
     real = _identity
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         assert await store.load("user") == {"new": 2}  # the replacement seen: one warning
@@ -117,17 +128,14 @@ async def test_a_file_deleted_while_another_call_sets_it_up_is_set_up_again(
     # A call setting the old file up (its table) finished after another had seen the file
     # deleted and forgotten it: it marked the store set up, so the new file never got its table
     # and every call failed "no such table".
-    path = tmp_path / "attributes.db"
-    store = SQLiteStore(path)
-    await store.update("user", {"old": 1}, ())
-    await store.aclose()  # the next connection sets the file up again
+    # (Closed: the next connection sets the file up again.)
+    store = await _saved(tmp_path / "attributes.db", {"old": 1}, close=True)
     set_up = SQLiteStore._set_up
 
     def deleted_meanwhile(self: SQLiteStore, connection: sqlite3.Connection) -> None:
         set_up(self, connection)
         monkeypatch.setattr(SQLiteStore, "_set_up", set_up)
-        for name in ("attributes.db", "attributes.db-wal", "attributes.db-shm"):
-            (tmp_path / name).unlink(missing_ok=True)
+        _delete(tmp_path, FILES)
         with self._lock:  # what another thread's call does on seeing the file gone
             self._forget_file(deleted=True)
             self._file = None
@@ -148,9 +156,7 @@ async def test_a_backup_restored_through_sqlite_while_serving_is_read_and_kept(
     # -wal holds pages: they were read over the copy's, and the next save failed "malformed"
     # (probed). The way the store's messages give, SQLite's backup API, is safe while serving.
     backup_path = tmp_path / "backup.db"
-    backup = SQLiteStore(backup_path)
-    await backup.update("user", {"restored": True}, ())
-    await backup.aclose()
+    await _saved(backup_path, {"restored": True}, close=True)
     store = SQLiteStore(tmp_path / "attributes.db")
     for i in range(20):
         await store.update(f"user{i}", {"lost": i, "pad": "x" * 300}, ())
@@ -171,9 +177,7 @@ async def test_a_backup_restored_through_sqlite_while_serving_is_read_and_kept(
         assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     finally:
         check.close()
-    other = SQLiteStore(tmp_path / "attributes.db")
-    assert await other.load("user") == {"restored": True, "after": 2}
-    await other.aclose()
+    assert await _read_anew(tmp_path / "attributes.db") == {"restored": True, "after": 2}
 
 
 @pytest.mark.anyio
@@ -192,11 +196,8 @@ async def test_a_damaged_or_replaced_sqlite_file_is_told_how_to_restore_safely(
     assert f"sqlite3 {garbage} '.restore BACKUP'" in str(info.value)
     assert "never copy a file over it while it is open" in str(info.value)
     path = tmp_path / "attributes.db"
-    store = SQLiteStore(path)
-    await store.update("user", {"old": 1}, ())
-    fresh = SQLiteStore(tmp_path / "fresh.db")
-    await fresh.update("user", {"new": 1}, ())
-    await fresh.aclose()
+    store = await _saved(path, {"old": 1})
+    await _saved(tmp_path / "fresh.db", {"new": 1}, close=True)
     os.replace(tmp_path / "fresh.db", path)
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         await store.load("user")
@@ -213,11 +214,8 @@ async def test_a_sqlite_file_replaced_beside_the_old_wal_is_warned_it_may_read_t
     # SQLite reads that -wal's pages over the backup's (here the old values come back), and
     # the warning said the store "opens the file now at that path", as if the backup were read.
     path = tmp_path / "attributes.db"
-    backup = SQLiteStore(tmp_path / "backup.db")
-    await backup.update("user", {"restored": True}, ())
-    await backup.aclose()
-    store = SQLiteStore(path)
-    await store.update("user", {"old": 1}, ())
+    await _saved(tmp_path / "backup.db", {"restored": True}, close=True)
+    store = await _saved(path, {"old": 1})
     os.replace(tmp_path / "backup.db", path)
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         await store.load("user")
