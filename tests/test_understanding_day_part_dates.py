@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.understanding import Understander
-from tests.understanding_shared import NOW, alarm_reads, intent_understander, value
+from tests.understanding_shared import NOW, alarm_reads, filled, intent_understander, value
 
 
 @pytest.mark.parametrize(
@@ -28,29 +28,31 @@ def test_a_number_said_as_one_run_is_not_cut_into_a_date_and_a_time(
     alarm_reads(said, expected)
 
 
+def alarm_of(*samples: str) -> Understander:
+    """An intent with a ``time`` and a ``date`` slot and these samples, in this order."""
+    return intent_understander("Alarm", {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}, samples)
+
+
+def alarm_fills(said: str, *samples: str) -> dict[str, str | None]:
+    """What `alarm_of` ``samples`` fills from "alarm" and ``said``."""
+    return filled(alarm_of(*samples).understand(f"alarm {said}", now=NOW))
+
+
 def test_a_number_said_as_one_run_is_not_cut_by_an_exact_reading() -> None:
     # With the one sample "set an alarm for {date} {time}", the words were read exactly as
     # the date 2020 and the time 06:00: the exact reading is refused as a loose one is.
-    alarm = intent_understander(
-        "Alarm", {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}, ["set an alarm for {date} {time}"]
-    )
+    alarm = alarm_of("set an alarm for {date} {time}")
     understood = alarm.understand("set an alarm for twenty twenty six", now=NOW)
-    assert {name: fill.value for name, fill in understood.fills.items()} == {"time": "20:26"}
+    assert filled(understood) == {"time": "20:26"}
     understood = alarm.understand("set an alarm for friday 7 pm", now=NOW)
-    assert {name: fill.value for name, fill in understood.fills.items()} == {
-        "date": "2026-12-04",
-        "time": "19:00",
-    }
+    assert filled(understood) == {"date": "2026-12-04", "time": "19:00"}
 
 
-def one_sample_alarm(sample: str) -> Understander:
-    """An intent with a ``time`` and a ``date`` slot and the one sample ``sample``."""
-    return intent_understander("Alarm", {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}, [sample])
+#: The one sample of an alarm's time and date, each way round.
+ONE_SAMPLE = ["alarm {time} {date}", "alarm {date} {time}", "alarm {time} on {date}"]
 
 
-@pytest.mark.parametrize(
-    "sample", ["alarm {time} {date}", "alarm {date} {time}", "alarm {time} on {date}"]
-)
+@pytest.mark.parametrize("sample", ONE_SAMPLE)
 @pytest.mark.parametrize(
     ("said", "expected"),
     [
@@ -77,13 +79,7 @@ def test_a_time_or_a_date_said_alone_to_a_sample_of_both(
     # read them as the year 1930 (or 2026), refused as a clock time's words, and the retry
     # barred the words from every slot, the time slot's too, so "nineteen thirty", the time
     # 19:30, was never read. "alarm {date} {time}" read them as the time, the date empty.
-    understood = one_sample_alarm(sample).understand(f"alarm {said}", now=NOW)
-    assert {name: fill.value for name, fill in understood.fills.items()} == expected
-
-
-def alarm_of(*samples: str) -> Understander:
-    """An intent with a ``time`` and a ``date`` slot and these samples, in this order."""
-    return intent_understander("Alarm", {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}, samples)
+    assert alarm_fills(said, sample) == expected
 
 
 @pytest.mark.parametrize(
@@ -122,13 +118,10 @@ def test_a_clock_times_words_are_the_time_whichever_sample_comes_first(
     # read both ways (AMAZON.DATE reads "twenty fifteen" as a year; the time type the 24-hour
     # clock); an intent whose samples have a time slot reads them as the time, as a sample with
     # both slots does (test_a_time_or_a_date_said_alone_to_a_sample_of_both).
-    understood = alarm_of(*samples).understand(f"alarm {said}", now=NOW)
-    assert {name: fill.value for name, fill in understood.fills.items()} == expected
+    assert alarm_fills(said, *samples) == expected
 
 
-@pytest.mark.parametrize(
-    "sample", ["alarm {time} {date}", "alarm {date} {time}", "alarm {time} on {date}"]
-)
+@pytest.mark.parametrize("sample", ONE_SAMPLE)
 @pytest.mark.parametrize(
     ("said", "expected"),
     [
@@ -145,13 +138,10 @@ def test_a_year_said_after_in_is_the_date_not_the_time(
     # for the sample's word absorbed into a loose date, though the sample has no "in". "in",
     # a word of the time's with which the time parser reads no time, is no longer left off
     # the date's words: "in twenty twenty six" is the year, as "in 2026" is.
-    understood = one_sample_alarm(sample).understand(f"alarm {said}", now=NOW)
-    assert {name: fill.value for name, fill in understood.fills.items()} == expected
+    assert alarm_fills(said, sample) == expected
 
 
-@pytest.mark.parametrize(
-    "sample", ["alarm {time} {date}", "alarm {date} {time}", "alarm {time} on {date}"]
-)
+@pytest.mark.parametrize("sample", ONE_SAMPLE)
 @pytest.mark.parametrize(
     ("said", "time"), [("for ten thirty", "10:30"), ("for twenty twenty six", "20:26")]
 )
@@ -162,8 +152,7 @@ def test_a_clock_time_said_after_for_is_no_year(sample: str, said: str, time: st
     # no reading: the next reading, the time "ten thirty" with "for" left out, was passed over
     # for leaving out a word of the year refused, though "for", left off in weighing it, was
     # no word of the time. It is read as "alarm ten thirty" is, the date left empty.
-    understood = one_sample_alarm(sample).understand(f"alarm {said}", now=NOW)
-    assert {name: fill.value for name, fill in understood.fills.items()} == {"time": time}
+    assert alarm_fills(said, sample) == {"time": time}
 
 
 @pytest.mark.parametrize(

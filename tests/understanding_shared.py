@@ -1,7 +1,7 @@
 """What the understanding tests share (tests/test_understanding_*.py: numbers, dates, times,
 day_parts, durations, lists, custom_types, cuts, punctuation, stems, replies, taken_back,
 answers): a fixed now, one skill id, an understander of a model built from a few intents, an
-intent with one slot of a given type, with what a phrase said to it fills, a trip planner
+intent with one slot of a given type, with what a phrase said to it fills (`filled`), a trip planner
 whose city is asked with "{city}" alone, an alarm's time and date (`alarm_reads`) and two times
 of a window (`window_understander`, `quiet_hours`). tests/conftest.py has pytest rewrite its
 asserts."""
@@ -155,6 +155,11 @@ def alarm_understander() -> Understander:
     return intent_understander("Alarm", slots, samples)
 
 
+def filled(understood: Understanding) -> dict[str, str | None]:
+    """The values ``understood`` fills its slots with, by slot name."""
+    return {name: fill.value for name, fill in understood.fills.items()}
+
+
 def alarm_reads(said: str, expected: dict[str, str] | None) -> Understanding:
     """What `alarm_understander` makes of ``said``, checked: no reading (the fallback intent)
     when ``expected`` is None, else these slot values."""
@@ -162,7 +167,7 @@ def alarm_reads(said: str, expected: dict[str, str] | None) -> Understanding:
     if expected is None:
         assert understood.intent == "AMAZON.FallbackIntent", understood.fills
     else:
-        assert {name: fill.value for name, fill in understood.fills.items()} == expected
+        assert filled(understood) == expected
     return understood
 
 
