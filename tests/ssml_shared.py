@@ -1,17 +1,20 @@
 """What the tests of SSML the app refuses (tests/test_xml_references.py, tests/test_xml_markup.py)
-share: the check that every place speech is built says the same words of a fault."""
+share: the check that every place speech is built says the same words of a fault, what is said
+of a fault and its advice, and what a handler that answers it gets."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
 
-from alexaskill import ssml
+from alexaskill import Skill, ssml
 from alexaskill.exceptions import ResponseError
-from alexaskill.responses import SsmlSpeech, ask, speak
+from alexaskill.responses import Response, SsmlSpeech, ask, speak
 from alexaskill.services.progressive import _speech_fault, progressive_document
 from alexaskill.ssml import Ssml
+from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 
 def refused_where_the_speech_is_built(markup: str, said: str) -> None:
@@ -36,3 +39,33 @@ def refused_as_a_progressive_response(markup: str, said: str) -> None:
         progressive_document(Ssml(markup))
     fault = _speech_fault(markup)
     assert fault is not None and re.match(rf"progressive response speech: {said}", fault), fault
+
+
+def refusal_of(markup: str) -> str:
+    """The fault said of ``markup`` as an answer's speech (the app's check), refused."""
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(markup))
+    return str(refused.value)
+
+
+def refusal_advises(markup: str, advice: str) -> None:
+    """``markup`` refused with ``advice`` on what to write, and the reason: XML's reading."""
+    said = refusal_of(markup)
+    assert advice in said, said
+    assert "Alexa parses SSML as XML" in said, said
+
+
+def logged_when_a_handler_answers(markup: str, caplog: pytest.LogCaptureFixture) -> str:
+    """The ERROR lines logged when a launch handler answers ``markup`` as its speech: the
+    user hears the apology, not Amazon's "problem with the requested skill's response"."""
+    skill = Skill(skill_id=DEFAULT_SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        return speak(Ssml(markup))
+
+    with caplog.at_level(logging.ERROR), TestClient(skill, raise_handler_errors=False) as client:
+        result = client.launch()
+    assert result.speech == "Sorry, something went wrong. Please try again later."
+    assert result.refusal is None
+    return caplog.text

@@ -8,17 +8,19 @@ so), where it now refuses them as it builds the speech, a progressive response's
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
-from alexaskill import Skill, ssml
+from alexaskill import ssml
 from alexaskill.exceptions import ResponseError
-from alexaskill.responses import Response, SsmlSpeech, speak
+from alexaskill.responses import SsmlSpeech
 from alexaskill.services.progressive import progressive_document
 from alexaskill.ssml import Ssml
-from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
-from tests.ssml_shared import refused_as_a_progressive_response, refused_where_the_speech_is_built
+from tests.ssml_shared import (
+    logged_when_a_handler_answers,
+    refusal_advises,
+    refused_as_a_progressive_response,
+    refused_where_the_speech_is_built,
+)
 
 #: Markup Alexa refuses, and the start of what is said of it (after the field's name).
 REFUSED = [
@@ -90,13 +92,6 @@ REFUSED = [
 ]
 
 
-def _said(markup: str) -> str:
-    """The fault said of ``markup`` (the app's check of an answer's speech), for the tables."""
-    with pytest.raises(ResponseError) as refused:
-        SsmlSpeech(Ssml(markup))
-    return str(refused.value)
-
-
 @pytest.mark.parametrize(("markup", "said"), REFUSED)
 def test_markup_xml_cannot_read_is_refused_where_the_speech_is_built(
     markup: str, said: str
@@ -125,9 +120,7 @@ def test_a_progressive_response_is_refused_alike(markup: str, said: str) -> None
     ],
 )
 def test_the_refusal_says_what_to_write(markup: str, advice: str) -> None:
-    said = _said(markup)
-    assert advice in said, said
-    assert "Alexa parses SSML as XML" in said, said
+    refusal_advises(markup, advice)
 
 
 def test_the_builders_own_markup_of_a_fragment_without_tags_is_checked_too() -> None:
@@ -192,14 +185,5 @@ def test_a_handler_writing_an_unquoted_value_is_its_error(
 ) -> None:
     # The author gets an ERROR naming the fault, the user the apology rather than Amazon's
     # "There was a problem with the requested skill's response".
-    skill = Skill(skill_id=DEFAULT_SKILL_ID)
-
-    @skill.launch
-    def launch() -> Response:
-        return speak(Ssml("<speak>Hi <break time=1s/></speak>"))
-
-    with caplog.at_level(logging.ERROR), TestClient(skill, raise_handler_errors=False) as client:
-        result = client.launch()
-    assert result.speech == "Sorry, something went wrong. Please try again later."
-    assert result.refusal is None
-    assert "outputSpeech.ssml: an unquoted attribute value at index 22" in caplog.text
+    logged = logged_when_a_handler_answers("<speak>Hi <break time=1s/></speak>", caplog)
+    assert "outputSpeech.ssml: an unquoted attribute value at index 22" in logged

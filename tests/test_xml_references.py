@@ -7,19 +7,23 @@ said so), where it now refuses them as it builds the speech, a progressive respo
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 import pytest
 
-from alexaskill import Skill, ssml
+from alexaskill import ssml
 from alexaskill.exceptions import ResponseError
-from alexaskill.responses import PlainTextSpeech, Response, SsmlSpeech, output_speech, speak
+from alexaskill.responses import PlainTextSpeech, SsmlSpeech, output_speech, speak
 from alexaskill.services.progressive import progressive_document
 from alexaskill.ssml import Ssml
-from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 from alexaskill.xml_references import _ESCAPING, _ESCAPING_A_VALUE
-from tests.ssml_shared import refused_as_a_progressive_response, refused_where_the_speech_is_built
+from tests.ssml_shared import (
+    logged_when_a_handler_answers,
+    refusal_advises,
+    refusal_of,
+    refused_as_a_progressive_response,
+    refused_where_the_speech_is_built,
+)
 
 #: Markup Alexa refuses, and the start of what is said of it (after the field's name).
 REFUSED = [
@@ -72,10 +76,7 @@ def test_a_progressive_response_is_refused_alike(markup: str, said: str) -> None
     ],
 )
 def test_the_refusal_says_what_to_write(markup: str, advice: str) -> None:
-    with pytest.raises(ResponseError) as refused:
-        SsmlSpeech(Ssml(markup))
-    assert advice in str(refused.value), str(refused.value)
-    assert "Alexa parses SSML as XML" in str(refused.value)
+    refusal_advises(markup, advice)
 
 
 @pytest.mark.parametrize(
@@ -89,9 +90,8 @@ def test_the_refusal_says_what_to_write(markup: str, advice: str) -> None:
     ],
 )
 def test_a_name_no_entity_starts_is_offered_no_character(markup: str) -> None:
-    with pytest.raises(ResponseError) as refused:
-        SsmlSpeech(Ssml(markup))
-    assert "write the character or its reference (&#…;)" in str(refused.value), str(refused.value)
+    said = refusal_of(markup)
+    assert "write the character or its reference (&#…;)" in said, said
 
 
 def test_the_builders_own_markup_of_a_fragment_without_tags_is_checked_too() -> None:
@@ -144,17 +144,8 @@ def test_plain_text_is_escaped_never_refused() -> None:
 def test_a_handler_writing_a_bare_ampersand_is_its_error(caplog: pytest.LogCaptureFixture) -> None:
     # The author gets an ERROR naming the fault, the user the apology rather than Amazon's
     # "There was a problem with the requested skill's response".
-    skill = Skill(skill_id=DEFAULT_SKILL_ID)
-
-    @skill.launch
-    def launch() -> Response:
-        return speak(Ssml("<speak>Tom & Jerry</speak>"))
-
-    with caplog.at_level(logging.ERROR), TestClient(skill, raise_handler_errors=False) as client:
-        result = client.launch()
-    assert result.speech == "Sorry, something went wrong. Please try again later."
-    assert result.refusal is None
-    assert "outputSpeech.ssml: a bare '&' at index 11" in caplog.text, caplog.text
+    logged = logged_when_a_handler_answers("<speak>Tom & Jerry</speak>", caplog)
+    assert "outputSpeech.ssml: a bare '&' at index 11" in logged, logged
 
 
 #: A decimal reference of more digits than Python converts to an int (4,300, its
@@ -178,9 +169,7 @@ def test_a_reference_of_too_many_digits_in_a_tag_is_refused_not_a_value_error(
     said = "&#9999999999…; at index "
     found = ssml.ssml_error(markup)
     assert found is not None and found.startswith(said), found
-    with pytest.raises(ResponseError) as refused:
-        SsmlSpeech(Ssml(markup))
-    assert str(refused.value) == f"outputSpeech.ssml: {found}"
+    assert refusal_of(markup) == f"outputSpeech.ssml: {found}"
 
 
 @pytest.mark.parametrize(
