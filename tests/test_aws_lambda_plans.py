@@ -12,6 +12,7 @@ from alexaskill import Skill, speak
 from alexaskill.aws_lambda import _plans, handler
 from alexaskill.responses import Response
 from alexaskill.testing import RequestFactory
+from tests.aws_lambda_shared import speech
 from tests.conftest import SKILL_ID
 
 
@@ -36,10 +37,6 @@ def _launch() -> dict[str, Any]:
     return RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")
 
 
-def _speech(answer: dict[str, Any]) -> str:
-    return str(answer["response"]["outputSpeech"]["text"])
-
-
 def test_an_unhashable_skill_is_answered() -> None:
     skill = Unhashable(SKILL_ID)
 
@@ -48,8 +45,8 @@ def test_an_unhashable_skill_is_answered() -> None:
         return speak("Welcome.")
 
     lambda_handler = handler(skill)
-    assert "Welcome." in _speech(lambda_handler(_launch(), None))
-    assert "Welcome." in _speech(handler(skill)(_launch(), None))  # a second handler: its plan
+    assert "Welcome." in speech(lambda_handler(_launch(), None))
+    assert "Welcome." in speech(handler(skill)(_launch(), None))  # a second handler: its plan
 
 
 def test_skills_equal_to_each_other_have_plans_of_their_own() -> None:
@@ -66,8 +63,8 @@ def test_skills_equal_to_each_other_have_plans_of_their_own() -> None:
         await asyncio.sleep(0)
         return speak("Awaited.")
 
-    assert "Plain." in _speech(handler(plain)(_launch(), None))
-    assert "Awaited." in _speech(handler(awaiting)(_launch(), None))
+    assert "Plain." in speech(handler(plain)(_launch(), None))
+    assert "Awaited." in speech(handler(awaiting)(_launch(), None))
 
 
 def test_a_skill_s_plan_goes_with_it() -> None:

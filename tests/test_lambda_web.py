@@ -27,6 +27,7 @@ from alexaskill.settings import settings_from_env
 from alexaskill.store import Attributes
 
 from . import deadline_shared
+from .aws_lambda_shared import speech
 from .conftest import SKILL_ID
 from .deadline_clock import Clock
 from .deadline_shared import SHORT, WAIT, saves_to_the_end, slow_saving
@@ -146,10 +147,6 @@ def _slow_skill(asynchronous: bool, release: threading.Event, clock: Clock | Non
     return skill
 
 
-def _speech(envelope: dict[str, Any]) -> str:
-    return str(envelope["response"]["outputSpeech"]["text"])
-
-
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["def", "async"])
 def test_behind_mangum_the_deadline_is_the_invocations_remaining_time_when_shorter(
     monkeypatch: pytest.MonkeyPatch,
@@ -162,7 +159,7 @@ def test_behind_mangum_the_deadline_is_the_invocations_remaining_time_when_short
     skill = _slow_skill(asynchronous, release, clock)
     context = LambdaContext(int((SHORT + LAMBDA_MARGIN) * 1000), WEB_ID)
     answered, log = _post_behind_mangum(monkeypatch, skill, context)
-    assert _speech(answered) == DEADLINE_REPLY
+    assert speech(answered) == DEADLINE_REPLY
     assert f"did not answer within {SHORT:g} s" in log
     assert "the Lambda function's remaining time" in log
 
@@ -179,7 +176,7 @@ def test_behind_mangum_an_exception_handlers_grace_is_kept_back_too(
 
     context = LambdaContext(int((SHORT + LAMBDA_MARGIN + DEADLINE_GRACE) * 1000), WEB_ID)
     answered, log = _post_behind_mangum(monkeypatch, skill, context)
-    assert _speech(answered) == "Still thinking."
+    assert speech(answered) == "Still thinking."
     assert f"did not answer within {SHORT:g} s" in log
 
 
@@ -202,7 +199,7 @@ def test_behind_mangum_the_handlers_own_save_is_waited_for_until_the_invocation_
     # Ten seconds left: the skill's deadline first, then the invocation's, less LAMBDA_MARGIN,
     # between a save of SHORT + 1 s and one of LONG.
     answered, log = _post_behind_mangum(monkeypatch, skill, LambdaContext(10_000, WEB_ID))
-    assert _speech(answered) == said
+    assert speech(answered) == said
     cut = "the store's save of Attributes was not done by the Lambda function's end"
     if said == DEADLINE_REPLY:
         assert store.saved == 0
@@ -228,7 +225,7 @@ def test_behind_mangum_the_skills_deadline_stays_when_the_invocation_has_longer(
         return speak("too late")
 
     answered, log = _post_behind_mangum(monkeypatch, skill, LambdaContext(remaining_ms, WEB_ID))
-    assert _speech(answered) == DEADLINE_REPLY
+    assert speech(answered) == DEADLINE_REPLY
     assert "(Skill(deadline=...))" in log
 
 
@@ -330,7 +327,7 @@ def test_behind_mangum_the_grace_is_looked_up_once_not_at_every_request(
             body = json.dumps(client.factory.intent("Quick")).encode()
             headers = {"Content-Type": "application/json", **client.pki.sign(body)}
             answered = http.post(skill.path, content=body, headers=headers)
-            assert _speech(answered.json()) == "Done."
+            assert speech(answered.json()) == "Done."
     assert looked_up == [DEADLINE_GRACE]
 
 
@@ -369,7 +366,7 @@ def test_behind_the_lambda_web_adapter_the_invocations_deadline_shortens_the_ski
     skill = _slow_skill(asynchronous, release, clock)
     adapter = _WebAdapter(skill, SHORT + LAMBDA_MARGIN)
     answered, log = _post_on_lambda(monkeypatch, skill, lambda app: adapter)
-    assert _speech(answered) == DEADLINE_REPLY
+    assert speech(answered) == DEADLINE_REPLY
     assert "the Lambda function's remaining time" in log
 
 
@@ -402,7 +399,7 @@ def test_an_implausible_adapter_deadline_is_ignored(
         return speak("too late")
 
     answered, log = _post_on_lambda(monkeypatch, skill, extra=_adapter_context(forged()))
-    assert _speech(answered) == DEADLINE_REPLY
+    assert speech(answered) == DEADLINE_REPLY
     # The skill's own deadline: not the header's, longer or shorter.
     assert f"did not answer within {SHORT:g} s (Skill(deadline=...))" in log
 
@@ -420,7 +417,7 @@ def test_an_unreadable_adapter_context_is_no_error(
         return speak("Done.")
 
     answered, _ = _post_on_lambda(monkeypatch, skill, extra={"x-amzn-lambda-context": value})
-    assert _speech(answered) == "Done."
+    assert speech(answered) == "Done."
 
 
 def test_off_lambda_the_adapter_deadline_is_not_read(
@@ -445,7 +442,7 @@ def test_off_lambda_the_adapter_deadline_is_not_read(
         headers.update(_adapter_context(_in_ms(LAMBDA_MARGIN + 0.01)))
         with StarletteClient(skill) as http:
             answered = http.post(skill.path, content=body, headers=headers)
-    assert _speech(answered.json()) == "In time."
+    assert speech(answered.json()) == "In time."
 
 
 def test_what_the_adapters_header_cannot_say_leaves_the_rest_of_it(
