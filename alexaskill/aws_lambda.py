@@ -88,9 +88,10 @@ from .exceptions import RequestError, ResponseError
 from .handler_bugs import LAMBDA_CANCELLER
 from .lambda_events import decode_body, decode_event, describe_event
 from .lambda_exit import close_at_exit
+from .lambda_start import warn_of_sqlite
 from .lambda_tasks import run_saying_tasks
 from .log_lambda import note_invocation
-from .logs import INTERNAL_ERROR, log_request, logger, refusal
+from .logs import INTERNAL_ERROR, log_request, refusal
 from .outgoing_proxies import check_outgoing_proxies
 
 if TYPE_CHECKING:
@@ -351,7 +352,7 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
     plan = _plans.get(id(skill))
     if plan is None:
         skill.start(skill.lambda_log_name)
-        _warn_of_sqlite(skill)
+        warn_of_sqlite(skill)
         _remember(skill, plan := _plan(skill))
         if plan.loop:  # stores it opens, on the loop, are closed at exit (`lambda_exit`)
             close_at_exit(skill)
@@ -470,27 +471,3 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
         return reply
 
     return lambda_handler
-
-
-def _warn_of_sqlite(skill: LambdaSkill) -> None:
-    """Say, once, that a SQLite store does not suit Lambda, if a handler uses attributes.
-
-    It is the default (``ALEXASKILL_STORE`` unset): in the function's read-only code directory
-    the skill does not start (`store.start_check.check_store`: no file can be made there; one
-    shipped there is read-only); in ``/tmp`` the attributes stay with one instance of the
-    function, lost when Lambda replaces it and not seen by the others.
-    """
-    sqlite = sys.modules.get("alexaskill.store.sqlite")  # not loaded: the store is no SQLite
-    store = skill.store
-    if sqlite is None or not isinstance(store, sqlite.SQLiteStore):
-        return
-    from .store.start_check import store_used
-
-    if store_used(skill):  # (not the SQLite default if a service put another store in its place)
-        logger.warning(
-            "the attribute store is the SQLite file %s, which does not suit AWS Lambda: the code "
-            "directory is read-only (every save fails there) and /tmp belongs to one instance "
-            "of the function. Set ALEXASKILL_STORE=dynamodb://TABLE (README: AWS Lambda with "
-            "DynamoDB) or a Redis URL",
-            store.path,
-        )
