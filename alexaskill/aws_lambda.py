@@ -64,8 +64,12 @@ Lambda would end the function with no answer at all, so the deadline's reply goe
 (an ERROR line says so, whichever code's save it was).
 
 A SQLite store (the default) does not suit Lambda: the first invocation warns if a handler uses it.
-One whose file could never be made, as the default's in the read-only code directory, fails each
-invocation instead, with a `ConfigurationError` that says what to set (`store.start_check`).
+One whose file could never be made, as the default's in the read-only code directory, fails the
+skill's start instead, with a `ConfigurationError` that says what to set (`store.start_check`).
+A start that fails so (the author's configuration) is said once, in one ERROR line, and kept:
+each invocation of the process fails with it (its request line ``not_started``), the start not
+tried again, since an instance's code and settings cannot change (`alexaskill.lambda_start`).
+Any other failure of the start is alexaskill's own (``internal_error``), tried again at the next.
 
 This module imports neither the web server nor the certificate machinery, so cold starts stay
 short (``benchmarks/bench_cold_import.py``).
@@ -84,11 +88,11 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol, TypeVar
 import msgspec
 
 from .deadline import LAMBDA_MARGIN, deadline_grace, lambda_deadline, remaining_time
-from .exceptions import RequestError, ResponseError
+from .exceptions import ConfigurationError, RequestError, ResponseError
 from .handler_bugs import LAMBDA_CANCELLER
 from .lambda_events import decode_body, decode_event, describe_event
 from .lambda_exit import close_at_exit
-from .lambda_start import warn_of_sqlite
+from .lambda_start import NOT_STARTED, say_not_started, warn_of_sqlite
 from .lambda_tasks import run_saying_tasks
 from .log_lambda import note_invocation
 from .logs import INTERNAL_ERROR, log_request, refusal
@@ -328,14 +332,15 @@ def _plan(skill: LambdaSkill) -> _Plan:
 #: Each skill's plan by the skill's identity (``id``), made at its first invocation through any
 #: of its handlers: a function that reads ``skill.lambda_handler`` at each invocation has a new
 #: handler each time. By identity, not by the skill's ``__eq__``/``__hash__``: a Skill subclass
-#: may compare equal to another skill, or be unhashable. An entry goes with its skill.
-_plans: dict[int, _Plan] = {}
+#: may compare equal to another skill, or be unhashable. An entry goes with its skill. Or the
+#: `ConfigurationError` its start failed with, kept for the process (`_plan_of`).
+_plans: dict[int, _Plan | ConfigurationError] = {}
 #: The skills no weak reference can follow (``__slots__`` without ``__weakref__``): kept alive,
 #: so that their ``id`` is never another object's.
 _kept: list[LambdaSkill] = []
 
 
-def _remember(skill: LambdaSkill, plan: _Plan) -> None:
+def _remember(skill: LambdaSkill, plan: _Plan | ConfigurationError) -> None:
     key = id(skill)
     try:
         weakref.finalize(skill, _plans.pop, key, None).atexit = False
@@ -348,14 +353,28 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
     """The skill's plan; at its first invocation, when every handler is registered, log what is
     risky in the set-up, once, and decide how to run: a skill whose handlers are all
     synchronous and use no service never awaits anything, so it runs without an event loop,
-    and a cold start does not pay ~18 ms importing asyncio."""
+    and a cold start does not pay ~18 ms importing asyncio.
+
+    A start that fails with a `ConfigurationError` is said once (`say_not_started`) and kept:
+    each later invocation raises it again, unstarted. An instance's configuration cannot change
+    (its code directory is read-only, its environment set before the import): the start would
+    fail the same way each time, and say it again. Any other failure (alexaskill's bug, or one
+    that may pass) is tried again at the next invocation."""
     plan = _plans.get(id(skill))
     if plan is None:
-        skill.start(skill.lambda_log_name)
-        warn_of_sqlite(skill)
-        _remember(skill, plan := _plan(skill))
+        try:
+            skill.start(skill.lambda_log_name)
+            warn_of_sqlite(skill)
+            plan = _plan(skill)
+        except ConfigurationError as exc:
+            _remember(skill, exc)
+            say_not_started(skill.lambda_log_name, exc)
+            raise
+        _remember(skill, plan)
         if plan.loop:  # stores it opens, on the loop, are closed at exit (`lambda_exit`)
             close_at_exit(skill)
+    elif isinstance(plan, ConfigurationError):
+        raise plan
     return plan
 
 
@@ -397,8 +416,16 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             # A refusal, not a crash: the runtime reports the message (and prints a traceback
             # of this frame alone, not one through the parsing of the event).
             raise exc.with_traceback(None) from None
-        except Exception:  # alexaskill's own bug: its line, then the runtime's report
-            invocation.run(log_request, envelope, outcome=INTERNAL_ERROR)
+        except Exception as exc:
+            if isinstance(exc, ConfigurationError) and not plans:
+                # The start failed on the author's configuration (said once, in `_plan_of`):
+                # the invocation fails, as the web service refuses to start (or answers 500),
+                # and Lambda counts it in the function's errors. Raised with this frame alone:
+                # the runtime's traceback of alexaskill's checks would say nothing more (the
+                # cause its raiser gave is kept).
+                invocation.run(log_request, envelope, outcome=NOT_STARTED)
+                raise exc.with_traceback(None) from exc.__cause__
+            invocation.run(log_request, envelope, outcome=INTERNAL_ERROR)  # alexaskill's bug
             raise
         started = time.perf_counter()
         limit = skill.deadline

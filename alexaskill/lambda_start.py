@@ -1,17 +1,38 @@
 """An AWS Lambda skill's start, at its first invocation: what it says of the set-up (a SQLite
-store)."""
+store), and a start that failed on the author's configuration, said once and kept."""
 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from .logs import logger
 
 if TYPE_CHECKING:
+    from .exceptions import ConfigurationError
     from .store.start_check import StoreSkill
 
-__all__ = ["warn_of_sqlite"]
+__all__ = ["NOT_STARTED", "say_not_started", "warn_of_sqlite"]
+
+#: The outcome of an invocation refused because the skill's start failed on the author's
+#: configuration (a `ConfigurationError`): no handler run, the invocation failed with it.
+NOT_STARTED: Final = "not_started"
+
+
+def say_not_started(name: str, error: ConfigurationError) -> None:
+    """Say at ERROR, once for the process (the start that failed), that ``name``
+    (`lambda_log_name`) could not start with ``error``, and what that does to the function: one
+    line, without a traceback, as the web service's lifespan says such a failure (the message
+    says what to change; a traceback would show alexaskill's checks, not the author's code)."""
+    logger.error(
+        "%s could not start (%s: %s): every invocation of this instance of the function fails "
+        "with that error, no handler run (Alexa tells the user the skill had a problem); once "
+        "it is mended, update the function's code or settings: Lambda answers with new "
+        "instances then",
+        name,
+        type(error).__name__,
+        error,
+    )
 
 
 def warn_of_sqlite(skill: StoreSkill) -> None:

@@ -90,7 +90,7 @@ def test_a_skill_using_attributes_fails_to_start_in_a_read_only_directory(
     # Skill() was made, the function and the server started in silence (on Lambda, a warning
     # that SQLite does not suit it), and each request for attributes answered the apology, its
     # log line saying the file "cannot be opened ... check that its directory exists": never
-    # why, nor what to set. Now the start fails, on Lambda at each invocation until it is set.
+    # why, nor what to set. Now the start fails (on Lambda, every invocation of the instance).
     said = _run(read_only, "counting")
     directory = read_only.resolve()  # (the working directory as the process has it)
     path = directory / "alexaskill.db"

@@ -1,0 +1,116 @@
+"""AWS Lambda: a skill whose start fails at the first invocation. A `ConfigurationError` (the
+author's to mend) is said once, kept, and fails each invocation of the process; anything else
+(alexaskill's bug, or a failure that may pass) is tried again at the next (the rest:
+tests/test_aws_lambda.py)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill, log_lambda, speak
+from alexaskill.aws_lambda import handler
+from alexaskill.responses import Response
+from alexaskill.store import Attributes
+from alexaskill.testing import DEFAULT_SKILL_ID
+
+from .aws_lambda_shared import speech
+
+# The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample events carry.
+from .lambda_events import event, intent_event
+from .lambda_runtime import Runtime
+
+_READ_ONLY = "it does not exist, and its directory /var/task is read-only to this process"
+
+
+def _counting_skill(directory: Path) -> Skill:
+    """A skill whose handlers use the attributes of a SQLite file in ``directory``."""
+    skill = Skill(DEFAULT_SKILL_ID, store=f"sqlite:///{directory}/skill.db")
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Welcome.")
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        attributes["visits"] = attributes.get("visits", 0) + 1
+        return speak(f"Visit number {attributes['visits']}.")
+
+    return skill
+
+
+def _request_lines(caplog: pytest.LogCaptureFixture) -> list[Any]:
+    """The outcome of each request line."""
+    return [getattr(r, "outcome", None) for r in caplog.records if r.name == "alexaskill.request"]
+
+
+def test_a_configuration_error_at_the_start_is_said_once_and_kept_for_the_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The store's check at the start (the default SQLite file in Lambda's read-only code
+    # directory; as root, whom no directory refuses, its finding is given here): the author's
+    # configuration. Each invocation ran the start again and failed it, its request line saying
+    # `internal_error` (alexaskill's own bug) and the runtime printing a traceback through the
+    # start, never a line saying what the function's instance does about it.
+    checks: list[str] = []
+
+    def never_made(path: str) -> str:
+        checks.append(path)
+        return _READ_ONLY
+
+    monkeypatch.setattr("alexaskill.store.sqlite_file._never_made", never_made)
+    monkeypatch.setattr(log_lambda, "_aws_request_id", "")  # (the handler notes the last id)
+    runtime = Runtime()  # (its invocations and errors; its logging is caplog's to read)
+    skill = _counting_skill(tmp_path)
+    lambda_handler = handler(skill)
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    for invoke in (lambda_handler, lambda_handler, handler(skill)):  # a new handler: the same
+        assert runtime.invoke(invoke, intent_event("Count")) is None
+    # Each invocation fails with the error, which Alexa takes as the web service's HTTP 500.
+    assert [e["errorType"] for e in runtime.errors] == ["ConfigurationError"] * 3
+    [message] = {e["errorMessage"] for e in runtime.errors}
+    assert message.startswith(f"the attribute store, SQLite file {tmp_path}/skill.db: ")
+    assert _READ_ONLY in message and "ALEXASKILL_STORE" in message
+    assert checks == [f"{tmp_path}/skill.db"]  # started once: the configuration cannot change
+    assert _request_lines(caplog) == ["not_started"] * 3
+    # The runtime's ERROR frames: a traceback of the handler's frame alone, not the start's.
+    failed = [m for m in runtime.messages() if m.startswith("[ERROR] ConfigurationError")]
+    assert len(failed) == 3
+    assert not any("check_store" in m or "_plan_of" in m for m in failed)
+    # And alexaskill's own, once, without a traceback: the error, what it does to the instance.
+    # (Picked by its words: a loaded machine may add an ERROR of its own.)
+    [line] = [r for r in caplog.records if "could not start" in r.getMessage()]
+    assert line.levelno == logging.ERROR and line.exc_info is None
+    said = line.getMessage()
+    assert said.startswith(f"{skill.lambda_log_name} could not start (ConfigurationError: ")
+    assert message in said
+    assert "every invocation of this instance of the function fails" in said
+    assert "no handler run" in said
+
+
+def test_a_bug_at_the_start_is_tried_again_at_the_next_invocation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Not the author's configuration: alexaskill's own bug, or a failure that may pass (a file
+    # that could not be read just then). The runtime prints its traceback, and the next
+    # invocation starts the skill again, which may answer.
+    skill = _counting_skill(tmp_path)
+    start = skill.start
+    failures = [OSError("the disk was busy")]
+
+    def flaky_start(name: str = "this skill") -> None:
+        if failures:
+            raise failures.pop()
+        start(name)
+
+    monkeypatch.setattr(skill, "start", flaky_start)
+    lambda_handler = handler(skill)
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    with pytest.raises(OSError, match="the disk was busy"):
+        lambda_handler(event("LaunchRequest"), None)
+    assert speech(lambda_handler(event("LaunchRequest"), None)) == "Welcome."
+    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
+    assert _request_lines(caplog) == ["internal_error", "ok", "ok"]
