@@ -7,7 +7,7 @@ Most scenarios feed the same bytes to uvicorn's own ``HttpToolsProtocol`` and to
 app, and compare what each wrote and when it closed (`tests.exchange_harness.same`): the bytes
 on the wire must be the same, only grouped into fewer writes. The others run on both of
 alexaskill's parsers (h11 and httptools). Request heads are in tests/test_exchange_heads.py,
-the framing of bodies in tests/test_exchange_framing.py.
+the framing of bodies in tests/test_exchange_framing*.py.
 """
 
 from __future__ import annotations
