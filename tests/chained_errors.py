@@ -1,5 +1,6 @@
 """A long chain of exceptions, each raised ``from`` the one before: a traceback of many lines,
-which tests/test_log_format.py and tests/test_log_lambda.py hold a record to 4,096 bytes with."""
+which tests/test_log_format.py and tests/test_log_lambda_text.py hold a record to 4,096 bytes
+with."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""What the tests of logging on AWS Lambda share (tests/test_log_lambda.py, test_lambda_web.py):
+"""What the tests of logging on AWS Lambda share (tests/test_log_lambda*.py, test_lambda_web.py):
 each test's logging and environment put back (`restore_logging`, an autouse fixture: a module
 imports it to have it), standard error caught (`standard_error`), the function's environment
-and the runtime's logging set up (`on_lambda_runtime`), and a launch posted over HTTP as behind
-the Lambda Web Adapter (`post_on_lambda_server`, `WEB_ID`)."""
+and the runtime's logging set up (`on_lambda_runtime`), a launch posted over HTTP as behind
+the Lambda Web Adapter (`post_on_lambda_server`, `WEB_ID`), and a skill whose intent fails
+(`skill`)."""
 
 from __future__ import annotations
 
@@ -116,3 +117,17 @@ def post_on_lambda_server(
         with StarletteClient(made) as http:
             status = http.post(made.path, content=body, headers=headers).status_code
     return status, seen, made
+
+
+def skill() -> Skill:
+    made = Skill(DEFAULT_SKILL_ID)
+
+    @made.launch
+    def launch() -> Response:
+        return speak("Welcome.")
+
+    @made.intent("GetWeather")
+    def broken() -> Response:
+        raise ValueError("the forecast\n[INFO]\tforged line")
+
+    return made

@@ -26,23 +26,20 @@ from typing import Any
 import pytest
 
 from alexaskill import Skill, speak
-from alexaskill import log_lambda as log_lambda_module
 from alexaskill.aws_lambda import handler
-from alexaskill.log_lambda import LambdaTextFormatter, on_lambda
+from alexaskill.log_lambda import on_lambda
 from alexaskill.logs import configure_logging
 from alexaskill.responses import Response
 from alexaskill.settings import configure_logging_if_unset, settings_from_env
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
-from .chained_errors import STEPS, chained_value_errors
-from .lambda_runtime import LAMBDA_ENVIRON, LambdaContext, Runtime, stream_events
+from .lambda_runtime import LAMBDA_ENVIRON, Runtime, stream_events
 
 # restore_logging: autouse, each test's logging and environment put back.
 from .log_lambda_shared import (  # noqa: F401
-    WEB_ID,
     on_lambda_runtime,
-    post_on_lambda_server,
     restore_logging,
+    skill,
     standard_error,
 )
 
@@ -52,20 +49,6 @@ USER_ID = (
     "amzn1.ask.account.AHQ6MJ7NQXDZUAJ3F2HOYKQZWGEV4XCN5QJSB7D2L7RHLVXO6PHMD3NAIKZS4WTEFBOQLJCDZ7"
     "YFUPG3RH5EIXQ2TMXVOKN6WBASZ4L3TDGMYQ7EKPXHRVBJNU2OCWFAZSI5DLY"
 )
-
-
-def skill() -> Skill:
-    made = Skill(DEFAULT_SKILL_ID)
-
-    @made.launch
-    def launch() -> Response:
-        return speak("Welcome.")
-
-    @made.intent("GetWeather")
-    def broken() -> Response:
-        raise ValueError("the forecast\n[INFO]\tforged line")
-
-    return made
 
 
 def event(name: str) -> dict[str, Any]:
@@ -325,80 +308,6 @@ def test_off_lambda_nothing_changes(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(logger.handlers) == 1 and logger.propagate is False
 
 
-def test_the_text_formatter_keeps_a_record_on_one_line() -> None:
-    try:
-        raise ValueError("a\nb\u2028c")
-    except ValueError:
-        record = logging.LogRecord("alexaskill", logging.ERROR, "", 1, "oops", (), sys.exc_info())
-    log_lambda_module._aws_request_id = "id\n1"
-    text = LambdaTextFormatter().format(record)
-    assert "\n" not in text and "\u2028" not in text
-    assert text.startswith("[ERROR]\t") and "\tid\\n1\talexaskill: oops\r  Traceback" in text
-    assert text.endswith("\r  ValueError: a\r  b\r  c")
-    assert time.strftime("%Y-%m-%dT", time.gmtime(record.created)) in text
-
-
-def test_the_text_formatter_escapes_control_characters_in_a_traceback() -> None:
-    try:
-        raise ValueError("x\x1b[2K\x00")
-    except ValueError:
-        record = logging.LogRecord("alexaskill", logging.ERROR, "", 1, "oops", (), sys.exc_info())
-    text = LambdaTextFormatter().format(record)
-    assert "\x1b" not in text and "\x00" not in text
-    assert text.endswith("\r  ValueError: x\\x1b[2K\\x00")
-
-
-def test_the_text_formatter_escapes_control_characters_in_a_one_line_record() -> None:
-    # No line break, all ASCII: an ANSI escape or a NUL in the message itself went out as is.
-    record = logging.makeLogRecord({"name": "alexaskill", "msg": "x\x1b[2K\x00 y"})
-    assert LambdaTextFormatter().format(record).endswith("\talexaskill: x\\x1b[2K\\x00 y")
-
-
-def test_the_text_formatter_keeps_space_separators() -> None:
-    # French and German numbers group digits with U+202F and U+00A0: kept, not escaped.
-    try:
-        raise ValueError("1\u202f234\xa0€\x00")
-    except ValueError:
-        record = logging.LogRecord(
-            "alexaskill", logging.ERROR, "", 1, "Prix: 1\u202f234\xa0€", (), sys.exc_info()
-        )
-    text = LambdaTextFormatter().format(record)
-    assert "\talexaskill: Prix: 1\u202f234\xa0€\r  Traceback" in text
-    assert text.endswith("\r  ValueError: 1\u202f234\xa0€\\x00")
-
-
-def test_the_text_formatter_keeps_an_alexaskill_record_within_4096_bytes() -> None:
-    # The plain and JSON formatters cut an alexaskill line to 4,096 bytes (a write a pipe keeps
-    # whole); the Lambda text one, a whole traceback on one line, had no bound.
-    try:
-        raise ValueError("\u20ac" * 3000)  # (three bytes a character in UTF-8)
-    except ValueError:
-        record = logging.LogRecord(
-            "alexaskill", logging.ERROR, "", 1, "oops %s", ("x" * 2000,), sys.exc_info()
-        )
-    text = LambdaTextFormatter().format(record)
-    assert len((text + "\n").encode()) <= 4_096 and "\n" not in text
-    assert text.startswith("[ERROR]\t") and "alexaskill: oops xx" in text
-    assert text.endswith(")") and "\u2026(+" in text  # how much was cut, said
-    other = logging.makeLogRecord({"name": "theirs", "msg": "y" * 5000})
-    assert len(LambdaTextFormatter().format(other)) > 5000  # another logger's, as it came
-
-
-def test_the_text_formatter_keeps_what_was_raised_when_it_cuts_a_traceback() -> None:
-    # It cut a record past 4,096 bytes at its end: a long traceback lost its last lines, the
-    # exception raised. Cut as the plain formatter cuts one: its middle left out.
-    exc = chained_value_errors("e" * 150)
-    record = logging.LogRecord("alexaskill", logging.ERROR, "", 1, "failed", (), None)
-    record.exc_info = (type(exc), exc, exc.__traceback__)
-    text = LambdaTextFormatter().format(record)
-    assert len((text + "\n").encode()) <= 4_096 and "\n" not in text
-    first, *rest = text.split("\r")
-    assert first.startswith("[ERROR]\t") and first.endswith("\talexaskill: failed")
-    assert all(line.startswith("  ") for line in rest)
-    assert any(re.fullmatch(r"  … \(\d+ lines left out\) …", line) for line in rest)
-    assert rest[-1].startswith(f"  ValueError: step {STEPS - 1} eee")
-
-
 def _readme_lambda_function() -> str:
     """The README's lambda_function.py, as written there (its AWS Lambda section)."""
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
@@ -450,59 +359,6 @@ def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
     assert asyncio_loaded is False
 
 
-class _LambdaContextScope:
-    """What an ASGI adapter run by the Lambda runtime (Mangum) does: the invocation's context
-    in the scope, as ``scope["aws.context"]``."""
-
-    def __init__(self, app: Any, request_id: str) -> None:
-        self.app, self.request_id = app, request_id
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            scope = {**scope, "aws.context": LambdaContext(aws_request_id=self.request_id)}
-        await self.app(scope, receive, send)
-
-
-@pytest.mark.parametrize(
-    "adapter", ["lambda-web-request-id", "x-amzn-lambda-context", "aws.context"]
-)
-def test_a_web_server_in_lambda_logs_the_invocations_id(
-    monkeypatch: pytest.MonkeyPatch, adapter: str
-) -> None:
-    """The skill served over HTTPS from Lambda: a web function, the Lambda Web Adapter (a
-    web server of its own, no runtime handler on the root logger) or an ASGI adapter in the
-    runtime (Mangum, with ``ALEXASKILL_LOG_JSON=1``): every line has the invocation's id."""
-    from starlette.testclient import TestClient as StarletteClient
-
-    from alexaskill.testing import TestClient
-
-    if adapter == "aws.context":
-        on_lambda_runtime(monkeypatch, LOG_JSON="1")
-    else:
-        on_lambda_runtime(monkeypatch)
-        monkeypatch.setattr(logging.getLogger(), "handlers", [])
-    stderr = standard_error(monkeypatch)
-    made = skill()
-    with TestClient(made) as client:  # (its verifier trusts the test's signing PKI)
-        body = json.dumps(client.factory.envelope("LaunchRequest")).encode()
-        headers = {"Content-Type": "application/json", **client.pki.sign(body)}
-        app: Any = made
-        if adapter == "lambda-web-request-id":
-            headers[adapter] = WEB_ID
-        elif adapter == "x-amzn-lambda-context":
-            headers[adapter] = json.dumps({"request_id": WEB_ID, "deadline": 1542409706888})
-        else:
-            app = _LambdaContextScope(made, WEB_ID)
-        with StarletteClient(app) as http:
-            assert http.post(made.path, content=body, headers=headers).status_code == 200
-    events = stream_events(stderr.getvalue())
-    [line] = [e for e in events if "LaunchRequest -> ok (200)" in e]
-    if adapter == "aws.context":
-        assert json.loads(line)["aws_request_id"] == WEB_ID
-    else:
-        assert f"\t{WEB_ID}\talexaskill.request: LaunchRequest -> ok (200)" in line
-
-
 @pytest.mark.parametrize("log_json", ["0", "1"])
 def test_a_function_logging_at_warn_is_told_that_lambda_drops_the_request_lines(
     monkeypatch: pytest.MonkeyPatch, log_json: str
@@ -539,62 +395,6 @@ def test_a_function_logging_at_warn_asked_for_no_more_is_told_nothing(
     delivered = [json.loads(m) for m in runtime.delivered()]
     assert len([e for e in delivered if e["logger"] == "alexaskill.request"]) == 2
     assert not [m for m in runtime.messages() if "AWS_LAMBDA_LOG_LEVEL" in m]
-
-
-def test_a_lambda_context_header_nested_too_deep_is_no_error(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # json.loads of 70,000 "[" raised RecursionError: a 500, and the count of requests in
-    # flight left at 1 for good.
-    for value in ("[" * 70_000, "{" * 70_000, '{"request_id": 1}', "[1]"):
-        status, seen, made = post_on_lambda_server(monkeypatch, {"x-amzn-lambda-context": value})
-        assert status == 200 and seen == [""]
-        assert made._in_flight == 0
-
-
-def test_a_failure_noting_the_invocation_leaves_no_request_in_flight(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Whatever note_request raised, the request it was noting is no longer in flight.
-    import alexaskill.handling
-
-    def broken(scope: Any) -> None:
-        raise RuntimeError("a bug")
-
-    monkeypatch.setattr(alexaskill.handling, "note_request", broken)
-    made_skills: list[Skill] = []
-    with pytest.raises(RuntimeError):
-        post_on_lambda_server(monkeypatch, {}, made_skills=made_skills)
-    [made] = made_skills
-    assert made._in_flight == 0
-
-
-def test_the_lambda_web_adapters_context_is_preferred_to_a_request_id_header(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Behind the Lambda Web Adapter a client's lambda-web-request-id header reaches the app;
-    # the adapter writes x-amzn-lambda-context itself.
-    context = json.dumps({"request_id": WEB_ID})
-    for extra in (
-        {"lambda-web-request-id": "forged", "x-amzn-lambda-context": context},
-        {"x-amzn-lambda-context": context, "lambda-web-request-id": "forged"},
-    ):
-        status, seen, _ = post_on_lambda_server(monkeypatch, extra)
-        assert status == 200 and seen == [WEB_ID]
-    status, seen, _ = post_on_lambda_server(monkeypatch, {"lambda-web-request-id": WEB_ID})
-    assert status == 200 and seen == [WEB_ID]
-
-
-def test_off_lambda_no_invocation_id_is_read_from_the_request(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Anywhere else these headers are a client's to write.
-    for extra in (
-        {"lambda-web-request-id": WEB_ID},
-        {"x-amzn-lambda-context": json.dumps({"request_id": WEB_ID})},
-    ):
-        status, seen, _ = post_on_lambda_server(monkeypatch, extra, lambda_env=False)
-        assert status == 200 and seen == [""]
 
 
 @pytest.mark.parametrize("loop", [False, True], ids=["own-thread", "event-loop"])
