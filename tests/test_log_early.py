@@ -191,7 +191,7 @@ def test_no_set_up_leaves_the_alexaskill_loggers_without_handlers(
 
 def test_a_record_without_a_level_passes_the_early_filter_unjudged() -> None:
     # A filter that raises breaks whoever asked: logging.makeLogRecord({}) has no level (None),
-    # as a test's hand-made record has (test_replay_answers asks a logger's filters with one).
+    # as a test's hand-made record has (test_replay_answers_rules asks a logger's filters with one).
     record = logging.makeLogRecord({})
     assert log_early.EarlyFilter().filter(record) is True
 
