@@ -23,6 +23,7 @@ EXCUSED: dict[str, str] = {
     "test_cli_app_attribute": _CLI_OWN,
     "test_cli_chat": _CHAT,
     "test_cli_chat_audio": _CHAT,
+    "test_cli_chat_audio_stops": _CHAT,
     "test_cli_chat_input": _CHAT,
     "test_cli_chat_sessions": _CHAT,
     "test_cli_chat_terminal": _CHAT,
