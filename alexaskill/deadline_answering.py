@@ -212,6 +212,9 @@ class DeadlineAnswering(Answering):
         watchdog never acted: the event loop was held up past the deadline (a def handler on the
         loop's thread that blocked, say, or blocking code in an async def), by the handler or
         hook that returned past it."""
+        at = max(at, call.deadline or at)  # (a failed save's exception handler's grace's end)
+        if time.perf_counter() <= at:  # (answered within it: said by `Finishing._watch_again`)
+            return
         handler = self.registry.resolve(call.envelope)
         late = call.overran or handler
         late_by = time.perf_counter() - at
@@ -315,6 +318,8 @@ class DeadlineAnswering(Answering):
             # `AlexaApi` made for it is refused as one from the handler's would be.
             fresh.deadline, fresh.expired = call.deadline, call.expired
         try:
+            if hasattr(call, "grace"):  # a failed save's exception handler spent the grace
+                return self._deadline_answer(fresh)  # (`Finishing._watch_again`)
             return await self._answer_after_deadline(exc, fresh, threadpool, loop, latest)
         finally:
             fresh.answered = True  # (what a task the exception handler left running asks)

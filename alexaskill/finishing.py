@@ -117,7 +117,7 @@ class Finishing(Apologising):
         A store's write runs on in its thread once begun, so a deadline cancelling it would have
         the user hear "please try again" over a change made, which the retry makes twice.
         If the save fails, the exception handler of its failure runs within the deadline again,
-        as that of the handler's own failure does; past it, not at all (`_watch_again`).
+        as that of the handler's own failure does; past it, with its grace (`_watch_again`).
         ``answer`` is the reply made: what goes out if a finish catches a cancellation from
         outside (`_finish`).
         """
@@ -172,30 +172,49 @@ class Finishing(Apologising):
         """Put the deadline of ``call``, which `_save` stood down for a finish that then failed
         (a store that is down), back in force for ``handler``, the exception handler of that
         failure: the handler's own failure's runs within it, and so does this one (it ran for as
-        long as it took: Alexa had given up). False, said, if the deadline has passed (the save
-        took that long): past it no code of the skill's starts but `DeadlineExceeded`'s, so the
-        failure is answered at once as if unhandled, with the apology (the deadline's reply
-        would say the skill was slow, where its store failed)."""
+        long as it took: Alexa had given up). Past the deadline (the save took that long, a
+        store's own timeout, say), it is given `DEADLINE_GRACE`, as the one for
+        `DeadlineExceeded` is: the author's "I could not save that" beats the apology, and Alexa
+        still listens then (README: 8 s, the deadline 7 by default); still running at its end,
+        the deadline's reply goes out, no second grace (`_answer_deadline`). False, said, where
+        no time is left at all (AWS Lambda's end): the apology answers at once."""
         watched, at = call.watched, call.deadline
         if watched is None or at is None:
             return True
-        past = time.perf_counter() - at
-        if past >= 0:
-            logger.warning(
-                "the exception handler %s was not run for %s: the deadline passed %.2f s before "
-                "it failed; answered with the apology at once",
-                handler.name,
-                self._step(call),
-                past,
+        now = time.perf_counter()
+        if now >= at:
+            grace = (
+                DEADLINE_GRACE if call.latest is None else min(DEADLINE_GRACE, call.latest - now)
             )
-            return False
+            if grace <= 0:
+                logger.warning(
+                    "the exception handler %s was not run for %s: it failed %.2f s after the "
+                    "deadline, no time left before the Lambda function's end; answered with the "
+                    "apology at once",
+                    handler.name,
+                    self._step(call),
+                    now - at,
+                )
+                return False
+            logger.warning(
+                "%s failed %.2f s after the deadline: its exception handler %s is given %.2g s "
+                "of grace, as the one for DeadlineExceeded is",
+                self._step(call),
+                now - at,
+                handler.name,
+                grace,
+            )
+            # Its grace is its deadline now: what the late answer's checks (`_answered_late`)
+            # and a save of its own read; ``grace`` says the deadline's was spent.
+            at = call.deadline = now + grace
+            call.grace = grace
         if isinstance(watched, tuple):
             watched[0].watch(watched[1], at)
             return True
         import anyio  # (an anyio cancel scope: trio, `alexaskill.deadline_answering`)
 
         # The scope's deadline is on the event loop's clock, not `time.perf_counter`'s.
-        watched.deadline = anyio.current_time() + (at - time.perf_counter())
+        watched.deadline = anyio.current_time() + (at - now)
         return True
 
     async def _finish(self, made: _Made, call: Call, answer: Answer) -> None:

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Response, Skill, speak
+from alexaskill import DeadlineExceeded, Response, Skill, speak
 from alexaskill.app import APOLOGY, DEADLINE_REPLY
 from alexaskill.aws_lambda import handler
+from alexaskill.deadline import DEADLINE_GRACE
 from alexaskill.exceptions import StoreError
 from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
@@ -70,19 +71,15 @@ def test_the_exception_handler_of_a_failed_save_is_bounded_by_the_deadline(
     assert said.endswith("the exception being handled: StoreError"), said
 
 
-def test_past_the_deadline_the_exception_handler_of_a_failed_save_is_not_run(
-    caplog: pytest.LogCaptureFixture, clock: Clock
-) -> None:
-    # A save that failed past the deadline (it took that long): its exception handler ran, its
-    # reply went out late, said to be late because "the event loop was held up", which nothing
-    # did. Past the deadline no code of the skill's starts but DeadlineExceeded's: the failure
-    # is answered at once with the apology, the handler not run, and that is said.
+def _past_the_deadline(clock: Clock, takes: float, ran: list[str]) -> tuple[Skill, list[str]]:
+    """A skill whose save fails past the deadline (it took that long) with an exception handler
+    for it taking ``takes`` seconds of ``clock``, and one for DeadlineExceeded: what ran."""
+
     async def slow_then_down() -> None:
-        clock.skip(SHORT + 1)
+        clock.skip(SHORT + 0.2)  # past the deadline, as a store's own timeout ends a save
         raise StoreError("the store is down")
 
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(slow_then_down))
-    ran: list[str] = []
 
     @skill.launch
     async def launch(attributes: Attributes) -> Response:
@@ -92,19 +89,79 @@ def test_past_the_deadline_the_exception_handler_of_a_failed_save_is_not_run(
     @skill.exception(StoreError)
     async def store_down(exc: StoreError) -> Response:
         ran.append("store_down")
-        return speak("the store is down")
+        if takes:
+            clock.skip(takes)
+            await asyncio.sleep(LONG)  # cancelled at the grace's end, at the watchdog's look
+        return speak("I could not save that")
 
-    with (
-        TestClient(skill, raise_handler_errors=False) as client,
-        caplog.at_level(logging.INFO, "alexaskill"),
-    ):
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded) -> Response:
+        ran.append("too_slow")
+        return speak("too slow")
+
+    return skill, ran
+
+
+def test_past_the_deadline_the_exception_handler_of_a_failed_save_gets_the_grace(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # A save that failed past the deadline (a store's timeout, the README's set-up on Lambda):
+    # its exception handler was not run, the apology went out instead of the author's "I could
+    # not save that". It gets DEADLINE_GRACE, as the one for DeadlineExceeded does, and its
+    # reply goes out, late, said as such (not as an event loop held up).
+    skill, ran = _past_the_deadline(clock, 0.0, [])
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
         result = client.launch()
-    assert (result.speech, ran) == (APOLOGY, [])
-    assert [r.outcome for r in request_lines(caplog)] == ["handler_error"]  # type: ignore[attr-defined]
-    (said,) = [r.getMessage() for r in caplog.records if "was not run" in r.getMessage()]
-    assert said.startswith("the exception handler "), said
-    assert "store_down was not run for the store's save of Attributes: the deadline" in said
+    assert (result.speech, ran) == ("I could not save that", ["store_down"])
+    assert [r.outcome for r in request_lines(caplog)] == ["exception_handler"]  # type: ignore[attr-defined]
+    (said,) = [r.getMessage() for r in caplog.records if "of grace" in r.getMessage()]
+    assert said.startswith("the store's save of Attributes failed 0.2"), said
+    assert f"store_down is given {DEADLINE_GRACE:g} s of grace" in said, said
     assert "held up" not in caplog.text, caplog.text
+
+
+def test_past_its_grace_the_exception_handler_of_a_failed_save_is_given_up_on(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # Still running at its grace's end: the deadline's reply, DeadlineExceeded's handler not run
+    # (the grace past the deadline was this handler's: a second one would answer later still).
+    skill, ran = _past_the_deadline(clock, DEADLINE_GRACE + 1, [])
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        result = client.launch()
+    assert (result.speech, ran) == (DEADLINE_REPLY, ["store_down"])
+    assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
+    (said,) = [r.getMessage() for r in caplog.records if "answering now" in r.getMessage()]
+    assert "store_down was still running: it was cancelled" in said, said
+
+
+def test_on_lambda_with_no_time_left_the_exception_handler_of_a_failed_save_is_not_run(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # A save that failed past the function's end less LAMBDA_MARGIN (a store that never awaits,
+    # so the cut never reached it): no grace is left there, the apology goes out at once.
+    async def past_the_end_then_down() -> None:
+        clock.skip(LONG)
+        raise StoreError("the store is down")
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(past_the_end_then_down))
+    ran: list[str] = []
+
+    @skill.intent("Hello")
+    async def hello(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("hello")
+
+    @skill.exception(StoreError)
+    async def store_down(exc: StoreError) -> Response:
+        ran.append("store_down")
+        return speak("I could not save that")
+
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        answer = handler(skill)(lambda_event("Hello"), Context(10_000))
+    assert (deadline_shared.speech(answer), ran) == (APOLOGY, [])
+    (said,) = [r.getMessage() for r in caplog.records if "was not run" in r.getMessage()]
+    assert "store_down was not run for the store's save of Attributes" in said, said
+    assert "Lambda function's end" in said, said
 
 
 class _Ledger:
@@ -150,6 +207,48 @@ def test_on_trio_the_exception_handler_of_a_failed_save_is_bounded_too() -> None
         DEADLINE_REPLY,
     )
     assert clock.current_time() < LONG  # (ended by the deadline, not by the handler's return)
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["in its grace", "past its grace"])
+def test_on_trio_past_the_deadline_the_exception_handler_of_a_failed_save_gets_the_grace(
+    clock: Clock, slow: bool
+) -> None:
+    # The tests above on trio: a save failing past the deadline (on the deadline's clock), its
+    # exception handler given DEADLINE_GRACE in the cancel scope; past it, the deadline's reply
+    # (trio's MockClock jumps to the grace's end at once, the handler's LONG never reached).
+    import anyio
+    from trio.testing import MockClock
+
+    from .deadline_shared import respond_by
+
+    async def late_then_down(ledger: _Ledger) -> None:
+        clock.skip(SHORT + 0.2)
+        raise StoreError("the ledger's store is down")
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
+    skill.add_service(_Ledger, _make_ledger, late_then_down)
+
+    @skill.intent("Hello")
+    async def hello(ledger: _Ledger) -> Response:
+        return speak("noted")
+
+    @skill.exception(StoreError)
+    async def store_down(exc: StoreError) -> Response:
+        if slow:
+            await anyio.sleep(LONG)
+        return speak("I could not save that")
+
+    async def answer() -> Any:
+        return await respond_by(skill, "Hello", now=clock.perf_counter)
+
+    trio_clock = MockClock(autojump_threshold=0)
+    answered = anyio.run(answer, backend="trio", backend_options={"clock": trio_clock})
+    said = deadline_shared.speech(json.loads(answered.body))
+    if slow:
+        assert (answered.outcome, said) == ("deadline", DEADLINE_REPLY)
+        assert trio_clock.current_time() < LONG
+    else:
+        assert (answered.outcome, said) == ("exception_handler", "I could not save that")
 
 
 def test_on_lambda_a_save_failing_past_the_deadline_is_not_said_to_hold_the_loop_up(
