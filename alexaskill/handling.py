@@ -41,6 +41,12 @@ logger = logging.getLogger("alexaskill")
 #: Why a request was cancelled, in the WARNING of one answered as such, where the skill's ASGI
 #: app runs in AWS Lambda (`alexaskill.lambda_web`), in `swallowed`'s words.
 _IN_LAMBDA: Final = f"by {LAMBDA_WEB_CANCELLER}"
+#: There too, a request cancelled before its signature was checked: its 503's reason and
+#: WARNING (`alexaskill.cancellations`' words elsewhere), no server's shutdown blamed.
+_UNVERIFIED_IN_LAMBDA: Final = error_body("request cancelled before its signature was checked")
+_UNVERIFIED_WARNING_IN_LAMBDA: Final = (
+    f"a request was cancelled before its signature was checked ({_IN_LAMBDA}): answered HTTP 503"
+)
 
 
 class Handling(Closing):
@@ -96,9 +102,12 @@ class Handling(Closing):
                         if not cancelled_here(exc):
                             raise
                         verify_ms = (time.perf_counter() - started) * 1000
-                        self._refusals_said.warn(logger, CANCELLED_WARNING)
+                        warning, reason = CANCELLED_WARNING, CANCELLED_UNVERIFIED
+                        if self._on_lambda:
+                            warning, reason = _UNVERIFIED_WARNING_IN_LAMBDA, _UNVERIFIED_IN_LAMBDA
+                        self._refusals_said.warn(logger, warning)
                         log_request(None, outcome="cancelled", status=503, verify_ms=verify_ms)
-                        raise AnsweredCancellation(503, CANCELLED_UNVERIFIED, exc) from None
+                        raise AnsweredCancellation(503, reason, exc) from None
                     finally:
                         verify_ms = (time.perf_counter() - started) * 1000
                 else:

@@ -75,6 +75,28 @@ def test_a_request_cancelled_while_its_signature_is_checked_is_answered_503(
     assert "cancelled before its signature was checked" in caplog.text
 
 
+def test_in_lambda_a_request_cancelled_while_its_signature_is_checked_blames_no_shutdown(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The skill's ASGI app in AWS Lambda (behind Mangum, the Lambda Web Adapter): the 503's
+    # reason and the WARNING said "the server shutting down", though none shuts down there while
+    # an invocation lasts; they say what cancels there, as a request cancelled in its handler.
+    from alexaskill.handler_bugs import LAMBDA_WEB_CANCELLER
+
+    from .lambda_runtime import LAMBDA_ENVIRON
+
+    for name, value in LAMBDA_ENVIRON.items():
+        monkeypatch.setenv(name, value)
+    caplog.set_level(logging.INFO)
+    sent, raised, called = asyncio.run(_post_cancelled_while_verifying(whole=False))
+    assert (sent[0]["status"], called) == (503, [])
+    assert isinstance(raised, asyncio.CancelledError)
+    reason = json.loads(sent[1]["body"])["error"]
+    assert reason == "request cancelled before its signature was checked", reason
+    assert f"before its signature was checked (by {LAMBDA_WEB_CANCELLER})" in caplog.text
+    assert "shutting down" not in caplog.text, caplog.text
+
+
 def test_a_fetch_chain_that_lets_a_stray_cancellation_out_is_a_failed_download() -> None:
     # A fetch_chain awaiting a task cancelled elsewhere let CancelledError out: the request was
     # not being cancelled, yet the server answered HTTP 500 (the CancelledError went on).
