@@ -9,7 +9,7 @@ import time
 from typing import Any, Final, NoReturn
 
 from .apologising import Answer, Apologising
-from .deadline import DEADLINE_GRACE, Watchdog, cancelled_from_outside
+from .deadline import DEADLINE_GRACE, LAMBDA_MARGIN, Watchdog, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import ConfigurationError, ResponseError, StoreError
 from .handler_bugs import failed_in, handler_bug, service_step, swallowed
@@ -147,12 +147,17 @@ class Finishing(Apologising):
             # read, None off Lambda: every watched call has it set, where getattr of an unset
             # slot would raise and catch an AttributeError at each save.)
             watched[0].watch(watched[1], latest)
+        cut = False
         try:
             await self._finish(made, call, answer)
         finally:
             if latest is not None:  # done, or failed: released, the caller's unwatching finds
                 # no cut (a failure's exception handler is watched again: `_watch_again`)
-                watched[0].release(watched[1])
+                cut = not watched[0].release(watched[1])
+        if cut:  # the function's end cut it, and its finish caught that and returned
+            watched[0].unwatch(watched[1])  # (said here, not as the handler's catch, after)
+            self._caught_at_the_end(call, made, answer)
+            return
         late = time.perf_counter() - (call.deadline or 0.0)
         if late > 0:
             logger.warning(
@@ -167,6 +172,27 @@ class Finishing(Apologising):
                 late,
                 _REPLY_OF.get(answer.outcome, "handler's"),
             )
+
+    def _caught_at_the_end(self, call: Call, made: _Made, answer: Answer) -> None:
+        """Say that a finish of ``made`` (a store's save) caught the cancellation AWS Lambda's
+        end less `LAMBDA_MARGIN` made (`_save`) and returned: ``answer`` goes out as it was,
+        late, where the deadline's reply would have, the write given up on."""
+        steps = []
+        for kind in made:
+            if self._services[kind][1] is not None:
+                call.finishing = kind
+                steps.append(self._step(call))
+        call.finishing = None
+        logger.warning(
+            "%s caught the cancellation at the Lambda function's end (its remaining time less "
+            "%g s) and returned: answered %.2f s after the deadline, with the %s reply (a write "
+            "under way may not be done). Let CancelledError through: the deadline's reply then "
+            "goes out, said at ERROR",
+            " or ".join(steps),
+            LAMBDA_MARGIN,
+            time.perf_counter() - (call.deadline or 0.0),
+            _REPLY_OF.get(answer.outcome, "handler's"),
+        )
 
     def _watch_again(self, call: Call, handler: Handler) -> bool:
         """Put the deadline of ``call``, which `_save` stood down for a finish that then failed

@@ -307,3 +307,34 @@ def test_on_lambda_a_save_that_fails_as_the_functions_end_cuts_it_is_said_so(
     (said,) = [r.getMessage() for r in caplog.records if "caught the" in r.getMessage()]
     assert said.startswith("the store's save of Attributes caught the cancellation at the "), said
     assert "Lambda function's end" in said and "hello" not in said, said
+
+
+def test_on_lambda_a_save_that_swallows_the_functions_end_cut_is_named(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    # As above, but the store caught the cancellation and returned: the WARNINGs said the
+    # deadline passed while saving, and that the handler "caught the deadline's cancellation",
+    # though it had returned long before: the store's save caught it, at the function's end.
+    looks = Looks(monkeypatch, clock)
+
+    async def cut_then_done() -> None:
+        try:
+            clock.skip(LONG)  # past the function's end
+            await looks.settle(clock.perf_counter())  # cancelled there, at the watchdog's look
+        except asyncio.CancelledError:
+            return
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(cut_then_done))
+
+    @skill.intent("Hello")
+    async def hello(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("hello")
+
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        answer = handler(skill)(lambda_event("Hello"), Context(10_000))
+    assert deadline_shared.speech(answer) == "hello"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    (said,) = warnings
+    assert said.startswith("the store's save of Attributes caught the cancellation at the "), said
+    assert "Lambda function's end" in said and "hello" not in said, said
