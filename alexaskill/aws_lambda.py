@@ -61,7 +61,9 @@ until the deadline. A save of attributes under way (the handler's, or the except
 begun within its grace) is waited for past the deadline, but only until the remaining time less
 the margin: cut short, it may still be made (and made again by the user's retry), but past it
 Lambda would end the function with no answer at all, so the deadline's reply goes out instead
-(an ERROR line says so, whichever code's save it was).
+(an ERROR line says so, whichever code's save it was). With ``Skill(deadline=None)`` there is
+no such bound: nothing is cut short, the save included, and a function past its time is ended
+by Lambda unanswered.
 
 A SQLite store (the default) does not suit Lambda: the first invocation warns if a handler uses it.
 One whose file could never be made, as the default's in the read-only code directory, fails the

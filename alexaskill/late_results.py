@@ -36,7 +36,8 @@ def report_late(handler: Handler, call: Call, error: BaseException | None) -> No
     outcome = "returned" if error is None else f"raised {type(error).__name__}"
     if past >= 0:
         when, why = f"{past:.2f} s after its deadline", "the deadline's answer was sent"
-    else:  # cancelled from outside before its deadline (the server shutting down)
+    else:  # cancelled from outside before its deadline (a server's shutdown; on Lambda, the
+        # skill's own code: `alexaskill.handler_bugs.LAMBDA_CANCELLER`)
         when, why = "after its request was cancelled", "the request was answered without it"
     # With a bug's traceback: it surfaced only after the request was answered.
     logger.warning("%s %s %s; discarded (%s)", handler.name, outcome, when, why, exc_info=error)
