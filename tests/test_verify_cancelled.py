@@ -16,8 +16,13 @@ import pytest
 from alexaskill import Skill, speak
 from alexaskill.testing import RequestFactory, TestPKI
 
+from . import log_lambda_shared
 from .app_shared import post_scope
 from .conftest import SKILL_ID
+
+# Logging put back after each test (autouse), the one built in a Lambda environment's too: the
+# app sets a level on "alexaskill" there, which later modules' Lambda log lines would miss.
+restore_logging = log_lambda_shared.restore_logging
 
 
 async def _post_cancelled_while_verifying(
@@ -83,10 +88,7 @@ def test_in_lambda_a_request_cancelled_while_its_signature_is_checked_blames_no_
     # an invocation lasts; they say what cancels there, as a request cancelled in its handler.
     from alexaskill.handler_bugs import LAMBDA_WEB_CANCELLER
 
-    from .lambda_runtime import LAMBDA_ENVIRON
-
-    for name, value in LAMBDA_ENVIRON.items():
-        monkeypatch.setenv(name, value)
+    log_lambda_shared.on_lambda_runtime(monkeypatch)
     caplog.set_level(logging.INFO)
     sent, raised, called = asyncio.run(_post_cancelled_while_verifying(whole=False))
     assert (sent[0]["status"], called) == (503, [])
