@@ -9,8 +9,9 @@ import time
 from typing import Any, Final
 
 from . import messages
-from .answering import Answer, Answering
-from .deadline import DEADLINE_GRACE, LAMBDA_MARGIN, expired, on_asyncio, watch
+from .answering import Answer
+from .deadline import DEADLINE_GRACE, expired, on_asyncio, watch
+from .deadline_late import LateSaying, grace_spent
 from .dispatch import Call
 from .exceptions import DeadlineExceeded, MalformedRequestError, ResponseError
 from .handler_bugs import failed_in, let_through_by
@@ -32,7 +33,7 @@ _RUNS_ON: Final = ": its thread runs on, and what it returns will be discarded"
 _progressive_refused_said = False
 
 
-class DeadlineAnswering(Answering):
+class DeadlineAnswering(LateSaying):
     """`Answering` given up on at a deadline (`Skill(deadline=…)`, `alexaskill.deadline`)."""
 
     # Set by `Skill.__init__` (documented there).
@@ -175,71 +176,6 @@ class DeadlineAnswering(Answering):
         text = self._say(DEADLINE_REPLY, call.envelope.request)
         return Answer(_deadline_body(call, text, self._silent_reply(call)), "cancelled")
 
-    def _caught_cancellation(
-        self, call: Call, at: float, cancellation: str = "CancelledError"
-    ) -> None:
-        """Say that the answer to ``call`` came though the deadline (due at `time.perf_counter`
-        ``at``) cancelled it: the handler or a hook caught the cancellation (``cancellation``,
-        the event loop's name for it). A late answer is still an answer."""
-        if call.finishing is not None:
-            # A finish failed with the cancellation pending: only AWS Lambda's end cuts one
-            # (`Finishing._save`), which it caught, raising its own error (a store's timeout)
-            # answered as a failure: the handler, returned long before, caught nothing.
-            logger.warning(
-                "%s caught the cancellation at the Lambda function's end (its remaining time "
-                "less %g s) and failed instead: its failure was answered %.2f s after the "
-                "deadline (the answer went out as it was). Let %s through: the deadline's reply "
-                "then goes out, said at ERROR",
-                self._step(call),
-                LAMBDA_MARGIN,
-                time.perf_counter() - at,
-                cancellation,
-            )
-            return
-        handler = self.registry.resolve(call.envelope)
-        caught = call.caught or call.overran or handler
-        logger.warning(
-            "%s caught the deadline's cancellation and %s %.2f s late (the answer went out as "
-            "it was): let %s through",
-            "a handler" if caught is None else failed_in(self.registry, caught),
-            "answered" if caught is handler else "the request was answered",
-            time.perf_counter() - at,
-            cancellation,
-        )
-
-    def _answered_late(self, call: Call, at: float) -> None:
-        """Say that the answer to ``call``, due at `time.perf_counter` ``at``, is late though the
-        watchdog never acted: the event loop was held up past the deadline (a def handler on the
-        loop's thread that blocked, say, or blocking code in an async def), by the handler or
-        hook that returned past it."""
-        at = max(at, call.deadline or at)  # (a failed save's exception handler's grace's end)
-        if time.perf_counter() <= at:  # (answered within it: said by `Finishing._watch_again`)
-            return
-        handler = self.registry.resolve(call.envelope)
-        late = call.overran or handler
-        late_by = time.perf_counter() - at
-        held = (
-            "the event loop was held up meanwhile (a def handler on the loop's thread that "
-            "blocked, or blocking code in an async def), so the deadline could not act; the "
-            "answer went out as it was"
-        )
-        if late is None or late is handler:
-            who = "the request" if late is None else late.name
-            logger.warning(
-                "%s answered %.2f s after its deadline (Skill(deadline=...)): %s",
-                who,
-                late_by,
-                held,
-            )
-        else:
-            logger.warning(
-                "the request was answered %.2f s after its deadline (Skill(deadline=...)), %s "
-                "returning past it: %s",
-                late_by,
-                failed_in(self.registry, late),
-                held,
-            )
-
     def _progressive_later(self, call: Call, at: float) -> _Progressive | None:
         """Send `progressive_speech` at `time.perf_counter` ``at``, unless cancelled first."""
         if call.envelope.request.type not in _PROGRESSIVE_REQUESTS:
@@ -374,7 +310,7 @@ class DeadlineAnswering(Answering):
                 if scope.cancel_called:
                     self._grace_caught(exc, call, answer, grace, _cancellation_name(anyio))
                 return _as_deadlines(answer)
-            _grace_spent(call, grace)
+            grace_spent(call, grace)
             return None
         try:
             answer = await self._recover(exc, call, threadpool)
@@ -386,48 +322,11 @@ class DeadlineAnswering(Answering):
             if call.finishing is not None:  # its save, past the grace: Lambda's end came
                 self._save_cut_short(call)
                 return None
-            _grace_spent(call, grace)
+            grace_spent(call, grace)
             return None
         if watched is not None and watched[0].unwatch(watched[1]):
             self._grace_caught(exc, call, answer, grace, "CancelledError")
         return _as_deadlines(answer)
-
-    def _save_cut_short(self, call: Call, reply: str = "") -> None:
-        """Say that the save of ``call``'s answer (or a service's finish) was not done by the AWS
-        Lambda function's end less `LAMBDA_MARGIN` (``call.latest``): given up on there, so that
-        Lambda gets an answer at all, the deadline's, instead of ``reply`` (its caller's words for
-        it; none: the exception handler's for `DeadlineExceeded`)."""
-        call.expired = True
-        # ERROR whichever code's save it was, as a store's failure is said: the user heard the
-        # apology over a write that may still be made, and the skill's author must act (a store
-        # whose timeout ends before the function's: README, "AWS Lambda").
-        logger.error(
-            "%s was not done by the Lambda function's end (its remaining time less %g s): given "
-            "up on, answered %r instead of %s (a write under way may still be made; the user's "
-            "retry may make it again)",
-            self._step(call),
-            LAMBDA_MARGIN,
-            DEADLINE_REPLY,
-            reply or "the exception handler's reply for DeadlineExceeded",
-        )
-
-    def _grace_caught(
-        self, exc: DeadlineExceeded, call: Call, answer: Answer, grace: float, cancellation: str
-    ) -> None:
-        """Say that the exception handler for ``exc`` answered though its ``grace`` ended: it
-        caught the cancellation (``cancellation``, the event loop's name for it)."""
-        handler = self.registry.exception_handler(exc)
-        if answer.outcome != "exception_handler" or handler is None:
-            return  # (it failed: the deadline's own reply goes out, and the failure was said)
-        logger.warning(
-            "the exception handler for DeadlineExceeded, %s, caught the cancellation that ended "
-            "its %g s grace and answered %.2f s late (the answer went out as it was): let %s "
-            "through",
-            handler.name,
-            grace,
-            time.perf_counter() - (call.deadline or 0.0),
-            cancellation,
-        )
 
 
 def _cancellation_name(anyio: Any) -> str:
@@ -463,16 +362,6 @@ def _as_deadlines_sent(error: BaseException) -> None:
 
     if isinstance(error, FinishedCancellation):
         error.answer = _as_deadlines(error.answer) or error.answer
-
-
-def _grace_spent(call: Call, grace: float) -> None:
-    """Say that the exception handler for `DeadlineExceeded` outlasted its ``grace`` too."""
-    call.expired = True
-    logger.error(
-        "the exception handler for DeadlineExceeded took over %.2g s too: answered %r",
-        grace,
-        DEADLINE_REPLY,
-    )
 
 
 class _Progressive:

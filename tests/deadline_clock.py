@@ -46,6 +46,7 @@ def patch_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     import alexaskill.aws_lambda
     import alexaskill.deadline
     import alexaskill.deadline_answering
+    import alexaskill.deadline_late
     import alexaskill.endpoint
     import alexaskill.finishing
     import alexaskill.handling
@@ -58,6 +59,7 @@ def patch_clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
         alexaskill.aws_lambda,
         alexaskill.deadline,
         alexaskill.deadline_answering,
+        alexaskill.deadline_late,
         alexaskill.endpoint,
         alexaskill.finishing,
         alexaskill.handling,

@@ -260,6 +260,7 @@ async def test_without_asyncio_tasks_a_late_answer_is_said_once(
     # said); the real one (the cancel scope's) never gets there.
     import alexaskill.answering
     import alexaskill.deadline_answering
+    import alexaskill.deadline_late
     import alexaskill.finishing
 
     as_under_trio(monkeypatch)
@@ -270,7 +271,12 @@ async def test_without_asyncio_tasks_a_late_answer_is_said_once(
         def perf_counter() -> float:
             return time.perf_counter() + skipped[0]
 
-    for module in (alexaskill.answering, alexaskill.deadline_answering, alexaskill.finishing):
+    for module in (
+        alexaskill.answering,
+        alexaskill.deadline_answering,
+        alexaskill.deadline_late,
+        alexaskill.finishing,
+    ):
         monkeypatch.setattr(module, "time", Clock)
 
     async def make(call: Any) -> Ledger:
