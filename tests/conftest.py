@@ -96,7 +96,7 @@ pytest.register_assert_rewrite("tests.understanding_shared")
 # gone for the whole run, and for the processes the tests start. The suite's own are kept, by
 # name (not by the order in which the modules reading them are imported): ALEXASKILL_TEST_*;
 # ALEXASKILL_FUZZ_RUNS and ALEXASKILL_FUZZ_SEED, which the fuzz tests read as they are imported,
-# after this (tests/test_fuzz.py, tests/verify_mutations_shared.py); ALEXASKILL_CHROMIUM, the
+# after this (tests/fuzz_shared.py, tests/verify_mutations_shared.py); ALEXASKILL_CHROMIUM, the
 # browser of the simulator's tests (tests/simulator_browser.py; README.md's "What the tests need"),
 # ALEXASKILL_SCREENSHOTS, where they keep their screenshots, and ALEXASKILL_README_SCREENSHOT,
 # the file README.md's command draws its picture into (tests/test_simulator_browser_turns.py).

@@ -8,88 +8,38 @@ types' range), signs each body with the test PKI as Alexa would and posts it to 
 handlers take typed slots (tests/typed_skill.py). Each answer must be 200 (the handler ran, and
 saw slots of the types it declared, and typed integers within Amazon's types) or 400 with a short
 JSON reason: never a 500, a traceback, an ERROR line, or a worker that stops answering.
+tests/test_fuzz_headers.py does the same to the security and content headers.
 
-The committed run is short, with a fixed seed. For a longer one::
+The committed run is short, with a fixed seed. For a longer one (both modules read the two
+variables, in tests/fuzz_shared.py)::
 
     ALEXASKILL_FUZZ_RUNS=20000 ALEXASKILL_FUZZ_SEED=7 .venv/bin/python -m pytest -n 0 \
-        tests/test_fuzz.py
+        tests/test_fuzz.py tests/test_fuzz_headers.py
 """
 
 from __future__ import annotations
 
 import copy
-import datetime
 import enum
 import json
-import logging
-import os
 import random
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, Final
 
-import pytest
-
-from alexaskill.app import DEFAULT_MAX_BODY_SIZE
 from alexaskill.testing import TestClient
 
-from .conftest import SKILL_ID
-from .typed_skill import make_skill, typed_slots, value_paths
+from . import fuzz_shared
+from .fuzz_shared import RUNS, SEED, _still_serving, check_answer, samples
+from .typed_skill import value_paths
 
-NOW: Final = datetime.datetime(2026, 11, 26, 12, 0, 10, tzinfo=datetime.UTC)
-STAMP: Final = "2026-11-26T12:00:10Z"
-SEED: Final = int(os.environ.get("ALEXASKILL_FUZZ_SEED", "20261201"))
-RUNS: Final = int(os.environ.get("ALEXASKILL_FUZZ_RUNS", "300"))
-#: The longest 400 body allowed: a short reason, never a traceback.
-MAX_REFUSAL: Final = 300
-FIXTURES: Final = Path(__file__).parent / "fixtures" / "requests"
+# The fixture of tests/fuzz_shared.py, this module's too (tests/deadline_shared.py says why not
+# conftest's).
+fuzz_client = fuzz_shared.fuzz_client
 
 
 class Color(enum.Enum):
     RED = "red"
     GREEN = "green"
-
-
-# --- the sample envelopes -------------------------------------------------------------------
-
-
-def _typed_request() -> dict[str, Any]:
-    sent = typed_slots({"numbers": ["1", "2"], "colors": ["red", "GREEN"], "dates": ["2026"]})
-    base = json.loads((FIXTURES / "IntentRequest.GetWeather.json").read_text("utf-8"))
-    base["request"]["intent"] = {"name": "Typed", "confirmationStatus": "NONE", "slots": sent}
-    required = copy.deepcopy(base)
-    required["request"]["intent"] = {
-        "name": "Required",
-        "confirmationStatus": "NONE",
-        "slots": {name: sent[name] for name in ("number", "day", "color")},
-    }
-    return {"Typed": base, "Required": required}
-
-
-def _set_ids(node: Any) -> None:
-    """Every applicationId the skill's, so that a mutation reaches the handler."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "applicationId":
-                node[key] = SKILL_ID
-            else:
-                _set_ids(value)
-    elif isinstance(node, list):
-        for item in node:
-            _set_ids(item)
-
-
-def samples() -> list[dict[str, Any]]:
-    envelopes = [json.loads(path.read_text("utf-8")) for path in sorted(FIXTURES.glob("*.json"))]
-    # (not IntentRequest.Legacy2015: from before Alexa sent a context, it names no skill in
-    # context.System.application and is refused, its handler never reached)
-    envelopes = [envelope for envelope in envelopes if "context" in envelope]
-    envelopes.extend(_typed_request().values())
-    for envelope in envelopes:
-        _set_ids(envelope)
-        if isinstance(envelope.get("request"), dict):
-            envelope["request"]["timestamp"] = STAMP
-    return envelopes
 
 
 # --- the mutator ------------------------------------------------------------------------------
@@ -443,27 +393,6 @@ def encode(rng: random.Random, envelope: Any) -> bytes:
 # --- running ----------------------------------------------------------------------------------
 
 
-def check_answer(
-    status: int, payload: Any, raw: bytes, handler_error: Any, sent: int = 0
-) -> str | None:
-    """What is wrong with an answer to a body of ``sent`` bytes, or None."""
-    if status == 413 and sent > DEFAULT_MAX_BODY_SIZE:
-        status = 400  # (too large: a refusal like the others)
-    if status == 400:
-        if len(raw) > MAX_REFUSAL:
-            return f"400 body of {len(raw)} bytes"
-        if not isinstance(payload, dict) or not isinstance(payload.get("error"), str):
-            return f"400 body not JSON with an error: {raw[:200]!r}"
-        if "Traceback" in raw.decode("utf-8", "replace"):
-            return "400 body with a traceback"
-        return None
-    if status != 200:
-        return f"HTTP {status}: {raw[:200]!r}"
-    if handler_error is not None:
-        return f"handler error {handler_error!r}"
-    return None
-
-
 def run(
     client: TestClient, seed: int, runs: int, build: Callable[[random.Random], bytes]
 ) -> list[str]:
@@ -485,28 +414,6 @@ def run(
     return failures
 
 
-@pytest.fixture
-def fuzz_client(caplog: pytest.LogCaptureFixture) -> Iterator[TestClient]:
-    skill = make_skill()
-    with (
-        caplog.at_level(logging.INFO, logger="alexaskill"),
-        TestClient(skill, now=lambda: NOW, raise_handler_errors=False) as client,
-    ):
-        yield client
-    errors = [
-        f"{record.name}: {record.getMessage()}"
-        for record in caplog.records
-        if record.levelno >= logging.ERROR or record.exc_info
-    ]
-    assert not errors, "\n".join(errors[:10])
-
-
-def _still_serving(client: TestClient, sample: dict[str, Any]) -> None:
-    body = json.dumps(sample).encode()
-    result = client.post(body, client.pki.sign(body))
-    assert result.status_code == 200, result.json
-
-
 def test_the_samples_pass_unchanged(fuzz_client: TestClient) -> None:
     """The mutator's starting points reach their handlers (else a mutation tests nothing)."""
     for sample in samples():
@@ -524,121 +431,4 @@ def test_mutated_signed_requests_get_200_or_a_short_json_400(fuzz_client: TestCl
 
     failures = run(fuzz_client, SEED, RUNS, build)
     assert not failures, f"{len(failures)} of {RUNS}:\n" + "\n".join(failures[:15])
-    _still_serving(fuzz_client, bases[-1])
-
-
-# --- the headers ------------------------------------------------------------------------------
-
-_CERT_URLS: Final = (
-    b"",
-    b" ",
-    b"http://s3.amazonaws.com/echo.api/echo-api-cert.pem",
-    b"https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem",
-    b"https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem",
-    b"https://s3.amazonaws.com/echo.api/../evil/x.pem",
-    b"https://s3.amazonaws.com@evil.example/echo.api/x.pem",
-    b"https://s3.amazonaws.com/echo.api/%2e%2e/x.pem",
-    b"https://s3.amazonaws.com/echo.api/\xff\xfe.pem",
-    b"https://s3.amazonaws.com/echo.api/" + b"a" * 100_000,
-    b"https://s3.amazonaws.com/echo.api/other.pem",
-)
-_SIGNATURES: Final = (
-    b"",
-    b"=",
-    b"AAAA",
-    b"A" * 100_000,
-    b"A" * 99_999,
-    b"\xff\xfe",
-    b"not base64!",
-)
-_CONTENT_TYPES: Final = (
-    b"",
-    b"text/plain",
-    b"application/jsonx",
-    b"application/json; charset=latin-1",
-    b"application/json; charset=\xff",
-    b"application/json;;;",
-    b"APPLICATION/JSON; CHARSET=UTF-8",
-    b"application/x-www-form-urlencoded",
-    b"multipart/form-data; boundary=x",
-)
-_CONTENT_LENGTHS: Final = (b"", b"-1", b"0", b"1", b"+5", b"1e3", b"9" * 30, b"\xb2", b"5, 5")
-_HEADER_NAMES: Final = {
-    b"content-type": _CONTENT_TYPES,
-    b"content-length": _CONTENT_LENGTHS,
-    b"signaturecertchainurl": _CERT_URLS,
-    b"signature-256": _SIGNATURES,
-    b"signature": _SIGNATURES,
-}
-
-
-def mutate_headers(
-    rng: random.Random, headers: list[tuple[bytes, bytes]], forged_signature: bytes
-) -> list[tuple[bytes, bytes]]:
-    """One to three changes to ``headers``: a header dropped, given an odd value, sent twice
-    (with the same value or another), its name in other letters."""
-    headers = list(headers)
-    for _ in range(rng.randint(1, 3)):
-        name = rng.choice(list(_HEADER_NAMES))
-        odd = rng.choice((*_HEADER_NAMES[name], forged_signature))
-        places = [i for i, (key, _) in enumerate(headers) if key.lower() == name]
-        kind = rng.randrange(5)
-        if kind == 0 and places:
-            del headers[rng.choice(places)]
-        elif kind == 1 and places:
-            headers[rng.choice(places)] = (name, odd)
-        elif kind == 2:
-            headers.insert(rng.randrange(len(headers) + 1), (name, odd))
-        elif kind == 3 and places:
-            headers.insert(rng.randrange(len(headers) + 1), headers[rng.choice(places)])
-        elif places:
-            place = rng.choice(places)
-            key, value = headers[place]
-            spelt = "".join(rng.choice((char.upper(), char)) for char in key.decode())
-            headers[place] = (spelt.encode(), value)
-    return headers
-
-
-def _genuine(headers: list[tuple[bytes, bytes]], signed: dict[str, str]) -> bool:
-    """Whether ``headers`` carry the genuine signature and one certificate URL (the test PKI
-    serves its chain at any URL Amazon's rules allow)."""
-    urls = {value for key, value in headers if key.lower() == b"signaturecertchainurl"}
-    signatures = {value for key, value in headers if key.lower() == b"signature-256"}
-    return len(urls) == 1 and signatures == {signed["Signature-256"].encode()}
-
-
-def test_odd_security_and_content_headers_get_a_short_json_refusal(
-    fuzz_client: TestClient,
-) -> None:
-    """Headers dropped, doubled, of odd values: never a 500, and never a 200 unless the
-    request carried the genuine signature (and nothing contradicting it or its URL)."""
-    rng = random.Random(SEED)
-    bases = samples()
-    failures = []
-    for run_number in range(max(RUNS // 4, 50)):
-        body = json.dumps(rng.choice(bases)).encode()
-        signed = fuzz_client.pki.sign(body, sha1=True)
-        other = json.dumps({"forged": run_number}).encode()
-        forged = fuzz_client.pki.sign(other)["Signature-256"].encode()
-        headers = [
-            (b"content-type", b"application/json"),
-            *((key.lower().encode(), value.encode()) for key, value in signed.items()),
-        ]
-        headers = mutate_headers(rng, headers, forged)
-        try:
-            response = fuzz_client.http.post(fuzz_client.path, content=body, headers=headers)
-        except Exception as exc:
-            failures.append(f"run {run_number}: {exc!r} for {headers!r:.300}")
-            continue
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
-        status = 400 if response.status_code in (413, 415) else response.status_code
-        problem = check_answer(status, payload, response.content, None)
-        if problem is None and status == 200 and not _genuine(headers, signed):
-            problem = "accepted without the genuine signature"
-        if problem is not None:
-            failures.append(f"run {run_number}: {problem} for {headers!r:.300}")
-    assert not failures, "\n".join(failures[:15])
     _still_serving(fuzz_client, bases[-1])

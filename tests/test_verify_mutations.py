@@ -1,10 +1,10 @@
 """Seeded character-level mutations of a genuine ``SignatureCertChainUrl``, ``Signature-256``
 and ``request.timestamp``.
 
-tests/test_fuzz.py mutates whole headers with a fixed list of odd values; this one mutates the
-URL and the signature a character or a token at a time (dot segments, slashes, backslashes,
-percent-escapes, userinfo, ports, case, non-ASCII, controls), the way a forger probing the
-parser would. What must hold:
+tests/test_fuzz_headers.py mutates whole headers with a fixed list of odd values; this one
+mutates the URL and the signature a character or a token at a time (dot segments, slashes,
+backslashes, percent-escapes, userinfo, ports, case, non-ASCII, controls), the way a forger
+probing the parser would. What must hold:
 
 - `check_cert_url` either refuses with a short `CertificateUrlError`, or returns a URL that
   httpx (which downloads it) reads as ``https`` on ``s3.amazonaws.com`` at the default port,
