@@ -5,8 +5,8 @@ cut short is one that may pass however its HTTP parser words it, and one refused
 A server that does not speak TLS is told apart from a network this server cannot get through
 in tests/test_verify_fetch_tls.py, one that answers too slowly in
 tests/test_verify_fetch_timeouts.py, and a proxy from the server behind it in
-tests/test_verify_fetch_proxies.py. (tests/test_verify.py has the rest: status codes, sizes,
-lengths, malformed heads.)"""
+tests/test_verify_fetch_proxies.py. (tests/test_verify_download.py has the rest: status codes,
+sizes, lengths, malformed heads.)"""
 
 from __future__ import annotations
 
