@@ -1,5 +1,5 @@
 """The Dockerfile read, for the tests that run its commands here (tests/test_dockerfile.py,
-test_dockerfile_user.py; test_server.py, test_loops.py and test_cli_serve.py its CMD): its
+test_dockerfile_user.py; test_server.py, test_loops_uvicorn.py and test_cli_serve.py its CMD): its
 instructions (`instructions`, `image_env`, `stop_signal`), ENTRYPOINT and CMD as a container runs
 them (`container_command`, `dockerfile_cmd`), and its HEALTHCHECK (`healthcheck_command`)."""
 
