@@ -1,7 +1,8 @@
 """What the tests of Alexa's service APIs (tests/test_alexa_api*.py) share: the skill id, the
-fake's products, a skill asking any `AlexaApi` method, a coroutine run, the client's clock, a
-watch on the HTTP clients a call makes within its time limit, a skill of reminders, and an
-`AlexaApi` calling the fake or answered one way."""
+fake's products, the getters (each method with the fake's data, what it returns and the scope it
+needs: `GETTERS`, `PARIS` the address), a skill asking any `AlexaApi` method, a coroutine run, the
+client's clock, a watch on the HTTP clients a call makes within its time limit, a skill of
+reminders, and an `AlexaApi` calling the fake or answered one way."""
 
 from __future__ import annotations
 
@@ -10,18 +11,22 @@ import datetime as dt
 import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
 from alexaskill import (
+    Address,
     AlexaApi,
     AlexaApiError,
     AlexaApiTimeout,
     InSkillProduct,
+    PhoneNumber,
     Response,
     Scope,
     Skill,
+    alexa_api,
     speak,
 )
 from alexaskill.models import decode_envelope
@@ -50,6 +55,39 @@ PRODUCTS = [
         active_entitlement_count=0,
         purchase_mode="TEST",
     ),
+]
+
+PARIS = Address(
+    address_line1="8 rue de Rivoli",
+    city="Paris",
+    state_or_region="Île-de-France",
+    postal_code="75004",
+    country_code="FR",
+)
+
+
+# method, data given to the fake, what the method returns with it, the scope it needs
+GETTERS: list[tuple[str, dict[str, Any], object, str | None]] = [
+    ("time_zone", {"time_zone": "Europe/Paris"}, ZoneInfo("Europe/Paris"), None),
+    ("distance_units", {"distance_units": "IMPERIAL"}, "IMPERIAL", None),
+    ("temperature_unit", {"temperature_unit": "CELSIUS"}, "CELSIUS", None),
+    ("full_address", {"address": PARIS}, PARIS, Scope.FULL_ADDRESS),
+    (
+        "country_and_postal_code",
+        {"address": PARIS},
+        alexa_api.CountryAndPostalCode(country_code="FR", postal_code="75004"),
+        Scope.COUNTRY_AND_POSTAL_CODE,
+    ),
+    ("full_name", {"full_name": "Ada Lovelace"}, "Ada Lovelace", Scope.NAME),
+    ("given_name", {"given_name": "Ada"}, "Ada", Scope.GIVEN_NAME),
+    ("email", {"email": "ada@example.com"}, "ada@example.com", Scope.EMAIL),
+    (
+        "mobile_number",
+        {"mobile_number": PhoneNumber(country_code="+44", phone_number="7700900123")},
+        PhoneNumber(country_code="+44", phone_number="7700900123"),
+        Scope.MOBILE_NUMBER,
+    ),
+    ("in_skill_products", {"in_skill_products": PRODUCTS}, PRODUCTS, None),
 ]
 
 

@@ -105,7 +105,6 @@ def test_no_benchmark_module_is_longer_than_the_limit() -> None:
 #: take it out; none may grow, and no new module may pass the limit. (Some grew by their
 #: oldest_dependencies marks, which replaced .ci/run's list: tests/oldest_dependencies.py.)
 LONG_TEST_MODULES: dict[str, int] = {
-    "test_alexa_api.py": 598,
     "test_cli_serve_workers.py": 592,
     "test_exchange.py": 571,
     "test_services_failures.py": 561,
