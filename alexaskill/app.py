@@ -55,7 +55,6 @@ from .leaving import WARNING_EVERY as LEAVING_WARNING_EVERY
 from .log_repeats import Repeats
 from .services import AlexaApi, alexa_api_factory
 from .store import (
-    DEFAULT_STORE,
     Attributes,
     DeviceAttributes,
     PersonAttributes,
@@ -63,7 +62,7 @@ from .store import (
     attributes_service,
 )
 from .store.start_check import check_store
-from .store.url import store_given
+from .store.url import store_from_env, store_given
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -97,6 +96,9 @@ _DEF_HANDLERS: Final = ("adaptive", "threads")
 ALEXA_WAITS: Final = 8.0
 #: Seconds the body of a POST may take to arrive, once its headers have.
 DEFAULT_BODY_TIMEOUT: Final = 10.0
+#: ``Skill(store=…)`` not given (None is refused, as an unset setting's value): `store_from_env`.
+_STORE_FROM_ENV: Final[Any] = object()
+
 #: The services that load from and save to the skill's store.
 _ATTRIBUTES: Final = (Attributes, PersonAttributes, DeviceAttributes)
 
@@ -158,7 +160,7 @@ class Skill(Serving):
         body_timeout: float = DEFAULT_BODY_TIMEOUT,
         path: str = "/",
         health_path: str | None = "/health",
-        store: Store | str = DEFAULT_STORE,
+        store: Store | str = _STORE_FROM_ENV,
         capture_dir: str | os.PathLike[str] | None = None,
         translations: Translations | str | os.PathLike[str] | Traversable | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
@@ -334,7 +336,12 @@ class Skill(Serving):
         # its own (see alexaskill.services).
         self.add_service(AlexaApi, alexa_api_factory(lambda: self.api_client or self._http_client))
         self._binding: _StoreBinding  # set by _store_binding, which registers the services
-        self._store_binding = self._binding_of(store)
+        # Not given: ALEXASKILL_STORE, read as settings_from_env() reads it, so that a skill made
+        # with its ids alone is stored where its deployment says (the Docker image's /data, the
+        # table a Lambda function is told to set when the default's file cannot be made).
+        self._store_binding = self._binding_of(
+            store_from_env() if store is _STORE_FROM_ENV else store
+        )
 
     @property
     def store(self) -> Store:

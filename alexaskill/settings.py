@@ -2,7 +2,8 @@
 
 =========================  ====================================================================
 ``ALEXASKILL_SKILL_ID``    the skill ids to accept, comma-separated
-``ALEXASKILL_STORE``       the attribute store URL (`alexaskill.store.open_store`)
+``ALEXASKILL_STORE``       the attribute store URL (`alexaskill.store.open_store`); a `Skill`
+                           given no ``store=`` reads it too
 ``ALEXASKILL_LOG_LEVEL``   the level of alexaskill's log (INFO: one line per request)
 ``ALEXASKILL_LOG_JSON``    1 for JSON log lines
 =========================  ====================================================================
@@ -27,7 +28,7 @@ from .log_lambda import on_lambda
 from .logs import _level, configure_logging, logger
 from .skill_id_env import skill_ids_from_env
 from .store import DEFAULT_STORE
-from .store.url import url_without_password
+from .store.url import store_url_from_env, url_without_password
 
 __all__ = ["Settings", "configure_logging_if_unset", "settings_from_env"]
 
@@ -72,7 +73,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> Settings:
     """
     env = os.environ if environ is None else environ
     skill_ids = skill_ids_from_env(env.get("ALEXASKILL_SKILL_ID", ""))
-    store = env.get("ALEXASKILL_STORE", "").strip() or DEFAULT_STORE
+    store = store_url_from_env(env)
     return Settings(
         skill_ids=skill_ids, store=store, log_level=_log_level(env), log_json=_log_json(env)
     )

@@ -115,3 +115,20 @@ def test_a_skill_using_attributes_starts_when_its_file_is_there_in_a_read_only_d
     finally:
         tmp_path.chmod(0o755)
     assert said["lambda launch"] == said["served launch"] == "Welcome."
+
+
+def test_a_skill_using_attributes_serves_in_a_read_only_directory_with_alexaskill_store_set(
+    read_only: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the refusal above says to do, done: ALEXASKILL_STORE set, the skill made with its id
+    # alone (Skill(DEFAULT_SKILL_ID)), as most are. It changed nothing: Skill() did not read the
+    # variable, and the start failed as before.
+    data = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("ALEXASKILL_STORE", f"sqlite:///{data}/skill.db")
+    said = _run(read_only, "counting")
+    assert said == {
+        "lambda launch": "Welcome.",
+        "lambda count": "Visit number 1.",
+        "served launch": "Welcome.",
+    }
+    assert (data / "skill.db").exists() and not (read_only / "alexaskill.db").exists()

@@ -254,3 +254,58 @@ def test_a_store_url_whose_scheme_swallowed_its_password_does_not_show_it() -> N
     with pytest.raises(ConfigurationError, match="not a URL scheme") as raised:
         open_store("redis:/:topsecret@cache:6379/0?x=http://y")
     assert "topsecret" not in str(raised.value)
+
+
+# --- Skill(…) without store=: ALEXASKILL_STORE ----------------------------------------------------
+
+
+def test_a_skill_made_without_a_store_uses_the_one_alexaskill_store_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Skill(ids) took sqlite:///alexaskill.db whatever the variable said: only
+    # settings_from_env() read it. A skill with its ids in code, deployed where ALEXASKILL_STORE
+    # is set (the Docker image's /data, a Lambda function told to set it by the start's refusal),
+    # used a file in the working directory, which on Lambda could not be made.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ALEXASKILL_STORE", f" sqlite:///{tmp_path}/data/skill.db\n")
+    (tmp_path / "data").mkdir()
+    store = Skill(SKILL_ID).store
+    assert isinstance(store, SQLiteStore) and store.path == f"{tmp_path}/data/skill.db"
+    monkeypatch.setenv("ALEXASKILL_STORE", "memory://")
+    assert isinstance(Skill(SKILL_ID).store, MemoryStore)
+
+
+@pytest.mark.parametrize("unset", [None, "", "  "])
+def test_a_skill_made_without_a_store_and_no_alexaskill_store_uses_the_default(
+    unset: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    if unset is None:
+        monkeypatch.delenv("ALEXASKILL_STORE", raising=False)
+    else:
+        monkeypatch.setenv("ALEXASKILL_STORE", unset)  # (empty is unset, as for the settings)
+    store = Skill(SKILL_ID).store
+    assert isinstance(store, SQLiteStore) and store.path == str(tmp_path / "alexaskill.db")
+
+
+@pytest.mark.parametrize("given", ["sqlite:///alexaskill.db", "memory://"])
+def test_a_store_given_to_the_skill_wins_over_alexaskill_store(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ALEXASKILL_STORE", f"sqlite:///{tmp_path}/other.db")
+    store = Skill(SKILL_ID, store=given).store
+    assert not isinstance(store, SQLiteStore) or store.path == str(tmp_path / "alexaskill.db")
+
+
+def test_an_alexaskill_store_the_skill_cannot_open_is_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Said as open_store says it, and where the URL came from: the skill's code names none.
+    monkeypatch.setenv("ALEXASKILL_STORE", "postgres://secret@db/skill")
+    with pytest.raises(ConfigurationError) as info:
+        Skill(SKILL_ID)
+    assert str(info.value).startswith("ALEXASKILL_STORE: unknown store URL scheme 'postgres'")
+    assert "secret" not in str(info.value)
+    with pytest.raises(ConfigurationError, match=r"a store or a store URL .*, not NoneType"):
+        Skill(SKILL_ID, store=None)  # type: ignore[arg-type]  # (None is no "not given")

@@ -57,8 +57,8 @@ def check_store(skill: StoreSkill) -> None:
     raise ConfigurationError(
         f"the attribute store, SQLite file {store.path}: {why}: every load and save of the "
         "handlers' attributes would fail (on AWS Lambda only /tmp may be written, and by one "
-        "instance alone). Give the skill a store it can write, with Skill(store=…) or "
-        "ALEXASKILL_STORE (read by settings_from_env(): Skill(store=settings.store)): "
+        "instance alone). Give the skill a store it can write: set ALEXASKILL_STORE (read by a "
+        "Skill given no store=, and by settings_from_env()), or give Skill(store=…): "
         "dynamodb://TABLE?region=REGION, redis://host:6379/0, or "
         "sqlite:////a/writable/directory/skill.db"
     )

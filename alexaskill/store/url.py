@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from typing import Final
 
 from ..exceptions import ConfigurationError
-from .base import Store, _is_store, _lacking
+from .base import DEFAULT_STORE, Store, _is_store, _lacking
 
-__all__ = ["open_store", "store_given", "url_without_password"]
+__all__ = [
+    "open_store",
+    "store_from_env",
+    "store_given",
+    "store_url_from_env",
+    "url_without_password",
+]
 
 
 def open_store(url: str) -> Store:
@@ -105,6 +113,22 @@ def store_given(store: Store | str) -> Store:
             "a store has the methods load, update and aclose"
         )
     return store
+
+
+def store_url_from_env(environ: Mapping[str, str]) -> str:
+    """``ALEXASKILL_STORE`` in ``environ``, without white space at its ends; `DEFAULT_STORE`
+    when it is unset or blank (`alexaskill.settings_from_env`, `store_from_env`)."""
+    return environ.get("ALEXASKILL_STORE", "").strip() or DEFAULT_STORE
+
+
+def store_from_env() -> Store:
+    """The store of a `Skill` given no ``store=``: the one ``ALEXASKILL_STORE`` names, as
+    `alexaskill.settings_from_env` reads it, else `DEFAULT_STORE`. `ConfigurationError` naming
+    the variable for a URL refused: the skill's code names none."""
+    try:
+        return open_store(store_url_from_env(os.environ))
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"ALEXASKILL_STORE: {exc}") from None
 
 
 def url_without_password(url: str) -> str:
