@@ -5,6 +5,7 @@ use no attributes serves; one whose handlers do fails to start, saying what to s
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,27 @@ def test_a_skill_using_attributes_starts_when_its_file_is_there_in_a_read_only_d
     finally:
         tmp_path.chmod(0o755)
     assert said["lambda launch"] == said["served launch"] == "Welcome."
+
+
+def test_a_skill_using_attributes_fails_to_start_when_its_wal_file_is_in_a_read_only_directory(
+    tmp_path: Path,
+) -> None:
+    # A file in WAL mode, as SQLiteStore makes every file (one made where the skill was tried,
+    # shipped with its code): SQLite reads it only through the -wal and -shm files it makes
+    # beside it. The start passed (the file is there), then every load answered the apology.
+    made = sqlite3.connect(tmp_path / "alexaskill.db")
+    made.execute("PRAGMA journal_mode=WAL")
+    made.close()
+    tmp_path.chmod(0o555)
+    try:
+        said = _run(tmp_path, "counting")
+    finally:
+        tmp_path.chmod(0o755)
+    path = tmp_path.resolve() / "alexaskill.db"
+    for step in ("lambda launch", "lambda count", "served launch"):
+        assert said[step].startswith(f"ConfigurationError: the attribute store, SQLite file {path}")
+        assert "it is in WAL mode" in said[step] and "ALEXASKILL_STORE" in said[step]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alexaskill.db"]
 
 
 def test_a_skill_using_attributes_serves_in_a_read_only_directory_with_alexaskill_store_set(

@@ -46,8 +46,7 @@ def _check_is_sqlite(path: str) -> None:
             with open(path, "rb") as file:
                 bad = not _HEADER.startswith(file.read())
         else:  # read-only, no wait: a file being set up by another process is taken
-            uri = path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")  # (no urllib)
-            checking = sqlite3.connect(f"file:{uri}?mode=ro", uri=True, timeout=0)
+            checking = _read_only_connection(path)
             try:
                 checking.execute("PRAGMA schema_version").fetchone()
             except sqlite3.DatabaseError as exc:
@@ -59,6 +58,14 @@ def _check_is_sqlite(path: str) -> None:
             f"SQLiteStore: {path} is not a SQLite database (it does not start as one does): "
             "name another file, or move this one away"
         )
+
+
+def _read_only_connection(path: str) -> sqlite3.Connection:
+    """A connection that reads the file at ``path`` and writes nothing, waiting for no lock."""
+    import sqlite3
+
+    uri = path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")  # (no urllib)
+    return sqlite3.connect(f"file:{uri}?mode=ro", uri=True, timeout=0)
 
 
 def _make_private(path: str) -> bool:
@@ -203,21 +210,39 @@ def _read_only(path: str, doing: str, exc: sqlite3.Error) -> str | None:
     return None
 
 
-def _never_made(path: str) -> str | None:
-    """Why no connection could ever open the file at ``path``: it does not exist, and SQLite
-    would make it in a directory this process may not write; None if it exists or may be made
-    (any other trouble is each call's to say, `_explain`). Through a symlink to no file, the
-    directory is the one it points into, where the file would be made (`_make_private`)."""
+def _never_opened(path: str) -> str | None:
+    """Why no connection could ever open the file at ``path``, in a directory this process may
+    not write: it does not exist, and SQLite would make it there; or it is in WAL mode, read
+    only through the -wal and -shm files SQLite makes beside it. None if it may be read (a
+    file in another mode, read-only: each save's error says so) or made, or if anything else
+    is wrong (each call's to say, `_explain`). Through a symlink, the directory is the one it
+    points into, where the file is or would be made (`_make_private`)."""
+    import sqlite3
+
     target = os.path.realpath(path)
-    if os.path.exists(target):
-        return None
     directory = os.path.dirname(target)
     if not os.path.isdir(directory) or os.access(directory, os.W_OK | os.X_OK):
         return None
-    return (
-        f"it does not exist, and its directory {directory} is read-only to this process, so "
-        "SQLite cannot make it"
-    )
+    if not os.path.exists(target):
+        return (
+            f"it does not exist, and its directory {directory} is read-only to this process, "
+            "so SQLite cannot make it"
+        )
+    # Through SQLite, never a descriptor of ours (the module's docstring): in WAL mode, with no
+    # -shm and -wal beside it, its read fails as every load's would (SQLITE_READONLY_DIRECTORY).
+    with contextlib.suppress(sqlite3.Error):  # (not that: each call's to say)
+        probe = _read_only_connection(target)
+        try:
+            probe.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) == sqlite3.SQLITE_READONLY_DIRECTORY:
+                return (
+                    f"it is in WAL mode, and its directory {directory} is read-only to this "
+                    "process, so SQLite cannot make the -wal and -shm files it reads it through"
+                )
+        finally:
+            probe.close()
+    return None
 
 
 def _busy(exc: sqlite3.Error) -> bool:

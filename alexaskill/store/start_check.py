@@ -39,19 +39,19 @@ def store_used(skill: StoreSkill) -> bool:
 
 
 def check_store(skill: StoreSkill) -> None:
-    """`ConfigurationError` at the skill's start if its store is a SQLite file that does not
-    exist, in a directory this process may not write, and a handler uses it: every load and
-    save would fail, each request for attributes answered with the apology. The default store,
-    ``sqlite:///alexaskill.db``, is such a file in a read-only working directory (AWS Lambda's
-    code directory, a container's read-only ``WORKDIR``). A skill whose handlers use no
-    attributes starts: it never opens the file."""
+    """`ConfigurationError` at the skill's start if its store is a SQLite file, in a directory
+    this process may not write, that does not exist or is in WAL mode (`_never_opened`), and
+    a handler uses it: every load and save would fail, each request for attributes answered
+    with the apology. The default store, ``sqlite:///alexaskill.db``, is such a file in a
+    read-only working directory (AWS Lambda's code directory, a container's read-only
+    ``WORKDIR``). A skill whose handlers use no attributes starts: it never opens the file."""
     sqlite = sys.modules.get("alexaskill.store.sqlite")  # not loaded: the store is no SQLite
     store = skill.store
     if sqlite is None or not isinstance(store, sqlite.SQLiteStore):
         return
-    from .sqlite_file import _never_made  # (loaded with the store: no import for the others)
+    from .sqlite_file import _never_opened  # (loaded with the store: no import for the others)
 
-    why = _never_made(store.path)
+    why = _never_opened(store.path)
     if why is None or not store_used(skill):
         return
     raise ConfigurationError(
