@@ -239,13 +239,26 @@ def test_a_request_leaves_out_a_yes_or_no_said_first_before_a_name_as_an_answer_
 
 
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName"])
-@pytest.mark.parametrize("said", ["no, thanks", "no thanks", "no, thank you"])
-def test_a_no_with_thanks_for_a_name_is_no_value_in_a_request_as_in_an_answer(
-    city_type: str, said: str
+@pytest.mark.parametrize(
+    ("said", "why"),
+    [
+        ("no, thanks", "it says no"),
+        ("no thanks", "it says no"),
+        ("no, thank you", "it says no"),
+        # The opening no was left out of these, the city "cancel" (`Reader._leaving`).
+        ("no, cancel", "it says stop or cancel"),
+        ("no, stop", "it says stop or cancel"),
+        ("yes, cancel", "it says stop or cancel"),
+        ("no, never mind", "it says stop or cancel"),
+    ],
+)
+def test_a_reply_for_a_name_is_no_value_in_a_request_as_in_an_answer(
+    city_type: str, said: str, why: str
 ) -> None:
-    # "plan a trip to no, thanks" was the city "no thanks", where the answer "no, thanks" is
-    # none (AMAZON.NoIntent's words): the words are a no, which takes the value back.
+    # "plan a trip to no, thanks" was the city "no thanks", "... to no, cancel" the city
+    # "cancel", where each answer is none (AMAZON.NoIntent's, CancelIntent's words): the words
+    # are a reply, which takes the value back.
     assert answered_city(city_type, said) is None
     understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
     assert understood.fills == {}
-    assert understood.notes[0].endswith("is no value: it says no")
+    assert understood.notes[0].endswith(f"is no value: {why}")

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from .answer_values import said_first, thanked, thanked_back
+from .answer_values import leaving_after, said_first, thanked, thanked_back
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
@@ -29,6 +29,7 @@ from .matcher import Match, SampleMatcher, SpanCache
 from .result import Understanding, reading
 from .slot_kinds import name_type
 from .slot_only import slot_only
+from .slot_words import any_words
 from .slottypes import Fill
 from .text import Token, tokenize
 
@@ -41,6 +42,10 @@ def left_out_note(what: str, words: Sequence[str]) -> str:
     """The note saying that ``words`` said were left out of the reading, and ``what`` they are
     ("a denial: 'not rome' left out"), of a request's as of an answer's."""
     return f"{what}: {' '.join(words)!r} left out"
+
+
+#: Why a name's words that are a yes or no and then stop or cancel are no value (`_leaving`).
+_LEAVING: Final = "it says stop or cancel"
 
 
 class Reader(CompiledModel):
@@ -195,6 +200,8 @@ class Reader(CompiledModel):
         found = not_meant(match, slot, spans, self.language)
         if found is not None:
             return found
+        if self._leaving(match, slot):
+            return None  # "no, cancel": the no is part of a reply, no opening (`_back`)
         first = said_first(match, slot, spans, self.language, self.yes_no)
         return None if first is None else (*first, "words before the value")
 
@@ -205,7 +212,20 @@ class Reader(CompiledModel):
         don't-know) takes it back (`_taken_back`)."""
         if self._read_as_said(match, slot, asked):
             return None
+        if self._leaving(match, slot):
+            return _LEAVING
         return taken_back(match, slot, spans, self.language, self._says_no)
+
+    def _leaving(self, match: Match, slot: str) -> bool:
+        """Whether ``slot``'s words in ``match`` are a yes or no and then AMAZON.StopIntent's or
+        CancelIntent's words ("no, cancel": `leaving_after`), no value, as the answer of them is
+        none (`said_as_reply`): else the opening no was left out, the city "cancel"."""
+        words = any_words(match, slot)
+        # A set lookup first, not `reply`'s matching: every value read comes through here, and
+        # few open with a yes or no.
+        if words is None or words.partition(" ")[0] not in self.yes_no_words:
+            return False
+        return leaving_after(words, self.reply) is not None
 
     def _read_as_said(self, match: Match, slot: str, asked: tuple[str, str] | None) -> bool:
         """Whether ``slot``'s words in ``match`` are its value as said, a no or a "not" in them
