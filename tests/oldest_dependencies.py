@@ -30,13 +30,24 @@ def _parsed(path: Path) -> ast.Module:
 
 def is_marked(path: Path) -> bool:
     """Whether the test module at ``path`` says ``pytest.mark.oldest_dependencies`` anywhere
-    (its ``pytestmark``, a test's decorator)."""
+    (its ``pytestmark``, a test's decorator), or ``mark.oldest_dependencies`` with ``mark``
+    imported from pytest (``from pytest import mark``, under any name)."""
+    tree = _parsed(path)
+    marks = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "pytest" and not node.level
+        for alias in node.names
+        if alias.name == "mark"
+    }
     return any(
         isinstance(node, ast.Attribute)
         and node.attr == MARKER
-        and isinstance(node.value, ast.Attribute)
-        and node.value.attr == "mark"
-        for node in ast.walk(_parsed(path))
+        and (
+            (isinstance(node.value, ast.Attribute) and node.value.attr == "mark")
+            or (isinstance(node.value, ast.Name) and node.value.id in marks)
+        )
+        for node in ast.walk(tree)
     )
 
 

@@ -96,3 +96,18 @@ def test_a_split_that_drops_the_mark_is_found(tmp_path: Path) -> None:
         "test_store_kept.py",
         "test_store_one.py",
     ]
+
+
+def test_the_mark_imported_from_pytest_is_found(tmp_path: Path) -> None:
+    # `from pytest import mark` (aliased or not) spells the mark without `pytest.`: such a
+    # module was no marked one, so .ci/run left it out of the run at the oldest dependencies.
+    (tmp_path / "test_a.py").write_text(
+        "from pytest import mark\n\npytestmark = mark.oldest_dependencies\n"
+    )
+    (tmp_path / "test_b.py").write_text(
+        "from pytest import mark as m\n\n@m.oldest_dependencies\ndef test_b() -> None: ...\n"
+    )
+    (tmp_path / "test_c.py").write_text(
+        "from x import mark\n\npytestmark = mark.oldest_dependencies\n"
+    )
+    assert [path.name for path in marked_modules(tmp_path)] == ["test_a.py", "test_b.py"]
