@@ -46,6 +46,33 @@ from tests.ssml_refused import BREAK_ALEXA_REFUSES as BREAK_ALEXA_REFUSES
 from tests.ssml_refused import BREAK_APP_SENDS as BREAK_APP_SENDS
 from tests.ssml_refused import alexa_refuses as alexa_refuses
 
+# The helper modules of tests/ that assert, rewritten so that a failed assert says what it read
+# (tests/test_suite_asserts.py fails for one left out): these, and those registered below with
+# their fixtures and reasons. Registered before anything imports them, or pytest cannot.
+pytest.register_assert_rewrite(
+    "tests.adversarial_handlers_shared",
+    "tests.blackhole",
+    "tests.cancelled_shared",
+    "tests.certify_shared",
+    "tests.chained_errors",
+    "tests.cli_chat_shared",
+    "tests.deadline_clock",
+    "tests.deadline_shared",
+    "tests.dispatch_shared",
+    "tests.docs_shared",
+    "tests.fake_dynamodb",
+    "tests.fake_reminders_shared",
+    "tests.fresh_python",
+    "tests.lifespan_start",
+    "tests.models_shared",
+    "tests.redis_proxies",
+    "tests.server_shared",
+    "tests.ssml_shared",
+    "tests.stalls_driven",
+    "tests.threads_shared",
+    "tests.unprivileged",
+)
+
 # The browser tests' fixtures (the server, Chromium, a tab) are in tests/simulator_browser.py, by
 # the helpers they use, for the tests/test_simulator_browser_*.py modules: imported here, they are
 # each module's (module-scoped: one server and one browser a module). Registered first, so that
