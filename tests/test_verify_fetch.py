@@ -31,11 +31,6 @@ from .verify_shared import mock_client, refusal_of_answer, verify_via
 pytestmark = pytest.mark.oldest_dependencies
 
 
-@pytest.fixture(scope="module")
-def pki() -> TestPKI:
-    return TestPKI.default()
-
-
 #: Answers whose connection closes before the end of their body: (the raw answer, the bytes
 #: read of it, how many its head announced or None for a chunked body).
 _CUT_ANSWERS: Final = {
