@@ -4,8 +4,7 @@ gives and Good answers "fine", the replies to both, and a log record's traceback
 
 Each module binds the ``errors`` fixture if it uses it (``errors =
 adversarial_handlers_shared.errors``), as tests/deadline_shared.py's do: in tests/conftest.py it
-would be every module's, and ``errors`` is a name other modules give fixtures of their own
-(tests/test_understanding_check.py).
+would be every module's, a common name taken from them all.
 """
 
 from __future__ import annotations
