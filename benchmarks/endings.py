@@ -9,7 +9,7 @@ stopped by the blocks that started them (`serving.running`, `profiling.sampling`
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sized
 from typing import Final
 
 from benchmarks.wrk import BenchmarkError
@@ -35,3 +35,12 @@ def said_in_one_line(run: Callable[[], int], cut_short: Callable[[], str], inden
         said = f"{indent}INTERRUPTED {cut_short()}" + (f" ({notes})" if notes else "")
         print(said, file=sys.stderr)
         return INTERRUPTED
+
+
+def no_table(where: str, runs: Mapping[str, Sized], unit: str) -> str:
+    """What Ctrl-C cut short of a script that prints a table of its ``runs`` (each row's list of
+    finished ``unit``s) at the end: ``where``, the ones that finished, and no table (a table of
+    part of the rounds would pair rows unevenly)."""
+    done = sum(map(len, runs.values()))
+    finished = f"{done} {unit}{'s' if done != 1 else ''} that finished"
+    return f"{where}: the figures above are the {finished}; no table"

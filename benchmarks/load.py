@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from alexaskill.testing import TestPKI
-from benchmarks.endings import said_in_one_line
+from benchmarks.endings import no_table, said_in_one_line
 from benchmarks.envelopes import SignedRequest, Workload, encode, tamper
 from benchmarks.profiling import sampling
 from benchmarks.report import (
@@ -386,14 +386,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{BEFORE} rows: alexaskill from {describe_checkout(args.compare_with)}")
         print(f"other rows: {describe_checkout(ROOT)}")
     runs: dict[str, list[LoadResult]] = {name: [] for name in args.servers}
-    # What Ctrl-C cut short, said in one line (endings.said_in_one_line): in a run or after it
-    # (its profile's summary, the table); a table of part of the rounds would pair rows unevenly.
+    # What Ctrl-C cut short, said in one line (endings.said_in_one_line, endings.no_table): in
+    # a run or after it (its profile's summary, the table).
     where = ["before the first run"]
 
     def cut_short() -> str:
-        done = sum(map(len, runs.values()))
-        finished = f"{done} run{'s' if done != 1 else ''} that finished"
-        return f"{where[0]}: the figures above are the {finished}; no table"
+        return no_table(where[0], runs, "run")
 
     def measured() -> int:
         with tempfile.TemporaryDirectory(prefix="alexaskill-bench-") as tmp:

@@ -47,7 +47,7 @@ from typing import Final
 
 from alexaskill.testing import TestPKI
 from benchmarks import load, serving
-from benchmarks.endings import said_in_one_line
+from benchmarks.endings import no_table, said_in_one_line
 from benchmarks.envelopes import Workload
 from benchmarks.report import median_run
 from benchmarks.rows import ROWS
@@ -422,9 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     where = ["before the first round"]  # what Ctrl-C cut short (endings.said_in_one_line)
 
     def cut_short() -> str:
-        done = sum(map(len, runs.values()))
-        finished = f"{done} round{'s' if done != 1 else ''} that finished"
-        return f"{where[0]}: the figures above are the {finished}; no table"
+        return no_table(where[0], runs, "round")
 
     def counted() -> int:
         with tempfile.TemporaryDirectory(prefix="alexaskill-counters-") as tmp:
