@@ -486,3 +486,16 @@ def test_a_faults_place_is_carried_as_a_number() -> None:
         SsmlSpeech(Ssml('<p title="at index 7">Tom & Jerry</p>'))
     assert "a bare '&' at index 26 (" in str(raised.value)
     assert raised.value.args[0].at == 26
+
+
+@pytest.mark.parametrize(
+    "piece",
+    ["<!-- a\n<break time='20s'/> -->", "<![CDATA[b\n<bogus>]]>", "<!--\n-->", "<![CDATA[\n<]]>"],
+    ids=["comment", "CDATA", "bare comment", "bare CDATA"],
+)
+def test_a_comment_or_cdata_over_lines_is_one_piece_its_tags_text(piece: str) -> None:
+    # Its tags are text, unchecked, on any line: a scan whose `.` stopped at a line's end read
+    # the "<" opening the piece as a bare one, or the tags inside as tags.
+    document = f"<speak>Hi {piece} there</speak>"
+    assert ssml.ssml_error(document) is None
+    assert SsmlSpeech(Ssml(document)).ssml == document
