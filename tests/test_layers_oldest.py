@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from .oldest_dependencies import looks_split, marked_modules
 
 #: Chat's tests: left out for the run's length (the Redis, DynamoDB and trio modules already add
@@ -98,16 +100,26 @@ def test_a_split_that_drops_the_mark_is_found(tmp_path: Path) -> None:
     ]
 
 
-def test_the_mark_imported_from_pytest_is_found(tmp_path: Path) -> None:
-    # `from pytest import mark` (aliased or not) spells the mark without `pytest.`: such a
-    # module was no marked one, so .ci/run left it out of the run at the oldest dependencies.
-    (tmp_path / "test_a.py").write_text(
-        "from pytest import mark\n\npytestmark = mark.oldest_dependencies\n"
-    )
-    (tmp_path / "test_b.py").write_text(
-        "from pytest import mark as m\n\n@m.oldest_dependencies\ndef test_b() -> None: ...\n"
-    )
-    (tmp_path / "test_c.py").write_text(
-        "from x import mark\n\npytestmark = mark.oldest_dependencies\n"
-    )
-    assert [path.name for path in marked_modules(tmp_path)] == ["test_a.py", "test_b.py"]
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from pytest import mark\n\npytestmark = mark.oldest_dependencies\n",
+        "from pytest import mark\n\n@mark.oldest_dependencies\ndef test_one() -> None: ...\n",
+        "from pytest import mark as m\n\npytestmark = [m.oldest_dependencies]\n",
+        "import pytest\n\npytestmark = [pytest.mark.oldest_dependencies, pytest.mark.slow]\n",
+        "import pytest as pt\n\npytestmark = (pt.mark.slow, pt.mark.oldest_dependencies())\n",
+    ],
+    ids=["from-import", "from-import decorator", "alias in a list", "list", "tuple, called"],
+)
+def test_each_way_of_writing_the_mark_is_found(tmp_path: Path, source: str) -> None:
+    # `from pytest import mark` and its `mark.oldest_dependencies` went unseen: the module was
+    # neither listed for the run at the oldest dependencies nor reported by the guard above.
+    (tmp_path / "test_store.py").write_text(source)
+    assert [path.name for path in marked_modules(tmp_path)] == ["test_store.py"]
+
+
+def test_a_module_marked_otherwise_is_not_taken_as_marked(tmp_path: Path) -> None:
+    # Another module's `mark` (not pytest's) and the name in a string say nothing of pytest's.
+    (tmp_path / "test_a.py").write_text("from marks import mark\n\nx = mark.oldest_dependencies\n")
+    (tmp_path / "test_b.py").write_text("NAME = 'oldest_dependencies'\n")
+    assert marked_modules(tmp_path) == []
