@@ -231,6 +231,16 @@ def attributes_holding_themselves(where: str) -> dict[str, Any]:
 
 
 @pytest.fixture
+def protocol_class(request: pytest.FixtureRequest) -> type[Any]:
+    """alexaskill's server protocol of the id a test is parametrized with, indirectly
+    (tests/server_protocols.py's ``PROTOCOLS``): httptools' skipped without httptools, failed
+    under CI. (Imported here, not above: most modules need no server protocol.)"""
+    from tests.server_protocols import protocol_of
+
+    return protocol_of(request.param)
+
+
+@pytest.fixture
 def anyio_backend() -> str:
     """asyncio alone under ``@pytest.mark.anyio`` (anyio's own fixture runs each test on trio
     too); a test that wants trio as well parametrizes ``anyio_backend`` itself."""

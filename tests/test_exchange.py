@@ -22,13 +22,11 @@ from typing import Any, ClassVar
 import pytest
 import uvicorn
 from uvicorn.config import Config
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as UvicornProtocol
 from uvicorn.server import ServerState
 
-from alexaskill import server as server_module
 from tests.conftest import SKILL_ID
-from tests.exchange_harness import App, Feed, echo, post, same, serve, wire
-from tests.server_protocols import PROTOCOLS, Transport, connect, first_write, settle
+from tests.exchange_harness import App, Feed, echo, post, same, serve, uvicorn_protocol, wire
+from tests.server_protocols import PROTOCOLS, Transport, connect, first_write, on_httptools, settle
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -80,7 +78,7 @@ def test_expect_100_continue() -> None:
 def test_head_request_http_1_0_and_connection_close() -> None:
     same(echo, [b"HEAD /h HTTP/1.1\r\nhost: x\r\n\r\n"])
     old = [b"GET /old HTTP/1.0\r\n\r\n"]
-    events, _ = serve(server_module.HttpToolsProtocol, echo, old)
+    events, _ = serve(on_httptools(), echo, old)
     assert b"connection: close" in first_write(events) and events[-1] == "close"
     if UVICORN >= (0, 53):  # before, uvicorn closed such a connection without saying so
         same(echo, old)
@@ -172,9 +170,9 @@ def test_a_disconnect_while_the_app_waits() -> None:
         seen.append(await receive())  # the client goes away meanwhile
 
     head = post(b"0123456789")[:-6]
-    theirs, _ = serve(UvicornProtocol, app, [head], lose=True)
+    theirs, _ = serve(uvicorn_protocol(), app, [head], lose=True)
     their_seen, seen[:] = seen[:], []
-    ours, _ = serve(server_module.HttpToolsProtocol, app, [head], lose=True)
+    ours, _ = serve(on_httptools(), app, [head], lose=True)
     assert seen == their_seen
     assert seen[-1] == {"type": "http.disconnect"}
     assert wire(ours) == wire(theirs)
@@ -202,7 +200,7 @@ def test_after_the_response_receive_reports_the_disconnect() -> None:
 def test_default_headers_and_the_concurrency_limit() -> None:
     same(echo, [post(b"x")], headers=[("X-Served-By", "alexaskill")])
     # (Past the limit the 503 has a JSON reason, not uvicorn's text: see the test of it.)
-    events, logs = serve(server_module.HttpToolsProtocol, echo, [post(b"x")], limit_concurrency=1)
+    events, logs = serve(on_httptools(), echo, [post(b"x")], limit_concurrency=1)
     assert first_write(events).startswith(b"HTTP/1.1 503")
     assert logs == ["Exceeded concurrency limit."]
 
@@ -218,9 +216,7 @@ def test_requests_past_the_concurrency_limit_do_not_flood_the_log() -> None:
         state = ServerState()
         events: list[bytes | str] = []
         for _ in range(50):
-            protocol = server_module.HttpToolsProtocol(
-                config=settings, server_state=state, app_state={}
-            )
+            protocol = on_httptools()(config=settings, server_state=state, app_state={})
             transport = Transport()
             transport.protocol = protocol
             protocol.connection_made(transport)
@@ -271,7 +267,7 @@ def test_the_next_concurrency_line_counts_the_refusals_not_said() -> None:
     ]
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_request_the_parser_refuses_gets_400_with_a_json_reason(
     protocol_class: type[Any],
 ) -> None:
@@ -327,7 +323,7 @@ def test_a_websocket_upgrade_is_handed_over_as_by_uvicorn(feed: Feed, answers: i
 REQUEST_PATH: contextvars.ContextVar[str] = contextvars.ContextVar("request_path", default="")
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_each_request_starts_in_a_fresh_context_as_on_uvicorn(protocol_class: type[Any]) -> None:
     # uvicorn before 0.45 (pyproject's floor is 0.42) ran every request in a fresh context,
     # without an option; later ones do so with ``reset_contextvars``. alexaskill's httptools
@@ -351,7 +347,7 @@ def test_each_request_starts_in_a_fresh_context_as_on_uvicorn(protocol_class: ty
     assert seen == ["", ""]
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_past_the_concurrency_limit_the_503_has_a_json_reason(protocol_class: type[Any]) -> None:
     # As every refusal of alexaskill's (uvicorn's 503 is plain text), on either parser.
     events, logs = serve(protocol_class, echo, [post(b"x")], limit_concurrency=1)
@@ -370,7 +366,7 @@ def test_past_the_concurrency_limit_the_503_has_a_json_reason(protocol_class: ty
     ],
     ids=["connect", "two-framings"],
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_the_server_stops_with_a_refused_request_on_a_connection(
     protocol_class: type[Any], refused: bytes
 ) -> None:
@@ -404,7 +400,7 @@ REFUSED_BEHIND = {
 
 @pytest.mark.parametrize("refused", REFUSED_BEHIND)
 @pytest.mark.parametrize("before", [1, 2], ids=["one-before", "two-before"])
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_refused_request_pipelined_behind_others_is_answered_after_them(
     protocol_class: type[Any], before: int, refused: str
 ) -> None:
@@ -428,7 +424,7 @@ def test_a_refused_request_pipelined_behind_others_is_answered_after_them(
     assert [json.loads(a.partition(b"\r\n\r\n")[2])["path"] for a in answers[:-1]] == seen
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_an_app_mounted_beside_a_skill_that_raises_leaks_nothing_and_the_server_goes_on(
     protocol_class: type[Any],
 ) -> None:
@@ -455,7 +451,7 @@ def test_an_app_mounted_beside_a_skill_that_raises_leaks_nothing_and_the_server_
     assert first_write(wire(events)).startswith(b"HTTP/1.1 200 OK\r\n") and logs == []
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_an_http_1_0_request_expecting_100_continue_gets_no_interim_answer(
     protocol_class: type[Any],
 ) -> None:
@@ -484,7 +480,7 @@ def _streams(headers: list[tuple[bytes, bytes]]) -> App:
 @pytest.mark.parametrize(
     "headers", [[], [(b"transfer-encoding", b"chunked")]], ids=["no-length", "chunked-by-the-app"]
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_response_without_a_length_to_http_1_0_is_not_chunked(
     protocol_class: type[Any], headers: list[tuple[bytes, bytes]]
 ) -> None:
@@ -500,7 +496,7 @@ def test_a_response_without_a_length_to_http_1_0_is_not_chunked(
 
 
 @pytest.mark.parametrize("length_first", [True, False], ids=["length-first", "coding-first"])
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_response_with_a_length_and_chunked_goes_chunked_without_the_length(
     protocol_class: type[Any], length_first: bool
 ) -> None:
@@ -516,7 +512,7 @@ def test_a_response_with_a_length_and_chunked_goes_chunked_without_the_length(
     assert body == b"2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n" and logs == []
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_304_with_the_length_of_the_body_it_stands_for_is_answered_without_an_error(
     protocol_class: type[Any],
 ) -> None:
@@ -542,7 +538,7 @@ def test_a_304_with_the_length_of_the_body_it_stands_for_is_answered_without_an_
     assert answers[0].endswith(b"\r\n\r\n") and logs == []
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_an_expectation_but_100_continue_is_ignored_on_either_parser(
     protocol_class: type[Any],
 ) -> None:
@@ -556,7 +552,7 @@ def test_an_expectation_but_100_continue_is_ignored_on_either_parser(
 
 
 @pytest.mark.parametrize("expect", [b"100-continue, x-a", b"x-a , 100-Continue"])
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_an_expect_that_lists_100_continue_gets_the_interim_answer_on_either_parser(
     protocol_class: type[Any], expect: bytes
 ) -> None:

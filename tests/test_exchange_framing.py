@@ -11,11 +11,10 @@ from typing import Any
 
 import pytest
 
-from alexaskill import server as server_module
 from alexaskill.server_limits import _NO_WEBSOCKETS
 from tests.exchange_framing_shared import LOOSE, refused_whole
 from tests.exchange_harness import echo, post, serve, wire
-from tests.server_protocols import PROTOCOLS, first_write
+from tests.server_protocols import PROTOCOLS, first_write, on_httptools
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -27,7 +26,7 @@ SMUGGLED = (
 )
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_request_with_a_length_and_chunks_is_refused_and_nothing_after_it_runs(
     protocol_class: type[Any],
 ) -> None:
@@ -61,7 +60,7 @@ H2C_REFUSED = "HTTP/2 upgrade (h2c) is not supported: send the request as HTTP/1
 
 
 @pytest.mark.parametrize("framing", UPGRADE_WITH_BODY)
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_request_with_a_body_and_an_upgrade_not_taken_never_runs_its_body(
     protocol_class: type[Any], framing: str
 ) -> None:
@@ -87,7 +86,7 @@ def test_a_request_with_a_body_and_an_upgrade_not_taken_never_runs_its_body(
     assert json.loads(reason) == {"error": H2C_REFUSED}
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_requests_pipelined_behind_an_upgrade_not_taken_are_answered(
     protocol_class: type[Any],
 ) -> None:
@@ -102,7 +101,7 @@ def test_requests_pipelined_behind_an_upgrade_not_taken_are_answered(
     assert re.findall(rb'"path": "(/\d)"', answered) == [b"/1", b"/2", b"/3", b"/4"]
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_upgrades_not_taken_do_not_flood_the_log(protocol_class: type[Any]) -> None:
     # uvicorn said two warnings for every request asking for an upgrade it does not take (h2c,
     # or a WebSocket without a library), which a client sends on and on over one connection.
@@ -120,13 +119,13 @@ def test_many_requests_pipelined_behind_upgrades_not_taken_are_parsed_in_a_loop(
     upgrade = b"GET /u HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: h2c\r\n\r\n"
     count = 1500
     # (ws="none": with a WebSocket library installed uvicorn gives no advice to install one)
-    events, logs = serve(server_module.HttpToolsProtocol, echo, [upgrade * count], ws="none")
+    events, logs = serve(on_httptools(), echo, [upgrade * count], ws="none")
     answered = b"".join(event for event in events if isinstance(event, bytes))
     assert answered.count(b"HTTP/1.1 200 OK\r\n") == count
     assert logs[:2] == ["Unsupported upgrade request.", _NO_WEBSOCKETS] and len(logs) == 2
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_bytes_after_a_request_with_two_framings_are_not_parsed(protocol_class: type[Any]) -> None:
     # Over TLS a connection still gets what comes before its shutdown: on h11 the body of the
     # refused request was parsed then, for a request never started (an AttributeError).
@@ -147,12 +146,12 @@ def test_a_body_after_an_upgrade_refused_is_never_parsed() -> None:
 
     upgrade = b"POST /x HTTP/1.1\r\nhost: x\r\nconnection: upgrade\r\nupgrade: h2c\r\n"
     head = upgrade + b"content-length: %d\r\n\r\n" % len(HIDDEN)
-    events, _ = serve(server_module.HttpToolsProtocol, app, [head, HIDDEN])
+    events, _ = serve(on_httptools(), app, [head, HIDDEN])
     assert seen == [] and events[-1] == "close"
     assert first_write(events).startswith(b"HTTP/1.1 400 Bad Request\r\n")
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_an_answer_before_the_body_came_says_the_connection_closes(
     protocol_class: type[Any],
 ) -> None:
@@ -179,7 +178,7 @@ def test_an_answer_before_the_body_came_says_the_connection_closes(
     ],
     ids=["h2c", "http2-and-h2c", "websocket"],
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_an_upgrade_with_a_body_is_refused_saying_what_to_send_on_either_parser(
     protocol_class: type[Any], upgrade: bytes, reason: str
 ) -> None:
@@ -196,7 +195,7 @@ def test_an_upgrade_with_a_body_is_refused_saying_what_to_send_on_either_parser(
 
 
 @pytest.mark.parametrize("loose", LOOSE)
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_head_httptools_refuses_is_refused_on_h11_too(
     protocol_class: type[Any], loose: str
 ) -> None:
@@ -233,7 +232,7 @@ TAKEN = {
 
 
 @pytest.mark.parametrize("request_bytes", TAKEN.values(), ids=TAKEN.keys())
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_what_a_server_must_take_is_served_on_either_parser(
     protocol_class: type[Any], request_bytes: bytes
 ) -> None:
@@ -248,7 +247,7 @@ def test_what_a_server_must_take_is_served_on_either_parser(
     [b"gzip, chunked", b"gzip\r\ntransfer-encoding: chunked", b"deflate ,chunked"],
     ids=["gzip-chunked", "two-fields", "deflate-chunked"],
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_transfer_coding_but_chunked_is_refused_on_either_parser(
     protocol_class: type[Any], codings: bytes
 ) -> None:
@@ -266,7 +265,7 @@ def test_a_transfer_coding_but_chunked_is_refused_on_either_parser(
 @pytest.mark.parametrize(
     "length", [b"18446744073709551616", b"99999999999999999999", b"0018446744073709551616"]
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_content_length_past_64_bits_is_refused_on_either_parser(
     protocol_class: type[Any], length: bytes
 ) -> None:

@@ -11,15 +11,14 @@ from typing import Any
 
 import pytest
 
-from alexaskill import server as server_module
 from tests.exchange_framing_shared import LOOSE, refused_whole
 from tests.exchange_harness import Feed, echo, serve, wire
-from tests.server_protocols import PROTOCOLS, connect, first_write, settle
+from tests.server_protocols import PROTOCOLS, connect, first_write, on_httptools, settle
 
 pytestmark = pytest.mark.oldest_dependencies
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_trailer_fields_are_not_request_headers(protocol_class: type[Any]) -> None:
     # httptools reports a chunked body's trailer fields as it does headers, and uvicorn added
     # them to the request's: after the proxy in front checked the head, and without bound (a
@@ -66,7 +65,7 @@ CHUNK_LINES = {
 @pytest.mark.parametrize(
     "extension", CHUNK_LINES, ids=[repr(extension)[2:-1] for extension in CHUNK_LINES]
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_chunk_extensions_are_read_alike_on_either_parser(
     protocol_class: type[Any], extension: bytes
 ) -> None:
@@ -79,7 +78,7 @@ def test_chunk_extensions_are_read_alike_on_either_parser(
         assert json.loads(body) == {"error": "invalid HTTP request"} and events[-1] == "close"
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_chunk_size_line_ended_by_a_bare_lf_is_refused_at_once_on_either_parser(
     protocol_class: type[Any],
 ) -> None:
@@ -92,7 +91,7 @@ def test_a_chunk_size_line_ended_by_a_bare_lf_is_refused_at_once_on_either_parse
 
 
 @pytest.mark.parametrize("loose", ["length-in-trailers", "chunk-size-space"])
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_the_serve_harness_sees_a_request_refused_mid_body_end(
     protocol_class: type[Any], loose: str
 ) -> None:
@@ -134,7 +133,7 @@ OVER_LIMIT: dict[str, tuple[Feed, int, str]] = {
 
 
 @pytest.mark.parametrize("case", OVER_LIMIT)
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_trailers_or_a_chunk_line_past_the_limit_are_refused_alike_on_either_parser(
     protocol_class: type[Any], case: str
 ) -> None:
@@ -163,7 +162,7 @@ async def _answers_first(scope: dict[str, Any], receive: Any, send: Any) -> None
     await send({"type": "http.response.body", "body": b"ok"})
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_endless_trailers_are_bounded_while_the_answer_is_under_way(
     protocol_class: type[Any],
 ) -> None:
@@ -175,7 +174,7 @@ def test_endless_trailers_are_bounded_while_the_answer_is_under_way(
     assert wire(events)[-1] == "close", events
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_body_refused_once_its_answer_began_closes_without_a_second_answer(
     protocol_class: type[Any],
 ) -> None:
@@ -205,7 +204,7 @@ def test_a_body_refused_while_its_answers_head_is_held_gets_the_refusal_in_its_p
         await send({"type": "http.response.body", "body": b"ok"})
 
     async def scenario() -> list[bytes | str]:
-        protocol, transport = await connect(server_module.HttpToolsProtocol, answers_first)
+        protocol, transport = await connect(on_httptools(), answers_first)
         protocols.append(protocol)
         protocol.data_received(_CHUNKED_HEAD)
         for _ in range(100):
@@ -221,7 +220,7 @@ def test_a_body_refused_while_its_answers_head_is_held_gets_the_refusal_in_its_p
     assert joined[-1] == "close" and len(joined) == 2, joined
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_chunked_body_of_many_small_chunks_each_line_a_read_of_its_own_is_served(
     protocol_class: type[Any],
 ) -> None:
@@ -252,7 +251,7 @@ ENDLESS_TRAILER_READ = {
 
 
 @pytest.mark.parametrize("case", ENDLESS_TRAILER_READ)
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_trailers_past_the_limit_in_the_read_of_the_bodys_end_are_refused_at_once(
     protocol_class: type[Any], case: str
 ) -> None:
@@ -268,7 +267,7 @@ def test_trailers_past_the_limit_in_the_read_of_the_bodys_end_are_refused_at_onc
     assert logs == ["Invalid HTTP request received."]
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_chunk_of_data_without_line_ends_is_no_trailer(protocol_class: type[Any]) -> None:
     # A chunk's data past the limit, in one read with its size line, with no LF in it, and
     # the rest of the body after: data, never counted as the trailers' bytes.
@@ -300,7 +299,7 @@ def test_a_chunked_request_is_not_kept_after_its_body_came() -> None:
         await echo(scope, receive, send)
 
     async def scenario() -> None:
-        protocol, _ = await connect(server_module.HttpToolsProtocol, app)
+        protocol, _ = await connect(on_httptools(), app)
         for part in (_CHUNKED_HEAD, b"2\r\n", b"{}\r\n0\r\n\r\n", _NEXT):
             protocol.data_received(part)
             await settle()
@@ -328,7 +327,7 @@ LEADING_ZEROS = {
 
 
 @pytest.mark.parametrize("case", LEADING_ZEROS)
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_zeros_before_a_length_or_a_chunk_size_are_read_alike_on_either_parser(
     protocol_class: type[Any], case: str
 ) -> None:
@@ -361,7 +360,7 @@ BODY_THEN_TRAILERS = {
 
 
 @pytest.mark.parametrize("case", BODY_THEN_TRAILERS)
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_large_body_in_the_read_of_its_last_chunk_is_not_counted_as_trailers(
     protocol_class: type[Any], case: str
 ) -> None:

@@ -15,7 +15,7 @@ from uvicorn.server import ServerState
 
 from alexaskill import server as server_module
 from tests.exchange_harness import echo, post, serve, wire
-from tests.server_protocols import PROTOCOLS, Transport, first_write, settle
+from tests.server_protocols import PROTOCOLS, Transport, first_write, on_httptools, settle
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -27,7 +27,7 @@ HOSTS = {
 
 
 @pytest.mark.parametrize("hosts", HOSTS)
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_request_without_one_host_is_refused(protocol_class: type[Any], hosts: str) -> None:
     # RFC 9112, 3.2: an HTTP/1.1 request without a Host, or any with two, gets a 400. h11 did
     # so; httptools served it (which host is it for? a proxy in front and the app may differ).
@@ -45,7 +45,7 @@ def test_a_request_without_one_host_is_refused(protocol_class: type[Any], hosts:
 
 
 @pytest.mark.parametrize("target", [b"/old", b"http://skill/old"])
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_an_http_1_0_request_needs_no_host(protocol_class: type[Any], target: bytes) -> None:
     # (Served by each protocol, not compared with uvicorn's: before 0.53 its answer to HTTP/1.0
     # did not say "connection: close", which the CI's run at the oldest uvicorn would see.)
@@ -68,9 +68,7 @@ def test_requests_the_parser_refuses_do_not_flood_the_log() -> None:
     async def scenario() -> None:
         state = ServerState()
         for _ in range(5):  # five connections of one server, each sending garbage
-            protocol = server_module.HttpToolsProtocol(
-                config=config, server_state=state, app_state={}
-            )
+            protocol = on_httptools()(config=config, server_state=state, app_state={})
             transport = Transport()
             transport.protocol = protocol
             protocol.connection_made(transport)
@@ -91,7 +89,7 @@ def test_requests_the_parser_refuses_do_not_flood_the_log() -> None:
 @pytest.mark.parametrize(
     "line", [b"GET /x\r\n", b"GET /x HTTP/2.0\r\nhost: x\r\n", b"GET /x HTTP/0.9\r\n"]
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_request_of_another_http_version_is_refused(
     protocol_class: type[Any], line: bytes
 ) -> None:
@@ -118,7 +116,7 @@ ABSOLUTE = {
 
 
 @pytest.mark.parametrize("target", ABSOLUTE)
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_an_absolute_form_target_is_its_path(protocol_class: type[Any], target: bytes) -> None:
     # RFC 9112, 3.2.2: a server MUST accept the absolute form. httptools gave the path; on
     # h11 uvicorn took the whole URL for the path ("http://skill/a": a 404 for the skill).
@@ -137,7 +135,7 @@ def test_an_absolute_form_target_is_its_path(protocol_class: type[Any], target: 
     ],
     ids=["invalid", "over-the-limit"],
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_flood_of_refused_requests_is_one_line_on_either_parser(
     protocol_class: type[Any], feed: bytes, line: str, options: dict[str, Any]
 ) -> None:
@@ -191,7 +189,7 @@ HOST_OF_TARGET = {
 
 
 @pytest.mark.parametrize("case", HOST_OF_TARGET)
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_an_absolute_form_target_gives_the_host(protocol_class: type[Any], case: str) -> None:
     # Both protocols kept the Host header (a proxy's, a client's other name), which Starlette's
     # `request.url` and the simulator's host check read, not the URL's host the RFC requires.
@@ -207,7 +205,7 @@ def test_an_absolute_form_target_gives_the_host(protocol_class: type[Any], case:
 @pytest.mark.parametrize(
     "target", [b"http://user@skill/a", b"http:///a", b"http://sk ill/a", b"http://skill:x/a"]
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_an_absolute_form_target_without_a_host_is_refused(
     protocol_class: type[Any], target: bytes
 ) -> None:
@@ -218,7 +216,7 @@ def test_an_absolute_form_target_without_a_host_is_refused(
     assert logs == ["Invalid HTTP request received."] and events[-1] == "close"
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_connect_request_is_refused_on_either_parser(protocol_class: type[Any]) -> None:
     # httptools refused it (400); h11 served it, and an app's 2xx switched h11 to another
     # protocol: the app's body then failed in h11, a traceback in the log ("Exception in ASGI
@@ -237,7 +235,7 @@ def test_a_connect_request_is_refused_on_either_parser(protocol_class: type[Any]
 
 
 @pytest.mark.parametrize("target", [b"/a?b=c#frag", b"http://skill/a?b=c#frag", b"/a#frag?d"])
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_fragment_in_the_target_is_not_the_path(protocol_class: type[Any], target: bytes) -> None:
     # A client sends no fragment (RFC 9112, 3.2); httptools drops one, h11 kept it in the path
     # or the query ("/a#frag": a 404 for the skill's "/a").
@@ -258,7 +256,7 @@ def test_a_target_that_is_only_a_fragment_is_refused_on_h11() -> None:
     "target",
     [b"?a", b"?a=b#f", b"a/b", b"a?b", b"ftp://skill/a", b"http:/a", b"http://skill#f"],
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_target_neither_a_path_nor_an_http_url_is_refused_on_either_parser(
     protocol_class: type[Any], target: bytes
 ) -> None:
@@ -281,7 +279,7 @@ def test_a_target_neither_a_path_nor_an_http_url_is_refused_on_either_parser(
 @pytest.mark.parametrize(
     ("target", "path"), [(b"*", "*"), (b"/a#f", "/a"), (b"http://skill?q#f", "/"), (b"//a", "//a")]
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_the_targets_either_parser_serves_are_served_alike(
     protocol_class: type[Any], target: bytes, path: str
 ) -> None:
@@ -302,7 +300,7 @@ def test_the_targets_either_parser_serves_are_served_alike(
         (b"http://skill:0080/a", 200),
     ],
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_url_target_of_no_port_there_can_be_is_refused_on_either_parser(
     protocol_class: type[Any], target: bytes, answer: int
 ) -> None:
@@ -324,7 +322,7 @@ def test_a_url_target_of_no_port_there_can_be_is_refused_on_either_parser(
     ],
     ids=["esc", "soh", "del", "vt", "tab", "obs-text"],
 )
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_control_character_in_a_header_value_is_refused_on_either_parser(
     protocol_class: type[Any], value: bytes, answer: int
 ) -> None:
@@ -334,7 +332,7 @@ def test_a_control_character_in_a_header_value_is_refused_on_either_parser(
     assert first_write(wire(events)).startswith(b"HTTP/1.1 %d " % answer)
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_a_url_with_an_ipv6_zone_is_refused_on_either_parser(protocol_class: type[Any]) -> None:
     # RFC 6874, 4: a client removes a zone (meaningful only on its own host) before it sends a
     # URL; RFC 9110, 4.2.1's host (RFC 3986's IP-literal) has none. Refused (400) on both.
@@ -386,7 +384,7 @@ BLANK_LINES_BEFORE = {
 
 
 @pytest.mark.parametrize("case", BLANK_LINES_BEFORE)
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_empty_lines_before_a_request_line_are_ignored_on_either_parser(
     protocol_class: type[Any], case: str
 ) -> None:
@@ -421,7 +419,7 @@ HOST_VALUES = {
 
 
 @pytest.mark.parametrize("host", HOST_VALUES, ids=[h.decode("latin-1") for h in HOST_VALUES])
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_an_invalid_host_is_refused_on_either_parser(
     protocol_class: type[Any], host: bytes
 ) -> None:
@@ -449,7 +447,7 @@ SPACED_LINES = {
 
 
 @pytest.mark.parametrize("line", SPACED_LINES, ids=[line.decode() for line in SPACED_LINES])
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_runs_of_spaces_in_a_request_line_are_read_alike_on_either_parser(
     protocol_class: type[Any], line: bytes
 ) -> None:
@@ -463,7 +461,7 @@ def test_runs_of_spaces_in_a_request_line_are_read_alike_on_either_parser(
         assert body.count(b"HTTP/1.1 200 OK") == 1
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_hosts_a_client_sent_first_do_not_keep_the_skills_own_from_its_quick_check(
     protocol_class: type[Any],
 ) -> None:
@@ -489,7 +487,7 @@ def test_hosts_a_client_sent_first_do_not_keep_the_skills_own_from_its_quick_che
         VALID_HOSTS.update(kept)
 
 
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_header_names_and_values_reach_the_app_alike_on_either_parser(
     protocol_class: type[Any],
 ) -> None:

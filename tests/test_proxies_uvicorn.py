@@ -21,7 +21,7 @@ from alexaskill.proxies import lifespan_server_config, request_server_config
 from alexaskill.testing import DEFAULT_SKILL_ID
 
 from .exchange_harness import serve
-from .server_protocols import Transport
+from .server_protocols import Transport, on_httptools
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -39,6 +39,8 @@ REQUEST = b"GET /weather HTTP/1.1\r\nHost: skill.example\r\n\r\n"
 def _protocol(name: str) -> type[Any]:
     import importlib
 
+    if name.endswith("httptools"):
+        on_httptools()  # skipped without httptools (not an ImportError or None), failed under CI
     module, _, attribute = PROTOCOLS[name].partition(":")
     found: type[Any] = getattr(importlib.import_module(module), attribute)
     return found

@@ -22,7 +22,7 @@ from benchmarks.serving import self_signed
 
 from .exchange_harness import post, serve
 from .server_protocols import PROTOCOLS, Transport
-from .threaded_uvicorn import answer_lifespan, connected, serving, tls_client
+from .threaded_uvicorn import answer_lifespan, connected, http_protocol, serving, tls_client
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -111,11 +111,12 @@ def _lingering_server(
 
 
 @pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:new_event_loop"])
-@pytest.mark.parametrize("protocol", [SmallReadsHttp, SmallReadsH11], ids=["httptools", "h11"])
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 @pytest.mark.parametrize("case", list(HEADS))
 def test_a_client_still_sending_after_a_refusal_gets_the_answer(
-    protocol: type[Any], loop: str, case: str
+    http: str, loop: str, case: str
 ) -> None:
+    protocol = http_protocol(http, SmallReadsHttp, SmallReadsH11)
     # The server closed at once, the client's bytes unread: its socket answered them with a
     # reset, and a client that sends its whole body before reading (most do) got "Broken pipe"
     # and never the answer. Now the server sends the answer and its end of the stream, and
@@ -132,11 +133,12 @@ def test_a_client_still_sending_after_a_refusal_gets_the_answer(
             time.sleep(0.05)
 
 
-@pytest.mark.parametrize("protocol", [QuickLingerHttp, QuickLingerH11], ids=["httptools", "h11"])
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 @pytest.mark.parametrize("bound", ["seconds", "bytes"])
 def test_a_client_that_never_stops_sending_after_a_refusal_is_cut_off(
-    protocol: type[Any], bound: str
+    http: str, bound: str
 ) -> None:
+    protocol = http_protocol(http, QuickLingerHttp, QuickLingerH11)
     # The lingering is bounded: by the write deadline (0.5 s here) for a trickle, by
     # `linger_bytes` for a flood (the write deadline 60 s then, past this test's 30).
     head, _ = HEADS["body-after-refusal"]
@@ -179,13 +181,12 @@ class UnboundedLingerH11(H11Protocol):
 
 
 @pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:new_event_loop"])
-@pytest.mark.parametrize(
-    "protocol", [UnboundedLingerHttp, UnboundedLingerH11], ids=["httptools", "h11"]
-)
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 @pytest.mark.parametrize("case", list(REFUSED_WHILE_ANSWERING))
 def test_a_refusal_while_a_request_is_answered_is_no_error_for_the_app(
-    protocol: type[Any], loop: str, case: str, caplog: pytest.LogCaptureFixture
+    http: str, loop: str, case: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    protocol = http_protocol(http, UnboundedLingerHttp, UnboundedLingerH11)
     # The refusal's lingering close half-closed the connection under the app still answering:
     # its write raised "Cannot call write() after write_eof()", logged as an exception in the
     # ASGI application. The app's answer is abandoned now, as for a client gone.
@@ -250,10 +251,9 @@ class PatientLingerH11(H11Protocol):
     write_timeout = 30.0
 
 
-@pytest.mark.parametrize(
-    "protocol", [PatientLingerHttp, PatientLingerH11], ids=["httptools", "h11"]
-)
-def test_lingering_outlasts_the_keep_alive_timeout(protocol: type[Any]) -> None:
+@pytest.mark.parametrize("http", ["httptools", "h11"])
+def test_lingering_outlasts_the_keep_alive_timeout(http: str) -> None:
+    protocol = http_protocol(http, PatientLingerHttp, PatientLingerH11)
     # On h11, uvicorn's keep-alive timer (1 s here) closed a lingering connection, so a client
     # still sending got a reset long before `write_timeout` (30 s here).
     config = uvicorn.Config(
@@ -273,10 +273,11 @@ def test_lingering_outlasts_the_keep_alive_timeout(protocol: type[Any]) -> None:
             assert answer.startswith(status), answer[:200]
 
 
-@pytest.mark.parametrize("protocol", [HttpProtocol, H11Protocol], ids=["httptools", "h11"])
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 def test_a_bad_request_and_a_long_tail_in_one_read_is_refused_once(
-    protocol: type[Any], caplog: pytest.LogCaptureFixture
+    http: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    protocol = http_protocol(http)
     # The 400 began the lingering close; the same read, past the head's size limit, then
     # answered 431 after the end of the stream: "Cannot call write() after write_eof()",
     # logged by asyncio as a fatal error of the protocol.
@@ -297,11 +298,12 @@ def test_a_bad_request_and_a_long_tail_in_one_read_is_refused_once(
 
 
 @pytest.mark.parametrize("loop", ["asyncio", "alexaskill.loops:SelectorEventLoop"])
-@pytest.mark.parametrize("protocol", [SmallReadsHttp, SmallReadsH11], ids=["httptools", "h11"])
+@pytest.mark.parametrize("http", ["httptools", "h11"])
 @pytest.mark.parametrize("case", ["body-after-refusal", "bytes-after-a-bad-request"])
 def test_a_tls_client_still_sending_after_a_refusal_gets_the_answer(
-    protocol: type[Any], loop: str, case: str, tmp_path: Path
+    http: str, loop: str, case: str, tmp_path: Path
 ) -> None:
+    protocol = http_protocol(http, SmallReadsHttp, SmallReadsH11)
     # Over TLS on asyncio's loop, the server's close sent its close_notify and then waited for
     # the client's; the client's next bytes (the rest of its body) failed that shutdown
     # ("application data after close notify"), the connection was aborted, and the client got
@@ -334,7 +336,7 @@ class HalfClosing(Transport):
 
 
 @pytest.mark.parametrize("pipelined", [False, True])
-@pytest.mark.parametrize("protocol_class", PROTOCOLS, ids=["h11", "httptools"])
+@pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)
 def test_an_answer_before_the_body_came_lingers_behind_another_request(
     protocol_class: type[Any], pipelined: bool
 ) -> None:
