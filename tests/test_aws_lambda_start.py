@@ -61,7 +61,7 @@ def test_a_configuration_error_at_the_start_is_said_once_and_kept_for_the_proces
         checks.append(path)
         return _READ_ONLY
 
-    monkeypatch.setattr("alexaskill.store.sqlite_file._never_made", never_made)
+    monkeypatch.setattr("alexaskill.store.sqlite_file._never_opened", never_made)
     monkeypatch.setattr(log_lambda, "_aws_request_id", "")  # (the handler notes the last id)
     runtime = Runtime()  # (its invocations and errors; its logging is caplog's to read)
     skill = _counting_skill(tmp_path)
