@@ -3,7 +3,6 @@ store), and a start that failed on the author's configuration, said once and kep
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Final
 
 from .logs import logger
@@ -43,13 +42,11 @@ def warn_of_sqlite(skill: StoreSkill) -> None:
     shipped there is read-only); in ``/tmp`` the attributes stay with one instance of the
     function, lost when Lambda replaces it and not seen by the others.
     """
-    sqlite = sys.modules.get("alexaskill.store.sqlite")  # not loaded: the store is no SQLite
-    store = skill.store
-    if sqlite is None or not isinstance(store, sqlite.SQLiteStore):
-        return
-    from .store.start_check import store_used
+    from .store.start_check import sqlite_store, store_used
 
-    if store_used(skill):  # (not the SQLite default if a service put another store in its place)
+    store = sqlite_store(skill)
+    # (store_used: not the SQLite default if a service put another store in its place)
+    if store is not None and store_used(skill):
         logger.warning(
             "the attribute store is the SQLite file %s, which does not suit AWS Lambda: the code "
             "directory is read-only (every save fails there) and /tmp belongs to one instance "

@@ -12,8 +12,9 @@ from .attributes import Attributes, DeviceAttributes, PersonAttributes
 if TYPE_CHECKING:
     from ..dispatch import Registry
     from .base import Store
+    from .sqlite import SQLiteStore
 
-__all__ = ["check_store", "store_used"]
+__all__ = ["check_store", "sqlite_store", "store_used"]
 
 
 class StoreSkill(Protocol):
@@ -38,6 +39,14 @@ def store_used(skill: StoreSkill) -> bool:
     return any(kinds & set(h.services) for h in skill.registry.handlers_called())
 
 
+def sqlite_store(skill: StoreSkill) -> SQLiteStore | None:
+    """``skill.store`` if it is a `SQLiteStore`, else None (`check_store`, and the warning on
+    AWS Lambda: `alexaskill.lambda_start.warn_of_sqlite`)."""
+    sqlite = sys.modules.get("alexaskill.store.sqlite")  # not loaded: the store is no SQLite
+    store = skill.store
+    return store if sqlite is not None and isinstance(store, sqlite.SQLiteStore) else None
+
+
 def check_store(skill: StoreSkill) -> None:
     """`ConfigurationError` at the skill's start if its store is a SQLite file, in a directory
     this process may not write, that does not exist or is in WAL mode (`_never_opened`), and
@@ -45,9 +54,8 @@ def check_store(skill: StoreSkill) -> None:
     with the apology. The default store, ``sqlite:///alexaskill.db``, is such a file in a
     read-only working directory (AWS Lambda's code directory, a container's read-only
     ``WORKDIR``). A skill whose handlers use no attributes starts: it never opens the file."""
-    sqlite = sys.modules.get("alexaskill.store.sqlite")  # not loaded: the store is no SQLite
-    store = skill.store
-    if sqlite is None or not isinstance(store, sqlite.SQLiteStore):
+    store = sqlite_store(skill)
+    if store is None:
         return
     from .sqlite_file import _never_opened  # (loaded with the store: no import for the others)
 
