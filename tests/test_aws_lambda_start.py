@@ -11,35 +11,16 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Skill, log_lambda, speak
+from alexaskill import log_lambda
 from alexaskill.aws_lambda import handler
-from alexaskill.responses import Response
-from alexaskill.store import Attributes
-from alexaskill.testing import DEFAULT_SKILL_ID
 
-from .aws_lambda_shared import speech
+from .aws_lambda_shared import counting_skill, speech
 
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample events carry.
 from .lambda_events import event, intent_event
 from .lambda_runtime import Runtime
 
 _READ_ONLY = "it does not exist, and its directory /var/task is read-only to this process"
-
-
-def _counting_skill(directory: Path) -> Skill:
-    """A skill whose handlers use the attributes of a SQLite file in ``directory``."""
-    skill = Skill(DEFAULT_SKILL_ID, store=f"sqlite:///{directory}/skill.db")
-
-    @skill.launch
-    def launch() -> Response:
-        return speak("Welcome.")
-
-    @skill.intent("Count")
-    def count(attributes: Attributes) -> Response:
-        attributes["visits"] = attributes.get("visits", 0) + 1
-        return speak(f"Visit number {attributes['visits']}.")
-
-    return skill
 
 
 def _request_lines(caplog: pytest.LogCaptureFixture) -> list[Any]:
@@ -64,7 +45,7 @@ def test_a_configuration_error_at_the_start_is_said_once_and_kept_for_the_proces
     monkeypatch.setattr("alexaskill.store.sqlite_file._never_opened", never_made)
     monkeypatch.setattr(log_lambda, "_aws_request_id", "")  # (the handler notes the last id)
     runtime = Runtime()  # (its invocations and errors; its logging is caplog's to read)
-    skill = _counting_skill(tmp_path)
+    skill = counting_skill(f"sqlite:///{tmp_path}/skill.db")
     lambda_handler = handler(skill)
     caplog.set_level(logging.INFO, logger="alexaskill")
     for invoke in (lambda_handler, lambda_handler, handler(skill)):  # a new handler: the same
@@ -97,7 +78,7 @@ def test_a_bug_at_the_start_is_tried_again_at_the_next_invocation(
     # Not the author's configuration: alexaskill's own bug, or a failure that may pass (a file
     # that could not be read just then). The runtime prints its traceback, and the next
     # invocation starts the skill again, which may answer.
-    skill = _counting_skill(tmp_path)
+    skill = counting_skill(f"sqlite:///{tmp_path}/skill.db")
     start = skill.start
     failures = [OSError("the disk was busy")]
 

@@ -11,11 +11,10 @@ import pytest
 
 from alexaskill import Skill, speak
 from alexaskill.aws_lambda import handler
-from alexaskill.responses import Response
-from alexaskill.store import DEFAULT_STORE, Attributes, MemoryStore, attributes_service
+from alexaskill.store import MemoryStore
 from alexaskill.testing import DEFAULT_SKILL_ID
 
-from .aws_lambda_shared import speech, weather_skill
+from .aws_lambda_shared import counting_skill, speech, weather_skill
 
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
 from .lambda_events import event, intent_event
@@ -35,34 +34,13 @@ def _sqlite_warnings(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord
     return [r for r in caplog.records if "which does not suit AWS Lambda" in r.getMessage()]
 
 
-def _counting_skill(store: str = DEFAULT_STORE, attributes: MemoryStore | None = None) -> Skill:
-    """A skill that welcomes at launch and counts visits in its attributes (Count), with
-    ``store`` (by default the default's, as ``Skill(DEFAULT_SKILL_ID)``: sqlite:///alexaskill.db);
-    with ``attributes``, its handlers' attributes come from that store instead, through a
-    service added over ``store`` (``add_service(Attributes, *attributes_service(...))``)."""
-    skill = Skill(DEFAULT_SKILL_ID, store=store)
-    if attributes is not None:  # (before the handlers, as services are added)
-        skill.add_service(Attributes, *attributes_service(attributes))
-
-    @skill.launch
-    def launch() -> Response:
-        return speak("Welcome.")
-
-    @skill.intent("Count")
-    def count(attributes: Attributes) -> Response:
-        attributes["visits"] = attributes.get("visits", 0) + 1
-        return speak(f"Visit number {attributes['visits']}.")
-
-    return skill
-
-
 def test_a_sqlite_store_is_warned_about_once_at_the_first_invocation(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     # The default store (ALEXASKILL_STORE unset): on Lambda the code directory is read-only, so
     # every load fails, or the file is in /tmp, one instance's. The function started silently
     # and only the Attributes handlers answered the apology, one request at a time.
-    lambda_handler = handler(_counting_skill(f"sqlite:///{tmp_path}/attributes.db"))
+    lambda_handler = handler(counting_skill(f"sqlite:///{tmp_path}/attributes.db"))
     caplog.set_level(logging.INFO, logger="alexaskill")
     assert speech(lambda_handler(event("LaunchRequest"), None)) == "Welcome."
     assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
@@ -79,7 +57,7 @@ def test_no_store_warning_for_another_store_or_a_sqlite_store_no_handler_uses(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     if store == "memory://":
-        skill = _counting_skill(store)
+        skill = counting_skill(store)
     else:
         skill = Skill(DEFAULT_SKILL_ID, store=store)
         skill.launch(lambda: speak("Welcome."))
@@ -94,7 +72,7 @@ def test_a_function_that_reads_skill_lambda_handler_at_each_invocation_is_warned
     # ``def handler(event, context): return skill.lambda_handler(event, context)`` makes a new
     # handler at each invocation: each took itself for the function's first invocation, so the
     # SQLite warning (said "once") was logged at every invocation, and the plan made again.
-    skill = _counting_skill(f"sqlite:///{tmp_path}/attributes.db")
+    skill = counting_skill(f"sqlite:///{tmp_path}/attributes.db")
 
     def function(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return skill.lambda_handler(event, context)
@@ -116,7 +94,7 @@ def test_no_sqlite_warning_when_the_attributes_come_from_a_service_added_over_an
     # skill.add_service(Attributes, *attributes_service(...)) replaces what skill.store serves:
     # the warning named the SQLite default as the attribute store, which no handler used.
     monkeypatch.chdir(tmp_path)
-    skill = _counting_skill(attributes=MemoryStore())  # over the default store, SQLite's
+    skill = counting_skill(attributes=MemoryStore())  # over the default store, SQLite's
     caplog.set_level(logging.INFO, logger="alexaskill")
     lambda_handler = handler(skill)
     assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
@@ -134,7 +112,7 @@ def test_no_sqlite_warning_for_a_service_added_over_the_store_after_a_test_clien
     from alexaskill.testing import TestClient
 
     monkeypatch.chdir(tmp_path)
-    skill = _counting_skill(attributes=MemoryStore())  # over the default store, SQLite's
+    skill = counting_skill(attributes=MemoryStore())  # over the default store, SQLite's
     with TestClient(skill, store=MemoryStore()):
         pass
     caplog.set_level(logging.INFO, logger="alexaskill")
