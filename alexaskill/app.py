@@ -62,7 +62,7 @@ from .store import (
     attributes_service,
 )
 from .store.start_check import check_store
-from .store.url import store_from_env, store_given
+from .store.url import STORE_FROM_ENV, store_from_env, store_given
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -96,8 +96,6 @@ _DEF_HANDLERS: Final = ("adaptive", "threads")
 ALEXA_WAITS: Final = 8.0
 #: Seconds the body of a POST may take to arrive, once its headers have.
 DEFAULT_BODY_TIMEOUT: Final = 10.0
-#: ``Skill(store=…)`` not given (None is refused, as an unset setting's value): `store_from_env`.
-_STORE_FROM_ENV: Final[Any] = object()
 
 #: The services that load from and save to the skill's store.
 _ATTRIBUTES: Final = (Attributes, PersonAttributes, DeviceAttributes)
@@ -133,7 +131,8 @@ class Skill(Serving):
     ``alexaskill certify --replay``: the files hold user ids and access tokens (see
     `alexaskill.capture`). ``translations`` (a `Translations`, or the directory of the gettext
     catalogs: a path, or package data) lets handlers speak each request's language with
-    `alexaskill.i18n`'s ``_()``.
+    `alexaskill.i18n`'s ``_()``. ``store`` keeps the handlers' attributes (a `Store` or a store
+    URL); not given, the one ``ALEXASKILL_STORE`` names, else ``sqlite:///alexaskill.db``.
 
     ``deadline`` is how long, in seconds from a request's arrival, the skill may take to answer
     (default 7, a second under Alexa's limit; None: no limit). A handler still running then is
@@ -160,7 +159,7 @@ class Skill(Serving):
         body_timeout: float = DEFAULT_BODY_TIMEOUT,
         path: str = "/",
         health_path: str | None = "/health",
-        store: Store | str = _STORE_FROM_ENV,
+        store: Store | str = STORE_FROM_ENV,
         capture_dir: str | os.PathLike[str] | None = None,
         translations: Translations | str | os.PathLike[str] | Traversable | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
@@ -340,7 +339,7 @@ class Skill(Serving):
         # with its ids alone is stored where its deployment says (the Docker image's /data, the
         # table a Lambda function is told to set when the default's file cannot be made).
         self._store_binding = self._binding_of(
-            store_from_env() if store is _STORE_FROM_ENV else store
+            store_from_env() if store is STORE_FROM_ENV else store
         )
 
     @property

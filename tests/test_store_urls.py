@@ -3,6 +3,7 @@ no password shown in any refusal."""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +297,13 @@ def test_a_store_given_to_the_skill_wins_over_alexaskill_store(
     monkeypatch.setenv("ALEXASKILL_STORE", f"sqlite:///{tmp_path}/other.db")
     store = Skill(SKILL_ID, store=given).store
     assert not isinstance(store, SQLiteStore) or store.path == str(tmp_path / "alexaskill.db")
+
+
+def test_the_skill_s_signature_says_where_a_store_not_given_comes_from() -> None:
+    # help(Skill), an editor's hint and the API docs showed the default as `<object object at
+    # 0x7f…>`, where they said 'sqlite:///alexaskill.db' before the variable was read.
+    default = inspect.signature(Skill).parameters["store"].default
+    assert repr(default) == "ALEXASKILL_STORE or 'sqlite:///alexaskill.db'"
 
 
 def test_an_alexaskill_store_the_skill_cannot_open_is_refused_naming_the_variable(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 from ..exceptions import ConfigurationError
 from .base import DEFAULT_STORE, Store, _is_store, _lacking
 
 __all__ = [
+    "STORE_FROM_ENV",
     "open_store",
     "store_from_env",
     "store_given",
@@ -113,6 +114,19 @@ def store_given(store: Store | str) -> Store:
             "a store has the methods load, update and aclose"
         )
     return store
+
+
+class _FromEnv:
+    """The default of ``Skill(store=…)``, not given (None is refused, as an unset setting's
+    value): `store_from_env`. Its repr is the default that ``help(Skill)``, an editor's hint
+    and the API docs show, so it says where the store comes from, not ``<object …>``."""
+
+    def __repr__(self) -> str:
+        return f"ALEXASKILL_STORE or {DEFAULT_STORE!r}"
+
+
+#: ``Skill(store=…)`` not given: `store_from_env`'s store (`_FromEnv`).
+STORE_FROM_ENV: Final[Any] = _FromEnv()
 
 
 def store_url_from_env(environ: Mapping[str, str]) -> str:
