@@ -46,13 +46,7 @@ def _check_is_sqlite(path: str) -> None:
             with open(path, "rb") as file:
                 bad = not _HEADER.startswith(file.read())
         else:  # read-only, no wait: a file being set up by another process is taken
-            checking = _read_only_connection(path)
-            try:
-                checking.execute("PRAGMA schema_version").fetchone()
-            except sqlite3.DatabaseError as exc:
-                bad = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == sqlite3.SQLITE_NOTADB
-            finally:
-                checking.close()
+            bad = _read_error(path) & 0xFF == sqlite3.SQLITE_NOTADB
     if bad:
         raise ConfigurationError(
             f"SQLiteStore: {path} is not a SQLite database (it does not start as one does): "
@@ -60,12 +54,20 @@ def _check_is_sqlite(path: str) -> None:
         )
 
 
-def _read_only_connection(path: str) -> sqlite3.Connection:
-    """A connection that reads the file at ``path`` and writes nothing, waiting for no lock."""
+def _read_error(path: str) -> int:
+    """SQLite's (extended) error code for a read of the file at ``path`` through a connection
+    that writes nothing and waits for no lock; 0 if it reads. A failure to connect is raised."""
     import sqlite3
 
     uri = path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")  # (no urllib)
-    return sqlite3.connect(f"file:{uri}?mode=ro", uri=True, timeout=0)
+    reading = sqlite3.connect(f"file:{uri}?mode=ro", uri=True, timeout=0)
+    try:
+        reading.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        return getattr(exc, "sqlite_errorcode", 0) or 0
+    finally:
+        reading.close()
+    return 0
 
 
 def _make_private(path: str) -> bool:
@@ -231,17 +233,11 @@ def _never_opened(path: str) -> str | None:
     # Through SQLite, never a descriptor of ours (the module's docstring): in WAL mode, with no
     # -shm and -wal beside it, its read fails as every load's would (SQLITE_READONLY_DIRECTORY).
     with contextlib.suppress(sqlite3.Error):  # (not that: each call's to say)
-        probe = _read_only_connection(target)
-        try:
-            probe.execute("PRAGMA schema_version").fetchone()
-        except sqlite3.OperationalError as exc:
-            if getattr(exc, "sqlite_errorcode", 0) == sqlite3.SQLITE_READONLY_DIRECTORY:
-                return (
-                    f"it is in WAL mode, and its directory {directory} is read-only to this "
-                    "process, so SQLite cannot make the -wal and -shm files it reads it through"
-                )
-        finally:
-            probe.close()
+        if _read_error(target) == sqlite3.SQLITE_READONLY_DIRECTORY:
+            return (
+                f"it is in WAL mode, and its directory {directory} is read-only to this "
+                "process, so SQLite cannot make the -wal and -shm files it reads it through"
+            )
     return None
 
 
