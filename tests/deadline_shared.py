@@ -1,6 +1,7 @@
 """What the response deadline's tests (tests/test_deadline*.py) share: how long they wait, the
 deadline's movable clock, an event that ends blocked handlers, and the cancel scope's path
-(trio's) taken on asyncio. (Their stand-in Lambda context is tests/aws_lambda_shared.py's.)
+(trio's) taken on asyncio. (Their stand-in Lambda context is tests/lambda_runtime.py's
+`LambdaContext`, their answers' speech tests/aws_lambda_shared.py's `speech`.)
 
 Each module binds the fixtures it uses (``clock = deadline_shared.clock``; tests/test_lambda_web.py
 and tests/test_progressive_late.py too): registered in tests/conftest.py they would be every
