@@ -55,10 +55,17 @@ def test_the_suites_own_fuzz_variables_in_the_shell_reach_the_fuzz_tests() -> No
         "ALEXASKILL_FUZZ_SEED": "9",
         "ALEXASKILL_LOG_JSON": "1",
     }
+    # Every fuzz module of whole requests (tests/test_fuzz*.py, split by meaning), not only the
+    # first: each must run what the variables say, not a default of its own.
+    fuzz = sorted(path.stem for path in (ROOT / "tests").glob("test_fuzz*.py"))
+    assert len(fuzz) >= 2, fuzz
     code = (
-        "import os, tests.conftest\n"
-        "from tests import test_fuzz, verify_mutations_shared as shared\n"
-        "print(shared.RUNS, shared.SEED, test_fuzz.RUNS, test_fuzz.SEED)\n"
+        "import importlib, os, tests.conftest\n"
+        "from tests import verify_mutations_shared as shared\n"
+        "print(shared.RUNS, shared.SEED)\n"
+        f"for name in {fuzz!r}:\n"
+        "    module = importlib.import_module(f'tests.{name}')\n"
+        "    print(name, module.RUNS, module.SEED)\n"
         "print(os.environ.get('ALEXASKILL_LOG_JSON'))"
     )
     run = subprocess.run(
@@ -69,7 +76,8 @@ def test_the_suites_own_fuzz_variables_in_the_shell_reach_the_fuzz_tests() -> No
         text=True,
         timeout=120,
     )
-    assert run.stdout.splitlines() == ["7 9 7 9", "None"], run.stdout + run.stderr
+    expected = ["7 9", *(f"{name} 7 9" for name in fuzz), "None"]
+    assert run.stdout.splitlines() == expected, run.stdout + run.stderr
 
 
 #: The simulator's browser tests' variables (tests/simulator_browser.py), each with a value.
