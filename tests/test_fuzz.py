@@ -20,7 +20,6 @@ variables, in tests/fuzz_shared.py)::
 from __future__ import annotations
 
 import copy
-import enum
 import json
 import random
 from collections.abc import Callable, Iterator
@@ -35,11 +34,6 @@ from .typed_skill import value_paths
 # The fixture of tests/fuzz_shared.py, this module's too (tests/deadline_shared.py says why not
 # conftest's).
 fuzz_client = fuzz_shared.fuzz_client
-
-
-class Color(enum.Enum):
-    RED = "red"
-    GREEN = "green"
 
 
 # --- the mutator ------------------------------------------------------------------------------
