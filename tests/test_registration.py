@@ -267,7 +267,7 @@ def test_custom_intent_named_like_a_builtin_warns() -> None:
     (warning,) = model_warnings(skill)
     assert warning.startswith("intent 'StopIntent' (")
     assert warning.endswith(
-        "test_registration.hello) is a custom intent named like the built-in AMAZON.StopIntent; "
+        f"({__name__}.hello) is a custom intent named like the built-in AMAZON.StopIntent; "
         "did you mean AMAZON.StopIntent?"
     )
 
