@@ -31,7 +31,8 @@ from alexaskill import (
 )
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory
-from tests.conftest import SKILL_ID
+
+from .conftest import SKILL_ID
 
 PRODUCTS = [
     InSkillProduct(
