@@ -1,7 +1,7 @@
 """What the tests of `alexaskill chat` with an audio skill (tests/test_cli_chat_audio*.py) share: a
 podcast skill's module (`PODCAST`) written to a directory the test runs in (`workdir`, a
-fixture each module binds), a chat with it (`chat`), what it printed for one input (`_after`),
-and the rows of the events a device sends on its own (`STARTED`, `STOPPED`)."""
+fixture each module binds), a chat with it (`podcast_chat`), what it printed for one input
+(`_after`), and the rows of the events a device sends on its own (`STARTED`, `STOPPED`)."""
 
 from __future__ import annotations
 
@@ -91,7 +91,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield from skill_module(tmp_path, monkeypatch, "podcast", PODCAST)
 
 
-def chat(monkeypatch: pytest.MonkeyPatch, stdin: str, *options: str) -> str:
+def podcast_chat(monkeypatch: pytest.MonkeyPatch, stdin: str, *options: str) -> str:
+    """What `alexaskill chat` with the podcast skill printed for ``stdin``, asserted to exit 0
+    (tests/cli_chat_shared.py's `chat` returns the code and both streams instead)."""
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     out, err = io.StringIO(), io.StringIO()
     argv = ["chat", "podcast:skill", "--invocation", "the podcast", *options]

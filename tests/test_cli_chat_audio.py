@@ -10,7 +10,7 @@ import pytest
 
 from . import cli_chat_audio_shared
 from .chat_transports import mock_http_transport
-from .cli_chat_audio_shared import STARTED, _after, chat
+from .cli_chat_audio_shared import STARTED, _after, podcast_chat
 
 # The fixture of tests/cli_chat_audio_shared.py, this module's too.
 workdir = cli_chat_audio_shared.workdir
@@ -19,7 +19,7 @@ workdir = cli_chat_audio_shared.workdir
 def test_the_player_follows_the_skill_and_playback_intents_carry_it(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = chat(
+    out = podcast_chat(
         monkeypatch,
         "open the podcast\n/audio started\npause\nresume\n/audio nearly\n/audio finished\n"
         "/button next\n/player\n",
@@ -54,7 +54,7 @@ def test_the_player_follows_the_skill_and_playback_intents_carry_it(
 def test_audio_commands_need_a_stream_and_know_their_words(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = chat(monkeypatch, "/audio started\n/audio sideways\n/button eject\n/player\n")
+    out = podcast_chat(monkeypatch, "/audio started\n/audio sideways\n/button eject\n/player\n")
     assert "  (the player holds no stream: open the skill and have it play one)\n" in out
     words = "one of started, nearly, finished, stopped, failed"
     assert f"  (/audio sideways: /audio takes {words})\n" in out
@@ -67,7 +67,7 @@ def test_a_media_button_of_a_device_that_never_played_the_skill_reaches_nothing(
 ) -> None:
     # Alexa sends PlaybackController requests to the skill playing, or the one that played
     # last: a device that never held a stream of the skill's sends it none.
-    out = chat(monkeypatch, "/button next\n")
+    out = podcast_chat(monkeypatch, "/button next\n")
     assert _after(out, "/button next").rstrip("\n") == (
         "  (the player holds no stream: open the skill and have it play one)"
     )
@@ -76,7 +76,7 @@ def test_a_media_button_of_a_device_that_never_played_the_skill_reaches_nothing(
 def test_a_reply_the_speaker_cannot_show_is_reported(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = chat(monkeypatch, "ask the podcast to show the cover\n")
+    out = podcast_chat(monkeypatch, "ask the podcast to show the cover\n")
     shown = _after(out, "ask the podcast to show the cover")
     assert "  dropped:    Alexa.Presentation.APL.RenderDocument (the device lacks it)\n" in shown
     assert "  violation:  " in shown
@@ -130,7 +130,7 @@ def test_the_device_reports_each_stream_it_starts_on_its_own(
 ) -> None:
     # A device sends AudioPlayer.PlaybackStarted as soon as a stream plays; chat sent it only
     # when the user typed /audio started.
-    out = chat(
+    out = podcast_chat(
         monkeypatch,
         "open the podcast\npause\nresume\n/audio nearly\n/audio finished\n/button next\n",
     )
@@ -156,7 +156,9 @@ def test_the_device_reports_each_stream_it_starts_on_its_own(
 def test_manual_audio_events_leave_playback_started_to_the_user(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = chat(monkeypatch, "open the podcast\n/audio started\n", "--audio-events", "manual")
+    out = podcast_chat(
+        monkeypatch, "open the podcast\n/audio started\n", "--audio-events", "manual"
+    )
     assert "PlaybackStarted" not in _after(out, "open the podcast")
     assert _after(out, "/audio started").rstrip("\n") == "  → AudioPlayer.PlaybackStarted 0 at 0 ms"
 
@@ -166,7 +168,7 @@ def test_a_play_with_the_session_open_waits_for_the_session_to_end(
 ) -> None:
     # The chat said the stream was paused at once (the violation), showed it PLAYING and sent
     # PlaybackStarted for it all the same.
-    out = chat(monkeypatch, "ask the podcast to play and ask\n/player\nstop\n")
+    out = podcast_chat(monkeypatch, "ask the podcast to play and ask\n/player\nstop\n")
     asked = _after(out, "ask the podcast to play and ask")
     assert "  violation:  " in asked and "the stream is paused at once" in asked
     assert "  player:     PAUSED 0 at 0 ms\n" in asked
@@ -183,7 +185,7 @@ def test_a_paused_stream_plays_once_chat_forgets_the_session(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # /device (a new session) left the stream PAUSED, as if the old session went on.
-    out = chat(monkeypatch, "ask the podcast to play and ask\n/device screen\n/player\n")
+    out = podcast_chat(monkeypatch, "ask the podcast to play and ask\n/device screen\n/player\n")
     assert _after(out, "/player").startswith("  player:     PLAYING 0 at 0 ms")
 
 
@@ -200,7 +202,7 @@ def test_a_paused_stream_plays_once_a_failed_turn_ends_the_session(
         return send(self, request, new_session=new_session)  # type: ignore[arg-type]
 
     monkeypatch.setattr(talking.ClientTransport, "send", broken)
-    out = chat(monkeypatch, "ask the podcast to play and ask\nshow the cover\n/player\n")
+    out = podcast_chat(monkeypatch, "ask the podcast to play and ask\nshow the cover\n/player\n")
     assert "  the turn failed: ConnectionError: the line dropped\n" in out
     assert _after(out, "/player").startswith("  player:     PLAYING 0 at 0 ms")
 
@@ -281,7 +283,7 @@ def test_an_event_no_device_sends_from_the_players_state_is_refused(
 ) -> None:
     # A stream that finished or stopped was reported finished, nearly finished or stopped
     # again, and the skill answered events no device sends.
-    out = chat(
+    out = podcast_chat(
         monkeypatch,
         "open the podcast\n/audio stopped\n/audio stopped\n/audio finished\n/audio nearly\n",
     )

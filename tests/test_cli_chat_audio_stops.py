@@ -15,7 +15,7 @@ from alexaskill.cli import main
 
 from . import cli_chat_audio_shared
 from .chat_transports import mock_http_transport
-from .cli_chat_audio_shared import STARTED, STOPPED, _after, chat
+from .cli_chat_audio_shared import STARTED, STOPPED, _after, podcast_chat
 from .conftest import SKILL_ID
 from .skill_modules import skill_module
 
@@ -29,14 +29,14 @@ def test_the_device_reports_a_stream_a_directive_stops_on_its_own(
     # A device sends AudioPlayer.PlaybackStopped when a Stop stops its stream (Amazon's
     # AudioPlayer reference); chat sent none, and refused /audio stopped once the player was
     # STOPPED: the skill's PlaybackStopped handler never ran after "pause".
-    out = chat(monkeypatch, "open the podcast\npause\n/player\nresume\n")
+    out = podcast_chat(monkeypatch, "open the podcast\npause\n/player\nresume\n")
     paused = _after(out, "pause")
     assert "directives: AudioPlayer.Stop" in paused
     assert paused.rstrip("\n").endswith(STOPPED)
     assert out.count("PlaybackStopped") == 1
     assert _after(out, "/player").rstrip() == "  player:     STOPPED 0 at 0 ms"
     assert _after(out, "resume").rstrip("\n").endswith(STARTED.format(0))
-    manual = chat(monkeypatch, "open the podcast\npause\n", "--audio-events", "manual")
+    manual = podcast_chat(monkeypatch, "open the podcast\npause\n", "--audio-events", "manual")
     assert "PlaybackStopped" not in manual
 
 
@@ -45,7 +45,7 @@ def test_the_device_reports_the_stream_a_play_replaced_stopped_on_its_own(
 ) -> None:
     # "next" plays another stream over the one playing: the device says the first stopped
     # (where it was), then the second started; chat sent only the start.
-    out = chat(monkeypatch, "open the podcast\n/button next\n")
+    out = podcast_chat(monkeypatch, "open the podcast\n/button next\n")
     assert _after(out, "/button next") == (
         "  → PlaybackController.NextCommandIssued\n"
         "  directives: AudioPlayer.Play\n"
@@ -108,14 +108,14 @@ def test_with_manual_audio_events_the_stopped_stream_is_reported_with_audio_stop
     # `/audio stopped` was refused ("the player is STOPPED"), so the PlaybackStopped a device
     # sends then could not be sent at all.
     said = "open the podcast\npause\n/audio stopped\n/player\n/audio stopped\n"
-    out = chat(monkeypatch, said, "--audio-events", "manual")
+    out = podcast_chat(monkeypatch, said, "--audio-events", "manual")
     assert "directives: AudioPlayer.Stop" in _after(out, "pause")
     assert "PlaybackStopped" not in _after(out, "pause")
     assert _after(out, "/audio stopped") == "  → AudioPlayer.PlaybackStopped 0 at 0 ms"
     # Told once: a device does not report that stop again, nor does chat send it by itself.
     refused = "  (the player is STOPPED: a device sends PlaybackStopped only of a stream playing"
     assert out.endswith(f"> /audio stopped\n{refused} or paused)\n"), out
-    auto = chat(monkeypatch, "open the podcast\npause\n/audio stopped\n")
+    auto = podcast_chat(monkeypatch, "open the podcast\npause\n/audio stopped\n")
     assert auto.count("PlaybackStopped") == 2  # the device's own, then the refusal's words
     assert auto.endswith(f"> /audio stopped\n{refused} or paused)\n"), auto
 
@@ -130,24 +130,26 @@ def test_audio_started_is_refused_when_no_stream_has_just_started(
         return [part.split("\n> ", 1)[0] for part in out.split(f"> {line}\n")[1:]]
 
     manual = ("--audio-events", "manual")
-    out = chat(monkeypatch, "open the podcast\n/audio started\n/audio started\n", *manual)
+    out = podcast_chat(monkeypatch, "open the podcast\n/audio started\n/audio started\n", *manual)
     first, again = replies(out, "/audio started")
     assert first.rstrip("\n") == "  → AudioPlayer.PlaybackStarted 0 at 0 ms"
     assert again.rstrip("\n") == (
         "  (the device sent PlaybackStarted of 0 already: it sends it once, when a stream starts)"
     )
-    out = chat(monkeypatch, "open the podcast\n/audio started\npause\n/audio started\n", *manual)
+    out = podcast_chat(
+        monkeypatch, "open the podcast\n/audio started\npause\n/audio started\n", *manual
+    )
     assert replies(out, "/audio started")[1].rstrip("\n") == (
         "  (the player is STOPPED: a device sends PlaybackStarted only when a stream starts "
         "(a Play of the skill's, or the next one queued))"
     )
-    out = chat(monkeypatch, "ask the podcast to play and ask\n/audio started\n", *manual)
+    out = podcast_chat(monkeypatch, "ask the podcast to play and ask\n/audio started\n", *manual)
     assert _after(out, "/audio started").rstrip("\n") == (
         "  (the player is PAUSED: its stream starts, and the device sends PlaybackStarted, "
         "once the session ends)"
     )
     # Sent by the device on its own (the default), it is not sent again.
-    out = chat(monkeypatch, "open the podcast\n/audio started\n")
+    out = podcast_chat(monkeypatch, "open the podcast\n/audio started\n")
     assert out.count("AudioPlayer.PlaybackStarted") == 1
     assert "the device sent PlaybackStarted of 0 already" in _after(out, "/audio started")
 
@@ -158,7 +160,7 @@ def test_a_play_of_the_stream_playing_reports_it_stopped_then_started(
     # A REPLACE_ALL Play stops the stream playing, whatever its token (the AVS Device SDK's
     # AudioPlayer stops it before it plays the new one), and the device says so, as the
     # simulator's page does: chat sent no PlaybackStopped when the token was the same.
-    out = chat(monkeypatch, "open the podcast\nask the podcast to resume\n/player\n")
+    out = podcast_chat(monkeypatch, "open the podcast\nask the podcast to resume\n/player\n")
     resumed = _after(out, "ask the podcast to resume")
     assert resumed.endswith(STOPPED + "\n" + STARTED.format(0))
     assert _after(out, "/player").rstrip() == "  player:     PLAYING 0 at 0 ms"
@@ -169,7 +171,7 @@ def test_audio_nearly_is_sent_once_per_stream(
 ) -> None:
     # A device sends PlaybackNearlyFinished once per stream (as the simulator's page does): a
     # second /audio nearly went out, and the skill queued the next episode twice.
-    out = chat(monkeypatch, "open the podcast\n/audio nearly\n/audio nearly\n/player\n")
+    out = podcast_chat(monkeypatch, "open the podcast\n/audio nearly\n/audio nearly\n/player\n")
     assert out.count("→ AudioPlayer.PlaybackNearlyFinished") == 1
     assert (
         "> /audio nearly\n  (the device sent PlaybackNearlyFinished of 0 already: it sends it "
@@ -183,7 +185,9 @@ def test_audio_failed_only_of_a_stream_the_device_is_playing(
 ) -> None:
     # A device reports PlaybackFailed of a stream it tries to play: /audio failed of a stream
     # the skill had stopped went out, and the skill heard of a failure that never happened.
-    out = chat(monkeypatch, "open the podcast\npause\n/audio failed\nresume\n/audio failed\n")
+    out = podcast_chat(
+        monkeypatch, "open the podcast\npause\n/audio failed\nresume\n/audio failed\n"
+    )
     assert out.count("→ AudioPlayer.PlaybackFailed") == 1
     assert (
         "> /audio failed\n  (the player is STOPPED: a device sends PlaybackFailed only of a "
@@ -198,7 +202,9 @@ def test_a_play_of_the_stream_playing_with_the_session_open_plays_once_it_ends(
     # The stream playing replaced by a Play of its own token in a reply that keeps the session
     # open: chat reported it stopped, as it should, and that report made the player STOPPED,
     # so the stream held for the session was lost and never played when the session ended.
-    out = chat(monkeypatch, "open the podcast\nask the podcast to play and ask\n/player\nstop\n")
+    out = podcast_chat(
+        monkeypatch, "open the podcast\nask the podcast to play and ask\n/player\nstop\n"
+    )
     asked = _after(out, "ask the podcast to play and ask")
     assert asked.rstrip("\n").endswith(STOPPED)
     assert _after(out, "/player") == "  player:     PAUSED 0 at 0 ms"
