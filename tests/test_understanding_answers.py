@@ -12,7 +12,7 @@ import pytest
 from alexaskill.understanding import InteractionModel, Understander
 
 from .dialog_shared import trip_confirming_city
-from .understanding_shared import NOW, answered_city, bare_trips, intent_understander
+from .understanding_shared import NOW, answered_city, bare_trips, filled, intent_understander
 
 
 def _trips() -> Understander:
@@ -80,7 +80,7 @@ def test_a_dialog_answer_takes_the_value_its_type_knows_out_of_other_words(
         assert answer is None
         return
     assert answer is not None
-    assert {name: fill.value for name, fill in answer.fills.items()} == expected
+    assert filled(answer) == expected
 
 
 @pytest.mark.parametrize(

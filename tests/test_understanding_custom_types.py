@@ -12,6 +12,7 @@ from alexaskill.understanding import InteractionModel, Understander
 from tests.conftest import SKILL_ID
 from tests.understanding_shared import (
     NOW,
+    filled,
     intent_understander,
     slot,
     understander,
@@ -282,7 +283,7 @@ def test_a_custom_value_begins_with_no_dangling_and(
     # the rest of a list cut in the wrong place, no value a user says (the type lists none
     # that starts so). The "and" is now a word left out, which the reading says.
     understood = pizza_order_understander().understand(said, now=NOW)
-    assert {name: fill.value for name, fill in understood.fills.items()} == expected
+    assert filled(understood) == expected
     assert understood.exact is exact, understood.explain()
 
 
@@ -299,7 +300,7 @@ def test_a_custom_value_ends_with_no_dangling_and(said: str, expected: dict[str,
     # with "large and", both exactly: as with a value starting with it, an unlisted value
     # ending in "and" or "or" is a list cut in the wrong place. The "and" is a word left out.
     understood = pizza_order_understander().understand(said, now=NOW)
-    assert {name: fill.value for name, fill in understood.fills.items()} == expected
+    assert filled(understood) == expected
     assert not understood.exact, understood.explain()
 
 

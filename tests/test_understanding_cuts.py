@@ -9,6 +9,7 @@ import pytest
 from alexaskill.understanding import InteractionModel, Understander
 from tests.understanding_shared import (
     NOW,
+    filled,
     intent_understander,
     slot,
     understander,
@@ -333,12 +334,9 @@ def test_a_word_changing_a_number_is_no_other_slots_value(said: str) -> None:
     assert understood.intent == "AMAZON.FallbackIntent", understood.request
     assert "would leave out" in understood.notes[-1]
     listed = order_understander().understand("give me 5km", now=NOW)  # a value of the type
-    assert {name: fill.value for name, fill in listed.fills.items()} == {"count": "5", "item": "km"}
+    assert filled(listed) == {"count": "5", "item": "km"}
     plain = order_understander().understand("give me 5 large", now=NOW)  # another word
-    assert {name: fill.value for name, fill in plain.fills.items()} == {
-        "count": "5",
-        "item": "large",
-    }
+    assert filled(plain) == {"count": "5", "item": "large"}
 
 
 @pytest.mark.parametrize(
@@ -385,7 +383,7 @@ def test_a_number_said_with_dozen_is_not_left_out_of_a_loose_reading(said: str) 
     assert [fill.value for fill in understood.fills.values()] != ["pizzas"], understood.notes
     assert "words not in the sample" not in " ".join(understood.notes)
     eggs = order_understander().understand("give me a dozen eggs", now=NOW)  # unlisted words
-    assert {name: fill.value for name, fill in eggs.fills.items()} == {"item": "a dozen eggs"}
+    assert filled(eggs) == {"item": "a dozen eggs"}
 
 
 @pytest.mark.parametrize("said", ["give me a couple pizzas", "give me a couple pizza please"])
@@ -400,6 +398,6 @@ def test_a_couple_left_out_beside_an_empty_number_slot_is_no_reading(said: str) 
     assert "the count slot empty" in understood.notes[-1], understood.notes
     for whole, item in [("give me a couple", "a couple"), ("give me couple", "couple")]:
         alone = order_understander().understand(whole, now=NOW)  # nothing left out
-        assert {name: fill.value for name, fill in alone.fills.items()} == {"item": item}
+        assert filled(alone) == {"item": item}
     two = order_understander().understand("give me 2 pizza for the couple", now=NOW)
     assert two.fills["count"].value == "2"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.understanding import Understander
-from tests.understanding_shared import NOW, intent_understander
+from tests.understanding_shared import NOW, filled, intent_understander
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ def test_a_choice_of_a_number_or_a_date_is_no_two_slots(said: str, samples: list
     assert understood.intent == "AMAZON.FallbackIntent", understood.fills
     for kept in ("book 2 for friday", "book 2 friday", "book 2 and friday"):
         found = tables.understand(kept, now=NOW)
-        assert {name: fill.value for name, fill in found.fills.items()} == {
+        assert filled(found) == {
             "number": "2",
             "date": "2026-12-04",
         }

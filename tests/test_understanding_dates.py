@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from alexaskill.slots import AlexaDate
-from tests.understanding_shared import NOW, slot, understander, value
+from tests.understanding_shared import NOW, filled, slot, understander, value
 
 
 @pytest.mark.parametrize(
@@ -455,7 +455,7 @@ def test_a_date_said_with_time_or_after_next_is_read_whole(said: str, expected: 
     # only loosely, its "time" left out; "this time next week" was the week 2026-W49, its "this
     # time" (a week from now) left out. Each is read whole, with nothing left over.
     understood = understander("AMAZON.DATE").understand(f"say {said}", now=NOW)
-    assert {name: fill.value for name, fill in understood.fills.items()} == {"value": expected}
+    assert filled(understood) == {"value": expected}
     assert understood.notes == (), understood.notes
 
 

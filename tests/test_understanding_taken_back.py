@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .dialog_shared import NOW, trip_confirming_city
-from .understanding_shared import YES_NO, answered_city, bare_trips, intent_understander
+from .understanding_shared import YES_NO, answered_city, bare_trips, filled, intent_understander
 
 #: Why a value a no or a "not" said last takes back is none, as a note says it.
 _NO_LAST = "a no or a not said last takes it back"
@@ -162,7 +162,7 @@ def test_an_answer_to_a_sample_naming_the_slot_twice_is_read(said: str, expected
     trips = intent_understander("PlanTrip", {"city": "AMAZON.City"}, ["from {city} to {city}"])
     answer = trips.answer(said, intent="PlanTrip", slot="city", now=NOW)
     assert answer is not None
-    assert {name: fill.value for name, fill in answer.fills.items()} == {"city": expected}
+    assert filled(answer) == {"city": expected}
 
 
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
@@ -176,7 +176,7 @@ def test_a_lone_negation_is_the_value_in_an_answer_as_in_a_request(
     # city "never", as "plan a trip to never" is: an answer and a request agree.
     assert answered_city(city_type, said) == said
     understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
-    assert {name: fill.value for name, fill in understood.fills.items()} == {"city": said}
+    assert filled(understood) == {"city": said}
 
 
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName"])

@@ -7,7 +7,14 @@ from __future__ import annotations
 import pytest
 
 from alexaskill.understanding import Understander, language_for
-from tests.understanding_shared import NOW, intent_understander, quiet_hours, understander, value
+from tests.understanding_shared import (
+    NOW,
+    filled,
+    intent_understander,
+    quiet_hours,
+    understander,
+    value,
+)
 
 
 @pytest.mark.parametrize(
@@ -26,7 +33,7 @@ def test_a_part_of_the_day_said_before_from_is_read_into_both_times(
     # value it held, "8" too, so the reading of 7 and 8 with the part of the day said before
     # both (as "tonight from 7 to 8" is read) was never tried.
     understood = quiet_hours().understand(said, now=NOW)
-    found = {name: fill.value for name, fill in understood.fills.items()}
+    found = filled(understood)
     assert (understood.intent, found) == ("Window", {"start": start, "end": end})
 
 
@@ -87,7 +94,7 @@ def test_a_time_said_with_a_part_of_the_day_and_from_or_until_holds_all_three(
     # read "at", "by" or "around" said with a part of the day, never "from" or "until". It
     # reads them either side, as "tonight at 8" (20:00) and "at 8 tonight": no word is left out.
     understood = understander("AMAZON.TIME").understand(f"say {said}", now=NOW)
-    found = {name: fill.value for name, fill in understood.fills.items()}
+    found = filled(understood)
     assert (understood.intent, found, understood.notes) == ("Say", {"value": expected}, ())
 
 
@@ -147,7 +154,7 @@ def test_a_part_of_the_day_said_before_a_start_in_it_fills_no_other_slot(
     # loosely ("this morning" left out, the same time said twice), the words left over went to
     # the empty end. They are the start's: the end stays empty.
     understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
-    found = {name: fill.value for name, fill in understood.fills.items()}
+    found = filled(understood)
     assert (understood.intent, found) == ("Window", {"start": start})
 
 
@@ -167,7 +174,7 @@ def test_a_part_of_the_day_said_before_from_is_read_into_the_start_alone(
     # reading: the part of the day said before the sample's "from" was read into two times
     # only ("this evening from 7 to 8"). It is the start's, 19:00, the end not said.
     understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
-    found = {name: fill.value for name, fill in understood.fills.items()}
+    found = filled(understood)
     assert (understood.intent, found) == ("Window", {"start": start})
 
 
@@ -204,7 +211,7 @@ def test_a_part_of_the_day_and_an_end_it_does_not_move_are_a_start_and_end(
     said: str, start: str, end: str
 ) -> None:
     understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
-    found = {name: fill.value for name, fill in understood.fills.items()}
+    found = filled(understood)
     assert (understood.intent, found) == ("Window", {"start": start, "end": end})
 
 
@@ -217,11 +224,11 @@ def test_the_words_that_open_a_range_are_the_languages(monkeypatch: pytest.Monke
     assert language_for("en-US").openers == {"from", "between"}
     assert value("from 5 to 6 pm", "AMAZON.TIME") is None  # a range, no 17:55
     started = quiet_hours().understand("quiet hours this evening from 7", now=NOW)
-    assert {name: fill.value for name, fill in started.fills.items()} == {"start": "19:00"}
+    assert filled(started) == {"start": "19:00"}
     monkeypatch.setattr(English, "openers", frozenset(), raising=False)
     assert value("from 5 to 6 pm", "AMAZON.TIME") == "17:55"
     started = quiet_hours().understand("quiet hours this evening from 7", now=NOW)
-    assert {name: fill.value for name, fill in started.fills.items()} != {"start": "19:00"}
+    assert filled(started) != {"start": "19:00"}
 
 
 @pytest.mark.parametrize(
@@ -246,7 +253,7 @@ def test_a_time_and_its_part_of_the_day_are_one_slots(said: str, expected: dict[
     # in the start slot is none: that value is barred from that slot alone, and read by the
     # other.
     understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
-    found = {name: fill.value for name, fill in understood.fills.items()}
+    found = filled(understood)
     assert (understood.intent, found) == ("Window", expected)
 
 
@@ -267,7 +274,7 @@ def test_till_says_an_end_as_until_does(bound: str) -> None:
     assert value(f"tonight {bound} 8", "AMAZON.TIME") == "20:00"
     for said, expected in [("8 tonight", {"end": "20:00"}), ("8", {"end": "08:00"})]:
         understood = quiet_hours().understand(f"quiet hours {bound} {said}", now=NOW)
-        assert {name: fill.value for name, fill in understood.fills.items()} == expected
+        assert filled(understood) == expected
     # A part of the day and a time in it after the bound are no start and end (which of
     # 08:00 and 20:00 is meant is a guess), as for "until".
     understood = quiet_hours().understand(f"quiet hours tonight {bound} 8", now=NOW)
@@ -277,7 +284,7 @@ def test_till_says_an_end_as_until_does(bound: str) -> None:
         (f"this morning {bound} 11", {"start": "MO", "end": "11:00"}),
     ]:
         understood = quiet_hours().understand(f"quiet hours {said}", now=NOW)
-        assert {name: fill.value for name, fill in understood.fills.items()} == expected
+        assert filled(understood) == expected
 
 
 @pytest.mark.parametrize(
@@ -433,4 +440,4 @@ def test_a_bound_said_with_its_time_in_a_slot_is_still_read() -> None:
     # The check above refuses only a time left out with its bound: "until 8" read into the
     # end (its "until" the value's) is still the end 08:00.
     understood = quiet_hours().understand("quiet hours until 8", now=NOW)
-    assert {name: fill.value for name, fill in understood.fills.items()} == {"end": "08:00"}
+    assert filled(understood) == {"end": "08:00"}

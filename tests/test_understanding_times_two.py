@@ -8,6 +8,7 @@ import pytest
 
 from tests.understanding_shared import (
     NOW,
+    filled,
     quiet_hours,
     values,
     window_understander,
@@ -78,10 +79,10 @@ def test_a_part_of_the_day_said_once_after_two_slots_puts_neither_out_of_it() ->
     }
 
 
-def window_fills(said: str) -> dict[str, str]:
+def window_fills(said: str) -> dict[str, str | None]:
     """The values ``said`` fills `window_understander`'s slots with."""
     understood = window_understander().understand(said, now=NOW)
-    return {name: fill.value for name, fill in understood.fills.items()}
+    return filled(understood)
 
 
 @pytest.mark.parametrize(
@@ -152,7 +153,7 @@ def test_a_part_of_the_day_said_before_two_time_slots_is_both_ones(
     # ("tonight" left out), and "quiet hours tonight from 7 to 8" was no reading: a
     # multiple-value slot reads "tonight at 7 or 8" as 19:00 and 20:00, and a range now too.
     understood = quiet_hours().understand(said, now=NOW)
-    found = {name: fill.value for name, fill in understood.fills.items()}
+    found = filled(understood)
     assert found == {"start": start, "end": end}
     assert not [note for note in understood.notes if note.startswith("words not in")]
 
