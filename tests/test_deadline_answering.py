@@ -10,17 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
 
 import pytest
 
-from alexaskill import MemoryStore, Response, Skill, speak
+from alexaskill import Response, Skill, speak
 from alexaskill.store import Attributes
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 from . import deadline_shared
 from .deadline_clock import Clock
-from .deadline_shared import LONG, SHORT
+from .deadline_shared import LONG, SHORT, SlowStore
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
@@ -129,12 +128,10 @@ def test_a_save_past_the_deadline_names_a_before_hooks_reply_as_the_hooks(
 ) -> None:
     # The late save's WARNING said "with the handler's reply" of a before-request hook's reply
     # (the handler never ran).
-    class SlowStore(MemoryStore):
-        async def update(self, *args: Any, **kwargs: Any) -> None:
-            clock.skip(SHORT + 0.5)  # the deadline stood down: the save is waited for
-            await super().update(*args, **kwargs)
+    async def slow() -> None:
+        clock.skip(SHORT + 0.5)  # the deadline stood down: the save is waited for
 
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore())
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(slow))
 
     @skill.before_request
     async def closed(attributes: Attributes) -> Response:
