@@ -1,11 +1,18 @@
 """A port on 127.0.0.1 whose server answers every request with the same bytes: an endpoint that
-answers garbage, for the commands that must say so rather than fail with a traceback."""
+answers garbage, for the commands that must say so rather than fail with a traceback; and
+`alexaskill replay --url` sent to it (`replayed`, with `json_answer` and `bare_skill`)."""
 
 from __future__ import annotations
 
 import contextlib
+import io
+import json
 import socket
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from alexaskill.testing import DEFAULT_SKILL_ID
 
 from .port_server import serving_port
 
@@ -44,3 +51,32 @@ def canned_answer_port(answer: bytes) -> Iterator[int]:
 
     with serving_port(answer_it) as port:
         yield port
+
+
+def json_answer(payload: Any, status: str = "200 OK") -> bytes:
+    """A whole HTTP/1.1 response for `canned_answer_port`: ``status``, ``payload`` as JSON, and
+    the connection closed."""
+    body = json.dumps(payload).encode()
+    head = f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    return head.encode() + b"Connection: close\r\n\r\n" + body
+
+
+def bare_skill(folder: Path, skill_id: str = DEFAULT_SKILL_ID) -> str:
+    """The APP argument of a skill with no handler, written to ``folder``/app.py."""
+    app = folder / "app.py"
+    app.write_text(f"from alexaskill import Skill\nskill = Skill({skill_id!r})\n")
+    return f"{app}:skill"
+
+
+def replayed(app: str, request: Path, answer: bytes, *options: str) -> tuple[int, str, str]:
+    """`alexaskill replay APP REQUEST --url` (and ``options``) to a server answering ``answer``:
+    the exit status, the output and the errors."""
+    # Imported here: the modules of the oldest-dependencies run that import this one replay
+    # nothing at import time (tests/test_testing_client.py imports it in the test that does).
+    from alexaskill.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with canned_answer_port(answer) as port:
+        argv = ["replay", app, str(request), "--url", f"http://127.0.0.1:{port}/", *options]
+        code = main(argv, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()

@@ -13,7 +13,7 @@ import pytest
 from alexaskill.cli import DEV_PKI_ENV, main
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
-from .canned_answer import canned_answer_port
+from .canned_answer import canned_answer_port, json_answer, replayed
 from .skill_modules import skill_module
 
 COUNTING = f"""
@@ -51,16 +51,7 @@ def served_replay(
 ) -> tuple[int, str, str]:
     """Replay ``envelope`` with ``--url`` to a server answering HTTP 200 with ``payload``."""
     (where / "request.json").write_text(json.dumps(envelope))
-    body = json.dumps(payload).encode()
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(
-        body
-    )
-    out, err = io.StringIO(), io.StringIO()
-    with canned_answer_port(head + b"Connection: close\r\n\r\n" + body) as port:
-        url = f"http://127.0.0.1:{port}/"
-        argv = ["replay", "counting:skill", "request.json", "--url", url, *options]
-        code = main(argv, stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+    return replayed("counting:skill", Path("request.json"), json_answer(payload), *options)
 
 
 def _spoken(text: str, *, end: bool = True, **response: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import pytest
 from alexaskill.cli import main
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
-from .canned_answer import canned_answer_port
+from .canned_answer import bare_skill, canned_answer_port, json_answer, replayed
 
 # _signing: autouse, replay --url signing with the module's development PKI (dev_dir).
 from .replay_answers_shared import _signing, dev_dir  # noqa: F401
@@ -29,21 +29,9 @@ def launch_file(tmp_path: Path) -> Path:
 def replay_against(tmp_path: Path, payload: Any, *options: str) -> tuple[int, str]:
     """Replay a LaunchRequest to a server answering HTTP 200 with ``payload`` (with replay's
     ``options``): the exit status and the output."""
-    request = launch_file(tmp_path)
-    app = tmp_path / "app.py"
-    app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
-    body = json.dumps(payload).encode()
-    answer = (
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-        + str(len(body)).encode()
-        + b"\r\nConnection: close\r\n\r\n"
-        + body
-    )
-    out = io.StringIO()
-    with canned_answer_port(answer) as port:
-        argv = ["replay", f"{app}:skill", str(request), "--url", f"http://127.0.0.1:{port}/"]
-        code = main([*argv, *options], stdout=out, stderr=io.StringIO())
-    return code, out.getvalue()
+    answer = json_answer(payload)
+    code, out, _ = replayed(bare_skill(tmp_path), launch_file(tmp_path), answer, *options)
+    return code, out
 
 
 def test_directives_that_are_not_objects_are_shown_not_a_traceback(tmp_path: Path) -> None:

@@ -5,15 +5,13 @@ tests/test_replay_answers.py)."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
 
-from alexaskill.cli import main
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
-from .canned_answer import canned_answer_port
+from .canned_answer import bare_skill, json_answer, replayed
 
 # _signing: autouse, replay --url signing with the module's development PKI (dev_dir).
 from .replay_answers_shared import _signing, dev_dir  # noqa: F401
@@ -24,17 +22,8 @@ def replay_one(tmp_path: Path, request_type: str, payload: Any) -> tuple[int, st
     the exit status and the output."""
     request = tmp_path / "request.json"
     request.write_text(json.dumps(RequestFactory().envelope(request_type)))
-    app = tmp_path / "app.py"
-    app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
-    body = json.dumps(payload).encode()
-    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(
-        body
-    )
-    out = io.StringIO()
-    with canned_answer_port(head + b"Connection: close\r\n\r\n" + body) as port:
-        argv = ["replay", f"{app}:skill", str(request), "--url", f"http://127.0.0.1:{port}/"]
-        code = main(argv, stdout=out, stderr=io.StringIO())
-    return code, out.getvalue()
+    code, out, _ = replayed(bare_skill(tmp_path), request, json_answer(payload))
+    return code, out
 
 
 def _play(behavior: str = "REPLACE_ALL", url: str = "https://a.example/0.mp3") -> dict[str, Any]:

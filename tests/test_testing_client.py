@@ -385,28 +385,18 @@ def test_an_error_that_is_no_text_is_no_reason(
 ) -> None:
     # SkillResponse.error gave {"error": 5}'s 5 as the reason (typed str), and `replay --url`
     # to a server answering it ended with a traceback (int has no startswith).
-    import io
-
-    from alexaskill.cli import DEV_PKI_ENV, main
+    from alexaskill.cli import DEV_PKI_ENV
 
     # replay --url signs with the development PKI: the test's own, not the default one.
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
 
-    from .canned_answer import canned_answer_port
+    from .canned_answer import bare_skill, json_answer, replayed
 
     assert SkillResponse(400, {"error": 5}).error is None
     assert SkillResponse(400, {"error": "bad"}).error == "bad"
     request = tmp_path / "launch.json"
     request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
-    app = tmp_path / "app.py"
-    app.write_text(f"from alexaskill import Skill\nskill = Skill({SKILL_ID!r})\n")
-    body = b'{"error": 5}'
-    answer = (
-        b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 12\r\n"
-        b"Connection: close\r\n\r\n" + body
-    )
-    out, err = io.StringIO(), io.StringIO()
-    with canned_answer_port(answer) as port:
-        argv = ["replay", f"{app}:skill", str(request), "--url"]
-        assert main([*argv, f"http://127.0.0.1:{port}/"], stdout=out, stderr=err) == 1
-    assert '  FAILED: HTTP 400: {"error": 5}\n' in out.getvalue()
+    answer = json_answer({"error": 5}, "400 Bad Request")
+    code, out, _ = replayed(bare_skill(tmp_path, SKILL_ID), request, answer)
+    assert code == 1
+    assert '  FAILED: HTTP 400: {"error": 5}\n' in out
