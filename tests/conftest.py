@@ -118,6 +118,10 @@ pytest.register_assert_rewrite("tests.simulator_shared")
 # phrase was understood at all, and says what came back when it was not.
 pytest.register_assert_rewrite("tests.understanding_shared")
 
+# And what the tests of refused SSML share (tests/ssml_shared.py: the words of a refusal, the
+# apology a handler answering one gets), asserted there since the tests' copies were said once.
+pytest.register_assert_rewrite("tests.ssml_shared")
+
 # --- the shell's configuration of a skill is not the tests' ------------------------------------
 
 # The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for
