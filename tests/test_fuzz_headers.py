@@ -2,8 +2,8 @@
 values on signed sample requests, each gets a short JSON refusal, and HTTP 200 only when it
 carried the genuine signature (and nothing contradicting it or its URL).
 
-The samples, the answer's check, the client and the run's size and seed are tests/test_fuzz.py's,
-in tests/fuzz_shared.py: ``ALEXASKILL_FUZZ_RUNS`` and ``ALEXASKILL_FUZZ_SEED`` drive this run
+The samples, the answer's check, the client and the run's size and seed are tests/fuzz_shared.py's,
+as tests/test_fuzz.py's are: ``ALEXASKILL_FUZZ_RUNS`` and ``ALEXASKILL_FUZZ_SEED`` drive this run
 too (a quarter of the runs, at least 50).
 """
 
