@@ -38,8 +38,9 @@ _REPLY_OF: Final = {
     "unhandled": "unhandled request's default",
 }
 #: What ended as a save of the exception handler for `DeadlineExceeded` ran on (its call is
-#: expired: the deadline had passed before it began), with the grace it was given.
-_GRACE_ENDED: Final = "the exception handler's %.2g s of grace for DeadlineExceeded ended"
+#: expired: the deadline had passed before it began), with the grace it was given; or of that
+#: for a save that failed past the deadline (`Finishing._watch_again`: not expired).
+_GRACE_ENDED: Final = "the exception handler's %.2g s of grace for %s ended"
 
 #: The kinds of attributes that may hold one item, the other's (`alexaskill.store.service`).
 _TWINS: dict[type, type] = {Attributes: PersonAttributes, PersonAttributes: Attributes}
@@ -160,15 +161,20 @@ class Finishing(Apologising):
             return
         late = time.perf_counter() - (call.deadline or 0.0)
         if late > 0:
+            # Given a grace (``call.deadline`` its end): the exception handler for
+            # DeadlineExceeded (expired), or that of a save that failed past the deadline
+            # (`_watch_again`); `DEADLINE_GRACE`, or less on AWS Lambda: `Call.grace`.
+            grace = getattr(call, "grace", None)
+            ended = "the deadline passed"
+            if grace is not None:
+                for_ = (
+                    "DeadlineExceeded" if call.expired else "a save that failed past the deadline"
+                )
+                ended = _GRACE_ENDED % (grace, for_)
             logger.warning(
                 "%s while the attributes were being saved: answered %.2f s late, with the "
                 "%s reply (a save under way is not interrupted)",
-                # Expired: the call of the exception handler for DeadlineExceeded, given
-                # `DEADLINE_GRACE` past the deadline (``call.deadline``, its grace's end), or
-                # less on AWS Lambda (the function's remaining time): `Call.grace`.
-                _GRACE_ENDED % getattr(call, "grace", DEADLINE_GRACE)
-                if call.expired
-                else "the deadline passed",
+                ended,
                 late,
                 _REPLY_OF.get(answer.outcome, "handler's"),
             )

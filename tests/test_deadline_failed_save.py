@@ -120,6 +120,43 @@ def test_past_the_deadline_the_exception_handler_of_a_failed_save_gets_the_grace
     assert "held up" not in caplog.text, caplog.text
 
 
+def test_a_save_of_the_failed_saves_exception_handler_past_its_grace_is_said_so(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # That handler's own save, begun within its grace and ending past it, is waited for, as the
+    # save of the one for DeadlineExceeded is; its WARNING said "the deadline passed while the
+    # attributes were being saved: answered 0.50 s late", 0.50 s after the grace's end (1.20 s
+    # after the deadline): it names the grace, as that one's does.
+    saves: list[str] = []
+
+    async def down_then_slow() -> None:
+        saves.append("save")
+        clock.skip(SHORT + 0.2 if len(saves) == 1 else DEADLINE_GRACE + 0.5)
+        if len(saves) == 1:
+            raise StoreError("the store is down")
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(down_then_slow))
+
+    @skill.launch
+    async def launch(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("welcome")
+
+    @skill.exception(StoreError)
+    async def store_down(exc: StoreError, attributes: Attributes) -> Response:
+        attributes["failed"] = 1
+        return speak("I could not save that")
+
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        result = client.launch()
+    assert (result.speech, saves) == ("I could not save that", ["save", "save"])
+    (said,) = [r.getMessage() for r in caplog.records if "being saved" in r.getMessage()]
+    assert said.startswith(
+        f"the exception handler's {DEADLINE_GRACE:g} s of grace for a save that failed past the "
+        "deadline ended while the attributes were being saved: answered 0.5"
+    ), said
+
+
 def test_past_its_grace_the_exception_handler_of_a_failed_save_is_given_up_on(
     caplog: pytest.LogCaptureFixture, clock: Clock
 ) -> None:
