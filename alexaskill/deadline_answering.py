@@ -242,7 +242,14 @@ class DeadlineAnswering(LateSaying):
         handled = call.exception
         if handled is not None:
             fate += f"; the exception being handled: {type(handled).__name__}"
-        logger.warning("%s (%s), answering now%s", exc, cause, fate, exc_info=handled)
+        said, beyond = str(exc), ""
+        grace = getattr(call, "grace", None)  # (a failed save's handler's: `_watch_again`)
+        if grace is not None:  # the handler had answered: its save failed, then the grace ended
+            who = "the request" if handler is None else f"the request for {handler.name}"
+            said = f"{who} was not answered within {limit:g} s"
+            beyond = f" nor within the {grace:.2g} s of grace given to its failed save's "
+            beyond += "exception handler"
+        logger.warning("%s (%s)%s, answering now%s", said, cause, beyond, fate, exc_info=handled)
         # A def handler may still be changing the session in its thread: the exception handler
         # and the reply get the request's own, decoded afresh.
         fresh = _afresh(call, body)
@@ -254,7 +261,7 @@ class DeadlineAnswering(LateSaying):
             # `AlexaApi` made for it is refused as one from the handler's would be.
             fresh.deadline, fresh.expired = call.deadline, call.expired
         try:
-            if hasattr(call, "grace"):  # a failed save's exception handler spent the grace
+            if grace is not None:  # a failed save's exception handler spent the grace
                 return self._deadline_answer(fresh)  # (`Finishing._watch_again`)
             return await self._answer_after_deadline(exc, fresh, threadpool, loop, latest)
         finally:

@@ -169,6 +169,13 @@ def test_past_its_grace_the_exception_handler_of_a_failed_save_is_given_up_on(
     assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
     (said,) = [r.getMessage() for r in caplog.records if "answering now" in r.getMessage()]
     assert "store_down was still running: it was cancelled" in said, said
+    # It said "launch did not answer within 1 s": launch had answered; its save failed, and the
+    # grace given to that failure's exception handler, which the line left out, ended.
+    assert said.startswith("the request for "), said
+    assert (
+        f"launch was not answered within {SHORT:g} s (Skill(deadline=...)) nor within the " in said
+    )
+    assert f"{DEADLINE_GRACE:g} s of grace given to its failed save's exception handler" in said
 
 
 def test_on_lambda_with_no_time_left_the_exception_handler_of_a_failed_save_is_not_run(
