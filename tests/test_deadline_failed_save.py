@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -216,21 +217,21 @@ async def _make_ledger(call: Any) -> _Ledger:
     return _Ledger()
 
 
-async def _save_ledger(ledger: _Ledger) -> None:
-    raise StoreError("the ledger's store is down")
-
-
-def test_on_trio_the_exception_handler_of_a_failed_save_is_bounded_too() -> None:
-    # The cancel scope's deadline, made infinite for the save, stayed so when it failed: the
-    # exception handler ran for as long as it took. On trio, whose MockClock jumps ahead when
-    # every task waits: the deadline, or the handler's LONG, passes at once.
+def _on_trio(
+    finish: Callable[[_Ledger], Awaitable[None]], takes: float, now: Callable[[], float]
+) -> tuple[Any, float, list[str]]:
+    """A Hello answered under trio, whose MockClock jumps ahead when every task waits, due
+    `SHORT` after ``now()``, by a skill whose _Ledger's ``finish`` fails, with an exception
+    handler for that failure taking ``takes`` seconds and one for DeadlineExceeded: the
+    answer, trio's clock at its end, and what ran."""
     import anyio
     from trio.testing import MockClock
 
     from .deadline_shared import respond_by
 
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
-    skill.add_service(_Ledger, _make_ledger, _save_ledger)
+    skill.add_service(_Ledger, _make_ledger, finish)
+    ran: list[str] = []
 
     @skill.intent("Hello")
     async def hello(ledger: _Ledger) -> Response:
@@ -238,61 +239,57 @@ def test_on_trio_the_exception_handler_of_a_failed_save_is_bounded_too() -> None
 
     @skill.exception(StoreError)
     async def store_down(exc: StoreError) -> Response:
-        await anyio.sleep(LONG)
-        return speak("never")
+        ran.append("store_down")
+        await anyio.sleep(takes)
+        return speak("I could not save that")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded) -> Response:
+        ran.append("too_slow")
+        return speak("too slow")
 
     async def answer() -> Any:
-        return await respond_by(skill, "Hello")
+        return await respond_by(skill, "Hello", now=now)
 
-    clock = MockClock(autojump_threshold=0)
-    answered = anyio.run(answer, backend="trio", backend_options={"clock": clock})
-    assert (answered.outcome, speech(json.loads(answered.body))) == (
-        "deadline",
-        DEADLINE_REPLY,
-    )
-    assert clock.current_time() < LONG  # (ended by the deadline, not by the handler's return)
+    trio_clock = MockClock(autojump_threshold=0)
+    answered = anyio.run(answer, backend="trio", backend_options={"clock": trio_clock})
+    return answered, trio_clock.current_time(), ran
+
+
+def test_on_trio_the_exception_handler_of_a_failed_save_is_bounded_too(clock: Clock) -> None:
+    # The cancel scope's deadline, made infinite for the save, stayed so when it failed: the
+    # exception handler ran for as long as it took. Given up on at the deadline, as the
+    # handler's own failure's is: the one for DeadlineExceeded answers, in its grace.
+    async def down(ledger: _Ledger) -> None:
+        raise StoreError("the ledger's store is down")
+
+    answered, ended, ran = _on_trio(down, LONG, clock.perf_counter)
+    said = speech(json.loads(answered.body))
+    assert (answered.outcome, said, ran) == ("deadline", "too slow", ["store_down", "too_slow"])
+    assert ended < LONG  # (ended by the deadline, not by the handler's return)
 
 
 @pytest.mark.parametrize("slow", [False, True], ids=["in its grace", "past its grace"])
 def test_on_trio_past_the_deadline_the_exception_handler_of_a_failed_save_gets_the_grace(
-    clock: Clock, slow: bool
+    caplog: pytest.LogCaptureFixture, clock: Clock, slow: bool
 ) -> None:
     # The tests above on trio: a save failing past the deadline (on the deadline's clock), its
-    # exception handler given DEADLINE_GRACE in the cancel scope; past it, the deadline's reply
-    # (trio's MockClock jumps to the grace's end at once, the handler's LONG never reached).
-    import anyio
-    from trio.testing import MockClock
-
-    from .deadline_shared import respond_by
-
+    # exception handler given DEADLINE_GRACE in the cancel scope, its reply not said to be late
+    # for an event loop held up; past the grace, the deadline's reply, DeadlineExceeded's
+    # handler not run (trio's MockClock jumps to the grace's end at once, LONG never reached).
     async def late_then_down(ledger: _Ledger) -> None:
         clock.skip(SHORT + 0.2)
         raise StoreError("the ledger's store is down")
 
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
-    skill.add_service(_Ledger, _make_ledger, late_then_down)
-
-    @skill.intent("Hello")
-    async def hello(ledger: _Ledger) -> Response:
-        return speak("noted")
-
-    @skill.exception(StoreError)
-    async def store_down(exc: StoreError) -> Response:
-        if slow:
-            await anyio.sleep(LONG)
-        return speak("I could not save that")
-
-    async def answer() -> Any:
-        return await respond_by(skill, "Hello", now=clock.perf_counter)
-
-    trio_clock = MockClock(autojump_threshold=0)
-    answered = anyio.run(answer, backend="trio", backend_options={"clock": trio_clock})
+    with caplog.at_level(logging.INFO, "alexaskill"):
+        answered, ended, ran = _on_trio(late_then_down, LONG if slow else 0, clock.perf_counter)
     said = speech(json.loads(answered.body))
     if slow:
-        assert (answered.outcome, said) == ("deadline", DEADLINE_REPLY)
-        assert trio_clock.current_time() < LONG
+        assert (answered.outcome, said, ran) == ("deadline", DEADLINE_REPLY, ["store_down"])
+        assert ended < LONG
     else:
         assert (answered.outcome, said) == ("exception_handler", "I could not save that")
+    assert "held up" not in caplog.text, caplog.text
 
 
 def test_on_lambda_a_save_failing_past_the_deadline_is_not_said_to_hold_the_loop_up(
