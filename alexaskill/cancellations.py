@@ -17,7 +17,8 @@ __all__: list[str] = []  # for the endpoint and `Handling`, not the public API
 #: so never handled nor apologised to, but a short 503 sent as a handler's cancellation is
 #: (`AnsweredCancellation`), not the server's HTTP 500 and traceback. Its WARNING
 #: (`CANCELLED_WARNING`) is said once a while (`Repeats`): such requests may be forged ones,
-#: any number of them. (The skill's ASGI app in AWS Lambda says its own: `alexaskill.handling`.)
+#: any number of them. (The skill's ASGI app in AWS Lambda says its own:
+#: `alexaskill.handling.Handling._cancelled_unverified`.)
 CANCELLED_UNVERIFIED: Final = error_body(
     "request cancelled before its signature was checked (the server shutting down?)"
 )

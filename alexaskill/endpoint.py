@@ -11,12 +11,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
-from .cancellations import (
-    CANCELLED_UNVERIFIED,
-    CANCELLED_WARNING,
-    AnsweredCancellation,
-    unlogged,
-)
+from .cancellations import AnsweredCancellation, unlogged
 from .deadline import expired, watch
 from .error_bodies import error_body
 from .logs import INTERNAL_ERROR, log_request
@@ -209,10 +204,12 @@ class _Endpoint:
         ``--timeout-graceful-shutdown``), for the cancellation to go on after: its request line
         (``cancelled``) and the 503 of one cancelled before its signature was checked, as
         `Handling._handle` answers one cancelled later (`alexaskill.cancellations`), not the
-        server's 500 and traceback. The connection closes: the body's rest is never read."""
-        self.skill._refusals_said.warn(logger, CANCELLED_WARNING)
+        server's 500 and traceback, in its words (in AWS Lambda, no server's shutdown blamed).
+        The connection closes: the body's rest is never read."""
+        warning, reason = self.skill._cancelled_unverified()
+        self.skill._refusals_said.warn(logger, warning)
         log_request(None, outcome="cancelled", status=503)
-        await _send(send, 503, CANCELLED_UNVERIFIED, close=True)
+        await _send(send, 503, reason, close=True)
 
     def _refusal(self, headers: Mapping[str, str]) -> tuple[int, bytes] | None:
         """The answer to a POST its headers refuse already (media type, declared length)."""

@@ -102,9 +102,7 @@ class Handling(Closing):
                         if not cancelled_here(exc):
                             raise
                         verify_ms = (time.perf_counter() - started) * 1000
-                        warning, reason = CANCELLED_WARNING, CANCELLED_UNVERIFIED
-                        if self._on_lambda:
-                            warning, reason = _UNVERIFIED_WARNING_IN_LAMBDA, _UNVERIFIED_IN_LAMBDA
+                        warning, reason = self._cancelled_unverified()
                         self._refusals_said.warn(logger, warning)
                         log_request(None, outcome="cancelled", status=503, verify_ms=verify_ms)
                         raise AnsweredCancellation(503, reason, exc) from None
@@ -183,6 +181,14 @@ class Handling(Closing):
             raise
         finally:
             self._in_flight -= 1
+
+    def _cancelled_unverified(self) -> tuple[str, bytes]:
+        """The WARNING and the 503's body of a request cancelled before its signature was checked
+        (its chain downloading, or its body still coming: `alexaskill.endpoint`): in AWS Lambda,
+        what cancels there, no server's shutdown blamed."""
+        if self._on_lambda:
+            return _UNVERIFIED_WARNING_IN_LAMBDA, _UNVERIFIED_IN_LAMBDA
+        return CANCELLED_WARNING, CANCELLED_UNVERIFIED
 
     def _warn_refused(self, exc: RequestError) -> None:
         """Say why a request was refused, at most once a kind every `REFUSAL_WARNING_EVERY`

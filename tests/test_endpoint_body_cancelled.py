@@ -16,13 +16,16 @@ import pytest
 
 from alexaskill import Skill, configure_logging
 
-from . import deadline_shared
+from . import deadline_shared, log_lambda_shared
 from .app_shared import post_scope
 from .conftest import SKILL_ID
 from .deadline_clock import Clock
 from .logger_state import alexaskill_logger_kept
 
 clock = deadline_shared.clock
+# Logging put back after each test (autouse), the one built in a Lambda environment's too: the
+# app sets a level on "alexaskill" there, which later modules' Lambda log lines would miss.
+restore_logging = log_lambda_shared.restore_logging
 
 
 Sent = list[MutableMapping[str, Any]]
@@ -96,6 +99,29 @@ def test_a_request_cancelled_while_its_body_comes_has_its_line_and_a_503(parts: 
     assert any("cancelled before its signature was checked" in line["message"] for line in lines)
     assert [message["type"] for message in sent] == ["http.response.start", "http.response.body"]
     assert "cancelled" in json.loads(sent[1]["body"])["error"]
+
+
+def test_in_lambda_a_request_cancelled_while_its_body_comes_blames_no_shutdown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The skill's ASGI app in AWS Lambda (behind Mangum, the Lambda Web Adapter): the 503's
+    # reason and the WARNING said "the server shutting down", though none shuts down there while
+    # an invocation lasts; they say what cancels there, as for one cancelled while its signature
+    # is checked (tests/test_verify_cancelled.py).
+    from alexaskill.handler_bugs import LAMBDA_WEB_CANCELLER
+
+    log_lambda_shared.on_lambda_runtime(monkeypatch)
+    skill = Skill(SKILL_ID, store="memory://")
+    sent, raised, lines = _logged(_post_and_cancel(skill, 1, lambda task: task.cancel()))
+    _check_cancelled_answer(sent, raised, lines)
+    reason = json.loads(sent[1]["body"])["error"]
+    assert reason == "request cancelled before its signature was checked", reason
+    # ("WARN": Lambda's word for the level, which the JSON lines take there.)
+    said = [line["message"] for line in lines if line["level"] == "WARN"]
+    assert said == [
+        f"a request was cancelled before its signature was checked (by {LAMBDA_WEB_CANCELLER}): "
+        "answered HTTP 503"
+    ], said
 
 
 @pytest.mark.parametrize("outside_first", [True, False], ids=["outside_first", "deadline_first"])
