@@ -156,6 +156,10 @@ class Finishing(Apologising):
                 # no cut (a failure's exception handler is watched again: `_watch_again`)
                 cut = not watched[0].release(watched[1])
         if cut:  # the function's end cut it, and its finish caught that and returned
+            # (No race with a save just done: the watchdog cancels only while the task awaits,
+            # so its CancelledError was thrown into the finish, and code there took it: the
+            # store's, or a library's, e.g. Python 3.11's asyncio.wait_for when what it waits
+            # for is done in the same turn of the loop. The write did return: the reply goes.)
             watched[0].unwatch(watched[1])  # (said here, not as the handler's catch, after)
             self._caught_at_the_end(call, made, answer)
             return
