@@ -121,22 +121,25 @@ def test_past_the_deadline_the_exception_handler_of_a_failed_save_gets_the_grace
     assert "held up" not in caplog.text, caplog.text
 
 
+@pytest.mark.parametrize("fails_again", [False, True], ids=["slow", "fails again"])
 def test_a_save_of_the_failed_saves_exception_handler_past_its_grace_is_said_so(
-    caplog: pytest.LogCaptureFixture, clock: Clock
+    caplog: pytest.LogCaptureFixture, clock: Clock, fails_again: bool
 ) -> None:
     # That handler's own save, begun within its grace and ending past it, is waited for, as the
     # save of the one for DeadlineExceeded is; its WARNING said "the deadline passed while the
     # attributes were being saved: answered 0.50 s late", 0.50 s after the grace's end (1.20 s
-    # after the deadline): it names the grace, as that one's does.
+    # after the deadline): it names the grace, as that one's does. Failing too, it is the
+    # handler's failure, answered with the apology: no exception handler runs for it again.
     saves: list[str] = []
 
     async def down_then_slow() -> None:
         saves.append("save")
         clock.skip(SHORT + 0.2 if len(saves) == 1 else DEADLINE_GRACE + 0.5)
-        if len(saves) == 1:
+        if len(saves) == 1 or fails_again:
             raise StoreError("the store is down")
 
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(down_then_slow))
+    ran: list[str] = []
 
     @skill.launch
     async def launch(attributes: Attributes) -> Response:
@@ -145,12 +148,22 @@ def test_a_save_of_the_failed_saves_exception_handler_past_its_grace_is_said_so(
 
     @skill.exception(StoreError)
     async def store_down(exc: StoreError, attributes: Attributes) -> Response:
+        ran.append("store_down")
         attributes["failed"] = 1
         return speak("I could not save that")
 
-    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+    with (
+        TestClient(skill, raise_handler_errors=False) as client,
+        caplog.at_level(logging.INFO, "alexaskill"),
+    ):
         result = client.launch()
-    assert (result.speech, saves) == ("I could not save that", ["save", "save"])
+    assert (saves, ran) == (["save", "save"], ["store_down"])
+    if fails_again:
+        assert result.speech == APOLOGY
+        assert [r.outcome for r in request_lines(caplog)] == ["handler_error"]  # type: ignore[attr-defined]
+        assert "failed after the exception handler" in caplog.text, caplog.text
+        return
+    assert result.speech == "I could not save that"
     (said,) = [r.getMessage() for r in caplog.records if "being saved" in r.getMessage()]
     assert said.startswith(
         f"the exception handler's {DEADLINE_GRACE:g} s of grace for a save that failed past the "
