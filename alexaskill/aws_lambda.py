@@ -48,8 +48,9 @@ thread. Either way the handler must be called from synchronous code, as the Lamb
 called from a running event loop (an async test), it raises a `RuntimeError` that says so
 (``await asyncio.to_thread(handler, event, context)`` calls it from async code). Lambda never
 overlaps invocations in one process; called from several threads at once, invocations on the
-event loop take turns (`_Loop.lock`). Called by a handler, whose invocation holds the loop, it
-raises a `RuntimeError` (its turn would never come).
+event loop take turns (`_Loop.lock`), and the skill starts once, at the first (`_starting`).
+Called by a handler, whose invocation holds the loop, it raises a `RuntimeError` (its turn would
+never come).
 
 The skill's deadline (`Skill(deadline=...)`) holds here too, shortened to the invocation's
 remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`, and less
@@ -351,6 +352,13 @@ def _remember(skill: LambdaSkill, plan: _Plan | ConfigurationError) -> None:
     _plans[key] = plan
 
 
+#: Held while a skill starts (`_plan_of`): the Lambda runtime never overlaps invocations, but
+#: a test or a local emulator calling one handler from two threads at its first would start
+#: the skill twice (and say a failed start twice). Taken only while the handler has no plan:
+#: the warm path takes no lock. Reentrant, as `_Loop.lock`; ``_thread``'s: no import.
+_starting = _thread.RLock()
+
+
 def _plan_of(skill: LambdaSkill) -> _Plan:
     """The skill's plan; at its first invocation, when every handler is registered, log what is
     risky in the set-up, once, and decide how to run: a skill whose handlers are all
@@ -362,20 +370,20 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
     (its code directory is read-only, its environment set before the import): the start would
     fail the same way each time, and say it again. Any other failure (alexaskill's bug, or one
     that may pass) is tried again at the next invocation."""
-    plan = _plans.get(id(skill))
-    if plan is None:
-        try:
-            skill.start(skill.lambda_log_name)
-            warn_of_sqlite(skill)
-            plan = _plan(skill)
-        except ConfigurationError as exc:
-            _remember(skill, exc)
-            say_not_started(skill.lambda_log_name, exc)
-            raise
-        _remember(skill, plan)
-        if plan.loop:  # stores it opens, on the loop, are closed at exit (`lambda_exit`)
-            close_at_exit(skill)
-    elif isinstance(plan, ConfigurationError):
+    with _starting:
+        plan = _plans.get(id(skill))
+        if plan is None:
+            try:
+                skill.start(skill.lambda_log_name)
+                warn_of_sqlite(skill)
+                plan = _plan(skill)
+            except ConfigurationError as exc:
+                plan = exc
+                say_not_started(skill.lambda_log_name, exc)
+            _remember(skill, plan)
+            if isinstance(plan, _Plan) and plan.loop:  # stores it opens are closed at exit
+                close_at_exit(skill)
+    if isinstance(plan, ConfigurationError):
         raise plan
     return plan
 

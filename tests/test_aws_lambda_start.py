@@ -6,6 +6,7 @@ tests/test_aws_lambda.py)."""
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 
 from alexaskill import log_lambda
 from alexaskill.aws_lambda import handler
+from alexaskill.exceptions import ConfigurationError
 
 from .aws_lambda_shared import counting_skill, speech
 
@@ -95,3 +97,40 @@ def test_a_bug_at_the_start_is_tried_again_at_the_next_invocation(
     assert speech(lambda_handler(event("LaunchRequest"), None)) == "Welcome."
     assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
     assert _request_lines(caplog) == ["internal_error", "ok", "ok"]
+
+
+def test_two_threads_at_the_first_invocation_start_the_skill_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Not on Lambda (serial), but a test or a local emulator calling one handler from two
+    # threads: both started the skill, its check ran twice and its ERROR was said twice.
+    checks: list[str] = []
+    second = threading.Event()
+
+    def never_made(path: str) -> str:
+        checks.append(path)
+        if len(checks) == 1:
+            second.wait(1)  # (the other thread's call, had it come in: never, with the lock)
+        else:
+            second.set()
+        return _READ_ONLY
+
+    monkeypatch.setattr("alexaskill.store.sqlite_file._never_opened", never_made)
+    lambda_handler = handler(counting_skill(f"sqlite:///{tmp_path}/skill.db"))
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    raised: list[BaseException] = []
+
+    def invoke() -> None:
+        try:
+            lambda_handler(intent_event("Count"), None)
+        except ConfigurationError as exc:
+            raised.append(exc)
+
+    threads = [threading.Thread(target=invoke) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(raised) == 2 and len(checks) == 1
+    assert len([r for r in caplog.records if "could not start" in r.getMessage()]) == 1
+    assert _request_lines(caplog) == ["not_started"] * 2
