@@ -95,7 +95,13 @@ from .exceptions import ConfigurationError, RequestError, ResponseError
 from .handler_bugs import LAMBDA_CANCELLER
 from .lambda_events import decode_body, decode_event, describe_event
 from .lambda_exit import close_at_exit
-from .lambda_start import NOT_STARTED, say_not_started, warn_of_sqlite
+from .lambda_start import (
+    NOT_STARTED,
+    fresh_start_error,
+    kept_start_error,
+    say_not_started,
+    warn_of_sqlite,
+)
 from .lambda_tasks import run_saying_tasks
 from .log_lambda import note_invocation
 from .logs import INTERNAL_ERROR, log_request, refusal
@@ -378,13 +384,13 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
                 warn_of_sqlite(skill)
                 plan = _plan(skill)
             except ConfigurationError as exc:
-                plan = exc
+                plan = kept_start_error(exc)
                 say_not_started(skill.lambda_log_name, exc)
             _remember(skill, plan)
             if isinstance(plan, _Plan) and plan.loop:  # stores it opens are closed at exit
                 close_at_exit(skill)
     if isinstance(plan, ConfigurationError):
-        raise plan
+        raise fresh_start_error(plan)
     return plan
 
 
@@ -432,7 +438,7 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
                 # the invocation fails, as the web service refuses to start (or answers 500),
                 # and Lambda counts it in the function's errors. Raised with this frame alone:
                 # the runtime's traceback of alexaskill's checks would say nothing more (the
-                # cause its raiser gave is kept).
+                # cause its raiser gave is kept, without its traceback: `kept_start_error`).
                 invocation.run(log_request, envelope, outcome=NOT_STARTED)
                 raise exc.with_traceback(None) from exc.__cause__
             invocation.run(log_request, envelope, outcome=INTERNAL_ERROR)  # alexaskill's bug

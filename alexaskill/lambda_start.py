@@ -11,7 +11,13 @@ if TYPE_CHECKING:
     from .exceptions import ConfigurationError
     from .store.start_check import StoreSkill
 
-__all__ = ["NOT_STARTED", "say_not_started", "warn_of_sqlite"]
+__all__ = [
+    "NOT_STARTED",
+    "fresh_start_error",
+    "kept_start_error",
+    "say_not_started",
+    "warn_of_sqlite",
+]
 
 #: The outcome of an invocation refused because the skill's start failed on the author's
 #: configuration (a `ConfigurationError`): no handler run, the invocation failed with it.
@@ -32,6 +38,34 @@ def say_not_started(name: str, error: ConfigurationError) -> None:
         type(error).__name__,
         error,
     )
+
+
+def kept_start_error(error: ConfigurationError) -> ConfigurationError:
+    """``error``, and the exceptions it chains (cause, context), without their tracebacks, to
+    be kept for the process: a traceback's frames hold the frames that called them, up to the
+    invocation's (its event and context), which the process would keep alive. Its messages
+    are what a start that failed on the author's configuration says (`say_not_started`)."""
+    seen: set[int] = set()
+    chained: list[BaseException | None] = [error]
+    while chained:
+        each = chained.pop()
+        if each is not None and id(each) not in seen:
+            seen.add(id(each))
+            each.__traceback__ = None
+            chained += (each.__cause__, each.__context__)
+    return error
+
+
+def fresh_start_error(kept: ConfigurationError) -> ConfigurationError:
+    """A fresh copy of the kept start error, to raise: raising sets a traceback on what it
+    raises, through the invocation's frame, which the kept one must not hold. Made by
+    ``__new__`` and its attributes, not `copy.copy`, which calls ``__init__`` with ``args``:
+    `InteractionModelError` takes its problems there, not its message."""
+    fresh = type(kept).__new__(type(kept), *kept.args)
+    fresh.__dict__.update(vars(kept))
+    fresh.__cause__ = kept.__cause__
+    fresh.__suppress_context__ = kept.__suppress_context__
+    return fresh
 
 
 def warn_of_sqlite(skill: StoreSkill) -> None:

@@ -5,8 +5,10 @@ tests/test_aws_lambda.py)."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,8 @@ import pytest
 from alexaskill import log_lambda
 from alexaskill.aws_lambda import handler
 from alexaskill.exceptions import ConfigurationError
+from alexaskill.interaction.builder import InteractionModelError
+from alexaskill.lambda_start import fresh_start_error, kept_start_error
 
 from .aws_lambda_shared import counting_skill, speech
 
@@ -134,3 +138,46 @@ def test_two_threads_at_the_first_invocation_start_the_skill_once(
     assert len(raised) == 2 and len(checks) == 1
     assert len([r for r in caplog.records if "could not start" in r.getMessage()]) == 1
     assert _request_lines(caplog) == ["not_started"] * 2
+
+
+class _Event(dict[str, Any]):
+    """An event a weak reference can follow (a dict cannot)."""
+
+
+def test_the_kept_start_error_keeps_no_invocation_alive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The kept error, raised again at each invocation, held in its traceback the frame of the
+    # last one (its event and context) until the next; a traceback of its cause held the
+    # first's. Each invocation now raises a fresh copy, with the cause (its message) kept.
+    def failing_start(name: str = "this skill") -> None:
+        def read() -> None:
+            raise OSError("no such table")
+
+        try:
+            read()
+        except OSError as exc:
+            raise ConfigurationError("the store cannot be read") from exc
+
+    skill = counting_skill(f"sqlite:///{tmp_path}/skill.db")
+    monkeypatch.setattr(skill, "start", failing_start)
+    lambda_handler = handler(skill)
+    events = [_Event(intent_event("Count")) for _ in range(2)]
+    alive = [weakref.ref(e) for e in events]
+    for each in events:
+        with pytest.raises(ConfigurationError, match=r"^the store cannot be read$") as caught:
+            lambda_handler(each, None)
+        assert str(caught.value.__cause__) == "no such table"
+        del caught  # (the error raised, and its traceback: pytest's, here)
+    del each, events
+    gc.collect()
+    assert [ref() for ref in alive] == [None, None]
+
+
+def test_the_copy_raised_keeps_what_the_error_was_made_with() -> None:
+    # (copy.copy would call __init__ with the message, which this one takes as its problems)
+    kept = kept_start_error(InteractionModelError(["two handlers for Hello", "no name"]))
+    fresh = fresh_start_error(kept)
+    assert isinstance(fresh, InteractionModelError) and isinstance(kept, InteractionModelError)
+    assert type(fresh) is InteractionModelError and fresh is not kept
+    assert (str(fresh), fresh.problems) == (str(kept), kept.problems)
