@@ -10,7 +10,7 @@ from typing import Any
 import anyio
 import pytest
 
-from alexaskill import Skill
+from alexaskill import Skill, settings_from_env
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.store import MemoryStore, RedisStore, SQLiteStore, open_store
 from tests.conftest import SKILL_ID
@@ -317,3 +317,21 @@ def test_an_alexaskill_store_the_skill_cannot_open_is_refused_naming_the_variabl
     assert "secret" not in str(info.value)
     with pytest.raises(ConfigurationError, match=r"a store or a store URL .*, not NoneType"):
         Skill(SKILL_ID, store=None)  # type: ignore[arg-type]  # (None is no "not given")
+
+
+def test_a_skill_given_settings_from_env_store_is_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The README's way, `Skill(settings.skill_ids, store=settings.store)`: the refusal said
+    # open_store's words alone, where `Skill(ids)` names the variable the URL came from.
+    monkeypatch.setenv("ALEXASKILL_STORE", "postgres://secret@db/skill")
+    settings = settings_from_env()
+    assert settings.store == "postgres://secret@db/skill"  # (a str, as before)
+    with pytest.raises(ConfigurationError) as info:
+        Skill(SKILL_ID, store=settings.store)
+    assert str(info.value).startswith("ALEXASKILL_STORE: unknown store URL scheme 'postgres'")
+    assert "secret" not in str(info.value)
+    # A URL of the code's own, and one made from the setting, are the code's: not the variable's.
+    for url in ("postgres://db/skill", settings.store + "2"):
+        with pytest.raises(ConfigurationError, match=r"^unknown store URL scheme 'postgres'"):
+            Skill(SKILL_ID, store=url)

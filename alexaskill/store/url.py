@@ -94,6 +94,8 @@ def store_given(store: Store | str) -> Store:
     `ConfigurationError` for anything else, a store's class first: it has the methods, so it
     was taken for a store, and each load and the shutdown's close called them unbound.
     """
+    if isinstance(store, _UrlFromEnv):
+        return _open_from_env(store)
     if isinstance(store, str):
         return open_store(store)
     if isinstance(store, type):
@@ -129,18 +131,35 @@ class _FromEnv:
 STORE_FROM_ENV: Final[Any] = _FromEnv()
 
 
+class _UrlFromEnv(str):
+    """A store URL read from ``ALEXASKILL_STORE`` (`store_url_from_env`): a str, which
+    `store_given` refuses naming the variable, as `store_from_env` does. A mark on the value,
+    not a check of the URL when the settings are read: that would open the store (import its
+    client, make it) to find its faults, or say them twice; and a skill given the setting the
+    README's way, ``Skill(…, store=settings.store)``, gets the same refusal as one given none.
+    What is made from it (``settings.store + "?x"``, a `dataclasses.replace`) is a plain str."""
+
+    __slots__ = ()
+
+
 def store_url_from_env(environ: Mapping[str, str]) -> str:
     """``ALEXASKILL_STORE`` in ``environ``, without white space at its ends; `DEFAULT_STORE`
-    when it is unset or blank (`alexaskill.settings_from_env`, `store_from_env`)."""
-    return environ.get("ALEXASKILL_STORE", "").strip() or DEFAULT_STORE
+    when it is unset or blank (`alexaskill.settings_from_env`, `store_from_env`). A store made
+    from it and refused is refused naming the variable (`store_given`)."""
+    return _UrlFromEnv(environ.get("ALEXASKILL_STORE", "").strip() or DEFAULT_STORE)
 
 
 def store_from_env() -> Store:
     """The store of a `Skill` given no ``store=``: the one ``ALEXASKILL_STORE`` names, as
     `alexaskill.settings_from_env` reads it, else `DEFAULT_STORE`. `ConfigurationError` naming
     the variable for a URL refused: the skill's code names none."""
+    return _open_from_env(store_url_from_env(os.environ))
+
+
+def _open_from_env(url: str) -> Store:
+    """`open_store` of a URL from ``ALEXASKILL_STORE``: its refusal names the variable."""
     try:
-        return open_store(store_url_from_env(os.environ))
+        return open_store(url)
     except ConfigurationError as exc:
         raise ConfigurationError(f"ALEXASKILL_STORE: {exc}") from None
 
