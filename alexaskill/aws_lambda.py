@@ -96,7 +96,6 @@ from .handler_bugs import LAMBDA_CANCELLER
 from .lambda_events import decode_body, decode_event, describe_event
 from .lambda_exit import close_at_exit
 from .lambda_start import (
-    NOT_STARTED,
     fresh_start_error,
     kept_start_error,
     say_not_started,
@@ -104,7 +103,7 @@ from .lambda_start import (
 )
 from .lambda_tasks import run_saying_tasks
 from .log_lambda import note_invocation
-from .logs import INTERNAL_ERROR, log_request, refusal
+from .logs import INTERNAL_ERROR, NOT_STARTED, log_request, refusal
 from .outgoing_proxies import check_outgoing_proxies
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ store), and a start that failed on the author's configuration, said once and kep
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from .logs import logger
 
@@ -12,16 +12,11 @@ if TYPE_CHECKING:
     from .store.start_check import StoreSkill
 
 __all__ = [
-    "NOT_STARTED",
     "fresh_start_error",
     "kept_start_error",
     "say_not_started",
     "warn_of_sqlite",
 ]
-
-#: The outcome of an invocation refused because the skill's start failed on the author's
-#: configuration (a `ConfigurationError`): no handler run, the invocation failed with it.
-NOT_STARTED: Final = "not_started"
 
 
 def say_not_started(name: str, error: ConfigurationError) -> None:

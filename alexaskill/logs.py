@@ -427,6 +427,10 @@ def _direct_handler() -> _Handler | None:
 #: The outcome of a request that alexaskill's own bug failed (not a handler's: "handler_error"),
 #: answered by the server (500), or reported by AWS Lambda's runtime as a failed invocation.
 INTERNAL_ERROR: Final = "internal_error"
+#: The outcome of an AWS Lambda invocation refused because the skill's start failed on the
+#: author's configuration (a `ConfigurationError`): no handler run, the invocation failed with
+#: it (`alexaskill.lambda_start`).
+NOT_STARTED: Final = "not_started"
 
 _REQUEST_LINE: Final = "%s%s -> %s%s handler=%s verify=%s id=%s"
 _LINE: Final = log_request.__code__.co_firstlineno
