@@ -319,8 +319,9 @@ def thanked_back(
     after the thanks, afterwords or hedges that end it (`thanked`): "paris, thank you, no" to
     a custom type listing paris is no value, whatever the type, as in an answer, where without
     the thanks ("paris, no") a custom type's words stay what the user said (`_read_as_said`)."""
-    # A request asks this of every value it reads: a set lookup first, as few are thanked.
-    if ending_words(language).isdisjoint(spans.words[start:]):
+    # A request asks this of every value it reads: a set lookup first, as few are thanked;
+    # from where `_thanks_in` looks, the words left out before the value with it.
+    if ending_words(language).isdisjoint(spans.words[said_from(match, start) :]):
         return False
     return any(
         at is not None
