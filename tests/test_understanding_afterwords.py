@@ -231,3 +231,14 @@ def test_a_no_after_thanks_ending_a_listed_value_takes_it_back_in_a_request(
     # them takes it back, in a request as in an answer.
     assert answered_city("Cities", said) is None
     assert _request("Cities", said) == _city(city)
+
+
+@pytest.mark.parametrize("city_type", _NAMES)
+@pytest.mark.parametrize("said", ["no thank you", "paris no thank you"])
+def test_a_note_of_a_value_a_no_takes_back_quotes_the_words_said(city_type: str, said: str) -> None:
+    # "plan a trip to no thank you" noted "'no thank' is no value", the words of a reading that
+    # left "you" out, not what the user said.
+    understood = bare_trips(city_type).understand(f"plan a trip to {said}")
+    assert understood.fills == {}
+    assert f"slot city left out: {said!r} is no value" in understood.notes[-2]
+

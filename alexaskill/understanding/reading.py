@@ -259,7 +259,7 @@ class Reader(CompiledModel):
     ) -> tuple[str, str | None]:
         """The words said for the value ``fill`` of ``match`` gives, and why it is none, if a no
         takes it back (`_back`), else None."""
-        name, value, start, end = fill
+        name, _, start, end = fill
         words = spans.words
         # What the user said for the value: the words the reading left out right before it
         # and, to the end, after it ("why" of "why not", of which it gives the city "not").
@@ -271,7 +271,8 @@ class Reader(CompiledModel):
             return " ".join(said), NO_SAID_LAST
         if thanked_back(match, name, start, spans, self.language, self.yes_no, self._says_no):
             return " ".join(said), NO_SAID_LAST  # "paris, thank you, no" to a listed paris
-        return " ".join(value.words.split()), self._back(match, spans, name, asked)
+        # Quoted as said, not as read: "no thank you", whose first name reads "no thank".
+        return " ".join(said), self._back(match, spans, name, asked)
 
     def _says_no(self, text: str) -> bool:
         return self.yes_no(text) == "no"
