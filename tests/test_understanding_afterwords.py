@@ -242,3 +242,21 @@ def test_a_note_of_a_value_a_no_takes_back_quotes_the_words_said(city_type: str,
     assert understood.fills == {}
     assert f"slot city left out: {said!r} is no value" in understood.notes[-2]
 
+
+@pytest.mark.parametrize(
+    ("city_type", "said", "city"),
+    [
+        *((name, said, None) for name in _NAMES for said in ["yes, thanks", "yes thank you"]),
+        # Unchanged: a lone yes stays a name's value, as a lone no does ("plan a trip to
+        # no"), and a custom type's words are what the user said, "no thanks" as "yes thanks".
+        *((name, "yes", "yes") for name in _NAMES),
+        ("Cities", "yes, thanks", "yes thanks"),
+    ],
+)
+def test_a_yes_said_whole_with_thanks_is_no_name_in_a_request(
+    city_type: str, said: str, city: str | None
+) -> None:
+    # "plan a trip to yes, thanks" was the city "yes thanks", where "... no, thanks" is none and
+    # the answer "yes, thanks" is no value (a reply): words that are a yes whole say yes.
+    assert _request(city_type, said) == _city(city)
+

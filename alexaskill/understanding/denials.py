@@ -81,24 +81,27 @@ def taken_back(
     slot: str,
     spans: SpanCache,
     language: Language,
-    says_no: Callable[[str], bool],
+    answers: Callable[[str], str | None],
 ) -> str | None:
     """Why ``match`` gives ``slot`` no value, if its words of any kind end with a no or a
     negation ("paris no", "paris, nope", "paris, no thanks", "paris not"): said last, it takes
     back what came before it, as "not" does said first ("I do not want paris"), and no name ends
     with one. A name's words take a negation anywhere so too ("not paris"), but after a pause
-    ("paris, not berlin": `denied_after`); and words that are a no whole ("no, thanks") or say
-    the user does not know ("no idea", or "paris, no idea") are no value. A search query's
-    words are what the user looks for ("songs that say no"), and keep it. Else None."""
+    ("paris, not berlin": `denied_after`); and words that are a yes or a no whole ("no,
+    thanks", "yes, thanks": ``answers``) or say the user does not know ("no idea", or "paris,
+    no idea") are no value. A search query's words are what the user looks for ("songs that
+    say no"), and keep it. Else None."""
     words = any_words(match, slot)
     if words is None or is_query(match, slot):
         return None
-    if ends_with_no(words.split(), language, says_no):  # "paris not", "paris no"
+    if ends_with_no(words.split(), language, lambda said: answers(said) == "no"):  # "paris no"
         return NO_SAID_LAST
-    # Words that are a no whole ("no, thanks", "no way") say no to the value asked for, as
-    # an answer of them does (`said_as_reply`); "no" alone stays a value, as "never" does.
-    if " " in words and says_no(words):
-        return "it says no"
+    # Words that are a yes or no whole ("no, thanks", "no way", "yes, thanks") answer the
+    # question, not the value asked for, as an answer of them does (`said_as_reply`); "no" or
+    # "yes" alone stays a value, as "never" does: a request's sample asks for no yes or no.
+    said = answers(words) if " " in words else None
+    if said is not None:
+        return f"it says {said}"
     if named(match, slot) and _negated(match, slot, spans, language):  # "not paris"
         return "a not within it takes it back"
     # "no idea" (`dont_know`): no value either, of a request's words too; said last after a
