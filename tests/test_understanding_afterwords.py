@@ -260,3 +260,10 @@ def test_a_yes_said_whole_with_thanks_is_no_name_in_a_request(
     # the answer "yes, thanks" is no value (a reply): words that are a yes whole say yes.
     assert _request(city_type, said) == _city(city)
 
+
+@pytest.mark.parametrize("said", ["yes, no, not paris", "no, not paris", "yes, not paris"])
+def test_an_opening_before_not_leaves_a_custom_answer_as_not_said_alone(said: str) -> None:
+    # A custom type's words are what the user said: "not paris" is the value "not paris", and
+    # so it is after a yes or no said first and left out (pinned: they agree already).
+    assert answered_city("Cities", "not paris") == "not paris"
+    assert answered_city("Cities", said) == "not paris"
