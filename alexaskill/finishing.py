@@ -186,21 +186,24 @@ class Finishing(Apologising):
     def _caught_at_the_end(self, call: Call, made: _Made, answer: Answer) -> None:
         """Say that a finish of ``made`` (a store's save) caught the cancellation AWS Lambda's
         end less `LAMBDA_MARGIN` made (`_save`) and returned: ``answer`` goes out as it was,
-        late, where the deadline's reply would have, the write given up on."""
+        late, where the deadline's reply would have, with the write done (it returned)."""
         steps = []
         for kind in made:
             if self._services[kind][1] is not None:
                 call.finishing = kind
                 steps.append(self._step(call))
         call.finishing = None
+        # A grace's save (`_save`): ``call.deadline`` is the grace's end, the figure counts from it.
+        after = "the deadline" if getattr(call, "grace", None) is None else "its grace ended"
         logger.warning(
             "%s caught the cancellation at the Lambda function's end (its remaining time less "
-            "%g s) and returned: answered %.2f s after the deadline, with the %s reply (a write "
-            "under way may not be done). Let CancelledError through: the deadline's reply then "
-            "goes out, said at ERROR",
+            "%g s) and returned: answered %.2f s after %s, with the %s reply (its write "
+            "returned: it is done). Let CancelledError through: the deadline's reply then goes "
+            "out, said at ERROR",
             " or ".join(steps),
             LAMBDA_MARGIN,
             time.perf_counter() - (call.deadline or 0.0),
+            after,
             _REPLY_OF.get(answer.outcome, "handler's"),
         )
 

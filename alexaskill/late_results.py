@@ -35,7 +35,10 @@ def report_late(handler: Handler, call: Call, error: BaseException | None) -> No
     past = time.perf_counter() - (call.deadline or 0.0)
     outcome = "returned" if error is None else f"raised {type(error).__name__}"
     if past >= 0:
-        when, why = f"{past:.2f} s after its deadline", "the deadline's answer was sent"
+        # Given a grace (the exception handler for DeadlineExceeded, or a failed save's past
+        # the deadline), ``call.deadline`` is the grace's end: the figure counts from there.
+        after = "its deadline" if getattr(call, "grace", None) is None else "its grace ended"
+        when, why = f"{past:.2f} s after {after}", "the deadline's answer was sent"
     else:  # cancelled from outside before its deadline (a server's shutdown; on Lambda, the
         # skill's own code: `alexaskill.handler_bugs.LAMBDA_CANCELLER`)
         when, why = "after its request was cancelled", "the request was answered without it"

@@ -364,3 +364,5 @@ def test_on_lambda_a_save_that_catches_the_functions_end_cut_is_said_so(
     (said,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert said.startswith("the store's save of Attributes caught the cancellation at the "), said
     assert "Lambda function's end" in said and "hello" not in said, said
+    if not fails:  # (a write that returned is done: not said to be perhaps undone)
+        assert "may not be done" not in said and "(its write returned: it is done)" in said, said

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
+import threading
 from typing import Any
 
 import pytest
@@ -26,12 +28,15 @@ from .deadline_clock import Clock
 from .deadline_shared import (
     LONG,
     SHORT,
+    WAIT,
+    Looks,
     SlowStore,
     lambda_event,
     noted_graces,
     request_lines,
     saves_to_the_end,
     slow_saving,
+    wait_for,
 )
 from .lambda_runtime import LambdaContext
 
@@ -279,3 +284,74 @@ def test_on_lambda_without_a_deadline_the_functions_end_bounds_no_save(
     assert speech(answer) == "hello"
     assert store.saved == 1
     assert "Lambda function's end" not in caplog.text, caplog.text
+
+
+def test_a_def_deadline_handler_returning_past_its_grace_is_said_late_by_its_grace(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # A `def` exception handler for DeadlineExceeded runs on in its thread past its grace; what
+    # it returned was said "… s after its deadline", counted from the grace's end (its call's
+    # deadline): 2 s after the grace read as 2 s after the deadline, which had passed before.
+    release = threading.Event()
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
+
+    @skill.launch
+    async def launch() -> Response:
+        clock.skip(LONG + 1)
+        await asyncio.sleep(LONG)  # cancelled by the deadline at the watchdog's next look
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    def too_slow(exc: DeadlineExceeded) -> Response:
+        clock.skip(DEADLINE_GRACE + 2)  # 2 s past its grace's end
+        release.wait(WAIT)
+        return speak("too late")
+
+    try:
+        with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+            assert client.launch().speech == DEADLINE_REPLY
+            release.set()
+            wait_for(lambda: "discarded (" in caplog.text)
+    finally:
+        release.set()
+    (said,) = [r.getMessage() for r in caplog.records if "discarded (" in r.getMessage()]
+    late = re.search(r"too_slow returned (\d+\.\d\d) s after its grace ended; discarded", said)
+    assert late is not None, said
+    assert 2 <= float(late[1]) < 2 + LONG, said
+
+
+def test_on_lambda_a_deadline_handlers_save_caught_at_the_end_is_said_late_by_its_grace(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, clock: Clock
+) -> None:
+    # The save of the exception handler for DeadlineExceeded catches the cut at the function's
+    # end and returns: its WARNING said "answered … s after the deadline", the figure counted
+    # from the grace's end (its call's deadline).
+    looks = Looks(monkeypatch, clock)
+
+    async def caught() -> None:
+        try:
+            clock.skip(LONG)  # past the function's end
+            await looks.settle(clock.perf_counter())  # cancelled there, at the watchdog's look
+        except asyncio.CancelledError:
+            pass
+
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(caught))
+
+    @skill.intent("Hello")
+    async def hello() -> Response:
+        clock.skip(SHORT)
+        await asyncio.sleep(LONG)  # cancelled by the deadline at the watchdog's next look
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded, attributes: Attributes) -> Response:
+        attributes["late"] = "yes"
+        return speak("too slow, noted")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
+    assert speech(answer) == "too slow, noted"
+    (said,) = [m for r in caplog.records if "caught the cancel" in (m := r.getMessage())]
+    late = re.search(r"answered (\d+\.\d\d) s after its grace ended, with the exception", said)
+    assert late is not None, said
+    assert 0 < float(late[1]) < LONG + WAIT, said  # (the skip past the grace's end, and more)
