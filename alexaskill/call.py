@@ -103,7 +103,8 @@ class Call:
     #: For the exception handler of `DeadlineExceeded`: the seconds of grace it was given,
     #: `DEADLINE_GRACE` or less on AWS Lambda (`alexaskill.deadline_answering`), what the
     #: WARNING of a save that ended past it says; or for that of a save that failed past the
-    #: deadline (`alexaskill.finishing.Finishing._watch_again`): then no second grace is given.
+    #: deadline (`alexaskill.finishing.Finishing._watch_again`: what is left of that grace after
+    #: the deadline, or less on AWS Lambda): then no second grace is given.
     #: Unset elsewhere, read with getattr.
     grace: float
 

@@ -167,7 +167,7 @@ class Finishing(Apologising):
         if late > 0:
             # Given a grace (``call.deadline`` its end): the exception handler for
             # DeadlineExceeded (expired), or that of a save that failed past the deadline
-            # (`_watch_again`); `DEADLINE_GRACE`, or less on AWS Lambda: `Call.grace`.
+            # (`_watch_again`: what is left of it); `DEADLINE_GRACE`, or less: `Call.grace`.
             grace = getattr(call, "grace", None)
             ended = "the deadline passed"
             if grace is not None:
@@ -212,32 +212,40 @@ class Finishing(Apologising):
         (a store that is down), back in force for ``handler``, the exception handler of that
         failure: the handler's own failure's runs within it, and so does this one (it ran for as
         long as it took: Alexa had given up). Past the deadline (the save took that long, a
-        store's own timeout, say), it is given `DEADLINE_GRACE`, as the one for
-        `DeadlineExceeded` is: the author's "I could not save that" beats the apology, and Alexa
-        still listens then (README: 8 s, the deadline 7 by default); still running at its end,
-        the deadline's reply goes out, no second grace (`_answer_deadline`). False, said, where
-        no time is left at all (AWS Lambda's end): the apology answers at once."""
+        store's own timeout, say), it is given what is left of `DEADLINE_GRACE` after the
+        deadline, as the one for `DeadlineExceeded` has all of it: the author's "I could not
+        save that" beats the apology while Alexa still listens (README: 8 s, the deadline 7 by
+        default); still running at its end, the deadline's reply goes out, no second grace
+        (`_answer_deadline`). False, said, where no time is left (the grace past, or AWS
+        Lambda's end): the apology answers at once."""
         watched, at = call.watched, call.deadline
         if watched is None or at is None:
             return True
         now = time.perf_counter()
         if now >= at:
-            grace = (
-                DEADLINE_GRACE if call.latest is None else min(DEADLINE_GRACE, call.latest - now)
-            )
+            # Counted from the deadline, not from the failure: a store timing out 3 s past it
+            # would answer at deadline + 3.5 s, after Alexa has given up (its ~8 s).
+            grace = at + DEADLINE_GRACE - now
+            if call.latest is not None:
+                grace = min(grace, call.latest - now)
             if grace <= 0:
+                left = (
+                    f"past the deadline's {DEADLINE_GRACE:g} s of grace"
+                    if call.latest is None or at + DEADLINE_GRACE <= call.latest
+                    else "no time left before the Lambda function's end"
+                )
                 logger.warning(
                     "the exception handler %s was not run for %s: it failed %.2f s after the "
-                    "deadline, no time left before the Lambda function's end; answered with the "
-                    "apology at once",
+                    "deadline, %s; answered with the apology at once",
                     handler.name,
                     self._step(call),
                     now - at,
+                    left,
                 )
                 return False
             logger.warning(
                 "%s failed %.2f s after the deadline: its exception handler %s is given %.2g s "
-                "of grace, as the one for DeadlineExceeded is",
+                "of grace, what is left of the one for DeadlineExceeded",
                 self._step(call),
                 now - at,
                 handler.name,
