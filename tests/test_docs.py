@@ -230,6 +230,17 @@ def test_the_environment_variables_the_readme_names_are_read() -> None:
     assert sorted(name for name in named if f'"{name}"' not in code) == []
 
 
+def test_the_variables_the_test_suite_reads_are_in_the_readme() -> None:
+    # The other way round: each variable the suite keeps for itself (tests/conftest.py, which
+    # clears the rest of ALEXASKILL_*) is one a developer sets, so README.md names it (the long
+    # fuzz run's ALEXASKILL_FUZZ_RUNS and _SEED were said only in the fuzz modules' docstrings).
+    from tests.conftest import _SUITES_OWN, _SUITES_OWN_PREFIX
+
+    readme = (ROOT / "README.md").read_text()
+    assert _SUITES_OWN_PREFIX in readme
+    assert sorted(name for name in _SUITES_OWN if name not in readme) == []
+
+
 def test_the_installing_table_has_a_row_for_each_extra_naming_what_it_brings() -> None:
     import tomllib
 
