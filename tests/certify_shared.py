@@ -26,6 +26,11 @@ from tests.processes import free_port, stop
 
 from .conftest import Servers
 
+# The module's development PKI and the variable pointing at it (tests/dev_pki_shared.py),
+# re-exported: the certify modules import them from here, with the servers that sign with it.
+from .dev_pki_shared import _dev_env as _dev_env
+from .dev_pki_shared import dev_dir as dev_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVERS = Path(__file__).resolve().parent / "certify_servers.py"
 WEATHER = "examples.weather.app:skill"
@@ -59,16 +64,6 @@ def wait_for_port(process: subprocess.Popen[bytes], port: int, log: Path) -> Non
         except OSError:
             time.sleep(0.05)
     pytest.fail(f"no server on port {port} after 60 s")
-
-
-@pytest.fixture(scope="module")
-def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("dev-pki")
-
-
-@pytest.fixture(autouse=True)
-def _dev_env(dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,14 @@ from typing import Any
 import httpx
 import pytest
 
-from alexaskill.cli import DEV_PKI_ENV, main
+from alexaskill.cli import main
 
 from .conftest import APP_SKILL_ID, BREAK_APP_SENDS
+
+# The module's development PKI and the variable pointing at it (tests/dev_pki_shared.py),
+# re-exported: the chat modules import them from here with the cafe's fixture.
+from .dev_pki_shared import _dev_env as _dev_env
+from .dev_pki_shared import dev_dir as dev_dir
 from .skill_modules import skill_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,17 +111,6 @@ def garble():
 def stop():
     return speak("Goodbye.")
 """
-
-
-@pytest.fixture(scope="module")
-def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The development PKI of the module's tests: made once (three RSA keys), not per test."""
-    return tmp_path_factory.mktemp("chat-dev") / "dev-pki"
-
-
-@pytest.fixture(autouse=True)
-def _dev_env(dev_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
 
 
 @pytest.fixture

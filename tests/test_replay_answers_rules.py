@@ -13,8 +13,10 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
 from .canned_answer import bare_skill, json_answer, replayed
 
-# _signing: autouse, replay --url signing with the module's development PKI (dev_dir).
-from .replay_answers_shared import _signing, dev_dir  # noqa: F401
+# The fixtures of tests/dev_pki_shared.py, for pytest to see: replay --url signs with the
+# module's development PKI (dev_dir), which _dev_env (autouse) points it at.
+from .dev_pki_shared import _dev_env as _dev_env
+from .dev_pki_shared import dev_dir as dev_dir
 
 
 def replay_one(tmp_path: Path, request_type: str, payload: Any) -> tuple[int, str]:
