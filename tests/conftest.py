@@ -69,7 +69,6 @@ pytest.register_assert_rewrite(
     "tests.models_shared",
     "tests.redis_proxies",
     "tests.server_shared",
-    "tests.ssml_shared",
     "tests.stalls_driven",
     "tests.threads_shared",
     "tests.unprivileged",
