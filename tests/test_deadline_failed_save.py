@@ -45,18 +45,31 @@ async def _down() -> None:
     raise StoreError("the store is down")
 
 
+def _saving_skill(before: Callable[[], Awaitable[None]]) -> Skill:
+    """A skill whose launch ("welcome") and Hello ("hello") handlers each set an attribute, saved
+    by a `SlowStore` that runs ``before`` first (past the deadline, failing, ...), due `SHORT`."""
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(before))
+
+    @skill.launch
+    async def launch(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("welcome")
+
+    @skill.intent("Hello")
+    async def hello(attributes: Attributes) -> Response:
+        attributes["visits"] = 1
+        return speak("hello")
+
+    return skill
+
+
 def test_the_exception_handler_of_a_failed_save_is_bounded_by_the_deadline(
     caplog: pytest.LogCaptureFixture, clock: Clock
 ) -> None:
     # `_save` stood the deadline down before the save and never up again when it failed: the
     # StoreError's exception handler ran with no deadline at all (one taking 1.5 s past a 0.3 s
     # deadline answered at 1.5 s, nothing said), long after Alexa had given up.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(_down))
-
-    @skill.launch
-    async def launch(attributes: Attributes) -> Response:
-        attributes["visits"] = 1
-        return speak("welcome")
+    skill = _saving_skill(_down)
 
     @skill.exception(StoreError)
     async def store_down(exc: StoreError) -> Response:
@@ -81,12 +94,7 @@ def _past_the_deadline(clock: Clock, takes: float, ran: list[str]) -> tuple[Skil
         clock.skip(SHORT + 0.2)  # past the deadline, as a store's own timeout ends a save
         raise StoreError("the store is down")
 
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(slow_then_down))
-
-    @skill.launch
-    async def launch(attributes: Attributes) -> Response:
-        attributes["visits"] = 1
-        return speak("welcome")
+    skill = _saving_skill(slow_then_down)
 
     @skill.exception(StoreError)
     async def store_down(exc: StoreError) -> Response:
@@ -146,13 +154,8 @@ def test_a_save_of_the_failed_saves_exception_handler_past_its_grace_is_said_so(
         if len(saves) == 1 or fails_again:
             raise StoreError("the store is down")
 
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(down_then_slow))
+    skill = _saving_skill(down_then_slow)
     ran: list[str] = []
-
-    @skill.launch
-    async def launch(attributes: Attributes) -> Response:
-        attributes["visits"] = 1
-        return speak("welcome")
 
     @skill.exception(StoreError)
     async def store_down(exc: StoreError, attributes: Attributes) -> Response:
@@ -215,13 +218,8 @@ def test_on_lambda_with_no_time_left_the_exception_handler_of_a_failed_save_is_n
         clock.skip(LONG)
         raise StoreError("the store is down")
 
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(past_the_end_then_down))
+    skill = _saving_skill(past_the_end_then_down)
     ran: list[str] = []
-
-    @skill.intent("Hello")
-    async def hello(attributes: Attributes) -> Response:
-        attributes["visits"] = 1
-        return speak("hello")
 
     @skill.exception(StoreError)
     async def store_down(exc: StoreError) -> Response:
@@ -330,12 +328,7 @@ def test_on_lambda_a_save_failing_past_the_deadline_is_not_said_to_hold_the_loop
         clock.skip(SHORT)  # past the deadline, long before the function's end
         raise StoreError("the store is down")
 
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(slow_then_down))
-
-    @skill.intent("Hello")
-    async def hello(attributes: Attributes) -> Response:
-        attributes["visits"] = 1
-        return speak("hello")
+    skill = _saving_skill(slow_then_down)
 
     with caplog.at_level(logging.INFO, "alexaskill"):
         answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
@@ -365,12 +358,7 @@ def test_on_lambda_a_save_that_catches_the_functions_end_cut_is_said_so(
             if fails:
                 raise StoreError("the store timed out") from None
 
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(cut_then))
-
-    @skill.intent("Hello")
-    async def hello(attributes: Attributes) -> Response:
-        attributes["visits"] = 1
-        return speak("hello")
+    skill = _saving_skill(cut_then)
 
     with caplog.at_level(logging.INFO, "alexaskill"):
         answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
