@@ -1,8 +1,9 @@
 """The development PKI of a test module (`dev_dir`: made once a module, as making it costs three
 RSA keys, never the user's own) and the variable that points ``serve --dev``, ``chat --url``,
 ``replay --url`` and ``certify`` at it for each test (`_dev_env`, autouse). A module imports
-both, for pytest to see them: ``from .dev_pki_shared import _dev_env as _dev_env`` and
-``dev_dir`` the same way (or from a shared module of its own that re-exports them)."""
+those it takes, for pytest to see them (``from .dev_pki_shared import dev_dir as dev_dir``), or
+has them from a shared module of its own that re-exports them; conftest's ``dev_dir`` is a test's
+own, where the module gives none."""
 
 from __future__ import annotations
 

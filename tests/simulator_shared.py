@@ -21,15 +21,15 @@ from alexaskill.cli.common import load_object
 from alexaskill.cli.dev import DEV_CERT_URL
 from alexaskill.testing import TestPKI
 
+# The module's development PKI directory (tests/dev_pki_shared.py; not its autouse variable:
+# `pki` is given to the simulator, and the tests that start a server set the variable
+# themselves), re-exported for the modules to bind.
+from .dev_pki_shared import dev_dir as dev_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 SKILL_FILE = Path(__file__).with_name("simulator_skill.py")
 STATIC = ROOT / "alexaskill" / "simulator" / "static"
 ID = "simulation-0001"
-
-
-@pytest.fixture(scope="module")
-def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("dev-pki")
 
 
 @pytest.fixture(scope="module")

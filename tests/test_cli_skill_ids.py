@@ -18,6 +18,9 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
 from .cli_run import run
 from .conftest import FOURTH_SKILL_ID, OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
+
+# The module's development PKI, made once (tests/dev_pki_shared.py): `workdir` points at it.
+from .dev_pki_shared import dev_dir as dev_dir
 from .skill_modules import skill_module
 from .threaded_http import ThreadedHTTPServer
 
@@ -37,12 +40,6 @@ own = Skill({SKILL_ID!r})
 def launch(context: Context):
     return speak("for " + context.system.application.application_id)
 """
-
-
-@pytest.fixture(scope="module")
-def dev_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The development PKI of the module's tests: made once (three RSA keys), not per test."""
-    return tmp_path_factory.mktemp("ids-dev") / "dev-pki"
 
 
 @pytest.fixture
