@@ -58,6 +58,8 @@ def fresh_start_error(kept: ConfigurationError) -> ConfigurationError:
     `InteractionModelError` takes its problems there, not its message."""
     fresh = type(kept).__new__(type(kept), *kept.args)
     fresh.__dict__.update(vars(kept))
+    if "__notes__" in vars(kept):  # its own list: a note added to the copy is not kept
+        fresh.__notes__ = list(kept.__notes__)
     fresh.__cause__ = kept.__cause__
     fresh.__suppress_context__ = kept.__suppress_context__
     return fresh

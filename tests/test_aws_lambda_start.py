@@ -181,3 +181,14 @@ def test_the_copy_raised_keeps_what_the_error_was_made_with() -> None:
     assert isinstance(fresh, InteractionModelError) and isinstance(kept, InteractionModelError)
     assert type(fresh) is InteractionModelError and fresh is not kept
     assert (str(fresh), fresh.problems) == (str(kept), kept.problems)
+
+
+def test_a_note_added_to_the_copy_raised_is_not_kept() -> None:
+    # The copy shared the kept error's list of notes: a note added to one invocation's error
+    # (by the author's code or a harness that catches it) was carried by every later one.
+    kept = ConfigurationError("the store cannot be read")
+    kept.add_note("set ALEXASKILL_STORE")
+    kept = kept_start_error(kept)
+    fresh_start_error(kept).add_note("invocation 1")
+    assert kept.__notes__ == ["set ALEXASKILL_STORE"]
+    assert fresh_start_error(kept).__notes__ == ["set ALEXASKILL_STORE"]
