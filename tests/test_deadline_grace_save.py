@@ -19,7 +19,7 @@ from alexaskill import DeadlineExceeded, Response, Skill, speak
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.aws_lambda import LAMBDA_MARGIN, handler
 from alexaskill.deadline import DEADLINE_GRACE, RESOLUTION
-from alexaskill.store import Attributes
+from alexaskill.store import Attributes, Store
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 from . import deadline_shared
@@ -44,6 +44,26 @@ from .lambda_runtime import LambdaContext
 clock = deadline_shared.clock
 
 pytestmark = pytest.mark.oldest_dependencies
+
+
+def _noted_when_too_slow(clock: Clock, store: Store, held: float) -> Skill:
+    """A skill (deadline SHORT, ``store``) whose Hello holds ``clock`` ``held`` seconds, then
+    waits to be cancelled by the deadline, and whose exception handler for DeadlineExceeded
+    notes ``late`` in the attributes, answering "too slow, noted"."""
+    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=store)
+
+    @skill.intent("Hello")
+    async def hello() -> Response:
+        clock.skip(held)
+        await asyncio.sleep(LONG)  # cancelled by the deadline at the watchdog's next look
+        return speak("never")
+
+    @skill.exception(DeadlineExceeded)
+    async def too_slow(exc: DeadlineExceeded, attributes: Attributes) -> Response:
+        attributes["late"] = "yes"
+        return speak("too slow, noted")
+
+    return skill
 
 
 def test_the_deadline_handlers_save_is_not_cancelled_as_its_grace_ends(
@@ -95,18 +115,7 @@ def test_on_lambda_the_deadline_handlers_save_is_waited_for_until_the_function_e
     # function first, where the deadline's reply went out before the save stood the grace down.
     # A save past the grace; past the function's end too, or not.
     store = slow_saving(monkeypatch, clock, takes)
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=store)
-
-    @skill.intent("Hello")
-    async def hello() -> Response:
-        clock.skip(SHORT)
-        await asyncio.sleep(LONG)  # cancelled by the deadline at the watchdog's next look
-        return speak("never")
-
-    @skill.exception(DeadlineExceeded)
-    async def too_slow(exc: DeadlineExceeded, attributes: Attributes) -> Response:
-        attributes["late"] = "yes"
-        return speak("too slow, noted")
+    skill = _noted_when_too_slow(clock, store, SHORT)
 
     # Ten seconds left: the skill's deadline first, and the grace's end; then the function's,
     # less LAMBDA_MARGIN, between a save of DEADLINE_GRACE + 1 s and one of LONG.
@@ -183,22 +192,12 @@ def test_on_lambda_the_late_saves_warning_states_the_grace_given(
         # Past the grace, and no await: done before the watchdog's next look could cut it.
         clock.skip(DEADLINE_GRACE)
 
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(past_the_grace))
-
-    @skill.intent("Hello")
-    async def hello() -> Response:
-        # Ten seconds left, LAMBDA_MARGIN and the grace kept back: the deadline, SHORT, first.
-        # Cancelled past it, under DEADLINE_GRACE before the function's end less the margin: a
-        # grace cut short, to what the real time spent since the invocation began leaves of
-        # that (0.45 s: room for a loaded machine, where 0.2 s left no grace at all to test).
-        clock.skip(10 - LAMBDA_MARGIN - (DEADLINE_GRACE - RESOLUTION))
-        await asyncio.sleep(LONG)  # cancelled by the deadline at the watchdog's next look
-        return speak("never")
-
-    @skill.exception(DeadlineExceeded)
-    async def too_slow(exc: DeadlineExceeded, attributes: Attributes) -> Response:
-        attributes["late"] = "yes"
-        return speak("too slow, noted")
+    # Ten seconds left, LAMBDA_MARGIN and the grace kept back: the deadline, SHORT, first. Hello
+    # cancelled past it, under DEADLINE_GRACE before the function's end less the margin: a grace
+    # cut short, to what the real time spent since the invocation began leaves of that (0.45 s:
+    # room for a loaded machine, where 0.2 s left no grace at all to test).
+    held = 10 - LAMBDA_MARGIN - (DEADLINE_GRACE - RESOLUTION)
+    skill = _noted_when_too_slow(clock, SlowStore(past_the_grace), held)
 
     graces = noted_graces(monkeypatch)
     with caplog.at_level(logging.WARNING, "alexaskill"):
@@ -335,18 +334,7 @@ def test_on_lambda_a_deadline_handlers_save_caught_at_the_end_is_said_late_by_it
         except asyncio.CancelledError:
             pass
 
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT, store=SlowStore(caught))
-
-    @skill.intent("Hello")
-    async def hello() -> Response:
-        clock.skip(SHORT)
-        await asyncio.sleep(LONG)  # cancelled by the deadline at the watchdog's next look
-        return speak("never")
-
-    @skill.exception(DeadlineExceeded)
-    async def too_slow(exc: DeadlineExceeded, attributes: Attributes) -> Response:
-        attributes["late"] = "yes"
-        return speak("too slow, noted")
+    skill = _noted_when_too_slow(clock, SlowStore(caught), SHORT)
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answer = handler(skill)(lambda_event("Hello"), LambdaContext(10_000))
