@@ -105,7 +105,7 @@ def slot_notes() -> Iterator[SlotNotes]:
 
     Several at once (`alexaskill.cli.main` in several threads) share one lowering, made by the
     first and undone by the last (`_Lowering`); each takes its own call's lines."""
-    from .skill_log import current_call
+    from .skill_log import current_call, edit_filters
 
     logger = logging.getLogger("alexaskill")
     notes = SlotNotes(current_call())
@@ -113,12 +113,12 @@ def slot_notes() -> Iterator[SlotNotes]:
         if _LOWERING.users == 0:
             _LOWERING.lower(logger)
         _LOWERING.users += 1
-        logger.filters.insert(0, notes)  # (before the log's escaping filter)
+        edit_filters(logger, lambda filters: [notes, *filters])  # (before the log's escaping)
     try:
         yield notes
     finally:
         with _LOWERING.lock:
-            logger.removeFilter(notes)
+            edit_filters(logger, lambda filters: [each for each in filters if each is not notes])
             _LOWERING.users -= 1
             if _LOWERING.users == 0:
                 _LOWERING.restore(logger)
@@ -137,28 +137,32 @@ class _Lowering:
         self.ours: _AsBefore | None = None
 
     def lower(self, logger: logging.Logger) -> None:
-        from .skill_log import is_call_handler
+        from .skill_log import edit_handlers, is_call_handler
 
         self.ours = None
         shown = logger.getEffectiveLevel()
         if shown <= logging.INFO:
             return
         self.level, self.propagate, self.shown = logger.level, logger.propagate, shown
-        # The list changed in place (a handler at a time, under logging's lock), never read and
-        # assigned anew: `log_to` adds and removes its handlers from other threads meanwhile.
-        self.moved = [h for h in list(logger.handlers) if not is_call_handler(h)]
-        self.ours = _AsBefore(logger, shown, self.moved)
-        for handler in self.moved:
-            logger.removeHandler(handler)
-        logger.addHandler(self.ours)
+
+        def behind_ours(handlers: list[logging.Handler]) -> list[logging.Handler]:
+            # (read and replaced as one, under logging's lock: `log_to` adds and removes its
+            # handlers from other threads meanwhile)
+            self.moved = [h for h in handlers if not is_call_handler(h)]
+            self.ours = _AsBefore(logger, shown, self.moved)
+            return [*(h for h in handlers if is_call_handler(h)), self.ours]
+
+        edit_handlers(logger, behind_ours)
         logger.propagate = False
         logger.setLevel(logging.INFO)
 
     def restore(self, logger: logging.Logger) -> None:
+        from .skill_log import edit_handlers
+
         if self.ours is None:  # (not lowered: nothing moved)
             return
-        logger.removeHandler(self.ours)
-        logger.handlers[:0] = self.moved  # (in place, at once: see `lower`)
+        ours, moved = self.ours, self.moved
+        edit_handlers(logger, lambda handlers: [*moved, *(h for h in handlers if h is not ours)])
         logger.propagate = self.propagate
         logger.setLevel(self.level)
         self.moved, self.ours = [], None
