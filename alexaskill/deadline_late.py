@@ -119,8 +119,8 @@ class LateSaying(Answering):
             return  # (it failed: the deadline's own reply goes out, and the failure was said)
         logger.warning(
             "the exception handler for DeadlineExceeded, %s, caught the cancellation that ended "
-            "its %g s grace and answered %.2f s late (the answer went out as it was): let %s "
-            "through",
+            "its %g s grace and answered %.2f s after it ended (the answer went out as it "
+            "was): let %s through",
             handler.name,
             grace,
             time.perf_counter() - (call.deadline or 0.0),

@@ -100,6 +100,13 @@ def set_by(call: Call, code: Handler, kinds: list[type], made: _Made) -> None:
             setters[twin] = code
 
 
+def _counted_from(call: Call) -> str:
+    """What a late save's figure (`time.perf_counter` less ``call.deadline``) counts from, in
+    the log's words: the deadline, or, where an exception handler was given a grace
+    (``call.grace``), its end (``call.deadline`` then)."""
+    return "the deadline" if getattr(call, "grace", None) is None else "its grace ended"
+
+
 class Finishing(Apologising):
     """How `alexaskill.answering.Answering` finishes the services of an answer, and names the
     step of one that failed."""
@@ -176,10 +183,11 @@ class Finishing(Apologising):
                 )
                 ended = _GRACE_ENDED % (grace, for_)
             logger.warning(
-                "%s while the attributes were being saved: answered %.2f s late, with the "
+                "%s while the attributes were being saved: answered %.2f s after %s, with the "
                 "%s reply (a save under way is not interrupted)",
                 ended,
                 late,
+                _counted_from(call),
                 _REPLY_OF.get(answer.outcome, "handler's"),
             )
 
@@ -193,8 +201,6 @@ class Finishing(Apologising):
                 call.finishing = kind
                 steps.append(self._step(call))
         call.finishing = None
-        # A grace's save (`_save`): ``call.deadline`` is the grace's end, the figure counts from it.
-        after = "the deadline" if getattr(call, "grace", None) is None else "its grace ended"
         logger.warning(
             "%s caught the cancellation at the Lambda function's end (its remaining time less "
             "%g s) and returned: answered %.2f s after %s, with the %s reply (its write "
@@ -203,7 +209,7 @@ class Finishing(Apologising):
             " or ".join(steps),
             LAMBDA_MARGIN,
             time.perf_counter() - (call.deadline or 0.0),
-            after,
+            _counted_from(call),
             _REPLY_OF.get(answer.outcome, "handler's"),
         )
 

@@ -144,7 +144,8 @@ def test_a_save_of_the_failed_saves_exception_handler_past_its_grace_is_said_so(
     # That handler's own save, begun within its grace and ending past it, is waited for, as the
     # save of the one for DeadlineExceeded is; its WARNING said "the deadline passed while the
     # attributes were being saved: answered 0.50 s late", 0.50 s after the grace's end (1.20 s
-    # after the deadline): it names the grace, as that one's does. Failing too, it is the
+    # after the deadline): it names the grace, as that one's does, and what its figure counts
+    # from ("answered 0.50 s late" read as after the deadline). Failing too, it is the
     # handler's failure, answered with the apology: no exception handler runs for it again.
     saves: list[str] = []
 
@@ -178,7 +179,8 @@ def test_a_save_of_the_failed_saves_exception_handler_past_its_grace_is_said_so(
     (said,) = [r.getMessage() for r in caplog.records if "being saved" in r.getMessage()]
     late = re.match(
         r"the exception handler's ([\d.]+) s of grace for a save that failed past the deadline "
-        r"ended while the attributes were being saved: answered (\d+\.\d\d) s late",
+        r"ended while the attributes were being saved: answered (\d+\.\d\d) s after its "
+        r"grace ended",
         said,
     )
     assert late is not None, said

@@ -94,7 +94,7 @@ def test_the_deadline_handlers_save_is_not_cancelled_as_its_grace_ends(
     assert [fields["late"] for fields in store._data.values()] == ['"yes"']
     (late,) = [r.getMessage() for r in caplog.records if "while the attributes" in r.getMessage()]
     # (the exception handler's reply, not the handler's, which never came)
-    assert "late, with the exception handler's reply" in late, late
+    assert "after its grace ended, with the exception handler's reply" in late, late
     # (Its grace ended meanwhile, not the deadline, which had passed before it began.)
     assert late.startswith(
         f"the exception handler's {DEADLINE_GRACE:g} s of grace for DeadlineExceeded ended"

@@ -277,4 +277,4 @@ def test_on_lambda_the_handlers_own_save_is_waited_for_until_the_function_ends(
         ), warning.getMessage()
     else:
         assert store.saved == 1
-        assert "late, with the handler's reply" in warning.getMessage()
+        assert "after the deadline, with the handler's reply" in warning.getMessage()

@@ -439,7 +439,9 @@ def test_an_exception_handler_that_swallows_its_graces_cancellation_is_named(
 ) -> None:
     # The exception handler for DeadlineExceeded that caught the cancellation ending its grace
     # and answered later went out without a word (a handler doing so is said, above): the
-    # log now says which did, how late, and what to let through on that event loop.
+    # log now says which did, how late, and what to let through on that event loop. How late
+    # counts from its grace's end, as the line says ("answered … s late" read as after the
+    # deadline).
     import anyio
 
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
@@ -469,7 +471,7 @@ def test_an_exception_handler_that_swallows_its_graces_cancellation_is_named(
     cancelled = "CancelledError" if backend == "asyncio" else "trio.Cancelled"
     assert re.fullmatch(
         r"the exception handler for DeadlineExceeded, \S+\.too_slow, caught the cancellation "
-        rf"that ended its {DEADLINE_GRACE} s grace and answered \d+\.\d\d s late \(the answer "
-        rf"went out as it was\): let {cancelled} through",
+        rf"that ended its {DEADLINE_GRACE} s grace and answered \d+\.\d\d s after it ended \(the "
+        rf"answer went out as it was\): let {cancelled} through",
         line.getMessage(),
     ), line.getMessage()

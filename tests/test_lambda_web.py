@@ -206,7 +206,7 @@ def test_behind_mangum_the_handlers_own_save_is_waited_for_until_the_invocation_
         assert re.search(rf"^\[ERROR\]\t.*{re.escape(cut)}", log, re.MULTILINE), log
     else:
         assert store.saved == 1
-        assert cut not in log and "late, with the handler's reply" in log, log
+        assert cut not in log and "after the deadline, with the handler's reply" in log, log
 
 
 @pytest.mark.parametrize("remaining_ms", [None, int((WAIT + 60) * 1000)], ids=["broken", "long"])
