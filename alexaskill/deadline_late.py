@@ -13,6 +13,7 @@ from .answering import Answer, Answering
 from .deadline import LAMBDA_MARGIN
 from .dispatch import Call
 from .exceptions import DeadlineExceeded
+from .finishing import CUT_AT_THE_END
 from .handler_bugs import failed_in
 
 __all__ = ["LateSaying", "grace_spent"]  # alexaskill's own (the public API has none of them)
@@ -38,12 +39,11 @@ class LateSaying(Answering):
             logger.warning(
                 "%s caught the cancellation at the Lambda function's end (its remaining time "
                 "less %g s) and failed instead: its failure was answered %.2f s after the "
-                "deadline (the answer went out as it was). Let %s through: the deadline's reply "
-                "then goes out, said at ERROR",
+                "deadline (the answer went out as it was). %s",
                 self._step(call),
                 LAMBDA_MARGIN,
                 time.perf_counter() - at,
-                cancellation,
+                CUT_AT_THE_END,
             )
             return
         handler = self.registry.resolve(call.envelope)

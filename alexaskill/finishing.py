@@ -16,7 +16,7 @@ from .handler_bugs import failed_in, handler_bug, service_step, swallowed
 from .log_repeats import Repeats
 from .store.attributes import Attributes, PersonAttributes, _StoredAttributes, check_saves
 
-__all__ = ["set_by", "settable"]  # alexaskill's own (the public API has none of them)
+__all__ = ["CUT_AT_THE_END", "set_by", "settable"]  # alexaskill's own (not the public API's)
 
 logger = logging.getLogger("alexaskill")
 
@@ -41,6 +41,15 @@ _REPLY_OF: Final = {
 #: expired: the deadline had passed before it began), with the grace it was given; or of that
 #: for a save that failed past the deadline (`Finishing._watch_again`: not expired).
 _GRACE_ENDED: Final = "the exception handler's %.2g s of grace for %s ended"
+
+#: What the author of a save that caught AWS Lambda's cut at the function's end less
+#: `LAMBDA_MARGIN` can do. Not "let CancelledError through": the catch may be a store's client
+#: library's (or Python 3.11's asyncio.wait_for), out of their reach, and let through it puts
+#: the apology over a write made (`_save`); a save bounded sooner is said as a store's failure.
+CUT_AT_THE_END: Final = (
+    "It lasted until the function's end: bound it sooner (a store's own timeout, between the "
+    "skill's deadline and the function's timeout: README, \"AWS Lambda\")"
+)
 
 #: The kinds of attributes that may hold one item, the other's (`alexaskill.store.service`).
 _TWINS: dict[type, type] = {Attributes: PersonAttributes, PersonAttributes: Attributes}
@@ -204,13 +213,13 @@ class Finishing(Apologising):
         logger.warning(
             "%s caught the cancellation at the Lambda function's end (its remaining time less "
             "%g s) and returned: answered %.2f s after %s, with the %s reply (its write "
-            "returned: it is done). Let CancelledError through: the deadline's reply then goes "
-            "out, said at ERROR",
+            "returned: it is done). %s",
             " or ".join(steps),
             LAMBDA_MARGIN,
             time.perf_counter() - (call.deadline or 0.0),
             _counted_from(call),
             _REPLY_OF.get(answer.outcome, "handler's"),
+            CUT_AT_THE_END,
         )
 
     def _watch_again(self, call: Call, handler: Handler) -> bool:

@@ -368,6 +368,10 @@ def test_on_lambda_a_save_that_catches_the_functions_end_cut_is_said_so(
     (said,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert said.startswith("the store's save of Attributes caught the cancellation at the "), said
     assert "Lambda function's end" in said and "hello" not in said, said
+    # It told the author to let CancelledError through, which a store's client library (or
+    # asyncio.wait_for, Python 3.11) may catch out of their reach, and which would put the
+    # apology over a write made: it says what to do, bound the save before the function's end.
+    assert "through" not in said and "bound it sooner" in said and '"AWS Lambda"' in said, said
     if not fails:  # (a write that returned is done: not said to be perhaps undone)
         assert "may not be done" not in said and "(its write returned: it is done)" in said, said
 
