@@ -28,7 +28,8 @@ A loop is judged by its own timer, and looked at on the thread it runs on at the
 (`thread_of`, and for a uvloop loop held up before its timer ran on that thread, `_held_on`):
 one run from several threads in turn (AWS Lambda's, its handler called from a local server's or
 tests' threads) is not looked for on the first, nor hidden by another loop running there;
-and said only if still held up once that thread's stack is read (`_still_held`).
+and said only if still held up once that thread's stack is read, by the watchdogs of every
+skill on it (`_still_held`).
 What raises in the looking thread is said at ERROR (`FAILED_EVERY`) and the looks go on, a
 stall said before it not said again.
 """
@@ -158,6 +159,10 @@ def _look() -> None:
             time.sleep(LOOK_EVERY)
 
 
+#: A watchdog in flight as a look saw it: when its timer had last run, the requests it watched.
+_Seen = tuple["Watchdog", float, tuple["Task[Any]", ...]]
+
+
 def _looks(said: dict[int, float]) -> None:
     global asleep
     running: dict[int, float] = {}  # a loop (its id): since when it is seen running
@@ -189,26 +194,25 @@ def _looks(said: dict[int, float]) -> None:
         # Each loop judged by its own timer (the latest run of its watchdogs': one a skill),
         # not by its thread's: a uvloop loop names none, and its watchdog the thread its timer
         # last ran on, where another loop may run now, its timer hiding a stall of this one.
-        # (With the requests it watched then: `_still_held`.)
-        latest: dict[int, tuple[float, Watchdog, tuple[Task[Any], ...]]] = {}
+        # (With what each of its watchdogs saw then: `_still_held`.)
+        loops: dict[int, list[_Seen]] = {}
         for watchdog in watchdogs:
             loop = watchdog.loop
             if not watchdog._ticking or loop.is_closed() or not loop.is_running():
                 continue  # (AWS Lambda runs its loop only during an invocation)
-            key, ticked = id(loop), watchdog.ticked
-            if key not in latest or ticked > latest[key][0]:
-                latest[key] = ticked, watchdog, _watched(watchdog)
-        running = {key: running.get(key, now) for key in latest}
-        for key, (ticked, watchdog, watched) in latest.items():
+            loops.setdefault(id(loop), []).append((watchdog, watchdog.ticked, _watched(watchdog)))
+        running = {key: running.get(key, now) for key in loops}
+        for key, seen in loops.items():
+            watchdog, ticked, _ = max(seen, key=lambda one: one[1])
             held = now - max(ticked, running[key])
             if held < HELD_UP_SECONDS or said.get(key) == ticked:
                 continue
             thread = thread_of(watchdog)
-            found = culprit(_held_on(watchdog, thread))
+            found = culprit(_held_on(watchdog.loop, seen, thread))
             # The stack is read after the loop was judged: a look kept waiting in between (the
             # interpreter's lock) finds the loop run on since, or stopped and its thread in
             # another request's handler, which did not hold it up. Said only if still held.
-            if found is None or not _still_held(watchdog, ticked, thread, watched):
+            if found is None or not _still_held(seen, watchdog, thread):
                 continue
             said[key] = ticked
             name, line, filename = found
@@ -248,19 +252,17 @@ def _in_flight(watchdog: Watchdog) -> bool:
     return watchdog._ticking and not loop.is_closed() and loop.is_running()
 
 
-def _still_held(
-    watchdog: Watchdog, ticked: float, thread: int, watched: tuple[Task[Any], ...]
-) -> bool:
-    """Whether ``watchdog``'s loop, found held up on ``thread`` with its timer last run at
-    ``ticked`` and the requests ``watched`` (`_watched`), still is: in flight, its timer not run
-    since, on that thread, the same requests watched. A loop held up runs none of its requests
-    to an end and starts none; one stopped and run again on that thread, its timer not run yet
-    (AWS Lambda's, the process frozen after an invocation and thawed for the next), does."""
-    return (
-        _in_flight(watchdog)
-        and watchdog.ticked == ticked
-        and thread_of(watchdog) == thread
-        and _watched(watchdog) == watched
+def _still_held(seen: list[_Seen], latest: Watchdog, thread: int) -> bool:
+    """Whether a loop found held up on ``thread``, its watchdogs in flight as ``seen`` (one a
+    skill; ``latest`` the one whose timer ran last), still is: each of them in flight, its timer
+    not run since, the same requests watched; the loop on that thread. All of them, not
+    ``latest`` alone: a loop that ran on since ran the timer due first (another skill's), or
+    ended and began that one's requests. A loop held up runs none of its requests to an end
+    and starts none; one stopped and run again on that thread, its timers not run yet (AWS
+    Lambda's, the process frozen after an invocation and thawed for the next), does."""
+    return thread_of(latest) == thread and all(
+        _in_flight(watchdog) and watchdog.ticked == ticked and _watched(watchdog) == watched
+        for watchdog, ticked, watched in seen
     )
 
 
@@ -278,17 +280,18 @@ def thread_of(watchdog: Watchdog) -> int:
     return getattr(watchdog.loop, "_thread_id", None) or watchdog.thread
 
 
-def _held_on(watchdog: Watchdog, thread: int) -> int:
-    """The thread a loop held up is held on, its watchdog's `thread_of` being ``thread``: that
-    one for an asyncio loop (its own ``_thread_id``). A loop that shows none (uvloop's) may have
-    been stopped with its timer pending and run since on another thread, on which the timer has
-    not run yet (held up from the start): the thread running one of the watchdog's requests,
-    whose task's frame is on its stack, if one is; else ``thread``. Looked for here, at a stall,
-    rather than noted at each request (`alexaskill.deadline.watch`), which costs every request
-    a ``get_ident()``."""
-    if hasattr(watchdog.loop, "_thread_id"):
+def _held_on(loop: object, seen: list[_Seen], thread: int) -> int:
+    """The thread ``loop``, held up, is held on, its watchdogs in flight as ``seen``, `thread_of`
+    the latest being ``thread``: that one for an asyncio loop (its own ``_thread_id``). A loop
+    that shows none (uvloop's) may have been stopped with its timers pending and run since on
+    another thread, on which no timer has run yet (held up from the start): the thread running
+    one of the requests its watchdogs watched (any skill's: the latest's may have none
+    running), whose task's frame is on its stack, if one is; else ``thread``. Looked for here,
+    at a stall, rather than noted at each request (`alexaskill.deadline.watch`), which costs
+    every request a ``get_ident()``."""
+    if hasattr(loop, "_thread_id"):
         return thread
-    coros = [task.get_coro() for task in _watched(watchdog)]
+    coros = [task.get_coro() for _, _, watched in seen for task in watched]
     frames = {id(frame) for coro in coros if (frame := getattr(coro, "cr_frame", None))}
     if not frames:
         return thread

@@ -7,8 +7,10 @@ time it reads, is the test's to say.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from types import FrameType, SimpleNamespace
 from typing import Any, cast
 
 import pytest
@@ -175,15 +177,19 @@ class _GoesOnWhileLookedAt:
 GOES_ON = ["stopped", "ran on", "moved", "restarted"]
 
 
+@pytest.mark.parametrize("skills", [1, 2], ids=["one skill", "two skills"])
 @pytest.mark.parametrize("how", GOES_ON)
 def test_a_loop_that_went_on_before_its_threads_stack_is_read_is_not_said_held_up(
-    caplog: pytest.LogCaptureFixture, looks: Looks, how: str
+    caplog: pytest.LogCaptureFixture, looks: Looks, how: str, skills: int
 ) -> None:
     # A look judged a loop held up, then read its thread's stack: a look kept waiting in
     # between (other threads holding the interpreter's lock) found the loop stopped and its
     # thread gone on into another request's handler, and blamed that handler ("held up for
     # 19.3 s by ...launch": a Lambda loop closed in a test's teardown, its thread in the next
     # test's launch). What held the loop up is what held it then, not what its thread runs now.
+    # With two skills on the loop (a watchdog each), the look judged it by the one whose timer
+    # ran last, and checked only that one again: the loop gone on by the other's (its timer,
+    # due first, run; its request ended and the next begun) was said held up all the same.
     waiting, release = threading.Event(), threading.Event()
 
     def handler() -> None:  # another request's, called on the loop's thread: not the holder
@@ -196,10 +202,13 @@ def test_a_loop_that_went_on_before_its_threads_stack_is_read_is_not_said_held_u
     try:
         assert waiting.wait(BOUND) and moved_on.ident is not None
         loop = _GoesOnWhileLookedAt(moved_on.ident, how)
-        watchdogs.append(deadline.Watchdog(cast(Any, loop)))
+        for _ in range(skills):
+            watchdogs.append(deadline.Watchdog(cast(Any, loop)))
+            watchdogs[-1]._deadlines[cast(Any, object())] = 0.0  # (a request watched)
+            watchdogs[-1]._ticking = True  # (its loop in flight)
+        # The first skill's goes on; the loop is judged by the last one's timer, run 10 ms later.
         loop.watchdog = watchdogs[0]
-        watchdogs[0]._deadlines[cast(Any, object())] = 0.0  # (a request watched)
-        watchdogs[0]._ticking = True  # (its loop in flight)
+        watchdogs[-1].ticked = watchdogs[0].ticked + 0.01 * (skills - 1)
         with caplog.at_level(logging.INFO, "alexaskill"):
             stalls.ticking()
             looks.look()
@@ -213,3 +222,65 @@ def test_a_loop_that_went_on_before_its_threads_stack_is_read_is_not_said_held_u
         moved_on.join(BOUND)
     assert loop.gone_on
     assert not (lines := held_up_lines(caplog)), looks.said(lines)
+
+
+class _ShowsNoThread:
+    """A loop in flight that shows no thread of its own (uvloop's)."""
+
+    def is_closed(self) -> bool:
+        return False
+
+    def is_running(self) -> bool:
+        return True
+
+
+class _Task:
+    """A request's task, its coroutine at ``frame`` (None: not running, or done)."""
+
+    def __init__(self, frame: FrameType | None) -> None:
+        self.frame = frame
+
+    def get_coro(self) -> SimpleNamespace:
+        return SimpleNamespace(cr_frame=self.frame)
+
+
+def test_a_loop_of_two_skills_held_up_on_a_new_thread_is_found_by_either_ones_request(
+    caplog: pytest.LogCaptureFixture, looks: Looks
+) -> None:
+    # A loop that shows no thread (uvloop's), stopped with its two skills' timers pending and
+    # run on another thread, held up there by the first skill's request before either timer
+    # ran: the thread was looked for by the requests of the watchdog whose timer ran last, the
+    # other skill's, none of them running, and the old thread, in no handler's call, was read.
+    # The stall was said by nothing.
+    waiting, release = threading.Event(), threading.Event()
+    frames: list[FrameType] = []
+
+    def handler() -> None:  # the first skill's request's, holding the loop up on a new thread
+        frames.append(sys._getframe())
+        waiting.set()
+        release.wait(BOUND)
+
+    held = threading.Thread(target=pace.Pace(handler).call, args=(handler, {}, "handler"))
+    held.start()
+    watchdogs: list[deadline.Watchdog] = []
+    try:
+        assert waiting.wait(BOUND)
+        loop = _ShowsNoThread()  # its timers last ran on this thread
+        for task in (_Task(frames[0]), _Task(None)):
+            watchdogs.append(deadline.Watchdog(cast(Any, loop)))
+            watchdogs[-1]._deadlines[cast(Any, task)] = 0.0  # (a request watched)
+            watchdogs[-1]._ticking = True  # (its loop in flight)
+        watchdogs[1].ticked = watchdogs[0].ticked + 0.01  # (the second skill's ran last)
+        with caplog.at_level(logging.INFO, "alexaskill"):
+            stalls.ticking()
+            looks.look()
+            looks.look()  # seen running
+            looks.clock.advance(1.5, busy=1.0)  # no timer run meanwhile, the process busy
+            looks.look()  # held up
+    finally:
+        for watchdog in watchdogs:
+            watchdog._ticking = False
+        release.set()
+        held.join(BOUND)
+    assert len(lines := held_up_lines(caplog)) == 1, looks.said(lines)
+    assert ".<locals>.handler" in lines[0].getMessage(), looks.said(lines)
