@@ -319,6 +319,29 @@ def test_an_alexaskill_store_the_skill_cannot_open_is_refused_naming_the_variabl
         Skill(SKILL_ID, store=None)  # type: ignore[arg-type]  # (None is no "not given")
 
 
+@pytest.mark.parametrize("unset", [None, "  "])
+def test_the_default_store_refused_is_said_as_the_default_not_as_the_variable(
+    unset: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ALEXASKILL_STORE unset, the default's refusal (here: alexaskill.db a directory) was said
+    # "ALEXASKILL_STORE: SQLiteStore: …", as if the variable had named that URL; its reader
+    # looked for a setting there was none of.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "alexaskill.db").mkdir()
+    if unset is None:
+        monkeypatch.delenv("ALEXASKILL_STORE", raising=False)
+    else:
+        monkeypatch.setenv("ALEXASKILL_STORE", unset)
+    said = (
+        "the default store 'sqlite:///alexaskill.db' (ALEXASKILL_STORE is unset): "
+        "SQLiteStore: alexaskill.db is a directory; name a file in it"
+    )
+    for made in (lambda: Skill(SKILL_ID), lambda: Skill(SKILL_ID, store=settings_from_env().store)):
+        with pytest.raises(ConfigurationError) as info:
+            made()
+        assert str(info.value) == said
+
+
 def test_a_skill_given_settings_from_env_store_is_refused_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -142,26 +142,39 @@ class _UrlFromEnv(str):
     __slots__ = ()
 
 
+class _DefaultUrl(_UrlFromEnv):
+    """`DEFAULT_STORE`, read for ``ALEXASKILL_STORE`` unset or blank: its refusal says it is the
+    default, not "ALEXASKILL_STORE: …", which sent its reader looking for a setting not made."""
+
+    __slots__ = ()
+
+
 def store_url_from_env(environ: Mapping[str, str]) -> str:
     """``ALEXASKILL_STORE`` in ``environ``, without white space at its ends; `DEFAULT_STORE`
     when it is unset or blank (`alexaskill.settings_from_env`, `store_from_env`). A store made
-    from it and refused is refused naming the variable (`store_given`)."""
-    return _UrlFromEnv(environ.get("ALEXASKILL_STORE", "").strip() or DEFAULT_STORE)
+    from it and refused is refused saying where the URL came from (`store_given`)."""
+    url = environ.get("ALEXASKILL_STORE", "").strip()
+    return _UrlFromEnv(url) if url else _DefaultUrl(DEFAULT_STORE)
 
 
 def store_from_env() -> Store:
     """The store of a `Skill` given no ``store=``: the one ``ALEXASKILL_STORE`` names, as
-    `alexaskill.settings_from_env` reads it, else `DEFAULT_STORE`. `ConfigurationError` naming
-    the variable for a URL refused: the skill's code names none."""
+    `alexaskill.settings_from_env` reads it, else `DEFAULT_STORE`. `ConfigurationError` saying
+    where a URL refused came from (the variable, or the default): the skill's code names none."""
     return _open_from_env(store_url_from_env(os.environ))
 
 
 def _open_from_env(url: str) -> Store:
-    """`open_store` of a URL from ``ALEXASKILL_STORE``: its refusal names the variable."""
+    """`open_store` of a URL from ``ALEXASKILL_STORE``: its refusal names the variable, or says
+    the URL is the default, the variable unset (`_DefaultUrl`)."""
     try:
         return open_store(url)
     except ConfigurationError as exc:
-        raise ConfigurationError(f"ALEXASKILL_STORE: {exc}") from None
+        if isinstance(url, _DefaultUrl):
+            where = f"the default store {DEFAULT_STORE!r} (ALEXASKILL_STORE is unset)"
+        else:
+            where = "ALEXASKILL_STORE"
+        raise ConfigurationError(f"{where}: {exc}") from None
 
 
 def url_without_password(url: str) -> str:
