@@ -128,3 +128,46 @@ async def test_a_loaded_value_of_a_type_json_has_not_is_said_as_that_type(
         "hold: make the load return JSON's types (dict, list, str, int, float, bool, None), or "
         "delete the attribute"
     )
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", [Attributes, PersonAttributes, DeviceAttributes])
+@pytest.mark.parametrize(
+    ("stored", "said"),
+    [
+        (
+            {"ok": 1, 1: "x"},
+            "the attribute name 1 (int) loaded is no string (attributes are a JSON object, its "
+            "keys strings): make the load return str names, or delete the attribute",
+        ),
+        (
+            {True: "x"},
+            "the attribute name True (bool) loaded is no string (attributes are a JSON object, "
+            "its keys strings): make the load return str names, or delete the attribute",
+        ),
+        (
+            {"ok": {"": 1}, "score": {"a": 1, 2: "x"}},
+            "the value loaded for attribute 'score' has the key 2 (int), and JSON keys are "
+            "strings (it would be saved as '2'): make the load return str keys, or delete the "
+            "attribute",
+        ),
+        (
+            {"games": [{"a": [{"won": 1}, {None: 2}]}]},
+            "the value loaded for attribute 'games' has the key None (NoneType) in "
+            "games[0]['a'][1], and JSON keys are strings (it would be saved as 'null'): make "
+            "the load return str keys, or delete the attribute",
+        ),
+    ],
+)
+async def test_a_name_or_a_key_loaded_that_is_no_string_is_refused_as_a_load(
+    kind: type[Attributes], stored: dict[Any, Any], said: str
+) -> None:
+    # Attributes are a JSON object, its keys strings, at any depth. A store of one's own
+    # loading an attribute name that was no string was refused as the skill's mistake
+    # (ConfigurationError, a failed request and its traceback), not as the user's data a load
+    # found (a StoreError: one line, the apology); and a key that was no string in a value was
+    # taken, its attribute, once changed, refused at the app's save as if the handler had set
+    # it (`check_saves`: "cannot be saved as JSON"). ("" is a string JSON holds: taken.)
+    with pytest.raises(StoreError) as info:
+        await kind.load(_Loading(stored), _envelope("user"))
+    assert str(info.value) == f"_Loading.load: {said}"

@@ -25,6 +25,7 @@ from .data_faults import (
     _names_checked,
     _refused,
 )
+from .json_keys import _loaded_key_refused, _loaded_name_refused
 
 if TYPE_CHECKING:
     from ..models import Envelope
@@ -104,12 +105,13 @@ class _StoredAttributes(MutableMapping[str, Any]):
         key = cls.key_for(envelope)
         load = store.load
         data = await _awaitable(store, "load", load(key)) if key is not None else None
+        shipped = _decoded_by(load)
         if data is not None:
             _check_loaded(store, data)
-            if _decoded_by(load):  # each value made anew from its JSON: none held twice
+            if shipped:  # each value made anew from its JSON: none held twice
                 data = _Decoded(data)
         try:
-            return cls(data, key=key, store=store)
+            attributes = cls(data, key=key, store=store)
         except ResponseError as exc:
             # What a store of one's own loaded that no attribute holds (text no UTF-8, a set:
             # the stores here refuse it as they read it) is the load's fault, said as theirs say
@@ -120,6 +122,9 @@ class _StoredAttributes(MutableMapping[str, Any]):
             if refused is None:
                 raise
             raise refused from exc
+        if data and not shipped:  # (a shipped store's values came from JSON: str keys only)
+            _loaded_key_refused(f"{type(store).__name__}.load", attributes._saved, attributes._data)
+        return attributes
 
     def __getitem__(self, name: str) -> Any:
         return self._data[name]
@@ -346,8 +351,9 @@ class _Decoded(dict[str, Any]):
 
 
 def _check_loaded(store: Store, data: object) -> None:
-    """`ConfigurationError` naming the store's ``load`` if it returned no dict of values by
-    names (a store of one's own): a name no string failed as if the handler had set it."""
+    """`ConfigurationError` naming the store's ``load`` if it returned no dict (a store of one's
+    own); `StoreError` for a name in it that is no str: the user's data it found, which failed
+    as if the handler had set it."""
     if type(data) is dict:  # what the stores here return: each name checked, no more
         for name in data:
             if type(name) is not str:
@@ -361,10 +367,7 @@ def _check_loaded(store: Store, data: object) -> None:
         )
     for name in data:
         if not isinstance(name, str):
-            raise ConfigurationError(
-                f"{where} returned the attribute name {name!r} ({type(name).__name__}): names "
-                "are strings"
-            )
+            raise _loaded_name_refused(where, name)
 
 
 def check_saves(

@@ -1,11 +1,13 @@
 """The dict keys JSON would change in a stored value: a key no str, which JSON turns into a
-string, or ``""``, which no store keeps (`_check_keys`, at each save)."""
+string, or ``""``, which no store keeps (`_check_keys`, at each save); and a name or key no str
+that a store of one's own loaded (`_loaded_name_refused`, `_loaded_key_refused`)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any, Final
 
+from ..exceptions import StoreError
 from .data_faults import _refused
 
 
@@ -21,7 +23,7 @@ def _check_keys(name: str, value: Any, dicts: int) -> None:
     found = _key_not_str(value, [dicts])
     if found is not None:
         path, key = found
-        where = name + "".join(f"[{step!r}]" for step in path)
+        where = _place(name, path)
         if key == "":
             raise _refused(
                 f"attribute {name!r} cannot be saved: {where} has the key '' (empty), and no "
@@ -34,17 +36,52 @@ def _check_keys(name: str, value: Any, dicts: int) -> None:
         )
 
 
-def _key_not_str(value: Any, left: list[int]) -> tuple[list[Any], Any] | None:
-    """(the path to a dict with a key that is no str, or is ``""``; that key), or None. ``left``
-    holds how many dicts may be left to look at: none, and no list is walked further (a dict
-    of a list of 5,000 numbers walked them all at each save)."""
+def _loaded_name_refused(where: str, name: object) -> StoreError:
+    """The `StoreError` of an attribute name that is no str, loaded by a store of one's own
+    (``where``: its ``load``): the user's data that load found, not the skill's mistake."""
+    return StoreError(
+        f"{where}: the attribute name {name!r} ({type(name).__name__}) loaded is no string "
+        "(attributes are a JSON object, its keys strings): make the load return str names, or "
+        "delete the attribute"
+    )
+
+
+def _loaded_key_refused(where: str, texts: dict[str, str], data: dict[str, Any]) -> None:
+    """`StoreError` for the first dict key that is no str in the values ``data`` a store of
+    one's own loaded (``where``: its ``load``), whose JSON ``texts`` holds: JSON would turn it
+    into a string, and the save of its attribute refused it as if the handler had set it. Only
+    a value whose JSON holds a "{" is walked, as far as its dicts go (`_key_not_str`)."""
+    for name, text in texts.items():
+        dicts = text.count("{")
+        found = _key_not_str(data[name], [dicts], empty=False) if dicts else None
+        if found is not None:
+            path, key = found
+            place = f" in {_place(name, path)}" if path else ""
+            raise StoreError(
+                f"{where}: the value loaded for attribute {name!r} has the key {key!r} "
+                f"({type(key).__name__}){place}, and JSON keys are strings (it would be saved "
+                f"as {json.dumps(key)!r}): make the load return str keys, or delete the attribute"
+            )
+
+
+def _place(name: str, path: list[Any]) -> str:
+    """Where ``path`` leads in the value of attribute ``name``, as Python would index it."""
+    return name + "".join(f"[{step!r}]" for step in path)
+
+
+def _key_not_str(
+    value: Any, left: list[int], *, empty: bool = True
+) -> tuple[list[Any], Any] | None:
+    """(the path to a dict with a key that is no str, or with ``empty`` is ``""``; that key),
+    or None. ``left`` holds how many dicts may be left to look at: none, and no list is walked
+    further (a dict of a list of 5,000 numbers walked them all at each save)."""
     if isinstance(value, dict):
         left[0] -= 1
         for key, item in value.items():
-            if not isinstance(key, str) or not key:
+            if not isinstance(key, str) or (empty and not key):
                 return [], key
             if left[0] > 0 and isinstance(item, _CONTAINERS):
-                found = _key_not_str(item, left)
+                found = _key_not_str(item, left, empty=empty)
                 if found is not None:
                     found[0].insert(0, key)
                     return found
@@ -53,7 +90,7 @@ def _key_not_str(value: Any, left: list[int]) -> tuple[list[Any], Any] | None:
             if left[0] <= 0:
                 break
             if isinstance(item, _CONTAINERS):
-                found = _key_not_str(item, left)
+                found = _key_not_str(item, left, empty=empty)
                 if found is not None:
                     found[0].insert(0, index)
                     return found
