@@ -7,22 +7,36 @@ from typing import Final
 
 __all__ = ["with_article"]
 
-#: A name whose "u" is said "you", lower-cased: "uni" (unit, union, unicode; not uninstalled,
-#: unimplemented, unidentified), or a "u" before one consonant and a vowel (user, usage,
-#: utility, uranium). The names given are request types and Python types' names (a skill's
-#: classes too): a rule of thumb for English words, not a dictionary; "un" and "up" before
-#: another letter (unknown, unavailable, update), "um" (umbrella) and the rest are "uh".
-_SAID_YOU: Final = re.compile(r"u(?:ni(?![nmd])|[bfgkrstv][aeiou])")
+#: A name's start said letter by letter: a capital before a capital (HTTPResponse, UUID), or
+#: a letter, in any case, with no vowel after it before the letters end (X, MP3, url, html).
+#: One capital then lower case is a word (LaunchRequest, NoneType). A rule of thumb: capitals
+#: said as a word (NASA) are read as letters too.
+_SAID_AS_LETTERS: Final = re.compile(r"[A-Z][A-Z]|(?i:[a-z][b-df-hj-np-tv-xz]*(?![a-z]))")
+
+#: The letters whose names start with a vowel: A, E, F (eff), H (aitch), I, L (ell), M, N, O,
+#: R (ar), S (ess), X (ex); not U ("you": "a UUID"). So "an SQLite", as its author says it,
+#: "S-Q-L-ite" (D. Richard Hipp, The Changelog #201), not "sequel-ite" ("a SQLite").
+_VOWEL_LETTERS: Final = frozenset("aefhilmnorsx")
+
+#: A word whose "u" is said "you", lower-cased: "uni" (unit, union, unicode; not uninstalled,
+#: unimplemented, unidentified), "unary", "uu" (uuid's letters), or a "u" before one consonant
+#: and a vowel (user, usage, utility, uranium), but "ubuntu" ("oo-BOON-too"). The names given
+#: are request types and Python types' names (a skill's classes too): a rule of thumb for
+#: English words, not a dictionary; "un" and "up" before another letter (unknown, unaware,
+#: update), "um" (umbrella) and the rest are "uh".
+_SAID_YOU: Final = re.compile(r"u(?!buntu)(?:ni(?![nmd])|nary|u|[bfgkrstv][aeiou])")
 
 
 def with_article(name: str) -> str:
     """``name`` after its article, by the sound of its start, in any case: "a LaunchRequest",
     "an Alexa.Presentation.APL.UserEvent", "a set", "an ellipsis", "a User", "a UUID" (an
-    initialism's letters: "you"), "an Unknown", "an Umbrella"."""
-    first = name[:1].lower()
-    if first == "u":
-        initialism = not name[1:2].islower()  # (U alone, UUID, URL)
-        vowel = not (initialism or _SAID_YOU.match(name.lower()))
+    initialism's letters: "you"), "an HTTPResponse" ("aitch"), "an Unknown", "an _Item" (a
+    leading underscore is not said)."""
+    said = name.lstrip("_")
+    if _SAID_AS_LETTERS.match(said):
+        vowel = said[0].lower() in _VOWEL_LETTERS
+    elif said[:1].lower() == "u":
+        vowel = not _SAID_YOU.match(said.lower())
     else:
-        vowel = first in tuple("aeio")
+        vowel = said[:1].lower() in tuple("aeio")
     return f"{'an' if vowel else 'a'} {name}"

@@ -40,6 +40,43 @@ from alexaskill.articles import with_article
         "an ugly",
         "an Ultra",
         "a U",
+        # "unary" is said "you-nary" (not un-ary, as unaware is), "uuid" its letters, "you-you"
+        # (lower-cased too), and Ubuntu "oo-BOON-too": "an Unary", "an uuid", "a Ubuntu" were.
+        "a Unary",
+        "a unary",
+        "a uuid",
+        "an Ubuntu",
+        "an Unaware",
+        # Capitals read as letters, each by its name ("aitch", "ess", "em", "eff", "ex"): "a
+        # HTTPResponse", "a SQLite" were said. SQLite is said "S-Q-L-ite" by its author.
+        "an HTTPResponse",
+        "an SQLite",
+        "an MP3",
+        "an FAQ",
+        "an XMLParser",
+        "an R2",
+        "an S3Object",
+        "an X",
+        "an IOError",
+        "a JSONDecodeError",
+        "a UIElement",
+        # So are letters with no vowel to say them by, in any case.
+        "an html",
+        "an sql",
+        "a url",
+        "a utf8",
+        # One capital and then lower case is a word's: "an LaunchRequest" would be wrong.
+        "a NoneType",
+        "a NaN",
+        "a Hint",
+        "a Rhythm",
+        # A leading underscore is not said: the article is the name's ("a _Item" was said).
+        "an _Item",
+        "a _Foo",
+        "an __Object",
+        "a _User",
+        "an _Unknown",
+        "an _HTTPHandler",
     ],
 )
 def test_a_name_gets_its_article_by_its_sound(said: str) -> None:
