@@ -43,6 +43,15 @@ _ADDING_WRITE = {
 }
 
 
+def _close(store: DynamoDBStore, client: Any) -> None:
+    """For a test not run in an event loop: close ``store``, then the ``client`` it was given,
+    whatever the store's close did (as `one_attempt_store` closes its pair)."""
+    try:
+        anyio.run(store.aclose)
+    finally:
+        client.close()
+
+
 @pytest.mark.anyio
 async def test_a_write_that_adds_is_never_sent_twice(
     fake_dynamodb: FakeDynamoDB, monkeypatch: pytest.MonkeyPatch
@@ -187,7 +196,7 @@ def test_a_client_given_retries_its_owners_calls_after_the_stores(
         fake_dynamodb.settle()
         assert fake_dynamodb.calls == ["UpdateItem"] * 4
     finally:
-        client.close()
+        _close(store, client)
 
 
 @pytest.mark.anyio
@@ -266,7 +275,7 @@ def test_a_write_that_adds_raises_what_its_one_attempt_got(
         assert type(failed).__name__ == cause
         assert failed is not None and failed.__cause__ is None and failed.__suppress_context__
     finally:
-        client.close()
+        _close(store, client)
     fake_dynamodb.settle()
     assert fake_dynamodb.calls == ["UpdateItem"]  # sent once: it may have been applied
 
@@ -317,6 +326,7 @@ def test_a_write_that_adds_leaves_no_cycle_holding_the_frames_that_failed(aws_en
         assert held and held[0]() is None
     finally:
         gc.enable()
+        anyio.run(store.aclose)
 
 
 @pytest.mark.anyio
