@@ -384,7 +384,7 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
                 plan = _plan(skill)
             except ConfigurationError as exc:
                 plan = kept_start_error(exc)
-                say_not_started(skill.lambda_log_name, exc)
+                say_not_started(skill.lambda_log_name, plan)  # (the copy: a record holds it)
             _remember(skill, plan)
             if isinstance(plan, _Plan) and plan.loop:  # stores it opens are closed at exit
                 close_at_exit(skill)

@@ -3,7 +3,8 @@ store), and a start that failed on the author's configuration, said once and kep
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import contextlib
+from typing import TYPE_CHECKING, TypeVar
 
 from .logs import logger
 
@@ -17,6 +18,8 @@ __all__ = [
     "say_not_started",
     "warn_of_sqlite",
 ]
+
+E = TypeVar("E", bound=BaseException)
 
 
 def say_not_started(name: str, error: ConfigurationError) -> None:
@@ -36,30 +39,48 @@ def say_not_started(name: str, error: ConfigurationError) -> None:
 
 
 def kept_start_error(error: ConfigurationError) -> ConfigurationError:
-    """``error``, and the exceptions it chains (cause, context), without their tracebacks, to
-    be kept for the process: a traceback's frames hold the frames that called them, up to the
-    invocation's (its event and context), which the process would keep alive. Its messages
-    are what a start that failed on the author's configuration says (`say_not_started`)."""
-    seen: set[int] = set()
-    chained: list[BaseException | None] = [error]
-    while chained:
-        each = chained.pop()
-        if each is not None and id(each) not in seen:
-            seen.add(id(each))
-            each.__traceback__ = None
-            chained += (each.__cause__, each.__context__)
-    return error
+    """A copy of ``error``, and of the exceptions it chains (cause, context), without their
+    tracebacks, to be kept for the process: a traceback's frames hold the frames that called
+    them, up to the invocation's (its event and context), which the process would keep alive.
+    Copies: ``error`` and its chain are left as they are, tracebacks and all, for whoever else
+    holds them (the raiser, which may raise it again; a log record). Its messages are what a
+    start that failed on the author's configuration says (`say_not_started`)."""
+    return _detached(error, {})
+
+
+def _detached(error: E, copies: dict[int, BaseException]) -> E:
+    """``error`` copied (`_copy`) without its traceback, with the exceptions it chains copied
+    so too; ``copies``: those made so far, by the original's ``id`` (a chain may loop)."""
+    made = copies.get(id(error))
+    if made is not None:
+        return made  # type: ignore[return-value]  # (a copy of ``error``: the same type)
+    copy = copies[id(error)] = _copy(error)
+    copy.__suppress_context__ = error.__suppress_context__
+    for link in ("__cause__", "__context__"):
+        chained = getattr(error, link)
+        if chained is not None:
+            # (A class whose __new__ refuses its own args cannot be copied: the chain ends.)
+            with contextlib.suppress(Exception):
+                setattr(copy, link, _detached(chained, copies))
+    return copy
+
+
+def _copy(error: E) -> E:
+    """A copy of ``error``, with no traceback nor chain: made by ``__new__`` and its attributes,
+    not `copy.copy`, which calls ``__init__`` with ``args``: `InteractionModelError` takes its
+    problems there, not its message. Its notes are a list of its own: a note added to the copy
+    is not the original's."""
+    fresh = type(error).__new__(type(error), *error.args)
+    fresh.__dict__.update(vars(error))
+    if "__notes__" in vars(error):
+        fresh.__notes__ = list(error.__notes__)
+    return fresh
 
 
 def fresh_start_error(kept: ConfigurationError) -> ConfigurationError:
     """A fresh copy of the kept start error, to raise: raising sets a traceback on what it
-    raises, through the invocation's frame, which the kept one must not hold. Made by
-    ``__new__`` and its attributes, not `copy.copy`, which calls ``__init__`` with ``args``:
-    `InteractionModelError` takes its problems there, not its message."""
-    fresh = type(kept).__new__(type(kept), *kept.args)
-    fresh.__dict__.update(vars(kept))
-    if "__notes__" in vars(kept):  # its own list: a note added to the copy is not kept
-        fresh.__notes__ = list(kept.__notes__)
+    raises, through the invocation's frame, which the kept one must not hold (`_copy`)."""
+    fresh = _copy(kept)
     fresh.__cause__ = kept.__cause__
     fresh.__suppress_context__ = kept.__suppress_context__
     return fresh

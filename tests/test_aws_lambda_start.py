@@ -174,6 +174,33 @@ def test_the_kept_start_error_keeps_no_invocation_alive(
     assert [ref() for ref in alive] == [None, None]
 
 
+def test_the_error_kept_is_a_copy_the_raisers_own_keeps_its_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The error kept was the one the start raised, its traceback and its cause's cleared in
+    # place: one its raiser holds (to raise again, or logged with it) lost where it came from.
+    raised: list[ConfigurationError] = []
+
+    def failing_start(name: str = "this skill") -> None:
+        try:
+            raise OSError("no such table")
+        except OSError as exc:
+            raised.append(ConfigurationError("the store cannot be read"))
+            raise raised[-1] from exc
+
+    skill = counting_skill(f"sqlite:///{tmp_path}/skill.db")
+    monkeypatch.setattr(skill, "start", failing_start)
+    lambda_handler = handler(skill)
+    for _ in range(2):
+        with pytest.raises(ConfigurationError, match=r"^the store cannot be read$") as caught:
+            lambda_handler(intent_event("Count"), None)
+        assert str(caught.value.__cause__) == "no such table"
+    [own] = raised  # (started once)
+    assert own.__traceback__ is not None
+    assert own.__cause__ is not None and own.__cause__.__traceback__ is not None
+    assert caught.value is not own and caught.value.__cause__ is not own.__cause__
+
+
 def test_the_copy_raised_keeps_what_the_error_was_made_with() -> None:
     # (copy.copy would call __init__ with the message, which this one takes as its problems)
     kept = kept_start_error(InteractionModelError(["two handlers for Hello", "no name"]))
