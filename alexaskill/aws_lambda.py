@@ -48,9 +48,9 @@ thread. Either way the handler must be called from synchronous code, as the Lamb
 called from a running event loop (an async test), it raises a `RuntimeError` that says so
 (``await asyncio.to_thread(handler, event, context)`` calls it from async code). Lambda never
 overlaps invocations in one process; called from several threads at once, invocations on the
-event loop take turns (`_Loop.lock`), and the skill starts once, at the first (`_starting`).
-Called by a handler, whose invocation holds the loop, it raises a `RuntimeError` (its turn would
-never come).
+event loop take turns (`_Loop.lock`), and the skill starts once, at the first (`start_lock`:
+each skill's own, so that one's slow start holds up no other's). Called by a handler, whose
+invocation holds the loop, it raises a `RuntimeError` (its turn would never come).
 
 The skill's deadline (`Skill(deadline=...)`) holds here too, shortened to the invocation's
 remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`, and less
@@ -99,6 +99,8 @@ from .lambda_start import (
     fresh_start_error,
     kept_start_error,
     say_not_started,
+    start_lock,
+    started,
     warn_of_sqlite,
 )
 from .lambda_tasks import run_saying_tasks
@@ -357,13 +359,6 @@ def _remember(skill: LambdaSkill, plan: _Plan | ConfigurationError) -> None:
     _plans[key] = plan
 
 
-#: Held while a skill starts (`_plan_of`): the Lambda runtime never overlaps invocations, but
-#: a test or a local emulator calling one handler from two threads at its first would start
-#: the skill twice (and say a failed start twice). Taken only while the handler has no plan:
-#: the warm path takes no lock. Reentrant, as `_Loop.lock`; ``_thread``'s: no import.
-_starting = _thread.RLock()
-
-
 def _plan_of(skill: LambdaSkill) -> _Plan:
     """The skill's plan; at its first invocation, when every handler is registered, log what is
     risky in the set-up, once, and decide how to run: a skill whose handlers are all
@@ -375,7 +370,7 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
     (its code directory is read-only, its environment set before the import): the start would
     fail the same way each time, and say it again. Any other failure (alexaskill's bug, or one
     that may pass) is tried again at the next invocation."""
-    with _starting:
+    with start_lock(skill):  # (taken only while the handler has no plan: not when warm)
         plan = _plans.get(id(skill))
         if plan is None:
             try:
@@ -386,6 +381,7 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
                 plan = kept_start_error(exc)
                 say_not_started(skill.lambda_log_name, plan)  # (the copy: a record holds it)
             _remember(skill, plan)
+            started(skill)
             if isinstance(plan, _Plan) and plan.loop:  # stores it opens are closed at exit
                 close_at_exit(skill)
     if isinstance(plan, ConfigurationError):

@@ -1,8 +1,10 @@
-"""An AWS Lambda skill's start, at its first invocation: what it says of the set-up (a SQLite
-store), and a start that failed on the author's configuration, said once and kept."""
+"""An AWS Lambda skill's start, at its first invocation: one at a time for each skill (its own
+lock), what it says of the set-up (a SQLite store), and a start that failed on the author's
+configuration, said once and kept."""
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 from typing import TYPE_CHECKING, TypeVar
 
@@ -16,10 +18,35 @@ __all__ = [
     "fresh_start_error",
     "kept_start_error",
     "say_not_started",
+    "start_lock",
+    "started",
     "warn_of_sqlite",
 ]
 
 E = TypeVar("E", bound=BaseException)
+
+
+#: Each skill's lock while it starts, by the skill's identity (as the handler's plans): the
+#: Lambda runtime never overlaps invocations, but a test or a local emulator calling one
+#: handler from two threads at its first would start the skill twice (and say a failed start
+#: twice). A skill's own: one skill's slow start (a store's check over the network) holds up
+#: no other skill's first invocation. Reentrant, as `alexaskill.aws_lambda._Loop.lock`;
+#: ``_thread``'s: no import at a cold start.
+_start_locks: dict[int, _thread.RLock] = {}
+
+
+def start_lock(skill: object) -> _thread.RLock:
+    """The lock ``skill``'s start holds (made at its first invocation: `started` drops it)."""
+    # (setdefault: one call, so two threads at once get the same lock; a lock made and not
+    # kept costs nothing, and this runs only until the skill has started.)
+    return _start_locks.setdefault(id(skill), _thread.RLock())
+
+
+def started(skill: object) -> None:
+    """Drop ``skill``'s start lock: its start is decided (its plan, or its error, kept), and no
+    invocation takes the lock again. A thread waiting for it has it still, and finds the start
+    decided once it gets it. A start that raised anything else keeps its lock, for the next try."""
+    _start_locks.pop(id(skill), None)
 
 
 def say_not_started(name: str, error: ConfigurationError) -> None:

@@ -201,6 +201,40 @@ def test_the_error_kept_is_a_copy_the_raisers_own_keeps_its_traceback(
     assert caught.value is not own and caught.value.__cause__ is not own.__cause__
 
 
+def test_a_slow_start_of_one_skill_holds_up_no_other_skills_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One lock for every skill of the process: a skill whose start was slow (a store's check
+    # over the network) held up another skill's first invocation, in another thread, until its
+    # own start was done.
+    slow, quick = counting_skill("memory://"), counting_skill("memory://")
+    slow_starting, quick_started = threading.Event(), threading.Event()
+    waited: list[bool] = []
+    start_slow, start_quick = slow.start, quick.start
+
+    def slow_start(name: str = "this skill") -> None:
+        slow_starting.set()
+        waited.append(quick_started.wait(10))  # (never, had the other's start been held)
+        start_slow(name)
+
+    def quick_start(name: str = "this skill") -> None:
+        start_quick(name)
+        quick_started.set()
+
+    monkeypatch.setattr(slow, "start", slow_start)
+    monkeypatch.setattr(quick, "start", quick_start)
+    answers: list[dict[str, Any]] = []
+    thread = threading.Thread(
+        target=lambda: answers.append(handler(slow)(event("LaunchRequest"), None))
+    )
+    thread.start()
+    assert slow_starting.wait(10)
+    assert speech(handler(quick)(event("LaunchRequest"), None)) == "Welcome."
+    thread.join()
+    assert waited == [True]
+    assert [speech(answer) for answer in answers] == ["Welcome."]
+
+
 def test_the_copy_raised_keeps_what_the_error_was_made_with() -> None:
     # (copy.copy would call __init__ with the message, which this one takes as its problems)
     kept = kept_start_error(InteractionModelError(["two handlers for Hello", "no name"]))
