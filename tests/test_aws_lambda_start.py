@@ -18,7 +18,7 @@ from alexaskill import log_lambda
 from alexaskill.aws_lambda import handler
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.interaction.builder import InteractionModelError
-from alexaskill.lambda_start import fresh_start_error, kept_start_error
+from alexaskill.lambda_start import fresh_start_error, kept_start_error, start_lock
 
 from .aws_lambda_shared import counting_skill, speech
 
@@ -108,18 +108,38 @@ def test_two_threads_at_the_first_invocation_start_the_skill_once(
 ) -> None:
     # Not on Lambda (serial), but a test or a local emulator calling one handler from two
     # threads: both started the skill, its check ran twice and its ERROR was said twice.
+    # The first check waits until the other thread has come to the skill's start lock, which
+    # the check holds (without one, to the check itself): no time spent, whatever the order.
     checks: list[str] = []
-    second = threading.Event()
+    arrived = threading.Event()
 
     def never_made(path: str) -> str:
         checks.append(path)
         if len(checks) == 1:
-            second.wait(1)  # (the other thread's call, had it come in: never, with the lock)
+            assert arrived.wait(10)  # (only if the other thread never came: at once, else)
         else:
-            second.set()
+            arrived.set()
         return _READ_ONLY
 
+    takers: list[threading.Thread] = []
+
+    class Arriving:
+        """The skill's start lock, which sets `arrived` as a second thread comes to take it."""
+
+        def __init__(self, skill: object) -> None:
+            self.lock = start_lock(skill)
+
+        def __enter__(self) -> None:
+            takers.append(threading.current_thread())
+            if len(takers) == 2:
+                arrived.set()
+            self.lock.acquire()
+
+        def __exit__(self, *exc: object) -> None:
+            self.lock.release()
+
     monkeypatch.setattr("alexaskill.store.sqlite_file._never_opened", never_made)
+    monkeypatch.setattr("alexaskill.aws_lambda.start_lock", Arriving)
     lambda_handler = handler(counting_skill(f"sqlite:///{tmp_path}/skill.db"))
     caplog.set_level(logging.INFO, logger="alexaskill")
     raised: list[BaseException] = []
