@@ -331,6 +331,46 @@ def test_behind_mangum_the_grace_is_looked_up_once_not_at_every_request(
     assert looked_up == [DEADLINE_GRACE]
 
 
+def test_behind_mangum_the_store_is_checked_at_the_first_start_not_at_every_invocation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mangum's default lifespan ("auto") runs the app's lifespan at each invocation, its
+    startup and its shutdown around the request: the store's start check (a look at its file,
+    for SQLite) is the skill's first start's alone, as the rest of the app's build."""
+    from starlette.testclient import TestClient as StarletteClient
+
+    import alexaskill.app
+    from alexaskill.store.start_check import check_store
+    from alexaskill.testing import RequestFactory, TestPKI
+
+    checked: list[object] = []
+
+    def counted(skill: Any) -> None:
+        checked.append(skill)
+        check_store(skill)
+
+    monkeypatch.setattr(alexaskill.app, "check_store", counted)
+    on_lambda_runtime(monkeypatch)
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    standard_error(monkeypatch)
+    skill = Skill(SKILL_ID, store="memory://")
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        attributes["visits"] = attributes.get("visits", 0) + 1
+        return speak(f"Visit number {attributes['visits']}.")
+
+    pki = TestPKI.default()
+    skill.verifier = pki.verifier()
+    body = json.dumps(RequestFactory(SKILL_ID).intent("Count")).encode()
+    headers = {"Content-Type": "application/json", **pki.sign(body)}
+    for visit in (1, 2, 3):  # (an invocation each: the lifespan's startup, the request, its end)
+        with StarletteClient(_Mangum(skill, LambdaContext(7000, WEB_ID))) as http:
+            answered = http.post(skill.path, content=body, headers=headers)
+        assert speech(answered.json()) == f"Visit number {visit}."
+    assert checked == [skill]
+
+
 def _adapter_context(deadline: Any) -> dict[str, str]:
     """The Lambda Web Adapter's ``x-amzn-lambda-context`` header, its ``deadline`` (a Unix time
     in milliseconds, as the adapter writes it) the one given."""
