@@ -1,11 +1,14 @@
 """AWS Lambda: answer Alexa's events with the same dispatch as the web service.
 
     # lambda_function.py; set the function's handler to "lambda_function.handler"
-    from alexaskill import settings_from_env
+    from alexaskill import ConfigurationError, settings_from_env
     from alexaskill.aws_lambda import handler as lambda_handler
     from myskill import skill
 
-    settings_from_env().configure_logging()  # ALEXASKILL_LOG_*; else no request line (INFO)
+    try:
+        settings_from_env().configure_logging()  # ALEXASKILL_LOG_*; else no request line (INFO)
+    except ConfigurationError as exc:  # in one line, as the handler ends the start (below)
+        raise SystemExit(f"alexaskill: {exc}") from None
     handler = lambda_handler(skill)
 
 The README's "AWS Lambda" section has the packaging, the function's settings and its
@@ -96,6 +99,7 @@ from .handler_bugs import LAMBDA_CANCELLER
 from .lambda_events import decode_body, decode_event, describe_event
 from .lambda_exit import close_at_exit
 from .lambda_start import (
+    check_environment,
     fresh_start_error,
     kept_start_error,
     say_not_started,
@@ -106,7 +110,6 @@ from .lambda_start import (
 from .lambda_tasks import run_saying_tasks
 from .log_lambda import note_invocation
 from .logs import INTERNAL_ERROR, NOT_STARTED, log_request, refusal
-from .outgoing_proxies import check_outgoing_proxies
 
 if TYPE_CHECKING:
     import asyncio
@@ -391,15 +394,7 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
 
 def handler(skill: LambdaSkill) -> LambdaHandler:
     """The Lambda function for ``skill``: Alexa's event dict in, the response dict out."""
-    # No lifespan runs on Lambda: each call to Alexa's APIs makes a client of its own, which
-    # httpx refuses for a proxy it cannot use (its ImportError, a handler bug's apology at every
-    # call). Said once, here, at the cold start (the function's module made the handler).
-    check_outgoing_proxies()
-    # The settings too, read here whether or not the function reads them (its module may make
-    # the skill with ids of its own): one that does not parse fails the function's start.
-    from .settings import settings_from_env
-
-    settings_from_env()
+    check_environment()  # (the function's start: a setting that does not parse ends it)
     plans: list[_Plan] = []  # the skill's, once known: no lookup at each invocation
 
     def lambda_handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

@@ -1,6 +1,7 @@
-"""An AWS Lambda skill's start, at its first invocation: one at a time for each skill (its own
-lock), what it says of the set-up (a SQLite store), and a start that failed on the author's
-configuration, said once and kept."""
+"""An AWS Lambda function's start: its environment, read as its module makes the handler (a
+setting that does not parse ends it in one line), then each skill's, at its first invocation:
+one at a time for each skill (its own lock), what it says of the set-up (a SQLite store), and a
+start that failed on the author's configuration, said once and kept."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import _thread
 import contextlib
 from typing import TYPE_CHECKING, TypeVar
 
+from .exceptions import ConfigurationError
+from .log_lambda import on_lambda
 from .logs import logger
+from .outgoing_proxies import check_outgoing_proxies
 
 if TYPE_CHECKING:
-    from .exceptions import ConfigurationError
     from .store.start_check import StoreSkill
 
 __all__ = [
+    "check_environment",
     "fresh_start_error",
     "kept_start_error",
     "say_not_started",
@@ -24,6 +28,33 @@ __all__ = [
 ]
 
 E = TypeVar("E", bound=BaseException)
+
+
+def check_environment() -> None:
+    """Read, as the function's module makes the handler (the function's start), what the
+    environment sets: the settings (`settings_from_env`), whether or not the module reads them
+    (it may make the skill with ids of its own), and the proxies (no lifespan runs on Lambda:
+    each call to Alexa's APIs makes a client of its own, which httpx refuses for a proxy it
+    cannot use, its ImportError a handler bug's apology at every call).
+
+    One that does not parse raises its `ConfigurationError` (a test, a local script); on AWS
+    Lambda the start ends in one line instead, its message, as a web server's does
+    (``raise SystemExit``, as the README's function and the example skills do): the runtime
+    reports an exception at the import with its traceback, through alexaskill's checks, under
+    a warning that blames the function's code, again at each invocation (Lambda tries a failed
+    init again), where the message alone names the setting and what it takes. The runtime's
+    process ends (Lambda reports ``Runtime.ExitError``), which a SystemExit, no Exception, gets
+    past its handling of the import to do.
+    """
+    from .settings import settings_from_env
+
+    try:
+        check_outgoing_proxies()
+        settings_from_env()
+    except ConfigurationError as exc:
+        if not on_lambda():
+            raise
+        raise SystemExit(f"alexaskill: {exc}") from None
 
 
 #: Each skill's lock while it starts, by the skill's identity (as the handler's plans): the

@@ -16,6 +16,7 @@ from alexaskill.responses import Response
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 from .conftest import SKILL_ID
+from .lambda_runtime import LAMBDA_ENVIRON
 from .lifespan_start import lifespan_start
 
 pytestmark = pytest.mark.oldest_dependencies
@@ -118,6 +119,31 @@ def test_a_mount_or_a_lambda_handler_fails_of_a_setting_at_its_start(
         _STARTS_THAT_RAISE[start]()
     assert why in str(raised.value)
     _untouched(own_logging)
+
+
+#: What ends a Lambda function's start at its import (`_STARTS_THAT_RAISE`): the settings that do
+#: not parse, and a proxy variable httpx cannot use (read there too).
+_BAD_AT_THE_IMPORT = [*BAD_SETTINGS, ({"HTTPS_PROXY": "ftp://proxy:21"}, "HTTPS_PROXY=ftp://")]
+
+
+@pytest.mark.parametrize(("env", "why"), _BAD_AT_THE_IMPORT)
+def test_on_lambda_a_setting_that_does_not_parse_ends_the_functions_start_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], why: str
+) -> None:
+    # The ConfigurationError raised as the function's module made its handler failed the
+    # runtime's init with a traceback through the import and alexaskill's settings, again at
+    # each invocation (Lambda tries a failed init again), under Lambda's own warning that the
+    # function's code has an issue. Now the process ends, as uvicorn's does at a failed start,
+    # with the one line Python writes for it (standard error: one event in the function's log),
+    # naming the setting and what it takes; Lambda reports the init's Runtime.ExitError.
+    _set(monkeypatch, {**LAMBDA_ENVIRON, **env})
+    with pytest.raises(SystemExit) as exited:
+        _skill(DEFAULT_SKILL_ID).lambda_handler  # noqa: B018
+    said = exited.value.code
+    assert isinstance(said, str) and said.startswith("alexaskill: ") and why in said, said
+    assert "\n" not in said
+    # (Python writes a SystemExit's message alone, never its chain: none is kept to show.)
+    assert exited.value.__cause__ is None and exited.value.__suppress_context__
 
 
 def test_settings_that_parse_start_beside_the_apps_own_logging(
