@@ -96,3 +96,24 @@ def test_a_progressive_response_for_a_session_ended_request_with_no_id_is_refuse
     with api.answering(api.issued(envelope)):
         assert _progressive(api, envelope["context"]["System"]["apiAccessToken"], "") == 400
     assert "SessionEndedRequest" in api.calls[-1].answer["message"]
+
+
+def test_a_body_that_issues_nothing_marks_no_request_being_answered() -> None:
+    # `issued` names no request for a body with no request id and no token (""), and chat --url
+    # marked "" as being answered all the same: "" with another request's token was taken
+    # while that body was posted, and refused as late ever after (noted in the chat as the
+    # skill's late progressive response).
+    factory = RequestFactory()
+    named: dict[str, Any] = factory.envelope("LaunchRequest")
+    token = named["context"]["System"]["apiAccessToken"]
+    nothing: dict[str, Any] = factory.envelope("LaunchRequest")
+    del nothing["request"]["requestId"], nothing["context"]["System"]["apiAccessToken"]
+    api = FakeAlexaApi()
+    with api.answering(api.issued(named)):
+        pass
+    assert api.issued(nothing) == ""
+    with api.answering(""):
+        assert _progressive(api, token, "") == 403  # no request without an id is answered
+    assert _progressive(api, token, "") == 403
+    assert api.late_progressive == []
+    assert "no request with this id" in api.calls[-1].answer["message"]

@@ -29,7 +29,13 @@ class Progressive(AccessCheck):
         """While the block runs, the skill answers request ``request_id``: its progressive
         responses are taken. After it, Alexa has the answer and refuses them (403). Once any
         request was marked, a progressive response for a request never marked is refused too.
+        "" (`issued`'s for a body that names no request) marks nothing: it would take the
+        progressive responses naming "" of any client while the block runs, and refuse them as
+        late ever after.
         """
+        if not request_id:
+            yield
+            return
         with self._lock:
             self._answering.setdefault(request_id, 0)
         try:

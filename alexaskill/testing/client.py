@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as _dt
 import os
@@ -282,8 +281,7 @@ class TestClient(SimulatedDevice, Talking, RequestKinds):
         request_id = request_id_of(body)
         # Its token and device are the skill's to call Alexa's APIs with; while it answers, its
         # calls are its own (one with no requestId too), its progressive responses taken.
-        named = self.api.issued(body)
-        answering = self.api.answering(named) if named else contextlib.nullcontext()
+        answering = self.api.answering(self.api.issued(body))
         sent = {"Content-Type": "application/json", **(headers or {})}
         if self.raise_handler_errors:
             # Not started by a lifespan (no `with`): started here, its failure raised (not also
