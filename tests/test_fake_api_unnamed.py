@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from alexaskill.testing import FakeAlexaApi, RequestFactory
+from alexaskill.testing.violations import late_progressive_error
 
 
 def _progressive(api: FakeAlexaApi, token: str, request_id: str) -> int:
@@ -67,7 +68,12 @@ def test_a_progressive_response_after_a_request_with_no_id_was_answered_is_late(
         pass
     assert _progressive(api, envelope["context"]["System"]["apiAccessToken"], "") == 403
     assert [call.speech for call in api.late_progressive] == ["Hold on."]
-    assert "answered request  already" in api.calls[-1].answer["message"]
+    # Said of "a request without an id", where they said "request  already" and "request :"
+    said = "Unrecognized requestId (the skill answered a request without an id already"
+    assert api.calls[-1].answer["message"].startswith(said)
+    assert "had answered a request without an id: 'Hold on.'" in api.late_progressive[0].late_note()
+    raised = str(late_progressive_error(api.late_progressive, "at the request after"))
+    assert "'Hold on.' for a request without an id. Alexa refuses" in raised
 
 
 def test_a_progressive_response_naming_no_id_is_not_another_tokens_request_with_none() -> None:

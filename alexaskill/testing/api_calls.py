@@ -63,11 +63,17 @@ class ApiCall:
         """What to tell the skill's author of a progressive response refused as late (one of
         `FakeAlexaApi.late_progressive`): the chat and the simulator show it."""
         return (
-            f"a progressive response sent after the skill had answered request "
-            f"{self.request_id}: {self.speech!r} was refused (HTTP {self.status}, Unrecognized "
-            "requestId), as Alexa refuses it, and the user heard nothing of it: await "
-            "api.progressive(...) in the handler, before it returns"
+            f"a progressive response sent after the skill had answered "
+            f"{_request_said(self.request_id)}: {self.speech!r} was refused (HTTP "
+            f"{self.status}, Unrecognized requestId), as Alexa refuses it, and the user heard "
+            "nothing of it: await api.progressive(...) in the handler, before it returns"
         )
+
+
+def _request_said(request_id: str | None) -> str:
+    """How a message names the request whose ``requestId`` is ``request_id``: ``request <it>``;
+    "" (the id a skill has of a request with none) as "a request without an id"."""
+    return f"request {request_id}" if request_id else "a request without an id"
 
 
 _Answer = tuple[int, Any]

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from .api_access import AccessCheck
-from .api_calls import _Answer, _Asked, _progressive_refused
+from .api_calls import _Answer, _Asked, _progressive_refused, _request_said
 
 __all__ = ["Progressive"]
 
@@ -88,9 +88,10 @@ class Progressive(AccessCheck):
         # id as the call named it (not the fake's name of it: `_request_named`).
         said = header["requestId"]
         why = (
-            f"the skill answered request {said} already: Alexa takes progressive "
+            f"the skill answered {_request_said(said)} already: Alexa takes progressive "
             "responses only while it waits for the answer"
             if answered
             else "no request with this id is being answered"
         )
-        return 403, {"message": f"Unrecognized requestId: {said} ({why})"}
+        named = f": {said}" if said else ""  # ("" named: no id to show after a colon)
+        return 403, {"message": f"Unrecognized requestId{named} ({why})"}

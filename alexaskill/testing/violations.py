@@ -130,9 +130,9 @@ def failure_to_raise(
 def late_progressive_error(late: Sequence[ApiCall], when: str) -> ResponseError:
     """What the test client raises ``when`` it finds the progressive responses ``late`` that
     Alexa refused because their request was answered already: the user heard none of them."""
-    said = "; ".join(
-        f"{call.speech!r} for request {call.body['header']['requestId']}" for call in late
-    )
+    from .api_calls import _request_said
+
+    said = "; ".join(f"{call.speech!r} for {_request_said(call.request_id)}" for call in late)
     error = ResponseError(
         f"progressive response sent after the skill had answered: {said}. Alexa refuses it "
         "(403, Unrecognized requestId) and the user hears nothing of it: await "
