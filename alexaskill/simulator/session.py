@@ -15,6 +15,7 @@ import functools
 import json
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
@@ -34,6 +35,10 @@ Post = Callable[[str, bytes, Mapping[str, str]], tuple[int, Any]]
 
 #: The request ids a simulation remembers, to tell its late progressive responses from others'.
 _REMEMBERED_REQUESTS: Final = 256
+
+#: The turn whose request is being posted, in the context the skill answers it in: what tells
+#: the failure of a turn's request with no id from another client's, also told with "".
+_TURN: Final[ContextVar[object | None]] = ContextVar("alexaskill_simulator_turn", default=None)
 
 
 def serve_api(api: FakeAlexaApi, owner: object) -> tuple[Callable[[], object], str]:
@@ -105,7 +110,8 @@ class _Transport:
     sent: list[_Sent] = field(default_factory=list)
     #: The exceptions the skill's handlers raised (answered with the apology), oldest first.
     raised: list[Exception] = field(default_factory=list)
-    #: The ids of the requests sent lately, newest last.
+    #: The requests sent lately, newest last, by the fake's names (`FakeAlexaApi.issued`: the
+    #: id; for one with none, a name of its own, not "", which other clients' may share).
     request_ids: deque[str] = field(default_factory=lambda: deque(maxlen=_REMEMBERED_REQUESTS))
 
     def __post_init__(self) -> None:
@@ -144,25 +150,33 @@ class _Transport:
         # "" for a request with no requestId, as the skill and the test client name it (not
         # str(None): no failure, violation or late progressive response of it would match).
         request_id = request_id_of(body)
-        self.request_ids.append(request_id)
         # Its token and device are the skill's, for Alexa's APIs; while the skill answers, its
         # calls are its own (one with no requestId too), its progressive responses taken.
         answering: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
-        if self.api is not None and (named := self.api.issued(envelope)):
+        named = request_id
+        if self.api is not None:
+            named = self.api.issued(envelope)
             answering = self.api.answering(named)
+        self.request_ids.append(named)
+        turn = object()
 
         def tell(exc: Exception) -> None:
-            if failed_request_id() == request_id:  # not another client's, answered meanwhile
+            # Not another client's, answered meanwhile: its id is not this one's, or (both
+            # "", a request with none) it failed outside this post's context, which the app's
+            # task inherits (anyio's portal and httpx's ASGI transport carry it).
+            if failed_request_id() == request_id and (request_id or _TURN.get() is turn):
                 self.raised.append(exc)
             if listener is not None:
                 listener(exc)
 
         # Turns run one at a time: the listener is the simulator's for this request only.
         skill.on_handler_error = tell
+        posting = _TURN.set(turn)
         try:
             with recording_violations() as heard, answering:
                 status, payload = self.post(self.target.path, body, headers)
         finally:
+            _TURN.reset(posting)
             skill.on_handler_error = listener
         violations = tuple(v for v in heard if v.request_id == request_id)
         return _Reply(status, payload, violations, heard.unsupported(request_id))
@@ -387,9 +401,9 @@ class Simulation:
     def _late_progressive(self) -> list[ApiCall]:
         """The progressive responses the fake refused since the last turn because the skill
         had answered their request (a task the handler left running): this simulation's."""
-        late, self._late_seen = self.api._late_read(self._late_seen)
+        late, self._late_seen = self.api._late_named_read(self._late_seen)
         ours = set(self.transport.request_ids)
-        return [call for call in late if call.request_id in ours]
+        return [call for call, named in late if named in ours]
 
     def state(self) -> dict[str, Any]:
         """The session and device as the page shows them."""

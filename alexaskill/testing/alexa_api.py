@@ -168,6 +168,8 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         #: The requests being answered, and those answered (`answering`).
         self._answering: dict[str, int] = {}  # (with their progressive responses taken)
         self._answered: dict[str, None] = {}  # oldest first, `_ANSWERED_KEPT` at most
+        # (`late_progressive`'s calls with their requests' names, apart: a test may clear it)
+        self._late_named: list[tuple[ApiCall, str]] = []
         self._load_lists()
 
     # --- what the skill called ---
@@ -198,6 +200,13 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         one refused meanwhile is neither lost nor read twice)."""
         with self._lock:
             return _newest(self.late_progressive, self._late_count - count), self._late_count
+
+    def _late_named_read(self, count: int) -> tuple[list[tuple[ApiCall, str]], int]:
+        """`_late_read`'s calls, each with the fake's name of the request it named (`issued`'s:
+        of one with no id, its own, which the call's token told): a client tells its own
+        requests' from others' by it, as it cannot by the id "" they may share."""
+        with self._lock:
+            return _newest(self._late_named, self._late_count - count), self._late_count
 
     # --- as a transport ---
 
@@ -281,9 +290,11 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         with self._lock:
             self._call_count += 1
             _keep(self.calls, call, self.keep_calls)
-            if operation == "progressive" and status == 403 and self._late(body, headers):
+            late = self._late_name(body, headers) if operation == "progressive" else None
+            if status == 403 and late is not None:
                 self._late_count += 1
                 _keep(self.late_progressive, call, self.keep_calls)
+                _keep(self._late_named, (call, late), self.keep_calls)
         return status, content, content_type, _retry_after(answer)
 
     def _answer(

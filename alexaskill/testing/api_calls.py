@@ -8,7 +8,7 @@ import datetime as _dt
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 import msgspec
 
@@ -78,6 +78,9 @@ def _request_said(request_id: str | None) -> str:
 
 _Answer = tuple[int, Any]
 
+#: What `_keep` keeps: calls, or calls with the name of their request.
+_Kept = TypeVar("_Kept")
+
 
 @dataclass(frozen=True)
 class _Asked:
@@ -87,14 +90,14 @@ class _Asked:
     body: Any
 
 
-def _keep(kept: list[ApiCall], call: ApiCall, most: int) -> None:
+def _keep(kept: list[_Kept], call: _Kept, most: int) -> None:
     """Add ``call`` to ``kept``, forgetting the oldest beyond ``most``."""
     kept.append(call)
     if len(kept) > most:
         del kept[: len(kept) - most]
 
 
-def _newest(kept: list[ApiCall], new: int) -> list[ApiCall]:
+def _newest(kept: list[_Kept], new: int) -> list[_Kept]:
     """The ``new`` most recent of ``kept`` (fewer when some were forgotten)."""
     return kept[-new:] if new > 0 else []
 

@@ -47,10 +47,15 @@ class Progressive(AccessCheck):
                 if len(self._answered) > _ANSWERED_KEPT:  # a long `serve --dev`: bounded
                     del self._answered[next(iter(self._answered))]
 
-    def _late(self, body: Any, headers: Mapping[str, str]) -> bool:
+    def _late_name(self, body: Any, headers: Mapping[str, str]) -> str | None:
+        """The fake's name of the answered request a progressive response's ``body`` names
+        (`_request_named`), if it names one; else None. (The caller holds the lock.)"""
         header = body.get("header") if isinstance(body, dict) else None
         named = header.get("requestId") if isinstance(header, dict) else None
-        return isinstance(named, str) and self._request_named(named, headers) in self._answered
+        if not isinstance(named, str):
+            return None
+        name = self._request_named(named, headers)
+        return name if name in self._answered else None
 
     def _count_progressive(self, body: Any, headers: Mapping[str, str]) -> None:
         """Count a progressive response toward the five of the request it names, if that one
