@@ -156,6 +156,12 @@ def total_instructions(
             )
             check_load(spec.name, result)
             requests = result.requests
+    except KeyboardInterrupt:
+        # Ctrl-C: the totals will not be read, so valgrind is not waited for to write them (the
+        # grace below, up to 120 s): killed now, as `wrk.run_wrk` kills wrk.
+        process.kill()
+        process.wait()
+        raise
     finally:
         # valgrind writes callgrind's totals as the server exits, slowly on a busy machine: 5 s
         # and a SIGKILL lost them ("no totals" at a load average of ~10).

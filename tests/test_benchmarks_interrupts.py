@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -155,3 +156,26 @@ def test_ctrl_c_during_wrks_run_stops_wrk(monkeypatch: pytest.MonkeyPatch, tmp_p
     finally:
         with contextlib.suppress(ProcessLookupError, ValueError, OSError):
             os.kill(int(pid_file.read_text()), signal.SIGKILL)
+
+
+def test_ctrl_c_in_a_stack_count_kills_valgrind_at_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # valgrind was stopped with the grace it has to write its totals (up to 120 s), which no one
+    # would read: it is killed before the server is stopped as after a count.
+    tools = stand_in(tmp_path, "valgrind", "exec sleep 60\n")
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(socket, "create_connection", interrupt)  # (as the server starts)
+    running_when_stopped: list[bool] = []
+
+    def stop(process: Any, grace: float = 5.0) -> bool:
+        running_when_stopped.append(process.poll() is None)
+        process.kill()
+        process.wait()
+        return True
+
+    monkeypatch.setattr(serving, "stop", stop)
+    spec = serving.ServerSpec("floor", ["uvicorn"])
+    with pytest.raises(KeyboardInterrupt):
+        count_stack.total_instructions(spec, None, 1, tmp_path / "out")  # type: ignore[arg-type]
+    assert running_when_stopped == [False]
