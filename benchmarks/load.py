@@ -368,32 +368,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"load: wrk, {args.connections} connections, {args.threads} thread(s), "
         f"{args.warmup:g} s warm-up + {args.duration:g} s per server"
     )
-    pki = TestPKI()
-    workload = Workload(args.pool)
-    sizes = [len(encode(e)) for e in workload.envelopes]
-    print(
-        f"pool: {args.pool} envelopes, 20% LaunchRequest / 80% IntentRequest, "
-        f"~{sum(sizes) / len(sizes):,.0f} bytes each, signed with SHA-256 and SHA-1 headers"
-    )
-    print(
-        "PKI (--minimal-pki): a chain of leaf and intermediate; the ASK SDK trusts the test root "
-        "alone"
-        if args.minimal_pki
-        else "PKI: a chain shaped like Amazon's (leaf, intermediate, two cross-signed CAs, the top "
-        "one trusted); the ASK SDK's trust store is certifi's bundle plus the test root"
-    )
-    if args.compare_with:
-        print(f"{BEFORE} rows: alexaskill from {describe_checkout(args.compare_with)}")
-        print(f"other rows: {describe_checkout(ROOT)}")
     runs: dict[str, list[LoadResult]] = {name: [] for name in args.servers}
-    # What Ctrl-C cut short, said in one line (endings.said_in_one_line, endings.no_table): in
-    # a run or after it (its profile's summary, the table).
-    where = ["before the first run"]
+    # What Ctrl-C cut short, said in one line (endings.said_in_one_line, endings.no_table): as
+    # the keys are made (the test PKI's RSA keys take a while), in a run or after it (its
+    # profile's summary, the table).
+    where = ["as the keys were made"]
 
     def cut_short() -> str:
         return no_table(where[0], runs, "run")
 
     def measured() -> int:
+        pki = TestPKI()
+        workload = Workload(args.pool)
+        sizes = [len(encode(e)) for e in workload.envelopes]
+        print(
+            f"pool: {args.pool} envelopes, 20% LaunchRequest / 80% IntentRequest, "
+            f"~{sum(sizes) / len(sizes):,.0f} bytes each, signed with SHA-256 and SHA-1 headers"
+        )
+        print(
+            "PKI (--minimal-pki): a chain of leaf and intermediate; the ASK SDK trusts the test "
+            "root alone"
+            if args.minimal_pki
+            else "PKI: a chain shaped like Amazon's (leaf, intermediate, two cross-signed CAs, the "
+            "top one trusted); the ASK SDK's trust store is certifi's bundle plus the test root"
+        )
+        if args.compare_with:
+            print(f"{BEFORE} rows: alexaskill from {describe_checkout(args.compare_with)}")
+            print(f"other rows: {describe_checkout(ROOT)}")
+        where[0] = "before the first run"
         with tempfile.TemporaryDirectory(prefix="alexaskill-bench-") as tmp:
             work_dir = Path(tmp)
             pki_dir = save_pki(pki, work_dir / "pki", amazon_shape=not args.minimal_pki)

@@ -158,6 +158,19 @@ def test_ctrl_c_during_wrks_run_stops_wrk(monkeypatch: pytest.MonkeyPatch, tmp_p
             os.kill(int(pid_file.read_text()), signal.SIGKILL)
 
 
+def test_ctrl_c_as_load_makes_its_keys_ends_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The test PKI's keys were made before the runs, outside said_in_one_line: a traceback.
+    fake_main(monkeypatch, lambda *args, **kwargs: run(1000, 300))
+    monkeypatch.setattr(load, "TestPKI", interrupt)
+    assert load.main(["--servers", "floor", "--pool", "8"]) == 130
+    assert capsys.readouterr().err.splitlines() == [
+        "  INTERRUPTED as the keys were made: the figures above are the 0 runs that finished; "
+        "no table"
+    ]
+
+
 def test_ctrl_c_in_a_stack_count_kills_valgrind_at_once(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
