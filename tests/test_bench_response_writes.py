@@ -1,5 +1,6 @@
 """`bench_response_writes.py`'s own failures: its write() count under strace and its wrk runs
-end in one line (`BenchmarkError`), never a traceback, and never leave a tool running."""
+end in one line (`BenchmarkError`), never a traceback, and never leave a tool running; and its
+servers print nothing amid its figures."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from benchmarks import bench_response_writes as bench
 from benchmarks import strace_counts, wrk
+from benchmarks.serving import free_port
 from tests.processes import stand_in
 
 #: strace's table as ``-c`` writes it: 1,000 writes and 500 sendmsg counted.
@@ -76,3 +78,18 @@ def test_a_wrk_that_does_not_end_is_said_in_one_line(
     assert errors == ["FAILED: wrk had not ended 0.5 s after its run of 1 s: stopped"]
     with pytest.raises(ProcessLookupError):
         os.kill(int((tmp_path / "wrk.pid").read_text()), 0)
+
+
+def test_alexaskills_tls_server_says_nothing_of_its_handshakes(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # On uvicorn's own uvloop, alexaskill's protocol warned at its first connection (the script's
+    # check that the server answers) that a TLS handshake waits 60 s: a log line amid the
+    # figures. The TLS runs serve on alexaskill.loops' uvloop, whose handshakes are bounded.
+    pytest.importorskip("uvloop")
+    bench.write_files(tmp_path)
+    port = free_port()
+    command = bench.server_command(tmp_path, "alexaskill", "https", port)
+    with bench.serving(command, port, "https", None):
+        assert bench.answers(port, "https")
+    assert capfd.readouterr().err == ""
