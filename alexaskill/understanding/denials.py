@@ -82,11 +82,13 @@ def taken_back(
     spans: SpanCache,
     language: Language,
     answers: Callable[[str], str | None],
+    says_no: Callable[[str], bool],
 ) -> str | None:
-    """Why ``match`` gives ``slot`` no value, if its words of any kind end with a no or a
-    negation ("paris no", "paris, nope", "paris, no thanks", "paris not"): said last, it takes
-    back what came before it, as "not" does said first ("I do not want paris"), and no name ends
-    with one. A name's words take a negation anywhere so too ("not paris"), but after a pause
+    """Why ``match`` gives ``slot`` no value, if its words of any kind end with a no
+    (``says_no``: ``answers`` reads "no") or a negation ("paris no", "paris, nope", "paris, no
+    thanks", "paris not"): said last, it takes back what came before it, as "not" does said
+    first ("I do not want paris"), and no name ends with one. A name's words take a negation
+    anywhere so too ("not paris"), but after a pause
     ("paris, not berlin": `denied_after`); and words that are a yes or a no whole ("no,
     thanks", "yes, thanks": ``answers``) or say the user does not know ("no idea", or "paris,
     no idea") are no value. A search query's words are what the user looks for ("songs that
@@ -94,7 +96,7 @@ def taken_back(
     words = any_words(match, slot)
     if words is None or is_query(match, slot):
         return None
-    if ends_with_no(words.split(), language, lambda said: answers(said) == "no"):  # "paris no"
+    if ends_with_no(words.split(), language, says_no):  # "paris no"
         return NO_SAID_LAST
     # Words that are a yes or no whole ("no, thanks", "no way", "yes, thanks") answer the
     # question, not the value asked for, as an answer of them does (`said_as_reply`); "no" or

@@ -214,7 +214,7 @@ class Reader(CompiledModel):
             return None
         if self._leaving(match, slot):
             return _LEAVING
-        return taken_back(match, slot, spans, self.language, self.yes_no)
+        return taken_back(match, slot, spans, self.language, self.yes_no, self._says_no)
 
     def _leaving(self, match: Match, slot: str) -> bool:
         """Whether ``slot``'s words in ``match`` are a yes or no and then AMAZON.StopIntent's or

@@ -269,7 +269,8 @@ class Understander(Reader):
         match, spans = without_afterwords(matcher, match, spans, self.language, self.yes_no, slot)
         if match is not None and said_as_reply(match, slot, self.reply):  # "no, cancel"
             return None
-        back = None if match is None else taken_back(match, slot, spans, self.language, self.yes_no)
+        language, yes_no = self.language, self.yes_no
+        back = None if match is None else taken_back(match, slot, spans, language, yes_no, says_no)
         if back is not None:  # "paris, no", "no idea"
             return None
         # "paris, no, berlin": berlin, read as if said alone; so is paris of "paris, not
