@@ -244,6 +244,8 @@ def test_a_no_and_stop_or_cancel_asked_for_a_city_leaves_the_dialog(
         ("ok then", "AMAZON.YesIntent"),
         ("sure thing", "AMAZON.YesIntent"),
         ("yes thank you", "AMAZON.YesIntent"),
+        # And phrases of a yes said together: "yeah sure" was the city "yeah sure".
+        ("yeah sure", "AMAZON.YesIntent"),
     ],
 )
 @pytest.mark.parametrize("built_ins", [(), YES_NO])
@@ -392,3 +394,27 @@ def test_a_conversation_asks_for_no_slot_the_edited_model_lost() -> None:
     turn = talk.say("plan a trip to paris no")
     assert turn.understood is not None and turn.understood.intent == "PlanTrip"
     assert turn.understood.fills["town"].value == "paris no"
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
+@pytest.mark.parametrize("said", ["yeah sure", "yes sure", "okay sure", "sure okay", "yes yes"])
+def test_agreeing_phrases_said_together_are_a_yes_as_one_is(city_type: str, said: str) -> None:
+    # Asked for a city, "sure thing" (a phrasing of AMAZON.YesIntent) was no city while "yeah
+    # sure" was the city "yeah sure", and "yeah sure, paris" the free-form city "yeah sure
+    # paris" where "sure thing, paris" is "paris": phrases of a yes said one after another are
+    # a yes, as one alone is, and a no of them ("plan a trip to yeah sure") no name.
+    assert answered_city(city_type, "sure thing") is None
+    assert answered_city(city_type, said) is None
+    assert answered_city(city_type, f"{said}, paris") == "paris"
+    understander = bare_trips(city_type)
+    assert understander.yes_no(said) == "yes"
+    if city_type != "Cities":  # (a custom type's words are what the user said)
+        understood = understander.understand(f"plan a trip to {said}", now=NOW)
+        assert understood.fills == {}
+
+
+@pytest.mark.parametrize("said", ["no yes", "no cancel", "sure paris"])
+def test_phrases_of_different_replies_said_together_are_none_of_them(said: str) -> None:
+    # Unchanged: only phrases of one reply said together are that reply ("no cancel" is no
+    # and then cancel: `leaving_after`).
+    assert bare_trips("AMAZON.City").reply(said) is None

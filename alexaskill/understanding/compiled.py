@@ -98,6 +98,16 @@ class CompiledModel:
             if len(sample.elements) == 1 and isinstance(word, str)
         )
 
+    @functools.cached_property
+    def reply_words(self) -> frozenset[str]:
+        """The words of every phrasing `REPLIES` reads ("yes", "sure", "thing", "never")."""
+        return frozenset(
+            word
+            for sample in self._replies.samples
+            for word in sample.elements
+            if isinstance(word, str)
+        )
+
     def answer_matcher(self, intent: ModelIntent, slot: ModelSlot) -> SampleMatcher:
         """The samples an answer for ``slot`` of ``intent`` is read with: the slot's own ("to
         {city}"), the bare value, the intent's, and their ends from the word before the slot."""

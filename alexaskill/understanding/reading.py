@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from .answer_values import leaving_after, said_first, thanked, thanked_back
+from .answer_values import REPLIES, leaving_after, said_first, thanked, thanked_back
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
@@ -393,7 +393,28 @@ class Reader(CompiledModel):
             kept = kept[: self._reply_end(kept)]
             if kept and len(kept) < len(tokens):
                 match = self._replies.exact(SpanCache(kept, clock()))
-        return None if match is None else match.sample.intent
+            if match is None:
+                return self._replies_in_turn(kept)
+        return match.sample.intent
+
+    def _replies_in_turn(self, tokens: Sequence[Token]) -> str | None:
+        """The one of `REPLIES` whose phrasings ``tokens`` are, said one after another ("yeah
+        sure", "yes, sure thing"), as one alone is ("sure thing"), else None: phrases of two
+        replies ("no cancel": `leaving_after`) are neither."""
+        # A set lookup first: `reply` reads every value's words, and few are all reply words.
+        if len(tokens) < 2 or not self.reply_words.issuperset(token.text for token in tokens):
+            return None
+        now = clock()
+        # said[end]: the replies whose phrasings tokens[:end] are, one after another.
+        said: list[set[str]] = [set() for _ in range(len(tokens) + 1)]
+        for end in range(1, len(tokens) + 1):
+            for start in range(end):
+                if start and not said[start]:
+                    continue
+                match = self._replies.exact(SpanCache(tokens[start:end], now))
+                if match is not None and (not start or match.sample.intent in said[start]):
+                    said[end].add(match.sample.intent)
+        return next((name for name in REPLIES if name in said[-1]), None)
 
     def _reply_end(self, tokens: Sequence[Token]) -> int:
         """How many of ``tokens`` come before the thanks and grammar words that only end them
