@@ -268,3 +268,39 @@ def test_an_opening_before_not_leaves_a_custom_answer_as_not_said_alone(said: st
     # so it is after a yes or no said first and left out (pinned: they agree already).
     assert answered_city("Cities", "not paris") == "not paris"
     assert answered_city("Cities", said) == "not paris"
+
+
+@pytest.mark.parametrize("city_type", _NAMES)
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("yes thank you very much", None),
+        ("yes thank you so much", None),
+        ("paris thank you very much", "paris"),
+        ("paris thank you so much", "paris"),
+    ],
+)
+def test_thanks_stressed_after_a_name_or_a_yes_are_no_part_of_a_requests_value(
+    city_type: str, said: str, city: str | None
+) -> None:
+    # "plan a trip to yes thank you very much" to a first name (three words at most) was the
+    # name "you very much", a reading that left "yes thank" out ("paris thank you very much"
+    # too, "... so much" "paris thank"), and to a city "yes thank you very much": words that
+    # only stress thanks ("very much") end them as thanks do, a pause before them or not, and
+    # a yes with them is a yes whole, as "yes thank you" is (no value in a request).
+    understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
+    assert {name: fill.value for name, fill in understood.fills.items()} == (
+        {} if city is None else {"city": city}
+    )
+
+
+@pytest.mark.parametrize("city_type", _NAMES)
+@pytest.mark.parametrize("thanks", ["thank you very much", "thanks very much", "thanks a lot"])
+def test_thanks_stressed_after_a_name_or_a_yes_are_no_part_of_an_answer(
+    city_type: str, thanks: str
+) -> None:
+    # Answered without a pause, "paris thank you very much" was no first name (over three
+    # words) and the city "paris thank you very much"; "yes thanks a lot" the city "yes thanks
+    # a lot", where "yes thank you" is a yes and no value.
+    assert answered_city(city_type, f"yes {thanks}") is None
+    assert answered_city(city_type, f"paris {thanks}") == "paris"

@@ -104,7 +104,7 @@ class _Unadorned:
         self._english = English(locale)
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("particles", "pure_fillers", "courtesies", "afterwords"):
+        if name in ("particles", "pure_fillers", "courtesies", "thanks_stress", "afterwords"):
             raise AttributeError(name)
         return getattr(self._english, name)
 
@@ -127,6 +127,7 @@ def test_a_language_without_particles_or_pure_fillers_has_the_interfaces_default
     language = language_for(unadorned)
     assert (language.particles, language.pure_fillers) == (frozenset(), frozenset())
     assert (language.courtesies, language.afterwords) == (frozenset(), frozenset())
+    assert language.thanks_stress == frozenset()
     intents = [
         {
             "name": "Remove",

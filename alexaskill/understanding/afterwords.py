@@ -13,7 +13,7 @@ from .matcher import SpanCache
 from .slot_kinds import SlotKind, name_type
 from .text import Token
 
-__all__ = ["afterwords_at", "ending_words", "ends_value", "without_thanks"]
+__all__ = ["afterwords_at", "ending_words", "ends_value", "thanks_words", "without_thanks"]
 
 
 def ending_words(language: Language) -> frozenset[str]:
@@ -32,8 +32,13 @@ def without_thanks(tokens: Sequence[Token], language: Language) -> Sequence[Toke
     thank you"): no part of what is said, as of a value (`without_afterwords`)."""
     words = [token.text for token in tokens]
     thanks = next((at for at, word in enumerate(words) if word in language.courtesies), len(words))
-    ending = language.courtesies | language.function_words
-    return tokens[:thanks] if set(words[thanks:]) <= ending else tokens
+    return tokens[:thanks] if set(words[thanks:]) <= thanks_words(language) else tokens
+
+
+def thanks_words(language: Language) -> frozenset[str]:
+    """The words that may follow thanks and be no part of what is said either: thanks, grammar
+    words and words that only stress them ("thank you *so much*", "thanks *a lot*")."""
+    return language.courtesies | language.function_words | language.thanks_stress
 
 
 def afterwords_at(
@@ -61,7 +66,11 @@ def afterwords_at(
         apart = tokens[at - 1].pause and (
             words[at] not in language.hedges or words[at + 1 : end][: len(before)] == before
         )
-        if apart or set(words[at:end]) <= ends | language.function_words:
+        # Thanks go on with words that stress them ("paris thank you very much"), no name.
+        after = ends | language.function_words
+        if words[at] in language.courtesies:
+            after |= language.thanks_stress
+        if apart or set(words[at:end]) <= after:
             return at
     return None
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
+from .afterwords import thanks_words
 from .answer_values import REPLIES, leaving_after, said_first, thanked, thanked_back
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
@@ -272,7 +273,20 @@ class Reader(CompiledModel):
         if thanked_back(match, name, start, spans, self.language, self.yes_no, self._says_no):
             return " ".join(said), NO_SAID_LAST  # "paris, thank you, no" to a listed paris
         # Quoted as said, not as read: "no thank you", whose first name reads "no thank".
-        return " ".join(said), self._back(match, spans, name, asked)
+        why = self._back(match, spans, name, asked)
+        if why is None and (first, last) != (start, end):
+            # Said whole, the words are a yes or no, as the reading's are (`taken_back`): "yes
+            # thank you very much", of which a first name's three words read "you very much".
+            why = self._said_reply(match, name, " ".join(said), asked)
+        return " ".join(said), why
+
+    def _said_reply(
+        self, match: Match, slot: str, said: str, asked: tuple[str, str] | None
+    ) -> str | None:
+        """Why the words ``said`` for ``slot``'s value are none, if they are a yes or no whole
+        and the slot's words are no custom type's read as said (`_read_as_said`)."""
+        reply = None if self._read_as_said(match, slot, asked) else self.yes_no(said)
+        return None if reply is None else f"it says {reply}"
 
     def _says_no(self, text: str) -> bool:
         return self.yes_no(text) == "no"
@@ -418,8 +432,9 @@ class Reader(CompiledModel):
 
     def _reply_end(self, tokens: Sequence[Token]) -> int:
         """How many of ``tokens`` come before the thanks and grammar words that only end them
-        ("then" of "ok then"); a "not" ends nothing ("no, not then" is no plain no)."""
-        ends = (self.language.courtesies | self.language.function_words) - self.language.negations
+        ("then" of "ok then", "thank you very much": `thanks_words`); a "not" ends nothing
+        ("no, not then" is no plain no)."""
+        ends = thanks_words(self.language) - self.language.negations
         end = len(tokens)
         while end > 1 and tokens[end - 1].text in ends:
             end -= 1

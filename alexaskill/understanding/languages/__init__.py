@@ -96,6 +96,9 @@ class Language(Protocol):
     #: Words of thanks said after a value ("paris *thanks*"): no part of it, no word making it
     #: another name ("the paris *hotel*"). Optional: none.
     courtesies: frozenset[str] = frozenset()
+    #: Words said after thanks that only stress them ("thank you *very much*", "thanks *a
+    #: lot*"): no part of a value either, a pause before them or not. Optional: none.
+    thanks_stress: frozenset[str] = frozenset()
     #: Other words said after a value that make it no other name, as thanks do: words that
     #: repeat, correct, add, agree or call ("paris *instead*", "nyc *baby*"). Optional: none.
     afterwords: frozenset[str] = frozenset()
@@ -135,6 +138,7 @@ _OPTIONAL: Final = {
         "particles",
         "pure_fillers",
         "courtesies",
+        "thanks_stress",
         "afterwords",
         "date_homonyms",
         "homonym_cues",
@@ -206,6 +210,7 @@ class _Unknown:
     particles: frozenset[str] = frozenset()
     pure_fillers: frozenset[str] = frozenset()
     courtesies: frozenset[str] = frozenset()
+    thanks_stress: frozenset[str] = frozenset()
     afterwords: frozenset[str] = frozenset()
     date_homonyms: frozenset[str] = frozenset()
     homonym_cues: frozenset[str] = frozenset()

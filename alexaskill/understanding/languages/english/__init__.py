@@ -78,6 +78,7 @@ class English:
     #: they weigh nothing in which samples are aligned (`SampleMatcher.candidates`).
     pure_fillers: frozenset[str] = phrases.PURE_FILLERS
     courtesies: frozenset[str] = phrases.COURTESIES
+    thanks_stress: frozenset[str] = phrases.THANKS_STRESS
     afterwords: frozenset[str] = phrases.AFTERWORDS
     list_separators: frozenset[str] = phrases.LIST_SEPARATORS
     function_words: frozenset[str] = phrases.FUNCTION_WORDS

@@ -299,6 +299,9 @@ FILLERS: Final = PURE_FILLERS | frozenset({"like", "just", "well", "so", "oh"})
 #: Words of thanks said after a value ("paris *thanks*", "paris *thank you*", "paris *cheers*",
 #: "paris *thx*", as typed) or before it with a pause ("*thanks*, paris"): no part of it.
 COURTESIES: Final = frozenset({"thanks", "thank", "cheers", "thx"})
+#: Words said after thanks that only stress them ("thank you *very much*", "thanks *a lot*",
+#: "thank you *so much*"; "a", "so" and "you" are function words): no part of a value.
+THANKS_STRESS: Final = frozenset({"very", "much", "lot", "lots"})
 #: Other words said after a value that are no part of it nor make it another name ("the paris
 #: *hotel*"): they repeat ("paris *again*"), correct ("no, paris *instead*"), add ("paris *too*"),
 #: agree ("paris *yes*") or call the listener ("nyc *baby*").
