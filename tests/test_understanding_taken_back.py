@@ -262,3 +262,20 @@ def test_a_reply_for_a_name_is_no_value_in_a_request_as_in_an_answer(
     understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
     assert understood.fills == {}
     assert understood.notes[0].endswith(f"is no value: {why}")
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName"])
+@pytest.mark.parametrize(
+    "said", ["no, not paris", "yes, not paris", "thanks, not paris", "yes, no, not paris"]
+)
+def test_a_not_after_an_opening_takes_a_names_value_back_in_a_request_as_in_an_answer(
+    city_type: str, said: str
+) -> None:
+    # "plan a trip to no, not paris" was the city "no" ("yes", "thanks" of theirs): "not
+    # paris" read as a denial of the value before it, which left the opening no alone. After
+    # an opening, "not paris" is said alone, and the value is none, as "plan a trip to not
+    # paris" is and as each answer is. "yes, no, not paris" had no value already (unchanged):
+    # the user takes paris back, and names no other city.
+    assert answered_city(city_type, said) is None
+    understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
+    assert understood.fills == {}

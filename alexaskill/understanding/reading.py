@@ -22,7 +22,15 @@ from .answer_values import REPLIES, leaving_after, said_first, thanked, thanked_
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
-from .denials import NO_SAID_LAST, ends_with_no, not_meant, said_from, said_to, taken_back
+from .denials import (
+    NO_SAID_LAST,
+    NOT_WITHIN,
+    ends_with_no,
+    not_meant,
+    said_from,
+    said_to,
+    taken_back,
+)
 from .evidence import built_in_said_whole, keeps_own_words, typed_share
 from .fillers import exact_without_fillers
 from .generalise import generalise
@@ -215,7 +223,18 @@ class Reader(CompiledModel):
             return None
         if self._leaving(match, slot):
             return _LEAVING
-        return taken_back(match, slot, spans, self.language, self.yes_no, self._says_no)
+        why = taken_back(match, slot, spans, self.language, self.yes_no, self._says_no)
+        if why is None and self._denied_after_opening(match, slot, spans):
+            return NOT_WITHIN
+        return why
+
+    def _denied_after_opening(self, match: Match, slot: str, spans: SpanCache) -> bool:
+        """Whether ``slot``'s words open with a yes, no or thanks that a pause ends and a "not"
+        right after it ("no, not paris": `said_first`): said after an opening, "not paris" is
+        said alone, no value, as in an answer (`past_opening`); else "not paris" read as a
+        denial (`denied_after`) left the opening, the city "no"."""
+        first = said_first(match, slot, spans, self.language, self.yes_no)
+        return first is not None and spans.words[first[1]] in self.language.negations
 
     def _leaving(self, match: Match, slot: str) -> bool:
         """Whether ``slot``'s words in ``match`` are a yes or no and then AMAZON.StopIntent's or
