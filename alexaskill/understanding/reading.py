@@ -233,6 +233,10 @@ class Reader(CompiledModel):
         right after it ("no, not paris": `said_first`): said after an opening, "not paris" is
         said alone, no value, as in an answer (`past_opening`); else "not paris" read as a
         denial (`denied_after`) left the opening, the city "no"."""
+        # A set lookup first: every name's value read comes through here, and few hold a "not".
+        words = any_words(match, slot)
+        if words is None or self.language.negations.isdisjoint(words.split()):
+            return False
         first = said_first(match, slot, spans, self.language, self.yes_no)
         return first is not None and spans.words[first[1]] in self.language.negations
 
