@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -100,6 +101,13 @@ def _without_httptools(tmp_path: Path, ci: str, *arguments: str) -> tuple[str, s
     return lines[-1], run.stdout[-3000:] + run.stderr[-2000:]
 
 
+def _outcomes(summary: str) -> dict[str, int]:
+    """The counts of pytest's summary line ("17 failed, 22 deselected in 3.1s"), by outcome
+    ("error" for "errors", as "1 error" writes it)."""
+    counts = re.findall(r"(\d+) (\w+)", summary.split(" in ")[0])
+    return {word.removesuffix("s"): int(number) for number, word in counts}
+
+
 @pytest.mark.parametrize("ci", ["1", "0"])
 def test_a_protocol_test_on_httptools_without_httptools_fails_under_ci(
     tmp_path: Path, ci: str
@@ -112,8 +120,10 @@ def test_a_protocol_test_on_httptools_without_httptools_fails_under_ci(
         tmp_path, ci, "-k", "httptools", "tests/test_server_starts.py",
         "tests/test_server_closing.py", "tests/test_server_tls.py",
     )  # fmt: skip
-    expected = "17 failed" if ci == "1" else "17 skipped"
-    assert f"{expected}, 22 deselected" in summary, said
+    # Each test on httptools selected ends as CI says, and none other runs (their number
+    # changes with each case added to those modules: not what this test is about).
+    outcomes = _outcomes(summary)
+    assert set(outcomes) == {"failed" if ci == "1" else "skipped", "deselected"}, said
     assert "httptools is not installed" in said, said
 
 
