@@ -6,10 +6,17 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from types import ModuleType
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import pytest
+
+T = TypeVar("T")
+
+#: Why a fixture could not make what its test needs, under CI (`made_or_failed`): tests/conftest.py
+#: fails the test with it as it runs.
+UNAVAILABLE = pytest.StashKey[str]()
 
 # What a CI environment variable that says "not CI" holds (a developer's CI=0 to run the suite
 # as on a workstation): set to one of these, a missing tool skips its test as if CI were unset.
@@ -38,3 +45,14 @@ def imported_or_skip(module: str, must_run: str = "the tests that need it") -> M
         return importlib.import_module(module)
     except ImportError:
         unavailable(f"{module} is not installed: pip install -e '.[test]'", must_run)
+
+
+def made_or_failed(request: pytest.FixtureRequest, make: Callable[[], T]) -> T | None:
+    """``make()``, for a function-scoped fixture: skipped as `unavailable` skips, but under CI its
+    test fails as it runs (None given, never read), where a fixture that fails would make it an
+    error, which says the suite's set-up broke, not that a test could not run."""
+    try:
+        return make()
+    except pytest.fail.Exception as failed:
+        request.node.stash[UNAVAILABLE] = failed.msg
+        return None

@@ -135,16 +135,14 @@ def test_the_in_process_protocol_tests_on_httptools_without_httptools_fail_under
     # without httptools: a TypeError, not a skip. tests/exchange_harness.py imported uvicorn's
     # httptools protocol: six modules failed to load. test_server_lingering.py's cases and
     # test_server_heads.py's "httptools" one ran h11 again and passed. Now each is skipped, or
-    # fails under CI (as an error where the `protocol_class` fixture fails it).
+    # fails under CI: as a failed test, not an error, where the `protocol_class` fixture fails
+    # it (an error says the suite's set-up broke, not that a test could not run).
     modules = ["test_exchange", "test_exchange_framing", "test_exchange_heads"]
     modules += ["test_exchange_skill", "test_server_writes", "test_server_lingering"]
     modules += ["test_server_head_size", "test_server_heads", "test_proxies_uvicorn"]
     paths = [f"tests/{module}.py" for module in modules]
     summary, said = _without_httptools(tmp_path, ci, "-k", "httptools and not h11", *paths)
     assert "httptools is not installed" in said, said
-    assert "passed" not in summary, said  # none ran on h11 under httptools' name
-    if ci == "1":
-        assert "skipped" not in summary and "failed" in summary, said
-    else:
-        assert "failed" not in summary and "error" not in summary, said
-        assert "skipped" in summary, said
+    # None ran on h11 under httptools' name: each failed under CI, and was skipped elsewhere.
+    outcomes = _outcomes(summary)
+    assert set(outcomes) == {"failed" if ci == "1" else "skipped", "deselected"}, said
