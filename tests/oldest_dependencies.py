@@ -28,10 +28,29 @@ def _parsed(path: Path) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"))
 
 
+def _attribute(node: ast.AST) -> tuple[ast.expr, str] | None:
+    """``(x, "name")`` of ``x.name`` or of ``getattr(x, "name")``, else None. (A getattr of a
+    name that is not written out, ``getattr(pytest.mark, MARKER)``, is not read: what it names is
+    known only as the module runs.)"""
+    if isinstance(node, ast.Attribute):
+        return node.value, node.attr
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "getattr"
+        and len(node.args) in (2, 3)
+        and isinstance(node.args[1], ast.Constant)
+        and isinstance(node.args[1].value, str)
+    ):
+        return node.args[0], node.args[1].value
+    return None
+
+
 def is_marked(path: Path) -> bool:
     """Whether the test module at ``path`` says ``pytest.mark.oldest_dependencies`` anywhere
     (its ``pytestmark``, a test's decorator), or ``mark.oldest_dependencies`` with ``mark``
-    imported from pytest (``from pytest import mark``, under any name)."""
+    imported from pytest (``from pytest import mark``, under any name); either attribute may be
+    a ``getattr`` (``getattr(pytest.mark, "oldest_dependencies")``)."""
     tree = _parsed(path)
     marks = {
         alias.asname or alias.name
@@ -40,15 +59,17 @@ def is_marked(path: Path) -> bool:
         for alias in node.names
         if alias.name == "mark"
     }
-    return any(
-        isinstance(node, ast.Attribute)
-        and node.attr == MARKER
-        and (
-            (isinstance(node.value, ast.Attribute) and node.value.attr == "mark")
-            or (isinstance(node.value, ast.Name) and node.value.id in marks)
-        )
-        for node in ast.walk(tree)
-    )
+    for node in ast.walk(tree):
+        attribute = _attribute(node)
+        if attribute is None or attribute[1] != MARKER:
+            continue
+        owner = attribute[0]
+        of_owner = _attribute(owner)
+        if (of_owner is not None and of_owner[1] == "mark") or (
+            isinstance(owner, ast.Name) and owner.id in marks
+        ):
+            return True
+    return False
 
 
 def marked_modules(tests: Path = TESTS) -> list[Path]:
@@ -58,7 +79,9 @@ def marked_modules(tests: Path = TESTS) -> list[Path]:
 
 def imported_test_modules(path: Path) -> set[str]:
     """The modules of tests/ that the module at ``path`` imports (``from .x import``,
-    ``from tests.x import``, ``from tests import x``, ``import tests.x``), by name."""
+    ``from tests.x import``, ``from tests import x``, ``import tests.x``), by name. (Not
+    ``getattr(tests, "x")``: the package holds its module ``x`` only once an import statement,
+    found here in whichever module makes it, has loaded it.)"""
     found: set[str] = set()
     for node in ast.walk(_parsed(path)):
         if isinstance(node, ast.ImportFrom):

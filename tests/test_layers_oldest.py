@@ -108,12 +108,25 @@ def test_a_split_that_drops_the_mark_is_found(tmp_path: Path) -> None:
         "from pytest import mark as m\n\npytestmark = [m.oldest_dependencies]\n",
         "import pytest\n\npytestmark = [pytest.mark.oldest_dependencies, pytest.mark.slow]\n",
         "import pytest as pt\n\npytestmark = (pt.mark.slow, pt.mark.oldest_dependencies())\n",
+        "import pytest\n\npytestmark = getattr(pytest.mark, 'oldest_dependencies')\n",
+        "from pytest import mark\n\npytestmark = [getattr(mark, 'oldest_dependencies')]\n",
+        "import pytest\n\npytestmark = getattr(pytest, 'mark').oldest_dependencies\n",
     ],
-    ids=["from-import", "from-import decorator", "alias in a list", "list", "tuple, called"],
+    ids=[
+        "from-import",
+        "from-import decorator",
+        "alias in a list",
+        "list",
+        "tuple, called",
+        "getattr",
+        "getattr of the imported mark",
+        "getattr of pytest",
+    ],
 )
 def test_each_way_of_writing_the_mark_is_found(tmp_path: Path, source: str) -> None:
     # `from pytest import mark` and its `mark.oldest_dependencies` went unseen: the module was
-    # neither listed for the run at the oldest dependencies nor reported by the guard above.
+    # neither listed for the run at the oldest dependencies nor reported by the guard above;
+    # so did `getattr(pytest.mark, "oldest_dependencies")`.
     (tmp_path / "test_store.py").write_text(source)
     assert [path.name for path in marked_modules(tmp_path)] == ["test_store.py"]
 
@@ -122,4 +135,5 @@ def test_a_module_marked_otherwise_is_not_taken_as_marked(tmp_path: Path) -> Non
     # Another module's `mark` (not pytest's) and the name in a string say nothing of pytest's.
     (tmp_path / "test_a.py").write_text("from marks import mark\n\nx = mark.oldest_dependencies\n")
     (tmp_path / "test_b.py").write_text("NAME = 'oldest_dependencies'\n")
+    (tmp_path / "test_c.py").write_text("x = getattr(marks, 'oldest_dependencies')\n")
     assert marked_modules(tmp_path) == []
