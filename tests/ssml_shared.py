@@ -18,8 +18,10 @@ from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
 
 def refused_where_the_speech_is_built(markup: str, said: str) -> None:
-    """``markup`` refused as an answer's speech, by `speak` and as a reprompt, each said as
-    ``said`` after the field's name, and the test tools' `ssml_error` says the same words."""
+    """``markup`` refused as an answer's speech, by `speak`, as a reprompt and as a progressive
+    response's speech (`refused_as_a_progressive_response`), each said as ``said`` after the
+    field's name, and the test tools' `ssml_error` says the same words."""
+    refused_as_a_progressive_response(markup, said)
     said = re.escape(said)
     with pytest.raises(ResponseError, match=rf"^outputSpeech\.ssml: {said}"):
         SsmlSpeech(Ssml(markup))
