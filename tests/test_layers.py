@@ -111,7 +111,6 @@ LONG_TEST_MODULES: dict[str, int] = {
     "test_ssml_agreement.py": 552,
     "test_simulator_serving.py": 552,
     "test_handler_signature.py": 531,
-    "test_dialog_model.py": 524,
 }
 
 
