@@ -4,9 +4,10 @@ would, with the service API calls it made.
 
 The audio player's events and buttons: tests/test_simulator_audio.py; what a turn notes of the
 skill's answers (rules broken, handlers failing, answers refused): tests/test_simulator_answers.py.
-Served only under --dev, and what its API refuses: tests/test_simulator_serving.py; the skills
-it talks to (mounted, several, from a model file): tests/test_simulator_skills.py. The page
-itself is tested in a real browser by tests/test_simulator_browser_*.py.
+Served only under --dev: tests/test_simulator_serving.py; what its API refuses, and why:
+tests/test_simulator_refusals.py; the skills it talks to (mounted, several, from a model file):
+tests/test_simulator_skills.py. The page itself is tested in a real browser by
+tests/test_simulator_browser_*.py.
 """
 
 from __future__ import annotations
