@@ -109,7 +109,6 @@ LONG_TEST_MODULES: dict[str, int] = {
     "test_exchange.py": 567,
     "test_services_failures.py": 561,
     "test_ssml_agreement.py": 552,
-    "test_handler_signature.py": 531,
 }
 
 
