@@ -1,11 +1,13 @@
-"""What the tests of SSML the app refuses (tests/test_xml_references.py, tests/test_xml_markup.py)
-share: the check that every place speech is built says the same words of a fault, what is said
-of a fault and its advice, and what a handler that answers it gets."""
+"""What the tests of SSML the app refuses (tests/test_xml_references.py, tests/test_xml_markup.py,
+tests/test_ssml_agreement*.py) share: the check that every place speech is built says the same
+words of a fault, what the app says of a document, what is said of a fault and its advice, and
+what a handler that answers it gets."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -41,6 +43,16 @@ def refused_as_a_progressive_response(markup: str, said: str) -> None:
         progressive_document(Ssml(markup))
     fault = _speech_fault(markup)
     assert fault is not None and re.match(rf"progressive response speech: {said}", fault), fault
+
+
+def said_by_the_app(document: str, build: Callable[[Ssml], object] = SsmlSpeech) -> str | None:
+    """What the app says of ``document`` (its field's name first) as ``build`` (an answer's
+    speech, or `progressive_document`) takes it, or None if it takes it."""
+    try:
+        build(Ssml(document))
+    except ResponseError as error:
+        return str(error)
+    return None
 
 
 def refusal_of(markup: str) -> str:

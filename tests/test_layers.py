@@ -108,7 +108,6 @@ LONG_TEST_MODULES: dict[str, int] = {
     "test_cli_serve_workers.py": 592,
     "test_exchange.py": 567,
     "test_services_failures.py": 561,
-    "test_ssml_agreement.py": 552,
 }
 
 

@@ -147,7 +147,7 @@ def test_hand_written_prosody_within_the_limits_is_sent(markup: str) -> None:
 def test_a_tag_alexa_does_not_know_is_said(markup: str, tag: str) -> None:
     # The tags of Amazon's SSML reference: an answer with another was said to be fine by the
     # test tools (only its XML was checked), and Alexa refused it. (A <speak> inside the root
-    # is said in the app's words: tests/test_ssml_agreement.py.)
+    # is said in the app's words: tests/test_ssml_agreement_faults.py.)
     found = ssml.ssml_error(markup)
     assert found is not None and found.startswith(f"<{tag}> is no SSML tag Alexa knows"), found
     said = {"type": "SSML", "ssml": markup}
