@@ -1,6 +1,7 @@
 """What the tests of alexaskill.services (tests/test_services*.py) share: a stand-in for Alexa's
 API that records what it receives, the ``stub`` fixture that makes them (and closes their
-clients), and a request's envelope carrying the test token.
+clients), a request's envelope carrying the test token, and an `AlexaApi` calling through a
+given client (`api_with`).
 
 Each module binds the ``stub`` fixture if it uses it (``stub = services_shared.stub``), as
 tests/deadline_shared.py's do: in tests/conftest.py it would be every module's.
@@ -17,6 +18,7 @@ import anyio
 import httpx
 import pytest
 
+from alexaskill import AlexaApi
 from alexaskill.models import Envelope, decode_envelope
 from alexaskill.testing import RequestFactory
 
@@ -68,3 +70,9 @@ def envelope(request_type: str = "IntentRequest", **fields: Any) -> Envelope:
     else:
         raw = factory.envelope(request_type, **fields)
     return decode_envelope(json.dumps(raw))
+
+
+def api_with(client: httpx.AsyncClient) -> AlexaApi:
+    """The `AlexaApi` of an IntentRequest of the default test envelope, calling through
+    ``client``."""
+    return AlexaApi(decode_envelope(json.dumps(RequestFactory().intent("Ask"))), client=client)

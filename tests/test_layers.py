@@ -107,7 +107,6 @@ def test_no_benchmark_module_is_longer_than_the_limit() -> None:
 LONG_TEST_MODULES: dict[str, int] = {
     "test_cli_serve_workers.py": 592,
     "test_exchange.py": 567,
-    "test_services_failures.py": 561,
 }
 
 

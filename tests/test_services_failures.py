@@ -1,4 +1,5 @@
-"""How `AlexaApi` reports failures a skill can act on: throttling (Retry-After), a closed client."""
+"""How `AlexaApi` reports failures a skill can act on: throttling (Retry-After), a closed client.
+(What it refuses before sending anything: tests/test_services_unsent.py.)"""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import datetime as dt
 import email.utils
 import json
 import logging
-import re
 import threading
 from typing import Any
 
@@ -18,9 +18,7 @@ from alexaskill import AlexaApi, AlexaApiError, PermissionRequired
 from alexaskill.models import decode_envelope
 from alexaskill.testing import RequestFactory
 
-
-def _api(client: httpx.AsyncClient) -> AlexaApi:
-    return AlexaApi(decode_envelope(json.dumps(RequestFactory().intent("Ask"))), client=client)
+from .services_shared import api_with
 
 
 def _answering(status: int, headers: dict[str, str]) -> httpx.AsyncClient:
@@ -33,7 +31,7 @@ def _answering(status: int, headers: dict[str, str]) -> httpx.AsyncClient:
 def _failure(client: httpx.AsyncClient) -> AlexaApiError:
     async def main() -> AlexaApiError:
         try:
-            await _api(client).given_name()
+            await api_with(client).given_name()
         except AlexaApiError as exc:
             return exc
         finally:
@@ -100,7 +98,7 @@ def test_a_progressive_response_through_a_closed_client_names_the_cause(
     anyio.run(client.aclose)
 
     async def main() -> Any:
-        return await _api(client).progressive("Hmm")
+        return await api_with(client).progressive("Hmm")
 
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         assert anyio.run(main) is False
@@ -147,38 +145,6 @@ def test_a_client_closed_during_the_call_is_an_alexa_api_error_that_says_so() ->
     assert "closed" in str(error) and "api_client" in str(error)
 
 
-@pytest.mark.parametrize(
-    ("method", "args"),
-    [("lists", ()), ("list_items", ("L",)), ("add_list_item", ("L", "milk"))],
-)
-def test_list_calls_refuse_an_endpoint_that_is_no_url_unsent(
-    method: str, args: tuple[str, ...]
-) -> None:
-    # The List Management API's own host is chosen from the endpoint before it is checked: an
-    # unclosed "[" (a forged request's) was a bare ValueError from urlsplit, which a skill's
-    # `except AlexaApiError` missed; it is the endpoint's refusal, as for every other call.
-    sent: list[httpx.Request] = []
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        sent.append(request)
-        return httpx.Response(200, json={})
-
-    envelope = RequestFactory().intent("Ask")
-    envelope["context"]["System"]["apiEndpoint"] = "http://[::1"
-    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    api = AlexaApi(decode_envelope(json.dumps(envelope)), client=client)
-
-    async def main() -> None:
-        try:
-            with pytest.raises(AlexaApiError, match="is not Alexa's"):
-                await getattr(api, method)(*args)
-        finally:
-            await client.aclose()
-
-    anyio.run(main)
-    assert sent == []
-
-
 def _products_api(pages: list[dict[str, Any]]) -> tuple[AlexaApi, list[httpx.Request]]:
     """An `AlexaApi` whose in-skill products API answers ``pages`` in turn (the last again)."""
     sent: list[httpx.Request] = []
@@ -187,7 +153,7 @@ def _products_api(pages: list[dict[str, Any]]) -> tuple[AlexaApi, list[httpx.Req
         sent.append(request)
         return httpx.Response(200, json=pages[min(len(sent), len(pages)) - 1])
 
-    return _api(httpx.AsyncClient(transport=httpx.MockTransport(answer))), sent
+    return api_with(httpx.AsyncClient(transport=httpx.MockTransport(answer))), sent
 
 
 def _product(number: int) -> dict[str, Any]:
@@ -255,7 +221,7 @@ def test_a_null_field_of_an_answer_is_as_if_left_out(
 
     async def main() -> Any:
         try:
-            return await getattr(_api(client), method)()
+            return await getattr(api_with(client), method)()
         finally:
             await client.aclose()
 
@@ -278,7 +244,7 @@ def test_an_answer_nested_too_deeply_is_an_alexa_api_error(status: int) -> None:
     async def main() -> None:
         try:
             with pytest.raises(AlexaApiError) as caught:
-                await _api(client).get_reminders()
+                await api_with(client).get_reminders()
         finally:
             await client.aclose()
         assert caught.value.status == status
@@ -337,7 +303,7 @@ def test_an_unknown_time_zone_says_what_to_do_about_it(
     async def main() -> None:
         try:
             with pytest.raises(AlexaApiError, match=name) as caught:
-                await _api(client).time_zone()
+                await api_with(client).time_zone()
         finally:
             await client.aclose()
         assert ("update tzdata" in str(caught.value)) is database
@@ -446,33 +412,6 @@ def test_a_products_page_is_not_sent_once_the_calls_time_is_spent(
     assert pages == ["page"]
 
 
-@pytest.mark.parametrize("method", ["list_items", "add_list_item"])
-@pytest.mark.parametrize("status", ["done", "Active", "active/../x", ""])
-def test_a_list_item_status_not_amazons_is_a_value_error_unsent(method: str, status: str) -> None:
-    # list_items("done") got a 404 naming no status, add_list_item(..., "done") Amazon's 400:
-    # Amazon's item status is "active" or "completed", as the docstrings say.
-    sent: list[httpx.Request] = []
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        sent.append(request)
-        return httpx.Response(200, json={"items": []})
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    api = _api(client)
-
-    async def main() -> None:
-        call = getattr(api, method)
-        args = ("list-1", "eggs") if method == "add_list_item" else ("list-1",)
-        try:
-            with pytest.raises(ValueError, match=r"'active' or 'completed'"):
-                await call(*args, status=status)
-        finally:
-            await client.aclose()
-
-    anyio.run(main)
-    assert sent == []
-
-
 @pytest.mark.parametrize("name", ["  ", "../x", "Europe/../Paris", "/etc/localtime", "Paris!"])
 def test_a_time_zone_answer_that_is_no_zone_name_is_not_blamed_on_tzdata(name: str) -> None:
     # Any name ZoneInfo refused was "a newer zone? update tzdata": no update makes "../x" one.
@@ -483,79 +422,9 @@ def test_a_time_zone_answer_that_is_no_zone_name_is_not_blamed_on_tzdata(name: s
     async def main() -> None:
         try:
             with pytest.raises(AlexaApiError, match="is no time zone name") as caught:
-                await _api(client).time_zone()
+                await api_with(client).time_zone()
         finally:
             await client.aclose()
         assert "tzdata" not in str(caught.value)
 
     anyio.run(main)
-
-
-@pytest.mark.parametrize(
-    ("method", "kwargs"),
-    [
-        ("in_skill_products", {"entitled": "NOT_ENTITLED"}),  # Amazon's word: sent as ENTITLED
-        ("in_skill_products", {"purchasable": "no"}),
-        ("in_skill_products", {"entitled": 0}),
-        ("add_list_item", {"list_id": "list-1", "value": 12}),  # an AMAZON.NUMBER slot's int
-    ],
-)
-def test_an_argument_of_the_wrong_type_is_a_type_error_unsent(
-    method: str, kwargs: dict[str, Any]
-) -> None:
-    # A str for entitled= was truthy: "NOT_ENTITLED" asked Alexa for the ENTITLED products,
-    # the opposite, with no error; an int list item value got Amazon's 400.
-    sent: list[httpx.Request] = []
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        sent.append(request)
-        return httpx.Response(200, json={"inSkillProducts": [], "isTruncated": False})
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    api = _api(client)
-
-    async def main() -> None:
-        try:
-            with pytest.raises(TypeError, match=r"True or False|a str"):
-                await getattr(api, method)(**kwargs)
-        finally:
-            await client.aclose()
-
-    anyio.run(main)
-    assert sent == []
-
-
-@pytest.mark.parametrize(
-    ("method", "args", "name"),
-    [
-        ("list_items", ("  ",), "list_id"),
-        ("add_list_item", ("\t", "milk"), "list_id"),
-        ("list_items", ("", "completed"), "list_id"),
-        ("in_skill_product", (" ",), "product_id"),
-        ("delete_reminder", ("  ",), "alert_token"),
-        ("get_reminder", ("  ",), "alert_token"),
-    ],
-)
-def test_a_blank_id_in_a_path_is_a_value_error_unsent(
-    method: str, args: tuple[str, ...], name: str
-) -> None:
-    # "  " was sent as /v2/householdlists/%20%20/active: an id of no characters but spaces,
-    # which Amazon answers 404 (in_skill_product: None, "no such product"), naming nothing.
-    sent: list[httpx.Request] = []
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        sent.append(request)
-        return httpx.Response(404, json={"code": "NOT_FOUND", "message": "no such list"})
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
-    api = _api(client)
-
-    async def main() -> None:
-        try:
-            with pytest.raises(ValueError, match=f"^{name} is {re.escape(repr(args[0]))}: "):
-                await getattr(api, method)(*args)
-        finally:
-            await client.aclose()
-
-    anyio.run(main)
-    assert sent == []
