@@ -106,7 +106,6 @@ def test_no_benchmark_module_is_longer_than_the_limit() -> None:
 #: oldest_dependencies marks, which replaced .ci/run's list: tests/oldest_dependencies.py.)
 LONG_TEST_MODULES: dict[str, int] = {
     "test_cli_serve_workers.py": 592,
-    "test_exchange.py": 567,
 }
 
 

@@ -137,7 +137,8 @@ def test_the_in_process_protocol_tests_on_httptools_without_httptools_fail_under
     # test_server_heads.py's "httptools" one ran h11 again and passed. Now each is skipped, or
     # fails under CI: as a failed test, not an error, where the `protocol_class` fixture fails
     # it (an error says the suite's set-up broke, not that a test could not run).
-    modules = ["test_exchange", "test_exchange_framing", "test_exchange_heads"]
+    modules = ["test_exchange", "test_exchange_parsers", "test_exchange_framing"]
+    modules += ["test_exchange_heads"]
     modules += ["test_exchange_skill", "test_server_writes", "test_server_lingering"]
     modules += ["test_server_head_size", "test_server_heads", "test_proxies_uvicorn"]
     paths = [f"tests/{module}.py" for module in modules]
