@@ -100,34 +100,14 @@ def test_no_benchmark_module_is_longer_than_the_limit() -> None:
     assert too_long == {}, f"modules over {MAX_MODULE_LINES} lines: {too_long}"
 
 
-#: Test modules written before the limit held for tests/ too, each at most as long as it was
-#: then (the twentieth session split most of the others). The list only shrinks: split one and
-#: take it out; none may grow, and no new module may pass the limit. (Some grew by their
-#: oldest_dependencies marks, which replaced .ci/run's list: tests/oldest_dependencies.py.)
-LONG_TEST_MODULES: dict[str, int] = {
-    "test_cli_serve_workers.py": 592,
-}
-
-
 def test_no_test_module_is_longer_than_the_limit() -> None:
+    # The same limit for tests/: the last eight modules written before it held for tests too
+    # (LONG_TEST_MODULES, each allowed its length then) were split by meaning, and the list gone.
     tests = PACKAGE.parent / "tests"
     lengths = {path.name: len(path.read_text().splitlines()) for path in sorted(tests.glob("*.py"))}
     assert "test_layers.py" in lengths  # the walk finds them
-    too_long = {
-        name: lines
-        for name, lines in lengths.items()
-        if lines > max(MAX_MODULE_LINES, LONG_TEST_MODULES.get(name, 0))
-    }
-    assert too_long == {}, (
-        f"test modules over {MAX_MODULE_LINES} lines (or longer than LONG_TEST_MODULES says): "
-        f"{too_long}"
-    )
-    shorter = {
-        name: lengths.get(name, 0)
-        for name, lines in LONG_TEST_MODULES.items()
-        if lengths.get(name, 0) <= MAX_MODULE_LINES
-    }
-    assert shorter == {}, f"split or gone: take these out of LONG_TEST_MODULES: {shorter}"
+    too_long = {name: lines for name, lines in lengths.items() if lines > MAX_MODULE_LINES}
+    assert too_long == {}, f"test modules over {MAX_MODULE_LINES} lines: {too_long}"
 
 
 def test_the_readme_module_map_names_every_module_and_its_imports_point_up_it() -> None:
