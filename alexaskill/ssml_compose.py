@@ -34,7 +34,8 @@ class Ssml(str):
 
     __slots__ = ()
 
-    # A ``<speak>`` document on either side makes the result one document (two roots: no XML).
+    # A ``<speak>`` document on either side makes the result one document (two roots: no XML);
+    # one copy of one, or a join of it alone, is `speak` of it: composed with nothing.
 
     def __add__(self, other: str) -> Ssml:
         if isinstance(other, str):
@@ -59,6 +60,8 @@ class Ssml(str):
             # root. The product is the join of as many copies, here the empty one, taken.
             return _Checked("")
         if _is_document(self):
+            if operator.index(count) == 1:
+                return speak(self)  # one copy: composed with nothing, a faulty one not mended
             return _made(f"<speak>{str.__mul__(_unwrap(self), count)}</speak>", (self,))
         _refuse_left_open(self)
         return _made(str.__mul__(self, count), (self,))
@@ -68,7 +71,10 @@ class Ssml(str):
     def join(self, iterable: Iterable[str], /) -> Ssml:
         """Join the parts with this separator, escaping the plain-text parts."""
         parts = [self, *iterable]
-        if any(map(_is_document, parts)):
+        documents = list(map(_is_document, parts))  # (each part checked, the separator too)
+        if len(parts) == 2 and documents[1]:
+            return speak(parts[1])  # one part, the separator unused: as one copy (``*``) is
+        if any(documents):
             return _made(f"<speak>{_unwrap(self).join(map(_unwrap, parts[1:]))}</speak>", parts)
         for part in parts:
             _refuse_left_open(part)

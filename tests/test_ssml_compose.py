@@ -152,6 +152,29 @@ def test_a_product_is_the_join_of_as_many_copies(part: str, count: int) -> None:
         assert Ssml(part) * count == ""
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        "<speak>a</speak><speak>b</speak>",
+        "<speak>a</speak>b",
+        "<speak/>x</speak>",
+        "<speak xml:lang='en-US'>hi</speak>",
+    ],
+)
+def test_one_copy_of_a_document_is_the_document_speak_makes_of_it(document: str) -> None:
+    # Ssml("<speak>a</speak><speak>b</speak>") * 1 made one root of its two, "<speak>ab</speak>",
+    # which an answer sent, where the same Ssml given as speech, or speak() of it, is refused:
+    # one copy, or a join of one part, is the document composed with nothing, as speak() makes
+    # it (its faults refused where it is used; its root's attributes kept).
+    alone = _made(lambda: ssml.speak(Ssml(document)))
+    assert _made(lambda: Ssml(document) * 1) == alone
+    assert _made(lambda: 1 * Ssml(document)) == alone
+    assert _made(lambda: Ssml(" ").join([Ssml(document)])) == alone
+    if "hi" not in document:
+        with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml: "):
+            SsmlSpeech(Ssml(document) * 1)
+
+
 def test_f_string_is_plain_text() -> None:
     # Documented: formatting yields a plain str, which speech treats as text.
     assert type(f"{Ssml('<break/>')}") is str
