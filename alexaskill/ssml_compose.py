@@ -24,7 +24,7 @@ from .xml_markup import (
     _misc_error,
     _start_tag_error,
 )
-from .xml_text import _Placed, _placed_in_fragment, _speak_root, _xml_text
+from .xml_text import _XML_SPACE, _Placed, _placed_in_fragment, _speak_root, _xml_text
 
 __all__ = ["Ssml", "escape", "speak"]
 
@@ -190,9 +190,10 @@ def _refuse_bad_prolog(part: str, root: int) -> None:
 
 def _unwrap(part: str) -> str:
     """The SSML inside a part, without its ``<speak>`` tags (a root, several side by side, or a
-    stray one: ``a</speak>``) and without the prolog before the first or an XML declaration
-    (only allowed first in a document), their text in a comment, a CDATA section or a
-    processing instruction kept (`_UNWRAPPED`); plain text escaped."""
+    stray one: ``a</speak>``) and without the prolog before the first, the white space after
+    the last or an XML declaration (only allowed first in a document), their text in a
+    comment, a CDATA section or a processing instruction kept (`_UNWRAPPED`); plain text
+    escaped."""
     if not isinstance(part, Ssml):
         return escape(part)
     _refuse_left_open(part)
@@ -208,10 +209,25 @@ def _unwrap(part: str) -> str:
                 _refuse_dropped(part, found)
         return _UNWRAPPED.sub(_kept, part)
     root = _speak_root(part)
-    for found in _UNWRAPPED.finditer(part, root):
-        _refuse_cut_by(part, found)
-        _refuse_dropped(part, found)
-    return _UNWRAPPED.sub(_kept, part[root:] if root > 0 else part)
+    last = None
+    for last in _UNWRAPPED.finditer(part, root):
+        _refuse_cut_by(part, last)
+        _refuse_dropped(part, last)
+    # The white space after the last root's end is outside it, as the prolog before it is:
+    # both dropped (it was moved inside the composed root: "<speak>a</speak> " said "a ").
+    end = len(part) if last is None else _root_end(part, last)
+    return _UNWRAPPED.sub(_kept, part[root:end] if root > 0 or end < len(part) else part)
+
+
+def _root_end(part: str, last: re.Match[str]) -> int:
+    """Where what the document ``part`` holds to compose ends: after ``last``, the last thing
+    `_UNWRAPPED` found in it, if that is a tag ending a root (``</speak>``, ``<speak/>``) and
+    nothing but XML's white space follows it; else at the part's end."""
+    text = last.group()
+    ends_a_root = text.startswith("</") or (text.startswith("<speak") and text.endswith("/>"))
+    if last.group(1) is None and ends_a_root and not part[last.end() :].strip(_XML_SPACE):
+        return last.end()
+    return len(part)
 
 
 def _refuse_left_open(part: str) -> None:

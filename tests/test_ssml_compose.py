@@ -175,6 +175,24 @@ def test_one_copy_of_a_document_is_the_document_speak_makes_of_it(document: str)
             SsmlSpeech(Ssml(document) * 1)
 
 
+@pytest.mark.parametrize("space", [" ", "\n", " \t\r\n"])
+def test_white_space_round_a_documents_root_is_dropped_alike(space: str) -> None:
+    # The white space before a document's root was dropped, and the white space after it moved
+    # inside the root ("<speak>a  </speak>", "<speak>a  b</speak>"): both are outside it now.
+    document = Ssml(f"{space}<speak>a</speak>{space}")
+    assert ssml.speak(document) == "<speak>a</speak>"
+    assert ssml.speak(document, "b") == "<speak>ab</speak>"
+    assert ssml.speak("b", document) == "<speak>ba</speak>"
+    assert document + "b" == "<speak>ab</speak>"
+    assert Ssml("").join([document, document]) == "<speak>aa</speak>"
+    assert ssml.p(document) == "<p>a</p>"
+    assert ssml.speak(Ssml(f"<speak/>{space}"), "b") == "<speak>b</speak>"
+    # White space inside the root, or between two roots composed, stays.
+    assert ssml.speak(Ssml(f"<speak>a{space}</speak>"), "b") == f"<speak>a{space}b</speak>"
+    two = Ssml(f"<speak>a</speak>{space}<speak>b</speak>{space}")
+    assert ssml.speak(two, "c") == f"<speak>a{space}bc</speak>"
+
+
 def test_f_string_is_plain_text() -> None:
     # Documented: formatting yields a plain str, which speech treats as text.
     assert type(f"{Ssml('<break/>')}") is str
