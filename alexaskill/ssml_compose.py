@@ -196,12 +196,17 @@ def _unwrap(part: str) -> str:
     escaped."""
     if not isinstance(part, Ssml):
         return escape(part)
-    _refuse_left_open(part)
+    # The usual document ends in its root's end tag, where the markup before it is checked too
+    # (`_refuse_cut_by`): both checks made of one read (`_cuts`), where there were two. (Not a
+    # builder's part, whose markup is not read: `_cut_short_at`.)
+    usual = type(part) is not _Checked and part.endswith("</speak>")
+    at = len(part) - len("</speak>") if usual else -1
+    known = (at, _refuse_left_open(part, at))
     if "speak" not in part and "<?xml" not in part and "<!DOCTYPE" not in part:  # the usual
         return str(part)
     if not _is_document(part):
         for found in _UNWRAPPED.finditer(part):
-            _refuse_cut_by(part, found)
+            _refuse_cut_by(part, found, known)
             # A declaration starting the fragment is its prolog, dropped; one after text or a
             # tag would stand inside the composed root.
             declaration = found.group(1) is None and found.group().startswith("<?")
@@ -211,7 +216,7 @@ def _unwrap(part: str) -> str:
     root = _speak_root(part)
     last = None
     for last in _UNWRAPPED.finditer(part, root):
-        _refuse_cut_by(part, last)
+        _refuse_cut_by(part, last, known)
         _refuse_dropped(part, last)
     # The white space after the last root's end is outside it, as the prolog before it is:
     # both dropped (it was moved inside the composed root: "<speak>a</speak> " said "a ").
@@ -230,16 +235,19 @@ def _root_end(part: str, last: re.Match[str]) -> int:
     return len(part)
 
 
-def _refuse_left_open(part: str) -> None:
+def _refuse_left_open(part: str, at: int = -1) -> int:
     """`ResponseError` naming ``part`` if it is `Ssml` (plain text is escaped: its ``<!--``
     opens nothing) and a comment, CDATA section or processing instruction in it runs to its
     end: composed, it would swallow what follows, the root's end tag too. The one check of
     `speak`, the element builders, ``+``, ``*`` and ``join``, said as the app says ``part``
     given as speech (`alexaskill.responses.SsmlSpeech`). So is a part that ends in markup cut
     short, a ``<`` whose markup does not end in it (``a <!-``, ``a <p``, a bare ``<``): the
-    plain text after it would finish it (``"- b -->"`` a comment, ``"p"`` a tag name)."""
+    plain text after it would finish it (``"- b -->"`` a comment, ``"p"`` a tag name).
+
+    Returns `_cut_short_at` ``at``, if ``at`` is the index of a ``<`` in ``part``, of the same
+    read (`_cuts`); else -1."""
     if not isinstance(part, Ssml):
-        return
+        return -1
     if "<!" in part or "<?" in part:
         *_, last = _markup().finditer(part)  # (it holds "<!" or "<?": a piece at least)
         piece = last.group()
@@ -253,18 +261,23 @@ def _refuse_left_open(part: str) -> None:
                 error = _left_open_error(part, last.start(), f"{piece}</speak>")
             if error is not None:
                 raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
-    cut = _cut_short_at(part, len(part))
+    cut_at, cut = _cuts(part, at) if at >= 0 else (-1, _cut_short_at(part, len(part)))
     if cut >= 0:
         _refuse_cut_short(part, cut, len(part))
+    return cut_at
 
 
-def _refuse_cut_by(part: str, found: re.Match[str]) -> None:
+def _refuse_cut_by(part: str, found: re.Match[str], known: tuple[int, int] = (-1, -1)) -> None:
     """`ResponseError` naming ``part`` (`_refuse_cut_short`) if what `_UNWRAPPED` found in it,
     and composing drops, ends markup cut short (``<speak>x <p</speak>``, ``x <p<speak>y``): the
-    markup's ``<`` has no ``>`` after it before the piece, whose place the next text takes."""
+    markup's ``<`` has no ``>`` after it before the piece, whose place the next text takes.
+    ``known``: an index of ``part`` and `_cut_short_at` it, found already (`_refuse_left_open`)."""
     # (Not a comment, a CDATA section or an instruction: composing keeps those.)
-    if found.group(1) is None and (cut := _cut_short_at(part, found.start())) >= 0:
-        _refuse_cut_short(part, cut, found.start())
+    if found.group(1) is not None:
+        return
+    at = found.start()
+    if (cut := known[1] if at == known[0] else _cut_short_at(part, at)) >= 0:
+        _refuse_cut_short(part, cut, at)
 
 
 def _cut_short_at(part: str, end: int) -> int:
@@ -274,8 +287,32 @@ def _cut_short_at(part: str, end: int) -> int:
     markup starts), nor a whole tag there (``<p a="<p>``: the value, left open, holds it)."""
     if type(part) is _Checked:
         # The builders' markup, and what is composed of it and escaped text alone, ends each
-        # tag it starts: no scan of the usual part, whose tags have quoted values.
+        # tag it starts: no scan of the usual part, whose tags have quoted values (nor a call).
         return -1
+    cut = _quick_cut(part, end)
+    if cut != _READ_IT:
+        return cut
+    # A quote before the ">": read as the app reads it, whose scan skips a quoted value (and a
+    # comment's text); the piece holding the last "<" is ended only if it ends in a ">". A "<"
+    # starting a name that the scan reads as a bare one is a tag no ">" ends before ``end``
+    # (outside a quoted value: one left open holds the rest, ``<p a="<p>``, whose "<p>" reads
+    # as a tag ended): cut short too, however the pieces after it end. One match of `_read`,
+    # not a loop over `_markup`'s pieces, a Python step each, which cost a hand-written part
+    # of 200 tags 8 times the rest of its composing (5 times now: no O(1) test is sound, a
+    # "<" in a quoted value being found only by reading from the start).
+    read = _read().match(part, 0, end)
+    if read is None:  # (it matches, if only nothing)
+        return part.rfind("<", 0, end)
+    return _cut_read(part, end, read.end(), read.group(1), read.start(1))
+
+
+#: `_quick_cut`'s answer when only a read of the markup can tell.
+_READ_IT: Final = -2
+
+
+def _quick_cut(part: str, end: int) -> int:
+    """`_cut_short_at` where it is known without a read (the usual part), else `_READ_IT`;
+    not of a builder's part (`_Checked`), which `_cut_short_at` answers first."""
     cut = part.rfind("<", 0, end)
     if cut < 0:
         return -1
@@ -286,21 +323,48 @@ def _cut_short_at(part: str, end: int) -> int:
         # No quote up to the ">": the last "<" is in no quoted value, and starts the markup the
         # ">" ends (a quote before it may open a value holding both: ``x <p a="<>"``).
         return -1
-    # A quote before the ">": read as the app reads it, whose scan skips a quoted value (and a
-    # comment's text); the piece holding the last "<" is ended only if it ends in a ">". A "<"
-    # starting a name that the scan reads as a bare one is a tag no ">" ends before ``end``
-    # (outside a quoted value: one left open holds the rest, ``<p a="<p>``, whose "<p>" reads
-    # as a tag ended): cut short too, however the pieces after it end. One match of `_read`,
-    # not a loop over `_markup`'s pieces, a Python step each, which cost a hand-written part
-    # of 200 tags 8 times the rest of its composing (5 times now: no O(1) test is sound, a
-    # "<" in a quoted value being found only by reading from the start).
-    read = _read().match(part, 0, end)
-    if read is None or read.end() < end:  # (it matches, if only nothing)
-        return cut if read is None else read.end()
-    last = read.group(1)
+    return _READ_IT
+
+
+def _cut_read(part: str, end: int, read_to: int, last: str | None, last_at: int) -> int:
+    """`_cut_short_at` of a read of ``part[:end]`` that reached ``read_to``, its last piece
+    ``last`` (None if none), starting at ``last_at``."""
+    if read_to < end:  # a "<" starting a name, no piece: a tag no ">" ends
+        return read_to
     if last is None:
-        return cut
-    return -1 if last.endswith(">") else read.start(1)
+        return part.rfind("<", 0, end)
+    return -1 if last.endswith(">") else last_at
+
+
+def _cuts(part: str, at: int) -> tuple[int, int]:
+    """`_cut_short_at` ``at`` (a ``<`` of ``part``, no builder's) and at its end, of one read where
+    both need one: the read to ``at`` goes on from there, unless a piece it read runs past it
+    (a comment ``at`` cuts, ``<p a="`` then a value past it: then read again, whole)."""
+    cut_at, cut = _quick_cut(part, at), _quick_cut(part, len(part))
+    if cut_at != _READ_IT or cut != _READ_IT:
+        return (
+            _cut_short_at(part, at) if cut_at == _READ_IT else cut_at,
+            _cut_short_at(part, len(part)) if cut == _READ_IT else cut,
+        )
+    first = _read().match(part, 0, at)
+    if first is None:  # (it matches, if only nothing)
+        return part.rfind("<", 0, at), _cut_short_at(part, len(part))
+    last, last_at = first.group(1), first.start(1)
+    cut_at = _cut_read(part, at, first.end(), last, last_at)
+    # The pieces read to ``at`` are the whole read's if none runs past it: its last, if it ends
+    # there, a bare "<" or one read again whole to the same end.
+    if last is not None and first.end(1) == at and len(last) > 1:
+        whole = _markup().match(part, last_at)
+        if whole is None or whole.end() != at:
+            return cut_at, _cut_short_at(part, len(part))
+    if first.end() < at:
+        return cut_at, _cut_short_at(part, len(part))
+    rest = _read().match(part, at)
+    if rest is None:  # (it matches, if only nothing)
+        return cut_at, _cut_short_at(part, len(part))
+    if rest.group(1) is not None:
+        last, last_at = rest.group(1), rest.start(1)
+    return cut_at, _cut_read(part, len(part), rest.end(), last, last_at)
 
 
 def _refuse_cut_short(part: str, cut: int, end: int) -> None:

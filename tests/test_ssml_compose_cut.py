@@ -15,7 +15,7 @@ import re
 from typing import Final
 
 from alexaskill.ssml import Ssml
-from alexaskill.ssml_compose import _cut_short_at
+from alexaskill.ssml_compose import _cut_short_at, _cuts
 from alexaskill.xml_markup import _NAME_START
 
 SEED: Final = int(os.environ.get("ALEXASKILL_FUZZ_CUT_SEED", "20261206"))
@@ -106,6 +106,24 @@ def test_the_cut_is_where_a_reading_of_the_pieces_finds_it() -> None:
                     differences.append((part, end, found, read))
     assert not differences, differences[:5]
     assert scanned > RUNS // 4  # (the atoms' quotes send most parts to the scan)
+
+
+def test_the_cuts_at_a_documents_end_tag_and_its_end_are_one_read_of_it() -> None:
+    # _unwrap read a document through twice, to its end (_refuse_left_open) and to its root's
+    # end tag (_refuse_cut_by): `_cuts` reads it once, going on from the end tag, and must find
+    # what the two reads find, at any "<" (a comment, a tag or a quoted value cut there too).
+    rng = random.Random(SEED)
+    differences, read_on = [], 0
+    for _ in range(RUNS):
+        body = "".join(rng.choice(ATOMS) for _ in range(rng.randint(0, 8)))
+        part = Ssml(f"<speak a='{rng.choice(['1', '>'])}'>{body}{rng.choice(['</speak>', ''])}")
+        for at in {part.rfind("<"), rng.choice([i for i, c in enumerate(part) if c == "<"])}:
+            two = (_cut_short_at(part, at), _cut_short_at(part, len(part)))
+            if _cuts(part, at) != two:
+                differences.append((part, at, _cuts(part, at), two))
+            read_on += two == (-1, -1)
+    assert not differences, differences[:5]
+    assert read_on > RUNS // 10
 
 
 def test_the_reading_finds_the_cuts_the_module_names() -> None:
