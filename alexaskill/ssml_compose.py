@@ -201,9 +201,10 @@ def _unwrap(part: str) -> str:
     # builder's part, whose markup is not read: `_cut_short_at`.)
     usual = type(part) is not _Checked and part.endswith("</speak>")
     at = len(part) - len("</speak>") if usual else -1
-    known = (at, _refuse_left_open(part, at))
+    cut_at = _refuse_left_open(part, at)
     if "speak" not in part and "<?xml" not in part and "<!DOCTYPE" not in part:  # the usual
         return str(part)
+    known = (at, cut_at)
     if not _is_document(part):
         for found in _UNWRAPPED.finditer(part):
             _refuse_cut_by(part, found, known)
