@@ -332,12 +332,13 @@ def ssml_error(markup: str) -> str | None:
 
     Alexa parses SSML as XML: a tag left open or closed out of order, a bare ``&`` or ``<``, an
     entity other than XML's five (``&eacute;``), a character XML cannot hold (a control
-    character, a lone surrogate: reported, never raised), a DOCTYPE, a root other than
-    ``<speak>``, or a tag Amazon's SSML reference does not list (`_SSML_TAGS`: a typo such as
-    ``<emphais>``, W3C's ``<mark>``, Amazon Polly's ``<amazon:breath>``, a ``<speak>`` inside
-    the root), or a value of an attribute the reference enumerates that it does not list
-    (``<emphasis level="huge">``: `_ENUMERATED`, what the builders refuse), or a tag without an
-    attribute the reference requires (`_REQUIRED`: ``<amazon:emotion>`` without its
+    character, a lone surrogate: reported, never raised), a DOCTYPE, text before the root
+    (``"\\u3000<speak>…"``: XML's white space is a space, a tab, a CR and a LF alone), a root
+    other than ``<speak>``, or a tag Amazon's SSML reference does not list (`_SSML_TAGS`: a
+    typo such as ``<emphais>``, W3C's ``<mark>``, Amazon Polly's ``<amazon:breath>``, a
+    ``<speak>`` inside the root), or a value of an attribute the reference enumerates that it
+    does not list (``<emphasis level="huge">``: `_ENUMERATED`, what the builders refuse), or a
+    tag without an attribute the reference requires (`_REQUIRED`: ``<amazon:emotion>`` without its
     ``intensity``), or a blank ``<sub alias>`` or ``<phoneme ph>`` (`_blank_error`, what the
     builders refuse, the app too), or an ``<audio src>`` that is no URL Alexa can fetch
     (`_audio_src_error`: no HTTPS, no host, white space in it), fails the response,
@@ -432,9 +433,18 @@ def _markup_fault(markup: str) -> str | None:
     # Of several faults, the first by position, in the app's words (`alexaskill.ssml_faults`):
     # an XML declaration expat takes but XML 1.0 does not (version="2.0") among them, said after
     # a DOCTYPE, as the app says it.
-    from .ssml_faults import _DOCTYPE, _first_fault, _tag_fault  # (not above: it reads this)
+    from .ssml_faults import (  # (not above: it reads this module)
+        _DOCTYPE,
+        _before_root_fault,
+        _first_fault,
+        _has_doctype,
+        _tag_fault,
+    )
 
-    fault = _first_fault(markup, _SSML_TAGS, _tag_fault, _SSML_TAGS)
+    # Text before the root first, by position too (the app wraps SSML that does not start
+    # with its root in one: its checks never see such a document).
+    fault = _before_root_fault(markup) if not _has_doctype(markup) else None
+    fault = fault or _first_fault(markup, _SSML_TAGS, _tag_fault, _SSML_TAGS)
     if fault is not None:
         return fault
     try:

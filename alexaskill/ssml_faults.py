@@ -64,6 +64,31 @@ def _after_root_fault(markup: str, end: int) -> tuple[str, int] | None:
     return said, stop
 
 
+def _before_root_fault(markup: str) -> str | None:
+    """Why what comes before the ``<speak>`` root of ``markup`` is none XML reads, or None (a
+    document, or no ``<speak>`` tag after the text): text, said as text after the root is
+    (`_after_root_fault`), or a comment or processing instruction there XML does not read. XML
+    1.0's white space is a space, a tab, a CR and a LF: ``"\\u3000<speak>…"`` (an ideographic
+    space, a no-break space) is text before the root, which Alexa refuses, and ``" <speak>…"``
+    a document, which it takes (`alexaskill.xml_text._SPEAK_ROOT` reads them so)."""
+    if "<speak" not in markup or _speak_root(markup) >= 0:
+        return None
+    start = 1 if markup.startswith("\ufeff") else 0  # (a byte order mark, neither: XML 1.0 F)
+    after = _MISC.match(markup, start)  # (it matches, if only nothing)
+    stop = start if after is None else after.end()
+    text = markup.find("<", stop)
+    if text <= stop or not _SPEAK_TAG.match(markup, text):
+        return None  # (a tag that is no root, or text and no root: the parser says it)
+    error = _misc_error(markup, start, stop, prolog=True)
+    if error is not None:
+        return error
+    return (
+        f"{markup[stop:text][:40]!r} before its <speak> root: Alexa parses SSML as XML, which "
+        "holds nothing before the root but white space (a space, a tab, a CR, a LF), comments "
+        "and processing instructions; put it inside <speak>"
+    )
+
+
 #: What is said of a DOCTYPE, by the app and `ssml_error` alike.
 _DOCTYPE: Final = (
     "a DOCTYPE (<!DOCTYPE …>): Amazon's SSML has none, and Alexa refuses SSML with one; leave "

@@ -499,3 +499,22 @@ def test_a_comment_or_cdata_over_lines_is_one_piece_its_tags_text(piece: str) ->
     document = f"<speak>Hi {piece} there</speak>"
     assert ssml.ssml_error(document) is None
     assert SsmlSpeech(Ssml(document)).ssml == document
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        *(("\u3000<speak>Hi</speak>", "'\\u3000'"), ("\xa0\n<speak>Hi</speak>", "'\\xa0\\n'")),
+        *(("<!-- c -->Hi <speak>a</speak>", "'Hi '"), ("\ufeffx<speak>a</speak>", "'x'")),
+    ],
+)
+def test_text_before_the_root_is_said_as_text_after_it_is(markup: str, text: str) -> None:
+    # XML's white space is a space, a tab, a CR, a LF: before the root, " " is taken and
+    # "\u3000" is text (Alexa parses SSML as XML), which ssml_error said in expat's words,
+    # "not well-formed XML (not well-formed (invalid token): line 1, column 0)".
+    assert ssml.ssml_error(" \n<speak>Hi</speak>") is None
+    assert ssml.ssml_error(markup) == (
+        f"{text} before its <speak> root: Alexa parses SSML as XML, which holds nothing before "
+        "the root but white space (a space, a tab, a CR, a LF), comments and processing "
+        "instructions; put it inside <speak>"
+    )
