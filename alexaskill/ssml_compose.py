@@ -262,7 +262,10 @@ def _refuse_left_open(part: str, at: int = -1) -> int:
                 error = _left_open_error(part, last.start(), f"{piece}</speak>")
             if error is not None:
                 raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
-    cut_at, cut = _cuts(part, at) if at >= 0 else (-1, _cut_short_at(part, len(part)))
+    if at < 0:  # (the usual part: no pair made)
+        cut_at, cut = -1, _cut_short_at(part, len(part))
+    else:
+        cut_at, cut = _cuts(part, at)
     if cut >= 0:
         _refuse_cut_short(part, cut, len(part))
     return cut_at
