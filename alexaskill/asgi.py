@@ -421,4 +421,12 @@ class Serving(Handling):
                 self._http_client = None
                 if verifier is not None:
                     verifier.use_http_client(None)
-                await self._close_at_shutdown()
+                if self._on_lambda:
+                    # An ASGI adapter on AWS Lambda (Mangum's default lifespan, "auto") runs the
+                    # lifespan around each invocation, on one event loop: closing the stores here
+                    # had a Redis store connect, a DynamoDB store make its client, at each one.
+                    # They live for the instance, as under `alexaskill.aws_lambda.handler`, and
+                    # end with it (Lambda lets no Python exit run: `alexaskill.lambda_exit`).
+                    self._say_unsaid()
+                else:
+                    await self._close_at_shutdown()

@@ -64,7 +64,8 @@ class Closing(DeadlineAnswering):
         the event loop). A request after it opens them again. A verifier whose ``aclose`` fails
         raises its error, once the stores are closed.
 
-        The app's shutdown (its ASGI lifespan) closes the same, logging such a failure. A host
+        The app's shutdown (its ASGI lifespan) closes the same, logging such a failure; not on
+        AWS Lambda, where an adapter (Mangum) shuts the app down after each invocation. A host
         app that mounts the skill (`Skill.mount`) runs no lifespan of the skill's: call it in
         the host's own, after its ``yield`` (``await skill.aclose()``). The AWS Lambda handler
         calls it when the Python process exits (a local run's, a test's; AWS Lambda ends its
@@ -74,6 +75,12 @@ class Closing(DeadlineAnswering):
         if failure is not None:
             raise failure[1]
 
+    def _say_unsaid(self) -> None:
+        """Say the counts the repeated warnings had yet to say: their timers end with the loop."""
+        self._refusals_said.say_unsaid()
+        self._store_failures_said.say_unsaid()
+        self._handling_said.say_unsaid()
+
     async def aclose_and_report(self, *, name: str | None = None) -> tuple[str, Exception] | None:
         """`aclose`, its failure returned, not raised: what failed (``"the verifier
         (MyVerifier)"``) and its error, or None. Each part is closed whatever another did; a
@@ -82,10 +89,7 @@ class Closing(DeadlineAnswering):
         what closes several skills and says which one failed."""
         from .store.closing import close_stores
 
-        # What the warnings' timers had yet to say, which end with the loop.
-        self._refusals_said.say_unsaid()
-        self._store_failures_said.say_unsaid()
-        self._handling_said.say_unsaid()
+        self._say_unsaid()
         verifier = self.verifier
         failure: tuple[str, Exception] | None = None
         try:

@@ -1,0 +1,169 @@
+"""The skill's ASGI app behind Mangum on AWS Lambda, its default lifespan ("auto"): the app's
+lifespan started and shut down around each invocation's request, on the one event loop of the
+process. The skill's stores live for the instance, and a start that failed on the author's
+configuration is kept, as with `alexaskill.aws_lambda.handler` (tests/test_aws_lambda_start.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import pytest
+from starlette.types import Message
+
+from alexaskill import Skill, speak
+from alexaskill.exceptions import ConfigurationError
+from alexaskill.responses import Response
+from alexaskill.store import Attributes, MemoryStore
+from alexaskill.testing import RequestFactory, TestPKI
+
+from .aws_lambda_shared import speech
+from .conftest import SKILL_ID
+from .lambda_runtime import LambdaContext
+
+# restore_logging: autouse, each test's logging and environment put back.
+from .log_lambda_shared import (  # noqa: F401
+    WEB_ID,
+    on_lambda_runtime,
+    restore_logging,
+    standard_error,
+)
+
+
+class StartupFailed(Exception):
+    """Mangum's ``LifespanFailure``: the invocation fails, no request made."""
+
+
+class _MangumFunction:
+    """What Mangum's handler does at each invocation with its default lifespan ("auto"), on the
+    one event loop of the process (Mangum's ``asyncio.get_event_loop()``): the app's lifespan
+    started, the request (the invocation's Lambda context in its scope), the lifespan shut down.
+    A startup that failed fails the invocation, as Mangum raises ``LifespanFailure``."""
+
+    def __init__(self, skill: Skill) -> None:
+        self.skill = skill
+        self.runner = asyncio.Runner()
+        self.pki = TestPKI.default()
+        self.factory = RequestFactory(SKILL_ID)  # (one user for every invocation)
+        skill.verifier = self.pki.verifier()
+
+    def invoke(self, intent: str) -> dict[str, Any]:
+        """The answer to a signed IntentRequest for ``intent``, as the response envelope."""
+        return self.runner.run(self._invocation(intent))
+
+    def close(self) -> None:
+        """Close the skill's stores on the loop (a test's end), then the loop."""
+        self.runner.run(self.skill.aclose())
+        self.runner.close()
+
+    async def _invocation(self, intent: str) -> dict[str, Any]:
+        queue: asyncio.Queue[Message] = asyncio.Queue()
+        answers: asyncio.Queue[Message] = asyncio.Queue()
+        scope = {"type": "lifespan", "asgi": {"spec_version": "2.0", "version": "3.0"}}
+        lifespan = asyncio.create_task(self.skill(scope, queue.get, answers.put))
+        await queue.put({"type": "lifespan.startup"})
+        started = await answers.get()
+        if started["type"] == "lifespan.startup.failed":
+            with pytest.raises(Exception):  # noqa: B017,PT011 (the app raises after saying it)
+                await lifespan
+            raise StartupFailed(started["message"])
+        assert started["type"] == "lifespan.startup.complete", started
+        try:
+            return await self._request(intent)
+        finally:
+            await queue.put({"type": "lifespan.shutdown"})
+            assert (await answers.get())["type"] == "lifespan.shutdown.complete"
+            await lifespan
+
+    async def _request(self, intent: str) -> dict[str, Any]:
+        body = json.dumps(self.factory.intent(intent)).encode()
+        headers = {"content-type": "application/json", **self.pki.sign(body)}
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "https",
+            "path": self.skill.path,
+            "raw_path": self.skill.path.encode(),
+            "root_path": "",
+            "query_string": b"",
+            "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+            "client": ("127.0.0.1", 1),
+            "server": ("127.0.0.1", 443),
+            "aws.context": LambdaContext(7000, WEB_ID),
+        }
+        incoming = [{"type": "http.request", "body": body, "more_body": False}]
+        sent: list[Message] = []
+
+        async def receive() -> Message:
+            if incoming:
+                return incoming.pop()
+            await asyncio.Event().wait()  # (no disconnect before the answer)
+            raise AssertionError
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        await self.skill(scope, receive, send)
+        assert sent[0]["status"] == 200, sent
+        answer: dict[str, Any] = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+        return answer
+
+
+class _CountingStore(MemoryStore):
+    """A store that counts its closes: a Redis or DynamoDB client reconnects after each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = 0
+
+    async def aclose(self) -> None:
+        self.closed += 1
+
+
+def _on_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
+    on_lambda_runtime(monkeypatch)
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    standard_error(monkeypatch)
+
+
+def _counting_skill(store: MemoryStore) -> Skill:
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("Count")
+    def count(attributes: Attributes) -> Response:
+        attributes["visits"] = attributes.get("visits", 0) + 1
+        return speak(f"Visit number {attributes['visits']}.")
+
+    return skill
+
+
+def test_behind_mangum_the_stores_live_for_the_instance(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each invocation's lifespan shutdown closed the skill's stores: a Redis store connected
+    again at the next invocation, a DynamoDB store made its client again."""
+    _on_lambda(monkeypatch)
+    store = _CountingStore()
+    function = _MangumFunction(_counting_skill(store))
+    try:
+        for visit in (1, 2, 3):
+            assert speech(function.invoke("Count")) == f"Visit number {visit}."
+        assert store.closed == 0
+    finally:
+        function.close()
+    assert store.closed == 1  # (closed by the test's own aclose)
+
+
+def test_off_lambda_a_lifespans_shutdown_closes_the_stores_still(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # uvicorn's shutdown: the process ends after it.
+    store = _CountingStore()
+    function = _MangumFunction(_counting_skill(store))
+    try:
+        assert speech(function.invoke("Count")) == "Visit number 1."
+        assert store.closed == 1
+    finally:
+        function.runner.close()
