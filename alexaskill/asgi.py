@@ -124,16 +124,22 @@ class Serving(Handling):
         A start that fails at any step (the app's build, the checks, Starlette's lifespan up to
         its startup's end) is said as the lifespan's failure and kept: no request is served,
         nor a handler run, until a start succeeds; the handlers may be registered again, as
-        before it. One that succeeds clears an earlier failure.
+        before it. One that succeeds clears an earlier failure. On AWS Lambda a start's
+        `ConfigurationError` is the instance's (`_kept_on_lambda`): each later lifespan fails
+        with it, the skill not built again.
         """
         before = self._start_state()
         app = self._app
+        kept = self._kept_on_lambda()
         try:
+            if kept is not None:
+                raise kept
             if app is None:
                 app = self._build()
             self._check_start(served=True)
         except Exception as exc:
-            self._start_failed(exc, before)
+            if exc is not kept:
+                self._start_failed(exc, before)
             await startup_failed(receive, send, exc)
         check_proxies(receive)
         started = False
@@ -152,6 +158,21 @@ class Serving(Handling):
             if not started:  # (Starlette's lifespan said it, with its traceback)
                 self._start_failed(exc, before)
             raise
+
+    def _kept_on_lambda(self) -> ConfigurationError | None:
+        """On AWS Lambda, a copy to raise (`fresh_start_error`) of the `ConfigurationError` an
+        earlier start failed with, or None. An adapter (Mangum's default lifespan, "auto") runs
+        the lifespan at each invocation; the instance's code and settings cannot change, so
+        the build would fail the same way each time, as `alexaskill.aws_lambda.handler` keeps
+        such a failure for the instance (`alexaskill.lambda_start`). Any other is tried again."""
+        failure = self._start_failure
+        if self._app is not None or failure is None:
+            return None
+        if not isinstance(failure.error, ConfigurationError) or not on_lambda():
+            return None
+        from .lambda_start import fresh_start_error
+
+        return fresh_start_error(failure.error)
 
     def _start_unserved(
         self, *, say: bool = True, kind: str = "http", receive: Receive | None = None

@@ -167,3 +167,81 @@ def test_off_lambda_a_lifespans_shutdown_closes_the_stores_still(
         assert store.closed == 1
     finally:
         function.runner.close()
+
+
+def test_behind_mangum_a_start_failed_on_the_configuration_is_kept_for_the_instance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As `alexaskill.aws_lambda.handler` keeps it (an instance's code and settings cannot
+    change): each invocation's start fails with it, the skill not built again, where the whole
+    start (the settings read, the store's check, over the network for DynamoDB) ran each time."""
+    import alexaskill.app
+
+    _on_lambda(monkeypatch)
+    checked: list[object] = []
+
+    def failing(skill: object) -> None:
+        checked.append(skill)
+        raise ConfigurationError("no store can be made here")
+
+    monkeypatch.setattr(alexaskill.app, "check_store", failing)
+    skill = _counting_skill(_CountingStore())
+    function = _MangumFunction(skill)
+    try:
+        for _ in range(3):
+            with pytest.raises(StartupFailed, match="^no store can be made here$"):
+                function.invoke("Count")
+    finally:
+        function.close()
+    assert checked == [skill]
+    assert not skill.started
+
+
+def test_behind_mangum_a_start_failed_otherwise_is_tried_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As the handler: alexaskill's own bug, or a failure that may pass.
+    import alexaskill.app
+    from alexaskill.store.start_check import check_store
+
+    _on_lambda(monkeypatch)
+    checked: list[object] = []
+
+    def failing_once(skill: Any) -> None:
+        checked.append(skill)
+        if len(checked) == 1:
+            raise RuntimeError("a store's server did not answer")
+        check_store(skill)
+
+    monkeypatch.setattr(alexaskill.app, "check_store", failing_once)
+    function = _MangumFunction(_counting_skill(_CountingStore()))
+    try:
+        with pytest.raises(StartupFailed, match="a store's server did not answer"):
+            function.invoke("Count")
+        assert speech(function.invoke("Count")) == "Visit number 1."
+    finally:
+        function.close()
+    assert len(checked) == 2
+
+
+def test_off_lambda_each_lifespan_starts_a_skill_whose_start_failed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A test client's, a server's again in one process: the configuration may have been mended.
+    import alexaskill.app
+
+    checked: list[object] = []
+
+    def failing(skill: object) -> None:
+        checked.append(skill)
+        raise ConfigurationError("no store can be made here")
+
+    monkeypatch.setattr(alexaskill.app, "check_store", failing)
+    function = _MangumFunction(_counting_skill(_CountingStore()))
+    try:
+        for _ in range(2):
+            with pytest.raises(StartupFailed, match="^no store can be made here$"):
+                function.invoke("Count")
+    finally:
+        function.close()
+    assert len(checked) == 2
