@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import weakref
 from typing import TYPE_CHECKING, TypeVar
 
 from .exceptions import ConfigurationError
@@ -62,22 +63,38 @@ def check_environment() -> None:
 #: handler from two threads at its first would start the skill twice (and say a failed start
 #: twice). A skill's own: one skill's slow start (a store's check over the network) holds up
 #: no other skill's first invocation. Reentrant, as `alexaskill.aws_lambda._Loop.lock`;
-#: ``_thread``'s: no import at a cold start.
+#: ``_thread``'s: no import at a cold start. An entry goes with its skill (`start_lock`): a
+#: start that raised keeps it, and the skill's ``id`` may be another object's once it is gone.
 _start_locks: dict[int, _thread.RLock] = {}
+#: The skills with a lock in `_start_locks` that no weak reference can follow (``__slots__``
+#: without ``__weakref__``), by ``id``: kept alive until `started`, so that the id is theirs.
+_unfollowed: dict[int, object] = {}
 
 
 def start_lock(skill: object) -> _thread.RLock:
     """The lock ``skill``'s start holds (made at its first invocation: `started` drops it)."""
+    key = id(skill)
+    made = _thread.RLock()
     # (setdefault: one call, so two threads at once get the same lock; a lock made and not
     # kept costs nothing, and this runs only until the skill has started.)
-    return _start_locks.setdefault(id(skill), _thread.RLock())
+    lock = _start_locks.setdefault(key, made)
+    if lock is made:
+        # By identity, not in a WeakKeyDictionary: that one hashes and compares the skills
+        # (a Skill subclass may be unhashable, or equal to another skill).
+        try:
+            weakref.finalize(skill, _start_locks.pop, key, None).atexit = False
+        except TypeError:
+            _unfollowed[key] = skill
+    return lock
 
 
 def started(skill: object) -> None:
     """Drop ``skill``'s start lock: its start is decided (its plan, or its error, kept), and no
     invocation takes the lock again. A thread waiting for it has it still, and finds the start
-    decided once it gets it. A start that raised anything else keeps its lock, for the next try."""
+    decided once it gets it. A start that raised anything else keeps its lock, for the next try
+    (dropped with the skill once it is gone)."""
     _start_locks.pop(id(skill), None)
+    _unfollowed.pop(id(skill), None)
 
 
 def say_not_started(name: str, error: ConfigurationError) -> None:

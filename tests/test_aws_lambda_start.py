@@ -103,6 +103,45 @@ def test_a_bug_at_the_start_is_tried_again_at_the_next_invocation(
     assert _request_lines(caplog) == ["internal_error", "ok", "ok"]
 
 
+def test_the_start_lock_of_a_skill_whose_start_raised_goes_with_the_skill() -> None:
+    # A start that raised anything but a ConfigurationError keeps its lock, for the next try.
+    # Kept by the skill's id, it outlived the skill: another object given that id took its lock.
+    from alexaskill import lambda_start
+
+    def broken_start(name: str = "this skill") -> None:
+        raise OSError("the disk was busy")
+
+    skill = counting_skill("memory://")
+    skill.start = broken_start  # type: ignore[method-assign]
+    lambda_handler = handler(skill)
+    with pytest.raises(OSError, match="the disk was busy"):
+        lambda_handler(event("LaunchRequest"), None)
+    key = id(skill)
+    assert key in lambda_start._start_locks  # (kept for the next invocation)
+    gone = weakref.ref(skill)
+    del skill, lambda_handler
+    gc.collect()
+    assert gone() is None
+    assert key not in lambda_start._start_locks
+
+
+class _Slotted:
+    """An object no weak reference can follow."""
+
+    __slots__ = ()
+
+
+def test_the_start_lock_of_a_skill_no_weak_reference_follows_is_its_own_until_started() -> None:
+    from alexaskill.lambda_start import started
+
+    one = _Slotted()
+    lock = start_lock(one)
+    assert start_lock(one) is lock and start_lock(_Slotted()) is not lock
+    started(one)
+    assert start_lock(one) is not lock
+    started(one)
+
+
 def test_two_threads_at_the_first_invocation_start_the_skill_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
