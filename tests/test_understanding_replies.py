@@ -418,3 +418,11 @@ def test_phrases_of_different_replies_said_together_are_none_of_them(said: str) 
     # Unchanged: only phrases of one reply said together are that reply ("no cancel" is no
     # and then cancel: `leaving_after`).
     assert bare_trips("AMAZON.City").reply(said) is None
+
+
+@pytest.mark.parametrize("said", ["yes no", "yes, no", "okay no", "sure no thanks"])
+def test_a_no_said_after_a_yes_leaves_no_yes(said: str) -> None:
+    # "yes no" was a plain yes: "no" is a grammar word too ("no more"), and grammar words said
+    # last were left out of a reply as "then" of "ok then" is. A word that alone says yes or no
+    # ends no reply: a yes and then a no is neither, as "no yes" is.
+    assert bare_trips("AMAZON.City").reply(said) is None

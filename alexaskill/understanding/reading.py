@@ -456,8 +456,9 @@ class Reader(CompiledModel):
     def _reply_end(self, tokens: Sequence[Token]) -> int:
         """How many of ``tokens`` come before the thanks and grammar words that only end them
         ("then" of "ok then", "thank you very much": `thanks_words`); a "not" ends nothing
-        ("no, not then" is no plain no)."""
-        ends = thanks_words(self.language) - self.language.negations
+        ("no, not then" is no plain no), nor a word that alone says yes or no ("yes no")."""
+        # "no" is a grammar word too ("no more"): left out, "yes no" was a plain yes.
+        ends = thanks_words(self.language) - self.language.negations - self.yes_no_words
         end = len(tokens)
         while end > 1 and tokens[end - 1].text in ends:
             end -= 1
