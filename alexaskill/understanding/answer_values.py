@@ -228,6 +228,7 @@ def without_afterwords(
     spans: SpanCache,
     language: Language,
     answers: Callable[[str], str | None],
+    says_no: Callable[[str], bool],
     slot: str,
 ) -> tuple[Match | None, SpanCache]:
     """The exact reading of the words before thanks or an afterword ("paris, thanks", "paris
@@ -239,8 +240,8 @@ def without_afterwords(
     (`ends_value`). The afterword starts what a pause sets apart ("paris, thank you so much"),
     or every word from it on is one ("paris thank you"). A search query ("love again") and a
     custom type's other words ("lyon, thanks") keep every word, and so does a yes, a no or
-    thanks before it ("no, thanks" is no city "no": `past_opening`) or a no said last ("paris,
-    thanks, no": `taken_back`).
+    thanks before it ("no, thanks" is no city "no": `past_opening`) or a no said last
+    (``says_no``: ``answers`` reads "no"; "paris, thanks, no": `taken_back`).
     With no ``match`` (too many words for one value: a first name is three at most, a custom
     type's as many as its longest value's, four at least), the words are read as ``slot``'s bare
     sample ("{name}") would take them, the thanks left out first: "paris, thank you so much" is
@@ -261,9 +262,6 @@ def without_afterwords(
         kind = next(part for part in match.sample.elements if isinstance(part, SlotRef))
         if kind.name != name:
             return match, spans
-
-    def says_no(said: str) -> bool:
-        return answers(said) == "no"
 
     # A no said last takes the value back, after thanks too ("paris, thanks, no"), as a
     # request's (`thanked`, `taken_back`): no thanks to leave out then.

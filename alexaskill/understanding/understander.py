@@ -266,10 +266,10 @@ class Understander(Reader):
             match = value_within(matcher, slot, spans, self.language, says_no) or match
         if match is None or swallowed(match):  # "no, paris": "paris", of any words
             match, spans = past_opening(matcher, match, spans, self.language, self.yes_no)
-        match, spans = without_afterwords(matcher, match, spans, self.language, self.yes_no, slot)
+        language, yes_no = self.language, self.yes_no
+        match, spans = without_afterwords(matcher, match, spans, language, yes_no, says_no, slot)
         if match is not None and said_as_reply(match, slot, self.reply):  # "no, cancel"
             return None
-        language, yes_no = self.language, self.yes_no
         back = None if match is None else taken_back(match, slot, spans, language, yes_no, says_no)
         if back is not None:  # "paris, no", "no idea"
             return None
