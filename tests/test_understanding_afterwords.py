@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .understanding_shared import NOW, answered_city, bare_trips, slots_of
+from .understanding_shared import NOW, answered_city, bare_trips, left_out_notes, slots_of
 
 _NAMES = ["AMAZON.City", "AMAZON.FirstName"]
 
@@ -240,7 +240,7 @@ def test_a_note_of_a_value_a_no_takes_back_quotes_the_words_said(city_type: str,
     # left "you" out, not what the user said.
     understood = bare_trips(city_type).understand(f"plan a trip to {said}")
     assert understood.fills == {}
-    left_out = [note for note in understood.notes if note.startswith("slot city left out: ")]
+    left_out = left_out_notes(understood, "city")
     assert left_out and all(f": {said!r} is no value" in note for note in left_out)
 
 

@@ -148,6 +148,12 @@ def answered_city(city_type: str, said: str) -> str | None:
     return None if answer is None else answer.fills["city"].value
 
 
+def left_out_notes(understood: Understanding, slot: str) -> list[str]:
+    """The notes of ``understood`` saying why ``slot``'s value was left out, wherever they are
+    among its notes (found by what they say, not by their place)."""
+    return [note for note in understood.notes if note.startswith(f"slot {slot} left out: ")]
+
+
 def alarm_understander() -> Understander:
     """An intent with a ``time`` and a ``date`` slot, said either way round."""
     slots = {"time": "AMAZON.TIME", "date": "AMAZON.DATE"}
