@@ -304,3 +304,14 @@ def test_thanks_stressed_after_a_name_or_a_yes_are_no_part_of_an_answer(
     # a lot", where "yes thank you" is a yes and no value.
     assert answered_city(city_type, f"yes {thanks}") is None
     assert answered_city(city_type, f"paris {thanks}") == "paris"
+
+
+@pytest.mark.parametrize(
+    "said", ["paris thanks a lot", "paris thanks very much", "paris thank you very much"]
+)
+def test_thanks_stressed_after_a_first_name_without_a_pause_end_it_in_a_request(said: str) -> None:
+    # Four words and more to a first name (three at most), "plan a trip to paris thanks a lot"
+    # was no reading at all: "paris thanks a" leaving out "lot" was a name cut short
+    # (`free_cut_short`), as "jane smith jones" of "mary jane smith jones" is. A word that
+    # only stresses thanks ends a value, as the thanks do.
+    assert _request("AMAZON.FirstName", said) == _city("paris")

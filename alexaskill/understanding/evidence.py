@@ -215,13 +215,17 @@ def free_cut_short(
     left out right next to it (no pause between), was cut short, if it was: "jane smith jones"
     of "call mary jane smith jones now", "mary" left out, is no first name (three words at
     most); the four words are none either. A grammar word, a filler or a list's word ends the
-    value ("call ann marie lee and bob")."""
+    value ("call ann marie lee and bob"), and none is cut short that thanks open."""
     words, tokens = spans.words, spans.tokens
     idle = language.function_words | language.fillers | language.list_separators
     idle |= language.negations | language.courtesies | language.afterwords
     for name, fill, start, end in fills:
         kind = kinds[name]
         if not isinstance(kind, FreeKind) or fill.kind != "free" or end - start < kind.max_words:
+            continue
+        if words[start] in language.courtesies:
+            # Read from thanks on ("thanks a lot" of "paris thanks a lot"), it cut no name
+            # short: the word before is the value, the thanks left out (`answer_values.thanked`).
             continue
         for at, between in ((start - 1, start - 1), (end, end - 1)):
             if at in extra and words[at] not in idle and not tokens[between].pause:
