@@ -311,7 +311,29 @@ def test_thanks_stressed_after_a_name_or_a_yes_are_no_part_of_an_answer(
 )
 def test_thanks_stressed_after_a_first_name_without_a_pause_end_it_in_a_request(said: str) -> None:
     # Four words and more to a first name (three at most), "plan a trip to paris thanks a lot"
-    # was no reading at all: "paris thanks a" leaving out "lot" was a name cut short
-    # (`free_cut_short`), as "jane smith jones" of "mary jane smith jones" is. A word that
-    # only stresses thanks ends a value, as the thanks do.
+    # was no reading at all: "thanks a lot", "paris" left out before it, was a name cut short
+    # (`free_cut_short`), as "jane smith jones" of "mary jane smith jones" is. A reading from
+    # thanks on cuts none: the thanks are left out, as after a pause.
     assert _request("AMAZON.FirstName", said) == _city("paris")
+
+
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        # (words a custom type cannot take whole that are a yes are none, as a name's are)
+        ("yes thank you very much", None),
+        ("no idea thanks so much", "no idea"),
+        ("lyon thank you so much", "lyon"),
+        # Unchanged: words a custom type takes whole are what the user said, thanks too.
+        ("lyon thanks a lot", "lyon thanks a lot"),
+        ("yes thank you", "yes thank you"),
+    ],
+)
+def test_thanks_are_left_out_of_a_custom_value_over_its_words_as_of_a_name(
+    said: str, city: str | None
+) -> None:
+    # Five words to a custom type that takes four: the reading left out the words said first,
+    # the city "thank you very much" of "plan a trip to yes thank you very much", or "so" (a
+    # filler), "no idea thanks much". The thanks are left out before the words are counted,
+    # as a first name's are.
+    assert _request("Cities", said) == _city(city)

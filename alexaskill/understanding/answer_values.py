@@ -294,7 +294,8 @@ def thanked(
     before it or not: "thanks" of "plan a trip to paris, thanks" (and of "... the paris,
     thanks", the city "the paris"), left out of a request as of an answer (`afterwords_at`,
     `ends_value`, `without_afterwords`); else None. Other words of a custom type stay what the
-    user said ("lyon, thanks"), as a search query's do. A no said with them takes the value
+    user said ("lyon, thanks"), as a search query's do, unless more than it takes ("lyon, thank
+    you so much" to four: "lyon"). A no said with them takes the value
     back instead (``says_no``: "paris, no thanks", `taken_back`; `thanked_back`)."""
     for _, first, at, last in _thanks_in(match, slot, spans, language, answers):
         if ends_with_no(spans.words[first:last], language, says_no):
@@ -349,5 +350,9 @@ def _thanks_in(
         # you so much" are no part of its reading, nor "no" of "paris, thank you, no".
         first, last = said_from(match, start), said_to(match, end, len(spans.words))
         at = afterwords_at(spans, first, last, language, answers)
-        ended = at is not None and ends_value(spans, ref.kind, first, at)
+        # More words than a custom type takes ("yes thank you very much" to four): the thanks
+        # are left out before they are counted, as a first name's are; else the reading left
+        # out the words said first, the value "thank you very much".
+        over = last - first > ref.kind.max_words
+        ended = at is not None and (over or ends_value(spans, ref.kind, first, at))
         yield start, first, at if ended else None, last

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from .afterwords import thanks_words
 from .languages import Language
 from .matcher import Match, SampleMatcher, SpanCache
 from .slottypes import Fill
@@ -27,6 +28,16 @@ def exact_without_fillers(
     """
     tokens, fillers = spans.tokens, language.fillers
     said = [token.text not in fillers for token in tokens]
+    # A filler said after thanks stresses them ("thank you *so* much"): kept, as the thanks
+    # are, so that they are left out whole and the value's words counted without them
+    # (`answer_values.thanked`); left out, "lyon thank you so much" was the custom value
+    # "lyon thank you much".
+    thanking = False
+    for at, token in enumerate(tokens):
+        thanking = token.text in language.courtesies or (
+            thanking and token.text in thanks_words(language)
+        )
+        said[at] = said[at] or thanking
     inner = [
         at
         for at in range(len(tokens))

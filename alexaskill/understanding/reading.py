@@ -38,7 +38,7 @@ from .matcher import Match, SampleMatcher, SpanCache
 from .result import Understanding, reading
 from .slot_kinds import name_type
 from .slot_only import slot_only
-from .slot_words import any_words
+from .slot_words import any_words, slot_ref
 from .slottypes import Fill
 from .text import Token, tokenize
 
@@ -307,8 +307,13 @@ class Reader(CompiledModel):
         self, match: Match, slot: str, said: str, asked: tuple[str, str] | None
     ) -> str | None:
         """Why the words ``said`` for ``slot``'s value are none, if they are a yes or no whole
-        and the slot's words are no custom type's read as said (`_read_as_said`)."""
-        reply = None if self._read_as_said(match, slot, asked) else self.yes_no(said)
+        and the slot's words are no custom type's read as said (`_read_as_said`), or more than
+        it takes: "yes thank you very much" to four words, whose reading was "thank you very
+        much", is a yes, as a name's is ("yes thank you" stays what the user said)."""
+        ref = slot_ref(match, slot)
+        over = ref is not None and len(said.split()) > ref.kind.max_words
+        as_said = not over and self._read_as_said(match, slot, asked)
+        reply = None if as_said else self.yes_no(said)
         return None if reply is None else f"it says {reply}"
 
     def _says_no(self, text: str) -> bool:
