@@ -287,3 +287,17 @@ def test_a_not_after_an_opening_takes_a_names_value_back_in_a_request_as_in_an_a
     assert answered_city(city_type, said) is None
     understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
     assert understood.fills == {}
+
+
+@pytest.mark.parametrize("said", ["no, not paris", "yes, not lyon", "thanks, not lyon"])
+def test_a_not_after_an_opening_leaves_a_custom_value_asked_for_as_the_answer_does(
+    said: str,
+) -> None:
+    # Asked for a custom type's city, "plan a trip to no, not paris" gave no city (a "not"
+    # after an opening took a name's value back, and this one's too), where the answer "no,
+    # not paris" is "not paris": the opening is left out, and the words after it read alone.
+    asked = ("PlanTrip", "city")
+    understood = bare_trips("Cities").understand(f"plan a trip to {said}", now=NOW, asked=asked)
+    city = said.partition(", ")[2]
+    assert answered_city("Cities", said) == city
+    assert filled(understood) == {"city": city}

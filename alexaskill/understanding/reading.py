@@ -24,7 +24,6 @@ from .compiled import CompiledModel, clock
 from .cut import why_no_reading
 from .denials import (
     NO_SAID_LAST,
-    NOT_WITHIN,
     ends_with_no,
     not_meant,
     said_from,
@@ -205,7 +204,11 @@ class Reader(CompiledModel):
         )
 
     def _not_meant(self, match: Match, slot: str, spans: SpanCache) -> tuple[int, int, str] | None:
-        """`not_meant`, else an opening yes, no or thanks (`said_first`), of ``slot``."""
+        """`not_meant`, else an opening yes, no or thanks (`said_first`), of ``slot``; the
+        opening first where a "not" follows it (`_opening_before_not`)."""
+        opening = self._opening_before_not(match, slot, spans)
+        if opening is not None:
+            return (*opening, "words before the value")
         found = not_meant(match, slot, spans, self.language)
         if found is not None:
             return found
@@ -223,22 +226,23 @@ class Reader(CompiledModel):
             return None
         if self._leaving(match, slot):
             return _LEAVING
-        why = taken_back(match, slot, spans, self.language, self.yes_no, self._says_no)
-        if why is None and self._denied_after_opening(match, slot, spans):
-            return NOT_WITHIN
-        return why
+        return taken_back(match, slot, spans, self.language, self.yes_no, self._says_no)
 
-    def _denied_after_opening(self, match: Match, slot: str, spans: SpanCache) -> bool:
-        """Whether ``slot``'s words open with a yes, no or thanks that a pause ends and a "not"
-        right after it ("no, not paris": `said_first`): said after an opening, "not paris" is
-        said alone, no value, as in an answer (`past_opening`); else "not paris" read as a
-        denial (`denied_after`) left the opening, the city "no"."""
-        # A set lookup first: every name's value read comes through here, and few hold a "not".
+    def _opening_before_not(
+        self, match: Match, slot: str, spans: SpanCache
+    ) -> tuple[int, int] | None:
+        """The yes, no or thanks ``slot``'s words open with, a pause ending it, if a "not"
+        follows it ("no, not paris": `said_first`), as (first, end): said after an opening,
+        "not paris" is read alone, as in an answer (`past_opening`): no name, a custom type's
+        "not paris"; else "not paris" read as a denial (`denied_after`) left the opening, the
+        city "no"."""
+        # A set lookup first: every value read comes through here, and few hold a "not".
         words = any_words(match, slot)
         if words is None or self.language.negations.isdisjoint(words.split()):
-            return False
+            return None
         first = said_first(match, slot, spans, self.language, self.yes_no)
-        return first is not None and spans.words[first[1]] in self.language.negations
+        negated = first is not None and spans.words[first[1]] in self.language.negations
+        return first if negated else None
 
     def _leaving(self, match: Match, slot: str) -> bool:
         """Whether ``slot``'s words in ``match`` are a yes or no and then AMAZON.StopIntent's or
