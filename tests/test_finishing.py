@@ -19,21 +19,21 @@ from .conftest import SKILL_ID
 
 
 @pytest.fixture
-def checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Each check of stored attributes made from now on (its ``full`` argument), in order."""
-    checked: list[bool] = []
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each check of stored attributes made from now on (the kind checked), in order."""
+    checked: list[str] = []
     check = _StoredAttributes._check
 
-    def counted(self: _StoredAttributes, full: bool = False) -> Any:
-        checked.append(full)
-        return check(self, full)
+    def counted(self: _StoredAttributes) -> Any:
+        checked.append(type(self).__name__)
+        return check(self)
 
     monkeypatch.setattr(_StoredAttributes, "_check", counted)
     return checked
 
 
 def test_attributes_a_hook_only_reads_are_checked_once_before_their_save(
-    skill_client: Callable[..., TestClient], checks: list[bool]
+    skill_client: Callable[..., TestClient], checks: list[str]
 ) -> None:
     # Before an after-request hook given the attributes, what the handler left is checked (so that
     # a value the save refuses names who set it); the save checked it all again, though the hook
@@ -53,12 +53,12 @@ def test_attributes_a_hook_only_reads_are_checked_once_before_their_save(
 
     client = skill_client(skill)
     assert client.launch().speech == "Visit 1." and client.launch().speech == "Visit 2."
-    assert checked == [False, False]
+    assert checked == ["Attributes", "Attributes"]
     assert list(store._data.values()) == [{"city": '"Paris 1"', "visits": "2"}]
 
 
 def test_attributes_holding_a_list_a_hook_only_reads_are_checked_once_before_their_save(
-    skill_client: Callable[..., TestClient], checks: list[bool]
+    skill_client: Callable[..., TestClient], checks: list[str]
 ) -> None:
     # The check before the hook was the save's only while every value was a scalar (none can
     # change in place): a user holding a list paid the whole check twice though nothing
@@ -79,7 +79,7 @@ def test_attributes_holding_a_list_a_hook_only_reads_are_checked_once_before_the
 
     client = skill_client(skill)
     assert client.launch().speech == "Visit 1." and client.launch().speech == "Visit 2."
-    assert checked == [False, False]
+    assert checked == ["Attributes", "Attributes"]
     [saved] = store._data.values()
     assert saved == {"visited": '["City 0","City 1"]', "city": '{"name":"Paris"}', "visits": "2"}
 
@@ -152,13 +152,13 @@ def test_a_failure_of_the_check_before_a_hook_that_is_no_refusal_is_said(
     store = MemoryStore()
     skill = Skill(SKILL_ID, store=store)
     check = _StoredAttributes._check
-    calls: list[bool] = []
+    calls: list[str] = []
 
-    def failing_once(self: _StoredAttributes, full: bool = False) -> Any:
-        calls.append(full)
+    def failing_once(self: _StoredAttributes) -> Any:
+        calls.append(type(self).__name__)
         if len(calls) == 1:
             raise KeyError("a bug of the check")
-        return check(self, full)
+        return check(self)
 
     monkeypatch.setattr(_StoredAttributes, "_check", failing_once)
 

@@ -4,6 +4,7 @@ attributes saved both or neither, through the shipped stores and a store of one'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -214,3 +215,46 @@ def test_attributes_of_two_kinds_past_400_kb_are_saved_neither_by_a_store_withou
         assert isinstance(result.handler_error, ResponseError)
         assert "over DynamoDB's 400 KB an item" in str(result.handler_error)
         assert client.intent("Count").speech == "0 orders"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ({1: "a"}, "has the key 1 (int), and JSON keys are strings: it would come back as '1'"),
+        ([{"won": {"": 1}}], "tags[0]['won'] has the key '' (empty), and no store keeps"),
+    ],
+)
+async def test_a_store_of_ones_own_is_given_no_dict_key_json_or_a_store_would_change(
+    value: Any, said: str
+) -> None:
+    # Every store refuses a dict key that is no string, or empty (README): a store of one's own
+    # was checked for them only with two kinds of attributes (`check_saves`), so that one kind
+    # saved alone, by the app or by `Attributes.save()`, handed `{1: "a"}` to its update.
+    from .store_shared import _envelope
+
+    store = OwnStore()
+    attributes = await Attributes.load(store, _envelope("user"))
+    attributes["tags"] = value
+    with pytest.raises(ResponseError, match=re.escape(said)):
+        await attributes.save()
+    assert store.data == {}
+
+
+@pytest.mark.parametrize("value", [{1: "a"}, {"a": {"": 1}}])
+def test_a_store_of_ones_own_is_given_no_such_key_by_the_apps_save(value: Any) -> None:
+    from alexaskill.testing import TestClient
+
+    store = OwnStore()
+    skill = Skill(SKILL_ID, store=store)
+
+    @skill.intent("Save")
+    def save(attributes: Attributes) -> Response:
+        attributes["tags"] = value
+        return speak("Saved.")
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.intent("Save")
+        assert isinstance(result.handler_error, ResponseError)
+        assert "cannot be saved" in str(result.handler_error)
+    assert store.data == {}

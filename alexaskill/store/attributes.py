@@ -310,11 +310,12 @@ class _StoredAttributes(MutableMapping[str, Any]):
                 return False
         return True
 
-    def _check(self, full: bool = False) -> _Pending | None:
+    def _check(self) -> _Pending | None:
         """What `save` would write (changes, deletions, increments), or None when nothing; raises
         what the save would raise before writing anything. The values are checked as a shipped
-        store's `update` checks them (`_Checked`: it does not again), and with ``full`` as
-        `check_saves` checks those of a store of one's own (their dict keys)."""
+        store's `update` checks them (`_Checked`: it does not again); those for a store of one's
+        own, their dict keys alone (no key that is no str, nor ``""``: every store refuses them),
+        not the limits the shipped stores share."""
         increments = self.pending_increments()
         found, texts, sizes = self._changed(increments)
         deleted = [name for name in self._saved if name not in self._data]
@@ -336,9 +337,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
                 "Attributes.increment needs a store that adds atomically"
             )
         limits = _common_limits(self._store)  # (not a store of one's own: its own)
-        if limits or full:
-            return _checked_changes(found, texts, limits, sizes), deleted, increments
-        return _Checked(found, texts, None), deleted, increments
+        return _checked_changes(found, texts, limits, sizes), deleted, increments
 
 
 class _Decoded(dict[str, Any]):
@@ -391,7 +390,7 @@ def check_saves(
             continue  # its twin's, one item (`_share`): checked
         if checking is not None:
             checking(kind)
-        pending = attributes._check(full=True)  # the values, as every store checks them
+        pending = attributes._check()  # the values, as every store checks them
         if pending is None:
             continue
         limits = _common_limits(attributes._store)  # (not a store of one's own: its own)

@@ -16,9 +16,10 @@ __all__: list[str] = []
 class _Checked(dict[str, Any]):
     """The changes of a save as `Attributes` found them (a dict of the values, for any store),
     with ``texts``, each value's JSON, and ``limits``: True if checked as `_encode_checked` checks
-    with limits, False without them, None if not checked. A shipped store's `_encode_changes`
-    takes the texts of changes checked as it would check them, without checking again: a value
-    is checked once a save, however many checks (`check_saves`, ``check_update``) it passes.
+    with limits, False without them (a store of one's own: the dict keys alone). A shipped
+    store's `_encode_changes` takes the texts of changes checked as it would check them, without
+    checking again: a value is checked once a save, however many checks (`check_saves`,
+    ``check_update``) it passes.
 
     ``counts``: with ``limits``, each text's (bytes of UTF-8, "[" and "{") as the checks counted
     them, for the count of the save's size (`limits._check_item_size`), which ``sized`` notes
@@ -34,7 +35,7 @@ class _Checked(dict[str, Any]):
         self,
         changes: Mapping[str, Any],
         texts: dict[str, str],
-        limits: bool | None,
+        limits: bool,
         counts: dict[str, tuple[int, int]] | None = None,
     ) -> None:
         super().__init__(changes)
@@ -63,7 +64,7 @@ def _checked_changes(
 
 def _checked_texts(changes: Mapping[str, Any], limits: bool = True) -> dict[str, str] | None:
     """The JSON of ``changes`` if `Attributes` checked them as ``limits`` asks (`_Checked`)."""
-    if type(changes) is _Checked and changes.limits is not None and changes.limits >= limits:
+    if type(changes) is _Checked and changes.limits >= limits:
         return changes.texts
     return None
 
