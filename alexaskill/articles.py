@@ -27,16 +27,30 @@ _VOWEL_LETTERS: Final = frozenset("aefhilmnorsx")
 _SAID_YOU: Final = re.compile(r"u(?!buntu)(?:ni(?![nmd])|nary|u|[bfgkrstv][aeiou])")
 
 
+#: A word whose first vowel is said as a consonant, lower-cased: "eu" said "you" (European,
+#: euro, eulogy), "one" and "once" said "won" (OneShot, oneself), but "onerous" and "oneiric".
+_VOWEL_SAID_AS_CONSONANT: Final = re.compile(r"eu|on(?:e(?![ri])|ce)")
+
+#: A word whose "h" is not said, lower-cased: hour, honest, honour (honor, honorary), heir;
+#: every other "h" is (hint, honey, Honda, heist).
+_H_NOT_SAID: Final = re.compile(r"h(?:our|onou?r|onest|eir)")
+
+
 def with_article(name: str) -> str:
     """``name`` after its article, by the sound of its start, in any case: "a LaunchRequest",
     "an Alexa.Presentation.APL.UserEvent", "a set", "an ellipsis", "a User", "a UUID" (an
-    initialism's letters: "you"), "an HTTPResponse" ("aitch"), "an Unknown", "an _Item" (a
-    leading underscore is not said)."""
+    initialism's letters: "you"), "an HTTPResponse" ("aitch"), "an Unknown", "a European", "a
+    OneShot", "an Hour", "an _Item" (a leading underscore is not said); "" for no name."""
+    if not name:
+        return ""  # (no caller has none: a request's type is never empty, nor a type's name)
     said = name.lstrip("_")
+    word = said.lower()
     if _SAID_AS_LETTERS.match(said):
-        vowel = said[0].lower() in _VOWEL_LETTERS
-    elif said[:1].lower() == "u":
-        vowel = not _SAID_YOU.match(said.lower())
+        vowel = word[0] in _VOWEL_LETTERS
+    elif word[:1] == "u":
+        vowel = not _SAID_YOU.match(word)
+    elif _H_NOT_SAID.match(word):
+        vowel = True
     else:
-        vowel = said[:1].lower() in tuple("aeio")
+        vowel = word[:1] in tuple("aeio") and not _VOWEL_SAID_AS_CONSONANT.match(word)
     return f"{'an' if vowel else 'a'} {name}"

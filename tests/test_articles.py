@@ -70,6 +70,28 @@ from alexaskill.articles import with_article
         "a NaN",
         "a Hint",
         "a Rhythm",
+        # A vowel said as a consonant, "eu" as "you" and "one" as "won" ("an European", "an
+        # OneShot" were said), but "onerous" and "oneiric"; an "h" not said (hour, honest,
+        # honour, heir: "a Hour" was), but the others' ("a Hint", "a Honey", "a Honda").
+        "a European",
+        "a Euro",
+        "a eulogy",
+        "a OneShot",
+        "a one",
+        "a OnceOnly",
+        "an onerous",
+        "an oneiric",
+        "an Only",
+        "an Hour",
+        "an HourlyReport",
+        "an Honest",
+        "an Honour",
+        "an Honorific",
+        "an Heir",
+        "a Honey",
+        "a Honda",
+        "a Heist",
+        "an EU",
         # A leading underscore is not said: the article is the name's ("a _Item" was said).
         "an _Item",
         "a _Foo",
@@ -81,3 +103,9 @@ from alexaskill.articles import with_article
 )
 def test_a_name_gets_its_article_by_its_sound(said: str) -> None:
     assert with_article(said.partition(" ")[2]) == said
+
+
+def test_no_name_gets_no_article() -> None:
+    # "a " was said before nothing: no name, no article (no caller gives one: a request's type
+    # is never empty, verify_envelope refuses it, nor is a Python type's name).
+    assert with_article("") == ""
