@@ -1,11 +1,11 @@
-"""What `DynamoDBStore` does to botocore clients: no attempt once given up on, no connection
-pool shared with a forked child."""
+"""What `DynamoDBStore` does to botocore clients: no attempt once given up on, its handlers
+taken off a client given once closed, no connection pool shared with a forked child."""
 
 from __future__ import annotations
 
 import threading
 from types import ModuleType
-from typing import Any
+from typing import Any, Final
 
 from ..exceptions import ConfigurationError
 from .errors import _THROTTLED
@@ -107,16 +107,85 @@ def _check_client(client: Any, create_table: bool) -> None:
         )
 
 
-def _hook(client: Any) -> Any:
+#: The handlers `_hook` adds: (event, handler, unique id).
+_HOOKS: Final = (
+    ("before-send.dynamodb", _refuse_if_given_up, "alexaskill-given-up"),
+    ("response-received.dynamodb", _note_answer, "alexaskill-answer"),
+)
+
+
+def _hook(client: Any, counted: bool = False) -> Any:
     """``client``, with `_refuse_if_given_up` before each attempt of each of its calls (if it
-    is botocore's: a stand-in given in a test has no events)."""
+    is botocore's: a stand-in given in a test has no events). ``counted``: for a client given,
+    each store's addition counted by botocore (once on the client however many add them), for
+    `_unhook` to remove them when the last is gone (`_Hooked`)."""
     events = getattr(getattr(client, "meta", None), "events", None)
     if events is not None:
-        events.register(
-            "before-send.dynamodb", _refuse_if_given_up, unique_id="alexaskill-given-up"
-        )
-        events.register("response-received.dynamodb", _note_answer, unique_id="alexaskill-answer")
+        for event, handler, unique_id in _HOOKS:
+            events.register(event, handler, unique_id=unique_id, unique_id_uses_count=counted)
     return client
+
+
+def _unhook(client: Any) -> None:
+    """Take back one counted `_hook` of ``client``'s (the handlers gone with the last)."""
+    events = getattr(getattr(client, "meta", None), "events", None)
+    if events is not None:
+        for event, handler, unique_id in _HOOKS:
+            events.unregister(event, handler, unique_id=unique_id, unique_id_uses_count=True)
+
+
+class _Hooked:
+    """The handlers a store adds to a client it was given (`_hook`), on it while the store is
+    open or a call of its under way: taken off at `DynamoDBStore.aclose`, else they ran at each
+    call of whatever else shares the client, for as long as it lived; by the last call under
+    way then, if any (a thread left behind, retrying a call given up on, is stopped still:
+    `_refuse_if_given_up`); put back by the store's next call (a store closed is used again
+    when its app is served again)."""
+
+    __slots__ = ("_calls", "_client", "_closed", "_lock", "_on")
+
+    def __init__(self, client: Any) -> None:
+        self._client = _hook(client, counted=True)
+        self._on, self._closed, self._calls = True, False, 0
+        self._lock = threading.Lock()
+
+    def opened(self) -> None:
+        """A call of the store begins (on the event loop, before its thread runs)."""
+        with self._lock:
+            self._closed = False
+
+    def entered(self) -> None:
+        """A call's thread begins: the handlers on, put back if a close took them."""
+        with self._lock:
+            self._calls += 1
+            if not self._on:
+                _hook(self._client, counted=True)
+                self._on = True
+
+    def left(self) -> None:
+        """A call's thread ends: the last after a close takes the handlers off."""
+        with self._lock:
+            self._calls -= 1
+            if self._closed and not self._calls:
+                self._off()
+
+    def close(self) -> None:
+        """The store closed: the handlers off now, or when its last call under way ends."""
+        with self._lock:
+            self._closed = True
+            if not self._calls:
+                self._off()
+
+    def forked(self) -> None:
+        """In a forked child: a lock of its own, and no call under way (the parent's threads)."""
+        self._lock, self._calls = threading.Lock(), 0
+        if self._closed:
+            self._off()
+
+    def _off(self) -> None:
+        if self._on:
+            _unhook(self._client)
+            self._on = False
 
 
 def _drop_pools(client: Any) -> None:

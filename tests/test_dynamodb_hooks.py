@@ -1,0 +1,113 @@
+"""The handlers `DynamoDBStore` adds to a botocore client it is given (`dynamodb.client._hook`):
+once however many stores share it, there while a store uses it, gone once all are closed."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import anyio
+import pytest
+
+from alexaskill.dynamodb import DynamoDBStore
+
+
+def _client() -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().create_client(
+        "dynamodb",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",  # (made up: nothing is sent)
+    )
+
+
+def _hooks(client: Any) -> list[str]:
+    """The names of alexaskill's handlers botocore calls before a GetItem is sent, and when its
+    answer comes, in order, each as often as it is called."""
+    handlers = client.meta.events._emitter._handlers
+    found = [
+        *handlers.prefix_search("before-send.dynamodb.GetItem"),
+        *handlers.prefix_search("response-received.dynamodb.GetItem"),
+    ]
+    return [h.__name__ for h in found if h.__module__.startswith("alexaskill")]
+
+
+_ON = ["_refuse_if_given_up", "_note_answer"]
+
+
+def _answering(client: Any, held: threading.Event | None = None) -> list[str]:
+    """Make ``client``'s GetItems answer ``{}`` without sending them (after ``held`` is set, if
+    given); returns the hooks seen on the client at each."""
+    from botocore.awsrequest import AWSResponse
+
+    seen: list[str] = []
+
+    def answer(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        if held is not None:
+            held.wait(10)
+        seen.extend(_hooks(client))
+        return AWSResponse("https://dynamodb.invalid", 200, {}, None), {}
+
+    client.meta.events.register("before-call.dynamodb.GetItem", answer)
+    return seen
+
+
+@pytest.mark.anyio
+async def test_a_client_given_loses_the_stores_handlers_when_the_store_is_closed() -> None:
+    # They stayed on the client after aclose: on a client shared with other code, alexaskill's
+    # handlers ran before each of its calls, and on each answer, for as long as it lived.
+    client = _client()
+    store = DynamoDBStore("table", client=client)
+    assert _hooks(client) == _ON
+    await store.aclose()
+    assert _hooks(client) == []
+    await store.aclose()  # (again: nothing more to remove)
+    assert _hooks(client) == []
+
+
+@pytest.mark.anyio
+async def test_two_stores_on_one_client_add_the_handlers_once_and_keep_them_till_both_close() -> (
+    None
+):
+    client = _client()
+    first = DynamoDBStore("table", client=client)
+    second = DynamoDBStore("other", client=client)
+    assert _hooks(client) == _ON  # (once: botocore's unique ids)
+    await first.aclose()
+    assert _hooks(client) == _ON  # the second still uses them
+    await second.aclose()
+    assert _hooks(client) == []
+
+
+@pytest.mark.anyio
+async def test_a_store_used_again_after_its_close_puts_its_handlers_back() -> None:
+    # A store stays usable after aclose (the app served again): its calls are guarded as before.
+    client = _client()
+    seen = _answering(client)
+    store = DynamoDBStore("table", client=client)
+    await store.aclose()
+    assert await store.load("user") == {}
+    assert seen == _ON
+    assert _hooks(client) == _ON
+    await store.aclose()
+    assert _hooks(client) == []
+
+
+@pytest.mark.anyio
+async def test_a_call_under_way_at_the_close_keeps_the_handlers_till_it_ends() -> None:
+    # A call under way (a thread left behind, retrying a save the store gave up on) must still
+    # be stopped by them: they go when it ends.
+    client = _client()
+    held = threading.Event()
+    seen = _answering(client, held)
+    store = DynamoDBStore("table", client=client)
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(store.load, "user")
+        await anyio.sleep(0.05)  # (the call in its thread, held: or not yet, which works alike)
+        await store.aclose()
+        assert _hooks(client) == _ON
+        held.set()
+    assert seen == _ON
+    assert _hooks(client) == []
