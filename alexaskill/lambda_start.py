@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import copy
+import types
 import weakref
 from typing import TYPE_CHECKING, TypeVar
 
@@ -129,24 +131,31 @@ def _detached(error: E, copies: dict[int, BaseException]) -> E:
     made = copies.get(id(error))
     if made is not None:
         return made  # type: ignore[return-value]  # (a copy of ``error``: the same type)
-    copy = copies[id(error)] = _copy(error)
-    copy.__suppress_context__ = error.__suppress_context__
+    made = copies[id(error)] = _copy(error)
+    made.__suppress_context__ = error.__suppress_context__
     for link in ("__cause__", "__context__"):
         chained = getattr(error, link)
         if chained is not None:
-            # (A class whose __new__ refuses its own args cannot be copied: the chain ends.)
+            # (One that cannot be copied, its __new__ or __reduce__ refusing its own args: the
+            # chain ends there.)
             with contextlib.suppress(Exception):
-                setattr(copy, link, _detached(chained, copies))
-    return copy
+                setattr(made, link, _detached(chained, copies))
+    return made
 
 
 def _copy(error: E) -> E:
-    """A copy of ``error``, with no traceback nor chain: made by ``__new__`` and its attributes,
-    not `copy.copy`, which calls ``__init__`` with ``args``: `InteractionModelError` takes its
-    problems there, not its message. Its notes are a list of its own: a note added to the copy
-    is not the original's."""
-    fresh = type(error).__new__(type(error), *error.args)
-    fresh.__dict__.update(vars(error))
+    """A copy of ``error``, with no traceback nor chain. Its notes are a list of its own: a note
+    added to the copy is not the original's."""
+    kind = type(error)
+    if isinstance(kind.__init__, types.WrapperDescriptorType):
+        # A built-in's __init__ (OSError, UnicodeDecodeError, ImportError, ...): it fills fields
+        # of its own, not in ``vars`` (a file name, the bytes that did not decode), which only
+        # its __reduce__ gives back (`copy.copy`). One of Python's, as `InteractionModelError`'s
+        # (its problems, not its message), is not called with ``args``: ``__new__`` and ``vars``.
+        fresh = copy.copy(error)
+    else:
+        fresh = kind.__new__(kind, *error.args)
+        fresh.__dict__.update(vars(error))
     if "__notes__" in vars(error):
         fresh.__notes__ = list(error.__notes__)
     return fresh

@@ -312,3 +312,25 @@ def test_a_note_added_to_the_copy_raised_is_not_kept() -> None:
     fresh_start_error(kept).add_note("invocation 1")
     assert kept.__notes__ == ["set ALEXASKILL_STORE"]
     assert fresh_start_error(kept).__notes__ == ["set ALEXASKILL_STORE"]
+
+
+@pytest.mark.parametrize(
+    ("cause", "field"),
+    [
+        (FileNotFoundError(2, "No such file or directory", "/var/task/skill.db"), "filename"),
+        (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), "reason"),
+        (ImportError("No module named 'redis'", name="redis"), "name"),
+    ],
+    ids=["OSError", "UnicodeDecodeError", "ImportError"],
+)
+def test_the_cause_kept_says_what_the_start_s_said(cause: Exception, field: str) -> None:
+    # The chain kept was copied by __new__ and the instance's attributes: what a built-in error
+    # holds in fields of its own was lost, its cause saying "[Errno 2] No such file or
+    # directory" without the file, a UnicodeDecodeError saying nothing.
+    try:
+        raise ConfigurationError("the store cannot be read") from cause
+    except ConfigurationError as exc:
+        raised = fresh_start_error(kept_start_error(exc))
+    copied = raised.__cause__
+    assert copied is not cause and type(copied) is type(cause)
+    assert (str(copied), getattr(copied, field)) == (str(cause), getattr(cause, field))
