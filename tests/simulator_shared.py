@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
+from alexaskill import Response, Skill, speak
 from alexaskill.cli.common import load_object
 from alexaskill.cli.dev import DEV_CERT_URL
-from alexaskill.testing import TestPKI
+from alexaskill.testing import DEFAULT_SKILL_ID, TestPKI
 
 # The module's development PKI directory (tests/dev_pki_shared.py; not its autouse variable:
 # `pki` is given to the simulator, and the tests that start a server set the variable
@@ -65,3 +66,19 @@ def turn(http: StarletteClient, action: str = "say", text: str = "", **fields: A
 
 def spoken(result: Any) -> list[str]:
     return list(result["turn"]["heard"])
+
+
+def crashing_skill(pki: TestPKI) -> Skill:
+    """A skill verified by ``pki`` whose launch answers, and whose intent ``Crash`` raises: the
+    intent is another client's request, answered while a turn's launch is posted."""
+    skill = Skill(DEFAULT_SKILL_ID, verifier=pki.verifier())
+
+    @skill.launch
+    def launch() -> Response:
+        return speak("Welcome.")
+
+    @skill.intent("Crash")
+    def crash() -> Response:
+        raise ValueError("another client's")
+
+    return skill

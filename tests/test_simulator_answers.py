@@ -112,22 +112,11 @@ def test_a_handler_error_of_another_request_meanwhile_is_not_the_turns(pki: Test
 
     from starlette.testclient import TestClient as StarletteClient
 
-    from alexaskill import Response, Skill, speak
     from alexaskill.simulator.session import SkillTarget, _Transport
     from alexaskill.testing import RequestFactory
 
-    skill_id = DEFAULT_SKILL_ID
-    skill = Skill(skill_id, verifier=pki.verifier())
-
-    @skill.launch
-    def launch() -> Response:
-        return speak("Welcome.")
-
-    @skill.intent("Crash")
-    def crash() -> Response:
-        raise ValueError("another client's")
-
-    others = json_.dumps(RequestFactory(skill_id=skill_id).intent("Crash")).encode()
+    skill = simulator_shared.crashing_skill(pki)
+    others = json_.dumps(RequestFactory(skill_id=DEFAULT_SKILL_ID).intent("Crash")).encode()
     with StarletteClient(skill) as http:
 
         def post(path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:

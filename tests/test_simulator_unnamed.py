@@ -13,7 +13,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient as StarletteClient
 
-from alexaskill import Response, Skill, speak
+from alexaskill import Response, Skill
 from alexaskill.simulator.session import Simulation, SkillTarget, _Transport
 from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi, RequestFactory, TestPKI
 from alexaskill.understanding import Understander, model_from_skill
@@ -58,16 +58,7 @@ def test_another_clients_handler_error_answering_a_request_with_no_id_is_not_the
 ) -> None:
     # The turn's "" matched the failure of any request with no id answered meanwhile (chat
     # --url's, a device's through a tunnel): the page said the turn's handler had raised.
-    skill = Skill(DEFAULT_SKILL_ID, verifier=pki.verifier())
-
-    @skill.launch
-    def launch() -> Response:
-        return speak("Welcome.")
-
-    @skill.intent("Crash")
-    def crash() -> Response:
-        raise ValueError("another client's")
-
+    skill = simulator_shared.crashing_skill(pki)
     others: dict[str, Any] = RequestFactory().intent("Crash")
     others["request"]["requestId"] = None
     body = json.dumps(others).encode()
