@@ -116,22 +116,33 @@ def say_not_started(name: str, error: ConfigurationError) -> None:
 
 
 def kept_start_error(error: ConfigurationError) -> ConfigurationError:
-    """A copy of ``error``, and of the exceptions it chains (cause, context), without their
-    tracebacks, to be kept for the process: a traceback's frames hold the frames that called
-    them, up to the invocation's (its event and context), which the process would keep alive.
+    """A copy of ``error``, and of the exceptions it chains (cause, context; an exception
+    group's own), without their tracebacks, to be kept for the process: a traceback's frames
+    hold the frames that called them, up to the invocation's (its event and context), which the
+    process would keep alive.
     Copies: ``error`` and its chain are left as they are, tracebacks and all, for whoever else
     holds them (the raiser, which may raise it again; a log record). Its messages are what a
     start that failed on the author's configuration says (`say_not_started`)."""
     return _detached(error, {})
 
 
-def _detached(error: E, copies: dict[int, BaseException]) -> E:
+def _detached(error: E, copies: dict[int, BaseException | None]) -> E:
     """``error`` copied (`_copy`) without its traceback, with the exceptions it chains copied
-    so too; ``copies``: those made so far, by the original's ``id`` (a chain may loop)."""
-    made = copies.get(id(error))
-    if made is not None:
+    so too, and those of an exception group; ``copies``: those made so far, by the original's
+    ``id`` (a chain may loop), None for a group being made (`LookupError`: the link ends)."""
+    if id(error) in copies:
+        made = copies[id(error)]
+        if made is None:
+            raise LookupError("an exception group's exception chains the group")
         return made  # type: ignore[return-value]  # (a copy of ``error``: the same type)
-    made = copies[id(error)] = _copy(error)
+    if isinstance(error, BaseExceptionGroup):
+        # Its exceptions have tracebacks too, which hold the invocation as the chain's would:
+        # copied so, the group made again around them (``derive``, as ``split`` makes its own).
+        copies[id(error)] = None
+        made = _attributes(error.derive([_detached(e, copies) for e in error.exceptions]), error)
+    else:
+        made = _copy(error)
+    copies[id(error)] = made
     made.__suppress_context__ = error.__suppress_context__
     for link in ("__cause__", "__context__"):
         chained = getattr(error, link)
@@ -140,7 +151,7 @@ def _detached(error: E, copies: dict[int, BaseException]) -> E:
             # chain ends there.)
             with contextlib.suppress(Exception):
                 setattr(made, link, _detached(chained, copies))
-    return made
+    return made  # type: ignore[return-value]  # (a group's derive: of ``error``'s type)
 
 
 def _copy(error: E) -> E:
@@ -155,7 +166,12 @@ def _copy(error: E) -> E:
         fresh = copy.copy(error)
     else:
         fresh = kind.__new__(kind, *error.args)
-        fresh.__dict__.update(vars(error))
+    return _attributes(fresh, error)
+
+
+def _attributes(fresh: E, error: BaseException) -> E:
+    """``fresh`` given ``error``'s attributes, its notes a list of its own."""
+    fresh.__dict__.update(vars(error))
     if "__notes__" in vars(error):
         fresh.__notes__ = list(error.__notes__)
     return fresh

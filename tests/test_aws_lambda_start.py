@@ -334,3 +334,37 @@ def test_the_cause_kept_says_what_the_start_s_said(cause: Exception, field: str)
     copied = raised.__cause__
     assert copied is not cause and type(copied) is type(cause)
     assert (str(copied), getattr(copied, field)) == (str(cause), getattr(cause, field))
+
+
+def test_an_exception_group_in_the_chain_keeps_no_invocation_alive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The chain kept was copied through its causes and contexts, not into an exception group's
+    # exceptions: each kept its traceback, and through its frames the first invocation's event.
+    def failing_start(name: str = "this skill") -> None:
+        def read() -> None:
+            raise OSError("no such table")
+
+        found: list[OSError] = []
+        try:
+            read()
+        except OSError as exc:
+            found.append(exc)
+        group = ExceptionGroup("the store's checks failed", found)
+        raise ConfigurationError("the store cannot be read") from group
+
+    skill = counting_skill(f"sqlite:///{tmp_path}/skill.db")
+    monkeypatch.setattr(skill, "start", failing_start)
+    lambda_handler = handler(skill)
+    events = [_Event(intent_event("Count")) for _ in range(2)]
+    alive = [weakref.ref(e) for e in events]
+    for each in events:
+        with pytest.raises(ConfigurationError) as caught:
+            lambda_handler(each, None)
+        group = caught.value.__cause__
+        assert isinstance(group, ExceptionGroup)
+        assert [str(e) for e in group.exceptions] == ["no such table"]
+        del caught, group
+    del each, events
+    gc.collect()
+    assert [ref() for ref in alive] == [None, None]
