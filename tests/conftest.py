@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests import moto_server, oldest_dependencies, server_logs, warm_bytecode
-from tests.missing import UNAVAILABLE, made_or_failed, unavailable
+from tests.missing import UNAVAILABLE, Unavailable, unavailable
 
 # The servers a test starts on 127.0.0.1 and stops by PID (tests/processes.py) and the
 # redis-servers (tests/redis_server.py): re-exported, where most modules import the classes from
@@ -234,20 +234,31 @@ def attributes_holding_themselves(where: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def protocol_class(request: pytest.FixtureRequest) -> type[Any] | None:
+def protocol_class(request: pytest.FixtureRequest) -> type[Any]:
     """alexaskill's server protocol of the id a test is parametrized with, indirectly
     (tests/server_protocols.py's ``PROTOCOLS``): httptools' skipped without httptools, failed
-    under CI, as a test (`made_or_failed`). (Imported here, not above: most modules need no
-    server protocol.)"""
+    under CI. (Imported here, not above: most modules need no server protocol.)"""
     from tests.server_protocols import protocol_of
 
-    return made_or_failed(request, lambda: protocol_of(request.param))
+    return protocol_of(request.param)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """A fixture that lacks its tool under CI (`tests.missing.Unavailable`), of whatever scope
+    (a session's raises again for each of its tests): its test's set-up ends there, and
+    `pytest_runtest_call` fails the test."""
+    try:
+        return (yield)
+    except Unavailable as missing:
+        item.stash[UNAVAILABLE] = missing.msg or ""
+        return None
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_call(item: pytest.Item) -> None:
     """Fail, before its body runs, a test whose fixture could not make what it needs under CI
-    (`made_or_failed`)."""
+    (`pytest_runtest_setup`)."""
     reason = item.stash.get(UNAVAILABLE, None)
     if reason is not None:
         pytest.fail(reason, pytrace=False)

@@ -6,21 +6,29 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
 from types import ModuleType
-from typing import NoReturn, TypeVar
+from typing import NoReturn
 
 import pytest
 
-T = TypeVar("T")
+# pytest.fail.Exception, spelt so that mypy takes it as a base class (pytest.fail's attribute
+# it takes for a value).
+from _pytest.outcomes import Failed
 
-#: Why a fixture could not make what its test needs, under CI (`made_or_failed`): tests/conftest.py
+#: Why a fixture could not make what its test needs, under CI (`Unavailable`): tests/conftest.py
 #: fails the test with it as it runs.
 UNAVAILABLE = pytest.StashKey[str]()
 
 # What a CI environment variable that says "not CI" holds (a developer's CI=0 to run the suite
 # as on a workstation): set to one of these, a missing tool skips its test as if CI were unset.
 _NOT_CI = frozenset({"0", "false", "no"})
+
+
+class Unavailable(Failed):
+    """What `unavailable` raises under CI: a failure, which tests/conftest.py's
+    ``pytest_runtest_setup`` takes from a fixture of any scope and fails its test with as it
+    runs, where it would be an ERROR, which says the suite's set-up broke, not that a test could
+    not run."""
 
 
 def under_ci() -> bool:
@@ -34,7 +42,7 @@ def unavailable(reason: str, must_run: str = "the tests that need it") -> NoRetu
     """Skip the test, ``reason`` saying what is missing; with CI set, fail it instead, saying
     that ``must_run`` must run there."""
     if under_ci():
-        pytest.fail(f"{reason} (CI is set: {must_run} must run)")
+        raise Unavailable(f"{reason} (CI is set: {must_run} must run)")
     pytest.skip(reason)
 
 
@@ -45,14 +53,3 @@ def imported_or_skip(module: str, must_run: str = "the tests that need it") -> M
         return importlib.import_module(module)
     except ImportError:
         unavailable(f"{module} is not installed: pip install -e '.[test]'", must_run)
-
-
-def made_or_failed(request: pytest.FixtureRequest, make: Callable[[], T]) -> T | None:
-    """``make()``, for a function-scoped fixture: skipped as `unavailable` skips, but under CI its
-    test fails as it runs (None given, never read), where a fixture that fails would make it an
-    error, which says the suite's set-up broke, not that a test could not run."""
-    try:
-        return make()
-    except pytest.fail.Exception as failed:
-        request.node.stash[UNAVAILABLE] = failed.msg
-        return None

@@ -25,17 +25,17 @@ from alexaskill.endpoint import _Endpoint
 from alexaskill.server import HttpToolsProtocol
 from alexaskill.testing import RequestFactory, TestPKI
 from tests.exchange_harness import Feed, same, serve, wire
-from tests.missing import imported_or_skip, made_or_failed
+from tests.missing import imported_or_skip
 from tests.server_protocols import Transport
 
 pytestmark = pytest.mark.oldest_dependencies
 
 
 @pytest.fixture(autouse=True)
-def _httptools(request: pytest.FixtureRequest) -> None:
+def _httptools() -> None:
     """Every test here needs httptools (alexaskill's protocol on it): skipped without it, failed
-    under CI (as a test, `made_or_failed`)."""
-    made_or_failed(request, lambda: imported_or_skip("httptools", "the direct-answer tests"))
+    under CI."""
+    imported_or_skip("httptools", "the direct-answer tests")
 
 
 PKI = TestPKI.default()

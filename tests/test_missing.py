@@ -90,12 +90,18 @@ def test_a_module_that_imports_is_returned(monkeypatch: pytest.MonkeyPatch) -> N
 def _without_httptools(tmp_path: Path, ci: str, *arguments: str) -> tuple[str, str]:
     """A pytest of its own run on ``arguments``, with CI set to ``ci`` and an httptools that
     cannot be imported first on the path: its summary line, and the end of what it printed."""
-    hidden = tmp_path / "hidden" / "httptools"
-    hidden.mkdir(parents=True)
-    (hidden / "__init__.py").write_text("raise ImportError('httptools hidden by the test')\n")
+    return _without(tmp_path, ci, ["httptools"], *arguments)
+
+
+def _without(tmp_path: Path, ci: str, packages: list[str], *arguments: str) -> tuple[str, str]:
+    """`_without_httptools`, with each of ``packages`` hidden so."""
+    hidden = tmp_path / "hidden"
+    for package in packages:
+        (hidden / package).mkdir(parents=True)
+        (hidden / package / "__init__.py").write_text(f"raise ImportError('{package} hidden')\n")
     command = [sys.executable, "-m", "pytest", "-q", "-rfs", "-p", "no:cacheprovider", "-n", "0"]
     command += ["--basetemp", str(tmp_path / "base"), *arguments]
-    env = {**os.environ, "CI": ci, "PYTHONPATH": os.pathsep.join((str(hidden.parent), str(ROOT)))}
+    env = {**os.environ, "CI": ci, "PYTHONPATH": os.pathsep.join((str(hidden), str(ROOT)))}
     run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     lines = run.stdout.strip().splitlines() or [""]
     return lines[-1], run.stdout[-3000:] + run.stderr[-2000:]
@@ -147,3 +153,28 @@ def test_the_in_process_protocol_tests_on_httptools_without_httptools_fail_under
     # None ran on h11 under httptools' name: each failed under CI, and was skipped elsewhere.
     outcomes = _outcomes(summary)
     assert set(outcomes) == {"failed" if ci == "1" else "skipped", "deselected"}, said
+
+
+# One test a fixture that starts what it needs (a session's, a module's, a test's own), each
+# needing what `_without` hides: redis, moto, Playwright.
+NEEDING_A_SCOPED_FIXTURE = [
+    "test_store_redis.py::test_redis_store_used_from_one_event_loop_after_another",  # redis_url
+    "test_store_redis_client.py::test_redis_cluster_failures_name_the_cluster",  # module's
+    "test_store_redis.py::test_no_apology_once_redis_is_back",  # redis_servers, the test's
+    "test_dynamodb.py::test_named_key_and_column_and_other_columns_are_kept",  # moto_endpoint
+    "test_simulator_browser_start.py::test_the_reason_the_api_refuses_the_page_is_shown",
+]
+
+
+@pytest.mark.parametrize("ci", ["1", "0"])
+def test_a_fixture_of_any_scope_that_lacks_its_tool_fails_its_test_under_ci(
+    tmp_path: Path, ci: str
+) -> None:
+    # redis_url and moto_endpoint (a session's), module_redis_servers and the simulator (a
+    # module's) failed under CI as they started: each test that needed them was an ERROR of
+    # the suite's set-up, not a failed test. Now each fails as a test (and is skipped elsewhere).
+    tests = [f"tests/{test}" for test in NEEDING_A_SCOPED_FIXTURE]
+    summary, said = _without(tmp_path, ci, ["redis", "moto", "playwright"], *tests)
+    assert _outcomes(summary) == {"failed" if ci == "1" else "skipped": len(tests)}, said
+    for missing in ("redis package", "moto's server", "Playwright for Python"):
+        assert f"{missing} is not installed" in said, said
