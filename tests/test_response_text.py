@@ -106,7 +106,7 @@ def test_only_xmls_white_space_comes_before_a_root(space: str) -> None:
     # XML 1.0's white space is space, tab, CR and LF: "\u3000<speak>Hi</speak>" is no document
     # but text and a document. ssml.speak composes such parts into one; the speech wraps it as
     # written, a <speak> inside its root, which it refuses as ssml_error refuses that document
-    # (tests/test_ssml_agreement.py). The app took it for a document and dropped the U+3000.
+    # (tests/test_ssml_agreement_faults.py). The app took it for a document and dropped the U+3000.
     with pytest.raises(ResponseError, match="<speak> inside or after its <speak> root"):
         SsmlSpeech(Ssml(f"{space}<speak>Hi</speak>"))
     assert ssml.speak(Ssml(f"{space}<speak>Hi</speak>")) == f"<speak>{space}Hi</speak>"
