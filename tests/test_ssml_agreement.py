@@ -257,12 +257,9 @@ def test_the_app_and_the_checker_say_the_first_fault_of_each_document_alike() ->
     refused = 0
     for document in documents(400):
         said = ssml.ssml_error(document)
-        try:
-            SsmlSpeech(Ssml(document))
-        except ResponseError as error:
-            app: str | None = str(error).removeprefix("outputSpeech.ssml: ")
-        else:
-            app = None
+        app = said_by_the_app(document)
+        if app is not None:
+            app = app.removeprefix("outputSpeech.ssml: ")
         refused += app is not None
         if (app is None) != (said is None) or not (app or "").startswith(said or ""):
             differ.append((document, app, said))

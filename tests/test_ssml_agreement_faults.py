@@ -50,12 +50,9 @@ def test_the_app_and_the_checker_say_a_fault_in_the_same_words(document: str) ->
     # Alexa's, reads a newline or a tab in it as a space: the value quoted in the two messages
     # differed (and HTML's reading of &#x85; as "…" let the app take what the checker refused).
     said = ssml.ssml_error(document)
-    try:
-        SsmlSpeech(Ssml(document))
-    except ResponseError as error:
-        app: str | None = str(error).removeprefix("outputSpeech.ssml: ")
-    else:
-        app = None
+    app = said_by_the_app(document)
+    if app is not None:
+        app = app.removeprefix("outputSpeech.ssml: ")
     assert (app is None) == (said is None), (app, said)
     # The app may add how its builder writes the tag ("(… ssml.emphasis refuses it too)").
     assert app is None or said is None or app.startswith(said), (app, said)
