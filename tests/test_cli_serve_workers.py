@@ -1,5 +1,5 @@
 """``alexaskill serve --workers``: how the supervisor says a worker ended, and a worker that
-cannot start."""
+cannot start. (alexaskill.worker_ends' own tests, a worker's notes: tests/test_worker_ends.py.)"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The dialog model declared beside handlers, and what ``alexaskill model`` makes of it."""
+"""The dialog model declared beside handlers, and what ``alexaskill model`` makes of it. (The
+date and time windows of a slot's validations: tests/test_dialog_model_windows.py.)"""
 
 from __future__ import annotations
 

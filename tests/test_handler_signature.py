@@ -1,5 +1,6 @@
 """Handlers of every shape a skill author writes: each valid one works, each mistake is a
-`ConfigurationError` at registration that names the handler and the fix."""
+`ConfigurationError` at registration that names the handler and the fix. (Annotations that
+cannot be evaluated, app files named otherwise than a module: tests/test_handler_annotations.py.)"""
 
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ Every public way text enters a response (speech, reprompt, card, progressive res
 with what a feed or a bad decoder can hand a handler: lone surrogates, NUL, other control
 characters. The answer is always defined: plain text has them replaced by a space, as
 `alexaskill.ssml.escape` does; hand-written SSML holding them is a `ResponseError` where it is
-built (the handler's apology), never a crash of the encoder or of the SSML checker.
+built (the handler's apology), never a crash of the encoder or of the SSML checker. (Text
+that says or shows nothing: tests/test_response_text_blank.py.)
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ the speech of an answer (`SsmlSpeech`), to the response builders (`speak`, `ask`
 to a progressive response and to the composer (`ssml.speak`), and all must say the same yes or
 no: a document one of them takes and another refuses is a fault the user hears (Alexa's
 "There was a problem with the requested skill's response") or a refusal for nothing.
-Pieces without a root are compared with the document they are wrapped in.
+Pieces without a root are compared with the document they are wrapped in. (Documents with one
+fault each, written out: tests/test_ssml_agreement_faults.py.)
 """
 
 from __future__ import annotations
