@@ -11,8 +11,8 @@ from typing import NoReturn
 
 import pytest
 
-# pytest.fail.Exception, spelt so that mypy takes it as a base class (pytest.fail's attribute
-# it takes for a value).
+# pytest.fail.Exception, by its class's own name: mypy takes that attribute for a value, not a
+# class it can subclass.
 from _pytest.outcomes import Failed
 
 #: Why a fixture could not make what its test needs, under CI (`Unavailable`): tests/conftest.py
