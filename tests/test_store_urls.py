@@ -319,13 +319,14 @@ def test_an_alexaskill_store_the_skill_cannot_open_is_refused_naming_the_variabl
         Skill(SKILL_ID, store=None)  # type: ignore[arg-type]  # (None is no "not given")
 
 
-@pytest.mark.parametrize("unset", [None, "  "])
+@pytest.mark.parametrize(("unset", "is_"), [(None, "unset"), ("  ", "blank")])
 def test_the_default_store_refused_is_said_as_the_default_not_as_the_variable(
-    unset: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    unset: str | None, is_: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # ALEXASKILL_STORE unset, the default's refusal (here: alexaskill.db a directory) was said
     # "ALEXASKILL_STORE: SQLiteStore: …", as if the variable had named that URL; its reader
-    # looked for a setting there was none of.
+    # looked for a setting there was none of. Set but blank (`ALEXASKILL_STORE=` in an env
+    # file), it was said "is unset", and its reader looked for no setting at all.
     monkeypatch.chdir(tmp_path)
     (tmp_path / "alexaskill.db").mkdir()
     if unset is None:
@@ -333,7 +334,7 @@ def test_the_default_store_refused_is_said_as_the_default_not_as_the_variable(
     else:
         monkeypatch.setenv("ALEXASKILL_STORE", unset)
     said = (
-        "the default store 'sqlite:///alexaskill.db' (ALEXASKILL_STORE is unset): "
+        f"the default store 'sqlite:///alexaskill.db' (ALEXASKILL_STORE is {is_}): "
         "SQLiteStore: alexaskill.db is a directory; name a file in it"
     )
     with pytest.raises(ConfigurationError) as info:

@@ -143,18 +143,31 @@ class _UrlFromEnv(str):
 
 
 class _DefaultUrl(_UrlFromEnv):
-    """`DEFAULT_STORE`, read for ``ALEXASKILL_STORE`` unset or blank: its refusal says it is the
+    """`DEFAULT_STORE`, read for ``ALEXASKILL_STORE`` unset: its refusal says it is the
     default, not "ALEXASKILL_STORE: …", which sent its reader looking for a setting not made."""
 
     __slots__ = ()
+    #: How the variable named no URL, in its refusal's words.
+    variable_is = "unset"
+
+
+class _BlankUrl(_DefaultUrl):
+    """`DEFAULT_STORE`, read for ``ALEXASKILL_STORE`` set blank (``ALEXASKILL_STORE=`` in an env
+    file): said so, not "unset", which sent its reader looking for no setting at all."""
+
+    __slots__ = ()
+    variable_is = "blank"
 
 
 def store_url_from_env(environ: Mapping[str, str]) -> str:
     """``ALEXASKILL_STORE`` in ``environ``, without white space at its ends; `DEFAULT_STORE`
     when it is unset or blank (`alexaskill.settings_from_env`, `store_from_env`). A store made
     from it and refused is refused saying where the URL came from (`store_given`)."""
-    url = environ.get("ALEXASKILL_STORE", "").strip()
-    return _UrlFromEnv(url) if url else _DefaultUrl(DEFAULT_STORE)
+    given = environ.get("ALEXASKILL_STORE")
+    url = "" if given is None else given.strip()
+    if url:
+        return _UrlFromEnv(url)
+    return _DefaultUrl(DEFAULT_STORE) if given is None else _BlankUrl(DEFAULT_STORE)
 
 
 def store_from_env() -> Store:
@@ -166,12 +179,12 @@ def store_from_env() -> Store:
 
 def _open_from_env(url: str) -> Store:
     """`open_store` of a URL from ``ALEXASKILL_STORE``: its refusal names the variable, or says
-    the URL is the default, the variable unset (`_DefaultUrl`)."""
+    the URL is the default, the variable unset or blank (`_DefaultUrl`)."""
     try:
         return open_store(url)
     except ConfigurationError as exc:
         if isinstance(url, _DefaultUrl):
-            where = f"the default store {DEFAULT_STORE!r} (ALEXASKILL_STORE is unset)"
+            where = f"the default store {DEFAULT_STORE!r} (ALEXASKILL_STORE is {url.variable_is})"
         else:
             where = "ALEXASKILL_STORE"
         raise ConfigurationError(f"{where}: {exc}") from None
