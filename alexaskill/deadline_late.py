@@ -62,11 +62,13 @@ class LateSaying(Answering):
         watchdog never acted: the event loop was held up past the deadline (a def handler on the
         loop's thread that blocked, say, or blocking code in an async def), by the handler or
         hook that returned past it."""
-        at = max(at, call.deadline or at)  # (a failed save's exception handler's grace's end)
-        if time.perf_counter() <= at:  # (answered within it: said by `Finishing._watch_again`)
+        due = max(at, call.deadline or at)  # (a failed save's exception handler's grace's end)
+        if time.perf_counter() <= due:  # (answered within it: said by `Finishing._watch_again`)
             return
         handler = self.registry.resolve(call.envelope)
         late = call.overran or handler
+        # From the deadline, as the line says, not from that grace's end: Alexa's wait, ~8 s,
+        # counts from the request (README), and Skill(deadline=...) is what the author sets.
         late_by = time.perf_counter() - at
         held = (
             "the event loop was held up meanwhile (a def handler on the loop's thread that "

@@ -409,3 +409,33 @@ def test_a_save_failing_past_the_deadlines_grace_runs_no_exception_handler(
     (said,) = [m for r in caplog.records if "was not run" in (m := r.getMessage())]
     assert "store_down was not run for the store's save of Attributes" in said, said
     assert f"past the deadline's {DEADLINE_GRACE:g} s of grace" in said, said
+
+
+def test_a_failed_saves_exception_handler_holding_the_loop_past_its_grace_is_late_by_the_deadline(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # A save failing past the deadline gives its exception handler what is left of the grace;
+    # one holding the event loop past that (blocking code in an async def: the deadline cannot
+    # act) answered late, said "answered 1.20 s after its deadline (Skill(deadline=...))": the
+    # figure counted from the grace's end, 1.70 s after that deadline.
+    async def slow_then_down() -> None:
+        clock.skip(SHORT + 0.2)  # past the deadline, as a store's own timeout ends a save
+        raise StoreError("the store is down")
+
+    skill = _saving_skill(slow_then_down)
+
+    @skill.exception(StoreError)
+    async def store_down(exc: StoreError) -> Response:
+        clock.skip(DEADLINE_GRACE + 1)  # the loop held, no await: 1.7 s past the deadline
+        return speak("I could not save that")
+
+    with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
+        assert client.launch().speech == "I could not save that"
+    (said,) = [r.getMessage() for r in caplog.records if "held up" in r.getMessage()]
+    late = re.match(
+        r"the request was answered (\d+\.\d\d) s after its deadline \(Skill\(deadline=\.\.\.\)\), "
+        r"the exception handler \S+\.store_down returning past it",
+        said,
+    )
+    assert late is not None, said
+    assert 0.2 + DEADLINE_GRACE + 1 <= float(late[1]) < 0.2 + DEADLINE_GRACE + 1 + LONG, said
