@@ -42,6 +42,9 @@ class Clock:
 
     def __init__(self) -> None:
         self.wall = self.start = max(time.perf_counter(), Clock.latest) + 3600.0
+        # (Its start is a time read too: a look may read it and no more, the clock never
+        # advanced, and the next clock must start an hour past that look as well.)
+        Clock.latest = self.start
         self.cpu = 0.0
         self.looks = 0
         #: Let go (`let_go`): the real clock's time and sleeps from then on.

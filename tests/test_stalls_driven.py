@@ -165,3 +165,12 @@ def test_a_clock_advanced_after_a_later_one_leaves_the_latest_time_read() -> Non
     older.advance(1.0, busy=0.0)
     assert Clock.latest == newer.wall
     assert Clock().start >= newer.wall + 3600.0
+
+
+def test_a_clock_made_after_one_never_advanced_starts_an_hour_past_its_start() -> None:
+    # Clock.latest took a clock's time only as it was advanced: one a look read at its start
+    # and no more (the test over before the looking thread slept) left it as it was, and the
+    # next clock started seconds past that look, not an hour: the thread's first look with it
+    # was not late, and carried over what it saw running then (a loop's id, reused).
+    first = Clock()
+    assert Clock().start >= first.start + 3600.0
