@@ -86,9 +86,12 @@ def test_the_exception_handler_of_a_failed_save_is_bounded_by_the_deadline(
     assert said.endswith("the exception being handled: StoreError"), said
 
 
-def _past_the_deadline(clock: Clock, takes: float, ran: list[str]) -> tuple[Skill, list[str]]:
+def _past_the_deadline(
+    clock: Clock, takes: float, ran: list[str], *, held: bool = False
+) -> tuple[Skill, list[str]]:
     """A skill whose save fails past the deadline (it took that long) with an exception handler
-    for it taking ``takes`` seconds of ``clock``, and one for DeadlineExceeded: what ran."""
+    for it taking ``takes`` seconds of ``clock`` (``held``: holding the event loop, no await),
+    and one for DeadlineExceeded: what ran."""
 
     async def slow_then_down() -> None:
         clock.skip(SHORT + 0.2)  # past the deadline, as a store's own timeout ends a save
@@ -101,6 +104,7 @@ def _past_the_deadline(clock: Clock, takes: float, ran: list[str]) -> tuple[Skil
         ran.append("store_down")
         if takes:
             clock.skip(takes)
+        if takes and not held:
             await asyncio.sleep(LONG)  # cancelled at the grace's end, at the watchdog's look
         return speak("I could not save that")
 
@@ -418,19 +422,10 @@ def test_a_failed_saves_exception_handler_holding_the_loop_past_its_grace_is_lat
     # one holding the event loop past that (blocking code in an async def: the deadline cannot
     # act) answered late, said "answered 1.20 s after its deadline (Skill(deadline=...))": the
     # figure counted from the grace's end, 1.70 s after that deadline.
-    async def slow_then_down() -> None:
-        clock.skip(SHORT + 0.2)  # past the deadline, as a store's own timeout ends a save
-        raise StoreError("the store is down")
-
-    skill = _saving_skill(slow_then_down)
-
-    @skill.exception(StoreError)
-    async def store_down(exc: StoreError) -> Response:
-        clock.skip(DEADLINE_GRACE + 1)  # the loop held, no await: 1.7 s past the deadline
-        return speak("I could not save that")
-
+    skill, ran = _past_the_deadline(clock, DEADLINE_GRACE + 1, [], held=True)
     with TestClient(skill) as client, caplog.at_level(logging.INFO, "alexaskill"):
         assert client.launch().speech == "I could not save that"
+    assert ran == ["store_down"]
     (said,) = [r.getMessage() for r in caplog.records if "held up" in r.getMessage()]
     late = re.match(
         r"the request was answered (\d+\.\d\d) s after its deadline \(Skill\(deadline=\.\.\.\)\), "
