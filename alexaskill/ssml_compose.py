@@ -35,12 +35,13 @@ class Ssml(str):
     __slots__ = ()
 
     # A ``<speak>`` document on either side makes the result one document (two roots: no XML);
-    # one copy of one, or a join of it alone, is `speak` of it: composed with nothing.
+    # one copy of one, a join of it alone, or it plus an empty string, is `speak` of it:
+    # composed with nothing (a faulty one kept as written, refused where it is used).
 
     def __add__(self, other: str) -> Ssml:
         if isinstance(other, str):
             if _is_document(self) or _is_document(other):
-                return speak(self, other)
+                return speak(*(part for part in (self, other) if part))
             _refuse_left_open(self)
             _refuse_left_open(other)
             return _made(str.__add__(self, escape(other)), (self, other))
@@ -49,7 +50,7 @@ class Ssml(str):
     def __radd__(self, other: str) -> Ssml:
         if isinstance(other, str):
             if _is_document(self):
-                return speak(other, self)
+                return speak(other, self) if other else speak(self)
             _refuse_left_open(self)  # (``other`` is plain text: an Ssml's own __add__ came first)
             return _made(str.__add__(escape(other), self), (self, other))
         return NotImplemented

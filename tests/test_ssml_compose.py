@@ -175,6 +175,20 @@ def test_one_copy_of_a_document_is_the_document_speak_makes_of_it(document: str)
             SsmlSpeech(Ssml(document) * 1)
 
 
+@pytest.mark.parametrize("nothing", ["", Ssml("")], ids=["str", "Ssml"])
+@pytest.mark.parametrize(
+    "document", ["<speak>a</speak><speak>b</speak>", "<speak a='1'>hi</speak>"]
+)
+def test_a_document_plus_nothing_is_the_document_speak_makes_of_it(
+    document: str, nothing: str
+) -> None:
+    # Ssml("<speak>a</speak><speak>b</speak>") + "" (or "" + it) made one root of its two, as
+    # `* 1` did: nothing added on either side, the document is composed with nothing.
+    alone = _made(lambda: ssml.speak(Ssml(document)))
+    assert _made(lambda: Ssml(document) + nothing) == alone
+    assert _made(lambda: nothing + Ssml(document)) == alone
+
+
 @pytest.mark.parametrize("space", [" ", "\n", " \t\r\n"])
 def test_white_space_round_a_documents_root_is_dropped_alike(space: str) -> None:
     # The white space before a document's root was dropped, and the white space after it moved
