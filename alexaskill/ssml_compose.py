@@ -18,13 +18,14 @@ from .exceptions import ResponseError
 from .ssml_check import _PIECES, _markup, _markup_fault
 from .ssml_faults import _first_fault
 from .xml_markup import (
+    _MISC,
     _NAME_START,
     _instruction_error,
     _left_open_error,
     _misc_error,
     _start_tag_error,
 )
-from .xml_text import _XML_SPACE, _Placed, _placed_in_fragment, _speak_root, _xml_text
+from .xml_text import _Placed, _placed_in_fragment, _speak_root, _xml_text
 
 __all__ = ["Ssml", "escape", "speak"]
 
@@ -191,10 +192,10 @@ def _refuse_bad_prolog(part: str, root: int) -> None:
 
 def _unwrap(part: str) -> str:
     """The SSML inside a part, without its ``<speak>`` tags (a root, several side by side, or a
-    stray one: ``a</speak>``) and without the prolog before the first, the white space after
-    the last or an XML declaration (only allowed first in a document), their text in a
-    comment, a CDATA section or a processing instruction kept (`_UNWRAPPED`); plain text
-    escaped."""
+    stray one: ``a</speak>``) and without the prolog before the first, what follows the last
+    (white space, comments, processing instructions: `_root_end`) or an XML declaration (only
+    allowed first in a document), the text in any other comment, CDATA section or processing
+    instruction kept (`_UNWRAPPED`); plain text escaped."""
     if not isinstance(part, Ssml):
         return escape(part)
     # The usual document ends in its root's end tag, where the markup before it is checked too
@@ -216,25 +217,35 @@ def _unwrap(part: str) -> str:
                 _refuse_dropped(part, found)
         return _UNWRAPPED.sub(_kept, part)
     root = _speak_root(part)
-    last = None
-    for last in _UNWRAPPED.finditer(part, root):
-        _refuse_cut_by(part, last, known)
-        _refuse_dropped(part, last)
-    # The white space after the last root's end is outside it, as the prolog before it is:
-    # both dropped (it was moved inside the composed root: "<speak>a</speak> " said "a ").
+    last = None  # (the last tag found: a comment after it is no root's end)
+    for found in _UNWRAPPED.finditer(part, root):
+        _refuse_cut_by(part, found, known)
+        _refuse_dropped(part, found)
+        if found.group(1) is None:
+            last = found
+    # What follows the last root's end, white space, comments and processing instructions, is
+    # outside it, as the prolog before it is: both dropped (they were moved inside the
+    # composed root: "<speak>a</speak> " said "a ").
     end = len(part) if last is None else _root_end(part, last)
     return _UNWRAPPED.sub(_kept, part[root:end] if root > 0 or end < len(part) else part)
 
 
 def _root_end(part: str, last: re.Match[str]) -> int:
-    """Where what the document ``part`` holds to compose ends: after ``last``, the last thing
-    `_UNWRAPPED` found in it, if that is a tag ending a root (``</speak>``, ``<speak/>``) and
-    nothing but XML's white space follows it; else at the part's end."""
+    """Where what the document ``part`` holds to compose ends: after ``last``, the last tag
+    `_UNWRAPPED` found in it, if that ends a root (``</speak>``, ``<speak/>``) and nothing but
+    what XML allows after a root follows it (`_MISC`: white space, comments, processing
+    instructions), `ResponseError` if one of those is none XML reads (dropped, the app would
+    never see it, as `_refuse_bad_prolog` says of the prolog); else at the part's end."""
     text = last.group()
-    ends_a_root = text.startswith("</") or (text.startswith("<speak") and text.endswith("/>"))
-    if last.group(1) is None and ends_a_root and not part[last.end() :].strip(_XML_SPACE):
-        return last.end()
-    return len(part)
+    if not (text.startswith("</") or (text.startswith("<speak") and text.endswith("/>"))):
+        return len(part)
+    after = _MISC.match(part, last.end())  # (it matches, if only nothing)
+    if after is None or after.end() < len(part):
+        return len(part)
+    error = _misc_error(part, last.end(), len(part))
+    if error is not None:
+        raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
+    return last.end()
 
 
 def _refuse_left_open(part: str, at: int = -1) -> int:

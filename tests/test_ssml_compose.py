@@ -207,6 +207,31 @@ def test_white_space_round_a_documents_root_is_dropped_alike(space: str) -> None
     assert ssml.speak(two, "c") == f"<speak>a{space}bc</speak>"
 
 
+@pytest.mark.parametrize("misc", ["<!-- c -->", "<?p x?>", " <!-- c -->\n<?p?> "])
+def test_comments_round_a_documents_root_are_dropped_alike(misc: str) -> None:
+    # The comments and processing instructions before a document's root were dropped, and
+    # those after it moved inside the root ("<speak>a<!-- c -->b</speak>"): both are outside it.
+    document = Ssml(f"{misc}<speak>a</speak>{misc}")
+    assert ssml.speak(document) == "<speak>a</speak>"
+    assert ssml.speak(document, "b") == "<speak>ab</speak>"
+    assert ssml.speak("b", document) == "<speak>ba</speak>"
+    assert ssml.speak(Ssml(f"<speak/>{misc}"), "b") == "<speak>b</speak>"
+    # Inside a root, or between two roots composed, they stay.
+    assert ssml.speak(Ssml(f"<speak>a{misc}</speak>"), "b") == f"<speak>a{misc}b</speak>"
+    two = Ssml(f"<speak>a</speak>{misc}<speak>b</speak>{misc}")
+    assert ssml.speak(two, "c") == f"<speak>a{misc}bc</speak>"
+
+
+@pytest.mark.parametrize("where", ["{}<speak>a</speak>", "<speak>a</speak>{}"])
+def test_a_comment_dropped_round_a_documents_root_is_refused_if_no_xml(where: str) -> None:
+    # Dropped, it would never reach the app's check, which refuses the document given whole.
+    document = Ssml(where.format("<!-- a -- b -->"))
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml: '--' inside a comment"):
+        SsmlSpeech(document)
+    with pytest.raises(ResponseError, match=r"^SSML part .*: '--' inside a comment"):
+        ssml.speak(document, "c")
+
+
 def test_f_string_is_plain_text() -> None:
     # Documented: formatting yields a plain str, which speech treats as text.
     assert type(f"{Ssml('<break/>')}") is str
