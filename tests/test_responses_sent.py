@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from alexaskill import ssml
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import SsmlSpeech
 from alexaskill.responses.ssml_elements import _checked_document, _sent_document
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.oldest_dependencies
         ('<speak xml:lang="en-US">Hi</speak>', '<speak xml:lang="en-US">Hi</speak>'),
         ("<?xml version='1.0'?>\n<!-- c --><speak>Hi</speak>", "<speak>Hi</speak>"),
         ("\ufeff <speak>Hi</speak>\n<!-- d -->", "<speak>Hi</speak>\n<!-- d -->"),
-        ("<!-- c --><speak>Hi</speak>\n", "<speak>Hi</speak>\n"),  # (what follows kept)
+        ("<!-- c --><speak>Hi</speak>\n", "<speak>Hi</speak>"),  # (the white space after too)
         ("Hi <p>there</p>", "<speak>Hi <p>there</p></speak>"),
         ("\u3000Hi", "<speak>\u3000Hi</speak>"),
     ],
@@ -54,3 +55,16 @@ def test_an_answer_places_a_fault_where_its_reading_says(markup: str, said: str)
         _checked_document(field, markup)
     assert str(answer.value).startswith(f"{field}: {said}"), answer.value
     assert str(answer.value) == str(checked.value)
+
+
+@pytest.mark.parametrize("space", [" ", "\n", " \t\r\n"])
+def test_an_answer_drops_the_white_space_after_its_root_as_before_it(space: str) -> None:
+    # The white space before the root was dropped and the white space after it sent, where
+    # ssml.speak of the same document drops both: the speech differed by how it was built.
+    document = Ssml(f"{space}<speak>Hi</speak>{space}")
+    assert SsmlSpeech(document).ssml == SsmlSpeech(ssml.speak(document)).ssml
+    assert SsmlSpeech(document).ssml == progressive_document(document) == "<speak>Hi</speak>"
+    # Unsent, it counts toward no limit, in the app and in ssml_error alike.
+    longest = Ssml(f"<speak>{'a' * (8000 - 15)}</speak>{space * 20}")
+    assert len(SsmlSpeech(longest).ssml) == 8000
+    assert ssml.ssml_error(longest) is None

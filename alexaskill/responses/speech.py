@@ -179,9 +179,10 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             self._check(markup, written, checked)
             # After: a character XML cannot hold is said first, wherever it is (`_check` looks
             # for one first); any other fault `_first_said` puts first by position. A prolog
-            # is what the document sent dropped of the text as written.
-            if fragment is None and len(written) > len(markup):
-                _check_prolog("outputSpeech.ssml", written, len(written) - len(markup))
+            # is what the document sent dropped before its root (a document written from its
+            # root starts with it: no search for it in the usual answer).
+            if fragment is None and not written.startswith("<speak"):
+                _check_prolog("outputSpeech.ssml", written, _speak_root(written))
         except ResponseError as exc:
             # Of several faults, the first by position, as `ssml_error` says it.
             said = _first_said("outputSpeech.ssml", written, exc)

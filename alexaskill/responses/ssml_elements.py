@@ -61,6 +61,7 @@ from ..xml_text import (
     _character_error,
     _check_markup,
     _placed_in_fragment,
+    _sent_from_root,
     _speak_root,
     _wrapped,
 )
@@ -207,16 +208,17 @@ def _in_fragment(error: ResponseError, document: str, fragment: str) -> Response
 
 def _sent_document(markup: str) -> tuple[str, str, str | None]:
     """What the SSML ``markup`` given as speech is sent as: the document sent (from its root,
-    its prolog dropped; other markup wrapped in ``<speak>`` as written, never composed as
-    `alexaskill.ssml.speak` composes parts, so ``Ssml("a<speak>b</speak>")`` is refused, not
-    sent as ``<speak>ab</speak>``), the text a fault is placed in (its prolog too: where the
-    handler wrote it), and the fragment wrapped, for `_in_fragment` (None for a document). The
-    one reading of an answer's SSML (`SsmlSpeech`), a progressive response's and a reminder's."""
+    its prolog and the white space after it dropped: `_sent_from_root`; other markup wrapped in
+    ``<speak>`` as written, never composed as `alexaskill.ssml.speak` composes parts, so
+    ``Ssml("a<speak>b</speak>")`` is refused, not sent as ``<speak>ab</speak>``), the text a
+    fault is placed in (its prolog too: where the handler wrote it), and the fragment wrapped,
+    for `_in_fragment` (None for a document). The one reading of an answer's SSML
+    (`SsmlSpeech`), a progressive response's and a reminder's."""
     root = _speak_root(markup)
     if root < 0:
         document = f"<speak>{markup}</speak>"
         return document, document, markup
-    return markup[root:], markup, None
+    return _sent_from_root(markup, root), markup, None
 
 
 def _checked_document(field: str, markup: str, refused: str = "the response") -> str:
