@@ -25,7 +25,7 @@ from .xml_markup import (
     _misc_error,
     _start_tag_error,
 )
-from .xml_text import _Placed, _placed_in_fragment, _speak_root, _xml_text
+from .xml_text import _XML_SPACE, _Placed, _placed_in_fragment, _speak_root, _xml_text
 
 __all__ = ["Ssml", "escape", "speak"]
 
@@ -213,7 +213,7 @@ def _unwrap(part: str) -> str:
             # A declaration starting the fragment is its prolog, dropped; one after text or a
             # tag would stand inside the composed root.
             declaration = found.group(1) is None and found.group().startswith("<?")
-            if declaration and part[: found.start()].strip(" \t\r\n"):
+            if declaration and part[: found.start()].strip(_XML_SPACE):
                 _refuse_dropped(part, found)
         return _UNWRAPPED.sub(_kept, part)
     root = _speak_root(part)
@@ -499,4 +499,4 @@ def _root_tag(tag: re.Match[str] | None) -> str:
     a document whose root tag `_unwrap` read): an empty one (``<speak a="1"/>``) made a start
     tag."""
     text = "<speak>" if tag is None else tag.group()
-    return text[:-2].rstrip(" \t\r\n") + ">" if text.endswith("/>") else text
+    return text[:-2].rstrip(_XML_SPACE) + ">" if text.endswith("/>") else text

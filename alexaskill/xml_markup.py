@@ -136,9 +136,9 @@ def _end_tag_error(markup: str, start: int, tag: str, name: str) -> str | None:
     """Why ``tag``, the end tag of ``name`` at index ``start`` of ``markup``, holds more than
     its name and white space, or None."""
     rest = tag[2 + len(name) : -1]
-    if not rest.strip(" \t\r\n"):
+    if not rest.strip(_XML_SPACE):
         return None
-    at = start + 2 + len(name) + len(rest) - len(rest.lstrip(" \t\r\n"))
+    at = start + 2 + len(name) + len(rest) - len(rest.lstrip(_XML_SPACE))
     advice = f"where an end tag holds its name alone (</{name}>); leave the rest out"
     return _said(markup, at, "more than a name in an end tag", advice)
 

@@ -175,8 +175,9 @@ def _check_markup(field: str, markup: str, refused: str = "the response") -> Non
 
 #: XML 1.0's white space ("S": space, tab, CR, LF), as a character class's contents: the one
 #: definition of what may stand before a ``<speak>`` root (here, `alexaskill.hearing`), after it
-#: (`alexaskill.responses.ssml_elements`) and round a ``<break time>``
-#: (`alexaskill.ssml_check`). Not U+0085, U+00A0 or U+3000, which XML holds as text.
+#: (`_sent_from_root`, `alexaskill.ssml_compose`), in a tag (`alexaskill.xml_markup`) and round
+#: a ``<break time>`` (`alexaskill.ssml_check`). Not U+0085, U+00A0 or U+3000, which XML holds
+#: as text.
 _XML_SPACE: Final = " \t\r\n"
 #: The start of a ``<speak>`` tag: its name, then white space, ``>`` or ``/>`` (``<speaker>`` and
 #: ``<speak-x>`` are other names).
