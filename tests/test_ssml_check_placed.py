@@ -1,0 +1,121 @@
+"""Tests for alexaskill.ssml_check (`ssml_error`) and the app's check of speech written by hand
+(`alexaskill.responses.SsmlSpeech`): where a fault is said to be, in the text as written (after
+a prolog, in a fragment), and what may come before a document's root (what Alexa would refuse,
+said alike: tests/test_ssml_check.py)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from alexaskill import ssml
+from alexaskill.exceptions import ResponseError
+from alexaskill.responses import SsmlSpeech
+from alexaskill.ssml import Ssml
+
+
+@pytest.mark.parametrize(
+    ("document", "fault"),
+    [
+        ("<!-- c --><speak>Tom & Jerry</speak>", "a bare '&' at index 21"),
+        ("<?xml version='1.0'?>\n<speak>1 < 2</speak>", "a bare '<' at index 31"),
+        ("<!-- c --><speak>caf&eacute;</speak>", "&eacute; at index 20 is no entity XML knows"),
+        ("<!-- c --><speak>a <break time=1s/></speak>", "an unquoted attribute value at index 31"),
+        ("<!-- c --><speak>a ]]> b</speak>", "']]>' in text at index 19"),
+        ("<!-- c --><speak>a\x01</speak>", "U+0001 at index 18"),
+    ],
+)
+def test_a_fault_after_a_prolog_is_placed_in_the_text_as_written(document: str, fault: str) -> None:
+    # SsmlSpeech sends a document from its root, the prolog dropped: its faults were placed in
+    # what is sent (index 11 for the first), where ssml_error places them in what the handler
+    # wrote; both say the same words now, indices and all.
+    with pytest.raises(ResponseError, match=re.escape(fault)):
+        SsmlSpeech(Ssml(document))
+    assert fault in (ssml.ssml_error(document) or ""), ssml.ssml_error(document)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "fault"),
+    [
+        ("Tom & Jerry", "a bare '&' at index 4 ('Tom & Jerry')"),
+        ("1 < 2", "a bare '<' at index 2 ('1 < 2')"),
+        ("caf&eacute;", "&eacute; at index 3 is no entity XML knows"),
+        ("a <break time=1s/>", "an unquoted attribute value at index 14"),
+        ("a ]]> b", "']]>' in text at index 2"),
+        ("a\x01", "U+0001 at index 1"),
+    ],
+)
+@pytest.mark.parametrize("where", ["answer", "progressive"])
+def test_a_fault_of_a_fragment_is_placed_in_the_fragment_as_written(
+    fragment: str, fault: str, where: str
+) -> None:
+    # Ssml("Tom & Jerry") is wrapped in <speak> by the app: its fault was placed in the wrapped
+    # document (index 11), where ssml_error places it in the text the handler wrote (4).
+    from alexaskill.services.progressive import progressive_document
+
+    with pytest.raises(ResponseError, match=re.escape(fault)):
+        if where == "answer":
+            SsmlSpeech(Ssml(fragment))
+        else:
+            progressive_document(Ssml(fragment))
+    assert fault in (ssml.ssml_error(fragment) or ""), ssml.ssml_error(fragment)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "said"),
+    [
+        # Quoted text a handler wrote that says "at index …" is its text, not a place.
+        (
+            '<emphasis level="at index 9">x</emphasis>',
+            "<emphasis level='at index 9'> is not a value Alexa accepts",
+        ),
+        ('<break time="at index 8"/>', "<break time='at index 8'> is not a duration"),
+        # An index into the src, not into the markup: no place of the fragment to move.
+        (
+            "<audio src='https://a b'/>",
+            "<audio src='https://a b'> is no URL Alexa can fetch: it holds ' ' at index 9",
+        ),
+    ],
+)
+@pytest.mark.parametrize("where", ["answer", "progressive"])
+def test_only_a_faults_own_place_is_moved_into_the_fragment(
+    fragment: str, said: str, where: str
+) -> None:
+    # The place of a fragment's fault was found by reading "at index N" back out of its words,
+    # the first one: a quoted value that said it, or an index into a URL, was "moved" by 7.
+    from alexaskill.services.progressive import progressive_document
+
+    with pytest.raises(ResponseError, match=re.escape(said)):
+        if where == "answer":
+            SsmlSpeech(Ssml(fragment))
+        else:
+            progressive_document(Ssml(fragment))
+
+
+def test_a_faults_place_is_carried_as_a_number() -> None:
+    # The words say the place; the fault carries it as an int beside them, which is what the
+    # app reads to say a fragment's fault of the fragment.
+    with pytest.raises(ResponseError) as raised:
+        SsmlSpeech(Ssml('<p title="at index 7">Tom & Jerry</p>'))
+    assert "a bare '&' at index 26 (" in str(raised.value)
+    assert raised.value.args[0].at == 26
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        *(("\u3000<speak>Hi</speak>", "'\\u3000'"), ("\xa0\n<speak>Hi</speak>", "'\\xa0\\n'")),
+        *(("<!-- c -->Hi <speak>a</speak>", "'Hi '"), ("\ufeffx<speak>a</speak>", "'x'")),
+    ],
+)
+def test_text_before_the_root_is_said_as_text_after_it_is(markup: str, text: str) -> None:
+    # XML's white space is a space, a tab, a CR, a LF: before the root, " " is taken and
+    # "\u3000" is text (Alexa parses SSML as XML), which ssml_error said in expat's words,
+    # "not well-formed XML (not well-formed (invalid token): line 1, column 0)".
+    assert ssml.ssml_error(" \n<speak>Hi</speak>") is None
+    assert ssml.ssml_error(markup) == (
+        f"{text} before its <speak> root: Alexa parses SSML as XML, which holds nothing before "
+        "the root but white space (a space, a tab, a CR, a LF), comments and processing "
+        "instructions; put it inside <speak>"
+    )
