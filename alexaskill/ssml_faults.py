@@ -66,7 +66,8 @@ def _after_root_fault(markup: str, end: int) -> tuple[str, int] | None:
 
 def _before_root_fault(markup: str) -> str | None:
     """Why what comes before the ``<speak>`` root of ``markup`` is none XML reads, or None (a
-    document, or no ``<speak>`` tag after the text): text, said as text after the root is
+    document, or no ``<speak>`` tag after the text, its comments and processing instructions:
+    ``"x <!-- c --><speak>…"`` is text before the root too): text, said as text after the root is
     (`_after_root_fault`), or a comment or processing instruction there XML does not read. XML
     1.0's white space is a space, a tab, a CR and a LF: ``"\\u3000<speak>…"`` (an ideographic
     space, a no-break space) is text before the root, which Alexa refuses, and ``" <speak>…"``
@@ -77,8 +78,18 @@ def _before_root_fault(markup: str) -> str | None:
     after = _MISC.match(markup, start)  # (it matches, if only nothing)
     stop = start if after is None else after.end()
     text = markup.find("<", stop)
-    if text <= stop or not _SPEAK_TAG.match(markup, text):
-        return None  # (a tag that is no root, or text and no root: the parser says it)
+    if text <= stop:
+        return None  # (no text, or text and no markup: the parser says it)
+    at = text
+    while True:  # (text, comments and instructions, more text, …, then the root?)
+        misc = _MISC.match(markup, at)  # (it matches, if only nothing)
+        at = at if misc is None else misc.end()
+        if _SPEAK_TAG.match(markup, at):
+            break
+        following = markup.find("<", at)
+        if following <= at:
+            return None  # (a tag that is no root, or no root: the parser says it)
+        at = following
     error = _misc_error(markup, start, stop, prolog=True)
     if error is not None:
         return error

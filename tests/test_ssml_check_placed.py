@@ -107,6 +107,7 @@ def test_a_faults_place_is_carried_as_a_number() -> None:
     [
         *(("\u3000<speak>Hi</speak>", "'\\u3000'"), ("\xa0\n<speak>Hi</speak>", "'\\xa0\\n'")),
         *(("<!-- c -->Hi <speak>a</speak>", "'Hi '"), ("\ufeffx<speak>a</speak>", "'x'")),
+        *(("x <!-- c --><speak>a</speak>", "'x '"), ("x <?p?>\n<speak>a</speak>", "'x '")),
     ],
 )
 def test_text_before_the_root_is_said_as_text_after_it_is(markup: str, text: str) -> None:
