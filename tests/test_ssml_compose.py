@@ -189,37 +189,27 @@ def test_a_document_plus_nothing_is_the_document_speak_makes_of_it(
     assert _made(lambda: nothing + Ssml(document)) == alone
 
 
-@pytest.mark.parametrize("space", [" ", "\n", " \t\r\n"])
-def test_white_space_round_a_documents_root_is_dropped_alike(space: str) -> None:
-    # The white space before a document's root was dropped, and the white space after it moved
-    # inside the root ("<speak>a  </speak>", "<speak>a  b</speak>"): both are outside it now.
-    document = Ssml(f"{space}<speak>a</speak>{space}")
+@pytest.mark.parametrize(
+    "outside",
+    [" ", "\n", " \t\r\n", "<!-- c -->", "<?p x?>", " <!-- c -->\n<?p?> "],
+    ids=["space", "newline", "all four", "comment", "instruction", "all three"],
+)
+def test_what_stands_round_a_documents_root_is_dropped_alike(outside: str) -> None:
+    # The white space, comments and processing instructions before a document's root were
+    # dropped, and those after it moved inside the root ("<speak>a  </speak>",
+    # "<speak>a<!-- c -->b</speak>"): both are outside it now.
+    document = Ssml(f"{outside}<speak>a</speak>{outside}")
     assert ssml.speak(document) == "<speak>a</speak>"
     assert ssml.speak(document, "b") == "<speak>ab</speak>"
     assert ssml.speak("b", document) == "<speak>ba</speak>"
     assert document + "b" == "<speak>ab</speak>"
     assert Ssml("").join([document, document]) == "<speak>aa</speak>"
     assert ssml.p(document) == "<p>a</p>"
-    assert ssml.speak(Ssml(f"<speak/>{space}"), "b") == "<speak>b</speak>"
-    # White space inside the root, or between two roots composed, stays.
-    assert ssml.speak(Ssml(f"<speak>a{space}</speak>"), "b") == f"<speak>a{space}b</speak>"
-    two = Ssml(f"<speak>a</speak>{space}<speak>b</speak>{space}")
-    assert ssml.speak(two, "c") == f"<speak>a{space}bc</speak>"
-
-
-@pytest.mark.parametrize("misc", ["<!-- c -->", "<?p x?>", " <!-- c -->\n<?p?> "])
-def test_comments_round_a_documents_root_are_dropped_alike(misc: str) -> None:
-    # The comments and processing instructions before a document's root were dropped, and
-    # those after it moved inside the root ("<speak>a<!-- c -->b</speak>"): both are outside it.
-    document = Ssml(f"{misc}<speak>a</speak>{misc}")
-    assert ssml.speak(document) == "<speak>a</speak>"
-    assert ssml.speak(document, "b") == "<speak>ab</speak>"
-    assert ssml.speak("b", document) == "<speak>ba</speak>"
-    assert ssml.speak(Ssml(f"<speak/>{misc}"), "b") == "<speak>b</speak>"
-    # Inside a root, or between two roots composed, they stay.
-    assert ssml.speak(Ssml(f"<speak>a{misc}</speak>"), "b") == f"<speak>a{misc}b</speak>"
-    two = Ssml(f"<speak>a</speak>{misc}<speak>b</speak>{misc}")
-    assert ssml.speak(two, "c") == f"<speak>a{misc}bc</speak>"
+    assert ssml.speak(Ssml(f"<speak/>{outside}"), "b") == "<speak>b</speak>"
+    # Inside the root, or between two roots composed, they stay.
+    assert ssml.speak(Ssml(f"<speak>a{outside}</speak>"), "b") == f"<speak>a{outside}b</speak>"
+    two = Ssml(f"<speak>a</speak>{outside}<speak>b</speak>{outside}")
+    assert ssml.speak(two, "c") == f"<speak>a{outside}bc</speak>"
 
 
 @pytest.mark.parametrize("where", ["{}<speak>a</speak>", "<speak>a</speak>{}"])
