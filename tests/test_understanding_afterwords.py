@@ -337,3 +337,34 @@ def test_thanks_are_left_out_of_a_custom_value_over_its_words_as_of_a_name(
     # filler), "no idea thanks much". The thanks are left out before the words are counted,
     # as a first name's are.
     assert _request("Cities", said) == _city(city)
+
+
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("lyon thank you so much", "lyon"),
+        ("lyon, thank you so much", "lyon"),
+        ("lyon thank you very much", "lyon"),
+        ("saint lyon, thanks a lot", "saint lyon"),
+        ("yes thank you very much", None),
+        # Unchanged: a listed value, and words a custom type takes whole, thanks too.
+        ("new york, thank you so much", "new york"),
+        ("lyon thanks a lot", "lyon thanks a lot"),
+    ],
+)
+def test_thanks_are_left_out_of_a_custom_answer_over_its_words_as_of_a_request(
+    said: str, city: str | None
+) -> None:
+    # Asked for the city, "lyon thank you so much" (five words, over the four Cities takes) was
+    # no answer, where the request "plan a trip to lyon thank you so much" is lyon: the thanks
+    # were looked for after a name or a listed value alone, not before the words are counted.
+    assert answered_city("Cities", said) == city
+    assert _request("Cities", said) == _city(city)
+
+
+def test_a_search_query_over_its_words_keeps_its_thanks_in_an_answer() -> None:
+    # Unchanged: a search query's words are what the user said, thanks too ("love again thank
+    # you"), in a request and in an answer: over the thirty words it takes, there is no answer.
+    said = " ".join(["love"] * 29)
+    assert answered_city("AMAZON.SearchQuery", f"{said} thank you") is None
+    assert answered_city("AMAZON.SearchQuery", "love again thank you") == "love again thank you"

@@ -13,7 +13,14 @@ from .matcher import SpanCache
 from .slot_kinds import SlotKind, name_type
 from .text import Token
 
-__all__ = ["afterwords_at", "ending_words", "ends_value", "thanks_words", "without_thanks"]
+__all__ = [
+    "afterwords_at",
+    "ending_words",
+    "ends_said",
+    "ends_value",
+    "thanks_words",
+    "without_thanks",
+]
 
 
 def ending_words(language: Language) -> frozenset[str]:
@@ -92,3 +99,12 @@ def ends_value(spans: SpanCache, kind: SlotKind, start: int, at: int) -> bool:
         if before is not None and before.kind == "listed":
             return True
     return False
+
+
+def ends_said(spans: SpanCache, kind: SlotKind, start: int, at: int, end: int) -> bool:
+    """Whether the thanks, afterwords or hedges from ``at`` end a value of ``kind`` said as
+    ``spans.words[start:end]``: they end a name's or a listed value (`ends_value`), or the words
+    are more than ``kind`` takes ("lyon thank you so much" to a custom type's four), the thanks
+    left out before the words are counted, as a first name's are; in an answer as in a request
+    (`without_afterwords`, `thanked`)."""
+    return end - start > kind.max_words or ends_value(spans, kind, start, at)

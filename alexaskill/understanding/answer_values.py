@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final
 
-from .afterwords import afterwords_at, ending_words, ends_value
+from .afterwords import afterwords_at, ending_words, ends_said
 from .denials import ends_with_no, said_from, said_to
 from .languages import Language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
@@ -237,17 +237,18 @@ def without_afterwords(
     lists ("paris, thanks, paris" to a custom type: "paris", as a request's, `thanked`), and
     their spans, the value they hold read out of them as of other words (`value_within`: "the
     paris, thanks, paris" is "paris", as "the paris" is); else ``match`` and ``spans``
-    (`ends_value`). The afterword starts what a pause sets apart ("paris, thank you so much"),
+    (`ends_said`). The afterword starts what a pause sets apart ("paris, thank you so much"),
     or every word from it on is one ("paris thank you"). A search query ("love again") and a
-    custom type's other words ("lyon, thanks") keep every word, and so does a yes, a no or
+    custom type's other words ("lyon, thanks") keep every word, unless more than the custom type
+    takes ("lyon thank you so much" to four: "lyon", as a request's), and so does a yes, a no or
     thanks before it ("no, thanks" is no city "no": `past_opening`) or a no said last
     (``says_no``: ``answers`` reads "no"; "paris, thanks, no": `taken_back`).
     With no ``match`` (too many words for one value: a first name is three at most, a custom
     type's as many as its longest value's, four at least), the words are read as ``slot``'s bare
     sample ("{name}") would take them, the thanks left out first: "paris, thank you so much" is
     the first name "paris", and so is "no, paris, thank you so much" (an opening yes or no left
-    out then, as `past_opening` does), and "new york, thanks, new york" a custom type's "new
-    york"."""
+    out then, as `past_opening` does), and "new york, thanks, new york" and "lyon thank you so
+    much" a custom type's "new york" and "lyon"."""
     words, tokens = spans.words, spans.tokens
     if match is None:
         bare = _bare(matcher, slot)
@@ -268,7 +269,9 @@ def without_afterwords(
     if ends_with_no(words[start:end], language, says_no):
         return match, spans
     at = afterwords_at(spans, start, end, language, answers)
-    if at is None or not ends_value(spans, kind.kind, start, at):
+    # A search query's words stay what the user said, however many, as in a request (`thanked`).
+    query = kind.kind.name == "AMAZON.SearchQuery"
+    if at is None or query or not ends_said(spans, kind.kind, start, at, end):
         return match, spans
     rest = SpanCache(tokens[:at], spans.now)
     found = matcher.exact(rest)
@@ -351,8 +354,7 @@ def _thanks_in(
         first, last = said_from(match, start), said_to(match, end, len(spans.words))
         at = afterwords_at(spans, first, last, language, answers)
         # More words than a custom type takes ("yes thank you very much" to four): the thanks
-        # are left out before they are counted, as a first name's are; else the reading left
-        # out the words said first, the value "thank you very much".
-        over = last - first > ref.kind.max_words
-        ended = at is not None and (over or ends_value(spans, ref.kind, first, at))
+        # are left out before they are counted (`ends_said`); else the reading left out the
+        # words said first, the value "thank you very much".
+        ended = at is not None and ends_said(spans, ref.kind, first, at, last)
         yield start, first, at if ended else None, last
