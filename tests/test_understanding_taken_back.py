@@ -257,6 +257,13 @@ def test_a_request_leaves_out_a_yes_or_no_said_first_before_a_name_as_an_answer_
         ("no, stop", "it says stop or cancel"),
         ("yes, cancel", "it says stop or cancel"),
         ("no, never mind", "it says stop or cancel"),
+        # And these were the city "stop" ("stop stop", "cancel that"; "never mind" was none,
+        # noted as a "not" within it): stop or cancel said alone is a reply, as after a no.
+        ("stop", "it says stop or cancel"),
+        ("stop stop", "it says stop or cancel"),
+        ("cancel", "it says stop or cancel"),
+        ("cancel that", "it says stop or cancel"),
+        ("never mind", "it says stop or cancel"),
     ],
 )
 def test_a_reply_for_a_name_is_no_value_in_a_request_as_in_an_answer(
@@ -300,4 +307,33 @@ def test_a_not_after_an_opening_leaves_a_custom_value_asked_for_as_the_answer_do
     understood = bare_trips("Cities").understand(f"plan a trip to {said}", now=NOW, asked=asked)
     city = said.partition(", ")[2]
     assert answered_city("Cities", said) == city
+    assert filled(understood) == {"city": city}
+
+
+@pytest.mark.parametrize("said", ["stop", "stop stop", "cancel", "no, stop"])
+def test_stop_or_cancel_said_for_a_custom_value_asked_for_is_none_as_the_answer(said: str) -> None:
+    # Asked for a custom type's city, "plan a trip to stop" was the city "stop" ("stop stop"
+    # too), where "... to no, stop" and the answer "stop" are none: AMAZON.StopIntent's and
+    # CancelIntent's words are no value of the slot Alexa asked for, alone or after a no.
+    asked = ("PlanTrip", "city")
+    understood = bare_trips("Cities").understand(f"plan a trip to {said}", now=NOW, asked=asked)
+    assert answered_city("Cities", said) is None
+    assert filled(understood) == {}
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said", "city"),
+    [
+        # Unchanged: a custom type's words not asked for are what the user said, and stop
+        # within a longer name or before one is no reply.
+        ("Cities", "stop", "stop"),
+        ("Cities", "no, stop", "no stop"),
+        ("AMAZON.City", "bus stop", "bus stop"),
+        ("AMAZON.City", "stop, paris", "stop paris"),
+    ],
+)
+def test_stop_within_a_value_or_of_a_custom_type_not_asked_for_stays(
+    city_type: str, said: str, city: str
+) -> None:
+    understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
     assert filled(understood) == {"city": city}

@@ -34,6 +34,7 @@ from .text import Token
 __all__ = [
     "REPLIES",
     "carrier_ends",
+    "leaving",
     "leaving_after",
     "opening_end",
     "past_opening",
@@ -71,6 +72,13 @@ def said_as_reply(match: Match, slot: str, reply: Callable[[str], str | None]) -
     if words is None:
         return False
     return reply(words) is not None or leaving_after(words, reply) is not None
+
+
+def leaving(words: str, reply: Callable[[str], str | None]) -> bool:
+    """Whether ``words`` say AMAZON.StopIntent or CancelIntent, alone ("stop", "never mind") or
+    after a yes or no ("no, cancel": `leaving_after`): they end whatever is going on, no value
+    of a slot, in a request as in an answer (`said_as_reply`)."""
+    return reply(words) in _LEAVING or leaving_after(words, reply) is not None
 
 
 def leaving_after(words: str, reply: Callable[[str], str | None]) -> str | None:

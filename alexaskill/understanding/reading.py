@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Final
 
 from .afterwords import thanks_words
-from .answer_values import REPLIES, leaving_after, said_first, thanked, thanked_back
+from .answer_values import REPLIES, leaving, said_first, thanked, thanked_back
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
@@ -52,7 +52,8 @@ def left_out_note(what: str, words: Sequence[str]) -> str:
     return f"{what}: {' '.join(words)!r} left out"
 
 
-#: Why a name's words that are a yes or no and then stop or cancel are no value (`_leaving`).
+#: Why a name's words that are stop or cancel, a yes or no before them or not, are no value
+#: (`_leaving`).
 _LEAVING: Final = "it says stop or cancel"
 
 
@@ -245,15 +246,16 @@ class Reader(CompiledModel):
         return first if negated else None
 
     def _leaving(self, match: Match, slot: str) -> bool:
-        """Whether ``slot``'s words in ``match`` are a yes or no and then AMAZON.StopIntent's or
-        CancelIntent's words ("no, cancel": `leaving_after`), no value, as the answer of them is
-        none (`said_as_reply`): else the opening no was left out, the city "cancel"."""
+        """Whether ``slot``'s words in ``match`` are AMAZON.StopIntent's or CancelIntent's words,
+        alone ("stop", "cancel that") or after a yes or no ("no, cancel"): `leaving`, no value,
+        as the answer of them is none (`said_as_reply`): else the city was "stop", and the
+        opening no was left out of "no, cancel", the city "cancel"."""
         words = any_words(match, slot)
         # A set lookup first, not `reply`'s matching: every value read comes through here, and
-        # few open with a yes or no.
-        if words is None or words.partition(" ")[0] not in self.yes_no_words:
+        # few open with a word of a reply.
+        if words is None or words.partition(" ")[0] not in self.reply_words:
             return False
-        return leaving_after(words, self.reply) is not None
+        return leaving(words, self.reply)
 
     def _read_as_said(self, match: Match, slot: str, asked: tuple[str, str] | None) -> bool:
         """Whether ``slot``'s words in ``match`` are its value as said, a no or a "not" in them
