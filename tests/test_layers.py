@@ -5,11 +5,13 @@ that needs something of a `Skill` says what in a Protocol (`alexaskill.aws_lambd
 `alexaskill.interaction.ModelSource`).
 
 And no module grows past ~500 lines (520 at most): it is then two concerns, split along its seams.
+What a module gives (its `__all__`) is what other modules use: understanding/denials.py's.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from .module_map import module_map
@@ -148,3 +150,20 @@ def test_alexa_api_imports_nothing_of_the_verifier() -> None:
         if name == "alexaskill.verify" or name.startswith("alexaskill.verify.")
     }
     assert imports == set(), imports
+
+
+def test_what_denials_gives_another_module_uses() -> None:
+    # `NOT_WITHIN` was in its `__all__`, named nowhere but there: a name a module gives is one
+    # another module imports, or names in its docs (`denied_after`, what reading.py reads as
+    # `not_meant`); the rest is private.
+    path = PACKAGE / "understanding" / "denials.py"
+    tree = ast.parse(path.read_text())
+    given: list[str] = next(
+        ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets)
+    )
+    others = [other.read_text() for other in PACKAGE.rglob("*.py") if other != path]
+    unused = {name for name in given if not any(re.search(rf"\b{name}\b", text) for text in others)}
+    assert unused == set()

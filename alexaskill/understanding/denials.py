@@ -17,7 +17,6 @@ from .slot_words import any_words, is_query, named, spans_of
 from .text import Token
 
 __all__ = [
-    "NOT_WITHIN",
     "NO_SAID_LAST",
     "after_dont_know",
     "after_last_no",
@@ -35,7 +34,7 @@ __all__ = [
 #: Why words a no or a negation said last ends are no value (`taken_back`), as notes say it.
 NO_SAID_LAST: Final = "a no or a not said last takes it back"
 #: Why a name's words holding a "not" that denies what follows it are no value (`taken_back`).
-NOT_WITHIN: Final = "a not within it takes it back"
+_NOT_WITHIN: Final = "a not within it takes it back"
 
 
 def dont_know(tokens: Sequence[Token], language: Language) -> bool:
@@ -108,7 +107,7 @@ def taken_back(
     if said is not None:
         return f"it says {said}"
     if named(match, slot) and _negated(match, slot, spans, language):  # "not paris"
-        return NOT_WITHIN
+        return _NOT_WITHIN
     # "no idea" (`dont_know`): no value either, of a request's words too; said last after a
     # pause, it takes back the value before it ("paris, no idea"), whose no is no correction.
     tokens = spans.tokens
