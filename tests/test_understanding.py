@@ -130,8 +130,7 @@ def test_one_shot_requests(pizza: Understander, said: str, intent: str) -> None:
 def test_one_shot_slots(pizza: Understander) -> None:
     understood = pizza.understand("ask pizza palace for a small pizza with ham", now=NOW)
     assert understood.intent == "OrderPizza"
-    assert understood.slots[0].name == "size"
-    assert understood.slots[0].value == "small"
+    assert [slot.value for slot in understood.slots if slot.name == "size"] == ["small"]
 
 
 @pytest.mark.parametrize("said", ["exit", "quit", "Alexa, exit"])
@@ -170,7 +169,8 @@ def test_without_an_invocation_name_a_bare_slot_sample_does_not_hide_the_skills_
         assert anonymous.understand(said, now=NOW).request == {"type": "LaunchRequest"}, said
     one_shot = anonymous.understand("ask corner cafe for a chai", now=NOW)
     assert one_shot.intent == "OrderDrink" and one_shot.new_session
-    assert one_shot.slots[0].value == "a chai"  # the name is what comes before "for"
+    # The name is what comes before "for".
+    assert [(slot.name, slot.value) for slot in one_shot.slots] == [("drink", "a chai")]
     # A slot alone whose words are one of its listed values is a sample too: a song named
     # "open arms" is the song, in a session or not, not the skill opened by a name.
     songs = Skill(SKILL_ID)
@@ -229,7 +229,8 @@ def test_the_explanation_names_the_sample_and_each_slot(pizza: Understander) -> 
     assert 'size = "big" (PizzaSize: ER_SUCCESS_MATCH large (id LARGE))' in text
     assert "toppings" in text and "['ham', 'olives']" in text
     as_json = understood.to_json()
-    assert as_json["slots"][0]["resolved"] == [{"name": "large", "id": "LARGE"}]
+    size = [slot for slot in as_json["slots"] if slot["name"] == "size"]
+    assert [slot["resolved"] for slot in size] == [[{"name": "large", "id": "LARGE"}]]
     json.dumps(as_json)  # plain JSON
 
 
@@ -346,7 +347,7 @@ def test_without_an_invocation_name_a_loose_sample_opening_with_play_is_no_skill
     for said in ("play episode 5 now", "play episode five now"):
         understood = anonymous.understand(said, now=NOW)
         assert understood.intent == "PlayEpisode", said
-        assert understood.slots[0].value == "5"
+        assert [(slot.name, slot.value) for slot in understood.slots] == [("number", "5")]
     # A loose reading whose sample does not open with the verb said leaves the name alone.
     for said in ("open the podcast", "play corner cafe"):
         assert anonymous.understand(said, now=NOW).request == {"type": "LaunchRequest"}, said
@@ -396,7 +397,7 @@ def test_a_free_form_value_does_not_swallow_the_words_that_void_a_date(said: str
     # + friday, "the 31st of" + february): a wrong date, given quietly. No reading is better.
     understood = _city_weather().understand(said, now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent"
-    assert understood.notes[-1] == f"no sample is close enough (a reading was dropped: {why})"
+    assert f"no sample is close enough (a reading was dropped: {why})" in understood.notes
     kept = _city_weather().understand("weather in new york tomorrow", now=NOW)
     assert [(slot.name, slot.value) for slot in kept.slots] == [
         ("city", "new york"),
@@ -414,10 +415,10 @@ def test_a_reading_dropped_as_cutting_a_value_short_is_named_in_the_explanation(
 
     understood = Understander(model_from_skill(skill)).understand("count 5 to 6", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent"
-    assert understood.explain().splitlines()[-1] == (
+    assert (
         "  note: no sample is close enough (a reading was dropped: '5 to 6' is a range, "
         "not one value)"
-    )
+    ) in understood.explain().splitlines()
 
 
 @pytest.mark.parametrize(
@@ -469,10 +470,10 @@ def test_without_a_fallback_intent_the_closest_intents_note_names_the_reading_dr
     # No date the user denied, nor the city "london not tomorrow" the closest reading gave (a
     # "not" within a name's words takes it back), which it was.
     assert [slot.name for slot in understood.slots] == []
-    assert understood.notes[-1] == (
+    assert (
         "no sample is close enough (a reading was dropped: 'not tomorrow' denies the value) and "
         "the model has no AMAZON.FallbackIntent: Alexa sends the closest intent"
-    )
+    ) in understood.notes
 
 
 @pytest.mark.parametrize(

@@ -403,7 +403,7 @@ def test_a_correction_answers_the_dialog_with_the_value_after_the_no(city_type: 
     turn = talk.say("paris, no, berlin")
     assert turn.prompts == ["berlin, right?"]
     assert turn.understood is not None
-    assert turn.understood.notes[0] == "a correction: 'paris no' left out"
+    assert "a correction: 'paris no' left out" in turn.understood.notes
     talk.say("yes")
     assert skill.slot("city")["value"] == "berlin"
 

@@ -144,7 +144,7 @@ def test_an_ordinal_said_after_a_number_is_not_part_of_it() -> None:
     # went to the fallback intent, though "first" joins "five" into no number.
     understood = podcast.understand("put on episode five first", now=NOW)
     assert understood.intent == "PlayEpisode"
-    assert understood.slots[0].value == "5"
+    assert filled(understood) == {"number": "5"}
     # "twenty first" is one ordinal: 20 would be a number cut short.
     twenty_first = podcast.understand("put on episode twenty first", now=NOW)
     assert twenty_first.intent == "AMAZON.FallbackIntent"
@@ -218,8 +218,8 @@ def test_a_second_date_said_after_a_grammar_word_voids_the_date(said: str) -> No
     # reading dropped is then that date without "next".)
     understood = understander("AMAZON.DATE").understand(f"say {said}", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent"
-    assert f"{said!r} read as" in understood.notes[-1]
-    assert "would leave out" in understood.notes[-1]
+    notes = understood.notes
+    assert any(f"{said!r} read as" in note and "would leave out" in note for note in notes), notes
     assert value("friday", "AMAZON.DATE") == "2026-12-04"
     assert value("5 pm this evening", "AMAZON.TIME") == "17:00"  # said twice, the same time
 
@@ -305,7 +305,7 @@ def test_a_value_cut_off_after_its_and_is_no_value(said: str, slot_type: str) ->
     # ("... and fifty", "... and a half"). No value, and the explanation says what was cut.
     understood = understander(slot_type).understand(f"say {said}", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.request
-    assert understood.notes[-1].endswith("would leave out 'and')")
+    assert any(note.endswith("would leave out 'and')") for note in understood.notes)
     assert value("an hour and a half", "AMAZON.DURATION") == "PT1H30M"
     assert value("5 and", "AMAZON.NUMBER") == "5"  # no number goes on "five and"
     assert value("250 and", "AMAZON.NUMBER") == "250"  # "two hundred and fifty" is said whole
@@ -332,7 +332,7 @@ def test_a_word_changing_a_number_is_no_other_slots_value(said: str) -> None:
     # takes part of it: the count is not 5 (here the utterance reads as no sample).
     understood = order_understander().understand(said, now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.request
-    assert "would leave out" in understood.notes[-1]
+    assert any("would leave out" in note for note in understood.notes), understood.notes
     listed = order_understander().understand("give me 5km", now=NOW)  # a value of the type
     assert filled(listed) == {"count": "5", "item": "km"}
     plain = order_understander().understand("give me 5 large", now=NOW)  # another word
@@ -354,7 +354,7 @@ def test_why_a_reading_was_dropped_quotes_the_words_as_written(
     # The note quoted the normalised words: "'a hour and' read as 'a hour'", "'10 k'", which
     # the user never wrote.
     understood = understander(slot_type).understand(f"say {said}", now=NOW)
-    assert understood.notes[-1] == f"no sample is close enough (a reading was dropped: {note})"
+    assert f"no sample is close enough (a reading was dropped: {note})" in understood.notes
 
 
 def test_a_loose_reading_keeps_the_sample_word_a_value_could_take() -> None:
@@ -393,9 +393,9 @@ def test_a_couple_left_out_beside_an_empty_number_slot_is_no_reading(said: str) 
     # dozen", it is no reading ("a couple" makes no number AMAZON.NUMBER reads).
     understood = order_understander().understand(said, now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.fills
-    assert "'couple' makes no number it reads" in understood.notes[-1]
     # The slot is named as the model names it, not by its type (which two slots may share).
-    assert "the count slot empty" in understood.notes[-1], understood.notes
+    couple = [note for note in understood.notes if "'couple' makes no number it reads" in note]
+    assert couple and all("the count slot empty" in note for note in couple), understood.notes
     for whole, item in [("give me a couple", "a couple"), ("give me couple", "couple")]:
         alone = order_understander().understand(whole, now=NOW)  # nothing left out
         assert filled(alone) == {"item": item}

@@ -12,8 +12,16 @@ import pytest
 
 from alexaskill.understanding import InteractionModel, Understander
 from alexaskill.understanding.dialog import Conversation
+from alexaskill.understanding.turns import Exchange, Turn
 
 from .dialog_shared import MODEL_FILE, NOW, Reply, Skill, answer, conversation, delegate
+
+
+def _refused(turn: Turn) -> tuple[Exchange, str]:
+    """The one exchange of ``turn`` whose answer Alexa refused, and why (found by its refusal,
+    not by its place among the turn's exchanges)."""
+    [refused] = [(ex, ex.refusal) for ex in turn.exchanges if ex.refusal is not None]
+    return refused
 
 
 @pytest.mark.parametrize(
@@ -29,7 +37,7 @@ def test_a_step_for_a_slot_the_intent_does_not_have_is_refused(directive: dict[s
     turn = talk.say("order a pizza")
     assert turn.problem is not None
     assert "What colour?" not in turn.heard()
-    assert "intent OrderPizza has no slot colour" in str(turn.exchanges[0].refusal)
+    assert "intent OrderPizza has no slot colour" in _refused(turn)[1]
     ended = skill.last
     assert ended["type"] == "SessionEndedRequest"
     assert ended["error"]["type"] == "INVALID_RESPONSE"
@@ -47,7 +55,7 @@ def test_a_step_for_an_intent_without_a_dialog_model_is_refused_saying_so() -> N
     talk = conversation(skill)
     turn = talk.say("help")
     assert turn.problem is not None
-    refusal = str(turn.exchanges[0].refusal)
+    refusal = _refused(turn)[1]
     assert "intent AMAZON.HelpIntent has no dialog model" in refusal, refusal
     assert skill.last["error"]["type"] == "INVALID_RESPONSE"
 
@@ -76,7 +84,7 @@ def test_delegating_a_completed_dialog_is_refused() -> None:
     ]
     assert turn.heard() == [PROBLEM]  # not the refused "One moment."
     assert turn.prompts == []
-    assert turn.reply is turn.exchanges[0].reply  # the skill's answer, not the notice's
+    assert turn.reply is _refused(turn)[0].reply  # the skill's answer, not the notice's
     assert not turn.session_open
 
 
@@ -140,8 +148,8 @@ def test_an_answer_alexa_refuses_is_not_heard_and_ends_the_session_with_an_error
     assert turn.notes == [note]
     assert turn.heard() == [PROBLEM]
     assert turn.problem == PROBLEM and turn.prompts == []
-    assert turn.exchanges[0].refusal == error["message"]
-    assert turn.reply is turn.exchanges[0].reply
+    assert _refused(turn)[1] == error["message"]
+    assert turn.reply is _refused(turn)[0].reply
     assert not turn.session_open
     shown = turn.to_json()
     assert shown["problem"] == PROBLEM
@@ -166,7 +174,7 @@ def test_a_step_chaining_into_an_intent_without_a_dialog_model_is_refused() -> N
     )
     turn = conversation(skill).launch()
     assert turn.problem is not None
-    assert "intent DeliverOn has no dialog model" in str(turn.exchanges[0].refusal)
+    assert "intent DeliverOn has no dialog model" in _refused(turn)[1]
     assert all("dialogState" not in request for request, _ in skill.sent)
 
 
@@ -176,7 +184,7 @@ def test_chaining_into_a_built_in_intent_is_refused() -> None:
     skill = Skill(delegate({"name": "AMAZON.HelpIntent", "confirmationStatus": "NONE"}))
     turn = conversation(skill).launch()
     assert turn.problem is not None
-    refusal = str(turn.exchanges[0].refusal)
+    refusal = _refused(turn)[1]
     assert "AMAZON.HelpIntent is a built-in intent" in refusal, refusal
     assert [request["type"] for request, _ in skill.sent] == [
         "LaunchRequest",
@@ -201,7 +209,7 @@ def test_a_dialog_directive_that_ends_the_session_is_refused(directive: dict[str
     talk = conversation(skill)
     turn = talk.say("order a pizza")
     assert turn.problem is not None
-    refusal = str(turn.exchanges[0].refusal)
+    refusal = _refused(turn)[1]
     assert "shouldEndSession true" in refusal, refusal
     assert turn.prompts == [] and turn.expecting is None
     assert skill.last["type"] == "SessionEndedRequest"
@@ -230,7 +238,7 @@ def test_an_answer_that_is_no_response_envelope_is_refused(body: dict[str, Any],
         "reason": "ERROR",
         "error": {"type": "INVALID_RESPONSE", "message": why},
     }
-    assert turn.exchanges[0].refusal == why
+    assert _refused(turn)[1] == why
     assert turn.notes == [f"Alexa refuses the answer ({why}): the session ends"]
     assert turn.heard() == [PROBLEM]
     assert not turn.session_open
@@ -244,7 +252,7 @@ def test_directives_that_are_no_list_are_refused(directives: object) -> None:
     reply["response"]["directives"] = directives
     skill = Skill(reply)
     turn = conversation(skill).say("track my order")
-    assert turn.exchanges[0].refusal == "the answer's directives are not a list"
+    assert _refused(turn)[1] == "the answer's directives are not a list"
     assert skill.last["type"] == "SessionEndedRequest" and skill.last["reason"] == "ERROR"
     assert not turn.session_open
 
@@ -254,7 +262,7 @@ def test_an_updated_intent_without_a_name_is_refused(updated: object) -> None:
     # {"name": 5} was chained to ("the skill chains to 5", sent as intent 5); 5 was ignored.
     skill = Skill(delegate(updated))  # type: ignore[arg-type]
     turn = conversation(skill).say("order a pizza")
-    assert turn.exchanges[0].refusal == "Dialog.Delegate: updatedIntent is no intent with a name"
+    assert _refused(turn)[1] == "Dialog.Delegate: updatedIntent is no intent with a name"
     assert skill.last["type"] == "SessionEndedRequest" and skill.last["reason"] == "ERROR"
     assert len(skill.sent) == 2 and not turn.session_open
 
@@ -292,7 +300,7 @@ def test_an_updated_intent_alexa_would_refuse_is_refused(
     # was kept as if valid, a slot given as a string was taken for an unfilled slot.
     skill = Skill(delegate(updated))
     turn = conversation(skill).say("order a pizza")
-    assert turn.exchanges[0].refusal == refusal
+    assert _refused(turn)[1] == refusal
     assert skill.last["type"] == "SessionEndedRequest" and skill.last["reason"] == "ERROR"
     assert not turn.session_open
 
@@ -307,10 +315,10 @@ def test_a_slot_directive_without_its_slot_is_refused(kind: str) -> None:
     expected = f"{kind} names no slot ({field} is None)"
     if kind == "Dialog.ElicitSlot":
         expected = f"{kind}: intent OrderPizza has no slot x"
-    assert turn.exchanges[0].refusal == expected
+    assert _refused(turn)[1] == expected
     missing = Skill(answer("Which?", end=False, directives=[{"type": kind}]))
     turn = conversation(missing).say("order a pizza")
-    assert turn.exchanges[0].refusal == f"{kind} names no slot ({field} is None)"
+    assert _refused(turn)[1] == f"{kind} names no slot ({field} is None)"
 
 
 def test_a_dialog_directive_needs_a_dialog_model_in_the_skill() -> None:
@@ -322,7 +330,7 @@ def test_a_dialog_directive_needs_a_dialog_model_in_the_skill() -> None:
     chain = delegate({"name": "TrackOrder"})
     skill = Skill(chain)
     turn = Conversation(understander, skill, now=lambda: NOW).launch()
-    assert turn.exchanges[0].refusal == (
+    assert _refused(turn)[1] == (
         "Dialog.Delegate: the skill's interaction model has no dialog model"
     )
     assert skill.last["type"] == "SessionEndedRequest" and skill.last["reason"] == "ERROR"

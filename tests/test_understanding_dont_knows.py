@@ -89,7 +89,7 @@ def test_a_request_leaves_out_a_dont_know_or_a_hedge_before_a_name_as_an_answer_
         "PlanTrip",
         {"city": "paris"},
     )
-    assert understood.notes[0].endswith(" left out")
+    assert any(note.endswith(" left out") for note in understood.notes), understood.notes
 
 
 @pytest.mark.parametrize(

@@ -473,7 +473,7 @@ def test_a_value_cut_off_after_its_and_is_none_in_a_multiple_value_slot(said: st
     # the list, not its number type, whether "five hundred and five" goes on. No value.
     understood = understander("AMAZON.NUMBER", multiple=True).understand(f"say {said}", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.request
-    assert "would leave out 'and'" in understood.notes[-1]
+    assert any("would leave out 'and'" in note for note in understood.notes), understood.notes
     # A whole number before the "and" is read as one slot reads it ("5 and" is 5).
     assert values("1 and 2 and 3 and", "AMAZON.NUMBER") == ["1", "2", "3"]
     assert values("500 and 6", "AMAZON.NUMBER") == ["500", "6"]

@@ -379,4 +379,4 @@ def test_the_next_alignment_reads_no_refused_value_again_nor_leaves_it_out(said:
     # with the date dropped, or the 6 without the 5.
     understood = _reminder("remind me at {time} {date}").understand(said, now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent"
-    assert "a reading was dropped" in understood.notes[-1]
+    assert any("a reading was dropped" in note for note in understood.notes), understood.notes

@@ -217,7 +217,7 @@ def test_literal_samples_of_older_models() -> None:
     for said in ("repeat good morning everyone", "say how are you back"):
         understood = understander.understand(said)
         assert understood.intent == "Repeat"
-        assert understood.slots[0].name == "phrase"
+        assert [slot.name for slot in understood.slots] == ["phrase"]
 
 
 def test_an_extended_built_in_list_type_resolves_its_own_values() -> None:

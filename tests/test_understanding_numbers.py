@@ -223,7 +223,7 @@ def test_an_ordinal_counted_from_the_end_is_no_ordinal(said: str) -> None:
     # the one before the last.
     understood = understander("AMAZON.Ordinal").understand(f"say {said}", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.request
-    assert "counts from the end" in understood.notes[-1]
+    assert any("counts from the end" in note for note in understood.notes), understood.notes
     assert value("second from the top", "AMAZON.Ordinal") == "2"
 
 
@@ -266,7 +266,8 @@ def test_an_oh_inside_a_value_is_not_dropped_as_a_filler(said: str, slot_type: s
     # fifteen-digit phone number.
     understood = understander(slot_type).understand(f"say {said}", now=NOW)
     assert understood.intent == "AMAZON.FallbackIntent", understood.request
-    assert "read without 'oh' would change the value" in understood.notes[-1]
+    notes = understood.notes
+    assert any("read without 'oh' would change the value" in note for note in notes), notes
     assert value("um six oh four five", "AMAZON.FOUR_DIGIT_NUMBER") == "6045"
     assert value("five uh five", "AMAZON.NUMBER") == "55"  # a hesitation, no digit
 

@@ -176,7 +176,7 @@ def test_a_built_in_sample_said_whole_beats_a_slot_alone_sample(
 
 def test_a_listed_value_beats_unlisted_words(pizza: Understander) -> None:
     understood = pizza.understand("order a large pizza", now=NOW)
-    assert understood.slots[0].kind == "listed"
+    assert [slot.kind for slot in understood.slots if slot.name == "size"] == ["listed"]
 
 
 def test_built_in_intents_have_their_common_phrasings(pizza: Understander) -> None:
@@ -363,7 +363,8 @@ def test_without_a_fallback_intent_one_meaningful_word_still_reaches_the_closest
     understood = Understander(_tracker_with_stop_model()).understand(said, now=NOW)
     assert (understood.kind, understood.intent, understood.sample) == ("intent", intent, sample)
     assert understood.fallback and not understood.exact
-    assert "Alexa sends the closest intent" in understood.notes[-1]
+    notes = understood.notes
+    assert any("Alexa sends the closest intent" in note for note in notes), notes
 
 
 def _crowded_tracker_model() -> InteractionModel:

@@ -77,9 +77,9 @@ def test_a_value_taken_back_does_not_come_back_as_the_request(city_type: str, sa
     turn = talk.say(said)
     assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
     assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
-    assert turn.understood.notes[-1] == (
+    assert (
         f"no sample is close enough (a reading was dropped: 'paris no' is no value: {_NO_LAST})"
-    )
+    ) in turn.understood.notes
     again = talk.understander.understand(said, now=NOW, asked=("PlanTrip", "city"))
     assert again.intent == "AMAZON.FallbackIntent"
     fresh = talk.understander.understand(said, now=NOW)
