@@ -122,4 +122,7 @@ def test_a_body_that_issues_nothing_marks_no_request_being_answered() -> None:
         assert _progressive(api, token, "") == 403  # no request without an id is answered
     assert _progressive(api, token, "") == 403
     assert api.late_progressive == []
-    assert "no request with this id" in api.calls[-1].answer["message"]
+    # Said of "a request without an id", as the late one's is: "with this id" read oddly of none
+    assert api.calls[-1].answer["message"] == (
+        "Unrecognized requestId (no request without an id is being answered)"
+    )

@@ -96,7 +96,7 @@ class Progressive(AccessCheck):
             f"the skill answered {_request_said(said)} already: Alexa takes progressive "
             "responses only while it waits for the answer"
             if answered
-            else "no request with this id is being answered"
+            else f"no request {'with this id' if said else 'without an id'} is being answered"
         )
         named = f": {said}" if said else ""  # ("" named: no id to show after a colon)
         return 403, {"message": f"Unrecognized requestId{named} ({why})"}
