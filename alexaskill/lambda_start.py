@@ -147,8 +147,8 @@ def _detached(error: E, copies: dict[int, BaseException | None]) -> E:
     for link in ("__cause__", "__context__"):
         chained = getattr(error, link)
         if chained is not None:
-            # (One that cannot be copied, its __new__ or __reduce__ refusing its own args: the
-            # chain ends there.)
+            # (A group whose ``derive`` fails: the chain ends there. One whose class cannot be
+            # copied gets a stand-in, `_copy`.)
             with contextlib.suppress(Exception):
                 setattr(made, link, _detached(chained, copies))
     return made  # type: ignore[return-value]  # (a group's derive: of ``error``'s type)
@@ -156,25 +156,52 @@ def _detached(error: E, copies: dict[int, BaseException | None]) -> E:
 
 def _copy(error: E) -> E:
     """A copy of ``error``, with no traceback nor chain. Its notes are a list of its own: a note
-    added to the copy is not the original's."""
+    added to the copy is not the original's. A class that cannot make a copy (its ``__new__``
+    refuses its own ``args``: it takes others) gets a stand-in (`_stand_in`)."""
     kind = type(error)
-    if isinstance(kind.__init__, types.WrapperDescriptorType):
-        # A built-in's __init__ (OSError, UnicodeDecodeError, ImportError, ...): it fills fields
-        # of its own, not in ``vars`` (a file name, the bytes that did not decode), which only
-        # its __reduce__ gives back (`copy.copy`). One of Python's, as `InteractionModelError`'s
-        # (its problems, not its message), is not called with ``args``: ``__new__`` and ``vars``.
-        fresh = copy.copy(error)
-    else:
-        fresh = kind.__new__(kind, *error.args)
-    return _attributes(fresh, error)
+    try:
+        if isinstance(kind.__init__, types.WrapperDescriptorType):
+            # A built-in's __init__ (OSError, UnicodeDecodeError, ImportError, ...): it fills
+            # fields of its own, not in ``vars`` (a file name, the bytes that did not decode),
+            # which only its __reduce__ gives back (`copy.copy`). One not Python's, as
+            # `InteractionModelError`'s (its problems, not its message), is not called with
+            # ``args``: ``__new__`` and ``vars``.
+            fresh = copy.copy(error)
+        else:
+            fresh = kind.__new__(kind, *error.args)
+        return _attributes(fresh, error)
+    except Exception:
+        return _notes(_stand_in(error), error)
 
 
 def _attributes(fresh: E, error: BaseException) -> E:
     """``fresh`` given ``error``'s attributes, its notes a list of its own."""
     fresh.__dict__.update(vars(error))
+    return _notes(fresh, error)
+
+
+def _notes(fresh: E, error: BaseException) -> E:
+    """``fresh`` given ``error``'s notes, as a list of its own."""
     if "__notes__" in vars(error):
         fresh.__notes__ = list(error.__notes__)
     return fresh
+
+
+def _stand_in(error: E) -> E:
+    """What `_copy` keeps of ``error`` when its class cannot make a copy: its message and its
+    class's name (what the log line, the runtime's ``errorType`` and a traceback show), on a
+    class made here under that name, a `ConfigurationError` for one (`_plan_of` keeps those
+    alone) and an `Exception` for an `Exception`. Failing there instead, a start error was
+    alexaskill's bug (tried again at each invocation), a cause the end of the chain."""
+    kind = type(error)
+    base = next(b for b in (ConfigurationError, Exception, BaseException) if isinstance(error, b))
+    try:
+        message = str(error)
+    except Exception:
+        message = "<exception str() failed>"  # (as Python's traceback says it)
+    names = {"__module__": kind.__module__, "__qualname__": kind.__qualname__}
+    made: E = type(kind.__name__, (base,), names)(message)
+    return made
 
 
 def fresh_start_error(kept: ConfigurationError) -> ConfigurationError:

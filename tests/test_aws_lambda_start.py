@@ -368,3 +368,72 @@ def test_an_exception_group_in_the_chain_keeps_no_invocation_alive(
     del each, events
     gc.collect()
     assert [ref() for ref in alive] == [None, None]
+
+
+class _Refusing(ConfigurationError):
+    """An author's error whose ``__new__`` takes other arguments than its ``args``."""
+
+    def __new__(cls, setting: str, *, why: str) -> _Refusing:
+        return super().__new__(cls, f"{setting}: {why}")
+
+    def __init__(self, setting: str, *, why: str) -> None:
+        super().__init__(f"{setting}: {why}")
+
+
+class _RefusingCause(OSError):
+    """A cause of the same kind, not a `ConfigurationError`."""
+
+    def __new__(cls, table: str, *, code: int) -> _RefusingCause:
+        return super().__new__(cls, f"no table {table} ({code})")
+
+
+def test_a_start_error_whose_class_refuses_its_own_args_is_kept_with_its_name_and_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its copy (its class's __new__ called with its args) raised TypeError in the start: the
+    # start failed as alexaskill's bug, tried again at each invocation, the author's message
+    # lost under a TypeError of alexaskill's copying.
+    starts: list[str] = []
+
+    def failing_start(name: str = "this skill") -> None:
+        starts.append(name)
+        raise _Refusing("ALEXASKILL_STORE", why="no such table")
+
+    skill = counting_skill(f"sqlite:///{tmp_path}/skill.db")
+    monkeypatch.setattr(skill, "start", failing_start)
+    lambda_handler = handler(skill)
+    for _ in range(2):
+        with pytest.raises(ConfigurationError) as caught:
+            lambda_handler(intent_event("Count"), None)
+        assert str(caught.value) == "ALEXASKILL_STORE: no such table"
+        assert type(caught.value).__name__ == "_Refusing"  # (the runtime's errorType)
+    assert len(starts) == 1  # kept, as the author's configuration, not tried again
+
+
+def test_a_chained_error_whose_class_refuses_its_own_args_is_kept_with_its_name_and_message() -> (
+    None
+):
+    # The chain ended at it, silently: the kept error had no cause, the message that said why
+    # the start failed gone.
+    error = ConfigurationError("the store cannot be read")
+    error.__cause__ = _RefusingCause("skills", code=1)
+    kept = kept_start_error(error)
+    cause = fresh_start_error(kept).__cause__
+    assert cause is not None and cause is not error.__cause__
+    assert (type(cause).__name__, str(cause)) == ("_RefusingCause", "no table skills (1)")
+    assert cause.__traceback__ is None
+
+
+class _Unsaid(_RefusingCause):
+    """A cause whose message cannot be read either."""
+
+    def __str__(self) -> str:
+        raise ValueError("no message")
+
+
+def test_a_chained_error_that_cannot_be_copied_nor_said_is_kept_as_python_says_it() -> None:
+    error = ConfigurationError("the store cannot be read")
+    error.__cause__ = _Unsaid("skills", code=1)
+    cause = kept_start_error(error).__cause__
+    assert cause is not None
+    assert (type(cause).__name__, str(cause)) == ("_Unsaid", "<exception str() failed>")
