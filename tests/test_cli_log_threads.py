@@ -1,11 +1,8 @@
 """The skill's log in `alexaskill.cli.main` called from several threads at once: one call's
 handler and filter coming and going never costs another call a line.
 
-Python's logging walks a logger's ``handlers`` and ``filters`` lists as they are, with no lock:
-an element removed in place from one thread while another thread's record is past it moves the
-next one back under the walk, which then never reaches it. Each test stops a record's walk just
-before the element that would be skipped (a handler or filter of the test's own that waits),
-does the other thread's change, and lets the walk go on."""
+Each test stops a record's walk of the logger's list just before the element that would be
+skipped, does the other thread's change, and lets the walk go on (tests/log_gates.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +10,7 @@ import io
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -21,35 +18,10 @@ from alexaskill.cli.replay_show import SlotNotes, slot_notes
 from alexaskill.cli.skill_log import log_to
 from alexaskill.slots.reasons import FALLBACK_LINE
 
+from .log_gates import WAIT, Gate, GateHandler, in_thread
 from .logger_state import alexaskill_logger_kept
 
 pytestmark = pytest.mark.oldest_dependencies
-
-_WAIT = 30  # seconds: a generous bound for what happens at once, never reached when all is well
-
-
-class _Gate:
-    """Where a record's walk of the logger's list stops: ``reached`` once it is there, going on
-    once ``opened``. Only records whose message is ``stops`` stop."""
-
-    def __init__(self, stops: str) -> None:
-        self.stops = stops
-        self.reached, self.opened = threading.Event(), threading.Event()
-
-    def __call__(self, record: logging.LogRecord) -> bool:
-        if record.msg == self.stops:
-            self.reached.set()
-            assert self.opened.wait(_WAIT)
-        return True
-
-
-class _GateHandler(logging.Handler):
-    def __init__(self, gate: _Gate) -> None:
-        super().__init__()
-        self.gate = gate
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.gate(record)
 
 
 @pytest.fixture
@@ -58,20 +30,6 @@ def logger() -> Iterator[logging.Logger]:
         kept.setLevel(logging.NOTSET)
         kept.propagate = False  # (the test's records are for the handlers under test alone)
         yield kept
-
-
-def _in_thread(body: Callable[[], None]) -> tuple[threading.Thread, list[BaseException]]:
-    failures: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            body()
-        except BaseException as failure:  # (handed to the test's thread)
-            failures.append(failure)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, failures
 
 
 def test_a_call_ending_while_another_calls_record_is_written_skips_none_of_its_handler(
@@ -85,23 +43,23 @@ def test_a_call_ending_while_another_calls_record_is_written_skips_none_of_its_h
     def first_call() -> None:
         with log_to(first_err, logging.WARNING):
             first_in.set()
-            assert first_leaves.wait(_WAIT)
+            assert first_leaves.wait(WAIT)
 
-    first, first_failures = _in_thread(first_call)
-    assert first_in.wait(_WAIT)
-    gate = _Gate("the second call's warning")
-    logger.addHandler(_GateHandler(gate))
+    first, first_failures = in_thread(first_call)
+    assert first_in.wait(WAIT)
+    gate = Gate("the second call's warning")
+    logger.addHandler(GateHandler(gate))
 
     def second_call() -> None:
         with log_to(second_err, logging.WARNING):
             logger.warning("the second call's warning")
 
-    second, second_failures = _in_thread(second_call)
-    assert gate.reached.wait(_WAIT)
+    second, second_failures = in_thread(second_call)
+    assert gate.reached.wait(WAIT)
     first_leaves.set()
-    first.join(_WAIT)
+    first.join(WAIT)
     gate.opened.set()
-    second.join(_WAIT)
+    second.join(WAIT)
     assert not first_failures and not second_failures
     assert second_err.getvalue() == "WARNING alexaskill: the second call's warning\n"
     assert first_err.getvalue() == ""
@@ -115,15 +73,15 @@ def test_slot_notes_ending_while_another_calls_line_is_read_skip_none_of_its_not
     # notes come off meanwhile.
     first_in, first_leaves = threading.Event(), threading.Event()
     taken: dict[str, list[str]] = {}
-    gate = _Gate(FALLBACK_LINE)
+    gate = Gate(FALLBACK_LINE)
 
     def second_call() -> None:
         with slot_notes() as notes:
-            assert first_in.wait(_WAIT)
+            assert first_in.wait(WAIT)
             logger.info(FALLBACK_LINE, "the slot ", "city", "city", "None")
             taken["second"] = notes.take()
 
-    second, second_failures = _in_thread(second_call)
+    second, second_failures = in_thread(second_call)
     while not any(isinstance(each, SlotNotes) for each in logger.filters):
         time.sleep(0.001)  # (until the second call's notes are on)
     logger.filters.insert(0, gate)
@@ -131,14 +89,14 @@ def test_slot_notes_ending_while_another_calls_line_is_read_skip_none_of_its_not
     def first_call() -> None:
         with slot_notes():
             first_in.set()
-            assert first_leaves.wait(_WAIT)
+            assert first_leaves.wait(WAIT)
 
-    first, first_failures = _in_thread(first_call)
-    assert gate.reached.wait(_WAIT)
+    first, first_failures = in_thread(first_call)
+    assert gate.reached.wait(WAIT)
     first_leaves.set()
-    first.join(_WAIT)
+    first.join(WAIT)
     gate.opened.set()
-    second.join(_WAIT)
+    second.join(WAIT)
     assert not first_failures and not second_failures
     assert taken["second"] == ["the slot city; city gets None"]
 
@@ -152,27 +110,27 @@ def test_the_logger_lowered_while_a_calls_record_is_written_skips_none_of_its_ha
     err = io.StringIO()
     logger.setLevel(logging.WARNING)  # (what `slot_notes` lowers)
     logger.addHandler(logging.NullHandler())  # (the skill's own)
-    gate = _Gate("the call's warning")
-    logger.addHandler(_GateHandler(gate))
+    gate = Gate("the call's warning")
+    logger.addHandler(GateHandler(gate))
 
     def call() -> None:
         with log_to(err, logging.WARNING):
             logger.warning("the call's warning")
 
-    thread, failures = _in_thread(call)
-    assert gate.reached.wait(_WAIT)
+    thread, failures = in_thread(call)
+    assert gate.reached.wait(WAIT)
     lowered, leaves = threading.Event(), threading.Event()
 
     def other_call() -> None:
         with slot_notes():
             lowered.set()
-            assert leaves.wait(_WAIT)
+            assert leaves.wait(WAIT)
 
-    other, other_failures = _in_thread(other_call)
-    assert lowered.wait(_WAIT)
+    other, other_failures = in_thread(other_call)
+    assert lowered.wait(WAIT)
     gate.opened.set()
-    thread.join(_WAIT)
+    thread.join(WAIT)
     leaves.set()
-    other.join(_WAIT)
+    other.join(WAIT)
     assert not failures and not other_failures
     assert err.getvalue() == "WARNING alexaskill: the call's warning\n"

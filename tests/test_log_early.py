@@ -3,7 +3,6 @@ its level and logger, as every other alexaskill line, not bare through Python's 
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import io
 import json
@@ -11,7 +10,6 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
@@ -20,7 +18,7 @@ import pytest
 from alexaskill import log_early, settings
 from alexaskill.logs import configure_logging
 
-from .logger_state import alexaskill_logger_kept
+from .logger_state import alexaskill_filters_kept, alexaskill_logger_kept
 from .processes import free_port, stop, wait_for_health
 
 #: A host app mounting two skills whose starts say loud warnings (verification off, the
@@ -172,7 +170,7 @@ def test_no_set_up_leaves_the_alexaskill_loggers_without_handlers(
     # What alexaskill says before logging is set up shows in no logger's handlers (an app's
     # `if not logger.handlers` finds none), and a handler that takes the lines (pytest's
     # caplog) takes every one, nothing written beside it.
-    with alexaskill_logger_kept() as logger, _filters_kept():
+    with alexaskill_logger_kept() as logger, alexaskill_filters_kept():
         logger.handlers[:] = []
         log_early.forget_early()
         log_early.install_early()
@@ -194,18 +192,6 @@ def test_a_record_without_a_level_passes_the_early_filter_unjudged() -> None:
     # as a test's hand-made record has (test_replay_answers_rules asks a logger's filters with one).
     record = logging.makeLogRecord({})
     assert log_early.EarlyFilter().filter(record) is True
-
-
-@contextlib.contextmanager
-def _filters_kept() -> Iterator[None]:
-    """The filters of alexaskill's loggers as the test found them, put back after it."""
-    loggers = [logging.getLogger(name) for name in log_early.LOGGERS]
-    kept = [list(logger.filters) for logger in loggers]
-    try:
-        yield
-    finally:
-        for logger, filters in zip(loggers, kept, strict=True):
-            logger.filters[:] = filters
 
 
 def test_an_app_that_silences_the_last_resort_is_obeyed(tmp_path: Path) -> None:
@@ -265,7 +251,7 @@ def test_a_second_copy_of_alexaskill_leaves_no_early_handler_behind_a_set_up() -
     # while it had none, was not the first copy's, which neither took it off at its set-up nor
     # counted it out of "set up already": the whole suite failed test_settings_at_start.
     # (An older copy's early handler, on "alexaskill"'s handlers, is taken off too.)
-    with alexaskill_logger_kept() as logger, _filters_kept():
+    with alexaskill_logger_kept() as logger, alexaskill_filters_kept():
         logger.handlers[:] = []
         log_early.forget_early()
         spec = importlib.util.spec_from_file_location("_second_log_early", log_early.__file__)
