@@ -153,12 +153,16 @@ def install_early() -> None:
 def forget_early() -> None:
     """Take `EarlyFilter` (any copy of alexaskill's) off `LOGGERS`, and an older copy's early
     handler off ``"alexaskill"``: logging is set up."""
+    # (Imported here, as `_EarlyWriter` imports its formats: this module alone is run on its
+    # own too, as the second copy of tests/test_log_early.py.)
+    from .log_lists import edit_filters, edit_handlers
+
+    # New lists, not removals in place: logging may be set up while a thread the skill started
+    # logs, and its record's walk of the lists would skip the one after each removed.
     for name in LOGGERS:
         logger = logging.getLogger(name)
-        for found in [found for found in logger.filters if early(found)]:
-            logger.removeFilter(found)
-        for handler in [handler for handler in logger.handlers if early(handler)]:
-            logger.removeHandler(handler)
+        edit_filters(logger, lambda filters: [found for found in filters if not early(found)])
+        edit_handlers(logger, lambda handlers: [found for found in handlers if not early(found)])
 
 
 def early(found: object) -> bool:

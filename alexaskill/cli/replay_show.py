@@ -105,7 +105,8 @@ def slot_notes() -> Iterator[SlotNotes]:
 
     Several at once (`alexaskill.cli.main` in several threads) share one lowering, made by the
     first and undone by the last (`_Lowering`); each takes its own call's lines."""
-    from .skill_log import current_call, edit_filters
+    from ..log_lists import edit_filters
+    from .skill_log import current_call
 
     logger = logging.getLogger("alexaskill")
     notes = SlotNotes(current_call())
@@ -137,7 +138,8 @@ class _Lowering:
         self.ours: _AsBefore | None = None
 
     def lower(self, logger: logging.Logger) -> None:
-        from .skill_log import edit_handlers, is_call_handler
+        from ..log_lists import edit_handlers
+        from .skill_log import is_call_handler
 
         self.ours = None
         shown = logger.getEffectiveLevel()
@@ -157,7 +159,7 @@ class _Lowering:
         logger.setLevel(logging.INFO)
 
     def restore(self, logger: logging.Logger) -> None:
-        from .skill_log import edit_handlers
+        from ..log_lists import edit_handlers
 
         if self.ours is None:  # (not lowered: nothing moved)
             return

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..log_lists import edit_filters
 from .common import UsageError, _import_failure, skills_in
 
 
@@ -194,9 +195,13 @@ def left_to_the_servers() -> Iterator[Callable[[bool], None]]:
         held.append(record)
         return False
 
-    def servers_start(here: bool) -> None:
+    def release() -> None:
+        # (A new list, as alexaskill edits each list logging walks unlocked: `log_lists`.)
         if last is not None:
-            last.removeFilter(hold)
+            edit_filters(last, lambda filters: [each for each in filters if each is not hold])
+
+    def servers_start(here: bool) -> None:
+        release()
         if here:  # (--workers 1: the server is this process, which imported the app already)
             for record in held:
                 logging.getLogger(record.name).handle(record)
@@ -205,13 +210,13 @@ def left_to_the_servers() -> Iterator[Callable[[bool], None]]:
     if last is None:  # (an app's choice: nothing goes there)
         yield servers_start
         return
-    last.addFilter(hold)
+    edit_filters(last, lambda filters: [*filters, hold])
     try:
         yield servers_start
     except BaseException:
-        last.removeFilter(hold)
+        release()
         for record in held:  # (alexaskill's formatted, by `alexaskill.log_early`, as they were)
             logging.getLogger(record.name).handle(record)
         raise
     finally:
-        last.removeFilter(hold)
+        release()

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import Any, Final, TextIO
+from typing import Final, TextIO
 
-__all__ = ["current_call", "edit_filters", "edit_handlers", "is_call_handler", "log_to"]
+from ..log_lists import edit_handlers
+
+__all__ = ["current_call", "is_call_handler", "log_to"]
 
 logger = logging.getLogger("alexaskill")
 
@@ -38,32 +39,6 @@ _CALL: Final[ContextVar[_OfThisCall | None]] = ContextVar("alexaskill_cli_log_to
 #: logger and discarded after it comes off, never added again, so a record it keeps was its
 #: alone at the ``len`` (another call added since is one that started after the record).
 _SHOWING: Final[set[_OfThisCall]] = set()
-
-
-#: logging's own lock, which `logging.Logger.addHandler` and ``removeHandler`` take: the lists
-#: below are replaced under it, so that neither their edit nor ours is lost to the other.
-_LOGGING_LOCK: Final[Any] = getattr(logging, "_lock", None) or threading.RLock()
-
-
-def edit_handlers(
-    logger: logging.Logger, edit: Callable[[list[logging.Handler]], list[logging.Handler]]
-) -> None:
-    """Give ``logger`` the handlers ``edit`` makes of its present ones, as a new list.
-
-    Python's logging walks a logger's handlers (and filters) as the list is, with no lock: one
-    removed in place from one thread while another thread's record is past it moves the next
-    one back under the walk, which never reaches it (with `main` run in two threads, the second
-    command's handler: its stderr showed nothing of its skill's failure). A walk under way keeps
-    the list it started, whole."""
-    with _LOGGING_LOCK:
-        logger.handlers = edit(list(logger.handlers))
-
-
-def edit_filters(logger: logging.Logger, edit: Callable[[list[Any]], list[Any]]) -> None:
-    """Give ``logger`` the filters ``edit`` makes of its present ones, as a new list (why: see
-    `edit_handlers`)."""
-    with _LOGGING_LOCK:
-        logger.filters = edit(list(logger.filters))
 
 
 def current_call() -> logging.Filter | None:
