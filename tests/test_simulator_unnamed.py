@@ -87,13 +87,9 @@ def _progressive(api: FakeAlexaApi, token: str) -> int:
         return http.post(f"{API}/v1/directives", json=body, headers=said).status_code
 
 
-def test_a_late_progressive_response_of_another_clients_request_with_no_id_is_not_noted(
-    pki: TestPKI,
-) -> None:
-    # The turn's "" matched any late progressive response naming "": another client's, of
-    # a request with no id, was noted on the page as the turn's skill's.
+def _simulation(pki: TestPKI, api: FakeAlexaApi) -> Simulation:
+    """A simulation of a skill that answers every request with nothing, calling ``api``."""
     skill = Skill(DEFAULT_SKILL_ID, verifier=pki.verifier())
-    api = FakeAlexaApi()
 
     def post(path: str, sent: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
         return 200, {"version": "1.0", "response": {}}
@@ -101,9 +97,8 @@ def test_a_late_progressive_response_of_another_clients_request_with_no_id_is_no
     def understander(locale: str) -> Understander:
         return Understander(model_from_skill(skill, locale=locale), locale=locale)
 
-    target = SkillTarget("/", skill)
-    simulation = Simulation(
-        target,
+    return Simulation(
+        SkillTarget("/", skill),
         pki=pki,
         post=post,
         api=api,
@@ -112,6 +107,15 @@ def test_a_late_progressive_response_of_another_clients_request_with_no_id_is_no
         locale="en-US",
         interfaces=(),
     )
+
+
+def test_a_late_progressive_response_of_another_clients_request_with_no_id_is_not_noted(
+    pki: TestPKI,
+) -> None:
+    # The turn's "" matched any late progressive response naming "": another client's, of
+    # a request with no id, was noted on the page as the turn's skill's.
+    api = FakeAlexaApi()
+    simulation = _simulation(pki, api)
     simulation.transport.send({"type": "LaunchRequest", "requestId": None}, new_session=True)
     ours = simulation.transport.sent[-1].envelope["context"]["System"]["apiAccessToken"]
     others: dict[str, Any] = RequestFactory().envelope("LaunchRequest")
@@ -123,3 +127,18 @@ def test_a_late_progressive_response_of_another_clients_request_with_no_id_is_no
     assert simulation._late_progressive() == []
     assert _progressive(api, ours) == 403  # the turn's own: noted
     assert simulation._late_progressive() == [api.late_progressive[-1]]
+
+
+def test_late_progressive_responses_a_test_cleared_are_not_noted(pki: TestPKI) -> None:
+    # The simulation read them, with their requests' names, from a list of the fake's own
+    # that clearing `late_progressive` left as it was: the page noted the calls cleared.
+    api = FakeAlexaApi()
+    simulation = _simulation(pki, api)
+    simulation.transport.send({"type": "LaunchRequest", "requestId": None}, new_session=True)
+    ours = simulation.transport.sent[-1].envelope["context"]["System"]["apiAccessToken"]
+    assert _progressive(api, ours) == 403
+    api.late_progressive.clear()
+    assert simulation._late_progressive() == []
+    assert _progressive(api, ours) == 403  # one refused after the clearing: noted
+    assert simulation._late_progressive() == api.late_progressive
+    assert len(api.late_progressive) == 1

@@ -168,7 +168,7 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         #: The requests being answered, and those answered (`answering`).
         self._answering: dict[str, int] = {}  # (with their progressive responses taken)
         self._answered: dict[str, None] = {}  # oldest first, `_ANSWERED_KEPT` at most
-        # (`late_progressive`'s calls with their requests' names, apart: a test may clear it)
+        # (the names of the requests `late_progressive`'s calls named: `_late_named_read`)
         self._late_named: list[tuple[ApiCall, str]] = []
         self._load_lists()
 
@@ -206,7 +206,13 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         of one with no id, its own, which the call's token told): a client tells its own
         requests' from others' by it, as it cannot by the id "" they may share."""
         with self._lock:
-            return _newest(self._late_named, self._late_count - count), self._late_count
+            late = _newest(self.late_progressive, self._late_count - count)
+            # The calls `late_progressive` holds, which a test may clear (a list of the names'
+            # own read alone, its calls were still noted): each call's name found by its
+            # identity, which no other call has while both lists hold it.
+            names = {id(call): name for call, name in self._late_named}
+            named = [(call, names[id(call)]) for call in late if id(call) in names]
+            return named, self._late_count
 
     # --- as a transport ---
 
