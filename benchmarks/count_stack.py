@@ -164,7 +164,8 @@ def total_instructions(
         raise
     finally:
         # valgrind writes callgrind's totals as the server exits, slowly on a busy machine: 5 s
-        # and a SIGKILL lost them ("no totals" at a load average of ~10).
+        # and a SIGKILL lost them ("no totals" at a load average of ~10). A Ctrl-C in that
+        # wait kills it (`serving.stop`), as above.
         serving.stop(process, grace=120.0)
     return count_instructions._total(output), requests
 

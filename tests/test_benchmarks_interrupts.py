@@ -8,6 +8,7 @@ import contextlib
 import os
 import signal
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -192,3 +193,44 @@ def test_ctrl_c_in_a_stack_count_kills_valgrind_at_once(
     with pytest.raises(KeyboardInterrupt):
         count_stack.total_instructions(spec, None, 1, tmp_path / "out")  # type: ignore[arg-type]
     assert running_when_stopped == [False]
+
+
+def test_ctrl_c_as_valgrind_writes_its_totals_kills_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A count finished: valgrind, sent SIGTERM, has up to 120 s to write its totals. A Ctrl-C in
+    # that wait ended the script and left valgrind running. Its stand-in outlives SIGTERM and
+    # sends this process SIGINT as it gets it (no request is sent: WARMUP 0, an empty mix).
+    pid_file = tmp_path / "valgrind.pid"
+    script = f"trap 'kill -INT $PPID' TERM\necho $$ > {pid_file}\nwhile :; do sleep 0.1; done\n"
+    tools = stand_in(tmp_path, "valgrind", script)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    ends = socket.socketpair()
+
+    def connected(*args: Any, **kwargs: Any) -> socket.socket:
+        # (once the stand-in has set its trap: a SIGTERM before would end it)
+        for _ in range(600):
+            if pid_file.exists() and pid_file.read_text().strip():
+                return ends[0]
+            time.sleep(0.05)
+        raise AssertionError("the stand-in of valgrind did not start")
+
+    class NoMix:
+        def __init__(self, size: int) -> None: ...
+
+        def signed(self, pki: object) -> list[Any]:
+            return []
+
+    monkeypatch.setattr(socket, "create_connection", connected)
+    monkeypatch.setattr(count_stack, "WARMUP", 0)
+    monkeypatch.setattr(count_stack, "Workload", NoMix)
+    spec = serving.ServerSpec("floor", ["uvicorn"])
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            count_stack.total_instructions(spec, None, 0, tmp_path / "out")  # type: ignore[arg-type]
+        with pytest.raises(ProcessLookupError):  # killed, not left writing its totals
+            os.kill(int(pid_file.read_text()), 0)
+    finally:
+        ends[1].close()
+        with contextlib.suppress(ProcessLookupError, ValueError, OSError):
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
