@@ -370,8 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     runs: dict[str, list[LoadResult]] = {name: [] for name in args.servers}
     # What Ctrl-C cut short, said in one line (endings.said_in_one_line, endings.no_table): as
-    # the keys are made (the test PKI's RSA keys take a while), in a run or after it (its
-    # profile's summary, the table).
+    # the keys are made (the test PKI's RSA keys take a while), before the first run, in a run
+    # or after it (its profile's summary, the table).
     where = ["as the keys were made"]
 
     def cut_short() -> str:
@@ -379,6 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def measured() -> int:
         pki = TestPKI()
+        # (from here on: the pool, the lines that say it and the checkouts, the servers' specs)
+        where[0] = "before the first run"
         workload = Workload(args.pool)
         sizes = [len(encode(e)) for e in workload.envelopes]
         print(
@@ -395,7 +397,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.compare_with:
             print(f"{BEFORE} rows: alexaskill from {describe_checkout(args.compare_with)}")
             print(f"other rows: {describe_checkout(ROOT)}")
-        where[0] = "before the first run"
         with tempfile.TemporaryDirectory(prefix="alexaskill-bench-") as tmp:
             work_dir = Path(tmp)
             pki_dir = save_pki(pki, work_dir / "pki", amazon_shape=not args.minimal_pki)

@@ -172,6 +172,22 @@ def test_ctrl_c_as_load_makes_its_keys_ends_in_one_line(
     ]
 
 
+@pytest.mark.parametrize("cut", ["Workload", "describe_checkout"])
+def test_ctrl_c_after_load_made_its_keys_says_what_was_under_way(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, cut: str
+) -> None:
+    # The keys were made; Ctrl-C came as the pool was made, or as the lines after it were
+    # printed (the checkouts described, with --compare-with): it still said "as the keys were made".
+    fake_main(monkeypatch, lambda *args, **kwargs: run(1000, 300))
+    monkeypatch.setattr(load, cut, interrupt)
+    argv = ["--servers", "floor", "--pool", "8", "--compare-with", str(tmp_path)]
+    assert load.main(argv) == 130
+    assert capsys.readouterr().err.splitlines() == [
+        "  INTERRUPTED before the first run: the figures above are the 0 runs that finished; "
+        "no table"
+    ]
+
+
 def test_ctrl_c_in_a_stack_count_kills_valgrind_at_once(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
