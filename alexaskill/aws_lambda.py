@@ -373,20 +373,25 @@ def _plan_of(skill: LambdaSkill) -> _Plan:
     (its code directory is read-only, its environment set before the import): the start would
     fail the same way each time, and say it again. Any other failure (alexaskill's bug, or one
     that may pass) is tried again at the next invocation."""
-    with start_lock(skill):  # (taken only while the handler has no plan: not when warm)
-        plan = _plans.get(id(skill))
-        if plan is None:
-            try:
-                skill.start(skill.lambda_log_name)
-                warn_of_sqlite(skill)
-                plan = _plan(skill)
-            except ConfigurationError as exc:
-                plan = kept_start_error(exc)
-                say_not_started(skill.lambda_log_name, plan)  # (the copy: a record holds it)
-            _remember(skill, plan)
+    # A skill started already (a new handler of it) is not given a start lock again, which
+    # `started` would never drop; the lock is taken only while the handler has no plan.
+    plan = _plans.get(id(skill))
+    if plan is None:
+        with start_lock(skill):
+            plan = _plans.get(id(skill))
+            if plan is None:
+                try:
+                    skill.start(skill.lambda_log_name)
+                    warn_of_sqlite(skill)
+                    plan = _plan(skill)
+                except ConfigurationError as exc:
+                    plan = kept_start_error(exc)
+                    say_not_started(skill.lambda_log_name, plan)  # (the copy: a record holds it)
+                if isinstance(plan, _Plan) and plan.loop:  # stores it opens are closed at exit
+                    close_at_exit(skill)  # (before the plan is kept: a start cut here is redone)
+                _remember(skill, plan)
+            # Decided: the lock dropped (made again, maybe, by a thread that came meanwhile).
             started(skill)
-            if isinstance(plan, _Plan) and plan.loop:  # stores it opens are closed at exit
-                close_at_exit(skill)
     if isinstance(plan, ConfigurationError):
         raise fresh_start_error(plan)
     return plan

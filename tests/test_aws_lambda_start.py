@@ -437,3 +437,38 @@ def test_a_chained_error_that_cannot_be_copied_nor_said_is_kept_as_python_says_i
     cause = kept_start_error(error).__cause__
     assert cause is not None
     assert (type(cause).__name__, str(cause)) == ("_Unsaid", "<exception str() failed>")
+
+
+def test_a_new_handler_of_a_started_skill_makes_no_start_lock() -> None:
+    # The lock is dropped once the skill has started (`started`): a handler made after that (a
+    # function that reads ``skill.lambda_handler`` at each invocation) made it again at its
+    # first invocation, never dropped, and took it at each new handler's first.
+    from alexaskill import lambda_start
+
+    skill = counting_skill("memory://")
+    for _ in range(2):
+        assert speech(handler(skill)(event("LaunchRequest"), None)) == "Welcome."
+        assert id(skill) not in lambda_start._start_locks
+
+
+def test_a_start_cut_as_its_stores_were_set_to_close_at_exit_is_tried_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The plan was kept before the skill's stores were set to close at exit: a start cut there
+    # (a Ctrl-C of a local run) left the plan, which the next invocation took, and the stores
+    # were never closed at exit.
+    registered: list[object] = []
+    cuts = [KeyboardInterrupt()]
+
+    def close_at_exit(skill: object) -> None:
+        if cuts:
+            raise cuts.pop()
+        registered.append(skill)
+
+    monkeypatch.setattr("alexaskill.aws_lambda.close_at_exit", close_at_exit)
+    skill = counting_skill("memory://")
+    lambda_handler = handler(skill)
+    with pytest.raises(KeyboardInterrupt):
+        lambda_handler(intent_event("Count"), None)
+    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
+    assert registered == [skill]
