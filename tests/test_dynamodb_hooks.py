@@ -11,6 +11,8 @@ import pytest
 
 from alexaskill.dynamodb import DynamoDBStore
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 def _client() -> Any:
     import botocore.session
