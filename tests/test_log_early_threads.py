@@ -14,6 +14,8 @@ from alexaskill import log_early
 from .log_gates import WAIT, Gate, GateHandler, in_thread
 from .logger_state import alexaskill_filters_kept, alexaskill_logger_kept
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 class _Taking(logging.Handler):
     """The app's handler: the messages it is given."""
