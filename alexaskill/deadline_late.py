@@ -119,9 +119,11 @@ class LateSaying(Answering):
         handler = self.registry.exception_handler(exc)
         if answer.outcome != "exception_handler" or handler is None:
             return  # (it failed: the deadline's own reply goes out, and the failure was said)
+        # A grace in two figures, as every line of one says it (`finishing._GRACE_ENDED`): one
+        # cut short by AWS Lambda's end is a clock's difference ("0.287312 s" was said).
         logger.warning(
             "the exception handler for DeadlineExceeded, %s, caught the cancellation that ended "
-            "its %g s grace and answered %.2f s after it ended (the answer went out as it "
+            "its %.2g s grace and answered %.2f s after it ended (the answer went out as it "
             "was): let %s through",
             handler.name,
             grace,

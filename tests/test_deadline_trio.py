@@ -33,7 +33,15 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 from . import deadline_shared
 from .aws_lambda_shared import speech
 from .deadline_clock import Clock
-from .deadline_shared import LONG, SHORT, WAIT, as_under_trio, respond_by, wait_for
+from .deadline_shared import (
+    LONG,
+    SHORT,
+    WAIT,
+    as_under_trio,
+    noted_graces,
+    respond_by,
+    wait_for,
+)
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -433,15 +441,21 @@ def test_under_trio_a_handler_that_swallows_the_cancellation_is_told_trios_name(
     assert "CancelledError" not in line
 
 
+@pytest.mark.parametrize("cut", [None, 0.4], ids=["its grace", "cut short by Lambda's end"])
 @pytest.mark.parametrize("backend", ["asyncio", "trio"])
 def test_an_exception_handler_that_swallows_its_graces_cancellation_is_named(
-    caplog: pytest.LogCaptureFixture, backend: str
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    backend: str,
+    cut: float | None,
 ) -> None:
     # The exception handler for DeadlineExceeded that caught the cancellation ending its grace
     # and answered later went out without a word (a handler doing so is said, above): the
     # log now says which did, how late, and what to let through on that event loop. How late
     # counts from its grace's end, as the line says ("answered … s late" read as after the
-    # deadline).
+    # deadline). A grace cut short by AWS Lambda's end (``cut`` s after the deadline, less the
+    # time the deadline took to act) is said in two figures, as the other lines of a grace say
+    # it (`alexaskill.finishing._GRACE_ENDED`): "its 0.399871 s grace" was said.
     import anyio
 
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
@@ -459,19 +473,24 @@ def test_an_exception_handler_that_swallows_its_graces_cancellation_is_named(
 
     async def answer() -> Answer:
         body = json.dumps(RequestFactory().intent("Slow")).encode()
-        return await skill._respond_by(
-            decode_envelope(body), body, time.perf_counter() + SHORT, SHORT
-        )
+        at = time.perf_counter() + SHORT
+        latest = None if cut is None else at + cut
+        return await skill._respond_by(decode_envelope(body), body, at, SHORT, latest=latest)
 
+    graces = noted_graces(monkeypatch)
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answered = anyio.run(answer, backend=backend)
     assert (answered.outcome, speech(json.loads(answered.body))) == ("deadline", "caught it late")
     (line,) = [r for r in caplog.records if "the exception handler" in r.getMessage()]
     assert line.levelno == logging.WARNING
     cancelled = "CancelledError" if backend == "asyncio" else "trio.Cancelled"
-    assert re.fullmatch(
+    said = re.fullmatch(
         r"the exception handler for DeadlineExceeded, \S+\.too_slow, caught the cancellation "
-        rf"that ended its {DEADLINE_GRACE} s grace and answered \d+\.\d\d s after it ended \(the "
+        r"that ended its ([\d.]+) s grace and answered \d+\.\d\d s after it ended \(the "
         rf"answer went out as it was\): let {cancelled} through",
         line.getMessage(),
-    ), line.getMessage()
+    )
+    assert said is not None, line.getMessage()
+    (grace,) = graces
+    assert (grace == DEADLINE_GRACE) if cut is None else (0 < grace < cut)
+    assert said[1] == f"{grace:.2g}"
