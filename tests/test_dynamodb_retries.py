@@ -43,13 +43,21 @@ _ADDING_WRITE = {
 }
 
 
+async def _aclose(*pairs: tuple[DynamoDBStore, Any]) -> None:
+    """Close each store of ``pairs``, then the client it was given, whatever any close did (as
+    `one_attempt_store` closes its pair): one left open keeps its connections and threads past
+    the test. A failure is raised, any other in its context."""
+    async with contextlib.AsyncExitStack() as closing:
+        # (Run last first, each whatever those before raised: the clients after every store.)
+        for _, client in pairs:
+            closing.callback(client.close)
+        for store, _ in pairs:
+            closing.push_async_callback(store.aclose)
+
+
 def _close(store: DynamoDBStore, client: Any) -> None:
-    """For a test not run in an event loop: close ``store``, then the ``client`` it was given,
-    whatever the store's close did (as `one_attempt_store` closes its pair)."""
-    try:
-        anyio.run(store.aclose)
-    finally:
-        client.close()
+    """`_aclose` of ``store`` and ``client`` for a test not run in an event loop."""
+    anyio.run(_aclose, (store, client))
 
 
 @pytest.mark.anyio
@@ -137,8 +145,7 @@ async def test_a_save_given_up_is_not_sent_again_after_the_apology(
         await no_more_calls(fake_dynamodb, ended)
         assert fake_dynamodb.calls == ["UpdateItem"]
     finally:
-        await store.aclose()
-        client.close()
+        await _aclose((store, client))
 
 
 @pytest.mark.anyio
@@ -172,10 +179,7 @@ async def test_a_client_given_sends_no_write_that_adds_twice(fake_dynamodb: Fake
         fake_dynamodb.settle()
         assert len(fake_dynamodb.calls) > 2  # the client's second attempt, and the store's
     finally:
-        await store.aclose()
-        await throttled.aclose()
-        client.close()
-        client2.close()
+        await _aclose((store, client), (throttled, client2))
 
 
 def test_a_client_given_retries_its_owners_calls_after_the_stores(
@@ -243,8 +247,7 @@ async def test_throttling_through_a_client_given_names_no_attempts_it_did_not_co
         fake_dynamodb.settle()
         assert fake_dynamodb.calls == ["GetItem"] * 2
     finally:
-        await store.aclose()
-        client.close()
+        await _aclose((store, client))
 
 
 @pytest.mark.parametrize(
@@ -350,3 +353,34 @@ async def test_one_attempt_store_closes_its_client_when_the_store_fails_to_close
 
             monkeypatch.setattr(client, "close", noted)
     assert closed == [True]
+
+
+@pytest.mark.anyio
+async def test_aclose_closes_every_store_and_client_whatever_a_close_did(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The tests' own clean-up in an event loop: a store whose aclose raised skipped the closes
+    # after it (the other store's, the clients'), which left their connections and threads
+    # open past the test, into the next ones on this worker.
+    closed: list[str] = []
+
+    async def failing(self: DynamoDBStore) -> None:
+        closed.append(self.table)
+        raise RuntimeError("the store's close failed")
+
+    class Client(_FailingAtCreation):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+        def close(self) -> None:
+            closed.append(self.name)
+
+    def pair(table: str) -> tuple[DynamoDBStore, Client]:
+        client = Client(f"{table}'s client")
+        return DynamoDBStore(table, client=client), client
+
+    monkeypatch.setattr(DynamoDBStore, "aclose", failing)
+    with pytest.raises(RuntimeError, match="the store's close failed"):
+        await _aclose(pair("one"), pair("two"))
+    assert sorted(closed) == ["one", "one's client", "two", "two's client"]
