@@ -29,7 +29,7 @@ A loop is judged by its own timer, and looked at on the thread it runs on at the
 one run from several threads in turn (AWS Lambda's, its handler called from a local server's or
 tests' threads) is not looked for on the first, nor hidden by another loop running there;
 and said only if still held up once that thread's stack is read, by the watchdogs of every
-skill on it (`_still_held`).
+skill on it, one started meanwhile too (`_still_held`).
 What raises in the looking thread is said at ERROR (`FAILED_EVERY`) and the looks go on, a
 stall said before it not said again.
 """
@@ -255,15 +255,34 @@ def _in_flight(watchdog: Watchdog) -> bool:
 def _still_held(seen: list[_Seen], latest: Watchdog, thread: int) -> bool:
     """Whether a loop found held up on ``thread``, its watchdogs in flight as ``seen`` (one a
     skill; ``latest`` the one whose timer ran last), still is: each of them in flight, its timer
-    not run since, the same requests watched; the loop on that thread. All of them, not
-    ``latest`` alone: a loop that ran on since ran the timer due first (another skill's), or
-    ended and began that one's requests. A loop held up runs none of its requests to an end
+    not run since, the same requests watched, and no other in flight on it (`_joined`); the
+    loop on that thread. All of them, not ``latest`` alone: a loop that ran on since ran the
+    timer due first (another skill's), or ended and began that one's requests, or began the
+    first request of a skill that had none. A loop held up runs none of its requests to an end
     and starts none; one stopped and run again on that thread, its timers not run yet (AWS
     Lambda's, the process frozen after an invocation and thawed for the next), does."""
-    return thread_of(latest) == thread and all(
-        _in_flight(watchdog) and watchdog.ticked == ticked and _watched(watchdog) == watched
-        for watchdog, ticked, watched in seen
+    return (
+        thread_of(latest) == thread
+        and all(
+            _in_flight(watchdog) and watchdog.ticked == ticked and _watched(watchdog) == watched
+            for watchdog, ticked, watched in seen
+        )
+        and not _joined(seen, latest.loop)
     )
+
+
+def _joined(seen: list[_Seen], loop: object) -> bool:
+    """Whether a watchdog of ``loop`` not among ``seen`` is in flight: started since they were
+    read, as the loop began that skill's request (their timers, due, in its next run)."""
+    known = {id(watchdog) for watchdog, _, _ in seen}
+    # Read without `_lock`, mid-look: ``tuple`` copies the set at once, and nothing is dropped
+    # from it here (`_in_flight_now` does that, under the lock, at the next look).
+    for ref in tuple(_watchdogs):
+        watchdog = ref()
+        if watchdog is not None and watchdog.loop is loop and id(watchdog) not in known:
+            if _in_flight(watchdog):
+                return True
+    return False
 
 
 def _watched(watchdog: Watchdog) -> tuple[Task[Any], ...]:

@@ -146,6 +146,8 @@ class _GoesOnWhileLookedAt:
         self.thread, self.how, self.running = thread, how, True
         self.elsewhere = threading.get_ident()  # (the test's thread, in no handler's call)
         self.watchdog: deadline.Watchdog | None = None
+        #: Another skill's, not in flight when the loop was judged: it starts (``how``: joined).
+        self.joining: deadline.Watchdog | None = None
         self.gone_on = False
 
     def is_closed(self) -> bool:
@@ -167,14 +169,19 @@ class _GoesOnWhileLookedAt:
             self.watchdog.ticked += deadline.RESOLUTION  # (its timer ran)
         elif self.how == "restarted" and self.watchdog is not None:
             self.watchdog._deadlines = {cast(Any, object()): 0.0}  # (the next request's)
+        elif self.how == "joined" and self.joining is not None:
+            self.joining._deadlines = {cast(Any, object()): 0.0}  # (its first request's)
+            self.joining._ticking = True  # (as `Watchdog.watch` starts it, on the loop's thread)
         return self.thread
 
 
 #: How a loop found held up goes on before its thread's stack is read: stopped (a Lambda
 #: loop, its invocation over); run on (its timer ran); moved to another thread (a Lambda
 #: handler called from another thread next); stopped and run again on that thread, its timer
-#: not run yet (a Lambda process frozen after the invocation and thawed for the next one).
-GOES_ON = ["stopped", "ran on", "moved", "restarted"]
+#: not run yet (a Lambda process frozen after the invocation and thawed for the next one);
+#: joined by another skill's watchdog, which starts as the loop begins that skill's first
+#: request (run on, the timers of those judged held not run yet: their turn in its next run).
+GOES_ON = ["stopped", "ran on", "moved", "restarted", "joined"]
 
 
 @pytest.mark.parametrize("skills", [1, 2], ids=["one skill", "two skills"])
@@ -189,7 +196,9 @@ def test_a_loop_that_went_on_before_its_threads_stack_is_read_is_not_said_held_u
     # test's launch). What held the loop up is what held it then, not what its thread runs now.
     # With two skills on the loop (a watchdog each), the look judged it by the one whose timer
     # ran last, and checked only that one again: the loop gone on by the other's (its timer,
-    # due first, run; its request ended and the next begun) was said held up all the same.
+    # due first, run; its request ended and the next begun) was said held up all the same. So
+    # was a loop that began a request of a skill with no request in flight when it was judged
+    # (a third skill's, with two): its watchdog, starting, was not among those checked again.
     waiting, release = threading.Event(), threading.Event()
 
     def handler() -> None:  # another request's, called on the loop's thread: not the holder
@@ -209,6 +218,8 @@ def test_a_loop_that_went_on_before_its_threads_stack_is_read_is_not_said_held_u
         # The first skill's goes on; the loop is judged by the last one's timer, run 10 ms later.
         loop.watchdog = watchdogs[0]
         watchdogs[-1].ticked = watchdogs[0].ticked + 0.01 * (skills - 1)
+        loop.joining = deadline.Watchdog(cast(Any, loop))  # (not in flight: no request yet)
+        watchdogs.append(loop.joining)
         with caplog.at_level(logging.INFO, "alexaskill"):
             stalls.ticking()
             looks.look()
