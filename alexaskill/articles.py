@@ -7,11 +7,19 @@ from typing import Final
 
 __all__ = ["with_article"]
 
-#: A name's start said letter by letter: a capital before a capital (HTTPResponse, UUID), or
-#: a letter, in any case, with no vowel after it before the letters end (X, MP3, url, html).
-#: One capital then lower case is a word (LaunchRequest, NoneType). A rule of thumb: capitals
-#: said as a word (NASA) are read as letters too.
-_SAID_AS_LETTERS: Final = re.compile(r"[A-Z][A-Z]|(?i:[a-z][b-df-hj-np-tv-xz]*(?![a-z]))")
+#: A name's start said letter by letter: a capital before a capital, a digit or no letter
+#: (HTTPResponse, UUID, MP3, S3Object, X); in lower case, letters with no vowel after the first
+#: before the lower case ends (html, url, htmlParser), or a first two that begin no English word
+#: (ndarray, nginx, lzma, xrange; not mnemonic, its "m" silent). One capital then lower case is
+#: a word (LaunchRequest, NoneType), vowel or not: which such names are said as letters (Html)
+#: and which as the word they shorten (Msg, Mr, Hz, St) cannot be told from their letters, and
+#: CamelCase writes a word so. Rules of thumb: capitals said as a word (NASA) are read as letters
+#: too, and a first two of lower case only by the letters whose names begin with a vowel ("s",
+#: which begins "st", "sp" and the like, by a name with no vowel alone: sql).
+_SAID_AS_LETTERS: Final = re.compile(
+    r"[A-Z](?:[A-Z0-9]|(?![A-Za-z]))|[a-z][b-df-hj-np-tv-xz]*(?![a-z])"
+    r"|(?!mn)[fhlmnr][bcdfgjkmnpqstvxz]|x[b-df-hj-np-tv-xz]"
+)
 
 #: The letters whose names start with a vowel: A, E, F (eff), H (aitch), I, L (ell), M, N, O,
 #: R (ar), S (ess), X (ex); not U ("you": "a UUID"). So "an SQLite", as its author says it,

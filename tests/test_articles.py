@@ -60,16 +60,38 @@ from alexaskill.articles import with_article
         "an IOError",
         "a JSONDecodeError",
         "a UIElement",
-        # So are letters with no vowel to say them by, in any case.
+        # So are letters in lower case with no vowel to say them by, up to a capital too, and a
+        # start of two that begin no English word ("n-d array", "engine-x", "l-z-m-a", "ex-range";
+        # "a ndarray" was said), save a silent first letter (mnemonic).
         "an html",
         "an sql",
         "a url",
         "a utf8",
-        # One capital and then lower case is a word's: "an LaunchRequest" would be wrong.
+        "an htmlParser",
+        "a urlPath",
+        "an ndarray",
+        "an nginx",
+        "an lzma",
+        "an mkdocs",
+        "an fnmatch",
+        "an xrange",
+        "a mnemonic",
+        "a flask",
+        "a string",
+        "a schema",
+        # One capital and then lower case is a word's: "an LaunchRequest" would be wrong. So
+        # is an abbreviation said as its word: a message, a mister, a hertz, a saint or street
+        # ("an Msg", "an Mr", "an Hz", "an St" were said, read as letters for want of a vowel).
         "a NoneType",
         "a NaN",
         "a Hint",
         "a Rhythm",
+        "a Msg",
+        "a Mr",
+        "a Ms",
+        "a Hz",
+        "a St",
+        "a MsgQueue",
         # A vowel said as a consonant, "eu" as "you" and "one" as "won" ("an European", "an
         # OneShot" were said), but "onerous" and "oneiric"; an "h" not said (hour, honest,
         # honour, heir: "a Hour" was), but the others' ("a Hint", "a Honey", "a Honda").
