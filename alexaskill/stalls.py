@@ -277,12 +277,11 @@ def _joined(seen: list[_Seen], loop: object) -> bool:
     known = {id(watchdog) for watchdog, _, _ in seen}
     # Read without `_lock`, mid-look: ``tuple`` copies the set at once, and nothing is dropped
     # from it here (`_in_flight_now` does that, under the lock, at the next look).
-    for ref in tuple(_watchdogs):
-        watchdog = ref()
-        if watchdog is not None and watchdog.loop is loop and id(watchdog) not in known:
-            if _in_flight(watchdog):
-                return True
-    return False
+    others = [watchdog for ref in tuple(_watchdogs) if (watchdog := ref()) is not None]
+    return any(
+        watchdog.loop is loop and id(watchdog) not in known and _in_flight(watchdog)
+        for watchdog in others
+    )
 
 
 def _watched(watchdog: Watchdog) -> tuple[Task[Any], ...]:
