@@ -442,12 +442,16 @@ class Serving(Handling):
                 self._http_client = None
                 if verifier is not None:
                     verifier.use_http_client(None)
-                if self._on_lambda:
-                    # An ASGI adapter on AWS Lambda (Mangum's default lifespan, "auto") runs the
-                    # lifespan around each invocation, on one event loop: closing the stores here
-                    # had a Redis store connect, a DynamoDB store make its client, at each one.
-                    # They live for the instance, as under `alexaskill.aws_lambda.handler`, and
-                    # end with it (Lambda lets no Python exit run: `alexaskill.lambda_exit`).
+                if self._behind_runtime_adapter:
+                    # An ASGI adapter the Lambda runtime runs (Mangum's default lifespan, "auto")
+                    # runs the lifespan around each invocation: closing the stores here had a
+                    # Redis store connect, a DynamoDB store make its client, at each one. They
+                    # live for the instance, as under `alexaskill.aws_lambda.handler`, and end
+                    # with it (Lambda lets no Python exit run: `alexaskill.lambda_exit`). Told by
+                    # its requests (`Handling._behind_runtime_adapter`), not by Lambda alone: a
+                    # server's one shutdown there (uvicorn behind the Lambda Web Adapter, at the
+                    # instance's end) closes them as anywhere, else a store's `aclose` never ran
+                    # (what a store of the author's had yet to write, lost).
                     self._say_unsaid()
                 else:
                     await self._close_at_shutdown()

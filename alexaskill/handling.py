@@ -69,6 +69,11 @@ class Handling(Closing):
     #: handler of `DeadlineExceeded` (`deadline_grace`): settled when the app is built, the
     #: handlers frozen, not looked up again at each request.
     _lambda_grace: float = 0.0
+    #: Whether a request came through an ASGI adapter the Lambda runtime runs (Mangum: the
+    #: invocation's Lambda context in the scope), whose lifespan runs around each invocation:
+    #: its shutdown leaves the stores open (`Serving._lifespan`). Not a server's in Lambda (the
+    #: Lambda Web Adapter's uvicorn), whose one shutdown is the instance's end.
+    _behind_runtime_adapter: bool = False
 
     async def _handle(
         self, scope: Scope, headers: Mapping[str, str], body: bytes
@@ -85,6 +90,8 @@ class Handling(Closing):
                 # (from Mangum's Lambda context, the Lambda Web Adapter's header), which shortens
                 # the deadline as on AWS Lambda's own handler.
                 remaining = note_request(scope)
+                if "aws.context" in scope:
+                    self._behind_runtime_adapter = True
             started = time.perf_counter()
             # Captured once the checks have judged it: only an accepted request may take a
             # place among the captures kept for Alexa's (`alexaskill.capture`).

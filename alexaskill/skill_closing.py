@@ -64,12 +64,12 @@ class Closing(DeadlineAnswering):
         the event loop). A request after it opens them again. A verifier whose ``aclose`` fails
         raises its error, once the stores are closed.
 
-        The app's shutdown (its ASGI lifespan) closes the same, logging such a failure; not on
-        AWS Lambda, where an adapter (Mangum) shuts the app down after each invocation. A host
-        app that mounts the skill (`Skill.mount`) runs no lifespan of the skill's: call it in
-        the host's own, after its ``yield`` (``await skill.aclose()``). The AWS Lambda handler
-        calls it when the Python process exits (a local run's, a test's; AWS Lambda ends its
-        own without an exit).
+        The app's shutdown (its ASGI lifespan) closes the same, logging such a failure; not
+        behind an adapter the AWS Lambda runtime runs (Mangum), which shuts the app down after
+        each invocation. A host app that mounts the skill (`Skill.mount`) runs no lifespan of
+        the skill's: call it in the host's own, after its ``yield`` (``await skill.aclose()``).
+        The AWS Lambda handler calls it when the Python process exits (a local run's, a test's;
+        AWS Lambda ends its own without an exit).
         """
         failure = await self.aclose_and_report()
         if failure is not None:

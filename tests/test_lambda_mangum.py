@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from typing import Any
 
 import pytest
@@ -42,8 +43,11 @@ class _MangumFunction:
     started, the request (the invocation's Lambda context in its scope), the lifespan shut down.
     A startup that failed fails the invocation, as Mangum raises ``LifespanFailure``."""
 
-    def __init__(self, skill: Skill) -> None:
+    def __init__(self, skill: Skill, *, in_scope: bool = True) -> None:
         self.skill = skill
+        #: False: no Mangum, a web server's request (uvicorn behind the Lambda Web Adapter), the
+        #: invocation in the adapter's ``x-amzn-lambda-context`` header, not in the scope.
+        self.in_scope = in_scope
         self.runner = asyncio.Runner()
         self.pki = TestPKI.default()
         self.factory = RequestFactory(SKILL_ID)  # (one user for every invocation)
@@ -82,7 +86,12 @@ class _MangumFunction:
     async def _request(self, intent: str) -> dict[str, Any]:
         body = json.dumps(self.factory.intent(intent)).encode()
         headers = {"content-type": "application/json", **self.pki.sign(body)}
-        scope = {
+        if not self.in_scope:  # (the adapter's deadline: the invocation's 7 s from now)
+            deadline = int(time.time() * 1000) + 7000
+            headers["x-amzn-lambda-context"] = json.dumps(
+                {"request_id": WEB_ID, "deadline": deadline}
+            )
+        scope: dict[str, Any] = {
             "type": "http",
             "asgi": {"version": "3.0"},
             "http_version": "1.1",
@@ -95,8 +104,9 @@ class _MangumFunction:
             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
             "client": ("127.0.0.1", 1),
             "server": ("127.0.0.1", 443),
-            "aws.context": LambdaContext(7000, WEB_ID),
         }
+        if self.in_scope:
+            scope["aws.context"] = LambdaContext(7000, WEB_ID)
         incoming = [{"type": "http.request", "body": body, "more_body": False}]
         sent: list[Message] = []
 
@@ -156,6 +166,22 @@ def test_behind_mangum_the_stores_live_for_the_instance(monkeypatch: pytest.Monk
     finally:
         function.close()
     assert store.closed == 1  # (closed by the test's own aclose)
+
+
+def test_on_lambda_a_servers_shutdown_closes_the_stores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn behind the Lambda Web Adapter (or as a Lambda web function) runs one lifespan for
+    the instance: its shutdown, at Lambda's SIGTERM as the instance ends, runs once, and closes
+    the stores as any server's does. Left open there, a store of the author's lost what its
+    ``aclose`` was to write (a buffer of saves), and Redis's connections were reset, not
+    closed."""
+    _on_lambda(monkeypatch)
+    store = _CountingStore()
+    server = _MangumFunction(_counting_skill(store), in_scope=False)
+    try:
+        assert speech(server.invoke("Count")) == "Visit number 1."
+        assert store.closed == 1
+    finally:
+        server.runner.close()
 
 
 def test_off_lambda_a_lifespans_shutdown_closes_the_stores_still(
