@@ -33,6 +33,8 @@ from .refusal_warnings import REFUSAL_WARNING_EVERY
 from .settings import configure_logging_if_unset, settings_from_env
 
 if TYPE_CHECKING:
+    import asyncio
+
     import httpx
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -417,41 +419,61 @@ class Serving(Handling):
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Any) -> AsyncIterator[None]:
         # One HTTP client per worker for certificate downloads (and the Alexa service APIs),
-        # closed at shutdown. Without a lifespan (a Skill mounted in another app runs none) the
-        # verifier makes its own client on first use.
+        # closed at shutdown (behind Mangum, kept: below). Without a lifespan (a Skill mounted
+        # in another app runs none) the verifier makes its own client on first use.
+        import asyncio
+
+        from .worker_ends import forget_worker
+
+        loop = asyncio.get_running_loop()
+        client = self._lifespan_client(loop)
+        self._http_client = client
+        verifier = self.verifier
+        if verifier is not None:
+            verifier.use_http_client(client)
+        try:
+            yield
+        finally:
+            forget_worker()  # ended as it should (`alexaskill.worker_ends`)
+            self._http_client = None
+            if verifier is not None:
+                verifier.use_http_client(None)
+            if self._behind_runtime_adapter:
+                # An ASGI adapter the Lambda runtime runs (Mangum's default lifespan, "auto")
+                # runs the lifespan around each invocation: closing the stores here had a Redis
+                # store connect, a DynamoDB store make its client, at each one, and the client
+                # made again made a TLS connection to Alexa's APIs again. They live for the
+                # instance, as under `alexaskill.aws_lambda.handler`, and end with it (Lambda
+                # lets no Python exit run: `alexaskill.lambda_exit`); the client is used again
+                # in its event loop only (`_lifespan_client`). Told by the requests
+                # (`Handling._behind_runtime_adapter`), not by Lambda alone: a server's one
+                # shutdown there (uvicorn behind the Lambda Web Adapter, at the instance's end)
+                # closes them as anywhere, else a store's `aclose` never ran (what a store of
+                # the author's had yet to write, lost).
+                self._kept_client = (client, loop)
+                self._say_unsaid()
+            else:
+                try:
+                    await self._close_at_shutdown()
+                finally:
+                    await client.aclose()
+
+    def _lifespan_client(self, loop: asyncio.AbstractEventLoop) -> httpx.AsyncClient:
+        """The lifespan's HTTP client: the one an earlier lifespan kept (`_kept_client`), if it
+        is of ``loop`` (the running one); else a new one. One kept in another loop (Mangum
+        0.20.0 runs each invocation in a loop of its own, closed after it) is dropped: its
+        connections were that loop's, closed with it, and cannot be closed from this one."""
+        kept, self._kept_client = self._kept_client, None
+        if kept is not None and kept[1] is loop and not kept[0].is_closed:
+            return kept[0]
         import httpx
 
         from .alexa_api.wire import loopback_without_proxy
         from .tls import tls_context
-        from .worker_ends import forget_worker
 
         # `tls_context` (outgoing HTTPS) loads its CA bundle once per process: each start (a test
         # client's, say) would otherwise spend a few hundred ms of CPU loading it again.
         # No proxy for a loopback apiEndpoint (``serve --dev``'s fake API), as a call's own client.
-        async with httpx.AsyncClient(
+        return httpx.AsyncClient(
             timeout=httpx.Timeout(5.0), verify=tls_context(), mounts=loopback_without_proxy()
-        ) as client:
-            self._http_client = client
-            verifier = self.verifier
-            if verifier is not None:
-                verifier.use_http_client(client)
-            try:
-                yield
-            finally:
-                forget_worker()  # ended as it should (`alexaskill.worker_ends`)
-                self._http_client = None
-                if verifier is not None:
-                    verifier.use_http_client(None)
-                if self._behind_runtime_adapter:
-                    # An ASGI adapter the Lambda runtime runs (Mangum's default lifespan, "auto")
-                    # runs the lifespan around each invocation: closing the stores here had a
-                    # Redis store connect, a DynamoDB store make its client, at each one. They
-                    # live for the instance, as under `alexaskill.aws_lambda.handler`, and end
-                    # with it (Lambda lets no Python exit run: `alexaskill.lambda_exit`). Told by
-                    # its requests (`Handling._behind_runtime_adapter`), not by Lambda alone: a
-                    # server's one shutdown there (uvicorn behind the Lambda Web Adapter, at the
-                    # instance's end) closes them as anywhere, else a store's `aclose` never ran
-                    # (what a store of the author's had yet to write, lost).
-                    self._say_unsaid()
-                else:
-                    await self._close_at_shutdown()
+        )

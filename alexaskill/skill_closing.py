@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING
 from .deadline_answering import DeadlineAnswering
 
 if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
+
     from .log_repeats import Repeats
     from .store import Store
     from .verify import Verifier
@@ -28,6 +32,9 @@ class Closing(DeadlineAnswering):
     store: Store
     #: When the warning of each kind of refusal was said (the ASGI app's).
     _refusals_said: Repeats
+    #: The HTTP client a lifespan behind Mangum kept for the next one, with its event loop
+    #: (`Serving._lifespan`): closed by `aclose` in that loop.
+    _kept_client: tuple[httpx.AsyncClient, asyncio.AbstractEventLoop] | None = None
 
     if TYPE_CHECKING:
 
@@ -59,10 +66,11 @@ class Closing(DeadlineAnswering):
 
     async def aclose(self) -> None:
         """Close what the skill opened: its store, the stores its attribute services opened
-        (``add_service(…, *attributes_service(…))``), and the HTTP client its verifier made for
-        itself; and say the counts its repeated warnings had yet to say (their timers end with
-        the event loop). A request after it opens them again. A verifier whose ``aclose`` fails
-        raises its error, once the stores are closed.
+        (``add_service(…, *attributes_service(…))``), the HTTP client its verifier made for
+        itself, and the one its lifespan kept behind Mangum; and say the counts its repeated
+        warnings had yet to say (their timers end with the event loop). A request after it
+        opens them again. A verifier whose ``aclose`` fails raises its error, once the stores
+        are closed.
 
         The app's shutdown (its ASGI lifespan) closes the same, logging such a failure; not
         behind an adapter the AWS Lambda runtime runs (Mangum), which shuts the app down after
@@ -99,4 +107,11 @@ class Closing(DeadlineAnswering):
             failure = (f"the verifier ({type(verifier).__qualname__})", exc)
         finally:  # (a cancellation too: the stores are closed still)
             await close_stores(self.store, self._services.values(), skill=name or self.log_name)
+            kept, self._kept_client = self._kept_client, None
+            if kept is not None:
+                import asyncio
+
+                # (In another event loop its connections are that loop's: left to it.)
+                if kept[1] is asyncio._get_running_loop():
+                    await kept[0].aclose()
         return failure

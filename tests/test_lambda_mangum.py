@@ -43,8 +43,10 @@ class _MangumFunction:
     started, the request (the invocation's Lambda context in its scope), the lifespan shut down.
     A startup that failed fails the invocation, as Mangum raises ``LifespanFailure``."""
 
-    def __init__(self, skill: Skill, *, in_scope: bool = True) -> None:
+    def __init__(self, skill: Skill, *, in_scope: bool = True, loop_each: bool = False) -> None:
         self.skill = skill
+        #: True: a new event loop at each invocation, as Mangum 0.20.0 runs it (``asyncio.run``).
+        self.loop_each = loop_each
         #: False: no Mangum, a web server's request (uvicorn behind the Lambda Web Adapter), the
         #: invocation in the adapter's ``x-amzn-lambda-context`` header, not in the scope.
         self.in_scope = in_scope
@@ -55,6 +57,8 @@ class _MangumFunction:
 
     def invoke(self, intent: str) -> dict[str, Any]:
         """The answer to a signed IntentRequest for ``intent``, as the response envelope."""
+        if self.loop_each:
+            return asyncio.run(self._invocation(intent))
         return self.runner.run(self._invocation(intent))
 
     def close(self) -> None:
@@ -166,6 +170,51 @@ def test_behind_mangum_the_stores_live_for_the_instance(monkeypatch: pytest.Monk
     finally:
         function.close()
     assert store.closed == 1  # (closed by the test's own aclose)
+
+
+def _client_skill(seen: list[Any]) -> Skill:
+    """A skill whose intent Client notes the HTTP client its requests have (the lifespan's, for
+    certificate downloads and Alexa's APIs: `AlexaApi`)."""
+    skill = Skill(SKILL_ID, store="memory://")
+
+    @skill.intent("Client")
+    def client() -> Response:
+        seen.append(skill._http_client)
+        return speak("Noted.")
+
+    return skill
+
+
+def test_behind_mangum_the_http_client_lives_for_the_instance(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each invocation's lifespan made the client again, and closed it: a TLS handshake with
+    Alexa's APIs at each invocation that called them, its connections never reused."""
+    _on_lambda(monkeypatch)
+    seen: list[Any] = []
+    function = _MangumFunction(_client_skill(seen))
+    try:
+        for _ in range(3):
+            assert speech(function.invoke("Client")) == "Noted."
+        assert seen[0] is seen[1] is seen[2] and not seen[0].is_closed
+    finally:
+        function.close()
+    assert seen[0].is_closed  # (by the test's own aclose)
+
+
+def test_behind_mangum_a_new_event_loop_has_a_client_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Mangum 0.20.0 runs each invocation in an event loop of its own: a client is that loop's.
+    _on_lambda(monkeypatch)
+    seen: list[Any] = []
+    function = _MangumFunction(_client_skill(seen), loop_each=True)
+    try:
+        for _ in range(2):
+            assert speech(function.invoke("Client")) == "Noted."
+        assert seen[0] is not seen[1]
+    finally:
+        function.close()
 
 
 def test_on_lambda_a_servers_shutdown_closes_the_stores(monkeypatch: pytest.MonkeyPatch) -> None:
