@@ -132,14 +132,26 @@ class _Slotted:
 
 
 def test_the_start_lock_of_a_skill_no_weak_reference_follows_is_its_own_until_started() -> None:
+    # Held until started, so that its id is no other object's meanwhile: freed, its id (its
+    # memory) went to the next object made, which took its lock.
+    from alexaskill import lambda_start
     from alexaskill.lambda_start import started
 
     one = _Slotted()
     lock = start_lock(one)
-    assert start_lock(one) is lock and start_lock(_Slotted()) is not lock
-    started(one)
-    assert start_lock(one) is not lock
-    started(one)
+    assert start_lock(one) is lock
+    key = id(one)
+    del one
+    others = [_Slotted() for _ in range(8)]
+    try:
+        assert all(start_lock(other) is not lock for other in others)
+    finally:
+        for other in others:
+            started(other)
+    held = lambda_start._unfollowed[key]
+    started(held)
+    assert start_lock(held) is not lock
+    started(held)
 
 
 def test_two_threads_at_the_first_invocation_start_the_skill_once(
