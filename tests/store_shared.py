@@ -1,9 +1,9 @@
 """What the store tests (tests/test_store*.py) share: the skill id, a request envelope for a
-user, a store counting its calls, a counting skill and its answer, a TCP forwarder, and for
-SQLite's files their modes, a save read back and a script taking the file over; one store of
-each kind, for the fixtures that run a test on every store (`store`, written here once); and an
-empty store of a kind that keeps JSON text (`json_store`), with a value written past its encoding
-(`write_raw`)."""
+user, a store counting its calls, one counting its closes, a counting skill and its answer, a
+TCP forwarder, and for SQLite's files their modes, a save read back and a script taking the
+file over; one store of each kind, for the fixtures that run a test on every store (`store`,
+written here once); and an empty store of a kind that keeps JSON text (`json_store`), with a
+value written past its encoding (`write_raw`)."""
 
 from __future__ import annotations
 
@@ -83,6 +83,18 @@ class CountingStore:
 
     async def aclose(self) -> None:
         await self.memory.aclose()
+
+
+class ClosedCounting(MemoryStore):
+    """A `MemoryStore` that counts its `aclose` calls (a Redis or DynamoDB client connects
+    again after each)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = 0
+
+    async def aclose(self) -> None:
+        self.closed += 1
 
 
 def _counting_skill(store: Any) -> Skill:

@@ -31,6 +31,7 @@ from .log_lambda_shared import (  # noqa: F401
     restore_logging,
     standard_error,
 )
+from .store_shared import ClosedCounting
 
 
 class StartupFailed(Exception):
@@ -129,17 +130,6 @@ class _MangumFunction:
         return answer
 
 
-class _CountingStore(MemoryStore):
-    """A store that counts its closes: a Redis or DynamoDB client reconnects after each."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.closed = 0
-
-    async def aclose(self) -> None:
-        self.closed += 1
-
-
 def _on_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
     on_lambda_runtime(monkeypatch)
     monkeypatch.setattr(logging.getLogger(), "handlers", [])
@@ -161,7 +151,7 @@ def test_behind_mangum_the_stores_live_for_the_instance(monkeypatch: pytest.Monk
     """Each invocation's lifespan shutdown closed the skill's stores: a Redis store connected
     again at the next invocation, a DynamoDB store made its client again."""
     _on_lambda(monkeypatch)
-    store = _CountingStore()
+    store = ClosedCounting()
     function = _MangumFunction(_counting_skill(store))
     try:
         for visit in (1, 2, 3):
@@ -224,7 +214,7 @@ def test_on_lambda_a_servers_shutdown_closes_the_stores(monkeypatch: pytest.Monk
     ``aclose`` was to write (a buffer of saves), and Redis's connections were reset, not
     closed."""
     _on_lambda(monkeypatch)
-    store = _CountingStore()
+    store = ClosedCounting()
     server = _MangumFunction(_counting_skill(store), in_scope=False)
     try:
         assert speech(server.invoke("Count")) == "Visit number 1."
@@ -237,7 +227,7 @@ def test_off_lambda_a_lifespans_shutdown_closes_the_stores_still(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # uvicorn's shutdown: the process ends after it.
-    store = _CountingStore()
+    store = ClosedCounting()
     function = _MangumFunction(_counting_skill(store))
     try:
         assert speech(function.invoke("Count")) == "Visit number 1."
@@ -262,7 +252,7 @@ def test_behind_mangum_a_start_failed_on_the_configuration_is_kept_for_the_insta
         raise ConfigurationError("no store can be made here")
 
     monkeypatch.setattr(alexaskill.app, "check_store", failing)
-    skill = _counting_skill(_CountingStore())
+    skill = _counting_skill(ClosedCounting())
     function = _MangumFunction(skill)
     try:
         for _ in range(3):
@@ -291,7 +281,7 @@ def test_behind_mangum_a_start_failed_otherwise_is_tried_again(
         check_store(skill)
 
     monkeypatch.setattr(alexaskill.app, "check_store", failing_once)
-    function = _MangumFunction(_counting_skill(_CountingStore()))
+    function = _MangumFunction(_counting_skill(ClosedCounting()))
     try:
         with pytest.raises(StartupFailed, match="a store's server did not answer"):
             function.invoke("Count")
@@ -314,7 +304,7 @@ def test_off_lambda_each_lifespan_starts_a_skill_whose_start_failed_again(
         raise ConfigurationError("no store can be made here")
 
     monkeypatch.setattr(alexaskill.app, "check_store", failing)
-    function = _MangumFunction(_counting_skill(_CountingStore()))
+    function = _MangumFunction(_counting_skill(ClosedCounting()))
     try:
         for _ in range(2):
             with pytest.raises(StartupFailed, match=r"^no store can be made here$"):

@@ -25,17 +25,7 @@ from alexaskill.store import (
 )
 
 from .conftest import SKILL_ID
-
-
-class _ClosedCounting(MemoryStore):
-    """A `MemoryStore` that counts its `aclose` calls."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.closed = 0
-
-    async def aclose(self) -> None:
-        self.closed += 1
+from .store_shared import ClosedCounting
 
 
 def test_stores_of_attribute_services_are_closed_at_shutdown(
@@ -51,7 +41,7 @@ def test_stores_of_attribute_services_are_closed_at_shutdown(
         closed.append(str(self.path))
 
     monkeypatch.setattr(SQLiteStore, "aclose", aclose)
-    own, given, made = _ClosedCounting(), _ClosedCounting(), _ClosedCounting()
+    own, given, made = ClosedCounting(), ClosedCounting(), ClosedCounting()
 
     def never() -> Store:
         raise AssertionError("a factory no request called is not called to close its store")
@@ -60,7 +50,7 @@ def test_stores_of_attribute_services_are_closed_at_shutdown(
     skill.add_service(Attributes, *attributes_service(f"sqlite:///{tmp_path}/url.db"))
     skill.add_service(PersonAttributes, *attributes_service(lambda: made, per_person=True))
     skill.add_service(DeviceAttributes, *attributes_service(given, per_device=True))
-    skill.add_service(_ClosedCounting, *attributes_service(never))  # (no handler asks)
+    skill.add_service(ClosedCounting, *attributes_service(never))  # (no handler asks)
 
     @skill.launch
     def launch(one: Attributes, two: PersonAttributes, three: DeviceAttributes) -> Response:
@@ -104,7 +94,7 @@ def test_a_store_method_returning_nothing_to_await_is_named_when_called(
 
     # At shutdown: logged, and the other stores closed still.
     skill = Skill(SKILL_ID, store=_PlainDefClose())  # type: ignore[arg-type]
-    other = _ClosedCounting()
+    other = ClosedCounting()
     skill.add_service(DeviceAttributes, *attributes_service(other, per_device=True))
     caplog.clear()
     with caplog.at_level(logging.ERROR, logger="alexaskill"), TestClient(skill):
@@ -131,7 +121,7 @@ def test_a_store_failing_to_close_leaves_the_others_closed_and_is_logged(
     from alexaskill.testing import TestClient
 
     skill = Skill(SKILL_ID, store=_FailingClose())
-    others = _ClosedCounting(), _ClosedCounting()
+    others = ClosedCounting(), ClosedCounting()
     skill.add_service(DeviceAttributes, *attributes_service(others[0], per_device=True))
     skill.add_service(PersonAttributes, *attributes_service(others[1], per_person=True))
     with caplog.at_level(logging.ERROR, logger="alexaskill"), TestClient(skill):
@@ -153,7 +143,7 @@ def test_a_mounted_skill_s_stores_are_closed_by_skill_aclose_in_the_host_s_lifes
     from starlette.applications import Starlette
     from starlette.testclient import TestClient as HostClient
 
-    own, added = _ClosedCounting(), _ClosedCounting()
+    own, added = ClosedCounting(), ClosedCounting()
     skill = Skill(SKILL_ID, store=own)
     skill.add_service(DeviceAttributes, *attributes_service(added, per_device=True))
 
