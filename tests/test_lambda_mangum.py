@@ -211,8 +211,8 @@ def test_on_lambda_a_servers_shutdown_closes_the_stores(monkeypatch: pytest.Monk
     """uvicorn behind the Lambda Web Adapter (or as a Lambda web function) runs one lifespan for
     the instance: its shutdown, at Lambda's SIGTERM as the instance ends, runs once, and closes
     the stores as any server's does. Left open there, a store of the author's lost what its
-    ``aclose`` was to write (a buffer of saves), and Redis's connections were reset, not
-    closed."""
+    ``aclose`` was to write (a buffer of saves), and the idle connections of a SQLite or
+    DynamoDB store were left to the process's end (a Redis store's close as the loop ends)."""
     _on_lambda(monkeypatch)
     store = ClosedCounting()
     server = _MangumFunction(_counting_skill(store), in_scope=False)
