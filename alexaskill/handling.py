@@ -71,8 +71,9 @@ class Handling(Closing):
     _lambda_grace: float = 0.0
     #: Whether a request came through an ASGI adapter the Lambda runtime runs (Mangum: the
     #: invocation's Lambda context in the scope), whose lifespan runs around each invocation:
-    #: its shutdown leaves the stores open (`Serving._lifespan`). Not a server's in Lambda (the
-    #: Lambda Web Adapter's uvicorn), whose one shutdown is the instance's end.
+    #: its shutdown leaves the stores and its HTTP client open (`Serving._lifespan`). Not a
+    #: server's in Lambda (the Lambda Web Adapter's uvicorn), whose one shutdown is the
+    #: instance's end.
     _behind_runtime_adapter: bool = False
 
     async def _handle(
