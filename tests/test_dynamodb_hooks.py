@@ -113,3 +113,50 @@ async def test_a_call_under_way_at_the_close_keeps_the_handlers_till_it_ends() -
         held.set()
     assert seen == _ON
     assert _hooks(client) == []
+
+
+def test_a_child_forked_during_a_call_under_way_at_the_close_takes_the_handlers_off() -> None:
+    # Forked while a call, under way at the close, kept them (and a thread held the lock that
+    # guards them): the child has not that call's thread, so nothing was left to take them off,
+    # and it waited for the lock for ever. `_Hooked.forked` counts no call and makes a lock.
+    import os
+
+    from .test_store_fork import _held, _in_a_fork
+
+    client = _client()
+    parent, arrived, held = os.getpid(), threading.Event(), threading.Event()
+
+    def answer(**_: Any) -> tuple[Any, dict[str, Any]]:
+        from botocore.awsrequest import AWSResponse
+
+        if os.getpid() == parent:
+            arrived.set()
+            held.wait(10)
+        return AWSResponse("https://dynamodb.invalid", 200, {}, None), {}
+
+    client.meta.events.register("before-call.dynamodb.GetItem", answer)
+    store = DynamoDBStore("table", client=client)
+    call = threading.Thread(target=anyio.run, args=(store.load, "user"))
+    call.start()
+    try:
+        assert arrived.wait(10)  # the call under way, in its thread
+        anyio.run(store.aclose)
+        assert _hooks(client) == _ON  # (kept for that call)
+        hooked = store._hooked
+        assert hooked is not None
+
+        def child() -> bool:
+            if _hooks(client) or not hooked._lock.acquire(timeout=5):
+                return False
+            hooked._lock.release()
+            if anyio.run(store.load, "user") != {} or _hooks(client) != _ON:
+                return False
+            anyio.run(store.aclose)  # (no call of the parent's counted: they go at once)
+            return _hooks(client) == []
+
+        with _held(hooked._lock):
+            assert _in_a_fork(child) == "yes"
+    finally:
+        held.set()
+        call.join()
+    assert _hooks(client) == []
