@@ -258,3 +258,41 @@ def test_a_store_of_ones_own_is_given_no_such_key_by_the_apps_save(value: Any) -
         assert isinstance(result.handler_error, ResponseError)
         assert "cannot be saved" in str(result.handler_error)
     assert store.data == {}
+
+
+@pytest.mark.parametrize("increment", [False, True])
+@pytest.mark.parametrize("kinds", ["alone", "both"])
+def test_a_store_of_ones_own_is_given_no_empty_attribute_name_whatever_the_kinds(
+    increment: bool, kinds: str
+) -> None:
+    # Every store refuses an attribute named "" (README): a store of one's own was spared it
+    # only with two kinds of attributes (`check_saves`' names checked); Attributes saved alone
+    # handed {"": 1} to its update.
+    from alexaskill.testing import TestClient
+
+    store = OwnStore()
+    skill = Skill(SKILL_ID, store=store)
+
+    def save(attributes: Attributes) -> Response:
+        if increment:
+            attributes.increment("", 1)
+        else:
+            attributes[""] = 1
+        return speak("Saved.")
+
+    @skill.intent("Alone")
+    def alone(attributes: Attributes) -> Response:
+        return save(attributes)
+
+    @skill.intent("Both")
+    def both(attributes: Attributes, device_attributes: DeviceAttributes) -> Response:
+        device_attributes["seen"] = True
+        return save(attributes)
+
+    with TestClient(skill, raise_handler_errors=False) as client:
+        result = client.intent(kinds.title())
+        assert isinstance(result.handler_error, ResponseError)
+        assert "attribute '' cannot be saved: attribute names are not empty" in str(
+            result.handler_error
+        )
+    assert store.data == {}

@@ -314,8 +314,8 @@ class _StoredAttributes(MutableMapping[str, Any]):
         """What `save` would write (changes, deletions, increments), or None when nothing; raises
         what the save would raise before writing anything. The values are checked as a shipped
         store's `update` checks them (`_Checked`: it does not again); those for a store of one's
-        own, their dict keys alone (no key that is no str, nor ``""``: every store refuses them),
-        not the limits the shipped stores share."""
+        own, their dict keys and the names alone (no key that is no str, nor ``""``, no name
+        ``""``: every store refuses them), not the limits the shipped stores share."""
         increments = self.pending_increments()
         found, texts, sizes = self._changed(increments)
         deleted = [name for name in self._saved if name not in self._data]
@@ -337,6 +337,9 @@ class _StoredAttributes(MutableMapping[str, Any]):
                 "Attributes.increment needs a store that adds atomically"
             )
         limits = _common_limits(self._store)  # (not a store of one's own: its own)
+        if not limits:  # a shipped store's update checks the names; one's own is given none
+            # that no store keeps ("": README), whether saved alone or with another kind
+            _names_checked(self.key, found, deleted, increments, limits=False)
         return _checked_changes(found, texts, limits, sizes), deleted, increments
 
 
