@@ -48,12 +48,15 @@ def with_article(name: str) -> str:
     """``name`` after its article, by the sound of its start, in any case: "a LaunchRequest",
     "an Alexa.Presentation.APL.UserEvent", "a set", "an ellipsis", "a User", "a UUID" (an
     initialism's letters: "you"), "an HTTPResponse" ("aitch"), "an Unknown", "a European", "a
-    OneShot", "an Hour", "an _Item" (a leading underscore is not said); "" for no name."""
+    OneShot", "an Hour", "an _Item" (a leading underscore is not said), "an _" (underscores
+    alone are: "underscore"); "" for no name."""
     if not name:
         return ""  # (no caller has none: a request's type is never empty, nor a type's name)
     said = name.lstrip("_")
     word = said.lower()
-    if _SAID_AS_LETTERS.match(said):
+    if not said:  # underscores alone: said by them, "underscore"
+        vowel = True
+    elif _SAID_AS_LETTERS.match(said):
         vowel = word[0] in _VOWEL_LETTERS
     elif word[:1] == "u":
         vowel = not _SAID_YOU.match(word)

@@ -121,6 +121,9 @@ from alexaskill.articles import with_article
         "a _User",
         "an _Unknown",
         "an _HTTPHandler",
+        # A name of underscores alone is said by them, "underscore" ("a _" was said).
+        "an _",
+        "an __",
     ],
 )
 def test_a_name_gets_its_article_by_its_sound(said: str) -> None:
