@@ -118,8 +118,11 @@ async def test_a_call_under_way_at_the_close_keeps_the_handlers_till_it_ends() -
 def test_a_child_forked_during_a_call_under_way_at_the_close_takes_the_handlers_off() -> None:
     # Forked while a call, under way at the close, kept them (and a thread held the lock that
     # guards them): the child has not that call's thread, so nothing was left to take them off,
-    # and it waited for the lock for ever. `_Hooked.forked` counts no call and makes a lock.
+    # and it waited for the locks for ever. `_Hooked.forked` counts no call and makes a lock,
+    # and `client._HOOKING` is made anew in the child.
     import os
+
+    from alexaskill.dynamodb import client as hooks
 
     from .test_store_fork import _held, _in_a_fork
 
@@ -154,9 +157,39 @@ def test_a_child_forked_during_a_call_under_way_at_the_close_takes_the_handlers_
             anyio.run(store.aclose)  # (no call of the parent's counted: they go at once)
             return _hooks(client) == []
 
-        with _held(hooked._lock):
+        with _held(hooked._lock), _held(hooks._HOOKING):
             assert _in_a_fork(child) == "yes"
     finally:
         held.set()
         call.join()
     assert _hooks(client) == []
+
+
+def test_a_store_closing_while_another_on_its_client_puts_the_handlers_back_keeps_them() -> None:
+    # Each store's changes to the handlers were guarded by its own lock: two stores on one client
+    # changed botocore's count of them at once (its register and unregister are not made to run
+    # together). One's close, about to take them off (its count at 1), let the other's call put
+    # them back (the count to 2), then took them off the client: that call and the next ran
+    # unguarded, a retry of a save given up on sent all the same. Now one lock guards them all.
+    client = _client()
+    first = DynamoDBStore("table", client=client)
+    second = DynamoDBStore("other", client=client)
+    assert first._hooked is not None and second._hooked is not None
+    anyio.run(first.aclose)  # (first's call under way below puts them back)
+    emitter = client.meta.events._emitter
+    entering: list[threading.Thread] = []
+
+    class Pausing(dict[str, Any]):
+        def pop(self, *args: Any) -> Any:
+            if not entering:  # (once: the second's close, the last count of the first handler)
+                entering.append(threading.Thread(target=first._hooked.entered))  # type: ignore[union-attr]
+                entering[0].start()
+                entering[0].join(2)  # done, or waiting for the lock this close holds
+            return super().pop(*args)
+
+    emitter._unique_id_handlers = Pausing(emitter._unique_id_handlers)
+    anyio.run(second.aclose)
+    entering[0].join()
+    assert _hooks(client) == _ON  # the first's call under way has them
+    first._hooked.left()
+    assert _hooks(client) == []  # (the first closed: gone once its call ends)

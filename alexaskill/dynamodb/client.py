@@ -3,6 +3,7 @@ taken off a client given once closed, no connection pool shared with a forked ch
 
 from __future__ import annotations
 
+import os
 import threading
 from types import ModuleType
 from typing import Any, Final
@@ -114,6 +115,24 @@ _HOOKS: Final = (
 )
 
 
+#: Held over each change to a client's handlers (`_hook`, `_unhook`), whichever store makes it:
+#: botocore's count of them is read, then changed, unguarded, and each `_Hooked` has a lock of
+#: its own. Two stores on one client, one closing as the other's call put them back, took them
+#: off under that call (`_refuse_if_given_up` gone: a retry given up on sent all the same).
+_HOOKING = threading.Lock()
+
+
+def _new_hooking_lock() -> None:
+    """In a forked child, `_HOOKING` its own: a thread of the parent may have held it."""
+    global _HOOKING
+    _HOOKING = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
+    # (before the stores' own hook, `store._after_fork_in_child`: this module is imported first)
+    os.register_at_fork(after_in_child=_new_hooking_lock)
+
+
 def _hook(client: Any, counted: bool = False) -> Any:
     """``client``, with `_refuse_if_given_up` before each attempt of each of its calls (if it
     is botocore's: a stand-in given in a test has no events). ``counted``: for a client given,
@@ -121,8 +140,9 @@ def _hook(client: Any, counted: bool = False) -> Any:
     `_unhook` to remove them when the last is gone (`_Hooked`)."""
     events = getattr(getattr(client, "meta", None), "events", None)
     if events is not None:
-        for event, handler, unique_id in _HOOKS:
-            events.register(event, handler, unique_id=unique_id, unique_id_uses_count=counted)
+        with _HOOKING:
+            for event, handler, unique_id in _HOOKS:
+                events.register(event, handler, unique_id=unique_id, unique_id_uses_count=counted)
     return client
 
 
@@ -130,8 +150,9 @@ def _unhook(client: Any) -> None:
     """Take back one counted `_hook` of ``client``'s (the handlers gone with the last)."""
     events = getattr(getattr(client, "meta", None), "events", None)
     if events is not None:
-        for event, handler, unique_id in _HOOKS:
-            events.unregister(event, handler, unique_id=unique_id, unique_id_uses_count=True)
+        with _HOOKING:
+            for event, handler, unique_id in _HOOKS:
+                events.unregister(event, handler, unique_id=unique_id, unique_id_uses_count=True)
 
 
 class _Hooked:
