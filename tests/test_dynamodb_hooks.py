@@ -39,14 +39,18 @@ def _hooks(client: Any) -> list[str]:
 _ON = ["_refuse_if_given_up", "_note_answer"]
 
 
-def _answering(client: Any, held: threading.Event | None = None) -> list[str]:
+def _answering(
+    client: Any, held: threading.Event | None = None, arrived: threading.Event | None = None
+) -> list[str]:
     """Make ``client``'s GetItems answer ``{}`` without sending them (after ``held`` is set, if
-    given); returns the hooks seen on the client at each."""
+    given, ``arrived`` set first); returns the hooks seen on the client at each."""
     from botocore.awsrequest import AWSResponse
 
     seen: list[str] = []
 
     def answer(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        if arrived is not None:
+            arrived.set()
         if held is not None:
             held.wait(10)
         seen.extend(_hooks(client))
@@ -102,12 +106,14 @@ async def test_a_call_under_way_at_the_close_keeps_the_handlers_till_it_ends() -
     # A call under way (a thread left behind, retrying a save the store gave up on) must still
     # be stopped by them: they go when it ends.
     client = _client()
-    held = threading.Event()
-    seen = _answering(client, held)
+    held, arrived = threading.Event(), threading.Event()
+    seen = _answering(client, held, arrived)
     store = DynamoDBStore("table", client=client)
     async with anyio.create_task_group() as tasks:
         tasks.start_soon(store.load, "user")
-        await anyio.sleep(0.05)  # (the call in its thread, held: or not yet, which works alike)
+        # The call in its thread, held (a sleep let a loaded machine close before it began,
+        # which took the handlers off at once: the check below failed).
+        assert await anyio.to_thread.run_sync(arrived.wait, 10)
         await store.aclose()
         assert _hooks(client) == _ON
         held.set()
