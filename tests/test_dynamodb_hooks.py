@@ -199,3 +199,18 @@ def test_a_store_closing_while_another_on_its_client_puts_the_handlers_back_keep
     assert _hooks(client) == _ON  # the first's call under way has them
     first._hooked.left()
     assert _hooks(client) == []  # (the first closed: gone once its call ends)
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_a_client_a_store_made_given_to_another_store_keeps_its_handlers_for_the_first() -> None:
+    # The store's own client had them added uncounted, a client given counted: botocore refuses
+    # the one after the other (a ValueError, from DynamoDBStore(client=…)). Counted alike now,
+    # the second store's close leaves them for the first, whose client it is.
+    first = DynamoDBStore("table", region="us-east-1", endpoint_url="http://127.0.0.1:1")
+    client = first._ready_client()
+    assert _hooks(client) == _ON
+    second = DynamoDBStore("other", client=client)
+    assert _hooks(client) == _ON
+    anyio.run(second.aclose)
+    assert _hooks(client) == _ON
+    anyio.run(first.aclose)

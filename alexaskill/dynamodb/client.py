@@ -133,16 +133,17 @@ if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
     os.register_at_fork(after_in_child=_new_hooking_lock)
 
 
-def _hook(client: Any, counted: bool = False) -> Any:
+def _hook(client: Any) -> Any:
     """``client``, with `_refuse_if_given_up` before each attempt of each of its calls (if it
-    is botocore's: a stand-in given in a test has no events). ``counted``: for a client given,
-    each store's addition counted by botocore (once on the client however many add them), for
-    `_unhook` to remove them when the last is gone (`_Hooked`)."""
+    is botocore's: a stand-in given in a test has no events). Each addition counted by botocore
+    (once on the client however many add them), for `_unhook` to remove them when the last is
+    gone (`_Hooked`): a store's own client's too, since botocore refuses a counted addition after
+    one not counted, and the store's own client may be given to another store."""
     events = getattr(getattr(client, "meta", None), "events", None)
     if events is not None:
         with _HOOKING:
             for event, handler, unique_id in _HOOKS:
-                events.register(event, handler, unique_id=unique_id, unique_id_uses_count=counted)
+                events.register(event, handler, unique_id=unique_id, unique_id_uses_count=True)
     return client
 
 
@@ -166,7 +167,7 @@ class _Hooked:
     __slots__ = ("_calls", "_client", "_closed", "_lock", "_on")
 
     def __init__(self, client: Any) -> None:
-        self._client = _hook(client, counted=True)
+        self._client = _hook(client)
         self._on, self._closed, self._calls = True, False, 0
         self._lock = threading.Lock()
 
@@ -180,7 +181,7 @@ class _Hooked:
         with self._lock:
             self._calls += 1
             if not self._on:
-                _hook(self._client, counted=True)
+                _hook(self._client)
                 self._on = True
 
     def left(self) -> None:
