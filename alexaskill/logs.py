@@ -45,6 +45,7 @@ from .log_lambda import (
     on_lambda,
     runtime_takes_records,
 )
+from .log_lists import edit_handlers
 from .log_values import escape_args, printable, refusal, user_hash
 from .log_writes import handled, pipe_buf, whole_writes
 
@@ -276,8 +277,11 @@ def configure_logging(
         )
     global _set_ups
     _set_ups += 1
-    for old in [h for h in logger.handlers if isinstance(h, _Handler)]:
-        logger.removeHandler(old)
+    replaced = [h for h in logger.handlers if isinstance(h, _Handler)]
+    # A new list, not removals in place: a thread logging meanwhile would skip the handler
+    # after each one removed (`log_lists`).
+    edit_handlers(logger, lambda handlers: [h for h in handlers if not isinstance(h, _Handler)])
+    for old in replaced:
         old.close()
     forget_early()
     logger.setLevel(resolved)
