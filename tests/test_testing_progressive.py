@@ -68,7 +68,10 @@ def test_the_fake_takes_progressive_responses_only_for_a_request_being_answered(
         assert _speak(api, "r1").status_code == 204
         unknown = _speak(api, "r2")
     assert unknown.status_code == 403
-    assert unknown.json()["message"].startswith("Unrecognized requestId: r2")
+    # (The whole of it: "without an id" is said of "" alone, `test_fake_api_unnamed`.)
+    assert unknown.json()["message"] == (
+        "Unrecognized requestId: r2 (no request with this id is being answered)"
+    )
     answered = _speak(api, "r1")
     assert answered.status_code == 403
     assert "answered request r1 already" in answered.json()["message"]
