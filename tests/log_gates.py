@@ -44,6 +44,17 @@ class GateHandler(logging.Handler):
         self.gate(record)
 
 
+class Taking(logging.Handler):
+    """The app's handler: the messages it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.taken: list[object] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.taken.append(record.msg)
+
+
 def in_thread(body: Callable[[], None]) -> tuple[threading.Thread, list[BaseException]]:
     """``body`` run in a thread started now, and what it raised (handed to the test's thread)."""
     failures: list[BaseException] = []

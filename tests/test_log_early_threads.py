@@ -14,21 +14,10 @@ import pytest
 from alexaskill import log_early
 from alexaskill.logs import configure_logging
 
-from .log_gates import WAIT, Gate, GateHandler, in_thread
+from .log_gates import WAIT, Gate, GateHandler, Taking, in_thread
 from .logger_state import alexaskill_filters_kept, alexaskill_logger_kept
 
 pytestmark = pytest.mark.oldest_dependencies
-
-
-class _Taking(logging.Handler):
-    """The app's handler: the messages it is given."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.taken: list[object] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.taken.append(record.msg)
 
 
 @pytest.fixture
@@ -52,7 +41,7 @@ def test_the_early_filter_taken_off_while_a_thread_logs_skips_none_of_the_apps_f
     # the gate, the app's, which drops what it hides. The thread's record stops at the gate;
     # logging is set up meanwhile. The early filter, removed in place, moved the app's under
     # the walk, which never ran it: the record it drops reached the app's handler.
-    handler = _Taking()
+    handler = Taking()
     logger.addHandler(handler)
     gate = Gate("a secret")
     logger.addFilter(gate)
@@ -76,7 +65,7 @@ def test_an_early_handler_taken_off_while_a_thread_logs_skips_none_of_the_apps_h
     older = logging.NullHandler()
     vars(older)["alexaskill_early"] = True
     gate = Gate("a warning")
-    handler = _Taking()
+    handler = Taking()
     for each in (older, GateHandler(gate), handler):
         logger.addHandler(each)
     thread, failures = in_thread(lambda: logger.warning("a warning"))
@@ -98,7 +87,7 @@ def test_a_set_up_again_while_a_thread_logs_skips_none_of_the_apps_handlers(
     # the walk: it never had it.
     configure_logging("INFO", stream=io.StringIO())
     gate = Gate("a warning")
-    handler = _Taking()
+    handler = Taking()
     for each in (GateHandler(gate), handler):
         logger.addHandler(each)
     thread, failures = in_thread(lambda: logger.warning("a warning"))

@@ -27,6 +27,7 @@ from typing import Any, Final
 import msgspec
 
 from ..exceptions import MalformedRequestError, ResponseError, RuleViolation
+from ..log_lists import edit_filters
 from ..models import decode_envelope
 from ..responses import MAX_RESPONSE_BYTES, Reprompt, Response
 from ..responses.cards import (
@@ -123,14 +124,17 @@ def _unlogged() -> Iterator[None]:
     token = _judging.set(True)
     with _filtering:
         _judges += 1
-        logger.addFilter(_quiet)
+        if _quiet not in logger.filters:
+            edit_filters(logger, lambda filters: [*filters, _quiet])
     try:
         yield
     finally:
         with _filtering:
             _judges -= 1
             if not _judges:
-                logger.removeFilter(_quiet)
+                # A new list, not a removal in place: a record another thread is walking the
+                # filters with, past this one, would skip the next (`log_lists`).
+                edit_filters(logger, lambda filters: [f for f in filters if f is not _quiet])
         _judging.reset(token)
 
 
