@@ -277,11 +277,16 @@ def configure_logging(
         )
     global _set_ups
     _set_ups += 1
-    replaced = [h for h in logger.handlers if isinstance(h, _Handler)]
-    # A new list, not removals in place: a thread logging meanwhile would skip the handler
-    # after each one removed (`log_lists`).
-    edit_handlers(logger, lambda handlers: [h for h in handlers if not isinstance(h, _Handler)])
-    for old in replaced:
+    # A new list, not removals in place: logging may be set up again while another thread
+    # logs, and its record's walk of the handlers would skip the one after each removed.
+    olds: list[logging.Handler] = []
+
+    def without_olds(handlers: list[logging.Handler]) -> list[logging.Handler]:
+        olds.extend(each for each in handlers if isinstance(each, _Handler))
+        return [each for each in handlers if not isinstance(each, _Handler)]
+
+    edit_handlers(logger, without_olds)
+    for old in olds:
         old.close()
     forget_early()
     logger.setLevel(resolved)
@@ -301,7 +306,7 @@ def configure_logging(
     else:
         formatter = JsonFormatter() if json else PlainFormatter()
     handler.setFormatter(formatter)
-    logger.addHandler(handler)
+    edit_handlers(logger, lambda handlers: [*handlers, handler])
     logger.propagate = False
     if lambda_ and stream is None:  # to standard error, which Lambda filters too
         logger.setLevel(lambda_log_floor(resolved))

@@ -1,6 +1,6 @@
 """Where a record's walk of a logger's ``handlers`` or ``filters`` list stops, for the tests of
 a list changed by another thread meanwhile (tests/test_cli_log_threads.py,
-tests/test_log_early_threads.py).
+tests/test_log_early_threads.py, tests/test_log_lists_threads.py).
 
 Python's logging walks those lists as they are, with no lock: an element removed in place from
 one thread while another thread's record is past it moves the next one back under the walk,
