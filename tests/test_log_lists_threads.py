@@ -8,6 +8,7 @@ walk go on: removed in place, it moved the app's filter under the walk, which ne
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from alexaskill.logs import configure_logging
+from alexaskill.testing import answer_rules
 
 from .log_gates import WAIT, Gate, GateHandler, Taking, in_thread
 from .logger_state import alexaskill_filters_kept, alexaskill_logger_kept
@@ -28,6 +30,27 @@ def logger() -> Iterator[logging.Logger]:
         kept.setLevel(logging.INFO)
         kept.propagate = False  # (the test's records are for the handlers under test alone)
         yield kept
+
+
+@contextlib.contextmanager
+def _a_secret_stopped(logger: logging.Logger) -> Iterator[None]:
+    """Within: a thread's "a secret" on ``logger`` stopped at a gate put after the filters it
+    has, before the app's filter that drops it. After: the thread's record walked on, and the
+    app's handler given nothing."""
+    handler = Taking()
+    logger.addHandler(handler)
+    gate = Gate("a secret")
+    logger.addFilter(gate)
+    logger.addFilter(lambda record: record.msg != "a secret")
+    thread, failures = in_thread(lambda: logger.warning("a secret"))
+    try:
+        assert gate.reached.wait(WAIT)
+        yield
+    finally:
+        gate.opened.set()
+        thread.join(WAIT)
+    assert not failures
+    assert handler.taken == []
 
 
 def test_logging_set_up_again_while_a_thread_logs_skips_none_of_the_apps_handlers(
@@ -52,3 +75,17 @@ def test_logging_set_up_again_while_a_thread_logs_skips_none_of_the_apps_handler
     assert "a warning" in first.getvalue()
     names = [type(each).__name__ for each in logger.handlers]
     assert names[-3:] == ["GateHandler", "Taking", "_Handler"] and names.count("_Handler") == 1
+
+
+def test_judging_ending_while_a_thread_logs_skips_none_of_the_apps_filters(
+    logger: logging.Logger,
+) -> None:
+    # The logger's filters: the judging's quiet one (the thread judges nothing: it lets the
+    # record through), the gate, the app's. The judging ends while the record is at the gate.
+    logger.addHandler(logging.NullHandler())  # (a handler takes the record: no early writing)
+    with contextlib.ExitStack() as judging:
+        judging.enter_context(answer_rules._unlogged())
+        assert answer_rules._quiet in logger.filters
+        with _a_secret_stopped(logger):
+            judging.close()
+            assert answer_rules._quiet not in logger.filters

@@ -122,19 +122,20 @@ def _unlogged() -> Iterator[None]:
     global _judges
     logger = logging.getLogger("alexaskill")
     token = _judging.set(True)
+    # New lists, not edits in place: another thread may be logging (its record's walk of the
+    # filters skipped the one after a filter removed in place), or editing them too.
     with _filtering:
         _judges += 1
-        if _quiet not in logger.filters:
-            edit_filters(logger, lambda filters: [*filters, _quiet])
+        edit_filters(logger, lambda filters: filters if _quiet in filters else [*filters, _quiet])
     try:
         yield
     finally:
         with _filtering:
             _judges -= 1
             if not _judges:
-                # A new list, not a removal in place: a record another thread is walking the
-                # filters with, past this one, would skip the next (`log_lists`).
-                edit_filters(logger, lambda filters: [f for f in filters if f is not _quiet])
+                edit_filters(
+                    logger, lambda filters: [each for each in filters if each is not _quiet]
+                )
         _judging.reset(token)
 
 
