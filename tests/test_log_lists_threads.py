@@ -8,13 +8,16 @@ walk go on: removed in place, it moved the app's filter under the walk, which ne
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
+from alexaskill.cli import serve_server
 from alexaskill.logs import configure_logging
 from alexaskill.testing import answer_rules
 
@@ -30,6 +33,21 @@ def logger() -> Iterator[logging.Logger]:
         kept.setLevel(logging.INFO)
         kept.propagate = False  # (the test's records are for the handlers under test alone)
         yield kept
+
+
+@pytest.fixture
+def uvicorn_logger() -> Iterator[logging.Logger]:
+    """uvicorn's logger, its filters, handlers, level and propagation put back after the test."""
+    found = serve_server.uvicorn_logger
+    kept = list(found.filters), list(found.handlers), found.level, found.propagate
+    found.setLevel(logging.INFO)
+    found.propagate = False
+    try:
+        yield found
+    finally:
+        found.filters[:], found.handlers[:] = kept[0], kept[1]
+        found.setLevel(kept[2])
+        found.propagate = kept[3]
 
 
 @contextlib.contextmanager
@@ -89,3 +107,46 @@ def test_judging_ending_while_a_thread_logs_skips_none_of_the_apps_filters(
         with _a_secret_stopped(logger):
             judging.close()
             assert answer_rules._quiet not in logger.filters
+
+
+class _Config:
+    """What `serve_server._bound` asks of uvicorn's ``Config``: its socket bound, meanwhile
+    (``bind``) a thread's record stopped after serve's filter."""
+
+    host, port = "127.0.0.1", 8000
+
+    def __init__(self, bind: Callable[[], None]) -> None:
+        self.bind = bind
+
+    def bind_socket(self) -> str:
+        self.bind()
+        return "the socket"
+
+
+def test_the_bind_watched_while_a_thread_logs_skips_none_of_the_apps_filters(
+    uvicorn_logger: logging.Logger,
+) -> None:
+    # uvicorn's logger's filters: serve's watch on the bind's lines, the gate, the app's. The
+    # bind is done while the record is at the gate.
+    with contextlib.ExitStack() as stopped:
+        config = _Config(lambda: stopped.enter_context(_a_secret_stopped(uvicorn_logger)))
+        assert serve_server._bound(config) == "the socket"
+        assert len(uvicorn_logger.filters) == 2  # (the gate and the app's: serve's is off)
+
+
+def test_the_start_watched_while_a_thread_logs_skips_none_of_the_apps_filters(
+    uvicorn_logger: logging.Logger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # uvicorn's logger's filters: serve's watch for "Uvicorn running on", the gate, the app's.
+    # The server's start is done while the record is at the gate.
+    import uvicorn
+
+    with contextlib.ExitStack() as stopped:
+
+        async def startup(server: Any, sockets: Any = None) -> None:
+            stopped.enter_context(_a_secret_stopped(uvicorn_logger))
+
+        monkeypatch.setattr(uvicorn.Server, "startup", startup)
+        server = serve_server._announcing_server(uvicorn.Config(app=None))
+        asyncio.run(server.startup())
+        assert len(uvicorn_logger.filters) == 2  # (the gate and the app's: serve's is off)

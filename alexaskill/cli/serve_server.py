@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from ..log_lists import edit_filters
 from .serve_port import refuse_unbound
 from .serve_workers import _STARTUP_FAILURE
 
@@ -63,11 +64,11 @@ def _announcing_server(config: Any, held: Sequence[logging.LogRecord] = ()) -> A
                 said.append(_running_on(record))
                 return True
 
-            uvicorn_logger.addFilter(running)  # (a uvicorn that says it of given sockets too)
+            _watch(running)  # (a uvicorn that says it of given sockets too)
             try:
                 await super().startup(sockets=sockets)
             finally:
-                uvicorn_logger.removeFilter(running)
+                _unwatch(running)
             if not (self.started and sockets) or any(said):
                 return
             if hasattr(self, "_log_started_message"):
@@ -102,17 +103,29 @@ def _bound(config: Any, *, held: list[logging.LogRecord] | None = None) -> Any:
             return False
         return True
 
-    uvicorn_logger.addFilter(failed)  # (where uvicorn's bind_socket says its OSError)
+    _watch(failed)  # (where uvicorn's bind_socket says its OSError)
     try:
         return config.bind_socket()
     except SystemExit:
-        uvicorn_logger.removeFilter(failed)
+        _unwatch(failed)
         for exc, record in failures:
             refuse_unbound(exc, config.host, config.port)  # (a `UsageError` for the command's)
             uvicorn_logger.handle(record)  # (any other: said as uvicorn said it)
         raise
     finally:
-        uvicorn_logger.removeFilter(failed)
+        _unwatch(failed)
+
+
+def _watch(watcher: Callable[[logging.LogRecord], bool]) -> None:
+    """Put ``watcher`` on `uvicorn_logger`, after its filters."""
+    edit_filters(uvicorn_logger, lambda filters: [*filters, watcher])
+
+
+def _unwatch(watcher: Callable[[logging.LogRecord], bool]) -> None:
+    """Take ``watcher`` off `uvicorn_logger` (if there)."""
+    # A new list, not a removal in place: another thread (one the app's lifespan started) may
+    # be logging there, and its record's walk of the filters would skip the one after it.
+    edit_filters(uvicorn_logger, lambda filters: [each for each in filters if each is not watcher])
 
 
 def _running_on(record: logging.LogRecord) -> bool:
