@@ -147,6 +147,8 @@ def install_early() -> None:
     if logging.getLogger(LOGGERS[0]).handlers:
         return
     for name in LOGGERS:
+        # (addFilter, not `log_lists.edit_filters`: an append, at import, skips no record's
+        # walk; and this module is run on its own too, where that relative import fails.)
         logging.getLogger(name).addFilter(_early)
 
 

@@ -349,6 +349,7 @@ def _level(level: str | int) -> int:
 # child alexaskill logs to has its own (for any handler: an app's, AWS Lambda's runtime's), and
 # configure_logging's handler escapes whatever reaches it (`_Handler.emit`).
 for _name in LOGGERS:
+    # (addFilter, not `log_lists.edit_filters`: an append, at import, skips no record's walk.)
     logging.getLogger(_name).addFilter(escape_args)
 del _name
 install_early()  # (what is said before logging is set up, escaped: `alexaskill.log_early`)

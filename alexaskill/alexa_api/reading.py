@@ -171,4 +171,6 @@ class _HideIds(logging.Filter):
 def _hide_ids_from_httpx_log() -> None:
     httpx_logger = logging.getLogger("httpx")
     if not any(isinstance(f, _HideIds) for f in httpx_logger.filters):
+        # (addFilter, not `alexaskill.log_lists.edit_filters`: an append skips no record's
+        # walk, and two first calls at once putting two cost nothing: each hides the same.)
         httpx_logger.addFilter(_HideIds())
