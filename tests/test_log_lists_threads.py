@@ -37,15 +37,17 @@ def logger() -> Iterator[logging.Logger]:
 
 @pytest.fixture
 def uvicorn_logger() -> Iterator[logging.Logger]:
-    """uvicorn's logger, its filters, handlers, level and propagation put back after the test."""
+    """uvicorn's logger with no filters, for the test; its filters, handlers, level and
+    propagation put back after it."""
     found = serve_server.uvicorn_logger
-    kept = list(found.filters), list(found.handlers), found.level, found.propagate
+    kept = found.filters, found.handlers, found.level, found.propagate
+    found.filters, found.handlers = [], []
     found.setLevel(logging.INFO)
     found.propagate = False
     try:
         yield found
     finally:
-        found.filters[:], found.handlers[:] = kept[0], kept[1]
+        found.filters, found.handlers = kept[0], kept[1]
         found.setLevel(kept[2])
         found.propagate = kept[3]
 
@@ -147,6 +149,6 @@ def test_the_start_watched_while_a_thread_logs_skips_none_of_the_apps_filters(
             stopped.enter_context(_a_secret_stopped(uvicorn_logger))
 
         monkeypatch.setattr(uvicorn.Server, "startup", startup)
-        server = serve_server._announcing_server(uvicorn.Config(app=None))
+        server = serve_server._announcing_server(uvicorn.Config(app="never:loaded"))
         asyncio.run(server.startup())
         assert len(uvicorn_logger.filters) == 2  # (the gate and the app's: serve's is off)
