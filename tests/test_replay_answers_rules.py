@@ -259,33 +259,6 @@ def test_judging_in_two_threads_keeps_the_rule_lines_quiet_until_both_are_done()
     assert answer_rules._quiet not in logger.filters  # (and none is left once both are done)
 
 
-def test_judging_ended_while_a_thread_logs_skips_none_of_the_loggers_filters() -> None:
-    # The filter came off in place as the last judging ended: a record another thread was
-    # walking the logger's filters with, past it (at the gate), skipped the one after it (the
-    # app's, which drops what it hides: tests/log_gates.py).
-    import logging
-
-    from alexaskill.testing import answer_rules
-
-    from .log_gates import WAIT, Gate, Taking, in_thread
-    from .logger_state import alexaskill_filters_kept, alexaskill_logger_kept
-
-    gate, handler = Gate("a secret"), Taking()
-    with alexaskill_logger_kept() as logger, alexaskill_filters_kept():
-        logger.handlers[:], logger.filters[:] = [handler], []
-        logger.setLevel(logging.INFO)
-        logger.propagate = False  # (the test's records are for its handler alone)
-        with answer_rules._unlogged():
-            logger.addFilter(gate)
-            logger.addFilter(lambda record: record.msg != "a secret")
-            thread, failures = in_thread(lambda: logger.warning("a secret"))
-            assert gate.reached.wait(WAIT)
-        gate.opened.set()
-        thread.join(WAIT)
-    assert not failures
-    assert handler.taken == []
-
-
 def test_a_deeply_nested_unknown_field_is_no_traceback(tmp_path: Path) -> None:
     # An unknown field of a card or of the speech nested a few hundred levels deep (JSON that
     # decodes) made the judging's null-stripping recurse past Python's limit: RecursionError,
