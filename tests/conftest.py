@@ -66,6 +66,7 @@ pytest.register_assert_rewrite(
     "tests.fresh_python",
     "tests.fuzz_shared",
     "tests.lifespan_start",
+    "tests.log_gates",
     "tests.models_shared",
     "tests.redis_proxies",
     "tests.server_shared",
