@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from .asgi_start import (
     NEEDS_ASYNCIO,
@@ -168,9 +168,7 @@ class Serving(Handling):
         the build would fail the same way each time, as `alexaskill.aws_lambda.handler` keeps
         such a failure for the instance (`alexaskill.lambda_start`). Any other is tried again."""
         failure = self._start_failure
-        if self._app is not None or failure is None:
-            return None
-        if not isinstance(failure.error, ConfigurationError) or not on_lambda():
+        if self._app is not None or failure is None or not _for_the_instance(failure.error):
             return None
         from .lambda_start import fresh_start_error
 
@@ -225,7 +223,15 @@ class Serving(Handling):
         it (`Registration._restore_start_state`): the skill answered nothing."""
         self._app = None
         self._restore_start_state(before)
-        failure = self._start_failure = StartFailure.of(exc)
+        if _for_the_instance(exc):
+            from .lambda_start import kept_start_error
+
+            # Kept for the instance: a copy without tracebacks (its chain's too), which held
+            # the frames of the start that failed, up to its invocation's, for the process.
+            failure = StartFailure(kept_start_error(exc), None)
+        else:
+            failure = StartFailure.of(exc)
+        self._start_failure = failure
         return failure
 
     def _mounted_under(self, path: str) -> None:
@@ -477,3 +483,9 @@ class Serving(Handling):
         return httpx.AsyncClient(
             timeout=httpx.Timeout(5.0), verify=tls_context(), mounts=loopback_without_proxy()
         )
+
+
+def _for_the_instance(error: Exception) -> TypeGuard[ConfigurationError]:
+    """Whether a start's ``error`` is kept for the process: a `ConfigurationError` on AWS Lambda,
+    whose instance's code and settings cannot change (`Serving._kept_on_lambda`)."""
+    return isinstance(error, ConfigurationError) and on_lambda()

@@ -6,9 +6,11 @@ configuration is kept, as with `alexaskill.aws_lambda.handler` (tests/test_aws_l
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import time
+import weakref
 from typing import Any
 
 import pytest
@@ -38,6 +40,10 @@ class StartupFailed(Exception):
     """Mangum's ``LifespanFailure``: the invocation fails, no request made."""
 
 
+class _Scope(dict[str, Any]):
+    """A lifespan's scope a weak reference can follow (a dict cannot)."""
+
+
 class _MangumFunction:
     """What Mangum's handler does at each invocation with its default lifespan ("auto"), on the
     one event loop of the process (Mangum's ``asyncio.get_event_loop()``): the app's lifespan
@@ -54,6 +60,8 @@ class _MangumFunction:
         self.runner = asyncio.Runner()
         self.pki = TestPKI.default()
         self.factory = RequestFactory(SKILL_ID)  # (one user for every invocation)
+        #: Each invocation's lifespan scope, followed: what its frames held.
+        self.scopes: list[weakref.ref[_Scope]] = []
         skill.verifier = self.pki.verifier()
 
     def invoke(self, intent: str) -> dict[str, Any]:
@@ -70,7 +78,8 @@ class _MangumFunction:
     async def _invocation(self, intent: str) -> dict[str, Any]:
         queue: asyncio.Queue[Message] = asyncio.Queue()
         answers: asyncio.Queue[Message] = asyncio.Queue()
-        scope = {"type": "lifespan", "asgi": {"spec_version": "2.0", "version": "3.0"}}
+        scope = _Scope(type="lifespan", asgi={"spec_version": "2.0", "version": "3.0"})
+        self.scopes.append(weakref.ref(scope))
         lifespan = asyncio.create_task(self.skill(scope, queue.get, answers.put))
         await queue.put({"type": "lifespan.startup"})
         started = await answers.get()
@@ -262,6 +271,41 @@ def test_behind_mangum_a_start_failed_on_the_configuration_is_kept_for_the_insta
         function.close()
     assert checked == [skill]
     assert not skill.started
+
+
+def _failing_with_a_cause(skill: object) -> None:
+    def read() -> None:
+        raise OSError("no such table")
+
+    try:
+        read()
+    except OSError as exc:
+        raise ConfigurationError("no store can be made here") from exc
+
+
+def test_behind_mangum_the_kept_start_error_keeps_no_lifespan_alive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The failure kept held the start's error as raised: its traceback held the first
+    lifespan's frames (its scope, the adapter's queues, up to the invocation) for the instance.
+    A copy without tracebacks is kept (`kept_start_error`), its cause so too, as the handler's."""
+    import alexaskill.app
+
+    _on_lambda(monkeypatch)
+    monkeypatch.setattr(alexaskill.app, "check_store", _failing_with_a_cause)
+    skill = _counting_skill(ClosedCounting())
+    function = _MangumFunction(skill)
+    try:
+        for _ in range(2):
+            with pytest.raises(StartupFailed, match=r"^no store can be made here$") as caught:
+                function.invoke("Count")
+            del caught  # (the error raised, and its traceback: pytest's, here)
+    finally:
+        function.close()
+    gc.collect()
+    assert [ref() for ref in function.scopes] == [None, None]
+    kept = skill._start_failure
+    assert kept is not None and str(kept.error.__cause__) == "no such table"
 
 
 def test_behind_mangum_a_start_failed_otherwise_is_tried_again(
