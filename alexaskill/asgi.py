@@ -141,7 +141,7 @@ class Serving(Handling):
             self._check_start(served=True)
         except Exception as exc:
             if exc is not kept:
-                self._start_failed(exc, before)
+                self._lifespan_failed(exc, before)
             await startup_failed(receive, send, exc)
         check_proxies(receive)
         started = False
@@ -158,8 +158,18 @@ class Serving(Handling):
             await app(scope, receive, noting)
         except Exception as exc:
             if not started:  # (Starlette's lifespan said it, with its traceback)
-                self._start_failed(exc, before)
+                self._lifespan_failed(exc, before)
             raise
+
+    def _lifespan_failed(self, exc: Exception, before: tuple[bool, bool]) -> None:
+        """Keep ``exc`` as the lifespan's failure (`_start_failed`); one kept for the instance
+        (`_kept_on_lambda`) said once, as the AWS Lambda handler says it: the adapter and the
+        runtime report it at each invocation, with tracebacks of theirs, not what it means."""
+        failure = self._start_failed(exc, before)
+        if _for_the_instance(failure.error):
+            from .lambda_start import say_not_started as say_for_the_instance
+
+            say_for_the_instance(self.log_name, failure.error)  # (the copy: a record holds it)
 
     def _kept_on_lambda(self) -> ConfigurationError | None:
         """On AWS Lambda, a copy to raise (`fresh_start_error`) of the `ConfigurationError` an

@@ -308,6 +308,33 @@ def test_behind_mangum_the_kept_start_error_keeps_no_lifespan_alive(
     assert kept is not None and str(kept.error.__cause__) == "no such table"
 
 
+def test_behind_mangum_a_kept_start_error_is_said_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Mangum and the runtime report a LifespanFailure at each invocation, with a traceback of
+    # theirs; alexaskill says what it means once, in the words of the handler (`_plan_of`).
+    import alexaskill.app
+
+    _on_lambda(monkeypatch)
+    logging.getLogger().addHandler(caplog.handler)
+    monkeypatch.setattr(alexaskill.app, "check_store", _failing_with_a_cause)
+    skill = _counting_skill(ClosedCounting())
+    function = _MangumFunction(skill)
+    try:
+        for _ in range(3):
+            with pytest.raises(StartupFailed):
+                function.invoke("Count")
+    finally:
+        function.close()
+    said = [r for r in caplog.records if "could not start" in r.getMessage()]
+    assert [(r.levelname, r.exc_info) for r in said] == [("ERROR", None)]
+    line = said[0].getMessage()
+    assert line.startswith(
+        f"{skill.log_name} could not start (ConfigurationError: no store can be made here): "
+        "every invocation of this instance of the function fails with that error, no handler run"
+    )
+
+
 def test_behind_mangum_a_start_failed_otherwise_is_tried_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
