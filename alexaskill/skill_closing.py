@@ -44,11 +44,14 @@ class Closing(DeadlineAnswering):
 
     async def _close_at_shutdown(self) -> None:
         # Bounded: uvicorn waits for the lifespan's shutdown for good (its graceful timeout bounds
-        # the requests only), and a store whose server does not answer held up the exit.
+        # the requests only), and a store whose server does not answer held up the exit. On
+        # AWS Lambda, by what Lambda leaves after its SIGTERM (`LAMBDA_CLOSE_TIMEOUT`).
+        from .log_lambda import on_lambda
         from .store import closing
 
         what = f"the stores of {self.log_name}"
-        await closing.close_within(self._close_saying, closing.CLOSE_TIMEOUT, what)
+        bound = closing.shutdown_bound(on_lambda())
+        await closing.close_within(self._close_saying, bound, what)
 
     async def _close_saying(self) -> None:
         """`aclose` at the lifespan's shutdown: a failure is said (once, at ERROR, naming what

@@ -225,3 +225,20 @@ def test_a_skill_left_no_time_by_the_one_before_it_is_said_so(
     assert "/slow/ " in said[0] and "/slower/ " in said[1]
     for line in said:
         assert line.endswith("the 0.2 seconds for closing every mounted skill's stores ran out")
+
+
+def test_on_lambda_serve_closes_within_what_lambda_leaves(
+    portal: list[Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Behind the Lambda Web Adapter, Lambda's SIGKILL follows its SIGTERM by 300 ms (500 with
+    # an internal extension): the 5 seconds (CLOSE_TIMEOUT) were cut there, nothing said.
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "skill")
+    monkeypatch.setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001")
+    code, _, err = run("serve", "portal:stuck")
+    assert code == 0, err
+    (app,) = portal
+    with caplog.at_level(logging.WARNING, "alexaskill"), StarletteClient(app):
+        pass
+    said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
+    assert len(said) == 1 and "/slow" in said[0]
+    assert said[0].endswith("the 0.2 seconds for closing every mounted skill's stores ran out")

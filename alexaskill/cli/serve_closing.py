@@ -53,15 +53,16 @@ class _ClosingMounted:
 
 async def _close_skills(app: Any) -> None:
     """`Skill.aclose`'s work for each skill ``app`` mounts (a second close, after the host's
-    own, is harmless), within `alexaskill.store.closing.CLOSE_TIMEOUT` in all; a failure is
-    logged naming what failed (a store's by `close_stores`, the verifier's here), the others
-    closed still."""
+    own, is harmless), within `alexaskill.store.closing.CLOSE_TIMEOUT` in all (on AWS Lambda,
+    `LAMBDA_CLOSE_TIMEOUT`: `shutdown_bound`); a failure is logged naming what failed (a
+    store's by `close_stores`, the verifier's here), the others closed still."""
     import anyio
 
+    from ..log_lambda import on_lambda
     from ..served import served_skills
     from ..store import closing
 
-    bound = closing.CLOSE_TIMEOUT
+    bound = closing.shutdown_bound(on_lambda())
     end = anyio.current_time() + bound
     for path, skill in served_skills(app):
         what = f"the stores of the skill at {path}"

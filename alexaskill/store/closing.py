@@ -9,7 +9,13 @@ from typing import Any
 
 from .base import Store, _awaitable
 
-__all__ = ["CLOSE_TIMEOUT", "close_stores", "close_within"]
+__all__ = [
+    "CLOSE_TIMEOUT",
+    "LAMBDA_CLOSE_TIMEOUT",
+    "close_stores",
+    "close_within",
+    "shutdown_bound",
+]
 
 logger = logging.getLogger("alexaskill")
 
@@ -17,6 +23,18 @@ logger = logging.getLogger("alexaskill")
 #: skills' together (``alexaskill serve``): uvicorn waits for an app's lifespan shutdown without a
 #: bound, and a store whose server does not answer would hold up the exit for good.
 CLOSE_TIMEOUT = 5.0
+#: Seconds that closing gets instead on AWS Lambda (a server behind the Lambda Web Adapter, whose
+#: one shutdown is at Lambda's SIGTERM as the instance ends): Lambda ends the process with SIGKILL
+#: 300 ms after that signal (500 with an internal extension), which cut a longer close without a
+#: word. Less than that: the warning that names what was left open, the lifespan's HTTP client's
+#: close and the server's exit fit in the rest, as `LAMBDA_MARGIN` keeps a request's.
+LAMBDA_CLOSE_TIMEOUT = 0.2
+
+
+def shutdown_bound(on_lambda: bool) -> float:
+    """The seconds a shutdown closes for: `CLOSE_TIMEOUT`, or ``on_lambda`` (`on_lambda`) the
+    less of it and `LAMBDA_CLOSE_TIMEOUT`."""
+    return min(CLOSE_TIMEOUT, LAMBDA_CLOSE_TIMEOUT) if on_lambda else CLOSE_TIMEOUT
 
 
 async def close_stores(
