@@ -9,6 +9,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mappi
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from ..exceptions import ConfigurationError, StoreError
+from ..loop_end import closed_at_loop_end
 from .base import _decode, _decoding, _name_not_utf8
 from .checked_changes import _encode_written
 from .data_faults import _key_checked, _names_checked
@@ -316,11 +317,8 @@ class RedisStore(_Cancels):
             if old is not self._given and not old_loop.is_closed():  # running, in a thread
                 asyncio.run_coroutine_threadsafe(old.aclose(), old_loop)
         self._loop = asyncio.get_running_loop()
-        # A connection can be closed only in its event loop, so the loop's are closed as it
-        # shuts down: asyncio.run (anyio, uvicorn) closes the async generators still open,
-        # this one included, before it closes the loop.
-        self._closer = _closing(self._client)
-        await anext(self._closer)
+        # A connection can be closed only in its event loop: the loop's are closed as it ends.
+        self._closer = await closed_at_loop_end(self._client)
         return self._client
 
     def _options(self) -> dict[str, Any]:
@@ -351,11 +349,3 @@ class RedisStore(_Cancels):
         for secret in sorted(secrets, key=len, reverse=True):  # one inside another: the longer
             text = text.replace(secret, "***")
         return text
-
-
-async def _closing(client: Redis) -> AsyncGenerator[None, None]:
-    """Closes ``client``'s connections when closed itself (see `RedisStore._for_loop`)."""
-    try:
-        yield
-    finally:
-        await client.aclose()
