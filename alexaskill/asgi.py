@@ -5,7 +5,7 @@ is `alexaskill.endpoint`, and what it answers a POST with `alexaskill.handling`)
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from .asgi_start import (
@@ -439,10 +439,11 @@ class Serving(Handling):
         # in another app runs none) the verifier makes its own client on first use.
         import asyncio
 
+        from .loop_end import closed_at_loop_end
         from .worker_ends import forget_worker
 
         loop = asyncio.get_running_loop()
-        client = self._lifespan_client(loop)
+        client, closer = self._lifespan_client(loop)
         self._http_client = client
         verifier = self.verifier
         if verifier is not None:
@@ -466,22 +467,28 @@ class Serving(Handling):
                 # shutdown there (uvicorn behind the Lambda Web Adapter, at the instance's end)
                 # closes them as anywhere, else a store's `aclose` never ran (what a store of
                 # the author's had yet to write, lost).
-                self._kept_client = (client, loop)
+                # Closed as its loop ends all the same (`closed_at_loop_end`): Mangum 0.20.0
+                # ends it after the invocation, and its connections would be left open.
+                if closer is None:
+                    closer = await closed_at_loop_end(client)
+                self._kept_client = (client, loop, closer)
                 self._say_unsaid()
             else:
                 try:
                     await self._close_at_shutdown()
                 finally:
-                    await client.aclose()
+                    await (client.aclose() if closer is None else closer.aclose())
 
-    def _lifespan_client(self, loop: asyncio.AbstractEventLoop) -> httpx.AsyncClient:
-        """The lifespan's HTTP client: the one an earlier lifespan kept (`_kept_client`), if it
-        is of ``loop`` (the running one); else a new one. One kept in another loop (Mangum
-        0.20.0 runs each invocation in a loop of its own, closed after it) is dropped: its
-        connections were that loop's, closed with it, and cannot be closed from this one."""
+    def _lifespan_client(
+        self, loop: asyncio.AbstractEventLoop
+    ) -> tuple[httpx.AsyncClient, AsyncGenerator[None, None] | None]:
+        """The lifespan's HTTP client and what closes it: the one an earlier lifespan kept
+        (`_kept_client`), if it is of ``loop`` (the running one); else a new one (None: closed
+        by no generator yet). One kept in another loop (Mangum 0.20.0 runs each invocation in a
+        loop of its own) is dropped: closed as that loop ended, or as it ends."""
         kept, self._kept_client = self._kept_client, None
         if kept is not None and kept[1] is loop and not kept[0].is_closed:
-            return kept[0]
+            return kept[0], kept[2]
         import httpx
 
         from .alexa_api.wire import loopback_without_proxy
@@ -490,9 +497,10 @@ class Serving(Handling):
         # `tls_context` (outgoing HTTPS) loads its CA bundle once per process: each start (a test
         # client's, say) would otherwise spend a few hundred ms of CPU loading it again.
         # No proxy for a loopback apiEndpoint (``serve --dev``'s fake API), as a call's own client.
-        return httpx.AsyncClient(
+        client = httpx.AsyncClient(
             timeout=httpx.Timeout(5.0), verify=tls_context(), mounts=loopback_without_proxy()
         )
+        return client, None  # (closed by the lifespan's end, or kept with a closer there)
 
 
 def _for_the_instance(error: Exception) -> TypeGuard[ConfigurationError]:

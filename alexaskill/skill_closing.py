@@ -12,6 +12,7 @@ from .deadline_answering import DeadlineAnswering
 
 if TYPE_CHECKING:
     import asyncio
+    from collections.abc import AsyncGenerator
 
     import httpx
 
@@ -32,9 +33,11 @@ class Closing(DeadlineAnswering):
     store: Store
     #: When the warning of each kind of refusal was said (the ASGI app's).
     _refusals_said: Repeats
-    #: The HTTP client a lifespan behind Mangum kept for the next one, with its event loop
-    #: (`Serving._lifespan`): closed by `aclose` in that loop.
-    _kept_client: tuple[httpx.AsyncClient, asyncio.AbstractEventLoop] | None = None
+    #: The HTTP client a lifespan behind Mangum kept for the next one, with its event loop and
+    #: what closes it there (`Serving._lifespan`): by `aclose` in that loop, or as it ends.
+    _kept_client: (
+        tuple[httpx.AsyncClient, asyncio.AbstractEventLoop, AsyncGenerator[None, None]] | None
+    ) = None
 
     if TYPE_CHECKING:
 
@@ -114,7 +117,7 @@ class Closing(DeadlineAnswering):
             if kept is not None:
                 import asyncio
 
-                # (In another event loop its connections are that loop's: left to it.)
+                # (In another event loop its connections are that loop's: closed as it ends.)
                 if kept[1] is asyncio._get_running_loop():
-                    await kept[0].aclose()
+                    await kept[2].aclose()
         return failure

@@ -216,6 +216,23 @@ def test_behind_mangum_a_new_event_loop_has_a_client_of_its_own(
         function.close()
 
 
+def test_behind_mangum_a_client_kept_is_closed_as_its_event_loop_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mangum 0.20.0 ends each invocation's event loop (``asyncio.run``): the client its
+    lifespan's shutdown kept, of no use in the next loop, was left open, its connections (to
+    Alexa's APIs, to a certificate's host) closed by the garbage collector at last, a
+    ResourceWarning each (an event loop's end closes none)."""
+    _on_lambda(monkeypatch)
+    seen: list[Any] = []
+    function = _MangumFunction(_client_skill(seen), loop_each=True)
+    try:
+        assert speech(function.invoke("Client")) == "Noted."
+        assert seen[0].is_closed  # (as asyncio.run ended its loop)
+    finally:
+        function.close()
+
+
 def test_on_lambda_a_servers_shutdown_closes_the_stores(monkeypatch: pytest.MonkeyPatch) -> None:
     """uvicorn behind the Lambda Web Adapter (or as a Lambda web function) runs one lifespan for
     the instance: its shutdown, at Lambda's SIGTERM as the instance ends, runs once, and closes
