@@ -69,6 +69,10 @@ from alexaskill.articles import with_article
         "a utf8",
         "an htmlParser",
         "a urlPath",
+        # But "un", "up" and "um" before a capital are the word's start ("a unPack" was said).
+        "an unPack",
+        "an upDate",
+        "an umLaut",
         "an ndarray",
         "an nginx",
         "an lzma",
