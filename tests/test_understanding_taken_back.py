@@ -337,3 +337,20 @@ def test_stop_within_a_value_or_of_a_custom_type_not_asked_for_stays(
 ) -> None:
     understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
     assert filled(understood) == {"city": city}
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName"])
+@pytest.mark.parametrize("said", ["shut up", "forget it", "forget about it", "no, shut up"])
+def test_stop_or_cancel_said_whole_is_no_value_of_the_closest_reading(
+    city_type: str, said: str
+) -> None:
+    # The model has no AMAZON.FallbackIntent: Alexa sends the closest intent. Its reading left
+    # out the grammar words of AMAZON.StopIntent's and CancelIntent's phrasings, the city
+    # "shut" of "plan a trip to shut up" ("forget", "no shut"), though the note said the
+    # reading was dropped as stop or cancel and the answer is none.
+    assert answered_city(city_type, said) is None
+    understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
+    assert understood.intent == "PlanTrip" and understood.fills == {}
+    left_out = left_out_notes(understood, "city")
+    why = "is no value: it says stop or cancel"
+    assert left_out and all(note.endswith(why) for note in left_out)

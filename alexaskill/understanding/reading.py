@@ -312,14 +312,18 @@ class Reader(CompiledModel):
     def _said_reply(
         self, match: Match, slot: str, said: str, asked: tuple[str, str] | None
     ) -> str | None:
-        """Why the words ``said`` for ``slot``'s value are none, if they are a yes or no whole
-        and the slot's words are no custom type's read as said (`_read_as_said`), or more than
-        it takes: "yes thank you very much" to four words, whose reading was "thank you very
-        much", is a yes, as a name's is ("yes thank you" stays what the user said)."""
+        """Why the words ``said`` for ``slot``'s value are none, if they are a yes or no, stop
+        or cancel whole and the slot's words are no custom type's read as said
+        (`_read_as_said`), or more than it takes: "yes thank you very much" to four words, whose
+        reading was "thank you very much", is a yes, as a name's is ("yes thank you" stays what
+        the user said), and "shut up", whose closest reading is the city "shut", stop."""
         ref = slot_ref(match, slot)
         over = ref is not None and len(said.split()) > ref.kind.max_words
-        as_said = not over and self._read_as_said(match, slot, asked)
-        reply = None if as_said else self.yes_no(said)
+        if not over and self._read_as_said(match, slot, asked):
+            return None
+        if leaving(said, self.reply):
+            return _LEAVING
+        reply = self.yes_no(said)
         return None if reply is None else f"it says {reply}"
 
     def _says_no(self, text: str) -> bool:
