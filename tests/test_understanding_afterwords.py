@@ -368,3 +368,19 @@ def test_a_search_query_over_its_words_keeps_its_thanks_in_an_answer() -> None:
     said = " ".join(["love"] * 29)
     assert answered_city("AMAZON.SearchQuery", f"{said} thank you") is None
     assert answered_city("AMAZON.SearchQuery", "love again thank you") == "love again thank you"
+
+
+@pytest.mark.parametrize("thanks", ["thank you", ", thank you", "thanks a lot"])
+def test_a_search_query_over_its_words_keeps_no_half_of_its_thanks_in_a_request(
+    thanks: str,
+) -> None:
+    # "plan a trip to" and 29 words then "thank you" (31, over the thirty a search query takes)
+    # was the query of the 29 words and "thank", "you" left out as not in the sample: the
+    # thanks cut in two, where the answer is none, and a request of 31 words is no reading.
+    said = " ".join(["love"] * 29) + ("" if thanks.startswith(",") else " ") + thanks
+    assert answered_city("AMAZON.SearchQuery", said) is None
+    queries = bare_trips("AMAZON.SearchQuery")
+    understood = queries.understand(f"plan a trip to {said}", now=NOW)
+    over = queries.understand("plan a trip to " + " ".join(["love"] * 31), now=NOW)
+    assert understood.fills == {} and understood.intent is None
+    assert understood.notes == over.notes

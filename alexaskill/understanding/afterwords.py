@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .languages import Language
-from .matcher import SpanCache
 from .slot_kinds import SlotKind, name_type
+from .spans import SpanCache
 from .text import Token
 
 __all__ = [

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .afterwords import thanks_words
 from .slot_kinds import FreeKind, first_name_type
 from .slottypes import FREE, TYPED
 from .text import surface
@@ -215,7 +216,8 @@ def free_cut_short(
     left out right next to it (no pause between), was cut short, if it was: "jane smith jones"
     of "call mary jane smith jones now", "mary" left out, is no first name (three words at
     most); the four words are none either. A grammar word, a filler or a list's word ends the
-    value ("call ann marie lee and bob"), and none is cut short that thanks open."""
+    value ("call ann marie lee and bob"), but the rest of thanks a search query ends with ("you"
+    of "... thank you"), and none is cut short that thanks open."""
     words, tokens = spans.words, spans.tokens
     idle = language.function_words | language.fillers | language.list_separators
     idle |= language.negations | language.courtesies | language.afterwords
@@ -227,8 +229,16 @@ def free_cut_short(
             # Read from thanks on ("thanks a lot" of "paris thanks a lot"), it cut no name
             # short: the word before is the value, the thanks left out (`answer_values.thanked`).
             continue
+        # Thanks cut in two: "... thank" of a search query's thirty words, "you" left out, is
+        # neither what the user said (a query keeps its thanks) nor the words without them. A
+        # name's thanks are left out of it after (`answer_values.thanked`), a query's never.
+        query = kind.name == "AMAZON.SearchQuery"
+        thanked = query and words[end - 1] in language.courtesies
         for at, between in ((start - 1, start - 1), (end, end - 1)):
-            if at in extra and words[at] not in idle and not tokens[between].pause:
+            if at not in extra or tokens[between].pause:
+                continue
+            halved = at == end and thanked and words[at] in thanks_words(language)
+            if words[at] not in idle or halved:
                 said = surface(tokens[min(at, start) : max(at + 1, end)])
                 return f"{said!r} is more words than {kind.name} takes ({kind.max_words})"
     return None
