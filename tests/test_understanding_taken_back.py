@@ -325,11 +325,12 @@ def test_stop_or_cancel_said_for_a_custom_value_asked_for_is_none_as_the_answer(
     ("city_type", "said", "city"),
     [
         # Unchanged: a custom type's words not asked for are what the user said, and stop
-        # within a longer name or before one is no reply.
+        # within a longer name or before one, no pause between, is no reply.
         ("Cities", "stop", "stop"),
         ("Cities", "no, stop", "no stop"),
+        ("Cities", "stop, paris", "stop paris"),
         ("AMAZON.City", "bus stop", "bus stop"),
-        ("AMAZON.City", "stop, paris", "stop paris"),
+        ("AMAZON.City", "stop paris", "stop paris"),
     ],
 )
 def test_stop_within_a_value_or_of_a_custom_type_not_asked_for_stays(
@@ -354,3 +355,23 @@ def test_stop_or_cancel_said_whole_is_no_value_of_the_closest_reading(
     left_out = left_out_notes(understood, "city")
     why = "is no value: it says stop or cancel"
     assert left_out and all(note.endswith(why) for note in left_out)
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
+@pytest.mark.parametrize(
+    "said", ["stop, paris", "cancel, paris", "never mind, paris", "stop, new york"]
+)
+def test_stop_or_cancel_said_first_opens_the_value_as_a_no_does(city_type: str, said: str) -> None:
+    # "stop, paris" was the free-form city "stop paris", in an answer and a request, where the
+    # answer of a custom type listing paris is "paris" and "no, paris" is paris to each:
+    # AMAZON.StopIntent's or CancelIntent's words that a pause ends open the value, as a yes
+    # or no does. ("never mind, paris" was none: its "never" read as a "not" within a name.)
+    city = said.partition(", ")[2]
+    asked = ("PlanTrip", "city")
+    understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW, asked=asked)
+    assert answered_city(city_type, said) == city
+    assert filled(understood) == {"city": city}
+    if city_type != "Cities":  # a name's words, asked for or not
+        understood = bare_trips(city_type).understand(f"plan a trip to {said}", now=NOW)
+        assert filled(understood) == {"city": city}
+        assert f"words before the value: {said.partition(',')[0]!r} left out" in understood.notes

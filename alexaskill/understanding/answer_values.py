@@ -10,11 +10,12 @@ York"), or a word said right after a listed value makes it part of another name 
 hotel": the answer is every word, as said in one go). A no said first is no denial: it
 answers what came before ("no, paris" is "paris", a name's in a request too: `said_first`).
 A free-form built-in type (AMAZON.City without values) knows none: its answer stays every word
-said, but for an opening yes, no or thanks that a pause ends ("no, paris"; each: "yes, no,
-paris"). Words of a yes, a no, stop or cancel are no value of any words ("no, cancel" is no
-city "cancel": `said_as_reply`). Thanks, an afterword or a hedge said last is no part of a
-name's value nor of a listed one, nor what a pause sets apart after them ("paris, thanks",
-"paris, maybe", "paris, thanks, paris": `without_afterwords`), in a request too (`thanked`).
+said, but for an opening yes, no, stop, cancel or thanks that a pause ends ("no, paris", "stop,
+paris"; each: "yes, no, paris"). Words of a yes, a no, stop or cancel are no value of any words
+("no, cancel" is no city "cancel": `said_as_reply`). Thanks, an afterword or a hedge said last
+is no part of a name's value nor of a listed one, nor what a pause sets apart after them
+("paris, thanks", "paris, maybe", "paris, thanks, paris": `without_afterwords`), in a request
+too (`thanked`).
 The words that take a value back or are no part of it otherwise (a no said last, a correction,
 a denial, a don't-know said first) are denials.py's.
 """
@@ -155,9 +156,10 @@ def opening_end(
     tokens: Sequence[Token], language: Language, answers: Callable[[str], str | None]
 ) -> int | None:
     """Where the words after an opening yes, no or thanks that a pause ends start ("paris" of
-    "no, paris"), else None. Said so, such words are no part of a value of any words (a
-    free-form city); without the pause they may be (a town called "no name"). Thanks alone
-    after them ("no, thanks") is no value either: None."""
+    "no, paris"), else None; stop or cancel too where ``answers`` reads them (`Reader.reply`:
+    "stop, paris", as the answer of a custom type listing paris is "paris"). Said so, such words
+    are no part of a value of any words (a free-form city); without the pause they may be (a
+    town called "no name"). Thanks alone after them ("no, thanks") is no value either: None."""
     words = [token.text for token in tokens]
     end = next((at + 1 for at, token in enumerate(tokens) if token.pause), len(tokens))
     if end >= len(tokens) or end > 3:

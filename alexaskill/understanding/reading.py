@@ -215,7 +215,7 @@ class Reader(CompiledModel):
             return found
         if self._leaving(match, slot):
             return None  # "no, cancel": the no is part of a reply, no opening (`_back`)
-        first = said_first(match, slot, spans, self.language, self.yes_no)
+        first = said_first(match, slot, spans, self.language, self.reply)
         return None if first is None else (*first, "words before the value")
 
     def _back(
@@ -227,23 +227,27 @@ class Reader(CompiledModel):
             return None
         if self._leaving(match, slot):
             return _LEAVING
+        if self._opening_before_not(match, slot, spans) is not None:
+            return None  # "never mind, paris": read again without the opening (`_not_meant`)
         return taken_back(match, slot, spans, self.language, self.yes_no, self._says_no)
 
     def _opening_before_not(
         self, match: Match, slot: str, spans: SpanCache
     ) -> tuple[int, int] | None:
-        """The yes, no or thanks ``slot``'s words open with, a pause ending it, if a "not"
-        follows it ("no, not paris": `said_first`), as (first, end): said after an opening,
-        "not paris" is read alone, as in an answer (`past_opening`): no name, a custom type's
-        "not paris"; else "not paris" read as a denial (`denied_after`) left the opening, the
-        city "no"."""
+        """The yes, no, stop, cancel or thanks ``slot``'s words open with, a pause ending it, if a
+        "not" follows it or is within it ("no, not paris", "never mind, paris": `said_first`),
+        as (first, end): said after an opening, "not paris" is read alone, as in an answer
+        (`past_opening`): no name, a custom type's "not paris"; else "not paris" read as a
+        denial (`denied_after`) left the opening, the city "no", and "never" took "never mind,
+        paris" back (`taken_back`)."""
         # A set lookup first: every value read comes through here, and few hold a "not".
         words = any_words(match, slot)
         if words is None or self.language.negations.isdisjoint(words.split()):
             return None
-        first = said_first(match, slot, spans, self.language, self.yes_no)
-        negated = first is not None and spans.words[first[1]] in self.language.negations
-        return first if negated else None
+        first = said_first(match, slot, spans, self.language, self.reply)
+        # The "not" right after the opening, or within it ("never" of "never mind, paris").
+        said = () if first is None else spans.words[first[0] : first[1] + 1]
+        return first if not self.language.negations.isdisjoint(said) else None
 
     def _leaving(self, match: Match, slot: str) -> bool:
         """Whether ``slot``'s words in ``match`` are AMAZON.StopIntent's or CancelIntent's words,

@@ -265,7 +265,7 @@ class Understander(Reader):
         if match is None or swallowed(match):  # "I want Paris please": "Paris", if listed
             match = value_within(matcher, slot, spans, self.language, says_no) or match
         if match is None or swallowed(match):  # "no, paris": "paris", of any words
-            match, spans = past_opening(matcher, match, spans, self.language, self.yes_no)
+            match, spans = past_opening(matcher, match, spans, self.language, self.reply)
         language, yes_no = self.language, self.yes_no
         match, spans = without_afterwords(matcher, match, spans, language, yes_no, says_no, slot)
         if match is not None and said_as_reply(match, slot, self.reply):  # "no, cancel"
