@@ -149,3 +149,18 @@ def test_a_number_ending_a_name_is_no_date_offered_as_a_choice(
         return
     assert understood.intent == "Call", understood.notes
     assert {name: fill.value or fill.words for name, fill in understood.fills.items()} == expected
+
+
+@pytest.mark.parametrize("thanks", ["thank you", "thanks a lot"])
+def test_a_search_query_full_to_its_words_keeps_no_half_of_its_thanks(thanks: str) -> None:
+    # "find" and 29 words and "thank you" was the query "... thank", "you" left out as a
+    # grammar word: thanks cut in two, a query neither as said nor without its thanks. The
+    # reading is dropped, saying why, as one of 31 words is; thanks the query holds whole stay.
+    slots = {"query": "AMAZON.SearchQuery"}
+    finder = intent_understander("Find", slots, ["find {query}"], invocation_name="finder")
+    said = " ".join(["love"] * 29)
+    understood = finder.understand(f"find {said} {thanks}", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent", understood.fills
+    why = "is more words than AMAZON.SearchQuery takes (30))"
+    assert any(note.endswith(why) for note in understood.notes), understood.notes
+    assert filled(finder.understand(f"find {said} thanks", now=NOW)) == {"query": f"{said} thanks"}
