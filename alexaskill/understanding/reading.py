@@ -213,7 +213,7 @@ class Reader(CompiledModel):
         found = not_meant(match, slot, spans, self.language)
         if found is not None:
             return found
-        if self._leaving(match, slot):
+        if self._leaving(any_words(match, slot)):
             return None  # "no, cancel": the no is part of a reply, no opening (`_back`)
         first = said_first(match, slot, spans, self.language, self.reply)
         return None if first is None else (*first, "words before the value")
@@ -225,7 +225,7 @@ class Reader(CompiledModel):
         don't-know) takes it back (`_taken_back`)."""
         if self._read_as_said(match, slot, asked):
             return None
-        if self._leaving(match, slot):
+        if self._leaving(any_words(match, slot)):
             return _LEAVING
         if self._opening_before_not(match, slot, spans) is not None:
             return None  # "never mind, paris": read again without the opening (`_not_meant`)
@@ -249,12 +249,12 @@ class Reader(CompiledModel):
         said = () if first is None else spans.words[first[0] : first[1] + 1]
         return first if not self.language.negations.isdisjoint(said) else None
 
-    def _leaving(self, match: Match, slot: str) -> bool:
-        """Whether ``slot``'s words in ``match`` are AMAZON.StopIntent's or CancelIntent's words,
-        alone ("stop", "cancel that") or after a yes or no ("no, cancel"): `leaving`, no value,
-        as the answer of them is none (`said_as_reply`): else the city was "stop", and the
-        opening no was left out of "no, cancel", the city "cancel"."""
-        words = any_words(match, slot)
+    def _leaving(self, words: str | None) -> bool:
+        """Whether a slot's ``words`` (`any_words`, or as said: `_said_reply`) are
+        AMAZON.StopIntent's or CancelIntent's words, alone ("stop", "cancel that") or after a yes
+        or no ("no, cancel"): `leaving`, no value, as the answer of them is none
+        (`said_as_reply`): else the city was "stop", and the opening no was left out of "no,
+        cancel", the city "cancel"."""
         # A set lookup first, not `reply`'s matching: every value read comes through here, and
         # few open with a word of a reply.
         if words is None or words.partition(" ")[0] not in self.reply_words:
@@ -325,7 +325,7 @@ class Reader(CompiledModel):
         over = ref is not None and len(said.split()) > ref.kind.max_words
         if not over and self._read_as_said(match, slot, asked):
             return None
-        if leaving(said, self.reply):
+        if self._leaving(said):
             return _LEAVING
         reply = self.yes_no(said)
         return None if reply is None else f"it says {reply}"
