@@ -1,8 +1,14 @@
 """The handlers `DynamoDBStore` adds to a botocore client it is given (`dynamodb.client._hook`):
-once however many stores share it, there while a store uses it, gone once all are closed."""
+added once when the store is made, however many stores share the client, and left on it, inert
+for every call but the store's own (its closes included), in any thread and in a forked child.
+
+The calls go to the fake DynamoDB of fake_dynamodb.py, which answers each with a 500: a client
+retries it (3 attempts), unless the store's handlers refuse the retry.
+"""
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -10,207 +16,255 @@ import anyio
 import pytest
 
 from alexaskill.dynamodb import DynamoDBStore
+from alexaskill.dynamodb.client import _GivenUp
+from alexaskill.exceptions import StoreError
+
+from .dynamodb_shared import USER
+from .fake_dynamodb import (
+    HANG,
+    STORE_TIMEOUT,
+    FakeDynamoDB,
+    _retrying_client,
+    fake_dynamodb_fixture,  # noqa: F401
+)
 
 pytestmark = pytest.mark.oldest_dependencies
 
-
-def _client() -> Any:
-    import botocore.session
-
-    return botocore.session.get_session().create_client(
-        "dynamodb",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",  # (made up: nothing is sent)
-    )
-
-
-def _hooks(client: Any) -> list[str]:
-    """The names of alexaskill's handlers botocore calls before a GetItem is sent, and when its
-    answer comes, in order, each as often as it is called."""
-    handlers = client.meta.events._emitter._handlers
-    found = [
-        *handlers.prefix_search("before-send.dynamodb.GetItem"),
-        *handlers.prefix_search("response-received.dynamodb.GetItem"),
-    ]
-    return [h.__name__ for h in found if h.__module__.startswith("alexaskill")]
-
+#: An UpdateItem that only sets: safe to send again, so retried by a client, and by its owner's.
+_SETTING = {
+    "TableName": "skill",
+    "Key": {"id": {"S": USER}},
+    "UpdateExpression": "SET n = :v",
+    "ExpressionAttributeValues": {":v": {"N": "1"}},
+}
 
 _ON = ["_refuse_if_given_up", "_note_answer"]
 
 
-def _answering(
-    client: Any, held: threading.Event | None = None, arrived: threading.Event | None = None
-) -> list[str]:
-    """Make ``client``'s GetItems answer ``{}`` without sending them (after ``held`` is set, if
-    given, ``arrived`` set first); returns the hooks seen on the client at each."""
-    from botocore.awsrequest import AWSResponse
-
-    seen: list[str] = []
-
-    def answer(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
-        if arrived is not None:
-            arrived.set()
-        if held is not None:
-            held.wait(10)
-        seen.extend(_hooks(client))
-        return AWSResponse("https://dynamodb.invalid", 200, {}, None), {}
-
-    client.meta.events.register("before-call.dynamodb.GetItem", answer)
-    return seen
+def _hooks(client: Any) -> list[str]:
+    """The names of alexaskill's handlers botocore calls before an UpdateItem is sent, and when
+    its answer comes, in order, each as often as it is called."""
+    handlers = client.meta.events._emitter._handlers
+    found = [
+        *handlers.prefix_search("before-send.dynamodb.UpdateItem"),
+        *handlers.prefix_search("response-received.dynamodb.UpdateItem"),
+    ]
+    return [h.__name__ for h in found if h.__module__.startswith("alexaskill")]
 
 
-@pytest.mark.anyio
-async def test_a_client_given_loses_the_stores_handlers_when_the_store_is_closed() -> None:
-    # They stayed on the client after aclose: on a client shared with other code, alexaskill's
-    # handlers ran before each of its calls, and on each answer, for as long as it lived.
-    client = _client()
-    store = DynamoDBStore("table", client=client)
-    assert _hooks(client) == _ON
-    await store.aclose()
-    assert _hooks(client) == []
-    await store.aclose()  # (again: nothing more to remove)
-    assert _hooks(client) == []
+def _failing_store(fake: FakeDynamoDB, client: Any) -> Any:
+    """A 500 from ``fake`` for every call, and a store given ``client`` (sends no call)."""
+    fake.error = (500, "InternalServerError", "oops")
+    return DynamoDBStore("skill", client=client, timeout=STORE_TIMEOUT)
 
 
-@pytest.mark.anyio
-async def test_two_stores_on_one_client_add_the_handlers_once_and_keep_them_till_both_close() -> (
-    None
-):
-    client = _client()
-    first = DynamoDBStore("table", client=client)
-    second = DynamoDBStore("other", client=client)
-    assert _hooks(client) == _ON  # (once: botocore's unique ids)
-    await first.aclose()
-    assert _hooks(client) == _ON  # the second still uses them
-    await second.aclose()
-    assert _hooks(client) == []
+def _increment(store: DynamoDBStore) -> None:
+    """A save with an increment, which the fake fails: sent once, whatever the client's retries."""
+    with pytest.raises(StoreError, match="may have been made"):
+        anyio.run(store.update, USER, {}, (), {"n": 1})
 
 
-@pytest.mark.anyio
-async def test_a_store_used_again_after_its_close_puts_its_handlers_back() -> None:
-    # A store stays usable after aclose (the app served again): its calls are guarded as before.
-    client = _client()
-    seen = _answering(client)
-    store = DynamoDBStore("table", client=client)
-    await store.aclose()
-    assert await store.load("user") == {}
-    assert seen == _ON
-    assert _hooks(client) == _ON
-    await store.aclose()
-    assert _hooks(client) == []
+def _given_up_after_its_first_attempt(store: DynamoDBStore, client: Any) -> None:
+    """An UpdateItem of ``store``'s that only sets (retried by ``client``), given up on by the
+    store once its first attempt's answer has come, as at its deadline: no retry is sent."""
+    given_up = threading.Event()
+
+    def give_up(**_: Any) -> None:
+        given_up.set()
+
+    client.meta.events.register("response-received.dynamodb.UpdateItem", give_up)
+    try:
+        with pytest.raises(_GivenUp):
+            store._in_thread(
+                lambda client: client.update_item(**_SETTING), "UpdateItem", False, given_up
+            )
+    finally:
+        client.meta.events.unregister("response-received.dynamodb.UpdateItem", give_up)
 
 
-@pytest.mark.anyio
-async def test_a_call_under_way_at_the_close_keeps_the_handlers_till_it_ends() -> None:
-    # A call under way (a thread left behind, retrying a save the store gave up on) must still
-    # be stopped by them: they go when it ends.
-    client = _client()
-    held, arrived = threading.Event(), threading.Event()
-    seen = _answering(client, held, arrived)
-    store = DynamoDBStore("table", client=client)
-    async with anyio.create_task_group() as tasks:
-        tasks.start_soon(store.load, "user")
-        # The call in its thread, held (a sleep let a loaded machine close before it began,
-        # which took the handlers off at once: the check below failed).
-        assert await anyio.to_thread.run_sync(arrived.wait, 10)
-        await store.aclose()
+def test_an_owners_call_looking_up_the_handlers_meanwhile_leaves_the_stores_calls_guarded(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # botocore keeps the handlers it looked up for an event (its _emit's _lookup_cache), and a
+    # lookup under way when they change keeps the list it found. Taken off at the close and
+    # put back by the store's next call, they were missed by its owner's call looking up that
+    # event meanwhile, in another thread: the list without them was kept, and the store's calls
+    # ran without them, an increment sent again after a 500. They stay on the client now.
+    client = _retrying_client(fake_dynamodb.url, 3)
+    owner: list[threading.Thread] = []
+    looked_up, go_on, sent = threading.Event(), threading.Event(), threading.Event()
+    handlers = client.meta.events._emitter._handlers
+    search = handlers.prefix_search
+
+    def pausing(key: str) -> Any:
+        found = search(key)
+        if key == "before-send.dynamodb.UpdateItem" and threading.current_thread() in owner:
+            looked_up.set()  # (found: the owner's call keeps it once it goes on)
+            go_on.wait(HANG)
+        return found
+
+    def letting_the_owner_on(**_: Any) -> None:
+        if threading.current_thread() not in owner:  # the store's call, before its lookup
+            go_on.set()
+            sent.wait(HANG)
+
+    def owners_call_sent(**_: Any) -> None:
+        if threading.current_thread() in owner:
+            sent.set()
+
+    def owners_call() -> None:
+        with pytest.raises(Exception, match="InternalServerError"):
+            client.update_item(**_SETTING)
+
+    events = client.meta.events
+    events.register("before-call.dynamodb.UpdateItem", letting_the_owner_on)
+    events.register_last("before-send.dynamodb.UpdateItem", owners_call_sent)
+    store = _failing_store(fake_dynamodb, client)
+    try:
+        anyio.run(store.aclose)
+        handlers.prefix_search = pausing
+        owner.append(threading.Thread(target=owners_call))
+        owner[0].start()
+        assert looked_up.wait(HANG)  # the owner's call found the handlers of its UpdateItem
+        _increment(store)
+        owner[0].join(HANG)
+        fake_dynamodb.settle()
+        assert fake_dynamodb.calls == ["UpdateItem"] * 4  # the owner's three, the store's one
+    finally:
+        go_on.set()
+        client.close()
+
+
+def test_the_handlers_are_inert_for_the_owners_calls_in_another_thread_closed_or_not(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # They act on what the store's worker thread marked (`_waited_for`), during its call only:
+    # the owner's calls in another thread, one meanwhile included, are retried as its client is
+    # made to, before the store's close and after it; the store's calls stay guarded.
+    client = _retrying_client(fake_dynamodb.url, 3)
+    store = _failing_store(fake_dynamodb, client)
+    owner_done, owners = threading.Event(), list[threading.Thread]()
+
+    def owners_call() -> None:
+        with pytest.raises(Exception, match="InternalServerError"):
+            client.update_item(**_SETTING)
+
+    def owners_call_meanwhile(**_: Any) -> None:
+        if not owners:  # the store's increment, its first attempt about to go
+            owners.append(threading.Thread(target=owners_call))
+            owners[0].start()
+            owners[0].join(HANG)
+            owner_done.set()
+
+    try:
+        client.meta.events.register_last("before-send.dynamodb.UpdateItem", owners_call_meanwhile)
+        _increment(store)
+        assert owner_done.is_set()
+        fake_dynamodb.settle()
+        assert fake_dynamodb.calls == ["UpdateItem"] * 4  # the owner's three, the store's one
+        anyio.run(store.aclose)
+        assert _hooks(client) == _ON  # left on the client
+        fake_dynamodb.calls.clear()
+        owner = threading.Thread(target=owners_call)
+        owner.start()
+        owner.join(HANG)
+        fake_dynamodb.settle()
+        assert fake_dynamodb.calls == ["UpdateItem"] * 3
+        fake_dynamodb.calls.clear()
+        _increment(store)  # (a store closed is used again: its app served again)
+        _given_up_after_its_first_attempt(store, client)
+        fake_dynamodb.settle()
+        assert fake_dynamodb.calls == ["UpdateItem"] * 2
+    finally:
+        client.close()
+
+
+def test_two_stores_on_one_client_add_the_handlers_once_and_one_closed_leaves_the_other_guarded(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # botocore's unique ids add them once (twice, each attempt of an increment counted twice,
+    # its first was refused): the first store's close takes nothing from the second.
+    client = _retrying_client(fake_dynamodb.url, 3)
+    first = _failing_store(fake_dynamodb, client)
+    second = DynamoDBStore("other", client=client, timeout=STORE_TIMEOUT)
+    try:
         assert _hooks(client) == _ON
-        held.set()
-    assert seen == _ON
-    assert _hooks(client) == []
+        anyio.run(first.aclose)
+        assert _hooks(client) == _ON
+        _increment(second)
+        _given_up_after_its_first_attempt(second, client)
+        _increment(first)
+        fake_dynamodb.settle()
+        assert fake_dynamodb.calls == ["UpdateItem"] * 3  # each sent once
+        anyio.run(second.aclose)
+        assert _hooks(client) == _ON
+    finally:
+        client.close()
 
 
-def test_a_child_forked_during_a_call_under_way_at_the_close_takes_the_handlers_off() -> None:
-    # Forked while a call, under way at the close, kept them (and a thread held the lock that
-    # guards them): the child has not that call's thread, so nothing was left to take them off,
-    # and it waited for the locks for ever. `_Hooked.forked` counts no call and makes a lock,
-    # and `client._HOOKING` is made anew in the child.
-    import os
+def test_a_client_a_store_made_given_to_another_store_is_guarded_for_both(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # Counted additions (for taking them off) on a client given, uncounted on the store's own:
+    # botocore refused the one after the other (a ValueError, from DynamoDBStore(client=…)).
+    # Added once, uncounted, they serve both; the second's close leaves them for the first.
+    fake_dynamodb.error = (500, "InternalServerError", "oops")
+    first = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
+    client = first._ready_client()
+    try:
+        second = DynamoDBStore("other", client=client, timeout=STORE_TIMEOUT)
+        assert _hooks(client) == _ON
+        anyio.run(second.aclose)
+        assert _hooks(client) == _ON
+        _given_up_after_its_first_attempt(first, client)
+        _given_up_after_its_first_attempt(second, client)
+        _increment(second)  # (the first's own client for those makes one attempt)
+        fake_dynamodb.settle()
+        assert fake_dynamodb.calls == ["UpdateItem"] * 3
+    finally:
+        anyio.run(first.aclose)  # (its client, which it made)
 
-    from alexaskill.dynamodb import client as hooks
 
-    from .test_store_fork import _held, _in_a_fork
+def test_a_child_forked_during_a_call_keeps_the_handlers_on_a_client_given(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # Nothing of the handlers is the parent's threads' to hand over: forked while the store's
+    # call was under way in one, the child's calls are guarded as the parent's were.
+    from .test_store_fork import _in_a_fork
 
-    client = _client()
+    client = _retrying_client(fake_dynamodb.url, 3)
+    store = _failing_store(fake_dynamodb, client)
     parent, arrived, held = os.getpid(), threading.Event(), threading.Event()
 
-    def answer(**_: Any) -> tuple[Any, dict[str, Any]]:
-        from botocore.awsrequest import AWSResponse
-
+    def holding(**_: Any) -> None:
         if os.getpid() == parent:
             arrived.set()
-            held.wait(10)
-        return AWSResponse("https://dynamodb.invalid", 200, {}, None), {}
+            held.wait(HANG)
 
-    client.meta.events.register("before-call.dynamodb.GetItem", answer)
-    store = DynamoDBStore("table", client=client)
-    call = threading.Thread(target=anyio.run, args=(store.load, "user"))
+    client.meta.events.register("before-call.dynamodb.GetItem", holding)
+
+    def load() -> None:
+        with pytest.raises(StoreError, match="InternalServerError"):
+            anyio.run(store.load, USER)
+
+    call = threading.Thread(target=load)
     call.start()
     try:
-        assert arrived.wait(10)  # the call under way, in its thread
-        anyio.run(store.aclose)
-        assert _hooks(client) == _ON  # (kept for that call)
-        hooked = store._hooked
-        assert hooked is not None
+        assert arrived.wait(HANG)  # the call under way, in its thread
 
         def child() -> bool:
-            if _hooks(client) or not hooked._lock.acquire(timeout=5):
+            if _hooks(client) != _ON:
                 return False
-            hooked._lock.release()
-            if anyio.run(store.load, "user") != {} or _hooks(client) != _ON:
-                return False
-            anyio.run(store.aclose)  # (no call of the parent's counted: they go at once)
-            return _hooks(client) == []
+            _increment(store)
+            _given_up_after_its_first_attempt(store, client)
+            return True
 
-        with _held(hooked._lock), _held(hooks._HOOKING):
-            assert _in_a_fork(child) == "yes"
+        assert _in_a_fork(child) == "yes"
     finally:
         held.set()
-        call.join()
-    assert _hooks(client) == []
-
-
-def test_a_store_closing_while_another_on_its_client_puts_the_handlers_back_keeps_them() -> None:
-    # Each store's changes to the handlers were guarded by its own lock: two stores on one client
-    # changed botocore's count of them at once (its register and unregister are not made to run
-    # together). One's close, about to take them off (its count at 1), let the other's call put
-    # them back (the count to 2), then took them off the client: that call and the next ran
-    # unguarded, a retry of a save given up on sent all the same. Now one lock guards them all.
-    client = _client()
-    first = DynamoDBStore("table", client=client)
-    second = DynamoDBStore("other", client=client)
-    assert first._hooked is not None and second._hooked is not None
-    anyio.run(first.aclose)  # (first's call under way below puts them back)
-    emitter = client.meta.events._emitter
-    entering: list[threading.Thread] = []
-
-    class Pausing(dict[str, Any]):
-        def pop(self, *args: Any) -> Any:
-            if not entering:  # (once: the second's close, the last count of the first handler)
-                entering.append(threading.Thread(target=first._hooked.entered))  # type: ignore[union-attr]
-                entering[0].start()
-                entering[0].join(2)  # done, or waiting for the lock this close holds
-            return super().pop(*args)
-
-    emitter._unique_id_handlers = Pausing(emitter._unique_id_handlers)
-    anyio.run(second.aclose)
-    entering[0].join()
-    assert _hooks(client) == _ON  # the first's call under way has them
-    first._hooked.left()
-    assert _hooks(client) == []  # (the first closed: gone once its call ends)
-
-
-@pytest.mark.usefixtures("aws_env")
-def test_a_client_a_store_made_given_to_another_store_keeps_its_handlers_for_the_first() -> None:
-    # The store's own client had them added uncounted, a client given counted: botocore refuses
-    # the one after the other (a ValueError, from DynamoDBStore(client=…)). Counted alike now,
-    # the second store's close leaves them for the first, whose client it is.
-    first = DynamoDBStore("table", region="us-east-1", endpoint_url="http://127.0.0.1:1")
-    client = first._ready_client()
-    assert _hooks(client) == _ON
-    second = DynamoDBStore("other", client=client)
-    assert _hooks(client) == _ON
-    anyio.run(second.aclose)
-    assert _hooks(client) == _ON
-    anyio.run(first.aclose)
+        call.join(HANG)
+    try:
+        fake_dynamodb.settle()
+        assert sorted(fake_dynamodb.calls) == ["GetItem"] * 3 + ["UpdateItem"] * 2
+    finally:
+        client.close()

@@ -1,12 +1,11 @@
-"""What `DynamoDBStore` does to botocore clients: no attempt once given up on, its handlers
-taken off a client given once closed, no connection pool shared with a forked child."""
+"""What `DynamoDBStore` does to botocore clients: no attempt once given up on, no connection
+pool shared with a forked child."""
 
 from __future__ import annotations
 
-import os
 import threading
 from types import ModuleType
-from typing import Any, Final
+from typing import Any
 
 from ..exceptions import ConfigurationError
 from .errors import _THROTTLED
@@ -108,106 +107,25 @@ def _check_client(client: Any, create_table: bool) -> None:
         )
 
 
-#: The handlers `_hook` adds: (event, handler, unique id).
-_HOOKS: Final = (
-    ("before-send.dynamodb", _refuse_if_given_up, "alexaskill-given-up"),
-    ("response-received.dynamodb", _note_answer, "alexaskill-answer"),
-)
-
-
-#: Held over each change to a client's handlers (`_hook`, `_unhook`), whichever store makes it:
-#: botocore's count of them is read, then changed, unguarded, and each `_Hooked` has a lock of
-#: its own. Two stores on one client, one closing as the other's call put them back, took them
-#: off under that call (`_refuse_if_given_up` gone: a retry given up on sent all the same).
-_HOOKING = threading.Lock()
-
-
-def _new_hooking_lock() -> None:
-    """In a forked child, `_HOOKING` its own: a thread of the parent may have held it."""
-    global _HOOKING
-    _HOOKING = threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
-    # (before the stores' own hook, `store._after_fork_in_child`: this module is imported first)
-    os.register_at_fork(after_in_child=_new_hooking_lock)
-
-
 def _hook(client: Any) -> Any:
     """``client``, with `_refuse_if_given_up` before each attempt of each of its calls (if it
-    is botocore's: a stand-in given in a test has no events). Each addition counted by botocore
-    (once on the client however many add them), for `_unhook` to remove them when the last is
-    gone (`_Hooked`): a store's own client's too, since botocore refuses a counted addition after
-    one not counted, and the store's own client may be given to another store."""
+    is botocore's: a stand-in given in a test has no events). Added once: botocore's unique ids
+    make a second store's addition, on a client given it or that another store made, nothing.
+
+    Never taken off, a client given's neither (inert for calls not the store's: they act only
+    on what `DynamoDBStore._in_thread` marks in its own thread, for its call). botocore keeps
+    the handlers it looked up for an event, unguarded: taken off and put back, a lookup of the
+    owner's in another thread meanwhile kept the list without them, and the store's calls ran
+    unguarded (a retry of a save given up on sent, an increment counted twice). No lock of ours
+    closes that.
+    """
     events = getattr(getattr(client, "meta", None), "events", None)
     if events is not None:
-        with _HOOKING:
-            for event, handler, unique_id in _HOOKS:
-                events.register(event, handler, unique_id=unique_id, unique_id_uses_count=True)
+        events.register(
+            "before-send.dynamodb", _refuse_if_given_up, unique_id="alexaskill-given-up"
+        )
+        events.register("response-received.dynamodb", _note_answer, unique_id="alexaskill-answer")
     return client
-
-
-def _unhook(client: Any) -> None:
-    """Take back one counted `_hook` of ``client``'s (the handlers gone with the last)."""
-    events = getattr(getattr(client, "meta", None), "events", None)
-    if events is not None:
-        with _HOOKING:
-            for event, handler, unique_id in _HOOKS:
-                events.unregister(event, handler, unique_id=unique_id, unique_id_uses_count=True)
-
-
-class _Hooked:
-    """The handlers a store adds to a client it was given (`_hook`), on it while the store is
-    open or a call of its under way: taken off at `DynamoDBStore.aclose`, else they ran at each
-    call of whatever else shares the client, for as long as it lived; by the last call under
-    way then, if any (a thread left behind, retrying a call given up on, is stopped still:
-    `_refuse_if_given_up`); put back by the store's next call (a store closed is used again
-    when its app is served again)."""
-
-    __slots__ = ("_calls", "_client", "_closed", "_lock", "_on")
-
-    def __init__(self, client: Any) -> None:
-        self._client = _hook(client)
-        self._on, self._closed, self._calls = True, False, 0
-        self._lock = threading.Lock()
-
-    def opened(self) -> None:
-        """A call of the store begins (on the event loop, before its thread runs)."""
-        with self._lock:
-            self._closed = False
-
-    def entered(self) -> None:
-        """A call's thread begins: the handlers on, put back if a close took them."""
-        with self._lock:
-            self._calls += 1
-            if not self._on:
-                _hook(self._client)
-                self._on = True
-
-    def left(self) -> None:
-        """A call's thread ends: the last after a close takes the handlers off."""
-        with self._lock:
-            self._calls -= 1
-            if self._closed and not self._calls:
-                self._off()
-
-    def close(self) -> None:
-        """The store closed: the handlers off now, or when its last call under way ends."""
-        with self._lock:
-            self._closed = True
-            if not self._calls:
-                self._off()
-
-    def forked(self) -> None:
-        """In a forked child: a lock of its own, and no call under way (the parent's threads)."""
-        self._lock, self._calls = threading.Lock(), 0
-        if self._closed:
-            self._off()
-
-    def _off(self) -> None:
-        if self._on:
-            _unhook(self._client)
-            self._on = False
 
 
 def _drop_pools(client: Any) -> None:

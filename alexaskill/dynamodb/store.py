@@ -21,7 +21,6 @@ from .client import (
     _drop_pools,
     _errors,
     _hook,
-    _Hooked,
     _last_attempt,
     _new_refresh_locks,
     _NotSentAgain,
@@ -82,13 +81,12 @@ class DynamoDBStore:
     ``client`` replaces the botocore DynamoDB clients the store would make (it is not closed by
     `aclose`), for every call, with its own retry settings; the store adds to it the
     ``before-send`` handler that stops those retries (and a write's that adds, but after
-    throttling), taken off when the store is closed and its calls under way have ended. In a
-    process forked from the one that made it (gunicorn ``--preload``,
-    ``multiprocessing``'s fork) its connection pools are replaced, taking no lock, for the
-    child to make its own connections, and so is the lock of its refreshable credentials,
-    which a thread of the parent refreshing them held for ever in the child (its other state,
-    credentials included, is the parent's copy: a store that makes its clients makes new ones
-    in a child).
+    throttling), left on it: inert for calls not the store's (`client._hook`). In a process
+    forked from the one that made it (gunicorn ``--preload``, ``multiprocessing``'s fork) its
+    connection pools are replaced, taking no lock, for the child to make its own connections,
+    and so is the lock of its refreshable credentials, which a thread of the parent refreshing
+    them held for ever in the child (its other state, credentials included, is the parent's
+    copy: a store that makes its clients makes new ones in a child).
     """
 
     _common_limits = True  # (`base._common_limits`)
@@ -124,8 +122,8 @@ class DynamoDBStore:
         self.attribute_name = attribute_name
         self.create_table = create_table
         self.timeout = timeout
-        # The handlers added to a client given, taken off at the close (`_Hooked`).
-        self._hooked = _Hooked(client) if client is not None else None
+        if client is not None:
+            _hook(client)
         self._client = client
         # The client for writes that add (increments), made on the first of them: it never
         # retries by itself (see _call). A client given serves both.
@@ -218,14 +216,12 @@ class DynamoDBStore:
         _planned(self, changes, deleted, increments, keep=True)
 
     async def aclose(self) -> None:
-        """Close the client the store made (its connection pool); a client given is left open,
-        without the store's handlers (once its calls under way have ended: `_Hooked`).
+        """Close the client the store made (its connection pool); a client given is left open.
 
         The store stays usable: a later call makes a client again, as when the app that owns it
         is served again (a second test client, a lifespan restarted).
         """
-        if self._hooked is not None:  # (a client given: its owner's, left open)
-            self._hooked.close()
+        if not self._own_client:
             return
         if not self._lock.acquire(blocking=False):
             # Held (the first call making the client, and the table: up to a minute): waited
@@ -325,8 +321,6 @@ class DynamoDBStore:
         while client is None or not self._table_ready:
             await _until_ready(self, doing, adding)
             client = self._adding_client if adding else self._client
-        if self._hooked is not None:
-            self._hooked.opened()
         given_up = threading.Event()
         try:
             with _anyio.move_on_after(deadline):
@@ -367,9 +361,6 @@ class DynamoDBStore:
         errors = _errors()
         _waited_for.given_up, _waited_for.adding, _waited_for.last = given_up, False, None
         _waited_for.attempts = 0
-        hooked = self._hooked
-        if hooked is not None:  # (till this thread ends, even given up on: `_Hooked`)
-            hooked.entered()
         cause: Exception
         try:
             try:
@@ -391,8 +382,6 @@ class DynamoDBStore:
             failure, cause = StoreError(self._said(exc, doing)), exc
         finally:
             _waited_for.given_up = _waited_for.last = _waited_for.adding = None
-            if hooked is not None:
-                hooked.left()
         if not self._secrets:  # botocore's words name the endpoint, password and all: no
             failure.__cause__ = cause  # traceback may show them (raised out of the except: no
         try:  # context either). Nor kept in this frame, which their tracebacks hold: a cycle
@@ -428,8 +417,6 @@ class DynamoDBStore:
         elif self._client is not None:
             _drop_pools(self._client)
             _new_refresh_locks(self._client)
-            if self._hooked is not None:
-                self._hooked.forked()
 
     def _make_client(self, attempts: int) -> Any:
         import botocore.session
