@@ -268,3 +268,67 @@ def test_a_child_forked_during_a_call_keeps_the_handlers_on_a_client_given(
         assert sorted(fake_dynamodb.calls) == ["GetItem"] * 3 + ["UpdateItem"] * 2
     finally:
         client.close()
+
+
+class _PausingEvents:
+    """A stand-in for a client's ``meta.events`` that registers as botocore does, a unique id
+    checked, then its handler added, without a lock, but pausing between the two until a
+    second registration arrives (or 0.5 s pass: one that never can, under a lock, is waited
+    for no longer)."""
+
+    def __init__(self) -> None:
+        self.added: list[str] = []
+        self._ids: set[str] = set()
+        self._waiting = 0
+        self._count = threading.Lock()
+        self._both = threading.Event()
+
+    def register(self, event: str, handler: Any, unique_id: str) -> None:
+        if unique_id in self._ids:
+            return
+        with self._count:
+            self._waiting += 1
+            if self._waiting == 2:
+                self._both.set()
+        self._both.wait(0.5)
+        self._ids.add(unique_id)
+        self.added.append(unique_id)
+
+
+def test_two_stores_made_on_one_client_at_once_in_two_threads_add_the_handlers_once() -> None:
+    # botocore's register checks the unique id, then adds, unguarded: two stores made at the
+    # same moment both found it absent, and added each handler twice (each attempt of a save
+    # with increments counted twice, its first refused).
+    class Client:
+        meta = type("Meta", (), {"events": _PausingEvents()})()
+
+        def get_item(self) -> None: ...
+
+        def update_item(self) -> None: ...
+
+    client = Client()
+    made = [threading.Thread(target=DynamoDBStore, args=("skill",), kwargs={"client": client})]
+    made.append(threading.Thread(target=DynamoDBStore, args=("skill",), kwargs={"client": client}))
+    for thread in made:
+        thread.start()
+    for thread in made:
+        thread.join(HANG)
+    assert sorted(client.meta.events.added) == ["alexaskill-answer", "alexaskill-given-up"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_a_child_forked_while_a_store_was_adding_the_handlers_adds_them_to_its_own() -> None:
+    # The lock over the additions, held by a thread of the parent at the fork (here, this
+    # one), is the child's own: a store made there does not wait for it for ever.
+    from alexaskill.dynamodb import client as hooking
+
+    from .test_store_fork import _in_a_fork
+
+    def child() -> bool:
+        stand_in = type("Client", (), {"get_item": print, "update_item": print})()
+        stand_in.meta = type("Meta", (), {"events": _PausingEvents()})()
+        DynamoDBStore("skill", client=stand_in)
+        return len(stand_in.meta.events.added) == 2
+
+    with hooking._HOOKING:
+        assert _in_a_fork(child) == "yes"

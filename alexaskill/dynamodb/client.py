@@ -3,6 +3,7 @@ pool shared with a forked child."""
 
 from __future__ import annotations
 
+import os
 import threading
 from types import ModuleType
 from typing import Any
@@ -107,10 +108,28 @@ def _check_client(client: Any, create_table: bool) -> None:
         )
 
 
+#: Held over `_hook`'s additions, whichever store makes them: botocore's ``register`` checks a
+#: unique id, then adds its handler, unguarded, and two stores made on one client at the same
+#: moment in two threads each added the handlers (each attempt of a save with increments then
+#: counted twice, its first refused). A registration of the client owner's is not ours to hold.
+_HOOKING = threading.Lock()
+
+
+def _new_hooking_lock() -> None:
+    """In a forked child, `_HOOKING` its own: a thread of the parent may have held it."""
+    global _HOOKING
+    _HOOKING = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which never forks
+    os.register_at_fork(after_in_child=_new_hooking_lock)
+
+
 def _hook(client: Any) -> Any:
     """``client``, with `_refuse_if_given_up` before each attempt of each of its calls (if it
     is botocore's: a stand-in given in a test has no events). Added once: botocore's unique ids
-    make a second store's addition, on a client given it or that another store made, nothing.
+    make a second store's addition, on a client given it or that another store made, nothing
+    (under `_HOOKING`, made at the same moment in another thread too).
 
     Never taken off, a client given's neither (inert for calls not the store's: they act only
     on what `DynamoDBStore._in_thread` marks in its own thread, for its call). botocore keeps
@@ -121,10 +140,13 @@ def _hook(client: Any) -> Any:
     """
     events = getattr(getattr(client, "meta", None), "events", None)
     if events is not None:
-        events.register(
-            "before-send.dynamodb", _refuse_if_given_up, unique_id="alexaskill-given-up"
-        )
-        events.register("response-received.dynamodb", _note_answer, unique_id="alexaskill-answer")
+        with _HOOKING:
+            events.register(
+                "before-send.dynamodb", _refuse_if_given_up, unique_id="alexaskill-given-up"
+            )
+            events.register(
+                "response-received.dynamodb", _note_answer, unique_id="alexaskill-answer"
+            )
     return client
 
 
