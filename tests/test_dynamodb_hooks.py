@@ -82,6 +82,12 @@ def _given_up_after_its_first_attempt(store: DynamoDBStore, client: Any) -> None
         client.meta.events.unregister("response-received.dynamodb.UpdateItem", give_up)
 
 
+def _owners_call(client: Any) -> None:
+    """An UpdateItem of the client's owner, not the store's: the fake fails each attempt."""
+    with pytest.raises(Exception, match="InternalServerError"):
+        client.update_item(**_SETTING)
+
+
 def test_an_owners_call_looking_up_the_handlers_meanwhile_leaves_the_stores_calls_guarded(
     fake_dynamodb: FakeDynamoDB,
 ) -> None:
@@ -112,10 +118,6 @@ def test_an_owners_call_looking_up_the_handlers_meanwhile_leaves_the_stores_call
         if threading.current_thread() in owner:
             sent.set()
 
-    def owners_call() -> None:
-        with pytest.raises(Exception, match="InternalServerError"):
-            client.update_item(**_SETTING)
-
     events = client.meta.events
     events.register("before-call.dynamodb.UpdateItem", letting_the_owner_on)
     events.register_last("before-send.dynamodb.UpdateItem", owners_call_sent)
@@ -123,7 +125,7 @@ def test_an_owners_call_looking_up_the_handlers_meanwhile_leaves_the_stores_call
     try:
         anyio.run(store.aclose)
         handlers.prefix_search = pausing
-        owner.append(threading.Thread(target=owners_call))
+        owner.append(threading.Thread(target=_owners_call, args=(client,)))
         owner[0].start()
         assert looked_up.wait(HANG)  # the owner's call found the handlers of its UpdateItem
         _increment(store)
@@ -145,13 +147,9 @@ def test_the_handlers_are_inert_for_the_owners_calls_in_another_thread_closed_or
     store = _failing_store(fake_dynamodb, client)
     owner_done, owners = threading.Event(), list[threading.Thread]()
 
-    def owners_call() -> None:
-        with pytest.raises(Exception, match="InternalServerError"):
-            client.update_item(**_SETTING)
-
     def owners_call_meanwhile(**_: Any) -> None:
         if not owners:  # the store's increment, its first attempt about to go
-            owners.append(threading.Thread(target=owners_call))
+            owners.append(threading.Thread(target=_owners_call, args=(client,)))
             owners[0].start()
             owners[0].join(HANG)
             owner_done.set()
@@ -165,7 +163,7 @@ def test_the_handlers_are_inert_for_the_owners_calls_in_another_thread_closed_or
         anyio.run(store.aclose)
         assert _hooks(client) == _ON  # left on the client
         fake_dynamodb.calls.clear()
-        owner = threading.Thread(target=owners_call)
+        owner = threading.Thread(target=_owners_call, args=(client,))
         owner.start()
         owner.join(HANG)
         fake_dynamodb.settle()
