@@ -459,8 +459,9 @@ class Serving(Handling):
                 # An ASGI adapter the Lambda runtime runs (Mangum's default lifespan, "auto")
                 # runs the lifespan around each invocation: closing the stores here had a Redis
                 # store connect, a DynamoDB store make its client, at each one, and the client
-                # made again made a TLS connection to Alexa's APIs again. They live for the
-                # instance, as under `alexaskill.aws_lambda.handler`, and end with it (Lambda
+                # made again made a TLS connection to Alexa's APIs again (but a connection is
+                # its loop's: on Mangum 0.20.0, a loop each, they connect again). They live for
+                # the instance, as under `alexaskill.aws_lambda.handler`, and end with it (Lambda
                 # lets no Python exit run: `alexaskill.lambda_exit`); the client is used again
                 # in its event loop only (`_lifespan_client`). Told by the requests
                 # (`Handling._behind_runtime_adapter`), not by Lambda alone: a server's one
