@@ -135,9 +135,10 @@ def past_opening(
     language: Language,
     answers: Callable[[str], str | None],
 ) -> tuple[Match | None, SpanCache]:
-    """The exact reading of the words after the openings, each a yes, no or thanks that a pause
-    ends ("no, paris", "thanks, paris", "yes, no, paris": `opening_end`), and their spans; else
-    ``match`` and ``spans``, the reading of every word."""
+    """The exact reading of the words after the openings, each a yes, no or thanks (stop or
+    cancel where ``answers`` reads them) that a pause ends ("no, paris", "thanks, paris", "yes,
+    no, paris": `opening_end`), and their spans; else ``match`` and ``spans``, the reading of
+    every word."""
     end = opening_end(spans.tokens, language, answers)
     if end is None:
         return match, spans
@@ -181,9 +182,10 @@ def said_first(
     language: Language,
     answers: Callable[[str], str | None],
 ) -> tuple[int, int] | None:
-    """The yes, no or thanks said first within ``slot``'s words of any kind, a pause ending it,
-    as (first, end) (`opening_end`): "no" of "plan a trip to no, paris", left out of a request
-    as `past_opening` leaves it out of an answer; else None."""
+    """The yes, no or thanks (stop or cancel where ``answers`` reads them) said first within
+    ``slot``'s words of any kind, a pause ending it, as (first, end) (`opening_end`): "no" of
+    "plan a trip to no, paris", left out of a request as `past_opening` leaves it out of an
+    answer; else None."""
     if any_words(match, slot) is None:
         return None
     for start, end in spans_of(match, slot):
