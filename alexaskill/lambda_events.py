@@ -80,8 +80,8 @@ def _not_alexa(event: Any, skill: object) -> str:
             ". It has an HTTP request's fields: this handler verifies nothing, so it answers"
             " no HTTP request. Alexa's requests through API Gateway or a function URL are"
             " signed HTTPS requests:"
-            " serve the skill's ASGI app there, which verifies them: `Mangum(skill,"
-            ' lifespan="off")` (README: AWS Lambda), or the Lambda Web Adapter'
+            " serve the skill's ASGI app there, which verifies them: `Mangum(skill)` (README:"
+            " AWS Lambda), or the Lambda Web Adapter"
         )
     return message
 
