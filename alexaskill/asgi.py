@@ -60,6 +60,8 @@ class Serving(Handling):
     #: Why the skill's last start failed (its lifespan's, or a first request's without one):
     #: every request is refused (HTTP 500) until a start succeeds.
     _start_failure: StartFailure | None = None
+    #: The failure kept for an AWS Lambda instance that was said (`_kept_on_lambda`), if any.
+    _kept_said: StartFailure | None = None
     #: The task that says the count of requests refused after a failed start at a request
     #: as uvicorn shuts down and its event loop ends (`say_unsaid_at_loop_end`), held: asyncio
     #: keeps tasks weakly.
@@ -141,7 +143,7 @@ class Serving(Handling):
             self._check_start(served=True)
         except Exception as exc:
             if exc is not kept:
-                self._lifespan_failed(exc, before)
+                self._start_failed(exc, before)
             await startup_failed(receive, send, exc)
         check_proxies(receive)
         started = False
@@ -158,30 +160,28 @@ class Serving(Handling):
             await app(scope, receive, noting)
         except Exception as exc:
             if not started:  # (Starlette's lifespan said it, with its traceback)
-                self._lifespan_failed(exc, before)
+                self._start_failed(exc, before)
             raise
-
-    def _lifespan_failed(self, exc: Exception, before: tuple[bool, bool]) -> None:
-        """Keep ``exc`` as the lifespan's failure (`_start_failed`); one kept for the instance
-        (`_kept_on_lambda`) said once, as the AWS Lambda handler says it: the adapter and the
-        runtime report it at each invocation, with tracebacks of theirs, not what it means."""
-        failure = self._start_failed(exc, before)
-        if _for_the_instance(failure.error):
-            from .lambda_start import say_not_started as say_for_the_instance
-
-            say_for_the_instance(self.log_name, failure.error)  # (the copy: a record holds it)
 
     def _kept_on_lambda(self) -> ConfigurationError | None:
         """On AWS Lambda, a copy to raise (`fresh_start_error`) of the `ConfigurationError` an
         earlier start failed with, or None. An adapter (Mangum's default lifespan, "auto") runs
         the lifespan at each invocation; the instance's code and settings cannot change, so
         the build would fail the same way each time, as `alexaskill.aws_lambda.handler` keeps
-        such a failure for the instance (`alexaskill.lambda_start`). Any other is tried again."""
+        such a failure for the instance (`alexaskill.lambda_start`). Any other is tried again.
+        The first lifespan it fails is said, once, as the handler says it: the adapter and the
+        runtime report it at each invocation, with tracebacks of theirs, not what it means."""
         failure = self._start_failure
         if self._app is not None or failure is None or not _for_the_instance(failure.error):
             return None
-        from .lambda_start import fresh_start_error
+        from .lambda_start import fresh_start_error, say_not_started
 
+        if self._kept_said is not failure:
+            # Said at the second lifespan, not the first: only an adapter runs another in the
+            # process. A server's one (uvicorn behind the Lambda Web Adapter) says the failure
+            # itself and exits: no invocation of the instance fails with it.
+            self._kept_said = failure
+            say_not_started(self.log_name, failure.error)  # (the copy: a record holds it)
         return fresh_start_error(failure.error)
 
     def _start_unserved(

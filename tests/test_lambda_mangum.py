@@ -356,7 +356,8 @@ def test_behind_mangum_a_kept_start_error_is_said_once(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Mangum and the runtime report a LifespanFailure at each invocation, with a traceback of
-    # theirs; alexaskill says what it means once, in the words of the handler (`_plan_of`).
+    # theirs; alexaskill says what it means once, in the words of the handler (`_plan_of`), at
+    # the second: a first lifespan may be a server's, which says it itself (below).
     import alexaskill.app
 
     _on_lambda(monkeypatch)
@@ -365,9 +366,11 @@ def test_behind_mangum_a_kept_start_error_is_said_once(
     skill = _counting_skill(ClosedCounting())
     function = _MangumFunction(skill)
     try:
-        for _ in range(3):
+        for invocation in range(3):
             with pytest.raises(StartupFailed):
                 function.invoke("Count")
+            if not invocation:
+                assert "could not start" not in caplog.text
     finally:
         function.close()
     said = [r for r in caplog.records if "could not start" in r.getMessage()]
@@ -377,6 +380,32 @@ def test_behind_mangum_a_kept_start_error_is_said_once(
         f"{skill.log_name} could not start (ConfigurationError: no store can be made here): "
         "every invocation of this instance of the function fails with that error, no handler run"
     )
+
+
+def test_on_lambda_a_servers_failed_start_is_said_by_the_server_alone(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """uvicorn behind the Lambda Web Adapter runs one lifespan: it says the start's failure (its
+    message, then "Application startup failed. Exiting.") and exits. The line for a failure kept
+    for the instance said it a second time, and wrongly: no invocation of that instance fails
+    with it (the process is gone; Lambda starts the function again)."""
+    from uvicorn.config import Config
+    from uvicorn.lifespan.on import LifespanOn
+
+    import alexaskill.app
+
+    _on_lambda(monkeypatch)
+    logging.getLogger().addHandler(caplog.handler)
+    monkeypatch.setattr(logging.getLogger("uvicorn.error"), "handlers", [caplog.handler])
+    monkeypatch.setattr(logging.getLogger("uvicorn.error"), "propagate", False)
+    monkeypatch.setattr(alexaskill.app, "check_store", _failing_with_a_cause)
+    config = Config(app=_counting_skill(ClosedCounting()), lifespan="on", log_config=None)
+    config.load()
+    lifespan = LifespanOn(config)
+    asyncio.run(lifespan.startup())
+    assert lifespan.should_exit
+    said = [r.getMessage() for r in caplog.records if "can be made" in r.getMessage()]
+    assert said == ["no store can be made here"]  # (uvicorn's)
 
 
 def test_behind_mangum_a_start_failed_otherwise_is_tried_again(
