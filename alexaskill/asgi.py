@@ -233,11 +233,13 @@ class Serving(Handling):
         it (`Registration._restore_start_state`): the skill answered nothing."""
         self._app = None
         self._restore_start_state(before)
-        if _for_the_instance(exc):
+        if on_lambda():
             from .lambda_start import kept_start_error
 
-            # Kept for the instance: a copy without tracebacks (its chain's too), which held
-            # the frames of the start that failed, up to its invocation's, for the process.
+            # A copy without tracebacks (its chain's too), which held the frames of the start
+            # that failed, up to its invocation's (Mangum's event and context), as long as it
+            # is kept: for the instance, a ConfigurationError (`_kept_on_lambda`), and any
+            # failure at a first request without a lifespan (no request starts it again).
             failure = StartFailure(kept_start_error(exc), None)
         else:
             failure = StartFailure.of(exc)

@@ -197,8 +197,8 @@ def outgoing_tls_failure() -> ConfigurationError | None:
 class StartFailure:
     """Why the skill could not start, kept until a start succeeds: its error, and the traceback
     it had when the start caught it (a test client raises it again with that one, each time the
-    same: raised as it is, it would take on each raise's frames). On AWS Lambda, one kept for
-    the instance is a copy without tracebacks, and None (`Serving._start_failed`)."""
+    same: raised as it is, it would take on each raise's frames). On AWS Lambda, its error is a
+    copy without tracebacks, and None (`Serving._start_failed`)."""
 
     error: Exception
     traceback: TracebackType | None

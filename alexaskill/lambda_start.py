@@ -115,7 +115,7 @@ def say_not_started(name: str, error: ConfigurationError) -> None:
     )
 
 
-def kept_start_error(error: ConfigurationError) -> ConfigurationError:
+def kept_start_error(error: E) -> E:
     """A copy of ``error``, and of the exceptions it chains (cause, context; an exception
     group's own), without their tracebacks, to be kept for the process: a traceback's frames
     hold the frames that called them, up to the invocation's (its event and context), which the

@@ -352,6 +352,41 @@ def test_behind_mangum_the_kept_start_error_keeps_no_lifespan_alive(
     assert kept is not None and str(kept.error.__cause__) == "no such table"
 
 
+def test_without_a_lifespan_on_lambda_a_failed_start_keeps_no_invocation_alive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mangum's ``lifespan="off"``: the skill starts at its first request, and a failure is kept
+    for good (every request refused). One other than a `ConfigurationError` was kept with its
+    traceback, which held that invocation's frames (its scope, Mangum's event and context) for
+    the instance's life. Kept as a copy without tracebacks on Lambda, as the lifespan's is."""
+    import alexaskill.app
+
+    def failing(skill: object) -> None:
+        raise RuntimeError("a store's server did not answer")
+
+    _on_lambda(monkeypatch)
+    monkeypatch.setattr(alexaskill.app, "check_store", failing)
+    skill = _counting_skill(ClosedCounting())
+    sent: list[Message] = []
+    scope = _Scope(type="http", method="POST", path=skill.path, root_path="", headers=[])
+    scope["aws.context"] = LambdaContext(7000, WEB_ID)
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    asyncio.run(skill(scope, receive, send))
+    assert sent[0]["status"] == 500
+    followed = weakref.ref(scope)
+    del scope
+    gc.collect()
+    assert followed() is None
+    kept = skill._start_failure
+    assert kept is not None and str(kept.error) == "a store's server did not answer"
+
+
 def test_behind_mangum_a_kept_start_error_is_said_once(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
