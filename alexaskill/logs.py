@@ -277,36 +277,42 @@ def configure_logging(
         )
     global _set_ups
     _set_ups += 1
-    # A new list, not removals in place: logging may be set up again while another thread
-    # logs, and its record's walk of the handlers would skip the one after each removed.
+    lambda_ = on_lambda()
+    handler: _Handler | None = None  # (None: to the runtime's handler on AWS Lambda)
+    if not (lambda_ and stream is None and runtime_takes_records(json)):
+        handler = _Handler(sys.stderr if stream is None else stream)
+        formatter: logging.Formatter
+        if lambda_:
+            # To standard error on a function whose log format is JSON, JSON whatever was
+            # asked: Lambda filters what a process writes by each JSON line's level, and a
+            # plain line has none (it reads as INFO, dropped at an application log level
+            # above it).
+            json = json or (stream is None and lambda_json_format())
+            formatter = LambdaJsonFormatter() if json else LambdaTextFormatter()
+        else:
+            formatter = JsonFormatter() if json else PlainFormatter()
+        handler.setFormatter(formatter)
+    else:
+        # Before the old handler goes: a record another thread logs meanwhile reaches one.
+        logger.propagate = True  # to the runtime's handler alone: alexaskill adds none
+    # The old handler swapped for the new in one new list: a record another thread logs
+    # meanwhile finds one of them (taken off, then added, it found none in between, lost), and
+    # its walk of the handlers skips none (removed in place, the one after it was skipped).
     olds: list[logging.Handler] = []
 
-    def without_olds(handlers: list[logging.Handler]) -> list[logging.Handler]:
+    def swapped(handlers: list[logging.Handler]) -> list[logging.Handler]:
         olds.extend(each for each in handlers if isinstance(each, _Handler))
-        return [each for each in handlers if not isinstance(each, _Handler)]
+        kept = [each for each in handlers if not isinstance(each, _Handler)]
+        return kept if handler is None else [*kept, handler]
 
-    edit_handlers(logger, without_olds)
+    logger.setLevel(resolved)
+    edit_handlers(logger, swapped)
     for old in olds:
         old.close()
     forget_early()
-    logger.setLevel(resolved)
-    lambda_ = on_lambda()
-    if lambda_ and stream is None and runtime_takes_records(json):
-        logger.propagate = True  # to the runtime's handler alone: alexaskill adds none
+    if handler is None:
         logger.setLevel(lambda_log_floor(resolved))  # (said once it has a way out)
         return
-    handler = _Handler(sys.stderr if stream is None else stream)
-    formatter: logging.Formatter
-    if lambda_:
-        # To standard error on a function whose log format is JSON, JSON whatever was asked:
-        # Lambda filters what a process writes by each JSON line's level, and a plain line has
-        # none (it reads as INFO, dropped at an application log level above it).
-        json = json or (stream is None and lambda_json_format())
-        formatter = LambdaJsonFormatter() if json else LambdaTextFormatter()
-    else:
-        formatter = JsonFormatter() if json else PlainFormatter()
-    handler.setFormatter(formatter)
-    edit_handlers(logger, lambda handlers: [*handlers, handler])
     logger.propagate = False
     if lambda_ and stream is None:  # to standard error, which Lambda filters too
         logger.setLevel(lambda_log_floor(resolved))

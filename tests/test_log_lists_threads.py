@@ -52,6 +52,30 @@ def uvicorn_logger() -> Iterator[logging.Logger]:
         found.propagate = kept[3]
 
 
+def test_a_record_logged_while_logging_is_set_up_again_finds_a_handler(
+    logger: logging.Logger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # configure_logging took its old handler off, then made and added the new one: a record
+    # another thread logged in between found no handler on the "alexaskill" logger (which no
+    # longer propagates), lost at INFO. The thread logs here while the second set-up is held
+    # where it forgets the early filter (once set up, nothing else of it to do).
+    from alexaskill import logs
+
+    first, second = io.StringIO(), io.StringIO()
+    configure_logging(stream=first)
+    forget_early = logs.forget_early
+
+    def logged_meanwhile() -> None:
+        thread, failures = in_thread(lambda: logger.info("meanwhile"))
+        thread.join(WAIT)
+        assert not failures
+        forget_early()
+
+    monkeypatch.setattr(logs, "forget_early", logged_meanwhile)
+    configure_logging(stream=second)
+    assert "meanwhile" in first.getvalue() + second.getvalue()
+
+
 @contextlib.contextmanager
 def _a_secret_stopped(logger: logging.Logger) -> Iterator[None]:
     """Within: a thread's "a secret" on ``logger`` stopped at a gate put after the filters it
