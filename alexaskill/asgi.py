@@ -480,6 +480,8 @@ class Serving(Handling):
                 try:
                     await self._close_at_shutdown()
                 finally:
+                    # Past the stores' bound, unbounded: httpcore closes its connections shielded
+                    # from cancellation, waiting on no peer (no TLS goodbye): nothing to cut.
                     await (client.aclose() if closer is None else closer.aclose())
 
     def _lifespan_client(

@@ -241,4 +241,4 @@ def test_on_lambda_serve_closes_within_what_lambda_leaves(
         pass
     said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
     assert len(said) == 1 and "/slow" in said[0]
-    assert said[0].endswith("the 0.2 seconds for closing every mounted skill's stores ran out")
+    assert said[0].endswith("the 0.05 seconds for closing every mounted skill's stores ran out")

@@ -272,7 +272,7 @@ def test_on_lambda_a_servers_shutdown_closes_within_what_lambda_leaves(
         server.runner.close()
     said = [r.getMessage() for r in caplog.records if "not closed" in r.getMessage()]
     assert said == [
-        f"the stores of {skill.log_name} not closed at shutdown: closing took over 0.2 seconds"
+        f"the stores of {skill.log_name} not closed at shutdown: closing took over 0.05 seconds"
     ]
 
 
