@@ -9,9 +9,10 @@ be skipped (a `Gate`), does the other thread's change, and lets the walk go on."
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Final
 
 #: Seconds: a generous bound for what happens at once, never reached when all is well.
@@ -68,3 +69,24 @@ def in_thread(body: Callable[[], None]) -> tuple[threading.Thread, list[BaseExce
     thread = threading.Thread(target=run)
     thread.start()
     return thread, failures
+
+
+@contextlib.contextmanager
+def a_secret_stopped(logger: logging.Logger) -> Iterator[None]:
+    """Within: a thread's "a secret" on ``logger`` stopped at a gate put after the filters it
+    has, before the app's filter that drops it. After: the thread's record walked on, and the
+    app's handler given nothing."""
+    handler = Taking()
+    logger.addHandler(handler)
+    gate = Gate("a secret")
+    logger.addFilter(gate)
+    logger.addFilter(lambda record: record.msg != "a secret")
+    thread, failures = in_thread(lambda: logger.warning("a secret"))
+    try:
+        assert gate.reached.wait(WAIT)
+        yield
+    finally:
+        gate.opened.set()
+        thread.join(WAIT)
+    assert not failures
+    assert handler.taken == []

@@ -12,7 +12,7 @@ import pytest
 
 from alexaskill import log_early
 
-from .log_gates import WAIT, Gate, GateHandler, Taking, in_thread
+from .log_gates import WAIT, Gate, GateHandler, Taking, a_secret_stopped, in_thread
 from .logger_state import alexaskill_filters_kept, alexaskill_logger_kept
 
 pytestmark = pytest.mark.oldest_dependencies
@@ -39,19 +39,9 @@ def test_the_early_filter_taken_off_while_a_thread_logs_skips_none_of_the_apps_f
     # the gate, the app's, which drops what it hides. The thread's record stops at the gate;
     # logging is set up meanwhile. The early filter, removed in place, moved the app's under
     # the walk, which never ran it: the record it drops reached the app's handler.
-    handler = Taking()
-    logger.addHandler(handler)
-    gate = Gate("a secret")
-    logger.addFilter(gate)
-    logger.addFilter(lambda record: record.msg != "a secret")
-    thread, failures = in_thread(lambda: logger.warning("a secret"))
-    assert gate.reached.wait(WAIT)
-    log_early.forget_early()
-    gate.opened.set()
-    thread.join(WAIT)
-    assert not failures
+    with a_secret_stopped(logger):
+        log_early.forget_early()
     assert not [each for each in logger.filters if log_early.early(each)]
-    assert handler.taken == []
 
 
 def test_an_early_handler_taken_off_while_a_thread_logs_skips_none_of_the_apps_handlers(

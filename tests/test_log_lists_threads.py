@@ -21,7 +21,7 @@ from alexaskill.cli import serve_server
 from alexaskill.logs import configure_logging
 from alexaskill.testing import answer_rules
 
-from .log_gates import WAIT, Gate, GateHandler, Taking, in_thread
+from .log_gates import WAIT, Gate, GateHandler, Taking, a_secret_stopped, in_thread
 from .logger_state import alexaskill_filters_kept, alexaskill_logger_kept
 
 pytestmark = pytest.mark.oldest_dependencies
@@ -76,27 +76,6 @@ def test_a_record_logged_while_logging_is_set_up_again_finds_a_handler(
     assert "meanwhile" in first.getvalue() + second.getvalue()
 
 
-@contextlib.contextmanager
-def _a_secret_stopped(logger: logging.Logger) -> Iterator[None]:
-    """Within: a thread's "a secret" on ``logger`` stopped at a gate put after the filters it
-    has, before the app's filter that drops it. After: the thread's record walked on, and the
-    app's handler given nothing."""
-    handler = Taking()
-    logger.addHandler(handler)
-    gate = Gate("a secret")
-    logger.addFilter(gate)
-    logger.addFilter(lambda record: record.msg != "a secret")
-    thread, failures = in_thread(lambda: logger.warning("a secret"))
-    try:
-        assert gate.reached.wait(WAIT)
-        yield
-    finally:
-        gate.opened.set()
-        thread.join(WAIT)
-    assert not failures
-    assert handler.taken == []
-
-
 def test_logging_set_up_again_while_a_thread_logs_skips_none_of_the_apps_handlers(
     logger: logging.Logger,
 ) -> None:
@@ -130,7 +109,7 @@ def test_judging_ending_while_a_thread_logs_skips_none_of_the_apps_filters(
     with contextlib.ExitStack() as judging:
         judging.enter_context(answer_rules._unlogged())
         assert answer_rules._quiet in logger.filters
-        with _a_secret_stopped(logger):
+        with a_secret_stopped(logger):
             judging.close()
             assert answer_rules._quiet not in logger.filters
 
@@ -155,7 +134,7 @@ def test_the_bind_watched_while_a_thread_logs_skips_none_of_the_apps_filters(
     # uvicorn's logger's filters: serve's watch on the bind's lines, the gate, the app's. The
     # bind is done while the record is at the gate.
     with contextlib.ExitStack() as stopped:
-        config = _Config(lambda: stopped.enter_context(_a_secret_stopped(uvicorn_logger)))
+        config = _Config(lambda: stopped.enter_context(a_secret_stopped(uvicorn_logger)))
         assert serve_server._bound(config) == "the socket"
         assert len(uvicorn_logger.filters) == 2  # (the gate and the app's: serve's is off)
 
@@ -170,7 +149,7 @@ def test_the_start_watched_while_a_thread_logs_skips_none_of_the_apps_filters(
     with contextlib.ExitStack() as stopped:
 
         async def startup(server: Any, sockets: Any = None) -> None:
-            stopped.enter_context(_a_secret_stopped(uvicorn_logger))
+            stopped.enter_context(a_secret_stopped(uvicorn_logger))
 
         monkeypatch.setattr(uvicorn.Server, "startup", startup)
         server = serve_server._announcing_server(uvicorn.Config(app="never:loaded"))
