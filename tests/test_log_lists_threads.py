@@ -59,11 +59,10 @@ def test_a_record_logged_while_logging_is_set_up_again_finds_a_handler(
     # another thread logged in between found no handler on the "alexaskill" logger (which no
     # longer propagates), lost at INFO. The thread logs here while the second set-up is held
     # where it forgets the early filter (once set up, nothing else of it to do).
-    from alexaskill import logs
+    from alexaskill.log_early import forget_early
 
     first, second = io.StringIO(), io.StringIO()
     configure_logging(stream=first)
-    forget_early = logs.forget_early
 
     def logged_meanwhile() -> None:
         thread, failures = in_thread(lambda: logger.info("meanwhile"))
@@ -71,7 +70,7 @@ def test_a_record_logged_while_logging_is_set_up_again_finds_a_handler(
         assert not failures
         forget_early()
 
-    monkeypatch.setattr(logs, "forget_early", logged_meanwhile)
+    monkeypatch.setattr("alexaskill.logs.forget_early", logged_meanwhile)
     configure_logging(stream=second)
     assert "meanwhile" in first.getvalue() + second.getvalue()
 

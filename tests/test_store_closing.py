@@ -80,7 +80,7 @@ def test_on_lambda_the_close_fits_in_what_uvicorns_shutdown_leaves(
             waits.append(-1.0)  # (the stores close from here)
 
     monkeypatch.setattr(asyncio, "sleep", waiting)
-    server.servers, server.lifespan = [], Lifespan()  # type: ignore[assignment]
+    server.servers, server.lifespan = [], Lifespan()
 
     async def stopped() -> None:
         await server.main_loop()
