@@ -36,13 +36,14 @@ class Ssml(str):
     __slots__ = ()
 
     # A ``<speak>`` document on either side makes the result one document (two roots: no XML);
-    # one copy of one, a join of it alone, or it plus an empty string, is `speak` of it:
-    # composed with nothing (a faulty one kept as written, refused where it is used).
+    # one copy of one, a join of it alone, or it with empty strings only (``+``, `speak`'s
+    # parts, ``join``'s), is `speak` of it: composed with nothing (a faulty one kept as
+    # written, refused where it is used).
 
     def __add__(self, other: str) -> Ssml:
         if isinstance(other, str):
             if _is_document(self) or _is_document(other):
-                return speak(*(part for part in (self, other) if part))
+                return speak(self, other)
             _refuse_left_open(self)
             _refuse_left_open(other)
             return _made(str.__add__(self, escape(other)), (self, other))
@@ -51,7 +52,7 @@ class Ssml(str):
     def __radd__(self, other: str) -> Ssml:
         if isinstance(other, str):
             if _is_document(self):
-                return speak(other, self) if other else speak(self)
+                return speak(other, self)
             _refuse_left_open(self)  # (``other`` is plain text: an Ssml's own __add__ came first)
             return _made(str.__add__(escape(other), self), (self, other))
         return NotImplemented
@@ -60,7 +61,7 @@ class Ssml(str):
         if operator.index(count) <= 0:
             # No copy of the part is placed: nothing of it is left open, cut short or made a
             # root. The product is the join of as many copies, here the empty one, taken.
-            return _Checked("")
+            return _NOTHING
         if _is_document(self):
             if operator.index(count) == 1:
                 return speak(self)  # one copy: composed with nothing, a faulty one not mended
@@ -72,15 +73,19 @@ class Ssml(str):
 
     def join(self, iterable: Iterable[str], /) -> Ssml:
         """Join the parts with this separator, escaping the plain-text parts."""
-        parts = [self, *iterable]
-        documents = list(map(_is_document, parts))  # (each part checked, the separator too)
-        if len(parts) == 2 and documents[1]:
-            return speak(parts[1])  # one part, the separator unused: as one copy (``*``) is
+        parts = list(iterable)
+        # A join of one part is the part, of none "" (str.join): the separator, unused, is not
+        # placed, nor read (as ``* 0`` reads no copy of its part): no document made of it.
+        separator = self if len(parts) > 1 else _NOTHING
+        placed = [separator, *parts]
+        documents = list(map(_is_document, placed))  # (each part checked, the separator too)
         if any(documents):
-            return _made(f"<speak>{_unwrap(self).join(map(_unwrap, parts[1:]))}</speak>", parts)
-        for part in parts:
+            if placed.count("") == len(placed) - 1:  # one document alone: as one copy (``*``)
+                return speak(*placed)
+            return _made(f"<speak>{_unwrap(separator).join(map(_unwrap, parts))}</speak>", placed)
+        for part in placed:
             _refuse_left_open(part)
-        return _made(str.join(self, map(escape, parts[1:])), parts)
+        return _made(str.join(separator, map(escape, parts)), placed)
 
     def __repr__(self) -> str:
         return f"Ssml({str.__repr__(self)})"
@@ -91,6 +96,10 @@ class _Checked(Ssml):
     `alexaskill.responses.SsmlSpeech` does not check them again (it does `Ssml`'s)."""
 
     __slots__ = ()
+
+
+#: The empty markup: an empty product, or the separator of a join that places none.
+_NOTHING: Final = _Checked("")
 
 
 def _made(markup: str, parts: Iterable[str]) -> Ssml:
@@ -464,7 +473,10 @@ def speak(*parts: str) -> Ssml:
     only what composing drops, its prolog, is refused here, where nothing else sees it
     (`_is_document`). Documents compose given as parts: ``speak(a, b)``. Its root keeps its
     attributes (``<speak xml:lang="en-US">``), as the app sends it given as speech; composed
-    with other parts, a root's are dropped."""
+    with other parts, a root's are dropped. An empty part places nothing: ``speak(doc, "")``
+    is ``speak(doc)``."""
+    if "" in parts:  # (the usual call has none: one comparison a part, in C)
+        parts = tuple(part for part in parts if part != "")
     if len(parts) == 1 and _is_document(lone := parts[0]):
         root = _speak_root(lone)
         written = str.__str__(lone)[root:] if root > 0 else str.__str__(lone)

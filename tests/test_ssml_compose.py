@@ -187,6 +187,22 @@ def test_a_document_plus_nothing_is_the_document_speak_makes_of_it(
     alone = _made(lambda: ssml.speak(Ssml(document)))
     assert _made(lambda: Ssml(document) + nothing) == alone
     assert _made(lambda: nothing + Ssml(document)) == alone
+    # speak() and join() of it and empty parts merged its roots: an empty part places nothing.
+    assert _made(lambda: ssml.speak(Ssml(document), nothing)) == alone
+    assert _made(lambda: ssml.speak(nothing, Ssml(document), nothing)) == alone
+    assert _made(lambda: Ssml("").join([Ssml(document), nothing])) == alone
+    assert _made(lambda: Ssml("").join([nothing, Ssml(document), nothing])) == alone
+    # A separator placed between them is something composed with it.
+    assert Ssml(" ").join([Ssml(document), nothing]) == ssml.speak(Ssml(document), " ")
+
+
+@pytest.mark.parametrize("separator", ["<speak>x</speak>", "<speak>x</speak><speak>y</speak>"])
+@pytest.mark.parametrize("parts", [[], ["a"], [Ssml("<p>a</p>")], [Ssml("<speak>a</speak>b")]])
+def test_a_separator_left_unused_makes_no_document(separator: str, parts: list[str]) -> None:
+    # Ssml("<speak>x</speak>").join(["a"]) made "<speak>a</speak>", and join([]) "<speak></speak>",
+    # though a join of one part is the part and of none "" (str.join): the separator, unused,
+    # is not placed, as `* 0` places no copy of a part.
+    assert _made(lambda: Ssml(separator).join(parts)) == _made(lambda: Ssml("").join(parts))
 
 
 @pytest.mark.parametrize(
