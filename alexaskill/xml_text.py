@@ -213,7 +213,8 @@ def _speak_root(markup: str) -> int:
 def _sent_from_root(markup: str, root: int) -> str:
     """The ``<speak>`` document ``markup`` (its root at ``root``, `_speak_root`) as the app
     sends it: from its root, without the white space after it, which is outside the root as
-    the prolog is (`alexaskill.ssml.speak` drops both). What follows the root is checked in
-    ``markup`` as written."""
+    the prolog is (`alexaskill.ssml.speak` drops both; comments and processing instructions
+    after it too: `alexaskill.ssml_faults._document_sent`, built on this). What follows the
+    root is checked in ``markup`` as written."""
     # (rstrip gives back the str itself when it ends in no white space: the usual answer.)
     return (markup[root:] if root > 0 else markup).rstrip(_XML_SPACE)
