@@ -28,7 +28,7 @@ from .ssml_check import (
 from .ssml_prosody import _prosody_error
 from .xml_markup import _MISC, _after_root_error, _cdata_end_error, _misc_error
 from .xml_references import _attribute_value, _reference_error
-from .xml_text import _SPEAK_START, _sent_from_root, _speak_root
+from .xml_text import _SPEAK_START, _XML_SPACE, _speak_root
 
 __all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.responses
 
@@ -70,10 +70,11 @@ def _document_sent(markup: str, root: int) -> str:
     processing instructions, which are outside it as the prolog is (`alexaskill.ssml.speak`
     drops all three too). What follows the root is checked in ``markup`` as written; one with
     a fault is sent as written, to be refused."""
-    sent = _sent_from_root(markup, root)
-    # The usual document ends in its root's end tag: only one ending in a comment or an
-    # instruction is scanned for where its root ends.
-    if not sent.endswith(("-->", "?>")):
+    # (rstrip gives back the str itself when it ends in no white space: the usual answer.)
+    sent = (markup[root:] if root > 0 else markup).rstrip(_XML_SPACE)
+    # The usual document ends in its root's end tag (one test, no call): only one ending in a
+    # comment or an instruction is scanned for where its root ends.
+    if sent.endswith("</speak>") or not sent.endswith(("-->", "?>")):
         return sent
     _, end, _ = _scan(sent)
     after = _MISC.match(sent, end) if end >= 0 else None
