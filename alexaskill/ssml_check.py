@@ -204,11 +204,12 @@ def _markup() -> re.Pattern[str]:
 #: Names XML reads (`_SSML_TAGS` and the root's): ``<p>`` is a tag the scan need not read on.
 _XML_NAMED: Final = _SSML_TAGS | {"speak"}
 #: What the tag scan says of a ``<speak>`` tag past the root's own: XML has one root, and
-#: Amazon's SSML reference a ``<speak>`` at the root alone.
+#: Amazon's SSML reference a ``<speak>`` at the root alone. (Of markup the app wrapped in a
+#: root, it says why: `alexaskill.ssml_faults._fragment_fault`.)
 _INNER_SPEAK: Final = (
-    "<speak> inside or after its <speak> root (SSML not starting with its root is wrapped in "
-    "one): Alexa parses SSML as XML, which has one root, and takes <speak> at the root alone; "
-    "ssml.speak(a, b) composes documents given as parts into one"
+    "<speak> inside or after its <speak> root: Alexa parses SSML as XML, which has one root, "
+    "and takes <speak> at the root alone; ssml.speak(a, b) composes documents given as parts "
+    "into one"
 )
 #: Why elements that do not nest are refused, said after the fault.
 _NESTING: Final = (

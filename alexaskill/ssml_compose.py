@@ -16,7 +16,7 @@ from typing import Final, SupportsIndex
 
 from .exceptions import ResponseError
 from .ssml_check import _PIECES, _markup, _markup_fault
-from .ssml_faults import _first_fault
+from .ssml_faults import _first_fault, _fragment_fault
 from .xml_markup import (
     _MISC,
     _NAME_START,
@@ -411,11 +411,14 @@ def _refuse_cut_short(part: str, cut: int, end: int) -> None:
 
 def _said(markup: str) -> str | None:
     """The first fault of ``markup`` the app says of it given as speech: of the document it
-    is, or is wrapped in (placed in it as written, as the app places it); else None."""
+    is, or is wrapped in (said of the markup as the app says it, `_fragment_fault`, placed in
+    it as written, as the app places it); else None."""
     if _speak_root(markup) >= 0:
         return _markup_fault(markup)
     error = _markup_fault(f"<speak>{markup}</speak>")
-    return None if error is None else _placed_in_fragment(error, markup) or error
+    if error is None:
+        return None
+    return _fragment_fault(markup, error) or _placed_in_fragment(error, markup) or error
 
 
 def _same_fault(said: str | None, error: str) -> bool:

@@ -1,6 +1,10 @@
 """The first fault of an SSML document by position, said: the one reading of both the app's
 check of its speech (`alexaskill.responses.SsmlSpeech`) and `ssml_error`.
 
+Markup that does not start with its ``<speak>`` root the app wraps in one as written, and reads
+that document; what it says of the markup is `_fragment_fault`'s: text before a ``<speak>``
+root as `ssml_error` says it (`_before_root_fault`), whatever the wrapping makes of it.
+
 Of a document with several faults both say the one a reader meets first (`_first_fault`), in
 the same words: a comment or processing instruction of the prolog XML does not read,
 an ``&`` that is no reference, ``]]>`` in text, a fault of the tag scan
@@ -28,7 +32,7 @@ from .ssml_check import (
 from .ssml_prosody import _prosody_error
 from .xml_markup import _MISC, _after_root_error, _cdata_end_error, _misc_error
 from .xml_references import _attribute_value, _reference_error
-from .xml_text import _SPEAK_START, _XML_SPACE, _speak_root
+from .xml_text import _SPEAK_START, _XML_SPACE, _character_error, _speak_root
 
 __all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.responses
 
@@ -115,6 +119,26 @@ def _before_root_fault(markup: str) -> str | None:
         "holds nothing before the root but white space (a space, a tab, a CR, a LF), comments "
         "and processing instructions; put it inside <speak>"
     )
+
+
+#: `_INNER_SPEAK` of markup the app wrapped in a root: why a ``<speak>`` in it is inside one.
+_INNER_SPEAK_WRAPPED: Final = _INNER_SPEAK.replace(
+    " root: ", " root (SSML not starting with its root is wrapped in one): ", 1
+)
+
+
+def _fragment_fault(fragment: str, fault: str) -> str | None:
+    """What the app says of ``fragment``, markup not starting with its root, which it wraps in
+    one as written, if not ``fault``, the first fault of the document so wrapped; else None.
+    Text before a ``<speak>`` root is said as `ssml_error` says it of ``fragment``
+    (`_before_root_fault`: first, after a character XML cannot hold and a DOCTYPE, as there),
+    not as the ``<speak>`` inside the root wrapped round it; another ``<speak>`` inside it is
+    said with why it is inside one (`_INNER_SPEAK_WRAPPED`). Only a refused fragment's."""
+    if "<speak" in fragment and _character_error(fragment) is None and fault != _DOCTYPE:
+        before = _before_root_fault(fragment)
+        if before is not None:
+            return before
+    return _INNER_SPEAK_WRAPPED if fault == _INNER_SPEAK else None
 
 
 #: What is said of a DOCTYPE, by the app and `ssml_error` alike.

@@ -201,7 +201,9 @@ def test_a_reminders_ssml_fragment_holding_a_speak_tag_is_refused_as_an_answers_
     # written, refuse it: one reading of SSML markup for every field that takes it.
     said = _reminder_said(Ssml(markup))
     assert said == _answer_said(Ssml(markup)) == _progressive_said(Ssml(markup))
-    assert "<speak> inside or after its <speak> root" in said, said
+    # (Text before a <speak> root is said so, as ssml_error says it; a second root, "<speak>
+    # inside or after its <speak> root", with the wrapping that put it inside one if any.)
+    assert ("<speak> inside or after its <speak> root" in said) != markup.startswith("a<"), said
 
 
 @pytest.mark.parametrize(

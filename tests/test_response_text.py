@@ -106,9 +106,9 @@ def test_ssml_is_sent_from_its_speak_root(markup: str, sent: str) -> None:
 def test_only_xmls_white_space_comes_before_a_root(space: str) -> None:
     # XML 1.0's white space is space, tab, CR and LF: "\u3000<speak>Hi</speak>" is no document
     # but text and a document. ssml.speak composes such parts into one; the speech wraps it as
-    # written, a <speak> inside its root, which it refuses as ssml_error refuses that document
-    # (tests/test_ssml_agreement_faults.py). The app took it for a document and dropped the U+3000.
-    with pytest.raises(ResponseError, match="<speak> inside or after its <speak> root"):
+    # written, which it refuses, saying the text before the root as ssml_error says it
+    # (tests/test_ssml_check_placed.py). The app took it for a document and dropped the U+3000.
+    with pytest.raises(ResponseError, match=" before its <speak> root: "):
         SsmlSpeech(Ssml(f"{space}<speak>Hi</speak>"))
     assert ssml.speak(Ssml(f"{space}<speak>Hi</speak>")) == f"<speak>{space}Hi</speak>"
     assert SsmlSpeech(Ssml(" \t\r\n<speak>Hi</speak>")).ssml == "<speak>Hi</speak>"

@@ -42,7 +42,7 @@ def test_an_answer_sends_the_document_its_reading_says(markup: str, sent: str) -
     [
         ("<!-- c --><speak>1 < 2</speak>", "a bare '<' at index 19"),  # (its prolog counted)
         ("1 < 2", "a bare '<' at index 2"),  # (a fragment: placed in it as written)
-        ("a<speak>b</speak>", "<speak> inside or after its <speak> root"),
+        ("a<speak>b</speak>", "'a' before its <speak> root"),
         ("<speak>a</speak> b", "'b' after its <speak> root"),
         ("Tom & Jerry", "a bare '&' at index 4"),
     ],

@@ -120,3 +120,46 @@ def test_text_before_the_root_is_said_as_text_after_it_is(markup: str, text: str
         "the root but white space (a space, a tab, a CR, a LF), comments and processing "
         "instructions; put it inside <speak>"
     )
+
+
+@pytest.mark.parametrize(
+    ("fragment", "text"),
+    [
+        *(("\u3000<speak>Hi</speak>", "'\\u3000'"), ("a<speak>b</speak>", "'a'")),
+        *(("Hi<speak/>", "'Hi'"), ("x <!-- c --><speak>a</speak>", "'x '")),
+    ],
+)
+def test_text_before_a_root_is_said_by_the_app_as_by_ssml_error(fragment: str, text: str) -> None:
+    # The app wraps SSML that does not start with its root in one, and said "<speak> inside or
+    # after its <speak> root (… wrapped in one)" where ssml_error says the text before the root.
+    from alexaskill.services.progressive import progressive_document
+
+    said = ssml.ssml_error(fragment)
+    assert said is not None and said.startswith(f"{text} before its <speak> root: "), said
+    for build, field in (
+        (lambda: SsmlSpeech(Ssml(fragment)), "outputSpeech.ssml"),
+        (lambda: progressive_document(Ssml(fragment)), "progressive response speech"),
+    ):
+        with pytest.raises(ResponseError) as refused:
+            build()
+        assert str(refused.value) == f"{field}: {said}"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["x <p>a</p><speak>b</speak>", "<p>a</p><speak>b</speak>", "<speak>a</speak><speak>b</speak>"],
+)
+def test_only_the_app_says_it_wrapped_markup_in_a_root(markup: str) -> None:
+    # ssml_error said "(SSML not starting with its root is wrapped in one)" of a second <speak>,
+    # though it wraps nothing; the app wraps markup that does not start with its root alone.
+    said = ssml.ssml_error(markup)
+    assert said is not None and said.startswith("<speak> inside or after its <speak> root: ")
+    with pytest.raises(ResponseError) as refused:
+        SsmlSpeech(Ssml(markup))
+    if markup.startswith("<speak>"):
+        assert str(refused.value) == f"outputSpeech.ssml: {said}"
+    else:
+        assert str(refused.value).startswith(
+            "outputSpeech.ssml: <speak> inside or after its <speak> root (SSML not starting with "
+            "its root is wrapped in one): "
+        ), refused.value

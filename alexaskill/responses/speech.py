@@ -191,7 +191,7 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
                 raise said from None
             # A fragment's fault is placed in the fragment as written, as `ssml_error` places
             # it, not in the document it is wrapped in.
-            raise _in_fragment(said, markup, fragment) from None
+            raise _in_fragment("outputSpeech.ssml", said, markup, fragment) from None
         _check_play_behavior(self.play_behavior)
 
     @staticmethod

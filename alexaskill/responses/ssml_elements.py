@@ -59,6 +59,7 @@ from ..ssml_faults import (
     _attributes,
     _document_sent,
     _first_fault,
+    _fragment_fault,
     _has_doctype,
 )
 from ..ssml_prosody import _prosody_error
@@ -198,16 +199,23 @@ def _check_cdata_ends(field: str, markup: str) -> None:
         raise ResponseError(_wrapped(f"{field}: ", error))
 
 
-def _in_fragment(error: ResponseError, document: str, fragment: str) -> ResponseError:
-    """``error``, of ``document`` (``fragment`` the app wrapped in ``<speak>``), with its place
-    said in ``fragment``, the text the handler wrote, as `ssml_error` places it ("at index 4
-    ('Tom & Jerry')", not "at index 11 ('<speak>Tom & Jerry</speak>')"); ``error`` itself if
-    it names no place in the fragment (a fault of the whole: too long, saying nothing). The
-    place is the one its words carry (`alexaskill.xml_text._Placed`), never one read back out
-    of them: a quoted value, or an index into an ``<audio src>``, may say "at index 7" too."""
+def _in_fragment(field: str, error: ResponseError, document: str, fragment: str) -> ResponseError:
+    """``error``, of ``document`` (``fragment`` the app wrapped in ``<speak>``), naming
+    ``field``, said of ``fragment`` (`alexaskill.ssml_faults._fragment_fault`: text before a
+    ``<speak>`` root as `ssml_error` says it), with its place said in ``fragment``, the text
+    the handler wrote, as `ssml_error` places it ("at index 4 ('Tom & Jerry')", not "at index 11
+    ('<speak>Tom & Jerry</speak>')"); ``error`` itself if it names no place in the fragment (a
+    fault of the whole: too long, saying nothing). The place is the one its words carry
+    (`alexaskill.xml_text._Placed`), never one read back out of them: a quoted value, or an
+    index into an ``<audio src>``, may say "at index 7" too."""
     words = error.args[0] if error.args else None
     if not isinstance(words, str) or document != f"<speak>{fragment}</speak>":
         return error
+    prefix = f"{field}: "
+    if words.startswith(prefix):
+        said = _fragment_fault(fragment, str.__str__(words)[len(prefix) :])
+        if said is not None:
+            return ResponseError(prefix + said)
     moved = _placed_in_fragment(words, fragment)
     return error if moved is None else ResponseError(moved)
 
@@ -242,7 +250,7 @@ def _checked_document(field: str, markup: str, refused: str = "the response") ->
     except ResponseError as exc:
         if fragment is None:
             raise
-        raise _in_fragment(exc, document, fragment) from None
+        raise _in_fragment(field, exc, document, fragment) from None
     return document
 
 
