@@ -29,7 +29,7 @@ from .xml_markup import (
     _start_tag_error,
 )
 from .xml_references import _bare_less_than
-from .xml_text import _XML_SPACE, _character_fault, _speak_root
+from .xml_text import _XML_SPACE, _character_fault, _sent_from_root, _speak_root
 
 __all__ = [
     "PROBLEM_WITH_RESPONSE",
@@ -373,13 +373,12 @@ def _limits_error(markup: str, subject: str) -> str | None:
     """Why the speech ``markup`` is past a limit of the speech as a whole, said of ``subject``
     ("the speech", or the field the app names: "outputSpeech.ssml says nothing (…)"), or None."""
     # The limits of the speech as a whole, as the app holds it to them where it is built: in
-    # what is sent, from the root (`SsmlSpeech` drops the prolog and what XML allows after the
-    # root: `alexaskill.ssml_faults._document_sent`).
-    from .ssml_faults import _document_sent  # (not above: both read this module)
-    from .ssml_limits import _speech_fault
+    # what is sent, from the root (`SsmlSpeech` drops the prolog and the white space after the
+    # root: `alexaskill.xml_text._sent_from_root`).
+    from .ssml_limits import _speech_fault  # (not above: it reads `_markup` of this module)
 
     root = _speak_root(markup)
-    return _speech_fault(subject, _document_sent(markup, root) if root >= 0 else markup)
+    return _speech_fault(subject, _sent_from_root(markup, root) if root >= 0 else markup)
 
 
 def _markup_error(markup: str) -> str | None:

@@ -32,7 +32,7 @@ from .ssml_check import (
 from .ssml_prosody import _prosody_error
 from .xml_markup import _MISC, _after_root_error, _cdata_end_error, _misc_error
 from .xml_references import _attribute_value, _reference_error
-from .xml_text import _SPEAK_START, _XML_SPACE, _character_error, _speak_root
+from .xml_text import _SPEAK_START, _character_error, _speak_root
 
 __all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.responses
 
@@ -66,26 +66,6 @@ def _after_root_fault(markup: str, end: int) -> tuple[str, int] | None:
         "put it inside <speak>"
     )
     return said, stop
-
-
-def _document_sent(markup: str, root: int) -> str:
-    """The ``<speak>`` document ``markup`` (its root at ``root``, `_speak_root`) as the app
-    sends it: from its root, without what XML allows after it, white space, comments and
-    processing instructions, which are outside it as the prolog is (`alexaskill.ssml.speak`
-    drops all three too). What follows the root is checked in ``markup`` as written; one with
-    a fault is sent as written, to be refused."""
-    # (rstrip gives back the str itself when it ends in no white space: the usual answer.)
-    sent = (markup[root:] if root > 0 else markup).rstrip(_XML_SPACE)
-    # Only a document ending as a comment or an instruction ends ("-->", "?>") is scanned for
-    # where its root ends. Told by the character before the last: one index and a C test,
-    # where two endswith() calls cost the usual answer's speech 800 instructions of 21,000
-    # (valgrind; the usual document ends in "k>", from its root's end tag). (Its root's start
-    # tag makes the document 7 characters at least.)
-    if sent[-2] not in "-?":
-        return sent
-    _, end, _ = _scan(sent)
-    after = _MISC.match(sent, end) if end >= 0 else None
-    return sent[:end] if after is not None and after.end() == len(sent) else sent
 
 
 def _before_root_fault(markup: str) -> str | None:

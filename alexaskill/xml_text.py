@@ -175,9 +175,9 @@ def _check_markup(field: str, markup: str, refused: str = "the response") -> Non
 
 #: XML 1.0's white space ("S": space, tab, CR, LF), as a character class's contents: the one
 #: definition of what may stand before a ``<speak>`` root (here, `alexaskill.hearing`), after it
-#: (`alexaskill.ssml_faults._document_sent`, `alexaskill.ssml_compose`), in a tag
-#: (`alexaskill.xml_markup`) and round a ``<break time>`` (`alexaskill.ssml_check`). Not U+0085,
-#: U+00A0 or U+3000, which XML holds as text.
+#: (`_sent_from_root`, `alexaskill.ssml_compose`), in a tag (`alexaskill.xml_markup`) and round
+#: a ``<break time>`` (`alexaskill.ssml_check`). Not U+0085, U+00A0 or U+3000, which XML holds
+#: as text.
 _XML_SPACE: Final = " \t\r\n"
 #: The start of a ``<speak>`` tag: its name, then white space, ``>`` or ``/>`` (``<speaker>`` and
 #: ``<speak-x>`` are other names).
@@ -208,3 +208,12 @@ def _speak_root(markup: str) -> int:
         return -1
     found = _SPEAK_ROOT.match(markup)
     return -1 if found is None else found.end()
+
+
+def _sent_from_root(markup: str, root: int) -> str:
+    """The ``<speak>`` document ``markup`` (its root at ``root``, `_speak_root`) as the app
+    sends it: from its root, without the white space after it, which is outside the root as
+    the prolog is (`alexaskill.ssml.speak` drops both). What follows the root is checked in
+    ``markup`` as written."""
+    # (rstrip gives back the str itself when it ends in no white space: the usual answer.)
+    return (markup[root:] if root > 0 else markup).rstrip(_XML_SPACE)

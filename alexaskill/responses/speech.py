@@ -23,7 +23,6 @@ from ..ssml_limits import (
 from ..ssml_limits import MAX_AUDIO_CLIPS as MAX_AUDIO_CLIPS
 from ..ssml_limits import MAX_SPEECH as MAX_SPEECH
 from ..xml_text import (
-    _XML_SPACE,
     _check_markup,
     _plain_str,
     _speak_root,
@@ -237,14 +236,10 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
         # "<"), nor the builders' SSML, checked where built (starting with a bare <speak> and
         # ending with its root). A root with attributes is scanned: it may be an empty
         # element (<speak/>x</speak>, two "<" too, whose root ends before the "x").
-        # What follows the root, dropped from what is sent (comments, …), is read as written:
-        # the usual document is sent as written, the same str, and one with white space alone
-        # after its root needs no scan.
         if (
             (not checked and markup.count("<") > 2)
             or not bare_root
             or not markup.endswith("</speak>")
-            or (markup is not written and not written.rstrip(_XML_SPACE).endswith("</speak>"))
         ):
             _check_elements("outputSpeech.ssml", written)
 

@@ -57,7 +57,6 @@ from ..ssml_faults import (
     _DOCTYPE,
     _after_root_fault,
     _attributes,
-    _document_sent,
     _first_fault,
     _fragment_fault,
     _has_doctype,
@@ -69,6 +68,7 @@ from ..xml_text import (
     _character_error,
     _check_markup,
     _placed_in_fragment,
+    _sent_from_root,
     _speak_root,
     _wrapped,
 )
@@ -222,7 +222,7 @@ def _in_fragment(field: str, error: ResponseError, document: str, fragment: str)
 
 def _sent_document(markup: str) -> tuple[str, str, str | None]:
     """What the SSML ``markup`` given as speech is sent as: the document sent (from its root,
-    its prolog and what XML allows after it dropped: `_document_sent`; other markup wrapped in
+    its prolog and the white space after it dropped: `_sent_from_root`; other markup wrapped in
     ``<speak>`` as written, never composed as `alexaskill.ssml.speak` composes parts, so
     ``Ssml("a<speak>b</speak>")`` is refused, not sent as ``<speak>ab</speak>``), the text a
     fault is placed in (its prolog too: where the handler wrote it), and the fragment wrapped,
@@ -232,7 +232,7 @@ def _sent_document(markup: str) -> tuple[str, str, str | None]:
     if root < 0:
         document = f"<speak>{markup}</speak>"
         return document, document, markup
-    return _document_sent(markup, root), markup, None
+    return _sent_from_root(markup, root), markup, None
 
 
 def _checked_document(field: str, markup: str, refused: str = "the response") -> str:
