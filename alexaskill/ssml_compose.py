@@ -478,7 +478,10 @@ def speak(*parts: str) -> Ssml:
     attributes (``<speak xml:lang="en-US">``), as the app sends it given as speech; composed
     with other parts, a root's are dropped. An empty part places nothing: ``speak(doc, "")``
     is ``speak(doc)``."""
-    if "" in parts:  # (the usual call has none: one comparison a part, in C)
+    # (The usual call has none. The test costs the ssml row of count_instructions.py ~600
+    # instructions a request, 0.999 of inl: "" in parts, all(parts) and a test of the two ends
+    # counted alike.)
+    if "" in parts:
         parts = tuple(part for part in parts if part != "")
     if len(parts) == 1 and _is_document(lone := parts[0]):
         root = _speak_root(lone)
