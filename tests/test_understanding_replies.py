@@ -426,3 +426,31 @@ def test_a_no_said_after_a_yes_leaves_no_yes(said: str) -> None:
     # last were left out of a reply as "then" of "ok then" is. A word that alone says yes or no
     # ends no reply: a yes and then a no is neither, as "no yes" is.
     assert bare_trips("AMAZON.City").reply(said) is None
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+@pytest.mark.parametrize(
+    "said", ["yes", "no", "no, yes", "thanks, yes", "stop, yes", "cancel, yes", "yes, please"]
+)
+def test_a_yes_or_no_after_an_opening_is_no_value_of_the_slot_asked_for(
+    city_type: str, said: str
+) -> None:
+    """Read as a request while Alexa asks for the city, with a sample of the city alone
+    ("{city}") and no AMAZON.YesIntent, "no, yes", "thanks, yes" and "stop, yes" were the city
+    "yes" (a custom type's; AMAZON.City's "stop, yes" was none), as were "yes" and "no" alone:
+    the opening left out, the yes that is left answered no question of a value, as the answer
+    of the same words is none (`said_as_reply`). They are the fallback now, as without that
+    sample."""
+    samples = ("plan a trip to {city}", "{city}")
+    _, talk = trip_confirming_city(city_type, samples=samples)
+    understander = talk.understander
+    assert understander.answer(said, intent="PlanTrip", slot="city", now=NOW) is None
+    understood = understander.understand(said, now=NOW, asked=("PlanTrip", "city"))
+    assert (understood.intent, understood.fills) == ("AMAZON.FallbackIntent", {})
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    turn = talk.say(said)
+    assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
+    # Unchanged: a city after the opening is the city.
+    assert understander.understand("no, paris", now=NOW, asked=("PlanTrip", "city")).fills[
+        "city"
+    ].value == "paris"

@@ -225,7 +225,15 @@ class Reader(CompiledModel):
         don't-know) takes it back (`_taken_back`)."""
         if self._read_as_said(match, slot, asked):
             return None
-        if self._leaving(any_words(match, slot)):
+        words = any_words(match, slot)
+        if words is not None and asked == (match.sample.intent, slot):
+            # The slot asked for, its words a yes or no (left after an opening: "no, yes"),
+            # is no value, as the answer of them is none (`said_as_reply`): else a sample of
+            # the slot alone ("{city}") gave the city "yes".
+            why = self._said_reply(match, slot, words, asked)
+            if why is not None:
+                return why
+        if self._leaving(words):
             return _LEAVING
         if self._opening_before_not(match, slot, spans) is not None:
             return None  # "never mind, paris": read again without the opening (`_not_meant`)
