@@ -9,17 +9,18 @@ __all__ = ["with_article"]
 
 #: A name's start said letter by letter: a capital before a capital, a digit or no letter
 #: (HTTPResponse, UUID, MP3, S3Object, X); in lower case, letters with no vowel after the first
-#: before the lower case ends (html, url, htmlParser; not "un", "up" or "um" before a capital,
-#: a word's start: unPack, upDate), or a first two that begin no English word
-#: (ndarray, nginx, lzma, xrange; not mnemonic, its "m" silent). One capital then lower case is
+#: before the lower case ends (html, url, htmlParser; not "un", "up" or "um" alone or before a
+#: capital or a digit, a word or its start: up, unPack, upDate), or a first two that begin no
+#: English word (ndarray, nginx, lzma, xrange, hrtimer, mrjob, rwlock; not mnemonic, its "m"
+#: silent, nor fjord, flask, frozenset, rhythm, llama). One capital then lower case is
 #: a word (LaunchRequest, NoneType), vowel or not: which such names are said as letters (Html)
 #: and which as the word they shorten (Msg, Mr, Hz, St) cannot be told from their letters, and
 #: CamelCase writes a word so. Rules of thumb: capitals said as a word (NASA) are read as letters
 #: too, and a first two of lower case only by the letters whose names begin with a vowel ("s",
 #: which begins "st", "sp" and the like, by a name with no vowel alone: sql).
 _SAID_AS_LETTERS: Final = re.compile(
-    r"[A-Z](?:[A-Z0-9]|(?![A-Za-z]))|(?!u[mnp][A-Z])[a-z][b-df-hj-np-tv-xz]*(?![a-z])"
-    r"|(?!mn)[fhlmnr][bcdfgjkmnpqstvxz]|x[b-df-hj-np-tv-xz]"
+    r"[A-Z](?:[A-Z0-9]|(?![A-Za-z]))|(?!u[mnp](?![a-z]))[a-z][b-df-hj-np-tv-xz]*(?![a-z])"
+    r"|(?!mn|fj|f[lr]|rh|ll)[fhlmnr][b-df-hj-np-tv-xz]|x[b-df-hj-np-tv-xz]"
 )
 
 #: The letters whose names start with a vowel: A, E, F (eff), H (aitch), I, L (ell), M, N, O,

@@ -73,6 +73,12 @@ from alexaskill.articles import with_article
         "an unPack",
         "an upDate",
         "an umLaut",
+        # So are they alone, a word ("a up", "a um", "a un" were said), and before a digit.
+        "an up",
+        "an um",
+        "an un",
+        "an Up",
+        "an up2",
         "an ndarray",
         "an nginx",
         "an lzma",
@@ -81,6 +87,20 @@ from alexaskill.articles import with_article
         "an xrange",
         "a mnemonic",
         "a flask",
+        # A consonant and then l, r, w or h begins no English word but fl, fr, rh and ll: read
+        # as letters, with no capital after them too ("a hrtimer", "a mrjob" were said); "fj"
+        # begins one, fjord ("an fjord" was said).
+        "an hrtimer",
+        "an mrjob",
+        "an rwlock",
+        "an mlflow",
+        "an hwclock",
+        "an hlist",
+        "a fjord",
+        "a frozenset",
+        "a rhombus",
+        "a llama",
+        "a fluent",
         "a string",
         "a schema",
         # One capital and then lower case is a word's: "an LaunchRequest" would be wrong. So
