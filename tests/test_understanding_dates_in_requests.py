@@ -320,7 +320,7 @@ def test_a_date_said_after_a_task_without_its_to_is_the_dates(
 ) -> None:
     # Pinned (it did not fail on this branch when reported): with the sample's "to" not said,
     # or no sample of the date at all, the task took "call mom friday" whole. The date's words
-    # go to the date slot (split off the free-form task, `generalise.split_free_tails`).
+    # go to the date slot (split off the free-form task, `generalise._split_free_tails`).
     slots = {"task": "AMAZON.SearchQuery", "date": "AMAZON.DATE"}
     reminders = intent_understander("Remind", slots, samples, invocation_name="reminders")
     understood = reminders.understand(said, now=NOW)

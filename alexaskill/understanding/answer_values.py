@@ -37,7 +37,6 @@ __all__ = [
     "carrier_ends",
     "leaving",
     "leaving_after",
-    "opening_end",
     "past_opening",
     "said_as_reply",
     "said_first",
@@ -137,9 +136,9 @@ def past_opening(
 ) -> tuple[Match | None, SpanCache]:
     """The exact reading of the words after the openings, each a yes, no or thanks (stop or
     cancel where ``answers`` reads them) that a pause ends ("no, paris", "thanks, paris", "yes,
-    no, paris": `opening_end`), and their spans; else ``match`` and ``spans``, the reading of
+    no, paris": `_opening_end`), and their spans; else ``match`` and ``spans``, the reading of
     every word."""
-    end = opening_end(spans.tokens, language, answers)
+    end = _opening_end(spans.tokens, language, answers)
     if end is None:
         return match, spans
     rest = SpanCache(spans.tokens[end:], spans.now)
@@ -153,7 +152,7 @@ def past_opening(
     return found, rest
 
 
-def opening_end(
+def _opening_end(
     tokens: Sequence[Token], language: Language, answers: Callable[[str], str | None]
 ) -> int | None:
     """Where the words after an opening yes, no or thanks that a pause ends start ("paris" of
@@ -183,14 +182,14 @@ def said_first(
     answers: Callable[[str], str | None],
 ) -> tuple[int, int] | None:
     """The yes, no or thanks (stop or cancel where ``answers`` reads them) said first within
-    ``slot``'s words of any kind, a pause ending it, as (first, end) (`opening_end`): "no" of
+    ``slot``'s words of any kind, a pause ending it, as (first, end) (`_opening_end`): "no" of
     "plan a trip to no, paris", left out of a request as `past_opening` leaves it out of an
     answer; else None."""
     if any_words(match, slot) is None:
         return None
     for start, end in spans_of(match, slot):
         first = said_from(match, start)
-        after = opening_end(spans.tokens[first:end], language, answers)
+        after = _opening_end(spans.tokens[first:end], language, answers)
         if after is not None:
             return first, first + after
     return None

@@ -19,7 +19,7 @@ from .model import ModelIntent, ModelSlot
 from .slot_lists import said_after_first, said_once_after, said_once_before
 from .slottypes import Fill, SlotKind
 
-__all__ = ["carriers", "fill_leftovers", "generalise", "said_once_across", "split_free_tails"]
+__all__ = ["carriers", "generalise"]
 
 _FREE = ("free", "unlisted")
 KindOf = Callable[[ModelSlot], SlotKind]
@@ -40,9 +40,9 @@ def generalise(
     fillers: Collection[str] = frozenset(),
     alternatives: Collection[str] = frozenset(),
 ) -> Match | None:
-    """`split_free_tails` (past ``alternatives``: `Language.alternatives`), then
-    `fill_leftovers` (past ``fillers``: `Language.pure_fillers`),
-    then `said_once_across` (two values joined by one of ``joins``, a start after one of
+    """`_split_free_tails` (past ``alternatives``: `Language.alternatives`), then
+    `_fill_leftovers` (past ``fillers``: `Language.pure_fillers`),
+    then `_said_once_across` (two values joined by one of ``joins``, a start after one of
     ``openers``: `Language.openers`); None when a value is cut short by words a free-form
     slot took ("paris not" of "weather for paris not tomorrow") or is split off."""
     free = {
@@ -55,9 +55,9 @@ def generalise(
         if reason is not None:
             spans.cut.append(reason)
             return None
-    split = split_free_tails(match, spans, intent, kind_of, carried, cut, alternatives)
+    split = _split_free_tails(match, spans, intent, kind_of, carried, cut, alternatives)
     if split is not None and split.extra_at:
-        split = fill_leftovers(split, spans, intent, kind_of, carried, fillers)
+        split = _fill_leftovers(split, spans, intent, kind_of, carried, fillers)
         slots = {slot.name: kind_of(slot) for slot in intent.slots}
         clash = None if split is None else part_of_day_clash(slots, spans, split.fills)
         if clash is not None:  # "tomorrow evening" read as a date, then "at 7" as 07:00
@@ -65,10 +65,10 @@ def generalise(
             return None
     if split is None:
         return None
-    return said_once_across(split, spans, intent, kind_of, joins, openers)
+    return _said_once_across(split, spans, intent, kind_of, joins, openers)
 
 
-def said_once_across(
+def _said_once_across(
     match: Match,
     spans: SpanCache,
     intent: ModelIntent,
@@ -210,7 +210,7 @@ def _rebuilt(
     )
 
 
-def split_free_tails(
+def _split_free_tails(
     match: Match,
     spans: SpanCache,
     intent: ModelIntent,
@@ -309,7 +309,7 @@ def _split(
     return None
 
 
-def fill_leftovers(
+def _fill_leftovers(
     match: Match,
     spans: SpanCache,
     intent: ModelIntent,

@@ -13,31 +13,31 @@ from typing import Final
 
 from .model import InteractionModel
 
-__all__ = ["MAX_INTENTS", "MAX_SLOT_VALUES", "limit_problems"]
+__all__ = ["limit_problems"]
 
-MAX_INTENTS: Final = 250
-MAX_SLOT_VALUES: Final = 50_000
+_MAX_INTENTS: Final = 250
+_MAX_SLOT_VALUES: Final = 50_000
 
 
 def limit_problems(model: InteractionModel) -> list[str]:
     """What ``model`` holds past Amazon's limits, one message each, naming what to cut."""
     problems = []
     intents = len(model.intents)
-    if intents > MAX_INTENTS:
+    if intents > _MAX_INTENTS:
         problems.append(
-            f"the model has {intents} intents; Amazon's build takes at most {MAX_INTENTS}, "
-            f"built-in intents included: remove {intents - MAX_INTENTS} (or merge intents that "
+            f"the model has {intents} intents; Amazon's build takes at most {_MAX_INTENTS}, "
+            f"built-in intents included: remove {intents - _MAX_INTENTS} (or merge intents that "
             "differ only in a word into one intent with a slot)"
         )
     # The values listed for an extended built-in type (AMAZON.City) are custom values too.
     counts = {name: len(declared.values) for name, declared in model.types.items()}
     total = sum(counts.values())
-    if total > MAX_SLOT_VALUES:
+    if total > _MAX_SLOT_VALUES:
         largest = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:3]
         named = ", ".join(f"{name} {count}" for name, count in largest)
         problems.append(
             f"the model's slot types have {total} values in all; Amazon's build takes at most "
-            f"{MAX_SLOT_VALUES} across every custom slot type (the largest: {named}); remove "
-            f"{total - MAX_SLOT_VALUES}"
+            f"{_MAX_SLOT_VALUES} across every custom slot type (the largest: {named}); remove "
+            f"{total - _MAX_SLOT_VALUES}"
         )
     return problems

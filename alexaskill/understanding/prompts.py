@@ -32,7 +32,7 @@ from .dialog_state import DialogState
 from .model import Prompt
 from .turns import Turn
 
-__all__ = ["Prompter", "empty_slot_advice", "slot_references"]
+__all__ = ["Prompter", "empty_slot_advice"]
 
 _SLOT_REFERENCE: Final = re.compile(r"\{([^{}]+)\}")
 _VALIDATION_FIRST: Final = (
@@ -41,7 +41,7 @@ _VALIDATION_FIRST: Final = (
 )
 
 
-def slot_references(text: str) -> list[str]:
+def _slot_references(text: str) -> list[str]:
     """The slots a prompt's text names (``{slot}``), in order."""
     return _SLOT_REFERENCE.findall(text)
 
@@ -93,7 +93,7 @@ class Prompter:
         usable = [
             variation
             for variation in prompt.variations
-            if all(spoken(name) for name in slot_references(variation[1]))
+            if all(spoken(name) for name in _slot_references(variation[1]))
         ]
         count = self._said.get(prompt_id, 0)
         self._said[prompt_id] = count + 1
@@ -101,7 +101,9 @@ class Prompter:
             kind, text = usable[count % len(usable)]
         else:
             kind, text = prompt.variations[count % len(prompt.variations)]
-            missing = ", ".join(f"{{{name}}}" for name in slot_references(text) if not spoken(name))
+            missing = ", ".join(
+                f"{{{name}}}" for name in _slot_references(text) if not spoken(name)
+            )
             advice = (
                 f"As {_VALIDATION_FIRST}, give the prompt a variation without it (only the slot "
                 "validated is sure to have a value there)"

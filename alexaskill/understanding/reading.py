@@ -41,9 +41,9 @@ from .slot_words import any_words, slot_ref
 from .slottypes import Fill
 from .text import Token, tokenize
 
-__all__ = ["FALLBACK", "Reader", "left_out_note"]
+__all__ = ["Reader", "left_out_note"]
 
-FALLBACK: Final = "AMAZON.FallbackIntent"
+_FALLBACK: Final = "AMAZON.FallbackIntent"
 
 
 def left_out_note(what: str, words: Sequence[str]) -> str:
@@ -377,7 +377,7 @@ class Reader(CompiledModel):
         alone = slot_only(text, self.model.intents, self.intent_kind, spans, self.intent_request)
         if alone is not None:
             return replace(alone, notes=(*notes, *alone.notes))
-        if FALLBACK in self.intents:
+        if _FALLBACK in self.intents:
             return self._fallback_intent(text, (*notes, why_no_reading(spans)))
         closest = self.matcher.closest(spans)
         if closest is not None:
@@ -412,9 +412,9 @@ class Reader(CompiledModel):
         (``notes`` say why)."""
         return Understanding(
             text,
-            self.intent_request(FALLBACK, {}),
+            self.intent_request(_FALLBACK, {}),
             "intent",
-            intent=FALLBACK,
+            intent=_FALLBACK,
             exact=False,
             fallback=True,
             notes=notes,

@@ -18,10 +18,10 @@ from .result import Understanding, reading
 from .slottypes import Fill, SlotKind
 from .spans import SpanCache
 
-__all__ = ["SLOT_ONLY_NOTE", "slot_only"]
+__all__ = ["slot_only"]
 
 #: The note of an understanding read so.
-SLOT_ONLY_NOTE = (
+_SLOT_ONLY_NOTE = (
     "a value of the slot's type said alone, no sample of the slot alone: Alexa sends the one "
     "intent with a slot of that type (a slot-only utterance)"
 )
@@ -56,6 +56,6 @@ def slot_only(
         intent=intent.name,
         slots=(reading(slot.name, slot.type, fill),),
         exact=False,
-        notes=(SLOT_ONLY_NOTE,),
+        notes=(_SLOT_ONLY_NOTE,),
         fills=fills,
     )

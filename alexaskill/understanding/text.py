@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["Token", "respelled_letter", "split_words", "surface", "tokenize"]
+__all__ = ["Token", "respelled_letter", "surface", "tokenize"]
 
 #: The combining marks of the scripts of Alexa's languages (Latin, Arabic, Devanagari, kana), which
 #: `re` counts as no part of a word: the vowel signs and virama of Hindi (नूडल्स), Arabic's
@@ -122,7 +122,7 @@ def respelled_letter(token: Token) -> bool:
     return len(token.text) == 1 and token.source.casefold() != token.text
 
 
-def split_words(text: str) -> list[tuple[str, str]]:
+def _split_words(text: str) -> list[tuple[str, str]]:
     """The words of ``text`` as (normalised, as written) pairs."""
     return [(word, written) for word, written, *_ in _words(text)]
 

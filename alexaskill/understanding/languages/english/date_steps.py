@@ -7,20 +7,18 @@ import datetime
 from typing import Final
 
 __all__ = [
-    "SEASON_ORDER",
     "add_months",
     "in_year",
     "iso_day",
     "iso_week",
     "season_from",
-    "season_of",
     "shifted",
     "valid_day",
     "weekday_from",
 ]
 
 # Seasons in the order of their year label: winter YYYY starts in December YYYY.
-SEASON_ORDER: Final = ("SP", "SU", "FA", "WI")
+_SEASON_ORDER: Final = ("SP", "SU", "FA", "WI")
 
 
 def iso_day(value: datetime.date) -> str:
@@ -65,21 +63,21 @@ def weekday_from(kind: str, weekday: int, today: datetime.date) -> datetime.date
     return today + datetime.timedelta(days=(weekday - today.weekday()) % 7)
 
 
-def season_of(value: datetime.date) -> tuple[int, str]:
+def _season_of(value: datetime.date) -> tuple[int, str]:
     """The season a day is in, with its year label (December 2026 is winter 2026)."""
     if value.month == 12:
         return value.year, "WI"
     if value.month <= 2:
         return value.year - 1, "WI"
-    return value.year, SEASON_ORDER[(value.month - 3) // 3]
+    return value.year, _SEASON_ORDER[(value.month - 3) // 3]
 
 
 def season_from(kind: str, code: str, today: datetime.date) -> str | None:
     """The season ``code`` that "this", "next" or "last" (``kind``) names from today."""
-    year, current = season_of(today)
+    year, current = _season_of(today)
     # Seasons as one sequence: index = year * 4 + position.
-    now_index = year * 4 + SEASON_ORDER.index(current)
-    target = SEASON_ORDER.index(code)
+    now_index = year * 4 + _SEASON_ORDER.index(current)
+    target = _SEASON_ORDER.index(code)
     upcoming = now_index + (target - now_index % 4) % 4
     if kind == "last":
         index = upcoming - 4
@@ -87,7 +85,7 @@ def season_from(kind: str, code: str, today: datetime.date) -> str | None:
         index = now_index + 4
     else:
         index = upcoming
-    return in_year(index // 4, f"-{SEASON_ORDER[index % 4]}")
+    return in_year(index // 4, f"-{_SEASON_ORDER[index % 4]}")
 
 
 def shifted(today: datetime.date, amount: int, unit: str) -> str | None:

@@ -21,7 +21,6 @@ __all__ = [
     "number",
     "ordinal",
     "phone_number",
-    "two_digits",
 ]
 
 UNITS: Final = {
@@ -291,7 +290,7 @@ def ordinal(words: Sequence[str]) -> str | None:
     return None if value is None else str(value)
 
 
-def two_digits(words: Sequence[str]) -> int | None:
+def _two_digits(words: Sequence[str]) -> int | None:
     """A number from 10 to 99 said as one ("twenty six", "nineteen"), else None."""
     value = cardinal(words)
     if value is None or not 10 <= value <= 99 or len(words) > 2:
@@ -318,7 +317,7 @@ def year_number(words: Sequence[str]) -> int | None:
     if value is not None and 1000 <= value <= 9999:
         return value
     for split in range(1, min(len(words), 3)):
-        left = two_digits(words[:split])
+        left = _two_digits(words[:split])
         if left is None:
             continue
         rest = words[split:]
@@ -326,7 +325,7 @@ def year_number(words: Sequence[str]) -> int | None:
             return left * 100
         if len(rest) == 2 and rest[0] in ("oh", "o", "zero") and rest[1] in UNITS:
             return left * 100 + UNITS[rest[1]]
-        right = two_digits(rest)
+        right = _two_digits(rest)
         if right is not None:
             return left * 100 + right
     return None
