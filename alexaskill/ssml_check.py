@@ -440,6 +440,7 @@ def _markup_fault(markup: str) -> str | None:
         _before_root_fault,
         _first_fault,
         _has_doctype,
+        _root_name,
         _tag_fault,
     )
 
@@ -447,6 +448,12 @@ def _markup_fault(markup: str) -> str | None:
     # with its root in one: its checks never see such a document).
     fault = _before_root_fault(markup) if not _has_doctype(markup) else None
     fault = fault or _first_fault(markup, _SSML_TAGS, _tag_fault, _SSML_TAGS)
+    if fault == _INNER_SPEAK and _speak_root(markup) < 0:
+        # A <speak> past a root of another name (<p>a</p><speak>b</speak>): the root is the
+        # fault, met first; no <speak> root for it to be inside or after.
+        root = _root_name(markup)
+        if root is not None and root != "speak":
+            return _not_speak_root(root)
     if fault is not None:
         return fault
     try:
@@ -456,8 +463,13 @@ def _markup_fault(markup: str) -> str | None:
     except _DoctypeFound:
         return _DOCTYPE
     if roots != ["speak"]:
-        return f"the root element is <{roots[0]}>, not <speak>"
+        return _not_speak_root(roots[0])
     return faults[0] if faults else None
+
+
+def _not_speak_root(name: str) -> str:
+    """What `ssml_error` says of a document whose root is ``<name>``."""
+    return f"the root element is <{name}>, not <speak>"
 
 
 def response_ssml_error(response: Mapping[str, Any]) -> str | None:

@@ -30,7 +30,7 @@ from .ssml_check import (
     _scan,
 )
 from .ssml_prosody import _prosody_error
-from .xml_markup import _MISC, _after_root_error, _cdata_end_error, _misc_error
+from .xml_markup import _MISC, _NAME_PATTERN, _after_root_error, _cdata_end_error, _misc_error
 from .xml_references import _attribute_value, _reference_error
 from .xml_text import _SPEAK_START, _character_error, _speak_root
 
@@ -102,6 +102,22 @@ def _before_root_fault(markup: str) -> str | None:
         "holds nothing before the root but white space (a space, a tab, a CR, a LF), comments "
         "and processing instructions; put it inside <speak>"
     )
+
+
+#: A comment, a processing instruction or a CDATA section (passed over: a tag in one is text),
+#: or a start tag, its name grouped.
+_START_OR_PASSED: Final = re.compile(
+    rf"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>|<({_NAME_PATTERN})", re.DOTALL
+)
+
+
+def _root_name(markup: str) -> str | None:
+    """The name of the first element of ``markup``, its root (after text too: ``"x <p>…"``),
+    or None if it has none."""
+    for piece in _START_OR_PASSED.finditer(markup):
+        if piece.group(1) is not None:
+            return piece.group(1)
+    return None
 
 
 #: `_INNER_SPEAK` of markup the app wrapped in a root: why a ``<speak>`` in it is inside one.
