@@ -131,9 +131,11 @@ def _fragment_fault(fragment: str, fault: str) -> str | None:
     one as written, if not ``fault``, the first fault of the document so wrapped; else None.
     Text before a ``<speak>`` root is said as `ssml_error` says it of ``fragment``
     (`_before_root_fault`: first, after a character XML cannot hold and a DOCTYPE, as there),
-    not as the ``<speak>`` inside the root wrapped round it; another ``<speak>`` inside it is
-    said with why it is inside one (`_INNER_SPEAK_WRAPPED`). Only a refused fragment's."""
-    if "<speak" in fragment and _character_error(fragment) is None and fault != _DOCTYPE:
+    whatever ``fault`` is; another ``<speak>`` inside it is said with why it is inside one
+    (`_INNER_SPEAK_WRAPPED`). Only a refused fragment's."""
+    # (Read from the fragment, not from ``fault``: a DOCTYPE, a character XML cannot hold,
+    # looked for as `ssml_error` looks for them.)
+    if "<speak" in fragment and _character_error(fragment) is None and not _has_doctype(fragment):
         before = _before_root_fault(fragment)
         if before is not None:
             return before

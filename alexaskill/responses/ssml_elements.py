@@ -211,11 +211,11 @@ def _in_fragment(field: str, error: ResponseError, document: str, fragment: str)
     words = error.args[0] if error.args else None
     if not isinstance(words, str) or document != f"<speak>{fragment}</speak>":
         return error
-    prefix = f"{field}: "
-    if words.startswith(prefix):
-        said = _fragment_fault(fragment, str.__str__(words)[len(prefix) :])
-        if said is not None:
-            return ResponseError(prefix + said)
+    # Whatever the app's checks met first (a fault named "{field}: …", a limit of the whole):
+    # text before a root is said of the fragment itself.
+    said = _fragment_fault(fragment, str.__str__(words).removeprefix(f"{field}: "))
+    if said is not None:
+        return ResponseError(f"{field}: {said}")
     moved = _placed_in_fragment(words, fragment)
     return error if moved is None else ResponseError(moved)
 
