@@ -30,7 +30,7 @@ from .ssml_check import (
     _scan,
 )
 from .ssml_prosody import _prosody_error
-from .xml_markup import _MISC, _NAME_PATTERN, _after_root_error, _cdata_end_error, _misc_error
+from .xml_markup import _MISC, _after_root_error, _cdata_end_error, _misc_error
 from .xml_references import _attribute_value, _reference_error
 from .xml_text import _SPEAK_START, _character_error, _speak_root
 
@@ -104,19 +104,13 @@ def _before_root_fault(markup: str) -> str | None:
     )
 
 
-#: A comment, a processing instruction or a CDATA section (passed over: a tag in one is text),
-#: or a start tag, its name grouped.
-_START_OR_PASSED: Final = re.compile(
-    rf"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>|<({_NAME_PATTERN})", re.DOTALL
-)
-
-
 def _root_name(markup: str) -> str | None:
     """The name of the first element of ``markup``, its root (after text too: ``"x <p>…"``),
     or None if it has none."""
-    for piece in _START_OR_PASSED.finditer(markup):
-        if piece.group(1) is not None:
-            return piece.group(1)
+    for piece in _markup().finditer(markup):  # (a tag in a comment, say, is no element)
+        name = piece.group(1)
+        if name is not None and name[0] != "!":  # (not a DOCTYPE)
+            return name
     return None
 
 
