@@ -15,7 +15,8 @@ import re
 from typing import Final
 
 from alexaskill.ssml import Ssml
-from alexaskill.ssml_compose import _cut_short_at, _cuts
+from alexaskill.ssml_compose import _cut_short_at
+from alexaskill.ssml_cut import _cuts
 from alexaskill.xml_markup import _NAME_START
 
 SEED: Final = int(os.environ.get("ALEXASKILL_FUZZ_CUT_SEED", "20261206"))
