@@ -6,11 +6,12 @@ skipped, does the other thread's change, and lets the walk go on (tests/log_gate
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -32,21 +33,36 @@ def logger() -> Iterator[logging.Logger]:
         yield kept
 
 
+def _held(
+    enter: Callable[[], contextlib.AbstractContextManager[object]],
+) -> tuple[Callable[[], None], list[BaseException]]:
+    """``enter()``'s context entered in a thread of its own and held from when this returns
+    until the ``leave`` it returns is called (which waits for the thread to end); with the
+    thread's failures."""
+    entered, leaves = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with enter():
+            entered.set()
+            assert leaves.wait(WAIT)
+
+    thread, failures = in_thread(hold)
+    assert entered.wait(WAIT)
+
+    def leave() -> None:
+        leaves.set()
+        thread.join(WAIT)
+
+    return leave, failures
+
+
 def test_a_call_ending_while_another_calls_record_is_written_skips_none_of_its_handler(
     logger: logging.Logger,
 ) -> None:
     # The logger's handlers: the first call's, the gate's, the second call's. The second call's
     # WARNING stops at the gate; the first call ends meanwhile, taking its handler off.
     first_err, second_err = io.StringIO(), io.StringIO()
-    first_in, first_leaves = threading.Event(), threading.Event()
-
-    def first_call() -> None:
-        with log_to(first_err, logging.WARNING):
-            first_in.set()
-            assert first_leaves.wait(WAIT)
-
-    first, first_failures = in_thread(first_call)
-    assert first_in.wait(WAIT)
+    first_leaves, first_failures = _held(lambda: log_to(first_err, logging.WARNING))
     gate = Gate("the second call's warning")
     logger.addHandler(GateHandler(gate))
 
@@ -56,8 +72,7 @@ def test_a_call_ending_while_another_calls_record_is_written_skips_none_of_its_h
 
     second, second_failures = in_thread(second_call)
     assert gate.reached.wait(WAIT)
-    first_leaves.set()
-    first.join(WAIT)
+    first_leaves()
     gate.opened.set()
     second.join(WAIT)
     assert not first_failures and not second_failures
@@ -71,7 +86,7 @@ def test_slot_notes_ending_while_another_calls_line_is_read_skip_none_of_its_not
     # The logger's filters (each `slot_notes` puts its own first): the first call's notes, the
     # gate, the second call's notes. The second call's line stops at the gate; the first call's
     # notes come off meanwhile.
-    first_in, first_leaves = threading.Event(), threading.Event()
+    first_in = threading.Event()
     taken: dict[str, list[str]] = {}
     gate = Gate(FALLBACK_LINE)
 
@@ -85,16 +100,10 @@ def test_slot_notes_ending_while_another_calls_line_is_read_skip_none_of_its_not
     while not any(isinstance(each, SlotNotes) for each in logger.filters):
         time.sleep(0.001)  # (until the second call's notes are on)
     logger.filters.insert(0, gate)
-
-    def first_call() -> None:
-        with slot_notes():
-            first_in.set()
-            assert first_leaves.wait(WAIT)
-
-    first, first_failures = in_thread(first_call)
+    first_leaves, first_failures = _held(slot_notes)
+    first_in.set()
     assert gate.reached.wait(WAIT)
-    first_leaves.set()
-    first.join(WAIT)
+    first_leaves()
     gate.opened.set()
     second.join(WAIT)
     assert not first_failures and not second_failures
@@ -119,18 +128,9 @@ def test_the_logger_lowered_while_a_calls_record_is_written_skips_none_of_its_ha
 
     thread, failures = in_thread(call)
     assert gate.reached.wait(WAIT)
-    lowered, leaves = threading.Event(), threading.Event()
-
-    def other_call() -> None:
-        with slot_notes():
-            lowered.set()
-            assert leaves.wait(WAIT)
-
-    other, other_failures = in_thread(other_call)
-    assert lowered.wait(WAIT)
+    other_leaves, other_failures = _held(slot_notes)  # (lowered once it is held)
     gate.opened.set()
     thread.join(WAIT)
-    leaves.set()
-    other.join(WAIT)
+    other_leaves()
     assert not failures and not other_failures
     assert err.getvalue() == "WARNING alexaskill: the call's warning\n"
