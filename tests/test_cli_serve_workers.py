@@ -12,37 +12,27 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import uvicorn
 
 from alexaskill.cli.serve_workers import _how_it_ended, _supervisor
 
-from .cli_serve_shared import pids, running, say_hello, serve, signed_skill
+from .cli_serve_shared import (
+    needs_our_supervisor,
+    pids,
+    running,
+    say_hello,
+    serve,
+    signed_skill,
+    wait_for,
+)
 from .conftest import Servers
 
 # Of this module, .ci/run runs again at the oldest dependencies the tests of serve on uvicorn
 # 0.42-0.50 alone (each marked oldest_dependencies): about 10 s, where the whole takes 100.
-
-
-def _wait_for(condition: Any, what: str, log: Path, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"{what}: {log.read_text()[-3000:]}"
-        time.sleep(0.05)
-
-
-# alexaskill's supervisor (the ERROR line, exit status 3) extends uvicorn's of 0.51 on; with 0.42
-# to 0.50, which pyproject.toml allows, serve keeps uvicorn's own and says so at start
-# (test_an_older_uvicorn_keeps_its_own_supervisor): there, these tests asked for what it lacks.
-needs_our_supervisor = pytest.mark.skipif(
-    tuple(int(part) for part in uvicorn.__version__.split(".")[:2]) < (0, 51),
-    reason=f"alexaskill's supervisor needs uvicorn 0.51 or later, not {uvicorn.__version__}",
-)
 
 
 @needs_our_supervisor
@@ -52,16 +42,16 @@ def test_a_worker_killed_is_said_at_error_with_its_signal(servers: Servers, tmp_
     pki = signed_skill(tmp_path, "signing")
     process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    _wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
+    wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
     victim = min(pids(log.read_text()))
     os.kill(victim, signal.SIGKILL)
-    _wait_for(lambda: len(pids(log.read_text())) == 3, "a third worker", log)
+    wait_for(lambda: len(pids(log.read_text())) == 3, "a third worker", log)
     line = f"worker process [{victim}] was killed by SIGKILL"
-    _wait_for(lambda: line in log.read_text(), "the line", log)
+    wait_for(lambda: line in log.read_text(), "the line", log)
     [said] = [text for text in log.read_text().splitlines() if line in text]
     assert said.startswith("ERROR:") and said.endswith("starting another"), said
     assert "out of memory?" in said
-    _wait_for(lambda: say_hello(url, pki) == 200, "answers", log)
+    wait_for(lambda: say_hello(url, pki) == 200, "answers", log)
     servers.stop(process, patience=60)
     assert process.returncode == 0
     assert not any(running(pid) for pid in pids(log.read_text()))
@@ -73,13 +63,13 @@ def test_workers_stop_when_serve_is_killed(servers: Servers, tmp_path: Path) -> 
     signed_skill(tmp_path, "signing")
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    _wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
-    _wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
+    wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
+    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
     workers = pids(log.read_text())
     process.kill()
     process.wait()
     try:
-        _wait_for(lambda: not any(running(pid) for pid in workers), "the workers' end", log, 60)
+        wait_for(lambda: not any(running(pid) for pid in workers), "the workers' end", log, 60)
     finally:  # (orphans, if they served on: no fixture knows them)
         for pid in filter(running, workers):
             os.kill(pid, signal.SIGKILL)
@@ -103,7 +93,7 @@ def test_a_graceful_stop_ends_each_worker_with_status_0(servers: Servers, tmp_pa
     signed_skill(tmp_path, "signing", NOTE_EXIT)
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    _wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
+    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
     workers = pids(log.read_text())
     servers.stop(process, patience=60)
     assert process.returncode == 0, log.read_text()[-3000:]
@@ -123,7 +113,7 @@ def test_a_graceful_stop_ends_the_reload_server_process_with_status_0(
     signed_skill(tmp_path, "signing", NOTE_EXIT)
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--reload")
     log = servers.output[process]
-    _wait_for(lambda: "Application startup complete" in log.read_text(), "ready", log)
+    wait_for(lambda: "Application startup complete" in log.read_text(), "ready", log)
     [server] = pids(log.read_text())
     servers.stop(process, patience=60)
     assert process.returncode == 0, log.read_text()[-3000:]
@@ -147,7 +137,7 @@ def test_a_worker_that_stops_with_a_failure_is_said_and_fails_serve(
     signed_skill(tmp_path, "signing", EXIT_7)
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    _wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
+    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
     workers = pids(log.read_text())
     servers.stop(process, patience=60)
     assert process.returncode == 1, log.read_text()[-3000:]
@@ -368,24 +358,24 @@ def test_under_bare_uvicorn_a_worker_killed_is_said_at_error_by_its_successor(
     command += ["--port", str(port), "--http", "alexaskill.server:HttpProtocol"]
     process = servers.start(command, port, cwd=tmp_path, env={**os.environ}, timeout=60)
     log = servers.output[process]
-    _wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
+    wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
     # Each worker notes itself as its lifespan starts: one killed before that is not said (seen
     # under load: the victim killed while "Waiting for application startup").
     started = "Application startup complete"
-    _wait_for(lambda: log.read_text().count(started) == 2, "two workers started", log)
+    wait_for(lambda: log.read_text().count(started) == 2, "two workers started", log)
     first = pids(log.read_text())
     victim = min(first)
     os.kill(victim, signal.SIGKILL)
-    _wait_for(lambda: len(pids(log.read_text())) == 3, "a third worker", log, healthcheck + 30)
+    wait_for(lambda: len(pids(log.read_text())) == 3, "a third worker", log, healthcheck + 30)
     # The worker started after the kill, not the largest PID: PIDs wrap at pid_max (32768 here),
     # and on a busy machine the successor's was 397.
     [successor] = pids(log.read_text()) - first
     line = f"worker process [{victim}] ended without shutting down"
-    _wait_for(lambda: line in log.read_text(), "the line", log)
+    wait_for(lambda: line in log.read_text(), "the line", log)
     [said] = [text for text in log.read_text().splitlines() if line in text]
     assert "ERROR" in said and "out of memory?" in said, said
     assert f"uvicorn started [{successor}] in its place" in said
-    _wait_for(lambda: say_hello(f"http://127.0.0.1:{port}/", pki) == 200, "answers", log)
+    wait_for(lambda: say_hello(f"http://127.0.0.1:{port}/", pki) == 200, "answers", log)
     servers.stop(process)
     assert log.read_text().count("ended without shutting down") == 1
     # The workers stopped gracefully took their notes, and the last the directory, with them.
