@@ -1,5 +1,6 @@
 """``alexaskill serve --workers``: how the supervisor says a worker ended, and a worker that
-cannot start. (alexaskill.worker_ends' own tests, a worker's notes: tests/test_worker_ends.py.)"""
+cannot start. (alexaskill.worker_ends' own tests, a worker's notes: tests/test_worker_ends.py; the
+health check, a worker starting or hung: tests/test_cli_serve_workers_health.py.)"""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
-"""A server process of ``serve --workers``, which a graceful stop ends with status 0."""
+"""A server process of ``serve --workers``, which a graceful stop ends with status 0, and which
+the supervisor asks whether it is up yet."""
 
 from __future__ import annotations
 
+import pickle
 from socket import socket
 
 from uvicorn.supervisors.multiprocess import Process
@@ -14,6 +16,28 @@ class Worker(Process):
     by `serve_till_stopped`. (A class of a module of its own, for `multiprocessing` to find by
     name in the process it starts: a worker's target is pickled with it.)"""
 
+    #: In the supervisor: whether the worker has said that its server is up, and whether a
+    #: health check is asked and not yet answered (`starting`).
+    _up = False
+    _asked = False
+
     def target(self, sockets: list[socket] | None = None) -> None:
         """uvicorn's, in the worker process: answer its health checks, and serve."""
         serve_till_stopped(super().target, sockets)
+
+    def starting(self) -> bool:
+        """In the supervisor: whether the worker has not yet said that its server is up (its
+        answer to a health check, uvicorn's ``started``), asked without waiting for it: at most
+        one question at a time, its answer read once there."""
+        if self._up:
+            return False
+        try:
+            if not self._asked:
+                self.parent_conn.send(b"ping")
+                self._asked = True
+            if self.parent_conn.poll():
+                self._asked = False
+                self._up = self.parent_conn.recv() is True
+        except (OSError, EOFError, pickle.UnpicklingError):  # (uvicorn's health check's)
+            return False  # its pipe closed: the health check, asked next, says it
+        return not self._up

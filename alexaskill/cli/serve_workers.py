@@ -147,7 +147,8 @@ def _says_how_workers_end(multiprocess: Any) -> bool:
 
 
 def _supervisor_class(multiprocess: Any) -> Any:
-    """uvicorn's supervisor (0.51 on), its restart check saying how a worker ended."""
+    """uvicorn's supervisor (0.51 on), its restart check saying how a worker ended, and judging
+    a worker by the health check only once the worker has said that its server is up."""
 
     from .serve_worker_process import Worker
 
@@ -170,6 +171,14 @@ def _supervisor_class(multiprocess: Any) -> Any:
                 return
             timeout = getattr(self.config, "timeout_worker_healthcheck", 5)
             for index, process in enumerate(self.processes):
+                # Judged by the health check once it has said it is up (`Worker.starting`, which
+                # waits for no answer); until then waited for while it runs, as a server in one
+                # process is (one that hangs as it starts is not replaced). One starved of CPU
+                # as it starts (a small container starting several, a loaded machine) answered
+                # none within 5 s, was killed as hung, and each started in its place took as
+                # long: none ever served.
+                if process.starting() and process.process.is_alive():
+                    continue
                 if process.is_alive(timeout=timeout):
                     continue
                 hung = process.exitcode is None  # running, but it did not answer in time
