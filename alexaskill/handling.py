@@ -72,7 +72,7 @@ class Handling(Closing):
     #: Whether a POST to the skill's path, its headers and body accepted, reached `_handle`
     #: on Lambda through an ASGI adapter the Lambda runtime runs (Mangum: the invocation's
     #: Lambda context in the scope), whose lifespan runs around each invocation: its shutdown
-    #: then leaves the stores and its HTTP client open (`Serving._lifespan`). Another request (a
+    #: then leaves the stores and its HTTP client open (`Building._lifespan`). Another request (a
     #: GET, another path, a POST refused for its headers or body) sets nothing: the shutdowns
     #: after it close them. Not a server's in Lambda (the Lambda Web Adapter's uvicorn), whose
     #: one shutdown is the instance's end.

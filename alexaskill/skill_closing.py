@@ -34,7 +34,7 @@ class Closing(DeadlineAnswering):
     #: When the warning of each kind of refusal was said (the ASGI app's).
     _refusals_said: Repeats
     #: The HTTP client a lifespan behind Mangum kept for the next one, with its event loop and
-    #: what closes it there (`Serving._lifespan`): by `aclose` in that loop, or as it ends.
+    #: what closes it there (`Building._lifespan`): by `aclose` in that loop, or as it ends.
     _kept_client: (
         tuple[httpx.AsyncClient, asyncio.AbstractEventLoop, AsyncGenerator[None, None]] | None
     ) = None

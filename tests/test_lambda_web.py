@@ -296,7 +296,7 @@ def test_behind_mangum_the_grace_is_looked_up_once_not_at_every_request(
     (its handlers are frozen then): each request does not look it up again."""
     from starlette.testclient import TestClient as StarletteClient
 
-    import alexaskill.asgi
+    import alexaskill.asgi_build
     from alexaskill.deadline import deadline_grace
     from alexaskill.testing import TestClient
 
@@ -307,7 +307,7 @@ def test_behind_mangum_the_grace_is_looked_up_once_not_at_every_request(
         looked_up.append(real(registry))
         return looked_up[-1]
 
-    monkeypatch.setattr(alexaskill.asgi, "deadline_grace", counted)
+    monkeypatch.setattr(alexaskill.asgi_build, "deadline_grace", counted)
     on_lambda_runtime(monkeypatch)
     monkeypatch.setattr(logging.getLogger(), "handlers", [])
     standard_error(monkeypatch)

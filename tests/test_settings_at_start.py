@@ -390,7 +390,7 @@ def settings_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     it), as the name of the function that read them."""
     import sys
 
-    import alexaskill.asgi
+    import alexaskill.asgi_build
     import alexaskill.settings
 
     reads: list[str] = []
@@ -401,7 +401,7 @@ def settings_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return read(environ)
 
     monkeypatch.setattr(alexaskill.settings, "settings_from_env", spy)
-    monkeypatch.setattr(alexaskill.asgi, "settings_from_env", spy)
+    monkeypatch.setattr(alexaskill.asgi_build, "settings_from_env", spy)
     return reads
 
 
