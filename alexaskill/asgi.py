@@ -71,22 +71,20 @@ class Serving(Building):
                 await self._start_served(scope, receive, send)
                 return
             failure = self._start_failure
-            if failure is None:  # no lifespan (``--lifespan off``, Starlette's own Mount)
-                # Named by the host app's first mount of it, whichever a request came under.
-                self._mounted_at = (
-                    self._mounted_at or first_mount(scope, self) or mounted_path(scope)
-                )
-                failure = self._start_unserved(kind=scope["type"], receive=receive)
-                if failure is not None:  # (no shutdown will say its count: the loop's end)
-                    self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
-            else:  # (a request is no new start: the failure stands; said by its mount's path)
-                name = self._name_of_mount(scope)
+            if failure is not None:  # (a request is no new start: the failure stands)
+                name = self._name_of_mount(scope)  # (said by its mount's path)
                 say_not_started(self._refusals_said, name, failure.error, scope["type"])
-            app = self._app
-            if app is None:
-                assert failure is not None
                 await not_started(scope, send, failure.error)
                 return
+            # No lifespan (``--lifespan off``, Starlette's own Mount): started here, named by
+            # the host app's first mount of it, whichever a request came under.
+            self._mounted_at = self._mounted_at or first_mount(scope, self) or mounted_path(scope)
+            started = self._start_unserved(kind=scope["type"], receive=receive)
+            if isinstance(started, StartFailure):  # (no shutdown will say its count)
+                self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
+                await not_started(scope, send, started.error)
+                return
+            app = started
         if scope["type"] == "http":
             # Alexa's POSTs skip Starlette's middleware and router (5-7 µs a request): the
             # endpoint answers every outcome itself, 405 to other methods. Under a Mount, the
@@ -172,11 +170,12 @@ class Serving(Building):
 
     def _start_unserved(
         self, *, say: bool = True, kind: str = "http", receive: Receive | None = None
-    ) -> StartFailure | None:
-        """Build the app at a request that no lifespan started (once): its failure, kept and
-        said at ERROR unless not ``say`` (a test client raises it), or None: in one line for a
-        `ConfigurationError`, as the lifespan's failure says it, else with its traceback;
-        a request of another ``kind`` (scope type) than HTTP's gets its own line too. A failure
+    ) -> StartFailure | ASGIApp:
+        """Build the app at a request that no lifespan started (once): the app (as it is, if
+        built), or its failure, kept and said at ERROR unless not ``say`` (a test client raises
+        it): in one line for a `ConfigurationError`, as the lifespan's failure says it, else
+        with its traceback; a request of another ``kind`` (scope type) than HTTP's gets its own
+        line too. A failure
         kept already is returned as it is: a request is no new start. The CA bundle for
         outgoing HTTPS is checked once the app is built, as the lifespan and `Skill.mount` check
         it: one that cannot be loaded is the start's failure, said as `_check_loop`'s (the
@@ -184,11 +183,13 @@ class Serving(Building):
         on the event loop serving it (the app's, not a test client's thread): the server and
         the loop are checked then as the lifespan's start checks them (`check_proxies`,
         `_check_loop`), as at a mounted skill's first request."""
-        if self._app is not None or self._start_failure is not None:
-            return self._start_failure if self._app is None else None
+        if self._app is not None:
+            return self._app
+        if self._start_failure is not None:
+            return self._start_failure
         before = self._start_state()
         try:
-            self._app = self._build()
+            app = self._app = self._build()
             tls_failure = outgoing_tls_failure()
         except Exception as exc:
             failure = self._start_failed(exc, before)
@@ -200,10 +201,12 @@ class Serving(Building):
                 say_not_started(self._refusals_said, self.log_name, tls_failure, kind)
             return self._start_failed(tls_failure, before)
         if receive is None:
-            return None
+            return app
         check_proxies(receive, at_request=True)
         refused = self._check_loop(before)
-        if refused is not None and say:  # (its reason says it all: no traceback)
+        if refused is None:
+            return app
+        if say:  # (its reason says it all: no traceback)
             say_not_started(self._refusals_said, self.log_name, refused.error, kind)
         return refused
 

@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..asgi_start import StartFailure
 from ..locales import check_locale
 from ..verify.verifier import _trust_announced
 from .alexa_api import FakeAlexaApi
@@ -288,7 +289,7 @@ class TestClient(SimulatedDevice, Talking, RequestKinds):
             # logged), with the traceback it had at the start each time, not a 500 whose body
             # points at the log. (An error raised again as it is takes on each raise's frames.)
             unstarted = self.skill._start_unserved(say=False)
-            if unstarted is not None:
+            if isinstance(unstarted, StartFailure):
                 raise unstarted.error.with_traceback(unstarted.traceback)
         with recording_violations() as heard, answering:
             response = self.http.post(self.path, content=body, headers=sent)
