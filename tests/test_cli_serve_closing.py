@@ -116,12 +116,7 @@ def test_a_store_that_hangs_at_shutdown_holds_it_up_for_a_bounded_time(
     from alexaskill.store import closing
 
     monkeypatch.setattr(closing, "CLOSE_TIMEOUT", 0.2)
-    code, _, err = run("serve", "portal:stuck")
-    assert code == 0, err
-    (app,) = portal
-    with caplog.at_level(logging.WARNING, "alexaskill"), StarletteClient(app):
-        pass
-    said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
+    said = _said_at_shutdown("portal:stuck", portal, caplog)
     assert said and "/slow" in said[0]
 
 
@@ -215,12 +210,7 @@ def test_a_skill_left_no_time_by_the_one_before_it_is_said_so(
     from alexaskill.store import closing
 
     monkeypatch.setattr(closing, "CLOSE_TIMEOUT", 0.2)
-    code, _, err = run("serve", "portal:stuck_twice")
-    assert code == 0, err
-    (app,) = portal
-    with caplog.at_level(logging.WARNING, "alexaskill"), StarletteClient(app):
-        pass
-    said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
+    said = _said_at_shutdown("portal:stuck_twice", portal, caplog)
     assert len(said) == 2, said
     assert "/slow/ " in said[0] and "/slower/ " in said[1]
     for line in said:
@@ -234,11 +224,19 @@ def test_on_lambda_serve_closes_within_what_lambda_leaves(
     # an internal extension): the 5 seconds (CLOSE_TIMEOUT) were cut there, nothing said.
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "skill")
     monkeypatch.setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001")
-    code, _, err = run("serve", "portal:stuck")
+    said = _said_at_shutdown("portal:stuck", portal, caplog)
+    assert len(said) == 1 and "/slow" in said[0]
+    assert said[0].endswith("the 0.05 seconds for closing every mounted skill's stores ran out")
+
+
+def _said_at_shutdown(
+    target: str, portal: list[Any], caplog: pytest.LogCaptureFixture
+) -> list[str]:
+    """What ``alexaskill serve target`` says of stores not closed as the app it made starts and
+    shuts down."""
+    code, _, err = run("serve", target)
     assert code == 0, err
     (app,) = portal
     with caplog.at_level(logging.WARNING, "alexaskill"), StarletteClient(app):
         pass
-    said = [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
-    assert len(said) == 1 and "/slow" in said[0]
-    assert said[0].endswith("the 0.05 seconds for closing every mounted skill's stores ran out")
+    return [r.getMessage() for r in caplog.records if "not closed at shutdown" in r.getMessage()]
