@@ -175,8 +175,9 @@ class Serving(Building):
         built), or its failure, kept and said at ERROR unless not ``say`` (a test client raises
         it): in one line for a `ConfigurationError`, as the lifespan's failure says it, else
         with its traceback; a request of another ``kind`` (scope type) than HTTP's gets its own
-        line too. A failure
-        kept already is returned as it is: a request is no new start. The CA bundle for
+        line too. This start's failure is returned with the error raised (on AWS Lambda, the
+        one kept is a copy without tracebacks); one kept already is returned as it is: a
+        request is no new start. The CA bundle for
         outgoing HTTPS is checked once the app is built, as the lifespan and `Skill.mount` check
         it: one that cannot be loaded is the start's failure, said as `_check_loop`'s (the
         verifier's client would refuse every request with a 400). ``receive``: the request's,
@@ -192,10 +193,12 @@ class Serving(Building):
             app = self._app = self._build()
             tls_failure = outgoing_tls_failure()
         except Exception as exc:
-            failure = self._start_failed(exc, before)
+            self._start_failed(exc, before)
             if say:  # (a bug's traceback; a ConfigurationError is the user's: its message)
                 say_start_failed(self._refusals_said, self.log_name, exc, kind)
-            return failure
+            # The original, with where it failed, for this caller to raise (a test client): on
+            # AWS Lambda the failure kept is a copy without tracebacks (`_start_failed`).
+            return StartFailure.of(exc)
         if tls_failure is not None:  # (its reason says it all: no traceback)
             if say:
                 say_not_started(self._refusals_said, self.log_name, tls_failure, kind)

@@ -213,6 +213,22 @@ def test_a_failed_start_raised_again_shows_the_same_traceback_each_time(
     assert shown[2].count("AttributeError: boom in the start") == 1
 
 
+def test_a_failed_start_under_a_test_client_with_lambdas_variables_shows_where_it_failed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On AWS Lambda a start's failure is kept as a copy without tracebacks (`_start_failed`):
+    # the test client raised that copy, and a test run with Lambda's variables set lost where
+    # its start had failed (no frame of it, nor of the skill's code).
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "skill")
+    monkeypatch.setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001")
+    client = TestClient(_failing_start(monkeypatch))
+    for _ in range(2):  # (the start's call, then the next, raising the failure kept)
+        with pytest.raises(AttributeError, match="boom in the start") as info:
+            client.launch()
+        frames = [frame.name for frame in traceback.extract_tb(info.value.__traceback__)]
+        assert "boom" in frames and "_build" in frames, frames
+
+
 def test_a_failed_lifespan_check_raised_again_shows_the_same_traceback_each_time(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

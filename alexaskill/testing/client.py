@@ -162,6 +162,9 @@ class TestClient(SimulatedDevice, Talking, RequestKinds):
             skill.verifier = Verifier()
         self._handler_errors: list[Exception] = []
         self._raised_answer: SkillResponse | None = None  # (`post` raised its failure)
+        #: The skill's start failure `post` met (as kept), and the one it raises: the error
+        #: raised, where the skill keeps a copy without tracebacks (on AWS Lambda).
+        self._start_raised: tuple[StartFailure, StartFailure] | None = None
         #: How many of the fake's ``late_progressive`` the client has reported.
         self._late_seen = self.api.late_count
         # The test's verifier trusts its PKI for the test's own requests: no warning of its own.
@@ -290,6 +293,11 @@ class TestClient(SimulatedDevice, Talking, RequestKinds):
             # points at the log. (An error raised again as it is takes on each raise's frames.)
             unstarted = self.skill._start_unserved(say=False)
             if isinstance(unstarted, StartFailure):
+                kept = self.skill._start_failure
+                if unstarted is not kept and kept is not None:  # (failed now: the error raised)
+                    self._start_raised = (kept, unstarted)
+                elif self._start_raised is not None and self._start_raised[0] is unstarted:
+                    unstarted = self._start_raised[1]
                 raise unstarted.error.with_traceback(unstarted.traceback)
         with recording_violations() as heard, answering:
             response = self.http.post(self.path, content=body, headers=sent)
