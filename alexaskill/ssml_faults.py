@@ -27,6 +27,7 @@ from .ssml_check import (
     _audio_src_error,
     _break_error,
     _markup,
+    _not_speak_root,
     _scan,
 )
 from .ssml_prosody import _prosody_error
@@ -46,7 +47,8 @@ def _after_root_fault(markup: str, end: int) -> tuple[str, int] | None:
     """Why what follows the root of ``markup`` (it ends at ``end``) is none XML reads, and
     where: a comment or a processing instruction there XML does not read, or left open
     (`alexaskill.xml_markup._after_root_error`), a ``<speak>`` (`_INNER_SPEAK`), an end tag
-    (it closes nothing), or anything else but white space; else None."""
+    (it closes nothing), or anything else but white space (said of the root, if it is no
+    ``<speak>``: `alexaskill.ssml_check._not_speak_root`); else None."""
     error = _after_root_error(markup, end)
     after = _MISC.match(markup, end)  # (it matches, if only nothing)
     stop = end if after is None else after.end()
@@ -60,6 +62,10 @@ def _after_root_fault(markup: str, end: int) -> tuple[str, int] | None:
     if end_tag is not None:
         name = end_tag.group(1)
         return f"</{name}> with no <{name}> open: {_NESTING}", stop
+    if _speak_root(markup) < 0 and (root := _root_name(markup)) not in (None, "speak"):
+        # (Only `ssml_error` reads such markup: the app wraps it in a root.) A root of another
+        # name is the fault, met first: there is no <speak> root for the text to follow.
+        return _not_speak_root(root), stop
     said = (
         f"{markup[stop : stop + 40]!r} after its <speak> root: Alexa parses SSML as XML, which "
         "holds nothing after the root but white space, comments and processing instructions; "

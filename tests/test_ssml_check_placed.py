@@ -179,6 +179,20 @@ def test_a_speak_after_a_root_of_another_name_is_said_of_that_root(markup: str) 
     assert ssml.ssml_error(markup) == "the root element is <p>, not <speak>"
 
 
+@pytest.mark.parametrize(
+    ("markup", "root"),
+    [
+        *(("<p>a</p>x", "p"), ("<p>a</p><p>b</p>", "p"), ("<p>a</p>x<speak>b</speak>", "p")),
+        *(("<p>a</p><!-- c --> x", "p"), ("x <s>a</s>y", "s")),
+        ("<emphasis>a</emphasis>y", "emphasis"),
+    ],
+)
+def test_text_after_a_root_of_another_name_is_said_of_that_root(markup: str, root: str) -> None:
+    # ssml_error said "'x' after its <speak> root" though the root is <p>.
+    assert ssml.ssml_error(markup) == f"the root element is <{root}>, not <speak>"
+    SsmlSpeech(Ssml(markup.replace("x<speak>b</speak>", "x")))  # the app wraps it: no root fault
+
+
 @pytest.mark.parametrize("fragment", ["a<speak>b</speak>", "Tom & x<speak>b</speak>"])
 def test_a_fragment_is_said_whatever_fault_the_app_met_first(fragment: str) -> None:
     # _in_fragment said text before a root only of an error starting with "{field}: ": one the
