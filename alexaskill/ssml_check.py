@@ -203,14 +203,17 @@ def _markup() -> re.Pattern[str]:
 
 #: Names XML reads (`_SSML_TAGS` and the root's): ``<p>`` is a tag the scan need not read on.
 _XML_NAMED: Final = _SSML_TAGS | {"speak"}
+# The parts of `_INNER_SPEAK`: where, and why. `alexaskill.ssml_faults._INNER_SPEAK_WRAPPED`
+# puts its clause between them, so no change of wording here can drop it.
+_INNER_SPEAK_AT: Final = "<speak> inside or after its <speak> root"
+_INNER_SPEAK_WHY: Final = (
+    "Alexa parses SSML as XML, which has one root, and takes <speak> at the root alone; "
+    "ssml.speak(a, b) composes documents given as parts into one"
+)
 #: What the tag scan says of a ``<speak>`` tag past the root's own: XML has one root, and
 #: Amazon's SSML reference a ``<speak>`` at the root alone. (Of markup the app wrapped in a
 #: root, it says why: `alexaskill.ssml_faults._fragment_fault`.)
-_INNER_SPEAK: Final = (
-    "<speak> inside or after its <speak> root: Alexa parses SSML as XML, which has one root, "
-    "and takes <speak> at the root alone; ssml.speak(a, b) composes documents given as parts "
-    "into one"
-)
+_INNER_SPEAK: Final = f"{_INNER_SPEAK_AT}: {_INNER_SPEAK_WHY}"
 #: Why elements that do not nest are refused, said after the fault.
 _NESTING: Final = (
     "Alexa parses SSML as XML, where each start tag has its end tag, the last opened ended first"

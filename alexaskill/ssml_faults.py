@@ -22,6 +22,8 @@ from typing import Final
 
 from .ssml_check import (
     _INNER_SPEAK,
+    _INNER_SPEAK_AT,
+    _INNER_SPEAK_WHY,
     _NESTING,
     _attributes_error,
     _audio_src_error,
@@ -121,8 +123,8 @@ def _root_name(markup: str) -> str | None:
 
 
 #: `_INNER_SPEAK` of markup the app wrapped in a root: why a ``<speak>`` in it is inside one.
-_INNER_SPEAK_WRAPPED: Final = _INNER_SPEAK.replace(
-    " root: ", " root (SSML not starting with its root is wrapped in one): ", 1
+_INNER_SPEAK_WRAPPED: Final = (
+    f"{_INNER_SPEAK_AT} (SSML not starting with its root is wrapped in one): {_INNER_SPEAK_WHY}"
 )
 
 
