@@ -380,8 +380,9 @@ class DynamoDBStore:
             failure, cause = StoreError(self._said(exc, doing)), exc
         except errors.BotoCoreError as exc:
             failure, cause = StoreError(self._said(exc, doing)), exc
-        finally:
+        finally:  # (attempts 0, not None: `_refuse_if_given_up` adds to it)
             _waited_for.given_up = _waited_for.last = _waited_for.adding = None
+            _waited_for.attempts = 0
         if not self._secrets:  # botocore's words name the endpoint, password and all: no
             failure.__cause__ = cause  # traceback may show them (raised out of the except: no
         try:  # context either). Nor kept in this frame, which their tracebacks hold: a cycle
