@@ -27,6 +27,7 @@ from .fake_dynamodb import (
     _retrying_client,
     fake_dynamodb_fixture,  # noqa: F401
 )
+from .log_gates import in_thread
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -97,7 +98,7 @@ def test_an_owners_call_looking_up_the_handlers_meanwhile_leaves_the_stores_call
     # event meanwhile, in another thread: the list without them was kept, and the store's calls
     # ran without them, an increment sent again after a 500. They stay on the client now.
     client = _retrying_client(fake_dynamodb.url, 3)
-    owner: list[threading.Thread] = []
+    owner: list[threading.Thread] = []  # (the thread puts itself in, before its call)
     looked_up, go_on, sent = threading.Event(), threading.Event(), threading.Event()
     handlers = client.meta.events._emitter._handlers
     search = handlers.prefix_search
@@ -118,6 +119,10 @@ def test_an_owners_call_looking_up_the_handlers_meanwhile_leaves_the_stores_call
         if threading.current_thread() in owner:
             sent.set()
 
+    def owners_call() -> None:
+        owner.append(threading.current_thread())
+        _owners_call(client)
+
     events = client.meta.events
     events.register("before-call.dynamodb.UpdateItem", letting_the_owner_on)
     events.register_last("before-send.dynamodb.UpdateItem", owners_call_sent)
@@ -125,11 +130,12 @@ def test_an_owners_call_looking_up_the_handlers_meanwhile_leaves_the_stores_call
     try:
         anyio.run(store.aclose)
         handlers.prefix_search = pausing
-        owner.append(threading.Thread(target=_owners_call, args=(client,)))
-        owner[0].start()
+        thread, failures = in_thread(owners_call)
         assert looked_up.wait(HANG)  # the owner's call found the handlers of its UpdateItem
         _increment(store)
-        owner[0].join(HANG)
+        thread.join(HANG)
+        assert not thread.is_alive()
+        assert not failures  # (its pytest.raises, in its thread: handed to this one)
         fake_dynamodb.settle()
         assert fake_dynamodb.calls == ["UpdateItem"] * 4  # the owner's three, the store's one
     finally:
@@ -145,27 +151,31 @@ def test_the_handlers_are_inert_for_the_owners_calls_in_another_thread_closed_or
     # made to, before the store's close and after it; the store's calls stay guarded.
     client = _retrying_client(fake_dynamodb.url, 3)
     store = _failing_store(fake_dynamodb, client)
-    owner_done, owners = threading.Event(), list[threading.Thread]()
+    begun, owner_done, failures = threading.Event(), threading.Event(), list[BaseException]()
 
     def owners_call_meanwhile(**_: Any) -> None:
-        if not owners:  # the store's increment, its first attempt about to go
-            owners.append(threading.Thread(target=_owners_call, args=(client,)))
-            owners[0].start()
-            owners[0].join(HANG)
-            owner_done.set()
+        if not begun.is_set():  # the store's increment, its first attempt about to go
+            begun.set()
+            owner, failed = in_thread(lambda: _owners_call(client))
+            owner.join(HANG)
+            if not owner.is_alive():
+                owner_done.set()
+            failures.extend(failed)  # (its pytest.raises, in its thread: handed to the test)
 
     try:
         client.meta.events.register_last("before-send.dynamodb.UpdateItem", owners_call_meanwhile)
         _increment(store)
         assert owner_done.is_set()
+        assert not failures
         fake_dynamodb.settle()
         assert fake_dynamodb.calls == ["UpdateItem"] * 4  # the owner's three, the store's one
         anyio.run(store.aclose)
         assert _hooks(client) == _ON  # left on the client
         fake_dynamodb.calls.clear()
-        owner = threading.Thread(target=_owners_call, args=(client,))
-        owner.start()
+        owner, failed = in_thread(lambda: _owners_call(client))
         owner.join(HANG)
+        assert not owner.is_alive()
+        assert not failed
         fake_dynamodb.settle()
         assert fake_dynamodb.calls == ["UpdateItem"] * 3
         fake_dynamodb.calls.clear()
@@ -245,8 +255,7 @@ def test_a_child_forked_during_a_call_keeps_the_handlers_on_a_client_given(
         with pytest.raises(StoreError, match="InternalServerError"):
             anyio.run(store.load, USER)
 
-    call = threading.Thread(target=load)
-    call.start()
+    call, failures = in_thread(load)  # (its pytest.raises: handed to this thread)
     try:
         assert arrived.wait(HANG)  # the call under way, in its thread
 
@@ -261,6 +270,8 @@ def test_a_child_forked_during_a_call_keeps_the_handlers_on_a_client_given(
     finally:
         held.set()
         call.join(HANG)
+    assert not call.is_alive()
+    assert not failures
     try:
         fake_dynamodb.settle()
         assert sorted(fake_dynamodb.calls) == ["GetItem"] * 3 + ["UpdateItem"] * 2
