@@ -104,6 +104,19 @@ def test_the_module_map_names_only_modules_there_are_each_in_one_row() -> None:
     assert missing == [], f"README's module map names what alexaskill/ does not hold: {missing}"
 
 
+def test_the_module_maps_class_chain_of_skill_is_its_bases_in_order() -> None:
+    # The app.py row drew Skill's chain without Finishing, LateSaying, Handling and Building,
+    # each added (split out of a module grown too long) after the row was written.
+    from alexaskill import Skill
+
+    from .module_map import module_map
+
+    [row] = [row for names, row in module_map() if names == {"app"}]
+    drawn = re.findall(r"`(\w+)`", row.split("chain", 1)[1])
+    bases = [cls.__name__ for cls in reversed(Skill.__mro__[1:-1])]
+    assert drawn == bases, f"README's app.py row: {drawn}, Skill's bases: {bases}"
+
+
 def _github_anchor(heading: str) -> str:
     """The anchor GitHub gives a heading: lower case, punctuation (backticks too) dropped,
     spaces made hyphens."""
