@@ -4,6 +4,7 @@ the supervisor asks whether it is up yet."""
 from __future__ import annotations
 
 import pickle
+import time
 from socket import socket
 
 from uvicorn.supervisors.multiprocess import Process
@@ -20,6 +21,22 @@ class Worker(Process):
     #: health check is asked and not yet answered (`starting`).
     _up = False
     _asked = False
+    #: In the supervisor: when the worker was started, and whether `started_long_ago` said so.
+    _started_at = 0.0
+    _said_slow = False
+
+    def start(self) -> None:
+        """uvicorn's, in the supervisor, noting when (`started_long_ago`)."""
+        self._started_at = time.monotonic()
+        super().start()
+
+    def started_long_ago(self, seconds: float) -> bool:
+        """In the supervisor, of a worker still `starting`: whether it was started over
+        ``seconds`` ago, true once only (for one line said of it)."""
+        if self._said_slow or time.monotonic() - self._started_at <= seconds:
+            return False
+        self._said_slow = True
+        return True
 
     def target(self, sockets: list[socket] | None = None) -> None:
         """uvicorn's, in the worker process: answer its health checks, and serve."""

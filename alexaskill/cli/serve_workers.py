@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 _STARTUP_FAILURE: Final = 3
 #: serve's exit status once stopped, a worker not having ended with status 0 (`stopped_unclean`).
 _UNCLEAN_STOP: Final = 1
+#: After how many health-check timeouts (60 s at uvicorn's 5) a worker still starting is said
+#: at WARNING, waited for still: a bound that killed it would starve the next one as it did.
+_STARTING_SAID_AFTER = 12
 
 
 def _supervisor(config: Any, sock: Any) -> Any:
@@ -178,6 +181,14 @@ def _supervisor_class(multiprocess: Any) -> Any:
                 # none within 5 s, was killed as hung, and each started in its place took as
                 # long: none ever served.
                 if process.starting() and process.process.is_alive():
+                    if process.started_long_ago(_STARTING_SAID_AFTER * timeout):
+                        worker_logger.warning(
+                            "worker process [%s] has not said that its server is up %g s after "
+                            "its start: waited for, not replaced (hung as it starts? the "
+                            "machine short of CPU?)",
+                            process.pid,
+                            _STARTING_SAID_AFTER * timeout,
+                        )
                     continue
                 if process.is_alive(timeout=timeout):
                     continue
