@@ -75,15 +75,17 @@ if multiprocessing.parent_process() is not None:
 @needs_our_supervisor
 def test_a_worker_hung_once_up_is_killed_and_replaced(servers: Servers, tmp_path: Path) -> None:
     # The health check still judges a worker once it has said it is up (one starting is waited
-    # for: test_a_worker_slow_to_start_is_waited_for_not_killed).
+    # for: test_a_worker_slow_to_start_is_waited_for_not_killed), within serve's
+    # --timeout-worker-healthcheck (uvicorn's 5 s, which serve had no option for).
     pki = signed_skill(tmp_path, "signing", HANG_WHEN_TOLD)
-    process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
+    argv = ("signing:skill", "--workers", "2", "--timeout-worker-healthcheck", "2")
+    process, url = serve(servers, tmp_path, tmp_path, *argv)
     log = servers.output[process]
     wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
     victim = min(pids(log.read_text()))
     (tmp_path / f"hang-{victim}").touch()
     try:
-        line = f"worker process [{victim}] did not answer the health check within 5 s and was "
+        line = f"worker process [{victim}] did not answer the health check within 2 s and was "
         wait_for(lambda: line in log.read_text(), "the line", log, 60)
     finally:  # (left hung, its GIL held, it would not stop with serve)
         if running(victim):

@@ -371,6 +371,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "to check it",
     )
     command.add_argument(
+        "--timeout-worker-healthcheck",
+        type=_seconds,
+        metavar="SECONDS",
+        help="with --workers: a worker that has said its server is up and then does not answer "
+        "the supervisor's health check within this time is killed and replaced (uvicorn's "
+        "option; 5); one still starting is waited for, said at WARNING after 12 times this",
+    )
+    command.add_argument(
         "--http",
         default="alexaskill.server:HttpProtocol",
         metavar="CLASS",

@@ -48,6 +48,8 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     # request answer through its deadline; run() lengthens it for a longer deadline of the app's.
     waits = args.timeout_graceful_shutdown
     options["timeout_graceful_shutdown"] = _graceful_seconds(()) if waits is None else waits
+    if args.timeout_worker_healthcheck is not None:  # else uvicorn's: 5 (Config's since 0.37)
+        options["timeout_worker_healthcheck"] = args.timeout_worker_healthcheck
     if args.forwarded_allow_ips is not None:  # else uvicorn's: $FORWARDED_ALLOW_IPS or loopback
         options["forwarded_allow_ips"] = args.forwarded_allow_ips
     _trusts_every_proxy(args)  # a list uvicorn would misread is refused here
