@@ -430,9 +430,12 @@ def test_on_lambda_a_servers_failed_start_is_said_by_the_server_alone(
     import alexaskill.app
 
     _on_lambda(monkeypatch)
-    logging.getLogger().addHandler(caplog.handler)
-    monkeypatch.setattr(logging.getLogger("uvicorn.error"), "handlers", [caplog.handler])
-    monkeypatch.setattr(logging.getLogger("uvicorn.error"), "propagate", False)
+    root, server_log = logging.getLogger(), logging.getLogger("uvicorn.error")
+    monkeypatch.setattr(root, "handlers", [*root.handlers, caplog.handler])
+    monkeypatch.setattr(server_log, "handlers", [caplog.handler])
+    monkeypatch.setattr(server_log, "propagate", False)
+    # (an earlier test's server in this process may have left uvicorn's logger at CRITICAL)
+    caplog.set_level(logging.INFO, logger="uvicorn.error")
     monkeypatch.setattr(alexaskill.app, "check_store", _failing_with_a_cause)
     config = Config(app=_counting_skill(ClosedCounting()), lifespan="on", log_config=None)
     config.load()
