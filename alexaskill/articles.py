@@ -17,9 +17,12 @@ __all__ = ["with_article"]
 #: and which as the word they shorten (Msg, Mr, Hz, St) cannot be told from their letters, and
 #: CamelCase writes a word so. Rules of thumb: capitals said as a word (NASA) are read as letters
 #: too, and a first two of lower case only by the letters whose names begin with a vowel ("s",
-#: which begins "st", "sp" and the like, by a name with no vowel alone: sql).
+#: which begins "st", "sp" and the like, by a name with no vowel alone: sql). But "str", the
+#: one Python type named without a vowel, is said as a word, "string" or "stir", as Python's
+#: docs say it ("Return a str version of object"): "a str", "a strEnum".
 _SAID_AS_LETTERS: Final = re.compile(
-    r"[A-Z](?:[A-Z0-9]|(?![A-Za-z]))|(?!u[mnp](?![a-z]))[a-z][b-df-hj-np-tv-xz]*(?![a-z])"
+    r"[A-Z](?:[A-Z0-9]|(?![A-Za-z]))"
+    r"|(?!u[mnp](?![a-z])|str(?![a-z]))[a-z][b-df-hj-np-tv-xz]*(?![a-z])"
     r"|(?!mn|fj|f[lr]|rh|ll)[fhlmnr][b-df-hj-np-tv-xz]|x[b-df-hj-np-tv-xz]"
 )
 
@@ -38,8 +41,16 @@ _SAID_YOU: Final = re.compile(r"u(?!buntu)(?:ni(?![nmd])|nary|u|[bfgkrstv][aeiou
 
 
 #: A word whose first vowel is said as a consonant, lower-cased: "eu" said "you" (European,
-#: euro, eulogy), "one" and "once" said "won" (OneShot, oneself), but "onerous" and "oneiric".
-_VOWEL_SAID_AS_CONSONANT: Final = re.compile(r"eu|on(?:e(?![ri])|ce)")
+#: euro, eulogy), but not Euler's, "OY-ler" (Eulerian); "one" and "once" said "won" (OneShot,
+#: oneself), but "onerous" and "oneiric".
+_VOWEL_SAID_AS_CONSONANT: Final = re.compile(r"eu(?!ler)|on(?:e(?![ri])|ce)")
+
+#: A number whose first word starts with a vowel: "eight" (8, 80 to 89, 800, 8.5), "eleven"
+#: and "eighteen" alone or before thousands (11, 18000, 11000000: their digits two more than
+#: a multiple of three), or four digits said as two pairs, as a year is (1100 "eleven
+#: hundred", 1850 "eighteen fifty"). The others' first word is "one", "a hundred", "a
+#: thousand" (1, 110, 1100000) or another digit's, none with a vowel sound but "eight".
+_NUMBER_SAID_WITH_A_VOWEL: Final = re.compile(r"8|1[18](?:\d\d|(?:\d{3})*)(?!\d)")
 
 #: A word whose "h" is not said, lower-cased: hour, honest, honour (honor, honorary), heir;
 #: every other "h" is (hint, honey, Honda, heist).
@@ -47,11 +58,37 @@ _H_NOT_SAID: Final = re.compile(r"h(?:our|onou?r|onest|eir)")
 
 
 def with_article(name: str) -> str:
-    """``name`` after its article, by the sound of its start, in any case: "a LaunchRequest",
-    "an Alexa.Presentation.APL.UserEvent", "a set", "an ellipsis", "a User", "a UUID" (an
-    initialism's letters: "you"), "an HTTPResponse" ("aitch"), "an Unknown", "a European", "a
-    OneShot", "an Hour", "an _Item" (a leading underscore is not said), "an _" (underscores
-    alone are: "underscore"); "" for no name."""
+    """``name`` after its article, "a" or "an" by the sound its start is said with; "" for no name.
+
+    The names are a request's type and a Python type's name (a class of the skill's own too),
+    in any case. The rules, tried in this order (the patterns above give each one's reasons):
+
+    - A leading underscore is not said (``an _Item``); underscores alone are, "underscore"
+      (``an _``).
+    - A start said letter by letter takes its first letter's name's article, "an" before A, E,
+      F, H, I, L, M, N, O, R, S and X: capitals before a capital or a digit (``an HTTPResponse``,
+      ``an FBI``, ``an MRI``, ``a UFO``, ``a URL``), lower case with no vowel (``an html``; but
+      ``a str``, said as a word) or a lower-case start no English word has (``an ndarray``).
+      One capital and then lower case is a word (``a LaunchRequest``, ``a Msg``).
+    - A "u" said "you" takes "a" (``a User``, ``a Unicode``, ``a unary``), any other "an"
+      (``an Unknown``, ``an Uninstalled``, ``an Ubuntu``).
+    - An "h" not said takes "an": hour, honest, honour, heir (``an Hour``; ``a Hint``).
+    - A number takes its first word's (ASCII digits): "eight", "eleven" and "eighteen" take
+      "an" (``an 8Ball``, ``an 80``, ``an 11``, ``an 18000``, ``an 1850`` said as a year), the
+      others "a" (``a 1``, ``a 100``, ``a 110``, ``a 1100000``).
+    - Else "an" before a, e, i and o (``an IntentRequest``, ``an object``, ``an Euler``, said
+      "OY-ler"), but where that vowel is said as a consonant (``a European``, ``a OneShot``),
+      and "a" before anything else (``a set``, ``a NoneType``).
+
+    Known limits, for want of a dictionary (the rules are English's rules of thumb): capitals
+    said as a word are read as letters (``an NASA``), and a name read either way one way
+    (``an SQLite``, "S-Q-L-ite", not "sequel-ite"); a capitalised abbreviation said as letters
+    is read as a word (``a Html``), and one in lower case said as its word is read as letters
+    (``an msg``, a message); a word against its spelling's rule is missed (``a Uber``, said
+    "oo-ber"; ``an unanimous``, ``an Ouija``, ``a Yttrium``; ``a herb`` as British English
+    says it); four digits are read as a year (``an 1100``, "eleven hundred", not "one thousand
+    one hundred"), and Roman numerals as letters (``a VIII``, said "eight").
+    """
     if not name:
         return ""  # (no caller has none: a request's type is never empty, nor a type's name)
     said = name.lstrip("_")
@@ -64,6 +101,9 @@ def with_article(name: str) -> str:
         vowel = not _SAID_YOU.match(word)
     elif _H_NOT_SAID.match(word):
         vowel = True
+    elif "0" <= word[0] <= "9":  # ASCII digits: str.isdigit takes "²" and "٣" as well
+        vowel = _NUMBER_SAID_WITH_A_VOWEL.match(word) is not None
     else:
-        vowel = word[:1] in tuple("aeio") and not _VOWEL_SAID_AS_CONSONANT.match(word)
+        # word[0], one letter, against a str: no tuple built at each call, nor a slice
+        vowel = word[0] in "aeio" and not _VOWEL_SAID_AS_CONSONANT.match(word)
     return f"{'an' if vowel else 'a'} {name}"

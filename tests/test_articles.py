@@ -138,6 +138,17 @@ from alexaskill.articles import with_article
         "a Honda",
         "a Heist",
         "an EU",
+        # But Euler is said "OY-ler" ("a Euler" was said), as is his adjective.
+        "an Euler",
+        "an Eulerian",
+        # Initialisms said letter by letter: "eff", "em"; a "U" said "you".
+        "an FBI",
+        "an MRI",
+        "a UFO",
+        # Python's docs say "a str" ("Return a str version of object"), "string" or "stir", not
+        # "ess-tee-ar" ("an str" was said): the one type named without a vowel, said as a word.
+        "a str",
+        "a strEnum",
         # A leading underscore is not said: the article is the name's ("a _Item" was said).
         "an _Item",
         "a _Foo",
@@ -151,6 +162,52 @@ from alexaskill.articles import with_article
     ],
 )
 def test_a_name_gets_its_article_by_its_sound(said: str) -> None:
+    assert with_article(said.partition(" ")[2]) == said
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # A number's start is said by its words: "eight" (8, 80 to 89, 800…), "eleven" and
+        # "eighteen" alone or before a thousand, a million… ("a 8Ball", "a 11", "a 18" were said)
+        "an 8Ball",
+        "an 8",
+        "an 80",
+        "an 89",
+        "an 800",
+        "an 8000",
+        "an 8.5",
+        "an 11",
+        "an 18",
+        "an 11th",
+        "an 18n",
+        "an 11000",
+        "an 18000",
+        "an 11000000",
+        # ... and four digits said as two pairs, as a year is: "eleven hundred", "eighteen fifty".
+        "an 1100",
+        "an 1850",
+        "an 1800s",
+        # Else "one", "a hundred", "a thousand" ("one hundred and ten") and the other digits.
+        "a 1",
+        "a 100",
+        "a 110",
+        "a 111",
+        "a 118",
+        "a 180",
+        "a 1000",
+        "a 1234",
+        "a 110000",
+        "a 180000",
+        "a 1100000",
+        "a 2FA",
+        "a 3DObject",
+        "a 0",
+        "a 9",
+        "an _8",
+    ],
+)
+def test_a_number_gets_the_article_of_its_first_word(said: str) -> None:
     assert with_article(said.partition(" ")[2]) == said
 
 
