@@ -409,8 +409,13 @@ def test_a_product_type_amazon_does_not_define_is_a_value_error_unsent(
     with pytest.raises(ValueError, match=said):
         _run(api.in_skill_products(product_type=product_type))
     assert fake.calls == []
-    with pytest.raises(TypeError, match=r"product_type.*not a int"):
+    # A type is said with its article ("not a int", "a int would be read" were said).
+    with pytest.raises(TypeError, match=r"product_type.*not an int"):
         _run(api.in_skill_products(product_type=1))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"entitled= is True or False.*not 1: an int would be"):
+        _run(api.in_skill_products(entitled=1))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"add_list_item takes the item's value, a str, not an int"):
+        _run(api.add_list_item("list-1", 5))  # type: ignore[arg-type]
 
 
 def test_the_fake_refuses_a_product_type_amazon_does_not_define() -> None:

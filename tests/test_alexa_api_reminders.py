@@ -227,8 +227,8 @@ def test_reminder_values_decode_amazons_answer() -> None:
     [
         ({"at": "2026-12-01T07:30"}, r"at= is a datetime.*not a str"),
         ({"at": dt.date(2026, 12, 1)}, r"at= is a datetime.*not a date"),
-        ({"after": 300}, r"after= is a timedelta.*not a int"),
-        ({"at": dt.datetime(2026, 12, 1), "recurrence": [7]}, r"recurrence.*rules.*not a int"),
+        ({"after": 300}, r"after= is a timedelta.*not an int"),
+        ({"at": dt.datetime(2026, 12, 1), "recurrence": [7]}, r"recurrence.*rules.*not an int"),
     ],
 )
 def test_a_reminder_time_of_the_wrong_type_is_a_type_error_that_says_what_to_give(
@@ -236,6 +236,7 @@ def test_a_reminder_time_of_the_wrong_type_is_a_type_error_that_says_what_to_giv
 ) -> None:
     # after=300 (seconds, as one writes it) was AttributeError: 'int' object has no attribute
     # 'total_seconds'; at="…" a str's 'tzinfo'; a rule that is no str was sent (to the fake).
+    # The type is said with its article ("not a int" was said).
     raw = RequestFactory().intent("Remind")
     api = AlexaApi(decode_envelope(json.dumps(raw)), client=FakeAlexaApi())
     with pytest.raises(TypeError, match=said):
@@ -246,7 +247,7 @@ def test_a_reminder_token_that_is_no_str_is_a_type_error() -> None:
     # It was quote()'s "quote_from_bytes() expected bytes", which names nothing of the skill's.
     raw = RequestFactory().intent("Delete")
     api = AlexaApi(decode_envelope(json.dumps(raw)), client=FakeAlexaApi())
-    with pytest.raises(TypeError, match=r"delete_reminder.*alert_token.*str, not a int"):
+    with pytest.raises(TypeError, match=r"delete_reminder.*alert_token.*str, not an int"):
         _run(api.delete_reminder(5))  # type: ignore[arg-type]
 
 

@@ -203,6 +203,9 @@ def test_a_client_that_is_not_a_dynamodb_client_is_refused_at_construction() -> 
     with pytest.raises(ConfigurationError, match=r"a str has no get_item, update_item$") as caught:
         DynamoDBStore("skill", client="SECRET-KEY")
     assert "SECRET" not in str(caught.value)
+    # The type with its article ("a object has no" was said).
+    with pytest.raises(ConfigurationError, match=r"; an object has no get_item, update_item$"):
+        DynamoDBStore("skill", client=object())
     with pytest.raises(ConfigurationError, match=r"has no describe_table, create_table$"):
         DynamoDBStore("skill", client=RecordingClient(), create_table=True)
     DynamoDBStore("skill", client=RecordingClient())  # a stand-in with what is called is fine

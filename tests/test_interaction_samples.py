@@ -185,6 +185,12 @@ def test_a_sample_of_only_slots_in_a_dialog_intent_is_warned_about() -> None:
             "intent A: slots= maps each slot's name to its type, e.g. "
             "{'city': 'AMAZON.City'}, not a list",
         ),
+        # With the type's article: "not a int" was said.
+        (
+            1,
+            "intent A: slots= maps each slot's name to its type, e.g. "
+            "{'city': 'AMAZON.City'}, not an int",
+        ),
         # A crash (TypeError) in build_interaction_model.
         ({1: "AMAZON.City"}, "intent A: slots= names a slot 1; a slot name is a string"),
         # Was "slot type '' is never declared; declare it with skill.add_slot_type('', [...])".

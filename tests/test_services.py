@@ -212,7 +212,7 @@ async def test_only_launch_and_intent_requests_get_progressive_responses(
     launch = AlexaApi(envelope("LaunchRequest"), client=api_stub.client)
     audio = AlexaApi(envelope("AudioPlayer.PlaybackStarted", token="t"), client=api_stub.client)
     assert await launch.progressive("Welcome") is True
-    with pytest.raises(ResponseError, match=r"not a AudioPlayer\.PlaybackStarted"):
+    with pytest.raises(ResponseError, match=r"not an AudioPlayer\.PlaybackStarted"):
         await audio.progressive("Hmm")
     assert len(api_stub.requests) == 1
 

@@ -267,6 +267,10 @@ def test_a_client_calls_cannot_go_through_is_refused_where_it_is_given(kind: str
         if kind == "sync httpx":
             client.close()
     assert ("synchronous" in str(caught.value)) is (kind == "sync httpx")
+    # The type with its article ("not a object" was said).
+    assert str(caught.value).endswith(
+        "not a Client (httpx.Client is synchronous)" if kind == "sync httpx" else "not an object"
+    )
 
 
 def test_call_sync_on_the_event_loops_thread_says_to_await() -> None:

@@ -224,7 +224,8 @@ def test_progressive_responses_only_for_launch_and_intent_requests(
     assert launched.speech == "sent 1"
     assert (nearly.status_code, ended.status_code) == (200, 200)
     assert caught == [
-        "a progressive response is only for a LaunchRequest or an IntentRequest, not a "
+        # (with its article: "not a AudioPlayer.PlaybackNearlyFinished" was said)
+        "a progressive response is only for a LaunchRequest or an IntentRequest, not an "
         "AudioPlayer.PlaybackNearlyFinished (Alexa plays none)",
         "a progressive response is only for a LaunchRequest or an IntentRequest, not a "
         "SessionEndedRequest (Alexa plays none)",

@@ -121,7 +121,8 @@ def test_attributes_service_takes_a_store_a_url_or_a_factory(tmp_path: Path) -> 
     _answer(url_skill, _envelope())
     assert anyio.run(SQLiteStore(tmp_path / "url.db").load, "user") == {"count": 1}
 
-    with pytest.raises(ConfigurationError, match="not a store"):
+    # The type with its article ("a int" was said).
+    with pytest.raises(ConfigurationError, match="not a store, store URL or store factory: an int"):
         attributes_service(42)  # type: ignore[arg-type]
 
 

@@ -217,17 +217,19 @@ def test_the_fake_refuses_the_progressive_speech_alexa_api_refuses(speech: str, 
 
 
 @pytest.mark.parametrize(
-    "request_type",
-    ["SessionEndedRequest", "AudioPlayer.PlaybackStarted", "CanFulfillIntentRequest"],
+    "said",
+    # (with its article: "not a AudioPlayer.PlaybackStarted" was said)
+    ["a SessionEndedRequest", "an AudioPlayer.PlaybackStarted", "a CanFulfillIntentRequest"],
 )
 def test_the_fake_refuses_a_progressive_response_for_a_request_alexa_plays_none_for(
-    request_type: str,
+    said: str,
 ) -> None:
     # Amazon's "Send the User a Progressive Response": only while handling a LaunchRequest or
     # IntentRequest. A skill that sends its own (one chat --url drives) had the fake take one
     # for a SessionEndedRequest.
     from alexaskill.testing import RequestFactory
 
+    request_type = said.partition(" ")[2]
     api = FakeAlexaApi()
     envelope = RequestFactory(skill_id=SKILL_ID).envelope(request_type)
     envelope["context"]["System"]["apiAccessToken"] = "t"
@@ -236,7 +238,7 @@ def test_the_fake_refuses_a_progressive_response_for_a_request_alexa_plays_none_
     with api.answering(request_id):
         refused = _speak(api, request_id)
     assert refused.status_code == 400
-    assert f"not a {request_type}" in refused.json()["message"]
+    assert f"not {said} (Alexa plays none)" in refused.json()["message"]
     # The request types Alexa plays them for are taken as before.
     launch = RequestFactory(skill_id=SKILL_ID).envelope("LaunchRequest")
     launch["context"]["System"]["apiAccessToken"] = "t"

@@ -286,7 +286,7 @@ def test_an_enumerated_field_alexa_never_sends_is_refused(build: Any, named: str
     ("value", "why"),
     [
         (True, "bool"),
-        (object(), "object"),
+        (object(), "an object has none"),  # with its article: "a object" was said
         (datetime.time(14, 30), "time"),
         (datetime.datetime(2026, 11, 27, 9, 30, tzinfo=UTC), "datetime"),
         (datetime.timedelta(minutes=10), "timedelta"),

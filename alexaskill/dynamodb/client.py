@@ -8,6 +8,7 @@ import threading
 from types import ModuleType
 from typing import Any
 
+from ..articles import with_article
 from ..exceptions import ConfigurationError
 from .errors import _THROTTLED
 
@@ -104,7 +105,7 @@ def _check_client(client: Any, create_table: bool) -> None:
     if missing:
         raise ConfigurationError(
             f"DynamoDBStore: client= must be a botocore DynamoDB client "
-            f"(boto3.client('dynamodb')); a {kind} has no {', '.join(missing)}"
+            f"(boto3.client('dynamodb')); {with_article(kind)} has no {', '.join(missing)}"
         )
 
 

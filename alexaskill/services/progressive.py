@@ -8,6 +8,7 @@ from typing import Final
 
 from .. import ssml
 from ..alexa_api.wire import _shown, is_amazon_host
+from ..articles import with_article
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _refuse_document_as_text
 from ..responses.ssml_elements import _BUILDERS, _checked_document, _pauses_ms, _tag_error
@@ -236,11 +237,11 @@ def _nothing_fault(document: str) -> str | None:
 # answers them (its 400's message) to a skill that sends its own.
 
 
-def _kind_fault(kind: str | None) -> str:
+def _kind_fault(kind: str) -> str:
     """Why no progressive response goes with a request of the type ``kind``."""
     return (
         "a progressive response is only for a LaunchRequest or an IntentRequest, "
-        f"not a {kind} (Alexa plays none)"
+        f"not {with_article(kind)} (Alexa plays none)"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..articles import with_article
 from ..exceptions import ConfigurationError
 from .base import Store, _is_store, _lacking
 from .url import open_store
@@ -55,8 +56,8 @@ def _store_getter(
             )
         # Only the type: a repr may hold a password (a client's, a settings object's).
         raise ConfigurationError(
-            f"not a store, store URL or store factory: a {type(store).__name__} (a store has "
-            "load, update and aclose)"
+            f"not a store, store URL or store factory: {with_article(type(store).__name__)} "
+            "(a store has load, update and aclose)"
         )
     factory: Callable[[], Store] = store
     _check_factory(factory)
