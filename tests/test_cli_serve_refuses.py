@@ -111,7 +111,7 @@ def test_serve_refuses_more_workers_than_the_machine_can_use(
 ) -> None:
     # Taken: --workers 100000 had uvicorn start a hundred thousand processes, each importing
     # the app, until the machine ran out of memory or process slots.
-    from alexaskill.cli.serve import max_workers
+    from alexaskill.cli.serve_parser import max_workers
 
     most = max_workers()
     assert most >= 8
@@ -160,7 +160,7 @@ def test_the_workers_bound_follows_the_cpus_this_process_may_use(
     # each. (The test above checks the machine's own bound, 8 on a two-core CI either way.)
     import os
 
-    from alexaskill.cli.serve import max_workers
+    from alexaskill.cli.serve_parser import max_workers
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)), raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 1000)  # not asked where the affinity answers
