@@ -172,7 +172,8 @@ def _supervisor_class(multiprocess: Any) -> Any:
         def keep_subprocess_alive(self) -> None:
             if self.should_exit.is_set():
                 return
-            timeout = getattr(self.config, "timeout_worker_healthcheck", 5)
+            # (uvicorn's Config has it from 0.37 on, and this class runs on 0.51 on only)
+            timeout = self.config.timeout_worker_healthcheck
             for index, process in enumerate(self.processes):
                 # Judged by the health check once it has said it is up (`Worker.starting`, which
                 # waits for no answer); until then waited for while it runs, as a server in one
