@@ -6,7 +6,13 @@ from __future__ import annotations
 import os
 import re
 import signal
+import threading
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from alexaskill.cli import serve_workers
 
 from .cli_serve_shared import (
     needs_our_supervisor,
@@ -93,6 +99,104 @@ def test_a_worker_hung_once_up_is_killed_and_replaced(servers: Servers, tmp_path
     [said] = [text for text in log.read_text().splitlines() if line in text]
     assert said.startswith("ERROR:") and said.endswith("killed (SIGKILL): starting another"), said
     wait_for(lambda: log.read_text().count("Application startup complete") == 3, "its", log)
+    assert say_hello(url, pki) == 200
+    servers.stop(process, patience=60)
+    assert process.returncode == 0, log.read_text()[-3000:]
+
+
+class _HungAsItStarts:
+    """A worker for `_supervisor_class`'s restart check: running, and never saying that its
+    server is up (`Worker.starting`), started longer ago than the WARNING waits."""
+
+    pid = 4242
+
+    def __init__(self) -> None:
+        self.process = SimpleNamespace(is_alive=lambda: True)
+        self.said_slow = False
+        self.ended: list[str] = []
+
+    def starting(self) -> bool:
+        return True
+
+    def started_long_ago(self, seconds: float) -> bool:  # (true once, as `Worker`'s)
+        said, self.said_slow = self.said_slow, True
+        return not said
+
+    def is_alive(self, timeout: float = 5) -> bool:
+        self.ended.append("health check")  # (never asked of one starting)
+        return False
+
+    def kill(self) -> None:
+        self.ended.append("killed")
+
+    def join(self) -> None:
+        self.ended.append("joined")
+
+
+@needs_our_supervisor
+def test_a_worker_hung_as_it_starts_is_never_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    # By design (README, "Several workers"): nothing tells a worker hung as it starts from one
+    # starved of CPU, so the restart check never kills it; it is said once, at WARNING, and the
+    # operator kills it (the next check then replaces it, as any worker that died).
+    from uvicorn.supervisors import multiprocess
+
+    said: list[tuple[str, str]] = []
+    recorder = SimpleNamespace(
+        warning=lambda message, *args: said.append(("WARNING", message % args)),
+        error=lambda message, *args: said.append(("ERROR", message % args)),
+    )
+    monkeypatch.setattr(serve_workers, "worker_logger", recorder)
+    supervising = serve_workers._supervisor_class(multiprocess)
+    supervisor = supervising.__new__(supervising)  # (no __init__: it takes the test's signals)
+    hung = _HungAsItStarts()
+    supervisor.config = SimpleNamespace(timeout_worker_healthcheck=5)
+    supervisor.processes, supervisor.sockets = [hung], []
+    supervisor.should_exit = threading.Event()
+    for _ in range(3):  # (its checks every half second, long after its start)
+        supervisor.keep_subprocess_alive()
+    assert supervisor.processes == [hung] and hung.ended == []
+    assert said == [
+        (
+            "WARNING",
+            "worker process [4242] has not said that its server is up 60 s after its start: "
+            "waited for, not replaced (hung as it starts? the machine short of CPU?)",
+        )
+    ]
+
+
+# In each worker started once the file slow-start is there (not serve's own process), an import
+# that takes a minute: a worker as slow to start as one starved of CPU.
+SLOW_ONCE_TOLD = """import multiprocessing, os, time
+if multiprocessing.parent_process() is not None and os.path.exists("slow-start"):
+    time.sleep(60)
+"""
+
+
+@needs_our_supervisor
+def test_a_sighup_restart_whose_new_worker_is_not_up_in_time_is_abandoned(
+    servers: Servers, tmp_path: Path
+) -> None:
+    # uvicorn's restart on SIGHUP (0.51 on) waits --timeout-worker-healthcheck seconds (5) for
+    # each new worker to be up, where the restart check waits for one starting as long as it
+    # takes: one slower is killed, the restart abandoned, and the workers not yet replaced serve
+    # on with the old code (README, "Several workers").
+    pki = signed_skill(tmp_path, "signing", SLOW_ONCE_TOLD)
+    process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
+    log = servers.output[process]
+    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
+    serving = pids(log.read_text())
+    (tmp_path / "slow-start").touch()
+    os.kill(process.pid, signal.SIGHUP)
+    abandoned = re.compile(
+        r"^ERROR: +New child process \[(\d+)\] was not ready in time; keeping worker \[(\d+)\] "
+        r"and aborting the restart\.$",
+        re.M,
+    )
+    wait_for(lambda: abandoned.search(log.read_text()) is not None, "the abandon", log, 60)
+    [(new, kept)] = abandoned.findall(log.read_text())
+    assert int(new) not in serving and int(kept) in serving, log.read_text()[-3000:]
+    assert not running(int(new))
+    assert pids(log.read_text()) == serving  # (the new one killed still importing the app)
     assert say_hello(url, pki) == 200
     servers.stop(process, patience=60)
     assert process.returncode == 0, log.read_text()[-3000:]
