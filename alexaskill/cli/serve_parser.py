@@ -53,38 +53,47 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "interaction model file (its locale from its name, en-US.json) or directory of them "
         "(interactionModels/custom), not the model built from the APP's code",
     )
-    command.add_argument("--reload", action="store_true", help="restart when the code changes")
+    command.add_argument(
+        "--reload",
+        action="store_true",
+        help="restart the server when a Python file changes in the current directory (or in that "
+        "of an APP named as a file elsewhere); one server process: not with --workers",
+    )
     command.add_argument(
         "--workers",
         type=_workers,
         metavar="N",
-        help="serve with N processes, each importing APP (one without the option; at most 4 per "
-        "CPU, or 8 where that is fewer); this one imports it too, an app factory called once, "
-        "to check it",
+        help="serve with N processes, each importing APP (without the option, or 1: this process "
+        "alone; at most 4 per CPU, or 8 where that is fewer); over 1, this process imports it "
+        "too, an app factory called once, to check it, then supervises them",
     )
     command.add_argument(
         "--timeout-worker-healthcheck",
         type=_seconds,
         metavar="SECONDS",
-        help="with --workers: a worker that has said its server is up and then does not answer "
-        "the supervisor's health check within this time is killed and replaced (uvicorn's "
-        "option; 5); one still starting is waited for, said at WARNING after 12 times this",
+        help="with --workers over 1: a worker that has said its server is up and then does not "
+        "answer the supervisor's health check within this time is killed and replaced "
+        "(uvicorn's option; 5); one still starting is waited for, said at WARNING after 12 times "
+        "this (uvicorn 0.51 on); a new worker of a restart on SIGHUP not up within it is killed, "
+        "and the restart abandoned",
     )
     command.add_argument(
         "--http",
         default="alexaskill.server:HttpProtocol",
         metavar="CLASS",
         help="uvicorn's HTTP protocol (alexaskill.server:HttpProtocol: bounds request heads and "
-        "connections; a subclass of it changes the bounds)",
+        "connections; a subclass of it changes the bounds), or uvicorn's own (auto, h11, "
+        "httptools), without alexaskill's bounds",
     )
     command.add_argument(
         "--limit-concurrency",
         type=_limit,
         default=1000,
         metavar="N",
-        help="connections open at once: fewer than N (1000); the one waiting longest for its "
-        "client makes room for a new one, and while all are answering requests a new one is "
-        "closed at once",
+        help="connections open at once: fewer than N (1000); with --http's default, one waiting "
+        "for its client makes room for a new one (one that has sent no request for over a "
+        "second first, else the one waiting longest), and while all are answering requests a "
+        "new one is closed at once",
     )
     command.add_argument(
         "--timeout-graceful-shutdown",
@@ -121,17 +130,20 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--ssl-certfile",
         type=CERT_CHAIN_FILE,
         metavar="PEM",
-        help="serve HTTPS with this certificate chain (a connection that has not finished its "
-        "TLS handshake within 10 s is closed)",
+        help="serve HTTPS with this certificate chain and --ssl-keyfile's key (a connection that "
+        "has not finished its TLS handshake within 10 s is closed)",
     )
     command.add_argument(
-        "--ssl-keyfile", type=PRIVATE_KEY_FILE, metavar="PEM", help="the certificate's private key"
+        "--ssl-keyfile",
+        type=PRIVATE_KEY_FILE,
+        metavar="PEM",
+        help="the certificate's private key, unencrypted (serve asks for no password)",
     )
     command.add_argument(
         "--log-level",
         default="info",
         choices=["critical", "error", "warning", "info", "debug", "trace"],
-        help="uvicorn's log level (info)",
+        help="the level of uvicorn's own lines (info); alexaskill's follow $ALEXASKILL_LOG_LEVEL",
     )
 
 
