@@ -51,9 +51,10 @@ thread. Either way the handler must be called from synchronous code, as the Lamb
 called from a running event loop (an async test), it raises a `RuntimeError` that says so
 (``await asyncio.to_thread(handler, event, context)`` calls it from async code). Lambda never
 overlaps invocations in one process; called from several threads at once, invocations on the
-event loop take turns (`_Loop.lock`), and the skill starts once, at the first (`start_lock`:
-each skill's own, so that one's slow start holds up no other's). Called by a handler, whose
-invocation holds the loop, it raises a `RuntimeError` (its turn would never come).
+event loop take turns (`alexaskill.lambda_loop.Loop.lock`), and the skill starts once, at the
+first (`start_lock`: each skill's own, so that one's slow start holds up no other's;
+`alexaskill.lambda_plan`). Called by a handler, whose invocation holds the loop, it raises a
+`RuntimeError` (its turn would never come).
 
 The skill's deadline (`Skill(deadline=...)`) holds here too, shortened to the invocation's
 remaining time (``context.get_remaining_time_in_millis()``, less `LAMBDA_MARGIN`, and less
@@ -83,40 +84,26 @@ short (``benchmarks/bench_cold_import.py``).
 
 from __future__ import annotations
 
-import _thread
 import contextvars
 import sys
 import time
-import weakref
-from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol, TypeVar
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import msgspec
 
-from .deadline import LAMBDA_MARGIN, deadline_grace, lambda_deadline, remaining_time
+from .deadline import LAMBDA_MARGIN, lambda_deadline, remaining_time
 from .exceptions import ConfigurationError, RequestError, ResponseError
 from .handler_bugs import LAMBDA_CANCELLER
 from .lambda_events import decode_body, decode_event, describe_event
-from .lambda_exit import close_at_exit
-from .lambda_start import (
-    check_environment,
-    fresh_start_error,
-    kept_start_error,
-    say_not_started,
-    start_lock,
-    started,
-    warn_of_sqlite,
-)
-from .lambda_tasks import run_saying_tasks
+from .lambda_plan import Plan, plan_of
+from .lambda_skill import LambdaAnswer, LambdaSkill
+from .lambda_start import check_environment
 from .log_lambda import note_invocation
 from .logs import INTERNAL_ERROR, NOT_STARTED, log_request, refusal
 
 if TYPE_CHECKING:
-    import asyncio
-
-    from .dispatch import Registry
     from .models import Envelope
-    from .store import Store
 
 __all__ = [
     "LAMBDA_MARGIN",
@@ -126,8 +113,6 @@ __all__ = [
     "describe_event",
     "handler",
 ]
-
-T = TypeVar("T")
 
 
 class LambdaHandler(Protocol):
@@ -166,241 +151,15 @@ def _too_deep_for_the_runtime() -> ResponseError:
     )
 
 
-class _Answer(Protocol):
-    @property
-    def body(self) -> bytes: ...
-
-    @property
-    def outcome(self) -> str: ...
-
-
-class LambdaSkill(Protocol):
-    """What the Lambda handler needs of a `Skill` (this module does not import the app)."""
-
-    @property
-    def registry(self) -> Registry:
-        """The skill's handlers."""
-
-    def start(self, name: str = ...) -> None:
-        """Freeze the handlers and log what is risky in the set-up, once, naming the skill."""
-
-    @property
-    def lambda_log_name(self) -> str:
-        """The skill as the log names it on Lambda (by its ids: no path serves it)."""
-
-    @property
-    def max_body_size(self) -> int:
-        """The most bytes of a request the skill takes (an event's, as JSON, here)."""
-
-    def check_skill_id(self, envelope: Envelope) -> None:
-        """Raise `SkillIdError` unless the envelope is for this skill."""
-
-    def _warn_refused(self, exc: RequestError) -> None:
-        """Log why a request was refused (the id it named and ours), at most every 10 s."""
-
-    @property
-    def store(self) -> Store:
-        """Where the attribute services load and save."""
-
-    def _store_serves(self, kind: type) -> bool:
-        """Whether handlers asking for ``kind`` get it from `store` (no service added over it)."""
-
-    def respond(
-        self, envelope: Envelope, *, threadpool: bool = ...
-    ) -> Coroutine[Any, Any, _Answer]:
-        """The encoded response envelope for ``envelope``, and its outcome."""
-
-    @property
-    def deadline(self) -> float | None:
-        """Seconds the skill has to answer (`Skill(deadline=…)`), or None."""
-
-    @property
-    def progressive_after(self) -> float | None:
-        """Seconds after which a slow answer gets an automatic progressive response, or None."""
-
-    def _apology_for(self, envelope: Envelope, exc: BaseException) -> _Answer:
-        """The apology, logged, for a `BaseException` that left the answering of ``envelope``, or
-        a reply's `ResponseError` (one of its data: one line, the reason names the data)."""
-
-    def _answer_cancelled(self, envelope: Envelope, body: bytes, because: str = ...) -> _Answer:
-        """The deadline's apology, logged, for a request whose task was cancelled (``because``)."""
-
-    def _respond_by(
-        self,
-        envelope: Envelope,
-        body: bytes | None,
-        at: float,
-        limit: float,
-        *,
-        threadpool: bool = ...,
-        loop: bool = ...,
-        latest: float | None = ...,
-    ) -> Coroutine[Any, Any, _Answer]:
-        """`respond`, or the answer to `DeadlineExceeded` if it is not done by ``at``."""
-
-
-class _Loop:
-    """The process's one event loop, made on the first invocation (asyncio loads only then).
-
-    Each invocation runs in a fresh copy of the invoking thread's context variables, as each
-    request of the web service does: a value one user's invocation set is not the next one's
-    (the Runner would otherwise run every invocation in the one context it keeps). The handler
-    makes the copy, notes the invocation's id in it, and passes it.
-    """
-
-    runner: asyncio.Runner | None = None
-    #: Held while the loop runs an invocation: the Lambda runtime never overlaps them, but a
-    #: test or a local server calling the handler from several threads would (the loop can
-    #: run one at a time: the second was refused, said to come from a running event loop).
-    #: They take turns instead. Reentrant: a call from the loop's own thread (an async test)
-    #: gets the error below, not a deadlock. ``_thread``'s: no import at a cold start.
-    lock = _thread.RLock()
-
-    @classmethod
-    def run(cls, coro: Coroutine[Any, Any, T], context: contextvars.Context) -> T:
-        if _ON_THE_LOOP.get():
-            # Called by a handler (its worker thread copies the invocation's context): the
-            # loop is held by the invocation waiting for that handler; its turn never comes.
-            coro.close()
-            raise RuntimeError(_FROM_AN_INVOCATION)
-        with cls.lock:
-            context.run(_ON_THE_LOOP.set, True)
-            return cls._run(coro, context)
-
-    @classmethod
-    def _run(cls, coro: Coroutine[Any, Any, T], context: contextvars.Context) -> T:
-        runner = cls.runner
-        if runner is None:
-            import asyncio  # loaded once, at the first invocation
-
-            runner = cls.runner = asyncio.Runner()
-        try:
-            return run_saying_tasks(runner, coro, context)  # (and what it left running)
-        except RuntimeError:
-            # Runner.run refuses a call from a running event loop (an async test) before it
-            # starts the coroutine: its error says nothing of what to do, and the coroutine
-            # would be left unawaited. Any other (a coroutine that ran and raised, or one cut
-            # off mid-way: a handler stopped the loop) is what it says.
-            import inspect  # loaded with asyncio already
-
-            if inspect.getcoroutinestate(coro) != inspect.CORO_CREATED:
-                raise
-            coro.close()
-            raise RuntimeError(_FROM_A_LOOP) from None
-
-
-#: Set in the context of an invocation answered on the loop, which threads of its handlers copy.
-_ON_THE_LOOP: contextvars.ContextVar[bool] = contextvars.ContextVar("_ON_THE_LOOP", default=False)
-_FROM_AN_INVOCATION = (
-    "the Lambda handler was called from inside an invocation (by a handler, or a thread with its"
-    " context): the invocation holds the event loop until that handler returns, so this call's"
-    " turn would never come; answer the other request in the handler itself"
-)
 #: Why an invocation's task was cancelled, as `_answer_cancelled`'s WARNING says it: nothing
 #: cancels one from outside on Lambda (no server shuts down under it), in `swallowed`'s words.
 _OWN_CANCEL: Final = f"by {LAMBDA_CANCELLER}"
-_FROM_A_LOOP = (
-    "the Lambda handler was called from a running event loop: it answers on an event loop of its"
-    " own, so call it from synchronous code, as Lambda's runtime does (from async code, an async"
-    " test: `await asyncio.to_thread(handler, event, context)`)"
-)
-
-
-def _run_inline(coro: Coroutine[Any, Any, T], context: contextvars.Context) -> T:
-    """Run a coroutine that never suspends, without an event loop (and without asyncio), in
-    the invocation's own context (as `_Loop.run`)."""
-    try:
-        context.run(coro.send, None)
-    except StopIteration as done:
-        return done.value  # type: ignore[no-any-return]
-    coro.close()
-    raise RuntimeError("a skill with only synchronous handlers awaited something")
-
-
-def _needs_loop(skill: LambdaSkill) -> bool:
-    """Whether answering may await real I/O: an async handler or hook, a service (store, API),
-    or the automatic progressive response (a timer, then a call to Alexa's API)."""
-    if skill.progressive_after is not None:
-        return True
-    return any(h.is_async or h.services for h in skill.registry.handlers_called())
-
-
-class _Plan(NamedTuple):
-    """How a skill's invocations are answered, decided at its first."""
-
-    #: `_Loop.run`, or `_run_inline` for a skill that never awaits anything.
-    run: Callable[[Coroutine[Any, Any, Any], contextvars.Context], Any]
-    loop: bool
-    #: Seconds of the invocation's time kept back for an exception handler of DeadlineExceeded.
-    grace: float
-
-
-def _plan(skill: LambdaSkill) -> _Plan:
-    """Whether ``skill`` needs an event loop, and the time kept back for its exception handler
-    of `DeadlineExceeded`."""
-    loop = _needs_loop(skill)
-    return _Plan(_Loop.run if loop else _run_inline, loop, deadline_grace(skill.registry))
-
-
-#: Each skill's plan by the skill's identity (``id``), made at its first invocation through any
-#: of its handlers: a function that reads ``skill.lambda_handler`` at each invocation has a new
-#: handler each time. By identity, not by the skill's ``__eq__``/``__hash__``: a Skill subclass
-#: may compare equal to another skill, or be unhashable. An entry goes with its skill. Or the
-#: `ConfigurationError` its start failed with, kept for the process (`_plan_of`).
-_plans: dict[int, _Plan | ConfigurationError] = {}
-#: The skills no weak reference can follow (``__slots__`` without ``__weakref__``): kept alive,
-#: so that their ``id`` is never another object's.
-_kept: list[LambdaSkill] = []
-
-
-def _remember(skill: LambdaSkill, plan: _Plan | ConfigurationError) -> None:
-    key = id(skill)
-    try:
-        weakref.finalize(skill, _plans.pop, key, None).atexit = False
-    except TypeError:
-        _kept.append(skill)
-    _plans[key] = plan
-
-
-def _plan_of(skill: LambdaSkill) -> _Plan:
-    """The skill's plan; at its first invocation, when every handler is registered, log what is
-    risky in the set-up, once, and decide how to run: a skill whose handlers are all
-    synchronous and use no service never awaits anything, so it runs without an event loop,
-    and a cold start does not pay ~18 ms importing asyncio.
-
-    A start that fails with a `ConfigurationError` is said once (`say_not_started`) and kept:
-    each later invocation raises it again, unstarted. An instance's configuration cannot change
-    (its code directory is read-only, its environment set before the import): the start would
-    fail the same way each time, and say it again. Any other failure (alexaskill's bug, or one
-    that may pass) is tried again at the next invocation."""
-    # A skill started already (a new handler of it) is not given a start lock again, which
-    # `started` would never drop; the lock is taken only while the handler has no plan.
-    plan = _plans.get(id(skill))
-    if plan is None:
-        with start_lock(skill):
-            plan = _plans.get(id(skill))
-            if plan is None:
-                try:
-                    skill.start(skill.lambda_log_name)
-                    warn_of_sqlite(skill)
-                    plan = _plan(skill)
-                except ConfigurationError as exc:
-                    plan = kept_start_error(exc)
-                    say_not_started(skill.lambda_log_name, plan)  # (the copy: a record holds it)
-                if isinstance(plan, _Plan) and plan.loop:  # stores it opens are closed at exit
-                    close_at_exit(skill)  # (before the plan is kept: a start cut here is redone)
-                _remember(skill, plan)
-            # Decided: the lock dropped (made again, maybe, by a thread that came meanwhile).
-            started(skill)
-    if isinstance(plan, ConfigurationError):
-        raise fresh_start_error(plan)
-    return plan
 
 
 def handler(skill: LambdaSkill) -> LambdaHandler:
     """The Lambda function for ``skill``: Alexa's event dict in, the response dict out."""
     check_environment()  # (the function's start: a setting that does not parse ends it)
-    plans: list[_Plan] = []  # the skill's, once known: no lookup at each invocation
+    plans: list[Plan] = []  # the skill's, once known: no lookup at each invocation
 
     def lambda_handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         # Its id, for the lines of a handler of alexaskill's own: in a copy of the context made
@@ -413,7 +172,7 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             # The set-up too (the first invocation's plan): a bug there has its line as well.
             invocation.run(note_invocation, context)
             if not plans:
-                plans.append(_plan_of(skill))
+                plans.append(plan_of(skill))
             plan = plans[0]
             body, envelope = decode_body(event, skill)
             skill.check_skill_id(envelope)
@@ -429,7 +188,7 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
             raise exc.with_traceback(None) from None
         except Exception as exc:
             if isinstance(exc, ConfigurationError) and not plans:
-                # The start failed on the author's configuration (said once, in `_plan_of`):
+                # The start failed on the author's configuration (said once, in `plan_of`):
                 # the invocation fails, as the web service refuses to start (or answers 500),
                 # and Lambda counts it in the function's errors. Raised with this frame alone:
                 # the runtime's traceback of alexaskill's checks would say nothing more (the
@@ -444,7 +203,7 @@ def handler(skill: LambdaSkill) -> LambdaHandler:
         # loop stays free for what they ask of it (`AlexaApi.call_sync`), and the deadline
         # stops waiting for them. Without one, on the invoking thread (or a thread of its own
         # under a deadline: `alexaskill.deadline.call_in_thread`).
-        answering: Coroutine[Any, Any, _Answer]
+        answering: Coroutine[Any, Any, LambdaAnswer]
         try:
             if limit is None:  # Skill(deadline=None): no deadline at all
                 answering = skill.respond(envelope, threadpool=plan.loop)

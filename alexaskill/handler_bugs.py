@@ -164,8 +164,8 @@ def _from_outside() -> str:
     """What cancelled the request from outside, by where it runs (`_FROM_OUTSIDE`)."""
     # Looked up, not imported (the Lambda handler is above this module): set in the context of
     # an invocation the Lambda handler answers on its event loop, where a task can be cancelled.
-    aws_lambda = sys.modules.get("alexaskill.aws_lambda")
-    if aws_lambda is not None and aws_lambda._ON_THE_LOOP.get():
+    lambda_loop = sys.modules.get("alexaskill.lambda_loop")
+    if lambda_loop is not None and lambda_loop.ON_THE_LOOP.get():
         return _FROM_OUTSIDE_ON_LAMBDA
     # Else, in a Lambda function's process, the skill's ASGI app (behind Mangum, the Lambda Web
     # Adapter). (Its environment read at each call: only a cancellation caught comes here.)

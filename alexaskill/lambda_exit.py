@@ -50,16 +50,16 @@ def _close_all() -> None:
     loop itself is left as it was, not closed: closing would cancel, and wait for, the tasks
     handlers left running (one that ignores its cancellation would hold up the exit); a later
     invocation (from another ``atexit`` function) runs on it still, its stores opened again."""
-    from .aws_lambda import _Loop
+    from .lambda_loop import Loop
 
     end = time.monotonic() + CLOSE_TIMEOUT
     # An invocation still running in a daemon thread (a local server's) holds the loop: not
     # waited for beyond the bound, nor closed under it.
-    if not _Loop.lock.acquire(timeout=CLOSE_TIMEOUT):
+    if not Loop.lock.acquire(timeout=CLOSE_TIMEOUT):
         logger.warning("the skills' stores were not closed at exit: an invocation still runs")
         return
     try:
-        runner = _Loop.runner
+        runner = Loop.runner
         if runner is None:
             return  # no invocation ran on a loop: nothing was opened
         import asyncio  # loaded already: the loop ran
@@ -101,7 +101,7 @@ def _close_all() -> None:
                     exc_info=error,
                 )
     finally:
-        _Loop.lock.release()
+        Loop.lock.release()
 
 
 _NOT_CLOSED = "the stores of %s were not closed at exit: closing took over %g s"

@@ -64,7 +64,7 @@ def check_environment() -> None:
 #: Lambda runtime never overlaps invocations, but a test or a local emulator calling one
 #: handler from two threads at its first would start the skill twice (and say a failed start
 #: twice). A skill's own: one skill's slow start (a store's check over the network) holds up
-#: no other skill's first invocation. Reentrant, as `alexaskill.aws_lambda._Loop.lock`;
+#: no other skill's first invocation. Reentrant, as `alexaskill.lambda_loop.Loop.lock`;
 #: ``_thread``'s: no import at a cold start. An entry goes with its skill (`start_lock`): a
 #: start that raised keeps it, and the skill's ``id`` may be another object's once it is gone.
 _start_locks: dict[int, _thread.RLock] = {}
@@ -190,7 +190,7 @@ def _notes(fresh: E, error: BaseException) -> E:
 def _stand_in(error: E) -> E:
     """What `_copy` keeps of ``error`` when its class cannot make a copy: its message and its
     class's name (what the log line, the runtime's ``errorType`` and a traceback show), on a
-    class made here under that name, a `ConfigurationError` for one (`_plan_of` keeps those
+    class made here under that name, a `ConfigurationError` for one (`plan_of` keeps those
     alone) and an `Exception` for an `Exception`. Failing there instead, a start error was
     alexaskill's bug (tried again at each invocation), a cause the end of the chain."""
     kind = type(error)

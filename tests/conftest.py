@@ -275,30 +275,30 @@ def anyio_backend() -> str:
 
 @pytest.fixture(autouse=True)
 def _lambda_loop_closed() -> Iterator[None]:
-    """Each test's AWS Lambda event loop its own, closed after it. alexaskill.aws_lambda keeps
-    one for the process (``_Loop.runner``): a test that ran the handler left it there (ten
+    """Each test's AWS Lambda event loop its own, closed after it. alexaskill.lambda_loop keeps
+    one for the process (``Loop.runner``): a test that ran the handler left it there (ten
     modules did), open to the run's end and collected unclosed, a ResourceWarning for it and
     each of its self-pipe's two unix sockets. Without monkeypatch (which a test's own patches
     would then undo in another order), and without importing aws_lambda where no test did."""
     yield
-    aws_lambda = sys.modules.get("alexaskill.aws_lambda")
-    if aws_lambda is not None and aws_lambda._Loop.runner is not None:
-        aws_lambda._Loop.runner.close()
-        aws_lambda._Loop.runner = None
+    lambda_loop = sys.modules.get("alexaskill.lambda_loop")
+    if lambda_loop is not None and lambda_loop.Loop.runner is not None:
+        lambda_loop.Loop.runner.close()
+        lambda_loop.Loop.runner = None
 
 
 @pytest.fixture
 def own_lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A loop a test puts in place itself (``monkeypatch.setattr(aws_lambda._Loop, "runner",
+    """A loop a test puts in place itself (``monkeypatch.setattr(lambda_loop.Loop, "runner",
     ...)``) closed after it: monkeypatch's undo comes before `_lambda_loop_closed`'s look, and
     would leave it open."""
-    from alexaskill import aws_lambda
+    from alexaskill import lambda_loop
 
-    monkeypatch.setattr(aws_lambda._Loop, "runner", None)
+    monkeypatch.setattr(lambda_loop.Loop, "runner", None)
     try:
         yield
     finally:
-        runner = aws_lambda._Loop.runner
+        runner = lambda_loop.Loop.runner
         if runner is not None:
             runner.close()
 

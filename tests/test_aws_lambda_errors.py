@@ -186,7 +186,7 @@ def test_alexaskills_own_bug_on_lambda_still_leaves_one_request_line(
         raise KeyboardInterrupt
 
     if where in ("note_invocation", "plan"):  # before the event is read: the set-up's
-        monkeypatch.setattr(f"alexaskill.aws_lambda.{where.replace('plan', '_plan_of')}", broken)
+        monkeypatch.setattr(f"alexaskill.aws_lambda.{where.replace('plan', 'plan_of')}", broken)
     elif where == "decode":
         monkeypatch.setattr("alexaskill.aws_lambda.decode_body", broken)
     elif where == "reply":

@@ -253,7 +253,7 @@ def test_invocations_from_several_threads_take_turns_on_the_loop(
 ) -> None:
     # A second call while the first ran on the loop was refused with "called from a running
     # event loop" (and a "Task exception was never retrieved" line); now it waits its turn.
-    from alexaskill import aws_lambda
+    from alexaskill import lambda_loop
 
     waiting = threading.Event()
 
@@ -269,7 +269,7 @@ def test_invocations_from_several_threads_take_turns_on_the_loop(
         def __exit__(self, *exc: object) -> None:
             self.inner.release()
 
-    monkeypatch.setattr(aws_lambda._Loop, "lock", SaysWhenWaited(), raising=False)
+    monkeypatch.setattr(lambda_loop.Loop, "lock", SaysWhenWaited(), raising=False)
     skill = Skill(DEFAULT_SKILL_ID)
     started, release = threading.Event(), threading.Event()
 

@@ -9,7 +9,8 @@ import weakref
 from typing import Any
 
 from alexaskill import Skill, speak
-from alexaskill.aws_lambda import _plans, handler
+from alexaskill.aws_lambda import handler
+from alexaskill.lambda_plan import plans
 from alexaskill.responses import Response
 from alexaskill.testing import RequestFactory
 from tests.aws_lambda_shared import speech
@@ -76,8 +77,8 @@ def test_a_skill_s_plan_goes_with_it() -> None:
 
     handler(skill)(_launch(), None)
     key, gone = id(skill), weakref.ref(skill)
-    assert key in _plans
+    assert key in plans
     del skill, launch
     gc.collect()
     assert gone() is None
-    assert key not in _plans
+    assert key not in plans

@@ -66,7 +66,7 @@ def test_a_configuration_error_at_the_start_is_said_once_and_kept_for_the_proces
     # The runtime's ERROR frames: a traceback of the handler's frame alone, not the start's.
     failed = [m for m in runtime.messages() if m.startswith("[ERROR] ConfigurationError")]
     assert len(failed) == 3
-    assert not any("check_store" in m or "_plan_of" in m for m in failed)
+    assert not any("check_store" in m or "plan_of" in m for m in failed)
     # And alexaskill's own, once, without a traceback: the error, what it does to the instance.
     # (Picked by its words: a loaded machine may add an ERROR of its own.)
     [line] = [r for r in caplog.records if "could not start" in r.getMessage()]
@@ -190,7 +190,7 @@ def test_two_threads_at_the_first_invocation_start_the_skill_once(
             self.lock.release()
 
     monkeypatch.setattr("alexaskill.store.sqlite_file._never_opened", never_made)
-    monkeypatch.setattr("alexaskill.aws_lambda.start_lock", Arriving)
+    monkeypatch.setattr("alexaskill.lambda_plan.start_lock", Arriving)
     lambda_handler = handler(counting_skill(f"sqlite:///{tmp_path}/skill.db"))
     caplog.set_level(logging.INFO, logger="alexaskill")
     raised: list[BaseException] = []
@@ -477,7 +477,7 @@ def test_a_start_cut_as_its_stores_were_set_to_close_at_exit_is_tried_again(
             raise cuts.pop()
         registered.append(skill)
 
-    monkeypatch.setattr("alexaskill.aws_lambda.close_at_exit", close_at_exit)
+    monkeypatch.setattr("alexaskill.lambda_plan.close_at_exit", close_at_exit)
     skill = counting_skill("memory://")
     lambda_handler = handler(skill)
     with pytest.raises(KeyboardInterrupt):

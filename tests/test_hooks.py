@@ -384,17 +384,17 @@ def test_hooks_run_on_aws_lambda() -> None:
 
 
 def test_async_hooks_make_lambda_use_its_event_loop() -> None:
-    from alexaskill.aws_lambda import _needs_loop
+    from alexaskill.lambda_plan import needs_loop
 
     skill = make_skill([])
     skill.registry.remove(("IntentRequest", "GetWeather"))
-    assert not _needs_loop(skill)
+    assert not needs_loop(skill)
 
     async def hook() -> None:
         pass
 
     skill.after_request(hook)
-    assert _needs_loop(skill)
+    assert needs_loop(skill)
     factory = RequestFactory(skill_id=SKILL_ID)
     answer = lambda_handler(skill)(factory.envelope("LaunchRequest"), None)
     assert answer["response"]["outputSpeech"]

@@ -391,7 +391,7 @@ def test_behind_mangum_a_kept_start_error_is_said_once(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Mangum and the runtime report a LifespanFailure at each invocation, with a traceback of
-    # theirs; alexaskill says what it means once, in the words of the handler (`_plan_of`), at
+    # theirs; alexaskill says what it means once, in the words of the handler (`plan_of`), at
     # the second: a first lifespan may be a server's, which says it itself (below).
     import alexaskill.app
 

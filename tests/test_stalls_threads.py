@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from alexaskill import Response, Skill, aws_lambda, deadline, speak, stalls
+from alexaskill.lambda_loop import Loop
 from alexaskill.testing import DEFAULT_SKILL_ID
 
 from .missing import imported_or_skip
@@ -157,9 +158,7 @@ def uvloop_held_elsewhere(
     import asyncio
 
     uvloop = imported_or_skip("uvloop", "the uvloop tests")
-    monkeypatch.setattr(
-        aws_lambda._Loop, "runner", asyncio.Runner(loop_factory=uvloop.new_event_loop)
-    )
+    monkeypatch.setattr(Loop, "runner", asyncio.Runner(loop_factory=uvloop.new_event_loop))
     return _HeldOnAnotherThread(caplog)
 
 

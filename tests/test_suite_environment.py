@@ -183,12 +183,12 @@ def test_a_killed_run_leaves_its_data_directory_to_pytest_to_clear(tmp_path: Pat
 _LOOP_LEFT = """import sys
 
 def pytest_sessionfinish(session):
-    print("the Lambda loop left:", sys.modules["alexaskill.aws_lambda"]._Loop.runner)
+    print("the Lambda loop left:", sys.modules["alexaskill.lambda_loop"].Loop.runner)
 """
 
 
 def test_a_test_that_runs_the_lambda_handler_leaves_no_event_loop_open(tmp_path: Path) -> None:
-    # alexaskill.aws_lambda keeps one event loop for the process (`_Loop.runner`): a test that
+    # alexaskill.lambda_loop keeps one event loop for the process (`Loop.runner`): a test that
     # ran the handler left it there, open to the run's end and then collected unclosed (under
     # -X dev a ResourceWarning for it and each of its self-pipe's sockets, when the collection
     # came before the interpreter's end), from test_aws_lambda, test_deadline_lambda,
