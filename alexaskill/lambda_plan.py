@@ -19,6 +19,7 @@ from .lambda_start import (
     say_not_started,
     start_lock,
     started,
+    unsuited_sqlite,
     warn_of_sqlite,
 )
 
@@ -91,9 +92,10 @@ def plan_of(skill: LambdaSkill) -> Plan:
         with start_lock(skill):
             plan = plans.get(id(skill))
             if plan is None:
+                sqlite = None
                 try:
                     skill.start(skill.lambda_log_name)
-                    warn_of_sqlite(skill)
+                    sqlite = unsuited_sqlite(skill)
                     plan = _plan(skill)
                 except ConfigurationError as exc:
                     plan = kept_start_error(exc)
@@ -101,6 +103,10 @@ def plan_of(skill: LambdaSkill) -> Plan:
                 if isinstance(plan, Plan) and plan.loop:  # stores it opens are closed at exit
                     close_at_exit(skill)  # (before the plan is kept: a start cut here is redone)
                 _remember(skill, plan)
+                if sqlite is not None:
+                    # Said once the start is kept: one cut before (above) is redone, and said
+                    # it again. (`skill.start` says its own warnings once, whatever is redone.)
+                    warn_of_sqlite(sqlite)
             # Decided: the lock dropped (made again, maybe, by a thread that came meanwhile).
             started(skill)
     if isinstance(plan, ConfigurationError):

@@ -27,6 +27,7 @@ __all__ = [
     "say_not_started",
     "start_lock",
     "started",
+    "unsuited_sqlite",
     "warn_of_sqlite",
 ]
 
@@ -213,8 +214,9 @@ def fresh_start_error(kept: ConfigurationError) -> ConfigurationError:
     return fresh
 
 
-def warn_of_sqlite(skill: StoreSkill) -> None:
-    """Say, once, that a SQLite store does not suit Lambda, if a handler uses attributes.
+def unsuited_sqlite(skill: StoreSkill) -> str | None:
+    """The path of ``skill``'s SQLite store if a handler uses attributes from it, which does not
+    suit Lambda (`warn_of_sqlite` says why), else None.
 
     It is the default (``ALEXASKILL_STORE`` unset): in the function's read-only code directory
     the skill does not start (`store.start_check.check_store`: no file can be made there; one
@@ -225,11 +227,16 @@ def warn_of_sqlite(skill: StoreSkill) -> None:
 
     store = sqlite_store(skill)
     # (store_used: not the SQLite default if a service put another store in its place)
-    if store is not None and store_used(skill):
-        logger.warning(
-            "the attribute store is the SQLite file %s, which does not suit AWS Lambda: the code "
-            "directory is read-only (every save fails there) and /tmp belongs to one instance "
-            "of the function. Set ALEXASKILL_STORE=dynamodb://TABLE (README: AWS Lambda with "
-            "DynamoDB) or a Redis URL",
-            store.path,
-        )
+    return str(store.path) if store is not None and store_used(skill) else None
+
+
+def warn_of_sqlite(path: str) -> None:
+    """Say that the SQLite store at ``path`` (`unsuited_sqlite`) does not suit Lambda: once for
+    a skill, as its start is kept (`alexaskill.lambda_plan.plan_of`)."""
+    logger.warning(
+        "the attribute store is the SQLite file %s, which does not suit AWS Lambda: the code "
+        "directory is read-only (every save fails there) and /tmp belongs to one instance "
+        "of the function. Set ALEXASKILL_STORE=dynamodb://TABLE (README: AWS Lambda with "
+        "DynamoDB) or a Redis URL",
+        path,
+    )

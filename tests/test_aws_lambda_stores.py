@@ -118,3 +118,30 @@ def test_no_sqlite_warning_for_a_service_added_over_the_store_after_a_test_clien
     caplog.set_level(logging.INFO, logger="alexaskill")
     assert speech(handler(skill)(intent_event("Count"), None)) == "Visit number 1."
     assert not _sqlite_warnings(caplog)
+
+
+def test_a_start_redone_after_it_was_cut_warns_of_the_sqlite_store_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The warning was said as the skill started, before its stores were set to close at exit:
+    # a start cut there (a Ctrl-C of a local run) was redone at the next invocation, which said
+    # it again, of the same skill and store.
+    from alexaskill import lambda_exit
+
+    cuts = [KeyboardInterrupt()]
+
+    def close_at_exit(skill: object) -> None:
+        if cuts:
+            raise cuts.pop()
+        lambda_exit.close_at_exit(skill)
+
+    monkeypatch.setattr("alexaskill.lambda_plan.close_at_exit", close_at_exit)
+    lambda_handler = handler(counting_skill(f"sqlite:///{tmp_path}/attributes.db"))
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    with pytest.raises(KeyboardInterrupt):
+        lambda_handler(intent_event("Count"), None)
+    assert not cuts  # (cut where it was meant to be)
+    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
+    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 2."
+    [warning] = _sqlite_warnings(caplog)
+    assert str(tmp_path / "attributes.db") in warning.getMessage()

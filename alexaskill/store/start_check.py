@@ -41,7 +41,7 @@ def store_used(skill: StoreSkill) -> bool:
 
 def sqlite_store(skill: StoreSkill) -> SQLiteStore | None:
     """``skill.store`` if it is a `SQLiteStore`, else None (`check_store`, and the warning on
-    AWS Lambda: `alexaskill.lambda_start.warn_of_sqlite`)."""
+    AWS Lambda: `alexaskill.lambda_start.unsuited_sqlite`)."""
     sqlite = sys.modules.get("alexaskill.store.sqlite")  # not loaded: the store is no SQLite
     store = skill.store
     return store if sqlite is not None and isinstance(store, sqlite.SQLiteStore) else None
