@@ -163,7 +163,12 @@ class TestClient(SimulatedDevice, Talking, RequestKinds):
         self._handler_errors: list[Exception] = []
         self._raised_answer: SkillResponse | None = None  # (`post` raised its failure)
         #: The skill's start failure `post` met (as kept), and the one it raises: the error
-        #: raised, where the skill keeps a copy without tracebacks (on AWS Lambda).
+        #: raised, where the skill keeps a copy without tracebacks (on AWS Lambda). Kept with
+        #: its traceback, and so its frames and their locals, for the client's life: raised
+        #: again at each call, it shows where the start failed (the start's frames, the skill's
+        #: code: tests/test_asgi_start.py), which only a traceback of those frames can show
+        #: (Python makes none without frames). Off Lambda the skill keeps that same traceback
+        #: for its own life (`Serving._start_failed`); a client lives for a test, or a module's.
         self._start_raised: tuple[StartFailure, StartFailure] | None = None
         #: How many of the fake's ``late_progressive`` the client has reported.
         self._late_seen = self.api.late_count
