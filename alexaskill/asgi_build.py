@@ -124,9 +124,17 @@ class Building(Handling):
         verifier = self.verifier
         if verifier is not None:
             verifier.use_http_client(client)
+        unhook = None
+        if on_lambda() and not self._behind_runtime_adapter:  # (Mangum's: at each invocation)
+            # Lambda's SIGTERM said, with the requests it cuts (`alexaskill.lambda_sigterm`).
+            from .lambda_sigterm import hook_sigterm
+
+            unhook = hook_sigterm(self.log_name, lambda: self._in_flight, loop)
         try:
             yield
         finally:
+            if unhook is not None:
+                unhook()
             forget_worker()  # ended as it should (`alexaskill.worker_ends`)
             self._http_client = None
             if verifier is not None:

@@ -1,0 +1,135 @@
+"""A web server run in AWS Lambda (the Lambda Web Adapter's uvicorn) stopped by Lambda's SIGTERM
+while requests are under way: said in one WARNING, naming how many (`alexaskill.lambda_sigterm`)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .processes import free_port, running
+
+# uvicorn, as the Lambda Web Adapter runs it (a SIGTERM handler of its own, which alexaskill's
+# chains to), with a handler still under way when the SIGTERM comes; it says so, then waits.
+# Its request goes from a thread of the server's own process, signed by the test PKI.
+_SERVER = """
+import asyncio, json, sys, threading, urllib.request
+
+import uvicorn
+
+from alexaskill import Skill, speak
+from alexaskill.testing import RequestFactory, TestPKI
+
+pki = TestPKI()
+factory = RequestFactory()
+skill = Skill(factory.skill_id, verifier=pki.verifier())
+
+
+@skill.launch
+async def launch():
+    print("in the handler", flush=True)
+    await asyncio.sleep(60)
+    return speak("Too late.")
+
+
+config = uvicorn.Config(skill, host="127.0.0.1", port=PORT, log_level="warning",
+                        timeout_graceful_shutdown=0.5)
+server = uvicorn.Server(config)
+
+
+def post():
+    while not server.started:
+        threading.Event().wait(0.05)
+    body = json.dumps(factory.envelope("LaunchRequest")).encode()
+    headers = {"Content-Type": "application/json", **pki.sign(body)}
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}/", body, headers)
+    try:
+        urllib.request.urlopen(request, timeout=60)
+    except Exception:
+        pass  # (cut by the shutdown)
+
+
+threading.Thread(target=post, daemon=True).start()
+server.run()
+"""
+
+
+@pytest.mark.parametrize("on_lambda", [True, False], ids=["on Lambda", "elsewhere"])
+def test_lambdas_sigterm_with_a_request_under_way_is_said_with_how_many(
+    on_lambda: bool, tmp_path: Path
+) -> None:
+    # Behind the Lambda Web Adapter, uvicorn waits for the requests under way before its
+    # lifespan's shutdown, and Lambda's SIGKILL comes 300 ms after its SIGTERM: nothing was
+    # said of the requests cut, nor of the stores left unclosed.
+    port = free_port()
+    script = tmp_path / "server.py"
+    script.write_text(_SERVER.replace("PORT", str(port)))
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if on_lambda:
+        env |= {"AWS_LAMBDA_FUNCTION_NAME": "skill", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"}
+    else:
+        env = {k: v for k, v in env.items() if not k.startswith("AWS_LAMBDA_")}
+    command = [sys.executable, str(script)]
+    with running(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as server:
+        assert server.stdout is not None
+        said = []
+        for line in server.stdout:  # (ends if the server does)
+            said.append(line.decode(errors="replace"))
+            if "in the handler" in said[-1]:
+                break
+        assert "in the handler" in said[-1], "".join(said)
+        server.send_signal(signal.SIGTERM)
+        out, _ = server.communicate(timeout=60)
+    said.append(out.decode(errors="replace"))
+    warnings = [line for line in "".join(said).splitlines() if "SIGTERM" in line]
+    if on_lambda:
+        assert len(warnings) == 1, "".join(said)
+        assert "(SIGTERM) with 1 request to the skill at / " in warnings[0], warnings[0]
+        assert "under way" in warnings[0]
+    else:
+        assert warnings == [], "".join(said)
+
+
+def test_the_hook_chains_to_the_servers_handler_and_goes_at_shutdown() -> None:
+    # In front of the server's own handler, which still gets the signal; taken away at the
+    # lifespan's shutdown, the server's put back. (Nothing under way: nothing said.)
+    import asyncio
+
+    from alexaskill.lambda_sigterm import hook_sigterm
+
+    got: list[int] = []
+    before = signal.signal(signal.SIGTERM, lambda signum, frame: got.append(signum))
+    loop = asyncio.new_event_loop()
+    try:
+        server_handler = signal.getsignal(signal.SIGTERM)
+        unhook = hook_sigterm("the skill at /", lambda: 0, loop)
+        assert unhook is not None and signal.getsignal(signal.SIGTERM) is not server_handler
+        signal.raise_signal(signal.SIGTERM)
+        assert got == [signal.SIGTERM]
+        unhook()
+        assert signal.getsignal(signal.SIGTERM) is server_handler
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        loop.close()
+
+
+@pytest.mark.parametrize("handler", [signal.SIG_DFL, signal.SIG_IGN], ids=["default", "ignored"])
+def test_no_hook_where_no_server_handles_sigterm(handler: signal.Handlers) -> None:
+    # Behind Mangum the Lambda runtime's process leaves SIGTERM to its default: it dies at once,
+    # and a handler of alexaskill's would keep it from dying so.
+    import asyncio
+
+    from alexaskill.lambda_sigterm import hook_sigterm
+
+    before = signal.signal(signal.SIGTERM, handler)
+    loop = asyncio.new_event_loop()
+    try:
+        assert hook_sigterm("the skill at /", lambda: 1, loop) is None
+        assert signal.getsignal(signal.SIGTERM) is handler
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        loop.close()
