@@ -10,7 +10,7 @@ from typing import Any
 
 from alexaskill import Session, Skill, speak
 from alexaskill.responses import Response
-from alexaskill.store import DEFAULT_STORE, Attributes, MemoryStore, attributes_service
+from alexaskill.store import DEFAULT_STORE, Attributes, MemoryStore, Store, attributes_service
 from alexaskill.testing import DEFAULT_SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,12 +45,18 @@ def weather_skill() -> Skill:
     return skill
 
 
-def counting_skill(store: str = DEFAULT_STORE, attributes: MemoryStore | None = None) -> Skill:
+def counting_skill(
+    store: Store | str = DEFAULT_STORE,
+    attributes: MemoryStore | None = None,
+    *,
+    skill_id: str = DEFAULT_SKILL_ID,
+) -> Skill:
     """A skill that welcomes at launch and counts visits in its attributes (Count), with
-    ``store`` (by default the default's, as ``Skill(DEFAULT_SKILL_ID)``: sqlite:///alexaskill.db);
-    with ``attributes``, its handlers' attributes come from that store instead, through a
-    service added over ``store`` (``add_service(Attributes, *attributes_service(...))``)."""
-    skill = Skill(DEFAULT_SKILL_ID, store=store)
+    ``store`` (a URL or a store; by default the default's, as ``Skill(DEFAULT_SKILL_ID)``:
+    sqlite:///alexaskill.db): the skill's own, which its ``aclose`` closes; with ``attributes``,
+    its handlers' attributes come from that store instead, through a service added over
+    ``store`` (``add_service(Attributes, *attributes_service(...))``). It answers ``skill_id``."""
+    skill = Skill(skill_id, store=store)
     if attributes is not None:  # (before the handlers, as services are added)
         skill.add_service(Attributes, *attributes_service(attributes))
 

@@ -19,10 +19,10 @@ from starlette.types import Message
 from alexaskill import Skill, speak
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.responses import Response
-from alexaskill.store import Attributes, MemoryStore
+from alexaskill.store import MemoryStore
 from alexaskill.testing import RequestFactory, TestPKI
 
-from .aws_lambda_shared import speech
+from .aws_lambda_shared import counting_skill, speech
 from .conftest import SKILL_ID
 from .lambda_runtime import LambdaContext
 
@@ -146,14 +146,9 @@ def _on_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _counting_skill(store: MemoryStore) -> Skill:
-    skill = Skill(SKILL_ID, store=store)
-
-    @skill.intent("Count")
-    def count(attributes: Attributes) -> Response:
-        attributes["visits"] = attributes.get("visits", 0) + 1
-        return speak(f"Visit number {attributes['visits']}.")
-
-    return skill
+    """`counting_skill` with ``store`` as its own (the one its ``aclose`` closes, which the
+    closing tests count), answering the id `_MangumFunction`'s requests carry."""
+    return counting_skill(store, skill_id=SKILL_ID)
 
 
 def test_behind_mangum_the_stores_live_for_the_instance(monkeypatch: pytest.MonkeyPatch) -> None:
