@@ -4,7 +4,8 @@ late, attributes at the deadline.
 Its exception handlers (`DeadlineExceeded`): tests/test_deadline_exception_handlers.py; the
 automatic progressive response: tests/test_deadline_progressive.py. On Lambda:
 tests/test_deadline_lambda.py; its parts (the watchdog, the thread a def handler runs in, what is
-logged): tests/test_deadline_parts.py; without asyncio tasks (trio): tests/test_deadline_trio.py.
+logged): tests/test_deadline_parts.py; without asyncio tasks (trio): tests/test_deadline_trio.py;
+handlers that swallow the deadline's cancellation: tests/test_deadline_swallowed.py.
 
 Deadlines here are a few tenths of a second. A handler meant to outlive one sleeps for `WAIT`
 (async) or waits on an event the test sets afterwards (def): if the deadline failed, the test

@@ -31,9 +31,11 @@ from .deadline_shared import (
     WAIT,
     Looks,
     SlowStore,
+    as_under_trio,
     lambda_event,
     noted_graces,
     request_lines,
+    respond_by,
     saves_to_the_end,
     slow_saving,
     wait_for,
@@ -136,7 +138,7 @@ class _Ledger:
 async def test_under_trio_the_deadline_handlers_save_is_not_cancelled_either(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The cancel scope's path (trio, simulated on asyncio: tests/test_deadline_trio.py): the
+    # The cancel scope's path (trio, simulated on asyncio: `as_under_trio`): the
     # scope of the grace was not stood down for the save, which it cancelled mid-write. The
     # scope keeps anyio's clock, the event loop's: the save moves it on past the grace rather
     # than sleeping through a real half second, and the grace is LONG in real time, so that a
@@ -145,9 +147,7 @@ async def test_under_trio_the_deadline_handlers_save_is_not_cancelled_either(
 
     import alexaskill.deadline_answering
 
-    from .test_deadline_trio import _as_under_trio, _respond
-
-    _as_under_trio(monkeypatch)
+    as_under_trio(monkeypatch)
     monkeypatch.setattr(alexaskill.deadline_answering, "DEADLINE_GRACE", LONG)
     saved: list[str] = []
 
@@ -174,7 +174,7 @@ async def test_under_trio_the_deadline_handlers_save_is_not_cancelled_either(
     async def too_slow(exc: DeadlineExceeded, ledger: _Ledger) -> Response:
         return speak("too slow, noted")
 
-    answer = await _respond(skill, "Hello", 0.1)
+    answer = await respond_by(skill, "Hello", 0.1)
     assert (answer.outcome, speech(json.loads(answer.body))) == (
         "deadline",
         "too slow, noted",
@@ -220,8 +220,6 @@ def test_on_trio_the_deadline_handlers_save_is_not_cancelled_either() -> None:
     import anyio
     import trio
     from trio.testing import MockClock
-
-    from .deadline_shared import respond_by
 
     saved: list[str] = []
 

@@ -1,17 +1,16 @@
 """The response deadline without asyncio tasks: anyio's cancel scope under trio (anyio's other
-backend), and on asyncio outside any task.
+backend), and on asyncio outside any task. (Handlers that swallow the deadline's cancellation,
+on either path: tests/test_deadline_swallowed.py.)
 
-Deadlines here are a few tenths of a second. A handler meant to outlive one sleeps for `WAIT`
+Deadlines here are a few tenths of a second. A handler meant to outlive one sleeps for `LONG`
 (async) or waits on an event the test sets afterwards (def): if the deadline failed, the test
-would fail after `WAIT` seconds, never hang. Most such handlers move the deadline's clock on
-first (``clock.skip``, `tests.deadline_clock`), so that the test need not wait for it; what the
-modules share is in tests/deadline_shared.py.
+would fail after `LONG` seconds, never hang. What the modules share is in
+tests/deadline_shared.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import re
@@ -28,29 +27,23 @@ from alexaskill.answering import Answer
 from alexaskill.app import DEADLINE_GRACE, DEADLINE_REPLY
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.models import decode_envelope
-from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
 from . import deadline_shared
 from .aws_lambda_shared import speech
-from .deadline_clock import Clock
 from .deadline_shared import (
     LONG,
     SHORT,
     WAIT,
     as_under_trio,
-    noted_graces,
     respond_by,
     wait_for,
 )
 
 pytestmark = pytest.mark.oldest_dependencies
 
-# The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
-clock = deadline_shared.clock
+# The fixture of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 release = deadline_shared.release
-# (tests/test_deadline_grace_save.py imports these two from here: another branch edits it now.
-# It may import them from tests/deadline_shared.py once that is in, and these two lines go.)
-_as_under_trio, _respond = as_under_trio, respond_by
 
 
 async def _answer_slow_handlers(
@@ -139,29 +132,6 @@ def test_under_trio_the_deadline_acts(
         wait_for(lambda: "slow_def returned" in caplog.text)  # its late result, said
     assert answers == [("deadline", DEADLINE_REPLY)] * 2
     assert "raised Cancelled" not in caplog.text  # trio's cancellation is no handler bug
-
-
-def test_a_handler_that_swallows_the_cancellation_and_answers_is_named(
-    caplog: pytest.LogCaptureFixture, clock: Clock
-) -> None:
-    # Its late answer's WARNING said "a handler caught the deadline's cancellation": which one,
-    # in a skill of many, was left to guess.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
-
-    @skill.intent("Stubborn")
-    async def stubborn() -> Response:
-        clock.skip(SHORT)
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.sleep(LONG)  # ended by the deadline, however loaded the machine
-        return speak("late but here")
-
-    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
-        assert client.intent("Stubborn").speech == "late but here"
-    (line,) = [r for r in caplog.records if "caught the deadline's cancellation" in r.getMessage()]
-    assert line.levelno == logging.WARNING
-    assert "_is_named.<locals>.stubborn caught the deadline's cancellation and answered" in (
-        line.getMessage()
-    )
 
 
 @pytest.mark.anyio
@@ -384,134 +354,3 @@ def test_a_cancel_scopes_cancellation_under_trio_is_no_handler_bug(
     monkeypatch.setitem(sys.modules, "trio", types.SimpleNamespace(Cancelled=Cancelled))
     assert handler_bug(Cancelled()) is None
     assert isinstance(handler_bug(Other()), RuntimeError)  # any other is the handler's bug
-
-
-@pytest.mark.anyio
-async def test_without_asyncio_tasks_a_handler_that_swallows_the_cancellation_is_named(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # On asyncio a handler that caught the deadline's cancellation and answered late is said in
-    # a WARNING naming it; under the cancel scope (trio, simulated on asyncio) it went silently.
-    import anyio
-
-    as_under_trio(monkeypatch)
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
-
-    @skill.intent("Stubborn")
-    async def stubborn() -> Response:
-        with contextlib.suppress(anyio.get_cancelled_exc_class()):
-            await anyio.sleep(LONG)  # ended by the deadline, however loaded the machine
-        return speak("late but here")
-
-    with caplog.at_level(logging.WARNING, "alexaskill"):
-        answer = await respond_by(skill, "Stubborn")
-    assert speech(json.loads(answer.body)) == "late but here"
-    (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert "swallows_the_cancellation_is_named.<locals>.stubborn caught the deadline's" in (
-        line.getMessage()
-    )
-
-
-def test_under_trio_a_handler_that_swallows_the_cancellation_is_told_trios_name(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    # Under trio the WARNING for a handler that caught the deadline's cancellation told it to
-    # "let CancelledError through": asyncio's name, which a trio handler never sees. It names
-    # trio.Cancelled there (and asyncio's CancelledError stays on asyncio, tested above).
-    import anyio
-    import trio
-
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
-
-    @skill.intent("Stubborn")
-    async def stubborn() -> Response:
-        with contextlib.suppress(trio.Cancelled):
-            await trio.sleep(LONG)  # ended by the deadline, however loaded the machine
-        return speak("late but here")
-
-    async def answer() -> Answer:
-        return await respond_by(skill, "Stubborn")
-
-    with caplog.at_level(logging.WARNING, "alexaskill"):
-        answered = anyio.run(answer, backend="trio")
-    assert speech(json.loads(answered.body)) == "late but here"
-    (line,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
-    assert "caught the deadline's cancellation" in line
-    assert line.endswith("let trio.Cancelled through")
-    assert "CancelledError" not in line
-
-
-@pytest.mark.parametrize("cut", [None, 0.45], ids=["its grace", "cut short by Lambda's end"])
-@pytest.mark.parametrize("backend", ["asyncio", "trio"])
-def test_an_exception_handler_that_swallows_its_graces_cancellation_is_named(
-    caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
-    backend: str,
-    cut: float | None,
-) -> None:
-    # The exception handler for DeadlineExceeded that caught the cancellation ending its grace
-    # and answered later went out without a word (a handler doing so is said, above): the
-    # log now says which did, how late, and what to let through on that event loop. How late
-    # counts from its grace's end, as the line says ("answered … s late" read as after the
-    # deadline). A grace cut short by AWS Lambda's end (``cut`` s after the deadline acted, less
-    # the moment the code took to reckon it) is said in two figures, as the other lines of a
-    # grace say it (`alexaskill.finishing._GRACE_ENDED`): "its 0.449871 s grace" was said.
-    import anyio
-
-    from alexaskill.deadline_answering import DeadlineAnswering
-
-    skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
-    began: list[float] = []  # as the deadline's answer began, then as the exception handler did
-
-    @skill.intent("Slow")
-    async def slow() -> Response:
-        await anyio.sleep(LONG)  # ended by the deadline, however loaded the machine
-        return speak("never")
-
-    @skill.exception(DeadlineExceeded)
-    async def too_slow(exc: DeadlineExceeded) -> Response:
-        began.append(time.perf_counter())
-        with contextlib.suppress(anyio.get_cancelled_exc_class()):
-            await anyio.sleep(LONG)  # ended by its grace
-        return speak("caught it late")
-
-    async def answer() -> Answer:
-        body = json.dumps(RequestFactory().intent("Slow")).encode()
-        at = time.perf_counter() + SHORT
-        latest = None if cut is None else at + LONG  # (moved as the deadline acts: below)
-        return await skill._respond_by(decode_envelope(body), body, at, SHORT, latest=latest)
-
-    if cut is not None:
-        # Lambda's end ``cut`` s after the deadline acted, set as it acts: ``at + cut`` left the
-        # exception handler no grace at all once a loaded machine made the deadline act 0.45 s
-        # late (it was not called; the deadline's reply went out).
-        after_deadline = DeadlineAnswering._answer_after_deadline
-
-        async def ends_cut_after(
-            self: Any, exc: Any, fresh: Any, threadpool: bool, loop: bool, latest: float
-        ) -> Any:
-            began.append(time.perf_counter())
-            return await after_deadline(self, exc, fresh, threadpool, loop, began[0] + cut)
-
-        monkeypatch.setattr(DeadlineAnswering, "_answer_after_deadline", ends_cut_after)
-    graces = noted_graces(monkeypatch)
-    with caplog.at_level(logging.WARNING, "alexaskill"):
-        answered = anyio.run(answer, backend=backend)
-    assert (answered.outcome, speech(json.loads(answered.body))) == ("deadline", "caught it late")
-    (line,) = [r for r in caplog.records if "the exception handler" in r.getMessage()]
-    assert line.levelno == logging.WARNING
-    cancelled = "CancelledError" if backend == "asyncio" else "trio.Cancelled"
-    said = re.fullmatch(
-        r"the exception handler for DeadlineExceeded, \S+\.too_slow, caught the cancellation "
-        r"that ended its (\S+) s grace and answered \d+\.\d\d s after it ended \(the "
-        rf"answer went out as it was\): let {cancelled} through",
-        line.getMessage(),
-    )
-    assert said is not None, line.getMessage()
-    (grace,) = graces
-    if cut is None:
-        assert grace == DEADLINE_GRACE
-    else:  # reckoned from its end as the handler was called, not before the deadline acted
-        acted, handled = began
-        assert acted + cut - handled < grace < cut
-    assert said[1] == f"{grace:.2g}"
