@@ -16,7 +16,6 @@ import json
 import logging
 import re
 import time
-from typing import Any
 
 import pytest
 
@@ -120,6 +119,7 @@ def test_under_trio_a_handler_that_swallows_the_cancellation_is_told_trios_name(
 def test_an_exception_handler_that_swallows_its_graces_cancellation_is_named(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
+    clock: Clock,
     backend: str,
     cut: float | None,
 ) -> None:
@@ -132,19 +132,27 @@ def test_an_exception_handler_that_swallows_its_graces_cancellation_is_named(
     # grace say it (`alexaskill.finishing._GRACE_ENDED`): "its 0.449871 s grace" was said.
     import anyio
 
-    from alexaskill.deadline_answering import DeadlineAnswering
-
     skill = Skill(DEFAULT_SKILL_ID, deadline=SHORT)
-    began: list[float] = []  # as the deadline's answer began, then as the exception handler did
+    began: list[float] = []  # as the deadline acted, then as the exception handler began
+    end = time.perf_counter() + LONG  # Lambda's end, with ``cut`` (moved as the deadline acts)
 
     @skill.intent("Slow")
     async def slow() -> Response:
-        await anyio.sleep(LONG)  # ended by the deadline, however loaded the machine
+        try:
+            await anyio.sleep(LONG)  # ended by the deadline, however loaded the machine
+        finally:
+            if cut is not None:
+                # Lambda's end ``cut`` s after the deadline acted, set as it acts (the clock
+                # moved on to ``cut`` s before it): ``at + cut`` left the exception handler no
+                # grace at all once a loaded machine made the deadline act 0.45 s late (it was
+                # not called; the deadline's reply went out).
+                clock.skip(end - cut - clock.perf_counter())
+                began.append(clock.perf_counter())
         return speak("never")
 
     @skill.exception(DeadlineExceeded)
     async def too_slow(exc: DeadlineExceeded) -> Response:
-        began.append(time.perf_counter())
+        began.append(clock.perf_counter())
         with contextlib.suppress(anyio.get_cancelled_exc_class()):
             await anyio.sleep(LONG)  # ended by its grace
         return speak("caught it late")
@@ -152,22 +160,9 @@ def test_an_exception_handler_that_swallows_its_graces_cancellation_is_named(
     async def answer() -> Answer:
         body = json.dumps(RequestFactory().intent("Slow")).encode()
         at = time.perf_counter() + SHORT
-        latest = None if cut is None else at + LONG  # (moved as the deadline acts: below)
+        latest = None if cut is None else end
         return await skill._respond_by(decode_envelope(body), body, at, SHORT, latest=latest)
 
-    if cut is not None:
-        # Lambda's end ``cut`` s after the deadline acted, set as it acts: ``at + cut`` left the
-        # exception handler no grace at all once a loaded machine made the deadline act 0.45 s
-        # late (it was not called; the deadline's reply went out).
-        after_deadline = DeadlineAnswering._answer_after_deadline
-
-        async def ends_cut_after(
-            self: Any, exc: Any, fresh: Any, threadpool: bool, loop: bool, latest: float
-        ) -> Any:
-            began.append(time.perf_counter())
-            return await after_deadline(self, exc, fresh, threadpool, loop, began[0] + cut)
-
-        monkeypatch.setattr(DeadlineAnswering, "_answer_after_deadline", ends_cut_after)
     graces = noted_graces(monkeypatch)
     with caplog.at_level(logging.WARNING, "alexaskill"):
         answered = anyio.run(answer, backend=backend)
