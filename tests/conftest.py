@@ -66,6 +66,7 @@ pytest.register_assert_rewrite(
     "tests.fake_reminders_shared",
     "tests.fresh_python",
     "tests.fuzz_shared",
+    "tests.in_threads",
     "tests.lifespan_start",
     "tests.log_gates",
     "tests.models_shared",

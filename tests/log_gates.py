@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Final
+
+from .in_threads import in_thread
 
 #: Seconds: a generous bound for what happens at once, never reached when all is well.
 WAIT: Final = 30
@@ -54,21 +56,6 @@ class Taking(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.taken.append(record.msg)
-
-
-def in_thread(body: Callable[[], None]) -> tuple[threading.Thread, list[BaseException]]:
-    """``body`` run in a thread started now, and what it raised (handed to the test's thread)."""
-    failures: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            body()
-        except BaseException as failure:  # (handed to the test's thread)
-            failures.append(failure)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, failures
 
 
 @contextlib.contextmanager

@@ -19,7 +19,8 @@ from alexaskill.cli.replay_show import SlotNotes, slot_notes
 from alexaskill.cli.skill_log import log_to
 from alexaskill.slots.reasons import FALLBACK_LINE
 
-from .log_gates import WAIT, Gate, GateHandler, in_thread
+from .in_threads import in_thread
+from .log_gates import WAIT, Gate, GateHandler
 from .logger_state import alexaskill_logger_kept
 
 pytestmark = pytest.mark.oldest_dependencies

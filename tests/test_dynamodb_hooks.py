@@ -27,7 +27,7 @@ from .fake_dynamodb import (
     _retrying_client,
     fake_dynamodb_fixture,  # noqa: F401
 )
-from .log_gates import in_thread
+from .in_threads import at_once, in_thread
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -316,12 +316,11 @@ def test_two_stores_made_on_one_client_at_once_in_two_threads_add_the_handlers_o
         def update_item(self) -> None: ...
 
     client = Client()
-    made = [threading.Thread(target=DynamoDBStore, args=("skill",), kwargs={"client": client})]
-    made.append(threading.Thread(target=DynamoDBStore, args=("skill",), kwargs={"client": client}))
-    for thread in made:
-        thread.start()
-    for thread in made:
-        thread.join(HANG)
+
+    def make() -> None:
+        DynamoDBStore("skill", client=client)
+
+    at_once(make, make, wait=HANG)  # (what a thread raised, raised here; none left running)
     assert sorted(client.meta.events.added) == ["alexaskill-answer", "alexaskill-given-up"]
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from alexaskill import log_early
 
-from .log_gates import WAIT, Gate, GateHandler, Taking, a_secret_stopped, in_thread
+from .in_threads import in_thread
+from .log_gates import WAIT, Gate, GateHandler, Taking, a_secret_stopped
 from .logger_state import alexaskill_filters_kept, alexaskill_logger_kept
 
 pytestmark = pytest.mark.oldest_dependencies
