@@ -1,11 +1,12 @@
-"""What the fuzz tests of whole requests share (tests/test_fuzz.py, test_fuzz_headers.py): the
+"""What the fuzz tests of whole requests share (tests/test_fuzz.py, test_fuzz_headers.py; the
+hostile requests of tests/test_adversarial_requests.py take its client and clock too): the
 run's seed and size (``ALEXASKILL_FUZZ_SEED``, ``ALEXASKILL_FUZZ_RUNS``, read here, once, for
 both), the sample envelopes a run starts from, what is wrong with an answer, and the test client,
 whose skill's handlers take typed slots (tests/typed_skill.py) and which fails its test on an
 ERROR line logged.
 
-Each module binds the fixture (``fuzz_client = fuzz_shared.fuzz_client``), as
-tests/deadline_shared.py's are bound.
+Each module binds the fixture (``fuzz_client = fuzz_shared.fuzz_client``; test_adversarial_requests
+binds it as ``client``), as tests/deadline_shared.py's are bound.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def fuzz_client(caplog: pytest.LogCaptureFixture) -> Iterator[TestClient]:
     ):
         yield client
     errors = [
-        f"{record.name}: {record.getMessage()}"
+        f"{record.name}: {record.getMessage()[:300]}"
         for record in caplog.records
         if record.levelno >= logging.ERROR or record.exc_info
     ]
