@@ -1,6 +1,7 @@
 """What the tests of a request cancelled from outside (tests/test_cancelled_answer.py,
 tests/test_cancelled_raised.py, tests/test_finishing_cancelled.py) share: the cancellation
-looked for whatever the Python, the POST that is cancelled, and a service of the skill's own.
+looked for whatever the Python, the POST that is cancelled and how it ended (also
+tests/test_endpoint_body_cancelled.py's), and a service of the skill's own.
 
 Each module binds the fixture it uses (``looked_for = cancelled_shared.looked_for``), as with
 tests/deadline_shared.py's."""
@@ -37,6 +38,15 @@ async def post_and_cancel(
     await asyncio.wait_for(running.wait(), 30)
     for _ in range(times):
         task.cancel()
+    return await ended(task, sent)
+
+
+async def ended(
+    task: asyncio.Task[None], sent: list[MutableMapping[str, Any]]
+) -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
+    """Once ``task`` (a request's, cancelled) has ended: what the skill ``sent``, and the
+    cancellation it raised, or None if it returned. (Shielded: the wait's own bound, 30 s,
+    never cancels the task.)"""
     try:
         await asyncio.wait_for(asyncio.shield(task), 30)
     except asyncio.CancelledError as exc:

@@ -18,6 +18,7 @@ from alexaskill import Skill, configure_logging
 
 from . import deadline_shared, log_lambda_shared
 from .app_shared import post_scope
+from .cancelled_shared import ended
 from .conftest import SKILL_ID
 from .deadline_clock import Clock
 from .logger_state import alexaskill_logger_kept
@@ -57,11 +58,7 @@ async def _post_and_cancel(
     task = asyncio.ensure_future(skill(scope, receive, send))
     await asyncio.wait_for(waiting.wait(), 30)
     cancel(task)
-    try:
-        await asyncio.wait_for(asyncio.shield(task), 30)
-    except asyncio.CancelledError as exc:
-        return sent, exc
-    return sent, None
+    return await ended(task, sent)
 
 
 def _logged(
