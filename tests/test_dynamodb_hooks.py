@@ -27,7 +27,7 @@ from .fake_dynamodb import (
     _retrying_client,
     fake_dynamodb_fixture,  # noqa: F401
 )
-from .in_threads import at_once, in_thread
+from .in_threads import in_thread
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -279,49 +279,80 @@ def test_a_child_forked_during_a_call_keeps_the_handlers_on_a_client_given(
         client.close()
 
 
-class _PausingEvents:
+class _Registering:
     """A stand-in for a client's ``meta.events`` that registers as botocore does, a unique id
-    checked, then its handler added, without a lock, but pausing between the two until a
-    second registration arrives (or 0.5 s pass: one that never can, under a lock, is waited
-    for no longer)."""
+    checked, then its handler added, without a lock. ``pausing``: the first registration
+    pauses between the two (`inside` set) until another arrives (`came`, which the test's
+    lock sets too, `_Knocking`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pausing: bool = False) -> None:
         self.added: list[str] = []
+        self.inside, self.came = threading.Event(), threading.Event()
         self._ids: set[str] = set()
-        self._waiting = 0
-        self._count = threading.Lock()
-        self._both = threading.Event()
+        self._pausing = pausing
 
     def register(self, event: str, handler: Any, unique_id: str) -> None:
+        if self.inside.is_set():  # another store's (the first's next comes after `came`)
+            self.came.set()
         if unique_id in self._ids:
             return
-        with self._count:
-            self._waiting += 1
-            if self._waiting == 2:
-                self._both.set()
-        self._both.wait(0.5)
+        if self._pausing:
+            self._pausing = False
+            self.inside.set()
+            assert self.came.wait(HANG), "no other registration came"
         self._ids.add(unique_id)
         self.added.append(unique_id)
 
 
-def test_two_stores_made_on_one_client_at_once_in_two_threads_add_the_handlers_once() -> None:
+class _Knocking:
+    """`client._HOOKING` as a test swaps it: the lock, which sets ``came`` when a thread finds
+    it held, before it waits for it."""
+
+    def __init__(self, came: threading.Event) -> None:
+        self._lock = threading.Lock()
+        self._came = came
+
+    def __enter__(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            self._came.set()
+            self._lock.acquire()
+
+    def __exit__(self, *_: object) -> None:
+        self._lock.release()
+
+
+def _stand_in(events: _Registering) -> Any:
+    """A client with the methods a store checks for, and ``events`` as its ``meta.events``."""
+    client = type("Client", (), {"get_item": print, "update_item": print})()
+    client.meta = type("Meta", (), {"events": events})()
+    return client
+
+
+def test_two_stores_made_on_one_client_at_once_in_two_threads_add_the_handlers_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # botocore's register checks the unique id, then adds, unguarded: two stores made at the
     # same moment both found it absent, and added each handler twice (each attempt of a save
-    # with increments counted twice, its first refused).
-    class Client:
-        meta = type("Meta", (), {"events": _PausingEvents()})()
+    # with increments counted twice, its first refused). The first store's registration stops
+    # between its check and its addition until the second store arrives: at the lock over the
+    # additions (it then waits there), or, without one, at the same check, which it passes.
+    from alexaskill.dynamodb import client as hooking
 
-        def get_item(self) -> None: ...
+    events = _Registering(pausing=True)
+    monkeypatch.setattr(hooking, "_HOOKING", _Knocking(events.came), raising=False)
+    client = _stand_in(events)
 
-        def update_item(self) -> None: ...
-
-    client = Client()
-
-    def make() -> None:
+    def made() -> None:
         DynamoDBStore("skill", client=client)
 
-    at_once(make, make, wait=HANG)  # (what a thread raised, raised here; none left running)
-    assert sorted(client.meta.events.added) == ["alexaskill-answer", "alexaskill-given-up"]
+    first, failed = in_thread(made)
+    assert events.inside.wait(HANG)
+    second, failed_too = in_thread(made)
+    for thread in (first, second):
+        thread.join(HANG)
+        assert not thread.is_alive()
+    assert not failed and not failed_too
+    assert sorted(events.added) == ["alexaskill-answer", "alexaskill-given-up"]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
@@ -333,10 +364,9 @@ def test_a_child_forked_while_a_store_was_adding_the_handlers_adds_them_to_its_o
     from .test_store_fork import _in_a_fork
 
     def child() -> bool:
-        stand_in = type("Client", (), {"get_item": print, "update_item": print})()
-        stand_in.meta = type("Meta", (), {"events": _PausingEvents()})()
-        DynamoDBStore("skill", client=stand_in)
-        return len(stand_in.meta.events.added) == 2
+        events = _Registering()
+        DynamoDBStore("skill", client=_stand_in(events))
+        return len(events.added) == 2
 
     with hooking._HOOKING:
         assert _in_a_fork(child) == "yes"
