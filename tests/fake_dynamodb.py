@@ -59,6 +59,8 @@ class FakeDynamoDB:
 
     def __init__(self) -> None:
         self.error: tuple[int, str, str] | None = None
+        #: More members of the error's body, as DynamoDB adds them ("ThrottlingReasons").
+        self.error_fields: dict[str, Any] = {}
         self.calls: list[str] = []
         self.release = threading.Event()
         #: Set when a call hangs (no error to answer with): its request is in `calls`.
@@ -80,7 +82,8 @@ class FakeDynamoDB:
                     return
                 status, code, message = fake.error
                 body = json.dumps(
-                    {"__type": f"com.amazonaws.dynamodb.v20120810#{code}"} | {"message": message}
+                    {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": message}
+                    | fake.error_fields
                 ).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/x-amz-json-1.0")

@@ -71,15 +71,10 @@ def _explain(
         )
     if code in _THROTTLED:
         tries = "3 attempts" if own_client else "the retries of the client given (client=)"
-        fix = "raise its provisioned capacity or switch it to on-demand"
-        if code == "RequestLimitExceeded":  # the account's quota, whatever the table's mode
-            fix = "the AWS account is over its throughput quota: ask AWS Support to raise it"
-        elif doing in ("CreateTable", "DescribeTable"):  # the account's rate of table calls
-            fix = (
-                "too many table operations at once (many instances starting with "
-                "create_table=true?): create the table beforehand, without create_table"
-            )
-        return f"{table} throttled {doing} ({code}) after {tries}: {fix}"
+        reason = _throttling_reason(exc)
+        named = f"{code}: {_one_line(reason)}" if reason is not None else code
+        fix = _throttled_fix(code, doing, reason)
+        return f"{table} throttled {doing} ({named}) after {tries}: {fix}"
     if code in _REFUSED:
         needed = "dynamodb:GetItem and dynamodb:UpdateItem on the table"
         if doing in ("CreateTable", "DescribeTable"):  # create_table=true
@@ -152,6 +147,64 @@ def _explain(
             f"{status}){made}, which passes by itself; if it lasts, see the AWS Health Dashboard"
         )
     return f"{table}: {doing} failed ({code}: {message})"
+
+
+#: What to do for each limit a throttling reason names: the end of its ``reason``
+#: (``TableReadKeyRangeThroughputExceeded``: resource, operation, limit), per DynamoDB's API
+#: reference, "ThrottlingReason". ``{what}``: the table, or its index the reason names.
+_THROTTLING_FIXES: Final = {
+    "ProvisionedThroughputExceeded": (
+        "raise {what}'s provisioned capacity or switch the table to on-demand"
+    ),
+    "AccountLimitExceeded": (
+        "{what}, on-demand, is over the account's per-table throughput quota in this region: "
+        "ask for a higher one (Service Quotas)"
+    ),
+    "MaxOnDemandThroughputExceeded": (
+        "{what}, on-demand, is over the maximum throughput set on it: raise or remove it "
+        "(MaxReadRequestUnits, MaxWriteRequestUnits)"
+    ),
+    "KeyRangeThroughputExceeded": (
+        "one key read or written past what a partition of {what} serves, which no capacity "
+        "raises: a key many requests share (one that every user's saves go under?)"
+    ),
+}
+
+
+def _throttling_reason(exc: Any) -> str | None:
+    """The first reason DynamoDB gave for throttling ``exc``'s call (``ThrottlingReasons``;
+    ``throttlingReasons`` for a ThrottlingException, as its model spells it), if botocore
+    parsed one: its releases before the field was modeled keep none."""
+    response = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return None
+    reasons = response.get("ThrottlingReasons") or response.get("throttlingReasons")
+    first = reasons[0] if isinstance(reasons, list) and reasons else None
+    reason = first.get("reason") if isinstance(first, dict) else None
+    return reason if isinstance(reason, str) and reason else None
+
+
+def _throttled_fix(code: str, doing: str, reason: str | None) -> str:
+    """What to do about a throttled call, of ``doing``, said as ``code``, for the ``reason``
+    DynamoDB named (`_THROTTLING_FIXES`), if any."""
+    if reason is not None:
+        what = "the table's global secondary index" if reason.startswith("Index") else "the table"
+        for limit, fix in _THROTTLING_FIXES.items():
+            if reason.endswith(limit):
+                return fix.format(what=what)
+    if code == "RequestLimitExceeded":  # the account's quota, whatever the table's mode
+        return "the AWS account is over its throughput quota: ask AWS Support to raise it"
+    if doing in ("CreateTable", "DescribeTable"):  # the account's rate of table calls
+        return (
+            "too many table operations at once (many instances starting with "
+            "create_table=true?): create the table beforehand, without create_table"
+        )
+    # No reason known (a botocore whose model has none, another server): each kind of table's.
+    return (
+        "a provisioned table: raise its capacity or switch it to on-demand; an on-demand "
+        "table: over the maximum throughput set on it or the account's per-table quota, or "
+        "one key read or written past what a partition serves"
+    )
 
 
 def _status(exc: Any) -> int | None:

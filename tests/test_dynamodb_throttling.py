@@ -1,0 +1,156 @@
+"""DynamoDBStore throttled: the log line says why DynamoDB throttled, from the reason its error
+names (``ThrottlingReasons``), and so what to do; the user hears the apology.
+
+The errors come from the small fake DynamoDB of fake_dynamodb.py (moto never throttles).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+
+import anyio
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.app import APOLOGY
+from alexaskill.dynamodb import DynamoDBStore
+from alexaskill.exceptions import StoreError
+from alexaskill.responses import Response
+from alexaskill.store import Attributes
+from alexaskill.testing import TestClient
+
+from .conftest import SKILL_ID
+from .dynamodb_shared import USER
+from .fake_dynamodb import (
+    HANG,
+    STORE_TIMEOUT,
+    FakeDynamoDB,
+    fake_dynamodb_fixture,  # noqa: F401
+)
+
+pytestmark = pytest.mark.oldest_dependencies
+
+_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/skill"
+
+
+def _reasons_parsed(code: str) -> bool:
+    """Whether this botocore's model of DynamoDB has the throttling reasons of ``code``'s
+    error (botocore parses only the members its model names: its older releases, none)."""
+    import botocore.session
+    from botocore.model import NoShapeFoundError
+
+    model = botocore.session.get_session().get_service_model("dynamodb")
+    try:
+        members = model.shape_for(code).members
+    except NoShapeFoundError:  # (an error its model does not name: parsed as code and message)
+        return False
+    return "ThrottlingReasons" in members or "throttlingReasons" in members
+
+
+def _throttled(fake: FakeDynamoDB, code: str, reason: str) -> None:
+    """Every call of ``fake`` throttled with ``code``, DynamoDB naming ``reason`` for it."""
+    fake.error = (
+        400,
+        code,
+        "The level of configured provisioned throughput for the table was exceeded",
+    )
+    # (ThrottlingException's member is spelt with a small t, in DynamoDB's model as on the wire)
+    member = "throttlingReasons" if code == "ThrottlingException" else "ThrottlingReasons"
+    fake.error_fields = {member: [{"reason": reason, "resource": _ARN}]}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("code", "reason", "expected", "not_said"),
+    [
+        (
+            "ProvisionedThroughputExceededException",
+            "TableReadKeyRangeThroughputExceeded",
+            "one key",
+            "provisioned capacity",
+        ),
+        (
+            "ThrottlingException",
+            "TableWriteMaxOnDemandThroughputExceeded",
+            "maximum throughput set on it",
+            "switch",
+        ),
+        (
+            "ProvisionedThroughputExceededException",
+            "TableReadAccountLimitExceeded",
+            "per-table throughput quota",
+            "switch",
+        ),
+        (
+            "ProvisionedThroughputExceededException",
+            "IndexWriteProvisionedThroughputExceeded",
+            "global secondary index's provisioned capacity",
+            "one key",
+        ),
+    ],
+)
+async def test_throttling_is_said_with_the_reason_dynamodb_names(
+    fake_dynamodb: FakeDynamoDB, code: str, reason: str, expected: str, not_said: str
+) -> None:
+    # Each was said as "raise its provisioned capacity or switch it to on-demand": wrong for
+    # an on-demand table (what the README advises) over its maximum throughput or the
+    # account's quota, and for a key read or written past what one partition serves, which
+    # no capacity raises.
+    _throttled(fake_dynamodb, code, reason)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
+    async with contextlib.aclosing(store):
+        with anyio.fail_after(HANG), pytest.raises(StoreError, match="throttled GetItem") as info:
+            await store.load(USER)
+    message = str(info.value)
+    if not _reasons_parsed(code):  # (no reason to say: the advice for every throttling)
+        assert "on-demand" in message
+        return
+    assert f"({code}: {reason}) after 3 attempts" in message
+    assert expected in message
+    assert not_said not in message
+
+
+@pytest.mark.anyio
+async def test_throttling_without_a_reason_says_what_each_kind_of_table_can_do(
+    fake_dynamodb: FakeDynamoDB,
+) -> None:
+    # A DynamoDB-compatible server, or a botocore that parses no reasons: the line told an
+    # on-demand table to switch to on-demand.
+    fake_dynamodb.error = (400, "ProvisionedThroughputExceededException", "Rate exceeded")
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
+    async with contextlib.aclosing(store):
+        with anyio.fail_after(HANG), pytest.raises(StoreError) as info:
+            await store.update(USER, {"a": 1}, ())
+    message = str(info.value)
+    assert "throttled UpdateItem (ProvisionedThroughputExceededException) after 3" in message
+    assert "a provisioned table: raise its capacity" in message
+    assert "an on-demand table" in message and "one key" in message
+
+
+def test_a_skill_throttled_answers_with_the_apology_and_says_why_in_one_line(
+    fake_dynamodb: FakeDynamoDB,
+    skill_client: Callable[..., TestClient],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # End to end: a signed request, the handler's attributes throttled at their load.
+    code, reason = "ThrottlingException", "TableReadMaxOnDemandThroughputExceeded"
+    _throttled(fake_dynamodb, code, reason)
+    skill = Skill(SKILL_ID, store=f"dynamodb://skill?endpoint_url={fake_dynamodb.url}&timeout=20")
+
+    @skill.intent("GetWeather")
+    def weather(attributes: Attributes) -> Response:
+        return speak("never")
+
+    with caplog.at_level(logging.ERROR, logger="alexaskill"):
+        result = skill_client(skill, raise_handler_errors=False).intent("GetWeather")
+    assert result.speech == APOLOGY
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.exc_info is None
+    line = record.getMessage()
+    assert line.startswith("attributes not loaded or saved for IntentRequest GetWeather: ")
+    assert "DynamoDB table 'skill' throttled GetItem" in line
+    if _reasons_parsed(code):
+        assert reason in line and "maximum throughput" in line
+    anyio.run(skill.store.aclose)
