@@ -178,10 +178,13 @@ async def no_more_calls(fake: FakeDynamoDB, ended: threading.Event) -> None:
 
 
 async def given_up_once_held(
-    fake: FakeDynamoDB, call: Callable[[], Awaitable[Any]]
+    fake: FakeDynamoDB,
+    call: Callable[[], Awaitable[Any]],
+    held: threading.Event | None = None,
 ) -> tuple[BaseException | None, list[float | None]]:
     """What ``call`` (a store's, the fake hanging) raised, and the deadlines the store set, its
-    deadline reached once the fake holds the request rather than by the clock.
+    deadline reached once the fake holds the request (or once ``held`` is set, by what else
+    holds the call: botocore's pause before a retry) rather than by the clock.
 
     The store's own deadline, `_run`'s ``anyio.move_on_after`` scope, is the one change: made
     without a time, then cancelled as its time would cancel it, once the fake holds the call.
@@ -198,13 +201,15 @@ async def given_up_once_held(
         scopes.append(move_on_after(None, shield))
         return scopes[-1]
 
+    holding = fake.held if held is None else held
+
     async def give_up_once_held() -> None:
-        while not fake.held.is_set():
+        while not holding.is_set():
             await anyio.sleep(0.01)
         for scope in scopes:
             scope.cancel()
 
-    fake.held.clear()
+    holding.clear()
     raised: BaseException | None = None
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(anyio, "move_on_after", the_stores_deadline)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable
+from typing import Any
 
 import anyio
 import pytest
@@ -28,6 +30,7 @@ from .fake_dynamodb import (
     STORE_TIMEOUT,
     FakeDynamoDB,
     fake_dynamodb_fixture,  # noqa: F401
+    given_up_once_held,
 )
 
 pytestmark = pytest.mark.oldest_dependencies
@@ -127,6 +130,42 @@ async def test_throttling_without_a_reason_says_what_each_kind_of_table_can_do(
     assert "throttled UpdateItem (ProvisionedThroughputExceededException) after 3" in message
     assert "a provisioned table: raise its capacity" in message
     assert "an on-demand table" in message and "one key" in message
+
+
+@pytest.mark.anyio
+async def test_a_call_given_up_while_botocore_waits_to_retry_is_said_as_throttled(
+    fake_dynamodb: FakeDynamoDB, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # botocore waits before each retry of a throttled call (a random part of 1 s, then of 2 s):
+    # the store's timeout (3 s) passing meanwhile was said "no answer to UpdateItem within 3 s
+    # (the write may have been made)", though DynamoDB had answered every attempt, refusing it.
+    from botocore.retries.standard import ExponentialBackoff
+
+    _throttled(
+        fake_dynamodb, "ProvisionedThroughputExceededException", "TableWriteAccountLimitExceeded"
+    )
+    pausing, go_on = threading.Event(), threading.Event()
+
+    def pause(self: Any, context: Any) -> float:
+        pausing.set()
+        go_on.wait(HANG)
+        return 0.0
+
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", pause)
+    store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
+    try:
+        save = lambda: store.update(USER, {"a": 1}, ())  # noqa: E731
+        raised, _ = await given_up_once_held(fake_dynamodb, save, held=pausing)
+    finally:
+        go_on.set()
+        await store.aclose()
+    message = str(raised)
+    assert isinstance(raised, StoreError), message
+    assert "throttled UpdateItem (ProvisionedThroughputExceededException" in message
+    assert f"until its timeout passed ({STORE_TIMEOUT:g} s, retries included)" in message
+    assert "no answer" not in message and "may have been made" not in message
+    if _reasons_parsed("ProvisionedThroughputExceededException"):
+        assert "per-table throughput quota" in message
 
 
 def test_a_skill_throttled_answers_with_the_apology_and_says_why_in_one_line(

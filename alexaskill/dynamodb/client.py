@@ -40,6 +40,16 @@ def _errors() -> ModuleType:
     return _botocore_errors
 
 
+class _Call(threading.Event):
+    """What `DynamoDBStore._run` shares with the worker thread making its call: set when the
+    coroutine gives up on it; ``throttled``, the answer of its last attempt while that was
+    throttling and no attempt is out since (`_note_answer`, `_refuse_if_given_up`): a call given
+    up on then, in the pause before a retry, had its attempt refused, nothing applied, and is
+    said so, not as one that got no answer (a write that "may have been made")."""
+
+    throttled: dict[str, Any] | None = None
+
+
 # The call a worker thread is making for a coroutine: ``given_up``, set when the coroutine gave
 # up on it; ``adding``, whether it adds (`DynamoDBStore._call`); ``last``, what its last attempt
 # got, an error's parsed answer or botocore's exception (`_note_answer`); ``attempts``, how many
@@ -59,6 +69,8 @@ def _refuse_if_given_up(request: Any = None, **_: Any) -> None:
     given_up: threading.Event | None = getattr(_waited_for, "given_up", None)
     if given_up is not None and given_up.is_set():
         raise _GivenUp
+    if isinstance(given_up, _Call):
+        given_up.throttled = None  # an attempt out: unanswered at the deadline, it may be made
     if getattr(_waited_for, "adding", False):
         # Attempts counted here, not read from the request's context: botocore gives this
         # handler that context only from 1.43.68, and before it every attempt read as the first.
@@ -74,9 +86,16 @@ def _refuse_if_given_up(request: Any = None, **_: Any) -> None:
 
 def _note_answer(parsed_response: Any = None, exception: Any = None, **_: Any) -> None:
     """botocore's ``response-received`` handler: what each attempt of a write that adds got,
-    for the one above (nothing kept of other calls, a client owner's among them)."""
+    for the one above, and whether each of the store's attempts was throttled (`_Call`);
+    nothing kept of other calls, a client owner's among them."""
     if getattr(_waited_for, "adding", False) and not isinstance(exception, _NotSentAgain):
         _waited_for.last = exception if exception is not None else parsed_response
+    call = getattr(_waited_for, "given_up", None)
+    if isinstance(call, _Call):
+        answer = parsed_response if exception is None and isinstance(parsed_response, dict) else {}
+        error = answer.get("Error")
+        throttled = isinstance(error, dict) and error.get("Code") in _THROTTLED
+        call.throttled = answer if throttled else None
 
 
 def _last_attempt(doing: str) -> BaseException:

@@ -71,7 +71,7 @@ def _explain(
         )
     if code in _THROTTLED:
         tries = "3 attempts" if own_client else "the retries of the client given (client=)"
-        reason = _throttling_reason(exc)
+        reason = _throttling_reason(getattr(exc, "response", None))
         named = f"{code}: {_one_line(reason)}" if reason is not None else code
         fix = _throttled_fix(code, doing, reason)
         return f"{table} throttled {doing} ({named}) after {tries}: {fix}"
@@ -171,11 +171,24 @@ _THROTTLING_FIXES: Final = {
 }
 
 
-def _throttling_reason(exc: Any) -> str | None:
-    """The first reason DynamoDB gave for throttling ``exc``'s call (``ThrottlingReasons``;
-    ``throttlingReasons`` for a ThrottlingException, as its model spells it), if botocore
-    parsed one: its releases before the field was modeled keep none."""
-    response = getattr(exc, "response", None)
+def _throttled_until(name: str, doing: str, deadline: float, answer: dict[str, Any]) -> str:
+    """The words of a call of ``doing`` on table ``name`` given up at its ``deadline`` (seconds)
+    while botocore waited to try it again, its last attempt throttled (``answer``, parsed)."""
+    code = str(answer.get("Error", {}).get("Code", ""))
+    reason = _throttling_reason(answer)
+    named = f"{code}: {_one_line(reason)}" if reason is not None else code
+    fix = _throttled_fix(code, doing, reason)
+    return (
+        f"DynamoDB table {name!r} throttled {doing} ({named}) until its timeout passed "
+        f"({deadline:g} s, retries included): {fix}"
+    )
+
+
+def _throttling_reason(response: Any) -> str | None:
+    """The first reason DynamoDB gave for throttling a call, in the ``response`` botocore
+    parsed of its error (``ThrottlingReasons``; ``throttlingReasons`` for a
+    ThrottlingException, as its model spells it): its releases before the field was modeled
+    keep none."""
     if not isinstance(response, dict):
         return None
     reasons = response.get("ThrottlingReasons") or response.get("throttlingReasons")

@@ -18,6 +18,7 @@ from ..store.checked_changes import _Checked
 from ..store.data_faults import _key_checked, _names_checked
 from ..store.url import _passwords, url_without_password
 from .client import (
+    _Call,
     _drop_pools,
     _errors,
     _hook,
@@ -35,6 +36,7 @@ from .errors import (
     _one_line,
     _operation_name,
     _sum_out_of_range,
+    _throttled_until,
 )
 from .options import _check_options
 from .plans import _Made, _planned
@@ -321,7 +323,7 @@ class DynamoDBStore:
         while client is None or not self._table_ready:
             await _until_ready(self, doing, adding)
             client = self._adding_client if adding else self._client
-        given_up = threading.Event()
+        given_up = _Call()
         try:
             with _anyio.move_on_after(deadline):
                 answer: T = await _anyio.to_thread.run_sync(
@@ -330,6 +332,8 @@ class DynamoDBStore:
                 return answer
         finally:
             given_up.set()  # the thread, if still at work, sends nothing more
+        if given_up.throttled is not None:  # its last attempt throttled, none sent since
+            raise StoreError(_throttled_until(self.table, doing, deadline, given_up.throttled))
         made = " (the write may have been made)" if doing == "UpdateItem" else ""
         raise StoreError(
             f"DynamoDB table {self.table!r}: no answer to {doing} within {deadline:g} s{made}"
