@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from . import messages
 from .dispatch import Call
 from .exceptions import ResponseError
-from .handler_bugs import as_raised, handler_bug, let_through_by
+from .handler_bugs import as_raised, handler_bug, is_not_a_reply, let_through_by
 from .log_values import request_name
 from .models import Envelope, Request
 from .registration import Registration
@@ -100,10 +100,11 @@ class Apologising(Registration):
     def _said_failure(self, exc: Exception, where: str) -> None:
         """Say that the handler failed for ``where`` (the request, who raised): a data fault in
         one line (`_said_data_fault`); any other `ResponseError` (a reply refused as the handler
-        built it: SSML Alexa refuses, speech or a card past a limit, no `Response` returned)
-        with its reason in the line too, where ``record.getMessage()`` and a one-line JSON log
-        show it, and its traceback (which points at the handler's line that built the reply);
-        anything else with its traceback."""
+        built it: SSML Alexa refuses, speech or a card past a limit) with its reason in the
+        line too, where ``record.getMessage()`` and a one-line JSON log show it, and its
+        traceback (which points at the handler's line that built the reply), but a result that
+        is no `Response` (`is_not_a_reply`), said in the line alone; anything else with its
+        traceback."""
         self._said_failed(exc, "handler failed for %s", where)
 
     def _said_failed(self, exc: Exception, failed: str, *args: object) -> None:
@@ -115,7 +116,10 @@ class Apologising(Registration):
         if self._said_data_fault(exc, failed % args):
             return
         if isinstance(exc, ResponseError):
-            logger.error(f"{failed}: %s", *args, exc, exc_info=exc)
+            # A result that is no Response: its traceback would show alexaskill's frames
+            # alone, never the handler's line; the reason names the handler and the fix.
+            traced = None if is_not_a_reply(exc) else exc
+            logger.error(f"{failed}: %s", *args, exc, exc_info=traced)
         else:
             logger.error(failed, *args, exc_info=exc)
 

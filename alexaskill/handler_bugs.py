@@ -32,6 +32,7 @@ __all__ = [
     "as_raised",
     "failed_in",
     "handler_bug",
+    "is_not_a_reply",
     "let_through_by",
     "no_handler",
     "not_a_reply",
@@ -227,6 +228,24 @@ def _ctrl_c_possible() -> bool:
     return asyncio is not None and isinstance(runner, asyncio.Runner)
 
 
+class _NotAReply(ResponseError):
+    """`not_a_reply`'s error: raised by alexaskill's own frame that looked at the result, so its
+    traceback never shows the handler's code (`is_not_a_reply`)."""
+
+
+def is_not_a_reply(exc: BaseException) -> bool:
+    """Whether ``exc`` is `not_a_reply`'s error, said in one line without its traceback: the
+    traceback holds alexaskill's frames alone, the message names the handler and the fix."""
+    return type(exc) is _NotAReply
+
+
+#: The fix for a result of these types, after the general rule: what a newcomer returns most.
+_FIXES: Final[dict[type, str]] = {
+    str: ": return speak(text) to end the session, ask(text) to keep it open",
+    dict: ": a dict is not sent as it is (Response(…) takes its fields)",
+}
+
+
 def not_a_reply(handler: Handler, result: object, who: str = "") -> ResponseError:
     """The error for ``result``, returned by ``handler``, which is no `Response` (nor None);
     ``who`` is `failed_in`'s name of it (the fix then names a hook as a hook)."""
@@ -245,12 +264,10 @@ def not_a_reply(handler: Handler, result: object, who: str = "") -> ResponseErro
             )
         else:
             fix = f"make {role or 'the handler'} async def and await it"
-        return ResponseError(
-            f"{name} returned a coroutine ({called}() called without await): {fix}"
-        )
-    return ResponseError(
+        return _NotAReply(f"{name} returned a coroutine ({called}() called without await): {fix}")
+    return _NotAReply(
         f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
-        "(from speak(), ask(), …) or None"
+        f"(from speak(), ask(), …) or None{_FIXES.get(type(result), '')}"
     )
 
 

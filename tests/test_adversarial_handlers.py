@@ -205,7 +205,8 @@ def test_a_handler_that_returns_no_reply_gets_the_apology(
     (record,) = errors()
     assert isinstance(bad.handler_error, ResponseError)
     assert "a handler returns a Response" in str(bad.handler_error)
-    assert record.exc_info is not None and record.exc_info[1] is bad.handler_error
+    # One line: a traceback would show alexaskill's frames alone, never the handler's.
+    assert record.exc_info is None and str(bad.handler_error) in record.getMessage()
 
 
 def test_a_def_handler_that_forgot_await_gets_the_apology(
@@ -220,7 +221,7 @@ def test_a_def_handler_that_forgot_await_gets_the_apology(
     bad, good = _answers(_skill(forgot))
     assert (bad.speech, good.speech) == (APOLOGY, "fine")
     (record,) = errors()
-    assert record.exc_info is not None and record.exc_info[1] is bad.handler_error
+    assert record.exc_info is None and str(bad.handler_error) in record.getMessage()
     assert "called without await" in str(bad.handler_error)
 
 
@@ -362,10 +363,8 @@ def test_a_hook_or_exception_handler_that_forgot_await_is_told_to_be_async(
         bad, _ = _answers(skill)
         assert bad.speech == APOLOGY
         record = errors()[-1]
-        assert record.exc_info is not None
-        assert f"called without await): make {kind} async def and await it" in str(
-            record.exc_info[1]
-        )
+        assert record.exc_info is None
+        assert f"called without await): make {kind} async def and await it" in (record.getMessage())
 
 
 @pytest.mark.parametrize("kind", [0, 1], ids=["def", "async"])

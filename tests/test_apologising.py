@@ -116,9 +116,8 @@ def test_another_response_error_keeps_its_traceback(caplog: pytest.LogCaptureFix
             lambda: speak("a", card=SimpleCard("Long", "b" * 8000)),
             "card",  # (its title and content together: the card's own words follow)
         ),
-        (lambda: 42, "returned int; a handler returns a Response"),
     ],
-    ids=["ssml", "speech", "card", "no-reply"],
+    ids=["ssml", "speech", "card"],
 )
 def test_a_response_error_s_reason_is_in_the_error_line(
     reply: Callable[[], Any], why: str, caplog: pytest.LogCaptureFixture
@@ -142,6 +141,44 @@ def test_a_response_error_s_reason_is_in_the_error_line(
     assert said.endswith(f".build): {result.handler_error}"), said
     assert why in said.partition(".build): ")[2], said
     assert line.exc_info is not None and line.exc_info[1] is result.handler_error
+
+
+@pytest.mark.parametrize(
+    ("reply", "said"),
+    [
+        (
+            lambda: "Hello",
+            "returned str; a handler returns a Response (from speak(), ask(), …)"
+            " or None: return speak(text) to end the session, ask(text) to keep it open",
+        ),
+        (
+            lambda: {"response": {}},
+            "returned dict; a handler returns a Response (from speak(), "
+            "ask(), …) or None: a dict is not sent as it is (Response(…) takes its fields)",
+        ),
+        (lambda: 42, "returned int; a handler returns a Response (from speak(), ask(), …) or None"),
+    ],
+    ids=["str", "dict", "int"],
+)
+def test_a_reply_that_is_no_response_is_said_in_one_line_with_the_fix(
+    reply: Callable[[], Any], said: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A handler that returned a str (the text it meant to say) or a dict (a reply written as
+    JSON, as other SDKs take it) was logged with a traceback of alexaskill's own frames alone
+    (answering's `_invoke`): nothing in it pointed at the handler, and `alexaskill chat` put it
+    in the middle of the conversation. One ERROR line now, with the fix for a str or a dict."""
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Build")
+    def build():  # type: ignore[no-untyped-def]  # (unannotated: else refused at registration)
+        return reply()
+
+    result, line = _answered(skill, "Build", caplog)
+    assert isinstance(result.handler_error, ResponseError)
+    message = _one_error_line(line)
+    name = f"{build.__module__}.{build.__qualname__}"
+    assert message == f"handler failed for IntentRequest Build ({name}): {name} {said}", message
+    assert str(result.handler_error) == f"{name} {said}"
 
 
 def test_an_exception_handler_s_refused_reply_says_why_in_the_error_line(
