@@ -218,3 +218,48 @@ def test_chat_says_where_a_reply_holds_what_json_cannot(
     assert "Sorry, something went wrong." in out, out
     assert f"ERROR alexaskill: {named}" in err, err
     assert "Traceback" not in err, err
+
+
+FAILING_SKILL = f"""
+from alexaskill import Skill, ask
+
+skill = Skill({FOURTH_SKILL_ID!r})
+
+
+def each(count):
+    return 12 / count
+
+
+@skill.intent("Share", utterances=["share it"])
+def share():
+    return ask(f"{{each(0)}} each.")
+"""
+
+
+@pytest.fixture
+def failing_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from skill_module(tmp_path, monkeypatch, "failing", FAILING_SKILL)
+
+
+def test_a_handler_s_failure_is_said_with_its_line_and_the_traceback_only_when_asked(
+    failing_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A handler that raised put its whole traceback in the conversation, six frames of
+    # alexaskill's (answering, threads, late_results) before the skill's own: the line that
+    # failed and the exception say it, and --traceback shows the rest.
+    said = "ask pay helper to share it\n"
+    code, out, err = chat(monkeypatch, said, "failing:skill", "--invocation", "pay helper")
+    assert code == 0, out + err
+    assert "  skill:      Sorry, something went wrong. Please try again later.\n" in out, out
+    file = failing_dir / "failing.py"
+    assert err == (
+        "ERROR alexaskill: handler failed for IntentRequest Share (failing.share)\n"
+        f"  ZeroDivisionError: division by zero, at {file}:8 in each"
+        " (chat --traceback shows the whole traceback)\n"
+    ), err
+    argv = ("failing:skill", "--invocation", "pay helper", "--traceback")
+    code, out, err = chat(monkeypatch, said, *argv)
+    assert code == 0, out + err
+    assert "  Traceback (most recent call last):\n" in err, err
+    assert f'  File "{file}", line 13, in share\n' in err, err
+    assert err.endswith("  ZeroDivisionError: division by zero\n"), err

@@ -345,9 +345,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         import starlette.testclient  # noqa: F401
 
-    # The skill's warnings (a handler's traceback) go to stderr; set up before the skill
+    # The skill's warnings (a handler's failure) go to stderr; set up before the skill
     # starts, so that its start-up does not configure the request line at INFO as a server's.
-    with log_to(err, logging.WARNING), slot_notes() as notes:
+    # A traceback there, mostly alexaskill's frames, would break the conversation: said in
+    # one line with the skill's line that raised, unless --traceback asks for it whole.
+    with log_to(err, logging.WARNING, tracebacks=args.traceback), slot_notes() as notes:
         interactive = sys.stdin is not None and sys.stdin.isatty() and out is sys.stdout
         # Said or answered, a control character is shown, not acted on by the terminal.
         shown = cast("TextIO", TerminalSafe(out))
@@ -424,6 +426,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--dev server's simulator names; else the first of ALEXASKILL_SKILL_ID)",
     )
     command.add_argument("--json", action="store_true", help="show requests and answers as JSON")
+    command.add_argument(
+        "--traceback",
+        action="store_true",
+        help="show the whole traceback of a handler's failure (default: its exception and the "
+        "line of the skill's code it was raised from)",
+    )
     audio_option(command)
     command.add_argument(
         "--alexa-api",

@@ -256,14 +256,14 @@ def _import_failure(name: str, exc: BaseException) -> str:
         frames = traceback.extract_tb(exc.__traceback__)
         # The app's line, not alexaskill's: a registration refused (ConfigurationError) is
         # raised deep in alexaskill, from the decorator the app's line calls.
-        theirs = [frame for frame in frames if not _in_alexaskill(frame.filename)]
+        theirs = [frame for frame in frames if not in_alexaskill(frame.filename)]
         if frames:
             frame = (theirs or frames)[-1]
             where = f" ({frame.filename}:{frame.lineno})"
     return f"importing {name} failed: {said or f'{type(exc).__name__}: {exc}'}{where}"
 
 
-def _in_alexaskill(filename: str) -> bool:
+def in_alexaskill(filename: str) -> bool:
     """Whether ``filename`` is one of alexaskill's own modules."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     return os.path.abspath(filename).startswith(package + os.sep)

@@ -5,12 +5,18 @@ thread at the same time."""
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
+import os
+import sysconfig
+import traceback
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Final, TextIO
 
+from ..log_format import EscapingFormatter
 from ..log_lists import edit_handlers
+from ..log_values import MAX_ARGUMENT, cut
 
 __all__ = ["current_call", "is_call_handler", "log_to"]
 
@@ -52,12 +58,48 @@ def is_call_handler(handler: logging.Handler) -> bool:
     return any(isinstance(each, _OfThisCall) for each in handler.filters)
 
 
+#: The directories of Python's own modules and of installed packages: not the skill's code.
+_NOT_THE_SKILL: Final = tuple(
+    os.path.abspath(path) + os.sep
+    for path in {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib")}
+)
+
+
+class _InOneLine(EscapingFormatter):
+    """`EscapingFormatter`, a record's traceback said in one line: its exception, and the line
+    of the skill's code it was raised from (the last frame outside alexaskill, Python's own
+    modules and installed packages; else the last outside alexaskill). For `alexaskill chat`,
+    where the traceback, mostly alexaskill's frames, broke the conversation it is shown in."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is None:
+            return super().format(record)
+        record = copy.copy(record)  # (the other handlers see the record as it came)
+        record.exc_text = _said_in_one_line(exc)
+        return super().format(record)
+
+
+def _said_in_one_line(exc: BaseException) -> str:
+    from .common import in_alexaskill
+
+    said = cut(traceback.format_exception_only(type(exc), exc)[-1].strip(), MAX_ARGUMENT)
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not in_alexaskill(f.filename)]
+    own = [f for f in frames if not os.path.abspath(f.filename).startswith(_NOT_THE_SKILL)]
+    where = ""
+    if own or frames:
+        frame = (own or frames)[-1]
+        where = f", at {frame.filename}:{frame.lineno} in {frame.name}"
+    return f"{said}{where} (chat --traceback shows the whole traceback)"
+
+
 @contextlib.contextmanager
-def log_to(stream: TextIO, level: int) -> Iterator[None]:
+def log_to(stream: TextIO, level: int, *, tracebacks: bool = True) -> Iterator[None]:
     """Show the skill's log records of ``level`` and above on ``stream`` meanwhile, escaped
     (`alexaskill.log_format.EscapingFormatter`): those of this call's context only
-    (`_OfThisCall`), though the logger is the process's."""
-    from ..log_format import EscapingFormatter, escape_last_resort
+    (`_OfThisCall`), though the logger is the process's. Without ``tracebacks``, a record's
+    traceback is said in one line (`_InOneLine`)."""
+    from ..log_format import escape_last_resort
     from .replay_show import ShownByTheSkill, shown_level
 
     escape_last_resort()  # where the skill's own loggers' warnings go
@@ -68,7 +110,8 @@ def log_to(stream: TextIO, level: int) -> Iterator[None]:
     # Not below what the logger showed (a logger set to ERROR showed no WARNING): `slot_notes`
     # lower it to INFO for their time, and this handler is not behind their `_AsBefore`.
     handler.setLevel(max(level, shown_level(logger)))
-    handler.setFormatter(EscapingFormatter("%(levelname)s %(name)s: %(message)s"))
+    formatter = EscapingFormatter if tracebacks else _InOneLine
+    handler.setFormatter(formatter("%(levelname)s %(name)s: %(message)s"))
     token = _CALL.set(call)
     _SHOWING.add(call)
     edit_handlers(logger, lambda handlers: [*handlers, handler])
