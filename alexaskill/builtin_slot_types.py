@@ -23,6 +23,7 @@ __all__ = [
     "BUILTIN_SLOT_TYPES",
     "check_slot_type",
     "contradicting_annotation",
+    "converting_annotations",
     "form_missed",
     "meant_slot_type",
 ]
@@ -227,6 +228,16 @@ def contradicting_annotation(slot_type: str, annotation: Any) -> str | None:
     if target in (int, float) and slot_type in _MAYBE_NUMBERS:
         return None
     return str(getattr(target, "__name__", target))
+
+
+def converting_annotations(slot_type: str) -> str:
+    """The annotations values of the built-in ``slot_type`` convert to, as its handler would
+    write them (``datetime.date or AlexaDate``, ``int or float``); "" for a type of words."""
+    return " or ".join(
+        f"datetime.{target.__name__}" if target.__module__ == "datetime" else target.__name__
+        for target, types in _CONVERTS.items()
+        if slot_type in types
+    )
 
 
 #: The built-in types whose values are data of one form, by what reads them: an Enum there

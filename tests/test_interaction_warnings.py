@@ -110,6 +110,29 @@ def test_an_enum_no_value_of_a_data_slot_type_matches_is_a_warning() -> None:
     assert contradicting_annotation("AMAZON.AlphaNumeric", datetime.date) == "date"
 
 
+@pytest.mark.parametrize(
+    ("slot_type", "fix"),
+    [
+        ("AMAZON.DATE", "annotate it datetime.date or AlexaDate (or str: the value as sent)"),
+        ("AMAZON.DURATION", "annotate it datetime.timedelta or AlexaDuration (or str: the value"),
+        ("AMAZON.Animal", "annotate it str, or declare the type that matches"),
+    ],
+)
+def test_a_slot_annotation_no_value_converts_to_is_told_the_annotations_that_do(
+    slot_type: str, fix: str
+) -> None:
+    # `day: int` on AMAZON.DATE was told "annotate it str": the annotation a newcomer wants is
+    # the one that converts the date (the table in the README's "Slots"), which it did not name.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Book", utterances=["book {day}"], slots={"day": slot_type})
+    def book(day: int | None = None) -> None:
+        return None
+
+    (warning,) = [w for w in model_warnings(skill) if "converts to" in w]
+    assert f"it would never be filled; {fix}" in warning, warning
+
+
 def test_a_library_intent_with_slots_has_no_built_in_slot_warning() -> None:
     # The built-in intent library's intents have slots: only the standard built-ins are warned of.
     from alexaskill.interaction.slot_warnings import slot_warnings

@@ -20,7 +20,7 @@ from ..builtin_intents import (
     audio_player_signs,
     did_you_mean,
 )
-from ..builtin_slot_types import check_slot_type, contradicting_annotation
+from ..builtin_slot_types import check_slot_type, contradicting_annotation, converting_annotations
 from ..dialog_model import DialogSlot, IntentDialog
 from ..dialog_prompts import prompt_named
 from ..exceptions import ConfigurationError
@@ -387,10 +387,16 @@ def model_warnings(source: ModelSource) -> list[str]:
             slot_type = slot_types.get(param, "")
             wrong = contradicting_annotation(slot_type, annotation)
             if wrong is not None:
+                fitting = converting_annotations(slot_type)
+                fix = (
+                    f"annotate it {fitting} (or str: the value as sent)"
+                    if fitting
+                    else "annotate it str, or declare the type that matches"
+                )
                 warnings.append(
                     f"intent {name} ({handler.name}): parameter {param!r} is annotated {wrong}, "
                     f"but no value of its slot type, {slot_type}, converts to {wrong}: it would "
-                    "never be filled; annotate it str, or declare the type that matches"
+                    f"never be filled; {fix}"
                 )
     catch_all = ("IntentRequest", None) in source.registry.handlers
     for name, handler in queried.items():
