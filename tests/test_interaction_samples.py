@@ -47,6 +47,22 @@ def test_every_problem_is_reported_at_once() -> None:
     )
 
 
+def test_an_intent_without_samples_named_like_another_says_the_name_meant() -> None:
+    # A YesIntent (AMAZON.YesIntent meant) or a ChooseAnimal (ChooseAnimalIntent meant) was
+    # told to get samples, the one thing `chat` and `model` said: `model --check`'s warning
+    # that names the intent meant came only after the model was built, which it never was.
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("YesIntent", lambda: None)
+    skill.add_intent_handler("ChooseAnimal", lambda: None)
+    skill.add_intent_handler("ChooseAnimalIntent", lambda: None, utterances=["a dog"])
+    assert problems(skill) == (
+        "intent YesIntent: no sample utterances; did you mean the built-in AMAZON.YesIntent, "
+        "which needs none? Else add some with @skill.intent('YesIntent', utterances=[...])",
+        "intent ChooseAnimal: no sample utterances; did you mean ChooseAnimalIntent? Else add "
+        "some with @skill.intent('ChooseAnimal', utterances=[...])",
+    )
+
+
 def test_a_sample_listed_twice() -> None:
     skill = Skill(SKILL_ID)
     skill.add_intent_handler("Hi", lambda: None, utterances=["hello", "hello there", "Hello"])

@@ -17,9 +17,11 @@ from typing import Any, Final
 
 from ..builtin_intents import (
     AUDIO_PLAYER_INTENTS,
+    BUILTIN_INTENTS,
     CUSTOM_NAME,
     REQUIRED_INTENTS,
     audio_player_signs,
+    close_matches,
     did_you_mean,
 )
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
@@ -203,12 +205,24 @@ class _ModelBuilder:
         if enum_type is not None and slot.slot_type == enum_type.__name__:
             slot.enum_class = enum_type
 
+    def meant_intent(self, name: str) -> str:
+        """The intent ``name`` (a custom one without samples) was most likely meant to be, as
+        `model_warnings` says it: the built-in named so with ``AMAZON.`` (``YesIntent``), or a
+        close name of an intent with samples (``ChooseAnimal`` for ``ChooseAnimalIntent``)."""
+        if f"AMAZON.{name}" in BUILTIN_INTENTS:
+            return f"the built-in AMAZON.{name}, which needs none"
+        sampled = [other for other, intent in self.intents.items() if intent.samples]
+        matches = close_matches(name, sampled)
+        return matches[0] if matches else ""
+
     def check_intent(self, intent: _Intent, seen: dict[str, str]) -> None:
         builtin = intent.name.startswith("AMAZON.")
         if not builtin and not intent.samples and not intent.reported:
+            add = f"add some with @skill.intent({intent.name!r}, utterances=[...])"
+            meant = self.meant_intent(intent.name)
             self.problem(
-                f"intent {intent.name}: no sample utterances; add some with "
-                f"@skill.intent({intent.name!r}, utterances=[...])"
+                f"intent {intent.name}: no sample utterances; "
+                + (f"did you mean {meant}? Else {add}" if meant else add)
             )
         for slot in intent.slots:
             if not _NAME.fullmatch(slot):
