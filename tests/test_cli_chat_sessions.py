@@ -233,6 +233,11 @@ def each(count):
 @skill.intent("Share", utterances=["share it"])
 def share():
     return ask(f"{{each(0)}} each.")
+
+
+@skill.intent("Split", utterances=["split it"])
+def split():
+    return ask("")
 """
 
 
@@ -263,3 +268,12 @@ def test_a_handler_s_failure_is_said_with_its_line_and_the_traceback_only_when_a
     assert "  Traceback (most recent call last):\n" in err, err
     assert f'  File "{file}", line 13, in share\n' in err, err
     assert err.endswith("  ZeroDivisionError: division by zero\n"), err
+    # A refused reply's reason is in the ERROR line already: not said twice.
+    said = "ask pay helper to split it\n"
+    code, out, err = chat(monkeypatch, said, "failing:skill", "--invocation", "pay helper")
+    assert code == 0, out + err
+    first, second = err.splitlines()
+    assert first.startswith("ERROR alexaskill: handler failed for IntentRequest Split ("), err
+    assert second == (
+        f"  ResponseError, at {file}:18 in split (chat --traceback shows the whole traceback)"
+    ), err

@@ -75,15 +75,22 @@ class _InOneLine(EscapingFormatter):
         exc = record.exc_info[1] if record.exc_info else None
         if exc is None:
             return super().format(record)
+        message = record.getMessage()
         record = copy.copy(record)  # (the other handlers see the record as it came)
-        record.exc_text = _said_in_one_line(exc)
+        record.exc_text = _said_in_one_line(exc, message)
         return super().format(record)
 
 
-def _said_in_one_line(exc: BaseException) -> str:
+def _said_in_one_line(exc: BaseException, message: str) -> str:
+    """``exc`` and where the skill's code raised it; its type alone when ``message`` (the
+    record's) says its reason already (a `ResponseError`'s, in alexaskill's ERROR line)."""
     from .common import in_alexaskill
 
-    said = cut(traceback.format_exception_only(type(exc), exc)[-1].strip(), MAX_ARGUMENT)
+    reason = str(exc)
+    if reason and message.endswith(reason):
+        said = type(exc).__name__
+    else:
+        said = cut(traceback.format_exception_only(type(exc), exc)[-1].strip(), MAX_ARGUMENT)
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if not in_alexaskill(f.filename)]
     own = [f for f in frames if not os.path.abspath(f.filename).startswith(_NOT_THE_SKILL)]
     where = ""
