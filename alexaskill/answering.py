@@ -15,7 +15,14 @@ from .deadline import call_in_thread, cancellations, cancelled_from_outside
 from .dispatch import Call, Handler
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
 from .finishing import Finishing, _Made, set_by, settable
-from .handler_bugs import failed_in, handler_bug, no_handler, not_a_reply, swallowed
+from .handler_bugs import (
+    failed_in,
+    handler_bug,
+    no_handler,
+    not_a_reply,
+    said_dropped_reply,
+    swallowed,
+)
 from .late_results import LateResult, report_late
 from .leaving import LEAVING, ended, kept_ended, unhandled
 from .log_repeats import Repeats
@@ -145,6 +152,8 @@ class Answering(Finishing):
                 response, outcome, name = self._unhandled(envelope.request), "unhandled", ""
             else:
                 response = await self._invoke(handler, call, threadpool, made)
+                if response is None:
+                    said_dropped_reply(handler)  # (`ask("…")` without `return`: once a handler)
                 if handler.catch_all or response is None:  # a Stop's ask(), or its silence
                     response = ended(response, envelope.request, handler, self._handling_said)
                 outcome, name = "ok", handler.name
@@ -183,6 +192,8 @@ class Answering(Finishing):
                 response, outcome = self._unhandled(request), "unhandled"
             else:
                 response, outcome = await self._run(handler, call, threadpool, made), "ok"
+                if response is None:
+                    said_dropped_reply(handler)
         name = "" if answering is None else answering.name
         if answering is not None and (answering.catch_all or response is None):  # (before the
             # after hooks: they keep the end; None to Stop keeps the session open on a screen)

@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from types import CoroutineType
+from types import CodeType, CoroutineType
 from typing import TYPE_CHECKING, Final
 
 from .builtin_intents import close_matches
@@ -36,6 +36,7 @@ __all__ = [
     "let_through_by",
     "no_handler",
     "not_a_reply",
+    "said_dropped_reply",
     "service_step",
     "swallowed",
 ]
@@ -269,6 +270,78 @@ def not_a_reply(handler: Handler, result: object, who: str = "") -> ResponseErro
         f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
         f"(from speak(), ask(), …) or None{_FIXES.get(type(result), '')}"
     )
+
+
+#: The handlers' code already looked at by `said_dropped_reply`: each is said once at most.
+_LOOKED_AT: Final[set[object]] = set()
+
+
+def said_dropped_reply(handler: Handler) -> None:
+    """Warn, once for ``handler``, when it returned None and its own code calls one of
+    alexaskill's reply builders (``speak``, ``ask``, ``elicit_slot``, ``Response``, …) as a
+    statement, its result dropped: ``ask("…")`` written without ``return``, which the user
+    hears as nothing. Looked for only then, and once: a None returned on purpose costs a set
+    lookup; the source is read and parsed once for a handler."""
+    func = getattr(handler.func, "__func__", handler.func)  # (a method's function)
+    code = getattr(func, "__code__", None)
+    if code is None or code in _LOOKED_AT:
+        return
+    _LOOKED_AT.add(code)
+    found = _dropped_call(func, code)
+    if found is not None:
+        called, where = found
+        logger.warning(
+            "%s returned None, so the user hears nothing, and its code calls %s() without "
+            "returning what it built (%s): return %s(…)",
+            handler.name,
+            called,
+            where,
+            called,
+        )
+
+
+def _dropped_call(func: object, code: CodeType) -> tuple[str, str] | None:
+    """The first reply builder ``func``'s own body calls as a statement (not in a function
+    defined in it), and where: ``("ask", "app.py:12")``; None if it calls none, or its source
+    cannot be read (a lambda, code made at run time)."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        lines, first = inspect.getsourcelines(code)
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    namespace = getattr(func, "__globals__", {})
+    body = tree.body[0] if tree.body else None
+    if not isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    waiting: list[ast.AST] = list(body.body)
+    while waiting:
+        node = waiting.pop(0)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue  # (its own calls are its own)
+        if isinstance(node, ast.Expr):
+            call = node.value.value if isinstance(node.value, ast.Await) else node.value
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Name)
+                and _builds_a_reply(namespace.get(call.func.id))
+            ):
+                line = first + node.lineno - 1
+                return call.func.id, f"{code.co_filename}:{line}"
+        waiting.extend(ast.iter_child_nodes(node))
+    return None
+
+
+def _builds_a_reply(value: object) -> bool:
+    """Whether ``value`` is `Response` or one of alexaskill's functions that return one."""
+    if getattr(value, "__module__", "").partition(".")[0] != "alexaskill":
+        return False
+    if isinstance(value, type):
+        return value.__name__ == "Response"
+    return getattr(value, "__annotations__", {}).get("return") in ("Response", "Response | None")
 
 
 def no_handler(name: str, handled: Iterable[str | None]) -> str:

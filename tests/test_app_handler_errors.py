@@ -375,6 +375,50 @@ def test_wrong_return_type_is_a_handler_bug(caplog: pytest.LogCaptureFixture) ->
         client.intent("Str")
 
 
+def test_a_reply_built_and_not_returned_is_warned_of_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # `ask("…")` written without `return`: the user heard nothing and the session ended on a
+    # speaker, with nothing in the log to say why (None is a valid, empty answer).
+    skill = Skill(SKILL_ID)
+
+    @skill.launch
+    def welcome() -> None:
+        ask("Welcome. Which animal?")
+
+    @skill.intent("Quiet")
+    def quiet(session: Session) -> None:
+        session.attributes["seen"] = True  # (None on purpose: no builder called)
+
+    line = welcome.__code__.co_firstlineno + 2
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        assert client.launch().speech is None
+        assert client.launch().speech is None
+        assert client.intent("Quiet").speech is None
+    name = f"{welcome.__module__}.{welcome.__qualname__}"
+    said = [
+        f"{name} returned None, so the user hears nothing, and its code calls ask() without "
+        f"returning what it built ({__file__}:{line}): return ask(…)"
+    ]
+    assert [r.getMessage() for r in caplog.records if r.name == "alexaskill"] == said
+    # A before-request hook's None lets the handler answer: nothing to say of it.
+    caplog.clear()
+    hooked = Skill(SKILL_ID)
+
+    def hook() -> None:
+        speak("Not said.")
+
+    hooked.add_before_request(hook)
+
+    @hooked.launch
+    def hello() -> Response:
+        return speak("Hi.")
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(hooked) as client:
+        assert client.launch().speech == "Hi."
+    assert not [r for r in caplog.records if "returned None" in r.getMessage()]
+
+
 def test_oversized_response_is_a_handler_bug(caplog: pytest.LogCaptureFixture) -> None:
     skill = Skill(SKILL_ID)
 
