@@ -360,6 +360,7 @@ def no_handler(name: str, handled: Iterable[str | None]) -> str:
         )
     return (
         f"no handler for intent {name!r} and no fallback; is the handler of {close[0]!r} meant "
-        f"for it? Name it as the interaction model does, @skill.intent({name!r}), or add a "
-        "@skill.fallback for every intent without a handler"
+        f"for it? Name it as the interaction model does, @skill.intent({name!r}), or, where "
+        f"the request misspells it (a test's, a request file's), send {cut(close[0])!r}; or "
+        "add a @skill.fallback for every intent without a handler"
     )

@@ -80,7 +80,9 @@ def test_an_intent_without_a_handler_names_the_handler_it_may_be_a_typo_of(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     # The console's model says GetWeather, the code GetWeathr: every request for it is answered
-    # "Sorry, I can't help with that." The warning must point at the handler's spelling.
+    # "Sorry, I can't help with that." The warning must point at the handler's spelling, and at
+    # the request's: a test's `client.intent("GetWeather")` for the handler's GetWeathr was
+    # told to rename the handler, which was right.
     skill = Skill(DEFAULT_SKILL_ID, store="memory://")
 
     @skill.intent("GetWeathr", utterances=["weather in {city}"], slots={"city": "AMAZON.City"})
@@ -94,8 +96,9 @@ def test_an_intent_without_a_handler_names_the_handler_it_may_be_a_typo_of(
     said = [r.getMessage() for r in caplog.records if "no handler for intent" in r.getMessage()]
     assert said[0] == (
         "no handler for intent 'GetWeather' and no fallback; is the handler of 'GetWeathr' "
-        "meant for it? Name it as the interaction model does, @skill.intent('GetWeather'), or "
-        "add a @skill.fallback for every intent without a handler"
+        "meant for it? Name it as the interaction model does, @skill.intent('GetWeather'), or, "
+        "where the request misspells it (a test's, a request file's), send 'GetWeathr'; or add "
+        "a @skill.fallback for every intent without a handler"
     )
     # No handler's name is close: no guess.
     assert said[1] == (
