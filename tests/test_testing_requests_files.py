@@ -42,7 +42,10 @@ def test_replay_of_json_text_or_a_file_not_json_names_what_is_wrong(
 def test_load_request_refuses_what_is_neither_a_path_nor_json_data() -> None:
     # load_request(n) opened file descriptor n, read it and closed it (open() takes an int); a
     # dict holding a date was "Object of type date is not JSON serializable", naming nothing.
-    with pytest.raises(TypeError, match=r"^a request is a file's path or a parsed envelope .*int$"):
+    # The type with its article ("not a int" was said).
+    with pytest.raises(
+        TypeError, match=r"^a request is a file's path or a parsed envelope \(a dict\), not an int$"
+    ):
         load_request(10**6)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"^the envelope given: not JSON data, .*date"):
         load_request({"request": {"type": "LaunchRequest", "on": datetime.date(2026, 12, 3)}})

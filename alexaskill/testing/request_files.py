@@ -8,6 +8,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ..articles import with_article
 from ..json_once import loads_once
 
 __all__ = ["load_request"]
@@ -36,8 +37,8 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
         if not isinstance(source, str | os.PathLike) or isinstance(source, bool):
             # (open() takes an int for a file descriptor: it would read and close that one)
             raise TypeError(
-                f"a request is a file's path or a parsed envelope (a dict), not a "
-                f"{type(source).__name__}"
+                f"a request is a file's path or a parsed envelope (a dict), not "
+                f"{with_article(type(source).__name__)}"
             )
         named = os.fspath(source)
         if isinstance(source, str) and _json_text(source) and not os.path.exists(source):
