@@ -106,6 +106,13 @@ def test_an_event_that_is_no_alexa_request_is_refused_saying_what_came(
         decode_event(event)
 
 
+@pytest.mark.parametrize(("event", "said"), [(object(), "an object"), ({1}, "a set")])
+def test_an_event_of_another_python_type_is_said_with_its_article(event: Any, said: str) -> None:
+    # A test calling the handler with an object of its own: "a object, not a JSON object" was said.
+    with pytest.raises(MalformedRequestError, match=f"Alexa request: {said}, not a JSON object"):
+        decode_event(event)
+
+
 def test_an_api_gateway_event_is_told_to_serve_the_asgi_app(runtime: Runtime) -> None:
     runtime.invoke(handler(_skill()), API_GATEWAY_HTTP)
     [error] = runtime.errors
