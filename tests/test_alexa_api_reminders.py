@@ -227,6 +227,7 @@ def test_reminder_values_decode_amazons_answer() -> None:
     [
         ({"at": "2026-12-01T07:30"}, r"at= is a datetime.*not a str"),
         ({"at": dt.date(2026, 12, 1)}, r"at= is a datetime.*not a date"),
+        ({"at": 1796113800}, r"at= is a datetime.*tzinfo\), not an int$"),  # (a timestamp)
         ({"after": 300}, r"after= is a timedelta.*not an int"),
         ({"at": dt.datetime(2026, 12, 1), "recurrence": [7]}, r"recurrence.*rules.*not an int"),
     ],
