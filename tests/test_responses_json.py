@@ -24,6 +24,10 @@ pytestmark = pytest.mark.oldest_dependencies
 # --- values JSON would change, in what a handler writes as a mapping ----------------------------
 
 
+class _OrderedSet(set[int]):
+    """A set of the skill's own."""
+
+
 @pytest.mark.parametrize(
     ("value", "said"),
     [
@@ -37,6 +41,8 @@ pytestmark = pytest.mark.oldest_dependencies
         ([bytearray(b"a")], r"\['v'\]\[0\] is bytearray: Alexa would get it as base64 text"),
         ({"s": {2, 1}}, r"\['v'\]\['s'\] is a set: Alexa would get a list in no set order"),
         (frozenset({1}), r"\['v'\] is a frozenset: Alexa would get a list"),
+        # A subclass's name with its article ("is a OrderedSet" was said).
+        (_OrderedSet({1}), r"\['v'\] is an _OrderedSet: Alexa would get a list"),
     ],
 )
 def test_a_mapping_json_would_change_is_refused_naming_the_value(value: Any, said: str) -> None:

@@ -22,6 +22,7 @@ from typing import Any, Final
 
 import msgspec
 
+from ..articles import with_article
 from ..exceptions import ResponseError
 from ..json_scalars import JSON_SCALARS
 
@@ -459,8 +460,8 @@ def _altered(value: Any) -> str | None:
         )
     if isinstance(value, _SETS):
         return (
-            f"is a {type(value).__name__}: Alexa would get a list in no set order; give a "
-            "list (sorted(...))"
+            f"is {with_article(type(value).__name__)}: Alexa would get a list in no set order; "
+            "give a list (sorted(...))"
         )
     if isinstance(value, Decimal):
         return (
