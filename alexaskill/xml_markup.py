@@ -263,7 +263,8 @@ def _instruction_error(
                 return None
             return _said(markup, start, "an XML declaration not as XML writes it", _DECLARED)
         advice = (
-            "where a declaration (<?xml …?>) stands only first, before <speak>; move it there "
+            # (Before the root, not "before <speak>": it is said of a root of any name.)
+            "where a declaration (<?xml …?>) stands only first, before the root; move it there "
             "or leave it out"
         )
         return _said(markup, start, "an XML declaration past the start", advice)
