@@ -448,15 +448,17 @@ def _markup_fault(markup: str) -> str | None:
     )
 
     # Text before the root first, by position too (the app wraps SSML that does not start
-    # with its root in one: its checks never see such a document).
-    fault = _before_root_fault(markup) if not _has_doctype(markup) else None
-    fault = fault or _first_fault(markup, _SSML_TAGS, _tag_fault, _SSML_TAGS)
-    if fault == _INNER_SPEAK and _speak_root(markup) < 0:
-        # A <speak> past a root of another name (<p>a</p><speak>b</speak>): the root is the
-        # fault, met first; no <speak> root for it to be inside or after.
-        root = _root_name(markup)
-        if root is not None and root != "speak":
-            return _not_speak_root(root)
+    # with its root in one: its checks never see such a document), whatever the root's name.
+    root = "speak" if _speak_root(markup) >= 0 else _root_name(markup)
+    other = root if root != "speak" else None
+    fault = _before_root_fault(markup, root or "speak") if not _has_doctype(markup) else None
+    fault = fault or _first_fault(markup, _SSML_TAGS, _tag_fault, _SSML_TAGS, other is None)
+    if other is not None and fault in (None, _INNER_SPEAK):
+        # The one place a root of another name is said: the fault, met first, of a document
+        # without text before it; nothing after it is read, and a <speak> inside it
+        # (<p>a<speak>b</speak></p>) is not inside a <speak> root. A document expat parses
+        # has the root read here: no other check of its name after the parse.
+        return _not_speak_root(other)
     if fault is not None:
         return fault
     try:
@@ -465,13 +467,11 @@ def _markup_fault(markup: str) -> str | None:
         return f"not well-formed XML ({exc})"
     except _DoctypeFound:
         return _DOCTYPE
-    if roots != ["speak"]:
-        return _not_speak_root(roots[0])
     return faults[0] if faults else None
 
 
 def _not_speak_root(name: str) -> str:
-    """What `ssml_error` says of a document whose root is ``<name>``."""
+    """What `ssml_error` says of a document whose root is ``<name>`` (`_markup_fault` alone)."""
     return f"the root element is <{name}>, not <speak>"
 
 

@@ -29,13 +29,12 @@ from .ssml_check import (
     _audio_src_error,
     _break_error,
     _markup,
-    _not_speak_root,
     _scan,
 )
 from .ssml_prosody import _prosody_error
 from .xml_markup import _MISC, _after_root_error, _cdata_end_error, _misc_error
 from .xml_references import _attribute_value, _reference_error
-from .xml_text import _SPEAK_START, _character_error, _speak_root
+from .xml_text import _SPEAK_START, _XML_SPACE, _character_error, _speak_root
 
 __all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.responses
 
@@ -49,8 +48,8 @@ def _after_root_fault(markup: str, end: int) -> tuple[str, int] | None:
     """Why what follows the root of ``markup`` (it ends at ``end``) is none XML reads, and
     where: a comment or a processing instruction there XML does not read, or left open
     (`alexaskill.xml_markup._after_root_error`), a ``<speak>`` (`_INNER_SPEAK`), an end tag
-    (it closes nothing), or anything else but white space (said of the root, if it is no
-    ``<speak>``: `alexaskill.ssml_check._not_speak_root`); else None."""
+    (it closes nothing), or anything else but white space; else None. Of a ``<speak>`` root:
+    what follows a root of another name is not read (`_first_fault`)."""
     error = _after_root_error(markup, end)
     after = _MISC.match(markup, end)  # (it matches, if only nothing)
     stop = end if after is None else after.end()
@@ -64,10 +63,6 @@ def _after_root_fault(markup: str, end: int) -> tuple[str, int] | None:
     if end_tag is not None:
         name = end_tag.group(1)
         return f"</{name}> with no <{name}> open: {_NESTING}", stop
-    if _speak_root(markup) < 0 and (root := _root_name(markup)) not in (None, "speak"):
-        # (Only `ssml_error` reads such markup: the app wraps it in a root.) A root of another
-        # name is the fault, met first: there is no <speak> root for the text to follow.
-        return _not_speak_root(root), stop
     said = (
         f"{markup[stop : stop + 40]!r} after its <speak> root: Alexa parses SSML as XML, which "
         "holds nothing after the root but white space, comments and processing instructions; "
@@ -76,16 +71,22 @@ def _after_root_fault(markup: str, end: int) -> tuple[str, int] | None:
     return said, stop
 
 
-def _before_root_fault(markup: str) -> str | None:
+def _before_root_fault(markup: str, root: str = "speak") -> str | None:
     """Why what comes before the ``<speak>`` root of ``markup`` is none XML reads, or None (a
     document, or no ``<speak>`` tag after the text, its comments and processing instructions:
     ``"x <!-- c --><speak>…"`` is text before the root too): text, said as text after the root is
     (`_after_root_fault`), or a comment or processing instruction there XML does not read. XML
     1.0's white space is a space, a tab, a CR and a LF: ``"\\u3000<speak>…"`` (an ideographic
     space, a no-break space) is text before the root, which Alexa refuses, and ``" <speak>…"``
-    a document, which it takes (`alexaskill.xml_text._SPEAK_ROOT` reads them so)."""
-    if "<speak" not in markup or _speak_root(markup) >= 0:
-        return None
+    a document, which it takes (`alexaskill.xml_text._SPEAK_ROOT` reads them so). Of the root
+    named ``root`` if not ``<speak>`` (`_root_name`: `ssml_error`'s reading alone, the app
+    wrapping such markup in a root): text before it is said, the root named (``"x <p>a</p>"``)."""
+    if root == "speak":
+        if "<speak" not in markup or _speak_root(markup) >= 0:
+            return None
+        tag = _SPEAK_TAG
+    else:
+        tag = re.compile(rf"<{re.escape(root)}(?=[{_XML_SPACE}/>])")
     start = 1 if markup.startswith("\ufeff") else 0  # (a byte order mark, neither: XML 1.0 F)
     after = _MISC.match(markup, start)  # (it matches, if only nothing)
     stop = start if after is None else after.end()
@@ -96,7 +97,7 @@ def _before_root_fault(markup: str) -> str | None:
     while True:  # (text, comments and instructions, more text, …, then the root?)
         misc = _MISC.match(markup, at)  # (it matches, if only nothing)
         at = at if misc is None else misc.end()
-        if _SPEAK_TAG.match(markup, at):
+        if tag.match(markup, at):
             break
         following = markup.find("<", at)
         if following <= at:
@@ -105,11 +106,14 @@ def _before_root_fault(markup: str) -> str | None:
     error = _misc_error(markup, start, stop, prolog=True)
     if error is not None:
         return error
-    return (
-        f"{markup[stop:text][:40]!r} before its <speak> root: Alexa parses SSML as XML, which "
+    said = (
+        f"{markup[stop:text][:40]!r} before its <{root}> root: Alexa parses SSML as XML, which "
         "holds nothing before the root but white space (a space, a tab, a CR, a LF), comments "
-        "and processing instructions; put it inside <speak>"
+        "and processing instructions"
     )
+    if root == "speak":
+        return f"{said}; put it inside <speak>"
+    return f"{said}, and takes <speak> at the root alone; put it and the <{root}> inside <speak>"
 
 
 def _root_name(markup: str) -> str | None:
@@ -163,10 +167,13 @@ def _first_fault(
     names: Container[str] = (),
     check: Callable[[str], str | None] | None = None,
     known: Container[str] = (),
+    past_root: bool = True,
 ) -> str | None:
     """The first fault of ``markup`` by position (see the module), said, or None; faults at one
     place are said in the order the module names them. ``names``, ``check`` and ``known`` are
-    the tag scan's (`alexaskill.ssml_check._scan`)."""
+    the tag scan's (`alexaskill.ssml_check._scan`). Without ``past_root``, what follows the
+    root is not read: `ssml_error`'s reading of a root of another name, itself the fault there
+    (`alexaskill.ssml_check._not_speak_root`)."""
     faults: list[tuple[int, str]] = []
     if _has_doctype(markup):  # said first, as characters are
         return _DOCTYPE
@@ -179,6 +186,8 @@ def _first_fault(
     error, end, at = _scan(markup, names, check, known)
     if error is not None:
         faults.append((at, error))
+    elif end >= 0 and not past_root:
+        faults = [fault for fault in faults if fault[0] < end]
     elif end >= 0 and (after := _after_root_fault(markup, end)) is not None:
         faults.append((after[1], after[0]))
     return min(faults, key=lambda fault: fault[0])[1] if faults else None

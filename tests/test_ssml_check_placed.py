@@ -41,7 +41,9 @@ def test_a_fault_after_a_prolog_is_placed_in_the_text_as_written(document: str, 
         ("Tom & Jerry", "a bare '&' at index 4 ('Tom & Jerry')"),
         ("1 < 2", "a bare '<' at index 2 ('1 < 2')"),
         ("caf&eacute;", "&eacute; at index 3 is no entity XML knows"),
-        ("a <break time=1s/>", "an unquoted attribute value at index 14"),
+        # (In an element: text before a root of another name is said first by ssml_error,
+        # tests/test_ssml_root.py, where the app wraps it in <speak>.)
+        ("<s>a <break time=1s/></s>", "an unquoted attribute value at index 17"),
         ("a ]]> b", "']]>' in text at index 2"),
         ("a\x01", "U+0001 at index 1"),
     ],
@@ -170,8 +172,8 @@ def test_only_the_app_says_it_wrapped_markup_in_a_root(markup: str) -> None:
 @pytest.mark.parametrize(
     "markup",
     [
-        *("<p>a</p><speak>b</speak>", "x <p>a</p><speak>b</speak>", "<p>a<speak>b</speak></p>"),
-        *("<!-- <speak> --><p>a</p><speak>b</speak>", "x <?pi <speak>?><p>a</p><speak/>"),
+        *("<p>a</p><speak>b</speak>", "<p>a<speak>b</speak></p>"),
+        *("<!-- <speak> --><p>a</p><speak>b</speak>", "<?pi <speak>?><p>a</p><speak/>"),
     ],
 )
 def test_a_speak_after_a_root_of_another_name_is_said_of_that_root(markup: str) -> None:
@@ -183,7 +185,7 @@ def test_a_speak_after_a_root_of_another_name_is_said_of_that_root(markup: str) 
     ("markup", "root"),
     [
         *(("<p>a</p>x", "p"), ("<p>a</p><p>b</p>", "p"), ("<p>a</p>x<speak>b</speak>", "p")),
-        *(("<p>a</p><!-- c --> x", "p"), ("x <s>a</s>y", "s")),
+        *(("<p>a</p><!-- c --> x", "p"), ("<s>a</s>y", "s")),
         ("<emphasis>a</emphasis>y", "emphasis"),
     ],
 )

@@ -28,3 +28,50 @@ def test_a_declaration_past_the_start_is_said_to_stand_before_the_root(markup: s
         "where a declaration (<?xml …?>) stands only first, before the root; move it there or "
         "leave it out"
     ), said
+
+
+def _before(text: str, root: str) -> str:
+    """What `ssml_error` says of ``text`` before a root of another name than ``<speak>``."""
+    return (
+        f"{text} before its <{root}> root: Alexa parses SSML as XML, which holds nothing before "
+        "the root but white space (a space, a tab, a CR, a LF), comments and processing "
+        f"instructions, and takes <speak> at the root alone; put it and the <{root}> inside "
+        "<speak>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("markup", "said"),
+    [
+        *(("x <p>a</p>", _before("'x '", "p")), ("x <p>a</p>y", _before("'x '", "p"))),
+        *(("\u3000<p>a</p>", _before("'\\u3000'", "p")), ("x <s>a</s>y", _before("'x '", "s"))),
+        *(("x <!-- c --><p>a</p>", _before("'x '", "p")), ("<?pi?>x<p/>", _before("'x'", "p"))),
+        ("x <p>a</p><speak>b</speak>", _before("'x '", "p")),
+        ("x <?pi <speak>?><p>a</p><speak/>", _before("'x '", "p")),
+        ("a <break time=1s/>", _before("'a '", "break")),  # (met before the tag's fault)
+    ],
+)
+def test_text_before_a_root_of_another_name_is_said_as_text_before_it(
+    markup: str, said: str
+) -> None:
+    # "x <p>a</p>" was said in expat's words ("not well-formed XML (syntax error: line 1,
+    # column 0)"), "x <p>a</p>y" as "the root element is <p>, not <speak>": the same text
+    # outside the root, met first, is said alike, as before a <speak> root.
+    assert ssml.ssml_error(markup) == said
+    if "<speak" not in markup and "=1s" not in markup:
+        SsmlSpeech(Ssml(markup))  # the app wraps it in a root: no fault
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        *("<p>a</p>", "<p>a</p>x", "<p>a</p><speak>b</speak>", "<p>a<speak>b</speak></p>"),
+        *("<p>a</p><!-- c -- d -->", "<p>a</p></s>", "<p>a</p>&", "<p>a</p>]]>"),
+        *("<p>a</p><?xml version='1.0'?>", "<p>a</p><!-- c", "<?xml version='1.0'?>\n<p/>x"),
+    ],
+)
+def test_what_follows_a_root_of_another_name_is_said_of_that_root(markup: str) -> None:
+    # Said in one place: a <speak> after such a root and text after it were said of the root
+    # (each in its own), but a stray end tag, a bad comment, an "&" or a declaration after
+    # it were said, though the root, met first, is no <speak>.
+    assert ssml.ssml_error(markup) == "the root element is <p>, not <speak>"
