@@ -75,3 +75,26 @@ def test_what_follows_a_root_of_another_name_is_said_of_that_root(markup: str) -
     # (each in its own), but a stray end tag, a bad comment, an "&" or a declaration after
     # it were said, though the root, met first, is no <speak>.
     assert ssml.ssml_error(markup) == "the root element is <p>, not <speak>"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        *("<speak>Hi</speak><!-- c -->", "<speak>Hi</speak><!-- a > b --> <?note x?>\n"),
+        *("<!-- p --><speak>Hi</speak>\n<?note?>", "<speak>a</speak>\n<!-- x - y --> <!---->"),
+        "<speak>a</speak>\n<!-- x - y --> <?note -- ?><!---->",
+        '<speak>Hi <audio src="https://a.example/x.mp3"/></speak><!-- -->',
+        "<speak>Hi</speak><?note <speak>x</speak>?>",
+    ],
+)
+def test_speech_is_sent_without_what_follows_its_root_as_speak_composes_it(markup: str) -> None:
+    # SsmlSpeech sent the comments and processing instructions after a document's root, where
+    # ssml.speak of the same document drops them (as both drop the prolog): the same Ssml
+    # answered in two ways. Both send the root alone; a progressive response's speech too.
+    from alexaskill.services.progressive import progressive_document
+
+    assert ssml.ssml_error(markup) is None
+    sent = ssml.speak(Ssml(markup))
+    assert SsmlSpeech(Ssml(markup)).ssml == sent
+    assert progressive_document(Ssml(markup)) == sent
+    assert "<!--" not in sent and "<?" not in sent

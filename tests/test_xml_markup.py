@@ -140,7 +140,6 @@ def test_the_builders_own_markup_of_a_fragment_without_tags_is_checked_too() -> 
         "<speak>a <?note <break time=1s/> ]]> -- ?> b</speak>",
         "<speak><lang xml:lang='fr-FR'>oui</lang> <w role='amazon:VB'>read</w></speak>",
         "<speak>a <?xml-stylesheet href='a'?> <?xmlnote x?> <?note?> b</speak>",
-        "<speak>a</speak>\n<!-- x - y --> <?note -- ?><!---->",
     ],
 )
 def test_markup_xml_reads_is_taken(markup: str) -> None:

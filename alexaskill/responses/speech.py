@@ -31,6 +31,7 @@ from ..xml_text import (
 )
 from .directive import _shown
 from .ssml_elements import (
+    _MISC_ENDS,
     _check_cdata_ends,
     _check_elements,
     _check_no_doctype,
@@ -39,6 +40,7 @@ from .ssml_elements import (
     _first_said,
     _in_fragment,
     _sent_document,
+    _to_root_end,
 )
 
 __all__ = [
@@ -193,10 +195,10 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             raise _in_fragment("outputSpeech.ssml", said, markup, fragment) from None
         _check_play_behavior(self.play_behavior)
 
-    @staticmethod
-    def _check(markup: str, written: str, checked: bool) -> None:
+    def _check(self, markup: str, written: str, checked: bool) -> None:
         """`ResponseError` if Amazon would refuse ``markup``, the document sent; a fault is
-        placed in ``written``, the text as written (a prolog too)."""
+        placed in ``written``, the text as written (a prolog too). A document ending in a
+        comment or a processing instruction after its root is sent without them."""
         _check_markup("outputSpeech.ssml", written)
         # Each "&" a reference XML reads, the builders' markup too (an Ssml part without a tag
         # is not escaped); the usual answer has none (a "<" that starts no tag is found by the
@@ -241,7 +243,12 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             or not bare_root
             or not markup.endswith("</speak>")
         ):
-            _check_elements("outputSpeech.ssml", written)
+            end = _check_elements("outputSpeech.ssml", written)
+            # What follows the root is not sent, as `ssml.speak` drops it: looked for here, on
+            # the scan's rare path, not in `_sent_document`, where each answer paid for the
+            # test of its end (~950 instructions, reverted in 8294abfb).
+            if markup.endswith(_MISC_ENDS):
+                force_setattr(self, "ssml", _to_root_end(written, end))
 
 
 def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:

@@ -167,17 +167,26 @@ def _limit_error(name: str, values: dict[str, str]) -> str | None:
     return _audio_src_error(values["src"])  # (_missing_attribute said a tag without one)
 
 
-def _check_elements(field: str, markup: str) -> None:
+def _check_elements(field: str, markup: str) -> int:
     """`ResponseError` naming ``field`` if an element of ``markup`` breaks Amazon's limits,
     lacks an attribute Amazon's SSML reference requires or has a value it does not list, if
     its elements do not nest (a stray end tag, one left open, crossed ones: `_scan_tags`, as
     `ssml_error` reads them), or if more than XML allows follows its root (see the module).
-    One scan of the tags, to the end of the root."""
+    One scan of the tags, to the end of the root: where it ends (for `_to_root_end`)."""
     error, end = _scan_tags(markup, _BUILDERS, _tag_error, _SSML_TAGS)
     if error is not None:
         raise ResponseError(_wrapped(f"{field}: ", error))
     if 0 <= end < len(markup):
         _check_after_root(field, markup, end)
+    return end
+
+
+def _to_root_end(written: str, end: int) -> str:
+    """The ``<speak>`` document ``written`` (checked: its root ends at ``end``) as it is sent:
+    its root alone, without the comments and processing instructions after it, nor its prolog,
+    as `alexaskill.ssml.speak` composes it. Called only for a document sent ending in one
+    (``…</speak><!-- c -->``): the usual one ends with its root."""
+    return _sent_from_root(written[:end], _speak_root(written))
 
 
 def _check_references(field: str, markup: str) -> None:
@@ -227,7 +236,8 @@ def _sent_document(markup: str) -> tuple[str, str, str | None]:
     ``Ssml("a<speak>b</speak>")`` is refused, not sent as ``<speak>ab</speak>``), the text a
     fault is placed in (its prolog too: where the handler wrote it), and the fragment wrapped,
     for `_in_fragment` (None for a document). The one reading of an answer's SSML
-    (`SsmlSpeech`), a progressive response's and a reminder's."""
+    (`SsmlSpeech`), a progressive response's and a reminder's; each sends a document checked
+    without the comments and processing instructions after its root (`_to_root_end`)."""
     root = _speak_root(markup)
     if root < 0:
         document = f"<speak>{markup}</speak>"
@@ -251,7 +261,14 @@ def _checked_document(field: str, markup: str, refused: str = "the response") ->
         if fragment is None:
             raise
         raise _in_fragment(field, exc, document, fragment) from None
+    if document.endswith(_MISC_ENDS):  # (what follows the root: not sent, as by SsmlSpeech)
+        return _to_root_end(written, _scan_tags(written)[1])
     return document
+
+
+#: How a checked document ends that has a comment or a processing instruction after its root
+#: (inside the root, its end tag comes last).
+_MISC_ENDS: Final = ("-->", "?>")
 
 
 def _check_after_root(field: str, markup: str, end: int) -> None:
