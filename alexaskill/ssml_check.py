@@ -376,12 +376,15 @@ def _limits_error(markup: str, subject: str) -> str | None:
     """Why the speech ``markup`` is past a limit of the speech as a whole, said of ``subject``
     ("the speech", or the field the app names: "outputSpeech.ssml says nothing (…)"), or None."""
     # The limits of the speech as a whole, as the app holds it to them where it is built: in
-    # what is sent, from the root (`SsmlSpeech` drops the prolog and the white space after the
-    # root: `alexaskill.xml_text._sent_from_root`).
+    # what is sent, from the root to its end (`SsmlSpeech` drops the prolog and what follows
+    # the root: `alexaskill.xml_text._sent_from_root`, `responses.ssml_elements._to_root_end`).
     from .ssml_limits import _speech_fault  # (not above: it reads `_markup` of this module)
 
     root = _speak_root(markup)
-    return _speech_fault(subject, _sent_from_root(markup, root) if root >= 0 else markup)
+    sent = _sent_from_root(markup, root) if root >= 0 else markup
+    if root >= 0 and sent.endswith(("-->", "?>")) and (end := _scan(markup)[1]) >= 0:
+        sent = _sent_from_root(markup[:end], root)  # (a comment or an instruction after it)
+    return _speech_fault(subject, sent)
 
 
 def _markup_error(markup: str) -> str | None:

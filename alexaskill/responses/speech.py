@@ -227,10 +227,6 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
                 first = markup[said : said + 1]
             if not (first.isascii() and first.isalnum()) and _says_nothing(markup):
                 _refuse_nothing("outputSpeech.ssml", markup)
-        if len(markup) > MAX_SPEECH:
-            raise ResponseError(_length_fault("outputSpeech.ssml", markup))
-        if "<audio" in markup and (clips := _clips_fault("outputSpeech.ssml", markup)):
-            raise ResponseError(clips)
         # One scan of the tags: each with limits or a required attribute (<break>, <say-as>,
         # <audio>, …), that they nest (a stray end tag, one left open, crossed ones), and what
         # follows the root (<speak>Hi</speak>x). The usual short answer, the root's two tags
@@ -248,7 +244,14 @@ class SsmlSpeech(OutputSpeech, tag="SSML", frozen=True):
             # the scan's rare path, not in `_sent_document`, where each answer paid for the
             # test of its end (~950 instructions, reverted in 8294abfb).
             if markup.endswith(_MISC_ENDS):
-                force_setattr(self, "ssml", _to_root_end(written, end))
+                markup = _to_root_end(written, end)
+                force_setattr(self, "ssml", markup)
+        # The limits of what is sent, after the scan: what follows the root counts toward none
+        # (a fault the scan met is said first by position all the same: `_first_said`).
+        if len(markup) > MAX_SPEECH:
+            raise ResponseError(_length_fault("outputSpeech.ssml", markup))
+        if "<audio" in markup and (clips := _clips_fault("outputSpeech.ssml", markup)):
+            raise ResponseError(clips)
 
 
 def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
