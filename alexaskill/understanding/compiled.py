@@ -108,6 +108,16 @@ class CompiledModel:
             if isinstance(word, str)
         )
 
+    @functools.cached_property
+    def built_in_phrases(self) -> dict[tuple[str, ...], str]:
+        """The built-in intent each of the language's common phrasings says, by its words
+        (("help",): AMAZON.HelpIntent), whether the model has the intent or not."""
+        return {
+            tuple(self.words(phrase)): name
+            for name, phrases in self.language.builtin_intents.items()
+            for phrase in phrases
+        }
+
     def answer_matcher(self, intent: ModelIntent, slot: ModelSlot) -> SampleMatcher:
         """The samples an answer for ``slot`` of ``intent`` is read with: the slot's own ("to
         {city}"), the bare value, the intent's, and their ends from the word before the slot."""

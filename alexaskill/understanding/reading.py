@@ -5,8 +5,9 @@ A reading is weighed against a loose one that explains more, its free-form words
 intent's other slots (`generalise`), refused where a no said last takes a value back (a name's,
 or the slot Alexa asked for), read again without the words said within such a value that are no
 part of it, as of an answer (thanks after it, a denial, a don't-know before it); no reading is
-AMAZON.FallbackIntent, or the closest intent of a model without it, or nothing. Also the replies
-said in a common phrasing ("never mind") and whether words say yes or no.
+AMAZON.FallbackIntent, or the closest intent of a model without it, or nothing, as is a sample
+of slots alone read as a built-in intent's phrase the model lacks ("yes" of "{city}"). Also the
+replies said in a common phrasing ("never mind") and whether words say yes or no.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Final
 
 from .afterwords import thanks_words
 from .answer_values import REPLIES, leaving, said_first, thanked, thanked_back
+from .built_in_phrases import built_in_note, built_in_said
 from .companions import date_left_out
 from .compiled import CompiledModel, clock
 from .cut import why_no_reading
@@ -92,6 +94,13 @@ class Reader(CompiledModel):
                 spans = kept_spans  # the reading's positions are among the words kept
         if match is None and not strict:
             match = self.matcher.loose(spans, self.model.fallback_sensitivity)
+        phrases = self.built_in_phrases
+        said = None if match is None else built_in_said(match, spans.words, self.reply, phrases)
+        if said is not None:  # "yes" alone, of "{city}": AMAZON.YesIntent's phrase, no city
+            notes.append(built_in_note(said, spans.words, said in self.intents))
+            if said in self.intents:
+                return self._bare_intent(text, said, tuple(notes), fallback=False)
+            match = None
         if match is None:
             if strict:
                 return None
@@ -378,7 +387,7 @@ class Reader(CompiledModel):
         if alone is not None:
             return replace(alone, notes=(*notes, *alone.notes))
         if _FALLBACK in self.intents:
-            return self._fallback_intent(text, (*notes, why_no_reading(spans)))
+            return self._bare_intent(text, _FALLBACK, (*notes, why_no_reading(spans)))
         closest = self.matcher.closest(spans)
         if closest is not None:
             kept = self._kept(closest, spans, notes, asked)
@@ -407,16 +416,19 @@ class Reader(CompiledModel):
         said = (*notes, note)
         return Understanding(text, None, "out of domain", exact=False, fallback=True, notes=said)
 
-    def _fallback_intent(self, text: str, notes: tuple[str, ...]) -> Understanding:
-        """AMAZON.FallbackIntent's request for ``text`` (the model has it), no reading found
-        (``notes`` say why)."""
+    def _bare_intent(
+        self, text: str, name: str, notes: tuple[str, ...], *, fallback: bool = True
+    ) -> Understanding:
+        """The request of intent ``name`` (the model has it), no slot filled, for ``text``:
+        AMAZON.FallbackIntent's, no reading found, or a built-in intent's phrase said alone
+        (not a ``fallback``); ``notes`` say why."""
         return Understanding(
             text,
-            self.intent_request(_FALLBACK, {}),
+            self.intent_request(name, {}),
             "intent",
-            intent=_FALLBACK,
+            intent=name,
             exact=False,
-            fallback=True,
+            fallback=fallback,
             notes=notes,
         )
 

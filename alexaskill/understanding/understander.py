@@ -12,7 +12,9 @@ The steps, as Amazon's "Understand How Users Invoke Custom Skills" describes inv
    slots alone needs a connector to end the name ("ask corner cafe for a chai"): addressing.py.
 4. Anything else is matched against the samples of every intent in the model (the built-in
    intents also with their common phrasings): exactly first, then ignoring filler words, then
-   loosely. Nothing close enough gives AMAZON.FallbackIntent when the model has it, else the
+   loosely. A built-in intent's phrase said alone ("yes", "help") is that intent where the model
+   has it, never the value of a sample of slots alone ("{city}"): built_in_phrases.py.
+   Nothing close enough gives AMAZON.FallbackIntent when the model has it, else the
    closest intent (of a sample sharing a word that is no function word or filler); with no
    intent near so, no request ("out of domain": which intent Alexa would send cannot be told).
 

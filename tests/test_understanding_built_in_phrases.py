@@ -1,0 +1,131 @@
+"""A built-in intent's phrase said alone ("yes", "help", "never mind") to a skill with a sample of
+a slot alone ("{city}", "{name}"): that built-in intent where the model has it, else
+AMAZON.FallbackIntent, else the closest sample; never the slot's value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from alexaskill.understanding import Understander
+
+from .understanding_shared import NOW, YES_NO, understander_of
+
+#: What stop, cancel and help are said as (AMAZON.StopIntent, CancelIntent, HelpIntent).
+LEAVING_AND_HELP = {
+    "stop": "AMAZON.StopIntent",
+    "off": "AMAZON.StopIntent",
+    "bye": "AMAZON.StopIntent",
+    "cancel": "AMAZON.CancelIntent",
+    "never mind": "AMAZON.CancelIntent",
+    "help": "AMAZON.HelpIntent",
+}
+#: A city and a first name, each asked with a sample of it alone.
+NAMES = (("city", "AMAZON.City"), ("name", "AMAZON.FirstName"))
+
+
+def _trips(slot: str, slot_type: str, *built_ins: str, **more: Any) -> Understander:
+    """A trip planner whose ``slot`` (of ``slot_type``) is said alone ("{city}"), with the
+    ``built_ins`` intents (no samples of their own) and ``more`` intents (name: samples)."""
+    intents: list[dict[str, Any]] = [
+        {
+            "name": "PlanTrip",
+            "slots": [{"name": slot, "type": slot_type}],
+            "samples": [f"{{{slot}}}", f"plan a trip to {{{slot}}}"],
+        },
+        *({"name": name, "samples": samples} for name, samples in more.items()),
+        *({"name": name, "samples": []} for name in built_ins),
+    ]
+    return understander_of({"invocationName": "trip planner", "intents": intents})
+
+
+def _heard(understander: Understander, said: str) -> tuple[str | None, dict[str, Any]]:
+    """The intent ``understander`` hears in ``said``, and the values it gives its slots."""
+    heard = understander.understand(said, now=NOW)
+    slots = heard.request["intent"].get("slots", {}) if heard.intent and heard.request else {}
+    return heard.intent, {name: slot.get("value") for name, slot in slots.items()}
+
+
+@pytest.mark.parametrize(("slot", "slot_type"), NAMES)
+@pytest.mark.parametrize("said", ["yes", "no", "yeah", "nope", "sure", "okay", "um yes"])
+def test_a_yes_or_no_alone_is_the_fallback_intent_where_the_model_has_no_yes_or_no(
+    slot: str, slot_type: str, said: str
+) -> None:
+    # It filled the slot: the city "yes", where Alexa sends AMAZON.FallbackIntent.
+    trips = _trips(slot, slot_type, "AMAZON.FallbackIntent")
+    heard = trips.understand(said, now=NOW)
+    assert heard.intent == "AMAZON.FallbackIntent", heard.explain()
+    assert heard.fallback and not heard.fills
+    assert any("phrase said alone" in note for note in heard.notes), heard.notes
+
+
+@pytest.mark.parametrize(("slot", "slot_type"), NAMES)
+@pytest.mark.parametrize(("said", "intent"), [("yes", YES_NO[0]), ("no", YES_NO[1])])
+def test_a_yes_or_no_alone_is_the_model_s_own_yes_or_no_intent(
+    slot: str, slot_type: str, said: str, intent: str
+) -> None:
+    trips = _trips(slot, slot_type, *YES_NO, "AMAZON.FallbackIntent")
+    assert _heard(trips, said) == (intent, {})
+
+
+@pytest.mark.parametrize(("slot", "slot_type"), NAMES)
+@pytest.mark.parametrize("said", ["yes thank you", "yeah sure", "no thanks", "okay then"])
+def test_a_yes_or_no_with_thanks_or_twice_is_the_model_s_yes_or_no_intent(
+    slot: str, slot_type: str, said: str
+) -> None:
+    # The slot alone took "yes thank you" and "yeah sure" whole, and its reading, dropped as a
+    # yes, left AMAZON.FallbackIntent, where the model has AMAZON.YesIntent ("no thanks" and
+    # "okay then" were their intents already: kept so).
+    trips = _trips(slot, slot_type, *YES_NO, "AMAZON.FallbackIntent")
+    intent, slots = _heard(trips, said)
+    assert (intent, slots) == (YES_NO[said.startswith("no")], {})
+
+
+@pytest.mark.parametrize(("slot", "slot_type"), NAMES)
+def test_without_a_fallback_intent_a_yes_alone_is_no_value(slot: str, slot_type: str) -> None:
+    # No sample comes near "yes" (no word shared): no request, as for "stop" without
+    # AMAZON.StopIntent; never the city "yes".
+    heard = _trips(slot, slot_type).understand("yes", now=NOW)
+    assert heard.request is None and heard.kind == "out of domain", heard.explain()
+    # The closest sample sharing a word gets it.
+    closer = _trips(slot, slot_type, Agree=["yes i want to go"])
+    assert _heard(closer, "yes") == ("Agree", {})
+
+
+@pytest.mark.parametrize(("slot", "slot_type"), NAMES)
+@pytest.mark.parametrize(("said", "intent"), LEAVING_AND_HELP.items())
+def test_stop_cancel_and_help_alone_are_their_built_in_intents(
+    slot: str, slot_type: str, said: str, intent: str
+) -> None:
+    required = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.HelpIntent")
+    trips = _trips(slot, slot_type, *required, "AMAZON.FallbackIntent")
+    assert _heard(trips, said) == (intent, {})
+    # Without it, AMAZON.FallbackIntent: "help" was the city "help".
+    trips = _trips(slot, slot_type, "AMAZON.FallbackIntent")
+    assert _heard(trips, said) == ("AMAZON.FallbackIntent", {})
+
+
+def test_a_value_said_with_the_intent_s_own_words_stays_a_value() -> None:
+    # A request's sample asks no yes or no question: "plan a trip to yes" keeps its city.
+    trips = _trips("city", "AMAZON.City", "AMAZON.FallbackIntent")
+    assert _heard(trips, "plan a trip to yes") == ("PlanTrip", {"city": "yes"})
+    assert _heard(trips, "paris") == ("PlanTrip", {"city": "paris"})
+
+
+def test_a_custom_type_listing_yes_takes_it() -> None:
+    # Amazon's "Use a Custom Yes/No Slot to Collect Boolean Values": a type that lists the
+    # words takes them.
+    model = {
+        "invocationName": "quiz",
+        "intents": [
+            {
+                "name": "Answer",
+                "slots": [{"name": "answer", "type": "Answer"}],
+                "samples": ["{answer}"],
+            },
+            {"name": "AMAZON.FallbackIntent", "samples": []},
+        ],
+        "types": [{"name": "Answer", "values": [{"name": {"value": "yes"}}]}],
+    }
+    assert _heard(understander_of(model), "yes") == ("Answer", {"answer": "yes"})
