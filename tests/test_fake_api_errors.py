@@ -137,7 +137,7 @@ def test_authorization_sent_twice_is_refused_400_in_the_model_of_its_api(
     # Every API answered {"code": "INVALID_REQUEST"}, a code no model of theirs names for a 400
     # (ups' ErrorCode has none such; the address and list models have a type, the others a
     # message or a numeric code): the message alone, but for the Reminders API, whose 400s the
-    # fake codes INVALID_REQUEST throughout (`api_calls`).
+    # fake codes INVALID_REQUEST throughout (`api_reminder_rules`).
     fake = FakeAlexaApi()
     token, device = _sent(fake)
     url = f"https://api.amazonalexa.com{path.format(device=device)}"

@@ -34,7 +34,7 @@ _STAMP: Final = "a time in UTC ('2031-03-14T09:00:00.000Z')"
 #: What a reminder's field takes, by its struct and its name in Amazon's JSON (``name[]``: each
 #: item of its list), said after its value: ``offsetInSeconds is '60': a positive …``. The one
 #: place these words are written: the fake's checks of the values say them too (`said_wrong`,
-#: `takes`: `alexaskill.testing.api_recurrence`, `alexaskill.testing.api_calls`).
+#: `takes`: `alexaskill.testing.api_recurrence`, `alexaskill.testing.api_reminder_rules`).
 _SAID: Final[dict[tuple[type[msgspec.Struct], str], str]] = {
     # (a field of the request that creates one, not of the reminder Amazon keeps and answers
     # with: no field of `Reminder`, so `kind_fault` never walks it; the fake's check says it)

@@ -60,7 +60,7 @@ def _local_iso(moment: _dt.datetime) -> str:
     its Reminders API reference writes ``scheduledTime`` beside ``timeZoneId``, and its
     overview gives another zone than the device's: "the absolute time and the time zone" (one
     with an offset or a ``Z``, which no page writes, is refused, as users report Amazon
-    answers it: the fake's 400, in `alexaskill.testing.api_calls._reminder_problem`)."""
+    answers it: the fake's 400, in `alexaskill.testing.api_reminder_rules._reminder_problem`)."""
     return moment.replace(tzinfo=None).isoformat(timespec="milliseconds")
 
 

@@ -51,7 +51,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import msgspec
 
 from ..alexa_api import (
-    MAX_ANSWER_BYTES,
     Address,
     CountryAndPostalCode,
     InSkillProduct,
@@ -60,22 +59,8 @@ from ..alexa_api import (
     Scope,
 )
 from .api_access import _address_forbidden, lowered_headers
-from .api_calls import (
-    JSON_TYPE,
-    ApiCall,
-    _Answer,
-    _Asked,
-    _check_faults,
-    _coded,
-    _error,
-    _keep,
-    _newest,
-    _Raw,
-    _retry_after,
-    _sent,
-    _Throttled,
-    _with_retry_after,
-)
+from .api_calls import ApiCall, _Answer, _Asked, _error, _keep, _newest, _retry_after, _sent
+from .api_faults import _check_faults, _fault_answer
 from .api_given import _given, _KeptList
 from .api_lists import ListsAndProducts
 from .api_progressive import Progressive
@@ -89,9 +74,6 @@ if TYPE_CHECKING:
 __all__ = ["ApiCall", "FakeAlexaApi"]
 
 _Handler = Callable[["FakeAlexaApi", _Asked], _Answer]
-
-#: What ``faults`` may map an operation to, besides an HTTP status: no answer in time.
-TIMEOUT: Final = "timeout"
 
 #: How many of its most recent calls (and late progressive responses) a fake keeps by default.
 KEPT_CALLS: Final = 1000
@@ -345,25 +327,6 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
             country_code=address.country_code, postal_code=address.postal_code
         )
         return 200, msgspec.to_builtins(short)
-
-
-def _fault_answer(operation: str, fault: object) -> tuple[int, Any]:
-    """The answer of the ``fault`` `FakeAlexaApi.faults` gives ``operation`` (checked: one of
-    `_check_faults`'): status 0 for no answer in time."""
-    if fault == TIMEOUT:
-        return 0, None
-    if fault == "not-json":  # what a proxy in the way may answer
-        return 200, _Raw(b"<html><body>Bad Gateway</body></html>", "text/html")
-    if fault == "oversized":
-        return 200, _Raw(b'"' + b"x" * MAX_ANSWER_BYTES + b'"', JSON_TYPE)
-    said = f"fault injected for {operation}"
-    if (coded := _coded(fault)) is not None:  # (the test's code and message)
-        status, code, message, retry_after = coded
-        error = _error(status, code, said if message is None else message)
-        return error if retry_after is None else (status, _Throttled(error[1], retry_after))
-    if (throttled := _with_retry_after(fault)) is not None:
-        return throttled[0], _Throttled(_error(throttled[0], "FAULT", said)[1], throttled[1])
-    return _error(cast("int", fault), "FAULT", said)
 
 
 def _setting(name: str) -> _Handler:

@@ -261,7 +261,7 @@ class AccessCheck:
                 "Authorization sent more than once: send one, Bearer and the request's "
                 "apiAccessToken"
             )
-            if _REMINDERS.match(path):  # (coded as the fake's other 400s of the API: api_calls)
+            if _REMINDERS.match(path):  # (coded as its other 400s are: api_reminder_rules)
                 return _error(400, "INVALID_REQUEST", said)
             return 400, {"message": said}  # (no model names a code for it: `_REMINDERS`)
         token = _bearer(headers)

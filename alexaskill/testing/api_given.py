@@ -14,8 +14,9 @@ import msgspec
 
 from ..alexa_api.values import Scope
 from ..ssml_check import _markup_error
-from .api_calls import ApiCall, _offset_fault, _push_fault, _ruled
+from .api_calls import ApiCall
 from .api_recurrence import _recurrence_problem, _time_fault
+from .api_reminder_rules import _offset_fault, _push_fault, _ruled
 
 __all__ = ["UnknownZone"]
 

@@ -10,8 +10,9 @@ import contextlib
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
+from ..ssml_check import _markup_error
 from .api_access import AccessCheck
-from .api_calls import _Answer, _Asked, _progressive_refused, _request_said
+from .api_calls import _Answer, _Asked, _request_said
 
 __all__ = ["Progressive"]
 
@@ -78,7 +79,8 @@ class Progressive(AccessCheck):
             or directive.get("type") != "VoicePlayer.Speak"
             or not isinstance(directive.get("speech"), str)
         ):
-            return 400, {"message": "expected header.requestId and a Speak"}  # (`api_calls`)
+            # (the directive API's error model: the message alone, `_progressive_refused`)
+            return 400, {"message": "expected header.requestId and a Speak"}
         with self._lock:
             request_id = self._request_named(header["requestId"], asked.headers)
             taken = self._answering.get(request_id)
@@ -100,3 +102,40 @@ class Progressive(AccessCheck):
         )
         named = f": {said}" if said else ""  # ("" named: no id to show after a colon)
         return 403, {"message": f"Unrecognized requestId{named} ({why})"}
+
+
+def _progressive_refused(speech: str, taken: int | None, kind: str | None = None) -> _Answer | None:
+    """Amazon's refusal (400) of a progressive response of ``speech`` after ``taken`` (None:
+    none) for its request (of the type ``kind``, if it is one Alexa plays none for), past the
+    limits of its "Send the User a Progressive Response" page; else None. Said in the words
+    `AlexaApi.progressive` raises them in (one text each: `alexaskill.services.progressive`)."""
+    # The limits `AlexaApi.progressive` checks before sending (a skill of alexaskill's never
+    # meets these, but for hand-written SSML's XML and tags, which only the test tools read): for
+    # a skill that sends them itself, in another process.
+    from .. import ssml
+    from ..services.progressive import (
+        _count_fault,
+        _kind_fault,
+        _length_fault,
+        _pauses_fault,
+        _speech_fault,
+    )
+    from ..xml_text import _speak_root
+
+    is_ssml = _speak_root(speech) >= 0
+    # Plain text measured as the <speak> document `AlexaApi.progressive` makes of it and
+    # counts (escaped, its quotes too): Amazon's page limits the speech, which is SSML.
+    document = speech if is_ssml else str(ssml.speak(speech))
+    why = _kind_fault(kind) if kind is not None else _length_fault(document)
+    # A <speak> document is held to Amazon's SSML reference, as an answer's speech is by the
+    # test tools (well-formed, its tags, a <break> of at most 10 s); plain text is said as it is.
+    # Not to an answer's limits of the whole (8000 characters, five clips): its own are below.
+    if why is None and is_ssml and (error := _markup_error(speech)) is not None:
+        why = f"speech is SSML Alexa cannot take: {error}"
+    # What `AlexaApi.progressive` refuses of what it says, by the same check: speech that says
+    # nothing, an <audio> Alexa cannot fetch, a <prosody> out of Amazon's range; then the
+    # audio Amazon limits to 30 s, as it measures it (the pauses), and the five per request.
+    why = why or _speech_fault(document) or _pauses_fault(document) or _count_fault(taken or 0)
+    # (The directive API's error model has a numeric code no source names: the message alone,
+    # ask-sdk-model's services/directive/error.py.)
+    return None if why is None else (400, {"message": why})

@@ -16,8 +16,9 @@ ask-sdk-model names no codes. The fake answers ``INVALID_REQUEST_TIME`` for a ``
 ``INVALID_TRIGGER`` for anything of the trigger (its kinds, its times, its recurrence),
 ``INVALID_ALERT_INFO`` for what it says, ``INVALID_REQUEST`` for anything else (a
 ``pushNotification``): a test may read them, but not as Amazon's (users report others,
-``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT`` among them: `alexaskill.testing.api_calls`). A scope
-not granted is Amazon's message alone (`_NOT_GRANTED`), no code.
+``INVALID_TRIGGER_SCHEDULED_TIME_FORMAT`` among them:
+`alexaskill.testing.api_reminder_rules`). A scope not granted is Amazon's message alone
+(`_NOT_GRANTED`), no code.
 
 The other statuses that model names (429 "RateExceededException" for every operation, 500;
 503 and 504 for a create; 409 for an update) come from ``faults``
@@ -68,8 +69,9 @@ import msgspec
 
 from ..alexa_api import Reminder, Scope
 from .api_access import _KEPT
-from .api_calls import _Answer, _Asked, _error, _reminder_problem, _stamp
+from .api_calls import _Answer, _Asked, _error, _stamp
 from .api_given import _given
+from .api_reminder_rules import _reminder_problem
 
 __all__ = ["Reminders"]
 
