@@ -94,3 +94,67 @@ def test_a_products_400_is_amazons_message_alone() -> None:
     status, answer, _ = anyio.run(fake.alexa_api_call, "GET", url, headers, None, None)
     assert status == 400
     assert set(json.loads(answer)) == {"message"}
+
+
+def _page(fake: FakeAlexaApi, **query: str) -> tuple[int, Any]:
+    """What ``fake`` answers a get of the products with ``query``: its status and JSON."""
+    url = "https://api.amazonalexa.com/v1/users/~current/skills/~current/inSkillProducts"
+    headers = {"Authorization": "Bearer t", "Accept-Language": "en-US"}
+    status, answer, _ = anyio.run(fake.alexa_api_call, "GET", url, headers, None, query)
+    return status, json.loads(answer)
+
+
+def _ids(page: Any) -> list[str]:
+    return [product["productId"] for product in page["inSkillProducts"]]
+
+
+def test_the_products_come_in_pages_of_100_at_most_as_amazons_do() -> None:
+    # Amazon's answer holds 100 products at most, "isTruncated" and a "nextToken" to ask for
+    # the rest (ask-sdk-model's MonetizationServiceClient, get_in_skill_products): the fake
+    # answered 150 in one page, never truncated, so a skill's paging went untested.
+    fake = FakeAlexaApi(in_skill_products=[{"productId": f"p{n}"} for n in range(150)])
+    status, first = _page(fake)
+    assert (status, _ids(first), first["isTruncated"]) == (200, [f"p{n}" for n in range(100)], True)
+    assert isinstance(first["nextToken"], str) and first["nextToken"]
+    status, second = _page(fake, nextToken=first["nextToken"])
+    assert (status, _ids(second)) == (200, [f"p{n}" for n in range(100, 150)])
+    assert (second["isTruncated"], second["nextToken"]) == (False, None)
+    # `AlexaApi.in_skill_products` follows the pages: every product, once.
+    assert [product.product_id for product in products(fake)] == [f"p{n}" for n in range(150)]
+
+
+def test_max_results_sets_a_smaller_page_and_a_filter_holds_across_pages() -> None:
+    # "maxResults": fewer than the 100 a page holds; the response "will never contain more".
+    fake = FakeAlexaApi(
+        in_skill_products=[
+            {"productId": f"p{n}", "entitled": "ENTITLED" if n % 2 else "NOT_ENTITLED"}
+            for n in range(7)
+        ]
+    )
+    status, first = _page(fake, maxResults="2", entitled="ENTITLED")
+    assert (status, _ids(first), first["isTruncated"]) == (200, ["p1", "p3"], True)
+    status, second = _page(fake, maxResults="2", entitled="ENTITLED", nextToken=first["nextToken"])
+    assert (status, _ids(second), second["isTruncated"]) == (200, ["p5"], False)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"maxResults": "0"}, {"maxResults": "two"}, {"maxResults": "-1"}, {"nextToken": "x"}],
+)
+def test_a_page_amazon_cannot_give_is_its_400(query: dict[str, str]) -> None:
+    # A maxResults that is no whole number from 1 on, or a nextToken the fake never gave: the
+    # Monetization API's 400, "Invalid request", its message alone (they were ignored: the
+    # whole list answered).
+    fake = FakeAlexaApi(in_skill_products=[{"productId": "p1"}])
+    status, answer = _page(fake, **query)
+    assert status == 400
+    assert set(answer) == {"message"}
+
+
+def test_a_max_results_past_100_gets_a_page_of_100() -> None:
+    # (Amazon's answer to one is not documented: the most a page of its holds, as the fake's
+    # choice; a number too long for int() is no 500.)
+    fake = FakeAlexaApi(in_skill_products=[{"productId": f"p{n}"} for n in range(101)])
+    for size in ("101", "9" * 5000):
+        status, page = _page(fake, maxResults=size)
+        assert (status, len(page["inSkillProducts"]), page["isTruncated"]) == (200, 100, True)

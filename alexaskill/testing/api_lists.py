@@ -219,12 +219,20 @@ class ListsAndProducts:
             problem = None if value is None else product_choice_error(name, field, value)
             if problem is not None:
                 return _refused(400, problem)
+        paged = _page_asked(asked.query)
+        if isinstance(paged, str):
+            return _refused(400, paged)
+        start, size = paged
         products = [
             msgspec.to_builtins(p)
             for p in self._products()
             if all(getattr(p, k) == v for k, v in wanted.items()) and kind in (None, p.type)
         ]
-        return 200, {"inSkillProducts": products, "isTruncated": False, "nextToken": None}
+        end = start + size
+        truncated = end < len(products)
+        next_token = f"{_NEXT_PAGE}{end}" if truncated else None
+        page = products[start:end]
+        return 200, {"inSkillProducts": page, "isTruncated": truncated, "nextToken": next_token}
 
     def _in_skill_product(self, asked: _Asked) -> _Answer:
         if not asked.headers.get("accept-language"):
@@ -234,6 +242,42 @@ class ListsAndProducts:
             if product.product_id == product_id:
                 return 200, msgspec.to_builtins(product)
         return _refused(404, "no such product")
+
+
+#: The most products one answer of Amazon's holds, and what a ``nextToken`` of the fake's begins
+#: with (Amazon's is opaque; the fake's names where the next page starts).
+_PAGE_MOST: Final = 100
+_NEXT_PAGE: Final = "fake-products-from-"
+
+
+def _page_asked(query: Mapping[str, str]) -> tuple[int, int] | str:
+    """Where the page of products a get with ``query`` asks for starts and how many it holds at
+    most, or why Amazon would refuse it (its 400, "Invalid request"). Amazon's model of the
+    call (ask-sdk-model's ``MonetizationServiceClient``, get_in_skill_products): an answer holds
+    100 products at most, fewer if ``maxResults`` asks ("maxResults should not exceed the upper
+    limit"; the response "will never contain more"), and one that left some out says
+    ``isTruncated`` and gives a ``nextToken`` for the next page. A ``maxResults`` past 100 gets
+    100: what Amazon answers to one is not documented, and a page of 100 is one it may give.
+    A ``nextToken`` the fake did not give (Amazon's are opaque, and expire) is refused."""
+    size, token = query.get("maxResults", str(_PAGE_MOST)), query.get("nextToken")
+    most = _whole(size)
+    if not most:
+        return f"maxResults is {size[:80]!r}: a whole number from 1 to {_PAGE_MOST}"
+    start: int | None = 0
+    if token is not None:
+        start = _whole(token.removeprefix(_NEXT_PAGE)) if token.startswith(_NEXT_PAGE) else None
+        if start is None:
+            return f"nextToken is {token[:80]!r}: no page of the products this fake gave"
+    return start or 0, min(most, _PAGE_MOST)
+
+
+def _whole(text: str) -> int | None:
+    """``text`` as the whole number its ASCII digits write, else None; past 10**12 read as
+    10**12 (``int`` refuses a text of over 4300 digits: a ValueError, the fake's 500)."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0") or "0"
+    return 10**12 if len(digits) > 12 else int(digits)
 
 
 def _refused(status: int, message: str) -> _Answer:
