@@ -4,12 +4,14 @@ than failing, or answering what Amazon never would, when the skill calls the API
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import anyio
 import pytest
 
 from alexaskill import Address, PhoneNumber
-from alexaskill.testing import FakeAlexaApi
+from alexaskill.testing import FakeAlexaApi, RequestFactory
 
 
 @pytest.mark.parametrize(
@@ -153,3 +155,29 @@ def test_a_field_given_under_both_its_names_is_refused(name: str, given: Any, sa
     with pytest.raises(ValueError, match=said):
         setattr(api, name, given)
     assert getattr(api, name) == before  # (the value before stays)
+
+
+def test_an_address_is_answered_with_every_key_of_amazons_null_where_the_user_set_none() -> None:
+    # Amazon's Device Address API answers all eight fields of an address, null where the user
+    # set none (a live answer in alexa/alexa-skills-kit-sdk-for-nodejs issue 313); the fake
+    # left the unset ones out, an answer a skill reading the JSON itself never gets.
+    fake = FakeAlexaApi(address={"postalCode": "63101", "countryCode": "US"})
+    envelope = RequestFactory().intent("Where")
+    fake.issued(envelope)
+    system = envelope["context"]["System"]
+    url = f"https://api.amazonalexa.com/v1/devices/{system['device']['deviceId']}/settings/address"
+    headers = {"Authorization": f"Bearer {system['apiAccessToken']}"}
+
+    def answer(path: str) -> Any:
+        return json.loads(anyio.run(fake.alexa_api_call, "GET", url + path, headers, None, None)[1])
+
+    unset = dict.fromkeys(("addressLine1", "addressLine2", "addressLine3", "districtOrCounty"))
+    assert answer("") == {
+        **unset,
+        "stateOrRegion": None,
+        "city": None,
+        "countryCode": "US",
+        "postalCode": "63101",
+    }
+    fake.address = {"countryCode": "US"}
+    assert answer("/countryAndPostalCode") == {"countryCode": "US", "postalCode": None}

@@ -326,7 +326,15 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         short = CountryAndPostalCode(
             country_code=address.country_code, postal_code=address.postal_code
         )
-        return 200, msgspec.to_builtins(short)
+        return 200, _every_key(short)
+
+
+def _every_key(value: msgspec.Struct) -> dict[str, Any]:
+    """``value`` as the Device Address API answers it: every field, null where the user set
+    none (a live answer in alexa/alexa-skills-kit-sdk-for-nodejs issue 313), where the
+    struct's JSON (``omit_defaults``) leaves the unset ones out."""
+    sent = msgspec.to_builtins(value)
+    return {name: sent.get(name) for name in value.__struct_encode_fields__}
 
 
 def _setting(name: str) -> _Handler:
@@ -350,7 +358,8 @@ def _profile(name: str, scope: str, into: type[msgspec.Struct] | None = None) ->
         if value is None:
             return 204, None
         if into is not None:
-            value = msgspec.to_builtins(msgspec.convert(value, into, from_attributes=True))
+            value = msgspec.convert(value, into, from_attributes=True)
+            value = _every_key(value) if into is Address else msgspec.to_builtins(value)
         return 200, value
 
     return answer
