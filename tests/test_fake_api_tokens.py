@@ -286,3 +286,20 @@ def test_a_request_with_no_id_has_its_progressive_responses_taken_while_answered
             del envelope["request"]["requestId"]
             assert client.send_envelope(envelope).speech == "taken True"
         assert [call.status for call in fake.calls] == [204, 204]
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "beaRer"])
+def test_the_bearer_scheme_is_read_in_any_case_as_http_reads_it(scheme: str) -> None:
+    # An authentication scheme is "a case-insensitive token" (RFC 9110, 11.1): a call sending
+    # "bearer <token>" was refused 401, "no bearer token", where its token is the request's.
+    fake = FakeAlexaApi(given_name="Ada")
+    envelope = RequestFactory().intent("Hello")
+    fake.issued(envelope)
+    url = "https://api.amazonalexa.com/v2/accounts/~current/settings/Profile.givenName"
+    headers = {"Authorization": f"{scheme} {token_of(envelope)}"}
+    status, answer, _ = anyio.run(fake.alexa_api_call, "GET", url, headers, None, None)
+    assert (status, json.loads(answer)) == (200, "Ada")
+    # Another scheme is still none: its token unread.
+    headers = {"Authorization": f"Basic {token_of(envelope)}"}
+    status, _, _ = anyio.run(fake.alexa_api_call, "GET", url, headers, None, None)
+    assert status == 401

@@ -339,9 +339,12 @@ def lowered_headers(
 
 
 def _bearer(headers: Mapping[str, str]) -> str:
-    """The token of a call's ``Authorization: Bearer`` header (lower-case names), or ``""``."""
-    authorization = headers.get("authorization", "")
-    return authorization[7:].strip() if authorization.startswith("Bearer ") else ""
+    """The token of a call's ``Authorization: Bearer`` header (lower-case names), or ``""``.
+    The scheme is read in any case, ``bearer`` too, as RFC 9110 (11.1) makes it "a
+    case-insensitive token" (Amazon's pages write ``Bearer`` and say nothing of another case).
+    """
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 def _read_moment(timestamp: object) -> _dt.datetime | None:
