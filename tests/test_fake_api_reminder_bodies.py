@@ -373,3 +373,22 @@ def test_a_reminders_ssml_is_held_to_its_markup_not_an_answers_limits(ssml: str)
         reminders=[{"alertToken": "r1", "alertInfo": {"spokenInfo": {"content": content}}}]
     )
     assert given.reminders[0].alert_info.spoken_info.content[0].ssml == ssml  # type: ignore[union-attr]
+
+
+def test_an_offset_past_a_32_bit_integer_is_the_triggers_400() -> None:
+    # Amazon's model types offsetInSeconds a Java Integer (alexa/alexa-apis-for-java,
+    # .../reminderManagement/Trigger.java): 2147483647 (68 years) at most. The fake took any
+    # int, 2**64 too, and answered it back in a get, one Amazon never holds.
+    most = 2**31 - 1
+    said = refused_trigger({"type": "SCHEDULED_RELATIVE", "offsetInSeconds": most + 1})
+    assert said.startswith(f"offsetInSeconds is {most + 1}: at most {most}")
+    with pytest.raises(
+        ValueError, match=rf"reminders\[0\]\.trigger\.offsetInSeconds is {most + 1}"
+    ):
+        FakeAlexaApi(
+            reminders=[{"trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 2**31}}]
+        )
+    kept = FakeAlexaApi(
+        reminders=[{"trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": most}}]
+    )
+    assert kept.reminders[0].trigger.offset_in_seconds == most  # type: ignore[union-attr]

@@ -181,7 +181,18 @@ def _offset_fault(offset: object) -> str | None:
         )
     if isinstance(offset, int) and offset <= 0:
         return f"offsetInSeconds is {offset!r}: {takes(ReminderTrigger, 'offsetInSeconds')}"
+    if isinstance(offset, int) and offset > _MOST_OFFSET:
+        return (
+            f"offsetInSeconds is {offset!r}: at most {_MOST_OFFSET} (68 years), the largest "
+            "32-bit integer, as Amazon's model types it"
+        )
     return None
+
+
+#: The largest ``offsetInSeconds``: Amazon's Java model types it ``Integer``, 32 bits
+#: (alexa/alexa-apis-for-java, ask-sdk-model/src/com/amazon/ask/model/services/
+#: reminderManagement/Trigger.java); no page names a limit, and none the error for one past it.
+_MOST_OFFSET: Final = 2**31 - 1
 
 
 #: The values of ``pushNotification.status``: ask-sdk-model's ``PushNotificationStatus``.
