@@ -244,6 +244,22 @@ def test_a_reminder_time_of_the_wrong_type_is_a_type_error_that_says_what_to_giv
         _run(api.create_reminder("Stretch", **options))
 
 
+def test_a_reminder_after_more_than_a_32_bit_offset_is_refused_unsent() -> None:
+    # Amazon's model types offsetInSeconds a 32-bit Integer (ask-sdk-model for Java, Trigger):
+    # after=timedelta(days=30000) was sent as 2592000000 seconds, for Amazon (and FakeAlexaApi)
+    # to refuse at run time; the most it holds, 2147483647 seconds, is sent.
+    raw = RequestFactory().intent("Remind")
+    fake = FakeAlexaApi()
+    fake.issued(raw)
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+    with fake.answering(raw["request"]["requestId"]):
+        with pytest.raises(ValueError, match=r"after=.*2147483647 seconds"):
+            _run(api.create_reminder("Stretch", after=dt.timedelta(days=30000)))
+        assert fake.calls == []
+        _run(api.create_reminder("Stretch", after=dt.timedelta(seconds=2**31 - 1)))
+    assert [call.status for call in fake.calls] == [200]
+
+
 def test_a_reminder_token_that_is_no_str_is_a_type_error() -> None:
     # It was quote()'s "quote_from_bytes() expected bytes", which names nothing of the skill's.
     raw = RequestFactory().intent("Delete")

@@ -15,7 +15,7 @@ from ..responses.speech import _refuse_document_as_text
 from ..responses.ssml_elements import _checked_document
 from .recurrence import rule_fault, until_fault
 
-__all__ = ["gone_by", "reminder_body", "request_time_fault"]
+__all__ = ["MOST_OFFSET", "gone_by", "reminder_body", "request_time_fault"]
 
 #: ``requestTime`` as Amazon writes it: ``YYYY-MM-DDThh:mm:ss``, a fraction of a second (1 to 9
 #: digits) if any, then a ``Z`` or an offset (``+01:00``) if any.
@@ -64,10 +64,21 @@ def _local_iso(moment: _dt.datetime) -> str:
     return moment.replace(tzinfo=None).isoformat(timespec="milliseconds")
 
 
+#: The largest ``offsetInSeconds`` (68 years): Amazon's Java model types the field ``Integer``,
+#: 32 bits (alexa/alexa-apis-for-java, ask-sdk-model/src/com/amazon/ask/model/services/
+#: reminderManagement/Trigger.java); no page names a limit, nor the error for one past it.
+MOST_OFFSET: Final = 2**31 - 1
+
+
 def _relative_trigger(after: _dt.timedelta, recurrence: Sequence[str]) -> dict[str, Any]:
     seconds = int(after.total_seconds())
     if seconds <= 0:
         raise ValueError("a reminder's after= must be a positive delay")
+    if seconds > MOST_OFFSET:
+        raise ValueError(
+            f"a reminder's after= is {seconds} seconds: at most {MOST_OFFSET} seconds (68 years),"
+            " the largest 32-bit integer, as Amazon's model types offsetInSeconds"
+        )
     if recurrence:
         raise ValueError("a recurring reminder needs at=, not after=")
     return {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": seconds}

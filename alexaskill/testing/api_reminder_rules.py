@@ -10,7 +10,7 @@ from typing import Any, Final
 
 import msgspec
 
-from ..alexa_api.reminders import gone_by, request_time_fault
+from ..alexa_api.reminders import MOST_OFFSET, gone_by, request_time_fault
 from ..ssml_check import _markup_error
 from .api_fields import unknown_field
 from .api_recurrence import _recurrence_problem, _time_fault
@@ -181,18 +181,12 @@ def _offset_fault(offset: object) -> str | None:
         )
     if isinstance(offset, int) and offset <= 0:
         return f"offsetInSeconds is {offset!r}: {takes(ReminderTrigger, 'offsetInSeconds')}"
-    if isinstance(offset, int) and offset > _MOST_OFFSET:
+    if isinstance(offset, int) and offset > MOST_OFFSET:
         return (
-            f"offsetInSeconds is {offset!r}: at most {_MOST_OFFSET} (68 years), the largest "
+            f"offsetInSeconds is {offset!r}: at most {MOST_OFFSET} (68 years), the largest "
             "32-bit integer, as Amazon's model types it"
         )
     return None
-
-
-#: The largest ``offsetInSeconds``: Amazon's Java model types it ``Integer``, 32 bits
-#: (alexa/alexa-apis-for-java, ask-sdk-model/src/com/amazon/ask/model/services/
-#: reminderManagement/Trigger.java); no page names a limit, and none the error for one past it.
-_MOST_OFFSET: Final = 2**31 - 1
 
 
 #: The values of ``pushNotification.status``: ask-sdk-model's ``PushNotificationStatus``.
