@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests import moto_server, oldest_dependencies, server_logs, warm_bytecode
+from tests.logger_state import LoggingState
 from tests.missing import UNAVAILABLE, Unavailable, unavailable
 
 # The servers a test starts on 127.0.0.1 and stops by PID (tests/processes.py) and the
@@ -210,6 +211,29 @@ def dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "dev-pki"
     monkeypatch.setenv(DEV_PKI_ENV, str(directory))
     return directory
+
+
+# --- alexaskill's loggers stay as each test found them ------------------------------------------
+
+# A test that left the "alexaskill" logger (or one under it, or Python's last resort) changed
+# passed, and a later test in its process failed: it took the level left for an app's own
+# set-up (tests/test_log_lambda*.py: three such leaks, seen only with the suite in one process).
+# Read before the test's own fixtures are made and after they are gone (the name sorts first of
+# this file's autouse fixtures, which pytest orders by name), it fails the test that left them
+# changed, saying what, and puts them back, so that no later test fails for it.
+
+
+@pytest.fixture(autouse=True)
+def _alexaskill_logging_unchanged() -> Iterator[None]:
+    before = LoggingState.now()
+    yield
+    after = LoggingState.now()
+    if after == before:
+        return
+    changes = before.changes(after)
+    before.put_back(after)
+    if changes:
+        pytest.fail("\n".join(changes), pytrace=False)
 
 
 # --- values several modules build alike ---------------------------------------------------------

@@ -18,10 +18,12 @@ import pytest
 
 from alexaskill import Skill, speak
 from alexaskill import log_lambda as log_lambda_module
+from alexaskill.log_lists import edit_handlers
 from alexaskill.responses import Response
 from alexaskill.testing import DEFAULT_SKILL_ID
 
 from .lambda_runtime import LAMBDA_ENVIRON, Runtime
+from .logger_state import alexaskill_logger_kept
 
 
 @pytest.fixture(autouse=True)
@@ -31,20 +33,14 @@ def restore_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in list(os.environ):
         if name.startswith(("ALEXASKILL_", "AWS_", "_LAMBDA")):
             monkeypatch.delenv(name)
-    logger, root = logging.getLogger("alexaskill"), logging.getLogger()
-    saved = (list(logger.handlers), logger.level, logger.propagate)
+    root = logging.getLogger()
     saved_root = (list(root.handlers), root.level)
     converter = logging.Formatter.converter
     # The invocation id a direct Lambda handler noted in another module's test, in this process.
     log_lambda_module._aws_request_id = ""
-    yield
-    for found in logger.handlers:
-        if found not in saved[0]:
-            found.close()
-    logger.handlers[:] = saved[0]
-    logger.setLevel(saved[1])
-    logger.propagate = saved[2]
-    root.handlers[:] = saved_root[0]
+    with alexaskill_logger_kept():
+        yield
+    edit_handlers(root, lambda _: saved_root[0])
     root.setLevel(saved_root[1])
     logging.Formatter.converter = converter
     log_lambda_module._aws_request_id = ""

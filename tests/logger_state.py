@@ -1,41 +1,156 @@
-"""The "alexaskill" logger (and the filters of alexaskill's loggers) as a test found it, put back
-after the test changed it."""
+"""alexaskill's loggers (and Python's last resort) as a test found them: put back after a test
+that changes them (`alexaskill_logger_kept`), and the run's guard (`LoggingState`, which
+tests/conftest.py's ``_alexaskill_logging_unchanged`` reads around each test) that fails a test
+which left them changed."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar
 
-from alexaskill.log_early import LOGGERS
+from alexaskill.log_early import early
+from alexaskill.log_lists import edit_filters, edit_handlers
+
+_T = TypeVar("_T")
+
+
+def _as(kept: Sequence[_T]) -> Callable[[list[_T]], list[_T]]:
+    """An edit (`alexaskill.log_lists`) that puts back the list ``kept``, whatever is there."""
+    return lambda _: list(kept)
 
 
 @contextlib.contextmanager
 def alexaskill_logger_kept() -> Iterator[logging.Logger]:
-    """The "alexaskill" logger's handlers, level and propagation put back at the end of the
-    block (`configure_logging` changes them for the whole process); a handler added meanwhile
-    is closed."""
-    logger = logging.getLogger("alexaskill")
-    handlers, level, propagate = list(logger.handlers), logger.level, logger.propagate
+    """alexaskill's loggers (the "alexaskill" logger's handlers, level and propagation, the
+    filters `configure_logging` takes `alexaskill.log_early`'s off, ...: all `LoggingState`
+    reads) put back at the end of the block as they were at its start; a handler added
+    meanwhile is closed."""
+    before = LoggingState.now()
     try:
-        yield logger
+        yield logging.getLogger("alexaskill")
     finally:
-        for handler in logger.handlers:
-            if handler not in handlers:
-                handler.close()
-        logger.handlers[:] = handlers
-        logger.setLevel(level)
-        logger.propagate = propagate
+        before.put_back(LoggingState.now())
 
 
-@contextlib.contextmanager
-def alexaskill_filters_kept() -> Iterator[None]:
-    """The filters of alexaskill's loggers (`alexaskill.log_early.LOGGERS`) as the test found
-    them, put back after it."""
-    loggers = [logging.getLogger(name) for name in LOGGERS]
-    kept = [list(logger.filters) for logger in loggers]
-    try:
-        yield
-    finally:
-        for logger, filters in zip(loggers, kept, strict=True):
-            logger.filters[:] = filters
+#: What the guard reads of a logger, in this order: its level, handlers, filters, propagate and
+#: disabled flags (a logger not made yet, or a placeholder, is as `logging.getLogger` makes it).
+_FIELDS: Final = ("level", "handlers", "filters", "propagate", "disabled")
+_AS_MADE: Final[tuple[Any, ...]] = (logging.NOTSET, (), (), True, False)
+
+
+class _Names:
+    """The names of alexaskill's loggers ("alexaskill" and those under "alexaskill."), found
+    again only when logging's table of loggers grew: a look at each of its few hundred names
+    before and after each of the suite's 15,000 tests would cost more than the rest of the
+    guard. (A name is never taken out of the table; a placeholder made a logger keeps its
+    name, and is read as a logger again at each look.)"""
+
+    seen = -1
+    names: tuple[str, ...] = ()
+
+    @classmethod
+    def now(cls) -> tuple[str, ...]:
+        table = logging.Logger.manager.loggerDict
+        if len(table) != cls.seen:
+            cls.seen = len(table)
+            under = sorted(name for name in list(table) if name.startswith("alexaskill."))
+            cls.names = ("alexaskill", *under)
+        return cls.names
+
+
+def _read(logger: Any) -> tuple[Any, ...]:
+    if not isinstance(logger, logging.Logger):
+        return _AS_MADE
+    return (
+        logger.level,
+        tuple(logger.handlers),
+        tuple(logger.filters),
+        logger.propagate,
+        logger.disabled,
+    )
+
+
+@dataclass(frozen=True)
+class LoggingState:
+    """alexaskill's loggers and Python's last resort (`logging.lastResort`: which handler it is,
+    its level and filters) as they are when read (`now`)."""
+
+    loggers: dict[str, tuple[Any, ...]]
+    last_resort: tuple[Any, ...]
+
+    @classmethod
+    def now(cls) -> LoggingState:
+        table = logging.Logger.manager.loggerDict
+        last = logging.lastResort
+        return cls(
+            {name: _read(table.get(name)) for name in _Names.now()},
+            (last,) if last is None else (last, last.level, tuple(last.filters)),
+        )
+
+    def changes(self, after: LoggingState) -> list[str]:
+        """What differs in ``after``, a line each ("test left logger 'alexaskill' level 20
+        (was 0)"): none if nothing does."""
+        said = []
+        for name in sorted(self.loggers.keys() | after.loggers.keys()):
+            was = self.loggers.get(name, _AS_MADE)
+            now = after.loggers.get(name, _AS_MADE)
+            for field, before, left in zip(_FIELDS, was, now, strict=True):
+                if field == "filters":
+                    before, left = _own(before), _own(left)
+                if before != left:
+                    said.append(
+                        f"test left logger {name!r} {field} {_shown(left)} (was {_shown(before)})"
+                    )
+        if self.last_resort != after.last_resort:
+            said.append(
+                f"test left logging.lastResort {_last_resort(after.last_resort)} "
+                f"(was {_last_resort(self.last_resort)})"
+            )
+        return said
+
+    def put_back(self, after: LoggingState) -> None:
+        """Make what `changes` finds in ``after`` (read now) as it is here; a handler the
+        loggers no longer have then is closed."""
+        kept = {id(handler) for state in self.loggers.values() for handler in state[1]}
+        for name in sorted(self.loggers.keys() | after.loggers.keys()):
+            was = self.loggers.get(name, _AS_MADE)
+            if after.loggers.get(name, _AS_MADE) == was:
+                continue
+            logger = logging.getLogger(name)
+            level, handlers, filters, propagate, disabled = was
+            for handler in logger.handlers:
+                if id(handler) not in kept:
+                    handler.close()
+            edit_handlers(logger, _as(handlers))
+            edit_filters(logger, _as(filters))
+            logger.propagate, logger.disabled = propagate, disabled
+            # (setLevel, not the attribute: it clears the levels logging's loggers keep.)
+            logger.setLevel(level)
+        if self.last_resort != after.last_resort:
+            last = logging.lastResort = self.last_resort[0]
+            if last is not None:
+                last.setLevel(self.last_resort[1])
+                edit_filters(last, _as(self.last_resort[2]))
+
+
+def _own(filters: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``filters`` but alexaskill's early one (`alexaskill.log_early`): logging set up takes it
+    off for the rest of the process (`forget_early`), and pytest's handler on the root logger
+    is logging set up, for the app any test client starts. Not a test's leak, then (half the
+    suite's tests would fail of it), but `LoggingState.put_back` puts it back all the same,
+    so that each test finds it as the process's first did."""
+    return tuple(found for found in filters if not early(found))
+
+
+def _shown(value: Any) -> str:
+    return repr(list(value)) if isinstance(value, tuple) else repr(value)
+
+
+def _last_resort(state: tuple[Any, ...]) -> str:
+    if state[0] is None:
+        return "None"
+    handler, level, filters = state
+    return f"{handler!r} level {level} filters {_shown(filters)}"

@@ -18,7 +18,7 @@ import pytest
 from alexaskill import log_early, settings
 from alexaskill.logs import configure_logging
 
-from .logger_state import alexaskill_filters_kept, alexaskill_logger_kept
+from .logger_state import alexaskill_logger_kept
 from .processes import free_port, stop, wait_for_health
 
 #: A host app mounting two skills whose starts say loud warnings (verification off, the
@@ -170,7 +170,7 @@ def test_no_set_up_leaves_the_alexaskill_loggers_without_handlers(
     # What alexaskill says before logging is set up shows in no logger's handlers (an app's
     # `if not logger.handlers` finds none), and a handler that takes the lines (pytest's
     # caplog) takes every one, nothing written beside it.
-    with alexaskill_logger_kept() as logger, alexaskill_filters_kept():
+    with alexaskill_logger_kept() as logger:
         logger.handlers[:] = []
         log_early.forget_early()
         log_early.install_early()
@@ -251,7 +251,7 @@ def test_a_second_copy_of_alexaskill_leaves_no_early_handler_behind_a_set_up() -
     # while it had none, was not the first copy's, which neither took it off at its set-up nor
     # counted it out of "set up already": the whole suite failed test_settings_at_start.
     # (An older copy's early handler, on "alexaskill"'s handlers, is taken off too.)
-    with alexaskill_logger_kept() as logger, alexaskill_filters_kept():
+    with alexaskill_logger_kept() as logger:
         logger.handlers[:] = []
         log_early.forget_early()
         spec = importlib.util.spec_from_file_location("_second_log_early", log_early.__file__)

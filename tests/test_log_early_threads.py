@@ -14,7 +14,7 @@ from alexaskill import log_early
 
 from .in_threads import in_thread
 from .log_gates import WAIT, Gate, GateHandler, Taking, a_secret_stopped
-from .logger_state import alexaskill_filters_kept, alexaskill_logger_kept
+from .logger_state import alexaskill_logger_kept
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.oldest_dependencies
 def logger() -> Iterator[logging.Logger]:
     """The "alexaskill" logger as alexaskill's import leaves it: no handler, the early filter
     alone (put back as it was after the test)."""
-    with alexaskill_logger_kept() as kept, alexaskill_filters_kept():
+    with alexaskill_logger_kept() as kept:
         kept.handlers[:] = []
         kept.filters[:] = []
         log_early.install_early()

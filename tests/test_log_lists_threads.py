@@ -23,14 +23,14 @@ from alexaskill.testing import answer_rules
 
 from .in_threads import in_thread
 from .log_gates import WAIT, Gate, GateHandler, Taking, a_secret_stopped
-from .logger_state import alexaskill_filters_kept, alexaskill_logger_kept
+from .logger_state import alexaskill_logger_kept
 
 pytestmark = pytest.mark.oldest_dependencies
 
 
 @pytest.fixture
 def logger() -> Iterator[logging.Logger]:
-    with alexaskill_logger_kept() as kept, alexaskill_filters_kept():
+    with alexaskill_logger_kept() as kept:
         kept.setLevel(logging.INFO)
         kept.propagate = False  # (the test's records are for the handlers under test alone)
         yield kept

@@ -1,0 +1,112 @@
+"""The run's guard on alexaskill's loggers (tests/conftest.py's ``_alexaskill_logging_unchanged``,
+tests/logger_state.py's `LoggingState`): a test that leaves one changed fails, saying what, and
+the loggers are put back; a test that changes them and puts them back passes."""
+
+from __future__ import annotations
+
+import logging
+import types
+
+import pytest
+
+from . import conftest
+from .logger_state import LoggingState
+
+pytest_plugins = ["pytester"]
+
+#: Inner tests: one leaves the "alexaskill" logger's level changed, one a handler on a logger
+#: under it, one changes the level and puts it back, and one after them reads the level.
+INNER = """
+import logging
+
+import pytest
+
+LEVEL = logging.getLogger("alexaskill").level
+
+
+def test_leaves_the_level() -> None:
+    logging.getLogger("alexaskill").setLevel(logging.INFO)
+
+
+def test_leaves_a_handler_and_disables() -> None:
+    logger = logging.getLogger("alexaskill.inner")
+    logger.addHandler(logging.NullHandler())
+    logger.disabled = True
+
+
+def test_puts_the_level_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(logging.lastResort, "level", logging.DEBUG)
+    logger = logging.getLogger("alexaskill")
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.setLevel(level)
+
+
+def test_finds_the_level_as_it_was() -> None:
+    assert logging.getLogger("alexaskill").level == LEVEL
+    assert not logging.getLogger("alexaskill.inner").handlers
+"""
+
+
+def test_a_test_that_leaves_a_logger_changed_fails_and_the_next_finds_it_put_back(
+    pytester: pytest.Pytester,
+) -> None:
+    # (The guard alone, as a plugin: conftest's other hooks are the outer run's.)
+    guard = types.ModuleType("logging_guard")
+    guard._alexaskill_logging_unchanged = conftest._alexaskill_logging_unchanged  # type: ignore[attr-defined]
+    pytester.makepyfile(test_inner=INNER)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", plugins=[guard])
+    result.assert_outcomes(passed=4, errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_leaves_the_level*",
+            "test left logger 'alexaskill' level 20 (was *)",
+            "*ERROR at teardown of test_leaves_a_handler_and_disables*",
+            "test left logger 'alexaskill.inner' handlers [[]<NullHandler (NOTSET)>[]] (was *)",
+            "test left logger 'alexaskill.inner' disabled True (was False)",
+        ]
+    )
+    assert "test_puts_the_level_back" not in result.stdout.str().split("short test summary")[-1]
+
+
+class Closing(logging.NullHandler):
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+        super().close()
+
+
+def test_each_change_the_guard_reads_is_said_and_put_back() -> None:
+    logger = logging.getLogger("alexaskill.guarded")
+    last = logging.lastResort
+    assert last is not None
+    before = LoggingState.now()
+    handler, own = Closing(), logging.Filter("own")
+    logger.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    logger.addFilter(own)
+    logger.propagate = False
+    logger.disabled = True
+    logging.lastResort = None
+    after = LoggingState.now()
+    changes = before.changes(after)
+    before.put_back(after)
+    assert changes == [
+        "test left logger 'alexaskill.guarded' level 30 (was 0)",
+        f"test left logger 'alexaskill.guarded' handlers [{handler!r}] (was [])",
+        f"test left logger 'alexaskill.guarded' filters [{own!r}] (was [])",
+        "test left logger 'alexaskill.guarded' propagate False (was True)",
+        "test left logger 'alexaskill.guarded' disabled True (was False)",
+        f"test left logging.lastResort None (was {last!r} level {last.level} filters [])",
+    ]
+    assert LoggingState.now() == before
+    assert logging.lastResort is last
+    assert logger.handlers == []
+    assert handler.closed  # (the handler left, as `alexaskill_logger_kept` closes one)
+
+
+def test_a_state_read_twice_unchanged_says_nothing() -> None:
+    before = LoggingState.now()
+    logging.getLogger("alexaskill.made.here")  # (a logger made as logging makes it: no change)
+    assert before.changes(LoggingState.now()) == []
