@@ -43,10 +43,11 @@ _AS_MADE: Final[tuple[Any, ...]] = (logging.NOTSET, (), (), True, False)
 
 class _Names:
     """The names of alexaskill's loggers ("alexaskill" and those under "alexaskill."), found
-    again only when logging's table of loggers grew: a look at each of its few hundred names
-    before and after each of the suite's 15,000 tests would cost more than the rest of the
-    guard. (A name is never taken out of the table; a placeholder made a logger keeps its
-    name, and is read as a logger again at each look.)"""
+    again only when logging's table of loggers grew: a look through all its names before and
+    after each test cost more than the rest of the guard (about 40 µs a test, for the 73
+    loggers of a process that imported botocore, moto and uvicorn, against 26). (A name is
+    never taken out of the table; a placeholder made a logger keeps its name, and is read as a
+    logger again at each look.)"""
 
     seen = -1
     names: tuple[str, ...] = ()
