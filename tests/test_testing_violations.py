@@ -23,6 +23,7 @@ from alexaskill.testing import RequestFactory, TestClient
 from alexaskill.testing.violations import recording_violations
 
 from .conftest import SKILL_ID
+from .logger_state import alexaskill_logger_kept
 
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
 DOCUMENT = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
@@ -69,16 +70,14 @@ def _everything_disabled(logger: logging.Logger) -> None:
 )
 def silenced(request: pytest.FixtureRequest) -> Iterator[Callable[[], None]]:
     """Silence the ``alexaskill`` logger as a test, a conftest or a skill might (undone after)."""
-    logger = logging.getLogger("alexaskill")
-    saved = (logger.disabled, logger.level, list(logger.filters), logger.propagate)
+    disabled = logging.root.manager.disable
+    with alexaskill_logger_kept() as logger:
 
-    def silence() -> None:
-        request.param(logger)
+        def silence() -> None:
+            request.param(logger)
 
-    yield silence
-    logging.disable(logging.NOTSET)
-    logger.disabled, level, logger.filters[:], logger.propagate = saved
-    logger.setLevel(level)
+        yield silence
+    logging.disable(disabled)
 
 
 def test_a_violation_fails_the_test_whatever_the_logging(silenced: Callable[[], None]) -> None:
