@@ -5,7 +5,6 @@ example's sample requests and skill ids.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import subprocess
@@ -19,6 +18,7 @@ from tests.conftest import OTHER_SKILL_ID
 
 from . import docs_shared
 from .docs_shared import EXAMPLE_SKILL_ID, ROOT, Reader, read_blocks
+from .logger_state import alexaskill_logger_kept
 
 # The fixture of tests/docs_shared.py, this module's too (why not conftest's: see there).
 reader = docs_shared.reader
@@ -152,9 +152,7 @@ def test_the_request_lines_shown_are_the_ones_written() -> None:
         return speak("Sunny.")
 
     written = {}
-    logger = logging.getLogger("alexaskill")
-    saved = (list(logger.handlers), logger.level, logger.propagate)
-    try:
+    with alexaskill_logger_kept():  # (configure_logging replaces its handlers)
         for form in ("plain", "json"):
             stream = io.StringIO()
             configure_logging("INFO", json=form == "json", stream=stream)
@@ -163,10 +161,6 @@ def test_the_request_lines_shown_are_the_ones_written() -> None:
             written[form] = [
                 line for line in stream.getvalue().splitlines() if "alexaskill.request" in line
             ][-1]
-    finally:  # as the block found it (configure_logging replaced its handlers)
-        logger.handlers[:] = saved[0]
-        logger.setLevel(saved[1])
-        logger.propagate = saved[2]
 
     def shape(line: str) -> str:
         line = re.sub(r"^\S+ \S+ ", "TIME ", line)
