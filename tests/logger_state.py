@@ -17,9 +17,12 @@ from alexaskill.log_lists import edit_filters, edit_handlers
 _T = TypeVar("_T")
 
 
-def _as(kept: Sequence[_T]) -> Callable[[list[_T]], list[_T]]:
-    """An edit (`alexaskill.log_lists`) that puts back the list ``kept``, whatever is there."""
-    return lambda _: list(kept)
+def _as(
+    kept: Sequence[_T], keeping: Callable[[_T], bool] = lambda _: False
+) -> Callable[[list[_T]], list[_T]]:
+    """An edit (`alexaskill.log_lists`) that puts back the list ``kept``, whatever is there
+    (but for what is there that ``keeping`` keeps, after it)."""
+    return lambda now: [*kept, *filter(keeping, now)]
 
 
 @contextlib.contextmanager
@@ -67,7 +70,7 @@ def _read(logger: Any) -> tuple[Any, ...]:
         return _AS_MADE
     return (
         logger.level,
-        tuple(logger.handlers),
+        tuple(handler for handler in logger.handlers if not _pytests(handler)),
         tuple(logger.filters),
         logger.propagate,
         logger.disabled,
@@ -123,9 +126,9 @@ class LoggingState:
             logger = logging.getLogger(name)
             level, handlers, filters, propagate, disabled = was
             for handler in logger.handlers:
-                if id(handler) not in kept:
+                if id(handler) not in kept and not _pytests(handler):
                     handler.close()
-            edit_handlers(logger, _as(handlers))
+            edit_handlers(logger, _as(handlers, keeping=_pytests))
             edit_filters(logger, _as(filters))
             logger.propagate, logger.disabled = propagate, disabled
             # (setLevel, not the attribute: it clears the levels logging's loggers keep.)
@@ -135,6 +138,15 @@ class LoggingState:
             if last is not None:
                 last.setLevel(self.last_resort[1])
                 edit_filters(last, _as(self.last_resort[2]))
+
+
+def _pytests(handler: logging.Handler) -> bool:
+    """Whether ``handler`` is pytest's: for each phase of a test (set-up, call, tear-down)
+    pytest puts a new capturing handler on every logger that does not propagate, and takes it
+    off at the phase's end. A fixture that makes "alexaskill" stop propagating for its test
+    finds pytest's tear-down handler on it when it puts propagation back, which is no leak of
+    its; left where pytest put them, for pytest to take off."""
+    return type(handler).__module__ == "_pytest.logging"
 
 
 def _own(filters: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -15,7 +15,9 @@ from .logger_state import LoggingState
 pytest_plugins = ["pytester"]
 
 #: Inner tests: one leaves the "alexaskill" logger's level changed, one a handler on a logger
-#: under it, one changes the level and puts it back, and one after them reads the level.
+#: under it; one changes the level and puts it back, one's fixture its propagation (pytest's
+#: tear-down then finds it not propagating, and puts its own handler on it); one after them
+#: reads the level.
 INNER = """
 import logging
 
@@ -42,6 +44,18 @@ def test_puts_the_level_back(monkeypatch: pytest.MonkeyPatch) -> None:
     logger.setLevel(level)
 
 
+@pytest.fixture
+def not_propagating():
+    logger = logging.getLogger("alexaskill")
+    logger.propagate = False
+    yield
+    logger.propagate = True
+
+
+def test_no_propagation_put_back_by_its_fixture(not_propagating: None) -> None:
+    pass
+
+
 def test_finds_the_level_as_it_was() -> None:
     assert logging.getLogger("alexaskill").level == LEVEL
     assert not logging.getLogger("alexaskill.inner").handlers
@@ -56,7 +70,7 @@ def test_a_test_that_leaves_a_logger_changed_fails_and_the_next_finds_it_put_bac
     guard._alexaskill_logging_unchanged = conftest._alexaskill_logging_unchanged  # type: ignore[attr-defined]
     pytester.makepyfile(test_inner=INNER)
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", plugins=[guard])
-    result.assert_outcomes(passed=4, errors=2)
+    result.assert_outcomes(passed=5, errors=2)
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_leaves_the_level*",
