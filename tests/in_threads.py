@@ -24,16 +24,12 @@ def in_thread(body: Callable[[], object]) -> tuple[threading.Thread, list[BaseEx
     return thread, failures
 
 
-def at_once(*bodies: Callable[[], object], wait: float) -> None:
-    """Each of ``bodies`` run in a thread of its own, all started before any is waited for, each
-    then joined within ``wait`` seconds: one still running fails the test, and what one raised
-    is raised again here (pytest's own report of a thread's exception comes only as a warning,
-    at the test's end, and a thread still running goes unseen)."""
-    started = [in_thread(body) for body in bodies]
-    for thread, _ in started:
-        thread.join(wait)
-    running = [thread.name for thread, _ in started if thread.is_alive()]
-    assert running == [], f"still running after {wait} s: {running}"
-    for _, failures in started:
-        for failure in failures:
-            raise failure
+def joined(thread: threading.Thread, failures: list[BaseException], wait: float) -> None:
+    """``thread`` and its ``failures`` (`in_thread`'s) joined within ``wait`` seconds: one still
+    running fails the test, and what it raised is raised again here (pytest's own report of a
+    thread's exception comes only as a warning, at the test's end, and a thread still running
+    goes unseen)."""
+    thread.join(wait)
+    assert not thread.is_alive(), f"{thread.name} still running after {wait} s"
+    for failure in failures:
+        raise failure

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from typing import Final
 
-from .in_threads import in_thread
+from .in_threads import in_thread, joined
 
 #: Seconds: a generous bound for what happens at once, never reached when all is well.
 WAIT: Final = 30
@@ -74,6 +74,5 @@ def a_secret_stopped(logger: logging.Logger) -> Iterator[None]:
         yield
     finally:
         gate.opened.set()
-        thread.join(WAIT)
-    assert not failures
+    joined(thread, failures, WAIT)
     assert handler.taken == []

@@ -19,7 +19,7 @@ from alexaskill.cli.replay_show import SlotNotes, slot_notes
 from alexaskill.cli.skill_log import log_to
 from alexaskill.slots.reasons import FALLBACK_LINE
 
-from .in_threads import in_thread
+from .in_threads import in_thread, joined
 from .log_gates import WAIT, Gate, GateHandler
 from .logger_state import alexaskill_logger_kept
 
@@ -34,12 +34,9 @@ def logger() -> Iterator[logging.Logger]:
         yield kept
 
 
-def _held(
-    enter: Callable[[], contextlib.AbstractContextManager[object]],
-) -> tuple[Callable[[], None], list[BaseException]]:
+def _held(enter: Callable[[], contextlib.AbstractContextManager[object]]) -> Callable[[], None]:
     """``enter()``'s context entered in a thread of its own and held from when this returns
-    until the ``leave`` it returns is called (which waits for the thread to end); with the
-    thread's failures."""
+    until the ``leave`` it returns is called (which joins the thread: `joined`)."""
     entered, leaves = threading.Event(), threading.Event()
 
     def hold() -> None:
@@ -52,9 +49,9 @@ def _held(
 
     def leave() -> None:
         leaves.set()
-        thread.join(WAIT)
+        joined(thread, failures, WAIT)
 
-    return leave, failures
+    return leave
 
 
 def test_a_call_ending_while_another_calls_record_is_written_skips_none_of_its_handler(
@@ -63,7 +60,7 @@ def test_a_call_ending_while_another_calls_record_is_written_skips_none_of_its_h
     # The logger's handlers: the first call's, the gate's, the second call's. The second call's
     # WARNING stops at the gate; the first call ends meanwhile, taking its handler off.
     first_err, second_err = io.StringIO(), io.StringIO()
-    first_leaves, first_failures = _held(lambda: log_to(first_err, logging.WARNING))
+    first_leaves = _held(lambda: log_to(first_err, logging.WARNING))
     gate = Gate("the second call's warning")
     logger.addHandler(GateHandler(gate))
 
@@ -75,8 +72,7 @@ def test_a_call_ending_while_another_calls_record_is_written_skips_none_of_its_h
     assert gate.reached.wait(WAIT)
     first_leaves()
     gate.opened.set()
-    second.join(WAIT)
-    assert not first_failures and not second_failures
+    joined(second, second_failures, WAIT)
     assert second_err.getvalue() == "WARNING alexaskill: the second call's warning\n"
     assert first_err.getvalue() == ""
 
@@ -101,13 +97,12 @@ def test_slot_notes_ending_while_another_calls_line_is_read_skip_none_of_its_not
     while not any(isinstance(each, SlotNotes) for each in logger.filters):
         time.sleep(0.001)  # (until the second call's notes are on)
     logger.filters.insert(0, gate)
-    first_leaves, first_failures = _held(slot_notes)
+    first_leaves = _held(slot_notes)
     first_in.set()
     assert gate.reached.wait(WAIT)
     first_leaves()
     gate.opened.set()
-    second.join(WAIT)
-    assert not first_failures and not second_failures
+    joined(second, second_failures, WAIT)
     assert taken["second"] == ["the slot city; city gets None"]
 
 
@@ -129,9 +124,8 @@ def test_the_logger_lowered_while_a_calls_record_is_written_skips_none_of_its_ha
 
     thread, failures = in_thread(call)
     assert gate.reached.wait(WAIT)
-    other_leaves, other_failures = _held(slot_notes)  # (lowered once it is held)
+    other_leaves = _held(slot_notes)  # (lowered once it is held)
     gate.opened.set()
-    thread.join(WAIT)
+    joined(thread, failures, WAIT)
     other_leaves()
-    assert not failures and not other_failures
     assert err.getvalue() == "WARNING alexaskill: the call's warning\n"

@@ -27,7 +27,7 @@ from .fake_dynamodb import (
     _retrying_client,
     fake_dynamodb_fixture,  # noqa: F401
 )
-from .in_threads import in_thread
+from .in_threads import in_thread, joined
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -133,9 +133,7 @@ def test_an_owners_call_looking_up_the_handlers_meanwhile_leaves_the_stores_call
         thread, failures = in_thread(owners_call)
         assert looked_up.wait(HANG)  # the owner's call found the handlers of its UpdateItem
         _increment(store)
-        thread.join(HANG)
-        assert not thread.is_alive()
-        assert not failures  # (its pytest.raises, in its thread: handed to this one)
+        joined(thread, failures, HANG)  # (its pytest.raises, in its thread: handed to this one)
         fake_dynamodb.settle()
         assert fake_dynamodb.calls == ["UpdateItem"] * 4  # the owner's three, the store's one
     finally:
@@ -151,31 +149,25 @@ def test_the_handlers_are_inert_for_the_owners_calls_in_another_thread_closed_or
     # made to, before the store's close and after it; the store's calls stay guarded.
     client = _retrying_client(fake_dynamodb.url, 3)
     store = _failing_store(fake_dynamodb, client)
-    begun, owner_done, failures = threading.Event(), threading.Event(), list[BaseException]()
+    begun = threading.Event()
 
     def owners_call_meanwhile(**_: Any) -> None:
         if not begun.is_set():  # the store's increment, its first attempt about to go
             begun.set()
-            owner, failed = in_thread(lambda: _owners_call(client))
-            owner.join(HANG)
-            if not owner.is_alive():
-                owner_done.set()
-            failures.extend(failed)  # (its pytest.raises, in its thread: handed to the test)
+            # Ended before that attempt goes. (One still running, or what its pytest.raises
+            # raised, is raised here, up through the store's call, which raises it as it is.)
+            joined(*in_thread(lambda: _owners_call(client)), HANG)
 
     try:
         client.meta.events.register_last("before-send.dynamodb.UpdateItem", owners_call_meanwhile)
         _increment(store)
-        assert owner_done.is_set()
-        assert not failures
+        assert begun.is_set()
         fake_dynamodb.settle()
         assert fake_dynamodb.calls == ["UpdateItem"] * 4  # the owner's three, the store's one
         anyio.run(store.aclose)
         assert _hooks(client) == _ON  # left on the client
         fake_dynamodb.calls.clear()
-        owner, failed = in_thread(lambda: _owners_call(client))
-        owner.join(HANG)
-        assert not owner.is_alive()
-        assert not failed
+        joined(*in_thread(lambda: _owners_call(client)), HANG)
         fake_dynamodb.settle()
         assert fake_dynamodb.calls == ["UpdateItem"] * 3
         fake_dynamodb.calls.clear()
@@ -269,9 +261,7 @@ def test_a_child_forked_during_a_call_keeps_the_handlers_on_a_client_given(
         assert _in_a_fork(child) == "yes"
     finally:
         held.set()
-        call.join(HANG)
-    assert not call.is_alive()
-    assert not failures
+    joined(call, failures, HANG)
     try:
         fake_dynamodb.settle()
         assert sorted(fake_dynamodb.calls) == ["GetItem"] * 3 + ["UpdateItem"] * 2
@@ -348,10 +338,8 @@ def test_two_stores_made_on_one_client_at_once_in_two_threads_add_the_handlers_o
     first, failed = in_thread(made)
     assert events.inside.wait(HANG)
     second, failed_too = in_thread(made)
-    for thread in (first, second):
-        thread.join(HANG)
-        assert not thread.is_alive()
-    assert not failed and not failed_too
+    joined(first, failed, HANG)
+    joined(second, failed_too, HANG)
     assert sorted(events.added) == ["alexaskill-answer", "alexaskill-given-up"]
 
 

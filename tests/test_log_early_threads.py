@@ -12,7 +12,7 @@ import pytest
 
 from alexaskill import log_early
 
-from .in_threads import in_thread
+from .in_threads import in_thread, joined
 from .log_gates import WAIT, Gate, GateHandler, Taking, a_secret_stopped
 from .logger_state import alexaskill_logger_kept
 
@@ -61,7 +61,6 @@ def test_an_early_handler_taken_off_while_a_thread_logs_skips_none_of_the_apps_h
     assert gate.reached.wait(WAIT)
     log_early.forget_early()
     gate.opened.set()
-    thread.join(WAIT)
-    assert not failures
+    joined(thread, failures, WAIT)
     assert older not in logger.handlers
     assert handler.taken == ["a warning"]

@@ -21,7 +21,7 @@ from alexaskill.cli import serve_server
 from alexaskill.logs import configure_logging
 from alexaskill.testing import answer_rules
 
-from .in_threads import in_thread
+from .in_threads import in_thread, joined
 from .log_gates import WAIT, Gate, GateHandler, Taking, a_secret_stopped
 from .logger_state import alexaskill_logger_kept
 
@@ -66,9 +66,7 @@ def test_a_record_logged_while_logging_is_set_up_again_finds_a_handler(
     configure_logging(stream=first)
 
     def logged_meanwhile() -> None:
-        thread, failures = in_thread(lambda: logger.info("meanwhile"))
-        thread.join(WAIT)
-        assert not failures
+        joined(*in_thread(lambda: logger.info("meanwhile")), WAIT)
         forget_early()
 
     monkeypatch.setattr("alexaskill.logs.forget_early", logged_meanwhile)
@@ -92,8 +90,7 @@ def test_logging_set_up_again_while_a_thread_logs_skips_none_of_the_apps_handler
     assert gate.reached.wait(WAIT)
     configure_logging(stream=second)
     gate.opened.set()
-    thread.join(WAIT)
-    assert not failures
+    joined(thread, failures, WAIT)
     assert handler.taken == ["a warning"]
     assert "a warning" in first.getvalue()
     names = [type(each).__name__ for each in logger.handlers]
