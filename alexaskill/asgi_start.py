@@ -34,6 +34,7 @@ __all__ = [
     "say_start_failed",
     "say_unsaid_at_loop_end",
     "startup_failed",
+    "uvicorn_server",
 ]
 
 logger = logging.getLogger("alexaskill")
@@ -300,7 +301,7 @@ def say_unsaid_at_loop_end(said: Repeats) -> object:
         return None
     import asyncio
 
-    server = _uvicorn_server()
+    server = uvicorn_server()
     if server is not None:
         _say_at_shutdown(server, said)
 
@@ -314,7 +315,7 @@ def say_unsaid_at_loop_end(said: Repeats) -> object:
 
 
 def _say_at_shutdown(server: Any, said: Repeats) -> None:
-    """Say ``said``'s counts as ``server`` (uvicorn's, `_uvicorn_server`) shuts down: as its
+    """Say ``said``'s counts as ``server`` (uvicorn's, `uvicorn_server`) shuts down: as its
     ``shutdown`` starts (its main loop saw the ``should_exit`` its SIGTERM or SIGINT handler
     set, or its ``--limit-max-requests`` reached) and once it has ended, its connections closed
     (a request refused while they close said too). Its ``shutdown``, which uvicorn's ``_serve``
@@ -332,7 +333,7 @@ def _say_at_shutdown(server: Any, said: Repeats) -> None:
     server.shutdown = saying_shutdown
 
 
-def _uvicorn_server() -> Any:
+def uvicorn_server() -> Any:
     """The uvicorn server (``uvicorn.server.Server``) whose handler takes this process's SIGTERM
     (``capture_signals``, in uvicorn 0.29 on: its ``handle_exit``), or None (another server;
     uvicorn outside the main thread; one without the ``shutdown`` `_say_at_shutdown` wraps)."""

@@ -18,6 +18,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .asgi_start import uvicorn_server
+
 if TYPE_CHECKING:
     import asyncio
 
@@ -34,15 +36,18 @@ def hook_sigterm(
     What takes it away again (the lifespan's shutdown), or None where nothing was put:
 
     - off the main thread (only it may set a signal's handler);
-    - where the SIGTERM's handler is no Python function: the default (the Lambda runtime's own
-      process, behind Mangum, dies of the signal at once: no handler would run long enough to
-      say anything, and one there would keep it from dying as it did), ignored, or set in C.
-      Only a server's own handler is chained to (uvicorn's, ``alexaskill serve``'s).
+    - where SIGTERM's handler is not a uvicorn server's (`alexaskill.asgi_start.uvicorn_server`),
+      which each uvicorn pyproject.toml allows sets as it starts, before the lifespan (the one
+      ``alexaskill serve`` runs too). Behind Mangum, in the Lambda runtime's own process, it is
+      the default, which dies of the signal at once (no handler would run long enough to say
+      anything, and one there would keep it from dying as it did), or the function's own (AWS's
+      graceful shutdown): the first invocation's lifespan starts before a request has told the
+      skill it is behind Mangum, and a handler put in front of the function's changed it there.
     """
     if threading.current_thread() is not threading.main_thread():
         return None
     server_handler = signal.getsignal(signal.SIGTERM)
-    if not callable(server_handler):
+    if not callable(server_handler) or uvicorn_server() is None:
         return None
     hooked = [True]
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+# restore_logging: autouse, each test's logging and environment put back (the Mangum test's).
+from .log_lambda_shared import restore_logging  # noqa: F401
 from .processes import free_port, running
 
 # uvicorn, as the Lambda Web Adapter runs it (a SIGTERM handler of its own, which alexaskill's
@@ -95,21 +97,23 @@ def test_lambdas_sigterm_with_a_request_under_way_is_said_with_how_many(
 
 
 def test_the_hook_chains_to_the_servers_handler_and_goes_at_shutdown() -> None:
-    # In front of the server's own handler, which still gets the signal; taken away at the
+    # In front of uvicorn's own handler, which still gets the signal; taken away at the
     # lifespan's shutdown, the server's put back. (Nothing under way: nothing said.)
     import asyncio
 
+    import uvicorn
+
     from alexaskill.lambda_sigterm import hook_sigterm
 
-    got: list[int] = []
-    before = signal.signal(signal.SIGTERM, lambda signum, frame: got.append(signum))
+    server = uvicorn.Server(uvicorn.Config(lambda scope, receive, send: None))
+    before = signal.signal(signal.SIGTERM, server.handle_exit)
     loop = asyncio.new_event_loop()
     try:
         server_handler = signal.getsignal(signal.SIGTERM)
         unhook = hook_sigterm("the skill at /", lambda: 0, loop)
         assert unhook is not None and signal.getsignal(signal.SIGTERM) is not server_handler
         signal.raise_signal(signal.SIGTERM)
-        assert got == [signal.SIGTERM]
+        assert server.should_exit
         unhook()
         assert signal.getsignal(signal.SIGTERM) is server_handler
     finally:
@@ -133,3 +137,39 @@ def test_no_hook_where_no_server_handles_sigterm(handler: signal.Handlers) -> No
     finally:
         signal.signal(signal.SIGTERM, before)
         loop.close()
+
+
+def test_behind_mangum_a_sigterm_handler_of_the_functions_own_stays_as_it_was_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Behind Mangum (the Lambda runtime's own process) no handler is put in front of SIGTERM's,
+    # even where the function set one of its own (AWS's graceful shutdown for Python functions
+    # with an extension): the first invocation's lifespan starts before a request has told the
+    # skill it is behind Mangum, and put one there, which the handler then saw in its place.
+    from alexaskill import Skill, speak
+    from alexaskill.responses import Response
+
+    from .conftest import SKILL_ID
+    from .test_lambda_mangum import _MangumFunction, _on_lambda
+
+    _on_lambda(monkeypatch)
+    seen: list[object] = []
+    skill = Skill(SKILL_ID, store="memory://")
+
+    @skill.intent("Seen")
+    async def seen_handler() -> Response:
+        seen.append(signal.getsignal(signal.SIGTERM))
+        return speak("Seen.")
+
+    def functions_own(signum: int, frame: object) -> None:
+        """The function's own SIGTERM handler."""
+
+    before = signal.signal(signal.SIGTERM, functions_own)
+    function = _MangumFunction(skill)
+    try:
+        function.invoke("Seen")
+        function.invoke("Seen")
+    finally:
+        function.close()
+        signal.signal(signal.SIGTERM, before)
+    assert seen == [functions_own, functions_own]
