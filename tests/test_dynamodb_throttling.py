@@ -193,3 +193,31 @@ def test_a_skill_throttled_answers_with_the_apology_and_says_why_in_one_line(
     if _reasons_parsed(code):
         assert reason in line and "maximum throughput" in line
     anyio.run(skill.store.aclose)
+
+
+def test_a_call_given_up_as_its_next_attempt_goes_out_is_not_said_as_throttled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The coroutine gives up (`_run`: the call set, then what its last attempt got read) at any
+    # moment of the worker thread's before-send. Here, just after that found the call still
+    # wanted, and before it forgot the throttled answer: the attempt went out all the same, and
+    # the store said it throttled, nothing applied (an UpdateItem that may be applied).
+    from alexaskill.dynamodb import client as calls
+
+    call = calls._Call()
+    call.throttled = {"Error": {"Code": "ProvisionedThroughputExceededException"}}
+    is_set, read = call.is_set, list[object]()
+
+    def given_up_meanwhile() -> bool:
+        found = is_set()
+        call.set()  # (the coroutine, at its deadline)
+        read.append(call.throttled)  # (what it says the call got)
+        return found
+
+    monkeypatch.setattr(call, "is_set", given_up_meanwhile)
+    monkeypatch.setattr(calls._waited_for, "given_up", call, raising=False)
+    try:
+        calls._refuse_if_given_up()
+    except calls._GivenUp:
+        return  # not sent: whatever was read holds
+    assert read == [None], "the attempt went out, said as throttled (nothing applied)"

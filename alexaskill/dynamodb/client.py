@@ -67,10 +67,13 @@ def _refuse_if_given_up(request: Any = None, **_: Any) -> None:
     given retries as it was made to.)
     """
     given_up: threading.Event | None = getattr(_waited_for, "given_up", None)
+    if isinstance(given_up, _Call):
+        # An attempt out: unanswered at the deadline, it may be made. Forgotten before the
+        # check below, not after: `_run` sets the call, then reads it, and given up between
+        # that check and this, the attempt went out, said as throttled (nothing applied).
+        given_up.throttled = None
     if given_up is not None and given_up.is_set():
         raise _GivenUp
-    if isinstance(given_up, _Call):
-        given_up.throttled = None  # an attempt out: unanswered at the deadline, it may be made
     if getattr(_waited_for, "adding", False):
         # Attempts counted here, not read from the request's context: botocore gives this
         # handler that context only from 1.43.68, and before it every attempt read as the first.
