@@ -71,9 +71,7 @@ def _explain(
         )
     if code in _THROTTLED:
         tries = "3 attempts" if own_client else "the retries of the client given (client=)"
-        reason = _throttling_reason(getattr(exc, "response", None))
-        named = f"{code}: {_one_line(reason)}" if reason is not None else code
-        fix = _throttled_fix(code, doing, reason)
+        named, fix = _throttled(code, doing, getattr(exc, "response", None))
         return f"{table} throttled {doing} ({named}) after {tries}: {fix}"
     if code in _REFUSED:
         needed = "dynamodb:GetItem and dynamodb:UpdateItem on the table"
@@ -174,14 +172,19 @@ _THROTTLING_FIXES: Final = {
 def _throttled_until(name: str, doing: str, deadline: float, answer: dict[str, Any]) -> str:
     """The words of a call of ``doing`` on table ``name`` given up at its ``deadline`` (seconds)
     while botocore waited to try it again, its last attempt throttled (``answer``, parsed)."""
-    code = str(answer.get("Error", {}).get("Code", ""))
-    reason = _throttling_reason(answer)
-    named = f"{code}: {_one_line(reason)}" if reason is not None else code
-    fix = _throttled_fix(code, doing, reason)
+    named, fix = _throttled(str(answer.get("Error", {}).get("Code", "")), doing, answer)
     return (
         f"DynamoDB table {name!r} throttled {doing} ({named}) until its timeout passed "
         f"({deadline:g} s, retries included): {fix}"
     )
+
+
+def _throttled(code: str, doing: str, response: Any) -> tuple[str, str]:
+    """A throttled call of ``doing``, said as ``code``, named (with the reason DynamoDB gave in
+    ``response``, botocore's parse of its error) and what to do for it (`_throttled_fix`)."""
+    reason = _throttling_reason(response)
+    named = f"{code}: {_one_line(reason)}" if reason is not None else code
+    return named, _throttled_fix(code, doing, reason)
 
 
 def _throttling_reason(response: Any) -> str | None:
