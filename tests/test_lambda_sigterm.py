@@ -15,6 +15,10 @@ import pytest
 from .log_lambda_shared import restore_logging  # noqa: F401
 from .processes import free_port, running
 
+# uvicorn's own SIGTERM handler (`alexaskill.asgi_start.uvicorn_server`), set before the lifespan
+# as uvicorn starts: the oldest uvicorn pyproject.toml allows sets it so too.
+pytestmark = pytest.mark.oldest_dependencies
+
 # uvicorn, as the Lambda Web Adapter runs it (a SIGTERM handler of its own, which alexaskill's
 # chains to), with a handler still under way when the SIGTERM comes; it says so, then waits.
 # Its request goes from a thread of the server's own process, signed by the test PKI.
