@@ -336,11 +336,14 @@ def _say_at_shutdown(server: Any, said: Repeats) -> None:
 def uvicorn_server() -> Any:
     """The uvicorn server (``uvicorn.server.Server``) whose handler takes this process's SIGTERM
     (``capture_signals``, in uvicorn 0.29 on: its ``handle_exit``), or None (another server;
-    uvicorn outside the main thread; one without the ``shutdown`` `_say_at_shutdown` wraps)."""
+    uvicorn outside the main thread; one without the ``shutdown`` `_say_at_shutdown` wraps).
+    Found behind the handlers `alexaskill.lambda_sigterm.hook_sigterm` puts in front of it."""
     import inspect
     import signal
 
     handler = signal.getsignal(signal.SIGTERM)
+    if callable(handler):
+        handler = inspect.unwrap(handler)  # (hook_sigterm's, in front of it: its __wrapped__)
     server = getattr(handler, "__self__", None)
     if getattr(handler, "__name__", None) != "handle_exit" or server is None:
         return None

@@ -12,6 +12,7 @@ requests keep anyway (`Handling._in_flight`): nothing is paid per request.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import signal
 import threading
@@ -36,13 +37,14 @@ def hook_sigterm(
     What takes it away again (the lifespan's shutdown), or None where nothing was put:
 
     - off the main thread (only it may set a signal's handler);
-    - where SIGTERM's handler is not a uvicorn server's (`alexaskill.asgi_start.uvicorn_server`),
-      which each uvicorn pyproject.toml allows sets as it starts, before the lifespan (the one
-      ``alexaskill serve`` runs too). Behind Mangum, in the Lambda runtime's own process, it is
-      the default, which dies of the signal at once (no handler would run long enough to say
-      anything, and one there would keep it from dying as it did), or the function's own (AWS's
-      graceful shutdown): the first invocation's lifespan starts before a request has told the
-      skill it is behind Mangum, and a handler put in front of the function's changed it there.
+    - where SIGTERM's handler is not a uvicorn server's (`alexaskill.asgi_start.uvicorn_server`,
+      which finds it behind another skill's hook too, chained to then), which each uvicorn
+      pyproject.toml allows sets as it starts, before the lifespan (the one ``alexaskill serve``
+      runs too). Behind Mangum, in the Lambda runtime's own process, it is the default, which
+      dies of the signal at once (no handler would run long enough to say anything, and one there
+      would keep it from dying as it did), or the function's own (AWS's graceful shutdown): the
+      first invocation's lifespan starts before a request has told the skill it is behind
+      Mangum, and a handler put in front of the function's changed it there.
     """
     if threading.current_thread() is not threading.main_thread():
         return None
@@ -61,6 +63,9 @@ def hook_sigterm(
                 loop.call_soon_threadsafe(_say, name, count)
         server_handler(signum, frame)
 
+    # What it passes the signal on to, for `uvicorn_server` to find uvicorn's server behind it
+    # (another skill's lifespan in the process, a failed start's counts said at its shutdown).
+    functools.update_wrapper(on_sigterm, server_handler, assigned=(), updated=())
     signal.signal(signal.SIGTERM, on_sigterm)
 
     def unhook() -> None:

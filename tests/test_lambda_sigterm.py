@@ -177,3 +177,41 @@ def test_behind_mangum_a_sigterm_handler_of_the_functions_own_stays_as_it_was_se
         function.close()
         signal.signal(signal.SIGTERM, before)
     assert seen == [functions_own, functions_own]
+
+
+def test_uvicorns_server_is_found_behind_the_hook_and_a_second_skill_chains_to_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # uvicorn's server is found by its SIGTERM handler (`alexaskill.asgi_start.uvicorn_server`):
+    # behind the hook it was not, so a second skill's lifespan in the process put none (its
+    # requests cut unsaid), and a failed start's counts were not said at uvicorn's shutdown.
+    import asyncio
+    import logging
+
+    import uvicorn
+
+    from alexaskill.asgi_start import uvicorn_server
+    from alexaskill.lambda_sigterm import hook_sigterm
+
+    server = uvicorn.Server(uvicorn.Config(lambda scope, receive, send: None))
+    before = signal.signal(signal.SIGTERM, server.handle_exit)
+    loop = asyncio.new_event_loop()
+    try:
+        first = hook_sigterm("the skill at /a", lambda: 1, loop)
+        assert first is not None and uvicorn_server() is server
+        second = hook_sigterm("the skill at /b", lambda: 2, loop)
+        assert second is not None
+        with caplog.at_level(logging.WARNING, logger="alexaskill"):
+            signal.raise_signal(signal.SIGTERM)
+            loop.run_until_complete(asyncio.sleep(0))  # (said on the loop)
+        assert server.should_exit
+        said = sorted(r.getMessage() for r in caplog.records if "(SIGTERM)" in r.getMessage())
+        assert len(said) == 2, said
+        assert "with 1 request to the skill at /a under way" in said[0]
+        assert "with 2 requests to the skill at /b under way" in said[1]
+        second()
+        first()
+        assert signal.getsignal(signal.SIGTERM) == server.handle_exit
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        loop.close()
