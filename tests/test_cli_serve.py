@@ -113,6 +113,11 @@ def test_serve_refuses_workers_it_cannot_run(capsys: pytest.CaptureFixture[str])
             "--forwarded-allow-ips '10.0.0.0/33': '10.0.0.0/33' is not an IP network",
         ),
         (("--forwarded-allow-ips", "localhost,"), "'localhost' is not an IP address"),
+        # Taken, and nothing done with it: no supervisor runs to check a worker's health.
+        *(
+            ((*more, "--timeout-worker-healthcheck", "30"), "--timeout-worker-healthcheck is ")
+            for more in ((), ("--workers", "1"), ("--reload",))
+        ),
     ],
 )
 def test_serve_refuses_what_cannot_serve_before_it_starts(

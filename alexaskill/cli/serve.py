@@ -212,6 +212,12 @@ def _serve_app(args: argparse.Namespace, servers_start: Callable[[bool], None] |
         raise UsageError("--model is the simulator's: add --dev")
     if args.reload and args.workers is not None:
         raise UsageError("--reload runs one server process: drop --workers")
+    if args.timeout_worker_healthcheck is not None and args.workers in (None, 1):
+        # Refused, as --model without --dev: taken, it bounded nothing, and nothing said so.
+        raise UsageError(
+            "--timeout-worker-healthcheck is the supervisor's of --workers 2 or more (one server "
+            "process, --reload's too, has none): add --workers N, or drop it"
+        )
     options = _options(args)
     if args.timeout_graceful_shutdown is None:
         options["timeout_graceful_shutdown"] = _graceful_seconds(skills_in(app))
