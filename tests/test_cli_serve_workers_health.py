@@ -9,6 +9,7 @@ import signal
 import threading
 from pathlib import Path
 from types import SimpleNamespace
+from typing import ClassVar
 
 import pytest
 
@@ -164,6 +165,71 @@ def test_a_worker_hung_as_it_starts_is_never_replaced(monkeypatch: pytest.Monkey
     ]
 
 
+class _Restarting:
+    """uvicorn's worker as its restart on SIGHUP uses it: a new one up in time or not, as `UP`
+    says, in turn."""
+
+    UP: ClassVar[list[bool]] = []
+    pids = iter(range(5000, 6000))
+
+    def __init__(self, config: object = None, sockets: object = None) -> None:
+        self.pid = next(self.pids)
+
+    def start(self) -> None:
+        pass
+
+    def wait_until_ready(self, timeout: float, should_exit: object = None) -> bool:
+        return self.UP.pop(0)
+
+    def kill(self) -> None:
+        pass
+
+    def join(self) -> None:
+        pass
+
+    def terminate(self) -> None:
+        pass
+
+
+@needs_our_supervisor
+@pytest.mark.parametrize(
+    ("up", "said"),
+    [
+        ([True, False], "the new code: [5003]; the old: [5001], [5002]"),
+        ([False], "the new code: none; the old: [5000], [5001], [5002]"),
+        ([True, True, True], None),  # (done: each worker runs the new code)
+    ],
+    ids=["after-one", "at-once", "done"],
+)
+def test_an_abandoned_restart_names_the_workers_on_each_code(
+    monkeypatch: pytest.MonkeyPatch, up: list[bool], said: str | None
+) -> None:
+    # uvicorn's restart on SIGHUP, abandoned, says only the new worker it killed and the old
+    # one it keeps: which of the others serve the new code, and which the old, went unsaid.
+    from uvicorn.supervisors import multiprocess
+
+    errors: list[str] = []
+    recorder = SimpleNamespace(error=lambda message, *args: errors.append(message % args))
+    monkeypatch.setattr(serve_workers, "worker_logger", recorder)
+    monkeypatch.setattr(multiprocess, "Process", _Restarting)
+    monkeypatch.setattr(_Restarting, "UP", up)
+    monkeypatch.setattr(_Restarting, "pids", iter(range(5000, 6000)))
+    supervising = serve_workers._supervisor_class(multiprocess)
+    supervisor = supervising.__new__(supervising)  # (no __init__: it takes the test's signals)
+    supervisor.config = SimpleNamespace(timeout_worker_healthcheck=5)
+    supervisor.processes = [_Restarting() for _ in range(3)]
+    supervisor.sockets, supervisor.should_exit = [], threading.Event()
+    supervisor.restart_all()
+    assert errors == (
+        []
+        if said is None
+        else [
+            "the restart on SIGHUP was abandoned: worker processes serving "
+            f"{said}. Send SIGHUP again to restart them all"
+        ]
+    )
+
+
 # In each worker started once the file slow-start is there (not serve's own process), an import
 # that takes a minute: a worker as slow to start as one starved of CPU.
 SLOW_ONCE_TOLD = """import multiprocessing, os, time
@@ -195,6 +261,9 @@ def test_a_sighup_restart_whose_new_worker_is_not_up_in_time_is_abandoned(
     wait_for(lambda: abandoned.search(log.read_text()) is not None, "the abandon", log, 60)
     [(new, kept)] = abandoned.findall(log.read_text())
     assert int(new) not in serving and int(kept) in serving, log.read_text()[-3000:]
+    old = ", ".join(f"[{pid}]" for pid in sorted(serving))  # (the first not replaced)
+    ours = f"worker processes serving the new code: none; the old: {old}. Send SIGHUP again"
+    assert sum(ours in line for line in log.read_text().splitlines()) == 1, log.read_text()
     assert not running(int(new))
     assert pids(log.read_text()) == serving  # (the new one killed still importing the app)
     assert say_hello(url, pki) == 200

@@ -169,6 +169,24 @@ def _supervisor_class(multiprocess: Any) -> Any:
             finally:
                 multiprocess.Process = made_as
 
+        def restart_all(self) -> None:
+            # uvicorn's restart on SIGHUP, abandoned (a new worker not up in time), says only
+            # the new worker it killed and the old one it kept: which of the others serve the
+            # new code, and which the old, is said here. (The workers themselves kept, not
+            # their pids or ids: one replaced, its pid or id could be a new one's.)
+            before = list(self.processes)
+            super().restart_all()
+            old = [each.pid for each in self.processes if each in before]
+            if not old or self.should_exit.is_set():  # (done, or stopped: nothing left mixed)
+                return
+            new = [each.pid for each in self.processes if each not in before]
+            worker_logger.error(
+                "the restart on SIGHUP was abandoned: worker processes serving the new code: "
+                "%s; the old: %s. Send SIGHUP again to restart them all",
+                _pids(new) or "none",
+                _pids(old),
+            )
+
         def keep_subprocess_alive(self) -> None:
             if self.should_exit.is_set():
                 return
@@ -263,6 +281,11 @@ def stop_with_parent() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="alexaskill-parent-watch", daemon=True).start()
+
+
+def _pids(pids: list[int | None]) -> str:
+    """``pids`` for the log, in order: ``[4242], [4250]``."""
+    return ", ".join(f"[{pid}]" for pid in sorted(pid or 0 for pid in pids))
 
 
 def _how_it_ended(exitcode: int | None, hung: bool, timeout: float) -> str:
