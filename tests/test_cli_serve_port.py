@@ -205,3 +205,44 @@ def test_serve_on_a_name_of_ipv6_too_without_ipv6_checks_its_ipv4(
     check_port("localhost", unused, one_socket=False)
     with pytest.raises(UsageError, match=rf"^--port {taken}: 127\.0\.0\.1:{taken} is already"):
         check_port("localhost", taken, one_socket=False)
+
+
+def _two_addresses(host: str, port: int, *args: object, **kwargs: object) -> list[Any]:
+    """``getaddrinfo`` of a name of two loopback addresses (as localhost is 127.0.0.1 and ::1
+    in most /etc/hosts; two of IPv4 here, which every Linux machine routes to itself)."""
+    return [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.2", port)),
+    ]
+
+
+@pytest.mark.parametrize("taken_once", [False, True], ids=["free", "taken-on-the-second"])
+def test_serve_on_port_0_binds_each_address_of_a_name_on_one_port(
+    monkeypatch: pytest.MonkeyPatch, taken_once: bool
+) -> None:
+    # --port 0 on a name of several addresses: each socket was bound to a port of its own, as
+    # asyncio binds them, and "Uvicorn running on" named the first's alone. The port chosen for
+    # the first taken on another address (by another server, meanwhile): the system asked again.
+    from alexaskill.cli.serve_port import bind_as_asyncio
+
+    refused: list[object] = []
+
+    class Busy(socket.socket):
+        def bind(self, address: Any) -> None:
+            if taken_once and address[0] == "127.0.0.2" and not refused:
+                refused.append(address)
+                raise OSError(errno.EADDRINUSE, "Address already in use")
+            super().bind(address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", _two_addresses)
+    monkeypatch.setattr(socket, "socket", Busy)
+    sockets = bind_as_asyncio("twice.example", 0)
+    assert sockets is not None
+    try:
+        bound = [sock.getsockname() for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+    assert [host for host, _ in bound] == ["127.0.0.1", "127.0.0.2"]
+    assert bound[0][1] == bound[1][1] != 0, bound
+    assert len(refused) == taken_once

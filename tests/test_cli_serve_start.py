@@ -146,6 +146,18 @@ def test_serve_says_running_on_once_after_the_app_started(
     assert _index(said, "Started server process") < _index(said, STARTED) < running, said
 
 
+@pytest.mark.parametrize("extra", [(), ("--workers", "2")], ids=["one", "workers-2"])
+def test_serve_on_port_0_names_the_port_the_system_chose(
+    tmp_path: Path, extra: tuple[str, ...]
+) -> None:
+    # The help says the system chooses it, and this line names it: not "127.0.0.1:0".
+    helped = " ".join(run("serve", "--help")[1].split())
+    assert '0: a free one the system chooses, which the "Uvicorn running on" line names' in helped
+    said = _said_until_running(tmp_path, None, "--port", "0", *extra)
+    [line] = [line for line in said if RUNNING in line]
+    assert int(line.split("http://127.0.0.1:")[1].split()[0]) > 0, line
+
+
 def test_the_ipv6_case_is_skipped_on_a_machine_without_ipv6_loopback_even_under_ci(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -39,7 +39,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument(
         "--host", type=_host, default="127.0.0.1", help="address to bind (127.0.0.1)"
     )
-    command.add_argument("--port", type=port, default=8000, help="port to bind (8000)")
+    command.add_argument(
+        "--port",
+        type=port,
+        default=8000,
+        help='port to bind (8000); 0: a free one the system chooses, which the "Uvicorn running '
+        'on" line names',
+    )
     command.add_argument(
         "--dev",
         action="store_true",

@@ -70,7 +70,27 @@ def bind_as_asyncio(host: str, port: int) -> list[Any] | None:
     ``--workers`` over 1) would bind on ``host`` and ``port``, bound as asyncio's
     ``create_server`` binds them: one per address the host resolves to, an IPv6 one IPv6 only,
     a family this machine lacks skipped. A port taken since `check_port` is a `UsageError` in
-    its words; any other failure (None) is left to uvicorn, which binds them itself then."""
+    its words; any other failure (None) is left to uvicorn, which binds them itself then.
+    Port 0 is the one the system chooses for the first address, on each of them."""
+    for _ in range(_PORT_0_TRIES):
+        try:
+            return _bind_as_asyncio(host, port)
+        except _ChosenPortTaken:  # (its sockets closed: the system asked again)
+            continue
+    return None
+
+
+#: How often `bind_as_asyncio` asks the system for a port anew, the one it chose for the first
+#: address of ``--port 0`` taken on another (by another server, between two binds: rare).
+_PORT_0_TRIES = 5
+
+
+class _ChosenPortTaken(Exception):
+    """The port the system chose for ``--port 0``'s first address is taken on another."""
+
+
+def _bind_as_asyncio(host: str, port: int) -> list[Any] | None:
+    """`bind_as_asyncio`'s one try; `_ChosenPortTaken` for port 0 taken on a later address."""
     import errno
     import os
     import socket
@@ -80,6 +100,11 @@ def bind_as_asyncio(host: str, port: int) -> list[Any] | None:
     try:
         addresses = _passive_addresses(host, port)
         for family, address in addresses:
+            if port == 0 and bound:
+                # One port for all, the system's choice for the first: asyncio (and uvicorn
+                # binding them) takes a port of its own for each, and "Uvicorn running on"
+                # names the first's alone (localhost: 127.0.0.1 and ::1 in most /etc/hosts).
+                address = (address[0], bound[0].getsockname()[1], *address[2:])
             try:
                 sock = socket.socket(family, socket.SOCK_STREAM)
             except OSError:  # (asyncio's "bad family/type/protocol combination": skipped)
@@ -95,6 +120,8 @@ def bind_as_asyncio(host: str, port: int) -> list[Any] | None:
                 if exc.errno == errno.EADDRNOTAVAIL and len(addresses) > 1:  # as asyncio
                     bound.pop().close()
                     continue
+                if port == 0 and exc.errno == errno.EADDRINUSE and len(bound) > 1:
+                    raise _ChosenPortTaken from None
                 _say_unbindable(exc, errno, host, port, address, only=len(addresses) == 1)
                 raise
     except BaseException as exc:
