@@ -102,9 +102,12 @@ def serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None = 
 
     with stopped_by_sigterm():
         run(sockets=sockets)
-        # uvicorn's Server.run returns quietly from a start that failed (uvicorn.run then exits
-        # with status 3; uvicorn's own worker does so from 0.51 on): said here by the status
-        # too, for `_startup_checked` to see. (Not after a SIGTERM, which leaves the block.)
+        # uvicorn's Server.run before 0.50 returned quietly from a start that failed (its
+        # lifespan's; uvicorn.run then exits with status 3): said here by the status too, for
+        # `_startup_checked` to see (--reload, and --workers before 0.51, whose ``run`` is the
+        # server's). From 0.50 the server exits with status 3 itself; a worker of 0.51 on
+        # gives its own target, the `Worker`'s, with no ``started``: nothing to do here then.
+        # (Not after a SIGTERM, which leaves the block.)
         server = getattr(run, "__self__", None)
         if getattr(server, "started", True) is False:
             raise SystemExit(_STARTUP_FAILURE)
