@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, Self
 
 # The framework's sentences, still importable from here (`from alexaskill.app import APOLOGY`).
 from .answering import APOLOGY as APOLOGY
@@ -54,6 +53,8 @@ from .interaction import IntentDeclaration, SlotTypeDeclaration
 from .leaving import WARNING_EVERY as LEAVING_WARNING_EVERY
 from .log_repeats import Repeats
 from .services import AlexaApi, alexa_api_factory
+from .skill_ids_given import NO_SKILL_ID
+from .skill_ids_given import skill_ids as given_skill_ids
 from .store import (
     Attributes,
     DeviceAttributes,
@@ -83,11 +84,6 @@ __all__ = ["Skill"]
 logger = logging.getLogger("alexaskill")
 
 DEFAULT_MAX_BODY_SIZE: Final = 128 * 1024
-#: Characters no application id holds (whitespace and other unprintable ones aside): `_skill_ids`
-#: refuses them ("*" alone is "any skill"; within an id it matches nothing).
-_NOT_IN_IDS: Final = frozenset(",;<>*\"'")
-#: The UUID ending an application id (any case: compared as Alexa sends it).
-_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 #: What no path served to Alexa holds (whitespace and other unprintable ones aside): a query, a
 #: fragment, Starlette's ``{parameter}``.
 _NOT_IN_PATHS: Final = frozenset("?#{}")
@@ -149,6 +145,15 @@ class Skill(Serving):
     ``"threads"``: always in a worker thread, as Starlette runs them.
     """
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        # Python's own "missing 1 required positional argument: 'skill_id'" says neither what
+        # the id is nor where to find it. Checked here, not with a default for ``skill_id`` in
+        # __init__: that would hide the omission from type checkers. A subclass with an
+        # __init__ of its own may give the id itself.
+        if cls.__init__ is Skill.__init__ and not args and "skill_id" not in kwargs:
+            raise ConfigurationError(NO_SKILL_ID)
+        return super().__new__(cls)
+
     def __init__(
         self,
         skill_id: str | Iterable[str],
@@ -167,7 +172,7 @@ class Skill(Serving):
         progressive_speech: str = PROGRESSIVE_SPEECH,
         def_handlers: Literal["adaptive", "threads"] = "adaptive",
     ) -> None:
-        skill_ids = _skill_ids(skill_id)
+        skill_ids = given_skill_ids(skill_id)
         if not isinstance(verify, bool):
             # Only False turns it off: not None (an unset setting), "false" or 0.
             raise ConfigurationError(f"verify must be True or False, not {verify!r}")
@@ -448,68 +453,3 @@ def _check_progressive_speech(speech: str, translations: Translations | None = N
 
 def _seconds(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _skill_ids(skill_id: object) -> frozenset[str] | None:
-    """The ids ``Skill(skill_id=…)`` accepts; None for ``"*"`` (any)."""
-    if skill_id is None:
-        raise ConfigurationError(
-            "skill_id is None (an unset environment variable?): pass the skill's application id, "
-            "Skill(skill_id='amzn1.ask.skill.…') (the developer console shows it), or "
-            "skill_id='*' to answer requests for any skill"
-        )
-    ids = frozenset((skill_id,)) if isinstance(skill_id, str) else None
-    if ids is None:
-        try:
-            ids = frozenset(skill_id)  # type: ignore[call-overload]
-        except TypeError:
-            raise ConfigurationError(
-                f"skill_id must be an application id or a list of them, not "
-                f"{type(skill_id).__name__}"
-            ) from None
-    if not ids:
-        raise ConfigurationError(
-            "skill_id names no application id: give the skill's (amzn1.ask.skill.…); from "
-            "settings_from_env(), set ALEXASKILL_SKILL_ID"
-        )
-    if not all(isinstance(i, str) and i.strip() for i in ids):
-        raise ConfigurationError(
-            "skill_id must name at least one non-empty application id (amzn1.ask.skill.…)"
-        )
-    # Whitespace around an id (a line read from a file) is dropped, as settings_from_env does;
-    # what no id holds (two ids in one string, a placeholder) would refuse every request.
-    ids = frozenset(i.strip() for i in ids)
-    for i in ids:
-        if i != "*" and any(not c.isprintable() or c.isspace() or c in _NOT_IN_IDS for c in i):
-            raise ConfigurationError(
-                f"skill_id {i!r} is not an application id (amzn1.ask.skill.…): several ids go "
-                "in a list, Skill(skill_id=[id1, id2]), a placeholder <…> takes the id the "
-                "developer console shows, and quotes around it go (docker --env-file keeps them)"
-            )
-    if "*" in ids:
-        if len(ids) > 1:
-            raise ConfigurationError("skill_id '*' (any skill) cannot be listed with other ids")
-        return None
-    for i in ids:
-        _check_id_form(i)
-    return ids
-
-
-def _check_id_form(skill_id: str) -> None:
-    """`ConfigurationError` for an id that no request can carry: Alexa's application ids begin
-    ``amzn1.`` (``amzn1.ask.skill.<uuid>``, ``amzn1.echo-sdk-ams.app.…`` for old skills), and
-    an ``amzn1.ask.skill.`` one whose UUID lost or gained a character in copying matches none:
-    every request would be refused with HTTP 400. Short made-up ids (tests') are let through."""
-    problem = ""
-    if not skill_id.startswith("amzn1."):
-        problem = "Alexa's application ids begin amzn1."
-    elif skill_id.startswith("amzn1.ask.skill."):  # old ids' ends vary (000000-d0ed-…)
-        uuid = skill_id.removeprefix("amzn1.ask.skill.")
-        if uuid.count("-") == 4 and not _UUID.fullmatch(uuid):
-            problem = f"{uuid!r} is no UUID (8-4-4-4-12 hex digits): a character lost or added?"
-    if problem:
-        raise ConfigurationError(
-            f"skill_id {skill_id!r} is not an application id: {problem} (the developer console "
-            "shows the skill's, amzn1.ask.skill.<uuid>; every request would be refused); from "
-            "settings_from_env(), set ALEXASKILL_SKILL_ID to it"
-        )

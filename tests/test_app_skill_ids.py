@@ -154,6 +154,28 @@ def test_an_id_no_request_can_name_is_refused_when_the_skill_is_made(skill_id: A
         Skill(skill_id)
 
 
+@pytest.mark.parametrize("options", [{}, {"store": "memory://", "verify": True}])
+def test_a_skill_made_without_its_id_is_told_where_to_find_it(options: dict[str, Any]) -> None:
+    # Python's own "__init__() missing 1 required positional argument: 'skill_id'" named
+    # neither the id's form, where the console shows it, nor the setting that gives it.
+    with pytest.raises(ConfigurationError) as caught:
+        Skill(**options)
+    said = str(caught.value)
+    assert isinstance(caught.value, TypeError)  # (what Python raised, still caught as before)
+    assert said.startswith("Skill() needs the skill's id: Skill('amzn1.ask.skill.…')"), said
+    assert "developer console" in said
+    assert "Skill(settings_from_env().skill_ids)" in said and "ALEXASKILL_SKILL_ID" in said
+    assert "Skill('*')" in said
+
+
+def test_a_subclass_that_gives_the_id_itself_is_made_without_one() -> None:
+    class Mine(Skill):
+        def __init__(self) -> None:
+            super().__init__(SKILL_ID, store="memory://")
+
+    assert Mine().skill_ids == frozenset({SKILL_ID})
+
+
 @pytest.mark.parametrize(
     "given", [f'"{SKILL_ID}"', f"'{SKILL_ID}'", [SKILL_ID, f'"{OTHER_SKILL_ID}"']]
 )
