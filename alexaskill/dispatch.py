@@ -221,26 +221,28 @@ class Registry:
         """Warn, once for each intent name, when the one a fallback (or a catch-all) answers
         looks like an intent with a handler: the model and the code spell it differently."""
         from .builtin_intents import close_matches
+        from .handler_bugs import typo_advice
+        from .log_values import MAX_VALUE
 
         if len(self._typos_said) >= 100:  # bounded: a name comes from a request
             return
         self._typos_said.add(name)
         # Built-in names are checked at registration (a misspelt one is refused), and look
         # alike (AMAZON.StopIntent, AMAZON.PauseIntent); custom ones only nearly the same.
-        custom = not name.startswith("AMAZON.")
+        # A name too long to be one is not compared (difflib takes seconds on megabytes), as
+        # without a fallback (`no_handler`): one that is compared is short, shown whole.
+        custom = not name.startswith("AMAZON.") and len(name) <= MAX_VALUE
         known = [k for t, k in self._handlers if t == request_type and k and "." not in k]
         close = close_matches(name, known, cutoff=0.85) if custom else []
         if close:
             what = "the fallback" if answering is self._fallback else f"the {request_type} handler"
             logger.warning(
-                "intent %r has no handler of its own: %s (%s) answers it; is the handler of %r "
-                "meant for it? Name it as the interaction model does, @skill.intent(%r) (said "
-                "once for each intent)",
+                "intent %r has no handler of its own: %s (%s) answers it; %s (said once for each "
+                "intent)",
                 name,
                 what,
                 answering.name,
-                close[0],
-                name,
+                typo_advice(name, close[0]),
             )
 
     def exception_handler(

@@ -39,6 +39,7 @@ __all__ = [
     "said_dropped_reply",
     "service_step",
     "swallowed",
+    "typo_advice",
 ]
 
 logger = logging.getLogger("alexaskill")
@@ -359,8 +360,17 @@ def no_handler(name: str, handled: Iterable[str | None]) -> str:
             "@skill.fallback for every intent without a handler"
         )
     return (
-        f"no handler for intent {name!r} and no fallback; is the handler of {close[0]!r} meant "
-        f"for it? Name it as the interaction model does, @skill.intent({name!r}), or, where "
-        f"the request misspells it (a test's, a request file's), send {cut(close[0])!r}; or "
-        "add a @skill.fallback for every intent without a handler"
+        f"no handler for intent {name!r} and no fallback; {typo_advice(name, close[0])}; or add "
+        "a @skill.fallback for every intent without a handler"
+    )
+
+
+def typo_advice(name: str, close: str) -> str:
+    """The two fixes for intent ``name`` (a request's, compared only when short), with no handler
+    while ``close``, a name like it, has one: the handler's spelling, or the request's. Said
+    alike with no fallback (`no_handler`) and with one answering it (`Registry.resolve`)."""
+    return (
+        f"is the handler of {close!r} meant for it? Name it as the interaction model does, "
+        f"@skill.intent({name!r}), or, where the request misspells it (a test's, a request "
+        f"file's), send {cut(close)!r}"
     )

@@ -262,7 +262,8 @@ def test_an_intent_the_fallback_answers_names_the_handler_it_may_be_a_typo_of(
     assert said == [
         f"intent 'GetWeather' has no handler of its own: the fallback "
         f"({skill.registry.fallback.name}) answers it; is the handler of 'GetWeathr' meant for "
-        "it? Name it as the interaction model does, @skill.intent('GetWeather') (said once for "
+        "it? Name it as the interaction model does, @skill.intent('GetWeather'), or, where the "
+        "request misspells it (a test's, a request file's), send 'GetWeathr' (said once for "
         "each intent)"
     ]
 
