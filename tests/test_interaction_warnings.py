@@ -1,6 +1,6 @@
 """The interaction model's warnings about intents and enums: built-in intents with slots, a
 fallback answering stop and cancel, enums and the slot types they meet, a sample naming one
-slot twice."""
+slot twice, letters written against a slot."""
 
 from __future__ import annotations
 
@@ -218,3 +218,42 @@ def test_a_sample_naming_one_slot_twice_is_warned_about_at_start_up() -> None:
     ]
     # `model --check` finds it in the model it builds: not listed a second time.
     assert slot_warnings(skill, repeated_slots=False) == []
+
+
+def test_letters_written_against_a_slot_are_warned_about_at_start_up() -> None:
+    # "{animal}s": the understanding reads the "s" as a word to say (chat fell back in silence
+    # for "feed two dogs"); only `model --check` hinted at it, without naming the letters.
+    from alexaskill.interaction.slot_warnings import slot_warnings
+
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "FeedIntent",
+        utterances=["feed {count} {animal}s", "feed {name}'s {animal}"],
+        slots={"count": "AMAZON.NUMBER", "animal": "AMAZON.Animal", "name": "AMAZON.FirstName"},
+    )
+    def feed(count: int, animal: str, name: str) -> Any:
+        return speak("Done.")
+
+    assert slot_warnings(skill) == [
+        "intent FeedIntent: sample 'feed {count} {animal}s' writes 's' against slot {animal}: a "
+        "slot's value is whole words, so 's' is read as a word of its own after it; write the "
+        "slot apart, and list the forms users say (plurals too) among the values or synonyms of "
+        "its type (a possessive, {animal}'s, is fine)"
+    ]
+    # `model --check` finds it in the model it builds: not listed a second time.
+    assert slot_warnings(skill, repeated_slots=False) == []
+
+
+def test_letters_of_a_language_written_without_spaces_are_not_against_a_slot() -> None:
+    from alexaskill.interaction.slot_warnings import slot_warnings
+
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "WeatherIntent", utterances={"ja-JP": ["{city}の天気"]}, slots={"city": "AMAZON.City"}
+    )
+    def weather(city: str) -> Any:
+        return speak("Done.")
+
+    assert slot_warnings(skill) == []

@@ -1,6 +1,7 @@
 """``check_model``'s warnings: what Amazon's build takes but a user's words may not reach as
-meant (a word of two values, a phrase of a built-in intent, a slot named twice in a sample, a
-slot on a standard built-in intent, not on a library one), and a slot type no slot uses."""
+meant (a word of two values, a phrase of a built-in intent, a slot named twice in a sample or
+letters written against one, a slot on a standard built-in intent, not on a library one), and a
+slot type no slot uses."""
 
 from __future__ import annotations
 
@@ -108,3 +109,44 @@ def test_a_library_intent_with_slots_is_no_built_in_slot_warning() -> None:
     )
     assert messages(data) == []
     assert not [w for w in messages(data, "warning") if "slot location" in w]
+
+
+def _feeding(*samples: str) -> dict[str, Any]:
+    return model(
+        intents=[
+            {
+                "name": "Feed",
+                "slots": [
+                    {"name": "count", "type": "AMAZON.NUMBER"},
+                    {"name": "animal", "type": "Animal"},
+                    {"name": "name", "type": "AMAZON.FirstName"},
+                ],
+                "samples": list(samples),
+            }
+        ],
+        types=[{"name": "Animal", "values": [_value("dog")]}],
+    )
+
+
+def test_letters_written_against_a_slot_are_named() -> None:
+    # "{count} {animal}s" was said only as "said as 'five dogs', is understood as
+    # AMAZON.FallbackIntent", which did not point at the "s"; and chat fell back in silence.
+    data = _feeding("{count} {animal}s", "feed un{animal} {count}")
+    assert [w for w in messages(data, "warning") if "against" in w] == [
+        "intent Feed: sample '{count} {animal}s' writes 's' against slot {animal}: a slot's "
+        "value is whole words, so 's' is read as a word of its own after it; write the slot "
+        "apart, and list the forms users say (plurals too) among the values or synonyms of its "
+        "type (a possessive, {animal}'s, is fine)",
+        "intent Feed: sample 'feed un{animal} {count}' writes 'un' against slot {animal}: a "
+        "slot's value is whole words, so 'un' is read as a word of its own before it; write the "
+        "slot apart, and list the forms users say (plurals too) among the values or synonyms of "
+        "its type (a possessive, {animal}'s, is fine)",
+    ]
+    [error] = messages(data)
+    assert error.startswith("intent Feed: sample '{count} {animal}s', said as 'five dogs', is ")
+    assert error.endswith(" (its 's' written against slot {animal} is a word of its own)")
+
+
+def test_a_possessive_or_a_slot_apart_is_no_letters_against_it() -> None:
+    data = _feeding("feed {name}'s {animal}", "feed {count} {animal} now")
+    assert [w for w in messages(data, "warning") if "against" in w] == []

@@ -168,7 +168,7 @@ def _first_beyond_english(text: str) -> str | None:
     return None
 
 
-def _unspaced(text: str) -> bool:
+def in_unspaced_script(text: str) -> bool:
     """Whether ``text`` has a character of a script written without spaces between words."""
     return any(unicodedata.name(char, "").startswith(_UNSPACED_SCRIPTS) for char in text)
 
@@ -338,7 +338,7 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
     words = name.split()
     warnings = []
     # Words written without spaces cannot be counted: "コーヒーショップ" is two.
-    if len(words) == 1 and not locale.startswith("de-") and not _unspaced(name):
+    if len(words) == 1 and not locale.startswith("de-") and not in_unspaced_script(name):
         warnings.append(
             f"invocation name {name!r} is one word: Amazon accepts that only for a brand you "
             "own; use two or more words"

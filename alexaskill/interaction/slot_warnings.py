@@ -14,6 +14,13 @@ may not work as the author meant.
 - A sample utterance naming one slot twice (``"from {city} to {city}"``): the slot holds one
   value, so one of the two the user says is lost. Amazon's build may refuse it too; that could
   not be confirmed, so it is a warning (as ``model --check`` gives it).
+- Letters written against a slot in a sample utterance, after it or before it
+  (``"{count} {animal}s"``): a slot's value is whole words, so utterance understanding takes
+  the letters for a word of their own, and "five dogs" matches no sample. Amazon's build is
+  not known to refuse it (its rules name the marks a word may hold, possessive apostrophes
+  among them: ``{name}'s`` is fine), so it is a warning (as ``model --check`` gives it, beside
+  the conflict its example said in full shows). Words of a script written without spaces
+  (Japanese: ``"{city}の天気"``) are not concerned.
 - A sample utterance made of slots only (``"{city}"``) in an intent with a dialog model: Amazon's
   build has refused it ("When using a Dialog Model, sample utterances for intents cannot contain
   only slots", reported in 2017), which may no longer hold; what users answer when asked
@@ -36,12 +43,15 @@ from ..builtin_intents import BUILTIN_INTENTS
 from ..dialog_prompts import prompt_fault, prompt_named, shown_prompt
 from ..i18n_placeholders import differences, fields
 from ..slots import unwrap_optional
+from .invocation import in_unspaced_script
 
 if TYPE_CHECKING:
     from .declarations import ModelSource
 
 __all__ = [
     "builtin_slots_warning",
+    "glued_letter_warnings",
+    "glued_letters",
     "prompt_translation_warnings",
     "repeated_slot_warnings",
     "slot_warnings",
@@ -49,6 +59,8 @@ __all__ = [
 ]
 
 _SLOT: Final = re.compile(r"\{([^{}]*)\}")
+#: A slot and the letters written against it, before and after (no digit, no underscore).
+_GLUED: Final = re.compile(r"([^\W\d_]*)\{([^{}]*)\}([^\W\d_]*)")
 
 
 def builtin_slots_warning(intent: str, slots: Iterable[str]) -> str:
@@ -80,6 +92,31 @@ def repeated_slot_warnings(where: str, sample: str) -> list[str]:
     ]
 
 
+def glued_letters(sample: str) -> list[tuple[str, str, str]]:
+    """The letters written against a slot in ``sample``, each as (slot, letters, "before" or
+    "after" it), in the order written; not those of a script written without spaces."""
+    found = []
+    for match in _GLUED.finditer(sample):
+        before, reference, after = match.groups()
+        slot = reference.rpartition("|")[2].strip()
+        for letters, where in ((before, "before"), (after, "after")):
+            if letters and not in_unspaced_script(letters):
+                found.append((slot, letters, where))
+    return found
+
+
+def glued_letter_warnings(where: str, sample: str) -> list[str]:
+    """The warning for each run of letters written against a slot of the sample ``sample`` of
+    ``where`` (its intent, and slot)."""
+    return [
+        f"{where}: sample {sample!r} writes {letters!r} against slot {{{slot}}}: a slot's value "
+        f"is whole words, so {letters!r} is read as a word of its own {side} it; write the slot "
+        "apart, and list the forms users say (plurals too) among the values or synonyms of its "
+        f"type (a possessive, {{{slot}}}'s, is fine)"
+        for slot, letters, side in glued_letters(sample)
+    ]
+
+
 def _only_slots_warning(intent: str, sample: str) -> str:
     return (
         f"intent {intent}: sample {sample!r} is only slots, in an intent with a dialog model: "
@@ -94,7 +131,8 @@ def slot_warnings(
 ) -> list[str]:
     """The warnings of the module docstring for ``source``'s handlers and declarations;
     ``builtin_slots=False`` and ``repeated_slots=False`` leave out the slots of built-in intents
-    and the slots a sample names twice (``model --check`` finds those in the model)."""
+    and what is said of each sample, a slot named twice or letters against one (``model
+    --check`` finds those in the model)."""
     warnings = []
     slots_of: dict[str, list[str]] = {}
     for (request_type, name), handler in source.registry.handlers.items():
@@ -130,12 +168,18 @@ def slot_warnings(
                 warnings.append(_only_slots_warning(name, sample))
     for name, declaration in source.intent_declarations.items() if repeated_slots else ():
         for sample in dict.fromkeys(declaration.utterances):
-            warnings += repeated_slot_warnings(f"intent {name}", sample)
+            warnings += _sample_warnings(f"intent {name}", sample)
         dialog_slots = declaration.dialog.slots if declaration.dialog is not None else {}
         for slot, dialog_slot in dialog_slots.items():
             for sample in dict.fromkeys(dialog_slot.samples):
-                warnings += repeated_slot_warnings(f"intent {name}, slot {slot}", sample)
+                warnings += _sample_warnings(f"intent {name}, slot {slot}", sample)
     return warnings
+
+
+def _sample_warnings(where: str, sample: str) -> list[str]:
+    """What `slot_warnings` says of one sample of ``where``, as ``model --check`` says it of the
+    model built: a slot it names twice, letters written against a slot."""
+    return repeated_slot_warnings(where, sample) + glued_letter_warnings(where, sample)
 
 
 def prompt_translation_warnings(source: ModelSource, locale: str) -> list[str]:

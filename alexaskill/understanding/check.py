@@ -18,7 +18,8 @@
 - Errors too: AMAZON.PauseIntent or AMAZON.ResumeIntent missing from the model of a skill
   using the AudioPlayer interface (Amazon's "AudioPlayer Interface Reference" requires both).
 - Warnings: missing built-in intents, unused custom types, a required slot without slot samples,
-  a custom sample that is also a common phrasing of a built-in intent the model has.
+  a custom sample that is also a common phrasing of a built-in intent the model has, letters
+  written against a slot in a sample (``{animal}s``).
 
 Saying samples needs utterance understanding, which knows English only: in another locale those
 two checks are left out, with a warning that says so, and everything else is checked.
@@ -43,7 +44,7 @@ from ..exceptions import ConfigurationError
 from ..interaction.builder import sample_key, sample_problems, type_name_problem
 from ..interaction.declarations import SlotTypeValue, value_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
-from ..interaction.slot_warnings import builtin_slots_warning
+from ..interaction.slot_warnings import builtin_slots_warning, glued_letter_warnings
 from ..ssml_check import ssml_error
 from .check_conflicts import _SLOT, Conflicts
 from .compiled import clock
@@ -213,6 +214,8 @@ class _Checker:
                 f"{where}: sample {sample!r} names slot {{{slot}}} twice; a slot holds one value, "
                 "so one of the two is lost: give each its own slot ({from_city}, {to_city})"
             )
+        for warning in glued_letter_warnings(where, sample):
+            self.warning(warning)
 
     def types(self) -> None:
         used = {slot.type for intent in self.model.intents for slot in intent.slots}

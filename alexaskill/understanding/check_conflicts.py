@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Final, Protocol
 
 from ..interaction.builder import sample_key
+from ..interaction.slot_warnings import glued_letters
 from .languages import supported_locales
 from .model import InteractionModel, ModelIntent
 from .understander import Understander
@@ -80,7 +81,7 @@ class Conflicts:
                     how = f' (sample "{understood.sample}")' if understood.sample else ""
                     self.error(
                         f"intent {intent.name}: sample {sample!r}, said as {said!r}, is "
-                        f"understood as {understood.intent}{how}"
+                        f"understood as {understood.intent}{how}{_glued_said(sample)}"
                     )
             if not intent.name.startswith("AMAZON."):
                 self.builtin_overlaps(understander, intent)
@@ -155,3 +156,13 @@ def _said(model: InteractionModel, type_name: str) -> set[str]:
         word for value in declared.values for word in (value.name, *value.synonyms)
     )
     return {" ".join(word.casefold().split()) for word in words}
+
+
+def _glued_said(sample: str) -> str:
+    """Why a sample with letters written against a slot is not understood said as a user
+    would, its example value in the slot's place and the letters glued to it ("five dogs"):
+    the letters are a word of their own (the warning of `glued_letters` says what to do)."""
+    return "".join(
+        f" (its {letters!r} written against slot {{{slot}}} is a word of its own)"
+        for slot, letters, _ in glued_letters(sample)
+    )
