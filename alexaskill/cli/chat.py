@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from .chat_audio import AUTOMATIC, audio_option, device_reports, device_request, player_of
 from .chat_audio import HELP as AUDIO_HELP
 from .chat_commands import HELP, INTERRUPTED, command_mistake
+from .chat_log import NotingTransport, TurnLog
 from .chat_printing import ChatPrinting
 from .chat_show import (
     TerminalSafe,
@@ -58,9 +59,10 @@ if TYPE_CHECKING:
 class _Chat(ChatPrinting):
     """The conversation, its transport, and the commands that change them."""
 
-    def __init__(self, args: argparse.Namespace, out: TextIO) -> None:
+    def __init__(self, args: argparse.Namespace, out: TextIO, log: TurnLog | None = None) -> None:
         self.args = args
         self.out = out
+        self.log = log
         self.show_json = args.json
         self.now = parse_now(args.now)
         if args.app is None and args.model is None and args.url is not None:
@@ -167,6 +169,8 @@ class _Chat(ChatPrinting):
             self.client.locale = self.locale
             self.client.interfaces = interfaces
             transport = ClientTransport(self.client)
+        if self.log is not None:
+            transport = NotingTransport(transport, self.log)
         return Conversation(
             understander, transport, now=self._user_time, screen=self.screen, name_required=True
         )
@@ -326,6 +330,8 @@ def _converse(
             name = stdin_encoding()
             out.write(f"  (the line is not {name} text: nothing is sent to the skill)\n")
             continue
+        if chat.log is not None:
+            chat.log.hold()  # (the skill's lines, shown in the turn: `TurnLog`)
         try:
             if not chat.line(text):
                 break
@@ -334,8 +340,13 @@ def _converse(
         except Exception as exc:  # a broken transport, say: the chat goes on
             if reader_gone(exc, *own):  # (nobody to tell: main's quiet 141)
                 raise
+            if chat.log is not None:
+                chat.log.end()  # (what the skill said before it failed comes first)
             out.write(f"  the turn failed: {type(exc).__name__}: {exc}\n")
             chat.forget_session()
+        finally:
+            if chat.log is not None:
+                chat.log.end()
         out.flush()
     chat.late_notes()  # refused since the last turn: the user heard nothing of them either
 
@@ -349,11 +360,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # starts, so that its start-up does not configure the request line at INFO as a server's.
     # A traceback there, mostly alexaskill's frames, would break the conversation: said in
     # one line with the skill's line that raised, unless --traceback asks for it whole.
-    with log_to(err, logging.WARNING, tracebacks=args.traceback), slot_notes() as notes:
+    log = TurnLog(out, err)
+    with (
+        log_to(cast("TextIO", log), logging.WARNING, tracebacks=args.traceback),
+        slot_notes() as notes,
+    ):
         interactive = sys.stdin is not None and sys.stdin.isatty() and out is sys.stdout
         # Said or answered, a control character is shown, not acted on by the terminal.
         shown = cast("TextIO", TerminalSafe(out))
-        chat = _Chat(args, shown)
+        chat = _Chat(args, shown, log)
         chat.slot_notes = notes  # (the skill's lines of a slot value it could not take)
         try:
             _converse(chat, args, shown, interactive, (out, err))

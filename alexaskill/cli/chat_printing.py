@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from ..testing import FakeAlexaApi
     from ..understanding.dialog import Reply, Turn
+    from .chat_log import TurnLog
     from .replay_show import SlotNotes
 
 __all__ = ["ChatPrinting"]
@@ -45,6 +46,8 @@ class ChatPrinting:
     _player_shown: str
     #: The skill's log lines of a slot value it could not take, shown in the turn (`run`'s).
     slot_notes: SlotNotes | None = None
+    #: The skill's log lines, held in a turn, written after the request they came with.
+    log: TurnLog | None = None
 
     if TYPE_CHECKING:
 
@@ -58,6 +61,8 @@ class ChatPrinting:
             out.write(f"  {heard}\n")
         for exchange in turn.exchanges:
             out.write(f"  {request_line(exchange.request, turn)}\n")
+            if self.log is not None:
+                self.log.release_request()
             if self.show_json:
                 # The request object as sent (requestId, timestamp, locale added by the
                 # client), which the chat's replies carry; else the one understood.
@@ -76,6 +81,8 @@ class ChatPrinting:
                     row(out, "not heard", speech)
             if turn.problem:
                 row(out, "Alexa", turn.problem)
+        if self.log is not None:
+            self.log.release()  # (any logged past the last answer: none of a request's)
         self._slot_rows()
         for prompt in turn.prompts:
             row(out, "Alexa", prompt)
@@ -99,6 +106,8 @@ class ChatPrinting:
         if request.get("token") is not None:
             line += f" {request['token']} at {request.get('offsetInMilliseconds', 0)} ms"
         self.out.write(f"  {line}{ending}\n")
+        if self.log is not None:
+            self.log.release()  # (not the conversation's: its lines are all those held now)
         if self.show_json:
             self.out.write(json_block("request", request))
             self.out.write(json_block("answer", reply.json))

@@ -1,0 +1,84 @@
+"""``alexaskill chat`` with standard output and standard error to one pipe (``2>&1``): the
+skill's log lines come with the turn they were logged in, after its request line."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from alexaskill.cli.chat_log import TurnLog
+
+from .cli_chat_shared import ROOT
+
+# The fixture of tests/cli_chat_shared.py these tests take, imported for pytest to see.
+from .cli_chat_shared import workdir as workdir
+
+
+def test_the_skills_log_lines_come_with_their_turn_on_one_pipe(workdir: Path) -> None:
+    # Standard output to a pipe is written in blocks, standard error at once: the skill's
+    # ERROR for "crash" came before the "> crash" line, the WARNING for the intent without a
+    # handler before its "> " line too; on a terminal, before the turn's "→" line.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    done = subprocess.run(
+        [sys.executable, "-m", "alexaskill", "chat", "cafe:skill", "--invocation", "the cafe"],
+        input="open the cafe\nblah blah blah\ncrash\n",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=workdir,
+        timeout=60,
+        env={**env, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stdout
+    lines = done.stdout.splitlines()
+    expected = [
+        "> open the cafe",
+        "  → LaunchRequest",
+        "> blah blah blah",
+        "  → IntentRequest AMAZON.FallbackIntent",
+        "WARNING alexaskill: no handler for intent 'AMAZON.FallbackIntent' and no fallback",
+        "  skill:      Sorry, I can't help with that.",
+        "> crash",
+        "  → IntentRequest Crash",
+        "ERROR alexaskill: handler failed for IntentRequest Crash (cafe.crash)",
+        "  RuntimeError: boom, at ",
+        "  skill:      Sorry, something went wrong.",
+    ]
+    found = [
+        next((index for index, line in enumerate(lines) if line.startswith(start)), -1)
+        for start in expected
+    ]
+    assert -1 not in found and found == sorted(found), done.stdout
+
+
+def test_each_request_of_a_turn_is_followed_by_the_lines_logged_as_it_was_answered() -> None:
+    # A turn of two requests (a launch that chains to an intent): the second's lines after the
+    # second's request line, not all after the first's.
+    out = io.StringIO()
+    log = TurnLog(out, out)
+    log.write("between turns\n")
+    log.hold()
+    log.write("first\n")
+    log.sent()
+    log.write("second\n")
+    log.sent()
+    assert out.getvalue() == "between turns\n"  # (held: the turn is not printed yet)
+    out.write("→ LaunchRequest\n")
+    log.release_request()
+    out.write("→ IntentRequest\n")
+    log.release_request()
+    log.write("late\n")
+    log.end()
+    log.write("after\n")
+    assert out.getvalue().splitlines() == [
+        "between turns",
+        "→ LaunchRequest",
+        "first",
+        "→ IntentRequest",
+        "second",
+        "late",
+        "after",
+    ]
