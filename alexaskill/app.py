@@ -111,7 +111,22 @@ class _StoreBinding:
         return f"{self.store!r} (with its attribute services)"
 
 
-class Skill(Serving):
+class _GivenAnId(Serving):
+    """`Skill`'s base that says what to give it when it is given no id (`NO_SKILL_ID`)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        # Python's own "missing 1 required positional argument: 'skill_id'" says neither what
+        # the id is nor where to find it. Checked here, not with a default for ``skill_id`` in
+        # __init__, which would hide the omission from type checkers; and in a base, not in
+        # Skill: inspect (help(Skill), editors) and mypy take Skill's own __init__ for its
+        # signature, over a __new__ of a class further down its MRO. A subclass with an
+        # __init__ of its own may give the id itself.
+        if cls.__init__ is Skill.__init__ and not args and "skill_id" not in kwargs:
+            raise ConfigurationError(NO_SKILL_ID)
+        return super().__new__(cls)
+
+
+class Skill(_GivenAnId):
     """An Alexa skill: register handlers with its decorators, serve it as an ASGI app.
 
     ``skill_id`` is the skill's application id (``amzn1.ask.skill.…``) or a collection of ids;
@@ -144,15 +159,6 @@ class Skill(Serving):
     handler in threads).
     ``"threads"``: always in a worker thread, as Starlette runs them.
     """
-
-    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
-        # Python's own "missing 1 required positional argument: 'skill_id'" says neither what
-        # the id is nor where to find it. Checked here, not with a default for ``skill_id`` in
-        # __init__: that would hide the omission from type checkers. A subclass with an
-        # __init__ of its own may give the id itself.
-        if cls.__init__ is Skill.__init__ and not args and "skill_id" not in kwargs:
-            raise ConfigurationError(NO_SKILL_ID)
-        return super().__new__(cls)
 
     def __init__(
         self,

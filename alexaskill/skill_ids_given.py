@@ -15,7 +15,7 @@ __all__ = ["NO_SKILL_ID", "skill_ids"]
 _NOT_IN_IDS: Final = frozenset(",;<>*\"'")
 #: The UUID ending an application id (any case: compared as Alexa sends it).
 _UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
-#: What `Skill` given no id says (`alexaskill.app.Skill.__new__`).
+#: What `Skill` given no id says (`alexaskill.app._GivenAnId.__new__`).
 NO_SKILL_ID: Final = (
     "Skill() needs the skill's id: Skill('amzn1.ask.skill.…'), as the Alexa developer console "
     'shows it (the skill\'s Build > Endpoint page, "Your Skill ID"); from the environment, set '

@@ -3,6 +3,7 @@ skill is given, the sample requests); all signed."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 from pathlib import Path
@@ -166,6 +167,8 @@ def test_a_skill_made_without_its_id_is_told_where_to_find_it(options: dict[str,
     assert "developer console" in said
     assert "Skill(settings_from_env().skill_ids)" in said and "ALEXASKILL_SKILL_ID" in said
     assert "Skill('*')" in said
+    # help(Skill) and editors still show its parameters, not the check's (*args, **kwargs).
+    assert list(inspect.signature(Skill).parameters)[:2] == ["skill_id", "verify"]
 
 
 def test_a_subclass_that_gives_the_id_itself_is_made_without_one() -> None:
