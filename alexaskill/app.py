@@ -121,7 +121,8 @@ class _GivenAnId(Serving):
         # Skill: inspect (help(Skill), editors) and mypy take Skill's own __init__ for its
         # signature, over a __new__ of a class further down its MRO. A subclass with an
         # __init__ of its own may give the id itself.
-        if cls.__init__ is Skill.__init__ and not args and "skill_id" not in kwargs:
+        init: object = cls.__init__  # (Skill's, or a subclass's: not this base's own)
+        if init is Skill.__init__ and not args and "skill_id" not in kwargs:
             raise ConfigurationError(NO_SKILL_ID)
         return super().__new__(cls)
 
