@@ -18,8 +18,8 @@ _UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 #: What `Skill` given no id says (`alexaskill.app._GivenAnId.__new__`).
 NO_SKILL_ID: Final = (
     "Skill() needs the skill's id: Skill('amzn1.ask.skill.…'), as the Alexa developer console "
-    'shows it (the skill\'s Build > Endpoint page, "Your Skill ID"); from the environment, set '
-    "ALEXASKILL_SKILL_ID and pass Skill(settings_from_env().skill_ids); Skill('*') answers "
+    "shows it (its list of skills: Copy Skill ID, under the skill's name); from the environment, "
+    "set ALEXASKILL_SKILL_ID and pass Skill(settings_from_env().skill_ids); Skill('*') answers "
     "requests for any skill"
 )
 
