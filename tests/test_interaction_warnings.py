@@ -239,7 +239,7 @@ def test_letters_written_against_a_slot_are_warned_about_at_start_up() -> None:
         "intent FeedIntent: sample 'feed {count} {animal}s' writes 's' against slot {animal}: a "
         "slot's value is whole words, so 's' is read as a word of its own after it; write the "
         "slot apart, and list the forms users say (plurals too) among the values or synonyms of "
-        "its type (a possessive, {animal}'s, is fine)"
+        "its type (a possessive, {animal}'s, is not concerned)"
     ]
     # `model --check` finds it in the model it builds: not listed a second time.
     assert slot_warnings(skill, repeated_slots=False) == []

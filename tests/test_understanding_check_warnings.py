@@ -136,11 +136,11 @@ def test_letters_written_against_a_slot_are_named() -> None:
         "intent Feed: sample '{count} {animal}s' writes 's' against slot {animal}: a slot's "
         "value is whole words, so 's' is read as a word of its own after it; write the slot "
         "apart, and list the forms users say (plurals too) among the values or synonyms of its "
-        "type (a possessive, {animal}'s, is fine)",
+        "type (a possessive, {animal}'s, is not concerned)",
         "intent Feed: sample 'feed un{animal} {count}' writes 'un' against slot {animal}: a "
         "slot's value is whole words, so 'un' is read as a word of its own before it; write the "
         "slot apart, and list the forms users say (plurals too) among the values or synonyms of "
-        "its type (a possessive, {animal}'s, is fine)",
+        "its type (a possessive, {animal}'s, is not concerned)",
     ]
     [error] = messages(data)
     assert error.startswith("intent Feed: sample '{count} {animal}s', said as 'five dogs', is ")

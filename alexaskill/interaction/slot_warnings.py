@@ -16,11 +16,12 @@ may not work as the author meant.
   not be confirmed, so it is a warning (as ``model --check`` gives it).
 - Letters written against a slot in a sample utterance, after it or before it
   (``"{count} {animal}s"``): a slot's value is whole words, so utterance understanding takes
-  the letters for a word of their own, and "five dogs" matches no sample. Amazon's build is
-  not known to refuse it (its rules name the marks a word may hold, possessive apostrophes
-  among them: ``{name}'s`` is fine), so it is a warning (as ``model --check`` gives it, beside
-  the conflict its example said in full shows). Words of a script written without spaces
-  (Japanese: ``"{city}の天気"``) are not concerned.
+  the letters for a word of their own, and "five dogs" may match no sample. The build rules
+  found name the marks a word may hold ("periods for abbreviations, underscores, possessive
+  apostrophes, and hyphens"), not letters against a slot: a warning (as ``model --check``
+  gives it, beside the conflict its example said in full shows). A possessive, ``{name}'s``,
+  is not concerned (a 2016 report had the build refuse it: not confirmed today), nor are words
+  of a script written without spaces (Japanese: ``"{city}の天気"``).
 - A sample utterance made of slots only (``"{city}"``) in an intent with a dialog model: Amazon's
   build has refused it ("When using a Dialog Model, sample utterances for intents cannot contain
   only slots", reported in 2017), which may no longer hold; what users answer when asked
@@ -112,7 +113,7 @@ def glued_letter_warnings(where: str, sample: str) -> list[str]:
         f"{where}: sample {sample!r} writes {letters!r} against slot {{{slot}}}: a slot's value "
         f"is whole words, so {letters!r} is read as a word of its own {side} it; write the slot "
         "apart, and list the forms users say (plurals too) among the values or synonyms of its "
-        f"type (a possessive, {{{slot}}}'s, is fine)"
+        f"type (a possessive, {{{slot}}}'s, is not concerned)"
         for slot, letters, side in glued_letters(sample)
     ]
 
