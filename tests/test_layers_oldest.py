@@ -27,6 +27,7 @@ EXCUSED: dict[str, str] = {
     "test_cli_chat_audio": _CHAT,
     "test_cli_chat_audio_stops": _CHAT,
     "test_cli_chat_input": _CHAT,
+    "test_cli_chat_log_order": _CHAT,
     "test_cli_chat_sessions": _CHAT,
     "test_cli_chat_terminal": _CHAT,
     "test_cli_chat_url": _CHAT,
