@@ -10,6 +10,7 @@ import pytest
 
 from alexaskill.understanding import Understander
 
+from .dialog_shared import trip_confirming_city
 from .understanding_shared import NOW, YES_NO, understander_of
 
 #: What stop, cancel and help are said as (AMAZON.StopIntent, CancelIntent, HelpIntent).
@@ -129,3 +130,39 @@ def test_a_custom_type_listing_yes_takes_it() -> None:
         "types": [{"name": "Answer", "values": [{"name": {"value": "yes"}}]}],
     }
     assert _heard(understander_of(model), "yes") == ("Answer", {"answer": "yes"})
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("help", "AMAZON.HelpIntent"),
+        ("help me", "AMAZON.HelpIntent"),
+        ("start over", "AMAZON.StartOverIntent"),
+        ("next", "AMAZON.NextIntent"),
+    ],
+)
+@pytest.mark.parametrize("has_it", [True, False])
+def test_a_built_in_intent_s_phrase_asked_for_a_city_is_no_city(
+    city_type: str, said: str, intent: str, has_it: bool
+) -> None:
+    # Asked "Where to?", "help" without AMAZON.HelpIntent was the city "help" ("help, right?"),
+    # as "start over" and "next" were cities whatever the model: an answer is no value where a
+    # request is none. It leaves the dialog, for the intent where the model has it, else
+    # AMAZON.FallbackIntent, as a yes or no alone does (tests/test_understanding_replies.py).
+    skill, talk = trip_confirming_city(city_type, built_ins=(intent,) if has_it else ())
+    assert talk.say("plan a trip").prompts == ["Where to?"]
+    turn = talk.say(said)
+    expected = intent if has_it else "AMAZON.FallbackIntent"
+    assert turn.understood is not None and turn.understood.intent == expected
+    assert skill.last["intent"]["name"] == expected
+    assert "dialogState" not in skill.last and turn.prompts == []
+
+
+def test_a_built_in_intent_s_phrase_its_type_lists_is_the_city_asked_for() -> None:
+    # A value the type lists stays one, as a yes a custom yes/no type lists does.
+    skill, talk = trip_confirming_city("Cities", more_cities=("help",))
+    talk.say("plan a trip")
+    assert talk.say("help").prompts == ["help, right?"]
+    talk.say("yes")
+    assert skill.slot("city")["value"] == "help"

@@ -218,17 +218,19 @@ class Understander(Reader):
 
         The answer is read with the slot's own samples ("to {city}"), the bare value, and the
         intent's samples (which may fill other slots too), whole or from the word before the slot
-        on: "to call mom friday" is the task "call mom" of "remind me to {task} {date}". Words
-        of a yes, a no, stop or cancel ("no, cancel", "no cancel") are no value
-        (`said_as_reply`), nor words saying the user does not know ("no idea": `dont_know`; a
-        value said after them and a pause is the answer: "no idea, paris", `after_dont_know`),
-        nor words a no said last takes back ("paris, no": `taken_back`); a no said between two
-        values corrects the first: "paris, no, berlin" is berlin (`corrected`), and a "not"
-        after a pause denies the value after it: "paris, not berlin" is paris (`not_meant`).
-        A hedge is no part of a value said first or last ("maybe paris", "paris, maybe"), nor
-        thanks or an afterword said last ("paris, thanks", "paris instead", "paris, thanks,
-        paris": `value_within` for a listed value alone, `without_afterwords`). A slot the model
-        does not have is a ValueError, as of `understand`'s ``asked``.
+        on: "to call mom friday" is the task "call mom" of "remind me to {task} {date}". Words of a
+        yes, a no, stop or cancel ("no, cancel", "no cancel") are no value (`said_as_reply`), nor
+        another built-in intent's phrase taken as any words ("help", "start over":
+        built_in_phrases.py, whether the model has the intent or not), nor words saying the user
+        does not know ("no idea": `dont_know`; a value said after them and a pause is the answer:
+        "no idea, paris", `after_dont_know`), nor words a no said last takes back ("paris, no":
+        `taken_back`); a no said between two values corrects the first: "paris, no, berlin" is
+        berlin (`corrected`), and a "not" after a pause denies the value after it: "paris, not
+        berlin" is paris (`not_meant`). A hedge is no part of a value said first or last ("maybe
+        paris", "paris, maybe"), nor thanks or an afterword said last ("paris, thanks", "paris
+        instead", "paris, thanks, paris": `value_within` for a listed value alone,
+        `without_afterwords`). A slot the model does not have is a ValueError, as of `understand`'s
+        ``asked``.
         """
         model_intent, model_slot = self._model_slot(intent, slot)
         return self._answer(text, model_intent, model_slot, self.tokens(text), now or clock())
@@ -271,6 +273,10 @@ class Understander(Reader):
         language, yes_no = self.language, self.yes_no
         match, spans = without_afterwords(matcher, match, spans, language, yes_no, says_no, slot)
         if match is not None and said_as_reply(match, slot, self.reply):  # "no, cancel"
+            return None
+        if match is not None and swallowed(match) and tuple(spans.words) in self.built_in_phrases:
+            # "help" asked for a city, of a model without AMAZON.HelpIntent: no value, as of a
+            # request (built_in_phrases.py); the request it is leaves the dialog.
             return None
         back = None if match is None else taken_back(match, slot, spans, language, yes_no, says_no)
         if back is not None:  # "paris, no", "no idea"
