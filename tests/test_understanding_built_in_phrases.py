@@ -166,3 +166,58 @@ def test_a_built_in_intent_s_phrase_its_type_lists_is_the_city_asked_for() -> No
     assert talk.say("help").prompts == ["help, right?"]
     talk.say("yes")
     assert skill.slot("city")["value"] == "help"
+
+
+#: Amazon's "Standard Built-in Intents" lists these as common utterances (as do Amazon Lex's
+#: pages of the intents both have): each is its intent said exactly.
+LISTED = {
+    "start over": "AMAZON.StartOverIntent",
+    "restart": "AMAZON.StartOverIntent",
+    "skip forward": "AMAZON.NextIntent",
+    "back up": "AMAZON.PreviousIntent",
+    "pause that": "AMAZON.PauseIntent",
+    "keep going": "AMAZON.ResumeIntent",
+    "say that again": "AMAZON.RepeatIntent",
+    "keep repeating this song": "AMAZON.LoopOnIntent",
+    "shuffle the music": "AMAZON.ShuffleOnIntent",
+    "can you help me": "AMAZON.HelpIntent",
+}
+
+
+def _all_built_ins() -> Understander:
+    """A trip planner whose model has every built-in intent the language knows, and no sample
+    of a slot alone."""
+    names = understander_of({"intents": []}).language.builtin_intents
+    intents: list[dict[str, Any]] = [
+        {
+            "name": "PlanTrip",
+            "slots": [{"name": "city", "type": "AMAZON.City"}],
+            "samples": ["plan a trip to {city}"],
+        },
+        *({"name": name, "samples": []} for name in names),
+    ]
+    return understander_of({"invocationName": "trip planner", "intents": intents})
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        *("sorry", "pardon", "come again", "what did you say"),
+        *("i need help", "what can i say", "how does this work"),
+        *("hold on", "carry on", "play again", "unpause"),
+        *("begin again", "from the beginning", "turn on loop"),
+    ],
+)
+def test_a_phrase_amazon_does_not_list_is_no_built_in_intent(said: str) -> None:
+    # "sorry" was AMAZON.RepeatIntent, "hold on" PauseIntent, "what can i say" HelpIntent: the
+    # built-ins are triggered by an exactly matching sample ("Tips for Using Built-in Intents"),
+    # and Amazon's are known only as far as it lists them; a skill adds its users' phrasings
+    # as samples of its own. (A yes, a no, stop and cancel keep their everyday variants:
+    # tests/test_understanding_replies.py.)
+    heard = _all_built_ins().understand(said, now=NOW)
+    assert heard.intent == "AMAZON.FallbackIntent", heard.explain()
+
+
+@pytest.mark.parametrize(("said", "intent"), LISTED.items())
+def test_a_phrase_amazon_lists_is_its_built_in_intent(said: str, intent: str) -> None:
+    assert _heard(_all_built_ins(), said) == (intent, {})

@@ -66,8 +66,8 @@ def built_in_said_whole(loose: Match, idle: Collection[str]) -> bool:
 def keeps_own_words(exact: Match, loose: Match) -> bool:
     """Whether a loose reading explains the words an exact one matched as its sample's own: it
     neither leaves them out nor lets a free-form slot swallow them. "translate i need help" is
-    "translate {phrase}" exactly; AMAZON.HelpIntent's "i need help", "translate" left out,
-    explains less, whatever its score."""
+    "translate {phrase}" exactly; AMAZON.HelpIntent's "i need help" (a sample of the skill's
+    own), "translate" left out, explains less, whatever its score."""
     # An exact reading covers every token: its sample's words where no slot's value stands.
     filled = {at for _, _, start, end in exact.fills for at in range(start, end)}
     own = set(range(len(exact.sample.words) + len(filled))) - filled

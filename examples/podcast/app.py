@@ -199,7 +199,10 @@ def pause() -> Response:
 # and "skip", not the episodes this skill plays ("play the next episode" was PlayPodcast).
 @skill.intent(
     "AMAZON.NextIntent",
-    utterances=["play the next episode", "next episode", "skip this episode", "skip this one"],
+    utterances=[
+        *("play the next episode", "next episode", "skip this episode", "skip this one"),
+        "go to the next one",
+    ],
 )
 @skill.on("PlaybackController.NextCommandIssued")
 def next_episode(user: User, request: Request) -> Response | None:

@@ -329,7 +329,12 @@ def several_days(session: Session, city: str, start: datetime.date, days: int) -
     )
 
 
-@skill.intent("AMAZON.HelpIntent")
+# Amazon's own samples for it are "help", "help me" and "can you help me": a skill adds the
+# phrasings its users say besides.
+@skill.intent(
+    "AMAZON.HelpIntent",
+    utterances={"en-US": ["what can I say", "what can you do"], "de-DE": ["was kann ich sagen"]},
+)
 async def help_(session: Session) -> Response:
     return ask(_(HELP), reprompt=_(WHICH_CITY))
 

@@ -1,8 +1,13 @@
 """English phrasings: contractions, the built-in intents, how users open and address a skill.
 
 The built-in intents' phrasings are the common utterances listed in Amazon's "Standard Built-in
-Intents" reference, with the everyday variants users say; a skill's own samples for a built-in
-intent are added to these.
+Intents" reference (Amazon Lex's pages of the intents both have list the same): a built-in
+intent is triggered by an exactly matching sample ("Tips for Using Built-in Intents"), and
+Amazon's own are known only as far as it lists them, so a phrase it does not list ("sorry",
+"what can i say") is none; a skill's own samples for a built-in intent are added to these. A
+yes, a no, stop and cancel also take the everyday variants users say ("nope", "that's right",
+"bye"): a dialog's answers and confirmations read them (answer_values.py, dialog_answers.py).
+The screen's intents (more, settings, pages, scrolling, home) are not checked against a list.
 """
 
 from __future__ import annotations
@@ -117,18 +122,7 @@ BUILTIN_INTENTS: Final = {
         "forget it",
         "forget about it",
     ),
-    "AMAZON.HelpIntent": (
-        "help",
-        "help me",
-        "help please",
-        "can you help me",
-        "i need help",
-        "what can i say",
-        "what can i do",
-        "what can you do",
-        "how does this work",
-        "what are my options",
-    ),
+    "AMAZON.HelpIntent": ("help", "help me", "can you help me"),
     "AMAZON.StopIntent": (
         "stop",
         "stop it",
@@ -177,47 +171,15 @@ BUILTIN_INTENTS: Final = {
         "incorrect",
         "don't",
     ),
-    "AMAZON.StartOverIntent": (
-        "start over",
-        "start again",
-        "restart",
-        "begin again",
-        "from the beginning",
-        "start from the beginning",
-    ),
-    "AMAZON.NextIntent": ("next", "skip", "skip forward", "next one", "go to the next one"),
-    "AMAZON.PreviousIntent": (
-        "previous",
-        "go back",
-        "back",
-        "back up",
-        "skip back",
-        "previous one",
-        "go to the previous one",
-    ),
-    "AMAZON.PauseIntent": ("pause", "pause that", "pause it", "pause playback", "hold on"),
-    "AMAZON.ResumeIntent": (
-        "resume",
-        "continue",
-        "keep going",
-        "unpause",
-        "resume playing",
-        "carry on",
-        "play again",
-    ),
-    "AMAZON.RepeatIntent": (
-        "repeat",
-        "repeat that",
-        "say that again",
-        "say it again",
-        "what did you say",
-        "come again",
-        "pardon",
-        "sorry",
-    ),
-    "AMAZON.LoopOnIntent": ("loop", "loop on", "turn on loop", "keep playing this"),
-    "AMAZON.LoopOffIntent": ("loop off", "turn off loop", "stop looping"),
-    "AMAZON.ShuffleOnIntent": ("shuffle", "shuffle on", "turn on shuffle", "shuffle the music"),
+    "AMAZON.StartOverIntent": ("start over", "start again", "restart"),
+    "AMAZON.NextIntent": ("next", "skip", "skip forward"),
+    "AMAZON.PreviousIntent": ("go back", "skip back", "back up"),
+    "AMAZON.PauseIntent": ("pause", "pause that"),
+    "AMAZON.ResumeIntent": ("resume", "continue", "keep going"),
+    "AMAZON.RepeatIntent": ("repeat", "repeat that", "say that again"),
+    "AMAZON.LoopOnIntent": ("loop", "loop on", "keep repeating this song"),
+    "AMAZON.LoopOffIntent": ("loop off",),
+    "AMAZON.ShuffleOnIntent": ("shuffle", "shuffle on", "shuffle the music"),
     "AMAZON.ShuffleOffIntent": ("shuffle off", "turn off shuffle", "stop shuffling"),
     "AMAZON.MoreIntent": ("more", "tell me more", "show more"),
     "AMAZON.NavigateSettingsIntent": ("settings", "open settings", "go to settings"),
