@@ -10,7 +10,7 @@ import pytest
 
 from alexaskill.understanding import Understander
 
-from .dialog_shared import trip_confirming_city
+from .dialog_shared import Skill, answer, conversation, trip_confirming_city
 from .understanding_shared import NOW, YES_NO, understander_of
 
 #: What stop, cancel and help are said as (AMAZON.StopIntent, CancelIntent, HelpIntent).
@@ -157,6 +157,26 @@ def test_a_built_in_intent_s_phrase_asked_for_a_city_is_no_city(
     assert turn.understood is not None and turn.understood.intent == expected
     assert skill.last["intent"]["name"] == expected
     assert "dialogState" not in skill.last and turn.prompts == []
+
+
+@pytest.mark.parametrize("said", ["start over", "next"])
+def test_a_built_in_intent_s_phrase_asked_for_by_the_skill_s_elicit_slot_is_no_value(
+    said: str,
+) -> None:
+    # The skill's own Dialog.ElicitSlot, as Alexa's: the size "start over" was sent
+    # IN_PROGRESS to a model without AMAZON.StartOverIntent (the pizza model's sizes are a
+    # custom type, which takes unlisted words).
+    elicit = {
+        "type": "Dialog.ElicitSlot",
+        "slotToElicit": "size",
+        "updatedIntent": {"name": "OrderPizza", "confirmationStatus": "NONE", "slots": {}},
+    }
+    skill = Skill(answer("Which size?", end=False, directives=[elicit]), answer("Ok."))
+    talk = conversation(skill)
+    talk.say("order a pizza")
+    talk.say(said)
+    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
+    assert "dialogState" not in skill.last
 
 
 def test_a_built_in_intent_s_phrase_its_type_lists_is_the_city_asked_for() -> None:
