@@ -389,6 +389,12 @@ _WRONG_RECURRENCES: Final = [
         {**_AT, "recurrence": {"recurrenceRules": ["FREQ=DAILY"], "interval": "2"}},
         r"recurrence\.interval is '2': a positive whole number",
     ),
+    # Amazon's Java model types interval an Integer, 32 bits, as it types offsetInSeconds: one
+    # past 2147483647 (2**64 too) was taken and kept, where the offset's is refused.
+    (
+        {**_AT, "recurrence": {"freq": "DAILY", "interval": 2**31}},
+        r"recurrence\.interval is 2147483648: at most 2147483647",
+    ),
     # Amazon's model of the older freq (ask-sdk-model's RecurrenceFreq, in Python, Java and
     # Node) allows WEEKLY and DAILY only: any other str was taken and kept.
     (

@@ -66,7 +66,9 @@ def _local_iso(moment: _dt.datetime) -> str:
 
 #: The largest ``offsetInSeconds`` (68 years): Amazon's Java model types the field ``Integer``,
 #: 32 bits (alexa/alexa-apis-for-java, ask-sdk-model/src/com/amazon/ask/model/services/
-#: reminderManagement/Trigger.java); no page names a limit, nor the error for one past it.
+#: reminderManagement/Trigger.java), by choice: it types an audio stream's offsetInMilliseconds
+#: ``Long``. No page names a limit, nor the error for one past it. A recurrence's ``interval``,
+#: an ``Integer`` there too, has the same (the fake's check: `alexaskill.testing.api_recurrence`).
 MOST_OFFSET: Final = 2**31 - 1
 
 
