@@ -139,7 +139,15 @@ def test_max_results_sets_a_smaller_page_and_a_filter_holds_across_pages() -> No
 
 @pytest.mark.parametrize(
     "query",
-    [{"maxResults": "0"}, {"maxResults": "two"}, {"maxResults": "-1"}, {"nextToken": "x"}],
+    [
+        {"maxResults": "0"},
+        {"maxResults": "two"},
+        {"maxResults": "-1"},
+        {"nextToken": "x"},
+        # (of the fake's form, but never given: they were taken, for the page from there on)
+        {"nextToken": "fake-products-from-0"},
+        {"nextToken": "fake-products-from-5"},
+    ],
 )
 def test_a_page_amazon_cannot_give_is_its_400(query: dict[str, str]) -> None:
     # A maxResults that is no whole number from 1 on, or a nextToken the fake never gave: the

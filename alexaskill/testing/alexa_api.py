@@ -152,6 +152,7 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         self._answered: dict[str, None] = {}  # oldest first, `_ANSWERED_KEPT` at most
         # (the names of the requests `late_progressive`'s calls named: `_late_named_read`)
         self._late_named: list[tuple[ApiCall, str]] = []
+        self._pages_given: set[int] = set()  # (`ListsAndProducts`: the products' nextTokens)
         self._load_lists()
 
     # --- what the skill called ---

@@ -77,6 +77,9 @@ class ListsAndProducts:
     _items: dict[str, list[ListItem]]
     _list_meta: dict[str, AlexaList]
     _lock: threading.Lock
+    #: Where each page a ``nextToken`` the fake gave starts (`_page_asked`): one at most per
+    #: product, as a token names only that.
+    _pages_given: set[int]
     _moment: Callable[[Mapping[str, str]], _dt.datetime]  # (`AccessCheck`'s)
     now: Callable[[], _dt.datetime] | None
     _undated: bool
@@ -219,7 +222,8 @@ class ListsAndProducts:
             problem = None if value is None else product_choice_error(name, field, value)
             if problem is not None:
                 return _refused(400, problem)
-        paged = _page_asked(asked.query)
+        with self._lock:
+            paged = _page_asked(asked.query, self._pages_given)
         if isinstance(paged, str):
             return _refused(400, paged)
         start, size = paged
@@ -231,6 +235,9 @@ class ListsAndProducts:
         end = start + size
         truncated = end < len(products)
         next_token = f"{_NEXT_PAGE}{end}" if truncated else None
+        if truncated:
+            with self._lock:
+                self._pages_given.add(end)
         page = products[start:end]
         return 200, {"inSkillProducts": page, "isTruncated": truncated, "nextToken": next_token}
 
@@ -250,7 +257,7 @@ _PAGE_MOST: Final = 100
 _NEXT_PAGE: Final = "fake-products-from-"
 
 
-def _page_asked(query: Mapping[str, str]) -> tuple[int, int] | str:
+def _page_asked(query: Mapping[str, str], given: set[int]) -> tuple[int, int] | str:
     """Where the page of products a get with ``query`` asks for starts and how many it holds at
     most, or why Amazon would refuse it (its 400, "Invalid request"). Amazon's model of the
     call (ask-sdk-model's ``MonetizationServiceClient``, get_in_skill_products): an answer holds
@@ -258,7 +265,8 @@ def _page_asked(query: Mapping[str, str]) -> tuple[int, int] | str:
     limit"; the response "will never contain more"), and one that left some out says
     ``isTruncated`` and gives a ``nextToken`` for the next page. A ``maxResults`` past 100 gets
     100: what Amazon answers to one is not documented, and a page of 100 is one it may give.
-    A ``nextToken`` the fake did not give (Amazon's are opaque, and expire) is refused."""
+    A ``nextToken`` the fake did not give (Amazon's are opaque, and expire) is refused: one
+    naming a start not in ``given``, where the pages of the tokens it gave start."""
     size, token = query.get("maxResults", str(_PAGE_MOST)), query.get("nextToken")
     most = _whole(size)
     if not most:
@@ -266,7 +274,7 @@ def _page_asked(query: Mapping[str, str]) -> tuple[int, int] | str:
     start: int | None = 0
     if token is not None:
         start = _whole(token.removeprefix(_NEXT_PAGE)) if token.startswith(_NEXT_PAGE) else None
-        if start is None:
+        if start not in given:  # (of the fake's form, "…-from-0", yet never given, too)
             return f"nextToken is {token[:80]!r}: no page of the products this fake gave"
     return start or 0, min(most, _PAGE_MOST)
 
