@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 
 from alexaskill import AlexaApi, InSkillProduct
@@ -166,3 +167,25 @@ def test_a_max_results_past_100_gets_a_page_of_100() -> None:
     for size in ("101", "9" * 5000):
         status, page = _page(fake, maxResults=size)
         assert (status, len(page["inSkillProducts"]), page["isTruncated"]) == (200, 100, True)
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "size"),
+    [("maxResults=300&maxResults=2", 200, 2), ("maxResults=", 400, None)],
+)
+def test_a_query_is_read_alike_in_process_and_over_http(
+    query: str, status: int, size: int | None
+) -> None:
+    # A parameter sent twice was read by its last value in-process (`alexa_api_call`) and by its
+    # first over HTTP (`handle`, so `serve()`), and a blank one dropped in-process, kept over
+    # HTTP: the same call got a page of 100 from one and of 2 from the other.
+    fake = FakeAlexaApi(in_skill_products=[{"productId": f"p{n}"} for n in range(150)])
+    url = f"https://api.amazonalexa.com/v1/users/~current/skills/~current/inSkillProducts?{query}"
+    headers = {"Authorization": "Bearer t", "Accept-Language": "en-US"}
+    got, answer, _ = anyio.run(fake.alexa_api_call, "GET", url, headers, None, None)
+    with httpx.Client(transport=httpx.MockTransport(fake.handle), trust_env=False) as client:
+        served = client.get(url, headers=headers)
+    assert (got, json.loads(answer)) == (served.status_code, served.json())
+    assert got == status
+    if size is not None:
+        assert len(served.json()["inSkillProducts"]) == size

@@ -46,7 +46,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, cast
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import msgspec
 
@@ -229,7 +229,10 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         """Answer one call of `AlexaApi` directly (the fake as an `ApiTransport`: no HTTP): the
         status, the body and the ``Retry-After`` header (None without one)."""
         parts = urlsplit(url)
-        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        # Read as `handle` reads it (httpx's parse_qsl, blanks kept): the last value of one sent
+        # twice, as for headers (`lowered_headers`). A blank was dropped here, kept there, and
+        # `handle` read the first: one call's page differed by the transport.
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
         query.update(params or {})
         # The body as it would arrive: JSON, decoded again.
         body = None if json is None else msgspec.json.decode(msgspec.json.encode(json))
@@ -244,7 +247,7 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         """Answer one HTTP request as Alexa's service APIs would (for ``httpx.MockTransport``)."""
         import httpx
 
-        query = dict(request.url.params.items())
+        query = dict(request.url.params.multi_items())  # (the last of one sent twice)
         try:
             body = json.loads(request.content) if request.content else None
         except ValueError:
