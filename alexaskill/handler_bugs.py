@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from types import CodeType, CoroutineType
+from types import CodeType, CoroutineType, FunctionType
 from typing import TYPE_CHECKING, Final
 
 from .builtin_intents import close_matches
@@ -338,7 +338,13 @@ def _dropped_call(func: object, code: CodeType) -> tuple[str, str] | None:
 
 def _builds_a_reply(value: object) -> bool:
     """Whether ``value`` is `Response` or one of alexaskill's functions that return one."""
-    if getattr(value, "__module__", "").partition(".")[0] != "alexaskill":
+    # Any name the handler calls comes here: a function made by exec() without __name__ has
+    # None for __module__, and a proxy (werkzeug's LocalProxy) may raise for it: a builder is
+    # a plain function or a class, whose __module__ is looked at only then.
+    if not isinstance(value, (FunctionType, type)):
+        return False
+    module = value.__module__
+    if not isinstance(module, str) or module.partition(".")[0] != "alexaskill":
         return False
     if isinstance(value, type):
         return value.__name__ == "Response"
