@@ -304,15 +304,16 @@ def said_dropped_reply(handler: Handler) -> None:
 def _dropped_call(func: object, code: CodeType) -> tuple[str, str] | None:
     """The first reply builder ``func``'s own body calls as a statement (not in a function
     defined in it), and where: ``("ask", "app.py:12")``; None if it calls none, or its source
-    cannot be read (a lambda, code made at run time)."""
+    cannot be read (a lambda, code made at run time, its file saved half edited since)."""
     import ast
     import inspect
     import textwrap
+    import tokenize
 
     try:
         lines, first = inspect.getsourcelines(code)
         tree = ast.parse(textwrap.dedent("".join(lines)))
-    except (OSError, TypeError, SyntaxError):
+    except (OSError, TypeError, SyntaxError, tokenize.TokenError):  # (the file as it is now)
         return None
     namespace = getattr(func, "__globals__", {})
     body = tree.body[0] if tree.body else None
