@@ -284,6 +284,11 @@ def said_dropped_reply(handler: Handler) -> None:
     hears as nothing. Looked for only then, and once: a None returned on purpose costs a set
     lookup; the source is read and parsed once for a handler."""
     func = getattr(handler.func, "__func__", handler.func)  # (a method's function)
+    if hasattr(func, "__wrapped__"):  # a decorator's wrapper (functools.wraps), shared by
+        # the handlers it decorates: their own code is read, and each is looked at
+        import inspect
+
+        func = inspect.unwrap(func)
     code = getattr(func, "__code__", None)
     if code is None or code in _LOOKED_AT:
         return

@@ -4,13 +4,15 @@ never changes the answer."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from alexaskill import Skill
+from alexaskill import Skill, ask, speak
 from alexaskill.testing import TestClient
 
 from .conftest import SKILL_ID
@@ -69,3 +71,36 @@ def test_a_handler_s_file_saved_half_edited_since_leaves_an_empty_answer_as_it_i
         answer = client.intent("Quiet")
     assert (answer.speech, answer.handler_error) == (None, None)
     assert [r.getMessage() for r in caplog.records] == []
+
+
+def logged(func: Callable[[], None]) -> Callable[[], None]:
+    """A decorator of the skill's own, as functools.wraps makes one."""
+
+    @functools.wraps(func)
+    def wrapper() -> None:
+        return func()
+
+    return wrapper
+
+
+def test_a_decorated_handler_s_own_code_is_read(caplog: pytest.LogCaptureFixture) -> None:
+    # The wrapper's code was read, not the handler's: nothing was said, and the wrapper,
+    # looked at once, kept every other handler it decorates from being looked at.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("First")
+    @logged
+    def first() -> None:
+        ask("Which animal?")
+
+    @skill.intent("Second")
+    @logged
+    def second() -> None:
+        speak("Goodbye.")
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        assert client.intent("First").speech is None
+        assert client.intent("Second").speech is None
+    said = [r.getMessage().split(" returned None")[0] for r in caplog.records]
+    assert said == [f"{f.__module__}.{f.__qualname__}" for f in (first, second)], caplog.text
+    assert f"calls speak() without returning what it built ({__file__}:" in caplog.text
