@@ -318,16 +318,20 @@ def _dropped_call(func: object, code: CodeType) -> tuple[str, str] | None:
     cannot be read (a lambda, code made at run time, its file saved half edited since)."""
     import ast
     import inspect
-    import textwrap
     import tokenize
 
     try:
         lines, first = inspect.getsourcelines(code)
-        tree = ast.parse(textwrap.dedent("".join(lines)))
+        # An indented def (in a class, in a function) is parsed as the body of an `if`, not
+        # dedented: a string's lines at the margin leave textwrap.dedent no margin to take.
+        indented = lines[0][:1].isspace()
+        tree = ast.parse("".join(["if 1:\n", *lines] if indented else lines))
     except (OSError, TypeError, SyntaxError, tokenize.TokenError):  # (the file as it is now)
         return None
     namespace = getattr(func, "__globals__", {})
     body = tree.body[0] if tree.body else None
+    if indented and isinstance(body, ast.If):
+        body, first = body.body[0], first - 1
     if not isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     waiting: list[ast.AST] = list(body.body)

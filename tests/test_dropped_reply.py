@@ -104,3 +104,27 @@ def test_a_decorated_handler_s_own_code_is_read(caplog: pytest.LogCaptureFixture
     said = [r.getMessage().split(" returned None")[0] for r in caplog.records]
     assert said == [f"{f.__module__}.{f.__qualname__}" for f in (first, second)], caplog.text
     assert f"calls speak() without returning what it built ({__file__}:" in caplog.text
+
+
+def test_an_indented_handler_with_a_string_flush_left_is_read(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A handler defined in a function, holding a triple-quoted string whose lines start at the
+    # margin (a text written over lines): textwrap.dedent found no common margin, the code did
+    # not parse, and nothing was said.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Story")
+    def story() -> None:
+        text = """Once upon a time,
+there was a skill.
+"""
+        ask(text)
+
+    line = story.__code__.co_firstlineno + 5
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        assert client.intent("Story").speech is None
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{story.__module__}.{story.__qualname__} returned None, so the user hears nothing, and "
+        f"its code calls ask() without returning what it built ({__file__}:{line}): return ask(…)"
+    ]
