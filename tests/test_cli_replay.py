@@ -183,6 +183,25 @@ def test_a_handler_that_raises_fails_the_replay(workdir: Path) -> None:
     assert "RuntimeError: boom" in err  # the skill's own traceback, logged by the app
 
 
+def test_a_handler_that_returns_no_response_fails_the_replay_in_its_words(workdir: Path) -> None:
+    # A str returned is said in one ERROR line without a traceback (its frames are alexaskill's
+    # alone): the FAILED row said "a handler raised _NotAReply: … (its traceback is in the
+    # log)", a private class the handler never raised and a traceback the log does not hold.
+    (workdir / "texting.py").write_text(
+        f"from alexaskill import Skill\n\nskill = Skill({SKILL_ID!r})\n\n\n"
+        '@skill.intent("Text")\ndef text():\n    return "Hello"\n'
+    )
+    (workdir / "text.json").write_text(json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Text")))
+    code, out, err = run("replay", "texting:skill", "text.json")
+    assert code == 1, out + err
+    assert out == (
+        "text.json (IntentRequest Text)\n  FAILED: texting.text returned str; a handler returns a "
+        "Response (from speak(), ask(), …) or None: return speak(text) to end the session, "
+        "ask(text) to keep it open; Alexa would hear the apology\n1 request: 1 failed\n"
+    ), out
+    assert "Traceback" not in err, err
+
+
 def test_replay_shows_a_slot_value_that_does_not_convert(workdir: Path) -> None:
     # The INFO line "slot 'count': '?' … does not convert …; count gets its default" was hidden
     # (replay shows WARNING and above): the author replaying a capture saw "You ordered 1" and

@@ -77,6 +77,10 @@ def _failure(result: SkillResponse) -> str | None:
         return "the answer is not a response envelope"
     error = result.handler_error
     if error is not None:
+        from ..handler_bugs import is_not_a_reply
+
+        if is_not_a_reply(error):  # (returned, not raised; in the log in one line, no traceback)
+            return f"{error}; Alexa would hear the apology"
         return (
             f"a handler raised {type(error).__name__}: {error} (its traceback is in the log); "
             "Alexa would hear the apology"
