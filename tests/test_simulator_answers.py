@@ -105,6 +105,30 @@ def test_a_handler_that_raises_is_in_the_turns_notes(pki: TestPKI) -> None:
     assert skill.on_handler_error is None  # the simulator's listener is gone after the turn
 
 
+def test_a_handler_that_returns_no_response_is_in_the_turns_notes_in_its_words(
+    pki: TestPKI,
+) -> None:
+    # The note said "a handler raised: _NotAReply: …": a private class, and nothing raised.
+    from alexaskill import Skill
+    from alexaskill.simulator import with_simulator
+
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.intent("Text", utterances=["text"])
+    def text():  # type: ignore[no-untyped-def]  # (unannotated: else refused at registration)
+        return "Hello"
+
+    with _client(with_simulator(skill, pki=pki)) as client:
+        result = turn(client, text="ask the skill to text")
+        assert spoken(result) == ["Sorry, something went wrong. Please try again later."]
+        name = f"{text.__module__}.{text.__qualname__}"
+        assert result["turn"]["notes"] == [
+            f"{name} returned str; a handler returns a Response (from speak(), ask(), …) or "
+            "None: return speak(text) to end the session, ask(text) to keep it open (see the "
+            "server's log)"
+        ]
+
+
 def test_a_handler_error_of_another_request_meanwhile_is_not_the_turns(pki: TestPKI) -> None:
     # The simulator listened to every handler error while its request was posted: another
     # client's (chat --url, a device through a tunnel) showed in the turn's notes.

@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from ..handler_bugs import is_not_a_reply
 from ..models import SCREEN_INTERFACES
 
 if TYPE_CHECKING:
@@ -356,7 +357,9 @@ class Simulation:
         del self.transport.raised[:]
         turn = step()
         turn.notes.extend(
-            f"a handler raised: {type(exc).__name__}: {exc} (see the server's log)"
+            # (a result that is no Response is returned, not raised: said as its ERROR line is)
+            f"{exc if is_not_a_reply(exc) else f'a handler raised: {type(exc).__name__}: {exc}'}"
+            " (see the server's log)"
             for exc in self.transport.raised
         )
         # What the app dropped from (or sent on, kept) an answer for breaking Alexa's rules,
