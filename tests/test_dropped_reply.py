@@ -9,6 +9,7 @@ import importlib.util
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from alexaskill.testing import TestClient
 from .conftest import SKILL_ID
 
 #: A function made by exec() without ``__name__`` in its globals: its ``__module__`` is None.
-_NAMELESS: dict[str, object] = {}
+_NAMELESS: dict[str, Any] = {}
 exec("def audit():\n    pass\n", _NAMELESS)
 audit = _NAMELESS["audit"]
 
@@ -29,12 +30,12 @@ def test_a_call_of_a_function_of_no_module_leaves_an_empty_answer_as_it_is(
     # Looking for a builder among the calls, a function whose __module__ is None (made by
     # exec() without __name__) raised AttributeError: the handler's empty answer, on purpose,
     # became the apology and an ERROR line.
-    assert audit.__module__ is None  # type: ignore[attr-defined]
+    assert audit.__module__ is None
     skill = Skill(SKILL_ID)
 
     @skill.intent("Audit")
     def audited() -> None:
-        audit()  # type: ignore[operator]
+        audit()
 
     with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
         answer = client.intent("Audit")
