@@ -150,6 +150,7 @@ def given_skill_id(text: str) -> str:
 MODEL_FILE = nonempty_path("an ASK CLI interaction model file, e.g. en-US.json")
 MODEL = nonempty_path("an ASK CLI interaction model file (en-US.json) or an APP (app:skill)")
 REQUEST_FILE = nonempty_path("a request file, or - for standard input", stdin=True)
+ANSWER_FILE = nonempty_path("a file of the skill's answer, or - for standard input", stdin=True)
 CAPTURE_FILE = nonempty_path("a captured request file (serve --capture writes them)")
 PEM_FILE = nonempty_path("a PEM file of CA certificates")
 MANIFEST_FILE = nonempty_path("the skill's manifest, e.g. skill-package/skill.json")

@@ -19,10 +19,11 @@ from typing import Any, Final, TextIO
 
 from .chat_show import terminal_safe_json
 from .common import UsageError, alexa_locale, as_list, help_text, pairs
-from .inputs import MODEL, failed_playback, given_skill_id, loads_once
+from .inputs import ANSWER_FILE, MODEL, failed_playback, given_skill_id, hint_at_a_terminal
 from .request_model import from_model
 from .request_names import check_field, check_interface, check_type, meant, request_types
 from .request_origin import sent_from, skill_id_for
+from .request_session import json_or_text, session_attributes
 
 #: The dialog states Alexa sends (with an intent of the dialog model only): the same as
 #: `alexaskill.testing.requests.DIALOG_STATES`, named here so that building the command line's
@@ -206,14 +207,9 @@ def _check_text(args: argparse.Namespace) -> None:
     """A usage error for an argument printed in the request that is not UTF-8 text."""
     from .understand import check_text
 
-    given = [args.type, args.intent, args.skill_id, *args.slot, *args.field]
+    given = [args.type, args.intent, args.skill_id, *args.slot, *args.field, *args.attribute]
     for value in [*given, *(args.interface or ())]:
         check_text(str(value))
-
-
-def _no_constant(word: str) -> Any:
-    """NaN, Infinity: Python's JSON reads them, JSON has none (the value is then a string)."""
-    raise ValueError(word)
 
 
 def _check_fields(envelope: Mapping[str, Any], given: Collection[str]) -> None:
@@ -271,6 +267,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.intent is not None and not args.intent.strip():
         raise UsageError("--intent is empty: name the intent, e.g. GetWeather")
     interfaces = _interfaces(args.interface, request_type)
+    if args.session_from == "-":
+        hint_at_a_terminal(err, "request", "the skill's answer (JSON)")
+    attributes = session_attributes(args, request_type, interfaces)
     fields: dict[str, Any] = {}
     modelled = request_class(request_type) is not GenericRequest
     for name, text in pairs(args.field, "--field"):
@@ -282,20 +281,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if (why := _own_field(name, request_type, modelled)) is not None:
             raise UsageError(f"--field {name}: {why}")
         check_field(name, request_type)
-        try:
-            # (a key given twice is a UsageError, no ValueError: such JSON is not kept as text)
-            fields[name] = loads_once(
-                text, f"--field {name}", root=f"request.{name}", parse_constant=_no_constant
-            )
-            json.dumps(fields[name], allow_nan=False)
-        except ValueError:
-            if name in fields:  # a number past a float's range: Python reads it as inf
-                raise UsageError(
-                    f"--field {name}: {text} holds a number too large for JSON"
-                ) from None
-            fields[name] = text
-        except RecursionError:
-            raise UsageError(f"--field {name}: JSON nested too deeply") from None
+        fields[name] = json_or_text(text, f"--field {name}", root=f"request.{name}")
     if modelled and request_type.startswith(("AudioPlayer.", "PlaybackController.")):
         _audio_event(request_type, fields, interfaces)
     slots: dict[str, Any] = {}
@@ -354,8 +340,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         locale=known.locale,
         interfaces=interfaces,
     )
+    # In a session under way (new: false), as Alexa sends the attributes the skill stored.
+    session = None if attributes is None else factory.session(new=False, attributes=attributes)
     # The fields Alexa always sends with the type, made at the request's time: the factory's.
-    envelope = factory.envelope(request_type, **fields)
+    envelope = factory.envelope(request_type, session=session, **fields)
     _check_fields(envelope, fields.keys() & {name for name, _ in pairs(args.field, "--field")})
     out.write(terminal_safe_json(json.dumps(envelope, indent=2, ensure_ascii=False)) + "\n")
     return 0
@@ -391,7 +379,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--slot date=2026-11-27\n"
         "  alexaskill request SessionEndedRequest --field reason=ERROR\n"
         "  alexaskill request IntentRequest --model app:skill --intent OrderDrink "
-        "--slot drink=espresso" + _TYPES_HEADING,
+        "--slot drink=espresso\n"
+        "  alexaskill request IntentRequest --intent AMAZON.YesIntent --attribute asked=coffee\n"
+        "  alexaskill request IntentRequest --intent AMAZON.YesIntent --session-from answer.json"
+        + _TYPES_HEADING,
         formatter_class=formatter,
     )
     command.add_argument("type", metavar="TYPE", help="the request type, e.g. IntentRequest")
@@ -433,6 +424,22 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         choices=DIALOG_STATES,
         help="the dialog state (with --model: STARTED for an intent of the model's dialog, "
         "COMPLETED for one Alexa delegates alone; only those may have one)",
+    )
+    command.add_argument(
+        "--attribute",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a session attribute the skill stored, sent in a session under way (new: false; "
+        "VALUE is JSON, or else a string); after --session-from's",
+    )
+    command.add_argument(
+        "--session-from",
+        type=ANSWER_FILE,
+        metavar="FILE",
+        help="carry the sessionAttributes of the skill's answer in FILE (its response envelope, "
+        "or a line of `replay --json`; - reads it from standard input) into the request, as "
+        "Alexa sends the next request of the session; an answer that ends the session is refused",
     )
     command.add_argument(
         "--model",

@@ -1,0 +1,142 @@
+"""``alexaskill request --attribute`` and ``--session-from``: a request sent in a session under
+way, with the attributes the skill stored in it (as Alexa sends the next request of a
+conversation), and `json_or_text`, how ``request`` reads the values its options give."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .common import MAX_INPUT_BYTES, UsageError, pairs, read_input, size_text, stdin_not_text
+from .inputs import loads_once
+
+__all__ = ["json_or_text", "session_attributes"]
+
+
+def _no_constant(word: str) -> Any:
+    """NaN, Infinity: Python's JSON reads them, JSON has none (the value is then a string)."""
+    raise ValueError(word)
+
+
+def json_or_text(text: str, label: str, *, root: str) -> Any:
+    """``text``, an option's value (``label``: ``--field NAME``), read as JSON if it is JSON,
+    else kept as the string given; ``root`` names where it goes (``request.NAME``), for a key
+    given twice in an object, a `UsageError` (such JSON is not kept as text)."""
+    try:
+        value = loads_once(text, label, root=root, parse_constant=_no_constant)
+    except ValueError:
+        return text
+    except RecursionError:
+        raise UsageError(f"{label}: JSON nested too deeply") from None
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:  # a number past a float's range: Python reads it as inf
+        raise UsageError(f"{label}: {text} holds a number too large for JSON") from None
+    return value
+
+
+def session_attributes(
+    args: argparse.Namespace, request_type: str, interfaces: Iterable[str]
+) -> dict[str, Any] | None:
+    """The attributes of the session the request goes in: ``--session-from``'s answer's
+    ``sessionAttributes``, then each ``--attribute KEY=VALUE`` (a JSON value, or else the
+    string); None when neither is given (the request opens a new session). A usage error for
+    a request Alexa sends outside any session, or a file with no open session to carry."""
+    from ..testing.requests import SESSION_TYPES
+
+    if args.session_from is None and not args.attribute:
+        return None
+    if request_type not in SESSION_TYPES:
+        option = "--session-from" if args.session_from is not None else "--attribute"
+        raise UsageError(
+            f"{request_type} requests come outside any session: they carry no attributes; "
+            f"drop {option}"
+        )
+    attributes: dict[str, Any] = {}
+    if args.session_from is not None:
+        attributes.update(_carried(args.session_from, interfaces))
+    given: set[str] = set()
+    for key, text in pairs(args.attribute, "--attribute", "KEY=VALUE"):
+        if key in given:
+            raise UsageError(f"--attribute {key}: given twice")
+        given.add(key)
+        attributes[key] = json_or_text(text, f"--attribute {key}", root=f"session.attributes.{key}")
+    return attributes
+
+
+def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
+    """The ``sessionAttributes`` of the answer in the file at ``path`` (``-``: standard
+    input): the skill's response envelope, or a line of ``replay --json`` (its ``response``
+    the envelope), which must leave the session open on a device declaring ``interfaces``
+    (`answer_ends_session`, the rule of the offline loop), else Alexa's next request starts a
+    new session without them."""
+    from ..responses.response import answer_ends_session
+
+    label = f"--session-from {path}"
+    document = _read(path, label)
+    if isinstance(document, dict) and "request" in document and "response" not in document:
+        raise UsageError(
+            f"{label}: a request, not an answer: name the skill's answer to it (a line of "
+            "`alexaskill replay APP FILE --json`)"
+        )
+    if isinstance(document, dict) and {"file", "status"} <= document.keys():  # replay --json
+        status = document["status"]
+        if status != 200:
+            raise UsageError(
+                f"{label}: the request failed (HTTP {status}): Alexa ends its session, and the "
+                "next request starts a new one"
+            )
+        document = document.get("response")
+    envelope: Mapping[str, Any] = document if isinstance(document, dict) else {}
+    answer = envelope.get("response")
+    if not isinstance(answer, dict):
+        raise UsageError(
+            f"{label}: not a skill's answer (a response envelope, or a line of `alexaskill "
+            "replay APP FILE --json`)"
+        )
+    if answer_ends_session(answer, interfaces):
+        end = answer.get("shouldEndSession")
+        why = (
+            f"shouldEndSession: {json.dumps(end)}"
+            if isinstance(end, bool)
+            else "no shouldEndSession, on a device without a screen"
+        )
+        raise UsageError(
+            f"{label}: the answer ends the session ({why}): Alexa's next request starts a new "
+            "session, without its attributes"
+        )
+    found = envelope.get("sessionAttributes", {})
+    if not isinstance(found, Mapping):
+        raise UsageError(f"{label}: sessionAttributes is no JSON object")
+    return dict(found)
+
+
+def _read(path: str, label: str) -> Any:
+    """The one JSON document in the file at ``path`` (``-``: standard input)."""
+    if path == "-":
+        try:
+            text = sys.stdin.read(MAX_INPUT_BYTES + 1)
+        except UnicodeDecodeError as exc:
+            raise stdin_not_text(exc) from None
+        if len(text) > MAX_INPUT_BYTES:
+            raise UsageError(f"{label}: larger than {size_text(MAX_INPUT_BYTES)}, too large")
+    else:
+        data = read_input(path, label=label, what="a skill's answer")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UsageError(f"{label}: not UTF-8 text") from None
+    try:
+        return loads_once(text, label)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # (replay --json of several files: one line each)
+            raise UsageError(
+                f"{label}: more than one answer (the next at line {exc.lineno}): name the one "
+                "the request follows, e.g. the last line: tail -n 1"
+            ) from None
+        raise UsageError(f"{label}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise UsageError(f"{label}: not JSON (nested too deeply)") from None

@@ -1,0 +1,162 @@
+"""``alexaskill request --attribute`` and ``--session-from``: a request in a session the skill
+stored attributes in, as Alexa sends the next request of a conversation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .cli_run import run
+from .cli_session_shared import ORDERED, YES_TO_WHAT
+from .cli_session_shared import coffeeshop as coffeeshop
+
+pytestmark = pytest.mark.oldest_dependencies
+
+YES = ("request", "IntentRequest", "--intent", "AMAZON.YesIntent")
+
+
+def _session(out: str) -> dict[str, Any]:
+    session: dict[str, Any] = json.loads(out)["session"]
+    return session
+
+
+def test_attributes_are_json_values_or_strings_in_a_session_under_way() -> None:
+    code, out, err = run(
+        *YES,
+        "--attribute",
+        "asked=coffee",
+        "--attribute",
+        "count=2",
+        "--attribute",
+        'order={"size": "large", "sugar": false}',
+        "--attribute",
+        "note={not json",
+    )
+    assert (code, err) == (0, "")
+    session = _session(out)
+    assert session["attributes"] == {
+        "asked": "coffee",
+        "count": 2,
+        "order": {"size": "large", "sugar": False},
+        "note": "{not json",
+    }
+    # Alexa sends attributes in a session under way only: the one a request opens has none.
+    assert session["new"] is False
+    # Without them, the session is a new one, as before.
+    plain = _session(run(*YES)[1])
+    assert (plain["new"], plain["attributes"]) == (True, {})
+
+
+def test_session_from_carries_a_replayed_answers_attributes(coffeeshop: Path) -> None:
+    # The multi-turn flow: replay the launch (--json), carry its answer's sessionAttributes into
+    # the "yes" (a hand-edited session.attributes before), replay that.
+    code, record, err = run("replay", "coffeeshop:skill", "launch.json", "--json")
+    assert (code, err) == (0, ""), record
+    (coffeeshop / "answer.json").write_text(record)
+    code, out, err = run(*YES, "--session-from", "answer.json")
+    assert (code, err) == (0, "")
+    assert _session(out)["attributes"] == {"asked": "coffee"}
+    (coffeeshop / "yes-now.json").write_text(out)
+    code, answered, err = run("replay", "coffeeshop:skill", "yes-now.json")
+    assert code == 0, answered + err
+    assert ORDERED in answered and YES_TO_WHAT not in answered
+    # Standard input too; and the skill's answer envelope itself, with --attribute on top.
+    code, out, err = run(*YES, "--session-from", "-", stdin=record)
+    assert (code, err, _session(out)["attributes"]) == (0, "", {"asked": "coffee"})
+    answer = json.loads(record)["response"]
+    (coffeeshop / "envelope.json").write_text(json.dumps(answer))
+    argv = ("--session-from", "envelope.json", "--attribute", "asked=tea", "--attribute", "n=1")
+    code, out, err = run(*YES, *argv)
+    assert (code, err, _session(out)["attributes"]) == (0, "", {"asked": "tea", "n": 1})
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--attribute", "asked"), "--attribute 'asked': expected KEY=VALUE"),
+        (("--attribute", "=coffee"), "--attribute '=coffee': expected KEY=VALUE"),
+        (
+            ("--attribute", "a=1", "--attribute", "a=2"),
+            "--attribute a: given twice",
+        ),
+        (
+            ("--attribute", 'a={"x": 1, "x": 2}'),
+            "'x' is given twice",
+        ),
+    ],
+)
+def test_a_bad_attribute_is_a_usage_error(argv: tuple[str, ...], message: str) -> None:
+    code, out, err = run(*YES, *argv)
+    assert (code, out) == (2, ""), err
+    assert message in err, err
+    assert "Traceback" not in err
+
+
+def test_a_request_outside_any_session_takes_no_attribute() -> None:
+    argv = ("request", "AudioPlayer.PlaybackStarted", "--field", "token=t")
+    code, out, err = run(*argv, "--attribute", "a=1")
+    assert (code, out) == (2, ""), err
+    assert "AudioPlayer.PlaybackStarted requests come outside any session" in err, err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            {"version": "1.0", "response": {"shouldEndSession": True}, "sessionAttributes": {}},
+            "the answer ends the session (shouldEndSession: true)",
+        ),
+        (
+            # left out, on a speaker: the device ends it
+            {"version": "1.0", "response": {}, "sessionAttributes": {"a": 1}},
+            "the answer ends the session (no shouldEndSession, on a device without a screen)",
+        ),
+        (
+            {"file": "x.json", "status": 500, "response": {"error": "boom"}},
+            "the request failed (HTTP 500): Alexa ends its session",
+        ),
+        ({"version": "1.0", "request": {"type": "LaunchRequest"}}, "a request, not an answer"),
+        ([1, 2], "not a skill's answer"),
+        (
+            {"version": "1.0", "response": {"shouldEndSession": False}, "sessionAttributes": 3},
+            "sessionAttributes is no JSON object",
+        ),
+    ],
+)
+def test_session_from_a_file_with_no_session_to_carry_is_a_usage_error(
+    tmp_path: Path, content: Any, message: str
+) -> None:
+    answer = tmp_path / "answer.json"
+    answer.write_text(json.dumps(content))
+    code, out, err = run(*YES, "--session-from", str(answer))
+    assert (code, out) == (2, ""), err
+    assert f"--session-from {answer}: {message}" in err, err
+
+
+def test_session_from_a_screen_device_keeps_an_answer_without_should_end_session(
+    tmp_path: Path,
+) -> None:
+    answer = tmp_path / "answer.json"
+    answer.write_text(json.dumps({"version": "1.0", "response": {}, "sessionAttributes": {"a": 1}}))
+    argv = ("--session-from", str(answer), "--interface", "Alexa.Presentation.APL")
+    code, out, err = run(*YES, *argv)
+    assert (code, err) == (0, "")
+    assert _session(out)["attributes"] == {"a": 1}
+
+
+def test_session_from_a_missing_or_broken_file_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = run(*YES, "--session-from", str(tmp_path / "none.json"))
+    assert code == 2 and "no such file" in err, err
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    code, _, err = run(*YES, "--session-from", str(broken))
+    assert code == 2 and f"--session-from {broken}: not JSON" in err, err
+    twice = tmp_path / "twice.jsonl"
+    line = json.dumps({"file": "a", "status": 200, "response": {"version": "1.0"}})
+    twice.write_text(f"{line}\n{line}\n")
+    code, _, err = run(*YES, "--session-from", str(twice))
+    assert code == 2 and "more than one answer" in err, err
+    assert "Traceback" not in err
