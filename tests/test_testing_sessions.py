@@ -3,6 +3,7 @@ answer to the next request."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,10 @@ from typing import Any
 import pytest
 
 from alexaskill import Response, Session, Skill, ask
-from alexaskill.testing import TestClient
+from alexaskill.testing import RequestFactory, SkillResponse, TestClient
 from alexaskill.testing.requests import SCREEN
 from alexaskill.testing.sessions import (
+    FileSessions,
     carried_session,
     refused_session,
     session_after,
@@ -300,3 +302,44 @@ def test_chat_url_sends_alexas_error_ending_in_the_session_of_the_refused_answer
     assert ended["session"]["sessionId"] == launched["session"]["sessionId"]
     assert ended["session"]["new"] is False
     assert ended["session"]["attributes"] == {"a": 1} == refused["session"]["attributes"]
+
+
+def _open_answer(**attributes: Any) -> SkillResponse:
+    answer = {"version": "1.0", "sessionAttributes": attributes, "response": {}}
+    answer["response"] = {"shouldEndSession": False}
+    return SkillResponse(200, answer)
+
+
+def test_file_sessions_carry_an_open_session_and_start_the_files_own_after_a_failure() -> None:
+    # replay --carry-session: each file's request goes in the session the answer before it
+    # left open; a failed answer (or one Alexa refuses, with HTTP 200) ends it.
+    factory = RequestFactory(skill_id=SKILL_ID)
+    sessions = FileSessions()
+    first, second = factory.envelope("LaunchRequest"), factory.intent("Yes")
+    opened = first["session"]["sessionId"]
+    sessions.send_in(first)
+    assert first["session"]["sessionId"] == opened  # the file's own, as it has it
+    sessions.answered(first, _open_answer(asked="coffee"))
+    sessions.send_in(second)
+    assert second["session"]["sessionId"] == opened
+    assert (second["session"]["new"], second["session"]["attributes"]) == (
+        False,
+        {"asked": "coffee"},
+    )
+    for failed in (SkillResponse(500, None), dataclasses.replace(_open_answer(), refusal="SSML")):
+        sessions.answered(second, failed)
+        third = factory.intent("Yes")
+        own = dict(third["session"])
+        sessions.send_in(third)
+        assert third["session"] == own  # a new session: the file's
+        sessions.answered(third, _open_answer(n=1))
+        # An event, sent outside any session, leaves it as it was.
+        event = factory.envelope("AudioPlayer.PlaybackStarted", token="t")
+        sessions.send_in(event)
+        assert "session" not in event
+        sessions.answered(event, _open_answer(m=2))
+        after = factory.intent("Yes")
+        sessions.send_in(after)
+        assert after["session"]["sessionId"] == own["sessionId"]
+        assert after["session"]["attributes"] == {"n": 1}
+        second = after

@@ -110,6 +110,7 @@ def _send_local(
         import starlette.testclient  # noqa: F401
 
     from ..testing import TestClient
+    from ..testing.sessions import FileSessions
 
     # A handler still running when the client closes was interrupted (Ctrl-C): its WARNING
     # says so, not a server's shutdown.
@@ -131,10 +132,15 @@ def _send_local(
                 # closed itself, and its exit does nothing more).
                 entered.push(client)
                 started(client)
+                sessions = FileSessions() if args.carry_session else None
                 for name, envelope in requests:
+                    if sessions is not None:
+                        sessions.send_in(envelope)
                     answered = client.replay(
                         envelope, keep_skill_id=args.keep_skill_id, locale=args.locale
                     )
+                    if sessions is not None:
+                        sessions.answered(envelope, answered)
                     yield name, envelope, answered
         finally:
             vars(skill).pop("_cancelled_because", None)  # (the skill's own again)
@@ -324,6 +330,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "violation: line).",
             "examples:\n"
             "  alexaskill replay examples.weather.app:skill examples/weather/requests/*.json\n"
+            "  alexaskill replay app:skill launch.json yes.json --carry-session\n"
             "  alexaskill replay --url http://127.0.0.1:8000/ examples/weather/requests/*.json",
         ),
         formatter_class=formatter,
@@ -368,6 +375,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "time_zone, else UTC), 2026-11-29T08:00+01:00 or ...Z that moment. It dates each "
         "request (its timestamp) and is what 'today' means to the skill; not with --url, "
         "whose server checks the timestamps against its own clock",
+    )
+    command.add_argument(
+        "--carry-session",
+        action="store_true",
+        help="send the FILEs as one conversation, as Alexa does: each request in the session "
+        "the answer before it left open (its id, new: false, that answer's sessionAttributes), "
+        "else in its file's own session; by default each goes in its file's session",
     )
     command.add_argument(
         "--url",

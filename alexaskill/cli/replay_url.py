@@ -67,6 +67,7 @@ def send_url(
     from ..responses.response import envelope_refusal
     from ..testing import SkillResponse, refresh
     from ..testing.answer_rules import answer_verdict, server_ssml_refusal
+    from ..testing.sessions import FileSessions
 
     url = check_url(args.url)
     pki = dev_pki()
@@ -85,7 +86,10 @@ def send_url(
         # A skill served on this machine calls Alexa's service APIs at each request's
         # apiEndpoint: point it at a fake served here, so that nothing reaches Amazon.
         api_url = stack.enter_context(api.serve()) if is_local_url(url) else None
+        sessions = FileSessions() if args.carry_session else None
         for name, envelope in requests:
+            if sessions is not None:
+                sessions.send_in(envelope)
             refresh(
                 envelope,
                 skill_id=skill_id,
@@ -152,6 +156,8 @@ def send_url(
                 result = SkillResponse(
                     status, payload, calls, broken, refusal=refusal, unsupported=tuple(lacks)
                 )
+            if sessions is not None:
+                sessions.answered(envelope, result)
             yield name, envelope, result
 
 

@@ -43,7 +43,14 @@ from ..responses.response import ends_session
 if TYPE_CHECKING:
     from .response import SkillResponse
 
-__all__ = ["ACTIVITIES", "PLAYER_EVENTS", "DevicePlayer", "QueuedStream", "ends_session"]
+__all__ = [
+    "ACTIVITIES",
+    "PLAYER_EVENTS",
+    "DevicePlayer",
+    "QueuedStream",
+    "device_interfaces",
+    "ends_session",
+]
 
 #: The values of ``context.AudioPlayer.playerActivity``.
 ACTIVITIES: Final = ("IDLE", "PLAYING", "PAUSED", "STOPPED", "FINISHED", "BUFFER_UNDERRUN")
@@ -299,7 +306,7 @@ class DevicePlayer:
         over = (
             request_type == "SessionEndedRequest"
             or not taken  # (refused: Alexa ends the session of the request)
-            or ends_session(result.should_end_session, _interfaces(envelope), directives)
+            or ends_session(result.should_end_session, device_interfaces(envelope), directives)
         )
         if own_session and envelope.get("session") is not None and over:
             self.session_ended()
@@ -474,7 +481,7 @@ def _directive_object(directive: Any) -> bool:
     return isinstance(directive, Mapping) and isinstance(directive.get("type"), str)
 
 
-def _interfaces(envelope: Mapping[str, Any]) -> list[str]:
+def device_interfaces(envelope: Mapping[str, Any]) -> list[str]:
     """The ``supportedInterfaces`` the device of ``envelope`` declares (none, if it says none)."""
     found: Any = envelope
     for key in ("context", "System", "device", "supportedInterfaces"):

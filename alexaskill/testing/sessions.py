@@ -1,19 +1,31 @@
 """The session a simulated device carries from one request to the next, as the skill answers.
 
 The transports of the offline loop (``alexaskill chat --url``, the simulator) share it, so that
-they follow a session as Alexa does.
+they follow a session as Alexa does; so does ``alexaskill replay --carry-session`` of request
+files (`FileSessions`).
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..responses.response import answer_ends_session
+from .player import device_interfaces
 from .requests import SESSION_TYPES
 
-__all__ = ["carried_session", "refused_session", "session_after", "session_for", "sessions_to_send"]
+if TYPE_CHECKING:
+    from .response import SkillResponse
+
+__all__ = [
+    "FileSessions",
+    "carried_session",
+    "refused_session",
+    "session_after",
+    "session_for",
+    "sessions_to_send",
+]
 
 
 def session_for(
@@ -121,3 +133,36 @@ def carried_session(
         "new": False,
         "attributes": copy.deepcopy(found) if isinstance(found, dict) else {},
     }
+
+
+class FileSessions:
+    """Request envelopes (sample files) sent as one user's conversation, as the test client
+    sends its own: a request in a session goes in the one the answer before it left open (its
+    id, ``new: false``, that answer's ``sessionAttributes``: `session_after`), else in its own
+    session, as its file has it, which it opens. An answer that fails or that Alexa refuses
+    ends the session (its SessionEndedRequest (ERROR) goes in it: `sessions_to_send`)."""
+
+    def __init__(self) -> None:
+        self.session: dict[str, Any] | None = None
+        self.ending: dict[str, Any] | None = None
+
+    def send_in(self, envelope: dict[str, Any]) -> None:
+        """Put ``envelope`` (changed in place) in the session open, if it comes in one."""
+        own, request = envelope.get("session"), envelope["request"]
+        if not isinstance(own, dict) or request.get("type") not in SESSION_TYPES:
+            return  # (an event, sent outside any session; a file without one: as it is)
+        self.session, self.ending = sessions_to_send(
+            self.session, self.ending, request, new_session=False, start=lambda: own
+        )
+        envelope["session"] = copy.deepcopy(self.session)  # (refreshed in place: its ids)
+
+    def answered(self, envelope: Mapping[str, Any], result: SkillResponse) -> None:
+        """Follow the answer ``result`` to ``envelope``, sent `send_in` its session."""
+        if not isinstance(envelope.get("session"), dict):  # (left as it was: `send_in`)
+            return
+        kind = str(envelope["request"].get("type"))
+        # (a refusal, bad SSML say, comes with HTTP 200: Alexa fails the request all the same)
+        status = result.status_code if result.refusal is None else 0
+        self.session = session_after(
+            self.session, kind, status, result.json, interfaces=device_interfaces(envelope)
+        )

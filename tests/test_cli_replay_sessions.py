@@ -1,0 +1,64 @@
+"""``alexaskill replay --carry-session``: the request files sent as one conversation, each
+request in the session the answer before it left open, with that answer's attributes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .cli_run import run
+from .cli_session_shared import ORDERED, YES_TO_WHAT
+from .cli_session_shared import coffeeshop as coffeeshop
+from .conftest import Servers
+
+pytestmark = pytest.mark.oldest_dependencies
+
+APP = "coffeeshop:skill"
+
+
+def test_each_file_keeps_its_own_session_by_default(coffeeshop: Path) -> None:
+    code, out, err = run("replay", APP, "launch.json", "yes.json")
+    assert (code, err) == (0, ""), out
+    assert YES_TO_WHAT in out and ORDERED not in out
+
+
+def test_carry_session_sends_the_answers_attributes_with_the_next_request(
+    coffeeshop: Path,
+) -> None:
+    code, out, err = run("replay", APP, "launch.json", "yes.json", "--carry-session")
+    assert (code, err) == (0, ""), out
+    assert out.startswith("launch.json (LaunchRequest)\n  speech:     Shall I order a coffee?\n")
+    assert ORDERED in out and YES_TO_WHAT not in out
+    # --json sends them so too: the session is the launch's, its id carried.
+    code, out, err = run("replay", APP, "launch.json", "yes.json", "--carry-session", "--json")
+    assert (code, err) == (0, "")
+    launch, yes = (json.loads(line) for line in out.splitlines())
+    assert launch["response"]["sessionAttributes"] == {"asked": "coffee"}
+    speech = yes["response"]["response"]["outputSpeech"]["text"]
+    assert speech == "Ordered a coffee; new session: False."
+
+
+def test_an_answer_ending_the_session_lets_the_next_file_start_its_own(
+    coffeeshop: Path,
+) -> None:
+    # "no" ends the session (shouldEndSession: true): the "yes" after it opens a new one, as its
+    # file has it, without the attributes of the session that ended.
+    files = ("launch.json", "no.json", "yes.json", "launch.json", "yes.json")
+    code, out, err = run("replay", APP, *files, "--carry-session")
+    assert code == 0, out + err
+    rows = out.split("yes.json (IntentRequest AMAZON.YesIntent)\n")
+    assert len(rows) == 3
+    assert rows[1].startswith(YES_TO_WHAT) and rows[2].startswith(ORDERED), out
+
+
+def test_carry_session_with_url_carries_the_servers_answers(
+    coffeeshop: Path, dev_dir: Path, servers: Servers
+) -> None:
+    url = servers.serve_dev(APP, cwd=coffeeshop, dev_dir=dev_dir)[1]
+    code, out, err = run("replay", "--url", url, "launch.json", "yes.json", "--carry-session")
+    assert code == 0, out + err
+    assert ORDERED in out and YES_TO_WHAT not in out
+    code, out, err = run("replay", "--url", url, "launch.json", "yes.json")
+    assert code == 0 and YES_TO_WHAT in out, out + err
