@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests import moto_server, oldest_dependencies, server_logs, warm_bytecode
-from tests.logger_state import LoggingState
+from tests.logger_state import LoggingState, PytestsHandlers
 from tests.missing import UNAVAILABLE, Unavailable, unavailable
 
 # The servers a test starts on 127.0.0.1 and stops by PID (tests/processes.py) and the
@@ -383,6 +383,7 @@ def one_second_url_timeouts(no_proxies: None, monkeypatch: pytest.MonkeyPatch) -
 # the run ends, failed. ALEXASKILL_TEST_HANG_LIMIT=0 turns it off (a debugger's breakpoint).
 _HANG_LIMIT = float(os.environ.get("ALEXASKILL_TEST_HANG_LIMIT", "600"))
 _STDERR = pytest.StashKey[int]()
+_PYTESTS_HANDLERS = "tests.logger_state.PytestsHandlers"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -392,6 +393,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # A failed test shows what its servers said (`Servers.start` keeps their logs).
     if not config.pluginmanager.is_registered(server_logs):
         config.pluginmanager.register(server_logs, "tests.server_logs")
+    # Which of alexaskill's loggers pytest put its handlers on, for `_alexaskill_logging_unchanged`.
+    if not config.pluginmanager.has_plugin(_PYTESTS_HANDLERS):
+        config.pluginmanager.register(PytestsHandlers(), _PYTESTS_HANDLERS)
     config.addinivalue_line(
         "markers", f"{_DEFAULT_DEV_PKI_MARKER}: the test makes the default development PKI"
     )

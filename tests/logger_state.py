@@ -6,10 +6,13 @@ which left them changed."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
+
+import pytest
 
 from alexaskill.log_early import early
 from alexaskill.log_lists import edit_filters, edit_handlers
@@ -65,12 +68,12 @@ class _Names:
         return cls.names
 
 
-def _read(logger: Any) -> tuple[Any, ...]:
+def _read(name: str, logger: Any) -> tuple[Any, ...]:
     if not isinstance(logger, logging.Logger):
         return _AS_MADE
     return (
         logger.level,
-        tuple(handler for handler in logger.handlers if not _pytests(handler)),
+        tuple(handler for handler in logger.handlers if not _Pytests.put(name, handler)),
         tuple(logger.filters),
         logger.propagate,
         logger.disabled,
@@ -90,7 +93,7 @@ class LoggingState:
         table = logging.Logger.manager.loggerDict
         last = logging.lastResort
         return cls(
-            {name: _read(table.get(name)) for name in _Names.now()},
+            {name: _read(name, table.get(name)) for name in _Names.now()},
             (last,) if last is None else (last, last.level, tuple(last.filters)),
         )
 
@@ -125,10 +128,11 @@ class LoggingState:
                 continue
             logger = logging.getLogger(name)
             level, handlers, filters, propagate, disabled = was
+            pytests = functools.partial(_Pytests.put, name)
             for handler in logger.handlers:
-                if id(handler) not in kept and not _pytests(handler):
+                if id(handler) not in kept and not pytests(handler):
                     handler.close()
-            edit_handlers(logger, _as(handlers, keeping=_pytests))
+            edit_handlers(logger, _as(handlers, keeping=pytests))
             edit_filters(logger, _as(filters))
             logger.propagate, logger.disabled = propagate, disabled
             # (setLevel, not the attribute: it clears the levels logging's loggers keep.)
@@ -140,13 +144,52 @@ class LoggingState:
                 edit_filters(last, _as(self.last_resort[2]))
 
 
-def _pytests(handler: logging.Handler) -> bool:
-    """Whether ``handler`` is pytest's: for each phase of a test (set-up, call, tear-down)
-    pytest puts a new capturing handler on every logger that does not propagate, and takes it
-    off at the phase's end. A fixture that makes "alexaskill" stop propagating for its test
-    finds pytest's tear-down handler on it when it puts propagation back, which is no leak of
-    its; left where pytest put them, for pytest to take off."""
+class _Pytests:
+    """pytest's capturing handlers on alexaskill's loggers by pytest's own doing: for each phase
+    of a test (set-up, call, tear-down) pytest puts its handlers on the root logger and on
+    every logger that does not propagate as the phase starts, and takes them off at the
+    phase's end. A fixture that makes "alexaskill" stop propagating for its test finds
+    pytest's tear-down handlers on it when it puts propagation back, which is no leak of its;
+    left where pytest put them, for pytest to take off. Noted as each phase starts
+    (`PytestsHandlers`), not told by their class: one a test put on a logger pytest put none
+    on (caplog's on "alexaskill", which doubled what the next tests' caplog took) is its leak,
+    which pytest never takes off."""
+
+    on: frozenset[tuple[str, int]] = frozenset()
+
+    @classmethod
+    def note(cls) -> None:
+        theirs = [id(each) for each in logging.getLogger().handlers if _of_pytest(each)]
+        table = logging.Logger.manager.loggerDict
+        cls.on = frozenset(
+            (name, handler)
+            for name in _Names.now()
+            if isinstance(logger := table.get(name), logging.Logger) and not logger.propagate
+            for handler in theirs
+        )
+
+    @classmethod
+    def put(cls, name: str, handler: logging.Handler) -> bool:
+        """Whether pytest put ``handler`` on the logger ``name`` for this phase."""
+        return (name, id(handler)) in cls.on
+
+
+def _of_pytest(handler: logging.Handler) -> bool:
     return type(handler).__module__ == "_pytest.logging"
+
+
+class PytestsHandlers:
+    """A plugin (tests/conftest.py's) that notes, as the set-up and the tear-down of a test
+    start (pytest's handlers just put on, the test's fixtures not yet run), which of alexaskill's
+    loggers pytest put its handlers on (`_Pytests`): the guard reads them in those phases."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self) -> None:
+        _Pytests.note()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_teardown(self) -> None:
+        _Pytests.note()
 
 
 def _own(filters: tuple[Any, ...]) -> tuple[Any, ...]:

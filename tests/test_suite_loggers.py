@@ -10,7 +10,7 @@ import types
 import pytest
 
 from . import conftest
-from .logger_state import LoggingState
+from .logger_state import LoggingState, PytestsHandlers
 
 pytest_plugins = ["pytester"]
 
@@ -62,14 +62,19 @@ def test_finds_the_level_as_it_was() -> None:
 """
 
 
+def _guard() -> list[object]:
+    """The guard alone, as plugins of an inner run: conftest's other hooks are the outer
+    run's."""
+    guard = types.ModuleType("logging_guard")
+    guard._alexaskill_logging_unchanged = conftest._alexaskill_logging_unchanged  # type: ignore[attr-defined]
+    return [guard, PytestsHandlers()]
+
+
 def test_a_test_that_leaves_a_logger_changed_fails_and_the_next_finds_it_put_back(
     pytester: pytest.Pytester,
 ) -> None:
-    # (The guard alone, as a plugin: conftest's other hooks are the outer run's.)
-    guard = types.ModuleType("logging_guard")
-    guard._alexaskill_logging_unchanged = conftest._alexaskill_logging_unchanged  # type: ignore[attr-defined]
     pytester.makepyfile(test_inner=INNER)
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", plugins=[guard])
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", plugins=_guard())
     result.assert_outcomes(passed=5, errors=2)
     result.stdout.fnmatch_lines(
         [
@@ -124,3 +129,63 @@ def test_a_state_read_twice_unchanged_says_nothing() -> None:
     before = LoggingState.now()
     logging.getLogger("alexaskill.made.here")  # (a logger made as logging makes it: no change)
     assert before.changes(LoggingState.now()) == []
+
+
+#: Inner tests: one leaves caplog's handler on "alexaskill" (which propagates), one a capturing
+#: handler of its own (pytest's class) on a logger its fixture keeps from propagating; after
+#: them, one counts what caplog takes of one line, and one reads the handlers left.
+CAPTURING = """
+import logging
+
+import pytest
+from _pytest.logging import LogCaptureHandler
+
+HANDLERS = list(logging.getLogger("alexaskill").handlers)
+
+
+@pytest.fixture
+def quiet():
+    logger = logging.getLogger("alexaskill.quiet")
+    logger.propagate = False
+    yield logger
+    logger.propagate = True
+
+
+def test_leaves_caplogs_handler(caplog: pytest.LogCaptureFixture) -> None:
+    logging.getLogger("alexaskill").addHandler(caplog.handler)
+
+
+def test_leaves_a_capturing_handler_of_its_own(quiet: logging.Logger) -> None:
+    quiet.addHandler(LogCaptureHandler())
+
+
+def test_caplog_takes_a_line_once(caplog: pytest.LogCaptureFixture) -> None:
+    logging.getLogger("alexaskill").warning("once")
+    assert len(caplog.records) == 1
+
+
+def test_finds_no_handler_left() -> None:
+    assert logging.getLogger("alexaskill").handlers == HANDLERS
+    assert logging.getLogger("alexaskill.quiet").handlers == []
+"""
+
+
+def test_a_capturing_handler_a_test_left_is_its_leak_not_pytests(
+    pytester: pytest.Pytester,
+) -> None:
+    # pytest's own handlers, which it puts on a logger that does not propagate for a phase of a
+    # test and takes off after, are not a test's leak: one of their class a test put on a logger
+    # and left (caplog's on "alexaskill", which doubled what the next test's caplog took; one of
+    # its own) is, though a logger of it does not propagate. Both passed, never taken off.
+    pytester.makepyfile(test_inner=CAPTURING)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", plugins=_guard())
+    result.assert_outcomes(passed=4, errors=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_leaves_caplogs_handler*",
+            "test left logger 'alexaskill' handlers [[]*<LogCaptureHandler (NOTSET)>[]] (was *)",
+            "*ERROR at teardown of test_leaves_a_capturing_handler_of_its_own*",
+            "test left logger 'alexaskill.quiet' handlers [[]<LogCaptureHandler (NOTSET)>[]] "
+            "(was [[][]])",
+        ]
+    )
