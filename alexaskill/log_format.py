@@ -381,8 +381,9 @@ class EscapingFormatter(logging.Formatter):
         return text
 
 
-def escape_last_resort() -> None:
-    """Have `logging.lastResort` escape what it writes, as `EscapingFormatter` does.
+def escape_last_resort() -> EscapingFormatter | None:
+    """Have `logging.lastResort` escape what it writes, as `EscapingFormatter` does: the
+    formatter given it, or None where it has one already.
 
     Python writes there the warnings of a logger no handler takes: a skill's own loggers' when
     the application set up no logging (``uvicorn app:skill``, as the Docker image runs it, and
@@ -390,8 +391,11 @@ def escape_last_resort() -> None:
     its text, ``%(message)s``, is the same, escaped. One replaced by the application is its own.
     """
     last = logging.lastResort
-    if last is not None and last.formatter is None:
-        last.setFormatter(EscapingFormatter())
+    if last is None or last.formatter is not None:
+        return None
+    formatter = EscapingFormatter()
+    last.setFormatter(formatter)
+    return formatter
 
 
 def log_thread_exceptions() -> None:

@@ -128,3 +128,23 @@ def test_alexaskill_chat_escapes_a_skills_own_warnings(last_resort: logging.Hand
     assert shown == (
         "said rain\n  2026-12-02 10:00:00,000 INFO alexaskill.request: forged\\x1b[31m red"
     )
+
+
+def test_alexaskill_chat_in_a_process_leaves_the_last_resort_as_it_found_it(
+    last_resort: logging.Handler,
+) -> None:
+    # `alexaskill.cli.main` (chat, replay) called in a process that goes on (a test, an app's
+    # own command) left Python's last resort escaping for the rest of it, from its first call.
+    # Two calls at once (threads): escaped until the last ends, whichever ended first.
+    with alexaskill_logger_kept():
+        second = log_to(io.StringIO(), logging.WARNING)
+        with log_to(io.StringIO(), logging.WARNING):
+            second.__enter__()  # (begun after the first, ended after it)
+        assert isinstance(last_resort.formatter, EscapingFormatter)
+        second.__exit__(None, None, None)
+    assert last_resort.formatter is None
+    mine = logging.Formatter("%(message)s")  # (an app's own: its to keep, as it is)
+    last_resort.setFormatter(mine)
+    with alexaskill_logger_kept(), log_to(io.StringIO(), logging.WARNING):
+        assert last_resort.formatter is mine
+    assert last_resort.formatter is mine

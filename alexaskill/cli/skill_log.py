@@ -9,12 +9,13 @@ import copy
 import logging
 import os
 import sysconfig
+import threading
 import traceback
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Final, TextIO
 
-from ..log_format import EscapingFormatter
+from ..log_format import EscapingFormatter, escape_last_resort
 from ..log_lists import edit_handlers
 from ..log_values import MAX_ARGUMENT, cut
 
@@ -39,12 +40,18 @@ class _OfThisCall(logging.Filter):
 
 #: The `log_to` call whose context this is, if any.
 _CALL: Final[ContextVar[_OfThisCall | None]] = ContextVar("alexaskill_cli_log_to", default=None)
-#: The `log_to` calls under way, in any thread. No lock: a set's add, discard, len and ``in``
-#: are each atomic (under the GIL, and each set's own lock without it), and `_OfThisCall`'s two
-#: reads decide as one state of the set would: its call is added before its handler goes on the
-#: logger and discarded after it comes off, never added again, so a record it keeps was its
-#: alone at the ``len`` (another call added since is one that started after the record).
+#: The `log_to` calls under way, in any thread. No lock to read it: a set's add, discard, len
+#: and ``in`` are each atomic (under the GIL, and each set's own lock without it), and
+#: `_OfThisCall`'s two reads decide as one state of the set would: its call is added before its
+#: handler goes on the logger and discarded after it comes off, never added again, so a record
+#: it keeps was its alone at the ``len`` (another call added since is one that started after
+#: the record). Changed under `_LAST_RESORT_LOCK`, for the last resort's formatter alone.
 _SHOWING: Final[set[_OfThisCall]] = set()
+#: Held to add a call to `_SHOWING` and to take it out: the first of the calls at once gives
+#: Python's last resort its escaping formatter (`_escaping`, when it had none), and the last to
+#: end takes it off again, if it is still that one.
+_LAST_RESORT_LOCK: Final = threading.Lock()
+_escaping: Final[list[logging.Formatter]] = []
 
 
 def current_call() -> logging.Filter | None:
@@ -106,10 +113,8 @@ def log_to(stream: TextIO, level: int, *, tracebacks: bool = True) -> Iterator[N
     (`alexaskill.log_format.EscapingFormatter`): those of this call's context only
     (`_OfThisCall`), though the logger is the process's. Without ``tracebacks``, a record's
     traceback is said in one line (`_InOneLine`)."""
-    from ..log_format import escape_last_resort
     from .replay_show import ShownByTheSkill, shown_level
 
-    escape_last_resort()  # where the skill's own loggers' warnings go
     handler = logging.StreamHandler(stream)
     handler.addFilter(ShownByTheSkill(stream))
     call = _OfThisCall()
@@ -120,11 +125,34 @@ def log_to(stream: TextIO, level: int, *, tracebacks: bool = True) -> Iterator[N
     formatter = EscapingFormatter if tracebacks else _InOneLine
     handler.setFormatter(formatter("%(levelname)s %(name)s: %(message)s"))
     token = _CALL.set(call)
-    _SHOWING.add(call)
+    _showing(call)
     edit_handlers(logger, lambda handlers: [*handlers, handler])
     try:
         yield
     finally:
         edit_handlers(logger, lambda handlers: [each for each in handlers if each is not handler])
-        _SHOWING.discard(call)
+        _shown(call)
         _CALL.reset(token)
+
+
+def _showing(call: _OfThisCall) -> None:
+    """``call`` added to those showing the log; Python's last resort, where the skill's own
+    loggers' warnings go, escaping them from the first."""
+    with _LAST_RESORT_LOCK:
+        if not _SHOWING:
+            _escaping[:] = [formatter] if (formatter := escape_last_resort()) else []
+        _SHOWING.add(call)
+
+
+def _shown(call: _OfThisCall) -> None:
+    """``call`` taken out of those showing the log; the last resort, at the last, as the first
+    found it: an in-process call of `alexaskill.cli.main` (a test's, an app's own command) left
+    it escaping for the rest of the process."""
+    with _LAST_RESORT_LOCK:
+        _SHOWING.discard(call)
+        if _SHOWING or not _escaping:
+            return
+        last = logging.lastResort
+        if last is not None and last.formatter is _escaping[0]:  # (not replaced since)
+            last.setFormatter(None)
+        _escaping.clear()
