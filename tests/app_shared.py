@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import threading
 from typing import Any
 
 import pytest
@@ -56,3 +57,8 @@ def unset_logging(monkeypatch: pytest.MonkeyPatch) -> None:
     # What configure_logging changes besides, put back after the test too.
     monkeypatch.setattr(own, "propagate", own.propagate)
     monkeypatch.setattr(own, "level", own.level)
+    # And what its set-up changes of the process (`configure_logging_if_unset`, not on Lambda):
+    # Python's last resort's formatter (the guard's to check) and threading's hook.
+    if logging.lastResort is not None:
+        monkeypatch.setattr(logging.lastResort, "formatter", logging.lastResort.formatter)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)

@@ -83,7 +83,8 @@ def _read(name: str, logger: Any) -> tuple[Any, ...]:
 @dataclass(frozen=True)
 class LoggingState:
     """alexaskill's loggers and Python's last resort (`logging.lastResort`: which handler it is,
-    its level and filters) as they are when read (`now`)."""
+    its level, filters and formatter, which `alexaskill.log_format.escape_last_resort` sets) as
+    they are when read (`now`)."""
 
     loggers: dict[str, tuple[Any, ...]]
     last_resort: tuple[Any, ...]
@@ -94,7 +95,7 @@ class LoggingState:
         last = logging.lastResort
         return cls(
             {name: _read(name, table.get(name)) for name in _Names.now()},
-            (last,) if last is None else (last, last.level, tuple(last.filters)),
+            (last,) if last is None else (last, last.level, tuple(last.filters), last.formatter),
         )
 
     def changes(self, after: LoggingState) -> list[str]:
@@ -142,6 +143,7 @@ class LoggingState:
             if last is not None:
                 last.setLevel(self.last_resort[1])
                 edit_filters(last, _as(self.last_resort[2]))
+                last.setFormatter(self.last_resort[3])
 
 
 class _Pytests:
@@ -208,5 +210,5 @@ def _shown(value: Any) -> str:
 def _last_resort(state: tuple[Any, ...]) -> str:
     if state[0] is None:
         return "None"
-    handler, level, filters = state
-    return f"{handler!r} level {level} filters {_shown(filters)}"
+    handler, level, filters, formatter = state
+    return f"{handler!r} level {level} filters {_shown(filters)} formatter {formatter!r}"

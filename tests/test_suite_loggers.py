@@ -117,12 +117,31 @@ def test_each_change_the_guard_reads_is_said_and_put_back() -> None:
         f"test left logger 'alexaskill.guarded' filters [{own!r}] (was [])",
         "test left logger 'alexaskill.guarded' propagate False (was True)",
         "test left logger 'alexaskill.guarded' disabled True (was False)",
-        f"test left logging.lastResort None (was {last!r} level {last.level} filters [])",
+        f"test left logging.lastResort None (was {last!r} level {last.level} filters [] "
+        "formatter None)",
     ]
     assert LoggingState.now() == before
     assert logging.lastResort is last
     assert logger.handlers == []
     assert handler.closed  # (the handler left, as `alexaskill_logger_kept` closes one)
+
+
+def test_the_last_resorts_formatter_left_is_said_and_put_back() -> None:
+    # What alexaskill changes of the last resort is its formatter (`escape_last_resort`): one
+    # left by a command run in the test's process (chat's) went unsaid, for the process.
+    last = logging.lastResort
+    assert last is not None
+    before = LoggingState.now()
+    mine = logging.Formatter("%(message)s")
+    last.setFormatter(mine)
+    after = LoggingState.now()
+    changes = before.changes(after)
+    before.put_back(after)
+    shown = f"{last!r} level {last.level} filters []"
+    assert changes == [
+        f"test left logging.lastResort {shown} formatter {mine!r} (was {shown} formatter None)"
+    ]
+    assert last.formatter is None
 
 
 def test_a_state_read_twice_unchanged_says_nothing() -> None:
