@@ -17,8 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests import moto_server, oldest_dependencies, server_logs, warm_bytecode
-from tests.logger_state import LoggingState, PytestsHandlers
+from tests import logger_state, moto_server, oldest_dependencies, server_logs, warm_bytecode
 from tests.missing import UNAVAILABLE, Unavailable, unavailable
 
 # The servers a test starts on 127.0.0.1 and stops by PID (tests/processes.py) and the
@@ -213,29 +212,6 @@ def dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return directory
 
 
-# --- alexaskill's loggers stay as each test found them ------------------------------------------
-
-# A test that left the "alexaskill" logger (or one under it, or Python's last resort) changed
-# passed, and a later test in its process failed: it took the level left for an app's own
-# set-up (tests/test_log_lambda*.py: three such leaks, seen only with the suite in one process).
-# Read before the test's own fixtures are made and after they are gone (the name sorts first of
-# this file's autouse fixtures, which pytest orders by name), it fails the test that left them
-# changed, saying what, and puts them back, so that no later test fails for it.
-
-
-@pytest.fixture(autouse=True)
-def _alexaskill_logging_unchanged() -> Iterator[None]:
-    before = LoggingState.now()
-    yield
-    after = LoggingState.now()
-    if after == before:
-        return
-    changes = before.changes(after)
-    before.put_back(after)
-    if changes:
-        pytest.fail("\n".join(changes), pytrace=False)
-
-
 # --- values several modules build alike ---------------------------------------------------------
 
 
@@ -383,7 +359,6 @@ def one_second_url_timeouts(no_proxies: None, monkeypatch: pytest.MonkeyPatch) -
 # the run ends, failed. ALEXASKILL_TEST_HANG_LIMIT=0 turns it off (a debugger's breakpoint).
 _HANG_LIMIT = float(os.environ.get("ALEXASKILL_TEST_HANG_LIMIT", "600"))
 _STDERR = pytest.StashKey[int]()
-_PYTESTS_HANDLERS = "tests.logger_state.PytestsHandlers"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -393,9 +368,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # A failed test shows what its servers said (`Servers.start` keeps their logs).
     if not config.pluginmanager.is_registered(server_logs):
         config.pluginmanager.register(server_logs, "tests.server_logs")
-    # Which of alexaskill's loggers pytest put its handlers on, for `_alexaskill_logging_unchanged`.
-    if not config.pluginmanager.has_plugin(_PYTESTS_HANDLERS):
-        config.pluginmanager.register(PytestsHandlers(), _PYTESTS_HANDLERS)
+    # alexaskill's loggers left as each test found them, examples/' tests too, which share the
+    # suite's processes (a plugin's fixture: conftest's are for tests/ alone).
+    if not config.pluginmanager.is_registered(logger_state):
+        config.pluginmanager.register(logger_state, "tests.logger_state")
     config.addinivalue_line(
         "markers", f"{_DEFAULT_DEV_PKI_MARKER}: the test makes the default development PKI"
     )

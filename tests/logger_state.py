@@ -1,7 +1,7 @@
 """alexaskill's loggers (and Python's last resort) as a test found them: put back after a test
 that changes them (`alexaskill_logger_kept`), and the run's guard (`LoggingState`, which
-tests/conftest.py's ``_alexaskill_logging_unchanged`` reads around each test) that fails a test
-which left them changed."""
+``_alexaskill_logging_unchanged`` reads around each test: this module is a plugin of the run,
+tests/conftest.py's) that fails a test which left them changed."""
 
 from __future__ import annotations
 
@@ -153,9 +153,9 @@ class _Pytests:
     phase's end. A fixture that makes "alexaskill" stop propagating for its test finds
     pytest's tear-down handlers on it when it puts propagation back, which is no leak of its;
     left where pytest put them, for pytest to take off. Noted as each phase starts
-    (`PytestsHandlers`), not told by their class: one a test put on a logger pytest put none
-    on (caplog's on "alexaskill", which doubled what the next tests' caplog took) is its leak,
-    which pytest never takes off."""
+    (`pytest_runtest_setup`, `pytest_runtest_teardown`), not told by their class: one a test
+    put on a logger pytest put none on (caplog's on "alexaskill", which doubled what the next
+    tests' caplog took) is its leak, which pytest never takes off."""
 
     on: frozenset[tuple[str, int]] = frozenset()
 
@@ -180,18 +180,44 @@ def _of_pytest(handler: logging.Handler) -> bool:
     return type(handler).__module__ == "_pytest.logging"
 
 
-class PytestsHandlers:
-    """A plugin (tests/conftest.py's) that notes, as the set-up and the tear-down of a test
-    start (pytest's handlers just put on, the test's fixtures not yet run), which of alexaskill's
-    loggers pytest put its handlers on (`_Pytests`): the guard reads them in those phases."""
+# --- the run's guard: this module is a plugin (tests/conftest.py registers it) ------------------
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_setup(self) -> None:
-        _Pytests.note()
+# A test that left the "alexaskill" logger (or one under it, or Python's last resort) changed
+# passed, and a later test in its process failed: it took the level left for an app's own
+# set-up (tests/test_log_lambda*.py: three such leaks, seen only with the suite in one process).
+# Read before the test's own fixtures are made and after they are gone (a plugin's autouse
+# fixture, set up before any conftest's), it fails the test that left them changed, saying
+# what, and puts them back, so that no later test fails for it. A plugin's, not conftest's:
+# the tests of examples/ run in the suite's processes too, and conftest's fixtures are not
+# theirs (each example's tests run alone as well, without tests/).
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_teardown(self) -> None:
-        _Pytests.note()
+
+@pytest.fixture(autouse=True)
+def _alexaskill_logging_unchanged() -> Iterator[None]:
+    before = LoggingState.now()
+    yield
+    after = LoggingState.now()
+    if after == before:
+        return
+    changes = before.changes(after)
+    before.put_back(after)
+    if changes:
+        pytest.fail("\n".join(changes), pytrace=False)
+
+
+# As the set-up and the tear-down of a test start (pytest's handlers just put on, the test's
+# fixtures not yet run): which of alexaskill's loggers pytest put its handlers on (`_Pytests`),
+# for the guard's reads in those phases.
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup() -> None:
+    _Pytests.note()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown() -> None:
+    _Pytests.note()
 
 
 def _own(filters: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -1,16 +1,16 @@
-"""The run's guard on alexaskill's loggers (tests/conftest.py's ``_alexaskill_logging_unchanged``,
-tests/logger_state.py's `LoggingState`): a test that leaves one changed fails, saying what, and
-the loggers are put back; a test that changes them and puts them back passes."""
+"""The run's guard on alexaskill's loggers (tests/logger_state.py, a plugin of the run: its
+``_alexaskill_logging_unchanged`` and `LoggingState`): a test that leaves one changed fails,
+saying what, and the loggers are put back; a test that changes them and puts them back
+passes."""
 
 from __future__ import annotations
 
 import logging
-import types
 
 import pytest
 
-from . import conftest
-from .logger_state import LoggingState, PytestsHandlers
+from . import logger_state
+from .logger_state import LoggingState
 
 pytest_plugins = ["pytester"]
 
@@ -62,19 +62,11 @@ def test_finds_the_level_as_it_was() -> None:
 """
 
 
-def _guard() -> list[object]:
-    """The guard alone, as plugins of an inner run: conftest's other hooks are the outer
-    run's."""
-    guard = types.ModuleType("logging_guard")
-    guard._alexaskill_logging_unchanged = conftest._alexaskill_logging_unchanged  # type: ignore[attr-defined]
-    return [guard, PytestsHandlers()]
-
-
 def test_a_test_that_leaves_a_logger_changed_fails_and_the_next_finds_it_put_back(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makepyfile(test_inner=INNER)
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", plugins=_guard())
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", plugins=[logger_state])
     result.assert_outcomes(passed=5, errors=2)
     result.stdout.fnmatch_lines(
         [
@@ -197,7 +189,7 @@ def test_a_capturing_handler_a_test_left_is_its_leak_not_pytests(
     # and left (caplog's on "alexaskill", which doubled what the next test's caplog took; one of
     # its own) is, though a logger of it does not propagate. Both passed, never taken off.
     pytester.makepyfile(test_inner=CAPTURING)
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", plugins=_guard())
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", plugins=[logger_state])
     result.assert_outcomes(passed=4, errors=2)
     result.stdout.fnmatch_lines(
         [
