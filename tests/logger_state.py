@@ -161,23 +161,21 @@ class _Pytests:
 
     @classmethod
     def note(cls) -> None:
-        theirs = [id(each) for each in logging.getLogger().handlers if _of_pytest(each)]
         table = logging.Logger.manager.loggerDict
-        cls.on = frozenset(
-            (name, handler)
+        quiet = [
+            name
             for name in _Names.now()
             if isinstance(logger := table.get(name), logging.Logger) and not logger.propagate
-            for handler in theirs
-        )
+        ]
+        # (Mostly none: root's handlers then not looked through, twice a test.)
+        root = logging.getLogger().handlers if quiet else []
+        theirs = [id(each) for each in root if type(each).__module__ == "_pytest.logging"]
+        cls.on = frozenset((name, handler) for name in quiet for handler in theirs)
 
     @classmethod
     def put(cls, name: str, handler: logging.Handler) -> bool:
         """Whether pytest put ``handler`` on the logger ``name`` for this phase."""
         return (name, id(handler)) in cls.on
-
-
-def _of_pytest(handler: logging.Handler) -> bool:
-    return type(handler).__module__ == "_pytest.logging"
 
 
 # --- the run's guard: this module is a plugin (tests/conftest.py registers it) ------------------
