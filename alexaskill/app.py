@@ -120,9 +120,16 @@ class _GivenAnId(Serving):
         # __init__, which would hide the omission from type checkers; and in a base, not in
         # Skill: inspect (help(Skill), editors) and mypy take Skill's own __init__ for its
         # signature, over a __new__ of a class further down its MRO. A subclass with an
-        # __init__ of its own may give the id itself.
+        # __init__ of its own may give the id itself; one with a __new__ of its own calls this
+        # one without the arguments it was given (object's takes none).
         init: object = cls.__init__  # (Skill's, or a subclass's: not this base's own)
-        if init is Skill.__init__ and not args and "skill_id" not in kwargs:
+        new: object = cls.__new__
+        if (
+            init is Skill.__init__
+            and new is _GivenAnId.__new__
+            and not args
+            and "skill_id" not in kwargs
+        ):
             raise ConfigurationError(NO_SKILL_ID)
         return super().__new__(cls)
 

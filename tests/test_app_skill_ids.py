@@ -179,6 +179,16 @@ def test_a_subclass_that_gives_the_id_itself_is_made_without_one() -> None:
     assert Mine().skill_ids == frozenset({SKILL_ID})
 
 
+def test_a_subclass_with_a_new_of_its_own_is_made_with_its_id() -> None:
+    # Its __new__ calls super().__new__(cls), as object's takes no more: the check saw no id
+    # there and refused Skill(SKILL_ID) as made without one.
+    class Mine(Skill):
+        def __new__(cls, *args: Any, **kwargs: Any) -> Mine:
+            return super().__new__(cls)
+
+    assert Mine(SKILL_ID, store="memory://").skill_ids == frozenset({SKILL_ID})
+
+
 @pytest.mark.parametrize(
     "given", [f'"{SKILL_ID}"', f"'{SKILL_ID}'", [SKILL_ID, f'"{OTHER_SKILL_ID}"']]
 )
