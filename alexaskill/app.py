@@ -133,6 +133,13 @@ class _GivenAnId(Serving):
             raise ConfigurationError(NO_SKILL_ID)
         return super().__new__(cls)
 
+    def __getnewargs__(self) -> tuple[str, ...]:
+        # copy.copy, copy.deepcopy and pickle remake an object with cls.__new__(cls, *these),
+        # then set its state: an argument tells __new__ that this is no Skill() given no id. A
+        # subclass's own __new__ gets none, as it did before the check.
+        new: object = type(self).__new__
+        return ("(remade)",) if new is _GivenAnId.__new__ else ()
+
 
 class Skill(_GivenAnId):
     """An Alexa skill: register handlers with its decorators, serve it as an ASGI app.

@@ -3,6 +3,7 @@ skill is given, the sample requests); all signed."""
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 import logging
@@ -187,6 +188,14 @@ def test_a_subclass_with_a_new_of_its_own_is_made_with_its_id() -> None:
             return super().__new__(cls)
 
     assert Mine(SKILL_ID, store="memory://").skill_ids == frozenset({SKILL_ID})
+
+
+@pytest.mark.parametrize("copier", [copy.copy, copy.deepcopy])
+def test_a_skill_copied_is_no_skill_made_without_its_id(copier: Any) -> None:
+    # copy (and pickle) remake an object with cls.__new__(cls), its state set after: the check
+    # saw no id there and raised "Skill() needs the skill's id".
+    skill = Skill(SKILL_ID, store="memory://")
+    assert copier(skill).skill_ids == frozenset({SKILL_ID})
 
 
 @pytest.mark.parametrize(
