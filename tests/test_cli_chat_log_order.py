@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from alexaskill.cli.chat_log import TurnLog
+from alexaskill.cli.chat_log import MOST_HELD, TurnLog
 
 from .cli_chat_shared import ROOT
 
@@ -82,3 +82,23 @@ def test_each_request_of_a_turn_is_followed_by_the_lines_logged_as_it_was_answer
         "late",
         "after",
     ]
+
+
+def test_a_turn_holds_its_lines_within_a_bound() -> None:
+    # A handler logging in a loop had every line of its turn held until the turn was printed,
+    # however many: past the bound they are written at once, out of place but not kept.
+    out, err = io.StringIO(), io.StringIO()
+    log = TurnLog(out, err)
+    log.hold()
+    line = "WARNING mine: " + "x" * 1000 + "\n"
+    for _ in range(MOST_HELD // len(line) + 1):
+        log.write(line)
+    assert err.getvalue() != ""  # (written: past the bound)
+    assert MOST_HELD // 2 < len(err.getvalue()) <= MOST_HELD + len(line)
+    out.write("→ IntentRequest\n")
+    log.sent()
+    log.write("after the bound\n")
+    log.release_request()
+    log.end()
+    assert err.getvalue().count(line) == MOST_HELD // len(line) + 1
+    assert err.getvalue().endswith(line + "after the bound\n")

@@ -7,19 +7,23 @@ line is printed once Alexa's part of the turn is played), and with both streams 
 (``2>&1``) before the turn's ``>`` line too, standard output being written in blocks there. So
 a turn's lines are held (`TurnLog.hold`) and written where the turn is printed, standard output
 flushed first; between turns (the skill's start, its shutdown) each is written at once, after
-what the chat printed before it.
+what the chat printed before it. A turn holds a megabyte of them at most (`MOST_HELD`): a handler
+logging in a loop has them written as they come past it, out of their place, not all kept.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 if TYPE_CHECKING:
     from ..understanding import Reply, Transport
 
-__all__ = ["NotingTransport", "TurnLog"]
+__all__ = ["MOST_HELD", "NotingTransport", "TurnLog"]
+
+#: The most text a turn holds: past it, the lines held are written at once, out of their place.
+MOST_HELD: Final = 1 << 20
 
 
 class TurnLog:
@@ -29,10 +33,12 @@ class TurnLog:
     def __init__(self, out: TextIO, err: TextIO) -> None:
         self._out = out
         self._err = err
-        #: The turn's lines (None between turns), and how many of them are written.
+        #: The turn's lines not written yet (None between turns), how long they are, and how
+        #: many lines of the turn are written.
         self._held: list[str] | None = None
+        self._size = 0
         self._written = 0
-        #: How many lines were held as each request of the turn was answered (`sent`).
+        #: How many lines the turn had as each of its requests was answered (`sent`).
         self._marks: list[int] = []
         # The skill's handlers log in worker threads, and a thread it started may log any time.
         self._lock = threading.Lock()
@@ -42,6 +48,9 @@ class TurnLog:
         with self._lock:
             if self._held is not None:
                 self._held.append(text)
+                self._size += len(text)
+                if self._size > MOST_HELD:  # (a handler logging in a loop: memory bounded)
+                    self._release(None)
                 return len(text)
             self._out.flush()  # (what the chat printed before the line comes first)
             return self._err.write(text)
@@ -54,14 +63,14 @@ class TurnLog:
     def hold(self) -> None:
         """Hold the lines logged from now on: a turn starts."""
         with self._lock:
-            self._held, self._written, self._marks = [], 0, []
+            self._held, self._size, self._written, self._marks = [], 0, 0, []
 
     def sent(self) -> None:
         """Note that a request of the turn was answered: the lines held so far are its own and
         its predecessors' (`release_request`)."""
         with self._lock:
             if self._held is not None:
-                self._marks.append(len(self._held))
+                self._marks.append(self._written + len(self._held))
 
     def release_request(self) -> None:
         """Write the lines logged up to the answer of the turn's next request not shown yet (all
@@ -79,15 +88,17 @@ class TurnLog:
         over."""
         with self._lock:
             self._release(None)
-            self._held, self._marks = None, []
+            self._held, self._size, self._marks = None, 0, []
 
     def _release(self, upto: int | None) -> None:
-        """Write the held lines not written yet, up to line ``upto`` (None: all); the lock held."""
+        """Write the held lines, up to the turn's line ``upto`` (None: all); the lock held."""
         if self._held is None:
             return
-        end = len(self._held) if upto is None else upto
-        lines = self._held[self._written : end]
-        self._written = max(end, self._written)
+        count = len(self._held) if upto is None else max(upto - self._written, 0)
+        lines = self._held[:count]
+        del self._held[:count]  # (written: not kept)
+        self._written += count
+        self._size -= sum(map(len, lines))
         if lines:
             self._out.flush()
             self._err.write("".join(lines))
