@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -266,6 +267,39 @@ def test_an_intent_the_fallback_answers_names_the_handler_it_may_be_a_typo_of(
         "request misspells it (a test's, a request file's), send 'GetWeathr' (said once for "
         "each intent)"
     ]
+
+
+def test_an_intent_name_too_long_to_be_one_is_not_compared_with_the_handlers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A request's name of any length was compared, difflib taking seconds on a megabyte, where
+    # without a fallback (`no_handler`) one past MAX_VALUE is not.
+    import alexaskill.builtin_intents
+    from alexaskill.log_values import MAX_VALUE
+
+    compared: list[str] = []
+    close_matches = alexaskill.builtin_intents.close_matches
+
+    def recorded(name: str, *args: Any, **kwargs: Any) -> list[str]:
+        compared.append(name)
+        return close_matches(name, *args, **kwargs)
+
+    monkeypatch.setattr(alexaskill.builtin_intents, "close_matches", recorded)
+    skill = Skill(DEFAULT_SKILL_ID, store="memory://")
+
+    @skill.intent("GetWeathr")
+    def weather() -> Response:
+        return speak("Sunny.")
+
+    @skill.fallback
+    def fallback() -> Response:
+        return speak("Sorry, I can't help with that.")
+
+    with TestClient(skill) as client:
+        client.intent("GetWeathr" + "r" * MAX_VALUE)
+        client.intent("GetWeather")
+    assert "GetWeather" in compared  # (the short one is)
+    assert [name for name in compared if len(name) > MAX_VALUE] == []
 
 
 def test_no_typo_is_guessed_between_built_in_intents_or_different_custom_ones(
