@@ -9,6 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from alexaskill.cli import main
 from alexaskill.cli.chat_log import MOST_HELD, TurnLog
 
 from .cli_chat_shared import ROOT
@@ -102,3 +105,23 @@ def test_a_turn_holds_its_lines_within_a_bound() -> None:
     log.end()
     assert err.getvalue().count(line) == MOST_HELD // len(line) + 1
     assert err.getvalue().endswith(line + "after the bound\n")
+
+
+def test_a_failed_turn_shows_what_was_logged_before_saying_it_failed(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logging
+
+    from alexaskill.testing import talking
+
+    def broken(self: object, request: dict[str, object], *, new_session: bool) -> object:
+        logging.getLogger("alexaskill").warning("logged as the line dropped")
+        raise ConnectionError("the line dropped")
+
+    monkeypatch.setattr(talking.ClientTransport, "send", broken)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("open the cafe\n"))
+    both = io.StringIO()  # (standard output and standard error to one file)
+    args = ["chat", "cafe:skill", "--invocation", "the cafe"]
+    assert main(args, stdout=both, stderr=both) == 0
+    said = both.getvalue()
+    assert "WARNING alexaskill: logged as the line dropped\n  the turn failed:" in said, said
