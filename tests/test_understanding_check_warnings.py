@@ -68,22 +68,25 @@ def test_a_word_of_two_values_is_a_warning(values: list[Any], warned: list[str])
     assert [w for w in warnings if "listed for both" in w] == warned
 
 
-def test_a_sample_naming_one_slot_twice_is_a_warning() -> None:
-    # "from {city} to {city}": the user says two cities, the one slot carries one of them.
+@pytest.mark.parametrize(("slot", "slot_type"), [("city", "AMAZON.City"), ("day", "AMAZON.DATE")])
+def test_a_sample_naming_one_slot_twice_is_a_warning(slot: str, slot_type: str) -> None:
+    # "from {city} to {city}": the user says two cities, the one slot carries one of them. The
+    # slots to give are named after the slot, as the registration's warning names them: the
+    # check said ({from_city}, {to_city}) of any slot, {day} too.
     data = model(
         intents=[
             {
                 "name": "TripIntent",
-                "samples": ["from {city} to {city}", "to {city}"],
-                "slots": [{"name": "city", "type": "AMAZON.City"}],
+                "samples": [f"from {{{slot}}} to {{{slot}}}", f"to {{{slot}}}"],
+                "slots": [{"name": slot, "type": slot_type}],
             }
         ],
     )
     assert messages(data) == []
     assert [message for message in messages(data, "warning") if "twice" in message] == [
-        "intent TripIntent: sample 'from {city} to {city}' names slot {city} twice; a slot "
-        "holds one value, so one of the two is lost: give each its own slot ({from_city}, "
-        "{to_city})"
+        f"intent TripIntent: sample 'from {{{slot}}} to {{{slot}}}' names slot {{{slot}}} twice; "
+        "a slot holds one value, so one of the two is lost: give each its own slot "
+        f"({{from_{slot}}}, {{to_{slot}}})"
     ]
 
 

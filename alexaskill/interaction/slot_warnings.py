@@ -55,6 +55,7 @@ __all__ = [
     "glued_letters",
     "prompt_translation_warnings",
     "repeated_slot_warnings",
+    "sample_warnings",
     "slot_warnings",
     "translated_prompt_warnings",
 ]
@@ -169,17 +170,18 @@ def slot_warnings(
                 warnings.append(_only_slots_warning(name, sample))
     for name, declaration in source.intent_declarations.items() if repeated_slots else ():
         for sample in dict.fromkeys(declaration.utterances):
-            warnings += _sample_warnings(f"intent {name}", sample)
+            warnings += sample_warnings(f"intent {name}", sample)
         dialog_slots = declaration.dialog.slots if declaration.dialog is not None else {}
         for slot, dialog_slot in dialog_slots.items():
             for sample in dict.fromkeys(dialog_slot.samples):
-                warnings += _sample_warnings(f"intent {name}, slot {slot}", sample)
+                warnings += sample_warnings(f"intent {name}, slot {slot}", sample)
     return warnings
 
 
-def _sample_warnings(where: str, sample: str) -> list[str]:
-    """What `slot_warnings` says of one sample of ``where``, as ``model --check`` says it of the
-    model built: a slot it names twice, letters written against a slot."""
+def sample_warnings(where: str, sample: str) -> list[str]:
+    """What `slot_warnings` says of one sample of ``where``, and ``model --check``
+    (`alexaskill.understanding.check`) of the model built: a slot it names twice, letters
+    written against a slot."""
     return repeated_slot_warnings(where, sample) + glued_letter_warnings(where, sample)
 
 

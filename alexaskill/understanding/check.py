@@ -44,7 +44,7 @@ from ..exceptions import ConfigurationError
 from ..interaction.builder import sample_key, sample_problems, type_name_problem
 from ..interaction.declarations import SlotTypeValue, value_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
-from ..interaction.slot_warnings import builtin_slots_warning, glued_letter_warnings
+from ..interaction.slot_warnings import builtin_slots_warning, sample_warnings
 from ..ssml_check import ssml_error
 from .check_conflicts import _SLOT, Conflicts
 from .compiled import clock
@@ -208,13 +208,7 @@ class _Checker:
         slot_types = {slot.name: slot.type for slot in intent.slots}
         for problem in sample_problems(where, sample, slot_types):
             self.error(problem)
-        named = [reference.rpartition("|")[2].strip() for reference in _SLOT.findall(sample)]
-        for slot in sorted({name for name in named if named.count(name) > 1}):
-            self.warning(
-                f"{where}: sample {sample!r} names slot {{{slot}}} twice; a slot holds one value, "
-                "so one of the two is lost: give each its own slot ({from_city}, {to_city})"
-            )
-        for warning in glued_letter_warnings(where, sample):
+        for warning in sample_warnings(where, sample):  # (as the registration says them)
             self.warning(warning)
 
     def types(self) -> None:
