@@ -29,7 +29,7 @@ from .xml_markup import (
     _start_tag_error,
 )
 from .xml_references import _bare_less_than
-from .xml_text import _XML_SPACE, _character_fault, _sent_from_root, _speak_root
+from .xml_text import _MISC_ENDS, _XML_SPACE, _character_fault, _sent_from_root, _speak_root
 
 __all__ = [
     "PROBLEM_WITH_RESPONSE",
@@ -382,7 +382,7 @@ def _limits_error(markup: str, subject: str) -> str | None:
 
     root = _speak_root(markup)
     sent = _sent_from_root(markup, root) if root >= 0 else markup
-    if root >= 0 and sent.endswith(("-->", "?>")) and (end := _scan(markup)[1]) >= 0:
+    if root >= 0 and sent.endswith(_MISC_ENDS) and (end := _scan(markup)[1]) >= 0:
         sent = _sent_from_root(markup[:end], root)  # (a comment or an instruction after it)
     return _speech_fault(subject, sent)
 

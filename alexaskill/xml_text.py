@@ -217,3 +217,9 @@ def _sent_from_root(markup: str, root: int) -> str:
     ``markup`` as written."""
     # (rstrip gives back the str itself when it ends in no white space: the usual answer.)
     return (markup[root:] if root > 0 else markup).rstrip(_XML_SPACE)
+
+
+#: How a document ends that has a comment or a processing instruction after its root (inside
+#: the root, its end tag comes last): the rare one whose sent part `_sent_from_root` alone does
+#: not give (`alexaskill.responses.ssml_elements._to_root_end`, `alexaskill.ssml_check`).
+_MISC_ENDS: Final = ("-->", "?>")

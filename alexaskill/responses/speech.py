@@ -23,6 +23,7 @@ from ..ssml_limits import (
 from ..ssml_limits import MAX_AUDIO_CLIPS as MAX_AUDIO_CLIPS
 from ..ssml_limits import MAX_SPEECH as MAX_SPEECH
 from ..xml_text import (
+    _MISC_ENDS,
     _check_markup,
     _plain_str,
     _speak_root,
@@ -31,7 +32,6 @@ from ..xml_text import (
 )
 from .directive import _shown
 from .ssml_elements import (
-    _MISC_ENDS,
     _check_cdata_ends,
     _check_elements,
     _check_no_doctype,

@@ -65,6 +65,7 @@ from ..ssml_prosody import _prosody_error
 from ..xml_markup import _cdata_end_error, _misc_error
 from ..xml_references import _reference_error
 from ..xml_text import (
+    _MISC_ENDS,
     _character_error,
     _check_markup,
     _placed_in_fragment,
@@ -264,11 +265,6 @@ def _checked_document(field: str, markup: str, refused: str = "the response") ->
     if document.endswith(_MISC_ENDS):  # (what follows the root: not sent, as by SsmlSpeech)
         return _to_root_end(written, _scan_tags(written)[1])
     return document
-
-
-#: How a checked document ends that has a comment or a processing instruction after its root
-#: (inside the root, its end tag comes last).
-_MISC_ENDS: Final = ("-->", "?>")
 
 
 def _check_after_root(field: str, markup: str, end: int) -> None:
