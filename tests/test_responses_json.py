@@ -38,7 +38,9 @@ class _OrderedSet(set[int]):
             r"\['v'\] has the key 1 \(int\): JSON keys are strings, and Alexa would get '1'",
         ),
         (b"ab", r"\['v'\] is bytes: Alexa would get it as base64 text"),
-        ([bytearray(b"a")], r"\['v'\]\[0\] is bytearray: Alexa would get it as base64 text"),
+        # With its article, as a set's ("is bytearray:" was said); bytes, a plural, without.
+        ([bytearray(b"a")], r"\['v'\]\[0\] is a bytearray: Alexa would get it as base64 text"),
+        (memoryview(b"a"), r"\['v'\] is a memoryview: Alexa would get it as base64 text"),
         ({"s": {2, 1}}, r"\['v'\]\['s'\] is a set: Alexa would get a list in no set order"),
         (frozenset({1}), r"\['v'\] is a frozenset: Alexa would get a list"),
         # A subclass's name with its article ("is a OrderedSet" was said).
