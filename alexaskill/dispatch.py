@@ -220,21 +220,13 @@ class Registry:
     def _say_typo(self, request_type: str, name: str, answering: Handler) -> None:
         """Warn, once for each intent name, when the one a fallback (or a catch-all) answers
         looks like an intent with a handler: the model and the code spell it differently."""
-        from .builtin_intents import close_matches
-        from .handler_bugs import typo_advice
-        from .log_values import MAX_VALUE
+        from .handler_bugs import meant_intent, typo_advice
 
         if len(self._typos_said) >= 100:  # bounded: a name comes from a request
             return
         self._typos_said.add(name)
-        # Built-in names are checked at registration (a misspelt one is refused), and look
-        # alike (AMAZON.StopIntent, AMAZON.PauseIntent); custom ones only nearly the same.
-        # A name too long to be one is not compared (difflib takes seconds on megabytes), as
-        # without a fallback (`no_handler`): one that is compared is short, shown whole.
-        custom = not name.startswith("AMAZON.") and len(name) <= MAX_VALUE
-        known = [k for t, k in self._handlers if t == request_type and k and "." not in k]
-        close = close_matches(name, known, cutoff=0.85) if custom else []
-        if close:
+        meant = meant_intent(name, (k for t, k in self._handlers if t == request_type))
+        if meant is not None:
             what = "the fallback" if answering is self._fallback else f"the {request_type} handler"
             logger.warning(
                 "intent %r has no handler of its own: %s (%s) answers it; %s (said once for each "
@@ -242,7 +234,7 @@ class Registry:
                 name,
                 what,
                 answering.name,
-                typo_advice(name, close[0]),
+                typo_advice(name, meant),
             )
 
     def exception_handler(

@@ -34,6 +34,7 @@ __all__ = [
     "handler_bug",
     "is_not_a_reply",
     "let_through_by",
+    "meant_intent",
     "no_handler",
     "not_a_reply",
     "said_dropped_reply",
@@ -370,21 +371,40 @@ def _builds_a_reply(value: object) -> bool:
 def no_handler(name: str, handled: Iterable[str | None]) -> str:
     """The warning for intent ``name``, which has no handler and the skill no fallback: it names
     the handled intent (of ``handled``) it looks like, a typing mistake in either spelling."""
-    # Built-in names look alike (AMAZON.NextIntent, AMAZON.PauseIntent), and a misspelt one is
-    # refused at registration: only custom ones are compared.
-    custom = [each for each in handled if each is not None and "." not in each]
-    guess = not name.startswith("AMAZON.") and len(name) <= MAX_VALUE  # (difflib: seconds on MBs)
-    close = close_matches(name, custom) if guess else []
+    meant = meant_intent(name, handled)
     name = cut(name)  # the request's: bounded in the line, as the request line's values are
-    if not close:
+    if meant is None:
         return (
             f"no handler for intent {name!r} and no fallback: add @skill.intent({name!r}), or a "
             "@skill.fallback for every intent without a handler"
         )
     return (
-        f"no handler for intent {name!r} and no fallback; {typo_advice(name, close[0])}; or add "
+        f"no handler for intent {name!r} and no fallback; {typo_advice(name, meant)}; or add "
         "a @skill.fallback for every intent without a handler"
     )
+
+
+#: How alike (difflib's ratio, case aside) a request's intent name must be to a handled one's to
+#: be taken for its typo. Realistic pairs (tests/test_dispatch.py) put a letter off, left out,
+#: doubled or swapped at 0.857 (GetTime, GetTiem) and up, and two intents a skill has both of,
+#: a word apart, below: StartGameIntent and StopGameIntent 0.83, OrderPizza and OrderPasta 0.7,
+#: which difflib's default, 0.6, took for a typo. A word apart by a letter is still taken
+#: (TurnOnIntent, TurnOffIntent 0.88): the ratio cannot tell it from a typo.
+_INTENT_TYPO_CUTOFF: Final = 0.85
+
+
+def meant_intent(name: str, handled: Iterable[str | None]) -> str | None:
+    """The intent of ``handled`` (with a handler) that the request's intent ``name`` (without)
+    looks like a typo of, or is one of: the closest, or None. The one guess of the warning with
+    no fallback (`no_handler`) and with one answering it (`Registry.resolve`)."""
+    # Built-in names look alike (AMAZON.NextIntent, AMAZON.PauseIntent), and a misspelt one is
+    # refused at registration: only custom ones are compared. A name too long to be one is not
+    # (difflib takes seconds on megabytes): one that is compared is short, shown whole.
+    if name.startswith("AMAZON.") or len(name) > MAX_VALUE:
+        return None
+    custom = [each for each in handled if each and "." not in each]
+    close = close_matches(name, custom, cutoff=_INTENT_TYPO_CUTOFF)
+    return close[0] if close else None
 
 
 def typo_advice(name: str, close: str) -> str:

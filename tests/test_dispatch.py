@@ -311,3 +311,42 @@ def test_the_typo_guess_names_the_closest_of_the_handlers(
 
     [said] = _typos_said(skill, ["GetWeather"], caplog)
     assert "is the handler of 'GetWeatherz' meant for it?" in said
+
+
+# Names a handler could have and a request could send: a letter off, left out, doubled or
+# swapped is a typo; two intents a skill may well have both of, differing by a word, are not.
+_TYPOS = [
+    ("GetWeathr", "GetWeather"),
+    ("AddToCard", "AddToCart"),
+    ("OrderPizzas", "OrderPizza"),
+    ("GetTiem", "GetTime"),  # (short: one letter is more of it)
+    ("HelloWorldIntnet", "HelloWorldIntent"),
+    ("get_weather", "GetWeather"),
+]
+_NOT_TYPOS = [
+    ("OrderPizza", "OrderPasta"),
+    ("StartGameIntent", "StopGameIntent"),
+    ("NextQuestionIntent", "RepeatQuestionIntent"),
+    ("OpenDoorIntent", "CloseDoorIntent"),
+    ("AddItemIntent", "RemoveItemIntent"),
+    ("LightsOn", "LightsOff"),
+]
+
+
+@pytest.mark.parametrize(
+    ("handled", "sent", "typo"),
+    [(*pair, True) for pair in _TYPOS] + [(*pair, False) for pair in _NOT_TYPOS],
+)
+def test_a_typo_is_guessed_alike_with_a_fallback_and_without(
+    caplog: pytest.LogCaptureFixture, handled: str, sent: str, typo: bool
+) -> None:
+    # Without a fallback (`no_handler`) difflib's 0.6 took OrderPasta for a typo of OrderPizza,
+    # StartGameIntent of StopGameIntent; with one (`Registry.resolve`) 0.85 did not.
+    from alexaskill.handler_bugs import no_handler
+
+    skill = Skill(SKILL_ID)
+    skill.intent(handled)(lambda: None)
+    skill.fallback(lambda: None)
+    guessed = f"is the handler of {handled!r} meant for it?"
+    assert (guessed in no_handler(sent, [None, handled])) is typo
+    assert any(guessed in said for said in _typos_said(skill, [sent], caplog)) is typo
