@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -22,6 +25,60 @@ from .conftest import BREAK_APP_SENDS, OTHER_SKILL_ID, SKILL_ID
 pytestmark = pytest.mark.oldest_dependencies
 
 # --- replay --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("json_lines", [False, True])
+def test_the_skills_log_lines_come_with_their_file_on_one_pipe(
+    workdir: Path, json_lines: bool
+) -> None:
+    # Standard output to a pipe is written in blocks, standard error at once: the skill's
+    # ERROR for crash.json and WARNING for other.json came before every file's line; on a
+    # terminal, each before its own file's line, which is written once the answer is in.
+    (workdir / "other.json").write_text(json.dumps(RequestFactory(skill_id=SKILL_ID).intent("O")))
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    files = ["hello.json", "crash.json", "other.json", "hello.json"]
+    done = subprocess.run(
+        [sys.executable, "-m", "alexaskill", "replay", "skillapp:skill", *files]
+        + (["--json"] if json_lines else []),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=workdir,
+        timeout=60,
+        env={**env, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 1, done.stdout
+    lines = done.stdout.splitlines()
+    error = "ERROR alexaskill: handler failed for IntentRequest Crash (skillapp.crash)"
+    warning = "WARNING alexaskill: no handler for intent 'O' and no fallback"
+    expected = (
+        [
+            '{"file": "hello.json"',
+            '{"file": "crash.json"',
+            error,
+            "alexaskill replay: crash.json: FAILED: a handler raised RuntimeError: boom",
+            '{"file": "other.json"',
+            warning,
+        ]
+        if json_lines
+        else [
+            "hello.json (IntentRequest Hello)",
+            "  speech:     hello there",
+            "crash.json (IntentRequest Crash)",
+            error,
+            "  RuntimeError: boom",
+            "  FAILED: a handler raised RuntimeError: boom",
+            "other.json (IntentRequest O)",
+            warning,
+            "  speech:     Sorry, I can't help with that.",
+            "4 requests: 1 failed",
+        ]
+    )
+    found = [
+        next((index for index, line in enumerate(lines) if line.startswith(start)), -1)
+        for start in expected
+    ]
+    assert -1 not in found and found == sorted(found), done.stdout
 
 
 def test_replay_shows_what_the_skill_says(monkeypatch: pytest.MonkeyPatch) -> None:

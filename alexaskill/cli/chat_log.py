@@ -9,6 +9,8 @@ a turn's lines are held (`TurnLog.hold`) and written where the turn is printed, 
 flushed first; between turns (the skill's start, its shutdown) each is written at once, after
 what the chat printed before it. A turn holds a megabyte of them at most (`MOST_HELD`): a handler
 logging in a loop has them written as they come past it, out of their place, not all kept.
+
+`alexaskill replay` holds a file's lines alike, written after the file's line: one turn a file.
 """
 
 from __future__ import annotations

@@ -11,12 +11,13 @@ import shlex
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 if TYPE_CHECKING:
     from ..app import Skill
     from ..testing import SkillResponse
 
+from .chat_log import TurnLog
 from .common import (
     APP_HELP,
     UsageError,
@@ -101,8 +102,13 @@ def _failure(result: SkillResponse) -> str | None:
 
 
 def _send_local(
-    skill: Skill, requests: list[tuple[str, dict[str, Any]]], args: argparse.Namespace
+    skill: Skill,
+    requests: list[tuple[str, dict[str, Any]]],
+    args: argparse.Namespace,
+    sending: Callable[[], object],
 ) -> Iterator[tuple[str, dict[str, Any], SkillResponse]]:
+    """Each of ``requests`` (its name, envelope), answered by ``skill`` here, with its answer;
+    ``sending()`` called as each is sent, after the skill's start (`TurnLog.hold`)."""
     with warnings.catch_warnings():
         # Starlette's test client prefers httpx2 (in alexaskill's test extra) and warns when it
         # falls back to httpx, a runtime dependency: either serves this command well.
@@ -136,6 +142,7 @@ def _send_local(
                 for name, envelope in requests:
                     if sessions is not None:
                         sessions.send_in(envelope)
+                    sending()
                     answered = client.replay(
                         envelope, keep_skill_id=args.keep_skill_id, locale=args.locale
                     )
@@ -234,11 +241,21 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .chat_show import terminal_safe, terminal_safe_json  # (shown, not acted on: \x1b)
 
     failed = violations = 0
-    with log_to(err, logging.WARNING), slot_notes() as notes:
+    # The skill's lines logged as a file's request is answered are held, and written after the
+    # file's line (`TurnLog`, as chat's turns): that line is written once the answer is in, and
+    # with both streams to one pipe (2>&1) standard output is written in blocks. The skill's
+    # start and shutdown, between files, are written as they come, standard output flushed first.
+    log = TurnLog(out, err)
+    with (
+        contextlib.ExitStack() as ending,
+        log_to(cast("TextIO", log), logging.WARNING),
+        slot_notes() as notes,
+    ):
+        ending.callback(log.end)  # (a request's lines held when replay fails: written)
         sent = (
-            send_url(skill, requests, args)
+            send_url(skill, requests, args, log.hold)
             if args.url is not None or skill is None
-            else _send_local(skill, requests, args)
+            else _send_local(skill, requests, args, log.hold)
         )
         for name, envelope, result in sent:
             problem = _failure(result)
@@ -281,15 +298,18 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     ],
                 }
                 out.write(terminal_safe_json(json.dumps(record, ensure_ascii=False)) + "\n")
+                log.end()  # (the skill's lines for the file, after its record)
                 shown = printable(name)  # (the file's, as the other lines write it)
+                # (through the log, which flushes standard output first: after the record)
                 if problem is not None:
-                    err.write(f"alexaskill replay: {shown}: FAILED: {problem}\n")
+                    log.write(f"alexaskill replay: {shown}: FAILED: {problem}\n")
                 for violation in broken:
-                    err.write(
+                    log.write(
                         f"alexaskill replay: {shown}: violation: {terminal_safe(violation)}\n"
                     )
                 continue
             out.write(f"{printable(name)} ({printable(_label(envelope))})\n")  # (the file's)
+            log.end()  # (the skill's lines for the file, before its answer)
             if problem is not None:
                 out.write(f"  FAILED: {problem}\n")
             else:

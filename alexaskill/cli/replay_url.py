@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -58,9 +58,13 @@ def check_url(url: str) -> str:
 
 
 def send_url(
-    skill: Skill | None, requests: list[tuple[str, dict[str, Any]]], args: argparse.Namespace
+    skill: Skill | None,
+    requests: list[tuple[str, dict[str, Any]]],
+    args: argparse.Namespace,
+    sending: Callable[[], object],
 ) -> Iterator[tuple[str, dict[str, Any], SkillResponse]]:
-    """Each of ``requests`` (its name, envelope), sent to ``args.url``, with its answer."""
+    """Each of ``requests`` (its name, envelope), sent to ``args.url``, with its answer;
+    ``sending()`` called as each is sent, as by replay's own (`TurnLog.hold`)."""
     import httpx
 
     from ..outgoing_connections import bound_socks_handshake
@@ -99,6 +103,7 @@ def send_url(
             body = json.dumps(envelope, ensure_ascii=False).encode()
             headers = {"Content-Type": "application/json", **pki.sign(body)}
             first_call = api.call_count
+            sending()
             try:
                 response = http.post(url, content=body, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as exc:
