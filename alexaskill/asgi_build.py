@@ -125,11 +125,18 @@ class Building(Handling):
         if verifier is not None:
             verifier.use_http_client(client)
         unhook = None
-        if on_lambda() and not self._behind_runtime_adapter:  # (Mangum's: at each invocation)
-            # Lambda's SIGTERM said, with the requests it cuts (`alexaskill.lambda_sigterm`).
-            from .lambda_sigterm import hook_sigterm
+        if not self._behind_runtime_adapter:  # (Mangum's: at each invocation, no server's)
+            # The server's stop signal seen, for a request its shutdown cancels to end as such
+            # (`alexaskill.server_stop`); in Lambda, its SIGTERM said too, with the requests it
+            # cuts (`alexaskill.lambda_sigterm`).
+            if on_lambda():
+                from .lambda_sigterm import hook_sigterm
 
-            unhook = hook_sigterm(self.log_name, lambda: self._in_flight, loop)
+                unhook = hook_sigterm(self.log_name, lambda: self._in_flight, loop)
+            else:
+                from .server_stop import hook_stop
+
+                unhook = hook_stop()
         try:
             yield
         finally:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 from .endpoint import _send
 from .error_bodies import error_body
 from .exceptions import ConfigurationError
+from .server_stop import uvicorn_server_of
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -334,22 +335,13 @@ def _say_at_shutdown(server: Any, said: Repeats) -> None:
 
 
 def uvicorn_server() -> Any:
-    """The uvicorn server (``uvicorn.server.Server``) whose handler takes this process's SIGTERM
-    (``capture_signals``, in uvicorn 0.29 on: its ``handle_exit``), or None (another server;
-    uvicorn outside the main thread; one without the ``shutdown`` `_say_at_shutdown` wraps).
-    Found behind the handlers `alexaskill.lambda_sigterm.hook_sigterm` puts in front of it."""
-    import inspect
+    """The uvicorn server (``uvicorn.server.Server``) whose handler takes this process's SIGTERM,
+    or None (another server; uvicorn outside the main thread; one without the ``shutdown``
+    `_say_at_shutdown` wraps): `alexaskill.server_stop.uvicorn_server_of`, which finds it behind
+    the handlers `alexaskill.server_stop.hook_stop` puts in front of it."""
     import signal
 
-    handler = signal.getsignal(signal.SIGTERM)
-    if callable(handler):
-        handler = inspect.unwrap(handler)  # (hook_sigterm's, in front of it: its __wrapped__)
-    server = getattr(handler, "__self__", None)
-    if getattr(handler, "__name__", None) != "handle_exit" or server is None:
-        return None
-    uvicorns = [c for c in type(server).__mro__ if c.__module__ == "uvicorn.server"]
-    shutdown = getattr(server, "shutdown", None)
-    return server if uvicorns and inspect.iscoroutinefunction(shutdown) else None
+    return uvicorn_server_of(signal.getsignal(signal.SIGTERM))
 
 
 _NOT_STARTED_LINE: Final = "%s could not start (%s): %s %s, no handler run"

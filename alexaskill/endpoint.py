@@ -9,13 +9,14 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final
 
 from .cancellations import AnsweredCancellation, unlogged
 from .deadline import expired, watch
 from .error_bodies import error_body
 from .logs import INTERNAL_ERROR, log_request
 from .own_cancellation import cancelled_here
+from .server_stop import stopped_by
 
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
@@ -116,8 +117,8 @@ class _Endpoint:
             return
         except BaseException as exc:
             if cancelled_here(exc):
-                await self._answer_cancelled(send)
-                raise
+                await self._answer_cancelled(send, exc)
+                return
             if not unlogged(exc):
                 _log_internal_error()
             raise
@@ -131,10 +132,15 @@ class _Endpoint:
             answer = await self.skill._handle(scope, headers, body)
         except AnsweredCancellation as cancelled:
             await _send_answered(send, cancelled)
+            return
         # `_send` written out: a coroutine a request less (~700 instructions).
         start, whole = _messages(*answer)
-        await send(start)
-        await send(whole)
+        try:
+            await send(start)
+            await send(whole)
+        except BaseException as exc:
+            if not _unsent_in_shutdown(exc):
+                raise
 
     def takes(self, scope: Scope) -> bool:
         """Whether `answer_whole` may answer ``scope``: a POST to the skill's path, which
@@ -168,9 +174,14 @@ class _Endpoint:
             answer = await self.skill._handle(scope, headers, body)
         except AnsweredCancellation as cancelled:
             await _send_answered(send, cancelled)
+            return
         start, whole = _messages(*answer)  # (`_send` written out, as in `__call__`)
-        await send(start)
-        await send(whole)
+        try:
+            await send(start)
+            await send(whole)
+        except BaseException as exc:
+            if not _unsent_in_shutdown(exc):
+                raise
 
     def _checked_headers(self, scope: Scope) -> dict[str, str] | tuple[int, bytes, bool]:
         """A POST's headers, read; when they refuse it (a header sent twice, `_refusal`), the
@@ -199,17 +210,17 @@ class _Endpoint:
         log_request(None, outcome=_REFUSED[status], status=status)
         return status, refused[1], status in _UNREAD_BODY
 
-    async def _answer_cancelled(self, send: Send) -> None:
+    async def _answer_cancelled(self, send: Send, cancellation: BaseException) -> None:
         """Answer a POST whose task was cancelled from outside while its body came (uvicorn past
-        ``--timeout-graceful-shutdown``), for the cancellation to go on after: its request line
-        (``cancelled``) and the 503 of one cancelled before its signature was checked, as
-        `Handling._handle` answers one cancelled later (`alexaskill.cancellations`), not the
-        server's 500 and traceback, in its words (in AWS Lambda, no server's shutdown blamed).
-        The connection closes: the body's rest is never read."""
+        ``--timeout-graceful-shutdown``), for the cancellation to go on after (`_send_answered`):
+        its request line (``cancelled``) and the 503 of one cancelled before its signature was
+        checked, as `Handling._handle` answers one cancelled later (`alexaskill.cancellations`),
+        not the server's 500 and traceback, in its words (in AWS Lambda, no server's shutdown
+        blamed unless it is one). The connection closes: the body's rest is never read."""
         warning, reason = self.skill._cancelled_unverified()
         self.skill._refusals_said.warn(logger, warning)
         log_request(None, outcome="cancelled", status=503)
-        await _send(send, 503, reason, close=True)
+        await _send_answered(send, AnsweredCancellation(503, reason, cancellation), close=True)
 
     def _refusal(self, headers: Mapping[str, str]) -> tuple[int, bytes] | None:
         """The answer to a POST its headers refuse already (media type, declared length)."""
@@ -346,14 +357,44 @@ async def _send(
     await send(whole)
 
 
-async def _send_answered(send: Send, cancelled: AnsweredCancellation) -> NoReturn:
-    """Send the answer `Handling._handle` made for its cancellation, then let the cancellation
-    go on: whoever cancelled the request (a server's shutdown, a caller's timeout such as the
-    simulator's) still sees it cancelled. (alexaskill's server logs nothing for a cancellation
-    after a whole answer; uvicorn's own protocols log it as "Exception in ASGI application", the
-    answer gone all the same.)"""
-    await _send(send, cancelled.status, cancelled.body)
-    raise cancelled.cancellation  # itself: a cancel scope (anyio's) knows its own by its message
+async def _send_answered(
+    send: Send, cancelled: AnsweredCancellation, *, close: bool = False
+) -> None:
+    """Send the answer made for a request cancelled from outside (`Handling._handle`'s, or the
+    endpoint's 503), then let the cancellation go on: whoever cancelled the request (a caller's
+    timeout such as the simulator's) still sees it cancelled.
+
+    Not once the server is stopping on its signal (`stopped_by`): the cancellation is then its
+    shutdown's, uvicorn's past ``--timeout-graceful-shutdown``, which waits on the request no
+    more, and its protocols logged the one raised to them as "Exception in ASGI application",
+    with a traceback, for a request answered (alexaskill's own logged nothing). The request
+    ends as answered, nothing more said; an answer the shutdown cut as it was sent, in one line
+    (`_unsent_in_shutdown`)."""
+    if not stopped_by():
+        await _send(send, cancelled.status, cancelled.body, close=close)
+        raise cancelled.cancellation  # itself: a cancel scope (anyio's) knows its own by its text
+    try:
+        await _send(send, cancelled.status, cancelled.body, close=close)
+    except BaseException as exc:
+        if not _unsent_in_shutdown(exc):
+            raise
+
+
+def _unsent_in_shutdown(exc: BaseException) -> bool:
+    """Whether ``exc``, raised as an answer was sent, is the cancellation of the server's
+    shutdown (its stop signal seen: `stopped_by`), said then in one WARNING, for the request to
+    end there without it (uvicorn's traceback of it said nothing more): the answer is unsent,
+    its client not reading what was sent before (the server's writes held) when the shutdown's
+    grace ran out."""
+    signal = stopped_by()
+    if not (signal and cancelled_here(exc)):
+        return False
+    logger.warning(
+        "the server shutting down (%s) cancelled the sending of an answer, held up by its client "
+        "reading nothing: the request goes unanswered",
+        signal,
+    )
+    return True
 
 
 def _messages(

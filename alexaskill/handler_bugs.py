@@ -21,6 +21,7 @@ from .handler_signature import describe, wrapped_coroutine_function
 from .log_lambda import on_lambda
 from .log_values import MAX_VALUE, cut
 from .own_cancellation import cancelled_here, is_cancellation, is_trio_cancellation
+from .server_stop import pythons_sigint, stopped_by
 
 if TYPE_CHECKING:
     from .dispatch import Registry
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LAMBDA_CANCELLER",
     "LAMBDA_WEB_CANCELLER",
+    "LAMBDA_WEB_SHUTDOWN",
     "as_raised",
     "failed_in",
     "handler_bug",
@@ -38,6 +40,7 @@ __all__ = [
     "no_handler",
     "not_a_reply",
     "said_dropped_reply",
+    "server_shutdown",
     "service_step",
     "swallowed",
     "typo_advice",
@@ -148,20 +151,36 @@ LAMBDA_CANCELLER: Final = (
     "invocation; or a Ctrl-C, run locally"
 )
 #: What cancels a request of the skill's ASGI app served in AWS Lambda (behind Mangum, the
-#: Lambda Web Adapter: `alexaskill.lambda_web`): the skill's own code. Lambda cancels no
-#: invocation (its timeout ends the function); a web server run there (the Lambda Web Adapter's)
-#: is stopped only as Lambda shuts the execution environment down (its SIGTERM), no invocation
-#: running then, and behind Mangum none runs at all. Said by `swallowed` and by the WARNING of a
-#: request answered as cancelled (`alexaskill.handling`), in these words alone.
+#: Lambda Web Adapter: `alexaskill.lambda_web`) while the server is not stopping (no SIGTERM
+#: seen: `alexaskill.server_stop`): the skill's own code. Lambda cancels no invocation (its
+#: timeout ends the function), and behind Mangum no server runs at all. Said by `swallowed` and by
+#: the WARNING of a request answered as cancelled (`alexaskill.handling`), in these words alone.
 LAMBDA_WEB_CANCELLER: Final = (
     "the skill's own code: neither Lambda nor the function's timeout cancels a request, and no "
-    "web server run there shuts down while an invocation lasts"
+    "SIGTERM has stopped the server"
 )
+#: What cancels it there once the server got Lambda's SIGTERM: the server's shutdown (the Lambda
+#: Web Adapter's uvicorn past its graceful timeout), as Lambda ends the instance.
+LAMBDA_WEB_SHUTDOWN: Final = "the server shutting down at Lambda's SIGTERM, as it ends the instance"
 #: What cancels a request from outside, as `swallowed` says it: a web server's shutdown, a
-#: caller's timeout; on AWS Lambda, `LAMBDA_CANCELLER`; served in it, `LAMBDA_WEB_CANCELLER`.
+#: caller's timeout; on AWS Lambda, `LAMBDA_CANCELLER`; served in it, `LAMBDA_WEB_CANCELLER`;
+#: the server stopping on a signal, `server_shutdown`'s words.
 _FROM_OUTSIDE: Final = "the server shutting down, a caller's timeout"
 _FROM_OUTSIDE_ON_LAMBDA: Final = f"on AWS Lambda, {LAMBDA_CANCELLER}"
 _FROM_OUTSIDE_IN_LAMBDA: Final = f"in AWS Lambda, {LAMBDA_WEB_CANCELLER}"
+
+
+def server_shutdown(in_lambda: bool) -> str:
+    """What cancelled a request from outside once the server is stopping on a signal
+    (`alexaskill.server_stop.stopped_by`): its shutdown, past its graceful timeout, in the words
+    of `swallowed` and of the WARNING of a request answered as cancelled (``in_lambda``: the
+    skill's ASGI app run in AWS Lambda); "" while it is not stopping."""
+    signal = stopped_by()
+    if not signal:
+        return ""
+    if in_lambda and signal == "SIGTERM":
+        return LAMBDA_WEB_SHUTDOWN
+    return f"the server shutting down ({signal}), past its --timeout-graceful-shutdown"
 
 
 def _from_outside() -> str:
@@ -173,7 +192,11 @@ def _from_outside() -> str:
         return _FROM_OUTSIDE_ON_LAMBDA
     # Else, in a Lambda function's process, the skill's ASGI app (behind Mangum, the Lambda Web
     # Adapter). (Its environment read at each call: only a cancellation caught comes here.)
-    return _FROM_OUTSIDE_IN_LAMBDA if on_lambda() else _FROM_OUTSIDE
+    in_lambda = on_lambda()
+    shutdown = server_shutdown(in_lambda)
+    if shutdown:
+        return shutdown
+    return _FROM_OUTSIDE_IN_LAMBDA if in_lambda else _FROM_OUTSIDE
 
 
 def _shown(value: object) -> str:
@@ -223,12 +246,7 @@ def _ctrl_c_possible() -> bool:
 
     if threading.current_thread() is not threading.main_thread():
         return False
-    handler = signal.getsignal(signal.SIGINT)
-    if handler is signal.default_int_handler:
-        return True
-    asyncio = sys.modules.get("asyncio")
-    runner = getattr(getattr(handler, "func", None), "__self__", None)
-    return asyncio is not None and isinstance(runner, asyncio.Runner)
+    return pythons_sigint(signal.getsignal(signal.SIGINT))
 
 
 class _NotAReply(ResponseError):

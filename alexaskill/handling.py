@@ -19,7 +19,7 @@ from .cancellations import (
 from .deadline import lambda_deadline
 from .error_bodies import error_body
 from .exceptions import RequestError
-from .handler_bugs import LAMBDA_WEB_CANCELLER
+from .handler_bugs import LAMBDA_WEB_CANCELLER, server_shutdown
 from .lambda_web import note_request
 from .logs import INTERNAL_ERROR, log_request, refusal
 from .models import Envelope, decode_envelope
@@ -41,12 +41,9 @@ logger = logging.getLogger("alexaskill")
 #: Why a request was cancelled, in the WARNING of one answered as such, where the skill's ASGI
 #: app runs in AWS Lambda (`alexaskill.lambda_web`), in `swallowed`'s words.
 _IN_LAMBDA: Final = f"by {LAMBDA_WEB_CANCELLER}"
-#: There too, a request cancelled before its signature was checked: its 503's reason and
-#: WARNING (`alexaskill.cancellations`' words elsewhere), no server's shutdown blamed.
-_UNVERIFIED_IN_LAMBDA: Final = error_body("request cancelled before its signature was checked")
-_UNVERIFIED_WARNING_IN_LAMBDA: Final = (
-    f"a request was cancelled before its signature was checked ({_IN_LAMBDA}): answered HTTP 503"
-)
+#: There, or once the server got its stop signal, a request cancelled before its signature was
+#: checked: its 503's reason, with no guess (`alexaskill.cancellations`' words elsewhere).
+_UNVERIFIED: Final = error_body("request cancelled before its signature was checked")
 
 
 class Handling(Closing):
@@ -162,10 +159,7 @@ class Handling(Closing):
                 if isinstance(exc, FinishedCancellation):
                     answer = exc.answer
                 else:
-                    # In Lambda (behind Mangum, the Lambda Web Adapter) no server shuts down
-                    # under a request: said as what cancels it there.
-                    because = _IN_LAMBDA if self._on_lambda else ""
-                    answer = self._answer_cancelled(envelope, body, because)
+                    answer = self._answer_cancelled(envelope, body, self._cancelled_by())
                 cancelled = exc
             handler_ms = (time.perf_counter() - decoded) * 1000
             log_request(
@@ -192,12 +186,24 @@ class Handling(Closing):
         finally:
             self._in_flight -= 1
 
+    def _cancelled_by(self) -> str:
+        """Why a request was cancelled from outside, in the WARNING of one answered as such:
+        the server's shutdown, once it got its stop signal (`server_shutdown`); else, in AWS
+        Lambda (behind Mangum, the Lambda Web Adapter), where nothing else cancels a request,
+        the skill's own code; else "" (a server's shutdown, or a caller's timeout: unknown)."""
+        shutdown = server_shutdown(self._on_lambda)
+        if shutdown:
+            return f"by {shutdown}" if self._on_lambda else shutdown
+        return _IN_LAMBDA if self._on_lambda else ""
+
     def _cancelled_unverified(self) -> tuple[str, bytes]:
         """The WARNING and the 503's body of a request cancelled before its signature was checked
         (its chain downloading, or its body still coming: `alexaskill.endpoint`): in AWS Lambda,
-        what cancels there, no server's shutdown blamed."""
-        if self._on_lambda:
-            return _UNVERIFIED_WARNING_IN_LAMBDA, _UNVERIFIED_IN_LAMBDA
+        or once the server got its stop signal, what cancelled it."""
+        because = self._cancelled_by()
+        if because:
+            warning = f"a request was cancelled before its signature was checked ({because})"
+            return f"{warning}: answered HTTP 503", _UNVERIFIED
         return CANCELLED_WARNING, CANCELLED_UNVERIFIED
 
     def _warn_refused(self, exc: RequestError) -> None:

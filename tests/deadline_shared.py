@@ -174,10 +174,11 @@ def lambda_event(name: str) -> dict[str, Any]:
 
 
 def signed_hello(
-    skill: Skill,
+    skill: Skill, send: Callable[[MutableMapping[str, Any]], Awaitable[None]] | None = None
 ) -> tuple[Callable[[], Coroutine[Any, Any, None]], list[MutableMapping[str, Any]]]:
     """Set ``skill``'s verifier to the test PKI's and make a signed Hello for it: the call that
-    POSTs it to the skill as an ASGI app, and the list of the messages the skill sends."""
+    POSTs it to the skill as an ASGI app, and the list of the messages the skill sends (to
+    ``send``, if given, instead: a client that reads nothing, say)."""
     pki = TestPKI.default()
     skill.verifier = pki.verifier()
     body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
@@ -188,10 +189,10 @@ def signed_hello(
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": body, "more_body": False}
 
-    async def send(message: MutableMapping[str, Any]) -> None:
+    async def keep(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
-    return (lambda: skill(post_scope(headers), receive, send)), sent
+    return (lambda: skill(post_scope(headers), receive, send or keep)), sent
 
 
 def as_under_trio(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,116 @@
+"""The server's stop, as the app can know of it: the signal that stops the server (SIGTERM, or
+SIGINT: uvicorn's handlers, ``alexaskill serve``'s too) seen by a handler of alexaskill's, put in
+front of uvicorn's own as the lifespan starts (`hook_stop`). What tells a request's
+cancellation by the server's shutdown (uvicorn past its ``--timeout-graceful-shutdown``, which
+cancels the request's task and waits on it no more) from one by the skill's own code or a
+caller's timeout, who may wait to see it cancelled (`stopped_by`).
+
+The server tells the app nothing at the signal, nor as it cancels (uvicorn runs the lifespan's
+shutdown after that): the signal is the one moment an app can see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["hook_stop", "pythons_sigint", "stopped_by", "uvicorn_server_of"]
+
+#: The name of the stop signal the hooked server got (one at most: the first), since the last
+#: `hook_stop`: process-wide, as a signal is. Not cleared as the hook goes: uvicorn runs the
+#: lifespan's shutdown while the requests it cancelled are still ending.
+_STOPPED_BY: list[str] = []
+
+
+def stopped_by() -> str:
+    """The stop signal's name (``"SIGTERM"``) if the server is stopping on one, else ``""``:
+    none seen, or no hook in place (no lifespan on the main thread, no uvicorn's handler)."""
+    return _STOPPED_BY[0] if _STOPPED_BY else ""
+
+
+def hook_stop(on_stop: Callable[[int], None] | None = None) -> Callable[[], None] | None:
+    """Put a handler in front of uvicorn's for SIGTERM and SIGINT: at either, the stop noted
+    (`stopped_by`), ``on_stop(signum)`` called, then uvicorn's own handler. What takes them away
+    again (the lifespan's shutdown), or None where none was put:
+
+    - off the main thread (only it may set a signal's handler);
+    - for a signal whose handler is not a uvicorn server's (`uvicorn_server_of`, found behind
+      another skill's hook too, chained to then), which each uvicorn pyproject.toml allows sets
+      for both as it starts, before the lifespan (the one ``alexaskill serve`` runs too). Not
+      the default (behind Mangum, the Lambda runtime's own process dies of SIGTERM at once: a
+      handler would keep it from dying as it did), nor one the function set of its own there
+      (AWS's graceful shutdown: the first invocation's lifespan starts before a request has told
+      the skill it is behind Mangum), nor Python's own SIGINT handler (its KeyboardInterrupt is
+      no server's stop, and `alexaskill.handler_bugs` reads a Ctrl-C by it in place).
+    """
+    import functools
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    _STOPPED_BY.clear()  # (a server stopped before, in this process: a test's, say)
+    servers: dict[int, Callable[[int, Any], Any]] = {}
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        handler = signal.getsignal(stop)
+        if callable(handler) and uvicorn_server_of(handler) is not None:
+            servers[stop] = handler
+    if not servers:
+        return None
+    hooked = [True]
+
+    def in_front_of(servers_own: Callable[[int, Any], Any]) -> Callable[[int, Any], None]:
+        def on_signal(signum: int, frame: Any) -> None:
+            if hooked:
+                if not _STOPPED_BY:
+                    _STOPPED_BY.append(signal.Signals(signum).name)
+                if on_stop is not None:
+                    on_stop(signum)
+            servers_own(signum, frame)
+
+        # What it passes the signal on to, for `uvicorn_server_of` to find uvicorn's server
+        # behind it (another skill's lifespan in the process, a failed start's counts said at
+        # its shutdown: `alexaskill.asgi_start.uvicorn_server`).
+        return functools.update_wrapper(on_signal, servers_own, assigned=(), updated=())
+
+    ours = {signum: in_front_of(servers_own) for signum, servers_own in servers.items()}
+    for signum, on_signal in ours.items():
+        signal.signal(signum, on_signal)
+
+    def unhook() -> None:
+        hooked.clear()  # (chained to by a handler set since: it passes the signal on)
+        for signum, on_signal in ours.items():
+            if signal.getsignal(signum) is on_signal:
+                signal.signal(signum, servers[signum])
+
+    return unhook
+
+
+def uvicorn_server_of(handler: object) -> Any:
+    """The uvicorn server (``uvicorn.server.Server``) whose signal handler ``handler`` is (its
+    ``handle_exit``, which ``capture_signals`` sets for SIGTERM and SIGINT, in uvicorn 0.29 on),
+    found behind the handlers `hook_stop` puts in front of it; or None (another's; a server
+    without the ``shutdown`` `alexaskill.asgi_start` wraps)."""
+    import inspect
+
+    if callable(handler):
+        handler = inspect.unwrap(handler)  # (hook_stop's, in front of it: its __wrapped__)
+    server = getattr(handler, "__self__", None)
+    if getattr(handler, "__name__", None) != "handle_exit" or server is None:
+        return None
+    uvicorns = [c for c in type(server).__mro__ if c.__module__ == "uvicorn.server"]
+    shutdown = getattr(server, "shutdown", None)
+    return server if uvicorns and inspect.iscoroutinefunction(shutdown) else None
+
+
+def pythons_sigint(handler: Any) -> bool:
+    """Whether ``handler`` is Python's own SIGINT handler, or ``asyncio.run``'s (which raises
+    KeyboardInterrupt at a second Ctrl-C): a Ctrl-C raises KeyboardInterrupt, no server stops."""
+    import signal
+    import sys
+
+    if handler is signal.default_int_handler:
+        return True
+    asyncio = sys.modules.get("asyncio")
+    runner = getattr(getattr(handler, "func", None), "__self__", None)
+    return asyncio is not None and isinstance(runner, asyncio.Runner)

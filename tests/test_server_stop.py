@@ -1,0 +1,247 @@
+"""The server's stop signal, seen by alexaskill's handler in front of the server's
+(`alexaskill.server_stop`), and a request its shutdown cancels: answered, it ends there (the
+cancellation raised to uvicorn was its traceback); its answer cut as it was sent, one line. The
+real servers: tests/test_lambda_sigterm.py, tests/test_serve_uvicorn.py."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+from collections.abc import Iterator, MutableMapping
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill, speak
+from alexaskill.app import DEADLINE_REPLY
+
+from . import cancelled_shared, deadline_shared
+from .cancelled_shared import ended, post_and_cancel
+from .conftest import SKILL_ID
+from .lambda_runtime import LAMBDA_ENVIRON
+
+
+@pytest.fixture
+def record(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The process's record of the stop signal, this test's own (empty at first)."""
+    mine: list[str] = []
+    monkeypatch.setattr("alexaskill.server_stop._STOPPED_BY", mine)
+    return mine
+
+
+@pytest.fixture
+def uvicorns() -> Iterator[Any]:
+    """A uvicorn server whose own handler takes SIGTERM and SIGINT, as its ``capture_signals``
+    sets it before the lifespan; the handlers before it put back after."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(lambda scope, receive, send: None))
+    before = {s: signal.signal(s, server.handle_exit) for s in _SIGNALS}
+    try:
+        yield server
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@pytest.mark.parametrize("signum", _SIGNALS, ids=["SIGTERM", "SIGINT"])
+def test_the_servers_stop_signal_is_noted_and_passed_on(
+    record: list[str], uvicorns: Any, signum: int
+) -> None:
+    from alexaskill.server_stop import hook_stop, stopped_by
+
+    said: list[int] = []
+    servers = {s: signal.getsignal(s) for s in _SIGNALS}
+    unhook = hook_stop(said.append)
+    assert unhook is not None
+    assert stopped_by() == ""
+    signal.raise_signal(signum)
+    assert (uvicorns.should_exit, said) == (True, [signum])
+    assert stopped_by() == signal.Signals(signum).name
+    unhook()
+    assert {s: signal.getsignal(s) for s in _SIGNALS} == servers
+    # Still noted (uvicorn runs the lifespan's shutdown as the requests it cancelled end).
+    assert stopped_by() == signal.Signals(signum).name
+
+
+@pytest.mark.parametrize("signum", _SIGNALS, ids=["SIGTERM", "SIGINT"])
+def test_a_handler_of_another_than_uvicorn_is_left_as_it_was_set(
+    record: list[str], uvicorns: Any, signum: int
+) -> None:
+    # Only uvicorn's own handler, each signal's: one set by the process of its own (a Lambda
+    # function's, behind Mangum, for SIGTERM; an application's) saw alexaskill's in its place.
+    from alexaskill.server_stop import hook_stop, stopped_by
+
+    def owns(signum: int, frame: object) -> None:
+        """A handler of the process's own."""
+
+    signal.signal(signum, owns)
+    (other,) = set(_SIGNALS) - {signum}
+    unhook = hook_stop()
+    assert unhook is not None  # (the other signal's, uvicorn's)
+    try:
+        assert signal.getsignal(signum) is owns
+        assert signal.getsignal(other) != uvicorns.handle_exit
+    finally:
+        unhook()
+    signal.signal(other, owns)
+    assert hook_stop() is None
+    assert signal.getsignal(signum) is owns and signal.getsignal(other) is owns
+    assert stopped_by() == ""
+
+
+def test_uvicorns_server_is_found_behind_two_hooks_each_passing_the_signal_on(
+    record: list[str], uvicorns: Any
+) -> None:
+    # Two skills' lifespans in one process (mounted apps): the second finds uvicorn's server
+    # behind the first's hook (its __wrapped__), for SIGINT as for SIGTERM, and chains to it.
+    from alexaskill.asgi_start import uvicorn_server
+    from alexaskill.server_stop import hook_stop, uvicorn_server_of
+
+    said: list[tuple[str, int]] = []
+    first = hook_stop(lambda signum: said.append(("first", signum)))
+    second = hook_stop(lambda signum: said.append(("second", signum)))
+    assert first is not None and second is not None
+    assert uvicorn_server() is uvicorns
+    assert uvicorn_server_of(signal.getsignal(signal.SIGINT)) is uvicorns
+    signal.raise_signal(signal.SIGINT)
+    assert said == [("second", signal.SIGINT), ("first", signal.SIGINT)]
+    assert uvicorns.should_exit
+    second()
+    first()
+    assert all(signal.getsignal(s) == uvicorns.handle_exit for s in _SIGNALS)
+
+
+def test_no_hook_over_pythons_own_sigint_nor_a_default_sigterm(record: list[str]) -> None:
+    # Python's SIGINT handler raises KeyboardInterrupt, no server's stop; and a handler in front
+    # of it would hide the Ctrl-C that `handler_bugs` reads by it.
+    from alexaskill.handler_bugs import _ctrl_c_possible
+    from alexaskill.server_stop import hook_stop
+
+    before = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    sigint = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        assert hook_stop() is None
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert _ctrl_c_possible()
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        signal.signal(signal.SIGINT, sigint)
+
+
+def _hanging_skill() -> tuple[Skill, asyncio.Event]:
+    """A skill whose Hello handler sets the event, then waits for ever."""
+    skill = Skill(SKILL_ID, deadline=None)
+    running = asyncio.Event()
+
+    @skill.intent("Hello")
+    async def hello() -> Any:
+        running.set()
+        await asyncio.Event().wait()
+        return speak("hello")
+
+    return skill, running
+
+
+def test_a_request_the_shutdown_cancels_ends_answered(record: list[str]) -> None:
+    # Raised again after the apology was sent, the cancellation reached uvicorn, which logged
+    # "Exception in ASGI application" and its traceback: nobody waits on it to see it cancelled
+    # (uvicorn cancels past its graceful timeout and goes on). Without the stop signal, it goes
+    # on still (tests/test_cancelled_answer.py: a caller's timeout waits to see it).
+    record.append("SIGTERM")
+
+    async def run() -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
+        skill, running = _hanging_skill()
+        post, sent = deadline_shared.signed_hello(skill)
+        task = asyncio.create_task(post())
+        await asyncio.wait_for(running.wait(), 30)
+        task.cancel()
+        return await ended(task, sent)
+
+    sent, raised = asyncio.run(run())
+    assert raised is None
+    assert sent[0]["status"] == 200
+    assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+
+
+def test_an_answer_the_shutdown_cuts_as_it_is_sent_is_said_in_one_line(
+    record: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The answer's sending held up (its client reads nothing, the server's writes held) when the
+    # shutdown cancels again: the request goes unanswered, said in one WARNING, no traceback.
+    record.append("SIGTERM")
+
+    async def run() -> BaseException | None:
+        skill, running = _hanging_skill()
+        sending = asyncio.Event()
+
+        async def held(message: MutableMapping[str, Any]) -> None:
+            sending.set()
+            await asyncio.Event().wait()  # the client reads nothing
+
+        post, _ = deadline_shared.signed_hello(skill, held)
+        task = asyncio.create_task(post())
+        await asyncio.wait_for(running.wait(), 30)
+        task.cancel()
+        await asyncio.wait_for(sending.wait(), 30)
+        task.cancel()
+        return (await ended(task, []))[1]
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        raised = asyncio.run(run())
+    assert raised is None
+    unsent = [r for r in caplog.records if "cancelled the sending of an answer" in r.message]
+    assert [r.getMessage() for r in unsent] == [
+        "the server shutting down (SIGTERM) cancelled the sending of an answer, held up by its "
+        "client reading nothing: the request goes unanswered"
+    ]
+    assert all(r.exc_info is None for r in caplog.records)
+
+
+# The fixture of tests/cancelled_shared.py (a caught cancellation looked for, on 3.11 too).
+looked_for = cancelled_shared.looked_for
+
+
+@pytest.mark.usefixtures("looked_for")
+@pytest.mark.parametrize("in_lambda", [True, False], ids=["in Lambda", "elsewhere"])
+def test_a_caught_cancellation_of_the_shutdown_is_said_as_the_servers(
+    record: list[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    in_lambda: bool,
+) -> None:
+    # A handler that caught the shutdown's cancellation was said, in AWS Lambda, to have caught
+    # one "from outside (in AWS Lambda, the skill's own code: …)": the server's shutdown it was.
+    if in_lambda:
+        for name, value in LAMBDA_ENVIRON.items():
+            monkeypatch.setenv(name, value)
+    record.append("SIGTERM")
+    skill = Skill(SKILL_ID, deadline=None)
+    started: list[asyncio.Event] = []
+
+    @skill.intent("Hello")
+    async def hello() -> Any:
+        started[0].set()
+        with contextlib.suppress(asyncio.CancelledError):  # (a catch-all's bug)
+            await asyncio.Event().wait()
+        return speak("hello")
+
+    async def run() -> None:
+        started.append(asyncio.Event())
+        await post_and_cancel(skill, started[0])
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        asyncio.run(run())
+    (caught,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    if in_lambda:
+        shutdown = "the server shutting down at Lambda's SIGTERM, as it ends the instance"
+    else:
+        shutdown = "the server shutting down (SIGTERM), past its --timeout-graceful-shutdown"
+    assert f"cancellation from outside ({shutdown}) and returned" in caught, caught
+    assert "skill's own code" not in caplog.text, caplog.text
