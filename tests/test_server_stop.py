@@ -19,6 +19,7 @@ from alexaskill import Skill, speak
 from alexaskill.app import DEADLINE_REPLY
 
 from . import cancelled_shared, deadline_shared
+from .app_shared import post_scope
 from .cancelled_shared import ended, post_and_cancel
 from .conftest import SKILL_ID
 from .lambda_runtime import LAMBDA_ENVIRON
@@ -168,6 +169,45 @@ def test_a_request_the_shutdown_cancels_ends_answered(record: list[str]) -> None
     assert raised is None
     assert sent[0]["status"] == 200
     assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+
+
+def test_a_request_the_shutdown_cancels_as_its_body_comes_ends_answered_503(
+    record: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Its 503 sent, the cancellation was raised on to uvicorn too (its traceback); and its
+    # WARNING asked "(the server shutting down, past its --timeout-graceful-shutdown?)".
+    record.append("SIGINT")
+
+    async def run() -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
+        skill = Skill(SKILL_ID, deadline=None)
+        sent: list[MutableMapping[str, Any]] = []
+        waiting = asyncio.Event()
+
+        async def receive() -> dict[str, Any]:
+            waiting.set()
+            await asyncio.Event().wait()  # the body never comes
+            raise AssertionError("never reached")
+
+        async def send(message: MutableMapping[str, Any]) -> None:
+            sent.append(message)
+
+        scope = post_scope([(b"content-type", b"application/json")])
+        task = asyncio.create_task(skill(scope, receive, send))
+        await asyncio.wait_for(waiting.wait(), 30)
+        task.cancel()
+        return await ended(task, sent)
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        sent, raised = asyncio.run(run())
+    assert raised is None
+    assert sent[0]["status"] == 503
+    assert json.loads(sent[1]["body"]) == {
+        "error": "request cancelled before its signature was checked"
+    }
+    assert (
+        "a request was cancelled before its signature was checked (the server shutting down "
+        "(SIGINT), past its --timeout-graceful-shutdown): answered HTTP 503"
+    ) in caplog.text, caplog.text
 
 
 def test_an_answer_the_shutdown_cuts_as_it_is_sent_is_said_in_one_line(
