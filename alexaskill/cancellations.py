@@ -31,7 +31,8 @@ CANCELLED_WARNING: Final = (
 class AnsweredCancellation(BaseException):
     """`Handling._handle`'s task was cancelled from outside (uvicorn's shutdown past its
     ``--timeout-graceful-shutdown``): the answer it made instead, for the endpoint to send
-    before the cancellation goes on (its request line written)."""
+    before the cancellation goes on, unless the server's stop signal was seen (its request line
+    written; `alexaskill.endpoint._send_answered`)."""
 
     def __init__(self, status: int, body: bytes, cancellation: BaseException) -> None:
         super().__init__(status, body)

@@ -43,7 +43,8 @@ class DeadlineAnswering(LateSaying):
     _progressive_tasks: set[Any]
     #: Why a request is cancelled from outside while its handler runs, as its WARNING says it:
     #: a server's shutdown; ``alexaskill chat``, whose requests end only with it, says Ctrl-C.
-    #: (In AWS Lambda, where none shuts down under a request, its caller says what does.)
+    #: (In AWS Lambda, or once the server got its stop signal, its caller says what did:
+    #: `Handling._cancelled_by`.)
     _cancelled_because: str = "the server shutting down, past its --timeout-graceful-shutdown?"
 
     async def _respond_by(
@@ -155,7 +156,8 @@ class DeadlineAnswering(LateSaying):
         naming the code the cancellation stopped (`handler_bug` noted it on its way out, or
         `swallowed` its catch: a handler, a hook, a store's load), or the request, when none of
         them ran; ``because`` says why it was cancelled, if not `_cancelled_because` (AWS
-        Lambda's own reason, its handler's or the ASGI app's run there: `alexaskill.handling`)."""
+        Lambda's own reason, its handler's or the ASGI app's run there; the server's shutdown,
+        its stop signal seen: `alexaskill.handling`)."""
         who = let_through_by()
         while_ = ""
         if not who:  # none was running: what was cancelled is the request, not its handler
