@@ -24,6 +24,9 @@ from .cancelled_shared import ended, post_and_cancel
 from .conftest import SKILL_ID
 from .lambda_runtime import LAMBDA_ENVIRON
 
+# At the oldest dependencies too, as tests/test_server.py: the endpoint ends the same under them.
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.fixture
 def record(monkeypatch: pytest.MonkeyPatch) -> list[str]:
