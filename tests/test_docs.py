@@ -9,6 +9,7 @@ tests/test_docs_examples.py's.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -297,3 +298,34 @@ def test_the_top_level_options_are_in_the_readme() -> None:
     options = [o for a in parser()._actions for o in a.option_strings if o.startswith("--")]
     assert "--version" in options
     assert [o for o in options if o != "--help" and f"alexaskill {o}" not in readme] == []
+
+
+#: The end of a sentence: a full stop (or ! or ?), closing marks after it, but no ellipsis
+#: ("where is the ..." goes on in the next line, inside its quotation).
+_SENTENCE_END = re.compile(r"""(?<!\.\.)[.!?][)"'`\u201d\u2019]*$""")
+
+
+def _orphan_tails(changelog: str) -> list[str]:
+    """The changelog's continuation lines that begin in lower case right after a line of a row
+    that ends a sentence: the tail of another version of a row, not this row's words."""
+    lines = changelog.splitlines()
+    return [
+        f"CHANGELOG.md:{number}: {line.strip()}"
+        for number, (before, line) in enumerate(itertools.pairwise(lines), start=2)
+        if re.match(r"  [a-z]", line)
+        and before.startswith(("- ", "  "))
+        and _SENTENCE_END.search(before.rstrip())
+    ]
+
+
+def test_no_changelog_row_has_the_tail_of_another_version_of_a_row() -> None:
+    # Commits replayed onto a changed CHANGELOG left the ending of one version of a row after
+    # another row that had ended (`… not NoneType".` then `  deadline, named too (…)`), or kept
+    # both endings of one row: nothing said which was the row's text. A row's next line starts
+    # in lower case only where its sentence goes on.
+    sample = (
+        "- A row that ends here.\n  around them.\n"
+        '- A row quoting "where is the ...\n  parcel" goes on. So\n  does this one.\n'
+    )
+    assert _orphan_tails(sample) == ["CHANGELOG.md:2: around them."]
+    assert _orphan_tails((ROOT / "CHANGELOG.md").read_text()) == []
