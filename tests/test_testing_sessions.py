@@ -109,6 +109,30 @@ def test_chat_url_ends_the_session_of_a_failed_answer(
     assert bodies[2]["session"]["sessionId"] != bodies[0]["session"]["sessionId"]
 
 
+def test_chat_url_ends_the_session_of_an_answer_alexa_refuses_with_http_200(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SSML Alexa cannot read, sent with HTTP 200 and shouldEndSession: false: Alexa fails the
+    # request and ends its session, as TestClient and replay --carry-session have it. chat
+    # --url looked at the HTTP status alone and sent the next request in it, with the refused
+    # answer's attributes.
+    said = {"outputSpeech": {"type": "SSML", "ssml": "<speak>oops"}, "shouldEndSession": False}
+    unreadable = {"version": "1.0", "sessionAttributes": {"lost": True}, "response": said}
+    transport, bodies = _http_transport(
+        tmp_path, monkeypatch, [(200, OPEN), (200, unreadable), (200, OPEN)]
+    )
+    try:
+        transport.send({"type": "LaunchRequest"}, new_session=True)
+        assert transport.send(HELP, new_session=False).refusal is not None
+        assert transport.session is None
+        transport.send(HELP, new_session=False)
+    finally:
+        transport.close()
+    assert bodies[2]["session"]["new"] is True
+    assert bodies[2]["session"]["sessionId"] != bodies[0]["session"]["sessionId"]
+    assert bodies[2]["session"]["attributes"] == {}
+
+
 def test_chat_url_opens_no_session_for_an_event_sent_outside_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -70,7 +70,7 @@ class HttpTransport:
         from ..testing import SkillResponse
         from ..testing.answer_rules import answer_verdict, server_ssml_refusal
         from ..testing.grants import grant_scopes
-        from ..testing.sessions import session_after, sessions_to_send
+        from ..testing.sessions import answered_session, sessions_to_send
 
         request_type = str(request["type"])
         if new_session and self.session is not None:
@@ -160,15 +160,11 @@ class HttpTransport:
             unsupported=() if refusal else tuple(unsupported),
         )
         self.factory.player.answered(envelope, result)  # what the device does with it
-        # As the simulator's: a failed answer, or one that ends the session on this device
-        # (a speaker), ends it; the answer to an AudioPlayer or PlaybackController event
-        # leaves it alone.
-        self.session = session_after(
-            self.session,
-            request_type,
-            response.status_code,
-            payload,
-            interfaces=self.factory.interfaces,
+        # As the simulator's: a failed answer (one Alexa refuses too, HTTP 200 or not), or one
+        # that ends the session on this device (a speaker), ends it; the answer to an
+        # AudioPlayer or PlaybackController event leaves it alone.
+        self.session = answered_session(
+            self.session, request_type, result, interfaces=self.factory.interfaces
         )
         return result
 

@@ -42,7 +42,7 @@ from .requests import (
     check_interfaces,
 )
 from .response import SkillResponse, answer_json, ssml_refusal
-from .sessions import refused_session, session_after, session_for
+from .sessions import answered_session, refused_session, session_for
 from .swap import SkillSwap
 from .talking import Talking
 from .violations import (
@@ -266,12 +266,11 @@ class TestClient(SimulatedDevice, Talking, RequestKinds):
     def _follow(self, request_type: str, result: SkillResponse) -> None:
         if self._session is None or request_type not in SESSION_TYPES:
             return
-        # A session ends as on the device (`session_after`, the transports' rule). An answer
+        # A session ends as on the device (`answered_session`, the transports' rule). An answer
         # Alexa refuses (an HTTP error, bad SSML) ends it whatever it said, its attributes never
         # carried: Alexa's SessionEndedRequest (ERROR) goes in it (`refused_session`).
         session, failed = self._session, result.status_code != 200 or result.refusal is not None
-        after = session_after(session, request_type, 200, result.json, interfaces=self.interfaces)
-        self._session = None if failed else after
+        self._session = answered_session(session, request_type, result, interfaces=self.interfaces)
         self._ending = refused_session(session, request_type) if failed else None
 
     # --- sending ---

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FileSessions",
+    "answered_session",
     "carried_session",
     "refused_session",
     "session_after",
@@ -73,6 +74,20 @@ def session_after(
     if answer_ends_session(answer if isinstance(answer, dict) else {}, interfaces):
         return None
     return carried_session(session, request_type, payload)
+
+
+def answered_session(
+    session: Mapping[str, Any] | None,
+    request_type: str,
+    result: SkillResponse,
+    *,
+    interfaces: Iterable[str],
+) -> dict[str, Any] | None:
+    """`session_after` the skill's answer ``result``, judged: one Alexa refuses
+    (``result.refusal``: SSML it cannot read, a wrong envelope) fails the request whatever its
+    HTTP status (a refusal comes with 200), and ends the session as an HTTP error does."""
+    status = result.status_code if result.refusal is None else 0
+    return session_after(session, request_type, status, result.json, interfaces=interfaces)
 
 
 def refused_session(session: Mapping[str, Any] | None, request_type: str) -> dict[str, Any] | None:
@@ -161,8 +176,6 @@ class FileSessions:
         if not isinstance(envelope.get("session"), dict):  # (left as it was: `send_in`)
             return
         kind = str(envelope["request"].get("type"))
-        # (a refusal, bad SSML say, comes with HTTP 200: Alexa fails the request all the same)
-        status = result.status_code if result.refusal is None else 0
-        self.session = session_after(
-            self.session, kind, status, result.json, interfaces=device_interfaces(envelope)
+        self.session = answered_session(
+            self.session, kind, result, interfaces=device_interfaces(envelope)
         )
