@@ -102,6 +102,21 @@ def test_a_request_outside_any_session_takes_no_attribute() -> None:
     assert "AudioPlayer.PlaybackStarted requests come outside any session" in err, err
 
 
+@pytest.mark.parametrize("option", ["--attribute", "--session-from"])
+def test_a_can_fulfill_probe_is_never_in_a_session_under_way(tmp_path: Path, option: str) -> None:
+    # Alexa asks CanFulfillIntentRequest of the skills it might pick for a request naming none,
+    # before any of them is in a conversation (Amazon's "Understand Name-free Interaction"):
+    # the probe comes in a session of its own, new. It was written new: false, with attributes.
+    answer = tmp_path / "answer.json"
+    answer.write_text(json.dumps({"version": "1.0", "response": {"shouldEndSession": False}}))
+    value = "a=1" if option == "--attribute" else str(answer)
+    argv = ("request", "CanFulfillIntentRequest", "--intent", "AMAZON.YesIntent")
+    code, out, err = run(*argv, option, value)
+    assert (code, out) == (2, ""), out
+    assert "CanFulfillIntentRequest comes in a session of its own" in err, err
+    assert f"drop {option}" in err, err
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

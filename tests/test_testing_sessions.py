@@ -367,3 +367,25 @@ def test_file_sessions_carry_an_open_session_and_start_the_files_own_after_a_fai
         assert after["session"]["sessionId"] == own["sessionId"]
         assert after["session"]["attributes"] == {"n": 1}
         second = after
+
+
+def test_file_sessions_leave_the_conversation_to_a_can_fulfill_probe() -> None:
+    # A CanFulfillIntentRequest file among a conversation's (replay --carry-session) goes in
+    # its own session, as TestClient.can_fulfill sends one: Alexa's probe comes before any
+    # conversation. It went in the one open, whose answer (canFulfillIntent alone, no
+    # shouldEndSession) ended it on a speaker: the "yes" after it lost the launch's attributes.
+    factory = RequestFactory(skill_id=SKILL_ID)
+    sessions = FileSessions()
+    launch = factory.envelope("LaunchRequest")
+    sessions.send_in(launch)
+    sessions.answered(launch, _open_answer(asked="coffee"))
+    probe = factory.envelope("CanFulfillIntentRequest", intent={"name": "Yes", "slots": {}})
+    own = dict(probe["session"])
+    sessions.send_in(probe)
+    assert probe["session"] == own
+    can = {"version": "1.0", "response": {"canFulfillIntent": {"canFulfill": "YES"}}}
+    sessions.answered(probe, SkillResponse(200, can))
+    yes = factory.intent("Yes")
+    sessions.send_in(yes)
+    assert yes["session"]["sessionId"] == launch["session"]["sessionId"]
+    assert yes["session"]["attributes"] == {"asked": "coffee"}

@@ -46,14 +46,20 @@ def session_attributes(
     string); None when neither is given (the request opens a new session). A usage error for
     a request Alexa sends outside any session, or a file with no open session to carry."""
     from ..testing.requests import SESSION_TYPES
+    from ..testing.sessions import CONVERSATION_TYPES
 
     if args.session_from is None and not args.attribute:
         return None
+    option = "--session-from" if args.session_from is not None else "--attribute"
     if request_type not in SESSION_TYPES:
-        option = "--session-from" if args.session_from is not None else "--attribute"
         raise UsageError(
             f"{request_type} requests come outside any session: they carry no attributes; "
             f"drop {option}"
+        )
+    if request_type not in CONVERSATION_TYPES:
+        raise UsageError(
+            f"{request_type} comes in a session of its own, new: Alexa asks it of the skills "
+            f"it might pick for a request naming none, before any conversation; drop {option}"
         )
     attributes: dict[str, Any] = {}
     if args.session_from is not None:

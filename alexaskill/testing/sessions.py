@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .response import SkillResponse
 
 __all__ = [
+    "CONVERSATION_TYPES",
     "FileSessions",
     "answered_session",
     "carried_session",
@@ -27,6 +28,12 @@ __all__ = [
     "session_for",
     "sessions_to_send",
 ]
+
+#: The request types that come in a conversation's session, with its attributes: those Alexa
+#: sends in a session, but CanFulfillIntentRequest, which Alexa asks of the skills it might pick
+#: for a request naming none, before any conversation with one (Amazon's "Understand Name-free
+#: Interaction"): it comes in a session of its own, new, and its answer changes no other.
+CONVERSATION_TYPES = SESSION_TYPES - {"CanFulfillIntentRequest"}
 
 
 def session_for(
@@ -152,10 +159,11 @@ def carried_session(
 
 class FileSessions:
     """Request envelopes (sample files) sent as one user's conversation, as the test client
-    sends its own: a request in a session goes in the one the answer before it left open (its
-    id, ``new: false``, that answer's ``sessionAttributes``: `session_after`), else in its own
-    session, as its file has it, which it opens. An answer that fails or that Alexa refuses
-    ends the session (its SessionEndedRequest (ERROR) goes in it: `sessions_to_send`)."""
+    sends its own: a request of a conversation (`CONVERSATION_TYPES`: not Alexa's
+    CanFulfillIntentRequest probe, nor an event) goes in the session the answer before it left
+    open (its id, ``new: false``, that answer's ``sessionAttributes``: `session_after`), else
+    in its own session, as its file has it, which it opens. An answer that fails or that Alexa
+    refuses ends the session (its SessionEndedRequest (ERROR) goes in it: `sessions_to_send`)."""
 
     def __init__(self) -> None:
         self.session: dict[str, Any] | None = None
@@ -164,8 +172,8 @@ class FileSessions:
     def send_in(self, envelope: dict[str, Any]) -> None:
         """Put ``envelope`` (changed in place) in the session open, if it comes in one."""
         own, request = envelope.get("session"), envelope["request"]
-        if not isinstance(own, dict) or request.get("type") not in SESSION_TYPES:
-            return  # (an event, sent outside any session; a file without one: as it is)
+        if not _in_conversation(envelope):
+            return  # (an event, or Alexa's probe; a file without a session: as it is)
         self.session, self.ending = sessions_to_send(
             self.session, self.ending, request, new_session=False, start=lambda: own
         )
@@ -173,9 +181,16 @@ class FileSessions:
 
     def answered(self, envelope: Mapping[str, Any], result: SkillResponse) -> None:
         """Follow the answer ``result`` to ``envelope``, sent `send_in` its session."""
-        if not isinstance(envelope.get("session"), dict):  # (left as it was: `send_in`)
+        if not _in_conversation(envelope):  # (left as it was: `send_in`)
             return
         kind = str(envelope["request"].get("type"))
         self.session = answered_session(
             self.session, kind, result, interfaces=device_interfaces(envelope)
         )
+
+
+def _in_conversation(envelope: Mapping[str, Any]) -> bool:
+    """Whether `FileSessions` sends ``envelope`` in the conversation: a request of one
+    (`CONVERSATION_TYPES`) in a session, as its file has it."""
+    request_type = envelope["request"].get("type")
+    return isinstance(envelope.get("session"), dict) and request_type in CONVERSATION_TYPES
