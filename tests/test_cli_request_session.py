@@ -151,6 +151,22 @@ def test_session_from_a_file_with_no_session_to_carry_is_a_usage_error(
     assert f"--session-from {answer}: {message}" in err, err
 
 
+@pytest.mark.parametrize("attributes", [{}, {"sessionAttributes": None}])
+def test_session_from_an_answer_without_attributes_carries_none(
+    tmp_path: Path, attributes: dict[str, Any]
+) -> None:
+    # JSON null is no attributes, as the offline loop carries it (and replay --url judges it):
+    # the session goes on without any. It was a usage error, "sessionAttributes is no JSON
+    # object".
+    answer = tmp_path / "answer.json"
+    open_ = {"version": "1.0", "response": {"shouldEndSession": False}, **attributes}
+    answer.write_text(json.dumps(open_))
+    code, out, err = run(*YES, "--session-from", str(answer))
+    assert (code, err) == (0, "")
+    session = _session(out)
+    assert (session["new"], session["attributes"]) == (False, {})
+
+
 def test_session_from_a_screen_device_keeps_an_answer_without_should_end_session(
     tmp_path: Path,
 ) -> None:

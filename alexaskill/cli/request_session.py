@@ -114,7 +114,9 @@ def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
             f"{label}: the answer ends the session ({why}): Alexa's next request starts a new "
             "session, without its attributes"
         )
-    found = envelope.get("sessionAttributes", {})
+    found = envelope.get("sessionAttributes")
+    if found is None:  # (left out, or JSON null: no attributes, as the offline loop has it)
+        return {}
     if not isinstance(found, Mapping):
         raise UsageError(f"{label}: sessionAttributes is no JSON object")
     return dict(found)
