@@ -17,6 +17,16 @@ pytestmark = pytest.mark.oldest_dependencies
 
 YES = ("request", "IntentRequest", "--intent", "AMAZON.YesIntent")
 
+#: An answer that keeps the session open, in SSML Alexa cannot read.
+UNREADABLE = {
+    "version": "1.0",
+    "sessionAttributes": {"a": 1},
+    "response": {
+        "outputSpeech": {"type": "SSML", "ssml": "<speak>oops"},
+        "shouldEndSession": False,
+    },
+}
+
 
 def _session(out: str) -> dict[str, Any]:
     session: dict[str, Any] = json.loads(out)["session"]
@@ -138,6 +148,16 @@ def test_a_can_fulfill_probe_is_never_in_a_session_under_way(tmp_path: Path, opt
         (
             {"version": "1.0", "response": {"shouldEndSession": False}, "sessionAttributes": 3},
             "sessionAttributes is no JSON object",
+        ),
+        (
+            # SSML Alexa cannot read, with HTTP 200: it fails the request and ends the session
+            {"file": "x.json", "status": 200, "response": UNREADABLE},
+            "Alexa refuses the answer (",
+        ),
+        (UNREADABLE, "Alexa refuses the answer ("),
+        (
+            {"response": {"shouldEndSession": False}, "sessionAttributes": {"a": 1}},
+            "Alexa refuses the answer (the answer has no version",
         ),
     ],
 )

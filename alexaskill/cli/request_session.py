@@ -79,7 +79,8 @@ def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
     the envelope), which must leave the session open on a device declaring ``interfaces``
     (`answer_ends_session`, the rule of the offline loop), else Alexa's next request starts a
     new session without them."""
-    from ..responses.response import answer_ends_session
+    from ..responses.response import answer_ends_session, envelope_refusal
+    from ..testing.answer_rules import server_ssml_refusal
 
     label = f"--session-from {path}"
     document = _read(path, label)
@@ -102,6 +103,14 @@ def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
         raise UsageError(
             f"{label}: not a skill's answer (a response envelope, or a line of `alexaskill "
             "replay APP FILE --json`)"
+        )
+    # An answer Alexa refuses, sent with HTTP 200 (SSML it cannot read, no version), fails the
+    # request as an HTTP error does: Alexa ends its session (`answered_session`'s rule).
+    refusal = envelope_refusal(envelope) or server_ssml_refusal(200, envelope)
+    if refusal is not None:
+        raise UsageError(
+            f"{label}: Alexa refuses the answer ({refusal}): it ends the session, and the next "
+            "request starts a new one"
         )
     if answer_ends_session(answer, interfaces):
         end = answer.get("shouldEndSession")
