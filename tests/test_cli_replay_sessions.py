@@ -62,3 +62,16 @@ def test_carry_session_with_url_carries_the_servers_answers(
     assert ORDERED in out and YES_TO_WHAT not in out
     code, out, err = run("replay", "--url", url, "launch.json", "yes.json")
     assert code == 0 and YES_TO_WHAT in out, out + err
+
+
+def test_carry_session_replays_a_request_whose_type_is_no_string(coffeeshop: Path) -> None:
+    # The skill refuses it (HTTP 400), as without --carry-session, and it goes as its file has
+    # it, out of the conversation, as an event does; the check of its type (a set lookup)
+    # raised TypeError, unhashable 'list', out of the command.
+    envelope = json.loads((coffeeshop / "yes.json").read_text())
+    envelope["request"]["type"] = ["IntentRequest"]
+    (coffeeshop / "odd.json").write_text(json.dumps(envelope))
+    code, out, err = run("replay", APP, "launch.json", "odd.json", "yes.json", "--carry-session")
+    assert code == 1, out + err
+    assert "Traceback" not in err and "FAILED: HTTP 400" in out, out + err
+    assert ORDERED in out and YES_TO_WHAT not in out

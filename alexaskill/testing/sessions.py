@@ -192,5 +192,7 @@ class FileSessions:
 def _in_conversation(envelope: Mapping[str, Any]) -> bool:
     """Whether `FileSessions` sends ``envelope`` in the conversation: a request of one
     (`CONVERSATION_TYPES`) in a session, as its file has it."""
-    request_type = envelope["request"].get("type")
-    return isinstance(envelope.get("session"), dict) and request_type in CONVERSATION_TYPES
+    kind = envelope["request"].get("type")
+    # (a type that is no string, a list say, is no request of Alexa's: sent as it is)
+    in_session = isinstance(envelope.get("session"), dict) and isinstance(kind, str)
+    return in_session and kind in CONVERSATION_TYPES
