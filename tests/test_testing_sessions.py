@@ -389,3 +389,24 @@ def test_file_sessions_leave_the_conversation_to_a_can_fulfill_probe() -> None:
     sessions.send_in(yes)
     assert yes["session"]["sessionId"] == launch["session"]["sessionId"]
     assert yes["session"]["attributes"] == {"asked": "coffee"}
+
+
+def test_file_sessions_open_a_file_given_twice_under_a_new_session_id() -> None:
+    # replay --carry-session launch.json yes.json launch.json yes.json: the second launch opens
+    # a new session, which Alexa gives a new id; it reopened the one that had ended, its id
+    # the first's.
+    factory = RequestFactory(skill_id=SKILL_ID)
+    launch = factory.envelope("LaunchRequest")
+    sessions = FileSessions()
+    first, second = json.loads(json.dumps(launch)), json.loads(json.dumps(launch))
+    sessions.send_in(first)
+    ended = {"version": "1.0", "response": {"shouldEndSession": True}}
+    sessions.answered(first, SkillResponse(200, ended))
+    sessions.send_in(second)
+    assert second["session"]["new"] is True
+    assert second["session"]["sessionId"].startswith("amzn1.echo-api.session.")
+    assert second["session"]["sessionId"] != launch["session"]["sessionId"]
+    sessions.answered(second, _open_answer(asked="coffee"))
+    yes = factory.intent("Yes")
+    sessions.send_in(yes)
+    assert yes["session"]["sessionId"] == second["session"]["sessionId"]

@@ -188,6 +188,11 @@ def _new_id(prefix: str) -> str:
     return f"{prefix}.{uuid.uuid4()}"
 
 
+def _new_session_id() -> str:
+    """A new session's id, as Alexa writes one."""
+    return _new_id("amzn1.echo-api.session")
+
+
 def _new_account_id(prefix: str) -> str:
     """A user or device id of Alexa's shape: ``prefix``, "A" and 206 base32 characters (207 in
     all, as Alexa's): a skill keeping them where a uuid would fit finds out in its tests."""
@@ -299,7 +304,7 @@ class RequestFactory:
         checked_session_parts(session_id, new, attributes)
         return {
             "new": new,
-            "sessionId": session_id or _new_id("amzn1.echo-api.session"),  # ("": refused above)
+            "sessionId": session_id or _new_session_id(),  # ("": refused above)
             "application": {"applicationId": self.skill_id},
             "attributes": dict(attributes or {}),
             "user": self._user(),

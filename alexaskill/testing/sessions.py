@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..responses.response import answer_ends_session
 from .player import device_interfaces
-from .requests import SESSION_TYPES
+from .requests import SESSION_TYPES, _new_session_id
 
 if TYPE_CHECKING:
     from .response import SkillResponse
@@ -161,13 +161,17 @@ class FileSessions:
     """Request envelopes (sample files) sent as one user's conversation, as the test client
     sends its own: a request of a conversation (`CONVERSATION_TYPES`: not Alexa's
     CanFulfillIntentRequest probe, nor an event) goes in the session the answer before it left
-    open (its id, ``new: false``, that answer's ``sessionAttributes``: `session_after`), else
-    in its own session, as its file has it, which it opens. An answer that fails or that Alexa
-    refuses ends the session (its SessionEndedRequest (ERROR) goes in it: `sessions_to_send`)."""
+    open (its id, ``new: false``, that answer's ``sessionAttributes``: `session_after`), else in
+    its own session, as its file has it, which it opens (under a new id if a file before opened
+    it: a file given twice). An answer that fails or that Alexa refuses ends the session (its
+    SessionEndedRequest (ERROR) goes in it: `sessions_to_send`)."""
 
     def __init__(self) -> None:
         self.session: dict[str, Any] | None = None
         self.ending: dict[str, Any] | None = None
+        #: The ids of the sessions the files opened: one given twice opens a new session,
+        #: which Alexa gives a new id, never the one that ended.
+        self.opened: set[str] = set()
 
     def send_in(self, envelope: dict[str, Any]) -> None:
         """Put ``envelope`` (changed in place) in the session open, if it comes in one."""
@@ -175,9 +179,19 @@ class FileSessions:
         if not _in_conversation(envelope):
             return  # (an event, or Alexa's probe; a file without a session: as it is)
         self.session, self.ending = sessions_to_send(
-            self.session, self.ending, request, new_session=False, start=lambda: own
+            self.session, self.ending, request, new_session=False, start=lambda: self._open(own)
         )
         envelope["session"] = copy.deepcopy(self.session)  # (refreshed in place: its ids)
+
+    def _open(self, own: dict[str, Any]) -> dict[str, Any]:
+        """``own``, the session of a file that opens one: under a new id if a session of the
+        conversation had its id already."""
+        found = own.get("sessionId")
+        if not isinstance(found, str):  # (a file's own mistake: sent as it is)
+            return own
+        opened = own if found not in self.opened else {**own, "sessionId": _new_session_id()}
+        self.opened.add(opened["sessionId"])
+        return opened
 
     def answered(self, envelope: Mapping[str, Any], result: SkillResponse) -> None:
         """Follow the answer ``result`` to ``envelope``, sent `send_in` its session."""
