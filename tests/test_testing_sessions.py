@@ -357,10 +357,12 @@ def test_file_sessions_carry_an_open_session_and_start_the_files_own_after_a_fai
         sessions.send_in(third)
         assert third["session"] == own  # a new session: the file's
         sessions.answered(third, _open_answer(n=1))
-        # An event, sent outside any session, leaves it as it was.
+        # An event, sent outside any session, leaves it as it was; one whose file has a
+        # session (written by hand) too, sent as it is.
         event = factory.envelope("AudioPlayer.PlaybackStarted", token="t")
+        event["session"] = {**own, "sessionId": "by-hand", "attributes": {}}
         sessions.send_in(event)
-        assert "session" not in event
+        assert event["session"]["sessionId"] == "by-hand"
         sessions.answered(event, _open_answer(m=2))
         after = factory.intent("Yes")
         sessions.send_in(after)
@@ -410,3 +412,22 @@ def test_file_sessions_open_a_file_given_twice_under_a_new_session_id() -> None:
     yes = factory.intent("Yes")
     sessions.send_in(yes)
     assert yes["session"]["sessionId"] == second["session"]["sessionId"]
+
+
+@pytest.mark.parametrize(("interfaces", "kept"), [(SCREEN, True), (("AudioPlayer",), False)])
+def test_file_sessions_end_an_answer_without_should_end_session_by_the_files_device(
+    interfaces: tuple[str, ...], kept: bool
+) -> None:
+    # shouldEndSession left out: a device with a screen keeps the session, a speaker ends it,
+    # as the files' supportedInterfaces say. (No test looked at the device: FileSessions judged
+    # alike with none.)
+    factory = RequestFactory(skill_id=SKILL_ID, interfaces=interfaces)
+    sessions = FileSessions()
+    launch, yes = factory.envelope("LaunchRequest"), factory.intent("Yes")
+    sessions.send_in(launch)
+    silent = {"version": "1.0", "sessionAttributes": {"a": 1}, "response": {}}
+    sessions.answered(launch, SkillResponse(200, silent))
+    own = yes["session"]["sessionId"]
+    sessions.send_in(yes)
+    assert (yes["session"]["sessionId"] == launch["session"]["sessionId"]) is kept
+    assert yes["session"]["sessionId"] != own if kept else yes["session"]["sessionId"] == own
