@@ -105,6 +105,21 @@ def test_a_bad_attribute_is_a_usage_error(argv: tuple[str, ...], message: str) -
     assert "Traceback" not in err
 
 
+def test_attribute_keys_in_any_script_and_bytes_that_are_not_utf8(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ("--attribute", "café=crème", "--attribute", "注文=2")
+    code, out, err = run(*YES, *argv)
+    assert (code, err) == (0, "")
+    assert _session(out)["attributes"] == {"café": "crème", "注文": 2}
+    # Bytes of a Latin-1 terminal reach Python as lone surrogates: refused, as --field's, not
+    # written back into a file no JSON reader takes.
+    for given in ("caf\udce9=1", "note=caf\udce9"):
+        code, out, err = run(*YES, "--attribute", given)
+        err += capsys.readouterr().err
+        assert (code, out) == (2, "") and "not UTF-8 text" in err, err
+
+
 def test_a_request_outside_any_session_takes_no_attribute() -> None:
     argv = ("request", "AudioPlayer.PlaybackStarted", "--field", "token=t")
     code, out, err = run(*argv, "--attribute", "a=1")
