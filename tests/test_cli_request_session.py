@@ -226,3 +226,16 @@ def test_session_from_a_missing_or_broken_file_is_a_usage_error(tmp_path: Path) 
     code, _, err = run(*YES, "--session-from", str(twice))
     assert code == 2 and "more than one answer" in err, err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
+def test_session_from_standard_input_not_utf8_says_so(errors: str) -> None:
+    # Under the C locale Python reads standard input with surrogateescape: a Latin-1 byte
+    # arrived as a lone surrogate, refused later as "the request: lone UTF-16 surrogate",
+    # naming no option.
+    attributes = b'"sessionAttributes": {"a": "caf\xe9"}'
+    answer = b'{"version": "1.0", %s, "response": {"shouldEndSession": false}}' % attributes
+    code, out, err = run(*YES, "--session-from", "-", stdin=answer, stdin_errors=errors)
+    assert (code, out) == (2, ""), err
+    assert "standard input: not UTF-8 text" in err, err
+    assert "the request" not in err, err

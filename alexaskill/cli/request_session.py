@@ -136,8 +136,13 @@ def _read(path: str, label: str) -> Any:
     if path == "-":
         try:
             text = sys.stdin.read(MAX_INPUT_BYTES + 1)
+            # Under the C locale Python reads it with surrogateescape: bytes that are not UTF-8
+            # arrive as lone surrogates, which no request carries (as replay's standard input).
+            text.encode("utf-8")
         except UnicodeDecodeError as exc:
             raise stdin_not_text(exc) from None
+        except UnicodeEncodeError:
+            raise UsageError("standard input: not UTF-8 text") from None
         if len(text) > MAX_INPUT_BYTES:
             raise UsageError(f"{label}: larger than {size_text(MAX_INPUT_BYTES)}, too large")
     else:
