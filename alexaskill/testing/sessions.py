@@ -175,9 +175,10 @@ class FileSessions:
 
     def send_in(self, envelope: dict[str, Any]) -> None:
         """Put ``envelope`` (changed in place) in the session open, if it comes in one."""
-        own, request = envelope.get("session"), envelope["request"]
         if not _in_conversation(envelope):
             return  # (an event, or Alexa's probe; a file without a session: as it is)
+        own: dict[str, Any] = envelope["session"]
+        request = envelope["request"]
         self.session, self.ending = sessions_to_send(
             self.session, self.ending, request, new_session=False, start=lambda: self._open(own)
         )
