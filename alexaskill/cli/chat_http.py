@@ -160,9 +160,9 @@ class HttpTransport:
             unsupported=() if refusal else tuple(unsupported),
         )
         self.factory.player.answered(envelope, result)  # what the device does with it
-        # As the simulator's: a failed answer (one Alexa refuses too, HTTP 200 or not), or one
-        # that ends the session on this device (a speaker), ends it; the answer to an
-        # AudioPlayer or PlaybackController event leaves it alone.
+        # As TestClient's and replay --carry-session's: a failed answer (one Alexa refuses
+        # too, HTTP 200 or not), or one that ends the session on this device (a speaker), ends
+        # it; the answer to an AudioPlayer or PlaybackController event leaves it alone.
         self.session = answered_session(
             self.session, request_type, result, interfaces=self.factory.interfaces
         )
