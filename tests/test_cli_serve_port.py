@@ -246,3 +246,40 @@ def test_serve_on_port_0_binds_each_address_of_a_name_on_one_port(
     assert [host for host, _ in bound] == ["127.0.0.1", "127.0.0.2"]
     assert bound[0][1] == bound[1][1] != 0, bound
     assert len(refused) == taken_once
+
+
+def test_serve_on_port_0_says_when_no_port_was_free_on_every_address(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every port the system chose for the first address taken on the second, five times: None,
+    # without a word, and uvicorn, binding them itself, bound each on a port of its own (the
+    # "Uvicorn running on" line naming the first's alone).
+    from alexaskill.cli.serve_port import bind_as_asyncio
+
+    class AlwaysBusy(socket.socket):
+        def bind(self, address: Any) -> None:
+            if address[0] == "127.0.0.2" and address[1] != 0:
+                raise OSError(errno.EADDRINUSE, "Address already in use")
+            super().bind(address)
+
+    monkeypatch.setattr(socket, "getaddrinfo", _two_addresses)
+    monkeypatch.setattr(socket, "socket", AlwaysBusy)
+    with caplog.at_level("WARNING", logger="alexaskill"):
+        sockets = bind_as_asyncio("twice.example", 0)
+    assert sockets is not None
+    try:
+        bound = [sock.getsockname() for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+    assert [host for host, _ in bound] == ["127.0.0.1", "127.0.0.2"]
+    first, second = (port for _, port in bound)
+    assert first != second and 0 not in (first, second), bound
+    [said] = [r for r in caplog.records if r.name.startswith("alexaskill")]
+    assert said.levelname == "WARNING"
+    assert said.getMessage() == (
+        "--port 0 on twice.example: no port the system chose (5 tries) was free on each of its "
+        f"addresses, each now served on a port of its own: 127.0.0.1:{first}, "
+        f"127.0.0.2:{second} (the Uvicorn running on line names the first's alone): give a "
+        "--port free on each to serve them on one"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .common import UsageError
+from .common import UsageError, logger
 
 __all__ = ["bind_as_asyncio", "check_port", "refuse_unbound"]
 
@@ -71,13 +71,27 @@ def bind_as_asyncio(host: str, port: int) -> list[Any] | None:
     ``create_server`` binds them: one per address the host resolves to, an IPv6 one IPv6 only,
     a family this machine lacks skipped. A port taken since `check_port` is a `UsageError` in
     its words; any other failure (None) is left to uvicorn, which binds them itself then.
-    Port 0 is the one the system chooses for the first address, on each of them."""
+    Port 0 is the one the system chooses for the first address, on each of them; where none it
+    chose was free on each, each is bound on a port of its own, as asyncio binds them, said in
+    a WARNING naming them."""
     for _ in range(_PORT_0_TRIES):
         try:
-            return _bind_as_asyncio(host, port)
+            return _bind_as_asyncio(host, port, one_port=True)
         except _ChosenPortTaken:  # (its sockets closed: the system asked again)
             continue
-    return None
+    # Bound here, not left to uvicorn, which binds them alike without a word: the "Uvicorn
+    # running on" line names the first's port alone, and the others' are said nowhere else.
+    sockets = _bind_as_asyncio(host, port, one_port=False)
+    if sockets is not None:
+        logger.warning(
+            "--port 0 on %s: no port the system chose (%d tries) was free on each of its "
+            "addresses, each now served on a port of its own: %s (the Uvicorn running on line "
+            "names the first's alone): give a --port free on each to serve them on one",
+            host,
+            _PORT_0_TRIES,
+            ", ".join(_shown(*sock.getsockname()[:2]) for sock in sockets),
+        )
+    return sockets
 
 
 #: How often `bind_as_asyncio` asks the system for a port anew, the one it chose for the first
@@ -89,8 +103,9 @@ class _ChosenPortTaken(Exception):
     """The port the system chose for ``--port 0``'s first address is taken on another."""
 
 
-def _bind_as_asyncio(host: str, port: int) -> list[Any] | None:
-    """`bind_as_asyncio`'s one try; `_ChosenPortTaken` for port 0 taken on a later address."""
+def _bind_as_asyncio(host: str, port: int, *, one_port: bool) -> list[Any] | None:
+    """`bind_as_asyncio`'s one try; `_ChosenPortTaken` for port 0 taken on a later address
+    (``one_port``), else each address of port 0 on a port of its own."""
     import errno
     import os
     import socket
@@ -100,7 +115,7 @@ def _bind_as_asyncio(host: str, port: int) -> list[Any] | None:
     try:
         addresses = _passive_addresses(host, port)
         for family, address in addresses:
-            if port == 0 and bound:
+            if port == 0 and bound and one_port:
                 # One port for all, the system's choice for the first: asyncio (and uvicorn
                 # binding them) takes a port of its own for each, and "Uvicorn running on"
                 # names the first's alone (localhost: 127.0.0.1 and ::1 in most /etc/hosts).
@@ -120,7 +135,7 @@ def _bind_as_asyncio(host: str, port: int) -> list[Any] | None:
                 if exc.errno == errno.EADDRNOTAVAIL and len(addresses) > 1:  # as asyncio
                     bound.pop().close()
                     continue
-                if port == 0 and exc.errno == errno.EADDRINUSE and len(bound) > 1:
+                if one_port and port == 0 and exc.errno == errno.EADDRINUSE and len(bound) > 1:
                     raise _ChosenPortTaken from None
                 _say_unbindable(exc, errno, host, port, address, only=len(addresses) == 1)
                 raise
@@ -163,7 +178,7 @@ def _say_unbindable(
     """`UsageError` for ``exc``, raised binding ``address``, where it is the command's mistake
     (``only``: the one address tried; ``ipv4``: in use on the IPv4 side of ``::`` alone); any
     other error is left to uvicorn."""
-    shown = f"[{address[0]}]:{port}" if ":" in address[0] else f"{address[0]}:{port}"
+    shown = _shown(address[0], port)
     if exc.errno == errno.EADDRINUSE:
         if ipv4:  # (where nothing listens on IPv6: "[::]:8000 is in use" sent one looking)
             shown += f" listens on IPv4 too, where port {port}"
@@ -181,6 +196,11 @@ def _say_unbindable(
             f"--host {host}: not an address of this machine: give one of its own (127.0.0.1, "
             "0.0.0.0 for every interface, ::)"
         ) from None
+
+
+def _shown(address: str, port: int) -> str:
+    """``address`` and ``port`` as the log shows them: ``127.0.0.1:8000``, ``[::1]:8000``."""
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 
 
 def _passive_addresses(host: str, port: int) -> list[tuple[Any, Any]]:
