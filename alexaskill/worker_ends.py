@@ -25,7 +25,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["forget_worker", "note_worker"]
+__all__ = ["SIGKILL_SENDERS", "forget_worker", "note_worker"]
+
+#: Who sends a worker SIGKILL when uvicorn's health check did not (nothing else of uvicorn's or
+#: alexaskill's does), in the log's words: said alike by bare uvicorn's workers (`note_worker`)
+#: and by ``alexaskill serve``'s supervisor, so that one grep finds both.
+SIGKILL_SENDERS = "the kernel's out-of-memory killer, if its log says so, or someone's kill -KILL"
 
 logger = logging.getLogger("alexaskill.server")
 
@@ -77,10 +82,11 @@ def _note() -> None:
         with contextlib.suppress(FileNotFoundError):
             entry.unlink()  # a worker starting at the same moment may say it instead
             logger.error(
-                "worker process [%d] ended without shutting down (killed: out of memory? "
-                "the kernel's log says; or uvicorn killed it, its health check unanswered; "
-                "or it crashed); uvicorn started [%d] in its place",
+                "worker process [%d] ended without shutting down (killed: by uvicorn, its "
+                "health check unanswered, or by %s; or it crashed); uvicorn started [%d] in "
+                "its place",
                 pid,
+                SIGKILL_SENDERS,
                 os.getpid(),
             )
     noted = directory / str(os.getpid())

@@ -50,6 +50,13 @@ def test_a_worker_notes_itself_only_under_uvicorns_workers(
         note(2, object())
     [said] = [r.getMessage() for r in caplog.records]
     assert said.startswith(f"worker process [{gone.pid}] ended without shutting down"), said
+    # As `alexaskill serve` says a SIGKILL (test_cli_serve_workers.py's test_how_a_worker_ended):
+    # an operator's kill -KILL of a worker hung as it starts was said as perhaps out of memory.
+    assert (
+        "(killed: by uvicorn, its health check unanswered, or by the kernel's out-of-memory "
+        "killer, if its log says so, or someone's kill -KILL; or it crashed); uvicorn started "
+        f"[{os.getpid()}] in its place"
+    ) in said, said
     assert sorted(p.name for p in directory.iterdir()) == sorted(["1", str(os.getpid())])
     worker_ends.forget_worker()
     assert [p.name for p in directory.iterdir()] == ["1"]

@@ -309,8 +309,7 @@ def _how_it_ended(exitcode: int | None, hung: bool, timeout: float) -> str:
     if -exitcode == getattr(signal, "SIGKILL", None):
         # Nothing of alexaskill's or uvicorn's sends it here (a hung one is said above): the
         # kernel's OOM killer does, or an operator's kill of a worker hung as it starts.
-        return (
-            f"was killed by {name} (the kernel's out-of-memory killer, if its log says so, or "
-            "someone's kill -KILL)"
-        )
+        from ..worker_ends import SIGKILL_SENDERS
+
+        return f"was killed by {name} ({SIGKILL_SENDERS})"
     return f"was killed by {name}"
