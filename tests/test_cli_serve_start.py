@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,10 +94,38 @@ def _host(family: str) -> str:
     return "::1"
 
 
-def _said_until_running(tmp_path: Path, script: str | None, *argv: str) -> list[str]:
+#: ``alexaskill serve`` on a machine whose ``localhost`` is 127.0.0.1 alone (its /etc/hosts
+#: names no ::1, as in some containers), though it has ::1: the name resolved as most /etc/hosts
+#: have it, ::1 and 127.0.0.1, each a real address bound.
+_LOCALHOST_OF_BOTH = """
+import socket
+import sys
+
+from alexaskill.cli import main
+
+resolve = socket.getaddrinfo
+
+
+def both(host, port, *args, **kwargs):
+    if host != "localhost":
+        return resolve(host, port, *args, **kwargs)
+    return [*resolve("::1", port, *args, **kwargs), *resolve("127.0.0.1", port, *args, **kwargs)]
+
+
+socket.getaddrinfo = both
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+def _said_until_running(
+    tmp_path: Path,
+    script: str | None,
+    *argv: str,
+    running: Callable[[list[str]], object] | None = None,
+) -> list[str]:
     """What ``alexaskill serve WEATHER *argv`` (run by ``script``, else as a user runs it) says
     on standard error up to its "Application startup complete" and "Uvicorn running on" lines
-    (then stopped by its PID), and until it exits."""
+    (then ``running`` called with them, and serve stopped by its PID), and until it exits."""
     port = str(free_port())
     start = ["-c", script] if script is not None else ["-m", "alexaskill"]
     command = [sys.executable, *start, "serve", WEATHER, "--port", port, *argv]
@@ -110,6 +139,8 @@ def _said_until_running(tmp_path: Path, script: str | None, *argv: str) -> list[
             for line in process.stderr:  # (ends if serve exits)
                 said.append(line.rstrip("\n"))
                 if any(STARTED in seen for seen in said) and any(RUNNING in s for s in said):
+                    if running is not None:
+                        running(said)
                     break
         finally:
             stop(process, patience=30)
@@ -156,6 +187,43 @@ def test_serve_on_port_0_names_the_port_the_system_chose(
     said = _said_until_running(tmp_path, None, "--port", "0", *extra)
     [line] = [line for line in said if RUNNING in line]
     assert int(line.split("http://127.0.0.1:")[1].split()[0]) > 0, line
+
+
+def _localhost_resolves_to_both() -> bool:
+    """Whether this machine's ``localhost`` is ::1 and 127.0.0.1 (its /etc/hosts)."""
+    found = socket.getaddrinfo("localhost", 0, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    return {info[4][0] for info in found} >= {"::1", "127.0.0.1"}
+
+
+def _health(host: str, port: int) -> str:
+    """The status line of ``GET /health`` on ``host`` and ``port``, or why none came."""
+    try:
+        with socket.create_connection((host, port), timeout=10) as sock:
+            sock.sendall(b"GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+            return sock.recv(64).split(b"\r\n")[0].decode()
+    except OSError as exc:  # (in the assertion, beside the other address's answer)
+        return repr(exc)
+
+
+def test_serve_on_localhost_port_0_answers_on_ipv6_and_ipv4_on_the_port_it_names(
+    tmp_path: Path,
+) -> None:
+    # `serve --host localhost --port 0`, localhost being ::1 and 127.0.0.1: each bound on a port
+    # of its own, the "Uvicorn running on" line naming the first's alone. Only patched sockets
+    # tested the one port (test_cli_serve_port.py), never the two loopbacks of a real machine.
+    _host("ipv6")  # (skipped, under CI too, on a machine without ::1)
+    script = None if _localhost_resolves_to_both() else _LOCALHOST_OF_BOTH
+    answers: dict[str, str] = {}
+
+    def ask_both(said: list[str]) -> None:
+        [line] = [line for line in said if RUNNING in line]
+        port = int(line.split("http://localhost:")[1].split()[0])
+        answers.update({host: _health(host, port) for host in ("::1", "127.0.0.1")})
+
+    said = _said_until_running(
+        tmp_path, script, "--host", "localhost", "--port", "0", running=ask_both
+    )
+    assert answers == dict.fromkeys(("::1", "127.0.0.1"), "HTTP/1.1 200 OK"), said
 
 
 def test_the_ipv6_case_is_skipped_on_a_machine_without_ipv6_loopback_even_under_ci(
