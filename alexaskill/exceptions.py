@@ -3,8 +3,9 @@
     SkillError
     ├── ConfigurationError      a skill registered something wrongly (raised at import time)
     ├── ResponseError           a response value breaks one of Alexa's rules or limits
-    │   └── RuleViolation           a reply broke a rule of its request: the part was dropped
-    │                               (or, ``kept``, sent for the device to ignore)
+    │   ├── RuleViolation           a reply broke a rule of its request: the part was dropped
+    │   │                           (or, ``kept``, sent for the device to ignore)
+    │   └── NotAResponse            a handler returned something that is no reply (a str, a dict)
     ├── SlotError               a required slot is missing or its value does not convert
     ├── AlexaApiError           a call to Alexa's service APIs failed (HTTP error, network)
     │   ├── PermissionRequired      the user has not granted the scope the call needs
@@ -40,6 +41,7 @@ __all__ = [
     "DeadlineExceeded",
     "DeviceNotSupported",
     "MalformedRequestError",
+    "NotAResponse",
     "PermissionRequired",
     "RequestError",
     "ResponseError",
@@ -108,6 +110,24 @@ class RuleViolation(ResponseError):
         super().__init__(
             f"{who} answered {request_type} with {', '.join(dropped)}: {self.fate} ({rule})"
         )
+
+
+class NotAResponse(ResponseError):
+    """A handler (a hook, an exception handler) returned something that is neither a `Response`
+    nor None: a str, a dict, a coroutine it did not await. The message names it and the fix.
+
+    Raised by alexaskill where it looks at the result, so its traceback holds none of the
+    handler's lines: the log says it in one ERROR line, without one.
+    """
+
+    #: Set on the one alexaskill raises (`alexaskill.handler_bugs.not_a_reply`): one the skill
+    #: raised itself keeps its traceback in the log.
+    _returned: bool = False
+
+    def __init__(self, message: str, *, handler: str = "") -> None:
+        super().__init__(message)
+        #: The handler that returned it (``module.qualname``), or "".
+        self.handler = handler
 
 
 class SlotError(SkillError):

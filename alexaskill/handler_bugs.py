@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 from .builtin_intents import close_matches
 from .deadline import Expired
-from .exceptions import ResponseError
+from .exceptions import NotAResponse
 from .handler_signature import describe, wrapped_coroutine_function
 from .log_lambda import on_lambda
 from .log_values import MAX_VALUE, cut
@@ -249,27 +249,31 @@ def _ctrl_c_possible() -> bool:
     return pythons_sigint(signal.getsignal(signal.SIGINT))
 
 
-class _NotAReply(ResponseError):
-    """`not_a_reply`'s error: raised by alexaskill's own frame that looked at the result, so its
-    traceback never shows the handler's code (`is_not_a_reply`)."""
-
-
 def is_not_a_reply(exc: BaseException) -> bool:
     """Whether ``exc`` is `not_a_reply`'s error, said in one line without its traceback: the
-    traceback holds alexaskill's frames alone, the message names the handler and the fix."""
-    return type(exc) is _NotAReply
+    traceback holds alexaskill's frames alone, the message names the handler and the fix (a
+    `NotAResponse` the skill raised itself is not)."""
+    return isinstance(exc, NotAResponse) and exc._returned
 
 
-#: The fix for a result of these types, after the general rule: what a newcomer returns most.
+#: The fix for a result of these types (or a subclass: markupsafe's Markup, an OrderedDict),
+#: after the general rule: what a newcomer returns most.
 _FIXES: Final[dict[type, str]] = {
     str: ": return speak(text) to end the session, ask(text) to keep it open",
     dict: ": a dict is not sent as it is (Response(…) takes its fields)",
 }
 
 
-def not_a_reply(handler: Handler, result: object, who: str = "") -> ResponseError:
+def not_a_reply(handler: Handler, result: object, who: str = "") -> NotAResponse:
     """The error for ``result``, returned by ``handler``, which is no `Response` (nor None);
     ``who`` is `failed_in`'s name of it (the fix then names a hook as a hook)."""
+    error = NotAResponse(_not_a_reply(handler, result, who), handler=handler.name)
+    error._returned = True
+    return error
+
+
+def _not_a_reply(handler: Handler, result: object, who: str) -> str:
+    """`not_a_reply`'s message."""
     if isinstance(result, CoroutineType):
         called = result.__qualname__
         result.close()  # never to run: no "never awaited" RuntimeWarning when it is collected
@@ -285,10 +289,11 @@ def not_a_reply(handler: Handler, result: object, who: str = "") -> ResponseErro
             )
         else:
             fix = f"make {role or 'the handler'} async def and await it"
-        return _NotAReply(f"{name} returned a coroutine ({called}() called without await): {fix}")
-    return _NotAReply(
+        return f"{name} returned a coroutine ({called}() called without await): {fix}"
+    fix = next((fix for kind, fix in _FIXES.items() if isinstance(result, kind)), "")
+    return (
         f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
-        f"(from speak(), ask(), …) or None{_FIXES.get(type(result), '')}"
+        f"(from speak(), ask(), …) or None{fix}"
     )
 
 

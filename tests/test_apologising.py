@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime
 import logging
 import subprocess
@@ -20,6 +21,10 @@ from .fresh_python import DOUBLED, WARNING_LINES, run_fresh
 
 class _Cart:
     """An object of the skill's own, which JSON cannot hold."""
+
+
+class _Text(str):
+    """A str of the skill's own kind (as markupsafe's Markup is one)."""
 
 
 def _holding(value: Any) -> Skill:
@@ -157,8 +162,19 @@ def test_a_response_error_s_reason_is_in_the_error_line(
             "ask(), …) or None: a dict is not sent as it is (Response(…) takes its fields)",
         ),
         (lambda: 42, "returned int; a handler returns a Response (from speak(), ask(), …) or None"),
+        # A subclass got no fix: the fix was looked up by the exact type.
+        (
+            lambda: _Text("Hello"),
+            "returned _Text; a handler returns a Response (from speak(), ask(), …)"
+            " or None: return speak(text) to end the session, ask(text) to keep it open",
+        ),
+        (
+            lambda: collections.OrderedDict(response={}),
+            "returned OrderedDict; a handler returns a Response (from speak(), "
+            "ask(), …) or None: a dict is not sent as it is (Response(…) takes its fields)",
+        ),
     ],
-    ids=["str", "dict", "int"],
+    ids=["str", "dict", "int", "str-subclass", "dict-subclass"],
 )
 def test_a_reply_that_is_no_response_is_said_in_one_line_with_the_fix(
     reply: Callable[[], Any], said: str, caplog: pytest.LogCaptureFixture

@@ -375,6 +375,23 @@ def test_wrong_return_type_is_a_handler_bug(caplog: pytest.LogCaptureFixture) ->
         client.intent("Str")
 
 
+def test_a_result_that_is_no_reply_is_an_error_of_a_public_class() -> None:
+    # It was `alexaskill.handler_bugs._NotAReply`, a private class, in pytest's output and in
+    # what an `on_handler_error` hook (an error tracker) was handed: no name to catch or group.
+    import alexaskill
+
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("Str", lambda: "just a string")
+    with TestClient(skill, raise_handler_errors=False) as client:
+        error = client.intent("Str").handler_error  # (what `on_handler_error` is handed)
+    public = alexaskill.NotAResponse
+    assert (type(error), type(error).__module__) == (public, "alexaskill.exceptions")
+    assert issubclass(public, ResponseError) and "NotAResponse" in alexaskill.__all__
+    assert isinstance(error, public) and error.handler.endswith(".<lambda>"), error
+    with TestClient(skill) as client, pytest.raises(public, match="returned str"):
+        client.intent("Str")
+
+
 def test_a_reply_built_and_not_returned_is_warned_of_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

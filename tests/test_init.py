@@ -65,6 +65,7 @@ PUBLIC = [
     "MalformedRequestError",
     "MemoryStore",
     "MessageReceivedRequest",
+    "NotAResponse",
     "PermissionRequired",
     "Person",
     "PersonAttributes",
