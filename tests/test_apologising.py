@@ -11,7 +11,16 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Response, ResponseError, Session, SimpleCard, Skill, Ssml, speak
+from alexaskill import (
+    NotAResponse,
+    Response,
+    ResponseError,
+    Session,
+    SimpleCard,
+    Skill,
+    Ssml,
+    speak,
+)
 from alexaskill.app import APOLOGY
 from alexaskill.testing import SkillResponse, TestClient
 
@@ -107,6 +116,21 @@ def test_another_response_error_keeps_its_traceback(caplog: pytest.LogCaptureFix
     _, line = _answered(skill, "Odd", caplog)
     assert line.getMessage().startswith("handler failed for IntentRequest Odd (")
     assert line.exc_info is not None and isinstance(line.exc_info[1], ResponseError)
+
+
+def test_a_not_a_response_the_skill_raises_itself_keeps_its_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Only the one alexaskill raises at a result (its frames alone in the traceback) is said
+    # in one line: the class is public now, and one raised in the skill's code points there.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Odd")
+    def odd() -> Response:
+        raise NotAResponse("a reply of our own kind went missing")
+
+    _, line = _answered(skill, "Odd", caplog)
+    assert line.exc_info is not None and isinstance(line.exc_info[1], NotAResponse)
 
 
 @pytest.mark.parametrize(
