@@ -65,11 +65,14 @@ def is_call_handler(handler: logging.Handler) -> bool:
     return any(isinstance(each, _OfThisCall) for each in handler.filters)
 
 
-#: The directories of Python's own modules and of installed packages: not the skill's code.
-_NOT_THE_SKILL: Final = tuple(
-    os.path.abspath(path) + os.sep
-    for path in {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib")}
-)
+def _not_the_skill() -> tuple[str, ...]:
+    """The directories of Python's own modules and of installed packages, pure and compiled
+    (``platlib``: apart from ``purelib`` on some systems, Fedora's /usr/lib64/python3.11/
+    site-packages): not the skill's code."""
+    # Read when a traceback is said, not at import: that is rare (a failure shown by `chat`),
+    # and sysconfig's paths are then the ones in place.
+    names = ("stdlib", "platstdlib", "purelib", "platlib")
+    return tuple(os.path.abspath(path) + os.sep for path in {sysconfig.get_path(n) for n in names})
 
 
 class _InOneLine(EscapingFormatter):
@@ -99,7 +102,8 @@ def _said_in_one_line(exc: BaseException, message: str) -> str:
     else:
         said = cut(traceback.format_exception_only(type(exc), exc)[-1].strip(), MAX_ARGUMENT)
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if not in_alexaskill(f.filename)]
-    own = [f for f in frames if not os.path.abspath(f.filename).startswith(_NOT_THE_SKILL)]
+    python = _not_the_skill()
+    own = [f for f in frames if not os.path.abspath(f.filename).startswith(python)]
     where = ""
     if own or frames:
         frame = (own or frames)[-1]
