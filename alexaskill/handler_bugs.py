@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from types import CodeType, CoroutineType, FunctionType
+from types import CodeType, CoroutineType, FunctionType, ModuleType
 from typing import TYPE_CHECKING, Final
 
 from .builtin_intents import close_matches
@@ -21,9 +21,12 @@ from .handler_signature import describe, wrapped_coroutine_function
 from .log_lambda import on_lambda
 from .log_values import MAX_VALUE, cut
 from .own_cancellation import cancelled_here, is_cancellation, is_trio_cancellation
+from .rules import audio_reply_directives, takes_only_audio
 from .server_stop import pythons_sigint, stopped_by
 
 if TYPE_CHECKING:
+    import ast
+
     from .dispatch import Registry
     from .injection import Handler
 
@@ -305,13 +308,22 @@ def _not_a_reply(handler: Handler, result: object, who: str) -> str:
 _LOOKED_AT: Final[dict[int, object]] = {}
 
 
-def said_dropped_reply(handler: Handler) -> None:
-    """Warn, once for ``handler``, when it returned None and its own code calls one of
-    alexaskill's reply builders (``speak``, ``ask``, ``elicit_slot``, ``Response``, …) as a
-    statement, its result dropped: ``ask("…")`` written without ``return``, which the user
-    hears as nothing. Looked for only then, and once: a None returned on purpose costs a dict
-    lookup; the source is read and parsed once for a handler."""
-    if id(handler.func) in _LOOKED_AT:
+def said_dropped_reply(handler: Handler, request_type: str) -> None:
+    """Warn, once for ``handler``, when it returned None to a request of ``request_type`` and
+    its own code calls one of alexaskill's reply builders (``speak``, ``ask``, ``elicit_slot``,
+    ``Response``, …) as a statement, its result dropped: ``ask("…")`` written without
+    ``return``, which the user hears as nothing. Looked for only then, and once: a None
+    returned on purpose costs a dict lookup; the source is read and parsed once for a handler.
+    Never for a request Alexa takes no reply to (SessionEndedRequest, PlaybackStopped): what it
+    would have returned is dropped all the same; a handler shared with another request is
+    looked at there."""
+    # The lookup first: a handler looked at already (most) pays nothing more. One that answers
+    # only requests that take no reply (never marked) pays a comparison or two besides.
+    if id(handler.func) in _LOOKED_AT or request_type == "SessionEndedRequest":
+        return
+    audio = takes_only_audio(request_type)
+    allowed = audio_reply_directives(request_type) if audio else None
+    if allowed == frozenset():
         return
     _LOOKED_AT[id(handler.func)] = handler.func
     func = getattr(handler.func, "__func__", handler.func)  # (a method's function)
@@ -324,8 +336,10 @@ def said_dropped_reply(handler: Handler) -> None:
     if code is None:
         return
     found = _dropped_call(func, code)
-    if found is not None:
-        called, where = found
+    if found is None:
+        return
+    called, where = found
+    if not audio:
         logger.warning(
             "%s returned None, so the user hears nothing, and its code calls %s() without "
             "returning what it built (%s): return %s(…)",
@@ -334,12 +348,27 @@ def said_dropped_reply(handler: Handler) -> None:
             where,
             called,
         )
+        return
+    # An AudioPlayer event's reply carries AudioPlayer directives alone (Amazon's AudioPlayer
+    # interface reference), which no builder but Response(directives=…) makes.
+    logger.warning(
+        "%s returned None to %s, and its code calls %s() without returning what it built (%s): "
+        "a reply to %s takes no speech, only AudioPlayer directives (%s): return "
+        "Response(directives=[…]) with them, or None",
+        handler.name,
+        request_type,
+        called,
+        where,
+        request_type,
+        ", ".join(sorted(allowed or ())),
+    )
 
 
 def _dropped_call(func: object, code: CodeType) -> tuple[str, str] | None:
     """The first reply builder ``func``'s own body calls as a statement (not in a function
-    defined in it), and where: ``("ask", "app.py:12")``; None if it calls none, or its source
-    cannot be read (a lambda, code made at run time, its file saved half edited since)."""
+    defined in it), and where: ``("ask", "app.py:12")``, ``("ak.ask", …)`` for one reached
+    through a module of alexaskill; None if it calls none, or its source cannot be read (a
+    lambda, code made at run time, its file saved half edited since)."""
     import ast
     import inspect
     import tokenize
@@ -365,15 +394,35 @@ def _dropped_call(func: object, code: CodeType) -> tuple[str, str] | None:
             continue  # (its own calls are its own)
         if isinstance(node, ast.Expr):
             call = node.value.value if isinstance(node.value, ast.Await) else node.value
-            if (
-                isinstance(call, ast.Call)
-                and isinstance(call.func, ast.Name)
-                and _builds_a_reply(namespace.get(call.func.id))
-            ):
+            if isinstance(call, ast.Call) and _builds_a_reply(_named(call.func, namespace)):
                 line = first + node.lineno - 1
-                return call.func.id, f"{code.co_filename}:{line}"
+                return ast.unparse(call.func), f"{code.co_filename}:{line}"
         waiting.extend(ast.iter_child_nodes(node))
     return None
+
+
+def _named(func: ast.expr, namespace: dict[str, object]) -> object:
+    """What a call's ``func`` names: a name of the handler's module, or an attribute of a
+    module of alexaskill bound to one (``ak.ask``, ``alexaskill.responses.speak``); None for
+    any other (an attribute of the skill's own objects is never read: it may be a property)."""
+    import ast
+
+    if isinstance(func, ast.Name):
+        return namespace.get(func.id)
+    if not isinstance(func, ast.Attribute):
+        return None
+    owner = _named(func.value, namespace)
+    if not isinstance(owner, ModuleType) or not _of_alexaskill(owner.__name__):
+        return None
+    try:
+        return getattr(owner, func.attr, None)  # (alexaskill's lazy names load here)
+    except Exception:  # (an import a lazy name needs, failing: no builder found)
+        return None
+
+
+def _of_alexaskill(module: object) -> bool:
+    """Whether ``module`` (a ``__module__`` or a module's ``__name__``) is alexaskill's."""
+    return isinstance(module, str) and module.partition(".")[0] == "alexaskill"
 
 
 def _builds_a_reply(value: object) -> bool:
@@ -383,8 +432,7 @@ def _builds_a_reply(value: object) -> bool:
     # a plain function or a class, whose __module__ is looked at only then.
     if not isinstance(value, (FunctionType, type)):
         return False
-    module = value.__module__
-    if not isinstance(module, str) or module.partition(".")[0] != "alexaskill":
+    if not _of_alexaskill(value.__module__):
         return False
     if isinstance(value, type):
         return value.__name__ == "Response"

@@ -107,6 +107,7 @@ __all__ = [
     "INTERFACE_PREFIXES",
     "DeviceDrop",
     "audio_directives_allowed",
+    "audio_reply_directives",
     "check_reply",
     "directive_interface",
     "failure_reply",
@@ -195,6 +196,13 @@ def audio_directives_allowed(request_type: str) -> frozenset[str] | None:
     Only meaningful where `takes_only_audio` is true: an empty set means no response at all.
     """
     return _AUDIO_REPLIES.get(request_type)
+
+
+def audio_reply_directives(request_type: str) -> frozenset[str]:
+    """The AudioPlayer directive types a reply to ``request_type`` (where `takes_only_audio`)
+    may carry, each named: empty where it takes no response at all."""
+    allowed = _AUDIO_REPLIES.get(request_type)
+    return _AUDIO_DIRECTIVES if allowed is None else allowed
 
 
 def takes_only_audio(request_type: str) -> bool:

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+import alexaskill as ak
+import alexaskill.responses
 from alexaskill import Skill, ask, speak
 from alexaskill.testing import TestClient
 
@@ -128,4 +130,103 @@ there was a skill.
     assert [r.getMessage() for r in caplog.records] == [
         f"{story.__module__}.{story.__qualname__} returned None, so the user hears nothing, and "
         f"its code calls ask() without returning what it built ({__file__}:{line}): return ask(…)"
+    ]
+
+
+def _dropped(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The WARNINGs of a reply built and not returned (the start's of the skill's AudioPlayer
+    use left out)."""
+    return [r.getMessage() for r in caplog.records if "without returning" in r.getMessage()]
+
+
+def test_a_request_that_takes_no_reply_is_not_warned_of(caplog: pytest.LogCaptureFixture) -> None:
+    # "return speak(…)" was the advice for a goodbye built at a SessionEndedRequest (Alexa
+    # takes no response to it), and at a PlaybackStopped (none either): returned, it is
+    # dropped all the same. A handler shared with an intent is still looked at for the intent.
+    skill = Skill(SKILL_ID)
+
+    @skill.session_ended
+    @skill.intent("Bye")
+    def bye() -> None:
+        speak("Goodbye.")
+
+    @skill.on("AudioPlayer.PlaybackStopped")
+    def stopped() -> None:
+        speak("Stopped.")
+
+    skill.add_handler("LaunchRequest", lambda: ask("Hello."))
+    line = bye.__code__.co_firstlineno + 3  # (its first decorator's line)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        client.launch()
+        client.session_ended()
+        client.audio_event("PlaybackStopped", token="t")
+        assert _dropped(caplog) == []
+        client.intent("Bye")
+    assert _dropped(caplog) == [
+        f"{bye.__module__}.{bye.__qualname__} returned None, so the user hears nothing, and "
+        f"its code calls speak() without returning what it built ({__file__}:{line}): "
+        "return speak(…)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("event", "directives"),
+    [
+        ("PlaybackStarted", "AudioPlayer.ClearQueue, AudioPlayer.Stop"),
+        ("PlaybackNearlyFinished", "AudioPlayer.ClearQueue, AudioPlayer.Play, AudioPlayer.Stop"),
+    ],
+)
+def test_an_audio_event_s_dropped_reply_is_told_what_it_may_return(
+    event: str, directives: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # "return speak(…)" was the advice at an AudioPlayer event, whose reply carries no speech
+    # (Amazon's AudioPlayer interface reference): returned, it was a rule violation.
+    skill = Skill(SKILL_ID)
+
+    @skill.on(f"AudioPlayer.{event}")
+    def playing() -> None:
+        speak("Now playing.")
+
+    line = playing.__code__.co_firstlineno + 2
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        client.audio_event(event, token="t")
+    assert _dropped(caplog) == [
+        f"{playing.__module__}.{playing.__qualname__} returned None to AudioPlayer.{event}, "
+        f"and its code calls speak() without returning what it built ({__file__}:{line}): a "
+        f"reply to AudioPlayer.{event} takes no speech, only AudioPlayer directives "
+        f"({directives}): return Response(directives=[…]) with them, or None"
+    ]
+
+
+def test_a_builder_called_through_an_alexaskill_module_is_found(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # `import alexaskill as ak`, then `ak.ask("…")` without `return`: only a name bound to a
+    # builder itself was looked at, and nothing was said.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Animal")
+    def animal() -> None:
+        ak.ask("Which animal?")
+
+    @skill.intent("Bye")
+    def bye() -> None:
+        alexaskill.responses.speak("Goodbye.")
+
+    @skill.intent("Quiet")
+    def quiet() -> None:
+        logging.getLogger(__name__).info("said")  # (no builder: a module's function, not ours)
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        for intent in ("Animal", "Bye", "Quiet"):
+            assert client.intent(intent).speech is None
+    said = [
+        (f, called, f.__code__.co_firstlineno + 2)
+        for f, called in ((animal, "ak.ask"), (bye, "alexaskill.responses.speak"))
+    ]
+    assert _dropped(caplog) == [
+        f"{f.__module__}.{f.__qualname__} returned None, so the user hears nothing, and its "
+        f"code calls {called}() without returning what it built ({__file__}:{line}): "
+        f"return {called}(…)"
+        for f, called, line in said
     ]
