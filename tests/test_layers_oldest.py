@@ -53,6 +53,7 @@ EXCUSED: dict[str, str] = {
     ),
     "test_cli_sigterm": _CLI_OWN,
     "test_cli_skill_ids": _CLI_OWN,
+    "test_cli_skill_log": _CLI_OWN,
     "test_cli_skill_start": _CLI_OWN,
     "test_cli_streams": _CLI_OWN,
     "test_cli_understand": _CLI_OWN,
