@@ -136,7 +136,7 @@ class Building(Handling):
             else:
                 from .server_stop import hook_stop
 
-                unhook = hook_stop()
+                unhook = hook_stop(loop=loop)
         try:
             yield
         finally:

@@ -46,7 +46,7 @@ def hook_sigterm(
             with contextlib.suppress(RuntimeError):  # (a closed loop: nothing is under way)
                 loop.call_soon_threadsafe(_say, name, count)
 
-    return hook_stop(on_stop)
+    return hook_stop(on_stop, loop)
 
 
 def _say(name: str, count: int) -> None:

@@ -6,31 +6,60 @@ cancels the request's task and waits on it no more) from one by the skill's own 
 caller's timeout, who may wait to see it cancelled (`stopped_by`).
 
 The server tells the app nothing at the signal, nor as it cancels (uvicorn runs the lifespan's
-shutdown after that): the signal is the one moment an app can see.
+shutdown after that): the signal is the one moment an app can see. The stop is noted for
+the event loop that server runs on: a process may serve again after it. Other servers
+(Hypercorn, Granian) set handlers of their own, which no hook is put in front of: their
+shutdown's cancellation goes on after the answer, as any other's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import weakref
 
 __all__ = ["hook_stop", "pythons_sigint", "stopped_by", "uvicorn_server_of"]
 
 #: The name of the stop signal the hooked server got (one at most: the first), since the last
-#: `hook_stop`: process-wide, as a signal is. Not cleared as the hook goes: uvicorn runs the
-#: lifespan's shutdown while the requests it cancelled are still ending.
-_STOPPED_BY: list[str] = []
+#: `hook_stop`, with the event loop that server runs on (a weak reference; None for none). Not
+#: cleared as the hook goes: uvicorn runs the lifespan's shutdown while the requests it
+#: cancelled are still ending. A signal is the process's, but the stop is its server's: a
+#: request asks of its own loop (`stopped_by`), so that one answered after that server ended
+#: (uvicorn run again without a lifespan, a TestClient, a test) is not taken for its shutdown's.
+_STOPPED_BY: list[tuple[str, weakref.ref[Any] | None]] = []
 
 
 def stopped_by() -> str:
-    """The stop signal's name (``"SIGTERM"``) if the server is stopping on one, else ``""``:
-    none seen, or no hook in place (no lifespan on the main thread, no uvicorn's handler)."""
-    return _STOPPED_BY[0] if _STOPPED_BY else ""
+    """The stop signal's name (``"SIGTERM"``) if the server running this event loop is stopping
+    on one, else ``""``: none seen, seen by a server on another loop, or no hook in place (no
+    lifespan on the main thread, no uvicorn's handler)."""
+    if not _STOPPED_BY:
+        return ""
+    name, served = _STOPPED_BY[0]
+    running = _running_loop()
+    if served is None:
+        return name if running is None else ""
+    return name if running is not None and served() is running else ""
 
 
-def hook_stop(on_stop: Callable[[int], None] | None = None) -> Callable[[], None] | None:
+def _running_loop() -> Any:
+    """The asyncio event loop running in this thread, or None (none; trio's)."""
+    import asyncio
+
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def hook_stop(
+    on_stop: Callable[[int], None] | None = None, loop: Any = None
+) -> Callable[[], None] | None:
     """Put a handler in front of uvicorn's for SIGTERM and SIGINT: at either, the stop noted
-    (`stopped_by`), ``on_stop(signum)`` called, then uvicorn's own handler. What takes them away
+    for the server's event loop, ``loop`` (by default the one running: the lifespan's), for
+    `stopped_by`; ``on_stop(signum)`` called, then uvicorn's own handler. What takes them away
     again (the lifespan's shutdown), or None where none was put:
 
     - off the main thread (only it may set a signal's handler);
@@ -46,10 +75,13 @@ def hook_stop(on_stop: Callable[[int], None] | None = None) -> Callable[[], None
     import functools
     import signal
     import threading
+    import weakref
 
     if threading.current_thread() is not threading.main_thread():
         return None
     _STOPPED_BY.clear()  # (a server stopped before, in this process: a test's, say)
+    loop = _running_loop() if loop is None else loop
+    served = None if loop is None else weakref.ref(loop)
     servers: dict[int, Callable[[int, Any], Any]] = {}
     for stop in (signal.SIGTERM, signal.SIGINT):
         handler = signal.getsignal(stop)
@@ -63,7 +95,7 @@ def hook_stop(on_stop: Callable[[int], None] | None = None) -> Callable[[], None
         def on_signal(signum: int, frame: Any) -> None:
             if hooked:
                 if not _STOPPED_BY:
-                    _STOPPED_BY.append(signal.Signals(signum).name)
+                    _STOPPED_BY.append((signal.Signals(signum).name, served))
                 if on_stop is not None:
                     on_stop(signum)
             servers_own(signum, frame)

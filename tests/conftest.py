@@ -288,18 +288,6 @@ def _lambda_loop_closed() -> Iterator[None]:
         lambda_loop.Loop.runner = None
 
 
-@pytest.fixture(autouse=True)
-def _server_stop_forgotten() -> Iterator[None]:
-    """The server's stop signal a test's hook noted (`alexaskill.server_stop`, process-wide as
-    a signal is, kept past the hook's end) forgotten after it: every later request of the worker
-    ended as a shutdown's, its cancellation not raised (tests/test_cancelled_answer.py after
-    tests/test_lambda_sigterm.py's hook test). Looked up, not imported, as above."""
-    yield
-    server_stop = sys.modules.get("alexaskill.server_stop")
-    if server_stop is not None:
-        server_stop._STOPPED_BY.clear()
-
-
 @pytest.fixture
 def own_lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A loop a test puts in place itself (``monkeypatch.setattr(lambda_loop.Loop, "runner",

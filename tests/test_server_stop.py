@@ -56,7 +56,7 @@ _SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 @pytest.mark.parametrize("signum", _SIGNALS, ids=["SIGTERM", "SIGINT"])
 def test_the_servers_stop_signal_is_noted_and_passed_on(
-    record: list[str], uvicorns: Any, signum: int
+    record: list[Any], uvicorns: Any, signum: int
 ) -> None:
     from alexaskill.server_stop import hook_stop, stopped_by
 
@@ -76,7 +76,7 @@ def test_the_servers_stop_signal_is_noted_and_passed_on(
 
 @pytest.mark.parametrize("signum", _SIGNALS, ids=["SIGTERM", "SIGINT"])
 def test_a_handler_of_another_than_uvicorn_is_left_as_it_was_set(
-    record: list[str], uvicorns: Any, signum: int
+    record: list[Any], uvicorns: Any, signum: int
 ) -> None:
     # Only uvicorn's own handler, each signal's: one set by the process of its own (a Lambda
     # function's, behind Mangum, for SIGTERM; an application's) saw alexaskill's in its place.
@@ -101,7 +101,7 @@ def test_a_handler_of_another_than_uvicorn_is_left_as_it_was_set(
 
 
 def test_uvicorns_server_is_found_behind_two_hooks_each_passing_the_signal_on(
-    record: list[str], uvicorns: Any
+    record: list[Any], uvicorns: Any
 ) -> None:
     # Two skills' lifespans in one process (mounted apps): the second finds uvicorn's server
     # behind the first's hook (its __wrapped__), for SIGINT as for SIGTERM, and chains to it.
@@ -122,7 +122,7 @@ def test_uvicorns_server_is_found_behind_two_hooks_each_passing_the_signal_on(
     assert all(signal.getsignal(s) == uvicorns.handle_exit for s in _SIGNALS)
 
 
-def test_no_hook_over_pythons_own_sigint_nor_a_default_sigterm(record: list[str]) -> None:
+def test_no_hook_over_pythons_own_sigint_nor_a_default_sigterm(record: list[Any]) -> None:
     # Python's SIGINT handler raises KeyboardInterrupt, no server's stop; and a handler in front
     # of it would hide the Ctrl-C that `handler_bugs` reads by it.
     from alexaskill.handler_bugs import _ctrl_c_possible
@@ -139,6 +139,17 @@ def test_no_hook_over_pythons_own_sigint_nor_a_default_sigterm(record: list[str]
         signal.signal(signal.SIGINT, sigint)
 
 
+def _stopped(signum: int) -> None:
+    """The server of the running loop stopped on ``signum``: alexaskill's hook in front of
+    uvicorn's handler (`uvicorns`) given the signal, then taken away, the stop still noted."""
+    from alexaskill.server_stop import hook_stop
+
+    unhook = hook_stop()
+    assert unhook is not None
+    signal.raise_signal(signum)
+    unhook()
+
+
 def _hanging_skill() -> tuple[Skill, asyncio.Event]:
     """A skill whose Hello handler sets the event, then waits for ever."""
     skill = Skill(SKILL_ID, deadline=None)
@@ -153,14 +164,14 @@ def _hanging_skill() -> tuple[Skill, asyncio.Event]:
     return skill, running
 
 
-def test_a_request_the_shutdown_cancels_ends_answered(record: list[str]) -> None:
+def test_a_request_the_shutdown_cancels_ends_answered(record: list[Any], uvicorns: Any) -> None:
     # Raised again after the apology was sent, the cancellation reached uvicorn, which logged
     # "Exception in ASGI application" and its traceback: nobody waits on it to see it cancelled
     # (uvicorn cancels past its graceful timeout and goes on). Without the stop signal, it goes
     # on still (tests/test_cancelled_answer.py: a caller's timeout waits to see it).
-    record.append("SIGTERM")
 
     async def run() -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
+        _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
         skill, running = _hanging_skill()
         post, sent = deadline_shared.signed_hello(skill)
         task = asyncio.create_task(post())
@@ -175,13 +186,13 @@ def test_a_request_the_shutdown_cancels_ends_answered(record: list[str]) -> None
 
 
 def test_a_request_the_shutdown_cancels_as_its_body_comes_ends_answered_503(
-    record: list[str], caplog: pytest.LogCaptureFixture
+    record: list[Any], uvicorns: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Its 503 sent, the cancellation was raised on to uvicorn too (its traceback); and its
     # WARNING asked "(the server shutting down, past its --timeout-graceful-shutdown?)".
-    record.append("SIGINT")
 
     async def run() -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
+        _stopped(signal.SIGINT)  # (the server of this loop, as uvicorn stops)
         skill = Skill(SKILL_ID, deadline=None)
         sent: list[MutableMapping[str, Any]] = []
         waiting = asyncio.Event()
@@ -214,13 +225,13 @@ def test_a_request_the_shutdown_cancels_as_its_body_comes_ends_answered_503(
 
 
 def test_an_answer_the_shutdown_cuts_as_it_is_sent_is_said_in_one_line(
-    record: list[str], caplog: pytest.LogCaptureFixture
+    record: list[Any], uvicorns: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     # The answer's sending held up (its client reads nothing, the server's writes held) when the
     # shutdown cancels again: the request goes unanswered, said in one WARNING, no traceback.
-    record.append("SIGTERM")
 
     async def run() -> BaseException | None:
+        _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
         skill, running = _hanging_skill()
         sending = asyncio.Event()
 
@@ -254,7 +265,8 @@ looked_for = cancelled_shared.looked_for
 @pytest.mark.usefixtures("looked_for")
 @pytest.mark.parametrize("in_lambda", [True, False], ids=["in Lambda", "elsewhere"])
 def test_a_caught_cancellation_of_the_shutdown_is_said_as_the_servers(
-    record: list[str],
+    record: list[Any],
+    uvicorns: Any,
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
     in_lambda: bool,
@@ -264,7 +276,6 @@ def test_a_caught_cancellation_of_the_shutdown_is_said_as_the_servers(
     if in_lambda:
         for name, value in LAMBDA_ENVIRON.items():
             monkeypatch.setenv(name, value)
-    record.append("SIGTERM")
     skill = Skill(SKILL_ID, deadline=None)
     started: list[asyncio.Event] = []
 
@@ -276,6 +287,7 @@ def test_a_caught_cancellation_of_the_shutdown_is_said_as_the_servers(
         return speak("hello")
 
     async def run() -> None:
+        _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
         started.append(asyncio.Event())
         await post_and_cancel(skill, started[0])
 
@@ -288,3 +300,32 @@ def test_a_caught_cancellation_of_the_shutdown_is_said_as_the_servers(
         shutdown = "the server shutting down (SIGTERM), past its --timeout-graceful-shutdown"
     assert f"cancellation from outside ({shutdown}) and returned" in caught, caught
     assert "skill's own code" not in caplog.text, caplog.text
+
+
+def test_a_stop_a_server_saw_before_is_not_taken_for_a_later_loops(
+    record: list[Any], uvicorns: Any
+) -> None:
+    # The record was the process's: once a server (its loop) had stopped on a signal, a request
+    # answered on another loop after it (uvicorn run again with no lifespan, a TestClient's, a
+    # test's) whose caller's timeout cancelled it ended as the shutdown's, its cancellation
+    # not raised to the caller that waits to see it, and said as the server's.
+    from alexaskill.server_stop import hook_stop, stopped_by
+
+    async def serve_and_stop() -> str:
+        unhook = hook_stop()
+        assert unhook is not None
+        signal.raise_signal(signal.SIGTERM)
+        unhook()
+        return stopped_by()
+
+    assert asyncio.run(serve_and_stop()) == "SIGTERM"
+    assert uvicorns.should_exit
+    skill, running = _hanging_skill()
+
+    async def later() -> tuple[str, BaseException | None]:
+        _, raised = await post_and_cancel(skill, running)
+        return stopped_by(), raised
+
+    stopped, raised = asyncio.run(later())
+    assert stopped == ""
+    assert isinstance(raised, asyncio.CancelledError)
