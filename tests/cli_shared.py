@@ -1,10 +1,12 @@
 """What the tests of the ``alexaskill`` command share (tests/test_cli*.py and the modules that start
-its skill): the skill they run (``APP``, as ``skillapp.py``), the ``workdir`` it is written to, and
-the weather example's skill and requests."""
+its skill): the skill they run (``APP``, as ``skillapp.py``), the ``workdir`` it is written to, the
+weather example's skill and requests, and the command run with both its streams to one pipe."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,3 +58,30 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         name for name in sys.modules if name.startswith(("skillapp", "portal", "_alexaskill_app"))
     ]:
         del sys.modules[name]
+
+
+def on_one_pipe(workdir: Path, *args: str, stdin: str | None = None) -> tuple[int, list[str]]:
+    """``alexaskill *args`` run as a process in ``workdir``, standard output and standard error to
+    one pipe (``2>&1``), PYTHONUNBUFFERED unset, so that standard output is written in blocks as
+    to any pipe or file: its exit status and the lines it wrote."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    done = subprocess.run(
+        [sys.executable, "-m", "alexaskill", *args],
+        input=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=workdir,
+        timeout=60,
+        env={**env, "PYTHONPATH": str(ROOT)},
+    )
+    return done.returncode, done.stdout.splitlines()
+
+
+def in_order(lines: list[str], starts: list[str]) -> bool:
+    """Whether each of ``starts`` begins a line of ``lines``, the first such lines in that order."""
+    found = [
+        next((index for index, line in enumerate(lines) if line.startswith(start)), -1)
+        for start in starts
+    ]
+    return -1 not in found and found == sorted(found)

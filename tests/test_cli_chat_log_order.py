@@ -4,8 +4,6 @@ skill's log lines come with the turn they were logged in, after its request line
 from __future__ import annotations
 
 import io
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,29 +12,21 @@ import pytest
 from alexaskill.cli import main
 from alexaskill.cli.chat_log import MOST_HELD, TurnLog
 
-from .cli_chat_shared import ROOT
-
 # The fixture of tests/cli_chat_shared.py these tests take, imported for pytest to see.
 from .cli_chat_shared import workdir as workdir
+from .cli_shared import in_order, on_one_pipe
 
 
 def test_the_skills_log_lines_come_with_their_turn_on_one_pipe(workdir: Path) -> None:
     # Standard output to a pipe is written in blocks, standard error at once: the skill's
     # ERROR for "crash" came before the "> crash" line, the WARNING for the intent without a
     # handler before its "> " line too; on a terminal, before the turn's "→" line.
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
-    done = subprocess.run(
-        [sys.executable, "-m", "alexaskill", "chat", "cafe:skill", "--invocation", "the cafe"],
-        input="open the cafe\nblah blah blah\ncrash\n",
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=workdir,
-        timeout=60,
-        env={**env, "PYTHONPATH": str(ROOT)},
+    status, lines = on_one_pipe(
+        workdir,
+        *("chat", "cafe:skill", "--invocation", "the cafe"),
+        stdin="open the cafe\nblah blah blah\ncrash\n",
     )
-    assert done.returncode == 0, done.stdout
-    lines = done.stdout.splitlines()
+    assert status == 0, "\n".join(lines)
     expected = [
         "> open the cafe",
         "  → LaunchRequest",
@@ -50,11 +40,7 @@ def test_the_skills_log_lines_come_with_their_turn_on_one_pipe(workdir: Path) ->
         "  RuntimeError: boom, at ",
         "  skill:      Sorry, something went wrong.",
     ]
-    found = [
-        next((index for index, line in enumerate(lines) if line.startswith(start)), -1)
-        for start in expected
-    ]
-    assert -1 not in found and found == sorted(found), done.stdout
+    assert in_order(lines, expected), "\n".join(lines)
 
 
 def test_each_request_of_a_turn_is_followed_by_the_lines_logged_as_it_was_answered() -> None:

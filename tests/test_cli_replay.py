@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -16,7 +13,7 @@ from alexaskill.testing import RequestFactory, load_request
 from tests.processes import free_port
 
 from .cli_run import run
-from .cli_shared import ROOT, WEATHER, WEATHER_REQUESTS
+from .cli_shared import ROOT, WEATHER, WEATHER_REQUESTS, in_order, on_one_pipe
 
 # The fixtures of tests/cli_shared.py these tests take, imported for pytest to see.
 from .cli_shared import workdir as workdir
@@ -35,20 +32,11 @@ def test_the_skills_log_lines_come_with_their_file_on_one_pipe(
     # ERROR for crash.json and WARNING for other.json came before every file's line; on a
     # terminal, each before its own file's line, which is written once the answer is in.
     (workdir / "other.json").write_text(json.dumps(RequestFactory(skill_id=SKILL_ID).intent("O")))
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
     files = ["hello.json", "crash.json", "other.json", "hello.json"]
-    done = subprocess.run(
-        [sys.executable, "-m", "alexaskill", "replay", "skillapp:skill", *files]
-        + (["--json"] if json_lines else []),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=workdir,
-        timeout=60,
-        env={**env, "PYTHONPATH": str(ROOT)},
+    status, lines = on_one_pipe(
+        workdir, "replay", "skillapp:skill", *files, *(["--json"] if json_lines else [])
     )
-    assert done.returncode == 1, done.stdout
-    lines = done.stdout.splitlines()
+    assert status == 1, "\n".join(lines)
     error = "ERROR alexaskill: handler failed for IntentRequest Crash (skillapp.crash)"
     warning = "WARNING alexaskill: no handler for intent 'O' and no fallback"
     expected = (
@@ -74,11 +62,7 @@ def test_the_skills_log_lines_come_with_their_file_on_one_pipe(
             "4 requests: 1 failed",
         ]
     )
-    found = [
-        next((index for index, line in enumerate(lines) if line.startswith(start)), -1)
-        for start in expected
-    ]
-    assert -1 not in found and found == sorted(found), done.stdout
+    assert in_order(lines, expected), "\n".join(lines)
 
 
 def test_replay_shows_what_the_skill_says(monkeypatch: pytest.MonkeyPatch) -> None:
