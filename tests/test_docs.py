@@ -9,6 +9,7 @@ tests/test_docs_examples.py's.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import os
 import re
@@ -329,3 +330,66 @@ def test_no_changelog_row_has_the_tail_of_another_version_of_a_row() -> None:
     )
     assert _orphan_tails(sample) == ["CHANGELOG.md:2: around them."]
     assert _orphan_tails((ROOT / "CHANGELOG.md").read_text()) == []
+
+
+def _changelog_rows(changelog: str) -> list[tuple[int, list[str]]]:
+    """Each row of the changelog (a `- ` line and the indented lines after it): the number of its
+    first line and its words, in lower case."""
+    rows: list[tuple[int, list[str]]] = []
+    in_row = False
+    for number, line in enumerate(changelog.splitlines(), start=1):
+        if line.startswith("- "):
+            rows.append((number, []))
+            in_row = True
+        elif not line.startswith("  "):
+            in_row = False
+        if in_row:
+            rows[-1][1].extend(re.findall(r"\w+", line.lower()))
+    return rows
+
+
+def _rows_said_twice(changelog: str) -> list[str]:
+    """Pairs of rows where the shorter one's words, in order, are nearly all in the other: an
+    older version of a row left beside the one a later commit wrote anew."""
+    rows = _changelog_rows(changelog)
+    # Word triples find the few pairs worth comparing word by word: difflib over all of the
+    # changelog's ~2,000 rows, two by two, would take minutes.
+    triples = [{tuple(w[i : i + 3]) for i in range(len(w) - 2)} for _, w in rows]
+    holders: dict[tuple[str, ...], list[int]] = {}
+    for index, row_triples in enumerate(triples):
+        for triple in row_triples:
+            holders.setdefault(triple, []).append(index)
+    twice = []
+    for first, row_triples in enumerate(triples):
+        shared: dict[int, int] = {}
+        for triple in row_triples:
+            for other in holders[triple]:
+                if other > first:
+                    shared[other] = shared.get(other, 0) + 1
+        for other, count in shared.items():
+            if count < 0.6 * min(len(row_triples), len(triples[other])):
+                continue
+            a, b = rows[first][1], rows[other][1]
+            blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+            # 0.95: the stale versions found held 96-97% of their words in the newer row; the
+            # nearest rows of two changes (one on the response's deadline, one on the body's)
+            # share 91%.
+            if sum(block.size for block in blocks) >= 0.95 * min(len(a), len(b)):
+                twice.append(f"CHANGELOG.md:{rows[first][0]} and :{rows[other][0]}")
+    return twice
+
+
+def test_no_changelog_row_says_its_change_twice() -> None:
+    # Commits that wrote a row anew, naming more (a Language's openers and bounds, then its
+    # joiners and negations too), left the older version beside it: a reader met one change
+    # twice, the second time with less of it.
+    sample = (
+        "- `Store` with a `client=`: a load Redis did not answer in time names the client's\n"
+        "  timeouts.\n"
+        "- A request cancelled as its deadline passed is answered `cancelled`.\n"
+        "- `Store` with a `client=`: a load Redis did not answer in time, or a database Redis\n"
+        "  lacks, names the client's timeouts.\n"
+        "- A request cancelled as its body's deadline passed is answered 503.\n"
+    )
+    assert _rows_said_twice(sample) == ["CHANGELOG.md:1 and :4"]
+    assert _rows_said_twice((ROOT / "CHANGELOG.md").read_text()) == []
