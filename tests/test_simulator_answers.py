@@ -323,6 +323,39 @@ def test_the_transport_sends_the_error_ending_in_the_refused_answers_session(
     assert transport.session is None
 
 
+@pytest.mark.parametrize(
+    "refused",
+    [
+        {
+            "version": "1.0",
+            "sessionAttributes": {"lost": 1},
+            "response": {
+                "outputSpeech": {"type": "SSML", "ssml": "<speak>unclosed"},
+                "shouldEndSession": False,
+            },
+        },
+        {"sessionAttributes": {"lost": 1}, "response": {"shouldEndSession": False}},
+    ],
+    ids=["unreadable-ssml", "no-version"],
+)
+def test_an_answer_alexa_refuses_with_http_200_ends_the_transports_session(
+    pki: TestPKI, refused: dict[str, Any]
+) -> None:
+    # The transport ended a session by HTTP status alone: an answer Alexa refuses, sent with
+    # 200, kept the session open with the refused answer's attributes (TestClient, chat --url
+    # and replay --carry-session end it: `answered_session`).
+    from alexaskill import Skill
+    from alexaskill.simulator.session import SkillTarget, _Transport
+
+    def post(path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
+        return 200, refused
+
+    target = SkillTarget("/", Skill(DEFAULT_SKILL_ID))
+    transport = _Transport(target, pki, post, "en-US", ("Display",), "https://a.example.com")
+    transport.send({"type": "LaunchRequest"}, new_session=True)
+    assert transport.session is None
+
+
 def test_a_directive_dropped_for_the_device_is_in_the_turns_notes(pki: TestPKI) -> None:
     # The app drops a directive for an interface the device does not declare (APL on a
     # speaker) and logs it at WARNING; chat shows "dropped ..." for it, the simulator's page

@@ -81,6 +81,8 @@ class _Reply:
     violations: tuple[RuleViolation, ...] = ()
     #: The directives the app dropped for an interface the device does not declare.
     unsupported: tuple[str, ...] = ()
+    #: Why Alexa refuses the answer, a JSON object sent with HTTP 200 (`_refusal`), or None.
+    refusal: str | None = None
 
 
 @dataclass
@@ -180,11 +182,12 @@ class _Transport:
             _TURN.reset(posting)
             skill.on_handler_error = listener
         violations = tuple(v for v in heard if v.request_id == request_id)
-        return _Reply(status, payload, violations, heard.unsupported(request_id))
+        unsupported = heard.unsupported(request_id)
+        return _Reply(status, payload, violations, unsupported, _refusal(status, payload))
 
     def send(self, request: Mapping[str, Any], *, new_session: bool) -> _Reply:
         """Sign and post ``request`` in this transport's session (a new one if asked)."""
-        from ..testing.sessions import session_after, sessions_to_send
+        from ..testing.sessions import answered_session, sessions_to_send
 
         request_type = str(request["type"])
         # Alexa's SessionEndedRequest (ERROR) after an answer it refused goes in that answer's
@@ -196,12 +199,10 @@ class _Transport:
         if self.player is not None and "AudioPlayer" in envelope["context"]:
             envelope["context"]["AudioPlayer"] = dict(self.player)
         reply = self._sign_and_post(envelope)
-        self.session = session_after(
-            self.session,
-            request_type,
-            reply.status_code,
-            reply.json,
-            interfaces=self.interfaces,
+        # As TestClient's, chat --url's and replay --carry-session's: an answer Alexa refuses
+        # ends the session whatever its HTTP status, its attributes never carried.
+        self.session = answered_session(
+            self.session, request_type, reply, interfaces=self.interfaces
         )
         return reply
 
@@ -425,6 +426,18 @@ class Simulation:
                 "attributes": session.get("attributes") or {},
             },
         }
+
+
+def _refusal(status: int, payload: Any) -> str | None:
+    """Why Alexa refuses ``payload``, a JSON object answered with HTTP ``status`` 200: not a
+    response envelope (`envelope_refusal`), or SSML it cannot read (`ssml_refusal`). None for
+    any other answer: one that is no object the `Conversation` says in its own words."""
+    from ..responses.response import envelope_refusal
+    from ..testing.response import ssml_refusal
+
+    if status != 200 or not isinstance(payload, dict):
+        return None
+    return envelope_refusal(payload) or ssml_refusal(status, payload)
 
 
 def _dropped_note(type_: str) -> str:

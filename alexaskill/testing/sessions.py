@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..responses.response import answer_ends_session
 from .player import device_interfaces
 from .requests import SESSION_TYPES, _new_session_id
-
-if TYPE_CHECKING:
-    from .response import SkillResponse
 
 __all__ = [
     "CONVERSATION_TYPES",
@@ -83,10 +80,26 @@ def session_after(
     return carried_session(session, request_type, payload)
 
 
+class Judged(Protocol):
+    """An answer as a transport judged it: a `SkillResponse`, or the simulator's reply."""
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status (0: no answer came)."""
+
+    @property
+    def json(self) -> Any:
+        """The answer's JSON, or None."""
+
+    @property
+    def refusal(self) -> str | None:
+        """Why Alexa refuses the answer, sent with HTTP 200, or None."""
+
+
 def answered_session(
     session: Mapping[str, Any] | None,
     request_type: str,
-    result: SkillResponse,
+    result: Judged,
     *,
     interfaces: Iterable[str],
 ) -> dict[str, Any] | None:
@@ -194,7 +207,7 @@ class FileSessions:
         self.opened.add(opened["sessionId"])
         return opened
 
-    def answered(self, envelope: Mapping[str, Any], result: SkillResponse) -> None:
+    def answered(self, envelope: Mapping[str, Any], result: Judged) -> None:
         """Follow the answer ``result`` to ``envelope``, sent `send_in` its session."""
         if not _in_conversation(envelope):  # (left as it was: `send_in`)
             return
