@@ -3,7 +3,9 @@ stored attributes in, as Alexa sends the next request of a conversation."""
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +127,29 @@ def test_a_request_outside_any_session_takes_no_attribute() -> None:
     code, out, err = run(*argv, "--attribute", "a=1")
     assert (code, out) == (2, ""), err
     assert "AudioPlayer.PlaybackStarted requests come outside any session" in err, err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("AudioPlayer.PlaybackStarted", "--field", "token=t"),
+        ("CanFulfillIntentRequest", "--intent", "AMAZON.YesIntent"),
+    ],
+)
+def test_session_from_stdin_is_refused_before_the_terminal_hint(
+    monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
+) -> None:
+    # A request type that takes no session was told "reading the skill's answer (JSON) from
+    # the terminal; Ctrl-D ends", then refused before anything was read.
+    class Typed(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Typed(""))
+    code, out, err = run("request", *argv, "--session-from", "-")
+    assert (code, out) == (2, ""), err
+    assert "drop --session-from" in err, err
+    assert "from the terminal" not in err, err
 
 
 @pytest.mark.parametrize("option", ["--attribute", "--session-from"])

@@ -23,7 +23,7 @@ from .inputs import ANSWER_FILE, MODEL, failed_playback, given_skill_id, hint_at
 from .request_model import from_model
 from .request_names import check_field, check_interface, check_type, meant, request_types
 from .request_origin import sent_from, skill_id_for
-from .request_session import json_or_text, session_attributes
+from .request_session import check_session_options, json_or_text, session_attributes
 
 #: The dialog states Alexa sends (with an intent of the dialog model only): the same as
 #: `alexaskill.testing.requests.DIALOG_STATES`, named here so that building the command line's
@@ -267,6 +267,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.intent is not None and not args.intent.strip():
         raise UsageError("--intent is empty: name the intent, e.g. GetWeather")
     interfaces = _interfaces(args.interface, request_type)
+    check_session_options(args, request_type)  # (refused before the hint: nothing read)
     if args.session_from == "-":
         hint_at_a_terminal(err, "request", "the skill's answer (JSON)")
     attributes = session_attributes(args, request_type, interfaces)

@@ -13,7 +13,7 @@ from typing import Any
 from .common import MAX_INPUT_BYTES, UsageError, pairs, read_input, size_text, stdin_not_text
 from .inputs import loads_once
 
-__all__ = ["json_or_text", "session_attributes"]
+__all__ = ["check_session_options", "json_or_text", "session_attributes"]
 
 
 def _no_constant(word: str) -> Any:
@@ -45,11 +45,30 @@ def session_attributes(
     ``sessionAttributes``, then each ``--attribute KEY=VALUE`` (a JSON value, or else the
     string); None when neither is given (the request opens a new session). A usage error for
     a request Alexa sends outside any session, or a file with no open session to carry."""
+    if args.session_from is None and not args.attribute:
+        return None
+    check_session_options(args, request_type)
+    attributes: dict[str, Any] = {}
+    if args.session_from is not None:
+        attributes.update(_carried(args.session_from, interfaces))
+    given: set[str] = set()
+    for key, text in pairs(args.attribute, "--attribute", "KEY=VALUE"):
+        if key in given:
+            raise UsageError(f"--attribute {key}: given twice")
+        given.add(key)
+        attributes[key] = json_or_text(text, f"--attribute {key}", root=f"session.attributes.{key}")
+    return attributes
+
+
+def check_session_options(args: argparse.Namespace, request_type: str) -> None:
+    """A usage error if ``--session-from`` or ``--attribute`` is given for a ``request_type``
+    that comes in no session under way: before `session_attributes` reads anything (standard
+    input's hint at a terminal said only for a request that takes the option)."""
     from ..testing.requests import SESSION_TYPES
     from ..testing.sessions import CONVERSATION_TYPES
 
     if args.session_from is None and not args.attribute:
-        return None
+        return
     option = "--session-from" if args.session_from is not None else "--attribute"
     if request_type not in SESSION_TYPES:
         raise UsageError(
@@ -61,16 +80,6 @@ def session_attributes(
             f"{request_type} comes in a session of its own, new: Alexa asks it of the skills "
             f"it might pick for a request naming none, before any conversation; drop {option}"
         )
-    attributes: dict[str, Any] = {}
-    if args.session_from is not None:
-        attributes.update(_carried(args.session_from, interfaces))
-    given: set[str] = set()
-    for key, text in pairs(args.attribute, "--attribute", "KEY=VALUE"):
-        if key in given:
-            raise UsageError(f"--attribute {key}: given twice")
-        given.add(key)
-        attributes[key] = json_or_text(text, f"--attribute {key}", root=f"session.attributes.{key}")
-    return attributes
 
 
 def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
