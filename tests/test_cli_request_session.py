@@ -183,6 +183,16 @@ def test_a_can_fulfill_probe_is_never_in_a_session_under_way(tmp_path: Path, opt
             {"file": "x.json", "status": 500, "response": {"error": "boom"}},
             "the request failed (HTTP 500): Alexa ends its session",
         ),
+        (
+            # replay --url's line of a request that got no answer: said as replay says it, not
+            # "HTTP 0"
+            {"file": "x.json", "status": 0, "response": {"error": "no answer within 10 s"}},
+            "the request failed (no answer within 10 s): Alexa ends its session",
+        ),
+        (
+            {"file": "x.json", "status": 0, "response": None},
+            "the request failed (no answer): Alexa ends its session",
+        ),
         ({"version": "1.0", "request": {"type": "LaunchRequest"}}, "a request, not an answer"),
         ([1, 2], "not a skill's answer"),
         (

@@ -101,8 +101,13 @@ def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
     if isinstance(document, dict) and {"file", "status"} <= document.keys():  # replay --json
         status = document["status"]
         if status != 200:
+            # Status 0: replay --url got no answer, which replay says as its error does.
+            said = document.get("response")
+            error = said.get("error") if isinstance(said, dict) else None
+            told = error if isinstance(error, str) and error else "no answer"
+            why = f"HTTP {status}" if status != 0 else told
             raise UsageError(
-                f"{label}: the request failed (HTTP {status}): Alexa ends its session, and the "
+                f"{label}: the request failed ({why}): Alexa ends its session, and the "
                 "next request starts a new one"
             )
         document = document.get("response")
