@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,3 +76,36 @@ def test_carry_session_replays_a_request_whose_type_is_no_string(coffeeshop: Pat
     assert code == 1, out + err
     assert "Traceback" not in err and "FAILED: HTTP 400" in out, out + err
     assert ORDERED in out and YES_TO_WHAT not in out
+
+
+@pytest.mark.parametrize("carry", [(), ("--carry-session",)])
+def test_a_file_given_twice_is_sent_under_a_new_request_id(
+    coffeeshop: Path, monkeypatch: pytest.MonkeyPatch, carry: tuple[str, ...]
+) -> None:
+    # Alexa never sends one requestId twice: a file given twice (or its request twice on
+    # standard input) was sent twice under its id, with or without --carry-session, as no
+    # device sends it. The first keeps the file's; a repeat gets a new one, as a repeated
+    # session gets a new session id under --carry-session.
+    import io
+    import sys
+
+    import alexaskill.testing.client as client_module
+
+    sent: list[str] = []
+    replay = client_module.TestClient.replay
+
+    def recording(self: object, envelope: dict[str, Any], **options: Any) -> Any:
+        sent.append(envelope["request"]["requestId"])
+        return replay(self, envelope, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(client_module.TestClient, "replay", recording)
+    written = json.loads((coffeeshop / "launch.json").read_text())["request"]["requestId"]
+    code, out, err = run("replay", APP, "launch.json", "yes.json", "launch.json", *carry)
+    assert (code, err) == (0, ""), out
+    assert sent[0] == written and len(set(sent)) == 3, sent
+    del sent[:]
+    twice = (coffeeshop / "launch.json").read_text() * 2
+    monkeypatch.setattr(sys, "stdin", io.StringIO(twice))
+    code, out, err = run("replay", APP, "-", *carry)
+    assert (code, err) == (0, ""), out
+    assert sent[0] == written and len(set(sent)) == 2, sent

@@ -69,7 +69,26 @@ def load_requests(files: Sequence[str], arguments: str) -> list[tuple[str, dict[
             raise UsageError(f"{name}: not JSON (nested too deeply)") from None
         except ValueError:
             raise UsageError(f"{name}: {_not_an_envelope(document)}") from None
+    _new_ids_for_repeats(loaded)
     return loaded
+
+
+def _new_ids_for_repeats(loaded: list[tuple[str, dict[str, Any]]]) -> None:
+    """Give a request whose ``requestId`` an earlier one has (a file given twice, a request
+    twice on standard input) a new id: Alexa never sends one id twice, and a skill (or the
+    fake Alexa APIs, telling a late progressive response by it) may tell requests apart so.
+    The first keeps its file's, as `FileSessions` gives a repeated session a new id."""
+    from ..testing.requests import _new_request_id
+
+    seen: set[str] = set()
+    for _, envelope in loaded:
+        request = envelope["request"]
+        found = request.get("requestId")
+        if not isinstance(found, str):  # (a file's own mistake: sent as it is)
+            continue
+        if found in seen:
+            request["requestId"] = found = _new_request_id()
+        seen.add(found)
 
 
 def _not_an_envelope(document: Any) -> str:

@@ -193,6 +193,11 @@ def _new_session_id() -> str:
     return _new_id("amzn1.echo-api.session")
 
 
+def _new_request_id() -> str:
+    """A new request's id, as Alexa writes one."""
+    return _new_id("amzn1.echo-api.request")
+
+
 def _new_account_id(prefix: str) -> str:
     """A user or device id of Alexa's shape: ``prefix``, "A" and 206 base32 characters (207 in
     all, as Alexa's): a skill keeping them where a uuid would fit finds out in its tests."""
@@ -331,7 +336,7 @@ class RequestFactory:
             check_locale(fields["locale"], "envelope(locale=...)")  # as the factory's locale
         session = checked_session(session)
         stamp = {"timestamp": timestamp(now)}
-        request = {"type": request_type, "requestId": _new_id("amzn1.echo-api.request"), **stamp}
+        request = {"type": request_type, "requestId": _new_request_id(), **stamp}
         defaults = default_fields(request_type, stamp | fields, device_id=self.device_id)
         request |= {"locale": self.locale, **defaults, **fields}
         envelope: dict[str, Any] = {"version": "1.0"}
