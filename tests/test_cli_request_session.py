@@ -274,3 +274,14 @@ def test_session_from_standard_input_not_utf8_says_so(errors: str) -> None:
     assert (code, out) == (2, ""), err
     assert "standard input: not UTF-8 text" in err, err
     assert "the request" not in err, err
+
+
+def test_session_from_standard_input_reads_past_a_byte_order_mark() -> None:
+    # Read as replay reads standard input, and as --session-from reads a file: a byte order
+    # mark first (a Windows editor's) is no mistake. It was "not JSON (line 1: Unexpected UTF-8
+    # BOM …)".
+    answer = {"version": "1.0", "sessionAttributes": {"a": 1}, "response": {}}
+    argv = ("--session-from", "-", "--interface", "Alexa.Presentation.APL")
+    code, out, err = run(*YES, *argv, stdin="\ufeff" + json.dumps(answer))
+    assert (code, err) == (0, "")
+    assert _session(out)["attributes"] == {"a": 1}

@@ -1,18 +1,20 @@
 """What a command is given, read and checked: option values (`nonempty_path`,
 `given_skill_id`, `given_invocation`, `url_blemish`, `shown_url`), the ``--alexa-api`` file
 (`fake_alexa_api`), the invocation name ``model`` suggests (`suggested_invocation`), JSON the
-user wrote, refused with a key given twice in an object (`loads_once`), standard input at a
+user wrote, refused with a key given twice in an object (`loads_once`), read from a file or
+standard input (`file_text`, `stdin_text`: one document, `one_json`), standard input at a
 terminal (`hint_at_a_terminal`), the fields of a PlaybackFailed event `request` prints
 (`failed_playback`), and ``certify --timeout``'s default (`ALEXA_TIMEOUT`). Split from `common`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from ..json_once import loads_once as json_loads_once
-from .common import UsageError, read_input
+from .common import UsageError, read_input, size_text, stdin_not_text
 
 if TYPE_CHECKING:
     import datetime
@@ -69,6 +71,52 @@ def loads_once(text: str, label: str, *, root: str = "", **options: Any) -> Any:
     message: an object with a key given twice is a `UsageError` (`json_once.KeysOnce`); what
     is not JSON raises as `json.loads` does, for the caller to say."""
     return json_loads_once(text, label, root=root, error=UsageError, **options)
+
+
+def stdin_text(label: str, what: str) -> str:
+    """Standard input's text, at most `MAX_INPUT_BYTES`, a byte order mark first dropped (a
+    Windows editor's, no mistake): a `UsageError` for more, as too large for ``what`` (its
+    message starting with ``label``), or for bytes that are not UTF-8."""
+    import sys
+
+    from . import common
+
+    limit = common.MAX_INPUT_BYTES  # (looked up now: a test lowers it)
+    try:
+        text = sys.stdin.read(limit + 1)
+        if len(text) > limit:  # (characters: as many bytes at least)
+            raise UsageError(f"{label}: larger than {size_text(limit)}, too large for {what}")
+        # Under the C and C.UTF-8 locales Python reads standard input with surrogateescape:
+        # bytes that are not UTF-8 arrive as lone surrogates, which no JSON document carries.
+        text.encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise stdin_not_text(exc) from None
+    except UnicodeEncodeError:
+        raise UsageError("standard input: not UTF-8 text") from None
+    return text.removeprefix("\ufeff")
+
+
+def file_text(path: str, *, label: str, what: str) -> str:
+    """The text of the file at ``path`` (`read_input`, which says ``label`` and ``what``),
+    UTF-8, a byte order mark first dropped: a `UsageError` for bytes that are not UTF-8."""
+    data = read_input(path, label=label, what=what)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{label}: not UTF-8 text") from None
+
+
+def one_json(text: str, label: str, *, extra: Callable[[json.JSONDecodeError], str | None]) -> Any:
+    """The one JSON document of ``text`` (`loads_once`: a key given twice is refused), named
+    ``label``: a `UsageError` for what is not JSON, said ``extra(exc)`` when a document is
+    followed by more ("Extra data": several put together) and it says something."""
+    try:
+        return loads_once(text, label)
+    except json.JSONDecodeError as exc:
+        said = extra(exc) if exc.msg == "Extra data" else None
+        raise UsageError(said or f"{label}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise UsageError(f"{label}: not JSON (nested too deeply)") from None
 
 
 def _fixed_clock(path: str, value: object) -> Callable[[], datetime.datetime]:

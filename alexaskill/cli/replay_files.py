@@ -3,16 +3,15 @@ and what is wrong with one said in one line."""
 
 from __future__ import annotations
 
+import functools
 import json
 import shlex
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import common
-from .common import UsageError, module_here, read_input, size_text, stdin_not_text
-from .inputs import loads_once
+from .common import UsageError, module_here
+from .inputs import file_text, one_json, stdin_text
 
 __all__ = ["load_requests", "module_here"]
 
@@ -21,8 +20,6 @@ def load_requests(files: Sequence[str], arguments: str) -> list[tuple[str, dict[
     """The request envelopes of ``files`` (``-``: standard input's), each with its label;
     `UsageError` for one that cannot be read or is no request. ``arguments``: the APP and
     ``--url URL`` of the command, quoted for the shell, as a hint repeats them."""
-    from ..testing import load_request
-
     loaded = []
     if list(files).count("-") > 1:
         raise UsageError("- is named twice: standard input is read once (all its requests)")
@@ -37,40 +34,37 @@ def load_requests(files: Sequence[str], arguments: str) -> list[tuple[str, dict[
                 f"{name}: Python, not a request file: request files are JSON (alexaskill "
                 "request LaunchRequest > launch.json writes one)"
             )
-        data = read_input(name, label=name, what="a request file")
-        if not data.removeprefix(b"\xef\xbb\xbf").strip():  # (not "not JSON (…)"; a BOM)
+        text = file_text(name, label=name, what="a request file")
+        if not text.strip():  # (not "not JSON (…)")
             if not Path(name).is_file():  # /dev/null: nothing written there stays
                 raise UsageError(f"{name}: empty, no request in it (not a file)")
             raise UsageError(
                 f"{name}: empty, no request in it: `alexaskill request LaunchRequest > "
                 f"{shlex.quote(name)}` writes one"
             )
-        try:
-            # (utf-8-sig: a byte order mark, as Windows editors write, is no mistake.) A key
-            # given twice is refused: the request is built anew from what is read, re-encoded
-            # and signed, so the file's bytes are never what is sent.
-            document = loads_once(data.decode("utf-8-sig"), name)
-            if not isinstance(document, dict):
-                raise ValueError("not an object")
-            loaded.append((name, load_request(document)))
-        except json.JSONDecodeError as exc:
-            text = data.decode("utf-8-sig").lstrip()
-            # JSON lines, or files put together with cat (not a text that starts as a string)
-            if exc.msg == "Extra data" and text[:1] in ("{", "["):
-                raise UsageError(
-                    f"{name}: more than one JSON document (the next at line {exc.lineno}): a "
-                    f"request file holds one request; standard input takes several: "
-                    f"alexaskill replay {arguments} - < {shlex.quote(name)}"
-                ) from None
-            raise UsageError(f"{name}: not JSON (line {exc.lineno}: {exc.msg})") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"{name}: not UTF-8 text") from None
-        except RecursionError:
-            raise UsageError(f"{name}: not JSON (nested too deeply)") from None
-        except ValueError:
-            raise UsageError(f"{name}: {_not_an_envelope(document)}") from None
+
+        # A key given twice is refused (`one_json`): the request is built anew from what is
+        # read, re-encoded and signed, so the file's bytes are never what is sent.
+        several = functools.partial(_several_in_a_file, name, text, arguments)
+        document = one_json(text, name, extra=several)
+        loaded.append((name, _envelope(document, name)))
     _new_ids_for_repeats(loaded)
     return loaded
+
+
+def _several_in_a_file(
+    name: str, text: str, arguments: str, exc: json.JSONDecodeError
+) -> str | None:
+    """Why the file ``name`` of ``text`` holds more than a request (`one_json`'s "Extra data",
+    ``exc``): JSON lines, or files put together with cat; None for a text that starts as no
+    object or list (a string, say), which is said as not JSON."""
+    if text.lstrip()[:1] not in ("{", "["):
+        return None
+    return (
+        f"{name}: more than one JSON document (the next at line {exc.lineno}): a request file "
+        f"holds one request; standard input takes several: alexaskill replay {arguments} - < "
+        f"{shlex.quote(name)}"
+    )
 
 
 def _new_ids_for_repeats(loaded: list[tuple[str, dict[str, Any]]]) -> None:
@@ -89,6 +83,21 @@ def _new_ids_for_repeats(loaded: list[tuple[str, dict[str, Any]]]) -> None:
         if found in seen:
             request["requestId"] = found = _new_request_id()
         seen.add(found)
+
+
+def _envelope(document: Any, label: str) -> dict[str, Any]:
+    """``document``, read from ``label``, as a request envelope (`load_request`); a
+    `UsageError` saying why it is none."""
+    from ..testing import load_request
+
+    try:
+        if not isinstance(document, dict):  # (a JSON string is no path to a file)
+            raise ValueError("not an object")
+        return load_request(document)
+    except (TypeError, ValueError):
+        raise UsageError(f"{label}: {_not_an_envelope(document)}") from None
+    except RecursionError:  # decoded, but its copy goes deeper
+        raise UsageError(f"{label}: not JSON (nested too deeply)") from None
 
 
 def _not_an_envelope(document: Any) -> str:
@@ -120,27 +129,12 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
     """The request envelopes on standard input: one JSON document, or several one after the
     other (``cat a.json b.json``, one per line, or ``alexaskill request`` piped in)."""
     from ..json_once import KeysOnce
-    from ..testing import load_request
 
-    try:
-        limit = common.MAX_INPUT_BYTES
-        text = sys.stdin.read(limit + 1)
-        if len(text) > limit:  # (characters: as many bytes at least)
-            raise UsageError(
-                f"standard input: larger than {size_text(limit)}, too large for requests"
-            )
-        # Under the C and C.UTF-8 locales Python reads standard input with surrogateescape:
-        # bytes that are not UTF-8 arrive as lone surrogates, which no request can carry.
-        text.encode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise stdin_not_text(exc) from None
-    except UnicodeEncodeError:
-        raise UsageError("standard input: not UTF-8 text") from None
+    text = stdin_text("standard input", "requests")
     keys = KeysOnce()
     decoder = json.JSONDecoder(object_pairs_hook=keys)
     loaded: list[tuple[str, dict[str, Any]]] = []
-    # A byte order mark first is no mistake, as in a request file (a Windows editor's).
-    position = 1 if text.startswith("\ufeff") else 0
+    position = 0
     while True:
         while position < len(text) and text[position].isspace():
             position += 1
@@ -157,14 +151,7 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
             several = bool(loaded) or bool(text[position:].strip())
             said = f"standard input (request {len(loaded) + 1})" if several else "standard input"
             keys.refuse(said, document, error=UsageError)
-        try:
-            if not isinstance(document, dict):  # (a JSON string is no path to a file)
-                raise ValueError("not an object")
-            loaded.append((label, load_request(document)))
-        except (TypeError, ValueError):
-            raise UsageError(f"standard input: {_not_an_envelope(document)}") from None
-        except RecursionError:  # decoded, but its copy goes deeper
-            raise UsageError("standard input: not JSON (nested too deeply)") from None
+        loaded.append((label, _envelope(document, "standard input")))
     if not loaded:
         raise UsageError(
             "standard input is empty: pipe a request in, e.g. "

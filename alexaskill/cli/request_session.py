@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .common import MAX_INPUT_BYTES, UsageError, pairs, read_input, size_text, stdin_not_text
-from .inputs import loads_once
+from .common import UsageError, pairs
+from .inputs import file_text, loads_once, one_json, stdin_text
 
 __all__ = ["check_session_options", "json_or_text", "session_attributes"]
 
@@ -147,32 +146,13 @@ def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
 
 def _read(path: str, label: str) -> Any:
     """The one JSON document in the file at ``path`` (``-``: standard input)."""
-    if path == "-":
-        try:
-            text = sys.stdin.read(MAX_INPUT_BYTES + 1)
-            # Under the C locale Python reads it with surrogateescape: bytes that are not UTF-8
-            # arrive as lone surrogates, which no request carries (as replay's standard input).
-            text.encode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise stdin_not_text(exc) from None
-        except UnicodeEncodeError:
-            raise UsageError("standard input: not UTF-8 text") from None
-        if len(text) > MAX_INPUT_BYTES:
-            raise UsageError(f"{label}: larger than {size_text(MAX_INPUT_BYTES)}, too large")
-    else:
-        data = read_input(path, label=label, what="a skill's answer")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UsageError(f"{label}: not UTF-8 text") from None
-    try:
-        return loads_once(text, label)
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data":  # (replay --json of several files: one line each)
-            raise UsageError(
-                f"{label}: more than one answer (the next at line {exc.lineno}): name the one "
-                "the request follows, e.g. the last line: tail -n 1"
-            ) from None
-        raise UsageError(f"{label}: not JSON (line {exc.lineno}: {exc.msg})") from None
-    except RecursionError:
-        raise UsageError(f"{label}: not JSON (nested too deeply)") from None
+    what = "a skill's answer"
+    text = stdin_text(label, what) if path == "-" else file_text(path, label=label, what=what)
+
+    def several(exc: json.JSONDecodeError) -> str:  # (replay --json of several files, say)
+        return (
+            f"{label}: more than one answer (the next at line {exc.lineno}): name the one the "
+            "request follows, e.g. the last line: tail -n 1"
+        )
+
+    return one_json(text, label, extra=several)
