@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from .exceptions import ConfigurationError
+from .typos import likeness
 
 __all__ = [
     "AUDIO_PLAYER_INTENTS",
@@ -25,8 +26,6 @@ __all__ = [
     "REQUIRED_INTENTS",
     "audio_player_signs",
     "check_builtin_intent",
-    "close_matches",
-    "did_you_mean",
 ]
 
 #: The standard built-in intents, including those for devices with a screen.
@@ -93,23 +92,6 @@ def audio_player_signs(request_types: Iterable[str]) -> list[str]:
     return sorted({kind for kind in request_types if kind.startswith(_AUDIO_PLAYER_REQUESTS)})
 
 
-def close_matches(name: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> list[str]:
-    """The ``candidates`` that look like ``name`` (case aside), closest first."""
-    import difflib  # here: only a mistake needs it, and a cold start does not
-
-    by_key: dict[str, str] = {}
-    for candidate in candidates:
-        by_key.setdefault(candidate.casefold(), candidate)
-    found = difflib.get_close_matches(name.casefold(), list(by_key), n=3, cutoff=cutoff)
-    return [by_key[key] for key in found if by_key[key] != name]
-
-
-def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """``"; did you mean X?"`` for the closest of ``candidates``, or ``""`` if none is close."""
-    matches = close_matches(name, candidates)
-    return f"; did you mean {matches[0]}?" if matches else ""
-
-
 def _closest_builtin(name: str) -> str | None:
     """The built-in intent ``name`` was most likely meant to be, if one is close enough.
 
@@ -117,23 +99,20 @@ def _closest_builtin(name: str) -> str | None:
     the shared parts would make every built-in look alike ("TeleportIntent" is not
     "SelectIntent"), while "Fallback" is AMAZON.FallbackIntent.
     """
-    import difflib
-
     whole = name.casefold().removeprefix("amazon.")
     core = whole.removesuffix("intent")
     best, score = None, _CUTOFF
     for builtin in sorted(BUILTIN_INTENTS):
         their_whole = builtin.casefold().removeprefix("amazon.")
         their_core = their_whole.removesuffix("intent")
-        ratio = max(
-            difflib.SequenceMatcher(None, whole, their_whole).ratio(),
-            difflib.SequenceMatcher(None, core, their_core).ratio(),
-        )
+        ratio = max(likeness(whole, their_whole), likeness(core, their_core))
         if ratio >= score:
             best, score = builtin, ratio
     return best
 
 
+#: Between `TYPO` and `NAME_OF_WORDS`: a core is a word or two ("Cancle" 0.83 of "Cancel"),
+#: compared only once the name says AMAZON., which makes it a built-in one meant.
 _CUTOFF: Final = 0.8
 
 

@@ -14,7 +14,6 @@ from contextvars import ContextVar
 from types import CodeType, CoroutineType, FunctionType, ModuleType
 from typing import TYPE_CHECKING, Final
 
-from .builtin_intents import close_matches
 from .deadline import Expired
 from .exceptions import NotAResponse
 from .handler_signature import describe, wrapped_coroutine_function
@@ -23,6 +22,7 @@ from .log_values import MAX_VALUE, cut
 from .own_cancellation import cancelled_here, is_cancellation, is_trio_cancellation
 from .rules import audio_reply_directives, takes_only_audio
 from .server_stop import pythons_sigint, stopped_by
+from .typos import NAME_OF_WORDS, close_matches
 
 if TYPE_CHECKING:
     import ast
@@ -455,15 +455,6 @@ def no_handler(name: str, handled: Iterable[str | None]) -> str:
     )
 
 
-#: How alike (difflib's ratio, case aside) a request's intent name must be to a handled one's to
-#: be taken for its typo. Realistic pairs (tests/test_dispatch.py) put a letter off, left out,
-#: doubled or swapped at 0.857 (GetTime, GetTiem) and up, and two intents a skill has both of,
-#: a word apart, below: StartGameIntent and StopGameIntent 0.83, OrderPizza and OrderPasta 0.7,
-#: which difflib's default, 0.6, took for a typo. A word apart by a letter is still taken
-#: (TurnOnIntent, TurnOffIntent 0.88): the ratio cannot tell it from a typo.
-_INTENT_TYPO_CUTOFF: Final = 0.85
-
-
 def meant_intent(name: str, handled: Iterable[str | None]) -> str | None:
     """The intent of ``handled`` (with a handler) that the request's intent ``name`` (without)
     looks like a typo of, or is one of: the closest, or None. The one guess of the warning with
@@ -474,7 +465,10 @@ def meant_intent(name: str, handled: Iterable[str | None]) -> str | None:
     if name.startswith("AMAZON.") or len(name) > MAX_VALUE:
         return None
     custom = [each for each in handled if each and "." not in each]
-    close = close_matches(name, custom, cutoff=_INTENT_TYPO_CUTOFF)
+    # (``name`` has no handler: it may be a typo of one that has, however alike two handled
+    # names are. A request's name a word apart by a letter, TurnOffIntent of TurnOnIntent, is
+    # still taken: no ratio tells it from a typo.)
+    close = close_matches(name, custom, cutoff=NAME_OF_WORDS)
     return close[0] if close else None
 
 

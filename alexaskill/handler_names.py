@@ -10,6 +10,7 @@ from .builtin_intents import CUSTOM_NAME, check_builtin_intent
 from .exceptions import ConfigurationError
 from .handler_signature import describe
 from .models import REQUEST_TYPES
+from .typos import NAME_OF_WORDS, close_matches
 
 __all__ = ["check_intent_name", "check_request_type"]
 
@@ -48,8 +49,6 @@ def _meant_request_type(name: str) -> str | None:
     Only the last part is compared, within the same namespace: Amazon's own types differ by a
     namespace alone (Alexa.Presentation.APL.RuntimeError, ….APLA.RuntimeError).
     """
-    import difflib
-
     folded = name.strip().casefold()
     for known in REQUEST_TYPES:
         if known.casefold() == folded:
@@ -60,24 +59,21 @@ def _meant_request_type(name: str) -> str | None:
         for known in REQUEST_TYPES
         if known.rpartition(".")[0] == namespace
     }
-    close = difflib.get_close_matches(last, sorted(candidates), n=1, cutoff=_TYPO_CUTOFF)
+    close = close_matches(last, candidates, cutoff=NAME_OF_WORDS)
     return candidates[close[0]] if close else None
 
 
 def _meant_by_last_part(name: str) -> str | None:
     """The known request type whose last part ``name`` is, or is close to (``PlaybackStarted``
     for AudioPlayer.PlaybackStarted, ``Launch`` for LaunchRequest)."""
-    import difflib
-
     by_last: dict[str, str] = {}
     for known in sorted(REQUEST_TYPES):
         by_last.setdefault(known.rpartition(".")[2].casefold(), known)
-    close = difflib.get_close_matches(name.casefold(), sorted(by_last), n=1, cutoff=0.6)
+    if name.casefold() in by_last:
+        return by_last[name.casefold()]
+    # Looser than a typo's: the name may be a part of the one meant, Launch 0.63 of LaunchRequest.
+    close = close_matches(name, by_last, cutoff=0.6)
     return by_last[close[0]] if close else None
-
-
-#: How alike a name must be to a known request type's to be taken for its misspelling.
-_TYPO_CUTOFF = 0.85
 
 
 def check_intent_name(name: object, func: object) -> None:

@@ -185,7 +185,7 @@ def _not_evaluated(
 
 def _undefined(where: str, param: inspect.Parameter, exc: NameError, names: dict[str, Any]) -> str:
     """What to say of an annotation that names something undefined where it is evaluated."""
-    from .builtin_intents import did_you_mean
+    from .typos import did_you_mean
 
     missing = exc.name or str(exc)
     module = names.get("__name__", "?")
@@ -209,7 +209,7 @@ def _attribute_meant(exc: Exception) -> str:
     """``"; did you mean date?"`` for an AttributeError of a name close to one ``obj`` has."""
     if not isinstance(exc, AttributeError) or exc.name is None:
         return ""
-    from .builtin_intents import did_you_mean
+    from .typos import did_you_mean
 
     return did_you_mean(exc.name, [name for name in dir(exc.obj) if not name.startswith("_")])
 

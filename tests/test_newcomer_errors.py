@@ -274,17 +274,18 @@ def test_an_intent_name_too_long_to_be_one_is_not_compared_with_the_handlers(
 ) -> None:
     # A request's name of any length was compared, difflib taking seconds on a megabyte, where
     # without a fallback (`no_handler`) one past MAX_VALUE is not.
-    import alexaskill.builtin_intents
+    import alexaskill.handler_bugs
+    import alexaskill.typos
     from alexaskill.log_values import MAX_VALUE
 
     compared: list[str] = []
-    close_matches = alexaskill.builtin_intents.close_matches
+    close_matches = alexaskill.typos.close_matches
 
     def recorded(name: str, *args: Any, **kwargs: Any) -> list[str]:
         compared.append(name)
         return close_matches(name, *args, **kwargs)
 
-    monkeypatch.setattr(alexaskill.builtin_intents, "close_matches", recorded)
+    monkeypatch.setattr(alexaskill.handler_bugs, "close_matches", recorded)
     skill = Skill(DEFAULT_SKILL_ID, store="memory://")
 
     @skill.intent("GetWeathr")

@@ -24,7 +24,6 @@ from alexaskill.builtin_intents import (
     BUILTIN_INTENTS,
     REQUIRED_INTENTS,
     check_builtin_intent,
-    close_matches,
 )
 from alexaskill.interaction import model_warnings
 from alexaskill.testing import RequestFactory, TestClient
@@ -169,12 +168,6 @@ def test_required_intents_are_builtin_intents() -> None:
     assert set(REQUIRED_INTENTS) <= BUILTIN_INTENTS
 
 
-def test_close_matches_ignore_case_and_the_name_itself() -> None:
-    assert close_matches("getweather", ["GetWeather", "GetTime"]) == ["GetWeather"]
-    assert close_matches("GetWeather", ["GetWeather"]) == []
-    assert close_matches("Order", ["GetWeather"]) == []
-
-
 # --- the skill id ---------------------------------------------------------------------------------
 
 
@@ -245,7 +238,7 @@ def weather_skill() -> Skill:
     return skill
 
 
-def test_handled_intent_missing_from_the_model_warns_with_did_you_mean(
+def test_handled_intent_missing_from_the_model_warns(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     skill = weather_skill()
@@ -256,7 +249,8 @@ def test_handled_intent_missing_from_the_model_warns_with_did_you_mean(
     assert any(
         "intent 'GetWether'" in m
         and "no sample utterances" in m
-        and "Alexa never sends it; did you mean GetWeather?" in m
+        # (not "did you mean GetWeather?": it has a handler, renaming to it makes two)
+        and m.endswith("Alexa never sends it")
         for m in messages
     ), messages
 

@@ -147,12 +147,13 @@ def _check_fields(path: str, data: dict[str, Any], kind: type) -> None:
     """A `UsageError` naming the first key of ``data`` that is no field of the dataclass
     ``kind`` (with the nearest field), rather than Python's error for a keyword argument."""
     import dataclasses
-    import difflib
+
+    from ..typos import close_matches
 
     fields = sorted(field.name for field in dataclasses.fields(kind) if field.init)
     for key in data:
         if key not in fields:
-            near = difflib.get_close_matches(str(key), fields, n=1)
+            near = close_matches(str(key), fields)
             hint = f"did you mean {near[0]}?" if near else f"its fields: {', '.join(fields)}"
             raise UsageError(
                 f"--alexa-api {path}: {key!r} is not a field of {kind.__name__} ({hint})"

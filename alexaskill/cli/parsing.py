@@ -95,7 +95,7 @@ class Parser(argparse.ArgumentParser):
         option is suggested. Only words written as options count (``--name``, ``-x``,
         ``--name=value``), before any ``--``: a negative number or a value with spaces is an
         argument."""
-        import difflib
+        from ..typos import close_matches
 
         words = given[: given.index("--")] if "--" in given else given
         strays = [
@@ -107,7 +107,7 @@ class Parser(argparse.ArgumentParser):
             return
         # (Compared without their dashes, which all share: "--bogus" was close to "--host".)
         known = [name[2:] for name in self._options if name.startswith("--")]
-        close = difflib.get_close_matches(strays[0].split("=", 1)[0].lstrip("-"), known, 1, 0.7)
+        close = close_matches(strays[0].split("=", 1)[0].lstrip("-"), known)
         hint = f" (did you mean --{close[0]}?)" if close else ""
         self.error(f"unrecognized arguments: {' '.join(strays)}{hint}")
 
@@ -181,12 +181,12 @@ class Parser(argparse.ArgumentParser):
 
     def _suggest_command(self, given: list[str]) -> None:
         """Name the command meant by a mistyped one close to it (argparse listed them all)."""
-        import difflib
+        from ..typos import close_matches
 
         typed = next((arg for arg in given if arg[:1] != "-"), None)
         if typed is None or typed in self.commands:
             return
-        close = difflib.get_close_matches(typed, self.commands, 1, 0.7)
+        close = close_matches(typed, self.commands)
         if close:
             self.error(
                 f"argument COMMAND: invalid choice: {typed!r} (did you mean {close[0]}? choose "

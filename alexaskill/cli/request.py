@@ -21,7 +21,7 @@ from .chat_show import terminal_safe_json
 from .common import UsageError, alexa_locale, as_list, help_text, pairs
 from .inputs import ANSWER_FILE, MODEL, failed_playback, given_skill_id, hint_at_a_terminal
 from .request_model import from_model
-from .request_names import check_field, check_interface, check_type, meant, request_types
+from .request_names import check_field, check_interface, check_type, meant_type
 from .request_origin import sent_from, skill_id_for
 from .request_session import check_session_options, json_or_text, session_attributes
 
@@ -144,7 +144,7 @@ def _audio_event(request_type: str, fields: dict[str, Any], interfaces: tuple[st
 
 def _meant(request_type: str) -> str:
     """A hint naming the request type ``request_type`` is likely a slip for, or ""."""
-    found = meant(request_type, request_types())
+    found = meant_type(request_type)
     return f" (did you mean {found}?)" if found else ""
 
 

@@ -4,10 +4,10 @@ is a usage error naming those it takes, with the one likely meant."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Final
 
+from ..typos import NAME_OF_WORDS, TYPO, close_matches
 from .common import UsageError
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "check_interface",
     "check_type",
     "meant",
+    "meant_type",
     "request_types",
     "types_listed",
 ]
@@ -81,7 +82,7 @@ def request_types() -> list[str]:
     return sorted({*REQUEST_TYPES, *_UNMODELLED})
 
 
-def meant(given: str, known: Iterable[str], *, cutoff: float = 0.8) -> str | None:
+def meant(given: str, known: Iterable[str], *, cutoff: float = TYPO) -> str | None:
     """The name of ``known`` that ``given`` is likely a slip for: the same in another case, the
     same last part (``PlaybackStarted``, ``APL``; every name ending so, joined by "or": two
     types end in ``UserEvent``), a ``Request`` left off, or a letter or two off; else None."""
@@ -95,8 +96,13 @@ def meant(given: str, known: Iterable[str], *, cutoff: float = 0.8) -> str | Non
     ]
     if same_last:
         return " or ".join(same_last)
-    close = difflib.get_close_matches(given, names, n=1, cutoff=cutoff)
+    close = close_matches(given, names, cutoff=cutoff)
     return close[0] if close else None
+
+
+def meant_type(given: str) -> str | None:
+    """The request type Alexa sends that ``given`` is likely a slip for (`meant`), or None."""
+    return meant(given, request_types(), cutoff=NAME_OF_WORDS)
 
 
 def _hint(found: str | None) -> str:
@@ -120,7 +126,7 @@ def check_type(request_type: str) -> None:
             "`alexaskill request --help` lists them"
         )
     raise UsageError(
-        f"TYPE {request_type!r}: not a request type Alexa sends{_hint(meant(request_type, known))}"
+        f"TYPE {request_type!r}: not a request type Alexa sends{_hint(meant_type(request_type))}"
         f"; {takes}"
     )
 
@@ -179,6 +185,6 @@ def check_interface(name: str) -> None:
         return
     raise UsageError(
         f"--interface {name!r}: not an interface a device declares"
-        f"{_hint(meant(name, KNOWN_INTERFACES, cutoff=0.6))}; one of "
+        f"{_hint(meant(name, KNOWN_INTERFACES))}; one of "
         f"{', '.join(KNOWN_INTERFACES)}"
     )

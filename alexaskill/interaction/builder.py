@@ -21,8 +21,6 @@ from ..builtin_intents import (
     CUSTOM_NAME,
     REQUIRED_INTENTS,
     audio_player_signs,
-    close_matches,
-    did_you_mean,
 )
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..dialog_model import IntentDialog, dialog_json, dialog_problems, is_list_type
@@ -30,6 +28,7 @@ from ..exceptions import ConfigurationError
 from ..locales import DEFAULT_LOCALE, PerLocale, language_of, locale_problem
 from ..slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
 from ..ssml_check import ssml_error
+from ..typos import NAME_OF_WORDS, close_matches, did_you_mean
 from .declarations import (
     _SLOT_REFERENCE,
     IntentDeclaration,
@@ -212,7 +211,15 @@ class _ModelBuilder:
         if f"AMAZON.{name}" in BUILTIN_INTENTS:
             return f"the built-in AMAZON.{name}, which needs none"
         sampled = [other for other, intent in self.intents.items() if intent.samples]
-        matches = close_matches(name, sampled)
+        handled = {kind[1] for kind in self.skill.registry.handlers if kind[0] == "IntentRequest"}
+        if name in handled:
+            # Renaming a handled intent to another handled one is no fix (two handlers for one
+            # intent are refused): TurnOffIntent is no typo of TurnOnIntent, however alike.
+            sampled = [other for other in sampled if other not in handled]
+        for other in (f"{name}Intent", name.removesuffix("Intent")):  # (0.8 and less alike)
+            if other in sampled and other != name:
+                return other
+        matches = close_matches(name, sampled, cutoff=NAME_OF_WORDS)
         return matches[0] if matches else ""
 
     def check_intent(self, intent: _Intent, seen: dict[str, str]) -> None:

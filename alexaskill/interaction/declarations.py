@@ -18,7 +18,6 @@ from ..builtin_intents import (
     BUILTIN_INTENTS,
     REQUIRED_INTENTS,
     audio_player_signs,
-    did_you_mean,
 )
 from ..builtin_slot_types import check_slot_type, contradicting_annotation, converting_annotations
 from ..dialog_model import DialogSlot, IntentDialog
@@ -26,6 +25,7 @@ from ..dialog_prompts import prompt_named
 from ..exceptions import ConfigurationError
 from ..leaving import leaving_warnings
 from ..locales import ALEXA_LOCALES, DEFAULT_LOCALE, PerLocale, is_locale, language_of
+from ..typos import NAME_OF_WORDS, did_you_mean
 from .slot_values import SlotTypeValue, slot_type_value, value_problems
 
 if TYPE_CHECKING:
@@ -374,10 +374,13 @@ def model_warnings(source: ModelSource) -> list[str]:
                 f"{builtin}; did you mean {builtin}?"
             )
         elif sampled and name not in sampled:
+            # No handled intent is offered: renaming it so would make two handlers of one intent
+            # (TurnOffIntent is no typo of TurnOnIntent, however alike).
+            not_handled = (model | BUILTIN_INTENTS) - handled.keys()
             warnings.append(
                 f"intent {name!r} ({handler.name}) has a handler but no sample utterances, so it "
                 f"is not in the interaction model and Alexa never sends it"
-                f"{did_you_mean(name, model | BUILTIN_INTENTS)}"
+                f"{did_you_mean(name, not_handled, cutoff=NAME_OF_WORDS)}"
             )
     warnings.extend(_coverage_warnings(source))
     for name, handler in handled.items():
@@ -403,7 +406,7 @@ def model_warnings(source: ModelSource) -> list[str]:
         if name not in handled and not catch_all:
             warnings.append(
                 f"intent {name!r} is declared by the can_fulfill handler {handler.name} but no "
-                f"intent handler answers it{did_you_mean(name, handled)}"
+                f"intent handler answers it{did_you_mean(name, handled, cutoff=NAME_OF_WORDS)}"
             )
     signs = audio_player_signs(kind for kind, _ in source.registry.handlers)
     come = {*handled, *queried, *REQUIRED_INTENTS, *(AUDIO_PLAYER_INTENTS if signs else ())}
@@ -434,7 +437,7 @@ def _hook_scope_warnings(source: ModelSource, come: set[str], *, in_code: bool) 
             for name in sorted(hook.intents or ()):
                 if name in come:
                     continue
-                meant = did_you_mean(name, come)
+                meant = did_you_mean(name, come, cutoff=NAME_OF_WORDS)
                 said = (
                     f"the {when}-request hook {hook.handler.name} is scoped to intent {name!r}, "
                     "which no handler answers"

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from ..builtin_intents import did_you_mean
 from ..exceptions import ConfigurationError
+from ..typos import did_you_mean
 
 __all__ = ["MAX_VALUE_CHARACTERS", "SlotTypeValue", "slot_type_value", "value_problems"]
 

@@ -57,11 +57,11 @@ def check_options(skill: object, api_data: Mapping[str, Any], init: Callable[...
     keyword neither `TestClient` (whose ``__init__`` is ``init``) nor `FakeAlexaApi` takes,
     naming the client (the data goes on to FakeAlexaApi, whose own TypeError would name it
     instead) and a close one."""
-    import difflib
     import inspect
     import types
 
     from ..app import Skill
+    from ..typos import close_matches
 
     if not isinstance(skill, Skill):
         if isinstance(skill, types.ModuleType):
@@ -77,7 +77,7 @@ def check_options(skill: object, api_data: Mapping[str, Any], init: Callable[...
     for name in api_data:
         if name not in known:
             own = set(inspect.signature(init).parameters) - {"self", "api_data"}
-            close = difflib.get_close_matches(name, sorted(known | own), n=1)
+            close = close_matches(name, known | own)
             meant = f"; did you mean {close[0]}?" if close else ""
             raise TypeError(f"TestClient(): no option {name!r}{meant}")
 

@@ -123,7 +123,7 @@ def check_slot_names(intent: str, given: Iterable[str], defined: Sequence[str]) 
     in the model) and whose name is close to one it has: a typing mistake, which the skill
     would answer by asking for the slot meant. A slot the model lacks whose name is close to
     none is sent as given (a test of what the skill does with it)."""
-    from ..builtin_intents import close_matches
+    from ..typos import close_matches
 
     for name in given:
         if name in defined:

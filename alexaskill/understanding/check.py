@@ -36,7 +36,6 @@ from ..builtin_intents import (
     BUILTIN_INTENTS,
     REQUIRED_INTENTS,
     check_builtin_intent,
-    did_you_mean,
 )
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..dialog_model import validation_problems
@@ -46,6 +45,7 @@ from ..interaction.declarations import SlotTypeValue, value_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
 from ..interaction.slot_warnings import builtin_slots_warning, sample_warnings
 from ..ssml_check import ssml_error
+from ..typos import did_you_mean
 from .check_conflicts import _SLOT, Conflicts
 from .compiled import clock
 from .limits import limit_problems
