@@ -1,14 +1,15 @@
 """What the tests that start a server process share: a free port on 127.0.0.1, the wait for
 its ``/health`` to answer, its stop by PID, the check for a tool they drive it with and a tool's
-stand-in; the
-``servers`` and ``module_servers`` fixtures (`Servers`), which tests/conftest.py imports, which
-makes them every test module's."""
+stand-in, whether ::1 can be bound (`ipv6_loopback`); the ``servers`` and ``module_servers``
+fixtures (`Servers`), which tests/conftest.py imports, which makes them every test module's."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -102,6 +103,30 @@ def installed_or_skip(tool: str, must_run: str) -> None:
 
 
 # --- the `servers` fixtures: servers started for a test, stopped after it ----------
+
+
+# What binding ::1 says on a machine without IPv6: a kernel built without it, or booted with
+# ipv6.disable=1, has no AF_INET6 (socket() says EAFNOSUPPORT); one with IPv6 turned off
+# (net.ipv6.conf.*.disable_ipv6=1, as in many containers) makes the socket, but ::1 is no
+# address of it (bind() says EADDRNOTAVAIL).
+_NO_IPV6 = frozenset((errno.EAFNOSUPPORT, errno.EADDRNOTAVAIL))
+
+
+def ipv6_loopback() -> bool:
+    """Whether ::1 can be bound here: False on a machine without IPv6 (`_NO_IPV6`), whose test
+    is skipped, under CI too (no install gives a kernel a ::1). Any other error is no lack of
+    IPv6 (out of file descriptors, a sandbox's refusal): the test is skipped, and fails under CI
+    (`unavailable`), where the machine may well have IPv6 and the test must run."""
+    if not socket.has_ipv6:  # (a Python built without IPv6)
+        return False
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError as error:
+        if error.errno in _NO_IPV6:
+            return False
+        unavailable(f"binding ::1 failed, for no lack of IPv6: {error}", "the IPv6 tests")
+    return True
 
 
 class Servers:

@@ -4,6 +4,7 @@ closed when uvicorn fails to start, said in one line, exit status 3."""
 
 from __future__ import annotations
 
+import errno
 import os
 import socket
 import subprocess
@@ -19,7 +20,8 @@ from alexaskill.cli import serve_port, serve_server, serve_uvicorn
 
 from .cli_run import run
 from .cli_shared import ROOT, WEATHER
-from .processes import free_port, stop
+from .missing import Unavailable
+from .processes import free_port, ipv6_loopback, stop
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -70,21 +72,12 @@ raise SystemExit(main(sys.argv[1:]))
 """
 
 
-def _ipv6_loopback() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6) as probe:
-            probe.bind(("::1", 0))
-    except OSError:
-        return False
-    return True
-
-
 def _host(family: str) -> str:
     """The loopback address of ``family``; where this machine has no IPv6 one, the test is
     skipped, under CI too."""
     if family == "ipv4":
         return "127.0.0.1"
-    if not _ipv6_loopback():
+    if not ipv6_loopback():
         # Not tests/missing.py's `unavailable` (a failure under CI): that is for a tool .ci/run
         # installs, and no install gives a kernel (or a container without IPv6) a ::1.
         pytest.skip(
@@ -226,15 +219,56 @@ def test_serve_on_localhost_port_0_answers_on_ipv6_and_ipv4_on_the_port_it_names
     assert answers == dict.fromkeys(("::1", "127.0.0.1"), "HTTP/1.1 200 OK"), said
 
 
+def _binding_fails(monkeypatch: pytest.MonkeyPatch, on: str, code: int) -> None:
+    """Every socket of this test failing as it is made (``on`` "socket") or bound ("bind") with
+    the error ``code``."""
+
+    class Failing(socket.socket):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            if on == "socket":
+                raise OSError(code, os.strerror(code))
+            super().__init__(*args, **kwargs)
+
+        def bind(self, address: Any) -> None:
+            raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(socket, "socket", Failing)
+
+
+# A kernel without IPv6 (built without it, or booted with ipv6.disable=1) has no AF_INET6 at
+# all: socket() says EAFNOSUPPORT. One with IPv6 turned off (net.ipv6.conf.*.disable_ipv6=1, as
+# in many containers) makes the socket, but ::1 is no address of it: bind() says EADDRNOTAVAIL.
+@pytest.mark.parametrize(
+    ("on", "code"), [("socket", errno.EAFNOSUPPORT), ("bind", errno.EADDRNOTAVAIL)]
+)
 def test_the_ipv6_case_is_skipped_on_a_machine_without_ipv6_loopback_even_under_ci(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, on: str, code: int
 ) -> None:
     # It failed under CI, as a missing tool does: no install gives a kernel an IPv6 loopback.
     monkeypatch.setenv("CI", "1")
-    monkeypatch.setattr(sys.modules[__name__], "_ipv6_loopback", lambda: False)
+    _binding_fails(monkeypatch, on, code)
     with pytest.raises(pytest.skip.Exception, match="no IPv6 loopback"):
         _host("ipv6")
     assert _host("ipv4") == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("on", "code"), [("socket", errno.EMFILE), ("bind", errno.EACCES), ("bind", errno.EADDRINUSE)]
+)
+def test_the_ipv6_case_fails_under_ci_when_binding_ipv6_loopback_fails_otherwise(
+    monkeypatch: pytest.MonkeyPatch, on: str, code: int
+) -> None:
+    # Any OSError was "no ::1": out of file descriptors, a sandbox's refusal, skipped the IPv6
+    # case under CI too, where a machine with IPv6 then never ran it. Outside CI, a skip.
+    monkeypatch.setenv("CI", "1")
+    _binding_fails(monkeypatch, on, code)
+    with pytest.raises(BaseException) as ended:  # (a skip is no Exception: caught, to be told)
+        _host("ipv6")
+    assert ended.type is Unavailable, ended.value
+    assert f"[Errno {code}]" in str(ended.value) and "::1" in str(ended.value)
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match=rf"\[Errno {code}\]"):
+        _host("ipv6")
 
 
 @pytest.mark.parametrize("extra", [(), ("--workers", "1")], ids=["one", "workers-1"])
