@@ -49,20 +49,23 @@ _AS_MADE: Final[tuple[Any, ...]] = (logging.NOTSET, (), (), True, False)
 
 class _Names:
     """The names of alexaskill's loggers ("alexaskill" and those under "alexaskill."), found
-    again only when logging's table of loggers grew: a look through all its names before and
-    after each test cost more than the rest of the guard (about 40 µs a test, for the 73
-    loggers of a process that imported botocore, moto and uvicorn, against 26). (A name is
-    never taken out of the table; a placeholder made a logger keeps its name, and is read as a
-    logger again at each look.)"""
+    again only when logging's table of loggers is another (swapped, by a test or a library's
+    reset) or grew: a look through all its names before and after each test cost more than the
+    rest of the guard (about 40 µs a test, for the 73 loggers of a process that imported
+    botocore, moto and uvicorn, against 26). (A name is never taken out of a table; a
+    placeholder made a logger keeps its name, and is read as a logger again at each look.)"""
 
+    # The table itself, held, not its id: a table swapped out and freed could leave its id to
+    # the next, which would pass for it (as one as long did when only the length was kept).
+    table: dict[str, Any] | None = None
     seen = -1
     names: tuple[str, ...] = ()
 
     @classmethod
     def now(cls) -> tuple[str, ...]:
         table = logging.Logger.manager.loggerDict
-        if len(table) != cls.seen:
-            cls.seen = len(table)
+        if table is not cls.table or len(table) != cls.seen:
+            cls.table, cls.seen = table, len(table)
             under = sorted(name for name in list(table) if name.startswith("alexaskill."))
             cls.names = ("alexaskill", *under)
         return cls.names

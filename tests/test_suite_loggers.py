@@ -136,6 +136,22 @@ def test_the_last_resorts_formatter_left_is_said_and_put_back() -> None:
     assert last.formatter is None
 
 
+def test_the_names_are_found_again_in_a_table_swapped_for_one_as_long(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The names were found again only when the table's length changed: logging's table swapped
+    # for another as long (a test's, or a library's reset) kept the old table's names, and a
+    # logger under "alexaskill" that only the new one held went unguarded.
+    table = logging.Logger.manager.loggerDict
+    before = logger_state._Names.now()
+    other = next(name for name in table if not name.startswith("alexaskill"))
+    swapped = {name: each for name, each in table.items() if name != other}
+    swapped["alexaskill.swapped_in"] = logging.Logger("alexaskill.swapped_in")
+    assert len(swapped) == len(table)
+    monkeypatch.setattr(logging.Logger.manager, "loggerDict", swapped)
+    assert sorted(logger_state._Names.now()) == sorted((*before, "alexaskill.swapped_in"))
+
+
 def test_a_state_read_twice_unchanged_says_nothing() -> None:
     before = LoggingState.now()
     logging.getLogger("alexaskill.made.here")  # (a logger made as logging makes it: no change)
