@@ -1,30 +1,38 @@
-"""The run's own guards (the shell's settings and proxies gone, no test writing into this
-machine's data directory or the working directory, a hung test ended) and the fixtures and
-helpers the test modules share: the skill ids their skills answer to, small fixtures, moto's
-server (started and awaited by tests/moto_server.py). Those with a module of their own (the
-servers a test starts, tests/processes.py; the redis-servers, tests/redis_server.py; the
-browser's, the verifier's) are imported here, which makes them every test module's."""
+"""The fixtures and helpers the test modules share: the skill ids their skills answer to, small
+fixtures, values several modules build alike. Those with a module of their own are imported here,
+which makes them every test module's: the servers a test starts (tests/processes.py), the
+redis-servers (tests/redis_server.py), moto's (tests/moto_server.py), the browser's, the
+verifier's. The run's guards are plugins this module registers, which makes them examples/' tests'
+too: the shell's settings and proxies gone, no test writing into this machine's data directory or
+the working directory, a hung test ended (tests/run_guards.py); alexaskill's loggers
+(tests/logger_state.py) and the process's state (tests/process_state.py) left as each test found
+them; a tool missing under CI a failure (tests/missing.py); a failed test's servers' logs
+(tests/server_logs.py)."""
 
 from __future__ import annotations
 
-import faulthandler
 import os
-import shutil
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests import logger_state, moto_server, oldest_dependencies, server_logs, warm_bytecode
-from tests.missing import UNAVAILABLE, Unavailable, unavailable
+# (run_guards guards the environment as it is imported: before any test module is.)
+from tests import (
+    logger_state,
+    missing,
+    oldest_dependencies,
+    process_state,
+    run_guards,
+    server_logs,
+)
+from tests.moto_server import aws_env, dynamodb_endpoint, moto_endpoint  # noqa: F401
 
 # The servers a test starts on 127.0.0.1 and stops by PID (tests/processes.py) and the
 # redis-servers (tests/redis_server.py): re-exported, where most modules import the classes from
 # (`from tests.conftest import Servers`), and the fixtures imported, for pytest to see.
 from tests.processes import Servers as Servers
-from tests.processes import free_port, module_servers, servers, stop  # noqa: F401
+from tests.processes import module_servers, servers  # noqa: F401
 from tests.redis_server import RedisServers as RedisServers
 from tests.redis_server import module_redis_servers, redis_servers, redis_url  # noqa: F401
 
@@ -124,82 +132,6 @@ pytest.register_assert_rewrite("tests.understanding_shared")
 # apology a handler answering one gets), asserted there since the tests' copies were said once.
 pytest.register_assert_rewrite("tests.ssml_shared")
 
-# --- the shell's configuration of a skill is not the tests' ------------------------------------
-
-# The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for
-# a server the developer runs, say) would change what the tests' skills log, store and accept:
-# gone for the whole run, and for the processes the tests start. The suite's own are kept, by
-# name (not by the order in which the modules reading them are imported): ALEXASKILL_TEST_*;
-# ALEXASKILL_FUZZ_RUNS and ALEXASKILL_FUZZ_SEED, which the fuzz tests read as they are imported,
-# after this (tests/fuzz_shared.py, tests/verify_mutations_shared.py); ALEXASKILL_CHROMIUM, the
-# browser of the simulator's tests (tests/simulator_browser.py; README.md's "What the tests need"),
-# ALEXASKILL_SCREENSHOTS, where they keep their screenshots, and ALEXASKILL_README_SCREENSHOT,
-# the file README.md's command draws its picture into (tests/test_simulator_browser_turns.py).
-_SUITES_OWN_PREFIX = "ALEXASKILL_TEST_"
-_SUITES_OWN = frozenset(
-    (
-        "ALEXASKILL_FUZZ_RUNS",
-        "ALEXASKILL_FUZZ_SEED",
-        "ALEXASKILL_CHROMIUM",
-        "ALEXASKILL_SCREENSHOTS",
-        "ALEXASKILL_README_SCREENSHOT",
-    )
-)
-for _name in [name for name in os.environ if name.startswith("ALEXASKILL_")]:
-    if not _name.startswith(_SUITES_OWN_PREFIX) and _name not in _SUITES_OWN:
-        del os.environ[_name]
-
-# No test reaches past this machine, and every server a test talks to is on 127.0.0.1: a proxy
-# the shell exports (HTTPS_PROXY behind a company's firewall, say) would stand between the tests
-# and their own servers. Gone for the whole run too, in any case; a test that means a proxy sets
-# it (`no_proxies`, `monkeypatch.setenv`).
-for _name in [name for name in os.environ if name.lower().endswith("_proxy")]:
-    del os.environ[_name]
-
-# --- no test touches this machine's own data directory -----------------------------------------
-
-# With ALEXASKILL_DEV_PKI_DIR cleared above, the development PKI (`serve --dev`, `chat --url`,
-# `replay --url`, the simulator) lives in the per-user data directory (alexaskill/cli/dev.py:
-# $XDG_DATA_HOME, else ~/.local/share; %LOCALAPPDATA% on Windows): a test that named no
-# directory wrote its keys into the user's own. Each process of the run (the controller, each
-# xdist worker) points those variables at a temporary directory of its own when its session
-# starts, for its tests and the processes they start; a test's monkeypatch.setenv still wins.
-# The directory is made in pytest's own base temporary directory (each worker has its own under
-# the controller's), not in /tmp itself: the run removes it when it ends, and what a killed run
-# leaves (SIGKILL, a worker the hang limit below ends) goes with the base directory, which pytest
-# clears at the next run given that --basetemp and otherwise rotates (the newest three are kept).
-_DATA_HOME_VARIABLES = ("XDG_DATA_HOME", "LOCALAPPDATA")
-_DATA_HOME = pytest.StashKey[Path]()
-
-
-def _guard_data_home(config: pytest.Config) -> None:
-    factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
-    directory = factory.mktemp("alexaskill-data-home")
-    config.stash[_DATA_HOME] = directory
-    for name in _DATA_HOME_VARIABLES:
-        os.environ[name] = str(directory)
-
-
-# A test that needs a development PKI names a directory of its own (ALEXASKILL_DEV_PKI_DIR, as the
-# `dev_dir` fixtures do): one that made the default one, in the directory above, said nothing and
-# shared its keys with the tests after it in the process. A test about the default PKI itself
-# says so with this marker. (Checked after the test's own fixtures are gone, its servers too.)
-_DEFAULT_DEV_PKI_MARKER = "default_dev_pki"
-
-
-@pytest.fixture(autouse=True)
-def _no_default_dev_pki(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    made = request.config.stash[_DATA_HOME] / "alexaskill" / "dev-pki"
-    if not made.exists():
-        return
-    shutil.rmtree(made, ignore_errors=True)
-    if request.node.get_closest_marker(_DEFAULT_DEV_PKI_MARKER) is None:
-        pytest.fail(
-            f"the test made the default development PKI ({made}): give it a directory of its "
-            f"own (ALEXASKILL_DEV_PKI_DIR), or mark it @pytest.mark.{_DEFAULT_DEV_PKI_MARKER}"
-        )
-
 
 @pytest.fixture
 def dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -246,87 +178,11 @@ def protocol_class(request: pytest.FixtureRequest) -> type[Any]:
     return protocol_of(request.param)
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
-    """A fixture that lacks its tool under CI (`tests.missing.Unavailable`), of whatever scope
-    (a session's raises again for each of its tests): its test's set-up ends there, and
-    `pytest_runtest_call` fails the test."""
-    try:
-        return (yield)
-    except Unavailable as missing:
-        item.stash[UNAVAILABLE] = missing.msg or ""
-        return None
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_call(item: pytest.Item) -> None:
-    """Fail, before its body runs, a test whose fixture could not make what it needs under CI
-    (`pytest_runtest_setup`)."""
-    reason = item.stash.get(UNAVAILABLE, None)
-    if reason is not None:
-        pytest.fail(reason, pytrace=False)
-
-
 @pytest.fixture
 def anyio_backend() -> str:
     """asyncio alone under ``@pytest.mark.anyio`` (anyio's own fixture runs each test on trio
     too); a test that wants trio as well parametrizes ``anyio_backend`` itself."""
     return "asyncio"
-
-
-@pytest.fixture(autouse=True)
-def _lambda_loop_closed() -> Iterator[None]:
-    """Each test's AWS Lambda event loop its own, closed after it. alexaskill.lambda_loop keeps
-    one for the process (``Loop.runner``): a test that ran the handler left it there (ten
-    modules did), open to the run's end and collected unclosed, a ResourceWarning for it and
-    each of its self-pipe's two unix sockets. Without monkeypatch (which a test's own patches
-    would then undo in another order), and without importing aws_lambda where no test did."""
-    yield
-    lambda_loop = sys.modules.get("alexaskill.lambda_loop")
-    if lambda_loop is not None and lambda_loop.Loop.runner is not None:
-        lambda_loop.Loop.runner.close()
-        lambda_loop.Loop.runner = None
-
-
-@pytest.fixture
-def own_lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """A loop a test puts in place itself (``monkeypatch.setattr(lambda_loop.Loop, "runner",
-    ...)``) closed after it: monkeypatch's undo comes before `_lambda_loop_closed`'s look, and
-    would leave it open."""
-    from alexaskill import lambda_loop
-
-    monkeypatch.setattr(lambda_loop.Loop, "runner", None)
-    try:
-        yield
-    finally:
-        runner = lambda_loop.Loop.runner
-        if runner is not None:
-            runner.close()
-
-
-@pytest.fixture
-def python_sigint() -> Iterator[None]:
-    """Python's own SIGINT handler in place, as in a terminal: a suite started in the background
-    (``pytest &``, ``nohup``) inherits SIGINT ignored, Python installs no handler of its own, and
-    alexaskill rightly takes no KeyboardInterrupt for a Ctrl-C then (`handler_bugs`)."""
-    import signal
-
-    old = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
-
-
-@pytest.fixture
-def umask_022() -> Iterator[None]:
-    """The usual umask, under which a file made with mode 0644 (``touch``) is readable by every
-    user."""
-    old = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 @pytest.fixture
@@ -350,128 +206,18 @@ def one_second_url_timeouts(no_proxies: None, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(chat_http, "_INFO_TIMEOUT", 1.0)
 
 
-# --- a hung test ends its worker, with every thread's traceback -------------------------------
-
-# CI gives the whole run 90 minutes: a test that hangs (a deadlock, a server that never answers)
-# would take all of them and say nothing. Past this many seconds (the slowest test takes about 90
-# on a loaded two-core machine), faulthandler writes each thread's traceback to standard error and
-# ends the process: xdist reports the test as crashed and goes on in a new worker; without xdist
-# the run ends, failed. ALEXASKILL_TEST_HANG_LIMIT=0 turns it off (a debugger's breakpoint).
-_HANG_LIMIT = float(os.environ.get("ALEXASKILL_TEST_HANG_LIMIT", "600"))
-_STDERR = pytest.StashKey[int]()
+# --- the run's plugins ---------------------------------------------------------------------------
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Standard error as it is now, between captures (a test's capture takes fd 2 over, and what is
-    # written there is lost when the process ends), as pytest's own faulthandler plugin keeps it.
-    config.stash[_STDERR] = os.dup(2)
-    # A failed test shows what its servers said (`Servers.start` keeps their logs).
-    if not config.pluginmanager.is_registered(server_logs):
-        config.pluginmanager.register(server_logs, "tests.server_logs")
-    # alexaskill's loggers left as each test found them, examples/' tests too, which share the
-    # suite's processes (a plugin's fixture: conftest's are for tests/ alone).
-    if not config.pluginmanager.is_registered(logger_state):
-        config.pluginmanager.register(logger_state, "tests.logger_state")
-    config.addinivalue_line(
-        "markers", f"{_DEFAULT_DEV_PKI_MARKER}: the test makes the default development PKI"
-    )
+    # Plugins, not conftest's own hooks and fixtures, which are for tests/ alone: the tests of
+    # examples/ run in the suite's processes too. The run's guards; a failed test shows what its
+    # servers said (`Servers.start` keeps their logs); alexaskill's loggers and the process's
+    # state left as each test found them; a fixture's tool missing under CI, its test failed.
+    for plugin in (run_guards, server_logs, logger_state, process_state, missing):
+        if not config.pluginmanager.is_registered(plugin):
+            config.pluginmanager.register(plugin, plugin.__name__)
     config.addinivalue_line(
         "markers",
         f"{oldest_dependencies.MARKER}: .ci/run runs the test again at the oldest dependencies",
     )
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    os.close(config.stash[_STDERR])
-    data_home = config.stash.get(_DATA_HOME, None)
-    if data_home is not None:
-        shutil.rmtree(data_home, ignore_errors=True)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    if _HANG_LIMIT <= 0:
-        yield
-        return
-    faulthandler.dump_traceback_later(_HANG_LIMIT, exit=True, file=item.config.stash[_STDERR])
-    try:
-        yield
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-
-
-# --- the working directory stays as it was -----------------------------------------------------
-
-_CWD_LISTING = pytest.StashKey[tuple[Path, frozenset[str]]]()
-# What pytest itself keeps in the directory it runs from.
-_PYTEST_OWN = frozenset((".pytest_cache",))
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Note what the working directory holds before any test runs; compile the suite's Python
-    once, before xdist's workers start (tests/warm_bytecode.py); point the per-user data
-    directory at a temporary one (`_guard_data_home`) before any test module is imported."""
-    _guard_data_home(session.config)
-    cwd = Path.cwd()
-    session.config.stash[_CWD_LISTING] = (cwd, frozenset(os.listdir(cwd)))
-    warm_bytecode.warm(session.config)
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run if tests left files in the working directory (they belong in tmp_path)."""
-    cwd, before = session.config.stash[_CWD_LISTING]
-    left = sorted(set(os.listdir(cwd)) - before - _PYTEST_OWN)
-    if not left:
-        return
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    message = f"tests wrote into the working directory {cwd}: {', '.join(left)}"
-    if reporter is not None:
-        reporter.write_line(f"ERROR: {message}", red=True)
-    session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-@pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
-    """``http://127.0.0.1:<port>`` of moto's server (a DynamoDB API), started for this session.
-
-    Under xdist each worker's session starts its own (up to one a worker): one shared by the
-    workers would serve all their calls on its one thread, the tests' short deadlines with them.
-    Its start is mostly moto's own imports (botocore, boto3, responses, Flask: 0.5 to 0.9 s of
-    CPU on a quiet machine), which any of its backends needs.
-
-    moto comes with the test extra (``moto[server]``). Without it the tests that need it are
-    skipped, except under CI, where they fail.
-    """
-    try:
-        import flask  # noqa: F401
-        import moto.server  # noqa: F401
-    except ImportError:
-        unavailable("moto's server is not installed: pip install -e '.[test]' (moto[server])")
-    port = free_port()
-    process = moto_server.start(port)
-    try:
-        moto_server.await_dynamodb(process, port, moto_server.START_SECONDS)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(process)
-
-
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Made-up AWS credentials and region, and none of the machine's AWS configuration."""
-    for name in list(os.environ):
-        if name.startswith("AWS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    # Never ask an instance-metadata service (or any file of this machine) for credentials.
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-
-
-@pytest.fixture
-def dynamodb_endpoint(moto_endpoint: str, aws_env: None) -> str:
-    """moto's endpoint, with made-up credentials in the environment for botocore to sign with."""
-    return moto_endpoint

@@ -1,11 +1,13 @@
 """A tool or package a test needs that this machine lacks: the test is skipped here, and fails
 where the CI environment variable is set (.ci/run sets it and installs everything the suite
-needs), so that no test is ever left out there."""
+needs), so that no test is ever left out there. A plugin of the run (tests/conftest.py registers
+it): its hooks fail, as it runs, a test whose fixture could not make what it needs under CI."""
 
 from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Iterator
 from types import ModuleType
 from typing import NoReturn
 
@@ -15,7 +17,7 @@ import pytest
 # class it can subclass.
 from _pytest.outcomes import Failed
 
-#: Why a fixture could not make what its test needs, under CI (`Unavailable`): tests/conftest.py
+#: Why a fixture could not make what its test needs, under CI (`Unavailable`): `pytest_runtest_call`
 #: fails the test with it as it runs.
 UNAVAILABLE = pytest.StashKey[str]()
 
@@ -25,10 +27,9 @@ _NOT_CI = frozenset({"0", "false", "no"})
 
 
 class Unavailable(Failed):
-    """What `unavailable` raises under CI: a failure, which tests/conftest.py's
-    ``pytest_runtest_setup`` takes from a fixture of any scope and fails its test with as it
-    runs, where it would be an ERROR, which says the suite's set-up broke, not that a test could
-    not run."""
+    """What `unavailable` raises under CI: a failure, which `pytest_runtest_setup` takes from a
+    fixture of any scope and fails its test with as it runs, where it would be an ERROR, which
+    says the suite's set-up broke, not that a test could not run."""
 
 
 def under_ci() -> bool:
@@ -53,3 +54,27 @@ def imported_or_skip(module: str, must_run: str = "the tests that need it") -> M
         return importlib.import_module(module)
     except ImportError:
         unavailable(f"{module} is not installed: pip install -e '.[test]'", must_run)
+
+
+# --- the run's hooks: this module is a plugin (tests/conftest.py registers it) -----------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """A fixture that lacks its tool under CI (`tests.missing.Unavailable`), of whatever scope
+    (a session's raises again for each of its tests): its test's set-up ends there, and
+    `pytest_runtest_call` fails the test."""
+    try:
+        return (yield)
+    except Unavailable as missing:
+        item.stash[UNAVAILABLE] = missing.msg or ""
+        return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item: pytest.Item) -> None:
+    """Fail, before its body runs, a test whose fixture could not make what it needs under CI
+    (`pytest_runtest_setup`)."""
+    reason = item.stash.get(UNAVAILABLE, None)
+    if reason is not None:
+        pytest.fail(reason, pytrace=False)

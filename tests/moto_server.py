@@ -1,15 +1,22 @@
-"""moto's server (a DynamoDB API) as the tests start it, for tests/conftest.py's ``moto_endpoint``
-fixture: the command (`start`), and the wait for its DynamoDB to answer (`await_dynamodb`), which
-keeps to its deadline (tests/test_suite_moto.py)."""
+"""moto's server (a DynamoDB API) as the tests start it: the command (`start`), the wait for its
+DynamoDB to answer (`await_dynamodb`), which keeps to its deadline (tests/test_suite_moto.py),
+and the fixtures of the tests that take it (``moto_endpoint``, ``dynamodb_endpoint``, ``aws_env``),
+which tests/conftest.py imports, which makes them every test module's."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+from tests.missing import unavailable
+from tests.processes import free_port, stop
 
 #: DynamoDB's ListTables, for moto's server to answer once it is up. Signed in form only (moto
 #: checks no signature): the credential scope is what routes it to moto's DynamoDB. A GET / went
@@ -82,3 +89,50 @@ def start(port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """``http://127.0.0.1:<port>`` of moto's server (a DynamoDB API), started for this session.
+
+    Under xdist each worker's session starts its own (up to one a worker): one shared by the
+    workers would serve all their calls on its one thread, the tests' short deadlines with them.
+    Its start is mostly moto's own imports (botocore, boto3, responses, Flask: 0.5 to 0.9 s of
+    CPU on a quiet machine), which any of its backends needs.
+
+    moto comes with the test extra (``moto[server]``). Without it the tests that need it are
+    skipped, except under CI, where they fail.
+    """
+    try:
+        import flask  # noqa: F401
+        import moto.server  # noqa: F401
+    except ImportError:
+        unavailable("moto's server is not installed: pip install -e '.[test]' (moto[server])")
+    port = free_port()
+    process = start(port)
+    try:
+        await_dynamodb(process, port, START_SECONDS)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Made-up AWS credentials and region, and none of the machine's AWS configuration."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    # Never ask an instance-metadata service (or any file of this machine) for credentials.
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+
+
+@pytest.fixture
+def dynamodb_endpoint(moto_endpoint: str, aws_env: None) -> str:
+    """moto's endpoint, with made-up credentials in the environment for botocore to sign with."""
+    return moto_endpoint

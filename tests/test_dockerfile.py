@@ -174,7 +174,7 @@ def test_hadolint_is_clean() -> None:
 
 
 def container_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    # (No ALEXASKILL_* variable of the shell is here: tests/conftest.py unset them.)
+    # (No ALEXASKILL_* variable of the shell is here: tests/run_guards.py unset them.)
     env = {**os.environ, **image_env()}
     env["ALEXASKILL_STORE"] = f"sqlite:///{tmp_path}/alexaskill.db"  # not /data here
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"

@@ -246,10 +246,10 @@ def test_the_environment_variables_the_readme_names_are_read() -> None:
 
 
 def test_the_variables_the_test_suite_reads_are_in_the_readme() -> None:
-    # The other way round: each variable the suite keeps for itself (tests/conftest.py, which
+    # The other way round: each variable the suite keeps for itself (tests/run_guards.py, which
     # clears the rest of ALEXASKILL_*) is one a developer sets, so README.md names it (the long
     # fuzz run's ALEXASKILL_FUZZ_RUNS and _SEED were said only in the fuzz modules' docstrings).
-    from tests.conftest import _SUITES_OWN, _SUITES_OWN_PREFIX
+    from tests.run_guards import _SUITES_OWN, _SUITES_OWN_PREFIX
 
     readme = (ROOT / "README.md").read_text()
     assert _SUITES_OWN_PREFIX in readme

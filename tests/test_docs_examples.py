@@ -90,7 +90,7 @@ def test_each_examples_sample_requests_replay_answered(
 
     from alexaskill.cli import main
 
-    # (The examples read ALEXASKILL_* at import: tests/conftest.py unset the shell's.)
+    # (The examples read ALEXASKILL_* at import: tests/run_guards.py unset the shell's.)
     monkeypatch.chdir(ROOT)
     requests = sorted(
         str(p.relative_to(ROOT)) for p in (ROOT / "examples" / example).glob("requests/*.json")

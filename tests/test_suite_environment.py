@@ -115,14 +115,14 @@ def test_a_test_writing_the_default_dev_pki_writes_a_temporary_directory(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     # A test that ran `serve --dev` without naming a PKI directory (ALEXASKILL_DEV_PKI_DIR, which
-    # conftest.py clears) wrote the development keys into this machine's own
+    # tests/run_guards.py clears) wrote the development keys into this machine's own
     # ~/.local/share/alexaskill/dev-pki. The suite points the per-user data directory at one of
     # its own, for the tests and the processes they start. (Checked before anything is written.)
     from alexaskill.cli.dev import DEV_PKI_ENV, dev_pki, dev_pki_directory
 
     assert DEV_PKI_ENV not in os.environ
     directory = dev_pki_directory().resolve()
-    # (In the run's base temporary directory: conftest.py makes it there.)
+    # (In the run's base temporary directory: tests/run_guards.py makes it there.)
     temporary = tmp_path_factory.getbasetemp().resolve()
     assert directory.is_relative_to(temporary), f"{directory} is not a temporary directory"
     assert not directory.is_relative_to(Path.home() / ".local" / "share")

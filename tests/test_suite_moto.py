@@ -1,4 +1,4 @@
-"""The wait for moto's server (tests/moto_server.py, for conftest's ``moto_endpoint``) keeps to
+"""The wait for moto's server (tests/moto_server.py, for its ``moto_endpoint``) keeps to
 its deadline: no readiness probe waits past what is left of it, and a server that exited is said
 at once."""
 

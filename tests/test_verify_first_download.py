@@ -16,7 +16,7 @@ pytestmark = pytest.mark.oldest_dependencies
 #: A fresh Python's first download ({client}: the Verifier's own client, or one given to it),
 #: through a proxy on 127.0.0.1 that answers the CONNECT and closes (no internet): the modules
 #: imported while `Downloads._run`, which holds the time limit, was on the stack, and the
-#: refusal said. (HTTPS_PROXY is the only proxy variable it sees: tests/conftest.py unsets the
+#: refusal said. (HTTPS_PROXY is the only proxy variable it sees: tests/run_guards.py unsets the
 #: others in the environment this Python inherits.)
 _FIRST_DOWNLOAD = (
     """

@@ -1,0 +1,68 @@
+"""What a test leaves in its process put back after it: the AWS Lambda event loop alexaskill
+keeps for the process, the server's stop signal noted (autouse, for every test), and the fixtures
+of tests that change a process's own state themselves (a loop put in place, Python's SIGINT
+handler, the umask). A plugin of the run (tests/conftest.py registers it): examples/' tests,
+which share the suite's processes, are put back after too."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _lambda_loop_closed() -> Iterator[None]:
+    """Each test's AWS Lambda event loop its own, closed after it. alexaskill.lambda_loop keeps
+    one for the process (``Loop.runner``): a test that ran the handler left it there (ten
+    modules did), open to the run's end and collected unclosed, a ResourceWarning for it and
+    each of its self-pipe's two unix sockets. Without monkeypatch (which a test's own patches
+    would then undo in another order), and without importing aws_lambda where no test did."""
+    yield
+    lambda_loop = sys.modules.get("alexaskill.lambda_loop")
+    if lambda_loop is not None and lambda_loop.Loop.runner is not None:
+        lambda_loop.Loop.runner.close()
+        lambda_loop.Loop.runner = None
+
+
+@pytest.fixture
+def own_lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A loop a test puts in place itself (``monkeypatch.setattr(lambda_loop.Loop, "runner",
+    ...)``) closed after it: monkeypatch's undo comes before `_lambda_loop_closed`'s look, and
+    would leave it open."""
+    from alexaskill import lambda_loop
+
+    monkeypatch.setattr(lambda_loop.Loop, "runner", None)
+    try:
+        yield
+    finally:
+        runner = lambda_loop.Loop.runner
+        if runner is not None:
+            runner.close()
+
+
+@pytest.fixture
+def python_sigint() -> Iterator[None]:
+    """Python's own SIGINT handler in place, as in a terminal: a suite started in the background
+    (``pytest &``, ``nohup``) inherits SIGINT ignored, Python installs no handler of its own, and
+    alexaskill rightly takes no KeyboardInterrupt for a Ctrl-C then (`handler_bugs`)."""
+    import signal
+
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The usual umask, under which a file made with mode 0644 (``touch``) is readable by every
+    user."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)

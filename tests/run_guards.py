@@ -1,0 +1,162 @@
+"""The run's own guards: the shell's settings of a skill and its proxies gone, no test writing
+into this machine's data directory (the development PKI's) or the working directory, a hung
+test ended with every thread's traceback. A plugin of the run (tests/conftest.py imports it, which
+runs the environment's guard before any test module is imported, and registers it): its hooks and
+its fixture are the run's, examples/' tests' too, which share the suite's processes."""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import warm_bytecode
+
+# --- the shell's configuration of a skill is not the tests' ------------------------------------
+
+# The variables settings_from_env() and `alexaskill serve` read (ALEXASKILL_LOG_JSON=1 exported for
+# a server the developer runs, say) would change what the tests' skills log, store and accept:
+# gone for the whole run, and for the processes the tests start. The suite's own are kept, by
+# name (not by the order in which the modules reading them are imported): ALEXASKILL_TEST_*;
+# ALEXASKILL_FUZZ_RUNS and ALEXASKILL_FUZZ_SEED, which the fuzz tests read as they are imported,
+# after this (tests/fuzz_shared.py, tests/verify_mutations_shared.py); ALEXASKILL_CHROMIUM, the
+# browser of the simulator's tests (tests/simulator_browser.py; README.md's "What the tests need"),
+# ALEXASKILL_SCREENSHOTS, where they keep their screenshots, and ALEXASKILL_README_SCREENSHOT,
+# the file README.md's command draws its picture into (tests/test_simulator_browser_turns.py).
+_SUITES_OWN_PREFIX = "ALEXASKILL_TEST_"
+_SUITES_OWN = frozenset(
+    (
+        "ALEXASKILL_FUZZ_RUNS",
+        "ALEXASKILL_FUZZ_SEED",
+        "ALEXASKILL_CHROMIUM",
+        "ALEXASKILL_SCREENSHOTS",
+        "ALEXASKILL_README_SCREENSHOT",
+    )
+)
+for _name in [name for name in os.environ if name.startswith("ALEXASKILL_")]:
+    if not _name.startswith(_SUITES_OWN_PREFIX) and _name not in _SUITES_OWN:
+        del os.environ[_name]
+
+# No test reaches past this machine, and every server a test talks to is on 127.0.0.1: a proxy
+# the shell exports (HTTPS_PROXY behind a company's firewall, say) would stand between the tests
+# and their own servers. Gone for the whole run too, in any case; a test that means a proxy sets
+# it (`no_proxies`, `monkeypatch.setenv`).
+for _name in [name for name in os.environ if name.lower().endswith("_proxy")]:
+    del os.environ[_name]
+
+# --- no test touches this machine's own data directory -----------------------------------------
+
+# With ALEXASKILL_DEV_PKI_DIR cleared above, the development PKI (`serve --dev`, `chat --url`,
+# `replay --url`, the simulator) lives in the per-user data directory (alexaskill/cli/dev.py:
+# $XDG_DATA_HOME, else ~/.local/share; %LOCALAPPDATA% on Windows): a test that named no
+# directory wrote its keys into the user's own. Each process of the run (the controller, each
+# xdist worker) points those variables at a temporary directory of its own when its session
+# starts, for its tests and the processes they start; a test's monkeypatch.setenv still wins.
+# The directory is made in pytest's own base temporary directory (each worker has its own under
+# the controller's), not in /tmp itself: the run removes it when it ends, and what a killed run
+# leaves (SIGKILL, a worker the hang limit below ends) goes with the base directory, which pytest
+# clears at the next run given that --basetemp and otherwise rotates (the newest three are kept).
+_DATA_HOME_VARIABLES = ("XDG_DATA_HOME", "LOCALAPPDATA")
+_DATA_HOME = pytest.StashKey[Path]()
+
+
+def _guard_data_home(config: pytest.Config) -> None:
+    factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
+    directory = factory.mktemp("alexaskill-data-home")
+    config.stash[_DATA_HOME] = directory
+    for name in _DATA_HOME_VARIABLES:
+        os.environ[name] = str(directory)
+
+
+# A test that needs a development PKI names a directory of its own (ALEXASKILL_DEV_PKI_DIR, as the
+# `dev_dir` fixtures do): one that made the default one, in the directory above, said nothing and
+# shared its keys with the tests after it in the process. A test about the default PKI itself
+# says so with this marker. (Checked after the test's own fixtures are gone, its servers too.)
+_DEFAULT_DEV_PKI_MARKER = "default_dev_pki"
+
+
+@pytest.fixture(autouse=True)
+def _no_default_dev_pki(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    made = request.config.stash[_DATA_HOME] / "alexaskill" / "dev-pki"
+    if not made.exists():
+        return
+    shutil.rmtree(made, ignore_errors=True)
+    if request.node.get_closest_marker(_DEFAULT_DEV_PKI_MARKER) is None:
+        pytest.fail(
+            f"the test made the default development PKI ({made}): give it a directory of its "
+            f"own (ALEXASKILL_DEV_PKI_DIR), or mark it @pytest.mark.{_DEFAULT_DEV_PKI_MARKER}"
+        )
+
+
+# --- a hung test ends its worker, with every thread's traceback -------------------------------
+
+# CI gives the whole run 90 minutes: a test that hangs (a deadlock, a server that never answers)
+# would take all of them and say nothing. Past this many seconds (the slowest test takes about 90
+# on a loaded two-core machine), faulthandler writes each thread's traceback to standard error and
+# ends the process: xdist reports the test as crashed and goes on in a new worker; without xdist
+# the run ends, failed. ALEXASKILL_TEST_HANG_LIMIT=0 turns it off (a debugger's breakpoint).
+_HANG_LIMIT = float(os.environ.get("ALEXASKILL_TEST_HANG_LIMIT", "600"))
+_STDERR = pytest.StashKey[int]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Standard error as it is now, between captures (a test's capture takes fd 2 over, and what is
+    # written there is lost when the process ends), as pytest's own faulthandler plugin keeps it.
+    config.stash[_STDERR] = os.dup(2)
+    config.addinivalue_line(
+        "markers", f"{_DEFAULT_DEV_PKI_MARKER}: the test makes the default development PKI"
+    )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    os.close(config.stash[_STDERR])
+    data_home = config.stash.get(_DATA_HOME, None)
+    if data_home is not None:
+        shutil.rmtree(data_home, ignore_errors=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    if _HANG_LIMIT <= 0:
+        yield
+        return
+    faulthandler.dump_traceback_later(_HANG_LIMIT, exit=True, file=item.config.stash[_STDERR])
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+# --- the working directory stays as it was -----------------------------------------------------
+
+_CWD_LISTING = pytest.StashKey[tuple[Path, frozenset[str]]]()
+# What pytest itself keeps in the directory it runs from.
+_PYTEST_OWN = frozenset((".pytest_cache",))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Note what the working directory holds before any test runs; compile the suite's Python
+    once, before xdist's workers start (tests/warm_bytecode.py); point the per-user data
+    directory at a temporary one (`_guard_data_home`) before any test module is imported."""
+    _guard_data_home(session.config)
+    cwd = Path.cwd()
+    session.config.stash[_CWD_LISTING] = (cwd, frozenset(os.listdir(cwd)))
+    warm_bytecode.warm(session.config)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if tests left files in the working directory (they belong in tmp_path)."""
+    cwd, before = session.config.stash[_CWD_LISTING]
+    left = sorted(set(os.listdir(cwd)) - before - _PYTEST_OWN)
+    if not left:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = f"tests wrote into the working directory {cwd}: {', '.join(left)}"
+    if reporter is not None:
+        reporter.write_line(f"ERROR: {message}", red=True)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
