@@ -391,3 +391,36 @@ def test_a_directive_dropped_for_the_device_is_in_the_turns_notes(pki: TestPKI) 
     assert "dropped" not in " ".join(screen["turn"]["notes"])
     [exchange] = screen["turn"]["exchanges"]
     assert exchange["response"]["response"]["directives"][0]["type"] == render["type"]
+
+
+def test_an_events_answer_alexa_refuses_is_flagged_as_a_requests_is(pki: TestPKI) -> None:
+    # The device's events were judged by their SSML alone: an answer without a version, which
+    # Alexa refuses (and a request's answer was flagged for), was shown as a good one.
+    from alexaskill import Skill
+    from alexaskill.simulator.device_events import DeviceEvent
+    from alexaskill.simulator.session import Simulation, SkillTarget
+    from alexaskill.testing import FakeAlexaApi
+    from alexaskill.understanding import Understander, model_from_skill
+
+    def post(path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
+        return 200, {"response": {}}
+
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    def understander(locale: str) -> Understander:
+        return Understander(model_from_skill(skill, locale=locale), locale=locale)
+
+    simulation = Simulation(
+        SkillTarget("/", skill),
+        pki=pki,
+        post=post,
+        api=FakeAlexaApi(),
+        api_endpoint="https://api.amazonalexa.com",
+        understander=understander,
+        locale="en-US",
+        interfaces=("AudioPlayer",),
+    )
+    started = {"type": "AudioPlayer.PlaybackStarted", "token": "t-1", "offsetInMilliseconds": 0}
+    player = {"token": "t-1", "offsetInMilliseconds": 0, "playerActivity": "PLAYING"}
+    (exchange,) = simulation.device(DeviceEvent(started, player))["exchanges"]
+    assert exchange["refusal"] == "the answer has no version (a response envelope needs one)"

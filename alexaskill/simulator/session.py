@@ -330,13 +330,14 @@ class Simulation:
 
     def device(self, event: DeviceEvent) -> dict[str, Any]:
         """The device reports ``event`` (its audio player's, or a media button pressed)."""
-        from ..ssml import response_ssml_error
         from ..understanding import turns
 
         def step() -> Turn:
             reply = self.transport.send_event(event.request, event.player)
             exchange = turns.Exchange(event.request, reply)
-            exchange.refusal = response_ssml_error(exchange.response)
+            # The transport's judgement (`_refusal`), a request's answer's too: a wrong envelope
+            # (no version, say) is refused as SSML Alexa cannot read is.
+            exchange.refusal = reply.refusal
             return turns.Turn(None, exchanges=[exchange], session_open=self.conversation.in_session)
 
         return self._run(step)
