@@ -171,13 +171,13 @@ class HttpTransport:
     def _failed(self, envelope: Mapping[str, Any], said: str) -> SkillResponse:
         """No answer came: the request failed, which ends its session as any failed one."""
         from ..testing import SkillResponse
-        from ..testing.sessions import session_after
+        from ..testing.sessions import answered_session
 
         result = SkillResponse(0, {"error": said}, request=envelope["request"])
         self.factory.player.answered(envelope, result)
         request_type = str(envelope["request"]["type"])
-        self.session = session_after(
-            self.session, request_type, 0, result.json, interfaces=self.factory.interfaces
+        self.session = answered_session(
+            self.session, request_type, result, interfaces=self.factory.interfaces
         )
         return result
 
