@@ -118,6 +118,28 @@ def test_json_nested_too_deeply_to_read_is_not_json(
     assert "Traceback" not in err and (out + err).count("\n") <= 2
 
 
+LONG = '{"a": ' + "1" * 5000 + "}"  # past the digits Python turns into an int (4300)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["replay", "skillapp:skill", "-"], "error: standard input: not JSON (a number"),
+        (["replay", "skillapp:skill", "long.json"], "error: long.json: not JSON (a number"),
+    ],
+)
+def test_json_with_a_number_too_long_to_read_is_not_json(
+    workdir: Path, argv: list[str], message: str
+) -> None:
+    # json.loads raises a ValueError of its own for it, no JSONDecodeError: replay ended in a
+    # traceback.
+    (workdir / "long.json").write_text(LONG)
+    status, out, err = run(*argv, stdin=LONG)
+    assert status == 2
+    assert message in out + err
+    assert "Traceback" not in err and (out + err).count("\n") <= 2
+
+
 def test_argparse_mistakes_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["model", WEATHER]) == 2  # (an APP that loads: a missing one is named first)
     assert "--invocation" in capsys.readouterr().err

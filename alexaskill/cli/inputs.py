@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 #: imports ssl, which only ``certify`` uses.)
 ALEXA_TIMEOUT: Final = 8.0
 
+#: What is said of JSON with an integer past the digits Python converts (4300 by default), for
+#: which json.loads raises a plain ValueError, no JSONDecodeError.
+LONG_NUMBER: Final = "not JSON (a number of too many digits)"
+
 
 def fake_alexa_api(path: str | None) -> FakeAlexaApi:
     """The fake Alexa service APIs a command's skill calls, with the data of ``--alexa-api``:
@@ -108,8 +112,9 @@ def file_text(path: str, *, label: str, what: str) -> str:
 
 def one_json(text: str, label: str, *, extra: Callable[[json.JSONDecodeError], str | None]) -> Any:
     """The one JSON document of ``text`` (`loads_once`: a key given twice is refused), named
-    ``label``: a `UsageError` for what is not JSON, said ``extra(exc)`` when a document is
-    followed by more ("Extra data": several put together) and it says something."""
+    ``label``: a `UsageError` for what is not JSON (or holds a number too long to read), said
+    ``extra(exc)`` when a document is followed by more ("Extra data": several put together)
+    and it says something."""
     try:
         return loads_once(text, label)
     except json.JSONDecodeError as exc:
@@ -117,6 +122,8 @@ def one_json(text: str, label: str, *, extra: Callable[[json.JSONDecodeError], s
         raise UsageError(said or f"{label}: not JSON (line {exc.lineno}: {exc.msg})") from None
     except RecursionError:
         raise UsageError(f"{label}: not JSON (nested too deeply)") from None
+    except ValueError:  # (json.loads's own for a number past Python's int digit limit)
+        raise UsageError(f"{label}: {LONG_NUMBER}") from None
 
 
 def _fixed_clock(path: str, value: object) -> Callable[[], datetime.datetime]:

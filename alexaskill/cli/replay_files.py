@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import UsageError, module_here
-from .inputs import file_text, one_json, stdin_text
+from .inputs import LONG_NUMBER, file_text, one_json, stdin_text
 
 __all__ = ["load_requests", "module_here"]
 
@@ -147,6 +147,8 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
             raise UsageError(f"standard input: not JSON (line {exc.lineno}: {exc.msg})") from None
         except RecursionError:
             raise UsageError("standard input: not JSON (nested too deeply)") from None
+        except ValueError:  # (a number past Python's int digit limit: no JSONDecodeError)
+            raise UsageError(f"standard input: {LONG_NUMBER}") from None
         if keys.twice:  # (as in a file; the rest looked at only then: it is long)
             several = bool(loaded) or bool(text[position:].strip())
             said = f"standard input (request {len(loaded) + 1})" if several else "standard input"
