@@ -125,14 +125,20 @@ LONG = '{"a": ' + "1" * 5000 + "}"  # past the digits Python turns into an int (
     ("argv", "message"),
     [
         (["replay", "skillapp:skill", "-"], "error: standard input: not JSON (a number"),
+        (
+            ["replay", "skillapp:skill", "hello.json", "--alexa-api", "long.json"],
+            "error: --alexa-api long.json: not JSON (a number",
+        ),
         (["replay", "skillapp:skill", "long.json"], "error: long.json: not JSON (a number"),
+        (["understand", "--model", "long.json", "hi"], "error: long.json: not JSON (a number"),
+        (["model", "--check", "long.json"], "error: long.json: not JSON (a number"),
     ],
 )
 def test_json_with_a_number_too_long_to_read_is_not_json(
     workdir: Path, argv: list[str], message: str
 ) -> None:
-    # json.loads raises a ValueError of its own for it, no JSONDecodeError: replay ended in a
-    # traceback.
+    # json.loads raises a ValueError of its own for it, no JSONDecodeError: replay, model
+    # --check and understand --model ended in a traceback (--alexa-api said Python's words).
     (workdir / "long.json").write_text(LONG)
     status, out, err = run(*argv, stdin=LONG)
     assert status == 2

@@ -389,10 +389,9 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
     file's path: read as every command reads a file it is given, at most `MAX_INPUT_BYTES`
     (a log named by mistake is refused, not read whole); `UsageError` for a file that is
     missing, too large, not UTF-8 or not JSON, or gives a key twice in an object."""
-    import json
 
     from ..understanding import locale_of_file
-    from .inputs import loads_once  # (a file written by hand: a key twice is refused)
+    from .inputs import file_text, one_json  # (a file written by hand: a key twice is refused)
 
     path = Path(spec)
     if path.is_dir():  # the ASK CLI's interactionModels/custom
@@ -408,16 +407,10 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
             f"{locale} model file, or leave --locale out"
         )
     label = str(path)
-    data = read_input(label, label=label, what="an interaction model file")
-    try:
-        return loads_once(data.decode("utf-8-sig"), label), label
-    except UnicodeDecodeError:  # (as a request file is said to be)
-        raise UsageError(f"{label}: not UTF-8 text") from None
-    except json.JSONDecodeError as exc:  # (an empty file, /dev/null say, is said empty)
-        why = f"not JSON (line {exc.lineno}: {exc.msg})" if exc.doc.strip() else "empty"
-        raise UsageError(f"{label}: {why}") from None
-    except RecursionError:
-        raise UsageError(f"{label}: not JSON (nested too deeply)") from None
+    text = file_text(label, label=label, what="an interaction model file")
+    if not text.strip():  # (an empty file, /dev/null say, is said empty, not "not JSON")
+        raise UsageError(f"{label}: empty")
+    return one_json(text, label, extra=lambda exc: None), label
 
 
 def _missing_locale(directory: str, locale: str) -> str:

@@ -39,21 +39,14 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
 
     if path is None:
         return FakeAlexaApi()
-    text = read_input(
-        path, label=f"--alexa-api {path}", what="a JSON object of FakeAlexaApi's fields"
-    )
-    if not text.removeprefix(b"\xef\xbb\xbf").strip():  # (not "not JSON (…)"; a BOM)
+    label = f"--alexa-api {path}"
+    text = file_text(path, label=label, what="a JSON object of FakeAlexaApi's fields")
+    if not text.strip():  # (not "not JSON (…)")
         raise UsageError(
-            f"--alexa-api {path}: empty: write a JSON object of FakeAlexaApi's fields in it, as "
+            f"{label}: empty: write a JSON object of FakeAlexaApi's fields in it, as "
             '{"given_name": "Ada"}, or {} for a user who set nothing'
         )
-    try:
-        data = loads_once(text.decode("utf-8-sig"), f"--alexa-api {path}")
-    except UnicodeDecodeError:  # (a ValueError: said first)
-        raise UsageError(f"--alexa-api {path}: not UTF-8 text") from None
-    except (ValueError, RecursionError) as exc:
-        why = exc if isinstance(exc, ValueError) else "nested too deeply"
-        raise UsageError(f"--alexa-api {path}: not JSON ({why})") from None
+    data = one_json(text, label, extra=lambda exc: None)
     if not isinstance(data, dict):
         raise UsageError(f"--alexa-api {path}: expected a JSON object")
     if "request" in data and "version" in data:  # a request file named by mistake

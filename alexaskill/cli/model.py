@@ -15,10 +15,16 @@ from .common import (
     help_text,
     is_model_file,
     load_skill,
-    read_input,
     read_model_json,
 )
-from .inputs import MANIFEST_FILE, MODEL, given_invocation, loads_once, suggested_invocation
+from .inputs import (
+    MANIFEST_FILE,
+    MODEL,
+    file_text,
+    given_invocation,
+    one_json,
+    suggested_invocation,
+)
 from .model_files import check_output, write_all
 
 if TYPE_CHECKING:
@@ -150,16 +156,8 @@ def _manifest_interfaces(path: str, *, given: bool) -> set[str]:
     said of ``--manifest PATH`` when the option was ``given``, else of the path alone: the
     user named no option for a manifest found beside the model file (`_package_manifest`)."""
     label = f"--manifest {path}" if given else path
-    data = read_input(path, label=label, what="a skill manifest")
-    try:
-        text = data.decode("utf-8-sig")  # a byte order mark (Windows) is no mistake
-    except UnicodeDecodeError:
-        raise UsageError(f"{label}: not UTF-8 text") from None
-    try:
-        data = loads_once(text, label)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise UsageError(f"{label}: not JSON ({exc})") from None
-    custom: object = data
+    text = file_text(path, label=label, what="a skill manifest")
+    custom: object = one_json(text, label, extra=lambda exc: None)
     for key in ("manifest", "apis", "custom"):
         custom = custom.get(key) if isinstance(custom, dict) else None
     if not isinstance(custom, dict):

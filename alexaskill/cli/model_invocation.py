@@ -4,16 +4,11 @@ directory (``skill-package/interactionModels/custom/LOCALE.json``)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 #: Where the ASK CLI keeps a skill's models, one LOCALE.json each (relative to the project).
 PROJECT_MODELS = Path("skill-package", "interactionModels", "custom")
-
-# A model file is a few hundred kilobytes at most (Amazon's limit is 1.5 MB); a larger file
-# named by mistake is not read whole only to find no name in it.
-_MAX_BYTES = 4 * 1024 * 1024
 
 
 def known_invocations(
@@ -45,18 +40,16 @@ def known_invocations(
 
 def _invocation_in(path: Path) -> str | None:
     """``interactionModel.languageModel.invocationName`` of the model file at ``path``."""
+    from .common import UsageError
+    from .inputs import file_text, one_json
+
+    label = str(path)
     try:
         if not path.is_file():  # (not a pipe or a device named as the output)
             return None
-        with open(path, "rb") as file:
-            data = file.read(_MAX_BYTES + 1)
-    except OSError:
-        return None
-    if len(data) > _MAX_BYTES:
-        return None
-    try:
-        value: object = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        text = file_text(label, label=label, what="an interaction model file")
+        value: object = one_json(text, label, extra=lambda exc: None)
+    except (OSError, UsageError):  # (passed over, as a file with no name in it)
         return None
     for key in ("interactionModel", "languageModel", "invocationName"):
         value = value.get(key) if isinstance(value, dict) else None
