@@ -193,6 +193,15 @@ def test_a_can_fulfill_probe_is_never_in_a_session_under_way(tmp_path: Path, opt
             {"file": "x.json", "status": 0, "response": None},
             "the request failed (no answer): Alexa ends its session",
         ),
+        (
+            # a status no replay line has: it said "the request failed (HTTP 200)"
+            {"file": "x.json", "status": "200", "response": {"version": "1.0", "response": {}}},
+            "not a line of `alexaskill replay APP FILE --json` (its status, '200', is no HTTP",
+        ),
+        (
+            {"file": "x.json", "status": True, "response": {"version": "1.0", "response": {}}},
+            "not a line of `alexaskill replay APP FILE --json` (its status, True, is no HTTP",
+        ),
         ({"version": "1.0", "request": {"type": "LaunchRequest"}}, "a request, not an answer"),
         ([1, 2], "not a skill's answer"),
         (

@@ -99,6 +99,11 @@ def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
         )
     if isinstance(document, dict) and {"file", "status"} <= document.keys():  # replay --json
         status = document["status"]
+        if not isinstance(status, int) or isinstance(status, bool):  # ("200": no replay's)
+            raise UsageError(
+                f"{label}: not a line of `alexaskill replay APP FILE --json` (its status, "
+                f"{status!r}, is no HTTP status)"
+            )
         if status != 200:
             # Status 0: replay --url got no answer, which replay says as its error does.
             said = document.get("response")
