@@ -214,7 +214,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # examples/ run in the suite's processes too. The run's guards; a failed test shows what its
     # servers said (`Servers.start` keeps their logs); alexaskill's loggers and the process's
     # state left as each test found them; a fixture's tool missing under CI, its test failed.
-    for plugin in (run_guards, server_logs, logger_state, process_state, missing):
+    # In this order: a plugin's autouse fixtures are set up in the order it is registered, and
+    # the loggers' guard reads them before any other fixture is made, after all are gone.
+    for plugin in (server_logs, logger_state, process_state, run_guards, missing):
         if not config.pluginmanager.is_registered(plugin):
             config.pluginmanager.register(plugin, plugin.__name__)
     config.addinivalue_line(

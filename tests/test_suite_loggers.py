@@ -216,3 +216,12 @@ def test_a_capturing_handler_a_test_left_is_its_leak_not_pytests(
             "(was [[][]])",
         ]
     )
+
+
+def test_the_logger_guard_is_the_first_fixture_set_up(request: pytest.FixtureRequest) -> None:
+    # It reads the loggers before every other fixture of the test is made and after all are
+    # gone (another guard's teardown may log, or fail the test). Once conftest registered the
+    # run's guards as plugins (tests/run_guards.py first), _no_default_dev_pki came before it.
+    autouse = ("_alexaskill_logging_unchanged", "_lambda_loop_closed", "_no_default_dev_pki")
+    assert request.fixturenames[0] == autouse[0], request.fixturenames
+    assert [n for n in request.fixturenames if n in autouse] == list(autouse)
