@@ -1,8 +1,8 @@
 """What a test leaves in its process put back after it: the AWS Lambda event loop alexaskill
-keeps for the process, the server's stop signal noted (autouse, for every test), and the fixtures
-of tests that change a process's own state themselves (a loop put in place, Python's SIGINT
-handler, the umask). A plugin of the run (tests/conftest.py registers it): examples/' tests,
-which share the suite's processes, are put back after too."""
+keeps for the process (autouse, for every test), and the fixtures of tests that change a
+process's own state themselves (a loop put in place, Python's SIGINT handler, the umask). A
+plugin of the run (tests/conftest.py registers it): examples/' tests, which share the suite's
+processes, are put back after too."""
 
 from __future__ import annotations
 
