@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from types import CodeType, CoroutineType, FunctionType, ModuleType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeGuard, TypeVar
 
 from .deadline import Expired
 from .exceptions import NotAResponse
@@ -23,6 +23,8 @@ from .own_cancellation import cancelled_here, is_cancellation, is_trio_cancellat
 from .rules import audio_reply_directives, takes_only_audio
 from .server_stop import pythons_sigint, stopped_by
 from .typos import NAME_OF_WORDS, close_matches
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     import ast
@@ -412,12 +414,19 @@ def _named(func: ast.expr, namespace: dict[str, object]) -> object:
     if not isinstance(func, ast.Attribute):
         return None
     owner = _named(func.value, namespace)
-    if not isinstance(owner, ModuleType) or not _of_alexaskill(owner.__name__):
+    if not _is_a(owner, ModuleType) or not _of_alexaskill(owner.__name__):
         return None
     try:
         return getattr(owner, func.attr, None)  # (alexaskill's lazy names load here)
     except Exception:  # (an import a lazy name needs, failing: no builder found)
         return None
+
+
+def _is_a(value: object, kind: type[_T]) -> TypeGuard[_T]:
+    """Whether ``value``'s own type is ``kind`` or a subclass of it: isinstance() without its
+    asking a value of another type for ``__class__``, which runs the value's code (a lazy
+    proxy not yet bound, werkzeug's LocalProxy, raises RuntimeError)."""
+    return issubclass(type(value), kind)
 
 
 def _of_alexaskill(module: object) -> bool:
@@ -430,12 +439,10 @@ def _builds_a_reply(value: object) -> bool:
     # Any name the handler calls comes here: a function made by exec() without __name__ has
     # None for __module__, and a proxy (werkzeug's LocalProxy) may raise for it: a builder is
     # a plain function or a class, whose __module__ is looked at only then.
-    if not isinstance(value, (FunctionType, type)):
+    if _is_a(value, type):
+        return _of_alexaskill(value.__module__) and value.__name__ == "Response"
+    if not _is_a(value, FunctionType) or not _of_alexaskill(value.__module__):
         return False
-    if not _of_alexaskill(value.__module__):
-        return False
-    if isinstance(value, type):
-        return value.__name__ == "Response"
     return getattr(value, "__annotations__", {}).get("return") in ("Response", "Response | None")
 
 

@@ -267,10 +267,13 @@ def _imported_as(names: Iterable[str], namespace: Mapping[str, Any]) -> set[str]
     asyncio import run``: "run" and "asyncio", its module's package)."""
     found: set[str] = set()
     for name in names:
-        value = namespace.get(name)
-        if isinstance(value, types.ModuleType):
+        value: Any = namespace.get(name)
+        # type(), not isinstance(): isinstance asks a value of no matching type for its
+        # __class__, which a lazy proxy not yet bound (werkzeug's LocalProxy) raises for.
+        kind = type(value)
+        if issubclass(kind, types.ModuleType):
             found.add(value.__name__.rpartition(".")[2])
-        elif isinstance(value, types.FunctionType) and value.__name__ in _LOOP_HOPS | {"run"}:
+        elif kind is types.FunctionType and value.__name__ in _LOOP_HOPS | {"run"}:
             found.update((value.__name__, str(value.__module__).partition(".")[0]))
     return found
 

@@ -19,6 +19,7 @@ from alexaskill import Skill, ask, speak
 from alexaskill.testing import TestClient
 
 from .conftest import SKILL_ID
+from .unbound_proxy import BOUND, current
 
 #: A function made by exec() without ``__name__`` in its globals: its ``__module__`` is None.
 _NAMELESS: dict[str, Any] = {}
@@ -230,3 +231,28 @@ def test_a_builder_called_through_an_alexaskill_module_is_found(
         f"return {called}(…)"
         for f, called, line in said
     ]
+
+
+def test_a_call_through_an_unbound_proxy_leaves_an_empty_answer_as_it_is(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Looking for a builder among the calls asked a module global whose __class__ raises
+    # (werkzeug's LocalProxy, not yet bound) for it: the RuntimeError made the handler's
+    # empty answer, on purpose, the apology and an ERROR line.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Called")
+    def called() -> None:
+        if BOUND:
+            current()
+
+    @skill.intent("Attribute")
+    def attribute() -> None:
+        if BOUND:
+            current.speak("Hi.")
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        for intent in ("Called", "Attribute"):
+            answer = client.intent(intent)
+            assert (answer.speech, answer.handler_error) == (None, None), intent
+    assert [r.getMessage() for r in caplog.records] == []

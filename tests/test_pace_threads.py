@@ -26,6 +26,7 @@ from alexaskill.threads import run_in_loop
 
 from . import pace_shared
 from .pace_shared import APOLOGY, Where, say_hi
+from .unbound_proxy import current
 
 # The fixture of tests/pace_shared.py, this module's too (tests/deadline_shared.py says why not
 # conftest's).
@@ -286,3 +287,17 @@ def test_a_runner_imported_at_module_level_under_any_name_pins_a_handler() -> No
         run_program(["true"], check=False)
 
     assert not pace.Pace(runs_a_program).pinned
+
+
+def test_a_handler_naming_an_unbound_proxy_is_registered() -> None:
+    # A module global whose __class__ raises (werkzeug's LocalProxy, not yet bound): the
+    # isinstance() looking for an event loop's runner among the handler's globals asked it,
+    # and the handler's registration raised RuntimeError.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.launch
+    def launch() -> Response:
+        current()
+        return speak("Hi.")
+
+    assert not pace.Pace(launch).pinned  # (registered: Skill.launch made its Pace first)
