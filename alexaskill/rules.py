@@ -340,6 +340,7 @@ def _only_audio(
 ) -> Response:
     request_type = request.type
     allowed = _AUDIO_REPLIES.get(request_type)
+    known = audio_reply_directives(request_type)
     dropped = [
         name
         for name, part in (
@@ -353,7 +354,7 @@ def _only_audio(
     kept = []
     for directive in response.directives:
         type_ = directive_type(directive)
-        if type_ in (_AUDIO_DIRECTIVES if allowed is None else allowed):
+        if type_ in known:
             kept.append(directive)
         else:
             dropped.append(type_)

@@ -69,9 +69,6 @@ PLAYER_EVENTS: Final = {
 #: Device SDK's AudioPlayer: a Play initiates playback from IDLE, STOPPED and FINISHED).
 _IDLE: Final = ("IDLE", "STOPPED", "FINISHED")
 
-#: The AudioPlayer interface's directives.
-_AUDIO_DIRECTIVES: Final = ("AudioPlayer.Play", "AudioPlayer.Stop", "AudioPlayer.ClearQueue")
-
 
 def _too_long(name: str, token: str) -> str:
     """Why a test's ``token`` past Amazon's limit is refused, as ``name``."""
@@ -459,7 +456,7 @@ def _alexa_takes(request_type: str, result: SkillResponse) -> bool:
     of it. Nor, to any request, one Alexa refuses for its SSML (``refusal``) or with a
     directive that is no JSON object with a string type; nor any answer to a
     SessionEndedRequest, which takes none."""
-    from ..rules import audio_directives_allowed, takes_only_audio
+    from ..rules import audio_reply_directives, takes_only_audio
 
     if getattr(result, "refusal", None) is not None:  # (a stand-in of a result may have none)
         return False
@@ -471,8 +468,7 @@ def _alexa_takes(request_type: str, result: SkillResponse) -> bool:
         return True
     if result.speech is not None or result.card is not None or result.reprompt is not None:
         return False
-    allowed = audio_directives_allowed(request_type)
-    known = allowed if allowed is not None else _AUDIO_DIRECTIVES
+    known = audio_reply_directives(request_type)
     return all(directive.get("type") in known for directive in result.directives)
 
 
