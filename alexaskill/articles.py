@@ -65,6 +65,8 @@ def with_article(name: str) -> str:
 
     - A leading underscore is not said (``an _Item``); underscores alone are, "underscore"
       (``an _``).
+    - ``bytes``, Python's plural, takes none (``is bytes``, ``not bytes``, ``bytes as a dict
+      key``): "a bytes" reads as a typo.
     - A start said letter by letter takes its first letter's name's article, "an" before A, E,
       F, H, I, L, M, N, O, R, S and X: capitals before a capital or a digit (``an HTTPResponse``,
       ``an FBI``, ``an MRI``, ``a UFO``, ``a URL``), lower case with no vowel (``an html``; but
@@ -93,6 +95,8 @@ def with_article(name: str) -> str:
         return ""  # (no caller has none: a request's type is never empty, nor a type's name)
     said = name.lstrip("_")
     word = said.lower()
+    if said.partition(" ")[0] == "bytes":  # a plural: no article ("bytes as a dict key" too)
+        return name
     if not said:  # underscores alone: said by them, "underscore"
         vowel = True
     elif _SAID_AS_LETTERS.match(said):

@@ -215,3 +215,12 @@ def test_no_name_gets_no_article() -> None:
     # "a " was said before nothing: no name, no article (no caller gives one: a request's type
     # is never empty, verify_envelope refuses it, nor is a Python type's name).
     assert with_article("") == ""
+
+
+def test_bytes_a_plural_gets_no_article() -> None:
+    # "bytes" is said as the plural it is: "not a bytes" read as a typo (a store given as
+    # b"…", a client of the Alexa APIs, a test's request file), where the store's and the
+    # answer's checks each said it without the article on their own.
+    assert with_article("bytes") == "bytes"
+    assert with_article("bytes as a dict key") == "bytes as a dict key"  # (the store's words)
+    assert (with_article("_bytes"), with_article("bytearray")) == ("_bytes", "a bytearray")

@@ -124,6 +124,9 @@ def test_attributes_service_takes_a_store_a_url_or_a_factory(tmp_path: Path) -> 
     # The type with its article ("a int" was said).
     with pytest.raises(ConfigurationError, match="not a store, store URL or store factory: an int"):
         attributes_service(42)  # type: ignore[arg-type]
+    # "bytes" takes none: it is a plural ("a bytes" was said).
+    with pytest.raises(ConfigurationError, match=r"store factory: bytes \("):
+        attributes_service(b"sqlite:///x.db")  # type: ignore[arg-type]
 
 
 @pytest.mark.anyio

@@ -454,10 +454,8 @@ def _altered(value: Any) -> str | None:
             return None
         return f"is {value!r}: JSON has no such number, and Alexa would get null"
     if isinstance(value, _BYTES):
-        kind = type(value).__name__
-        # "bytes" is said as the plural it is, as the store says it: "is a bytes" reads as a typo.
         return (
-            f"is {kind if kind == 'bytes' else with_article(kind)}: Alexa would get it as base64 "
+            f"is {with_article(type(value).__name__)}: Alexa would get it as base64 "
             "text; give a str (.decode() it, or base64-encode it yourself)"
         )
     if isinstance(value, _SETS):

@@ -227,11 +227,9 @@ def _loaded_refused(where: str, data: Mapping[str, Any]) -> StoreError | None:
             if unjson is not None:
                 # (json's words, "Object of type set is not JSON serializable", and the stored
                 # value's "written by another program?" said nothing of what the load returned)
-                # "bytes" is said as the plural it is: "holds a bytes" read as a typo.
-                plural = unjson.partition(" ")[0] == "bytes"
                 return StoreError(
                     f"{where}: the value loaded for attribute {name!r} holds "
-                    f"{unjson if plural else with_article(unjson)}, which JSON cannot hold: "
+                    f"{with_article(unjson)}, which JSON cannot hold: "
                     "make the load return JSON's types (dict, list, str, int, float, bool, "
                     "None), or delete the attribute"
                 )
