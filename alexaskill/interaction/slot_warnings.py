@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from .declarations import ModelSource
 
 __all__ = [
+    "SLOT_REFERENCE",
     "builtin_slots_warning",
     "glued_letter_warnings",
     "glued_letters",
@@ -60,7 +61,8 @@ __all__ = [
     "translated_prompt_warnings",
 ]
 
-_SLOT: Final = re.compile(r"\{([^{}]*)\}")
+#: A slot's reference in a sample, ``{name}`` (or ``{words|name}``): its text between the braces.
+SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
 #: A slot and the letters written against it, before and after (no digit, no underscore).
 _GLUED: Final = re.compile(r"([^\W\d_]*)\{([^{}]*)\}([^\W\d_]*)")
 
@@ -86,7 +88,7 @@ def _enum_of(annotation: object) -> type[enum.Enum] | None:
 
 def repeated_slot_warnings(where: str, sample: str) -> list[str]:
     """The warning for each slot the sample ``sample`` of ``where`` (its intent) names twice."""
-    named = [reference.rpartition("|")[2].strip() for reference in _SLOT.findall(sample)]
+    named = [reference.rpartition("|")[2].strip() for reference in SLOT_REFERENCE.findall(sample)]
     return [
         f"{where}: sample {sample!r} names slot {{{slot}}} twice; a slot holds one value, so one "
         f"of the two is lost: give each its own slot ({{from_{slot}}}, {{to_{slot}}})"
@@ -166,7 +168,7 @@ def slot_warnings(
         if declaration.dialog is None:
             continue
         for sample in dict.fromkeys(declaration.utterances):
-            if _SLOT.findall(sample) and not _SLOT.sub("", sample).strip():
+            if SLOT_REFERENCE.findall(sample) and not SLOT_REFERENCE.sub("", sample).strip():
                 warnings.append(_only_slots_warning(name, sample))
     for name, declaration in source.intent_declarations.items() if repeated_slots else ():
         for sample in dict.fromkeys(declaration.utterances):

@@ -43,10 +43,10 @@ from ..exceptions import ConfigurationError
 from ..interaction.builder import sample_key, sample_problems, type_name_problem
 from ..interaction.declarations import SlotTypeValue, value_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
-from ..interaction.slot_warnings import builtin_slots_warning, sample_warnings
+from ..interaction.slot_warnings import SLOT_REFERENCE, builtin_slots_warning, sample_warnings
 from ..ssml_check import ssml_error
 from ..typos import did_you_mean
-from .check_conflicts import _SLOT, Conflicts
+from .check_conflicts import Conflicts
 from .compiled import clock
 from .limits import limit_problems
 from .model import DialogIntentModel, InteractionModel, ModelIntent
@@ -301,7 +301,7 @@ class _Checker:
                     error = ssml_error(text) if kind == "SSML" else None
                     if error is not None:
                         self.error(f"prompt {prompt_id}: SSML Alexa refuses, {error}: {text!r}")
-                    for reference in _SLOT.findall(text):
+                    for reference in SLOT_REFERENCE.findall(text):
                         if intent.slot(reference) is None:
                             self.error(f"prompt {prompt_id} names unknown slot {{{reference}}}")
             self.empty_references(dialog, referenced_by_slot(dialog))
@@ -321,7 +321,7 @@ class _Checker:
             if prompt is None:
                 continue
             for _, text in prompt.variations:
-                for reference in dict.fromkeys(_SLOT.findall(text)):
+                for reference in dict.fromkeys(SLOT_REFERENCE.findall(text)):
                     if reference == own and not what.endswith("elicitation"):
                         continue  # a slot's own confirmation or validation says its value
                     if not self.filled(what, own, reference, required, order):

@@ -13,12 +13,11 @@ from collections.abc import Iterable
 from typing import Final, Protocol
 
 from ..interaction.builder import sample_key
-from ..interaction.slot_warnings import glued_letters
+from ..interaction.slot_warnings import SLOT_REFERENCE, glued_letters
 from .languages import supported_locales
 from .model import InteractionModel, ModelIntent
 from .understander import Understander
 
-_SLOT: Final = re.compile(r"\{([^{}]*)\}")
 #: Example words for each slot type, to say a sample as a user would.
 _EXAMPLES: Final = {
     "AMAZON.NUMBER": "five",
@@ -99,7 +98,7 @@ class Conflicts:
                 return "{" + types.get(name, name) + "}"
 
             for sample in intent.samples:
-                shape = sample_key(_SLOT.sub(typed, sample))
+                shape = sample_key(SLOT_REFERENCE.sub(typed, sample))
                 other = seen.setdefault(shape, (intent.name, sample))
                 if other[0] != intent.name and sample_key(other[1]) != sample_key(sample):
                     self.error(
@@ -118,7 +117,7 @@ class Conflicts:
                 return declared.values[0].name
             return _EXAMPLES.get(slot.type, "kiwi")
 
-        return _SLOT.sub(example, sample)
+        return SLOT_REFERENCE.sub(example, sample)
 
     def builtin_overlaps(self, understander: Understander, intent: ModelIntent) -> None:
         phrasings = {
