@@ -341,6 +341,18 @@ def said_dropped_reply(handler: Handler, request_type: str) -> None:
     if found is None:
         return
     called, where = found
+    if request_type == "CanFulfillIntentRequest":  # (Alexa's probe: canFulfillIntent alone)
+        logger.warning(
+            "%s returned None to %s, and its code calls %s() without returning what it built "
+            "(%s): a reply to %s carries canFulfillIntent alone: return %s(…)",
+            handler.name,
+            request_type,
+            called,
+            where,
+            request_type,
+            called if called.rpartition(".")[2] == "can_fulfill" else "can_fulfill",
+        )
+        return
     if not audio:
         logger.warning(
             "%s returned None, so the user hears nothing, and its code calls %s() without "

@@ -199,6 +199,37 @@ def test_an_audio_event_s_dropped_reply_is_told_what_it_may_return(
     ]
 
 
+def test_a_probe_s_dropped_reply_is_told_to_return_can_fulfill(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # "return speak(…)" was the advice at a CanFulfillIntentRequest, whose reply carries
+    # canFulfillIntent alone: returned, the speech was dropped and the probe answered nothing.
+    skill = Skill(SKILL_ID)
+
+    @skill.can_fulfill("Weather")
+    def probe() -> None:
+        speak("I can.")
+
+    @skill.can_fulfill("Tide")
+    def tide() -> None:
+        ak.can_fulfill("YES")
+
+    line = probe.__code__.co_firstlineno + 2
+    tide_line = tide.__code__.co_firstlineno + 2
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        client.can_fulfill("Weather")
+        client.can_fulfill("Tide")
+    assert _dropped(caplog) == [
+        f"{probe.__module__}.{probe.__qualname__} returned None to CanFulfillIntentRequest, "
+        f"and its code calls speak() without returning what it built ({__file__}:{line}): a "
+        "reply to CanFulfillIntentRequest carries canFulfillIntent alone: return can_fulfill(…)",
+        f"{tide.__module__}.{tide.__qualname__} returned None to CanFulfillIntentRequest, "
+        f"and its code calls ak.can_fulfill() without returning what it built "
+        f"({__file__}:{tide_line}): a reply to CanFulfillIntentRequest carries canFulfillIntent "
+        "alone: return ak.can_fulfill(…)",
+    ]
+
+
 def test_a_builder_called_through_an_alexaskill_module_is_found(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
