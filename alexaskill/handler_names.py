@@ -46,18 +46,19 @@ def check_request_type(name: object, func: object) -> None:
 def _meant_request_type(name: str) -> str | None:
     """The known request type ``name`` misspells, if it is close enough to one.
 
-    Only the last part is compared, within the same namespace: Amazon's own types differ by a
-    namespace alone (Alexa.Presentation.APL.RuntimeError, ….APLA.RuntimeError).
+    Only the last part is compared, within the same namespace (case aside, as the last part
+    is): Amazon's own types differ by a namespace alone (Alexa.Presentation.APL.RuntimeError,
+    ….APLA.RuntimeError).
     """
     folded = name.strip().casefold()
     for known in REQUEST_TYPES:
         if known.casefold() == folded:
             return known
-    namespace, _, last = name.strip().rpartition(".")
+    namespace, _, last = folded.rpartition(".")
     candidates = {
         known.rpartition(".")[2]: known
         for known in REQUEST_TYPES
-        if known.rpartition(".")[0] == namespace
+        if known.rpartition(".")[0].casefold() == namespace
     }
     close = close_matches(last, candidates, cutoff=NAME_OF_WORDS)
     return candidates[close[0]] if close else None

@@ -35,6 +35,9 @@ def test_close_matches_ignore_case_and_the_name_itself() -> None:
         ("AudioPlayer.PlaybackStartd", "AudioPlayer.PlaybackStarted"),
         # Compared as written: another case was no typo, and the handler was taken.
         ("AudioPlayer.PLAYBACKSTARTD", "AudioPlayer.PlaybackStarted"),
+        # The namespace too: its case aside, the handler was taken and never called.
+        ("AUDIOPLAYER.PLAYBACKSTARTD", "AudioPlayer.PlaybackStarted"),
+        ("audioplayer.PlaybackStartd", "AudioPlayer.PlaybackStarted"),
     ],
 )
 def test_a_request_type_a_letter_off_is_refused_with_the_one_meant(name: str, meant: str) -> None:
