@@ -6,7 +6,9 @@ from __future__ import annotations
 import importlib.util
 import io
 import logging
+import site
 import sysconfig
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,27 +21,54 @@ def fail():
 """
 
 
-def test_a_frame_in_platlib_is_not_taken_for_the_skill_s_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Installed packages' compiled part lives in sysconfig's platlib, apart from purelib on some
-    # systems (Fedora's /usr/lib64/python3.11/site-packages): left out, a package's Python
-    # code there was shown as the line of the skill's code that raised.
-    platlib = tmp_path / "lib64" / "site-packages"
-    platlib.mkdir(parents=True)
-    (platlib / "vendored.py").write_text(PACKAGE)
-    spec = importlib.util.spec_from_file_location("vendored", platlib / "vendored.py")
-    assert spec is not None and spec.loader is not None
-    package = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(package)
+def _in_platlib(monkeypatch: pytest.MonkeyPatch, where: Path) -> None:
     get_path = sysconfig.get_path
     monkeypatch.setattr(
         sysconfig,
         "get_path",
         lambda name, *args, **kwargs: (
-            str(platlib) if name == "platlib" else get_path(name, *args, **kwargs)
+            str(where) if name == "platlib" else get_path(name, *args, **kwargs)
         ),
     )
+
+
+def _in_site_packages(monkeypatch: pytest.MonkeyPatch, where: Path) -> None:
+    monkeypatch.setattr(site, "getsitepackages", lambda *_: [str(where)])
+
+
+def _in_user_site(monkeypatch: pytest.MonkeyPatch, where: Path) -> None:
+    monkeypatch.setattr(site, "getusersitepackages", lambda: str(where))
+
+
+@pytest.mark.parametrize(
+    "installed",
+    [
+        # Installed packages' compiled part lives in sysconfig's platlib, apart from purelib on
+        # some systems (Fedora's /usr/lib64/python3.11/site-packages).
+        _in_platlib,
+        # Debian's and Ubuntu's packages of Python's (apt's) live in /usr/lib/python3/
+        # dist-packages, which none of sysconfig's paths names; `pip install --user` puts a
+        # package in the user's site-packages (~/.local/lib/python3.11/site-packages).
+        _in_site_packages,
+        _in_user_site,
+    ],
+    ids=["platlib", "site-packages", "user-site"],
+)
+def test_a_frame_of_an_installed_package_is_not_taken_for_the_skill_s_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    installed: Callable[[pytest.MonkeyPatch, Path], None],
+) -> None:
+    # Left out, a package's Python code there was shown as the line of the skill's code that
+    # raised.
+    packages = tmp_path / "lib64" / "site-packages"
+    packages.mkdir(parents=True)
+    (packages / "vendored.py").write_text(PACKAGE)
+    spec = importlib.util.spec_from_file_location("vendored", packages / "vendored.py")
+    assert spec is not None and spec.loader is not None
+    package = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(package)
+    installed(monkeypatch, packages)
     try:
         package.fail()
     except ValueError as exc:
@@ -51,6 +80,6 @@ def test_a_frame_in_platlib_is_not_taken_for_the_skill_s_line(
     assert stream.getvalue() == (
         "ERROR alexaskill: handler failed\n"
         f"  ValueError: no such city, at {__file__}:{line} in "
-        "test_a_frame_in_platlib_is_not_taken_for_the_skill_s_line "
+        "test_a_frame_of_an_installed_package_is_not_taken_for_the_skill_s_line "
         "(chat --traceback shows the whole traceback)\n"
     )

@@ -68,11 +68,16 @@ def is_call_handler(handler: logging.Handler) -> bool:
 def _not_the_skill() -> tuple[str, ...]:
     """The directories of Python's own modules and of installed packages, pure and compiled
     (``platlib``: apart from ``purelib`` on some systems, Fedora's /usr/lib64/python3.11/
-    site-packages): not the skill's code."""
+    site-packages), the system's (Debian's /usr/lib/python3/dist-packages, which no sysconfig
+    path names) and the user's (``pip install --user``): not the skill's code."""
+    import site
+
     # Read when a traceback is said, not at import: that is rare (a failure shown by `chat`),
-    # and sysconfig's paths are then the ones in place.
+    # and the paths are then the ones in place.
     names = ("stdlib", "platstdlib", "purelib", "platlib")
-    return tuple(os.path.abspath(path) + os.sep for path in {sysconfig.get_path(n) for n in names})
+    paths = {sysconfig.get_path(n) for n in names}
+    paths.update([*site.getsitepackages(), site.getusersitepackages()])
+    return tuple(os.path.abspath(path) + os.sep for path in paths)
 
 
 class _InOneLine(EscapingFormatter):
