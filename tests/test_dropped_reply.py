@@ -155,12 +155,17 @@ def test_a_request_that_takes_no_reply_is_not_warned_of(caplog: pytest.LogCaptur
     def stopped() -> None:
         speak("Stopped.")
 
+    @skill.on("System.ExceptionEncountered")
+    def failed() -> None:
+        speak("Something went wrong.")
+
     skill.add_handler("LaunchRequest", lambda: ask("Hello."))
     line = bye.__code__.co_firstlineno + 3  # (its first decorator's line)
     with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
         client.launch()
         client.session_ended()
         client.audio_event("PlaybackStopped", token="t")
+        client.send("System.ExceptionEncountered")
         assert _dropped(caplog) == []
         client.intent("Bye")
     assert _dropped(caplog) == [
