@@ -13,6 +13,7 @@ from .apologising import failed_request_id as failed_request_id
 from .asking_again import ASKING_AGAIN_LINE, Question, ask_again, encode_question
 from .deadline import call_in_thread, cancellations, cancelled_from_outside
 from .dispatch import Call, Handler
+from .dropped_reply import said_dropped_reply
 from .exceptions import PermissionRequired, ResponseError, SkillIdError, SlotError, StoreError
 from .finishing import Finishing, _Made, set_by, settable
 from .handler_bugs import (
@@ -20,7 +21,6 @@ from .handler_bugs import (
     handler_bug,
     no_handler,
     not_a_reply,
-    said_dropped_reply,
     swallowed,
 )
 from .late_results import LateResult, report_late

@@ -11,8 +11,8 @@ import logging
 import sys
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from types import CodeType, CoroutineType, FunctionType, ModuleType
-from typing import TYPE_CHECKING, Final, TypeGuard, TypeVar
+from types import CoroutineType
+from typing import TYPE_CHECKING, Final
 
 from .deadline import Expired
 from .exceptions import NotAResponse
@@ -20,15 +20,10 @@ from .handler_signature import describe, wrapped_coroutine_function
 from .log_lambda import on_lambda
 from .log_values import MAX_VALUE, cut
 from .own_cancellation import cancelled_here, is_cancellation, is_trio_cancellation
-from .rules import audio_reply_directives, takes_only_audio
 from .server_stop import pythons_sigint, stopped_by
 from .typos import NAME_OF_WORDS, close_matches
 
-_T = TypeVar("_T")
-
 if TYPE_CHECKING:
-    import ast
-
     from .dispatch import Registry
     from .injection import Handler
 
@@ -44,7 +39,6 @@ __all__ = [
     "meant_intent",
     "no_handler",
     "not_a_reply",
-    "said_dropped_reply",
     "server_shutdown",
     "service_step",
     "swallowed",
@@ -300,162 +294,6 @@ def _not_a_reply(handler: Handler, result: object, who: str) -> str:
         f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
         f"(from speak(), ask(), …) or None{fix}"
     )
-
-
-#: The handlers' functions already looked at by `said_dropped_reply`, by id: each is said once
-#: at most. By id, not by code: a code object's hash is worked out anew at each lookup, from its
-#: constants (the look cost a small handler's request 1,900 instructions, 1,100 now, and more as
-#: the handler grows); a callable object's own hash may be slow or raise. The function is kept,
-#: so that its id is no other's.
-_LOOKED_AT: Final[dict[int, object]] = {}
-
-
-def said_dropped_reply(handler: Handler, request_type: str) -> None:
-    """Warn, once for ``handler``, when it returned None to a request of ``request_type`` and
-    its own code calls one of alexaskill's reply builders (``speak``, ``ask``, ``elicit_slot``,
-    ``Response``, …) as a statement, its result dropped: ``ask("…")`` written without
-    ``return``, which the user hears as nothing. Looked for only then, and once: a None
-    returned on purpose costs a dict lookup; the source is read and parsed once for a handler.
-    Never for a request Alexa takes no reply to (SessionEndedRequest, PlaybackStopped): what it
-    would have returned is dropped all the same; a handler shared with another request is
-    looked at there."""
-    # The lookup first: a handler looked at already (most) pays nothing more. One that answers
-    # only requests that take no reply (never marked) pays a comparison or two besides.
-    if id(handler.func) in _LOOKED_AT or request_type == "SessionEndedRequest":
-        return
-    audio = takes_only_audio(request_type)
-    allowed = audio_reply_directives(request_type) if audio else None
-    if allowed == frozenset():
-        return
-    _LOOKED_AT[id(handler.func)] = handler.func
-    func = getattr(handler.func, "__func__", handler.func)  # (a method's function)
-    if hasattr(func, "__wrapped__"):  # a decorator's wrapper (functools.wraps): the
-        # handler's own code is read, not the wrapper's
-        import inspect
-
-        func = inspect.unwrap(func)
-    code = getattr(func, "__code__", None)
-    if code is None:
-        return
-    found = _dropped_call(func, code)
-    if found is None:
-        return
-    called, where = found
-    if request_type == "CanFulfillIntentRequest":  # (Alexa's probe: canFulfillIntent alone)
-        logger.warning(
-            "%s returned None to %s, and its code calls %s() without returning what it built "
-            "(%s): a reply to %s carries canFulfillIntent alone: return %s(…)",
-            handler.name,
-            request_type,
-            called,
-            where,
-            request_type,
-            called if called.rpartition(".")[2] == "can_fulfill" else "can_fulfill",
-        )
-        return
-    if not audio:
-        logger.warning(
-            "%s returned None, so the user hears nothing, and its code calls %s() without "
-            "returning what it built (%s): return %s(…)",
-            handler.name,
-            called,
-            where,
-            called,
-        )
-        return
-    # An AudioPlayer event's reply carries AudioPlayer directives alone (Amazon's AudioPlayer
-    # interface reference), which no builder but Response(directives=…) makes.
-    logger.warning(
-        "%s returned None to %s, and its code calls %s() without returning what it built (%s): "
-        "a reply to %s takes no speech, only AudioPlayer directives (%s): return "
-        "Response(directives=[…]) with them, or None",
-        handler.name,
-        request_type,
-        called,
-        where,
-        request_type,
-        ", ".join(sorted(allowed or ())),
-    )
-
-
-def _dropped_call(func: object, code: CodeType) -> tuple[str, str] | None:
-    """The first reply builder ``func``'s own body calls as a statement (not in a function
-    defined in it), and where: ``("ask", "app.py:12")``, ``("ak.ask", …)`` for one reached
-    through a module of alexaskill; None if it calls none, or its source cannot be read (a
-    lambda, code made at run time, its file saved half edited since)."""
-    import ast
-    import inspect
-    import tokenize
-
-    try:
-        lines, first = inspect.getsourcelines(code)
-        # An indented def (in a class, in a function) is parsed as the body of an `if`, not
-        # dedented: a string's lines at the margin leave textwrap.dedent no margin to take.
-        indented = lines[0][:1].isspace()
-        tree = ast.parse("".join(["if 1:\n", *lines] if indented else lines))
-    except (OSError, TypeError, SyntaxError, tokenize.TokenError):  # (the file as it is now)
-        return None
-    namespace = getattr(func, "__globals__", {})
-    body = tree.body[0] if tree.body else None
-    if indented and isinstance(body, ast.If):
-        body, first = body.body[0], first - 1
-    if not isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return None
-    waiting: list[ast.AST] = list(body.body)
-    while waiting:
-        node = waiting.pop(0)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue  # (its own calls are its own)
-        if isinstance(node, ast.Expr):
-            call = node.value.value if isinstance(node.value, ast.Await) else node.value
-            if isinstance(call, ast.Call) and _builds_a_reply(_named(call.func, namespace)):
-                line = first + node.lineno - 1
-                return ast.unparse(call.func), f"{code.co_filename}:{line}"
-        waiting.extend(ast.iter_child_nodes(node))
-    return None
-
-
-def _named(func: ast.expr, namespace: dict[str, object]) -> object:
-    """What a call's ``func`` names: a name of the handler's module, or an attribute of a
-    module of alexaskill bound to one (``ak.ask``, ``alexaskill.responses.speak``); None for
-    any other (an attribute of the skill's own objects is never read: it may be a property)."""
-    import ast
-
-    if isinstance(func, ast.Name):
-        return namespace.get(func.id)
-    if not isinstance(func, ast.Attribute):
-        return None
-    owner = _named(func.value, namespace)
-    if not _is_a(owner, ModuleType) or not _of_alexaskill(owner.__name__):
-        return None
-    try:
-        return getattr(owner, func.attr, None)  # (alexaskill's lazy names load here)
-    except Exception:  # (an import a lazy name needs, failing: no builder found)
-        return None
-
-
-def _is_a(value: object, kind: type[_T]) -> TypeGuard[_T]:
-    """Whether ``value``'s own type is ``kind`` or a subclass of it: isinstance() without its
-    asking a value of another type for ``__class__``, which runs the value's code (a lazy
-    proxy not yet bound, werkzeug's LocalProxy, raises RuntimeError)."""
-    return issubclass(type(value), kind)
-
-
-def _of_alexaskill(module: object) -> bool:
-    """Whether ``module`` (a ``__module__`` or a module's ``__name__``) is alexaskill's."""
-    return isinstance(module, str) and module.partition(".")[0] == "alexaskill"
-
-
-def _builds_a_reply(value: object) -> bool:
-    """Whether ``value`` is `Response` or one of alexaskill's functions that return one."""
-    # Any name the handler calls comes here: a function made by exec() without __name__ has
-    # None for __module__, and a proxy (werkzeug's LocalProxy) may raise for it: a builder is
-    # a plain function or a class, whose __module__ is looked at only then.
-    if _is_a(value, type):
-        return _of_alexaskill(value.__module__) and value.__name__ == "Response"
-    if not _is_a(value, FunctionType) or not _of_alexaskill(value.__module__):
-        return False
-    return getattr(value, "__annotations__", {}).get("return") in ("Response", "Response | None")
 
 
 def no_handler(name: str, handled: Iterable[str | None]) -> str:

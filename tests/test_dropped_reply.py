@@ -1,5 +1,5 @@
 """The WARNING for a reply a handler built and did not return (`ask("…")` without `return`,
-`alexaskill.handler_bugs.said_dropped_reply`): where its code is read from, and that looking
+`alexaskill.dropped_reply.said_dropped_reply`): where its code is read from, and that looking
 never changes the answer."""
 
 from __future__ import annotations
