@@ -47,7 +47,9 @@ def said_dropped_reply(handler: Handler, request_type: str) -> None:
         return
     audio = takes_only_audio(request_type)
     allowed = audio_reply_directives(request_type) if audio else None
-    if allowed == frozenset():
+    # An empty set: no reply taken (PlaybackStopped, System.ExceptionEncountered). Told by its
+    # emptiness: comparing with frozenset() built one at each such request.
+    if allowed is not None and not allowed:
         return
     _LOOKED_AT[id(handler.func)] = handler.func
     func = getattr(handler.func, "__func__", handler.func)  # (a method's function)
