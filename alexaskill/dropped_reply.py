@@ -36,11 +36,12 @@ def said_dropped_reply(handler: Handler, request_type: str) -> None:
     """Warn, once for ``handler``, when it returned None to a request of ``request_type`` and
     its own code calls one of alexaskill's reply builders (``speak``, ``ask``, ``elicit_slot``,
     ``Response``, …) as a statement, its result dropped: ``ask("…")`` written without
-    ``return``, which the user hears as nothing. Looked for only then, and once: a None
-    returned on purpose costs a dict lookup; the source is read and parsed once for a handler.
-    Never for a request Alexa takes no reply to (SessionEndedRequest, PlaybackStopped): what it
-    would have returned is dropped all the same; a handler shared with another request is
-    looked at there."""
+    ``return``, which the user hears as nothing (at a CanFulfillIntentRequest, which nobody
+    hears, Alexa's probe gets no answer: the advice is ``can_fulfill``). Looked for only then,
+    and once: a None returned on purpose costs a dict lookup; the source is read and parsed
+    once for a handler. Never for a request Alexa takes no reply to (SessionEndedRequest,
+    PlaybackStopped): what it would have returned is dropped all the same; a handler shared
+    with another request is looked at there."""
     # The lookup first: a handler looked at already (most) pays nothing more. One that answers
     # only requests that take no reply (never marked) pays a comparison or two besides.
     if id(handler.func) in _LOOKED_AT or request_type == "SessionEndedRequest":
