@@ -194,6 +194,7 @@ def audio_directives_allowed(request_type: str) -> frozenset[str] | None:
     """The directive types a reply to ``request_type`` may carry; None: any AudioPlayer one.
 
     Only meaningful where `takes_only_audio` is true: an empty set means no response at all.
+    `audio_reply_directives` names the types that None stands for.
     """
     return _AUDIO_REPLIES.get(request_type)
 
@@ -201,7 +202,7 @@ def audio_directives_allowed(request_type: str) -> frozenset[str] | None:
 def audio_reply_directives(request_type: str) -> frozenset[str]:
     """The AudioPlayer directive types a reply to ``request_type`` (where `takes_only_audio`)
     may carry, each named: empty where it takes no response at all."""
-    allowed = _AUDIO_REPLIES.get(request_type)
+    allowed = audio_directives_allowed(request_type)
     return _AUDIO_DIRECTIVES if allowed is None else allowed
 
 
@@ -339,7 +340,7 @@ def _only_audio(
     violations: list[RuleViolation] | None,
 ) -> Response:
     request_type = request.type
-    allowed = _AUDIO_REPLIES.get(request_type)
+    allowed = audio_directives_allowed(request_type)
     known = audio_reply_directives(request_type)
     dropped = [
         name

@@ -212,6 +212,7 @@ def test_every_audio_event_and_part_is_in_the_table() -> None:
     for event in AUDIO_EVENTS:
         allowed = rules.audio_directives_allowed(event)
         assert (ALL_AUDIO if allowed is None else set(allowed)) == KEPT[event]
+        assert rules.audio_reply_directives(event) == KEPT[event]  # (its None named)
 
 
 def test_a_reply_to_an_audio_event_keeps_only_the_audioplayer_directives_alexa_knows() -> None:
