@@ -78,6 +78,18 @@ def said_dropped_reply(handler: Handler, request_type: str) -> None:
             called if called.rpartition(".")[2] == "can_fulfill" else "can_fulfill",
         )
         return
+    if called.rpartition(".")[2] == "can_fulfill":  # (a handler shared with the probe)
+        logger.warning(
+            "%s returned None to %s, and its code calls %s() without returning what it built "
+            "(%s): a can_fulfill reply answers a CanFulfillIntentRequest alone, which nobody "
+            "hears: return it there, speak(…) or ask(…) to %s",
+            handler.name,
+            request_type,
+            called,
+            where,
+            request_type,
+        )
+        return
     if not audio:
         logger.warning(
             "%s returned None, so the user hears nothing, and its code calls %s() without "

@@ -235,6 +235,30 @@ def test_a_probe_s_dropped_reply_is_told_to_return_can_fulfill(
     ]
 
 
+def test_a_can_fulfill_dropped_at_an_intent_request_is_not_advised_to_be_returned(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A handler shared by an intent and its probe, first asked the intent, dropped a
+    # can_fulfill(…): the WARNING said "return ak.can_fulfill(…)", a reply that answers the
+    # probe alone (nobody hears it), never the intent the user spoke.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Tide")
+    @skill.can_fulfill("Tide")
+    def tide() -> None:
+        ak.can_fulfill("YES")
+
+    line = tide.__code__.co_firstlineno + 3  # (its first line: the first decorator's)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        client.intent("Tide")
+    assert _dropped(caplog) == [
+        f"{tide.__module__}.{tide.__qualname__} returned None to IntentRequest, and its code "
+        f"calls ak.can_fulfill() without returning what it built ({__file__}:{line}): a "
+        "can_fulfill reply answers a CanFulfillIntentRequest alone, which nobody hears: "
+        "return it there, speak(…) or ask(…) to IntentRequest"
+    ]
+
+
 def test_a_builder_called_through_an_alexaskill_module_is_found(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
