@@ -37,7 +37,7 @@ def said_dropped_reply(handler: Handler, request_type: str) -> None:
     its own code calls one of alexaskill's reply builders (``speak``, ``ask``, ``elicit_slot``,
     ``Response``, …) as a statement, its result dropped: ``ask("…")`` written without
     ``return``, which the user hears as nothing (at a CanFulfillIntentRequest, which nobody
-    hears, Alexa's probe gets no answer: the advice is ``can_fulfill``). Looked for only then,
+    hears, Alexa's probe is answered NO: the advice is ``can_fulfill``). Looked for only then,
     and once: a None returned on purpose costs a dict lookup; the source is read and parsed
     once for a handler. Never for a request Alexa takes no reply to (SessionEndedRequest,
     PlaybackStopped): what it would have returned is dropped all the same; a handler shared
