@@ -22,12 +22,15 @@ if TYPE_CHECKING:
 
 __all__ = ["hook_stop", "pythons_sigint", "stopped_by", "uvicorn_server_of"]
 
-#: The name of the stop signal the hooked server got (one at most: the first), since the last
-#: `hook_stop`, with the event loop that server runs on (a weak reference; None for none). Not
-#: cleared as the hook goes: uvicorn runs the lifespan's shutdown while the requests it
-#: cancelled are still ending. A signal is the process's, but the stop is its server's: a
-#: request asks of its own loop (`stopped_by`), so that one answered after that server ended
-#: (uvicorn run again without a lifespan, a TestClient, a test) is not taken for its shutdown's.
+#: The name of the stop signal each hooked server got (the first), with the event loop that
+#: server runs on (a weak reference; None for none): one entry a loop, dropped when a hook is
+#: put for that loop again (a server stopped before on it: a test's, say), and with its loop
+#: gone. Not as the hook goes: uvicorn runs the lifespan's shutdown while the requests it
+#: cancelled are still ending; nor as a lifespan that puts no hook starts (a second app's), nor
+#: one for another loop: that server's stop is not theirs to forget. A signal is the process's,
+#: but the stop is its server's: a request asks of its own loop (`stopped_by`), so that one
+#: answered after that server ended (uvicorn run again without a lifespan, a TestClient, a
+#: test) is not taken for its shutdown's.
 _STOPPED_BY: list[tuple[str, weakref.ref[Any] | None]] = []
 
 
@@ -35,13 +38,16 @@ def stopped_by() -> str:
     """The stop signal's name (``"SIGTERM"``) if the server running this event loop is stopping
     on one, else ``""``: none seen, seen by a server on another loop, or no hook in place (no
     lifespan on the main thread, no uvicorn's handler)."""
-    if not _STOPPED_BY:
-        return ""
-    name, served = _STOPPED_BY[0]
     running = _running_loop()
-    if served is None:
-        return name if running is None else ""
-    return name if running is not None and served() is running else ""
+    for name, served in _STOPPED_BY:
+        if _of(served, running):
+            return name
+    return ""
+
+
+def _of(served: weakref.ref[Any] | None, loop: Any) -> bool:
+    """Whether the record's ``served`` (a weak reference, or None for no loop) is ``loop``."""
+    return loop is None if served is None else loop is not None and served() is loop
 
 
 def _running_loop() -> Any:
@@ -79,7 +85,6 @@ def hook_stop(
 
     if threading.current_thread() is not threading.main_thread():
         return None
-    _STOPPED_BY.clear()  # (a server stopped before, in this process: a test's, say)
     loop = _running_loop() if loop is None else loop
     served = None if loop is None else weakref.ref(loop)
     servers: dict[int, Callable[[int, Any], Any]] = {}
@@ -89,12 +94,19 @@ def hook_stop(
             servers[stop] = handler
     if not servers:
         return None
+    # A stop noted before for this loop (a server stopped on it: a test's, say) is no longer
+    # its server's; nor one whose loop is gone. Other loops' stand.
+    _STOPPED_BY[:] = [
+        (name, was) for name, was in _STOPPED_BY if not (_of(was, loop) or _gone(was))
+    ]
     hooked = [True]
 
     def in_front_of(servers_own: Callable[[int, Any], Any]) -> Callable[[int, Any], None]:
         def on_signal(signum: int, frame: Any) -> None:
             if hooked:
-                if not _STOPPED_BY:
+                # By the weak references (equal while their loop lives): the handler holds
+                # no loop of its own, which would keep a stopped server's alive.
+                if not any(was == served for _, was in _STOPPED_BY):
                     _STOPPED_BY.append((signal.Signals(signum).name, served))
                 if on_stop is not None:
                     on_stop(signum)
@@ -116,6 +128,11 @@ def hook_stop(
                 signal.signal(signum, servers[signum])
 
     return unhook
+
+
+def _gone(served: weakref.ref[Any] | None) -> bool:
+    """Whether the record's loop has been garbage-collected (None, no loop, never is)."""
+    return served is not None and served() is None
 
 
 def uvicorn_server_of(handler: object) -> Any:

@@ -329,3 +329,52 @@ def test_a_stop_a_server_saw_before_is_not_taken_for_a_later_loops(
     stopped, raised = asyncio.run(later())
     assert stopped == ""
     assert isinstance(raised, asyncio.CancelledError)
+
+
+def test_a_lifespan_that_puts_no_hook_keeps_the_stop_its_server_saw(
+    record: list[Any], uvicorns: Any
+) -> None:
+    # The record was cleared as each lifespan on the main thread started, hook put or not: one
+    # started on the stopping server's loop with no uvicorn handler in place (a second app's)
+    # wiped the noted stop, and the requests the shutdown then cancelled were said the skill's.
+    from alexaskill.server_stop import hook_stop, stopped_by
+
+    async def run() -> str:
+        _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
+        before = {s: signal.signal(s, signal.SIG_DFL) for s in _SIGNALS}
+        try:
+            assert hook_stop() is None  # (no uvicorn handler now: nothing put)
+        finally:
+            for signum, handler in before.items():
+                signal.signal(signum, handler)
+        return stopped_by()
+
+    assert asyncio.run(run()) == "SIGTERM"
+
+
+def test_a_hook_put_for_another_loop_keeps_the_stop_a_server_saw(
+    record: list[Any], uvicorns: Any
+) -> None:
+    # A server's stop is its loop's: a hook put for another loop's server (its lifespan started
+    # as the first's requests still end) wiped the first's, and its cancelled requests with it.
+    from alexaskill.server_stop import hook_stop, stopped_by
+
+    other = asyncio.new_event_loop()
+    try:
+
+        async def run() -> tuple[str, str]:
+            _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
+            unhook = hook_stop(loop=other)
+            assert unhook is not None
+            unhook()
+            return stopped_by(), await asyncio.to_thread(other.run_until_complete, _asked())
+
+        assert asyncio.run(run()) == ("SIGTERM", "")
+    finally:
+        other.close()
+
+
+async def _asked() -> str:
+    from alexaskill.server_stop import stopped_by
+
+    return stopped_by()
