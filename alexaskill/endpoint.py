@@ -16,7 +16,7 @@ from .deadline import expired, watch
 from .error_bodies import error_body
 from .logs import INTERNAL_ERROR, log_request
 from .own_cancellation import cancelled_here
-from .server_stop import stopped_by
+from .server_stop import shutdown_cancels
 
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
@@ -364,13 +364,13 @@ async def _send_answered(
     endpoint's 503), then let the cancellation go on: whoever cancelled the request (a caller's
     timeout such as the simulator's) still sees it cancelled.
 
-    Not once the server is stopping on its signal (`stopped_by`): the cancellation is then its
+    Not the cancellation of the server stopping on its signal (`shutdown_cancels`): that is its
     shutdown's, uvicorn's past ``--timeout-graceful-shutdown``, which waits on the request no
     more, and its protocols logged the one raised to them as "Exception in ASGI application",
     with a traceback, for a request answered (alexaskill's own logged nothing). The request
     ends as answered, nothing more said; an answer the shutdown cut as it was sent, in one line
     (`_unsent_in_shutdown`)."""
-    if not stopped_by():
+    if not shutdown_cancels(cancelled.cancellation):
         await _send(send, cancelled.status, cancelled.body, close=close)
         raise cancelled.cancellation  # itself: a cancel scope (anyio's) knows its own by its text
     try:
@@ -382,11 +382,11 @@ async def _send_answered(
 
 def _unsent_in_shutdown(exc: BaseException) -> bool:
     """Whether ``exc``, raised as an answer was sent, is the cancellation of the server's
-    shutdown (its stop signal seen: `stopped_by`), said then in one WARNING, for the request to
-    end there without it (uvicorn's traceback of it said nothing more): the answer is unsent,
-    its client not reading what was sent before (the server's writes held) when the shutdown's
-    grace ran out."""
-    signal = stopped_by()
+    shutdown (its stop signal seen, its text uvicorn's: `shutdown_cancels`), said then in one
+    WARNING, for the request to end there without it (uvicorn's traceback of it said nothing
+    more): the answer is unsent, its client not reading what was sent before (the server's
+    writes held) when the shutdown's grace ran out."""
+    signal = shutdown_cancels(exc)
     if not (signal and cancelled_here(exc)):
         return False
     logger.warning(

@@ -3,7 +3,9 @@ SIGINT: uvicorn's handlers, ``alexaskill serve``'s too) seen by a handler of ale
 front of uvicorn's own as the lifespan starts (`hook_stop`). What tells a request's
 cancellation by the server's shutdown (uvicorn past its ``--timeout-graceful-shutdown``, which
 cancels the request's task and waits on it no more) from one by the skill's own code or a
-caller's timeout, who may wait to see it cancelled (`stopped_by`).
+caller's timeout, who may wait to see it cancelled: the signal seen (`stopped_by`), and the
+cancellation's text uvicorn's (`shutdown_cancels`), for a timeout inside the app as the server
+stops is the caller's still.
 
 The server tells the app nothing at the signal, nor as it cancels (uvicorn runs the lifespan's
 shutdown after that): the signal is the one moment an app can see. The stop is noted for
@@ -20,7 +22,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import weakref
 
-__all__ = ["hook_stop", "pythons_sigint", "stopped_by", "uvicorn_server_of"]
+__all__ = ["hook_stop", "pythons_sigint", "shutdown_cancels", "stopped_by", "uvicorn_server_of"]
+
+#: The text uvicorn (0.29 on) cancels a request's task with past its graceful timeout.
+UVICORN_SHUTDOWN = "Task cancelled, timeout graceful shutdown exceeded"
 
 #: The name of the stop signal each hooked server got (the first), with the event loop that
 #: server runs on (a weak reference; None for none): one entry a loop, dropped when a hook is
@@ -43,6 +48,18 @@ def stopped_by() -> str:
         if _of(served, running):
             return name
     return ""
+
+
+def shutdown_cancels(cancellation: BaseException) -> str:
+    """`stopped_by`'s signal if ``cancellation`` is the stopping server's own, uvicorn's past its
+    graceful timeout (by its text, `UVICORN_SHUTDOWN`), else ``""``. Not one of the app's
+    own as the server stops (a middleware's ``asyncio.timeout`` or ``wait_for``, an anyio
+    scope's), whose cancel scope waits to see it: both cancel the request's task, which counts
+    them alike (``Task.cancelling()``), and only the text tells them apart. Its text lost on the
+    way (a ``wait_for`` on Python 3.11 cancels the task it made without one) is taken for a
+    caller's: raised on, uvicorn's traceback, rather than a caller's timeout made to return."""
+    signal = stopped_by()
+    return signal if signal and UVICORN_SHUTDOWN in map(str, cancellation.args) else ""
 
 
 def _of(served: weakref.ref[Any] | None, loop: Any) -> bool:

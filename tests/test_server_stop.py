@@ -17,6 +17,7 @@ import pytest
 
 from alexaskill import Skill, speak
 from alexaskill.app import DEADLINE_REPLY
+from alexaskill.server_stop import UVICORN_SHUTDOWN
 
 from . import cancelled_shared, deadline_shared
 from .app_shared import post_scope
@@ -176,7 +177,7 @@ def test_a_request_the_shutdown_cancels_ends_answered(record: list[Any], uvicorn
         post, sent = deadline_shared.signed_hello(skill)
         task = asyncio.create_task(post())
         await asyncio.wait_for(running.wait(), 30)
-        task.cancel()
+        task.cancel(UVICORN_SHUTDOWN)  # (uvicorn's, past its graceful timeout)
         return await ended(task, sent)
 
     sent, raised = asyncio.run(run())
@@ -208,7 +209,7 @@ def test_a_request_the_shutdown_cancels_as_its_body_comes_ends_answered_503(
         scope = post_scope([(b"content-type", b"application/json")])
         task = asyncio.create_task(skill(scope, receive, send))
         await asyncio.wait_for(waiting.wait(), 30)
-        task.cancel()
+        task.cancel(UVICORN_SHUTDOWN)  # (uvicorn's, past its graceful timeout)
         return await ended(task, sent)
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
@@ -242,9 +243,9 @@ def test_an_answer_the_shutdown_cuts_as_it_is_sent_is_said_in_one_line(
         post, _ = deadline_shared.signed_hello(skill, held)
         task = asyncio.create_task(post())
         await asyncio.wait_for(running.wait(), 30)
-        task.cancel()
+        task.cancel(UVICORN_SHUTDOWN)  # (uvicorn's, past its graceful timeout)
         await asyncio.wait_for(sending.wait(), 30)
-        task.cancel()
+        task.cancel(UVICORN_SHUTDOWN)  # (uvicorn's, past its graceful timeout)
         return (await ended(task, []))[1]
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
@@ -378,3 +379,32 @@ async def _asked() -> str:
     from alexaskill.server_stop import stopped_by
 
     return stopped_by()
+
+
+def test_a_callers_timeout_in_the_app_is_its_own_while_the_server_stops(
+    record: list[Any], uvicorns: Any
+) -> None:
+    # Once the stop signal was seen, every cancellation on the loop was taken for the shutdown's:
+    # a middleware's timeout around the skill (asyncio.timeout, wait_for) had its cancellation
+    # swallowed, so it returned as if in time, no TimeoutError. Only uvicorn's own (by its text,
+    # `_shutdown_cancels`) ends there.
+    skill, running = _hanging_skill()
+    post, sent = deadline_shared.signed_hello(skill)
+
+    async def run() -> BaseException | None:
+        _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
+
+        async def middleware() -> None:
+            async with asyncio.timeout(None) as deadline:
+                waiter = asyncio.ensure_future(running.wait())
+                waiter.add_done_callback(lambda _: deadline.reschedule(-1))
+                await post()
+
+        try:
+            await middleware()
+        except TimeoutError as exc:
+            return exc
+        return None
+
+    assert isinstance(asyncio.run(run()), TimeoutError)
+    assert sent[0]["status"] == 200  # (answered all the same)
