@@ -408,3 +408,25 @@ def test_a_callers_timeout_in_the_app_is_its_own_while_the_server_stops(
 
     assert isinstance(asyncio.run(run()), TimeoutError)
     assert sent[0]["status"] == 200  # (answered all the same)
+
+
+def test_an_anyio_scopes_cancel_in_the_app_is_its_own_while_the_server_stops(
+    record: list[Any], uvicorns: Any
+) -> None:
+    # As a timeout's: the scope's cancellation, taken for the shutdown's, ended with the answer,
+    # and the scope never saw it caught (a fail_after returned as if in time).
+    import anyio
+
+    skill, running = _hanging_skill()
+    post, sent = deadline_shared.signed_hello(skill)
+
+    async def run() -> bool:
+        _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
+        with anyio.CancelScope() as scope:
+            waiter = asyncio.ensure_future(running.wait())
+            waiter.add_done_callback(lambda _: scope.cancel())
+            await post()
+        return scope.cancelled_caught
+
+    assert asyncio.run(run())
+    assert sent[0]["status"] == 200  # (answered all the same)
