@@ -13,11 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-__all__: list[str] = []  # helpers for alexaskill.cli, alexaskill.testing and alexaskill.capture
+__all__: list[str] = []  # helpers for alexaskill.cli, .testing, .capture and .understanding
 
 
 #: Keys given twice named in a message, at most; the others are counted ("and 2 more").
 NAMED: Final = 3
+
+#: What is said of JSON with an integer past the digits Python converts (4300 by default), for
+#: which json.loads raises a plain ValueError, no JSONDecodeError: by the command line's inputs
+#: and interaction model files (`read_model_file`).
+LONG_NUMBER: Final = "not JSON (a number of too many digits)"
 
 
 class KeysOnce:

@@ -158,6 +158,15 @@ def test_a_model_file_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> None
         load_model(path)
 
 
+def test_a_model_file_with_a_number_too_long_is_a_clear_error(tmp_path: Path) -> None:
+    # json.loads raises a plain ValueError (no JSONDecodeError) past Python's int digit limit:
+    # it escaped as no InteractionModelError, a 500 when the simulator read an edited file again.
+    path = tmp_path / "model.json"
+    path.write_text('{"interactionModel": ' + "1" * 5000 + "}")
+    with pytest.raises(InteractionModelError, match=r"model\.json: not JSON \(a number of too "):
+        load_model(path)
+
+
 def test_locale_of_file() -> None:
     assert locale_of_file("skill-package/interactionModels/custom/en-GB.json") == "en-GB"
     assert locale_of_file("model.json") is None

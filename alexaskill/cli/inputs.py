@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
+from ..json_once import LONG_NUMBER
 from ..json_once import loads_once as json_loads_once
 from .common import UsageError, read_input, size_text, stdin_not_text
 
@@ -25,10 +26,6 @@ if TYPE_CHECKING:
 #: answered by then fails. (Here, not in `endpoint`: the parser needs it, and `endpoint`
 #: imports ssl, which only ``certify`` uses.)
 ALEXA_TIMEOUT: Final = 8.0
-
-#: What is said of JSON with an integer past the digits Python converts (4300 by default), for
-#: which json.loads raises a plain ValueError, no JSONDecodeError.
-LONG_NUMBER: Final = "not JSON (a number of too many digits)"
 
 
 def fake_alexa_api(path: str | None) -> FakeAlexaApi:

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..json_once import LONG_NUMBER
 from .common import UsageError, module_here
-from .inputs import LONG_NUMBER, file_text, one_json, stdin_text
+from .inputs import file_text, one_json, stdin_text
 
 __all__ = ["load_requests", "module_here"]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..interaction import InteractionModelError
+from ..json_once import LONG_NUMBER
 
 __all__ = ["MAX_MODEL_BYTES", "locale_of_file", "read_model_file"]
 
@@ -26,7 +27,8 @@ def read_model_file(
     """The JSON of a model file (a directory: its ``<locale>.json``), and the file's path.
 
     Raises `InteractionModelError` when the file is missing, cannot be read, is larger than
-    `MAX_MODEL_BYTES` (16 MiB, not read whole) or is not JSON.
+    `MAX_MODEL_BYTES` (16 MiB, not read whole) or is not JSON (or holds a number too long
+    to read).
     """
     path = Path(source)
     if path.is_dir():
@@ -57,6 +59,8 @@ def read_model_file(
         raise InteractionModelError([f"{path}: not JSON (line {exc.lineno}: {exc.msg})"]) from None
     except RecursionError:
         raise InteractionModelError([f"{path}: not JSON (nested too deeply)"]) from None
+    except ValueError:  # (json.loads's own for a number past Python's int digit limit)
+        raise InteractionModelError([f"{path}: {LONG_NUMBER}"]) from None
     return data, str(path)
 
 
