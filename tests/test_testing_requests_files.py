@@ -1,5 +1,6 @@
 """The requests `load_request` and `TestClient.replay` read: JSON text given for a path, a file
-not JSON (or nested too deeply), a key given twice, and what is neither a path nor JSON data."""
+not JSON (or nested too deeply, or with a number too long), a key given twice, and what is
+neither a path nor JSON data."""
 
 from __future__ import annotations
 
@@ -134,3 +135,13 @@ def test_load_request_says_a_file_nested_too_deeply_as_not_json(tmp_path: Any) -
     with pytest.raises(ValueError) as raised:
         load_request(path)
     assert str(raised.value) == f"{path}: not JSON (nested too deeply)"
+
+
+def test_load_request_says_a_file_with_a_number_too_long_as_not_json(tmp_path: Any) -> None:
+    # json.loads's own ValueError past Python's int digit limit came out as it was, in Python's
+    # words ("Exceeds the limit (4300 digits) …"), naming no file.
+    path = tmp_path / "long.json"
+    path.write_text('{"request": {"type": "LaunchRequest"}, "x": ' + "1" * 5000 + "}")
+    with pytest.raises(ValueError) as raised:
+        load_request(path)
+    assert str(raised.value) == f"{path}: not JSON (a number of too many digits)"
