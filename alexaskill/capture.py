@@ -159,7 +159,7 @@ def load_capture(path: str | os.PathLike[str]) -> Capture:
         # replayed with what it did not seem to hold. The file's own JSON only: its body is a
         # string here, what was received, kept and sent byte for byte whatever it holds. (Bytes
         # not UTF-8 where msgspec skips them, in a field it does not know, pass as before.)
-        loads_once(data.decode("utf-8", "surrogateescape"), str(path))
+        loads_once(data.decode("utf-8", "surrogateescape"), str(path), long_number=True)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise ValueError(f"{path}: not an alexaskill capture file ({exc})") from None
     except RecursionError:  # (in a field alexaskill does not know: no capture's)

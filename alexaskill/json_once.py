@@ -93,15 +93,26 @@ def loads_once(
     *,
     root: str = "",
     error: Callable[[str], Exception] = ValueError,
+    long_number: bool = False,
     **options: Any,
 ) -> Any:
     """`json.loads` of ``text`` (with ``options``), named ``label`` in a message: an object
     with a key given twice raises ``error`` (`KeysOnce.refuse`); what is not JSON raises as
-    `json.loads` does, for the caller to say."""
+    `json.loads` does, for the caller to say, but with ``long_number`` a number past Python's
+    int digit limit raises ``error``, saying `LONG_NUMBER`."""
     import json
 
     keys = KeysOnce()
-    data = json.loads(text, object_pairs_hook=keys, **options)
+    try:
+        data = json.loads(text, object_pairs_hook=keys, **options)
+    except ValueError as exc:
+        # json.loads's own for such a number is a plain ValueError, no JSONDecodeError: told
+        # apart here, around json.loads alone, from the refusal of a key given twice below (a
+        # ValueError too). Not by default: a caller's parse_constant may raise a plain
+        # ValueError (request_session's does, to keep the text as it is).
+        if not long_number or type(exc) is not ValueError:
+            raise
+        raise error(f"{label}: {LONG_NUMBER}") from None
     keys.refuse(label, data, root=root, error=error)
     return data
 

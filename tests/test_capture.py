@@ -369,3 +369,14 @@ def test_replay_of_a_capture_file_says_what_it_is_and_which_command_sends_it(
     assert "standard input: not an Alexa request envelope (no 'request' object): a capture" in (
         err.getvalue()
     )
+
+
+def test_a_capture_holding_a_number_too_long_is_a_value_error_naming_it(tmp_path: Path) -> None:
+    # A field capture does not know with a number past Python's int digit limit: the second
+    # reading's json.loads raised its own ValueError ("Exceeds the limit (4300 digits) …"),
+    # which named no file where certify --replay said it.
+    file = tmp_path / "long.capture.json"
+    file.write_text(f'{{{_FIELDS}, "x": {"1" * 5000}}}')
+    with pytest.raises(ValueError) as raised:
+        load_capture(file)
+    assert str(raised.value) == f"{file}: not JSON (a number of too many digits)"

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ..articles import with_article
-from ..json_once import LONG_NUMBER, loads_once
+from ..json_once import loads_once
 
 __all__ = ["load_request"]
 
@@ -17,10 +17,6 @@ __all__ = ["load_request"]
 #: (`alexaskill.cli.common.MAX_INPUT_BYTES`): a file named by mistake (a log, ``/dev/zero``) is
 #: refused, not read into memory whole.
 MAX_REQUEST_FILE_BYTES: Final = 16 * 1024 * 1024
-
-
-class _KeyTwice(Exception):
-    """`loads_once`'s refusal of a key given twice, told apart from json.loads's ValueErrors."""
 
 
 def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
@@ -62,7 +58,7 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
             # A key given twice is refused: `json` kept the last alone, so a sample's copied
             # line with a typo'd value hid the one above it (the request is built anew from
             # what is read and signed, so no byte of the file is sent as it is).
-            loaded = loads_once(text, named, error=_KeyTwice)
+            loaded = loads_once(text, named, long_number=True)
         except json.JSONDecodeError as exc:
             raise ValueError(
                 f"{named}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
@@ -71,10 +67,6 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
             raise ValueError(f"{named}: not JSON (not UTF-8 text)") from None
         except RecursionError:
             raise ValueError(f"{named}: not JSON (nested too deeply)") from None
-        except ValueError:  # (json.loads's own for a number past Python's int digit limit)
-            raise ValueError(f"{named}: {LONG_NUMBER}") from None
-        except _KeyTwice as exc:  # (not a ValueError until here: the clause above would take it)
-            raise ValueError(*exc.args) from None
     if not isinstance(loaded, dict) or not isinstance(loaded.get("request"), dict):
         raise ValueError(f"{named}: not an Alexa request envelope (no 'request' object)")
     return loaded
