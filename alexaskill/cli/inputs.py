@@ -13,7 +13,6 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from ..json_once import LONG_NUMBER
 from ..json_once import loads_once as json_loads_once
 from .common import UsageError, read_input, size_text, stdin_not_text
 
@@ -106,14 +105,12 @@ def one_json(text: str, label: str, *, extra: Callable[[json.JSONDecodeError], s
     ``extra(exc)`` when a document is followed by more ("Extra data": several put together)
     and it says something."""
     try:
-        return loads_once(text, label)
+        return loads_once(text, label, long_number=True)
     except json.JSONDecodeError as exc:
         said = extra(exc) if exc.msg == "Extra data" else None
         raise UsageError(said or f"{label}: not JSON (line {exc.lineno}: {exc.msg})") from None
     except RecursionError:
         raise UsageError(f"{label}: not JSON (nested too deeply)") from None
-    except ValueError:  # (json.loads's own for a number past Python's int digit limit)
-        raise UsageError(f"{label}: {LONG_NUMBER}") from None
 
 
 def _fixed_clock(path: str, value: object) -> Callable[[], datetime.datetime]:
