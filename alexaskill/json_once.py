@@ -4,8 +4,9 @@ given twice, and `loads_once`, `json.loads` with it.
 `json` (and msgspec) keep the last of two equal keys silently, so a key copied with a typo'd
 value hid the one above it, and what was read was not what the file seemed to give. Shared by
 the readers of JSON written or edited by hand that build Python values of it: the command
-line's inputs (`alexaskill.cli.inputs`), sample request files (`load_request`) and capture
-files (`load_capture`; not the request body a capture holds, which is sent as received).
+line's inputs (`alexaskill.cli.inputs`), interaction model files (`read_model_file`), sample
+request files (`load_request`) and capture files (`load_capture`; not the request body a
+capture holds, which is sent as received).
 """
 
 from __future__ import annotations

@@ -167,6 +167,23 @@ def test_a_model_file_with_a_number_too_long_is_a_clear_error(tmp_path: Path) ->
         load_model(path)
 
 
+def test_a_model_file_giving_a_key_twice_is_refused_naming_it(tmp_path: Path) -> None:
+    # json.loads kept the last of the two silently: load_model (so the simulator and
+    # TestClient's model) read samples the file did not seem to give, where the commands'
+    # --model refused the same file.
+    path = tmp_path / "model.json"
+    path.write_text(
+        '{"interactionModel": {"languageModel": {"invocationName": "pizza palace", "intents": '
+        '[{"name": "Order", "samples": ["order a pizza"], "samples": ["ordr"]}]}}}'
+    )
+    with pytest.raises(InteractionModelError) as raised:
+        load_model(path)
+    assert raised.value.problems == (
+        f"{path}: 'samples' is given twice in interactionModel.languageModel.intents[0]: a JSON "
+        "object keeps only the last; give it once",
+    )
+
+
 def test_locale_of_file() -> None:
     assert locale_of_file("skill-package/interactionModels/custom/en-GB.json") == "en-GB"
     assert locale_of_file("model.json") is None

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..interaction import InteractionModelError
-from ..json_once import LONG_NUMBER
+from ..json_once import loads_once
 
 __all__ = ["MAX_MODEL_BYTES", "locale_of_file", "read_model_file"]
 
@@ -28,7 +28,7 @@ def read_model_file(
 
     Raises `InteractionModelError` when the file is missing, cannot be read, is larger than
     `MAX_MODEL_BYTES` (16 MiB, not read whole) or is not JSON (or holds a number too long
-    to read).
+    to read), and when it gives a key twice in an object (naming it: `loads_once`).
     """
     path = Path(source)
     if path.is_dir():
@@ -54,14 +54,18 @@ def read_model_file(
     except UnicodeDecodeError as exc:
         raise InteractionModelError([f"{path}: cannot be read ({exc})"]) from None
     try:
-        data = json.loads(text)
+        # (a key given twice refused, as the commands' --model refuses it: json.loads kept the
+        # last silently, so the simulator read samples the file did not seem to give)
+        data = loads_once(text, str(path), error=_refused, long_number=True)
     except json.JSONDecodeError as exc:
         raise InteractionModelError([f"{path}: not JSON (line {exc.lineno}: {exc.msg})"]) from None
     except RecursionError:
         raise InteractionModelError([f"{path}: not JSON (nested too deeply)"]) from None
-    except ValueError:  # (json.loads's own for a number past Python's int digit limit)
-        raise InteractionModelError([f"{path}: {LONG_NUMBER}"]) from None
     return data, str(path)
+
+
+def _refused(message: str) -> InteractionModelError:
+    return InteractionModelError([message])
 
 
 def locale_of_file(source: str | os.PathLike[str]) -> str | None:
