@@ -74,7 +74,14 @@ def test_an_invocation_given_wins_over_the_files(project: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ['{"old": true}\n', "not json", '{"interactionModel": {"languageModel": {}}}', "[1]"],
+    [
+        '{"old": true}\n',
+        "not json",
+        '{"interactionModel": {"languageModel": {}}}',
+        "[1]",
+        # Two names: neither is taken (nor the last, as json.loads took it).
+        '{"interactionModel": {"languageModel": {"invocationName": "a b", "invocationName": "c"}}}',
+    ],
 )
 def test_a_file_without_an_invocation_name_asks_for_the_option(project: Path, content: str) -> None:
     output = project / "en-US.json"

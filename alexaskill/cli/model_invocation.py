@@ -50,6 +50,10 @@ def _invocation_in(path: Path) -> str | None:
         text = file_text(label, label=label, what="an interaction model file")
         value: object = one_json(text, label, extra=lambda exc: None)
     except (OSError, UsageError):  # (passed over, as a file with no name in it)
+        # A key given twice too (one_json refuses it): which of two invocation names was meant
+        # is not guessed, and silence costs nothing, as the command then stops asking for
+        # --invocation and writes nothing; the file itself is refused, naming the key, where it
+        # is read as a model (--check, --model, load_model).
         return None
     for key in ("interactionModel", "languageModel", "invocationName"):
         value = value.get(key) if isinstance(value, dict) else None
