@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
 
+from .articles import with_article
 from .exceptions import ConfigurationError
 
 __all__ = [
@@ -133,7 +134,8 @@ def language_of(locale: str) -> str:
 
 
 def _kind(value: object) -> str:
-    return "None" if value is None else type(value).__name__
+    """``value``'s type's name after its article ("an int", "a float"); None is "None"."""
+    return "None" if value is None else with_article(type(value).__name__)
 
 
 @dataclass(frozen=True, slots=True)

@@ -385,8 +385,11 @@ def test_a_catalog_of_a_locale_alexa_does_not_serve_makes_no_model(tmp_path: Pat
     ("value", "reason"),
     [
         (None, r"intent X: utterances must be a list of strings \(or a dict by locale\), not None"),
-        (5, r"intent X: utterances must be a list of strings \(or a dict by locale\), not int"),
+        # A type's name after its article, by its sound ("not int" was said); None is itself.
+        (5, r"intent X: utterances must be a list of strings \(or a dict by locale\), not an int"),
+        (5.0, r"intent X: utterances must be a list of strings \(or a dict by .*\), not a float"),
         ({"de-DE": None}, r"intent X: utterances\['de-DE'\] must be a list of strings, not None"),
+        ({"de-DE": 5}, r"intent X: utterances\['de-DE'\] must be a list of strings, not an int$"),
     ],
 )
 def test_utterances_that_are_no_list_name_the_intent_not_a_bare_type_error(
