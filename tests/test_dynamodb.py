@@ -139,7 +139,7 @@ async def test_an_attributes_column_that_is_null_is_replaced_by_the_first_save(
         # A column that is neither a map nor NULL is not overwritten by a save either.
         other = {"id": {"S": "text"}, "attributes": {"S": "not a map"}}
         client.put_item(TableName=store.table, Item=other)
-        with pytest.raises(StoreError, match="'attributes' column of an item is a S, not a map"):
+        with pytest.raises(StoreError, match="'attributes' column of an item is an S, not a map"):
             await store.update("text", {"a": 1}, ())
         item = client.get_item(TableName=store.table, Key={"id": {"S": "text"}})["Item"]
         assert item == other

@@ -209,18 +209,32 @@ async def test_a_value_holding_an_empty_dict_key_is_refused_before_it_is_sent() 
 
 
 @pytest.mark.anyio
-async def test_a_column_that_is_no_map_is_said_with_what_to_do() -> None:
+@pytest.mark.parametrize(
+    ("column", "said"),
+    [
+        # A type's letters are said by their names, "ess", "en", "ell": "a S" and "a N" were.
+        ({"S": "v1"}, "an S"),
+        ({"N": "1"}, "an N"),
+        ({"L": []}, "an L"),
+        ({"SS": ["a"]}, "an SS"),
+        ({"B": b"x"}, "a B"),
+        ({"BOOL": True}, "a BOOL"),
+    ],
+)
+async def test_a_column_that_is_no_map_is_said_with_what_to_do(
+    column: dict[str, Any], said: str
+) -> None:
     # Another program's column of the same name (a string, say) failed every load and save of
     # that user with "the 'attributes' column of an item is a S, not a map", and no word of
     # what to do about it.
     class OtherColumn(RecordingClient):
         def get_item(self, **params: Any) -> dict[str, Any]:
             self.calls.append(params)
-            return {"Item": {"attributes": {"S": "v1"}}}
+            return {"Item": {"attributes": column}}
 
     store = DynamoDBStore("table", client=OtherColumn())
     with pytest.raises(StoreError) as info:
         await store.load(USER)
     message = str(info.value)
-    assert "'attributes' column of an item is a S, not a map" in message
+    assert f"'attributes' column of an item is {said}, not a map" in message
     assert "attribute_name=" in message
