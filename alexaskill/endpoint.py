@@ -217,7 +217,7 @@ class _Endpoint:
         checked, as `Handling._handle` answers one cancelled later (`alexaskill.cancellations`),
         not the server's 500 and traceback, in its words (in AWS Lambda, no server's shutdown
         blamed unless it is one). The connection closes: the body's rest is never read."""
-        warning, reason = self.skill._cancelled_unverified()
+        warning, reason = self.skill._cancelled_unverified(cancellation)
         self.skill._refusals_said.warn(logger, warning)
         log_request(None, outcome="cancelled", status=503)
         await _send_answered(send, AnsweredCancellation(503, reason, cancellation), close=True)

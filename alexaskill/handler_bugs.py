@@ -20,7 +20,7 @@ from .handler_signature import describe, wrapped_coroutine_function
 from .log_lambda import on_lambda
 from .log_values import MAX_VALUE, cut
 from .own_cancellation import cancelled_here, is_cancellation, is_trio_cancellation
-from .server_stop import pythons_sigint, stopped_by
+from .server_stop import pythons_sigint, shutdown_cancels, stopped_by
 from .typos import NAME_OF_WORDS, close_matches
 
 if TYPE_CHECKING:
@@ -169,12 +169,14 @@ _FROM_OUTSIDE_ON_LAMBDA: Final = f"on AWS Lambda, {LAMBDA_CANCELLER}"
 _FROM_OUTSIDE_IN_LAMBDA: Final = f"in AWS Lambda, {LAMBDA_WEB_CANCELLER}"
 
 
-def server_shutdown(in_lambda: bool) -> str:
-    """What cancelled a request from outside once the server is stopping on a signal
-    (`alexaskill.server_stop.stopped_by`): its shutdown, past its graceful timeout, in the words
-    of `swallowed` and of the WARNING of a request answered as cancelled (``in_lambda``: the
-    skill's ASGI app run in AWS Lambda); "" while it is not stopping."""
-    signal = stopped_by()
+def server_shutdown(in_lambda: bool, cancellation: BaseException | None) -> str:
+    """What cancelled a request from outside once the server is stopping on a signal: its
+    shutdown, past its graceful timeout, in the words of `swallowed` and of the WARNING of a
+    request answered as cancelled (``in_lambda``: the skill's ASGI app run in AWS Lambda); ""
+    while it is not stopping, or when ``cancellation`` is not the shutdown's
+    (`alexaskill.server_stop.shutdown_cancels`: a caller's own timeout as the server stops).
+    None for one that code caught, its text lost with it: the stop signal alone tells."""
+    signal = stopped_by() if cancellation is None else shutdown_cancels(cancellation)
     if not signal:
         return ""
     if in_lambda and signal == "SIGTERM":
@@ -192,7 +194,7 @@ def _from_outside() -> str:
     # Else, in a Lambda function's process, the skill's ASGI app (behind Mangum, the Lambda Web
     # Adapter). (Its environment read at each call: only a cancellation caught comes here.)
     in_lambda = on_lambda()
-    shutdown = server_shutdown(in_lambda)
+    shutdown = server_shutdown(in_lambda, None)  # (caught: its text is lost)
     if shutdown:
         return shutdown
     return _FROM_OUTSIDE_IN_LAMBDA if in_lambda else _FROM_OUTSIDE

@@ -109,7 +109,7 @@ class Handling(Closing):
                         if not cancelled_here(exc):
                             raise
                         verify_ms = (time.perf_counter() - started) * 1000
-                        warning, reason = self._cancelled_unverified()
+                        warning, reason = self._cancelled_unverified(exc)
                         self._refusals_said.warn(logger, warning)
                         log_request(None, outcome="cancelled", status=503, verify_ms=verify_ms)
                         raise AnsweredCancellation(503, reason, exc) from None
@@ -154,12 +154,16 @@ class Handling(Closing):
                 # server would answer HTTP 500, with a traceback. The deadline's apology instead,
                 # sent by the endpoint before the cancellation goes on (`AnsweredCancellation`);
                 # or the reply made, if a service's finish caught it (its services finished).
-                from .finished_cancellation import FinishedCancellation
+                from .finished_cancellation import FinishedCancellation, SaidCancellation
 
                 if isinstance(exc, FinishedCancellation):
                     answer = exc.answer
                 else:
-                    answer = self._answer_cancelled(envelope, body, self._cancelled_by())
+                    # One code caught (said by `swallowed`) is told by the stop signal alone,
+                    # as its ERROR: its own text went with it.
+                    caught = isinstance(exc, SaidCancellation)
+                    by = self._cancelled_by(None if caught else exc)
+                    answer = self._answer_cancelled(envelope, body, by)
                 cancelled = exc
             handler_ms = (time.perf_counter() - decoded) * 1000
             log_request(
@@ -186,21 +190,22 @@ class Handling(Closing):
         finally:
             self._in_flight -= 1
 
-    def _cancelled_by(self) -> str:
-        """Why a request was cancelled from outside, in the WARNING of one answered as such:
-        the server's shutdown, once it got its stop signal (`server_shutdown`); else, in AWS
-        Lambda (behind Mangum, the Lambda Web Adapter), where nothing else cancels a request,
-        the skill's own code; else "" (a server's shutdown, or a caller's timeout: unknown)."""
-        shutdown = server_shutdown(self._on_lambda)
+    def _cancelled_by(self, cancellation: BaseException | None) -> str:
+        """Why a request was cancelled from outside (by ``cancellation``; None for one code
+        caught, `server_shutdown`), in the WARNING of one answered as such: the server's
+        shutdown, once it got its stop signal (`server_shutdown`); else, in AWS Lambda (behind
+        Mangum, the Lambda Web Adapter), where nothing else cancels a request, the skill's own
+        code; else "" (a server's shutdown, or a caller's timeout: unknown)."""
+        shutdown = server_shutdown(self._on_lambda, cancellation)
         if shutdown:
             return f"by {shutdown}" if self._on_lambda else shutdown
         return _IN_LAMBDA if self._on_lambda else ""
 
-    def _cancelled_unverified(self) -> tuple[str, bytes]:
+    def _cancelled_unverified(self, cancellation: BaseException) -> tuple[str, bytes]:
         """The WARNING and the 503's body of a request cancelled before its signature was checked
         (its chain downloading, or its body still coming: `alexaskill.endpoint`): in AWS Lambda,
         or once the server got its stop signal, what cancelled it."""
-        because = self._cancelled_by()
+        because = self._cancelled_by(cancellation)
         if because:
             warning = f"a request was cancelled before its signature was checked ({because})"
             return f"{warning}: answered HTTP 503", _UNVERIFIED

@@ -17,6 +17,7 @@ import pytest
 
 from alexaskill import Skill, speak
 from alexaskill.app import DEADLINE_REPLY
+from alexaskill.cancellations import CANCELLED_UNVERIFIED, CANCELLED_WARNING
 from alexaskill.server_stop import UVICORN_SHUTDOWN
 
 from . import cancelled_shared, deadline_shared
@@ -165,11 +166,15 @@ def _hanging_skill() -> tuple[Skill, asyncio.Event]:
     return skill, running
 
 
-def test_a_request_the_shutdown_cancels_ends_answered(record: list[Any], uvicorns: Any) -> None:
+@pytest.mark.parametrize("text", [UVICORN_SHUTDOWN, None], ids=["uvicorn's", "a caller's"])
+def test_a_request_the_shutdown_cancels_ends_answered(
+    record: list[Any], uvicorns: Any, caplog: pytest.LogCaptureFixture, text: str | None
+) -> None:
     # Raised again after the apology was sent, the cancellation reached uvicorn, which logged
     # "Exception in ASGI application" and its traceback: nobody waits on it to see it cancelled
     # (uvicorn cancels past its graceful timeout and goes on). Without the stop signal, it goes
-    # on still (tests/test_cancelled_answer.py: a caller's timeout waits to see it).
+    # on still (tests/test_cancelled_answer.py: a caller's timeout waits to see it); so does a
+    # caller's own as the server stops, whose WARNING blamed the shutdown all the same.
 
     async def run() -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
         _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
@@ -177,20 +182,29 @@ def test_a_request_the_shutdown_cancels_ends_answered(record: list[Any], uvicorn
         post, sent = deadline_shared.signed_hello(skill)
         task = asyncio.create_task(post())
         await asyncio.wait_for(running.wait(), 30)
-        task.cancel(UVICORN_SHUTDOWN)  # (uvicorn's, past its graceful timeout)
+        task.cancel(text)  # (uvicorn's past its graceful timeout, or a caller's own)
         return await ended(task, sent)
 
-    sent, raised = asyncio.run(run())
-    assert raised is None
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        sent, raised = asyncio.run(run())
+    if text is None:
+        assert isinstance(raised, asyncio.CancelledError)
+        assert "SIGTERM" not in caplog.text, caplog.text
+    else:
+        assert raised is None
+        assert "(the server shutting down (SIGTERM), past its" in caplog.text, caplog.text
     assert sent[0]["status"] == 200
     assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
 
 
+@pytest.mark.parametrize("text", [UVICORN_SHUTDOWN, None], ids=["uvicorn's", "a caller's"])
 def test_a_request_the_shutdown_cancels_as_its_body_comes_ends_answered_503(
-    record: list[Any], uvicorns: Any, caplog: pytest.LogCaptureFixture
+    record: list[Any], uvicorns: Any, caplog: pytest.LogCaptureFixture, text: str | None
 ) -> None:
     # Its 503 sent, the cancellation was raised on to uvicorn too (its traceback); and its
-    # WARNING asked "(the server shutting down, past its --timeout-graceful-shutdown?)".
+    # WARNING asked "(the server shutting down, past its --timeout-graceful-shutdown?)". A
+    # caller's own cancellation as the server stops (no uvicorn's text) goes on after the 503,
+    # and its WARNING blamed the shutdown all the same.
 
     async def run() -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
         _stopped(signal.SIGINT)  # (the server of this loop, as uvicorn stops)
@@ -209,13 +223,19 @@ def test_a_request_the_shutdown_cancels_as_its_body_comes_ends_answered_503(
         scope = post_scope([(b"content-type", b"application/json")])
         task = asyncio.create_task(skill(scope, receive, send))
         await asyncio.wait_for(waiting.wait(), 30)
-        task.cancel(UVICORN_SHUTDOWN)  # (uvicorn's, past its graceful timeout)
+        task.cancel(text)  # (uvicorn's past its graceful timeout, or a caller's own)
         return await ended(task, sent)
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
         sent, raised = asyncio.run(run())
-    assert raised is None
     assert sent[0]["status"] == 503
+    if text is None:
+        assert isinstance(raised, asyncio.CancelledError)
+        assert sent[1]["body"] == CANCELLED_UNVERIFIED
+        assert CANCELLED_WARNING in caplog.text, caplog.text
+        assert "SIGINT" not in caplog.text, caplog.text
+        return
+    assert raised is None
     assert json.loads(sent[1]["body"]) == {
         "error": "request cancelled before its signature was checked"
     }
