@@ -176,7 +176,9 @@ def server_shutdown(in_lambda: bool, cancellation: BaseException | None) -> str:
     while it is not stopping, or when ``cancellation`` is not the shutdown's
     (`alexaskill.server_stop.shutdown_cancels`: a caller's own timeout as the server stops).
     None for one that code caught, its text lost with it: the stop signal alone tells."""
-    signal = stopped_by() if cancellation is None else shutdown_cancels(cancellation)
+    # In AWS Lambda by the signal alone still: the words of one that is not the shutdown's
+    # there (`LAMBDA_WEB_CANCELLER`) say that no SIGTERM has come, untrue once one has.
+    signal = stopped_by() if in_lambda or cancellation is None else shutdown_cancels(cancellation)
     if not signal:
         return ""
     if in_lambda and signal == "SIGTERM":
