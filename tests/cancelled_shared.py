@@ -29,15 +29,16 @@ def looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def post_and_cancel(
-    skill: Skill, running: asyncio.Event, times: int = 1
+    skill: Skill, running: asyncio.Event, times: int = 1, message: str | None = None
 ) -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
-    """POST a signed Hello to ``skill``, cancel the request's task ``times`` times once
-    ``running`` is set: what it sent, and what it raised."""
+    """POST a signed Hello to ``skill``, cancel the request's task ``times`` times (with
+    ``message``: uvicorn's shutdown's, say) once ``running`` is set: what it sent, and what it
+    raised."""
     post, sent = deadline_shared.signed_hello(skill)
     task = asyncio.create_task(post())
     await asyncio.wait_for(running.wait(), 30)
     for _ in range(times):
-        task.cancel()
+        task.cancel(message)
     return await ended(task, sent)
 
 

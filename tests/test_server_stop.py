@@ -294,6 +294,7 @@ def test_a_caught_cancellation_of_the_shutdown_is_said_as_the_servers(
 ) -> None:
     # A handler that caught the shutdown's cancellation was said, in AWS Lambda, to have caught
     # one "from outside (in AWS Lambda, the skill's own code: …)": the server's shutdown it was.
+    # (Caught, its text is lost: told by the stop signal alone, `server_shutdown`.)
     if in_lambda:
         for name, value in LAMBDA_ENVIRON.items():
             monkeypatch.setenv(name, value)
@@ -310,7 +311,7 @@ def test_a_caught_cancellation_of_the_shutdown_is_said_as_the_servers(
     async def run() -> None:
         _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
         started.append(asyncio.Event())
-        await post_and_cancel(skill, started[0])
+        await post_and_cancel(skill, started[0], message=UVICORN_SHUTDOWN)
 
     with caplog.at_level(logging.WARNING, "alexaskill"):
         asyncio.run(run())
