@@ -15,9 +15,24 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Skill
+from alexaskill import Skill, speak
 
 from . import deadline_shared
+from .conftest import SKILL_ID
+
+
+def hanging_skill() -> tuple[Skill, asyncio.Event]:
+    """A skill whose Hello handler sets the event, then waits for ever (for a cancellation)."""
+    skill = Skill(SKILL_ID, deadline=None)
+    running = asyncio.Event()
+
+    @skill.intent("Hello")
+    async def hello() -> Any:
+        running.set()
+        await asyncio.Event().wait()
+        return speak("hello")
+
+    return skill, running
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from alexaskill.models import decode_envelope
 from alexaskill.store import Attributes, MemoryStore
 
 from . import cancelled_shared, deadline_shared
-from .cancelled_shared import Db, make_db, post_and_cancel, speech_when_cancelled
+from .cancelled_shared import Db, hanging_skill, make_db, post_and_cancel, speech_when_cancelled
 from .conftest import SKILL_ID
 
 # The fixture of tests/cancelled_shared.py, this module's too.
@@ -33,15 +33,7 @@ async def _post_cancelled(
 ) -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
     """POST a signed Hello to a skill whose handler waits for ever, cancel the request's task
     ``times`` times once the handler runs: what it sent, and what it raised."""
-    skill = Skill(SKILL_ID, deadline=None)
-    running = asyncio.Event()
-
-    @skill.intent("Hello")
-    async def hello() -> Any:
-        running.set()
-        await asyncio.Event().wait()
-        return speak("hello")
-
+    skill, running = hanging_skill()
     return await post_and_cancel(skill, running, times)
 
 

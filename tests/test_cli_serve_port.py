@@ -216,6 +216,16 @@ def _two_addresses(host: str, port: int, *args: object, **kwargs: object) -> lis
     ]
 
 
+def _names_closed(sockets: list[socket.socket] | None) -> list[Any]:
+    """The address each of ``sockets`` is bound to, the sockets closed."""
+    assert sockets is not None
+    try:
+        return [sock.getsockname() for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 @pytest.mark.parametrize("taken_once", [False, True], ids=["free", "taken-on-the-second"])
 def test_serve_on_port_0_binds_each_address_of_a_name_on_one_port(
     monkeypatch: pytest.MonkeyPatch, taken_once: bool
@@ -237,12 +247,7 @@ def test_serve_on_port_0_binds_each_address_of_a_name_on_one_port(
     monkeypatch.setattr(socket, "getaddrinfo", _two_addresses)
     monkeypatch.setattr(socket, "socket", Busy)
     sockets = bind_as_asyncio("twice.example", 0)
-    assert sockets is not None
-    try:
-        bound = [sock.getsockname() for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
+    bound = _names_closed(sockets)
     assert [host for host, _ in bound] == ["127.0.0.1", "127.0.0.2"]
     assert bound[0][1] == bound[1][1] != 0, bound
     assert len(refused) == taken_once
@@ -266,12 +271,7 @@ def test_serve_on_port_0_says_when_no_port_was_free_on_every_address(
     monkeypatch.setattr(socket, "socket", AlwaysBusy)
     with caplog.at_level("WARNING", logger="alexaskill"):
         sockets = bind_as_asyncio("twice.example", 0)
-    assert sockets is not None
-    try:
-        bound = [sock.getsockname() for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
+    bound = _names_closed(sockets)
     assert [host for host, _ in bound] == ["127.0.0.1", "127.0.0.2"]
     first, second = (port for _, port in bound)
     assert first != second and 0 not in (first, second), bound

@@ -22,7 +22,7 @@ from alexaskill.server_stop import UVICORN_SHUTDOWN
 
 from . import cancelled_shared, deadline_shared
 from .app_shared import post_scope
-from .cancelled_shared import ended, post_and_cancel
+from .cancelled_shared import ended, hanging_skill, post_and_cancel
 from .conftest import SKILL_ID
 from .lambda_runtime import LAMBDA_ENVIRON
 
@@ -152,20 +152,6 @@ def _stopped(signum: int) -> None:
     unhook()
 
 
-def _hanging_skill() -> tuple[Skill, asyncio.Event]:
-    """A skill whose Hello handler sets the event, then waits for ever."""
-    skill = Skill(SKILL_ID, deadline=None)
-    running = asyncio.Event()
-
-    @skill.intent("Hello")
-    async def hello() -> Any:
-        running.set()
-        await asyncio.Event().wait()
-        return speak("hello")
-
-    return skill, running
-
-
 @pytest.mark.parametrize("text", [UVICORN_SHUTDOWN, None], ids=["uvicorn's", "a caller's"])
 def test_a_request_the_shutdown_cancels_ends_answered(
     record: list[Any], uvicorns: Any, caplog: pytest.LogCaptureFixture, text: str | None
@@ -178,7 +164,7 @@ def test_a_request_the_shutdown_cancels_ends_answered(
 
     async def run() -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
         _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
-        skill, running = _hanging_skill()
+        skill, running = hanging_skill()
         post, sent = deadline_shared.signed_hello(skill)
         task = asyncio.create_task(post())
         await asyncio.wait_for(running.wait(), 30)
@@ -253,7 +239,7 @@ def test_an_answer_the_shutdown_cuts_as_it_is_sent_is_said_in_one_line(
 
     async def run() -> BaseException | None:
         _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
-        skill, running = _hanging_skill()
+        skill, running = hanging_skill()
         sending = asyncio.Event()
 
         async def held(message: MutableMapping[str, Any]) -> None:
@@ -342,7 +328,7 @@ def test_a_stop_a_server_saw_before_is_not_taken_for_a_later_loops(
 
     assert asyncio.run(serve_and_stop()) == "SIGTERM"
     assert uvicorns.should_exit
-    skill, running = _hanging_skill()
+    skill, running = hanging_skill()
 
     async def later() -> tuple[str, BaseException | None]:
         _, raised = await post_and_cancel(skill, running)
@@ -409,7 +395,7 @@ def test_a_callers_timeout_in_the_app_is_its_own_while_the_server_stops(
     # a middleware's timeout around the skill (asyncio.timeout, wait_for) had its cancellation
     # swallowed, so it returned as if in time, no TimeoutError. Only uvicorn's own (by its text,
     # `_shutdown_cancels`) ends there.
-    skill, running = _hanging_skill()
+    skill, running = hanging_skill()
     post, sent = deadline_shared.signed_hello(skill)
 
     async def run() -> BaseException | None:
@@ -438,7 +424,7 @@ def test_an_anyio_scopes_cancel_in_the_app_is_its_own_while_the_server_stops(
     # and the scope never saw it caught (a fail_after returned as if in time).
     import anyio
 
-    skill, running = _hanging_skill()
+    skill, running = hanging_skill()
     post, sent = deadline_shared.signed_hello(skill)
 
     async def run() -> bool:
