@@ -4,6 +4,7 @@ Amazon does not take is a 400, a local time read in the zone the skill could kno
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Final
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ import httpx
 import pytest
 
 from alexaskill.testing import FakeAlexaApi, RequestFactory
-from tests.fake_reminders_shared import _create, post_reminder
+from tests.fake_reminders_shared import _create, post_reminder, refused_trigger
 
 
 def _asker(fake: FakeAlexaApi, token: str) -> tuple[Callable[[], int], Callable[[], int]]:
@@ -264,3 +265,31 @@ def test_a_request_time_of_another_kind_is_named_as_a_field_of_the_wrong_kind(
 def test_a_request_time_as_amazon_writes_one_is_taken(request_time: str) -> None:
     _, answer = _sent_at(request_time)
     assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize(
+    ("zone", "said"),
+    [
+        ("Mars/Olympus_Mons", "timeZoneId is 'Mars/Olympus_Mons': no IANA time zone"),
+        ("Paris", "timeZoneId is 'Paris': no IANA time zone .*; did you mean 'Europe/Paris'\\?"),
+        ("europe/paris", "did you mean 'Europe/Paris'\\?"),
+        ("../../etc/passwd", "timeZoneId is '../../etc/passwd': no IANA time zone"),
+    ],
+)
+@pytest.mark.parametrize(
+    "trigger",
+    [
+        {"type": "SCHEDULED_ABSOLUTE", "scheduledTime": "2031-03-15T07:30:00.000"},
+        {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": 3600},
+    ],
+    ids=["absolute", "relative"],
+)
+def test_a_time_zone_id_no_tz_database_has_is_a_400(
+    zone: str, said: str, trigger: dict[str, object]
+) -> None:
+    # Taken (200), and kept: a reminder in a zone that does not exist, which Amazon cannot ring
+    # at any time, and a skill that sent a misspelt zone passed its tests.
+    message = refused_trigger({**trigger, "timeZoneId": zone})
+    assert re.search(said, message), message
+    fake = FakeAlexaApi()
+    assert _create(fake, {**trigger, "timeZoneId": "Europe/Paris"}).status_code == 200

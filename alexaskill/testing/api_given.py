@@ -61,14 +61,7 @@ def _zone(value: str) -> str:
     """``time_zone``, a name `zoneinfo` reads, else an `UnknownZone`: `ValueError` for a name
     no tz database here has ("Paris", "europe/paris"), with the zone meant when one is close,
     and for an `UnknownZone` that is known after all."""
-    import zoneinfo
-
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        known = False
-    else:  # (a file path ZoneInfo refuses; a name it reads is in the tz database)
-        known = True
+    known = _zone_known(value)
     if isinstance(value, UnknownZone):
         if known:
             raise ValueError(
@@ -78,12 +71,30 @@ def _zone(value: str) -> str:
         return str(value)
     if known:
         return value
-    meant = _zone_meant(value)
     raise ValueError(
-        f"time_zone is {value!r}: no IANA time zone this machine knows, as Alexa answers one "
-        "('Europe/Paris')"
-        + (f"; did you mean {meant!r}?" if meant else "")
+        _zone_unknown("time_zone", value, "as Alexa answers one")
         + " (a zone newer than its tz data, on purpose: UnknownZone(name))"
+    )
+
+
+def _zone_known(name: str) -> bool:
+    """Whether ``name`` is a zone of the tz database here (`zoneinfo` reads it)."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False  # (a file path ZoneInfo refuses; a name it reads is in the tz database)
+    return True
+
+
+def _zone_unknown(field: str, name: str, taken: str) -> str:
+    """What to say of ``field``, ``name``, a zone `_zone_known` refuses: no IANA zone, what
+    ``taken`` (``"as Alexa answers one"``), and the zone meant when one is close."""
+    meant = _zone_meant(name)
+    return (
+        f"{field} is {name!r}: no IANA time zone this machine knows, {taken} ('Europe/Paris')"
+        + (f"; did you mean {meant!r}?" if meant else "")
     )
 
 

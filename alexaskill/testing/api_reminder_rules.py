@@ -29,6 +29,7 @@ def _reminder_problem(
     8601, ``2019-09-22T19:04:00.672``, a ``Z`` or an offset taken); a field of the wrong kind
     (`_kind_problem`: ``"offsetInSeconds": "7200"``), judged before the values, after a field
     no part of Amazon's body has (`unknown_field`: a ``freq`` beside the trigger's type); a
+    ``timeZoneId`` no tz database here has (`_zone_fault`: ``"Paris"``); a
     ``SCHEDULED_RELATIVE`` trigger without a positive ``offsetInSeconds`` (`_offset_fault`); a
     ``SCHEDULED_ABSOLUTE`` trigger with no ``scheduledTime`` and no recurrence rule to time it
     (`_ruled`); a one-time ``scheduledTime`` (in its ``timeZoneId``, else the device's
@@ -85,6 +86,9 @@ def _reminder_problem(
     wrong = unknown_field(body) or _kind_problem(body)
     if wrong is not None:
         return wrong
+    zone = _zone_fault(trigger.get("timeZoneId"))
+    if zone is not None:
+        return "INVALID_TRIGGER", zone
     kind = trigger.get("type")
     if kind == "SCHEDULED_RELATIVE":
         offset = _offset_fault(trigger.get("offsetInSeconds"))
@@ -154,6 +158,23 @@ def _kind_problem(body: dict[str, Any]) -> tuple[str, str] | None:
     if fault.startswith("trigger"):  # (the trigger itself: "trigger is 'soon': an object …")
         return "INVALID_TRIGGER", fault
     return ("INVALID_ALERT_INFO" if fault.startswith("alertInfo") else "INVALID_REQUEST"), fault
+
+
+def _zone_fault(zone: object) -> str | None:
+    """Why a trigger's ``timeZoneId`` (of its kind, `kind_fault`: a str) names no zone, said
+    from it on, else None (none given, or ``""``, read as none: the device's zone).
+
+    Amazon's Reminders API reference gives it as an IANA name (``"America/Los_Angeles"``) and
+    its overview ("Setting time zones for absolute times") rings the reminder at the local time
+    there: a name no tz database has gives no time to ring at. No page names Amazon's error for
+    one (docs search, 6 December 2026): the fake answers its trigger's 400, ``INVALID_TRIGGER``.
+    A zone newer than this machine's tz data is refused too, as `AlexaApi.create_reminder`
+    never sends one (it sends the zone of a ``ZoneInfo``, read here)."""
+    from .api_given import _zone_known, _zone_unknown  # (api_given reads this module's checks)
+
+    if not isinstance(zone, str) or not zone or _zone_known(zone):
+        return None
+    return _zone_unknown("timeZoneId", zone, "as Amazon reads one")
 
 
 def _offset_fault(offset: object) -> str | None:
