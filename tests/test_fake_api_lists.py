@@ -162,3 +162,19 @@ def _decoded(raw: Any) -> Any:
     from alexaskill.models import decode_envelope
 
     return decode_envelope(json.dumps(raw))
+
+
+def test_a_list_is_answered_with_links_null_as_amazon_answers_it() -> None:
+    # {"links": {}}: an object where Amazon's model has one to page by (ask-sdk-model's
+    # AlexaList.links, a Links with a next), though the fake gives every item in one answer and
+    # Amazon's get list takes no token to page by; Amazon answers null there
+    # (alexa/alexa-skills-kit-sdk-for-nodejs issue 700).
+    fake = FakeAlexaApi(lists={"Chores": ["dust", "sweep"]})
+    [list_id] = fake._list_meta
+    url = f"https://api.amazonalexa.com/v2/householdlists/{list_id}/active"
+    headers = {"Authorization": "Bearer t"}
+    status, answer, _ = anyio.run(fake.alexa_api_call, "GET", url, headers, None, None)
+    assert status == 200
+    read = json.loads(answer)
+    assert read["links"] is None
+    assert [item["value"] for item in read["items"]] == ["dust", "sweep"]

@@ -333,3 +333,16 @@ def test_a_reminder_given_with_an_offset_alexa_never_answers_is_still_refused(
         FakeAlexaApi(
             reminders=[{"trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": offset}}]
         )
+
+
+def test_all_reminders_are_answered_in_one_answer_without_links() -> None:
+    # {"links": {}}: an object where Amazon's model has a string, the "Link to retrieve next
+    # set of alerts if total count is greater than max results" (ask-sdk-model's
+    # GetRemindersResponse), though the fake answers every reminder at once and Amazon documents
+    # no max results nor a way to ask for the next set: left out, as the model allows.
+    fake = FakeAlexaApi(reminders=[Reminder(alert_token=f"r{n}") for n in range(3)])
+    run(skill_api(fake).get_reminders())
+    [call] = fake.calls
+    assert call.answer.keys() == {"totalCount", "alerts"}
+    assert call.answer["totalCount"] == "3"
+    assert [alert["alertToken"] for alert in call.answer["alerts"]] == ["r0", "r1", "r2"]

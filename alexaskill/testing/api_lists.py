@@ -176,7 +176,10 @@ class ListsAndProducts:
         if meta is None:
             return _no_such_list()
         items = [msgspec.to_builtins(i) for i in found]
-        return 200, {**msgspec.to_builtins(meta), "items": items, "links": {}}
+        # "links" null, as Amazon answers it (alexa/alexa-skills-kit-sdk-for-nodejs issue 700:
+        # "the 'links' object is null"): its get list takes no token to page by (ask-sdk-model's
+        # ListManagementServiceClient.get_list), and the fake answers every item at once.
+        return 200, {**msgspec.to_builtins(meta), "items": items, "links": None}
 
     def _add_list_item(self, asked: _Asked) -> _Answer:
         if not self.granted(Scope.LISTS_WRITE):

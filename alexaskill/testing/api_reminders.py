@@ -202,7 +202,10 @@ class Reminders:
             return refused
         # Checked as at an assignment: one put in the list in place is named, not served as is.
         alerts = [msgspec.to_builtins(r) for r in _given("reminders", self.reminders)]
-        return 200, {"totalCount": str(len(alerts)), "alerts": alerts, "links": {}}
+        # No "links": Amazon's model (ask-sdk-model's GetRemindersResponse) has a string there,
+        # the link to the next set "if total count is greater than max results", optional, and
+        # documents no max results nor a call for the next set; the fake answers every one.
+        return 200, {"totalCount": str(len(alerts)), "alerts": alerts}
 
     def _get_reminder(self, asked: _Asked) -> _Answer:
         refused = self._reminders_refused(401)
