@@ -189,3 +189,42 @@ def test_a_reminders_call_not_granted_is_refused_in_amazons_words(
     token, _ = _sent(fake)
     body: object = {} if method in ("POST", "PUT") else None
     assert _call(fake, method, path, token, body) == (status, {"message": "Request Unauthorized."})
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/v1/alerts/reminders", "GET, POST"),
+        ("PATCH", "/v1/alerts/reminders/an-alert", "DELETE, GET, PUT"),
+        ("GET", "/v1/directives", "POST"),
+        ("DELETE", "/v2/householdlists/bGlzdA==/items", "POST"),
+        ("POST", "/v2/accounts/~current/settings/Profile.email", "GET"),
+    ],
+)
+def test_a_method_a_path_does_not_take_is_a_405_naming_those_it_takes(
+    method: str, path: str, allowed: str
+) -> None:
+    # A 404 "no Alexa API at PUT /v1/alerts/reminders", as if the path did not exist: an HTTP
+    # server answers 405 with the methods it takes (RFC 9110, 15.5.6), and a skill that sent
+    # the wrong one was told to look for another path.
+    import httpx
+
+    fake = FakeAlexaApi()
+    with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client:
+        answer = client.request(
+            method, f"https://api.amazonalexa.com{path}", headers={"Authorization": "Bearer t"}
+        )
+    assert answer.status_code == 405, answer.text
+    assert answer.headers["allow"] == allowed
+    assert f"{method} is not allowed at {path}: {allowed}" in answer.json()["message"]
+    [call] = fake.calls
+    assert (call.operation, call.status) == (None, 405)
+
+
+def test_a_path_alexa_does_not_have_is_still_a_404() -> None:
+    import httpx
+
+    fake = FakeAlexaApi()
+    with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client:
+        answer = client.put("https://api.amazonalexa.com/v1/no/such/api")
+    assert answer.status_code == 404 and "allow" not in answer.headers

@@ -59,7 +59,17 @@ from ..alexa_api import (
     Scope,
 )
 from .api_access import _address_forbidden, lowered_headers
-from .api_calls import ApiCall, _Answer, _Asked, _error, _keep, _newest, _retry_after, _sent
+from .api_calls import (
+    ApiCall,
+    _Answer,
+    _Asked,
+    _error,
+    _headers,
+    _keep,
+    _newest,
+    _NotAllowed,
+    _sent,
+)
 from .api_faults import _check_faults, _fault_answer
 from .api_given import _given, _KeptList
 from .api_lists import ListsAndProducts
@@ -238,10 +248,10 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         body = None if json is None else msgspec.json.decode(msgspec.json.encode(json))
         lowered, doubled = lowered_headers(headers.items())
         sent = self._record(method, unquote(parts.path), query, lowered, body, doubled)
-        status, content, _, retry_after = sent
+        status, content, _, sent_headers = sent
         if status == 0:
             raise TimeoutError("the fake Alexa API was told not to answer")
-        return status, content, retry_after
+        return status, content, sent_headers.get("retry-after")
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one HTTP request as Alexa's service APIs would (for ``httpx.MockTransport``)."""
@@ -255,12 +265,11 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         lowered, doubled = lowered_headers(request.headers.multi_items())
         path = request.url.path
         sent = self._record(request.method, path, query, lowered, body, doubled)
-        status, content, content_type, retry_after = sent
+        status, content, content_type, headers = sent
         if status == 0:  # the "timeout" fault
             raise httpx.ReadTimeout("the fake Alexa API was told not to answer", request=request)
-        headers = {"content-type": content_type} if content_type else {}
-        if retry_after is not None:
-            headers["retry-after"] = retry_after
+        if content_type:
+            headers = {"content-type": content_type, **headers}
         return httpx.Response(status, content=content, headers=headers)
 
     def _record(
@@ -271,9 +280,9 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         headers: dict[str, str],
         body: Any,
         doubled: frozenset[str],
-    ) -> tuple[int, bytes, str | None, str | None]:
-        """Answer a call and record it: the status, the body, its content type and the
-        ``Retry-After`` header (None: none sent)."""
+    ) -> tuple[int, bytes, str | None, dict[str, str]]:
+        """Answer a call and record it: the status, the body, its content type and the other
+        headers sent (`_headers`: ``Retry-After``, ``Allow``)."""
         operation, status, answer = self._answer(method, path, query, headers, body, doubled)
         if operation == "time_zone":  # (what the request's skill knows of its zone)
             self._zone_call_answered(headers, status, answer)
@@ -287,7 +296,7 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
                 self._late_count += 1
                 _keep(self.late_progressive, call, self.keep_calls)
                 _keep(self._late_named, (call, late), self.keep_calls)
-        return status, content, content_type, _retry_after(answer)
+        return status, content, content_type, _headers(answer)
 
     def _answer(
         self,
@@ -316,6 +325,15 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
             if refused is not None:  # not the token or device of a request (api_access)
                 return operation, *refused
             return operation, *_fault_answer(operation, fault)
+        # A path served for other methods is a 405 naming them (RFC 9110, 15.5.6), as an HTTP
+        # server answers, not a 404 that sent the skill's author looking for another path.
+        allowed = sorted({taken for taken, pattern, _, _ in _ROUTES if pattern.fullmatch(path)})
+        if allowed:
+            allow = ", ".join(allowed)
+            _, said = _error(
+                405, "METHOD_NOT_ALLOWED", f"{method} is not allowed at {path}: {allow}"
+            )
+            return None, 405, _NotAllowed(said, allow)
         return None, *_error(404, "NOT_FOUND", f"no Alexa API at {method} {path}")
 
     # --- the operations (each returns status and JSON answer) ---

@@ -143,12 +143,20 @@ class _Throttled:
     retry_after: str
 
 
+@dataclass(frozen=True)
+class _NotAllowed:
+    """A 405's body, sent with the ``Allow`` header naming the methods its path takes."""
+
+    body: Any
+    allow: str
+
+
 def _sent(answer: Any) -> tuple[bytes, str | None, Any]:
     """The body and content type of an answer (JSON, raw bytes, or nothing: None), and what
     `ApiCall.answer` records of it: for JSON, what the skill reads of it, in process and over
     HTTP alike (a struct's tuples, which ``msgspec.to_builtins`` keeps, lists), decoded from the
     body sent (the answer encoded once)."""
-    if isinstance(answer, _Throttled):
+    if isinstance(answer, _Throttled | _NotAllowed):
         answer = answer.body
     if isinstance(answer, _Raw):
         return answer.content, answer.content_type, answer.shown
@@ -158,6 +166,11 @@ def _sent(answer: Any) -> tuple[bytes, str | None, Any]:
     return content, JSON_TYPE, msgspec.json.decode(content)
 
 
-def _retry_after(answer: Any) -> str | None:
-    """The ``Retry-After`` header sent with an answer, or None."""
-    return answer.retry_after if isinstance(answer, _Throttled) else None
+def _headers(answer: Any) -> dict[str, str]:
+    """The headers sent with an answer beside its content type: a throttle's ``Retry-After``,
+    a 405's ``Allow``; none for any other."""
+    if isinstance(answer, _Throttled):
+        return {"retry-after": answer.retry_after}
+    if isinstance(answer, _NotAllowed):
+        return {"allow": answer.allow}
+    return {}
