@@ -181,3 +181,35 @@ def test_an_address_is_answered_with_every_key_of_amazons_null_where_the_user_se
     }
     fake.address = {"countryCode": "US"}
     assert answer("/countryAndPostalCode") == {"countryCode": "US", "postalCode": None}
+
+
+@pytest.mark.parametrize(
+    ("given", "answered"),
+    [
+        (
+            PhoneNumber(country_code="+44", phone_number="7700900123"),
+            {"countryCode": "+44", "phoneNumber": "7700900123"},
+        ),
+        (PhoneNumber(phone_number="5550100"), {"countryCode": None, "phoneNumber": "5550100"}),
+        ({"country_code": "+1"}, {"countryCode": "+1", "phoneNumber": None}),
+    ],
+)
+def test_a_mobile_number_is_answered_with_both_of_amazons_fields(
+    given: Any, answered: dict[str, Any]
+) -> None:
+    # {"phoneNumber": "5550100"}: the unset field left out, where Amazon's Customer Profile API
+    # answers an object of both, countryCode and phoneNumber (its reference's example, and
+    # ask-sdk-model's ups PhoneNumber), as the fake answers every field of an address.
+    from alexaskill import AlexaApi
+    from alexaskill.models import decode_envelope
+
+    fake = FakeAlexaApi(mobile_number=given)
+    api = AlexaApi(decode_envelope(json.dumps(RequestFactory().intent("Call"))), client=fake)
+    read = anyio.run(api.mobile_number)
+    [call] = fake.calls
+    assert call.answer == answered
+    # (the skill reads a number without its phoneNumber as none: AlexaApi.mobile_number)
+    number = answered["phoneNumber"] and PhoneNumber(
+        country_code=answered["countryCode"], phone_number=answered["phoneNumber"]
+    )
+    assert read == (number or None)

@@ -381,7 +381,10 @@ def _profile(name: str, scope: str, into: type[msgspec.Struct] | None = None) ->
             return 204, None
         if into is not None:
             value = msgspec.convert(value, into, from_attributes=True)
-            value = _every_key(value) if into is Address else msgspec.to_builtins(value)
+            # Every field of Amazon's object, null where unset: the address as Amazon answers
+            # one (`_every_key`), the mobile number as its Customer Profile API reference
+            # writes one, {"countryCode", "phoneNumber"} (ask-sdk-model's ups PhoneNumber).
+            value = _every_key(value)
         return 200, value
 
     return answer
