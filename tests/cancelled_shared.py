@@ -1,7 +1,9 @@
 """What the tests of a request cancelled from outside (tests/test_cancelled_answer.py,
 tests/test_cancelled_raised.py, tests/test_finishing_cancelled.py) share: the cancellation
 looked for whatever the Python, the POST that is cancelled and how it ended (also
-tests/test_endpoint_body_cancelled.py's), and a service of the skill's own.
+tests/test_endpoint_body_cancelled.py's), and a service of the skill's own; and with
+tests/test_server_stop.py and tests/test_server_stop_caught.py, the server's stop signal seen
+(its record, uvicorn's handlers in place, `stopped`).
 
 Each module binds the fixture it uses (``looked_for = cancelled_shared.looked_for``), as with
 tests/deadline_shared.py's."""
@@ -10,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import MutableMapping
+import signal
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import pytest
@@ -94,3 +97,41 @@ class Db:
 async def make_db(call: object) -> Db:
     """`Db`'s make function, for the tests of its finish."""
     return Db()
+
+
+#: The stop signals uvicorn handles (and `alexaskill.server_stop` hooks).
+SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@pytest.fixture
+def record(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The process's record of the stop signal, this test's own (empty at first)."""
+    mine: list[str] = []
+    monkeypatch.setattr("alexaskill.server_stop._STOPPED_BY", mine)
+    return mine
+
+
+@pytest.fixture
+def uvicorns() -> Iterator[Any]:
+    """A uvicorn server whose own handler takes SIGTERM and SIGINT, as its ``capture_signals``
+    sets it before the lifespan; the handlers before it put back after."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(lambda scope, receive, send: None))
+    before = {s: signal.signal(s, server.handle_exit) for s in SIGNALS}
+    try:
+        yield server
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+def stopped(signum: int) -> None:
+    """The server of the running loop stopped on ``signum``: alexaskill's hook in front of
+    uvicorn's handler (`uvicorns`) given the signal, then taken away, the stop still noted."""
+    from alexaskill.server_stop import hook_stop
+
+    unhook = hook_stop()
+    assert unhook is not None
+    signal.raise_signal(signum)
+    unhook()

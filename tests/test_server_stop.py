@@ -6,54 +6,32 @@ real servers: tests/test_lambda_sigterm.py, tests/test_serve_uvicorn.py."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import signal
-from collections.abc import Iterator, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any
 
 import pytest
 
-from alexaskill import Skill, speak
+from alexaskill import Skill
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.cancellations import CANCELLED_UNVERIFIED, CANCELLED_WARNING
 from alexaskill.server_stop import UVICORN_SHUTDOWN
 
 from . import cancelled_shared, deadline_shared
 from .app_shared import post_scope
-from .cancelled_shared import ended, hanging_skill, post_and_cancel
+from .cancelled_shared import ended, hanging_skill, post_and_cancel, stopped
 from .conftest import SKILL_ID
-from .lambda_runtime import LAMBDA_ENVIRON
 
 # At the oldest dependencies too, as tests/test_server.py: the endpoint ends the same under them.
 pytestmark = pytest.mark.oldest_dependencies
 
 
-@pytest.fixture
-def record(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The process's record of the stop signal, this test's own (empty at first)."""
-    mine: list[str] = []
-    monkeypatch.setattr("alexaskill.server_stop._STOPPED_BY", mine)
-    return mine
-
-
-@pytest.fixture
-def uvicorns() -> Iterator[Any]:
-    """A uvicorn server whose own handler takes SIGTERM and SIGINT, as its ``capture_signals``
-    sets it before the lifespan; the handlers before it put back after."""
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(lambda scope, receive, send: None))
-    before = {s: signal.signal(s, server.handle_exit) for s in _SIGNALS}
-    try:
-        yield server
-    finally:
-        for signum, handler in before.items():
-            signal.signal(signum, handler)
-
-
-_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+# The fixtures of tests/cancelled_shared.py (the stop's record, uvicorn's handlers in place).
+record = cancelled_shared.record
+uvicorns = cancelled_shared.uvicorns
+_SIGNALS = cancelled_shared.SIGNALS
 
 
 @pytest.mark.parametrize("signum", _SIGNALS, ids=["SIGTERM", "SIGINT"])
@@ -141,17 +119,6 @@ def test_no_hook_over_pythons_own_sigint_nor_a_default_sigterm(record: list[Any]
         signal.signal(signal.SIGINT, sigint)
 
 
-def _stopped(signum: int) -> None:
-    """The server of the running loop stopped on ``signum``: alexaskill's hook in front of
-    uvicorn's handler (`uvicorns`) given the signal, then taken away, the stop still noted."""
-    from alexaskill.server_stop import hook_stop
-
-    unhook = hook_stop()
-    assert unhook is not None
-    signal.raise_signal(signum)
-    unhook()
-
-
 @pytest.mark.parametrize("text", [UVICORN_SHUTDOWN, None], ids=["uvicorn's", "a caller's"])
 def test_a_request_the_shutdown_cancels_ends_answered(
     record: list[Any], uvicorns: Any, caplog: pytest.LogCaptureFixture, text: str | None
@@ -163,7 +130,7 @@ def test_a_request_the_shutdown_cancels_ends_answered(
     # caller's own as the server stops, whose WARNING blamed the shutdown all the same.
 
     async def run() -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
-        _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
+        stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
         skill, running = hanging_skill()
         post, sent = deadline_shared.signed_hello(skill)
         task = asyncio.create_task(post())
@@ -193,7 +160,7 @@ def test_a_request_the_shutdown_cancels_as_its_body_comes_ends_answered_503(
     # and its WARNING blamed the shutdown all the same.
 
     async def run() -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
-        _stopped(signal.SIGINT)  # (the server of this loop, as uvicorn stops)
+        stopped(signal.SIGINT)  # (the server of this loop, as uvicorn stops)
         skill = Skill(SKILL_ID, deadline=None)
         sent: list[MutableMapping[str, Any]] = []
         waiting = asyncio.Event()
@@ -238,7 +205,7 @@ def test_an_answer_the_shutdown_cuts_as_it_is_sent_is_said_in_one_line(
     # shutdown cancels again: the request goes unanswered, said in one WARNING, no traceback.
 
     async def run() -> BaseException | None:
-        _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
+        stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
         skill, running = hanging_skill()
         sending = asyncio.Event()
 
@@ -263,51 +230,6 @@ def test_an_answer_the_shutdown_cuts_as_it_is_sent_is_said_in_one_line(
         "client reading nothing: the request goes unanswered"
     ]
     assert all(r.exc_info is None for r in caplog.records)
-
-
-# The fixture of tests/cancelled_shared.py (a caught cancellation looked for, on 3.11 too).
-looked_for = cancelled_shared.looked_for
-
-
-@pytest.mark.usefixtures("looked_for")
-@pytest.mark.parametrize("in_lambda", [True, False], ids=["in Lambda", "elsewhere"])
-def test_a_caught_cancellation_of_the_shutdown_is_said_as_the_servers(
-    record: list[Any],
-    uvicorns: Any,
-    caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
-    in_lambda: bool,
-) -> None:
-    # A handler that caught the shutdown's cancellation was said, in AWS Lambda, to have caught
-    # one "from outside (in AWS Lambda, the skill's own code: …)": the server's shutdown it was.
-    # (Caught, its text is lost: told by the stop signal alone, `server_shutdown`.)
-    if in_lambda:
-        for name, value in LAMBDA_ENVIRON.items():
-            monkeypatch.setenv(name, value)
-    skill = Skill(SKILL_ID, deadline=None)
-    started: list[asyncio.Event] = []
-
-    @skill.intent("Hello")
-    async def hello() -> Any:
-        started[0].set()
-        with contextlib.suppress(asyncio.CancelledError):  # (a catch-all's bug)
-            await asyncio.Event().wait()
-        return speak("hello")
-
-    async def run() -> None:
-        _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
-        started.append(asyncio.Event())
-        await post_and_cancel(skill, started[0], message=UVICORN_SHUTDOWN)
-
-    with caplog.at_level(logging.WARNING, "alexaskill"):
-        asyncio.run(run())
-    (caught,) = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    if in_lambda:
-        shutdown = "the server shutting down at Lambda's SIGTERM, as it ends the instance"
-    else:
-        shutdown = "the server shutting down (SIGTERM), past its --timeout-graceful-shutdown"
-    assert f"cancellation from outside ({shutdown}) and returned" in caught, caught
-    assert "skill's own code" not in caplog.text, caplog.text
 
 
 def test_a_stop_a_server_saw_before_is_not_taken_for_a_later_loops(
@@ -348,7 +270,7 @@ def test_a_lifespan_that_puts_no_hook_keeps_the_stop_its_server_saw(
     from alexaskill.server_stop import hook_stop, stopped_by
 
     async def run() -> str:
-        _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
+        stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
         before = {s: signal.signal(s, signal.SIG_DFL) for s in _SIGNALS}
         try:
             assert hook_stop() is None  # (no uvicorn handler now: nothing put)
@@ -371,7 +293,7 @@ def test_a_hook_put_for_another_loop_keeps_the_stop_a_server_saw(
     try:
 
         async def run() -> tuple[str, str]:
-            _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
+            stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
             unhook = hook_stop(loop=other)
             assert unhook is not None
             unhook()
@@ -399,7 +321,7 @@ def test_a_callers_timeout_in_the_app_is_its_own_while_the_server_stops(
     post, sent = deadline_shared.signed_hello(skill)
 
     async def run() -> BaseException | None:
-        _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
+        stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
 
         async def middleware() -> None:
             async with asyncio.timeout(None) as deadline:
@@ -428,7 +350,7 @@ def test_an_anyio_scopes_cancel_in_the_app_is_its_own_while_the_server_stops(
     post, sent = deadline_shared.signed_hello(skill)
 
     async def run() -> bool:
-        _stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
+        stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
         with anyio.CancelScope() as scope:
             waiter = asyncio.ensure_future(running.wait())
             waiter.add_done_callback(lambda _: scope.cancel())
