@@ -369,7 +369,9 @@ async def _send_answered(
     more, and its protocols logged the one raised to them as "Exception in ASGI application",
     with a traceback, for a request answered (alexaskill's own logged nothing). The request
     ends as answered, nothing more said; an answer the shutdown cut as it was sent, in one line
-    (`_unsent_in_shutdown`)."""
+    (`_unsent_in_shutdown`). One the skill's code caught carries the text of the one it caught
+    (`SaidCancellation`), told by it as its lines tell it; without one (lost) it goes on, as
+    they say it may be a caller's."""
     if not shutdown_cancels(cancelled.cancellation):
         await _send(send, cancelled.status, cancelled.body, close=close)
         raise cancelled.cancellation  # itself: a cancel scope (anyio's) knows its own by its text

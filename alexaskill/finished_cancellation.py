@@ -28,4 +28,10 @@ class SaidCancellation(asyncio.CancelledError):
     it said (at ERROR) the code that caught it: answered as a cancelled request, the deadline's
     apology (`DeadlineAnswering._answer_cancelled`), by the web endpoint as any cancellation,
     and by the AWS Lambda handler, which takes any other ``CancelledError`` for a handler's bug
-    (nothing cancels an invocation from outside there)."""
+    (nothing cancels an invocation from outside there). ``caught``: the one the code caught,
+    if still at hand (`alexaskill.handler_bugs.caught_cancellation`), whose text it carries:
+    the endpoint ends the server's shutdown's there, as one not caught (`shutdown_cancels`)."""
+
+    def __init__(self, caught: BaseException | None = None) -> None:
+        super().__init__(*(() if caught is None else caught.args))
+        self.caught = caught

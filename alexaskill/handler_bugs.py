@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 __all__ = [
     "LAMBDA_CANCELLER",
     "LAMBDA_WEB_CANCELLER",
+    "LAMBDA_WEB_OWN",
     "LAMBDA_WEB_SHUTDOWN",
     "as_raised",
+    "caught_cancellation",
     "failed_in",
     "handler_bug",
     "is_not_a_reply",
@@ -119,13 +121,16 @@ def swallowed(
     returned, or raised ``instead`` (said with its traceback): said at ERROR, since the task
     would otherwise end as if never cancelled, and whoever cancelled it wait on for it.
     ``sent``, if given, is the one raised instead: a `FinishedCancellation`, whose reply is
-    sent first (``who`` finished a service once it was made)."""
+    sent first (``who`` finished a service once it was made). The one caught, if ``instead``
+    still holds it (`caught_cancellation`), tells who cancelled, and its text goes on with the
+    one raised again."""
+    caught = caught_cancellation(instead)
     logger.error(
         "%s caught the CancelledError of its request's cancellation from outside (%s) and %s: "
         "the request is cancelled still, %s. Let CancelledError through (catch Exception, not "
         "BaseException).",
         who,
-        _from_outside(),
+        _from_outside(caught),
         "returned" if instead is None else f"raised {type(instead).__name__} instead",
         "and answered as such" if sent is None else "once its reply is sent",
         exc_info=instead,
@@ -137,7 +142,31 @@ def swallowed(
         return sent
     from .finished_cancellation import SaidCancellation  # (loads asyncio: a task runs)
 
-    return SaidCancellation()
+    return SaidCancellation(caught)
+
+
+#: How many exceptions back from what code raised instead `caught_cancellation` looks (their
+#: causes and contexts): code that failed while cleaning up after the catch adds one or two.
+_CHAIN_LOOKED_AT: Final = 16
+
+
+def caught_cancellation(instead: BaseException | None) -> BaseException | None:
+    """The ``CancelledError`` that code caught and raised ``instead`` in place of, if still at
+    hand: its ``__cause__`` (``raise … from``) or ``__context__`` (raised in the ``except``,
+    ``from None`` too), or one of theirs; None when not (the code returned: it is lost). Its
+    text tells the server's shutdown from a caller's timeout (`server_shutdown`)."""
+    # (Only when code caught it: no request's path pays for the walk.)
+    looked: set[int] = set()
+    chain = [instead]
+    while chain and len(looked) < _CHAIN_LOOKED_AT:
+        exc = chain.pop(0)
+        if exc is None or id(exc) in looked:
+            continue
+        looked.add(id(exc))
+        if is_cancellation(exc):
+            return exc
+        chain += [exc.__cause__, exc.__context__]
+    return None
 
 
 #: What cancels an invocation of the AWS Lambda handler (`alexaskill.aws_lambda`), where no
@@ -161,33 +190,53 @@ LAMBDA_WEB_CANCELLER: Final = (
 #: What cancels it there once the server got Lambda's SIGTERM: the server's shutdown (the Lambda
 #: Web Adapter's uvicorn past its graceful timeout), as Lambda ends the instance.
 LAMBDA_WEB_SHUTDOWN: Final = "the server shutting down at Lambda's SIGTERM, as it ends the instance"
+#: What cancels it there once the server got Lambda's SIGTERM, when not its shutdown (its
+#: cancellation's text is not uvicorn's: `alexaskill.server_stop.shutdown_cancels`): the
+#: skill's own code still (a middleware's timeout around it), raised on after the answer.
+LAMBDA_WEB_OWN: Final = (
+    "the skill's own code, as the server stops at Lambda's SIGTERM: not its shutdown, whose "
+    "cancellation says so (uvicorn's text), and neither Lambda nor the function's timeout "
+    "cancels a request"
+)
 #: What cancels a request from outside, as `swallowed` says it: a web server's shutdown, a
 #: caller's timeout; on AWS Lambda, `LAMBDA_CANCELLER`; served in it, `LAMBDA_WEB_CANCELLER`;
 #: the server stopping on a signal, `server_shutdown`'s words.
 _FROM_OUTSIDE: Final = "the server shutting down, a caller's timeout"
 _FROM_OUTSIDE_ON_LAMBDA: Final = f"on AWS Lambda, {LAMBDA_CANCELLER}"
 _FROM_OUTSIDE_IN_LAMBDA: Final = f"in AWS Lambda, {LAMBDA_WEB_CANCELLER}"
+#: Why the server's stop signal alone says what cancelled a request whose code caught it and
+#: returned (`server_shutdown`), after what it may be.
+_TEXT_LOST: Final = "its text, which tells them apart, went with the catch"
 
 
 def server_shutdown(in_lambda: bool, cancellation: BaseException | None) -> str:
-    """What cancelled a request from outside once the server is stopping on a signal: its
-    shutdown, past its graceful timeout, in the words of `swallowed` and of the WARNING of a
-    request answered as cancelled (``in_lambda``: the skill's ASGI app run in AWS Lambda); ""
-    while it is not stopping, or when ``cancellation`` is not the shutdown's
-    (`alexaskill.server_stop.shutdown_cancels`: a caller's own timeout as the server stops).
-    None for one that code caught, its text lost with it: the stop signal alone tells."""
-    # In AWS Lambda by the signal alone still: the words of one that is not the shutdown's
-    # there (`LAMBDA_WEB_CANCELLER`) say that no SIGTERM has come, untrue once one has.
-    signal = stopped_by() if in_lambda or cancellation is None else shutdown_cancels(cancellation)
+    """What cancelled a request from outside once the server is stopping on a signal, in the
+    words of `swallowed` and of the WARNING of a request answered as cancelled (``in_lambda``:
+    the skill's ASGI app run in AWS Lambda); "" while it is not stopping. Told by
+    ``cancellation``'s text (`alexaskill.server_stop.shutdown_cancels`): uvicorn's, the
+    server's shutdown past its graceful timeout, which ends with the answer; else "" (a
+    caller's timeout, said as with no signal seen), or in AWS Lambda `LAMBDA_WEB_OWN`: both
+    raised on. None for one that code caught and lost (it returned: `caught_cancellation`),
+    which is raised on too: the signal says what it may be, and the other it may be."""
+    signal = stopped_by()
     if not signal:
         return ""
-    if in_lambda and signal == "SIGTERM":
-        return LAMBDA_WEB_SHUTDOWN
-    return f"the server shutting down ({signal}), past its --timeout-graceful-shutdown"
+    lambdas = in_lambda and signal == "SIGTERM"
+    if lambdas:
+        shutdown = LAMBDA_WEB_SHUTDOWN
+    else:
+        shutdown = f"the server shutting down ({signal}), past its --timeout-graceful-shutdown"
+    if cancellation is None:
+        other = "the skill's own code" if in_lambda else "a caller's timeout"
+        return f"{shutdown}, or {other}: {_TEXT_LOST}"
+    if shutdown_cancels(cancellation):
+        return shutdown
+    return LAMBDA_WEB_OWN if lambdas else ""
 
 
-def _from_outside() -> str:
-    """What cancelled the request from outside, by where it runs (`_FROM_OUTSIDE`)."""
+def _from_outside(caught: BaseException | None) -> str:
+    """What cancelled the request from outside, by where it runs (`_FROM_OUTSIDE`) and, as the
+    server stops, by the cancellation ``caught`` (None: lost, `server_shutdown`)."""
     # Looked up, not imported (the Lambda handler is above this module): set in the context of
     # an invocation the Lambda handler answers on its event loop, where a task can be cancelled.
     lambda_loop = sys.modules.get("alexaskill.lambda_loop")
@@ -196,7 +245,7 @@ def _from_outside() -> str:
     # Else, in a Lambda function's process, the skill's ASGI app (behind Mangum, the Lambda Web
     # Adapter). (Its environment read at each call: only a cancellation caught comes here.)
     in_lambda = on_lambda()
-    shutdown = server_shutdown(in_lambda, None)  # (caught: its text is lost)
+    shutdown = server_shutdown(in_lambda, caught)
     if shutdown:
         return shutdown
     return _FROM_OUTSIDE_IN_LAMBDA if in_lambda else _FROM_OUTSIDE

@@ -159,11 +159,10 @@ class Handling(Closing):
                 if isinstance(exc, FinishedCancellation):
                     answer = exc.answer
                 else:
-                    # One code caught (said by `swallowed`) is told by the stop signal alone,
-                    # as its ERROR: its own text went with it.
-                    caught = isinstance(exc, SaidCancellation)
-                    by = self._cancelled_by(None if caught else exc)
-                    answer = self._answer_cancelled(envelope, body, by)
+                    # One code caught (said by `swallowed`) is told as its ERROR: by the one
+                    # caught, if still at hand; else (None) lost, by the stop signal alone.
+                    caught = exc.caught if isinstance(exc, SaidCancellation) else exc
+                    answer = self._answer_cancelled(envelope, body, self._cancelled_by(caught))
                 cancelled = exc
             handler_ms = (time.perf_counter() - decoded) * 1000
             log_request(
@@ -192,8 +191,8 @@ class Handling(Closing):
 
     def _cancelled_by(self, cancellation: BaseException | None) -> str:
         """Why a request was cancelled from outside (by ``cancellation``; None for one code
-        caught, `server_shutdown`), in the WARNING of one answered as such: the server's
-        shutdown, once it got its stop signal (`server_shutdown`); else, in AWS Lambda (behind
+        caught and lost), in the WARNING of one answered as such: once the server got its stop
+        signal, by the cancellation's text (`server_shutdown`); else, in AWS Lambda (behind
         Mangum, the Lambda Web Adapter), where nothing else cancels a request, the skill's own
         code; else "" (a server's shutdown, or a caller's timeout: unknown)."""
         shutdown = server_shutdown(self._on_lambda, cancellation)
