@@ -30,7 +30,11 @@ from .lambda_runtime import LAMBDA_ENVIRON
 looked_for = cancelled_shared.looked_for
 record = cancelled_shared.record
 uvicorns = cancelled_shared.uvicorns
-pytestmark = pytest.mark.usefixtures("looked_for", "record", "uvicorns")
+# At the oldest dependencies too, as tests/test_server_stop.py: the caught ones end the same there.
+pytestmark = [
+    pytest.mark.usefixtures("looked_for", "record", "uvicorns"),
+    pytest.mark.oldest_dependencies,
+]
 
 
 #: How the server stops: uvicorn's own, or the skill's ASGI app run in AWS Lambda (behind the
