@@ -424,3 +424,56 @@ def test_an_events_answer_alexa_refuses_is_flagged_as_a_requests_is(pki: TestPKI
     player = {"token": "t-1", "offsetInMilliseconds": 0, "playerActivity": "PLAYING"}
     (exchange,) = simulation.device(DeviceEvent(started, player))["exchanges"]
     assert exchange["refusal"] == "the answer has no version (a response envelope needs one)"
+
+
+@pytest.mark.parametrize(
+    ("status", "payload", "refusal"),
+    [
+        (500, {"error": "Internal Server Error"}, "the skill answered HTTP 500"),
+        (
+            0,
+            {"error": "no answer from the skill within 0.5 s"},
+            "no answer from the skill within 0.5 s",
+        ),
+        (
+            200,
+            "<html>hello</html>",
+            "the skill answered HTTP 200 with a body that is not a JSON object",
+        ),
+    ],
+)
+def test_an_events_http_error_or_no_answer_is_flagged_as_a_requests_is(
+    pki: TestPKI, status: int, payload: Any, refusal: str
+) -> None:
+    # A request's answer of HTTP 500 (or none in time, or no JSON object) was refused, while
+    # the same answer to a device's event was shown as no refusal at all.
+    from alexaskill import Skill
+    from alexaskill.simulator.device_events import DeviceEvent
+    from alexaskill.simulator.session import Simulation, SkillTarget
+    from alexaskill.testing import FakeAlexaApi
+    from alexaskill.understanding import Understander, model_from_skill
+
+    def post(path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
+        return status, payload
+
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    def understander(locale: str) -> Understander:
+        return Understander(model_from_skill(skill, locale=locale), locale=locale)
+
+    simulation = Simulation(
+        SkillTarget("/", skill),
+        pki=pki,
+        post=post,
+        api=FakeAlexaApi(),
+        api_endpoint="https://api.amazonalexa.com",
+        understander=understander,
+        locale="en-US",
+        interfaces=("AudioPlayer",),
+    )
+    launched = simulation.launch()["exchanges"][0]
+    assert launched["refusal"] == refusal  # a request's, as it was
+    started = {"type": "AudioPlayer.PlaybackStarted", "token": "t-1", "offsetInMilliseconds": 0}
+    player = {"token": "t-1", "offsetInMilliseconds": 0, "playerActivity": "PLAYING"}
+    (exchange,) = simulation.device(DeviceEvent(started, player))["exchanges"]
+    assert exchange["refusal"] == refusal

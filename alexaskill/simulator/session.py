@@ -335,9 +335,11 @@ class Simulation:
         def step() -> Turn:
             reply = self.transport.send_event(event.request, event.player)
             exchange = turns.Exchange(event.request, reply)
-            # The transport's judgement (`_refusal`), a request's answer's too: a wrong envelope
-            # (no version, say) is refused as SSML Alexa cannot read is.
-            exchange.refusal = reply.refusal
+            # Judged as a request's answer is: none in time, an HTTP error or no JSON object
+            # (`no_answer`, the `Conversation`'s words), else the transport's judgement
+            # (`_refusal`): a wrong envelope (no version, say) is refused as bad SSML is.
+            unanswered = turns.no_answer(reply)
+            exchange.refusal = unanswered[0] if unanswered is not None else reply.refusal
             return turns.Turn(None, exchanges=[exchange], session_open=self.conversation.in_session)
 
         return self._run(step)

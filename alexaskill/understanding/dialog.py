@@ -60,7 +60,7 @@ from .dialog_state import (
     updated_intent_problem,
 )
 from .prompts import Prompter
-from .turns import Exchange, Reply, Transport, Turn, speech_of
+from .turns import Exchange, Reply, Transport, Turn, no_answer, speech_of
 from .understander import Understander
 
 __all__ = ["Conversation", "Exchange", "Reply", "Transport", "Turn"]
@@ -259,16 +259,9 @@ class Conversation(DialogAnswers):
         if request_type == "SessionEndedRequest":
             self._end_session()
             return
-        if reply.status_code != 200 or not isinstance(reply.json, dict):
-            error = reply.json.get("error") if isinstance(reply.json, dict) else None
-            if reply.status_code == 0:  # none came: a transport's timeout or error
-                what, kind = str(error or "no answer from the skill"), "ENDPOINT_TIMEOUT"
-            else:  # a 200 is refused for its body (a web page, say): no response envelope
-                what, kind = f"the skill answered HTTP {reply.status_code}", "INVALID_RESPONSE"
-                if reply.status_code == 200:  # (chat --url's transport says what came)
-                    what = getattr(reply, "refusal", None) or (
-                        what + " with a body that is not a JSON object"
-                    )
+        unanswered = no_answer(reply)
+        if unanswered is not None:
+            what, kind = unanswered
             note = (
                 f"{what}: Alexa says there was a problem with the skill's response, and the "
                 "session ends"

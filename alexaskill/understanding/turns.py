@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from ..hearing import spoken_text
 from .result import Understanding
 
-__all__ = ["Exchange", "Reply", "Transport", "Turn", "speech_of"]
+__all__ = ["Exchange", "Reply", "Transport", "Turn", "no_answer", "speech_of"]
 
 
 class Reply(Protocol):
@@ -136,6 +136,22 @@ class Turn:
             else None,
             "notes": self.notes,
         }
+
+
+def no_answer(reply: Reply) -> tuple[str, str] | None:
+    """Why Alexa has no answer in ``reply`` (none came in time, an HTTP error, a body that is
+    no JSON object), with the error type it tells the skill; None for a JSON object answered
+    with HTTP 200. A request's and a device's event's alike."""
+    if reply.status_code == 200 and isinstance(reply.json, dict):
+        return None
+    error = reply.json.get("error") if isinstance(reply.json, dict) else None
+    if reply.status_code == 0:  # none came: a transport's timeout or error
+        return str(error or "no answer from the skill"), "ENDPOINT_TIMEOUT"
+    # A 200 is refused for its body (a web page, say): no response envelope.
+    what = f"the skill answered HTTP {reply.status_code}"
+    if reply.status_code == 200:  # (chat --url's transport says what came)
+        what = getattr(reply, "refusal", None) or what + " with a body that is not a JSON object"
+    return what, "INVALID_RESPONSE"
 
 
 def speech_of(output: Any) -> str | None:
