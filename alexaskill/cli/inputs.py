@@ -2,17 +2,20 @@
 `given_skill_id`, `given_invocation`, `url_blemish`, `shown_url`), the ``--alexa-api`` file
 (`fake_alexa_api`), the invocation name ``model`` suggests (`suggested_invocation`), JSON the
 user wrote, refused with a key given twice in an object (`loads_once`), read from a file or
-standard input (`file_text`, `stdin_text`: one document, `one_json`), standard input at a
-terminal (`hint_at_a_terminal`), the fields of a PlaybackFailed event `request` prints
-(`failed_playback`), and ``certify --timeout``'s default (`ALEXA_TIMEOUT`). Split from `common`."""
+standard input (`file_text`, `stdin_text`: one document, `one_json`; what is not JSON said,
+`json_said`), standard input at a terminal (`hint_at_a_terminal`), the fields of a
+PlaybackFailed event `request` prints (`failed_playback`), and ``certify --timeout``'s default
+(`ALEXA_TIMEOUT`). Split from `common`."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
+from ..json_once import LONG_NUMBER
 from ..json_once import loads_once as json_loads_once
 from .common import UsageError, read_input, size_text, stdin_not_text
 
@@ -101,16 +104,33 @@ def file_text(path: str, *, label: str, what: str) -> str:
 
 def one_json(text: str, label: str, *, extra: Callable[[json.JSONDecodeError], str | None]) -> Any:
     """The one JSON document of ``text`` (`loads_once`: a key given twice is refused), named
-    ``label``: a `UsageError` for what is not JSON (or holds a number too long to read), said
-    ``extra(exc)`` when a document is followed by more ("Extra data": several put together)
-    and it says something."""
+    ``label``: a `UsageError` for what is not JSON (`json_said`), said ``extra(exc)`` when a
+    document is followed by more ("Extra data": several put together) and it says something."""
+    with json_said(label, extra=extra):
+        return loads_once(text, label)
+
+
+@contextlib.contextmanager
+def json_said(
+    label: str, *, extra: Callable[[json.JSONDecodeError], str | None] | None = None
+) -> Iterator[None]:
+    """Around the decoding of JSON the user wrote (`one_json`'s, or a document of several
+    read one at a time, as ``replay -`` reads standard input): a `UsageError` naming ``label``
+    for what is not JSON, nested too deeply or holding a number too long to read, said
+    ``extra(exc)`` for "Extra data" when it says something."""
     try:
-        return loads_once(text, label, long_number=True)
+        yield
     except json.JSONDecodeError as exc:
-        said = extra(exc) if exc.msg == "Extra data" else None
+        said = extra(exc) if extra is not None and exc.msg == "Extra data" else None
         raise UsageError(said or f"{label}: not JSON (line {exc.lineno}: {exc.msg})") from None
     except RecursionError:
         raise UsageError(f"{label}: not JSON (nested too deeply)") from None
+    except ValueError as exc:
+        # json's own for a number past Python's int digit limit is a plain ValueError, no
+        # JSONDecodeError (a subclass, said above); any other kind is no reading's to say.
+        if type(exc) is not ValueError:
+            raise
+        raise UsageError(f"{label}: {LONG_NUMBER}") from None
 
 
 def _fixed_clock(path: str, value: object) -> Callable[[], datetime.datetime]:

@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..json_once import LONG_NUMBER
 from .common import UsageError, module_here
-from .inputs import file_text, one_json, stdin_text
+from .inputs import file_text, json_said, one_json, stdin_text
 
 __all__ = ["load_requests", "module_here"]
 
@@ -142,14 +141,9 @@ def _read_stdin() -> list[tuple[str, dict[str, Any]]]:
         if position == len(text):
             break
         label = "-" if not loaded else f"- (request {len(loaded) + 1})"
-        try:
+        # One document at a time (raw_decode), said as a file's is when it is not JSON.
+        with json_said("standard input"):
             document, position = decoder.raw_decode(text, position)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"standard input: not JSON (line {exc.lineno}: {exc.msg})") from None
-        except RecursionError:
-            raise UsageError("standard input: not JSON (nested too deeply)") from None
-        except ValueError:  # (a number past Python's int digit limit: no JSONDecodeError)
-            raise UsageError(f"standard input: {LONG_NUMBER}") from None
         if keys.twice:  # (as in a file; the rest looked at only then: it is long)
             several = bool(loaded) or bool(text[position:].strip())
             said = f"standard input (request {len(loaded) + 1})" if several else "standard input"
