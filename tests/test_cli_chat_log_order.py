@@ -1,10 +1,13 @@
-"""``alexaskill chat`` with standard output and standard error to one pipe (``2>&1``): the
-skill's log lines come with the turn they were logged in, after its request line."""
+"""``alexaskill chat`` (and ``replay``) with standard output and standard error to one pipe
+(``2>&1``): the skill's log lines, alexaskill's and its own loggers', come with the turn they were
+logged in, after its request line."""
 
 from __future__ import annotations
 
 import io
+import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,36 @@ from alexaskill.cli.chat_log import MOST_HELD, TurnLog
 # The fixture of tests/cli_chat_shared.py these tests take, imported for pytest to see.
 from .cli_chat_shared import workdir as workdir
 from .cli_shared import in_order, on_one_pipe
+from .conftest import APP_SKILL_ID
+from .skill_modules import skill_module
+
+#: brew.py: a skill that logs on its own logger, set to INFO by its author, as ``__name__``.
+BREW = f"""
+import logging
+
+from alexaskill import Skill, ask, speak
+
+log = logging.getLogger(__name__)
+log.setLevel(logging.INFO)
+skill = Skill({APP_SKILL_ID!r})
+
+
+@skill.launch
+def launch():
+    log.info("opened, %s", "kettle on")
+    return ask("Welcome to the brewery. What shall I brew?", reprompt="What shall I brew?")
+
+
+@skill.intent("Brew", utterances=["brew tea"])
+def brew():
+    log.warning("out of milk")
+    return speak("Brewing tea.")
+"""
+
+
+@pytest.fixture
+def brewdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from skill_module(tmp_path, monkeypatch, "brew", BREW)
 
 
 def test_the_skills_log_lines_come_with_their_turn_on_one_pipe(workdir: Path) -> None:
@@ -111,3 +144,45 @@ def test_a_failed_turn_shows_what_was_logged_before_saying_it_failed(
     assert main(args, stdout=both, stderr=both) == 0
     said = both.getvalue()
     assert "WARNING alexaskill: logged as the line dropped\n  the turn failed:" in said, said
+
+
+def test_the_lines_of_the_skills_own_logger_come_with_their_turn(brewdir: Path) -> None:
+    # Python's last resort wrote a logger's lines that no handler takes straight to standard
+    # error, before the turn's lines and unformatted, and its INFO lines not at all.
+    status, lines = on_one_pipe(
+        brewdir,
+        *("chat", "brew:skill", "--invocation", "the brewery"),
+        stdin="open the brewery\nbrew tea\n",
+    )
+    assert status == 0, "\n".join(lines)
+    expected = [
+        "> open the brewery",
+        "  → LaunchRequest",
+        "INFO brew: opened, kettle on",
+        "  skill:      Welcome to the brewery.",
+        "> brew tea",
+        "  → IntentRequest Brew",
+        "WARNING brew: out of milk",
+        "  skill:      Brewing tea.",
+    ]
+    assert in_order(lines, expected), "\n".join(lines)
+    assert not any(line.startswith(("opened", "out of milk")) for line in lines), lines
+
+
+def test_replay_writes_the_skills_own_lines_after_their_files_line(brewdir: Path) -> None:
+    from alexaskill.testing import RequestFactory
+
+    factory = RequestFactory(skill_id=APP_SKILL_ID)
+    (brewdir / "launch.json").write_text(json.dumps(factory.envelope("LaunchRequest")))
+    (brewdir / "brew.json").write_text(json.dumps(factory.intent("Brew")))
+    status, lines = on_one_pipe(brewdir, "replay", "brew:skill", "launch.json", "brew.json")
+    assert status == 0, "\n".join(lines)
+    expected = [
+        "launch.json (LaunchRequest)",
+        "INFO brew: opened, kettle on",
+        "  speech:     Welcome to the brewery.",
+        "brew.json (IntentRequest Brew)",
+        "WARNING brew: out of milk",
+        "  speech:     Brewing tea.",
+    ]
+    assert in_order(lines, expected), "\n".join(lines)

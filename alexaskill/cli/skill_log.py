@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from typing import Final, TextIO
 
 from ..log_format import EscapingFormatter, escape_last_resort
-from ..log_lists import edit_handlers
+from ..log_lists import edit_filters, edit_handlers
 from ..log_values import MAX_ARGUMENT, cut
 
 __all__ = ["current_call", "is_call_handler", "log_to"]
@@ -29,7 +29,14 @@ class _OfThisCall(logging.Filter):
     `log_to`: in its context, which the skill's handlers run in a copy of (in the event loop's
     thread and in the threads of synchronous handlers alike). A record made in no call's
     context (a thread the skill started itself, which starts with an empty one) is kept only
-    when this is the one call showing the log: with several, whose it is cannot be told."""
+    when this is the one call showing the log: with several, whose it is cannot be told.
+
+    ``own`` writes the call's records of the skill's own loggers that no handler takes
+    (`_IntoTheCall`), on the call's stream."""
+
+    def __init__(self, own: logging.Handler) -> None:
+        super().__init__()
+        self.own = own
 
     def filter(self, record: logging.LogRecord) -> bool:
         current = _CALL.get()
@@ -48,10 +55,30 @@ _CALL: Final[ContextVar[_OfThisCall | None]] = ContextVar("alexaskill_cli_log_to
 #: the record). Changed under `_LAST_RESORT_LOCK`, for the last resort's formatter alone.
 _SHOWING: Final[set[_OfThisCall]] = set()
 #: Held to add a call to `_SHOWING` and to take it out: the first of the calls at once gives
-#: Python's last resort its escaping formatter (`_escaping`, when it had none), and the last to
-#: end takes it off again, if it is still that one.
+#: Python's last resort its escaping formatter (`_escaping`, when it had none) and its
+#: `_IntoTheCall` filter (`_into`), and the last to end takes them off again.
 _LAST_RESORT_LOCK: Final = threading.Lock()
 _escaping: Final[list[logging.Formatter]] = []
+_into: Final[list[tuple[logging.Handler, _IntoTheCall]]] = []
+
+
+class _IntoTheCall(logging.Filter):
+    """On Python's last resort while calls show the log: a record no handler takes (of the
+    skill's own loggers, ``logging.getLogger(__name__)``, no logging set up) goes to the call it
+    was made for (`_OfThisCall`), on its stream, held with its turn as alexaskill's lines are
+    (`alexaskill.cli.chat_log.TurnLog`), where the last resort wrote it to standard error at
+    once, out of its place. Any other is the last resort's, at its ``level``."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for call in tuple(_SHOWING):  # (a copy: another thread's call may start or end)
+            if call.filter(record):
+                call.own.handle(record)
+                return False
+        return record.levelno >= self.level
 
 
 def current_call() -> logging.Filter | None:
@@ -120,19 +147,25 @@ def _said_in_one_line(exc: BaseException, message: str) -> str:
 def log_to(stream: TextIO, level: int, *, tracebacks: bool = True) -> Iterator[None]:
     """Show the skill's log records of ``level`` and above on ``stream`` meanwhile, escaped
     (`alexaskill.log_format.EscapingFormatter`): those of this call's context only
-    (`_OfThisCall`), though the logger is the process's. Without ``tracebacks``, a record's
-    traceback is said in one line (`_InOneLine`)."""
+    (`_OfThisCall`), though the logger is the process's; and those of the skill's own loggers
+    that no handler takes, at the level their logger lets through (`_IntoTheCall`). Without
+    ``tracebacks``, a record's traceback is said in one line (`_InOneLine`)."""
     from .replay_show import ShownByTheSkill, shown_level
 
     handler = logging.StreamHandler(stream)
     handler.addFilter(ShownByTheSkill(stream))
-    call = _OfThisCall()
+    # The skill's own lines no handler takes: at the level their logger lets through (an INFO
+    # its author set), no handler but this call's, `ShownByTheSkill`'s check moot.
+    call = _OfThisCall(logging.StreamHandler(stream))
     handler.addFilter(call)
     # Not below what the logger showed (a logger set to ERROR showed no WARNING): `slot_notes`
     # lower it to INFO for their time, and this handler is not behind their `_AsBefore`.
     handler.setLevel(max(level, shown_level(logger)))
-    formatter = EscapingFormatter if tracebacks else _InOneLine
-    handler.setFormatter(formatter("%(levelname)s %(name)s: %(message)s"))
+    formatter = (EscapingFormatter if tracebacks else _InOneLine)(
+        "%(levelname)s %(name)s: %(message)s"
+    )
+    handler.setFormatter(formatter)
+    call.own.setFormatter(formatter)
     token = _CALL.set(call)
     _showing(call)
     edit_handlers(logger, lambda handlers: [*handlers, handler])
@@ -146,10 +179,20 @@ def log_to(stream: TextIO, level: int, *, tracebacks: bool = True) -> Iterator[N
 
 def _showing(call: _OfThisCall) -> None:
     """``call`` added to those showing the log; Python's last resort, where the skill's own
-    loggers' warnings go, escaping them from the first."""
+    loggers' lines go, escaping them from the first, and giving each call its own
+    (`_IntoTheCall`)."""
     with _LAST_RESORT_LOCK:
         if not _SHOWING:
             _escaping[:] = [formatter] if (formatter := escape_last_resort()) else []
+            last = logging.lastResort
+            if last is not None:  # (None: an app's choice, nothing goes there)
+                into = _IntoTheCall(last.level)
+                edit_filters(last, lambda filters: [*filters, into])
+                # Lowered once the filter is on it (its level kept there for the others): a
+                # logger its author set to INFO has its INFO lines shown, where Python's last
+                # resort takes only warnings.
+                last.setLevel(logging.NOTSET)
+                _into[:] = [(last, into)]
         _SHOWING.add(call)
 
 
@@ -159,7 +202,14 @@ def _shown(call: _OfThisCall) -> None:
     it escaping for the rest of the process."""
     with _LAST_RESORT_LOCK:
         _SHOWING.discard(call)
-        if _SHOWING or not _escaping:
+        if _SHOWING:
+            return
+        if _into:
+            lowered, into = _into.pop()
+            if lowered.level == logging.NOTSET:  # (not set since: its level back, then no filter)
+                lowered.setLevel(into.level)
+            edit_filters(lowered, lambda filters: [each for each in filters if each is not into])
+        if not _escaping:
             return
         last = logging.lastResort
         if last is not None and last.formatter is _escaping[0]:  # (not replaced since)
