@@ -1,5 +1,6 @@
 """JSON read with each key once in an object: `KeysOnce`, the decoder's hook that notes a key
-given twice, and `loads_once`, `json.loads` with it.
+given twice, and `loads_once`, `json.loads` with it; and the most bytes its readers take of a
+file (`MAX_INPUT_BYTES`, said by `size_text`).
 
 `json` (and msgspec) keep the last of two equal keys silently, so a key copied with a typo'd
 value hid the one above it, and what was read was not what the file seemed to give. Shared by
@@ -19,6 +20,20 @@ __all__: list[str] = []  # helpers for alexaskill.cli, .testing, .capture and .u
 
 #: Keys given twice named in a message, at most; the others are counted ("and 2 more").
 NAMED: Final = 3
+
+#: The most bytes read of a file given by hand, or of standard input, by every reader of them:
+#: the commands' (`alexaskill.cli.common.read_input`), interaction model files
+#: (`read_model_file`), sample request files (`load_request`). A file named by mistake (a log,
+#: ``/dev/zero``) is refused, not read into memory whole; Amazon's models are far smaller.
+MAX_INPUT_BYTES: Final = 16 * 1024 * 1024
+
+
+def size_text(size: int) -> str:
+    """``size`` bytes as a round number of KiB or MiB: "16 MiB"."""
+    if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
+        return f"{size // (1024 * 1024)} MiB"
+    return f"{size // 1024} KiB" if size >= 1024 else f"{size} bytes"
+
 
 #: What is said of JSON with an integer past the digits Python converts (4300 by default), for
 #: which json.loads raises a plain ValueError, no JSONDecodeError: by the command line's inputs

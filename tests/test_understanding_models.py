@@ -151,6 +151,25 @@ def test_a_model_file_over_the_cap_is_refused_unread(tmp_path: Path) -> None:
     assert load_model(path).invocation == "pizza palace"
 
 
+@pytest.mark.parametrize("content", [b"", b" \n", b"\xef\xbb\xbf"])
+def test_an_empty_model_file_is_said_empty_as_the_commands_say_it(
+    tmp_path: Path, content: bytes
+) -> None:
+    # load_model said "not JSON (line 1: Expecting value)" of a file the commands' --model
+    # called "empty": one file, two wordings.
+    from alexaskill.cli.common import UsageError, read_model_json
+
+    path = tmp_path / "en-US.json"
+    path.write_bytes(content)
+    with pytest.raises(InteractionModelError) as loaded:
+        load_model(path)
+    with pytest.raises(UsageError) as read:
+        read_model_json(str(path), locale="en-US")
+    said = f"{path}: empty"
+    assert loaded.value.problems == (said,)
+    assert str(read.value) == said
+
+
 def test_a_model_file_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
     path.write_text('{"interactionModel": ' + "[" * 100_000 + "]" * 100_000 + "}")

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
+from ..json_once import size_text
 from ..log_values import TERMINAL_UNSAFE, json_escape
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def stdin_lines() -> Iterator[tuple[int, str]]:
         for number, line in enumerate(lines, start=1):
             if len(line) > limit:
                 raise common.UsageError(
-                    f"standard input, line {number}: longer than {common.size_text(limit)}, "
+                    f"standard input, line {number}: longer than {size_text(limit)}, "
                     "too long for something said"
                 )
             if isinstance(line, bytes):

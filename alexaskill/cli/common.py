@@ -16,6 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from .. import json_once
+from ..json_once import size_text
+
 # The --url helpers, still importable from here (`alexaskill.cli.url_answers` holds them).
 from .url_answers import dev_key_advice as dev_key_advice
 from .url_answers import is_local_url as is_local_url
@@ -64,16 +67,9 @@ def client_tls() -> ssl.SSLContext:
 
 
 #: The most bytes a command reads of a file it is given (a request, a manifest, ``--alexa-api``)
-#: or of standard input: a file named by mistake (a log, ``/dev/zero``) is refused, not read
-#: into memory whole.
-MAX_INPUT_BYTES = 16 * 1024 * 1024
-
-
-def size_text(size: int) -> str:
-    """``size`` bytes as a round number of KiB or MiB: "16 MiB"."""
-    if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
-        return f"{size // (1024 * 1024)} MiB"
-    return f"{size // 1024} KiB" if size >= 1024 else f"{size} bytes"
+#: or of standard input: the cap of every reader of such files (`json_once.MAX_INPUT_BYTES`).
+#: A module variable its readers look up when they read, which a test may lower.
+MAX_INPUT_BYTES: int = json_once.MAX_INPUT_BYTES
 
 
 def read_input(path: str, *, label: str, what: str) -> bytes:
@@ -391,6 +387,7 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
     missing, too large, not UTF-8 or not JSON, or gives a key twice in an object."""
 
     from ..understanding import locale_of_file
+    from ..understanding.model_files import empty_model
     from .inputs import file_text, one_json  # (a file written by hand: a key twice is refused)
 
     path = Path(spec)
@@ -409,7 +406,7 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
     label = str(path)
     text = file_text(label, label=label, what="an interaction model file")
     if not text.strip():  # (an empty file, /dev/null say, is said empty, not "not JSON")
-        raise UsageError(f"{label}: empty")
+        raise UsageError(empty_model(label))
     return one_json(text, label, extra=lambda exc: None), label
 
 

@@ -15,9 +15,9 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from ..json_once import LONG_NUMBER
+from ..json_once import LONG_NUMBER, size_text
 from ..json_once import loads_once as json_loads_once
-from .common import UsageError, read_input, size_text, stdin_not_text
+from .common import UsageError, read_input, stdin_not_text
 
 if TYPE_CHECKING:
     import datetime

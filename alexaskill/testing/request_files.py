@@ -6,17 +6,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 from ..articles import with_article
-from ..json_once import loads_once
+from ..json_once import MAX_INPUT_BYTES, loads_once, size_text
 
 __all__ = ["load_request"]
-
-#: The most bytes `load_request` reads of a file, as the commands read theirs
-#: (`alexaskill.cli.common.MAX_INPUT_BYTES`): a file named by mistake (a log, ``/dev/zero``) is
-#: refused, not read into memory whole.
-MAX_REQUEST_FILE_BYTES: Final = 16 * 1024 * 1024
 
 
 def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
@@ -25,7 +20,7 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
     `ValueError` naming the file for one that is not JSON in UTF-8, that gives a key twice in
     one object (naming the key and where), or that is not an envelope; a JSON text given in
     place of a path (``'{"request": …}'``) is refused as such, not looked for as a file: parse
-    it first (``json.loads``), and a file larger than `MAX_REQUEST_FILE_BYTES` (16 MiB, as the
+    it first (``json.loads``), and a file larger than `MAX_INPUT_BYTES` (16 MiB, as the
     commands' cap) is refused unread. A missing file is `FileNotFoundError`."""
     if isinstance(source, Mapping):
         named = "the envelope given"  # (not its data)
@@ -47,11 +42,11 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
                 "parsed envelope (a dict): pass json.loads(text)"
             )
         with open(source, "rb") as file:
-            raw = file.read(MAX_REQUEST_FILE_BYTES + 1)
-        if len(raw) > MAX_REQUEST_FILE_BYTES:
+            raw = file.read(MAX_INPUT_BYTES + 1)
+        if len(raw) > MAX_INPUT_BYTES:
             raise ValueError(
-                f"{named}: larger than {MAX_REQUEST_FILE_BYTES // (1024 * 1024)} MiB, too large "
-                "for a request file (not read whole)"
+                f"{named}: larger than {size_text(MAX_INPUT_BYTES)}, too large for a request "
+                "file (not read whole)"
             )
         try:
             text = raw.decode("utf-8-sig")  # a BOM first is no mistake

@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..interaction import InteractionModelError
-from ..json_once import loads_once
+from ..json_once import MAX_INPUT_BYTES, loads_once, size_text
 
-__all__ = ["MAX_MODEL_BYTES", "locale_of_file", "read_model_file"]
+__all__ = ["MAX_MODEL_BYTES", "empty_model", "locale_of_file", "read_model_file"]
 
 _LOCALE_FILE: Final = re.compile(r"[a-z]{2}-[A-Z]{2}")
-#: The most bytes of a model file `load_model` reads, as every ``alexaskill`` command reads the
-#: files it is given: a file named by mistake (a log, ``/dev/zero``) is refused, not read into
-#: memory whole. Amazon's own models are far smaller.
-MAX_MODEL_BYTES: Final = 16 * 1024 * 1024
+#: The most bytes of a model file `load_model` reads: the cap of every ``alexaskill`` command's
+#: files (`alexaskill.json_once.MAX_INPUT_BYTES`), under the name this module has given it.
+MAX_MODEL_BYTES: Final = MAX_INPUT_BYTES
 
 
 def read_model_file(
@@ -27,8 +26,9 @@ def read_model_file(
     """The JSON of a model file (a directory: its ``<locale>.json``), and the file's path.
 
     Raises `InteractionModelError` when the file is missing, cannot be read, is larger than
-    `MAX_MODEL_BYTES` (16 MiB, not read whole) or is not JSON (or holds a number too long
-    to read), and when it gives a key twice in an object (naming it: `loads_once`).
+    `MAX_MODEL_BYTES` (16 MiB, not read whole), is empty (`empty_model`) or is not JSON (or
+    holds a number too long to read), and when it gives a key twice in an object (naming it:
+    `loads_once`).
     """
     path = Path(source)
     if path.is_dir():
@@ -47,12 +47,17 @@ def read_model_file(
         raise InteractionModelError([f"{path}: cannot be read ({exc})"]) from None
     if len(raw) > MAX_MODEL_BYTES:
         raise InteractionModelError(
-            [f"{path}: larger than 16 MiB, too large for an interaction model file"]
+            [
+                f"{path}: larger than {size_text(MAX_MODEL_BYTES)}, too large for an interaction "
+                "model file"
+            ]
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InteractionModelError([f"{path}: cannot be read ({exc})"]) from None
+    if not text.strip():  # (said as the commands' --model says it, not "not JSON (…)")
+        raise InteractionModelError([empty_model(path)])
     try:
         # (a key given twice refused, as the commands' --model refuses it: json.loads kept the
         # last silently, so the simulator read samples the file did not seem to give)
@@ -62,6 +67,12 @@ def read_model_file(
     except RecursionError:
         raise InteractionModelError([f"{path}: not JSON (nested too deeply)"]) from None
     return data, str(path)
+
+
+def empty_model(path: str | os.PathLike[str]) -> str:
+    """What is said of the model file at ``path`` that holds nothing (or blanks alone): by
+    `read_model_file` and the commands' ``--model``."""
+    return f"{path}: empty"
 
 
 def _refused(message: str) -> InteractionModelError:
