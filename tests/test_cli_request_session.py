@@ -294,3 +294,32 @@ def test_session_from_standard_input_reads_past_a_byte_order_mark() -> None:
     code, out, err = run(*YES, *argv, stdin="\ufeff" + json.dumps(answer))
     assert (code, err) == (0, "")
     assert _session(out)["attributes"] == {"a": 1}
+
+
+@pytest.mark.parametrize("status", ["2" * 100_000, [[1] * 100_000]])
+def test_session_from_a_huge_status_is_said_bounded(tmp_path: Path, status: Any) -> None:
+    # Quoted with repr() whole: a status of 100,000 characters made a message as long.
+    answer = tmp_path / "answer.json"
+    answer.write_text(json.dumps({"file": "x.json", "status": status, "response": {}}))
+    code, out, err = run(*YES, "--session-from", str(answer))
+    assert (code, out) == (2, ""), err
+    assert "(its status, " in err and "is no HTTP status)" in err, err[:300]
+    assert len(err) < 400, err[:300]
+
+
+def test_the_session_options_are_checked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # request checked them before its hint at a terminal, and session_attributes again.
+    from alexaskill.cli import request, request_session
+
+    checks: list[str] = []
+    check = request_session.check_session_options
+
+    def counted(args: Any, request_type: str) -> None:
+        checks.append(request_type)
+        check(args, request_type)
+
+    monkeypatch.setattr(request, "check_session_options", counted)
+    monkeypatch.setattr(request_session, "check_session_options", counted)
+    code, _, err = run(*YES, "--attribute", "a=1")
+    assert (code, err) == (0, "")
+    assert checks == ["IntentRequest"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import reprlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -43,10 +44,10 @@ def session_attributes(
     """The attributes of the session the request goes in: ``--session-from``'s answer's
     ``sessionAttributes``, then each ``--attribute KEY=VALUE`` (a JSON value, or else the
     string); None when neither is given (the request opens a new session). A usage error for
-    a request Alexa sends outside any session, or a file with no open session to carry."""
+    a file with no open session to carry; the options are checked against ``request_type``
+    first, by the caller (`check_session_options`, before its hint at a terminal)."""
     if args.session_from is None and not args.attribute:
         return None
-    check_session_options(args, request_type)
     attributes: dict[str, Any] = {}
     if args.session_from is not None:
         attributes.update(_carried(args.session_from, interfaces))
@@ -100,9 +101,11 @@ def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
     if isinstance(document, dict) and {"file", "status"} <= document.keys():  # replay --json
         status = document["status"]
         if not isinstance(status, int) or isinstance(status, bool):  # ("200": no replay's)
+            # (reprlib's: bounded, as `replay_slots` quotes a default; a status of 100,000
+            # characters, or a list as long, made a message as long)
             raise UsageError(
                 f"{label}: not a line of `alexaskill replay APP FILE --json` (its status, "
-                f"{status!r}, is no HTTP status)"
+                f"{reprlib.repr(status)}, is no HTTP status)"
             )
         if status != 200:
             # Status 0: replay --url got no answer, which replay says as its error does.
