@@ -102,11 +102,14 @@ def plan_of(skill: LambdaSkill) -> Plan:
                     say_not_started(skill.lambda_log_name, plan)  # (the copy: a record holds it)
                 if isinstance(plan, Plan) and plan.loop:  # stores it opens are closed at exit
                     close_at_exit(skill)  # (before the plan is kept: a start cut here is redone)
-                _remember(skill, plan)
                 if sqlite is not None:
-                    # Said once the start is kept: one cut before (above) is redone, and said
-                    # it again. (`skill.start` says its own warnings once, whatever is redone.)
+                    # Said last before the start is kept, never after: a start kept is one
+                    # whose warning was said. One cut before it (above) is redone and says it
+                    # once; one cut in it or just after it (a Ctrl-C in a log handler's write)
+                    # is redone and may say it twice, rather than never. (`skill.start` says
+                    # its own warnings once, whatever is redone.)
                     warn_of_sqlite(sqlite)
+                _remember(skill, plan)
             # Decided: the lock dropped (made again, maybe, by a thread that came meanwhile).
             started(skill)
     if isinstance(plan, ConfigurationError):

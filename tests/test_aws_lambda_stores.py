@@ -145,3 +145,29 @@ def test_a_start_redone_after_it_was_cut_warns_of_the_sqlite_store_once(
     assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 2."
     [warning] = _sqlite_warnings(caplog)
     assert str(tmp_path / "attributes.db") in warning.getMessage()
+
+
+def test_a_start_cut_as_it_warns_of_the_sqlite_store_warns_at_the_next_invocation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The start was kept before the warning was said: a start cut there (a Ctrl-C of a local
+    # run, in the log handler's write) was kept, unsaid, and never said at a later invocation.
+    from alexaskill import lambda_start
+
+    cuts = [KeyboardInterrupt()]
+
+    def warn_of_sqlite(path: str) -> None:
+        if cuts:
+            raise cuts.pop()
+        lambda_start.warn_of_sqlite(path)
+
+    monkeypatch.setattr("alexaskill.lambda_plan.warn_of_sqlite", warn_of_sqlite)
+    lambda_handler = handler(counting_skill(f"sqlite:///{tmp_path}/attributes.db"))
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    with pytest.raises(KeyboardInterrupt):
+        lambda_handler(intent_event("Count"), None)
+    assert not cuts  # (cut where it was meant to be)
+    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
+    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 2."
+    [warning] = _sqlite_warnings(caplog)
+    assert str(tmp_path / "attributes.db") in warning.getMessage()
