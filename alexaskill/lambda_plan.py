@@ -26,7 +26,7 @@ from .lambda_start import (
 if TYPE_CHECKING:
     from .lambda_skill import LambdaSkill
 
-__all__ = ["Plan", "needs_loop", "plan_of", "plans"]
+__all__ = ["Plan", "needs_loop", "plan_of"]
 
 
 def needs_loop(skill: LambdaSkill) -> bool:
@@ -59,7 +59,7 @@ def _plan(skill: LambdaSkill) -> Plan:
 #: handler each time. By identity, not by the skill's ``__eq__``/``__hash__``: a Skill subclass
 #: may compare equal to another skill, or be unhashable. An entry goes with its skill. Or the
 #: `ConfigurationError` its start failed with, kept for the process (`plan_of`).
-plans: dict[int, Plan | ConfigurationError] = {}
+_plans: dict[int, Plan | ConfigurationError] = {}
 #: The skills no weak reference can follow (``__slots__`` without ``__weakref__``): kept alive,
 #: so that their ``id`` is never another object's.
 _kept: list[LambdaSkill] = []
@@ -68,10 +68,10 @@ _kept: list[LambdaSkill] = []
 def _remember(skill: LambdaSkill, plan: Plan | ConfigurationError) -> None:
     key = id(skill)
     try:
-        weakref.finalize(skill, plans.pop, key, None).atexit = False
+        weakref.finalize(skill, _plans.pop, key, None).atexit = False
     except TypeError:
         _kept.append(skill)
-    plans[key] = plan
+    _plans[key] = plan
 
 
 def plan_of(skill: LambdaSkill) -> Plan:
@@ -87,10 +87,10 @@ def plan_of(skill: LambdaSkill) -> Plan:
     that may pass) is tried again at the next invocation."""
     # A skill started already (a new handler of it) is not given a start lock again, which
     # `started` would never drop; the lock is taken only while the handler has no plan.
-    plan = plans.get(id(skill))
+    plan = _plans.get(id(skill))
     if plan is None:
         with start_lock(skill):
-            plan = plans.get(id(skill))
+            plan = _plans.get(id(skill))
             if plan is None:
                 sqlite = None
                 try:

@@ -8,9 +8,8 @@ import gc
 import weakref
 from typing import Any
 
-from alexaskill import Skill, speak
+from alexaskill import Skill, lambda_plan, speak
 from alexaskill.aws_lambda import handler
-from alexaskill.lambda_plan import plans
 from alexaskill.responses import Response
 from alexaskill.testing import RequestFactory
 from tests.aws_lambda_shared import speech
@@ -77,8 +76,8 @@ def test_a_skill_s_plan_goes_with_it() -> None:
 
     handler(skill)(_launch(), None)
     key, gone = id(skill), weakref.ref(skill)
-    assert key in plans
+    assert key in lambda_plan._plans
     del skill, launch
     gc.collect()
     assert gone() is None
-    assert key not in plans
+    assert key not in lambda_plan._plans
