@@ -9,8 +9,9 @@ time of this thread (Mangum runs the app on this thread's event loop), in one pr
 measured: what "auto" saves, the HTTP client kept for the instance, whose connection to Alexa's
 APIs a later invocation's call reuses where "off" makes a client, and a TLS handshake, a call.
 
-Mangum is no dependency of alexaskill's: ``pip install mangum`` (0.22 runs every invocation on
-one event loop; 0.20.0 each in a loop of its own, where no client is kept), then
+Mangum is no dependency of alexaskill's (the test extra installs it, for this script's test):
+``pip install mangum`` (0.22 runs every invocation on one event loop; 0.20.0 each in a loop of
+its own, where no client is kept), then
 
     python benchmarks/bench_mangum_lifespan.py
 """

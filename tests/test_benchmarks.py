@@ -9,6 +9,7 @@ import importlib
 import json
 import os
 import statistics
+import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -395,6 +396,31 @@ def test_cold_import_dynamodb_side_counts_a_visit_through_the_stand_in() -> None
         times = cold.run_once(sys.executable, program, body, cold.aws_env(env, endpoint))
     assert set(times) == {"import", "first_call", "process"}
     assert calls == ["GetItem", "UpdateItem"]
+
+
+def test_the_mangum_lifespan_bench_answers_through_mangum_in_both_modes() -> None:
+    # One short round of bench_mangum_lifespan.py, in a process of its own (it sets Lambda's
+    # variables and turns logging off): each mode's invocations are answered HTTP 200 (it exits
+    # naming the status otherwise), and each prints its line. Mangum is the test extra's, for
+    # this test alone (no dependency of alexaskill's): under CI a missing one fails it.
+    mangum = imported_or_skip("mangum", "the Mangum lifespan benchmark's test")
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "AWS_LAMBDA_"))}
+    # The Mangum this process imported, wherever it was found (a site directory of its own).
+    env["PYTHONPATH"] = os.pathsep.join([str(root), str(Path(mangum.__file__).parent.parent)])
+    script = root / "benchmarks" / "bench_mangum_lifespan.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--calls", "2", "--rounds", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["lifespan='auto'", "lifespan='off'"], lines
+    assert all("µs an invocation" in line for line in lines), lines
+    assert lines[1].endswith("1.00x"), lines  # (each mode's figure against "off")
 
 
 def test_instruction_counts_are_read_per_row(tmp_path: Path) -> None:
