@@ -407,6 +407,7 @@ def test_the_mangum_lifespan_bench_answers_through_mangum_in_both_modes() -> Non
     root = Path(__file__).resolve().parent.parent
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "AWS_LAMBDA_"))}
     # The Mangum this process imported, wherever it was found (a site directory of its own).
+    assert mangum.__file__ is not None  # (a package, not a namespace)
     env["PYTHONPATH"] = os.pathsep.join([str(root), str(Path(mangum.__file__).parent.parent)])
     script = root / "benchmarks" / "bench_mangum_lifespan.py"
     done = subprocess.run(
