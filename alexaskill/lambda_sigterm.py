@@ -1,12 +1,32 @@
 """A web server run in AWS Lambda (the Lambda Web Adapter's uvicorn): Lambda's SIGTERM, as it
 shuts the instance down, said in one WARNING when the skill's requests are still under way.
 
-Lambda's SIGKILL follows its SIGTERM by 300 ms (500 with an internal extension). uvicorn waits
-for the requests under way before the lifespan's shutdown, so with one there (an invocation past
-the function's timeout) the process was killed with nothing said: not the requests cut, nor the
-stores left unclosed. The server tells the app nothing at the SIGTERM, so the lifespan's start
-puts a handler of its own in front of uvicorn's (`hook_sigterm`), which reads the count the
-requests keep anyway (`Handling._in_flight`): nothing is paid per request.
+Lambda sends SIGTERM only to a function with an extension registered (AWS's "Graceful shutdown
+with AWS Lambda" sample: without one the runtime's process gets SIGKILL alone, and nothing can
+be said). The Lambda Web Adapter is one, an external extension: behind it the SIGTERM always
+comes, to the process Lambda started, the server itself when the function's start script
+``exec``s it (a shell left in between gets it instead), on any Python version (the 3.8 to 3.11
+runtimes' caveat is the runtime's own Python process's, behind Mangum: `hook_stop` puts nothing
+there). Lambda's SIGKILL follows that SIGTERM by 300 ms (500 with an internal extension) of its
+2-second Shutdown phase.
+
+Lambda shuts an instance down with a request under way once an invocation is past the
+function's timeout (AWS's "Lambda execution environment" page: a timeout resets the
+environment, which behaves as a Shutdown); the adapter sets no time limit of its own on a
+request (its settings bound its readiness check and idle connections only). The skill's
+deadline answers before that timeout where the request tells its invocation's time left
+(`alexaskill.lambda_web`: the adapter's ``x-amzn-lambda-context`` header), unless the skill has
+no deadline (``deadline=None``: the invocation's time is not applied then) or a handler holds up
+the event loop, where the deadline cannot act; only where a request tells no time (a Lambda web
+function) does the skill's own deadline have to be set below the function's timeout. So the
+WARNING says those, not one rule.
+
+uvicorn waits for the requests under way before the lifespan's shutdown, so with one there the
+process was killed with nothing said: not the requests cut, nor the stores left unclosed. The
+server tells the app nothing at the SIGTERM, so the lifespan's start puts a handler of its own
+in front of uvicorn's (`hook_sigterm`), which reads the count the requests keep anyway
+(`Handling._in_flight`): nothing is paid per request. A skill mounted in a host app runs no
+lifespan of its own, so it gets no such handler (README, "A complete skill").
 """
 
 from __future__ import annotations
@@ -55,7 +75,10 @@ def _say(name: str, count: int) -> None:
         "ends the process 300 ms later (500 with an internal extension), before the server has "
         "answered %s or closed the skill's stores (what they had yet to write is lost). Lambda "
         "shuts an instance down with a request under way once its invocation is past the "
-        "function's timeout: keep the skill's deadline below it",
+        "function's timeout. The skill's deadline answers before that where the request tells "
+        "the invocation's time left (the Lambda Web Adapter's header does), unless the skill "
+        "has no deadline (deadline=None) or a handler holds up the event loop (a blocking call "
+        "in an async def); where it tells none, keep the deadline below the function's timeout",
         count,
         "request" if count == 1 else "requests",
         name,

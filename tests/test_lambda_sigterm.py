@@ -240,3 +240,24 @@ def test_uvicorns_server_is_found_behind_the_hook_and_a_second_skill_chains_to_i
     finally:
         signal.signal(signal.SIGTERM, before)
         loop.close()
+
+
+def test_the_warnings_advice_says_what_keeps_a_request_past_the_timeout(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # It said "keep the skill's deadline below it" (the function's timeout), whatever the host:
+    # behind the Lambda Web Adapter the deadline is shortened to the invocation's time left
+    # already (its x-amzn-lambda-context header), so that advice mended nothing there. What
+    # keeps a request under way past the timeout there is a skill without a deadline, or a
+    # handler holding up the event loop; the skill's own deadline only where no time is told.
+    import logging
+
+    from alexaskill import lambda_sigterm
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        lambda_sigterm._say("the skill at /", 2)
+    [said] = [r.getMessage() for r in caplog.records if "(SIGTERM)" in r.getMessage()]
+    assert "with 2 requests to the skill at / under way" in said
+    assert not said.endswith("keep the skill's deadline below it"), said
+    assert "the invocation's time left" in said and "deadline=None" in said, said
+    assert "blocking call in an async def" in said, said
