@@ -26,7 +26,8 @@ process was killed with nothing said: not the requests cut, nor the stores left 
 server tells the app nothing at the SIGTERM, so the lifespan's start puts a handler of its own
 in front of uvicorn's (`hook_sigterm`), which reads the count the requests keep anyway
 (`Handling._in_flight`): nothing is paid per request. A skill mounted in a host app runs no
-lifespan of its own, so it gets no such handler (README, "A complete skill").
+lifespan of its own: ``alexaskill serve`` puts one for each skill a host app mounts
+(`alexaskill.cli.serve_closing`), ``uvicorn portal:app`` none (README, "A complete skill").
 """
 
 from __future__ import annotations
@@ -48,10 +49,12 @@ logger = logging.getLogger("alexaskill")
 
 
 def hook_sigterm(
-    name: str, in_flight: Callable[[], int], loop: asyncio.AbstractEventLoop
+    name: str | Callable[[], str], in_flight: Callable[[], int], loop: asyncio.AbstractEventLoop
 ) -> Callable[[], None] | None:
     """`hook_stop`, whose SIGTERM says, if ``in_flight()`` requests are under way, a WARNING
-    naming how many (said on ``loop``), before uvicorn's own handler runs. What takes it away
+    naming how many (said on ``loop``), before uvicorn's own handler runs; the skill named by
+    ``name``, or by what ``name()`` gives then (a mounted skill's `log_name`, which its first
+    request may set: `alexaskill.cli.serve_closing`). What takes it away
     again (the lifespan's shutdown), or None where nothing was put (`hook_stop`'s cases: off the
     main thread; no uvicorn server's handler, as behind Mangum, in the Lambda runtime's own
     process, where SIGTERM's is the default, which dies of the signal at once, or one the
@@ -69,7 +72,7 @@ def hook_sigterm(
     return hook_stop(on_stop, loop)
 
 
-def _say(name: str, count: int) -> None:
+def _say(name: str | Callable[[], str], count: int) -> None:
     logger.warning(
         "AWS Lambda is shutting this instance down (SIGTERM) with %d %s to %s under way: it "
         "ends the process 300 ms later (500 with an internal extension), before the server has "
@@ -81,6 +84,6 @@ def _say(name: str, count: int) -> None:
         "in an async def); where it tells none, keep the deadline below the function's timeout",
         count,
         "request" if count == 1 else "requests",
-        name,
+        name if isinstance(name, str) else name(),
         "it" if count == 1 else "them",
     )

@@ -199,6 +199,13 @@ def goodbye():
     pathlib.Path({started!r}, "Goodbye").write_text("")
     time.sleep(600)
     return speak("bye")
+
+
+# The same skill mounted in a host app, which runs no lifespan of the skill's.
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+portal = Starlette(routes=[Mount("", app=skill)])
 """
 
 
@@ -253,6 +260,32 @@ def test_serve_stopped_past_its_graceful_timeout_still_answers(
         assert "(the server shutting down (SIGTERM), past its --timeout-graceful-shutdown)" in (
             warning
         )
+
+
+def test_serve_stopped_past_its_graceful_timeout_says_so_of_a_mounted_skill_too(
+    servers: Servers, tmp_path: Path
+) -> None:
+    # A skill mounted in a host app runs no lifespan of its own, which puts the handler in
+    # front of uvicorn's SIGTERM: its request cancelled by the shutdown was said to be
+    # cancelled from outside, the shutdown unnamed. serve puts it for the skills an app mounts.
+    pki = TestPKI()
+    pki.save(tmp_path)
+    started = tmp_path / "started"
+    started.mkdir()
+    (tmp_path / "sleeping.py").write_text(
+        _SLEEPING_APP.format(skill_id=SKILL_ID, pki=str(tmp_path), started=str(started))
+    )
+    argv = ["sleeping:portal", "--timeout-graceful-shutdown", "1"]
+    under_way = {"Hello": started / "Hello"}
+    process, answers, postings = _posted_under_way(servers, tmp_path, pki, under_way, *argv)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0
+    for posting in postings:
+        posting.join(60)
+    output = servers.output[process].read_text()
+    assert [a.status_code for a in answers] == [200], output
+    [warning] = [line for line in output.splitlines() if "was cancelled before it" in line]
+    assert "(the server shutting down (SIGTERM), past its --timeout-graceful-shutdown)" in (warning)
 
 
 def _posted_under_way(

@@ -1,5 +1,6 @@
-"""`closing_mounted`: ``alexaskill serve`` closes the stores of the skills an app mounts at
-shutdown, which the host app's lifespan does not (Starlette runs no lifespan of a mounted app)."""
+"""`closing_mounted`: ``alexaskill serve`` does for the skills an app mounts what their own
+lifespans would (Starlette runs no lifespan of a mounted app): a handler put in front of
+uvicorn's stop signals as it starts, their stores closed at shutdown."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import asyncio
+    from collections.abc import Callable
+
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+    from ..app import Skill
 
 __all__ = ["closing_mounted"]
 
@@ -15,10 +21,11 @@ logger = logging.getLogger("alexaskill")
 
 
 def closing_mounted(app: Any) -> Any:
-    """``app``, made to close the skills it mounts (`Skill.aclose`) once its own lifespan has
-    shut down; a `Skill` served itself is ``app`` as it is (its lifespan closes it), and so is
-    an app that mounts no skill (nothing to close; an ASGI 2 app, say, which uvicorn tells by
-    its ``__call__``, stays one)."""
+    """``app``, made to put the stop signals' handler of the skills it mounts as its lifespan
+    starts (`_hook_stops`) and to close them (`Skill.aclose`) once it has shut down; a `Skill`
+    served itself is ``app`` as it is (its lifespan does both), and so is an app that mounts no
+    skill (nothing to do; an ASGI 2 app, say, which uvicorn tells by its ``__call__``, stays
+    one)."""
     from ..app import Skill
     from ..served import served_skills
 
@@ -28,7 +35,8 @@ def closing_mounted(app: Any) -> Any:
 
 
 class _ClosingMounted:
-    """``app`` whose lifespan shutdown also closes the skills its routes mount."""
+    """``app`` whose lifespan also puts the stop signals' handler of the skills its routes
+    mount, and whose shutdown closes them."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -43,12 +51,59 @@ class _ClosingMounted:
             await self.app(scope, receive, send)
             return
 
+        unhooks: list[Callable[[], None]] = []
+
+        async def receive_hooking() -> Message:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                # As a skill's own lifespan starts: uvicorn has set its handlers by then.
+                unhooks.extend(_hook_stops(self.app))
+            return message
+
+        def unhook() -> None:
+            while unhooks:
+                unhooks.pop()()
+
         async def send_after_closing(message: Message) -> None:
             if message["type"] in ("lifespan.shutdown.complete", "lifespan.shutdown.failed"):
+                unhook()  # (first, as a skill's own lifespan ends)
                 await _close_skills(self.app)
             await send(message)
 
-        await self.app(scope, receive, send_after_closing)
+        try:
+            await self.app(scope, receive_hooking, send_after_closing)
+        finally:
+            unhook()  # (a startup that failed, or a lifespan the app refused)
+
+
+def _hook_stops(app: Any) -> list[Callable[[], None]]:
+    """What a mounted skill's own lifespan would put in front of uvicorn's stop signals, for the
+    skills ``app`` mounts (`alexaskill.asgi_build`): on AWS Lambda, for each skill, Lambda's
+    SIGTERM with its requests under way said (`hook_sigterm`, the skill named as its lines
+    name it then); elsewhere one handler for them all, the stop noted for the running loop,
+    which each skill's requests ask of (`hook_stop`). What takes each away again (none put
+    where `hook_stop` puts none: off the main thread, no uvicorn server's handler)."""
+    import asyncio
+
+    from ..log_lambda import on_lambda
+    from ..served import served_skills
+
+    loop = asyncio.get_running_loop()
+    if not on_lambda():
+        from ..server_stop import hook_stop
+
+        hooked = [hook_stop(loop=loop)]
+    else:
+        hooked = [_hook_sigterm(skill, loop) for _, skill in served_skills(app)]
+    return [unhook for unhook in hooked if unhook is not None]
+
+
+def _hook_sigterm(skill: Skill, loop: asyncio.AbstractEventLoop) -> Callable[[], None] | None:
+    """`hook_sigterm` for ``skill``, named by its `log_name` at the signal (its first request,
+    under Starlette's own `Mount`, names it by where it is mounted)."""
+    from ..lambda_sigterm import hook_sigterm
+
+    return hook_sigterm(lambda: skill.log_name, lambda: skill._in_flight, loop)
 
 
 async def _close_skills(app: Any) -> None:
