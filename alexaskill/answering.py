@@ -154,7 +154,7 @@ class Answering(Finishing):
                 response = await self._invoke(handler, call, threadpool, made)
                 if response is None:
                     # (`ask("…")` without `return`: once a handler)
-                    said_dropped_reply(handler, envelope.request.type)
+                    said_dropped_reply(handler, envelope)
                 if handler.catch_all or response is None:  # a Stop's ask(), or its silence
                     response = ended(response, envelope.request, handler, self._handling_said)
                 outcome, name = "ok", handler.name
@@ -194,7 +194,7 @@ class Answering(Finishing):
             else:
                 response, outcome = await self._run(handler, call, threadpool, made), "ok"
                 if response is None:
-                    said_dropped_reply(handler, request.type)
+                    said_dropped_reply(handler, call.envelope)
         name = "" if answering is None else answering.name
         if answering is not None and (answering.catch_all or response is None):  # (before the
             # after hooks: they keep the end; None to Stop keeps the session open on a screen)

@@ -18,79 +18,70 @@ if TYPE_CHECKING:
     import ast
 
     from .injection import Handler
+    from .models import Envelope
 
 __all__ = ["said_dropped_reply"]
 
 logger = logging.getLogger("alexaskill")
 
 
-#: The handlers' functions already looked at by `said_dropped_reply`, by id: each is said once
-#: at most. By id, not by code: a code object's hash is worked out anew at each lookup, from its
-#: constants (the look cost a small handler's request 1,900 instructions, 1,100 now, and more as
-#: the handler grows); a callable object's own hash may be slow or raise. The function is kept,
-#: so that its id is no other's.
-_LOOKED_AT: Final[dict[int, object]] = {}
+#: The registrations whose None was judged (`Handler`, by id; a catch-all's with the request
+#: type and whether it came outside a session): each once. Per registration, not per function:
+#: a function registered for an intent and for a probe (or an event) has a `Handler` for each,
+#: and is told what fits each. By id, not by the handler or its code: a code object's hash is
+#: worked out anew at each lookup, from its constants (the look cost a small handler's request
+#: 1,900 instructions, 1,100 by id, and more as the handler grows); a callable object's own
+#: hash may be slow or raise. The handler is kept, so that its id is no other's.
+_JUDGED: Final[dict[object, Handler]] = {}
+
+#: What each function's code was found to drop (`_dropped_call`), by id: its source is read
+#: once, whatever the registrations it serves; with the advice said of it, each once.
+_FOUND: Final[dict[int, tuple[object, tuple[str, str] | None, set[str]]]] = {}
 
 
-def said_dropped_reply(handler: Handler, request_type: str) -> None:
-    """Warn, once for ``handler``, when it returned None to a request of ``request_type`` and
-    its own code calls one of alexaskill's reply builders (``speak``, ``ask``, ``elicit_slot``,
-    ``Response``, …) as a statement, its result dropped: ``ask("…")`` written without
-    ``return``, which the user hears as nothing (at a CanFulfillIntentRequest, which nobody
-    hears, Alexa's probe is answered NO: the advice is ``can_fulfill``). Looked for only then,
-    and once: a None returned on purpose costs a dict lookup; the source is read and parsed
-    once for a handler. Never for a request Alexa takes no reply to (SessionEndedRequest,
-    PlaybackStopped): what it would have returned is dropped all the same; a handler shared
-    with another request is looked at there."""
-    # The lookup first: a handler looked at already (most) pays nothing more. One that answers
-    # only requests that take no reply (never marked) pays a comparison or two besides.
-    if id(handler.func) in _LOOKED_AT or request_type == "SessionEndedRequest":
+def said_dropped_reply(handler: Handler, envelope: Envelope) -> None:
+    """Warn, once for each registration of a handler (each kind of request its function
+    serves), when it returned None to ``envelope``'s request and its own code calls one of
+    alexaskill's reply builders (``speak``, ``ask``, ``elicit_slot``, ``Response``, …) as a
+    statement, its result dropped: ``ask("…")`` written without ``return``, which the user
+    hears as nothing. The advice fits the request: ``can_fulfill`` at a
+    CanFulfillIntentRequest (Alexa's probe, answered NO), AudioPlayer directives at an
+    AudioPlayer event. Looked for only then: a None returned on purpose costs a dict
+    lookup; the source is read and parsed once for a function. Never for a request Alexa takes
+    no reply to (SessionEndedRequest, PlaybackStopped): what it would have returned is dropped
+    all the same."""
+    # The lookup first: a registration judged already (most) pays nothing more. A registration
+    # serves one request type, judged at its first None; a catch-all (the fallback, the handler
+    # of every intent) any, each judged at its first, in a session or not: its key is a tuple,
+    # whose lookup costs a catch-all's None 1,000 instructions more (the request type's hash;
+    # nested dicts by type saved less than a tenth of it).
+    judged: object = id(handler)
+    if judged in _JUDGED:
         return
+    request_type = envelope.request.type
+    if handler.catch_all:
+        judged = (judged, request_type, envelope.session is None)
+        if judged in _JUDGED:
+            return
+    _JUDGED[judged] = handler
     audio = takes_only_audio(request_type)
-    allowed = audio_reply_directives(request_type) if audio else None
     # An empty set: no reply taken (PlaybackStopped, System.ExceptionEncountered). Told by its
     # emptiness: comparing with frozenset() built one at each such request.
-    if allowed is not None and not allowed:
-        return
-    _LOOKED_AT[id(handler.func)] = handler.func
-    func = getattr(handler.func, "__func__", handler.func)  # (a method's function)
-    if hasattr(func, "__wrapped__"):  # a decorator's wrapper (functools.wraps): the
-        # handler's own code is read, not the wrapper's
-        import inspect
-
-        func = inspect.unwrap(func)
-    code = getattr(func, "__code__", None)
-    if code is None:
-        return
-    found = _dropped_call(func, code)
+    if request_type == "SessionEndedRequest" or (
+        audio and not audio_reply_directives(request_type)
+    ):
+        return  # (marked judged all the same: a registration for it never pays more than a lookup)
+    found = _FOUND.get(id(handler.func))
     if found is None:
+        found = _FOUND[id(handler.func)] = (handler.func, _found_in(handler), set())
+    if found[1] is None:
         return
-    called, where = found
-    if request_type == "CanFulfillIntentRequest":  # (Alexa's probe: canFulfillIntent alone)
-        logger.warning(
-            "%s returned None to %s, and its code calls %s() without returning what it built "
-            "(%s): a reply to %s carries canFulfillIntent alone: return %s(…)",
-            handler.name,
-            request_type,
-            called,
-            where,
-            request_type,
-            called if called.rpartition(".")[2] == "can_fulfill" else "can_fulfill",
-        )
+    called, where = found[1]
+    advice = _advice(request_type, called, audio)
+    if advice in found[2]:  # (a fallback's None at a LaunchRequest, then an IntentRequest)
         return
-    if called.rpartition(".")[2] == "can_fulfill":  # (a handler shared with the probe)
-        logger.warning(
-            "%s returned None to %s, and its code calls %s() without returning what it built "
-            "(%s): a can_fulfill reply answers a CanFulfillIntentRequest alone, which nobody "
-            "hears: return it there, speak(…) or ask(…) to %s",
-            handler.name,
-            request_type,
-            called,
-            where,
-            request_type,
-        )
-        return
-    if not audio:
+    found[2].add(advice)
+    if not advice:
         logger.warning(
             "%s returned None, so the user hears nothing, and its code calls %s() without "
             "returning what it built (%s): return %s(…)",
@@ -100,19 +91,51 @@ def said_dropped_reply(handler: Handler, request_type: str) -> None:
             called,
         )
         return
-    # An AudioPlayer event's reply carries AudioPlayer directives alone (Amazon's AudioPlayer
-    # interface reference), which no builder but Response(directives=…) makes.
     logger.warning(
-        "%s returned None to %s, and its code calls %s() without returning what it built (%s): "
-        "a reply to %s takes no speech, only AudioPlayer directives (%s): return "
-        "Response(directives=[…]) with them, or None",
+        "%s returned None to %s, and its code calls %s() without returning what it built (%s): %s",
         handler.name,
         request_type,
         called,
         where,
-        request_type,
-        ", ".join(sorted(allowed or ())),
+        advice,
     )
+
+
+def _advice(request_type: str, called: str, audio: bool) -> str:
+    """What to return instead of None to ``request_type``, for a handler whose code dropped
+    what ``called`` built; empty where it is ``return called(…)``, as in a conversation."""
+    can_fulfill = called.rpartition(".")[2] == "can_fulfill"
+    if request_type == "CanFulfillIntentRequest":  # (Alexa's probe: canFulfillIntent alone)
+        return (
+            f"a reply to {request_type} carries canFulfillIntent alone: return "
+            f"{called if can_fulfill else 'can_fulfill'}(…)"
+        )
+    if can_fulfill:  # (a handler shared with the probe)
+        return (
+            "a can_fulfill reply answers a CanFulfillIntentRequest alone, which nobody hears: "
+            f"return it there, speak(…) or ask(…) to {request_type}"
+        )
+    if audio:  # An AudioPlayer event's reply carries AudioPlayer directives alone (Amazon's
+        # AudioPlayer interface reference), which no builder but Response(directives=…) makes.
+        return (
+            f"a reply to {request_type} takes no speech, only AudioPlayer directives "
+            f"({', '.join(sorted(audio_reply_directives(request_type)))}): return "
+            "Response(directives=[…]) with them, or None"
+        )
+    return ""
+
+
+def _found_in(handler: Handler) -> tuple[str, str] | None:
+    """The reply builder ``handler``'s function's own code calls as a statement, and where
+    (`_dropped_call`); None if none, or its code cannot be read."""
+    func = getattr(handler.func, "__func__", handler.func)  # (a method's function)
+    if hasattr(func, "__wrapped__"):  # a decorator's wrapper (functools.wraps): the
+        # handler's own code is read, not the wrapper's
+        import inspect
+
+        func = inspect.unwrap(func)
+    code = getattr(func, "__code__", None)
+    return None if code is None else _dropped_call(func, code)
 
 
 def _dropped_call(func: object, code: CodeType) -> tuple[str, str] | None:

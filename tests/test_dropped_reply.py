@@ -316,3 +316,64 @@ def test_a_call_through_an_unbound_proxy_leaves_an_empty_answer_as_it_is(
             answer = client.intent(intent)
             assert (answer.speech, answer.handler_error) == (None, None), intent
     assert [r.getMessage() for r in caplog.records] == []
+
+
+def test_a_handler_shared_by_two_kinds_of_request_is_judged_at_each(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Judged once a function: a handler shared by a probe, an intent and a PlaybackController
+    # command was looked at for whichever came first, and its speech dropped at the intent (the
+    # user heard nothing) was never said. Its source is still read once.
+    import inspect
+
+    read: list[object] = []
+    getsourcelines = inspect.getsourcelines
+
+    def counted(code: Any) -> tuple[list[str], int]:
+        read.append(code)
+        return getsourcelines(code)
+
+    monkeypatch.setattr(inspect, "getsourcelines", counted)
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Play")
+    @skill.can_fulfill("Play")
+    @skill.on("PlaybackController.PlayCommandIssued")
+    def play() -> None:
+        speak("Playing.")
+
+    @skill.fallback
+    def other() -> None:
+        ask("Which song?")
+
+    name, line = f"{play.__module__}.{play.__qualname__}", play.__code__.co_firstlineno + 4
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        for _ in range(2):
+            client.can_fulfill("Play")
+            client.send("PlaybackController.PlayCommandIssued")
+            client.intent("Play")
+        client.launch()
+        client.send("SessionResumedRequest")  # (the same advice: said once)
+        client.send("PlaybackController.NextCommandIssued")  # (judged at each type)
+    assert _dropped(caplog) == [
+        f"{name} returned None to CanFulfillIntentRequest, and its code calls speak() without "
+        f"returning what it built ({__file__}:{line}): a reply to CanFulfillIntentRequest "
+        "carries canFulfillIntent alone: return can_fulfill(…)",
+        f"{name} returned None to PlaybackController.PlayCommandIssued, and its code calls "
+        f"speak() without returning what it built ({__file__}:{line}): a reply to "
+        "PlaybackController.PlayCommandIssued takes no speech, only AudioPlayer directives "
+        "(AudioPlayer.ClearQueue, AudioPlayer.Play, AudioPlayer.Stop): return "
+        "Response(directives=[…]) with them, or None",
+        f"{name} returned None, so the user hears nothing, and its code calls speak() without "
+        f"returning what it built ({__file__}:{line}): return speak(…)",
+        f"{other.__module__}.{other.__qualname__} returned None, so the user hears nothing, and "
+        "its code calls ask() without returning what it built "
+        f"({__file__}:{other.__code__.co_firstlineno + 2}): return ask(…)",
+        f"{other.__module__}.{other.__qualname__} returned None to "
+        "PlaybackController.NextCommandIssued, and its code calls ask() without returning what "
+        f"it built ({__file__}:{other.__code__.co_firstlineno + 2}): a reply to "
+        "PlaybackController.NextCommandIssued takes no speech, only AudioPlayer directives "
+        "(AudioPlayer.ClearQueue, AudioPlayer.Play, AudioPlayer.Stop): return "
+        "Response(directives=[…]) with them, or None",
+    ]
+    assert read == [play.__code__, other.__code__]
