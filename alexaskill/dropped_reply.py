@@ -10,7 +10,7 @@ import logging
 from types import CodeType, FunctionType, ModuleType
 from typing import TYPE_CHECKING, Final, TypeGuard, TypeVar
 
-from .rules import audio_reply_directives, takes_only_audio
+from .rules import audio_reply_directives, heard_by_nobody, takes_only_audio
 
 _T = TypeVar("_T")
 
@@ -46,7 +46,8 @@ def said_dropped_reply(handler: Handler, envelope: Envelope) -> None:
     statement, its result dropped: ``ask("…")`` written without ``return``, which the user
     hears as nothing. The advice fits the request: ``can_fulfill`` at a
     CanFulfillIntentRequest (Alexa's probe, answered NO), AudioPlayer directives at an
-    AudioPlayer event. Looked for only then: a None returned on purpose costs a dict
+    AudioPlayer event, no speech at a request outside a session (a skill event, a message:
+    nobody hears its reply). Looked for only then: a None returned on purpose costs a dict
     lookup; the source is read and parsed once for a function. Never for a request Alexa takes
     no reply to (SessionEndedRequest, PlaybackStopped): what it would have returned is dropped
     all the same."""
@@ -77,7 +78,7 @@ def said_dropped_reply(handler: Handler, envelope: Envelope) -> None:
     if found[1] is None:
         return
     called, where = found[1]
-    advice = _advice(request_type, called, audio)
+    advice = _advice(request_type, envelope.session is None, called, audio)
     if advice in found[2]:  # (a fallback's None at a LaunchRequest, then an IntentRequest)
         return
     found[2].add(advice)
@@ -101,19 +102,15 @@ def said_dropped_reply(handler: Handler, envelope: Envelope) -> None:
     )
 
 
-def _advice(request_type: str, called: str, audio: bool) -> str:
-    """What to return instead of None to ``request_type``, for a handler whose code dropped
-    what ``called`` built; empty where it is ``return called(…)``, as in a conversation."""
+def _advice(request_type: str, outside: bool, called: str, audio: bool) -> str:
+    """What to return instead of None to ``request_type`` (``outside`` a session), for a
+    handler whose code dropped what ``called`` built; empty where it is ``return called(…)``,
+    as in a conversation."""
     can_fulfill = called.rpartition(".")[2] == "can_fulfill"
     if request_type == "CanFulfillIntentRequest":  # (Alexa's probe: canFulfillIntent alone)
         return (
             f"a reply to {request_type} carries canFulfillIntent alone: return "
             f"{called if can_fulfill else 'can_fulfill'}(…)"
-        )
-    if can_fulfill:  # (a handler shared with the probe)
-        return (
-            "a can_fulfill reply answers a CanFulfillIntentRequest alone, which nobody hears: "
-            f"return it there, speak(…) or ask(…) to {request_type}"
         )
     if audio:  # An AudioPlayer event's reply carries AudioPlayer directives alone (Amazon's
         # AudioPlayer interface reference), which no builder but Response(directives=…) makes.
@@ -121,6 +118,17 @@ def _advice(request_type: str, called: str, audio: bool) -> str:
             f"a reply to {request_type} takes no speech, only AudioPlayer directives "
             f"({', '.join(sorted(audio_reply_directives(request_type)))}): return "
             "Response(directives=[…]) with them, or None"
+        )
+    if heard_by_nobody(request_type, in_session=not outside):
+        # (Amazon's "Send a Message Request to a Skill": the reply acknowledges the message)
+        return (
+            f"a reply to {request_type} comes outside a session, and nobody hears it: return "
+            "None (the empty acknowledgement Alexa waits for)"
+        )
+    if can_fulfill:  # (a handler shared with the probe)
+        return (
+            "a can_fulfill reply answers a CanFulfillIntentRequest alone, which nobody hears: "
+            f"return it there, speak(…) or ask(…) to {request_type}"
         )
     return ""
 

@@ -111,6 +111,7 @@ __all__ = [
     "check_reply",
     "directive_interface",
     "failure_reply",
+    "heard_by_nobody",
     "reporting_to",
     "takes_only_audio",
 ]
@@ -235,9 +236,15 @@ def failure_reply(request: Request, *, in_session: bool = True) -> Response | No
         return _CANNOT
     if takes_only_audio(type_) or type_ == "SessionEndedRequest":
         return empty()  # (Alexa takes no response to SessionEndedRequest)
-    if not in_session and type_ not in _CONVERSATION:
+    if heard_by_nobody(type_, in_session=in_session):
         return empty()  # a skill event, a message: nobody hears an apology
     return None
+
+
+def heard_by_nobody(request_type: str, *, in_session: bool) -> bool:
+    """Whether nobody listens to a reply to ``request_type``: one that came outside a session
+    (a skill event, a message), other than a LaunchRequest or an IntentRequest."""
+    return not in_session and request_type not in _CONVERSATION
 
 
 def check_reply(

@@ -377,3 +377,52 @@ def test_a_handler_shared_by_two_kinds_of_request_is_judged_at_each(
         "Response(directives=[…]) with them, or None",
     ]
     assert read == [play.__code__, other.__code__]
+
+
+def test_a_request_outside_a_session_is_not_advised_to_return_speech(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # "return speak(…)" was the advice at a skill event and at a message, which come outside a
+    # session: nobody hears their reply. And a can_fulfill(…) dropped at an AudioPlayer event
+    # was told "speak(…) or ask(…)", which that event's reply may not carry either.
+    skill = Skill(SKILL_ID)
+
+    @skill.on("AlexaSkillEvent.SkillEnabled")
+    @skill.on("Messaging.MessageReceived")
+    def enabled() -> None:
+        speak("Welcome!")
+
+    @skill.can_fulfill("Play")
+    @skill.on("AudioPlayer.PlaybackStarted")
+    def started() -> None:
+        ak.can_fulfill("YES")
+
+    def said(func: Callable[[], None], request_type: str, called: str, advice: str) -> str:
+        line = func.__code__.co_firstlineno + 3
+        return (
+            f"{func.__module__}.{func.__qualname__} returned None to {request_type}, and its "
+            f"code calls {called}() without returning what it built ({__file__}:{line}): "
+            f"{advice}"
+        )
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        client.send("AlexaSkillEvent.SkillEnabled")
+        client.send("Messaging.MessageReceived", message={})
+        client.audio_event("PlaybackStarted", token="t")
+    nobody = (
+        "a reply to {0} comes outside a session, and nobody hears it: return None (the empty "
+        "acknowledgement Alexa waits for)"
+    )
+    assert _dropped(caplog) == [
+        said(enabled, kind, "speak", nobody.format(kind))
+        for kind in ("AlexaSkillEvent.SkillEnabled", "Messaging.MessageReceived")
+    ] + [
+        said(
+            started,
+            "AudioPlayer.PlaybackStarted",
+            "ak.can_fulfill",
+            "a reply to AudioPlayer.PlaybackStarted takes no speech, only AudioPlayer directives "
+            "(AudioPlayer.ClearQueue, AudioPlayer.Stop): return Response(directives=[…]) with "
+            "them, or None",
+        )
+    ]
