@@ -150,7 +150,10 @@ def _dropped_call(func: object, code: CodeType) -> tuple[str, str] | None:
     """The first reply builder ``func``'s own body calls as a statement (not in a function
     defined in it), and where: ``("ask", "app.py:12")``, ``("ak.ask", …)`` for one reached
     through a module of alexaskill; None if it calls none, or its source cannot be read (a
-    lambda, code made at run time, its file saved half edited since)."""
+    lambda, code made at run time, its file saved half edited since).
+
+    The file is read as it is now, which may not be what was loaded: where its text is not the
+    code's (`_where`), the line is not named, or nothing is said."""
     import ast
     import inspect
     import tokenize
@@ -163,11 +166,15 @@ def _dropped_call(func: object, code: CodeType) -> tuple[str, str] | None:
         tree = ast.parse("".join(["if 1:\n", *lines] if indented else lines))
     except (OSError, TypeError, SyntaxError, tokenize.TokenError):  # (the file as it is now)
         return None
+    # inspect finds the block from the line the code began on, looking up to a `def`: lines
+    # added above it since make that another function's (or none).
+    if first != code.co_firstlineno:
+        return None
     namespace = getattr(func, "__globals__", {})
     body = tree.body[0] if tree.body else None
     if indented and isinstance(body, ast.If):
         body, first = body.body[0], first - 1
-    if not isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    if not isinstance(body, (ast.FunctionDef, ast.AsyncFunctionDef)) or body.name != code.co_name:
         return None
     waiting: list[ast.AST] = list(body.body)
     while waiting:
@@ -177,9 +184,30 @@ def _dropped_call(func: object, code: CodeType) -> tuple[str, str] | None:
         if isinstance(node, ast.Expr):
             call = node.value.value if isinstance(node.value, ast.Await) else node.value
             if isinstance(call, ast.Call) and _builds_a_reply(_named(call.func, namespace)):
-                line = first + node.lineno - 1
-                return ast.unparse(call.func), f"{code.co_filename}:{line}"
+                where = _where(call, first - 1, code)
+                return None if where is None else (ast.unparse(call.func), where)
         waiting.extend(ast.iter_child_nodes(node))
+    return None
+
+
+def _where(call: ast.Call, offset: int, code: CodeType) -> str | None:
+    """Where ``call`` (its lines ``offset`` short of the file's) is: ``"app.py:12"`` when the
+    code that ran has a call there, the file's name alone when the function was edited since
+    (the call moved: a wrong line named is worse than none), None when the code calls nothing
+    of that name (what the file says now is not what ran)."""
+    import ast
+
+    line, end = call.lineno + offset, (call.end_lineno or call.lineno) + offset
+    # A call's instruction spans the call's text (PEP 657), lines and columns in UTF-8 bytes as
+    # the parser counts them; without them (-X no_debug_ranges), its first line alone.
+    positions = set(code.co_positions())
+    if {(line, end, call.col_offset, call.end_col_offset), (line, line, None, None)} & positions:
+        return f"{code.co_filename}:{line}"
+    root = call.func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if isinstance(root, ast.Name) and root.id in code.co_names:
+        return f"{code.co_filename}, edited since it was loaded"
     return None
 
 

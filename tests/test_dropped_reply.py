@@ -426,3 +426,44 @@ def test_a_request_outside_a_session_is_not_advised_to_return_speech(
             "them, or None",
         )
     ]
+
+
+EDITED_SKILL = f"""
+from alexaskill import Skill, ask
+
+skill = Skill({SKILL_ID!r})
+
+
+@skill.intent("Animal")
+def animal():
+    ask("Which animal?")
+
+
+@skill.intent("Colour")
+def colour():
+    ask("Which colour?")
+"""
+
+
+def test_a_handler_s_file_edited_since_names_no_wrong_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The file read at the first None had been edited since the import, and still parsed: lines
+    # added above a handler made the WARNING read the function before it (colour() was said to
+    # call ask() at animal()'s line); a line added in a handler's body named the line of the
+    # file as it is now, not that of the code that ran. The file is named, its line left out.
+    path = tmp_path / "edited_skill.py"
+    path.write_text(EDITED_SKILL)
+    spec = importlib.util.spec_from_file_location("edited_skill", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    edited = '    name = 1\n    ask("Which?")\n\n# Colours.\n'
+    path.write_text(EDITED_SKILL.replace('    ask("Which animal?")\n', edited))
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(module.skill) as client:
+        client.intent("Colour")
+        client.intent("Animal")
+    assert _dropped(caplog) == [
+        "edited_skill.animal returned None, so the user hears nothing, and its code calls ask() "
+        f"without returning what it built ({path}, edited since it was loaded): return ask(…)"
+    ]
