@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from .cli_run import run
 from .cli_serve_shared import LOUD_APP, serve
 from .cli_shared import ROOT, WEATHER
 from .conftest import Servers
-from .processes import ipv6_loopback, stop
+from .processes import ipv6_loopback, running, stop
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -257,8 +259,8 @@ def test_serve_on_port_0_says_when_no_port_was_free_on_every_address(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Every port the system chose for the first address taken on the second, five times: None,
-    # without a word, and uvicorn, binding them itself, bound each on a port of its own (the
-    # "Uvicorn running on" line naming the first's alone).
+    # without a word, and uvicorn, binding them itself, bound each on a port of its own (its
+    # "Uvicorn running on" line naming the first's alone: serve's names each, below).
     from alexaskill.cli.serve_port import bind_as_asyncio
 
     class AlwaysBusy(socket.socket):
@@ -280,6 +282,56 @@ def test_serve_on_port_0_says_when_no_port_was_free_on_every_address(
     assert said.getMessage() == (
         "--port 0 on twice.example: no port the system chose (5 tries) was free on each of its "
         f"addresses, each now served on a port of its own: 127.0.0.1:{first}, "
-        f"127.0.0.2:{second} (the Uvicorn running on line names the first's alone): give a "
-        "--port free on each to serve them on one"
+        f"127.0.0.2:{second}: give a --port free on each to serve them on one"
     )
+
+
+#: ``alexaskill serve`` on a name of two loopback addresses (twice.example: 127.0.0.1 and
+#: 127.0.0.2), where no port the system chooses for the first is tried on both: each address
+#: is bound on a port of its own, as when every port chosen was taken on the other.
+_TWO_PORTS = """
+import socket, sys
+
+from alexaskill.cli import main, serve_port
+
+resolve = socket.getaddrinfo
+def twice(host, port, *args, **kwargs):
+    if host != "twice.example":
+        return resolve(host, port, *args, **kwargs)
+    return [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.2", port)),
+    ]
+socket.getaddrinfo = twice
+serve_port._PORT_0_TRIES = 0
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+def test_serve_on_port_0_names_each_address_on_a_port_of_its_own(tmp_path: Path) -> None:
+    # Each address of --port 0 bound on a port of its own (none the system chose was free on
+    # each): "Uvicorn running on" named the first's port alone, and the second's listening
+    # socket was said nowhere but in the WARNING before it.
+    (tmp_path / "loud.py").write_text(LOUD_APP)
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-c", _TWO_PORTS, "serve", "loud:app", "--host", "twice.example"]
+    with (
+        log.open("wb") as sink,
+        running(
+            [*command, "--port", "0"], cwd=tmp_path, stdout=sink, stderr=subprocess.STDOUT
+        ) as process,
+    ):
+        deadline, banner = time.monotonic() + 60, "Uvicorn running on http"
+        while banner not in log.read_text():
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        [said] = [line for line in log.read_text().splitlines() if banner in line]
+        urls = re.findall(r"http://([\d.]+):(\d+)", said)
+        assert [host for host, _ in urls] == ["127.0.0.1", "127.0.0.2"], said
+        for host, port in urls:  # (each listening, on the port said)
+            with socket.create_connection((host, int(port)), timeout=10):
+                pass
+        assert urls[0][1] != urls[1][1], said
+        assert said.endswith("(Press CTRL+C to quit)"), said
+        [warned] = [line for line in log.read_text().splitlines() if "--port 0 on" in line]
+        assert "Uvicorn running on line names the first" not in warned, warned

@@ -79,14 +79,14 @@ def bind_as_asyncio(host: str, port: int) -> list[Any] | None:
             return _bind_as_asyncio(host, port, one_port=True)
         except _ChosenPortTaken:  # (its sockets closed: the system asked again)
             continue
-    # Bound here, not left to uvicorn, which binds them alike without a word: the "Uvicorn
-    # running on" line names the first's port alone, and the others' are said nowhere else.
+    # Bound here, not left to uvicorn, which binds them alike without a word: uvicorn's
+    # "Uvicorn running on" line would name the first's port alone (serve's names each).
     sockets = _bind_as_asyncio(host, port, one_port=False)
     if sockets is not None:
         logger.warning(
             "--port 0 on %s: no port the system chose (%d tries) was free on each of its "
-            "addresses, each now served on a port of its own: %s (the Uvicorn running on line "
-            "names the first's alone): give a --port free on each to serve them on one",
+            "addresses, each now served on a port of its own: %s: give a --port free on each to "
+            "serve them on one",
             host,
             _PORT_0_TRIES,
             ", ".join(_shown(*sock.getsockname()[:2]) for sock in sockets),

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..log_lists import edit_filters
-from .serve_port import refuse_unbound
+from .serve_port import _shown, refuse_unbound
 from .serve_workers import _STARTUP_FAILURE
 
 #: uvicorn's logger, where it says "Uvicorn running on" and a socket it could not bind.
@@ -71,6 +71,9 @@ def _announcing_server(config: Any, held: Sequence[logging.LogRecord] = ()) -> A
                 _unwatch(running)
             if not (self.started and sockets) or any(said):
                 return
+            if len({sock.getsockname()[1] for sock in sockets}) > 1:
+                _say_each_running_on(self.config, sockets)
+                return
             if hasattr(self, "_log_started_message"):
                 self._log_started_message(sockets)
                 return
@@ -80,6 +83,15 @@ def _announcing_server(config: Any, held: Sequence[logging.LogRecord] = ()) -> A
                 uvicorn_logger.log(record.levelno, record.msg, *_args(record), extra=extra)
 
     return Announcing(config)
+
+
+def _say_each_running_on(config: Any, sockets: Sequence[Any]) -> None:
+    """uvicorn's "Uvicorn running on" line for ``sockets`` on ports of their own (``--port 0``
+    on a name of several addresses, no port the system chose free on each: `bind_as_asyncio`),
+    naming each address and its port: uvicorn's names the host and the first's port alone."""
+    scheme = "https" if config.is_ssl else "http"
+    urls = ", ".join(f"{scheme}://{_shown(*sock.getsockname()[:2])}" for sock in sockets)
+    uvicorn_logger.info("Uvicorn running on %s (Press CTRL+C to quit)", urls)
 
 
 def _args(record: logging.LogRecord) -> tuple[object, ...]:
