@@ -449,3 +449,31 @@ def test_a_worker_still_running_as_serve_stops_is_not_said_to_have_exited(
         assert stopped_unclean(supervisor)
     [said] = [r.getMessage() for r in caplog.records if r.name == "uvicorn.error"]
     assert said == "worker process [4321] was still running as serve stopped"
+
+
+#: A worker stopped as Ctrl-C at a terminal stops it: the SIGINT, sent to every process of the
+#: group, stops its server (uvicorn raises it again once stopped), and the supervisor's SIGTERM,
+#: sent as it stops its workers half a second later at most, comes as the worker exits.
+_SIGTERM_AS_IT_EXITS = """
+import os, signal
+from alexaskill.cli.serve_workers import serve_till_stopped
+
+def run(sockets=None):
+    raise KeyboardInterrupt
+
+try:
+    serve_till_stopped(run)
+except KeyboardInterrupt:  # (as uvicorn's subprocess_started)
+    pass
+os.kill(os.getpid(), signal.SIGTERM)
+"""
+
+
+def test_the_supervisors_sigterm_as_a_worker_exits_after_ctrl_c_leaves_its_status_0() -> None:
+    # Ctrl-C to `serve --workers 2`: a worker whose server had stopped on the SIGINT had
+    # Python's default SIGTERM handler back, and the supervisor's SIGTERM, come as it exited,
+    # killed it (-15): "worker process [4242] was killed by SIGTERM as serve stopped" at
+    # ERROR, and serve's status 1, one run in two.
+    command = [sys.executable, "-c", _SIGTERM_AS_IT_EXITS]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert (process.returncode, process.stderr) == (0, "")

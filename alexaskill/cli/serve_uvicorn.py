@@ -407,7 +407,7 @@ def _ipv6_wildcard(host: str) -> bool:
 
 
 @contextlib.contextmanager
-def stopped_by_sigterm() -> Iterator[None]:
+def stopped_by_sigterm(then: Any = None) -> Iterator[None]:
     """Within it, a SIGTERM ends what runs as SIGINT ends uvicorn: the block is left, and the
     process goes on to exit with status 0. ``alexaskill serve`` runs in it from the start, the
     app's import included, to uvicorn's return.
@@ -418,7 +418,8 @@ def stopped_by_sigterm() -> Iterator[None]:
     supervisors report as a failed stop; so did a SIGTERM while the app was still loading. With
     this handler there, the block is left instead (a SIGTERM while uvicorn's own handler is in
     place stops uvicorn first, gracefully). Outside the main thread, where no signal handler can
-    be set, the block runs as it is.
+    be set, the block runs as it is. Left, the block puts back the SIGTERM handler it found, or
+    ``then`` if given.
     """
     import signal
     import threading
@@ -434,7 +435,7 @@ def stopped_by_sigterm() -> Iterator[None]:
             signal.signal(signal.SIGTERM, _terminated)
             yield
         finally:
-            _put_back(signal.SIGTERM, previous)
+            _put_back(signal.SIGTERM, previous if then is None else then)
     except _Terminated:  # from the block, or as it ended (before the handler was put back)
         pass
 
