@@ -80,8 +80,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="with --workers over 1 (refused without): a worker that has said its server is up "
         "and then does not answer the supervisor's health check within this time is killed and "
         "replaced (uvicorn's option; 5); one still starting is waited for, said at WARNING after "
-        "12 times this (uvicorn 0.51 on); a new worker of a restart on SIGHUP not up within it "
-        "is killed, and the restart abandoned",
+        "12 times this (uvicorn 0.51 on), as is a new worker of a restart on SIGHUP",
     )
     command.add_argument(
         "--http",

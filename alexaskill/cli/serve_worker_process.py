@@ -42,6 +42,11 @@ class Worker(Process):
         """uvicorn's, in the worker process: answer its health checks, and serve."""
         serve_till_stopped(super().target, sockets)
 
+    def up(self) -> bool:
+        """In the supervisor: whether the worker has said that its server is up (`starting`
+        asks)."""
+        return self._up
+
     def starting(self) -> bool:
         """In the supervisor: whether the worker has not yet said that its server is up (its
         answer to a health check, uvicorn's ``started``), asked without waiting for it: at most

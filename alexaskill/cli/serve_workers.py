@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING, Any, Final
 
@@ -161,7 +162,8 @@ def _says_how_workers_end(multiprocess: Any) -> bool:
 
 def _supervisor_class(multiprocess: Any) -> Any:
     """uvicorn's supervisor (0.51 on), its restart check saying how a worker ended, and judging
-    a worker by the health check only once the worker has said that its server is up."""
+    a worker by the health check only once the worker has said that its server is up; its
+    restart on SIGHUP waits for each new worker as long as that (`restart_all`)."""
 
     from .serve_worker_process import Worker
 
@@ -180,20 +182,65 @@ def _supervisor_class(multiprocess: Any) -> Any:
                 multiprocess.Process = made_as
 
         def restart_all(self) -> None:
-            # uvicorn's restart on SIGHUP, abandoned (a new worker not up in time), says only
-            # the new worker it killed and the old one it kept: which of the others serve the
-            # new code, and which the old, is said here. (The workers themselves kept, not
-            # their pids or ids: one replaced, its pid or id could be a new one's.)
+            # uvicorn's restart on SIGHUP waited --timeout-worker-healthcheck seconds for each
+            # new worker to be up, then killed it and abandoned the restart, where a worker of
+            # the start is waited for as long as it runs (`keep_subprocess_alive`): on a machine
+            # short of CPU a restart failed where a start succeeded. Each new worker is waited
+            # for as a starting one is, the others checked meanwhile; one that ends before it
+            # is up abandons the restart, which says which workers serve which code. (The
+            # workers themselves kept, not their pids: one replaced, its pid could be a new one's.)
             before = list(self.processes)
-            super().restart_all()
+            for index in range(len(self.processes)):
+                if self.should_exit.is_set():
+                    return
+                new = multiprocess.Process(self.config, self.sockets)  # (a `Worker`: `run`)
+                new.start()
+                if not self._waited_for(new):
+                    new.kill()
+                    new.join()
+                    if not self.should_exit.is_set():
+                        self._abandoned(new, self.processes[index], before)
+                    return
+                old, self.processes[index] = self.processes[index], new
+                old.terminate()
+                old.join()
+
+        def _waited_for(self, new: Any) -> bool:
+            """Whether ``new``, a worker of the restart, said that its server is up; false once
+            it ended before, or serve was told to stop. Until then, every half second (the
+            main loop's tick), a stop signal is handled and the other workers checked, as
+            when no restart runs; another SIGHUP waits for the end of this restart."""
+            timeout = self.config.timeout_worker_healthcheck
+            while not self.should_exit.wait(_RESTART_TICK):
+                for sig in [each for each in self.signal_queue if each in _STOPS]:
+                    self.signal_queue.remove(sig)
+                    getattr(self, f"handle_{multiprocess.SIGNALS[sig].lower()}")()
+                if self.should_exit.is_set():
+                    break
+                if not new.starting():
+                    return bool(new.up())  # (not up: its pipe closed, as it ends)
+                if not new.process.is_alive():
+                    return False
+                _say_if_slow(new, timeout)
+                self.keep_subprocess_alive()
+            return False
+
+        def _abandoned(self, new: Any, kept: Any, before: list[Any]) -> None:
+            """Say the restart abandoned, ``new`` having ended before it was up: how, and which
+            workers serve the new code and which the old (``before``: those of the start)."""
+            worker_logger.error(
+                "new worker process [%s] of the restart on SIGHUP %s before its server was up "
+                "(its log says why): keeping worker process [%s]",
+                new.pid,
+                _how_it_ended(new.exitcode, False, 0),
+                kept.pid,
+            )
             old = [each.pid for each in self.processes if each in before]
-            if not old or self.should_exit.is_set():  # (done, or stopped: nothing left mixed)
-                return
-            new = [each.pid for each in self.processes if each not in before]
+            fresh = [each.pid for each in self.processes if each not in before]
             worker_logger.error(
                 "the restart on SIGHUP was abandoned: worker processes serving the new code: "
                 "%s; the old: %s. Send SIGHUP again to restart them all",
-                _pids(new) or "none",
+                _pids(fresh) or "none",
                 _pids(old),
             )
 
@@ -210,14 +257,7 @@ def _supervisor_class(multiprocess: Any) -> Any:
                 # none within 5 s, was killed as hung, and each started in its place took as
                 # long: none ever served.
                 if process.starting() and process.process.is_alive():
-                    if process.started_long_ago(_STARTING_SAID_AFTER * timeout):
-                        worker_logger.warning(
-                            "worker process [%s] has not said that its server is up %g s after "
-                            "its start: waited for, not replaced (hung as it starts? the "
-                            "machine short of CPU?)",
-                            process.pid,
-                            _STARTING_SAID_AFTER * timeout,
-                        )
+                    _say_if_slow(process, timeout)
                     continue
                 if process.is_alive(timeout=timeout):
                     continue
@@ -244,6 +284,28 @@ def _supervisor_class(multiprocess: Any) -> Any:
                 self.processes[index] = replacement
 
     return Supervisor
+
+
+#: Seconds between a restart's looks at its new worker: the supervisor's main loop's tick.
+_RESTART_TICK = 0.5
+#: The signals that stop uvicorn's supervisor (handled during a restart on SIGHUP too).
+_STOPS: Final = frozenset(
+    getattr(signal, f"SIG{name}")
+    for name in ("INT", "TERM", "BREAK")
+    if hasattr(signal, f"SIG{name}")
+)
+
+
+def _say_if_slow(process: Any, timeout: float) -> None:
+    """Say, once, at WARNING, a worker still starting `_STARTING_SAID_AFTER` health-check
+    timeouts after its start: waited for, as a bound that killed it would starve the next."""
+    if process.started_long_ago(_STARTING_SAID_AFTER * timeout):
+        worker_logger.warning(
+            "worker process [%s] has not said that its server is up %g s after its start: "
+            "waited for, not replaced (hung as it starts? the machine short of CPU?)",
+            process.pid,
+            _STARTING_SAID_AFTER * timeout,
+        )
 
 
 def _port_closed_first(multiprocess: Any) -> Any:
