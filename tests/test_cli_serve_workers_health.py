@@ -306,3 +306,41 @@ def test_a_sighup_restart_waits_for_each_new_worker_as_the_start_does(
     assert say_hello(url, pki) == 200
     servers.stop(process, patience=60)
     assert process.returncode == 0, log.read_text()[-3000:]
+
+
+# In each worker started once the file broken is there (not serve's own process), an import
+# that fails: new code with a mistake in it.
+BROKEN_ONCE_TOLD = """import multiprocessing, os
+if multiprocessing.parent_process() is not None and os.path.exists("broken"):
+    raise RuntimeError("the new code's mistake")
+"""
+
+
+@needs_our_supervisor
+def test_a_sighup_restart_whose_new_worker_cannot_start_is_abandoned(
+    servers: Servers, tmp_path: Path
+) -> None:
+    # A restart's new worker is waited for as long as it runs: one that ends before it is up
+    # (the new code's import fails) abandons the restart, the old workers serving on.
+    pki = signed_skill(tmp_path, "signing", BROKEN_ONCE_TOLD)
+    process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
+    log = servers.output[process]
+    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
+    serving = pids(log.read_text())
+    (tmp_path / "broken").touch()
+    os.kill(process.pid, signal.SIGHUP)
+    said = re.compile(
+        r"^ERROR: +new worker process \[(\d+)\] of the restart on SIGHUP exited with status "
+        r"(\d+) before its server was up \(its log says why\): keeping worker process \[(\d+)\]$",
+        re.M,
+    )
+    wait_for(lambda: said.search(log.read_text()) is not None, "the abandon", log, 60)
+    [(new, status, kept)] = said.findall(log.read_text())
+    assert int(new) not in serving and int(kept) in serving and status != "0", log.read_text()
+    old = ", ".join(f"[{pid}]" for pid in sorted(serving))
+    ours = f"worker processes serving the new code: none; the old: {old}. Send SIGHUP again"
+    wait_for(lambda: ours in log.read_text(), "which code", log)
+    assert all(map(running, serving)) and pids(log.read_text()) == serving
+    assert say_hello(url, pki) == 200
+    servers.stop(process, patience=60)
+    assert process.returncode == 0, log.read_text()[-3000:]
