@@ -102,8 +102,6 @@ def serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None = 
     ended, the process about to exit, SIGTERM is ignored: after a Ctrl-C (the SIGINT every
     process of the terminal's group gets, which stopped the server), the supervisor's SIGTERM,
     sent as it stops its workers, came as the worker exited, and killed it (-15)."""
-    import signal
-
     from .serve_uvicorn import stopped_by_sigterm
 
     # Ignored, not the default put back: the stop it asks for is done, and the process is
