@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from .exceptions import ConfigurationError
-from .typos import likeness
+from .typos import NAME_OF_WORDS, meant
 
 __all__ = [
     "AUDIO_PLAYER_INTENTS",
@@ -92,30 +92,6 @@ def audio_player_signs(request_types: Iterable[str]) -> list[str]:
     return sorted({kind for kind in request_types if kind.startswith(_AUDIO_PLAYER_REQUESTS)})
 
 
-def _closest_builtin(name: str) -> str | None:
-    """The built-in intent ``name`` was most likely meant to be, if one is close enough.
-
-    Names are compared without the ``AMAZON.`` prefix, whole and without the ``Intent`` suffix:
-    the shared parts would make every built-in look alike ("TeleportIntent" is not
-    "SelectIntent"), while "Fallback" is AMAZON.FallbackIntent.
-    """
-    whole = name.casefold().removeprefix("amazon.")
-    core = whole.removesuffix("intent")
-    best, score = None, _CUTOFF
-    for builtin in sorted(BUILTIN_INTENTS):
-        their_whole = builtin.casefold().removeprefix("amazon.")
-        their_core = their_whole.removesuffix("intent")
-        ratio = max(likeness(whole, their_whole), likeness(core, their_core))
-        if ratio >= score:
-            best, score = builtin, ratio
-    return best
-
-
-#: Between `TYPO` and `NAME_OF_WORDS`: a core is a word or two ("Cancle" 0.83 of "Cancel"),
-#: compared only once the name says AMAZON., which makes it a built-in one meant.
-_CUTOFF: Final = 0.8
-
-
 def check_builtin_intent(name: str) -> None:
     """Raise `ConfigurationError` if ``name`` looks like a built-in intent but is none."""
     if name[: len(_PREFIX)].upper() != _PREFIX:
@@ -126,7 +102,7 @@ def check_builtin_intent(name: str) -> None:
         return
     if name.startswith(_PREFIX) and "<" in name and name.endswith(">"):
         return  # the built-in intent library: AMAZON.SearchAction<object@WeatherForecast>
-    closest = _closest_builtin(name)
+    closest = meant(name, BUILTIN_INTENTS, cutoff=NAME_OF_WORDS)
     hint = f"; did you mean {closest}?" if closest else ""
     if not hint:
         hint = (

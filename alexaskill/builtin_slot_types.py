@@ -18,6 +18,7 @@ from typing import Any, Final
 from .exceptions import ConfigurationError
 from .models import Slot
 from .slots import MISSING, AlexaDate, AlexaDuration, AlexaTime, converter_for, unwrap_optional
+from .typos import NAME_OF_WORDS, meant
 
 __all__ = [
     "BUILTIN_SLOT_TYPES",
@@ -159,46 +160,15 @@ _MAYBE_NUMBERS: Final = frozenset(("AMAZON.PhoneNumber", "AMAZON.AlphaNumeric"))
 
 
 def meant_slot_type(name: str) -> str | None:
-    """The built-in slot type ``name`` misspells, if any: the same but for case or underscores,
-    or one letter off (missing, extra, another, two swapped).
+    """The built-in slot type ``name`` misspells, if any (`alexaskill.typos.meant`): the same
+    but for case or underscores, or a slip within a word.
 
     No looser: Amazon adds types, and a new one may look like a known one ("StreetNumber"), or
-    differ from one in its country alone (AT_CITY, DE_CITY).
+    differ from one in its country alone (AT_CITY, DE_CITY: another word, no slip).
     """
     if name in BUILTIN_SLOT_TYPES or name[: len(_PREFIX)].upper() != _PREFIX:
         return None
-    key = _key(name)
-    for known in sorted(BUILTIN_SLOT_TYPES):
-        if _key(known) == key:
-            return known
-    country, _, rest = name[len(_PREFIX) :].casefold().partition("_")
-    for known in sorted(BUILTIN_SLOT_TYPES):
-        theirs = known[len(_PREFIX) :].casefold()
-        if len(country) == 2 and rest and theirs[2:3] == "_" and theirs[3:] == rest:
-            continue  # another country's type of the same kind
-        if _one_edit(name[len(_PREFIX) :].casefold(), theirs):
-            return known
-    return None
-
-
-def _key(name: str) -> str:
-    return name.casefold().replace("_", "")
-
-
-def _one_edit(said: str, known: str) -> bool:
-    """Whether ``said`` is ``known`` with one letter missing, added, changed, or two swapped."""
-    if abs(len(said) - len(known)) > 1 or said == known:
-        return False
-    start = 0
-    while start < min(len(said), len(known)) and said[start] == known[start]:
-        start += 1
-    said_rest, known_rest = said[start:], known[start:]
-    return (
-        said_rest[1:] == known_rest[1:]  # changed
-        or said_rest == known_rest[1:]  # missing
-        or said_rest[1:] == known_rest  # added
-        or (said_rest[:2] == known_rest[1::-1] and said_rest[2:] == known_rest[2:])  # swapped
-    )
+    return meant(name, BUILTIN_SLOT_TYPES, cutoff=NAME_OF_WORDS)
 
 
 def check_slot_type(name: str, where: str) -> None:

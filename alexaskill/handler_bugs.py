@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from types import CoroutineType
 from typing import TYPE_CHECKING, Final
 
+from .builtin_intents import BUILTIN_INTENTS
 from .deadline import Expired
 from .exceptions import NotAResponse
 from .handler_signature import describe, wrapped_coroutine_function
@@ -21,7 +22,7 @@ from .log_lambda import on_lambda
 from .log_values import MAX_VALUE, cut
 from .own_cancellation import cancelled_here, is_cancellation, is_trio_cancellation
 from .server_stop import pythons_sigint, shutdown_cancels, stopped_by
-from .typos import NAME_OF_WORDS, close_matches
+from .typos import NAME_OF_WORDS, meant
 
 if TYPE_CHECKING:
     from .dispatch import Registry
@@ -376,10 +377,9 @@ def meant_intent(name: str, handled: Iterable[str | None]) -> str | None:
         return None
     custom = [each for each in handled if each and "." not in each]
     # (``name`` has no handler: it may be a typo of one that has, however alike two handled
-    # names are. A request's name a word apart by a letter, TurnOffIntent of TurnOnIntent, is
-    # still taken: no ratio tells it from a typo.)
-    close = close_matches(name, custom, cutoff=NAME_OF_WORDS)
-    return close[0] if close else None
+    # names are; not where it differs by another word, of theirs or of Amazon's built-in
+    # intents: TurnOffIntent is no typo of TurnOnIntent, Off being AMAZON.LoopOffIntent's.)
+    return meant(name, custom, cutoff=NAME_OF_WORDS, real=BUILTIN_INTENTS)
 
 
 def typo_advice(name: str, close: str) -> str:

@@ -10,7 +10,7 @@ from .builtin_intents import CUSTOM_NAME, check_builtin_intent
 from .exceptions import ConfigurationError
 from .handler_signature import describe
 from .models import REQUEST_TYPES
-from .typos import NAME_OF_WORDS, close_matches
+from .typos import NAME_OF_WORDS, meant
 
 __all__ = ["check_intent_name", "check_request_type"]
 
@@ -44,37 +44,30 @@ def check_request_type(name: object, func: object) -> None:
 
 
 def _meant_request_type(name: str) -> str | None:
-    """The known request type ``name`` misspells, if it is close enough to one.
+    """The known request type ``name`` misspells (`alexaskill.typos.meant`), if any.
 
-    Only the last part is compared, within the same namespace (case aside, as the last part
-    is): Amazon's own types differ by a namespace alone (Alexa.Presentation.APL.RuntimeError,
-    ….APLA.RuntimeError).
+    Its namespace too (AudioPlayr.PlaybackStarted, a handler never called), but for an acronym
+    written in capitals: Amazon's own types differ by one alone (Alexa.Presentation.APL.
+    RuntimeError, ….APLA.RuntimeError), and a new interface's is an old one's a letter apart.
     """
     folded = name.strip().casefold()
     for known in REQUEST_TYPES:
         if known.casefold() == folded:
             return known
-    namespace, _, last = folded.rpartition(".")
-    candidates = {
-        known.rpartition(".")[2]: known
-        for known in REQUEST_TYPES
-        if known.rpartition(".")[0].casefold() == namespace
-    }
-    close = close_matches(last, candidates, cutoff=NAME_OF_WORDS)
-    return candidates[close[0]] if close else None
+    return meant(name.strip(), REQUEST_TYPES, cutoff=NAME_OF_WORDS, real=REQUEST_TYPES)
 
 
 def _meant_by_last_part(name: str) -> str | None:
     """The known request type whose last part ``name`` is, or is close to (``PlaybackStarted``
-    for AudioPlayer.PlaybackStarted, ``Launch`` for LaunchRequest)."""
-    by_last: dict[str, str] = {}
+    for AudioPlayer.PlaybackStarted, ``Launch`` for LaunchRequest), or that is ``name`` with a
+    dot (RemindersReminderUpdated)."""
+    by_last: dict[str, str] = {known: known for known in REQUEST_TYPES}
     for known in sorted(REQUEST_TYPES):
-        by_last.setdefault(known.rpartition(".")[2].casefold(), known)
-    if name.casefold() in by_last:
-        return by_last[name.casefold()]
-    # Looser than a typo's: the name may be a part of the one meant, Launch 0.63 of LaunchRequest.
-    close = close_matches(name, by_last, cutoff=0.6)
-    return by_last[close[0]] if close else None
+        by_last.setdefault(known.rpartition(".")[2], known)
+    if name in by_last:
+        return by_last[name]
+    close = meant(name, by_last, cutoff=NAME_OF_WORDS, real=REQUEST_TYPES)
+    return None if close is None else by_last[close]
 
 
 def check_intent_name(name: object, func: object) -> None:

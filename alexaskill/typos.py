@@ -1,12 +1,14 @@
 """Typing mistakes: which known name one given is likely a slip for ("did you mean …?"), by the
-one comparison every such guess makes (difflib's ratio, case aside)."""
+one rule every such guess follows (`meant`, `close_matches`): the same name in another case, or
+without the word that says its kind (``Intent``, ``Request``), or a slip within a word."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Final
 
-__all__ = ["NAME_OF_WORDS", "TYPO", "close_matches", "did_you_mean", "likeness"]
+__all__ = ["NAME_OF_WORDS", "TYPO", "close_matches", "did_you_mean", "likeness", "meant"]
 
 #: How alike a name must be to a known one to be taken for its typo: a letter off, left out,
 #: doubled or swapped is 0.75 in a word of four letters (--prot, --port), more in a longer one,
@@ -17,10 +19,17 @@ TYPO: Final = 0.65
 
 #: The same for a name made of words, where two names a word apart are common: a skill's intents
 #: (OrderPizza, OrderPasta 0.7; StartGameIntent, StopGameIntent 0.83) and Amazon's request types.
-#: A letter off in one is 0.85 and up (GetTime, GetTiem 0.857). Two names a letter apart that are
-#: both a skill's own intents (TurnOnIntent, TurnOffIntent 0.88) no ratio tells from a typo: the
-#: callers compare a handled intent with none of the others handled.
+#: A letter off in one is 0.85 and up (GetTime, GetTiem 0.857). Two names a short word apart
+#: pass it (TurnOnIntent, TurnOffIntent 0.88): the word where they differ decides (`_slip`).
 NAME_OF_WORDS: Final = 0.85
+
+#: A word of a name: CamelCase (Get, Weather), capitals (APL, CITY). A digit is none: one
+#: added is a stray key (UserEvent2).
+_WORD: Final = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+
+#: The last word that says what kind of name it is, which a name given may leave off
+#: ("AMAZON.Fallback", "Launch"): the words before it say which name is meant.
+_KINDS: Final = ("intent", "request")
 
 
 def likeness(name: str, other: str) -> float:
@@ -30,19 +39,121 @@ def likeness(name: str, other: str) -> float:
     return difflib.SequenceMatcher(None, name.casefold(), other.casefold()).ratio()
 
 
-def close_matches(name: str, candidates: Iterable[str], *, cutoff: float = TYPO) -> list[str]:
+def _words(names: Iterable[str]) -> set[str]:
+    """Every word of ``names``, case aside (``LoopOffIntent``: loop, off, intent)."""
+    return {word.casefold() for name in names for word in _WORD.findall(name)}
+
+
+def _differing(given: str, known: str) -> tuple[str, str]:
+    """Where ``given`` and ``known`` differ, case aside, as whole words of ``known``: ("Off",
+    "On") for TurnOffIntent and TurnOnIntent, ("", "Intent") for a word left out."""
+    said, theirs = given.casefold(), known.casefold()
+    if len(theirs) != len(known) or len(said) != len(given):  # (no word boundaries to keep)
+        return given, known
+    shortest = min(len(said), len(theirs))
+    start = 0
+    while start < shortest and said[start] == theirs[start]:
+        start += 1
+    tail = 0
+    while tail < shortest - start and said[-1 - tail] == theirs[-1 - tail]:
+        tail += 1
+    end = low = len(theirs) - tail
+    high = start
+    # The words the difference is in; or, if it has no letter (one left out, a dot), beside.
+    beside = not _WORD.search(known, start, end)
+    for match in _WORD.finditer(known):
+        first, last = match.span()
+        if (first < end and last > start) or (beside and first <= end and last >= start):
+            low, high = min(low, first), max(high, last)
+    low, high = min(low, start), max(high, end)
+    return given[low : len(given) - (len(known) - high)], known[low:high]
+
+
+def _slip(given: str, known: str, vocabulary: set[str]) -> bool:
+    """Whether ``given`` (alike enough) is ``known`` mistyped: where they differ, a word of
+    ``known`` is left out, or mistyped into letters still like it, no word of ``vocabulary``.
+
+    difflib's ratio of two whole names hides the word where they differ: TurnOffIntent is 0.88
+    of TurnOnIntent, yet Off is another word than On (0.4), as AMAZON.UK_CITY is no slip of
+    US_CITY. And a word of the names known real (Amazon's) changed into another of theirs makes
+    another name, however alike: PauseMusicIntent is no typo of PageMusicIntent (Pause, Page
+    0.67, words of AMAZON.PauseIntent and AMAZON.PageUpIntent). Two letters swapped are a slip
+    even in a word of two (AMAZON.PagepUIntent)."""
+    said, word = _differing(given, known)
+    if len(said) > len(word) + 1 and len(_WORD.findall(said)) > len(_WORD.findall(word)):
+        return False  # a word added: another name, a more particular one (AMAZON.UK_CITY)
+    if not said or said.casefold() == word.casefold():
+        return True  # a word left out, or written in another case: the name is the one meant
+    if said.isupper() and _WORD.fullmatch(word) and word.isupper() and not known.isupper():
+        return False  # an acronym for another: Amazon's interfaces are APL, APLA, APLT
+    said_words, their_words = _words([said]), _words([word])
+    if said_words == their_words:
+        return True  # the same words, joined otherwise (ConnectionsResponse)
+    if said_words | their_words <= vocabulary:
+        return False  # words turned into others
+    said, word = said.casefold(), word.casefold()
+    swapped = any(
+        said == f"{word[:i]}{word[i + 1]}{word[i]}{word[i + 2 :]}" for i in range(len(word) - 1)
+    )
+    return swapped or likeness(said, word) >= TYPO
+
+
+def close_matches(
+    name: str, candidates: Iterable[str], *, cutoff: float = TYPO, real: Iterable[str] = ()
+) -> list[str]:
     """The ``candidates`` (at most three, never ``name`` itself) that ``name`` looks like a typo
-    of, case aside, closest first."""
+    of, case aside, closest first: as alike as ``cutoff`` says, and a slip within a word, not
+    another word of the names ``real`` (Amazon's, whose words a name may use: `_slip`)."""
+    forms: dict[str, str] = {}
+    for candidate in candidates:
+        forms.setdefault(candidate, candidate)
+    return _slips(name, forms, cutoff, _words(real))
+
+
+def _slips(name: str, forms: dict[str, str], cutoff: float, vocabulary: set[str]) -> list[str]:
+    """The names ``forms`` maps to (at most three, not ``name``) whose form ``name`` is a slip
+    of (`_slip`), closest first."""
     import difflib
 
     by_key: dict[str, str] = {}
-    for candidate in candidates:
-        by_key.setdefault(candidate.casefold(), candidate)
-    found = difflib.get_close_matches(name.casefold(), sorted(by_key), n=3, cutoff=cutoff)
-    return [by_key[key] for key in found if by_key[key] != name]
+    for form in forms:
+        by_key.setdefault(form.casefold(), form)
+    # Every close one, not three: the closest may be no slip, and the next one is.
+    found = difflib.get_close_matches(name.casefold(), sorted(by_key), len(by_key) or 1, cutoff)
+    slips: list[str] = []
+    for key in found:
+        form = by_key[key]
+        if forms[form] != name and forms[form] not in slips and _slip(name, form, vocabulary):
+            slips.append(forms[form])
+    return slips[:3]
 
 
-def did_you_mean(name: str, candidates: Iterable[str], *, cutoff: float = TYPO) -> str:
+def meant(
+    name: str, known: Iterable[str], *, cutoff: float = TYPO, real: Iterable[str] = ()
+) -> str | None:
+    """The name of ``known`` that ``name`` (not one of them) is likely a slip for: the same in
+    another case or with another underscore, the same without its last word where that says its
+    kind (``Intent``, ``Request``), or the closest of `close_matches`; else None."""
+    names = sorted(known)
+    key = name.casefold().replace("_", "")
+    forms: dict[str, str] = {}
+    for each in names:
+        forms.setdefault(each, each)
+        form = each
+        for kind in reversed(_KINDS):  # ("AMAZON.Cancle": AMAZON.CancelIntent, as "…Cancel" is)
+            if form.casefold().endswith(kind) and len(form) > len(kind):
+                form = form[: -len(kind)]  # (CanFulfill: CanFulfillIntentRequest)
+                forms.setdefault(form, each)
+    for form, each in forms.items():
+        if key == form.casefold().replace("_", ""):
+            return each if each != name else None
+    close = _slips(name, forms, cutoff, _words(real))
+    return close[0] if close else None
+
+
+def did_you_mean(
+    name: str, candidates: Iterable[str], *, cutoff: float = TYPO, real: Iterable[str] = ()
+) -> str:
     """``"; did you mean X?"`` for the closest of ``candidates``, or ``""`` if none is close."""
-    matches = close_matches(name, candidates, cutoff=cutoff)
+    matches = close_matches(name, candidates, cutoff=cutoff, real=real)
     return f"; did you mean {matches[0]}?" if matches else ""

@@ -330,6 +330,11 @@ _NOT_TYPOS = [
     ("OpenDoorIntent", "CloseDoorIntent"),
     ("AddItemIntent", "RemoveItemIntent"),
     ("LightsOn", "LightsOff"),
+    # A short word apart: 0.88 alike whole, yet Off is no slip of On (0.4), as typos.py reads it.
+    ("TurnOnIntent", "TurnOffIntent"),
+    ("ScrollUpButtonIntent", "ScrollDownButtonIntent"),  # (0.86)
+    # A word of Amazon's built-in intents for another (AMAZON.PageUpIntent, AMAZON.PauseIntent).
+    ("PageMusicIntent", "PauseMusicIntent"),
 ]
 
 

@@ -279,13 +279,13 @@ def test_an_intent_name_too_long_to_be_one_is_not_compared_with_the_handlers(
     from alexaskill.log_values import MAX_VALUE
 
     compared: list[str] = []
-    close_matches = alexaskill.typos.close_matches
+    meant = alexaskill.typos.meant
 
-    def recorded(name: str, *args: Any, **kwargs: Any) -> list[str]:
+    def recorded(name: str, *args: Any, **kwargs: Any) -> str | None:
         compared.append(name)
-        return close_matches(name, *args, **kwargs)
+        return meant(name, *args, **kwargs)
 
-    monkeypatch.setattr(alexaskill.handler_bugs, "close_matches", recorded)
+    monkeypatch.setattr(alexaskill.handler_bugs, "meant", recorded)
     skill = Skill(DEFAULT_SKILL_ID, store="memory://")
 
     @skill.intent("GetWeathr")

@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 
 from alexaskill import ConfigurationError, Skill, can_fulfill, speak
+from alexaskill.builtin_intents import check_builtin_intent
+from alexaskill.builtin_slot_types import meant_slot_type
+from alexaskill.cli.request_names import meant_type
 from alexaskill.interaction import model_warnings
 from alexaskill.testing import TestClient
-from alexaskill.typos import close_matches, did_you_mean
+from alexaskill.typos import NAME_OF_WORDS, close_matches, did_you_mean, meant
 
 from .cli_run import run
 from .conftest import SKILL_ID
@@ -24,6 +27,33 @@ def test_close_matches_ignore_case_and_the_name_itself() -> None:
     assert close_matches("GetWeather", ["GetWeather"]) == []
     assert close_matches("Order", ["GetWeather"]) == []
     assert did_you_mean("PORT", ["port", "host"]) == "; did you mean port?"
+
+
+@pytest.mark.parametrize(
+    ("name", "known", "guessed"),
+    [
+        ("GetWeathr", "GetWeather", True),
+        ("GteWeather", "GetWeather", True),  # (two letters swapped)
+        ("ConnectionsResponse", "Connections.Response", True),  # (the same words)
+        ("CanFulfillRequest", "CanFulfillIntentRequest", True),  # (a word left out)
+        ("AMAZON.Fallback", "AMAZON.FallbackIntent", True),  # (the word of its kind left off)
+        # A short word changed: difflib's 0.88 of the whole names hid it.
+        ("TurnOffIntent", "TurnOnIntent", False),
+        ("AMAZON.UK_CITY", "AMAZON.US_CITY", False),
+        ("AMAZON.UK_CITY", "AMAZON.City", False),  # (a word added: a more particular name)
+        # An acronym in capitals for another: Amazon's interfaces (APL, APLA, APLT).
+        ("Alexa.Presentation.APLA.RuntimeError", "Alexa.Presentation.APL.RuntimeError", False),
+    ],
+)
+def test_a_slip_is_within_a_word(name: str, known: str, guessed: bool) -> None:
+    assert (meant(name, [known], cutoff=NAME_OF_WORDS) == known) is guessed
+
+
+def test_a_word_turned_into_another_of_the_names_known_is_no_slip() -> None:
+    # Set is a letter from Get (0.67): a slip, unless both are words of names known real.
+    assert meant("SetScore", ["GetScore"], cutoff=NAME_OF_WORDS) == "GetScore"
+    real = ["GetTime", "SetAlarm"]
+    assert meant("SetScore", ["GetScore"], cutoff=NAME_OF_WORDS, real=real) is None
 
 
 # --- request types a handler is registered under ------------------------------------------------
@@ -38,12 +68,77 @@ def test_close_matches_ignore_case_and_the_name_itself() -> None:
         # The namespace too: its case aside, the handler was taken and never called.
         ("AUDIOPLAYER.PLAYBACKSTARTD", "AudioPlayer.PlaybackStarted"),
         ("audioplayer.PlaybackStartd", "AudioPlayer.PlaybackStarted"),
+        # The namespace mistyped too: the handler was taken and never called.
+        ("AudioPlayr.PlaybackStarted", "AudioPlayer.PlaybackStarted"),
+        ("RemindersReminderUpdated", "Reminders.ReminderUpdated"),
     ],
 )
 def test_a_request_type_a_letter_off_is_refused_with_the_one_meant(name: str, meant: str) -> None:
     skill = Skill(SKILL_ID)
     with pytest.raises(ConfigurationError, match=f"did you mean {meant}\\?"):
         skill.add_handler(name, lambda: None)
+    assert meant_type(name) == meant  # (`alexaskill request` names the same)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Types Amazon sends that alexaskill does not model: an acronym apart from APL's.
+        "Alexa.Presentation.APLA.RuntimeError",
+        "Alexa.Presentation.HTML.Message",
+        # Another word (Paused of PlaybackController.PauseCommandIssued): a type to come.
+        "AudioPlayer.PlaybackPaused",
+    ],
+)
+def test_a_request_type_alexaskill_does_not_know_is_taken(name: str) -> None:
+    Skill(SKILL_ID).add_handler(name, lambda: None)
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("SessionStartedRequest", "an intent's name?"),  # (was: did you mean SessionResumed…)
+        ("Launch", "did you mean LaunchRequest?"),
+    ],
+)
+def test_a_request_type_without_a_namespace_is_guessed_as_the_command_does(
+    name: str, said: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=said.replace("?", "\\?")):
+        Skill(SKILL_ID).add_handler(name, lambda: None)
+
+
+# --- built-in intents and slot types --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("AMAZON.Cancle", "AMAZON.CancelIntent"),
+        ("AMAZON.PagepUIntent", "AMAZON.PageUpIntent"),
+        ("AMAZON.SkipIntent", None),  # (Skip, Stop: 0.5, another word)
+        ("AMAZON.TeleportIntent", None),
+    ],
+)
+def test_a_builtin_intent_is_guessed_only_for_a_slip(name: str, meant: str | None) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        check_builtin_intent(name)
+    said = str(raised.value)
+    assert (f"did you mean {meant}?" in said) if meant else ("did you mean" not in said), said
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("AMAZON.Citty", "AMAZON.City"),
+        ("AMAZON.USCITY", "AMAZON.US_CITY"),
+        ("AMAZON.Ctiyy", "AMAZON.City"),  # (two letters off: the one-letter rule took none)
+        ("AMAZON.UK_CITY", None),  # (another country's, maybe to come)
+        ("AMAZON.StreetNumber", None),
+    ],
+)
+def test_a_builtin_slot_type_is_guessed_only_for_a_slip(name: str, meant: str | None) -> None:
+    assert meant_slot_type(name) == meant
 
 
 # --- the `alexaskill` command ---------------------------------------------------------------------
@@ -75,6 +170,8 @@ def test_a_mistyped_command_or_option_is_guessed(
         ("CanFulfillRequest", "CanFulfillIntentRequest"),
         # A word apart (0.8) is another request, not a typo.
         ("SessionStartedRequest", None),
+        # So is one a word of Amazon's apart, however alike (0.93; Ended of SessionEndedRequest).
+        ("AlexaSkillEvent.SkillEnded", None),
     ],
 )
 def test_the_request_type_of_request_is_guessed_only_for_a_typo(
@@ -187,7 +284,14 @@ def test_an_intent_only_queried_is_guessed_a_typo_of_a_handled_one_only_when_it_
     assert warning.endswith(f"; did you mean {meant}?") if meant else warning.endswith("it")
 
 
-@pytest.mark.parametrize(("scoped", "typo"), [("GetWether", True), ("OrderPasta", False)])
+@pytest.mark.parametrize(
+    ("scoped", "typo"),
+    [
+        *(("GetWether", True), ("OrderPasta", False)),
+        # A word added, a word changed (0.87, 0.88 alike whole): they were warned of as typos.
+        *(("GetWeatherNow", False), ("TurnOffIntent", False)),
+    ],
+)
 def test_a_hook_scoped_to_an_intent_of_the_model_elsewhere_is_warned_of_only_for_a_typo(
     caplog: pytest.LogCaptureFixture, scoped: str, typo: bool
 ) -> None:
@@ -195,6 +299,7 @@ def test_a_hook_scoped_to_an_intent_of_the_model_elsewhere_is_warned_of_only_for
     skill = Skill(SKILL_ID)
     skill.add_intent_handler("GetWeather", lambda: speak("Sunny."))
     skill.add_intent_handler("OrderPizza", lambda: speak("Pizza."))
+    skill.add_intent_handler("TurnOnIntent", lambda: speak("On."))
     skill.add_fallback_handler(lambda: speak("Hm?"))
 
     def note() -> None: ...

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from ..typos import NAME_OF_WORDS, TYPO, close_matches
+from .. import typos
+from ..typos import NAME_OF_WORDS, TYPO
 from .common import UsageError
 
 __all__ = [
@@ -82,27 +83,27 @@ def request_types() -> list[str]:
     return sorted({*REQUEST_TYPES, *_UNMODELLED})
 
 
-def meant(given: str, known: Iterable[str], *, cutoff: float = TYPO) -> str | None:
-    """The name of ``known`` that ``given`` is likely a slip for: the same in another case, the
-    same last part (``PlaybackStarted``, ``APL``; every name ending so, joined by "or": two
-    types end in ``UserEvent``), a ``Request`` left off, or a letter or two off; else None."""
+def meant(
+    given: str, known: Iterable[str], *, cutoff: float = TYPO, real: Iterable[str] = ()
+) -> str | None:
+    """The name of ``known`` that ``given`` is likely a slip for: the same last part
+    (``PlaybackStarted``, ``APL``; every name ending so, joined by "or": two types end in
+    ``UserEvent``), else the one `alexaskill.typos.meant` takes (another case, a ``Request``
+    left off, a letter or two off); else None."""
     names = sorted(known)
     folded = given.casefold()
-    for name in names:
-        if folded in (name.casefold(), name.casefold().removesuffix("request")):
-            return name
     same_last = [
         name for name in names if "." in name and name.rpartition(".")[2].casefold() == folded
     ]
-    if same_last:
+    if same_last and folded not in (name.casefold() for name in names):
         return " or ".join(same_last)
-    close = close_matches(given, names, cutoff=cutoff)
-    return close[0] if close else None
+    return typos.meant(given, names, cutoff=cutoff, real=real)
 
 
 def meant_type(given: str) -> str | None:
     """The request type Alexa sends that ``given`` is likely a slip for (`meant`), or None."""
-    return meant(given, request_types(), cutoff=NAME_OF_WORDS)
+    known = request_types()
+    return meant(given, known, cutoff=NAME_OF_WORDS, real=known)
 
 
 def _hint(found: str | None) -> str:

@@ -28,7 +28,7 @@ from ..exceptions import ConfigurationError
 from ..locales import DEFAULT_LOCALE, PerLocale, language_of, locale_problem
 from ..slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
 from ..ssml_check import ssml_error
-from ..typos import NAME_OF_WORDS, close_matches, did_you_mean
+from ..typos import NAME_OF_WORDS, did_you_mean, meant
 from .declarations import (
     _SLOT_REFERENCE,
     IntentDeclaration,
@@ -216,11 +216,10 @@ class _ModelBuilder:
             # Renaming a handled intent to another handled one is no fix (two handlers for one
             # intent are refused): TurnOffIntent is no typo of TurnOnIntent, however alike.
             sampled = [other for other in sampled if other not in handled]
-        for other in (f"{name}Intent", name.removesuffix("Intent")):  # (0.8 and less alike)
-            if other in sampled and other != name:
-                return other
-        matches = close_matches(name, sampled, cutoff=NAME_OF_WORDS)
-        return matches[0] if matches else ""
+        shorter = name.removesuffix("Intent")  # (0.8 alike; `meant` takes the other way round)
+        if shorter != name and shorter in sampled:
+            return shorter
+        return meant(name, sampled, cutoff=NAME_OF_WORDS, real=BUILTIN_INTENTS) or ""
 
     def check_intent(self, intent: _Intent, seen: dict[str, str]) -> None:
         builtin = intent.name.startswith("AMAZON.")
