@@ -271,13 +271,18 @@ def test_a_handled_intent_missing_from_the_model_is_no_typo_of_another_handled_o
     )
 
 
-@pytest.mark.parametrize(("queried", "meant"), [("GetWeathr", "GetWeather"), ("OrderPasta", None)])
+@pytest.mark.parametrize(
+    ("queried", "meant"),
+    # (PauseMusicIntent: Pause is a word of Amazon's intents, as Page is, no slip of it)
+    [("GetWeathr", "GetWeather"), ("OrderPasta", None), ("PauseMusicIntent", None)],
+)
 def test_an_intent_only_queried_is_guessed_a_typo_of_a_handled_one_only_when_it_is_one(
     queried: str, meant: str | None
 ) -> None:
     skill = Skill(SKILL_ID)
     skill.add_intent_handler("GetWeather", lambda: speak("Sunny."), utterances=["weather"])
     skill.add_intent_handler("OrderPizza", lambda: speak("Pizza."), utterances=["pizza"])
+    skill.add_intent_handler("PageMusicIntent", lambda: speak("Paged."), utterances=["page"])
     skill.can_fulfill(queried)(lambda: can_fulfill("YES"))
     [warning] = model_warnings(skill)
     assert "no intent handler answers it" in warning

@@ -380,7 +380,7 @@ def model_warnings(source: ModelSource) -> list[str]:
             warnings.append(
                 f"intent {name!r} ({handler.name}) has a handler but no sample utterances, so it "
                 f"is not in the interaction model and Alexa never sends it"
-                f"{did_you_mean(name, not_handled, cutoff=NAME_OF_WORDS)}"
+                f"{_did_you_mean(name, not_handled)}"
             )
     warnings.extend(_coverage_warnings(source))
     for name, handler in handled.items():
@@ -406,7 +406,7 @@ def model_warnings(source: ModelSource) -> list[str]:
         if name not in handled and not catch_all:
             warnings.append(
                 f"intent {name!r} is declared by the can_fulfill handler {handler.name} but no "
-                f"intent handler answers it{did_you_mean(name, handled, cutoff=NAME_OF_WORDS)}"
+                f"intent handler answers it{_did_you_mean(name, handled)}"
             )
     signs = audio_player_signs(kind for kind, _ in source.registry.handlers)
     come = {*handled, *queried, *REQUIRED_INTENTS, *(AUDIO_PLAYER_INTENTS if signs else ())}
@@ -423,6 +423,12 @@ def model_warnings(source: ModelSource) -> list[str]:
     return warnings
 
 
+def _did_you_mean(name: str, intents: Iterable[str]) -> str:
+    """``"; did you mean X?"`` for the intent of ``intents`` that ``name`` is a typo of, as a
+    request's is guessed (`handler_bugs.meant_intent`): the words of Amazon's intents are real."""
+    return did_you_mean(name, intents, cutoff=NAME_OF_WORDS, real=BUILTIN_INTENTS)
+
+
 def _hook_scope_warnings(source: ModelSource, come: set[str], *, in_code: bool) -> list[str]:
     """Hooks scoped to an intent that never comes (``intents=["GetWether"]``): one no handler
     answers that the model declared in code lacks (``in_code``); with the model elsewhere, where
@@ -437,7 +443,7 @@ def _hook_scope_warnings(source: ModelSource, come: set[str], *, in_code: bool) 
             for name in sorted(hook.intents or ()):
                 if name in come:
                     continue
-                meant = did_you_mean(name, come, cutoff=NAME_OF_WORDS)
+                meant = _did_you_mean(name, come)
                 said = (
                     f"the {when}-request hook {hook.handler.name} is scoped to intent {name!r}, "
                     "which no handler answers"
