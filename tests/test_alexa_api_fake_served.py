@@ -362,3 +362,34 @@ def test_serving_on_a_port_in_use_says_which_and_what_to_do() -> None:
     assert f"serve(port={port}): 127.0.0.1:{port} is in use" in message, message
     assert "port=0" in message, message
     assert raised.value.errno is not None
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PATCH", "/v1/alerts/reminders/an-alert", "DELETE, GET, PUT"),
+        ("OPTIONS", "/v1/alerts/reminders", "GET, POST"),
+        ("HEAD", "/v1/directives", "POST"),
+    ],
+)
+def test_the_fake_served_answers_a_method_a_path_does_not_take_with_405_as_in_process(
+    method: str, path: str, allowed: str
+) -> None:
+    # Served, a method http.server has no do_ method for was its own 501, an HTML page (not
+    # Amazon's error shape), and no call recorded, while in process (`handle`) it is a 405
+    # naming the methods the path takes. A HEAD's answer has no body (its Content-Length is the
+    # GET's would be), or the next answer on the connection is read from it.
+    fake = FakeAlexaApi()
+    with fake.serve() as url, httpx.Client() as client:
+        answer = client.request(method, url + path, headers={"Authorization": "Bearer t"})
+        again = client.get(url + "/v1/no/such/api")  # (on the same connection)
+    assert answer.status_code == 405, answer.text
+    assert answer.headers["allow"] == allowed
+    if method == "HEAD":
+        assert answer.content == b"" and int(answer.headers["content-length"]) > 0
+    else:
+        said = answer.json()
+        assert said["code"] == "METHOD_NOT_ALLOWED", said
+        assert said["message"] == f"{method} is not allowed at {path}: {allowed}"
+    assert again.status_code == 404, again.text
+    assert [(c.method, c.status) for c in fake.calls] == [(method, 405), ("GET", 404)]

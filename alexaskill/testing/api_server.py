@@ -125,6 +125,18 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._answer()
 
+    # The methods no Alexa API takes, answered by the fake as in process (`FakeAlexaApi.handle`:
+    # a 405 naming those its path takes), not http.server's 501 page for a method it has no
+    # do_ method for.
+    def do_PATCH(self) -> None:
+        self._answer()
+
+    def do_OPTIONS(self) -> None:
+        self._answer()
+
+    def do_HEAD(self) -> None:
+        self._answer()
+
     def _answer(self) -> None:
         import httpx
 
@@ -175,7 +187,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.content)))
         self.end_headers()
-        self.wfile.write(response.content)
+        if self.command != "HEAD":  # (a HEAD's answer has no body: the next would be read in it)
+            self.wfile.write(response.content)
 
     def _read_body(self, size: int) -> tuple[bytes, bool]:
         """Up to ``size`` bytes of the body, and whether the client stalled before it sent them
