@@ -16,7 +16,7 @@ from ..alexa_api.values import Scope
 from ..ssml_check import _markup_error
 from .api_calls import ApiCall
 from .api_recurrence import _recurrence_problem, _time_fault
-from .api_reminder_rules import _offset_fault, _push_fault, _ruled
+from .api_reminder_rules import _offset_fault, _push_fault, _ruled, _zone_fault
 
 __all__ = ["UnknownZone"]
 
@@ -379,7 +379,8 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
     for a field of the wrong kind (`kind_fault`, in the words the skill's reminder is refused
     in), for SSML Alexa cannot parse in a content entry (`_markup_error`), as `_reminder_problem`
     reads the skill's, for a push notification's status Amazon does not take (`_push_fault`), and
-    for a trigger Amazon does not take: its recurrence (`_recurrence_problem`), a
+    for a trigger Amazon does not take: a ``timeZoneId`` no tz database here has
+    (`_zone_fault`), its recurrence (`_recurrence_problem`), a
     ``SCHEDULED_ABSOLUTE`` one without the ``scheduledTime`` it needs (`_ruled`), or with a
     ``Z`` or an offset in it, or one that is no ISO 8601 date and time (`_time_fault`; not
     beside the recurrence fields that make Amazon ignore it), or an
@@ -421,7 +422,9 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
         # (as the skill's are, `_reminder_problem`: Alexa parses it as an answer's SSML)
         raise ValueError(f"{name}.ssml is SSML Alexa cannot take: {error}")
     if into is ReminderTrigger:  # (checked as the skill's are: `_reminder_problem`)
-        problem = _recurrence_problem(read.get("type"), read.get("recurrence"), read)
+        problem = _zone_fault(read.get("timeZoneId")) or _recurrence_problem(
+            read.get("type"), read.get("recurrence"), read
+        )
         if problem is not None:
             raise ValueError(f"{name}.{problem}")
         absolute = read.get("type") == "SCHEDULED_ABSOLUTE"
