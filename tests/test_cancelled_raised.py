@@ -18,7 +18,7 @@ from alexaskill.testing import RequestFactory
 from . import cancelled_shared
 from .cancelled_shared import post_and_cancel
 from .conftest import SKILL_ID
-from .deadline_shared import request_lines
+from .deadline_shared import request_lines, signed_hello
 from .lambda_runtime import LAMBDA_ENVIRON, LambdaContext
 
 # The fixture of tests/cancelled_shared.py, this module's too, for each of its tests.
@@ -183,3 +183,41 @@ def test_the_catchs_error_says_what_cancels_from_outside_where_it_ran(
     if where == "a web server in Lambda":
         assert f"was cancelled before it answered (by {LAMBDA_WEB_CANCELLER}): " in cancelled
         assert "shutting down" not in caplog.text and "Ctrl-C" not in caplog.text
+
+
+def test_an_anyio_scopes_cancellation_caught_and_raised_instead_ends_in_that_scope(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A cancel scope (anyio's: a middleware's move_on_after, fail_after) knows its own
+    # cancellation by its text: the one raised again for it after the handler caught it and
+    # raised LookupError instead had none, so it went on out of the scope, which never saw it
+    # caught (a move_on_after raised CancelledError into its caller, not cancelled itself).
+    # The text of the one caught, still the LookupError's context, goes on with it.
+    import anyio
+
+    skill = Skill(SKILL_ID, deadline=None)
+    started: list[asyncio.Event] = []  # (made on the loop that runs the request)
+
+    @skill.intent("Hello")
+    async def hello() -> Any:
+        started[0].set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            raise LookupError("the connection was closed") from None
+        return speak("hello")
+
+    async def run() -> tuple[bool, list[Any]]:
+        started.append(asyncio.Event())
+        post, sent = signed_hello(skill)
+        with anyio.CancelScope() as scope:
+            waiter = asyncio.ensure_future(started[0].wait())
+            waiter.add_done_callback(lambda _: scope.cancel())
+            await post()
+        return scope.cancelled_caught, sent
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        caught, sent = asyncio.run(run())
+    assert caught
+    assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
+    assert "hello caught the CancelledError" in caplog.text
