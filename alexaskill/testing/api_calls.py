@@ -22,7 +22,8 @@ __all__ = ["ApiCall"]
 class ApiCall:
     """One call the skill made: what it asked and what the fake answered."""
 
-    #: The `AlexaApi` method it serves (``"given_name"``); None for a path Alexa does not have.
+    #: The `AlexaApi` method it serves (``"given_name"``); None for a path Alexa does not have,
+    #: or a method its path does not take (its 405).
     operation: str | None
     method: str
     path: str
