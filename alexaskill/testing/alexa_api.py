@@ -64,10 +64,10 @@ from .api_calls import (
     _Answer,
     _Asked,
     _error,
+    _Headed,
     _headers,
     _keep,
     _newest,
-    _NotAllowed,
     _sent,
 )
 from .api_faults import _check_faults, _fault_answer
@@ -333,7 +333,7 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
             _, said = _error(
                 405, "METHOD_NOT_ALLOWED", f"{method} is not allowed at {path}: {allow}"
             )
-            return None, 405, _NotAllowed(said, allow)
+            return None, 405, _Headed(said, {"allow": allow})
         return None, *_error(404, "NOT_FOUND", f"no Alexa API at {method} {path}")
 
     # --- the operations (each returns status and JSON answer) ---

@@ -137,19 +137,12 @@ class _Raw:
 
 
 @dataclass(frozen=True)
-class _Throttled:
-    """An error answer sent with a ``Retry-After`` header."""
+class _Headed:
+    """An answer sent with headers beside its content type: a throttle's ``Retry-After``, a
+    405's ``Allow`` (lower-case names)."""
 
     body: Any
-    retry_after: str
-
-
-@dataclass(frozen=True)
-class _NotAllowed:
-    """A 405's body, sent with the ``Allow`` header naming the methods its path takes."""
-
-    body: Any
-    allow: str
+    headers: dict[str, str]
 
 
 def _sent(answer: Any) -> tuple[bytes, str | None, Any]:
@@ -157,7 +150,7 @@ def _sent(answer: Any) -> tuple[bytes, str | None, Any]:
     `ApiCall.answer` records of it: for JSON, what the skill reads of it, in process and over
     HTTP alike (a struct's tuples, which ``msgspec.to_builtins`` keeps, lists), decoded from the
     body sent (the answer encoded once)."""
-    if isinstance(answer, _Throttled | _NotAllowed):
+    if isinstance(answer, _Headed):
         answer = answer.body
     if isinstance(answer, _Raw):
         return answer.content, answer.content_type, answer.shown
@@ -168,10 +161,5 @@ def _sent(answer: Any) -> tuple[bytes, str | None, Any]:
 
 
 def _headers(answer: Any) -> dict[str, str]:
-    """The headers sent with an answer beside its content type: a throttle's ``Retry-After``,
-    a 405's ``Allow``; none for any other."""
-    if isinstance(answer, _Throttled):
-        return {"retry-after": answer.retry_after}
-    if isinstance(answer, _NotAllowed):
-        return {"allow": answer.allow}
-    return {}
+    """The headers sent with an answer beside its content type (`_Headed`); none for any other."""
+    return answer.headers if isinstance(answer, _Headed) else {}

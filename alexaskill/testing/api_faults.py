@@ -9,7 +9,7 @@ from collections.abc import Collection, Mapping
 from typing import Any, Final, cast
 
 from ..alexa_api import MAX_ANSWER_BYTES
-from .api_calls import JSON_TYPE, _error, _Raw, _Throttled
+from .api_calls import JSON_TYPE, _error, _Headed, _Raw
 
 __all__: list[str] = []
 
@@ -108,7 +108,10 @@ def _fault_answer(operation: str, fault: object) -> tuple[int, Any]:
     if (coded := _coded(fault)) is not None:  # (the test's code and message)
         status, code, message, retry_after = coded
         error = _error(status, code, said if message is None else message)
-        return error if retry_after is None else (status, _Throttled(error[1], retry_after))
+        if retry_after is None:
+            return error
+        return status, _Headed(error[1], {"retry-after": retry_after})
     if (throttled := _with_retry_after(fault)) is not None:
-        return throttled[0], _Throttled(_error(throttled[0], "FAULT", said)[1], throttled[1])
+        body = _error(throttled[0], "FAULT", said)[1]
+        return throttled[0], _Headed(body, {"retry-after": throttled[1]})
     return _error(cast("int", fault), "FAULT", said)
