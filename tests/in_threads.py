@@ -1,6 +1,8 @@
 """Calls a test runs in threads of its own (tests/test_dynamodb_hooks.py; the logging tests of
 tests/log_gates.py): what a call raised is handed to the test's thread, and a thread still
-running when the test stops waiting for it fails the test rather than being left behind."""
+running when the test stops waiting for it (within a bound) fails the test rather than being
+left behind. Each thread is a daemon: one a failed test never joined (an assert before its
+`joined`, a gate never opened) does not keep the process alive at its exit."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ def in_thread(body: Callable[[], object]) -> tuple[threading.Thread, list[BaseEx
         except BaseException as failure:  # (handed to the test's thread)
             failures.append(failure)
 
-    thread = threading.Thread(target=run)
+    # (A daemon: a hung one ends with the process, whose run the failed test already failed.)
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     return thread, failures
 
