@@ -18,7 +18,6 @@ import pytest
 
 from alexaskill import Skill, speak
 from alexaskill import log_lambda as log_lambda_module
-from alexaskill.log_lists import edit_handlers
 from alexaskill.responses import Response
 from alexaskill.testing import DEFAULT_SKILL_ID
 
@@ -27,21 +26,21 @@ from .logger_state import alexaskill_logger_kept
 
 
 @pytest.fixture(autouse=True)
-def restore_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def restore_logging() -> Iterator[None]:
     """The runtime changes the root logger and the formatters' clock; configure_logging the
-    "alexaskill" logger: all put back after each test. No ALEXASKILL_* or Lambda variables."""
-    for name in list(os.environ):
-        if name.startswith(("ALEXASKILL_", "AWS_", "_LAMBDA")):
-            monkeypatch.delenv(name)
-    root = logging.getLogger()
-    saved_root = (list(root.handlers), root.level)
+    "alexaskill" logger: all put back after each test (`alexaskill_logger_kept` reads the root
+    logger too). No ALEXASKILL_* or Lambda variables. Without the test's ``monkeypatch``, which
+    is made after this then, and undone before: the root's handlers a test swapped for none
+    (``monkeypatch.setattr(root, "handlers", [])``) came back after the root was put back, the
+    runtime's handler with them, left on the root for the tests after it."""
     converter = logging.Formatter.converter
     # The invocation id a direct Lambda handler noted in another module's test, in this process.
     log_lambda_module._aws_request_id = ""
-    with alexaskill_logger_kept():
+    with pytest.MonkeyPatch.context() as environment, alexaskill_logger_kept():
+        for name in list(os.environ):
+            if name.startswith(("ALEXASKILL_", "AWS_", "_LAMBDA")):
+                environment.delenv(name)
         yield
-    edit_handlers(root, lambda _: saved_root[0])
-    root.setLevel(saved_root[1])
     logging.Formatter.converter = converter
     log_lambda_module._aws_request_id = ""
     log_lambda_module._floor_said = None
