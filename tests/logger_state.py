@@ -1,7 +1,8 @@
-"""alexaskill's loggers (and Python's last resort) as a test found them: put back after a test
-that changes them (`alexaskill_logger_kept`), and the run's guard (`LoggingState`, which
-``_alexaskill_logging_unchanged`` reads around each test: this module is a plugin of the run,
-tests/conftest.py's) that fails a test which left them changed."""
+"""alexaskill's loggers (and Python's last resort, the root logger, ``logging.disable``) as a test
+found them: put back after a test that changes them (`alexaskill_logger_kept`), and the run's
+guard (`LoggingState`, which ``_alexaskill_logging_unchanged`` reads around each test, and its
+module- and session-scoped twins around the fixtures wider than a test: this module is a plugin
+of the run, tests/conftest.py's) that fails a test, or a module, which left them changed."""
 
 from __future__ import annotations
 
@@ -85,25 +86,31 @@ def _read(name: str, logger: Any) -> tuple[Any, ...]:
 
 @dataclass(frozen=True)
 class LoggingState:
-    """alexaskill's loggers and Python's last resort (`logging.lastResort`: which handler it is,
-    its level, filters and formatter, which `alexaskill.log_format.escape_last_resort` sets) as
-    they are when read (`now`)."""
+    """alexaskill's loggers, Python's last resort (`logging.lastResort`: which handler it is,
+    its level, filters and formatter, which `alexaskill.log_format.escape_last_resort` sets),
+    the root logger (its level and handlers, but pytest's own) and the level
+    ``logging.disable`` set, as they are when read (`now`)."""
 
     loggers: dict[str, tuple[Any, ...]]
     last_resort: tuple[Any, ...]
+    root: tuple[Any, ...]
+    disable: int
 
     @classmethod
     def now(cls) -> LoggingState:
         table = logging.Logger.manager.loggerDict
         last = logging.lastResort
+        root = logging.getLogger()
         return cls(
             {name: _read(name, table.get(name)) for name in _Names.now()},
             (last,) if last is None else (last, last.level, tuple(last.filters), last.formatter),
+            (root.level, tuple(each for each in root.handlers if not _Pytests.on_root(each))),
+            root.manager.disable,
         )
 
-    def changes(self, after: LoggingState) -> list[str]:
-        """What differs in ``after``, a line each ("test left logger 'alexaskill' level 20
-        (was 0)"): none if nothing does."""
+    def changes(self, after: LoggingState, who: str = "test") -> list[str]:
+        """What differs in ``after``, a line each, said of ``who`` ("test left logger
+        'alexaskill' level 20 (was 0)"): none if nothing does."""
         said = []
         for name in sorted(self.loggers.keys() | after.loggers.keys()):
             was = self.loggers.get(name, _AS_MADE)
@@ -113,13 +120,20 @@ class LoggingState:
                     before, left = _own(before), _own(left)
                 if before != left:
                     said.append(
-                        f"test left logger {name!r} {field} {_shown(left)} (was {_shown(before)})"
+                        f"{who} left logger {name!r} {field} {_shown(left)} (was {_shown(before)})"
                     )
         if self.last_resort != after.last_resort:
             said.append(
-                f"test left logging.lastResort {_last_resort(after.last_resort)} "
+                f"{who} left logging.lastResort {_last_resort(after.last_resort)} "
                 f"(was {_last_resort(self.last_resort)})"
             )
+        for field, before, left in zip(("level", "handlers"), self.root, after.root, strict=True):
+            if before != left:
+                said.append(
+                    f"{who} left the root logger {field} {_shown(left)} (was {_shown(before)})"
+                )
+        if self.disable != after.disable:
+            said.append(f"{who} left logging.disable {after.disable} (was {self.disable})")
         return said
 
     def put_back(self, after: LoggingState) -> None:
@@ -147,6 +161,15 @@ class LoggingState:
                 last.setLevel(self.last_resort[1])
                 edit_filters(last, _as(self.last_resort[2]))
                 last.setFormatter(self.last_resort[3])
+        if self.root != after.root:
+            root = logging.getLogger()
+            for handler in after.root[1]:
+                if handler not in self.root[1]:
+                    handler.close()
+            edit_handlers(root, _as(self.root[1], keeping=_Pytests.on_root))
+            root.setLevel(self.root[0])
+        if self.disable != after.disable:
+            logging.disable(self.disable)
 
 
 class _Pytests:
@@ -172,13 +195,22 @@ class _Pytests:
         ]
         # (Mostly none: root's handlers then not looked through, twice a test.)
         root = logging.getLogger().handlers if quiet else []
-        theirs = [id(each) for each in root if type(each).__module__ == "_pytest.logging"]
+        theirs = [id(each) for each in root if cls.on_root(each)]
         cls.on = frozenset((name, handler) for name in quiet for handler in theirs)
 
     @classmethod
     def put(cls, name: str, handler: logging.Handler) -> bool:
         """Whether pytest put ``handler`` on the logger ``name`` for this phase."""
         return (name, id(handler)) in cls.on
+
+    @staticmethod
+    def on_root(handler: logging.Handler) -> bool:
+        """Whether ``handler`` on the root logger is pytest's: told by its class, not noted as a
+        phase starts, as the ones above. A test that swaps the root's handlers (monkeypatch's
+        ``setattr(root, "handlers", [])``) has the run's (live logging's, the log file's) off
+        the root then, and back after its monkeypatch's undo: not noted, they would pass for
+        its leak. (pytest takes its own off the root itself, a test's ``caplog.handler`` too.)"""
+        return type(handler).__module__ == "_pytest.logging"
 
 
 # --- the run's guard: this module is a plugin (tests/conftest.py registers it) ------------------
@@ -195,12 +227,37 @@ class _Pytests:
 
 @pytest.fixture(autouse=True)
 def _alexaskill_logging_unchanged() -> Iterator[None]:
+    yield from _unchanged("test")
+
+
+# A module- or session-scoped fixture is set up before the test's guard reads and torn down after
+# it read again: what one left changed (in its set-up or its tear-down) was blamed on nothing, and
+# the next module's tests found it. These twins read before the first such fixture of their
+# scope is made (autouse, a plugin's: sorted before any other fixture of their scope) and after
+# the last is gone, and fail the module's last test (the session's last), naming the module (the
+# session): a class-scoped fixture's leak, or a session-scoped one's set up midway, is its
+# module's. A change one makes and puts back is none.
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _logging_unchanged_by_the_module(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield from _unchanged(f"module {request.node.nodeid} (a fixture wider than a test)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _logging_unchanged_by_the_session() -> Iterator[None]:
+    yield from _unchanged("the session (a fixture wider than a test)")
+
+
+def _unchanged(who: str) -> Iterator[None]:
+    """Fail what ran between the reads (``who``) if the loggers differ, saying how, and put them
+    back: for the guards above."""
     before = LoggingState.now()
     yield
     after = LoggingState.now()
     if after == before:
         return
-    changes = before.changes(after)
+    changes = before.changes(after, who)
     before.put_back(after)
     if changes:
         pytest.fail("\n".join(changes), pytrace=False)

@@ -218,10 +218,24 @@ def test_a_capturing_handler_a_test_left_is_its_leak_not_pytests(
     )
 
 
-def test_the_logger_guard_is_the_first_fixture_set_up(request: pytest.FixtureRequest) -> None:
+@pytest.fixture(scope="module")
+def module_wide() -> None:
+    """A module-scoped fixture, set up after the module's guard all the same."""
+
+
+def test_the_logger_guard_is_the_first_fixture_set_up(
+    module_wide: None, request: pytest.FixtureRequest
+) -> None:
     # It reads the loggers before every other fixture of the test is made and after all are
     # gone (another guard's teardown may log, or fail the test). Once conftest registered the
     # run's guards as plugins (tests/run_guards.py first), _no_default_dev_pki came before it.
+    # (Of the test's own fixtures, that is: pytest sets up the session's fixtures, then the
+    # module's, then the test's; the guard's twins for the wider ones come first of theirs.)
+    assert request.fixturenames[:4] == [
+        "_logging_unchanged_by_the_session",
+        "_logging_unchanged_by_the_module",
+        "module_wide",
+        "_alexaskill_logging_unchanged",
+    ], request.fixturenames
     autouse = ("_alexaskill_logging_unchanged", "_lambda_loop_closed", "_no_default_dev_pki")
-    assert request.fixturenames[0] == autouse[0], request.fixturenames
     assert [n for n in request.fixturenames if n in autouse] == list(autouse)
