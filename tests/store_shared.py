@@ -1,9 +1,9 @@
-"""What the store tests (tests/test_store*.py) share: the skill id, a request envelope for a
-user, a store counting its calls, one counting its closes, a counting skill and its answer, a
-TCP forwarder, and for SQLite's files their modes, a save read back and a script taking the
-file over; one store of each kind, for the fixtures that run a test on every store (`store`,
-written here once); and an empty store of a kind that keeps JSON text (`json_store`), with a
-value written past its encoding (`write_raw`)."""
+"""What the store tests (tests/test_store*.py) share: a request envelope for a user, a store
+counting its calls, one counting its closes, a skill counting visits (the AWS Lambda tests' too)
+and its answer, a TCP forwarder, and for SQLite's files their modes, a save read back and a
+script taking the file over; one store of each kind, for the fixtures that run a test on every
+store (`store`, written here once); and an empty store of a kind that keeps JSON text
+(`json_store`), with a value written past its encoding (`write_raw`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sqlite3
 import stat
 import threading
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from alexaskill import Skill, speak
 from alexaskill.models import Envelope, decode_envelope
 from alexaskill.responses import Response
 from alexaskill.store import (
+    DEFAULT_STORE,
     Attributes,
     MemoryStore,
     RedisStore,
@@ -31,7 +32,7 @@ from alexaskill.store import (
     Store,
     attributes_service,
 )
-from tests.conftest import SKILL_ID
+from alexaskill.testing import DEFAULT_SKILL_ID
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 
@@ -97,14 +98,30 @@ class ClosedCounting(MemoryStore):
         self.closed += 1
 
 
-def _counting_skill(store: Any) -> Skill:
-    skill = Skill(SKILL_ID)
-    skill.add_service(Attributes, *attributes_service(store))
+def counting_skill(
+    store: Store | str = DEFAULT_STORE,
+    attributes: Store | str | Callable[[], Store] | None = None,
+    *,
+    skill_id: str = DEFAULT_SKILL_ID,
+) -> Skill:
+    """A skill that welcomes at launch and counts visits in its attributes (Count: "Visit number
+    2."), with ``store`` (a URL or a store; by default the default's, as ``Skill(skill_id)``:
+    sqlite:///alexaskill.db): the skill's own, which its ``aclose`` closes; with ``attributes``
+    (what `attributes_service` takes: a store, a URL, a factory), its handlers' attributes come
+    from that instead, through a service added over ``store``. It answers ``skill_id`` (the
+    sample envelopes' by default). The store tests' and the AWS Lambda tests' one."""
+    skill = Skill(skill_id, store=store)
+    if attributes is not None:  # (before the handlers, as services are added)
+        skill.add_service(Attributes, *attributes_service(attributes))
 
-    @skill.intent("GetWeather")
+    @skill.launch
+    def launch() -> Response:
+        return speak("Welcome.")
+
+    @skill.intent("Count")
     def count(attributes: Attributes) -> Response:
-        attributes["count"] = attributes.get("count", 0) + 1
-        return speak(f"Visit {attributes['count']}.")
+        attributes["visits"] = attributes.get("visits", 0) + 1
+        return speak(f"Visit number {attributes['visits']}.")
 
     return skill
 

@@ -20,11 +20,12 @@ from alexaskill.exceptions import ConfigurationError
 from alexaskill.interaction.builder import InteractionModelError
 from alexaskill.lambda_start import fresh_start_error, kept_start_error, start_lock
 
-from .aws_lambda_shared import counting_skill, speech
+from .aws_lambda_shared import speech
 
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample events carry.
 from .lambda_events import event, intent_event
 from .lambda_runtime import Runtime
+from .store_shared import counting_skill
 
 _READ_ONLY = "it does not exist, and its directory /var/task is read-only to this process"
 

@@ -14,10 +14,11 @@ from alexaskill.aws_lambda import handler
 from alexaskill.store import MemoryStore
 from alexaskill.testing import DEFAULT_SKILL_ID
 
-from .aws_lambda_shared import counting_skill, speech, weather_skill
+from .aws_lambda_shared import speech, weather_skill
 
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
 from .lambda_events import event, intent_event
+from .store_shared import counting_skill
 
 
 def test_attributes_persist_between_invocations() -> None:

@@ -22,7 +22,7 @@ from alexaskill.responses import Response
 from alexaskill.store import MemoryStore
 from alexaskill.testing import RequestFactory, TestPKI
 
-from .aws_lambda_shared import counting_skill, speech
+from .aws_lambda_shared import speech
 from .conftest import SKILL_ID
 from .lambda_runtime import LambdaContext
 
@@ -33,7 +33,7 @@ from .log_lambda_shared import (  # noqa: F401
     restore_logging,
     standard_error,
 )
-from .store_shared import ClosedCounting
+from .store_shared import ClosedCounting, counting_skill
 
 
 class StartupFailed(Exception):

@@ -28,7 +28,7 @@ from alexaskill.store import (
 from . import store_shared
 from .conftest import SKILL_ID
 from .processes import free_port
-from .store_shared import CountingStore, _answer, _counting_skill, _envelope, _event, _speech
+from .store_shared import CountingStore, _answer, _envelope, _event, _speech, counting_skill
 
 # --- Attributes -----------------------------------------------------------------------------------
 
@@ -110,16 +110,16 @@ def test_attributes_service_takes_a_store_a_url_or_a_factory(tmp_path: Path) -> 
         made.append(MemoryStore())
         return made[-1]
 
-    skill = _counting_skill(factory)
+    skill = counting_skill(attributes=factory)
     assert made == []  # nothing opened before the first request that needs it
-    _answer(skill, _envelope())
-    _answer(skill, _envelope())
+    _answer(skill, _envelope(intent="Count"))
+    _answer(skill, _envelope(intent="Count"))
     assert len(made) == 1
-    assert anyio.run(made[0].load, "user") == {"count": 2}
+    assert anyio.run(made[0].load, "user") == {"visits": 2}
 
-    url_skill = _counting_skill(f"sqlite:///{tmp_path}/url.db")
-    _answer(url_skill, _envelope())
-    assert anyio.run(SQLiteStore(tmp_path / "url.db").load, "user") == {"count": 1}
+    url_skill = counting_skill(attributes=f"sqlite:///{tmp_path}/url.db")
+    _answer(url_skill, _envelope(intent="Count"))
+    assert anyio.run(SQLiteStore(tmp_path / "url.db").load, "user") == {"visits": 1}
 
     # The type with its article ("a int" was said).
     with pytest.raises(ConfigurationError, match="not a store, store URL or store factory: an int"):

@@ -25,6 +25,7 @@ from alexaskill.store import (
 from alexaskill.testing import TestClient
 from tests.conftest import SKILL_ID
 from tests.fake_dynamodb import RecordingClient
+from tests.store_shared import counting_skill
 
 
 def test_close_within_names_the_bound_it_was_given(caplog: pytest.LogCaptureFixture) -> None:
@@ -36,16 +37,6 @@ def test_close_within_names_the_bound_it_was_given(caplog: pytest.LogCaptureFixt
         assert not anyio.run(closing.close_within, hangs, 0.25, "the stores of X")
     (said,) = [r.getMessage() for r in caplog.records if "not closed" in r.getMessage()]
     assert said == "the stores of X not closed at shutdown: closing took over 0.25 seconds"
-
-
-def _counting_skill(store: str) -> Skill:
-    skill = Skill(SKILL_ID, store=store)
-
-    @skill.launch
-    def launch(attributes: Attributes) -> Response:
-        return speak(f"Visit {attributes.increment('visits')}.")
-
-    return skill
 
 
 def test_on_lambda_the_close_fits_in_what_uvicorns_shutdown_leaves(
@@ -97,9 +88,9 @@ def test_a_test_client_closed_without_with_closes_the_store_it_opened(tmp_path: 
     # the client opened from its URL (and of the skill's own) open for good. SQLite removes a
     # file's -wal as its last connection closes: what a test can see.
     given, own = tmp_path / "given.db", tmp_path / "own.db"
-    skill = _counting_skill(f"sqlite:///{own}")
+    skill = counting_skill(f"sqlite:///{own}")
     client = TestClient(skill, store=f"sqlite:///{given}")
-    assert client.launch().speech == "Visit 1."
+    assert client.intent("Count").speech == "Visit number 1."
     assert Path(f"{given}-wal").exists()
     client.close()
     assert not Path(f"{given}-wal").exists()
@@ -107,14 +98,14 @@ def test_a_test_client_closed_without_with_closes_the_store_it_opened(tmp_path: 
     assert isinstance(skill.store, SQLiteStore) and skill.store.path == str(own)  # (given back)
 
     client = TestClient(skill, user_id="amzn1.ask.account.SAME")
-    assert client.launch().speech == "Visit 1."
+    assert client.intent("Count").speech == "Visit number 1."
     assert Path(f"{own}-wal").exists()
     client.close()
     assert not Path(f"{own}-wal").exists()
     with TestClient(
         skill, user_id="amzn1.ask.account.SAME"
     ) as again:  # opened again by the next client
-        assert again.launch().speech == "Visit 2."
+        assert again.intent("Count").speech == "Visit number 2."
     assert not Path(f"{own}-wal").exists()
 
 

@@ -27,31 +27,19 @@ from alexaskill.store import (
 )
 
 from .conftest import SKILL_ID
-from .store_shared import _answer, _counting_skill, _envelope, _speech
+from .store_shared import _answer, _envelope, _speech, counting_skill
 
 # --- which store a skill serves with --------------------------------------------------------------
-
-
-def visits_skill(store: Store | str) -> Skill:
-    """A skill that counts each user's visits in its `Attributes`."""
-    skill = Skill(SKILL_ID, store=store)
-
-    @skill.intent("Visit")
-    def visit(attributes: Attributes) -> Response:
-        attributes["visits"] = attributes.get("visits", 0) + 1
-        return speak(f"Visit {attributes['visits']}.")
-
-    return skill
 
 
 def test_a_store_set_on_the_skill_is_the_one_its_handlers_use() -> None:
     # The attribute services were bound to the store given to Skill(): setting skill.store
     # after it changed the attribute and nothing else, and attributes went to the first store.
     first, second = MemoryStore(), MemoryStore()
-    skill = visits_skill(first)
+    skill = counting_skill(first)
     skill.store = second
     assert skill.store is second
-    _answer(skill, _envelope("u", intent="Visit"))
+    _answer(skill, _envelope("u", intent="Count"))
     assert anyio.run(second.load, "u") == {"visits": 1}
     assert anyio.run(first.load, "u") == {}
     skill.store = "memory://"  # a URL is opened
@@ -62,9 +50,9 @@ def test_the_store_cannot_be_set_once_the_skill_serves() -> None:
     from alexaskill.testing import TestClient
 
     store = MemoryStore()
-    skill = visits_skill(store)
+    skill = counting_skill(store)
     with TestClient(skill) as client:
-        client.intent("Visit")
+        client.intent("Count")
     with pytest.raises(ConfigurationError, match=r"skill_client\(skill, store='memory://'\)"):
         skill.store = MemoryStore()
     assert skill.store is store
@@ -76,9 +64,9 @@ def test_a_test_client_serves_the_skill_with_its_store_while_it_lives() -> None:
     from alexaskill.testing import TestClient
 
     own = MemoryStore()
-    skill = visits_skill(own)
+    skill = counting_skill(own)
     with TestClient(skill, store="memory://") as client:
-        assert client.intent("Visit").speech == "Visit 1."
+        assert client.intent("Count").speech == "Visit number 1."
         assert isinstance(client.store, MemoryStore) and client.store is not own
         assert skill.store is client.store
         assert anyio.run(client.store.load, client.user_id) == {"visits": 1}
@@ -94,12 +82,12 @@ def test_a_test_client_serves_the_skill_with_its_store_while_it_lives() -> None:
     plain.close()
     inner.close()
     assert skill.store is mine
-    assert outer.intent("Visit").speech == "Visit 1."
+    assert outer.intent("Count").speech == "Visit number 1."
     assert anyio.run(mine.load, outer.user_id) == {"visits": 1}
     outer.close()
     assert skill.store is own
     with TestClient(skill, user_id=outer.user_id) as client:
-        assert client.intent("Visit").speech == "Visit 1."  # the skill's own store again
+        assert client.intent("Count").speech == "Visit number 1."  # the skill's own store again
     assert anyio.run(own.load, outer.user_id) == {"visits": 1}
 
 
@@ -109,12 +97,12 @@ def test_test_clients_with_stores_closed_in_any_order_give_the_skill_its_own_bac
     from alexaskill.testing import TestClient
 
     own = MemoryStore()
-    skill = visits_skill(own)
+    skill = counting_skill(own)
     first = TestClient(skill, store="memory://")
     second = TestClient(skill, store="memory://")
     first.close()
     assert skill.store is second.store
-    assert second.intent("Visit").speech == "Visit 1."
+    assert second.intent("Count").speech == "Visit number 1."
     assert anyio.run(second.store.load, second.user_id) == {"visits": 1}
     second.close()
     assert skill.store is own
@@ -131,7 +119,7 @@ def test_test_clients_with_stores_closed_in_any_order_give_the_skill_its_own_bac
             latest = still_open[-1] if still_open else TestClient(skill)
             assert skill.store is latest.store, (order, i)
             visits = anyio.run(latest.store.load, latest.user_id).get("visits", 0)
-            assert latest.intent("Visit").speech == f"Visit {visits + 1}."
+            assert latest.intent("Count").speech == f"Visit number {visits + 1}."
             assert anyio.run(latest.store.load, latest.user_id) == {"visits": visits + 1}
             if not still_open:
                 latest.close()
@@ -162,9 +150,9 @@ def test_a_test_client_gives_back_attribute_services_added_to_the_skill() -> Non
 def test_a_store_class_given_for_a_factory_makes_the_store() -> None:
     # A class is a function returning a store; it was taken for a store, because it has the
     # methods: each load called MemoryStore.load unbound, and every answer was the apology.
-    skill = _counting_skill(MemoryStore)
-    _answer(skill, _envelope())
-    assert "Visit 2." in _speech(_answer(skill, _envelope()))
+    skill = counting_skill(attributes=MemoryStore)
+    _answer(skill, _envelope(intent="Count"))
+    assert "Visit number 2." in _speech(_answer(skill, _envelope(intent="Count")))
 
 
 @pytest.mark.parametrize("given", [MemoryStore, SQLiteStore, MemoryStore().load, 42])
@@ -187,9 +175,9 @@ def test_a_store_factory_returning_no_store_is_a_configuration_error(
 ) -> None:
     # Each request failed with an AttributeError ('NoneType' object has no attribute 'load'),
     # the log naming neither the factory nor what it should return.
-    skill = _counting_skill(lambda: returned)
+    skill = counting_skill(attributes=lambda: returned)
     with caplog.at_level(logging.ERROR, logger="alexaskill"):
-        assert "Sorry" in _speech(_answer(skill, _envelope()))
+        assert "Sorry" in _speech(_answer(skill, _envelope(intent="Count")))
     assert "ConfigurationError: the store factory returned" in caplog.text
 
 
