@@ -296,15 +296,32 @@ def test_session_from_standard_input_reads_past_a_byte_order_mark() -> None:
     assert _session(out)["attributes"] == {"a": 1}
 
 
-@pytest.mark.parametrize("status", ["2" * 100_000, [[1] * 100_000]])
+@pytest.mark.parametrize(
+    "status",
+    ["2" * 100_000, [[1] * 100_000], int("9" * 4000), -3],
+    ids=["long-text", "long-list", "4000-digits", "negative"],
+)
 def test_session_from_a_huge_status_is_said_bounded(tmp_path: Path, status: Any) -> None:
-    # Quoted with repr() whole: a status of 100,000 characters made a message as long.
+    # Quoted with repr() whole: a status of 100,000 characters made a message as long. A number
+    # of 4,000 digits (JSON reads up to 4,300) was taken for an HTTP status and said whole.
     answer = tmp_path / "answer.json"
     answer.write_text(json.dumps({"file": "x.json", "status": status, "response": {}}))
     code, out, err = run(*YES, "--session-from", str(answer))
     assert (code, out) == (2, ""), err
     assert "(its status, " in err and "is no HTTP status)" in err, err[:300]
     assert len(err) < 400, err[:300]
+
+
+def test_session_from_a_failed_lines_long_error_is_said_bounded(tmp_path: Path) -> None:
+    # replay --url's error for a request that got no answer was said whole: an "error" of
+    # 100,000 characters made a message as long.
+    answer = tmp_path / "answer.json"
+    failed = {"file": "x.json", "status": 0, "response": {"error": "e" * 100_000}}
+    answer.write_text(json.dumps(failed))
+    code, out, err = run(*YES, "--session-from", str(answer))
+    assert (code, out) == (2, ""), err
+    assert "the request failed (eeee" in err and "): Alexa ends its session" in err, err[:300]
+    assert len(err) < 600, err[:300]
 
 
 def test_the_session_options_are_checked_once(monkeypatch: pytest.MonkeyPatch) -> None:

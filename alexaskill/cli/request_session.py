@@ -10,6 +10,7 @@ import reprlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..log_values import cut
 from .common import UsageError, pairs
 from .inputs import file_text, loads_once, one_json, stdin_text
 
@@ -82,6 +83,12 @@ def check_session_options(args: argparse.Namespace, request_type: str) -> None:
         )
 
 
+def _http_status(status: int) -> bool:
+    """Whether ``status`` is one a line of ``replay --json`` holds: an HTTP status (three
+    digits), or 0 for no answer."""
+    return status == 0 or 100 <= status <= 999
+
+
 def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
     """The ``sessionAttributes`` of the answer in the file at ``path`` (``-``: standard
     input): the skill's response envelope, or a line of ``replay --json`` (its ``response``
@@ -100,7 +107,9 @@ def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
         )
     if isinstance(document, dict) and {"file", "status"} <= document.keys():  # replay --json
         status = document["status"]
-        if not isinstance(status, int) or isinstance(status, bool):  # ("200": no replay's)
+        # ("200" is no replay's, nor a number other than HTTP's three digits or replay's 0 for
+        # no answer: JSON reads one of 4,300 digits, said whole below)
+        if not isinstance(status, int) or isinstance(status, bool) or not _http_status(status):
             # (reprlib's: bounded, as `replay_slots` quotes a default; a status of 100,000
             # characters, or a list as long, made a message as long)
             raise UsageError(
@@ -111,7 +120,8 @@ def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
             # Status 0: replay --url got no answer, which replay says as its error does.
             said = document.get("response")
             error = said.get("error") if isinstance(said, dict) else None
-            told = error if isinstance(error, str) and error else "no answer"
+            # (cut: an error of 100,000 characters, said whole, made a message as long)
+            told = cut(error) if isinstance(error, str) and error else "no answer"
             why = f"HTTP {status}" if status != 0 else told
             raise UsageError(
                 f"{label}: the request failed ({why}): Alexa ends its session, and the "
