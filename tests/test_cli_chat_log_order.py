@@ -186,3 +186,43 @@ def test_replay_writes_the_skills_own_lines_after_their_files_line(brewdir: Path
         "  speech:     Brewing tea.",
     ]
     assert in_order(lines, expected), "\n".join(lines)
+
+
+#: rooted.py: a skill that sets the root logger to DEBUG and logs on it, as AWS's Lambda samples
+#: do (``logging.getLogger().setLevel(...)``), with no handler of its own.
+ROOTED = f"""
+import logging
+
+from alexaskill import Skill, ask
+
+log = logging.getLogger()
+log.setLevel(logging.DEBUG)
+skill = Skill({APP_SKILL_ID!r})
+
+
+@skill.launch
+async def launch():
+    log.info("opened")
+    return ask("Welcome to the root cellar. What now?", reprompt="What now?")
+"""
+
+
+@pytest.fixture
+def rooteddir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from skill_module(tmp_path, monkeypatch, "rooted", ROOTED)
+
+
+def test_only_the_skills_own_lines_below_warning_come_with_their_turn(rooteddir: Path) -> None:
+    # With the last resort lowered for the skill's INFO lines, a root logger set to DEBUG let
+    # the command's own machinery into each turn, as the skill's lines: its client's request to
+    # the skill (`INFO httpx2: HTTP Request: POST http://testserver/ ...`), the event loop's
+    # selector (`DEBUG asyncio: Using selector: EpollSelector`).
+    status, lines = on_one_pipe(
+        rooteddir,
+        *("chat", "rooted:skill", "--invocation", "the root cellar"),
+        stdin="open the root cellar\n",
+    )
+    assert status == 0, "\n".join(lines)
+    expected = ["  → LaunchRequest", "INFO root: opened", "  skill:      Welcome to the root"]
+    assert in_order(lines, expected), "\n".join(lines)
+    assert not [line for line in lines if line.startswith(("DEBUG", "INFO httpx"))], lines

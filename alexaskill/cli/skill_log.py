@@ -67,18 +67,35 @@ class _IntoTheCall(logging.Filter):
     skill's own loggers, ``logging.getLogger(__name__)``, no logging set up) goes to the call it
     was made for (`_OfThisCall`), on its stream, held with its turn as alexaskill's lines are
     (`alexaskill.cli.chat_log.TurnLog`), where the last resort wrote it to standard error at
-    once, out of its place. Any other is the last resort's, at its ``level``."""
+    once, out of its place; below the last resort's ``level``, only one the skill's own code
+    logged (`_skills`). Any other is the last resort's, at its ``level``."""
 
     def __init__(self, level: int) -> None:
         super().__init__()
         self.level = level
+        #: `_not_the_skill`, found at the first record below ``level``.
+        self.others: tuple[str, ...] | None = None
 
     def filter(self, record: logging.LogRecord) -> bool:
         for call in tuple(_SHOWING):  # (a copy: another thread's call may start or end)
             if call.filter(record):
-                call.own.handle(record)
+                if record.levelno >= self.level or self._skills(record):
+                    call.own.handle(record)
                 return False
         return record.levelno >= self.level
+
+    def _skills(self, record: logging.LogRecord) -> bool:
+        """Whether ``record``, below the last resort's level, was logged by the skill's own
+        code: a root logger set to DEBUG lets the command's own machinery log below it too
+        (its client's request to the skill, the event loop's selector), none of the skill's."""
+        from .common import in_alexaskill
+
+        path = record.pathname
+        if not isinstance(path, str) or not path or in_alexaskill(path):
+            return False
+        if self.others is None:
+            self.others = _not_the_skill()
+        return not os.path.abspath(path).startswith(self.others)
 
 
 def current_call() -> logging.Filter | None:
@@ -148,7 +165,8 @@ def log_to(stream: TextIO, level: int, *, tracebacks: bool = True) -> Iterator[N
     """Show the skill's log records of ``level`` and above on ``stream`` meanwhile, escaped
     (`alexaskill.log_format.EscapingFormatter`): those of this call's context only
     (`_OfThisCall`), though the logger is the process's; and those of the skill's own loggers
-    that no handler takes, at the level their logger lets through (`_IntoTheCall`). Without
+    that no handler takes, at the level their logger lets through, below WARNING those of the
+    skill's own code alone (`_IntoTheCall`). Without
     ``tracebacks``, a record's traceback is said in one line (`_InOneLine`)."""
     from .replay_show import ShownByTheSkill, shown_level
 
