@@ -121,48 +121,37 @@ def test_no_sqlite_warning_for_a_service_added_over_the_store_after_a_test_clien
     assert not _sqlite_warnings(caplog)
 
 
+@pytest.mark.parametrize(
+    ("module", "step"),
+    [
+        # The warning was said as the skill started, before its stores were set to close at
+        # exit: a start cut there (a Ctrl-C of a local run) was redone at the next invocation,
+        # which said it again, of the same skill and store.
+        ("lambda_exit", "close_at_exit"),
+        # The start was kept before the warning was said: a start cut there (a Ctrl-C of a
+        # local run, in the log handler's write) was kept, unsaid, and never said at a later
+        # invocation.
+        ("lambda_start", "warn_of_sqlite"),
+    ],
+)
 def test_a_start_redone_after_it_was_cut_warns_of_the_sqlite_store_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    module: str,
+    step: str,
 ) -> None:
-    # The warning was said as the skill started, before its stores were set to close at exit:
-    # a start cut there (a Ctrl-C of a local run) was redone at the next invocation, which said
-    # it again, of the same skill and store.
-    from alexaskill import lambda_exit
+    import importlib
 
+    done = getattr(importlib.import_module(f"alexaskill.{module}"), step)
     cuts = [KeyboardInterrupt()]
 
-    def close_at_exit(skill: object) -> None:
+    def cut_once(arg: object) -> None:
         if cuts:
             raise cuts.pop()
-        lambda_exit.close_at_exit(skill)
+        done(arg)
 
-    monkeypatch.setattr("alexaskill.lambda_plan.close_at_exit", close_at_exit)
-    lambda_handler = handler(counting_skill(f"sqlite:///{tmp_path}/attributes.db"))
-    caplog.set_level(logging.INFO, logger="alexaskill")
-    with pytest.raises(KeyboardInterrupt):
-        lambda_handler(intent_event("Count"), None)
-    assert not cuts  # (cut where it was meant to be)
-    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
-    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 2."
-    [warning] = _sqlite_warnings(caplog)
-    assert str(tmp_path / "attributes.db") in warning.getMessage()
-
-
-def test_a_start_cut_as_it_warns_of_the_sqlite_store_warns_at_the_next_invocation(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    # The start was kept before the warning was said: a start cut there (a Ctrl-C of a local
-    # run, in the log handler's write) was kept, unsaid, and never said at a later invocation.
-    from alexaskill import lambda_start
-
-    cuts = [KeyboardInterrupt()]
-
-    def warn_of_sqlite(path: str) -> None:
-        if cuts:
-            raise cuts.pop()
-        lambda_start.warn_of_sqlite(path)
-
-    monkeypatch.setattr("alexaskill.lambda_plan.warn_of_sqlite", warn_of_sqlite)
+    monkeypatch.setattr(f"alexaskill.lambda_plan.{step}", cut_once)
     lambda_handler = handler(counting_skill(f"sqlite:///{tmp_path}/attributes.db"))
     caplog.set_level(logging.INFO, logger="alexaskill")
     with pytest.raises(KeyboardInterrupt):
