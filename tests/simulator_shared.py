@@ -10,9 +10,9 @@ the development certificate's URL: a module that bound ``http`` alone would be s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from starlette.testclient import TestClient as StarletteClient
@@ -27,6 +27,10 @@ from alexaskill.testing import DEFAULT_SKILL_ID, TestPKI
 # themselves), re-exported for the modules to bind.
 from .dev_pki_shared import dev_dir as dev_dir
 
+if TYPE_CHECKING:
+    from alexaskill.simulator.session import Simulation
+    from alexaskill.testing import FakeAlexaApi
+
 ROOT = Path(__file__).resolve().parent.parent
 SKILL_FILE = Path(__file__).with_name("simulator_skill.py")
 STATIC = ROOT / "alexaskill" / "simulator" / "static"
@@ -36,6 +40,36 @@ ID = "simulation-0001"
 @pytest.fixture(scope="module")
 def pki(dev_dir: Path) -> TestPKI:
     return TestPKI.load_or_create(dev_dir, cert_url=DEV_CERT_URL)
+
+
+def simulation(
+    pki: TestPKI,
+    post: Callable[[str, bytes, Mapping[str, str]], tuple[int, Any]],
+    *,
+    api: FakeAlexaApi | None = None,
+    interfaces: tuple[str, ...] = (),
+) -> Simulation:
+    """A simulation (no page, no server) of a skill of no handlers whose every request and
+    event ``post`` answers, its service API calls made to ``api`` (a new one by default)."""
+    from alexaskill.simulator.session import Simulation, SkillTarget
+    from alexaskill.testing import FakeAlexaApi
+    from alexaskill.understanding import Understander, model_from_skill
+
+    skill = Skill(DEFAULT_SKILL_ID, verifier=pki.verifier())
+
+    def understander(locale: str) -> Understander:
+        return Understander(model_from_skill(skill, locale=locale), locale=locale)
+
+    return Simulation(
+        SkillTarget("/", skill),
+        pki=pki,
+        post=post,
+        api=FakeAlexaApi() if api is None else api,
+        api_endpoint="https://api.amazonalexa.com",
+        understander=understander,
+        locale="en-US",
+        interfaces=interfaces,
+    )
 
 
 def _client(app: Any, **options: Any) -> StarletteClient:

@@ -396,30 +396,12 @@ def test_a_directive_dropped_for_the_device_is_in_the_turns_notes(pki: TestPKI) 
 def test_an_events_answer_alexa_refuses_is_flagged_as_a_requests_is(pki: TestPKI) -> None:
     # The device's events were judged by their SSML alone: an answer without a version, which
     # Alexa refuses (and a request's answer was flagged for), was shown as a good one.
-    from alexaskill import Skill
     from alexaskill.simulator.device_events import DeviceEvent
-    from alexaskill.simulator.session import Simulation, SkillTarget
-    from alexaskill.testing import FakeAlexaApi
-    from alexaskill.understanding import Understander, model_from_skill
 
     def post(path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
         return 200, {"response": {}}
 
-    skill = Skill(DEFAULT_SKILL_ID)
-
-    def understander(locale: str) -> Understander:
-        return Understander(model_from_skill(skill, locale=locale), locale=locale)
-
-    simulation = Simulation(
-        SkillTarget("/", skill),
-        pki=pki,
-        post=post,
-        api=FakeAlexaApi(),
-        api_endpoint="https://api.amazonalexa.com",
-        understander=understander,
-        locale="en-US",
-        interfaces=("AudioPlayer",),
-    )
+    simulation = simulator_shared.simulation(pki, post, interfaces=("AudioPlayer",))
     started = {"type": "AudioPlayer.PlaybackStarted", "token": "t-1", "offsetInMilliseconds": 0}
     player = {"token": "t-1", "offsetInMilliseconds": 0, "playerActivity": "PLAYING"}
     (exchange,) = simulation.device(DeviceEvent(started, player))["exchanges"]
@@ -447,30 +429,12 @@ def test_an_events_http_error_or_no_answer_is_flagged_as_a_requests_is(
 ) -> None:
     # A request's answer of HTTP 500 (or none in time, or no JSON object) was refused, while
     # the same answer to a device's event was shown as no refusal at all.
-    from alexaskill import Skill
     from alexaskill.simulator.device_events import DeviceEvent
-    from alexaskill.simulator.session import Simulation, SkillTarget
-    from alexaskill.testing import FakeAlexaApi
-    from alexaskill.understanding import Understander, model_from_skill
 
     def post(path: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
         return status, payload
 
-    skill = Skill(DEFAULT_SKILL_ID)
-
-    def understander(locale: str) -> Understander:
-        return Understander(model_from_skill(skill, locale=locale), locale=locale)
-
-    simulation = Simulation(
-        SkillTarget("/", skill),
-        pki=pki,
-        post=post,
-        api=FakeAlexaApi(),
-        api_endpoint="https://api.amazonalexa.com",
-        understander=understander,
-        locale="en-US",
-        interfaces=("AudioPlayer",),
-    )
+    simulation = simulator_shared.simulation(pki, post, interfaces=("AudioPlayer",))
     launched = simulation.launch()["exchanges"][0]
     assert launched["refusal"] == refusal  # a request's, as it was
     started = {"type": "AudioPlayer.PlaybackStarted", "token": "t-1", "offsetInMilliseconds": 0}

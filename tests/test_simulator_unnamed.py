@@ -16,7 +16,6 @@ from starlette.testclient import TestClient as StarletteClient
 from alexaskill import Response, Skill
 from alexaskill.simulator.session import Simulation, SkillTarget, _Transport
 from alexaskill.testing import DEFAULT_SKILL_ID, FakeAlexaApi, RequestFactory, TestPKI
-from alexaskill.understanding import Understander, model_from_skill
 
 from . import simulator_shared
 
@@ -89,24 +88,11 @@ def _progressive(api: FakeAlexaApi, token: str) -> int:
 
 def _simulation(pki: TestPKI, api: FakeAlexaApi) -> Simulation:
     """A simulation of a skill that answers every request with nothing, calling ``api``."""
-    skill = Skill(DEFAULT_SKILL_ID, verifier=pki.verifier())
 
     def post(path: str, sent: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
         return 200, {"version": "1.0", "response": {}}
 
-    def understander(locale: str) -> Understander:
-        return Understander(model_from_skill(skill, locale=locale), locale=locale)
-
-    return Simulation(
-        SkillTarget("/", skill),
-        pki=pki,
-        post=post,
-        api=api,
-        api_endpoint=API,
-        understander=understander,
-        locale="en-US",
-        interfaces=(),
-    )
+    return simulator_shared.simulation(pki, post, api=api)
 
 
 def test_a_late_progressive_response_of_another_clients_request_with_no_id_is_not_noted(
