@@ -86,7 +86,7 @@ def serve_factory() -> Any:
     app = checked_here(spec)  # (--workers 1: serve's own process, its app imported already)
     if app is None:
         app = served_app(spec, load_app(spec))  # first: an app's own logging set-up left alone
-    app = closing_mounted(app)  # the mounted skills' stores, closed at shutdown
+    app = closing_mounted(app)  # the mounted skills' stop-signal handler, their stores closed
     _configure_server_logging()
     dev = os.environ.get(_SERVE_DEV_ENV) == "1"
     model = os.environ.get(_SERVE_MODEL_ENV) or None
