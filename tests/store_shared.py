@@ -231,7 +231,7 @@ def each_store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     if request.param == "dynamodb":
         endpoint = request.getfixturevalue("dynamodb_endpoint")
         table = f"attributes-{uuid.uuid4().hex}"
-        # (the timeout under test is test_dynamodb_errors.py's: here, only a hang's bound)
+        # (the timeout under test is test_dynamodb_no_answer.py's: here, only a hang's bound)
         return DynamoDBStore(table, endpoint_url=endpoint, create_table=True, timeout=MOTO_TIMEOUT)
     url = request.getfixturevalue("redis_url")
     return RedisStore(url, prefix=f"test:{uuid.uuid4().hex}:")
