@@ -24,7 +24,7 @@ from alexaskill.responses import Response
 from alexaskill.store import Attributes
 
 from .conftest import SKILL_ID
-from .dynamodb_shared import USER, envelope
+from .dynamodb_shared import USER, envelope, new_table
 from .fake_dynamodb import (
     HANG,
     STORE_TIMEOUT,
@@ -318,3 +318,38 @@ async def test_an_increment_dynamodb_cannot_keep_the_sum_of_is_a_data_fault_nami
         fake_dynamodb.calls.clear()
         with anyio.fail_after(HANG), pytest.raises(StoreError, match=re.escape(refusal)):
             await store.update(USER, {"other": 1}, ())
+
+
+@pytest.mark.anyio
+async def test_a_table_not_found_in_the_region_used_is_said_with_that_region(
+    dynamodb_endpoint: str,
+) -> None:
+    # A table made in another region than the store's (moto keeps a table set per region, as
+    # DynamoDB does): the line said only "create it", and the reader made a second, empty
+    # table, where the commonest cause is the wrong region.
+    import botocore.session
+
+    table = new_table()
+    elsewhere = botocore.session.get_session().create_client(
+        "dynamodb", region_name="eu-west-1", endpoint_url=dynamodb_endpoint
+    )
+    try:
+        elsewhere.create_table(
+            TableName=table,
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    finally:
+        elsewhere.close()
+    store = DynamoDBStore(table, endpoint_url=dynamodb_endpoint, timeout=MOTO_TIMEOUT)
+    async with contextlib.aclosing(store):
+        with pytest.raises(StoreError) as info:
+            await store.load(USER)
+    message = str(info.value)
+    assert f"{table!r} does not exist" in message
+    assert "region us-east-1" in message  # the region used (aws_env's AWS_DEFAULT_REGION)
+    assert "region=" in message
+    found = DynamoDBStore(table, region="eu-west-1", endpoint_url=dynamodb_endpoint)
+    async with contextlib.aclosing(found):
+        assert await found.load(USER) == {}  # (the region named: found)

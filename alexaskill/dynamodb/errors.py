@@ -38,6 +38,7 @@ def _explain(
     endpoint_given: bool = True,
     create_table: bool = False,
     own_client: bool = True,
+    region: str | None = None,
 ) -> str:
     """A log line that says what went wrong with ``doing`` on the table named ``name`` (its
     AWS error ``code``) and what to do; ``where`` says where DynamoDB was looked for, each
@@ -45,7 +46,8 @@ def _explain(
     the store's partition key (``partition_key_name``); ``endpoint_given``, whether the store was
     given an ``endpoint_url`` (else it asks AWS's own); ``create_table``, whether it makes its
     table (and makes it again at the next call: `DynamoDBStore._in_thread`); ``own_client``,
-    whether the client is the store's (its attempts counted), not one given (``client=``)."""
+    whether the client is the store's (its attempts counted), not one given (``client=``);
+    ``region``, the AWS region its calls named (None: not known)."""
     table = f"DynamoDB table {name!r}"
     message = _message(exc)
     for secret in secrets:
@@ -65,8 +67,14 @@ def _explain(
             "store's next call creates it again, empty"
         )
     if code == "ResourceNotFoundException":
+        # A table is found only in its own region (DynamoDB Local and moto keep one set of
+        # tables per region too): the commonest cause is a store pointed at another, where
+        # "create it" alone made a second, empty table.
+        used = f"region {region}" if region else "the default region"
+        place = f"{where()}, {used}" if endpoint_given else where()
         return (
-            f"{table} does not exist in {where()} ({doing}): create it (README: "
+            f"{table} does not exist in {place} ({doing}): made in another region? name its "
+            "region (region=…, or ?region=… in the store URL); else create it (README: "
             "'AWS Lambda with DynamoDB') or let the store create it (create_table=true)"
         )
     if code in _THROTTLED:

@@ -470,14 +470,22 @@ class DynamoDBStore:
         """A log line that says what went wrong and what to do, from an AWS error."""
         where, secrets, key = self._where, self._secrets, self.partition_key_name
         given, made, own = self.endpoint_url is not None, self.create_table, self._own_client
-        return _explain(self.table, where, secrets, doing, code, exc, key, given, made, own)
+        region = self._region()
+        return _explain(self.table, where, secrets, doing, code, exc, key, given, made, own, region)
 
     def _where(self) -> str:
         if self._endpoint_shown:
             return self._endpoint_shown
-        client = self._client
-        region = self.region or (client.meta.region_name if client is not None else None)
+        region = self._region()
         return f"region {region}" if region else "the default region"
+
+    def _region(self) -> str | None:
+        """The AWS region the store's calls name: ``region``, else its client's (botocore's
+        configuration); None before a client, or for a stand-in that has none."""
+        if self.region:
+            return self.region
+        region = getattr(getattr(self._client, "meta", None), "region_name", None)
+        return region if isinstance(region, str) and region else None
 
 
 def _after_fork_in_child() -> None:
