@@ -1,6 +1,7 @@
 """The handlers `DynamoDBStore` adds to a botocore client it is given (`dynamodb.client._hook`):
 added once when the store is made, however many stores share the client, and left on it, inert
-for every call but the store's own (its closes included), in any thread and in a forked child.
+for every call but the store's own (its closes included), in any thread and in a forked child;
+a client the store made that they could not be added to, closed.
 
 The calls go to the fake DynamoDB of fake_dynamodb.py, which answers each with a 500: a client
 retries it (3 attempts), unless the store's handlers refuse the retry.
@@ -358,3 +359,32 @@ def test_a_child_forked_while_a_store_was_adding_the_handlers_adds_them_to_its_o
 
     with hooking._HOOKING:
         assert _in_a_fork(child) == "yes"
+
+
+@pytest.mark.anyio
+async def test_a_client_the_store_made_but_could_not_add_the_handlers_to_is_closed(
+    aws_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Adding the handlers raising (botocore's register changed, say) left the client the store
+    # had just made open, and unreachable: aclose closes only the clients the store kept.
+    from alexaskill.dynamodb import store as store_module
+
+    closed: list[Any] = []
+
+    def refusing(client: Any) -> Any:
+        close = client.close
+
+        def recorded() -> None:
+            closed.append(client)
+            close()
+
+        client.close = recorded
+        raise RuntimeError("no handlers today")
+
+    monkeypatch.setattr(store_module, "_hook", refusing)
+    store = DynamoDBStore("skill", region="us-east-1")
+    with anyio.fail_after(HANG), pytest.raises(StoreError, match="no handlers today"):
+        await store.load(USER)
+    assert len(closed) == 1
+    await store.aclose()
+    assert len(closed) == 1

@@ -449,11 +449,15 @@ class DynamoDBStore:
         )
         if self._session is None:
             self._session = botocore.session.get_session()  # the second client costs ~8 ms
-        return _hook(
-            self._session.create_client(
-                "dynamodb", region_name=self.region, endpoint_url=self.endpoint_url, config=config
-            )
+        client = self._session.create_client(
+            "dynamodb", region_name=self.region, endpoint_url=self.endpoint_url, config=config
         )
+        try:
+            return _hook(client)
+        except BaseException:
+            # Not kept yet (`_ready_client` keeps what this returns): `aclose` would never close it.
+            client.close()
+            raise
 
     def _not_a_map(self, column: Mapping[str, Any]) -> StoreError:
         return StoreError(
