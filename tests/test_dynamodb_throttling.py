@@ -139,18 +139,31 @@ async def test_a_call_given_up_while_botocore_waits_to_retry_is_said_as_throttle
     # botocore waits before each retry of a throttled call (a random part of 1 s, then of 2 s):
     # the store's timeout (3 s) passing meanwhile was said "no answer to UpdateItem within 3 s
     # (the write may have been made)", though DynamoDB had answered every attempt, refusing it.
+    # While it waits, the call keeps what its words need of the throttled answer, its code and
+    # reason: it kept botocore's whole parse (headers, metadata, message) until it returned.
     from botocore.retries.standard import ExponentialBackoff
 
-    _throttled(
-        fake_dynamodb, "ProvisionedThroughputExceededException", "TableWriteAccountLimitExceeded"
-    )
+    from alexaskill.dynamodb import client as calls
+    from alexaskill.dynamodb import store as store_module
+
+    code, reason = "ProvisionedThroughputExceededException", "TableWriteAccountLimitExceeded"
+    _throttled(fake_dynamodb, code, reason)
     pausing, go_on = threading.Event(), threading.Event()
+    made: list[calls._Call] = []
+    kept: list[object] = []
+
+    class Call(calls._Call):
+        def __init__(self) -> None:
+            super().__init__()
+            made.append(self)
 
     def pause(self: Any, context: Any) -> float:
+        kept.append(made[-1].throttled)
         pausing.set()
         go_on.wait(HANG)
         return 0.0
 
+    monkeypatch.setattr(store_module, "_Call", Call)
     monkeypatch.setattr(ExponentialBackoff, "delay_amount", pause)
     store = DynamoDBStore("skill", endpoint_url=fake_dynamodb.url, timeout=STORE_TIMEOUT)
     try:
@@ -164,8 +177,10 @@ async def test_a_call_given_up_while_botocore_waits_to_retry_is_said_as_throttle
     assert "throttled UpdateItem (ProvisionedThroughputExceededException" in message
     assert f"until its timeout passed ({STORE_TIMEOUT:g} s, retries included)" in message
     assert "no answer" not in message and "may have been made" not in message
-    if _reasons_parsed("ProvisionedThroughputExceededException"):
+    parsed = _reasons_parsed(code)
+    if parsed:
         assert "per-table throughput quota" in message
+    assert kept[:1] == [(code, reason if parsed else None)]
 
 
 def test_a_skill_throttled_answers_with_the_apology_and_says_why_in_one_line(
@@ -205,7 +220,7 @@ def test_a_call_given_up_as_its_next_attempt_goes_out_is_not_said_as_throttled(
     from alexaskill.dynamodb import client as calls
 
     call = calls._Call()
-    call.throttled = {"Error": {"Code": "ProvisionedThroughputExceededException"}}
+    call.throttled = ("ProvisionedThroughputExceededException", None)
     is_set, read = call.is_set, list[object]()
 
     def given_up_meanwhile() -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..articles import with_article
 from ..exceptions import ConfigurationError
-from .errors import _THROTTLED
+from .errors import _THROTTLED, _throttling_reason
 
 __all__: list[str] = []
 
@@ -42,12 +42,13 @@ def _errors() -> ModuleType:
 
 class _Call(threading.Event):
     """What `DynamoDBStore._run` shares with the worker thread making its call: set when the
-    coroutine gives up on it; ``throttled``, the answer of its last attempt while that was
-    throttling and no attempt is out since (`_note_answer`, `_refuse_if_given_up`): a call given
-    up on then, in the pause before a retry, had its attempt refused, nothing applied, and is
-    said so, not as one that got no answer (a write that "may have been made")."""
+    coroutine gives up on it; ``throttled``, the error code of its last attempt and the reason
+    DynamoDB gave, while that was throttling and no attempt is out since (`_note_answer`,
+    `_refuse_if_given_up`): a call given up on then, in the pause before a retry, had its
+    attempt refused, nothing applied, and is said so, not as one that got no answer (a write
+    that "may have been made")."""
 
-    throttled: dict[str, Any] | None = None
+    throttled: tuple[str, str | None] | None = None
 
 
 # The call a worker thread is making for a coroutine: ``given_up``, set when the coroutine gave
@@ -97,8 +98,13 @@ def _note_answer(parsed_response: Any = None, exception: Any = None, **_: Any) -
     if isinstance(call, _Call):
         answer = parsed_response if exception is None and isinstance(parsed_response, dict) else {}
         error = answer.get("Error")
-        throttled = isinstance(error, dict) and error.get("Code") in _THROTTLED
-        call.throttled = answer if throttled else None
+        code = error.get("Code") if isinstance(error, dict) else None
+        # Only what its words need (`errors._throttled_until`), not botocore's whole parse
+        # (headers, metadata, message), kept for as long as the call lasts.
+        if isinstance(code, str) and code in _THROTTLED:
+            call.throttled = (code, _throttling_reason(answer))
+        else:
+            call.throttled = None
 
 
 def _last_attempt(doing: str) -> BaseException:

@@ -177,10 +177,13 @@ _THROTTLING_FIXES: Final = {
 }
 
 
-def _throttled_until(name: str, doing: str, deadline: float, answer: dict[str, Any]) -> str:
+def _throttled_until(
+    name: str, doing: str, deadline: float, throttled: tuple[str, str | None]
+) -> str:
     """The words of a call of ``doing`` on table ``name`` given up at its ``deadline`` (seconds)
-    while botocore waited to try it again, its last attempt throttled (``answer``, parsed)."""
-    named, fix = _throttled(str(answer.get("Error", {}).get("Code", "")), doing, answer)
+    while botocore waited to try it again, its last attempt ``throttled``: its code, and the
+    reason DynamoDB gave (`_throttling_reason`)."""
+    named, fix = _throttled_said(*throttled, doing)
     return (
         f"DynamoDB table {name!r} throttled {doing} ({named}) until its timeout passed "
         f"({deadline:g} s, retries included): {fix}"
@@ -190,7 +193,11 @@ def _throttled_until(name: str, doing: str, deadline: float, answer: dict[str, A
 def _throttled(code: str, doing: str, response: Any) -> tuple[str, str]:
     """A throttled call of ``doing``, said as ``code``, named (with the reason DynamoDB gave in
     ``response``, botocore's parse of its error) and what to do for it (`_throttled_fix`)."""
-    reason = _throttling_reason(response)
+    return _throttled_said(code, _throttling_reason(response), doing)
+
+
+def _throttled_said(code: str, reason: str | None, doing: str) -> tuple[str, str]:
+    """`_throttled`, from the ``reason`` DynamoDB gave (None: none)."""
     named = f"{code}: {_one_line(reason)}" if reason is not None else code
     return named, _throttled_fix(code, doing, reason)
 
