@@ -1,11 +1,12 @@
-"""The article before a name in a message's words: `with_article`."""
+"""The article before a name in a message's words: `with_article`, and `type_with_article` for
+the type of a value given in another's place ("not an int")."""
 
 from __future__ import annotations
 
 import re
 from typing import Final
 
-__all__ = ["with_article"]
+__all__ = ["type_with_article", "with_article"]
 
 #: A name's start said letter by letter: a capital before a capital, a digit or no letter
 #: (HTTPResponse, UUID, MP3, S3Object, X); in lower case, letters with no vowel after the first
@@ -17,12 +18,11 @@ __all__ = ["with_article"]
 #: and which as the word they shorten (Msg, Mr, Hz, St) cannot be told from their letters, and
 #: CamelCase writes a word so. Rules of thumb: capitals said as a word (NASA) are read as letters
 #: too, and a first two of lower case only by the letters whose names begin with a vowel ("s",
-#: which begins "st", "sp" and the like, by a name with no vowel alone: sql). But "str", the
-#: one Python type named without a vowel, is said as a word, "string" or "stir", as Python's
-#: docs say it ("Return a str version of object"): "a str", "a strEnum".
+#: which begins "st", "sp" and the like, by a name with no vowel alone: sql; "sm" begins
+#: small: "a smtplib"). Those said as a word are `_SAID_AS_WORD`'s, tried first.
 _SAID_AS_LETTERS: Final = re.compile(
     r"[A-Z](?:[A-Z0-9]|(?![A-Za-z]))"
-    r"|(?!u[mnp](?![a-z])|str(?![a-z]))[a-z][b-df-hj-np-tv-xz]*(?![a-z])"
+    r"|(?!u[mnp](?![a-z]))[a-z][b-df-hj-np-tv-xz]*(?![a-z])"
     r"|(?!mn|fj|f[lr]|rh|ll)[fhlmnr][b-df-hj-np-tv-xz]|x[b-df-hj-np-tv-xz]"
 )
 
@@ -33,11 +33,19 @@ _VOWEL_LETTERS: Final = frozenset("aefhilmnorsx")
 
 #: A word whose "u" is said "you", lower-cased: "uni" (unit, union, unicode; not uninstalled,
 #: unimplemented, unidentified), "unary", "uu" (uuid's letters), or a "u" before one consonant
-#: and a vowel (user, usage, utility, uranium), but "ubuntu" ("oo-BOON-too"). The names given
+#: and a vowel (user, usage, utility, uranium), "unanim" (unanimous, unanimity), but "ubuntu"
+#: ("oo-BOON-too") and "uber" ("oo-ber": Uber, an uberjar). The names given
 #: are request types and Python types' names (a skill's classes too): a rule of thumb for
 #: English words, not a dictionary; "un" and "up" before another letter (unknown, unaware,
 #: update), "um" (umbrella) and the rest are "uh".
-_SAID_YOU: Final = re.compile(r"u(?!buntu)(?:ni(?![nmd])|nary|u|[bfgkrstv][aeiou])")
+_SAID_YOU: Final = re.compile(r"u(?!buntu|ber)(?:ni(?![nmd])|nary|nanim|u|[bfgkrstv][aeiou])")
+
+#: A start with no vowel, or in capitals, said as a word, not as letters (case as written):
+#: "str", the one Python type named without a vowel, "string" or "stir", as Python's docs say
+#: it ("Return a str version of object": "a str", "a strEnum"); "msg", a message, lower case
+#: as "Msg" is (msgspec, msgpack; "MSG" is letters); NULL, SQL's and DynamoDB's, and NASA.
+#: Names the framework's messages meet, not a dictionary: other capitals are read as letters.
+_SAID_AS_WORD: Final = re.compile(r"str(?![a-z])|msg|(?:NULL|NASA)(?![a-z])")
 
 
 #: A word whose first vowel is said as a consonant, lower-cased: "eu" said "you" (European,
@@ -67,13 +75,16 @@ def with_article(name: str) -> str:
       (``an _``).
     - ``bytes``, Python's plural, takes none (``is bytes``, ``not bytes``, ``bytes as a dict
       key``): "a bytes" reads as a typo.
+    - A start said as a word though it has no vowel or is in capitals takes "a": ``a str``,
+      ``a msg`` (``a msgspec``), ``a NULL``, ``a NASA``.
     - A start said letter by letter takes its first letter's name's article, "an" before A, E,
       F, H, I, L, M, N, O, R, S and X: capitals before a capital or a digit (``an HTTPResponse``,
-      ``an FBI``, ``an MRI``, ``a UFO``, ``a URL``), lower case with no vowel (``an html``; but
-      ``a str``, said as a word) or a lower-case start no English word has (``an ndarray``).
-      One capital and then lower case is a word (``a LaunchRequest``, ``a Msg``).
-    - A "u" said "you" takes "a" (``a User``, ``a Unicode``, ``a unary``), any other "an"
-      (``an Unknown``, ``an Uninstalled``, ``an Ubuntu``).
+      ``an FBI``, ``an MRI``, ``a UFO``, ``a URL``, ``an S``), lower case with no vowel (``an
+      html``, ``an smtp``) or a lower-case start no English word has (``an ndarray``; but ``a
+      smtplib``, "sm" as in small). One capital and then lower case is a word (``a
+      LaunchRequest``, ``a Msg``).
+    - A "u" said "you" takes "a" (``a User``, ``a Unicode``, ``a unary``, ``a unanimous``), any
+      other "an" (``an Unknown``, ``an Uninstalled``, ``an Ubuntu``, ``an Uber``).
     - An "h" not said takes "an": hour, honest, honour, heir (``an Hour``; ``a Hint``).
     - A number takes its first word's (ASCII digits): "eight", "eleven" and "eighteen" take
       "an" (``an 8Ball``, ``an 80``, ``an 11``, ``an 18000``, ``an 1850`` said as a year), the
@@ -83,13 +94,13 @@ def with_article(name: str) -> str:
       and "a" before anything else (``a set``, ``a NoneType``).
 
     Known limits, for want of a dictionary (the rules are English's rules of thumb): capitals
-    said as a word are read as letters (``an NASA``), and a name read either way one way
-    (``an SQLite``, "S-Q-L-ite", not "sequel-ite"); a capitalised abbreviation said as letters
-    is read as a word (``a Html``), and one in lower case said as its word is read as letters
-    (``an msg``, a message); a word against its spelling's rule is missed (``a Uber``, said
-    "oo-ber"; ``an unanimous``, ``an Ouija``, ``a Yttrium``; ``a herb`` as British English
-    says it); four digits are read as a year (``an 1100``, "eleven hundred", not "one thousand
-    one hundred"), and Roman numerals as letters (``a VIII``, said "eight").
+    said as a word other than `_SAID_AS_WORD`'s are read as letters (``an NATO``), and a name
+    read either way one way (``an SQLite``, "S-Q-L-ite", not "sequel-ite"); a capitalised
+    abbreviation said as letters is read as a word (``a Html``), and one in lower case said as
+    its word other than "str" and "msg" is read as letters (``an mgr``, a manager); a word
+    against its spelling's rule is missed (``an Ouija``, ``a Yttrium``; ``a herb`` as British
+    English says it); four digits are read as a year (``an 1100``, "eleven hundred", not "one
+    thousand one hundred"), and Roman numerals as letters (``a VIII``, said "eight").
     """
     if not name:
         return ""  # (no caller has none: a request's type is never empty, nor a type's name)
@@ -99,6 +110,8 @@ def with_article(name: str) -> str:
         return name
     if not said:  # underscores alone: said by them, "underscore"
         vowel = True
+    elif _SAID_AS_WORD.match(said):
+        vowel = False  # (each of them begins with a consonant's sound)
     elif _SAID_AS_LETTERS.match(said):
         vowel = word[0] in _VOWEL_LETTERS
     elif word[:1] == "u":
@@ -111,3 +124,9 @@ def with_article(name: str) -> str:
         # word[0], one letter, against a str: no tuple built at each call, nor a slice
         vowel = word[0] in "aeio" and not _VOWEL_SAID_AS_CONSONANT.match(word)
     return f"{'an' if vowel else 'a'} {name}"
+
+
+def type_with_article(value: object) -> str:
+    """``value``'s type's name after its article, for a message that refuses it: "an int", "a
+    float", "bytes" (`with_article`); None is "None", as it is written, not "a NoneType"."""
+    return "None" if value is None else with_article(type(value).__name__)

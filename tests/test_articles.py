@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from alexaskill.articles import with_article
+from alexaskill.articles import type_with_article, with_article
 
 
 @pytest.mark.parametrize(
@@ -47,6 +47,12 @@ from alexaskill.articles import with_article
         "a uuid",
         "an Ubuntu",
         "an Unaware",
+        # Against the spelling's rule: Uber is said "oo-ber" ("a Uber" was said), unanimous
+        # "you-nanimous" ("an unanimous" was), as unanimity is.
+        "an Uber",
+        "an uberjar",
+        "a unanimous",
+        "a Unanimity",
         # Capitals read as letters, each by its name ("aitch", "ess", "em", "eff", "ex"): "a
         # HTTPResponse", "a SQLite" were said. SQLite is said "S-Q-L-ite" by its author.
         "an HTTPResponse",
@@ -149,6 +155,21 @@ from alexaskill.articles import with_article
         # "ess-tee-ar" ("an str" was said): the one type named without a vowel, said as a word.
         "a str",
         "a strEnum",
+        # So is "msg", a message, lower case too, alone or at a name's start, as "Msg" is ("an
+        # msg" and "an msgspec" were said, read as letters for want of a vowel).
+        "a msg",
+        "a msgspec",
+        "a msgpack",
+        "an MSG",
+        # Capitals said as a word: SQL's and DynamoDB's NULL ("an NULL" was said), NASA.
+        "a NULL",
+        "a NASA",
+        "a NULLType",
+        "an NS",
+        "an SS",
+        # A first two that begin English words are read as a word, "sm" as in small: smtplib.
+        "a smtplib",
+        "an smtp",
         # A leading underscore is not said: the article is the name's ("a _Item" was said).
         "an _Item",
         "a _Foo",
@@ -224,3 +245,32 @@ def test_bytes_a_plural_gets_no_article() -> None:
     assert with_article("bytes") == "bytes"
     assert with_article("bytes as a dict key") == "bytes as a dict key"  # (the store's words)
     assert (with_article("_bytes"), with_article("bytearray")) == ("_bytes", "a bytearray")
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (3, "an int"),
+        (1.5, "a float"),
+        ("x", "a str"),
+        (True, "a bool"),
+        ({}, "a dict"),
+        (object(), "an object"),
+        (b"x", "bytes"),
+        (bytearray(), "a bytearray"),
+        # None is said as itself: "not a NoneType" (and "not NoneType") read as Python's jargon.
+        (None, "None"),
+    ],
+)
+def test_a_values_type_is_named_after_its_article(value: object, said: str) -> None:
+    assert type_with_article(value) == said
+
+
+def test_a_class_of_the_skills_own_is_named_after_its_article() -> None:
+    class Unit:
+        pass
+
+    class Item:
+        pass
+
+    assert (type_with_article(Unit()), type_with_article(Item())) == ("a Unit", "an Item")

@@ -462,9 +462,9 @@ class DynamoDBStore:
     def _not_a_map(self, column: Mapping[str, Any]) -> StoreError:
         return StoreError(
             f"DynamoDB table {self.table!r}: the {self.attribute_name!r} column of an item "
-            # The type's letters said by their names ("an S", "an N", "a BOOL"). NULL, a word
-            # with_article would read as letters ("an NULL"), never comes here: a load and a
-            # save take a NULL column for none (the ASK SDK's adapter writes it).
+            # The type's letters said by their names ("an S", "an N", "a BOOL"). NULL never
+            # comes here: a load and a save take a NULL column for none (the ASK SDK's adapter
+            # writes it).
             f"is {with_article(next(iter(column), '?'))}, not a map: another program's column "
             "of that name? give the store a column of its own (attribute_name=…), or remove "
             "the item's"
