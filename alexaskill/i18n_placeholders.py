@@ -11,6 +11,7 @@ import struct
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from .articles import type_with_article
 from .ssml import Ssml, escape
 from .ssml_compose import _unwrap
 
@@ -27,7 +28,7 @@ def check_count(function: str, n: object, params: Mapping[str, Any]) -> None:
     # gettext's catalogs refuse another type, NullTranslations (the source text) does not: the
     # mistake would pass in the source language and fail in the others.
     if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"the count of {function} must be an int, not {type(n).__name__}")
+        raise TypeError(f"the count of {function} must be an int, not {type_with_article(n)}")
     if "n" in params:
         # The keyword would fill {n} while the count chose the form: "5 apple" for n=1.
         raise TypeError(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final, Generic, TypeVar
 
-from .articles import with_article
+from .articles import type_with_article
 from .exceptions import ConfigurationError
 
 __all__ = [
@@ -133,11 +133,6 @@ def language_of(locale: str) -> str:
     return locale.partition("-")[0]
 
 
-def _kind(value: object) -> str:
-    """``value``'s type's name after its article ("an int", "a float"); None is "None"."""
-    return "None" if value is None else with_article(type(value).__name__)
-
-
 @dataclass(frozen=True, slots=True)
 class PerLocale(Generic[T]):
     """Items for every locale (``common``, the plain list) and per locale or language."""
@@ -158,7 +153,8 @@ class PerLocale(Generic[T]):
         if not isinstance(value, Mapping):
             if not isinstance(value, Iterable):
                 raise ConfigurationError(
-                    f"{where} must be a list of strings (or a dict by locale), not {_kind(value)}"
+                    f"{where} must be a list of strings (or a dict by locale), not "
+                    f"{type_with_article(value)}"
                 )
             _ordered(value, where)
             return cls(tuple(convert(item) for item in value))
@@ -169,7 +165,7 @@ class PerLocale(Generic[T]):
             )
             if isinstance(items, str) or not isinstance(items, Iterable):
                 raise ConfigurationError(
-                    f"{where}[{key!r}] must be a list of strings, not {_kind(items)}"
+                    f"{where}[{key!r}] must be a list of strings, not {type_with_article(items)}"
                 )
             _ordered(items, f"{where}[{key!r}]")
             by_locale[key] = tuple(convert(item) for item in items)

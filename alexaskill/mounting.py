@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.routing import Match, Mount
 
+from .articles import type_with_article
 from .exceptions import ConfigurationError
 
 if TYPE_CHECKING:
@@ -36,13 +37,14 @@ class SkillMount(Mount):
     ) -> None:
         _check_mount_path(path)
         if not callable(skill):
-            raise ConfigurationError(f"SkillMount serves an ASGI app, not {type(skill).__name__}")
+            kind = type_with_article(skill)
+            raise ConfigurationError(f"SkillMount serves an ASGI app, not {kind}")
         if name is not None and not isinstance(name, str):
             # Starlette adds ":" to it in every url_path_for that passes the mount: a TypeError
             # there, for the host app's own routes too.
             raise ConfigurationError(
                 f"a mounted skill's name is a str (for url_path_for) or None, not "
-                f"{type(name).__name__}"
+                f"{type_with_article(name)}"
             )
         super().__init__(path, app=skill, name=name)
         #: The skill served.
@@ -111,7 +113,8 @@ def _check_mount_path(path: object) -> None:
     a parameter (``{…}``), as ``Skill(path=…)`` refuses."""
     if not isinstance(path, str):
         raise ConfigurationError(
-            f"a skill is mounted under a path like '/weather' (a str), not {type(path).__name__}"
+            "a skill is mounted under a path like '/weather' (a str), not "
+            f"{type_with_article(path)}"
         )
     if (
         not path.startswith("/")

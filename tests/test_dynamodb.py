@@ -241,7 +241,7 @@ async def test_a_save_of_many_names_is_one_update_item_or_nothing(store: DynamoD
     assert await store.load(USER) == expected
     await store.update(USER, {"counter": "reset by another device"}, ())
     expected["counter"] = "reset by another device"
-    with pytest.raises(ResponseError, match="'counter' holds str: not incremented"):
+    with pytest.raises(ResponseError, match="'counter' holds a str: not incremented"):
         await store.update(USER, {f"m{i}": i for i in range(140)}, (), increments={"counter": 1})
     assert await store.load(USER) == expected
     with pytest.raises(ResponseError, match="nothing was written"):
@@ -269,7 +269,7 @@ async def test_an_increment_of_a_value_no_attribute_holds_names_its_kind(
         ExpressionAttributeValues={":v": deep},
     )
     client.close()
-    with pytest.raises(ResponseError, match=r"^attribute 'n' holds list: not incremented$"):
+    with pytest.raises(ResponseError, match=r"^attribute 'n' holds a list: not incremented$"):
         await store.update(USER, {}, (), increments={"n": 1})
 
 
@@ -277,9 +277,11 @@ async def test_an_increment_of_a_value_no_attribute_holds_names_its_kind(
 @pytest.mark.parametrize(
     ("stored", "kind"),
     [
-        ({"SS": ["a"]}, "list"),
-        ({"B": b"\x00"}, "str"),
-        ({"BOOL": False}, "bool"),
+        # The type after its article, as the other stores say it ("holds list" was said).
+        ({"SS": ["a"]}, "a list"),
+        ({"B": b"\x00"}, "a str"),
+        ({"BOOL": False}, "a bool"),
+        ({"NULL": True}, "None"),
         (
             {"X": 1},
             "a value of unknown DynamoDB type 'X'",
@@ -316,7 +318,7 @@ async def test_increments_are_added_by_dynamodb_itself(store: DynamoDBStore) -> 
     # DynamoDB cannot tell a whole number in a condition: a fractional one is added to too.
     await store.update(USER, {}, (), increments={"ratio": 1})
     assert (await store.load(USER))["ratio"] == 3.5
-    with pytest.raises(ResponseError, match="'text' holds str: not incremented"):
+    with pytest.raises(ResponseError, match="'text' holds a str: not incremented"):
         await store.update(USER, {"other": 1}, (), increments={"text": 1, "new": 1})
     with pytest.raises(ResponseError, match="'new': increment"):
         await store.update(USER, {}, (), increments={"new": 10**40 + 1})

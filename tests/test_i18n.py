@@ -147,15 +147,18 @@ def test_translated_text_is_spoken_as_text_and_ssml_values_stay_markup(locales: 
     assert mixed == '<emphasis level="moderate">x</emphasis> and &lt;break/&gt; &amp; co'
 
 
-@pytest.mark.parametrize("count", ["3", 3.0, True, None])
-def test_the_plural_count_is_an_int_in_every_language(locales: Path, count: Any) -> None:
+@pytest.mark.parametrize(
+    ("count", "kind"), [("3", "a str"), (3.0, "a float"), (True, "a bool"), (None, "None")]
+)
+def test_the_plural_count_is_an_int_in_every_language(locales: Path, count: Any, kind: str) -> None:
     # gettext's own catalogs refuse another type; without a catalog (the source language) the
-    # same mistake passed, to fail only in production in another language.
+    # same mistake passed, to fail only in production in another language. The type is said
+    # after its article ("not float" was said).
     for locale in ("de-DE", "en-US"):
         translator = Translations(locales).translator(locale)
-        with pytest.raises(TypeError, match="the count of ngettext must be an int"):
+        with pytest.raises(TypeError, match=f"^the count of ngettext must be an int, not {kind}$"):
             translator.ngettext("{n} day", "{n} days", count)
-        with pytest.raises(TypeError, match="the count of npgettext must be an int"):
+        with pytest.raises(TypeError, match=f"^the count of npgettext must be an int, not {kind}$"):
             translator.npgettext("days ahead", "{n} day", "{n} days", count)
 
 

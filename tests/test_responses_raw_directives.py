@@ -287,7 +287,7 @@ def _commands(**written: Any) -> dict[str, Any]:
         (_render(document=APL_DOCUMENT, token=""), r"RenderDocument token must be a non-empty"),
         (
             _render(document=APL_DOCUMENT, datasources=["menu"]),
-            r"RenderDocument datasources must be a mapping \(JSON object\), not list",
+            r"RenderDocument datasources must be a mapping \(JSON object\), not a list$",
         ),
         (_commands(token="menu"), r"ExecuteCommands commands must be a list of commands"),
         (_commands(token="menu", commands=[]), r"ExecuteCommands commands is empty"),
@@ -339,7 +339,7 @@ def _audio(**written: Any) -> dict[str, Any]:
         ),
         (
             _audio(document={**APLA, "version": 0.91}),
-            r'document "version" must be a string such as "0\.91", not float 0\.91',
+            r'document "version" must be a string such as "0\.91", not a float 0\.91',
         ),
         (
             _audio(document={"type": "APLA", "version": "0.91"}),

@@ -120,7 +120,7 @@ async def test_dict_keys_json_would_turn_into_strings_are_refused(
         await store.update("u", {"good": 2, "bad": bad}, ["kept"])
     assert await store.load("u") == {"kept": 1}
     await store.update("u", {"fine": {"1": [{"a": None}]}}, ())  # string keys: saved
-    with pytest.raises(ResponseError, match="attribute names are strings, not int: 1"):
+    with pytest.raises(ResponseError, match="attribute names are strings, not an int: 1"):
         await store.update("u", {1: "x"}, ())  # type: ignore[dict-item]
     assert await store.load("u") == {"kept": 1, "fine": {"1": [{"a": None}]}}
 

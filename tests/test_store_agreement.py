@@ -60,13 +60,13 @@ async def test_every_store_gives_the_same_result(
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("key", [5, b"user", None])
+@pytest.mark.parametrize(("key", "kind"), [(5, "an int"), (b"user", "bytes"), (None, "None")])
 async def test_every_store_refuses_a_key_that_is_no_str_in_the_same_words(
-    store: Store, key: Any
+    store: Store, key: Any, kind: str
 ) -> None:
     # Memory and SQLite saved under 5 (and loaded {} for None), Redis raised TypeError ("can
     # only concatenate str"), DynamoDB a StoreError quoting botocore's parameter validation.
-    kind = type(key).__name__
+    # The type is said after its article ("not int" and "not NoneType" were said).
     said = f"^attributes are kept under a str key, not {kind}$"
     with pytest.raises(ResponseError, match=said):
         await store.update(key, {"a": 1}, ())
@@ -78,16 +78,16 @@ async def test_every_store_refuses_a_key_that_is_no_str_in_the_same_words(
 @pytest.mark.parametrize(
     ("deleted", "increments", "said"),
     [
-        ([5], None, "int: 5"),
-        ([None], None, "NoneType: None"),
+        ([5], None, "an int: 5"),
+        ([None], None, "None: None"),
         ([b"a"], None, "bytes: b'a'"),
-        ((), {5: 1}, "int: 5"),
+        ((), {5: 1}, "an int: 5"),
     ],
 )
 async def test_every_store_refuses_a_name_to_delete_or_add_to_that_is_no_str_alike(
     store: Store, deleted: Any, increments: Any, said: str
 ) -> None:
-    # A name no str in changes was refused by all ("attribute names are strings, not int"); to
+    # A name no str in changes was refused by all ("attribute names are strings, not an int"); to
     # delete, memory, SQLite and Redis took 5 (Redis its text "5"), Redis failed None as
     # unreachable ("the save failed (DataError…)"), DynamoDB took None for '' and failed 5 with
     # botocore's words; to add to, DynamoDB raised AttributeError, the others stored "5".

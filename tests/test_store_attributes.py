@@ -99,7 +99,7 @@ async def test_detached_attributes_for_unit_tests_save_nothing() -> None:
 
 def test_attribute_names_are_strings() -> None:
     attributes = Attributes()
-    with pytest.raises(TypeError, match="strings, not int"):
+    with pytest.raises(TypeError, match="strings, not an int"):
         attributes[1] = "x"  # type: ignore[index]
 
 

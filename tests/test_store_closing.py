@@ -232,7 +232,7 @@ def test_an_attribute_named_empty_is_one_error_line_too(caplog: pytest.LogCaptur
 #: Each save refused for what the handler did: (what the store holds, what the handler does,
 #: after "attribute " what the line says).
 _INCREMENTS_REFUSED: dict[str, tuple[dict[str, Any], Callable[[Attributes], object], str]] = {
-    "no int": ({"n": "x"}, lambda a: a.increment("n"), "'n' holds str: not incremented"),
+    "no int": ({"n": "x"}, lambda a: a.increment("n"), "'n' holds a str: not incremented"),
     "too large": (
         {"n": 2**63 - 10**18},
         lambda a: a.increment("n"),
@@ -249,20 +249,20 @@ _INCREMENTS_REFUSED: dict[str, tuple[dict[str, Any], Callable[[Attributes], obje
     "float step": (
         {},
         lambda a: a.increment("n", 1.5),  # type: ignore[arg-type]
-        "'n': an increment is an int, not float",
+        "'n': an increment is an int, not a float",
     ),
-    "bool step": ({}, lambda a: a.increment("n", True), "'n': an increment is an int, not bool"),
+    "bool step": ({}, lambda a: a.increment("n", True), "'n': an increment is an int, not a bool"),
     "str step": (
         {},
         lambda a: a.increment("n", "2"),  # type: ignore[arg-type]
-        "'n': an increment is an int, not str",
+        "'n': an increment is an int, not a str",
     ),
     # A name no str: a TypeError with its traceback (of `__setitem__`), where a save refuses
     # one as a data fault, in these words.
     "name no str": (
         {},
         lambda a: a.increment(1),  # type: ignore[arg-type]
-        "names are strings, not int: 1",
+        "names are strings, not an int: 1",
     ),
 }
 

@@ -100,7 +100,9 @@ async def test_a_stored_integer_with_json_whitespace_is_incremented_by_every_sto
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
-@pytest.mark.parametrize(("text", "held"), [(' "5"', "str"), (" [1]", "list"), ("\n1.5 ", "float")])
+@pytest.mark.parametrize(
+    ("text", "held"), [(' "5"', "a str"), (" [1]", "a list"), ("\n1.5 ", "a float")]
+)
 async def test_a_stored_value_with_json_whitespace_is_refused_naming_its_type_by_every_store(
     kind: str, text: str, held: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
@@ -191,7 +193,7 @@ async def test_every_store_quotes_a_name_holding_quotes_or_line_breaks_alike(
     store = json_store(kind, request, tmp_path)
     try:
         for text, refused in [
-            ('"text"', f"attribute {name!r} holds str: not incremented"),
+            ('"text"', f"attribute {name!r} holds a str: not incremented"),
             (str(2**63 - 1), data_faults._TOO_LARGE_TO_INCREMENT.format(name=name)),
         ]:
             await write_raw(store, "user", name, text)

@@ -62,7 +62,9 @@ def test_check_update_refuses_the_increments_update_refuses_in_the_same_words(ki
         said = rf"^attribute 'n': increment {by} is out of range \(at most 10\*\*18 in size: Redis"
         with pytest.raises(ResponseError, match=said):
             store.check_update({}, (), {"n": by})
-    with pytest.raises(ResponseError, match=r"^attribute 'n': an increment is an int, not float$"):
+    with pytest.raises(
+        ResponseError, match=r"^attribute 'n': an increment is an int, not a float$"
+    ):
         store.check_update({}, (), {"n": 2.5})  # type: ignore[dict-item]
     store.check_update({"m": 1}, (), {"n": 10**18})
     store.check_update({}, (), {"n": -(10**18)})
@@ -116,10 +118,12 @@ async def test_setting_a_value_after_incrementing_it_replaces_the_increment() ->
     assert attributes.pending() == ({"n": 7}, []) and attributes.pending_increments() == {}
     attributes.increment("n")
     assert attributes["n"] == 8 and attributes.pending() == ({"n": 8}, [])
-    with pytest.raises(ResponseError, match=r"^attribute 'n': an increment is an int, not float$"):
+    with pytest.raises(
+        ResponseError, match=r"^attribute 'n': an increment is an int, not a float$"
+    ):
         attributes.increment("n", by=1.5)  # type: ignore[arg-type]
     attributes["s"] = "text"
-    with pytest.raises(ResponseError, match="'s' holds str"):
+    with pytest.raises(ResponseError, match="'s' holds a str"):
         attributes.increment("s")
     assert await attributes.save()
     assert await store.load("user") == {"n": 8, "s": "text"}
@@ -212,6 +216,7 @@ async def test_every_store_refuses_an_increment_of_a_value_that_is_no_int_in_one
 ) -> None:
     # Redis said "attribute f holds no integer: not incremented", the others "attribute 'f'
     # holds float: not incremented": one wording for all, naming the value's type.
+    # The type is said after its article ("holds str" and "holds NoneType" were said).
     values: dict[str, Any] = {
         "s": "text",
         "b": True,
@@ -220,11 +225,11 @@ async def test_every_store_refuses_an_increment_of_a_value_that_is_no_int_in_one
         "d": {"a": 1},
         "f": 1.5,
     }
+    kinds = {"s": "a str", "b": "a bool", "z": "None", "l": "a list", "d": "a dict", "f": "a float"}
     await store.update("user", values, ())
-    for name, value in values.items():
+    for name, kind in kinds.items():
         if name == "f" and isinstance(store, DynamoDBStore):
             continue  # a number to DynamoDB, which adds to it
-        kind = type(value).__name__
         with pytest.raises(ResponseError, match=f"^attribute '{name}' holds {kind}: not incr"):
             await store.update("user", {}, (), increments={name: 1})  # type: ignore[call-arg]
     assert await store.load("user") == values
@@ -238,8 +243,8 @@ async def test_every_store_refuses_an_increment_that_is_no_int_in_the_same_words
     # as the value (1.5: no integer to add to after), a str failed with a TypeError, and each
     # store said something else.
     await store.update("user", {"kept": 1}, ())
-    for by in (1.5, True, "2", None):
-        said = rf"^attribute 'n': an increment is an int, not {type(by).__name__}$"
+    for by, kind in ((1.5, "a float"), (True, "a bool"), ("2", "a str"), (None, "None")):
+        said = rf"^attribute 'n': an increment is an int, not {kind}$"
         with pytest.raises(ResponseError, match=said):
             await store.update("user", {}, (), increments={"n": by})  # type: ignore[call-arg]
     assert await store.load("user") == {"kept": 1}

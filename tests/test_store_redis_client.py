@@ -96,7 +96,7 @@ async def test_redis_cluster_failures_name_the_cluster(cluster_port: int) -> Non
     store = RedisStore("redis://unused", client=client)
     try:
         await client.hset(store.prefix + "user", "n", '"text"')
-        with pytest.raises(ResponseError, match="'n' holds str: not incremented"):
+        with pytest.raises(ResponseError, match="'n' holds a str: not incremented"):
             await store.update("user", {}, (), increments={"n": 1})
         assert store._where() == f"Redis Cluster at 127.0.0.1:{port}"
     finally:

@@ -107,7 +107,7 @@ async def test_a_refused_redis_save_whose_answer_was_lost_is_refused_again(
     try:
         await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
         proxy.armed = True
-        with pytest.raises(ResponseError, match="'visits' holds str: not incremented"):
+        with pytest.raises(ResponseError, match="'visits' holds a str: not incremented"):
             await store.update("user", {"n": 1}, (), increments={"visits": 1})
         assert proxy.lost == 1
         assert await store.load("user") == {"visits": "many"}

@@ -233,7 +233,9 @@ def test_a_store_missing_a_method_is_told_which() -> None:
         Skill(SKILL_ID, store=_NoClose())  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError, match=said):
         attributes_service(_NoClose())  # type: ignore[arg-type]
-    with pytest.raises(ConfigurationError, match=r"the store factory returned _NoClose.*no aclose"):
+    with pytest.raises(
+        ConfigurationError, match=r"the store factory returned a _NoClose, not a store.*no aclose"
+    ):
         anyio.run(attributes_service(_NoClose)[0], None)  # type: ignore[arg-type]
 
 
@@ -244,8 +246,8 @@ def test_a_store_load_returning_no_dict_is_named() -> None:
     from alexaskill.testing import TestClient
 
     for returned, said in (
-        (5, r"_Loading\.load returned int, not a dict of the attributes stored"),
-        ("abc", r"_Loading\.load returned str, not a dict"),
+        (5, r"_Loading\.load returned an int, not a dict of the attributes stored"),
+        ("abc", r"_Loading\.load returned a str, not a dict"),
     ):
 
         class _Loading(MemoryStore):
@@ -281,7 +283,9 @@ def test_a_store_with_a_method_that_is_a_plain_def_is_refused_when_called() -> N
     # at the call (not when given: a plain def may return a coroutine, `_DelegatingStore`).
     from alexaskill.testing import TestClient
 
-    said = r"_PlainDefStore\.load returned dict, which is not awaitable \(a plain def\?\).*def load"
+    said = (
+        r"_PlainDefStore\.load returned a dict, which is not awaitable \(a plain def\?\).*def load"
+    )
     for given in (_PlainDefStore(), "via attributes_service", "via a factory"):
         store = given if isinstance(given, _PlainDefStore) else "memory://"
         skill = Skill(SKILL_ID, store=store)  # type: ignore[arg-type]

@@ -88,7 +88,7 @@ def test_a_store_method_returning_nothing_to_await_is_named_when_called(
         attributes["seen"] = True
         return speak("Hi.")
 
-    said = r"_PlainDefUpdate\.update returned NoneType, which is not awaitable.*async def update"
+    said = r"_PlainDefUpdate\.update returned None, which is not awaitable.*async def update"
     with TestClient(skill) as client, pytest.raises(ConfigurationError, match=said):
         client.launch()
 
@@ -105,7 +105,7 @@ def test_a_store_method_returning_nothing_to_await_is_named_when_called(
         record.getMessage()
         == f"closing the store _PlainDefClose of the skill at / ({SKILL_ID}) failed"
     )
-    assert "_PlainDefClose.aclose returned NoneType" in caplog.text
+    assert "_PlainDefClose.aclose returned None, which is not awaitable" in caplog.text
 
 
 class _FailingClose(MemoryStore):

@@ -37,10 +37,12 @@ def test_a_fake_api_or_pki_given_as_something_else_is_named() -> None:
     # api={"given_name": "Ada"} failed at the client's creation with "'dict' object has no
     # attribute 'late_count'", pki={} with "... no attribute 'verifier'".
     skill = Skill(SKILL_ID)
-    told = r"^TestClient\(api=\.\.\.\) is a FakeAlexaApi, not dict .*given_name='Ada'"
+    told = r"^TestClient\(api=\.\.\.\) is a FakeAlexaApi, not a dict .*given_name='Ada'"
     with pytest.raises(TypeError, match=told):
         TestClient(skill, api={"given_name": "Ada"})  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"^TestClient\(pki=\.\.\.\) is a TestPKI .*, not dict {}"):
+    with pytest.raises(
+        TypeError, match=r"^TestClient\(pki=\.\.\.\) is a TestPKI .*, not a dict {}"
+    ):
         TestClient(skill, pki={})  # type: ignore[arg-type]
 
 

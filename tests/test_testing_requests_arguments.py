@@ -20,7 +20,9 @@ from .testing_requests_shared import UTC, diary
 def test_refresh_takes_a_parsed_envelope() -> None:
     # refresh('{"request": {}}') said "string indices must be integers, not 'str'", and an
     # envelope without its request object "KeyError: 'request'".
-    with pytest.raises(TypeError, match=r"refresh\(\) takes a parsed envelope \(a dict.*, not str"):
+    with pytest.raises(
+        TypeError, match=r"refresh\(\) takes a parsed envelope \(a dict.*, not a str$"
+    ):
         refresh('{"request": {}}')  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="no 'request' object"):
         refresh({"version": "1.0"})

@@ -230,7 +230,7 @@ def test_a_clock_given_as_a_moment_says_it_is_a_function() -> None:
 
 def test_interfaces_none_says_it_takes_a_list() -> None:
     # A TypeError, as it was ("'NoneType' object is not iterable"), now saying what to give.
-    with pytest.raises(TypeError, match=r"a list of interface names, .* not NoneType"):
+    with pytest.raises(TypeError, match=r"a list of interface names, .* not None$"):
         TestClient(echo("LaunchRequest"), interfaces=None)  # type: ignore[arg-type]
     client = TestClient(echo("LaunchRequest"))
     with pytest.raises(TypeError, match="a list of interface names"):

@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Final
 
 from msgspec.structs import force_setattr
 
+from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..responses import Directive
 from ..responses.snapshots import _Encoded
@@ -61,7 +62,7 @@ def _check_main_template(where: str, template: object, shown_first: str) -> None
     if not isinstance(template, Mapping):
         raise ResponseError(
             f'{where} document "mainTemplate" must be a mapping (a layout), '
-            f"not {type(template).__name__}"
+            f"not {type_with_article(template)}"
         )
 
 
@@ -94,9 +95,9 @@ def _check_version(where: str, version: object, kind: str = "APL", example: str 
             f'string such as "{example}"; Amazon\'s {kind} Document reference requires it)'
         )
     if not isinstance(version, str) or not version.strip():
-        shown = (
-            repr(version) if isinstance(version, str) else f"{type(version).__name__} {version!r}"
-        )
+        shown = repr(version)
+        if not isinstance(version, str):
+            shown = f"{type_with_article(version)} {shown}"
         raise ResponseError(
             f'{where} document "version" must be a string such as "{example}", not {shown}'
         )
@@ -131,7 +132,7 @@ def _check_written(where: str, directive: Mapping[str, Any]) -> None:
     for field in ("datasources", "sources"):
         value = directive.get(field)
         if value is not None and not isinstance(value, Mapping):
-            kind = type(value).__name__
+            kind = type_with_article(value)
             raise ResponseError(f"{named} {field} must be a mapping (JSON object), not {kind}")
 
 

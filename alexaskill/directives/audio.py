@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Final, Literal
 
 import msgspec
 
+from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..responses import Directive
 from ..responses.directive import _shown
@@ -69,7 +70,7 @@ def _check_metadata_json(metadata: object) -> None:
     …]}``). A member that is None is not given, as `AudioMetadata`'s."""
     where = "AudioPlayer.Play audioItem.metadata"
     if not isinstance(metadata, Mapping):
-        raise ResponseError(f"{where} must be an object, not {type(metadata).__name__}")
+        raise ResponseError(f"{where} must be an object, not {type_with_article(metadata)}")
     for name in ("title", "subtitle"):
         text = metadata.get(name)
         if text is not None and (not isinstance(text, str) or not text):

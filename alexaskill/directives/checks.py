@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 
+from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..responses.as_written import _DataRefused, check_as_written
 from ..responses.directive import _shown
@@ -43,7 +44,8 @@ def _mapping(field: str, value: object) -> dict[str, Any]:
     """``value``, a mapping, copied as the JSON it says (as a raw directive is: a change the
     caller makes to its dict afterwards changes no directive, nor undoes the checks made)."""
     if not isinstance(value, Mapping):
-        raise ResponseError(f"{field} must be a mapping (JSON object), not {type(value).__name__}")
+        kind = type_with_article(value)
+        raise ResponseError(f"{field} must be a mapping (JSON object), not {kind}")
     written = value if type(value) is dict else dict(value)
     try:
         copied: dict[str, Any] = msgspec.json.decode(_encoded(field, written))
@@ -61,7 +63,8 @@ def _sent_mapping(field: str, value: object) -> _Encoded:
     if isinstance(value, _Encoded):
         return value  # bytes already: nothing can change them
     if not isinstance(value, Mapping):
-        raise ResponseError(f"{field} must be a mapping (JSON object), not {type(value).__name__}")
+        kind = type_with_article(value)
+        raise ResponseError(f"{field} must be a mapping (JSON object), not {kind}")
     written = value if type(value) is dict else dict(value)
     try:
         raw = _encoded(field, written, large=True)

@@ -7,6 +7,7 @@ from typing import Any, Final
 
 import msgspec
 
+from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..models import Intent, Slot
 from ..responses.directive import _shown
@@ -75,7 +76,7 @@ def updated_intent(intent: Intent | str, /, **slots: str | int | Slot | None) ->
         current = intent
     else:
         raise ResponseError(
-            f"updated_intent needs an Intent or a name, not {type(intent).__name__}"
+            f"updated_intent needs an Intent or a name, not {type_with_article(intent)}"
         )
     _one_of("updatedIntent.confirmationStatus", current.confirmation_status, CONFIRMATION_STATUSES)
     existing = current.slots or {}
@@ -112,7 +113,7 @@ def _intent_json(value: object) -> dict[str, Any] | None:
         if not isinstance(slot, Mapping):
             raise ResponseError(
                 f"updatedIntent.slots.{name} must be a mapping (name, value, "
-                f"confirmationStatus), not {type(slot).__name__}"
+                f"confirmationStatus), not {type_with_article(slot)}"
             )
         if "name" in slot and slot["name"] != name:
             raise ResponseError(

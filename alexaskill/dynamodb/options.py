@@ -7,6 +7,7 @@ import importlib.util
 import re
 from typing import Any, Final
 
+from ..articles import type_with_article
 from ..exceptions import ConfigurationError
 from ..store.data_faults import _MAX_NAME_BYTES, _quoted_short
 from ..store.url import url_without_password
@@ -98,7 +99,7 @@ def _check_types(**options: object) -> None:
             fine, wanted = isinstance(value, str), "a str"
         if not fine:
             raise ConfigurationError(
-                f"DynamoDBStore: {name} must be {wanted}, not {type(value).__name__}"
+                f"DynamoDBStore: {name} must be {wanted}, not {type_with_article(value)}"
             )
 
 
@@ -139,7 +140,7 @@ def _check_timeout(timeout: object) -> None:
     """`ConfigurationError` unless ``timeout`` is a number of seconds above 0, up to a day."""
     if isinstance(timeout, bool) or not isinstance(timeout, int | float):
         raise ConfigurationError(
-            f"DynamoDBStore: timeout is a number of seconds, not {type(timeout).__name__}"
+            f"DynamoDBStore: timeout is a number of seconds, not {type_with_article(timeout)}"
         )
     if not 0 < timeout <= _MAX_TIMEOUT:
         raise ConfigurationError(

@@ -127,19 +127,20 @@ def _base64(data: bytes) -> str:
 
 
 #: Each DynamoDB type (its tag in an attribute value): the Python type of the JSON value it
-#: loads as, and how it is read: a map's or list's from its data and depth, any other's from
-#: its data; a string's is its data (None: no call, most values being strings).
+#: loads as, named as `articles.type_with_article` names a value's ("a str", "None"), and how
+#: it is read: a map's or list's from its data and depth, any other's from its data; a
+#: string's is its data (None: no call, most values being strings).
 _TYPES: Final[dict[str, tuple[str, Callable[..., Any] | None]]] = {
-    "S": ("str", None),
-    "N": ("int or float", _decode_number),
-    "BOOL": ("bool", bool),
-    "NULL": ("NoneType", lambda _: None),
-    "M": ("dict", lambda data, depth: {k: _from_dynamodb(v, depth + 1) for k, v in data.items()}),
-    "L": ("list", lambda data, depth: [_from_dynamodb(item, depth + 1) for item in data]),
-    "SS": ("list", list),
-    "NS": ("list", lambda data: [_decode_number(item) for item in data]),
-    "B": ("str", _base64),
-    "BS": ("list", lambda data: [_base64(item) for item in data]),
+    "S": ("a str", None),
+    "N": ("an int or float", _decode_number),
+    "BOOL": ("a bool", bool),
+    "NULL": ("None", lambda _: None),
+    "M": ("a dict", lambda data, depth: {k: _from_dynamodb(v, depth + 1) for k, v in data.items()}),
+    "L": ("a list", lambda data, depth: [_from_dynamodb(item, depth + 1) for item in data]),
+    "SS": ("a list", list),
+    "NS": ("a list", lambda data: [_decode_number(item) for item in data]),
+    "B": ("a str", _base64),
+    "BS": ("a list", lambda data: [_base64(item) for item in data]),
 }
 #: `_TYPES`' readers alone, for `_from_dynamodb` to look up by subscript at each value it reads:
 #: `_TYPES.get`, a tuple's index and a lambda for every value (a string's too) had a load cost a

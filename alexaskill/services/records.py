@@ -23,7 +23,7 @@ from ..alexa_api import (
     product_choice_error,
     reminder_body,
 )
-from ..articles import with_article
+from ..articles import type_with_article
 from ..exceptions import AlexaApiError, AlexaApiTimeout
 from .base import _NOT_ASKED, RequestApi, _segment
 from .user import _request_time
@@ -312,7 +312,8 @@ class RecordsApi(RequestApi):
         item. A value of no words (``""``, ``"  "``) is a `ValueError`, unsent. Needs
         `Scope.LISTS_WRITE`."""
         if value is not None and not isinstance(value, str):
-            raise TypeError(f"add_list_item takes the item's value, a str, not {_kind(value)}")
+            kind = type_with_article(value)
+            raise TypeError(f"add_list_item takes the item's value, a str, not {kind}")
         if value is None or not value.strip():
             # Alexa's List API refuses such an item (400): the round trip would be spent on an
             # error that names no value, where the slot that gave it is the handler's to check.
@@ -383,7 +384,7 @@ class RecordsApi(RequestApi):
             if flag is not None and not isinstance(flag, bool):
                 raise TypeError(
                     f"in_skill_products: {name}= is True or False (or None: either), not "
-                    f"{flag!r}: {_kind(flag)} would be read as one of them"
+                    f"{flag!r}: {type_with_article(flag)} would be read as one of them"
                 )
         params: dict[str, str] = {}
         if entitled is not None:
@@ -394,7 +395,7 @@ class RecordsApi(RequestApi):
             if not isinstance(product_type, str):
                 raise TypeError(
                     "in_skill_products: product_type= is a str ('CONSUMABLE') or None, not "
-                    f"{_kind(product_type)}"
+                    f"{type_with_article(product_type)}"
                 )
             problem = product_choice_error("in_skill_products: product_type", "type", product_type)
             if problem is not None:
@@ -480,7 +481,8 @@ def _reminder_path(operation: str, alert_token: object) -> str:
     reference); `TypeError` for a token that is no str, `ValueError` for a blank one, unsent."""
     if alert_token is not None and not isinstance(alert_token, str):
         raise TypeError(
-            f"{operation} takes the reminder's alert_token, a str, not {_kind(alert_token)}"
+            f"{operation} takes the reminder's alert_token, a str, not "
+            f"{type_with_article(alert_token)}"
         )
     return f"/v1/alerts/reminders/{_segment(cast(str, alert_token), 'alert_token')}"
 
@@ -492,8 +494,3 @@ def _check_status(operation: str, status: object) -> None:
             f"{operation}: a list item's status is 'active' or 'completed', not {status!r} "
             "(Amazon's List Management API has no other)"
         )
-
-
-def _kind(value: object) -> str:
-    """``value``'s type's name after its article: "an int", "a float"."""
-    return with_article(type(value).__name__)

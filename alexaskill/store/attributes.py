@@ -6,6 +6,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..articles import type_with_article
 from ..exceptions import ConfigurationError, ResponseError
 from ..json_scalars import JSON_SCALARS
 from .base import (
@@ -131,7 +132,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
 
     def __setitem__(self, name: str, value: Any) -> None:
         if not isinstance(name, str):
-            raise TypeError(f"attribute names are strings, not {type(name).__name__}")
+            raise TypeError(f"attribute names are strings, not {type_with_article(name)}")
         self._data[name] = value
         if self._checks:  # (a check before a hook, `_prechecked`, no longer what the save writes)
             self._checks.pop("checked", None)
@@ -167,12 +168,12 @@ class _StoredAttributes(MutableMapping[str, Any]):
         not counted.
         """
         if not isinstance(name, str):  # (a save's test: `base._encode`)
-            raise _refused(_NOT_A_NAME.format(kind=type(name).__name__, name=name))
+            raise _refused(_NOT_A_NAME.format(kind=type_with_article(name), name=name))
         if type(by) is not int:  # (nor a bool: `_NOT_AN_INCREMENT` says why)
-            raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type(by).__name__))
+            raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type_with_article(by)))
         current = self._data.get(name, 0)
         if type(current) is not int:
-            raise _refused(_NOT_INCREMENTED.format(name=name, kind=type(current).__name__))
+            raise _refused(_NOT_INCREMENTED.format(name=name, kind=type_with_article(current)))
         self[name] = current + by
         self._increments[name] = self._increments.get(name, 0) + by
         return current + by
@@ -365,7 +366,7 @@ def _check_loaded(store: Store, data: object) -> None:
     where = f"{type(store).__name__}.load"
     if not isinstance(data, Mapping):
         raise ConfigurationError(
-            f"{where} returned {type(data).__name__}, not a dict of the attributes stored"
+            f"{where} returned {type_with_article(data)}, not a dict of the attributes stored"
         )
     for name in data:
         if not isinstance(name, str):

@@ -8,7 +8,7 @@ import types
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Protocol, TypeVar
 
-from ..articles import with_article
+from ..articles import type_with_article, with_article
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 from .data_faults import (
     _MAX_COUNTED,
@@ -109,7 +109,7 @@ def _awaitable(store: object, name: str, result: Any) -> Any:
 
     if not inspect.isawaitable(result):
         raise ConfigurationError(
-            f"{type(store).__name__}.{name} returned {type(result).__name__}, which is not "
+            f"{type(store).__name__}.{name} returned {type_with_article(result)}, which is not "
             f"awaitable (a plain def?), and the app awaits it: write async def {name}(…) (as the "
             "Store protocol's), or return an awaitable"
         )
@@ -310,7 +310,7 @@ def _incremented(name: str, stored: str | bytes | None, by: int, where: str) -> 
     """The stored JSON integer (absent: 0) plus ``by``; `ResponseError` if it is no integer."""
     value = 0 if stored is None else _decode(name, stored, where)
     if type(value) is not int:
-        raise _refused(_NOT_INCREMENTED.format(name=name, kind=type(value).__name__))
+        raise _refused(_NOT_INCREMENTED.format(name=name, kind=type_with_article(value)))
     if not -_MAX_COUNTED <= value <= _MAX_COUNTED:
         raise _refused(_TOO_LARGE_TO_INCREMENT.format(name=name))
     return value + by
@@ -334,7 +334,7 @@ def _encode_sized(name: str, value: Any, *, decoded: bool = False, was: int = 0)
     dict in it made anew from its JSON, none held twice: not checked for that. ``was``: the
     length of its JSON when loaded (or last saved), in bytes, for the check's first buffer."""
     if not isinstance(name, str):
-        raise _refused(_NOT_A_NAME.format(kind=type(name).__name__, name=name))
+        raise _refused(_NOT_A_NAME.format(kind=type_with_article(name), name=name))
     if not decoded and isinstance(value, _CONTAINERS):  # (nothing else holds one)
         _check_written_out(name, value, was)
     try:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from ..articles import type_with_article
+
 if TYPE_CHECKING:
     from ..exceptions import ResponseError
 
@@ -75,7 +77,7 @@ def _names_checked(
             raise _refused("attributes cannot be saved under an empty key: keys are not empty")
     for name in (*gone, *(increments or ())):
         if not isinstance(name, str):
-            raise _refused(_NOT_A_NAME.format(kind=type(name).__name__, name=name))
+            raise _refused(_NOT_A_NAME.format(kind=type_with_article(name), name=name))
     for name in increments or ():
         if not name.isascii():  # half a surrogate pair: as a name to set is (`base._encode`)
             try:
@@ -160,7 +162,7 @@ def _key_checked(key: object) -> None:
     (the key itself, a user id, is not said): a skill whose own code makes such keys finds them
     refused under memory and SQLite too, not only once served from DynamoDB."""
     if not isinstance(key, str):
-        raise _refused(f"attributes are kept under a str key, not {type(key).__name__}")
+        raise _refused(f"attributes are kept under a str key, not {type_with_article(key)}")
     if not key.isascii():
         try:
             size = len(key.encode())
@@ -186,6 +188,7 @@ _MAX_KEY_BYTES: Final = 2048
 
 _EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
 #: A name no str, refused by a save (`base._encode`) and by `Attributes.increment`, in one wording.
+#: (Each ``kind`` below is the type after its article, `type_with_article`'s: "an int", "None".)
 _NOT_A_NAME: Final = "attribute names are strings, not {kind}: {name!r}"
 #: An increment no int, nor a bool (`Attributes.increment` says why), refused in one wording.
 _NOT_AN_INCREMENT: Final = "attribute {name!r}: an increment is an int, not {kind}"
@@ -200,7 +203,7 @@ def _check_increments(increments: Mapping[str, int] | None, *, limits: bool = Tr
     `_names_checked`) and in the ``check_update`` of the stores that have one, in one wording."""
     for name, by in (increments or {}).items():
         if type(by) is not int:  # a store's own API, called directly: `increment` checks too
-            raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type(by).__name__))
+            raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type_with_article(by)))
         if limits and not -_MAX_STEP <= by <= _MAX_STEP:  # Redis's bound, in every store
             raise _refused(
                 f"attribute {name!r}: increment {by} is out of range (at most 10**18 in size: "

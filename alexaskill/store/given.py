@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..articles import with_article
+from ..articles import type_with_article, with_article
 from ..exceptions import ConfigurationError
 from .base import Store, _is_store, _lacking
 from .url import open_store
@@ -70,7 +70,7 @@ def _store_getter(
                 # Only the type: a URL returned may hold a password.
                 lacking = _lacking(store)
                 raise ConfigurationError(
-                    f"the store factory returned {type(store).__name__}, not a store (with "
+                    f"the store factory returned {type_with_article(store)}, not a store (with "
                     "load, update and aclose): return MemoryStore(), say, or open_store(url)"
                     + (f" ({lacking})" if lacking else "")
                 )

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from ..articles import type_with_article
 from ..exceptions import ConfigurationError, StoreError
 from ..loop_end import closed_at_loop_end
 from .base import _decode, _decoding, _name_not_utf8
@@ -98,7 +99,7 @@ class RedisStore(_Cancels):
         if not isinstance(prefix, str):
             raise ConfigurationError(
                 f"RedisStore: prefix must be a string (the default: 'alexaskill:attributes:'), "
-                f"not {type(prefix).__name__}"
+                f"not {type_with_article(prefix)}"
             )
         own = client is None
         client = _client_from_url(url, first=True) if client is None else _checked_client(client)

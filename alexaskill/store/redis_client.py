@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from ..articles import type_with_article
 from ..exceptions import ConfigurationError
 
 # alexaskill.logs's security logger, by name: the stores sit below the logs in README's module
@@ -53,7 +54,7 @@ def _client_from_url(url: str, *, first: bool = False) -> Redis:
     import redis.asyncio
 
     if not isinstance(url, str):  # the type only: bytes would show a password
-        raise ConfigurationError(f"RedisStore: the URL is a string, not {type(url).__name__}")
+        raise ConfigurationError(f"RedisStore: the URL is a string, not {type_with_article(url)}")
     _check_url_parts(url)
     _check_misread_options(url)
     try:

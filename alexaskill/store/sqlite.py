@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from ..articles import type_with_article
 from ..exceptions import ConfigurationError, StoreError
 from .base import _decode, _decoding, _incremented
 from .checked_changes import _encode_written
@@ -111,7 +112,7 @@ class SQLiteStore:
         path = os.fspath(path) if isinstance(path, str | os.PathLike) else path
         if not isinstance(path, str):
             raise ConfigurationError(
-                f"SQLiteStore: the path is a str or a pathlib.Path, not {type(path).__name__}"
+                f"SQLiteStore: the path is a str or a pathlib.Path, not {type_with_article(path)}"
             )
         if not path or path == ":memory:" or path.startswith("file:"):
             raise ConfigurationError(
@@ -421,7 +422,7 @@ def _checked_timeout(timeout: float) -> float:
     wait as an int of milliseconds: a longer one (``inf``) or a negative one is no wait at all."""
     if isinstance(timeout, bool) or not isinstance(timeout, int | float):
         raise ConfigurationError(
-            f"SQLiteStore: timeout is a number of seconds, not {type(timeout).__name__}"
+            f"SQLiteStore: timeout is a number of seconds, not {type_with_article(timeout)}"
         )
     if not 0 <= timeout <= _MAX_TIMEOUT:
         raise ConfigurationError(

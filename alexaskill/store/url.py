@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ..articles import type_with_article
 from ..exceptions import ConfigurationError
 from .base import DEFAULT_STORE, Store, _is_store, _lacking
 
@@ -29,7 +30,7 @@ def open_store(url: str) -> Store:
     """
     if not isinstance(url, str):
         raise ConfigurationError(
-            f"a store URL is a string, not {type(url).__name__}: {_STORE_URLS}"
+            f"a store URL is a string, not {type_with_article(url)}: {_STORE_URLS}"
         )
     scheme, sep, rest = url.partition("://")
     scheme = scheme.lower()

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..articles import type_with_article
 from ..locales import check_locale
 from .alexa_api import FakeAlexaApi
 from .factory_checks import SENT_WITH, checked_factory_field
@@ -87,7 +88,7 @@ def check_api_and_pki(api: object, pki: object) -> None:
     keywords that give it) and a ``pki`` that is no `TestPKI`, before either fails deep inside the
     client with an `AttributeError`."""
     if api is not None and not isinstance(api, FakeAlexaApi):
-        told = f"TestClient(api=...) is a FakeAlexaApi, not {type(api).__name__} {api!r}"
+        told = f"TestClient(api=...) is a FakeAlexaApi, not {type_with_article(api)} {api!r}"
         if isinstance(api, Mapping) and all(isinstance(key, str) for key in api):
             keywords = ", ".join(f"{key}={value!r}" for key, value in api.items())
             told += f": give its data as keywords, TestClient(skill, {keywords})"
@@ -95,7 +96,7 @@ def check_api_and_pki(api: object, pki: object) -> None:
     if pki is not None and not isinstance(pki, TestPKI):
         raise TypeError(
             f"TestClient(pki=...) is a TestPKI (TestPKI.default(), or the test_pki fixture), "
-            f"not {type(pki).__name__} {pki!r}"
+            f"not {type_with_article(pki)} {pki!r}"
         )
 
 
@@ -305,7 +306,8 @@ def envelope_body(envelope: object) -> bytes:
     if not isinstance(envelope, Mapping):
         raise TypeError(
             "send_envelope() takes a request envelope as a dict (json.loads(text) of JSON "
-            f"text; client.post(body, headers) sends bytes unsigned), not {type(envelope).__name__}"
+            "text; client.post(body, headers) sends bytes unsigned), not "
+            f"{type_with_article(envelope)}"
         )
     try:
         return _dumped(envelope)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..articles import type_with_article
 from ..locales import check_locale
 from ..models import SCREEN_INTERFACES
 from .factory_checks import (
@@ -213,7 +214,7 @@ def check_interfaces(names: Iterable[str]) -> tuple[str, ...]:
         one = isinstance(names, str | bytes)
         raise (ValueError if one else TypeError)(
             f'interfaces {names!r}: a list of interface names, e.g. ["Display"] (or SCREEN), '
-            f"not {'one string' if one else type(names).__name__}"
+            f"not {'one string' if one else type_with_article(names)}"
         )
     names = tuple(names)
     by_lower = {name.lower(): name for name in KNOWN_INTERFACES}
@@ -406,7 +407,7 @@ def refresh(
     if not isinstance(envelope, dict):
         raise TypeError(
             "refresh() takes a parsed envelope (a dict: load_request(path), or json.loads(text)),"
-            f" not {type(envelope).__name__}"
+            f" not {type_with_article(envelope)}"
         )
     if not isinstance(envelope.get("request"), dict):
         raise ValueError("the envelope given: not an Alexa request envelope (no 'request' object)")

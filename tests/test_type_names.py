@@ -1,0 +1,98 @@
+"""Errors that name the type of a value given in another's place say it after its article
+(alexaskill/articles.py, `type_with_article`): "not an int", "not a str", "not None", where
+"not int", "not str" and "not NoneType" were said by these."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill
+from alexaskill.directives import Connections, Dialog, updated_intent
+from alexaskill.dynamodb import DynamoDBStore
+from alexaskill.exceptions import ConfigurationError, ResponseError
+from alexaskill.mounting import SkillMount
+from alexaskill.store import RedisStore, SQLiteStore, open_store
+from alexaskill.testing import TestClient
+
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+
+def _raw_intent(slot: object) -> Any:
+    return {"name": "PlanTrip", "slots": {"city": slot}}
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (
+            lambda: DynamoDBStore("skill", region=5),  # type: ignore[arg-type]
+            "DynamoDBStore: region must be a str or None, not an int",
+        ),
+        (
+            lambda: DynamoDBStore("skill", create_table="yes"),  # type: ignore[arg-type]
+            "DynamoDBStore: create_table must be True or False, not a str",
+        ),
+        (
+            lambda: DynamoDBStore("skill", timeout="3"),  # type: ignore[arg-type]
+            "DynamoDBStore: timeout is a number of seconds, not a str",
+        ),
+        (
+            lambda: SkillMount("/weather", Skill(SKILL_ID), name=5),  # type: ignore[arg-type]
+            "a mounted skill's name is a str (for url_path_for) or None, not an int",
+        ),
+        (
+            lambda: SQLiteStore(5),  # type: ignore[arg-type]
+            "SQLiteStore: the path is a str or a pathlib.Path, not an int",
+        ),
+        (
+            lambda: SQLiteStore("attributes.db", timeout=None),  # type: ignore[arg-type]
+            "SQLiteStore: timeout is a number of seconds, not None",
+        ),
+        (lambda: RedisStore(None), "RedisStore: the URL is a string, not None"),  # type: ignore[arg-type]
+        (
+            lambda: RedisStore("redis://127.0.0.1:1/0", prefix=3),  # type: ignore[arg-type]
+            "RedisStore: prefix must be a string (the default: 'alexaskill:attributes:'), "
+            "not an int",
+        ),
+        (lambda: open_store(Path("skill.db")), "a store URL is a string, not a PosixPath: use"),  # type: ignore[arg-type]
+    ],
+)
+def test_a_setting_of_another_type_is_named_after_its_article(
+    make: Callable[[], object], said: str
+) -> None:
+    # (the word ends where said does: "not None" is not "not NoneType")
+    with pytest.raises(ConfigurationError, match=rf"^{re.escape(said)}\b"):
+        make()
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda: updated_intent(5), "updated_intent needs an Intent or a name, not an int"),  # type: ignore[arg-type]
+        (
+            lambda: Dialog.Delegate(updated_intent=_raw_intent("Paris")),
+            "updatedIntent.slots.city must be a mapping (name, value, confirmationStatus), "
+            "not a str",
+        ),
+        (
+            lambda: Connections.StartConnection("connection://AMAZON.PrintPDF/1", input=[1]),  # type: ignore[arg-type]
+            "Connections.StartConnection input must be a mapping (JSON object), not a list",
+        ),
+    ],
+)
+def test_a_directive_part_of_another_type_is_named_after_its_article(
+    make: Callable[[], object], said: str
+) -> None:
+    with pytest.raises(ResponseError, match=rf"^{re.escape(said)}\b"):
+        make()
+
+
+def test_an_envelope_sent_as_text_is_named_after_its_article() -> None:
+    with TestClient(Skill(SKILL_ID)) as client, pytest.raises(TypeError) as raised:
+        client.send_envelope('{"version": "1.0"}')  # type: ignore[arg-type]
+    assert str(raised.value).endswith("sends bytes unsigned), not a str")
