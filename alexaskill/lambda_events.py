@@ -126,9 +126,9 @@ def describe_event(event: Any) -> str:
             return said
         if isinstance(event, list | tuple):
             return f"a JSON array ({len(event)} items)"
-        from .articles import with_article  # (here: a cold start of Lambda imports none of it)
+        from .articles import type_with_article  # (here: a cold start of Lambda imports none of it)
 
-        return f"{with_article(type(event).__name__)}, not a JSON object"
+        return f"{type_with_article(event)}, not a JSON object"
     if not event:
         return "an empty JSON object"
     keys = [printable(str(key)[:_KEY_CHARS]) for key in list(event)[:_KEYS_SAID]]

@@ -230,6 +230,8 @@ def test_reminder_values_decode_amazons_answer() -> None:
         ({"at": 1796113800}, r"at= is a datetime.*tzinfo\), not an int$"),  # (a timestamp)
         ({"after": 300}, r"after= is a timedelta.*not an int"),
         ({"at": dt.datetime(2026, 12, 1), "recurrence": [7]}, r"recurrence.*rules.*not an int"),
+        # None is said as itself ("not a NoneType" was said).
+        ({"at": dt.datetime(2026, 12, 1), "recurrence": [None]}, r"rules.*str.*\), not None$"),
     ],
 )
 def test_a_reminder_time_of_the_wrong_type_is_a_type_error_that_says_what_to_give(

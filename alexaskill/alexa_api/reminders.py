@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from .. import ssml
-from ..articles import with_article
+from ..articles import type_with_article
 from ..exceptions import AlexaApiError
 from ..responses.speech import _refuse_document_as_text
 from ..responses.ssml_elements import _checked_document
@@ -264,18 +264,18 @@ def _check_types(at: object, after: object, recurrence: Sequence[object]) -> Non
     if at is not None and not isinstance(at, _dt.datetime):
         raise TypeError(
             "a reminder's at= is a datetime (datetime(2026, 12, 1, 7, 30), in the device's "
-            f"time zone without tzinfo), not {with_article(type(at).__name__)}"
+            f"time zone without tzinfo), not {type_with_article(at)}"
         )
     if after is not None and not isinstance(after, _dt.timedelta):
         raise TypeError(
             "a reminder's after= is a timedelta (timedelta(minutes=5)), not "
-            f"{with_article(type(after).__name__)}"
+            f"{type_with_article(after)}"
         )
     for rule in recurrence:
         if not isinstance(rule, str):
             raise TypeError(
                 "a reminder's recurrence is a list of rules, each a str ('FREQ=DAILY;BYHOUR=7'), "
-                f"not {with_article(type(rule).__name__)}"
+                f"not {type_with_article(rule)}"
             )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from ..articles import with_article
+from ..articles import type_with_article
 from ..builtin_intents import (
     AUDIO_PLAYER_INTENTS,
     BUILTIN_INTENTS,
@@ -78,7 +78,7 @@ class IntentDeclaration:
         types: dict[str, str] = {}
         dialog_slots: dict[str, DialogSlot] = {}
         if not isinstance(slots, Mapping | None):
-            kind = "a string" if isinstance(slots, str) else with_article(type(slots).__name__)
+            kind = "a string" if isinstance(slots, str) else type_with_article(slots)
             raise ConfigurationError(
                 f"intent {name}: slots= maps each slot's name to its type, e.g. "
                 f"{{'city': 'AMAZON.City'}}, not {kind}"

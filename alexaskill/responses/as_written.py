@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import msgspec
 
-from ..articles import with_article
+from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..json_scalars import JSON_SCALARS
 
@@ -455,12 +455,12 @@ def _altered(value: Any) -> str | None:
         return f"is {value!r}: JSON has no such number, and Alexa would get null"
     if isinstance(value, _BYTES):
         return (
-            f"is {with_article(type(value).__name__)}: Alexa would get it as base64 "
+            f"is {type_with_article(value)}: Alexa would get it as base64 "
             "text; give a str (.decode() it, or base64-encode it yourself)"
         )
     if isinstance(value, _SETS):
         return (
-            f"is {with_article(type(value).__name__)}: Alexa would get a list in no set order; "
+            f"is {type_with_article(value)}: Alexa would get a list in no set order; "
             "give a list (sorted(...))"
         )
     if isinstance(value, Decimal):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
 from ..alexa_api import Masked, check_endpoint, read_answer, send
-from ..articles import with_article
+from ..articles import type_with_article
 from ..exceptions import AlexaApiError, PermissionRequired
 
 if TYPE_CHECKING:
@@ -315,7 +315,7 @@ def _checked_client(client: C) -> C:
     hint = " (httpx.Client is synchronous)" if type(client).__name__ == "Client" else ""
     raise TypeError(
         "an AlexaApi client (Skill.api_client, alexa_api_factory's) is an httpx.AsyncClient or "
-        f"an ApiTransport (with alexa_api_call), not {with_article(type(client).__name__)}{hint}"
+        f"an ApiTransport (with alexa_api_call), not {type_with_article(client)}{hint}"
     )
 
 

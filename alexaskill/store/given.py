@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..articles import type_with_article, with_article
+from ..articles import type_with_article
 from ..exceptions import ConfigurationError
 from .base import Store, _is_store, _lacking
 from .url import open_store
@@ -56,7 +56,7 @@ def _store_getter(
             )
         # Only the type: a repr may hold a password (a client's, a settings object's).
         raise ConfigurationError(
-            f"not a store, store URL or store factory: {with_article(type(store).__name__)} "
+            f"not a store, store URL or store factory: {type_with_article(store)} "
             "(a store has load, update and aclose)"
         )
     factory: Callable[[], Store] = store

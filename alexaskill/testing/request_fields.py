@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
-from ..articles import with_article
+from ..articles import type_with_article
 from ..models.intents import sent_slot, simple_value
 
 __all__ = [
@@ -64,11 +64,7 @@ def slot_text(value: Any, slot: str = "") -> str:
     if isinstance(text, _dt.date) and not isinstance(text, _dt.datetime):
         return text.isoformat()
     # str() would send "True", "14:30:00", "inf" or an object's repr: words Alexa never sends.
-    what = (
-        repr(text)
-        if isinstance(text, float | decimal.Decimal)
-        else with_article(type(text).__name__)
-    )
+    what = repr(text) if isinstance(text, float | decimal.Decimal) else type_with_article(text)
     raise ValueError(
         f"slot {slot!r}: Alexa sends a slot's value as words, and {what} has "
         'none: give a str ("14:30", "PT10M"), a number, a date, an Enum member, a list of '

@@ -8,7 +8,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ..articles import with_article
+from ..articles import type_with_article
 from ..json_once import MAX_INPUT_BYTES, loads_once, size_text
 
 __all__ = ["load_request"]
@@ -33,7 +33,7 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
             # (open() takes an int for a file descriptor: it would read and close that one)
             raise TypeError(
                 f"a request is a file's path or a parsed envelope (a dict), not "
-                f"{with_article(type(source).__name__)}"
+                f"{type_with_article(source)}"
             )
         named = os.fspath(source)
         if isinstance(source, str) and _json_text(source) and not os.path.exists(source):
