@@ -261,9 +261,11 @@ def test_an_attribute_str_that_does_not_encode_is_said_in_one_line(
     ), said
 
 
-@pytest.mark.parametrize("attributes", [["a"], "state", 3])
+@pytest.mark.parametrize(
+    ("attributes", "kind"), [(["a"], "a list"), ("state", "a str"), (3, "an int")]
+)
 def test_attributes_set_to_no_dict_are_said_in_one_line(
-    attributes: Any, caplog: pytest.LogCaptureFixture
+    attributes: Any, kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A handler that set ``session.attributes = [...]`` (a str, a number) had its reply
     refused, rightly, but logged with the traceback of alexaskill's encoder, which never shows
@@ -280,7 +282,7 @@ def test_attributes_set_to_no_dict_are_said_in_one_line(
     said = _one_error_line(line)
     assert said == (
         "handler failed for IntentRequest Store: sessionAttributes must be a dict (a JSON "
-        f"object), not {type(attributes).__name__}"
+        f"object), not {kind}"  # (the type after its article: "not list" was said)
     ), said
 
 

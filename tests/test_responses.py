@@ -93,7 +93,7 @@ def test_plain_text_speech_keeps_markup_as_text() -> None:
 
 
 def test_output_speech_rejects_non_strings() -> None:
-    with pytest.raises(ResponseError, match="speech must be a str or Ssml, not int"):
+    with pytest.raises(ResponseError, match=r"speech must be a str or Ssml, not an int$"):
         output_speech(42)  # type: ignore[arg-type]
     with pytest.raises(ResponseError, match=r"outputSpeech\.text must be a str"):
         PlainTextSpeech(42)  # type: ignore[arg-type]
@@ -298,7 +298,7 @@ def test_permissions_card_needs_permissions() -> None:
 
 
 def test_card_must_be_a_card() -> None:
-    with pytest.raises(ResponseError, match="card must be a Card, not dict"):
+    with pytest.raises(ResponseError, match=r"card must be a Card, not a dict$"):
         speak("x", card={"type": "Simple"})  # type: ignore[arg-type]
 
 

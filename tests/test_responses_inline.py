@@ -74,7 +74,7 @@ def test_simple_card_checks_any_value() -> None:
 
     with pytest.raises(ResponseError, match=r"card text .* is 9007 characters"):
         SimpleCard("Weather", Text("x" * 9000))
-    with pytest.raises(ResponseError, match=r"card\.content must be a str, not int"):
+    with pytest.raises(ResponseError, match=r"card\.content must be a str, not an int$"):
         SimpleCard("Weather", 42)  # type: ignore[arg-type]
 
 
@@ -149,7 +149,7 @@ def test_a_card_without_its_text_is_refused_not_sent_as_null(make: Any, field: s
     [
         (
             lambda: SimpleCard(7, "x"),  # type: ignore[arg-type]
-            r"card\.title must be a str, not int",
+            r"card\.title must be a str, not an int$",
         ),
         (
             lambda: StandardCard("t", b"x"),  # type: ignore[arg-type]

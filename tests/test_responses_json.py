@@ -302,6 +302,6 @@ def test_consent_card_permissions_are_no_mapping() -> None:
     # scope, its values dropped unsaid (and {"scopes": [...]} as the scope "scopes").
     for written in ({"alexa::profile:email:read": True}, {"scopes": ["alexa::profile:email:read"]}):
         with pytest.raises(
-            ResponseError, match=r"card\.permissions must be a list of scopes, not dict"
+            ResponseError, match=r"card\.permissions must be a list of scopes, not a dict$"
         ):
             AskForPermissionsConsentCard(written)  # type: ignore[arg-type]

@@ -63,7 +63,7 @@ def test_a_can_fulfill_answer_is_checked_as_alexa_reads_it() -> None:
 
     # Sent as "canFulfillIntent": "YES", or with a slot as ["YES", "YES"]: Alexa reads neither.
     with pytest.raises(
-        ResponseError, match=r"canFulfillIntent must be a CanFulfillIntent .*, not str"
+        ResponseError, match=r"canFulfillIntent must be a CanFulfillIntent .*, not a str$"
     ):
         Response(can_fulfill_intent="YES")
     with pytest.raises(
@@ -250,7 +250,7 @@ def test_replace_with_none_leaves_the_part_out() -> None:
     assert wire(bare) == {"outputSpeech": {"type": "PlainText", "text": "Hi"}}
     assert full.replace(output_speech=None).output_speech is UNSET
     # A part replaced by a value that is no part is still refused, naming the part.
-    with pytest.raises(ResponseError, match=r"^card must be a Card, not str"):
+    with pytest.raises(ResponseError, match=r"^card must be a Card, not a str$"):
         full.replace(card="T")
 
 
@@ -277,7 +277,7 @@ def test_a_response_built_with_none_leaves_the_part_out() -> None:
     bare = Response(output_speech=said.output_speech, card=None)
     assert bare == speak("x", end_session=None)
     # A value that is no part is still refused, naming the part.
-    with pytest.raises(ResponseError, match=r"^card must be a Card, not str"):
+    with pytest.raises(ResponseError, match=r"^card must be a Card, not a str$"):
         Response(card="T")  # type: ignore[arg-type]
 
 
@@ -292,11 +292,14 @@ def test_a_raw_play_that_breaks_a_rule_is_named_by_its_index() -> None:
         speak("x", directives=[{"type": "Custom.Thing"}, bad])
 
 
-@pytest.mark.parametrize("value", [5, 2.5, True, object()])
-def test_directives_that_are_no_list_at_all_are_a_response_error(value: Any) -> None:
+@pytest.mark.parametrize(
+    ("value", "kind"), [(5, "an int"), (2.5, "a float"), (True, "a bool"), (object(), "an object")]
+)
+def test_directives_that_are_no_list_at_all_are_a_response_error(value: Any, kind: str) -> None:
     # directives=5 raised TypeError "'int' object is not iterable", from speak, ask, Response
-    # and Reprompt alike: no word of which argument was wrong.
-    expected = rf"^directives must be a list of directives, not {type(value).__name__}"
+    # and Reprompt alike: no word of which argument was wrong. (The type after its article:
+    # "not int" was said.)
+    expected = rf"^directives must be a list of directives, not {kind}$"
     for build in (speak, ask):
         with pytest.raises(ResponseError, match=expected):
             build("x", directives=value)

@@ -32,7 +32,7 @@ def _launch(video_item: Any) -> dict[str, Any]:
         (_launch("https://cdn.example.com/v.mp4"), r"has no videoItem object"),
         (
             _launch({"source": "https://cdn.example.com/v.mp4", "metadata": ["t"]}),
-            r"videoItem\.metadata must be an object, not list",
+            r"videoItem\.metadata must be an object, not a list$",
         ),
         (
             _launch({"source": "https://cdn.example.com/v.mp4", "metadata": {"title": 3}}),

@@ -9,6 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
+from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..ssml import Ssml
 from ..ssml_limits import _BLANK
@@ -78,7 +79,7 @@ def _check_card_text(
             force_setattr(card, name, part)
         elif not isinstance(part, str):
             # None too: "content": null would show an empty card.
-            raise ResponseError(f"card.{name} must be a str, not {type(part).__name__}")
+            raise ResponseError(f"card.{name} must be a str, not {type_with_article(part)}")
         else:
             if type(part) is not str:  # the text it holds (a str Enum's value), as speech
                 part = _plain_str(part)
@@ -208,7 +209,7 @@ class AskForPermissionsConsentCard(Card, tag="AskForPermissionsConsent", frozen=
             raise ResponseError("card.permissions must be a list of scopes, not one string")
         # None was a TypeError "not iterable"; a mapping would give its keys, its values lost.
         if not isinstance(self.permissions, Iterable) or isinstance(self.permissions, Mapping):
-            kind = type(self.permissions).__name__
+            kind = type_with_article(self.permissions)
             raise ResponseError(f"card.permissions must be a list of scopes, not {kind}")
         permissions = tuple(self.permissions)
         if not permissions:

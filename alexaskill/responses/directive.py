@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Final, TypeVar
 import msgspec
 from msgspec.structs import force_setattr
 
+from ..articles import type_with_article
 from ..exceptions import ResponseError
 from .as_written import _DataRefused, check_as_written, check_object_as_written
 from .snapshots import (
@@ -81,7 +82,7 @@ def _raw_type(directive: object) -> str:
     if not isinstance(directive, Mapping):
         raise ResponseError(
             'a directive is a Directive or a mapping with a string "type", '
-            f"not {type(directive).__name__}"
+            f"not {type_with_article(directive)}"
         )
     type_ = directive.get("type")
     if isinstance(type_, str) and type_:
@@ -206,7 +207,7 @@ def _check_video_launch(field: str, index: int, directive: Mapping[str, Any]) ->
     elif not isinstance(metadata, Mapping):
         raise ResponseError(
             f"{field}[{index}]: VideoApp.Launch videoItem.metadata must be an object, not "
-            f"{type(metadata).__name__}"
+            f"{type_with_article(metadata)}"
         )
     try:
         VideoApp.Launch(
@@ -251,11 +252,11 @@ def _entity_types_error(types: object) -> str | None:
     """Where and what is wrong in the first member of a written ``types`` list Alexa cannot
     read, or None."""
     if not isinstance(types, list):
-        return f"types must be a list of slot types, not {type(types).__name__}"
+        return f"types must be a list of slot types, not {type_with_article(types)}"
     for at, item in enumerate(types):
         here = f"types[{at}]"
         if not isinstance(item, Mapping):
-            return f'{here} must be an object {{"name", "values"}}, not {type(item).__name__}'
+            return f'{here} must be an object {{"name", "values"}}, not {type_with_article(item)}'
         if not isinstance(item.get("name"), str) or not item["name"]:
             return f"{here}.name must be a non-empty str, not {_shown(item.get('name'))}"
         values = item.get("values")
@@ -264,14 +265,14 @@ def _entity_types_error(types: object) -> str | None:
         for number, value in enumerate(values):
             there = f"{here}.values[{number}]"
             if not isinstance(value, Mapping):
-                return f'{there} must be an object {{"id", "name"}}, not {type(value).__name__}'
+                return f'{there} must be an object {{"id", "name"}}, not {type_with_article(value)}'
             if value.get("id") is not None and (
                 not isinstance(value["id"], str) or not value["id"]
             ):
                 return f"{there}.id must be a non-empty str, not {_shown(value['id'])}"
             name = value.get("name")
             if not isinstance(name, Mapping):
-                kind = type(name).__name__
+                kind = type_with_article(name)
                 return f'{there}.name must be an object {{"value", "synonyms"}}, not {kind}'
             said = name.get("value")
             if not isinstance(said, str) or not said:
@@ -355,14 +356,15 @@ _APL_CHECKED: Final = frozenset(
 
 
 def _kind_of(value: object) -> str:
-    """What ``value`` is, for an error: its type's name, or of a class (a card or a directive
-    not called: ``card=LinkAccountCard``) that it is the class, and to call it."""
+    """What ``value`` is, for an error: its type's name after its article, or of a class (a
+    card or a directive not called: ``card=LinkAccountCard``) that it is the class, and to call
+    it."""
     if isinstance(value, type):
         fields = getattr(value, "__struct_fields__", ())
         defaults = getattr(value, "__struct_defaults__", ())
         arguments = "…" if len(fields) > len(defaults) else ""  # SimpleCard(…), Stop()
         return f"the class {value.__qualname__} (call it: {value.__qualname__}({arguments}))"
-    return type(value).__name__
+    return type_with_article(value)
 
 
 #: The `Directive` and `Card` classes of alexaskill's own met so far: each checks its values as

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from ..articles import type_with_article
 from ..exceptions import ResponseError
 from .as_written import (
     MAX_RESPONSE_BYTES,
@@ -246,7 +247,7 @@ def encode_response(
         response = _EMPTY
     elif not isinstance(response, Response):  # a dict had no attribute 'card'
         raise ResponseError(
-            f"encode_response takes a Response or None, not {type(response).__name__} (build "
+            f"encode_response takes a Response or None, not {type_with_article(response)} (build "
             "one with speak(), ask() or Response(...))"
         )
     else:
@@ -262,7 +263,7 @@ def encode_response(
         if not isinstance(session_attributes, dict):  # sent as is, a list was no session
             raise _DataRefused(  # (a handler's `session.attributes = [...]`: its data)
                 "sessionAttributes must be a dict (a JSON object), not "
-                f"{type(session_attributes).__name__}"
+                f"{type_with_article(session_attributes)}"
             )
         if session_attributes:
             _check_attributes(session_attributes)

@@ -9,6 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
+from ..articles import type_with_article
 from ..exceptions import ResponseError
 from .directive import _shown
 from .response import Response
@@ -54,7 +55,7 @@ class CanFulfillIntent(msgspec.Struct, frozen=True, rename="camel", omit_default
             return
         if not isinstance(slots, Mapping):
             raise ResponseError(
-                f"canFulfillIntent slots must be a mapping, not {type(slots).__name__}"
+                f"canFulfillIntent slots must be a mapping, not {type_with_article(slots)}"
             )
         for name, slot in slots.items():
             if not isinstance(name, str) or not name:
@@ -64,7 +65,7 @@ class CanFulfillIntent(msgspec.Struct, frozen=True, rename="camel", omit_default
             if not isinstance(slot, CanFulfillSlot):
                 raise ResponseError(
                     f"canFulfillIntent slots[{name!r}] must be a CanFulfillSlot, not "
-                    f"{type(slot).__name__} (can_fulfill() takes pairs)"
+                    f"{type_with_article(slot)} (can_fulfill() takes pairs)"
                 )
         if type(slots) is not dict:  # msgspec encodes a dict
             force_setattr(self, "slots", dict(slots))
@@ -83,7 +84,7 @@ def can_fulfill(
     if slots is not None and not isinstance(slots, Mapping):
         raise ResponseError(
             "slots must be a mapping of slot names to (canUnderstand, canFulfill), "
-            f"not {type(slots).__name__}"
+            f"not {type_with_article(slots)}"
         )
     for name, value in (slots or {}).items():
         if isinstance(value, CanFulfillSlot):

@@ -9,6 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
+from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..models.context import SCREEN_INTERFACES
 from ..ssml import Ssml
@@ -92,7 +93,7 @@ def _directives_of(field: str, directives: Iterable[Any] | None) -> tuple[Any, .
         )
     if not isinstance(directives, Iterable):  # 5: it was TypeError "not iterable"
         raise ResponseError(
-            f"{field} must be a list of directives, not {type(directives).__name__}"
+            f"{field} must be a list of directives, not {type_with_article(directives)}"
         )
     return tuple(directives)
 
@@ -216,7 +217,8 @@ def _check_extras(response: Response) -> None:
     elif api_response is not UNSET:
         if not isinstance(api_response, Mapping):
             raise ResponseError(
-                f"apiResponse must be a mapping (JSON object), not {type(api_response).__name__}"
+                "apiResponse must be a mapping (JSON object), not "
+                f"{type_with_article(api_response)}"
             )
         if type(api_response) is not dict:
             api_response = dict(api_response)
@@ -235,7 +237,7 @@ def _check_extras(response: Response) -> None:
     ):
         raise ResponseError(
             "experimentation must be an ExperimentTrigger, not "
-            f"{type(response.experimentation).__name__}"
+            f"{type_with_article(response.experimentation)}"
         )
 
 
@@ -277,7 +279,7 @@ def _check_rules(response: Response) -> None:
         if not isinstance(response.can_fulfill_intent, CanFulfillIntent):
             raise ResponseError(
                 "canFulfillIntent must be a CanFulfillIntent (see can_fulfill()), not "
-                f"{type(response.can_fulfill_intent).__name__}"
+                f"{type_with_article(response.can_fulfill_intent)}"
             )
         parts = [
             name

@@ -9,6 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 from msgspec.structs import force_setattr
 
+from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..ssml import Ssml
 from ..ssml_compose import _Checked
@@ -67,7 +68,7 @@ def _exact_str(field: str, value: object) -> str:
     """``value`` as an exact ``str`` (msgspec encodes no subclass, e.g. `Ssml`): the text it
     holds (a str `Enum` member's value), never what its ``__str__`` says."""
     if not isinstance(value, str):
-        raise ResponseError(f"{field} must be a str, not {type(value).__name__}")
+        raise ResponseError(f"{field} must be a str, not {type_with_article(value)}")
     return str.__str__(value)  # as _plain_str, without its call (every SsmlSpeech comes here)
 
 
@@ -277,7 +278,7 @@ def output_speech(value: str | Ssml) -> PlainTextSpeech | SsmlSpeech:
         text = _plain_str(value)
         _refuse_document_as_text(text)
         return PlainTextSpeech(text)
-    raise ResponseError(f"speech must be a str or Ssml, not {type(value).__name__}")
+    raise ResponseError(f"speech must be a str or Ssml, not {type_with_article(value)}")
 
 
 def _refuse_document_as_text(text: str) -> None:
