@@ -173,9 +173,11 @@ def test_an_http_client_that_is_no_async_httpx_client_is_refused_when_made(
 # --- functions of one's own ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("returned", ["a PEM as str", None, 5])
+@pytest.mark.parametrize(
+    ("returned", "kind"), [("a PEM as str", "a str"), (None, "None"), (5, "an int")]
+)
 def test_a_fetch_chain_returning_no_bytes_is_a_clear_configuration_error(
-    pki: TestPKI, returned: object
+    pki: TestPKI, returned: object, kind: str
 ) -> None:
     # cryptography's "'str' object is not an instance of 'bytes'" (a TypeError from the PEM
     # parser, or 'NoneType' has no count) named neither fetch_chain nor what it must return.
@@ -188,7 +190,7 @@ def test_a_fetch_chain_returning_no_bytes_is_a_clear_configuration_error(
             run(check(pki.sign(BODY), BODY))
         assert str(info.value) == (
             "Verifier(fetch_chain=...) must return the chain file's bytes (PEM), not "
-            f"{type(returned).__name__}"
+            f"{kind}"  # (the type after its article: "not int" was said)
         )
     with pytest.raises(TypeError, match=r"^load_chain takes the PEM file's bytes, not "):
         load_chain(returned)  # type: ignore[arg-type]
@@ -251,7 +253,7 @@ def test_a_clock_that_turns_naive_is_said_alike_by_chain_and_verify_signature(
 
 
 @pytest.mark.parametrize("header", ["SignatureCertChainUrl", "Signature-256", "Signature"])
-@pytest.mark.parametrize("kind", ["bytes", "int"])
+@pytest.mark.parametrize("kind", ["bytes", "an int"])
 def test_a_header_value_not_a_str_is_a_clear_type_error(
     pki: TestPKI, header: str, kind: str
 ) -> None:
@@ -280,7 +282,7 @@ def test_headers_not_a_mapping_of_str_names_are_a_clear_type_error(pki: TestPKI)
     # "not sent by Alexa, or dropped by a proxy in front", sending one to look at the proxy.
     headers = pki.sign(BODY)
     verifier = pki.verifier(now=lambda: NOW)
-    for wrong, kind in ((list(headers.items()), "list"), (None, "NoneType")):
+    for wrong, kind in ((list(headers.items()), "a list"), (None, "None")):
         for check in (verifier.verify, verifier.verify_envelope):
             with pytest.raises(
                 TypeError, match=rf"^Verifier: headers must be a mapping .* {kind}$"

@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar
 
 from cryptography import x509
 
+from ..articles import type_with_article
 from ..exceptions import ConfigurationError
 from ..logs import security_logger
 
@@ -37,13 +38,13 @@ def _trusted_roots(roots: object) -> tuple[x509.Certificate, ...]:
         )
     if not isinstance(roots, Iterable):
         raise _ArgumentError(
-            f"trusted_roots takes a list of x509.Certificate, not {type(roots).__name__}"
+            f"trusted_roots takes a list of x509.Certificate, not {type_with_article(roots)}"
         )
     certificates: list[x509.Certificate] = []
     for root in roots:
         if not isinstance(root, x509.Certificate):
             raise _ArgumentError(
-                f"trusted_roots takes x509.Certificate objects, not {type(root).__name__} "
+                f"trusted_roots takes x509.Certificate objects, not {type_with_article(root)} "
                 f"({root!r:.60})"
             )
         certificates.append(root)

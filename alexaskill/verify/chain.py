@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import verification
 
+from ..articles import type_with_article
 from ..exceptions import CertificateError, CertificateUnavailableError
 
 __all__ = ["ECHO_API_HOST", "VerifiedChain", "load_chain", "validate_chain"]
@@ -60,7 +61,7 @@ class VerifiedChain:
 def load_chain(pem: bytes) -> list[x509.Certificate]:
     """Parse every certificate of a PEM chain file, signing certificate first."""
     if not isinstance(pem, bytes):  # (a str: cryptography's TypeError named no parameter)
-        raise TypeError(f"load_chain takes the PEM file's bytes, not {type(pem).__name__}")
+        raise TypeError(f"load_chain takes the PEM file's bytes, not {type_with_article(pem)}")
     try:
         certificates = x509.load_pem_x509_certificates(pem)
     except (ValueError, x509.InvalidVersion) as exc:  # (InvalidVersion is no ValueError)

@@ -10,6 +10,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Final
 
+from ..articles import type_with_article
 from ..downloads import TIMED_OUT, unreachable
 from ..exceptions import (
     CertificateError,
@@ -67,7 +68,7 @@ async def call_fetch_chain(
     if not inspect.isawaitable(pending):  # the caller's function: said as such (a 500)
         raise ConfigurationError(
             "Verifier(fetch_chain=...) must be an async function (async def fetch_chain(url) "
-            f"-> bytes): it returned {type(pending).__name__}, not an awaitable"
+            f"-> bytes): it returned {type_with_article(pending)}, not an awaitable"
         )
     return fetched_chain(pem, limit)
 
@@ -355,7 +356,7 @@ def fetched_chain(pem: object, limit: int) -> bytes:
         if not isinstance(pem, bytearray | memoryview):
             raise ConfigurationError(
                 "Verifier(fetch_chain=...) must return the chain file's bytes (PEM), "
-                f"not {type(pem).__name__}"
+                f"not {type_with_article(pem)}"
             )
         pem = bytes(pem)
     if len(pem) > limit:  # held to the limit of a download

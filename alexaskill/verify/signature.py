@@ -9,6 +9,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from ..articles import type_with_article
 from ..exceptions import SignatureError
 from .chain import MIN_RSA_BITS
 
@@ -53,18 +54,18 @@ def check_signature(
     header = "Signature header" if sha1 else "Signature-256 header"
     if not isinstance(signature, str):
         raise _NotText(
-            f"signature: {header} is not a str but {type(signature).__name__} (pass the "
+            f"signature: {header} is not a str but {type_with_article(signature)} (pass the "
             "header's base64 text)"
         )
     if not isinstance(body, bytes | bytearray | memoryview):
         raise TypeError(
             "check_signature: the body must be the request's raw bytes as received (the "
-            f"signature is over them), not {type(body).__name__}"
+            f"signature is over them), not {type_with_article(body)}"
         )
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise TypeError(
             "check_signature: the key must be an RSA public key (VerifiedChain.public_key), "
-            f"not {type(public_key).__name__}"
+            f"not {type_with_article(public_key)}"
         )
     algorithm = _SHA1 if sha1 else _SHA256
     raw = _decode_signature(signature, header)

@@ -6,6 +6,7 @@ import re
 from typing import Final
 from urllib.parse import urlsplit
 
+from ..articles import type_with_article
 from ..exceptions import CertificateUrlError
 
 __all__ = ["DEV_CERT_URL", "DEV_KEY_UNTRUSTED", "MAX_CERT_URL", "check_cert_url"]
@@ -51,7 +52,7 @@ def check_cert_url(url: str) -> str:
     if type(url) is str and url == _last_plain:
         return url
     if not isinstance(url, str):
-        raise TypeError(f"check_cert_url takes the URL as a str, not {type(url).__name__}")
+        raise TypeError(f"check_cert_url takes the URL as a str, not {type_with_article(url)}")
     if len(url) > MAX_CERT_URL:
         raise CertificateUrlError(f"certificate URL: longer than {MAX_CERT_URL} characters")
     if _PLAIN_CERT_URL.fullmatch(url):

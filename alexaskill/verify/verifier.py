@@ -12,6 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509 import verification
 
+from ..articles import type_with_article
 from ..downloads import Downloads, time_left, whole_count
 from ..exceptions import (
     CertificateError,
@@ -76,7 +77,7 @@ def _header(headers: Mapping[str, str], name: str, lower: str) -> str | None:
 def _not_text(name: str, value: object) -> TypeError:
     """The error for a header value that is not a str (a caller's server passing raw bytes)."""
     return TypeError(
-        f"Verifier: header {name} must be a str, not {type(value).__name__} ({value!r:.40}); "
+        f"Verifier: header {name} must be a str, not {type_with_article(value)} ({value!r:.40}); "
         "pass the headers decoded (Latin-1), as Starlette's request.headers gives them"
     )
 
@@ -182,7 +183,7 @@ class Verifier:
             )
         for name, given in (("fetch_chain", fetch_chain), ("now", now)):
             if given is not None and not callable(given):  # else every request failed
-                raise _ArgumentError(f"{name} must be a function, not {type(given).__name__}")
+                raise _ArgumentError(f"{name} must be a function, not {type_with_article(given)}")
         if http_client is not None and not is_async_client(http_client):
             # (Found here, not as every request refused, the log blaming outbound HTTPS.)
             raise _ArgumentError(
@@ -272,7 +273,7 @@ class Verifier:
             # names no parameter.
             raise TypeError(
                 "Verifier: the body must be the request's raw bytes as received (the signature "
-                f"is over them), not {type(body).__name__}; pass the bytes the server read"
+                f"is over them), not {type_with_article(body)}; pass the bytes the server read"
             )
         # The app's own mapping has lower-case keys: one get, then the helper's other spellings.
         try:
@@ -280,7 +281,7 @@ class Verifier:
         except AttributeError:  # (a try costs nothing on the way through)
             raise TypeError(
                 "Verifier: headers must be a mapping of names to str values (Starlette's "
-                f"request.headers, a dict), not {type(headers).__name__}"
+                f"request.headers, a dict), not {type_with_article(headers)}"
             ) from None
         if url is None:
             url = _header(headers, "SignatureCertChainUrl", "signaturecertchainurl")
@@ -288,7 +289,7 @@ class Verifier:
             if any(not isinstance(name, str) for name in headers):  # (raw bytes: none found)
                 raise TypeError(
                     "Verifier: header names must be str, not "
-                    f"{next(type(n).__name__ for n in headers if not isinstance(n, str))}"
+                    f"{next(type_with_article(n) for n in headers if not isinstance(n, str))}"
                 )
             raise CertificateUrlError(_url_missing(headers))
         if not isinstance(url, str):
