@@ -34,13 +34,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, Self
 
-# The framework's sentences, still importable from here (`from alexaskill.app import APOLOGY`).
 from .answering import APOLOGY as APOLOGY
 from .answering import PERMISSION_PROMPT as PERMISSION_PROMPT
 from .answering import SLOT_PROMPT as SLOT_PROMPT
 from .answering import STORE_FAILURE_EVERY
 from .answering import UNHANDLED as UNHANDLED
 from .answering import Answer as Answer
+
+# The framework's sentences, still importable from here (`from alexaskill.app import APOLOGY`).
+from .articles import type_with_article
 from .asgi import REFUSAL_WARNING_EVERY, Serving
 from .deadline import DEFAULT_DEADLINE, Watchdog
 from .deadline_answering import DEADLINE_GRACE as DEADLINE_GRACE
@@ -303,7 +305,8 @@ class Skill(_GivenAnId):
         if capture_dir is not None:
             if not isinstance(capture_dir, str | os.PathLike):
                 raise ConfigurationError(
-                    f"capture_dir is a directory's path or None, not {type(capture_dir).__name__}"
+                    "capture_dir is a directory's path or None, not "
+                    f"{type_with_article(capture_dir)}"
                 )
             if not str(capture_dir).strip():
                 # "" (CAPTURE_DIR unset, meant as off) would capture into the working directory.
@@ -332,7 +335,7 @@ class Skill(_GivenAnId):
             if not isinstance(translations, Translations | str | os.PathLike | Traversable):
                 raise ConfigurationError(
                     "translations is a Translations, a catalogs directory's path or None, not "
-                    f"{type(translations).__name__}"
+                    f"{type_with_article(translations)}"
                 )
             self.translations = (
                 translations

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from types import CoroutineType
 from typing import TYPE_CHECKING, Final
 
+from .articles import type_with_article
 from .builtin_intents import BUILTIN_INTENTS
 from .deadline import Expired
 from .exceptions import NotAResponse
@@ -345,7 +346,7 @@ def _not_a_reply(handler: Handler, result: object, who: str) -> str:
         return f"{name} returned a coroutine ({called}() called without await): {fix}"
     fix = next((fix for kind, fix in _FIXES.items() if isinstance(result, kind)), "")
     return (
-        f"{handler.name} returned {type(result).__name__}; a handler returns a Response "
+        f"{handler.name} returned {type_with_article(result)}; a handler returns a Response "
         f"(from speak(), ask(), …) or None{fix}"
     )
 

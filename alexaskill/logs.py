@@ -33,6 +33,7 @@ import sys
 import time
 from typing import IO, TYPE_CHECKING, Any, Final
 
+from .articles import type_with_article
 from .exceptions import ConfigurationError
 from .log_early import LOGGERS, forget_early, install_early
 from .log_fields import json_line, line_args, line_fields, line_message
@@ -273,7 +274,7 @@ def configure_logging(
     if stream is not None and not callable(getattr(stream, "write", None)):
         raise ConfigurationError(
             f"stream must be a text stream (sys.stdout, open(path, 'a')), not "
-            f"{type(stream).__name__}"
+            f"{type_with_article(stream)}"
         )
     global _set_ups
     _set_ups += 1

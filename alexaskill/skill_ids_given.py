@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from .articles import type_with_article
 from .exceptions import ConfigurationError
 
 __all__ = ["NO_SKILL_ID", "skill_ids"]
@@ -39,7 +40,7 @@ def skill_ids(skill_id: object) -> frozenset[str] | None:
         except TypeError:
             raise ConfigurationError(
                 f"skill_id must be an application id or a list of them, not "
-                f"{type(skill_id).__name__}"
+                f"{type_with_article(skill_id)}"
             ) from None
     if not ids:
         raise ConfigurationError(

@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+from .articles import type_with_article
 from .exceptions import TimestampError
 
 __all__ = ["read_timestamp"]
@@ -130,7 +131,7 @@ def _unusual(timestamp: object) -> datetime:
     if not isinstance(timestamp, str):  # (a request's, from the verifier, is always a str)
         raise TypeError(
             "the timestamp check takes request.timestamp as its ISO 8601 str, not "
-            f"{type(timestamp).__name__}"
+            f"{type_with_article(timestamp)}"
         )
     if timestamp.endswith("z") and timestamp[-2:-1].isdigit():
         timestamp = timestamp[:-1] + "Z"

@@ -177,24 +177,27 @@ def test_a_response_error_s_reason_is_in_the_error_line(
     [
         (
             lambda: "Hello",
-            "returned str; a handler returns a Response (from speak(), ask(), …)"
+            "returned a str; a handler returns a Response (from speak(), ask(), …)"
             " or None: return speak(text) to end the session, ask(text) to keep it open",
         ),
         (
             lambda: {"response": {}},
-            "returned dict; a handler returns a Response (from speak(), "
+            "returned a dict; a handler returns a Response (from speak(), "
             "ask(), …) or None: a dict is not sent as it is (Response(…) takes its fields)",
         ),
-        (lambda: 42, "returned int; a handler returns a Response (from speak(), ask(), …) or None"),
+        (
+            lambda: 42,
+            "returned an int; a handler returns a Response (from speak(), ask(), …) or None",
+        ),
         # A subclass got no fix: the fix was looked up by the exact type.
         (
             lambda: _Text("Hello"),
-            "returned _Text; a handler returns a Response (from speak(), ask(), …)"
+            "returned a _Text; a handler returns a Response (from speak(), ask(), …)"
             " or None: return speak(text) to end the session, ask(text) to keep it open",
         ),
         (
             lambda: collections.OrderedDict(response={}),
-            "returned OrderedDict; a handler returns a Response (from speak(), "
+            "returned an OrderedDict; a handler returns a Response (from speak(), "
             "ask(), …) or None: a dict is not sent as it is (Response(…) takes its fields)",
         ),
     ],

@@ -370,8 +370,8 @@ def test_wrong_return_type_is_a_handler_bug(caplog: pytest.LogCaptureFixture) ->
     with TestClient(skill, raise_handler_errors=False) as client:
         result = client.intent("Str")
     assert result.speech == "Sorry, something went wrong. Please try again later."
-    assert "returned str" in caplog.text
-    with TestClient(skill) as client, pytest.raises(ResponseError, match="returned str"):
+    assert "returned a str;" in caplog.text
+    with TestClient(skill) as client, pytest.raises(ResponseError, match="returned a str;"):
         client.intent("Str")
 
 
@@ -388,7 +388,7 @@ def test_a_result_that_is_no_reply_is_an_error_of_a_public_class() -> None:
     assert (type(error), type(error).__module__) == (public, "alexaskill.exceptions")
     assert issubclass(public, ResponseError) and "NotAResponse" in alexaskill.__all__
     assert isinstance(error, public) and error.handler.endswith(".<lambda>"), error
-    with TestClient(skill) as client, pytest.raises(public, match="returned str"):
+    with TestClient(skill) as client, pytest.raises(public, match="returned a str;"):
         client.intent("Str")
 
 

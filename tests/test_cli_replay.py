@@ -236,8 +236,8 @@ def test_a_handler_that_returns_no_response_fails_the_replay_in_its_words(workdi
     code, out, err = run("replay", "texting:skill", "text.json")
     assert code == 1, out + err
     assert out == (
-        "text.json (IntentRequest Text)\n  FAILED: texting.text returned str; a handler returns a "
-        "Response (from speak(), ask(), …) or None: return speak(text) to end the session, "
+        "text.json (IntentRequest Text)\n  FAILED: texting.text returned a str; a handler returns "
+        "a Response (from speak(), ask(), …) or None: return speak(text) to end the session, "
         "ask(text) to keep it open; Alexa would hear the apology\n1 request: 1 failed\n"
     ), out
     assert "Traceback" not in err, err

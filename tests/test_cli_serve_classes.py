@@ -80,7 +80,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[obj
         ),
         (
             "Plain",
-            "classes:Plain() returned Plain, not an ASGI app: an app factory returns the app (a "
+            "classes:Plain() returned a Plain, not an ASGI app: an app factory returns the app (a "
             "Skill, or the Starlette or FastAPI app that mounts skills)\n",
         ),
         (

@@ -279,7 +279,7 @@ def test_a_hook_returning_something_else_is_a_bug(skill_client: Callable[..., Te
         return "hello"
 
     result = skill_client(skill, raise_handler_errors=False).launch()
-    assert "returned str" in str(result.handler_error)
+    assert "returned a str;" in str(result.handler_error)
 
 
 def test_scoped_hooks_run_for_their_requests_only(skill_client: Callable[..., TestClient]) -> None:

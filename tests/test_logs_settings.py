@@ -281,7 +281,7 @@ def test_a_log_level_number_of_a_named_level_is_taken(monkeypatch: pytest.Monkey
         ({"json": "false"}, "json must be True or False, not 'false'"),
         ({"json": None}, "json must be True or False, not None"),
         # A path: taken, and every line then failed in the handler ('str' has no 'write').
-        ({"stream": "/tmp/skill.log"}, "stream must be a text stream .* not str"),
+        ({"stream": "/tmp/skill.log"}, "stream must be a text stream .* not a str$"),
     ],
 )
 def test_configure_logging_refuses_options_it_would_misread(options: Any, why: str) -> None:

@@ -123,7 +123,7 @@ def test_a_handler_that_returns_no_response_is_in_the_turns_notes_in_its_words(
         assert spoken(result) == ["Sorry, something went wrong. Please try again later."]
         name = f"{text.__module__}.{text.__qualname__}"
         assert result["turn"]["notes"] == [
-            f"{name} returned str; a handler returns a Response (from speak(), ask(), …) or "
+            f"{name} returned a str; a handler returns a Response (from speak(), ask(), …) or "
             "None: return speak(text) to end the session, ask(text) to keep it open (see the "
             "server's log)"
         ]

@@ -18,6 +18,7 @@ from alexaskill.exceptions import ConfigurationError, ResponseError
 from alexaskill.mounting import SkillMount
 from alexaskill.store import RedisStore, SQLiteStore, open_store
 from alexaskill.testing import TestClient
+from alexaskill.timestamps import read_timestamp
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
@@ -59,6 +60,18 @@ def _raw_intent(slot: object) -> Any:
             "RedisStore: prefix must be a string (the default: 'alexaskill:attributes:'), "
             "not an int",
         ),
+        (
+            lambda: Skill(SKILL_ID, capture_dir=5),  # type: ignore[arg-type]
+            "capture_dir is a directory's path or None, not an int",
+        ),
+        (
+            lambda: Skill(SKILL_ID, translations=5),  # type: ignore[arg-type]
+            "translations is a Translations, a catalogs directory's path or None, not an int",
+        ),
+        (
+            lambda: Skill(5),  # type: ignore[arg-type]
+            "skill_id must be an application id or a list of them, not an int",
+        ),
         (lambda: open_store(Path("skill.db")), "a store URL is a string, not a PosixPath: use"),  # type: ignore[arg-type]
     ],
 )
@@ -96,3 +109,15 @@ def test_an_envelope_sent_as_text_is_named_after_its_article() -> None:
     with TestClient(Skill(SKILL_ID)) as client, pytest.raises(TypeError) as raised:
         client.send_envelope('{"version": "1.0"}')  # type: ignore[arg-type]
     assert str(raised.value).endswith("sends bytes unsigned), not a str")
+
+
+def test_a_body_posted_as_a_number_is_named_after_its_article() -> None:
+    with TestClient(Skill(SKILL_ID)) as client, pytest.raises(TypeError) as raised:
+        client.post(5)  # type: ignore[arg-type]
+    assert str(raised.value).startswith("post() takes the body as bytes (")
+    assert "), not an int: send_envelope(envelope) signs" in str(raised.value)
+
+
+def test_a_timestamp_of_another_type_is_named_after_its_article() -> None:
+    with pytest.raises(TypeError, match=r"as its ISO 8601 str, not an int$"):
+        read_timestamp(5)  # type: ignore[arg-type]

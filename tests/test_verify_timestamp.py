@@ -214,14 +214,24 @@ def test_a_timestamp_check_given_a_naive_now_says_what_it_takes(pki: TestPKI, no
         pki.verifier(now=lambda: NOW).check_request_timestamp("IntentRequest", stamp(NOW), now)
 
 
-@pytest.mark.parametrize("timestamp", [NOW, b"2026-12-02T19:00:00Z", None, 1_700_000_000_000])
-def test_a_timestamp_check_given_no_str_says_what_it_takes(pki: TestPKI, timestamp: Any) -> None:
+@pytest.mark.parametrize(
+    ("timestamp", "kind"),
+    [
+        (NOW, "a datetime"),
+        (b"2026-12-02T19:00:00Z", "bytes"),
+        (None, "None"),
+        (1_700_000_000_000, "an int"),
+    ],
+)
+def test_a_timestamp_check_given_no_str_says_what_it_takes(
+    pki: TestPKI, timestamp: Any, kind: str
+) -> None:
     # A datetime (or bytes, None, a number) was refused as "timestamp: not ISO 8601", as if the
     # request had sent a bad date: it is the caller's mistake (a request's timestamp reaches
     # the check as a str, epoch milliseconds converted), told as such.
     reason = (
         "the timestamp check takes request.timestamp as its ISO 8601 str, not "
-        f"{type(timestamp).__name__}"
+        f"{kind}"  # (the type after its article: "not datetime" was said)
     )
     with pytest.raises(TypeError) as info:
         check_timestamp("IntentRequest", timestamp, NOW)

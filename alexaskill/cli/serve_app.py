@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from ..articles import type_with_article
 from ..log_lists import edit_filters
 from .common import UsageError, _import_failure, skills_in
 
@@ -144,7 +145,7 @@ def served_app(spec: str, app: Any) -> Any:
             raise UsageError(f"calling the app factory {spec}() {failure}") from None
         if not callable(made) or _factory(made):
             raise UsageError(
-                f"{spec}() returned {type(made).__name__ if made is not None else 'None'}, not "
+                f"{spec}() returned {type_with_article(made)}, not "
                 "an ASGI app: an app factory returns the app (a Skill, or the Starlette or "
                 "FastAPI app that mounts skills)"
             )

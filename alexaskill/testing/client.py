@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..articles import type_with_article
 from ..asgi_start import StartFailure
 from ..locales import check_locale
 from ..verify.verifier import _trust_announced
@@ -280,7 +281,7 @@ class TestClient(SimulatedDevice, Talking, RequestKinds):
         if not isinstance(body, bytes | bytearray | str):  # (a str goes as httpx sends it)
             raise TypeError(
                 f"post() takes the body as bytes (json.dumps(envelope).encode()), not "
-                f"{type(body).__name__}: send_envelope(envelope) signs and sends a dict"
+                f"{type_with_article(body)}: send_envelope(envelope) signs and sends a dict"
             )
         self._swap.check_open()  # (closed, the skill verifies as it would in production)
         self._check_late_progressive()

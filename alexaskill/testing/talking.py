@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from ..articles import type_with_article
 from ..models import SCREEN_INTERFACES
 from .options import checked_callable
 from .requests import device_time
@@ -162,7 +163,7 @@ class Talking:
         and ``json`` None. `ValueError` for an utterance of no words: silence is `silence`.
         """
         if not isinstance(utterance, str):  # (None, bytes: a mistake deep in understanding)
-            kind = type(utterance).__name__
+            kind = type_with_article(utterance)
             raise TypeError(f"say() takes what the user says as a str, not {kind}: {utterance!r}")
         if not utterance.strip():  # (Alexa sends nothing for it: the user is silent)
             raise ValueError(
