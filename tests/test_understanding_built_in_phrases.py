@@ -241,3 +241,43 @@ def test_a_phrase_amazon_does_not_list_is_no_built_in_intent(said: str) -> None:
 @pytest.mark.parametrize(("said", "intent"), LISTED.items())
 def test_a_phrase_amazon_lists_is_its_built_in_intent(said: str, intent: str) -> None:
     assert _heard(_all_built_ins(), said) == (intent, {})
+
+
+@pytest.mark.parametrize(
+    ("said", "listed"),
+    [
+        ("say it again", "say that again"),
+        ("repeat it", "repeat that"),
+        ("previous", "previous page"),
+        ("page", "page up"),
+        ("scroll", "scroll up"),
+        ("back", "back up"),
+        ("again", "start again"),
+        ("next one", "next"),
+        ("stop now", "stop"),
+    ],
+)
+def test_a_listed_phrase_said_loosely_is_no_built_in_intent(said: str, listed: str) -> None:
+    # "say it again" was AMAZON.RepeatIntent (read loosely as "say that again"), "previous"
+    # PageUpIntent ("previous page"): "In order for a built-in intent to be triggered, it must
+    # include an exactly matching sample utterance", unlike a custom intent ("Tips for Using
+    # Built-in Intents for Your Skill").
+    built_ins = _all_built_ins()
+    assert built_ins.understand(listed, now=NOW).exact
+    heard = built_ins.understand(said, now=NOW)
+    assert heard.intent == "AMAZON.FallbackIntent", heard.explain()
+
+
+def test_a_built_in_intent_s_own_sample_is_read_exactly_a_custom_intent_s_loosely() -> None:
+    # The same page: the samples a model adds to a built-in intent extend it, read as said; a
+    # custom intent's are read loosely too.
+    def model(intent: str) -> Understander:
+        intents = [
+            {"name": intent, "samples": ["quit the game"]},
+            {"name": "AMAZON.FallbackIntent", "samples": []},
+        ]
+        return understander_of({"invocationName": "quiz", "intents": intents})
+
+    assert _heard(model("AMAZON.StopIntent"), "quit the game") == ("AMAZON.StopIntent", {})
+    assert _heard(model("AMAZON.StopIntent"), "quit game now")[0] == "AMAZON.FallbackIntent"
+    assert _heard(model("Quit"), "quit game now") == ("Quit", {})

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from ..builtin_intents import BUILTIN_INTENTS
 from ..exceptions import ConfigurationError
 from .addressing import SLOT_REFERENCE
 from .answer_values import REPLIES, carrier_ends
@@ -29,6 +30,15 @@ __all__ = ["DEFAULT_SKILL_ID", "CompiledModel", "clock"]
 
 #: The skill id of entity-resolution authorities when none is given.
 DEFAULT_SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+
+#: The built-in intents whose samples, Amazon's common phrasings and the model's own alike, are
+#: read only as said, never loosely: "In order for a built-in intent to be triggered, it must
+#: include an exactly matching sample utterance. This is in contrast to custom intents", but for
+#: AMAZON.SelectIntent and AMAZON.FallbackIntent (Amazon's "Tips for Using Built-in Intents for
+#: Your Skill", https://developer.amazon.com/docs/alexa/interaction-model-design/tips-for-using-built-in-intents-for-your-skill.html).
+#: So "say it again" is no AMAZON.RepeatIntent's "say that again", nor "previous" PageUpIntent's
+#: "previous page".
+SAID_EXACTLY: Final = BUILTIN_INTENTS - {"AMAZON.SelectIntent", "AMAZON.FallbackIntent"}
 
 
 class CompiledModel:
@@ -180,6 +190,7 @@ class CompiledModel:
         """The samples ``texts`` of ``intent``, cut into words and slots."""
         compiled: list[Sample] = []
         particles = self.language.particles
+        exactly = intent.name in SAID_EXACTLY
         for text in texts:
             elements: list[str | SlotRef] = []
             position, usable = 0, True
@@ -195,7 +206,10 @@ class CompiledModel:
                 continue
             elements.extend(self.words(text[position:]))
             if elements:
-                compiled.append(Sample(intent.name, text, tuple(elements), order + len(compiled)))
+                at = order + len(compiled)
+                compiled.append(Sample(intent.name, text, tuple(elements), at, exact_only=exactly))
+            if exactly:
+                continue  # no other form: a built-in intent's sample is read as said alone
             # A phrasal verb's particle said before the slot too: "take off {item} my list".
             for shifted in particle_shifts(elements, particles):
                 at = order + len(compiled)

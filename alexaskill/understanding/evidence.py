@@ -3,7 +3,8 @@ carry grammar (function words, fillers) prove nothing.
 
 An exact reading that is mostly free-form words may be beaten by a loose one (`typed_share`),
 if that one keeps the words its sample matched (`keeps_own_words`), and a sample of slots alone
-("{city}") by a built-in intent's sample said whole ("can you stop", `built_in_said_whole`);
+("{city}") by a built-in intent's sample said whole ("can you select the first one" of
+AMAZON.SelectIntent's, `built_in_said_whole`);
 the closest intent, for a model without AMAZON.FallbackIntent, is chosen only among readings
 resting on a word that means something (`rests_on_meaning`); a free-form slot that took only
 the word carrying the value said after it ("in" of "call in may") took no value (`carrier_taken`),
@@ -53,8 +54,9 @@ def typed_share(match: Match) -> float:
 
 def built_in_said_whole(loose: Match, idle: Collection[str]) -> bool:
     """Whether a loose reading is a built-in intent's sample said whole, nothing else said but
-    words in ``idle`` (function words, fillers): "can you stop" is AMAZON.StopIntent's "stop",
-    not a value of a catch-all "{city}"; "the bus stop" says more than "stop"."""
+    words in ``idle`` (function words, fillers), not a value of a catch-all "{city}": of the
+    built-ins read loosely (AMAZON.SelectIntent, the library's; the standard ones' samples are
+    read only as said, `compiled.SAID_EXACTLY`)."""
     return (
         loose.sample.intent.startswith("AMAZON.")
         and bool(loose.sample.words)

@@ -68,7 +68,8 @@ class Sample:
     #: particle moved, `particle_shifts`), which may not take words into a slot exactly.
     loose_only: bool = False
     #: Read exactly only, never loosely: a form whose slot takes fewer values than the model's
-    #: (`part_of_day_swaps`), so a loose reading of it would miss a value left out.
+    #: (`part_of_day_swaps`), so a loose reading of it would miss a value left out, or a
+    #: built-in intent's sample, which Alexa reads only as said (`compiled.SAID_EXACTLY`).
     exact_only: bool = False
 
     @property

@@ -159,7 +159,8 @@ class Reader(CompiledModel):
             # scores. Not in an utterance, where the loose reading may be any other intent's
             # ("the song of ice and fire", "play" unsaid, is no "play the song {song}").
             # In an utterance, the one other intent "{city}" gives way to whatever the scores is a
-            # built-in's sample said whole ("can you stop", AMAZON.StopIntent's "stop").
+            # built-in's sample said whole with function words, of those read loosely
+            # (AMAZON.SelectIntent's; the others' are read only as said: `SAID_EXACTLY`).
             loose = matcher.loose(spans, self.model.fallback_sensitivity)
             bare = not match.sample.words and (answer or self._said_whole(loose))
             better = loose is not None and (loose.score > match.score or bare)

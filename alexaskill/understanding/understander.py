@@ -39,7 +39,7 @@ from .answer_values import (
     value_within,
     without_afterwords,
 )
-from .compiled import DEFAULT_SKILL_ID, clock
+from .compiled import DEFAULT_SKILL_ID, SAID_EXACTLY, clock
 from .denials import after_dont_know, after_last_no, corrected, dont_know, not_meant, taken_back
 from .fillers import exact_without_fillers
 from .matcher import SpanCache
@@ -159,9 +159,12 @@ class Understander(Reader):
         """What a yes or no said first reads as, where its words are a reply (`REPLIES`) the
         model has: AMAZON.CancelIntent or StopIntent after it ("yes, cancel": `leaving_after`),
         the yes or no left out; the yes or no itself before thanks or grammar words ("yes thank
-        you", "ok then"), those left out. Read whole, "yes" and "cancel" each explain one word
-        and the model's order would choose; "yes thank you" read AMAZON.NoIntent's "no thank
-        you" loosely."""
+        you", "ok then"), those left out; a built-in intent's sample said whole after it ("no,
+        help", "yeah sure", "yes, sounds good" of the model's own), the yes or no left out.
+        Read whole, "yes" and "cancel" each explain one word and the model's order would
+        choose; "yes thank you" read AMAZON.NoIntent's "no thank you" loosely; and a built-in
+        intent's sample is read only as said (`SAID_EXACTLY`), an opening yes or no no part
+        of it."""
         # A set lookup first, not `yes_no`'s matching (7 µs, a tenth of an exact reading): every
         # utterance comes through here, and few open with a yes or no.
         if len(tokens) < 2 or tokens[0].text not in self.yes_no_words:
@@ -171,13 +174,14 @@ class Understander(Reader):
         words = " ".join(token.text for token in tokens)
         end = self._reply_end(tokens)
         if leaving_after(words, self.reply) in self.intents:
-            said, ignored = tokens[1:], tokens[:1]
+            said, ignored, built_in = tokens[1:], tokens[:1], False
         elif end < len(tokens) and self.reply(words) in self.intents:
-            said, ignored = tokens[:end], tokens[end:]
-        else:
-            return None
+            said, ignored, built_in = tokens[:end], tokens[end:], False
+        else:  # "no, help": a built-in intent's sample said after it, or nothing of this
+            said, ignored, built_in = tokens[1:], tokens[:1], True
         found = self._read(text, said, now, strict=True, asked=asked)
-        if found is None:  # pragma: no cover - the matcher holds every phrasing `reply` reads
+        # The matcher holds every phrasing `reply` reads: only the last case may read none.
+        if found is None or (built_in and found.intent not in SAID_EXACTLY):
             return None
         note = f"ignored: {' '.join(token.text for token in ignored)}"
         return replace(found, exact=False, notes=(note, *found.notes))
