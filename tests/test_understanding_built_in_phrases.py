@@ -132,6 +132,32 @@ def test_a_custom_type_listing_yes_takes_it() -> None:
     assert _heard(understander_of(model), "yes") == ("Answer", {"answer": "yes"})
 
 
+@pytest.mark.parametrize(("said", "value"), [("yes thank you", "yes"), ("no thanks", "no")])
+def test_a_yes_with_thanks_is_the_value_a_custom_type_lists_where_the_model_has_no_yes(
+    said: str, value: str
+) -> None:
+    # "yes thank you" went to AMAZON.FallbackIntent, read as AMAZON.YesIntent's phrase the model
+    # lacks: the intent whose slot's type lists "yes" is the better match, as it is of "yes"
+    # alone, the thanks left out (as of "paris, thanks").
+    model = {
+        "invocationName": "quiz",
+        "intents": [
+            {
+                "name": "Answer",
+                "slots": [{"name": "answer", "type": "Answer"}],
+                "samples": ["{answer}"],
+            },
+            {"name": "AMAZON.FallbackIntent", "samples": []},
+        ],
+        "types": [{"name": "Answer", "values": [{"name": {"value": v}} for v in ("yes", "no")]}],
+    }
+    heard = understander_of(model).understand(said, now=NOW)
+    assert (heard.intent, [(slot.name, slot.words) for slot in heard.slots]) == (
+        "Answer",
+        [("answer", value)],
+    ), heard.explain()
+
+
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
 @pytest.mark.parametrize(
     ("said", "intent"),
