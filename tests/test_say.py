@@ -257,7 +257,9 @@ def test_words_sharing_only_function_words_with_stop_do_not_end_the_session() ->
         assert (result.status_code, result.request) == (0, None)
         assert result.understood is not None and result.understood.kind == "out of domain"
         assert client.say("track my parcel").speech == "On its way. Anything else?"
-        assert client.say("stop the music").speech == "Goodbye."  # "stop": still the closest
+        # "stop the music" went to the closest intent, AMAZON.StopIntent: a built-in intent is
+        # read only as said (tests/test_understanding_ranking.py), as Amazon lists it.
+        assert client.say("stop").speech == "Goodbye."
     assert answered == ["track", "stop"]  # the session the launch opened went on
 
 

@@ -244,11 +244,11 @@ def test_confirm_slot_and_confirm_intent_from_the_skill() -> None:
     )
     talk = conversation(skill)
     assert talk.say("get me two pizzas").expecting == "confirmation of slot count"
-    turn = talk.say("yep")
+    turn = talk.say("yes")
     assert skill.last["dialogState"] == "IN_PROGRESS"
     assert skill.slot("count")["confirmationStatus"] == "CONFIRMED"
     assert turn.expecting == "confirmation of the intent"
-    turn = talk.say("nope")
+    turn = talk.say("no")
     assert skill.last["dialogState"] == "IN_PROGRESS"
     assert skill.last["intent"]["confirmationStatus"] == "DENIED"
     assert turn.heard() == ["Not ordered."]

@@ -31,7 +31,7 @@ def built_in_said(
 ) -> str | None:
     """The built-in intent whose phrase the ``words`` of ``match`` are, where its sample is of
     slots alone and took them as any words (`swallowed`), else None: a yes, a no, stop or
-    cancel as ``reply`` reads them (with thanks, "yes thank you", or twice, "yeah sure"), else
+    cancel as ``reply`` reads them (with thanks, "yes thank you", or twice, "yes sure"), else
     a phrase ``phrases`` lists ("help": AMAZON.HelpIntent)."""
     # `swallowed` first: every reading comes through here, few are of slots alone, and
     # `reply`'s matching costs a tenth of a reading.

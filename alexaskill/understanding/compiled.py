@@ -99,7 +99,7 @@ class CompiledModel:
 
     @functools.cached_property
     def yes_no_words(self) -> frozenset[str]:
-        """The words that alone say yes or no as `REPLIES` reads them ("yes", "nope", "okay")."""
+        """The words that alone say yes or no as `REPLIES` reads them ("yes", "no", "okay")."""
         return frozenset(
             word
             for sample in self._replies.samples

@@ -87,8 +87,8 @@ def taken_back(
     says_no: Callable[[str], bool],
 ) -> str | None:
     """Why ``match`` gives ``slot`` no value, if its words of any kind end with a no
-    (``says_no``: ``answers`` reads "no") or a negation ("paris no", "paris, nope", "paris, no
-    thanks", "paris not"): said last, it takes back what came before it, as "not" does said
+    (``says_no``: ``answers`` reads "no") or a negation ("paris no", "paris, no thanks",
+    "paris not"): said last, it takes back what came before it, as "not" does said
     first ("I do not want paris"), and no name ends with one. A name's words take a negation
     anywhere so too ("not paris"), but after a pause
     ("paris, not berlin": `denied_after`); and words that are a yes or a no whole ("no,
@@ -100,7 +100,7 @@ def taken_back(
         return None
     if ends_with_no(words.split(), language, says_no):  # "paris no"
         return NO_SAID_LAST
-    # Words that are a yes or no whole ("no, thanks", "no way", "yes, thanks") answer the
+    # Words that are a yes or no whole ("no, thanks", "yes, thanks") answer the
     # question, not the value asked for, as an answer of them does (`said_as_reply`); "no" or
     # "yes" alone stays a value, as "never" does: a request's sample asks for no yes or no.
     said = answers(words) if " " in words else None
@@ -130,7 +130,7 @@ def ends_with_no(said: Sequence[str], language: Language, says_no: Callable[[str
     # request ("plan a trip to never"): places are named so (`_negated`'s count).
     if len(said) > 1 and said[-1] in language.negations:
         return True
-    # Every ending after the first word, longest first: a no may be several words ("no way").
+    # Every ending after the first word, longest first: a no may be several words ("no thanks").
     return any(says_no(" ".join(said[at:])) for at in range(1, len(said)))
 
 
@@ -165,7 +165,7 @@ def after_last_no(
     """Where the words after the last no said between ``tokens[start:end]``'s first and last
     word start (`corrected`), else None; of an answer no sample reads ("paris, no, new york"
     to a first name, too many words for one), the value the user means, read alone."""
-    # A no may be several words ("paris, no way, berlin"), as in `taken_back`: the last word
+    # A no may be several words ("paris, no thanks, berlin"), as in `taken_back`: the last word
     # before the value meant ends one, which starts after the first word. One with a "not" in
     # it ("I do not want paris", "do not" a no) denies the value after it, corrects nothing. A
     # pause beside it tells it from a no within what is said ("i said no to paris").

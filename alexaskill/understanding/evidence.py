@@ -83,9 +83,9 @@ def keeps_own_words(exact: Match, loose: Match) -> bool:
 def rests_on_meaning(match: Match, words: Sequence[str], idle: Collection[str]) -> bool:
     """Whether a reading of ``words`` rests on one that means something: a word said that its
     sample has (or its stem), or that a slot's type reads (a date, a number, a listed value),
-    and is not in ``idle``, the language's function words and fillers ("is" of "that's enough"
-    proves nothing). Words left over, or taken by a free-form slot (AMAZON.City takes any), are
-    no ground."""
+    and is not in ``idle``, the language's function words and fillers ("is" of "what is the
+    weather" proves nothing). Words left over, or taken by a free-form slot (AMAZON.City takes
+    any), are no ground."""
     ignored = set(match.extra_at)
     for _, fill, start, end in match.fills:
         if fill.weight <= FREE:

@@ -484,8 +484,8 @@ class Reader(CompiledModel):
         return match.sample.intent
 
     def _replies_in_turn(self, tokens: Sequence[Token]) -> str | None:
-        """The one of `REPLIES` whose phrasings ``tokens`` are, said one after another ("yeah
-        sure", "yes, sure thing"), as one alone is ("sure thing"), else None: phrases of two
+        """The one of `REPLIES` whose phrasings ``tokens`` are, said one after another ("yes
+        sure", "sure, yes please"), as one alone is ("yes please"), else None: phrases of two
         replies ("no cancel": `leaving_after`) are neither."""
         # A set lookup first: `reply` reads every value's words, and few are all reply words.
         if len(tokens) < 2 or not self.reply_words.issuperset(token.text for token in tokens):

@@ -160,7 +160,7 @@ class Understander(Reader):
         model has: AMAZON.CancelIntent or StopIntent after it ("yes, cancel": `leaving_after`),
         the yes or no left out; the yes or no itself before thanks or grammar words ("yes thank
         you", "ok then"), those left out; a built-in intent's sample said whole after it ("no,
-        help", "yeah sure", "yes, sounds good" of the model's own), the yes or no left out.
+        help", "yes sure", "yes, sounds good" of the model's own), the yes or no left out.
         Read whole, "yes" and "cancel" each explain one word and the model's order would
         choose; "yes thank you" read AMAZON.NoIntent's "no thank you" loosely; and a built-in
         intent's sample is read only as said (`SAID_EXACTLY`), an opening yes or no no part

@@ -217,7 +217,7 @@ async def can_plan_trip(
     return can_fulfill("YES", slots)
 
 
-@skill.intent("AMAZON.HelpIntent")
+@skill.intent("AMAZON.HelpIntent", utterances=["what can you do"])
 def help_() -> Response:
     return ask(HELP)
 

@@ -188,7 +188,8 @@ def resume(user: User, context: Context) -> Response:
     return start(user, EPISODES[_BY_TOKEN.get(state.token, 0)], state.offset)
 
 
-@skill.intent("AMAZON.PauseIntent")
+# Alexa reads a built-in intent's samples only as said: "pause it" is no "pause" but a sample.
+@skill.intent("AMAZON.PauseIntent", utterances=["pause it", "pause the episode"])
 @skill.on("PlaybackController.PauseCommandIssued")
 def pause() -> Response:
     # The offset to resume from arrives with the AudioPlayer.PlaybackStopped that follows.
@@ -215,7 +216,10 @@ def next_episode(user: User, request: Request) -> Response | None:
 
 @skill.intent(
     "AMAZON.PreviousIntent",
-    utterances=["play the previous episode", "previous episode", "go to the previous episode"],
+    utterances=[
+        *("play the previous episode", "previous episode", "go to the previous episode"),
+        "previous",
+    ],
 )
 @skill.on("PlaybackController.PreviousCommandIssued")
 def previous_episode(user: User, request: Request) -> Response | None:
@@ -225,7 +229,7 @@ def previous_episode(user: User, request: Request) -> Response | None:
     return start(user, episode)
 
 
-@skill.intent("AMAZON.StartOverIntent")
+@skill.intent("AMAZON.StartOverIntent", utterances=["start from the beginning"])
 def start_over(user: User) -> Response:
     return start(user, EPISODES[_BY_TOKEN.get(listener(user).token, 0)])
 

@@ -4,10 +4,11 @@ The built-in intents' phrasings are the common utterances listed in Amazon's "St
 Intents" reference (Amazon Lex's pages of the intents both have list the same): a built-in
 intent is triggered by an exactly matching sample ("Tips for Using Built-in Intents"), and
 Amazon's own are known only as far as it lists them, so a phrase it does not list ("sorry",
-"what can i say") is none; a skill's own samples for a built-in intent are added to these. A
-yes, a no, stop and cancel also take the everyday variants users say ("nope", "that's right",
-"bye"): a dialog's answers and confirmations read them (answer_values.py, dialog_answers.py).
-The screen's intents (more, settings, pages, scrolling, home) are not checked against a list.
+"what can i say") is none; a skill's own samples for a built-in intent are added to these.
+So are a yes, a no, stop and cancel, which a dialog's answers and confirmations read
+(answer_values.py, dialog_answers.py): "nope", "that's right", "bye" are none. The screen's
+intents (more, settings, pages, scrolling, home) are not checked against a list: each is its
+name said.
 """
 
 from __future__ import annotations
@@ -112,84 +113,42 @@ REWRITES: Final = _expand(
     }
 )
 
+# Each built-in intent's common utterances as Amazon's "Standard Built-in Intents" lists them
+# (https://developer.amazon.com/en-US/docs/alexa/custom-skills/standard-built-in-intents.html,
+# "Available standard built-in intents"; Amazon Lex's pages of the intents both have list the
+# same: https://docs.aws.amazon.com/lexv2/latest/dg/built-in-intent-stop.html and its siblings),
+# and no other: a built-in intent is triggered by an exactly matching sample ("Tips for Using
+# Built-in Intents for Your Skill"), and Amazon's are known only as far as it lists them.
 BUILTIN_INTENTS: Final = {
-    "AMAZON.CancelIntent": (
-        "cancel",
-        "cancel that",
-        "cancel it",
-        "never mind",
-        "nevermind",
-        "forget it",
-        "forget about it",
-    ),
+    # "nevermind": the same words as typed, as the page's earlier revisions spelt them.
+    "AMAZON.CancelIntent": ("cancel", "never mind", "forget it", "nevermind"),
     "AMAZON.HelpIntent": ("help", "help me", "can you help me"),
-    "AMAZON.StopIntent": (
-        "stop",
-        "stop it",
-        "stop that",
-        "off",
-        "shut up",
-        "be quiet",
-        "enough",
-        "that's enough",
-        "i'm done",
-        "goodbye",
-        "bye",
-    ),
-    "AMAZON.YesIntent": (
-        "yes",
-        "yeah",
-        "yep",
-        "yup",
-        "yes please",
-        "sure",
-        "sure thing",
-        "of course",
-        "ok",
-        "okay",
-        "all right",
-        "correct",
-        "that's right",
-        "that is correct",
-        "right",
-        "absolutely",
-        "definitely",
-        "please do",
-        "go ahead",
-    ),
-    "AMAZON.NoIntent": (
-        "no",
-        "nope",
-        "nah",
-        "no thanks",
-        "no thank you",
-        "not really",
-        "no way",
-        "that's wrong",
-        "that is not right",
-        "wrong",
-        "incorrect",
-        "don't",
-    ),
-    "AMAZON.StartOverIntent": ("start over", "start again", "restart"),
+    "AMAZON.StopIntent": ("stop", "off", "shut up"),
+    # "ok" ("okay" as the tokenizer spells it): listed by the page's earlier revisions, as the
+    # copies made of them show ("yes", "yes please", "sure", "OK").
+    "AMAZON.YesIntent": ("yes", "yes please", "sure", "ok"),
+    "AMAZON.NoIntent": ("no", "no thanks"),
+    "AMAZON.StartOverIntent": ("start over", "restart", "start again"),
     "AMAZON.NextIntent": ("next", "skip", "skip forward"),
     "AMAZON.PreviousIntent": ("go back", "skip back", "back up"),
     "AMAZON.PauseIntent": ("pause", "pause that"),
     "AMAZON.ResumeIntent": ("resume", "continue", "keep going"),
-    "AMAZON.RepeatIntent": ("repeat", "repeat that", "say that again"),
+    "AMAZON.RepeatIntent": ("repeat", "say that again", "repeat that"),
     "AMAZON.LoopOnIntent": ("loop", "loop on", "keep repeating this song"),
     "AMAZON.LoopOffIntent": ("loop off",),
     "AMAZON.ShuffleOnIntent": ("shuffle", "shuffle on", "shuffle the music"),
-    "AMAZON.ShuffleOffIntent": ("shuffle off", "turn off shuffle", "stop shuffling"),
-    "AMAZON.MoreIntent": ("more", "tell me more", "show more"),
-    "AMAZON.NavigateSettingsIntent": ("settings", "open settings", "go to settings"),
-    "AMAZON.PageUpIntent": ("page up", "previous page"),
-    "AMAZON.PageDownIntent": ("page down", "next page"),
+    "AMAZON.ShuffleOffIntent": ("stop shuffling", "shuffle off", "turn off shuffle"),
+    # The screen's intents ("Available standard built-in intents for Alexa-enabled devices
+    # with a screen"): not checked against utterances Amazon lists; each is its name said.
+    "AMAZON.MoreIntent": ("more",),
+    "AMAZON.NavigateSettingsIntent": ("settings",),
+    "AMAZON.PageUpIntent": ("page up",),
+    "AMAZON.PageDownIntent": ("page down",),
     "AMAZON.ScrollUpIntent": ("scroll up",),
     "AMAZON.ScrollDownIntent": ("scroll down",),
     "AMAZON.ScrollLeftIntent": ("scroll left",),
     "AMAZON.ScrollRightIntent": ("scroll right",),
-    "AMAZON.NavigateHomeIntent": ("go home", "home", "go to home", "go to the home screen"),
+    "AMAZON.NavigateHomeIntent": ("home", "go home"),
     "AMAZON.FallbackIntent": (),
 }
 
