@@ -77,8 +77,9 @@ def _slip(given: str, known: str, vocabulary: set[str]) -> bool:
     of TurnOnIntent, yet Off is another word than On (0.4), as AMAZON.UK_CITY is no slip of
     US_CITY. And a word of the names known real (Amazon's) changed into another of theirs makes
     another name, however alike: PauseMusicIntent is no typo of PageMusicIntent (Pause, Page
-    0.67, words of AMAZON.PauseIntent and AMAZON.PageUpIntent). Two letters swapped are a slip
-    even in a word of two (AMAZON.PagepUIntent)."""
+    0.67, words of AMAZON.PauseIntent and AMAZON.PageUpIntent); a letter added or left out is a
+    slip still (Events of Event). Two letters swapped are a slip even in a word of two
+    (AMAZON.PagepUIntent)."""
     said, word = _differing(given, known)
     if len(said) > len(word) + 1 and len(_WORD.findall(said)) > len(_WORD.findall(word)):
         return False  # a word added: another name, a more particular one (AMAZON.UK_CITY)
@@ -89,9 +90,17 @@ def _slip(given: str, known: str, vocabulary: set[str]) -> bool:
     said_words, their_words = _words([said]), _words([word])
     if said_words == their_words:
         return True  # the same words, joined otherwise (ConnectionsResponse)
+    said, word = said.casefold(), word.casefold()
+    longer, shorter = sorted((said, word), key=len, reverse=True)
+    if len(longer) == len(shorter) + 1 and any(
+        longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer))
+    ):
+        # A letter added or left out, even where both spellings are words of the names known
+        # (AlexaSkillEvents: Events is EventsReceived's; Reminders.RemindersCreated): taken for
+        # another word, the one meant was passed over and a name further off guessed.
+        return True
     if said_words | their_words <= vocabulary:
         return False  # words turned into others
-    said, word = said.casefold(), word.casefold()
     swapped = any(
         said == f"{word[:i]}{word[i + 1]}{word[i]}{word[i + 2 :]}" for i in range(len(word) - 1)
     )

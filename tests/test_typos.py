@@ -71,6 +71,13 @@ def test_a_word_turned_into_another_of_the_names_known_is_no_slip() -> None:
         # The namespace mistyped too: the handler was taken and never called.
         ("AudioPlayr.PlaybackStarted", "AudioPlayer.PlaybackStarted"),
         ("RemindersReminderUpdated", "Reminders.ReminderUpdated"),
+        # A letter added to or left out of a word of Amazon's, into another of theirs (Events
+        # of EventsReceived, Reminders): a slip still, not SkillDisabled or ReminderStarted.
+        ("AlexaSkillEvents.SkillEnabled", "AlexaSkillEvent.SkillEnabled"),
+        ("AlexaHouseholdListEvents.ItemsCreated", "AlexaHouseholdListEvent.ItemsCreated"),
+        ("Reminders.RemindersCreated", "Reminders.ReminderCreated"),
+        ("CustomInterfaceController.EventReceived", "CustomInterfaceController.EventsReceived"),
+        ("Alexa.Presentation.APL.UserEvents", "Alexa.Presentation.APL.UserEvent"),
     ],
 )
 def test_a_request_type_a_letter_off_is_refused_with_the_one_meant(name: str, meant: str) -> None:
