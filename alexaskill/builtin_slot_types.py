@@ -168,7 +168,13 @@ def meant_slot_type(name: str) -> str | None:
     """
     if name in BUILTIN_SLOT_TYPES or name[: len(_PREFIX)].upper() != _PREFIX:
         return None
-    return meant(name, BUILTIN_SLOT_TYPES, cutoff=NAME_OF_WORDS)
+    # Compared without the AMAZON. they all share: with it, a short name is alike enough to
+    # any (AMAZON.Rating 0.86 of AMAZON.DURATION, Device of Service), and a new type of
+    # Amazon's would be refused at registration for a typo.
+    types = {known[len(_PREFIX) :]: known for known in BUILTIN_SLOT_TYPES}
+    rest = name[len(_PREFIX) :]
+    found = rest if rest in types else meant(rest, types, cutoff=NAME_OF_WORDS)  # (amazon.City)
+    return None if found is None else types[found]
 
 
 def check_slot_type(name: str, where: str) -> None:

@@ -139,9 +139,17 @@ def test_a_builtin_intent_is_guessed_only_for_a_slip(name: str, meant: str | Non
     [
         ("AMAZON.Citty", "AMAZON.City"),
         ("AMAZON.USCITY", "AMAZON.US_CITY"),
-        ("AMAZON.Ctiyy", "AMAZON.City"),  # (two letters off: the one-letter rule took none)
+        ("amazon.City", "AMAZON.City"),
         ("AMAZON.UK_CITY", None),  # (another country's, maybe to come)
         ("AMAZON.StreetNumber", None),
+        # Types Amazon may add, refused at registration were they guessed: compared with the
+        # AMAZON. all share, they were 0.86 alike (Rating, DURATION; Device, Service).
+        ("AMAZON.Rating", None),
+        ("AMAZON.Device", None),
+        ("AMAZON.Music", None),  # (Musician)
+        ("AMAZON.Playlist", None),  # (MusicPlaylist)
+        # Two letters off a name of four is as alike as another word is (0.67): not guessed.
+        ("AMAZON.Ctiyy", None),
     ],
 )
 def test_a_builtin_slot_type_is_guessed_only_for_a_slip(name: str, meant: str | None) -> None:
