@@ -174,7 +174,16 @@ def meant_slot_type(name: str) -> str | None:
     types = {known[len(_PREFIX) :]: known for known in BUILTIN_SLOT_TYPES}
     rest = name[len(_PREFIX) :]
     found = rest if rest in types else meant(rest, types, cutoff=NAME_OF_WORDS)  # (amazon.City)
-    return None if found is None else types[found]
+    said, theirs = (each.casefold().replace("_", "") for each in (rest, found or ""))
+    if found is None or (len(theirs) > len(said) + 1 and said in theirs):
+        # Not a word left out: a name whole in a longer type's is a more general type, which
+        # Amazon names so (Movie, MovieSeries): AMAZON.Series may come, as TVSeries did.
+        return None
+    country, _, kind = rest.casefold().partition("_")
+    other = found[:2].casefold()
+    if len(country) == 2 and country != other and found.casefold() == f"{other}_{kind}":
+        return None  # another country's type of the same kind (BG_CITY, no GB_CITY swapped)
+    return types[found]
 
 
 def check_slot_type(name: str, where: str) -> None:

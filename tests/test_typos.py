@@ -141,6 +141,8 @@ def test_a_builtin_intent_is_guessed_only_for_a_slip(name: str, meant: str | Non
         ("AMAZON.USCITY", "AMAZON.US_CITY"),
         ("amazon.City", "AMAZON.City"),
         ("AMAZON.UK_CITY", None),  # (another country's, maybe to come)
+        ("AMAZON.BG_CITY", None),  # (Bulgaria's, no slip of GB_CITY's letters swapped)
+        ("AMAZON.gb_CITY", "AMAZON.GB_CITY"),
         ("AMAZON.StreetNumber", None),
         # Types Amazon may add, refused at registration were they guessed: compared with the
         # AMAZON. all share, they were 0.86 alike (Rating, DURATION; Device, Service).
@@ -148,6 +150,10 @@ def test_a_builtin_intent_is_guessed_only_for_a_slip(name: str, meant: str | Non
         ("AMAZON.Device", None),
         ("AMAZON.Music", None),  # (Musician)
         ("AMAZON.Playlist", None),  # (MusicPlaylist)
+        # A type's name whole in a longer one: a more general type (Movie, MovieSeries).
+        ("AMAZON.Series", None),  # (TVSeries, BookSeries)
+        ("AMAZON.CreativeWork", None),  # (CreativeWorkType)
+        ("AMAZON.BookSerie", "AMAZON.BookSeries"),  # (a letter left out)
         # Two letters off a name of four is as alike as another word is (0.67): not guessed.
         ("AMAZON.Ctiyy", None),
     ],
