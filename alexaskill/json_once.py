@@ -1,6 +1,7 @@
 """JSON read with each key once in an object: `KeysOnce`, the decoder's hook that notes a key
-given twice, and `loads_once`, `json.loads` with it; and the most bytes its readers take of a
-file (`MAX_INPUT_BYTES`, said by `size_text`).
+given twice, and `loads_once`, `json.loads` with it; the most bytes its readers take of a
+file (`MAX_INPUT_BYTES`, said by `size_text`); and their one wording of a file they refuse
+(`too_large`, `empty`, `not_json`: `NOT_UTF8`, `LONG_NUMBER`).
 
 `json` (and msgspec) keep the last of two equal keys silently, so a key copied with a typo'd
 value hid the one above it, and what was read was not what the file seemed to give. Shared by
@@ -36,9 +37,47 @@ def size_text(size: int) -> str:
 
 
 #: What is said of JSON with an integer past the digits Python converts (4300 by default), for
-#: which json.loads raises a plain ValueError, no JSONDecodeError: by the command line's inputs
-#: and interaction model files (`read_model_file`).
+#: which json.loads raises a plain ValueError, no JSONDecodeError (`is_long_number`).
 LONG_NUMBER: Final = "not JSON (a number of too many digits)"
+
+#: What is said of a file (or standard input) whose bytes are not UTF-8.
+NOT_UTF8: Final = "not UTF-8 text"
+
+
+def too_large(label: str, limit: int, what: str) -> str:
+    """What is said of the file named ``label`` past ``limit`` bytes, too large for ``what``
+    ("a request file"), by every reader that caps what it reads."""
+    return f"{label}: larger than {size_text(limit)}, too large for {what}"
+
+
+def empty(label: str, held: str = "") -> str:
+    """What is said of the file named ``label`` that holds nothing (or blanks alone), not "not
+    JSON (line 1: Expecting value)": "FILE: empty", or with the kind it should hold, ``held``
+    ("request"), "FILE: empty, no request in it"."""
+    return f"{label}: empty, no {held} in it" if held else f"{label}: empty"
+
+
+def is_long_number(exc: BaseException) -> bool:
+    """Whether ``exc``, raised by json's decoding, is its own for a number past Python's int
+    digit limit: a plain ValueError, no JSONDecodeError (a subclass). Only around the decoding
+    alone: a caller's ``parse_constant`` may raise a plain ValueError (request_session's does,
+    to keep the text as it is), and a refusal of a key given twice is one by default."""
+    return type(exc) is ValueError
+
+
+def not_json(label: str, exc: ValueError | RecursionError) -> str:
+    """What is said of the text named ``label`` that ``exc`` stopped reading as JSON: bytes not
+    UTF-8, not JSON (at its line alone: json's column counts a tab as one, as no editor shows
+    it), nested too deeply, or, of a plain ValueError (`is_long_number`), a number too long."""
+    import json
+
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{label}: {NOT_UTF8}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{label}: not JSON (line {exc.lineno}: {exc.msg})"
+    if isinstance(exc, RecursionError):
+        return f"{label}: not JSON (nested too deeply)"
+    return f"{label}: {LONG_NUMBER}"
 
 
 class KeysOnce:
@@ -122,13 +161,11 @@ def loads_once(
     try:
         data = json.loads(text, object_pairs_hook=keys, **options)
     except ValueError as exc:
-        # json.loads's own for such a number is a plain ValueError, no JSONDecodeError: told
-        # apart here, around json.loads alone, from the refusal of a key given twice below (a
-        # ValueError too). Not by default: a caller's parse_constant may raise a plain
-        # ValueError (request_session's does, to keep the text as it is).
-        if not long_number or type(exc) is not ValueError:
+        # (told apart here, around json.loads alone, from the refusal of a key given twice
+        # below; not by default: a caller's parse_constant may raise a plain ValueError)
+        if not long_number or not is_long_number(exc):
             raise
-        raise error(f"{label}: {LONG_NUMBER}") from None
+        raise error(not_json(label, exc)) from None
     keys.refuse(label, data, root=root, error=error)
     return data
 

@@ -27,9 +27,9 @@ def test_replay_of_json_text_or_a_file_not_json_names_what_is_wrong(
         with pytest.raises(ValueError, match=r"is JSON text, .* pass json\.loads\(text\)$"):
             client.replay(text)
         bad = str(tmp_path / "bad.json")
-        with pytest.raises(ValueError, match=rf"^{re.escape(bad)}: not JSON \(line 1, column 1"):
+        with pytest.raises(ValueError, match=rf"^{re.escape(bad)}: not JSON \(line 1: Expecting"):
             client.replay(bad)
-        with pytest.raises(ValueError, match=r"latin\.json: not JSON \(not UTF-8 text\)$"):
+        with pytest.raises(ValueError, match=r"latin\.json: not UTF-8 text$"):
             client.replay(tmp_path / "latin.json")
         with pytest.raises(FileNotFoundError, match=r"missing\.json"):
             client.replay(tmp_path / "missing.json")
@@ -145,3 +145,50 @@ def test_load_request_says_a_file_with_a_number_too_long_as_not_json(tmp_path: A
     with pytest.raises(ValueError) as raised:
         load_request(path)
     assert str(raised.value) == f"{path}: not JSON (a number of too many digits)"
+
+
+@pytest.mark.parametrize("content", [b"", b" \n", b"\xef\xbb\xbf"])
+def test_load_request_says_an_empty_file_empty_as_replay_says_it(
+    tmp_path: Any, content: bytes
+) -> None:
+    # It said "not JSON (line 1, column 1: Expecting value)" of a file `alexaskill replay` calls
+    # "empty, no request in it".
+    from alexaskill.cli.common import UsageError
+    from alexaskill.cli.replay_files import load_requests
+
+    path = tmp_path / "empty.json"
+    path.write_bytes(content)
+    with pytest.raises(ValueError) as loaded:
+        load_request(path)
+    with pytest.raises(UsageError) as replayed:
+        load_requests([str(path)], "app:skill")
+    assert str(loaded.value) == f"{path}: empty, no request in it"
+    assert str(replayed.value).startswith(f"{loaded.value}: ")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"request": {"type": "caf\xe9"}}',  # not UTF-8
+        b'{"request": {"type": "LaunchRequest"},\n "x": nope}',  # not JSON, on line 2
+        b'{"request": {"type": "LaunchRequest"}, "x": ' + b"1" * 5000 + b"}",
+        b'{"request": {"type": "LaunchRequest"}, "x": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    ],
+    ids=["not-utf8", "not-json", "long-number", "deep"],
+)
+def test_load_request_says_a_file_it_cannot_read_as_replay_says_it(
+    tmp_path: Any, content: bytes
+) -> None:
+    # load_request said "not JSON (not UTF-8 text)" where replay said "not UTF-8 text", and
+    # "not JSON (line 2, column 7: …)" where replay said "not JSON (line 2: …)": one file, two
+    # wordings.
+    from alexaskill.cli.common import UsageError
+    from alexaskill.cli.replay_files import load_requests
+
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(ValueError) as loaded:
+        load_request(path)
+    with pytest.raises(UsageError) as replayed:
+        load_requests([str(path)], "app:skill")
+    assert str(loaded.value) == str(replayed.value)

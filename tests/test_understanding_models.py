@@ -170,6 +170,32 @@ def test_an_empty_model_file_is_said_empty_as_the_commands_say_it(
     assert str(read.value) == said
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"x": "café"}'.encode("latin-1"),  # not UTF-8
+        b'{"interactionModel":\n nope}',  # not JSON, on line 2
+        b'{"interactionModel": ' + b"1" * 5000 + b"}",
+    ],
+    ids=["not-utf8", "not-json", "long-number"],
+)
+def test_a_model_file_not_read_is_said_as_the_commands_say_it(
+    tmp_path: Path, content: bytes
+) -> None:
+    # load_model said "cannot be read ('utf-8' codec can't decode byte 0xe9 in position 8:
+    # invalid continuation byte)" of a file the commands' --model call "not UTF-8 text".
+    from alexaskill.cli.common import UsageError, read_model_json
+
+    path = tmp_path / "en-US.json"
+    path.write_bytes(content)
+    with pytest.raises(InteractionModelError) as loaded:
+        load_model(path)
+    with pytest.raises(UsageError) as read:
+        read_model_json(str(path), locale="en-US")
+    assert loaded.value.problems == (str(read.value),)
+    assert str(read.value).startswith(f"{path}: not ")
+
+
 def test_a_model_file_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
     path.write_text('{"interactionModel": ' + "[" * 100_000 + "]" * 100_000 + "}")

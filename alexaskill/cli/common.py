@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from .. import json_once
-from ..json_once import size_text
+from ..json_once import too_large
 
 # The --url helpers, still importable from here (`alexaskill.cli.url_answers` holds them).
 from .url_answers import dev_key_advice as dev_key_advice
@@ -89,7 +89,7 @@ def read_input(path: str, *, label: str, what: str) -> bytes:
     except OSError as exc:
         raise UsageError(f"{label}: {exc.strerror or exc}") from None
     if len(data) > limit:
-        raise UsageError(f"{label}: larger than {size_text(limit)}, too large for {what}")
+        raise UsageError(too_large(label, limit, what))
     return data
 
 

@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
-from ..json_once import LONG_NUMBER, size_text
+from ..json_once import NOT_UTF8, empty, is_long_number, not_json, too_large
 from ..json_once import loads_once as json_loads_once
 from .common import UsageError, read_input, stdin_not_text
 
@@ -42,7 +42,7 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
     text = file_text(path, label=label, what="a JSON object of FakeAlexaApi's fields")
     if not text.strip():  # (not "not JSON (…)")
         raise UsageError(
-            f"{label}: empty: write a JSON object of FakeAlexaApi's fields in it, as "
+            f"{empty(label)}: write a JSON object of FakeAlexaApi's fields in it, as "
             '{"given_name": "Ada"}, or {} for a user who set nothing'
         )
     data = one_json(text, label, extra=lambda exc: None)
@@ -81,14 +81,14 @@ def stdin_text(label: str, what: str) -> str:
     try:
         text = sys.stdin.read(limit + 1)
         if len(text) > limit:  # (characters: as many bytes at least)
-            raise UsageError(f"{label}: larger than {size_text(limit)}, too large for {what}")
+            raise UsageError(too_large(label, limit, what))
         # Under the C and C.UTF-8 locales Python reads standard input with surrogateescape:
         # bytes that are not UTF-8 arrive as lone surrogates, which no JSON document carries.
         text.encode("utf-8")
     except UnicodeDecodeError as exc:
         raise stdin_not_text(exc) from None
     except UnicodeEncodeError:
-        raise UsageError("standard input: not UTF-8 text") from None
+        raise UsageError(f"standard input: {NOT_UTF8}") from None
     return text.removeprefix("\ufeff")
 
 
@@ -99,7 +99,7 @@ def file_text(path: str, *, label: str, what: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UsageError(f"{label}: not UTF-8 text") from None
+        raise UsageError(f"{label}: {NOT_UTF8}") from None
 
 
 def one_json(text: str, label: str, *, extra: Callable[[json.JSONDecodeError], str | None]) -> Any:
@@ -122,15 +122,11 @@ def json_said(
         yield
     except json.JSONDecodeError as exc:
         said = extra(exc) if extra is not None and exc.msg == "Extra data" else None
-        raise UsageError(said or f"{label}: not JSON (line {exc.lineno}: {exc.msg})") from None
-    except RecursionError:
-        raise UsageError(f"{label}: not JSON (nested too deeply)") from None
-    except ValueError as exc:
-        # json's own for a number past Python's int digit limit is a plain ValueError, no
-        # JSONDecodeError (a subclass, said above); any other kind is no reading's to say.
-        if type(exc) is not ValueError:
-            raise
-        raise UsageError(f"{label}: {LONG_NUMBER}") from None
+        raise UsageError(said or not_json(label, exc)) from None
+    except (ValueError, RecursionError) as exc:
+        if isinstance(exc, ValueError) and not is_long_number(exc):
+            raise  # (no reading's to say)
+        raise UsageError(not_json(label, exc)) from None
 
 
 def _fixed_clock(path: str, value: object) -> Callable[[], datetime.datetime]:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..json_once import empty
 from .common import UsageError, module_here
 from .inputs import file_text, json_said, one_json, stdin_text
 
@@ -37,9 +38,9 @@ def load_requests(files: Sequence[str], arguments: str) -> list[tuple[str, dict[
         text = file_text(name, label=name, what="a request file")
         if not text.strip():  # (not "not JSON (…)")
             if not Path(name).is_file():  # /dev/null: nothing written there stays
-                raise UsageError(f"{name}: empty, no request in it (not a file)")
+                raise UsageError(f"{empty(name, 'request')} (not a file)")
             raise UsageError(
-                f"{name}: empty, no request in it: `alexaskill request LaunchRequest > "
+                f"{empty(name, 'request')}: `alexaskill request LaunchRequest > "
                 f"{shlex.quote(name)}` writes one"
             )
 

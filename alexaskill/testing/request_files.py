@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..articles import type_with_article
-from ..json_once import MAX_INPUT_BYTES, loads_once, size_text
+from ..json_once import MAX_INPUT_BYTES, empty, loads_once, not_json, too_large
 
 __all__ = ["load_request"]
 
@@ -17,8 +17,9 @@ __all__ = ["load_request"]
 def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
     """A request envelope from a JSON file (a path), or a deep copy of a parsed one (a dict).
 
-    `ValueError` naming the file for one that is not JSON in UTF-8, that gives a key twice in
-    one object (naming the key and where), or that is not an envelope; a JSON text given in
+    `ValueError` naming the file for one that is empty, not JSON in UTF-8, that gives a key
+    twice in one object (naming the key and where), or that is not an envelope, said as
+    ``alexaskill replay`` says it (`alexaskill.json_once`); a JSON text given in
     place of a path (``'{"request": …}'``) is refused as such, not looked for as a file: parse
     it first (``json.loads``), and a file larger than `MAX_INPUT_BYTES` (16 MiB, as the
     commands' cap) is refused unread. A missing file is `FileNotFoundError`."""
@@ -44,24 +45,17 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
         with open(source, "rb") as file:
             raw = file.read(MAX_INPUT_BYTES + 1)
         if len(raw) > MAX_INPUT_BYTES:
-            raise ValueError(
-                f"{named}: larger than {size_text(MAX_INPUT_BYTES)}, too large for a request "
-                "file (not read whole)"
-            )
+            raise ValueError(too_large(named, MAX_INPUT_BYTES, "a request file"))
         try:
             text = raw.decode("utf-8-sig")  # a BOM first is no mistake
+            if not text.strip():
+                raise ValueError(empty(named, "request"))
             # A key given twice is refused: `json` kept the last alone, so a sample's copied
             # line with a typo'd value hid the one above it (the request is built anew from
             # what is read and signed, so no byte of the file is sent as it is).
             loaded = loads_once(text, named, long_number=True)
-        except json.JSONDecodeError as exc:
-            raise ValueError(
-                f"{named}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from None
-        except UnicodeDecodeError:
-            raise ValueError(f"{named}: not JSON (not UTF-8 text)") from None
-        except RecursionError:
-            raise ValueError(f"{named}: not JSON (nested too deeply)") from None
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise ValueError(not_json(named, exc)) from None
     if not isinstance(loaded, dict) or not isinstance(loaded.get("request"), dict):
         raise ValueError(f"{named}: not an Alexa request envelope (no 'request' object)")
     return loaded

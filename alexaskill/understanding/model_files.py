@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ..interaction import InteractionModelError
-from ..json_once import MAX_INPUT_BYTES, loads_once, size_text
+from ..json_once import MAX_INPUT_BYTES, empty, loads_once, not_json, too_large
 
 __all__ = ["MAX_MODEL_BYTES", "empty_model", "locale_of_file", "read_model_file"]
 
@@ -47,32 +47,25 @@ def read_model_file(
         raise InteractionModelError([f"{path}: cannot be read ({exc})"]) from None
     if len(raw) > MAX_MODEL_BYTES:
         raise InteractionModelError(
-            [
-                f"{path}: larger than {size_text(MAX_MODEL_BYTES)}, too large for an interaction "
-                "model file"
-            ]
+            [too_large(str(path), MAX_MODEL_BYTES, "an interaction model file")]
         )
+    # (each said as the commands' --model says it: `alexaskill.json_once`)
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InteractionModelError([f"{path}: cannot be read ({exc})"]) from None
-    if not text.strip():  # (said as the commands' --model says it, not "not JSON (…)")
-        raise InteractionModelError([empty_model(path)])
-    try:
+        if not text.strip():
+            raise InteractionModelError([empty_model(path)])
         # (a key given twice refused, as the commands' --model refuses it: json.loads kept the
         # last silently, so the simulator read samples the file did not seem to give)
         data = loads_once(text, str(path), error=_refused, long_number=True)
-    except json.JSONDecodeError as exc:
-        raise InteractionModelError([f"{path}: not JSON (line {exc.lineno}: {exc.msg})"]) from None
-    except RecursionError:
-        raise InteractionModelError([f"{path}: not JSON (nested too deeply)"]) from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise InteractionModelError([not_json(str(path), exc)]) from None
     return data, str(path)
 
 
 def empty_model(path: str | os.PathLike[str]) -> str:
     """What is said of the model file at ``path`` that holds nothing (or blanks alone): by
     `read_model_file` and the commands' ``--model``."""
-    return f"{path}: empty"
+    return empty(str(path))
 
 
 def _refused(message: str) -> InteractionModelError:
