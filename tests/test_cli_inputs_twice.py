@@ -70,6 +70,32 @@ def test_an_alexa_api_now_that_is_no_moment_is_a_usage_error(
     assert err == f"alexaskill replay: error: --alexa-api api.json: {message}\n"
 
 
+_NO_MOMENT = "expected an ISO 8601 moment, as 2031-03-14T09:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("given", "quoted"),
+    [
+        ("x" * 100_000, f"now 'xxxxxxxxxxxx...xxxxxxxxxxxxx': {_NO_MOMENT}"),
+        ([0] * 100_000, f"now [0, 0, 0, 0, 0, 0, ...]: {_NO_MOMENT}"),
+        (
+            "2001-02-03T10:00:00." + "1" * 100_000,
+            "now '2001-02-03T1...1111111111111' names no offset: give the moment with one, as "
+            "2001-02-03T10:00:00.111111Z or 2001-02-03T10:00:00.111111+01:00",
+        ),
+    ],
+    ids=["string", "list", "moment"],
+)
+def test_an_alexa_api_now_quoted_in_an_error_is_shortened(
+    workdir: Path, given: object, quoted: str
+) -> None:
+    # A "now" of 100,000 characters (or a list as long) was quoted whole, in a message as long.
+    (workdir / "api.json").write_text(json.dumps({"now": given}))
+    code, out, err = run("replay", "inputsapp:skill", "hello.json", "--alexa-api", "api.json")
+    assert (code, out) == (2, ""), err[:300]
+    assert err == f"alexaskill replay: error: --alexa-api api.json: {quoted}\n", err[:300]
+
+
 @pytest.mark.parametrize(
     ("content", "said"),
     [

@@ -135,20 +135,27 @@ def _fixed_clock(path: str, value: object) -> Callable[[], datetime.datetime]:
     an offset is refused, not read in some zone: the file's ``time_zone`` is the device's,
     which a fake's now, a moment, does not depend on."""
     import datetime
+    import reprlib
 
     try:
         moment = datetime.datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         moment = None
+    # (reprlib's: bounded, as request_session quotes a status; a now of 100,000 characters, or
+    # a list as long, made a message as long)
+    quoted = reprlib.repr(value)
     if moment is None:
         raise UsageError(
-            f"--alexa-api {path}: now {value!r}: expected an ISO 8601 moment, as "
+            f"--alexa-api {path}: now {quoted}: expected an ISO 8601 moment, as "
             "2031-03-14T09:00:00Z"
         )
     if moment.utcoffset() is None:
+        # (the moment's own text, as long as a moment is: fromisoformat reads any digits of a
+        # second's fraction, and keeps six)
+        shown = moment.isoformat()
         raise UsageError(
-            f"--alexa-api {path}: now {value!r} names no offset: give the moment with one, as "
-            f"{value}Z or {value}+01:00"
+            f"--alexa-api {path}: now {quoted} names no offset: give the moment with one, as "
+            f"{shown}Z or {shown}+01:00"
         )
     return lambda: moment
 
