@@ -123,11 +123,20 @@ def stopped_unclean(supervisor: Any) -> bool:
     """Whether a worker of ``supervisor`` (uvicorn's or `_supervisor_class`'s, once it has run)
     did not end with status 0 as it stopped them, each such worker said at ERROR with how it
     ended: ``serve`` then exits with status 1, not 0 (a stop docker, systemd and Kubernetes
-    take for a clean one)."""
+    take for a clean one). One still running as serve stopped it (`_port_closed_first`) that
+    died of that SIGTERM, still starting, ended as asked: said at INFO."""
     unclean = False
+    asked = getattr(supervisor, "asked_to_stop", ())
     for process in getattr(supervisor, "processes", ()):
         worker = process.process  # (the multiprocessing process, on any uvicorn)
-        if worker.exitcode != 0:
+        if worker.exitcode == -signal.SIGTERM and worker in asked:
+            # Dead of the SIGTERM serve sent it, before it had set its handler (still starting,
+            # its program or uvicorn still imported: `serve_till_stopped`): ended as asked.
+            worker_logger.info(
+                "worker process [%s] ended by serve's SIGTERM as it started, as serve stopped",
+                worker.pid,
+            )
+        elif worker.exitcode != 0:
             unclean = True
             worker_logger.error(
                 "worker process [%s] %s as serve stopped",
@@ -311,12 +320,19 @@ def _port_closed_first(multiprocess: Any) -> Any:
     the listening socket is closed first, so that once each worker has closed its own (as it
     starts draining) a new connection is refused at once. Left open, the kernel still took
     connections into its queue, which nobody accepted: each waited out the drain, then was
-    reset."""
+    reset. It notes the workers it sends SIGTERM (``asked_to_stop``, for `stopped_unclean`)."""
 
     class Supervisor(multiprocess.Multiprocess):  # type: ignore[misc]
+        #: The workers (their multiprocessing processes) still running as it stopped them, each
+        #: sent SIGTERM (`stopped_unclean`).
+        asked_to_stop: tuple[Any, ...] = ()
+
         def terminate_all(self) -> None:
             for sock in self.sockets:
                 sock.close()
+            self.asked_to_stop = tuple(
+                each.process for each in self.processes if each.process.exitcode is None
+            )
             super().terminate_all()
 
     return Supervisor

@@ -1,0 +1,105 @@
+"""``alexaskill serve --workers`` stopping: how a worker ended as serve stopped it, said, and
+serve's exit status. (A graceful stop of workers that are up: tests/test_cli_serve_workers.py.)"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from .cli_serve_shared import needs_our_supervisor
+
+
+def test_a_worker_still_running_as_serve_stops_is_not_said_to_have_exited(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Stopped before uvicorn's supervisor stopped its workers (a Ctrl-C as it started them),
+    # a worker has no exit status yet (multiprocessing's None): the line said "exited with
+    # status None", of a process still running.
+    from alexaskill.cli.serve_workers import stopped_unclean
+
+    worker = SimpleNamespace(pid=4321, exitcode=None)
+    supervisor = SimpleNamespace(processes=[SimpleNamespace(process=worker)])
+    with caplog.at_level(logging.ERROR, logger="uvicorn.error"):
+        assert stopped_unclean(supervisor)
+    [said] = [r.getMessage() for r in caplog.records if r.name == "uvicorn.error"]
+    assert said == "worker process [4321] was still running as serve stopped"
+
+
+#: A worker stopped as Ctrl-C at a terminal stops it: the SIGINT, sent to every process of the
+#: group, stops its server (uvicorn raises it again once stopped), and the supervisor's SIGTERM,
+#: sent as it stops its workers half a second later at most, comes as the worker exits.
+_SIGTERM_AS_IT_EXITS = """
+import os, signal
+from alexaskill.cli.serve_workers import serve_till_stopped
+
+def run(sockets=None):
+    raise KeyboardInterrupt
+
+try:
+    serve_till_stopped(run)
+except KeyboardInterrupt:  # (as uvicorn's subprocess_started)
+    pass
+os.kill(os.getpid(), signal.SIGTERM)
+"""
+
+
+def test_the_supervisors_sigterm_as_a_worker_exits_after_ctrl_c_leaves_its_status_0() -> None:
+    # Ctrl-C to `serve --workers 2`: a worker whose server had stopped on the SIGINT had
+    # Python's default SIGTERM handler back, and the supervisor's SIGTERM, come as it exited,
+    # killed it (-15): "worker process [4242] was killed by SIGTERM as serve stopped" at
+    # ERROR, and serve's status 1, one run in two.
+    command = [sys.executable, "-c", _SIGTERM_AS_IT_EXITS]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert (process.returncode, process.stderr) == (0, "")
+
+
+#: A program that runs ``alexaskill``, as its console script does, whose import takes 30 s in
+#: a worker: `multiprocessing` imports the program again in each process it spawns, before the
+#: worker's own code runs. (Named before anything is imported, as the spawn names it.)
+_SLOW_IN_EACH_WORKER = """import multiprocessing, os, pathlib, time
+if multiprocessing.current_process().name != "MainProcess":
+    pathlib.Path(f"starting-{os.getpid()}").touch()
+    time.sleep(30)
+from alexaskill.cli import _program
+if __name__ == "__main__":
+    raise SystemExit(_program())
+"""
+
+
+@needs_our_supervisor
+def test_a_worker_stopped_by_serve_as_it_starts_is_no_unclean_stop(tmp_path: Path) -> None:
+    # serve stopped (docker stop) while its workers started: each, its SIGTERM handler not yet
+    # set, died of serve's SIGTERM, said at ERROR ("was killed by SIGTERM as serve stopped"),
+    # and serve exited 1, a failed stop to docker, systemd and Kubernetes; it ended as asked.
+    (tmp_path / "plain.py").write_text("async def app(scope, receive, send):\n    pass\n")
+    (tmp_path / "program.py").write_text(_SLOW_IN_EACH_WORKER)
+    command = [sys.executable, "program.py", "serve", "plain:app", "--workers", "2"]
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*command, "--port", "0"], cwd=tmp_path, stdout=sink, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(tmp_path.glob("starting-*"))) < 2:
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+            time.sleep(0.05)
+        process.terminate()
+        status = process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    said = log.read_text()
+    assert status == 0, said
+    assert not re.search("^ERROR", said, re.M), said
+    for path in tmp_path.glob("starting-*"):
+        pid = path.name.removeprefix("starting-")
+        assert f"INFO:     worker process [{pid}] ended by serve's SIGTERM" in said, said
