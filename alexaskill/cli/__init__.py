@@ -251,9 +251,9 @@ def _main(given: list[str], out: TextIO, err: TextIO, program: bool) -> int:
         err.write(f"alexaskill {args.command}: stopped (SIGTERM)\n")
         return 143  # 128 + SIGTERM, as the shell reports a process ended by it
     except UsageError as exc:
-        from .chat_show import shown_error
+        from .chat_show import error_line
 
-        err.write(f"alexaskill {args.command}: error: {shown_error(str(exc))}\n")
+        err.write(error_line(args.command, str(exc)))
         return 2
     except KeyboardInterrupt:
         return 130

@@ -145,6 +145,12 @@ def shown_error(message: str) -> str:
     return _REPR_BYTE.sub(r"\1\\x\2", shown_line(message))
 
 
+def error_line(command: str, message: str) -> str:
+    """The line ``alexaskill COMMAND`` says a usage error (`UsageError`) in: ``message`` as
+    `shown_error` writes it. (A server process of ``serve`` says its own so too.)"""
+    return f"alexaskill {command}: error: {shown_error(message)}\n"
+
+
 #: The characters of Unicode's a terminal breaks a line at, or may: the line and paragraph
 #: separators U+2028 and U+2029, as ``\\uNNNN``, a JSON escape too. (The bidirectional
 #: controls, U+202E showing what follows backwards, ``exe.txt`` for ``txt.exe``, are

@@ -98,16 +98,26 @@ def serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None = 
     (`stopped_by_sigterm`). Stopped by SIGTERM (from the supervisor or the reloader, or a
     worker's own once ``serve`` is gone: `stop_with_parent`), uvicorn's server drained its
     requests, then put back the handler it found, Python's default, and raised the signal again:
-    each worker died of it, exit status -15, however cleanly it had stopped. Once ``run`` has
+    each worker died of it, exit status -15, however cleanly it had stopped. An APP that cannot be
+    imported any more (`UsageError`) is said in one line, exit status 3. Once ``run`` has
     ended, the process about to exit, SIGTERM is ignored: after a Ctrl-C (the SIGINT every
     process of the terminal's group gets, which stopped the server), the supervisor's SIGTERM,
     sent as it stops its workers, came as the worker exited, and killed it (-15)."""
+    from .chat_show import error_line
+    from .common import UsageError
     from .serve_uvicorn import stopped_by_sigterm
 
     # Ignored, not the default put back: the stop it asks for is done, and the process is
     # ending (as a one-shot command's is, once stopped: `alexaskill.cli._terminable`).
     with stopped_by_sigterm(then=signal.SIG_IGN):
-        run(sockets=sockets)
+        try:
+            run(sockets=sockets)
+        except UsageError as exc:
+            # The app's import failed (a restart's new code, a worker started again in place
+            # of one that died): said as serve's start says it, and a server that could not
+            # start, not multiprocessing's traceback of the exception and status 1.
+            sys.stderr.write(error_line("serve", str(exc)))
+            raise SystemExit(_STARTUP_FAILURE) from None
         # uvicorn's Server.run before 0.50 returned quietly from a start that failed (its
         # lifespan's; uvicorn.run then exits with status 3): said here by the status too, for
         # `_startup_checked` to see (--reload, and --workers before 0.51, whose ``run`` is the
