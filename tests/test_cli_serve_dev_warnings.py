@@ -212,7 +212,11 @@ def test_serve_dev_on_port_0_names_no_port_0(caplog: pytest.LogCaptureFixture) -
     said = [record.getMessage() for record in caplog.records]
     assert len(said) == 2, said
     assert not any(":0/" in message or "port 0" in message for message in said), said
-    assert "the simulator is at /_simulator/ on the port uvicorn names below" in said[0]
+    # (A name of several addresses may be bound on a port each: "the port" named one of them.)
+    assert said[0] == (
+        "--dev: the simulator is at /_simulator/ on each address of uvicorn's `Uvicorn running "
+        "on` line below"
+    )
     assert "whoever reaches the port can drive the skill" in said[1]
 
 

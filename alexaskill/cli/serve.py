@@ -280,7 +280,11 @@ def _log_simulator(args: argparse.Namespace, *, checking: bool = False) -> None:
         scheme = "https" if args.ssl_certfile is not None else "http"
         host = f"[{args.host}]" if ":" in args.host else args.host
         if args.port == 0:  # the system chooses it as uvicorn binds: not known yet
-            logger.info("--dev: the simulator is at /_simulator/ on the port uvicorn names below")
+            # (a port per address, for a name of several bound each on its own: not "the port")
+            logger.info(
+                "--dev: the simulator is at /_simulator/ on each address of uvicorn's `Uvicorn "
+                "running on` line below"
+            )
         else:
             logger.info(
                 "--dev: the simulator is at %s://%s:%d/_simulator/", scheme, host, args.port
