@@ -1,6 +1,7 @@
 """``alexaskill serve --workers``: how the supervisor says a worker ended, and a worker that
 cannot start. (alexaskill.worker_ends' own tests, a worker's notes: tests/test_worker_ends.py; the
-health check, a worker starting or hung: tests/test_cli_serve_workers_health.py.)"""
+health check, a worker starting or hung: tests/test_cli_serve_workers_health.py; how each ended
+as serve stopped it: tests/test_cli_serve_workers_stop.py.)"""
 
 from __future__ import annotations
 
