@@ -265,14 +265,41 @@ def test_an_abandoned_restart_names_the_workers_on_each_code(
 
 @needs_our_supervisor
 def test_a_stop_during_a_restart_ends_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A restart waits for its new worker as long as it starts: a SIGTERM meanwhile stops
-    # serve then, as at any other time (uvicorn's handled signals only between its checks).
+    # A restart waits for its new worker as long as it starts: a SIGTERM meanwhile ends the
+    # restart, its new worker killed, unsaid, and uvicorn's loop stops serve at its next tick,
+    # as at any other time (uvicorn's handled signals only once the restart had ended).
+    supervisor, errors = _restarting(monkeypatch, [None], [])
+    ended: list[int] = []
+    monkeypatch.setattr(_Restarting, "kill", lambda self: ended.append(self.pid))
+
+    def starting(self: _Restarting) -> bool:  # (the new worker's, as the SIGTERM comes)
+        if self.pid == 5003 and not supervisor.signal_queue:
+            supervisor.signal_queue.append(signal.SIGTERM)
+        return self.said_up is None
+
+    monkeypatch.setattr(_Restarting, "starting", starting)
+    old = list(supervisor.processes)
+    supervisor.signal_queue.append(signal.SIGHUP)
+    supervisor.handle_signals()
+    assert supervisor.processes == old and errors == [] and ended == [5003]
+    assert supervisor.signal_queue == [signal.SIGTERM] and not supervisor.should_exit.is_set()
+    supervisor.handle_signals()
+    assert supervisor.should_exit.is_set()
+
+
+@needs_our_supervisor
+def test_a_stop_come_with_the_sighup_stops_serve_after_the_restart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # SIGHUP and SIGTERM within one tick of the supervisor's loop: uvicorn's handle_signals goes
+    # over the signals the queue held as it began, taking each out of it, and the restart had
+    # taken the SIGTERM out already: ValueError, the supervisor's loop ended by a traceback,
+    # its workers serving on, and serve waiting for them.
     supervisor, errors = _restarting(monkeypatch, [None], [signal.SIGHUP, signal.SIGTERM])
     old = list(supervisor.processes)
-    supervisor.restart_all()
-    assert supervisor.should_exit.is_set()
+    supervisor.handle_signals()
+    assert supervisor.should_exit.is_set() and supervisor.signal_queue == []
     assert supervisor.processes == old and errors == []
-    assert supervisor.signal_queue == [signal.SIGHUP]  # (left for after: none, serve stopping)
 
 
 # In each worker started once the file slow-start is there (not serve's own process), an import

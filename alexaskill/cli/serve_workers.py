@@ -208,14 +208,14 @@ def _supervisor_class(multiprocess: Any) -> Any:
             # workers themselves kept, not their pids: one replaced, its pid could be a new one's.)
             before = list(self.processes)
             for index in range(len(self.processes)):
-                if self.should_exit.is_set():
+                if self._stopping():
                     return
                 new = multiprocess.Process(self.config, self.sockets)  # (a `Worker`: `run`)
                 new.start()
                 if not self._waited_for(new):
                     new.kill()
                     new.join()
-                    if not self.should_exit.is_set():
+                    if not self._stopping():
                         self._abandoned(new, self.processes[index], before)
                     return
                 old, self.processes[index] = self.processes[index], new
@@ -224,16 +224,11 @@ def _supervisor_class(multiprocess: Any) -> Any:
 
         def _waited_for(self, new: Any) -> bool:
             """Whether ``new``, a worker of the restart, said that its server is up; false once
-            it ended before, or serve was told to stop. Until then, every half second (the
-            main loop's tick), a stop signal is handled and the other workers checked, as
-            when no restart runs; another SIGHUP waits for the end of this restart."""
+            it ended before, or serve was told to stop (`_stopping`). Until then, every half
+            second (the main loop's tick), the other workers are checked, as when no restart
+            runs; another SIGHUP waits for the end of this restart."""
             timeout = self.config.timeout_worker_healthcheck
-            while not self.should_exit.wait(_RESTART_TICK):
-                for sig in [each for each in self.signal_queue if each in _STOPS]:
-                    self.signal_queue.remove(sig)
-                    getattr(self, f"handle_{multiprocess.SIGNALS[sig].lower()}")()
-                if self.should_exit.is_set():
-                    break
+            while not self.should_exit.wait(_RESTART_TICK) and not self._stopping():
                 if not new.starting():
                     return bool(new.up())  # (not up: its pipe closed, as it ends)
                 if not new.process.is_alive():
@@ -241,6 +236,14 @@ def _supervisor_class(multiprocess: Any) -> Any:
                 _say_if_slow(new, timeout)
                 self.keep_subprocess_alive()
             return False
+
+        def _stopping(self) -> bool:
+            """Whether serve was told to stop: a stop signal queued ends a restart, which
+            leaves it to uvicorn's loop. Not handled here: uvicorn's `handle_signals` goes over
+            the signals the queue held as it began (SIGHUP and SIGTERM in one tick), taking each
+            out of it, and one taken out by the restart raised ValueError, which ended serve's
+            loop with its workers serving on."""
+            return self.should_exit.is_set() or any(sig in _STOPS for sig in self.signal_queue)
 
         def _abandoned(self, new: Any, kept: Any, before: list[Any]) -> None:
             """Say the restart abandoned, ``new`` having ended before it was up: how, and which
