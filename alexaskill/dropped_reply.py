@@ -34,6 +34,13 @@ logger = logging.getLogger("alexaskill")
 #: hash may be slow or raise. The handler is kept, so that its id is no other's.
 _JUDGED: Final[dict[object, Handler]] = {}
 
+#: How many kinds of request a catch-all is judged at, at most, and how many it was (by the
+#: handler's id). Amazon sends about sixty request types, in a session or not; an unverified
+#: request (``verify=False``, a Lambda behind a function URL) may carry any, and each type made
+#: up left a mark for ever, its text in it: past this many, a catch-all's None is let be.
+_KINDS_MOST = 256
+_KINDS: Final[dict[int, int]] = {}
+
 #: What each function's code was found to drop (`_dropped_call`), by id: its source is read
 #: once, whatever the registrations it serves; with the advice said of it, each once.
 _FOUND: Final[dict[int, tuple[object, tuple[str, str] | None, set[str]]]] = {}
@@ -64,6 +71,10 @@ def said_dropped_reply(handler: Handler, envelope: Envelope) -> None:
         judged = (judged, request_type, envelope.session is None)
         if judged in _JUDGED:
             return
+        kinds = _KINDS.get(id(handler), 0)
+        if kinds >= _KINDS_MOST:
+            return
+        _KINDS[id(handler)] = kinds + 1
     _JUDGED[judged] = handler
     audio = takes_only_audio(request_type)
     # An empty set: no reply taken (PlaybackStopped, System.ExceptionEncountered). Told by its

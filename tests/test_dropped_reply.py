@@ -467,3 +467,31 @@ def test_a_handler_s_file_edited_since_names_no_wrong_line(
         "edited_skill.animal returned None, so the user hears nothing, and its code calls ask() "
         f"without returning what it built ({path}, edited since it was loaded): return ask(…)"
     ]
+
+
+def test_a_catch_all_s_marks_stay_bounded_whatever_request_types_come(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A catch-all (the fallback) is judged once for each kind of request it returns None to:
+    # Amazon sends about sixty, but an unverified request (verify=False, a Lambda behind a
+    # function URL) may carry any type, and each type made up left a mark for ever, the type's
+    # text in it, and said a WARNING of its own.
+    from alexaskill import dropped_reply
+
+    monkeypatch.setattr(dropped_reply, "_KINDS_MOST", 3, raising=False)
+    skill = Skill(SKILL_ID)
+
+    @skill.fallback
+    def other() -> None:
+        ask("Which song?")
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        for kind in range(3):
+            client.send(f"AudioPlayer.MadeUp{kind}")
+        marks = len(dropped_reply._JUDGED)
+        for kind in range(3, 9):
+            client.send(f"AudioPlayer.MadeUp{kind}")
+        assert len(dropped_reply._JUDGED) == marks
+    assert [said.split(" returned None to ")[1].split(",")[0] for said in _dropped(caplog)] == [
+        f"AudioPlayer.MadeUp{kind}" for kind in range(3)
+    ]
