@@ -210,16 +210,29 @@ def _where(call: ast.Call, offset: int, code: CodeType) -> str | None:
 
     line, end = call.lineno + offset, (call.end_lineno or call.lineno) + offset
     # A call's instruction spans the call's text (PEP 657), lines and columns in UTF-8 bytes as
-    # the parser counts them; without them (-X no_debug_ranges), its first line alone.
+    # the parser counts them.
     positions = set(code.co_positions())
-    if {(line, end, call.col_offset, call.end_col_offset), (line, line, None, None)} & positions:
+    if (line, end, call.col_offset, call.end_col_offset) in positions:
         return f"{code.co_filename}:{line}"
     root = call.func
     while isinstance(root, ast.Attribute):
         root = root.value
-    if isinstance(root, ast.Name) and root.id in code.co_names:
-        return f"{code.co_filename}, edited since it was loaded"
-    return None
+    if not isinstance(root, ast.Name) or root.id not in code.co_names:
+        return None
+    if all(column is None for _, _, column, _ in positions):
+        # Without columns (-X no_debug_ranges), lines alone: the code that ran must load the
+        # call's name on that line (any instruction there was taken for the call: another
+        # statement's, after a line was added above it).
+        import dis
+
+        loaded = {
+            each.positions.lineno if each.positions else None
+            for each in dis.get_instructions(code)
+            if each.opname in ("LOAD_GLOBAL", "LOAD_NAME") and each.argval == root.id
+        }
+        if line in loaded:
+            return f"{code.co_filename}:{line}"
+    return f"{code.co_filename}, edited since it was loaded"
 
 
 def _named(func: ast.expr, namespace: dict[str, object]) -> object:

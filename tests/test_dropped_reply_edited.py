@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -87,5 +89,52 @@ def test_a_handler_s_file_edited_since_names_no_wrong_line(
         client.intent("Animal")
     assert _dropped(caplog) == [
         "edited_skill.animal returned None, so the user hears nothing, and its code calls ask() "
+        f"without returning what it built ({path}, edited since it was loaded): return ask(…)"
+    ]
+
+
+#: A skill whose handler has a line of code after its call, edited as `EDITED_SKILL` is (a
+#: line added above the call), then asked, in a Python of ``-X no_debug_ranges``.
+_NO_RANGES = f"""
+import importlib.util, logging, sys
+from pathlib import Path
+
+from alexaskill.testing import TestClient
+
+SKILL = '''
+from alexaskill import Skill, ask
+
+skill = Skill({SKILL_ID!r})
+
+
+@skill.intent("Animal")
+def animal():
+    ask("Which animal?")
+    asked = 1
+'''
+path = Path(sys.argv[1])
+path.write_text(SKILL)
+spec = importlib.util.spec_from_file_location("ranged_skill", path)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+path.write_text(SKILL.replace("    ask(", "    name = 1\\n    ask("))
+logging.basicConfig(stream=sys.stdout, format="%(message)s", level=logging.WARNING)
+with TestClient(module.skill) as client:
+    client.intent("Animal")
+"""
+
+
+def test_without_debug_ranges_a_handler_s_file_edited_since_names_no_wrong_line(
+    tmp_path: Path,
+) -> None:
+    # Without the columns of each instruction (-X no_debug_ranges, PYTHONNODEBUGRANGES), a call
+    # was taken to be where the code that ran has any instruction on its line: a line added
+    # above the call named the line of the statement after it (ranged_skill.py:10).
+    path = tmp_path / "ranged_skill.py"
+    command = [sys.executable, "-X", "no_debug_ranges", "-c", _NO_RANGES, str(path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stdout.splitlines() if "without returning" in line] == [
+        "ranged_skill.animal returned None, so the user hears nothing, and its code calls ask() "
         f"without returning what it built ({path}, edited since it was loaded): return ask(…)"
     ]
