@@ -195,7 +195,7 @@ class _Restarting:
         return False
 
     def is_alive(self, timeout: float = 5) -> bool:  # (the health check of those up)
-        return True
+        return self.exitcode is None
 
     def kill(self) -> None:
         self.ended.append("killed")
@@ -285,6 +285,32 @@ def test_a_stop_during_a_restart_ends_it(monkeypatch: pytest.MonkeyPatch) -> Non
     assert supervisor.signal_queue == [signal.SIGTERM] and not supervisor.should_exit.is_set()
     supervisor.handle_signals()
     assert supervisor.should_exit.is_set()
+
+
+@needs_our_supervisor
+def test_a_worker_that_ends_during_a_restart_is_replaced_meanwhile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A restart waits for its new worker as long as it starts: the other workers are checked
+    # meanwhile, as the main loop does, one that ended replaced at once, not once it is over.
+    from alexaskill.cli import serve_worker_process
+
+    monkeypatch.setattr(serve_worker_process, "Worker", _Restarting)  # (its replacement)
+    supervisor, errors = _restarting(monkeypatch, [None, True, True, True], [])
+    looked: list[int] = []
+
+    def starting(self: _Restarting) -> bool:  # (the new worker's first look: still starting)
+        if self.pid != 5003 or looked:
+            return False
+        looked.append(self.pid)
+        supervisor.processes[2].exitcode = 1  # (worker 5002 ends as the new one starts)
+        self.said_up = True
+        return True
+
+    monkeypatch.setattr(_Restarting, "starting", starting)
+    supervisor.restart_all()
+    assert errors == ["worker process [5002] exited with status 1: starting another"]
+    assert [each.pid for each in supervisor.processes] == [5003, 5005, 5006]
 
 
 @needs_our_supervisor
