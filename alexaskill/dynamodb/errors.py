@@ -72,10 +72,16 @@ def _explain(
         # "create it" alone made a second, empty table.
         used = f"region {region}" if region else "the default region"
         place = f"{where()}, {used}" if endpoint_given else where()
+        # (A client given makes its calls in its own region: the store's region= is not used.)
+        name_it = (
+            "name its region (region=…, or ?region=… in the store URL)"
+            if own_client
+            else "make the client given (client=) in the table's region (region_name=…)"
+        )
         return (
-            f"{table} does not exist in {place} ({doing}): made in another region? name its "
-            "region (region=…, or ?region=… in the store URL); else create it (README: "
-            "'AWS Lambda with DynamoDB') or let the store create it (create_table=true)"
+            f"{table} does not exist in {place} ({doing}): made in another region? {name_it}; "
+            "else create it (README: 'AWS Lambda with DynamoDB') or let the store create it "
+            "(create_table=true)"
         )
     if code in _THROTTLED:
         tries = "3 attempts" if own_client else "the retries of the client given (client=)"

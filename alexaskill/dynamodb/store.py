@@ -485,8 +485,9 @@ class DynamoDBStore:
 
     def _region(self) -> str | None:
         """The AWS region the store's calls name: ``region``, else its client's (botocore's
-        configuration); None before a client, or for a stand-in that has none."""
-        if self.region:
+        configuration); a client given's own, always (``region`` is not used then); None
+        before a client, or for a stand-in that has none."""
+        if self.region and self._own_client:
             return self.region
         region = getattr(getattr(self._client, "meta", None), "region_name", None)
         return region if isinstance(region, str) and region else None
