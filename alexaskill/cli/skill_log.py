@@ -116,8 +116,9 @@ def _not_the_skill() -> tuple[str, ...]:
     path names) and the user's (``pip install --user``): not the skill's code."""
     import site
 
-    # Read when a traceback is said, not at import: that is rare (a failure shown by `chat`),
-    # and the paths are then the ones in place.
+    # Read when a traceback is said, or as the first record below WARNING comes to the last
+    # resort (`_IntoTheCall`), not at import: both are rare (a failure shown by `chat`, a
+    # logger set below WARNING), and the paths are then the ones in place.
     names = ("stdlib", "platstdlib", "purelib", "platlib")
     paths = {sysconfig.get_path(n) for n in names}
     paths.update([*site.getsitepackages(), site.getusersitepackages()])
