@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 
 from alexaskill import Skill
-from alexaskill.directives import Connections, Dialog, updated_intent
+from alexaskill.directives import APL, Connections, Dialog, updated_intent
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ConfigurationError, ResponseError
 from alexaskill.mounting import SkillMount
 from alexaskill.store import RedisStore, SQLiteStore, open_store
 from alexaskill.testing import TestClient
 from alexaskill.timestamps import read_timestamp
+from alexaskill.verify import Verifier
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
@@ -121,3 +122,19 @@ def test_a_body_posted_as_a_number_is_named_after_its_article() -> None:
 def test_a_timestamp_of_another_type_is_named_after_its_article() -> None:
     with pytest.raises(TypeError, match=r"as its ISO 8601 str, not an int$"):
         read_timestamp(5)  # type: ignore[arg-type]
+
+
+def test_an_apl_version_of_none_is_said_once() -> None:
+    # The type before the value ("not a float 1.1") said None twice: "not None None".
+    document: dict[str, Any] = {"type": "APL", "version": None, "mainTemplate": {"items": []}}
+    with pytest.raises(
+        ResponseError, match=r'"version" must be a string such as "2024\.3", not None$'
+    ):
+        APL.RenderDocument(document)
+
+
+def test_a_trusted_root_of_none_is_said_once() -> None:
+    # "not None (None)" was said: the type, then the value, each None.
+    with pytest.raises(ConfigurationError) as raised:
+        Verifier([None])  # type: ignore[list-item]
+    assert str(raised.value) == "trusted_roots takes x509.Certificate objects, not None"

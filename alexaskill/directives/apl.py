@@ -96,7 +96,7 @@ def _check_version(where: str, version: object, kind: str = "APL", example: str 
         )
     if not isinstance(version, str) or not version.strip():
         shown = repr(version)
-        if not isinstance(version, str):
+        if not isinstance(version, str | None):  # (None: the type named is its repr, said once)
             shown = f"{type_with_article(version)} {shown}"
         raise ResponseError(
             f'{where} document "version" must be a string such as "{example}", not {shown}'

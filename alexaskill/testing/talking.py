@@ -164,7 +164,9 @@ class Talking:
         """
         if not isinstance(utterance, str):  # (None, bytes: a mistake deep in understanding)
             kind = type_with_article(utterance)
-            raise TypeError(f"say() takes what the user says as a str, not {kind}: {utterance!r}")
+            if utterance is not None:  # (None: the type named is its repr, said once)
+                kind += f": {utterance!r}"
+            raise TypeError(f"say() takes what the user says as a str, not {kind}")
         if not utterance.strip():  # (Alexa sends nothing for it: the user is silent)
             raise ValueError(
                 f"say({utterance!r}): nothing to say; a user who says nothing is silent, "

@@ -43,9 +43,11 @@ def _trusted_roots(roots: object) -> tuple[x509.Certificate, ...]:
     certificates: list[x509.Certificate] = []
     for root in roots:
         if not isinstance(root, x509.Certificate):
+            # (None: the type named is its repr, said once)
+            shown = "" if root is None else f" ({root!r:.60})"
             raise _ArgumentError(
-                f"trusted_roots takes x509.Certificate objects, not {type_with_article(root)} "
-                f"({root!r:.60})"
+                f"trusted_roots takes x509.Certificate objects, not {type_with_article(root)}"
+                + shown
             )
         certificates.append(root)
     if not certificates:
