@@ -154,9 +154,10 @@ def test_allow_sha1_set_to_a_non_bool_later_accepts_no_sha1(pki: TestPKI) -> Non
 @pytest.mark.parametrize(
     ("client", "named"),
     [
-        (httpx.Client(), "httpx.Client"),
-        ("https://proxy.example:3128", "str"),
-        (object(), "object"),
+        # The type after its article, as the Verifier's other arguments say it ("not str" was).
+        (httpx.Client(), "an httpx.Client"),
+        ("https://proxy.example:3128", "a str"),
+        (object(), "an object"),
     ],
     ids=["sync httpx.Client", "a URL", "object"],
 )

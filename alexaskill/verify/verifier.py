@@ -12,7 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509 import verification
 
-from ..articles import type_with_article
+from ..articles import type_with_article, with_article
 from ..downloads import Downloads, time_left, whole_count
 from ..exceptions import (
     CertificateError,
@@ -187,7 +187,8 @@ class Verifier:
         if http_client is not None and not is_async_client(http_client):
             # (Found here, not as every request refused, the log blaming outbound HTTPS.)
             raise _ArgumentError(
-                f"http_client must be an httpx.AsyncClient, not {type_name(http_client)}"
+                "http_client must be an httpx.AsyncClient, not "
+                f"{with_article(type_name(http_client))}"
             )
         roots = None if trusted_roots is None else _trusted_roots(trusted_roots)
         clock = now or _utcnow
