@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Container, Mapping
 from typing import Any, Final
 
+from .articles import type_with_article
 from .ssml_prosody import _prosody_error
 from .ssml_reference import _ALSO_TAKEN, _ENUMERATED, _REQUIRED, _SAYING
 from .ssml_text import _BLANK, strip_tags
@@ -493,7 +494,8 @@ def response_ssml_error(response: Mapping[str, Any]) -> str | None:
             return f"{where}.ssml: missing"
         markup = speech["ssml"]
         if not isinstance(markup, str):
-            kind = "null" if markup is None else type(markup).__name__
+            # (null as JSON says it: the answer read is JSON, from chat --url or replay --url)
+            kind = "null" if markup is None else type_with_article(markup)
             return f"{where}.ssml: not a string but {kind}"
         error = _markup_error(markup)
         if error is not None:

@@ -199,7 +199,9 @@ def test_a_hand_written_value_the_builders_refuse_is_said(element: str, said: st
 def test_ssml_that_is_no_string_is_not_said_missing() -> None:
     # {"type": "SSML", "ssml": 5} (a raw answer, from chat --url or replay --url) was said to
     # have its ssml "missing", which sends the reader looking for a key that is there.
-    for value, kind in ((5, "int"), (["<speak>x</speak>"], "list"), (None, "null")):
+    # The type after its article, as the app's errors say it ("but int" was said); null as JSON
+    # writes it: the answer read is JSON.
+    for value, kind in ((5, "an int"), (["<speak>x</speak>"], "a list"), (None, "null")):
         found = ssml.response_ssml_error({"outputSpeech": {"type": "SSML", "ssml": value}})
         assert found == f"outputSpeech.ssml: not a string but {kind}", found
 
