@@ -20,10 +20,10 @@ from .base import (
 )
 from .checked_changes import _check_size_once, _check_value, _Checked, _checked_changes
 from .data_faults import (
-    _NOT_A_NAME,
     _NOT_AN_INCREMENT,
     _NOT_INCREMENTED,
     _names_checked,
+    _not_a_name,
     _refused,
 )
 from .json_keys import _loaded_key_refused, _loaded_name_refused
@@ -168,7 +168,7 @@ class _StoredAttributes(MutableMapping[str, Any]):
         not counted.
         """
         if not isinstance(name, str):  # (a save's test: `base._encode`)
-            raise _refused(_NOT_A_NAME.format(kind=type_with_article(name), name=name))
+            raise _not_a_name(name)
         if type(by) is not int:  # (nor a bool: `_NOT_AN_INCREMENT` says why)
             raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type_with_article(by)))
         current = self._data.get(name, 0)

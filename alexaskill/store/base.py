@@ -12,9 +12,9 @@ from ..articles import type_with_article, with_article
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 from .data_faults import (
     _MAX_COUNTED,
-    _NOT_A_NAME,
     _NOT_INCREMENTED,
     _TOO_LARGE_TO_INCREMENT,
+    _not_a_name,
     _refused,
 )
 from .json_bytes import UNREAD as _UNREAD
@@ -334,7 +334,7 @@ def _encode_sized(name: str, value: Any, *, decoded: bool = False, was: int = 0)
     dict in it made anew from its JSON, none held twice: not checked for that. ``was``: the
     length of its JSON when loaded (or last saved), in bytes, for the check's first buffer."""
     if not isinstance(name, str):
-        raise _refused(_NOT_A_NAME.format(kind=type_with_article(name), name=name))
+        raise _not_a_name(name)
     if not decoded and isinstance(value, _CONTAINERS):  # (nothing else holds one)
         _check_written_out(name, value, was)
     try:

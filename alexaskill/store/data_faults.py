@@ -38,6 +38,13 @@ def _refused(message: str) -> ResponseError:
     return _DataRefused(message)
 
 
+def _not_a_name(name: object) -> ResponseError:
+    """The refusal of a name no str, by a save (`base._encode`) and by `Attributes.increment`,
+    in one wording: its type after its article, then its value; None once, being both."""
+    shown = "" if name is None else f": {name!r}"
+    return _refused(f"attribute names are strings, not {type_with_article(name)}{shown}")
+
+
 def _names_checked(
     key: object,
     changes: Mapping[str, Any],
@@ -77,7 +84,7 @@ def _names_checked(
             raise _refused("attributes cannot be saved under an empty key: keys are not empty")
     for name in (*gone, *(increments or ())):
         if not isinstance(name, str):
-            raise _refused(_NOT_A_NAME.format(kind=type_with_article(name), name=name))
+            raise _not_a_name(name)
     for name in increments or ():
         if not name.isascii():  # half a surrogate pair: as a name to set is (`base._encode`)
             try:
@@ -187,9 +194,7 @@ _MAX_KEY_BYTES: Final = 2048
 
 
 _EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
-#: A name no str, refused by a save (`base._encode`) and by `Attributes.increment`, in one wording.
 #: (Each ``kind`` below is the type after its article, `type_with_article`'s: "an int", "None".)
-_NOT_A_NAME: Final = "attribute names are strings, not {kind}: {name!r}"
 #: An increment no int, nor a bool (`Attributes.increment` says why), refused in one wording.
 _NOT_AN_INCREMENT: Final = "attribute {name!r}: an increment is an int, not {kind}"
 #: A value no int, to add to: by `Attributes.increment` (the value loaded) and at a save, by the
