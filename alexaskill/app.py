@@ -34,14 +34,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, Self
 
+# The framework's sentences, still importable from here (`from alexaskill.app import APOLOGY`).
 from .answering import APOLOGY as APOLOGY
 from .answering import PERMISSION_PROMPT as PERMISSION_PROMPT
 from .answering import SLOT_PROMPT as SLOT_PROMPT
 from .answering import STORE_FAILURE_EVERY
 from .answering import UNHANDLED as UNHANDLED
 from .answering import Answer as Answer
-
-# The framework's sentences, still importable from here (`from alexaskill.app import APOLOGY`).
 from .articles import type_with_article
 from .asgi import REFUSAL_WARNING_EVERY, Serving
 from .deadline import DEFAULT_DEADLINE, Watchdog

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from .articles import type_with_article
 from .exceptions import MalformedRequestError
 from .log_values import printable
 from .models import decode_envelope
@@ -126,8 +127,6 @@ def describe_event(event: Any) -> str:
             return said
         if isinstance(event, list | tuple):
             return f"a JSON array ({len(event)} items)"
-        from .articles import type_with_article  # (here: a cold start of Lambda imports none of it)
-
         return f"{type_with_article(event)}, not a JSON object"
     if not event:
         return "an empty JSON object"
