@@ -16,7 +16,7 @@ __all__ = ["type_with_article", "with_article"]
 #: silent, nor fjord, flask, frozenset, rhythm, llama). One capital then lower case is
 #: a word (LaunchRequest, NoneType), vowel or not: which such names are said as letters (Html)
 #: and which as the word they shorten (Msg, Mr, Hz, St) cannot be told from their letters, and
-#: CamelCase writes a word so. Rules of thumb: capitals said as a word (NASA) are read as letters
+#: CamelCase writes a word so. Rules of thumb: capitals said as a word (NATO) are read as letters
 #: too, and a first two of lower case only by the letters whose names begin with a vowel ("s",
 #: which begins "st", "sp" and the like, by a name with no vowel alone: sql; "sm" begins
 #: small: "a smtplib"). Those said as a word are `_SAID_AS_WORD`'s, tried first.
