@@ -51,6 +51,9 @@ EXCUSED: dict[str, str] = {
     "test_cli_serve_workers_health": (
         "alexaskill's own worker supervisor, which uvicorn before 0.51 (the floor) lacks: skipped"
     ),
+    "test_cli_serve_workers_stop": (
+        "a worker's end as serve stops: tests moved from test_cli_serve_workers, unmarked there"
+    ),
     "test_cli_sigterm": _CLI_OWN,
     "test_cli_skill_ids": _CLI_OWN,
     "test_cli_skill_log": _CLI_OWN,
