@@ -26,8 +26,9 @@ NAMES = (("city", "AMAZON.City"), ("name", "AMAZON.FirstName"))
 
 
 def _trips(slot: str, slot_type: str, *built_ins: str, **more: Any) -> Understander:
-    """A trip planner whose ``slot`` (of ``slot_type``) is said alone ("{city}"), with the
-    ``built_ins`` intents (no samples of their own) and ``more`` intents (name: samples)."""
+    """A trip planner whose ``slot`` (of ``slot_type``; "Cities" lists paris and berlin) is said
+    alone ("{city}"), with the ``built_ins`` intents (no samples of their own) and ``more``
+    intents (name: samples)."""
     intents: list[dict[str, Any]] = [
         {
             "name": "PlanTrip",
@@ -37,7 +38,10 @@ def _trips(slot: str, slot_type: str, *built_ins: str, **more: Any) -> Understan
         *({"name": name, "samples": samples} for name, samples in more.items()),
         *({"name": name, "samples": []} for name in built_ins),
     ]
-    return understander_of({"invocationName": "trip planner", "intents": intents})
+    cities = {"name": "Cities", "values": [{"name": {"value": v}} for v in ("paris", "berlin")]}
+    return understander_of(
+        {"invocationName": "trip planner", "intents": intents, "types": [cities]}
+    )
 
 
 def _heard(understander: Understander, said: str) -> tuple[str | None, dict[str, Any]]:
@@ -104,6 +108,29 @@ def test_stop_cancel_and_help_alone_are_their_built_in_intents(
     # Without it, AMAZON.FallbackIntent: "help" was the city "help".
     trips = _trips(slot, slot_type, "AMAZON.FallbackIntent")
     assert _heard(trips, said) == ("AMAZON.FallbackIntent", {})
+
+
+@pytest.mark.parametrize("slot_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
+@pytest.mark.parametrize("yes_no", [(), YES_NO])
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("no, stop", "AMAZON.StopIntent"),
+        ("no cancel", "AMAZON.CancelIntent"),
+        ("yes, cancel", "AMAZON.CancelIntent"),
+        ("no, help", "AMAZON.HelpIntent"),
+    ],
+)
+def test_a_yes_or_no_said_before_stop_cancel_or_help_is_left_out_beside_a_slot_alone(
+    slot_type: str, yes_no: tuple[str, ...], said: str, intent: str
+) -> None:
+    # Since built-in samples are read only as said, "no, stop" was AMAZON.FallbackIntent (the
+    # city "no stop" dropped) and a custom type's value "no stop": "{city}" matched the words
+    # whole, so the opening "no" was never left out (`Understander._opening_reply`).
+    required = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.HelpIntent")
+    trips = _trips("city", slot_type, *required, *yes_no, "AMAZON.FallbackIntent")
+    assert _heard(trips, said) == (intent, {})
+    assert _heard(trips, "no, paris")[0] == "PlanTrip"  # a value's intent stays its own
 
 
 def test_a_value_said_with_the_intent_s_own_words_stays_a_value() -> None:

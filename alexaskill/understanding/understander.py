@@ -169,8 +169,11 @@ class Understander(Reader):
         # utterance comes through here, and few open with a yes or no.
         if len(tokens) < 2 or tokens[0].text not in self.yes_no_words:
             return None
-        if self.matcher.exact(SpanCache(tokens, now)) is not None:
-            return None  # a sample said whole ("yes please", or "okay then" of a custom intent)
+        whole = self.matcher.exact(SpanCache(tokens, now))
+        # A sample said whole ("yes please", or "okay then" of a custom intent), but one of
+        # slots alone that took the words as any words: "{city}" takes "no, stop" too.
+        if whole is not None and not swallowed(whole):
+            return None
         words = " ".join(token.text for token in tokens)
         end = self._reply_end(tokens)
         if leaving_after(words, self.reply) in self.intents:
