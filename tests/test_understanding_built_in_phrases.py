@@ -140,22 +140,22 @@ def test_a_value_said_with_the_intent_s_own_words_stays_a_value() -> None:
     assert _heard(trips, "paris") == ("PlanTrip", {"city": "paris"})
 
 
+def _quiz(*values: str) -> Understander:
+    """A quiz whose one sample is of a slot alone, "{answer}", its custom type listing
+    ``values``, beside AMAZON.FallbackIntent."""
+    answer = {"name": "Answer", "slots": [{"name": "answer", "type": "Answer"}]}
+    intents = [
+        {**answer, "samples": ["{answer}"]},
+        {"name": "AMAZON.FallbackIntent", "samples": []},
+    ]
+    types = [{"name": "Answer", "values": [{"name": {"value": value}} for value in values]}]
+    return understander_of({"invocationName": "quiz", "intents": intents, "types": types})
+
+
 def test_a_custom_type_listing_yes_takes_it() -> None:
     # Amazon's "Use a Custom Yes/No Slot to Collect Boolean Values": a type that lists the
     # words takes them.
-    model = {
-        "invocationName": "quiz",
-        "intents": [
-            {
-                "name": "Answer",
-                "slots": [{"name": "answer", "type": "Answer"}],
-                "samples": ["{answer}"],
-            },
-            {"name": "AMAZON.FallbackIntent", "samples": []},
-        ],
-        "types": [{"name": "Answer", "values": [{"name": {"value": "yes"}}]}],
-    }
-    assert _heard(understander_of(model), "yes") == ("Answer", {"answer": "yes"})
+    assert _heard(_quiz("yes"), "yes") == ("Answer", {"answer": "yes"})
 
 
 @pytest.mark.parametrize(("said", "value"), [("yes thank you", "yes"), ("no thanks", "no")])
@@ -165,19 +165,7 @@ def test_a_yes_with_thanks_is_the_value_a_custom_type_lists_where_the_model_has_
     # "yes thank you" went to AMAZON.FallbackIntent, read as AMAZON.YesIntent's phrase the model
     # lacks: the intent whose slot's type lists "yes" is the better match, as it is of "yes"
     # alone, the thanks left out (as of "paris, thanks").
-    model = {
-        "invocationName": "quiz",
-        "intents": [
-            {
-                "name": "Answer",
-                "slots": [{"name": "answer", "type": "Answer"}],
-                "samples": ["{answer}"],
-            },
-            {"name": "AMAZON.FallbackIntent", "samples": []},
-        ],
-        "types": [{"name": "Answer", "values": [{"name": {"value": v}} for v in ("yes", "no")]}],
-    }
-    heard = understander_of(model).understand(said, now=NOW)
+    heard = _quiz("yes", "no").understand(said, now=NOW)
     assert (heard.intent, [(slot.name, slot.words) for slot in heard.slots]) == (
         "Answer",
         [("answer", value)],
