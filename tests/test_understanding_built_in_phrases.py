@@ -172,6 +172,17 @@ def test_a_yes_with_thanks_is_the_value_a_custom_type_lists_where_the_model_has_
     ), heard.explain()
 
 
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [("yes please, thanks", "yes please"), ("yes please thank you", "yes please")],
+)
+def test_a_listed_yes_of_several_words_with_thanks_is_that_value(said: str, value: str) -> None:
+    # Only "yes" was tried without the thanks (all of "please thank you" left out, "please"
+    # a thanks word too): a type listing "yes please" got AMAZON.FallbackIntent for it.
+    heard = _quiz("yes please", "no").understand(said, now=NOW)
+    assert [(slot.name, slot.words) for slot in heard.slots] == [("answer", value)], heard.explain()
+
+
 @pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
 @pytest.mark.parametrize(
     ("said", "intent"),

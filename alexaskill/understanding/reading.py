@@ -102,13 +102,13 @@ class Reader(CompiledModel):
                 return self._bare_intent(text, said, tuple(notes), fallback=False)
             # "yes thank you", the model without AMAZON.YesIntent: "yes" a slot's type lists
             # (`swallowed` took the words whole, thanks too) is a better match than the fallback.
-            end = self._reply_end(spans.tokens)
-            found = None
-            if end < len(spans.tokens):
+            # Shortest first, as `_reply_end` cuts, then longer: "please" ends a reply too, and
+            # a type may list "yes please" ("yes please, thanks").
+            for end in range(self._reply_end(spans.tokens), len(spans.tokens)):
                 found = self._read(text, spans.tokens[:end], now, True, asked=asked)
-            if found is not None:
-                note = left_out_note("words after the value", spans.words[end:])
-                return replace(found, notes=(*notes, note, *found.notes))
+                if found is not None:
+                    note = left_out_note("words after the value", spans.words[end:])
+                    return replace(found, notes=(*notes, note, *found.notes))
             match = None
         if match is None:
             if strict:
