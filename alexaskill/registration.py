@@ -18,9 +18,11 @@ from .interaction import (
     declaration_problems,
     model_warnings,
 )
+from .lists_deprecated import LISTS_DEPRECATED
 from .logs import security_logger
 from .models import (
     CanFulfillIntentRequest,
+    HouseholdListEventRequest,
     IntentRequest,
     LaunchRequest,
     Request,
@@ -69,7 +71,11 @@ class Registration:
             raise ConfigurationError(f"{request_type} requests carry no intent to match {intent!r}")
         if intent is not None:
             check_intent_name(intent, func)  # (again, from add_intent_handler: it is cheap)
-        return self.registry.add((request_type, intent), func, cls)
+        handler = self.registry.add((request_type, intent), func, cls)
+        if issubclass(cls, HouseholdListEventRequest):
+            # Said at registration, where the handler is written: Amazon sends it nothing now.
+            logger.warning("%s handles %s: %s", handler.name, request_type, LISTS_DEPRECATED)
+        return handler
 
     def add_intent_handler(
         self,

@@ -25,6 +25,7 @@ from ..alexa_api import (
 )
 from ..articles import type_with_article
 from ..exceptions import AlexaApiError, AlexaApiTimeout
+from ..lists_deprecated import warn_lists_deprecated
 from .base import _NOT_ASKED, RequestApi, _segment
 from .user import _request_time
 
@@ -290,8 +291,9 @@ class RecordsApi(RequestApi):
 
     # --- lists ---------------------------------------------------------------------------------
     # https://developer.amazon.com/en-US/docs/alexa/list-skills/list-management-api-reference.html
-    # Amazon moved this reference to its Deprecated Features page in June 2024: the calls may be
-    # refused (403) for skills that were not using them before.
+    # Amazon moved this reference to its Deprecated Features page in June 2024 and stopped the
+    # API for skills from July 1, 2024 (`alexaskill.lists_deprecated`): the calls stay, for an
+    # account still answered, and say so once.
 
     async def lists(self) -> list[AlexaList]:
         """The household's lists (shopping, to-do, the user's own). Needs `Scope.LISTS_READ`."""
@@ -346,6 +348,7 @@ class RecordsApi(RequestApi):
         changes: bool = False,
     ) -> Any:
         """A List API call: to its one host, with the reason a granted scope may be refused."""
+        warn_lists_deprecated(operation)
         return await self._call(
             operation,
             method,
@@ -355,7 +358,7 @@ class RecordsApi(RequestApi):
             json=json,
             base=self._lists_base(),
             changes=changes,
-            refused_note="Amazon's List API is deprecated (June 2024) and may refuse this skill",
+            refused_note="Amazon deprecated its List API (July 1, 2024): it may refuse this skill",
         )
 
     def _lists_base(self) -> str | None:
