@@ -296,7 +296,9 @@ class RecordsApi(RequestApi):
     # account still answered, and say so once.
 
     async def lists(self) -> list[AlexaList]:
-        """The household's lists (shopping, to-do, the user's own). Needs `Scope.LISTS_READ`."""
+        """The household's lists (shopping, to-do, the user's own). Needs `Scope.LISTS_READ`.
+        Deprecated by Amazon from July 1, 2024, as are `list_items` and `add_list_item`: see
+        `alexaskill.lists_deprecated`."""
         answer = await self._list_call(
             "lists", "GET", "/v2/householdlists/", _Lists, Scope.LISTS_READ
         )

@@ -111,6 +111,8 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
     #: The scopes the user granted (`Scope` names them); None: every scope.
     permissions: Iterable[str] | None = None
     #: List name to the values of its active items; None: Amazon's two empty default lists.
+    #: Kept for the tests of older skills: Amazon deprecated its lists for skills (from July 1,
+    #: 2024; `alexaskill.lists_deprecated`), so the real API may refuse what the fake answers.
     lists: Mapping[str, Sequence[str]] | None = None
     #: The skill's products, `InSkillProduct` or Amazon's JSON of one (None: none).
     #: Read back, the list of `InSkillProduct` the fake keeps.
