@@ -353,6 +353,14 @@ async def test_a_table_not_found_in_the_region_used_is_said_with_that_region(
     found = DynamoDBStore(table, region="eu-west-1", endpoint_url=dynamodb_endpoint)
     async with contextlib.aclosing(found):
         assert await found.load(USER) == {}  # (the region named: found)
+    # The table made in eu-west-1 deleted: moto's server outlives the test.
+    elsewhere = botocore.session.get_session().create_client(
+        "dynamodb", region_name="eu-west-1", endpoint_url=dynamodb_endpoint
+    )
+    try:
+        elsewhere.delete_table(TableName=table)
+    finally:
+        elsewhere.close()
 
 
 @pytest.mark.anyio
