@@ -212,6 +212,29 @@ def test_a_client_that_is_not_a_dynamodb_client_is_refused_at_construction() -> 
 
 
 @pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ({"region": "eu-west-1"}, "region="),
+        ({"endpoint_url": "http://u:s3cret@127.0.0.1:8000"}, "endpoint_url="),
+        (
+            {"region": "eu-west-1", "endpoint_url": "http://127.0.0.1:8000"},
+            "region= and endpoint_url=",
+        ),
+    ],
+)
+def test_a_region_or_endpoint_url_with_a_client_given_is_refused_at_construction(
+    options: dict[str, Any], named: str
+) -> None:
+    # Taken without a word: the client given makes every call in its own region, at its own
+    # endpoint, so the store looked in the client's while its log lines named the store's.
+    with pytest.raises(ConfigurationError) as caught:
+        DynamoDBStore("skill", client=RecordingClient(), **options)
+    said = str(caught.value)
+    assert f"DynamoDBStore: {named} not used with client=" in said, said
+    assert "region_name=" in said and "s3cret" not in said
+
+
+@pytest.mark.parametrize(
     "endpoint_url",
     ["http://[::1", "http://", "http://host:99999", "http://ho st", "https://:s3cret@[::1:8000"],
 )

@@ -170,12 +170,9 @@ async def test_a_table_made_by_a_save_that_adds_keeps_its_retries(
     # ("UpdateItem failed ... the write may have been made"), which was never sent.
     fake_dynamodb.error = (500, "InternalServerError", "oops")
     client = _retrying_client(fake_dynamodb.url, 3) if given else None
+    endpoint = None if given else fake_dynamodb.url  # (a client given has its own)
     store = DynamoDBStore(
-        "skill",
-        endpoint_url=fake_dynamodb.url,
-        create_table=True,
-        timeout=STORE_TIMEOUT,
-        client=client,
+        "skill", endpoint_url=endpoint, create_table=True, timeout=STORE_TIMEOUT, client=client
     )
     try:
         with anyio.fail_after(HANG), pytest.raises(StoreError) as info:

@@ -87,3 +87,25 @@ async def test_a_store_error_does_not_repeat_the_password(dynamodb_endpoint: str
         await missing.load("user")
     _shown(_all_said(info.value))
     await missing.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_store_error_through_a_client_given_names_its_endpoint_not_its_password() -> None:
+    # A client given made with an endpoint: the line said "region us-east-1", not where the
+    # client looked, and repeated botocore's words, the password in them.
+    import botocore.session
+
+    port = free_port()  # nothing listens there now
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=f"http://AKID:{SECRET}@127.0.0.1:{port}"
+    )
+    try:
+        store = DynamoDBStore("skill", client=client, timeout=20)
+        with pytest.raises(StoreError, match="cannot reach DynamoDB at") as info:
+            await store.load("user")
+    finally:
+        client.close()
+    _shown(_all_said(info.value))
+    assert f"cannot reach DynamoDB at http://AKID:***@127.0.0.1:{port} for GetItem" in str(
+        info.value
+    )

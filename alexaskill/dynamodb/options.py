@@ -52,6 +52,17 @@ def _check_options(
         attribute_name=attribute_name,
         create_table=create_table,
     )
+    if client is not None and (region is not None or endpoint_url is not None):
+        # Taken, neither was used: the client calls its own region and endpoint.
+        named = " and ".join(
+            f"{name}="
+            for name, value in (("region", region), ("endpoint_url", endpoint_url))
+            if value is not None
+        )
+        raise ConfigurationError(
+            f"DynamoDBStore: {named} not used with client=, which calls its own region and "
+            "endpoint: make the client with them (region_name=…, endpoint_url=…)"
+        )
     if region is not None and not _REGION.fullmatch(region):
         raise ConfigurationError(
             f"DynamoDBStore: {region!r} is not an AWS region name (like 'us-east-1')"

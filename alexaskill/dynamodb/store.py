@@ -22,6 +22,7 @@ from .client import (
     _Call,
     _drop_pools,
     _errors,
+    _given_endpoint,
     _hook,
     _last_attempt,
     _new_refresh_locks,
@@ -120,7 +121,11 @@ class DynamoDBStore:
         self.region = region
         self.endpoint_url = endpoint_url
         self._endpoint_shown = url_without_password(endpoint_url) if endpoint_url else None
-        self._secrets = _passwords(endpoint_url)
+        # A client given's own endpoint (refused with endpoint_url=), for the log lines to name
+        # where it looked and hide its password, which botocore's words repeat.
+        given_endpoint = None if client is None else _given_endpoint(client)
+        self._given_shown = url_without_password(given_endpoint) if given_endpoint else None
+        self._secrets = _passwords(endpoint_url or given_endpoint)
         self.partition_key_name = partition_key_name
         self.attribute_name = attribute_name
         self.create_table = create_table
@@ -473,13 +478,15 @@ class DynamoDBStore:
     def _explain(self, doing: str, code: str, exc: Exception) -> str:
         """A log line that says what went wrong and what to do, from an AWS error."""
         where, secrets, key = self._where, self._secrets, self.partition_key_name
-        given, made, own = self.endpoint_url is not None, self.create_table, self._own_client
+        given = self.endpoint_url is not None or self._given_shown is not None
+        made, own = self.create_table, self._own_client
         region = self._region()
         return _explain(self.table, where, secrets, doing, code, exc, key, given, made, own, region)
 
     def _where(self) -> str:
-        if self._endpoint_shown:
-            return self._endpoint_shown
+        endpoint = self._endpoint_shown or self._given_shown  # (never both: `_check_options`)
+        if endpoint:
+            return endpoint
         region = self._region()
         return f"region {region}" if region else "the default region"
 
