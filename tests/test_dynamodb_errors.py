@@ -88,11 +88,16 @@ async def test_missing_table_no_credentials_no_region(
         with pytest.raises(StoreError, match="no AWS credentials for GetItem"):
             await anonymous.load(USER)
 
+    # AWS_REGION alone is no region for botocore (1.34 to 1.44 read AWS_DEFAULT_REGION only):
+    # the line told to set it.
     monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
     nowhere = DynamoDBStore("skill", timeout=MOTO_TIMEOUT)
     async with contextlib.aclosing(nowhere):
-        with pytest.raises(StoreError, match=r"no AWS region.*\?region="):
+        with pytest.raises(StoreError, match=r"no AWS region.*\?region=") as info:
             await nowhere.load(USER)
+    said = str(info.value)
+    assert "set AWS_DEFAULT_REGION (botocore does not read AWS_REGION)" in said, said
 
 
 def test_the_skill_answers_a_store_error_with_the_apology_and_one_line(

@@ -110,9 +110,12 @@ def _explain(
             "them; elsewhere set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)"
         )
     if code == "NoRegionError":
+        # botocore's region comes from AWS_DEFAULT_REGION or the profile's config, never from
+        # AWS_REGION (its configprovider, 1.34 to 1.44 alike); Lambda sets both.
         return (
             f"{table}: no AWS region for {doing}: add ?region=… to the store URL, pass "
-            "region=…, or set AWS_REGION"
+            "region=…, or set AWS_DEFAULT_REGION (botocore does not read AWS_REGION) or "
+            "the AWS profile's region"
         )
     if code == "ValidationException" and any(words in message for words in _NOT_THE_KEY):
         return (

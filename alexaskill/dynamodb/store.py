@@ -72,7 +72,8 @@ class DynamoDBStore:
     """Attributes in a DynamoDB table, in the layout of the ASK SDK's DynamoDB adapter.
 
     ``table`` is the table's name (or ARN). ``region`` and ``endpoint_url`` default to botocore's
-    own configuration (on Lambda, ``AWS_REGION``); credentials come from botocore's usual chain
+    own configuration (``AWS_DEFAULT_REGION``, which Lambda sets, or the profile's; botocore
+    does not read ``AWS_REGION``); credentials come from botocore's usual chain
     (on Lambda, the function's role). ``partition_key_name`` and ``attribute_name`` name the
     table's string partition key and the map column, as the SDK's options of the same names do.
     ``create_table=True`` creates the table (on-demand capacity) on first use if it does not
