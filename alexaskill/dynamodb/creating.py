@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ..exceptions import StoreError
 from .client import _errors
 from .errors import _code
+from .explaining import _said
 
 if TYPE_CHECKING:
     from .store import DynamoDBStore
@@ -65,7 +66,7 @@ def _make_table(store: DynamoDBStore, client: Any, asked: float, doing: str) -> 
     except Exception as exc:
         # Its words, not the exception: its traceback held the failing thread's frames, and
         # their locals, for as long as it was kept (until the next creation, if one came).
-        store._creation_failed = (time.monotonic(), store._said(exc, doing))
+        store._creation_failed = (time.monotonic(), _said(store, exc, doing))
         raise
     store._creation_failed = None
     store._table_ready = True
@@ -112,7 +113,7 @@ async def _until_ready(store: DynamoDBStore, doing: str, adding: bool) -> None:
             try:
                 making.start()
             except BaseException as exc:  # no new thread at interpreter shutdown
-                job.said = store._said(exc, doing)  # for calls of other threads' event loops
+                job.said = _said(store, exc, doing)  # for calls of other threads' event loops
                 _ready_done(store, job)
                 raise
         await wait()
@@ -136,7 +137,7 @@ def _make_ready(store: DynamoDBStore, job: _Readying, doing: str, adding: bool) 
         # Another failure (an error of a client given) too: one exception raised in each call
         # gained that call's frames at each raise, all kept alive while any call's error was.
         # Its traceback is said here, once (not where a password may show: `_in_thread`).
-        job.said = store._said(exc, doing)
+        job.said = _said(store, exc, doing)
         logger.error("%s", job.said, exc_info=None if store._secrets else exc)
     _ready_done(store, job)  # out of the except clause: this frame no longer holds ``exc``
 

@@ -28,6 +28,7 @@ _NOT_THE_KEY: Final = ("key element does not match the schema", "Type mismatch f
 
 
 def _explain(
+    *,
     name: str,
     where: Callable[[], str],
     secrets: Iterable[str],

@@ -33,13 +33,13 @@ from .creating import _CREATE_WAIT, _create_table, _make_table, _Readying, _unti
 from .errors import (
     _THROTTLED,
     _code,
-    _explain,
     _message,
     _one_line,
     _operation_name,
     _sum_out_of_range,
     _throttled_until,
 )
+from .explaining import _said
 from .options import _check_options
 from .plans import _Made, _planned
 from .saving import _ConditionFailed, _SumOutOfRange, _write
@@ -346,22 +346,6 @@ class DynamoDBStore:
             f"DynamoDB table {self.table!r}: no answer to {doing} within {deadline:g} s{made}"
         )
 
-    def _said(self, exc: BaseException, doing: str) -> str:
-        """What a failure of ``doing`` is said as: the words of the `StoreError` it becomes."""
-        errors = _errors()
-        if isinstance(exc, errors.ClientError):
-            # The operation refused: a first call's may be the table's creation, not its own.
-            # (botocore names it as AWS does: GetItem.)
-            return self._explain(exc.operation_name or doing, _code(exc), exc)
-        if isinstance(exc, errors.BotoCoreError):
-            return self._explain(doing, type(exc).__name__, exc)
-        if isinstance(exc, StoreError):
-            return str(exc)
-        text = f"{type(exc).__name__}: {exc}"
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return f"DynamoDB table {self.table!r}: making it failed ({text})"
-
     def _in_thread(
         self,
         func: Callable[[Any], T],
@@ -388,9 +372,9 @@ class DynamoDBStore:
                 raise _SumOutOfRange(_one_line(_message(exc))) from None
             if code == "ResourceNotFoundException" and self.create_table:
                 self._table_ready = False  # deleted since it was made: the next call makes it
-            failure, cause = StoreError(self._said(exc, doing)), exc
+            failure, cause = StoreError(_said(self, exc, doing)), exc
         except errors.BotoCoreError as exc:
-            failure, cause = StoreError(self._said(exc, doing)), exc
+            failure, cause = StoreError(_said(self, exc, doing)), exc
         finally:  # (attempts 0, not None: `_refuse_if_given_up` adds to it)
             _waited_for.given_up = _waited_for.last = _waited_for.adding = None
             _waited_for.attempts = 0
@@ -475,30 +459,6 @@ class DynamoDBStore:
             "of that name? give the store a column of its own (attribute_name=…), or remove "
             "the item's"
         )
-
-    def _explain(self, doing: str, code: str, exc: Exception) -> str:
-        """A log line that says what went wrong and what to do, from an AWS error."""
-        where, secrets, key = self._where, self._secrets, self.partition_key_name
-        given = self.endpoint_url is not None or self._given_shown is not None
-        made, own = self.create_table, self._own_client
-        region = self._region()
-        return _explain(self.table, where, secrets, doing, code, exc, key, given, made, own, region)
-
-    def _where(self) -> str:
-        endpoint = self._endpoint_shown or self._given_shown  # (never both: `_check_options`)
-        if endpoint:
-            return endpoint
-        region = self._region()
-        return f"region {region}" if region else "the default region"
-
-    def _region(self) -> str | None:
-        """The AWS region the store's calls name: ``region``, else its client's (botocore's
-        configuration); a client given's own, always (``region`` is not used then); None
-        before a client, or for a stand-in that has none."""
-        if self.region and self._own_client:
-            return self.region
-        region = getattr(getattr(self._client, "meta", None), "region_name", None)
-        return region if isinstance(region, str) and region else None
 
 
 def _after_fork_in_child() -> None:

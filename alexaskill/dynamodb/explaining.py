@@ -1,0 +1,69 @@
+"""What a failure of one of `DynamoDBStore`'s calls is said as: the store's facts (where it
+looked, its region, its client) handed to `errors._explain`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..exceptions import StoreError
+from .client import _errors
+from .errors import _code, _explain
+
+if TYPE_CHECKING:
+    from .store import DynamoDBStore
+
+__all__: list[str] = []
+
+
+def _said(store: DynamoDBStore, exc: BaseException, doing: str) -> str:
+    """What a failure of ``doing`` is said as: the words of the `StoreError` it becomes."""
+    errors = _errors()
+    if isinstance(exc, errors.ClientError):
+        # The operation refused: a first call's may be the table's creation, not its own.
+        # (botocore names it as AWS does: GetItem.)
+        return _explained(store, exc.operation_name or doing, _code(exc), exc)
+    if isinstance(exc, errors.BotoCoreError):
+        return _explained(store, doing, type(exc).__name__, exc)
+    if isinstance(exc, StoreError):
+        return str(exc)
+    text = f"{type(exc).__name__}: {exc}"
+    for secret in store._secrets:
+        text = text.replace(secret, "***")
+    return f"DynamoDB table {store.table!r}: making it failed ({text})"
+
+
+def _explained(store: DynamoDBStore, doing: str, code: str, exc: Exception) -> str:
+    """A log line that says what went wrong and what to do, from an AWS error."""
+    return _explain(
+        name=store.table,
+        where=lambda: _where(store),
+        secrets=store._secrets,
+        doing=doing,
+        code=code,
+        exc=exc,
+        key_name=store.partition_key_name,
+        endpoint_given=store.endpoint_url is not None or store._given_shown is not None,
+        create_table=store.create_table,
+        own_client=store._own_client,
+        region=_region(store),
+    )
+
+
+def _where(store: DynamoDBStore) -> str:
+    """Where the store's calls go: the endpoint given (to the store, or the client given),
+    else the region."""
+    endpoint = store._endpoint_shown or store._given_shown  # (never both: `_check_options`)
+    if endpoint:
+        return endpoint
+    region = _region(store)
+    return f"region {region}" if region else "the default region"
+
+
+def _region(store: DynamoDBStore) -> str | None:
+    """The AWS region the store's calls name: ``region``, else its client's (botocore's
+    configuration); a client given's own, always (``region`` is refused with it); None
+    before a client, or for a stand-in that has none."""
+    if store.region and store._own_client:
+        return store.region
+    region = getattr(getattr(store._client, "meta", None), "region_name", None)
+    return region if isinstance(region, str) and region else None
