@@ -53,11 +53,11 @@ def said_dropped_reply(handler: Handler, envelope: Envelope) -> None:
     statement, its result dropped: ``ask("…")`` written without ``return``, which the user
     hears as nothing. The advice fits the request: ``can_fulfill`` at a
     CanFulfillIntentRequest (Alexa's probe, answered NO), AudioPlayer directives at an
-    AudioPlayer event, no speech at a request outside a session (a skill event, a message:
-    nobody hears its reply). Looked for only then: a None returned on purpose costs a dict
-    lookup; the source is read and parsed once for a function. Never for a request Alexa takes
-    no reply to (SessionEndedRequest, PlaybackStopped): what it would have returned is dropped
-    all the same."""
+    AudioPlayer event, the call dropped at a request outside a session (a skill event, a
+    message: nobody hears its reply, and None is its answer). Looked for only then: a None
+    returned on purpose costs a dict lookup; the source is read and parsed once for a
+    function. Never for a request Alexa takes no reply to (SessionEndedRequest,
+    PlaybackStopped): what it would have returned is dropped all the same."""
     # The lookup first: a registration judged already (most) pays nothing more. A registration
     # serves one request type, judged at its first None; a catch-all (the fallback, the handler
     # of every intent) any, each judged at its first, in a session or not: its key is a tuple,
@@ -131,10 +131,13 @@ def _advice(request_type: str, outside: bool, called: str, audio: bool) -> str:
             "Response(directives=[…]) with them, or None"
         )
     if heard_by_nobody(request_type, in_session=not outside):
-        # (Amazon's "Send a Message Request to a Skill": the reply acknowledges the message)
+        # None is the answer already: the empty acknowledgement (Amazon's "Send a Message
+        # Request to a Skill" asks for "an empty success message"). Still said, unlike at a
+        # SessionEndedRequest: Amazon's pages nowhere say that Alexa ignores speech here, and the
+        # call tells the reader it is heard.
         return (
-            f"a reply to {request_type} comes outside a session, and nobody hears it: return "
-            "None (the empty acknowledgement Alexa waits for)"
+            f"a reply to {request_type} comes outside a session, and nobody hears it: drop the "
+            f"{called}() call (None is the answer: an empty acknowledgement)"
         )
     if can_fulfill:  # (a handler shared with the probe)
         return (

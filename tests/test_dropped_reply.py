@@ -346,12 +346,13 @@ def test_a_handler_shared_by_two_kinds_of_request_is_judged_at_each(
     assert read == [play.__code__, other.__code__]
 
 
-def test_a_request_outside_a_session_is_not_advised_to_return_speech(
+def test_a_request_outside_a_session_is_advised_to_drop_the_call(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     # "return speak(…)" was the advice at a skill event and at a message, which come outside a
-    # session: nobody hears their reply. And a can_fulfill(…) dropped at an AudioPlayer event
-    # was told "speak(…) or ask(…)", which that event's reply may not carry either.
+    # session: nobody hears their reply. Then "return None", to a handler that had: its only
+    # fault is the speak() call, which it is told to drop. And a can_fulfill(…) dropped at an
+    # AudioPlayer event was told "speak(…) or ask(…)", which that event's reply may not carry.
     skill = Skill(SKILL_ID)
 
     @skill.on("AlexaSkillEvent.SkillEnabled")
@@ -377,8 +378,8 @@ def test_a_request_outside_a_session_is_not_advised_to_return_speech(
         client.send("Messaging.MessageReceived", message={})
         client.audio_event("PlaybackStarted", token="t")
     nobody = (
-        "a reply to {0} comes outside a session, and nobody hears it: return None (the empty "
-        "acknowledgement Alexa waits for)"
+        "a reply to {0} comes outside a session, and nobody hears it: drop the speak() call "
+        "(None is the answer: an empty acknowledgement)"
     )
     assert _dropped(caplog) == [
         said(enabled, kind, "speak", nobody.format(kind))
