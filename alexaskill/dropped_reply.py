@@ -25,13 +25,14 @@ __all__ = ["said_dropped_reply"]
 logger = logging.getLogger("alexaskill")
 
 
-#: The registrations whose None was judged (`Handler`, by id; a catch-all's with the request
-#: type and whether it came outside a session): each once. Per registration, not per function:
-#: a function registered for an intent and for a probe (or an event) has a `Handler` for each,
-#: and is told what fits each. By id, not by the handler or its code: a code object's hash is
-#: worked out anew at each lookup, from its constants (the look cost a small handler's request
-#: 1,900 instructions, 1,100 by id, and more as the handler grows); a callable object's own
-#: hash may be slow or raise. The handler is kept, so that its id is no other's.
+#: The registrations whose None was judged (`Handler`, by id, or its complement outside a
+#: session; a catch-all's with the request type and whether it came outside a session): each
+#: once. Per registration, not per function: a function registered for an intent and for a
+#: probe (or an event) has a `Handler` for each, and is told what fits each. By id, not by the
+#: handler or its code: a code object's hash is worked out anew at each lookup, from its
+#: constants (the look cost a small handler's request 1,900 instructions, 1,100 by id, and more
+#: as the handler grows); a callable object's own hash may be slow or raise. The handler is
+#: kept, so that its id is no other's.
 _JUDGED: Final[dict[object, Handler]] = {}
 
 #: How many kinds of request a catch-all is judged at, at most, and how many it was (by the
@@ -48,27 +49,32 @@ _FOUND: Final[dict[int, tuple[object, tuple[str, str] | None, set[str]]]] = {}
 
 def said_dropped_reply(handler: Handler, envelope: Envelope) -> None:
     """Warn, once for each registration of a handler (each kind of request its function
-    serves), when it returned None to ``envelope``'s request and its own code calls one of
-    alexaskill's reply builders (``speak``, ``ask``, ``elicit_slot``, ``Response``, …) as a
-    statement, its result dropped: ``ask("…")`` written without ``return``, which the user
-    hears as nothing. The advice fits the request: ``can_fulfill`` at a
-    CanFulfillIntentRequest (Alexa's probe, answered NO), AudioPlayer directives at an
-    AudioPlayer event, the call dropped at a request outside a session (a skill event, a
-    message: nobody hears its reply, and None is its answer). Looked for only then: a None
-    returned on purpose costs a dict lookup; the source is read and parsed once for a
-    function. Never for a request Alexa takes no reply to (SessionEndedRequest,
+    serves, in a session and outside one), when it returned None to ``envelope``'s request
+    and its own code calls one of alexaskill's reply builders (``speak``, ``ask``,
+    ``elicit_slot``, ``Response``, …) as a statement, its result dropped: ``ask("…")``
+    written without ``return``, which the user hears as nothing. The advice fits the request:
+    ``can_fulfill`` at a CanFulfillIntentRequest (Alexa's probe, answered NO), AudioPlayer
+    directives at an AudioPlayer event, the call dropped at a request outside a session (a
+    skill event, a message: nobody hears its reply, and None is its answer). Looked for only
+    then: a None returned on purpose costs a dict lookup; the source is read and parsed once
+    for a function. Never for a request Alexa takes no reply to (SessionEndedRequest,
     PlaybackStopped): what it would have returned is dropped all the same."""
     # The lookup first: a registration judged already (most) pays nothing more. A registration
-    # serves one request type, judged at its first None; a catch-all (the fallback, the handler
-    # of every intent) any, each judged at its first, in a session or not: its key is a tuple,
-    # whose lookup costs a catch-all's None 1,000 instructions more (the request type's hash;
-    # nested dicts by type saved less than a tenth of it).
-    judged: object = id(handler)
+    # serves one request type, judged at its first None in a session and at its first outside
+    # one (the advice differs: `_advice`), two marks at most: its key is the handler's id, or
+    # the id's complement outside a session, an int no id is (ids are never negative), looked
+    # up as cheaply as the id, where a tuple would be built and hashed at each None. A
+    # catch-all (the fallback, the handler of every intent) serves any type, each judged at its
+    # first, in a session or not: its key is a tuple, whose lookup costs a catch-all's None
+    # 1,000 instructions more (the request type's hash; nested dicts by type saved less than a
+    # tenth of it).
+    outside = envelope.session is None
+    judged: object = ~id(handler) if outside else id(handler)
     if judged in _JUDGED:
         return
     request_type = envelope.request.type
     if handler.catch_all:
-        judged = (judged, request_type, envelope.session is None)
+        judged = (id(handler), request_type, outside)
         if judged in _JUDGED:
             return
         kinds = _KINDS.get(id(handler), 0)
@@ -89,7 +95,7 @@ def said_dropped_reply(handler: Handler, envelope: Envelope) -> None:
     if found[1] is None:
         return
     called, where = found[1]
-    advice = _advice(request_type, envelope.session is None, called, audio)
+    advice = _advice(request_type, outside, called, audio)
     if advice in found[2]:  # (a fallback's None at a LaunchRequest, then an IntentRequest)
         return
     found[2].add(advice)

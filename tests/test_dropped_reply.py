@@ -422,3 +422,48 @@ def test_a_catch_all_s_marks_stay_bounded_whatever_request_types_come(
     assert [said.split(" returned None to ")[1].split(",")[0] for said in _dropped(caplog)] == [
         f"AudioPlayer.MadeUp{kind}" for kind in range(3)
     ]
+
+
+def test_a_handler_of_one_type_is_judged_in_a_session_and_outside_one(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A handler registered for one type was judged once, whatever its session: the same type
+    # come outside a session (nobody hears the reply) after it came in one (the user heard
+    # nothing) was let be, its other advice never said; the other way round as well. (Sent
+    # outside a session here by hand, as an unverified request may come.)
+    skill = Skill(SKILL_ID)
+
+    @skill.on("Connections.Response")
+    def purchased() -> None:
+        speak("Thanks for your purchase.")
+
+    @skill.on("CustomInterfaceController.EventsReceived")
+    def gadget() -> None:
+        speak("Pressed.")
+
+    def outside(client: TestClient, request_type: str) -> None:
+        envelope = client.factory.envelope(request_type)
+        del envelope["session"]
+        client.send_envelope(envelope)
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(skill) as client:
+        for _ in range(2):
+            client.send("Connections.Response")
+            outside(client, "Connections.Response")
+            outside(client, "CustomInterfaceController.EventsReceived")
+            client.send("CustomInterfaceController.EventsReceived")
+    said = [(r.split(" returned None")[0], r.rpartition("): ")[2]) for r in _dropped(caplog)]
+    assert said == [
+        (f"{f.__module__}.{f.__qualname__}", advice.format(kind))
+        for f, kind, advices in (
+            (purchased, "Connections.Response", ("", "outside")),
+            (gadget, "CustomInterfaceController.EventsReceived", ("outside", "")),
+        )
+        for advice in (
+            "a reply to {} comes outside a session, and nobody hears it: drop the speak() call "
+            "(None is the answer: an empty acknowledgement)"
+            if each
+            else "return speak(…)"
+            for each in advices
+        )
+    ], caplog.text
