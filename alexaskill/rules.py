@@ -8,10 +8,10 @@ A broken rule either raises `ResponseError` (its message naming the handler), wh
 with its traceback and answers with its apology, or drops the offending part. Dropping is chosen
 where refusing would hurt the user more than the dropped part: where Alexa takes no speech (an
 apology would be refused too), and where the device lacks a screen (the speech is still worth
-hearing). A part dropped because
-the handler broke Alexa's rule is a `RuleViolation`: logged at ERROR, naming the handler, the
-request and the part, and collected by the test client so that a test fails. A part dropped
-because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a DEBUG line.
+hearing). A part dropped because the handler broke Alexa's rule is a `RuleViolation`: logged at
+ERROR, naming the handler, the request and the part, and collected by the test client so that a
+test fails (`alexaskill.rules_reports`). A part dropped because of the device (no screen) is a
+WARNING; a part Alexa ignores anyway is a DEBUG line.
 
 - **CanFulfillIntentRequest** gets ``canFulfillIntent`` and nothing else (`can_fulfill`). A
   request no ``can_fulfill`` handler answers (or a handler returning None) gets
@@ -37,7 +37,8 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
   ``Stop`` and ``ClearQueue``; ``PlaybackStopped`` and ``System.ExceptionEncountered`` take no
   response at all; ``PlaybackNearlyFinished``, ``PlaybackFailed`` and ``PlaybackController.*``
   take any AudioPlayer directive. Anything else is dropped as a `RuleViolation`;
-  ``shouldEndSession`` is dropped silently (those requests have no session).
+  ``shouldEndSession`` is dropped silently (those requests have no session)
+  (`alexaskill.rules_audio_events`).
 - **SessionEndedRequest** takes no response (Amazon's request types reference): whatever the
   handler returned is dropped with a DEBUG line (a goodbye returned from a shared handler is no
   mistake), and the reply carries no ``sessionAttributes``: the session is over.
@@ -79,11 +80,8 @@ because of the device (no screen) is a WARNING; a part Alexa ignores anyway is a
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Callable, Iterator, Mapping
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any, Final
 
 import msgspec
@@ -101,8 +99,17 @@ from .responses import (
     empty,
 )
 from .rules_audio import enqueue_violations, open_session_play
+from .rules_audio_events import (
+    audio_directives_allowed,
+    audio_reply_directives,
+    only_audio,
+    takes_only_audio,
+)
 from .rules_dialog import check_dialog, unheard_reprompt
+from .rules_reports import DeviceDrop, report, reporting_to, tell
 
+# DeviceDrop, reporting_to and the audio events' three public names live below, re-exported:
+# the testing package, dropped_reply and the tests import them from here.
 __all__ = [
     "INTERFACE_PREFIXES",
     "DeviceDrop",
@@ -132,86 +139,6 @@ _CANNOT: Final = can_fulfill("NO")
 _DYNAMIC_ENTITIES: Final = "Dialog.UpdateDynamicEntities"
 # Requests of a conversation, answered in full: neither audio events nor SessionEndedRequest.
 _CONVERSATION: Final = frozenset({"LaunchRequest", "IntentRequest"})
-
-
-@dataclass(frozen=True)
-class DeviceDrop:
-    """Directives dropped from a reply because the request's device does not declare their
-    interface: carried by the WARNING (or ERROR) record as ``unsupported_directives``."""
-
-    #: ``request.requestId`` of the request answered.
-    request_id: str
-    #: The directive types dropped (``"Alexa.Presentation.APL.RenderDocument"``), in order.
-    directives: tuple[str, ...]
-    #: The interfaces the device lacks for them, sorted.
-    interfaces: tuple[str, ...]
-
-
-# What a reply to each AudioPlayer / PlaybackController / System event may carry, from Amazon's
-# "AudioPlayer Interface Reference" (section "Requests", each request's "Response" part), the
-# "PlaybackController Interface Reference" and the "System.ExceptionEncountered" request
-# reference. A type not listed takes any AudioPlayer directive.
-_STOP_OR_CLEAR: Final = frozenset({"AudioPlayer.Stop", "AudioPlayer.ClearQueue"})
-_NO_RESPONSE: Final[frozenset[str]] = frozenset()
-#: The AudioPlayer interface's directives: a mapping of another "AudioPlayer." type is none.
-_AUDIO_DIRECTIVES: Final = frozenset({"AudioPlayer.Play"}) | _STOP_OR_CLEAR
-_AUDIO_REPLIES: Final[dict[str, frozenset[str]]] = {
-    # "Can't respond with more than 0 play directives" is Alexa's answer to a Play here.
-    "AudioPlayer.PlaybackStarted": _STOP_OR_CLEAR,
-    "AudioPlayer.PlaybackFinished": _STOP_OR_CLEAR,
-    "AudioPlayer.PlaybackStopped": _NO_RESPONSE,
-    "System.ExceptionEncountered": _NO_RESPONSE,
-}
-
-
-#: What `reporting_to` hears: each `RuleViolation`, and each `DeviceDrop`, as it is logged.
-Listener = Callable[[RuleViolation | DeviceDrop], None]
-# Read only when something is reported, never per request: production pays nothing for it.
-_listener: ContextVar[Listener | None] = ContextVar("alexaskill_rules_listener", default=None)
-
-
-@contextlib.contextmanager
-def reporting_to(listener: Listener) -> Iterator[None]:
-    """Hand ``listener`` each `RuleViolation` and `DeviceDrop` that `check_reply` reports in
-    this context while the block runs (a context variable: the tasks started meanwhile share
-    it, as do the threads anyio and Starlette's test client run code in; `check_reply` runs on
-    the event loop), besides logging them; a block
-    inside another has what is reported inside it to itself. What the test client collects,
-    whatever the logging configuration."""
-    token = _listener.set(listener)
-    try:
-        yield
-    finally:
-        _listener.reset(token)
-
-
-def _tell(found: RuleViolation | DeviceDrop) -> None:
-    listener = _listener.get()
-    if listener is not None:
-        listener(found)
-
-
-def audio_directives_allowed(request_type: str) -> frozenset[str] | None:
-    """The directive types a reply to ``request_type`` may carry; None: any AudioPlayer one.
-
-    Only meaningful where `takes_only_audio` is true: an empty set means no response at all.
-    `audio_reply_directives` names the types that None stands for.
-    """
-    return _AUDIO_REPLIES.get(request_type)
-
-
-def audio_reply_directives(request_type: str) -> frozenset[str]:
-    """The AudioPlayer directive types a reply to ``request_type`` (where `takes_only_audio`)
-    may carry, each named: empty where it takes no response at all."""
-    allowed = audio_directives_allowed(request_type)
-    return _AUDIO_DIRECTIVES if allowed is None else allowed
-
-
-def takes_only_audio(request_type: str) -> bool:
-    """Whether replies to ``request_type`` may carry only AudioPlayer directives."""
-    return request_type.startswith(("AudioPlayer.", "PlaybackController.")) or (
-        request_type == "System.ExceptionEncountered"
-    )
 
 
 def directive_interface(directive: Directive | Mapping[str, Any]) -> str | None:
@@ -286,12 +213,12 @@ def check_reply(
     if type_ in _CONVERSATION:
         pass  # the usual requests: no test below applies
     elif takes_only_audio(type_):
-        response = _only_audio(response, request, handler, violations)
+        response = only_audio(response, request, handler, violations)
     elif type_ == "SessionEndedRequest":
         return _ended(response)
     unheard = unheard_reprompt(response, envelope, handler)
     if unheard is not None:
-        _report(unheard, violations, logging.WARNING)
+        report(unheard, violations, logging.WARNING)
     if not response.directives:
         return response
     if type_ != "IntentRequest":
@@ -303,11 +230,11 @@ def check_reply(
     response = _supported(response, envelope, handler, violations)
     # Rules Alexa takes the reply with all the same: said, and sent as it is.
     for violation in enqueue_violations(response, envelope, handler):
-        _report(violation, violations, logging.WARNING)
+        report(violation, violations, logging.WARNING)
     if type_ in _CONVERSATION or envelope.session is not None:
         found = open_session_play(response, envelope, handler)
         if found is not None:
-            _report(found, violations, logging.WARNING)
+            report(found, violations, logging.WARNING)
     if response.should_end_session is not UNSET and any(
         directive_type(d) == "VideoApp.Launch" for d in response.directives
     ):
@@ -318,79 +245,6 @@ def check_reply(
 def _refused(message: str, handler: str) -> ResponseError:
     """The `ResponseError` for a reply Alexa would refuse, naming the handler that made it."""
     return ResponseError(f"{message} (the reply of {handler})" if handler else message)
-
-
-def _report(
-    violation: RuleViolation,
-    violations: list[RuleViolation] | None,
-    level: int = logging.ERROR,
-    **extra: Any,
-) -> None:
-    logger.log(level, "%s", violation, extra={"rule_violation": violation, **extra})
-    if violations is not None:
-        violations.append(violation)
-    _tell(violation)
-
-
-def _audio_rule(request_type: str, allowed: frozenset[str] | None) -> str:
-    if allowed is None:
-        return f"Alexa takes only AudioPlayer directives in reply to {request_type}"
-    if not allowed:
-        return f"Alexa takes no response to {request_type}"
-    return f"Alexa takes only {' or '.join(sorted(allowed))} in reply to {request_type}"
-
-
-def _only_audio(
-    response: Response,
-    request: Request,
-    handler: str,
-    violations: list[RuleViolation] | None,
-) -> Response:
-    request_type = request.type
-    allowed = audio_directives_allowed(request_type)
-    known = audio_reply_directives(request_type)
-    dropped = [
-        name
-        for name, part in (
-            ("outputSpeech", response.output_speech),
-            ("card", response.card),
-            ("reprompt", response.reprompt),
-            ("apiResponse", response.api_response),
-        )
-        if part is not UNSET
-    ]
-    kept = []
-    for directive in response.directives:
-        type_ = directive_type(directive)
-        if type_ in known:
-            kept.append(directive)
-        else:
-            dropped.append(type_)
-    if dropped:
-        rule = _audio_rule(request_type, allowed)
-        if allowed is None or allowed:
-            rule += ", and no speech, card or reprompt"
-        unknown = [
-            t for t in dropped if t.startswith("AudioPlayer.") and t not in _AUDIO_DIRECTIVES
-        ]
-        if unknown:
-            rule += (
-                f"; {' and '.join(unknown)} is no AudioPlayer directive, which are "
-                f"{', '.join(sorted(_AUDIO_DIRECTIVES))}"
-            )
-        _report(
-            RuleViolation(
-                request_type,
-                tuple(dropped),
-                rule,
-                handler=handler,
-                request_id=request.request_id,
-            ),
-            violations,
-        )
-    if dropped or response.should_end_session is not UNSET:
-        return Response(directives=tuple(kept), experimentation=response.experimentation)
-    return response
 
 
 def _no_dynamic_entities(
@@ -405,7 +259,7 @@ def _no_dynamic_entities(
     if len(kept) == len(response.directives):
         return response
     rule = f"{_DYNAMIC_ENTITIES} answers an IntentRequest, not {with_article(request.type)}"
-    _report(
+    report(
         RuleViolation(
             request.type,
             (_DYNAMIC_ENTITIES,),
@@ -483,8 +337,8 @@ def _supported(
         violation = RuleViolation(
             request.type, drop.directives, rule, handler=handler, request_id=request.request_id
         )
-        _tell(drop)
-        _report(violation, violations, unsupported_directives=drop)
+        tell(drop)
+        report(violation, violations, unsupported_directives=drop)
         return reply
     logger.warning(
         "reply to %s: dropped %s: the device does not declare the interface",
@@ -492,7 +346,7 @@ def _supported(
         ", ".join(f"{type_} (needs {interface})" for type_, interface in dropped),
         extra={"unsupported_directives": drop},
     )
-    _tell(drop)
+    tell(drop)
     return reply
 
 
