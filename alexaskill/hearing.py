@@ -13,7 +13,8 @@ from typing import Final
 
 from .graphemes import graphemes
 from .ssml import strip_tags
-from .ssml_check import _MAX_BREAK_MS, _SPACES, _WHITE_SPACE, _break_time_ms
+from .ssml_attributes import _MAX_BREAK_MS, _break_time_ms
+from .ssml_check import _SPACES, _WHITE_SPACE
 from .xml_text import _SPEAK_START, _XML_SPACE
 
 __all__ = ["spoken_text"]

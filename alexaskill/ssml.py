@@ -56,16 +56,9 @@ from collections.abc import Iterable
 from typing import Final
 
 from .exceptions import ResponseError
-from .ssml_check import (
-    _MAX_BREAK_MS,
-    _blank_error,
-    _break_error,
-    _break_time_ms,
-    response_ssml_error,
-    ssml_error,
-    strip_tags,
-)
+from .ssml_attributes import _MAX_BREAK_MS, _blank_error, _break_error, _break_time_ms
 from .ssml_check import PROBLEM_WITH_RESPONSE as PROBLEM_WITH_RESPONSE  # (not in __all__)
+from .ssml_check import response_ssml_error, ssml_error, strip_tags
 from .ssml_compose import Ssml, _Checked, _content, _made, escape, speak
 from .ssml_prosody import _prosody_pitch, _prosody_rate, _prosody_volume
 from .ssml_reference import (

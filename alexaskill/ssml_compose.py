@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from typing import Final, SupportsIndex
 
 from .exceptions import ResponseError
-from .ssml_check import _markup
 from .ssml_cut import _cut_at, _cuts, _refuse_cut_short
 from .ssml_faults import _first_fault
+from .ssml_scan import _markup
 from .xml_markup import (
     _MISC,
     _instruction_error,

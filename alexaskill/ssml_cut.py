@@ -12,8 +12,9 @@ import re
 from typing import Final
 
 from .exceptions import ResponseError
-from .ssml_check import _PIECES, _markup, _markup_fault
+from .ssml_check import _markup_fault
 from .ssml_faults import _fragment_fault
+from .ssml_scan import _PIECES, _markup
 from .xml_markup import _NAME_START
 from .xml_text import _Placed, _placed_in_fragment, _speak_root
 

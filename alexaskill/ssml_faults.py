@@ -8,7 +8,7 @@ root as `ssml_error` says it (`_before_root_fault`), whatever the wrapping makes
 Of a document with several faults both say the one a reader meets first (`_first_fault`), in
 the same words: a comment or processing instruction of the prolog XML does not read,
 an ``&`` that is no reference, ``]]>`` in text, a fault of the tag scan
-(`alexaskill.ssml_check._scan`), or what follows the root: XML 1.0 ("Document") holds nothing
+(`alexaskill.ssml_scan._scan`), or what follows the root: XML 1.0 ("Document") holds nothing
 after it but white space, comments and processing instructions (`_after_root_fault`).
 Characters XML cannot hold, then a DOCTYPE (which may declare what follows), are said first
 by both, wherever they are.
@@ -20,18 +20,9 @@ import re
 from collections.abc import Callable, Container
 from typing import Final
 
-from .ssml_check import (
-    _INNER_SPEAK,
-    _INNER_SPEAK_AT,
-    _INNER_SPEAK_WHY,
-    _NESTING,
-    _attributes_error,
-    _audio_src_error,
-    _break_error,
-    _markup,
-    _scan,
-)
+from .ssml_attributes import _attributes_error, _audio_src_error, _break_error
 from .ssml_prosody import _prosody_error
+from .ssml_scan import _INNER_SPEAK, _INNER_SPEAK_AT, _INNER_SPEAK_WHY, _NESTING, _markup, _scan
 from .xml_markup import _MISC, _after_root_error, _cdata_end_error, _misc_error
 from .xml_references import _attribute_value, _reference_error
 from .xml_text import _SPEAK_START, _XML_SPACE, _character_error, _speak_root
@@ -171,7 +162,7 @@ def _first_fault(
 ) -> str | None:
     """The first fault of ``markup`` by position (see the module), said, or None; faults at one
     place are said in the order the module names them. ``names``, ``check`` and ``known`` are
-    the tag scan's (`alexaskill.ssml_check._scan`). Without ``past_root``, what follows the
+    the tag scan's (`alexaskill.ssml_scan._scan`). Without ``past_root``, what follows the
     root is not read: `ssml_error`'s reading of a root of another name, itself the fault there
     (`alexaskill.ssml_check._not_speak_root`)."""
     faults: list[tuple[int, str]] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from .ssml_check import _markup
+from .ssml_scan import _markup
 from .ssml_text import _BLANK as _BLANK  # (alexaskill.responses reads it here)
 from .ssml_text import _BLANK_CHARACTERS as _BLANK_CHARACTERS
 

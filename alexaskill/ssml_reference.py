@@ -1,15 +1,16 @@
 """Amazon's SSML reference as tables: the values of each attribute it enumerates, the attributes
 each tag requires, those that say what to speak.
 
-What both the builders of `alexaskill.ssml` and the checks of `alexaskill.ssml_check` (hand-written
-SSML, in the app and the test tools) read; kept apart so that neither grows past a module's size.
+What both the builders of `alexaskill.ssml` and the checks of `alexaskill.ssml_attributes`
+(hand-written SSML, in the app and the test tools) read; kept apart so that neither grows past a
+module's size.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-__all__: list[str] = []  # tables for alexaskill.ssml and alexaskill.ssml_check
+__all__: list[str] = []  # tables for alexaskill.ssml and alexaskill.ssml_attributes
 
 _BREAK_STRENGTHS: Final = ("none", "x-weak", "weak", "medium", "strong", "x-strong")
 _EMPHASIS_LEVELS: Final = ("strong", "moderate", "reduced")
@@ -53,7 +54,7 @@ _INTENSITIES: Final = ("low", "medium", "high")
 _DOMAINS: Final = ("conversational", "long-form", "music", "news", "fun")
 #: The attributes whose values Amazon's SSML reference enumerates, by (tag, attribute): the
 #: builders of `alexaskill.ssml` refuse any other; one written by hand `ssml_error` names, and
-#: the app refuses where the speech is built (`alexaskill.ssml_check._value_error`, the one
+#: the app refuses where the speech is built (`alexaskill.ssml_attributes._value_error`, the one
 #: check of both).
 #: Compared case and all (``level="Strong"`` is refused): XML attribute values are
 #: case-sensitive, Amazon's SSML reference lists each value and writes every example in lower
@@ -98,5 +99,5 @@ _REQUIRED: Final[dict[str, tuple[str, ...]]] = {
 
 
 #: The attribute of each tag that says what to speak in place of the element's text, never
-#: blank (`alexaskill.ssml_check._saying_error`).
+#: blank (`alexaskill.ssml_attributes._saying_error`).
 _SAYING: Final[dict[str, str]] = {"sub": "alias", "phoneme": "ph"}

@@ -42,7 +42,7 @@ _BLANK_CHARACTERS: Final = (
 )
 #: Text with nothing to say or show (``fullmatch``); it stops at the first other character. The
 #: one reading of it: of speech (`alexaskill.ssml_limits`), of a card's text, and of a ``<sub
-#: alias>`` or ``<phoneme ph>`` (`alexaskill.ssml_check._blank_error`).
+#: alias>`` or ``<phoneme ph>`` (`alexaskill.ssml_attributes._blank_error`).
 _BLANK: Final = re.compile(f"[{_BLANK_CHARACTERS}]*+")
 
 

@@ -6,7 +6,7 @@ Alexa parses SSML as XML (XML 1.0, "Start-Tags, End-Tags, and Empty-Element Tags
 value, a tag name holding a character no XML name does, an end tag holding more than its name,
 ``--`` inside a comment, ``]]>`` in text, where it only ends a CDATA section, or a processing
 instruction without a name, named xml in another case, or an XML declaration past the start
-("Processing Instructions"). The tag scan (`alexaskill.ssml_check._scan_tags`) asks this module
+("Processing Instructions"). The tag scan (`alexaskill.ssml_scan._scan_tags`) asks this module
 of each tag, comment and processing instruction it finds, and `_misc_error` of those before and
 after the root; the app's check of its speech (`alexaskill.responses.SsmlSpeech`, progressive
 responses) and `ssml_error` say the faults in the same words.

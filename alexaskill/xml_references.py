@@ -55,7 +55,7 @@ def _bare_ampersand(markup: str, at: int, escaping: str) -> str:
 
 def _bare_less_than(markup: str, at: int) -> str:
     """What is said of a ``<`` at index ``at`` of ``markup`` that starts no tag, comment,
-    CDATA section or processing instruction (`alexaskill.ssml_check._scan_tags` finds it)."""
+    CDATA section or processing instruction (`alexaskill.ssml_scan._scan_tags` finds it)."""
     return _placed(
         "a bare '<' ",
         at,

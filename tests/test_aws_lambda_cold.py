@@ -18,8 +18,8 @@ from alexaskill.exceptions import ConfigurationError
 from alexaskill.messages import PROGRESSIVE_SPEECH
 from alexaskill.responses import SsmlSpeech
 from alexaskill.ssml import Ssml
-from alexaskill.ssml_check import _markup
 from alexaskill.ssml_cut import _read
+from alexaskill.ssml_scan import _markup
 from alexaskill.testing import DEFAULT_SKILL_ID
 from alexaskill.xml_markup import _NAME_START, _name, _well_formed_tag
 from alexaskill.xml_text import _not_xml

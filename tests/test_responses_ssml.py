@@ -461,10 +461,10 @@ def test_tags_in_a_comment_are_told_from_elements_in_one_scan(
 ) -> None:
     # Each over-limit tag inside a comment rescanned the document from its start to tell it
     # from an element: quadratic (390 of them took 148 ms). The elements are found once.
-    from alexaskill import ssml_check
+    from alexaskill import ssml_scan
 
     scans: list[str] = []
-    markup = ssml_check._markup()
+    markup = ssml_scan._markup()
 
     class Counting:
         def finditer(self, text: str) -> Any:
@@ -472,7 +472,7 @@ def test_tags_in_a_comment_are_told_from_elements_in_one_scan(
             return markup.finditer(text)
 
     monkeypatch.setattr(ssml_elements, "_markup", Counting)
-    monkeypatch.setattr(ssml_check, "_markup", Counting)
+    monkeypatch.setattr(ssml_scan, "_markup", Counting)
     comment = Ssml("<speak>Hi <!-- " + "<break time='20s'/>" * 390 + " --></speak>")
     assert SsmlSpeech(comment).ssml == comment
     assert len(scans) <= 1

@@ -195,8 +195,8 @@ def test_progressive_speech_holds_at_most_30_seconds_of_pauses(
 async def test_progressive_pauses_are_read_as_speech_reads_them(
     stub: Callable[..., AlexaApiStub],
 ) -> None:
-    # One reading of <break time> (ssml_check._break_time_ms), as in speech ("10S" and " 10s"
-    # are refused alike, with the form to write: ssml_check._break_error), and only real
+    # One reading of <break time> (ssml_attributes._break_time_ms), as in speech ("10S" and " 10s"
+    # are refused alike, with the form to write: ssml_attributes._break_error), and only real
     # elements count, not a comment.
     api_stub = stub()
     api = AlexaApi(envelope(), client=api_stub.client)

@@ -33,7 +33,7 @@ def test_a_well_formed_speak_document_is_accepted(markup: str) -> None:
 @pytest.mark.parametrize(
     ("markup", "error"),
     [
-        # (elements that do not nest: said as the app says them, ssml_check._scan_tags)
+        # (elements that do not nest: said as the app says them, ssml_scan._scan_tags)
         ("<speak>Hi <break time='1s'></speak>", "</speak> while <break> inside it is open"),
         ("<speak>Tom & Jerry</speak>", "a bare '&' at index 11 ('<speak>Tom & Jerry</speak>')"),
         ("<speak>caf&eacute;</speak>", "&eacute; at index 10 is no entity XML knows"),
@@ -298,7 +298,7 @@ def test_a_hand_written_break_time_is_said_with_its_value(time: str, said: str) 
 def test_the_app_refuses_a_hand_written_break_time_as_the_checker_says_it(time: str) -> None:
     # The app sent "5S", "500MS" and " 2s " as written, which the checker (and Alexa's SSML
     # reference) refuses, and said "5 sec" in words of its own: one rule,
-    # `ssml_check._break_error`, and one message, where the speech is built and in the tools.
+    # `ssml_attributes._break_error`, and one message, where the speech is built and in the tools.
     document = f'<speak>Wait<break time="{time}"/>now</speak>'
     said = ssml.ssml_error(document)
     assert said is not None

@@ -35,7 +35,7 @@ _NAME_OR_BANG: Final = re.compile(f"[{_NAME_START}!]")
 
 
 def _piece_end(text: str, at: int) -> int | None:
-    """Where the markup piece starting at ``text[at]`` ("<") ends, as `ssml_check._MARKUP`
+    """Where the markup piece starting at ``text[at]`` ("<") ends, as `ssml_scan._markup`
     reads one, or None if it starts none (a bare "<"), read a character at a time."""
     for opening, closing in (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")):
         if text.startswith(opening, at):

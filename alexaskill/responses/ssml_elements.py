@@ -4,18 +4,18 @@
 over 10 s, a URL Alexa cannot fetch and a prosody value out of Amazon's range;
 ``Ssml("<speak><break time='20s'/></speak>")`` written by hand is checked here when its speech is
 built (`alexaskill.responses.SsmlSpeech`): each ``<break time>`` a duration of at most 10 s
-written as Amazon's SSML reference writes it (`alexaskill.ssml_check._break_error`,
+written as Amazon's SSML reference writes it (`alexaskill.ssml_attributes._break_error`,
 `ssml_error`'s own check: ``'5S'`` is refused with the ``'5s'`` to write), each
 ``<audio>`` a ``src`` that is an HTTPS URL with a host or a ``soundbank://`` sound
-(`alexaskill.ssml_check._audio_src_error`, `ssml_error`'s own check), each ``<prosody>``
+(`alexaskill.ssml_attributes._audio_src_error`, `ssml_error`'s own check), each ``<prosody>``
 ``rate``, ``pitch`` and ``volume`` one `alexaskill.ssml.prosody` takes, each value Amazon's
 SSML reference enumerates (``<phoneme alphabet>``, ``<w role>``, ``<say-as interpret-as>``,
 ``<break strength>``, ``<emphasis level>``, the ``amazon:`` tags' ``name`` and ``intensity``)
-one it lists (`alexaskill.ssml_check._value_error`, `ssml_error`'s own check of its one table),
+one it lists (`alexaskill.ssml_attributes._value_error`, `ssml_error`'s own check of its one table),
 and each tag Amazon's SSML reference requires an attribute of (``<lang>`` its ``xml:lang``,
 ``<amazon:emotion>`` its ``name`` and ``intensity``, …) with it: `ssml_error`'s own check
-(`alexaskill.ssml_check._missing_attribute`), as the builders always write them, and each
-``<sub alias>`` and ``<phoneme ph>`` something to say (`alexaskill.ssml_check._saying_error`,
+(`alexaskill.ssml_attributes._missing_attribute`), as the builders always write them, and each
+``<sub alias>`` and ``<phoneme ph>`` something to say (`alexaskill.ssml_attributes._saying_error`,
 the builders' rule and words). Alexa refuses
 the response otherwise, and the user hears its "There was a problem with the requested
 skill's response"; refused here, the handler's error, the user hears the app's apology and
@@ -28,7 +28,7 @@ XML) and after it. A DOCTYPE is refused (`_check_no_doctype`): the speech would 
 ``<speak>``; so is text after the root (`_check_after_root`: ``<speak>Hi</speak>x``), a
 ``<speak>`` tag past the root (two documents run together), and elements that do not nest
 (a stray end tag, one left open, crossed ones) or a ``<`` that starts no tag ("1 < 2"), all
-in the one scan of `_check_elements` (`alexaskill.ssml_check._scan_tags`, which `ssml_error`
+in the one scan of `_check_elements` (`alexaskill.ssml_scan._scan_tags`, which `ssml_error`
 reads them with too), with each tag and comment as XML writes them (`alexaskill.xml_markup`:
 ``<break time=1s/>``, ``<!-- a -- b -->``); an ``&`` that is no reference XML reads
 (`_check_references`: "Tom & Jerry", ``&eacute;``); ``]]>`` in text (`_check_cdata_ends`).
@@ -41,16 +41,13 @@ import re
 from typing import Final
 
 from ..exceptions import ResponseError
-from ..ssml_check import (
+from ..ssml_attributes import (
     _MAX_BREAK_MS,
-    _SSML_TAGS,
     _audio_src_error,
     _break_error,
     _break_time_ms,
-    _markup,
     _missing_attribute,
     _saying_error,
-    _scan_tags,
     _value_error,
 )
 from ..ssml_faults import (
@@ -62,6 +59,7 @@ from ..ssml_faults import (
     _has_doctype,
 )
 from ..ssml_prosody import _prosody_error
+from ..ssml_scan import _SSML_TAGS, _markup, _scan_tags
 from ..xml_markup import _cdata_end_error, _misc_error
 from ..xml_references import _reference_error
 from ..xml_text import (

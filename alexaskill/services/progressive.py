@@ -12,9 +12,9 @@ from ..articles import with_article
 from ..exceptions import AlexaApiError, AlexaApiTimeout, ResponseError
 from ..responses.speech import _refuse_document_as_text
 from ..responses.ssml_elements import _BUILDERS, _checked_document, _pauses_ms, _tag_error
-from ..ssml_check import _SSML_TAGS
 from ..ssml_faults import _first_fault
 from ..ssml_limits import _says_nothing, _silence_fault
+from ..ssml_scan import _SSML_TAGS
 from ..xml_text import _plain_str, _wrapped
 from .base import API_TIMEOUT, RequestApi
 
