@@ -252,7 +252,7 @@ def test_a_request_leaves_out_a_yes_or_no_said_first_before_a_name_as_an_answer_
         ("no, thanks", "it says no"),
         ("no thanks", "it says no"),
         ("no, thank you", "it says no"),
-        # The opening no was left out of these, the city "cancel" (`Reader._leaving`).
+        # The opening no was left out of these, the city "cancel" (`SaidValues._leaving`).
         ("no, cancel", "it says stop or cancel"),
         ("no, stop", "it says stop or cancel"),
         ("yes, cancel", "it says stop or cancel"),

@@ -156,7 +156,7 @@ def _opening_end(
     tokens: Sequence[Token], language: Language, answers: Callable[[str], str | None]
 ) -> int | None:
     """Where the words after an opening yes, no or thanks that a pause ends start ("paris" of
-    "no, paris"), else None; stop or cancel too where ``answers`` reads them (`Reader.reply`:
+    "no, paris"), else None; stop or cancel too where ``answers`` reads them (`Replies.reply`:
     "stop, paris", as the answer of a custom type listing paris is "paris"). Said so, such words
     are no part of a value of any words (a free-form city); without the pause they may be (a
     town called "no name"). Thanks alone after them ("no, thanks") is no value either: None."""

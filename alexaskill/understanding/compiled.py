@@ -3,7 +3,7 @@
 Its samples cut into words and slots (the built-in intents' common phrasings added), how each
 slot's type reads words, the samples a dialog answer is read with, and the ``request`` an intent
 and its filled slots make. Nothing here reads an utterance (its words, a slot value said on its
-own): understander.py and reading.py do.
+own): understander.py, reading.py, said_values.py and replies.py do.
 """
 
 from __future__ import annotations

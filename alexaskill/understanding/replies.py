@@ -1,0 +1,81 @@
+"""The replies said in a common phrasing ("never mind", "yeah sure") and whether words say yes
+or no: `Replies`, the part of `Understander` that reads a reply whole, of an utterance, of a
+dialog answer and of the words said around a slot's value (`SaidValues`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .afterwords import thanks_words
+from .answer_values import REPLIES
+from .compiled import CompiledModel, clock
+from .matcher import SpanCache
+from .text import Token, tokenize
+
+__all__ = ["Replies"]
+
+
+class Replies(CompiledModel):
+    """A `CompiledModel` that tells the replies of `REPLIES` in the user's words (`reply`), and
+    a yes or a no (`yes_no`)."""
+
+    def tokens(self, text: str) -> list[Token]:
+        """The tokens of ``text``, a leading wake word dropped."""
+        tokens = tokenize(text, self.language.rewrites)
+        while tokens and tokens[0].text in self.language.wake_words and len(tokens) > 1:
+            tokens = tokens[1:]
+        return tokens
+
+    def yes_no(self, text: str) -> str | None:
+        """ "yes" or "no" when ``text`` says so (as AMAZON.YesIntent / NoIntent), else None."""
+        return {"AMAZON.YesIntent": "yes", "AMAZON.NoIntent": "no"}.get(self.reply(text) or "")
+
+    def reply(self, text: str) -> str | None:
+        """Which of `REPLIES` ``text`` says in a common phrasing ("never mind"), else None;
+        fillers, and thanks or grammar words said after it, left out ("okay thanks", "ok then")."""
+        tokens = self.tokens(text)
+        if not tokens:
+            return None
+        match = self._replies.exact(SpanCache(tokens, clock()))
+        if match is None:
+            kept = [token for token in tokens if token.text not in self.language.fillers]
+            kept = kept[: self._reply_end(kept)]
+            if kept and len(kept) < len(tokens):
+                match = self._replies.exact(SpanCache(kept, clock()))
+            if match is None:
+                return self._replies_in_turn(kept)
+        return match.sample.intent
+
+    def _replies_in_turn(self, tokens: Sequence[Token]) -> str | None:
+        """The one of `REPLIES` whose phrasings ``tokens`` are, said one after another ("yes
+        sure", "sure, yes please"), as one alone is ("yes please"), else None: phrases of two
+        replies ("no cancel": `leaving_after`) are neither."""
+        # A set lookup first: `reply` reads every value's words, and few are all reply words.
+        if len(tokens) < 2 or not self.reply_words.issuperset(token.text for token in tokens):
+            return None
+        now = clock()
+        # said[end]: the replies whose phrasings tokens[:end] are, one after another.
+        said: list[set[str]] = [set() for _ in range(len(tokens) + 1)]
+        for end in range(1, len(tokens) + 1):
+            for start in range(end):
+                if start and not said[start]:
+                    continue
+                match = self._replies.exact(SpanCache(tokens[start:end], now))
+                if match is not None and (not start or match.sample.intent in said[start]):
+                    said[end].add(match.sample.intent)
+        return next((name for name in REPLIES if name in said[-1]), None)
+
+    def _reply_end(self, tokens: Sequence[Token]) -> int:
+        """How many of ``tokens`` come before the thanks and grammar words that only end them
+        ("then" of "ok then", "thank you very much": `thanks_words`); a "not" ends nothing
+        ("no, not then" is no plain no), nor a word that alone says yes or no ("yes no")."""
+        # "no" is a grammar word too ("no more"): left out, "yes no" was a plain yes.
+        ends = thanks_words(self.language) - self.language.negations - self.yes_no_words
+        end = len(tokens)
+        while end > 1 and tokens[end - 1].text in ends:
+            end -= 1
+        return end
+
+    def _says_no(self, text: str) -> bool:
+        return self.yes_no(text) == "no"
