@@ -41,10 +41,10 @@ def dev_pki() -> TestPKI:
     """The development PKI, made on first use; `UsageError` if its directory is unusable.
 
     Its keys are read once per process: the same PKI is given again while its file stays the
-    same (`alexaskill.testing.pki.kept_pki`), so `trust_dev_pki`, the simulator and the
+    same (`alexaskill.testing.pki_kept.kept_pki`), so `trust_dev_pki`, the simulator and the
     commands that sign share it.
     """
-    from ..testing.pki import kept_pki
+    from ..testing.pki_kept import kept_pki
 
     directory = dev_pki_directory()
     try:

@@ -17,73 +17,26 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ..verify import ECHO_API_HOST, Verifier
+from .pki_dates import _check_bounds, _check_options, check_valid_at
 from .pki_files import (
     FileIdentity,
     identity_if,
     private_directory,
-    read_identity,
     read_private,
     write_private,
 )
 
+# check_valid_at lives in pki_dates, re-exported: alexaskill.testing.options imports it from here.
 __all__ = ["DEFAULT_CERT_URL", "TestPKI", "check_valid_at"]
 
 #: Where `TestPKI` says its chain lives; `TestPKI.verifier` serves it from memory.
 DEFAULT_CERT_URL: Final = "https://s3.amazonaws.com/echo.api/alexaskill-test.pem"
-#: The moments a TestPKI can be valid at, from the first (included) to the second (left out):
-#: its CAs' certificates begin 366 days before and end 730 days after, X.509's times (in
-#: cryptography) in 1950, Python's datetimes with the year 9999 (tried: any moment of 9997 works,
-#: 9998-01-01 overflows).
-_VALID_AT: Final = (datetime(1951, 1, 2, tzinfo=UTC), datetime(9998, 1, 1, tzinfo=UTC))
-
-
-def check_valid_at(moment: datetime, option: str) -> None:
-    """`ValueError` naming ``option`` for a ``moment`` (aware) no test PKI can be valid at."""
-    if not _VALID_AT[0] <= moment < _VALID_AT[1]:
-        first, last = (limit.date().isoformat() for limit in _VALID_AT)
-        raise ValueError(
-            f"{option}: {moment.isoformat()} is no moment a test PKI can certify (its CAs' "
-            f"certificates span a year before it and two after, from 1950, as X.509's dates "
-            f"begin): give one from {first} and before {last}"
-        )
-
-
-#: The dates a TestPKI's leaf can begin and end at when given (``not_before``, ``not_after``):
-#: its CAs' certificates begin 365 days before the one and end 365 days after the other.
-_BOUNDS: Final = (
-    datetime(1951, 1, 1, tzinfo=UTC),
-    datetime(9999, 12, 31, tzinfo=UTC) - timedelta(days=366),
-)
-
-
-def _check_bounds(**bounds: datetime | None) -> None:
-    """`ValueError` naming the option for a bound given (aware) no test PKI can certify, as
-    `check_valid_at` says it of ``valid_at``: not cryptography's words, nor an OverflowError."""
-    for option, moment in bounds.items():
-        if moment is not None and not _BOUNDS[0] <= moment <= _BOUNDS[1]:
-            first, last = (limit.date().isoformat() for limit in _BOUNDS)
-            raise ValueError(
-                f"TestPKI({option}=...): {moment.isoformat()} is no date a test PKI can certify "
-                f"(its CAs' certificates begin a year before its leaf's and end a year after, "
-                f"from 1950, as X.509's dates begin): give one from {first} to {last}"
-            )
 
 
 @functools.cache
 def _rsa_key(slot: int) -> rsa.RSAPrivateKey:
     # RSA key generation costs ~50 ms: each key is made once per process and shared.
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def _check_options(**moments: object) -> None:
-    """`TypeError` for a ``moments`` value that is no aware datetime (None: the default): a
-    naive one was taken, and a client's clock then failed to compare with it."""
-    for option, moment in moments.items():
-        if moment is not None and (not isinstance(moment, datetime) or moment.utcoffset() is None):
-            raise TypeError(
-                f"TestPKI({option}=...) is an aware datetime (datetime(2026, 12, 5, "
-                f"tzinfo=datetime.UTC)), not {moment!r}"
-            )
 
 
 def _name(common_name: str) -> x509.Name:
@@ -470,36 +423,6 @@ def _renewal_due(pki: TestPKI) -> bool:
     """Whether ``pki``'s certificates are to be issued again: not yet valid, or valid a day more
     at most."""
     return not pki.not_before <= datetime.now(UTC) <= pki.not_after - timedelta(days=1)
-
-
-#: What `kept_pki` gave last: the file, the certificate URL, what the file was; the PKI.
-_kept: tuple[tuple[Path, str, FileIdentity], TestPKI] | None = None
-
-
-def kept_pki(directory: str | os.PathLike[str], *, cert_url: str) -> TestPKI:
-    """`TestPKI.load_or_create`, once per process: the same PKI again while its file stays the
-    one read or written (the same inode, size, modification and change times) and its
-    certificates need no renewal. The file and its directory are checked at each call, as
-    `TestPKI.load` checks them.
-
-    One PKI is kept, the last one asked for: another directory's (a test's temporary one) is
-    read from its own file, and takes its place.
-    """
-    global _kept
-    path = Path(directory).absolute() / TestPKI.FILE_NAME
-    held = _kept
-    if held is not None and held[0][:2] == (path, cert_url) and not _renewal_due(held[1]):
-        try:
-            found = read_identity(path)
-        except FileNotFoundError:
-            found = None
-        if found == held[0][2]:
-            return held[1]
-    _kept = None
-    pki, found = TestPKI._load_or_create(path, cert_url)
-    if found is not None:
-        _kept = ((path, cert_url, found), pki)
-    return pki
 
 
 def _serve(pem: bytes) -> Callable[[str], Awaitable[bytes]]:
