@@ -315,13 +315,13 @@ def test_the_fast_look_asks_once_a_type_whether_its_values_have_fields(
     # check of a document of them ~3x slower. A type is asked once.
     import enum
 
-    from alexaskill.responses import as_written
+    from alexaskill.responses import as_written, json_fields
 
     class Size(enum.StrEnum):  # a type no test asked about yet
         BIG = "big"
 
     asked: list[type] = []
-    fields = as_written._fields
+    fields = json_fields._fields
 
     def counted(value: object) -> dict[str, Any] | None:
         asked.append(type(value))

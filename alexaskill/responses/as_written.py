@@ -14,9 +14,8 @@ at all is said where it fails (`unencodable`).
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any, Final
 
@@ -24,8 +23,12 @@ import msgspec
 
 from ..articles import type_with_article
 from ..exceptions import ResponseError
-from ..json_scalars import JSON_SCALARS
+from .json_fields import _Field, _fields, _where
+from .written_out import MAX_RESPONSE_BYTES, written_out_past, written_out_past_any_reply
+from .written_out import _held_again as _held_again  # (alexaskill.store.base reads it here)
 
+# MAX_RESPONSE_BYTES and the written_out_past pair live in written_out, re-exported: the
+# responses' encoding, their snapshots and alexaskill.store.base import them from here.
 __all__ = [
     "MAX_RESPONSE_BYTES",
     "check_as_written",
@@ -34,9 +37,6 @@ __all__ = [
     "written_out_past",
     "written_out_past_any_reply",
 ]
-
-#: Bytes in a whole response body (Amazon's current limit; older docs said 24 KB).
-MAX_RESPONSE_BYTES: Final = 120 * 1024
 
 _BYTES: Final = (bytes, bytearray, memoryview)
 _SETS: Final = (set, frozenset)
@@ -101,164 +101,6 @@ class _DataRefused(ResponseError):
     (`store.base._check_written_out`), or no store keeps (a key not a string or empty, a number
     or a nesting beyond DynamoDB's); an empty store key, a name no str, an increment refused, a
     save past DynamoDB's item or expression sizes."""
-
-
-def written_out_past_any_reply(field: str, value: Any, root: str = "") -> str | None:
-    """Why no reply can carry ``value`` (``field``: what it is, ``"apiResponse"``; ``root``
-    begins the path to the key that holds one, as `_first`'s does), if JSON
-    writes out more of its values than a reply holds bytes because a list or dict is held in
-    several places (`written_out_past`); None otherwise (one merely large is encoded, and
-    refused for the body's size with its largest parts). Asked only once something is
-    suspicious (an encoding past a reply's bytes): the usual response never gets here."""
-    where = written_out_past(value, MAX_RESPONSE_BYTES)
-    if where is None:
-        return None
-    return (
-        f"{field} holds more than {MAX_RESPONSE_BYTES:,} values as JSON writes them out: a "
-        f"list or dict held in several places (one in {root}{_where(where)}) is written out "
-        f"in full at each, so any reply would be past the {MAX_RESPONSE_BYTES:,} bytes (120 KB) "
-        "Alexa takes"
-    )
-
-
-def written_out_past(value: Any, budget: int) -> list[Any] | None:
-    """The first step (a key, an index, a field) of ``value`` under which a list or dict is
-    held again (`_held_again`), if JSON writes out more than ``budget`` of its values because
-    one is held in several places (written out in full at each: ``x = [x, x]`` forty times over
-    is 41 lists in memory, 2**41 written out, which an encoder would work at for ever); None
-    otherwise, and for one merely large. Session attributes and directives ask it with a
-    reply's bytes, persistent attributes with a save's bound (`alexaskill.store.base`).
-
-    Each walk is bounded: the first by the count of the values as written out, the second by
-    the containers there are, each looked into once; neither looks at a str, number, bool or
-    None but to pass it by. The fields of an object (a Struct, a dataclass) are looked into as
-    a dict's values."""
-    stack: list[Any] = [value]
-    left = budget
-    while stack:
-        item = stack.pop()
-        kind = type(item)  # (an exact list, tuple or dict is read as it is, not copied)
-        container: Any
-        if kind is list or kind is tuple:
-            container = item
-        elif kind is dict:
-            container = item.values()
-        elif kind in JSON_SCALARS:
-            continue
-        else:
-            container = _entries(item)
-            if container is None:
-                continue
-        left -= len(container)
-        if left < 0:
-            return _held_again(value)
-        stack.extend(container)
-    return None
-
-
-def _entries(value: Any) -> list[Any] | None:
-    """The values of a dict, list or tuple, or the fields of an object (`_fields`); None for
-    any other value, and for an object whose fields are not read (its class raised)."""
-    if isinstance(value, dict):
-        return list(value.values())
-    if isinstance(value, list | tuple):
-        return list(value)
-    if isinstance(value, str | int | float) or value is None:
-        return None
-    try:
-        fields = _fields(value)
-    except Exception:  # (a property that raised: the encoder says it, if it reads it)
-        return None
-    return None if fields is None else list(fields.values())
-
-
-def _held_again(value: Any) -> list[Any] | None:
-    """The first step (a key, an index, a field) of ``value`` under which a container (not
-    empty) is met a second time, at the same place or another, as a path; None if each is held
-    once. Each is looked into once."""
-    top = _steps(value)
-    if top is None:
-        return None
-    met: set[int] = {id(value)}
-    for step, inner in top:
-        if type(inner) in JSON_SCALARS:
-            continue
-        stack = [inner]
-        while stack:
-            item = stack.pop()
-            entries = _entries(item)
-            if not entries:
-                continue
-            if id(item) in met:
-                return [step]
-            met.add(id(item))
-            stack += [entry for entry in entries if type(entry) not in JSON_SCALARS]
-    return None
-
-
-def _steps(value: Any) -> list[tuple[Any, Any]] | None:
-    """(step, value) for each key, index or field of ``value``; None for a value of none."""
-    if isinstance(value, dict):
-        return list(value.items())
-    if isinstance(value, list | tuple):
-        return list(enumerate(value))
-    fields = _fields(value)
-    return None if fields is None else [(_Field(name), item) for name, item in fields.items()]
-
-
-class _Field(str):
-    """A step of a path that is the field of an object (a Struct's, a dataclass's): ``.name``."""
-
-    __slots__ = ()
-
-
-def _where(path: list[Any]) -> str:
-    """``['data'].price[0]``: a path as Python reaches it."""
-    return "".join(f".{step}" if type(step) is _Field else f"[{step!r}]" for step in path)
-
-
-def _fields(value: object) -> dict[str, Any] | None:
-    """The fields msgspec encodes of ``value``, a `msgspec.Struct`, a dataclass or an attrs
-    instance, by name; None for any other value. Not what msgspec leaves out, which Alexa never
-    gets: an ``omit_defaults`` Struct's field at its default, an attrs field whose name starts
-    with ``_``, a field never set."""
-    if isinstance(value, msgspec.Struct):
-        names: Iterable[str] = value.__struct_fields__
-        config = value.__struct_config__
-        if config.omit_defaults and not config.array_like:
-            defaults = value.__struct_defaults__
-            first = len(value.__struct_fields__) - len(defaults)
-            names = [
-                name
-                for index, name in enumerate(value.__struct_fields__)
-                if index < first or not _is_default(getattr(value, name), defaults[index - first])
-            ]
-    else:
-        kind = type(value)
-        if dataclasses.is_dataclass(kind):
-            names = [field.name for field in dataclasses.fields(kind)]
-        else:
-            attributes = getattr(kind, "__attrs_attrs__", None)
-            if attributes is None:
-                return None
-            names = [a.name for a in attributes if not a.name.startswith("_")]
-    fields = {name: getattr(value, name, _NEVER_SET) for name in names}
-    return {name: item for name, item in fields.items() if item is not _NEVER_SET}
-
-
-#: A field's value when it was never set (a dataclass's ``field(init=False)``).
-_NEVER_SET: Final = object()
-#: The default factories whose empty value (of that very type) msgspec takes for the default.
-_EMPTY_DEFAULTS: Final = (list, dict, set)
-
-
-def _is_default(value: Any, default: Any) -> bool:
-    """Whether an ``omit_defaults`` Struct leaves out a field holding ``value`` (msgspec's
-    rule: the default itself, or an empty list, dict or set made by its factory)."""
-    if value is default:
-        return True
-    factory = getattr(default, "factory", None)  # (msgspec's Factory of a default_factory)
-    return factory in _EMPTY_DEFAULTS and type(value) is factory and not value
 
 
 def _unaltered(written: Any) -> bool:

@@ -17,12 +17,12 @@ from .as_written import (
     _first,
     _Loop,
     _Unsearched,
-    _where,
     unencodable,
     written_out_past_any_reply,
 )
 from .cards import StandardCard
 from .directive import Directive, directive_type
+from .json_fields import _where
 from .response import _EMPTY, Response
 from .snapshots import _enc_hook
 
