@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from .outgoing_connections import (
-    _CONNECT_STEPS,
-    OpenedConnection,
-    _pools,
-    attributes,
-    transport_for,
-)
+from .outgoing_connections import OpenedConnection, attributes, transport_for
+from .outgoing_pools import _pools
+from .outgoing_socks import _CONNECT_STEPS
 
 if TYPE_CHECKING:
     import httpx

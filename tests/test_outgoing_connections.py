@@ -1,7 +1,8 @@
 """What httpx's transport needs of a request sent within a time limit
-(alexaskill/outgoing_connections.py): here, what its work-around of httpcore's failed tunnels
-reads of httpx and httpcore, pinned. (The tunnels' own tests are the API's, in
-tests/test_alexa_api_endpoint_pool.py, the verifier's in tests/test_verify_progress_pool.py.)"""
+(alexaskill/outgoing_connections.py, the pools it reads: outgoing_pools.py): here, what its
+work-around of httpcore's failed tunnels reads of httpx and httpcore, pinned. (The tunnels' own
+tests are the API's, in tests/test_alexa_api_endpoint_pool.py, the verifier's in
+tests/test_verify_progress_pool.py.)"""
 
 from __future__ import annotations
 
@@ -12,13 +13,8 @@ import httpx
 import pytest
 
 from alexaskill.exceptions import AlexaApiTimeout
-from alexaskill.outgoing_connections import (
-    OpenedConnection,
-    _mark_failed,
-    _socks_connecting,
-    _tunnels_holding,
-    transport_for,
-)
+from alexaskill.outgoing_connections import OpenedConnection, transport_for
+from alexaskill.outgoing_pools import _mark_failed, _socks_connecting, _tunnels_holding
 
 from .blackhole import StalledSocks, StalledTunnels
 from .canned_answer import canned_answer_port
@@ -59,7 +55,7 @@ def test_httpcore_still_keeps_a_failed_tunnel_and_alexaskill_still_finds_it() ->
         "Request Count: 1]>"
     ], "httpcore no longer keeps a failed tunnel: OpenedConnection.free_failed_tunnel may go"
     assert found == kept, (
-        "alexaskill.outgoing_connections._tunnels_holding no longer finds a failed tunnel in "
+        "alexaskill.outgoing_pools._tunnels_holding no longer finds a failed tunnel in "
         "its pool (httpx's AsyncHTTPTransport._pool, or httpcore's tunnel's _connection, "
         "renamed): its pool place is kept again"
     )
@@ -108,7 +104,7 @@ def test_httpcore_still_keeps_a_cancelled_socks_connect_and_alexaskill_still_fin
         "OpenedConnection.free_failed_socks's marking may go"
     )
     assert found == kept, (
-        "alexaskill.outgoing_connections._socks_connecting no longer finds a cancelled SOCKS "
+        "alexaskill.outgoing_pools._socks_connecting no longer finds a cancelled SOCKS "
         "connect in its pool (httpx's AsyncHTTPTransport._pool, httpcore's pool's _requests, "
         "the connection's _connection or _connect_failed, renamed): its pool place is kept again"
     )
