@@ -20,8 +20,8 @@ from dataclasses import replace
 from typing import Final
 
 from .built_in_phrases import built_in_note, built_in_said
-from .companions import date_left_out
 from .cut import why_no_reading
+from .dates_left_out import date_left_out
 from .evidence import built_in_said_whole, keeps_own_words, typed_share
 from .fillers import exact_without_fillers
 from .generalise import generalise
