@@ -1,0 +1,191 @@
+"""Understanding utterances with a free-form value beside a date: the words that void the date (a
+denial, a range, a date cut short) are never swallowed by the value, in an utterance as in a
+dialog answer, and the reading dropped for them is named in the explanation. Other
+utterances: test_understanding.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from alexaskill import Skill
+from alexaskill.understanding import (
+    InteractionModel,
+    Understander,
+    model_from_skill,
+)
+
+from .conftest import SKILL_ID
+from .understanding_shared import NOW, slots_of
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "weather in san diego today",
+        "um weather in san diego today",
+        "weather in uh san diego today",
+        "weather in san diego today please",
+    ],
+)
+def test_a_filler_left_out_still_lets_a_free_value_give_its_end_to_another_slot(
+    said: str,
+) -> None:
+    # Read without its fillers, the reading's word positions were those of the words kept, but
+    # the end of the city was looked for among all the words said: with a filler before the
+    # city, "today" stayed in it.
+    model = InteractionModel.from_json(
+        {
+            "interactionModel": {
+                "languageModel": {
+                    "invocationName": "weather tester",
+                    "intents": [
+                        {
+                            "name": "Weather",
+                            "slots": [
+                                {"name": "city", "type": "AMAZON.US_CITY"},
+                                {"name": "date", "type": "AMAZON.DATE"},
+                            ],
+                            "samples": ["weather in {city}"],
+                        },
+                        {"name": "AMAZON.FallbackIntent", "samples": []},
+                    ],
+                }
+            }
+        }
+    )
+    assert slots_of(Understander(model), said) == {"city": "san diego", "date": "2026-11-29"}
+
+
+def _city_weather() -> Understander:
+    intent = {
+        "name": "Weather",
+        "slots": [
+            {"name": "city", "type": "AMAZON.City"},
+            {"name": "date", "type": "AMAZON.DATE"},
+        ],
+        "samples": ["weather in {city}", "weather for {city} {date}"],
+    }
+    fallback = {"name": "AMAZON.FallbackIntent", "samples": []}
+    language_model = {"invocationName": "weather tester", "intents": [intent, fallback]}
+    return Understander(
+        InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "why"),
+    [
+        ("weather in london not tomorrow", "'not tomorrow' denies the value"),
+        ("weather for paris not tomorrow", "'not tomorrow' denies the value"),
+        ("weather in paris from friday to sunday", "'friday to sunday' is a range, not one value"),
+        (
+            "weather for the 31st of february in paris",
+            "'for the 31st of february' read as 'for the 31st' would leave out 'of february'",
+        ),
+    ],
+)
+def test_a_free_form_value_does_not_swallow_the_words_that_void_a_date(said: str, why: str) -> None:
+    # The city took the words that deny or join the date ("london not" + tomorrow, "paris from"
+    # + friday, "the 31st of" + february): a wrong date, given quietly. No reading is better.
+    understood = _city_weather().understand(said, now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert f"no sample is close enough (a reading was dropped: {why})" in understood.notes
+    kept = _city_weather().understand("weather in new york tomorrow", now=NOW)
+    assert [(slot.name, slot.value) for slot in kept.slots] == [
+        ("city", "new york"),
+        ("date", "2026-11-30"),
+    ]
+
+
+def test_a_reading_dropped_as_cutting_a_value_short_is_named_in_the_explanation() -> None:
+    # The fallback intent said "no sample is close enough", though a sample was: its reading
+    # was dropped because it gave one end of a range.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Count", utterances=["count {number}"], slots={"number": "AMAZON.NUMBER"})
+    def count(number: int) -> None: ...
+
+    understood = Understander(model_from_skill(skill)).understand("count 5 to 6", now=NOW)
+    assert understood.intent == "AMAZON.FallbackIntent"
+    assert (
+        "  note: no sample is close enough (a reading was dropped: '5 to 6' is a range, "
+        "not one value)"
+    ) in understood.explain().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("said", "task"),
+    [
+        ("remind me to go to the week of fun friday", "go to the week of fun"),
+        ("remind me to buy milk and eggs tomorrow", "buy milk and eggs"),
+        ("remind me to not forget tomorrow", "not forget"),
+    ],
+)
+def test_free_form_words_void_a_date_only_by_a_denial_or_a_value_joined_right_beside_it(
+    said: str, task: str
+) -> None:
+    # "week of" one word away from "friday" made the whole reading the fallback intent: a
+    # free-form value's own words count only when they deny the date or join it right next to it.
+    intent = {
+        "name": "Remind",
+        "slots": [
+            {"name": "task", "type": "AMAZON.SearchQuery"},
+            {"name": "date", "type": "AMAZON.DATE"},
+        ],
+        "samples": ["remind me to {task}", "remind me to {task} {date}"],
+    }
+    fallback = {"name": "AMAZON.FallbackIntent", "samples": []}
+    language_model = {"invocationName": "reminders", "intents": [intent, fallback]}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model).understand(said, now=NOW)
+    assert understood.intent == "Remind"
+    slots = {slot.name: slot.value for slot in understood.slots}
+    assert (slots["task"], slots["date"] is not None) == (task, True)
+
+
+def test_without_a_fallback_intent_the_closest_intents_note_names_the_reading_dropped() -> None:
+    # Without AMAZON.FallbackIntent the closest intent is sent; its note did not say why the
+    # reading with the date ("london not" + tomorrow) was dropped.
+    intent = {
+        "name": "Weather",
+        "slots": [
+            {"name": "city", "type": "AMAZON.City"},
+            {"name": "date", "type": "AMAZON.DATE"},
+        ],
+        "samples": ["weather in {city}", "weather for {city} {date}"],
+    }
+    joke = {"name": "Joke", "samples": ["tell me a joke"]}
+    language_model = {"invocationName": "weather tester", "intents": [intent, joke]}
+    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    understood = Understander(model).understand("weather in london not tomorrow", now=NOW)
+    assert understood.intent == "Weather"
+    # No date the user denied, nor the city "london not tomorrow" the closest reading gave (a
+    # "not" within a name's words takes it back), which it was.
+    assert [slot.name for slot in understood.slots] == []
+    assert (
+        "no sample is close enough (a reading was dropped: 'not tomorrow' denies the value) and "
+        "the model has no AMAZON.FallbackIntent: Alexa sends the closest intent"
+    ) in understood.notes
+
+
+@pytest.mark.parametrize(
+    ("said", "slots"),
+    [
+        ("weather for london not tomorrow", None),
+        ("paris from friday to sunday", None),
+        ("london tomorrow", [("city", "london"), ("date", "2026-11-30")]),
+        ("new york", [("city", "new york")]),
+    ],
+)
+def test_a_dialog_answer_splits_and_voids_free_form_words_as_an_utterance_does(
+    said: str, slots: list[tuple[str, str]] | None
+) -> None:
+    # Answers skipped the check utterances get: "weather for london not tomorrow" filled the
+    # city "london not" and the date the user denied, and "london tomorrow" was one city.
+    answer = _city_weather().answer(said, intent="Weather", slot="city", now=NOW)
+    if slots is None:
+        assert answer is None
+        assert _city_weather().understand(f"weather in {said}", now=NOW).fallback
+    else:
+        assert answer is not None
+        assert [(slot.name, slot.value) for slot in answer.slots] == slots
