@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
 import pytest
 
-from .cli_run import run as run_here
+from .cli_parsing_shared import Run
+from .cli_parsing_shared import run as run
 
 ROOT = Path(__file__).resolve().parent.parent
 WEATHER = "examples.weather.app:skill"
@@ -25,22 +25,6 @@ CALLS: Final = {
     "understand": ["understand", "--model", WEATHER, "hello"],
     "chat": ["chat", WEATHER],
 }
-
-#: The command run as `run` runs it: its exit status, standard output and standard error.
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """`cli_run.run`, with anything written on sys.stdout and sys.stderr added to the two
-    (argparse's help and usage errors now go to the streams `main` is given)."""
-
-    def running(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
-        code, out, err = run_here(*argv, stdin=stdin)
-        captured = capsys.readouterr()
-        return code, captured.out + out, captured.err + err
-
-    return running
 
 
 @pytest.mark.parametrize("command", CALLS)
@@ -102,59 +86,6 @@ def test_replay_double_dash_keeps_checking_its_files(run: Run) -> None:
     code, _, err = run("replay", WEATHER, "--", "")
     assert code == 2
     assert "argument FILE: empty path: name a request file" in err, err
-
-
-@pytest.mark.parametrize(
-    ("argv", "said"),
-    [
-        (
-            ["model", WEATHER, "--invocation", "weather", "helper"],
-            "alexaskill model: error: unrecognized arguments: helper (a value of several words "
-            "is quoted: --invocation 'weather helper')\n",
-        ),
-        (
-            ["request", "IntentRequest", "--intent", "GetWeather", "--slot", "city=New", "York"],
-            "alexaskill request: error: unrecognized arguments: York (a value of several words "
-            "is quoted: --slot 'city=New York')\n",
-        ),
-    ],
-)
-def test_an_unquoted_value_of_several_words_is_told_to_be_quoted(
-    run: Run, argv: list[str], said: str
-) -> None:
-    code, _, err = run(*argv)
-    assert code == 2
-    assert err.endswith(said), err
-
-
-@pytest.mark.parametrize(
-    ("argv", "said"),
-    [
-        (
-            ["model", "--invocation", "weather", "helper", WEATHER],
-            f"alexaskill model: error: unrecognized arguments: {WEATHER} (a value of several "
-            "words is quoted: --invocation 'weather helper')\n",
-        ),
-        (
-            ["model", "--invocation", "weather", "helper", "pro", WEATHER],
-            f"alexaskill model: error: unrecognized arguments: pro {WEATHER} (a value of several "
-            "words is quoted: --invocation 'weather helper pro')\n",
-        ),
-        (
-            ["request", "--intent", "GetWeather", "--slot", "city=New", "York", "IntentRequest"],
-            "alexaskill request: error: unrecognized arguments: IntentRequest (a value of "
-            "several words is quoted: --slot 'city=New York')\n",
-        ),
-    ],
-)
-def test_an_unquoted_value_before_the_positional_arguments_is_told_to_be_quoted(
-    run: Run, argv: list[str], said: str
-) -> None:
-    # Options first, as many write them: the word split off the value was taken for APP (or
-    # TYPE), and the error named only the APP, "unrecognized arguments: app:skill", no hint.
-    code, _, err = run(*argv)
-    assert code == 2
-    assert err.endswith(said), err
 
 
 def test_replay_double_dash_gives_no_value_to_an_option_before_it(run: Run) -> None:
@@ -266,44 +197,6 @@ def test_a_package_named_without_its_skill_is_suggested_with_one(
     assert "imported" not in err, err
 
 
-def test_an_unquoted_invocation_name_is_not_read_as_an_utterance(run: Run) -> None:
-    # "understand --invocation weather helper ..." understood "helper" as the first utterance.
-    code, out, err = run(
-        "understand", "--model", WEATHER, "--invocation", "weather", "helper", "open weather helper"
-    )
-    assert (code, out) == (2, "")
-    assert err.endswith(
-        "alexaskill understand: error: is helper the rest of the invocation name or an "
-        "UTTERANCE? quote a name of several words (--invocation 'weather helper'), or put the "
-        "UTTERANCEs after -- (--invocation weather -- helper)\n"
-    ), err
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["--invocation", "weather helper", "help"],  # quoted
-        ["--invocation", "weather", "--", "help"],  # after --
-        ["--invocation=weather", "--explain", "help"],  # another option between
-        ["--invocation", "weather", "what's the weather"],  # an utterance of several words
-    ],
-)
-def test_an_utterance_after_an_invocation_name_that_is_plainly_one(
-    run: Run, argv: list[str]
-) -> None:
-    code, out, err = run("understand", "--model", WEATHER, *argv)
-    assert code == 0, err
-    assert len(out.splitlines()) == 1, out
-
-
-def test_understand_help_says_how_to_give_an_invocation_name_of_several_words(run: Run) -> None:
-    code, out, _ = run("understand", "--help")
-    assert code == 0
-    said = " ".join(out.split())
-    assert "--invocation NAME the invocation name, quoted when of several words" in said, said
-    assert "put the UTTERANCEs after --" in said, said
-
-
 def test_replay_double_dash_falls_back_to_plain_parsing_if_argparse_changes(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -388,13 +281,6 @@ def test_a_file_of_json_strings_is_not_called_several_documents(
     assert err.endswith("alexaskill replay: error: notes.txt: not JSON (line 1: Extra data)\n"), err
 
 
-def test_chat_help_says_an_invocation_name_of_several_words_is_quoted(run: Run) -> None:
-    code, out, _ = run("chat", "--help")
-    assert code == 0
-    said = " ".join(out.split())
-    assert "--invocation NAME the invocation name, quoted when of several words" in said, said
-
-
 def test_a_short_option_given_its_value_attached_is_no_unknown_option(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -411,43 +297,6 @@ def test_a_short_option_given_its_value_attached_is_no_unknown_option(
     code, _, err = run("model", WEATHER, "-xmodel")  # (no -x: still named)
     assert code == 2
     assert "unrecognized arguments: -xmodel" in err, err
-
-
-def test_chat_refuses_an_unquoted_invocation_name_taken_for_its_app(run: Run) -> None:
-    # "chat --invocation weather helper" took "helper" for the APP ("APP 'helper': expected
-    # module:attribute"), where `understand` refuses the same words as ambiguous.
-    code, out, err = run("chat", "--invocation", "weather", "helper", stdin="")
-    assert (code, out) == (2, "")
-    assert err.endswith(
-        "alexaskill chat: error: is helper the rest of the invocation name or the APP? quote a "
-        "name of several words (--invocation 'weather helper'); an APP is module:attribute, "
-        "e.g. app:skill\n"
-    ), err
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["--invocation", "weather", WEATHER],  # plainly an APP (no invocation name has a ":")
-        ["--invocation", "weather helper", WEATHER],  # quoted
-        [WEATHER, "--invocation", "weather"],
-    ],
-)
-def test_chat_takes_an_app_after_an_invocation_name_of_one_word(
-    run: Run, monkeypatch: pytest.MonkeyPatch, argv: list[str]
-) -> None:
-    monkeypatch.syspath_prepend(str(ROOT))
-    code, _, err = run("chat", *argv, stdin="")
-    assert code == 0, err
-
-
-def test_chat_names_the_rest_of_an_unquoted_invocation_name_after_its_app(run: Run) -> None:
-    code, _, err = run("chat", WEATHER, "--invocation", "weather", "helper", stdin="")
-    assert code == 2
-    assert err.endswith(
-        "alexaskill chat: error: unrecognized arguments: helper (a value of several words is "
-        "quoted: --invocation 'weather helper')\n"
-    ), err
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,7 @@ EXCUSED: dict[str, str] = {
     "test_cli_model_writes": _CLI_OWN,
     "test_cli_names": _CLI_OWN,
     "test_cli_parsing": _CLI_OWN,
+    "test_cli_parsing_quoting": _CLI_OWN,
     "test_cli_replay_slots": _CLI_OWN,
     "test_cli_request": _CLI_OWN,
     "test_cli_request_defaults": _CLI_OWN,
