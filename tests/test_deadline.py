@@ -17,7 +17,6 @@ modules share is in tests/deadline_shared.py.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import re
@@ -378,56 +377,6 @@ def test_attributes_are_not_saved_when_the_deadline_passes(
         wait_for(lambda: "after its deadline; discarded" in caplog.text)
         assert client.intent("Peek").speech == "ok"
     assert seen == [None]
-
-
-def test_a_handler_that_swallows_the_cancellation_still_answers(
-    caplog: pytest.LogCaptureFixture, clock: Clock
-) -> None:
-    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
-
-    @skill.launch
-    async def launch() -> Response:
-        clock.skip(LONG)
-        # A bug (the cancellation is swallowed), but its answer is better than none.
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.sleep(WAIT)
-        return speak("late but here")
-
-    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
-        assert client.launch().speech == "late but here"
-    assert "caught the deadline's cancellation" in caplog.text
-
-
-def test_a_handler_that_swallows_the_cancellation_is_cancelled_again(
-    caplog: pytest.LogCaptureFixture, clock: Clock
-) -> None:
-    # It caught CancelledError and went on awaiting: the request was never answered, nothing
-    # was logged, and the task held up the server's shutdown. Now the watchdog cancels it again
-    # at each of its ticks until it ends, and says so once, naming it.
-    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
-    swallowed: list[bool] = []
-
-    @skill.launch
-    async def launch() -> Response:
-        clock.skip(LONG)
-        while True:
-            try:
-                await asyncio.sleep(LONG)
-                return speak("never")
-            except asyncio.CancelledError:
-                swallowed.append(True)
-                if len(swallowed) == 3:  # a retry loop that gives up at last
-                    raise
-
-    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
-        assert client.launch().speech == DEADLINE_REPLY
-        # Ended by the watchdog's cancellations: its sleeps would outlast the test.
-        wait_for(lambda: len(swallowed) == 3)
-    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
-    assert len(errors) == 1
-    assert "swallows_the_cancellation_is_cancelled_again.<locals>.launch" in errors[0]
-    assert "did not stop when the deadline cancelled it" in errors[0]
-    assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
 
 
 @pytest.mark.anyio

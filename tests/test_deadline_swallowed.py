@@ -1,7 +1,8 @@
 """Handlers that swallow the deadline's cancellation and answer late, named in the WARNING
-that says so: on asyncio, under the cancel scope (trio's path, on asyncio and on trio itself),
-and an exception handler for `DeadlineExceeded` that swallows the end of its grace, on both
-event loops. (The rest of the deadline without asyncio tasks: tests/test_deadline_trio.py.)
+that says so, or go on, cancelled again until they end: on asyncio, under the cancel scope
+(trio's path, on asyncio and on trio itself), and an exception handler for `DeadlineExceeded`
+that swallows the end of its grace, on both event loops. (The rest of the deadline without
+asyncio tasks: tests/test_deadline_trio.py.)
 
 Deadlines here are a few tenths of a second; a handler meant to outlive one sleeps for `LONG`,
 ended by the deadline however loaded the machine. What the modules share is in
@@ -21,19 +22,78 @@ import pytest
 
 from alexaskill import DeadlineExceeded, Response, Skill, speak
 from alexaskill.answering import Answer
-from alexaskill.app import DEADLINE_GRACE
+from alexaskill.app import DEADLINE_GRACE, DEADLINE_REPLY
 from alexaskill.models import decode_envelope
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
 from . import deadline_shared
 from .aws_lambda_shared import speech
 from .deadline_clock import Clock
-from .deadline_shared import LONG, SHORT, as_under_trio, noted_graces, respond_by
+from .deadline_shared import (
+    LONG,
+    SHORT,
+    WAIT,
+    as_under_trio,
+    noted_graces,
+    request_lines,
+    respond_by,
+    wait_for,
+)
 
 pytestmark = pytest.mark.oldest_dependencies
 
 # The fixture of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
+
+
+def test_a_handler_that_swallows_the_cancellation_still_answers(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
+
+    @skill.launch
+    async def launch() -> Response:
+        clock.skip(LONG)
+        # A bug (the cancellation is swallowed), but its answer is better than none.
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(WAIT)
+        return speak("late but here")
+
+    with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
+        assert client.launch().speech == "late but here"
+    assert "caught the deadline's cancellation" in caplog.text
+
+
+def test_a_handler_that_swallows_the_cancellation_is_cancelled_again(
+    caplog: pytest.LogCaptureFixture, clock: Clock
+) -> None:
+    # It caught CancelledError and went on awaiting: the request was never answered, nothing
+    # was logged, and the task held up the server's shutdown. Now the watchdog cancels it again
+    # at each of its ticks until it ends, and says so once, naming it.
+    skill = Skill(DEFAULT_SKILL_ID, deadline=LONG)
+    swallowed: list[bool] = []
+
+    @skill.launch
+    async def launch() -> Response:
+        clock.skip(LONG)
+        while True:
+            try:
+                await asyncio.sleep(LONG)
+                return speak("never")
+            except asyncio.CancelledError:
+                swallowed.append(True)
+                if len(swallowed) == 3:  # a retry loop that gives up at last
+                    raise
+
+    with caplog.at_level(logging.INFO, "alexaskill"), TestClient(skill) as client:
+        assert client.launch().speech == DEADLINE_REPLY
+        # Ended by the watchdog's cancellations: its sleeps would outlast the test.
+        wait_for(lambda: len(swallowed) == 3)
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert "swallows_the_cancellation_is_cancelled_again.<locals>.launch" in errors[0]
+    assert "did not stop when the deadline cancelled it" in errors[0]
+    assert [r.outcome for r in request_lines(caplog)] == ["deadline"]  # type: ignore[attr-defined]
 
 
 def test_a_handler_that_swallows_the_cancellation_and_answers_is_named(
