@@ -1,6 +1,7 @@
 """The value a dialog answer gives the slot Alexa asks for (`Understander.answer`): the value its
 type knows out of other words, a sample's words around it, names ended by thanks or an
-afterword, an opening no or thanks left out."""
+afterword, an opening no or thanks left out. An answer saying the user does not know:
+test_understanding_dont_knows.py."""
 
 from __future__ import annotations
 
@@ -440,39 +441,6 @@ def test_a_dialog_answer_with_a_not_between_two_values_is_the_value_before_it(
     assert answered_city(city_type, said) == city
 
 
-@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
-@pytest.mark.parametrize(
-    "said",
-    [
-        *("i do not know, no idea", "no idea", "not sure", "i'm not sure", "um, dunno"),
-        *("paris, no idea", "no idea, thank you", "not sure thanks"),
-    ],
-)
-def test_a_dialog_answer_saying_the_user_does_not_know_fills_nothing(
-    city_type: str, said: str
-) -> None:
-    # Asked for a city, "i do not know, no idea" was the city "idea" (the no after the pause a
-    # correction), and "no idea" the city "no idea": words of any kind took them. Said last,
-    # after a pause, it takes back the value before it, as a no does: "paris, no idea" was "idea".
-    # Thanks after it are no part of it: "no idea, thank you" was that custom city.
-    assert answered_city(city_type, said) is None
-
-
-@pytest.mark.parametrize(
-    ("city_type", "said", "city"),
-    [
-        # Unchanged: a search query keeps its words, and a value the type lists is the value.
-        ("AMAZON.SearchQuery", "no idea", "no idea"),
-        ("Unsure", "not sure", "not sure"),
-        ("Unsure", "not sure, thanks", "not sure"),
-    ],
-)
-def test_a_dont_know_the_slot_takes_as_said_is_its_value(
-    city_type: str, said: str, city: str
-) -> None:
-    assert answered_city(city_type, said) == city
-
-
 @pytest.mark.parametrize(
     ("intent", "slot", "why"),
     [
@@ -492,14 +460,3 @@ def test_an_answer_for_a_slot_the_model_lacks_is_refused(intent: str, slot: str,
     assert filled is not None and filled.value == "paris"
     with pytest.raises(ValueError, match=re.escape(f"asked={(intent, slot)!r}: {why}")):
         understander.understand("paris", now=NOW, asked=(intent, slot))
-
-
-@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
-def test_a_dont_know_read_as_a_request_fills_no_slot_asked_for(city_type: str) -> None:
-    # Asked "Where to?", "no idea" is no answer; read as a request, PlanTrip's "{city}" then
-    # started the intent again with the city "no idea" (asked "no idea, right?").
-    skill, talk = trip_confirming_city(city_type, samples=("plan a trip to {city}", "{city}"))
-    talk.say("plan a trip")
-    turn = talk.say("no idea")
-    assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
-    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"

@@ -2,13 +2,14 @@
 with more words: a hedge said with it ("honestly no idea"), and a value said after it and a
 pause ("no idea, paris"), which is that value, whatever kind of slot was asked for; a hedge
 said before a value ("maybe paris"), and both said so in a request ("plan a trip to maybe
-paris")."""
+paris"). Said alone, or with thanks after it, it fills nothing (read as a request too), unless
+the slot's type takes it as said (a search query, a custom value)."""
 
 from __future__ import annotations
 
 import pytest
 
-from .dialog_shared import NOW
+from .dialog_shared import NOW, trip_confirming_city
 from .understanding_shared import answered_city, bare_trips
 
 _TYPES = ["AMAZON.City", "AMAZON.FirstName", "Cities"]
@@ -112,3 +113,47 @@ def test_a_hedge_said_before_an_answers_value_is_left_out(
     city_type: str, said: str, city: str
 ) -> None:
     assert answered_city(city_type, said) == city
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
+@pytest.mark.parametrize(
+    "said",
+    [
+        *("i do not know, no idea", "no idea", "not sure", "i'm not sure", "um, dunno"),
+        *("paris, no idea", "no idea, thank you", "not sure thanks"),
+    ],
+)
+def test_a_dialog_answer_saying_the_user_does_not_know_fills_nothing(
+    city_type: str, said: str
+) -> None:
+    # Asked for a city, "i do not know, no idea" was the city "idea" (the no after the pause a
+    # correction), and "no idea" the city "no idea": words of any kind took them. Said last,
+    # after a pause, it takes back the value before it, as a no does: "paris, no idea" was "idea".
+    # Thanks after it are no part of it: "no idea, thank you" was that custom city.
+    assert answered_city(city_type, said) is None
+
+
+@pytest.mark.parametrize(
+    ("city_type", "said", "city"),
+    [
+        # Unchanged: a search query keeps its words, and a value the type lists is the value.
+        ("AMAZON.SearchQuery", "no idea", "no idea"),
+        ("Unsure", "not sure", "not sure"),
+        ("Unsure", "not sure, thanks", "not sure"),
+    ],
+)
+def test_a_dont_know_the_slot_takes_as_said_is_its_value(
+    city_type: str, said: str, city: str
+) -> None:
+    assert answered_city(city_type, said) == city
+
+
+@pytest.mark.parametrize("city_type", ["AMAZON.City", "Cities"])
+def test_a_dont_know_read_as_a_request_fills_no_slot_asked_for(city_type: str) -> None:
+    # Asked "Where to?", "no idea" is no answer; read as a request, PlanTrip's "{city}" then
+    # started the intent again with the city "no idea" (asked "no idea, right?").
+    skill, talk = trip_confirming_city(city_type, samples=("plan a trip to {city}", "{city}"))
+    talk.say("plan a trip")
+    turn = talk.say("no idea")
+    assert turn.understood is not None and turn.understood.intent == "AMAZON.FallbackIntent"
+    assert skill.last["intent"]["name"] == "AMAZON.FallbackIntent"
