@@ -1,4 +1,5 @@
-"""``alexaskill replay``: what the skill says to each request file, and what fails the replay."""
+"""``alexaskill replay``: what the skill says to each request file (what fails the replay:
+test_cli_replay_failures.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from alexaskill.testing import RequestFactory, load_request
+from alexaskill.testing import RequestFactory
 from tests.processes import free_port
 
 from .cli_run import run
@@ -17,7 +18,7 @@ from .cli_shared import ROOT, WEATHER, WEATHER_REQUESTS, in_order, on_one_pipe
 
 # The fixtures of tests/cli_shared.py these tests take, imported for pytest to see.
 from .cli_shared import workdir as workdir
-from .conftest import BREAK_APP_SENDS, OTHER_SKILL_ID, SKILL_ID
+from .conftest import SKILL_ID
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -212,37 +213,6 @@ def test_replay_json_prints_one_line_per_request(monkeypatch: pytest.MonkeyPatch
     ]
 
 
-def test_a_handler_that_raises_fails_the_replay(workdir: Path) -> None:
-    code, out, err = run("replay", "skillapp:skill", "hello.json", "crash.json")
-    assert code == 1
-    assert "hello.json (IntentRequest Hello)\n  speech:     hello there\n" in out
-    assert (
-        "crash.json (IntentRequest Crash)\n  FAILED: a handler raised RuntimeError: boom (its "
-        "traceback is in the log); Alexa would hear the apology\n"
-    ) in out
-    assert out.endswith("2 requests: 1 failed\n")
-    assert "RuntimeError: boom" in err  # the skill's own traceback, logged by the app
-
-
-def test_a_handler_that_returns_no_response_fails_the_replay_in_its_words(workdir: Path) -> None:
-    # A str returned is said in one ERROR line without a traceback (its frames are alexaskill's
-    # alone): the FAILED row said "a handler raised _NotAReply: … (its traceback is in the
-    # log)", a private class the handler never raised and a traceback the log does not hold.
-    (workdir / "texting.py").write_text(
-        f"from alexaskill import Skill\n\nskill = Skill({SKILL_ID!r})\n\n\n"
-        '@skill.intent("Text")\ndef text():\n    return "Hello"\n'
-    )
-    (workdir / "text.json").write_text(json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Text")))
-    code, out, err = run("replay", "texting:skill", "text.json")
-    assert code == 1, out + err
-    assert out == (
-        "text.json (IntentRequest Text)\n  FAILED: texting.text returned a str; a handler returns "
-        "a Response (from speak(), ask(), …) or None: return speak(text) to end the session, "
-        "ask(text) to keep it open; Alexa would hear the apology\n1 request: 1 failed\n"
-    ), out
-    assert "Traceback" not in err, err
-
-
 def test_replay_shows_a_slot_value_that_does_not_convert(workdir: Path) -> None:
     # The INFO line "slot 'count': '?' … does not convert …; count gets its default" was hidden
     # (replay shows WARNING and above): the author replaying a capture saw "You ordered 1" and
@@ -339,73 +309,6 @@ def test_slot_notes_hand_no_line_up_that_the_log_did_not_show_before() -> None:
         skills.setLevel(level)
 
 
-def test_ssml_alexa_would_refuse_fails_the_replay(workdir: Path) -> None:
-    (workdir / "badssml.py").write_text(
-        textwrap.dedent(
-            f"""
-            from alexaskill import Skill, Ssml, speak
-            from tests.ssml_refused import alexa_refuses
-
-            skill = Skill("{SKILL_ID}")
-
-            @skill.intent("Hello")
-            def hello():
-                return alexa_refuses(speak(Ssml("<speak>Tom {BREAK_APP_SENDS}</speak>")))
-            """
-        )
-    )
-    code, out, _ = run("replay", "badssml:skill", "hello.json")
-    assert code == 1
-    assert (
-        "  FAILED: Alexa would refuse the answer (outputSpeech.ssml: <break time='5S'>: write "
-        "'5s' (Amazon's SSML reference: a number, then s or ms in lower case, nothing round "
-        'them)): the user hears "There was a problem with the requested skill\'s response."\n'
-    ) in out
-
-
-def test_rule_violations_fail_the_replay(workdir: Path) -> None:
-    (workdir / "rude.py").write_text(
-        textwrap.dedent(
-            f"""
-            from alexaskill import Skill, speak
-
-            skill = Skill("{SKILL_ID}")
-
-            @skill.on("AudioPlayer.PlaybackStarted")
-            def started():
-                return speak("Enjoy!")
-
-            @skill.intent("Hello")
-            def hello():
-                return speak("hello there")
-            """
-        )
-    )
-    envelope = RequestFactory(skill_id=SKILL_ID).envelope(
-        "AudioPlayer.PlaybackStarted", token="t", offsetInMilliseconds=0
-    )
-    (workdir / "started.json").write_text(json.dumps(envelope))
-    code, out, err = run("replay", "rude:skill", "started.json", "hello.json")
-    assert code == 1
-    assert (
-        "started.json (AudioPlayer.PlaybackStarted)\n"
-        "  answer:     an empty response\n"
-        "  violation:  rude.started answered AudioPlayer.PlaybackStarted with outputSpeech: "
-        "dropped (Alexa takes only AudioPlayer.ClearQueue or AudioPlayer.Stop in reply to "
-        "AudioPlayer.PlaybackStarted, and no speech, card or reprompt)\n"
-    ) in out
-    assert out.endswith("2 requests: all answered, 1 rule violation\n")
-    assert "ERROR alexaskill: rude.started answered" in err  # the app's own log line
-    code, out, err = run("replay", "rude:skill", "started.json", "--json")
-    assert code == 1
-    assert json.loads(out)["violations"] == [
-        "rude.started answered AudioPlayer.PlaybackStarted with outputSpeech: dropped (Alexa "
-        "takes only AudioPlayer.ClearQueue or AudioPlayer.Stop in reply to "
-        "AudioPlayer.PlaybackStarted, and no speech, card or reprompt)"
-    ]
-    assert "started.json: violation: rude.started answered" in err
-
-
 def test_replay_shows_ssml_as_the_simulator_does(workdir: Path) -> None:
     (workdir / "chime.py").write_text(
         textwrap.dedent(
@@ -456,21 +359,6 @@ def test_replay_answers_alexas_apis_in_process_and_shows_progressive_responses(
     assert "progressive:" not in out
     assert "  not heard:  Let me look. (a progressive response refused: HTTP 503)\n" in out
     assert "  alexa api:  progressive -> 503: Let me look.\n" in out
-
-
-def test_a_refused_request_fails_the_replay(workdir: Path) -> None:
-    envelope = load_request(workdir / "hello.json")
-    envelope["context"]["System"]["application"]["applicationId"] = OTHER_SKILL_ID
-    envelope["session"]["application"]["applicationId"] = OTHER_SKILL_ID
-    (workdir / "other.json").write_text(json.dumps(envelope))
-    assert run("replay", "skillapp:skill", "other.json")[0] == 0
-    code, out, err = run("replay", "skillapp:skill", "other.json", "--keep-skill-id")
-    assert code == 1
-    assert "FAILED: HTTP 400: request is for another skill" in out
-    code, out, err = run("replay", "skillapp:skill", "hello.json", "--json", "--skill-id", "x")
-    assert code == 1
-    assert json.loads(out)["status"] == 400
-    assert "hello.json: FAILED: HTTP 400" in err
 
 
 def test_replay_json_escapes_the_file_name_in_its_stderr_lines(workdir: Path) -> None:
