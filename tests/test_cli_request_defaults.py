@@ -1,4 +1,5 @@
-"""``alexaskill request`` and the commands taking an APP: defaults and messages found wanting."""
+"""``alexaskill request`` and the commands taking an APP: defaults and messages found wanting (a
+request type alexaskill does not model: test_cli_request_unmodelled.py)."""
 
 from __future__ import annotations
 
@@ -332,7 +333,6 @@ def test_an_event_given_a_timestamp_in_epoch_milliseconds_is_made_at_that_time()
     assert request["eventCreationTime"] == request["eventPublishingTime"] == made
     pressed = printed("GameEngine.InputHandlerEvent", "--field", f"timestamp={stamp}")
     assert pressed["request"]["events"][0]["inputEvents"][0]["timestamp"] == made
-    from alexaskill.testing import RequestFactory
 
     sent = RequestFactory().envelope("Reminders.ReminderCreated", timestamp=1764417600000)
     assert sent["request"]["eventCreationTime"] == made
@@ -391,111 +391,3 @@ def test_a_screen_event_from_a_device_without_its_interface_is_a_usage_error(
     )
     code, out, err = run("request", request_type, "--interface", interface)
     assert code == 0 and json.loads(out)["request"]["type"] == request_type, err
-
-
-def unmodelled(request_type: str) -> dict[str, Any]:
-    """``alexaskill request request_type`` of a type alexaskill does not model: the envelope."""
-    code, out, err = run("request", request_type)
-    assert code == 0 and "does not model" in err, err
-    return cast(dict[str, Any], json.loads(out))
-
-
-@pytest.mark.parametrize(
-    ("request_type", "check"),
-    [
-        (
-            "Alexa.Presentation.HTML.RuntimeError",
-            lambda r: r["error"]["reason"] == "HTTP_REQUEST_ERROR" and r["error"]["message"],
-        ),
-        (
-            "Alexa.Presentation.APLA.RuntimeError",
-            lambda r: (
-                r["token"] == "documentToken"
-                and (r["errors"][0]["type"], r["errors"][0]["reason"])
-                == ("AUDIO_SOURCE_ERROR", "NOT_FOUND_ERROR")
-            ),
-        ),
-        (
-            "Dialog.API.Invoked",
-            lambda r: (
-                r["apiRequest"]["name"] == "GetWeather"
-                and r["apiRequest"]["arguments"] == {"cityName": "Lisbon"}
-                and r["apiRequest"]["slots"]["cityName"] == {"type": "Simple", "value": "Lisbon"}
-            ),
-        ),
-        (
-            "Alexa.DataStore.Error",
-            lambda r: (
-                r["error"]["type"] == "DEVICE_UNAVAILABLE"
-                and r["error"]["content"]["commands"][0]["type"] == "PUT_OBJECT"
-                and r["error"]["content"]["deviceId"].startswith("amzn1.ask.device.")
-            ),
-        ),
-        (
-            "Alexa.DataStore.PackageManager.UsagesInstalled",
-            lambda r: (
-                (r["payload"]["packageId"], r["payload"]["packageVersion"]) == ("widget", "1.0")
-                and r["payload"]["usages"][0]["location"] == "FAVORITE"
-            ),
-        ),
-        (
-            "Alexa.DataStore.PackageManager.UsagesRemoved",
-            lambda r: (
-                r["payload"]["packageId"] == "widget" and r["payload"]["usages"][0]["instanceId"]
-            ),
-        ),
-        (
-            "Alexa.DataStore.PackageManager.UpdateRequest",
-            lambda r: (
-                (r["packageId"], r["fromVersion"], r["toVersion"]) == ("widget", "1.0", "1.1")
-            ),
-        ),
-        (
-            "Alexa.DataStore.PackageManager.InstallationError",
-            lambda r: (
-                (r["packageId"], r["version"]) == ("widget", "1.0")
-                and r["error"]["type"] == "INTERNAL_ERROR"
-            ),
-        ),
-    ],
-)
-def test_a_request_type_alexaskill_does_not_model_carries_the_fields_amazon_sends(
-    request_type: str, check: Callable[[dict[str, Any]], bool]
-) -> None:
-    # They were written with type, requestId, timestamp and locale only: an InstallationError
-    # had no error, a Dialog.API.Invoked no apiRequest.
-    request = unmodelled(request_type)["request"]
-    assert check(request), request
-
-
-@pytest.mark.parametrize(
-    ("request_type", "in_session"),
-    [
-        ("Alexa.Presentation.APLA.RuntimeError", True),
-        ("Alexa.Presentation.HTML.RuntimeError", True),
-        ("Dialog.API.Invoked", True),
-        ("Alexa.DataStore.Error", False),
-        ("Alexa.DataStore.PackageManager.UsagesInstalled", False),
-        ("Alexa.DataStore.PackageManager.UsagesRemoved", False),
-        ("Alexa.DataStore.PackageManager.UpdateRequest", False),
-        ("Alexa.DataStore.PackageManager.InstallationError", False),
-    ],
-)
-def test_an_apla_error_comes_in_a_session_a_widget_event_without_one(
-    request_type: str, in_session: bool
-) -> None:
-    # APLA's RuntimeError came with no session, where APL's (and HTML's) come in one: the
-    # document failed in the answer to a turn of the session.
-    assert ("session" in unmodelled(request_type)) is in_session
-
-
-def test_a_data_store_error_names_the_device_the_request_came_from() -> None:
-    # Its deviceId, the device the push was not delivered to, was a device id of its own (a
-    # fresh one each time), not the request's device: a skill pushing again to the device it
-    # names reached one no test knew.
-    envelope = unmodelled("Alexa.DataStore.Error")
-    device = envelope["context"]["System"]["device"]["deviceId"]
-    assert envelope["request"]["error"]["content"]["deviceId"] == device
-    factory = RequestFactory(device_id="amzn1.ask.device.kitchen")
-    made = factory.envelope("Alexa.DataStore.Error")
-    assert made["request"]["error"]["content"]["deviceId"] == "amzn1.ask.device.kitchen"
