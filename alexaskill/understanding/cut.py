@@ -222,7 +222,7 @@ def _code_letters(
     """Where a short word of letters left out right next to an AlphaNumeric value ("ab" of
     "ab 12") is, if one is: the letters of the code said with its digits, not another word
     (a grammar word, "the 12", is one; so is one said apart, "ok, a1", or one the language
-    reads alone as a built-in intent, "yes 12")."""
+    says as a reply of its own, "yes 12", "yep 12", or in a built-in intent's phrase)."""
     tokens = spans.tokens
     for at in (start - 1, end):
         apart = at in extra and tokens[min(at, end - 1)].pause  # (a pause follows the earlier)
@@ -231,6 +231,7 @@ def _code_letters(
             1 < len(word) <= _CODE_LETTERS
             and word.isalpha()
             and word not in language.function_words
+            and word not in language.replies
             and not any(word in said for said in language.builtin_intents.values())
         ):
             return at

@@ -113,6 +113,10 @@ class Language(Protocol):
     #: The `list_separators` that offer a choice ("or"): a value of one type and one of
     #: another said with one ("book 2 or friday") are no two slots' values. Optional: none.
     alternatives: frozenset[str] = frozenset()
+    #: Words said alone as a reply of their own ("yep", "nah", "bye"), whether a built-in
+    #: intent lists them as its phrase or not: said beside a code's digits ("yep 12"), no
+    #: letters of it. Optional: none (the built-in intents' phrasings are such words still).
+    replies: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
@@ -143,6 +147,7 @@ _OPTIONAL: Final = {
         "date_homonyms",
         "homonym_cues",
         "alternatives",
+        "replies",
     )
 }
 
@@ -215,6 +220,7 @@ class _Unknown:
     date_homonyms: frozenset[str] = frozenset()
     homonym_cues: frozenset[str] = frozenset()
     alternatives: frozenset[str] = frozenset()
+    replies: frozenset[str] = frozenset()
 
     def __init__(self, locale: str, refusal: ConfigurationError) -> None:
         self.locale = locale

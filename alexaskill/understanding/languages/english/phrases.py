@@ -31,6 +31,7 @@ __all__ = [
     "LIST_SEPARATORS",
     "NEGATIONS",
     "PURE_FILLERS",
+    "REPLIES",
     "REWRITES",
     "SESSION_END",
     "TRAILING_CONNECTORS",
@@ -151,6 +152,15 @@ BUILTIN_INTENTS: Final = {
     "AMAZON.NavigateHomeIntent": ("home", "go home"),
     "AMAZON.FallbackIntent": (),
 }
+
+#: Words said alone as a reply, built-in intents' phrasings or not ("yep", "nah", "bye"): kept
+#: apart from `BUILTIN_INTENTS`, which lists only what Amazon lists, so that a word said beside
+#: a code's digits ("yep 12") stays no letters of it whatever that list holds (cut.py).
+REPLIES: Final = frozenset(
+    {"yes", "yeah", "yep", "yup", "sure", "ok", "right", "correct", "absolutely", "definitely"}
+    | {"no", "nope", "nah", "wrong", "incorrect"}
+    | {"stop", "off", "enough", "bye", "goodbye", "cancel", "nevermind"}
+)
 
 #: "open weather", "talk to weather", ...: the verbs that open a skill by its name.
 LAUNCH_VERBS: Final = (
