@@ -158,18 +158,34 @@ def test_a_custom_type_listing_yes_takes_it() -> None:
     assert _heard(_quiz("yes"), "yes") == ("Answer", {"answer": "yes"})
 
 
-@pytest.mark.parametrize(("said", "value"), [("yes thank you", "yes"), ("no thanks", "no")])
+@pytest.mark.parametrize(
+    ("said", "value"),
+    [
+        ("yes thank you", "yes"),
+        ("no thanks", "no"),
+        ("yes thank you very much", "yes"),
+        ("yes thanks a lot", "yes"),
+    ],
+)
 def test_a_yes_with_thanks_is_the_value_a_custom_type_lists_where_the_model_has_no_yes(
     said: str, value: str
 ) -> None:
     # "yes thank you" went to AMAZON.FallbackIntent, read as AMAZON.YesIntent's phrase the model
     # lacks: the intent whose slot's type lists "yes" is the better match, as it is of "yes"
-    # alone, the thanks left out (as of "paris, thanks").
+    # alone, the thanks left out (as of "paris, thanks"). Stressed thanks ("thank you very
+    # much") were no reply of `reply`'s, so no built-in's phrase: AMAZON.FallbackIntent still.
     heard = _quiz("yes", "no").understand(said, now=NOW)
     assert (heard.intent, [(slot.name, slot.words) for slot in heard.slots]) == (
         "Answer",
         [("answer", value)],
     ), heard.explain()
+
+
+def test_a_listed_value_with_thanks_stressed_is_that_value() -> None:
+    # "paris thank you very much" is more words than the type's longest value and its thanks:
+    # no sample matched them, and the thanks were never left out (AMAZON.FallbackIntent).
+    trips = _trips("city", "Cities", "AMAZON.FallbackIntent")
+    assert _heard(trips, "paris thank you very much") == ("PlanTrip", {"city": "paris"})
 
 
 @pytest.mark.parametrize(

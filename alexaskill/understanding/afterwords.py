@@ -18,6 +18,7 @@ __all__ = [
     "ending_words",
     "ends_said",
     "ends_value",
+    "thanks_cut",
     "thanks_words",
     "without_thanks",
 ]
@@ -40,6 +41,16 @@ def without_thanks(tokens: Sequence[Token], language: Language) -> Sequence[Toke
     words = [token.text for token in tokens]
     thanks = next((at for at, word in enumerate(words) if word in language.courtesies), len(words))
     return tokens[:thanks] if set(words[thanks:]) <= thanks_words(language) else tokens
+
+
+def thanks_cut(tokens: Sequence[Token], language: Language) -> tuple[int, int, str] | None:
+    """Where the thanks that end ``tokens`` start and end, and what they are, as a reading
+    leaves words out ("thank you very much" of "yes thank you very much": `without_thanks`);
+    None where no thanks end them or they are all thanks ("thank you"). A reading without them
+    is of values a custom type takes ("yes" its type lists), never free-form words, whose
+    thanks a reading leaves out as their own (`thanked`) or keeps, a search query's."""
+    kept = len(without_thanks(tokens, language))
+    return (kept, len(tokens), "words after the value") if 0 < kept < len(tokens) else None
 
 
 def thanks_words(language: Language) -> frozenset[str]:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
+from .afterwords import thanks_cut
 from .built_in_phrases import built_in_note, built_in_said
 from .cut import why_no_reading
 from .dates_left_out import date_left_out
@@ -71,6 +72,12 @@ class Reader(SaidValues):
                 spans = kept_spans  # the reading's positions are among the words kept
         if match is None and not strict:
             match = self.matcher.loose(spans, self.model.fallback_sensitivity)
+            # Thanks stressed, "yes thank you very much", may be more words than a type takes.
+            cut = None if match else thanks_cut(spans.tokens, self.language)
+            if cut is not None:
+                found = self._read_without(text, spans, cut, now, True, asked, notes)
+                if found is not None and all(slot.kind != "free" for slot in found.slots):
+                    return found
         phrases = self.built_in_phrases
         said = None if match is None else built_in_said(match, spans.words, self.reply, phrases)
         if said is not None:  # "yes" alone, of "{city}": AMAZON.YesIntent's phrase, no city
