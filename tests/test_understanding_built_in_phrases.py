@@ -140,13 +140,14 @@ def test_a_value_said_with_the_intent_s_own_words_stays_a_value() -> None:
     assert _heard(trips, "paris") == ("PlanTrip", {"city": "paris"})
 
 
-def _quiz(*values: str) -> Understander:
-    """A quiz whose one sample is of a slot alone, "{answer}", its custom type listing
-    ``values``, beside AMAZON.FallbackIntent."""
+def _quiz(*values: str, built_ins: tuple[str, ...] = ()) -> Understander:
+    """A quiz whose samples are of a slot alone, "{answer}", and "my answer is {answer}", its
+    custom type listing ``values``, beside AMAZON.FallbackIntent and the ``built_ins``."""
     answer = {"name": "Answer", "slots": [{"name": "answer", "type": "Answer"}]}
     intents = [
-        {**answer, "samples": ["{answer}"]},
+        {**answer, "samples": ["{answer}", "my answer is {answer}"]},
         {"name": "AMAZON.FallbackIntent", "samples": []},
+        *({"name": name, "samples": []} for name in built_ins),
     ]
     types = [{"name": "Answer", "values": [{"name": {"value": value}} for value in values]}]
     return understander_of({"invocationName": "quiz", "intents": intents, "types": types})
@@ -156,6 +157,15 @@ def test_a_custom_type_listing_yes_takes_it() -> None:
     # Amazon's "Use a Custom Yes/No Slot to Collect Boolean Values": a type that lists the
     # words takes them.
     assert _heard(_quiz("yes"), "yes") == ("Answer", {"answer": "yes"})
+
+
+def test_a_yes_a_custom_type_lists_is_the_yes_intent_where_the_model_has_it() -> None:
+    # As the README says: said alone, the built-in's phrase; with the sample's own words, the
+    # type's value.
+    quiz = _quiz("yes", "no", built_ins=("AMAZON.YesIntent",))
+    assert _heard(quiz, "yes") == ("AMAZON.YesIntent", {})
+    assert _heard(quiz, "yes thank you very much") == ("AMAZON.YesIntent", {})
+    assert _heard(quiz, "my answer is yes") == ("Answer", {"answer": "yes"})
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ type lists it ("Use a Custom Yes/No Slot to Collect Boolean Values"). So "yes" s
 whose only near sample is "{city}" is AMAZON.YesIntent where the model has it, else no reading
 (AMAZON.FallbackIntent, or the closest sample sharing a word), never the city "yes". A value
 said with its intent's own words stays one ("plan a trip to yes"), as does a value its type
-lists.
+lists where the model has no such built-in intent (with AMAZON.YesIntent, "yes" alone is it).
 """
 
 from __future__ import annotations
