@@ -371,3 +371,35 @@ def test_a_built_in_intent_s_own_sample_is_read_exactly_a_custom_intent_s_loosel
     assert _heard(model("AMAZON.StopIntent"), "quit the game") == ("AMAZON.StopIntent", {})
     assert _heard(model("AMAZON.StopIntent"), "quit game now")[0] == "AMAZON.FallbackIntent"
     assert _heard(model("Quit"), "quit game now") == ("Quit", {})
+
+
+_LEAVING = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.HelpIntent")
+
+
+@pytest.mark.parametrize("alone", [True, False])
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("stop stop", "AMAZON.StopIntent"),
+        ("help help", "AMAZON.HelpIntent"),
+        ("help me help me", "AMAZON.HelpIntent"),
+        ("stop, alexa", "AMAZON.StopIntent"),
+        ("help alexa", "AMAZON.HelpIntent"),
+        ("never mind, alexa", "AMAZON.CancelIntent"),
+        ("stop stop alexa", "AMAZON.StopIntent"),
+    ],
+)
+def test_a_built_in_phrase_said_twice_or_before_a_wake_word_is_the_phrase(
+    alone: bool, said: str, intent: str
+) -> None:
+    # Since built-ins are read only as said, these were AMAZON.FallbackIntent, or the city "help
+    # help" and "alexa" of "{city}" (``alone``), where a wake word said first ("alexa, stop")
+    # and a yes or no said twice ("yes yes") were left out.
+    if alone:
+        understander = _trips("city", "AMAZON.City", *_LEAVING, "AMAZON.FallbackIntent")
+    else:
+        plan = {"name": "PlanTrip", "samples": ["plan a trip"]}
+        built_ins = [{"name": name, "samples": []} for name in (*_LEAVING, "AMAZON.FallbackIntent")]
+        understander = understander_of({"invocationName": "trips", "intents": [plan, *built_ins]})
+    assert _heard(understander, said) == (intent, {})
+    assert _heard(understander, "paris paris")[0] != intent  # a value said twice stays one

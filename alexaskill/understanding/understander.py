@@ -115,7 +115,8 @@ class Understander(Reader):
         )
         if addressed is not None:
             return addressed
-        opening = self._opening_reply(text, tokens, now, asked)
+        again = self._said_again(text, tokens, now, asked)
+        opening = again or self._opening_reply(text, tokens, now, asked)
         return opening or self._intent(text, tokens, now, asked)
 
     def _check_asked(self, asked: object) -> None:
@@ -187,6 +188,31 @@ class Understander(Reader):
         if found is None or (built_in and found.intent not in SAID_EXACTLY):
             return None
         note = f"ignored: {' '.join(token.text for token in ignored)}"
+        return replace(found, exact=False, notes=(note, *found.notes))
+
+    def _said_again(
+        self,
+        text: str,
+        tokens: Sequence[Token],
+        now: datetime.datetime,
+        asked: tuple[str, str] | None,
+    ) -> Understanding | None:
+        """A built-in intent's phrase said twice ("help help") or before a wake word ("stop,
+        alexa"), or both, as the phrase said once: the rest left out, as a wake word said first
+        is (`tokens`) and a yes or no said twice ("yes yes": `reply`); else None."""
+        # Comparisons before any reading: every utterance comes through here, few are such.
+        end = len(tokens)
+        while end > 1 and tokens[end - 1].text in self.language.wake_words:
+            end -= 1
+        words = [token.text for token in tokens[:end]]
+        if end % 2 == 0 and words[: end // 2] == words[end // 2 :]:
+            end //= 2
+        if end == len(tokens):
+            return None
+        found = self._read(text, tokens[:end], now, strict=True, asked=asked)
+        if found is None or found.intent not in SAID_EXACTLY:
+            return None
+        note = f"ignored: {' '.join(token.text for token in tokens[end:])}"
         return replace(found, exact=False, notes=(note, *found.notes))
 
     def _is_sample(
