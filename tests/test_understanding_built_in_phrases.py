@@ -403,3 +403,14 @@ def test_a_built_in_phrase_said_twice_or_before_a_wake_word_is_the_phrase(
         understander = understander_of({"invocationName": "trips", "intents": [plan, *built_ins]})
     assert _heard(understander, said) == (intent, {})
     assert _heard(understander, "paris paris")[0] != intent  # a value said twice stays one
+
+
+def test_a_help_phrase_amazon_shows_elsewhere_is_the_help_intent() -> None:
+    # Amazon's "Tips for Using Built-in Intents for Your Skill" names "how do I use this skill"
+    # among AMAZON.HelpIntent's utterances: it was AMAZON.FallbackIntent, as the table held
+    # only "Standard Built-in Intents"' list. ("yeah", "nope": no Amazon source shows them.)
+    plan = {"name": "PlanTrip", "samples": ["plan a trip"]}
+    built_ins = [{"name": name, "samples": []} for name in (*_LEAVING, "AMAZON.FallbackIntent")]
+    trips = understander_of({"invocationName": "trips", "intents": [plan, *built_ins]})
+    assert _heard(trips, "how do I use this skill") == ("AMAZON.HelpIntent", {})
+    assert _heard(trips, "how do I use this app")[0] == "AMAZON.FallbackIntent"

@@ -118,12 +118,18 @@ REWRITES: Final = _expand(
 # (https://developer.amazon.com/en-US/docs/alexa/custom-skills/standard-built-in-intents.html,
 # "Available standard built-in intents"; Amazon Lex's pages of the intents both have list the
 # same: https://docs.aws.amazon.com/lexv2/latest/dg/built-in-intent-stop.html and its siblings),
-# and no other: a built-in intent is triggered by an exactly matching sample ("Tips for Using
-# Built-in Intents for Your Skill"), and Amazon's are known only as far as it lists them.
+# and those another page of Amazon's shows triggering one (each with its source), no other: a
+# built-in intent is triggered by an exactly matching sample ("Tips for Using Built-in Intents
+# for Your Skill"), and Amazon's are known only as far as it shows them. "The built-in intents
+# cover thousands of utterances" (the same page), but no Amazon page found shows a "yeah",
+# "yep" or "nope" among them (Amazon Lex's AMAZON.Confirmation slot type lists such words, a
+# slot type of another service): they stay out, a sample a skill adds.
 BUILTIN_INTENTS: Final = {
     # "nevermind": the same words as typed, as the page's earlier revisions spelt them.
     "AMAZON.CancelIntent": ("cancel", "never mind", "forget it", "nevermind"),
-    "AMAZON.HelpIntent": ("help", "help me", "can you help me"),
+    # "how do i use this skill": named among its utterances by Amazon's "Tips for Using
+    # Built-in Intents for Your Skill" ("What built-in intents are"), besides the page's list.
+    "AMAZON.HelpIntent": ("help", "help me", "can you help me", "how do i use this skill"),
     "AMAZON.StopIntent": ("stop", "off", "shut up"),
     # "ok" ("okay" as the tokenizer spells it): listed by the page's earlier revisions, as the
     # copies made of them show ("yes", "yes please", "sure", "OK").
