@@ -43,9 +43,10 @@ _SAID_YOU: Final = re.compile(r"u(?!buntu|ber)(?:ni(?![nmd])|nary|nanim|u|[bfgkr
 #: A start with no vowel, or in capitals, said as a word, not as letters (case as written):
 #: "str", the one Python type named without a vowel, "string" or "stir", as Python's docs say
 #: it ("Return a str version of object": "a str", "a strEnum"); "msg", a message, lower case
-#: as "Msg" is (msgspec, msgpack; "MSG" is letters); NULL, SQL's and DynamoDB's, and NASA.
+#: as "Msg" is (msgspec, msgpack; "MSG" is letters); NULL, SQL's and DynamoDB's, and NASA,
+#: their plural's "s" too (NULLs, NASAs: "an NULLs" was said, "NU" read as letters).
 #: Names the framework's messages meet, not a dictionary: other capitals are read as letters.
-_SAID_AS_WORD: Final = re.compile(r"str(?![a-z])|msg|(?:NULL|NASA)(?![a-z])")
+_SAID_AS_WORD: Final = re.compile(r"str(?![a-z])|msg|(?:NULL|NASA)s?(?![a-z])")
 
 
 #: A word whose first vowel is said as a consonant, lower-cased: "eu" said "you" (European,
@@ -76,7 +77,7 @@ def with_article(name: str) -> str:
     - ``bytes``, Python's plural, takes none (``is bytes``, ``not bytes``, ``bytes as a dict
       key``): "a bytes" reads as a typo.
     - A start said as a word though it has no vowel or is in capitals takes "a": ``a str``,
-      ``a msg`` (``a msgspec``), ``a NULL``, ``a NASA``.
+      ``a msg`` (``a msgspec``), ``a NULL``, ``a NASA`` (``a NULLs``).
     - A start said letter by letter takes its first letter's name's article, "an" before A, E,
       F, H, I, L, M, N, O, R, S and X: capitals before a capital or a digit (``an HTTPResponse``,
       ``an FBI``, ``an MRI``, ``a UFO``, ``a URL``, ``an S``), lower case with no vowel (``an

@@ -165,6 +165,10 @@ from alexaskill.articles import type_with_article, with_article
         "a NULL",
         "a NASA",
         "a NULLType",
+        # ... and their plurals, whose "s" is no letter ("an NULLs" and "an NASAs" were said).
+        "a NULLs",
+        "a NASAs",
+        "a NULLS",
         "an NS",
         "an SS",
         # A first two that begin English words are read as a word, "sm" as in small: smtplib.
