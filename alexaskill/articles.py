@@ -1,12 +1,13 @@
-"""The article before a name in a message's words: `with_article`, and `type_with_article` for
-the type of a value given in another's place ("not an int")."""
+"""The article before a name in a message's words: `with_article`, `type_with_article` for
+the type of a value given in another's place ("not an int"), and `value_with_type` for a value
+shown with its type ("the key 1 (an int)")."""
 
 from __future__ import annotations
 
 import re
 from typing import Final
 
-__all__ = ["type_with_article", "with_article"]
+__all__ = ["type_with_article", "value_with_type", "with_article"]
 
 #: A name's start said letter by letter: a capital before a capital, a digit or no letter
 #: (HTTPResponse, UUID, MP3, S3Object, X); in lower case, letters with no vowel after the first
@@ -131,3 +132,10 @@ def type_with_article(value: object) -> str:
     """``value``'s type's name after its article, for a message that refuses it: "an int", "a
     float", "bytes" (`with_article`); None is "None", as it is written, not "a NoneType"."""
     return "None" if value is None else with_article(type(value).__name__)
+
+
+def value_with_type(value: object) -> str:
+    """``value`` as Python writes it, then its type after its article in brackets, for a message
+    that names a value of the wrong type: "1 (an int)", "True (a bool)"; None once, being both
+    ("None", not "None (None)")."""
+    return "None" if value is None else f"{value!r} ({type_with_article(value)})"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from alexaskill.articles import type_with_article, with_article
+from alexaskill.articles import type_with_article, value_with_type, with_article
 
 
 @pytest.mark.parametrize(
@@ -278,3 +278,12 @@ def test_a_class_of_the_skills_own_is_named_after_its_article() -> None:
         pass
 
     assert (type_with_article(Unit()), type_with_article(Item())) == ("a Unit", "an Item")
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [(1, "1 (an int)"), (True, "True (a bool)"), ((1, 2), "(1, 2) (a tuple)"), (None, "None")],
+)
+def test_a_value_is_shown_then_its_type_after_its_article(value: object, said: str) -> None:
+    # A dict key that JSON would change was said "1 (int)", and None "None (NoneType)".
+    assert value_with_type(value) == said

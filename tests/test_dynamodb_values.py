@@ -187,7 +187,7 @@ REFUSED: list[tuple[Any, str]] = [
     (1e-131, ": v is 1e-131, outside the numbers every store keeps"),
     (float("nan"), " as JSON: Out of range float values are not JSON compliant"),
     (Decimal("1.5"), " as JSON: Object of type Decimal is not JSON serializable"),
-    ({1: "a"}, " as JSON: v has the key 1 (int), and JSON keys are strings"),
+    ({1: "a"}, " as JSON: v has the key 1 (an int), and JSON keys are strings"),
     ({"": 1}, ": v has the key '' (empty), and no store keeps an empty name"),
     ({"k": {1, 2}}, " as JSON: Object of type set is not JSON serializable"),
     ("\ud800", " as JSON: 'utf-8' codec can't encode character '\\ud800'"),

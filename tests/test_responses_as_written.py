@@ -62,7 +62,7 @@ _WRAPS = [
         (float("-inf"), r" is -inf: JSON has no such number"),
         (b"ab", r" is bytes: Alexa would get it as base64 text"),
         ({1, 2}, r" is a set: Alexa would get a list in no set order"),
-        ([{3: "k"}], r"\[0\] has the key 3 \(int\): JSON keys are strings"),
+        ([{3: "k"}], r"\[0\] has the key 3 \(an int\): JSON keys are strings"),
     ],
 )
 def test_a_value_json_changes_inside_a_struct_or_dataclass_is_refused(
@@ -444,8 +444,8 @@ def test_in_an_object_of_the_skills_own_class_a_tuple_goes_as_a_list() -> None:
 @pytest.mark.parametrize(
     ("value", "named"),
     [
-        pytest.param({True: "x"}, "has the key True (bool), where JSON takes a str", id="bool"),
-        pytest.param({(1, 2): "x"}, "has the key (1, 2) (tuple), where JSON takes a str", id="t"),
+        pytest.param({True: "x"}, "has the key True (a bool), where JSON takes a str", id="b"),
+        pytest.param({(1, 2): "x"}, "has the key (1, 2) (a tuple), where JSON takes a str", id="t"),
     ],
 )
 def test_a_key_json_cannot_hold_in_an_object_of_the_skills_own_is_refused(

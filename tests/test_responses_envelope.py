@@ -87,7 +87,7 @@ class Colour(enum.Enum):
         (Colour.RED, "['day'] is of type Colour"),
         (b"raw", "['day'] is of type bytes"),
         (float("nan"), "['day'] is nan"),
-        ({1: "a"}, "['day'] has the key 1 (int)"),
+        ({1: "a"}, "['day'] has the key 1 (an int)"),
     ],
 )
 def test_session_attributes_that_would_come_back_changed_are_refused(

@@ -35,7 +35,7 @@ class _OrderedSet(set[int]):
         ({"n": [1, float("-inf")]}, r"\['v'\]\['n'\]\[1\] is -inf: JSON has no such number"),
         (
             {1: "a"},
-            r"\['v'\] has the key 1 \(int\): JSON keys are strings, and Alexa would get '1'",
+            r"\['v'\] has the key 1 \(an int\): JSON keys are strings, and Alexa would get '1'",
         ),
         (b"ab", r"\['v'\] is bytes: Alexa would get it as base64 text"),
         # With its article, as a set's ("is bytearray:" was said); bytes, a plural, without.
@@ -107,9 +107,9 @@ def test_a_handler_writing_nan_in_a_directive_is_its_error() -> None:
 @pytest.mark.parametrize(
     ("value", "said"),
     [
-        ({True: 1}, r"\['v'\] has the key True \(bool\), where JSON takes a str"),
+        ({True: 1}, r"\['v'\] has the key True \(a bool\), where JSON takes a str"),
         ({"n": [1, NotJson()]}, r"\['v'\]\['n'\]\[1\] is of type NotJson"),
-        ({(1, 2): "a"}, r"\['v'\] has the key \(1, 2\) \(tuple\), where JSON takes a str"),
+        ({(1, 2): "a"}, r"\['v'\] has the key \(1, 2\) \(a tuple\), where JSON takes a str"),
     ],
 )
 def test_a_value_that_does_not_encode_is_named_where_it_is(value: Any, said: str) -> None:
@@ -133,7 +133,7 @@ def test_an_api_response_that_does_not_encode_is_refused_where_built_naming_wher
     # JSON-encodable", naming neither apiResponse nor the key.
     with pytest.raises(
         ResponseError,
-        match=r"^apiResponse is not JSON-encodable: \['a'\] has the key True \(bool\), where JSON",
+        match=r"^apiResponse is not JSON-encodable: \['a'\] has the key True \(a bool\), where",
     ):
         Response(api_response={"a": {True: 1}})
     with pytest.raises(
@@ -195,7 +195,7 @@ def test_a_valid_tuple_or_date_nested_deep_is_accepted_without_the_naming_walk(
             {"a": [{"b": ((datetime.date(2024, 1, 2), float("inf")),)}]},
             r"\['v'\]\['a'\]\[0\]\['b'\]\[0\]\[1\] is inf: JSON has no such number",
         ),
-        ((1, {"k": ({2: "x"},)}), r"\['v'\]\[1\]\['k'\]\[0\] has the key 2 \(int\): JSON keys"),
+        ((1, {"k": ({2: "x"},)}), r"\['v'\]\[1\]\['k'\]\[0\] has the key 2 \(an int\): JSON keys"),
         (((b"x",),), r"\['v'\]\[0\]\[0\] is bytes: Alexa would get it as base64 text"),
         ((1, (frozenset({1}),)), r"\['v'\]\[1\]\[0\] is a frozenset: Alexa would get a list"),
     ],

@@ -212,7 +212,7 @@ def test_keys_that_encode_are_no_fault_whatever_their_letters() -> None:
         ),
         pytest.param(
             speak("x", directives=[Show(payload={"at": {(1, 2): "x"}})]),
-            "response.directives[0].payload['at'] has the key (1, 2) (tuple), where JSON takes "
+            "response.directives[0].payload['at'] has the key (1, 2) (a tuple), where JSON takes "
             "a str",
             id="a key that is no str",
         ),

@@ -221,7 +221,7 @@ def test_attributes_of_two_kinds_past_400_kb_are_saved_neither_by_a_store_withou
 @pytest.mark.parametrize(
     ("value", "said"),
     [
-        ({1: "a"}, "has the key 1 (int), and JSON keys are strings: it would come back as '1'"),
+        ({1: "a"}, "has the key 1 (an int), and JSON keys are strings: it would come back as '1'"),
         ([{"won": {"": 1}}], "tags[0]['won'] has the key '' (empty), and no store keeps"),
     ],
 )

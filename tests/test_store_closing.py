@@ -165,7 +165,7 @@ _REFUSED = {
     "loop": (_looping(), " as JSON: Circular reference detected"),
     "int key": (
         {"a": {1: "x"}},
-        " as JSON: v['a'] has the key 1 (int), and JSON keys are strings: it would come back as "
+        " as JSON: v['a'] has the key 1 (an int), and JSON keys are strings: it would come back as "
         "'1'",
     ),
     "empty key": (

@@ -137,23 +137,23 @@ async def test_a_loaded_value_of_a_type_json_has_not_is_said_as_that_type(
     [
         (
             {"ok": 1, 1: "x"},
-            "the attribute name 1 (int) loaded is no string (attributes are a JSON object, its "
+            "the attribute name 1 (an int) loaded is no string (attributes are a JSON object, its "
             "keys strings): make the load return str names, or delete the attribute",
         ),
         (
             {True: "x"},
-            "the attribute name True (bool) loaded is no string (attributes are a JSON object, "
+            "the attribute name True (a bool) loaded is no string (attributes are a JSON object, "
             "its keys strings): make the load return str names, or delete the attribute",
         ),
         (
             {"ok": {"": 1}, "score": {"a": 1, 2: "x"}},
-            "the value loaded for attribute 'score' has the key 2 (int), and JSON keys are "
+            "the value loaded for attribute 'score' has the key 2 (an int), and JSON keys are "
             "strings (it would be saved as '2'): make the load return str keys, or delete the "
             "attribute",
         ),
         (
             {"games": [{"a": [{"won": 1}, {None: 2}]}]},
-            "the value loaded for attribute 'games' has the key None (NoneType) in "
+            "the value loaded for attribute 'games' has the key None in "
             "games[0]['a'][1], and JSON keys are strings (it would be saved as 'null'): make "
             "the load return str keys, or delete the attribute",
         ),

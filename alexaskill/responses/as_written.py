@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import msgspec
 
-from ..articles import type_with_article
+from ..articles import type_with_article, value_with_type
 from ..exceptions import ResponseError
 from .json_fields import _Field, _fields, _where
 from .written_out import MAX_RESPONSE_BYTES, written_out_past, written_out_past_any_reply
@@ -271,7 +271,7 @@ def _altered_key(key: Any) -> str | None:
     if isinstance(key, str):  # (not ASCII: it encodes, or `unencodable` names it)
         return None
     return (
-        f"has the key {key!r} ({type(key).__name__}): JSON keys are strings, and "
+        f"has the key {value_with_type(key)}: JSON keys are strings, and "
         f"Alexa would get {_key_sent(key)!r}; write that"
     )
 
@@ -315,7 +315,7 @@ def _altered(value: Any) -> str | None:
 
 def unencodable(written: Any, encode: Callable[[Any], bytes], root: str = "") -> str | None:
     """Where ``written``, which ``encode`` refused, holds what it cannot encode: ``"['a'] has
-    the key True (bool)"``, ``"['a'][1] is of type Foo"``, each path after ``root``
+    the key True (a bool)"``, ``"['a'][1] is of type Foo"``, each path after ``root``
     (``"response.card.text is of type Foo"``); None if not found, or past what `_first` looks
     through. msgspec's own message names a type alone ("bool is not JSON-encodable", of a key:
     a bool value is). Called once ``encode`` failed, never on a reply that encodes."""
@@ -326,7 +326,7 @@ def unencodable(written: Any, encode: Callable[[Any], bytes], root: str = "") ->
         except _REFUSALS as exc:
             if isinstance(key, str):  # (a lone surrogate, as a str value that does not encode)
                 return f"has the key {key!r}, a str that does not encode: {exc}"
-            return f"has the key {key!r} ({type(key).__name__}), where JSON takes a str"
+            return f"has the key {value_with_type(key)}, where JSON takes a str"
         return None
 
     def refused(value: Any) -> str | None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from ..articles import type_with_article
+from ..articles import type_with_article, value_with_type
 from ..exceptions import ResponseError
 from .as_written import (
     MAX_RESPONSE_BYTES,
@@ -173,7 +173,7 @@ def _changed(value: Any) -> tuple[list[Any], str] | None:
 def _changed_key(key: Any) -> str | None:
     if isinstance(key, str):  # (not ASCII: it encodes, or the encoder's refusal names it)
         return None
-    return f"has the key {key!r} ({type(key).__name__})"
+    return f"has the key {value_with_type(key)}"
 
 
 def _changed_value(value: Any) -> str | None:

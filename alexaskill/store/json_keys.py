@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
+from ..articles import value_with_type
 from ..exceptions import StoreError
 from .data_faults import _refused
 
@@ -30,8 +31,8 @@ def _check_keys(name: str, value: Any, dicts: int) -> None:
                 "store keeps an empty name (DynamoDB cannot)"
             )
         raise _refused(
-            f"attribute {name!r} cannot be saved as JSON: {where} has the key {key!r} "
-            f"({type(key).__name__}), and JSON keys are strings: it would come back as "
+            f"attribute {name!r} cannot be saved as JSON: {where} has the key "
+            f"{value_with_type(key)}, and JSON keys are strings: it would come back as "
             f"{json.dumps(key)!r}"
         )
 
@@ -40,7 +41,7 @@ def _loaded_name_refused(where: str, name: object) -> StoreError:
     """The `StoreError` of an attribute name that is no str, loaded by a store of one's own
     (``where``: its ``load``): the user's data that load found, not the skill's mistake."""
     return StoreError(
-        f"{where}: the attribute name {name!r} ({type(name).__name__}) loaded is no string "
+        f"{where}: the attribute name {value_with_type(name)} loaded is no string "
         "(attributes are a JSON object, its keys strings): make the load return str names, or "
         "delete the attribute"
     )
@@ -58,8 +59,8 @@ def _loaded_key_refused(where: str, texts: dict[str, str], data: dict[str, Any])
             path, key = found
             place = f" in {_place(name, path)}" if path else ""
             raise StoreError(
-                f"{where}: the value loaded for attribute {name!r} has the key {key!r} "
-                f"({type(key).__name__}){place}, and JSON keys are strings (it would be saved "
+                f"{where}: the value loaded for attribute {name!r} has the key "
+                f"{value_with_type(key)}{place}, and JSON keys are strings (it would be saved "
                 f"as {json.dumps(key)!r}): make the load return str keys, or delete the attribute"
             )
 
