@@ -410,7 +410,7 @@ def test_asking_again_with_attributes_that_do_not_encode_is_the_apology(
     said = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     # One line: what failed and the attribute JSON cannot hold (no encoder's traceback).
     assert [line.split(": ", 1)[0] for line in said] == ["session attributes do not encode"]
-    assert "sessionAttributes['since'] is of type object" in said[0], said
+    assert "sessionAttributes['since'] is an object" in said[0], said
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
     [line] = [r.getMessage() for r in caplog.records if r.name == "alexaskill.request"]
     assert line.startswith("IntentRequest Book -> handler_error (200) "), line

@@ -78,9 +78,9 @@ def _one_error_line(line: logging.LogRecord) -> str:
 @pytest.mark.parametrize(
     ("value", "named"),
     [
-        ({"a", "b"}, "sessionAttributes['basket']['items'][1] is of type set"),
-        (_Cart(), "sessionAttributes['basket']['items'][1] is of type _Cart"),
-        (datetime.date(2026, 12, 4), "sessionAttributes['basket']['items'][1] is of type date"),
+        ({"a", "b"}, "sessionAttributes['basket']['items'][1] is a set"),
+        (_Cart(), "sessionAttributes['basket']['items'][1] is a _Cart"),
+        (datetime.date(2026, 12, 4), "sessionAttributes['basket']['items'][1] is a date"),
         ({1: "one"}, "sessionAttributes['basket']['items'][1] has the key 1 (an int)"),
         (float("nan"), "sessionAttributes['basket']['items'][1] is nan"),
         (

@@ -190,7 +190,7 @@ def loop_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         (
             "show",
             "handler failed for IntentRequest Show: response is not JSON-encodable: "
-            "response.directives[0].payload['at'][0] is of type object",
+            "response.directives[0].payload['at'][0] is an object",
         ),
         (
             "big",

@@ -186,8 +186,8 @@ def test_a_slot_default_of_another_type_is_refused_at_registration() -> None:
     for annotation, default, said in [
         (Size, "large", "give Size.LARGE"),
         (Size | None, "LARGE", "give Size.LARGE"),
-        (int, "two", "of type int"),
-        (datetime.date, "2026-01-01", "of type date"),
+        (int, "two", "give an int, or None"),
+        (datetime.date, "2026-01-01", "give a date, or None"),
         (list[int], 3, "a list"),
     ]:
 
@@ -224,7 +224,7 @@ def test_a_refused_slot_default_is_said_with_public_names_in_a_sentence() -> Non
         (Slot, "x", "is annotated alexaskill.Slot, but its default 'x'"),
         (Slot | None, 3, "is annotated alexaskill.Slot, but its default 3"),
         (list[int], (1,), "the slot is missing; give a list, or None"),
-        (int, "two", "the slot is missing; give a value of type int, or None"),
+        (int, "two", "the slot is missing; give an int, or None"),
     ]:
 
         def handler(amount: Any = default) -> None: ...

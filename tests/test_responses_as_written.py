@@ -107,7 +107,7 @@ def test_a_value_inside_a_struct_that_does_not_encode_is_named_there() -> None:
     # The message named the Struct ("is of type _Point"), which encodes: its field does not.
     with pytest.raises(
         ResponseError,
-        match=r"^directives\[0\] \(Custom\) is not JSON-encodable: \['v'\]\.x is of type NotJson$",
+        match=r"^directives\[0\] \(Custom\) is not JSON-encodable: \['v'\]\.x is a NotJson$",
     ):
         speak("x", directives=[{"type": "Custom", "v": _Point(NotJson())}])
 

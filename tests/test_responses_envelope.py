@@ -56,7 +56,7 @@ def test_session_attributes_only_when_given() -> None:
 
 
 def test_session_attributes_that_do_not_encode() -> None:
-    with pytest.raises(ResponseError, match=r"sessionAttributes\['when'\] is of type object"):
+    with pytest.raises(ResponseError, match=r"sessionAttributes\['when'\] is an object"):
         encode_response(speak("x"), {"when": object()})
     loop: dict[str, Any] = {}
     loop["self"] = loop
@@ -79,13 +79,13 @@ class Colour(enum.Enum):
 @pytest.mark.parametrize(
     ("value", "named"),
     [
-        (datetime.date(2024, 5, 1), "['day'] is of type date"),
-        ({"when": [1, datetime.datetime(2024, 5, 1, 9)]}, "['day']['when'][1] is of type datetime"),
-        ({"a", "b"}, "['day'] is of type set"),
-        (decimal.Decimal("1.5"), "['day'] is of type Decimal"),
-        (uuid.UUID(int=1), "['day'] is of type UUID"),
-        (Colour.RED, "['day'] is of type Colour"),
-        (b"raw", "['day'] is of type bytes"),
+        (datetime.date(2024, 5, 1), "['day'] is a date"),
+        ({"when": [1, datetime.datetime(2024, 5, 1, 9)]}, "['day']['when'][1] is a datetime"),
+        ({"a", "b"}, "['day'] is a set"),
+        (decimal.Decimal("1.5"), "['day'] is a Decimal"),
+        (uuid.UUID(int=1), "['day'] is a UUID"),
+        (Colour.RED, "['day'] is a Colour"),
+        (b"raw", "['day'] is bytes"),
         (float("nan"), "['day'] is nan"),
         ({1: "a"}, "['day'] has the key 1 (an int)"),
     ],

@@ -108,7 +108,7 @@ def test_a_handler_writing_nan_in_a_directive_is_its_error() -> None:
     ("value", "said"),
     [
         ({True: 1}, r"\['v'\] has the key True \(a bool\), where JSON takes a str"),
-        ({"n": [1, NotJson()]}, r"\['v'\]\['n'\]\[1\] is of type NotJson"),
+        ({"n": [1, NotJson()]}, r"\['v'\]\['n'\]\[1\] is a NotJson"),
         ({(1, 2): "a"}, r"\['v'\] has the key \(1, 2\) \(a tuple\), where JSON takes a str"),
     ],
 )
@@ -138,7 +138,7 @@ def test_an_api_response_that_does_not_encode_is_refused_where_built_naming_wher
         Response(api_response={"a": {True: 1}})
     with pytest.raises(
         ResponseError,
-        match=r"^apiResponse is not JSON-encodable: \['a'\]\[0\] is of type NotJson$",
+        match=r"^apiResponse is not JSON-encodable: \['a'\]\[0\] is a NotJson$",
     ):
         Response(api_response={"a": [NotJson()]})
 

@@ -98,7 +98,7 @@ def test_the_attributes_checks_are_private_their_refusals_said_by_data_refusal()
         "no_reply_carries",
     ]
     assert encoding._attributes_refusal({"basket": {"a"}}) == (
-        "sessionAttributes['basket'] is of type set, which JSON cannot hold as it is: the next "
+        "sessionAttributes['basket'] is a set, which JSON cannot hold as it is: the next "
         "request would bring back something else (store a str, a number, a bool, None, a list "
         "or a dict with str keys: date.isoformat(), list(a_set), …)"
     )
@@ -202,12 +202,12 @@ def test_keys_that_encode_are_no_fault_whatever_their_letters() -> None:
     [
         pytest.param(
             speak("x", directives=[Show(payload={"cart": {"items": [1, 2, _Cart()]}})]),
-            "response.directives[0].payload['cart']['items'][2] is of type _Cart",
+            "response.directives[0].payload['cart']['items'][2] is a _Cart",
             id="an object in a directive",
         ),
         pytest.param(
             speak("x", card=Note(text=_Cart())),
-            "response.card.text is of type _Cart",
+            "response.card.text is a _Cart",
             id="an object in a card",
         ),
         pytest.param(
@@ -269,15 +269,11 @@ def test_past_the_searchs_bounds_the_encoders_own_words_are_kept(
 def test_the_search_looks_through_exactly_its_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
     # _MAX_LOOKED_AT values and _MAX_DEPTH levels are looked through; one more is not.
     monkeypatch.setattr(as_written, "_MAX_LOOKED_AT", 5)
-    assert as_written.unencodable([1, 2, 3, 4, _Cart()], msgspec.json.encode) == (
-        "[4] is of type _Cart"
-    )
+    assert as_written.unencodable([1, 2, 3, 4, _Cart()], msgspec.json.encode) == "[4] is a _Cart"
     assert as_written.unencodable([1, 2, 3, 4, 5, _Cart()], msgspec.json.encode) is None
     monkeypatch.undo()
     monkeypatch.setattr(as_written, "_MAX_DEPTH", 3)
-    assert as_written.unencodable([[[_Cart()]]], msgspec.json.encode) == (
-        "[0][0][0] is of type _Cart"
-    )
+    assert as_written.unencodable([[[_Cart()]]], msgspec.json.encode) == "[0][0][0] is a _Cart"
     assert as_written.unencodable([[[[_Cart()]]]], msgspec.json.encode) is None
 
 
@@ -292,7 +288,7 @@ def test_the_search_looks_through_exactly_its_bounds(monkeypatch: pytest.MonkeyP
 )
 def test_the_value_named_is_past_what_encodes(held: Any) -> None:
     value = {**held([1]), "c": _Cart()}
-    assert as_written.unencodable(value, msgspec.json.encode) == "['c'] is of type _Cart"
+    assert as_written.unencodable(value, msgspec.json.encode) == "['c'] is a _Cart"
 
 
 def test_a_value_too_deep_for_the_search_to_encode_keeps_the_encoders_words() -> None:
@@ -318,7 +314,7 @@ def _skill() -> Skill:
     return skill
 
 
-_SAID = "response is not JSON-encodable: response.directives[0].payload['cart'][0] is of type _Cart"
+_SAID = "response is not JSON-encodable: response.directives[0].payload['cart'][0] is a _Cart"
 
 
 def _error_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -376,7 +372,7 @@ def test_an_exception_handlers_reply_refused_for_a_value_is_one_line(
     assert line.levelno == logging.ERROR and line.exc_info is None
     said = line.getMessage()
     assert said.startswith("exception handler ") and said.endswith(
-        "recover failed: response is not JSON-encodable: response.card.text is of type _Cart"
+        "recover failed: response is not JSON-encodable: response.card.text is a _Cart"
     ), said
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,11 +12,14 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Skill
+from alexaskill import Skill, speak
+from alexaskill.cli import UsageError
+from alexaskill.cli.common import load_app, load_skill
 from alexaskill.directives import APL, Connections, Dialog, updated_intent
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ConfigurationError, ResponseError
 from alexaskill.mounting import SkillMount
+from alexaskill.responses import encode_response
 from alexaskill.store import RedisStore, SQLiteStore, open_store
 from alexaskill.testing import TestClient
 from alexaskill.timestamps import read_timestamp
@@ -138,3 +142,55 @@ def test_a_trusted_root_of_none_is_said_once() -> None:
     with pytest.raises(ConfigurationError) as raised:
         Verifier([None])  # type: ignore[list-item]
     assert str(raised.value) == "trusted_roots takes x509.Certificate objects, not None"
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        # A type JSON takes, this value not: "is a int that does not encode" was said.
+        pytest.param(10**5000, "['payload']['n'] is an int that does not encode: ", id="int"),
+        # A type JSON does not take: "is of type object", a bare name as a label.
+        pytest.param(object(), "['payload']['n'] is an object", id="object"),
+    ],
+)
+def test_a_value_that_does_not_encode_is_named_after_its_article(value: object, said: str) -> None:
+    with pytest.raises(ResponseError) as raised:
+        speak("x", directives=[{"type": "Custom.Show", "payload": {"n": value}}])
+    assert str(raised.value).startswith(
+        f"directives[0] (Custom.Show) is not JSON-encodable: {said}"
+    ), raised.value
+
+
+def test_a_session_attribute_json_would_change_is_named_after_its_article() -> None:
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("x"), {"when": datetime.date(2026, 12, 6)})
+    said = "sessionAttributes['when'] is a date, which JSON cannot hold as it is: "
+    assert str(raised.value).startswith(said), raised.value
+
+
+def test_a_slot_default_of_another_type_is_named_after_its_article() -> None:
+    # "its default 'two' is of type str, …; give a value of type int, or None" was said.
+    def pay(amount: int = "two") -> None: ...  # type: ignore[assignment]
+
+    with pytest.raises(ConfigurationError) as raised:
+        Skill(SKILL_ID).intent("Pay")(pay)
+    said = str(raised.value)
+    assert "but its default 'two' is a str, which the handler would get as it is" in said, said
+    assert said.endswith("when the slot is missing; give an int, or None"), said
+
+
+@pytest.mark.parametrize(
+    ("load", "spec", "said"),
+    [
+        (load_skill, "json:dumps", "json:dumps is not an alexaskill Skill (it is a function): "),
+        (load_skill, "json:decoder", "json:decoder is not an alexaskill Skill (it is a module): "),
+        (load_app, "math:pi", "math:pi is not an ASGI app (it is a float): name a Skill"),
+    ],
+)
+def test_a_cli_app_of_another_type_is_named_after_its_article(
+    load: Callable[[str], object], spec: str, said: str
+) -> None:
+    # "(it is of type function)" was said, a bare name as a label.
+    with pytest.raises(UsageError) as raised:
+        load(spec)
+    assert str(raised.value).startswith(said), raised.value

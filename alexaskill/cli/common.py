@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from .. import json_once
+from ..articles import type_with_article
 from ..json_once import too_large
 
 # The --url helpers, still importable from here (`alexaskill.cli.url_answers` holds them).
@@ -107,7 +108,7 @@ def load_skill(spec: str) -> Skill:
         raise UsageError(skill_class_problem(spec))
     if not isinstance(value, Skill):
         raise UsageError(
-            f"{spec} is not an alexaskill Skill (it is of type {type(value).__name__}): name "
+            f"{spec} is not an alexaskill Skill (it is {type_with_article(value)}): name "
             "the Skill object, as in app:skill"
         )
     return value
@@ -118,7 +119,7 @@ def load_app(spec: str) -> Any:
     value = load_object(spec)
     if not callable(value):
         raise UsageError(
-            f"{spec} is not an ASGI app (it is of type {type(value).__name__}): name a Skill, "
+            f"{spec} is not an ASGI app (it is {type_with_article(value)}): name a Skill, "
             "or the Starlette or FastAPI app that mounts skills"
         )
     return value

@@ -315,8 +315,8 @@ def _altered(value: Any) -> str | None:
 
 def unencodable(written: Any, encode: Callable[[Any], bytes], root: str = "") -> str | None:
     """Where ``written``, which ``encode`` refused, holds what it cannot encode: ``"['a'] has
-    the key True (a bool)"``, ``"['a'][1] is of type Foo"``, each path after ``root``
-    (``"response.card.text is of type Foo"``); None if not found, or past what `_first` looks
+    the key True (a bool)"``, ``"['a'][1] is a Foo"``, each path after ``root``
+    (``"response.card.text is a Foo"``); None if not found, or past what `_first` looks
     through. msgspec's own message names a type alone ("bool is not JSON-encodable", of a key:
     a bool value is). Called once ``encode`` failed, never on a reply that encodes."""
 
@@ -335,9 +335,9 @@ def unencodable(written: Any, encode: Callable[[Any], bytes], root: str = "") ->
         try:
             encode(value)
         except TypeError:
-            return f"is of type {type(value).__name__}"
+            return f"is {type_with_article(value)}"
         except _REFUSALS as exc:  # a type JSON takes, this value not (a str with a lone surrogate)
-            return f"is a {type(value).__name__} that does not encode: {exc}"
+            return f"is {type_with_article(value)} that does not encode: {exc}"
         return None
 
     try:

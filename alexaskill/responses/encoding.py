@@ -181,7 +181,7 @@ def _changed_value(value: Any) -> str | None:
         return None if math.isfinite(value) else f"is {value!r}"
     if isinstance(value, _PLAIN):
         return None
-    return f"is of type {type(value).__name__}"
+    return f"is {type_with_article(value)}"
 
 
 def data_refusal(exc: BaseException) -> str | None:
@@ -207,7 +207,7 @@ def _diagnose(exc: Exception, envelope: _Envelope) -> ResponseError:
     """Name the part that would not encode, the session attributes or the response, and in
     it the path to the first value the encoder refuses, looked for in the order it encodes
     (`unencodable`: ``"response is not JSON-encodable: response.directives[0].payload['a']
-    is of type Cart"``); past what that search looks through, the encoder's own words."""
+    is a Cart"``); past what that search looks through, the encoder's own words."""
     attributes = envelope.session_attributes
     if attributes is not UNSET:
         where = unencodable(attributes, _encoder.encode, "sessionAttributes")

@@ -11,6 +11,7 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
+from ..articles import type_with_article, with_article
 from ..exceptions import ConfigurationError
 from ..models import Resolutions, Slot
 from .values import _PARSERS, _SUPPORTED, MISSING
@@ -285,7 +286,7 @@ def _check_default(where: str, name: str, annotation: Any, target: Any, default:
         return
     if cls is float and isinstance(default, int) and not isinstance(default, bool):
         return
-    fix = "give a list, or None" if many else f"give a value of type {cls.__name__}, or None"
+    fix = "give a list, or None" if many else f"give {with_article(cls.__name__)}, or None"
     if _is_enum(cls):
         members: list[enum.Enum] = list(typing.cast("type[enum.Enum]", cls))
         member = next((m for m in members if default in (m.value, m.name)), None)
@@ -295,6 +296,6 @@ def _check_default(where: str, name: str, annotation: Any, target: Any, default:
     shown = shown if len(shown) <= 40 else f"{shown[:37]}..."
     raise ConfigurationError(
         f"{where}: parameter {name!r} is annotated {_describe(annotation)}, but its default "
-        f"{shown} is of type {type(default).__name__}, which the handler would get as it is when "
+        f"{shown} is {type_with_article(default)}, which the handler would get as it is when "
         f"the slot is missing; {fix}"
     )
