@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import enum
 import fractions
 import re
 from typing import Any
@@ -20,6 +21,14 @@ from alexaskill.testing import RequestFactory, SkillResponse, TestClient, refres
 
 from .conftest import SKILL_ID
 from .testing_requests_shared import UTC, diary
+
+
+class _Unsaid(enum.Enum):
+    """Members whose values Alexa sends no words of."""
+
+    NOTHING = None
+    YES = True
+    ENDLESS = float("inf")
 
 
 def test_client_intent_sends_every_slot_of_the_model() -> None:
@@ -304,6 +313,22 @@ def test_a_slot_value_alexa_cannot_send_is_refused_naming_the_slot(value: Any, w
             client.intent("When", place=value)
         with pytest.raises(ValueError, match=f"slot 'place'.*{why}"):
             client.can_fulfill("When", place=value)
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        # "None has none: give … None (unfilled)" was said, as if None, which it offers, were
+        # refused: the value stood for its member.
+        (_Unsaid.NOTHING, "_Unsaid.NOTHING, whose value is None, has none: give a str"),
+        (_Unsaid.YES, "_Unsaid.YES, whose value is a bool, has none: give a str"),
+        (_Unsaid.ENDLESS, "_Unsaid.ENDLESS, whose value is inf, has none: give a str"),
+    ],
+)
+def test_an_enum_member_whose_value_has_no_words_is_named(value: Any, named: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        RequestFactory().intent("When", place=value)
+    assert f"slot 'place': Alexa sends a slot's value as words, and {named}" in str(raised.value)
 
 
 def test_a_date_slot_value_is_sent_as_alexa_sends_it() -> None:

@@ -65,6 +65,8 @@ def slot_text(value: Any, slot: str = "") -> str:
         return text.isoformat()
     # str() would send "True", "14:30:00", "inf" or an object's repr: words Alexa never sends.
     what = repr(text) if isinstance(text, float | decimal.Decimal) else type_with_article(text)
+    if isinstance(value, enum.Enum):  # its member named: "None has none: give … None" was said
+        what = f"{type(value).__name__}.{value.name}, whose value is {what},"
     raise ValueError(
         f"slot {slot!r}: Alexa sends a slot's value as words, and {what} has "
         'none: give a str ("14:30", "PT10M"), a number, a date, an Enum member, a list of '
