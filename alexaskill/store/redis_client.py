@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ..articles import type_with_article
+from ..articles import type_with_article, with_article
 from ..exceptions import ConfigurationError
 
 # alexaskill.logs's security logger, by name: the stores sit below the logs in README's module
@@ -297,10 +297,14 @@ def _checked_client(client: Any) -> Any:
     import redis.asyncio
 
     if not isinstance(client, redis.asyncio.Redis | redis.asyncio.RedisCluster):
-        hint = ": use redis.asyncio.Redis" if type(client).__module__.startswith("redis") else ""
+        kind, hint = type(client), ""
+        named = type_with_article(client)
+        if kind.__module__.startswith("redis"):  # by its module: redis.Redis is no asyncio one
+            named = with_article(f"{kind.__module__}.{kind.__qualname__}")
+            hint = ": use redis.asyncio.Redis"
         raise ConfigurationError(
             "RedisStore: the client given (client=) is a redis.asyncio.Redis or RedisCluster, "
-            f"not {type(client).__module__}.{type(client).__qualname__}{hint}"
+            f"not {named}{hint}"
         )
     pool = getattr(client, "connection_pool", None)
     options = getattr(pool if pool is not None else client, "connection_kwargs", None)
