@@ -28,6 +28,9 @@ from alexaskill.verify import Verifier
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
 
+_DOCUMENT: dict[str, Any] = {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}}
+
+
 def _raw_intent(slot: object) -> Any:
     return {"name": "PlanTrip", "slots": {"city": slot}}
 
@@ -100,6 +103,11 @@ def test_a_setting_of_another_type_is_named_after_its_article(
         (
             lambda: Connections.StartConnection("connection://AMAZON.PrintPDF/1", input=[1]),  # type: ignore[arg-type]
             "Connections.StartConnection input must be a mapping (JSON object), not a list",
+        ),
+        (
+            lambda: APL.RenderDocument(_DOCUMENT, sources=[1]),  # type: ignore[arg-type]
+            "Alexa.Presentation.APL.RenderDocument sources must be a mapping (JSON object), "
+            "not a list",
         ),
     ],
 )

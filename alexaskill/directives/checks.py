@@ -44,8 +44,7 @@ def _mapping(field: str, value: object) -> dict[str, Any]:
     """``value``, a mapping, copied as the JSON it says (as a raw directive is: a change the
     caller makes to its dict afterwards changes no directive, nor undoes the checks made)."""
     if not isinstance(value, Mapping):
-        kind = type_with_article(value)
-        raise ResponseError(f"{field} must be a mapping (JSON object), not {kind}")
+        raise _not_a_mapping(field, value)
     written = value if type(value) is dict else dict(value)
     try:
         copied: dict[str, Any] = msgspec.json.decode(_encoded(field, written))
@@ -57,14 +56,18 @@ def _mapping(field: str, value: object) -> dict[str, Any]:
     return copied
 
 
+def _not_a_mapping(field: str, value: object) -> ResponseError:
+    """The refusal of ``value``, no mapping, given for ``field`` (`_mapping`, `_sent_mapping`)."""
+    return ResponseError(f"{field} must be a mapping (JSON object), not {type_with_article(value)}")
+
+
 def _sent_mapping(field: str, value: object) -> _Encoded:
     """``value``, a mapping, as the JSON it sends (`_encoded`: a large APL document is encoded
     once, where a copy then the response's encoding did it three times over)."""
     if isinstance(value, _Encoded):
         return value  # bytes already: nothing can change them
     if not isinstance(value, Mapping):
-        kind = type_with_article(value)
-        raise ResponseError(f"{field} must be a mapping (JSON object), not {kind}")
+        raise _not_a_mapping(field, value)
     written = value if type(value) is dict else dict(value)
     try:
         raw = _encoded(field, written, large=True)
