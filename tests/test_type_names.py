@@ -80,7 +80,10 @@ def _raw_intent(slot: object) -> Any:
             lambda: Skill(5),  # type: ignore[arg-type]
             "skill_id must be an application id or a list of them, not an int",
         ),
-        (lambda: open_store(Path("skill.db")), "a store URL is a string, not a PosixPath: use"),  # type: ignore[arg-type]
+        (  # (a WindowsPath on Windows: the platform's class, "PosixPath" failed there)
+            lambda: open_store(Path("skill.db")),  # type: ignore[arg-type]
+            f"a store URL is a string, not a {type(Path('skill.db')).__name__}: use",
+        ),
     ],
 )
 def test_a_setting_of_another_type_is_named_after_its_article(
