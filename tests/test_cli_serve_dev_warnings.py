@@ -217,7 +217,9 @@ def test_serve_dev_on_port_0_names_no_port_0(caplog: pytest.LogCaptureFixture) -
         "--dev: the simulator is at /_simulator/ on each address of uvicorn's `Uvicorn running "
         "on` line below"
     )
-    assert "whoever reaches the port can drive the skill" in said[1]
+    # (Nor "whoever reaches the port", of what may be several, one per address.)
+    assert "whoever reaches a port of uvicorn's `Uvicorn running on` line can drive" in said[1]
+    assert said[1].endswith("or keep those ports behind a firewall."), said[1]
 
 
 def test_serve_dev_refuses_a_model_that_is_no_file(

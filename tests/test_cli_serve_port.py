@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -335,3 +336,42 @@ def test_serve_on_port_0_names_each_address_on_a_port_of_its_own(tmp_path: Path)
         assert said.endswith("(Press CTRL+C to quit)"), said
         [warned] = [line for line in log.read_text().splitlines() if "--port 0 on" in line]
         assert "Uvicorn running on line names the first" not in warned, warned
+
+
+def test_the_running_on_line_of_ports_of_their_own_keeps_uvicorns_colour(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # serve's "Uvicorn running on" line naming each address on a port of its own was plain
+    # where uvicorn's, in colour at a terminal, puts its address in bold (its record's
+    # color_message, which its formatter says in place of the message when it colours).
+    import logging
+
+    from uvicorn.logging import DefaultFormatter
+
+    from alexaskill.cli.serve_server import _say_each_running_on, uvicorn_logger
+
+    records: list[logging.LogRecord] = []
+    heard = logging.Handler()
+    heard.emit = records.append  # type: ignore[method-assign]
+    monkeypatch.setattr(uvicorn_logger, "disabled", False)  # (as uvicorn's set-up may leave it)
+    monkeypatch.setattr(uvicorn_logger, "level", logging.INFO)
+    sockets = [socket.socket() for _ in range(2)]
+    try:
+        for sock, host in zip(sockets, ("127.0.0.1", "127.0.0.2"), strict=True):
+            sock.bind((host, 0))
+        ports = [sock.getsockname()[1] for sock in sockets]
+        uvicorn_logger.addHandler(heard)
+        try:
+            _say_each_running_on(SimpleNamespace(is_ssl=False), sockets)
+        finally:
+            uvicorn_logger.removeHandler(heard)
+    finally:
+        for sock in sockets:
+            sock.close()
+    [record] = records
+    urls = [f"http://127.0.0.{n}:{port}" for n, port in zip((1, 2), ports, strict=True)]
+    plain = f"Uvicorn running on {urls[0]}, {urls[1]} (Press CTRL+C to quit)"
+    assert DefaultFormatter("%(message)s", use_colors=False).format(record) == plain
+    bold = ", ".join(f"\033[1m{url}\033[0m" for url in urls)
+    coloured = DefaultFormatter("%(message)s", use_colors=True).format(record)
+    assert coloured == f"Uvicorn running on {bold} (Press CTRL+C to quit)"

@@ -297,12 +297,16 @@ def _warn_beyond_loopback(host: str, port: object) -> None:
     if not _loopback(host):
         from ..logs import security_logger  # (here: the parser of every command imports this)
 
+        # --port 0: the system's choice, a port per address where a name has several
+        # (`bind_as_asyncio`): the line that names them, not "the port".
+        chosen = str(port) == "0"
         security_logger.warning(
             "--dev on %s, not a loopback address: whoever reaches %s can drive the "
             "skill through the simulator and read the requests the development key signs. "
-            "Serve --dev on 127.0.0.1 (the default), or keep the port behind a firewall.",
+            "Serve --dev on 127.0.0.1 (the default), or keep %s behind a firewall.",
             host,
-            "the port" if str(port) == "0" else f"port {port}",
+            "a port of uvicorn's `Uvicorn running on` line" if chosen else f"port {port}",
+            "those ports" if chosen else "the port",
         )
 
 

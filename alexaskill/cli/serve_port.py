@@ -6,7 +6,7 @@ from typing import Any
 
 from .common import UsageError, logger
 
-__all__ = ["bind_as_asyncio", "check_port", "refuse_unbound"]
+__all__ = ["address_shown", "bind_as_asyncio", "check_port", "refuse_unbound"]
 
 
 def check_port(host: str, port: int, *, one_socket: bool) -> None:
@@ -89,7 +89,7 @@ def bind_as_asyncio(host: str, port: int) -> list[Any] | None:
             "serve them on one",
             host,
             _PORT_0_TRIES,
-            ", ".join(_shown(*sock.getsockname()[:2]) for sock in sockets),
+            ", ".join(address_shown(*sock.getsockname()[:2]) for sock in sockets),
         )
     return sockets
 
@@ -178,7 +178,7 @@ def _say_unbindable(
     """`UsageError` for ``exc``, raised binding ``address``, where it is the command's mistake
     (``only``: the one address tried; ``ipv4``: in use on the IPv4 side of ``::`` alone); any
     other error is left to uvicorn."""
-    shown = _shown(address[0], port)
+    shown = address_shown(address[0], port)
     if exc.errno == errno.EADDRINUSE:
         if ipv4:  # (where nothing listens on IPv6: "[::]:8000 is in use" sent one looking)
             shown += f" listens on IPv4 too, where port {port}"
@@ -198,7 +198,7 @@ def _say_unbindable(
         ) from None
 
 
-def _shown(address: str, port: int) -> str:
+def address_shown(address: str, port: int) -> str:
     """``address`` and ``port`` as the log shows them: ``127.0.0.1:8000``, ``[::1]:8000``."""
     return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 

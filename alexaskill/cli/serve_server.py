@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..log_lists import edit_filters
-from .serve_port import _shown, refuse_unbound
+from .serve_port import address_shown, refuse_unbound
 from .serve_workers import _STARTUP_FAILURE
 
 #: uvicorn's logger, where it says "Uvicorn running on" and a socket it could not bind.
@@ -88,10 +88,18 @@ def _announcing_server(config: Any, held: Sequence[logging.LogRecord] = ()) -> A
 def _say_each_running_on(config: Any, sockets: Sequence[Any]) -> None:
     """uvicorn's "Uvicorn running on" line for ``sockets`` on ports of their own (``--port 0``
     on a name of several addresses, no port the system chose free on each: `bind_as_asyncio`),
-    naming each address and its port: uvicorn's names the host and the first's port alone."""
+    naming each address and its port: uvicorn's names the host and the first's port alone. In
+    colour where uvicorn's would be (its formatter's ``use_colors``): each address in bold."""
     scheme = "https" if config.is_ssl else "http"
-    urls = ", ".join(f"{scheme}://{_shown(*sock.getsockname()[:2])}" for sock in sockets)
-    uvicorn_logger.info("Uvicorn running on %s (Press CTRL+C to quit)", urls)
+    urls = [f"{scheme}://{address_shown(*sock.getsockname()[:2])}" for sock in sockets]
+    # uvicorn's formatter says ``color_message`` in place of the message when it colours, with
+    # the same arguments; bold through click (uvicorn's dependency, whose style its own did
+    # before it had a private copy of it).
+    import click
+
+    message = "Uvicorn running on " + ", ".join(["%s"] * len(urls)) + " (Press CTRL+C to quit)"
+    colored = message.replace("%s", click.style("%s", bold=True))
+    uvicorn_logger.info(message, *urls, extra={"color_message": colored})
 
 
 def _args(record: logging.LogRecord) -> tuple[object, ...]:
