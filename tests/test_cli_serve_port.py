@@ -351,8 +351,12 @@ def test_the_running_on_line_of_ports_of_their_own_keeps_uvicorns_colour(
     from alexaskill.cli.serve_server import _say_each_running_on, uvicorn_logger
 
     records: list[logging.LogRecord] = []
-    heard = logging.Handler()
-    heard.emit = records.append  # type: ignore[method-assign]
+
+    class Heard(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    heard = Heard()
     monkeypatch.setattr(uvicorn_logger, "disabled", False)  # (as uvicorn's set-up may leave it)
     monkeypatch.setattr(uvicorn_logger, "level", logging.INFO)
     sockets = [socket.socket() for _ in range(2)]
