@@ -403,3 +403,64 @@ def test_a_sighup_restart_whose_new_worker_cannot_start_is_abandoned(
     assert say_hello(url, pki) == 200
     servers.stop(process, patience=60)
     assert process.returncode == 0, log.read_text()[-3000:]
+
+
+# In each worker started once the file hang is there, an import that sleeps two minutes: a new
+# worker of a restart hung as it starts. In serve's, the supervisor told to say a worker still
+# starting after 2 s (of the health check's 1), not 60.
+HANG_ONCE_TOLD = """import multiprocessing, os, time
+if multiprocessing.parent_process() is None:
+    import alexaskill.cli.serve_workers
+    alexaskill.cli.serve_workers._STARTING_SAID_AFTER = 2
+elif os.path.exists("hang"):
+    time.sleep(120)
+"""
+
+
+@needs_our_supervisor
+def test_a_sighup_restart_held_by_a_hung_new_worker_says_so_and_its_remedy(
+    servers: Servers, tmp_path: Path
+) -> None:
+    # A restart's new worker hung as it starts holds the restart for ever, the old workers
+    # serving: the WARNING said only "has not said that its server is up ...: waited for, not
+    # replaced", not that a restart was held nor how to end it, and a later SIGTTIN (or SIGHUP,
+    # SIGTTOU) waited behind it unsaid.
+    pki = signed_skill(tmp_path, "signing", HANG_ONCE_TOLD)
+    argv = ("signing:skill", "--workers", "2", "--timeout-worker-healthcheck", "1")
+    process, url = serve(servers, tmp_path, tmp_path, *argv)
+    log = servers.output[process]
+    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
+    serving = pids(log.read_text())
+    (tmp_path / "hang").touch()
+    os.kill(process.pid, signal.SIGHUP)
+    held = re.compile(
+        r"^WARNING: +new worker process \[(\d+)\] of the restart on SIGHUP has not said that "
+        r"its server is up 2 s after its start: the restart is held, worker process \[(\d+)\] "
+        r"serving on in its place \(hung as it starts\? the machine short of CPU\?\): "
+        r"kill -KILL (\d+) abandons the restart$",
+        re.M,
+    )
+    wait_for(lambda: held.search(log.read_text()) is not None, "the held restart", log, 60)
+    [(new, kept, named)] = held.findall(log.read_text())
+    try:
+        assert new == named and int(kept) in serving, log.read_text()[-3000:]
+        os.kill(process.pid, signal.SIGTTIN)
+        queued = (
+            f"SIGTTIN waits behind the restart on SIGHUP, held by new worker process [{new}]: "
+            f"handled once it ends (kill -KILL {new} abandons it)"
+        )
+        wait_for(lambda: queued in log.read_text(), "the queued SIGTTIN", log)
+        [line] = [text for text in log.read_text().splitlines() if queued in text]
+        assert line.startswith("WARNING:"), line
+    finally:
+        (tmp_path / "hang").unlink()
+        if running(int(new)):
+            os.kill(int(new), signal.SIGKILL)
+    wait_for(lambda: "the restart on SIGHUP was abandoned" in log.read_text(), "abandon", log)
+    # The SIGTTIN then handled: a third worker, started as the restart ended.
+    wait_for(lambda: log.read_text().count("Application startup complete") == 3, "SIGTTIN", log)
+    assert "Received SIGTTIN" in log.read_text(), log.read_text()[-3000:]
+    assert all(map(running, serving))
+    assert say_hello(url, pki) == 200
+    servers.stop(process, patience=60)
+    assert process.returncode == 0, log.read_text()[-3000:]

@@ -186,6 +186,8 @@ def _supervisor_class(multiprocess: Any) -> Any:
 
     class Supervisor(_port_closed_first(multiprocess)):  # type: ignore[misc]
         failed_to_start = False
+        #: How many signals of the queue a restart on SIGHUP said waiting behind it.
+        _queued_said = 0
 
         def run(self) -> None:
             # uvicorn makes each worker as its module's Process(config, sockets), in four
@@ -207,12 +209,13 @@ def _supervisor_class(multiprocess: Any) -> Any:
             # is up abandons the restart, which says which workers serve which code. (The
             # workers themselves kept, not their pids: one replaced, its pid could be a new one's.)
             before = list(self.processes)
+            self._queued_said = 0
             for index in range(len(self.processes)):
                 if self._stopping():
                     return
                 new = multiprocess.Process(self.config, self.sockets)  # (a `Worker`: `run`)
                 new.start()
-                if not self._waited_for(new):
+                if not self._waited_for(new, self.processes[index]):
                     new.kill()
                     new.join()
                     if not self._stopping():
@@ -222,20 +225,62 @@ def _supervisor_class(multiprocess: Any) -> Any:
                 old.terminate()
                 old.join()
 
-        def _waited_for(self, new: Any) -> bool:
-            """Whether ``new``, a worker of the restart, said that its server is up; false once
-            it ended before, or serve was told to stop (`_stopping`). Until then, every half
-            second (the main loop's tick), the other workers are checked, as when no restart
-            runs; another SIGHUP waits for the end of this restart."""
+        def _waited_for(self, new: Any, kept: Any) -> bool:
+            """Whether ``new``, a worker of the restart in place of ``kept``, said that its
+            server is up; false once it ended before, or serve was told to stop (`_stopping`).
+            Until then, every half second (the main loop's tick), the other workers are
+            checked, as when no restart runs; another SIGHUP (SIGTTIN, SIGTTOU) waits for the
+            end of this restart, said (`_say_queued`)."""
             timeout = self.config.timeout_worker_healthcheck
+            held = False
             while not self.should_exit.wait(_RESTART_TICK) and not self._stopping():
                 if not new.starting():
                     return bool(new.up())  # (not up: its pipe closed, as it ends)
                 if not new.process.is_alive():
                     return False
-                _say_if_slow(new, timeout)
+                if new.started_long_ago(_STARTING_SAID_AFTER * timeout):
+                    held = True
+                    self._queued_said = 0  # (those said at INFO said again, with the remedy)
+                    worker_logger.warning(
+                        "new worker process [%s] of the restart on SIGHUP has not said that its "
+                        "server is up %g s after its start: the restart is held, worker process "
+                        "[%s] serving on in its place (hung as it starts? the machine short of "
+                        "CPU?): kill -KILL %s abandons the restart",
+                        new.pid,
+                        _STARTING_SAID_AFTER * timeout,
+                        kept.pid,
+                        new.pid,
+                    )
+                self._say_queued(new, held)
                 self.keep_subprocess_alive()
             return False
+
+        def _say_queued(self, new: Any, held: bool) -> None:
+            """Say each signal come since the restart began that waits for its end (those
+            uvicorn handles but the stops, which end it: `_stopping`), once: at INFO, or at
+            WARNING once the restart is ``held`` by ``new``, hung as it starts, with the remedy.
+            uvicorn's loop handles them once the restart ends, and said nothing meanwhile.
+            (The queue only grows during a restart: uvicorn takes signals out of it between.)"""
+            for sig in self.signal_queue[self._queued_said :]:
+                name = multiprocess.SIGNALS.get(sig, "")
+                if sig in _STOPS or not hasattr(self, f"handle_{name.lower()}"):
+                    continue  # (uvicorn has no handler for SIGWINCH, a terminal's resize)
+                if held:
+                    worker_logger.warning(
+                        "SIG%s waits behind the restart on SIGHUP, held by new worker process "
+                        "[%s]: handled once it ends (kill -KILL %s abandons it)",
+                        name,
+                        new.pid,
+                        new.pid,
+                    )
+                else:
+                    worker_logger.info(
+                        "SIG%s waits behind the restart on SIGHUP: handled once it ends (new "
+                        "worker process [%s] still starting)",
+                        name,
+                        new.pid,
+                    )
+            self._queued_said = len(self.signal_queue)
 
         def _stopping(self) -> bool:
             """Whether serve was told to stop: a stop signal queued ends a restart, which
