@@ -198,6 +198,10 @@ def test_a_worker_that_cannot_start_stops_serve_with_status_3(tmp_path: Path) ->
     assert re.search(r"ERROR: +worker process \[\d+\] could not start", done.stderr), done.stderr
 
 
+#: uvicorn's Config, as far as `_supervisor` reads it.
+_CONFIG = SimpleNamespace(workers=2, timeout_graceful_shutdown=9)
+
+
 class _Process:  # uvicorn 0.51 on: made as Process(config, sockets), its exitcode a property
     def __init__(self, config: Any, sockets: Any) -> None:
         pass
@@ -262,7 +266,7 @@ def test_an_older_uvicorn_keeps_its_own_supervisor(
     monkeypatch.setattr(module, "Process", process)
     monkeypatch.setattr(module, "Multiprocess", multiprocess)
     sock = object()
-    made = _supervisor(SimpleNamespace(workers=2), sock)
+    made = _supervisor(_CONFIG, sock)
     assert isinstance(made, multiprocess)
     # (On any, a subclass closing the port as it stops. On older, uvicorn's restart check is
     # kept, after a look for a worker that could not start: test_a_worker_that_cannot_start_...)
@@ -328,7 +332,7 @@ def test_on_an_older_uvicorn_a_worker_that_could_not_start_stops_the_rest(
 
     monkeypatch.setattr(module, "Process", _ProcessBefore050)
     monkeypatch.setattr(module, "Multiprocess", multiprocess)
-    made = _supervisor(SimpleNamespace(workers=2), object())
+    made = _supervisor(_CONFIG, object())
     made.processes = [_Worker(code) for code in exitcodes]
     # Heard on "uvicorn.error" itself: through the root logger (caplog's), the record was lost
     # when a test before it in the process had stopped "uvicorn" propagating or disabled the
@@ -425,7 +429,7 @@ def test_the_worker_class_is_uvicorns_again_however_the_supervisor_ends(
 
     monkeypatch.setattr(module, "Process", _Process)
     monkeypatch.setattr(module, "Multiprocess", Running)
-    made = _supervisor(SimpleNamespace(workers=2), object())
+    made = _supervisor(_CONFIG, object())
     if ending is None:
         made.run()
     else:

@@ -4,7 +4,9 @@ serve's exit status. (A graceful stop of workers that are up: tests/test_cli_ser
 from __future__ import annotations
 
 import logging
+import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -13,7 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from .cli_serve_shared import needs_our_supervisor
+from .cli_serve_shared import needs_our_supervisor, pids, running, serve, signed_skill, wait_for
+from .conftest import Servers
 
 
 def test_a_worker_still_running_as_serve_stops_is_not_said_to_have_exited(
@@ -103,3 +106,64 @@ def test_a_worker_stopped_by_serve_as_it_starts_is_no_unclean_stop(tmp_path: Pat
     for path in tmp_path.glob("starting-*"):
         pid = path.name.removeprefix("starting-")
         assert f"INFO:     worker process [{pid}] ended by serve's SIGTERM" in said, said
+
+
+# In each worker (not serve's own process), a thread of the app's that is not a daemon and never
+# ends: Python waits for it at exit, once the server has stopped.
+STUCK_AT_EXIT = """import multiprocessing, threading
+if multiprocessing.parent_process() is not None:
+    threading.Thread(target=threading.Event().wait, name="app-poller").start()
+"""
+
+
+@needs_our_supervisor
+def test_a_worker_held_at_exit_by_a_thread_of_the_app_ends_within_a_bound(
+    servers: Servers, tmp_path: Path
+) -> None:
+    # A worker ignores SIGTERM once its server has stopped (the supervisor's comes as it exits
+    # after a Ctrl-C: test_the_supervisors_sigterm_...), so one held at exit by a thread of the
+    # app's that is not a daemon was no longer ended by it: serve waited for it for ever (a
+    # second Ctrl-C at a terminal, docker's SIGKILL). It ends the graceful timeout after its
+    # server stopped, saying which thread held it.
+    signed_skill(tmp_path, "signing", STUCK_AT_EXIT)
+    argv = ("signing:skill", "--workers", "2", "--timeout-graceful-shutdown", "1")
+    process, _ = serve(servers, tmp_path, tmp_path, *argv)
+    log = servers.output[process]
+    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
+    workers = pids(log.read_text())
+    try:
+        process.terminate()
+        status = process.wait(timeout=60)
+    finally:  # (held for ever, serve's SIGTERM and their own ignored)
+        for pid in filter(running, workers):
+            os.kill(pid, signal.SIGKILL)
+    said = log.read_text()
+    for pid in workers:
+        line = (
+            f"WARNING:  server process [{pid}] has not exited 1 s after its server stopped: "
+            "Python waits at exit for the threads of the app that are not daemons ('app-poller'):"
+            " ending it without them, status 1 (make such a thread a daemon, or end it in the "
+            "app's shutdown)"
+        )
+        assert line in said, said[-3000:]
+        assert f"worker process [{pid}] exited with status 1 as serve stopped" in said
+    assert status == 1, said[-3000:]
+
+
+#: A server process whose server has stopped, its exit then held by an atexit function of the
+#: app's that never returns (run after Python has waited for its threads).
+_HELD_BY_ATEXIT = """
+import atexit, threading
+from alexaskill.cli.serve_exit import exit_bounded
+
+atexit.register(threading.Event().wait)
+exit_bounded(0.5)
+"""
+
+
+def test_a_server_process_held_at_exit_otherwise_ends_within_the_bound_too() -> None:
+    # No thread holds it, but its exit does not end: ended all the same, said as such.
+    command = [sys.executable, "-c", _HELD_BY_ATEXIT]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert process.returncode == 1, process.stderr
+    assert "has not exited 0.5 s after its server stopped: its exit is held" in process.stderr

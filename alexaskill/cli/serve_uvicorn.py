@@ -373,7 +373,11 @@ def _run_uvicorn(
                     # The reloader stops its server process with SIGTERM (at a restart, and as
                     # serve stops): there too it ends with status 0, not by the signal raised
                     # again once uvicorn has stopped (`serve_till_stopped`).
-                    server = functools.partial(serve_till_stopped, uvicorn.Server(config).run)
+                    server = functools.partial(
+                        serve_till_stopped,
+                        uvicorn.Server(config).run,
+                        exit_within=config.timeout_graceful_shutdown,
+                    )
                     reloader = ChangeReload(config, target=server, sockets=[sock])
                 with contextlib.suppress(KeyboardInterrupt):  # (SIGINT, raised once stopped)
                     reloader.run()

@@ -40,7 +40,8 @@ class Worker(Process):
 
     def target(self, sockets: list[socket] | None = None) -> None:
         """uvicorn's, in the worker process: answer its health checks, and serve."""
-        serve_till_stopped(super().target, sockets)
+        exit_within = self.config.timeout_graceful_shutdown  # (as long as its requests had)
+        serve_till_stopped(super().target, sockets, exit_within=exit_within)
 
     def up(self) -> bool:
         """In the supervisor: whether the worker has said that its server is up (`starting`

@@ -51,7 +51,11 @@ def _supervisor(config: Any, sock: Any) -> Any:
     options: dict[str, Any] = {"sockets": [sock]}
     if "target" in inspect.signature(multiprocess.Multiprocess).parameters:  # before 0.51
         # The server's run, as uvicorn.run gives it, within `serve_till_stopped`.
-        options["target"] = functools.partial(serve_till_stopped, uvicorn.Server(config).run)
+        options["target"] = functools.partial(
+            serve_till_stopped,
+            uvicorn.Server(config).run,
+            exit_within=config.timeout_graceful_shutdown,
+        )
     return _startup_checked(multiprocess)(config, **options)
 
 
@@ -92,7 +96,12 @@ def _startup_checked(multiprocess: Any) -> Any:
     return Supervisor
 
 
-def serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None = None) -> None:
+def serve_till_stopped(
+    run: Callable[..., None],
+    sockets: list[socket] | None = None,
+    *,
+    exit_within: float | None = None,
+) -> None:
     """In a worker process (or ``--reload``'s server process): ``run(sockets=sockets)``
     (uvicorn's server), a SIGTERM ending it with status 0, as it ends ``serve``
     (`stopped_by_sigterm`). Stopped by SIGTERM (from the supervisor or the reloader, or a
@@ -102,7 +111,20 @@ def serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None = 
     imported any more (`UsageError`) is said in one line, exit status 3. Once ``run`` has
     ended, the process about to exit, SIGTERM is ignored: after a Ctrl-C (the SIGINT every
     process of the terminal's group gets, which stopped the server), the supervisor's SIGTERM,
-    sent as it stops its workers, came as the worker exited, and killed it (-15)."""
+    sent as it stops its workers, came as the worker exited, and killed it (-15). So that a
+    thread of the app's that is not a daemon, which Python waits for at exit, cannot then hold
+    the process (and serve, waiting for it) for ever, the process ends ``exit_within`` seconds
+    after ``run`` ended at the latest (`serve_exit.exit_bounded`)."""
+    from .serve_exit import exit_bounded
+
+    try:
+        _serve_till_stopped(run, sockets)
+    finally:
+        exit_bounded(exit_within)
+
+
+def _serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None) -> None:
+    """`serve_till_stopped`'s run of ``run``."""
     from .chat_show import error_line
     from .common import UsageError
     from .serve_uvicorn import stopped_by_sigterm
