@@ -464,3 +464,42 @@ def test_a_sighup_restart_held_by_a_hung_new_worker_says_so_and_its_remedy(
     assert say_hello(url, pki) == 200
     servers.stop(process, patience=60)
     assert process.returncode == 0, log.read_text()[-3000:]
+
+
+@needs_our_supervisor
+def test_a_signal_come_during_a_restart_not_yet_held_is_said_at_info(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A SIGTTIN come while a restart's new worker starts waited for its end unsaid; SIGWINCH (a
+    # terminal's resize), which uvicorn handles not, is no news.
+    supervisor, _ = _restarting(monkeypatch, [None, True, True], [])
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        serve_workers,
+        "worker_logger",
+        SimpleNamespace(
+            info=lambda message, *args: said.append(("INFO", message % args)),
+            warning=lambda message, *args: said.append(("WARNING", message % args)),
+            error=lambda message, *args: said.append(("ERROR", message % args)),
+        ),
+    )
+    looks: list[int] = []
+
+    def starting(self: _Restarting) -> bool:  # (5003 starting for two looks, then up)
+        if self.pid != 5003:
+            return False
+        looks.append(self.pid)
+        supervisor.signal_queue[:] = [signal.SIGWINCH, signal.SIGTTIN][: len(looks)]
+        self.said_up = True if len(looks) == 3 else None
+        return self.said_up is None
+
+    monkeypatch.setattr(_Restarting, "starting", starting)
+    supervisor.restart_all()
+    assert [each.pid for each in supervisor.processes] == [5003, 5004, 5005]
+    assert said == [
+        (
+            "INFO",
+            "SIGTTIN waits behind the restart on SIGHUP: handled once it ends (new worker "
+            "process [5003] still starting)",
+        )
+    ]
