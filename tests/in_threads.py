@@ -32,7 +32,18 @@ def joined(thread: threading.Thread, failures: list[BaseException], wait: float)
     running fails the test, and what it raised is raised again here (pytest's own report of a
     thread's exception comes only as a warning, at the test's end, and a thread still running
     goes unseen)."""
-    thread.join(wait)
-    assert not thread.is_alive(), f"{thread.name} still running after {wait} s"
+    ended(thread, wait)
     for failure in failures:
         raise failure
+
+
+#: A bound on a hang, not on the work: a thread a test released ends well within it on a loaded
+#: machine.
+HANG = 60.0
+
+
+def ended(thread: threading.Thread, wait: float = HANG) -> None:
+    """``thread`` joined within ``wait`` seconds: one still running fails the test (a bare
+    ``join()`` would hang it, and the run, until the hang limit ended the process)."""
+    thread.join(wait)
+    assert not thread.is_alive(), f"{thread.name} still running after {wait} s"

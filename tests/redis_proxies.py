@@ -40,8 +40,8 @@ class _AnswerLosingProxy(_Forwarder):
 
     def _relay(self, client: socket.socket, server: socket.socket) -> None:
         doomed = threading.Event()  # this connection's next answer is lost
-        threading.Thread(target=self._requests, args=(client, server, doomed)).start()
-        threading.Thread(target=self._answers, args=(server, client, doomed)).start()
+        threading.Thread(target=self._requests, args=(client, server, doomed), daemon=True).start()
+        threading.Thread(target=self._answers, args=(server, client, doomed), daemon=True).start()
 
     def _requests(self, client: socket.socket, server: socket.socket, doomed: Any) -> None:
         with contextlib.suppress(OSError):

@@ -22,6 +22,7 @@ from alexaskill.testing import RequestFactory, TestPKI
 
 from .adversarial_handlers_shared import _traceback
 from .conftest import Servers
+from .in_threads import ended
 from .processes import free_port
 
 #: This module's own file: a traceback of a handler defined here (in a test) names it.
@@ -196,9 +197,9 @@ def test_a_thread_a_handler_started_that_raises_is_one_error_record(
 
     caplog.set_level(logging.INFO, "alexaskill")
     for exc in (ValueError("slot\nvalue"), SystemExit(0)):
-        thread = threading.Thread(target=fails, args=(exc,), name="spawned")
+        thread = threading.Thread(target=fails, args=(exc,), name="spawned", daemon=True)
         thread.start()
-        thread.join()
+        ended(thread)
     (record,) = caplog.records  # a thread's sys.exit() ends it quietly, as Python's hook does
     assert record.levelno == logging.ERROR and record.name == "alexaskill"
     assert "thread 'spawned'" in record.getMessage()

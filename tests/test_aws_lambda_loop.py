@@ -292,10 +292,10 @@ def test_invocations_from_several_threads_take_turns_on_the_loop(
         except Exception as exc:
             said[intent] = exc
 
-    first = threading.Thread(target=invoke, args=("Slow",))
+    first = threading.Thread(target=invoke, args=("Slow",), daemon=True)
     first.start()
     assert started.wait(30)
-    second = threading.Thread(target=invoke, args=("Fast",))
+    second = threading.Thread(target=invoke, args=("Fast",), daemon=True)
     second.start()
     deadline = time.monotonic() + 30
     while not waiting.is_set() and second.is_alive() and time.monotonic() < deadline:
@@ -415,13 +415,16 @@ def test_each_request_line_carries_its_own_invocations_id_when_threads_take_turn
     lambda_handler = handler(skill)
     try:
         first = threading.Thread(
-            target=lambda_handler, args=(intent_event("Slow"), Context("first-invocation"))
+            target=lambda_handler,
+            args=(intent_event("Slow"), Context("first-invocation")),
+            daemon=True,
         )
         first.start()
         assert started.wait(30)
         second = threading.Thread(
             target=lambda_handler,
             args=(intent_event("Fast"), Context("second-invocation", second_noted)),
+            daemon=True,
         )
         second.start()
         first.join(30)

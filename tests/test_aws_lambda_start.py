@@ -21,6 +21,7 @@ from alexaskill.interaction.builder import InteractionModelError
 from alexaskill.lambda_start import fresh_start_error, kept_start_error, start_lock
 
 from .aws_lambda_shared import speech
+from .in_threads import ended
 
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample events carry.
 from .lambda_events import event, intent_event
@@ -202,11 +203,11 @@ def test_two_threads_at_the_first_invocation_start_the_skill_once(
         except ConfigurationError as exc:
             raised.append(exc)
 
-    threads = [threading.Thread(target=invoke) for _ in range(2)]
+    threads = [threading.Thread(target=invoke, daemon=True) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        ended(thread)
     assert len(raised) == 2 and len(checks) == 1
     assert len([r for r in caplog.records if "could not start" in r.getMessage()]) == 1
     assert _request_lines(caplog) == ["not_started"] * 2
@@ -297,12 +298,12 @@ def test_a_slow_start_of_one_skill_holds_up_no_other_skills_start(
     monkeypatch.setattr(quick, "start", quick_start)
     answers: list[dict[str, Any]] = []
     thread = threading.Thread(
-        target=lambda: answers.append(handler(slow)(event("LaunchRequest"), None))
+        target=lambda: answers.append(handler(slow)(event("LaunchRequest"), None)), daemon=True
     )
     thread.start()
     assert slow_starting.wait(10)
     assert speech(handler(quick)(event("LaunchRequest"), None)) == "Welcome."
-    thread.join()
+    ended(thread)
     assert waited == [True]
     assert [speech(answer) for answer in answers] == ["Welcome."]
 

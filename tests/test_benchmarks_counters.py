@@ -14,6 +14,7 @@ import pytest
 
 from benchmarks import load, server_counters, serving, strace_counts, wrk
 from benchmarks.server_counters import Measured, ThreadCounters
+from tests.in_threads import ended
 from tests.missing import under_ci
 from tests.processes import installed_or_skip, stand_in
 
@@ -45,7 +46,8 @@ def test_strace_summary_gives_calls_by_name_with_or_without_errors_and_no_total(
 
 def test_reading_a_process_every_few_ms_keeps_the_switches_of_a_thread_that_exits() -> None:
     finish = threading.Event()
-    other = threading.Thread(target=finish.wait, name="exits")  # blocks: a switch of its own
+    # It blocks: a switch of its own.
+    other = threading.Thread(target=finish.wait, name="exits", daemon=True)
     readings: list[server_counters.Reading] = []
 
     def seen(native: int) -> list[server_counters.Reading]:
@@ -61,7 +63,7 @@ def test_reading_a_process_every_few_ms_keeps_the_switches_of_a_thread_that_exit
                 break
             time.sleep(0.01)
         finish.set()
-        other.join()
+        ended(other)
         for _ in range(500):  # until a reading has seen it gone (join may return before)
             if native not in readings[-1].threads:
                 break

@@ -76,7 +76,7 @@ def test_a_client_that_goes_away_leaves_its_request_running_to_its_end(
         skill, host="127.0.0.1", port=port, http=http, log_level="error", access_log=False
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run)
+    thread = threading.Thread(target=server.run, daemon=True)
     caplog.set_level(logging.INFO, "alexaskill.request")
     thread.start()
     try:

@@ -133,7 +133,9 @@ def test_slot_notes_of_two_commands_at_once_take_each_ones_own_lines() -> None:
     with alexaskill_logger_kept() as logger:
         logger.setLevel(logging.WARNING)
         before = list(logger.handlers)
-        threads = [threading.Thread(target=command, args=(name,)) for name in ("one", "two")]
+        threads = [
+            threading.Thread(target=command, args=(name,), daemon=True) for name in ("one", "two")
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

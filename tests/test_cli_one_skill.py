@@ -66,7 +66,7 @@ def test_replay_of_a_skill_another_command_is_running_is_refused_in_one_line(
     def first() -> None:
         codes["first"] = main(argv, stdout=io.StringIO(), stderr=first_err)
 
-    thread = threading.Thread(target=first)
+    thread = threading.Thread(target=first, daemon=True)
     thread.start()
     try:
         assert held.entered.wait(timeout=60)  # (the first command's request under way)
@@ -103,7 +103,7 @@ def test_chat_of_a_skill_another_command_is_running_is_refused_as_replay_is(
     def run_first() -> None:
         codes["first"] = main(_COMMANDS[first], stdout=io.StringIO(), stderr=first_err)
 
-    thread = threading.Thread(target=run_first)
+    thread = threading.Thread(target=run_first, daemon=True)
     thread.start()
     try:
         assert held.entered.wait(timeout=60)  # (the first command's request under way)

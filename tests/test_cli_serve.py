@@ -23,6 +23,7 @@ from .cli_serve_shared import LOUD_APP, options, pids, running, say_hello, serve
 from .cli_shared import ROOT, WEATHER, WEATHER_REQUESTS
 from .conftest import SKILL_ID, Servers
 from .dockerfile_shared import dockerfile_cmd
+from .in_threads import ended
 from .processes import free_port, stop
 
 pytestmark = pytest.mark.oldest_dependencies
@@ -253,7 +254,7 @@ def test_serve_reload_restarts_on_a_change_with_uvicorns_reloader(tmp_path: Path
     with subprocess.Popen(
         [*command, "--port", port], cwd=tmp_path, stderr=subprocess.PIPE, text=True
     ) as process:
-        editor = threading.Thread(target=change)
+        editor = threading.Thread(target=change, daemon=True)
         try:
             assert process.stderr is not None
             for line in process.stderr:  # (ends if serve exits)
@@ -266,7 +267,7 @@ def test_serve_reload_restarts_on_a_change_with_uvicorns_reloader(tmp_path: Path
         finally:
             changed.set()
             if editor.is_alive():
-                editor.join()
+                ended(editor)
             stop(process)
     assert sum("Started server process" in line for line in said) == 2, said
     assert any(f"Started reloader process [{process.pid}] using {expected}" in x for x in said), (

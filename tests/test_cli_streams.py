@@ -113,7 +113,9 @@ def test_main_in_two_threads_writes_to_each_ones_own_streams(
     def call(name: str, *argv: str) -> threading.Thread:
         out, err = streams[name]
         thread = threading.Thread(
-            target=lambda: codes.update({name: main(argv, stdout=out, stderr=err)}), name=name
+            target=lambda: codes.update({name: main(argv, stdout=out, stderr=err)}),
+            name=name,
+            daemon=True,
         )
         thread.start()
         return thread
@@ -250,7 +252,7 @@ def test_main_in_two_threads_writes_each_ones_skill_log_to_its_own_stderr(
         argv = ["replay", f"{name}:skill", "meet.json"]
         codes[name] = main(argv, stdout=io.StringIO(), stderr=errs[name])
 
-    threads = [threading.Thread(target=replay, args=(name,)) for name in errs]
+    threads = [threading.Thread(target=replay, args=(name,), daemon=True) for name in errs]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -283,7 +283,7 @@ def test_replay_url_to_a_server_without_dev_says_to_start_it_with_dev(
     skill.add_intent_handler("Hello", lambda: speak("hello"))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(skill, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run)
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
         deadline = time.monotonic() + 60

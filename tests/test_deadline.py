@@ -49,6 +49,7 @@ from alexaskill.threads import WorkerPool
 from . import deadline_shared
 from .deadline_clock import Clock
 from .deadline_shared import LONG, SHORT, WAIT, Looks, request_lines, wait_for
+from .in_threads import ended
 
 # The fixtures of tests/deadline_shared.py, this module's too (why not conftest's: see there).
 clock = deadline_shared.clock
@@ -162,7 +163,7 @@ def test_a_def_handler_that_never_got_a_thread_is_said_not_to_have_started(
         holding.set()
         release.wait(LONG)  # until the test ends: the request must find the thread busy
 
-    holder = threading.Thread(target=asyncio.run, args=(pool.run(hold, {}),))
+    holder = threading.Thread(target=asyncio.run, args=(pool.run(hold, {}),), daemon=True)
     # The pool's WARNING that a call waits for a thread (said once it is queued) moves the
     # deadline on: read from the log, not from the pool's queue.
     busy = _SkipWhenBusy(clock)
@@ -449,12 +450,12 @@ def test_a_save_under_way_at_the_deadline_answers_with_the_handlers_reply(
             other.execute("COMMIT")
             other.close()
 
-        holder = threading.Thread(target=hold)
+        holder = threading.Thread(target=hold, daemon=True)
         holder.start()
         assert locked.wait(LONG)
         with caplog.at_level(logging.WARNING, "alexaskill"):
             second = client.intent("AddPoints")
-        holder.join()
+        ended(holder)
         assert second.speech == "You have 10 points."
         assert "the deadline passed while the attributes were being saved" in caplog.text
         assert client.intent("AddPoints").speech == "You have 15 points."

@@ -21,6 +21,7 @@ from alexaskill.exceptions import (
 )
 
 from .downloads_shared import forged, run
+from .in_threads import ended
 
 # --- one Verifier, several event loops -----------------------------------------------------------
 
@@ -45,11 +46,13 @@ def test_downloads_of_two_event_loops_at_once_each_finish() -> None:
 
         asyncio.run(go())
 
-    threads = [threading.Thread(target=serve, args=(n, d)) for n, d in (("a", 0), ("b", 0.1))]
+    threads = [
+        threading.Thread(target=serve, args=(n, d), daemon=True) for n, d in (("a", 0), ("b", 0.1))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        ended(thread)
     assert results == {"a": "chain", "b": "chain"}
     assert downloads.loading == 0 and downloads._active == 0
     # The loops then take turns: a later loop shares its downloads again.
@@ -69,14 +72,14 @@ def another_loop_downloading(downloads: Downloads[str]) -> Iterator[None]:
             await asyncio.sleep(0.01)
         return "theirs"
 
-    other = threading.Thread(target=lambda: asyncio.run(downloads.get("url", slow)))
+    other = threading.Thread(target=lambda: asyncio.run(downloads.get("url", slow)), daemon=True)
     other.start()
     try:
         assert started.wait(10)
         yield
     finally:
         release.set()
-        other.join()
+        ended(other)
 
 
 def test_a_download_of_another_loop_listed_under_this_loops_turn_is_not_awaited_here() -> None:

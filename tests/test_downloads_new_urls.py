@@ -26,6 +26,7 @@ from alexaskill.verify import Verifier
 
 from .downloads_shared import BODY, NOW, forged, run
 from .downloads_shared import pki as pki
+from .in_threads import ended
 
 # --- fresh made-up URLs cost at most so many downloads an interval -----------------------------
 
@@ -240,11 +241,11 @@ def test_two_threads_naming_new_urls_at_once_do_not_pass_the_cap_together() -> N
         except CertificateError as exc:
             outcomes[url] = str(exc)
 
-    threads = [threading.Thread(target=request, args=(url,)) for url in ("a", "b")]
+    threads = [threading.Thread(target=request, args=(url,), daemon=True) for url in ("a", "b")]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        ended(thread)
     assert len(loaded) == 1, loaded  # one new URL in the window: the cap
     (refused,) = {"a", "b"} - set(loaded)
     assert outcomes == {loaded[0]: loaded[0], refused: _CAPPED}

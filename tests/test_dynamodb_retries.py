@@ -224,7 +224,7 @@ async def test_a_client_given_keeps_no_answer_of_its_owners_calls(
             return getattr(_waited_for, "last", None)
 
         kept: list[object] = []
-        thread = threading.Thread(target=lambda: kept.append(owners_call()))
+        thread = threading.Thread(target=lambda: kept.append(owners_call()), daemon=True)
         thread.start()
         await anyio.to_thread.run_sync(thread.join, HANG)
         assert kept == [None]

@@ -17,6 +17,7 @@ from alexaskill.log_fields import json_line, line_args, line_message
 from alexaskill.log_format import MAX_LINE_BYTES, JsonFormatter
 from alexaskill.logs import _record
 from alexaskill.models import Envelope, decode_envelope
+from tests.in_threads import ended
 
 FIXTURE = Path(__file__).parent / "fixtures" / "requests" / "IntentRequest.GetWeather.json"
 
@@ -174,10 +175,11 @@ def test_a_json_line_made_by_another_thread_meanwhile_leaves_this_ones_whole(
             encoder.encode_into(value, buffer)
             if threading.current_thread() is threading.main_thread():
                 other = threading.Thread(
-                    target=lambda: meanwhile.append(json_line(0, short, "ok", 200, 1.0, 2.0))
+                    target=lambda: meanwhile.append(json_line(0, short, "ok", 200, 1.0, 2.0)),
+                    daemon=True,
                 )
                 other.start()
-                other.join()
+                ended(other)
 
     monkeypatch.setattr(log_format, "_JSON_ENCODER", Switching())
     assert (

@@ -249,7 +249,7 @@ def test_judging_in_two_threads_keeps_the_rule_lines_quiet_until_both_are_done()
             assert first_done.wait(30)
             seen.append(bool(logger.filter(logging.makeLogRecord({}))))
 
-    thread = threading.Thread(target=second)
+    thread = threading.Thread(target=second, daemon=True)
     with answer_rules._unlogged():
         thread.start()
         assert entered.wait(30)

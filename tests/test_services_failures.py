@@ -331,7 +331,7 @@ def test_call_sync_from_a_thread_not_the_apps_says_which_thread_it_needs(
         except BaseException as exc:
             caught.append(exc)
 
-    thread = threading.Thread(target=elsewhere)
+    thread = threading.Thread(target=elsewhere, daemon=True)
     thread.start()
     thread.join(30)
     [error] = caught

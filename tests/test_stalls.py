@@ -22,6 +22,7 @@ from alexaskill.answering import Answering
 from alexaskill.store import Attributes, MemoryStore, attributes_service
 from alexaskill.testing import DEFAULT_SKILL_ID, TestClient
 
+from .in_threads import ended
 from .stalls_driven import BOUND, held_up_lines, hold_up_the_loop_until_said
 
 # How long a loop is held up before it is said, where a test holds one up until it is said
@@ -125,7 +126,7 @@ def culprit_of_a_thread_calling(call: Callable[[Callable[[], None]], object]) ->
         waiting.set()
         release.wait(BOUND)
 
-    thread = threading.Thread(target=call, args=(wait,))
+    thread = threading.Thread(target=call, args=(wait,), daemon=True)
     thread.start()
     try:
         assert waiting.wait(BOUND)
@@ -133,7 +134,7 @@ def culprit_of_a_thread_calling(call: Callable[[Callable[[], None]], object]) ->
         return stalls.culprit(thread.ident)
     finally:
         release.set()
-        thread.join()
+        ended(thread)
 
 
 def test_a_thread_in_no_handlers_call_is_no_culprit() -> None:

@@ -56,7 +56,7 @@ def elsewhere(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         while not release.is_set():
             await asyncio.sleep(0.01)
 
-    thread = threading.Thread(target=asyncio.run, args=(main(),))
+    thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True)
     thread.start()
     try:
         assert watched.wait(BOUND)
@@ -116,7 +116,7 @@ def test_a_loop_seen_with_the_driven_clock_is_timed_afresh_with_the_real_one(
 
     patch = pytest.MonkeyPatch()
     driving = drive(patch)
-    asking = threading.Thread(target=ask)
+    asking = threading.Thread(target=ask, daemon=True)
     with caplog.at_level(logging.INFO, "alexaskill"):
         try:
             looks = next(driving)

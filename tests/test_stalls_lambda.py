@@ -126,7 +126,7 @@ def test_an_aws_lambda_loop_called_from_another_thread_is_looked_at_on_that_thre
     # looking thread read that thread's stack, in no handler's call. A later invocation's
     # handler, on another thread, held the loop up unsaid (or another thread's code was blamed).
     invoke, _, holds = _launch_looked_at(looks)
-    first = threading.Thread(target=invoke, args=(LAUNCH, None))
+    first = threading.Thread(target=invoke, args=(LAUNCH, None), daemon=True)
     first.start()
     first.join(BOUND)
     assert not first.is_alive()
@@ -205,7 +205,9 @@ def test_a_loop_that_went_on_before_its_threads_stack_is_read_is_not_said_held_u
         waiting.set()
         release.wait(BOUND)
 
-    moved_on = threading.Thread(target=pace.Pace(handler).call, args=(handler, {}, "handler"))
+    moved_on = threading.Thread(
+        target=pace.Pace(handler).call, args=(handler, {}, "handler"), daemon=True
+    )
     moved_on.start()
     watchdogs: list[deadline.Watchdog] = []
     try:
@@ -271,7 +273,9 @@ def test_a_loop_of_two_skills_held_up_on_a_new_thread_is_found_by_either_ones_re
         waiting.set()
         release.wait(BOUND)
 
-    held = threading.Thread(target=pace.Pace(handler).call, args=(handler, {}, "handler"))
+    held = threading.Thread(
+        target=pace.Pace(handler).call, args=(handler, {}, "handler"), daemon=True
+    )
     held.start()
     watchdogs: list[deadline.Watchdog] = []
     try:

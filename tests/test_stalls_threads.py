@@ -108,7 +108,7 @@ def test_a_watchdog_follows_a_loop_that_shows_no_thread_to_the_thread_running_it
             idents.append(threading.get_ident())
             loop.run_until_complete(coro)
 
-        thread = threading.Thread(target=run)
+        thread = threading.Thread(target=run, daemon=True)
         thread.start()
         thread.join(BOUND)
         assert not thread.is_alive()
@@ -137,7 +137,9 @@ class _HeldOnAnotherThread:
         invoke, holds = lambda_holding_later(caplog)  # (on this thread: its timer left pending)
         holds.append(True)
         self.answers: list[Any] = []
-        self.thread = threading.Thread(target=lambda: self.answers.append(invoke(LAUNCH, None)))
+        self.thread = threading.Thread(
+            target=lambda: self.answers.append(invoke(LAUNCH, None)), daemon=True
+        )
 
     def ended_said_once(self, caplog: pytest.LogCaptureFixture) -> None:
         """Wait for the invocation (within `BOUND` + 5 s: the caller still capturing at INFO,

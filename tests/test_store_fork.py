@@ -21,6 +21,7 @@ import pytest
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.store import SQLiteStore
 
+from .in_threads import ended
 from .store_shared import MOTO_TIMEOUT
 
 
@@ -62,14 +63,14 @@ def _held(lock: contextlib.AbstractContextManager[Any]) -> Iterator[threading.Ev
             held.set()
             release.wait()
 
-    thread = threading.Thread(target=hold)
+    thread = threading.Thread(target=hold, daemon=True)
     thread.start()
     held.wait()
     try:
         yield release
     finally:
         release.set()
-        thread.join()
+        ended(thread)
 
 
 @contextlib.contextmanager

@@ -10,10 +10,7 @@ import threading
 import pytest
 
 from .fresh_python import ROOT
-from .in_threads import in_thread, joined
-
-# A bound on a hang, not on the work: a Python started on a loaded machine ends well within it.
-HANG = 60.0
+from .in_threads import HANG, in_thread, joined
 
 #: A process whose one call in a thread never ends: its main thread ends at once.
 _LEFT_RUNNING = f"""

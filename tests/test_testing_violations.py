@@ -23,6 +23,7 @@ from alexaskill.testing import RequestFactory, TestClient
 from alexaskill.testing.violations import recording_violations
 
 from .conftest import SKILL_ID
+from .in_threads import ended
 from .logger_state import alexaskill_logger_kept
 
 URL = "https://cdn.example.com/podcast/episode-42.mp3"
@@ -141,9 +142,11 @@ def test_a_collection_hears_only_the_checks_of_its_own_context() -> None:
     reply = Response(directives=(AudioPlayer.Play(URL, "ep-43"),))
     with recording_violations() as outer:
         rules.check_reply(reply, envelope)
-        elsewhere = threading.Thread(target=rules.check_reply, args=(speak("Hi"), envelope))
+        elsewhere = threading.Thread(
+            target=rules.check_reply, args=(speak("Hi"), envelope), daemon=True
+        )
         elsewhere.start()
-        elsewhere.join()
+        ended(elsewhere)
         with recording_violations() as inner:
             rules.check_reply(speak("Enjoy!"), envelope)
     assert [v.dropped for v in outer] == [("AudioPlayer.Play",)]

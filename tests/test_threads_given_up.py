@@ -224,7 +224,7 @@ def test_a_queued_call_given_up_on_is_let_go_by_its_caller_and_skipped_by_its_th
         skipped.cancel()  # its future cancelled now; its task runs its except at the next step
         # The loop runs nothing more until the thread has passed that job: only its look at
         # the future can keep it from running the call.
-        behind = threading.Thread(target=asyncio.run, args=(pool.run(after.set, {}),))
+        behind = threading.Thread(target=asyncio.run, args=(pool.run(after.set, {}),), daemon=True)
         behind.start()
         release.set()
         assert after.wait(WAIT)
