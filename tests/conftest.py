@@ -6,7 +6,8 @@ verifier's. The run's guards are plugins this module registers, which makes them
 too: the shell's settings and proxies gone, no test writing into this machine's data directory or
 the working directory, a hung test ended (tests/run_guards.py); alexaskill's loggers
 (tests/logger_state.py) and the process's state (tests/process_state.py) left as each test found
-them; a tool missing under CI a failure (tests/missing.py); a failed test's servers' logs
+them; no test leaving a non-daemon thread of its own running (tests/threads_left.py); a tool
+missing under CI a failure (tests/missing.py); a failed test's servers' logs
 (tests/server_logs.py)."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tests import (
     process_state,
     run_guards,
     server_logs,
+    threads_left,
 )
 from tests.moto_server import aws_env, dynamodb_endpoint, moto_endpoint  # noqa: F401
 
@@ -213,10 +215,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # Plugins, not conftest's own hooks and fixtures, which are for tests/ alone: the tests of
     # examples/ run in the suite's processes too. The run's guards; a failed test shows what its
     # servers said (`Servers.start` keeps their logs); alexaskill's loggers and the process's
-    # state left as each test found them; a fixture's tool missing under CI, its test failed.
+    # state left as each test found them; no thread of a test's own left running; a fixture's
+    # tool missing under CI, its test failed.
     # In this order: a plugin's autouse fixtures are set up in the order it is registered, and
     # the loggers' guard reads them before any other fixture is made, after all are gone.
-    for plugin in (server_logs, logger_state, process_state, run_guards, missing):
+    for plugin in (server_logs, logger_state, process_state, run_guards, threads_left, missing):
         if not config.pluginmanager.is_registered(plugin):
             config.pluginmanager.register(plugin, plugin.__name__)
     config.addinivalue_line(

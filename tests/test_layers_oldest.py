@@ -67,7 +67,6 @@ EXCUSED: dict[str, str] = {
     "test_server_limits": "asyncio's accept() and alexaskill's guard of it, nothing of uvicorn's",
     "test_server_logs": "the suite's own helper that shows a server's log (tests/server_logs.py)",
     "test_server_ssml_advice": "the test tools' advice, read from an answer's fields",
-    "test_suite_in_threads": "the suite's own thread helper (tests/in_threads.py), no dependency's",
     "test_verify_cancelled": "a raw ASGI call cancelled by asyncio: alexaskill's own 503",
     "test_verify_timestamp_iso": "alexaskill.timestamps' own reading of ISO 8601",
 }
