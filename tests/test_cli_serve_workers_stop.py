@@ -167,3 +167,29 @@ def test_a_server_process_held_at_exit_otherwise_ends_within_the_bound_too() -> 
     process = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert process.returncode == 1, process.stderr
     assert "has not exited 0.5 s after its server stopped: its exit is held" in process.stderr
+
+
+#: As `_HELD_BY_ATEXIT`, its standard output a pipe whose reader has gone (serve's output piped
+#: to a command that has ended), something the app printed still in its buffer.
+_HELD_WITH_ITS_READER_GONE = """
+import atexit, os, threading
+from alexaskill.cli.serve_exit import exit_bounded
+
+read, write = os.pipe()
+os.dup2(write, 1)
+os.close(read)
+os.close(write)
+print("held in the buffer of a pipe no longer read")
+atexit.register(threading.Event().wait)
+exit_bounded(0.5)
+"""
+
+
+def test_a_server_process_held_at_exit_ends_though_its_output_is_gone() -> None:
+    # The bound's flush of standard output raised BrokenPipeError, in the thread that was to end
+    # the process: the process was held for ever all the same.
+    command = [sys.executable, "-c", _HELD_WITH_ITS_READER_GONE]
+    environ = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    process = subprocess.run(command, capture_output=True, text=True, timeout=60, env=environ)
+    assert process.returncode == 1, process.stderr
+    assert "has not exited 0.5 s after its server stopped: its exit is held" in process.stderr

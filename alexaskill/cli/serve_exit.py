@@ -3,6 +3,7 @@ stopped: its exit bounded (`exit_bounded`), said at WARNING with what held it.""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -41,16 +42,22 @@ def exit_bounded(seconds: float | None) -> None:
                 f"its exit is held (an atexit function of the app's?): ending it, status "
                 f"{_UNCLEAN_STOP} (end that work in the app's shutdown)"
             )
-        worker_logger.warning(
-            "server process [%s] has not exited %g s after its server stopped: %s",
-            os.getpid(),
-            seconds,
-            why,
-        )
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-        # Not SystemExit, which a thread cannot raise for its process, nor a signal to itself:
-        # the main thread is the one held, and SIGTERM is ignored (`serve_till_stopped`'s race).
-        os._exit(_UNCLEAN_STOP)
+        try:
+            worker_logger.warning(
+                "server process [%s] has not exited %g s after its server stopped: %s",
+                os.getpid(),
+                seconds,
+                why,
+            )
+            for stream in (sys.stdout, sys.stderr):
+                # (A reader gone, serve's output piped to a command that ended: BrokenPipeError,
+                # which raised here left the process held for ever all the same.)
+                with contextlib.suppress(AttributeError, OSError, ValueError):
+                    stream.flush()
+        finally:
+            # Not SystemExit, which a thread cannot raise for its process, nor a signal to
+            # itself: the main thread is the one held, and SIGTERM is ignored
+            # (`serve_till_stopped`'s race).
+            os._exit(_UNCLEAN_STOP)
 
     threading.Thread(target=watch, name="alexaskill-exit-watch", daemon=True).start()
