@@ -237,7 +237,7 @@ def _supervisor_class(multiprocess: Any) -> Any:
                     return
                 new = multiprocess.Process(self.config, self.sockets)  # (a `Worker`: `run`)
                 new.start()
-                if not self._waited_for(new, self.processes[index]):
+                if not self._waited_for(new, index):
                     new.kill()
                     new.join()
                     if not self._stopping():
@@ -247,8 +247,9 @@ def _supervisor_class(multiprocess: Any) -> Any:
                 old.terminate()
                 old.join()
 
-        def _waited_for(self, new: Any, kept: Any) -> bool:
-            """Whether ``new``, a worker of the restart in place of ``kept``, said that its
+        def _waited_for(self, new: Any, index: int) -> bool:
+            """Whether ``new``, a worker of the restart in place of ``self.processes[index]``
+            (that one started again meanwhile if it died: named as it is now), said that its
             server is up; false once it ended before, or serve was told to stop (`_stopping`).
             Until then, every half second (the main loop's tick), the other workers are
             checked, as when no restart runs; another SIGHUP (SIGTTIN, SIGTTOU) waits for the
@@ -270,7 +271,7 @@ def _supervisor_class(multiprocess: Any) -> Any:
                         "CPU?): kill -KILL %s abandons the restart",
                         new.pid,
                         _STARTING_SAID_AFTER * timeout,
-                        kept.pid,
+                        self.processes[index].pid,
                         new.pid,
                     )
                 self._say_queued(new, held)
