@@ -53,6 +53,9 @@ EXCUSED: dict[str, str] = {
     "test_cli_serve_workers_health": (
         "alexaskill's own worker supervisor, which uvicorn before 0.51 (the floor) lacks: skipped"
     ),
+    "test_cli_serve_workers_restart": (
+        "alexaskill's own supervisor's restart (uvicorn 0.51 on), as test_cli_serve_workers_health"
+    ),
     "test_cli_serve_workers_stop": (
         "a worker's end as serve stops: tests moved from test_cli_serve_workers, unmarked there"
     ),
