@@ -186,7 +186,7 @@ def _changed_value(value: Any) -> str | None:
 
 def data_refusal(exc: BaseException) -> str | None:
     """Why the reply was refused, if ``exc`` is `encode_response`'s refusal of the data in it: a
-    value JSON cannot hold (``"response is not JSON-encodable: response.card.text is of type
+    value JSON cannot hold (``"response is not JSON-encodable: response.card.text is a
     Cart"``; the encoder's own words where the search named no path), session attributes
     that are no dict, that JSON would change or write out past any reply
     (`_attributes_refusal`) or nested too deeply
