@@ -25,10 +25,9 @@ from ..articles import type_with_article, value_with_type
 from ..exceptions import ResponseError
 from .json_fields import _Field, _fields, _where
 from .written_out import MAX_RESPONSE_BYTES, written_out_past, written_out_past_any_reply
-from .written_out import _held_again as _held_again  # (alexaskill.store.base reads it here)
 
-# MAX_RESPONSE_BYTES and the written_out_past pair live in written_out, re-exported: the
-# responses' encoding, their snapshots and alexaskill.store.base import them from here.
+# MAX_RESPONSE_BYTES and the written_out_past pair live in written_out, re-exported: public
+# here before the split, the responses' encoding and their snapshots import them from here.
 __all__ = [
     "MAX_RESPONSE_BYTES",
     "check_as_written",

@@ -395,7 +395,7 @@ def _check_written_out(name: str, value: Any, was: int = 0) -> None:
     then says what it is), is walked, by the walks of session attributes and directives, each
     bounded: `responses.encoding._plain` vouches for one of few values however long (a loop
     with no call a value, stopping past a reply's bytes); one it does not is looked through
-    for a list or dict held again (`as_written._held_again`, each looked into once: none, and
+    for a list or dict held again (`written_out._held_again`, each looked into once: none, and
     its JSON is as long as it is large), and only then counted as written out
     (`written_out_past`). ``was``: the length of its JSON when loaded (or last saved), in bytes
     of UTF-8 as the buffers' (not characters: 2,100 "é" are 4,200 bytes): the buffers it did not
@@ -428,8 +428,9 @@ def _check_written_out(name: str, value: Any, was: int = 0) -> None:
         _vouch = _plain
     if _vouch(value):
         return
-    from ..responses.as_written import _DataRefused, _held_again, written_out_past
+    from ..responses.as_written import _DataRefused
     from ..responses.encoding import _nesting
+    from ..responses.written_out import _held_again, written_out_past
 
     if _held_again(value) is None:  # each held once: merely large, its JSON as long
         return
