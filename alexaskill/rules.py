@@ -100,13 +100,13 @@ from .responses import (
 )
 from .rules_audio import enqueue_violations, open_session_play
 from .rules_audio_events import (
+    _only_audio,
     audio_directives_allowed,
     audio_reply_directives,
-    only_audio,
     takes_only_audio,
 )
 from .rules_dialog import check_dialog, unheard_reprompt
-from .rules_reports import DeviceDrop, report, reporting_to, tell
+from .rules_reports import DeviceDrop, _report, _tell, reporting_to
 
 # DeviceDrop, reporting_to and the audio events' three public names live below, re-exported:
 # the testing package, dropped_reply and the tests import them from here.
@@ -213,12 +213,12 @@ def check_reply(
     if type_ in _CONVERSATION:
         pass  # the usual requests: no test below applies
     elif takes_only_audio(type_):
-        response = only_audio(response, request, handler, violations)
+        response = _only_audio(response, request, handler, violations)
     elif type_ == "SessionEndedRequest":
         return _ended(response)
     unheard = unheard_reprompt(response, envelope, handler)
     if unheard is not None:
-        report(unheard, violations, logging.WARNING)
+        _report(unheard, violations, logging.WARNING)
     if not response.directives:
         return response
     if type_ != "IntentRequest":
@@ -230,11 +230,11 @@ def check_reply(
     response = _supported(response, envelope, handler, violations)
     # Rules Alexa takes the reply with all the same: said, and sent as it is.
     for violation in enqueue_violations(response, envelope, handler):
-        report(violation, violations, logging.WARNING)
+        _report(violation, violations, logging.WARNING)
     if type_ in _CONVERSATION or envelope.session is not None:
         found = open_session_play(response, envelope, handler)
         if found is not None:
-            report(found, violations, logging.WARNING)
+            _report(found, violations, logging.WARNING)
     if response.should_end_session is not UNSET and any(
         directive_type(d) == "VideoApp.Launch" for d in response.directives
     ):
@@ -259,7 +259,7 @@ def _no_dynamic_entities(
     if len(kept) == len(response.directives):
         return response
     rule = f"{_DYNAMIC_ENTITIES} answers an IntentRequest, not {with_article(request.type)}"
-    report(
+    _report(
         RuleViolation(
             request.type,
             (_DYNAMIC_ENTITIES,),
@@ -337,8 +337,8 @@ def _supported(
         violation = RuleViolation(
             request.type, drop.directives, rule, handler=handler, request_id=request.request_id
         )
-        tell(drop)
-        report(violation, violations, unsupported_directives=drop)
+        _tell(drop)
+        _report(violation, violations, unsupported_directives=drop)
         return reply
     logger.warning(
         "reply to %s: dropped %s: the device does not declare the interface",
@@ -346,7 +346,7 @@ def _supported(
         ", ".join(f"{type_} (needs {interface})" for type_, interface in dropped),
         extra={"unsupported_directives": drop},
     )
-    tell(drop)
+    _tell(drop)
     return reply
 
 

@@ -13,12 +13,11 @@ from msgspec import UNSET
 from .exceptions import RuleViolation
 from .models import Request
 from .responses import Response, directive_type
-from .rules_reports import report
+from .rules_reports import _report
 
 __all__ = [
     "audio_directives_allowed",
     "audio_reply_directives",
-    "only_audio",
     "takes_only_audio",
 ]
 
@@ -70,7 +69,7 @@ def _audio_rule(request_type: str, allowed: frozenset[str] | None) -> str:
     return f"Alexa takes only {' or '.join(sorted(allowed))} in reply to {request_type}"
 
 
-def only_audio(
+def _only_audio(
     response: Response,
     request: Request,
     handler: str,
@@ -110,7 +109,7 @@ def only_audio(
                 f"; {' and '.join(unknown)} is no AudioPlayer directive, which are "
                 f"{', '.join(sorted(_AUDIO_DIRECTIVES))}"
             )
-        report(
+        _report(
             RuleViolation(
                 request_type,
                 tuple(dropped),

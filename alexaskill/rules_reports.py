@@ -18,7 +18,7 @@ from typing import Any
 
 from .exceptions import RuleViolation
 
-__all__ = ["DeviceDrop", "Listener", "report", "reporting_to", "tell"]
+__all__ = ["DeviceDrop", "Listener", "reporting_to"]
 
 logger = logging.getLogger("alexaskill")
 
@@ -57,22 +57,22 @@ def reporting_to(listener: Listener) -> Iterator[None]:
         _listener.reset(token)
 
 
-def tell(found: RuleViolation | DeviceDrop) -> None:
+def _tell(found: RuleViolation | DeviceDrop) -> None:
     """Hand ``found`` to the listener of the `reporting_to` block around, if any."""
     listener = _listener.get()
     if listener is not None:
         listener(found)
 
 
-def report(
+def _report(
     violation: RuleViolation,
     violations: list[RuleViolation] | None,
     level: int = logging.ERROR,
     **extra: Any,
 ) -> None:
     """Log ``violation`` at ``level`` (``extra``: more attributes for the record), append it to
-    ``violations`` when given, and `tell` it."""
+    ``violations`` when given, and `_tell` it."""
     logger.log(level, "%s", violation, extra={"rule_violation": violation, **extra})
     if violations is not None:
         violations.append(violation)
-    tell(violation)
+    _tell(violation)
