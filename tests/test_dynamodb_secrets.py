@@ -109,3 +109,22 @@ async def test_a_store_error_through_a_client_given_names_its_endpoint_not_its_p
     assert f"cannot reach DynamoDB at http://AKID:***@127.0.0.1:{port} for GetItem" in str(
         info.value
     )
+
+
+@pytest.mark.anyio
+async def test_a_store_error_through_botocores_endpoint_setting_names_it_not_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The store's own client takes botocore's AWS_ENDPOINT_URL_DYNAMODB (as a client given
+    # does): the line said "region us-east-1", not where the client looked, and repeated
+    # botocore's words, the password in them, with a traceback of them chained.
+    port = free_port()  # nothing listens there now
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://AKID:{SECRET}@127.0.0.1:{port}")
+    store = DynamoDBStore("skill", timeout=20)
+    with pytest.raises(StoreError, match="cannot reach DynamoDB at") as info:
+        await store.load("user")
+    await store.aclose()
+    _shown(_all_said(info.value))
+    assert f"cannot reach DynamoDB at http://AKID:***@127.0.0.1:{port} for GetItem" in str(
+        info.value
+    )

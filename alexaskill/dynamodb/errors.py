@@ -44,11 +44,12 @@ def _explain(
     """A log line that says what went wrong with ``doing`` on the table named ``name`` (its
     AWS error ``code``) and what to do; ``where`` says where DynamoDB was looked for, each
     of ``secrets`` (a password of the endpoint's URL) is shown as ``***``, and ``key_name`` is
-    the store's partition key (``partition_key_name``); ``endpoint_given``, whether the store was
-    given an ``endpoint_url`` (else it asks AWS's own); ``create_table``, whether it makes its
-    table (and makes it again at the next call: `DynamoDBStore._in_thread`); ``own_client``,
-    whether the client is the store's (its attempts counted), not one given (``client=``);
-    ``region``, the AWS region its calls named (None: not known)."""
+    the store's partition key (``partition_key_name``); ``endpoint_given``, whether the calls
+    go to an endpoint URL given (the store's ``endpoint_url``, or a client given's: else AWS's
+    own, or one botocore's configuration names); ``create_table``, whether it makes its table
+    (and makes it again at the next call: `DynamoDBStore._in_thread`); ``own_client``, whether
+    the client is the store's (its attempts counted), not one given (``client=``); ``region``,
+    the AWS region its calls named (None: not known)."""
     table = f"DynamoDB table {name!r}"
     message = _message(exc)
     for secret in secrets:
@@ -72,7 +73,8 @@ def _explain(
         # tables per region too): the commonest cause is a store pointed at another, where
         # "create it" alone made a second, empty table.
         used = f"region {region}" if region else "the default region"
-        place = f"{where()}, {used}" if endpoint_given else where()
+        shown = where()  # (the region alone, ``used``, where it names no endpoint)
+        place = shown if shown == used else f"{shown}, {used}"
         # (A client given makes its calls in its own region: the store's region= is not used.)
         name_it = (
             "name its region (region=…, or ?region=… in the store URL)"

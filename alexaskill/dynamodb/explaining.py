@@ -42,7 +42,10 @@ def _explained(store: DynamoDBStore, doing: str, code: str, exc: Exception) -> s
         code=code,
         exc=exc,
         key_name=store.partition_key_name,
-        endpoint_given=store.endpoint_url is not None or store._given_shown is not None,
+        # (Not the store's own client's endpoint from botocore's configuration: it may be AWS's,
+        # a VPC endpoint, say, whose 5xx page is DynamoDB's error, not a wrong endpoint's.)
+        endpoint_given=store.endpoint_url is not None
+        or (not store._own_client and store._client_endpoint_shown is not None),
         create_table=store.create_table,
         own_client=store._own_client,
         region=_region(store),
@@ -50,9 +53,10 @@ def _explained(store: DynamoDBStore, doing: str, code: str, exc: Exception) -> s
 
 
 def _where(store: DynamoDBStore) -> str:
-    """Where the store's calls go: the endpoint given (to the store, or the client given),
-    else the region."""
-    endpoint = store._endpoint_shown or store._given_shown  # (never both: `_check_options`)
+    """Where the store's calls go: the endpoint given (to the store, or the client's, given or
+    set by botocore's configuration), else the region."""
+    # (Never both: `_check_options`, and the store's own client's is kept only without one.)
+    endpoint = store._endpoint_shown or store._client_endpoint_shown
     if endpoint:
         return endpoint
     region = _region(store)

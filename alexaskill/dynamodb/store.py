@@ -122,11 +122,10 @@ class DynamoDBStore:
         self.region = region
         self.endpoint_url = endpoint_url
         self._endpoint_shown = url_without_password(endpoint_url) if endpoint_url else None
-        # A client given's own endpoint (refused with endpoint_url=), for the log lines to name
-        # where it looked and hide its password, which botocore's words repeat.
-        given_endpoint = None if client is None else _given_endpoint(client)
-        self._given_shown = url_without_password(given_endpoint) if given_endpoint else None
-        self._secrets = _passwords(endpoint_url or given_endpoint)
+        self._client_endpoint_shown: str | None = None  # (`_client_endpoint`)
+        self._secrets = _passwords(endpoint_url)
+        if client is not None:
+            self._client_endpoint(client)
         self.partition_key_name = partition_key_name
         self.attribute_name = attribute_name
         self.create_table = create_table
@@ -443,11 +442,22 @@ class DynamoDBStore:
             "dynamodb", region_name=self.region, endpoint_url=self.endpoint_url, config=config
         )
         try:
+            if self.endpoint_url is None:  # (botocore's AWS_ENDPOINT_URL_DYNAMODB, say)
+                self._client_endpoint(client)
             return _hook(client)
         except BaseException:
             # Not kept yet (`_ready_client` keeps what this returns): `aclose` would never close it.
             client.close()
             raise
+
+    def _client_endpoint(self, client: Any) -> None:
+        """Keep the endpoint ``client`` was made with, where ``endpoint_url`` named none: a
+        client given's, or the store's own from botocore's configuration
+        (``AWS_ENDPOINT_URL_DYNAMODB``, a profile's ``endpoint_url``), for the log lines to name
+        where it looked and hide its password, which botocore's words repeat."""
+        endpoint = _given_endpoint(client)
+        self._client_endpoint_shown = url_without_password(endpoint) if endpoint else None
+        self._secrets = _passwords(endpoint)
 
     def _not_a_map(self, column: Mapping[str, Any]) -> StoreError:
         return StoreError(
