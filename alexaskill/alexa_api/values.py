@@ -59,9 +59,9 @@ class Scope:
     #: `AlexaApi.create_reminder`, `get_reminders`, `get_reminder`, `update_reminder`,
     #: `delete_reminder`.
     REMINDERS: Final = "alexa::alerts:reminders:skill:readwrite"
-    #: `AlexaApi.lists`, `list_items`.
+    #: `AlexaApi.lists`, `list_items` (deprecated by Amazon: `alexaskill.lists_deprecated`).
     LISTS_READ: Final = "read::alexa:household:list"
-    #: `AlexaApi.add_list_item`.
+    #: `AlexaApi.add_list_item` (deprecated by Amazon: `alexaskill.lists_deprecated`).
     LISTS_WRITE: Final = "write::alexa:household:list"
 
     #: Every scope above, for ``permissions=`` in tests and for checks.
