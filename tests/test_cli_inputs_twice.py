@@ -96,6 +96,23 @@ def test_an_alexa_api_now_quoted_in_an_error_is_shortened(
     assert err == f"alexaskill replay: error: --alexa-api api.json: {quoted}\n", err[:300]
 
 
+def test_an_alexa_api_key_that_is_no_field_is_quoted_shortened(tmp_path: Path) -> None:
+    # As a "now": a key of 100,000 characters that is no field was quoted whole, in a message
+    # as long.
+    from alexaskill.cli.common import UsageError
+    from alexaskill.cli.inputs import fake_alexa_api
+
+    data = tmp_path / "api.json"
+    data.write_text(json.dumps({"x" * 100_000: 1}))
+    with pytest.raises(UsageError) as raised:
+        fake_alexa_api(str(data))
+    said = str(raised.value)
+    assert said.startswith(
+        f"--alexa-api {data}: 'xxxxxxxxxxxx...xxxxxxxxxxxxx' is not a field of FakeAlexaApi ("
+    ), said[:300]
+    assert len(said) < 400, said[:300]
+
+
 @pytest.mark.parametrize(
     ("content", "said"),
     [

@@ -164,6 +164,7 @@ def _check_fields(path: str, data: dict[str, Any], kind: type) -> None:
     """A `UsageError` naming the first key of ``data`` that is no field of the dataclass
     ``kind`` (with the nearest field), rather than Python's error for a keyword argument."""
     import dataclasses
+    import reprlib
 
     from ..typos import close_matches
 
@@ -172,8 +173,11 @@ def _check_fields(path: str, data: dict[str, Any], kind: type) -> None:
         if key not in fields:
             near = close_matches(str(key), fields)
             hint = f"did you mean {near[0]}?" if near else f"its fields: {', '.join(fields)}"
+            # (reprlib's, bounded, as `now` is quoted: a key of 100,000 characters made a
+            # message as long)
             raise UsageError(
-                f"--alexa-api {path}: {key!r} is not a field of {kind.__name__} ({hint})"
+                f"--alexa-api {path}: {reprlib.repr(key)} is not a field of {kind.__name__} "
+                f"({hint})"
             )
 
 
