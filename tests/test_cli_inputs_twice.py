@@ -8,6 +8,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,6 +111,43 @@ def test_an_alexa_api_key_that_is_no_field_is_quoted_shortened(tmp_path: Path) -
     assert said.startswith(
         f"--alexa-api {data}: 'xxxxxxxxxxxx...xxxxxxxxxxxxx' is not a field of FakeAlexaApi ("
     ), said[:300]
+    assert len(said) < 400, said[:300]
+
+
+_LONG = "x" * 100_000
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"given_name": [0] * 100_000},
+        {"distance_units": _LONG},
+        {"time_zone": _LONG},
+        {"address": _LONG},
+        {"lists": _LONG},
+        {"lists": {"Chores": _LONG}},
+        {"lists": {"Chores": ["dust", " " * 100_000]}},
+        {"lists": {_LONG: 5}},
+        {"permissions": _LONG},
+        {"permissions": [_LONG]},
+        {"reminders": _LONG},
+        {"reminders_supported": _LONG},
+        {"keep_calls": _LONG},
+    ],
+    ids=lambda data: "-".join(data),
+)
+def test_an_alexa_api_value_refused_is_quoted_shortened(tmp_path: Path, data: Any) -> None:
+    # As a "now": FakeAlexaApi quoted a value it refuses whole, so an --alexa-api file's field
+    # of 100,000 characters (or a list as long) made a message as long.
+    from alexaskill.cli.common import UsageError
+    from alexaskill.cli.inputs import fake_alexa_api
+
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(UsageError) as raised:
+        fake_alexa_api(str(path))
+    said = str(raised.value)
+    assert said.startswith(f"--alexa-api {path}: ") and "..." in said, said[:300]
     assert len(said) < 400, said[:300]
 
 

@@ -5,6 +5,7 @@ of a kind Alexa never answers, or a key of no field, fails the test there, not t
 from __future__ import annotations
 
 import datetime as _dt
+import reprlib
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +22,11 @@ from .api_reminder_rules import _offset_fault, _push_fault, _ruled, _zone_fault
 __all__ = ["UnknownZone"]
 
 _Kept = TypeVar("_Kept", bound=msgspec.Struct)
+
+#: A value given, as a refusal quotes it: bounded (reprlib's, as the commands quote an
+#: ``--alexa-api`` file's ``now``), since a value of 100,000 characters (a list as long) read from
+#: such a file made a message as long.
+_quoted: Final = reprlib.repr
 
 
 class _KeptList(Generic[_Kept]):
@@ -93,8 +99,8 @@ def _zone_unknown(field: str, name: str, taken: str) -> str:
     ``taken`` (``"as Alexa answers one"``), and the zone meant when one is close."""
     meant = _zone_meant(name)
     return (
-        f"{field} is {name!r}: no IANA time zone this machine knows, {taken} ('Europe/Paris')"
-        + (f"; did you mean {meant!r}?" if meant else "")
+        f"{field} is {_quoted(name)}: no IANA time zone this machine knows, {taken} "
+        "('Europe/Paris')" + (f"; did you mean {meant!r}?" if meant else "")
     )
 
 
@@ -118,14 +124,17 @@ def _scopes(value: object) -> tuple[str, ...]:
     for an entry that is no scope name."""
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise ValueError(
-            f"permissions {value!r}: a list of scopes, e.g. [Scope.GIVEN_NAME] (None: every one)"
+            f"permissions {_quoted(value)}: a list of scopes, e.g. [Scope.GIVEN_NAME] (None: "
+            "every one)"
         )
     scopes = tuple(value)
     for index, scope in enumerate(scopes):
         if not isinstance(scope, str) or not scope:
-            raise ValueError(f"permissions[{index}] is {scope!r}: a scope name (Scope.GIVEN_NAME)")
+            raise ValueError(
+                f"permissions[{index}] is {_quoted(scope)}: a scope name (Scope.GIVEN_NAME)"
+            )
         if ":" not in scope:  # every scope Amazon names has one: "alexa::profile:name:read"
-            raise ValueError(f"permissions[{index}] is {scope!r}: {_scope_meant(scope)}")
+            raise ValueError(f"permissions[{index}] is {_quoted(scope)}: {_scope_meant(scope)}")
     return scopes
 
 
@@ -166,15 +175,15 @@ def _given(name: str, value: Any) -> Any:
         return value if value is None else _lists(value)
     if name == "reminders_supported":  # ("no" is true: a typo would pass unseen)
         if not isinstance(value, bool):
-            raise TypeError(f"reminders_supported is {value!r}: True or False")
+            raise TypeError(f"reminders_supported is {_quoted(value)}: True or False")
         return value
     if name == "keep_calls":
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"keep_calls is {value!r}: a whole number, 1 or more")
+            raise ValueError(f"keep_calls is {_quoted(value)}: a whole number, 1 or more")
         return value
     if name in ("calls", "late_progressive"):  # (a test clears them: a fresh list is taken)
         if not isinstance(value, list) or not all(isinstance(c, ApiCall) for c in value):
-            raise ValueError(f"{name} is {value!r}: a list of ApiCall (clear it: [])")
+            raise ValueError(f"{name} is {_quoted(value)}: a list of ApiCall (clear it: [])")
         return value
     if name == "time_zone":
         return value if value is None else _zone(_text(name, value))
@@ -192,7 +201,8 @@ def _given(name: str, value: Any) -> Any:
                 "PhoneNumber(country_code='+1', phone_number='5550100')",
             )
         raise TypeError(
-            f"{name} is {value!r}: {kind}, or a mapping of its fields ({example}; None: not set)"
+            f"{name} is {_quoted(value)}: {kind}, or a mapping of its fields ({example}; None: "
+            "not set)"
         )
     # A struct is not checked when made (Address(city=5)): read back as Amazon's JSON would be.
     return _struct(name, msgspec.to_builtins(value) if isinstance(value, into) else value, into)
@@ -220,13 +230,13 @@ def _text(name: str, value: object) -> str:
     example = " or ".join(map(repr, words)) if words else _TEXTS[name]
     if not isinstance(value, str):
         raise TypeError(
-            f"{name} is {value!r}: a str, as Alexa answers it ({example}; None: not set)"
+            f"{name} is {_quoted(value)}: a str, as Alexa answers it ({example}; None: not set)"
         )
     if not value.strip():
-        raise ValueError(f"{name} is {value!r}: Alexa answers no empty one (None: not set)")
+        raise ValueError(f"{name} is {_quoted(value)}: Alexa answers no empty one (None: not set)")
     if words is not None and value not in words:
         raise ValueError(
-            f"{name} is {value!r}: Alexa answers one of {', '.join(words)} (None: not set)"
+            f"{name} is {_quoted(value)}: Alexa answers one of {', '.join(words)} (None: not set)"
         )
     return value
 
@@ -238,24 +248,30 @@ def _lists(value: object) -> Any:
     as an iterator are read once, here (kept as a tuple: a new mapping)."""
     if not isinstance(value, Mapping):
         raise ValueError(
-            f"lists is {value!r}: a mapping of list name to its values (None: Amazon's two "
+            f"lists is {_quoted(value)}: a mapping of list name to its values (None: Amazon's two "
             "empty default lists)"
         )
     read: dict[str, Sequence[str]] = {}
     for name, values in value.items():
         if not isinstance(name, str):
-            raise ValueError(f"lists has the name {name!r}: a list's name is a string")
+            raise ValueError(f"lists has the name {_quoted(name)}: a list's name is a string")
         if not name.strip():  # (Alexa's lists are named: its Lists API refuses a blank name)
-            raise ValueError(f"lists has the name {name!r}: a list's name is never empty")
+            raise ValueError(f"lists has the name {_quoted(name)}: a list's name is never empty")
         if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-            example = repr([values]) if isinstance(values, str | bytes) else "['milk']"
-            raise ValueError(f"lists[{name!r}] is {values!r}: a list of values, e.g. {example}")
+            example = _quoted([values]) if isinstance(values, str | bytes) else "['milk']"
+            raise ValueError(
+                f"lists[{_quoted(name)}] is {_quoted(values)}: a list of values, e.g. {example}"
+            )
         read[name] = values if isinstance(values, Sequence) else tuple(values)
         for index, item in enumerate(read[name]):
             if not isinstance(item, str):
-                raise ValueError(f"lists[{name!r}][{index}] is {item!r}: a value is a string")
+                raise ValueError(
+                    f"lists[{_quoted(name)}][{index}] is {_quoted(item)}: a value is a string"
+                )
             if not item.strip():  # (as an item the skill adds: `_add_list_item`)
-                raise ValueError(f"lists[{name!r}][{index}] is {item!r}: a value is never empty")
+                raise ValueError(
+                    f"lists[{_quoted(name)}][{index}] is {_quoted(item)}: a value is never empty"
+                )
     return value if all(read[name] is values for name, values in value.items()) else read
 
 
@@ -284,7 +300,7 @@ def _listed(name: str, value: Any) -> list[Any]:
     if value is None:
         return []
     if isinstance(value, str | bytes | Mapping | msgspec.Struct) or not isinstance(value, Iterable):
-        raise ValueError(f"{name} is {value!r}: a list of {what} (None: none)")
+        raise ValueError(f"{name} is {_quoted(value)}: a list of {what} (None: none)")
     if name == "reminders":
         return _reminders(value)
     products = []
@@ -303,7 +319,7 @@ def _entry(where: str, entry: object, kind: type[msgspec.Struct], expected: str)
     if isinstance(entry, kind):
         _struct(where, msgspec.to_builtins(entry), kind)
     elif not isinstance(entry, Mapping):
-        raise ValueError(f"{where} is {entry!r}: {expected}")
+        raise ValueError(f"{where} is {_quoted(entry)}: {expected}")
     return _struct(where, entry, kind)
 
 
@@ -394,14 +410,14 @@ def _fields(name: str, value: Mapping[Any, Any], into: type[msgspec.Struct]) -> 
         field = named.get(key)
         if field is None:
             raise ValueError(
-                f"{name}: {key!r} is no field of {into.__name__} (its fields: "
+                f"{name}: {_quoted(key)} is no field of {into.__name__} (its fields: "
                 f"{', '.join(f.name for f in fields)}; or Amazon's names for them, "
                 f"{', '.join(f.encode_name for f in fields)})"
             )
         if field.encode_name in keys:
             raise ValueError(
-                f"{name}: {keys[field.encode_name]!r} and {key!r} both give the field "
-                f"{field.name} of {into.__name__}: give it once"
+                f"{name}: {_quoted(keys[field.encode_name])} and {_quoted(key)} both give the "
+                f"field {field.name} of {into.__name__}: give it once"
             )
         keys[field.encode_name] = key
         where = f"{name}.{field.encode_name}"
