@@ -74,24 +74,26 @@ def _coded(fault: object) -> tuple[int, str, str | None, str | None] | None:
 
 def _check_faults(faults: object, operations: Collection[str]) -> None:
     """`ValueError` unless ``faults`` maps operations the fake serves to faults it can make."""
+    import reprlib  # (a value given quoted bounded, as `api_given._quoted`: from a file too)
+
     if not isinstance(faults, Mapping):
-        raise ValueError(f"faults is {faults!r}: a mapping of operation to fault")
+        raise ValueError(f"faults is {reprlib.repr(faults)}: a mapping of operation to fault")
     for operation, fault in faults.items():
         if operation not in operations:
             raise ValueError(
-                f"faults names {operation!r}, which is no operation of the fake (an AlexaApi "
-                f"method: {', '.join(sorted(operations))})"
+                f"faults names {reprlib.repr(operation)}, which is no operation of the fake (an "
+                f"AlexaApi method: {', '.join(sorted(operations))})"
             )
         if _is_status(fault) or _with_retry_after(fault) is not None or _coded(fault):
             continue
         if not isinstance(fault, tuple | list) and fault in FAULT_KINDS:
             continue
         raise ValueError(
-            f"faults gives {operation!r} the fault {fault!r}: an HTTP error status (400 to "
-            f"599), a 429 or 5xx with its Retry-After ((429, 2): 2 seconds; or a header "
-            f"value as sent), a mapping of a status and the error's code and message "
-            f"({{'status': 400, 'code': 'MAX_REMINDERS_EXCEEDED', 'message': '…'}}; a "
-            f"retry_after too, for a 429 or 5xx) or one of {', '.join(map(repr, FAULT_KINDS))}"
+            f"faults gives {reprlib.repr(operation)} the fault {reprlib.repr(fault)}: an HTTP "
+            f"error status (400 to 599), a 429 or 5xx with its Retry-After ((429, 2): 2 "
+            f"seconds; or a header value as sent), a mapping of a status and the error's code "
+            f"and message ({{'status': 400, 'code': 'MAX_REMINDERS_EXCEEDED', 'message': '…'}}; "
+            f"a retry_after too, for a 429 or 5xx) or one of {', '.join(map(repr, FAULT_KINDS))}"
         )
 
 
