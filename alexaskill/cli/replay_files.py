@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..json_once import empty
+from ..json_once import empty, not_json
 from .common import UsageError, module_here
 from .inputs import file_text, json_said, one_json, stdin_text
 
@@ -97,8 +97,8 @@ def _envelope(document: Any, label: str) -> dict[str, Any]:
         return load_request(document)
     except (TypeError, ValueError):
         raise UsageError(f"{label}: {_not_an_envelope(document)}") from None
-    except RecursionError:  # decoded, but its copy goes deeper
-        raise UsageError(f"{label}: not JSON (nested too deeply)") from None
+    except RecursionError as exc:  # decoded, but its copy goes deeper
+        raise UsageError(not_json(label, exc)) from None
 
 
 def _not_an_envelope(document: Any) -> str:
