@@ -24,6 +24,7 @@ from alexaskill.understanding import (
     supported_locales,
 )
 
+from .cli_run import run
 from .conftest import SKILL_ID
 from .understanding_shared import MODEL_FILE, NOW
 
@@ -307,3 +308,20 @@ def test_an_extended_built_in_list_type_resolves_its_own_values() -> None:
     paris = understander.understand("go to paris", now=NOW).request
     assert paris is not None
     assert paris["intent"]["slots"]["city"]["value"] == "paris"
+
+
+def test_a_model_file_name_too_long_is_said_as_the_commands_say_it(tmp_path: Path) -> None:
+    # load_model, and the commands' --model (`request --model`), raised OSError (a traceback):
+    # pathlib's is_dir raises for a name too long (ENAMETOOLONG), where it says False of most.
+    from alexaskill.cli.common import UsageError, read_model_json
+
+    path = tmp_path / ("a" * 300 + ".json")
+    with pytest.raises(InteractionModelError) as loaded:
+        load_model(path)
+    with pytest.raises(UsageError) as read:
+        read_model_json(str(path), locale="en-US")
+    assert loaded.value.problems == (str(read.value),), (loaded.value, read.value)
+    assert str(read.value) == f"{path}: File name too long"
+    for given in (("IntentRequest", "--intent", "X"), ("LaunchRequest",)):  # (no model built)
+        code, out, err = run("request", *given, "--model", str(path))
+        assert (code, out, err) == (2, "", f"alexaskill request: error: {read.value}\n")

@@ -392,7 +392,8 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
     from .inputs import file_text, one_json  # (a file written by hand: a key twice is refused)
 
     path = Path(spec)
-    if path.is_dir():  # the ASK CLI's interactionModels/custom
+    # (os.path's, not pathlib's is_dir, which raises for a name too long: said as unread below)
+    if os.path.isdir(path):  # the ASK CLI's interactionModels/custom
         path = path / f"{locale}.json"
         if not path.is_file():
             raise UsageError(_missing_locale(spec, locale))
@@ -434,8 +435,12 @@ def model_source(spec: str, *, locale: str | None) -> tuple[str, Skill | None]:
     if is_model_file(spec):
         from ..understanding import locale_of_file
 
-        if not Path(spec).exists():
-            raise UsageError(f"{spec}: no such file")
+        try:  # (stat, not pathlib's exists, which raises for a name too long)
+            Path(spec).stat()
+        except FileNotFoundError:
+            raise UsageError(f"{spec}: no such file") from None
+        except OSError as exc:  # (as when the model is built: `read_input`)
+            raise UsageError(f"{spec}: {exc.strerror or exc}") from None
         chosen = locale or locale_of_file(spec) or "en-US"
         if Path(spec).is_dir() and not (Path(spec) / f"{chosen}.json").is_file():
             raise UsageError(_missing_locale(spec, chosen))  # (as when the model is built)

@@ -31,7 +31,8 @@ def read_model_file(
     `loads_once`).
     """
     path = Path(source)
-    if path.is_dir():
+    # (os.path's, not pathlib's is_dir, which raises for a name too long: said as unread below)
+    if os.path.isdir(path):
         if locale is None:
             found = sorted(p.stem for p in path.glob("*.json"))
             raise InteractionModelError(
@@ -44,7 +45,8 @@ def read_model_file(
     except FileNotFoundError:
         raise InteractionModelError([f"{path}: no such file"]) from None
     except OSError as exc:
-        raise InteractionModelError([f"{path}: cannot be read ({exc})"]) from None
+        # (as the commands' --model says it: `cli.common.read_input`)
+        raise InteractionModelError([f"{path}: {exc.strerror or exc}"]) from None
     if len(raw) > MAX_MODEL_BYTES:
         raise InteractionModelError(
             [too_large(str(path), MAX_MODEL_BYTES, "an interaction model file")]
