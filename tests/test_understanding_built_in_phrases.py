@@ -387,6 +387,9 @@ _LEAVING = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.HelpIntent")
         ("help alexa", "AMAZON.HelpIntent"),
         ("never mind, alexa", "AMAZON.CancelIntent"),
         ("stop stop alexa", "AMAZON.StopIntent"),
+        ("help help help", "AMAZON.HelpIntent"),
+        ("stop stop stop stop", "AMAZON.StopIntent"),
+        ("help me help me help me, alexa", "AMAZON.HelpIntent"),
     ],
 )
 def test_a_built_in_phrase_said_twice_or_before_a_wake_word_is_the_phrase(
@@ -394,7 +397,9 @@ def test_a_built_in_phrase_said_twice_or_before_a_wake_word_is_the_phrase(
 ) -> None:
     # Since built-ins are read only as said, these were AMAZON.FallbackIntent, or the city "help
     # help" and "alexa" of "{city}" (``alone``), where a wake word said first ("alexa, stop")
-    # and a yes or no said twice ("yes yes") were left out.
+    # and a yes or no said twice ("yes yes") were left out. Said three or four times, the
+    # phrase was halved once at most ("help help help" the city, "stop stop stop stop" no
+    # reading of "stop stop").
     if alone:
         understander = _trips("city", "AMAZON.City", *_LEAVING, "AMAZON.FallbackIntent")
     else:

@@ -197,16 +197,20 @@ class Understander(Reader):
         now: datetime.datetime,
         asked: tuple[str, str] | None,
     ) -> Understanding | None:
-        """A built-in intent's phrase said twice ("help help") or before a wake word ("stop,
-        alexa"), or both, as the phrase said once: the rest left out, as a wake word said first
-        is (`tokens`) and a yes or no said twice ("yes yes": `reply`); else None."""
+        """A built-in intent's phrase said twice or more ("help help") or before a wake word
+        ("stop, alexa"), or both, as the phrase said once: the rest left out, as a wake word
+        said first is (`tokens`) and a yes or no said twice ("yes yes": `reply`); else None."""
         # Comparisons before any reading: every utterance comes through here, few are such.
         end = len(tokens)
         while end > 1 and tokens[end - 1].text in self.language.wake_words:
             end -= 1
         words = [token.text for token in tokens[:end]]
-        if end % 2 == 0 and words[: end // 2] == words[end // 2 :]:
-            end //= 2
+        # The shortest phrase the words repeat: "help help help", "stop stop stop stop" (halved
+        # once, "stop stop", it is no phrase either).
+        for size in range(1, end // 2 + 1):
+            if end % size == 0 and words == words[:size] * (end // size):
+                end = size
+                break
         if end == len(tokens):
             return None
         found = self._read(text, tokens[:end], now, strict=True, asked=asked)
