@@ -174,7 +174,7 @@ def test_a_yes_a_custom_type_lists_is_the_yes_intent_where_the_model_has_it() ->
         ("yes thank you", "yes"),
         ("no thanks", "no"),
         ("yes thank you very much", "yes"),
-        ("yes thanks a lot", "yes"),
+        ("yes thank you so much", "yes"),
     ],
 )
 def test_a_yes_with_thanks_is_the_value_a_custom_type_lists_where_the_model_has_no_yes(
