@@ -183,12 +183,8 @@ class Understander(Reader):
             said, ignored, built_in = tokens[:end], tokens[end:], False
         else:  # "no, help": a built-in intent's sample said after it, or nothing of this
             said, ignored, built_in = tokens[1:], tokens[:1], True
-        found = self._read(text, said, now, strict=True, asked=asked)
         # The matcher holds every phrasing `reply` reads: only the last case may read none.
-        if found is None or (built_in and found.intent not in SAID_EXACTLY):
-            return None
-        note = f"ignored: {' '.join(token.text for token in ignored)}"
-        return replace(found, exact=False, notes=(note, *found.notes))
+        return self._read_ignoring(text, said, ignored, now, asked, built_in=built_in)
 
     def _said_again(
         self,
@@ -213,10 +209,25 @@ class Understander(Reader):
                 break
         if end == len(tokens):
             return None
-        found = self._read(text, tokens[:end], now, strict=True, asked=asked)
-        if found is None or found.intent not in SAID_EXACTLY:
+        return self._read_ignoring(text, tokens[:end], tokens[end:], now, asked, built_in=True)
+
+    def _read_ignoring(
+        self,
+        text: str,
+        said: Sequence[Token],
+        ignored: Sequence[Token],
+        now: datetime.datetime,
+        asked: tuple[str, str] | None,
+        *,
+        built_in: bool,
+    ) -> Understanding | None:
+        """The reading of ``said`` alone, a sample matched whole, the ``ignored`` words noted
+        (a yes or no said first, a repeat, a wake word after); None if it has none, or with
+        ``built_in`` none of a built-in intent read only as said (`SAID_EXACTLY`)."""
+        found = self._read(text, said, now, strict=True, asked=asked)
+        if found is None or (built_in and found.intent not in SAID_EXACTLY):
             return None
-        note = f"ignored: {' '.join(token.text for token in tokens[end:])}"
+        note = f"ignored: {' '.join(token.text for token in ignored)}"
         return replace(found, exact=False, notes=(note, *found.notes))
 
     def _is_sample(
