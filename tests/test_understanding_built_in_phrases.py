@@ -419,3 +419,22 @@ def test_a_help_phrase_amazon_shows_elsewhere_is_the_help_intent() -> None:
     trips = understander_of({"invocationName": "trips", "intents": [plan, *built_ins]})
     assert _heard(trips, "how do I use this skill") == ("AMAZON.HelpIntent", {})
     assert _heard(trips, "how do I use this app")[0] == "AMAZON.FallbackIntent"
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [("stop echo", "StopEcho"), ("help help", "Chant"), ("cancel cancel cancel", "Chant")],
+)
+def test_a_sample_said_whole_is_its_intent_though_it_repeats_a_built_in_phrase(
+    said: str, intent: str
+) -> None:
+    # A repeat or a trailing wake word was left out before the samples were tried: "stop echo",
+    # "help help", the skill's own samples, were AMAZON.StopIntent and HelpIntent.
+    intents = [
+        {"name": "StopEcho", "samples": ["stop echo"]},
+        {"name": "Chant", "samples": ["help help", "cancel cancel cancel"]},
+        *({"name": name, "samples": []} for name in (*_LEAVING, "AMAZON.FallbackIntent")),
+    ]
+    echoes = understander_of({"invocationName": "echoes", "intents": intents})
+    assert _heard(echoes, said) == (intent, {})
+    assert _heard(echoes, "stop stop") == ("AMAZON.StopIntent", {})

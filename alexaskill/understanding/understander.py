@@ -209,6 +209,11 @@ class Understander(Reader):
                 break
         if end == len(tokens):
             return None
+        # A sample said whole is its intent ("stop echo", "help help" of the skill's own), as
+        # Alexa matches it, but one of slots alone, which takes any words ("{city}").
+        whole = self.matcher.exact(SpanCache(tokens, now))
+        if whole is not None and not swallowed(whole):
+            return None
         return self._read_ignoring(text, tokens[:end], tokens[end:], now, asked, built_in=True)
 
     def _read_ignoring(
