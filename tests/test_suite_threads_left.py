@@ -1,6 +1,7 @@
 """The run's guard on the tests' own threads (tests/threads_left.py, a plugin of the run): a test
 that leaves a non-daemon thread of its own running after its teardown fails, naming the thread
-and the test; one that joined its thread, or left a daemon, passes."""
+and the test; one that joined its thread, left a daemon, a thread ending a moment after its
+teardown or a `concurrent.futures` pool's worker, passes."""
 
 from __future__ import annotations
 
@@ -11,12 +12,16 @@ from . import threads_left
 pytest_plugins = ["pytester"]
 
 #: Inner tests: one leaves a non-daemon thread blocked on a gate, one a daemon, one joins its
-#: own; the last opens the gates and joins the threads left, so that none outlives the run.
+#: own, one leaves a thread ending a moment after its teardown, one a pool's idle worker; the
+#: last opens the gates and joins the threads left, so that none outlives the run.
 INNER = """
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 GATE = threading.Event()
 LEFT = []
+POOLS = []
 
 
 def test_leaves_a_thread_running() -> None:
@@ -37,7 +42,20 @@ def test_joins_its_thread() -> None:
     thread.join(60)
 
 
+def test_leaves_a_thread_on_its_way_out() -> None:
+    # Told to stop, it ends a moment after the teardown: not a thread left running.
+    threading.Thread(target=time.sleep, args=(0.3,), name="on-its-way-out").start()
+
+
+def test_leaves_a_pools_idle_worker() -> None:
+    # A concurrent.futures pool's worker, not shut down: its pool's atexit join ends it.
+    POOLS.append(ThreadPoolExecutor(thread_name_prefix="pooled"))
+    POOLS[-1].submit(lambda: None).result(60)
+
+
 def test_opens_the_gates() -> None:
+    for pool in POOLS:
+        pool.shutdown(wait=True)
     GATE.set()
     for thread in LEFT:
         thread.join(60)
@@ -50,7 +68,7 @@ def test_a_test_that_leaves_a_non_daemon_thread_running_fails_naming_it(
 ) -> None:
     pytester.makepyfile(test_inner=INNER)
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", plugins=[threads_left])
-    result.assert_outcomes(passed=4, errors=1)
+    result.assert_outcomes(passed=6, errors=1)
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_leaves_a_thread_running*",
@@ -59,4 +77,5 @@ def test_a_test_that_leaves_a_non_daemon_thread_running_fails_naming_it(
         ]
     )
     summary = result.stdout.str().split("short test summary")[-1]
-    assert "a-daemon" not in summary and "joined" not in summary
+    for name in ("a-daemon", "joined", "on-its-way-out", "pooled"):
+        assert name not in summary
