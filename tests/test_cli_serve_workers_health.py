@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import pytest
 
 from alexaskill.cli import serve_workers
+from alexaskill.testing import TestPKI
 
 from .cli_serve_shared import (
     needs_our_supervisor,
@@ -328,6 +329,22 @@ def test_a_stop_come_with_the_sighup_stops_serve_after_the_restart(
     assert supervisor.processes == old and errors == []
 
 
+def _restarted(
+    servers: Servers, tmp_path: Path, told: str, file: str, *options: str
+) -> tuple[Any, str, Path, set[int], TestPKI]:
+    """serve of ``told``'s skill with two workers (and ``options``), sent SIGHUP once both are
+    up and the file ``file`` there (which the new workers' import reads): its process, URL, log,
+    the old workers' pids and the skill's PKI."""
+    pki = signed_skill(tmp_path, "signing", told)
+    process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2", *options)
+    log = servers.output[process]
+    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
+    serving = pids(log.read_text())
+    (tmp_path / file).touch()
+    os.kill(process.pid, signal.SIGHUP)
+    return process, url, log, serving, pki
+
+
 # In each worker started once the file slow-start is there (not serve's own process), an import
 # that takes 4 s: a worker slower to start than the health check's 1 s (a machine short of CPU).
 SLOW_ONCE_TOLD = """import multiprocessing, os, time
@@ -344,14 +361,10 @@ def test_a_sighup_restart_waits_for_each_new_worker_as_the_start_does(
     # new worker to be up, where serve's start waits for one as long as it takes: on a machine
     # short of CPU a restart was abandoned ("New child process [4250] was not ready in time"),
     # the workers left on two codes, where a start of serve succeeded.
-    pki = signed_skill(tmp_path, "signing", SLOW_ONCE_TOLD)
-    argv = ("signing:skill", "--workers", "2", "--timeout-worker-healthcheck", "1")
-    process, url = serve(servers, tmp_path, tmp_path, *argv)
-    log = servers.output[process]
-    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
-    serving = pids(log.read_text())
-    (tmp_path / "slow-start").touch()
-    os.kill(process.pid, signal.SIGHUP)
+    restarted = _restarted(
+        servers, tmp_path, SLOW_ONCE_TOLD, "slow-start", "--timeout-worker-healthcheck", "1"
+    )
+    process, url, log, serving, pki = restarted
     wait_for(lambda: not any(map(running, serving)), "the old workers' end", log, 60)
     assert log.read_text().count("Application startup complete") == 4, log.read_text()[-3000:]
     assert len(pids(log.read_text())) == 4, log.read_text()[-3000:]  # (none started again)
@@ -375,13 +388,7 @@ def test_a_sighup_restart_whose_new_worker_cannot_start_is_abandoned(
 ) -> None:
     # A restart's new worker is waited for as long as it runs: one that ends before it is up
     # (the new code's import fails) abandons the restart, the old workers serving on.
-    pki = signed_skill(tmp_path, "signing", BROKEN_ONCE_TOLD)
-    process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
-    log = servers.output[process]
-    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
-    serving = pids(log.read_text())
-    (tmp_path / "broken").touch()
-    os.kill(process.pid, signal.SIGHUP)
+    process, url, log, serving, pki = _restarted(servers, tmp_path, BROKEN_ONCE_TOLD, "broken")
     said = re.compile(
         r"^ERROR: +new worker process \[(\d+)\] of the restart on SIGHUP exited with status "
         r"(\d+) before its server was up \(its log says why\): keeping worker process \[(\d+)\]$",
@@ -425,14 +432,10 @@ def test_a_sighup_restart_held_by_a_hung_new_worker_says_so_and_its_remedy(
     # serving: the WARNING said only "has not said that its server is up ...: waited for, not
     # replaced", not that a restart was held nor how to end it, and a later SIGTTIN (or SIGHUP,
     # SIGTTOU) waited behind it unsaid.
-    pki = signed_skill(tmp_path, "signing", HANG_ONCE_TOLD)
-    argv = ("signing:skill", "--workers", "2", "--timeout-worker-healthcheck", "1")
-    process, url = serve(servers, tmp_path, tmp_path, *argv)
-    log = servers.output[process]
-    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
-    serving = pids(log.read_text())
-    (tmp_path / "hang").touch()
-    os.kill(process.pid, signal.SIGHUP)
+    restarted = _restarted(
+        servers, tmp_path, HANG_ONCE_TOLD, "hang", "--timeout-worker-healthcheck", "1"
+    )
+    process, url, log, serving, pki = restarted
     held = re.compile(
         r"^WARNING: +new worker process \[(\d+)\] of the restart on SIGHUP has not said that "
         r"its server is up 2 s after its start: the restart is held, worker process \[(\d+)\] "
