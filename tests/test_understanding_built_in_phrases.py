@@ -438,3 +438,37 @@ def test_a_sample_said_whole_is_its_intent_though_it_repeats_a_built_in_phrase(
     echoes = understander_of({"invocationName": "echoes", "intents": intents})
     assert _heard(echoes, said) == (intent, {})
     assert _heard(echoes, "stop stop") == ("AMAZON.StopIntent", {})
+
+
+@pytest.mark.parametrize("alone", [True, False])
+@pytest.mark.parametrize(
+    "said",
+    [
+        "stop alexa please",
+        "stop, alexa, please",
+        "stop alexa um",
+        "stop alexa please alexa",
+        "alexa stop please",
+        "please stop alexa",
+        "stop, alexa",
+        "hey alexa, stop",
+        "please, alexa, stop",
+        "stop stop please",
+    ],
+)
+def test_a_wake_word_and_politeness_words_around_a_built_in_phrase_are_left_out(
+    alone: bool, said: str
+) -> None:
+    # "stop alexa please" was the city "stop alexa" of "{city}" (``alone``), else
+    # AMAZON.FallbackIntent: a wake word was left out said first or last, not before a "please"
+    # or "um" said last; "hey alexa, stop" and "please, alexa, stop" (a wake word after such a
+    # word, said first) and "stop stop please" (a repeat before one) were AMAZON.FallbackIntent.
+    if alone:
+        understander = _trips("city", "AMAZON.City", *_LEAVING, "AMAZON.FallbackIntent")
+    else:
+        plan = {"name": "PlanTrip", "samples": ["plan a trip"]}
+        built_ins = [{"name": name, "samples": []} for name in (*_LEAVING, "AMAZON.FallbackIntent")]
+        understander = understander_of({"invocationName": "trips", "intents": [plan, *built_ins]})
+    assert _heard(understander, said) == ("AMAZON.StopIntent", {})
+    # A value with "please" after it stays one: nothing left out but the "please".
+    assert _heard(understander, "paris please")[0] != "AMAZON.StopIntent"

@@ -21,11 +21,17 @@ class Replies(CompiledModel):
     a yes or a no (`yes_no`)."""
 
     def tokens(self, text: str) -> list[Token]:
-        """The tokens of ``text``, a leading wake word dropped."""
+        """The tokens of ``text``, a leading wake word dropped, and the pure fillers said
+        before it ("hey alexa", "please, alexa,")."""
         tokens = tokenize(text, self.language.rewrites)
-        while tokens and tokens[0].text in self.language.wake_words and len(tokens) > 1:
-            tokens = tokens[1:]
-        return tokens
+        wake_words, pure_fillers = self.language.wake_words, self.language.pure_fillers
+        start = 0
+        for at, token in enumerate(tokens[:-1]):  # the last word stays, a wake word or not
+            if token.text in wake_words:
+                start = at + 1
+            elif token.text not in pure_fillers:
+                break
+        return tokens[start:]
 
     def yes_no(self, text: str) -> str | None:
         """ "yes" or "no" when ``text`` says so (as AMAZON.YesIntent / NoIntent), else None."""

@@ -2,7 +2,7 @@
 
 The steps, as Amazon's "Understand How Users Invoke Custom Skills" describes invoking a skill:
 
-1. A leading wake word ("Alexa, ...") is dropped.
+1. A leading wake word ("Alexa, ...", "hey Alexa, ...") is dropped.
 2. "exit" or "quit" ends the session: a SessionEndedRequest (reason USER_INITIATED).
 3. "open/start/launch/talk to <invocation name>" is a LaunchRequest; "ask/tell <invocation name>
    [to|for|about|if|whether|that] <request>" and "<request> using <invocation name>" are the
@@ -195,19 +195,28 @@ class Understander(Reader):
     ) -> Understanding | None:
         """A built-in intent's phrase said twice or more ("help help") or before a wake word
         ("stop, alexa"), or both, as the phrase said once: the rest left out, as a wake word
-        said first is (`tokens`) and a yes or no said twice ("yes yes": `reply`); else None."""
+        said first is (`tokens`) and a yes or no said twice ("yes yes": `reply`); so are pure
+        fillers said last with them ("stop alexa please", "stop stop um"); else None."""
         # Comparisons before any reading: every utterance comes through here, few are such.
-        end = len(tokens)
-        while end > 1 and tokens[end - 1].text in self.language.wake_words:
+        wake_words, pure_fillers = self.language.wake_words, self.language.pure_fillers
+        end, woken = len(tokens), False
+        # A "please" or "um" after the wake word ("stop alexa please") ends the words too: left
+        # in, the words were no phrase, and a sample of slots alone took them ("{city}").
+        while end > 1 and (
+            tokens[end - 1].text in wake_words or tokens[end - 1].text in pure_fillers
+        ):
+            woken = woken or tokens[end - 1].text in wake_words
             end -= 1
         words = [token.text for token in tokens[:end]]
         # The shortest phrase the words repeat: "help help help", "stop stop stop stop" (halved
         # once, "stop stop", it is no phrase either).
+        repeated = False
         for size in range(1, end // 2 + 1):
             if end % size == 0 and words == words[:size] * (end // size):
-                end = size
+                end, repeated = size, True
                 break
-        if end == len(tokens):
+        # Fillers alone said last ("stop please") are read with the words, as any fillers are.
+        if not (woken or repeated):
             return None
         # A sample said whole is its intent ("stop echo", "help help" of the skill's own), as
         # Alexa matches it, but one of slots alone, which takes any words ("{city}").
