@@ -202,6 +202,7 @@ def cut_reason(
 
 
 #: The most letters of a word said as letters of a code ("ab 12", "lax 7"), not as a word.
+#: A language's `replies` are words this short (tests/test_understanding_numbers.py checks).
 _CODE_LETTERS = 3
 
 

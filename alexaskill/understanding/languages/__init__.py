@@ -115,7 +115,9 @@ class Language(Protocol):
     alternatives: frozenset[str] = frozenset()
     #: Words said alone as a reply of their own ("yep", "nah", "bye"), whether a built-in
     #: intent lists them as its phrase or not: said beside a code's digits ("yep 12"), no
-    #: letters of it. Optional: none (the built-in intents' phrasings are such words still).
+    #: letters of it. Only words of two or three letters are read (a code's letters are no
+    #: more): a longer one is never taken for them. Optional: none (the built-in intents'
+    #: phrasings are such words still).
     replies: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:

@@ -161,12 +161,10 @@ BUILTIN_INTENTS: Final = {
 
 #: Words said alone as a reply, built-in intents' phrasings or not ("yep", "nah", "bye"): kept
 #: apart from `BUILTIN_INTENTS`, which lists only what Amazon lists, so that a word said beside
-#: a code's digits ("yep 12") stays no letters of it whatever that list holds (cut.py).
-REPLIES: Final = frozenset(
-    {"yes", "yeah", "yep", "yup", "sure", "ok", "right", "correct", "absolutely", "definitely"}
-    | {"no", "nope", "nah", "wrong", "incorrect"}
-    | {"stop", "off", "enough", "bye", "goodbye", "cancel", "nevermind"}
-)
+#: a code's digits ("yep 12") stays no letters of it whatever that list holds (cut.py). Only
+#: words as short as a code's letters are read there (three letters at most): "yeah", "nope"
+#: or "goodbye" beside digits is no code's letters anyway, and listing it would be dead data.
+REPLIES: Final = frozenset({"yes", "yep", "yup", "ok", "no", "nah", "off", "bye"})
 
 #: "open weather", "talk to weather", ...: the verbs that open a skill by its name.
 LAUNCH_VERBS: Final = (
