@@ -6,9 +6,10 @@ intent is triggered by an exactly matching sample ("Tips for Using Built-in Inte
 Amazon's own are known only as far as it lists them, so a phrase it does not list ("sorry",
 "what can i say") is none; a skill's own samples for a built-in intent are added to these.
 So are a yes, a no, stop and cancel, which a dialog's answers and confirmations read
-(answer_values.py, dialog_answers.py): "nope", "that's right", "bye" are none. The screen's
-intents (more, settings, pages, scrolling, home) are not checked against a list: each is its
-name said.
+(answer_values.py, dialog_answers.py): "nope", "that's right", "bye" are none. The table is
+thus a subset of what Alexa hears: "yeah" and "nope" are AMAZON.FallbackIntent here where Alexa
+may send AMAZON.YesIntent or NoIntent (README, "Built-in intents"). The screen's intents (more,
+settings, pages, scrolling, home) are not checked against a list: each is its name said.
 """
 
 from __future__ import annotations
