@@ -26,10 +26,11 @@ class Replies(CompiledModel):
         tokens = tokenize(text, self.language.rewrites)
         wake_words, pure_fillers = self.language.wake_words, self.language.pure_fillers
         start = 0
-        for at, token in enumerate(tokens[:-1]):  # the last word stays, a wake word or not
-            if token.text in wake_words:
+        for at in range(len(tokens) - 1):  # the last word stays, a wake word or not
+            word = tokens[at].text
+            if word in wake_words:
                 start = at + 1
-            elif token.text not in pure_fillers:
+            elif word not in pure_fillers:
                 break
         return tokens[start:]
 
