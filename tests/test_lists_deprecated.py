@@ -1,15 +1,18 @@
 """Amazon deprecated its household lists (the List Management API, list skills and their
 ``AlexaHouseholdListEvent.*`` events; July 1, 2024): a skill that calls a list method hears it
-once, in a WARNING, and one that registers a handler for a list event hears it as it registers."""
+once, in a WARNING, one that registers a handler for a list event hears it as it registers, and
+``alexaskill request`` says it as it writes such an event."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
 
 from alexaskill import AlexaApi, Response, Skill, lists_deprecated, speak
 from alexaskill.testing import FakeAlexaApi, TestClient
+from tests.cli_run import run
 from tests.conftest import SKILL_ID
 
 
@@ -69,3 +72,21 @@ def test_registering_another_event_handler_warns_of_nothing(
             return None
 
     assert _deprecation_warnings(caplog) == []
+
+
+@pytest.mark.parametrize(
+    "request_type", ["AlexaHouseholdListEvent.ItemsCreated", "AlexaHouseholdListEvent.ListDeleted"]
+)
+def test_request_writing_a_list_event_says_amazon_no_longer_sends_them(request_type: str) -> None:
+    # It wrote the event without a word, while a handler registered for it is warned: one took
+    # the printed event for one Alexa still sends.
+    code, out, err = run("request", request_type)
+    assert code == 0 and json.loads(out)["request"]["type"] == request_type
+    assert err == (
+        f"alexaskill request: warning: {request_type}: {lists_deprecated.LISTS_DEPRECATED}\n"
+    )
+
+
+def test_request_writing_another_event_says_nothing_of_lists() -> None:
+    code, _, err = run("request", "AlexaSkillEvent.SkillEnabled")
+    assert (code, err) == (0, "")

@@ -250,7 +250,8 @@ def _check_fields(envelope: Mapping[str, Any], given: Collection[str]) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..models import GenericRequest, request_class
+    from ..lists_deprecated import LISTS_DEPRECATED
+    from ..models import GenericRequest, HouseholdListEventRequest, request_class
     from ..testing import RequestFactory, intent_fields
     from ..testing.requests import can_fulfill_fields, session_ended_fields
 
@@ -336,6 +337,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"alexaskill request: note: alexaskill does not model {request_type!r} requests; "
             "they reach the skill's fallback handler\n"
         )
+    if issubclass(request_class(request_type), HouseholdListEventRequest):
+        # Said as a handler registered for one is told (`Skill.add_handler`), in the same words:
+        # the event printed is one Amazon no longer sends, and a sample file made of it tests
+        # nothing Alexa will do.
+        err.write(f"alexaskill request: warning: {request_type}: {LISTS_DEPRECATED}\n")
     factory = RequestFactory(
         skill_id=skill_id_for(args.skill_id, known.skill),
         locale=known.locale,
