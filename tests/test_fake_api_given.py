@@ -90,6 +90,12 @@ def test_the_settings_alexa_answers_are_taken() -> None:
         ("europe/paris", r"^time_zone is 'europe/paris': .*did you mean 'Europe/Paris'\?"),
         ("Mars/Olympus_Mons", r"^time_zone is 'Mars/Olympus_Mons': no IANA time zone .*UnknownZ"),
         ("/etc/passwd", r"^time_zone is '/etc/passwd': no IANA time zone"),
+        # Files of the tz database zoneinfo reads, but no IANA name Alexa's settings answer:
+        # taken, and a skill's test ran in a zone its users' devices never have.
+        ("posix/Europe/Paris", r"^time_zone is 'posix/Europe/Paris': .*mean 'Europe/Paris'\?"),
+        ("right/Europe/Paris", r"^time_zone is 'right/Europe/Paris': no IANA time zone"),
+        ("posixrules", r"^time_zone is 'posixrules': no IANA time zone"),
+        ("localtime", r"^time_zone is 'localtime': no IANA time zone"),
     ],
 )
 def test_a_time_zone_no_tz_database_has_is_refused_where_it_is_given(zone: str, said: str) -> None:

@@ -274,6 +274,10 @@ def test_a_request_time_as_amazon_writes_one_is_taken(request_time: str) -> None
         ("Paris", "timeZoneId is 'Paris': no IANA time zone .*; did you mean 'Europe/Paris'\\?"),
         ("europe/paris", "did you mean 'Europe/Paris'\\?"),
         ("../../etc/passwd", "timeZoneId is '../../etc/passwd': no IANA time zone"),
+        # (zoneinfo reads these files of the tz database; no IANA name, they were taken)
+        ("posix/Europe/Paris", "timeZoneId is 'posix/Europe/Paris': no IANA time zone"),
+        ("right/UTC", "timeZoneId is 'right/UTC': no IANA time zone"),
+        ("posixrules", "timeZoneId is 'posixrules': no IANA time zone"),
     ],
 )
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ of a kind Alexa never answers, or a key of no field, fails the test there, not t
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import reprlib
 import types
 import typing
@@ -83,15 +84,32 @@ def _zone(value: str) -> str:
     )
 
 
-def _zone_known(name: str) -> bool:
-    """Whether ``name`` is a zone of the tz database here (`zoneinfo` reads it)."""
+#: Names of files `zoneinfo` reads that are no IANA zone, and Alexa's settings API never answers:
+#: the database again under ``posix/`` and ``right/`` (the latter counting leap seconds), the
+#: rules a POSIX TZ string borrows (``posixrules``) and the machine's own zone (``localtime``).
+_NOT_IANA_PREFIXES: Final = ("posix/", "right/")
+_NOT_IANA_NAMES: Final = frozenset({"posixrules", "localtime"})
+
+
+@functools.cache
+def _iana_zones() -> frozenset[str]:
+    """The IANA zone names the tz data here has (``"Europe/Paris"``), as Alexa answers one."""
     import zoneinfo
 
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        return False  # (a file path ZoneInfo refuses; a name it reads is in the tz database)
-    return True
+    # Read once: available_timezones walks the whole tz database (60 ms here), and a zone is
+    # checked at each assignment and each reminder. Filtered although CPython's walk already
+    # skips posix/, right/ and posixrules: it keeps localtime, and another tz source may not.
+    return frozenset(
+        name
+        for name in zoneinfo.available_timezones()
+        if not name.startswith(_NOT_IANA_PREFIXES) and name not in _NOT_IANA_NAMES
+    )
+
+
+def _zone_known(name: str) -> bool:
+    """Whether ``name`` is an IANA zone of the tz data here (`_iana_zones`): ``ZoneInfo`` reads
+    ``posix/Europe/Paris`` and ``posixrules`` too, names Alexa never answers."""
+    return name in _iana_zones()
 
 
 def _zone_unknown(field: str, name: str, taken: str) -> str:
@@ -107,10 +125,10 @@ def _zone_unknown(field: str, name: str, taken: str) -> str:
 def _zone_meant(said: str) -> str | None:
     """The IANA zone ``said`` most likely means: the one of that name in another case, else
     the one whose city it names ("Paris": "Europe/Paris"), else None."""
-    import zoneinfo
-
     wanted = said.strip().replace(" ", "_").lower()
-    zones = sorted(zoneinfo.available_timezones())
+    for prefix in _NOT_IANA_PREFIXES:  # ("posix/Europe/Paris": the IANA name it copies)
+        wanted = wanted.removeprefix(prefix)
+    zones = sorted(_iana_zones())
     for zone in zones:
         if zone.lower() == wanted:
             return zone
