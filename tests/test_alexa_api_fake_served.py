@@ -367,8 +367,8 @@ def test_serving_on_a_port_in_use_says_which_and_what_to_do() -> None:
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
-        ("PATCH", "/v1/alerts/reminders/an-alert", "DELETE, GET, PUT"),
-        ("OPTIONS", "/v1/alerts/reminders", "GET, POST"),
+        ("PATCH", "/v1/alerts/reminders/an-alert", "DELETE, GET, HEAD, PUT"),
+        ("OPTIONS", "/v1/alerts/reminders", "GET, HEAD, POST"),
         ("HEAD", "/v1/directives", "POST"),
     ],
 )
@@ -393,3 +393,35 @@ def test_the_fake_served_answers_a_method_a_path_does_not_take_with_405_as_in_pr
         assert said["message"] == f"{method} is not allowed at {path}: {allowed}"
     assert again.status_code == 404, again.text
     assert [(c.method, c.status) for c in fake.calls] == [(method, 405), ("GET", 404)]
+
+
+@contextlib.contextmanager
+def _fake_client(fake: FakeAlexaApi, served: bool) -> Any:
+    """A client answered by ``fake``, served over HTTP or in process, and the URL to call."""
+    if not served:
+        with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client:
+            yield client, "https://api.amazonalexa.com"
+        return
+    with fake.serve() as url, httpx.Client() as client:
+        yield client, url
+
+
+@pytest.mark.parametrize("served", [False, True], ids=["in-process", "served"])
+def test_a_head_is_answered_as_its_get_without_a_body(served: bool) -> None:
+    # A HEAD where Alexa answers a GET was a 405 naming GET alone, where every HTTP server that
+    # answers a GET answers a HEAD as it, without the body (RFC 9110, 9.1 and 9.3.2); in
+    # process, the 405's body came with it.
+    fake = FakeAlexaApi(given_name="Ada")
+    path = "/v2/accounts/~current/settings/Profile.givenName"
+    headers = {"Authorization": "Bearer t"}
+    with _fake_client(fake, served) as (client, url):
+        got = client.get(url + path, headers=headers)
+        head = client.head(url + path, headers=headers)
+        again = client.get(url + path, headers=headers)  # (served: on the same connection)
+    assert (got.status_code, got.json()) == (200, "Ada")
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-length"] == str(len(got.content))
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert again.json() == "Ada"
+    calls = [(c.method, c.operation, c.status, c.answer) for c in fake.calls]
+    assert calls[1] == ("HEAD", "given_name", 200, None)  # (no answer: none was sent)

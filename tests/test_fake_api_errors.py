@@ -194,11 +194,11 @@ def test_a_reminders_call_not_granted_is_refused_in_amazons_words(
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
-        ("PUT", "/v1/alerts/reminders", "GET, POST"),
-        ("PATCH", "/v1/alerts/reminders/an-alert", "DELETE, GET, PUT"),
+        ("PUT", "/v1/alerts/reminders", "GET, HEAD, POST"),
+        ("PATCH", "/v1/alerts/reminders/an-alert", "DELETE, GET, HEAD, PUT"),
         ("GET", "/v1/directives", "POST"),
         ("DELETE", "/v2/householdlists/bGlzdA==/items", "POST"),
-        ("POST", "/v2/accounts/~current/settings/Profile.email", "GET"),
+        ("POST", "/v2/accounts/~current/settings/Profile.email", "GET, HEAD"),
     ],
 )
 def test_a_method_a_path_does_not_take_is_a_405_naming_those_it_takes(

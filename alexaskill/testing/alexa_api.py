@@ -253,7 +253,7 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         status, content, _, sent_headers = sent
         if status == 0:
             raise TimeoutError("the fake Alexa API was told not to answer")
-        return status, content, sent_headers.get("retry-after")
+        return status, b"" if method == "HEAD" else content, sent_headers.get("retry-after")
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one HTTP request as Alexa's service APIs would (for ``httpx.MockTransport``)."""
@@ -272,6 +272,9 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
             raise httpx.ReadTimeout("the fake Alexa API was told not to answer", request=request)
         if content_type:
             headers = {"content-type": content_type, **headers}
+        if request.method == "HEAD":  # the GET's headers, its length among them, and no body
+            headers = {**headers, "content-length": str(len(content))}
+            content = b""
         return httpx.Response(status, content=content, headers=headers)
 
     def _record(
@@ -286,9 +289,10 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         """Answer a call and record it: the status, the body, its content type and the other
         headers sent (`_headers`: ``Retry-After``, ``Allow``)."""
         operation, status, answer = self._answer(method, path, query, headers, body, doubled)
-        if operation == "time_zone":  # (what the request's skill knows of its zone)
-            self._zone_call_answered(headers, status, answer)
+        if operation == "time_zone" and method == "GET":  # (what the skill knows of its zone:
+            self._zone_call_answered(headers, status, answer)  # a HEAD's answer tells none)
         content, content_type, shown = _sent(answer)  # (encoded once: sent, and recorded)
+        shown = None if method == "HEAD" else shown  # (recorded as sent: no body)
         call = ApiCall(operation, method, path, query, body, status, shown)
         with self._lock:
             self._call_count += 1
@@ -309,9 +313,15 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
         body: Any,
         doubled: frozenset[str],
     ) -> tuple[str | None, int, Any]:
+        # A HEAD is answered as the GET of its path, its body left out where it is sent (`handle`,
+        # the served fake): RFC 9110 asks it of every server that answers a GET (9.1, 9.3.2).
+        # No Amazon page says what its APIs answer to one, and no SDK of Amazon's sends one; a
+        # 405 naming GET alone told a client probing a path (a health check, curl -I) that the
+        # resource it could GET was not there for it.
+        routed = "GET" if method == "HEAD" else method
         for route_method, pattern, operation, handler in _ROUTES:
             match = pattern.fullmatch(path)
-            if match is None or route_method != method:
+            if match is None or route_method != routed:
                 continue
             # (the route tells: the directive API's path is written in `_ROUTES` alone)
             progressive = operation == "progressive"
@@ -329,7 +339,8 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
             return operation, *_fault_answer(operation, fault)
         # A path served for other methods is a 405 naming them (RFC 9110, 15.5.6), as an HTTP
         # server answers, not a 404 that sent the skill's author looking for another path.
-        allowed = sorted({taken for taken, pattern, _, _ in _ROUTES if pattern.fullmatch(path)})
+        taken = {taken for taken, pattern, _, _ in _ROUTES if pattern.fullmatch(path)}
+        allowed = sorted(taken | ({"HEAD"} if "GET" in taken else set()))  # (HEAD: as a GET)
         if allowed:
             allow = ", ".join(allowed)
             _, said = _error(

@@ -185,7 +185,9 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in response.headers.items():
             if name.lower() not in ("content-length", "connection"):
                 self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.content)))
+        # A HEAD's is the GET's length, which `handle` gives beside the body it leaves out.
+        length = response.headers.get("content-length") if self.command == "HEAD" else None
+        self.send_header("Content-Length", length or str(len(response.content)))
         self.end_headers()
         if self.command != "HEAD":  # (a HEAD's answer has no body: the next would be read in it)
             self.wfile.write(response.content)
