@@ -178,3 +178,19 @@ def test_a_list_is_answered_with_links_null_as_amazon_answers_it() -> None:
     read = json.loads(answer)
     assert read["links"] is None
     assert [item["value"] for item in read["items"]] == ["dust", "sweep"]
+
+
+def test_a_long_item_value_is_taken_and_every_item_answered_at_once() -> None:
+    # No Amazon page gives a longest item value, a page size or a paging rule for a list (a
+    # user reports 100 items answered, links null: Node SDK issue 700): the fake sets none of
+    # its own, which would refuse, or cut short, what Amazon may take (`api_lists`).
+    fake = FakeAlexaApi(lists={"Chores": [f"chore {n}" for n in range(150)]})
+    long_value = "dust " * 2_000
+    assert add_item(fake, long_value)[0] == 201
+    [list_id] = fake._list_meta
+    url = f"https://api.amazonalexa.com/v2/householdlists/{list_id}/active"
+    headers = {"Authorization": "Bearer t"}
+    status, answer, _ = anyio.run(fake.alexa_api_call, "GET", url, headers, None, None)
+    read = json.loads(answer)
+    assert (status, read["links"], len(read["items"])) == (200, None, 151)
+    assert read["items"][-1]["value"] == long_value

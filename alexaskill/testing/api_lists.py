@@ -178,7 +178,10 @@ class ListsAndProducts:
         items = [msgspec.to_builtins(i) for i in found]
         # "links" null, as Amazon answers it (alexa/alexa-skills-kit-sdk-for-nodejs issue 700:
         # "the 'links' object is null"): its get list takes no token to page by (ask-sdk-model's
-        # ListManagementServiceClient.get_list), and the fake answers every item at once.
+        # ListManagementServiceClient.get_list), and the fake answers every item at once. That
+        # issue reports the first 100 items alone answered, and no way to the rest; no Amazon
+        # page gives a page size or a paging rule (its model's `Links` has a ``next``, never
+        # said to be filled: docs search, 7 December 2026), so the fake cuts no list short.
         return 200, {**msgspec.to_builtins(meta), "items": items, "links": None}
 
     def _add_list_item(self, asked: _Asked) -> _Answer:
@@ -197,6 +200,9 @@ class ListsAndProducts:
         if not body["value"].strip():  # Alexa's Lists API takes no item without words (the
             # status and message are the fake's, as for the other bad list input above)
             return _bad_request("an item's value is empty: give its words")
+        # A value of any length is taken: no Amazon page (its List Management reference, its
+        # SDKs' CreateListItemRequest) gives a longest one (docs search, 7 December 2026), and a
+        # limit of the fake's own would refuse what Amazon may take.
         self._date_given(asked.headers)
         item = self._new_item(list_id, body["value"], body["status"], self._moment(asked.headers))
         with self._lock:  # (the lists assigned since this call's look-up: see `_list_items`)
