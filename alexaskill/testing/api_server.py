@@ -186,8 +186,8 @@ class _Handler(BaseHTTPRequestHandler):
             if name.lower() not in ("content-length", "connection"):
                 self.send_header(name, value)
         # A HEAD's is the GET's length, which `handle` gives beside the body it leaves out.
-        length = response.headers.get("content-length") if self.command == "HEAD" else None
-        self.send_header("Content-Length", length or str(len(response.content)))
+        told = response.headers.get("content-length") if self.command == "HEAD" else None
+        self.send_header("Content-Length", told or str(len(response.content)))
         self.end_headers()
         if self.command != "HEAD":  # (a HEAD's answer has no body: the next would be read in it)
             self.wfile.write(response.content)
