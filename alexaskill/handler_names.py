@@ -1,28 +1,32 @@
 """The names a handler is registered under, checked at registration: a request type Alexa never
-sends (empty, or a misspelling of a known one, said with the name meant) and an intent name
-Amazon's build refuses (with the name meant)."""
+sends (empty, or a misspelling of a known one, said with the name meant; one not known is
+warned of) and an intent name Amazon's build refuses (with the name meant)."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 from .builtin_intents import CUSTOM_NAME, check_builtin_intent
 from .exceptions import ConfigurationError
 from .handler_signature import describe
-from .models import REQUEST_TYPES
+from .request_types import SENT, meant_request_type, namespace_members
 from .typos import NAME_OF_WORDS, meant
 
 __all__ = ["check_intent_name", "check_request_type"]
 
+logger = logging.getLogger("alexaskill")
+
 
 def check_request_type(name: object, func: object) -> None:
     """Refuse a request type Alexa never sends: empty, or a misspelling of a known one (another
-    case, a letter or two off). Other names are accepted: Amazon adds request types."""
+    case, a slip or two off: `meant_request_type`). Other names are taken with a WARNING:
+    Amazon adds request types, and alexaskill cannot tell a new one from a typo further off."""
     if not isinstance(name, str) or not name.strip():
         raise ConfigurationError(f"{describe(func)}: {name!r} is no request type")
-    if name in REQUEST_TYPES:
+    if name in SENT:
         return
-    meant = _meant_request_type(name)
+    meant = meant_request_type(name)
     if meant is not None:
         raise ConfigurationError(
             f"{describe(func)}: {name!r} is not a request type Alexa sends; did you mean {meant}?"
@@ -36,37 +40,36 @@ def check_request_type(name: object, func: object) -> None:
     if "." not in name:
         # Every request type but the core ones (LaunchRequest, …) has a namespace.
         meant = _meant_by_last_part(name)
-        core = ", ".join(sorted(known for known in REQUEST_TYPES if "." not in known))
+        core = ", ".join(sorted(known for known in SENT if "." not in known))
         raise ConfigurationError(
             f"{refused}{f'; did you mean {meant}?' if meant else intent_hint} (a request type "
             f"is one of {core}, or has a namespace: AudioPlayer.PlaybackStarted)"
         )
-
-
-def _meant_request_type(name: str) -> str | None:
-    """The known request type ``name`` misspells (`alexaskill.typos.meant`), if any.
-
-    Its namespace too (AudioPlayr.PlaybackStarted, a handler never called), but for an acronym
-    written in capitals: Amazon's own types differ by one alone (Alexa.Presentation.APL.
-    RuntimeError, ….APLA.RuntimeError), and a new interface's is an old one's a letter apart.
-    """
-    folded = name.strip().casefold()
-    for known in REQUEST_TYPES:
-        if known.casefold() == folded:
-            return known
-    return meant(name.strip(), REQUEST_TYPES, cutoff=NAME_OF_WORDS, real=REQUEST_TYPES)
+    namespace = name.rpartition(".")[0]
+    known = namespace_members(namespace)
+    if known is not None and known[0] != namespace:  # (Amazon's names are case-sensitive)
+        raise ConfigurationError(f"{refused}: its namespace is written {known[0]}")
+    of_it = f" ({namespace} requests are {', '.join(known[1])})" if known else ""
+    logger.warning(
+        "%s: %r is no request type alexaskill knows Alexa to send%s: taken as one Amazon may "
+        "have added since, called only if Alexa sends it; check its spelling in Amazon's "
+        "Request Types Reference",
+        describe(func),
+        name,
+        of_it,
+    )
 
 
 def _meant_by_last_part(name: str) -> str | None:
     """The known request type whose last part ``name`` is, or is close to (``PlaybackStarted``
     for AudioPlayer.PlaybackStarted, ``Launch`` for LaunchRequest), or that is ``name`` with a
     dot (RemindersReminderUpdated)."""
-    by_last: dict[str, str] = {known: known for known in REQUEST_TYPES}
-    for known in sorted(REQUEST_TYPES):
+    by_last: dict[str, str] = {known: known for known in SENT}
+    for known in sorted(SENT):
         by_last.setdefault(known.rpartition(".")[2], known)
     if name in by_last:
         return by_last[name]
-    close = meant(name, by_last, cutoff=NAME_OF_WORDS, real=REQUEST_TYPES)
+    close = meant(name, by_last, cutoff=NAME_OF_WORDS, real=SENT)
     return None if close is None else by_last[close]
 
 

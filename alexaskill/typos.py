@@ -9,7 +9,17 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-__all__ = ["NAME_OF_WORDS", "TYPO", "close_matches", "did_you_mean", "likeness", "meant"]
+__all__ = [
+    "NAME_OF_WORDS",
+    "TYPO",
+    "close_matches",
+    "did_you_mean",
+    "edits",
+    "likeness",
+    "meant",
+    "slip",
+    "vocabulary",
+]
 
 #: How alike a name must be to a known one to be taken for its typo: a letter off, left out,
 #: doubled or swapped is 0.75 in a word of four letters (--prot, --port), more in a longer one,
@@ -45,11 +55,37 @@ def _words(names: Iterable[str]) -> set[str]:
     return {word.casefold() for name in names for word in _WORD.findall(name)}
 
 
+def edits(name: str, other: str) -> int:
+    """How many letters added, left out, replaced or two side by side swapped make ``other`` of
+    ``name``, case aside (their optimal string alignment distance)."""
+    said, theirs = name.casefold(), other.casefold()
+    earlier: list[int] = []  # (the rows of the letters before the last one and the last one)
+    before, row = earlier, list(range(len(theirs) + 1))
+    for i, letter in enumerate(said, 1):
+        earlier, before, row = before, row, [i] + [0] * len(theirs)
+        for j, their in enumerate(theirs, 1):
+            row[j] = min(before[j] + 1, row[j - 1] + 1, before[j - 1] + (letter != their))
+            if i > 1 and j > 1 and letter == theirs[j - 2] and said[i - 2] == their:
+                row[j] = min(row[j], earlier[j - 2] + 1)
+    return row[-1]
+
+
+def slip(given: str, known: str, vocabulary: frozenset[str] = frozenset()) -> bool:
+    """Whether ``given`` is ``known`` mistyped, by the count of its slips: one in a name of up to
+    15 letters, two in a longer one (`edits`); and each within a word (`_slip`).
+
+    Stricter than `close_matches`' likeness, for a name whose kin are yet to come: Amazon adds
+    request types to its interfaces, and CustomInterfaceController.Expiring, three letters from
+    Expired (0.67 alike), is no typo of it but maybe a type to come."""
+    allowed = 1 if len(known) < 16 else 2
+    return 0 < edits(given, known) <= allowed and _slip(given, known, vocabulary)
+
+
 # Cached: the names known real are one of a few constant sets (Amazon's intents, request
 # types), and a request's intent without a handler or fallback is guessed on every request:
 # their words read anew were three quarters of that guess.
 @functools.lru_cache(maxsize=8)
-def _vocabulary(real: frozenset[str]) -> frozenset[str]:
+def vocabulary(real: frozenset[str]) -> frozenset[str]:
     """The words of the names ``real`` (`_words`)."""
     return frozenset(_words(real))
 
@@ -126,7 +162,7 @@ def close_matches(
     forms: dict[str, str] = {}
     for candidate in candidates:
         forms.setdefault(candidate, candidate)
-    return _slips(name, forms, cutoff, _vocabulary(frozenset(real)))
+    return _slips(name, forms, cutoff, vocabulary(frozenset(real)))
 
 
 def _slips(
@@ -168,7 +204,7 @@ def meant(
     for form, each in forms.items():
         if key == form.casefold().replace("_", ""):
             return each if each != name else None
-    close = _slips(name, forms, cutoff, _vocabulary(frozenset(real)))
+    close = _slips(name, forms, cutoff, vocabulary(frozenset(real)))
     return close[0] if close else None
 
 

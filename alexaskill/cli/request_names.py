@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from typing import Final
 
 from .. import typos
-from ..typos import NAME_OF_WORDS, TYPO
+from ..request_types import SENT, UNMODELLED, meant_request_type
+from ..typos import TYPO
 from .common import UsageError
 
 __all__ = [
@@ -20,29 +21,6 @@ __all__ = [
     "request_types",
     "types_listed",
 ]
-
-#: Request types Alexa sends that alexaskill does not model (they reach a skill's fallback),
-#: with the fields each carries besides ``type``, ``requestId``, ``timestamp`` and ``locale``.
-#: The types are those of ask-sdk-model's ``Request`` discriminator map (alexa-apis-for-python,
-#: ``ask_sdk_model/request.py``); the fields are those of the ASK SDK's model class of each.
-_UNMODELLED: Final[dict[str, tuple[str, ...]]] = {
-    # A web app's message, and its failure to load (Amazon's Alexa.Presentation.HTML
-    # interface reference; ask-sdk-model's MessageRequest and RuntimeErrorRequest).
-    "Alexa.Presentation.HTML.Message": ("message",),
-    "Alexa.Presentation.HTML.RuntimeError": ("error",),
-    # An APL for audio document that failed (ask-sdk-model's apla RuntimeErrorEvent).
-    "Alexa.Presentation.APLA.RuntimeError": ("token", "errors"),
-    # Alexa Conversations calling one of the skill's APIs (APIInvocationRequest).
-    "Dialog.API.Invoked": ("apiRequest",),
-    # Widgets' DataStore: a widget installed, removed or updated, one that could not be, a
-    # push that failed (ask-sdk-model's UsagesInstalled, UsagesRemoved, UpdateRequest,
-    # InstallationError, DataStoreError).
-    "Alexa.DataStore.PackageManager.UsagesInstalled": ("payload",),
-    "Alexa.DataStore.PackageManager.UsagesRemoved": ("payload",),
-    "Alexa.DataStore.PackageManager.UpdateRequest": ("packageId", "fromVersion", "toVersion"),
-    "Alexa.DataStore.PackageManager.InstallationError": ("packageId", "version", "error"),
-    "Alexa.DataStore.Error": ("error",),
-}
 
 #: The fields of one type where alexaskill's class models a family of types: each event of the
 #: family carries only its own (Amazon's AudioPlayer, APL and Custom Interface references).
@@ -77,10 +55,9 @@ _ALSO: Final[dict[str, tuple[str, ...]]] = {"LaunchRequest": ("shouldLinkResultB
 
 
 def request_types() -> list[str]:
-    """Every request type the command writes, sorted: those alexaskill models and `_UNMODELLED`."""
-    from ..models import REQUEST_TYPES
-
-    return sorted({*REQUEST_TYPES, *_UNMODELLED})
+    """Every request type the command writes, sorted: those Alexa sends, as far as alexaskill
+    knows (`alexaskill.request_types.SENT`: those it models and those it does not)."""
+    return sorted(SENT)
 
 
 def meant(
@@ -91,19 +68,24 @@ def meant(
     ``UserEvent``), else the one `alexaskill.typos.meant` takes (another case, a ``Request``
     left off, a letter or two off); else None."""
     names = sorted(known)
+    return _same_last(given, names) or typos.meant(given, names, cutoff=cutoff, real=real)
+
+
+def _same_last(given: str, names: list[str]) -> str | None:
+    """Every name of ``names`` whose last part ``given`` is (case aside), joined by "or"."""
     folded = given.casefold()
     same_last = [
         name for name in names if "." in name and name.rpartition(".")[2].casefold() == folded
     ]
     if same_last and folded not in (name.casefold() for name in names):
         return " or ".join(same_last)
-    return typos.meant(given, names, cutoff=cutoff, real=real)
+    return None
 
 
 def meant_type(given: str) -> str | None:
-    """The request type Alexa sends that ``given`` is likely a slip for (`meant`), or None."""
-    known = request_types()
-    return meant(given, known, cutoff=NAME_OF_WORDS, real=known)
+    """The request type Alexa sends that ``given`` is likely a slip for, or None: one it is the
+    last part of (`meant`), else the one registration refuses it for (`meant_request_type`)."""
+    return _same_last(given, request_types()) or meant_request_type(given)
 
 
 def _hint(found: str | None) -> str:
@@ -154,8 +136,8 @@ def request_fields(request_type: str) -> tuple[str, ...]:
 
     from ..models import request_class
 
-    if request_type in _UNMODELLED:
-        own = _UNMODELLED[request_type]
+    if request_type in UNMODELLED:
+        own = UNMODELLED[request_type]
     else:
         fields = msgspec.structs.fields(request_class(request_type))
         own = _ONLY.get(request_type) or tuple(

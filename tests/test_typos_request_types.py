@@ -1,0 +1,90 @@
+"""Which request type a handler's is taken for a typo of, at registration and by `alexaskill
+request`: one rule (`alexaskill.request_types`). A member of a known namespace a slip apart from
+a known member is refused; one further off is a type Amazon may add, taken with a WARNING."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from alexaskill import ConfigurationError, Skill
+from alexaskill.cli.request_names import meant_type
+
+from .conftest import SKILL_ID
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # Three letters off, another word (Expiring, Expired): was refused as a typo (0.67).
+        "CustomInterfaceController.Expiring",
+        "AudioPlayer.PlaybackStopping",
+        "AlexaSkillEvent.SkillEnded",  # (Ended, Enabled)
+        # A namespace not known, of a new acronym: Amazon's interfaces are APL, APLA, APLT.
+        "Alexa.Presentation.APLX.UserEvent",
+        "Alexa.NewFeature.SomethingHappened",
+    ],
+)
+def test_a_request_type_alexaskill_does_not_know_is_taken_with_a_warning(
+    caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    skill = Skill(SKILL_ID)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        skill.add_handler(name, lambda: None)
+        skill.add_before_request(lambda: None, request_types=[name])
+    said = _warnings(caplog)
+    assert len(said) == 2, said
+    assert f"{name!r} is no request type alexaskill knows Alexa to send" in said[0], said
+    assert meant_type(name) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "AudioPlayer.PlaybackStarted",
+        # Types Amazon sends that alexaskill does not model (`alexaskill request` writes them).
+        "Alexa.Presentation.HTML.Message",
+        "Alexa.Presentation.APLA.RuntimeError",
+        "Dialog.API.Invoked",
+        "Alexa.DataStore.PackageManager.UsagesInstalled",
+    ],
+)
+def test_a_request_type_alexa_sends_is_taken_without_a_warning(
+    caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        Skill(SKILL_ID).add_handler(name, lambda: None)
+    assert _warnings(caplog) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        # The namespace mistyped, the member Amazon's: "Message" is a word of its request types
+        # (Alexa.Presentation.HTML.Message), yet of no namespace.
+        ("Message.MessageReceived", "Messaging.MessageReceived"),
+        ("Sytem.ExceptionEncountered", "System.ExceptionEncountered"),
+        # Types Amazon sends that alexaskill does not model: they were no name to be meant, so
+        # one misspelt was taken (or taken for another interface's).
+        ("Dialog.API.Invokd", "Dialog.API.Invoked"),
+        ("Alexa.Presentation.HTML.RuntimeErrr", "Alexa.Presentation.HTML.RuntimeError"),
+        # Two slips in a member of sixteen letters or more (one in a shorter one).
+        ("Reminders.ReminderStatsChnged", "Reminders.ReminderStatusChanged"),
+        ("Alexa.Authorization.Grand", "Alexa.Authorization.Grant"),
+    ],
+)
+def test_a_request_type_a_slip_apart_is_refused_with_the_one_meant(name: str, meant: str) -> None:
+    with pytest.raises(ConfigurationError, match=f"did you mean {meant}\\?"):
+        Skill(SKILL_ID).add_handler(name, lambda: None)
+    assert meant_type(name) == meant  # (`alexaskill request` names the same)
+
+
+def test_a_known_namespace_in_another_case_is_refused_whatever_its_member() -> None:
+    # Amazon's names are case-sensitive: a handler for it would never be called.
+    with pytest.raises(ConfigurationError, match=r"its namespace is written AudioPlayer$"):
+        Skill(SKILL_ID).add_handler("audioplayer.PlaybackPaused", lambda: None)
