@@ -38,6 +38,10 @@ NAME_OF_WORDS: Final = 0.85
 #: added is a stray key (UserEvent2).
 _WORD: Final = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 
+#: Prefixes that make another word of one (Lock, Unlock; Play, Replay; Increase, Decrease): a
+#: name with one added, left out or replaced is another name, often the opposite one.
+_PREFIXES: Final = ("de", "dis", "en", "ex", "im", "in", "mis", "non", "re", "un")
+
 #: The last word that says what kind of name it is, which a name given may leave off
 #: ("AMAZON.Fallback", "Launch"): the words before it say which name is meant.
 _KINDS: Final = ("intent", "request")
@@ -125,7 +129,8 @@ def _slip(given: str, known: str, vocabulary: frozenset[str]) -> bool:
     another name, however alike: PauseMusicIntent is no typo of PageMusicIntent (Pause, Page
     0.67, words of AMAZON.PauseIntent and AMAZON.PageUpIntent); a letter added or left out is a
     slip still (Events of Event). Two letters swapped are a slip even in a word of two
-    (AMAZON.PagepUIntent)."""
+    (AMAZON.PagepUIntent). A word with another first letter or prefix is another word
+    (`_another_word`: SetScore is no typo of GetScore, UnlockDoor of LockDoor)."""
     said, word = _differing(given, known)
     if len(said) > len(word) + 1 and len(_WORD.findall(said)) > len(_WORD.findall(word)):
         return False  # a word added: another name, a more particular one (AMAZON.UK_CITY)
@@ -137,6 +142,8 @@ def _slip(given: str, known: str, vocabulary: frozenset[str]) -> bool:
     if said_words == their_words:
         return True  # the same words, joined otherwise (ConnectionsResponse)
     said, word = said.casefold(), word.casefold()
+    if _another_word(said, word) or _another_word(word, said):
+        return False
     longer, shorter = sorted((said, word), key=len, reverse=True)
     if len(longer) == len(shorter) + 1 and any(
         longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer))
@@ -151,6 +158,26 @@ def _slip(given: str, known: str, vocabulary: frozenset[str]) -> bool:
         said == f"{word[:i]}{word[i + 1]}{word[i]}{word[i + 2 :]}" for i in range(len(word) - 1)
     )
     return swapped or likeness(said, word) >= TYPO
+
+
+def _another_word(said: str, word: str) -> bool:
+    """Whether ``said`` (in lower case) is another word than ``word``, not a slip of it, though a
+    letter or a prefix apart: a short word with its first letter replaced (Set, Get), or the
+    word with a prefix (`_PREFIXES`) added or replaced (Unlock, Lock; Decrease, Increase)."""
+    # A slip seldom hits a word's first letter (Yannakoudakis and Fawthrop, "The rules of
+    # spelling errors", 1983), and in a word of four letters or fewer another first letter
+    # makes another word more often than not (Get, Set, Let; Buy, Guy; Lock, Rock).
+    if len(said) == len(word) <= 4 and said[0] != word[0] and said[1:] == word[1:]:
+        return True
+    for prefix in _PREFIXES:
+        stem = said.removeprefix(prefix)
+        if (
+            stem != said
+            and len(stem) > 1
+            and any(word == other + stem for other in ("", *_PREFIXES) if other != prefix)
+        ):
+            return True
+    return False
 
 
 def close_matches(

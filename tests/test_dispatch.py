@@ -335,6 +335,16 @@ _NOT_TYPOS = [
     ("ScrollUpButtonIntent", "ScrollDownButtonIntent"),  # (0.86)
     # A word of Amazon's built-in intents for another (AMAZON.PageUpIntent, AMAZON.PauseIntent).
     ("PageMusicIntent", "PauseMusicIntent"),
+    # A verb for its opposite, however few letters apart: a short word's first letter (Get,
+    # Set: 0.67 alike, said a typo), a prefix added or replaced (Lock, Unlock: 0.8).
+    ("GetScore", "SetScore"),
+    ("SetAlarm", "GetAlarm"),
+    ("LockDoor", "UnlockDoor"),
+    ("MuteSound", "UnmuteSound"),
+    ("PlaySong", "ReplaySong"),
+    ("IncreaseVolume", "DecreaseVolume"),
+    ("ConnectDevice", "DisconnectDevice"),
+    ("NextSong", "PreviousSong"),
 ]
 
 
