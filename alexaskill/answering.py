@@ -19,7 +19,6 @@ from .finishing import Finishing, _Made, set_by, settable
 from .handler_bugs import (
     failed_in,
     handler_bug,
-    no_handler,
     not_a_reply,
     swallowed,
 )
@@ -314,9 +313,7 @@ class Answering(Finishing):
             name = request.intent.name
             if name in LEAVING:
                 return unhandled(name)  # the user wants out: the session ends
-            self._handling_said.warn(
-                logger, no_handler(name, (k for _, k in self.registry.handlers))
-            )
+            self._handling_said.warn(logger, self.registry.no_handler_warning(name))
             return ask(
                 self._say(UNHANDLED, request),
                 reprompt=self._say(messages.UNHANDLED_REPROMPT, request),

@@ -14,7 +14,7 @@ import logging
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from .exceptions import ConfigurationError
 from .handler_signature import describe, read_signature
@@ -34,6 +34,9 @@ __all__ = ["Call", "Handler", "HandlerKey", "Hook", "Registry", "analyse"]
 
 logger = logging.getLogger("alexaskill")
 
+#: Intent names without a handler whose warning `Registry.no_handler_warning` keeps at most.
+_NAMES_KEPT: Final = 256
+
 
 class Registry:
     """The handlers of one skill, looked up by (request type, intent name)."""
@@ -46,6 +49,8 @@ class Registry:
         self._exception_handlers: dict[type[BaseException], Handler] = {}
         #: The intent names `_say_typo` looked at (each is said once at most).
         self._typos_said: set[str] = set()
+        #: The warning of each intent name without a handler (`no_handler_warning`).
+        self._no_handler_lines: dict[str, str] = {}
         #: The before- and after-request hooks, in the order they run (registration order).
         self.before_hooks: tuple[Hook, ...] = ()
         self.after_hooks: tuple[Hook, ...] = ()
@@ -86,11 +91,32 @@ class Registry:
         if key == ("IntentRequest", None):  # it answers Stop if nothing else does (leaving.py)
             handler = dataclasses.replace(handler, catch_all=True)
         self._handlers[key] = handler
+        self._no_handler_lines.clear()  # (their guesses looked at the handlers before it)
         return handler
 
     def remove(self, key: HandlerKey) -> None:
         """Forget the handler of ``key``: its registration failed a later check."""
         self._handlers.pop(key, None)
+        self._no_handler_lines.clear()
+
+    def no_handler_warning(self, name: str) -> str:
+        """The WARNING for intent ``name``, which has no handler and the skill no fallback
+        (`alexaskill.handler_bugs.no_handler`, with the handled intent it may be a typo of)."""
+        line = self._no_handler_lines.get(name)
+        if line is None:
+            from .handler_bugs import no_handler
+            from .log_values import MAX_VALUE
+
+            line = no_handler(name, (k for _, k in self._handlers))
+            # Made once a name, not on every request of it (its line is said once every
+            # 10 s, its guess was made on each); bounded, as the names come from requests: past
+            # the bound all are forgotten, as log_repeats forgets its kinds. A name too long to
+            # be guessed (no_handler's bound) is not kept: its line costs nothing to make.
+            if len(name) <= MAX_VALUE:
+                if len(self._no_handler_lines) >= _NAMES_KEPT:
+                    self._no_handler_lines.clear()
+                self._no_handler_lines[name] = line
+        return line
 
     def add_fallback(self, func: Callable[..., Any]) -> Handler:
         """Register the handler for every request and intent that has none of its own."""

@@ -6,6 +6,8 @@ exception parameter, a union of framework types) in tests/test_dispatch_annotati
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 
 from alexaskill import (
@@ -365,3 +367,32 @@ def test_a_typo_is_guessed_alike_with_a_fallback_and_without(
     guessed = f"is the handler of {handled!r} meant for it?"
     assert (guessed in no_handler(sent, [None, handled])) is typo
     assert any(guessed in said for said in _typos_said(skill, [sent], caplog)) is typo
+
+
+def test_the_no_handler_warning_guesses_once_for_each_intent_name_up_to_a_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every request of an intent without a handler (and no fallback) guessed its typo anew,
+    # though the warning was said once every 10 s: the handlers are fixed once it answers.
+    import alexaskill.handler_bugs as handler_bugs
+    from alexaskill.testing import TestClient
+
+    guessed: list[str] = []
+    real = handler_bugs.meant_intent
+
+    def counted(name: str, handled: Iterable[str | None]) -> str | None:
+        guessed.append(name)
+        return real(name, handled)
+
+    monkeypatch.setattr(handler_bugs, "meant_intent", counted)
+    skill = Skill(SKILL_ID)
+    skill.intent("GetWeather")(lambda: None)
+    with TestClient(skill) as client:
+        for _ in range(3):
+            client.intent("GetWether")
+    assert guessed == ["GetWether"]
+    # The names come from requests: those remembered are bounded (then forgotten, guessed anew).
+    names = [f"Name{i}" for i in range(300)]
+    for name in [*names, names[-1], names[0]]:
+        skill.registry.no_handler_warning(name)
+    assert guessed[1:] == [*names, names[0]]
