@@ -63,7 +63,7 @@ def edits(name: str, other: str) -> int:
     """How many letters added, left out, replaced or two side by side swapped make ``other`` of
     ``name``, case aside (their optimal string alignment distance)."""
     said, theirs = name.casefold(), other.casefold()
-    earlier: list[int] = []  # (the rows of the letters before the last one and the last one)
+    earlier: list[int] = []  # (the row of two letters back, where a swap is counted from)
     before, row = earlier, list(range(len(theirs) + 1))
     for i, letter in enumerate(said, 1):
         earlier, before, row = before, row, [i] + [0] * len(theirs)
@@ -74,15 +74,16 @@ def edits(name: str, other: str) -> int:
     return row[-1]
 
 
-def slip(given: str, known: str, vocabulary: frozenset[str] = frozenset()) -> bool:
+def slip(given: str, known: str, words: frozenset[str] = frozenset()) -> bool:
     """Whether ``given`` is ``known`` mistyped, by the count of its slips: one in a name of up to
-    15 letters, two in a longer one (`edits`); and each within a word (`_slip`).
+    15 letters, two in a longer one (`edits`); and each within a word, not another of
+    ``words``, those of the names known real (`_slip`).
 
     Stricter than `close_matches`' likeness, for a name whose kin are yet to come: Amazon adds
     request types to its interfaces, and CustomInterfaceController.Expiring, three letters from
     Expired (0.67 alike), is no typo of it but maybe a type to come."""
     allowed = 1 if len(known) < 16 else 2
-    return 0 < edits(given, known) <= allowed and _slip(given, known, vocabulary)
+    return 0 < edits(given, known) <= allowed and _slip(given, known, words)
 
 
 # Cached: the names known real are one of a few constant sets (Amazon's intents, request
