@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from alexaskill.dynamodb import DynamoDBStore
@@ -135,3 +137,47 @@ async def test_a_store_error_through_botocores_endpoint_setting_names_it_not_its
     assert f"cannot reach DynamoDB at http://AKID:***@127.0.0.1:{port} for GetItem" in str(
         info.value
     )
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        f"http://AKID:{SECRET}@127.0.0.1:notaport",  # made into a client, refused at each call
+        f"http://AKID:{SECRET}@",  # refused by botocore as it makes the client
+    ],
+)
+@pytest.mark.anyio
+async def test_a_malformed_endpoint_of_botocores_setting_is_refused_without_its_password(
+    endpoint: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Refused by botocore as it made the client, its words, the password in them, were the
+    # store's error and its logged traceback; refused at each call, botocore's ValueError
+    # came out of every load and save, a crash and not a StoreError.
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
+    store = DynamoDBStore("skill", timeout=MOTO_TIMEOUT)
+    with pytest.raises(StoreError, match="is not a URL botocore can use") as info:
+        await store.load("user")
+    await store.aclose()
+    _shown(_all_said(info.value))
+    _shown(caplog.text)
+    assert "AWS_ENDPOINT_URL_DYNAMODB" in str(info.value)
+    assert url_without_password(endpoint) in str(info.value)
+
+
+def test_a_client_given_with_a_malformed_endpoint_is_refused_without_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # botocore makes the client, and refused each call with a ValueError, not a StoreError.
+    import botocore.session
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://AKID:{SECRET}@127.0.0.1:notaport")
+    client = botocore.session.get_session().create_client("dynamodb", region_name="us-east-1")
+    try:
+        with pytest.raises(ConfigurationError, match="is not a URL botocore can use") as info:
+            DynamoDBStore("skill", client=client)
+    finally:
+        client.close()
+    _shown(_all_said(info.value))
+    assert "the client given (client=)" in str(info.value)
+    assert "AWS_ENDPOINT_URL_DYNAMODB" in str(info.value)

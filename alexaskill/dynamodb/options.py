@@ -12,6 +12,7 @@ from ..exceptions import ConfigurationError
 from ..store.data_faults import _MAX_NAME_BYTES, _quoted_short
 from ..store.url import url_without_password
 from .client import _check_client
+from .endpoint import _unusable, _usable
 from .update import _SAVED_AT
 
 __all__: list[str] = []
@@ -162,17 +163,7 @@ def _check_timeout(timeout: object) -> None:
 
 def _check_endpoint_url(url: str) -> None:
     """`ConfigurationError` now for an ``endpoint_url`` botocore refuses at each call (a
-    ValueError out of every load and save): no host, white space, a port past 65535, an IPv6
-    address without its closing bracket. The message shows the URL without its password."""
-    import urllib.parse
-
-    try:
-        parts = urllib.parse.urlsplit(url)
-        fine = bool(parts.hostname) and (parts.port is None or parts.port >= 0)  # .port checks
-    except ValueError:  # "Invalid IPv6 URL", "Port out of range 0-65535", a port not a number
-        fine = False
-    if not fine or any(character.isspace() for character in url):
-        raise ConfigurationError(
-            f"DynamoDBStore: endpoint_url {url_without_password(url)!r} is not a URL botocore "
-            "can use: write http(s)://HOST[:PORT], e.g. http://127.0.0.1:8000"
-        )
+    ValueError out of every load and save): `endpoint._usable`. The message shows the URL
+    without its password."""
+    if not _usable(url):
+        raise ConfigurationError(f"DynamoDBStore: {_unusable(url, 'endpoint_url')}")

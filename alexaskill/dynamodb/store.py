@@ -30,6 +30,7 @@ from .client import (
     _waited_for,
 )
 from .creating import _CREATE_WAIT, _create_table, _make_table, _Readying, _until_ready
+from .endpoint import _check_given_endpoint, _refused_url, _source, _unusable, _usable
 from .errors import (
     _THROTTLED,
     _code,
@@ -125,7 +126,7 @@ class DynamoDBStore:
         self._client_endpoint_shown: str | None = None  # (`_client_endpoint`)
         self._secrets = _passwords(endpoint_url)
         if client is not None:
-            self._client_endpoint(client)
+            _check_given_endpoint(self._client_endpoint(client))
         self.partition_key_name = partition_key_name
         self.attribute_name = attribute_name
         self.create_table = create_table
@@ -438,26 +439,47 @@ class DynamoDBStore:
         )
         if self._session is None:
             self._session = botocore.session.get_session()  # the second client costs ~8 ms
-        client = self._session.create_client(
-            "dynamodb", region_name=self.region, endpoint_url=self.endpoint_url, config=config
-        )
+        try:
+            client = self._session.create_client(
+                "dynamodb", region_name=self.region, endpoint_url=self.endpoint_url, config=config
+            )
+        except ValueError as exc:
+            refused = _refused_url(str(exc))
+            if refused is None:
+                raise
+        else:
+            refused = None
+        if refused is not None:
+            # Raised out of the except clause: botocore's words, which repeat the URL whole,
+            # password and all, are not its context (a traceback logged).
+            raise StoreError(self._endpoint_refused(refused))
         try:
             if self.endpoint_url is None:  # (botocore's AWS_ENDPOINT_URL_DYNAMODB, say)
-                self._client_endpoint(client)
+                endpoint = self._client_endpoint(client)
+                if endpoint is not None and not _usable(endpoint):
+                    # Made, the client fails each call with a ValueError: a crash, not a StoreError.
+                    raise StoreError(self._endpoint_refused(endpoint))
             return _hook(client)
         except BaseException:
             # Not kept yet (`_ready_client` keeps what this returns): `aclose` would never close it.
             client.close()
             raise
 
-    def _client_endpoint(self, client: Any) -> None:
+    def _client_endpoint(self, client: Any) -> str | None:
         """Keep the endpoint ``client`` was made with, where ``endpoint_url`` named none: a
         client given's, or the store's own from botocore's configuration
         (``AWS_ENDPOINT_URL_DYNAMODB``, a profile's ``endpoint_url``), for the log lines to name
-        where it looked and hide its password, which botocore's words repeat."""
+        where it looked and hide its password, which botocore's words repeat; returned."""
         endpoint = _given_endpoint(client)
         self._client_endpoint_shown = url_without_password(endpoint) if endpoint else None
         self._secrets = _passwords(endpoint)
+        return endpoint
+
+    def _endpoint_refused(self, url: str) -> str:
+        """The words of a store's own client refused for its endpoint, ``url``: the one given
+        (botocore's check, stricter than `_check_endpoint_url`'s), else its configuration's."""
+        named = "endpoint_url" if self.endpoint_url else _source(url, client_given=False)
+        return f"DynamoDB table {self.table!r}: {_unusable(url, named)}"
 
     def _not_a_map(self, column: Mapping[str, Any]) -> StoreError:
         return StoreError(

@@ -1,0 +1,70 @@
+"""The endpoint URL of `DynamoDBStore`'s calls: whether botocore can use one, and where one a
+client was made with came from (botocore's configuration, or the client's maker)."""
+
+from __future__ import annotations
+
+import os
+from typing import Final
+
+from ..exceptions import ConfigurationError
+from ..store.url import url_without_password
+
+__all__: list[str] = []
+
+#: botocore's words for an endpoint URL it refuses as it makes a client (its
+#: ``EndpointCreator.create_endpoint``, 1.34 to 1.44 alike), the URL as configured after them.
+_INVALID: Final = "Invalid endpoint: "
+
+#: The variables botocore takes an endpoint URL from, the first set first (its
+#: ``ConfiguredEndpointProvider``), before the AWS profile's ``endpoint_url``.
+_VARIABLES: Final = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL")
+
+
+def _usable(url: str) -> bool:
+    """Whether botocore can use ``url`` for its calls: a host, no white space, no port past
+    65535 or not a number, an IPv6 address with its closing bracket (else a ValueError out of
+    every call, or out of the client's making)."""
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(url)
+        fine = bool(parts.hostname) and (parts.port is None or parts.port >= 0)  # .port checks
+    except ValueError:  # "Invalid IPv6 URL", "Port out of range 0-65535", a port not a number
+        fine = False
+    return fine and not any(character.isspace() for character in url)
+
+
+def _unusable(url: str, named: str) -> str:
+    """The words for ``url``, which botocore cannot use, ``named`` as its option or source;
+    without its password."""
+    return (
+        f"{named} {url_without_password(url)!r} is not a URL botocore can use: write "
+        "http(s)://HOST[:PORT], e.g. http://127.0.0.1:8000"
+    )
+
+
+def _refused_url(words: str) -> str | None:
+    """The URL of botocore's refusal of an endpoint (a ValueError's ``words``), None for other
+    words: it repeats the URL whole, password and all."""
+    before, found, url = words.partition(_INVALID)
+    return url if found and not before else None
+
+
+def _source(url: str, client_given: bool) -> str:
+    """Where botocore took ``url``, the endpoint a client was made with, from: the variable set
+    to it, else the AWS profile's ``endpoint_url`` (or, for a ``client_given``, the
+    ``endpoint_url=`` of its making). Read now: its maker may have set another since."""
+    for name in _VARIABLES:
+        if os.environ.get(name) == url:
+            return name
+    if client_given:
+        return "its maker's endpoint_url=, or the AWS profile's endpoint_url"
+    return "the AWS profile's endpoint_url"
+
+
+def _check_given_endpoint(url: str | None) -> None:
+    """`ConfigurationError` for the endpoint a client given was made with, ``url`` (None: AWS's
+    own), if botocore cannot use it: else every call failed with botocore's ValueError."""
+    if url is not None and not _usable(url):
+        named = f"the endpoint of the client given (client=), from {_source(url, True)},"
+        raise ConfigurationError(f"DynamoDBStore: {_unusable(url, named)}")
