@@ -51,14 +51,17 @@ def _refused_url(words: str) -> str | None:
 
 
 def _source(url: str, client_given: bool) -> str:
-    """Where botocore took ``url``, the endpoint a client was made with, from: the variable set
-    to it, else the AWS profile's ``endpoint_url`` (or, for a ``client_given``, the
-    ``endpoint_url=`` of its making). Read now: its maker may have set another since."""
+    """Where botocore took ``url``, the endpoint a client was made with (or it without its
+    password), from: the variable set to it, else the AWS profile's ``endpoint_url`` (or, for a
+    ``client_given``, the ``endpoint_url=`` of its making). Read now: its maker may have set
+    another since."""
+    shown = url_without_password(url)
     for name in _VARIABLES:
-        if os.environ.get(name) == url:
+        value = os.environ.get(name)
+        if value and url_without_password(value) == shown:
             return name
     if client_given:
-        return "its maker's endpoint_url=, or the AWS profile's endpoint_url"
+        return "its create_client(endpoint_url=…) or the AWS profile's endpoint_url"
     return "the AWS profile's endpoint_url"
 
 
@@ -66,5 +69,10 @@ def _check_given_endpoint(url: str | None) -> None:
     """`ConfigurationError` for the endpoint a client given was made with, ``url`` (None: AWS's
     own), if botocore cannot use it: else every call failed with botocore's ValueError."""
     if url is not None and not _usable(url):
-        named = f"the endpoint of the client given (client=), from {_source(url, True)},"
-        raise ConfigurationError(f"DynamoDBStore: {_unusable(url, named)}")
+        raise ConfigurationError(f"DynamoDBStore: {_unusable(url, _client_endpoint_named(url))}")
+
+
+def _client_endpoint_named(url: str) -> str:
+    """The words naming ``url`` (or it without its password), the endpoint a client given was
+    made with, and where it came from: its maker gave the store no ``endpoint_url``."""
+    return f"the endpoint of the client given (client=), from {_source(url, True)},"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..exceptions import StoreError
 from .client import _errors
+from .endpoint import _client_endpoint_named
 from .errors import _code, _explain
 
 if TYPE_CHECKING:
@@ -42,14 +43,23 @@ def _explained(store: DynamoDBStore, doing: str, code: str, exc: Exception) -> s
         code=code,
         exc=exc,
         key_name=store.partition_key_name,
-        # (Not the store's own client's endpoint from botocore's configuration: it may be AWS's,
-        # a VPC endpoint, say, whose 5xx page is DynamoDB's error, not a wrong endpoint's.)
-        endpoint_given=store.endpoint_url is not None
-        or (not store._own_client and store._client_endpoint_shown is not None),
+        endpoint_named=_endpoint_named(store),
         create_table=store.create_table,
         own_client=store._own_client,
         region=_region(store),
     )
+
+
+def _endpoint_named(store: DynamoDBStore) -> str | None:
+    """The words naming the endpoint URL the store's calls go to as the skill's author gave it:
+    the store's ``endpoint_url``, or the endpoint of a client given and where it came from (its
+    author gave no ``endpoint_url``); None for AWS's own."""
+    if store.endpoint_url is not None:
+        return "the endpoint_url"
+    # (Not the store's own client's endpoint from botocore's configuration: it may be AWS's,
+    # a VPC endpoint, say, whose 5xx page is DynamoDB's error, not a wrong endpoint's.)
+    shown = store._client_endpoint_shown
+    return None if store._own_client or shown is None else _client_endpoint_named(shown)
 
 
 def _where(store: DynamoDBStore) -> str:
