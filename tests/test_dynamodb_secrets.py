@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import logging
+import types
+from typing import Any
 
 import pytest
 
@@ -181,3 +183,36 @@ def test_a_client_given_with_a_malformed_endpoint_is_refused_without_its_passwor
     _shown(_all_said(info.value))
     assert "the client given (client=)" in str(info.value)
     assert "AWS_ENDPOINT_URL_DYNAMODB" in str(info.value)
+
+
+class _ClientOfAnotherLayout:
+    """A DynamoDB client with botocore's public ``meta.endpoint_url`` and none of its private
+    attributes (a botocore whose layout changed): every call refused as unreachable."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.meta = types.SimpleNamespace(endpoint_url=endpoint, region_name="us-east-1")
+
+    def get_item(self, **params: Any) -> dict[str, Any]:
+        import botocore.exceptions
+
+        raise botocore.exceptions.EndpointConnectionError(endpoint_url=self.meta.endpoint_url)
+
+    update_item = get_item
+
+
+@pytest.mark.anyio
+async def test_the_password_of_a_client_given_is_hidden_whatever_botocores_private_layout() -> None:
+    # The endpoint (and its password) was read from botocore's private rule-set resolver only:
+    # a client without it, botocore's words named the endpoint, password and all.
+    endpoint = f"http://AKID:{SECRET}@127.0.0.1:{free_port()}"
+    store = DynamoDBStore("skill", client=_ClientOfAnotherLayout(endpoint))
+    with pytest.raises(StoreError, match="cannot reach DynamoDB at") as info:
+        await store.load("user")
+    _shown(_all_said(info.value))
+    assert url_without_password(endpoint) in str(info.value)
+    # AWS's own endpoint (no port, no user part) is said as the region, as botocore's is.
+    aws = DynamoDBStore(
+        "skill", client=_ClientOfAnotherLayout("https://dynamodb.us-east-1.amazonaws.com")
+    )
+    with pytest.raises(StoreError, match="cannot reach DynamoDB at region us-east-1 for GetItem"):
+        await aws.load("user")

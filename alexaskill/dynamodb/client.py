@@ -206,15 +206,3 @@ def _new_refresh_locks(client: Any) -> None:
     for held in (getattr(signer, "_credentials", None), getattr(signer, "_auth_token", None)):
         if held is not None and hasattr(held, "_refresh_lock"):
             held._refresh_lock = threading.Lock()
-
-
-def _given_endpoint(client: Any) -> str | None:
-    """The endpoint URL a botocore ``client`` was made with (``endpoint_url=``, or botocore's
-    ``AWS_ENDPOINT_URL_DYNAMODB``), None for AWS's own endpoint of its region, or a client
-    that is not botocore's usual (a stand-in)."""
-    # Read where botocore's endpoint rules take it, not from ``meta.endpoint_url``, which is
-    # AWS's own URL when none was given: which of the two it is, its host cannot tell
-    # reliably (amazonaws.com, api.aws, China's and the isolated partitions' domains, ...).
-    builtins = getattr(getattr(client, "_ruleset_resolver", None), "_builtins", None)
-    endpoint = builtins.get("SDK::Endpoint") if isinstance(builtins, dict) else None
-    return endpoint if isinstance(endpoint, str) and endpoint else None

@@ -4,7 +4,7 @@ client was made with came from (botocore's configuration, or the client's maker)
 from __future__ import annotations
 
 import os
-from typing import Final
+from typing import Any, Final
 
 from ..exceptions import ConfigurationError
 from ..store.url import url_without_password
@@ -76,3 +76,34 @@ def _client_endpoint_named(url: str) -> str:
     """The words naming ``url`` (or it without its password), the endpoint a client given was
     made with, and where it came from: its maker gave the store no ``endpoint_url``."""
     return f"the endpoint of the client given (client=), from {_source(url, True)},"
+
+
+def _endpoint(client: Any) -> str | None:
+    """The endpoint URL a botocore ``client`` was made with (botocore's public
+    ``meta.endpoint_url``): the one given or configured, else AWS's own for its region; None
+    for a stand-in that has none. Its password, if any, is hidden from botocore's words
+    whichever it is: AWS's has none."""
+    endpoint = getattr(getattr(client, "meta", None), "endpoint_url", None)
+    return endpoint if isinstance(endpoint, str) and endpoint else None
+
+
+def _given(client: Any, endpoint: str) -> bool:
+    """Whether ``endpoint``, ``client``'s (`_endpoint`), was given or configured
+    (``endpoint_url=``, botocore's ``AWS_ENDPOINT_URL_DYNAMODB``), not AWS's own for its
+    region: for the log lines to name it, where they name the region for AWS's."""
+    # botocore says so publicly nowhere (1.34 to 1.44): ``meta.endpoint_url`` is either, and
+    # which, its host cannot tell reliably (amazonaws.com, api.aws, China's and the isolated
+    # partitions' domains, a VPC endpoint's). Its endpoint rules' input is read, privately,
+    # for this alone: the URL and its password come from the public attribute above.
+    builtins = getattr(getattr(client, "_ruleset_resolver", None), "_builtins", None)
+    if isinstance(builtins, dict):
+        return builtins.get("SDK::Endpoint") == endpoint
+    # A botocore of another layout: AWS's own URL has no port or user part, a local server's
+    # (DynamoDB Local, moto, LocalStack) a port.
+    import urllib.parse
+
+    try:
+        parts = urllib.parse.urlsplit(endpoint)
+        return parts.port is not None or "@" in parts.netloc
+    except ValueError:  # a port not a number: no URL of AWS's
+        return True

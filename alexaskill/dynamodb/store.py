@@ -22,7 +22,6 @@ from .client import (
     _Call,
     _drop_pools,
     _errors,
-    _given_endpoint,
     _hook,
     _last_attempt,
     _new_refresh_locks,
@@ -30,7 +29,15 @@ from .client import (
     _waited_for,
 )
 from .creating import _CREATE_WAIT, _create_table, _make_table, _Readying, _until_ready
-from .endpoint import _check_given_endpoint, _refused_url, _source, _unusable, _usable
+from .endpoint import (
+    _check_given_endpoint,
+    _endpoint,
+    _given,
+    _refused_url,
+    _source,
+    _unusable,
+    _usable,
+)
 from .errors import (
     _THROTTLED,
     _code,
@@ -469,9 +476,11 @@ class DynamoDBStore:
         """Keep the endpoint ``client`` was made with, where ``endpoint_url`` named none: a
         client given's, or the store's own from botocore's configuration
         (``AWS_ENDPOINT_URL_DYNAMODB``, a profile's ``endpoint_url``), for the log lines to name
-        where it looked and hide its password, which botocore's words repeat; returned."""
-        endpoint = _given_endpoint(client)
-        self._client_endpoint_shown = url_without_password(endpoint) if endpoint else None
+        where it looked, if given (`endpoint._given`), and hide its password, which botocore's
+        words repeat; returned (AWS's own too)."""
+        endpoint = _endpoint(client)
+        given = endpoint if endpoint is not None and _given(client, endpoint) else None
+        self._client_endpoint_shown = url_without_password(given) if given else None
         self._secrets = _passwords(endpoint)
         return endpoint
 
