@@ -8,14 +8,10 @@ from __future__ import annotations
 import pytest
 
 from alexaskill import Skill
-from alexaskill.understanding import (
-    InteractionModel,
-    Understander,
-    model_from_skill,
-)
+from alexaskill.understanding import Understander, model_from_skill
 
 from .conftest import SKILL_ID
-from .understanding_shared import NOW, slots_of
+from .understanding_shared import NOW, intent_understander, slots_of, understander_of
 
 
 @pytest.mark.parametrize(
@@ -33,42 +29,21 @@ def test_a_filler_left_out_still_lets_a_free_value_give_its_end_to_another_slot(
     # Read without its fillers, the reading's word positions were those of the words kept, but
     # the end of the city was looked for among all the words said: with a filler before the
     # city, "today" stayed in it.
-    model = InteractionModel.from_json(
-        {
-            "interactionModel": {
-                "languageModel": {
-                    "invocationName": "weather tester",
-                    "intents": [
-                        {
-                            "name": "Weather",
-                            "slots": [
-                                {"name": "city", "type": "AMAZON.US_CITY"},
-                                {"name": "date", "type": "AMAZON.DATE"},
-                            ],
-                            "samples": ["weather in {city}"],
-                        },
-                        {"name": "AMAZON.FallbackIntent", "samples": []},
-                    ],
-                }
-            }
-        }
+    slots = {"city": "AMAZON.US_CITY", "date": "AMAZON.DATE"}
+    weather = intent_understander(
+        "Weather", slots, ["weather in {city}"], invocation_name="weather tester"
     )
-    assert slots_of(Understander(model), said) == {"city": "san diego", "date": "2026-11-29"}
+    assert slots_of(weather, said) == {"city": "san diego", "date": "2026-11-29"}
+
+
+#: A city's weather, on a date or not (`_city_weather` has AMAZON.FallbackIntent beside it).
+_CITY_WEATHER = {"city": "AMAZON.City", "date": "AMAZON.DATE"}
+_CITY_SAMPLES = ["weather in {city}", "weather for {city} {date}"]
 
 
 def _city_weather() -> Understander:
-    intent = {
-        "name": "Weather",
-        "slots": [
-            {"name": "city", "type": "AMAZON.City"},
-            {"name": "date", "type": "AMAZON.DATE"},
-        ],
-        "samples": ["weather in {city}", "weather for {city} {date}"],
-    }
-    fallback = {"name": "AMAZON.FallbackIntent", "samples": []}
-    language_model = {"invocationName": "weather tester", "intents": [intent, fallback]}
-    return Understander(
-        InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
+    return intent_understander(
+        "Weather", _CITY_WEATHER, _CITY_SAMPLES, invocation_name="weather tester"
     )
 
 
@@ -126,18 +101,10 @@ def test_free_form_words_void_a_date_only_by_a_denial_or_a_value_joined_right_be
 ) -> None:
     # "week of" one word away from "friday" made the whole reading the fallback intent: a
     # free-form value's own words count only when they deny the date or join it right next to it.
-    intent = {
-        "name": "Remind",
-        "slots": [
-            {"name": "task", "type": "AMAZON.SearchQuery"},
-            {"name": "date", "type": "AMAZON.DATE"},
-        ],
-        "samples": ["remind me to {task}", "remind me to {task} {date}"],
-    }
-    fallback = {"name": "AMAZON.FallbackIntent", "samples": []}
-    language_model = {"invocationName": "reminders", "intents": [intent, fallback]}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    understood = Understander(model).understand(said, now=NOW)
+    slot_types = {"task": "AMAZON.SearchQuery", "date": "AMAZON.DATE"}
+    samples = ["remind me to {task}", "remind me to {task} {date}"]
+    reminders = intent_understander("Remind", slot_types, samples, invocation_name="reminders")
+    understood = reminders.understand(said, now=NOW)
     assert understood.intent == "Remind"
     slots = {slot.name: slot.value for slot in understood.slots}
     assert (slots["task"], slots["date"] is not None) == (task, True)
@@ -146,18 +113,12 @@ def test_free_form_words_void_a_date_only_by_a_denial_or_a_value_joined_right_be
 def test_without_a_fallback_intent_the_closest_intents_note_names_the_reading_dropped() -> None:
     # Without AMAZON.FallbackIntent the closest intent is sent; its note did not say why the
     # reading with the date ("london not" + tomorrow) was dropped.
-    intent = {
-        "name": "Weather",
-        "slots": [
-            {"name": "city", "type": "AMAZON.City"},
-            {"name": "date", "type": "AMAZON.DATE"},
-        ],
-        "samples": ["weather in {city}", "weather for {city} {date}"],
-    }
+    # (`understander_of`: `intent_understander`'s model would have the fallback intent.)
+    slots = [{"name": name, "type": type_} for name, type_ in _CITY_WEATHER.items()]
+    weather = {"name": "Weather", "slots": slots, "samples": _CITY_SAMPLES}
     joke = {"name": "Joke", "samples": ["tell me a joke"]}
-    language_model = {"invocationName": "weather tester", "intents": [intent, joke]}
-    model = InteractionModel.from_json({"interactionModel": {"languageModel": language_model}})
-    understood = Understander(model).understand("weather in london not tomorrow", now=NOW)
+    understander = understander_of({"invocationName": "weather tester", "intents": [weather, joke]})
+    understood = understander.understand("weather in london not tomorrow", now=NOW)
     assert understood.intent == "Weather"
     # No date the user denied, nor the city "london not tomorrow" the closest reading gave (a
     # "not" within a name's words takes it back), which it was.
