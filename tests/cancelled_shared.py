@@ -1,9 +1,10 @@
 """What the tests of a request cancelled from outside (tests/test_cancelled_answer.py,
 tests/test_cancelled_raised.py, tests/test_finishing_cancelled.py) share: the cancellation
 looked for whatever the Python, the POST that is cancelled and how it ended (also
-tests/test_endpoint_body_cancelled.py's), and a service of the skill's own; and with
-tests/test_server_stop.py and tests/test_server_stop_caught.py, the server's stop signal seen
-(its record, uvicorn's handlers in place, `stopped`).
+tests/test_endpoint_body_cancelled.py's), a skill whose code catches the cancellation and raises
+instead (`raising_instead`), and a service of the skill's own; and with tests/test_server_stop.py
+and tests/test_server_stop_caught.py (`raising_instead` too), the server's stop signal seen (its
+record, uvicorn's handlers in place, `stopped`).
 
 Each module binds the fixture it uses (``looked_for = cancelled_shared.looked_for``), as with
 tests/deadline_shared.py's."""
@@ -88,6 +89,48 @@ def speech_when_cancelled(
         return speech, exc
 
     return asyncio.run(run())
+
+
+def raising_instead(
+    where: str, started: list[asyncio.Event], deadline: float | None = None
+) -> tuple[Skill, Any]:
+    """A skill (with ``deadline``) whose ``where`` (the "handler", its "exception handler", or
+    the handler through a failure of its own clean-up, "a link further") catches the request's
+    cancellation, once it has set ``started[0]``, and raises LookupError instead: the skill, and
+    the function the catch is said of."""
+    skill = Skill(SKILL_ID, deadline=deadline)
+
+    async def waits() -> None:
+        started[0].set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            if where == "a link further":
+                try:
+                    raise OSError("the connection's close failed")  # (its context: the catch)
+                except OSError as failure:
+                    raise LookupError("the connection was closed") from failure
+            raise LookupError("the connection was closed") from None  # (its context still)
+
+    if where == "exception handler":
+
+        @skill.intent("Hello")
+        async def hello() -> Any:
+            raise KeyError("no such user")
+
+        @skill.exception(KeyError)
+        async def no_user(exc: KeyError) -> Any:
+            await waits()
+            return speak("no such user")
+
+        return skill, no_user
+
+    @skill.intent("Hello")
+    async def hello_waits() -> Any:
+        await waits()
+        return speak("hello")
+
+    return skill, hello_waits
 
 
 class Db:

@@ -16,7 +16,7 @@ from alexaskill.app import DEADLINE_REPLY
 from alexaskill.testing import RequestFactory
 
 from . import cancelled_shared
-from .cancelled_shared import post_and_cancel
+from .cancelled_shared import post_and_cancel, raising_instead, speech_when_cancelled
 from .conftest import SKILL_ID
 from .deadline_shared import request_lines, signed_hello
 from .lambda_runtime import LAMBDA_ENVIRON, LambdaContext
@@ -35,18 +35,9 @@ def test_a_cancellation_caught_and_raised_as_an_exception_goes_on(
     # the task ended as if never cancelled (whoever cancelled it waited on); or the LookupError's
     # exception handler ran in the task being cancelled, and was said to have caught it. The
     # request is answered as a cancelled one, the handler named, and no exception handler runs.
-    skill = Skill(SKILL_ID, deadline=deadline)
     started: list[asyncio.Event] = []
+    skill, hello = raising_instead("handler", started, deadline)
     ran: list[str] = []
-
-    @skill.intent("Hello")
-    async def hello() -> Any:
-        started[0].set()
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            raise LookupError("the connection was closed") from None
-        return speak("hello")
 
     if handled:
 
@@ -55,14 +46,10 @@ def test_a_cancellation_caught_and_raised_as_an_exception_goes_on(
             ran.append("not_found")
             return speak("not found")
 
-    async def run() -> BaseException | None:
-        started.append(asyncio.Event())
-        sent, raised = await post_and_cancel(skill, started[0])
-        assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
-        return raised
-
     with caplog.at_level(logging.INFO, "alexaskill"):
-        assert isinstance(asyncio.run(run()), asyncio.CancelledError)  # for whoever cancelled it
+        speech, raised = speech_when_cancelled(skill, started)
+    assert speech == DEADLINE_REPLY
+    assert isinstance(raised, asyncio.CancelledError)  # for whoever cancelled it
     assert ran == []
     name = f"{hello.__module__}.{hello.__qualname__}"
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
@@ -78,30 +65,12 @@ def test_an_exception_handler_raising_instead_of_its_cancellation_leaves_it_canc
 ) -> None:
     # As above, the exception handler the one cancelled (the handler had failed): it was said
     # to have failed, the apology went out and the task ended as if never cancelled.
-    skill = Skill(SKILL_ID, deadline=deadline)
     started: list[asyncio.Event] = []
-
-    @skill.intent("Hello")
-    async def hello() -> Any:
-        raise KeyError("no such user")
-
-    @skill.exception(KeyError)
-    async def no_user(exc: KeyError) -> Any:
-        started[0].set()
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            raise LookupError("the connection was closed") from None
-        return speak("no such user")
-
-    async def run() -> BaseException | None:
-        started.append(asyncio.Event())
-        sent, raised = await post_and_cancel(skill, started[0])
-        assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
-        return raised
-
+    skill, no_user = raising_instead("exception handler", started, deadline)
     with caplog.at_level(logging.INFO, "alexaskill"):
-        assert isinstance(asyncio.run(run()), asyncio.CancelledError)  # for whoever cancelled it
+        speech, raised = speech_when_cancelled(skill, started)
+    assert speech == DEADLINE_REPLY
+    assert isinstance(raised, asyncio.CancelledError)  # for whoever cancelled it
     name = f"the exception handler {no_user.__module__}.{no_user.__qualname__}"
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     (caught,) = [m for m in errors if "caught the CancelledError" in m]
@@ -195,17 +164,8 @@ def test_an_anyio_scopes_cancellation_caught_and_raised_instead_ends_in_that_sco
     # The text of the one caught, still the LookupError's context, goes on with it.
     import anyio
 
-    skill = Skill(SKILL_ID, deadline=None)
     started: list[asyncio.Event] = []  # (made on the loop that runs the request)
-
-    @skill.intent("Hello")
-    async def hello() -> Any:
-        started[0].set()
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            raise LookupError("the connection was closed") from None
-        return speak("hello")
+    skill, hello = raising_instead("handler", started)
 
     async def run() -> tuple[bool, list[Any]]:
         started.append(asyncio.Event())
@@ -220,4 +180,4 @@ def test_an_anyio_scopes_cancellation_caught_and_raised_instead_ends_in_that_sco
         caught, sent = asyncio.run(run())
     assert caught
     assert json.loads(sent[1]["body"])["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
-    assert "hello caught the CancelledError" in caplog.text
+    assert f"{hello.__qualname__} caught the CancelledError" in caplog.text

@@ -21,7 +21,7 @@ from alexaskill.handler_bugs import LAMBDA_WEB_OWN, LAMBDA_WEB_SHUTDOWN
 from alexaskill.server_stop import UVICORN_SHUTDOWN
 
 from . import cancelled_shared
-from .cancelled_shared import hanging_skill, post_and_cancel, stopped
+from .cancelled_shared import hanging_skill, post_and_cancel, raising_instead, stopped
 from .conftest import SKILL_ID
 from .lambda_runtime import LAMBDA_ENVIRON
 
@@ -54,45 +54,6 @@ def _in(in_lambda: bool, monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.setenv(name, value)
 
 
-def _raising_instead(where: str, started: list[asyncio.Event]) -> tuple[Skill, Any]:
-    """A skill whose ``where`` (the handler, its exception handler, or the handler through a
-    failure of its own clean-up) catches the request's cancellation and raises LookupError
-    instead: the skill, and the function that caught it."""
-    skill = Skill(SKILL_ID, deadline=None)
-
-    async def waits() -> None:
-        started[0].set()
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            if where == "a link further":
-                try:
-                    raise OSError("the connection's close failed")  # (its context: the catch)
-                except OSError as failure:
-                    raise LookupError("the connection was closed") from failure
-            raise LookupError("the connection was closed") from None  # (its context still)
-
-    if where == "exception handler":
-
-        @skill.intent("Hello")
-        async def hello() -> Any:
-            raise KeyError("no such user")
-
-        @skill.exception(KeyError)
-        async def no_user(exc: KeyError) -> Any:
-            await waits()
-            return speak("no such user")
-
-        return skill, no_user
-
-    @skill.intent("Hello")
-    async def hello_waits() -> Any:
-        await waits()
-        return speak("hello")
-
-    return skill, hello_waits
-
-
 @_WHERE
 @_BY
 @pytest.mark.parametrize("where", ["handler", "exception handler", "a link further"])
@@ -110,7 +71,7 @@ def test_a_cancellation_caught_and_raised_instead_is_told_by_its_own_text(
     # text on the one raised again: it ends there now, as one not caught does.
     _in(in_lambda, monkeypatch)
     started: list[asyncio.Event] = []
-    skill, catch = _raising_instead(where, started)
+    skill, catch = raising_instead(where, started)
 
     async def run() -> tuple[list[Any], BaseException | None]:
         stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
