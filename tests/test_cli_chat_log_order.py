@@ -45,6 +45,15 @@ def brew():
 """
 
 
+def _chatted(workdir: Path, app: str, invocation: str, *said: str) -> list[str]:
+    """``alexaskill chat app --invocation invocation`` in ``workdir`` on one pipe (`on_one_pipe`),
+    told each of ``said`` in turn: the lines it wrote, once it has ended well (status 0)."""
+    stdin = "".join(f"{line}\n" for line in said)
+    status, lines = on_one_pipe(workdir, "chat", app, "--invocation", invocation, stdin=stdin)
+    assert status == 0, "\n".join(lines)
+    return lines
+
+
 @pytest.fixture
 def brewdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield from skill_module(tmp_path, monkeypatch, "brew", BREW)
@@ -54,12 +63,7 @@ def test_the_skills_log_lines_come_with_their_turn_on_one_pipe(workdir: Path) ->
     # Standard output to a pipe is written in blocks, standard error at once: the skill's
     # ERROR for "crash" came before the "> crash" line, the WARNING for the intent without a
     # handler before its "> " line too; on a terminal, before the turn's "→" line.
-    status, lines = on_one_pipe(
-        workdir,
-        *("chat", "cafe:skill", "--invocation", "the cafe"),
-        stdin="open the cafe\nblah blah blah\ncrash\n",
-    )
-    assert status == 0, "\n".join(lines)
+    lines = _chatted(workdir, "cafe:skill", "the cafe", "open the cafe", "blah blah blah", "crash")
     expected = [
         "> open the cafe",
         "  → LaunchRequest",
@@ -149,12 +153,7 @@ def test_a_failed_turn_shows_what_was_logged_before_saying_it_failed(
 def test_the_lines_of_the_skills_own_logger_come_with_their_turn(brewdir: Path) -> None:
     # Python's last resort wrote a logger's lines that no handler takes straight to standard
     # error, before the turn's lines and unformatted, and its INFO lines not at all.
-    status, lines = on_one_pipe(
-        brewdir,
-        *("chat", "brew:skill", "--invocation", "the brewery"),
-        stdin="open the brewery\nbrew tea\n",
-    )
-    assert status == 0, "\n".join(lines)
+    lines = _chatted(brewdir, "brew:skill", "the brewery", "open the brewery", "brew tea")
     expected = [
         "> open the brewery",
         "  → LaunchRequest",
@@ -217,12 +216,7 @@ def test_only_the_skills_own_lines_below_warning_come_with_their_turn(rooteddir:
     # the command's own machinery into each turn, as the skill's lines: its client's request to
     # the skill (`INFO httpx2: HTTP Request: POST http://testserver/ ...`), the event loop's
     # selector (`DEBUG asyncio: Using selector: EpollSelector`).
-    status, lines = on_one_pipe(
-        rooteddir,
-        *("chat", "rooted:skill", "--invocation", "the root cellar"),
-        stdin="open the root cellar\n",
-    )
-    assert status == 0, "\n".join(lines)
+    lines = _chatted(rooteddir, "rooted:skill", "the root cellar", "open the root cellar")
     expected = ["  → LaunchRequest", "INFO root: opened", "  skill:      Welcome to the root"]
     assert in_order(lines, expected), "\n".join(lines)
     assert not [line for line in lines if line.startswith(("DEBUG", "INFO httpx"))], lines
