@@ -152,23 +152,29 @@ def test_a_model_file_over_the_cap_is_refused_unread(tmp_path: Path) -> None:
     assert load_model(path).invocation == "pizza palace"
 
 
+def _refusals(path: Path) -> tuple[tuple[str, ...], str]:
+    """What load_model and the commands' --model say of the model file ``path``, which both
+    refuse: load_model's problems, and the command's usage error."""
+    from alexaskill.cli.common import UsageError, read_model_json
+
+    with pytest.raises(InteractionModelError) as loaded:
+        load_model(path)
+    with pytest.raises(UsageError) as read:
+        read_model_json(str(path), locale="en-US")
+    return loaded.value.problems, str(read.value)
+
+
 @pytest.mark.parametrize("content", [b"", b" \n", b"\xef\xbb\xbf"])
 def test_an_empty_model_file_is_said_empty_as_the_commands_say_it(
     tmp_path: Path, content: bytes
 ) -> None:
     # load_model said "not JSON (line 1: Expecting value)" of a file the commands' --model
     # called "empty": one file, two wordings.
-    from alexaskill.cli.common import UsageError, read_model_json
-
     path = tmp_path / "en-US.json"
     path.write_bytes(content)
-    with pytest.raises(InteractionModelError) as loaded:
-        load_model(path)
-    with pytest.raises(UsageError) as read:
-        read_model_json(str(path), locale="en-US")
-    said = f"{path}: empty"
-    assert loaded.value.problems == (said,)
-    assert str(read.value) == said
+    problems, said = _refusals(path)
+    assert problems == (f"{path}: empty",)
+    assert said == f"{path}: empty"
 
 
 @pytest.mark.parametrize(
@@ -185,16 +191,11 @@ def test_a_model_file_not_read_is_said_as_the_commands_say_it(
 ) -> None:
     # load_model said "cannot be read ('utf-8' codec can't decode byte 0xe9 in position 8:
     # invalid continuation byte)" of a file the commands' --model call "not UTF-8 text".
-    from alexaskill.cli.common import UsageError, read_model_json
-
     path = tmp_path / "en-US.json"
     path.write_bytes(content)
-    with pytest.raises(InteractionModelError) as loaded:
-        load_model(path)
-    with pytest.raises(UsageError) as read:
-        read_model_json(str(path), locale="en-US")
-    assert loaded.value.problems == (str(read.value),)
-    assert str(read.value).startswith(f"{path}: not ")
+    problems, said = _refusals(path)
+    assert problems == (said,)
+    assert said.startswith(f"{path}: not ")
 
 
 def test_a_model_file_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> None:
@@ -313,15 +314,10 @@ def test_an_extended_built_in_list_type_resolves_its_own_values() -> None:
 def test_a_model_file_name_too_long_is_said_as_the_commands_say_it(tmp_path: Path) -> None:
     # load_model, and the commands' --model (`request --model`), raised OSError (a traceback):
     # pathlib's is_dir raises for a name too long (ENAMETOOLONG), where it says False of most.
-    from alexaskill.cli.common import UsageError, read_model_json
-
     path = tmp_path / ("a" * 300 + ".json")
-    with pytest.raises(InteractionModelError) as loaded:
-        load_model(path)
-    with pytest.raises(UsageError) as read:
-        read_model_json(str(path), locale="en-US")
-    assert loaded.value.problems == (str(read.value),), (loaded.value, read.value)
-    assert str(read.value) == f"{path}: File name too long"
+    problems, said = _refusals(path)
+    assert problems == (said,), (problems, said)
+    assert said == f"{path}: File name too long"
     for given in (("IntentRequest", "--intent", "X"), ("LaunchRequest",)):  # (no model built)
         code, out, err = run("request", *given, "--model", str(path))
-        assert (code, out, err) == (2, "", f"alexaskill request: error: {read.value}\n")
+        assert (code, out, err) == (2, "", f"alexaskill request: error: {said}\n")
