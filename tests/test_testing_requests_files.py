@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -147,23 +148,29 @@ def test_load_request_says_a_file_with_a_number_too_long_as_not_json(tmp_path: A
     assert str(raised.value) == f"{path}: not JSON (a number of too many digits)"
 
 
+def _refusals(path: Path) -> tuple[str, str]:
+    """What load_request and `alexaskill replay` say of the file ``path``, which both refuse."""
+    from alexaskill.cli.common import UsageError
+    from alexaskill.cli.replay_files import load_requests
+
+    with pytest.raises(ValueError) as loaded:
+        load_request(path)
+    with pytest.raises(UsageError) as replayed:
+        load_requests([str(path)], "app:skill")
+    return str(loaded.value), str(replayed.value)
+
+
 @pytest.mark.parametrize("content", [b"", b" \n", b"\xef\xbb\xbf"])
 def test_load_request_says_an_empty_file_empty_as_replay_says_it(
     tmp_path: Any, content: bytes
 ) -> None:
     # It said "not JSON (line 1, column 1: Expecting value)" of a file `alexaskill replay` calls
     # "empty, no request in it".
-    from alexaskill.cli.common import UsageError
-    from alexaskill.cli.replay_files import load_requests
-
     path = tmp_path / "empty.json"
     path.write_bytes(content)
-    with pytest.raises(ValueError) as loaded:
-        load_request(path)
-    with pytest.raises(UsageError) as replayed:
-        load_requests([str(path)], "app:skill")
-    assert str(loaded.value) == f"{path}: empty, no request in it"
-    assert str(replayed.value).startswith(f"{loaded.value}: ")
+    loaded, replayed = _refusals(path)
+    assert loaded == f"{path}: empty, no request in it"
+    assert replayed.startswith(f"{loaded}: ")
 
 
 @pytest.mark.parametrize(
@@ -182,13 +189,7 @@ def test_load_request_says_a_file_it_cannot_read_as_replay_says_it(
     # load_request said "not JSON (not UTF-8 text)" where replay said "not UTF-8 text", and
     # "not JSON (line 2, column 7: …)" where replay said "not JSON (line 2: …)": one file, two
     # wordings.
-    from alexaskill.cli.common import UsageError
-    from alexaskill.cli.replay_files import load_requests
-
     path = tmp_path / "bad.json"
     path.write_bytes(content)
-    with pytest.raises(ValueError) as loaded:
-        load_request(path)
-    with pytest.raises(UsageError) as replayed:
-        load_requests([str(path)], "app:skill")
-    assert str(loaded.value) == str(replayed.value)
+    loaded, replayed = _refusals(path)
+    assert loaded == replayed
