@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -17,13 +18,9 @@ from .store_shared import _Forwarder
 
 def _port(redis_url: str) -> int:
     """The port of the test's Redis server, from its URL."""
-    return int(redis_url.rsplit(":", 1)[1].split("/")[0])
-
-
-#: The store's timeouts where no command goes unanswered (a lost answer closes its connection):
-#: long, so that a redis-server or proxy thread a loaded CI machine stalls past the default 2 s
-#: cannot fail the test; only a broken store waits them out.
-_PATIENT = "socket_timeout=30&socket_connect_timeout=30"
+    port = urllib.parse.urlsplit(redis_url).port
+    assert port is not None, redis_url
+    return port
 
 
 class _AnswerLosingProxy(_Forwarder):

@@ -10,13 +10,38 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Final
 
 import pytest
 
 from tests.missing import unavailable
 from tests.processes import free_port, stop
+
+#: RedisStore's timeouts (seconds, to connect and to read) in the session's URL (`redis_url`):
+#: long, so that a redis-server (or a proxy thread of tests/redis_proxies.py) that a loaded CI
+#: machine (two cores, four test workers, other work) stalls past the store's default 2 s
+#: cannot fail a test; only a broken store waits them out. A test of the timeouts sets its own
+#: (`redis_url_with`).
+PATIENT: Final = "socket_timeout=30&socket_connect_timeout=30"
+
+
+def redis_url_with(
+    url: str, *, scheme: str | None = None, database: int | None = None, **options: str
+) -> str:
+    """``url`` with ``options`` in its query, each in place of one of the same name (RedisStore
+    refuses an option named twice), and ``scheme``, ``database`` (its path) if given."""
+    parts = urllib.parse.urlsplit(url)
+    query = {**dict(urllib.parse.parse_qsl(parts.query)), **options}
+    return urllib.parse.urlunsplit(
+        parts._replace(
+            scheme=scheme or parts.scheme,
+            path=parts.path if database is None else f"/{database}",
+            query=urllib.parse.urlencode(query),
+        )
+    )
 
 
 def _answers_ping(port: int) -> bool:
@@ -83,7 +108,8 @@ def _redis_servers(directory: Path) -> RedisServers:
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``redis://127.0.0.1:<port>/0`` of a redis-server started for this test session.
+    """``redis://127.0.0.1:<port>/0`` of a redis-server started for this test session, with
+    `PATIENT` timeouts (`redis_url_with` sets others on it).
 
     Without ``redis-server`` (Debian: ``apt-get install redis-server``) the tests that need it
     are skipped, except under CI (``CI`` set), where they fail: CI must run them.
@@ -91,7 +117,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     servers = _redis_servers(tmp_path_factory.mktemp("redis"))
     try:
         _, port = servers.start()
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://127.0.0.1:{port}/0?{PATIENT}"
     finally:
         servers.stop_all()
 

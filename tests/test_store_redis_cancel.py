@@ -12,7 +12,6 @@ from alexaskill.store import RedisStore
 
 from .conftest import RedisServers
 from .redis_proxies import (
-    _PATIENT,
     _TIMEOUTS,
     _AnswerLosingProxy,
     _held_answers_given_up_at_once,
@@ -20,6 +19,7 @@ from .redis_proxies import (
     _port,
     _release_scripts,
 )
+from .redis_server import PATIENT
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -218,7 +218,7 @@ async def test_a_redis_save_cancelled_by_its_caller_is_not_applied_late(redis_ur
     prefix = f"test:{uuid.uuid4().hex}:"
     direct = redis.Redis(port=port)
     proxy = _HoldingProxy(port, b"EVALSHA")
-    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{_PATIENT}", prefix=prefix)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{PATIENT}", prefix=prefix)
     try:
         await store.update("user", {"n": 1}, ())  # the script loaded: no NOSCRIPT held
         proxy.holding = True

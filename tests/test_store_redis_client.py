@@ -14,6 +14,7 @@ from alexaskill.exceptions import ConfigurationError
 from alexaskill.store import RedisStore
 
 from .conftest import RedisServers
+from .redis_server import redis_url_with
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -338,7 +339,7 @@ async def test_a_client_given_is_not_told_to_mend_a_url_it_has_not(redis_url: st
 
     from alexaskill.exceptions import StoreError
 
-    lacking = redis.asyncio.Redis.from_url(redis_url.rpartition("/")[0] + "/99")
+    lacking = redis.asyncio.Redis.from_url(redis_url_with(redis_url, database=99))
     store = RedisStore("redis://unused", client=lacking)
     try:
         with pytest.raises(StoreError, match=r"has no database 99 for the load") as caught:

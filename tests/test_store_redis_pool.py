@@ -11,6 +11,8 @@ import pytest
 
 from alexaskill.store import RedisStore
 
+from .redis_server import redis_url_with
+
 pytestmark = pytest.mark.oldest_dependencies
 
 
@@ -22,9 +24,9 @@ async def test_a_redis_pool_at_max_connections_or_a_database_redis_lacks_is_said
     # cancelled …: if it reached Redis, it may still be applied", though nothing was sent.
     from alexaskill.exceptions import StoreError
 
-    # The pool's wait for the held connection is short (timeout=); connecting is not: a
-    # loaded CI can stall a connect to the test's Redis past half a second.
-    url = redis_url + "?max_connections=1&socket_connect_timeout=30&timeout=0.1"
+    # The pool's wait for the held connection is short (timeout=); connecting is not (the
+    # URL's patient socket_connect_timeout): a loaded CI can stall a connect past half a second.
+    url = redis_url_with(redis_url, max_connections="1", timeout="0.1")
     store = RedisStore(url, prefix=f"test:{time.monotonic_ns()}:")
     try:
         await store.load("user")  # the client made, in this event loop
@@ -41,7 +43,7 @@ async def test_a_redis_pool_at_max_connections_or_a_database_redis_lacks_is_said
         assert "cannot reach" not in text and "may still be applied" not in text
     finally:
         await store.aclose()
-    lacking = RedisStore(redis_url.rpartition("/")[0] + "/99")
+    lacking = RedisStore(redis_url_with(redis_url, database=99))
     try:
         with pytest.raises(StoreError, match=r"has no database 99 for the save") as caught:
             await lacking.update("user", {"a": 1}, ())
@@ -60,8 +62,9 @@ async def test_saves_past_a_redis_urls_max_connections_wait_for_a_connection(
     # ("Too many connections"): one request more than the limit at a moment lost its save.
     import asyncio
 
-    # A generous wait (the connect timeout, 2 s by default): six saves in turn on a loaded CI.
-    url = redis_url + "?max_connections=1&socket_connect_timeout=30"
+    # A generous wait (the URL's patient connect timeout, where the default is 2 s): six saves
+    # in turn on a loaded CI.
+    url = redis_url_with(redis_url, max_connections="1")
     store = RedisStore(url, prefix=f"test:{time.monotonic_ns()}:")
     try:
         await asyncio.gather(*(store.update("user", {f"k{i}": i}, ()) for i in range(6)))
@@ -77,9 +80,9 @@ async def test_a_full_redis_pool_is_waited_for_once_not_twice(redis_url: str) ->
     # (4 s of Alexa's 8 with the defaults), though the README says the wait is up to it.
     from alexaskill.exceptions import StoreError
 
-    # The pool's wait for the held connection is short (timeout=); connecting is not: a
-    # loaded CI can stall a connect to the test's Redis past half a second.
-    url = redis_url + "?max_connections=1&socket_connect_timeout=30&timeout=0.1"
+    # The pool's wait for the held connection is short (timeout=); connecting is not (the
+    # URL's patient socket_connect_timeout): a loaded CI can stall a connect past half a second.
+    url = redis_url_with(redis_url, max_connections="1", timeout="0.1")
     store = RedisStore(url, prefix=f"test:{time.monotonic_ns()}:")
     try:
         await store.load("user")  # the client made, in this event loop

@@ -11,7 +11,6 @@ from alexaskill.exceptions import ResponseError
 from alexaskill.store import RedisStore
 
 from .redis_proxies import (
-    _PATIENT,
     _TIMEOUTS,
     _AnswerLosingProxy,
     _held_answers_given_up_at_once,
@@ -19,6 +18,7 @@ from .redis_proxies import (
     _port,
     _token_ttls,
 )
+from .redis_server import PATIENT
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -44,7 +44,7 @@ async def test_a_redis_save_whose_answer_was_lost_is_not_made_again(
         direct.hset(key, mapping={"n": "2", "draft": '"theirs"'})
 
     proxy = _AnswerLosingProxy(port, key.encode(), meanwhile)
-    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{_PATIENT}", prefix=prefix)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{PATIENT}", prefix=prefix)
     try:
         await store.update("warm-up", {"a": 1}, (), increments=increments)
         proxy.armed = True
@@ -76,7 +76,7 @@ async def test_a_redis_save_whose_answer_was_lost_is_not_checked_again(redis_url
     direct = redis.Redis(port=port)
     direct.hset(key, mapping={"visits": str(near)})
     proxy = _AnswerLosingProxy(port, key.encode(), lambda: None)
-    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{_PATIENT}", prefix=prefix)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{PATIENT}", prefix=prefix)
     try:
         await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
         proxy.armed = True
@@ -103,7 +103,7 @@ async def test_a_refused_redis_save_whose_answer_was_lost_is_refused_again(
     direct = redis.Redis(port=port)
     direct.hset(key, mapping={"visits": '"many"'})
     proxy = _AnswerLosingProxy(port, key.encode(), lambda: None)
-    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{_PATIENT}", prefix=prefix)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{PATIENT}", prefix=prefix)
     try:
         await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
         proxy.armed = True
@@ -140,7 +140,7 @@ async def test_a_redis_save_applied_though_both_answers_were_lost_succeeds(
         proxy.armed = len(losses) == 1
 
     proxy = _AnswerLosingProxy(port, key.encode(), lose_the_next_answer_too)
-    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{_PATIENT}", prefix=prefix)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{PATIENT}", prefix=prefix)
     try:
         await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
         proxy.armed = True
@@ -188,7 +188,7 @@ async def test_a_redis_save_found_made_keeps_its_token_a_day(redis_url: str) -> 
     port = _port(redis_url)
     prefix = f"test:{uuid.uuid4().hex}:"
     proxy = _AnswerLosingProxy(port, f"{prefix}user".encode(), lambda: None)
-    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{_PATIENT}", prefix=prefix)
+    store = RedisStore(f"redis://127.0.0.1:{proxy.port}/0?{PATIENT}", prefix=prefix)
     try:
         await store.update("warm-up", {"a": 1}, ())  # the script loaded: no NOSCRIPT lost
         proxy.armed = True
