@@ -1,13 +1,15 @@
 """Calls a test runs in threads of its own (tests/test_dynamodb_hooks.py; the logging tests of
 tests/log_gates.py): what a call raised is handed to the test's thread, and a thread still
 running when the test stops waiting for it (within a bound) fails the test rather than being
-left behind. Each thread is a daemon: one a failed test never joined (an assert before its
-`joined`, a gate never opened) does not keep the process alive at its exit."""
+left behind; and a test's hang guard (`timer`). Each thread is a daemon: one a failed test
+never joined (an assert before its `joined`, a gate never opened) does not keep the process
+alive at its exit."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 
 def in_thread(body: Callable[[], object]) -> tuple[threading.Thread, list[BaseException]]:
@@ -47,3 +49,21 @@ def ended(thread: threading.Thread, wait: float = HANG) -> None:
     ``join()`` would hang it, and the run, until the hang limit ended the process)."""
     thread.join(wait)
     assert not thread.is_alive(), f"{thread.name} still running after {wait} s"
+
+
+@contextlib.contextmanager
+def timer(seconds: float, action: Callable[[], object]) -> Iterator[threading.Timer]:
+    """``action`` called in a thread of its own ``seconds`` after the block starts, unless it
+    has ended by then (a hang guard: `process.kill`, a lock's release). The thread is a daemon,
+    cancelled as the block ends and joined (`ended`): an action under way then has finished
+    when the block's code after it runs, which may do what the action did (once)."""
+    # A daemon: made non-daemon, a guard never cancelled (its test failed before its `try`)
+    # kept the process alive for its whole wait, and tests/threads_left.py failed the test.
+    guard = threading.Timer(seconds, action)
+    guard.daemon = True
+    guard.start()
+    try:
+        yield guard
+    finally:
+        guard.cancel()
+        ended(guard)

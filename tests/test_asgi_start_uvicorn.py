@@ -12,7 +12,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ import pytest
 import uvicorn
 
 from .conftest import SKILL_ID
+from .in_threads import timer
 from .processes import free_port, stop
 
 pytestmark = pytest.mark.oldest_dependencies
@@ -173,18 +173,15 @@ def _failed_lifespan(tmp_path: Path, env: dict[str, str], app: str = _APP) -> st
         text=True,
     ) as process:
         assert process.stdout is not None
-        guard = threading.Timer(_START_GUARD, process.kill)
-        guard.start()
-        try:
-            for line in process.stdout:
-                lines.append(line)
-                if "Application startup complete" in line:
-                    pytest.fail(f"uvicorn started, and served:\n{''.join(lines)}")
-        except BaseException:
-            process.kill()
-            raise
-        finally:
-            guard.cancel()
+        with timer(_START_GUARD, process.kill):
+            try:
+                for line in process.stdout:
+                    lines.append(line)
+                    if "Application startup complete" in line:
+                        pytest.fail(f"uvicorn started, and served:\n{''.join(lines)}")
+            except BaseException:
+                process.kill()
+                raise
     output = "".join(lines)
     if process.returncode == -signal.SIGKILL:
         pytest.fail(f"uvicorn neither exited nor served within {_START_GUARD:g} s:\n{output}")

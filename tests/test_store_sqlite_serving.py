@@ -25,6 +25,7 @@ from alexaskill.exceptions import ConfigurationError, StoreError
 from alexaskill.responses import Response
 from alexaskill.store import Attributes, SQLiteStore, open_store
 from tests.conftest import SKILL_ID
+from tests.in_threads import timer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -369,16 +370,14 @@ async def test_a_sqlite_load_waiting_for_a_lock_gives_way_to_the_deadline(
         released.set()
         holder.execute("ROLLBACK")
 
-    safety = threading.Timer(15, release)  # the old code's load returns only then
-    safety.start()
     store = SQLiteStore(path, timeout=60)
     try:
-        with anyio.move_on_after(0.2):
-            await store.load("user")
-        assert not released.is_set()  # given up while the lock was still held
+        with timer(15, release):  # the old code's load returns only then
+            with anyio.move_on_after(0.2):
+                await store.load("user")
+            assert not released.is_set()  # given up while the lock was still held
     finally:
-        safety.cancel()
-        if not released.is_set():
+        if not released.is_set():  # (the timer joined: it did not, and will not)
             release()
     assert await store.load("user") == {}  # the lock free, the store works
     holder.close()

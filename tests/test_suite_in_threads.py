@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from .fresh_python import ROOT
-from .in_threads import HANG, in_thread, joined
+from .in_threads import HANG, in_thread, joined, timer
 
 #: A process whose one call in a thread never ends: its main thread ends at once.
 _LEFT_RUNNING = f"""
@@ -56,3 +56,19 @@ def test_what_the_call_raised_is_raised_in_the_tests_thread() -> None:
 
     with pytest.raises(LookupError, match="in its thread"):
         joined(*in_thread(fails), HANG)
+
+
+def test_a_timer_is_a_daemon_gone_when_its_block_ends_and_acts_only_if_it_is_late() -> None:
+    called: list[str] = []
+    with timer(HANG, lambda: called.append("early")) as early:
+        assert early.daemon and early.is_alive()
+    assert not early.is_alive() and called == []  # cancelled and joined: it will never act
+    acted = threading.Event()
+
+    def act() -> None:
+        called.append("late")
+        acted.set()
+
+    with timer(0.01, act) as late:
+        assert acted.wait(HANG)
+    assert not late.is_alive() and called == ["late"]

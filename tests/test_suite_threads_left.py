@@ -5,9 +5,14 @@ teardown or a `concurrent.futures` pool's worker, passes."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from . import threads_left
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytest_plugins = ["pytester"]
 
@@ -79,3 +84,39 @@ def test_a_test_that_leaves_a_non_daemon_thread_running_fails_naming_it(
     summary = result.stdout.str().split("short test summary")[-1]
     for name in ("a-daemon", "joined", "on-its-way-out", "pooled"):
         assert name not in summary
+
+
+def _started_undaemonised(tree: ast.AST) -> list[int]:
+    """The lines of ``tree`` that make a thread that is not a daemon: a ``Thread(...)`` without
+    ``daemon=True``, and any ``Timer(...)``, which takes no ``daemon=`` (tests/in_threads.py's
+    `timer` makes one a daemon)."""
+    lines = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        daemon = any(
+            word.arg == "daemon" and isinstance(word.value, ast.Constant) and word.value.value
+            for word in node.keywords
+        )
+        if name == "Timer" or (name == "Thread" and not daemon):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_each_thread_a_test_makes_is_a_daemon() -> None:
+    # Two hang guards (threading.Timer, tests/test_asgi_start_uvicorn.py and
+    # tests/test_store_sqlite_serving.py) were not daemons: one not cancelled (made before its
+    # try) kept the run alive, or failed the test here, for its whole wait (15 s, 30 s). A
+    # thread the suite's code makes (tests/, examples/; not the skills it writes out as text,
+    # whose threads are what some tests are about) is a daemon, cancelled and joined in a
+    # `finally` where it is a timer.
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for folder in ("tests", "examples")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path.name != "in_threads.py"
+        for line in _started_undaemonised(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert found == [], "make these daemons (tests/in_threads.py's `timer` for a Timer)"
