@@ -7,6 +7,7 @@ of the run, tests/conftest.py's) that fails a test, or a module, which left them
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +40,7 @@ def alexaskill_logger_kept() -> Iterator[logging.Logger]:
     try:
         yield logging.getLogger("alexaskill")
     finally:
-        before.put_back(LoggingState.now())
+        before.put_back(before.again())
 
 
 #: What the guard reads of a logger, in this order: its level, handlers, filters, propagate and
@@ -88,25 +89,37 @@ def _read(name: str, logger: Any) -> tuple[Any, ...]:
 class LoggingState:
     """alexaskill's loggers, Python's last resort (`logging.lastResort`: which handler it is,
     its level, filters and formatter, which `alexaskill.log_format.escape_last_resort` sets),
-    the root logger (its level and handlers, but pytest's own) and the level
-    ``logging.disable`` set, as they are when read (`now`)."""
+    the root logger (its level and handlers, but ``theirs``) and the level ``logging.disable``
+    set, as they are when read (`now`)."""
 
     loggers: dict[str, tuple[Any, ...]]
     last_resort: tuple[Any, ...]
     root: tuple[Any, ...]
     disable: int
+    #: The root's handlers left out of ``root``: pytest's and the run's (`_Pytests.root`).
+    theirs: tuple[logging.Handler, ...] = dataclasses.field(default=(), compare=False, repr=False)
 
     @classmethod
-    def now(cls) -> LoggingState:
+    def now(cls, theirs: tuple[logging.Handler, ...] | None = None) -> LoggingState:
+        """As they are now, the root's handlers but ``theirs`` (by default those on it as the
+        test's set-up began, `_Pytests.root`)."""
         table = logging.Logger.manager.loggerDict
         last = logging.lastResort
         root = logging.getLogger()
+        theirs = _Pytests.root if theirs is None else theirs
         return cls(
             {name: _read(name, table.get(name)) for name in _Names.now()},
             (last,) if last is None else (last, last.level, tuple(last.filters), last.formatter),
-            (root.level, tuple(each for each in root.handlers if not _Pytests.on_root(each))),
+            (root.level, tuple(each for each in root.handlers if each not in theirs)),
             root.manager.disable,
+            theirs,
         )
+
+    def again(self) -> LoggingState:
+        """As they are now, read as here (the same root handlers left out): what `changes` and
+        `put_back` compare with this. Those on the root as a later test's set-up began are
+        not left out: a module's or the session's fixture may have put one there since."""
+        return LoggingState.now(self.theirs)
 
     def changes(self, after: LoggingState, who: str = "test") -> list[str]:
         """What differs in ``after``, a line each, said of ``who`` ("test left logger
@@ -166,7 +179,7 @@ class LoggingState:
             for handler in after.root[1]:
                 if handler not in self.root[1]:
                     handler.close()
-            edit_handlers(root, _as(self.root[1], keeping=_Pytests.on_root))
+            edit_handlers(root, _as(self.root[1], keeping=lambda each: each in self.theirs))
             root.setLevel(self.root[0])
         if self.disable != after.disable:
             logging.disable(self.disable)
@@ -181,9 +194,25 @@ class _Pytests:
     left where pytest put them, for pytest to take off. Noted as each phase starts
     (`pytest_runtest_setup`, `pytest_runtest_teardown`), not told by their class: one a test
     put on a logger pytest put none on (caplog's on "alexaskill", which doubled what the next
-    tests' caplog took) is its leak, which pytest never takes off."""
+    tests' caplog took) is its leak, which pytest never takes off.
+
+    On the root logger, pytest's (the phase's two, the same two objects at each phase since
+    pytest 8, and the run's live log's and log file's) are those on it as the test's set-up
+    begins (`root`), before any of the test's fixtures runs: told by their class, a handler of
+    that class a test left there (a ``LogCaptureHandler`` of its own) passed for pytest's, and
+    took every line logged in the process from then on. Not noted again as the tear-down
+    begins: a test's leak is on the root then. A test that swaps the root's handlers
+    (monkeypatch's ``setattr(root, "handlers", [])``) has them off the root till its
+    monkeypatch's undo, and back as they were before the guard reads again."""
 
     on: frozenset[tuple[str, int]] = frozenset()
+    #: The root's handlers as the last test's set-up began (held, not their ids: a handler
+    #: freed could leave its id to a test's).
+    root: tuple[logging.Handler, ...] = ()
+
+    @classmethod
+    def note_root(cls) -> None:
+        cls.root = tuple(logging.getLogger().handlers)
 
     @classmethod
     def note(cls) -> None:
@@ -195,22 +224,13 @@ class _Pytests:
         ]
         # (Mostly none: root's handlers then not looked through, twice a test.)
         root = logging.getLogger().handlers if quiet else []
-        theirs = [id(each) for each in root if cls.on_root(each)]
+        theirs = [id(each) for each in root if each in cls.root]
         cls.on = frozenset((name, handler) for name in quiet for handler in theirs)
 
     @classmethod
     def put(cls, name: str, handler: logging.Handler) -> bool:
         """Whether pytest put ``handler`` on the logger ``name`` for this phase."""
         return (name, id(handler)) in cls.on
-
-    @staticmethod
-    def on_root(handler: logging.Handler) -> bool:
-        """Whether ``handler`` on the root logger is pytest's: told by its class, not noted as a
-        phase starts, as the ones above. A test that swaps the root's handlers (monkeypatch's
-        ``setattr(root, "handlers", [])``) has the run's (live logging's, the log file's) off
-        the root then, and back after its monkeypatch's undo: not noted, they would pass for
-        its leak. (pytest takes its own off the root itself, a test's ``caplog.handler`` too.)"""
-        return type(handler).__module__ == "_pytest.logging"
 
 
 # --- the run's guard: this module is a plugin (tests/conftest.py registers it) ------------------
@@ -254,7 +274,7 @@ def _unchanged(who: str) -> Iterator[None]:
     back: for the guards above."""
     before = LoggingState.now()
     yield
-    after = LoggingState.now()
+    after = before.again()
     if after == before:
         return
     changes = before.changes(after, who)
@@ -270,6 +290,7 @@ def _unchanged(who: str) -> Iterator[None]:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup() -> None:
+    _Pytests.note_root()
     _Pytests.note()
 
 

@@ -175,3 +175,55 @@ def test_the_root_and_logging_disable_are_said_and_put_back() -> None:
     assert LoggingState.now() == before
     assert handler not in root.handlers
     assert (root.level, root.manager.disable) == (level, disabled)
+
+
+#: Inner tests: one leaves a capturing handler of pytest's class on the root logger; one swaps
+#: the root's handlers for its own through monkeypatch (pytest's, the run's, off the root till
+#: its undo) and one takes caplog's records (pytest's own handlers, on and off each phase); one
+#: after them finds the root's handlers as the first found them.
+ROOT_CAPTURING = """
+import logging
+
+import pytest
+from _pytest.logging import LogCaptureHandler
+
+
+HANDLERS = []
+
+
+def test_leaves_a_capturing_handler_on_the_root() -> None:
+    HANDLERS.extend(logging.getLogger().handlers)  # (pytest's, in this phase as in the last's)
+    logging.getLogger().addHandler(LogCaptureHandler())
+
+
+def test_swaps_the_roots_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(logging.getLogger(), "handlers", [logging.NullHandler()])
+
+
+def test_takes_caplogs_records(caplog: pytest.LogCaptureFixture) -> None:
+    logging.getLogger("elsewhere").warning("taken")
+    assert caplog.messages == ["taken"]
+
+
+def test_finds_the_roots_handlers_as_they_were() -> None:
+    assert logging.getLogger().handlers == HANDLERS
+"""
+
+
+def test_a_capturing_handler_a_test_left_on_the_root_is_its_leak(
+    pytester: pytest.Pytester,
+) -> None:
+    # pytest's handlers on the root logger were told by their class: a handler of that class a
+    # test left there (a LogCaptureHandler of its own) passed for pytest's, and took every line
+    # logged in the process from then on. They are told by who put them there: those on the
+    # root as the test's set-up began (pytest's two for the phase, the run's live log's and log
+    # file's), whatever their class.
+    pytester.makepyfile(test_inner=ROOT_CAPTURING)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", plugins=[logger_state])
+    result.assert_outcomes(passed=4, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_leaves_a_capturing_handler_on_the_root*",
+            "test left the root logger handlers [[]<LogCaptureHandler (NOTSET)>[]] (was [[][]])",
+        ]
+    )
