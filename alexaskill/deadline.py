@@ -126,6 +126,13 @@ class Watchdog:
         self.ticked = _ticked_clock()
         stalls.look_after(self)
 
+    @property
+    def ticking(self) -> bool:
+        """Whether its timer looks: from a `watch` until a look finds nothing watched."""
+        # Read-only: `watch` starts the timer (and `alexaskill.stalls` with it), its last look
+        # stops it; set from outside, the timer and this would disagree.
+        return self._ticking
+
     def watch(self, task: asyncio.Task[Any], at: float) -> None:
         """Cancel ``task`` once `time.perf_counter` passes ``at`` (up to `RESOLUTION` later)."""
         self._deadlines[task] = at

@@ -198,7 +198,7 @@ def _looks(said: dict[int, float]) -> None:
         loops: dict[int, list[_Seen]] = {}
         for watchdog in watchdogs:
             loop = watchdog.loop
-            if not watchdog._ticking or loop.is_closed() or not loop.is_running():
+            if not watchdog.ticking or loop.is_closed() or not loop.is_running():
                 continue  # (AWS Lambda runs its loop only during an invocation)
             loops.setdefault(id(loop), []).append((watchdog, watchdog.ticked, _watched(watchdog)))
         running = {key: running.get(key, now) for key in loops}
@@ -249,7 +249,7 @@ def _in_flight(watchdog: Watchdog) -> bool:
     stopped (AWS Lambda's, between invocations) runs again for a request, which wakes this
     thread (`ticking`): it did not look at it every `LOOK_EVERY` seconds meanwhile."""
     loop = watchdog.loop
-    return watchdog._ticking and not loop.is_closed() and loop.is_running()
+    return watchdog.ticking and not loop.is_closed() and loop.is_running()
 
 
 def _still_held(seen: list[_Seen], latest: Watchdog, thread: int) -> bool:

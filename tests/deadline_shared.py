@@ -70,7 +70,7 @@ def wait_for(condition: Any) -> None:
 
 class Looks:
     """When each look of the watchdog began (on the test's clock), and the watchdogs that
-    looked, whose ``_ticking`` False says nothing is watched: nothing can fire until a new
+    looked, whose ``ticking`` False says nothing is watched: nothing can fire until a new
     request is watched. What a test waits for before letting a save through past a deadline
     (moved on with ``clock.skip``): by then, a task still watched would have been cancelled."""
 
@@ -92,7 +92,7 @@ class Looks:
         stopped looking. Never before any watchdog looked at all: "none of no watchdogs ticks"
         would hold at once, before a request still watched was looked at."""
         return bool(self.watchdogs) and (
-            not any(watchdog._ticking for watchdog in self.watchdogs)
+            not any(watchdog.ticking for watchdog in self.watchdogs)
             or any(began > past for began in self.began)
         )
 

@@ -45,16 +45,19 @@ async def test_the_watchdog_keeps_one_timer_for_all_requests() -> None:
     loop = asyncio.get_running_loop()
     watchdog = Watchdog(loop)
     before = len(loop._scheduled)  # type: ignore[attr-defined]
+    ticking = [watchdog.ticking]  # (what stalls reads, and tests that wait for it to stop)
     tasks = [asyncio.ensure_future(asyncio.sleep(60)) for _ in range(50)]
     for task in tasks:
         watchdog.watch(task, time.perf_counter() + 10)
     assert len(loop._scheduled) - before <= 1  # type: ignore[attr-defined]
+    ticking.append(watchdog.ticking)
     assert not any(watchdog.unwatch(task) for task in tasks)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     await asyncio.sleep(3 * RESOLUTION)  # nothing watched: the timer stops
     assert len(loop._scheduled) == before  # type: ignore[attr-defined]
+    assert [*ticking, watchdog.ticking] == [False, True, False]
 
 
 @pytest.mark.anyio

@@ -92,7 +92,7 @@ def test_a_watchdog_follows_a_loop_that_shows_no_thread_to_the_thread_running_it
         kept[:] = [watchdog]
         if answered:  # and its timer stopped: the next request starts it
             assert watchdog.release(task)
-            while watchdog._ticking:
+            while watchdog.ticking:
                 await asyncio.sleep(0.01)
 
     async def ticks() -> None:  # a run of its timer on this loop's thread
