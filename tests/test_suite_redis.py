@@ -3,8 +3,13 @@ and a test that needs other options sets them on it (`redis_url_with`) in place 
 
 from __future__ import annotations
 
+import pytest
+
 from alexaskill.store import RedisStore
 from tests.redis_server import redis_url_with
+
+# (As the store's Redis tests: the URL read by the oldest redis-py too.)
+pytestmark = pytest.mark.oldest_dependencies
 
 
 def _options(url: str) -> dict[str, object]:
