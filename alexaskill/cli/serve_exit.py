@@ -1,21 +1,26 @@
-"""A server process of ``alexaskill serve`` (``--workers``, ``--reload``) whose server has
-stopped: its exit bounded (`exit_bounded`), said at WARNING with what held it."""
+"""A process of ``alexaskill serve`` whose server has stopped (serve's own, a worker of
+``--workers``, ``--reload``'s server process): its exit bounded (`exit_bounded`), said at WARNING
+with what held it, the app's threads told apart from anyio's."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from .serve_workers import _UNCLEAN_STOP, worker_logger
+
+if TYPE_CHECKING:
+    import threading
 
 __all__ = ["exit_bounded"]
 
 
 def exit_bounded(seconds: float | None) -> None:
     """End this process (a server process, its server stopped) ``seconds`` from now, if it is
-    still there, saying at WARNING which threads of the app held it: Python waits at exit for
-    each thread that is not a daemon, and the SIGTERM that ended such a process is ignored now
+    still there, saying at WARNING which threads held it (`_what_holds`): Python waits at exit
+    for each thread that is not a daemon, and the SIGTERM that ended a worker is ignored now
     (`serve_workers.serve_till_stopped`). Watched by a thread of its own, a daemon, which a
     process exiting leaves behind."""
     import threading
@@ -26,28 +31,17 @@ def exit_bounded(seconds: float | None) -> None:
 
     def watch() -> None:
         time.sleep(seconds)
-        holding = [
-            repr(thread.name)
-            for thread in threading.enumerate()
-            if not thread.daemon and thread is not threading.main_thread()
-        ]
-        if holding:
-            why = (
-                "Python waits at exit for the threads of the app that are not daemons "
-                f"({', '.join(holding)}): ending it without them, status {_UNCLEAN_STOP} (make "
-                "such a thread a daemon, or end it in the app's shutdown)"
-            )
-        else:  # (its atexit functions run once its threads have ended)
-            why = (
-                f"its exit is held (an atexit function of the app's?): ending it, status "
-                f"{_UNCLEAN_STOP} (end that work in the app's shutdown)"
-            )
-        try:
+        try:  # (whatever fails in saying it, the process ends: `finally`)
+            holding = [
+                thread
+                for thread in threading.enumerate()
+                if not thread.daemon and thread is not threading.main_thread()
+            ]
             worker_logger.warning(
                 "server process [%s] has not exited %g s after its server stopped: %s",
                 os.getpid(),
                 seconds,
-                why,
+                _what_holds(holding),
             )
             for stream in (sys.stdout, sys.stderr):
                 # (A reader gone, serve's output piped to a command that ended: BrokenPipeError,
@@ -61,3 +55,57 @@ def exit_bounded(seconds: float | None) -> None:
             os._exit(_UNCLEAN_STOP)
 
     threading.Thread(target=watch, name="alexaskill-exit-watch", daemon=True).start()
+
+
+def _what_holds(threads: list[threading.Thread]) -> str:
+    """Why a process whose server has stopped has not exited, held by ``threads`` (those that
+    are not daemons), and what to do: the app's told apart from anyio's worker threads, which
+    are the framework's (`_in_anyios`)."""
+    if not threads:  # (its atexit functions run once its threads have ended)
+        return (
+            f"its exit is held (an atexit function of the app's?): ending it, status "
+            f"{_UNCLEAN_STOP} (end that work in the app's shutdown)"
+        )
+    held: list[str] = []
+    remedies: list[str] = []
+    apps = [repr(thread.name) for thread in threads if not _anyios(thread)]
+    if apps:
+        held.append(f"the threads of the app that are not daemons ({', '.join(apps)})")
+        remedies.append("make such a thread a daemon, or end it in the app's shutdown")
+    anyios = [_in_anyios(thread) for thread in threads if _anyios(thread)]
+    if anyios:
+        held.append(
+            f"anyio's worker threads ({', '.join(anyios)}), the framework's, each in a blocking "
+            "call run off the event loop (anyio.to_thread: a DynamoDBStore's botocore call, a "
+            "def endpoint of a Starlette app) that has not returned"
+        )
+        remedies.append(
+            "give such a call a timeout under --timeout-graceful-shutdown, or lengthen it"
+        )
+    return (
+        f"Python waits at exit for {' and for '.join(held)}: ending it without them, status "
+        f"{_UNCLEAN_STOP} ({'; '.join(remedies)})"
+    )
+
+
+def _anyios(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is a worker thread of anyio's (``anyio.to_thread``; Starlette's
+    ``run_in_threadpool``), which anyio makes no daemon: told by its class's module, not by its
+    name ("AnyIO worker thread"), which a thread of the app's could take too."""
+    return type(thread).__module__.partition(".")[0] == "anyio"
+
+
+def _in_anyios(thread: threading.Thread) -> str:
+    """``thread``, a worker thread of anyio's, for the log: its name and the function whose
+    call it runs (the outermost frame of its stack that is not anyio's or `threading`'s), if it
+    runs one (``'AnyIO worker thread' in alexaskill.dynamodb.store.DynamoDBStore._in_thread``)."""
+    frame = sys._current_frames().get(thread.ident or -1)
+    stack = []
+    while frame is not None:
+        stack.append(frame)
+        frame = frame.f_back
+    for frame in reversed(stack):
+        module = str(frame.f_globals.get("__name__", ""))
+        if module.partition(".")[0] not in ("anyio", "threading"):
+            return f"{thread.name!r} in {module}.{frame.f_code.co_qualname}"
+    return repr(thread.name)

@@ -1,0 +1,73 @@
+"""``alexaskill serve``'s process (or a server process of its own) held at exit once its server
+has stopped: ended within a bound (`alexaskill.cli.serve_exit.exit_bounded`), said with what held
+it. (A worker of ``--workers`` so held: tests/test_cli_serve_workers_stop.py.)"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+# anyio's worker threads (anyio 4.1, the floor, names them and has abandon_on_cancel), and one
+# server in serve's own process (any uvicorn pyproject.toml allows).
+pytestmark = pytest.mark.oldest_dependencies
+
+#: A server process whose server has stopped, held at exit by a worker thread of anyio's still
+#: in a blocking call its caller gave up on (as a DynamoDBStore's botocore call past its
+#: timeout), and, with ``APP_TOO``, by a thread of the app's that is not a daemon.
+_HELD_BY_ANYIO = """
+import sys, threading
+import anyio, anyio.to_thread
+from alexaskill.cli.serve_exit import exit_bounded
+
+never = threading.Event()
+
+def blocking_call():
+    never.wait()
+
+async def main():
+    with anyio.move_on_after(0.1):
+        await anyio.to_thread.run_sync(blocking_call, abandon_on_cancel=True)
+
+anyio.run(main)
+if sys.argv[1:] == ["APP_TOO"]:
+    threading.Thread(target=never.wait, name="app-poller").start()
+exit_bounded(0.5)
+"""
+
+_ANYIOS = (
+    "anyio's worker threads ('AnyIO worker thread' in __main__.blocking_call), the framework's, "
+    "each in a blocking call run off the event loop (anyio.to_thread: a DynamoDBStore's botocore "
+    "call, a def endpoint of a Starlette app) that has not returned"
+)
+_ANYIOS_REMEDY = "give such a call a timeout under --timeout-graceful-shutdown, or lengthen it"
+
+
+def _held(*argv: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", _HELD_BY_ANYIO, *argv]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_a_process_held_at_exit_by_anyios_worker_threads_says_they_are_the_frameworks() -> None:
+    # They were said as "the threads of the app that are not daemons", with the remedy for one
+    # (make it a daemon), which a skill author cannot apply to anyio's.
+    process = _held()
+    assert process.returncode == 1, process.stderr
+    said = (
+        "has not exited 0.5 s after its server stopped: Python waits at exit for "
+        f"{_ANYIOS}: ending it without them, status 1 ({_ANYIOS_REMEDY})"
+    )
+    assert said in process.stderr, process.stderr
+    assert "of the app" not in process.stderr
+
+
+def test_a_process_held_by_the_apps_threads_and_anyios_tells_them_apart() -> None:
+    process = _held("APP_TOO")
+    assert process.returncode == 1, process.stderr
+    said = (
+        "Python waits at exit for the threads of the app that are not daemons ('app-poller') and "
+        f"for {_ANYIOS}: ending it without them, status 1 (make such a thread a daemon, or end "
+        f"it in the app's shutdown; {_ANYIOS_REMEDY})"
+    )
+    assert said in process.stderr, process.stderr
