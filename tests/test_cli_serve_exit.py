@@ -4,8 +4,13 @@ it. (A worker of ``--workers`` so held: tests/test_cli_serve_workers_stop.py.)""
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +76,51 @@ def test_a_process_held_by_the_apps_threads_and_anyios_tells_them_apart() -> Non
         f"it in the app's shutdown; {_ANYIOS_REMEDY})"
     )
     assert said in process.stderr, process.stderr
+
+
+#: An app that starts, as it is imported, a thread that is not a daemon and never ends: Python
+#: waits for it at exit, once the server has stopped.
+_STUCK_APP = """import threading
+threading.Thread(target=threading.Event().wait, name="app-poller").start()
+
+async def app(scope, receive, send):
+    pass
+"""
+
+
+@pytest.mark.parametrize("workers", [(), ("--workers", "1")], ids=["one process", "workers 1"])
+def test_serve_in_one_process_held_at_exit_by_a_thread_of_the_app_ends_within_a_bound(
+    tmp_path: Path, workers: tuple[str, ...]
+) -> None:
+    # A worker of --workers 2 so held ends within --timeout-graceful-shutdown; serve's own
+    # process, the server in it, waited for the thread for ever after its SIGTERM (or Ctrl-C):
+    # docker's SIGKILL, a second Ctrl-C.
+    (tmp_path / "stuck.py").write_text(_STUCK_APP)
+    command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--host", "127.0.0.1"]
+    options = ["--port", "0", "--timeout-graceful-shutdown", "1", *workers]
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*command, *options], cwd=tmp_path, stdout=sink, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "Uvicorn running on" not in log.read_text():
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+            time.sleep(0.05)
+        process.terminate()
+        status = process.wait(timeout=60)
+    finally:  # (held for ever: killed by its PID)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+    said = log.read_text()
+    line = (
+        f"WARNING:  server process [{process.pid}] has not exited 1 s after its server stopped: "
+        "Python waits at exit for the threads of the app that are not daemons ('app-poller'): "
+        "ending it without them, status 1 (make such a thread a daemon, or end it in the app's "
+        "shutdown)"
+    )
+    assert line in said, said
+    assert status == 1, said
+    assert not re.search("Traceback", said), said

@@ -242,6 +242,9 @@ def _main(given: list[str], out: TextIO, err: TextIO, program: bool) -> int:
         return 130
     from .common import UsageError
 
+    # Whether the process exits once the command returns: `serve` then bounds its exit
+    # (`serve._serve_app`), which a caller of `main` goes on after.
+    args.program = program
     try:
         with _terminable(args.command, program):
             status: int = _command(args.command).run(args, out, err)

@@ -18,6 +18,7 @@ from .dev import trust_local_dev_pki
 from .serve_app import asgi_problem as asgi_problem
 from .serve_app import check_here, checked_here, left_to_the_servers, served_app
 from .serve_closing import closing_mounted
+from .serve_exit import exit_bounded
 from .serve_handover import (
     _SERVE_APP_ENV,
     _SERVE_CAPTURE_ENV,
@@ -221,6 +222,24 @@ def _serve_app(args: argparse.Namespace, servers_start: Callable[[bool], None] |
     options = _options(args)
     if args.timeout_graceful_shutdown is None:
         options["timeout_graceful_shutdown"] = _graceful_seconds(skills_in(app))
+    try:
+        _run_servers(args, app, options, servers_start)
+    finally:
+        # The server in this process (no --reload, one worker at most), the program about to
+        # exit: bounded as a worker's exit is (`serve_till_stopped`), where a thread of the
+        # app's that is not a daemon held it for ever. Not under `main`, whose caller goes on.
+        if getattr(args, "program", False) and not args.reload and args.workers in (None, 1):
+            exit_bounded(options["timeout_graceful_shutdown"])
+
+
+def _run_servers(
+    args: argparse.Namespace,
+    app: Any,
+    options: dict[str, Any],
+    servers_start: Callable[[bool], None] | None,
+) -> None:
+    """`_serve_app`'s run of uvicorn with ``options``, serving ``app`` (in this process) or the
+    APP each server process imports (--reload, --workers)."""
     if args.reload or args.workers is not None:
         # Mistakes in --dev, --model or --capture are reported here, once, not by each worker
         # (or the reloader's process) as it fails to start.
