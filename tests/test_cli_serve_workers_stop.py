@@ -35,6 +35,49 @@ def test_a_worker_still_running_as_serve_stops_is_not_said_to_have_exited(
     assert said == "worker process [4321] was still running as serve stopped"
 
 
+def _stopped(up: bool, caplog: pytest.LogCaptureFixture) -> tuple[bool, logging.LogRecord]:
+    """`stopped_unclean` of a supervisor whose worker, which had said that its server was
+    ``up`` (or not), died of the SIGTERM serve sent it as it stopped: its answer, and its line."""
+    from alexaskill.cli.serve_workers import stopped_unclean
+
+    worker = SimpleNamespace(pid=4321, exitcode=-signal.SIGTERM)
+    process = SimpleNamespace(process=worker, up=lambda: up)
+    supervisor = SimpleNamespace(processes=[process], asked_to_stop=(worker,))
+    with caplog.at_level(logging.INFO, logger="uvicorn.error"):
+        unclean = stopped_unclean(supervisor)
+    [said] = [r for r in caplog.records if r.name == "uvicorn.error"]
+    return unclean, said
+
+
+def test_a_worker_killed_by_serves_sigterm_once_up_is_an_unclean_stop(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Said to have ended by serve's SIGTERM "as it started", and a clean stop, though its
+    # server was up: the app had set a SIGTERM handler in uvicorn's place (or put back
+    # Python's default), and the requests under way were cut, not drained.
+    unclean, said = _stopped(True, caplog)
+    assert (unclean, said.levelno) == (True, logging.ERROR)
+    assert said.getMessage() == (
+        "worker process [4321] was killed by SIGTERM as serve stopped, though it had said that "
+        "its server was up: a SIGTERM handler of the app's (or Python's default, put back) "
+        "stood in uvicorn's place, whose graceful stop drains the requests under way"
+    )
+
+
+def test_a_worker_killed_by_serves_sigterm_before_it_was_up_says_what_is_known(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # "as it started" was a guess: a worker whose app had replaced uvicorn's handler, its
+    # server up but not yet said so to the supervisor, dies of it too.
+    unclean, said = _stopped(False, caplog)
+    assert (unclean, said.levelno) == (False, logging.INFO)
+    assert said.getMessage() == (
+        "worker process [4321] ended by serve's SIGTERM as serve stopped, before it had said "
+        "that its server was up (its SIGTERM handler not yet set as it started, or replaced "
+        "by the app's)"
+    )
+
+
 #: A worker stopped as Ctrl-C at a terminal stops it: the SIGINT, sent to every process of the
 #: group, stops its server (uvicorn raises it again once stopped), and the supervisor's SIGTERM,
 #: sent as it stops its workers half a second later at most, comes as the worker exits.

@@ -156,16 +156,32 @@ def stopped_unclean(supervisor: Any) -> bool:
     did not end with status 0 as it stopped them, each such worker said at ERROR with how it
     ended: ``serve`` then exits with status 1, not 0 (a stop docker, systemd and Kubernetes
     take for a clean one). One still running as serve stopped it (`_port_closed_first`) that
-    died of that SIGTERM, still starting, ended as asked: said at INFO."""
+    died of that SIGTERM before it said that its server was up ended as asked, said at INFO; one
+    that had said so (a `Worker`: uvicorn 0.51 on) stopped uncleanly, at ERROR."""
     unclean = False
     asked = getattr(supervisor, "asked_to_stop", ())
     for process in getattr(supervisor, "processes", ()):
         worker = process.process  # (the multiprocessing process, on any uvicorn)
         if worker.exitcode == -signal.SIGTERM and worker in asked:
-            # Dead of the SIGTERM serve sent it, before it had set its handler (still starting,
-            # its program or uvicorn still imported: `serve_till_stopped`): ended as asked.
+            up = getattr(process, "up", None)  # (`Worker.up`; none before uvicorn 0.51)
+            if callable(up) and up():
+                unclean = True
+                worker_logger.error(
+                    "worker process [%s] was killed by SIGTERM as serve stopped, though it had "
+                    "said that its server was up: a SIGTERM handler of the app's (or Python's "
+                    "default, put back) stood in uvicorn's place, whose graceful stop drains "
+                    "the requests under way",
+                    worker.pid,
+                )
+                continue
+            # Dead of the SIGTERM serve sent it, not known to be up: before it had set its
+            # handler (its program or uvicorn still imported: `serve_till_stopped`), ended as
+            # asked; or its server up, the app's handler in uvicorn's place, and not yet asked
+            # (the supervisor hears of it within a tick or two): what is known is said.
             worker_logger.info(
-                "worker process [%s] ended by serve's SIGTERM as it started, as serve stopped",
+                "worker process [%s] ended by serve's SIGTERM as serve stopped, before it had "
+                "said that its server was up (its SIGTERM handler not yet set as it started, "
+                "or replaced by the app's)",
                 worker.pid,
             )
         elif worker.exitcode != 0:
