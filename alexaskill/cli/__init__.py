@@ -13,7 +13,8 @@
 ``sys.path``) or ``path/to/file.py:attribute``.
 
 Exit status (`EXIT_STATUSES`, also in ``alexaskill --help``): 0 when all went well; 1 when a
-replayed request, a certify check or ``model --check`` found a problem; 2 for a mistake in how
+replayed request, a certify check or ``model --check`` found a problem, or ``serve`` did not stop
+cleanly (a worker that did not, a process held at exit by a thread); 2 for a mistake in how
 the command was called (a bad APP, a missing file, a server that is not running, a port in
 use, ...), reported in one line on stderr that says what to do, never with a traceback; 3 when
 ``serve`` could not start the app, or uvicorn itself could not start (its ``Config`` refusing an
@@ -109,10 +110,10 @@ def _command(name: str) -> ModuleType:
 #: What the exit statuses of every command mean (see the module docstring).
 EXIT_STATUSES: Final = (
     "exit status: 0 when all went well; 1 when a replayed request, a certify check or model "
-    "--check found a problem; 2 for a mistake in the command (one line on stderr says what); "
-    "3 when serve could not start the app or uvicorn could not start; 130 when interrupted "
-    "(Ctrl-C); 143 when stopped by SIGTERM (serve: 0); 141 when the output's reader closed it "
-    "(| head)"
+    "--check found a problem, or serve did not stop cleanly; 2 for a mistake in the command "
+    "(one line on stderr says what); 3 when serve could not start the app or uvicorn could not "
+    "start; 130 when interrupted (Ctrl-C); 143 when stopped by SIGTERM (serve: 0); 141 when the "
+    "output's reader closed it (| head)"
 )
 
 
