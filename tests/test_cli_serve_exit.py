@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-# anyio's worker threads (anyio 4.1, the floor, names them and has abandon_on_cancel), and one
-# server in serve's own process (any uvicorn pyproject.toml allows).
+# anyio's worker threads (anyio 4.1, the floor, names them and has abandon_on_cancel), and
+# serve's own process, its server in it or beside it (any uvicorn pyproject.toml allows).
 pytestmark = pytest.mark.oldest_dependencies
 
 #: A server process whose server has stopped, held at exit by a worker thread of anyio's still
@@ -88,16 +88,13 @@ async def app(scope, receive, send):
 """
 
 
-@pytest.mark.parametrize("workers", [(), ("--workers", "1")], ids=["one process", "workers 1"])
-def test_serve_in_one_process_held_at_exit_by_a_thread_of_the_app_ends_within_a_bound(
-    tmp_path: Path, workers: tuple[str, ...]
-) -> None:
-    # A worker of --workers 2 so held ends within --timeout-graceful-shutdown; serve's own
-    # process, the server in it, waited for the thread for ever after its SIGTERM (or Ctrl-C):
-    # docker's SIGKILL, a second Ctrl-C.
-    (tmp_path / "stuck.py").write_text(_STUCK_APP)
+def _stopped(tmp_path: Path, app: str, *argv: str, servers: int = 1) -> tuple[int, int, str]:
+    """``alexaskill serve`` of ``app`` (a module's source) with ``argv``, on 127.0.0.1 port 0,
+    stopped by SIGTERM to its PID once its ``servers`` have started (killed after a minute,
+    held): its PID, its exit status and what it said."""
+    (tmp_path / "stuck.py").write_text(app)
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--host", "127.0.0.1"]
-    options = ["--port", "0", "--timeout-graceful-shutdown", "1", *workers]
+    options = ["--port", "0", "--timeout-graceful-shutdown", "1", *argv]
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
@@ -105,7 +102,7 @@ def test_serve_in_one_process_held_at_exit_by_a_thread_of_the_app_ends_within_a_
         )
     try:
         deadline = time.monotonic() + 60
-        while "Uvicorn running on" not in log.read_text():
+        while log.read_text().count("Application startup complete") < servers:
             assert time.monotonic() < deadline and process.poll() is None, log.read_text()
             time.sleep(0.05)
         process.terminate()
@@ -114,9 +111,19 @@ def test_serve_in_one_process_held_at_exit_by_a_thread_of_the_app_ends_within_a_
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
-    said = log.read_text()
+    return process.pid, status, log.read_text()
+
+
+@pytest.mark.parametrize("workers", [(), ("--workers", "1")], ids=["one process", "workers 1"])
+def test_serve_in_one_process_held_at_exit_by_a_thread_of_the_app_ends_within_a_bound(
+    tmp_path: Path, workers: tuple[str, ...]
+) -> None:
+    # A worker of --workers 2 so held ends within --timeout-graceful-shutdown; serve's own
+    # process, the server in it, waited for the thread for ever after its SIGTERM (or Ctrl-C):
+    # docker's SIGKILL, a second Ctrl-C.
+    pid, status, said = _stopped(tmp_path, _STUCK_APP, *workers)
     line = (
-        f"WARNING:  server process [{process.pid}] has not exited 1 s after its server stopped: "
+        f"WARNING:  server process [{pid}] has not exited 1 s after its server stopped: "
         "Python waits at exit for the threads of the app that are not daemons ('app-poller'): "
         "ending it without them, status 1 (make such a thread a daemon, or end it in the app's "
         "shutdown)"
@@ -124,3 +131,35 @@ def test_serve_in_one_process_held_at_exit_by_a_thread_of_the_app_ends_within_a_
     assert line in said, said
     assert status == 1, said
     assert not re.search("Traceback", said), said
+
+
+#: `_STUCK_APP`'s thread, started in serve's own process only (which imports the app to check
+#: it), not in the server processes it starts.
+_STUCK_IN_SERVE = """import multiprocessing, threading
+if multiprocessing.parent_process() is None:
+    threading.Thread(target=threading.Event().wait, name="app-poller").start()
+
+async def app(scope, receive, send):
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "after"),
+    [(("--workers", "2"), "its workers stopped"), (("--reload",), "its server process stopped")],
+    ids=["workers 2", "reload"],
+)
+def test_serve_held_at_exit_beside_its_server_processes_ends_within_a_bound(
+    tmp_path: Path, argv: tuple[str, ...], after: str
+) -> None:
+    # serve's own process imports the app to check it under --workers and --reload too: a
+    # thread the import started held it for ever once its server processes had ended.
+    servers = 2 if "--workers" in argv else 1
+    pid, status, said = _stopped(tmp_path, _STUCK_IN_SERVE, *argv, servers=servers)
+    line = (
+        f"WARNING:  serve process [{pid}] has not exited 1 s after {after}: Python waits at "
+        "exit for the threads of the app that are not daemons ('app-poller'): ending it "
+        "without them, status 1"
+    )
+    assert line in said, said
+    assert status == 1, said

@@ -225,11 +225,17 @@ def _serve_app(args: argparse.Namespace, servers_start: Callable[[bool], None] |
     try:
         _run_servers(args, app, options, servers_start)
     finally:
-        # The server in this process (no --reload, one worker at most), the program about to
-        # exit: bounded as a worker's exit is (`serve_till_stopped`), where a thread of the
-        # app's that is not a daemon held it for ever. Not under `main`, whose caller goes on.
-        if getattr(args, "program", False) and not args.reload and args.workers in (None, 1):
-            exit_bounded(options["timeout_graceful_shutdown"])
+        # The program about to exit, its server stopped (in this process, or the server
+        # processes it started: it imported the app too, to check it): bounded as a worker's
+        # exit is (`serve_till_stopped`), where a thread of the app's that is not a daemon held
+        # it for ever. Not under `main`, whose caller goes on.
+        if getattr(args, "program", False):
+            seconds = options["timeout_graceful_shutdown"]
+            if args.reload or (args.workers or 1) > 1:
+                stopped = "its server process" if args.reload else "its workers"
+                exit_bounded(seconds, who="serve process", after=f"{stopped} stopped")
+            else:
+                exit_bounded(seconds)
 
 
 def _run_servers(

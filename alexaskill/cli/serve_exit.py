@@ -17,10 +17,13 @@ if TYPE_CHECKING:
 __all__ = ["exit_bounded"]
 
 
-def exit_bounded(seconds: float | None) -> None:
-    """End this process (a server process, its server stopped) ``seconds`` from now, if it is
-    still there, saying at WARNING which threads held it (`_what_holds`): Python waits at exit
-    for each thread that is not a daemon, and the SIGTERM that ended a worker is ignored now
+def exit_bounded(
+    seconds: float | None, *, who: str = "server process", after: str = "its server stopped"
+) -> None:
+    """End this process (``who``: a server process, its server stopped, or serve's own, ``after``
+    its server processes stopped) ``seconds`` from now, if it is still there, saying at WARNING
+    which threads held it (`_what_holds`): Python waits at exit for each thread that is not a
+    daemon, and the SIGTERM that ended a worker is ignored now
     (`serve_workers.serve_till_stopped`). Watched by a thread of its own, a daemon, which a
     process exiting leaves behind."""
     import threading
@@ -38,9 +41,11 @@ def exit_bounded(seconds: float | None) -> None:
                 if not thread.daemon and thread is not threading.main_thread()
             ]
             worker_logger.warning(
-                "server process [%s] has not exited %g s after its server stopped: %s",
+                "%s [%s] has not exited %g s after %s: %s",
+                who,
                 os.getpid(),
                 seconds,
+                after,
                 _what_holds(holding),
             )
             for stream in (sys.stdout, sys.stderr):
