@@ -95,8 +95,9 @@ def _what_holds(threads: list[threading.Thread]) -> str:
 
 def _anyios(thread: threading.Thread) -> bool:
     """Whether ``thread`` is a worker thread of anyio's (``anyio.to_thread``; Starlette's
-    ``run_in_threadpool``), which anyio makes no daemon: told by its class's module, not by its
-    name ("AnyIO worker thread"), which a thread of the app's could take too."""
+    ``run_in_threadpool``), no daemon where started from the event loop's thread (Python's
+    threads take their maker's): told by its class's module, not by its name ("AnyIO worker
+    thread"), which a thread of the app's could take too."""
     return type(thread).__module__.partition(".")[0] == "anyio"
 
 
