@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .chat_show import terminal_safe, terminal_safe_json
-from .common import UsageError, check_proxies, help_text
+from .common import UsageError, check_proxies, help_text, no_file
 from .dev import DEV_PKI_ENV, dev_pki
 from .inputs import ALEXA_TIMEOUT, CAPTURE_FILE, PEM_FILE, given_skill_id, shown_url
 
@@ -44,13 +44,15 @@ def _load(path: str) -> Capture:
         raise UsageError(
             f"--replay {path}: empty, no captured request in it (serve --capture writes them)"
         )
+    if not os.path.exists(path):  # (a name too long said so, not as "[Errno 36] …: 'aaa…'")
+        raise no_file(path, f"--replay {path}")
     try:
         capture = load_capture(path)
-    except FileNotFoundError:
-        raise UsageError(f"--replay {path}: no such file") from None
     except IsADirectoryError:
         raise UsageError(f"--replay {path}: is a directory; name one capture file in it") from None
-    except (OSError, ValueError) as exc:
+    except OSError as exc:  # (unreadable: "Permission denied", as `read_input` says it)
+        raise UsageError(f"--replay {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # (its message starts with the path)
         raise UsageError(f"--replay {exc}") from None
     problem = capture_age_problem(capture)
     if problem is not None:

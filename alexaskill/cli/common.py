@@ -94,6 +94,22 @@ def read_input(path: str, *, label: str, what: str) -> bytes:
     return data
 
 
+def no_file(path: str, label: str | None = None) -> UsageError:
+    """The error for ``path``, named by the user, that names nothing: "LABEL: no such file", or
+    why the system cannot look the name up ("File name too long": a part over 255 bytes).
+
+    A command asks whether such a path is there with `os.path`'s ``exists``, ``isfile`` and
+    ``isdir``, which answer False for a name the system refuses: pathlib's (Python 3.11) raise
+    OSError for it (ENAMETOOLONG), a traceback where a line was due."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, ValueError):  # (ValueError: a NUL in it, no file's name)
+        pass
+    except OSError as exc:
+        return UsageError(f"{label or path}: {exc.strerror or exc}")
+    return UsageError(f"{label or path}: no such file")
+
+
 # --- finding the skill -------------------------------------------------------------------------
 
 
@@ -138,8 +154,8 @@ def load_object(spec: str) -> Any:
 
     target, colon, attribute = spec.rpartition(":")
     pathlike = spec.endswith(".py") or "/" in spec or os.sep in spec  # a path, no module:
-    if not colon and pathlike and not Path(spec).exists():  # not "did you mean …", "expected …"
-        raise UsageError(f"{spec}: no such file")
+    if not colon and pathlike and not os.path.exists(spec):  # not "did you mean …", "expected …"
+        raise no_file(spec)
     if not colon or not target or not attribute:
         raise UsageError(
             f"APP {spec!r}: expected module:attribute, e.g. app:skill, or path/to/app.py:skill"
@@ -177,7 +193,7 @@ def _meant(spec: str) -> str:
         return ""
     if (
         spec.endswith(".py")
-        or Path(spec.replace(".", os.sep) + ".py").is_file()
+        or os.path.isfile(spec.replace(".", os.sep) + ".py")
         or module_here(spec)  # (a package too)
     ):
         return f"; did you mean {spec}:skill?"
@@ -206,14 +222,14 @@ def _import_module(name: str) -> Any:
 
 def _import_file(path: str, attribute: str) -> Any:
     file = Path(path)
-    if file.is_dir():
+    if os.path.isdir(file):  # (os.path's: see `no_file`)
         example = f"{path.rstrip('/' + os.sep)}/app.py"
         raise UsageError(
             f"APP '{path}:{attribute}': {path} is a directory: name the Python file in it, as "
             f"in {example}:{attribute}"
         )
-    if not file.is_file():
-        raise UsageError(f"{path}: no such file")
+    if not os.path.isfile(file):
+        raise no_file(path)
     from ..handler_signature import APP_FILE_MODULE  # (its handlers are named by the file)
 
     name = file.stem if file.stem.isidentifier() else APP_FILE_MODULE
@@ -333,9 +349,9 @@ def stdin_not_text(exc: UnicodeDecodeError) -> UsageError:
 def is_model_file(spec: str) -> bool:
     """Whether MODEL names an interaction model file (or directory) rather than an APP (a
     package's directory is an APP without its ``:skill``)."""
-    path = Path(spec)
-    return spec.endswith(".json") or (
-        (path.is_dir() or (path.exists() and ":" not in spec)) and not module_here(spec)
+    return spec.endswith(".json") or (  # (os.path's: see `no_file`)
+        (os.path.isdir(spec) or (os.path.exists(spec) and ":" not in spec))
+        and not module_here(spec)
     )
 
 
@@ -343,10 +359,10 @@ def module_here(name: str) -> bool:
     """Whether ``name`` (``sk``, ``pkg.app``) is no file but a module of the current directory
     (``sk.py``, ``pkg/__init__.py``): an APP given without its ``:skill``, read as a FILE. Only
     looked for, never imported (importing runs the module)."""
-    if Path(name).is_file() or not all(part.isidentifier() for part in name.split(".")):
+    if os.path.isfile(name) or not all(part.isidentifier() for part in name.split(".")):
         return False
-    where = Path(*name.split("."))
-    return where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()
+    where = os.path.join(*name.split("."))  # (os.path's: see `no_file`)
+    return os.path.isfile(where + ".py") or os.path.isfile(os.path.join(where, "__init__.py"))
 
 
 def parse_now(text: str | None) -> datetime.datetime | None:
@@ -392,7 +408,7 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
     from .inputs import file_text, one_json  # (a file written by hand: a key twice is refused)
 
     path = Path(spec)
-    # (os.path's, not pathlib's is_dir, which raises for a name too long: said as unread below)
+    # (os.path's: see `no_file`; a name too long is said unread below)
     if os.path.isdir(path):  # the ASK CLI's interactionModels/custom
         path = path / f"{locale}.json"
         if not path.is_file():
@@ -435,12 +451,8 @@ def model_source(spec: str, *, locale: str | None) -> tuple[str, Skill | None]:
     if is_model_file(spec):
         from ..understanding import locale_of_file
 
-        try:  # (stat, not pathlib's exists, which raises for a name too long)
-            Path(spec).stat()
-        except FileNotFoundError:
-            raise UsageError(f"{spec}: no such file") from None
-        except OSError as exc:  # (as when the model is built: `read_input`)
-            raise UsageError(f"{spec}: {exc.strerror or exc}") from None
+        if not os.path.exists(spec):  # (as when the model is built: `read_input`)
+            raise no_file(spec)
         chosen = locale or locale_of_file(spec) or "en-US"
         if Path(spec).is_dir() and not (Path(spec) / f"{chosen}.json").is_file():
             raise UsageError(_missing_locale(spec, chosen))  # (as when the model is built)

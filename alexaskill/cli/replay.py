@@ -7,10 +7,10 @@ import contextlib
 import datetime
 import json
 import logging
+import os
 import shlex
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 if TYPE_CHECKING:
@@ -176,13 +176,13 @@ def _app_and_files(args: argparse.Namespace) -> tuple[str | None, list[str]]:
     if (
         app is not None
         and not app.endswith(".py")
-        and ((args.url is not None and ":" not in app) or app == "-" or Path(app).is_file())
+        and ((args.url is not None and ":" not in app) or app == "-" or os.path.isfile(app))
     ):
         app, files = None, [app, *files]
     # (argparse gave the only argument, an APP or its .py, as the FILE: with --url too, where it was
     # then read as a request file that does not exist)
     alone = args.url is None or len(files) == 1
-    an_app = files[0].endswith(".py") or (":" in files[0] and not Path(files[0]).exists())
+    an_app = files[0].endswith(".py") or (":" in files[0] and not os.path.exists(files[0]))
     if app is None and alone and an_app:
         raise UsageError(
             f"no request FILE after APP {files[0]}: name one or more (- reads them from "
@@ -191,7 +191,7 @@ def _app_and_files(args: argparse.Namespace) -> tuple[str | None, list[str]]:
     if app is None and args.url is None:
         # (an APP named after the files: put first; a file that looks like an option is given
         # after --, as it was)
-        apps = [name for name in files if ":" in name and not Path(name).exists()]
+        apps = [name for name in files if ":" in name and not os.path.exists(name)]
         rest = [name for name in files if name not in apps[:1]]
         dashes = "-- " if any(name[:1] == "-" and name != "-" for name in rest) else ""
         example = f"alexaskill replay {shlex.quote(apps[0]) if apps else 'app:skill'} "

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shlex
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from ..json_once import empty, not_json
@@ -28,16 +28,16 @@ def load_requests(files: Sequence[str], arguments: str) -> list[tuple[str, dict[
         if name == "-":
             loaded.extend(_read_stdin())
             continue
-        if Path(name).is_dir():
+        if os.path.isdir(name):  # (os.path's: see `no_file`)
             raise UsageError(f"{name}: is a directory; name the request files in it")
-        if name.endswith(".py") and Path(name).is_file():  # (its docstring read as JSON)
+        if name.endswith(".py") and os.path.isfile(name):  # (its docstring read as JSON)
             raise UsageError(
                 f"{name}: Python, not a request file: request files are JSON (alexaskill "
                 "request LaunchRequest > launch.json writes one)"
             )
         text = file_text(name, label=name, what="a request file")
         if not text.strip():  # (not "not JSON (…)")
-            if not Path(name).is_file():  # /dev/null: nothing written there stays
+            if not os.path.isfile(name):  # /dev/null: nothing written there stays
                 raise UsageError(f"{empty(name, 'request')} (not a file)")
             raise UsageError(
                 f"{empty(name, 'request')}: `alexaskill request LaunchRequest > "

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .common import UsageError, logger
+from .common import UsageError, logger, no_file
 from .serve_port import bind_as_asyncio, check_port
 from .serve_server import _announcing_server, _bound, _serve_here, _starting
 from .serve_workers import (
@@ -188,7 +188,7 @@ def _check_readable(option: str, path: str) -> None:
     """`UsageError` naming ``option`` unless ``path`` is a file this process can read: a
     directory or a device was "no such file", one unreadable "not a PEM certificate"."""
     if not os.path.exists(path):
-        raise UsageError(f"{option} {path}: no such file")
+        raise no_file(path, f"{option} {path}")
     if not os.path.isfile(path):
         raise UsageError(f"{option} {path}: not a file (a directory, a device or a pipe)")
     try:

@@ -4,6 +4,7 @@ when it changes) and what the page is told of a model that failed."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -33,11 +34,12 @@ def offered_locales(
         raise ValueError(
             f"a model file is one skill's, and this app serves {len(targets)} ({paths})"
         )
-    if path.is_dir():
+    # os.path's, not pathlib's (Python 3.11), which raise OSError for a name too long for a file
+    if os.path.isdir(path):
         found = sorted(p.stem for p in path.glob("*.json") if locale_of_file(p) is not None)
         if not found:
             raise ValueError(f"{path}: no <locale>.json model files")
-    elif path.is_file():
+    elif os.path.isfile(path):
         named = locale_of_file(path)
         if named is None:  # not named after a locale: the page chooses
             return understood, DEFAULT_LOCALE

@@ -1,0 +1,68 @@
+"""A file name the system refuses (a part of it over 255 bytes, or the whole past 4096), given
+where a command takes an APP, a model or a file: said in one line, exit status 2, as a name
+that is not there is, never an OSError's traceback (ENAMETOOLONG) from a look for the file."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+# The fixture of tests/cli_inputs_shared.py these tests take, imported for pytest to see.
+from .cli_inputs_shared import workdir as workdir
+from .cli_run import run
+
+PART = "a" * 300  # one name in a path longer than any file system takes (255 bytes)
+WHOLE = "a" * 5000  # a path longer than the system looks up (4096 bytes)
+TOO_LONG = "File name too long"
+NOT_APP = "expected module:attribute"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        # APP: a file to import, or (no ":") a module or a path
+        (["serve", WHOLE], NOT_APP),
+        (["serve", f"{PART}.py:skill"], f"{PART}.py: {TOO_LONG}"),
+        (["serve", f"{PART}/app.py:skill"], f"{PART}/app.py: {TOO_LONG}"),
+        (["serve", f"{PART}/app.py"], f"{PART}/app.py: {TOO_LONG}"),
+        (["serve", f"{PART}.json"], NOT_APP),
+        (["serve", f"x.{PART}"], NOT_APP),
+        (["chat", WHOLE], NOT_APP),
+        (["chat", f"{PART}.py:skill"], f"{PART}.py: {TOO_LONG}"),
+        (["replay", WHOLE, "hello.json"], NOT_APP),
+        (["replay", f"{PART}.py:skill", "hello.json"], f"{PART}.py: {TOO_LONG}"),
+        (["model", f"{PART}.py:skill"], f"{PART}.py: {TOO_LONG}"),
+        (["model", WHOLE, "--check"], NOT_APP),
+        # MODEL: a model file or directory, else an APP
+        (["chat", "inputsapp:skill", "--model", WHOLE], NOT_APP),
+        (["understand", "--model", WHOLE, "hi"], NOT_APP),
+        (["understand", "--model", f"{PART}/", "hi"], f"{PART}/: {TOO_LONG}"),
+        (["request", "IntentRequest", "--intent", "Hello", "--model", WHOLE], NOT_APP),
+        # request FILEs, and the files of options
+        (["replay", "inputsapp:skill", f"{PART}.json"], f"{PART}.json: {TOO_LONG}"),
+        (["replay", "inputsapp:skill", f"{PART}:x"], f"{PART}:x: {TOO_LONG}"),
+        (["replay", "--url", "http://127.0.0.1:9/", f"{PART}.json"], f"{PART}.json: {TOO_LONG}"),
+        (["certify", "https://127.0.0.1:9/", "--replay", f"{PART}.json"], TOO_LONG),
+        (
+            ["serve", "inputsapp:skill", "--ssl-certfile", f"{PART}.pem", "--ssl-keyfile", "k"],
+            f"--ssl-certfile {PART}.pem: {TOO_LONG}",
+        ),
+    ],
+    ids=lambda value: (
+        " ".join(value).replace(WHOLE, "WHOLE").replace(PART, "PART")
+        if isinstance(value, list)
+        else None
+    ),
+)
+def test_a_name_too_long_for_a_file_is_said_in_one_line(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], said: str
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # (chat's, should it get to read it)
+    code, out, err = run(*argv)
+    assert (code, out) == (2, ""), err
+    assert err.startswith(f"alexaskill {argv[0]}: error: ") and err.count("\n") == 1, err
+    assert said in err, err
+    assert "Errno" not in err  # OSError's own wording ("[Errno 36] …: 'aaa…'"), not the CLI's
