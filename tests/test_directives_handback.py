@@ -207,7 +207,7 @@ def test_dialog_helpers_take_directives_none_or_refuse_one_directive_alone() -> 
     assert elicit_slot("city", "Which city?", directives=None).directives == (
         Dialog.ElicitSlot("city"),
     )
-    with pytest.raises(ResponseError, match="takes a list of directives, not one"):
+    with pytest.raises(ResponseError, match=r"directives, not the Custom\.Thing directive alone"):
         confirm_slot(
             "city",
             "Paris?",

@@ -4,6 +4,7 @@ called), raw directives copied and checked once, None leaving a part out, can-fu
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -13,7 +14,7 @@ from msgspec import UNSET
 
 from alexaskill import ssml
 from alexaskill.directives import APL as TypedAPL
-from alexaskill.directives import AudioPlayer
+from alexaskill.directives import AudioPlayer, Dialog
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import (
     AskForPermissionsConsentCard,
@@ -34,20 +35,27 @@ pytestmark = pytest.mark.oldest_dependencies
 
 
 @pytest.mark.parametrize(
-    "one",
+    ("one", "alone"),
     [
-        {
-            "type": "Alexa.Presentation.APL.RenderDocument",
-            "document": {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
-        },
-        AudioPlayer.Stop(),
-        "Dialog.Delegate",
+        (
+            {
+                "type": "Alexa.Presentation.APL.RenderDocument",
+                "document": {"type": "APL", "version": "2024.3", "mainTemplate": {"items": []}},
+            },
+            "the Alexa.Presentation.APL.RenderDocument directive alone",
+        ),
+        (AudioPlayer.Stop(), "the AudioPlayer.Stop directive alone"),
+        (Dialog.Delegate(), "the Dialog.Delegate directive alone"),
+        ({"token": "x"}, "a dict alone"),  # (a mapping with no type: no directive to name)
+        ("Dialog.Delegate", "'Dialog.Delegate' (a str)"),  # (a name, not a directive)
     ],
 )
-def test_one_directive_not_in_a_list_is_named(one: Any) -> None:
+def test_one_directive_not_in_a_list_is_named(one: Any, alone: str) -> None:
     # directives={...} was read as its keys ('directives[0] ... not str') and directives=Stop()
-    # raised TypeError "object is not iterable": both say nothing of the mistake.
-    expected = r"directives takes a list of directives, not one \(.*\): directives=\[…\]"
+    # raised TypeError "object is not iterable": both say nothing of the mistake. Then the
+    # directive was named by its class in brackets, "not one (Delegate)": "not one" read as
+    # "not a single Delegate", and the str as "one (str)", a directive it is not.
+    expected = rf"directives takes a list of directives, not {re.escape(alone)}: directives=\[…\]$"
     for build in (speak, ask):
         with pytest.raises(ResponseError, match=expected):
             build("x", directives=one)

@@ -51,7 +51,9 @@ DURATION_TOO_LONG = (
         (AlexaDate, "next week", "not an AMAZON.DATE value"),
         (int, "?", "Alexa's mark for a number it heard but did not understand"),
         (float, "?", "Alexa's mark for a number it heard but did not understand"),
-        (int, "2.5", "not a whole number (int)"),
+        # (it said "not a whole number (int)": "(int)" a label, and 3.0 is a whole number)
+        (int, "2.5", "a decimal number, which an int slot does not take (a float slot does)"),
+        (int, "3.0", "a decimal number, which an int slot does not take (a float slot does)"),
         (int, "two", "not a number"),
         (int, "99999999999999999999999", "past the 64-bit range an int slot takes"),
         (int, "-9223372036854775809", "past the 64-bit range an int slot takes"),
@@ -249,8 +251,8 @@ def test_a_value_heard_that_does_not_convert_is_logged_when_the_default_is_taken
             "Book: slot 'colour' has a value that does not convert: 'purple', no member of "
             "tests.test_slot_reasons.Colour: neither a member's value or name, nor resolved to "
             "one; colour gets its default, None",
-            "Book: slot 'count' has a value that does not convert: '1.5', not a whole number "
-            "(int); count gets its default, 1",
+            "Book: slot 'count' has a value that does not convert: '1.5', a decimal number, "
+            "which an int slot does not take (a float slot does); count gets its default, 1",
             "Book: slot 'when' has a value that does not convert: '2026-W48-WE', a weekend, not "
             f"one day ({DATE_NOTE}); when gets None",
         ]
@@ -325,8 +327,8 @@ def test_a_value_that_does_not_convert_is_logged_once_a_request_however_many_tak
     lines = [r.getMessage() for r in caplog.records if r.name == "alexaskill"]
     assert got == [1, 2, 0] * 3
     assert lines == [
-        "Book: slot 'count' has a value that does not convert: '1.5', not a whole number "
-        "(int); count gets its default, 1"
+        "Book: slot 'count' has a value that does not convert: '1.5', a decimal number, "
+        "which an int slot does not take (a float slot does); count gets its default, 1"
     ] * 2 + [
         "Book: slot 'count' has a value that does not convert: 'x', not a number; count gets "
         "its default, 1"

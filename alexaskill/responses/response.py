@@ -21,6 +21,7 @@ from .directive import (
     _checked_object,
     _directive,
     _kind_of,
+    _shown,
     directive_type,
 )
 from .snapshots import _ENCODE_ERRORS, _encoded, _not_encodable
@@ -88,7 +89,7 @@ def _directives_of(field: str, directives: Iterable[Any] | None) -> tuple[Any, .
         return ()
     if isinstance(directives, Mapping | Directive | str):
         raise ResponseError(
-            f"{field} takes a list of directives, not one ({type(directives).__name__}): "
+            f"{field} takes a list of directives, not {_alone(directives)}: "
             f"{field.rpartition('.')[2]}=[…]"
         )
     if not isinstance(directives, Iterable):  # 5: it was TypeError "not iterable"
@@ -96,6 +97,17 @@ def _directives_of(field: str, directives: Iterable[Any] | None) -> tuple[Any, .
             f"{field} must be a list of directives, not {type_with_article(directives)}"
         )
     return tuple(directives)
+
+
+def _alone(value: Mapping[Any, Any] | Directive | str) -> str:
+    """What `_directives_of` was given alone, for its error: "the Dialog.Delegate directive
+    alone", "a dict alone" (a mapping with no type), "'Dialog.Delegate' (a str)" (a name)."""
+    if isinstance(value, str):
+        return f"{_shown(value)} (a str)"
+    try:
+        return f"the {directive_type(value) or type(value).__name__} directive alone"
+    except ResponseError:  # (a mapping with no string "type": no directive's)
+        return f"{type_with_article(value)} alone"
 
 
 def _set_directives(struct: Response | Reprompt, field: str) -> None:

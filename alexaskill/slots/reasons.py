@@ -88,8 +88,8 @@ def _why(target: Any, value: str) -> str:
         if target is int:
             if _INT.fullmatch(value):
                 return "past the 64-bit range an int slot takes"
-            if _FLOAT.fullmatch(value):
-                return "not a whole number (int)"
+            if _FLOAT.fullmatch(value):  # (3.0 too: "not a whole number" was untrue of it)
+                return "a decimal number, which an int slot does not take (a float slot does)"
         elif _FLOAT.fullmatch(value):
             if abs(float(value)) < 1:
                 return "too small for a float (it would be 0.0)"
