@@ -186,10 +186,10 @@ REFUSED: list[tuple[Any, str]] = [
     (10**126, ": v is 100000000000…(127 characters), outside the numbers every store keeps"),
     (1e-131, ": v is 1e-131, outside the numbers every store keeps"),
     (float("nan"), " as JSON: Out of range float values are not JSON compliant"),
-    (Decimal("1.5"), " as JSON: Object of type Decimal is not JSON serializable"),
+    (Decimal("1.5"), " as JSON: v is a Decimal, which JSON cannot hold (store a str, a number"),
     ({1: "a"}, " as JSON: v has the key 1 (an int), and JSON keys are strings"),
     ({"": 1}, ": v has the key '' (empty), and no store keeps an empty name"),
-    ({"k": {1, 2}}, " as JSON: Object of type set is not JSON serializable"),
+    ({"k": {1, 2}}, " as JSON: v['k'] is a set, which JSON cannot hold (store a str, a number"),
     ("\ud800", " as JSON: 'utf-8' codec can't encode character '\\ud800'"),
 ]
 

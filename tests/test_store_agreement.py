@@ -4,6 +4,8 @@ tests/test_store_arguments.py)."""
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -178,6 +180,42 @@ async def test_every_store_keeps_a_key_holding_a_nul_and_refuses_non_finite_floa
         with pytest.raises(ResponseError) as info:
             await store.update("u", {"v": bad}, ())
         assert str(info.value).startswith(said)
+    assert await store.load("u") == {}
+
+
+class _Point:
+    """An object of the skill's own, which JSON has no type for."""
+
+
+#: A value JSON has no type for, where it is, and what a save of it says after "attribute 'v'
+#: cannot be saved as JSON: ".
+_UNJSON: list[tuple[Any, str]] = [
+    ({1, 2}, "v is a set"),
+    ({"tags": {"a", "b"}}, "v['tags'] is a set"),
+    ([1, {"k": frozenset()}], "v[1]['k'] is a frozenset"),
+    ({"when": datetime.date(2026, 12, 7)}, "v['when'] is a date"),
+    ([Decimal("1.5")], "v[0] is a Decimal"),
+    ({"raw": b"x"}, "v['raw'] is bytes"),
+    ({"at": _Point()}, "v['at'] is a _Point"),
+    ({"a": {(1, 2): "x"}}, "v['a'] has the key (1, 2) (a tuple)"),
+]
+
+
+@pytest.mark.anyio
+async def test_every_store_says_where_a_value_json_has_no_type_for_is_and_what_to_store(
+    store: Store,
+) -> None:
+    # It was json's words, "Object of type set is not JSON serializable" ("keys must be str,
+    # int, float, bool or None, not tuple"): not where in the attribute, nor what to store
+    # instead. Said as session attributes say it, with the same advice.
+    for bad, where in _UNJSON:
+        with pytest.raises(ResponseError) as info:
+            await store.update("u", {"good": 1, "v": bad}, ())
+        assert str(info.value) == (
+            f"attribute 'v' cannot be saved as JSON: {where}, which JSON cannot hold (store a "
+            "str, a number, a bool, None, a list or a dict with str keys: date.isoformat(), "
+            "list(a_set), …)"
+        )
     assert await store.load("u") == {}
 
 

@@ -139,7 +139,9 @@ def test_a_value_json_cannot_hold_fails_the_save_naming_attribute_and_handler(
     (line,) = [r for r in caplog.records if r.getMessage().startswith("handler failed")]
     assert line.getMessage() == (
         f"handler failed for LaunchRequest ({__name__}.{launch.__qualname__}): attribute "
-        "'thing' cannot be saved as JSON: Object of type Thing is not JSON serializable"
+        "'thing' cannot be saved as JSON: thing is a Thing, which JSON cannot hold (store a "
+        "str, a number, a bool, None, a list or a dict with str keys: date.isoformat(), "
+        "list(a_set), …)"
     )
     assert (line.levelname, line.exc_info) == ("ERROR", None)
 
@@ -160,7 +162,11 @@ def _nested(levels: int) -> list[Any]:
 #: Each value no store keeps, and what the save's refusal says of it (after "attribute 'v'
 #: cannot be saved").
 _REFUSED = {
-    "set": ({1, 2}, " as JSON: Object of type set is not JSON serializable"),
+    "set": (
+        {1, 2},
+        " as JSON: v is a set, which JSON cannot hold (store a str, a number, a bool, None, a "
+        "list or a dict with str keys: date.isoformat(), list(a_set), …)",
+    ),
     "nan": (float("nan"), " as JSON: Out of range float values are not JSON compliant"),
     "loop": (_looping(), " as JSON: Circular reference detected"),
     "int key": (

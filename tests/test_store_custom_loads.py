@@ -102,16 +102,16 @@ async def test_a_loaded_value_no_json_holds_is_refused_as_a_load(
     ("stored", "kind"),
     [
         ({"ok": 1, "tags": {1, 2}}, "a set"),
-        ({"tags": [frozenset()]}, "a frozenset"),
+        ({"tags": [frozenset()]}, "a frozenset in tags[0]"),  # (where, as a key's is said)
         ({"tags": b"x"}, "bytes"),  # (a plural: "holds a bytes" read as a typo)
         # A key json's encoder refuses is said in other words ("keys must be str, int, float,
         # bool or None, not tuple"), which the refusal, reading json's, did not know.
         ({"tags": {"a": 1, (1, 2): "x"}}, "a tuple as a dict key"),
-        ({"tags": [{b"k": 1}]}, "bytes as a dict key"),
+        ({"tags": [{b"k": 1}]}, "bytes as a dict key in tags[0]"),
         ({"tags": bytearray(b"x")}, "a bytearray"),
         # Its article by the name's sound: "holds a ellipsis", "a object" read as typos.
-        ({"tags": [...]}, "an ellipsis"),
-        ({"tags": {"a": object()}}, "an object"),
+        ({"tags": [...]}, "an ellipsis in tags[0]"),
+        ({"tags": {"a": object()}}, "an object in tags['a']"),
     ],
 )
 async def test_a_loaded_value_of_a_type_json_has_not_is_said_as_that_type(

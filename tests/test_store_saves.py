@@ -317,6 +317,12 @@ def test_a_value_is_encoded_byte_for_byte_as_the_stores_keep_it(value: Any, text
     assert base._encode_sized("v", value, decoded=True) == (text, len(text.encode()))
 
 
+_INSTEAD = (
+    "which JSON cannot hold (store a str, a number, a bool, None, a list or a dict with str keys: "
+    "date.isoformat(), list(a_set), …)"
+)
+
+
 def _holding_itself() -> list[Any]:
     looped: list[Any] = []
     looped.append(looped)
@@ -328,8 +334,11 @@ def _holding_itself() -> list[Any]:
     [
         (float("nan"), "Out of range float values are not JSON compliant"),
         ([1, float("-inf")], "Out of range float values are not JSON compliant"),
-        ({"s": {1, 2}}, "Object of type set is not JSON serializable"),
-        ({(1, 2): "tuple key"}, "keys must be str, int, float, bool or None, not tuple"),
+        # A type JSON has none for, said where it is and what to store (json said "Object of
+        # type set is not JSON serializable", "keys must be str, int, float, bool or None, not
+        # tuple"): tests/test_store_agreement.py has more.
+        ({"s": {1, 2}}, f"v['s'] is a set, {_INSTEAD}"),
+        ({(1, 2): "tuple key"}, f"v has the key (1, 2) (a tuple), {_INSTEAD}"),
         (
             "\ud800",
             "'utf-8' codec can't encode character '\\ud800' in position 1: surrogates not allowed",
@@ -337,7 +346,8 @@ def _holding_itself() -> list[Any]:
     ],
 )
 def test_a_value_json_cannot_hold_is_refused_in_jsons_words(value: Any, said: str) -> None:
-    # The refusal quotes json's own exception: the same words whichever encoder object wrote.
+    # The refusal quotes json's own exception but for a type JSON has none for: the same words
+    # whichever encoder object wrote.
     with pytest.raises(ResponseError) as info:
         base._encode_sized("v", value, decoded=True)
     assert str(info.value) == f"attribute 'v' cannot be saved as JSON: {said}"

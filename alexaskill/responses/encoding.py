@@ -11,6 +11,7 @@ from msgspec import UNSET, UnsetType
 
 from ..articles import type_with_article, value_with_type
 from ..exceptions import ResponseError
+from ..json_scalars import JSON_INSTEAD
 from .as_written import (
     MAX_RESPONSE_BYTES,
     _DataRefused,
@@ -98,8 +99,7 @@ def _attributes_refusal(attributes: Any) -> str | None:
         return f"sessionAttributes{where} {what}"
     return (
         f"sessionAttributes{where} {what}, which JSON cannot hold as it is: the next request "
-        "would bring back something else (store a str, a number, a bool, None, a list or a "
-        "dict with str keys: date.isoformat(), list(a_set), …)"
+        f"would bring back something else ({JSON_INSTEAD})"
     )
 
 

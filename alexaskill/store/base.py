@@ -8,8 +8,9 @@ import types
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Protocol, TypeVar
 
-from ..articles import type_with_article, with_article
+from ..articles import type_with_article, value_with_type
 from ..exceptions import ConfigurationError, ResponseError, StoreError
+from ..json_scalars import JSON_INSTEAD
 from .data_faults import (
     _MAX_COUNTED,
     _NOT_INCREMENTED,
@@ -19,7 +20,7 @@ from .data_faults import (
 )
 from .json_bytes import UNREAD as _UNREAD
 from .json_bytes import _read as _read_bytes
-from .json_keys import _CONTAINERS
+from .json_keys import _CONTAINERS, _place
 from .limits import (
     _MAX_NESTING,
     _TOO_DEEP,
@@ -227,11 +228,13 @@ def _loaded_refused(where: str, data: Mapping[str, Any]) -> StoreError | None:
             if unjson is not None:
                 # (json's words, "Object of type set is not JSON serializable", and the stored
                 # value's "written by another program?" said nothing of what the load returned)
+                path, item, key = unjson
+                kind = type_with_article(item) + (" as a dict key" if key else "")
+                place = f" in {_place(name, path)}" if path else ""  # (as `_loaded_key_refused`)
                 return StoreError(
-                    f"{where}: the value loaded for attribute {name!r} holds "
-                    f"{with_article(unjson)}, which JSON cannot hold: "
-                    "make the load return JSON's types (dict, list, str, int, float, bool, "
-                    "None), or delete the attribute"
+                    f"{where}: the value loaded for attribute {name!r} holds {kind}{place}, "
+                    "which JSON cannot hold: make the load return JSON's types (dict, list, str, "
+                    "int, float, bool, None), or delete the attribute"
                 )
             why = str(exc)  # (why, without the save's words, "attribute 'x' cannot be saved")
             for said in ("cannot be saved as JSON: ", "cannot be saved: "):
@@ -240,29 +243,41 @@ def _loaded_refused(where: str, data: Mapping[str, Any]) -> StoreError | None:
     return None
 
 
-def _unjson(value: Any) -> str | None:
+#: What `_unjson` finds: (the path to it, as Python indexes it; the value or key; whether a key).
+_Unjson = tuple[list[Any], Any, bool]
+
+
+def _unjson(value: Any) -> _Unjson | None:
     """What in ``value`` json's encoder has no JSON for, the first in its order (a dict's key,
-    then its value, in turn): the type's name (``"set"``), ``"tuple as a dict key"``; None if
-    none. Found by type, not read from json's message, whose words are its own to change."""
-    todo: list[tuple[Any, bool]] = [(value, False)]  # (what, whether a dict's key), last first
+    then its value, in turn), and where (`_unjson_said` says it); None if none. Found by type,
+    not read from json's message, whose words are its own to change (and name no place)."""
+    # (what, whether a dict's key, the path to it), last first
+    todo: list[tuple[Any, bool, list[Any]]] = [(value, False, [])]
     seen: set[int] = set()  # (a list or dict met again: looked into once, if it holds itself)
     while todo:
-        item, key = todo.pop()
+        item, key, path = todo.pop()
         if item is None or isinstance(item, str | int | float):  # (bool: an int)
             continue
-        if key:
-            return f"{type(item).__name__} as a dict key"
-        if not isinstance(item, list | tuple | dict):
-            return type(item).__name__
+        if key or not isinstance(item, list | tuple | dict):
+            return path, item, key
         if id(item) in seen:
             continue
         seen.add(id(item))
         if isinstance(item, dict):
             for pair in reversed(list(item.items())):
-                todo += [(pair[1], False), (pair[0], True)]
+                todo += [(pair[1], False, [*path, pair[0]]), (pair[0], True, path)]
         else:
-            todo += [(each, False) for each in reversed(item)]
+            todo += [(each, False, [*path, at]) for at, each in reversed(list(enumerate(item)))]
     return None
+
+
+def _unjson_said(name: str, found: _Unjson) -> str:
+    """What `_unjson` found in attribute ``name``'s value, and where: "name['tags'] is a set",
+    "name['a'] has the key (1, 2) (a tuple)" (as `json_keys._check_keys` says a key)."""
+    path, item, key = found
+    if key:
+        return f"{_place(name, path)} has the key {value_with_type(item)}"
+    return f"{_place(name, path)} is {type_with_article(item)}"
 
 
 def _not_json(constant: str) -> Any:
@@ -349,7 +364,12 @@ def _encode_sized(name: str, value: Any, *, decoded: bool = False, was: int = 0)
             raise _refused(f"attribute {name!r} cannot be saved: {name} {_TOO_DEEP}") from exc
         raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
     except (TypeError, ValueError) as exc:
-        raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
+        # json's words ("Object of type set is not JSON serializable") named neither where in
+        # the value nor what to store instead: found by type, as the session's are said.
+        found = _unjson(value) if isinstance(exc, TypeError) else None
+        said = None if found is None else _unjson_said(name, found)
+        why = str(exc) if said is None else f"{said}, which JSON cannot hold ({JSON_INSTEAD})"
+        raise _refused(f"attribute {name!r} cannot be saved as JSON: {why}") from exc
     return text, size
 
 
