@@ -43,11 +43,12 @@ _SAID_YOU: Final = re.compile(r"u(?!buntu|ber)(?:ni(?![nmd])|nary|nanim|u|[bfgkr
 
 #: A start with no vowel, or in capitals, said as a word, not as letters (case as written):
 #: "str", the one Python type named without a vowel, "string" or "stir", as Python's docs say
-#: it ("Return a str version of object": "a str", "a strEnum"); "msg", a message, lower case
+#: it ("Return a str version of object": "a str", "a strEnum"), and its plural ("a strs",
+#: "an strs" read as letters); "msg", a message, lower case
 #: as "Msg" is (msgspec, msgpack; "MSG" is letters); NULL, SQL's and DynamoDB's, and NASA,
 #: their plural's "s" too (NULLs, NASAs: "an NULLs" was said, "NU" read as letters).
 #: Names the framework's messages meet, not a dictionary: other capitals are read as letters.
-_SAID_AS_WORD: Final = re.compile(r"str(?![a-z])|msg|(?:NULL|NASA)s?(?![a-z])")
+_SAID_AS_WORD: Final = re.compile(r"strs?(?![a-z])|msg|(?:NULL|NASA)s?(?![a-z])")
 
 
 #: A word whose first vowel is said as a consonant, lower-cased: "eu" said "you" (European,
@@ -74,7 +75,8 @@ def with_article(name: str) -> str:
     in any case. The rules, tried in this order (the patterns above give each one's reasons):
 
     - A leading underscore is not said (``an _Item``); underscores alone are, "underscore"
-      (``an _``).
+      (``an _``). A letter with an accent is said as the letter under it (``an Éclair``, ``an
+      Über``).
     - ``bytes``, Python's plural, takes none (``is bytes``, ``not bytes``, ``bytes as a dict
       key``): "a bytes" reads as a typo.
     - A start said as a word though it has no vowel or is in capitals takes "a": ``a str``,
@@ -107,6 +109,8 @@ def with_article(name: str) -> str:
     if not name:
         return ""  # (no caller has none: a request's type is never empty, nor a type's name)
     said = name.lstrip("_")
+    if not said.isascii():  # (é as e, Ü as U: else only ASCII vowels were looked for, "a Éclair")
+        said = _unaccented(said)
     word = said.lower()
     if said.partition(" ")[0] == "bytes":  # a plural: no article ("bytes as a dict key" too)
         return name
@@ -128,10 +132,22 @@ def with_article(name: str) -> str:
     return f"{'an' if vowel else 'a'} {name}"
 
 
+def _unaccented(said: str) -> str:
+    """``said`` with each accented letter as the letter under it (NFKD, its marks dropped);
+    ``said`` itself when that leaves nothing (a name in another script: "日本")."""
+    import unicodedata  # (a name that is not ASCII only: few are)
+
+    plain = unicodedata.normalize("NFKD", said).encode("ascii", "ignore").decode()
+    return plain or said
+
+
 def type_with_article(value: object) -> str:
     """``value``'s type's name after its article, for a message that refuses it: "an int", "a
-    float", "bytes" (`with_article`); None is "None", as it is written, not "a NoneType"."""
-    return "None" if value is None else with_article(type(value).__name__)
+    float", "bytes" (`with_article`); None is "None", as it is written, not "a NoneType"; an
+    object of a class with no name (``type("", (), {})``'s) so, not "" ("it is ")."""
+    if value is None:
+        return "None"
+    return with_article(type(value).__name__) or "an object of a class with no name"
 
 
 def value_with_type(value: object) -> str:

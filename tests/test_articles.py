@@ -155,6 +155,10 @@ from alexaskill.articles import type_with_article, value_with_type, with_article
         # "ess-tee-ar" ("an str" was said): the one type named without a vowel, said as a word.
         "a str",
         "a strEnum",
+        # ... and its plural, "strs" ("an strs" was said, read as letters for want of a vowel).
+        "a strs",
+        "a strs2",
+        "a Strs",
         # So is "msg", a message, lower case too, alone or at a name's start, as "Msg" is ("an
         # msg" and "an msgspec" were said, read as letters for want of a vowel).
         "a msg",
@@ -184,6 +188,17 @@ from alexaskill.articles import type_with_article, value_with_type, with_article
         # A name of underscores alone is said by them, "underscore" ("a _" was said).
         "an _",
         "an __",
+        # A letter with an accent is said as the letter under it ("a Éclair", "a Über" were
+        # said: only ASCII vowels were looked for).
+        "an Éclair",
+        "an émile",
+        "an Über",
+        "an ÉCOLE",
+        "an Ötzi",
+        "an é",
+        "a Ñandu",
+        "a Çedilla",
+        "a 日本",
     ],
 )
 def test_a_name_gets_its_article_by_its_sound(said: str) -> None:
@@ -268,6 +283,12 @@ def test_bytes_a_plural_gets_no_article() -> None:
 )
 def test_a_values_type_is_named_after_its_article(value: object, said: str) -> None:
     assert type_with_article(value) == said
+
+
+def test_a_class_with_no_name_is_said_so() -> None:
+    # type("", (), {}) makes one: "it is " and "v is , which JSON cannot hold" were said.
+    nameless = type("", (), {})
+    assert type_with_article(nameless()) == "an object of a class with no name"
 
 
 def test_a_class_of_the_skills_own_is_named_after_its_article() -> None:
