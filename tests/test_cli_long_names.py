@@ -19,6 +19,8 @@ WHOLE = "a" * 5000  # a path longer than the system looks up (4096 bytes)
 TOO_LONG = "File name too long"
 NOT_APP = "expected module:attribute"
 
+pytestmark = pytest.mark.oldest_dependencies
+
 
 @pytest.mark.parametrize(
     ("argv", "said"),
