@@ -12,6 +12,7 @@ from .answer_values import REPLIES
 from .compiled import CompiledModel, clock
 from .matcher import SpanCache
 from .text import Token, tokenize
+from .wake_words import woken_end, woken_start
 
 __all__ = ["Replies"]
 
@@ -24,15 +25,7 @@ class Replies(CompiledModel):
         """The tokens of ``text``, a leading wake word dropped, and the pure fillers said
         before it ("hey alexa", "please, alexa,")."""
         tokens = tokenize(text, self.language.rewrites)
-        wake_words, pure_fillers = self.language.wake_words, self.language.pure_fillers
-        start = 0
-        for at in range(len(tokens) - 1):  # the last word stays, a wake word or not
-            word = tokens[at].text
-            if word in wake_words:
-                start = at + 1
-            elif word not in pure_fillers:
-                break
-        return tokens[start:]
+        return tokens[woken_start(tokens, self.language) :]
 
     def yes_no(self, text: str) -> str | None:
         """ "yes" or "no" when ``text`` says so (as AMAZON.YesIntent / NoIntent), else None."""
@@ -40,8 +33,11 @@ class Replies(CompiledModel):
 
     def reply(self, text: str) -> str | None:
         """Which of `REPLIES` ``text`` says in a common phrasing ("never mind"), else None;
-        fillers, and thanks or grammar words said after it, left out ("okay thanks", "ok then")."""
+        fillers, and thanks or grammar words said after it, left out ("okay thanks", "ok then"),
+        as is a wake word said first or last ("yes alexa")."""
         tokens = self.tokens(text)
+        # A wake word said last ("yes alexa") too: no reply holds one (wake_words.py).
+        tokens = tokens[: woken_end(tokens, 0, self.language)]
         if not tokens:
             return None
         match = self._replies.exact(SpanCache(tokens, clock()))

@@ -2,7 +2,8 @@
 
 The steps, as Amazon's "Understand How Users Invoke Custom Skills" describes invoking a skill:
 
-1. A leading wake word ("Alexa, ...", "hey Alexa, ...") is dropped.
+1. A wake word said first or last ("Alexa, ...", "hey Alexa, ...", "..., Alexa, please") is
+   dropped, unless a sample holds it as its own word or a value its type knows: wake_words.py.
 2. "exit" or "quit" ends the session: a SessionEndedRequest (reason USER_INITIATED).
 3. "open/start/launch/talk to <invocation name>" is a LaunchRequest; "ask/tell <invocation name>
    [to|for|about|if|whether|that] <request>" and "<request> using <invocation name>" are the
@@ -42,12 +43,13 @@ from .answer_values import (
 from .compiled import DEFAULT_SKILL_ID, SAID_EXACTLY, clock
 from .denials import after_dont_know, after_last_no, corrected, dont_know, not_meant, taken_back
 from .fillers import exact_without_fillers
-from .matcher import SpanCache
+from .matcher import SampleMatcher, SpanCache
 from .model import ModelIntent, ModelSlot
 from .reading import Reader, left_out_note
 from .result import Understanding
 from .slottypes import FREE, Fill
-from .text import Token
+from .text import Token, tokenize
+from .wake_words import held, woken_end, woken_start
 
 __all__ = ["DEFAULT_SKILL_ID", "Understander"]
 
@@ -95,7 +97,18 @@ class Understander(Reader):
         if asked is not None:
             self._check_asked(asked)
         now = now or clock()
-        tokens = self.tokens(text)
+        tokens, note = self._spoken(text, self.matcher, now)
+        found = self._understood(text, tokens, now, asked)
+        return found if note is None else replace(found, notes=(note, *found.notes))
+
+    def _understood(
+        self,
+        text: str,
+        tokens: list[Token],
+        now: datetime.datetime,
+        asked: tuple[str, str] | None,
+    ) -> Understanding:
+        """`understand` of ``tokens``, the words of ``text`` said to the skill (`_spoken`)."""
         if not tokens:
             return Understanding(text, None, "empty")
         if len(tokens) > MAX_WORDS:
@@ -118,6 +131,31 @@ class Understander(Reader):
         again = self._said_again(text, tokens, now, asked)
         opening = again or self._opening_reply(text, tokens, now, asked)
         return opening or self._intent(text, tokens, now, asked)
+
+    def _spoken(
+        self, text: str, matcher: SampleMatcher, now: datetime.datetime
+    ) -> tuple[list[Token], str | None]:
+        """The tokens of ``text`` but a wake word said first or last and the pure fillers said
+        with it ("hey alexa, paris", "paris, alexa, please"), unless ``matcher``'s reading of the
+        words with it holds it (wake_words.py), and the note of those said last, if any."""
+        said = tokenize(text, self.language.rewrites)
+        start = woken_start(said, self.language)
+        end = woken_end(said, start, self.language)
+        if not start and end == len(said):
+            return said, None
+        words = [token.text for token in said]
+        # An exact reading only where a wake word would be left out: few turns open or end so.
+        if start and held(
+            matcher.exact(SpanCache(said[:end], now)), words, 0, start, self.language
+        ):
+            start = 0
+        if end < len(said):
+            whole = matcher.exact(SpanCache(said[start:], now))
+            if held(whole, words[start:], end - start, len(said) - start, self.language):
+                end = len(said)
+        if end == len(said):
+            return said[start:], None
+        return said[start:end], left_out_note("a wake word said last", words[end:])
 
     def _check_asked(self, asked: object) -> None:
         """Refuse an ``asked`` (`understand`) that names no slot of the model: a mistyped name
@@ -193,33 +231,30 @@ class Understander(Reader):
         now: datetime.datetime,
         asked: tuple[str, str] | None,
     ) -> Understanding | None:
-        """A built-in intent's phrase said twice or more ("help help") or before a wake word
-        ("stop, alexa"), or both, as the phrase said once: the rest left out, as a wake word
-        said first is (`tokens`) and a yes or no said twice ("yes yes": `reply`); so are pure
-        fillers said last with them ("stop alexa please", "stop stop um"); else None."""
+        """A built-in intent's phrase said twice or more ("help help"), as the phrase said
+        once: the rest left out, as a yes or no said twice is ("yes yes": `reply`); so are pure
+        fillers said last with it ("stop stop um"); else None. (A wake word said last is left
+        out before: `_spoken`.)"""
         # Comparisons before any reading: every utterance comes through here, few are such.
-        wake_words, pure_fillers = self.language.wake_words, self.language.pure_fillers
-        end, woken = len(tokens), False
-        # A "please" or "um" after the wake word ("stop alexa please") ends the words too: left
-        # in, the words were no phrase, and a sample of slots alone took them ("{city}").
-        while end > 1 and (
-            tokens[end - 1].text in wake_words or tokens[end - 1].text in pure_fillers
-        ):
-            woken = woken or tokens[end - 1].text in wake_words
+        pure_fillers = self.language.pure_fillers
+        end = len(tokens)
+        # A "please" or "um" after the repeat ("stop stop please") ends the words too: left in,
+        # the words were no phrase, and a sample of slots alone took them ("{city}").
+        while end > 1 and tokens[end - 1].text in pure_fillers:
             end -= 1
         words = [token.text for token in tokens[:end]]
         # The shortest phrase the words repeat: "help help help", "stop stop stop stop" (halved
-        # once, "stop stop", it is no phrase either).
-        repeated = False
-        for size in range(1, end // 2 + 1):
-            if end % size == 0 and words == words[:size] * (end // size):
-                end, repeated = size, True
-                break
-        # Fillers alone said last ("stop please") are read with the words, as any fillers are.
-        if not (woken or repeated):
+        # once, "stop stop", it is no phrase either). Fillers alone said last ("stop please")
+        # are read with the words, as any fillers are.
+        repeated = next(
+            (size for size in range(1, end // 2 + 1) if words == words[:size] * (end // size)),
+            None,
+        )
+        if repeated is None:
             return None
-        # A sample said whole is its intent ("stop echo", "help help" of the skill's own), as
-        # Alexa matches it, but one of slots alone, which takes any words ("{city}").
+        end = repeated
+        # A sample said whole is its intent ("help help" of the skill's own), as Alexa matches
+        # it, but one of slots alone, which takes any words ("{city}").
         whole = self.matcher.exact(SpanCache(tokens, now))
         if whole is not None and not swallowed(whole):
             return None
@@ -236,8 +271,8 @@ class Understander(Reader):
         built_in: bool,
     ) -> Understanding | None:
         """The reading of ``said`` alone, a sample matched whole, the ``ignored`` words noted
-        (a yes or no said first, a repeat, a wake word after); None if it has none, or with
-        ``built_in`` none of a built-in intent read only as said (`SAID_EXACTLY`)."""
+        (a yes or no said first, a repeat); None if it has none, or with ``built_in`` none of a
+        built-in intent read only as said (`SAID_EXACTLY`)."""
         found = self._read(text, said, now, strict=True, asked=asked)
         if found is None or (built_in and found.intent not in SAID_EXACTLY):
             return None
@@ -295,7 +330,12 @@ class Understander(Reader):
         ``asked``.
         """
         model_intent, model_slot = self._model_slot(intent, slot)
-        return self._answer(text, model_intent, model_slot, self.tokens(text), now or clock())
+        now = now or clock()
+        tokens, note = self._spoken(text, self.answer_matcher(model_intent, model_slot), now)
+        found = self._answer(text, model_intent, model_slot, tokens, now)
+        return (
+            found if found is None or note is None else replace(found, notes=(note, *found.notes))
+        )
 
     def _answer(
         self,

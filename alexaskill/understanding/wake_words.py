@@ -1,0 +1,68 @@
+"""A wake word said first or last ("alexa, paris", "paris, alexa, please"), and the politeness
+words said with it: no part of the request, whatever sample reads the rest, unless the reading
+of the whole holds it as the sample's own word ("stop echo") or in a value its slot's type knows
+("shop at amazon", "echo park" listed). A wake word said within the words ("play alexa play
+now") is a word of them.
+
+It calls Alexa and says nothing to the skill: a city is never "paris alexa". Some wake words
+are words too ("echo", "amazon", "computer"): where a sample or a type the model has knows them,
+the skill expects them, and they are read as said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .languages import Language
+from .matcher import Match
+from .slot_words import KNOWN
+from .text import Token
+
+__all__ = ["held", "woken_end", "woken_start"]
+
+
+def woken_start(tokens: Sequence[Token], language: Language) -> int:
+    """Where the words after a leading wake word start, the pure fillers said before it left
+    out too ("hey alexa", "please, alexa,"); 0 without one. The last word stays, a wake word or
+    not."""
+    wake_words, pure_fillers = language.wake_words, language.pure_fillers
+    start = 0
+    for at in range(len(tokens) - 1):
+        word = tokens[at].text
+        if word in wake_words:
+            start = at + 1
+        elif word not in pure_fillers:
+            break
+    return start
+
+
+def woken_end(tokens: Sequence[Token], start: int, language: Language) -> int:
+    """Where a trailing run of wake words and pure fillers starts ("alexa please", "please,
+    alexa"), if it holds a wake word, else ``len(tokens)``: a run of fillers alone ("paris
+    please") is read with the words, as fillers are. A word after ``start`` stays."""
+    wake_words, pure_fillers = language.wake_words, language.pure_fillers
+    end, woken = len(tokens), False
+    while end > start + 1 and (
+        tokens[end - 1].text in wake_words or tokens[end - 1].text in pure_fillers
+    ):
+        woken = woken or tokens[end - 1].text in wake_words
+        end -= 1
+    return end if woken else len(tokens)
+
+
+def held(
+    match: Match | None, words: Sequence[str], first: int, end: int, language: Language
+) -> bool:
+    """Whether ``match``, a reading of all ``words``, holds a wake word of ``words[first:end]``:
+    as a word of its sample, or within a value its slot's type knows (listed or parsed), not as
+    any words a free-form slot takes."""
+    if match is None:
+        return False
+    for at in range(first, end):
+        if words[at] not in language.wake_words:
+            continue
+        fill = next((fill for _, fill, start, stop in match.fills if start <= at < stop), None)
+        # An exact reading gives each word a slot or the sample: with no slot, the sample's.
+        if fill is None or all(part.kind in KNOWN for part in fill.parts or (fill,)):
+            return True
+    return False

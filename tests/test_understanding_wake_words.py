@@ -1,0 +1,140 @@
+"""A wake word said first or last ("alexa, paris", "paris, alexa, please"): no part of the request,
+whatever sample reads it, unless a sample holds it as its own word or as a value its slot's type
+knows ("stop echo", "shop at amazon", "echo park")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from alexaskill.understanding import Understander
+
+from .dialog_shared import trip_confirming_city
+from .understanding_shared import NOW, YES_NO, understander_of
+
+
+def _trips(*built_ins: str) -> Understander:
+    """A trip planner whose free-form city is said alone ("{city}") or after "plan a trip to",
+    with the ``built_ins`` intents and AMAZON.FallbackIntent; places it lists (echo park) said
+    after "visit"; stores (amazon) after "shop at"."""
+    intents: list[dict[str, Any]] = [
+        {
+            "name": "PlanTrip",
+            "slots": [{"name": "city", "type": "AMAZON.City"}],
+            "samples": ["{city}", "plan a trip to {city}"],
+        },
+        {
+            "name": "Visit",
+            "slots": [{"name": "place", "type": "Places"}],
+            "samples": ["visit {place}", "{place}"],
+        },
+        {
+            "name": "Shop",
+            "slots": [{"name": "store", "type": "Stores"}],
+            "samples": ["shop at {store}"],
+        },
+        *({"name": name, "samples": []} for name in (*built_ins, "AMAZON.FallbackIntent")),
+    ]
+    places = {"name": "Places", "values": [{"name": {"value": "echo park"}}]}
+    stores = {"name": "Stores", "values": [{"name": {"value": "amazon"}}]}
+    return understander_of(
+        {"invocationName": "trip planner", "intents": intents, "types": [places, stores]}
+    )
+
+
+def _heard(understander: Understander, said: str) -> tuple[str | None, dict[str, Any]]:
+    """The intent ``understander`` hears in ``said``, and the values it gives its slots."""
+    heard = understander.understand(said, now=NOW)
+    slots = heard.request["intent"].get("slots", {}) if heard.intent and heard.request else {}
+    return heard.intent, {name: slot.get("value") for name, slot in slots.items()}
+
+
+@pytest.mark.parametrize(
+    ("said", "meant"),
+    [
+        ("paris alexa", "paris"),
+        ("paris, alexa, please", "paris"),
+        ("paris echo", "paris"),
+        ("plan a trip to paris alexa", "plan a trip to paris"),
+        ("plan a trip to paris, computer, um", "plan a trip to paris"),
+        ("plan a trip alexa", "plan a trip"),
+        ("plan a trip to alexa", "plan a trip to"),
+        ("yes please alexa", "yes please"),
+        ("yes alexa please", "yes"),
+        ("hey alexa, paris, alexa", "paris"),
+        ("exit alexa", "exit"),
+    ],
+)
+def test_a_wake_word_said_last_is_no_part_of_any_sample_s_words(said: str, meant: str) -> None:
+    # Left out only before a built-in intent's phrase ("stop alexa"): "paris alexa" was the city
+    # "paris alexa", "plan a trip alexa" the city "alexa", "yes alexa please" the city "yes
+    # alexa" (of a model without AMAZON.YesIntent, where "yes" alone is AMAZON.FallbackIntent).
+    trips = _trips()
+    heard, alone = trips.understand(said, now=NOW), trips.understand(meant, now=NOW)
+    assert (heard.kind, _heard(trips, said)) == (alone.kind, _heard(trips, meant)), heard.explain()
+    assert all("alexa" not in str(value) for value in _heard(trips, said)[1].values())
+    if heard.intent is not None:
+        assert any("'" in note and "left out" in note for note in heard.notes), heard.notes
+
+
+def test_a_yes_said_before_a_wake_word_is_the_model_s_yes_intent() -> None:
+    trips = _trips(*YES_NO)
+    assert _heard(trips, "yes please alexa") == ("AMAZON.YesIntent", {})
+    assert _heard(trips, "no, alexa, please") == ("AMAZON.NoIntent", {})
+
+
+@pytest.mark.parametrize(
+    ("said", "heard"),
+    [
+        ("shop at amazon", ("Shop", {"store": "amazon"})),
+        ("visit echo park", ("Visit", {"place": "echo park"})),
+        ("echo park", ("Visit", {"place": "echo park"})),
+        ("alexa, visit echo park", ("Visit", {"place": "echo park"})),
+    ],
+)
+def test_a_wake_word_a_slot_s_type_lists_stays_in_its_value(
+    said: str, heard: tuple[str, dict[str, Any]]
+) -> None:
+    # "echo park" said alone was the place "park" (the city "park", had "{city}" read it): the
+    # type lists it, the value the skill expects, as "stop echo" a skill's own sample is.
+    assert _heard(_trips(), said) == heard
+
+
+@pytest.mark.parametrize(
+    ("said", "heard"),
+    [
+        ("play alexa play now", ("Play", {"song": "alexa play now"})),
+        ("play the alexa song", ("Play", {"song": "the alexa song"})),
+    ],
+)
+def test_a_wake_word_within_a_value_stays_in_it(said: str, heard: tuple[str, Any]) -> None:
+    play = {
+        "name": "Play",
+        "slots": [{"name": "song", "type": "AMAZON.SearchQuery"}],
+        "samples": ["play {song}"],
+    }
+    fallback = {"name": "AMAZON.FallbackIntent", "samples": []}
+    songs = understander_of({"invocationName": "songs", "intents": [play, fallback]})
+    assert _heard(songs, said) == heard
+
+
+@pytest.mark.parametrize("said", ["paris alexa", "paris, alexa, please", "alexa, paris"])
+def test_a_wake_word_said_first_or_last_is_no_part_of_a_dialog_answer(said: str) -> None:
+    # "paris alexa" answered for the city was the city "paris alexa".
+    answered = _trips().answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answered is not None
+    assert [(slot.name, slot.value) for slot in answered.slots] == [("city", "paris")]
+
+
+@pytest.mark.parametrize("said", ["yes alexa", "yes, alexa, please", "no alexa", "no, computer"])
+def test_a_yes_or_no_said_before_a_wake_word_answers_a_confirmation(said: str) -> None:
+    # "yes alexa" asked "paris, right?" was no yes: AMAZON.FallbackIntent, the dialog left.
+    skill, talk = trip_confirming_city("Cities")
+    talk.say("plan a trip")
+    assert talk.say("paris").prompts == ["paris, right?"]
+    turn = talk.say(said)
+    if said.startswith("yes"):
+        assert turn.prompts == [] and skill.slot("city")["confirmationStatus"] == "CONFIRMED"
+    else:  # denied: the city asked for again, nothing sent to the skill
+        assert (turn.prompts, skill.sent) == (["Where to?"], [])
