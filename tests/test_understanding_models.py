@@ -5,6 +5,7 @@ built-in list types."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,13 @@ from alexaskill.understanding import (
     model_from_skill,
     supported_locales,
 )
+from alexaskill.understanding.languages import (
+    _CACHE,
+    _FACTORIES,
+    language_for,
+    register_language,
+)
+from alexaskill.understanding.languages.english import English
 
 from .cli_run import run
 from .conftest import SKILL_ID
@@ -259,6 +267,38 @@ def test_a_language_registered_first_leaves_english_known() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize("replies", [{"yeah"}, {"o.k."}, {"yep", "yeah", "o.k.", "nah"}])
+def test_a_language_whose_replies_hold_a_word_never_read_is_refused_when_registered(
+    replies: set[str],
+) -> None:
+    # A `replies` word is read only by cut.py's `_code_letters`, whose length check decides
+    # first: a word of more than three letters was registered and silently never read.
+    locale = "zw-ZW"
+    factory = type("Replying", (English,), {"replies": frozenset(replies)})
+    unread = ", ".join(repr(word) for word in sorted(w for w in replies if w not in {"yep", "nah"}))
+    try:
+        with pytest.raises(ConfigurationError, match=rf"'zw-ZW'.*replies.*{re.escape(unread)}"):
+            register_language(factory, [locale, "zw-ZV"])
+        assert "zw-ZW" not in supported_locales() and "zw-ZV" not in supported_locales()
+        with pytest.raises(ConfigurationError, match="does not know this language"):
+            language_for(locale)
+    finally:
+        for each in (locale, "zw-ZV"):
+            _FACTORIES.pop(each, None)
+            _CACHE.pop(each, None)
+
+
+def test_a_language_whose_replies_are_all_read_is_registered() -> None:
+    locale = "zw-ZW"
+    factory = type("Replying", (English,), {"replies": frozenset({"yep", "nah", "ja"})})
+    try:
+        register_language(factory, [locale])
+        assert language_for(locale).replies == {"yep", "nah", "ja"}
+    finally:
+        _FACTORIES.pop(locale, None)
+        _CACHE.pop(locale, None)
 
 
 def test_import_alexaskill_does_not_load_understanding() -> None:

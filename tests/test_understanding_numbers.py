@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from alexaskill.understanding import Understander, language_for
-from alexaskill.understanding.cut import _CODE_LETTERS
-from alexaskill.understanding.languages import supported_locales
+from alexaskill.understanding.languages import CODE_LETTERS, supported_locales
 from tests.conftest import SKILL_ID
 from tests.understanding_shared import NOW, intent_understander, slot, understander, value
 
@@ -402,12 +401,12 @@ def test_a_reply_no_built_in_intent_lists_is_no_letters_of_an_alphanumeric_value
 def test_every_reply_word_of_every_language_is_one_a_code_s_letters_could_be() -> None:
     # A language's `replies` are read by one check alone, whether a word left out next to an
     # AlphaNumeric value is the code's letters (cut.py's `_code_letters`): a word of letters
-    # only, of 2 to `_CODE_LETTERS` letters. English listed 14 of its 22 past it ("yeah",
+    # only, of 2 to `CODE_LETTERS` letters. English listed 14 of its 22 past it ("yeah",
     # "sure", "correct", "absolutely", "goodbye", ...), words that check never reads: a longer
     # one added, or the check's reach shortened, fails here.
     for locale in supported_locales():
         replies = language_for(locale).replies
-        unread = sorted(w for w in replies if not (w.isalpha() and 1 < len(w) <= _CODE_LETTERS))
+        unread = sorted(w for w in replies if not (w.isalpha() and 1 < len(w) <= CODE_LETTERS))
         assert unread == [], f"{locale}: replies no code's letters could be"
     for word in language_for("en-US").replies:
         assert value(f"{word} 12", "AMAZON.AlphaNumeric") == "12", word

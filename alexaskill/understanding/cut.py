@@ -36,6 +36,7 @@ from .day_parts import (
     time_split,
 )
 from .evidence import carrier_taken, free_cut_short, name_cut_from_numbers, name_said_as_date
+from .languages import CODE_LETTERS
 from .text import surface
 
 if TYPE_CHECKING:
@@ -201,11 +202,6 @@ def cut_reason(
     return None
 
 
-#: The most letters of a word said as letters of a code ("ab 12", "lax 7"), not as a word.
-#: A language's `replies` are words this short (tests/test_understanding_numbers.py checks).
-_CODE_LETTERS = 3
-
-
 def _glued(spans: SpanCache, start: int, end: int, extra: Collection[int]) -> int | None:
     """Where a word left out was written together with the value ("ab" of "ab12"), if one was:
     nothing between them, it is part of what was typed (no number 12, nor AlphaNumeric 12)."""
@@ -229,7 +225,7 @@ def _code_letters(
         apart = at in extra and tokens[min(at, end - 1)].pause  # (a pause follows the earlier)
         word = spans.words[at] if at in extra and not apart else ""
         if (
-            1 < len(word) <= _CODE_LETTERS
+            1 < len(word) <= CODE_LETTERS
             and word.isalpha()
             and word not in language.function_words
             and word not in language.replies

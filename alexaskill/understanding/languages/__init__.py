@@ -115,9 +115,10 @@ class Language(Protocol):
     alternatives: frozenset[str] = frozenset()
     #: Words said alone as a reply of their own ("yep", "nah", "bye"), whether a built-in
     #: intent lists them as its phrase or not: said beside a code's digits ("yep 12"), no
-    #: letters of it. Only words of two or three letters are read (a code's letters are no
-    #: more): a longer one is never taken for them. Optional: none (the built-in intents'
-    #: phrasings are such words still).
+    #: letters of it. Each is a word of two or three letters (`CODE_LETTERS`; a code's letters
+    #: are no more, a longer word is never taken for them): `register_language` refuses a
+    #: language with another. Optional: none (the built-in intents' phrasings are such words
+    #: still).
     replies: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
@@ -153,6 +154,10 @@ _OPTIONAL: Final = {
     )
 }
 
+#: The most letters of a word said as a code's letters beside its digits ("ab 12", "lax 7"), not
+#: as a word (cut.py), and so of a `Language.replies` word.
+CODE_LETTERS: Final = 3
+
 _FACTORIES: dict[str, tuple[Callable[[str], Language], tuple[str, ...]]] = {}
 _CACHE: dict[str, Language] = {}
 #: Whether the built-in languages are registered (`_load_builtin`).
@@ -160,10 +165,16 @@ _builtin_loaded = False
 
 
 def register_language(factory: Callable[[str], Language], locales: Sequence[str]) -> None:
-    """Make ``factory(locale)`` serve each of ``locales`` ("fr-FR", "fr-CA", ...)."""
+    """Make ``factory(locale)`` serve each of ``locales`` ("fr-FR", "fr-CA", ...). Each
+    locale's language is made now: one the interface cannot use (a `replies` word that is no
+    word of two or three letters) is a `ConfigurationError`, and none of ``locales`` is
+    registered."""
+    # Made at once, not at the first understanding: a mistake shows where the language is
+    # registered, and a language is made once either way.
+    made = {locale: _made(factory, locale) for locale in locales}
     for locale in locales:
         _FACTORIES[locale] = (factory, tuple(locales))
-        _CACHE.pop(locale, None)
+        _CACHE[locale] = made[locale]
 
 
 def supported_locales() -> tuple[str, ...]:
@@ -185,13 +196,32 @@ def language_for(locale: str) -> Language:
             f"locale {locale!r}: utterance understanding does not know this language yet "
             f"(it knows {known})"
         )
-    language = entry[0](locale)
+    language = _made(entry[0], locale)
+    _CACHE[locale] = language
+    return language
+
+
+def _made(factory: Callable[[str], Language], locale: str) -> Language:
+    """``factory(locale)``, with the interface's defaults for the optional attributes it
+    lacks; a `ConfigurationError` where its `replies` hold a word no code's letters can be."""
+    language = factory(locale)
     for name, default in _OPTIONAL.items():
         # The interface's defaults, for a language that is no subclass of `Language` (a
         # Protocol gives its defaults to its subclasses alone) and names none of its own.
         if not hasattr(language, name):
             setattr(language, name, default)
-    _CACHE[locale] = language
+    # cut.py reads a reply word only where the word could be a code's letters: any other
+    # would be silently unread, the reply it names taken for nothing.
+    unread = sorted(
+        word for word in language.replies if not (word.isalpha() and 1 < len(word) <= CODE_LETTERS)
+    )
+    if unread:
+        raise ConfigurationError(
+            f"locale {locale!r}: {type(language).__name__}.replies holds "
+            f"{', '.join(map(repr, unread))}: a reply is read only beside a code's digits "
+            f'("yep 12"), as no letters of it, and only a word of 2 to {CODE_LETTERS} letters '
+            "could be those; leave such a word out"
+        )
     return language
 
 
