@@ -11,7 +11,7 @@ import pytest
 from alexaskill.understanding import Understander
 
 from .dialog_shared import Skill, answer, conversation, trip_confirming_city
-from .understanding_shared import NOW, YES_NO, understander_of
+from .understanding_shared import NOW, YES_NO, heard_values, understander_of
 
 #: What stop, cancel and help are said as (AMAZON.StopIntent, CancelIntent, HelpIntent).
 LEAVING_AND_HELP = {
@@ -44,13 +44,6 @@ def _trips(slot: str, slot_type: str, *built_ins: str, **more: Any) -> Understan
     )
 
 
-def _heard(understander: Understander, said: str) -> tuple[str | None, dict[str, Any]]:
-    """The intent ``understander`` hears in ``said``, and the values it gives its slots."""
-    heard = understander.understand(said, now=NOW)
-    slots = heard.request["intent"].get("slots", {}) if heard.intent and heard.request else {}
-    return heard.intent, {name: slot.get("value") for name, slot in slots.items()}
-
-
 @pytest.mark.parametrize(("slot", "slot_type"), NAMES)
 @pytest.mark.parametrize("said", ["yes", "no", "yes please", "no thanks", "sure", "okay", "um yes"])
 def test_a_yes_or_no_alone_is_the_fallback_intent_where_the_model_has_no_yes_or_no(
@@ -70,7 +63,7 @@ def test_a_yes_or_no_alone_is_the_model_s_own_yes_or_no_intent(
     slot: str, slot_type: str, said: str, intent: str
 ) -> None:
     trips = _trips(slot, slot_type, *YES_NO, "AMAZON.FallbackIntent")
-    assert _heard(trips, said) == (intent, {})
+    assert heard_values(trips, said) == (intent, {})
 
 
 @pytest.mark.parametrize(("slot", "slot_type"), NAMES)
@@ -82,7 +75,7 @@ def test_a_yes_or_no_with_thanks_or_twice_is_the_model_s_yes_or_no_intent(
     # yes, left AMAZON.FallbackIntent, where the model has AMAZON.YesIntent ("no thanks" and
     # "okay then" were their intents already: kept so).
     trips = _trips(slot, slot_type, *YES_NO, "AMAZON.FallbackIntent")
-    intent, slots = _heard(trips, said)
+    intent, slots = heard_values(trips, said)
     assert (intent, slots) == (YES_NO[said.startswith("no")], {})
 
 
@@ -94,7 +87,7 @@ def test_without_a_fallback_intent_a_yes_alone_is_no_value(slot: str, slot_type:
     assert heard.request is None and heard.kind == "out of domain", heard.explain()
     # The closest sample sharing a word gets it.
     closer = _trips(slot, slot_type, Agree=["yes i want to go"])
-    assert _heard(closer, "yes") == ("Agree", {})
+    assert heard_values(closer, "yes") == ("Agree", {})
 
 
 @pytest.mark.parametrize(("slot", "slot_type"), NAMES)
@@ -104,10 +97,10 @@ def test_stop_cancel_and_help_alone_are_their_built_in_intents(
 ) -> None:
     required = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.HelpIntent")
     trips = _trips(slot, slot_type, *required, "AMAZON.FallbackIntent")
-    assert _heard(trips, said) == (intent, {})
+    assert heard_values(trips, said) == (intent, {})
     # Without it, AMAZON.FallbackIntent: "help" was the city "help".
     trips = _trips(slot, slot_type, "AMAZON.FallbackIntent")
-    assert _heard(trips, said) == ("AMAZON.FallbackIntent", {})
+    assert heard_values(trips, said) == ("AMAZON.FallbackIntent", {})
 
 
 @pytest.mark.parametrize("slot_type", ["AMAZON.City", "AMAZON.FirstName", "Cities"])
@@ -129,15 +122,15 @@ def test_a_yes_or_no_said_before_stop_cancel_or_help_is_left_out_beside_a_slot_a
     # whole, so the opening "no" was never left out (`Understander._opening_reply`).
     required = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.HelpIntent")
     trips = _trips("city", slot_type, *required, *yes_no, "AMAZON.FallbackIntent")
-    assert _heard(trips, said) == (intent, {})
-    assert _heard(trips, "no, paris")[0] == "PlanTrip"  # a value's intent stays its own
+    assert heard_values(trips, said) == (intent, {})
+    assert heard_values(trips, "no, paris")[0] == "PlanTrip"  # a value's intent stays its own
 
 
 def test_a_value_said_with_the_intent_s_own_words_stays_a_value() -> None:
     # A request's sample asks no yes or no question: "plan a trip to yes" keeps its city.
     trips = _trips("city", "AMAZON.City", "AMAZON.FallbackIntent")
-    assert _heard(trips, "plan a trip to yes") == ("PlanTrip", {"city": "yes"})
-    assert _heard(trips, "paris") == ("PlanTrip", {"city": "paris"})
+    assert heard_values(trips, "plan a trip to yes") == ("PlanTrip", {"city": "yes"})
+    assert heard_values(trips, "paris") == ("PlanTrip", {"city": "paris"})
 
 
 def _quiz(*values: str, built_ins: tuple[str, ...] = ()) -> Understander:
@@ -156,16 +149,16 @@ def _quiz(*values: str, built_ins: tuple[str, ...] = ()) -> Understander:
 def test_a_custom_type_listing_yes_takes_it() -> None:
     # Amazon's "Use a Custom Yes/No Slot to Collect Boolean Values": a type that lists the
     # words takes them.
-    assert _heard(_quiz("yes"), "yes") == ("Answer", {"answer": "yes"})
+    assert heard_values(_quiz("yes"), "yes") == ("Answer", {"answer": "yes"})
 
 
 def test_a_yes_a_custom_type_lists_is_the_yes_intent_where_the_model_has_it() -> None:
     # As the README says: said alone, the built-in's phrase; with the sample's own words, the
     # type's value.
     quiz = _quiz("yes", "no", built_ins=("AMAZON.YesIntent",))
-    assert _heard(quiz, "yes") == ("AMAZON.YesIntent", {})
-    assert _heard(quiz, "yes thank you very much") == ("AMAZON.YesIntent", {})
-    assert _heard(quiz, "my answer is yes") == ("Answer", {"answer": "yes"})
+    assert heard_values(quiz, "yes") == ("AMAZON.YesIntent", {})
+    assert heard_values(quiz, "yes thank you very much") == ("AMAZON.YesIntent", {})
+    assert heard_values(quiz, "my answer is yes") == ("Answer", {"answer": "yes"})
 
 
 @pytest.mark.parametrize(
@@ -195,7 +188,7 @@ def test_a_listed_value_with_thanks_stressed_is_that_value() -> None:
     # "paris thank you very much" is more words than the type's longest value and its thanks:
     # no sample matched them, and the thanks were never left out (AMAZON.FallbackIntent).
     trips = _trips("city", "Cities", "AMAZON.FallbackIntent")
-    assert _heard(trips, "paris thank you very much") == ("PlanTrip", {"city": "paris"})
+    assert heard_values(trips, "paris thank you very much") == ("PlanTrip", {"city": "paris"})
 
 
 @pytest.mark.parametrize(
@@ -331,7 +324,7 @@ def test_a_phrase_amazon_does_not_list_is_no_built_in_intent(said: str) -> None:
 
 @pytest.mark.parametrize(("said", "intent"), LISTED.items())
 def test_a_phrase_amazon_lists_is_its_built_in_intent(said: str, intent: str) -> None:
-    assert _heard(_all_built_ins(), said) == (intent, {})
+    assert heard_values(_all_built_ins(), said) == (intent, {})
 
 
 @pytest.mark.parametrize(
@@ -368,9 +361,9 @@ def test_a_built_in_intent_s_own_sample_is_read_exactly_a_custom_intent_s_loosel
         ]
         return understander_of({"invocationName": "quiz", "intents": intents})
 
-    assert _heard(model("AMAZON.StopIntent"), "quit the game") == ("AMAZON.StopIntent", {})
-    assert _heard(model("AMAZON.StopIntent"), "quit game now")[0] == "AMAZON.FallbackIntent"
-    assert _heard(model("Quit"), "quit game now") == ("Quit", {})
+    assert heard_values(model("AMAZON.StopIntent"), "quit the game") == ("AMAZON.StopIntent", {})
+    assert heard_values(model("AMAZON.StopIntent"), "quit game now")[0] == "AMAZON.FallbackIntent"
+    assert heard_values(model("Quit"), "quit game now") == ("Quit", {})
 
 
 _LEAVING = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.HelpIntent")
@@ -406,8 +399,8 @@ def test_a_built_in_phrase_said_twice_or_before_a_wake_word_is_the_phrase(
         plan = {"name": "PlanTrip", "samples": ["plan a trip"]}
         built_ins = [{"name": name, "samples": []} for name in (*_LEAVING, "AMAZON.FallbackIntent")]
         understander = understander_of({"invocationName": "trips", "intents": [plan, *built_ins]})
-    assert _heard(understander, said) == (intent, {})
-    assert _heard(understander, "paris paris")[0] != intent  # a value said twice stays one
+    assert heard_values(understander, said) == (intent, {})
+    assert heard_values(understander, "paris paris")[0] != intent  # a value said twice stays one
 
 
 def test_a_help_phrase_amazon_shows_elsewhere_is_the_help_intent() -> None:
@@ -417,8 +410,8 @@ def test_a_help_phrase_amazon_shows_elsewhere_is_the_help_intent() -> None:
     plan = {"name": "PlanTrip", "samples": ["plan a trip"]}
     built_ins = [{"name": name, "samples": []} for name in (*_LEAVING, "AMAZON.FallbackIntent")]
     trips = understander_of({"invocationName": "trips", "intents": [plan, *built_ins]})
-    assert _heard(trips, "how do I use this skill") == ("AMAZON.HelpIntent", {})
-    assert _heard(trips, "how do I use this app")[0] == "AMAZON.FallbackIntent"
+    assert heard_values(trips, "how do I use this skill") == ("AMAZON.HelpIntent", {})
+    assert heard_values(trips, "how do I use this app")[0] == "AMAZON.FallbackIntent"
 
 
 @pytest.mark.parametrize(
@@ -436,8 +429,8 @@ def test_a_sample_said_whole_is_its_intent_though_it_repeats_a_built_in_phrase(
         *({"name": name, "samples": []} for name in (*_LEAVING, "AMAZON.FallbackIntent")),
     ]
     echoes = understander_of({"invocationName": "echoes", "intents": intents})
-    assert _heard(echoes, said) == (intent, {})
-    assert _heard(echoes, "stop stop") == ("AMAZON.StopIntent", {})
+    assert heard_values(echoes, said) == (intent, {})
+    assert heard_values(echoes, "stop stop") == ("AMAZON.StopIntent", {})
 
 
 @pytest.mark.parametrize("alone", [True, False])
@@ -469,6 +462,6 @@ def test_a_wake_word_and_politeness_words_around_a_built_in_phrase_are_left_out(
         plan = {"name": "PlanTrip", "samples": ["plan a trip"]}
         built_ins = [{"name": name, "samples": []} for name in (*_LEAVING, "AMAZON.FallbackIntent")]
         understander = understander_of({"invocationName": "trips", "intents": [plan, *built_ins]})
-    assert _heard(understander, said) == ("AMAZON.StopIntent", {})
+    assert heard_values(understander, said) == ("AMAZON.StopIntent", {})
     # A value with "please" after it stays one: nothing left out but the "please".
-    assert _heard(understander, "paris please")[0] != "AMAZON.StopIntent"
+    assert heard_values(understander, "paris please")[0] != "AMAZON.StopIntent"

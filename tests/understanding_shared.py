@@ -1,10 +1,10 @@
 """What the understanding tests share (tests/test_understanding_*.py: numbers, dates, times,
 day_parts, durations, lists, custom_types, cuts, punctuation, stems, replies, taken_back,
-answers): a fixed now, one skill id, an understander of a model built from a few intents, an
-intent with one slot of a given type, with what a phrase said to it fills (`filled`), a trip planner
-whose city is asked with "{city}" alone, an alarm's time and date (`alarm_reads`) and two times
-of a window (`window_understander`, `quiet_hours`). tests/conftest.py has pytest rewrite its
-asserts."""
+answers): a fixed now, one skill id, an understander of a model built from a few intents (and
+the intent it hears with its slots' values, `heard_values`), an intent with one slot of a given
+type, with what a phrase said to it fills (`filled`), a trip planner whose city is asked with
+"{city}" alone, an alarm's time and date (`alarm_reads`) and two times of a window
+(`window_understander`, `quiet_hours`). tests/conftest.py has pytest rewrite its asserts."""
 
 from __future__ import annotations
 
@@ -39,6 +39,13 @@ def slots_of(understander: Understander, text: str) -> dict[str, str | None]:
     request = understander.understand(text, now=NOW).request
     assert request is not None
     return {name: entry.get("value") for name, entry in request["intent"].get("slots", {}).items()}
+
+
+def heard_values(understander: Understander, said: str) -> tuple[str | None, dict[str, Any]]:
+    """The intent ``understander`` hears in ``said``, and the values it gives its slots."""
+    heard = understander.understand(said, now=NOW)
+    slots = heard.request["intent"].get("slots", {}) if heard.intent and heard.request else {}
+    return heard.intent, {name: slot.get("value") for name, slot in slots.items()}
 
 
 def understander_of(language_model: dict[str, Any], *, locale: str = "en-US") -> Understander:
