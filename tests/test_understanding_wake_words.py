@@ -102,6 +102,11 @@ def test_a_wake_word_a_slot_s_type_lists_stays_in_its_value(
     [
         ("play alexa play now", ("Play", {"song": "alexa play now"})),
         ("play the alexa song", ("Play", {"song": "the alexa song"})),
+        # Said last, a search query's word as any ("computer", "amazon"), but after a pause.
+        ("play a new computer", ("Play", {"song": "a new computer"})),
+        ("play amazon please", ("Play", {"song": "amazon"})),
+        ("play a new song, computer", ("Play", {"song": "a new song"})),
+        ("play a new song please, alexa", ("Play", {"song": "a new song"})),
     ],
 )
 def test_a_wake_word_within_a_value_stays_in_it(said: str, heard: tuple[str, Any]) -> None:

@@ -138,24 +138,28 @@ class Understander(Reader):
         """The tokens of ``text`` but a wake word said first or last and the pure fillers said
         with it ("hey alexa, paris", "paris, alexa, please"), unless ``matcher``'s reading of the
         words with it holds it (wake_words.py), and the note of those said last, if any."""
-        said = tokenize(text, self.language.rewrites)
-        start = woken_start(said, self.language)
-        end = woken_end(said, start, self.language)
+        language = self.language
+        said = tokenize(text, language.rewrites)
+        start = woken_start(said, language)
+        end = woken_end(said, start, language)
         if not start and end == len(said):
             return said, None
-        words = [token.text for token in said]
         # An exact reading only where a wake word would be left out: few turns open or end so.
         if start and held(
-            matcher.exact(SpanCache(said[:end], now)), words, 0, start, self.language
+            matcher.exact(SpanCache(said[:end], now)), said[:end], 0, start, language
         ):
             start = 0
         if end < len(said):
-            whole = matcher.exact(SpanCache(said[start:], now))
-            if held(whole, words[start:], end - start, len(said) - start, self.language):
+            # Read up to the last wake word: a "please" after it is no word of a sample's.
+            last = max(at for at in range(end, len(said)) if said[at].text in language.wake_words)
+            whole = matcher.exact(SpanCache(said[start : last + 1], now))
+            if held(whole, said[start : last + 1], end - start, last + 1 - start, language):
                 end = len(said)
         if end == len(said):
             return said[start:], None
-        return said[start:end], left_out_note("a wake word said last", words[end:])
+        return said[start:end], left_out_note(
+            "a wake word said last", [token.text for token in said[end:]]
+        )
 
     def _check_asked(self, asked: object) -> None:
         """Refuse an ``asked`` (`understand`) that names no slot of the model: a mistyped name
