@@ -118,6 +118,40 @@ def test_a_zone_this_machine_lacks_is_given_on_purpose_as_unknown_zone() -> None
         FakeAlexaApi(time_zone=UnknownZone("Europe/Paris"))
 
 
+@pytest.mark.parametrize(
+    ("zone", "meant"),
+    [
+        ("posix/Europe/Paris", "; did you mean 'Europe/Paris'?"),
+        ("right/UTC", "; did you mean 'UTC'?"),
+        ("localtime", ""),
+    ],
+)
+def test_an_unknown_zone_zoneinfo_reads_is_refused_as_the_name_is(zone: str, meant: str) -> None:
+    # UnknownZone("posix/Europe/Paris") was served as a zone no tz data here has, though the
+    # skill's ZoneInfo read it: its test ran in Paris, the error path it meant never taken.
+    import zoneinfo
+
+    from alexaskill.testing import UnknownZone
+
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        pytest.skip(f"this machine's tz data has no {zone} (the tzdata package has none)")
+    said = (
+        f"time_zone is {zone!r}: no IANA time zone this machine knows, as Alexa answers one "
+        f"('Europe/Paris'){meant} (UnknownZone is for a name the tz data here lacks: zoneinfo "
+        "reads this one)"
+    )
+    with pytest.raises(ValueError) as given:
+        FakeAlexaApi(time_zone=UnknownZone(zone))
+    assert str(given.value) == said
+    api = FakeAlexaApi(time_zone="Asia/Tokyo")
+    with pytest.raises(ValueError) as assigned:
+        api.time_zone = UnknownZone(zone)
+    assert str(assigned.value) == said
+    assert api.time_zone == "Asia/Tokyo"
+
+
 def test_the_cli_says_which_field_of_the_alexa_api_file_is_wrong(tmp_path: Any) -> None:
     from alexaskill.cli.common import UsageError
     from alexaskill.cli.inputs import fake_alexa_api

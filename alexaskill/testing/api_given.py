@@ -59,7 +59,8 @@ class _KeptList(Generic[_Kept]):
 class UnknownZone(str):
     """A time zone name for `FakeAlexaApi` to answer although no tz database here has it
     (``UnknownZone("Mars/Olympus_Mons")``): a zone newer than the machine's tz data, as Amazon
-    may answer one, for a test of the skill's error path. Any other unknown name is refused."""
+    may answer one, for a test of the skill's error path. Any other unknown name is refused, as
+    is one `zoneinfo` reads here (``"posix/Europe/Paris"``: the skill's ``ZoneInfo`` reads it)."""
 
     __slots__ = ()
 
@@ -74,6 +75,11 @@ def _zone(value: str) -> str:
             raise ValueError(
                 f"time_zone is UnknownZone({str(value)!r}): a zone the tz data here has; give "
                 "it as a str (UnknownZone is for a name it lacks)"
+            )
+        if _zone_reads(value):  # ("posix/Europe/Paris": no IANA name, but no unknown zone)
+            raise ValueError(
+                _zone_unknown("time_zone", str(value), "as Alexa answers one")
+                + " (UnknownZone is for a name the tz data here lacks: zoneinfo reads this one)"
             )
         return str(value)
     if known:
@@ -110,6 +116,20 @@ def _zone_known(name: str) -> bool:
     """Whether ``name`` is an IANA zone of the tz data here (`_iana_zones`): ``ZoneInfo`` reads
     ``posix/Europe/Paris`` and ``posixrules`` too, names Alexa never answers."""
     return name in _iana_zones()
+
+
+def _zone_reads(name: str) -> bool:
+    """Whether `zoneinfo` reads ``name`` (``"posix/Europe/Paris"``, ``"localtime"``): asked of
+    an `UnknownZone` only, whose point is a skill's ``ZoneInfo(name)`` failing. Read, not matched
+    against `_NOT_IANA_PREFIXES`: what a skill's test would read is what this machine's tz data
+    holds (no ``posix/`` in the tzdata package), and any other file it reads counts as well."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False  # (a file path ZoneInfo refuses, or no such file)
+    return True
 
 
 def _zone_unknown(field: str, name: str, taken: str) -> str:
