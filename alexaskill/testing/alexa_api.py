@@ -45,20 +45,13 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import msgspec
 
-from ..alexa_api import (
-    Address,
-    CountryAndPostalCode,
-    InSkillProduct,
-    PhoneNumber,
-    Reminder,
-    Scope,
-)
-from .api_access import _address_forbidden, lowered_headers
+from ..alexa_api import Address, InSkillProduct, PhoneNumber, Reminder, Scope
+from .api_access import lowered_headers
 from .api_calls import (
     ApiCall,
     _Answer,
@@ -75,6 +68,7 @@ from .api_given import _given, _KeptList
 from .api_lists import ListsAndProducts
 from .api_progressive import Progressive
 from .api_reminders import Reminders
+from .api_settings import SettingsAndProfile, _profile, _setting
 
 if TYPE_CHECKING:
     import datetime as _dt
@@ -90,7 +84,7 @@ KEPT_CALLS: Final = 1000
 
 
 @dataclass
-class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
+class FakeAlexaApi(SettingsAndProfile, ListsAndProducts, Reminders, Progressive):
     """Alexa's service APIs for one simulated user and device, answered from the data given.
 
     Change a field between requests (``api.time_zone = "Asia/Tokyo"``, ``api.lists = {…}``):
@@ -348,59 +342,6 @@ class FakeAlexaApi(ListsAndProducts, Reminders, Progressive):
             )
             return None, 405, _Headed(said, {"allow": allow})
         return None, *_error(404, "NOT_FOUND", f"no Alexa API at {method} {path}")
-
-    # --- the operations (each returns status and JSON answer) ---
-
-    def _country_and_postal_code(self, asked: _Asked) -> _Answer:
-        if not self.granted(Scope.COUNTRY_AND_POSTAL_CODE):
-            return _address_forbidden()
-        # (A mapping given was made an Address by `_given`, at creation and assignment alike.)
-        address = cast("Address | None", self.address)
-        if address is None:
-            return 204, None
-        short = CountryAndPostalCode(
-            country_code=address.country_code, postal_code=address.postal_code
-        )
-        return 200, _every_key(short)
-
-
-def _every_key(value: msgspec.Struct) -> dict[str, Any]:
-    """``value`` as the Device Address API answers it: every field, null where the user set
-    none (a live answer in alexa/alexa-skills-kit-sdk-for-nodejs issue 313), where the
-    struct's JSON (``omit_defaults``) leaves the unset ones out."""
-    sent = msgspec.to_builtins(value)
-    return {name: sent.get(name) for name in value.__struct_encode_fields__}
-
-
-def _setting(name: str) -> _Handler:
-    def answer(api: FakeAlexaApi, asked: _Asked) -> _Answer:
-        value = getattr(api, name)
-        return (204, None) if value is None else (200, value)
-
-    return answer
-
-
-def _profile(name: str, scope: str, into: type[msgspec.Struct] | None = None) -> _Handler:
-    def answer(api: FakeAlexaApi, asked: _Asked) -> _Answer:
-        if not api.granted(scope):
-            if name == "address":  # the device address API's error body has a type, no code
-                return _address_forbidden()
-            # Amazon's answer, code and message, as Jovo's Alexa client reads it (jovotech/
-            # jovo-framework, platforms/platform-alexa/src/api/CustomerProfileApi.ts: the user
-            # has not granted the scope; ACCESS_DENIED is not in ask-sdk-model's ups ErrorCode).
-            return _error(403, "ACCESS_DENIED", "Access denied with reason: ACCESS_NOT_REQUESTED")
-        value = getattr(api, name)
-        if value is None:
-            return 204, None
-        if into is not None:
-            value = msgspec.convert(value, into, from_attributes=True)
-            # Every field of Amazon's object, null where unset: the address as Amazon answers
-            # one (`_every_key`), the mobile number as its Customer Profile API reference
-            # writes one, {"countryCode", "phoneNumber"} (ask-sdk-model's ups PhoneNumber).
-            value = _every_key(value)
-        return 200, value
-
-    return answer
 
 
 _DEVICE = r"/v2/devices/[^/]+/settings"
