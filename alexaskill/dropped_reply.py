@@ -55,7 +55,7 @@ def said_dropped_reply(handler: Handler, envelope: Envelope) -> None:
     written without ``return``, which the user hears as nothing. The advice fits the request:
     ``can_fulfill`` at a CanFulfillIntentRequest (Alexa's probe, answered NO), AudioPlayer
     directives at an AudioPlayer event, the call dropped at a request outside a session (a
-    skill event, a message: nobody hears its reply, and None is its answer). Looked for only
+    skill event, a message: no conversation is open, and None is its answer). Looked for only
     then: a None returned on purpose costs a dict lookup; the source is read and parsed once
     for a function. Never for a request Alexa takes no reply to (SessionEndedRequest,
     PlaybackStopped): what it would have returned is dropped all the same."""
@@ -137,13 +137,16 @@ def _advice(request_type: str, outside: bool, called: str, audio: bool) -> str:
             "Response(directives=[…]) with them, or None"
         )
     if heard_by_nobody(request_type, in_session=not outside):
-        # None is the answer already: the empty acknowledgement (Amazon's "Send a Message
-        # Request to a Skill" asks for "an empty success message"). Still said, unlike at a
-        # SessionEndedRequest: Amazon's pages nowhere say that Alexa ignores speech here, and the
-        # call tells the reader it is heard.
+        # None is the answer already: the empty acknowledgement, all that Amazon's pages ask of
+        # such a reply where they speak of it ("Send a Message Request to a Skill": "an empty
+        # success message"; "List Events in Alexa Skills": an event not acknowledged is sent
+        # again for up to an hour; "Use Skill Events" says nothing of the reply). Still said,
+        # unlike at a SessionEndedRequest: no page says that Alexa ignores speech here, or plays
+        # it, so the advice rests on what is known (no conversation is open; None acknowledges),
+        # not on who hears it, and check_reply sends such speech as it is (`alexaskill.rules`).
         return (
-            f"a reply to {request_type} comes outside a session, and nobody hears it: drop the "
-            f"{called}() call (None is the answer: an empty acknowledgement)"
+            f"a reply to {request_type} comes outside a session, with no conversation to "
+            f"answer: drop the {called}() call (None is the answer: an empty acknowledgement)"
         )
     if can_fulfill:  # (a handler shared with the probe)
         return (

@@ -42,9 +42,16 @@ WARNING; a part Alexa ignores anyway is a DEBUG line.
 - **SessionEndedRequest** takes no response (Amazon's request types reference): whatever the
   handler returned is dropped with a DEBUG line (a goodbye returned from a shared handler is no
   mistake), and the reply carries no ``sessionAttributes``: the session is over.
-- **Requests outside a session** (skill events, Messaging.MessageReceived, …) have no one
-  listening: a handler that fails, or runs past the deadline, gets an empty acknowledgement
-  instead of the spoken apology.
+- **Requests outside a session** (skill events, Messaging.MessageReceived, …) have no
+  conversation open: a handler that fails, or runs past the deadline, gets an empty
+  acknowledgement instead of the spoken apology. What a handler returns there goes out as it
+  is, speech too: where Amazon's pages speak of such a reply, they ask an acknowledgement of it
+  ("Send a Message Request to a Skill": "an empty success message", else Alexa sends the
+  message again until it expires; "List Events in Alexa Skills": an event not acknowledged is
+  sent again for up to an hour; "Use Skill Events" says nothing of the reply), and none says
+  that Alexa ignores or refuses speech, a card or a directive in it, so no rule is made up
+  here. `alexaskill.dropped_reply` advises dropping a reply builder's call forgotten there:
+  None is that acknowledgement.
 - **Interfaces**: APL, APLT, HTML, VideoApp, Display and AudioPlayer directives go only to a
   device declaring the interface (``context.System.device.supportedInterfaces``); for another
   device they are dropped with a WARNING (the record's ``unsupported_directives`` attribute
@@ -164,13 +171,15 @@ def failure_reply(request: Request, *, in_session: bool = True) -> Response | No
     if takes_only_audio(type_) or type_ == "SessionEndedRequest":
         return empty()  # (Alexa takes no response to SessionEndedRequest)
     if heard_by_nobody(type_, in_session=in_session):
-        return empty()  # a skill event, a message: nobody hears an apology
+        return empty()  # a skill event, a message: no conversation to apologise in
     return None
 
 
 def heard_by_nobody(request_type: str, *, in_session: bool) -> bool:
     """Whether nobody listens to a reply to ``request_type``: one that came outside a session
-    (a skill event, a message), other than a LaunchRequest or an IntentRequest."""
+    (a skill event, a message), other than a LaunchRequest or an IntentRequest. alexaskill's
+    reading (no conversation is open), not Amazon's word: its pages ask such a reply for an
+    acknowledgement and say nothing of speech in it (the module's docstring)."""
     return not in_session and request_type not in _CONVERSATION
 
 

@@ -378,8 +378,8 @@ def test_a_request_outside_a_session_is_advised_to_drop_the_call(
         client.send("Messaging.MessageReceived", message={})
         client.audio_event("PlaybackStarted", token="t")
     nobody = (
-        "a reply to {0} comes outside a session, and nobody hears it: drop the speak() call "
-        "(None is the answer: an empty acknowledgement)"
+        "a reply to {0} comes outside a session, with no conversation to answer: drop the "
+        "speak() call (None is the answer: an empty acknowledgement)"
     )
     assert _dropped(caplog) == [
         said(enabled, kind, "speak", nobody.format(kind))
@@ -460,8 +460,8 @@ def test_a_handler_of_one_type_is_judged_in_a_session_and_outside_one(
             (gadget, "CustomInterfaceController.EventsReceived", ("outside", "")),
         )
         for advice in (
-            "a reply to {} comes outside a session, and nobody hears it: drop the speak() call "
-            "(None is the answer: an empty acknowledgement)"
+            "a reply to {} comes outside a session, with no conversation to answer: drop the "
+            "speak() call (None is the answer: an empty acknowledgement)"
             if each
             else "return speak(…)"
             for each in advices

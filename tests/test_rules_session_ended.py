@@ -1,4 +1,5 @@
-"""Response rules per request: a reply no one hears (SessionEndedRequest, no session) goes empty."""
+"""Response rules per request: a reply no one hears (SessionEndedRequest, a failure outside a
+session) goes empty; speech a handler returns outside a session goes as it is (no rule)."""
 
 from __future__ import annotations
 
@@ -149,3 +150,28 @@ def test_a_reply_to_session_ended_drops_dynamic_entities_too(
         "reply to SessionEndedRequest: dropped Dialog.UpdateDynamicEntities "
         "(Alexa takes no response to it)"
     )
+
+
+@pytest.mark.parametrize(
+    ("request_type", "fields"),
+    [("AlexaSkillEvent.SkillEnabled", {}), ("Messaging.MessageReceived", {"message": {}})],
+)
+def test_speech_in_a_reply_outside_a_session_goes_out_as_it_is(
+    request_type: str, fields: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    # No rule of check_reply's: Amazon's pages ask such a reply for an acknowledgement ("Send a
+    # Message Request to a Skill", "List Events in Alexa Skills") and say nothing of speech in it,
+    # neither that Alexa ignores it nor that it refuses it. (`dropped_reply` advises dropping a
+    # speak() call forgotten there: None is the acknowledgement.)
+    skill = Skill(SKILL_ID)
+    skill.on(request_type)(lambda: speak("Welcome!", card=SimpleCard("Hi", "Welcome")))
+    with caplog.at_level(logging.DEBUG, logger="alexaskill"), TestClient(skill) as client:
+        result = client.send(request_type, **fields)
+    assert result.json["response"]["outputSpeech"] == {"type": "PlainText", "text": "Welcome!"}
+    assert result.json["response"]["card"] == {
+        "type": "Simple",
+        "title": "Hi",
+        "content": "Welcome",
+    }
+    assert result.violations == ()
+    assert [r.getMessage() for r in caplog.records if r.name == "alexaskill"] == []
