@@ -20,7 +20,7 @@ from .._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .alexa_api import ApiCall, FakeAlexaApi
-    from .api_given import UnknownZone
+    from .api_zones import UnknownZone
     from .client import SkillClientFactory, TestClient
     from .pki import DEFAULT_CERT_URL, TestPKI
     from .player import DevicePlayer
@@ -65,7 +65,7 @@ __all__ = [
 _LAZY: Final = {
     "ApiCall": "alexa_api",
     "FakeAlexaApi": "alexa_api",
-    "UnknownZone": "api_given",
+    "UnknownZone": "api_zones",
     "SkillClientFactory": "client",
     "TestClient": "client",
     "DEFAULT_CERT_URL": "pki",

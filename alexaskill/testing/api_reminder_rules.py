@@ -14,6 +14,7 @@ from ..alexa_api.reminders import MOST_OFFSET, gone_by, request_time_fault
 from ..ssml_check import _markup_error
 from .api_fields import unknown_field
 from .api_recurrence import _recurrence_problem, _time_fault
+from .api_zones import _zone_known, _zone_unknown
 
 __all__: list[str] = []
 
@@ -170,8 +171,6 @@ def _zone_fault(zone: object) -> str | None:
     one (docs search, 6 December 2026): the fake answers its trigger's 400, ``INVALID_TRIGGER``.
     A zone newer than this machine's tz data is refused too, as `AlexaApi.create_reminder`
     never sends one (it sends the zone of a ``ZoneInfo``, read here)."""
-    from .api_given import _zone_known, _zone_unknown  # (api_given reads this module's checks)
-
     if not isinstance(zone, str) or not zone or _zone_known(zone):
         return None
     return _zone_unknown("timeZoneId", zone, "as Amazon reads one")
