@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import types
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -146,6 +148,11 @@ async def test_a_store_error_through_botocores_endpoint_setting_names_it_not_its
     [
         f"http://AKID:{SECRET}@127.0.0.1:notaport",  # made into a client, refused at each call
         f"http://AKID:{SECRET}@",  # refused by botocore as it makes the client
+        # A ValueError out of urlsplit as botocore makes the client, its words without the URL
+        # (said as "making it failed (ValueError: Invalid IPv6 URL)", its traceback logged) or
+        # with it, password and all (the netloc, in the NFKC one: a '#' written full-width).
+        f"http://AKID:{SECRET}@[::1",
+        f"http://AKID:{SECRET}\uff03@127.0.0.1:8000",
     ],
 )
 @pytest.mark.anyio
@@ -163,8 +170,37 @@ async def test_a_malformed_endpoint_of_botocores_setting_is_refused_without_its_
     await store.aclose()
     _shown(_all_said(info.value))
     _shown(caplog.text)
+    assert "ValueError" not in caplog.text  # nor botocore's words, nor a traceback of them
     assert "AWS_ENDPOINT_URL_DYNAMODB" in str(info.value)
     assert url_without_password(endpoint) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        "endpoint_url = {url}\n",
+        "services = local\n[services local]\ndynamodb =\n  endpoint_url = {url}\n",
+    ],
+)
+@pytest.mark.anyio
+async def test_a_malformed_endpoint_of_the_aws_profile_is_refused_in_the_stores_words(
+    profile: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The profile's endpoint_url (in AWS_CONFIG_FILE, aws_env's file), made into a ValueError
+    # without the URL by botocore: said as "making it failed (ValueError: Invalid IPv6 URL)".
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    config = Path(os.environ["AWS_CONFIG_FILE"])
+    config.write_text("[default]\n" + profile.format(url=f"http://AKID:{SECRET}@[::1"))
+    store = DynamoDBStore("skill", timeout=MOTO_TIMEOUT)
+    with pytest.raises(StoreError) as info:
+        await store.load("user")
+    await store.aclose()
+    _shown(_all_said(info.value) + caplog.text)
+    assert "ValueError" not in caplog.text
+    assert str(info.value).startswith(
+        "DynamoDB table 'skill': the AWS profile's endpoint_url 'http://AKID:***@[::1' is not a "
+        "URL botocore can use: write http(s)://HOST[:PORT]"
+    ), str(info.value)
 
 
 @pytest.mark.anyio

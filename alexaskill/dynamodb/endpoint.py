@@ -50,6 +50,27 @@ def _refused_url(words: str) -> str | None:
     return url if found and not before else None
 
 
+def _configured_unusable(session: Any) -> str | None:
+    """The endpoint URL botocore's ``session`` took from its configuration for DynamoDB, if
+    botocore cannot use it, else None: for a ValueError out of the client's making whose words
+    name no URL (urlsplit's "Invalid IPv6 URL"), or name it with its password (the netloc, in
+    its NFKC refusal). botocore's order (its ``ConfiguredEndpointProvider``, private, 1.34 to
+    1.44 alike), read through the session's public methods: the variables, then the profile's
+    ``services`` section's ``dynamodb``, then the profile's own ``endpoint_url``."""
+    try:
+        if session.get_config_variable("ignore_configured_endpoint_urls"):
+            return None
+        found = next((os.environ[name] for name in _VARIABLES if os.environ.get(name)), None)
+        if not found:
+            profile = session.get_scoped_config()
+            sections = session.full_config.get("services", {})
+            service = sections.get(profile.get("services"), {}).get("dynamodb", {})
+            found = service.get("endpoint_url") or profile.get("endpoint_url")
+    except Exception:  # (a configuration botocore cannot read: its own error is said)
+        return None
+    return found if isinstance(found, str) and found and not _usable(found) else None
+
+
 def _source(url: str, client_given: bool) -> str:
     """Where botocore took ``url``, the endpoint a client was made with (or it without its
     password), from: the variable set to it, else the AWS profile's ``endpoint_url`` (or, for a

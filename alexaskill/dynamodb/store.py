@@ -31,6 +31,7 @@ from .client import (
 from .creating import _CREATE_WAIT, _create_table, _make_table, _Readying, _until_ready
 from .endpoint import (
     _check_given_endpoint,
+    _configured_unusable,
     _endpoint,
     _given,
     _refused_url,
@@ -452,6 +453,8 @@ class DynamoDBStore:
             )
         except ValueError as exc:
             refused = _refused_url(str(exc))
+            if refused is None and self.endpoint_url is None:  # (one given was checked)
+                refused = _configured_unusable(self._session)
             if refused is None:
                 raise
         else:
