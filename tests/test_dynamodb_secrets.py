@@ -203,20 +203,6 @@ async def test_a_malformed_endpoint_of_the_aws_profile_is_refused_in_the_stores_
     ), str(info.value)
 
 
-@pytest.mark.anyio
-async def test_an_endpoint_url_botocore_refuses_past_the_stores_check_is_said_as_refused() -> None:
-    # botocore's check of a host is stricter than the store's (an underscore): its refusal, as
-    # it made the client, was said as "making it failed (ValueError: Invalid endpoint: …)".
-    store = DynamoDBStore("skill", endpoint_url=f"http://AKID:{SECRET}@ho_st:8000", timeout=5)
-    with pytest.raises(StoreError) as info:
-        await store.load("user")
-    _shown(_all_said(info.value))
-    assert str(info.value).startswith(
-        "DynamoDB table 'skill': endpoint_url 'http://AKID:***@ho_st:8000' is not a URL botocore "
-        "can use: write http(s)://HOST[:PORT]"
-    ), str(info.value)
-
-
 def test_a_client_given_with_a_malformed_endpoint_is_refused_without_its_password(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

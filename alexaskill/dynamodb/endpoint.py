@@ -4,6 +4,7 @@ client was made with came from (botocore's configuration, or the client's maker)
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Final
 
 from ..exceptions import ConfigurationError
@@ -20,18 +21,51 @@ _INVALID: Final = "Invalid endpoint: "
 _VARIABLES: Final = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL")
 
 
+#: A label of a host name: 1 to 63 letters, digits and inner hyphens (a region name is one).
+_LABEL: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+
+#: The host names botocore takes as it makes a client (its ``utils.is_valid_endpoint_url``,
+#: 1.34 to 1.44 alike): labels joined by dots, one dot after them allowed, 255 characters at
+#: most. Written here, not imported: botocore.utils costs ~70 ms of a cold start, which the
+#: store's construction does not pay (botocore is imported at its first call).
+#: tests/test_dynamodb_config.py holds the two to the same verdict, at the oldest botocore
+#: pinned too. (botocore's own, a regex of ``\d`` and IGNORECASE, also takes a digit of
+#: another script and the long s, U+017F: not ASCII, refused here.)
+_HOST_NAME: Final = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}\.?")
+
+#: The longest host name botocore takes, in characters, a dot after it counted.
+_MAX_HOST: Final = 255
+
+
 def _usable(url: str) -> bool:
-    """Whether botocore can use ``url`` for its calls: a host, no white space, no port past
-    65535 or not a number, an IPv6 address with its closing bracket (else a ValueError out of
-    every call, or out of the client's making)."""
+    """Whether botocore can use ``url`` for its calls: a host it takes (`_host_usable`), no
+    white space, no port past 65535 or not a number (else a ValueError out of every call, or
+    out of the client's making)."""
     import urllib.parse
 
     try:
         parts = urllib.parse.urlsplit(url)
-        fine = bool(parts.hostname) and (parts.port is None or parts.port >= 0)  # .port checks
+        host = parts.hostname
+        # (.port checks the port: a ValueError)
+        fine = host is not None and _host_usable(host) and (parts.port is None or parts.port >= 0)
     except ValueError:  # "Invalid IPv6 URL", "Port out of range 0-65535", a port not a number
         fine = False
     return fine and not any(character.isspace() for character in url)
+
+
+def _host_usable(host: str) -> bool:
+    """Whether botocore takes ``host``, a URL's (``urlsplit``'s ``hostname``): a host name
+    (`_HOST_NAME`), or an IPv6 address, its zone too, as botocore's other check has it (its
+    ``is_valid_ipv6_endpoint_url``): '[fe80::1%25eth0]'."""
+    if len(host) <= _MAX_HOST and _HOST_NAME.fullmatch(host):
+        return True
+    import ipaddress  # (here: only a host that is no name pays its import)
+
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _unusable(url: str, named: str) -> str:

@@ -12,7 +12,7 @@ from ..exceptions import ConfigurationError
 from ..store.data_faults import _MAX_NAME_BYTES, _quoted_short
 from ..store.url import url_without_password
 from .client import _check_client
-from .endpoint import _unusable, _usable
+from .endpoint import _LABEL, _unusable, _usable
 from .update import _SAVED_AT
 
 __all__: list[str] = []
@@ -21,7 +21,7 @@ __all__: list[str] = []
 _TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:\S+")
 # A region name botocore takes (else every call failed with its InvalidRegionError): a host
 # name's label, letters, digits and inner hyphens ("us-east-1").
-_REGION: Final = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_REGION: Final = re.compile(_LABEL)
 
 #: botocore and the modules it imports at once (one installed with ``--no-deps`` lacks them).
 _AWS_MODULES: Final = ("botocore", "jmespath", "dateutil", "urllib3")

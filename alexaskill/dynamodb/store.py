@@ -488,8 +488,9 @@ class DynamoDBStore:
         return endpoint
 
     def _endpoint_refused(self, url: str) -> str:
-        """The words of a store's own client refused for its endpoint, ``url``: the one given
-        (botocore's check, stricter than `_check_endpoint_url`'s), else its configuration's."""
+        """The words of a store's own client refused for its endpoint, ``url``: its
+        configuration's, or the one given should a botocore refuse one that
+        `_check_endpoint_url` took (it holds the same rule as botocore 1.34 to 1.44)."""
         named = "endpoint_url" if self.endpoint_url else _source(url, client_given=False)
         return f"DynamoDB table {self.table!r}: {_unusable(url, named)}"
 
