@@ -367,7 +367,7 @@ async def test_a_client_the_store_made_but_could_not_add_the_handlers_to_is_clos
 ) -> None:
     # Adding the handlers raising (botocore's register changed, say) left the client the store
     # had just made open, and unreachable: aclose closes only the clients the store kept.
-    from alexaskill.dynamodb import store as store_module
+    from alexaskill.dynamodb import own_client
 
     closed: list[Any] = []
 
@@ -381,7 +381,7 @@ async def test_a_client_the_store_made_but_could_not_add_the_handlers_to_is_clos
         client.close = recorded
         raise RuntimeError("no handlers today")
 
-    monkeypatch.setattr(store_module, "_hook", refusing)
+    monkeypatch.setattr(own_client, "_hook", refusing)
     store = DynamoDBStore("skill", region="us-east-1")
     with anyio.fail_after(HANG), pytest.raises(StoreError, match="no handlers today"):
         await store.load(USER)

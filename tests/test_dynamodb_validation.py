@@ -1,5 +1,5 @@
 """DynamoDBStore's own botocore client skips botocore's parameter validation: the store's checks
-and its call sites leave it nothing to catch (`DynamoDBStore._make_client` lists what it checks).
+and its call sites leave it nothing to catch (`own_client._new_client` lists what it checks).
 
 The DynamoDB API is moto's server (``dynamodb_endpoint``, started by conftest.py on 127.0.0.1).
 """

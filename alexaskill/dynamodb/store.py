@@ -29,16 +29,7 @@ from .client import (
     _waited_for,
 )
 from .creating import _CREATE_WAIT, _create_table, _make_table, _Readying, _until_ready
-from .endpoint import (
-    _check_given_endpoint,
-    _configured_unusable,
-    _endpoint,
-    _given,
-    _refused_url,
-    _source,
-    _unusable,
-    _usable,
-)
+from .endpoint import _check_given_endpoint
 from .errors import (
     _THROTTLED,
     _code,
@@ -50,6 +41,7 @@ from .errors import (
 )
 from .explaining import _said
 from .options import _check_options
+from .own_client import _client_endpoint, _new_client
 from .plans import _Made, _planned
 from .saving import _ConditionFailed, _SumOutOfRange, _write
 from .update import _Plan
@@ -131,10 +123,10 @@ class DynamoDBStore:
         self.region = region
         self.endpoint_url = endpoint_url
         self._endpoint_shown = url_without_password(endpoint_url) if endpoint_url else None
-        self._client_endpoint_shown: str | None = None  # (`_client_endpoint`)
+        self._client_endpoint_shown: str | None = None  # (`own_client._client_endpoint`)
         self._secrets = _passwords(endpoint_url)
         if client is not None:
-            _check_given_endpoint(self._client_endpoint(client))
+            _check_given_endpoint(_client_endpoint(self, client))
         self.partition_key_name = partition_key_name
         self.attribute_name = attribute_name
         self.create_table = create_table
@@ -423,76 +415,9 @@ class DynamoDBStore:
             _new_refresh_locks(self._client)
 
     def _make_client(self, attempts: int) -> Any:
-        import botocore.session
-        from botocore.config import Config
-
-        config = Config(
-            connect_timeout=self.timeout,
-            read_timeout=self.timeout,
-            # "standard" retries throttling, 5xx and dropped connections with backoff, at most
-            # ``attempts`` in all, which the overall deadline of _call bounds in time.
-            retries={"mode": "standard", "total_max_attempts": attempts},
-            user_agent_extra="alexaskill",
-            # No parameter validation: botocore walks every value a call sends again (~0.13 s
-            # of CPU per 100,000 values, over half a large save's time in the client:
-            # benchmarks/bench_dynamodb_validation.py) to check what holds by construction. It
-            # checks required and unknown members, types, and minimum lengths (the model's
-            # AttributeValue is no union, so none of one member). The call sites are constants;
-            # the table name is checked when the store is made (3 to 255 characters), as are
-            # the column names (non-empty str); a key is a str (`_key_checked`), a name a
-            # non-empty str (`_names_checked`), a value made from JSON (`values._to_dynamodb`:
-            # S, N as a str, BOOL, NULL, L, M of str keys). tests/test_dynamodb_validation.py
-            # runs the validation on each kind of call the store sends.
-            parameter_validation=False,
-        )
-        if self._session is None:
-            self._session = botocore.session.get_session()  # the second client costs ~8 ms
-        try:
-            client = self._session.create_client(
-                "dynamodb", region_name=self.region, endpoint_url=self.endpoint_url, config=config
-            )
-        except ValueError as exc:
-            refused = _refused_url(str(exc))
-            if refused is None and self.endpoint_url is None:  # (one given was checked)
-                refused = _configured_unusable(self._session)
-            if refused is None:
-                raise
-        else:
-            refused = None
-        if refused is not None:
-            # Raised out of the except clause: botocore's words, which repeat the URL whole,
-            # password and all, are not its context (a traceback logged).
-            raise StoreError(self._endpoint_refused(refused))
-        try:
-            if self.endpoint_url is None:  # (botocore's AWS_ENDPOINT_URL_DYNAMODB, say)
-                endpoint = self._client_endpoint(client)
-                if endpoint is not None and not _usable(endpoint):
-                    # Made, the client fails each call with a ValueError: a crash, not a StoreError.
-                    raise StoreError(self._endpoint_refused(endpoint))
-            return _hook(client)
-        except BaseException:
-            # Not kept yet (`_ready_client` keeps what this returns): `aclose` would never close it.
-            client.close()
-            raise
-
-    def _client_endpoint(self, client: Any) -> str | None:
-        """Keep the endpoint ``client`` was made with, where ``endpoint_url`` named none: a
-        client given's, or the store's own from botocore's configuration
-        (``AWS_ENDPOINT_URL_DYNAMODB``, a profile's ``endpoint_url``), for the log lines to name
-        where it looked, if given (`endpoint._given`), and hide its password, which botocore's
-        words repeat; returned (AWS's own too)."""
-        endpoint = _endpoint(client)
-        given = endpoint if endpoint is not None and _given(client, endpoint) else None
-        self._client_endpoint_shown = url_without_password(given) if given else None
-        self._secrets = _passwords(endpoint)
-        return endpoint
-
-    def _endpoint_refused(self, url: str) -> str:
-        """The words of a store's own client refused for its endpoint, ``url``: its
-        configuration's, or the one given should a botocore refuse one that
-        `_check_endpoint_url` took (it holds the same rule as botocore 1.34 to 1.44)."""
-        named = "endpoint_url" if self.endpoint_url else _source(url, client_given=False)
-        return f"DynamoDB table {self.table!r}: {_unusable(url, named)}"
+        """A client of the store's own (`own_client._new_client`): a method, for tests to
+        replace."""
+        return _new_client(self, attempts)
 
     def _not_a_map(self, column: Mapping[str, Any]) -> StoreError:
         return StoreError(
