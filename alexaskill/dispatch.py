@@ -14,7 +14,7 @@ import logging
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final
+from typing import Any
 
 from .exceptions import ConfigurationError
 from .handler_signature import describe, read_signature
@@ -27,15 +27,13 @@ from .injection import (
     _slot_type_name,
     analyse,
 )
+from .log_repeats import remember
 from .models import Envelope, Request
 from .slots import unwrap_optional
 
 __all__ = ["Call", "Handler", "HandlerKey", "Hook", "Registry", "analyse"]
 
 logger = logging.getLogger("alexaskill")
-
-#: Intent names without a handler whose warning `Registry.no_handler_warning` keeps at most.
-_NAMES_KEPT: Final = 256
 
 
 class Registry:
@@ -47,9 +45,9 @@ class Registry:
         self._handlers: dict[HandlerKey, Handler] = {}
         self._fallback: Handler | None = None
         self._exception_handlers: dict[type[BaseException], Handler] = {}
-        #: The intent names `_say_typo` looked at (each is said once at most).
-        self._typos_said: set[str] = set()
-        #: The warning of each intent name without a handler (`no_handler_warning`).
+        #: The intent names `_say_typo` looked at (each is said once at most; `remember`).
+        self._typos_said: dict[str, None] = {}
+        #: The warning of each intent name without a handler (`no_handler_warning`; `remember`).
         self._no_handler_lines: dict[str, str] = {}
         #: The before- and after-request hooks, in the order they run (registration order).
         self.before_hooks: tuple[Hook, ...] = ()
@@ -110,12 +108,10 @@ class Registry:
             line = no_handler(name, (k for _, k in self._handlers))
             # Made once a name, not on every request of it (its line is said once every
             # 10 s, its guess was made on each); bounded, as the names come from requests: past
-            # the bound all are forgotten, as log_repeats forgets its kinds. A name too long to
-            # be guessed (no_handler's bound) is not kept: its line costs nothing to make.
+            # the bound all are forgotten (`remember`). A name too long to be guessed
+            # (no_handler's bound) is not kept: its line costs nothing to make.
             if len(name) <= MAX_VALUE:
-                if len(self._no_handler_lines) >= _NAMES_KEPT:
-                    self._no_handler_lines.clear()
-                self._no_handler_lines[name] = line
+                remember(self._no_handler_lines, name, line)
         return line
 
     def add_fallback(self, func: Callable[..., Any]) -> Handler:
@@ -248,9 +244,9 @@ class Registry:
         looks like an intent with a handler: the model and the code spell it differently."""
         from .handler_bugs import meant_intent, typo_advice
 
-        if len(self._typos_said) >= 100:  # bounded: a name comes from a request
-            return
-        self._typos_said.add(name)
+        # Bounded, as a name comes from a request: past the bound all are forgotten, each then
+        # looked at (and said) again once (`remember`).
+        remember(self._typos_said, name, None)
         meant = meant_intent(name, (k for t, k in self._handlers if t == request_type))
         if meant is not None:
             what = "the fallback" if answering is self._fallback else f"the {request_type} handler"

@@ -9,6 +9,8 @@ the count of its last seconds is not lost when it stops.
 
 `due` is the bare check, for lines whose caller keeps the times and the clock: the server's
 (`alexaskill.server_limits`, on the loop's clock), the worker threads' and the deadline's.
+`remember` is the bounded memory of kinds they share with the lines said once a kind
+(`alexaskill.dispatch`: an intent's typo, an intent without a handler).
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ import math
 import sys
 import time
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
-__all__ = ["SAY_EVERY", "Repeats", "due"]
+__all__ = ["SAY_EVERY", "Repeats", "due", "remember"]
 
 _monotonic: Final = time.monotonic
 #: Kinds remembered at most; past it they are forgotten at once (each then said again once).
@@ -28,6 +30,9 @@ _KINDS: Final = 256
 
 #: Seconds between two lines of a kind that `due` lets through, unless told otherwise.
 SAY_EVERY: Final = 10.0
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 #: Says that ``count`` lines of ``kind`` went unsaid (in a window that ended, or at shutdown).
 SayUnsaid = Callable[[str, int], None]
@@ -61,9 +66,7 @@ class Repeats:
                 said[2] = say
                 _call_later(said[0] + self.every - now, self._window_ended, kind, said)
             return None
-        if said is None and len(self._said) >= _KINDS:
-            self._said.clear()  # kinds made of messages: a bound, not an exact memory
-        self._said[kind] = [now, 0, None]
+        remember(self._said, kind, [now, 0, None])
         return 0 if said is None else int(said[1])
 
     def warn(self, logger: logging.Logger, line: str) -> None:
@@ -89,6 +92,15 @@ class Repeats:
             # Said as a line of the kind: the next window starts now, and its count is new.
             said[0], said[1], said[2] = now, 0, None
             say(kind, count)
+
+
+def remember(kinds: dict[K, V], kind: K, value: V) -> None:
+    """Keep ``value`` for ``kind`` in ``kinds``, forgotten all at once when full (`_KINDS`):
+    the kinds are made of requests or messages, so a bound, not an exact memory (each kind
+    forgotten is then said, or made, again once)."""
+    if kind not in kinds and len(kinds) >= _KINDS:
+        kinds.clear()
+    kinds[kind] = value
 
 
 def due(

@@ -264,10 +264,11 @@ def _typos_said(skill: Skill, names: list[str], caplog: pytest.LogCaptureFixture
     return [r.getMessage() for r in caplog.records if "no handler of its own" in r.getMessage()]
 
 
-def test_the_typo_guess_looks_at_a_hundred_intent_names_then_no_more(
+def test_the_typo_guess_is_made_again_past_the_names_it_remembers(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    # The names come from requests: the set of those looked at is bounded, to the name.
+    # The names come from requests: those looked at are bounded, and past the bound forgotten.
+    # It stopped at a hundred: a typo a fallback answered was never said again.
     skill = Skill(SKILL_ID)
 
     @skill.intent("GetWeathr")
@@ -276,9 +277,12 @@ def test_the_typo_guess_looks_at_a_hundred_intent_names_then_no_more(
     @skill.fallback
     def fallback() -> None: ...
 
-    assert _typos_said(skill, [f"Order{number}" for number in range(99)], caplog) == []
-    said = _typos_said(skill, ["GetWeather", "GetWeathe"], caplog)  # the 100th, the 101st
-    assert [message.split(" has ")[0] for message in said] == ["intent 'GetWeather'"]
+    assert _typos_said(skill, [f"Order{number}" for number in range(300)], caplog) == []
+    said = _typos_said(skill, ["GetWeather", "GetWeather", "GetWeathe"], caplog)
+    assert [message.split(" has ")[0] for message in said] == [
+        "intent 'GetWeather'",  # (said once for each intent name)
+        "intent 'GetWeathe'",
+    ]
 
 
 def test_a_built_in_intent_is_never_taken_for_a_typo_of_a_custom_one(
