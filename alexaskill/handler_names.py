@@ -18,10 +18,11 @@ __all__ = ["check_intent_name", "check_request_type"]
 logger = logging.getLogger("alexaskill")
 
 
-def check_request_type(name: object, func: object) -> None:
+def check_request_type(name: object, func: object, warned: set[str]) -> None:
     """Refuse a request type Alexa never sends: empty, or a misspelling of a known one (another
-    case, a slip or two off: `meant_request_type`). Other names are taken with a WARNING:
-    Amazon adds request types, and alexaskill cannot tell a new one from a typo further off."""
+    case, a slip or two off: `meant_request_type`). Other names are taken with a WARNING, once
+    for each of them in ``warned`` (the skill's): Amazon adds request types, and alexaskill
+    cannot tell a new one from a typo further off."""
     if not isinstance(name, str) or not name.strip():
         raise ConfigurationError(f"{describe(func)}: {name!r} is no request type")
     if name in SENT:
@@ -49,6 +50,9 @@ def check_request_type(name: object, func: object) -> None:
     known = namespace_members(namespace)
     if known is not None and known[0] != namespace:  # (Amazon's names are case-sensitive)
         raise ConfigurationError(f"{refused}: its namespace is written {known[0]}")
+    if name in warned:
+        return  # (a handler and hooks of the type: one line says it)
+    warned.add(name)
     of_it = f" ({namespace} requests are {', '.join(known[1])})" if known else ""
     logger.warning(
         "%s: %r is no request type alexaskill knows Alexa to send%s: taken as one Amazon may "

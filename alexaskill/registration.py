@@ -65,7 +65,7 @@ class Registration:
         self, request_type: str, func: Callable[..., Any], *, intent: str | None = None
     ) -> Handler:
         """Register ``func`` for requests of ``request_type`` (and ``intent``, if given)."""
-        check_request_type(request_type, func)
+        check_request_type(request_type, func, self.registry.unknown_types)
         cls = request_class(request_type)
         if intent is not None and not issubclass(cls, IntentRequest | CanFulfillIntentRequest):
             raise ConfigurationError(f"{request_type} requests carry no intent to match {intent!r}")
@@ -176,7 +176,7 @@ class Registration:
         types = _names(request_types, f"{where}'s request_types")
         names = _names(intents, f"{where}'s intents")
         for request_type in types or ():
-            check_request_type(request_type, func)
+            check_request_type(request_type, func, self.registry.unknown_types)
         classes = [request_class(request_type) for request_type in types or ()]
         if names is not None:
             for name in names:

@@ -36,11 +36,17 @@ def test_a_request_type_alexaskill_does_not_know_is_taken_with_a_warning(
     skill = Skill(SKILL_ID)
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         skill.add_handler(name, lambda: None)
+        # Said once a type: a hook for it, and its handler, said it twice.
         skill.add_before_request(lambda: None, request_types=[name])
+        skill.add_after_request(lambda: None, request_types=[name])
     said = _warnings(caplog)
-    assert len(said) == 2, said
+    assert len(said) == 1, said
     assert f"{name!r} is no request type alexaskill knows Alexa to send" in said[0], said
     assert meant_type(name) is None
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        Skill(SKILL_ID).add_before_request(lambda: None, request_types=[name])
+    assert len(_warnings(caplog)) == 1  # (once a skill: another is told too)
 
 
 @pytest.mark.parametrize(
