@@ -122,3 +122,21 @@ def test_a_data_store_error_names_the_device_the_request_came_from() -> None:
     factory = RequestFactory(device_id="amzn1.ask.device.kitchen")
     made = factory.envelope("Alexa.DataStore.Error")
     assert made["request"]["error"]["content"]["deviceId"] == "amzn1.ask.device.kitchen"
+
+
+def test_the_testing_modules_name_the_types_alexaskill_does_not_model_as_it_knows_them() -> None:
+    # SESSION_TYPES and the per-type defaults name the unmodelled types in strings of their own:
+    # one misspelt there (or one added to UNMODELLED alone) would come without its session or
+    # its fields, and no test of a type would say which.
+    from alexaskill.models import REQUEST_TYPES
+    from alexaskill.request_types import SENT, UNMODELLED
+    from alexaskill.testing import request_defaults
+    from alexaskill.testing.requests import SESSION_TYPES
+
+    per_type = {**request_defaults._DEFAULTS, **request_defaults._OF_THE_DEVICE}
+    assert sorted(SESSION_TYPES - SENT) == []
+    assert sorted(set(per_type) - SENT) == []
+    for request_type, fields in UNMODELLED.items():
+        assert request_type not in REQUEST_TYPES
+        made = request_defaults.default_fields(request_type)
+        assert sorted(made) == sorted(fields), request_type  # (what --field sets: request_fields)
