@@ -30,8 +30,9 @@ TYPO: Final = 0.65
 
 #: The same for a name made of words, where two names a word apart are common: a skill's intents
 #: (OrderPizza, OrderPasta 0.7; StartGameIntent, StopGameIntent 0.83) and Amazon's request types.
-#: A letter off in one is 0.85 and up (GetTime, GetTiem 0.857). Two names a short word apart
-#: pass it (TurnOnIntent, TurnOffIntent 0.88): the word where they differ decides (`_slip`).
+#: A letter off in one is 0.85 and up (GetTime, GetTiem 0.857); a slip in a shorter one, less
+#: alike, is counted instead (`slip`: Unlcok, Unlock 0.83). Two names a short word apart pass
+#: it (TurnOnIntent, TurnOffIntent 0.88): the word where they differ decides (`_slip`).
 NAME_OF_WORDS: Final = 0.85
 
 #: A word of a name: CamelCase (Get, Weather), capitals (APL, CITY). A digit is none: one
@@ -82,8 +83,12 @@ def slip(given: str, known: str, words: frozenset[str] = frozenset()) -> bool:
     Stricter than `close_matches`' likeness, for a name whose kin are yet to come: Amazon adds
     request types to its interfaces, and CustomInterfaceController.Expiring, three letters from
     Expired (0.67 alike), is no typo of it but maybe a type to come."""
-    allowed = 1 if len(known) < 16 else 2
-    return 0 < edits(given, known) <= allowed and _slip(given, known, words)
+    return 0 < edits(given, known) <= _allowed(known) and _slip(given, known, words)
+
+
+def _allowed(known: str) -> int:
+    """How many slips `slip` allows in a name ``known``: one up to 15 letters, two past them."""
+    return 1 if len(known) < 16 else 2
 
 
 # Cached: the names known real are one of a few constant sets (Amazon's intents, request
@@ -185,8 +190,9 @@ def close_matches(
     name: str, candidates: Iterable[str], *, cutoff: float = TYPO, real: Iterable[str] = ()
 ) -> list[str]:
     """The ``candidates`` (at most three, never ``name`` itself) that ``name`` looks like a typo
-    of, case aside, closest first: as alike as ``cutoff`` says, and a slip within a word, not
-    another word of the names ``real`` (Amazon's, whose words a name may use: `_slip`)."""
+    of, case aside, closest first: as alike as ``cutoff`` says or a slip or two off by the count
+    (`slip`), and a slip within a word, not another word of the names ``real`` (Amazon's, whose
+    words a name may use: `_slip`)."""
     forms: dict[str, str] = {}
     for candidate in candidates:
         forms.setdefault(candidate, candidate)
@@ -197,7 +203,7 @@ def _slips(
     name: str, forms: dict[str, str], cutoff: float, vocabulary: frozenset[str]
 ) -> list[str]:
     """The names ``forms`` maps to (at most three, not ``name``) whose form ``name`` is a slip
-    of (`_slip`), closest first."""
+    of (`_slip`), as alike as ``cutoff`` says or a slip or two off (`slip`), closest first."""
     import difflib
 
     by_key: dict[str, str] = {}
@@ -205,6 +211,16 @@ def _slips(
         by_key.setdefault(form.casefold(), form)
     # Every close one, not three: the closest may be no slip, and the next one is.
     found = difflib.get_close_matches(name.casefold(), sorted(by_key), len(by_key) or 1, cutoff)
+    # And those a slip by the count (`slip`), less alike: two letters swapped in a short name
+    # (Unlcok 0.83 of Unlock, Hlep 0.75 of Help; a name of words needs 0.85). Only those of a
+    # length a slip or two off are counted (`edits` is slow beside difflib's quick ratios).
+    found += [
+        key
+        for key in sorted(by_key)
+        if abs(len(key) - len(name)) <= _allowed(key)
+        and key not in found
+        and 0 < edits(name, key) <= _allowed(key)
+    ]
     slips: list[str] = []
     for key in found:
         form = by_key[key]

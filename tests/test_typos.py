@@ -34,6 +34,8 @@ def test_close_matches_ignore_case_and_the_name_itself() -> None:
     [
         ("GetWeathr", "GetWeather", True),
         ("GteWeather", "GetWeather", True),  # (two letters swapped)
+        ("Unlcok", "Unlock", True),  # (in a short name: 0.83 alike, a slip by the count)
+        ("Grnat", "Grant", True),  # (0.8)
         ("ConnectionsResponse", "Connections.Response", True),  # (the same words)
         ("CanFulfillRequest", "CanFulfillIntentRequest", True),  # (a word left out)
         ("AMAZON.Fallback", "AMAZON.FallbackIntent", True),  # (the word of its kind left off)
@@ -176,6 +178,8 @@ def test_a_builtin_intent_is_guessed_only_for_a_slip(name: str, meant: str | Non
         ("AMAZON.BookSerie", "AMAZON.BookSeries"),  # (a letter left out)
         # Two letters off a name of four is as alike as another word is (0.67): not guessed.
         ("AMAZON.Ctiyy", None),
+        # Two letters swapped: one slip by the count (0.75 alike), where it was no typo.
+        ("AMAZON.Ctiy", "AMAZON.City"),
     ],
 )
 def test_a_builtin_slot_type_is_guessed_only_for_a_slip(name: str, meant: str | None) -> None:
