@@ -10,8 +10,7 @@ import re
 from .builtin_intents import CUSTOM_NAME, check_builtin_intent
 from .exceptions import ConfigurationError
 from .handler_signature import describe
-from .request_types import SENT, meant_request_type, namespace_members
-from .typos import NAME_OF_WORDS, meant
+from .request_types import SENT, meant_member, meant_request_type, namespace_members
 
 __all__ = ["check_intent_name", "check_request_type"]
 
@@ -40,7 +39,7 @@ def check_request_type(name: object, func: object, warned: set[str]) -> None:
         raise ConfigurationError(refused + intent_hint)
     if "." not in name:
         # Every request type but the core ones (LaunchRequest, …) has a namespace.
-        meant = _meant_by_last_part(name)
+        meant = meant_member(name)
         core = ", ".join(sorted(known for known in SENT if "." not in known))
         raise ConfigurationError(
             f"{refused}{f'; did you mean {meant}?' if meant else intent_hint} (a request type "
@@ -62,19 +61,6 @@ def check_request_type(name: object, func: object, warned: set[str]) -> None:
         name,
         of_it,
     )
-
-
-def _meant_by_last_part(name: str) -> str | None:
-    """The known request type whose last part ``name`` is, or is close to (``PlaybackStarted``
-    for AudioPlayer.PlaybackStarted, ``Launch`` for LaunchRequest), or that is ``name`` with a
-    dot (RemindersReminderUpdated)."""
-    by_last: dict[str, str] = {known: known for known in SENT}
-    for known in sorted(SENT):
-        by_last.setdefault(known.rpartition(".")[2], known)
-    if name in by_last:
-        return by_last[name]
-    close = meant(name, by_last, cutoff=NAME_OF_WORDS, real=SENT)
-    return None if close is None else by_last[close]
 
 
 def check_intent_name(name: object, func: object) -> None:

@@ -9,7 +9,7 @@ from typing import Final
 from .models import REQUEST_TYPES
 from .typos import NAME_OF_WORDS, close_matches, edits, meant, slip, vocabulary
 
-__all__ = ["SENT", "UNMODELLED", "meant_request_type", "namespace_members"]
+__all__ = ["SENT", "UNMODELLED", "meant_member", "meant_request_type", "namespace_members"]
 
 #: Request types Alexa sends that alexaskill does not model (they reach a skill's fallback),
 #: with the fields each carries besides ``type``, ``requestId``, ``timestamp`` and ``locale``.
@@ -82,8 +82,28 @@ def meant_request_type(name: str) -> str | None:
     alike = [
         each
         for each in sorted(SENT)
-        if (last := each.rpartition(".")[2]) != each
-        and (last.casefold() == member.casefold() or slip(member, last, words))
+        if (last := each.rpartition(".")[2]) != each and _member_meant(member, last, words)
     ]
     found = close_matches(given, alike, cutoff=NAME_OF_WORDS, real=_NAMESPACES)
     return found[0] if found else None
+
+
+def meant_member(name: str) -> str | None:
+    """The request type of a namespace that ``name``, written without one, likely means: the one
+    whose member ``name`` is, case aside (PlaybackStarted: AudioPlayer.PlaybackStarted), else
+    the closest it is a slip or two off, as a member is judged in its namespace
+    (`meant_request_type`); the type written without its dots too (RemindersReminderUpdated)."""
+    words = vocabulary(SENT)
+    meant_by: dict[str, int] = {}
+    for each in sorted(SENT):
+        forms = (each.rpartition(".")[2], each.replace(".", "")) if "." in each else ()
+        off = [edits(name, form) for form in forms if _member_meant(name, form, words)]
+        if off:
+            meant_by[each] = min(off)
+    return min(meant_by, key=meant_by.__getitem__, default=None)  # (the first of the closest)
+
+
+def _member_meant(given: str, member: str, words: frozenset[str]) -> bool:
+    """Whether ``given`` means the request types' ``member``: it is, case aside, or a slip or two
+    off (`alexaskill.typos.slip`), not further, as Amazon adds types to its interfaces."""
+    return given.casefold() == member.casefold() or slip(given, member, words)
