@@ -60,19 +60,44 @@ def _words(names: Iterable[str]) -> set[str]:
     return {word.casefold() for name in names for word in _WORD.findall(name)}
 
 
-def edits(name: str, other: str) -> int:
+def edits(name: str, other: str, limit: int | None = None) -> int:
     """How many letters added, left out, replaced or two side by side swapped make ``other`` of
-    ``name``, case aside (their optimal string alignment distance)."""
-    said, theirs = name.casefold(), other.casefold()
+    ``name``, case aside (their optimal string alignment distance); past ``limit``, if given,
+    ``limit + 1``."""
+    said, theirs = _unshared(name.casefold(), other.casefold())
+    # Past a limit, only letters at most that far apart are aligned (a band of the table, each
+    # cell past it as good as any beyond the limit): most names compared are no slip, and a
+    # whole table of each cost a guess of every "did you mean" twice the time.
+    big = len(said) + len(theirs) + 1 if limit is None else limit + 1
     earlier: list[int] = []  # (the row of two letters back, where a swap is counted from)
-    before, row = earlier, list(range(len(theirs) + 1))
+    before, row = earlier, [min(j, big) for j in range(len(theirs) + 1)]
+    least = 0  # (the least count of the row)
     for i, letter in enumerate(said, 1):
-        earlier, before, row = before, row, [i] + [0] * len(theirs)
-        for j, their in enumerate(theirs, 1):
-            row[j] = min(before[j] + 1, row[j - 1] + 1, before[j - 1] + (letter != their))
+        earlier, before, row = before, row, [min(i, big)] + [big] * len(theirs)
+        first, last = (1, len(theirs)) if limit is None else (max(1, i - limit), i + limit)
+        least_before, least = least, row[0]
+        for j in range(first, min(last, len(theirs)) + 1):
+            their = theirs[j - 1]
+            count = min(before[j] + 1, row[j - 1] + 1, before[j - 1] + (letter != their), big)
             if i > 1 and j > 1 and letter == theirs[j - 2] and said[i - 2] == their:
-                row[j] = min(row[j], earlier[j - 2] + 1)
+                count = min(count, earlier[j - 2] + 1)
+            row[j] = count
+            least = min(least, count)
+        if least >= big and least_before >= big:
+            return big  # (every later cell is one of these two rows' or more)
     return row[-1]
+
+
+def _unshared(said: str, theirs: str) -> tuple[str, str]:
+    """``said`` and ``theirs`` without the letters they start and end with alike: the same
+    count of edits (`edits`) of fewer letters, as names compared share most (AMAZON., Intent)."""
+    start, shortest = 0, min(len(said), len(theirs))
+    while start < shortest and said[start] == theirs[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and said[-1 - end] == theirs[-1 - end]:
+        end += 1
+    return said[start : len(said) - end], theirs[start : len(theirs) - end]
 
 
 def slip(given: str, known: str, words: frozenset[str] = frozenset()) -> bool:
@@ -83,7 +108,8 @@ def slip(given: str, known: str, words: frozenset[str] = frozenset()) -> bool:
     Stricter than `close_matches`' likeness, for a name whose kin are yet to come: Amazon adds
     request types to its interfaces, and CustomInterfaceController.Expiring, three letters from
     Expired (0.67 alike), is no typo of it but maybe a type to come."""
-    return 0 < edits(given, known) <= _allowed(known) and _slip(given, known, words)
+    allowed = _allowed(known)
+    return 0 < edits(given, known, allowed) <= allowed and _slip(given, known, words)
 
 
 def _allowed(known: str) -> int:
@@ -219,7 +245,7 @@ def _slips(
         for key in sorted(by_key)
         if abs(len(key) - len(name)) <= _allowed(key)
         and key not in found
-        and 0 < edits(name, key) <= _allowed(key)
+        and 0 < edits(name, key, _allowed(key)) <= _allowed(key)
     ]
     slips: list[str] = []
     for key in found:

@@ -15,7 +15,7 @@ from alexaskill.builtin_slot_types import meant_slot_type
 from alexaskill.cli.request_names import meant_type
 from alexaskill.interaction import model_warnings
 from alexaskill.testing import TestClient
-from alexaskill.typos import NAME_OF_WORDS, close_matches, did_you_mean, meant
+from alexaskill.typos import NAME_OF_WORDS, close_matches, did_you_mean, edits, meant
 
 from .cli_run import run
 from .conftest import SKILL_ID
@@ -27,6 +27,25 @@ def test_close_matches_ignore_case_and_the_name_itself() -> None:
     assert close_matches("GetWeather", ["GetWeather"]) == []
     assert close_matches("Order", ["GetWeather"]) == []
     assert did_you_mean("PORT", ["port", "host"]) == "; did you mean port?"
+
+
+@pytest.mark.parametrize(
+    ("name", "other", "count"),
+    [
+        ("GetWeathr", "GetWeather", 1),
+        ("Unlcok", "unlock", 1),  # (two swapped; case aside)
+        ("AMAZON.HlepIntnt", "AMAZON.HelpIntent", 2),
+        ("kitten", "sitting", 3),
+        ("ca", "abc", 3),  # (no letter swapped twice: an optimal string alignment)
+        ("", "abc", 3),
+        ("OrderPizza", "AddToCart", 9),
+    ],
+)
+def test_edits_are_counted_alike_within_a_limit(name: str, other: str, count: int) -> None:
+    # Past the limit the count stops (a band of the table): it says limit + 1, no more.
+    assert edits(name, other) == edits(other, name) == count
+    for limit in range(4):
+        assert edits(name, other, limit) == min(count, limit + 1), limit
 
 
 @pytest.mark.parametrize(
