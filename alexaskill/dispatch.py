@@ -49,7 +49,7 @@ class Registry:
         self._typos_said: dict[str, None] = {}
         #: The warning of each intent name without a handler (`no_handler_warning`; `remember`).
         self._no_handler_lines: dict[str, str] = {}
-        #: The request types not known to Alexa's that handlers or hooks were registered
+        #: The request types alexaskill does not know that handlers or hooks were registered
         #: under, each warned of once (`alexaskill.handler_names.check_request_type`).
         self.unknown_types: set[str] = set()
         #: The before- and after-request hooks, in the order they run (registration order).
