@@ -20,11 +20,11 @@ import pytest
 from tests.missing import unavailable
 from tests.processes import free_port, stop
 
-#: RedisStore's timeouts (seconds, to connect and to read) in the session's URL (`redis_url`):
-#: long, so that a redis-server (or a proxy thread of tests/redis_proxies.py) that a loaded CI
-#: machine (two cores, four test workers, other work) stalls past the store's default 2 s
-#: cannot fail a test; only a broken store waits them out. A test of the timeouts sets its own
-#: (`redis_url_with`).
+#: RedisStore's timeouts (seconds, to connect and to read) in the session's URL (`redis_url`),
+#: and in the URLs of a test's own redis-servers (``?{PATIENT}``): long, so that a redis-server
+#: (or a proxy thread of tests/redis_proxies.py) that a loaded CI machine (two cores, four test
+#: workers, other work) stalls past the store's default 2 s cannot fail a test; only a broken
+#: store waits them out. A test of the timeouts sets its own (`redis_url_with`).
 PATIENT: Final = "socket_timeout=30&socket_connect_timeout=30"
 
 

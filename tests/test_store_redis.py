@@ -19,7 +19,7 @@ from alexaskill.store import Attributes, RedisStore
 
 from .conftest import SKILL_ID, RedisServers
 from .processes import free_port
-from .redis_server import redis_url_with
+from .redis_server import PATIENT, redis_url_with
 from .store_shared import _Forwarder
 
 pytestmark = pytest.mark.oldest_dependencies
@@ -32,7 +32,7 @@ async def test_redis_store_rides_out_a_restart(redis_servers: RedisServers) -> N
     # Every pooled connection is dead after a restart: each failed one request with "Connection
     # closed by server" (30 of 30 here), until the pool had been worked through.
     process, port = redis_servers.start()
-    store = RedisStore(f"redis://127.0.0.1:{port}/0")
+    store = RedisStore(f"redis://127.0.0.1:{port}/0?{PATIENT}")
     failures: list[str] = []
 
     async def request(user: str, n: int) -> None:
@@ -66,7 +66,7 @@ def test_no_apology_once_redis_is_back(redis_servers: RedisServers) -> None:
     from alexaskill.testing import TestClient
 
     process, port = redis_servers.start()
-    skill = Skill(SKILL_ID, store=f"redis://127.0.0.1:{port}/0")
+    skill = Skill(SKILL_ID, store=f"redis://127.0.0.1:{port}/0?{PATIENT}")
 
     @skill.launch
     def launch(attributes: Attributes) -> Response:
@@ -102,7 +102,7 @@ async def test_redis_failures_are_store_errors_that_say_what_to_do(
     import socket
 
     port = free_port()  # nothing listens there now
-    store = RedisStore(f"redis://:hunter2@127.0.0.1:{port}/0")
+    store = RedisStore(f"redis://:hunter2@127.0.0.1:{port}/0?{PATIENT}")
     with pytest.raises(StoreError, match=rf"cannot reach Redis at 127\.0\.0\.1:{port}") as info:
         await store.load("user")
     assert "hunter2" not in str(info.value)
@@ -119,7 +119,7 @@ async def test_redis_failures_are_store_errors_that_say_what_to_do(
         await store.aclose()
 
     _, port = redis_servers.start()
-    store = RedisStore(f"redis://127.0.0.1:{port}/0")
+    store = RedisStore(f"redis://127.0.0.1:{port}/0?{PATIENT}")
     await store.update("user", {"n": 1}, ())
     await store._client.config_set("maxmemory", 1)
     for increments in (None, {"n": 1}):
@@ -128,13 +128,16 @@ async def test_redis_failures_are_store_errors_that_say_what_to_do(
     await store._client.config_set("maxmemory", 0)
     await store._client.config_set("requirepass", "hunter2")
     await store.aclose()
-    for url in (f"redis://127.0.0.1:{port}/0", f"redis://:wrong-hunter2@127.0.0.1:{port}/0"):
+    for url in (
+        f"redis://127.0.0.1:{port}/0?{PATIENT}",
+        f"redis://:wrong-hunter2@127.0.0.1:{port}/0?{PATIENT}",
+    ):
         refused = RedisStore(url)
         with pytest.raises(StoreError, match="password") as info:
             await refused.load("user")
         assert "hunter2" not in str(info.value)
         await refused.aclose()
-    allowed = RedisStore(f"redis://:hunter2@127.0.0.1:{port}/0")
+    allowed = RedisStore(f"redis://:hunter2@127.0.0.1:{port}/0?{PATIENT}")
     assert await allowed.load("user") == {"n": 1}
     await allowed.aclose()
 
@@ -171,7 +174,7 @@ async def test_redis_store_follows_a_failover(redis_servers: RedisServers) -> No
     _, old_port = redis_servers.start()
     _, new_port = redis_servers.start()
     endpoint = _Forwarder(old_port)
-    store = RedisStore(f"redis://127.0.0.1:{endpoint.port}/0")
+    store = RedisStore(f"redis://127.0.0.1:{endpoint.port}/0?{PATIENT}")
     old = redis.asyncio.Redis(port=old_port)
     new = redis.asyncio.Redis(port=new_port)
     try:
@@ -182,7 +185,7 @@ async def test_redis_store_follows_a_failover(redis_servers: RedisServers) -> No
         await store.update("user", {}, (), increments={"n": 1})
         assert await store.load("user") == {"n": 3}
         assert await new.hgetall(f"{store.prefix}user") == {b"n": b"3"}
-        replica = RedisStore(f"redis://127.0.0.1:{old_port}/0")  # the URL of a replica
+        replica = RedisStore(f"redis://127.0.0.1:{old_port}/0?{PATIENT}")  # the URL of a replica
         with pytest.raises(StoreError, match="read-only replica and refused the save"):
             await replica.update("user", {"n": 4}, ())
         await replica.aclose()

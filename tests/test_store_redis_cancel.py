@@ -167,7 +167,7 @@ async def test_a_redis_save_never_sent_is_not_cancelled(redis_url: str) -> None:
     nowhere.bind(("127.0.0.1", 0))
     port = nowhere.getsockname()[1]
     nowhere.close()  # nothing listens there now
-    store = RedisStore(f"redis://127.0.0.1:{port}/0", prefix=f"test:{uuid.uuid4().hex}:")
+    store = RedisStore(f"redis://127.0.0.1:{port}/0?{PATIENT}", prefix=f"test:{uuid.uuid4().hex}:")
     try:
         with pytest.raises(StoreError) as info:
             await store.update("user", {"n": 1}, ())
@@ -191,7 +191,9 @@ async def test_a_redis_save_refused_is_not_cancelled(redis_servers: RedisServers
     _, replica_port = redis_servers.start()
     replica = redis.asyncio.Redis(port=replica_port)
     await replica.replicaof("127.0.0.1", str(primary_port))
-    store = RedisStore(f"redis://127.0.0.1:{replica_port}/0", prefix=f"test:{uuid.uuid4().hex}:")
+    store = RedisStore(
+        f"redis://127.0.0.1:{replica_port}/0?{PATIENT}", prefix=f"test:{uuid.uuid4().hex}:"
+    )
     try:
         with pytest.raises(StoreError, match="read-only replica and refused the save") as info:
             await store.update("user", {"n": 1}, ())

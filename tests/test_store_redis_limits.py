@@ -11,6 +11,7 @@ from alexaskill.exceptions import StoreError
 from alexaskill.store import RedisStore
 
 from .conftest import RedisServers
+from .redis_server import PATIENT
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -29,7 +30,7 @@ async def test_a_value_over_redis_bulk_limit_is_said_as_too_large(
     # answered the cancel sent right after), or with Redis's bare "Protocol error: invalid bulk
     # length", or that the save may still be applied (the cancel sent on the dropped connection).
     _, port = redis_servers.start(proto_max_bulk_len="1mb")
-    url = f"redis://127.0.0.1:{port}/0?socket_timeout=30&socket_connect_timeout=30"
+    url = f"redis://127.0.0.1:{port}/0?{PATIENT}"
     store = RedisStore(url, prefix=f"test:{uuid.uuid4().hex}:")
     try:
         with pytest.raises(StoreError) as info:
@@ -106,7 +107,7 @@ async def test_the_connection_a_protocol_error_closed_is_not_pooled(
     # Redis closes the connection it answers "Protocol error" on (a value over its bulk limit),
     # and redis-py put it back in the pool as it was: the next command sent on it failed.
     _, port = redis_servers.start(proto_max_bulk_len="1mb")
-    url = f"redis://127.0.0.1:{port}/0?socket_timeout=30&socket_connect_timeout=30"
+    url = f"redis://127.0.0.1:{port}/0?{PATIENT}"
     store = RedisStore(url, prefix=f"test:{uuid.uuid4().hex}:")
     try:
         for _ in range(2):
