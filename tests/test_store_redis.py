@@ -114,9 +114,14 @@ async def test_redis_failures_are_store_errors_that_say_what_to_do(
         port = silent.getsockname()[1]
         options = "socket_timeout=0.1&socket_connect_timeout=0.1"
         store = RedisStore(f"redis://127.0.0.1:{port}/0?{options}")
-        with anyio.fail_after(30), pytest.raises(StoreError, match="did not answer the load"):
+        with (
+            anyio.fail_after(30),
+            pytest.raises(StoreError, match="did not answer the load") as info,
+        ):
             await store.load("user")
         await store.aclose()
+    # The timeouts in force, the URL's: it said "default 2 s" whatever the URL set.
+    assert "the URL's socket_timeout and socket_connect_timeout, 0.1 s)" in str(info.value)
 
     _, port = redis_servers.start()
     store = RedisStore(f"redis://127.0.0.1:{port}/0?{PATIENT}")

@@ -326,7 +326,59 @@ async def test_a_client_given_that_times_out_is_not_told_to_mend_the_url() -> No
             await store.load("user")
         await store.aclose()
     assert "the URL's" not in str(info.value)
-    assert "the client given" in str(info.value)
+    # Its own timeouts, in force: it said "default 2 s", the store's for a URL naming none.
+    assert "the client given's socket_timeout and socket_connect_timeout, 0.1 s)" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "client", "said"),
+    [
+        (
+            "redis://cache/0",
+            None,
+            "the URL's socket_timeout and socket_connect_timeout, default 2 s",
+        ),
+        (
+            "redis://cache/0?socket_timeout=30",
+            None,
+            "the URL's socket_timeout, 30 s, and socket_connect_timeout, default 2 s",
+        ),
+        (
+            "redis://cache/0?socket_connect_timeout=0.5&socket_timeout=7",
+            None,
+            "the URL's socket_timeout, 7 s, and socket_connect_timeout, 0.5 s",
+        ),
+        (
+            "redis://unused",
+            {"socket_timeout": None, "socket_connect_timeout": None},
+            "the client given's socket_timeout and socket_connect_timeout, none: the store gave "
+            "each try up after 4 s",
+        ),
+        (
+            "redis://unused",
+            {"socket_timeout": 3, "socket_connect_timeout": None},
+            "the client given's socket_timeout, 3 s, and socket_connect_timeout, none: the "
+            "store gave each try up after 6 s",
+        ),
+    ],
+)
+def test_a_redis_timeout_is_said_with_the_timeouts_in_force(
+    url: str, client: dict[str, Any] | None, said: str
+) -> None:
+    # The line said "(the URL's socket_timeout and socket_connect_timeout, default 2 s)" whatever
+    # the URL or the client given set: 30 s waited, or none (the store's bound, `_bounded`).
+    import anyio
+    import redis.asyncio
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    from alexaskill.store.redis_errors import _failure
+
+    given = None if client is None else redis.asyncio.Redis(host="cache", **client)
+    store = RedisStore(url, client=given)
+    message = str(_failure(store, "load", RedisTimeoutError("Timeout reading from socket")))
+    assert f"({said})" in message
+    if given is not None:
+        anyio.run(given.aclose)
 
 
 @pytest.mark.anyio

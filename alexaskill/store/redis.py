@@ -15,7 +15,13 @@ from .base import _decode, _decoding, _name_not_utf8
 from .checked_changes import _encode_written
 from .data_faults import _key_checked, _names_checked
 from .redis_cancel import _Cancels
-from .redis_client import REDIS_CLIENT_OPTIONS, _checked_client, _client_from_url, _like
+from .redis_client import (
+    REDIS_CLIENT_OPTIONS,
+    _checked_client,
+    _client_from_url,
+    _like,
+    _try_limit,
+)
 from .redis_errors import _failure, _not_added, _not_utf8, _pool_full
 from .redis_script import _KEPT_A_DAY, _UPDATE_SCRIPT, _token, _too_large
 from .redis_text import _as_read, _text
@@ -289,9 +295,7 @@ class RedisStore(_Cancels):
             return await command
         from redis.exceptions import TimeoutError as RedisTimeoutError
 
-        options = self._options()
-        read = options.get("socket_timeout") or REDIS_CLIENT_OPTIONS["socket_timeout"]
-        limit = read + (options.get("socket_connect_timeout") or read)
+        limit = _try_limit(self._options())
         try:
             async with asyncio.timeout(limit):  # redis-py disconnects a cancelled command's
                 return await command

@@ -30,6 +30,14 @@ REDIS_CLIENT_OPTIONS: Final[Mapping[str, Any]] = {
 }
 
 
+def _try_limit(options: Mapping[str, Any]) -> float:
+    """Seconds after which `RedisStore` gives up a command through a client given: its read
+    timeout and its connect timeout (redis-py connects within the read timeout where the
+    connect one is None), `REDIS_CLIENT_OPTIONS`' read timeout for one it has not."""
+    read = options.get("socket_timeout") or REDIS_CLIENT_OPTIONS["socket_timeout"]
+    return float(read + (options.get("socket_connect_timeout") or read))
+
+
 def _like(client: Redis | None) -> Redis | None:
     """A client with ``client``'s connection options and a pool of its own, or None for one
     without a connection pool (a RedisCluster)."""

@@ -8,12 +8,13 @@ address, never the password.
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import TYPE_CHECKING
 
 from ..exceptions import ResponseError, StoreError
 from .base import _excerpt, _incremented
 from .data_faults import _refused
-from .redis_client import _tls_hint
+from .redis_client import _tls_hint, _try_limit
 
 if TYPE_CHECKING:
     from .redis import RedisStore
@@ -62,11 +63,9 @@ def _failure(store: RedisStore, doing: str, exc: Exception) -> StoreError:
     if isinstance(exc, exceptions.BusyLoadingError):
         return StoreError(f"{where} is still loading its data (after a restart): try later")
     if isinstance(exc, exceptions.TimeoutError):
-        whose = "the URL's" if store._url is not None else "the client given's"
         return StoreError(
             f"{where} did not answer the {doing} in time, tried twice ({text}): is it "
-            f"overloaded or stuck? ({whose} socket_timeout and socket_connect_timeout, "
-            f"default 2 s){_tls_hint(store._client, text)}"
+            f"overloaded or stuck? ({_timeouts(store)}){_tls_hint(store._client, text)}"
         )
     if isinstance(exc, exceptions.ConnectionError) and _pool_full(exc):
         pool = getattr(store._client, "connection_pool", None)
@@ -125,6 +124,32 @@ def _failure(store: RedisStore, doing: str, exc: Exception) -> StoreError:
             f"HDEL, HINCRBY and SET, on the keys {store.prefix}*"
         )
     return StoreError(f"{where}: the {doing} failed ({type(exc).__name__}: {text})")
+
+
+def _timeouts(store: RedisStore) -> str:
+    """The connect and read timeouts ``store``'s commands took, for a timeout's message:
+    the URL's (``default 2 s`` for one it does not name), or the client given's, with the
+    store's bound for one it has not (`_try_limit`)."""
+    options = store._options()
+    named = urllib.parse.parse_qs(urllib.parse.urlsplit(store._url or "").query)  # as redis-py
+    said = []
+    for name in ("socket_timeout", "socket_connect_timeout"):
+        seconds = options.get(name)
+        if seconds is None:  # a client given's: redis-py waits for ever, the store does not
+            said.append("none")
+        elif store._url is not None and name not in named:  # the store's (REDIS_CLIENT_OPTIONS)
+            said.append(f"default {seconds:g} s")
+        else:
+            said.append(f"{seconds:g} s")
+    read, connect = said
+    whose = "the URL's" if store._url is not None else "the client given's"
+    if read == connect:
+        words = f"{whose} socket_timeout and socket_connect_timeout, {read}"
+    else:
+        words = f"{whose} socket_timeout, {read}, and socket_connect_timeout, {connect}"
+    if "none" in said:
+        words += f": the store gave each try up after {_try_limit(options):g} s"
+    return words
 
 
 def _pool_full(exc: BaseException) -> bool:
