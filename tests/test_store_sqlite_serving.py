@@ -362,26 +362,30 @@ async def test_a_sqlite_load_waiting_for_a_lock_gives_way_to_the_deadline(
     # free, however late. A load, which writes nothing, now gives way at once.
     path = tmp_path / "attributes.db"
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    holder.execute("CREATE TABLE other (x)")
-    holder.execute("BEGIN EXCLUSIVE")
     released = threading.Event()
 
     def release() -> None:
         released.set()
         holder.execute("ROLLBACK")
 
-    store = SQLiteStore(path, timeout=60)
-    try:
-        with timer(15, release):  # the old code's load returns only then
-            with anyio.move_on_after(0.2):
-                await store.load("user")
-            assert not released.is_set()  # given up while the lock was still held
+    try:  # a failed assert leaves no connection open (the holder's, the store's)
+        holder.execute("CREATE TABLE other (x)")
+        holder.execute("BEGIN EXCLUSIVE")
+        store = SQLiteStore(path, timeout=60)
+        try:
+            try:
+                with timer(15, release):  # the old code's load returns only then
+                    with anyio.move_on_after(0.2):
+                        await store.load("user")
+                    assert not released.is_set()  # given up while the lock was still held
+            finally:
+                if not released.is_set():  # (the timer joined: it did not, and will not)
+                    release()
+            assert await store.load("user") == {}  # the lock free, the store works
+        finally:
+            await store.aclose()
     finally:
-        if not released.is_set():  # (the timer joined: it did not, and will not)
-            release()
-    assert await store.load("user") == {}  # the lock free, the store works
-    holder.close()
-    await store.aclose()
+        holder.close()
 
 
 # 2147484 s: the first whole second whose milliseconds overflow SQLite's int (2**31 - 1).
