@@ -4,6 +4,7 @@ legacy SHA-1 ``Signature``, what a refusal says, and a signature refused before 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import logging
 import re
@@ -19,6 +20,7 @@ from alexaskill import verify as verify_module
 from alexaskill.exceptions import CertificateUrlError, SignatureError
 from alexaskill.testing import DEFAULT_CERT_URL, TestPKI
 from alexaskill.verify import Verifier, check_signature
+from alexaskill.verify.signature import _decode_signature
 
 from .verify_shared import BODY, NOW, Fetcher, _PinnedChain, run
 
@@ -394,3 +396,41 @@ def test_check_signature_refuses_a_signature_too_short_for_any_key_taken(
         "RSA-2048 or larger, whose signatures have 256 bytes or more)"
     )
     check_signature(key, BODY, pki.signature(BODY, sha1=sha1), sha1=sha1)
+
+
+# --- the header's base64, decoded as binascii's strict decode takes it --------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "QUJD", "QQ==", "QR==",  # the last: bits past the byte set, taken as binascii takes them
+        "QUJDQQ==", "QUJD=", "QUJDRA==", "QUJDRA=", "QUJDRA", "QQ==QQ==", "=QQ=", "QU=D",
+        "QUJ\n", "QU JD", "QUJD\x00", "QUJDé", "-_-_", "QUJD\u0130", "QUJD\U0001f600",
+    ],
+)  # fmt: skip
+def test_a_signature_header_is_decoded_as_binascii_decodes_it_strictly(value: str) -> None:
+    # The verifier decodes the header with msgspec first (quicker), binascii where msgspec
+    # refuses: what is taken, and to which bytes, stays binascii's strict decode's. "QUJD="
+    # (padding after a whole group) is taken by binascii and refused by msgspec.
+    try:
+        expected: bytes | None = binascii.a2b_base64(value, strict_mode=True)
+    except (binascii.Error, ValueError):
+        expected = None
+    if expected is None:
+        with pytest.raises(SignatureError, match=r"^signature: signature header is not base64$"):
+            _decode_signature(value)
+    else:
+        assert _decode_signature(value) == expected
+
+
+def test_a_3072_bit_signature_with_an_equals_sign_after_it_is_checked_as_before(
+    pki: TestPKI,
+) -> None:
+    # 384 bytes need no padding: "...=" after them is what binascii's strict decode takes (and
+    # msgspec's refuses). The signature is checked against the key, not refused as not base64.
+    raw = b"\x01" * 384
+    key = pki.leaf_key.public_key()
+    for value in (base64.b64encode(raw).decode(), base64.b64encode(raw).decode() + "="):
+        with pytest.raises(SignatureError, match=r"^signature: Signature-256 does not match"):
+            check_signature(key, BODY, value)
