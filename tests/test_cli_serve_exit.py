@@ -49,8 +49,8 @@ _ANYIOS = (
 _ANYIOS_REMEDY = "give such a call a timeout under --timeout-graceful-shutdown, or lengthen it"
 
 
-def _held(*argv: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", _HELD_BY_ANYIO, *argv]
+def _held(*argv: str, source: str = _HELD_BY_ANYIO) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", source, *argv]
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 
@@ -76,6 +76,41 @@ def test_a_process_held_by_the_apps_threads_and_anyios_tells_them_apart() -> Non
         f"it in the app's shutdown; {_ANYIOS_REMEDY})"
     )
     assert said in process.stderr, process.stderr
+
+
+#: A process held at exit by a worker thread of anyio's that is idle, its call returned: the
+#: event loop was stopped before the task that started it ended, which stops it.
+_HELD_BY_IDLE_ANYIO = """
+import asyncio
+import anyio.to_thread
+from alexaskill.cli.serve_exit import exit_bounded
+
+async def main():
+    await anyio.to_thread.run_sync(lambda: None)
+    asyncio.get_running_loop().stop()
+    await asyncio.Event().wait()
+
+loop = asyncio.new_event_loop()
+loop.create_task(main())
+loop.run_forever()
+exit_bounded(0.5)
+"""
+
+
+def test_a_process_held_by_an_idle_worker_thread_of_anyios_says_it_is_idle() -> None:
+    # It was said as one "in a blocking call ... that has not returned", in queue.Queue.get
+    # (where it waits for work), and the remedy was a timeout on a call that had returned.
+    process = _held(source=_HELD_BY_IDLE_ANYIO)
+    assert process.returncode == 1, process.stderr
+    said = (
+        "Python waits at exit for anyio's idle worker threads ('AnyIO worker thread'), the "
+        "framework's, left waiting for calls by an event loop stopped before the task that "
+        "started them ended (loop.stop()): ending it without them, status 1 (let that task end "
+        "before its loop stops, as asyncio.run does)"
+    )
+    assert said in process.stderr, process.stderr
+    assert "has not returned" not in process.stderr
+    assert "queue" not in process.stderr
 
 
 #: An app that starts, as it is imported, a thread that is not a daemon and never ends: Python

@@ -13,6 +13,7 @@ from .serve_workers import _UNCLEAN_STOP, worker_logger
 
 if TYPE_CHECKING:
     import threading
+    from types import FrameType
 
 __all__ = ["exit_bounded"]
 
@@ -65,7 +66,7 @@ def exit_bounded(
 def _what_holds(threads: list[threading.Thread]) -> str:
     """Why a process whose server has stopped has not exited, held by ``threads`` (those that
     are not daemons), and what to do: the app's told apart from anyio's worker threads, which
-    are the framework's (`_in_anyios`)."""
+    are the framework's, each said in the call it runs or as idle (`_in_anyios`)."""
     if not threads:  # (its atexit functions run once its threads have ended)
         return (
             f"its exit is held (an atexit function of the app's?): ending it, status "
@@ -77,16 +78,27 @@ def _what_holds(threads: list[threading.Thread]) -> str:
     if apps:
         held.append(f"the threads of the app that are not daemons ({', '.join(apps)})")
         remedies.append("make such a thread a daemon, or end it in the app's shutdown")
-    anyios = [_in_anyios(thread) for thread in threads if _anyios(thread)]
-    if anyios:
+    anyios = {thread: _in_anyios(thread) for thread in threads if _anyios(thread)}
+    busy = [call for call in anyios.values() if call is not None]
+    if busy:
         held.append(
-            f"anyio's worker threads ({', '.join(anyios)}), the framework's, each in a blocking "
+            f"anyio's worker threads ({', '.join(busy)}), the framework's, each in a blocking "
             "call run off the event loop (anyio.to_thread: a DynamoDBStore's botocore call, a "
             "def endpoint of a Starlette app) that has not returned"
         )
         remedies.append(
             "give such a call a timeout under --timeout-graceful-shutdown, or lengthen it"
         )
+    idle = [repr(thread.name) for thread, call in anyios.items() if call is None]
+    if idle:
+        # anyio stops its worker threads once the task that started them (its "root task")
+        # ends: a loop stopped before that leaves them waiting for a call that never comes.
+        held.append(
+            f"anyio's idle worker threads ({', '.join(idle)}), the framework's, left waiting "
+            "for calls by an event loop stopped before the task that started them ended "
+            "(loop.stop())"
+        )
+        remedies.append("let that task end before its loop stops, as asyncio.run does")
     return (
         f"Python waits at exit for {' and for '.join(held)}: ending it without them, status "
         f"{_UNCLEAN_STOP} ({'; '.join(remedies)})"
@@ -101,10 +113,11 @@ def _anyios(thread: threading.Thread) -> bool:
     return type(thread).__module__.partition(".")[0] == "anyio"
 
 
-def _in_anyios(thread: threading.Thread) -> str:
+def _in_anyios(thread: threading.Thread) -> str | None:
     """``thread``, a worker thread of anyio's, for the log: its name and the function whose
     call it runs (the outermost frame of its stack that is not anyio's or `threading`'s), if it
-    runs one (``'AnyIO worker thread' in alexaskill.dynamodb.store.DynamoDBStore._in_thread``)."""
+    runs one (``'AnyIO worker thread' in alexaskill.dynamodb.store.DynamoDBStore._in_thread``);
+    None if it is idle, waiting on its queue for a call (`_waits_for_a_call`)."""
     frame = sys._current_frames().get(thread.ident or -1)
     stack = []
     while frame is not None:
@@ -113,5 +126,17 @@ def _in_anyios(thread: threading.Thread) -> str:
     for frame in reversed(stack):
         module = str(frame.f_globals.get("__name__", ""))
         if module.partition(".")[0] not in ("anyio", "threading"):
+            if _waits_for_a_call(thread, frame):
+                return None
             return f"{thread.name!r} in {module}.{frame.f_code.co_qualname}"
     return repr(thread.name)
+
+
+def _waits_for_a_call(thread: threading.Thread, frame: FrameType) -> bool:
+    """Whether ``frame``, the outermost of ``thread``'s (anyio's worker) that is not anyio's,
+    is its wait for a call: the ``get`` of its own ``queue`` (anyio's asyncio backend), not a
+    call it runs, which may be a queue's ``get`` too."""
+    queue = getattr(thread, "queue", None)
+    return (
+        queue is not None and frame.f_code.co_name == "get" and frame.f_locals.get("self") is queue
+    )
