@@ -244,11 +244,11 @@ def _main(given: list[str], out: TextIO, err: TextIO, program: bool) -> int:
     from .common import UsageError
 
     # Whether the process exits once the command returns: `serve` then bounds its exit
-    # (`serve._serve_app`), which a caller of `main` goes on after.
-    args.program = program
+    # (`serve.run`), which a caller of `main` goes on after.
+    told = {"program": program} if args.command == "serve" else {}
     try:
         with _terminable(args.command, program):
-            status: int = _command(args.command).run(args, out, err)
+            status: int = _command(args.command).run(args, out, err, **told)
             out.flush()  # here, where a closed pipe is caught (141), not at exit
         return status
     except _Terminated:

@@ -181,33 +181,55 @@ def _capture(skill: Skill, directory: str) -> None:
     skill.use_capture(RequestCapture(directory))
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = False) -> int:
+    """``alexaskill serve``; ``program``: run as the alexaskill program, whose process exits once
+    it returns (a caller of `main` goes on after it), its exit then bounded (`_bound_exit`)."""
+    bound: list[float | None] = []  # (--timeout-graceful-shutdown, once `_serve_app` knows it)
     # Stopped by SIGTERM at any point, the app's import included: status 0, as by SIGINT.
     try:
         with stopped_by_sigterm():
-            _serve(args)
+            _serve(args, bound)
     except ServerNotStarted as exc:  # (its traceback at DEBUG, for a report to uvicorn)
         logger.debug("uvicorn could not start", exc_info=exc.__cause__)
         err.write(f"alexaskill serve: error: uvicorn could not start ({exc})\n")
         return _STARTUP_FAILURE
+    finally:
+        if program and bound:
+            _bound_exit(args, bound[0])
     return 0
 
 
-def _serve(args: argparse.Namespace) -> None:
+def _bound_exit(args: argparse.Namespace, seconds: float | None) -> None:
+    """The program about to exit, its server stopped (in this process, or the server processes
+    it started: it imported the app too, to check it): bounded as a worker's exit is
+    (`serve_till_stopped`), where a thread of the app's that is not a daemon held it for ever."""
+    if args.reload or (args.workers or 1) > 1:
+        stopped = "its server process" if args.reload else "its workers"
+        exit_bounded(seconds, who="serve process", after=f"{stopped} stopped")
+    else:
+        exit_bounded(seconds)
+
+
+def _serve(args: argparse.Namespace, bound: list[float | None]) -> None:
     # A mistake in APP is reported here, not by uvicorn; a factory's app is made here. Under
     # --reload and --workers, what its import says is the server processes' to say, as each
     # imports it again: this one serves nothing. Held until they start: a mistake found first
     # (a usage error, a port in use) starts none, and it is said with the mistake.
     if args.reload or args.workers is not None:
         with left_to_the_servers() as servers_start:
-            _serve_app(args, servers_start)
+            _serve_app(args, servers_start, bound)
     else:
-        _serve_app(args, None)
+        _serve_app(args, None, bound)
 
 
-def _serve_app(args: argparse.Namespace, servers_start: Callable[[bool], None] | None) -> None:
+def _serve_app(
+    args: argparse.Namespace,
+    servers_start: Callable[[bool], None] | None,
+    bound: list[float | None],
+) -> None:
     """Check APP and the options, and run uvicorn; ``servers_start`` (--reload, --workers) is
-    called just before it runs: what the check's import said is the servers' from then on."""
+    called just before it runs: what the check's import said is the servers' from then on.
+    ``bound`` is given the seconds the server's drain is bounded by, as it starts."""
     app = served_app(args.app, load_app(args.app))
     if args.model is not None and not args.dev:
         raise UsageError("--model is the simulator's: add --dev")
@@ -222,20 +244,8 @@ def _serve_app(args: argparse.Namespace, servers_start: Callable[[bool], None] |
     options = _options(args)
     if args.timeout_graceful_shutdown is None:
         options["timeout_graceful_shutdown"] = _graceful_seconds(skills_in(app))
-    try:
-        _run_servers(args, app, options, servers_start)
-    finally:
-        # The program about to exit, its server stopped (in this process, or the server
-        # processes it started: it imported the app too, to check it): bounded as a worker's
-        # exit is (`serve_till_stopped`), where a thread of the app's that is not a daemon held
-        # it for ever. Not under `main`, whose caller goes on.
-        if getattr(args, "program", False):
-            seconds = options["timeout_graceful_shutdown"]
-            if args.reload or (args.workers or 1) > 1:
-                stopped = "its server process" if args.reload else "its workers"
-                exit_bounded(seconds, who="serve process", after=f"{stopped} stopped")
-            else:
-                exit_bounded(seconds)
+    bound.append(options["timeout_graceful_shutdown"])
+    _run_servers(args, app, options, servers_start)
 
 
 def _run_servers(
