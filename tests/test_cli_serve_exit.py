@@ -198,3 +198,135 @@ def test_serve_held_at_exit_beside_its_server_processes_ends_within_a_bound(
     )
     assert line in said, said
     assert status == 1, said
+
+
+#: `_STUCK_APP`'s thread, started in the server processes of --workers only, not in serve's own.
+_STUCK_IN_WORKERS = """import multiprocessing, threading
+if multiprocessing.parent_process() is not None:
+    threading.Thread(target=threading.Event().wait, name="app-poller").start()
+
+async def app(scope, receive, send):
+    pass
+"""
+
+
+def _signal(process: subprocess.Popen[bytes], signum: int) -> None:
+    """``signum`` to serve alone (SIGTERM, as docker's stop), or to its process group (SIGINT,
+    as a Ctrl-C at the terminal, which reaches its server processes too)."""
+    if signum == signal.SIGINT:
+        os.killpg(process.pid, signum)
+    else:
+        process.send_signal(signum)
+
+
+def _stopped_twice(
+    tmp_path: Path, app: str, signum: int, *argv: str, stopped: tuple[str, int], again: int
+) -> tuple[int, int, str]:
+    """``alexaskill serve`` of ``app`` with ``argv`` (a bound of a minute), sent ``signum`` once
+    its servers have started, then, once its log says ``stopped`` (a line, a number of times),
+    ``signum`` again, every fifth of a second (the process takes it once its bound is armed),
+    till ``again`` processes have said that it came again: its PID, status and what it said."""
+    (tmp_path / "stuck.py").write_text(app)
+    command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--host", "127.0.0.1"]
+    options = ["--port", "0", "--timeout-graceful-shutdown", "60", *argv]
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*command, *options],
+            cwd=tmp_path,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # (its own process group, for a Ctrl-C's SIGINT)
+        )
+    try:
+        deadline = time.monotonic() + 60
+        servers = 2 if "--workers" in argv else 1
+        while log.read_text().count("Application startup complete") < servers:
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+            time.sleep(0.05)
+        _signal(process, signum)
+        while log.read_text().count(stopped[0]) < stopped[1]:
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+            time.sleep(0.05)
+        # (within the bound: a process held till it ended so would say it had not exited)
+        deadline = time.monotonic() + 45
+        while process.poll() is None and time.monotonic() < deadline:
+            if log.read_text().count(" stopped again (") < again:
+                _signal(process, signum)
+            time.sleep(0.2)
+        status = process.wait(timeout=60)
+    finally:  # (held for ever: killed by its PID)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return process.pid, status, log.read_text()
+
+
+_HELD = (
+    "Python waits at exit for the threads of the app that are not daemons ('app-poller'): "
+    "ending it without them, status 1 (make such a thread a daemon, or end it in the app's "
+    "shutdown)"
+)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_serve_in_one_process_held_at_exit_ends_at_once_when_stopped_again(
+    tmp_path: Path, signum: signal.Signals
+) -> None:
+    # A second SIGTERM killed it (-15, Python's default handler back), unsaid; a second Ctrl-C
+    # was a KeyboardInterrupt's traceback in threading._shutdown, and status 0.
+    pid, status, said = _stopped_twice(
+        tmp_path, _STUCK_APP, signum, stopped=("Finished server process", 1), again=1
+    )
+    line = (
+        f"WARNING:  server process [{pid}] stopped again ({signum.name}) while held at exit "
+        f"after its server stopped: {_HELD}"
+    )
+    assert line in said, said
+    assert status == 1, said
+    assert "Traceback" not in said, said
+
+
+def test_serve_with_workers_held_at_exit_ends_at_once_when_stopped_again(tmp_path: Path) -> None:
+    # serve's own process, held once its workers had stopped, was killed (-15) by a second
+    # SIGTERM, unsaid.
+    pid, status, said = _stopped_twice(
+        tmp_path,
+        _STUCK_IN_SERVE,
+        signal.SIGTERM,
+        "--workers",
+        "2",
+        stopped=("Stopping parent process", 1),
+        again=1,
+    )
+    line = (
+        f"WARNING:  serve process [{pid}] stopped again (SIGTERM) while held at exit after its "
+        f"workers stopped: {_HELD}"
+    )
+    assert line in said, said
+    assert status == 1, said
+
+
+def test_a_worker_held_at_exit_ends_at_once_on_a_second_ctrl_c(tmp_path: Path) -> None:
+    # Each worker was a KeyboardInterrupt's traceback in threading._shutdown, and died of SIGINT.
+    # (The supervisor's SIGTERM, which comes to each after a Ctrl-C, stays ignored.)
+    _, status, said = _stopped_twice(
+        tmp_path,
+        _STUCK_IN_WORKERS,
+        signal.SIGINT,
+        "--workers",
+        "2",
+        stopped=("Finished server process", 2),
+        again=2,
+    )
+    workers = re.findall(r"Started server process \[(\d+)\]", said)
+    assert len(workers) == 2, said
+    for worker in workers:
+        line = (
+            f"WARNING:  server process [{worker}] stopped again (SIGINT) while held at exit "
+            f"after its server stopped: {_HELD}"
+        )
+        assert line in said, said
+        assert f"ERROR:    worker process [{worker}] exited with status 1 as serve stopped" in said
+    assert status == 1, said
+    assert "KeyboardInterrupt" not in said, said

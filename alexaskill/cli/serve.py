@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -185,9 +186,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
     """``alexaskill serve``; ``program``: run as the alexaskill program, whose process exits once
     it returns (a caller of `main` goes on after it), its exit then bounded (`_bound_exit`)."""
     bound: list[float | None] = []  # (--timeout-graceful-shutdown, once `_serve_app` knows it)
-    # Stopped by SIGTERM at any point, the app's import included: status 0, as by SIGINT.
+    # Stopped by SIGTERM at any point, the app's import included: status 0, as by SIGINT. The
+    # program's SIGTERM is then ignored, not Python's default put back, till its exit is bounded
+    # (`exit_bounded`, which takes a second one): a second one in between killed it (-15).
     try:
-        with stopped_by_sigterm():
+        with stopped_by_sigterm(then=signal.SIG_IGN if program else None):
             _serve(args, bound)
     except ServerNotStarted as exc:  # (its traceback at DEBUG, for a report to uvicorn)
         logger.debug("uvicorn could not start", exc_info=exc.__cause__)

@@ -1,11 +1,12 @@
 """A process of ``alexaskill serve`` whose server has stopped (serve's own, a worker of
-``--workers``, ``--reload``'s server process): its exit bounded (`exit_bounded`), said at WARNING
-with what held it, the app's threads told apart from anyio's."""
+``--workers``, ``--reload``'s server process): its exit bounded (`exit_bounded`), or ended at once
+when stopped again, said at WARNING with what held it, the app's threads told apart from anyio's."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING
 
@@ -19,46 +20,60 @@ __all__ = ["exit_bounded"]
 
 
 def exit_bounded(
-    seconds: float | None, *, who: str = "server process", after: str = "its server stopped"
+    seconds: float | None,
+    *,
+    who: str = "server process",
+    after: str = "its server stopped",
+    again: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM),
 ) -> None:
     """End this process (``who``: a server process, its server stopped, or serve's own, ``after``
     its server processes stopped) ``seconds`` from now, if it is still there, saying at WARNING
     which threads held it (`_what_holds`): Python waits at exit for each thread that is not a
-    daemon, and the SIGTERM that ended a worker is ignored now
-    (`serve_workers.serve_till_stopped`). Watched by a thread of its own, a daemon, which a
-    process exiting leaves behind."""
+    daemon. Watched by a thread of its own, a daemon, which a process exiting leaves behind.
+
+    A signal of ``again`` come meanwhile (a second Ctrl-C, serve's second SIGTERM) ends it at
+    once, said so, with the same status: Python's default handlers were back, and a second
+    SIGTERM killed serve (-15), unsaid, a second Ctrl-C was a KeyboardInterrupt's traceback.
+    A server process's SIGTERM is its supervisor's, sent as it stops them after a Ctrl-C too:
+    not in its ``again``, it stays ignored (`serve_till_stopped`)."""
     import threading
     import time
 
-    if seconds is None:  # (uvicorn's own default: no bound on the drain either)
-        return
+    ending = threading.Lock()  # (said once: by the watch, or by a signal come again)
 
-    def watch() -> None:
-        time.sleep(seconds)
+    def end(how: str) -> None:
+        if not ending.acquire(blocking=False):
+            return  # (the other is ending it)
         try:  # (whatever fails in saying it, the process ends: `finally`)
             holding = [
                 thread
                 for thread in threading.enumerate()
                 if not thread.daemon and thread is not threading.main_thread()
             ]
-            worker_logger.warning(
-                "%s [%s] has not exited %g s after %s: %s",
-                who,
-                os.getpid(),
-                seconds,
-                after,
-                _what_holds(holding),
-            )
+            worker_logger.warning("%s [%s] %s: %s", who, os.getpid(), how, _what_holds(holding))
             for stream in (sys.stdout, sys.stderr):
                 # (A reader gone, serve's output piped to a command that ended: BrokenPipeError,
                 # which raised here left the process held for ever all the same.)
                 with contextlib.suppress(AttributeError, OSError, ValueError):
                     stream.flush()
         finally:
-            # Not SystemExit, which a thread cannot raise for its process, nor a signal to
-            # itself: the main thread is the one held, and SIGTERM is ignored
-            # (`serve_till_stopped`'s race).
+            # Not SystemExit, which a thread cannot raise for its process (nor a handler
+            # interrupting threading's wait at exit end it), nor a signal to itself: the main
+            # thread is the one held, and SIGTERM is ignored (`serve_till_stopped`'s race).
             os._exit(_UNCLEAN_STOP)
+
+    def came_again(signum: int, frame: object) -> None:
+        end(f"stopped again ({signal.Signals(signum).name}) while held at exit after {after}")
+
+    if threading.current_thread() is threading.main_thread():  # (no handler set elsewhere)
+        for signum in again:
+            signal.signal(signum, came_again)
+    if seconds is None:  # (uvicorn's own default: no bound on the drain either)
+        return
+
+    def watch() -> None:
+        time.sleep(seconds)
+        end(f"has not exited {seconds:g} s after {after}")
 
     threading.Thread(target=watch, name="alexaskill-exit-watch", daemon=True).start()
 

@@ -114,13 +114,14 @@ def serve_till_stopped(
     sent as it stops its workers, came as the worker exited, and killed it (-15). So that a
     thread of the app's that is not a daemon, which Python waits for at exit, cannot then hold
     the process (and serve, waiting for it) for ever, the process ends ``exit_within`` seconds
-    after ``run`` ended at the latest (`serve_exit.exit_bounded`)."""
+    after ``run`` ended at the latest, or at once on a second Ctrl-C, status 1
+    (`serve_exit.exit_bounded`)."""
     from .serve_exit import exit_bounded
 
     try:
         _serve_till_stopped(run, sockets)
     finally:
-        exit_bounded(exit_within)
+        exit_bounded(exit_within, again=(signal.SIGINT,))
 
 
 def _serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None) -> None:
