@@ -69,12 +69,14 @@ _H_NOT_SAID: Final = re.compile(r"h(?:our|onou?r|onest|eir)")
 
 
 def with_article(name: str) -> str:
-    """``name`` after its article, "a" or "an" by the sound its start is said with; "" for no name.
+    """``name`` after its article, "a" or "an" by the sound its start is said with; "" for no name
+    (blanks alone are none).
 
     The names are a request's type and a Python type's name (a class of the skill's own too),
     in any case. The rules, tried in this order (the patterns above give each one's reasons):
 
-    - A leading underscore is not said (``an _Item``); underscores alone are, "underscore"
+    - Blanks around a name are not said (``an  object``, kept as written); a leading underscore
+      is not (``an _Item``); underscores alone are, "underscore"
       (``an _``). A letter with an accent is said as the letter under it (``an Éclair``, ``an
       Über``).
     - ``bytes``, Python's plural, takes none (``is bytes``, ``not bytes``, ``bytes as a dict
@@ -106,9 +108,9 @@ def with_article(name: str) -> str:
     English says it); four digits are read as a year (``an 1100``, "eleven hundred", not "one
     thousand one hundred"), and Roman numerals as letters (``a VIII``, said "eight").
     """
-    if not name:
+    if not name or name.isspace():  # (blanks alone: "a  " was said, an article before nothing)
         return ""  # (no caller has none: a request's type is never empty, nor a type's name)
-    said = name.lstrip("_")
+    said = name.strip().lstrip("_")  # (judged by its first letter, not a space before it)
     if not said.isascii():  # (é as e, Ü as U: else only ASCII vowels were looked for, "a Éclair")
         said = _unaccented(said)
     word = said.lower()

@@ -255,6 +255,17 @@ def test_no_name_gets_no_article() -> None:
     # "a " was said before nothing: no name, no article (no caller gives one: a request's type
     # is never empty, verify_envelope refuses it, nor is a Python type's name).
     assert with_article("") == ""
+    # Nor does a name of spaces alone: "a  " (the article, then blanks) was said.
+    assert (with_article(" "), with_article(" \t")) == ("", "")
+
+
+def test_a_name_is_said_by_its_first_letter_not_a_space() -> None:
+    # " object" took "a": the space was judged, not the "o" after it.
+    assert (with_article(" object"), with_article(" set")) == ("an  object", "a  set")
+
+
+def test_a_class_named_by_blanks_is_said_as_one_with_no_name() -> None:
+    assert type_with_article(type(" ", (), {})()) == "an object of a class with no name"
 
 
 def test_bytes_a_plural_gets_no_article() -> None:
