@@ -27,30 +27,36 @@ pytestmark = pytest.mark.oldest_dependencies
     [
         # APP: a file to import, or (no ":") a module or a path
         (["serve", WHOLE], NOT_APP),
-        (["serve", f"{PART}.py:skill"], f"{PART}.py: {TOO_LONG}"),
-        (["serve", f"{PART}/app.py:skill"], f"{PART}/app.py: {TOO_LONG}"),
-        (["serve", f"{PART}/app.py"], f"{PART}/app.py: {TOO_LONG}"),
+        (["serve", f"{PART}.py:skill"], f"aaa.py (303 characters): {TOO_LONG}"),
+        (["serve", f"{PART}/app.py:skill"], f"a/app.py (307 characters): {TOO_LONG}"),
+        (["serve", f"{PART}/app.py"], f"a/app.py (307 characters): {TOO_LONG}"),
         (["serve", f"{PART}.json"], NOT_APP),
         (["serve", f"x.{PART}"], NOT_APP),
         (["chat", WHOLE], NOT_APP),
-        (["chat", f"{PART}.py:skill"], f"{PART}.py: {TOO_LONG}"),
+        (["chat", f"{PART}.py:skill"], f"aaa.py (303 characters): {TOO_LONG}"),
         (["replay", WHOLE, "hello.json"], NOT_APP),
-        (["replay", f"{PART}.py:skill", "hello.json"], f"{PART}.py: {TOO_LONG}"),
-        (["model", f"{PART}.py:skill"], f"{PART}.py: {TOO_LONG}"),
+        (["replay", f"{PART}.py:skill", "hello.json"], f"aaa.py (303 characters): {TOO_LONG}"),
+        (["model", f"{PART}.py:skill"], f"aaa.py (303 characters): {TOO_LONG}"),
         (["model", WHOLE, "--check"], NOT_APP),
         # MODEL: a model file or directory, else an APP
         (["chat", "inputsapp:skill", "--model", WHOLE], NOT_APP),
         (["understand", "--model", WHOLE, "hi"], NOT_APP),
-        (["understand", "--model", f"{PART}/", "hi"], f"{PART}/: {TOO_LONG}"),
+        (["understand", "--model", f"{PART}/", "hi"], f"aaa/ (301 characters): {TOO_LONG}"),
         (["request", "IntentRequest", "--intent", "Hello", "--model", WHOLE], NOT_APP),
         # request FILEs, and the files of options
-        (["replay", "inputsapp:skill", f"{PART}.json"], f"{PART}.json: {TOO_LONG}"),
-        (["replay", "inputsapp:skill", f"{PART}:x"], f"{PART}:x: {TOO_LONG}"),
-        (["replay", "--url", "http://127.0.0.1:9/", f"{PART}.json"], f"{PART}.json: {TOO_LONG}"),
-        (["certify", "https://127.0.0.1:9/", "--replay", f"{PART}.json"], TOO_LONG),
+        (["replay", "inputsapp:skill", f"{PART}.json"], f"a.json (305 characters): {TOO_LONG}"),
+        (["replay", "inputsapp:skill", f"{PART}:x"], f"aaa:x (302 characters): {TOO_LONG}"),
+        (
+            ["replay", "--url", "http://127.0.0.1:9/", f"{PART}.json"],
+            f"a.json (305 characters): {TOO_LONG}",
+        ),
+        (
+            ["certify", "https://127.0.0.1:9/", "--replay", f"{PART}.json"],
+            f"--replay {'a' * 70}…{'a' * 25}.json (305 characters): {TOO_LONG}",
+        ),
         (
             ["serve", "inputsapp:skill", "--ssl-certfile", f"{PART}.pem", "--ssl-keyfile", "k"],
-            f"--ssl-certfile {PART}.pem: {TOO_LONG}",
+            f"--ssl-certfile {'a' * 70}…{'a' * 26}.pem (304 characters): {TOO_LONG}",
         ),
     ],
     ids=lambda value: (
@@ -68,3 +74,7 @@ def test_a_name_too_long_for_a_file_is_said_in_one_line(
     assert err.startswith(f"alexaskill {argv[0]}: error: ") and err.count("\n") == 1, err
     assert said in err, err
     assert "Errno" not in err  # OSError's own wording ("[Errno 36] …: 'aaa…'"), not the CLI's
+    # The name echoed is cut to its head and tail, with its length: it was echoed whole, a line
+    # of 5,000 characters for a WHOLE (what the user typed, and no line a terminal shows). Twice
+    # at most: "APP 'aaa…aaa.json' (305 characters): expected …; did you mean aaa…aaa.json:skill?"
+    assert len(err) < 400, err

@@ -45,7 +45,7 @@ def _load(path: str) -> Capture:
             f"--replay {path}: empty, no captured request in it (serve --capture writes them)"
         )
     if not os.path.exists(path):  # (a name too long said so, not as "[Errno 36] …: 'aaa…'")
-        raise no_file(path, f"--replay {path}")
+        raise no_file(path, "--replay")
     try:
         capture = load_capture(path)
     except IsADirectoryError:

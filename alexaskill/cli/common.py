@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from .. import json_once
 from ..articles import type_with_article
 from ..json_once import too_large
+from ..shown_names import not_there, shown
 
 # The --url helpers, still importable from here (`alexaskill.cli.url_answers` holds them).
 from .url_answers import dev_key_advice as dev_key_advice
@@ -94,20 +95,12 @@ def read_input(path: str, *, label: str, what: str) -> bytes:
     return data
 
 
-def no_file(path: str, label: str | None = None) -> UsageError:
-    """The error for ``path``, named by the user, that names nothing: "LABEL: no such file", or
-    why the system cannot look the name up ("File name too long": a part over 255 bytes).
-
-    A command asks whether such a path is there with `os.path`'s ``exists``, ``isfile`` and
-    ``isdir``, which answer False for a name the system refuses: pathlib's (Python 3.11) raise
-    OSError for it (ENAMETOOLONG), a traceback where a line was due."""
-    try:
-        os.stat(path)
-    except (FileNotFoundError, ValueError):  # (ValueError: a NUL in it, no file's name)
-        pass
-    except OSError as exc:
-        return UsageError(f"{label or path}: {exc.strerror or exc}")
-    return UsageError(f"{label or path}: no such file")
+def no_file(path: str, option: str | None = None) -> UsageError:
+    """The error for ``path``, named by the user (after ``option``: "--replay"), that names
+    nothing: "[OPTION ]PATH: no such file", or why the system cannot look the name up ("File
+    name too long"), the path `shown` (a long one cut): `shown_names.not_there`."""
+    named = shown(path) if option is None else f"{option} {shown(path)}"
+    return UsageError(f"{named}: {not_there(path)}")
 
 
 # --- finding the skill -------------------------------------------------------------------------
@@ -124,7 +117,7 @@ def load_skill(spec: str) -> Skill:
         raise UsageError(skill_class_problem(spec))
     if not isinstance(value, Skill):
         raise UsageError(
-            f"{spec} is not an alexaskill Skill (it is {type_with_article(value)}): name "
+            f"{shown(spec)} is not an alexaskill Skill (it is {type_with_article(value)}): name "
             "the Skill object, as in app:skill"
         )
     return value
@@ -135,7 +128,7 @@ def load_app(spec: str) -> Any:
     value = load_object(spec)
     if not callable(value):
         raise UsageError(
-            f"{spec} is not an ASGI app (it is {type_with_article(value)}): name a Skill, "
+            f"{shown(spec)} is not an ASGI app (it is {type_with_article(value)}): name a Skill, "
             "or the Starlette or FastAPI app that mounts skills"
         )
     return value
@@ -158,13 +151,13 @@ def load_object(spec: str) -> Any:
         raise no_file(spec)
     if not colon or not target or not attribute:
         raise UsageError(
-            f"APP {spec!r}: expected module:attribute, e.g. app:skill, or path/to/app.py:skill"
-            + _meant(spec)
+            f"APP {shown(spec, quoted=True)}: expected module:attribute, e.g. app:skill, or "
+            "path/to/app.py:skill" + _meant(spec)
         )
     if target.endswith(".py") or "/" in target or os.sep in target:
-        module, name = _import_file(target, attribute), target
+        module, name = _import_file(target, attribute), shown(target)
     else:
-        module, name = _import_module(target), target
+        module, name = _import_module(target), shown(target)
     value: Any = module
     for part in attribute.split("."):
         try:
@@ -180,7 +173,9 @@ def load_object(spec: str) -> Any:
                 if skills
                 else "it defines no Skill object at module level"
             )
-            raise UsageError(f"{name} has no attribute {attribute!r} ({hint})") from None
+            raise UsageError(
+                f"{name} has no attribute {shown(attribute, quoted=True)} ({hint})"
+            ) from None
         except (Exception, SystemExit) as exc:  # (a module __getattr__ making the skill)
             raise UsageError(_import_failure(name, exc)) from None
     return value
@@ -196,10 +191,10 @@ def _meant(spec: str) -> str:
         or os.path.isfile(spec.replace(".", os.sep) + ".py")
         or module_here(spec)  # (a package too)
     ):
-        return f"; did you mean {spec}:skill?"
+        return f"; did you mean {shown(f'{spec}:skill')}?"
     module, dot, attribute = spec.rpartition(".")
     if dot and module and attribute.isidentifier():
-        return f"; did you mean {module}:{attribute}?"
+        return f"; did you mean {shown(f'{module}:{attribute}')}?"
     return ""
 
 
@@ -212,21 +207,22 @@ def _import_module(name: str) -> Any:
     except ModuleNotFoundError as exc:
         if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
             raise UsageError(
-                f"no module named {name!r} in {cwd} or the installed packages: run the command "
-                "from the directory that holds it, or name the file: path/to/app.py:skill"
+                f"no module named {shown(name, quoted=True)} in {cwd} or the installed packages: "
+                "run the command from the directory that holds it, or name the file: "
+                "path/to/app.py:skill"
             ) from None
-        raise UsageError(_import_failure(name, exc)) from None
+        raise UsageError(_import_failure(shown(name), exc)) from None
     except (Exception, SystemExit) as exc:  # (a module that ends the process: see below)
-        raise UsageError(_import_failure(name, exc)) from None
+        raise UsageError(_import_failure(shown(name), exc)) from None
 
 
 def _import_file(path: str, attribute: str) -> Any:
     file = Path(path)
     if os.path.isdir(file):  # (os.path's: see `no_file`)
-        example = f"{path.rstrip('/' + os.sep)}/app.py"
+        example = shown(f"{path.rstrip('/' + os.sep)}/app.py:{attribute}")
         raise UsageError(
-            f"APP '{path}:{attribute}': {path} is a directory: name the Python file in it, as "
-            f"in {example}:{attribute}"
+            f"APP {shown(f'{path}:{attribute}', quoted=True)}: {shown(path)} is a directory: name "
+            f"the Python file in it, as in {example}"
         )
     if not os.path.isfile(file):
         raise no_file(path)
@@ -241,14 +237,14 @@ def _import_file(path: str, attribute: str) -> Any:
         sys.path.insert(0, directory)
     spec = importlib.util.spec_from_file_location(name, file)
     if spec is None or spec.loader is None:
-        raise UsageError(f"{path}: not a Python file")
+        raise UsageError(f"{shown(path)}: not a Python file")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
     except (Exception, SystemExit) as exc:
         del sys.modules[name]
-        raise UsageError(_import_failure(path, exc)) from None
+        raise UsageError(_import_failure(shown(path), exc)) from None
     return module
 
 
@@ -418,14 +414,14 @@ def read_model_json(spec: str, *, locale: str) -> tuple[Any, str]:
         # Another language's samples are never understood (nor checked by its rules); another
         # region's may be the skill's shared model: en-US.json for en-GB.
         raise UsageError(
-            f"{spec} is the model of {named} (its name says so), not one for {locale}: name the "
-            f"{locale} model file, or leave --locale out"
+            f"{shown(spec)} is the model of {named} (its name says so), not one for {locale}: "
+            f"name the {locale} model file, or leave --locale out"
         )
-    label = str(path)
-    text = file_text(label, label=label, what="an interaction model file")
+    label = shown(str(path))
+    text = file_text(str(path), label=label, what="an interaction model file")
     if not text.strip():  # (an empty file, /dev/null say, is said empty, not "not JSON")
         raise UsageError(empty_model(label))
-    return one_json(text, label, extra=lambda exc: None), label
+    return one_json(text, label, extra=lambda exc: None), str(path)
 
 
 def _missing_locale(directory: str, locale: str) -> str:
@@ -434,12 +430,16 @@ def _missing_locale(directory: str, locale: str) -> str:
     held = sorted(
         name for name in (locale_of_file(p) for p in Path(directory).glob("*.json")) if name
     )
+    said = shown(directory)
     if not held:
-        return f"{directory}: no {locale}.json in it, nor any model file (LOCALE.json)"
+        return f"{said}: no {locale}.json in it, nor any model file (LOCALE.json)"
     files = ", ".join(f"{name}.json" for name in held)
-    return (
-        f"{directory}: no {locale}.json in it (it holds {files}): choose one with --locale "
-        f"{held[0]}"
+    return f"{said}: no {locale}.json in it (it holds {files}): choose one with --locale {held[0]}"
+
+
+def _python_not_model(spec: str) -> UsageError:
+    return UsageError(
+        f"{shown(spec)} is Python, not a model file: name the skill in it, {shown(spec)}:skill"
     )
 
 
@@ -447,7 +447,7 @@ def model_source(spec: str, *, locale: str | None) -> tuple[str, Skill | None]:
     """The locale and the skill MODEL names, as `load_understanding_model` finds them, without
     building the model: for requests that need no understanding (a LaunchRequest)."""
     if spec.endswith(".py") and is_model_file(spec):
-        raise UsageError(f"{spec} is Python, not a model file: name the skill in it, {spec}:skill")
+        raise _python_not_model(spec)
     if is_model_file(spec):
         from ..understanding import locale_of_file
 
@@ -475,7 +475,7 @@ def load_understanding_model(
     from ..understanding import InteractionModel, locale_of_file, model_from_skill
 
     if spec.endswith(".py") and is_model_file(spec):
-        raise UsageError(f"{spec} is Python, not a model file: name the skill in it, {spec}:skill")
+        raise _python_not_model(spec)
     try:
         if is_model_file(spec):
             chosen = locale or locale_of_file(spec) or "en-US"

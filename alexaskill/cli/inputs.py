@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from ..json_once import NOT_UTF8, empty, is_long_number, not_json, too_large
 from ..json_once import loads_once as json_loads_once
+from ..shown_names import shown
 from .common import UsageError, read_input, stdin_not_text
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
 
     if path is None:
         return FakeAlexaApi()
-    label = f"--alexa-api {path}"
+    label = f"--alexa-api {shown(path)}"
     text = file_text(path, label=label, what="a JSON object of FakeAlexaApi's fields")
     if not text.strip():  # (not "not JSON (…)")
         raise UsageError(
@@ -47,7 +48,7 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
         )
     data = one_json(text, label, extra=lambda exc: None)
     if not isinstance(data, dict):
-        raise UsageError(f"--alexa-api {path}: expected a JSON object")
+        raise UsageError(f"{label}: expected a JSON object")
     if "request" in data and "version" in data:  # a request file named by mistake
         raise UsageError(
             f"--alexa-api {path}: a request envelope, not what Alexa's service APIs answer: a "
@@ -59,7 +60,7 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
     try:
         return FakeAlexaApi(**data)
     except (TypeError, ValueError) as exc:
-        raise UsageError(f"--alexa-api {path}: {exc}") from None
+        raise UsageError(f"{label}: {exc}") from None
 
 
 def loads_once(text: str, label: str, *, root: str = "", **options: Any) -> Any:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ..shown_names import shown
 from .chat_show import shown_error, terminal_safe_json
 from .common import (
     APP_HELP,
@@ -155,7 +156,7 @@ def _manifest_interfaces(path: str, *, given: bool) -> set[str]:
     model: the ``type`` of each of ``manifest.apis.custom.interfaces``. A mistake in it is
     said of ``--manifest PATH`` when the option was ``given``, else of the path alone: the
     user named no option for a manifest found beside the model file (`_package_manifest`)."""
-    label = f"--manifest {path}" if given else path
+    label = f"--manifest {shown(path)}" if given else shown(path)
     text = file_text(path, label=label, what="a skill manifest")
     custom: object = one_json(text, label, extra=lambda exc: None)
     for key in ("manifest", "apis", "custom"):
@@ -259,7 +260,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             )
         return _check(args, out, err)
     if is_model_file(args.app):
-        raise UsageError(f"{args.app} is a model file: give it with --check, or name an APP")
+        raise UsageError(f"{shown(args.app)} is a model file: give it with --check, or name an APP")
     if args.manifest:
         raise UsageError("--manifest is read with --check only (alexaskill does not write it)")
     if args.all_locales and args.locale:

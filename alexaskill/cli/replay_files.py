@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..json_once import empty, not_json
+from ..shown_names import shown
 from .common import UsageError, module_here
 from .inputs import file_text, json_said, one_json, stdin_text
 
@@ -28,27 +29,28 @@ def load_requests(files: Sequence[str], arguments: str) -> list[tuple[str, dict[
         if name == "-":
             loaded.extend(_read_stdin())
             continue
+        label = shown(name)  # (a long name cut, as every message echoes one)
         if os.path.isdir(name):  # (os.path's: see `no_file`)
-            raise UsageError(f"{name}: is a directory; name the request files in it")
+            raise UsageError(f"{label}: is a directory; name the request files in it")
         if name.endswith(".py") and os.path.isfile(name):  # (its docstring read as JSON)
             raise UsageError(
-                f"{name}: Python, not a request file: request files are JSON (alexaskill "
+                f"{label}: Python, not a request file: request files are JSON (alexaskill "
                 "request LaunchRequest > launch.json writes one)"
             )
-        text = file_text(name, label=name, what="a request file")
+        text = file_text(name, label=label, what="a request file")
         if not text.strip():  # (not "not JSON (…)")
             if not os.path.isfile(name):  # /dev/null: nothing written there stays
-                raise UsageError(f"{empty(name, 'request')} (not a file)")
+                raise UsageError(f"{empty(label, 'request')} (not a file)")
             raise UsageError(
-                f"{empty(name, 'request')}: `alexaskill request LaunchRequest > "
+                f"{empty(label, 'request')}: `alexaskill request LaunchRequest > "
                 f"{shlex.quote(name)}` writes one"
             )
 
         # A key given twice is refused (`one_json`): the request is built anew from what is
         # read, re-encoded and signed, so the file's bytes are never what is sent.
         several = functools.partial(_several_in_a_file, name, text, arguments)
-        document = one_json(text, name, extra=several)
-        loaded.append((name, _envelope(document, name)))
+        document = one_json(text, label, extra=several)
+        loaded.append((name, _envelope(document, label)))
     _new_ids_for_repeats(loaded)
     return loaded
 

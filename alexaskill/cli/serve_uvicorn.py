@@ -188,7 +188,7 @@ def _check_readable(option: str, path: str) -> None:
     """`UsageError` naming ``option`` unless ``path`` is a file this process can read: a
     directory or a device was "no such file", one unreadable "not a PEM certificate"."""
     if not os.path.exists(path):
-        raise no_file(path, f"{option} {path}")
+        raise no_file(path, option)
     if not os.path.isfile(path):
         raise UsageError(f"{option} {path}: not a file (a directory, a device or a pipe)")
     try:

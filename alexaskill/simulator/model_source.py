@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from ..shown_names import not_there, shown
+
 if TYPE_CHECKING:
     from .session import SkillTarget
 
@@ -35,21 +37,22 @@ def offered_locales(
             f"a model file is one skill's, and this app serves {len(targets)} ({paths})"
         )
     # os.path's, not pathlib's (Python 3.11), which raise OSError for a name too long for a file
+    # (said as the commands say it: `not_there`, the name cut by `shown`)
     if os.path.isdir(path):
         found = sorted(p.stem for p in path.glob("*.json") if locale_of_file(p) is not None)
         if not found:
-            raise ValueError(f"{path}: no <locale>.json model files")
+            raise ValueError(f"{shown(str(path))}: no <locale>.json model files")
     elif os.path.isfile(path):
         named = locale_of_file(path)
         if named is None:  # not named after a locale: the page chooses
             return understood, DEFAULT_LOCALE
         found = [named]
     else:
-        raise ValueError(f"{path}: no such file or directory")
+        raise ValueError(f"{shown(str(path))}: {not_there(str(path), 'no such file or directory')}")
     locales = tuple(locale for locale in found if locale in understood)
     if not locales:
         raise ValueError(
-            f"{path}: a model for {', '.join(found)}, not a locale understood here "
+            f"{shown(str(path))}: a model for {', '.join(found)}, not a locale understood here "
             f"({', '.join(understood)})"
         )
     return locales, DEFAULT_LOCALE if DEFAULT_LOCALE in locales else locales[0]

@@ -1,0 +1,44 @@
+"""A name the user gave (a path, an APP) as a message echoes it: `shown`, a long one cut to its
+head and tail; and why a path named is not there (`not_there`). The commands' usage errors and
+the simulator's refusal of a ``--model`` say them alike."""
+
+from __future__ import annotations
+
+import os
+from typing import Final
+
+__all__ = ["MAX_SHOWN", "not_there", "shown"]
+
+#: The most characters of a name echoed whole: a longer one (a 5,000-character APP made a
+#: 5,000-character line) keeps its first `_HEAD` and last `_TAIL`, where a path ends in the
+#: file it names and an APP in its ``:attribute``.
+MAX_SHOWN: Final = 120
+_HEAD: Final = 70
+_TAIL: Final = 30
+
+
+def shown(text: str, *, quoted: bool = False) -> str:
+    """``text`` as a message echoes it (its ``repr`` with ``quoted``): whole up to `MAX_SHOWN`
+    characters, else its head and tail around "…", then its length: ``aaa…aaa.py (5,003
+    characters)``, ``'aaa…aaa' (5,000 characters)`` (the length outside the quotes: no part of
+    the name)."""
+    if len(text) <= MAX_SHOWN:
+        return repr(text) if quoted else text
+    cut = f"{text[:_HEAD]}…{text[-_TAIL:]}"
+    return f"{repr(cut) if quoted else cut} ({len(text):,} characters)"
+
+
+def not_there(path: str, missing: str = "no such file") -> str:
+    """Why ``path``, named by the user and found not there, is not: ``missing``, or why the
+    system cannot look the name up ("File name too long": a part over 255 bytes).
+
+    Whether such a path is there is asked with `os.path`'s ``exists``, ``isfile`` and ``isdir``,
+    which answer False for a name the system refuses: pathlib's (Python 3.11) raise OSError for
+    it (ENAMETOOLONG), a traceback where a line was due."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, ValueError):  # (ValueError: a NUL in it, no file's name)
+        pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return missing

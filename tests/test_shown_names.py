@@ -1,0 +1,31 @@
+"""A name the user gave, as a message echoes it (alexaskill/shown_names.py): a long one cut to
+its head and tail with its length; and why a path named is not there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alexaskill.shown_names import MAX_SHOWN, not_there, shown
+
+
+def test_a_name_up_to_the_limit_is_shown_whole() -> None:
+    name = "p" * (MAX_SHOWN - 3) + ".py"
+    assert (shown(name), shown(name, quoted=True)) == (name, repr(name))
+    assert shown("") == "" and shown("it's", quoted=True) == '"it\'s"'
+
+
+def test_a_longer_name_keeps_its_head_and_tail_and_says_its_length() -> None:
+    name = "h" * 70 + "m" * 4900 + "t" * 27 + ".py"
+    assert shown(name) == f"{'h' * 70}…{'t' * 27}.py (5,000 characters)"
+    # Quoted, the length is outside the quotes: it is no part of the name.
+    assert shown(name, quoted=True) == f"'{'h' * 70}…{'t' * 27}.py' (5,000 characters)"
+    assert len(shown("x" * (MAX_SHOWN + 1))) <= MAX_SHOWN
+
+
+def test_why_a_path_is_not_there(tmp_path: Path) -> None:
+    assert not_there(str(tmp_path / "missing.json")) == "no such file"
+    assert not_there(str(tmp_path / "gone"), "no such file or directory") == (
+        "no such file or directory"
+    )
+    assert not_there(str(tmp_path / ("a" * 300))) == "File name too long"
+    assert not_there("a\0b") == "no such file"  # (no file's name: nothing to look up)
