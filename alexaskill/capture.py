@@ -50,6 +50,7 @@ __all__ = [
     "KEPT_HEADERS",
     "REFUSED_CAPTURE_LIMIT",
     "Capture",
+    "CaptureFileError",
     "RequestCapture",
     "load_capture",
 ]
@@ -144,36 +145,56 @@ def blocked_by_a_file(directory: str | os.PathLike[str]) -> str | None:
     return None if path.is_dir() else str(path)
 
 
+class CaptureFileError(ValueError):
+    """A file `load_capture` read that is no capture file: ``path`` names it, ``reason`` says
+    why (``not an alexaskill capture file (…)``), its message both: ``PATH: REASON``."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 def load_capture(path: str | os.PathLike[str]) -> Capture:
-    """Read a capture file; `ValueError` if it is not one (or larger than `MAX_CAPTURE_BYTES`),
-    or if it gives a key twice in one object."""
+    """Read a capture file; `CaptureFileError` (a `ValueError`) if it is not one (or larger than
+    `MAX_CAPTURE_BYTES`), or if it gives a key twice in one object."""
     limit = MAX_CAPTURE_BYTES
     with open(path, "rb") as file:
         data = file.read(limit + 1)
     if len(data) > limit:
         size = f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit} bytes"
-        raise ValueError(f"{path}: not an alexaskill capture file (larger than {size})")
+        raise CaptureFileError(path, f"not an alexaskill capture file (larger than {size})")
     try:
         capture = _decode(data)
         # msgspec keeps the last of two equal keys silently: a capture edited by hand would be
         # replayed with what it did not seem to hold. The file's own JSON only: its body is a
         # string here, what was received, kept and sent byte for byte whatever it holds. (Bytes
         # not UTF-8 where msgspec skips them, in a field it does not know, pass as before.)
-        loads_once(data.decode("utf-8", "surrogateescape"), str(path), long_number=True)
+        # (its messages start with the label given: the reason is what follows it)
+        label = str(path)
+        loads_once(
+            data.decode("utf-8", "surrogateescape"),
+            label,
+            long_number=True,
+            error=lambda said: CaptureFileError(path, said.removeprefix(f"{label}: ")),
+        )
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise ValueError(f"{path}: not an alexaskill capture file ({exc})") from None
+        raise CaptureFileError(path, f"not an alexaskill capture file ({exc})") from None
     except RecursionError:  # (in a field alexaskill does not know: no capture's)
-        raise ValueError(f"{path}: not an alexaskill capture file (nested too deeply)") from None
+        raise CaptureFileError(path, "not an alexaskill capture file (nested too deeply)") from None
     # What replaying it needs, checked here rather than once the replay is under way.
     try:
         capture.body_bytes()
     except binascii.Error as exc:
-        raise ValueError(f"{path}: not an alexaskill capture file (body_base64: {exc})") from None
+        raise CaptureFileError(
+            path, f"not an alexaskill capture file (body_base64: {exc})"
+        ) from None
     for name, value in capture.headers:
         if any(ord(char) > 0xFF for char in name + value):
-            raise ValueError(
-                f"{path}: not an alexaskill capture file (header {name!r}: a character beyond "
-                "latin-1, where each character stands for one byte received)"
+            raise CaptureFileError(
+                path,
+                f"not an alexaskill capture file (header {name!r}: a character beyond "
+                "latin-1, where each character stands for one byte received)",
             )
     return capture
 

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from alexaskill import Response, Skill, speak
-from alexaskill.capture import CAPTURE_LIMIT, REFUSED_CAPTURE_LIMIT, RequestCapture, load_capture
+from alexaskill.capture import (
+    CAPTURE_LIMIT,
+    REFUSED_CAPTURE_LIMIT,
+    CaptureFileError,
+    RequestCapture,
+    load_capture,
+)
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
@@ -260,9 +266,11 @@ def test_a_capture_file_with_a_key_given_twice_is_refused(
     # and changed below the one received, was replayed with bytes it did not seem to hold.
     file = tmp_path / "dup.capture.json"
     file.write_text(content)
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(CaptureFileError) as raised:
         load_capture(file)
     assert str(raised.value) == f"{file}: {said}: a JSON object keeps only the last; give it once"
+    # The reason alone, without the path, for a message that names the file its own way.
+    assert raised.value.reason == f"{said}: a JSON object keeps only the last; give it once"
 
 
 def test_a_capture_file_with_several_keys_given_twice_names_them(tmp_path: Path) -> None:

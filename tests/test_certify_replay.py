@@ -144,6 +144,22 @@ def test_a_corrupt_capture_is_a_usage_mistake(
     assert message in err.getvalue() and err.getvalue().count("\n") == 1
 
 
+def test_a_corrupt_capture_with_a_long_name_is_said_with_the_name_cut(tmp_path: Path) -> None:
+    # The message was "--replay " before load_capture's, which started with the path: the
+    # path echoed whole, not cut as every other message of the command cuts it.
+    deep = tmp_path.joinpath(*["d" * 50] * 4)
+    deep.mkdir(parents=True)
+    file = deep / "capture.json"
+    file.write_text('{"body_base64": "abcde"}')
+    err = io.StringIO()
+    argv = ["certify", f"http://127.0.0.1:{free_port()}/", "--allow-local", "--replay", str(file)]
+    assert main(argv, stdout=io.StringIO(), stderr=err) == 2
+    cut = f"{str(file)[:70]}…{str(file)[-30:]} ({len(str(file)):,} characters)"
+    said = f"alexaskill certify: error: --replay {cut}: not an alexaskill capture file ("
+    assert err.getvalue().startswith(said), err.getvalue()
+    assert str(file) not in err.getvalue()
+
+
 def test_a_fresh_capture_is_refused_until_it_is_old(tmp_path: Path) -> None:
     from alexaskill.capture import RequestCapture
 

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..shown_names import shown
 from .chat_show import terminal_safe, terminal_safe_json
 from .common import UsageError, check_proxies, help_text, no_file
 from .dev import DEV_PKI_ENV, dev_pki
@@ -37,26 +38,25 @@ def _seconds(text: str) -> float:
 def _load(path: str) -> Capture:
     import os
 
-    from ..capture import load_capture
+    from ..capture import CaptureFileError, load_capture
     from .probes import capture_age_problem
 
+    said = f"--replay {shown(path)}"
     if os.path.isfile(path) and os.path.getsize(path) == 0:  # (not "Input data was truncated")
-        raise UsageError(
-            f"--replay {path}: empty, no captured request in it (serve --capture writes them)"
-        )
+        raise UsageError(f"{said}: empty, no captured request in it (serve --capture writes them)")
     if not os.path.exists(path):  # (a name too long said so, not as "[Errno 36] …: 'aaa…'")
         raise no_file(path, "--replay")
     try:
         capture = load_capture(path)
     except IsADirectoryError:
-        raise UsageError(f"--replay {path}: is a directory; name one capture file in it") from None
+        raise UsageError(f"{said}: is a directory; name one capture file in it") from None
     except OSError as exc:  # (unreadable: "Permission denied", as `read_input` says it)
-        raise UsageError(f"--replay {path}: {exc.strerror or exc}") from None
-    except ValueError as exc:  # (its message starts with the path)
-        raise UsageError(f"--replay {exc}") from None
+        raise UsageError(f"{said}: {exc.strerror or exc}") from None
+    except CaptureFileError as exc:
+        raise UsageError(f"{said}: {exc.reason}") from None
     problem = capture_age_problem(capture)
     if problem is not None:
-        raise UsageError(f"--replay {path}: {problem}")
+        raise UsageError(f"{said}: {problem}")
     return capture
 
 
@@ -66,18 +66,19 @@ def _check_cafile(path: str) -> None:
 
     from .probes import tls_context
 
+    said = f"--cafile {shown(path)}"
     try:
         tls_context(path)
     except FileNotFoundError:
-        raise UsageError(f"--cafile {path}: no such file") from None
+        raise UsageError(f"{said}: no such file") from None
     except IsADirectoryError:
-        raise UsageError(f"--cafile {path}: is a directory; name a PEM file in it") from None
+        raise UsageError(f"{said}: is a directory; name a PEM file in it") from None
     except ssl.SSLError:
         raise UsageError(
-            f"--cafile {path}: not a PEM file of CA certificates (-----BEGIN CERTIFICATE-----)"
+            f"{said}: not a PEM file of CA certificates (-----BEGIN CERTIFICATE-----)"
         ) from None
     except OSError as exc:
-        raise UsageError(f"--cafile {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"{said}: {exc.strerror or exc}") from None
 
 
 def _notes(target: Target, capture: Capture | None) -> list[str]:
