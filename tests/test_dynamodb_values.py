@@ -185,7 +185,7 @@ REFUSED: list[tuple[Any, str]] = [
     (9.999999999999999e125, ": v is 1e+126, outside the numbers every store keeps"),  # a double
     (10**126, ": v is 100000000000…(127 characters), outside the numbers every store keeps"),
     (1e-131, ": v is 1e-131, outside the numbers every store keeps"),
-    (float("nan"), " as JSON: Out of range float values are not JSON compliant"),
+    (float("nan"), " as JSON: v is nan, which JSON cannot hold (store a str, a number"),
     (Decimal("1.5"), " as JSON: v is a Decimal, which JSON cannot hold (store a str, a number"),
     ({1: "a"}, " as JSON: v has the key 1 (an int), and JSON keys are strings"),
     ({"": 1}, ": v has the key '' (empty), and no store keeps an empty name"),

@@ -170,16 +170,50 @@ async def test_every_store_keeps_a_key_holding_a_nul_and_refuses_non_finite_floa
 ) -> None:
     # Probed across the four stores (hostile keys and values a skill could pass): a NUL in a key
     # is kept (SQLite's text, Redis's binary-safe keys, DynamoDB's strings); NaN and infinities,
-    # at any depth, are refused by JSON, in one wording.
+    # at any depth, are refused by JSON, in one wording: where, what, what to store instead, as
+    # session attributes say it (it was json's "Out of range float values are not JSON
+    # compliant", which named no place).
     for key in ("a\x00b", "\x00"):
         await store.update(key, {"v": 1}, ())
         assert await store.load(key) == {"v": 1}
     assert await store.load("a") == {}
-    said = "attribute 'v' cannot be saved as JSON: Out of range float values are not JSON compliant"
-    for bad in (float("nan"), float("inf"), [1, {"x": -float("inf")}]):
+    for bad, where in [
+        (float("nan"), "v is nan"),
+        (float("inf"), "v is inf"),
+        ([1, {"x": -float("inf")}], "v[1]['x'] is -inf"),
+    ]:
         with pytest.raises(ResponseError) as info:
             await store.update("u", {"v": bad}, ())
-        assert str(info.value).startswith(said)
+        assert str(info.value) == f"attribute 'v' cannot be saved as JSON: {where}, {_INSTEAD}"
+    assert await store.load("u") == {}
+
+
+#: What a save of a value JSON cannot hold says after where it is and what it is.
+_INSTEAD = (
+    "which JSON cannot hold (store a str, a number, a bool, None, a list or a dict with str "
+    "keys: date.isoformat(), list(a_set), …)"
+)
+
+
+@pytest.mark.anyio
+async def test_every_store_says_where_a_value_holds_itself(store: Store) -> None:
+    # json's "Circular reference detected" named neither the attribute's place nor the value
+    # held again: said as session attributes say it.
+    looping: dict[str, Any] = {"a": []}
+    looping["a"].append(looping)
+    listed: list[Any] = [1]
+    listed.append(listed)
+    for bad, where in [
+        (looping, "v['a'][0] is v again"),
+        (listed, "v[1] is v again"),
+        ({"b": looping}, "v['b']['a'][0] is v['b'] again"),
+    ]:
+        with pytest.raises(ResponseError) as info:
+            await store.update("u", {"v": bad}, ())
+        assert str(info.value) == (
+            f"attribute 'v' cannot be saved as JSON: {where}: it holds itself, which JSON "
+            "cannot hold"
+        )
     assert await store.load("u") == {}
 
 

@@ -167,8 +167,12 @@ _REFUSED = {
         " as JSON: v is a set, which JSON cannot hold (store a str, a number, a bool, None, a "
         "list or a dict with str keys: date.isoformat(), list(a_set), …)",
     ),
-    "nan": (float("nan"), " as JSON: Out of range float values are not JSON compliant"),
-    "loop": (_looping(), " as JSON: Circular reference detected"),
+    "nan": (
+        float("nan"),
+        " as JSON: v is nan, which JSON cannot hold (store a str, a number, a bool, None, a "
+        "list or a dict with str keys: date.isoformat(), list(a_set), …)",
+    ),
+    "loop": (_looping(), " as JSON: v[0] is v again: it holds itself, which JSON cannot hold"),
     "int key": (
         {"a": {1: "x"}},
         " as JSON: v['a'] has the key 1 (an int), and JSON keys are strings: it would come back as "

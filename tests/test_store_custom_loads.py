@@ -77,8 +77,10 @@ async def test_a_name_or_value_loaded_holding_half_a_surrogate_pair_is_refused_a
 @pytest.mark.parametrize(
     ("stored", "why"),
     [
-        ({"tags": [float("nan")]}, r"Out of range float values are not JSON compliant"),
-        ({"tags": _holding_itself()}, r"Circular reference detected"),
+        # (where, as a save says it: it was json's "Out of range float values are not JSON
+        # compliant" and "Circular reference detected")
+        ({"tags": [float("nan")]}, r"tags\[0\] is nan"),
+        ({"tags": _holding_itself()}, r"tags\[0\] is tags again: it holds itself"),
     ],
 )
 async def test_a_loaded_value_no_json_holds_is_refused_as_a_load(

@@ -332,11 +332,12 @@ def _holding_itself() -> list[Any]:
 @pytest.mark.parametrize(
     ("value", "said"),
     [
-        (float("nan"), "Out of range float values are not JSON compliant"),
-        ([1, float("-inf")], "Out of range float values are not JSON compliant"),
-        # A type JSON has none for, said where it is and what to store (json said "Object of
-        # type set is not JSON serializable", "keys must be str, int, float, bool or None, not
-        # tuple"): tests/test_store_agreement.py has more.
+        # NaN, an infinity, and a type JSON has none for, said where it is and what to store
+        # (json said "Out of range float values are not JSON compliant", "Object of type set is
+        # not JSON serializable", "keys must be str, int, float, bool or None, not tuple"):
+        # tests/test_store_agreement.py has more.
+        (float("nan"), f"v is nan, {_INSTEAD}"),
+        ([1, float("-inf")], f"v[1] is -inf, {_INSTEAD}"),
         ({"s": {1, 2}}, f"v['s'] is a set, {_INSTEAD}"),
         ({(1, 2): "tuple key"}, f"v has the key (1, 2) (a tuple), {_INSTEAD}"),
         (

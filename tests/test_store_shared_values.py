@@ -128,13 +128,15 @@ async def test_values_held_in_several_places_within_the_bound_are_saved_as_befor
     values = {"board": board, "small": _doubled(10), "one": row, "other": {"same": row}}
     await store.update("u", values, ())
     assert await store.load("u") == values
-    # A value that holds itself is refused in json's own words, as it was.
+    # A value that holds itself is refused saying where (it was json's "Circular reference
+    # detected"), as a save says it of one held once.
     loop: list[Any] = []
     loop.append(loop)
     with pytest.raises(ResponseError) as info:
         await store.update("u", {"loop": [_doubled(10), loop]}, ())
-    assert (
-        str(info.value) == "attribute 'loop' cannot be saved as JSON: Circular reference detected"
+    assert str(info.value) == (
+        "attribute 'loop' cannot be saved as JSON: loop[1][0] is loop[1] again: it holds itself, "
+        "which JSON cannot hold"
     )
 
 

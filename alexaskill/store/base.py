@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import types
 from collections.abc import Callable, Iterable, Mapping
@@ -236,9 +237,12 @@ def _loaded_refused(where: str, data: Mapping[str, Any]) -> StoreError | None:
                     "which JSON cannot hold: make the load return JSON's types (dict, list, str, "
                     "int, float, bool, None), or delete the attribute"
                 )
-            why = str(exc)  # (why, without the save's words, "attribute 'x' cannot be saved")
-            for said in ("cannot be saved as JSON: ", "cannot be saved: "):
-                why = why.removeprefix(f"attribute {name!r} {said}")
+            # (NaN, a loop: where, without the advice to the save's author, "store a str, …")
+            why = _unfinite_or_loop(name, value, instead=False)
+            if why is None:
+                why = str(exc)  # (without the save's words, "attribute 'x' cannot be saved")
+                for said in ("cannot be saved as JSON: ", "cannot be saved: "):
+                    why = why.removeprefix(f"attribute {name!r} {said}")
             return _not_held(name, where, why)
     return None
 
@@ -272,12 +276,34 @@ def _unjson(value: Any) -> _Unjson | None:
 
 
 def _unjson_said(name: str, found: _Unjson) -> str:
-    """What `_unjson` found in attribute ``name``'s value, and where: "name['tags'] is a set",
-    "name['a'] has the key (1, 2) (a tuple)" (as `json_keys._check_keys` says a key)."""
+    """What `_unjson` found in attribute ``name``'s value, and where: "name['tags'] is a set,
+    which JSON cannot hold (…)", "name['a'] has the key (1, 2) (a tuple), …" (as
+    `json_keys._check_keys` says a key), with what to store instead."""
     path, item, key = found
-    if key:
-        return f"{_place(name, path)} has the key {value_with_type(item)}"
-    return f"{_place(name, path)} is {type_with_article(item)}"
+    what = f"has the key {value_with_type(item)}" if key else f"is {type_with_article(item)}"
+    return f"{_place(name, path)} {what}, which JSON cannot hold ({JSON_INSTEAD})"
+
+
+def _unfinite_or_loop(name: str, value: Any, *, instead: bool = True) -> str | None:
+    """Where attribute ``name``'s ``value`` holds NaN or an infinity ("name['a'] is nan, which
+    JSON cannot hold (…)", what to store ``instead``) or holds itself ("name[1] is name again:
+    it holds itself, …"), found as session attributes' are (`as_written._first`); None if it
+    holds neither, or past the values it looks through."""
+    from ..responses.as_written import _first, _Loop, _Unsearched
+
+    def unfinite(item: Any) -> str | None:
+        return f"is {item!r}" if isinstance(item, float) and not math.isfinite(item) else None
+
+    try:
+        found = _first(value, lambda key: None, unfinite, root=name)
+    except _Unsearched:
+        return None
+    if found is None:
+        return None
+    path, what = found
+    if isinstance(what, _Loop) or not instead:
+        return f"{_place(name, path)} {what}"
+    return f"{_place(name, path)} {what}, which JSON cannot hold ({JSON_INSTEAD})"
 
 
 def _not_json(constant: str) -> Any:
@@ -364,11 +390,15 @@ def _encode_sized(name: str, value: Any, *, decoded: bool = False, was: int = 0)
             raise _refused(f"attribute {name!r} cannot be saved: {name} {_TOO_DEEP}") from exc
         raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
     except (TypeError, ValueError) as exc:
-        # json's words ("Object of type set is not JSON serializable") named neither where in
+        # json's words ("Object of type set is not JSON serializable", "Out of range float
+        # values are not JSON compliant", "Circular reference detected") named neither where in
         # the value nor what to store instead: found by type, as the session's are said.
-        found = _unjson(value) if isinstance(exc, TypeError) else None
-        said = None if found is None else _unjson_said(name, found)
-        why = str(exc) if said is None else f"{said}, which JSON cannot hold ({JSON_INSTEAD})"
+        if isinstance(exc, TypeError):
+            found = _unjson(value)
+            said = None if found is None else _unjson_said(name, found)
+        else:  # (a UnicodeEncodeError too: the name's, said by `_loaded_refused`)
+            said = None if isinstance(exc, UnicodeError) else _unfinite_or_loop(name, value)
+        why = str(exc) if said is None else said
         raise _refused(f"attribute {name!r} cannot be saved as JSON: {why}") from exc
     return text, size
 
@@ -455,9 +485,8 @@ def _check_written_out(name: str, value: Any, was: int = 0) -> None:
     if _held_again(value) is None:  # each held once: merely large, its JSON as long
         return
     if _nesting(value) is None:  # (its encoding would say so, but only once it got there)
-        raise _DataRefused(
-            f"attribute {name!r} cannot be saved as JSON: Circular reference detected"
-        )
+        said = _unfinite_or_loop(name, value) or "Circular reference detected"  # (json's)
+        raise _DataRefused(f"attribute {name!r} cannot be saved as JSON: {said}")
     where = written_out_past(value, _MAX_WRITTEN_OUT)
     if where is None:
         return
