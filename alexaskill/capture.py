@@ -182,6 +182,10 @@ def load_capture(path: str | os.PathLike[str]) -> Capture:
         raise CaptureFileError(path, f"not an alexaskill capture file ({exc})") from None
     except RecursionError:  # (in a field alexaskill does not know: no capture's)
         raise CaptureFileError(path, "not an alexaskill capture file (nested too deeply)") from None
+    except CaptureFileError:
+        raise
+    except ValueError as exc:  # (json's own, re-raised by loads_once: a reason all the same)
+        raise CaptureFileError(path, f"not an alexaskill capture file ({exc})") from None
     # What replaying it needs, checked here rather than once the replay is under way.
     try:
         capture.body_bytes()

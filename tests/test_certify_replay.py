@@ -160,6 +160,27 @@ def test_a_corrupt_capture_with_a_long_name_is_said_with_the_name_cut(tmp_path: 
     assert str(file) not in err.getvalue()
 
 
+def test_any_value_error_of_reading_a_capture_is_a_usage_mistake(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # certify says the reason of a CaptureFileError: a ValueError of the reading that was no
+    # such error (json's own, should msgspec take what json does not) was a traceback.
+    import alexaskill.capture
+
+    def refusing(*args: object, **kwargs: object) -> None:
+        raise ValueError("json's own words")
+
+    file = _old_capture(tmp_path, None)
+    monkeypatch.setattr(alexaskill.capture, "loads_once", refusing)
+    err = io.StringIO()
+    argv = ["certify", f"http://127.0.0.1:{free_port()}/", "--allow-local", "--replay", str(file)]
+    assert main(argv, stdout=io.StringIO(), stderr=err) == 2
+    assert err.getvalue() == (
+        f"alexaskill certify: error: --replay {file}: not an alexaskill capture file (json's own "
+        "words)\n"
+    )
+
+
 def test_a_fresh_capture_is_refused_until_it_is_old(tmp_path: Path) -> None:
     from alexaskill.capture import RequestCapture
 
