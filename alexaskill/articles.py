@@ -78,7 +78,8 @@ def with_article(name: str) -> str:
     - Blanks around a name are not said (``an  object``, kept as written); a leading underscore
       is not (``an _Item``); underscores alone are, "underscore"
       (``an _``). A letter with an accent is said as the letter under it (``an Éclair``, ``an
-      Über``).
+      Über``), Æ, Ø, Ł and their like as the Latin letters they stand for (``an Æther``, ``a
+      Łódź``), and a letter of another script as itself (``a 日本``).
     - ``bytes``, Python's plural, takes none (``is bytes``, ``not bytes``, ``bytes as a dict
       key``): "a bytes" reads as a typo.
     - A start said as a word though it has no vowel or is in capitals takes "a": ``a str``,
@@ -134,13 +135,21 @@ def with_article(name: str) -> str:
     return f"{'an' if vowel else 'a'} {name}"
 
 
+#: Latin letters NFKD leaves whole, as the letters they are said by ("Æther": "an"; "Łódź": "a").
+_LATIN_WHOLE: Final = str.maketrans(
+    {"Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l"}
+    | {"Ħ": "H", "ħ": "h", "Þ": "Th", "þ": "th", "Ð": "D", "ð": "d", "Đ": "D", "đ": "d"}
+)
+
+
 def _unaccented(said: str) -> str:
-    """``said`` with each accented letter as the letter under it (NFKD, its marks dropped);
-    ``said`` itself when that leaves nothing (a name in another script: "日本")."""
+    """``said`` with each accented letter as the letter under it (NFKD, its marks dropped), a
+    few Latin letters NFKD leaves whole as `_LATIN_WHOLE` says them, any other letter as it is
+    (a name in another script, "日本": dropped, the article fitted the letter after it)."""
     import unicodedata  # (a name that is not ASCII only: few are)
 
-    plain = unicodedata.normalize("NFKD", said).encode("ascii", "ignore").decode()
-    return plain or said
+    split = unicodedata.normalize("NFKD", said.translate(_LATIN_WHOLE))
+    return "".join(char for char in split if not unicodedata.combining(char))
 
 
 def type_with_article(value: object) -> str:

@@ -199,6 +199,19 @@ from alexaskill.articles import type_with_article, value_with_type, with_article
         "a Ñandu",
         "a Çedilla",
         "a 日本",
+        # A letter NFKD leaves whole (Æ, Ø, Ł, Ħ, a letter of another script) is said as the
+        # Latin letters it stands for, or as itself: it was dropped and the article fitted the
+        # letter after it ("a Æther", "an Łódź", "an Ħal", "an 日本Air", "a ø").
+        "an Æther",
+        "an æsir",
+        "an Ørsted",
+        "an ø",
+        "an Œuvre",
+        "a Łódź",
+        "a Ħal",
+        "a Þor",
+        "a Ðan",
+        "a 日本Air",
     ],
 )
 def test_a_name_gets_its_article_by_its_sound(said: str) -> None:
