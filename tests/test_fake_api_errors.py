@@ -228,3 +228,19 @@ def test_a_path_alexa_does_not_have_is_still_a_404() -> None:
     with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client:
         answer = client.put("https://api.amazonalexa.com/v1/no/such/api")
     assert answer.status_code == 404 and "allow" not in answer.headers
+
+
+def test_a_head_at_a_path_without_a_get_is_a_405_without_a_body_in_process() -> None:
+    # In process (`handle`), a HEAD's 405 came with its JSON body, where the served fake (and
+    # RFC 9110, 9.3.2) sends none: only its Content-Length, the body's a GET would get.
+    import httpx
+
+    fake = FakeAlexaApi()
+    with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client:
+        answer = client.head(
+            "https://api.amazonalexa.com/v1/directives", headers={"Authorization": "Bearer t"}
+        )
+    assert (answer.status_code, answer.headers["allow"]) == (405, "POST")
+    assert answer.content == b"" and int(answer.headers["content-length"]) > 0
+    [call] = fake.calls
+    assert (call.method, call.status, call.answer) == ("HEAD", 405, None)  # (none was sent)
