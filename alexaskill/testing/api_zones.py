@@ -21,9 +21,10 @@ class UnknownZone(str):
 
 
 def _zone(value: str) -> str:
-    """``time_zone``, a name `zoneinfo` reads, else an `UnknownZone`: `ValueError` for a name
-    no tz database here has ("Paris", "europe/paris"), with the zone meant when one is close,
-    and for an `UnknownZone` that is known after all."""
+    """``time_zone``, an IANA name of the tz data here (`_zone_known`), else an `UnknownZone`:
+    `ValueError` for another name ("Paris", "europe/paris", "posix/Europe/Paris"), with the zone
+    meant when one is close, and for an `UnknownZone` that is known, or that `zoneinfo` reads,
+    after all."""
     known = _zone_known(value)
     if isinstance(value, UnknownZone):
         if known:
