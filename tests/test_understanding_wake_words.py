@@ -52,7 +52,7 @@ def _trips(*built_ins: str) -> Understander:
         ("plan a trip to paris alexa", "plan a trip to paris", "alexa"),
         ("plan a trip to paris, computer, um", "plan a trip to paris", "computer um"),
         ("plan a trip alexa", "plan a trip", "alexa"),
-        ("plan a trip to alexa", "plan a trip to", "alexa"),
+        ("plan a trip to, alexa", "plan a trip to", "alexa"),
         ("yes please alexa", "yes please", "please alexa"),
         ("yes alexa please", "yes", "alexa please"),
         ("hey alexa, paris, alexa", "paris", "alexa"),
@@ -95,6 +95,40 @@ def test_a_wake_word_a_slot_s_type_lists_stays_in_its_value(
     # "echo park" said alone was the place "park" (the city "park", had "{city}" read it): the
     # type lists it, the value the skill expects, as "stop echo" a skill's own sample is.
     assert heard_values(_trips(), said) == heard
+
+
+@pytest.mark.parametrize(
+    ("said", "heard"),
+    [
+        ("call alexa", ("Call", {"name": "alexa"})),
+        ("call alexa please", ("Call", {"name": "alexa"})),
+        ("call echo", ("Call", {"name": "echo"})),
+        ("call, alexa", ("Call", {"name": None})),
+        ("call mary alexa", ("Call", {"name": "mary"})),
+        ("plan a trip to echo", ("PlanTrip", {"city": "echo"})),
+        ("plan a trip to alexa", ("PlanTrip", {"city": "alexa"})),
+        ("plan a trip to echo, please", ("PlanTrip", {"city": "echo"})),
+    ],
+)
+def test_a_wake_word_said_last_that_is_all_of_a_slot_s_value_is_that_value(
+    said: str, heard: tuple[str, dict[str, Any]]
+) -> None:
+    # "call alexa" to a first name, "plan a trip to echo" to a city: the name or place said,
+    # left out as a wake word, filled no value. Words before it in the value ("mary alexa") or a
+    # pause before it ("call, alexa") set it apart, as in "paris alexa".
+    call = {
+        "name": "Call",
+        "slots": [{"name": "name", "type": "AMAZON.FirstName"}],
+        "samples": ["call {name}"],
+    }
+    trips, calls = _trips(), understander_of({"invocationName": "calls", "intents": [call]})
+    understander = trips if heard[0] == "PlanTrip" else calls
+    assert heard_values(understander, said) == heard
+    kept = heard[1].get("name", heard[1].get("city")) not in (None, "mary")
+    notes = understander.understand(said, now=NOW).notes
+    assert kept == all("wake word" not in note for note in notes), notes
+    answered = trips.answer("to echo", intent="PlanTrip", slot="city", now=NOW)
+    assert answered is not None and [slot.value for slot in answered.slots] == ["echo"]
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,15 @@
 """A wake word said first or last ("alexa, paris", "paris, alexa, please"), and the politeness
 words said with it: no part of the request, whatever sample reads the rest, unless the reading
 of the whole holds it as the sample's own word ("stop echo") or in a value its slot's type knows
-("shop at amazon", "echo park" listed), or said last within a search query ("search for a new
-computer"). A wake word said within the words ("play alexa play now") is a word of them.
+("shop at amazon", "echo park" listed), or said last as all of a value ("call alexa", "plan a
+trip to echo") or within a search query ("search for a new computer"). A wake word said within
+the words ("play alexa play now") is a word of them.
 
 It calls Alexa and says nothing to the skill: a city is never "paris alexa". Some wake words
 are words too ("echo", "amazon", "computer"): where a sample or a type the model has knows them,
-the skill expects them, and they are read as said; a search query's words are what the user
-looks for, any word among them, so only a pause sets a wake word said last apart from them.
+the skill expects them, and they are read as said; so are a name or a place said as one alone
+("alexa", "echo") and a search query's words, what the user looks for, any word among them: only
+a pause sets a wake word said last apart from them.
 """
 
 from __future__ import annotations
@@ -56,23 +58,26 @@ def held(
 ) -> bool:
     """Whether ``match``, a reading of all ``tokens``, holds a wake word of ``tokens[first:end]``:
     as a word of its sample, or within a value its slot's type knows (listed or parsed), or,
-    said last without a pause before it, within a search query ("search for a new computer"),
-    not as any other words a free-form slot takes ("paris alexa")."""
+    said last without a pause before it, as all of a value ("call alexa") or within a search
+    query ("search for a new computer"), not as any other words a free-form slot takes ("paris
+    alexa")."""
     if match is None:
         return False
     for at in range(first, end):
         if tokens[at].text not in language.wake_words:
             continue
         found = next(
-            ((name, fill) for name, fill, start, stop in match.fills if start <= at < stop), None
+            ((name, fill, start) for name, fill, start, stop in match.fills if start <= at < stop),
+            None,
         )
         # An exact reading gives each word a slot or the sample: with no slot, the sample's.
         if found is None or all(part.kind in KNOWN for part in found[1].parts or (found[1],)):
             return True
-        # A search query's words are what the user looks for, a common word ("computer",
-        # "amazon") as any: only a pause sets the wake word apart ("cheap flights, alexa").
+        # Said last without a pause before it, a wake word is the value where it is all of it
+        # ("call alexa", "plan a trip to echo": a name, a place; left out, the slot had none),
+        # and a search query's word as any ("a new computer"), what the user looks for.
         said_last = end == len(tokens) and first > 0
         apart = any(token.pause for token in tokens[first - 1 : at])
-        if said_last and is_query(match, found[0]) and not apart:
+        if said_last and not apart and (found[2] >= first or is_query(match, found[0])):
             return True
     return False
