@@ -290,6 +290,23 @@ def test_a_language_whose_replies_hold_a_word_never_read_is_refused_when_registe
             _CACHE.pop(each, None)
 
 
+@pytest.mark.parametrize("word", ["Yep", "NAH", "\uff59\uff45\uff53"])
+def test_a_reply_word_never_written_as_words_are_read_is_refused_when_registered(
+    word: str,
+) -> None:
+    # The words said are read casefolded and NFKC-normalised (text.tokenize): "Yep", "NAH" and
+    # a full-width "yes" never equal one, yet passed the check as words of three letters.
+    locale = "zw-ZW"
+    factory = type("Replying", (English,), {"replies": frozenset({"nah", word})})
+    try:
+        with pytest.raises(ConfigurationError, match=rf"'zw-ZW'.*replies.*{re.escape(repr(word))}"):
+            register_language(factory, [locale])
+        assert locale not in supported_locales()
+    finally:
+        _FACTORIES.pop(locale, None)
+        _CACHE.pop(locale, None)
+
+
 def test_a_language_whose_replies_are_all_read_is_registered() -> None:
     locale = "zw-ZW"
     factory = type("Replying", (English,), {"replies": frozenset({"yep", "nah", "ja"})})

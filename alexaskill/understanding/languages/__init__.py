@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final, Protocol
 
 from ...exceptions import ConfigurationError
+from ..text import tokenize
 
 __all__ = [
     "Language",
@@ -116,9 +117,9 @@ class Language(Protocol):
     #: Words said alone as a reply of their own ("yep", "nah", "bye"), whether a built-in
     #: intent lists them as its phrase or not: said beside a code's digits ("yep 12"), no
     #: letters of it. Each is a word of two or three letters (`CODE_LETTERS`; a code's letters
-    #: are no more, a longer word is never taken for them): `register_language` refuses a
-    #: language with another. Optional: none (the built-in intents' phrasings are such words
-    #: still).
+    #: are no more, a longer word is never taken for them), in lower case as words said are
+    #: read: `register_language` refuses a language with another. Optional: none (the
+    #: built-in intents' phrasings are such words still).
     replies: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
@@ -167,8 +168,8 @@ _builtin_loaded = False
 def register_language(factory: Callable[[str], Language], locales: Sequence[str]) -> None:
     """Make ``factory(locale)`` serve each of ``locales`` ("fr-FR", "fr-CA", ...). Each
     locale's language is made now: one the interface cannot use (a `replies` word that is no
-    word of two or three letters) is a `ConfigurationError`, and none of ``locales`` is
-    registered."""
+    word of two or three letters in lower case) is a `ConfigurationError`, and none of
+    ``locales`` is registered."""
     # Made at once, not at the first understanding: a mistake shows where the language is
     # registered, and a language is made once either way.
     made = {locale: _made(factory, locale) for locale in locales}
@@ -212,17 +213,25 @@ def _made(factory: Callable[[str], Language], locale: str) -> Language:
             setattr(language, name, default)
     # cut.py reads a reply word only where the word could be a code's letters: any other
     # would be silently unread, the reply it names taken for nothing.
-    unread = sorted(
-        word for word in language.replies if not (word.isalpha() and 1 < len(word) <= CODE_LETTERS)
-    )
+    unread = sorted(word for word in language.replies if not _read_as_letters(word))
     if unread:
         raise ConfigurationError(
             f"locale {locale!r}: {type(language).__name__}.replies holds "
             f"{', '.join(map(repr, unread))}: a reply is read only beside a code's digits "
-            f'("yep 12"), as no letters of it, and only a word of 2 to {CODE_LETTERS} letters '
-            "could be those; leave such a word out"
+            f'("yep 12"), as no letters of it, and only a word of 2 to {CODE_LETTERS} letters, '
+            "in lower case as words said are read, could be those; leave such a word out"
         )
     return language
+
+
+def _read_as_letters(word: str) -> bool:
+    """Whether ``word`` can be a code's letters said beside its digits (cut.py): a word of 2
+    to `CODE_LETTERS` letters, written as a word said is read (`tokenize`: casefolded and
+    NFKC-normalised, so "Yep" or a full-width "yes" never equals one)."""
+    said = tokenize(word, {})
+    return (
+        len(said) == 1 and said[0].text == word and word.isalpha() and 1 < len(word) <= CODE_LETTERS
+    )
 
 
 class _Unknown:
