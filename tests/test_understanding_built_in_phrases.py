@@ -369,6 +369,16 @@ def test_a_built_in_intent_s_own_sample_is_read_exactly_a_custom_intent_s_loosel
 _LEAVING = ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.HelpIntent")
 
 
+def _leaving(alone: bool) -> Understander:
+    """A trip planner with stop, cancel, help and AMAZON.FallbackIntent, whose city is said
+    alone ("{city}", ``alone``), else one whose only sample is "plan a trip"."""
+    if alone:
+        return _trips("city", "AMAZON.City", *_LEAVING, "AMAZON.FallbackIntent")
+    plan = {"name": "PlanTrip", "samples": ["plan a trip"]}
+    built_ins = [{"name": name, "samples": []} for name in (*_LEAVING, "AMAZON.FallbackIntent")]
+    return understander_of({"invocationName": "trips", "intents": [plan, *built_ins]})
+
+
 @pytest.mark.parametrize("alone", [True, False])
 @pytest.mark.parametrize(
     ("said", "intent"),
@@ -393,12 +403,7 @@ def test_a_built_in_phrase_said_twice_or_before_a_wake_word_is_the_phrase(
     # and a yes or no said twice ("yes yes") were left out. Said three or four times, the
     # phrase was halved once at most ("help help help" the city, "stop stop stop stop" no
     # reading of "stop stop").
-    if alone:
-        understander = _trips("city", "AMAZON.City", *_LEAVING, "AMAZON.FallbackIntent")
-    else:
-        plan = {"name": "PlanTrip", "samples": ["plan a trip"]}
-        built_ins = [{"name": name, "samples": []} for name in (*_LEAVING, "AMAZON.FallbackIntent")]
-        understander = understander_of({"invocationName": "trips", "intents": [plan, *built_ins]})
+    understander = _leaving(alone)
     assert heard_values(understander, said) == (intent, {})
     assert heard_values(understander, "paris paris")[0] != intent  # a value said twice stays one
 
@@ -407,9 +412,7 @@ def test_a_help_phrase_amazon_shows_elsewhere_is_the_help_intent() -> None:
     # Amazon's "Tips for Using Built-in Intents for Your Skill" names "how do I use this skill"
     # among AMAZON.HelpIntent's utterances: it was AMAZON.FallbackIntent, as the table held
     # only "Standard Built-in Intents"' list. ("yeah", "nope": no Amazon source shows them.)
-    plan = {"name": "PlanTrip", "samples": ["plan a trip"]}
-    built_ins = [{"name": name, "samples": []} for name in (*_LEAVING, "AMAZON.FallbackIntent")]
-    trips = understander_of({"invocationName": "trips", "intents": [plan, *built_ins]})
+    trips = _leaving(alone=False)
     assert heard_values(trips, "how do I use this skill") == ("AMAZON.HelpIntent", {})
     assert heard_values(trips, "how do I use this app")[0] == "AMAZON.FallbackIntent"
 
@@ -456,12 +459,12 @@ def test_a_wake_word_and_politeness_words_around_a_built_in_phrase_are_left_out(
     # AMAZON.FallbackIntent: a wake word was left out said first or last, not before a "please"
     # or "um" said last; "hey alexa, stop" and "please, alexa, stop" (a wake word after such a
     # word, said first) and "stop stop please" (a repeat before one) were AMAZON.FallbackIntent.
-    if alone:
-        understander = _trips("city", "AMAZON.City", *_LEAVING, "AMAZON.FallbackIntent")
-    else:
-        plan = {"name": "PlanTrip", "samples": ["plan a trip"]}
-        built_ins = [{"name": name, "samples": []} for name in (*_LEAVING, "AMAZON.FallbackIntent")]
-        understander = understander_of({"invocationName": "trips", "intents": [plan, *built_ins]})
+    understander = _leaving(alone)
     assert heard_values(understander, said) == ("AMAZON.StopIntent", {})
-    # A value with "please" after it stays one: nothing left out but the "please".
-    assert heard_values(understander, "paris please")[0] != "AMAZON.StopIntent"
+    # A value with "please" after it stays one: nothing left out but the "please", and no
+    # wake word noted (a run of fillers alone is read with the words).
+    heard = understander.understand("paris please", now=NOW)
+    assert heard_values(understander, "paris please") == (
+        ("PlanTrip", {"city": "paris"}) if alone else ("AMAZON.FallbackIntent", {})
+    )
+    assert not any("wake word" in note for note in heard.notes), heard.notes
