@@ -1,6 +1,7 @@
 """A wake word said first or last ("alexa, paris", "paris, alexa, please"): no part of the request,
 whatever sample reads it, unless a sample holds it as its own word or as a value its slot's type
-knows ("stop echo", "shop at amazon", "echo park")."""
+knows ("stop echo", "shop at amazon", "echo park"), or, said last, as all of a value ("call alexa")
+or in a search query ("play a new computer")."""
 
 from __future__ import annotations
 

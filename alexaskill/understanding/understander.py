@@ -3,7 +3,8 @@
 The steps, as Amazon's "Understand How Users Invoke Custom Skills" describes invoking a skill:
 
 1. A wake word said first or last ("Alexa, ...", "hey Alexa, ...", "..., Alexa, please") is
-   dropped, unless a sample holds it as its own word or a value its type knows: wake_words.py.
+   dropped, unless the reading holds it (a sample's own word, a value its type knows, said last
+   all of a value or in a search query: wake_words.py).
 2. "exit" or "quit" ends the session: a SessionEndedRequest (reason USER_INITIATED).
 3. "open/start/launch/talk to <invocation name>" is a LaunchRequest; "ask/tell <invocation name>
    [to|for|about|if|whether|that] <request>" and "<request> using <invocation name>" are the
