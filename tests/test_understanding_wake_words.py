@@ -75,6 +75,18 @@ def test_a_wake_word_said_last_is_no_part_of_any_sample_s_words(
     assert heard.notes[0] == f"a wake word said last: {left_out!r} left out", heard.notes
 
 
+@pytest.mark.parametrize("said", ["hey alexa", "please alexa", "um, echo"])
+def test_a_wake_word_said_after_fillers_alone_is_read_as_said_alone(said: str) -> None:
+    # The last word stays, as "alexa" said alone is the city "alexa": with only a "hey" or
+    # "please" before it, it was left out as said last, and nothing but the filler was read
+    # (AMAZON.FallbackIntent, noted "a wake word said last").
+    trips = _trips()
+    alone = said.split()[-1]
+    assert heard_values(trips, said) == heard_values(trips, alone) == ("PlanTrip", {"city": alone})
+    notes = trips.understand(said, now=NOW).notes
+    assert all("wake word" not in note for note in notes), notes
+
+
 def test_a_yes_said_before_a_wake_word_is_the_model_s_yes_intent() -> None:
     trips = _trips(*YES_NO)
     assert heard_values(trips, "yes please alexa") == ("AMAZON.YesIntent", {})

@@ -41,16 +41,17 @@ def woken_start(tokens: Sequence[Token], language: Language) -> int:
 
 def woken_end(tokens: Sequence[Token], start: int, language: Language) -> int:
     """Where a trailing run of wake words and pure fillers starts ("alexa please", "please,
-    alexa"), if it holds a wake word, else ``len(tokens)``: a run of fillers alone ("paris
-    please") is read with the words, as fillers are. A word after ``start`` stays."""
+    alexa"), if it holds a wake word and follows a word of another kind, else ``len(tokens)``:
+    a run of fillers alone ("paris please") is read with the words, as fillers are, and a wake
+    word said after fillers alone ("hey alexa") is the word said, as "alexa" alone is."""
     wake_words, pure_fillers = language.wake_words, language.pure_fillers
     end, woken = len(tokens), False
-    while end > start + 1 and (
+    while end > start and (
         tokens[end - 1].text in wake_words or tokens[end - 1].text in pure_fillers
     ):
         woken = woken or tokens[end - 1].text in wake_words
         end -= 1
-    return end if woken else len(tokens)
+    return end if woken and end > start else len(tokens)
 
 
 def held(
