@@ -434,3 +434,20 @@ def test_a_3072_bit_signature_with_an_equals_sign_after_it_is_checked_as_before(
     for value in (base64.b64encode(raw).decode(), base64.b64encode(raw).decode() + "="):
         with pytest.raises(SignatureError, match=r"^signature: Signature-256 does not match"):
             check_signature(key, BODY, value)
+
+
+def test_a_signature_header_holding_a_lone_surrogate_is_refused_as_not_base64(
+    pki: TestPKI,
+) -> None:
+    # No server's header holds one (they are latin-1), a caller's str may: JSON's "\ud800", bytes
+    # decoded with surrogateescape. binascii refuses it as not ASCII; msgspec's decode, tried
+    # first, raised UnicodeEncodeError (UTF-8 cannot encode it): a crash, not a refusal.
+    signed = pki.sign(BODY)
+    verifier = pki.verifier(now=lambda: NOW)
+    key = pki.leaf_key.public_key()
+    reason = r"^signature: Signature-256 header is not base64$"
+    for value in (signed["Signature-256"] + "\ud800", "\udc80" * 4):
+        with pytest.raises(SignatureError, match=reason):
+            run(verifier.verify({**signed, "Signature-256": value}, BODY))
+        with pytest.raises(SignatureError, match=reason):
+            check_signature(key, BODY, value)

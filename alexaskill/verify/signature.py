@@ -39,10 +39,11 @@ def _decode_signature(value: str, header: str = "signature header") -> bytes:
     # a def-info request, benchmarks/count_instructions.py). What msgspec takes, binascii's strict
     # decode takes too, to the same bytes (tests/test_verify_signature.py); what msgspec
     # refuses goes to binascii, which takes a few forms more (padding after a whole group:
-    # "QUJD=") and refuses the rest, saying why as before.
+    # "QUJD=") and refuses the rest, saying why as before. A lone surrogate (a caller's str:
+    # JSON's "\ud800"), which msgspec cannot encode to UTF-8, goes to binascii too: not ASCII.
     try:
         return msgspec.convert(value, bytes)
-    except msgspec.ValidationError:
+    except (msgspec.ValidationError, UnicodeEncodeError):
         pass
     try:
         # base64.b64decode(value, validate=True) without its Python wrapper (once a request): the
