@@ -114,9 +114,10 @@ def _verify_signature(
             # The body hashed by hashlib, the digest checked by cryptography as its own would
             # be (the same PKCS#1 v1.5 DigestInfo of SHA-256): without cryptography's hash
             # object, its look-up of the digest by name and two of its four ABC isinstance
-            # checks: ~3,400 instructions a request less, 0.5% of a def-info request
-            # (benchmarks/count_instructions.py; perf15 in benchmarks/README.md counted 0.3-0.4%
-            # then, under its 0.5% bar). The legacy SHA-1 header, off by default, is as it was.
+            # checks: ~1,700-3,400 instructions a request less, 0.3-0.5% of a def-info request
+            # and 0.4% of an async one (benchmarks/count_instructions.py, two counts; perf15 in
+            # benchmarks/README.md counted 0.3-0.4% then, under its 0.5% bar). The legacy SHA-1
+            # header, off by default, is as it was.
             digest = hashlib.sha256(body).digest()
             public_key.verify(signature, digest, _PKCS1V15, _PREHASHED_SHA256)
         else:
