@@ -357,8 +357,14 @@ async def test_a_client_given_that_times_out_is_not_told_to_mend_the_url() -> No
         (
             "redis://unused",
             {"socket_timeout": 3, "socket_connect_timeout": None},
-            "the client given's socket_timeout, 3 s, and socket_connect_timeout, none: the "
-            "store gave each try up after 6 s",
+            "the client given's socket_timeout, 3 s, and socket_connect_timeout, none (redis-py "
+            "then connects within the socket_timeout)",
+        ),
+        (
+            "redis://unused",
+            {"socket_timeout": None, "socket_connect_timeout": 0.5},
+            "the client given's socket_timeout, none, and socket_connect_timeout, 0.5 s: the "
+            "store gave each try up after 2.5 s",
         ),
     ],
 )

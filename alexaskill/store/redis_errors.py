@@ -129,13 +129,14 @@ def _failure(store: RedisStore, doing: str, exc: Exception) -> StoreError:
 def _timeouts(store: RedisStore) -> str:
     """The connect and read timeouts ``store``'s commands took, for a timeout's message:
     the URL's (``default 2 s`` for one it does not name), or the client given's, with the
-    store's bound for one it has not (`_try_limit`)."""
+    store's bound for a read one it has not (`_try_limit`), or, for a connect one it has not,
+    the read one that redis-py connects within instead."""
     options = store._options()
     named = urllib.parse.parse_qs(urllib.parse.urlsplit(store._url or "").query)  # as redis-py
     said = []
     for name in ("socket_timeout", "socket_connect_timeout"):
         seconds = options.get(name)
-        if seconds is None:  # a client given's: redis-py waits for ever, the store does not
+        if seconds is None:  # a client given's (a read for ever but for the store's bound)
             said.append("none")
         elif store._url is not None and name not in named:  # the store's (REDIS_CLIENT_OPTIONS)
             said.append(f"default {seconds:g} s")
@@ -147,7 +148,9 @@ def _timeouts(store: RedisStore) -> str:
         words = f"{whose} socket_timeout and socket_connect_timeout, {read}"
     else:
         words = f"{whose} socket_timeout, {read}, and socket_connect_timeout, {connect}"
-    if "none" in said:
+    if read != "none" and connect == "none":  # redis-py's connection takes the read one
+        words += " (redis-py then connects within the socket_timeout)"
+    elif "none" in said:
         words += f": the store gave each try up after {_try_limit(options):g} s"
     return words
 
