@@ -246,6 +246,8 @@ def test_a_region_or_endpoint_url_with_a_client_given_is_refused_at_construction
         "http://AKID:s3cret@ho_st:8000",
         "http://-host:8000",
         "http://a..b:8000",
+        # An IPv6 zone of a character botocore's pattern refuses (not RFC 3986's unreserved).
+        "http://AKID:s3cret@[fe80::1%25eth0+]:8000",
     ],
 )
 def test_an_endpoint_url_botocore_cannot_use_is_refused_at_construction(
@@ -263,6 +265,7 @@ def test_an_endpoint_url_botocore_cannot_use_is_refused_at_construction(
         "http://127.0.0.1:8000",
         "https://dynamodb.eu-west-1.amazonaws.com",
         "http://[::1]",
+        "http://[fe80::1%25en_0.~!-]:8000",
     ):
         DynamoDBStore("skill-table", region="us-east-1", endpoint_url=fine)
 
@@ -294,6 +297,14 @@ def test_an_endpoint_url_botocore_cannot_use_is_refused_at_construction(
         "[::1]",
         "[fe80::1%25eth0]",
         "[fe80::1%eth0]",
+        "[fe80::1%25en_0.~!-]",
+        "[fe80::1%25]",
+        "[fe80::1%]",
+        # A zone of other characters: ipaddress takes them, botocore refuses them.
+        "[fe80::1%25eth0+]",
+        "[fe80::1%(x)]",
+        "[fe80::1%25,]",
+        "[fe80::1%25eth%30]",
         "[::ffff:1.2.3.4]",
         "[1:2:3:4:5:6:7:8]",
         "[1:2:3:4:5:6:7:8:9]",

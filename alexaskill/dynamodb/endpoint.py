@@ -36,6 +36,11 @@ _HOST_NAME: Final = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}\.?")
 #: The longest host name botocore takes, in characters, a dot after it counted.
 _MAX_HOST: Final = 255
 
+#: An IPv6 address's zone botocore takes, after its ``%`` (its ``IPV6_ADDRZ_RE``, 1.34 to 1.44
+#: alike): RFC 3986's unreserved characters. ipaddress takes any but ``%``; a ``%XX`` botocore
+#: would take too is a second ``%``, refused by ipaddress (and urlsplit) already.
+_ZONE: Final = re.compile(r"[A-Za-z0-9._!~-]+")
+
 
 def _usable(url: str) -> bool:
     """Whether botocore can use ``url`` for its calls: a host it takes (`_host_usable`), no
@@ -55,17 +60,17 @@ def _usable(url: str) -> bool:
 
 def _host_usable(host: str) -> bool:
     """Whether botocore takes ``host``, a URL's (``urlsplit``'s ``hostname``): a host name
-    (`_HOST_NAME`), or an IPv6 address, its zone too, as botocore's other check has it (its
-    ``is_valid_ipv6_endpoint_url``): '[fe80::1%25eth0]'."""
+    (`_HOST_NAME`), or an IPv6 address, its zone too (`_ZONE`), as botocore's other check has
+    it (its ``is_valid_ipv6_endpoint_url``): '[fe80::1%25eth0]'."""
     if len(host) <= _MAX_HOST and _HOST_NAME.fullmatch(host):
         return True
     import ipaddress  # (here: only a host that is no name pays its import)
 
     try:
-        ipaddress.IPv6Address(host)
+        zone = ipaddress.IPv6Address(host).scope_id
     except ValueError:
         return False
-    return True
+    return zone is None or _ZONE.fullmatch(zone) is not None
 
 
 def _unusable(url: str, named: str) -> str:
