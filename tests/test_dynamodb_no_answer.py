@@ -160,24 +160,29 @@ async def test_an_endpoint_that_is_no_dynamodb_is_said_so_on_one_line(aws_env: N
     assert "DynamoDB's side" not in text
 
 
-@pytest.mark.parametrize("from_env", [True, False])
+@pytest.mark.parametrize(("from_env", "user"), [(True, ""), (True, "AKID:s3cret@"), (False, "")])
 @pytest.mark.anyio
 async def test_a_web_page_through_a_client_given_names_the_clients_endpoint_not_endpoint_url(
-    from_env: bool, aws_env: None, monkeypatch: pytest.MonkeyPatch
+    from_env: bool, user: str, aws_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The store is given a client (client=), made with an endpoint of AWS_ENDPOINT_URL_DYNAMODB
     # or its own endpoint_url=: the line asked whether "the endpoint_url" leads to DynamoDB,
-    # an option the skill's author never gave the store.
+    # an option the skill's author never gave the store. The variable is named though its URL
+    # has a password, which the line shows as ***.
     import botocore.config
     import botocore.session
 
     page = b"<html><body><h1>Bad Gateway</h1></body></html>"
     once = botocore.config.Config(retries={"mode": "standard", "max_attempts": 1})
     with _web_server(502, page) as url:
+        endpoint = url.replace("http://", f"http://{user}")
         if from_env:
-            monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", url)
+            monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
         client = botocore.session.get_session().create_client(
-            "dynamodb", region_name="us-east-1", endpoint_url=None if from_env else url, config=once
+            "dynamodb",
+            region_name="us-east-1",
+            endpoint_url=None if from_env else endpoint,
+            config=once,
         )
         try:
             store = DynamoDBStore("skill", client=client, timeout=STORE_TIMEOUT)
@@ -186,8 +191,9 @@ async def test_a_web_page_through_a_client_given_names_the_clients_endpoint_not_
         finally:
             client.close()
     text = str(info.value)
-    assert f"HTTP 502 from {url}, not an answer of DynamoDB's" in text, text
-    assert "the endpoint_url" not in text, text
+    shown = url.replace("http://", "http://AKID:***@") if user else url
+    assert f"HTTP 502 from {shown}, not an answer of DynamoDB's" in text, text
+    assert "the endpoint_url" not in text and "s3cret" not in text, text
     source = "AWS_ENDPOINT_URL_DYNAMODB" if from_env else "its create_client(endpoint_url=…)"
     assert f"does the endpoint of the client given (client=), from {source}" in text, text
 
