@@ -236,16 +236,29 @@ class _ClientOfAnotherLayout:
     update_item = get_item
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        f"http://AKID:{SECRET}@127.0.0.1:8000",
+        # Either is no URL of AWS's own: said as given, not as the region.
+        f"http://AKID:{SECRET}@dynamodb.internal",
+        "http://127.0.0.1:8000",
+    ],
+)
 @pytest.mark.anyio
-async def test_the_password_of_a_client_given_is_hidden_whatever_botocores_private_layout() -> None:
+async def test_the_password_of_a_client_given_is_hidden_whatever_botocores_private_layout(
+    endpoint: str,
+) -> None:
     # The endpoint (and its password) was read from botocore's private rule-set resolver only:
-    # a client without it, botocore's words named the endpoint, password and all.
-    endpoint = f"http://AKID:{SECRET}@127.0.0.1:{free_port()}"
+    # a client without it, botocore's words named the endpoint, password and all. (The
+    # stand-in connects nowhere.)
     store = DynamoDBStore("skill", client=_ClientOfAnotherLayout(endpoint))
     with pytest.raises(StoreError, match="cannot reach DynamoDB at") as info:
         await store.load("user")
     _shown(_all_said(info.value))
-    assert url_without_password(endpoint) in str(info.value)
+    assert f"cannot reach DynamoDB at {url_without_password(endpoint)} for GetItem" in str(
+        info.value
+    )
     # AWS's own endpoint (no port, no user part) is said as the region, as botocore's is.
     aws = DynamoDBStore(
         "skill", client=_ClientOfAnotherLayout("https://dynamodb.us-east-1.amazonaws.com")
