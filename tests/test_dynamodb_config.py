@@ -241,6 +241,7 @@ def test_a_region_or_endpoint_url_with_a_client_given_is_refused_at_construction
         "http://",
         "http://host:99999",
         "http://ho st",
+        "http://127.0.0.1:8000/a\tb",  # a tab or a line break anywhere: botocore's refusal
         "https://:s3cret@[::1:8000",
         # A host botocore refuses as it makes the client: taken, refused at the first call.
         "http://AKID:s3cret@ho_st:8000",
@@ -266,6 +267,7 @@ def test_an_endpoint_url_botocore_cannot_use_is_refused_at_construction(
         "https://dynamodb.eu-west-1.amazonaws.com",
         "http://[::1]",
         "http://[fe80::1%25en_0.~!-]:8000",
+        "http://127.0.0.1:8000/a b",  # white space out of the host and port: botocore's fine
     ):
         DynamoDBStore("skill-table", region="us-east-1", endpoint_url=fine)
 

@@ -95,6 +95,38 @@ async def test_a_store_error_does_not_repeat_the_password(dynamodb_endpoint: str
     await missing.aclose()
 
 
+@pytest.mark.parametrize("where", ["endpoint_url", "AWS_ENDPOINT_URL_DYNAMODB", "client"])
+@pytest.mark.anyio
+async def test_an_endpoint_whose_password_has_white_space_is_used(
+    where: str, dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # botocore refuses white space only in the host and the port (and a tab or a line break
+    # anywhere): the store refused any, a URL botocore uses, at construction (endpoint_url=,
+    # a client given) or at each call (botocore's configuration).
+    endpoint = dynamodb_endpoint.replace("http://", "http://AKID:s3cr\u00a0e t@")
+    client = None
+    if where == "endpoint_url":
+        store = DynamoDBStore("no-such-table", endpoint_url=endpoint, timeout=MOTO_TIMEOUT)
+    elif where == "client":
+        import botocore.session
+
+        client = botocore.session.get_session().create_client(
+            "dynamodb", region_name="us-east-1", endpoint_url=endpoint
+        )
+        store = DynamoDBStore("no-such-table", client=client, timeout=MOTO_TIMEOUT)
+    else:
+        monkeypatch.setenv(where, endpoint)
+        store = DynamoDBStore("no-such-table", timeout=MOTO_TIMEOUT)
+    try:
+        with pytest.raises(StoreError, match="does not exist") as info:  # moto's answer
+            await store.load("user")
+    finally:
+        await store.aclose()
+        if client is not None:
+            client.close()
+    _shown(_all_said(info.value) + repr(store))
+
+
 @pytest.mark.anyio
 async def test_a_store_error_through_a_client_given_names_its_endpoint_not_its_password() -> None:
     # A client given made with an endpoint: the line said "region us-east-1", not where the

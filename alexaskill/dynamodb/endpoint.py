@@ -42,10 +42,16 @@ _MAX_HOST: Final = 255
 _ZONE: Final = re.compile(r"[A-Za-z0-9._!~-]+")
 
 
+#: The characters botocore refuses anywhere in an endpoint URL (its ``UNSAFE_URL_CHARS``, 1.34
+#: to 1.44 alike: urlsplit drops them). Other white space is refused only where it breaks the
+#: host or the port; in a password or a path, botocore's calls go out with it.
+_UNSAFE: Final = frozenset("\t\r\n")
+
+
 def _usable(url: str) -> bool:
     """Whether botocore can use ``url`` for its calls: a host it takes (`_host_usable`), no
-    white space, no port past 65535 or not a number (else a ValueError out of every call, or
-    out of the client's making)."""
+    tab or line break (`_UNSAFE`), no port past 65535 or not a number (else a ValueError out of
+    every call, or out of the client's making)."""
     import urllib.parse
 
     try:
@@ -55,7 +61,7 @@ def _usable(url: str) -> bool:
         fine = host is not None and _host_usable(host) and (parts.port is None or parts.port >= 0)
     except ValueError:  # "Invalid IPv6 URL", "Port out of range 0-65535", a port not a number
         fine = False
-    return fine and not any(character.isspace() for character in url)
+    return fine and _UNSAFE.isdisjoint(url)
 
 
 def _host_usable(host: str) -> bool:
