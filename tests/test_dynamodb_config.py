@@ -249,6 +249,9 @@ def test_a_region_or_endpoint_url_with_a_client_given_is_refused_at_construction
         "http://a..b:8000",
         # An IPv6 zone of a character botocore's pattern refuses (not RFC 3986's unreserved).
         "http://AKID:s3cret@[fe80::1%25eth0+]:8000",
+        # A full-width '@' or ':' (NFKC's '@', ':'), which urlsplit refuses: the password shown.
+        "http://AKID:s3cret\uff20127.0.0.1:8000",
+        "http://AKID\uff1as3cret@127.0.0.1:8000",
     ],
 )
 def test_an_endpoint_url_botocore_cannot_use_is_refused_at_construction(

@@ -185,6 +185,7 @@ async def test_a_store_error_through_botocores_endpoint_setting_names_it_not_its
         # with it, password and all (the netloc, in the NFKC one: a '#' written full-width).
         f"http://AKID:{SECRET}@[::1",
         f"http://AKID:{SECRET}\uff03@127.0.0.1:8000",
+        f"http://AKID:{SECRET}\ufe6b127.0.0.1:8000",  # a small '@' (NFKC's '@'): not hidden
     ],
 )
 @pytest.mark.anyio

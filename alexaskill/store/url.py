@@ -231,13 +231,19 @@ def _is_password_option(name: str) -> bool:
     return name.lower().endswith("password")
 
 
+#: The characters NFKC makes '@' or ':' (U+FF20 and U+FE6B, U+FF1A, U+FE55 and U+FE13: the
+#: full-width and small forms), each to the ASCII one. urlsplit's NFKC check reads them so and
+#: refuses the URL, whose words then show it: the user part they end is a password all the same.
+_NFKC_SEPARATORS: Final = str.maketrans("\uff20\ufe6b\uff1a\ufe55\ufe13", "@@:::")
+
+
 def _user_password_hidden(rest: str) -> str:
     """``rest`` (a URL after its ``://``) with the password of its user part as ``***``."""
-    user, at, place = rest.rpartition("@")
-    if at:
-        name, colon, _ = user.partition(":")
-        return f"{name}{colon}***@{place}" if colon else rest
-    return rest
+    # Found in a copy with NFKC's '@' and ':' made ASCII, one character for one: the places
+    # are ``rest``'s, which is cut there as written.
+    user, at, _ = rest.translate(_NFKC_SEPARATORS).rpartition("@")
+    name, colon, _ = user.partition(":")
+    return f"{rest[: len(name) + 1]}***{rest[len(user) :]}" if at and colon else rest
 
 
 def _passwords(url: str | None) -> tuple[str, ...]:
