@@ -22,6 +22,8 @@ from .cli_run import run
         # Two types end in UserEvent: both are named, not the last sorted alone (APLT's, a
         # character display's, was named for APL's, a screen's).
         ("UserEvent", "Alexa.Presentation.APL.UserEvent or Alexa.Presentation.APLT.UserEvent"),
+        # A member a slip off, without its namespace: no hint, where registration names it.
+        ("PlaybackStartd", "AudioPlayer.PlaybackStarted"),
     ],
 )
 def test_a_request_type_near_a_known_one_says_which_was_likely_meant(

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from .. import typos
-from ..request_types import SENT, UNMODELLED, meant_request_type
+from ..request_types import SENT, UNMODELLED, meant_member, meant_request_type
 from ..typos import TYPO
 from .common import UsageError
 
@@ -83,9 +83,14 @@ def _same_last(given: str, names: list[str]) -> str | None:
 
 
 def meant_type(given: str) -> str | None:
-    """The request type Alexa sends that ``given`` is likely a slip for, or None: one it is the
-    last part of (`meant`), else the one registration refuses it for (`meant_request_type`)."""
-    return _same_last(given, request_types()) or meant_request_type(given)
+    """The request type Alexa sends that ``given`` is likely a slip for, or None, as
+    registration names it: one it is the last part of (`meant`), else `meant_request_type`'s,
+    else, written without a namespace, the member it is a slip for (`meant_member`:
+    PlaybackStartd, AudioPlayer.PlaybackStarted)."""
+    found = _same_last(given, request_types()) or meant_request_type(given)
+    if found is None and "." not in given:
+        found = meant_member(given)
+    return found
 
 
 def _hint(found: str | None) -> str:
