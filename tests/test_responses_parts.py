@@ -66,6 +66,22 @@ def test_one_directive_not_in_a_list_is_named(one: Any, alone: str) -> None:
     assert speak("x", directives=iter([AudioPlayer.Stop()])).directives == (AudioPlayer.Stop(),)
 
 
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("Custom.Line\nBreak", r"the 'Custom\.Line\\nBreak' directive alone"),
+        ("Custom." + "x" * 5000, r"the Custom\.x{63}…x{30} \(5,007 characters\) directive alone"),
+    ],
+)
+def test_a_directive_alone_is_named_in_one_short_line(kind: str, said: str) -> None:
+    # A raw directive's type was repeated whole: a newline in it broke the message in two, and
+    # a type of 5,000 characters made a line of 5,000.
+    with pytest.raises(ResponseError) as raised:
+        speak("x", directives={"type": kind})
+    message = str(raised.value)
+    assert re.search(said, message) and "\n" not in message and len(message) < 250, message
+
+
 def test_a_can_fulfill_answer_is_checked_as_alexa_reads_it() -> None:
     from alexaskill.responses import CanFulfillIntent, CanFulfillSlot, can_fulfill
 

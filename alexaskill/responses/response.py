@@ -12,6 +12,7 @@ from msgspec.structs import force_setattr
 from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..models.context import SCREEN_INTERFACES
+from ..shown_names import shown
 from ..ssml import Ssml
 from .as_written import _DataRefused, check_as_written
 from .cards import Card
@@ -101,13 +102,17 @@ def _directives_of(field: str, directives: Iterable[Any] | None) -> tuple[Any, .
 
 def _alone(value: Mapping[Any, Any] | Directive | str) -> str:
     """What `_directives_of` was given alone, for its error: "the Dialog.Delegate directive
-    alone", "a dict alone" (a mapping with no type), "'Dialog.Delegate' (a str)" (a name)."""
+    alone", "a dict alone" (a mapping with no type), "'Dialog.Delegate' (a str)" (a name); a
+    type echoed as `shown` echoes a name, in one short line."""
     if isinstance(value, str):
         return f"{_shown(value)} (a str)"
     try:
-        return f"the {directive_type(value) or type(value).__name__} directive alone"
+        kind = directive_type(value) or type(value).__name__
     except ResponseError:  # (a mapping with no string "type": no directive's)
         return f"{type_with_article(value)} alone"
+    # (a raw mapping's type, echoed: quoted where it holds a newline, cut where long, the
+    # message one short line)
+    return f"the {shown(kind, quoted=not kind.isprintable())} directive alone"
 
 
 def _set_directives(struct: Response | Reprompt, field: str) -> None:
