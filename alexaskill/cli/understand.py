@@ -63,6 +63,16 @@ def _user_time(args: argparse.Namespace, now: datetime.datetime | None) -> datet
     return user_time(now, args.time_zone, now_text=args.now, zone_option="--time-zone")
 
 
+def _check_zone(zone: str) -> None:
+    """A usage error for a --time-zone that is no IANA zone of the tz data here, in the words and
+    by the check `FakeAlexaApi` refuses its ``time_zone`` with (the zone meant named): zoneinfo
+    reads ``posix/Europe/Paris``, ``right/UTC`` and ``localtime``, no zone a device is set to."""
+    from ..testing.api_zones import _zone_known, _zone_unknown
+
+    if not _zone_known(zone):
+        raise UsageError(_zone_unknown("--time-zone", zone, "as Alexa answers one"))
+
+
 def _no_model(utterances: list[str]) -> UsageError:
     """The usage error for a missing --model: chat and replay take the APP first, without an
     option, so a first UTTERANCE that names a skill or a model file is named as meant."""
@@ -98,6 +108,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "--time-zone is empty: name an IANA time zone, e.g. Europe/Paris, or leave it out "
             "for UTC"
         )
+    if args.time_zone is not None:
+        _check_zone(args.time_zone)
     for number, said in enumerate(args.utterances, start=1):  # (a line read empty: skipped)
         if not said.strip():
             raise UsageError(
