@@ -204,6 +204,35 @@ def test_serve_model_needs_dev_and_reports_a_broken_file_at_start(
     assert code == 2 and "--model is the simulator's: add --dev" in err.getvalue()
 
 
+def test_serve_says_a_model_that_cannot_serve_by_its_name_and_why(
+    pki: TestPKI, dev_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # serve put "--model " before with_simulator's message, as if it started with the path:
+    # "--model a model file is one skill's, …" and "--model with_simulator(model=''): …".
+    from starlette.applications import Starlette
+
+    from alexaskill import Skill
+    from alexaskill.cli import UsageError
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_dir))
+    good = str(model_file(tmp_path / "en-US.json", ["what are the waves doing"]))
+    skill = load_object(f"{SKILL_FILE}:skill")
+    two = Starlette(routes=[skill.mount("/a"), Skill(OTHER_SKILL_ID).mount("/b")])
+    reason = "a model file is one skill's, and this app serves 2 (/a/, /b/)"
+    with pytest.raises(UsageError, match=f"^--model {re.escape(good)}: {re.escape(reason)}$"):
+        _prepare("app", two, True, None, good)
+    with pytest.raises(UsageError, match=r"^--model: no file named$"):
+        _prepare("skill", load_object(f"{SKILL_FILE}:skill"), True, None, "")
+    # A ValueError still, its path and its reason apart, its message both.
+    from alexaskill.simulator import ModelFileError, with_simulator
+
+    with pytest.raises(ModelFileError) as raised:
+        with_simulator(two, pki=pki, model=good)
+    assert isinstance(raised.value, ValueError)
+    assert (raised.value.path, raised.value.reason) == (good, reason)
+    assert str(raised.value) == f"{good}: {reason}"
+
+
 def test_a_model_file_with_a_byte_order_mark(pki: TestPKI, tmp_path: Path) -> None:
     # As a Windows editor saves it (and as chat --model reads it): it was "not JSON".
     path = model_file(tmp_path / "en-GB.json", ["what are the waves doing"])

@@ -155,7 +155,8 @@ def _with_simulator(app: Any, model: str | None, pki: TestPKI | None = None) -> 
     usage."""
     from ..exceptions import ConfigurationError
     from ..interaction import InteractionModelError
-    from ..simulator import PathTaken, find_skills, with_simulator
+    from ..simulator import ModelFileError, find_skills, with_simulator
+    from ..shown_names import shown
 
     for target in find_skills(app):  # (--model's ConfigurationError is said below)
         try:
@@ -165,10 +166,11 @@ def _with_simulator(app: Any, model: str | None, pki: TestPKI | None = None) -> 
     try:
         served = with_simulator(app, pki=pki, model=model)
         served.simulator.load_model()  # a broken model file is reported now, not on a turn
-    except PathTaken as exc:
+    except ModelFileError as exc:  # (the name as given, not as the simulator's Path spells it)
+        said = f"--model {shown(model)}" if model else "--model"
+        raise UsageError(f"{said}: {exc.reason}") from None
+    except ValueError as exc:  # (PathTaken: the skills' paths, --dev's mistake)
         raise UsageError(f"--dev: {exc}") from None
-    except ValueError as exc:
-        raise UsageError(f"--model {exc}") from None
     except InteractionModelError as exc:
         raise UsageError(f"--model: {'; '.join(exc.problems)}") from None
     except ConfigurationError as exc:

@@ -21,6 +21,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .model_source import ModelFileError
 from .server import PREFIX, Simulator
 from .session import SkillTarget
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PREFIX",
+    "ModelFileError",
     "PathTaken",
     "Simulator",
     "SimulatorApp",
@@ -139,7 +141,8 @@ def with_simulator(
     `FakeAlexaApi` of a user who set nothing). What the user says is understood with the
     interaction model built from the skill's code, or with ``model``, an ASK CLI model file or
     directory (`Simulator`). `ValueError` if ``app`` serves no skill, serves one below
-    ``/_simulator`` (the simulator's paths), or ``model`` cannot serve; `ConfigurationError` if
+    ``/_simulator`` (the simulator's paths, `PathTaken`), or ``model`` cannot serve
+    (`ModelFileError`, its ``path`` and ``reason`` apart); `ConfigurationError` if
     a skill of no id of its own (``Skill("*")``) would carry an ``ALEXASKILL_SKILL_ID`` that
     names none (`SkillTarget.skill_id`). `TypeError` for an option of the wrong kind.
     """
@@ -186,4 +189,4 @@ def _check_options(pki: object, api: object, model: object) -> None:
             f"path), not {model!r}{json}"
         )
     if not os.fspath(model):  # (Path("") is the current directory)
-        raise ValueError(f"with_simulator(model={model!r}): no file named")
+        raise ModelFileError("", "no file named", said=f"with_simulator(model={model!r})")

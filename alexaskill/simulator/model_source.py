@@ -14,17 +14,28 @@ from ..shown_names import not_there, shown
 if TYPE_CHECKING:
     from .session import SkillTarget
 
-__all__ = ["DEFAULT_LOCALE", "model_problem", "model_version", "offered_locales"]
+__all__ = ["DEFAULT_LOCALE", "ModelFileError", "model_problem", "model_version", "offered_locales"]
 
 #: The locale the page starts in, when offered.
 DEFAULT_LOCALE: Final = "en-US"
+
+
+class ModelFileError(ValueError):
+    """A ``model`` the simulator cannot serve (`with_simulator`, `Simulator`): ``path`` names it
+    as given, ``reason`` says why, its message both: ``PATH: REASON`` (the path cut by `shown`),
+    or ``said``'s words for the path (``with_simulator(model='')``)."""
+
+    def __init__(self, path: str, reason: str, *, said: str | None = None) -> None:
+        super().__init__(f"{shown(path) if said is None else said}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 def offered_locales(
     model: Path | None, targets: Sequence[SkillTarget]
 ) -> tuple[tuple[str, ...], str]:
     """The locales the page offers, and the first: every locale understood here, or those of
-    ``model`` (a model file or directory, one skill's: `ValueError` if it cannot serve)."""
+    ``model`` (a model file or directory, one skill's: `ModelFileError` if it cannot serve)."""
     from ..understanding import locale_of_file, supported_locales
 
     understood = supported_locales()
@@ -33,27 +44,28 @@ def offered_locales(
         return understood, DEFAULT_LOCALE
     if len(targets) != 1:
         paths = ", ".join(target.path for target in targets)
-        raise ValueError(
-            f"a model file is one skill's, and this app serves {len(targets)} ({paths})"
+        raise ModelFileError(
+            str(path), f"a model file is one skill's, and this app serves {len(targets)} ({paths})"
         )
     # os.path's, not pathlib's (Python 3.11), which raise OSError for a name too long for a file
     # (said as the commands say it: `not_there`, the name cut by `shown`)
     if os.path.isdir(path):
         found = sorted(p.stem for p in path.glob("*.json") if locale_of_file(p) is not None)
         if not found:
-            raise ValueError(f"{shown(str(path))}: no <locale>.json model files")
+            raise ModelFileError(str(path), "no <locale>.json model files")
     elif os.path.isfile(path):
         named = locale_of_file(path)
         if named is None:  # not named after a locale: the page chooses
             return understood, DEFAULT_LOCALE
         found = [named]
     else:
-        raise ValueError(f"{shown(str(path))}: {not_there(str(path), 'no such file or directory')}")
+        raise ModelFileError(str(path), not_there(str(path), "no such file or directory"))
     locales = tuple(locale for locale in found if locale in understood)
     if not locales:
-        raise ValueError(
-            f"{shown(str(path))}: a model for {', '.join(found)}, not a locale understood here "
-            f"({', '.join(understood)})"
+        raise ModelFileError(
+            str(path),
+            f"a model for {', '.join(found)}, not a locale understood here "
+            f"({', '.join(understood)})",
         )
     return locales, DEFAULT_LOCALE if DEFAULT_LOCALE in locales else locales[0]
 
