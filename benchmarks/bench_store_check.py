@@ -19,6 +19,11 @@ and for each value, its ``json.dumps`` and the save's count for DynamoDB's 400 K
 its ``update``'s UpdateItem (`plans._planned`), with the plan the check made kept for the update
 (``kept``), and built again, as before (``built twice``), on the same values; and with two
 ``check_update`` before the update (``checked twice``), the plan the first made kept for it.
+
+``--refused`` times a save refused for what JSON cannot hold, said where it is: a list of a
+million ints with a set at its end (``v[1000000] is a set``): the save's encode (``_encode``,
+its checks, json's failure and the look for the set), the look alone (``_unjson``), and
+``json.dumps`` of the ints alone, what json writes before it fails.
 """
 
 from __future__ import annotations
@@ -205,13 +210,43 @@ def _dynamodb(repeat: int) -> None:
             print(f"{label:>7} {name:>13} {took * 1e6:9.1f} {took / best['built twice']:6.2f}")
 
 
+def _refused(repeat: int) -> None:
+    """``--refused``: a save refused for a set at the end of a million ints (the docstring)."""
+    from alexaskill.exceptions import ResponseError
+
+    value: list[Any] = [*range(1_000_000), {1}]
+
+    def save() -> None:
+        try:
+            base._encode("v", value)
+        except ResponseError:
+            return
+        raise RuntimeError("the save was not refused")
+
+    runs = {
+        "refused save": save,
+        "_unjson alone": lambda: base._unjson(value),
+        "json.dumps ints": lambda: json.dumps(value[:-1]),
+    }
+    print(f"{'':>16} {'s':>7}")
+    for name, run in runs.items():
+        # The collector on, as in a server (timeit turns it off): a walk that makes objects by
+        # the million sets it going again and again, each pass looking over all it holds.
+        took = min(timeit.repeat(run, setup="import gc; gc.enable()", number=1, repeat=repeat))
+        print(f"{name:>16} {took:7.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--dynamodb", action="store_true", help="a DynamoDB save's plan")
+    parser.add_argument("--refused", action="store_true", help="a save refused, said where")
     args = parser.parse_args()
     if args.dynamodb:
         _dynamodb(args.repeat)
+        return
+    if args.refused:
+        _refused(args.repeat)
         return
     original_user_id = Attributes.key_for
     Attributes.key_for = classmethod(lambda cls, key: key)  # type: ignore[assignment,method-assign]

@@ -340,6 +340,11 @@ def _holding_itself() -> list[Any]:
         ([1, float("-inf")], f"v[1] is -inf, {_INSTEAD}"),
         ({"s": {1, 2}}, f"v['s'] is a set, {_INSTEAD}"),
         ({(1, 2): "tuple key"}, f"v has the key (1, 2) (a tuple), {_INSTEAD}"),
+        # Deep, its path said as Python indexes it (the walk builds it once found: `_unjson`)
+        ({"a": [1, {"b": [None, {3}]}]}, f"v['a'][1]['b'][1] is a set, {_INSTEAD}"),
+        ([[1], {"k": {"x": 1, (1,): 2}}], f"v[1]['k'] has the key (1,) (a tuple), {_INSTEAD}"),
+        ([[0, 1], [[0, 1]], {"k": [2, frozenset()]}], f"v[2]['k'][1] is a frozenset, {_INSTEAD}"),
+        ([*range(1000), {1}], f"v[1000] is a set, {_INSTEAD}"),
         (
             "\ud800",
             "'utf-8' codec can't encode character '\\ud800' in position 1: surrogates not allowed",

@@ -21,7 +21,7 @@ from .data_faults import (
 )
 from .json_bytes import UNREAD as _UNREAD
 from .json_bytes import _read as _read_bytes
-from .json_keys import _CONTAINERS, _place
+from .json_keys import _CONTAINERS, _place, _unjson, _Unjson
 from .limits import (
     _MAX_NESTING,
     _TOO_DEEP,
@@ -244,34 +244,6 @@ def _loaded_refused(where: str, data: Mapping[str, Any]) -> StoreError | None:
                 for said in ("cannot be saved as JSON: ", "cannot be saved: "):
                     why = why.removeprefix(f"attribute {name!r} {said}")
             return _not_held(name, where, why)
-    return None
-
-
-#: What `_unjson` finds: (the path to it, as Python indexes it; the value or key; whether a key).
-_Unjson = tuple[list[Any], Any, bool]
-
-
-def _unjson(value: Any) -> _Unjson | None:
-    """What in ``value`` json's encoder has no JSON for, the first in its order (a dict's key,
-    then its value, in turn), and where (`_unjson_said` says it); None if none. Found by type,
-    not read from json's message, whose words are its own to change (and name no place)."""
-    # (what, whether a dict's key, the path to it), last first
-    todo: list[tuple[Any, bool, list[Any]]] = [(value, False, [])]
-    seen: set[int] = set()  # (a list or dict met again: looked into once, if it holds itself)
-    while todo:
-        item, key, path = todo.pop()
-        if item is None or isinstance(item, str | int | float):  # (bool: an int)
-            continue
-        if key or not isinstance(item, list | tuple | dict):
-            return path, item, key
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, dict):
-            for pair in reversed(list(item.items())):
-                todo += [(pair[1], False, [*path, pair[0]]), (pair[0], True, path)]
-        else:
-            todo += [(each, False, [*path, at]) for at, each in reversed(list(enumerate(item)))]
     return None
 
 

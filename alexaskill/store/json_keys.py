@@ -1,6 +1,7 @@
 """The dict keys JSON would change in a stored value: a key no str, which JSON turns into a
 string, or ``""``, which no store keeps (`_check_keys`, at each save); and a name or key no str
-that a store of one's own loaded (`_loaded_name_refused`, `_loaded_key_refused`)."""
+that a store of one's own loaded (`_loaded_name_refused`, `_loaded_key_refused`); and what in a
+value json's encoder has no JSON for, a type or a key, and where (`_unjson`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 from typing import Any, Final
 
 from ..articles import value_with_type
+from ..json_scalars import JSON_SCALARS
 from ..exceptions import StoreError
 from .data_faults import _refused
 
@@ -101,3 +103,48 @@ def _key_not_str(
 #: What holds other values in JSON (a tuple of types: `isinstance` takes one in half the time
 #: of a union, ``dict | list | tuple``).
 _CONTAINERS: Final = (dict, list, tuple)
+
+
+#: What `_unjson` finds: (the path to it, as Python indexes it; the value or key; whether a key).
+_Unjson = tuple[list[Any], Any, bool]
+
+
+def _unjson(value: Any) -> _Unjson | None:
+    """What in ``value`` json's encoder has no JSON for, the first in its order (a dict's key,
+    then its value, in turn), and where (`_unjson_said` says it); None if none. Found by type,
+    not read from json's message, whose words are its own to change (and name no place)."""
+    # (what, whether a dict's key, where: None for the value itself, else its container's
+    # where and its index or key), last first. A link to the container, the path built once
+    # found: a path copied for each element made a refused save of a list of a million ints
+    # take seconds. A list's scalars are not pushed at all, for the same reason.
+    todo: list[tuple[Any, bool, Any]] = [(value, False, None)]
+    seen: set[int] = set()  # (a list or dict met again: looked into once, if it holds itself)
+    while todo:
+        item, key, where = todo.pop()
+        if item is None or isinstance(item, str | int | float):  # (bool: an int)
+            continue
+        if key or not isinstance(item, list | tuple | dict):
+            return _path(where), item, key
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            for pair in reversed(list(item.items())):
+                todo += [(pair[1], False, (where, pair[0])), (pair[0], True, where)]
+        else:  # (by exact type, the quicker test: a subclass of one, pushed, is skipped popped)
+            todo += [
+                (item[at], False, (where, at))
+                for at, kind in enumerate(map(type, item))
+                if kind not in JSON_SCALARS
+            ][::-1]
+    return None
+
+
+def _path(where: Any) -> list[Any]:
+    """The path `_unjson`'s ``where`` links lead by, as Python indexes it, from the value."""
+    path = []
+    while where is not None:
+        where, step = where
+        path.append(step)
+    path.reverse()
+    return path
