@@ -10,7 +10,9 @@ the count of its last seconds is not lost when it stops.
 `due` is the bare check, for lines whose caller keeps the times and the clock: the server's
 (`alexaskill.server_limits`, on the loop's clock), the worker threads' and the deadline's.
 `remember` is the bounded memory of kinds they share with the lines said once a kind
-(`alexaskill.dispatch`: an intent's typo, an intent without a handler).
+(`alexaskill.dispatch`: an intent's typo, an intent without a handler), and with other memories
+of what requests bring (a DynamoDB store's keys loaded without a map, the Host values found
+valid, a list slot's parts read).
 """
 
 from __future__ import annotations
@@ -94,11 +96,13 @@ class Repeats:
             say(kind, count)
 
 
-def remember(kinds: dict[K, V], kind: K, value: V) -> None:
-    """Keep ``value`` for ``kind`` in ``kinds``, forgotten all at once when full (`_KINDS`):
-    the kinds are made of requests or messages, so a bound, not an exact memory (each kind
-    forgotten is then said, or made, again once)."""
-    if kind not in kinds and len(kinds) >= _KINDS:
+def remember(kinds: dict[K, V], kind: K, value: V, *, kept: int = _KINDS) -> None:
+    """Keep ``value`` for ``kind`` in ``kinds``, forgotten all at once when full (``kept``
+    kinds, `_KINDS` unless told): the kinds are made of requests or messages, so a bound, not
+    an exact memory (each kind forgotten is then said, or made, again once). Cleared whole, not
+    the oldest dropped: nothing kept for each kind but its value, and the kinds that come next,
+    a server's own among them, are kept again at once."""
+    if kind not in kinds and len(kinds) >= kept:
         kinds.clear()
     kinds[kind] = value
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from .log_repeats import remember
+
 __all__: list[str] = []  # the server protocols' helper
 
 #: A URL's host (RFC 3986, 3.2.2: a name, an IPv4 address or a bracketed IP literal) and port,
@@ -65,7 +67,8 @@ _HOST: Final = re.compile(
 #: again, each looked up here (~200 instructions a request, counted), not matched (~11,000).
 #: Full, they are forgotten, for those that come next: 64 values a scanner sent first would
 #: otherwise keep the skill's own Host from it for as long as the server runs.
-VALID_HOSTS: Final[set[bytes]] = set()
+#: (A dict, each value None, for `remember`: looked up as a set is, at the same cost.)
+VALID_HOSTS: Final[dict[bytes, None]] = {}
 _HOSTS_KEPT: Final = 64
 
 
@@ -74,7 +77,5 @@ def invalid_host(value: bytes) -> bool:
     ``user@host`` or ``host/path``. Callers look in `VALID_HOSTS` first."""
     if _HOST.fullmatch(value) is None:
         return True
-    if len(VALID_HOSTS) >= _HOSTS_KEPT:
-        VALID_HOSTS.clear()  # (a client's many values: the skill's own comes back at once)
-    VALID_HOSTS.add(value)
+    remember(VALID_HOSTS, value, None, kept=_HOSTS_KEPT)
     return False

@@ -298,13 +298,13 @@ def test_runs_of_spaces_in_a_request_line_are_read_alike_on_either_parser(
 def test_hosts_a_client_sent_first_do_not_keep_the_skills_own_from_its_quick_check(
     protocol_class: type[Any],
 ) -> None:
-    # The Host values found valid are kept (64 at most) so that a request's costs a set lookup,
+    # The Host values found valid are kept (64 at most) so that a request's costs a look-up,
     # not the grammar's match. Once 64 others had come (a scanner's or a client's, in any
     # order), no value was kept again: the skill's own Host was matched at every request for
     # as long as the server ran. Now the values kept make room for those that come since.
     from alexaskill.server_target import VALID_HOSTS, invalid_host
 
-    kept = set(VALID_HOSTS)
+    kept = dict(VALID_HOSTS)
     try:
         VALID_HOSTS.clear()
         for n in range(64):

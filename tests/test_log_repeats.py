@@ -191,3 +191,20 @@ def test_due_lets_a_line_through_once_every_10_s_with_the_count_and_time_since()
     ]
     assert due(said, "b", 500.0) == (0, math.inf)  # another key: its own times
     assert due(said, "a", 505.0, every=5.0) == (0, 5.0)  # a caller's own rate
+
+
+def test_remember_forgets_all_at_once_when_full_and_not_for_a_kind_it_holds() -> None:
+    # The bound of the kinds said once (256), or the caller's (``kept``: the DynamoDB store's
+    # keys loaded without a map, the Host values found valid, a list slot's parts).
+    kinds: dict[int, str] = {}
+    for kind in range(256):
+        log_repeats.remember(kinds, kind, "said")
+    assert len(kinds) == 256
+    log_repeats.remember(kinds, 5, "again")  # (held already: nothing forgotten)
+    assert len(kinds) == 256 and kinds[5] == "again"
+    log_repeats.remember(kinds, 256, "new")
+    assert kinds == {256: "new"}
+    kept: dict[str, None] = {}
+    for kind in "abc":
+        log_repeats.remember(kept, kind, None, kept=2)
+    assert kept == {"c": None}

@@ -14,6 +14,7 @@ from typing import Any, Final, TypeVar
 
 from ..articles import with_article
 from ..exceptions import StoreError
+from ..log_repeats import remember
 from ..store.base import _decoding
 from ..store.checked_changes import _Checked
 from ..store.data_faults import _key_checked, _names_checked
@@ -177,10 +178,8 @@ class DynamoDBStore:
         )
         stored = answer.get("Item", {}).get(self.attribute_name)
         if stored is None or "NULL" in stored:
-            no_map = self._no_map
-            if len(no_map) >= _NO_MAP_KEPT:
-                no_map.clear()  # loads no save followed (a launch that changes nothing)
-            no_map[key] = True
+            # (noted till a save: a launch that changes nothing leaves its key; forgotten when full)
+            remember(self._no_map, key, True, kept=_NO_MAP_KEPT)
             return {}
         self._no_map.pop(key, None)
         if "M" not in stored:

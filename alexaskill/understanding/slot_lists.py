@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
+from ..log_repeats import remember
 from .list_joins import JOINED_KINDS, in_order, pause_inside
 from .slot_kinds import CustomKind, Fill, FreeKind, SlotKind, TypedKind
 from .text import Token
@@ -64,10 +65,8 @@ class ListKind:
         found = self._parts.get(key)
         if found is not None and found[1] == now:
             return found[2]
-        if len(self._parts) >= _PART_MEMO:
-            self._parts.clear()
         fill = self.base.fill(tokens, now)
-        self._parts[key] = (tokens, now, fill)
+        remember(self._parts, key, (tokens, now, fill), kept=_PART_MEMO)
         return fill
 
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
