@@ -215,6 +215,8 @@ def _refused(repeat: int) -> None:
     from alexaskill.exceptions import ResponseError
 
     value: list[Any] = [*range(1_000_000), {1}]
+    # (as base holds it: its own before it moved to json_keys, for a run before and after)
+    unjson: Callable[[Any], object] = vars(base)["_unjson"]
 
     def save() -> None:
         try:
@@ -225,7 +227,7 @@ def _refused(repeat: int) -> None:
 
     runs = {
         "refused save": save,
-        "_unjson alone": lambda: base._unjson(value),
+        "_unjson alone": lambda: unjson(value),
         "json.dumps ints": lambda: json.dumps(value[:-1]),
     }
     print(f"{'':>16} {'s':>7}")

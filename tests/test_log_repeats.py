@@ -205,6 +205,6 @@ def test_remember_forgets_all_at_once_when_full_and_not_for_a_kind_it_holds() ->
     log_repeats.remember(kinds, 256, "new")
     assert kinds == {256: "new"}
     kept: dict[str, None] = {}
-    for kind in "abc":
-        log_repeats.remember(kept, kind, None, kept=2)
+    for name in "abc":
+        log_repeats.remember(kept, name, None, kept=2)
     assert kept == {"c": None}

@@ -76,8 +76,9 @@ def test_one_directive_not_in_a_list_is_named(one: Any, alone: str) -> None:
 def test_a_directive_alone_is_named_in_one_short_line(kind: str, said: str) -> None:
     # A raw directive's type was repeated whole: a newline in it broke the message in two, and
     # a type of 5,000 characters made a line of 5,000.
+    alone: Any = {"type": kind}
     with pytest.raises(ResponseError) as raised:
-        speak("x", directives={"type": kind})
+        speak("x", directives=alone)
     message = str(raised.value)
     assert re.search(said, message) and "\n" not in message and len(message) < 250, message
 

@@ -155,8 +155,8 @@ def _with_simulator(app: Any, model: str | None, pki: TestPKI | None = None) -> 
     usage."""
     from ..exceptions import ConfigurationError
     from ..interaction import InteractionModelError
-    from ..simulator import ModelFileError, find_skills, with_simulator
     from ..shown_names import shown
+    from ..simulator import ModelFileError, find_skills, with_simulator
 
     for target in find_skills(app):  # (--model's ConfigurationError is said below)
         try:

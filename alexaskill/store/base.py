@@ -21,7 +21,7 @@ from .data_faults import (
 )
 from .json_bytes import UNREAD as _UNREAD
 from .json_bytes import _read as _read_bytes
-from .json_keys import _CONTAINERS, _place, _unjson, _Unjson
+from .json_keys import _CONTAINERS, _place, _Unjson, _unjson
 from .limits import (
     _MAX_NESTING,
     _TOO_DEEP,

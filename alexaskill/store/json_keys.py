@@ -9,8 +9,8 @@ import json
 from typing import Any, Final
 
 from ..articles import value_with_type
-from ..json_scalars import JSON_SCALARS
 from ..exceptions import StoreError
+from ..json_scalars import JSON_SCALARS
 from .data_faults import _refused
 
 
