@@ -32,9 +32,11 @@ def redis_url_with(
     url: str, *, scheme: str | None = None, database: int | None = None, **options: str
 ) -> str:
     """``url`` with ``options`` in its query, each in place of one of the same name (RedisStore
-    refuses an option named twice), and ``scheme``, ``database`` (its path) if given."""
+    refuses an option named twice), and ``scheme``, ``database`` (its path) if given. A blank
+    option (``?db=``) is kept: the store refuses one, which a test may mean to see."""
     parts = urllib.parse.urlsplit(url)
-    query = {**dict(urllib.parse.parse_qsl(parts.query)), **options}
+    kept = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    query = {**dict(kept), **options}
     return urllib.parse.urlunsplit(
         parts._replace(
             scheme=scheme or parts.scheme,
