@@ -56,7 +56,8 @@ def timer(seconds: float, action: Callable[[], object]) -> Iterator[threading.Ti
     """``action`` called in a thread of its own ``seconds`` after the block starts, unless it
     has ended by then (a hang guard: `process.kill`, a lock's release). The thread is a daemon,
     cancelled as the block ends and joined (`ended`): an action under way then has finished
-    when the block's code after it runs, which may do what the action did (once)."""
+    when the block's code after it runs, which may do what the action did (once). If the block
+    raised, its error is the one raised, a guard still running said in a note of it."""
     # A daemon: made non-daemon, a guard never cancelled (its test failed before its `try`)
     # kept the process alive for its whole wait, and tests/threads_left.py failed the test.
     guard = threading.Timer(seconds, action)
@@ -64,6 +65,15 @@ def timer(seconds: float, action: Callable[[], object]) -> Iterator[threading.Ti
     guard.start()
     try:
         yield guard
-    finally:
+    except BaseException as failure:
         guard.cancel()
-        ended(guard)
+        # Joined all the same (a `finally` around the block may do what the action did), but
+        # the test's own error is the failure said: ended's AssertionError raised here took
+        # its place, the test's error shown only as its context.
+        try:
+            ended(guard)
+        except AssertionError as still_running:
+            failure.add_note(str(still_running).splitlines()[0])  # (not the rewritten detail)
+        raise
+    guard.cancel()
+    ended(guard)

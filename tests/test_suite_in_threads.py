@@ -1,5 +1,6 @@
 """The calls a test runs in threads of its own (tests/in_threads.py): a thread the test gave up
-on ends with its process, and one still running when the test stops waiting fails the test."""
+on ends with its process, and one still running when the test stops waiting fails the test; a
+hang guard (`timer`) still running after its block failed leaves the block's error the one said."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import threading
 
 import pytest
 
+from . import in_threads
 from .fresh_python import ROOT
 from .in_threads import HANG, in_thread, joined, timer
+
+pytest_plugins = ["pytester"]
 
 #: A process whose one call in a thread never ends: its main thread ends at once.
 _LEFT_RUNNING = f"""
@@ -72,3 +76,48 @@ def test_a_timer_is_a_daemon_gone_when_its_block_ends_and_acts_only_if_it_is_lat
     with timer(0.01, act) as late:
         assert acted.wait(HANG)
     assert not late.is_alive() and called == ["late"]
+
+
+#: An inner test whose block fails while its guard's action is under way (held until the next
+#: test), the wait for the guard shortened from `HANG`.
+_FAILS_WHILE_ITS_GUARD_ACTS = """
+import threading
+
+from tests import in_threads
+from tests.in_threads import timer
+
+HELD = threading.Event()
+
+
+def test_fails_while_its_guard_acts(monkeypatch) -> None:
+    monkeypatch.setattr(in_threads.ended, "__defaults__", (0.1,))
+    acting = threading.Event()
+
+    def act() -> None:
+        acting.set()
+        HELD.wait(60)
+
+    with timer(0, act):
+        assert acting.wait(60)
+        raise LookupError("the test's own error")
+
+
+def test_lets_the_guard_end() -> None:
+    HELD.set()
+"""
+
+
+def test_a_blocks_own_error_wins_over_its_guard_still_running(pytester: pytest.Pytester) -> None:
+    # The guard's "still running after" AssertionError, raised in the timer's finally, was the
+    # failure said: the test's own error showed only as its context, above it.
+    pytester.makepyfile(test_inner=_FAILS_WHILE_ITS_GUARD_ACTS)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-rf")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "E *LookupError: the test's own error",
+            "E *Thread-* still running after 0.1 s",
+            "FAILED test_inner.py::test_fails_while_its_guard_acts - LookupError: *",
+        ]
+    )
+    assert in_threads.ended.__defaults__ == (HANG,)
