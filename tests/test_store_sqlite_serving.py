@@ -6,6 +6,7 @@ files: test_store_sqlite.py; its backups: test_store_backup*.py."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -49,12 +50,11 @@ async def test_sqlite_works_in_threads_in_wal_mode(
 
     monkeypatch.setattr(store_module, "_select", spy)
     path = tmp_path / "wal.db"
-    store = SQLiteStore(path)
-    await store.update("u", {"a": 1}, ())
-    assert await store.load("u") == {"a": 1}
-    await store.aclose()
+    async with contextlib.aclosing(SQLiteStore(path)) as store:
+        await store.update("u", {"a": 1}, ())
+        assert await store.load("u") == {"a": 1}
     assert threads and threading.get_ident() not in threads
-    with sqlite3.connect(path) as connection:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -62,12 +62,13 @@ async def test_sqlite_works_in_threads_in_wal_mode(
 async def test_sqlite_store_closed_releases_its_connections_and_opens_again(
     tmp_path: Path,
 ) -> None:
-    store = SQLiteStore(tmp_path / "closed.db")
-    await store.update("u", {"a": 1}, ())
-    assert store._idle
-    await store.aclose()
-    assert store._idle == []
-    assert await store.load("u") == {"a": 1}  # a later call (the app served again) works
+    # (aclosing: the connection the later call opened closed too, and all of them if it fails.)
+    async with contextlib.aclosing(SQLiteStore(tmp_path / "closed.db")) as store:
+        await store.update("u", {"a": 1}, ())
+        assert store._idle
+        await store.aclose()
+        assert store._idle == []
+        assert await store.load("u") == {"a": 1}  # a later call (the app served again) works
 
 
 def test_a_skill_served_twice_keeps_its_sqlite_store(tmp_path: Path) -> None:
@@ -143,13 +144,14 @@ async def test_a_relative_sqlite_path_is_the_one_of_when_the_store_was_made(
     (tmp_path / "later").mkdir()
     monkeypatch.chdir(tmp_path / "first")
     store = open_store("sqlite:///skill.db")
-    assert isinstance(store, SQLiteStore) and store.path == str(tmp_path / "first" / "skill.db")
-    await store.update("u", {"x": 1}, ())
-    monkeypatch.chdir(tmp_path / "later")
-    await store.aclose()  # the next call opens a new connection
-    await store.update("u", {"y": 2}, ())
-    assert await store.load("u") == {"x": 1, "y": 2}
-    await store.aclose()
+    async with contextlib.aclosing(store):
+        assert isinstance(store, SQLiteStore)
+        assert store.path == str(tmp_path / "first" / "skill.db")
+        await store.update("u", {"x": 1}, ())
+        monkeypatch.chdir(tmp_path / "later")
+        await store.aclose()  # the next call opens a new connection
+        await store.update("u", {"y": 2}, ())
+        assert await store.load("u") == {"x": 1, "y": 2}
     assert os.listdir(tmp_path / "later") == []
 
 
@@ -173,9 +175,11 @@ def test_a_sqlite_file_name_too_long_for_its_journal_is_refused_when_the_store_i
     assert f"at most {longest} bytes" in str(info.value)
     assert os.listdir(tmp_path) == []
     fits = SQLiteStore(tmp_path / name[1:])  # the longest name it takes
-    anyio.run(fits.update, "u", {"a": 1}, ())
-    assert anyio.run(fits.load, "u") == {"a": 1}
-    anyio.run(fits.aclose)
+    try:
+        anyio.run(fits.update, "u", {"a": 1}, ())
+        assert anyio.run(fits.load, "u") == {"a": 1}
+    finally:
+        anyio.run(fits.aclose)
 
 
 @pytest.mark.anyio
@@ -198,29 +202,29 @@ async def test_sqlite_failures_are_store_errors_that_say_what_to_do(tmp_path: Pa
         holder.close()
         await store.aclose()
     garbage = tmp_path / "garbage.db"
-    broken = SQLiteStore(garbage)
-    # Damaged once the store is made (a file no database when it is made is refused then).
-    garbage.write_bytes(b"not a database at all " * 200)
-    with pytest.raises(StoreError, match=r"garbage\.db is not a SQLite database, or is damaged"):
-        await broken.load("u")
-    await broken.aclose()
+    async with contextlib.aclosing(SQLiteStore(garbage)) as broken:
+        # Damaged once the store is made (a file no database when it is made is refused then).
+        garbage.write_bytes(b"not a database at all " * 200)
+        with pytest.raises(
+            StoreError, match=r"garbage\.db is not a SQLite database, or is damaged"
+        ):
+            await broken.load("u")
 
 
 _WORKER = """
-import asyncio, sys
+import asyncio, contextlib, sys
 from alexaskill.store import SQLiteStore
 
 async def main(path, worker):
-    store = SQLiteStore(path)
-    await store.load("user")          # connect before the start signal
-    print("ready", flush=True)
-    sys.stdin.readline()
-    await asyncio.gather(*(
-        store.update("user", {f"w{worker}-k{i}": [worker, i]}, ()) for i in range(25)
-    ))
-    for i in range(25):
-        await store.update("user", {f"w{worker}-seq{i}": i, "last": worker}, ())
-    await store.aclose()
+    async with contextlib.aclosing(SQLiteStore(path)) as store:
+        await store.load("user")          # connect before the start signal
+        print("ready", flush=True)
+        sys.stdin.readline()
+        await asyncio.gather(*(
+            store.update("user", {f"w{worker}-k{i}": [worker, i]}, ()) for i in range(25)
+        ))
+        for i in range(25):
+            await store.update("user", {f"w{worker}-seq{i}": i, "last": worker}, ())
 
 asyncio.run(main(sys.argv[1], int(sys.argv[2])))
 """
@@ -258,7 +262,7 @@ def test_sqlite_several_processes_writing_one_user_lose_no_key(tmp_path: Path) -
                 if pipe is not None:
                     pipe.close()
             worker.wait()
-    with sqlite3.connect(path) as connection:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
         rows = dict(connection.execute("SELECT field, value FROM alexaskill_attributes").fetchall())
     expected = {f"w{w}-k{i}" for w in range(4) for i in range(25)}
     expected |= {f"w{w}-seq{i}" for w in range(4) for i in range(25)}
@@ -336,7 +340,7 @@ def test_sqlite_new_files_take_simultaneous_first_updates_from_several_processes
             assert worker.wait(timeout=30) == 0
         assert errors == []
         for path in directory.glob("r*.db"):
-            with sqlite3.connect(path) as connection:
+            with contextlib.closing(sqlite3.connect(path)) as connection:
                 count = connection.execute("SELECT count(*) FROM alexaskill_attributes")
                 assert count.fetchone()[0] == processes * updates, path
         assert len(list(directory.glob("r*.db"))) == rounds * per_round
@@ -428,7 +432,6 @@ async def test_a_sqlite_store_over_a_file_that_is_no_sqlite_database_is_refused_
     database = tmp_path / "real.db"
     sqlite3.connect(database).execute("CREATE TABLE t (x)").connection.close()
     for path in (empty, database, tmp_path / "new.db"):
-        store = SQLiteStore(path)
-        await store.update("user", {"a": 1}, ())
-        assert await store.load("user") == {"a": 1}
-        await store.aclose()
+        async with contextlib.aclosing(SQLiteStore(path)) as store:
+            await store.update("user", {"a": 1}, ())
+            assert await store.load("user") == {"a": 1}
