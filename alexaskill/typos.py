@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from typing import Final
+from typing import Final, TypeVar
 
 __all__ = [
     "NAME_OF_WORDS",
@@ -88,9 +88,14 @@ def edits(name: str, other: str, limit: int | None = None) -> int:
     return row[-1]
 
 
-def _unshared(said: str, theirs: str) -> tuple[str, str]:
-    """``said`` and ``theirs`` without the letters they start and end with alike: the same
-    count of edits (`edits`) of fewer letters, as names compared share most (AMAZON., Intent)."""
+#: Letters, or words (`_slip`), for `_unshared`.
+_Parts = TypeVar("_Parts", str, list[str])
+
+
+def _unshared(said: _Parts, theirs: _Parts) -> tuple[_Parts, _Parts]:
+    """``said`` and ``theirs`` without the letters (or words) they start and end with alike: the
+    same count of edits (`edits`) of fewer letters, as names compared share most (AMAZON.,
+    Intent)."""
     start, shortest = 0, min(len(said), len(theirs))
     while start < shortest and said[start] == theirs[start]:
         start += 1
@@ -173,9 +178,13 @@ def _slip(given: str, known: str, vocabulary: frozenset[str]) -> bool:
     said_words, their_words = _words([said]), _words([word])
     if said_words == their_words:
         return True  # the same words, joined otherwise (ConnectionsResponse)
+    # The words apart, too: a prefix added to a word after another puts the difference on both
+    # (DoorUnlock, DoorLock), where it is the second's (Unlock, Lock).
+    ours, theirs = _unshared(*([w.casefold() for w in _WORD.findall(it)] for it in (said, word)))
     said, word = said.casefold(), word.casefold()
-    if _another_word(said, word) or _another_word(word, said):
-        return False
+    for one, other in ((said, word), ("".join(ours), "".join(theirs))):
+        if one and other and (_another_word(one, other) or _another_word(other, one)):
+            return False
     longer, shorter = sorted((said, word), key=len, reverse=True)
     if len(longer) == len(shorter) + 1 and any(
         longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer))

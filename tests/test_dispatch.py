@@ -356,6 +356,8 @@ _NOT_TYPOS = [
     ("IncreaseVolume", "DecreaseVolume"),
     ("ConnectDevice", "DisconnectDevice"),
     ("NextSong", "PreviousSong"),
+    # The same in the second word: the difference reads as both (DoorLock, DoorUnlock).
+    ("DoorLockIntent", "DoorUnlockIntent"),
 ]
 
 

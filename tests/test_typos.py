@@ -90,6 +90,11 @@ def test_a_word_turned_into_another_of_the_names_known_is_no_slip() -> None:
         ("DecreaseVolume", "IncreaseVolume"),
         ("ReplaySong", "PlaySong"),
         ("DeactivateMode", "ActivateMode"),
+        # The same after another word: the difference spans both (DoorUnlock, DoorLock), yet
+        # the prefix is the second's. Was a slip one way (0.89 alike).
+        ("DoorUnlockIntent", "DoorLockIntent"),
+        ("DeviceDisconnect", "DeviceConnect"),
+        ("SongReplay", "SongPlay"),
     ],
 )
 def test_a_word_swapped_for_another_by_its_first_letters_is_no_slip(name: str, known: str) -> None:
