@@ -355,7 +355,7 @@ _NOT_TYPOS = [
     ("PlaySong", "ReplaySong"),
     ("IncreaseVolume", "DecreaseVolume"),
     ("ConnectDevice", "DisconnectDevice"),
-    ("NextSong", "PreviousSong"),
+    ("InstallUpdate", "UninstallUpdate"),
     # The same in the second word: the difference reads as both (DoorLock, DoorUnlock).
     ("DoorLockIntent", "DoorUnlockIntent"),
 ]
