@@ -246,10 +246,13 @@ class Registry:
         """Warn, once for each intent name, when the one a fallback (or a catch-all) answers
         looks like an intent with a handler: the model and the code spell it differently."""
         from .handler_bugs import meant_intent, typo_advice
+        from .log_values import MAX_VALUE
 
         # Bounded, as a name comes from a request: past the bound all are forgotten, each then
-        # looked at (and said) again once (`remember`).
-        remember(self._typos_said, name, None)
+        # looked at (and said) again once (`remember`). A name too long to be guessed
+        # (meant_intent's bound) is not kept: 256 of them held a request body each.
+        if len(name) <= MAX_VALUE:
+            remember(self._typos_said, name, None)
         meant = meant_intent(name, (k for t, k in self._handlers if t == request_type))
         if meant is not None:
             what = "the fallback" if answering is self._fallback else f"the {request_type} handler"

@@ -285,6 +285,21 @@ def test_the_typo_guess_is_made_again_past_the_names_it_remembers(
     ]
 
 
+def test_the_typo_guess_keeps_no_intent_name_too_long_to_be_guessed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A name past MAX_VALUE is never guessed (meant_intent): kept whole, the 256 remembered
+    # held that many request bodies' worth of names (some 32 MB at 128 KiB each).
+    from alexaskill.log_values import MAX_VALUE
+
+    skill = Skill(SKILL_ID)
+    skill.intent("GetWeather")(lambda: None)
+    skill.fallback(lambda: None)
+    long = [f"{number}{'x' * 10_000}" for number in range(3)]
+    assert _typos_said(skill, [*long, "GetWeathr"], caplog) != []
+    assert all(len(name) <= MAX_VALUE for name in skill.registry._typos_said)
+
+
 def test_a_built_in_intent_is_never_taken_for_a_typo_of_a_custom_one(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
