@@ -96,13 +96,20 @@ def _unshared(said: _Parts, theirs: _Parts) -> tuple[_Parts, _Parts]:
     """``said`` and ``theirs`` without the letters (or words) they start and end with alike: the
     same count of edits (`edits`) of fewer letters, as names compared share most (AMAZON.,
     Intent)."""
+    start, end = _alike_ends(said, theirs)
+    return said[start : len(said) - end], theirs[start : len(theirs) - end]
+
+
+def _alike_ends(said: _Parts, theirs: _Parts) -> tuple[int, int]:
+    """How many letters (or words) ``said`` and ``theirs`` start with alike, and how many of the
+    rest they end with alike."""
     start, shortest = 0, min(len(said), len(theirs))
     while start < shortest and said[start] == theirs[start]:
         start += 1
     end = 0
     while end < shortest - start and said[-1 - end] == theirs[-1 - end]:
         end += 1
-    return said[start : len(said) - end], theirs[start : len(theirs) - end]
+    return start, end
 
 
 def slip(given: str, known: str, words: frozenset[str] = frozenset()) -> bool:
@@ -137,13 +144,7 @@ def _differing(given: str, known: str) -> tuple[str, str]:
     said, theirs = given.casefold(), known.casefold()
     if len(theirs) != len(known) or len(said) != len(given):  # (no word boundaries to keep)
         return given, known
-    shortest = min(len(said), len(theirs))
-    start = 0
-    while start < shortest and said[start] == theirs[start]:
-        start += 1
-    tail = 0
-    while tail < shortest - start and said[-1 - tail] == theirs[-1 - tail]:
-        tail += 1
+    start, tail = _alike_ends(said, theirs)
     end = low = len(theirs) - tail
     high = start
     # The words the difference is in; or, if it has no letter (one left out, a dot), beside.
