@@ -35,6 +35,8 @@ def check_request_type(name: object, func: object, warned: set[str]) -> None:
         raise ConfigurationError(f"{describe(func)}: {name!r}: a request type has no spaces")
     refused = f"{describe(func)}: {name!r} is not a request type Alexa sends"
     intent_hint = f"; an intent's name? @skill.intent({name!r})"
+    if "" in name.split("."):  # (no type of Amazon's has one: Alexa never sends such a name)
+        raise ConfigurationError(f"{refused}: a part between its dots is empty")
     if name[:7].upper() == "AMAZON.":
         raise ConfigurationError(refused + intent_hint)
     if "." not in name:

@@ -63,11 +63,20 @@ def meant_request_type(name: str) -> str | None:
     (`alexaskill.typos.slip`), not further, as Amazon adds types to its interfaces; in one not
     known, a namespace mistyped (Message.MessageReceived), not one of another acronym
     (Alexa.Presentation.APLX, as APLA and APLT are Amazon's interfaces); without a namespace, as
-    `alexaskill.typos.meant` guesses a name of words (those are refused whatever they are)."""
+    `alexaskill.typos.meant` guesses a name of words (those are refused whatever they are); with a
+    dot too many, as the name without it."""
     given = name.strip()
     same = _BY_FOLDED.get(given.casefold())
     if same is not None:
         return same if same != name else None
+    parts = given.split(".")
+    if len(parts) > 1 and "" in parts:
+        # A dot too many (AudioPlayer.PlaybackStarted.): no type of Amazon's has a part empty,
+        # so the one meant is that of the name without it, if that keeps a namespace.
+        tidy = ".".join(part for part in parts if part)
+        return (
+            (_BY_FOLDED.get(tidy.casefold()) or meant_request_type(tidy)) if "." in tidy else None
+        )
     namespace, _, member = given.rpartition(".")
     if not namespace:
         return meant(given, SENT, cutoff=NAME_OF_WORDS, real=SENT)

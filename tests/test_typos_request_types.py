@@ -5,6 +5,7 @@ a known member is refused; one further off is a type Amazon may add, taken with 
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
@@ -97,3 +98,24 @@ def test_a_known_namespace_in_another_case_is_refused_whatever_its_member() -> N
     # Amazon's names are case-sensitive: a handler for it would never be called.
     with pytest.raises(ConfigurationError, match=r"its namespace is written AudioPlayer$"):
         Skill(SKILL_ID).add_handler("audioplayer.PlaybackPaused", lambda: None)
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        # A dot too many: refused with the type meant before request_types.py, then taken as a
+        # type Amazon may add (its member, "", a slip of none), a handler never called.
+        ("AudioPlayer.PlaybackStarted.", "; did you mean AudioPlayer.PlaybackStarted?"),
+        ("Reminders..ReminderCreated", "; did you mean Reminders.ReminderCreated?"),
+        ("AudioPlayer.", ": a part between its dots is empty"),
+        ("Alexa.Presentation.APL.", ": a part between its dots is empty"),
+        (".PlaybackStarted", ": a part between its dots is empty"),
+    ],
+)
+def test_a_request_type_with_an_empty_part_is_refused(name: str, said: str) -> None:
+    # No request type of Amazon's has one: Alexa never sends such a name.
+    refused = f"{name!r} is not a request type Alexa sends{said}"
+    with pytest.raises(ConfigurationError, match=re.escape(refused)):
+        Skill(SKILL_ID).add_handler(name, lambda: None)
+    if said.startswith("; did you mean"):
+        assert meant_type(name) == said.removeprefix("; did you mean ").rstrip("?")
