@@ -7,6 +7,8 @@ Verifier's arguments in tests/test_verify_arguments.py."""
 
 from __future__ import annotations
 
+import array
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -25,7 +27,7 @@ from alexaskill.exceptions import (
 )
 from alexaskill.models import IntentRequest
 from alexaskill.testing import TestPKI
-from alexaskill.verify import Verifier
+from alexaskill.verify import Verifier, check_signature
 
 from .conftest import SKILL_ID
 from .verify_shared import BODY, NOW, UNUSABLE_TIMESTAMP_BODIES, Fetcher, make_body, run, stamp
@@ -248,3 +250,92 @@ def test_a_bytearray_body_gives_an_envelope_holding_bytes(pki: TestPKI) -> None:
     assert type(envelope.body) is bytes and envelope.body == BODY
     buffer[:] = b"changed"
     assert envelope.body == BODY
+
+
+# --- the body's type: bytes, or a view whose buffer holds what it shows -------------------------
+
+
+#: What the refusal calls each view `_refused_view` makes.
+VIEWS = {
+    "strided": "a memoryview that is not C-contiguous (a slice with a step)",
+    "cast": "a memoryview of format 'I' (4-byte items)",
+    "array": "a memoryview of format 'I' (4-byte items)",
+    "released": "a released memoryview",
+}
+
+
+def _refused_view(kind: str) -> tuple[memoryview, bytes]:
+    """A view the verifier refuses, and the bytes its signature is over: those under the view's
+    start, as cryptography and hashlib read a view's buffer."""
+    whole = BODY[: len(BODY) // 4 * 4]
+    if kind == "strided":  # shows every other byte of BODY and the spaces after it
+        return memoryview(BODY + b" " * len(BODY))[::2], BODY
+    if kind == "cast":
+        return memoryview(whole).cast("I"), whole
+    if kind == "array":
+        return memoryview(array.array("I", whole)), whole
+    released = memoryview(BODY)
+    released.release()
+    return released, BODY
+
+
+ROUTES = pytest.mark.parametrize("sha1", [False, True], ids=["Signature-256", "SHA-1"])
+
+
+@ROUTES
+@pytest.mark.parametrize("kind", VIEWS)
+def test_a_view_other_than_of_its_bytes_is_refused_before_any_download(
+    pki: TestPKI, kind: str, sha1: bool
+) -> None:
+    # A strided view (memoryview(b)[::2]) passed the type check: Signature-256 raised hashlib's
+    # bare BufferError after the download, and cryptography 45.0.1's SHA-1 checked the bytes under
+    # the view's start, so a signature over b[:n] passed for a body decode_envelope read as the
+    # view shows it. A view of 4-byte items was checked on one route and cryptography's TypeError
+    # on the other; a released view was a ValueError. Each is one clear TypeError, on both routes.
+    body, signed = _refused_view(kind)
+    said = VIEWS[kind]
+    fetch = Fetcher(pki.chain_pem)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW, allow_sha1=sha1)
+    headers = pki.sign(signed, sha1=sha1, sha256=not sha1)
+    for check in (verifier.verify, verifier.verify_envelope, verifier.verify_signature):
+        with pytest.raises(
+            TypeError, match=rf"^Verifier: the body must be .*, not {re.escape(said)}; pass"
+        ):
+            run(check(headers, body))  # type: ignore[arg-type]
+    assert fetch.calls == []
+
+
+@ROUTES
+@pytest.mark.parametrize("kind", VIEWS)
+def test_check_signature_refuses_a_view_other_than_of_its_bytes(
+    pki: TestPKI, kind: str, sha1: bool
+) -> None:
+    body, signed = _refused_view(kind)
+    said = VIEWS[kind]
+    key = pki.leaf_key.public_key()
+    with pytest.raises(
+        TypeError, match=rf"^check_signature: the body must be .*, not {re.escape(said)}$"
+    ):
+        check_signature(key, body, pki.signature(signed, sha1=sha1), sha1=sha1)  # type: ignore[arg-type]
+
+
+@ROUTES
+def test_bytes_and_contiguous_views_of_bytes_verify_on_both_routes(
+    pki: TestPKI, sha1: bool
+) -> None:
+    verifier = pki.verifier(now=lambda: NOW, allow_sha1=sha1)
+    headers = pki.sign(BODY, sha1=sha1, sha256=not sha1)
+    key = pki.leaf_key.public_key()
+    buffer = bytearray(BODY)
+    for body in (
+        BODY,
+        buffer,
+        memoryview(BODY),
+        memoryview(buffer),
+        memoryview(b"xx" + BODY)[2:],  # a slice without a step: contiguous
+        memoryview(BODY).cast("b"),
+        memoryview(BODY).cast("c"),
+        memoryview(array.array("B", BODY)),
+    ):
+        assert run(verifier.verify_envelope(headers, body)).body == BODY  # type: ignore[arg-type]
+        check_signature(key, body, pki.signature(BODY, sha1=sha1), sha1=sha1)  # type: ignore[arg-type]

@@ -66,7 +66,9 @@ def check_signature(
     SHA-256 (the ``Signature-256`` header) unless ``sha1`` (the legacy ``Signature`` header).
     A ``signature`` that is no str (bytes, None) is a `SignatureError` (also a ``TypeError``),
     as is one shorter than 256 bytes, which no key the verifier takes (RSA-2048 or larger) makes;
-    a ``body`` that is no bytes, or a key that is no RSA public key, a ``TypeError``.
+    a ``body`` that is not bytes, a bytearray or a C-contiguous memoryview of 1-byte items
+    (``memoryview(b)[::2]``, ``.cast("I")`` or a released view is not), or a key that is no
+    RSA public key, a ``TypeError``.
     """
     header = "Signature header" if sha1 else "Signature-256 header"
     if not isinstance(signature, str):
@@ -74,10 +76,10 @@ def check_signature(
             f"signature: {header} is not a str but {type_with_article(signature)} (pass the "
             "header's base64 text)"
         )
-    if not isinstance(body, bytes | bytearray | memoryview):
+    if type(body) is not bytes and (unfit := _unfit_body(body)) is not None:
         raise TypeError(
             "check_signature: the body must be the request's raw bytes as received (the "
-            f"signature is over them), not {type_with_article(body)}"
+            f"signature is over them), not {unfit}"
         )
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise TypeError(
@@ -88,6 +90,34 @@ def check_signature(
     raw = _decode_signature(signature, header)
     _check_length(raw, algorithm)  # as the verifier does: said as too short, not as any mismatch
     _verify_signature(public_key, body, raw, algorithm)
+
+
+#: A memoryview's formats of 1-byte items: unsigned, signed, char.
+_BYTE_FORMATS: Final = frozenset(("B", "b", "c"))
+
+
+def _unfit_body(body: object) -> str | None:
+    """None if ``body`` is bytes a signature can be checked over: bytes, a bytearray, or a
+    C-contiguous memoryview of 1-byte items; else what it is, said after "not" in a TypeError.
+
+    hashlib and cryptography read a view's buffer, not the bytes it shows: a strided view
+    (``memoryview(b)[::2]``) was hashlib's bare BufferError, and at cryptography 45.0.1 its
+    SHA-1 check read the bytes under the view's start, where decode_envelope reads those it
+    shows; a view of wider items was hashed by one and refused by the other. Both routes
+    refuse them here alike, before any download.
+    """
+    if isinstance(body, bytes | bytearray):
+        return None
+    if not isinstance(body, memoryview):
+        return type_with_article(body)
+    try:
+        if body.format not in _BYTE_FORMATS:
+            return f"a memoryview of format {body.format!r} ({body.itemsize}-byte items)"
+        if not body.c_contiguous:
+            return "a memoryview that is not C-contiguous (a slice with a step)"
+    except ValueError:  # every attribute of a released view raises it
+        return "a released memoryview"
+    return None
 
 
 def _check_length(signature: bytes, algorithm: hashes.HashAlgorithm) -> None:
@@ -121,7 +151,10 @@ def _verify_signature(
             digest = hashlib.sha256(body).digest()
             public_key.verify(signature, digest, _PKCS1V15, _PREHASHED_SHA256)
         else:
-            public_key.verify(signature, body, _PKCS1V15, algorithm)
+            # cryptography takes a view of unsigned bytes alone ('B'): one of 'b' or 'c', or of
+            # more dimensions, which `_unfit_body` lets by and hashlib reads, as one of 'B'.
+            data = body.cast("B") if isinstance(body, memoryview) else body
+            public_key.verify(signature, data, _PKCS1V15, algorithm)
     except InvalidSignature:
         if not signature:  # (an empty header decodes to no bytes: told here, off the usual path)
             name = "Signature-256" if algorithm is _SHA256 else "Signature"

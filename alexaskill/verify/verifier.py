@@ -38,7 +38,14 @@ from .chain import VerifiedChain, load_chain, validate_chain
 from .fetch import call_fetch_chain, download_chain, is_async_client, type_name
 from .own_client import OwnClient
 from .progress import download_progress
-from .signature import _SHA1, _SHA256, _check_length, _decode_signature, _verify_signature
+from .signature import (
+    _SHA1,
+    _SHA256,
+    _check_length,
+    _decode_signature,
+    _unfit_body,
+    _verify_signature,
+)
 from .timestamp import (
     MAX_TIMESTAMP_TOLERANCE,
     _body_timestamp,
@@ -262,19 +269,20 @@ class Verifier:
 
     async def verify_signature(self, headers: Mapping[str, str], body: bytes) -> datetime:
         """`verify` without the timestamp: the URL, the chain and the signature of ``body``
-        (the raw bytes as received: anything else is a ``TypeError``).
+        (the raw bytes as received, or a C-contiguous memoryview of them: anything else is a
+        ``TypeError``).
 
         Returns the time the chain was checked at (read again after a download, which may take
         seconds: the timestamp is not judged early); pass it to `check_request_timestamp` with
         the request's own type and timestamp once the body is decoded (the app does so: it
         decodes the body once, where `verify` reads it a second time for the timestamp).
         """
-        if type(body) is not bytes and not isinstance(body, bytearray | memoryview):
+        if type(body) is not bytes and (unfit := _unfit_body(body)) is not None:
             # Told here, before a download: cryptography's own TypeError comes after it, and
-            # names no parameter.
+            # names no parameter. (bytes, every request: no call)
             raise TypeError(
                 "Verifier: the body must be the request's raw bytes as received (the signature "
-                f"is over them), not {type_with_article(body)}; pass the bytes the server read"
+                f"is over them), not {unfit}; pass the bytes the server read"
             )
         # The app's own mapping has lower-case keys: one get, then the helper's other spellings.
         try:
