@@ -307,6 +307,23 @@ def test_a_reply_word_never_written_as_words_are_read_is_refused_when_registered
         _CACHE.pop(locale, None)
 
 
+def test_a_reply_word_holding_a_combining_mark_is_refused_saying_so() -> None:
+    # Hindi "haan" (yes): its vowel sign and candrabindu are combining marks, no letters to
+    # str.isalpha, which cut.py asks of a code's letters, so no Devanagari word with a vowel
+    # sign can be registered; the error said it was no word of 2 to 3 letters, not why.
+    word, mark = "\u0939\u093e\u0901", "\u093e"
+    locale = "zw-ZW"
+    factory = type("Replying", (English,), {"replies": frozenset({"nah", word})})
+    why = re.escape(f"{word!r} holds {mark!r} (U+{ord(mark):04X}): a combining mark")
+    try:
+        with pytest.raises(ConfigurationError, match=rf"'zw-ZW'.*replies.*{why}.*str\.isalpha"):
+            register_language(factory, [locale])
+        assert locale not in supported_locales()
+    finally:
+        _FACTORIES.pop(locale, None)
+        _CACHE.pop(locale, None)
+
+
 def test_a_language_whose_replies_are_all_read_is_registered() -> None:
     locale = "zw-ZW"
     factory = type("Replying", (English,), {"replies": frozenset({"yep", "nah", "ja"})})

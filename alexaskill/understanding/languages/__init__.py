@@ -11,6 +11,7 @@ module that implements the interface and one `register_language` call.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final, Protocol
 
@@ -118,7 +119,8 @@ class Language(Protocol):
     #: intent lists them as its phrase or not: said beside a code's digits ("yep 12"), no
     #: letters of it. Each is a word of two or three letters (`CODE_LETTERS`; a code's letters
     #: are no more, a longer word is never taken for them), in lower case as words said are
-    #: read: `register_language` refuses a language with another. Optional: none (the
+    #: read, with no combining mark (str.isalpha's letters, as cut.py tells a code's):
+    #: `register_language` refuses a language with another. Optional: none (the
     #: built-in intents' phrasings are such words still).
     replies: frozenset[str] = frozenset()
 
@@ -219,9 +221,27 @@ def _made(factory: Callable[[str], Language], locale: str) -> Language:
             f"locale {locale!r}: {type(language).__name__}.replies holds "
             f"{', '.join(map(repr, unread))}: a reply is read only beside a code's digits "
             f'("yep 12"), as no letters of it, and only a word of 2 to {CODE_LETTERS} letters, '
-            "in lower case as words said are read, could be those; leave such a word out"
+            f"in lower case as words said are read, could be those{_marks_said(unread)}; leave "
+            "such a word out"
         )
     return language
+
+
+def _marks_said(words: Sequence[str]) -> str:
+    """The first combining mark each of ``words`` holds, as "; 'हाँ' holds 'ा' (U+093E): a
+    combining mark, ...", else "": such a word looks like one of letters (a vowel sign is part
+    of a Hindi word), yet cut.py tells a code's letters with str.isalpha, to which a mark is no
+    letter."""
+    marks = [
+        (word, mark)
+        for word in words
+        if (mark := next((c for c in word if unicodedata.category(c).startswith("M")), None))
+    ]
+    if not marks:
+        return ""
+    said = ", ".join(f"{word!r} holds {mark!r} (U+{ord(mark):04X})" for word, mark in marks)
+    what = "a combining mark" if len(marks) == 1 else "each a combining mark"
+    return f"; {said}: {what}, no letter to str.isalpha (cut.py's test of a code's letters)"
 
 
 def _read_as_letters(word: str) -> bool:
