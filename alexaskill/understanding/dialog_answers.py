@@ -82,9 +82,10 @@ class DialogAnswers(DialogManager):
                 turn.notes.append(
                     f"a no, and words that are no new value for {what}: a denial, as no alone"
                 )
+        asked = None  # read as a yes or no; else as an answer for this slot (intent, slot)
         if answer is not None and step == "confirm_slot" and self._same(dialog, str(slot), answer):
             # "nyc" alone asked "new york, right?": the value asked about, in a synonym's words.
-            said, answer = "yes", None
+            said, answer, asked = "yes", None, (dialog.name, str(slot))
             turn.notes.append(f"the value of slot {slot} said again (one resolved value): a yes")
         if answer is not None:
             turn.understood = answer
@@ -104,12 +105,15 @@ class DialogAnswers(DialogManager):
         else:
             status = "CONFIRMED" if said == "yes" else "DENIED"
             what = f"slot {slot}" if step == "confirm_slot" else f"intent {dialog.name}"
+            notes: tuple[str, ...] = (f"{said}: the confirmation of {what} is {status}",)
+            # "yes alexa": the wake word left out noted, as of a value ("paris alexa").
+            woken = self.understander.wake_word_note(text, now, asked)
             turn.understood = Understanding(
                 text,
                 None,
                 "answer",
                 intent="AMAZON.YesIntent" if said == "yes" else "AMAZON.NoIntent",
-                notes=(f"{said}: the confirmation of {what} is {status}",),
+                notes=notes if woken is None else (woken, *notes),
             )
             if step == "confirm_slot" and slot is not None:
                 entry = dialog.slots().setdefault(slot, {"name": slot})

@@ -162,6 +162,17 @@ class Understander(Reader):
             "a wake word said last", [token.text for token in said[end:]]
         )
 
+    def wake_word_note(
+        self, text: str, now: datetime.datetime, asked: tuple[str, str] | None = None
+    ) -> str | None:
+        """The note of a wake word said last that is left out of ``text`` ("yes alexa": "a wake
+        word said last: 'alexa' left out"), read as a yes or no (`reply`: none holds one), or
+        with ``asked`` as an answer for that slot (intent, slot) as `answer` reads it; else
+        None. A dialog notes a confirmation's yes or no with it, as `answer` notes a value."""
+        answering = None if asked is None else self._model_slot(*asked)
+        matcher = self._replies if answering is None else self.answer_matcher(*answering)
+        return self._spoken(text, matcher, now)[1]
+
     def _check_asked(self, asked: object) -> None:
         """Refuse an ``asked`` (`understand`) that names no slot of the model: a mistyped name
         would otherwise go unnoticed, the words read as if no slot had been asked for."""
