@@ -176,6 +176,40 @@ def test_a_wake_word_said_first_or_last_is_no_part_of_a_dialog_answer(said: str)
 
 
 @pytest.mark.parametrize(
+    ("said", "slot", "value"),
+    [
+        ("so my name is alexa", "name", "alexa"),
+        ("well my name is alexa", "name", "alexa"),
+        ("i'd like to go to echo", "city", "echo"),
+        ("um i want to go to echo", "city", "echo"),
+        ("um i want to go to echo, please", "city", "echo"),
+        # As before: the slot's sample said as written; other words in the value.
+        ("my name is alexa", "name", "alexa"),
+        ("i want to go to echo please", "city", "echo"),
+        ("i'd like to go to paris alexa", "city", "paris"),
+        ("well my name is mary alexa", "name", "mary"),
+    ],
+)
+def test_a_wake_word_said_last_that_is_all_of_a_dialog_answer_s_value_is_that_value(
+    said: str, slot: str, value: str
+) -> None:
+    # Read loosely or past a filler by the slot's sample ("my name is {name}"), the wake word
+    # was left out as the exact reading of every word ("{name}") did not hold it: the value was
+    # the carrier, "my name is", "i want to go to", or none ("i'd like to go to").
+    name = {"name": "name", "type": "AMAZON.FirstName", "samples": ["my name is {name}"]}
+    city = {"name": "city", "type": "AMAZON.City", "samples": ["i want to go to {city}"]}
+    intent = {"name": "Trip", "slots": [name, city], "samples": ["{name} goes to {city}"]}
+    trips = understander_of({"invocationName": "trips", "intents": [intent]})
+    answered = trips.answer(said, intent="Trip", slot=slot, now=NOW)
+    assert answered is not None
+    assert [(each.name, each.value) for each in answered.slots] == [(slot, value)], (
+        answered.explain()
+    )
+    kept = value in ("alexa", "echo")
+    assert kept == all("wake word" not in note for note in answered.notes), answered.notes
+
+
+@pytest.mark.parametrize(
     ("said", "left_out"),
     [
         ("yes alexa", "alexa"),

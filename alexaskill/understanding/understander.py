@@ -134,11 +134,17 @@ class Understander(Reader):
         return opening or self._intent(text, tokens, now, asked)
 
     def _spoken(
-        self, text: str, matcher: SampleMatcher, now: datetime.datetime
+        self,
+        text: str,
+        matcher: SampleMatcher,
+        now: datetime.datetime,
+        answering: tuple[ModelIntent, ModelSlot] | None = None,
     ) -> tuple[list[Token], str | None]:
         """The tokens of ``text`` but a wake word said first or last and the pure fillers said
         with it ("hey alexa, paris", "paris, alexa, please"), unless ``matcher``'s reading of the
-        words with it holds it (wake_words.py), and the note of those said last, if any."""
+        words with it holds it (wake_words.py), or, ``answering`` a slot, the answer's reading
+        gives the slot that wake word alone (`_woken_answer`), and the note of those said last,
+        if any."""
         language = self.language
         said = tokenize(text, language.rewrites)
         start = woken_start(said, language)
@@ -154,13 +160,43 @@ class Understander(Reader):
             # Read up to the last wake word: a "please" after it is no word of a sample's.
             last = max(at for at in range(end, len(said)) if said[at].text in language.wake_words)
             whole = matcher.exact(SpanCache(said[start : last + 1], now))
-            if held(whole, said[start : last + 1], end - start, last + 1 - start, language):
+            if held(whole, said[start : last + 1], end - start, last + 1 - start, language) or (
+                answering is not None
+                and self._woken_answer(
+                    text, answering, said[start:], end - start, last - start, now
+                )
+            ):
                 end = len(said)
         if end == len(said):
             return said[start:], None
         return said[start:end], left_out_note(
             "a wake word said last", [token.text for token in said[end:]]
         )
+
+    def _woken_answer(
+        self,
+        text: str,
+        answering: tuple[ModelIntent, ModelSlot],
+        said: Sequence[Token],
+        end: int,
+        last: int,
+        now: datetime.datetime,
+    ) -> bool:
+        """Whether the answer read of ``said`` gives the slot of ``answering`` the wake words
+        of ``said[end:]`` alone (the last at ``last``), said without a pause before them: all
+        of the value after the carrier phrase read loosely or past a filler ("so my name is
+        alexa", "i'd like to go to echo" by "my name is {name}", "i want to go to {city}"), as
+        `held` finds it in an exact reading ("my name is alexa")."""
+        if any(token.pause for token in said[end - 1 : last]):
+            return False
+        # The answer read twice, with and without the wake word: only where one is said last
+        # and no exact reading holds it, a turn or two a dialog.
+        intent, slot = answering
+        found = self._answer(text, intent, slot, said, now)
+        readings = () if found is None else found.slots
+        reading = next((each for each in readings if each.name == slot.name), None)
+        woken = [token.text for token in said[end:] if token.text in self.language.wake_words]
+        return reading is not None and self.words(reading.words) == woken
 
     def wake_word_note(
         self, text: str, now: datetime.datetime, asked: tuple[str, str] | None = None
@@ -171,7 +207,7 @@ class Understander(Reader):
         None. A dialog notes a confirmation's yes or no with it, as `answer` notes a value."""
         answering = None if asked is None else self._model_slot(*asked)
         matcher = self._replies if answering is None else self.answer_matcher(*answering)
-        return self._spoken(text, matcher, now)[1]
+        return self._spoken(text, matcher, now, answering)[1]
 
     def _check_asked(self, asked: object) -> None:
         """Refuse an ``asked`` (`understand`) that names no slot of the model: a mistyped name
@@ -347,7 +383,8 @@ class Understander(Reader):
         """
         model_intent, model_slot = self._model_slot(intent, slot)
         now = now or clock()
-        tokens, note = self._spoken(text, self.answer_matcher(model_intent, model_slot), now)
+        matcher = self.answer_matcher(model_intent, model_slot)
+        tokens, note = self._spoken(text, matcher, now, (model_intent, model_slot))
         found = self._answer(text, model_intent, model_slot, tokens, now)
         return (
             found if found is None or note is None else replace(found, notes=(note, *found.notes))
