@@ -16,6 +16,7 @@ import pytest
 from alexaskill import DialogSlot, Skill, speak
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.interaction import InteractionModelError
+from alexaskill.shown_names import shown
 from alexaskill.understanding import (
     InteractionModel,
     Understander,
@@ -391,7 +392,8 @@ def test_a_model_file_name_too_long_is_said_as_the_commands_say_it(tmp_path: Pat
     path = tmp_path / ("a" * 300 + ".json")
     problems, said = _refusals(path)
     assert problems == (said,), (problems, said)
-    assert said == f"{path}: File name too long"
+    assert said == f"{shown(str(path))}: File name too long"
+    assert "…" in said  # (cut: a long name is echoed by its head and tail)
     for given in (("IntentRequest", "--intent", "X"), ("LaunchRequest",)):  # (no model built)
         code, out, err = run("request", *given, "--model", str(path))
         assert (code, out, err) == (2, "", f"alexaskill request: error: {said}\n")

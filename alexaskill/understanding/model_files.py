@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from ..interaction import InteractionModelError
 from ..json_once import MAX_INPUT_BYTES, empty, loads_once, not_json, too_large
+from ..shown_names import shown
 
 __all__ = ["MAX_MODEL_BYTES", "empty_model", "locale_of_file", "read_model_file"]
 
@@ -45,8 +46,8 @@ def read_model_file(
     except FileNotFoundError:
         raise InteractionModelError([f"{path}: no such file"]) from None
     except OSError as exc:
-        # (as the commands' --model says it: `cli.common.read_input`)
-        raise InteractionModelError([f"{path}: {exc.strerror or exc}"]) from None
+        # (as the commands' --model says it: `cli.common.read_input`, a long name cut)
+        raise InteractionModelError([f"{shown(str(path))}: {exc.strerror or exc}"]) from None
     if len(raw) > MAX_MODEL_BYTES:
         raise InteractionModelError(
             [too_large(str(path), MAX_MODEL_BYTES, "an interaction model file")]
