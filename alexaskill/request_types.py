@@ -32,6 +32,18 @@ UNMODELLED: Final[dict[str, tuple[str, ...]]] = {
     "Alexa.DataStore.PackageManager.UpdateRequest": ("packageId", "fromVersion", "toVersion"),
     "Alexa.DataStore.PackageManager.InstallationError": ("packageId", "version", "error"),
     "Alexa.DataStore.Error": ("error",),
+    # An ad the skill's Alexa.Advertisement.InjectAds directive asked for: played to its end,
+    # not played (its reason: a type and a message), or playing, the skill free to enqueue its
+    # own audio after it, the ad's token as expectedPreviousToken (ask-sdk-model's AdCompleted,
+    # AdNotRendered, ReadyToEnqueueAudio).
+    "Alexa.Advertisement.AdCompleted": ("token",),
+    "Alexa.Advertisement.AdNotRendered": ("reason",),
+    "Alexa.Advertisement.ReadyToEnqueueAudio": ("token", "previousToken"),
+    # Structured input for Alexa Conversations, an input's name and its slots (InputRequest).
+    "Dialog.InputRequest": ("input",),
+    # A user's subscriptions to the skill's notification topics changed: the topics now
+    # subscribed to (NotificationSubscriptionChangedRequest, whose one field is its body).
+    "AlexaSkillEvent.NotificationSubscriptionChanged": ("body",),
 }
 
 #: Every request type Alexa sends, as far as alexaskill knows.

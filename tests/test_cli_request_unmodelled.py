@@ -80,6 +80,26 @@ def unmodelled(request_type: str) -> dict[str, Any]:
                 and r["error"]["type"] == "INTERNAL_ERROR"
             ),
         ),
+        ("Alexa.Advertisement.AdCompleted", lambda r: r["token"] == "adStreamToken"),
+        (
+            "Alexa.Advertisement.AdNotRendered",
+            lambda r: r["reason"]["type"] == "AD_NOT_AVAILABLE" and r["reason"]["message"],
+        ),
+        (
+            "Alexa.Advertisement.ReadyToEnqueueAudio",
+            lambda r: (r["token"], r["previousToken"]) == ("adStreamToken", "streamToken"),
+        ),
+        (
+            "Dialog.InputRequest",
+            lambda r: (
+                r["input"]["name"] == "WeatherInput"
+                and r["input"]["slots"]["cityName"]["value"] == "Lisbon"
+            ),
+        ),
+        (
+            "AlexaSkillEvent.NotificationSubscriptionChanged",
+            lambda r: r["body"]["subscriptions"] == [{"topicId": "topic"}],
+        ),
     ],
 )
 def test_a_request_type_alexaskill_does_not_model_carries_the_fields_amazon_sends(
@@ -102,6 +122,9 @@ def test_a_request_type_alexaskill_does_not_model_carries_the_fields_amazon_send
         ("Alexa.DataStore.PackageManager.UsagesRemoved", False),
         ("Alexa.DataStore.PackageManager.UpdateRequest", False),
         ("Alexa.DataStore.PackageManager.InstallationError", False),
+        ("Dialog.InputRequest", True),
+        ("Alexa.Advertisement.AdCompleted", False),
+        ("AlexaSkillEvent.NotificationSubscriptionChanged", False),
     ],
 )
 def test_an_apla_error_comes_in_a_session_a_widget_event_without_one(

@@ -62,6 +62,13 @@ def test_a_request_type_alexaskill_does_not_know_is_taken_with_a_warning(
         "Alexa.Presentation.APLA.RuntimeError",
         "Dialog.API.Invoked",
         "Alexa.DataStore.PackageManager.UsagesInstalled",
+        # In ask-sdk-model's Request types, yet missing from UNMODELLED: a handler for one was
+        # warned of as a type alexaskill did not know ("check its spelling").
+        "Alexa.Advertisement.AdCompleted",
+        "Alexa.Advertisement.AdNotRendered",
+        "Alexa.Advertisement.ReadyToEnqueueAudio",
+        "Dialog.InputRequest",
+        "AlexaSkillEvent.NotificationSubscriptionChanged",
     ],
 )
 def test_a_request_type_alexa_sends_is_taken_without_a_warning(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from ..models import epoch_ms_timestamp
+from .request_fields import slot_json
 from .requests import timestamp
 
 __all__ = ["default_fields", "default_interfaces"]
@@ -193,6 +194,19 @@ def _data_store_error(_now: str, device: str) -> dict[str, Any]:
     }
 
 
+#: The token of the ad stream a sample Alexa.Advertisement event is about, and of the skill's
+#: own stream the ad was enqueued after (its InjectAds directive's expectedPreviousToken).
+_AD: Final = {"token": "adStreamToken", "previousToken": "streamToken"}
+
+
+def _input(_now: str) -> dict[str, Any]:
+    # An Alexa Conversations input: its name in the Conversations model and its slots, each
+    # as an IntentRequest's slot (ask-sdk-model's dialog.Input: name, slots of Slot).
+    return {
+        "input": {"name": "WeatherInput", "slots": {"cityName": slot_json("cityName", "Lisbon")}}
+    }
+
+
 _DEFAULTS: Final[dict[str, _Maker]] = {
     "AlexaSkillEvent.SkillEnabled": _event(),
     "AlexaSkillEvent.SkillDisabled": _event(),
@@ -278,6 +292,19 @@ _DEFAULTS: Final[dict[str, _Maker]] = {
         "packageId": _PACKAGE["packageId"],
         "version": _PACKAGE["packageVersion"],
         "error": {"type": "INTERNAL_ERROR", "content": {}},
+    },
+    # The ad events of ask-sdk-model's advertisement package: an ad not rendered says why, a
+    # ReasonCode (DEVICE_OCCUPIED, UNSUPPORTED_DEVICE, SKILL_DAILY_CAP_LIMIT_REACHED,
+    # DOMAIN_DAILY_CAP_LIMIT_REACHED, INTERNAL_SERVER_ERROR, AD_NOT_AVAILABLE), and a message.
+    "Alexa.Advertisement.AdCompleted": lambda _now: {"token": _AD["token"]},
+    "Alexa.Advertisement.AdNotRendered": lambda _now: {
+        "reason": {"type": "AD_NOT_AVAILABLE", "message": "No ad is available to play"}
+    },
+    "Alexa.Advertisement.ReadyToEnqueueAudio": lambda _now: dict(_AD),
+    "Dialog.InputRequest": _input,
+    # The topics (of the skill's manifest) the user is now subscribed to.
+    "AlexaSkillEvent.NotificationSubscriptionChanged": lambda _now: {
+        "body": {"subscriptions": [{"topicId": "topic"}]}
     },
 }
 

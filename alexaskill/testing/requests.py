@@ -74,7 +74,10 @@ DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 #: events are taken to come without one, in no turn of a conversation: Alexa sends them when it
 #: installs, removes or updates a widget on the device, or once a push's delivery expired with
 #: the device offline (Amazon's Alexa.DataStore.PackageManager and Alexa.DataStore references;
-#: neither shows a session, and the pushes are made "from outside of a skill session").
+#: neither shows a session, and the pushes are made "from outside of a skill session"). So are
+#: the Alexa.Advertisement events: no source found shows one with a session, and an ad may be
+#: enqueued in the audio player after the skill's own stream (ask-sdk-model's InjectAds and
+#: ReadyToEnqueueAudio), whose events come with none.
 SESSION_TYPES = frozenset(
     {
         "LaunchRequest",
@@ -92,6 +95,7 @@ SESSION_TYPES = frozenset(
         "Alexa.Presentation.HTML.Message",  # (a web app's: it runs in the session)
         "Alexa.Presentation.HTML.RuntimeError",
         "Dialog.API.Invoked",  # (Alexa Conversations calls an API within the dialog)
+        "Dialog.InputRequest",  # (an input to Alexa Conversations' dialog, as above)
         "Connections.Response",
         "GameEngine.InputHandlerEvent",
         "CustomInterfaceController.EventsReceived",
