@@ -51,13 +51,19 @@ SENT: Final = frozenset({*REQUEST_TYPES, *UNMODELLED})
 
 _BY_FOLDED: Final = {name.casefold(): name for name in sorted(SENT)}
 
+
+def _members_by_namespace() -> dict[str, tuple[str, list[str]]]:
+    members: dict[str, tuple[str, list[str]]] = {}
+    for name in sorted(SENT):
+        namespace, _, member = name.rpartition(".")
+        if namespace:
+            members.setdefault(namespace.casefold(), (namespace, []))[1].append(member)
+    return members
+
+
 #: The members of each namespace (Alexa.Presentation.APL: RuntimeError, UserEvent, …), by the
 #: namespace case aside.
-_MEMBERS: Final[dict[str, tuple[str, list[str]]]] = {}
-for _name in sorted(SENT):
-    _namespace, _, _member = _name.rpartition(".")
-    if _namespace:
-        _MEMBERS.setdefault(_namespace.casefold(), (_namespace, []))[1].append(_member)
+_MEMBERS: Final = _members_by_namespace()
 
 #: The namespaces' words: "Message" is none (a word of Alexa.Presentation.HTML.Message's member),
 #: so Message.MessageReceived is a slip of Messaging.MessageReceived.
