@@ -5,7 +5,8 @@ write a line each beside their request lines: the first says why, the next of th
 within `Repeats.every` seconds are counted, and how many there were is said when the window
 ends (on an event loop; else with the next line of the kind), or at shutdown
 (`Repeats.say_unsaid`). A flood then writes one line a kind every `Repeats.every` seconds, and
-the count of its last seconds is not lost when it stops.
+the count of its last seconds is not lost when it stops, nor when more kinds come than are held
+(a kind with a count waiting is kept, or its count said before it is forgotten).
 
 `due` is the bare check, for lines whose caller keeps the times and the clock: the server's
 (`alexaskill.server_limits`, on the loop's clock), the worker threads' and the deadline's.
@@ -27,7 +28,8 @@ from typing import Any, Final, TypeVar
 __all__ = ["SAY_EVERY", "Repeats", "due", "remember"]
 
 _monotonic: Final = time.monotonic
-#: Kinds remembered at most; past it they are forgotten at once (each then said again once).
+#: Kinds remembered at most; past it they are forgotten at once (each then said again once), but
+#: `Repeats`' kinds with a count unsaid (`Repeats._forget`).
 _KINDS: Final = 256
 
 #: Seconds between two lines of a kind that `due` lets through, unless told otherwise.
@@ -68,7 +70,9 @@ class Repeats:
                 said[2] = say
                 _call_later(said[0] + self.every - now, self._window_ended, kind, said)
             return None
-        remember(self._said, kind, [now, 0, None])
+        if said is None and len(self._said) >= _KINDS:
+            self._forget()
+        self._said[kind] = [now, 0, None]
         return 0 if said is None else int(said[1])
 
     def warn(self, logger: logging.Logger, line: str) -> None:
@@ -82,6 +86,21 @@ class Repeats:
         """Say every count still unsaid, now (at shutdown: the timers will not run)."""
         for kind, said in list(self._said.items()):
             self._say(kind, said, said[0])
+
+    def _forget(self) -> None:
+        """Make room, `_KINDS` kinds being held: forget those without a count unsaid. Those
+        with one are kept while they are at most half the bound (their window's timer, their
+        next line or `say_unsaid` says it); past that, each is said now, then all forgotten."""
+        counting = {kind: said for kind, said in self._said.items() if said[1]}
+        # Not cleared whole as `remember` does: a flood of distinct lines took the counts waiting
+        # with it. Half the bound kept at most, so each pass frees half of it or more (its scan
+        # costs two kinds' worth a new kind at most); the counts said past it are one line a
+        # kind, each standing for one line or more that was not said.
+        if len(counting) > _KINDS // 2:
+            self.say_unsaid()
+            counting.clear()
+        self._said.clear()
+        self._said.update(counting)
 
     def _window_ended(self, kind: str, said: list[Any]) -> None:
         if self._said.get(kind) is said:  # (else a line said it, or the kind was forgotten)

@@ -208,3 +208,48 @@ def test_remember_forgets_all_at_once_when_full_and_not_for_a_kind_it_holds() ->
     for name in "abc":
         log_repeats.remember(kept, name, None, kept=2)
     assert kept == {"c": None}
+
+
+def test_a_count_unsaid_is_not_forgotten_when_more_kinds_come_than_are_held(
+    clock: list[float],
+) -> None:
+    # A flood of distinct lines (forged requests, each refused for its own reason) filled the
+    # 256 kinds held and they were forgotten at once, the counts still waiting with them: the
+    # 5 lines of "k" counted went unsaid for ever, though its window's timer or the shutdown
+    # was to say them. The kinds with a count are kept (their timer, their next line or
+    # say_unsaid says it).
+    said: list[tuple[str, int]] = []
+
+    def say(kind: str, count: int) -> None:
+        said.append((kind, count))
+
+    repeats = Repeats(10.0)
+    for _ in range(6):
+        repeats.unsaid("k", say)
+    for n in range(300):
+        assert repeats.unsaid(f"distinct {n}", say) == 0
+    assert said == []
+    repeats.say_unsaid()
+    assert said == [("k", 5)]
+    assert len(repeats._said) <= 256
+
+
+def test_kinds_with_a_count_unsaid_past_half_those_held_are_said_before_forgotten(
+    clock: list[float],
+) -> None:
+    # Kept while they are few: past half the bound (all but one of them counting, no loop to
+    # say them), the next new kind has them said now, each with its count, and all forgotten.
+    said: list[tuple[str, int]] = []
+
+    def say(kind: str, count: int) -> None:
+        said.append((kind, count))
+
+    repeats = Repeats(10.0)
+    for n in range(256):
+        for _ in range(2 if n else 1):
+            repeats.unsaid(f"k{n}", say)
+    assert said == []
+    assert repeats.unsaid("new", say) == 0
+    assert said == [(f"k{n}", 1) for n in range(1, 256)]
+    assert list(repeats._said) == ["new"]
+    assert repeats.unsaid("k1", say) == 0  # forgotten: said again as new, its count said
