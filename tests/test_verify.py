@@ -339,3 +339,25 @@ def test_bytes_and_contiguous_views_of_bytes_verify_on_both_routes(
     ):
         assert run(verifier.verify_envelope(headers, body)).body == BODY  # type: ignore[arg-type]
         check_signature(key, body, pki.signature(BODY, sha1=sha1), sha1=sha1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", VIEWS)
+def test_verify_envelope_of_a_verify_of_ones_own_refuses_a_view_alike(
+    pki: TestPKI, kind: str
+) -> None:
+    # A verify of one's own that skips super() never met the check: the body went to _as_bytes,
+    # where a released view was a bare ValueError, and a view of wider items or with a step was
+    # decoded as its buffer or its bytes. The same TypeError as Verifier.verify's, before it.
+    calls: list[object] = []
+
+    class Waived(Verifier):
+        async def verify(self, headers: Mapping[str, str], body: bytes) -> None:
+            calls.append(body)
+
+    body, _ = _refused_view(kind)
+    waived = Waived(trusted_roots=[pki.root], fetch_chain=pki.fetch_chain, now=lambda: NOW)
+    with pytest.raises(
+        TypeError, match=rf"^Verifier: the body must be .*, not {re.escape(VIEWS[kind])}; pass"
+    ):
+        run(waived.verify_envelope({}, body))  # type: ignore[arg-type]
+    assert calls == []

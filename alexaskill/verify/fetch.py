@@ -354,11 +354,19 @@ def fetched_chain(pem: object, limit: int) -> bytes:
     """What ``Verifier(fetch_chain=...)`` returned, as bytes held to a download's ``limit``."""
     if type(pem) is not bytes:  # the caller's function: said as such, not as a PEM error
         if not isinstance(pem, bytearray | memoryview):
-            raise ConfigurationError(
-                "Verifier(fetch_chain=...) must return the chain file's bytes (PEM), "
-                f"not {type_with_article(pem)}"
-            )
-        pem = bytes(pem)
+            raise _not_a_chain(type_with_article(pem))
+        # A view read as it shows its bytes (with a step, of wider items): the chain is parsed,
+        # not hashed over its buffer as a body is, so signature._unfit_body's rule is not its.
+        try:
+            pem = bytes(pem)
+        except ValueError:  # (a released view: any use of it raises this)
+            raise _not_a_chain("a released memoryview") from None
     if len(pem) > limit:  # held to the limit of a download
         raise CertificateError(f"certificate chain: exceeds {limit} bytes")
     return pem
+
+
+def _not_a_chain(what: str) -> ConfigurationError:
+    return ConfigurationError(
+        f"Verifier(fetch_chain=...) must return the chain file's bytes (PEM), not {what}"
+    )

@@ -111,6 +111,16 @@ def _signature_missing(headers: Mapping[str, str], sha1_allowed: bool) -> str:
     )
 
 
+def _check_body(body: object) -> None:
+    """A ``TypeError`` for a body whose signature cannot be checked (`_unfit_body`): told
+    before a download, as cryptography's own comes after it and names no parameter."""
+    if (unfit := _unfit_body(body)) is not None:
+        raise TypeError(
+            "Verifier: the body must be the request's raw bytes as received (the signature "
+            f"is over them), not {unfit}; pass the bytes the server read"
+        )
+
+
 def _as_bytes(body: bytes) -> bytes:
     """``body`` for `decode_envelope`, which checks the UTF-8 of bytes and bytearrays only: a
     memoryview or bytearray (the verifier takes both) as bytes, so that the `Envelope` keeps
@@ -255,9 +265,12 @@ class Verifier:
         """`verify`, then `decode_envelope`, with the body decoded once.
 
         The timestamp is read from the decoded envelope rather than from a second pass over the
-        body. A subclass that overrides `verify` has its own `verify` called, whole.
+        body. A subclass that overrides `verify` has its own `verify` called, whole, the body's
+        type checked first as `verify_signature` checks it (a ``TypeError``).
         """
         if type(self).verify is not Verifier.verify:
+            if type(body) is not bytes:  # (as verify_signature checks it: one's own may skip it)
+                _check_body(body)
             await self.verify(headers, body)
             return decode_envelope(_as_bytes(body))
         now = await self.verify_signature(headers, body)
@@ -277,13 +290,8 @@ class Verifier:
         the request's own type and timestamp once the body is decoded (the app does so: it
         decodes the body once, where `verify` reads it a second time for the timestamp).
         """
-        if type(body) is not bytes and (unfit := _unfit_body(body)) is not None:
-            # Told here, before a download: cryptography's own TypeError comes after it, and
-            # names no parameter. (bytes, every request: no call)
-            raise TypeError(
-                "Verifier: the body must be the request's raw bytes as received (the signature "
-                f"is over them), not {unfit}; pass the bytes the server read"
-            )
+        if type(body) is not bytes:  # (bytes, every request: no call)
+            _check_body(body)
         # The app's own mapping has lower-case keys: one get, then the helper's other spellings.
         try:
             url = headers.get("signaturecertchainurl")
