@@ -31,12 +31,19 @@ PATIENT: Final = "socket_timeout=30&socket_connect_timeout=30"
 def redis_url_with(
     url: str, *, scheme: str | None = None, database: int | None = None, **options: str
 ) -> str:
-    """``url`` with ``options`` in its query, each in place of one of the same name (RedisStore
+    """``url`` with ``options`` in its query, each in place of those of the same name (RedisStore
     refuses an option named twice), and ``scheme``, ``database`` (its path) if given. A blank
-    option (``?db=``) is kept: the store refuses one, which a test may mean to see."""
+    option (``?db=``) is kept, and one the URL names twice that ``options`` does not: the store
+    refuses both, which a test may mean to see."""
     parts = urllib.parse.urlsplit(url)
-    kept = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-    query = {**dict(kept), **options}
+    left = dict(options)
+    query: list[tuple[str, str]] = []  # (pairs, not a dict: an option named twice stays twice)
+    for name, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True):
+        if name not in options:
+            query.append((name, value))
+        elif name in left:  # the first of its name, in its place; the others dropped
+            query.append((name, left.pop(name)))
+    query += left.items()
     return urllib.parse.urlunsplit(
         parts._replace(
             scheme=scheme or parts.scheme,

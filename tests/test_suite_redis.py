@@ -43,3 +43,14 @@ def test_a_blank_option_of_the_url_is_kept() -> None:
     # how the store takes a blank option (`?db=`, which it refuses) lost it unseen.
     url = redis_url_with("redis://127.0.0.1:1234/0?db=&socket_timeout=30", socket_timeout="0.1")
     assert url == "redis://127.0.0.1:1234/0?db=&socket_timeout=0.1"
+
+
+def test_an_option_the_url_names_twice_is_kept_twice() -> None:
+    # dict() kept only the last of the two, so a URL built to test how the store takes an
+    # option named twice (it refuses one) lost it unseen. One set on it replaces both.
+    url = redis_url_with("redis://127.0.0.1:1234/0?db=1&db=2", socket_timeout="0.1")
+    assert url == "redis://127.0.0.1:1234/0?db=1&db=2&socket_timeout=0.1"
+    url = redis_url_with(
+        "redis://127.0.0.1:1234/0?a=1&socket_timeout=30&a=2&socket_timeout=9", socket_timeout="0.1"
+    )
+    assert url == "redis://127.0.0.1:1234/0?a=1&socket_timeout=0.1&a=2"
