@@ -138,14 +138,18 @@ def test_a_redis_client_given_is_used_from_one_event_loop_after_another(redis_ur
     store = RedisStore("redis://unused", prefix=f"test:{uuid.uuid4().hex}:", client=client)
 
     async def first() -> None:
-        await store.update("user", {"n": 0}, ())
-        await client.aclose()  # its connections are this loop's: closed in it, by its owner
+        try:
+            await store.update("user", {"n": 0}, ())
+        finally:
+            await client.aclose()  # its connections are this loop's: closed in it, by its owner
 
-    anyio.run(first)
-    for n in range(1, 4):
-        anyio.run(store.update, "user", {"n": n}, ())
-        assert anyio.run(store.load, "user") == {"n": n}
-    anyio.run(store.aclose)
+    try:
+        anyio.run(first)
+        for n in range(1, 4):
+            anyio.run(store.update, "user", {"n": n}, ())
+            assert anyio.run(store.load, "user") == {"n": n}
+    finally:
+        anyio.run(store.aclose)
 
 
 def test_a_redis_cluster_client_given_is_refused_in_a_second_event_loop(
@@ -173,10 +177,12 @@ def test_a_redis_cluster_client_given_is_refused_in_a_second_event_loop(
             anyio.run(store.update, "user", {"n": 2}, ())
 
     async def in_the_first_loop() -> None:
-        await store.update("user", {"n": 1}, ())
-        await anyio.to_thread.run_sync(in_a_second_loop)
-        assert await store.load("user") == {"n": 1}  # the first loop's use goes on
-        await client.aclose()
+        try:
+            await store.update("user", {"n": 1}, ())
+            await anyio.to_thread.run_sync(in_a_second_loop)
+            assert await store.load("user") == {"n": 1}  # the first loop's use goes on
+        finally:
+            await client.aclose()
 
     anyio.run(in_the_first_loop)
 
@@ -222,12 +228,14 @@ async def test_a_client_given_that_times_out_is_not_told_to_mend_the_url() -> No
         port = silent.getsockname()[1]
         client = redis.asyncio.Redis(port=port, socket_timeout=0.1, socket_connect_timeout=0.1)
         store = RedisStore("redis://unused", client=client)
-        with (
-            anyio.fail_after(30),
-            pytest.raises(StoreError, match="did not answer the load") as info,
-        ):
-            await store.load("user")
-        await store.aclose()
+        try:
+            with (
+                anyio.fail_after(30),
+                pytest.raises(StoreError, match="did not answer the load") as info,
+            ):
+                await store.load("user")
+        finally:
+            await store.aclose()
     assert "the URL's" not in str(info.value)
     # Its own timeouts, in force: it said "default 2 s", the store's for a URL naming none.
     assert "the client given's socket_timeout and socket_connect_timeout, 0.1 s)" in str(info.value)
@@ -283,11 +291,13 @@ def test_a_redis_timeout_is_said_with_the_timeouts_in_force(
     from alexaskill.store.redis_errors import _failure
 
     given = None if client is None else redis.asyncio.Redis(host="cache", **client)
-    store = RedisStore(url, client=given)
-    message = str(_failure(store, "load", RedisTimeoutError("Timeout reading from socket")))
-    assert f"({said})" in message
-    if given is not None:
-        anyio.run(given.aclose)
+    try:
+        store = RedisStore(url, client=given)
+        message = str(_failure(store, "load", RedisTimeoutError("Timeout reading from socket")))
+        assert f"({said})" in message
+    finally:
+        if given is not None:
+            anyio.run(given.aclose)
 
 
 @pytest.mark.anyio
@@ -310,16 +320,20 @@ async def test_a_client_given_is_not_told_to_mend_a_url_it_has_not(redis_url: st
         await store.aclose()
     admin = redis.asyncio.Redis.from_url(redis_url)
     user = f"limited-{uuid.uuid4().hex}"
-    await admin.acl_setuser(user, enabled=True, passwords=["+pw"], keys=["*"], commands=["+ping"])
     try:
-        limited = redis.asyncio.Redis.from_url(redis_url, username=user, password="pw")
-        store = RedisStore("redis://unused", client=limited)
+        await admin.acl_setuser(
+            user, enabled=True, passwords=["+pw"], keys=["*"], commands=["+ping"]
+        )
         try:
-            with pytest.raises(StoreError, match="may not run the load") as caught:
-                await store.load("user")
-            assert "URL" not in str(caught.value)
+            limited = redis.asyncio.Redis.from_url(redis_url, username=user, password="pw")
+            store = RedisStore("redis://unused", client=limited)
+            try:
+                with pytest.raises(StoreError, match="may not run the load") as caught:
+                    await store.load("user")
+                assert "URL" not in str(caught.value)
+            finally:
+                await store.aclose()
         finally:
-            await store.aclose()
+            await admin.acl_deluser(user)
     finally:
-        await admin.acl_deluser(user)
         await admin.aclose()

@@ -148,8 +148,10 @@ def test_a_client_given_encoding_utf8_under_any_name_is_taken(encoding: str) -> 
     import redis.asyncio
 
     client = redis.asyncio.Redis(host="cache", encoding=encoding, decode_responses=True)
-    RedisStore("redis://cache", client=client)
-    anyio.run(client.aclose)
+    try:
+        RedisStore("redis://cache", client=client)
+    finally:
+        anyio.run(client.aclose)
 
 
 @pytest.mark.anyio
@@ -201,6 +203,8 @@ def test_a_cluster_client_given_is_held_to_utf8_as_a_client_is(
     import redis.asyncio
 
     client = redis.asyncio.RedisCluster(host="cache", decode_responses=True, **option)
-    with pytest.raises(ConfigurationError, match=said):
-        RedisStore("redis://cache", client=client)
-    anyio.run(client.aclose)
+    try:
+        with pytest.raises(ConfigurationError, match=said):
+            RedisStore("redis://cache", client=client)
+    finally:
+        anyio.run(client.aclose)
