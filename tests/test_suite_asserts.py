@@ -21,7 +21,10 @@ def asserting_helpers(folder: Path) -> list[str]:
         for path in folder.glob("*.py")
         if not path.name.startswith("test_")
         and path.name != "conftest.py"
-        and any(isinstance(node, ast.Assert) for node in ast.walk(ast.parse(path.read_text())))
+        and any(
+            isinstance(node, ast.Assert)
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
     )
 
 
