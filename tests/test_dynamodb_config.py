@@ -167,13 +167,35 @@ def test_an_option_of_the_wrong_type_is_refused_at_construction(option: str, val
         DynamoDBStore("skill-table", client=object(), **options)
 
 
-@pytest.mark.parametrize("region", ["us east", "", "us-east-1 ", "-us-east-1", "eu_west_1"])
+@pytest.mark.parametrize(
+    "region", ["us east", "", "us-east-1 ", "-us-east-1", "eu_west_1", "123", "0"]
+)
 def test_a_region_botocore_refuses_is_refused_at_construction(region: str) -> None:
     # Taken: every load and save then failed with botocore's InvalidRegionError (a StoreError
-    # each request), the skill having started fine.
+    # each request), the skill having started fine. All digits too: a host label, refused by
+    # botocore's validate_region_name (1.34 to 1.44), where one with a letter is taken.
     with pytest.raises(ConfigurationError, match="is not an AWS region name"):
         DynamoDBStore("skill-table", region=region)
-    assert DynamoDBStore("skill-table", region="us-east-1").region == "us-east-1"
+    for fine in ("us-east-1", "1a", "a1"):
+        assert DynamoDBStore("skill-table", region=fine).region == fine
+
+
+@pytest.mark.parametrize("region", ["123", "0", "1a", "a1", "us-east-1", "-1", "1-"])
+def test_the_stores_check_of_a_region_is_botocores(region: str) -> None:
+    from botocore.exceptions import InvalidRegionError
+    from botocore.utils import validate_region_name
+
+    try:
+        validate_region_name(region)
+        takes = True
+    except InvalidRegionError:
+        takes = False
+    try:
+        DynamoDBStore("skill-table", region=region)
+        taken = True
+    except ConfigurationError:
+        taken = False
+    assert taken is takes
 
 
 def test_a_store_url_region_botocore_refuses_is_refused() -> None:
@@ -268,6 +290,9 @@ def test_an_endpoint_url_botocore_cannot_use_is_refused_at_construction(
     for fine in (
         "http://127.0.0.1:8000",
         "https://dynamodb.eu-west-1.amazonaws.com",
+        # A scheme in capitals: botocore (urlsplit) reads it in any case.
+        "HTTP://127.0.0.1:8000",
+        "Https://dynamodb.eu-west-1.amazonaws.com",
         "http://[::1]",
         "http://[fe80::1%25en_0.~!-]:8000",
         "http://127.0.0.1:8000/a b",  # white space out of the host and port: botocore's fine

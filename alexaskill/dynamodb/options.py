@@ -20,8 +20,9 @@ __all__: list[str] = []
 # DynamoDB's table names: 3 to 255 of these characters (or an ARN, for a table of another account).
 _TABLE_NAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,255}|arn:aws[a-z-]*:dynamodb:\S+")
 # A region name botocore takes (else every call failed with its InvalidRegionError): a host
-# name's label, letters, digits and inner hyphens ("us-east-1").
-_REGION: Final = re.compile(_LABEL)
+# name's label, letters, digits and inner hyphens ("us-east-1"), not digits alone (its
+# validate_region_name, 1.34 to 1.44 alike).
+_REGION: Final = re.compile(rf"(?![0-9]+\Z){_LABEL}")
 
 #: botocore and the modules it imports at once (one installed with ``--no-deps`` lacks them).
 _AWS_MODULES: Final = ("botocore", "jmespath", "dateutil", "urllib3")
@@ -68,7 +69,8 @@ def _check_options(
         raise ConfigurationError(
             f"DynamoDBStore: {region!r} is not an AWS region name (like 'us-east-1')"
         )
-    if endpoint_url is not None and not endpoint_url.startswith(("http://", "https://")):
+    # (In any case: botocore reads the scheme as urlsplit does, HTTP:// too.)
+    if endpoint_url is not None and not endpoint_url.lower().startswith(("http://", "https://")):
         raise ConfigurationError(
             f"DynamoDBStore: endpoint_url {url_without_password(endpoint_url)!r} must start "
             "with http:// or https://"
