@@ -129,6 +129,28 @@ def test_a_redis_url_with_an_unclosed_ipv6_bracket_is_a_configuration_error(url:
 
 
 @pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        # A full-width or small '@', ':' or '/' (typed with an input method), which Python's
+        # urlsplit reads as ASCII and refuses: said as a bracket missing.
+        ("redis://:hunter2\uff20cache:6379/0", r"'\uff20' \(U\+FF20\), which Python reads as '@'"),
+        ("redis://:hunter2\ufe55x@cache:6379/0", r"U\+FE55\), which Python reads as ':'"),
+        ("redis://:hun\uff0fter2@cache:6379/0", r"U\+FF0F\), which Python reads as '/'"),
+        # Brackets, both, holding no IPv6 address (a password's, unencoded).
+        ("redis://:hunter2[x]@cache:6379/0", r"in brackets is no IPv6 address.*%5B"),
+        ("redis://[::g]:6379/0", r"in brackets is no IPv6 address"),
+    ],
+)
+def test_a_redis_url_python_refuses_is_refused_for_its_reason(url: str, said: str) -> None:
+    from alexaskill.store import open_store
+
+    for make in (open_store, RedisStore):
+        with pytest.raises(ConfigurationError, match=said) as info:
+            make(url)
+        assert "hunter" not in str(info.value) and "brackets, both" not in str(info.value)
+
+
+@pytest.mark.parametrize(
     ("query", "name"),
     [
         ("retry_on_timeout=maybe", "retry_on_timeout"),

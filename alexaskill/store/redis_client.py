@@ -165,10 +165,8 @@ def _check_url_parts(url: str) -> None:
 
     try:
         parts = urllib.parse.urlsplit(url)
-    except ValueError:  # urllib's "Invalid IPv6 URL": a '[' without its ']'
-        raise ConfigurationError(
-            "Redis store URL: an IPv6 address is written in brackets, both: redis://[::1]:6379/0"
-        ) from None
+    except ValueError:
+        raise ConfigurationError(f"Redis store URL: {_unsplit_reason(url)}") from None
     names = [name for name, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)]
     if (
         "@" in parts.path
@@ -181,6 +179,32 @@ def _check_url_parts(url: str) -> None:
             "options) after the host part ends: a password holding '/', '?', '#' or '@' must "
             "be percent-encoded (%2F, %3F, %23, %40): redis://:PASSWORD@host:6379/0"
         )
+
+
+def _unsplit_reason(url: str) -> str:
+    """Why urlsplit refused ``url`` (its words repeat the host part, password and all): a
+    character its NFKC check reads as ``/``, ``?``, ``#``, ``@`` or ``:``, a ``[`` without its
+    ``]``, or brackets holding no IPv6 address. The character is named, not the URL."""
+    import unicodedata
+    import urllib.parse
+
+    # The host part as urlsplit finds it: up to the first '/', '?' or '#'.
+    netloc = re.split(r"[/?#]", url.partition("://")[2], maxsplit=1)[0]
+    for char in netloc:
+        if not char.isascii():
+            read = unicodedata.normalize("NFKC", char)
+            if len(read) == 1 and read in "/?#@:":
+                return (
+                    f"its host part holds {char!r} (U+{ord(char):04X}), which Python reads as "
+                    f"{read!r} and refuses: write the {read!r} meant, or "
+                    f"{urllib.parse.quote(char)} for the character itself in a password"
+                )
+    if "[" in netloc and "]" not in netloc.partition("[")[2]:  # urllib's "Invalid IPv6 URL"
+        return "an IPv6 address is written in brackets, both: redis://[::1]:6379/0"
+    return (
+        "what is in brackets is no IPv6 address: write redis://[::1]:6379/0, and a '[' or ']' "
+        "of a password as %5B or %5D"
+    )
 
 
 _BAD_PORT: Final = "the port is not a number from 1 to 65535"
