@@ -186,6 +186,7 @@ async def test_a_store_error_through_botocores_endpoint_setting_names_it_not_its
         f"http://AKID:{SECRET}@[::1",
         f"http://AKID:{SECRET}\uff03@127.0.0.1:8000",
         f"http://AKID:{SECRET}\ufe6b127.0.0.1:8000",  # a small '@' (NFKC's '@'): not hidden
+        "127.0.0.1:8000",  # no scheme, no password: said as written, not as '***'
     ],
 )
 @pytest.mark.anyio
@@ -206,6 +207,8 @@ async def test_a_malformed_endpoint_of_botocores_setting_is_refused_without_its_
     assert "ValueError" not in caplog.text  # nor botocore's words, nor a traceback of them
     assert "AWS_ENDPOINT_URL_DYNAMODB" in str(info.value)
     assert url_without_password(endpoint) in str(info.value)
+    if "AKID" not in endpoint:
+        assert f"AWS_ENDPOINT_URL_DYNAMODB {endpoint!r} is not" in str(info.value)
 
 
 @pytest.mark.parametrize(

@@ -220,6 +220,41 @@ def test_a_store_url_is_shown_without_any_password_option(url: str) -> None:
     assert "topsecret" not in repr(Settings(skill_ids=("x",), store=url))
 
 
+@pytest.mark.parametrize(
+    ("url", "shown", "password"),
+    [
+        # No '://': the user part is found all the same (it was all '***').
+        ("127.0.0.1:8000", "127.0.0.1:8000", ""),
+        ("AKID:topsecret@127.0.0.1:8000", "AKID:***@127.0.0.1:8000", "topsecret"),
+        ("redis:/:topsecret@cache:6379/0", "redis:***@cache:6379/0", "/:topsecret"),
+        # (With no scheme, what seems a host may be a scheme mistyped: up to the last '@'.)
+        ("redis//:topsecret@cache:6379/0", "redis//:***@cache:6379/0", "topsecret"),
+        ("127.0.0.1:8000/a@b", "127.0.0.1:***@b", "8000/a"),
+        # An '@' after the host part ends (a path's, an option's): no password (it was read as
+        # the end of a user part, the host and port hidden).
+        ("http://h:8000/a@b", "http://h:8000/a@b", ""),
+        ("http://h:8000?x=a@b", "http://h:8000?x=a@b", ""),
+        ("http://[::1]:8000/a@b", "http://[::1]:8000/a@b", ""),
+        ("http://u:topsecret@h:8000/a@b", "http://u:***@h:8000/a@b", "topsecret"),
+        ("dynamodb://skill?endpoint_url=http://h:8000/a@b", None, ""),
+        # A password holding an unencoded '/', '?' or '#' (the host part seems to end in it,
+        # at what is no port): hidden still, up to its last '@'.
+        ("redis://:top/secret@cache:6379/0", "redis://:***@cache:6379/0", "top/secret"),
+        ("redis://u:top?secret@cache:6379/0", "redis://u:***@cache:6379/0", "top?secret"),
+        ("redis://u:top#secret@cache", "redis://u:***@cache", "top#secret"),
+        ("memory://user:top@secret@host", "memory://user:***@host", "top@secret"),
+    ],
+)
+def test_a_url_is_shown_with_only_its_password_hidden(
+    url: str, shown: str | None, password: str
+) -> None:
+    from alexaskill.store.url import _passwords, url_without_password
+
+    assert url_without_password(url) == (url if shown is None else shown)
+    # What is hidden in botocore's words is that password, found by the same rule.
+    assert _passwords(url) == ((password,) if password else ())
+
+
 def test_a_skill_given_a_store_url_as_bytes_does_not_show_it() -> None:
     # The refusal showed what it was given (its repr): a URL read as bytes (os.environb, a
     # secret manager) put its password in the message, as open_store's, naming the type, does

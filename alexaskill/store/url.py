@@ -194,12 +194,13 @@ def _open_from_env(url: str) -> Store:
 def url_without_password(url: str) -> str:
     """``url`` with its password, in the user part or a ``…password=`` option, as ``***``: for
     showing a store URL (a repr, a log line). A ``dynamodb://`` URL's is the one of its
-    ``endpoint_url`` option, percent-encoded or not."""
+    ``endpoint_url`` option, percent-encoded or not; one without ``://`` is read as what
+    follows it (``user:password@host``)."""
     import urllib.parse
 
     scheme, sep, rest = url.partition("://")
-    if not sep:
-        return "***"  # no telling where a password would be
+    if not sep:  # (a URL without its scheme: 127.0.0.1:8000, user:password@host)
+        scheme, rest = "", url
     if scheme.lower() == "dynamodb":
         table, question, query = rest.partition("?")
         query = re.sub(
@@ -208,7 +209,7 @@ def url_without_password(url: str) -> str:
             query,
         )
         return f"{scheme}{sep}{_user_password_hidden(table)}{question}{query}"
-    rest = _user_password_hidden(rest)
+    rest = _user_password_hidden(rest, bool(sep))
     # Any option named ...password (redis-py takes ssl_password, the TLS key's passphrase),
     # its name read as redis-py reads it, percent-decoded (ssl%5Fpassword is ssl_password).
     rest = re.sub(r"(?<=[?&;])([^=&;#]*)=[^&;#]*", _password_option_hidden, rest)
@@ -237,13 +238,37 @@ def _is_password_option(name: str) -> bool:
 _NFKC_SEPARATORS: Final = str.maketrans("\uff20\ufe6b\uff1a\ufe55\ufe13", "@@:::")
 
 
-def _user_password_hidden(rest: str) -> str:
-    """``rest`` (a URL after its ``://``) with the password of its user part as ``***``."""
+#: A host part (a URL's after its ``://``, up to a ``/``, ``?`` or ``#``) that is a host and
+#: maybe a port, no user part: a bracketed address, or a name, then ``:`` and digits.
+_HOST_AND_PORT: Final = re.compile(r"(?:\[[^\[\]@]*\]|[^\[\]:@]+)(?::[0-9]+)?")
+
+
+def _password_at(rest: str, schemed: bool = True) -> tuple[int, int] | None:
+    """Where the password of ``rest``'s user part (``rest``: a URL after its ``://``, or a URL
+    without one, not ``schemed``) starts and ends, None for a URL without one."""
     # Found in a copy with NFKC's '@' and ':' made ASCII, one character for one: the places
     # are ``rest``'s, which is cut there as written.
-    user, at, _ = rest.translate(_NFKC_SEPARATORS).rpartition("@")
+    written = rest.translate(_NFKC_SEPARATORS)
+    host_part = re.split(r"[/?#]", written, maxsplit=1)[0]
+    # (Without '://', a scheme mistyped may be what seems a host: redis//:secret@host.)
+    if schemed and "@" not in host_part and _HOST_AND_PORT.fullmatch(host_part):
+        # A host and port, then an '@' of a path or an option (http://h:8000/a@b), or none.
+        # (A password of digits before an unencoded '/', http://u:12/34@h, reads so too: as
+        # the URL's clients read it, a host and port.)
+        return None
+    # An '@' in the host part ends the user part; else the host part seems to end in a
+    # password holding an unencoded '/', '?' or '#' (what follows its ':' is no port), which
+    # is taken up to the last '@'.
+    user, at, _ = (host_part if "@" in host_part else written).rpartition("@")
     name, colon, _ = user.partition(":")
-    return f"{rest[: len(name) + 1]}***{rest[len(user) :]}" if at and colon else rest
+    return (len(name) + 1, len(user)) if at and colon else None
+
+
+def _user_password_hidden(rest: str, schemed: bool = True) -> str:
+    """``rest`` (a URL after its ``://``, or one without, not ``schemed``) with the password
+    of its user part as ``***``."""
+    found = _password_at(rest, schemed)
+    return rest if found is None else f"{rest[: found[0]]}***{rest[found[1] :]}"
 
 
 def _passwords(url: str | None) -> tuple[str, ...]:
@@ -253,8 +278,10 @@ def _passwords(url: str | None) -> tuple[str, ...]:
 
     if not url:
         return ()
-    user = url.partition("://")[2].rpartition("@")[0]
-    password = user.partition(":")[2]
+    _, sep, rest = url.partition("://")
+    rest = rest if sep else url
+    found = _password_at(rest, bool(sep))
+    password = "" if found is None else rest[found[0] : found[1]]
     return tuple(sorted({password, urllib.parse.unquote(password)} - {""}, key=len, reverse=True))
 
 
