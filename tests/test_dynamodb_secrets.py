@@ -211,19 +211,27 @@ async def test_a_malformed_endpoint_of_botocores_setting_is_refused_without_its_
         assert f"AWS_ENDPOINT_URL_DYNAMODB {endpoint!r} is not" in str(info.value)
 
 
+_SERVICES = "services = local\n[services local]\ndynamodb =\n  endpoint_url = {url}\n"
+_IN_SERVICES = "the AWS profile's [services local] dynamodb endpoint_url"
+
+
 @pytest.mark.parametrize(
-    "profile",
+    ("profile", "named"),
     [
-        "endpoint_url = {url}\n",
-        "services = local\n[services local]\ndynamodb =\n  endpoint_url = {url}\n",
+        ("endpoint_url = {url}\n", "the AWS profile's endpoint_url"),
+        (_SERVICES, _IN_SERVICES),
+        # Both: botocore takes the services section's (the profile's is fine, or malformed).
+        ("endpoint_url = http://127.0.0.1:8000\n" + _SERVICES, _IN_SERVICES),
+        ("endpoint_url = http://[::2\n" + _SERVICES, _IN_SERVICES),
     ],
 )
 @pytest.mark.anyio
 async def test_a_malformed_endpoint_of_the_aws_profile_is_refused_in_the_stores_words(
-    profile: str, caplog: pytest.LogCaptureFixture
+    profile: str, named: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     # The profile's endpoint_url (in AWS_CONFIG_FILE, aws_env's file), made into a ValueError
     # without the URL by botocore: said as "making it failed (ValueError: Invalid IPv6 URL)".
+    # Its services section's was said as "the AWS profile's endpoint_url", not found there.
     caplog.set_level(logging.INFO, logger="alexaskill")
     config = Path(os.environ["AWS_CONFIG_FILE"])
     config.write_text("[default]\n" + profile.format(url=f"http://AKID:{SECRET}@[::1"))
@@ -233,10 +241,39 @@ async def test_a_malformed_endpoint_of_the_aws_profile_is_refused_in_the_stores_
     await store.aclose()
     _shown(_all_said(info.value) + caplog.text)
     assert "ValueError" not in caplog.text
-    assert str(info.value).startswith(
-        "DynamoDB table 'skill': the AWS profile's endpoint_url 'http://AKID:***@[::1' is not a "
-        "URL botocore can use: write http(s)://HOST[:PORT]"
-    ), str(info.value)
+    said = str(info.value)
+    assert said.startswith(f"DynamoDB table 'skill': {named}"), said
+    assert said.endswith(
+        " endpoint_url 'http://AKID:***@[::1' is not a URL botocore can use: write "
+        "http(s)://HOST[:PORT], e.g. http://127.0.0.1:8000"
+    ), said
+
+
+@pytest.mark.anyio
+async def test_an_endpoint_botocore_is_told_to_ignore_is_not_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: botocore calls AWS's own endpoint, and a ValueError
+    # out of the client's making (a region botocore refuses, from the environment) is its own,
+    # not the configured endpoint's, which the store must not blame.
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://AKID:{SECRET}@[::1")
+    monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "123")
+    store = DynamoDBStore("skill", timeout=MOTO_TIMEOUT)
+    with pytest.raises(StoreError, match="InvalidRegionError") as info:
+        await store.load("user")
+    await store.aclose()
+    _shown(_all_said(info.value))
+    assert "AWS_ENDPOINT_URL" not in str(info.value)
+
+
+def test_only_botocores_own_refusal_of_an_endpoint_is_read_for_its_url() -> None:
+    # The words of botocore's create_endpoint start so; other words that hold them are not it.
+    from alexaskill.dynamodb.endpoint import _refused_url
+
+    assert _refused_url("Invalid endpoint: http://h:x") == "http://h:x"
+    assert _refused_url("Provided region_name 'Invalid endpoint: x' is no region") is None
+    assert _refused_url("Invalid IPv6 URL") is None
 
 
 def test_a_client_given_with_a_malformed_endpoint_is_refused_without_its_password(

@@ -95,30 +95,41 @@ def _refused_url(words: str) -> str | None:
     return url if found and not before else None
 
 
-def _configured_unusable(session: Any) -> str | None:
-    """The endpoint URL botocore's ``session`` took from its configuration for DynamoDB, if
-    botocore cannot use it, else None: for a ValueError out of the client's making whose words
-    name no URL (urlsplit's "Invalid IPv6 URL"), or name it with its password (the netloc, in
-    its NFKC refusal). botocore's order (its ``ConfiguredEndpointProvider``, private, 1.34 to
-    1.44 alike), read through the session's public methods: the variables, then the profile's
-    ``services`` section's ``dynamodb``, then the profile's own ``endpoint_url``."""
+def _configured(session: Any) -> tuple[str, str] | None:
+    """The endpoint URL botocore's ``session`` takes from its configuration for DynamoDB, and
+    where it is (the words naming it), None for none. botocore's order (its
+    ``ConfiguredEndpointProvider``, private, 1.34 to 1.44 alike), read through the session's
+    public methods: the variables, then the profile's ``services`` section's ``dynamodb``,
+    then the profile's own ``endpoint_url``; none if ``ignore_configured_endpoint_urls``."""
     try:
         if session.get_config_variable("ignore_configured_endpoint_urls"):
             return None
-        found = next((os.environ[name] for name in _VARIABLES if os.environ.get(name)), None)
-        if not found:
-            profile = session.get_scoped_config()
-            sections = session.full_config.get("services", {})
-            service = sections.get(profile.get("services"), {}).get("dynamodb", {})
-            found = service.get("endpoint_url") or profile.get("endpoint_url")
+        found = [(os.environ.get(name), name) for name in _VARIABLES]
+        profile = session.get_scoped_config()
+        section = profile.get("services")
+        services = session.full_config.get("services", {})
+        service = services.get(section, {}).get("dynamodb", {})
+        named = f"the AWS profile's [services {section}] dynamodb endpoint_url"
+        found += [(service.get("endpoint_url"), named)]
+        found += [(profile.get("endpoint_url"), "the AWS profile's endpoint_url")]
     except Exception:  # (a configuration botocore cannot read: its own error is said)
         return None
-    return found if isinstance(found, str) and found and not _usable(found) else None
+    return next(((url, named) for url, named in found if isinstance(url, str) and url), None)
 
 
-def _source(url: str, client_given: bool) -> str:
+def _configured_unusable(session: Any) -> str | None:
+    """The endpoint URL botocore's ``session`` took from its configuration for DynamoDB
+    (`_configured`), if botocore cannot use it, else None: for a ValueError out of the client's
+    making whose words name no URL (urlsplit's "Invalid IPv6 URL"), or name it with its
+    password (the netloc, in its NFKC refusal)."""
+    found = _configured(session)
+    return found[0] if found is not None and not _usable(found[0]) else None
+
+
+def _source(url: str, client_given: bool, session: Any = None) -> str:
     """Where botocore took ``url``, the endpoint a client was made with (or it without its
-    password), from: the variable set to it, else the AWS profile's ``endpoint_url`` (or, for a
+    password), from: the variable set to it, else the AWS profile's ``endpoint_url``, its
+    ``services`` section's if ``session``'s configuration has it there (or, for a
     ``client_given``, the ``endpoint_url=`` of its making). Read now: its maker may have set
     another since."""
     shown = url_without_password(url)
@@ -128,6 +139,9 @@ def _source(url: str, client_given: bool) -> str:
             return name
     if client_given:
         return "its create_client(endpoint_url=…) or the AWS profile's endpoint_url"
+    found = None if session is None else _configured(session)
+    if found is not None and url_without_password(found[0]) == shown:
+        return found[1]
     return "the AWS profile's endpoint_url"
 
 
