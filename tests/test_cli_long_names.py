@@ -78,3 +78,66 @@ def test_a_name_too_long_for_a_file_is_said_in_one_line(
     # of 5,000 characters for a WHOLE (what the user typed, and no line a terminal shows). Twice
     # at most: "APP 'aaa…aaa.json' (305 characters): expected …; did you mean aaa…aaa.json:skill?"
     assert len(err) < 400, err
+
+
+#: A directory four names deep (each of 50 characters): the files in it are there, and their
+#: paths, over `shown_names.MAX_SHOWN`, are cut wherever a message echoes them.
+DEEP = "/".join(["d" * 50] * 4)
+
+
+@pytest.mark.parametrize(
+    ("argv", "content", "said"),
+    [
+        # --alexa-api: every refusal of the file, not its first ones only
+        (["replay", "inputsapp:skill", "hello.json", "--alexa-api"], "hello", "a request envelope"),
+        (["replay", "inputsapp:skill", "hello.json", "--alexa-api"], '{"now": "x"}', "now 'x'"),
+        (["replay", "inputsapp:skill", "hello.json", "--alexa-api"], '{"nme": 1}', "'nme' is not"),
+        (
+            ["replay", "--url", "http://192.0.2.1/", "hello.json", "--alexa-api"],
+            "{}",
+            "served only",
+        ),
+        # a request FILE holding two requests (said with the command that reads them)
+        (["replay", "inputsapp:skill"], "twice", "more than one JSON document"),
+        # serve --ssl-certfile naming a directory
+        (["serve", "inputsapp:skill", "--ssl-keyfile", "k", "--ssl-certfile"], None, "not a file"),
+        # serve --capture naming a directory under a file, or one that cannot be made
+        (["serve", "inputsapp:skill", "--capture"], "/in/the/way", "not a directory"),
+        (["serve", "inputsapp:skill", "--capture"], "too long", "cannot make it"),
+    ],
+    ids=[
+        "envelope",
+        "now",
+        "field",
+        "url",
+        "two requests",
+        "certfile directory",
+        "capture under a file",
+        "capture not made",
+    ],
+)
+def test_a_long_path_that_is_there_is_echoed_cut(
+    workdir: Path, argv: list[str], content: str | None, said: str
+) -> None:
+    # Those refusals echoed the path whole (each said it cut but these): under a deep
+    # directory, a line as long as the path, or twice as long (`alexaskill replay … < PATH`).
+    (workdir / DEEP).mkdir(parents=True)
+    path = f"{DEEP}/named.json"
+    hello = (workdir / "hello.json").read_text()
+    texts = {"hello": hello, "twice": hello + hello}
+    if content is None:
+        path = DEEP
+    elif content == "too long":  # (a name in it over 255 bytes)
+        path = f"{DEEP}/{PART}"
+    elif content.startswith("/"):  # (a path under a file)
+        (workdir / path).write_text("")
+        path += content
+    else:
+        (workdir / path).write_text(texts.get(content, content))
+    code, out, err = run(*argv, path)
+    assert (code, out) == (2, ""), err
+    assert said in err, err
+    cut = f"{path[:70]}…{path[-30:]} ({len(path)} characters)"
+    assert err.startswith(f"alexaskill {argv[0]}: error: ") and cut in err, err
+    # (whole only in the command a request file's refusal gives to copy: `replay … - < PATH`)
+    assert err.count(path) == (content == "twice"), err

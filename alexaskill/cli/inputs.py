@@ -51,7 +51,7 @@ def fake_alexa_api(path: str | None) -> FakeAlexaApi:
         raise UsageError(f"{label}: expected a JSON object")
     if "request" in data and "version" in data:  # a request file named by mistake
         raise UsageError(
-            f"--alexa-api {path}: a request envelope, not what Alexa's service APIs answer: a "
+            f"{label}: a request envelope, not what Alexa's service APIs answer: a "
             'JSON object of FakeAlexaApi\'s fields, as {"given_name": "Ada"}'
         )
     _check_fields(path, data, FakeAlexaApi)
@@ -147,16 +147,16 @@ def _fixed_clock(path: str, value: object) -> Callable[[], datetime.datetime]:
     quoted = reprlib.repr(value)
     if moment is None:
         raise UsageError(
-            f"--alexa-api {path}: now {quoted}: expected an ISO 8601 moment, as "
+            f"--alexa-api {shown(path)}: now {quoted}: expected an ISO 8601 moment, as "
             "2031-03-14T09:00:00Z"
         )
     if moment.utcoffset() is None:
         # (the moment's own text, as long as a moment is: fromisoformat reads any digits of a
         # second's fraction, and keeps six)
-        shown = moment.isoformat()
+        written = moment.isoformat()
         raise UsageError(
-            f"--alexa-api {path}: now {quoted} names no offset: give the moment with one, as "
-            f"{shown}Z or {shown}+01:00"
+            f"--alexa-api {shown(path)}: now {quoted} names no offset: give the moment with one, "
+            f"as {written}Z or {written}+01:00"
         )
     return lambda: moment
 
@@ -177,7 +177,7 @@ def _check_fields(path: str, data: dict[str, Any], kind: type) -> None:
             # (reprlib's, bounded, as `now` is quoted: a key of 100,000 characters made a
             # message as long)
             raise UsageError(
-                f"--alexa-api {path}: {reprlib.repr(key)} is not a field of {kind.__name__} "
+                f"--alexa-api {shown(path)}: {reprlib.repr(key)} is not a field of {kind.__name__} "
                 f"({hint})"
             )
 
@@ -241,7 +241,7 @@ def alexa_api_reaches(url: str | None, path: str | None) -> None:
     check_url(url)  # a URL that is none is said so, not as one to another machine
     if not is_local_url(url):
         raise UsageError(
-            f"--alexa-api {path}: the fake Alexa APIs are served only to a skill on this "
+            f"--alexa-api {shown(path)}: the fake Alexa APIs are served only to a skill on this "
             f"machine, and {shown_url(url)} is not (its skill calls Amazon's): drop --alexa-api"
         )
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..shown_names import shown
 from .common import UsageError, logger, no_file
 from .serve_port import bind_as_asyncio, check_port
 from .serve_server import _announcing_server, _bound, _serve_here, _starting
@@ -75,7 +76,9 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         except OSError:  # a name too long even to look up: said below, as not made
             blocker = None
         if blocker is not None:  # (the directories above it included)
-            raise UsageError(f"--capture {args.capture}: not a directory ({blocker} is a file)")
+            raise UsageError(
+                f"--capture {shown(args.capture)}: not a directory ({shown(blocker)} is a file)"
+            )
         _check_capture_writable(args.capture)
     if ":" not in args.http:
         from uvicorn.config import HTTP_PROTOCOLS
@@ -190,12 +193,12 @@ def _check_readable(option: str, path: str) -> None:
     if not os.path.exists(path):
         raise no_file(path, option)
     if not os.path.isfile(path):
-        raise UsageError(f"{option} {path}: not a file (a directory, a device or a pipe)")
+        raise UsageError(f"{option} {shown(path)}: not a file (a directory, a device or a pipe)")
     try:
         with open(path, "rb"):
             pass
     except OSError as exc:
-        raise UsageError(f"{option} {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"{option} {shown(path)}: {exc.strerror or exc}") from None
 
 
 def _check_tls(certfile: str, keyfile: str) -> None:
@@ -256,9 +259,9 @@ def _check_capture_writable(directory: str) -> None:
     try:
         Path(directory).mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"--capture {directory}: cannot make it ({exc.strerror})") from None
+        raise UsageError(f"--capture {shown(directory)}: cannot make it ({exc.strerror})") from None
     if not os.access(directory, os.W_OK | os.X_OK):
-        raise UsageError(f"--capture {directory}: this user cannot write to it")
+        raise UsageError(f"--capture {shown(directory)}: this user cannot write to it")
 
 
 def _check_host(host: str) -> None:
