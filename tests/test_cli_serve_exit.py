@@ -330,3 +330,30 @@ def test_a_worker_held_at_exit_ends_at_once_on_a_second_ctrl_c(tmp_path: Path) -
         assert f"ERROR:    worker process [{worker}] exited with status 1 as serve stopped" in said
     assert status == 1, said
     assert "KeyboardInterrupt" not in said, said
+
+
+#: A worker whose server has stopped (`serve_till_stopped`), held at exit by a thread of the
+#: app's: its supervisor's SIGTERM comes once its bound is armed, then a second Ctrl-C.
+_WORKER_TERMINATED_THEN_INTERRUPTED = """
+import os, signal, threading, time
+from alexaskill.cli.serve_workers import serve_till_stopped
+
+threading.Thread(target=threading.Event().wait, name="app-poller").start()
+serve_till_stopped(lambda sockets: None, exit_within=60)
+os.kill(os.getpid(), signal.SIGTERM)
+time.sleep(0.5)
+print("still held", flush=True)
+os.kill(os.getpid(), signal.SIGINT)
+time.sleep(60)
+"""
+
+
+def test_a_worker_held_at_exit_ignores_its_supervisors_sigterm_ends_on_ctrl_c() -> None:
+    # The supervisor's SIGTERM, sent after a Ctrl-C too, comes as a worker exits: taken as "come
+    # again", it would end every worker so held at a single Ctrl-C. (The test of a real serve
+    # passed whether it was or not: there the SIGTERM came before the bound was armed.)
+    process = _held(source=_WORKER_TERMINATED_THEN_INTERRUPTED)
+    assert process.stdout == "still held\n", process.stderr
+    assert process.returncode == 1, process.stderr
+    assert "stopped again (SIGINT) while held at exit after its server stopped" in process.stderr
+    assert "SIGTERM" not in process.stderr, process.stderr
