@@ -32,8 +32,9 @@ def exit_bounded(
     daemon. Watched by a thread of its own, a daemon, which a process exiting leaves behind.
 
     A signal of ``again`` come meanwhile (a second Ctrl-C, serve's second SIGTERM) ends it at
-    once, said so, with the same status: Python's default handlers were back, and a second
-    SIGTERM killed serve (-15), unsaid, a second Ctrl-C was a KeyboardInterrupt's traceback.
+    once if a thread holds it, said so, with the same status: Python's default handlers were
+    back, and a second SIGTERM killed serve (-15), unsaid, a second Ctrl-C was a
+    KeyboardInterrupt's traceback. Held by none, it is exiting: the signal is let pass.
     A server process's SIGTERM is its supervisor's, sent as it stops them after a Ctrl-C too:
     not in its ``again``, it stays ignored (`serve_till_stopped`)."""
     import threading
@@ -41,16 +42,19 @@ def exit_bounded(
 
     ending = threading.Lock()  # (said once: by the watch, or by a signal come again)
 
+    def holding() -> list[threading.Thread]:
+        return [
+            thread
+            for thread in threading.enumerate()
+            if not thread.daemon and thread is not threading.main_thread()
+        ]
+
     def end(how: str) -> None:
         if not ending.acquire(blocking=False):
             return  # (the other is ending it)
         try:  # (whatever fails in saying it, the process ends: `finally`)
-            holding = [
-                thread
-                for thread in threading.enumerate()
-                if not thread.daemon and thread is not threading.main_thread()
-            ]
-            worker_logger.warning("%s [%s] %s: %s", who, os.getpid(), how, _what_holds(holding))
+            said = _what_holds(holding())
+            worker_logger.warning("%s [%s] %s: %s", who, os.getpid(), how, said)
             for stream in (sys.stdout, sys.stderr):
                 # (A reader gone, serve's output piped to a command that ended: BrokenPipeError,
                 # which raised here left the process held for ever all the same.)
@@ -63,6 +67,11 @@ def exit_bounded(
             os._exit(_UNCLEAN_STOP)
 
     def came_again(signum: int, frame: object) -> None:
+        # Held by no thread, the process is exiting as it should (a double Ctrl-C lands here):
+        # ended, it was "held at exit", status 1, a clean stop said unclean. An atexit function
+        # that does hold it is still ended by the watch.
+        if not holding():
+            return
         end(f"stopped again ({signal.Signals(signum).name}) while held at exit after {after}")
 
     if threading.current_thread() is threading.main_thread():  # (no handler set elsewhere)
