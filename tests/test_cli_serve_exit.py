@@ -379,3 +379,23 @@ def test_a_process_exiting_cleanly_is_not_ended_as_held_by_a_second_ctrl_c() -> 
     process = _held(source=_CLEAN_STOPPED_AGAIN)
     assert (process.returncode, process.stdout) == (0, "exiting\n"), process.stderr
     assert process.stderr == ""
+
+
+def test_serve_refused_once_its_app_is_imported_and_held_still_ends_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    # serve leaves SIGTERM ignored from its stop till its exit bound is armed: refused before
+    # it armed one (--model without --dev, said once the app is imported), held at exit by the
+    # app's thread, it ignored SIGTERM for ever (docker stop then waits, and kills it).
+    (tmp_path / "stuck.py").write_text(_STUCK_APP)
+    command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--model", "x.json"]
+    with subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stderr is not None
+            assert "--model is the simulator's: add --dev" in process.stderr.readline()
+            process.send_signal(signal.SIGTERM)  # (said in _main, once serve.run has returned)
+            status = process.wait(timeout=30)
+        finally:  # (held for ever: killed)
+            if process.poll() is None:
+                process.kill()
+    assert status == -signal.SIGTERM

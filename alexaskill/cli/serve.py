@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import signal
+import threading
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -201,6 +202,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
     finally:
         if program and bound:
             _bound_exit(args, bound[0])
+        elif program and threading.current_thread() is threading.main_thread():
+            # Refused before its bound was known (a usage error, the app imported): no bound is
+            # armed, so Python's default is put back, where the SIGTERM ignored left a process
+            # held at exit by a thread of the app's deaf to it for ever (docker stop's kill).
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
     return 0
 
 
