@@ -397,3 +397,24 @@ def test_a_model_file_name_too_long_is_said_as_the_commands_say_it(tmp_path: Pat
     for given in (("IntentRequest", "--intent", "X"), ("LaunchRequest",)):  # (no model built)
         code, out, err = run("request", *given, "--model", str(path))
         assert (code, out, err) == (2, "", f"alexaskill request: error: {said}\n")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [None, b"", b'{"interactionModel":\n nope}', b'{"a": 1, "a": 2}'],
+    ids=["missing", "empty", "not-json", "key-twice"],
+)
+def test_a_long_model_file_name_is_cut_whatever_the_problem_as_the_commands_cut_it(
+    tmp_path: Path, content: bytes | None
+) -> None:
+    # A name too long for the system was cut; one it takes, over 120 characters, was said
+    # whole by load_model, where the commands' --model cut it: for a file missing, empty, not
+    # JSON or giving a key twice.
+    folder = tmp_path / ("d" * 150)
+    folder.mkdir()
+    path = folder / "en-US.json"
+    if content is not None:
+        path.write_bytes(content)
+    problems, said = _refusals(path)
+    assert problems == (said,), (problems, said)
+    assert said.startswith(f"{shown(str(path))}: ") and "…" in said, said

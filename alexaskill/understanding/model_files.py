@@ -35,33 +35,35 @@ def read_model_file(
     # (os.path's, not pathlib's is_dir, which raises for a name too long: said as unread below)
     if os.path.isdir(path):
         if locale is None:
-            found = sorted(p.stem for p in path.glob("*.json"))
+            found = ", ".join(sorted(p.stem for p in path.glob("*.json"))) or "none found"
             raise InteractionModelError(
-                [f"{path}: a directory; choose a locale ({', '.join(found) or 'none found'})"]
+                [f"{shown(str(path))}: a directory; choose a locale ({found})"]
             )
         path = path / f"{locale}.json"
+    # (each problem names the file as the commands' --model does: `cli.common.read_model_json`,
+    # a long name cut by `shown`)
+    label = shown(str(path))
     try:
         with path.open("rb") as file:
             raw = file.read(MAX_MODEL_BYTES + 1)
     except FileNotFoundError:
-        raise InteractionModelError([f"{path}: no such file"]) from None
+        raise InteractionModelError([f"{label}: no such file"]) from None
     except OSError as exc:
-        # (as the commands' --model says it: `cli.common.read_input`, a long name cut)
-        raise InteractionModelError([f"{shown(str(path))}: {exc.strerror or exc}"]) from None
+        raise InteractionModelError([f"{label}: {exc.strerror or exc}"]) from None
     if len(raw) > MAX_MODEL_BYTES:
         raise InteractionModelError(
-            [too_large(str(path), MAX_MODEL_BYTES, "an interaction model file")]
+            [too_large(label, MAX_MODEL_BYTES, "an interaction model file")]
         )
     # (each said as the commands' --model says it: `alexaskill.json_once`)
     try:
         text = raw.decode("utf-8-sig")
         if not text.strip():
-            raise InteractionModelError([empty_model(path)])
+            raise InteractionModelError([empty_model(label)])
         # (a key given twice refused, as the commands' --model refuses it: json.loads kept the
         # last silently, so the simulator read samples the file did not seem to give)
-        data = loads_once(text, str(path), error=_refused, long_number=True)
+        data = loads_once(text, label, error=_refused, long_number=True)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise InteractionModelError([not_json(str(path), exc)]) from None
+        raise InteractionModelError([not_json(label, exc)]) from None
     return data, str(path)
 
 
