@@ -233,6 +233,32 @@ def test_serve_says_a_model_that_cannot_serve_by_its_name_and_why(
     assert str(raised.value) == f"{good}: {reason}"
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("m/en-US.json", "no such file or directory"), {}),
+        (("", "no file named"), {"said": "with_simulator(model='')"}),
+    ],
+)
+def test_a_model_file_error_is_copied_and_pickled_whole(
+    args: tuple[str, str], said: dict[str, str]
+) -> None:
+    # It was a ValueError of its message alone, which copy and pickle remake; a ModelFileError
+    # remade from its message (BaseException's args) failed: "missing 1 required positional
+    # argument: 'reason'", where a process pool sends an exception back.
+    import copy
+    import pickle
+
+    from alexaskill.simulator import ModelFileError
+
+    error = ModelFileError(*args, **said)
+    error.add_note("a note")
+    for remade in (copy.copy(error), pickle.loads(pickle.dumps(error))):
+        assert type(remade) is ModelFileError
+        assert (remade.path, remade.reason, str(remade)) == (*args, str(error))
+        assert remade.__notes__ == ["a note"]
+
+
 def test_a_model_file_with_a_byte_order_mark(pki: TestPKI, tmp_path: Path) -> None:
     # As a Windows editor saves it (and as chat --model reads it): it was "not JSON".
     path = model_file(tmp_path / "en-GB.json", ["what are the waves doing"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..shown_names import not_there, shown
 
@@ -29,6 +29,17 @@ class ModelFileError(ValueError):
         super().__init__(f"{shown(path) if said is None else said}: {reason}")
         self.path = path
         self.reason = reason
+        self._said = said
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy and pickle remake an exception from its args, its message alone here, which
+        # __init__ does not take (a process pool sending it back failed): remade from its parts.
+        return _model_file_error, (self.path, self.reason, self._said), self.__dict__
+
+
+def _model_file_error(path: str, reason: str, said: str | None) -> ModelFileError:
+    """A `ModelFileError` remade by copy or pickle (`ModelFileError.__reduce__`)."""
+    return ModelFileError(path, reason, said=said)
 
 
 def offered_locales(
