@@ -173,3 +173,27 @@ async def test_a_refused_first_write_is_not_one_of_the_saves_rounds(
         client.close()
         await store.aclose()
         await other.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_load_again_of_a_key_noted_keeps_the_others_noted_when_full(
+    table: str, dynamodb_endpoint: str
+) -> None:
+    # The keys loaded without a map are noted, 1,024 at most, all forgotten when one more
+    # comes: a key noted already, loaded again (a second launch that saved nothing), cleared
+    # them all, and the first save of each of the others was two calls again.
+    from alexaskill.dynamodb.store import _NO_MAP_KEPT
+
+    store = _store(table, dynamodb_endpoint)
+    try:
+        sent = _counted(store)
+        assert await store.load("other-user") == {}
+        for n in range(_NO_MAP_KEPT - 2):  # (as as many loads of new users would note them)
+            store._no_map[f"user-{n}"] = True
+        assert await store.load(USER) == {}  # the last room taken
+        assert await store.load(USER) == {}  # noted already: nothing forgotten
+        del sent[:]
+        await store.update("other-user", {"color": "red"}, ())
+        assert sent == ["whole"]
+    finally:
+        await store.aclose()
