@@ -111,7 +111,8 @@ def _unfit_body(body: object) -> str | None:
     if not isinstance(body, memoryview):
         return type_with_article(body)
     try:
-        if body.format not in _BYTE_FORMATS:
+        # A byte order ('<B', a ctypes array's; '@B') is none to 1-byte items: read past it.
+        if body.format.lstrip("@=<>!") not in _BYTE_FORMATS:
             return f"a memoryview of format {body.format!r} ({body.itemsize}-byte items)"
         if not body.c_contiguous:
             return "a memoryview that is not C-contiguous (a slice with a step)"
@@ -151,8 +152,9 @@ def _verify_signature(
             digest = hashlib.sha256(body).digest()
             public_key.verify(signature, digest, _PKCS1V15, _PREHASHED_SHA256)
         else:
-            # cryptography takes a view of unsigned bytes alone ('B'): one of 'b' or 'c', or of
-            # more dimensions, which `_unfit_body` lets by and hashlib reads, as one of 'B'.
+            # cryptography takes a view of unsigned bytes alone ('B'): one of 'b' or 'c', of a
+            # byte order ('<B') or of more dimensions, which `_unfit_body` lets by and hashlib
+            # reads, as one of 'B'.
             data = body.cast("B") if isinstance(body, memoryview) else body
             public_key.verify(signature, data, _PKCS1V15, algorithm)
     except InvalidSignature:
