@@ -460,7 +460,11 @@ class Understander(Reader):
         if match is None:
             return None
         extra = [f"words not in the sample: {' '.join(match.extra)}"] if match.extra else []
-        return self._from_match(text, match, [f"an answer for slot {slot}", *extra])
+        found = self._from_match(text, match, [f"an answer for slot {slot}", *extra])
+        # A reading that leaves the asked slot empty is no answer: "i'd like to go to, echo",
+        # the wake word left out, was "i want to go to {city}" read loosely with no city.
+        filled = any(each.name == slot and (each.value or each.values) for each in found.slots)
+        return found if filled else None
 
     def _answer_alone(
         self,

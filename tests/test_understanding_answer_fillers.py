@@ -1,0 +1,33 @@
+"""A dialog answer with a filler word that is the sample's own word ("i'd *like* to go to
+{city}", "*so* i can go to {city}"), a pause before a wake word that leaves the asked slot
+empty, and contractions said for a sample's expanded words ("my name's mary")."""
+
+from __future__ import annotations
+
+import pytest
+
+from alexaskill.understanding import Understander
+
+from .understanding_shared import NOW, understander_of
+
+
+def _trips(*city_samples: str) -> Understander:
+    """A trip whose name is asked with "my name is {name}" or "i am {name}", and whose city
+    with "i want to go to {city}" and ``city_samples``."""
+    name = {"name": "name", "type": "AMAZON.FirstName", "samples": ["my name is {name}"]}
+    city_samples = ("i want to go to {city}", *city_samples)
+    city = {"name": "city", "type": "AMAZON.City", "samples": list(city_samples)}
+    intent = {"name": "Trip", "slots": [name, city], "samples": ["{name} goes to {city}"]}
+    return understander_of({"invocationName": "trips", "intents": [intent]})
+
+
+def _values(trips: Understander, said: str, slot: str) -> list[tuple[str, str | None]] | None:
+    answered = trips.answer(said, intent="Trip", slot=slot, now=NOW)
+    return None if answered is None else [(each.name, each.value) for each in answered.slots]
+
+
+@pytest.mark.parametrize("said", ["i'd like to go to, echo", "i want to go to, alexa"])
+def test_an_answer_that_leaves_the_asked_slot_empty_is_no_answer(said: str) -> None:
+    # The wake word after a pause was left out, and the carrier read loosely as "i want to go
+    # to {city}" with no city: an answer with no value.
+    assert _values(_trips(), said, "city") is None
