@@ -31,3 +31,21 @@ def test_an_answer_that_leaves_the_asked_slot_empty_is_no_answer(said: str) -> N
     # The wake word after a pause was left out, and the carrier read loosely as "i want to go
     # to {city}" with no city: an answer with no value.
     assert _values(_trips(), said, "city") is None
+
+
+@pytest.mark.parametrize(
+    ("said", "slot", "value"),
+    [
+        ("my name's mary", "name", "mary"),
+        ("well my name's mary", "name", "mary"),
+        ("i'm going to paris", "city", "paris"),
+        ("it's paris", "city", "paris"),
+        ("i'd like to go to paris", "city", "paris"),
+    ],
+)
+def test_a_contraction_matches_the_sample_s_expanded_words(
+    said: str, slot: str, value: str
+) -> None:
+    # "my name's mary" was the name "my name's mary": "name's" was no "name is".
+    trips = _trips("i am going to {city}", "it is {city}", "i would like to go to {city}")
+    assert _values(trips, said, slot) == [(slot, value)]

@@ -56,6 +56,9 @@ REWRITES: Final = _expand(
         "where's": "where is",
         "wheres": "where is",
         "who's": "who is",
+        # "my name's mary" said for "my name is {name}"; no other noun's "'s", which may be a
+        # possessive ("mary's party").
+        "name's": "name is",
         "how's": "how is",
         "hows": "how is",
         "when's": "when is",
