@@ -26,6 +26,51 @@ def _values(trips: Understander, said: str, slot: str) -> list[tuple[str, str | 
     return None if answered is None else [(each.name, each.value) for each in answered.slots]
 
 
+CARRIERS = (
+    "i'd like to go to {city}",
+    "well i'd rather go to {city}",
+    "so i can go to {city}",
+    "just take me to {city}",
+)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "i'd like to go to paris please",
+        "i'd like to go to paris, please",
+        "um i'd like to go to paris please",
+        "well i'd rather go to paris please",
+        "so i can go to paris please",
+        "um so i can go to paris",
+        "just take me to paris please",
+        "um just take me to like paris",
+    ],
+)
+def test_a_filler_that_is_a_word_of_the_sample_is_read_as_that_word(said: str) -> None:
+    # "like" of "i'd like to go to paris please" was left out as a filler: the city was "i'd to
+    # go to paris", "so" of "so i can go to paris please" the city "i can go to paris".
+    assert _values(_trips(*CARRIERS), said, "city") == [("city", "paris")]
+
+
+@pytest.mark.parametrize(
+    "said", ["i'd like to go to paris please", "i'd like to go to paris, please"]
+)
+def test_a_filler_inside_a_carrier_no_sample_has_is_no_part_of_the_value(said: str) -> None:
+    # Read loosely as "i want to go to {city}", as "i'd like to go to paris" is; with "please"
+    # after it, the city was "i'd to go to paris".
+    assert _values(_trips(), said, "city") == [("city", "paris")]
+
+
+@pytest.mark.parametrize("samples", [(), CARRIERS])
+def test_a_wake_word_said_last_after_a_carrier_and_a_filler_is_the_value(
+    samples: tuple[str, ...],
+) -> None:
+    trips = _trips(*samples)
+    assert _values(trips, "i'd like to go to echo, please", "city") == [("city", "echo")]
+    assert _values(trips, "i'd like to go to paris alexa", "city") == [("city", "paris")]
+
+
 @pytest.mark.parametrize("said", ["i'd like to go to, echo", "i want to go to, alexa"])
 def test_an_answer_that_leaves_the_asked_slot_empty_is_no_answer(said: str) -> None:
     # The wake word after a pause was left out, and the carrier read loosely as "i want to go

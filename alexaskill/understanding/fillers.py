@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from .afterwords import thanks_words
 from .languages import Language
 from .matcher import Match, SampleMatcher, SpanCache
+from .slot_words import KNOWN
 from .slottypes import Fill
 from .text import Token
 
@@ -23,7 +24,10 @@ def exact_without_fillers(
     """The exact reading of the words with the filler words left out, and the spans of the
     words it reads. Leaving out one said inside a value it is part of ("oh", a zero, in "six oh
     four five") changes the value: then the fillers inside the words are kept, only those at
-    either end of a run of them left out ("um six oh four five please"). None (and ``spans``)
+    either end of a run of them left out ("um six oh four five please"). A filler that is a
+    sample's word is read as that word ("*so* i can go to {city}"), and none that may be a word
+    of meaning is left out from inside words one value takes ("i'd *like* to go to paris" is no
+    city "i'd to go to paris"). None (and ``spans``)
     when there is no filler or no exact reading (``spans.cut`` says when a value would change).
     """
     tokens, fillers = spans.tokens, language.fillers
@@ -43,12 +47,22 @@ def exact_without_fillers(
         for at in range(len(tokens))
         if said[at] or (0 < at < len(tokens) - 1 and said[at - 1] and said[at + 1])
     ]
-    for kept in {sum(said): [at for at in inner if said[at]], len(inner): inner}.values():
+    # A filler that is a word of a sample is tried first as that word ("*so* i can go to
+    # {city}", "i'd *like* to go to {city}"); one such that a value took ("just take me to
+    # *like* paris") is a filler there, and left out.
+    own = {word for sample in matcher.samples for word in sample.words}
+    words = [at for at in range(len(tokens)) if said[at] or tokens[at].text in own]
+    for kept in _unique([words, [at for at in inner if said[at]], inner]):
         if not kept or len(kept) == len(tokens):
             continue
         kept_spans = SpanCache(_paused(tokens, kept), spans.now)
         match = matcher.exact(kept_spans)
-        if match is None:
+        taken = [] if match is None or kept is inner else _in_values(match, kept, said)
+        if taken:
+            kept = [at for at in kept if at not in taken]
+            kept_spans = SpanCache(_paused(tokens, kept), spans.now)
+            match = matcher.exact(kept_spans)
+        if match is None or _split_value(match, kept, spans, language):
             continue
         dropped = _dropped_from_value(match, kept, spans, language)
         if dropped is not None:
@@ -56,6 +70,39 @@ def exact_without_fillers(
             continue
         return match, kept_spans
     return None, spans
+
+
+def _unique(sets: Sequence[list[int]]) -> list[list[int]]:
+    """``sets`` in order, each once."""
+    found: list[list[int]] = []
+    for kept in sets:
+        if kept not in found:
+            found.append(kept)
+    return found
+
+
+def _in_values(match: Match, kept: Sequence[int], said: Sequence[bool]) -> list[int]:
+    """The positions of the fillers among ``kept`` that ``match`` reads into a value."""
+    return [
+        kept[at]
+        for _, _, start, end in match.fills
+        for at in range(start, end)
+        if not said[kept[at]]
+    ]
+
+
+def _split_value(match: Match, kept: Sequence[int], spans: SpanCache, language: Language) -> bool:
+    """Whether ``match`` reads as one value of any words those said on either side of a filler
+    left out that may be a word of meaning: "i'd *like* to go to paris" is no city "i'd to go
+    to paris". A pure filler ("new *um* york") is no word of a value."""
+    pure = language.pure_fillers
+    for _, fill, start, end in match.fills:
+        if fill.kind in KNOWN or end - start < 2:
+            continue
+        left_out = set(range(kept[start], kept[end - 1] + 1)) - set(kept)
+        if any(spans.words[at] not in pure for at in left_out):
+            return True
+    return False
 
 
 def _paused(tokens: Sequence[Token], kept: Sequence[int]) -> list[Token]:

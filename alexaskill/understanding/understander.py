@@ -420,6 +420,8 @@ class Understander(Reader):
         match = self._weighed(matcher, matcher.exact(spans), spans, answer=True)
         if match is None:
             match, spans = exact_without_fillers(matcher, spans, self.language)
+            # "i'd like to go to rome please": read without "please", as "{city}" of all words.
+            match = self._weighed(matcher, match, spans, answer=True)
         says_no = self._says_no
         if match is None or swallowed(match):  # "I want Paris please": "Paris", if listed
             match = value_within(matcher, slot, spans, self.language, says_no) or match
