@@ -83,6 +83,40 @@ def test_a_directive_alone_is_named_in_one_short_line(kind: str, said: str) -> N
     assert re.search(said, message) and "\n" not in message and len(message) < 250, message
 
 
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("Custom.Line\nBreak", r"'Custom\.Line\\nBreak'"),
+        ("Custom." + "x" * 5000, r"Custom\.x{63}…x{30} \(5,007 characters\)"),
+    ],
+)
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda kind: Reprompt(directives=[{"type": kind}]),
+        lambda kind: speak("x", directives=[{"type": kind, "x": object()}]),
+    ],
+    ids=["reprompt", "not_encodable"],
+)
+def test_a_raw_directive_s_type_is_echoed_in_one_short_line(
+    kind: str, said: str, make: Callable[[str], object]
+) -> None:
+    # `reprompt.directives[0] is TYPE` and `directives[0] (TYPE)` repeated the type whole: a
+    # newline in it broke the message in two, a type of 5,000 characters made a line as long.
+    with pytest.raises(ResponseError) as raised:
+        make(kind)
+    message = str(raised.value)
+    assert re.search(said, message) and "\n" not in message and len(message) < 400, message
+
+
+def test_a_name_given_alone_is_echoed_as_a_type_is() -> None:
+    # It was cut at 40 characters with no length, where a type alone was cut to its head and tail
+    # with its length: one echo for both.
+    with pytest.raises(ResponseError) as raised:
+        speak("x", directives="Custom." + "x" * 5000)  # type: ignore[arg-type]
+    assert re.search(r"'Custom\.x{63}…x{30}' \(5,007 characters\) \(a str\)", str(raised.value))
+
+
 def test_a_can_fulfill_answer_is_checked_as_alexa_reads_it() -> None:
     from alexaskill.responses import CanFulfillIntent, CanFulfillSlot, can_fulfill
 

@@ -12,6 +12,7 @@ from msgspec.structs import force_setattr
 
 from ..articles import type_with_article
 from ..exceptions import ResponseError
+from ..shown_names import shown
 from .as_written import _DataRefused, check_as_written, check_object_as_written
 from .snapshots import (
     _ENCODE_ERRORS,
@@ -66,6 +67,12 @@ def _shown(value: object) -> str:
     if isinstance(value, str):
         return f"{str.__str__(value)[:40]!r}…"  # (as the slot type checks say a long value)
     return said[: _SHOWN - 1] + "…"
+
+
+def _type_shown(type_: str) -> str:
+    """A raw directive's ``type`` as an error echoes it, in one short line: `shown` (cut to its
+    head and tail past 120 characters), quoted where it is not printable (a newline in it)."""
+    return shown(type_, quoted=not type_.isprintable())
 
 
 def directive_type(directive: Directive | Mapping[str, Any]) -> str:
@@ -306,7 +313,7 @@ def _snapshot(
     checks read (kept in the snapshot for the small directives whose members the rules read);
     one that cannot be encoded is refused, naming the directive."""
     written = directive if type(directive) is dict else dict(directive)  # a Mapping's items
-    where = f"{field}[{index}] ({type_})"
+    where = f"{field}[{index}] ({_type_shown(type_)})"
     try:
         raw = _encoded(where, written, large=type_.startswith("Alexa.Presentation."))
     except _DataRefused:  # (a ValueError: past any reply, said as it is)

@@ -22,7 +22,7 @@ from .directive import (
     _checked_object,
     _directive,
     _kind_of,
-    _shown,
+    _type_shown,
     directive_type,
 )
 from .snapshots import _ENCODE_ERRORS, _encoded, _not_encodable
@@ -68,8 +68,8 @@ class Reprompt(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True, 
                 type_ = directive_type(directive)
                 if type_ != _REPROMPT_DIRECTIVE:
                     raise ResponseError(
-                        f"reprompt.directives[{index}] is {type_}; a reprompt takes only "
-                        f"{_REPROMPT_DIRECTIVE} (APL for audio)"
+                        f"reprompt.directives[{index}] is {_type_shown(type_)}; a reprompt "
+                        f"takes only {_REPROMPT_DIRECTIVE} (APL for audio)"
                     )
         if speech is UNSET and not self.directives:
             raise ResponseError(
@@ -103,16 +103,14 @@ def _directives_of(field: str, directives: Iterable[Any] | None) -> tuple[Any, .
 def _alone(value: Mapping[Any, Any] | Directive | str) -> str:
     """What `_directives_of` was given alone, for its error: "the Dialog.Delegate directive
     alone", "a dict alone" (a mapping with no type), "'Dialog.Delegate' (a str)" (a name); a
-    type echoed as `shown` echoes a name, in one short line."""
+    type or a name echoed by `shown`, as the commands echo a name, in one short line."""
     if isinstance(value, str):
-        return f"{_shown(value)} (a str)"
+        return f"{shown(value, quoted=True)} (a str)"
     try:
         kind = directive_type(value) or type(value).__name__
     except ResponseError:  # (a mapping with no string "type": no directive's)
         return f"{type_with_article(value)} alone"
-    # (a raw mapping's type, echoed: quoted where it holds a newline, cut where long, the
-    # message one short line)
-    return f"the {shown(kind, quoted=not kind.isprintable())} directive alone"
+    return f"the {_type_shown(kind)} directive alone"
 
 
 def _set_directives(struct: Response | Reprompt, field: str) -> None:
