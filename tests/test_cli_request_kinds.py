@@ -113,6 +113,15 @@ def test_a_request_type_alexa_never_sends_is_refused(request_type: str) -> None:
     assert "(did you mean LaunchRequest?)" in err
 
 
+@pytest.mark.parametrize("head", ["Customx", "Custom-"])  # a type's name, and no name at all
+def test_a_long_request_type_is_echoed_cut(head: str) -> None:
+    # It was echoed whole: a TYPE of 5,000 characters made an error line as long.
+    code, out, err = run("request", head + "x" * 4999)
+    assert (code, out) == (2, ""), err
+    assert re.search(rf"TYPE '{head}x{{63}}…x{{30}}' \(5,006 characters\): no", err), err
+    assert max(map(len, err.splitlines())) < 500, err
+
+
 def test_a_request_type_alexa_sends_that_alexaskill_does_not_model_is_still_written() -> None:
     code, out, err = run("request", "Alexa.Presentation.HTML.Message", "--field", 'message={"a":1}')
     assert code == 0 and "does not model" in err

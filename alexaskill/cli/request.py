@@ -17,6 +17,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any, Final, TextIO
 
+from ..shown_names import shown
 from .chat_show import terminal_safe_json
 from .common import UsageError, alexa_locale, as_list, help_text, pairs
 from .inputs import ANSWER_FILE, MODEL, failed_playback, given_skill_id, hint_at_a_terminal
@@ -261,8 +262,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("TYPE is empty: name a request type, e.g. LaunchRequest")
     if not _TYPE_NAME.fullmatch(request_type):  # Alexa's are dotted names: Connections.Response
         raise UsageError(
-            f"TYPE {request_type!r}: no request type Alexa sends (letters and digits, parts "
-            f"joined by dots){_meant(request_type)}{_app_hint(request_type)}"
+            f"TYPE {shown(request_type, quoted=True)}: no request type Alexa sends (letters and "
+            f"digits, parts joined by dots){_meant(request_type)}{_app_hint(request_type)}"
         )
     check_type(request_type)
     if args.intent is not None and not args.intent.strip():

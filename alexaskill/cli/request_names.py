@@ -9,6 +9,7 @@ from typing import Final
 
 from .. import typos
 from ..request_types import SENT, UNMODELLED, meant_member, meant_request_type
+from ..shown_names import shown
 from ..typos import TYPO
 from .common import UsageError
 
@@ -114,8 +115,8 @@ def check_type(request_type: str) -> None:
             "`alexaskill request --help` lists them"
         )
     raise UsageError(
-        f"TYPE {request_type!r}: not a request type Alexa sends{_hint(meant_type(request_type))}"
-        f"; {takes}"
+        f"TYPE {shown(request_type, quoted=True)}: not a request type Alexa sends"
+        f"{_hint(meant_type(request_type))}; {takes}"
     )
 
 
