@@ -38,7 +38,7 @@ import stat
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import msgspec
 
@@ -153,6 +153,16 @@ class CaptureFileError(ValueError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy and pickle remake an exception from its args, its message alone here, which
+        # __init__ does not take (a process pool sending it back failed): remade from its parts.
+        return _capture_file_error, (self.path, self.reason), self.__dict__
+
+
+def _capture_file_error(path: str | os.PathLike[str], reason: str) -> CaptureFileError:
+    """A `CaptureFileError` remade by copy or pickle (`CaptureFileError.__reduce__`)."""
+    return CaptureFileError(path, reason)
 
 
 def load_capture(path: str | os.PathLike[str]) -> Capture:

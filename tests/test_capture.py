@@ -388,3 +388,20 @@ def test_a_capture_holding_a_number_too_long_is_a_value_error_naming_it(tmp_path
     with pytest.raises(ValueError) as raised:
         load_capture(file)
     assert str(raised.value) == f"{file}: not JSON (a number of too many digits)"
+
+
+def test_a_capture_file_error_is_copied_and_pickled_whole() -> None:
+    # BaseException's copy and pickle remake an exception from its args, its message alone,
+    # which CaptureFileError.__init__ does not take: "missing 1 required positional argument".
+    import copy
+    import pickle
+
+    error = CaptureFileError("c/x.json", "not an alexaskill capture file (no body)")
+    error.add_note("read by replay")
+    for again in (copy.copy(error), pickle.loads(pickle.dumps(error))):
+        assert type(again) is CaptureFileError and str(again) == str(error)
+        assert (again.path, again.reason, again.__notes__) == (
+            error.path,
+            error.reason,
+            ["read by replay"],
+        )
