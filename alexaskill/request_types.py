@@ -119,7 +119,8 @@ def meant_member(name: str) -> str | None:
     """The request type of a namespace that ``name``, written without one, likely means: the one
     whose member ``name`` is, case aside (PlaybackStarted: AudioPlayer.PlaybackStarted), else
     the closest it is a slip or two off, as a member is judged in its namespace
-    (`meant_request_type`); the type written without its dots too (RemindersReminderUpdated)."""
+    (`meant_request_type`); the type written without its dots too (RemindersReminderUpdated).
+    Types equally close are all named, joined by "or"."""
     words = vocabulary(SENT)
     meant_by: dict[str, int] = {}
     for each in sorted(SENT):
@@ -127,7 +128,10 @@ def meant_member(name: str) -> str | None:
         off = [edits(name, form) for form in forms if _member_meant(name, form, words)]
         if off:
             meant_by[each] = min(off)
-    return min(meant_by, key=meant_by.__getitem__, default=None)  # (the first of the closest)
+    # Every type as close, joined by "or", as a member written whole names them: UserEvnt is
+    # Alexa.Presentation.APL's UserEvent as much as APLT's.
+    closest = min(meant_by.values(), default=None)
+    return " or ".join(each for each, off in meant_by.items() if off == closest) or None
 
 
 def _member_meant(given: str, member: str, words: frozenset[str]) -> bool:

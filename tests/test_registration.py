@@ -331,7 +331,10 @@ def test_a_misspelt_request_type_is_refused_with_what_was_meant(
     ("request_type", "said"),
     [
         ("PlaybackStarted", "did you mean AudioPlayer.PlaybackStarted?"),
-        ("UserEvent", "did you mean Alexa.Presentation.APL.UserEvent?"),
+        (
+            "UserEvent",
+            "did you mean Alexa.Presentation.APL.UserEvent or Alexa.Presentation.APLT.UserEvent?",
+        ),
         ("Launch", "did you mean LaunchRequest?"),
         ("GetWeather", "an intent's name? @skill.intent('GetWeather')"),
         ("AMAZON.StopIntent", "an intent's name? @skill.intent('AMAZON.StopIntent')"),

@@ -126,3 +126,13 @@ def test_a_request_type_with_an_empty_part_is_refused(name: str, said: str) -> N
         Skill(SKILL_ID).add_handler(name, lambda: None)
     if said.startswith("; did you mean"):
         assert meant_type(name) == said.removeprefix("; did you mean ").rstrip("?")
+
+
+@pytest.mark.parametrize("name", ["UserEvnt", "UserEvent", "userevent"])
+def test_a_member_without_its_namespace_names_every_type_as_close(name: str) -> None:
+    # A slip named the first of the types equally close alone (Alexa.Presentation.APL.UserEvent),
+    # where the member written whole named both in `alexaskill request`.
+    meant = "Alexa.Presentation.APL.UserEvent or Alexa.Presentation.APLT.UserEvent"
+    with pytest.raises(ConfigurationError, match=re.escape(f"did you mean {meant}?")):
+        Skill(SKILL_ID).add_handler(name, lambda: None)
+    assert meant_type(name) == meant  # (`alexaskill request` names the same)
