@@ -141,3 +141,131 @@ def test_a_long_path_that_is_there_is_echoed_cut(
     assert err.startswith(f"alexaskill {argv[0]}: error: ") and cut in err, err
     # (whole only in the command a request file's refusal gives to copy: `replay … - < PATH`)
     assert err.count(path) == (content == "twice"), err
+
+
+#: What `serve` refuses to serve, each a name in `longapp.py` under `DEEP`.
+LONG_APP = """
+from alexaskill import Skill as Skill
+
+
+def sync_app(scope, receive, send):
+    pass
+
+
+def handler(request):
+    pass
+
+
+class Two:
+    def __init__(self, scope, other):
+        pass
+
+
+class SyncCall:
+    def __call__(self, scope, receive, send):
+        pass
+
+
+sync_call = SyncCall()
+
+
+def failing():
+    raise RuntimeError("no")
+
+
+def one():
+    return 1
+
+
+async def no_skill(scope, receive, send):
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("attribute", "options", "said"),
+    [
+        ("sync_app", [], "is not async"),
+        ("handler", [], "is a function, not an ASGI app"),
+        ("Skill", [], "is the Skill class, not a skill"),
+        ("Two", [], "is a class, not an ASGI app"),
+        ("sync_call", [], "is not async"),
+        ("failing", [], "calling the app factory"),
+        ("one", [], "returned an int"),
+        ("no_skill", ["--dev"], "is no Skill and mounts none"),
+    ],
+)
+def test_a_long_app_that_serve_refuses_is_echoed_cut(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, attribute: str, options: list[str], said: str
+) -> None:
+    # serve's own refusals of what an APP names echoed it whole (and again in the example they
+    # give, `name the Skill object, as in MODULE:skill`): a line as long as two paths.
+    (workdir / DEEP).mkdir(parents=True)
+    (workdir / DEEP / "longapp.py").write_text(LONG_APP)
+    monkeypatch.delitem(sys.modules, "longapp", raising=False)  # (the file's, undone after)
+    spec = f"{DEEP}/longapp.py:{attribute}"
+    code, out, err = run("serve", spec, *options)
+    assert (code, out) == (2, ""), err
+    assert err.startswith("alexaskill serve: error: ") and said in err, err
+    assert f"{spec[:70]}…" in err and f" ({len(spec)} characters)" in err, err
+    # (a failing factory's traceback line names its file as Python has it, absolute)
+    assert DEEP not in err.partition(" (/")[0], err
+
+
+def test_a_long_model_that_is_no_file_is_echoed_cut(workdir: Path) -> None:
+    # serve --dev --model naming a device or a pipe (os.path.exists, neither file nor directory)
+    model = f"{'/' * 200}dev/null"
+    code, out, err = run("serve", "inputsapp:skill", "--dev", "--model", model)
+    assert (code, out) == (2, ""), err
+    assert f"--model {model[:70]}…{model[-30:]} ({len(model)} characters): not a file" in err, err
+    assert model not in err, err
+
+
+def test_a_long_session_from_path_is_echoed_cut(workdir: Path) -> None:
+    # request --session-from said the file whole in each refusal of it (here a request, not
+    # the skill's answer to one)
+    (workdir / DEEP).mkdir(parents=True)
+    path = f"{DEEP}/named.json"
+    (workdir / path).write_text((workdir / "hello.json").read_text())
+    argv = ("request", "IntentRequest", "--intent", "Hello", "--session-from", path)
+    code, out, err = run(*argv)
+    assert (code, out) == (2, ""), err
+    cut = f"--session-from {path[:70]}…{path[-30:]} ({len(path)} characters): a request"
+    assert cut in err and path not in err, err
+
+
+def test_model_echoes_a_long_output_path_cut(workdir: Path) -> None:
+    # The line saying whose invocation name is kept, the line saying the file was written, and
+    # the refusal of a file named for another locale said the --output path whole.
+    (workdir / DEEP).mkdir(parents=True)
+    english, german = f"{DEEP}/en-US.json", f"{DEEP}/de-DE.json"
+    code, _, err = run("model", "inputsapp:skill", "--invocation", "hello there", "-o", english)
+    assert code == 0, err
+    code, _, err = run("model", "inputsapp:skill", "-o", english)
+    assert code == 0, err
+    named = f"{english[:70]}…{english[-30:]} ({len(english)} characters)"
+    said = f"invocation name 'hello there' from {named} (--invocation to change it)"
+    assert said in err and f"wrote {named}\n" in err and english not in err, err
+    code, _, err = run("model", "inputsapp:skill", "--invocation", "hello there", "-o", german)
+    assert code == 2, err
+    said = f"--output {german[:70]}…{german[-30:]} ({len(german)} characters) is named for de-DE"
+    assert said in err and german not in err, err
+
+
+def test_an_unusable_long_dev_pki_directory_is_echoed_cut(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file where the development PKI's directory goes: the directory said whole, then again
+    # (and longer) in the OSError's own words.
+    from alexaskill.cli.common import UsageError
+    from alexaskill.cli.dev import DEV_PKI_ENV, dev_pki
+
+    (workdir / DEEP).mkdir(parents=True)
+    (workdir / DEEP / "file").write_text("")
+    directory = str(workdir / DEEP / "file" / "pki")
+    monkeypatch.setenv(DEV_PKI_ENV, directory)
+    with pytest.raises(UsageError) as info:
+        dev_pki()
+    said = f"development PKI in {directory[:70]}…{directory[-30:]} ({len(directory):,} characters)"
+    assert str(info.value).startswith(f"{said}: Not a directory (set {DEV_PKI_ENV} "), info.value
+    assert DEEP not in str(info.value), info.value

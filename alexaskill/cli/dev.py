@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from ..app import Skill
     from ..testing import TestPKI
 
+from ..shown_names import shown
 from .common import UsageError, logger
 
 #: The environment variable naming the development PKI's directory (tests point it elsewhere).
@@ -50,8 +51,11 @@ def dev_pki() -> TestPKI:
     try:
         return kept_pki(directory, cert_url=DEV_CERT_URL)
     except (OSError, ValueError) as exc:
+        # (an OSError's own words name the file again, whole: its reason alone)
+        why = exc.strerror or exc if isinstance(exc, OSError) else exc
         raise UsageError(
-            f"development PKI in {directory}: {exc} (set {DEV_PKI_ENV} to use another directory)"
+            f"development PKI in {shown(str(directory))}: {why} (set {DEV_PKI_ENV} to use "
+            "another directory)"
         ) from None
 
 

@@ -285,8 +285,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     named = None if args.output in (None, "-") else locale_of_file(args.output)
     if named is not None and named != locales[0]:  # (the ASK CLI deploys it as that locale's)
         raise UsageError(
-            f"--output {args.output} is named for {named}, not {locales[0]} (the locale of the "
-            f"model): name the file {locales[0]}.json, or give --locale {named}"
+            f"--output {shown(args.output)} is named for {named}, not {locales[0]} (the locale of "
+            f"the model): name the file {locales[0]}.json, or give --locale {named}"
         )
     if common is None:  # a locale left without a name keeps its model file's, if there is one
         from .model_invocation import known_invocations, taken_from
@@ -353,7 +353,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 0
     write_all({outputs[locale]: texts[locale] for locale in outputs})
     for output in outputs.values():
-        err.write(shown_error(f"wrote {output}\n"))
+        err.write(shown_error(f"wrote {shown(str(output))}\n"))
     return 0
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..shown_names import shown
+
 #: Where the ASK CLI keeps a skill's models, one LOCALE.json each (relative to the project).
 PROJECT_MODELS = Path("skill-package", "interactionModels", "custom")
 
@@ -65,6 +67,6 @@ def _invocation_in(path: Path) -> str | None:
 def taken_from(locale: str, name: str, path: Path) -> str:
     """The line on stderr that says where the invocation name of ``locale`` was taken from."""
     return (
-        f"alexaskill model: {locale}: invocation name {name!r} from {path} "
+        f"alexaskill model: {locale}: invocation name {name!r} from {shown(str(path))} "
         "(--invocation to change it)\n"
     )

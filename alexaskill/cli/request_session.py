@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..log_values import cut
+from ..shown_names import shown
 from .common import UsageError, pairs
 from .inputs import file_text, loads_once, one_json, stdin_text
 
@@ -98,7 +99,7 @@ def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
     from ..responses.response import answer_ends_session, envelope_refusal
     from ..testing.answer_rules import server_ssml_refusal
 
-    label = f"--session-from {path}"
+    label = f"--session-from {shown(path)}"
     document = _read(path, label)
     if isinstance(document, dict) and "request" in document and "response" not in document:
         raise UsageError(

@@ -117,19 +117,21 @@ def _prepare(
     skills (a mounted skill, started, said its line there too: each server process says it),
     the development key loaded (made on first use, once), its warning left to them too.
     """
+    from ..shown_names import shown
+
     if model is not None and not dev:
         raise UsageError("--model is the simulator's: add --dev")
     # /dev/null or a pipe: the simulator would say "no such file" (it reads the file anew)
     if model is not None and os.path.exists(model) and not _file_or_directory(model):
         raise UsageError(
-            f"--model {model}: not a file: name an ASK CLI interaction model file (en-US.json) "
-            "or a directory of them"
+            f"--model {shown(model)}: not a file: name an ASK CLI interaction model file "
+            "(en-US.json) or a directory of them"
         )
     skills = skills_in(app) if dev or capture else []
     if (dev or capture) and not skills:
         option = "--dev" if dev else "--capture"
         raise UsageError(
-            f"{option}: {spec} is no Skill and mounts none (its routes were searched, "
+            f"{option}: {shown(spec)} is no Skill and mounts none (its routes were searched, "
             "Mount(…, app=skill) and skill.mount(…) included)"
         )
     # The development PKI is loaded once, for the skills to trust and the simulator to sign

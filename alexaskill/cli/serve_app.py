@@ -13,6 +13,7 @@ from typing import Any
 
 from ..articles import type_with_article
 from ..log_lists import edit_filters
+from ..shown_names import shown
 from .common import UsageError, _import_failure, skills_in
 
 
@@ -32,12 +33,13 @@ def asgi_problem(spec: str, app: Any) -> str | None:
             return None
         # uvicorn would take it for an ASGI 2 app, and every request would be a TypeError
         return (
-            f"{spec} is not async: an ASGI app is an async function of (scope, receive, send) "
-            "(async def); or name the Skill object"
+            f"{shown(spec)} is not async: an ASGI app is an async function of (scope, receive, "
+            "send) (async def); or name the Skill object"
         )
     module = spec.rpartition(":")[0]
     return (
-        f"{spec} is a function, not an ASGI app: name the Skill object, as in {module}:skill "
+        f"{shown(spec)} is a function, not an ASGI app: name the Skill object, as in "
+        f"{shown(f'{module}:skill')} "
         "(or the Starlette or FastAPI app that mounts skills)"
     )
 
@@ -56,8 +58,8 @@ def _object_problem(spec: str, app: Any) -> str | None:
     if skills_in(app):
         return None
     return (
-        f"{spec} is not async: an ASGI app is called with (scope, receive, send) by an async "
-        "def __call__; or name the Skill object"
+        f"{shown(spec)} is not async: an ASGI app is called with (scope, receive, send) by an "
+        "async def __call__; or name the Skill object"
     )
 
 
@@ -102,8 +104,8 @@ def skill_class_problem(spec: str) -> str:
     """What is wrong with APP ``spec`` naming the Skill class (or a subclass of it), a slip
     for the skill object: the message every command taking an APP gives."""
     return (
-        f"{spec} is the Skill class, not a skill: name the Skill object made with it, as in "
-        f"{spec.rpartition(':')[0]}:skill"
+        f"{shown(spec)} is the Skill class, not a skill: name the Skill object made with it, as "
+        f"in {shown(spec.rpartition(':')[0] + ':skill')}"
     )
 
 
@@ -120,8 +122,8 @@ def _class_problem(spec: str, app: type) -> str | None:
         inspect.signature(app).bind(None)  # (the scope)
     except TypeError:
         return (
-            f"{spec} is a class, not an ASGI app: name the app object made with it (a Skill, or "
-            "the Starlette or FastAPI app that mounts skills)"
+            f"{shown(spec)} is a class, not an ASGI app: name the app object made with it (a "
+            "Skill, or the Starlette or FastAPI app that mounts skills)"
         )
     except ValueError:  # no signature to read (a built-in): uvicorn's to judge
         pass
@@ -141,11 +143,12 @@ def served_app(spec: str, app: Any) -> Any:
         try:
             made = app()
         except (Exception, SystemExit) as exc:
-            failure = _import_failure(f"{spec}()", exc).removeprefix(f"importing {spec}() ")
-            raise UsageError(f"calling the app factory {spec}() {failure}") from None
+            called = f"{shown(spec)}()"
+            failure = _import_failure(called, exc).removeprefix(f"importing {called} ")
+            raise UsageError(f"calling the app factory {called} {failure}") from None
         if not callable(made) or _factory(made):
             raise UsageError(
-                f"{spec}() returned {type_with_article(made)}, not "
+                f"{shown(spec)}() returned {type_with_article(made)}, not "
                 "an ASGI app: an app factory returns the app (a Skill, or the Starlette or "
                 "FastAPI app that mounts skills)"
             )
