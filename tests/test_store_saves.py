@@ -351,12 +351,31 @@ def _holding_itself() -> list[Any]:
         ),
     ],
 )
-def test_a_value_json_cannot_hold_is_refused_in_jsons_words(value: Any, said: str) -> None:
-    # The refusal quotes json's own exception but for a type JSON has none for: the same words
-    # whichever encoder object wrote.
+def test_a_value_json_cannot_hold_is_refused_saying_where_it_is(value: Any, said: str) -> None:
+    # The refusal names the place and what to store instead, found by type (json's own words
+    # are left only for a string that cannot encode): the same words whichever encoder wrote.
     with pytest.raises(ResponseError) as info:
         base._encode_sized("v", value, decoded=True)
     assert str(info.value) == f"attribute 'v' cannot be saved as JSON: {said}"
+
+
+def test_past_the_values_searched_nan_or_a_loop_is_refused_in_jsons_words() -> None:
+    # Where is searched for through 100,000 values at most (as_written._MAX_LOOKED_AT: a save
+    # refused must not hold a worker for a value of millions); past them, json's own words.
+    looping: list[Any] = [*range(100_001)]
+    looping.append(looping)
+    nan = float("nan")
+    for value, words in [
+        ([*range(100_000), nan], "Out of range float values are not JSON compliant"),
+        (looping, "Circular reference detected"),
+    ]:
+        with pytest.raises(ResponseError) as info:
+            base._encode_sized("v", value, decoded=True)
+        assert str(info.value).startswith(f"attribute 'v' cannot be saved as JSON: {words}")
+    # (within them, where it is: the bound decides, not the list's length)
+    with pytest.raises(ResponseError) as info:
+        base._encode_sized("v", [*range(99_000), nan], decoded=True)
+    assert str(info.value).startswith("attribute 'v' cannot be saved as JSON: v[99000] is nan,")
 
 
 def test_encoding_a_value_builds_no_json_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
