@@ -42,6 +42,7 @@ from typing import Any, Final
 
 import msgspec
 
+from .exceptions import SkillError
 from .json_once import loads_once
 from .logs import security_logger
 
@@ -145,9 +146,13 @@ def blocked_by_a_file(directory: str | os.PathLike[str]) -> str | None:
     return None if path.is_dir() else str(path)
 
 
-class CaptureFileError(ValueError):
+class CaptureFileError(SkillError, ValueError):
     """A file `load_capture` read that is no capture file: ``path`` names it, ``reason`` says
     why (``not an alexaskill capture file (…)``), its message both: ``PATH: REASON``."""
+
+    # Below SkillError itself: no branch of the tree means a file read (a RequestError is a
+    # request answered HTTP 400, a ConfigurationError a skill registered wrongly); a ValueError
+    # still, as it was.
 
     def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
         super().__init__(f"{path}: {reason}")

@@ -19,7 +19,7 @@ from alexaskill.capture import (
     RequestCapture,
     load_capture,
 )
-from alexaskill.exceptions import ConfigurationError
+from alexaskill.exceptions import ConfigurationError, SkillError
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestClient
 
 from .conftest import OTHER_SKILL_ID
@@ -268,6 +268,8 @@ def test_a_capture_file_with_a_key_given_twice_is_refused(
     file.write_text(content)
     with pytest.raises(CaptureFileError) as raised:
         load_capture(file)
+    # A ValueError, below alexaskill's one base of errors: it was a bare ValueError.
+    assert isinstance(raised.value, ValueError) and isinstance(raised.value, SkillError)
     assert str(raised.value) == f"{file}: {said}: a JSON object keeps only the last; give it once"
     # The reason alone, without the path, for a message that names the file its own way.
     assert raised.value.reason == f"{said}: a JSON object keeps only the last; give it once"

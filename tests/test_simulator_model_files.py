@@ -223,12 +223,15 @@ def test_serve_says_a_model_that_cannot_serve_by_its_name_and_why(
         _prepare("app", two, True, None, good)
     with pytest.raises(UsageError, match=r"^--model: no file named$"):
         _prepare("skill", load_object(f"{SKILL_FILE}:skill"), True, None, "")
-    # A ValueError still, its path and its reason apart, its message both.
+    # A ValueError still, its path and its reason apart, its message both; in the one tree of
+    # alexaskill's errors, a ConfigurationError as a model file that is broken
+    # (InteractionModelError) is: it was a bare ValueError.
+    from alexaskill.exceptions import ConfigurationError
     from alexaskill.simulator import ModelFileError, with_simulator
 
     with pytest.raises(ModelFileError) as raised:
         with_simulator(two, pki=pki, model=good)
-    assert isinstance(raised.value, ValueError)
+    assert isinstance(raised.value, ValueError) and isinstance(raised.value, ConfigurationError)
     assert (raised.value.path, raised.value.reason) == (good, reason)
     assert str(raised.value) == f"{good}: {reason}"
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from ..exceptions import ConfigurationError
 from ..shown_names import not_there, shown
 
 if TYPE_CHECKING:
@@ -20,10 +21,13 @@ __all__ = ["DEFAULT_LOCALE", "ModelFileError", "model_problem", "model_version",
 DEFAULT_LOCALE: Final = "en-US"
 
 
-class ModelFileError(ValueError):
+class ModelFileError(ConfigurationError, ValueError):
     """A ``model`` the simulator cannot serve (`with_simulator`, `Simulator`): ``path`` names it
     as given, ``reason`` says why, its message both: ``PATH: REASON`` (the path cut by `shown`),
     or ``said``'s words for the path (``with_simulator(model='')``)."""
+
+    # A ConfigurationError as a broken model file is (InteractionModelError) and as the
+    # Verifier's options are (verify.arguments._ArgumentError); a ValueError still, as it was.
 
     def __init__(self, path: str, reason: str, *, said: str | None = None) -> None:
         super().__init__(f"{shown(path) if said is None else said}: {reason}")
