@@ -269,3 +269,23 @@ def test_an_unusable_long_dev_pki_directory_is_echoed_cut(
     said = f"development PKI in {directory[:70]}…{directory[-30:]} ({len(directory):,} characters)"
     assert str(info.value).startswith(f"{said}: Not a directory (set {DEV_PKI_ENV} "), info.value
     assert DEEP not in str(info.value), info.value
+
+
+@pytest.mark.parametrize(
+    ("output", "said"),
+    [
+        (DEEP, "it is a directory (--output-dir"),  # (the option to copy keeps it whole)
+        (f"{DEEP}/file/en-US.json", "is a file, not a directory"),
+        (f"{DEEP}/file/", "a directory's name (it ends in a slash), but"),
+    ],
+    ids=["directory", "under a file", "slash"],
+)
+def test_model_refuses_a_long_output_echoing_it_cut(workdir: Path, output: str, said: str) -> None:
+    # model's refusals of an --output it cannot write said it whole (and the file in the way)
+    (workdir / DEEP).mkdir(parents=True)
+    (workdir / DEEP / "file").write_text("")
+    code, out, err = run("model", "inputsapp:skill", "--invocation", "hello there", "-o", output)
+    assert (code, out) == (2, ""), err
+    assert said in err and f"{output[:70]}…{output[-30:]} ({len(output)} characters)" in err, err
+    # whole only in the --output-dir to copy
+    assert err.count(DEEP) == (output == DEEP), err

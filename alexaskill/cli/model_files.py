@@ -11,6 +11,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from ..shown_names import shown
 from .common import UsageError
 
 __all__ = ["check_output", "write_all"]
@@ -22,7 +23,7 @@ def check_output(output: str | None, locale: str) -> None:
     name or replacing the file ``taken.json/`` names."""
     if output is not None and output != "-" and os.path.isdir(output):
         raise UsageError(
-            f"cannot write {output}: it is a directory (--output-dir {output} writes "
+            f"cannot write {shown(output)}: it is a directory (--output-dir {output} writes "
             f"{locale}.json in it)"
         )
     if output is None or not output.endswith(("/", os.sep)):
@@ -30,11 +31,11 @@ def check_output(output: str | None, locale: str) -> None:
     folder = output.rstrip("/" + os.sep) or output
     if os.path.lexists(folder) and not os.path.isdir(folder):  # (no folder to name: a file)
         raise UsageError(
-            f"--output {output}: a directory's name (it ends in a slash), but {folder} is a "
-            f"file: give a file's name without the slash"
+            f"--output {shown(output)}: a directory's name (it ends in a slash), but "
+            f"{shown(folder)} is a file: give a file's name without the slash"
         )
     raise UsageError(
-        f"--output {output}: a directory's name (it ends in a slash): give the file, "
+        f"--output {shown(output)}: a directory's name (it ends in a slash): give the file, "
         f"{os.path.join(folder, locale + '.json')}, or --output-dir {folder}"
     )
 
@@ -65,7 +66,8 @@ def write_all(texts: dict[Path, str]) -> None:
                 if exc.errno == errno.ELOOP and os.path.islink(output):
                     # realpath gives a loop's own path back: the link would be replaced.
                     raise UsageError(
-                        f"cannot write {output}: a symbolic link that loops ({exc.strerror})"
+                        f"cannot write {shown(str(output))}: a symbolic link that loops "
+                        f"({exc.strerror})"
                     ) from None
             target = Path(os.path.realpath(output))  # a symlink's file, as writing in place did
             try:
@@ -88,22 +90,30 @@ def write_all(texts: dict[Path, str]) -> None:
                     os.fsync(file.fileno())
                 os.chmod(temps[target], mode)  # mkstemp's is 0o600
             except (FileExistsError, NotADirectoryError):  # a parent that is no folder
-                raise UsageError(f"cannot write {output}: {_blocking(output)}") from None
+                raise UsageError(
+                    f"cannot write {shown(str(output))}: {_blocking(output)}"
+                ) from None
             except IsADirectoryError:
-                raise UsageError(f"cannot write {output}: it is a directory") from None
+                raise UsageError(f"cannot write {shown(str(output))}: it is a directory") from None
             except OSError as exc:
-                raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+                raise UsageError(
+                    f"cannot write {shown(str(output))}: {exc.strerror or exc}"
+                ) from None
         for output, text in streams.items():
             try:
                 with open(output, "w", encoding="utf-8") as stream:
                     stream.write(text)
             except OSError as exc:
-                raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+                raise UsageError(
+                    f"cannot write {shown(str(output))}: {exc.strerror or exc}"
+                ) from None
         for target, temp in list(temps.items()):
             try:
                 os.replace(temp, target)
             except OSError as exc:
-                raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+                raise UsageError(
+                    f"cannot write {shown(str(target))}: {exc.strerror or exc}"
+                ) from None
             del temps[target]
     finally:
         for temp in temps.values():
@@ -129,7 +139,7 @@ def _blocking(output: Path) -> str:
         except FileNotFoundError:
             break
         except OSError as exc:  # (ELOOP: a link to itself)
-            return f"{parent}: {exc.strerror or exc}"
+            return f"{shown(str(parent))}: {exc.strerror or exc}"
         if not stat.S_ISDIR(mode):
-            return f"{parent} is a file, not a directory"
+            return f"{shown(str(parent))} is a file, not a directory"
     return "its folder cannot be made"
