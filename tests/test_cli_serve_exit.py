@@ -123,12 +123,18 @@ async def app(scope, receive, send):
 """
 
 
-def _stopped(tmp_path: Path, app: str, *argv: str, servers: int = 1) -> tuple[int, int, str]:
+def _stopped(
+    tmp_path: Path,
+    app: str,
+    *argv: str,
+    servers: int = 1,
+    program: tuple[str, ...] = ("-m", "alexaskill"),
+) -> tuple[int, int, str]:
     """``alexaskill serve`` of ``app`` (a module's source) with ``argv``, on 127.0.0.1 port 0,
-    stopped by SIGTERM to its PID once its ``servers`` have started (killed after a minute,
-    held): its PID, its exit status and what it said."""
+    run by ``program`` (Python's arguments), stopped by SIGTERM to its PID once its ``servers``
+    have started (killed after a minute, held): its PID, its exit status and what it said."""
     (tmp_path / "stuck.py").write_text(app)
-    command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--host", "127.0.0.1"]
+    command = [sys.executable, *program, "serve", "stuck:app", "--host", "127.0.0.1"]
     options = ["--port", "0", "--timeout-graceful-shutdown", "1", *argv]
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
@@ -399,3 +405,43 @@ def test_serve_refused_once_its_app_is_imported_and_held_still_ends_on_sigterm(
             if process.poll() is None:
                 process.kill()
     assert status == -signal.SIGTERM
+
+
+#: A program of a skill author's that runs ``serve`` through `alexaskill.cli.main`, then goes on
+#: past the bound (``--timeout-graceful-shutdown 1``) with the app's thread still running, and
+#: ends it: only then does it exit.
+_EMBEDDING = """import sys, time
+from alexaskill.cli import main
+
+if __name__ == "__main__":
+    status = main(sys.argv[1:])
+    print("main returned", status, flush=True)
+    time.sleep(3)
+    print("still here", flush=True)
+    import stuck
+    stuck.never.set()
+"""
+
+#: `_STUCK_IN_SERVE`'s app, its thread ended by setting ``never``.
+_ENDED_BY_ITS_PROGRAM = """import multiprocessing, threading
+never = threading.Event()
+if multiprocessing.parent_process() is None:
+    threading.Thread(target=never.wait, name="app-poller").start()
+
+async def app(scope, receive, send):
+    pass
+"""
+
+
+@pytest.mark.parametrize("argv", [(), ("--workers", "2")], ids=["one process", "workers 2"])
+def test_serve_under_main_is_not_ended_by_the_bound(tmp_path: Path, argv: tuple[str, ...]) -> None:
+    # The bound is the alexaskill program's, about to exit: a caller of main() goes on after
+    # it, its process its own to end, however long the app's threads run.
+    (tmp_path / "embedding.py").write_text(_EMBEDDING)
+    servers = 2 if argv else 1
+    _, status, said = _stopped(
+        tmp_path, _ENDED_BY_ITS_PROGRAM, *argv, servers=servers, program=("embedding.py",)
+    )
+    assert "main returned 0\nstill here\n" in said, said
+    assert "has not exited" not in said, said
+    assert status == 0, said
