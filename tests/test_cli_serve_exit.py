@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -445,3 +446,30 @@ def test_serve_under_main_is_not_ended_by_the_bound(tmp_path: Path, argv: tuple[
     assert "main returned 0\nstill here\n" in said, said
     assert "has not exited" not in said, said
     assert status == 0, said
+
+
+@pytest.mark.parametrize("argv", [(), ("--workers", "2")], ids=["one process", "workers 2"])
+def test_serve_refused_and_held_at_exit_keeps_its_status(
+    tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    # A port in use (status 2), the app's thread holding the exit: it ended 1 s later with
+    # status 1, "after its server stopped", a server that never started.
+    (tmp_path / "stuck.py").write_text(_STUCK_APP)
+    command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--host", "127.0.0.1"]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        options = ["--port", port, "--timeout-graceful-shutdown", "1", *argv]
+        done = subprocess.run(
+            [*command, *options], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+    assert "is already in use" in done.stderr, done.stderr
+    said = re.search(r"serve process \[\d+\] has not exited 1 s after its error: .*", done.stderr)
+    assert said, done.stderr
+    assert said[0].endswith(
+        "Python waits at exit for the threads of the app that are not daemons ('app-poller'): "
+        "ending it without them, status 2 (make such a thread a daemon, or end it in the app's "
+        "shutdown)"
+    ), said[0]
+    assert done.returncode == 2, done.stderr

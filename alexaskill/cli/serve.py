@@ -40,7 +40,7 @@ from .serve_uvicorn import (
     _say_at_start,
     stopped_by_sigterm,
 )
-from .serve_workers import _STARTUP_FAILURE, stop_with_parent
+from .serve_workers import _STARTUP_FAILURE, _UNCLEAN_STOP, stop_with_parent
 
 
 def _configure_server_logging() -> None:
@@ -194,16 +194,21 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
     # Stopped by SIGTERM at any point, the app's import included: status 0, as by SIGINT. The
     # program's SIGTERM is then ignored, not Python's default put back, till its exit is bounded
     # (`exit_bounded`, which takes a second one): a second one in between killed it (-15).
+    failure: BaseException | None = None  # (what the run raised, its bound's status)
     try:
         with stopped_by_sigterm(then=signal.SIG_IGN if program else None):
             _serve(args, bound)
     except ServerNotStarted as exc:  # (its traceback at DEBUG, for a report to uvicorn)
+        failure = exc
         logger.debug("uvicorn could not start", exc_info=exc.__cause__)
         err.write(f"alexaskill serve: error: uvicorn could not start ({exc})\n")
         return _STARTUP_FAILURE
+    except BaseException as exc:
+        failure = exc
+        raise
     finally:
         if program and bound:
-            _bound_exit(args, bound[0])
+            _bound_exit(args, bound[0], failure)
         elif program and threading.current_thread() is threading.main_thread():
             # Refused before its bound was known (a usage error, the app imported): no bound is
             # armed, so Python's default is put back, where the SIGTERM ignored left a process
@@ -212,15 +217,35 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
     return 0
 
 
-def _bound_exit(args: argparse.Namespace, seconds: float | None) -> None:
+def _bound_exit(
+    args: argparse.Namespace, seconds: float | None, failure: BaseException | None
+) -> None:
     """The program about to exit, its server stopped (in this process, or the server processes
-    it started: it imported the app too, to check it): bounded as a worker's exit is
-    (`serve_till_stopped`), where a thread of the app's that is not a daemon held it for ever."""
-    if args.reload or (args.workers or 1) > 1:
+    it started: it imported the app too, to check it), or ``failure`` raised: bounded as a
+    worker's exit is (`serve_till_stopped`), where a thread of the app's that is not a daemon
+    held it for ever."""
+    unclean = isinstance(failure, SystemExit) and failure.code == _UNCLEAN_STOP
+    if failure is not None and not unclean:
+        # Held after its error (a port in use, a server that could not start): the status it
+        # says (2, 3), not 1, a stop that was not clean, of a server that may never have run.
+        # (1, a worker that did not stop cleanly, is said as a stop: its workers had run.)
+        exit_bounded(seconds, who="serve process", after="its error", status=_status(failure))
+    elif args.reload or (args.workers or 1) > 1:
         stopped = "its server process" if args.reload else "its workers"
         exit_bounded(seconds, who="serve process", after=f"{stopped} stopped")
     else:
         exit_bounded(seconds)
+
+
+def _status(failure: BaseException) -> int:
+    """The status `alexaskill.cli` exits with once serve has raised ``failure``."""
+    if isinstance(failure, SystemExit):
+        return failure.code if isinstance(failure.code, int) else 1
+    if isinstance(failure, UsageError):
+        return 2
+    if isinstance(failure, ServerNotStarted):
+        return _STARTUP_FAILURE
+    return 130 if isinstance(failure, KeyboardInterrupt) else 1
 
 
 def _serve(args: argparse.Namespace, bound: list[float | None]) -> None:

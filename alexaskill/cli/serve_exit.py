@@ -25,11 +25,13 @@ def exit_bounded(
     who: str = "server process",
     after: str = "its server stopped",
     again: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM),
+    status: int = _UNCLEAN_STOP,
 ) -> None:
     """End this process (``who``: a server process, its server stopped, or serve's own, ``after``
-    its server processes stopped) ``seconds`` from now, if it is still there, saying at WARNING
-    which threads held it (`_what_holds`): Python waits at exit for each thread that is not a
-    daemon. Watched by a thread of its own, a daemon, which a process exiting leaves behind.
+    its server processes stopped, or its error) ``seconds`` from now, if it is still there, with
+    ``status``, saying at WARNING which threads held it (`_what_holds`): Python waits at exit for
+    each thread that is not a daemon. Watched by a thread of its own, a daemon, which a process
+    exiting leaves behind.
 
     A signal of ``again`` come meanwhile (a second Ctrl-C, serve's second SIGTERM) ends it at
     once if a thread holds it, said so, with the same status: Python's default handlers were
@@ -53,7 +55,7 @@ def exit_bounded(
         if not ending.acquire(blocking=False):
             return  # (the other is ending it)
         try:  # (whatever fails in saying it, the process ends: `finally`)
-            said = _what_holds(holding())
+            said = _what_holds(holding(), status)
             worker_logger.warning("%s [%s] %s: %s", who, os.getpid(), how, said)
             for stream in (sys.stdout, sys.stderr):
                 # (A reader gone, serve's output piped to a command that ended: BrokenPipeError,
@@ -64,7 +66,7 @@ def exit_bounded(
             # Not SystemExit, which a thread cannot raise for its process (nor a handler
             # interrupting threading's wait at exit end it), nor a signal to itself: the main
             # thread is the one held, and SIGTERM is ignored (`serve_till_stopped`'s race).
-            os._exit(_UNCLEAN_STOP)
+            os._exit(status)
 
     def came_again(signum: int, frame: object) -> None:
         # Held by no thread, the process is exiting as it should (a double Ctrl-C lands here):
@@ -87,14 +89,15 @@ def exit_bounded(
     threading.Thread(target=watch, name="alexaskill-exit-watch", daemon=True).start()
 
 
-def _what_holds(threads: list[threading.Thread]) -> str:
+def _what_holds(threads: list[threading.Thread], status: int) -> str:
     """Why a process whose server has stopped has not exited, held by ``threads`` (those that
-    are not daemons), and what to do: the app's told apart from anyio's worker threads, which
-    are the framework's, each said in the call it runs or as idle (`_in_anyios`)."""
+    are not daemons), ended with ``status``, and what to do: the app's told apart from anyio's
+    worker threads, which are the framework's, each said in the call it runs or as idle
+    (`_in_anyios`)."""
     if not threads:  # (its atexit functions run once its threads have ended)
         return (
-            f"its exit is held (an atexit function of the app's?): ending it, status "
-            f"{_UNCLEAN_STOP} (end that work in the app's shutdown)"
+            f"its exit is held (an atexit function of the app's?): ending it, status {status} "
+            "(end that work in the app's shutdown)"
         )
     held: list[str] = []
     remedies: list[str] = []
@@ -125,7 +128,7 @@ def _what_holds(threads: list[threading.Thread]) -> str:
         remedies.append("let that task end before its loop stops, as asyncio.run does")
     return (
         f"Python waits at exit for {' and for '.join(held)}: ending it without them, status "
-        f"{_UNCLEAN_STOP} ({'; '.join(remedies)})"
+        f"{status} ({'; '.join(remedies)})"
     )
 
 
