@@ -473,3 +473,33 @@ def test_serve_refused_and_held_at_exit_keeps_its_status(
         "shutdown)"
     ), said[0]
     assert done.returncode == 2, done.stderr
+
+
+#: `_STUCK_APP`, whose start fails (its lifespan's startup): no server of it ever runs.
+_STUCK_AND_FAILING = (
+    _STUCK_APP.rpartition("async def")[0]
+    + """async def app(scope, receive, send):
+    await receive()
+    await send({"type": "lifespan.startup.failed", "message": "no database"})
+"""
+)
+
+
+def test_serve_workers_that_cannot_start_held_at_exit_stop_serve_with_status_3(
+    tmp_path: Path,
+) -> None:
+    # Each worker, held by the app's thread once its start failed (status 3), ended with
+    # status 1: the supervisor took it for a worker that had died and started another, for
+    # ever, where a worker that cannot start stops serve with status 3.
+    (tmp_path / "stuck.py").write_text(_STUCK_AND_FAILING)
+    command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--host", "127.0.0.1"]
+    options = ["--port", "0", "--timeout-graceful-shutdown", "1", "--workers", "2"]
+    done = subprocess.run(
+        [*command, *options], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert "starting another" not in done.stderr, done.stderr
+    assert re.search(r"worker process \[\d+\] could not start", done.stderr), done.stderr
+    held = r"server process \[\d+\] has not exited 1 s after its server failed to start: .*"
+    said = re.findall(held, done.stderr)
+    assert said and all("status 3 (" in line for line in said), done.stderr
+    assert done.returncode == 3, done.stderr

@@ -114,14 +114,24 @@ def serve_till_stopped(
     sent as it stops its workers, came as the worker exited, and killed it (-15). So that a
     thread of the app's that is not a daemon, which Python waits for at exit, cannot then hold
     the process (and serve, waiting for it) for ever, the process ends ``exit_within`` seconds
-    after ``run`` ended at the latest, or at once on a second Ctrl-C, status 1
-    (`serve_exit.exit_bounded`)."""
+    after ``run`` ended at the latest, or at once on a second Ctrl-C, status 1, or 3 where its
+    server could not start (`serve_exit.exit_bounded`)."""
     from .serve_exit import exit_bounded
 
+    failed = False
     try:
         _serve_till_stopped(run, sockets)
+    except SystemExit as exc:
+        failed = exc.code == _STARTUP_FAILURE
+        raise
     finally:
-        exit_bounded(exit_within, again=(signal.SIGINT,))
+        if failed:
+            # A server that could not start, so held, keeps its status: ended with 1 instead,
+            # it was taken for a worker that died, and another started in its place, for ever.
+            after = "its server failed to start"
+            exit_bounded(exit_within, after=after, again=(signal.SIGINT,), status=_STARTUP_FAILURE)
+        else:
+            exit_bounded(exit_within, again=(signal.SIGINT,))
 
 
 def _serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None) -> None:
