@@ -231,12 +231,14 @@ def test_a_store_url_is_shown_without_any_password_option(url: str) -> None:
         ("redis//:topsecret@cache:6379/0", "redis//:***@cache:6379/0", "topsecret"),
         ("127.0.0.1:8000/a@b", "127.0.0.1:***@b", "8000/a"),
         # An '@' after the host part ends (a path's, an option's): no password (it was read as
-        # the end of a user part, the host and port hidden).
-        ("http://h:8000/a@b", "http://h:8000/a@b", ""),
-        ("http://h:8000?x=a@b", "http://h:8000?x=a@b", ""),
+        # the end of a user part, the host and port hidden), but after a port, where it may end
+        # a password of digits and an unencoded '/' (http://u:12/34@h): hidden, as before.
+        ("http://h/a@b", "http://h/a@b", ""),
+        ("http://h:8000/a@b", "http://h:***@b", "8000/a"),
+        ("http://h:8000?x=a@b", "http://h:***@b", "8000?x=a"),
         ("http://[::1]:8000/a@b", "http://[::1]:8000/a@b", ""),
         ("http://u:topsecret@h:8000/a@b", "http://u:***@h:8000/a@b", "topsecret"),
-        ("dynamodb://skill?endpoint_url=http://h:8000/a@b", None, ""),
+        ("dynamodb://skill?endpoint_url=http://h/a@b", None, ""),
         # A password holding an unencoded '/', '?' or '#' (the host part seems to end in it,
         # at what is no port): hidden still, up to its last '@'.
         ("redis://:top/secret@cache:6379/0", "redis://:***@cache:6379/0", "top/secret"),
@@ -253,6 +255,29 @@ def test_a_url_is_shown_with_only_its_password_hidden(
     assert url_without_password(url) == (url if shown is None else shown)
     # What is hidden in botocore's words is that password, found by the same rule.
     assert _passwords(url) == ((password,) if password else ())
+
+
+@pytest.mark.parametrize(
+    ("url", "password"),
+    [
+        ("http://u:12/34@h", "12/34"),
+        ("redis://u:2?x#0@cache:6379/0", "2?x#0"),
+        ("redis://default:4/AbC+9z@cache:6379/0", "4/AbC+9z"),  # a base64 password's shape
+        ("dynamodb://skill?endpoint_url=http://AKID:8/s3cret@h:8000", "8/s3cret"),
+    ],
+)
+def test_a_password_of_digits_then_a_slash_is_hidden_not_read_as_a_port(
+    url: str, password: str
+) -> None:
+    # A host part of a name and digits with an '@' after it reads as a host and port as well
+    # as a user and a password holding an unencoded '/', '?' or '#': it was shown whole, the
+    # password with it. What cannot be told apart is hidden up to the '@'.
+    from alexaskill.store.url import _passwords, url_without_password
+
+    assert password not in url_without_password(url)
+    assert "***@" in url_without_password(url)
+    # (_passwords is given an endpoint: a dynamodb:// URL's endpoint_url.)
+    assert _passwords(url.partition("endpoint_url=")[2] or url)[0] == password
 
 
 def test_a_skill_given_a_store_url_as_bytes_does_not_show_it() -> None:

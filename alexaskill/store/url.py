@@ -251,10 +251,17 @@ def _password_at(rest: str, schemed: bool = True) -> tuple[int, int] | None:
     written = rest.translate(_NFKC_SEPARATORS)
     host_part = re.split(r"[/?#]", written, maxsplit=1)[0]
     # (Without '://', a scheme mistyped may be what seems a host: redis//:secret@host.)
-    if schemed and "@" not in host_part and _HOST_AND_PORT.fullmatch(host_part):
-        # A host and port, then an '@' of a path or an option (http://h:8000/a@b), or none.
-        # (A password of digits before an unencoded '/', http://u:12/34@h, reads so too: as
-        # the URL's clients read it, a host and port.)
+    if (
+        schemed
+        and "@" not in host_part
+        and _HOST_AND_PORT.fullmatch(host_part)
+        and not (":" in host_part and host_part[0] != "[" and "@" in written)
+    ):
+        # A host and maybe a port, and no '@' after a port (http://h/a@b): no user part. A
+        # name and a port, then an '@' (http://h:8000/a@b), is hidden up to the '@' below:
+        # it reads as well as a user and a password of digits before an unencoded '/', '?'
+        # or '#' (http://u:12/34@h), which no rule can tell apart, and a port and a path
+        # hidden cost less than a password shown.
         return None
     # An '@' in the host part ends the user part; else the host part seems to end in a
     # password holding an unencoded '/', '?' or '#' (what follows its ':' is no port), which
