@@ -136,6 +136,10 @@ def test_a_redis_url_with_an_unclosed_ipv6_bracket_is_a_configuration_error(url:
         ("redis://:hunter2\uff20cache:6379/0", r"'\uff20' \(U\+FF20\), which Python reads as '@'"),
         ("redis://:hunter2\ufe55x@cache:6379/0", r"U\+FE55\), which Python reads as ':'"),
         ("redis://:hun\uff0fter2@cache:6379/0", r"U\+FF0F\), which Python reads as '/'"),
+        # One Python reads as several characters, one of them refused ('\u2100' is 'a/c'): it
+        # was told as brackets holding no IPv6 address.
+        ("redis://:hunter2\u2100@cache:6379/0", r"U\+2100\), which Python reads as 'a/c'"),
+        ("redis://:hunter2\u2105@cache:6379/0", r"U\+2105\), which Python reads as 'c/o'"),
         # Brackets, both, holding no IPv6 address (a password's, unencoded).
         ("redis://:hunter2[x]@cache:6379/0", r"in brackets is no IPv6 address.*%5B"),
         ("redis://[::g]:6379/0", r"in brackets is no IPv6 address"),

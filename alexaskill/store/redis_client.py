@@ -183,8 +183,9 @@ def _check_url_parts(url: str) -> None:
 
 def _unsplit_reason(url: str) -> str:
     """Why urlsplit refused ``url`` (its words repeat the host part, password and all): a
-    character its NFKC check reads as ``/``, ``?``, ``#``, ``@`` or ``:``, a ``[`` without its
-    ``]``, or brackets holding no IPv6 address. The character is named, not the URL."""
+    character its NFKC check reads as (or as holding) ``/``, ``?``, ``#``, ``@`` or ``:``, a
+    ``[`` without its ``]``, or brackets holding no IPv6 address. The character is named, not
+    the URL."""
     import unicodedata
     import urllib.parse
 
@@ -193,7 +194,8 @@ def _unsplit_reason(url: str) -> str:
     for char in netloc:
         if not char.isascii():
             read = unicodedata.normalize("NFKC", char)
-            if len(read) == 1 and read in "/?#@:":
+            # (Any of them in what it is read as: '\u2100' is 'a/c', refused as well.)
+            if any(sep in read for sep in "/?#@:"):
                 return (
                     f"its host part holds {char!r} (U+{ord(char):04X}), which Python reads as "
                     f"{read!r} and refuses: write the {read!r} meant, or "
