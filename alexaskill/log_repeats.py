@@ -6,7 +6,8 @@ within `Repeats.every` seconds are counted, and how many there were is said when
 ends (on an event loop; else with the next line of the kind), or at shutdown
 (`Repeats.say_unsaid`). A flood then writes one line a kind every `Repeats.every` seconds, and
 the count of its last seconds is not lost when it stops, nor when more kinds come than are held
-(a kind with a count waiting is kept, or its count said before it is forgotten).
+(a kind with a count waiting is kept, the most counted, or its count said before it is
+forgotten).
 
 `due` is the bare check, for lines whose caller keeps the times and the clock: the server's
 (`alexaskill.server_limits`, on the loop's clock), the worker threads' and the deadline's.
@@ -89,16 +90,19 @@ class Repeats:
 
     def _forget(self) -> None:
         """Make room, `_KINDS` kinds being held: forget those without a count unsaid. Those
-        with one are kept while they are at most half the bound (their window's timer, their
-        next line or `say_unsaid` says it); past that, each is said now, then all forgotten."""
-        counting = {kind: said for kind, said in self._said.items() if said[1]}
+        with one are kept, half the bound at most, those counted most (their window's timer,
+        their next line or `say_unsaid` says them); the others are said now, then forgotten."""
+        counting = [(kind, said) for kind, said in self._said.items() if said[1]]
         # Not cleared whole as `remember` does: a flood of distinct lines took the counts waiting
         # with it. Half the bound kept at most, so each pass frees half of it or more (its scan
-        # costs two kinds' worth a new kind at most); the counts said past it are one line a
-        # kind, each standing for one line or more that was not said.
+        # and sort cost a few kinds' worth a new kind); the counted most, so that kinds said
+        # again and again stay held through a flood of distinct ones, one line a window, where
+        # saying them all each pass said each twice a pass (its count, then itself as new).
         if len(counting) > _KINDS // 2:
-            self.say_unsaid()
-            counting.clear()
+            counting.sort(key=lambda item: item[1][1], reverse=True)
+            for kind, said in counting[_KINDS // 2 :]:
+                self._say(kind, said, said[0])
+            del counting[_KINDS // 2 :]
         self._said.clear()
         self._said.update(counting)
 

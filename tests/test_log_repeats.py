@@ -238,7 +238,8 @@ def test_kinds_with_a_count_unsaid_past_half_those_held_are_said_before_forgotte
     clock: list[float],
 ) -> None:
     # Kept while they are few: past half the bound (all but one of them counting, no loop to
-    # say them), the next new kind has them said now, each with its count, and all forgotten.
+    # say them), the next new kind has those past it said now, each with its count, and
+    # forgotten; half the bound kept.
     said: list[tuple[str, int]] = []
 
     def say(kind: str, count: int) -> None:
@@ -250,6 +251,33 @@ def test_kinds_with_a_count_unsaid_past_half_those_held_are_said_before_forgotte
             repeats.unsaid(f"k{n}", say)
     assert said == []
     assert repeats.unsaid("new", say) == 0
-    assert said == [(f"k{n}", 1) for n in range(1, 256)]
-    assert list(repeats._said) == ["new"]
-    assert repeats.unsaid("k1", say) == 0  # forgotten: said again as new, its count said
+    assert said == [(f"k{n}", 1) for n in range(129, 256)]  # those counted least (all alike)
+    assert list(repeats._said) == [f"k{n}" for n in range(1, 129)] + ["new"]
+    assert repeats.unsaid("k200", say) == 0  # forgotten: said again as new, its count said
+
+
+def test_the_kinds_counted_most_are_kept_through_a_flood_of_distinct_lines(
+    clock: list[float],
+) -> None:
+    # 128 kinds said again and again, then a flood of distinct lines each twice: past half the
+    # bound counting, every count was said and every kind forgotten, each pass (one every 127
+    # new kinds), so the busy kinds were said twice a pass (their count, then as new), not
+    # once a window. The kinds counted most are kept; the others' counts are said at once.
+    said: list[tuple[str, int]] = []
+
+    def say(kind: str, count: int) -> None:
+        said.append((kind, count))
+
+    repeats = Repeats(10.0)
+    lines_in = lines_out = 0
+    for n in range(1000):
+        for kind in [f"hot {n % 128}"] * 6 if n < 128 else [f"distinct {n}"] * 2:
+            lines_in += 1
+            lines_out += repeats.unsaid(kind, say) is not None
+    assert not [kind for kind, _ in said if kind.startswith("hot")]
+    assert all(repeats.unsaid(f"hot {n}", say) is None for n in range(128))  # still held
+    lines_in += 128
+    repeats.say_unsaid()
+    assert sum(count for _, count in said) == lines_in - lines_out  # no count lost
+    assert lines_out + len(said) <= lines_in
+    assert len(repeats._said) <= 256
