@@ -7,6 +7,7 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -23,6 +24,12 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     now = [1000.0]
     monkeypatch.setattr(log_repeats, "_monotonic", lambda: now[0])
     return now
+
+
+def _recorded() -> tuple[list[tuple[str, int]], Callable[[str, int], None]]:
+    """What a say was called with, and that say."""
+    said: list[tuple[str, int]] = []
+    return said, lambda kind, count: said.append((kind, count))
 
 
 async def _until(said: list[tuple[str, int]], count: int) -> None:
@@ -218,11 +225,7 @@ def test_a_count_unsaid_is_not_forgotten_when_more_kinds_come_than_are_held(
     # 5 lines of "k" counted went unsaid for ever, though its window's timer or the shutdown
     # was to say them. The kinds with a count are kept (their timer, their next line or
     # say_unsaid says it).
-    said: list[tuple[str, int]] = []
-
-    def say(kind: str, count: int) -> None:
-        said.append((kind, count))
-
+    said, say = _recorded()
     repeats = Repeats(10.0)
     for _ in range(6):
         repeats.unsaid("k", say)
@@ -240,11 +243,7 @@ def test_kinds_with_a_count_unsaid_past_half_those_held_are_said_before_forgotte
     # Kept while they are few: past half the bound (all but one of them counting, no loop to
     # say them), the next new kind has those past it said now, each with its count, and
     # forgotten; half the bound kept.
-    said: list[tuple[str, int]] = []
-
-    def say(kind: str, count: int) -> None:
-        said.append((kind, count))
-
+    said, say = _recorded()
     repeats = Repeats(10.0)
     for n in range(256):
         for _ in range(2 if n else 1):
@@ -263,11 +262,7 @@ def test_the_kinds_counted_most_are_kept_through_a_flood_of_distinct_lines(
     # bound counting, every count was said and every kind forgotten, each pass (one every 127
     # new kinds), so the busy kinds were said twice a pass (their count, then as new), not
     # once a window. The kinds counted most are kept; the others' counts are said at once.
-    said: list[tuple[str, int]] = []
-
-    def say(kind: str, count: int) -> None:
-        said.append((kind, count))
-
+    said, say = _recorded()
     repeats = Repeats(10.0)
     lines_in = lines_out = 0
     for n in range(1000):
