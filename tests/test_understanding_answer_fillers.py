@@ -94,3 +94,19 @@ def test_a_contraction_matches_the_sample_s_expanded_words(
     # "my name's mary" was the name "my name's mary": "name's" was no "name is".
     trips = _trips("i am going to {city}", "it is {city}", "i would like to go to {city}")
     assert _values(trips, said, slot) == [(slot, value)]
+
+
+@pytest.mark.parametrize("samples", [["{city}"], ["{city}", "i'd like to go to {city}"]])
+def test_a_filler_of_a_sample_said_inside_a_value_is_read_in_an_utterance_as_with_none(
+    samples: list[str],
+) -> None:
+    # "like", a word of "i'd like to go to {city}" said inside the value, was taken out and the
+    # value then refused as split: the intent without the reading of all words was no intent.
+    city = {"name": "city", "type": "AMAZON.City"}
+    intent = {"name": "Trip", "slots": [city], "samples": samples}
+    trips = understander_of({"invocationName": "trips", "intents": [intent]})
+    understood = trips.understand("just take me to like paris", now=NOW)
+    assert understood.intent == "Trip"
+    assert [(each.name, each.value) for each in understood.slots] == [
+        ("city", "take me to like paris")
+    ]

@@ -52,7 +52,12 @@ def exact_without_fillers(
     # *like* paris") is a filler there, and left out.
     own = {word for sample in matcher.samples for word in sample.words}
     words = [at for at in range(len(tokens)) if said[at] or tokens[at].text in own]
-    for kept in _unique([words, [at for at in inner if said[at]], inner]):
+    only_said = [at for at in inner if said[at]]
+    # ``inner`` is tried even when ``words`` has its positions: read as ``words``, a filler a
+    # value took is left out ("just take me to *like* paris", "like" a word of a sample), and a
+    # value split by it refused; as ``inner``, the value keeps it, as it does with no such sample.
+    tried = _unique([words, only_said]) + ([] if inner == only_said else [inner])
+    for kept in tried:
         if not kept or len(kept) == len(tokens):
             continue
         kept_spans = SpanCache(_paused(tokens, kept), spans.now)
