@@ -161,7 +161,8 @@ class CaptureFileError(SkillError, ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # copy and pickle remake an exception from its args, its message alone here, which
-        # __init__ does not take (a process pool sending it back failed): remade from its parts.
+        # __init__ does not take (a process pool of the user's sending it back would fail,
+        # TypeError): remade from its parts.
         return _capture_file_error, (self.path, self.reason), self.__dict__
 
 
