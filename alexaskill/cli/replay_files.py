@@ -64,10 +64,9 @@ def _several_in_a_file(
     if text.lstrip()[:1] not in ("{", "["):
         return None
     return (
-        f"{shown(name)}: more than one JSON document (the next at line {exc.lineno}): a request "
-        "file "
-        f"holds one request; standard input takes several: alexaskill replay {arguments} - < "
-        f"{shlex.quote(name)}"
+        f"{shown(name)}: more than one JSON document (the next at line {exc.lineno}): a "
+        "request file holds one request; standard input takes several: alexaskill replay "
+        f"{arguments} - < {shlex.quote(name)}"
     )
 
 
