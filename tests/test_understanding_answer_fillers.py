@@ -78,6 +78,21 @@ def test_an_answer_that_leaves_the_asked_slot_empty_is_no_answer(said: str) -> N
     assert _values(_trips(), said, "city") is None
 
 
+def test_an_answer_that_is_a_sample_of_the_intent_without_the_asked_slot_is_the_intent() -> None:
+    # "What's the weather tomorrow?" "Which city?" "What's the weather?": a sample of the
+    # intent with no city is the intent said again, as Alexa sends it (the dialog's other
+    # slots kept), not no answer: the weather example forgot the day asked about.
+    city = {"name": "city", "type": "AMAZON.City", "samples": ["{city}"]}
+    date = {"name": "date", "type": "AMAZON.DATE"}
+    samples = ["what's the weather", "what's the weather {date}", "weather in {city}"]
+    intent = {"name": "Weather", "slots": [city, date], "samples": samples}
+    weather = understander_of({"invocationName": "weather", "intents": [intent]})
+    answered = weather.answer("what's the weather", intent="Weather", slot="city", now=NOW)
+    assert answered is not None
+    assert answered.request is not None
+    assert answered.request["intent"]["name"] == "Weather"
+
+
 @pytest.mark.parametrize(
     ("said", "slot", "value"),
     [

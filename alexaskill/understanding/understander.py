@@ -44,7 +44,7 @@ from .answer_values import (
 from .compiled import DEFAULT_SKILL_ID, SAID_EXACTLY, clock
 from .denials import after_dont_know, after_last_no, corrected, dont_know, not_meant, taken_back
 from .fillers import exact_without_fillers
-from .matcher import SampleMatcher, SpanCache
+from .matcher import SampleMatcher, SlotRef, SpanCache
 from .model import ModelIntent, ModelSlot
 from .reading import Reader, left_out_note
 from .result import Understanding
@@ -463,10 +463,15 @@ class Understander(Reader):
             return None
         extra = [f"words not in the sample: {' '.join(match.extra)}"] if match.extra else []
         found = self._from_match(text, match, [f"an answer for slot {slot}", *extra])
-        # A reading that leaves the asked slot empty is no answer: "i'd like to go to, echo",
-        # the wake word left out, was "i want to go to {city}" read loosely with no city.
+        # A reading of a sample with the asked slot that leaves it empty is no answer: "i'd
+        # like to go to, echo", the wake word left out, was "i want to go to {city}" with no
+        # city. A sample without the slot ("what's the weather" to "Which city?") is the
+        # intent said again, as Alexa sends it, the dialog's other slots kept.
         filled = any(each.name == slot and (each.value or each.values) for each in found.slots)
-        return found if filled else None
+        asks = any(
+            isinstance(each, SlotRef) and each.name == slot for each in match.sample.elements
+        )
+        return found if filled or not asks else None
 
     def _answer_alone(
         self,
