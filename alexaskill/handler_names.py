@@ -11,6 +11,7 @@ from .builtin_intents import CUSTOM_NAME, check_builtin_intent
 from .exceptions import ConfigurationError
 from .handler_signature import describe
 from .request_types import SENT, meant_member, meant_request_type, namespace_members
+from .shown_names import shown
 
 __all__ = ["check_intent_name", "check_request_type"]
 
@@ -26,15 +27,17 @@ def check_request_type(name: object, func: object, warned: set[str]) -> None:
         raise ConfigurationError(f"{describe(func)}: {name!r} is no request type")
     if name in SENT:
         return
+    # (a 5,000-character name made a line as long, twice where the intent hint repeats it)
+    said = shown(name, quoted=True)
     meant = meant_request_type(name)
     if meant is not None:
         raise ConfigurationError(
-            f"{describe(func)}: {name!r} is not a request type Alexa sends; did you mean {meant}?"
+            f"{describe(func)}: {said} is not a request type Alexa sends; did you mean {meant}?"
         )
     if name != name.strip() or any(c.isspace() for c in name):
-        raise ConfigurationError(f"{describe(func)}: {name!r}: a request type has no spaces")
-    refused = f"{describe(func)}: {name!r} is not a request type Alexa sends"
-    intent_hint = f"; an intent's name? @skill.intent({name!r})"
+        raise ConfigurationError(f"{describe(func)}: {said}: a request type has no spaces")
+    refused = f"{describe(func)}: {said} is not a request type Alexa sends"
+    intent_hint = f"; an intent's name? @skill.intent({said})"
     if "" in name.split("."):  # (no type of Amazon's has one: Alexa never sends such a name)
         raise ConfigurationError(f"{refused}: a part between its dots is empty")
     if name[:7].upper() == "AMAZON.":
@@ -56,11 +59,11 @@ def check_request_type(name: object, func: object, warned: set[str]) -> None:
     warned.add(name)
     of_it = f" ({namespace} requests are {', '.join(known[1])})" if known else ""
     logger.warning(
-        "%s: %r is no request type alexaskill knows Alexa to send%s: taken as one Amazon may "
+        "%s: %s is no request type alexaskill knows Alexa to send%s: taken as one Amazon may "
         "have added since, called only if Alexa sends it; check its spelling in Amazon's "
         "Request Types Reference",
         describe(func),
-        name,
+        said,
         of_it,
     )
 

@@ -289,3 +289,71 @@ def test_model_refuses_a_long_output_echoing_it_cut(workdir: Path, output: str, 
     assert said in err and f"{output[:70]}…{output[-30:]} ({len(output)} characters)" in err, err
     # whole only in the --output-dir to copy
     assert err.count(DEEP) == (output == DEEP), err
+
+
+def _cut(name: str, quoted: bool = False) -> str:
+    head_tail = f"{name[:70]}…{name[-30:]}"
+    return f"{head_tail!r}" if quoted else head_tail
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Custom." + "x" * 5000, "Custom." + "x" * 5000 + ".", "Custom x" + "y" * 5000, "y" * 5000],
+    ids=["unknown", "empty part", "space", "no namespace"],
+)
+def test_a_long_request_type_refused_or_warned_is_echoed_cut(
+    name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Registration said the request type's repr whole: a 5,000-character name, a line as long
+    # (twice for one with no namespace, in its `@skill.intent(...)` hint).
+    from alexaskill import Skill
+    from alexaskill.exceptions import ConfigurationError
+
+    said = f"{_cut(name, quoted=True)} ({len(name):,} characters)"
+    try:
+        Skill("*").add_handler(name, lambda: None)
+    except ConfigurationError as exc:
+        message = str(exc)
+    else:
+        message = caplog.text
+    assert said in message and name not in message and len(message) < 600, message
+
+
+def test_an_import_failure_names_the_long_file_and_line_cut(workdir: Path) -> None:
+    # `(FILE:LINE)` of an APP's import failure named the file's absolute path whole.
+    (workdir / DEEP).mkdir(parents=True)
+    (workdir / DEEP / "broken.py").write_text("x = 1\nraise RuntimeError('no')\n")
+    (workdir / DEEP / "syntax.py").write_text("x = (\n")
+    for name, line in [("broken.py", 2), ("syntax.py", 1)]:
+        path = str(workdir / DEEP / name)
+        code, out, err = run("serve", f"{DEEP}/{name}:skill")
+        assert (code, out) == (2, ""), err
+        assert f" ({_cut(path)} ({len(path):,} characters):{line})" in err, err
+        assert DEEP not in err, err
+
+
+def test_a_tls_pair_that_does_not_load_is_echoed_cut(workdir: Path) -> None:
+    # Both --ssl-certfile and --ssl-keyfile were echoed whole in the refusal of the pair.
+    (workdir / DEEP).mkdir(parents=True)
+    cert, key = f"{DEEP}/cert.pem", f"{DEEP}/key.pem"
+    (workdir / cert).write_text("not a certificate\n")
+    (workdir / key).write_text("not a key\n")
+    code, out, err = run("serve", "inputsapp:skill", "--ssl-certfile", cert, "--ssl-keyfile", key)
+    assert (code, out) == (2, ""), err
+    for path in (cert, key):
+        assert f"{_cut(path)} ({len(path)} characters)" in err, err
+    assert DEEP not in err and "not a PEM certificate and key that match" in err, err
+
+
+def test_a_group_writable_long_dev_pki_directory_is_echoed_cut(workdir: Path) -> None:
+    # The directory was named whole twice: as the target and in the chmod to copy (kept whole).
+    from alexaskill.testing.pki_files import private_directory
+
+    directory = workdir / DEEP
+    directory.mkdir(parents=True)
+    directory.chmod(0o770)
+    with pytest.raises(PermissionError) as info:
+        private_directory(directory)
+    whole = str(directory)
+    assert str(info.value).startswith(f"{_cut(whole)} ({len(whole):,} characters) is writable")
+    assert str(info.value).count(whole) == 1 and str(info.value).endswith(f"chmod go-w {whole}")

@@ -260,7 +260,7 @@ def _import_failure(name: str, exc: BaseException) -> str:
     said = f"it called sys.exit({exc.code!r})" if isinstance(exc, SystemExit) else None
     where = ""
     if isinstance(exc, SyntaxError) and exc.filename:
-        where = f" ({exc.filename}:{exc.lineno})"
+        where = f" ({shown(exc.filename)}:{exc.lineno})"
     else:
         frames = traceback.extract_tb(exc.__traceback__)
         # The app's line, not alexaskill's: a registration refused (ConfigurationError) is
@@ -268,7 +268,7 @@ def _import_failure(name: str, exc: BaseException) -> str:
         theirs = [frame for frame in frames if not in_alexaskill(frame.filename)]
         if frames:
             frame = (theirs or frames)[-1]
-            where = f" ({frame.filename}:{frame.lineno})"
+            where = f" ({shown(frame.filename)}:{frame.lineno})"
     return f"importing {name} failed: {said or f'{type(exc).__name__}: {exc}'}{where}"
 
 

@@ -212,8 +212,8 @@ def _check_tls(certfile: str, keyfile: str) -> None:
         context.load_cert_chain(certfile, keyfile, password=lambda: b"")
     except (ssl.SSLError, OSError) as exc:
         raise UsageError(
-            f"--ssl-certfile {certfile} and --ssl-keyfile {keyfile}: not a PEM certificate and "
-            f"key that match, or the key is encrypted ({exc.strerror or exc})"
+            f"--ssl-certfile {shown(certfile)} and --ssl-keyfile {shown(keyfile)}: not a PEM "
+            f"certificate and key that match, or the key is encrypted ({exc.strerror or exc})"
         ) from None
 
 

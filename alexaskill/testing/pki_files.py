@@ -8,6 +8,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from ..shown_names import shown
+
 __all__ = [
     "FileIdentity",
     "check_private",
@@ -51,15 +53,16 @@ def _check_owner_and_mode(target: Path, others: int, what: str, fix: str) -> Non
     if not hasattr(os, "getuid"):  # Windows: access is ACLs, not these modes
         return
     found = target.stat()
+    named = shown(str(target))  # (cut when long; the fix to copy keeps it whole)
     if found.st_uid != os.getuid():
         raise PermissionError(
-            f"{target} belongs to another user (uid {found.st_uid}): a key someone else "
+            f"{named} belongs to another user (uid {found.st_uid}): a key someone else "
             "can replace is not used; use a directory of your own"
         )
     mode = stat.S_IMODE(found.st_mode)
     if mode & others:
         raise PermissionError(
-            f"{target} is {what} by group or others (mode {mode:04o}): whoever can put a "
+            f"{named} is {what} by group or others (mode {mode:04o}): whoever can put a "
             f"key there would be trusted; {fix}"
         )
 
