@@ -357,3 +357,25 @@ def test_a_group_writable_long_dev_pki_directory_is_echoed_cut(workdir: Path) ->
     whole = str(directory)
     assert str(info.value).startswith(f"{_cut(whole)} ({len(whole):,} characters) is writable")
     assert str(info.value).count(whole) == 1 and str(info.value).endswith(f"chmod go-w {whole}")
+
+
+LONG = "x" * 5000
+
+
+@pytest.mark.parametrize(
+    ("argv", "cut"),
+    [
+        (["--slot", LONG], _cut(LONG, quoted=True)),  # (no "=": expected NAME=VALUE)
+        (["--slot", f"{LONG}-=v"], _cut(f"{LONG}-", quoted=True)),  # no slot name
+        (["--slot", f"city=\x07{LONG}"], _cut(f"\x07{LONG}", quoted=True)),  # control character
+        (["--slot", f"{LONG}=\x07"], _cut(LONG)),
+        (["--field", f"{LONG}-=1"], _cut(f"{LONG}-", quoted=True)),  # no field name
+        (["--field", f"{LONG}=1"], _cut(LONG)),  # a field the type does not carry
+    ],
+    ids=["no equals", "slot name", "slot value", "slot name, bad value", "field", "not carried"],
+)
+def test_request_echoes_a_long_slot_or_field_cut(argv: list[str], cut: str) -> None:
+    # --slot and --field names and values were echoed whole (twice for a field not carried).
+    code, out, err = run("request", "IntentRequest", "--intent", "Plan", *argv)
+    assert (code, out) == (2, ""), err
+    assert cut in err and LONG not in err and len(err) < 1000, err

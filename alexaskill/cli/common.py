@@ -309,7 +309,7 @@ def pairs(values: Sequence[str], option: str, form: str = "NAME=VALUE") -> list[
     for value in values:
         name, equals, text = value.partition("=")
         if not equals or not name:
-            raise UsageError(f"{option} {value!r}: expected {form}")
+            raise UsageError(f"{option} {shown(value, quoted=True)}: expected {form}")
         pairs.append((name, text))
     return pairs
 

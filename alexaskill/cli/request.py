@@ -199,8 +199,8 @@ def _check_names(intent: str, slots: Collection[str]) -> None:
     for name in slots:
         if not (dotted if builtin else CUSTOM_NAME).fullmatch(name):
             raise UsageError(
-                f"--slot {name!r}: no slot name Alexa sends: a slot's name is ASCII letters and "
-                "underscores, starting with a letter (e.g. city)"
+                f"--slot {shown(name, quoted=True)}: no slot name Alexa sends: a slot's name is "
+                "ASCII letters and underscores, starting with a letter (e.g. city)"
             )
 
 
@@ -278,8 +278,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for name, text in pairs(args.field, "--field"):
         if not _FIELD_NAME.fullmatch(name):  # (written into the request as given)
             raise UsageError(
-                f"--field {name!r}: no field name a request has (ASCII letters and digits, "
-                "e.g. requestId)"
+                f"--field {shown(name, quoted=True)}: no field name a request has (ASCII letters "
+                "and digits, e.g. requestId)"
             )
         if (why := _own_field(name, request_type, modelled)) is not None:
             raise UsageError(f"--field {name}: {why}")
@@ -292,8 +292,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for name, value in pairs(args.slot, "--slot"):
         if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in value):  # (C0, C1)
             raise UsageError(
-                f"--slot {name}={value!r}: a control character, which Alexa never hears in what "
-                "is said (it sends the words it heard)"
+                f"--slot {shown(name)}={shown(value, quoted=True)}: a control character, which "
+                "Alexa never hears in what is said (it sends the words it heard)"
             )
         if not value.strip():  # Alexa sends no empty value: an unfilled slot has none
             if request_type == "CanFulfillIntentRequest":

@@ -161,7 +161,8 @@ def check_field(name: str, request_type: str) -> None:
     if name in fields:
         return
     raise UsageError(
-        f"--field {name}: {request_type} requests carry no {name}{_hint(meant(name, fields))}; "
+        f"--field {shown(name)}: {request_type} requests carry no {shown(name)}"
+        f"{_hint(meant(name, fields))}; "
         f"their fields: {', '.join(fields)}"
     )
 
