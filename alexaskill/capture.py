@@ -42,7 +42,7 @@ from typing import Any, Final
 
 import msgspec
 
-from .exceptions import SkillError
+from .exceptions import SkillError, remade_from_parts
 from .json_once import loads_once
 from .logs import security_logger
 
@@ -160,15 +160,7 @@ class CaptureFileError(SkillError, ValueError):
         self.reason = reason
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # copy and pickle remake an exception from its args, its message alone here, which
-        # __init__ does not take (a process pool of the user's sending it back would fail,
-        # TypeError): remade from its parts.
-        return _capture_file_error, (self.path, self.reason), self.__dict__
-
-
-def _capture_file_error(path: str | os.PathLike[str], reason: str) -> CaptureFileError:
-    """A `CaptureFileError` remade by copy or pickle (`CaptureFileError.__reduce__`)."""
-    return CaptureFileError(path, reason)
+        return remade_from_parts(self, self.path, self.reason)
 
 
 def load_capture(path: str | os.PathLike[str]) -> Capture:

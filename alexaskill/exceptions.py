@@ -30,6 +30,8 @@ code that catches that built-in kind keeps working.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "AccessTokenError",
     "AlexaApiError",
@@ -54,6 +56,18 @@ __all__ = [
     "TimestampError",
     "VerificationError",
 ]
+
+
+def remade_from_parts(error: BaseException, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
+    """``error.__reduce__()`` for an exception whose ``__init__`` takes its parts (``args``,
+    ``kwargs``), not its message: copy and pickle remake an exception from its ``args``, the
+    message alone (a process pool sending one back failed, TypeError)."""
+    return _remade, (type(error), args, kwargs), error.__dict__
+
+
+def _remade(cls: type[BaseException], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """An exception remade by copy or pickle from its parts (`remade_from_parts`)."""
+    return cls(*args, **kwargs)
 
 
 class SkillError(Exception):

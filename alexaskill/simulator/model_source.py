@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from ..exceptions import ConfigurationError
+from ..exceptions import ConfigurationError, remade_from_parts
 from ..shown_names import not_there, shown
 
 if TYPE_CHECKING:
@@ -36,14 +36,7 @@ class ModelFileError(ConfigurationError, ValueError):
         self._said = said
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # copy and pickle remake an exception from its args, its message alone here, which
-        # __init__ does not take (a process pool sending it back failed): remade from its parts.
-        return _model_file_error, (self.path, self.reason, self._said), self.__dict__
-
-
-def _model_file_error(path: str, reason: str, said: str | None) -> ModelFileError:
-    """A `ModelFileError` remade by copy or pickle (`ModelFileError.__reduce__`)."""
-    return ModelFileError(path, reason, said=said)
+        return remade_from_parts(self, self.path, self.reason, said=self._said)
 
 
 def offered_locales(
