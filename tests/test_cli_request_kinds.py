@@ -432,3 +432,13 @@ def test_navigation_and_app_link_are_interfaces_a_device_declares(
     assert supported == {name: declared}
     code, _, err = run("request", "LaunchRequest", "--interface", name.lower())
     assert code == 2 and f"interface names are case-sensitive: {name}" in err, err
+
+
+def test_a_long_value_warned_of_is_echoed_cut(timers: Path) -> None:
+    # The warning echoed the value whole: a 5,000-character value, a line as long.
+    value = "five " * 1000
+    code, _, err = run(*timer_request(f"minutes={value}"))
+    assert code == 0, err
+    cut = f"'{value[:70]}…{value[-30:]}' ({len(value):,} characters)"
+    assert err.startswith(f"alexaskill request: warning: --slot minutes={cut}: Alexa sends"), err
+    assert value not in err, err

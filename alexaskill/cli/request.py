@@ -170,8 +170,9 @@ def _warn_of_forms(
         for value in as_list(given) if given is not None else ():
             how = form_missed(types.get(name, ""), value)
             if how is not None:
+                said = f"{shown(name)}={shown(value, quoted=True)}"
                 err.write(
-                    f"alexaskill request: warning: --slot {name}={value!r}: Alexa sends an "
+                    f"alexaskill request: warning: --slot {said}: Alexa sends an "
                     f"{types[name]} slot's value {how}; sent as given\n"
                 )
 
