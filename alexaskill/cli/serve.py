@@ -224,11 +224,13 @@ def _bound_exit(
     it started: it imported the app too, to check it), or ``failure`` raised: bounded as a
     worker's exit is (`serve_till_stopped`), where a thread of the app's that is not a daemon
     held it for ever."""
-    unclean = isinstance(failure, SystemExit) and failure.code == _UNCLEAN_STOP
-    if failure is not None and not unclean:
+    # (1, a worker that did not stop cleanly, is said as a stop: its workers had run; 0 or
+    # None is a clean one, which was said as "its error", None with status 1. A message, as
+    # sys.exit("...") gives, is an error's.)
+    stop = isinstance(failure, SystemExit) and failure.code in (0, None, _UNCLEAN_STOP)
+    if failure is not None and not stop:
         # Held after its error (a port in use, a server that could not start): the status it
         # says (2, 3), not 1, a stop that was not clean, of a server that may never have run.
-        # (1, a worker that did not stop cleanly, is said as a stop: its workers had run.)
         exit_bounded(seconds, who="serve process", after="its error", status=_status(failure))
     elif args.reload or (args.workers or 1) > 1:
         stopped = "its server process" if args.reload else "its workers"
@@ -239,7 +241,9 @@ def _bound_exit(
 
 def _status(failure: BaseException) -> int:
     """The status `alexaskill.cli` exits with once serve has raised ``failure``."""
-    if isinstance(failure, SystemExit):
+    if isinstance(failure, SystemExit):  # (None is 0, as Python exits with; a message, 1)
+        if failure.code is None:
+            return 0
         return failure.code if isinstance(failure.code, int) else 1
     if isinstance(failure, UsageError):
         return 2
