@@ -1,14 +1,38 @@
-"""``alexaskill serve``'s exit bound (`alexaskill.cli.serve_exit`) judged in its parts: the status
-of a run that raised SystemExit. (Whole processes: tests/test_cli_serve_exit.py.)"""
+"""``alexaskill serve``'s exit bound (`alexaskill.cli.serve_exit`) judged in its parts: what a
+signal come while it is held is said as, and the status of a run that raised SystemExit. (Whole
+processes: tests/test_cli_serve_exit.py.)"""
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 
 from alexaskill.cli import serve
+
+#: A process held at exit by a thread that is not a daemon, after an error of its run (a port
+#: in use): it takes a SIGTERM, the first stop it is sent.
+_HELD_AFTER_ITS_ERROR = """
+import os, signal, threading
+from alexaskill.cli.serve_exit import exit_bounded
+
+threading.Thread(target=threading.Event().wait, name="app-poller").start()
+exit_bounded(None, who="serve process", after="its error", status=2, stopped="stopped")
+os.kill(os.getpid(), signal.SIGTERM)
+"""
+
+
+def test_a_process_held_after_its_error_is_said_stopped_not_stopped_again() -> None:
+    # Said "stopped again (SIGTERM) while held at exit after its error", of a process never
+    # stopped before.
+    command = [sys.executable, "-c", _HELD_AFTER_ITS_ERROR]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert process.returncode == 2, process.stderr
+    assert "] stopped (SIGTERM) while held at exit after its error: " in process.stderr
+    assert "again" not in process.stderr
 
 
 @pytest.mark.parametrize("code", [0, None])

@@ -230,8 +230,10 @@ def _bound_exit(
     stop = isinstance(failure, SystemExit) and failure.code in (0, None, _UNCLEAN_STOP)
     if failure is not None and not stop:
         # Held after its error (a port in use, a server that could not start): the status it
-        # says (2, 3), not 1, a stop that was not clean, of a server that may never have run.
-        exit_bounded(seconds, who="serve process", after="its error", status=_status(failure))
+        # says (2, 3), not 1, a stop that was not clean, of a server that may never have run;
+        # a signal then is its first stop, not "stopped again".
+        status, said = _status(failure), "stopped"
+        exit_bounded(seconds, who="serve process", after="its error", status=status, stopped=said)
     elif args.reload or (args.workers or 1) > 1:
         stopped = "its server process" if args.reload else "its workers"
         exit_bounded(seconds, who="serve process", after=f"{stopped} stopped")

@@ -26,6 +26,7 @@ def exit_bounded(
     after: str = "its server stopped",
     again: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM),
     status: int = _UNCLEAN_STOP,
+    stopped: str = "stopped again",
 ) -> None:
     """End this process (``who``: a server process, its server stopped, or serve's own, ``after``
     its server processes stopped, or its error) ``seconds`` from now, if it is still there, with
@@ -34,7 +35,8 @@ def exit_bounded(
     exiting leaves behind.
 
     A signal of ``again`` come meanwhile (a second Ctrl-C, serve's second SIGTERM) ends it at
-    once if a thread holds it, said so, with the same status: Python's default handlers were
+    once if a thread holds it, said so, ``stopped`` (a process never stopped before, held after
+    its error: "stopped"), with the same status: Python's default handlers were
     back, and a second SIGTERM killed serve (-15), unsaid, a second Ctrl-C was a
     KeyboardInterrupt's traceback. Held by none, it is exiting: the signal is let pass.
     A server process's SIGTERM is its supervisor's, sent as it stops them after a Ctrl-C too:
@@ -74,7 +76,7 @@ def exit_bounded(
         # that does hold it is still ended by the watch.
         if not holding():
             return
-        end(f"stopped again ({signal.Signals(signum).name}) while held at exit after {after}")
+        end(f"{stopped} ({signal.Signals(signum).name}) while held at exit after {after}")
 
     if threading.current_thread() is threading.main_thread():  # (no handler set elsewhere)
         for signum in again:

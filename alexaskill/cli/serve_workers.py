@@ -128,8 +128,10 @@ def serve_till_stopped(
         if failed:
             # A server that could not start, so held, keeps its status: ended with 1 instead,
             # it was taken for a worker that died, and another started in its place, for ever.
-            after = "its server failed to start"
-            exit_bounded(exit_within, after=after, again=(signal.SIGINT,), status=_STARTUP_FAILURE)
+            # Ctrl-C then is its first stop: "stopped", not "stopped again".
+            after, status = "its server failed to start", _STARTUP_FAILURE
+            again = (signal.SIGINT,)
+            exit_bounded(exit_within, after=after, again=again, status=status, stopped="stopped")
         else:
             exit_bounded(exit_within, again=(signal.SIGINT,))
 
