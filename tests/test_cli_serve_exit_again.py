@@ -1,17 +1,61 @@
-"""``alexaskill serve``'s exit bound (`alexaskill.cli.serve_exit`) judged in its parts: what a
-signal come while it is held is said as, and the status of a run that raised SystemExit. (Whole
-processes: tests/test_cli_serve_exit.py.)"""
+"""``alexaskill serve``'s exit bound (`alexaskill.cli.serve_exit`) judged in its parts: which
+threads hold a process at exit, what a signal come while it is held is said as, and the status
+of a run that raised SystemExit. (Whole processes: tests/test_cli_serve_exit.py.)"""
 
 from __future__ import annotations
 
 import argparse
 import subprocess
 import sys
+import threading
 from typing import Any
 
 import pytest
 
-from alexaskill.cli import serve
+from alexaskill.cli import serve, serve_exit
+
+#: A worker thread of anyio's, fabricated: its class and its run are anyio's module's (as
+#: `serve_exit._anyios` and `serve_exit._in_anyios` tell them), waiting on its own queue.
+_FAKE_ANYIO = """
+import threading, queue
+
+class WorkerThread(threading.Thread):
+    def __init__(self, stopping):
+        super().__init__(name="AnyIO worker thread")
+        self.queue = queue.Queue(2)
+        self.stopping = stopping
+
+    def run(self):
+        while self.queue.get() is not None:
+            pass
+"""
+
+
+def _anyio_worker(stopping: bool) -> Any:
+    space: dict[str, Any] = {"__name__": "anyio._backends._asyncio"}
+    exec(_FAKE_ANYIO, space)  # (the test's own source)
+    thread = space["WorkerThread"](stopping)
+    thread.start()
+    # (Judged only once it waits on its queue: sys._current_frames says where it is.)
+    while serve_exit._in_anyios(thread) is not None:
+        threading.Event().wait(0.01)
+    return thread
+
+
+@pytest.mark.parametrize(("stopping", "holds"), [(True, False), (False, True)])
+def test_an_idle_anyio_worker_told_to_stop_does_not_hold_the_exit(
+    stopping: bool, holds: bool
+) -> None:
+    # One whose stop anyio has queued (its loop's root task ended: asyncio.run) is on its way
+    # out: counted as holding, a second Ctrl-C in the moment it takes to end made a clean stop
+    # an unclean one (status 1). One left idle by loop.stop(), never told, holds for ever.
+    worker = _anyio_worker(stopping)
+    try:
+        assert (worker in serve_exit._holding()) is holds
+    finally:
+        worker.queue.put(None)
+        worker.join()
+
 
 #: A process held at exit by a thread that is not a daemon, after an error of its run (a port
 #: in use): it takes a SIGTERM, the first stop it is sent.

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 __all__ = ["exit_bounded"]
 
+#: How long a worker thread of anyio's told to stop, past its wait, is given to end (seconds).
+_GRACE = 0.1
+
 
 def exit_bounded(
     seconds: float | None,
@@ -35,8 +38,8 @@ def exit_bounded(
     exiting leaves behind.
 
     A signal of ``again`` come meanwhile (a second Ctrl-C, serve's second SIGTERM) ends it at
-    once if a thread holds it, said so, ``stopped`` (a process never stopped before, held after
-    its error: "stopped"), with the same status: Python's default handlers were
+    once if a thread holds it (`_holding`), said so, ``stopped`` (a process never stopped
+    before, held after its error: "stopped"), with the same status: Python's default handlers were
     back, and a second SIGTERM killed serve (-15), unsaid, a second Ctrl-C was a
     KeyboardInterrupt's traceback. Held by none, it is exiting: the signal is let pass.
     A server process's SIGTERM is its supervisor's, sent as it stops them after a Ctrl-C too:
@@ -46,18 +49,11 @@ def exit_bounded(
 
     ending = threading.Lock()  # (said once: by the watch, or by a signal come again)
 
-    def holding() -> list[threading.Thread]:
-        return [
-            thread
-            for thread in threading.enumerate()
-            if not thread.daemon and thread is not threading.main_thread()
-        ]
-
     def end(how: str) -> None:
         if not ending.acquire(blocking=False):
             return  # (the other is ending it)
         try:  # (whatever fails in saying it, the process ends: `finally`)
-            said = _what_holds(holding(), status)
+            said = _what_holds(_holding(), status)
             worker_logger.warning("%s [%s] %s: %s", who, os.getpid(), how, said)
             for stream in (sys.stdout, sys.stderr):
                 # (A reader gone, serve's output piped to a command that ended: BrokenPipeError,
@@ -74,7 +70,7 @@ def exit_bounded(
         # Held by no thread, the process is exiting as it should (a double Ctrl-C lands here):
         # ended, it was "held at exit", status 1, a clean stop said unclean. An atexit function
         # that does hold it is still ended by the watch.
-        if not holding():
+        if not _holding():
             return
         end(f"{stopped} ({signal.Signals(signum).name}) while held at exit after {after}")
 
@@ -89,6 +85,41 @@ def exit_bounded(
         end(f"has not exited {seconds:g} s after {after}")
 
     threading.Thread(target=watch, name="alexaskill-exit-watch", daemon=True).start()
+
+
+def _holding() -> list[threading.Thread]:
+    """The threads that hold this process at exit: Python waits for each that is not a daemon,
+    but for a worker thread of anyio's that is idle and told to stop (`_on_its_way_out`)."""
+    import threading
+    import time
+
+    until = time.monotonic() + _GRACE  # (one grace for them all: a second Ctrl-C waits no more)
+    return [
+        thread
+        for thread in threading.enumerate()
+        if not thread.daemon
+        and thread is not threading.main_thread()
+        and not _on_its_way_out(thread, until)
+    ]
+
+
+def _on_its_way_out(thread: threading.Thread, until: float) -> bool:
+    """Whether ``thread`` is a worker thread of anyio's that is ending: told to stop (anyio sets
+    ``stopping`` and queues its stop once the task that started it ends, as asyncio.run's does)
+    and idle, so about to take that stop from its queue, or ending by ``until`` (monotonic).
+    Counted as holding, a second Ctrl-C in the moment it takes to end said a clean stop unclean
+    (status 1). One idle and never told (its loop stopped first: loop.stop()) holds for ever,
+    and one told while in a call holds till that call returns: both still hold."""
+    import time
+
+    if not _anyios(thread) or getattr(thread, "stopping", False) is not True:
+        return False
+    if _in_anyios(thread) is None:
+        return True
+    # Past its queue's get, in its last frames (or none left), it is not told idle: a short
+    # join judges it by its end, where one still in a call costs that wait only.
+    thread.join(max(0.0, until - time.monotonic()))
+    return not thread.is_alive()
 
 
 def _what_holds(threads: list[threading.Thread], status: int) -> str:
