@@ -125,3 +125,26 @@ def test_a_filler_of_a_sample_said_inside_a_value_is_read_in_an_utterance_as_wit
     assert [(each.name, each.value) for each in understood.slots] == [
         ("city", "take me to like paris")
     ]
+
+
+def test_a_possessive_name_s_is_no_name_is() -> None:
+    # "name's" was always rewritten "name is": a sample's possessive "my name's meaning" was
+    # "my name is meaning", so "my name is meaning" (a name said) read as it, and "what's my
+    # name is meaning" as "what is my name's meaning".
+    name = {"name": "name", "type": "AMAZON.FirstName"}
+    query = {"name": "query", "type": "AMAZON.SearchQuery"}
+    intents = [
+        {"name": "Name", "slots": [name], "samples": ["my name is {name}"]},
+        {"name": "Meaning", "slots": [], "samples": ["what is my name's meaning"]},
+        {"name": "Ask", "slots": [query], "samples": ["what is {query}"]},
+    ]
+    names = understander_of({"invocationName": "names", "intents": intents})
+    assert names.understand("what's my name's meaning", now=NOW).intent == "Meaning"
+    assert names.understand("what's my name is meaning", now=NOW).intent == "Ask"
+    said = names.understand("my name is meaning", now=NOW)
+    assert (said.intent, [(each.name, each.value) for each in said.slots]) == (
+        "Name",
+        [("name", "meaning")],
+    )
+    said = names.understand("my name's mary", now=NOW)
+    assert [(each.name, each.value) for each in said.slots] == [("name", "mary")]

@@ -22,7 +22,7 @@ from .languages import Language, resolving_language
 from .matcher import Sample, SampleMatcher, SlotRef
 from .model import InteractionModel, ModelIntent, ModelSlot
 from .result import slot_json
-from .sample_forms import part_of_day_swaps, particle_shifts
+from .sample_forms import contracted, part_of_day_swaps, particle_shifts
 from .slottypes import Fill, SlotKind, entity_resolution, slot_kind
 from .text import tokenize
 
@@ -208,6 +208,10 @@ class CompiledModel:
             if elements:
                 at = order + len(compiled)
                 compiled.append(Sample(intent.name, text, tuple(elements), at, exact_only=exactly))
+            # "my name's {name}" of "my name is {name}": read as the sample is.
+            for form in contracted(elements, self.language.contractions):
+                at = order + len(compiled)
+                compiled.append(Sample(intent.name, text, tuple(form), at, exact_only=exactly))
             if exactly:
                 continue  # no other form: a built-in intent's sample is read as said alone
             # A phrasal verb's particle said before the slot too: "take off {item} my list".

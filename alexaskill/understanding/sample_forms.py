@@ -1,15 +1,16 @@
 """Forms of a sample the model does not list but Alexa reads: a particle moved before its slot
 ("take off {item}" of "take {item} off"), a part of the day said after the date rather than
-before it ("remind me {date} {time}" of "remind me {time} {date}")."""
+before it ("remind me {date} {time}" of "remind me {time} {date}"), words said contracted ("my
+name's {name}" of "my name is {name}")."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from .matcher import SlotRef
 from .slot_kinds import PartOfDayKind
 
-__all__ = ["part_of_day_swaps", "particle_shifts"]
+__all__ = ["contracted", "part_of_day_swaps", "particle_shifts"]
 
 
 def particle_shifts(
@@ -41,3 +42,18 @@ def part_of_day_swaps(elements: Sequence[str | SlotRef]) -> list[list[str | Slot
             part = SlotRef(time.name, PartOfDayKind(time.kind))
             swaps.append([*elements[:at], date, part, *elements[at + 2 :]])
     return swaps
+
+
+def contracted(
+    elements: Sequence[str | SlotRef], contractions: Mapping[tuple[str, ...], str]
+) -> list[list[str | SlotRef]]:
+    """The sample's elements with words the language does not rewrite said contracted ("my
+    name is {name}" → "my name's {name}"), one list per such place. The user's "name's" stays
+    one word, as it may be a possessive ("what's my name's meaning" holds no "name is"): only a
+    sample that says "name is" reads it so."""
+    forms: list[list[str | SlotRef]] = []
+    for words, contraction in contractions.items():
+        for at in range(len(elements) - len(words) + 1):
+            if tuple(elements[at : at + len(words)]) == words:
+                forms.append([*elements[:at], contraction, *elements[at + len(words) :]])
+    return forms

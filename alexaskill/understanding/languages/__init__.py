@@ -39,6 +39,9 @@ class Language(Protocol):
     #: Words rewritten before matching: contractions expanded ("what's" → ("what", "is")),
     #: and one spelling for words said either way ("an" → ("a",), "okay" → ("ok",)).
     rewrites: Mapping[str, tuple[str, ...]]
+    #: A sample's words said contracted where the contraction is not rewritten, a possessive
+    #: too (("name", "is") → "name's"): the sample is also read so (`sample_forms.contracted`).
+    contractions: Mapping[tuple[str, ...], str]
     #: Common phrasings of Amazon's built-in intents, by intent name.
     builtin_intents: Mapping[str, tuple[str, ...]]
     #: The words that open a skill by name ("open", "talk to", ...), as word tuples.
@@ -264,6 +267,7 @@ class _Unknown:
     """
 
     rewrites: Mapping[str, tuple[str, ...]] = {}
+    contractions: Mapping[tuple[str, ...], str] = {}
     fillers: frozenset[str] = frozenset()
     list_separators: frozenset[str] = frozenset()
     value_carriers: frozenset[str] = frozenset()

@@ -21,6 +21,7 @@ __all__ = [
     "ASK_VERBS",
     "BUILTIN_INTENTS",
     "CONNECTORS",
+    "CONTRACTIONS",
     "DATE_HOMONYMS",
     "DONT_KNOWS",
     "FILLERS",
@@ -56,9 +57,6 @@ REWRITES: Final = _expand(
         "where's": "where is",
         "wheres": "where is",
         "who's": "who is",
-        # "my name's mary" said for "my name is {name}"; no other noun's "'s", which may be a
-        # possessive ("mary's party").
-        "name's": "name is",
         "how's": "how is",
         "hows": "how is",
         "when's": "when is",
@@ -117,6 +115,11 @@ REWRITES: Final = _expand(
         "lemme": "let me",
     }
 )
+
+#: A sample's words a user may say contracted where the contraction may be a possessive too, and
+#: so is not rewritten: "my name's mary" is said for "my name is {name}", but "what's my name's
+#: meaning" holds no "name is" (`sample_forms.contracted`).
+CONTRACTIONS: Final[dict[tuple[str, ...], str]] = {("name", "is"): "name's"}
 
 # Each built-in intent's common utterances as Amazon's "Standard Built-in Intents" lists them
 # (https://developer.amazon.com/en-US/docs/alexa/custom-skills/standard-built-in-intents.html,
