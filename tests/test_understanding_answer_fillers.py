@@ -148,3 +148,24 @@ def test_a_possessive_name_s_is_no_name_is() -> None:
     )
     said = names.understand("my name's mary", now=NOW)
     assert [(each.name, each.value) for each in said.slots] == [("name", "mary")]
+
+
+@pytest.mark.parametrize(
+    "said", ["so so i can go to paris", "i like like paris", "like i like paris", "i like paris"]
+)
+def test_a_filler_said_with_a_carrier_is_left_out_alike_in_an_utterance_and_an_answer(
+    said: str,
+) -> None:
+    # The carrier is no part of the city. "i like like paris" was the city "i like like paris" as
+    # an utterance ("{city}" took every word, all of them said or a sample's), "like i like paris"
+    # the city "i like paris" as an answer ("like {city}", the carrier's end, took the rest).
+    city = {"name": "city", "type": "AMAZON.City"}
+    samples = ["i like {city}", "i can go to {city}", "{city}"]
+    intent = {"name": "Trip", "slots": [city], "samples": samples}
+    trips = understander_of({"invocationName": "trips", "intents": [intent]})
+    understood = trips.understand(said, now=NOW)
+    assert (understood.intent, [(each.name, each.value) for each in understood.slots]) == (
+        "Trip",
+        [("city", "paris")],
+    )
+    assert _values(trips, said, "city") == [("city", "paris")]

@@ -15,11 +15,11 @@ from .slot_words import KNOWN
 from .slottypes import Fill
 from .text import Token
 
-__all__ = ["exact_without_fillers"]
+__all__ = ["exact_without_fillers", "filler_in_value"]
 
 
 def exact_without_fillers(
-    matcher: SampleMatcher, spans: SpanCache, language: Language
+    matcher: SampleMatcher, spans: SpanCache, language: Language, over: Match | None = None
 ) -> tuple[Match | None, SpanCache]:
     """The exact reading of the words with the filler words left out, and the spans of the
     words it reads. Leaving out one said inside a value it is part of ("oh", a zero, in "six oh
@@ -29,6 +29,8 @@ def exact_without_fillers(
     of meaning is left out from inside words one value takes ("i'd *like* to go to paris" is no
     city "i'd to go to paris"). None (and ``spans``)
     when there is no filler or no exact reading (``spans.cut`` says when a value would change).
+    ``over``, the exact reading of all the words, is bettered only by a reading whose sample
+    says more words, a carrier its value took (`filler_in_value`).
     """
     tokens, fillers = spans.tokens, language.fillers
     said = [token.text not in fillers for token in tokens]
@@ -57,6 +59,11 @@ def exact_without_fillers(
     # value took is left out ("just take me to *like* paris", "like" a word of a sample), and a
     # value split by it refused; as ``inner``, the value keeps it, as it does with no such sample.
     tried = _unique([words, only_said]) + ([] if inner == only_said else [inner])
+    if len(words) == len(tokens):
+        # Every word a said one or a sample's: each such filler is left out in turn, as one
+        # said twice ("i like *like* paris") or before the carrier ("*like* i like paris") is.
+        tried[:1] = [[at for at in words if at != left] for left in words if not said[left]]
+    least = -1 if over is None else len(over.sample.words)
     for kept in tried:
         if not kept or len(kept) == len(tokens):
             continue
@@ -69,12 +76,25 @@ def exact_without_fillers(
             match = matcher.exact(kept_spans)
         if match is None or _split_value(match, kept, spans, language):
             continue
+        if len(match.sample.words) <= least:
+            continue  # no carrier more than ``over``'s: its value keeps the filler ("new um york")
         dropped = _dropped_from_value(match, kept, spans, language)
         if dropped is not None:
             spans.cut.append(dropped)
             continue
         return match, kept_spans
     return None, spans
+
+
+def filler_in_value(match: Match, spans: SpanCache, language: Language) -> bool:
+    """Whether ``match``, an exact reading of all the words, reads a filler into a value of
+    any words: "i like *like* paris" is no city "i like like paris" where "i like {city}" reads
+    it without the filler said twice (`exact_without_fillers`'s ``over``)."""
+    return any(
+        fill.kind not in KNOWN and spans.words[at] in language.fillers
+        for _, fill, start, end in match.fills
+        for at in range(start, end)
+    )
 
 
 def _unique(sets: Sequence[list[int]]) -> list[list[int]]:

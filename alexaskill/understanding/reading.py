@@ -24,7 +24,7 @@ from .built_in_phrases import built_in_note, built_in_said
 from .cut import why_no_reading
 from .dates_left_out import date_left_out
 from .evidence import built_in_said_whole, keeps_own_words, typed_share
-from .fillers import exact_without_fillers
+from .fillers import exact_without_fillers, filler_in_value
 from .generalise import generalise
 from .matcher import Match, SampleMatcher, SpanCache
 from .result import Understanding, reading
@@ -63,12 +63,14 @@ class Reader(SaidValues):
         spans = SpanCache(tokens, now)
         match = self._weighed(self.matcher, self.matcher.exact(spans), spans, answer=False)
         notes: list[str] = []
-        if match is None:
-            match, kept_spans = exact_without_fillers(self.matcher, spans, self.language)
-            if match is not None:
+        # "i like like paris": the carrier's "i like {city}" read without the filler, no city
+        # of all the words.
+        if match is None or filler_in_value(match, spans, self.language):
+            kept, kept_spans = exact_without_fillers(self.matcher, spans, self.language, match)
+            if kept is not None:
                 ignored = [token.text for token in tokens if token not in kept_spans.tokens]
                 notes.append(f"ignored: {' '.join(ignored)}")
-                match = Match(match.sample, match.score, match.fills, exact=False)
+                match = Match(kept.sample, kept.score, kept.fills, exact=False)
                 spans = kept_spans  # the reading's positions are among the words kept
         if match is None and not strict:
             match = self.matcher.loose(spans, self.model.fallback_sensitivity)

@@ -43,7 +43,7 @@ from .answer_values import (
 )
 from .compiled import DEFAULT_SKILL_ID, SAID_EXACTLY, clock
 from .denials import after_dont_know, after_last_no, corrected, dont_know, not_meant, taken_back
-from .fillers import exact_without_fillers
+from .fillers import exact_without_fillers, filler_in_value
 from .matcher import SampleMatcher, SlotRef, SpanCache
 from .model import ModelIntent, ModelSlot
 from .reading import Reader, left_out_note
@@ -418,10 +418,12 @@ class Understander(Reader):
         spans = SpanCache(tokens, now)
         # "i'd like to go to rome", all free words of "{city}": "i want to go to {city}" loosely.
         match = self._weighed(matcher, matcher.exact(spans), spans, answer=True)
-        if match is None:
-            match, spans = exact_without_fillers(matcher, spans, self.language)
-            # "i'd like to go to rome please": read without "please", as "{city}" of all words.
-            match = self._weighed(matcher, match, spans, answer=True)
+        # "i'd like to go to rome please": read without "please", as "{city}" of all words;
+        # "like i like rome": "i like {city}" without the first "like", no "like {city}".
+        if match is None or filler_in_value(match, spans, self.language):
+            without, kept = exact_without_fillers(matcher, spans, self.language, match)
+            if without is not None:
+                match, spans = self._weighed(matcher, without, kept, answer=True), kept
         says_no = self._says_no
         if match is None or swallowed(match):  # "I want Paris please": "Paris", if listed
             match = value_within(matcher, slot, spans, self.language, says_no) or match
