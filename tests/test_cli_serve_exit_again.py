@@ -14,6 +14,8 @@ import pytest
 
 from alexaskill.cli import serve, serve_exit
 
+pytestmark = pytest.mark.oldest_dependencies
+
 #: A worker thread of anyio's, fabricated: its class and its run are anyio's module's (as
 #: `serve_exit._anyios` and `serve_exit._in_anyios` tell them), waiting on its own queue.
 _FAKE_ANYIO = """
