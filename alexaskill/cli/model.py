@@ -353,7 +353,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 0
     write_all({outputs[locale]: texts[locale] for locale in outputs})
     for output in outputs.values():
-        err.write(shown_error(f"wrote {shown(str(output))}\n"))
+        # (whole, not `shown`: a report of the file written, its name to open or copy)
+        err.write(shown_error(f"wrote {output}\n"))
     return 0
 
 
