@@ -380,3 +380,38 @@ def test_request_echoes_a_long_slot_or_field_cut(argv: list[str], cut: str) -> N
     code, out, err = run("request", "IntentRequest", "--intent", "Plan", *argv)
     assert (code, out) == (2, ""), err
     assert cut in err and LONG not in err and len(err) < 1000, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "cut"),
+    [
+        (["--slot", "city=Paris", "--confirm-slot", f"{LONG}=MAYBE"], _cut(f"{LONG}=MAYBE")),
+        (
+            ["--slot", "city=Paris", "--confirm-slot", f"{LONG}=DENIED"],
+            f"{_cut(LONG)} (5,000 characters): no --slot NAME=VALUE",  # (no --slot of the name)
+        ),
+        (["--confirm-slot", "city=DENIED"] * 2 + ["--slot", "city=x"], None),  # (twice: short)
+        (["--interface", f"Display{LONG}"], _cut(f"Display{LONG}", quoted=True)),
+        (["--interface", f"{LONG}-"], _cut(f"{LONG}-", quoted=True)),  # no interface name
+        (["--interface", f"DISPLAY{LONG}"], _cut(f"DISPLAY{LONG}", quoted=True)),
+    ],
+    ids=["bad status", "no such slot", "twice", "unknown interface", "no name", "case"],
+)
+def test_request_echoes_a_long_confirm_slot_or_interface_cut(
+    argv: list[str], cut: str | None
+) -> None:
+    # --confirm-slot's NAME (twice where no --slot gave it) and --interface's repr were whole.
+    code, out, err = run("request", "IntentRequest", "--intent", "Plan", *argv)
+    assert (code, out) == (2, ""), err
+    assert (cut is None or cut in err) and LONG not in err and len(err) < 1000, err
+
+
+def test_request_echoes_a_long_field_value_too_large_cut() -> None:
+    # A --field value holding a number too large for JSON was echoed whole in its refusal.
+    value = "[1e999" + ",0" * 3000 + "]"
+    code, out, err = run(
+        "request", "IntentRequest", "--intent", "Plan", "--field", f"requestId={value}"
+    )
+    assert (code, out) == (2, ""), err
+    assert f"{_cut(value)} (6,007 characters) holds a number too large" in err, err
+    assert value not in err and len(err) < 1000, err

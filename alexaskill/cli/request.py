@@ -85,17 +85,22 @@ def _confirmed(args: argparse.Namespace, request_type: str, intent: dict[str, An
     slots = intent.get("slots") or {}
     seen: set[str] = set()
     for name, status in pairs(args.confirm_slot, "--confirm-slot", "NAME=STATUS"):
+        said = shown(name)
         if status not in CONFIRMATION_STATUSES:
             choices = ", ".join(CONFIRMATION_STATUSES)
-            raise UsageError(f"--confirm-slot {name}={status}: a status is one of {choices}")
+            raise UsageError(
+                f"--confirm-slot {shown(f'{name}={status}')}: a status is one of {choices}"
+            )
         if name in seen:
-            raise UsageError(f"--confirm-slot {name}: given twice")
+            raise UsageError(f"--confirm-slot {said}: given twice")
         seen.add(name)
         slot = slots.get(name)
         if not isinstance(slot, dict):
-            raise UsageError(f"--confirm-slot {name}: no --slot {name}=VALUE")
+            # (The --slot to give is spelled out for a name short enough to copy from the line.)
+            slot_option = f"--slot {name if said == name else 'NAME'}=VALUE"
+            raise UsageError(f"--confirm-slot {said}: no {slot_option}")
         if "value" not in slot and "slotValue" not in slot:
-            raise UsageError(f"--confirm-slot {name}: the slot has no value (Alexa confirms one)")
+            raise UsageError(f"--confirm-slot {said}: the slot has no value (Alexa confirms one)")
         slot["confirmationStatus"] = status
 
 
@@ -108,16 +113,17 @@ def _interfaces(names: list[str] | None, request_type: str) -> tuple[str, ...]:
 
     by_lower = {name.lower(): name for name in KNOWN_INTERFACES}
     for name in names or ():
+        said = shown(name, quoted=True)
         if not name.strip():
-            raise UsageError(f"--interface {name!r}: name an interface, e.g. Display")
+            raise UsageError(f"--interface {said}: name an interface, e.g. Display")
         if not _TYPE_NAME.fullmatch(name):  # (a dotted name, as a request type's)
             raise UsageError(
-                f"--interface {name!r}: no interface name (letters and digits, parts joined "
+                f"--interface {said}: no interface name (letters and digits, parts joined "
                 "by dots, e.g. Alexa.Presentation.APL)"
             )
         known = by_lower.get(name.strip().lower())
         if known is not None and known != name:
-            raise UsageError(f"--interface {name!r}: interface names are case-sensitive: {known}")
+            raise UsageError(f"--interface {said}: interface names are case-sensitive: {known}")
         check_interface(name)
     return sent_from(request_type, tuple(names or default_interfaces(request_type)))
 

@@ -174,7 +174,7 @@ def check_interface(name: str) -> None:
     if name in KNOWN_INTERFACES:
         return
     raise UsageError(
-        f"--interface {name!r}: not an interface a device declares"
+        f"--interface {shown(name, quoted=True)}: not an interface a device declares"
         f"{_hint(meant(name, KNOWN_INTERFACES))}; one of "
         f"{', '.join(KNOWN_INTERFACES)}"
     )

@@ -36,7 +36,7 @@ def json_or_text(text: str, label: str, *, root: str) -> Any:
     try:
         json.dumps(value, allow_nan=False)
     except ValueError:  # a number past a float's range: Python reads it as inf
-        raise UsageError(f"{label}: {text} holds a number too large for JSON") from None
+        raise UsageError(f"{label}: {shown(text)} holds a number too large for JSON") from None
     return value
 
 
