@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from .exceptions import ConfigurationError
+from .shown_names import shown
 from .typos import NAME_OF_WORDS, meant
 
 __all__ = [
@@ -110,5 +111,5 @@ def check_builtin_intent(name: str) -> None:
             "built-in intent library's look like AMAZON.SearchAction<object@WeatherForecast>"
         )
     raise ConfigurationError(
-        f"{name!r} is not one of Amazon's built-in intents, so Alexa never sends it{hint}"
+        f"{shown(name, quoted=True)} is not one of Amazon's built-in intents, so Alexa never sends it{hint}"
     )

@@ -81,13 +81,14 @@ def check_intent_name(name: object, func: object) -> None:
         raise ConfigurationError(f"{describe(func)}: {exc}") from None
     if name[:7].upper() == "AMAZON." or CUSTOM_NAME.fullmatch(name):
         return
+    said = shown(name, quoted=True)
     words = re.findall(r"[A-Za-z]+", name)
     like = "".join(word[0].upper() + word[1:] for word in words)
     if words and not re.search(r"[0-9]|[^\x00-\x7f]", name):
-        hint = f"; like {like!r}"
+        hint = f"; like {shown(like, quoted=True)}"
     else:
         hint = " (spell numbers out)" if re.search("[0-9]", name) else ""
     raise ConfigurationError(
-        f"{describe(func)}: {name!r} is no intent name Amazon takes: an intent name is ASCII "
+        f"{describe(func)}: {said} is no intent name Amazon takes: an intent name is ASCII "
         f"letters and underscores, starting with a letter{hint}"
     )

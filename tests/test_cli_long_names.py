@@ -415,3 +415,20 @@ def test_request_echoes_a_long_field_value_too_large_cut() -> None:
     assert (code, out) == (2, ""), err
     assert f"{_cut(value)} (6,007 characters) holds a number too large" in err, err
     assert value not in err and len(err) < 1000, err
+
+
+@pytest.mark.parametrize(
+    "name", [f"Get{LONG}9", f"get {LONG}", f"{LONG}-", f"AMAZON.{LONG}Intent", ""]
+)
+def test_a_long_intent_name_refused_is_echoed_cut(name: str) -> None:
+    # check_intent_name said the name's repr whole, and its CamelCase hint as long (and
+    # check_builtin_intent an AMAZON. name's).
+    from alexaskill import Skill
+    from alexaskill.exceptions import ConfigurationError
+
+    with pytest.raises(ConfigurationError) as info:
+        Skill("*").intent(name)(lambda: None)
+    message = str(info.value)
+    if name:
+        assert _cut(name, quoted=True) in message, message
+    assert LONG not in message and len(message) < 1000, message  # (AMAZON.: the list of them)
