@@ -111,5 +111,6 @@ def check_builtin_intent(name: str) -> None:
             "built-in intent library's look like AMAZON.SearchAction<object@WeatherForecast>"
         )
     raise ConfigurationError(
-        f"{shown(name, quoted=True)} is not one of Amazon's built-in intents, so Alexa never sends it{hint}"
+        f"{shown(name, quoted=True)} is not one of Amazon's built-in intents, so Alexa never "
+        f"sends it{hint}"
     )
