@@ -432,3 +432,16 @@ def test_a_long_intent_name_refused_is_echoed_cut(name: str) -> None:
     if name:
         assert _cut(name, quoted=True) in message, message
     assert LONG not in message and len(message) < 1000, message  # (AMAZON.: the list of them)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[f"{LONG}=[1e999]"], [f"{LONG}=1", "--attribute", f"{LONG}=2"]],
+    ids=["too large", "twice"],
+)
+def test_request_echoes_a_long_attribute_key_cut(argv: list[str]) -> None:
+    # --attribute KEY was echoed whole where its value or a second one was refused.
+    code, out, err = run("request", "IntentRequest", "--intent", "Plan", "--attribute", *argv)
+    assert (code, out) == (2, ""), err
+    assert f"--attribute {_cut(LONG)} (5,000 characters): " in err, err
+    assert LONG not in err and len(err) < 1000, err

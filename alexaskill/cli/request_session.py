@@ -55,10 +55,11 @@ def session_attributes(
         attributes.update(_carried(args.session_from, interfaces))
     given: set[str] = set()
     for key, text in pairs(args.attribute, "--attribute", "KEY=VALUE"):
+        label = f"--attribute {shown(key)}"
         if key in given:
-            raise UsageError(f"--attribute {key}: given twice")
+            raise UsageError(f"{label}: given twice")
         given.add(key)
-        attributes[key] = json_or_text(text, f"--attribute {key}", root=f"session.attributes.{key}")
+        attributes[key] = json_or_text(text, label, root=f"session.attributes.{key}")
     return attributes
 
 
