@@ -5,9 +5,10 @@ made in its place (`AnsweredCancellation`), which the endpoint sends."""
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from .error_bodies import error_body
+from .exceptions import remade_from_parts
 from .own_cancellation import is_cancellation, is_trio_cancellation
 
 __all__: list[str] = []  # for the endpoint and `Handling`, not the public API
@@ -39,6 +40,9 @@ class AnsweredCancellation(BaseException):
         self.status = status
         self.body = body
         self.cancellation = cancellation  # asyncio's CancelledError, as it came (its message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return remade_from_parts(self, self.status, self.body, self.cancellation)
 
 
 def unlogged(exc: BaseException) -> bool:

@@ -125,6 +125,18 @@ class RuleViolation(ResponseError):
             f"{who} answered {request_type} with {', '.join(dropped)}: {self.fate} ({rule})"
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return remade_from_parts(
+            self,
+            self.request_type,
+            self.dropped,
+            self.rule,
+            handler=self.handler,
+            request_id=self.request_id,
+            kept=self.kept,
+            fate=self.fate,
+        )
+
 
 class NotAResponse(ResponseError):
     """A handler (a hook, an exception handler) returned something that is neither a `Response`
@@ -168,6 +180,9 @@ class SlotError(SkillError):
             if reason:
                 message += f", {reason}"
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return remade_from_parts(self, self.slot_name, self.value, self.reason)
 
 
 class AlexaApiError(SkillError):
@@ -223,6 +238,16 @@ class PermissionRequired(AlexaApiError):
         #: What Amazon's error body said (its code and message), kept out of the message: a
         #: consent card mends it whatever it says, and a 403 with the scope granted names it.
         self.detail = detail
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return remade_from_parts(
+            self,
+            self.scope,
+            operation=self.operation,
+            status=self.status,
+            code=self.code,
+            detail=self.detail,
+        )
 
 
 class AccessTokenError(AlexaApiError):
@@ -287,6 +312,9 @@ class DeadlineExceeded(SkillError):
         self.handler = handler
         who = handler or "the skill"
         super().__init__(f"{who} did not answer within {deadline:g} s")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return remade_from_parts(self, self.deadline, self.handler)
 
 
 class StoreError(SkillError):

@@ -6,8 +6,10 @@ whose handlers are all ``def`` never loads)."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from .apologising import Answer
+from .exceptions import remade_from_parts
 
 __all__: list[str] = []  # alexaskill's own, not the public API
 
@@ -22,6 +24,9 @@ class FinishedCancellation(asyncio.CancelledError):
         super().__init__()
         self.answer = answer
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return remade_from_parts(self, self.answer)
+
 
 class SaidCancellation(asyncio.CancelledError):
     """The cancellation of a request raised again by `alexaskill.handler_bugs.swallowed`, once
@@ -35,3 +40,6 @@ class SaidCancellation(asyncio.CancelledError):
     def __init__(self, caught: BaseException | None = None) -> None:
         super().__init__(*(() if caught is None else caught.args))
         self.caught = caught
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return remade_from_parts(self, self.caught)

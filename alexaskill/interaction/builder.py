@@ -24,7 +24,7 @@ from ..builtin_intents import (
 )
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..dialog_model import IntentDialog, dialog_json, dialog_problems, is_list_type
-from ..exceptions import ConfigurationError
+from ..exceptions import ConfigurationError, remade_from_parts
 from ..locales import DEFAULT_LOCALE, PerLocale, language_of, locale_problem
 from ..slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
 from ..ssml_check import ssml_error
@@ -51,6 +51,9 @@ class InteractionModelError(ConfigurationError):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
         super().__init__("; ".join(self.problems))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return remade_from_parts(self, self.problems)
 
 
 _BUILTIN_SLOT_TYPES: Final[Mapping[Any, str]] = {

@@ -1,0 +1,191 @@
+"""Every exception class alexaskill defines comes out of `copy.copy`, `copy.deepcopy` and a
+pickle round trip whole: its class, its message and its attributes. BaseException's copy and
+pickle remake an exception as ``cls(*error.args)``, its message alone for most, which an
+``__init__`` that takes its parts does not take (`alexaskill.exceptions.remade_from_parts`): a
+process pool sending one back failed with a TypeError, or remade another message."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import importlib
+import pickle
+import pkgutil
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import alexaskill
+from alexaskill.apologising import Answer
+
+_CANCELLED = asyncio.CancelledError("shutdown")
+
+#: Each exception class alexaskill defines (``module.qualname``), and the arguments one is made
+#: with here: positional, then keyword. A class that is not here fails the test: add it, with
+#: arguments as alexaskill raises it with (every keyword it takes, to see each kept).
+MADE: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
+    "alexaskill.cancellations.AnsweredCancellation": ((503, b'{"x": 1}', _CANCELLED), {}),
+    "alexaskill.capture.CaptureFileError": (("c/x.json", "not an alexaskill capture file"), {}),
+    "alexaskill.cli._Terminated": ((), {}),
+    "alexaskill.cli.common.UsageError": (("--port: not a number",), {}),
+    "alexaskill.cli.endpoint._RouteOpen": ((), {}),
+    "alexaskill.cli.endpoint._Unreached": (("cannot reach https://x.example",), {}),
+    "alexaskill.cli.probes.ProxyAnswered": (("the proxy answered 407",), {}),
+    "alexaskill.cli.serve_port._ChosenPortTaken": ((), {}),
+    "alexaskill.cli.serve_server.ServerNotStarted": (("OSError: address in use",), {}),
+    "alexaskill.cli.serve_uvicorn._Terminated": ((), {}),
+    "alexaskill.deadline.Expired": ((), {}),
+    "alexaskill.dynamodb.client._GivenUp": ((), {}),
+    "alexaskill.dynamodb.client._NotSentAgain": ((), {}),
+    "alexaskill.dynamodb.saving._ConditionFailed": ((), {}),
+    "alexaskill.dynamodb.saving._SumOutOfRange": (("a sum past its numbers",), {}),
+    "alexaskill.dynamodb.values._Unheld": (("DynamoDB returned a value of unknown type 'X'",), {}),
+    "alexaskill.endpoint._ConflictingHeaders": (("content-type",), {}),
+    "alexaskill.endpoint._Disconnected": ((), {}),
+    "alexaskill.exceptions.AccessTokenError": (
+        ("given_name: token expired",),
+        {"operation": "given_name", "status": 401, "code": "INVALID_TOKEN", "retry_after": None},
+    ),
+    "alexaskill.exceptions.AlexaApiError": (
+        ("given_name: HTTP 429",),
+        {"operation": "given_name", "status": 429, "code": "THROTTLED", "retry_after": 2.5},
+    ),
+    "alexaskill.exceptions.AlexaApiTimeout": (("given_name: timed out",), {"operation": "x"}),
+    "alexaskill.exceptions.CertificateError": (("chain not trusted",), {}),
+    "alexaskill.exceptions.CertificateUnavailableError": (
+        ("chain download failed",),
+        {"detail": "HTTP 503 from s3.amazonaws.com"},
+    ),
+    "alexaskill.exceptions.CertificateUrlError": (("not https",), {}),
+    "alexaskill.exceptions.ConfigurationError": (("two handlers for HelloIntent",), {}),
+    "alexaskill.exceptions.DeadlineExceeded": ((6.5, "app.hello"), {}),
+    "alexaskill.exceptions.DeviceNotSupported": (
+        ("create: DEVICE_NOT_SUPPORTED",),
+        {"operation": "create", "status": 403, "code": "DEVICE_NOT_SUPPORTED"},
+    ),
+    "alexaskill.exceptions.MalformedRequestError": ((), {}),
+    "alexaskill.exceptions.NotAResponse": (("returned a str",), {"handler": "app.hello"}),
+    "alexaskill.exceptions.PermissionRequired": (
+        ("read::alexa:device:all:address",),
+        {"operation": "address", "status": 403, "code": "ACCESS_DENIED", "detail": "denied"},
+    ),
+    "alexaskill.exceptions.RequestError": (("no body",), {}),
+    "alexaskill.exceptions.ResponseError": (("outputSpeech: over 8000 characters",), {}),
+    "alexaskill.exceptions.RuleViolation": (
+        ("AudioPlayer.PlaybackStarted", ("outputSpeech", "card"), "no speech in AudioPlayer"),
+        {"handler": "app.started", "request_id": "amzn1.echo-api.request.1", "kept": True},
+    ),
+    "alexaskill.exceptions.SignatureError": (("signature does not match",), {}),
+    "alexaskill.exceptions.SkillError": (("something",), {}),
+    "alexaskill.exceptions.SkillIdError": (
+        ("request is for another skill",),
+        {"application_id": "amzn1.ask.skill.other"},
+    ),
+    "alexaskill.exceptions.SlotError": (("city", "Atlantis", "not a city known"), {}),
+    "alexaskill.exceptions.StoreError": (("the table is missing",), {}),
+    "alexaskill.exceptions.TimestampError": (("too old",), {}),
+    "alexaskill.exceptions.VerificationError": ((), {}),
+    "alexaskill.finished_cancellation.FinishedCancellation": ((Answer(b"{}", "ok"),), {}),
+    "alexaskill.finished_cancellation.SaidCancellation": ((_CANCELLED,), {}),
+    "alexaskill.healthcheck._Redirected": (("HTTP 302, a redirect to /x (not followed)",), {}),
+    "alexaskill.interaction.builder.InteractionModelError": (
+        (["intent A: no samples", "slot b: no type"],),
+        {},
+    ),
+    "alexaskill.responses.as_written._DataRefused": (("sessionAttributes.x: a set",), {}),
+    "alexaskill.responses.as_written._Unsearched": ((), {}),
+    "alexaskill.simulator.PathTaken": (("a skill mounted at /_simulator",), {}),
+    "alexaskill.simulator.http.BadRequest": (
+        ("method not allowed",),
+        {"status": 405, "headers": {"Allow": "POST"}},
+    ),
+    "alexaskill.simulator.model_source.ModelFileError": (
+        ("m/en-US.json", "no such file"),
+        {"said": "model='m/en-US.json'"},
+    ),
+    "alexaskill.ssml_check._DoctypeFound": ((), {}),
+    "alexaskill.store.limits._PastADouble": (("1e999 is past a double",), {}),
+    "alexaskill.testing.escapes.Escaped": ((KeyboardInterrupt("ctrl-c"),), {}),
+    "alexaskill.threads.NotAWorkerThread": (("not in a worker thread",), {}),
+    "alexaskill.understanding.validation._Unplaced": ((), {}),
+    "alexaskill.verify.arguments._ArgumentError": (("timeout: not a number",), {}),
+    "alexaskill.verify.signature._NotText": (("signature: not a str",), {}),
+}
+
+_REMADE: dict[str, Callable[[Any], Any]] = {
+    "copy.copy": copy.copy,
+    "copy.deepcopy": copy.deepcopy,
+    "pickle": lambda error: pickle.loads(pickle.dumps(error)),
+}
+
+
+def _subclasses(cls: type[BaseException]) -> Iterator[type[BaseException]]:
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from _subclasses(subclass)
+
+
+def _exception_classes() -> tuple[dict[str, type[BaseException]], set[str]]:
+    """alexaskill's exception classes by ``module.qualname``, every module that imports here
+    imported; and the modules left out: those needing a package that is not installed (an
+    optional extra's)."""
+    left_out: set[str] = set()
+    for module in pkgutil.walk_packages(alexaskill.__path__, "alexaskill."):
+        try:
+            importlib.import_module(module.name)
+        except ModuleNotFoundError as missing:
+            if (missing.name or "alexaskill").partition(".")[0] == "alexaskill":
+                raise
+            left_out.add(module.name)
+    found = {
+        f"{cls.__module__}.{cls.__qualname__}": cls
+        for cls in _subclasses(BaseException)
+        if cls.__module__.partition(".")[0] == "alexaskill"
+    }
+    return found, left_out
+
+
+def _same(one: object, other: object) -> bool:
+    """Equal; exceptions by class and ``args`` (a deep copy's is another object)."""
+    if isinstance(one, BaseException):
+        return type(other) is type(one) and _same(one.args, other.args)
+    if isinstance(one, list | tuple):
+        return type(other) is type(one) and len(one) == len(other) and all(map(_same, one, other))
+    if isinstance(one, dict):
+        return (
+            isinstance(other, dict)
+            and one.keys() == other.keys()
+            and all(_same(value, other[key]) for key, value in one.items())
+        )
+    return one == other
+
+
+def test_every_exception_class_is_copied_and_pickled_whole() -> None:
+    found, left_out = _exception_classes()
+    assert "alexaskill.exceptions.RuleViolation" in found  # the walk finds them
+    missing = sorted(set(found) - set(MADE))
+    assert missing == [], f"add these classes to MADE: {missing}"
+    gone = sorted(
+        name
+        for name in set(MADE) - set(found)
+        if not name.startswith(tuple(f"{module}." for module in left_out))
+    )
+    assert gone == [], f"classes no longer defined, to take out of MADE: {gone}"
+    failed = []
+    for name, cls in sorted(found.items()):
+        args, kwargs = MADE[name]
+        error = cls(*args, **kwargs)
+        error.add_note("a note")  # (kept in the error's __dict__, as its attributes are)
+        for how, remake in _REMADE.items():
+            try:
+                again = remake(error)
+            except Exception as exc:
+                failed.append(f"{name}, {how}: {type(exc).__name__}: {exc}")
+                continue
+            kept = {
+                "its class": type(again) is cls,
+                "str()": str(again) == str(error),
+                "args": _same(again.args, error.args),
+                "attributes": _same(vars(again), vars(error)),
+            }
+            failed.extend(f"{name}, {how}: {what} changed" for what, ok in kept.items() if not ok)
+    assert failed == [], "\n".join(failed)
