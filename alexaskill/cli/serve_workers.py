@@ -116,6 +116,9 @@ def serve_till_stopped(
     the process (and serve, waiting for it) for ever, the process ends ``exit_within`` seconds
     after ``run`` ended at the latest, or at once on a second Ctrl-C, status 1, or 3 where its
     server could not start (`serve_exit.exit_bounded`)."""
+    import threading
+
+    from . import serve_uvicorn
     from .serve_exit import exit_bounded
 
     failed = False
@@ -125,6 +128,11 @@ def serve_till_stopped(
         failed = exc.code == _STARTUP_FAILURE
         raise
     finally:
+        if threading.current_thread() is threading.main_thread():
+            # Ignored again, though the block's end did it: a Ctrl-C landing as the block put
+            # the handler back left `stopped_by_sigterm`'s in place, and the supervisor's
+            # SIGTERM raised in threading._shutdown (a traceback, status 1, unsaid).
+            serve_uvicorn._put_back(signal.SIGTERM, signal.SIG_IGN)
         if failed:
             # A server that could not start, so held, keeps its status: ended with 1 instead,
             # it was taken for a worker that died, and another started in its place, for ever.
