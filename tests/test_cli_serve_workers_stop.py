@@ -78,6 +78,25 @@ def test_a_worker_killed_by_serves_sigterm_before_it_was_up_says_what_is_known(
     )
 
 
+#: The end of a worker's program: its server's run within `serve_till_stopped`, the
+#: KeyboardInterrupt swallowed as uvicorn's subprocess_started does, then the supervisor's
+#: SIGTERM as it exits.
+_RUN_THEN_SIGTERM = """
+try:
+    serve_till_stopped(run)
+except KeyboardInterrupt:  # (as uvicorn's subprocess_started)
+    pass
+os.kill(os.getpid(), signal.SIGTERM)
+"""
+
+
+def _ends_with_status_0(program: str) -> None:
+    """``program``, then `_RUN_THEN_SIGTERM`, run by Python: status 0, nothing said."""
+    command = [sys.executable, "-c", program + _RUN_THEN_SIGTERM]
+    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert (process.returncode, process.stderr) == (0, "")
+
+
 #: A worker stopped as Ctrl-C at a terminal stops it: the SIGINT, sent to every process of the
 #: group, stops its server (uvicorn raises it again once stopped), and the supervisor's SIGTERM,
 #: sent as it stops its workers half a second later at most, comes as the worker exits.
@@ -87,12 +106,6 @@ from alexaskill.cli.serve_workers import serve_till_stopped
 
 def run(sockets=None):
     raise KeyboardInterrupt
-
-try:
-    serve_till_stopped(run)
-except KeyboardInterrupt:  # (as uvicorn's subprocess_started)
-    pass
-os.kill(os.getpid(), signal.SIGTERM)
 """
 
 
@@ -101,9 +114,7 @@ def test_the_supervisors_sigterm_as_a_worker_exits_after_ctrl_c_leaves_its_statu
     # Python's default SIGTERM handler back, and the supervisor's SIGTERM, come as it exited,
     # killed it (-15): "worker process [4242] was killed by SIGTERM as serve stopped" at
     # ERROR, and serve's status 1, one run in two.
-    command = [sys.executable, "-c", _SIGTERM_AS_IT_EXITS]
-    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert (process.returncode, process.stderr) == (0, "")
+    _ends_with_status_0(_SIGTERM_AS_IT_EXITS)
 
 
 #: `_SIGTERM_AS_IT_EXITS`, a second Ctrl-C landing as the block puts SIGTERM's handler back
@@ -123,12 +134,6 @@ serve_uvicorn._put_back = interrupted
 
 def run(sockets=None):
     pass
-
-try:
-    serve_till_stopped(run)
-except KeyboardInterrupt:  # (as uvicorn's subprocess_started)
-    pass
-os.kill(os.getpid(), signal.SIGTERM)
 """
 
 
@@ -137,9 +142,7 @@ def test_the_supervisors_sigterm_after_a_ctrl_c_as_the_handler_is_put_back_is_ig
     # test_a_worker_held_at_exit_ends_at_once_on_a_second_ctrl_c landed as SIGTERM's handler
     # was put back, so `stopped_by_sigterm`'s stayed, and the supervisor's SIGTERM raised
     # `_Terminated` in threading._shutdown: a traceback, status 1, no "stopped again" line.
-    command = [sys.executable, "-c", _SIGTERM_AFTER_AN_INTERRUPTED_PUT_BACK]
-    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert (process.returncode, process.stderr) == (0, "")
+    _ends_with_status_0(_SIGTERM_AFTER_AN_INTERRUPTED_PUT_BACK)
 
 
 #: A program that runs ``alexaskill``, as its console script does, whose import takes 30 s in
