@@ -167,14 +167,14 @@ def test_capture_age_of_epoch_milliseconds_and_of_skill_events_is_the_endpoints(
         "the captured request is 30 s old: the endpoint may still accept it. Replay it in 126 s, "
         "once it is too old to be accepted"
     )
-    # Only the five skill events the endpoint takes an hour old get an hour: another
-    # AlexaSkillEvent ten minutes old is refused (a replay proves something now), not
-    # "Replay it in 3006 s".
+    # Only the skill events the endpoint takes an hour old get an hour: another event ten
+    # minutes old is refused (a replay proves something now), not "Replay it in 3006 s".
     ten_min_ago = "2026-12-01T11:50:00Z"
-    other = capture("AlexaSkillEvent.ProactiveSubscriptionChanged", ten_min_ago)
+    other = capture("AlexaHouseholdListEvent.ItemsCreated", ten_min_ago)
     assert capture_age_problem(other, now) is None
-    enabled = capture("AlexaSkillEvent.SkillEnabled", ten_min_ago)
-    assert "Replay it in 3006 s" in (capture_age_problem(enabled, now) or "")
+    for skill_event in ("SkillEnabled", "ProactiveSubscriptionChanged"):
+        late = capture(f"AlexaSkillEvent.{skill_event}", ten_min_ago)
+        assert "Replay it in 3006 s" in (capture_age_problem(late, now) or "")
 
 
 def test_a_skill_event_capture_ahead_of_the_clock_is_refused_as_the_endpoint_does() -> None:

@@ -226,7 +226,7 @@ def capture_age_problem(capture: Capture, now: dt.datetime | None = None) -> str
     from ..exceptions import TimestampError
     from ..models import epoch_ms_timestamp
     from ..timestamps import read_timestamp  # the endpoint's reading: z, leap seconds
-    from ..verify.timestamp import _SKILL_EVENTS  # the five the endpoint takes an hour old
+    from ..verify.timestamp import _SKILL_EVENTS  # those the endpoint takes an hour old
 
     try:
         request = json.loads(capture.body_bytes())["request"]
