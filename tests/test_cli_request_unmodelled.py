@@ -135,6 +135,26 @@ def test_an_apla_error_comes_in_a_session_a_widget_event_without_one(
     assert ("session" in unmodelled(request_type)) is in_session
 
 
+def test_ready_to_enqueue_audio_comes_from_a_player_playing_the_ad() -> None:
+    # Its player was IDLE: Alexa sends it while the ad plays (ask-sdk-model's
+    # ReadyToEnqueueAudio: its token is "the ad stream being played"), the skill to enqueue its
+    # own stream after it.
+    envelope = unmodelled("Alexa.Advertisement.ReadyToEnqueueAudio")
+    assert envelope["context"]["AudioPlayer"] == {
+        "token": "adStreamToken",
+        "offsetInMilliseconds": 0,
+        "playerActivity": "PLAYING",
+    }
+    # A test's factory alike; one whose player holds the ad already keeps it where it is.
+    factory = RequestFactory()
+    made = factory.envelope("Alexa.Advertisement.ReadyToEnqueueAudio")
+    assert made["context"]["AudioPlayer"]["playerActivity"] == "PLAYING"
+    factory.player.token, factory.player.activity = "adStreamToken", "PLAYING"
+    factory.player.offset_in_milliseconds = 5000
+    made = factory.envelope("Alexa.Advertisement.ReadyToEnqueueAudio")
+    assert made["context"]["AudioPlayer"]["offsetInMilliseconds"] == 5000
+
+
 def test_a_data_store_error_names_the_device_the_request_came_from() -> None:
     # Its deviceId, the device the push was not delivered to, was a device id of its own (a
     # fresh one each time), not the request's device: a skill pushing again to the device it

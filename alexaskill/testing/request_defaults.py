@@ -213,9 +213,10 @@ _DEFAULTS: Final[dict[str, _Maker]] = {
     "AlexaSkillEvent.SkillPermissionAccepted": _event(_PERMISSIONS),
     "AlexaSkillEvent.SkillPermissionChanged": _event(_PERMISSIONS),
     "AlexaSkillEvent.SkillAccountLinked": _event({"accessToken": "linked-account-access-token"}),
-    "AlexaSkillEvent.ProactiveSubscriptionChanged": _event(
-        {"subscriptions": [{"eventName": "AMAZON.MessageAlert.Activated"}]}
-    ),
+    # Its body alone: ask-sdk-model's ProactiveSubscriptionChangedRequest has no event times.
+    "AlexaSkillEvent.ProactiveSubscriptionChanged": lambda _now: {
+        "body": {"subscriptions": [{"eventName": "AMAZON.MessageAlert.Activated"}]}
+    },
     **{f"AlexaHouseholdListEvent.Items{what}": _event(_ITEMS) for what in _CHANGES},
     **{f"AlexaHouseholdListEvent.List{what}": _event({"listId": "list"}) for what in _CHANGES},
     # A reminder's event says its status: ON until it is done (COMPLETED), as the Reminders

@@ -123,10 +123,18 @@ KNOWN_INTERFACES: Final = (
 
 #: The interfaces a device with a screen declares (an Echo Show): pass as ``interfaces=``.
 SCREEN: Final = ("AudioPlayer", "Display", "Alexa.Presentation.APL")
-#: The audio player's events about the stream it holds, by request type (PlaybackFailed aside).
-_PLAYER_EVENT_TYPES: Final = frozenset(
-    f"AudioPlayer.{event}" for event in PLAYER_EVENTS if event != "PlaybackFailed"
-)
+#: The events about the stream the player holds, the request's ``token``, by request type, with
+#: the player's activity as each is sent (PlaybackFailed aside). An ad's ReadyToEnqueueAudio too:
+#: Alexa sends it while the ad plays, its token "the ad stream being played" (ask-sdk-model's
+#: ReadyToEnqueueAudio), for the skill to enqueue its own stream after it.
+_STREAM_EVENTS: Final = {
+    **{
+        f"AudioPlayer.{event}": activity
+        for event, activity in PLAYER_EVENTS.items()
+        if event != "PlaybackFailed"
+    },
+    "Alexa.Advertisement.ReadyToEnqueueAudio": "PLAYING",
+}
 
 _INTERFACES: dict[str, dict[str, Any]] = {
     "AudioPlayer": {},
@@ -351,10 +359,11 @@ class RequestFactory:
             envelope["session"] = self.session()
         envelope["context"] = context = self.context()
         envelope["request"] = request
-        token = fields.get("token")
+        token = request.get("token")  # (given, or a default's: the ad's)
         held = context.get("AudioPlayer")
+        activity = _STREAM_EVENTS.get(request_type)
         if (
-            request_type in _PLAYER_EVENT_TYPES
+            activity is not None
             and isinstance(token, str)
             and held is not None
             and held.get("token") != token
@@ -366,7 +375,7 @@ class RequestFactory:
             context["AudioPlayer"] = {
                 "token": token,
                 "offsetInMilliseconds": offset if isinstance(offset, int) else 0,
-                "playerActivity": PLAYER_EVENTS[request_type.removeprefix("AudioPlayer.")],
+                "playerActivity": activity,
             }
         return envelope
 
