@@ -75,9 +75,10 @@ DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 #: installs, removes or updates a widget on the device, or once a push's delivery expired with
 #: the device offline (Amazon's Alexa.DataStore.PackageManager and Alexa.DataStore references;
 #: neither shows a session, and the pushes are made "from outside of a skill session"). So are
-#: the Alexa.Advertisement events: no source found shows one with a session, and an ad may be
-#: enqueued in the audio player after the skill's own stream (ask-sdk-model's InjectAds and
-#: ReadyToEnqueueAudio), whose events come with none.
+#: the Alexa.Advertisement events, a choice kept for want of a source: Amazon's docs have no
+#: reference of the interface, and ask-sdk-model's classes (AdCompleted, AdNotRendered,
+#: ReadyToEnqueueAudio) say nothing of a session; an ad may be enqueued in the audio player
+#: after the skill's own stream (InjectAds' expectedPreviousToken), whose events come with none.
 SESSION_TYPES = frozenset(
     {
         "LaunchRequest",
