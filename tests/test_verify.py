@@ -253,6 +253,41 @@ def test_a_bytearray_body_gives_an_envelope_holding_bytes(pki: TestPKI) -> None:
     assert envelope.body == BODY
 
 
+class _OwnVerify(Verifier):
+    """A verifier whose `verify` is its own (`verify_envelope` calls it whole)."""
+
+    async def verify(self, headers: Mapping[str, str], body: bytes) -> None:
+        await super().verify(headers, body)
+
+
+@pytest.mark.parametrize("view", [False, True], ids=["bytearray", "memoryview"])
+@pytest.mark.parametrize("check", ["verify", "verify_envelope", "verify_signature", "own verify"])
+def test_a_body_changed_during_the_download_is_verified_and_decoded_as_given(
+    pki: TestPKI, check: str, view: bool
+) -> None:
+    # Another thread changing the caller's buffer while the chain downloads: the signature was
+    # checked, after the download, over the bytes as changed, and decoded as they were then, or
+    # later. The body is taken as it was given, before any wait: what is verified is decoded.
+    buffer = bytearray(BODY)
+    other = make_body(stamp(NOW), "LaunchRequest")
+
+    async def fetch(url: str) -> bytes:
+        if view:  # (a view's buffer cannot change size: the same length, other bytes)
+            buffer[:] = other[: len(BODY)].ljust(len(BODY))
+        else:
+            buffer[:] = other
+        return pki.chain_pem
+
+    kind = _OwnVerify if check == "own verify" else Verifier
+    verifier = kind(trusted_roots=[pki.root], fetch_chain=fetch, now=lambda: NOW)
+    body: Any = memoryview(buffer) if view else buffer
+    name = "verify_envelope" if check == "own verify" else check
+    got = run(getattr(verifier, name)(pki.sign(BODY), body))
+    assert buffer != BODY
+    if name == "verify_envelope":
+        assert got.body == BODY and isinstance(got.request, IntentRequest)
+
+
 # --- the body's type: bytes, or a view whose buffer holds what it shows -------------------------
 
 
@@ -372,7 +407,7 @@ def test_a_view_of_bytes_whose_format_names_a_byte_order_verifies(
 def test_verify_envelope_of_a_verify_of_ones_own_refuses_a_view_alike(
     pki: TestPKI, kind: str
 ) -> None:
-    # A verify of one's own that skips super() never met the check: the body went to _as_bytes,
+    # A verify of one's own that skips super() never met the check: the body was copied,
     # where a released view was a bare ValueError, and a view of wider items or with a step was
     # decoded as its buffer or its bytes. The same TypeError as Verifier.verify's, before it.
     calls: list[object] = []

@@ -111,20 +111,20 @@ def _signature_missing(headers: Mapping[str, str], sha1_allowed: bool) -> str:
     )
 
 
-def _check_body(body: object) -> None:
-    """A ``TypeError`` for a body whose signature cannot be checked (`_unfit_body`): told
-    before a download, as cryptography's own comes after it and names no parameter."""
+def _fixed(body: bytes) -> bytes:
+    """A body that is not bytes, as bytes: a ``TypeError`` for one whose signature cannot be
+    checked (`_unfit_body`), told before a download, as cryptography's own comes after it and
+    names no parameter; a bytearray or memoryview copied.
+
+    Copied as given, before any wait: the caller's buffer, changed (by another thread) while the
+    chain downloads, was what the signature was checked over after it, and what was decoded
+    later still. Bytes are what `decode_envelope` checks the UTF-8 of and the `Envelope` keeps.
+    """
     if (unfit := _unfit_body(body)) is not None:
         raise TypeError(
             "Verifier: the body must be the request's raw bytes as received (the signature "
             f"is over them), not {unfit}; pass the bytes the server read"
         )
-
-
-def _as_bytes(body: bytes) -> bytes:
-    """``body`` for `decode_envelope`, which checks the UTF-8 of bytes and bytearrays only: a
-    memoryview or bytearray (the verifier takes both) as bytes, so that the `Envelope` keeps
-    bytes, not a view or a buffer the caller may change after the check."""
     if isinstance(body, memoryview):
         return body.tobytes()
     return bytes(body) if isinstance(body, bytearray) else body
@@ -256,6 +256,8 @@ class Verifier:
     async def verify(self, headers: Mapping[str, str], body: bytes) -> None:
         """Return if the request is provably from Alexa now, else raise a `VerificationError`
         (a body that is not JSON: `TimestampError`; ``body`` not bytes: ``TypeError``)."""
+        if type(body) is not bytes:  # (bytes, every request: no call)
+            body = _fixed(body)
         now = await self.verify_signature(headers, body)
         # Through the method, as `verify_envelope` does: a subclass's override applies to both.
         request_type, timestamp = _body_timestamp(body)
@@ -266,16 +268,16 @@ class Verifier:
 
         The timestamp is read from the decoded envelope rather than from a second pass over the
         body. A subclass that overrides `verify` has its own `verify` called, whole, the body's
-        type checked first as `verify_signature` checks it (a ``TypeError``).
+        type checked first as `verify_signature` checks it (a ``TypeError``), a bytearray or
+        memoryview copied to bytes: the bytes it verifies are those decoded.
         """
+        if type(body) is not bytes:  # (bytes, every request: no call)
+            body = _fixed(body)  # (checked here: a verify of one's own may skip the check)
         if type(self).verify is not Verifier.verify:
-            if type(body) is not bytes:  # (as verify_signature checks it: one's own may skip it)
-                _check_body(body)
             await self.verify(headers, body)
-            return decode_envelope(_as_bytes(body))
+            return decode_envelope(body)
         now = await self.verify_signature(headers, body)
-        # (bytes, every request: no call)
-        envelope = decode_envelope(body if type(body) is bytes else _as_bytes(body))
+        envelope = decode_envelope(body)
         request = envelope.request
         self.check_request_timestamp(request.type, request.timestamp, now)
         return envelope
@@ -283,7 +285,8 @@ class Verifier:
     async def verify_signature(self, headers: Mapping[str, str], body: bytes) -> datetime:
         """`verify` without the timestamp: the URL, the chain and the signature of ``body``
         (the raw bytes as received, or a C-contiguous memoryview of them: anything else is a
-        ``TypeError``).
+        ``TypeError``). A bytearray or memoryview is checked as it is when given: it is copied
+        before the chain's download, which another thread may change it during.
 
         Returns the time the chain was checked at (read again after a download, which may take
         seconds: the timestamp is not judged early); pass it to `check_request_timestamp` with
@@ -291,7 +294,7 @@ class Verifier:
         decodes the body once, where `verify` reads it a second time for the timestamp).
         """
         if type(body) is not bytes:  # (bytes, every request: no call)
-            _check_body(body)
+            body = _fixed(body)  # before the download: the body as given is the one checked
         # The app's own mapping has lower-case keys: one get, then the helper's other spellings.
         try:
             url = headers.get("signaturecertchainurl")
