@@ -247,9 +247,13 @@ class TestPKI:
         )
 
     def signature(self, body: bytes, *, sha1: bool = False) -> str:
-        """The base64 signature of ``body``: SHA-256, or SHA-1 for the legacy header."""
+        """The base64 signature of ``body``: SHA-256, or SHA-1 for the legacy header. A view is
+        signed as the bytes it shows."""
         algorithm: hashes.HashAlgorithm = hashes.SHA1() if sha1 else hashes.SHA256()  # noqa: S303
-        raw = self.leaf_key.sign(body, padding.PKCS1v15(), algorithm)
+        # Plain bytes: cryptography reads a view's buffer, so a view with a step was signed as
+        # the bytes under its start (at cryptography 45.0.1), or a BufferError (later).
+        data = body if type(body) is bytes else memoryview(body).tobytes()
+        raw = self.leaf_key.sign(data, padding.PKCS1v15(), algorithm)
         return base64.b64encode(raw).decode("ascii")
 
     def sign(
