@@ -24,7 +24,8 @@ def check_request_type(name: object, func: object, warned: set[str]) -> None:
     for each of them in ``warned`` (the skill's): Amazon adds request types, and alexaskill
     cannot tell a new one from a typo further off."""
     if not isinstance(name, str) or not name.strip():
-        raise ConfigurationError(f"{describe(func)}: {name!r} is no request type")
+        # (its repr cut as a name is: a list holding a name of 5,000 characters made a line)
+        raise ConfigurationError(f"{describe(func)}: {shown(repr(name))} is no request type")
     if name in SENT:
         return
     # (a 5,000-character name made a line as long, twice where the intent hint repeats it)
@@ -73,7 +74,7 @@ def check_intent_name(name: object, func: object) -> None:
         what = "is a string" if not isinstance(name, str) else "must not be empty"
         raise ConfigurationError(
             f"{describe(func)}: the handler needs the intent's name, which {what}: like "
-            f"'GetWeather', not {name!r}"
+            f"'GetWeather', not {shown(repr(name))}"
         )
     try:
         check_builtin_intent(name)

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+from .shown_names import shown
+
 __all__: list[str] = []  # helpers for alexaskill.cli, .testing, .capture and .understanding
 
 
@@ -130,12 +132,15 @@ class KeysOnce:
                 groups.append((where, [key]))
         said: list[str] = []
         for where, keys in groups:
-            listed = repr(keys[-1])
+            quoted = [shown(key, quoted=True) for key in keys]
+            listed = quoted[-1]
             if len(keys) > 1:
-                listed = f"{', '.join(map(repr, keys[:-1]))} and {listed}"
+                listed = f"{', '.join(quoted[:-1])} and {listed}"
             if not said:
                 listed += " is given twice" if len(keys) == 1 else " are given twice"
-            said.append(f"{listed} in {where}")
+            # (a key of thousands of characters, or a path under one, ``--attribute KEY=…``'s
+            # session.attributes.KEY, made a line as long: both cut, as the commands cut a name)
+            said.append(f"{listed} in {shown(where)}")
         if len(named) > NAMED:
             said.append(f"and {len(named) - NAMED} more")
         last = "the last; give it once" if len(named) == 1 else "the last of each; give each once"

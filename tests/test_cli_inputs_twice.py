@@ -169,7 +169,18 @@ def test_an_alexa_api_value_refused_is_quoted_shortened(tmp_path: Path, data: An
         ('{"": {"a b": {"x": 1, "x": 2}}}', "'x' is given twice in ['']['a b']"),
         # The object holding "x" twice is dropped by the second "a": it is nowhere to name.
         ('{"a": {"x": 1, "x": 2}, "a": 3}', "'a' is given twice in the top-level object"),
+        # A key of 5,000 characters, and one under it, are said cut (they were said whole).
+        (
+            f'{{"{"k" * 5000}": 1, "{"k" * 5000}": 2}}',
+            f"{'k' * 70 + '…' + 'k' * 30!r} (5,000 characters) is given twice in the top-level "
+            "object",
+        ),
+        (
+            f'{{"{"k" * 5000}": {{"x": 1, "x": 2}}}}',
+            f"'x' is given twice in {'k' * 70}…{'k' * 30} (5,000 characters)",
+        ),
     ],
+    ids=["top", "nested", "hidden", "dropped", "long key", "under a long key"],
 )
 def test_an_alexa_api_file_with_a_key_given_twice_is_refused(
     workdir: Path, replay_or_chat: list[str], content: str, said: str

@@ -434,13 +434,27 @@ def test_a_long_intent_name_refused_is_echoed_cut(name: str) -> None:
     assert LONG not in message and len(message) < 1000, message  # (AMAZON.: the list of them)
 
 
+@pytest.mark.parametrize("register", ["intent", "on"])
+def test_a_long_name_that_is_no_string_is_echoed_cut(register: str) -> None:
+    # A name that is no str (a list holding the name) was said by its repr whole.
+    from alexaskill import Skill
+    from alexaskill.exceptions import ConfigurationError
+
+    with pytest.raises(ConfigurationError) as info:
+        getattr(Skill("*"), register)([LONG])(lambda: None)
+    message = str(info.value)
+    assert f"{_cut(repr([LONG]))} (5,004 characters)" in message, message
+    assert LONG not in message and len(message) < 1000, message
+
+
 @pytest.mark.parametrize(
     "argv",
-    [[f"{LONG}=[1e999]"], [f"{LONG}=1", "--attribute", f"{LONG}=2"]],
-    ids=["too large", "twice"],
+    [[f"{LONG}=[1e999]"], [f"{LONG}=1", "--attribute", f"{LONG}=2"], [f'{LONG}={{"a":1,"a":2}}']],
+    ids=["too large", "twice", "a key twice in its object"],
 )
 def test_request_echoes_a_long_attribute_key_cut(argv: list[str]) -> None:
-    # --attribute KEY was echoed whole where its value or a second one was refused.
+    # --attribute KEY was echoed whole where its value or a second one was refused, and in the
+    # path of its object, session.attributes.KEY, where a key in it was given twice.
     code, out, err = run("request", "IntentRequest", "--intent", "Plan", "--attribute", *argv)
     assert (code, out) == (2, ""), err
     assert f"--attribute {_cut(LONG)} (5,000 characters): " in err, err

@@ -77,3 +77,24 @@ def test_a_valid_directive_of_the_skills_own_class_goes_as_written(directive: Di
     (written,) = sent["response"]["directives"]
     assert written["document"] == directive.document  # type: ignore[attr-defined]
     assert written["token"] == "t"
+
+
+#: A type of 10,000 characters, no one Amazon has: only its head and tail are echoed.
+_LONG_TAG = "Custom." + "x" * 9_993
+
+
+class _Long(Directive, tag=_LONG_TAG, frozen=True):
+    """A directive of the skill's own class with a type as long as a user's typo can make."""
+
+    value: Any = None
+
+
+def test_a_long_type_of_the_skills_own_class_is_echoed_cut() -> None:
+    # The refusal of a value JSON would change named the directive by its type whole: a line
+    # of 10,000 characters (a mapping's type was cut already, by _type_shown).
+    with pytest.raises(ResponseError) as info:
+        speak("Here", directives=[_Long(value=float("nan"))])
+    message = str(info.value)
+    cut = f"{_LONG_TAG[:70]}…{_LONG_TAG[-30:]} (10,000 characters)"
+    assert message.startswith(f"directives[0] ({cut}).value is nan"), message
+    assert len(message) < 500, message

@@ -429,7 +429,7 @@ def _directive(field: str, index: int, directive: object) -> object:
         return directive
     if isinstance(directive, Directive):
         tag = directive_type(directive)
-        held = _checked_object(f"{field}[{index}] ({tag})", directive)
+        held = _checked_object(f"{field}[{index}] ({_type_shown(tag)})", directive)
         if type(held) not in _OWN_CLASSES and (tag in _CHECKED or tag in _APL_CHECKED):
             _check_object_by_type(field, index, tag, held)  # its type's checks, as a dict's
         return held
@@ -457,7 +457,9 @@ def _check_object_by_type(field: str, index: int, type_: str, directive: Directi
     wired = directive._wire() if directive._nested else directive
     try:
         raw = _encode_within(
-            f"{field}[{index}] ({type_})", wired, large=type_.startswith("Alexa.Presentation.")
+            f"{field}[{index}] ({_type_shown(type_)})",
+            wired,
+            large=type_.startswith("Alexa.Presentation."),
         )
     except _DataRefused:  # (a ValueError: past any reply, said as it is)
         raise
