@@ -61,8 +61,26 @@ __all__ = [
 def remade_from_parts(error: BaseException, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
     """``error.__reduce__()`` for an exception whose ``__init__`` takes its parts (``args``,
     ``kwargs``), not its message: copy and pickle remake an exception from its ``args``, the
-    message alone (a process pool sending one back failed, TypeError)."""
-    return _remade, (type(error), args, kwargs), error.__dict__
+    message alone (a process pool sending one back failed, TypeError).
+
+    Of a subclass with an ``__init__`` of its own (a skill's ``TooCold(SlotError)`` taking
+    ``degrees``), those parts are its parent's, which its ``__init__`` does not take: it is
+    remade without calling it, of its class, ``args`` and attributes (`_own_init`)."""
+    cls = type(error)
+    if _own_init(cls):
+        return _unmade, (cls, error.args), error.__dict__
+    return _remade, (cls, args, kwargs), error.__dict__
+
+
+def _own_init(cls: type[BaseException]) -> bool:
+    """Whether ``cls`` or a class between it and the one whose ``__reduce__`` names the parts
+    defines ``__init__`` (or ``__new__``): then it takes other parts than those."""
+    for klass in cls.__mro__:
+        if "__reduce__" in vars(klass):
+            return False
+        if "__init__" in vars(klass) or "__new__" in vars(klass):
+            return True
+    return False  # (not reached: BaseException has a __reduce__)
 
 
 def _remade(cls: type[BaseException], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -70,8 +88,19 @@ def _remade(cls: type[BaseException], args: tuple[Any, ...], kwargs: dict[str, A
     return cls(*args, **kwargs)
 
 
+def _unmade(cls: type[BaseException], args: tuple[Any, ...]) -> Any:
+    """An exception of a subclass with its own ``__init__`` remade by copy or pickle without it
+    (`remade_from_parts`), as `copyreg` remakes an object: ``args`` here, its attributes then."""
+    return cls.__new__(cls, *args)
+
+
 class SkillError(Exception):
     """Base of every error alexaskill raises."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # (BaseException's remakes ``cls(*args)``, the message alone: a skill's subclass whose
+        # __init__ takes other parts, NoSuchTrip(city, day), failed to copy or pickle)
+        return remade_from_parts(self, *self.args)
 
 
 class ConfigurationError(SkillError, TypeError):

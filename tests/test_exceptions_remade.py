@@ -14,7 +14,10 @@ import pkgutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
+
 import alexaskill
+import alexaskill.exceptions
 from alexaskill.apologising import Answer
 
 _CANCELLED = asyncio.CancelledError("shutdown")
@@ -189,3 +192,51 @@ def test_every_exception_class_is_copied_and_pickled_whole() -> None:
             }
             failed.extend(f"{name}, {how}: {what} changed" for what, ok in kept.items() if not ok)
     assert failed == [], "\n".join(failed)
+
+
+class TooCold(alexaskill.SlotError):
+    """A skill's own SlotError, made of other parts than SlotError's."""
+
+    def __init__(self, degrees: int) -> None:
+        self.degrees = degrees
+        super().__init__("temperature", str(degrees), f"{degrees} degrees is too cold to go")
+
+
+class KeptTooLong(alexaskill.exceptions.RuleViolation):
+    """A skill's own RuleViolation, with a keyword its parent has not."""
+
+    def __init__(self, *, seconds: float) -> None:
+        super().__init__("IntentRequest", ("card",), f"kept {seconds:g} s")
+        self.seconds = seconds
+
+
+class NoSuchTrip(alexaskill.SkillError):
+    """A skill's own error of two parts, below the base itself."""
+
+    def __init__(self, city: str, day: str) -> None:
+        super().__init__(f"no trip to {city} on {day}")
+        self.city = city
+
+
+class OutOfQuota(alexaskill.exceptions.AlexaApiError):
+    """A skill's own AlexaApiError, its message made of one number."""
+
+    def __init__(self, left: int) -> None:
+        super().__init__(f"{left} calls left", operation="reminders", status=429)
+
+
+@pytest.mark.parametrize("how", sorted(_REMADE))
+@pytest.mark.parametrize(
+    "error",
+    [TooCold(-40), KeptTooLong(seconds=8.5), NoSuchTrip("Atlantis", "Monday"), OutOfQuota(0)],
+    ids=lambda error: type(error).__name__,
+)
+def test_a_skills_own_subclass_is_copied_and_pickled_whole(how: str, error: Exception) -> None:
+    # Remade from the parts of its parent's __init__ (remade_from_parts), or of its message
+    # alone (BaseException's), which its own __init__ does not take: TooCold(-40) failed with a
+    # TypeError ("takes 2 positional arguments but 4 were given"), a process pool sending it back.
+    error.add_note("a note")
+    again = _REMADE[how](error)
+    assert type(again) is type(error)
+    assert (str(again), again.args) == (str(error), error.args)
+    assert _same(vars(again), vars(error)), vars(again)
