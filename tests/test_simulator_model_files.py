@@ -224,14 +224,16 @@ def test_serve_says_a_model_that_cannot_serve_by_its_name_and_why(
     with pytest.raises(UsageError, match=r"^--model: no file named$"):
         _prepare("skill", load_object(f"{SKILL_FILE}:skill"), True, None, "")
     # A ValueError still, its path and its reason apart, its message both; in the one tree of
-    # alexaskill's errors, a ConfigurationError as a model file that is broken
-    # (InteractionModelError) is: it was a bare ValueError.
-    from alexaskill.exceptions import ConfigurationError
+    # alexaskill's errors, below SkillError itself (it was a bare ValueError). No TypeError,
+    # which with_simulator raises for an option of the wrong kind: a ConfigurationError (a
+    # TypeError) it was, and `except TypeError` around with_simulator took a file for one.
+    from alexaskill.exceptions import ConfigurationError, SkillError
     from alexaskill.simulator import ModelFileError, with_simulator
 
     with pytest.raises(ModelFileError) as raised:
         with_simulator(two, pki=pki, model=good)
-    assert isinstance(raised.value, ValueError) and isinstance(raised.value, ConfigurationError)
+    assert isinstance(raised.value, ValueError) and isinstance(raised.value, SkillError)
+    assert not isinstance(raised.value, TypeError | ConfigurationError)
     assert (raised.value.path, raised.value.reason) == (good, reason)
     assert str(raised.value) == f"{good}: {reason}"
 

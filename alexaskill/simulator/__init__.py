@@ -142,10 +142,10 @@ def with_simulator(
     interaction model built from the skill's code, or with ``model``, an ASK CLI model file or
     directory (`Simulator`). `ValueError` if ``app`` serves no skill, serves one below
     ``/_simulator`` (the simulator's paths, `PathTaken`), or ``model`` cannot serve
-    (`ModelFileError`, its ``path`` and ``reason`` apart, a `ConfigurationError` too);
-    `ConfigurationError` if a skill of no id of its own (``Skill("*")``) would carry an
-    ``ALEXASKILL_SKILL_ID`` that names none (`SkillTarget.skill_id`). `TypeError` for an option
-    of the wrong kind.
+    (`ModelFileError`, its ``path`` and ``reason`` apart, a `SkillError` too, no `TypeError`);
+    `ConfigurationError` (a `TypeError`, as every one is) if a skill of no id of its own
+    (``Skill("*")``) would carry an ``ALEXASKILL_SKILL_ID`` that names none
+    (`SkillTarget.skill_id`). A plain `TypeError` for an option of the wrong kind.
     """
     from ..cli.dev import dev_pki, trust_dev_pki
 

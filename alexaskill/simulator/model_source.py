@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from ..exceptions import ConfigurationError, remade_from_parts
+from ..exceptions import SkillError, remade_from_parts
 from ..shown_names import not_there, shown
 
 if TYPE_CHECKING:
@@ -21,13 +21,14 @@ __all__ = ["DEFAULT_LOCALE", "ModelFileError", "model_problem", "model_version",
 DEFAULT_LOCALE: Final = "en-US"
 
 
-class ModelFileError(ConfigurationError, ValueError):
+class ModelFileError(SkillError, ValueError):
     """A ``model`` the simulator cannot serve (`with_simulator`, `Simulator`): ``path`` names it
     as given, ``reason`` says why, its message both: ``PATH: REASON`` (the path cut by `shown`),
     or ``said``'s words for the path (``with_simulator(model='')``)."""
 
-    # A ConfigurationError as a broken model file is (InteractionModelError) and as the
-    # Verifier's options are (verify.arguments._ArgumentError); a ValueError still, as it was.
+    # Below SkillError itself, as CaptureFileError (a file read that is no capture): no
+    # ConfigurationError, which is a TypeError, the error with_simulator keeps for an option of
+    # the wrong kind; a path it cannot serve is a value, of the right kind. A ValueError still.
 
     def __init__(self, path: str, reason: str, *, said: str | None = None) -> None:
         super().__init__(f"{shown(path) if said is None else said}: {reason}")
