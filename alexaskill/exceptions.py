@@ -1,7 +1,10 @@
-"""The errors alexaskill raises, all below one base.
+"""The errors alexaskill raises, all below one base; most are defined here, the others in the
+module they belong to (named after them).
 
     SkillError
     ├── ConfigurationError      a skill registered something wrongly (raised at import time)
+    │   └── InteractionModelError   its declarations make no valid interaction model
+    │                               (`alexaskill.interaction`)
     ├── ResponseError           a response value breaks one of Alexa's rules or limits
     │   ├── RuleViolation           a reply broke a rule of its request: the part was dropped
     │   │                           (or, ``kept``, sent for the device to ignore)
@@ -14,6 +17,8 @@
     │   └── AlexaApiTimeout         the call took longer than its timeout
     ├── DeadlineExceeded        the handler did not answer within the skill's deadline
     ├── StoreError              a store could not load or save attributes
+    ├── CaptureFileError        a file `load_capture` read is no capture file (`alexaskill.capture`)
+    ├── ModelFileError          a ``model`` the simulator cannot serve (`alexaskill.simulator`)
     └── RequestError            a request the service must refuse with HTTP 400
         ├── MalformedRequestError   the body is not a JSON request envelope
         └── VerificationError       the request is not provably from Alexa for this skill
@@ -24,8 +29,25 @@
             ├── TimestampError          the request is too old, from the future or undated
             └── SkillIdError            the request is for another skill
 
-`ResponseError` also derives from `ValueError`, and `ConfigurationError` from `TypeError`, so
-code that catches that built-in kind keeps working.
+`ResponseError` also derives from `ValueError`, `ConfigurationError` from `TypeError`,
+`CaptureFileError` from `ValueError` and `ModelFileError` from `ValueError`, so code that
+catches that built-in kind keeps working.
+
+Outside the tree, the exceptions that are no skill's error: of the commands, the simulator's
+page, the test client and alexaskill's threads (their modules export them for one another).
+
+- `alexaskill.cli.UsageError` (Exception): a command called wrongly; one line, exit status 2.
+- `alexaskill.cli.probes.ProxyAnswered` (Exception): the proxy a ``certify`` probe was sent
+  through answered it itself (its 407).
+- `alexaskill.simulator.PathTaken` (ValueError): a skill mounted where the simulator answers.
+- `alexaskill.simulator.http.BadRequest` (Exception): a request of the simulator's page that
+  its API refuses, with an HTTP status and a short JSON reason.
+- `alexaskill.testing.escapes.Escaped` (Exception): carries what a request let out of the app
+  (a `BaseException`) past the test client's portal.
+- `alexaskill.deadline.Expired` (BaseException, as ``CancelledError``, past a handler's
+  ``except Exception``): the wait for a handler's thread stopped at the deadline.
+- `alexaskill.threads.NotAWorkerThread` (RuntimeError): `run_in_loop` called from a thread that
+  is not one of `run_sync`'s.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """alexaskill.exceptions: the tree its docstring draws, and the built-in kinds it says each error
-derives from, are the classes'."""
+derives from, are the classes'; the tree names every error below `SkillError` the package
+exports, those defined in other modules too (`ModelFileError`, …), and the docstring names the
+exception classes it exports outside the tree."""
 
 from __future__ import annotations
 
@@ -7,39 +9,65 @@ import re
 
 from alexaskill import exceptions
 
-_CLASSES: dict[str, type[BaseException]] = {
-    name: getattr(exceptions, name) for name in exceptions.__all__
-}
+from .exceptions_shared import exported_exceptions
+
+
+def _tree_classes() -> dict[str, type[BaseException]]:
+    """The classes the tree draws: every one below SkillError a module exports (it drew those of
+    exceptions.py alone: ModelFileError, CaptureFileError and InteractionModelError were left
+    out)."""
+    return {
+        name: cls
+        for name, (_, cls) in exported_exceptions().items()
+        if issubclass(cls, exceptions.SkillError)
+    }
 
 
 def test_the_docstring_draws_each_error_under_its_parent() -> None:
+    classes = _tree_classes()
+    assert {"SlotError", "ModelFileError", "InteractionModelError"} <= classes.keys()
+    assert set(exceptions.__all__) <= classes.keys()
     drawn: dict[str, str | None] = {}
     above: list[str] = []  # the names drawn last at each depth
     for line in (exceptions.__doc__ or "").splitlines():
         found = re.match(r"^ {4}((?:[│ ] {3})*)(?:[├└]── )?(\w+)", line)
-        if found is None or found.group(2) not in _CLASSES:
+        if found is None or found.group(2) not in classes:
             continue
         depth = len(found.group(1)) // 4 + (1 if "──" in line else 0)
         del above[depth:]
         drawn[found.group(2)] = above[-1] if above else None
         above.append(found.group(2))
     parents = {
-        name: next((base.__name__ for base in cls.__bases__ if base.__name__ in _CLASSES), None)
-        for name, cls in _CLASSES.items()
+        name: next((base.__name__ for base in cls.__bases__ if base.__name__ in classes), None)
+        for name, cls in classes.items()
     }
     assert drawn == parents
+
+
+def test_the_docstring_names_every_exception_class_exported_outside_the_tree() -> None:
+    # (UsageError, PathTaken, …: none is a SkillError; each named by the module exporting it)
+    outside = {
+        f"{module}.{name}"
+        for name, (module, cls) in exported_exceptions().items()
+        if not issubclass(cls, exceptions.SkillError)
+    }
+    assert "alexaskill.simulator.PathTaken" in outside
+    doc = exceptions.__doc__ or ""
+    assert sorted(name for name in outside if f"`{name}`" not in doc) == []
 
 
 def test_the_docstring_names_the_one_built_in_kind_each_error_derives_from() -> None:
     # It said "`ResponseError` and `ConfigurationError` also derive from `ValueError` and
     # `TypeError`": each derives from one of them only (a ConfigurationError is no ValueError).
+    classes = _tree_classes()
     text = " ".join((exceptions.__doc__ or "").split())
     said = set(re.findall(r"`(\w+)`(?: also derives)? from `(\w+)`", text))
     derived = {
         (name, base.__name__)
-        for name, cls in _CLASSES.items()
+        for name, cls in classes.items()
         for base in cls.__bases__
         if base.__module__ == "builtins" and base is not Exception
     }
-    assert derived == {("ResponseError", "ValueError"), ("ConfigurationError", "TypeError")}
+    assert ("ConfigurationError", "TypeError") in derived
+    assert ("ModelFileError", "ValueError") in derived
     assert said == derived

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import importlib
 import pickle
-import pkgutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,6 +17,8 @@ import pytest
 import alexaskill
 import alexaskill.exceptions
 from alexaskill.apologising import Answer
+
+from .exceptions_shared import import_every_module
 
 _CANCELLED = asyncio.CancelledError("shutdown")
 
@@ -131,14 +131,7 @@ def _exception_classes() -> tuple[dict[str, type[BaseException]], set[str]]:
     """alexaskill's exception classes by ``module.qualname``, every module that imports here
     imported; and the modules left out: those needing a package that is not installed (an
     optional extra's)."""
-    left_out: set[str] = set()
-    for module in pkgutil.walk_packages(alexaskill.__path__, "alexaskill."):
-        try:
-            importlib.import_module(module.name)
-        except ModuleNotFoundError as missing:
-            if (missing.name or "alexaskill").partition(".")[0] == "alexaskill":
-                raise
-            left_out.add(module.name)
+    left_out = import_every_module()
     found = {
         f"{cls.__module__}.{cls.__qualname__}": cls
         for cls in _subclasses(BaseException)
