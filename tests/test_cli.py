@@ -186,6 +186,28 @@ def test_the_version_is_looked_up_for_version_only(
     assert capsys.readouterr().out.endswith(f"alexaskill {real()}\n")
 
 
+@pytest.mark.parametrize(
+    ("code", "status"), [(None, 0), (0, 0), (2, 2), ("a message", 1)], ids=repr
+)
+def test_a_systemexit_as_the_command_line_is_read_exits_as_python_would(
+    code: object, status: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An action of the parser may end it with sys.exit() (SystemExit(None)): main said 2, a
+    # usage error, where Python exits with 0, as serve's _status says of serve's own.
+    import alexaskill.cli
+    from alexaskill.cli import serve
+
+    class Exiting:
+        def parse_args(self, given: list[str]) -> None:
+            raise SystemExit(code)
+
+    monkeypatch.setattr(alexaskill.cli, "parser", lambda **streams: Exiting())
+    err = io.StringIO()
+    assert main(["request", "LaunchRequest"], stdout=io.StringIO(), stderr=err) == status
+    assert err.getvalue() == ("a message\n" if code == "a message" else "")
+    assert serve._status(SystemExit(code)) == status
+
+
 def _modules_after(calls: str) -> list[str]:
     """The modules a fresh interpreter has imported once it ran ``calls`` of the CLI's `main`."""
     code = (

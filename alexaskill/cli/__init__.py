@@ -238,7 +238,9 @@ def _main(given: list[str], out: TextIO, err: TextIO, program: bool) -> int:
     try:
         args = parser(stdout=out, stderr=err).parse_args(given)  # (it imports the commands)
     except SystemExit as exc:  # --help, or a usage error argparse has already printed
-        return exc.code if isinstance(exc.code, int) else 2
+        if exc.code is not None and not isinstance(exc.code, int):
+            err.write(f"{exc.code}\n")  # (as Python prints it: not yet, the parser ended it)
+        return _exit_status(exc)
     except KeyboardInterrupt:
         return 130
     from .common import UsageError
@@ -269,6 +271,14 @@ def _main(given: list[str], out: TextIO, err: TextIO, program: bool) -> int:
             raise
         err.write(f"alexaskill {args.command}: error: {shadowed}\n")
         return 2
+
+
+def _exit_status(exc: SystemExit) -> int:
+    """The status Python exits with once ``exc`` is raised: its code, 0 for None (sys.exit()), 1
+    for a message (which it prints)."""
+    if exc.code is None:
+        return 0
+    return exc.code if isinstance(exc.code, int) else 1
 
 
 class _Terminated(BaseException):

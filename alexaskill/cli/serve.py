@@ -244,9 +244,9 @@ def _bound_exit(
 def _status(failure: BaseException) -> int:
     """The status `alexaskill.cli` exits with once serve has raised ``failure``."""
     if isinstance(failure, SystemExit):  # (None is 0, as Python exits with; a message, 1)
-        if failure.code is None:
-            return 0
-        return failure.code if isinstance(failure.code, int) else 1
+        from . import _exit_status
+
+        return _exit_status(failure)
     if isinstance(failure, UsageError):
         return 2
     if isinstance(failure, ServerNotStarted):
