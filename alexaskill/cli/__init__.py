@@ -322,9 +322,10 @@ def _terminable(command: str, program: bool = False) -> Iterator[None]:
         stopped = True
         raise
     finally:
-        # Done again if a SIGTERM (a second one, or the thread's repeat) interrupts it, then
-        # raised: the thread ended, its pipe closed and the default back, whenever it came.
-        interrupted: _Terminated | None = None
+        # Done again if a SIGTERM (a second one, or the thread's repeat) or a Ctrl-C interrupts
+        # it, then raised: the thread ended, its pipe closed and the default back, whenever it
+        # came (a Ctrl-C raised in `signal.signal`, before it set the default, left ours).
+        interrupted: BaseException | None = None
         for _ in range(3):
             try:
                 if again is not None:
@@ -335,6 +336,8 @@ def _terminable(command: str, program: bool = False) -> Iterator[None]:
                 break
             except _Terminated as exc:
                 interrupted, stopped = exc, True
+            except KeyboardInterrupt as exc:
+                interrupted = exc
         if interrupted is not None:
             raise interrupted
 

@@ -36,6 +36,7 @@ from .serve_server import ServerNotStarted
 from .serve_uvicorn import (
     _graceful_seconds,
     _options,
+    _put_back,
     _run_uvicorn,
     _say_at_start,
     stopped_by_sigterm,
@@ -213,7 +214,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
             # Refused before its bound was known (a usage error, the app imported): no bound is
             # armed, so Python's default is put back, where the SIGTERM ignored left a process
             # held at exit by a thread of the app's deaf to it for ever (docker stop's kill).
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            _put_back(signal.SIGTERM, signal.SIG_DFL)  # (a Ctrl-C then left it ignored)
     return 0
 
 

@@ -10,6 +10,7 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
+from .serve_uvicorn import _put_back
 from .serve_workers import _UNCLEAN_STOP, worker_logger
 
 if TYPE_CHECKING:
@@ -74,17 +75,26 @@ def exit_bounded(
             return
         end(f"{stopped} ({signal.Signals(signum).name}) while held at exit after {after}")
 
+    missed = False
     if threading.current_thread() is threading.main_thread():  # (no handler set elsewhere)
         for signum in again:
-            signal.signal(signum, came_again)
-    if seconds is None:  # (uvicorn's own default: no bound on the drain either)
-        return
+            try:
+                _put_back(signum, came_again)
+            except KeyboardInterrupt:
+                # A Ctrl-C as a handler was set (raised once it is: `_put_back`) is one come
+                # again, taken below, once the watch is armed: raised, it left the process
+                # held with no bound, its SIGTERM ignored.
+                missed = True
 
-    def watch() -> None:
+    def watch(seconds: float) -> None:
         time.sleep(seconds)
         end(f"has not exited {seconds:g} s after {after}")
 
-    threading.Thread(target=watch, name="alexaskill-exit-watch", daemon=True).start()
+    if seconds is not None:  # (None: uvicorn's own default, no bound on the drain either)
+        named = "alexaskill-exit-watch"
+        threading.Thread(target=watch, args=(seconds,), name=named, daemon=True).start()
+    if missed:
+        came_again(signal.SIGINT, None)
 
 
 def _holding() -> list[threading.Thread]:

@@ -449,12 +449,19 @@ def stopped_by_sigterm(then: Any = None) -> Iterator[None]:
 
 def _put_back(signum: int, handler: Any) -> None:
     """``signal.signal(signum, handler)``, though a SIGTERM comes as it is called: that one too
-    is the stop under way (the handler raises `_Terminated` until it is replaced)."""
+    is the stop under way (the handler raises `_Terminated` until it is replaced). A Ctrl-C
+    come so is raised once the handler is in place: raised by the call, before it set it (a
+    pending signal is handled first), it left the handler it was to replace."""
     import signal
 
+    interrupted: KeyboardInterrupt | None = None
     while True:
         try:
             signal.signal(signum, handler)
-            return
+            break
         except _Terminated:
             continue
+        except KeyboardInterrupt as exc:
+            interrupted = exc
+    if interrupted is not None:
+        raise interrupted

@@ -128,11 +128,6 @@ def serve_till_stopped(
         failed = exc.code == _STARTUP_FAILURE
         raise
     finally:
-        if threading.current_thread() is threading.main_thread():
-            # Ignored again, though the block's end did it: a Ctrl-C landing as the block put
-            # the handler back left `stopped_by_sigterm`'s in place, and the supervisor's
-            # SIGTERM raised in threading._shutdown (a traceback, status 1, unsaid).
-            serve_uvicorn._put_back(signal.SIGTERM, signal.SIG_IGN)
         if failed:
             # A server that could not start, so held, keeps its status: ended with 1 instead,
             # it was taken for a worker that died, and another started in its place, for ever.
@@ -142,6 +137,11 @@ def serve_till_stopped(
             exit_bounded(exit_within, after=after, again=again, status=status, stopped="stopped")
         else:
             exit_bounded(exit_within, again=(signal.SIGINT,))
+        if threading.current_thread() is threading.main_thread():
+            # Again (a Ctrl-C as the block put it back left its own: the supervisor's SIGTERM
+            # a traceback at exit, status 1), after the bound: a Ctrl-C landing here is then
+            # the bound's (come again), not a KeyboardInterrupt that skipped the bound.
+            serve_uvicorn._put_back(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None) -> None:

@@ -1,0 +1,124 @@
+"""A Ctrl-C landing as one of the CLI's signal handlers is put back (or swapped in): the
+handler meant is in place all the same (`serve_uvicorn._put_back`), in serve's block, its exit
+bound, its refusal before the bound, and a one-shot command's stop (`alexaskill.cli._terminable`).
+Made deterministic: ``signal.signal`` runs SIGINT's handler in its first call that sets the
+handler named, before setting it, as CPython runs a pending signal's handler then."""
+
+from __future__ import annotations
+
+import io
+import signal
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+import alexaskill.cli
+from alexaskill.cli import serve, serve_exit, serve_uvicorn, serve_workers
+
+pytestmark = pytest.mark.oldest_dependencies
+
+
+@pytest.fixture(autouse=True)
+def _handlers_kept() -> Iterator[None]:
+    """SIGTERM's and SIGINT's handlers as they were before the test, whatever it set; SIGINT's
+    Python's own meanwhile, as in a program."""
+    kept = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    for signum, handler in kept.items():
+        signal.signal(signum, handler)
+
+
+def _interrupted(monkeypatch: pytest.MonkeyPatch, when: Callable[[int, Any], bool]) -> list[Any]:
+    """``signal.signal`` running SIGINT's handler (a Ctrl-C pending), once, as it is called to set
+    a handler for which ``when(signum, handler)`` holds; the handlers so interrupted."""
+    real, interrupted = signal.signal, []
+
+    def setting(signum: int, handler: Any) -> Any:
+        if not interrupted and when(signum, handler):
+            interrupted.append(handler)
+            signal.getsignal(signal.SIGINT)(signal.SIGINT, None)  # (KeyboardInterrupt: Python's)
+        return real(signum, handler)
+
+    monkeypatch.setattr(signal, "signal", setting)
+    return interrupted
+
+
+def test_stopped_by_sigterm_puts_its_handler_back_though_a_ctrl_c_lands_as_it_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `serve` run by main() from a program of the author's (no exit bound to replace it): the
+    # block's handler stayed, and a SIGTERM later raised `_Terminated` in that program.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    put_back = _interrupted(monkeypatch, lambda signum, handler: handler is signal.SIG_DFL)
+    with pytest.raises(KeyboardInterrupt), serve_uvicorn.stopped_by_sigterm():
+        pass
+    assert put_back == [signal.SIG_DFL]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_the_exit_bound_takes_a_ctrl_c_landing_as_its_handler_is_set_as_come_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Raised out of exit_bounded, the Ctrl-C left Python's handler and no watch: a process held
+    # by the app's thread waited for it for ever, its SIGTERM ignored. Held by none (here), the
+    # signal is let pass, as `came_again` lets it.
+    monkeypatch.setattr(serve_exit, "_holding", list)
+    set_then = _interrupted(monkeypatch, lambda signum, handler: signum == signal.SIGINT)
+    try:
+        serve_exit.exit_bounded(None, again=(signal.SIGINT,))
+    except KeyboardInterrupt:
+        pytest.fail("the Ctrl-C came out of exit_bounded, its handler not set")
+    assert len(set_then) == 1
+    assert signal.getsignal(signal.SIGINT) is set_then[0]
+
+
+def test_a_workers_exit_is_bounded_though_a_ctrl_c_lands_as_sigterm_is_ignored_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its run ended, SIGTERM ignored again (the block's end, then serve_till_stopped's own): the
+    # Ctrl-C raised there left the exit unbounded, Ctrl-C Python's own, the app's thread
+    # holding the worker (and serve, waiting for it) for ever. Held by none (here), let pass.
+    monkeypatch.setattr(serve_exit, "_holding", list)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    ignoring: list[None] = []
+
+    def second_ignore(signum: int, handler: Any) -> bool:
+        ignoring.extend([None] if handler is signal.SIG_IGN else [])
+        return len(ignoring) == 2
+
+    put_back = _interrupted(monkeypatch, second_ignore)
+    try:
+        serve_workers.serve_till_stopped(lambda sockets=None: None)
+    except KeyboardInterrupt:
+        pytest.fail("the Ctrl-C came out of the worker's exit, its bound not armed")
+    assert put_back == [signal.SIG_IGN]
+    assert signal.getsignal(signal.SIGINT).__name__ == "came_again"
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+
+
+def test_serve_refused_before_its_bound_puts_the_default_back_though_a_ctrl_c_lands(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The program's SIGTERM, ignored from serve's start, stayed ignored: a process held at exit
+    # was deaf to it for ever.
+    args = alexaskill.cli.parser().parse_args(["serve", "no_such_module_here:app"])
+    put_back = _interrupted(monkeypatch, lambda signum, handler: handler is signal.SIG_DFL)
+    with pytest.raises(KeyboardInterrupt):
+        serve.run(args, io.StringIO(), io.StringIO(), program=True)
+    assert put_back == [signal.SIG_DFL]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_a_one_shot_command_puts_sigterms_default_back_though_a_ctrl_c_lands(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `_terminable`'s handler stayed: a SIGTERM later raised its `_Terminated` in the program
+    # that called main (or in Python's exit, a traceback).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    put_back = _interrupted(monkeypatch, lambda signum, handler: handler is signal.SIG_DFL)
+    with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
+        pass
+    assert put_back == [signal.SIG_DFL]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
