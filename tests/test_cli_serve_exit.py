@@ -388,24 +388,33 @@ def test_a_process_exiting_cleanly_is_not_ended_as_held_by_a_second_ctrl_c() -> 
     assert process.stderr == ""
 
 
-def test_serve_refused_once_its_app_is_imported_and_held_still_ends_on_sigterm(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("refused", "stop"),
+    [(("--model", "x.json"), None), (("--ssl-certfile", "x.pem"), signal.SIGTERM)],
+    ids=["--model without --dev", "--ssl-certfile alone, SIGTERM"],
+)
+def test_serve_refused_once_its_app_is_imported_and_held_is_bounded_as_after_an_error(
+    tmp_path: Path, refused: tuple[str, str], stop: int | None
 ) -> None:
-    # serve leaves SIGTERM ignored from its stop till its exit bound is armed: refused before
-    # it armed one (--model without --dev, said once the app is imported), held at exit by the
-    # app's thread, it ignored SIGTERM for ever (docker stop then waits, and kills it).
+    # Refused before its bound was armed (a usage error said once the app is imported), held at
+    # exit by the app's thread, it waited for it for ever, till a SIGTERM killed it (-15).
     (tmp_path / "stuck.py").write_text(_STUCK_APP)
-    command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--model", "x.json"]
+    command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", *refused]
+    command += ["--timeout-graceful-shutdown", "1" if stop is None else "60"]
     with subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) as process:
         try:
             assert process.stderr is not None
-            assert "--model is the simulator's: add --dev" in process.stderr.readline()
-            process.send_signal(signal.SIGTERM)  # (said in _main, once serve.run has returned)
-            status = process.wait(timeout=30)
+            assert "alexaskill serve: error: " in process.stderr.readline()
+            if stop is not None:
+                process.send_signal(stop)  # (said in _main, once serve.run has armed the bound)
+            said = process.communicate(timeout=30)[1]
         finally:  # (held for ever: killed)
             if process.poll() is None:
                 process.kill()
-    assert status == -signal.SIGTERM
+    how = "has not exited 1 s" if stop is None else "stopped (SIGTERM) while held at exit"
+    assert re.search(rf"serve process \[\d+\] {re.escape(how)} after its error: ", said), said
+    assert "('app-poller'): ending it without them, status 2 (" in said, said
+    assert process.returncode == 2, said
 
 
 #: A program of a skill author's that runs ``serve`` through `alexaskill.cli.main`, then goes on

@@ -211,9 +211,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
         if program and bound:
             _bound_exit(args, bound[0], failure)
         elif program and threading.current_thread() is threading.main_thread():
-            # Refused before its bound was known (a usage error, the app imported): no bound is
-            # armed, so Python's default is put back, where the SIGTERM ignored left a process
-            # held at exit by a thread of the app's deaf to it for ever (docker stop's kill).
+            # Refused before its bound was known (the APP not imported): no bound is armed, so
+            # Python's default is put back, where the SIGTERM ignored left a process held at
+            # exit by a thread the import started deaf to it for ever (docker stop's kill).
             _put_back(signal.SIGTERM, signal.SIG_DFL)  # (a Ctrl-C then left it ignored)
     return 0
 
@@ -274,8 +274,16 @@ def _serve_app(
 ) -> None:
     """Check APP and the options, and run uvicorn; ``servers_start`` (--reload, --workers) is
     called just before it runs: what the check's import said is the servers' from then on.
-    ``bound`` is given the seconds the server's drain is bounded by, as it starts."""
-    app = served_app(args.app, load_app(args.app))
+    ``bound`` is given the seconds the server's drain is bounded by, once the app is imported."""
+    loaded = load_app(args.app)
+    # Known once the app is imported (the skills' own once it is served): a refusal from here
+    # on (--model without --dev, --ssl-certfile alone) is bounded at exit as a port in use is,
+    # where the app's thread held it for ever.
+    waits = args.timeout_graceful_shutdown
+    bound.append(_graceful_seconds(()) if waits is None else waits)
+    app = served_app(args.app, loaded)
+    if waits is None:
+        bound[0] = _graceful_seconds(skills_in(app))
     if args.model is not None and not args.dev:
         raise UsageError("--model is the simulator's: add --dev")
     if args.reload and args.workers is not None:
@@ -287,9 +295,7 @@ def _serve_app(
             "process, --reload's too, has none): add --workers N, or drop it"
         )
     options = _options(args)
-    if args.timeout_graceful_shutdown is None:
-        options["timeout_graceful_shutdown"] = _graceful_seconds(skills_in(app))
-    bound.append(options["timeout_graceful_shutdown"])
+    options["timeout_graceful_shutdown"] = bound[0]
     _run_servers(args, app, options, servers_start)
 
 
