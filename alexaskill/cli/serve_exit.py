@@ -122,6 +122,9 @@ def _on_its_way_out(thread: threading.Thread, until: float) -> bool:
     and one told while in a call holds till that call returns: both still hold."""
     import time
 
+    # ``stopping`` is the asyncio backend's only, and only it is met here: uvicorn runs its
+    # server on an asyncio loop (its loop factories make none other), so anyio.to_thread there
+    # is asyncio's; trio's worker threads (an app's own trio.run) are trio's, and daemons.
     if not _anyios(thread) or getattr(thread, "stopping", False) is not True:
         return False
     if _in_anyios(thread) is None:
