@@ -33,12 +33,14 @@ def _handlers_kept() -> Iterator[None]:
 def _interrupted(monkeypatch: pytest.MonkeyPatch, when: Callable[[int, Any], bool]) -> list[Any]:
     """``signal.signal`` running SIGINT's handler (a Ctrl-C pending), once, as it is called to set
     a handler for which ``when(signum, handler)`` holds; the handlers so interrupted."""
-    real, interrupted = signal.signal, []
+    real, interrupted = signal.signal, list[Any]()
 
     def setting(signum: int, handler: Any) -> Any:
         if not interrupted and when(signum, handler):
             interrupted.append(handler)
-            signal.getsignal(signal.SIGINT)(signal.SIGINT, None)  # (KeyboardInterrupt: Python's)
+            pending = signal.getsignal(signal.SIGINT)
+            assert callable(pending)
+            pending(signal.SIGINT, None)  # (Python's own: KeyboardInterrupt)
         return real(signum, handler)
 
     monkeypatch.setattr(signal, "signal", setting)
@@ -94,7 +96,7 @@ def test_a_workers_exit_is_bounded_though_a_ctrl_c_lands_as_sigterm_is_ignored_a
     except KeyboardInterrupt:
         pytest.fail("the Ctrl-C came out of the worker's exit, its bound not armed")
     assert put_back == [signal.SIG_IGN]
-    assert signal.getsignal(signal.SIGINT).__name__ == "came_again"
+    assert getattr(signal.getsignal(signal.SIGINT), "__name__", None) == "came_again"
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
 
 
