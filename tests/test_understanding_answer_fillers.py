@@ -169,3 +169,19 @@ def test_a_filler_said_with_a_carrier_is_left_out_alike_in_an_utterance_and_an_a
         [("city", "paris")],
     )
     assert _values(trips, said, "city") == [("city", "paris")]
+
+
+@pytest.mark.parametrize("said", ["my names mary", "my name's mary", "my name is mary"])
+def test_name_s_typed_without_its_apostrophe_is_a_sample_s_name_is(said: str) -> None:
+    # "my names mary" was read loosely, "is" a sample word not said (noted): the apostrophe is
+    # often left out in typing, and "names" said where a sample says "name is" is no plural.
+    name = {"name": "name", "type": "AMAZON.FirstName"}
+    intents = [
+        {"name": "Name", "slots": [name], "samples": ["my name is {name}"]},
+        {"name": "Names", "slots": [], "samples": ["list the names"]},
+    ]
+    names = understander_of({"invocationName": "names", "intents": intents})
+    said_to = names.understand(said, now=NOW)
+    assert (said_to.intent, said_to.exact, said_to.notes) == ("Name", True, ())
+    assert [(each.name, each.value) for each in said_to.slots] == [("name", "mary")]
+    assert names.understand("list the names", now=NOW).intent == "Names"

@@ -45,15 +45,16 @@ def part_of_day_swaps(elements: Sequence[str | SlotRef]) -> list[list[str | Slot
 
 
 def contracted(
-    elements: Sequence[str | SlotRef], contractions: Mapping[tuple[str, ...], str]
+    elements: Sequence[str | SlotRef], contractions: Mapping[tuple[str, ...], tuple[str, ...]]
 ) -> list[list[str | SlotRef]]:
     """The sample's elements with words the language does not rewrite said contracted ("my
-    name is {name}" → "my name's {name}"), one list per such place. The user's "name's" stays
-    one word, as it may be a possessive ("what's my name's meaning" holds no "name is"): only a
-    sample that says "name is" reads it so."""
+    name is {name}" → "my name's {name}", "my names {name}"), one list per such place and
+    form. The user's "name's" stays one word, as it may be a possessive ("what's my name's
+    meaning" holds no "name is"): only a sample that says "name is" reads it so."""
     forms: list[list[str | SlotRef]] = []
-    for words, contraction in contractions.items():
+    for words, contracted_forms in contractions.items():
         for at in range(len(elements) - len(words) + 1):
             if tuple(elements[at : at + len(words)]) == words:
-                forms.append([*elements[:at], contraction, *elements[at + len(words) :]])
+                rest = elements[at + len(words) :]
+                forms.extend([*elements[:at], form, *rest] for form in contracted_forms)
     return forms

@@ -40,8 +40,9 @@ class Language(Protocol):
     #: and one spelling for words said either way ("an" → ("a",), "okay" → ("ok",)).
     rewrites: Mapping[str, tuple[str, ...]]
     #: A sample's words said contracted where the contraction is not rewritten, a possessive
-    #: too (("name", "is") → "name's"): the sample is also read so (`sample_forms.contracted`).
-    contractions: Mapping[tuple[str, ...], str]
+    #: too, each way it is said (("name", "is") → ("name's", "names")): the sample is also read
+    #: so (`sample_forms.contracted`).
+    contractions: Mapping[tuple[str, ...], tuple[str, ...]]
     #: Common phrasings of Amazon's built-in intents, by intent name.
     builtin_intents: Mapping[str, tuple[str, ...]]
     #: The words that open a skill by name ("open", "talk to", ...), as word tuples.
@@ -267,7 +268,7 @@ class _Unknown:
     """
 
     rewrites: Mapping[str, tuple[str, ...]] = {}
-    contractions: Mapping[tuple[str, ...], str] = {}
+    contractions: Mapping[tuple[str, ...], tuple[str, ...]] = {}
     fillers: frozenset[str] = frozenset()
     list_separators: frozenset[str] = frozenset()
     value_carriers: frozenset[str] = frozenset()

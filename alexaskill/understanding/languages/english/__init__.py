@@ -66,7 +66,7 @@ class English:
     """English as Alexa's English locales speak it."""
 
     rewrites: Mapping[str, tuple[str, ...]] = phrases.REWRITES
-    contractions: Mapping[tuple[str, ...], str] = phrases.CONTRACTIONS
+    contractions: Mapping[tuple[str, ...], tuple[str, ...]] = phrases.CONTRACTIONS
     builtin_intents: Mapping[str, tuple[str, ...]] = phrases.BUILTIN_INTENTS
     launch_verbs: tuple[tuple[str, ...], ...] = phrases.LAUNCH_VERBS
     ask_verbs: tuple[tuple[str, ...], ...] = phrases.ASK_VERBS

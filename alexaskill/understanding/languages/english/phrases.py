@@ -118,8 +118,11 @@ REWRITES: Final = _expand(
 
 #: A sample's words a user may say contracted where the contraction may be a possessive too, and
 #: so is not rewritten: "my name's mary" is said for "my name is {name}", but "what's my name's
-#: meaning" holds no "name is" (`sample_forms.contracted`).
-CONTRACTIONS: Final[dict[tuple[str, ...], str]] = {("name", "is"): "name's"}
+#: meaning" holds no "name is" (`sample_forms.contracted`). "names", the apostrophe left out as
+#: it often is in typing, is a plural too, and so read only where a sample says "name is" ("my
+#: names mary"). Other contractions typed so are words of their own ("its", "ill", "were"), or
+#: rewritten where they are none ("whats", "dont": REWRITES).
+CONTRACTIONS: Final[dict[tuple[str, ...], tuple[str, ...]]] = {("name", "is"): ("name's", "names")}
 
 # Each built-in intent's common utterances as Amazon's "Standard Built-in Intents" lists them
 # (https://developer.amazon.com/en-US/docs/alexa/custom-skills/standard-built-in-intents.html,
