@@ -234,3 +234,46 @@ def test_a_yes_or_no_said_before_a_wake_word_answers_a_confirmation(
         assert (turn.prompts, skill.sent) == (["Where to?"], [])
     assert turn.understood is not None
     assert turn.understood.notes[0] == f"a wake word said last: {left_out!r} left out"
+
+
+@pytest.mark.parametrize(
+    ("said", "heard"),
+    [
+        # Said first, with no pause after it, "echo" begins a place's name: the city said.
+        ("echo park", ("Trip", {"city": "echo park", "name": None})),
+        ("alexa echo park", ("Trip", {"city": "echo park", "name": None})),
+        ("hey echo lake", ("Trip", {"city": "echo lake", "name": None})),
+        ("plan a trip to echo park", ("Trip", {"city": "echo park", "name": None})),
+        # A pause sets it apart; a wake word that begins no place's name ("alexa", "computer")
+        # is left out, and so is one whose words read as another sample without it.
+        ("echo, park", ("Trip", {"city": "park", "name": None})),
+        ("alexa paris", ("Trip", {"city": "paris", "name": None})),
+        ("computer park", ("Trip", {"city": "park", "name": None})),
+        ("echo plan a trip to paris", ("Trip", {"city": "paris", "name": None})),
+        ("echo call mary", ("Trip", {"city": None, "name": "mary"})),
+    ],
+)
+def test_a_wake_word_said_first_that_begins_a_place_s_name_stays_in_a_free_form_city(
+    said: str, heard: tuple[str, dict[str, Any]]
+) -> None:
+    # "echo park" to AMAZON.City was the city "park": only a listed "echo park" kept "echo".
+    # Of the 672,436 city names of GeoNames' cities500, two begin with a wake word, "echo park"
+    # and "echo lake" (Language.place_wake_words).
+    city = {"name": "city", "type": "AMAZON.City"}
+    name = {"name": "name", "type": "AMAZON.FirstName"}
+    samples = ["{city}", "plan a trip to {city}", "call {name}"]
+    intent = {"name": "Trip", "slots": [city, name], "samples": samples}
+    trips = understander_of({"invocationName": "trips", "intents": [intent]})
+    assert heard_values(trips, said) == heard
+    if heard[1]["city"] is not None and said != "echo plan a trip to paris":
+        answered = trips.answer(said, intent="Trip", slot="city", now=NOW)
+        assert answered is not None
+        assert [(slot.name, slot.value) for slot in answered.slots] == [("city", heard[1]["city"])]
+
+
+def test_a_wake_word_said_first_is_no_part_of_a_first_name() -> None:
+    # A place's name begins with "echo", no person's that a first name's type holds.
+    name = {"name": "name", "type": "AMAZON.FirstName"}
+    intent = {"name": "Meet", "slots": [name], "samples": ["{name}"]}
+    people = understander_of({"invocationName": "people", "intents": [intent]})
+    assert heard_values(people, "echo mary") == ("Meet", {"name": "mary"})

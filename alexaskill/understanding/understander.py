@@ -50,7 +50,7 @@ from .reading import Reader, left_out_note
 from .result import Understanding
 from .slottypes import FREE, Fill
 from .text import Token, tokenize
-from .wake_words import held, woken_end, woken_start
+from .wake_words import held, woken_end, woken_kept, woken_start
 
 __all__ = ["DEFAULT_SKILL_ID", "Understander"]
 
@@ -152,10 +152,9 @@ class Understander(Reader):
         if not start and end == len(said):
             return said, None
         # An exact reading only where a wake word would be left out: few turns open or end so.
-        if start and held(
-            matcher.exact(SpanCache(said[:end], now)), said[:end], 0, start, language
-        ):
-            start = 0
+        start = woken_kept(
+            lambda words: matcher.exact(SpanCache(words, now)), said, start, end, language
+        )
         if end < len(said):
             # Read up to the last wake word: a "please" after it is no word of a sample's.
             last = max(at for at in range(end, len(said)) if said[at].text in language.wake_words)

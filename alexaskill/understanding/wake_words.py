@@ -9,19 +9,24 @@ It calls Alexa and says nothing to the skill: a city is never "paris alexa". Som
 are words too ("echo", "amazon", "computer"): where a sample or a type the model has knows them,
 the skill expects them, and they are read as said; so are a name or a place said as one alone
 ("alexa", "echo") and a search query's words, what the user looks for, any word among them: only
-a pause sets a wake word said last apart from them.
+a pause sets a wake word said last apart from them. A wake word that begins a place's name
+("echo park", `Language.place_wake_words`), said first with no pause after it, is the name's
+too, where a free-form place slot takes it with the words after it and those words alone read
+as the same sample: "echo plan a trip to paris" is "plan a trip to {city}", no city of all the
+words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .languages import Language
-from .matcher import Match
+from .matcher import Match, SlotRef
+from .slot_kinds import first_name_type, name_type
 from .slot_words import KNOWN, is_query
 from .text import Token
 
-__all__ = ["held", "woken_end", "woken_start"]
+__all__ = ["held", "woken_end", "woken_kept", "woken_start"]
 
 
 def woken_start(tokens: Sequence[Token], language: Language) -> int:
@@ -82,3 +87,48 @@ def held(
         if said_last and not apart and (found[2] >= first or is_query(match, found[0])):
             return True
     return False
+
+
+def woken_kept(
+    read: Callable[[Sequence[Token]], Match | None],
+    tokens: Sequence[Token],
+    start: int,
+    end: int,
+    language: Language,
+) -> int:
+    """Where the words meant start among ``tokens``, whose leading wake words end at ``start``
+    (`woken_start`) and which are read up to ``end`` (`woken_end`), ``read`` being the exact
+    reading of words: 0 where the reading of them all holds a wake word (`held`), else
+    ``start``, or the last wake word's place where it begins a place's name with the words
+    after it (`_begins_place`): "echo park", "alexa echo park"."""
+    if not start:
+        return 0
+    whole = read(tokens[:end])
+    if held(whole, tokens[:end], 0, start, language):
+        return 0
+    last = start - 1
+    if tokens[last].text not in language.place_wake_words or tokens[last].pause:
+        return start
+    # Read again only for a wake word that may begin a place's name, said first: a rare turn.
+    with_it = whole if last == 0 else read(tokens[last:end])
+    return last if _begins_place(with_it, read(tokens[start:end])) else start
+
+
+def _begins_place(with_it: Match | None, without: Match | None) -> bool:
+    """Whether ``with_it``, a reading of words with a wake word first, gives a free-form place
+    slot (`name_type`, no first name: a place's name begins with "echo", no person's) the wake
+    word and the words after it, and ``without``, the reading of those words, is of the same
+    sample, the slot holding the same words but the wake word."""
+    if with_it is None or without is None or with_it.sample is not without.sample:
+        return False
+    kinds = {item.name: item.kind for item in with_it.sample.elements if isinstance(item, SlotRef)}
+    rest = {(name, start, stop) for name, _, start, stop in without.fills}
+    return any(
+        start == 0
+        and stop > 1
+        and (name, 0, stop - 1) in rest
+        and fill.kind not in KNOWN
+        and name_type(kinds[name].name)
+        and not first_name_type(kinds[name].name)
+        for name, fill, start, stop in with_it.fills
+    )

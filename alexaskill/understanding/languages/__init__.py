@@ -127,6 +127,10 @@ class Language(Protocol):
     #: `register_language` refuses a language with another. Optional: none (the
     #: built-in intents' phrasings are such words still).
     replies: frozenset[str] = frozenset()
+    #: The `wake_words` that begin a place's name too ("*echo* park"): said first, with no
+    #: pause after it, one that a free-form place slot's value takes with words after it
+    #: stays in the value, where the words without it read as the same sample. Optional: none.
+    place_wake_words: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
@@ -158,6 +162,7 @@ _OPTIONAL: Final = {
         "homonym_cues",
         "alternatives",
         "replies",
+        "place_wake_words",
     )
 }
 
@@ -287,6 +292,7 @@ class _Unknown:
     homonym_cues: frozenset[str] = frozenset()
     alternatives: frozenset[str] = frozenset()
     replies: frozenset[str] = frozenset()
+    place_wake_words: frozenset[str] = frozenset()
 
     def __init__(self, locale: str, refusal: ConfigurationError) -> None:
         self.locale = locale
