@@ -100,6 +100,10 @@ def test_a_yes_said_before_a_wake_word_is_the_model_s_yes_intent() -> None:
         ("visit echo park", ("Visit", {"place": "echo park"})),
         ("echo park", ("Visit", {"place": "echo park"})),
         ("alexa, visit echo park", ("Visit", {"place": "echo park"})),
+        # After another wake word too: "alexa echo park" was the city "park".
+        ("alexa echo park", ("Visit", {"place": "echo park"})),
+        ("hey alexa, echo park", ("Visit", {"place": "echo park"})),
+        ("alexa shop at amazon", ("Shop", {"store": "amazon"})),
     ],
 )
 def test_a_wake_word_a_slot_s_type_lists_stays_in_its_value(

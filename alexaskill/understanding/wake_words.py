@@ -99,18 +99,22 @@ def woken_kept(
     """Where the words meant start among ``tokens``, whose leading wake words end at ``start``
     (`woken_start`) and which are read up to ``end`` (`woken_end`), ``read`` being the exact
     reading of words: 0 where the reading of them all holds a wake word (`held`), else
-    ``start``, or the last wake word's place where it begins a place's name with the words
-    after it (`_begins_place`): "echo park", "alexa echo park"."""
+    ``start``, or the last wake word's place where the reading of the words from it holds it
+    (a listed "echo park" of "alexa echo park") or where it begins a place's name with the
+    words after it (`_begins_place`): "echo park", "alexa echo park" to a city."""
     if not start:
         return 0
     whole = read(tokens[:end])
     if held(whole, tokens[:end], 0, start, language):
         return 0
     last = start - 1
+    # Read again only after two wake words or fillers said first ("hey alexa, ..."), and for
+    # a wake word that may begin a place's name: few turns open so.
+    with_it = whole if last == 0 else read(tokens[last:end])
+    if last and held(with_it, tokens[last:end], 0, 1, language):
+        return last
     if tokens[last].text not in language.place_wake_words or tokens[last].pause:
         return start
-    # Read again only for a wake word that may begin a place's name, said first: a rare turn.
-    with_it = whole if last == 0 else read(tokens[last:end])
     return last if _begins_place(with_it, read(tokens[start:end])) else start
 
 
