@@ -245,6 +245,26 @@ def test_a_store_url_is_shown_without_any_password_option(url: str) -> None:
         ("redis://u:top?secret@cache:6379/0", "redis://u:***@cache:6379/0", "top?secret"),
         ("redis://u:top#secret@cache", "redis://u:***@cache", "top#secret"),
         ("memory://user:top@secret@host", "memory://user:***@host", "top@secret"),
+        # A password holding '://' in a URL without a scheme: what comes before it is no
+        # scheme (a ':' in it), so the URL is read as one without (it was shown whole).
+        ("AKID:top://secret@127.0.0.1:8000", "AKID:***@127.0.0.1:8000", "top://secret"),
+        ("redis:/:top@cache:6379/0?x=http://y", "redis:***@cache:6379/0?x=http://y", "/:top"),
+        (
+            "dynamodb://t?endpoint_url=AKID:top://secret@h:8000",
+            "dynamodb://t?endpoint_url=AKID:***@h:8000",
+            "",
+        ),
+        # A user name in brackets before a password of digits and a '/' (it was read as an
+        # IPv6 address and its port, and shown whole); an IPv6 or IPvFuture address is a host.
+        ("redis://[user]:12/34@cache:6379/0", "redis://[user]:***@cache:6379/0", "12/34"),
+        ("http://[AKID]:8000/a@b", "http://[AKID]:***@b", "8000/a"),
+        (
+            "dynamodb://t?endpoint_url=http://[AKID]:1/2@h",
+            "dynamodb://t?endpoint_url=http://[AKID]:***@h",
+            "",
+        ),
+        ("http://[fe80::1%25eth0]:8000/a@b", "http://[fe80::1%25eth0]:8000/a@b", ""),
+        ("http://[v1.x:y]:8000/a@b", "http://[v1.x:y]:8000/a@b", ""),
     ],
 )
 def test_a_url_is_shown_with_only_its_password_hidden(

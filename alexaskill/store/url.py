@@ -194,13 +194,12 @@ def _open_from_env(url: str) -> Store:
 def url_without_password(url: str) -> str:
     """``url`` with its password, in the user part or a ``…password=`` option, as ``***``: for
     showing a store URL (a repr, a log line). A ``dynamodb://`` URL's is the one of its
-    ``endpoint_url`` option, percent-encoded or not; one without ``://`` is read as what
-    follows it (``user:password@host``)."""
+    ``endpoint_url`` option, percent-encoded or not; one without ``://``, or whose first
+    ``://`` follows what is no scheme (``AKID:top://secret@host``), is read whole as what
+    follows a scheme (``user:password@host``)."""
     import urllib.parse
 
-    scheme, sep, rest = url.partition("://")
-    if not sep:  # (a URL without its scheme: 127.0.0.1:8000, user:password@host)
-        scheme, rest = "", url
+    scheme, sep, rest = _scheme_split(url)
     if scheme.lower() == "dynamodb":
         table, question, query = rest.partition("?")
         query = re.sub(
@@ -214,6 +213,18 @@ def url_without_password(url: str) -> str:
     # its name read as redis-py reads it, percent-decoded (ssl%5Fpassword is ssl_password).
     rest = re.sub(r"(?<=[?&;])([^=&;#]*)=[^&;#]*", _password_option_hidden, rest)
     return f"{scheme}{sep}{rest}"
+
+
+def _scheme_split(url: str) -> tuple[str, str, str]:
+    """``url``'s scheme, ``://`` and the rest; ``""``, ``""`` and ``url`` for a URL without a
+    scheme (127.0.0.1:8000, user:password@host)."""
+    scheme, sep, rest = url.partition("://")
+    # What comes before a '://' is no scheme if a scheme cannot be written so: the '://' is a
+    # password's (AKID:top://secret@host), or a later option's (redis:/:secret@host?x=http://y),
+    # and the user part is found in the whole URL.
+    if not sep or not _SCHEME.fullmatch(scheme):
+        return "", "", url
+    return scheme, sep, rest
 
 
 def _password_option_hidden(option: re.Match[str]) -> str:
@@ -238,6 +249,10 @@ def _is_password_option(name: str) -> bool:
 _NFKC_SEPARATORS: Final = str.maketrans("\uff20\ufe6b\uff1a\ufe55\ufe13", "@@:::")
 
 
+#: A URL scheme as RFC 3986 writes it (section 3.1): a letter, then letters, digits, '+', '-', '.'.
+_SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+
+
 #: A host part (a URL's after its ``://``, up to a ``/``, ``?`` or ``#``) that is a host and
 #: maybe a port, no user part: a bracketed address, or a name, then ``:`` and digits.
 _HOST_AND_PORT: Final = re.compile(r"(?:\[[^\[\]@]*\]|[^\[\]:@]+)(?::[0-9]+)?")
@@ -250,12 +265,13 @@ def _password_at(rest: str, schemed: bool = True) -> tuple[int, int] | None:
     # are ``rest``'s, which is cut there as written.
     written = rest.translate(_NFKC_SEPARATORS)
     host_part = re.split(r"[/?#]", written, maxsplit=1)[0]
-    # (Without '://', a scheme mistyped may be what seems a host: redis//:secret@host.)
+    # (Without '://', a scheme mistyped may be what seems a host: redis//:secret@host. In
+    # brackets, only an address is a host: [user]:12/34@h is a user part, as Python reads it.)
     if (
         schemed
         and "@" not in host_part
         and _HOST_AND_PORT.fullmatch(host_part)
-        and not (":" in host_part and host_part[0] != "[" and "@" in written)
+        and not (":" in host_part and "@" in written and not _ip_literal(host_part))
     ):
         # A host and maybe a port, and no '@' after a port (http://h/a@b): no user part. A
         # name and a port, then an '@' (http://h:8000/a@b), is hidden up to the '@' below:
@@ -269,6 +285,24 @@ def _password_at(rest: str, schemed: bool = True) -> tuple[int, int] | None:
     user, at, _ = (host_part if "@" in host_part else written).rpartition("@")
     name, colon, _ = user.partition(":")
     return (len(name) + 1, len(user)) if at and colon else None
+
+
+def _ip_literal(host_part: str) -> bool:
+    """Whether ``host_part`` (a URL's, up to a ``/``, ``?`` or ``#``) starts with an address in
+    brackets, IPv6 (a zone after it too) or IPvFuture (RFC 3986, section 3.2.2): else what is
+    in them is a name, a user's as well as a host's."""
+    if not host_part.startswith("["):
+        return False
+    inside = host_part[1 : host_part.find("]")]
+    if inside[:1] in ("v", "V"):
+        return re.fullmatch(r"[vV][0-9A-Fa-f]+\.[^\[\]@]+", inside) is not None
+    import ipaddress  # (here: only a host part in brackets pays its import)
+
+    try:
+        ipaddress.IPv6Address(inside)
+    except ValueError:
+        return False
+    return True
 
 
 def _user_password_hidden(rest: str, schemed: bool = True) -> str:
@@ -285,8 +319,7 @@ def _passwords(url: str | None) -> tuple[str, ...]:
 
     if not url:
         return ()
-    _, sep, rest = url.partition("://")
-    rest = rest if sep else url
+    _, sep, rest = _scheme_split(url)
     found = _password_at(rest, bool(sep))
     password = "" if found is None else rest[found[0] : found[1]]
     return tuple(sorted({password, urllib.parse.unquote(password)} - {""}, key=len, reverse=True))
