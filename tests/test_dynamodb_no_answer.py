@@ -194,8 +194,8 @@ async def test_a_web_page_through_a_client_given_names_the_clients_endpoint_not_
     shown = url.replace("http://", "http://AKID:***@") if user else url
     assert f"HTTP 502 from {shown}, not an answer of DynamoDB's" in text, text
     assert "the endpoint_url" not in text and "s3cret" not in text, text
-    source = "AWS_ENDPOINT_URL_DYNAMODB" if from_env else "its create_client(endpoint_url=…)"
-    assert f"does the endpoint of the client given (client=), from {source}" in text, text
+    source = "from AWS_ENDPOINT_URL_DYNAMODB" if from_env else "its meta.endpoint_url"
+    assert f"does the endpoint of the client given (client=), {source}, lead" in text, text
 
 
 @pytest.mark.anyio

@@ -294,6 +294,52 @@ def test_a_client_given_with_a_malformed_endpoint_is_refused_without_its_passwor
     assert "AWS_ENDPOINT_URL_DYNAMODB" in str(info.value)
 
 
+_NOT_A_PORT = f"http://AKID:{SECRET}@127.0.0.1:notaport"
+_IGNORE = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
+_CREATE_CLIENT = "from its create_client(endpoint_url=…)"
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        # botocore told to ignore the variables: the URL was given to create_client (it was
+        # said to come from AWS_ENDPOINT_URL_DYNAMODB, which botocore never read).
+        ({"AWS_ENDPOINT_URL_DYNAMODB": _NOT_A_PORT, _IGNORE: "TRUE"}, _CREATE_CLIENT),
+        # botocore reads the first variable set: a second one set to the URL is not its source.
+        (
+            {"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000", "AWS_ENDPOINT_URL": _NOT_A_PORT},
+            "its meta.endpoint_url",
+        ),
+        # No variable: the client's endpoint, as the client has it (not a guess at its
+        # create_client or "the AWS profile's endpoint_url", a profile the client may not use).
+        ({}, "its meta.endpoint_url"),
+        ({"AWS_ENDPOINT_URL": _NOT_A_PORT}, "from AWS_ENDPOINT_URL"),
+        ({"AWS_ENDPOINT_URL": _NOT_A_PORT, _IGNORE: "false"}, "from AWS_ENDPOINT_URL"),
+    ],
+)
+def test_a_client_given_is_named_by_where_botocore_took_its_endpoint(
+    variables: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import botocore.session
+
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=_NOT_A_PORT
+    )
+    try:
+        with pytest.raises(ConfigurationError, match="is not a URL botocore can use") as info:
+            DynamoDBStore("skill", client=client)
+    finally:
+        client.close()
+    _shown(_all_said(info.value))
+    said = str(info.value)
+    shown = "'http://AKID:***@127.0.0.1:notaport'"
+    assert said.startswith(
+        f"DynamoDBStore: the endpoint of the client given (client=), {named}, {shown} is not"
+    ), said
+
+
 class _ClientOfAnotherLayout:
     """A DynamoDB client with botocore's public ``meta.endpoint_url`` and none of its private
     attributes (a botocore whose layout changed): every call refused as unreachable."""

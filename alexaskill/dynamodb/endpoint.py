@@ -20,6 +20,13 @@ _INVALID: Final = "Invalid endpoint: "
 #: ``ConfiguredEndpointProvider``), before the AWS profile's ``endpoint_url``.
 _VARIABLES: Final = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL")
 
+#: The variable that tells botocore to take no endpoint URL from its configuration (the
+#: variables, the profile's), ``true`` in any case (its ``ensure_boolean``); before the
+#: profile's ``ignore_configured_endpoint_urls``, after a client's ``Config``'s. An
+#: ``endpoint_url=`` given to ``create_client`` is used all the same (AWS's SDK reference,
+#: "Service-specific endpoints"; botocore's ``ClientArgsCreator``, 1.34 to 1.44 alike).
+_IGNORE: Final = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
+
 
 #: A label of a host name: 1 to 63 letters, digits and inner hyphens (a region name is one).
 _LABEL: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -126,23 +133,32 @@ def _configured_unusable(session: Any) -> str | None:
     return found[0] if found is not None and not _usable(found[0]) else None
 
 
-def _source(url: str, client_given: bool, session: Any = None) -> str:
-    """Where botocore took ``url``, the endpoint a client was made with (or it without its
-    password), from: the variable set to it, else the AWS profile's ``endpoint_url``, its
-    ``services`` section's if ``session``'s configuration has it there (or, for a
-    ``client_given``, the ``endpoint_url=`` of its making). Read now: its maker may have set
-    another since."""
-    shown = url_without_password(url)
-    for name in _VARIABLES:
-        value = os.environ.get(name)
-        if value and url_without_password(value) == shown:
-            return name
-    if client_given:
-        return "its create_client(endpoint_url=…) or the AWS profile's endpoint_url"
-    found = None if session is None else _configured(session)
-    if found is not None and url_without_password(found[0]) == shown:
+def _source(url: str, session: Any) -> str:
+    """Where botocore's ``session`` took ``url``, the endpoint the store's own client was made
+    with (or it without its password), from: the variable set to it, else the AWS profile's
+    ``endpoint_url``, its ``services`` section's if the configuration has it there
+    (`_configured`: none if botocore is told to ignore them)."""
+    found = _configured(session)
+    if found is not None and url_without_password(found[0]) == url_without_password(url):
         return found[1]
     return "the AWS profile's endpoint_url"
+
+
+def _client_source(url: str) -> str:
+    """Where the endpoint a client given was made with, ``url`` (or it without its password),
+    came from, as far as the client and the environment tell (read now: its maker may have set
+    another since): its ``create_client(endpoint_url=…)`` if botocore is told to ignore the
+    variables (`_IGNORE`), else the variable it took it from, the first set (`_VARIABLES`),
+    else the client's own ``meta.endpoint_url``. (The maker's session, its profile and its
+    ``Config`` are not on the client: its ``endpoint_url=`` and its profile's look alike.)"""
+    # (botocore's ensure_boolean: "true" in any case is true, any other value false.)
+    if os.environ.get(_IGNORE, "").lower() == "true":
+        return "from its create_client(endpoint_url=…)"
+    shown = url_without_password(url)
+    value, name = next(((os.environ[n], n) for n in _VARIABLES if os.environ.get(n)), ("", ""))
+    if value and url_without_password(value) == shown:
+        return f"from {name}"
+    return "its meta.endpoint_url"
 
 
 def _check_given_endpoint(url: str | None) -> None:
@@ -155,7 +171,7 @@ def _check_given_endpoint(url: str | None) -> None:
 def _client_endpoint_named(url: str) -> str:
     """The words naming ``url`` (or it without its password), the endpoint a client given was
     made with, and where it came from: its maker gave the store no ``endpoint_url``."""
-    return f"the endpoint of the client given (client=), from {_source(url, True)},"
+    return f"the endpoint of the client given (client=), {_client_source(url)},"
 
 
 def _endpoint(client: Any) -> str | None:

@@ -98,9 +98,5 @@ def _endpoint_refused(store: DynamoDBStore, url: str) -> str:
     """The words of a store's own client refused for its endpoint, ``url``: its
     configuration's, or the one given should a botocore refuse one that
     `_check_endpoint_url` took (it holds the same rule as botocore 1.34 to 1.44)."""
-    named = (
-        "endpoint_url"
-        if store.endpoint_url
-        else _source(url, client_given=False, session=store._session)
-    )
+    named = "endpoint_url" if store.endpoint_url else _source(url, store._session)
     return f"DynamoDB table {store.table!r}: {_unusable(url, named)}"
