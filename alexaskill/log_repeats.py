@@ -46,22 +46,26 @@ SayUnsaid = Callable[[str, int], None]
 class Repeats:
     """When a line of each kind was last said, and how many of that kind went unsaid since."""
 
-    __slots__ = ("_said", "every")
+    __slots__ = ("_said", "_timer", "every")
 
     def __init__(self, every: float) -> None:
         #: Seconds between two lines of one kind.
         self.every = every
         #: Kind to [when its line was said, lines of that kind unsaid since, what says them].
         self._said: dict[str, list[Any]] = {}
+        #: The one timer set, if any: [its event loop, when it runs (on `_monotonic`'s clock),
+        #: its handle]. It says every window with a count that has ended (`_windows_ended`).
+        self._timer: list[Any] | None = None
 
     def unsaid(self, kind: str, say: SayUnsaid | None = None) -> int | None:
         """None when a line of ``kind`` was said less than `every` seconds ago (this one is
         counted instead); else say it now, after how many went unsaid since the last (0).
 
         ``say``: what says the count when the window ends with lines unsaid, before any other
-        line of ``kind`` comes. Called by a timer of the running event loop, one a window with
-        a count (never one a line); without a loop, the count waits for the next line (or
-        `say_unsaid`).
+        line of ``kind`` comes. Called by a timer of the running event loop, one for all kinds
+        (never one a line, nor one a window); without a loop, the count waits for the next
+        line (or `say_unsaid`). Without a ``say``, the count is said by the next line, or by
+        the one `say_unsaid` is given; it is lost if the kind is forgotten (`_forget`).
         """
         now = _monotonic()
         said = self._said.get(kind)
@@ -69,7 +73,7 @@ class Repeats:
             said[1] += 1
             if say is not None and said[2] is None:  # the window's first count to say
                 said[2] = say
-                _call_later(said[0] + self.every - now, self._window_ended, kind, said)
+                self._wake(said[0] + self.every)
             return None
         if said is None and len(self._said) >= _KINDS:
             self._forget()
@@ -83,9 +87,13 @@ class Repeats:
         if unsaid is not None:
             _warn(logger, line, unsaid)
 
-    def say_unsaid(self) -> None:
-        """Say every count still unsaid, now (at shutdown: the timers will not run)."""
+    def say_unsaid(self, say: SayUnsaid | None = None) -> None:
+        """Say every count still unsaid, now (at shutdown: the timer will not run); ``say``
+        says those of lines counted without one (``unsaid(kind)``), which are else left for the
+        next line of their kind."""
         for kind, said in list(self._said.items()):
+            if said[1] and said[2] is None:
+                said[2] = say
             self._say(kind, said, said[0])
 
     def _forget(self) -> None:
@@ -106,9 +114,37 @@ class Repeats:
         self._said.clear()
         self._said.update(counting)
 
-    def _window_ended(self, kind: str, said: list[Any]) -> None:
-        if self._said.get(kind) is said:  # (else a line said it, or the kind was forgotten)
-            self._say(kind, said, _monotonic())
+    def _wake(self, when: float) -> None:
+        """Have the timer run at ``when`` (on `_monotonic`'s clock), on the running event loop
+        (none without one), unless it is set to run by then already."""
+        # One timer, not one a window with a count: under a flood of distinct lines those of
+        # kinds forgotten since stayed set, as many as `every` seconds of requests brought.
+        loop = _running_loop()
+        timer = self._timer
+        if loop is None or (timer is not None and timer[0] is loop and timer[1] <= when):
+            return
+        if timer is not None and timer[0] is loop and timer[2] is not None:
+            timer[2].cancel()  # brought forward: a window that ends sooner was counted
+        # (A timer of another loop, one stopped, a test's, is left: it finds itself replaced.)
+        self._timer = timer = [loop, when, None]
+        timer[2] = _call_later(when - _monotonic(), self._windows_ended, timer)
+
+    def _windows_ended(self, timer: list[Any]) -> None:
+        """Say the count of every window that has ended by now (or by when ``timer`` was set
+        for, on a clock that stands still in tests), and set the timer for the next to end."""
+        if self._timer is timer:
+            self._timer = None
+        ended = max(timer[1], _monotonic())
+        next_end = math.inf
+        for kind, said in list(self._said.items()):
+            if said[2] is not None:  # (a count to say; the kinds forgotten are not held)
+                end = said[0] + self.every
+                if end <= ended:
+                    self._say(kind, said, _monotonic())
+                else:
+                    next_end = min(next_end, end)
+        if next_end < math.inf:
+            self._wake(next_end)
 
     @staticmethod
     def _say(kind: str, said: list[Any], now: float) -> None:
@@ -135,12 +171,14 @@ def due(
 ) -> tuple[int, float] | None:
     """Whether a line of ``key`` is said at ``now`` (any clock, the caller's): None when one was
     said less than ``every`` seconds before (this one is counted instead); else how many went
-    unsaid since that one and how long ago it was said (0 and infinity the first time)."""
+    unsaid since that one and how long ago it was said (0 and infinity the first time).
+    ``said_by_key`` holds `_KINDS` keys at most (`remember`): callers' keys are a few fixed
+    words, but one made of requests would have kept one each."""
     said = said_by_key.get(key)  # [when, since]
     if said is not None and now - said[0] < every:
         said[1] += 1
         return None
-    said_by_key[key] = [now, 0]
+    remember(said_by_key, key, [now, 0])
     return (0, math.inf) if said is None else (int(said[1]), now - said[0])
 
 
@@ -151,9 +189,14 @@ def _warn(logger: logging.Logger, line: str, unsaid: int) -> None:
         logger.warning("%s", line)
 
 
-def _call_later(delay: float, callback: Callable[..., object], *args: object) -> None:
-    """``callback(*args)`` in ``delay`` seconds on the running event loop, if there is one."""
+def _running_loop() -> Any:
+    """The running event loop, None without one."""
     asyncio = sys.modules.get("asyncio")  # (not imported here: an AWS Lambda cold start's ms)
-    loop = None if asyncio is None else asyncio._get_running_loop()
-    if loop is not None:
-        loop.call_later(max(delay, 0.0), callback, *args)
+    return None if asyncio is None else asyncio._get_running_loop()
+
+
+def _call_later(delay: float, callback: Callable[..., object], *args: object) -> Any:
+    """``callback(*args)`` in ``delay`` seconds on the running event loop, if there is one:
+    its handle, None without one."""
+    loop = _running_loop()
+    return None if loop is None else loop.call_later(max(delay, 0.0), callback, *args)

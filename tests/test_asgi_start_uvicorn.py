@@ -317,6 +317,6 @@ def test_a_failed_start_under_uvicorn_sets_no_timer_and_says_its_count_at_shutdo
     ):
         statuses, timers, said = runner.run(serve())
     assert statuses == [500] * 3
-    assert timers == ["Repeats._window_ended"], timers  # (the count's window: said at its end)
+    assert timers == ["Repeats._windows_ended"], timers  # (the count's window: said at its end)
     assert _refused_said("\n".join(said)) == 3, said
     assert said[-1].endswith(": 2 more requests answered HTTP 500, no handler run"), said

@@ -276,3 +276,79 @@ def test_the_kinds_counted_most_are_kept_through_a_flood_of_distinct_lines(
     assert sum(count for _, count in said) == lines_in - lines_out  # no count lost
     assert lines_out + len(said) <= lines_in
     assert len(repeats._said) <= 256
+
+
+def _pending(loop: asyncio.AbstractEventLoop) -> int:
+    """How many timers ``loop`` will run (those cancelled left out)."""
+    return sum(not timer.cancelled() for timer in loop._scheduled)  # type: ignore[attr-defined]
+
+
+def test_a_flood_of_distinct_kinds_keeps_one_timer_pending(clock: list[float]) -> None:
+    # One loop timer a window with a count, those of kinds forgotten since included: a flood of
+    # distinct lines, each twice, left a timer pending for each, as many as 10 s of requests
+    # brought (768 here). One timer says every window as it ends, and is then set for the next.
+    _, say = _recorded()
+
+    async def flood() -> int:
+        repeats = Repeats(10.0)
+        for n in range(3 * 256):
+            assert repeats.unsaid(f"distinct {n}", say) == 0
+            assert repeats.unsaid(f"distinct {n}", say) is None
+        return _pending(asyncio.get_running_loop())
+
+    assert asyncio.run(flood()) == 1
+
+
+@pytest.mark.parametrize("first", ["a", "b"])
+def test_one_timer_says_each_window_as_it_ends_the_earliest_first(
+    first: str, clock: list[float]
+) -> None:
+    # "a" is said at 1000, "b" at 1000.01: their windows end 0.01 s apart, whichever is counted
+    # first (the timer set for the later end is brought forward for the earlier).
+    said, say = _recorded()
+
+    async def flood() -> int:
+        repeats = Repeats(0.02)  # (seconds of the loop's timer; the windows', on `clock`)
+        repeats.unsaid("a", say)
+        clock[0] += 0.01
+        repeats.unsaid("b", say)
+        for kind in (first, "b" if first == "a" else "a", "a"):
+            assert repeats.unsaid(kind, say) is None
+        pending = _pending(asyncio.get_running_loop())
+        await _until(said, 2)
+        return pending
+
+    assert asyncio.run(flood()) == 1
+    assert said == [("a", 2), ("b", 1)]
+
+
+def test_say_unsaid_says_the_counts_kept_without_a_say_with_the_one_it_is_given(
+    clock: list[float],
+) -> None:
+    # A count of lines passed no say (`unsaid(kind)`) waited for the next line of its kind,
+    # and went unsaid at shutdown, say_unsaid having nothing to say it with: it takes one, for
+    # them. Without one, such a count is left as it is, for the next line.
+    said, say = _recorded()
+    repeats = Repeats(10.0)
+    for _ in range(3):
+        repeats.unsaid("k")
+    repeats.unsaid("j", say)
+    repeats.unsaid("j", say)
+    repeats.say_unsaid()
+    assert said == [("j", 1)]
+    repeats.say_unsaid(say)
+    assert said == [("j", 1), ("k", 2)]
+    repeats.say_unsaid(say)  # (said once)
+    assert said == [("j", 1), ("k", 2)]
+
+
+def test_due_holds_a_bounded_number_of_keys() -> None:
+    # Its callers' keys are a few words each (busy, failed, stuck), but the dict was unbounded:
+    # a caller keying it by what requests bring kept a key for each. Bounded as `remember` is.
+    from alexaskill.log_repeats import due
+
+    said: dict[str, list[float]] = {}
+    for n in range(300):
+        assert due(said, f"key {n}", 0.0) == (0, math.inf)
+    assert len(said) <= 256
+    assert due(said, "key 299", 1.0) is None  # the keys since the last forgetting are held
