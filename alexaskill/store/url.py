@@ -82,7 +82,7 @@ def open_store(url: str) -> Store:
         return dynamodb_store_from_url(url)
     # Only the scheme goes into the message: the rest of a URL may hold a password. And only
     # a scheme: with a slash missing (redis:/:secret@host…?x=http://…) it runs to a later '://'.
-    if not re.fullmatch(r"[a-z][a-z0-9+.-]*", scheme):
+    if not _SCHEME.fullmatch(scheme):
         raise ConfigurationError(
             f"the store URL starts with what is not a URL scheme (a '/' missing?): {_STORE_URLS}"
         )
