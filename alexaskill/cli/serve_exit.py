@@ -1,6 +1,7 @@
 """A process of ``alexaskill serve`` whose server has stopped (serve's own, a worker of
 ``--workers``, ``--reload``'s server process): its exit bounded (`exit_bounded`), or ended at once
-when stopped again, said at WARNING with what held it, the app's threads told apart from anyio's."""
+when stopped again, said at WARNING with what held it, the app's threads told apart from anyio's
+and from the event loop's default executor's."""
 
 from __future__ import annotations
 
@@ -99,7 +100,9 @@ def exit_bounded(
 
 def _holding() -> list[threading.Thread]:
     """The threads that hold this process at exit: Python waits for each that is not a daemon,
-    but for a worker thread of anyio's that is idle and told to stop (`_on_its_way_out`)."""
+    but for a worker thread of anyio's that is idle and told to stop (`_on_its_way_out`), and
+    for one of a thread pool's that is idle (`_idle_in_a_pool`): at exit, before Python waits for
+    the threads, concurrent.futures tells each to end, if its executor's shutdown has not."""
     import threading
     import time
 
@@ -110,6 +113,7 @@ def _holding() -> list[threading.Thread]:
         if not thread.daemon
         and thread is not threading.main_thread()
         and not _on_its_way_out(thread, until)
+        and not _idle_in_a_pool(thread)
     ]
 
 
@@ -139,7 +143,8 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
     """Why a process whose server has stopped has not exited, held by ``threads`` (those that
     are not daemons), ended with ``status``, and what to do: the app's told apart from anyio's
     worker threads, which are the framework's, each said in the call it runs or as idle
-    (`_in_anyios`)."""
+    (`_in_anyios`), and from the event loop's default executor's (`_executors`), each said in
+    the call it runs (`_in_executors`)."""
     if not threads:  # (its atexit functions run once its threads have ended)
         return (
             f"its exit is held (an atexit function of the app's?): ending it, status {status} "
@@ -147,7 +152,7 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
         )
     held: list[str] = []
     remedies: list[str] = []
-    apps = [repr(thread.name) for thread in threads if not _anyios(thread)]
+    apps = [repr(each.name) for each in threads if not (_anyios(each) or _executors(each))]
     if apps:
         held.append(f"the threads of the app that are not daemons ({', '.join(apps)})")
         remedies.append("make such a thread a daemon, or end it in the app's shutdown")
@@ -159,9 +164,7 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
             "call run off the event loop (anyio.to_thread: a DynamoDBStore's botocore call, a "
             "def endpoint of a Starlette app) that has not returned"
         )
-        remedies.append(
-            "give such a call a timeout under --timeout-graceful-shutdown, or lengthen it"
-        )
+        remedies.append(_A_TIMEOUT)
     idle = [repr(thread.name) for thread, call in anyios.items() if call is None]
     if idle:
         # anyio stops its worker threads once the task that started them (its "root task")
@@ -172,10 +175,23 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
             "(loop.stop())"
         )
         remedies.append("let that task end before its loop stops, as asyncio.run does")
+    executors = [_in_executors(thread) for thread in threads if _executors(thread)]
+    if executors:
+        held.append(
+            f"the event loop's default executor threads ({', '.join(executors)}), each in a "
+            "blocking call run off the event loop (asyncio.to_thread, "
+            "loop.run_in_executor(None, …)) that has not returned"
+        )
+        if _A_TIMEOUT not in remedies:
+            remedies.append(_A_TIMEOUT)
     return (
         f"Python waits at exit for {' and for '.join(held)}: ending it without them, status "
         f"{status} ({'; '.join(remedies)})"
     )
+
+
+#: What to do of a blocking call run off the event loop that has not returned.
+_A_TIMEOUT = "give such a call a timeout under --timeout-graceful-shutdown, or lengthen it"
 
 
 def _anyios(thread: threading.Thread) -> bool:
@@ -191,18 +207,87 @@ def _in_anyios(thread: threading.Thread) -> str | None:
     call it runs (the outermost frame of its stack that is not anyio's or `threading`'s), if it
     runs one (``'AnyIO worker thread' in alexaskill.dynamodb.store.DynamoDBStore._in_thread``);
     None if it is idle, waiting on its queue for a call (`_waits_for_a_call`)."""
-    frame = sys._current_frames().get(thread.ident or -1)
-    stack = []
-    while frame is not None:
-        stack.append(frame)
-        frame = frame.f_back
-    for frame in reversed(stack):
+    for frame in _stack(thread):
         module = str(frame.f_globals.get("__name__", ""))
         if module.partition(".")[0] not in ("anyio", "threading"):
             if _waits_for_a_call(thread, frame):
                 return None
             return f"{thread.name!r} in {module}.{frame.f_code.co_qualname}"
     return repr(thread.name)
+
+
+def _stack(thread: threading.Thread) -> list[FrameType]:
+    """``thread``'s frames, outermost first (none once it has ended)."""
+    frame = sys._current_frames().get(thread.ident or -1)
+    stack = []
+    while frame is not None:
+        stack.append(frame)
+        frame = frame.f_back
+    return stack[::-1]
+
+
+#: The module of concurrent.futures' thread pool, whose ``_worker`` each of its threads runs.
+_POOL = "concurrent.futures.thread"
+
+
+def _pool_stack(thread: threading.Thread) -> list[FrameType] | None:
+    """``thread``'s frames from its thread pool's ``_worker`` in, if it is a worker thread of
+    concurrent.futures' thread pool (told by its stack, not by its name); else None."""
+    stack = _stack(thread)
+    for at, frame in enumerate(stack):
+        if frame.f_code.co_name == "_worker" and frame.f_globals.get("__name__") == _POOL:
+            return stack[at:]
+    return None
+
+
+def _idle_in_a_pool(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is a worker thread of a thread pool waiting on its queue for a call:
+    in its ``_worker`` and no deeper (the queue's ``get`` is C's)."""
+    stack = _pool_stack(thread)
+    return stack is not None and len(stack) == 1
+
+
+def _executors(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is a worker thread of an event loop's default executor (asyncio's,
+    uvloop's): a thread pool's (`_pool_stack`) named as they name theirs
+    (``asyncio_0``, ``uvloop_0``). One of an executor the app made is the app's."""
+    prefix = thread.name.rpartition("_")[0]
+    return prefix in ("asyncio", "uvloop") and _pool_stack(thread) is not None
+
+
+def _in_executors(thread: threading.Thread) -> str:
+    """``thread``, a worker thread of an event loop's default executor, for the log: its name
+    and the function whose call it runs, the outermost frame past its pool's
+    (``'asyncio_0' in skill.lookup``), or, one that runs in no frame of Python's, the function
+    its pool was given (``'asyncio_0' in time.sleep``), as ``asyncio.to_thread`` wraps it."""
+    stack = _pool_stack(thread) or []
+    for frame in stack:
+        module = str(frame.f_globals.get("__name__", ""))
+        if module != _POOL:
+            return f"{thread.name!r} in {module}.{frame.f_code.co_qualname}"
+    called = _given(stack[-1].f_locals.get("self")) if stack else None
+    return f"{thread.name!r} in {called}" if called else repr(thread.name)
+
+
+def _given(item: object) -> str | None:
+    """The function a thread pool's work ``item`` calls, by module and name: through the
+    ``functools.partial`` of a `contextvars.Context`'s ``run`` that ``asyncio.to_thread`` gives
+    (``time.sleep``); None if it names none."""
+    import contextvars
+    import functools
+
+    call = getattr(item, "fn", None)
+    if (
+        isinstance(call, functools.partial)
+        and isinstance(getattr(call.func, "__self__", None), contextvars.Context)
+        and call.args
+    ):
+        call = call.args[0]
+    name = getattr(call, "__qualname__", None)
+    if not isinstance(name, str):
+        return None
+    module = getattr(call, "__module__", None)
+    return f"{module}.{name}" if isinstance(module, str) else name
 
 
 def _waits_for_a_call(thread: threading.Thread, frame: FrameType) -> bool:
