@@ -7,10 +7,10 @@ to change). A client that opens a TCP connection and sends nothing holds a file 
 that minute, out of sight of ``--limit-concurrency`` and of alexaskill's bounds
 (`alexaskill.server`): a few hundred connections a second keep tens of thousands open.
 
-`new_event_loop`, given to uvicorn as ``--loop alexaskill.loops:new_event_loop`` (as
-``alexaskill serve`` and the Docker image do), makes the loop uvicorn would pick itself (uvloop
-where installed, else asyncio's) whose TLS servers close a connection that has not finished its
-handshake within `TLS_HANDSHAKE_TIMEOUT` seconds, and keep at most
+`new_event_loop`, given to uvicorn as ``--loop alexaskill.loops:new_event_loop`` (as the
+Docker image does; ``alexaskill serve`` gives it through its own), makes the loop uvicorn would
+pick itself (uvloop where installed, else asyncio's) whose TLS servers close a connection that
+has not finished its handshake within `TLS_HANDSHAKE_TIMEOUT` seconds, and keep at most
 `DEFAULT_MAX_PENDING_HANDSHAKES` handshakes under way (the oldest is closed past that:
 `_PendingHandshakes` on asyncio, `_CappedHandshakes` on uvloop). Without TLS it changes
 nothing. To change the bounds, subclass the loop and give uvicorn yours::

@@ -14,8 +14,9 @@ import pytest
 import uvicorn
 
 from alexaskill import Skill, exchange_protocol, speak
-from alexaskill.cli import parser
+from alexaskill.cli import parser, serve_exit
 from alexaskill.cli.dev import DEV_PKI_ENV
+from alexaskill.loops import handshakes_bounded
 from alexaskill.testing import TestPKI
 
 from .cli_run import run
@@ -55,8 +56,19 @@ def test_serve_bounds_as_the_docker_image_and_skips_asgi_for_the_skill() -> None
             docker[option.removeprefix("--").replace("-", "_")] = command.pop(0)
     assert {"access_log", "server_header", "proxy_headers", "limit_concurrency"} <= set(docker)
     for name, value in docker.items():
-        if name not in ("host", "port"):
+        if name not in ("host", "port", "loop"):
             assert str(served[name]) == str(value), name
+    # The image's loop, made by serve's own factory (its default executor left to the exit's
+    # bound: tests/test_cli_serve_exit_executor.py).
+    assert (docker["loop"], served["loop"]) == (
+        "alexaskill.loops:new_event_loop",
+        "alexaskill.cli.serve_exit:new_event_loop",
+    )
+    loop = serve_exit.new_event_loop()
+    try:
+        assert handshakes_bounded(loop)
+    finally:
+        loop.close()
     assert "forwarded_allow_ips" not in served  # uvicorn's: $FORWARDED_ALLOW_IPS or loopback
 
     skill = Skill(SKILL_ID, verifier=TestPKI().verifier())

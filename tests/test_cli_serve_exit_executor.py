@@ -1,21 +1,48 @@
-"""A process of ``alexaskill serve`` held at exit by a worker thread of asyncio's default
-executor (``asyncio.to_thread``, ``loop.run_in_executor(None, …)``) in a call that never returns:
-the thread said as the event loop's (`alexaskill.cli.serve_exit.exit_bounded`). (The app's
-threads and anyio's: tests/test_cli_serve_exit.py.)"""
+"""``alexaskill serve`` held at exit by a worker thread of asyncio's default executor
+(``asyncio.to_thread``, ``loop.run_in_executor(None, …)``) in a call that never returns: ended
+within its exit bound (`alexaskill.cli.serve_exit.exit_bounded`), the thread said as asyncio's.
+(The app's threads and anyio's: tests/test_cli_serve_exit.py.)"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import re
+import signal
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+import httpx
 import pytest
 
 from alexaskill.cli import serve_exit
+from alexaskill.testing import RequestFactory, TestPKI
+
+from .conftest import SKILL_ID
 
 pytestmark = pytest.mark.oldest_dependencies
+
+#: A skill whose async handler awaits, in a thread of asyncio's default executor, a blocking
+#: call that never returns (its ``{pki}``: the directory of the `TestPKI` it trusts).
+_STUCK_IN_TO_THREAD = f"""
+import asyncio, time
+from alexaskill import Skill, speak
+from alexaskill.testing import TestPKI
+
+skill = Skill({SKILL_ID!r})
+skill.verifier = TestPKI.load({{pki!r}}).verifier()
+
+@skill.intent("Hello")
+async def hello():
+    print("in the call", flush=True)
+    await asyncio.to_thread(time.sleep, 3600)
+    return speak("never said")
+"""
 
 _ASYNCIOS = (
     "the event loop's default executor threads ('asyncio_0' in time.sleep), each in a blocking "
@@ -23,6 +50,66 @@ _ASYNCIOS = (
     "returned: ending it without them, status 1 (give such a call a timeout under "
     "--timeout-graceful-shutdown, or lengthen it)"
 )
+
+
+def _ask(url: str, pki: TestPKI) -> None:
+    """A signed Hello intent posted to ``url``, its answer (or the connection's end) ignored."""
+    body = json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")).encode()
+    headers = {"Content-Type": "application/json", **pki.sign(body)}
+    with contextlib.suppress(httpx.HTTPError):  # (cut as the server stops)
+        httpx.post(url, content=body, headers=headers, timeout=60)
+
+
+@pytest.mark.parametrize("workers", [(), ("--workers", "2")], ids=["one process", "workers 2"])
+def test_serve_held_by_a_call_in_asyncio_to_thread_ends_within_its_bound(
+    tmp_path: Path, workers: tuple[str, ...]
+) -> None:
+    # asyncio's loop, closed once the server had stopped, waited for its default executor's
+    # threads (shutdown_default_executor), before serve's exit bound was armed: held for ever
+    # after a Ctrl-C, the request in flight.
+    pki = TestPKI()
+    pki.save(tmp_path)
+    (tmp_path / "stuck.py").write_text(_STUCK_IN_TO_THREAD.format(pki=str(tmp_path)))
+    command = [sys.executable, "-m", "alexaskill", "serve", "stuck:skill", "--host", "127.0.0.1"]
+    options = ["--port", "0", "--timeout-graceful-shutdown", "1", *workers]
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*command, *options],
+            cwd=tmp_path,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # (its own process group, for a Ctrl-C's SIGINT)
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while log.read_text().count("Application startup complete") < (2 if workers else 1):
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+            time.sleep(0.05)
+        port = re.search(r"Uvicorn running on http://127\.0\.0\.1:(\d+)", log.read_text())
+        assert port, log.read_text()
+        url = f"http://127.0.0.1:{port[1]}/"
+        threading.Thread(target=_ask, args=(url, pki), daemon=True).start()
+        while "in the call" not in log.read_text():
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            status = process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still held a minute after its Ctrl-C: {log.read_text()}")
+    finally:  # (held for ever: killed)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    said = log.read_text()
+    held = re.findall(
+        r"server process \[\d+\] has not exited 1 s after its server stopped: (.*)", said
+    )
+    assert held == [f"Python waits at exit for {_ASYNCIOS}"], said
+    assert status == 1, said
+    assert "of the app" not in said, said
+    assert "Traceback" not in said, said
 
 
 #: A process held at exit by a thread of asyncio's default executor in a call that has not
