@@ -64,7 +64,7 @@ def json_answer(payload: Any, status: str = "200 OK") -> bytes:
 def bare_skill(folder: Path, skill_id: str = DEFAULT_SKILL_ID) -> str:
     """The APP argument of a skill with no handler, written to ``folder``/app.py."""
     app = folder / "app.py"
-    app.write_text(f"from alexaskill import Skill\nskill = Skill({skill_id!r})\n")
+    app.write_text(f"from alexaskill import Skill\nskill = Skill({skill_id!r})\n", encoding="utf-8")
     return f"{app}:skill"
 
 

@@ -57,7 +57,9 @@ def wait_for_port(process: subprocess.Popen[bytes], port: int, log: Path) -> Non
     deadline = time.monotonic() + 60  # (its setup took 13 s here under load)
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}: {log.read_text()}")
+            pytest.fail(
+                f"server exited with {process.returncode}: {log.read_text(encoding='utf-8')}"
+            )
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return

@@ -33,9 +33,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A current directory holding ``inputsapp.py`` and ``hello.json``, undone afterwards."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
-    (tmp_path / "inputsapp.py").write_text(APP)
+    (tmp_path / "inputsapp.py").write_text(APP, encoding="utf-8")
     hello = RequestFactory(skill_id=SKILL_ID).intent("Hello")
-    (tmp_path / "hello.json").write_text(json.dumps(hello))
+    (tmp_path / "hello.json").write_text(json.dumps(hello), encoding="utf-8")
     yield tmp_path
     for name in [name for name in sys.modules if name.startswith("inputsapp")]:
         del sys.modules[name]

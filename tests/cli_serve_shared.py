@@ -33,6 +33,11 @@ def pids(output: str) -> set[int]:
     return {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", output)}
 
 
+def log_text(log: Path) -> str:
+    """What a server has written to its ``log`` so far, read as UTF-8 whatever the locale."""
+    return log.read_text(encoding="utf-8")
+
+
 def serve(servers: Servers, tmp_path: Path, cwd: Path, *argv: str, **env: str) -> tuple[Any, str]:
     """``alexaskill serve`` on a free port, as a user starts it (stopped by PID after the
     test): the process and its URL."""
@@ -49,7 +54,7 @@ def wait_for(condition: Any, what: str, log: Path, seconds: float = 30) -> None:
     for and the end of the server's ``log``."""
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, f"{what}: {log.read_text()[-3000:]}"
+        assert time.monotonic() < deadline, f"{what}: {log_text(log)[-3000:]}"
         time.sleep(0.05)
 
 
@@ -65,12 +70,13 @@ needs_our_supervisor = pytest.mark.skipif(
 def signed_skill(tmp_path: Path, module: str, preamble: str = "") -> TestPKI:
     """``module:skill`` in ``tmp_path``: cli_shared's skill, trusting a fresh `TestPKI` (returned),
     imported after ``preamble``."""
-    (tmp_path / "skillapp.py").write_text(APP)
+    (tmp_path / "skillapp.py").write_text(APP, encoding="utf-8")
     pki = TestPKI()
     pki.save(tmp_path)
     (tmp_path / f"{module}.py").write_text(
         f"{preamble}from alexaskill.testing import TestPKI\nfrom skillapp import skill\n"
-        f"skill.verifier = TestPKI.load({str(tmp_path)!r}).verifier()\n"
+        f"skill.verifier = TestPKI.load({str(tmp_path)!r}).verifier()\n",
+        encoding="utf-8",
     )
     return pki
 
@@ -85,7 +91,7 @@ def say_hello(url: str, pki: TestPKI) -> int:
 def running(pid: int) -> bool:
     """Whether process ``pid`` is still there (and not a zombie)."""
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
     except FileNotFoundError:
         return False
     return "\nState:\tZ" not in status

@@ -52,8 +52,10 @@ def coffeeshop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     and no.json, each in a session of its own, as `alexaskill request` writes them."""
     for path in skill_module(tmp_path, monkeypatch, "coffeeshop", COFFEESHOP):
         factory = RequestFactory(skill_id=SKILL_ID)
-        (path / "launch.json").write_text(json.dumps(factory.envelope("LaunchRequest")))
+        (path / "launch.json").write_text(
+            json.dumps(factory.envelope("LaunchRequest")), encoding="utf-8"
+        )
         for name in ("Yes", "No"):
             envelope = factory.intent(f"AMAZON.{name}Intent")
-            (path / f"{name.lower()}.json").write_text(json.dumps(envelope))
+            (path / f"{name.lower()}.json").write_text(json.dumps(envelope), encoding="utf-8")
         yield path

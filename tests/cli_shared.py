@@ -49,10 +49,10 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A current directory holding ``skillapp.py`` (and request files), undone afterwards."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
-    (tmp_path / "skillapp.py").write_text(APP)
+    (tmp_path / "skillapp.py").write_text(APP, encoding="utf-8")
     for name in ("Hello", "Crash"):
         envelope = RequestFactory(skill_id=SKILL_ID).intent(name)
-        (tmp_path / f"{name.lower()}.json").write_text(json.dumps(envelope))
+        (tmp_path / f"{name.lower()}.json").write_text(json.dumps(envelope), encoding="utf-8")
     yield tmp_path
     for name in [
         name for name in sys.modules if name.startswith(("skillapp", "portal", "_alexaskill_app"))

@@ -75,7 +75,7 @@ class Skill:
 def conversation(
     skill: Skill, *, delegation: str | None = None, screen: bool = False
 ) -> Conversation:
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     if delegation is not None:
         data["interactionModel"]["dialog"]["intents"][0]["delegationStrategy"] = delegation
     understander = Understander(InteractionModel.from_json(data))

@@ -56,7 +56,7 @@ class Block:
 
 def read_blocks(document: str) -> list[Block]:
     """The ```python and ```console blocks of ``document``, in order."""
-    lines = (ROOT / document).read_text().splitlines()
+    lines = (ROOT / document).read_text(encoding="utf-8").splitlines()
     found = []
     index = 0
     while index < len(lines):
@@ -129,7 +129,7 @@ class Reader:
         if named is not None:
             path = self.workdir / named.group(1)
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(block.text)
+            path.write_text(block.text, encoding="utf-8")
             if path.name.startswith("test_"):
                 self.run_tests(path)
                 return
@@ -362,7 +362,7 @@ PARTS: Final = {
 
 def read_parts(document: str) -> list[tuple[list[Block], list[Block]]]:
     """(the blocks before it, its blocks) for each part of ``document`` (`PARTS`)."""
-    lines = (ROOT / document).read_text().splitlines()
+    lines = (ROOT / document).read_text(encoding="utf-8").splitlines()
     starts = [0]
     for heading in PARTS.get(document, []):
         assert heading in lines, f"{document}: no line {heading!r} (tests/docs_shared.py PARTS)"

@@ -46,7 +46,9 @@ def table_keyed_by_user_id(endpoint: str) -> tuple[str, Any]:
 
 
 def event_dict(user: str = USER, device: str = DEVICE) -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((FIXTURES / "IntentRequest.GetWeather.json").read_text())
+    event: dict[str, Any] = json.loads(
+        (FIXTURES / "IntentRequest.GetWeather.json").read_text(encoding="utf-8")
+    )
     event = copy.deepcopy(event)
     event["context"]["System"]["user"]["userId"] = user
     event["session"]["user"]["userId"] = user

@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 
 def event(name: str) -> dict[str, Any]:
     """The sample request ``name`` (tests/fixtures/requests/NAME.json), as an event."""
-    loaded: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
+    loaded: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
     return loaded
 
 

@@ -90,7 +90,7 @@ def stand_in(tmp_path: Path, tool: str, script: str) -> Path:
     directory, to put first on PATH."""
     tools = tmp_path / "bin"
     tools.mkdir(exist_ok=True)
-    (tools / tool).write_text(f"#!/bin/sh\n{script}")
+    (tools / tool).write_text(f"#!/bin/sh\n{script}", encoding="utf-8")
     (tools / tool).chmod(0o755)
     return tools
 
@@ -171,7 +171,8 @@ class Servers:
 
         def said() -> str:
             stop(process)  # (what it said is then whole)
-            return f"{' '.join(command)}: {output.read_text(errors='replace')[-2000:]}"
+            text = output.read_text(encoding="utf-8", errors="replace")
+            return f"{' '.join(command)}: {text[-2000:]}"
 
         url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
         wait_for_health(url, process, seconds=timeout, said=said)

@@ -40,7 +40,7 @@ class Modules:
         self.texts: dict[str, tuple[Path, str]] = {}
         for path in sorted(package.rglob("*.py")):
             dotted = ".".join(path.relative_to(package.parent).with_suffix("").parts)
-            self.texts[dotted.removesuffix(".__init__")] = (path, path.read_text())
+            self.texts[dotted.removesuffix(".__init__")] = (path, path.read_text(encoding="utf-8"))
         self.parsed: dict[str, _Module] = {}
 
     def module(self, dotted: str) -> _Module | None:

@@ -47,7 +47,7 @@ def serve_cmd(port: int) -> list[str]:
 
 def readme_cmd(port: int) -> list[str]:
     """The uvicorn line of the README's "Running the server", serving the example skill."""
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("### Running the server") :]
     block = section[section.index("```sh\n") + 6 : section.index("```", section.index("```sh") + 5)]
     [line] = [
@@ -73,7 +73,7 @@ SLOW_CLIENT_COMMANDS = ("dockerfile", "alexaskill-serve")
 
 def rss(pid: int) -> int:
     """The resident memory of process ``pid``, in bytes (Linux)."""
-    status = Path(f"/proc/{pid}/status").read_text()
+    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
     [kilobytes] = re.findall(r"VmRSS:\s+(\d+) kB", status)
     return int(kilobytes) * 1024
 
@@ -159,7 +159,7 @@ async def answer(port: int, raw: bytes, ports: list[int], log: Path | None) -> t
     if sent_after[0] < DEFAULT_HEADER_TIMEOUT:  # (the request was in time: a real failure)
         return said, seconds
     nothing = rf"head deadline: closed 127\.0\.0\.1:{ports[-1]}\b, which sent nothing"
-    if not re.search(nothing, log.read_text(errors="replace")):
+    if not re.search(nothing, log.read_text(errors="replace", encoding="utf-8")):
         return said, seconds
     return await request(port, raw, ports=ports)
 
@@ -172,7 +172,7 @@ def server_said(got: bytes, log: Path | None, ports: list[int]) -> str:
     (A string: pytest would cut a list's repr short, the lines that matter in the cut.)"""
     if log is None:
         return repr(got[:200])
-    lines = log.read_text(errors="replace").splitlines()
+    lines = log.read_text(errors="replace", encoding="utf-8").splitlines()
     named = re.compile("|".join(rf"127\.0\.0\.1:{port}\b" for port in ports) or "$^")
     limit = [line for line in lines if "connection limit" in line]
     heads = sum("head deadline" in line for line in lines)
@@ -228,7 +228,7 @@ def made_room_for(log: Path) -> set[int]:
     """The ports of the connections (from 127.0.0.1) another was closed to make room for, as
     the server's log says at DEBUG (`alexaskill.server_limits`), in its own order of events:
     each as the connection came, before its request was read."""
-    text = log.read_text(errors="replace")
+    text = log.read_text(errors="replace", encoding="utf-8")
     return {int(port) for port in re.findall(r"to make room for 127\.0\.0\.1:(\d+)", text)}
 
 

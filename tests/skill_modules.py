@@ -18,7 +18,7 @@ def skill_module(
     _forget(name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
-    (tmp_path / f"{name}.py").write_text(source)
+    (tmp_path / f"{name}.py").write_text(source, encoding="utf-8")
     yield tmp_path
     _forget(name)
 

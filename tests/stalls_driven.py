@@ -202,7 +202,9 @@ def drive(monkeypatch: pytest.MonkeyPatch) -> Generator[Looks, None, None]:
 # --- what the stalls tests send, do and read --------------------------------------------------
 
 LAUNCH: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "fixtures" / "requests" / "LaunchRequest.json").read_text()
+    (Path(__file__).parent / "fixtures" / "requests" / "LaunchRequest.json").read_text(
+        encoding="utf-8"
+    )
 )
 
 

@@ -38,7 +38,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 
 
 def _event(name: str = "IntentRequest.GetWeather.json") -> dict[str, Any]:
-    event: dict[str, Any] = json.loads((FIXTURES / name).read_text())
+    event: dict[str, Any] = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
     return event
 
 

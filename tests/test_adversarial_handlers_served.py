@@ -133,7 +133,7 @@ SERVED = {
 def test_a_served_skill_answers_hostile_handlers_and_goes_on(
     servers: Servers, tmp_path: Path
 ) -> None:
-    (tmp_path / "hostile.py").write_text(HOSTILE)
+    (tmp_path / "hostile.py").write_text(HOSTILE, encoding="utf-8")
     pki = TestPKI()
     pki.save(tmp_path)
     port = free_port()
@@ -163,7 +163,7 @@ def test_a_served_skill_answers_hostile_handlers_and_goes_on(
     # Its exit status is asserted: time to stop (it took over 5 s at a load of 30, and was
     # killed, status -9; about 1 s unloaded).
     servers.stop(process, patience=60)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     failed = [r for r in records if r["level"] == "ERROR" and r["logger"] == "alexaskill"]
     apologies = [each for each, heard in SERVED.items() if heard == APOLOGY]

@@ -158,7 +158,7 @@ def test_a_capture_dir_that_is_a_file_is_refused_when_the_skill_is_made(tmp_path
     # Taken before: each request's capture then failed with a warning, none was ever written
     # (`alexaskill serve --capture FILE` refuses it at start).
     file = tmp_path / "captures"
-    file.write_text("")
+    file.write_text("", encoding="utf-8")
     with pytest.raises(ConfigurationError, match=r"capture_dir .* is not a directory"):
         Skill(SKILL_ID, capture_dir=file)
     Skill(SKILL_ID, capture_dir=tmp_path / "new")  # control: a directory to make is taken
@@ -182,7 +182,7 @@ def test_a_verifier_that_is_not_one_is_refused_when_the_skill_is_made(verifier: 
 def test_a_capture_dir_under_a_file_is_refused_when_the_skill_is_made(tmp_path: Any) -> None:
     # Taken before (it does not exist): each request's capture then failed with a warning.
     file = tmp_path / "captures"
-    file.write_text("")
+    file.write_text("", encoding="utf-8")
     with pytest.raises(ConfigurationError, match=r"capture_dir .* is not a directory"):
         Skill(SKILL_ID, capture_dir=file / "today" / "x")
     Skill(SKILL_ID, capture_dir=tmp_path / "new" / "today")  # control: directories to make

@@ -47,7 +47,7 @@ def _served_unstarted(
     the skill could not start), then stopped with ``stop_signal`` (SIGINT: as Ctrl-C, and the
     Docker image's ``STOPSIGNAL``), and exited (of the signal, for a SIGTERM: uvicorn raises
     it again once shut down)."""
-    (tmp_path / "app.py").write_text(_APP)
+    (tmp_path / "app.py").write_text(_APP, encoding="utf-8")
     port = free_port()
     environ = {**os.environ, "ALEXASKILL_STORE": "memory://", "FORWARDED_ALLOW_IPS": "*", **env}
     command = [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(port)]
@@ -64,13 +64,13 @@ def _served_unstarted(
         url = f"http://127.0.0.1:{port}/health"
         statuses = [_first_answer(url, process, output)]
         statuses += [httpx.get(url, timeout=10).status_code for _ in range(requests - 1)]
-        assert statuses == [500] * requests, output.read_text()
+        assert statuses == [500] * requests, output.read_text(encoding="utf-8")
         process.send_signal(stop_signal)
         status = process.wait(timeout=30)
         assert status == (-signal.SIGTERM if stop_signal == signal.SIGTERM else 0), status
     finally:
         stop(process)
-    return output.read_text()
+    return output.read_text(encoding="utf-8")
 
 
 def _first_answer(url: str, process: subprocess.Popen[bytes], output: Path) -> int:
@@ -83,7 +83,7 @@ def _first_answer(url: str, process: subprocess.Popen[bytes], output: Path) -> i
         except httpx.TransportError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"uvicorn did not answer: {output.read_text()}")
+            pytest.fail(f"uvicorn did not answer: {output.read_text(encoding='utf-8')}")
         time.sleep(0.05)
 
 
@@ -160,7 +160,7 @@ def _failed_lifespan(tmp_path: Path, env: dict[str, str], app: str = _APP) -> st
     A start that did not fail fails the test as soon as uvicorn says it served (its
     "Application startup complete"), with the log so far; a process that neither exited nor
     said so within `_START_GUARD` is killed, and fails the test with its log too."""
-    (tmp_path / "app.py").write_text(app)
+    (tmp_path / "app.py").write_text(app, encoding="utf-8")
     environ = {**os.environ, "ALEXASKILL_STORE": "memory://", **env}
     command = [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(free_port())]
     lines: list[str] = []

@@ -52,7 +52,7 @@ def test_every_sample_event_gets_a_well_formed_answer() -> None:
 
     lambda_handler = handler(skill)
     for path in sorted(FIXTURES.glob("*.json")):
-        sample = json.loads(path.read_text())
+        sample = json.loads(path.read_text(encoding="utf-8"))
         if any(i != DEFAULT_SKILL_ID for i in decode_event(sample).application_ids):
             continue
         if "context" not in sample:  # (IntentRequest.Legacy2015: before Alexa sent a context)

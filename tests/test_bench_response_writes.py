@@ -63,7 +63,7 @@ def test_a_strace_that_does_not_stop_is_killed_and_said_in_one_error(
     with pytest.raises(wrk.BenchmarkError, match=r"^strace did not stop within 0\.5 s of SIGINT"):
         bench.count_writes(tmp_path, "alexaskill")
     with pytest.raises(ProcessLookupError):
-        os.kill(int((tmp_path / "strace.pid").read_text()), 0)
+        os.kill(int((tmp_path / "strace.pid").read_text(encoding="utf-8")), 0)
 
 
 def test_a_wrk_that_does_not_end_is_said_in_one_line(
@@ -77,7 +77,7 @@ def test_a_wrk_that_does_not_end_is_said_in_one_line(
     errors = capsys.readouterr().err.splitlines()
     assert errors == ["FAILED: wrk had not ended 0.5 s after its run of 1 s: stopped"]
     with pytest.raises(ProcessLookupError):
-        os.kill(int((tmp_path / "wrk.pid").read_text()), 0)
+        os.kill(int((tmp_path / "wrk.pid").read_text(encoding="utf-8")), 0)
 
 
 def test_alexaskills_tls_server_says_nothing_of_its_handshakes(

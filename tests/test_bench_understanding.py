@@ -76,7 +76,7 @@ def test_the_speed_run_smoke_runs_both_models_once(capsys: pytest.CaptureFixture
 
 @pytest.mark.parametrize("path", eval_understanding.SETS, ids=lambda path: path.stem)
 def test_evaluation_sets_are_well_formed(path: Path) -> None:
-    data = json.loads(path.read_text())
+    data = json.loads(path.read_text(encoding="utf-8"))
     assert {"model", "invocation", "locale", "now", "utterances"} <= set(data)
     for entry in data["utterances"]:
         assert set(entry) <= {"utterance", "intent", "slots", "expecting"}
@@ -101,8 +101,8 @@ def test_a_set_measures_the_closest_intent_without_a_fallback_intent() -> None:
     # Every set's model had AMAZON.FallbackIntent, so the closest intent (sent for want of it)
     # and the "out of domain" outcome (no sample shares a meaningful word) were never measured.
     assert SHOPPING in eval_understanding.SETS
-    data = json.loads(SHOPPING.read_text())
-    model = json.loads((SHOPPING.parent / data["model"]).read_text())
+    data = json.loads(SHOPPING.read_text(encoding="utf-8"))
+    model = json.loads((SHOPPING.parent / data["model"]).read_text(encoding="utf-8"))
     intents = {intent["name"] for intent in model["interactionModel"]["languageModel"]["intents"]}
     assert "AMAZON.FallbackIntent" not in intents
     outcomes = eval_understanding.evaluate(SHOPPING)

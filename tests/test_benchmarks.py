@@ -308,7 +308,7 @@ def test_one_short_run_of_the_alexaskill_server(
     assert said[-1].strip() == "tampered body: 400"
     assert result.rss_mb > 10
     # The row's INFO request line went to the server's log: one line per request.
-    lines = (tmp_path / f"{name}.log").read_text().splitlines()
+    lines = (tmp_path / f"{name}.log").read_text(encoding="utf-8").splitlines()
     assert sum("alexaskill.request" in line for line in lines) >= result.requests
 
 
@@ -430,7 +430,7 @@ def test_instruction_counts_are_read_per_row(tmp_path: Path) -> None:
     assert set(count_instructions.ROWS) <= set(rows.ROWS)
     assert set(count_instructions.OURS) <= set(rows.ALEXASKILL_ROWS)
     dump = tmp_path / "callgrind.out.2"
-    dump.write_text("version: 1\nevents: Ir\nfn=(1) main\n5 10\ntotals: 123456\n")
+    dump.write_text("version: 1\nevents: Ir\nfn=(1) main\n5 10\ntotals: 123456\n", encoding="utf-8")
     assert count_instructions._total(dump) == 123456
 
 

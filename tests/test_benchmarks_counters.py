@@ -101,16 +101,19 @@ def write_proc(root: Path, pid: int, ticks: int, threads: dict[int, tuple[int, i
         return f"{tid} (py thon) S 1 1 1 0 -1 0 {user} 0 0 0 {user} 1 0 0 20 0 1 0\n"
 
     (root / str(pid) / "task").mkdir(parents=True, exist_ok=True)
-    (root / str(pid) / "stat").write_text(stat(pid, ticks))
+    (root / str(pid) / "stat").write_text(stat(pid, ticks), encoding="utf-8")
     for task in (root / str(pid) / "task").iterdir():
         if int(task.name) not in threads:
             shutil.rmtree(task)  # exited (and reaped): gone from the listing
     for tid, (voluntary, involuntary) in threads.items():
         (root / str(pid) / "task" / str(tid)).mkdir(exist_ok=True)
-        (root / str(pid) / "task" / str(tid) / "stat").write_text(stat(tid, ticks // 2))
+        (root / str(pid) / "task" / str(tid) / "stat").write_text(
+            stat(tid, ticks // 2), encoding="utf-8"
+        )
         (root / str(pid) / "task" / str(tid) / "status").write_text(
             f"Name:\tpy thon\nvoluntary_ctxt_switches:\t{voluntary}\n"
-            f"nonvoluntary_ctxt_switches:\t{involuntary}\n"
+            f"nonvoluntary_ctxt_switches:\t{involuntary}\n",
+            encoding="utf-8",
         )
 
 
@@ -147,7 +150,7 @@ def test_what_no_reading_of_a_thread_holds_is_reported_as_unattributed(tmp_path:
     for ticks, user, gone in [(100, 10, (5, 2)), (200, 40, (8, 3)), (300, 60, None)]:
         write_proc(tmp_path, 100, ticks, {100: (user, 1)} | ({101: gone} if gone else {}))
         (tmp_path / "100" / "task" / "100" / "stat").write_text(
-            f"100 (py thon) S 1 1 1 0 -1 0 {user} 0 0 0 {user} 1 0 0 20 0 1 0\n"
+            f"100 (py thon) S 1 1 1 0 -1 0 {user} 0 0 0 {user} 1 0 0 20 0 1 0\n", encoding="utf-8"
         )
         readings.append(server_counters.read_process(100, proc=tmp_path))
     rest = server_counters.unattributed(readings)
@@ -366,7 +369,7 @@ def test_a_strace_that_never_says_it_attached_is_stopped_and_said_in_one_line(
         "FAILED: strace did not say it attached within 0.5 s: it said nothing; run with --no-strace"
     ]
     with pytest.raises(ProcessLookupError):
-        os.kill(int((tmp_path / "pid").read_text()), 0)
+        os.kill(int((tmp_path / "pid").read_text(encoding="utf-8")), 0)
 
 
 def test_strace_counting_nothing_gives_the_line_that_says_why_not_its_last(

@@ -20,7 +20,7 @@ HARNESS = ("load", "rows", "report", "serving", "wrk", "envelopes")
 def top_level_names(module: str) -> set[str]:
     """The functions, classes and constants ``benchmarks/<module>.py`` defines."""
     found: set[str] = set()
-    for node in ast.parse((BENCHMARKS / f"{module}.py").read_text()).body:
+    for node in ast.parse((BENCHMARKS / f"{module}.py").read_text(encoding="utf-8")).body:
         if isinstance(node, ast.FunctionDef | ast.ClassDef):
             found.add(node.name)
         elif isinstance(node, ast.Assign | ast.AnnAssign):
@@ -30,8 +30,10 @@ def top_level_names(module: str) -> set[str]:
 
 
 def test_the_harness_names_the_documents_give_are_in_the_module_they_name() -> None:
-    texts = {path.name: path.read_text() for path in sorted(BENCHMARKS.glob("*.py"))}
-    texts["README.md"] = README.read_text()
+    texts = {
+        path.name: path.read_text(encoding="utf-8") for path in sorted(BENCHMARKS.glob("*.py"))
+    }
+    texts["README.md"] = README.read_text(encoding="utf-8")
     pattern = rf"`+({'|'.join(HARNESS)})\.(\w+)`"
     wrong = [
         f"{document}: {module}.{name}"
@@ -47,7 +49,7 @@ def test_a_harness_name_the_readme_gives_bare_has_its_module_in_the_paragraph() 
     homes = {name: module for module in HARNESS for name in top_level_names(module)}
     wrong = [
         f"{name} ({homes[name]}.py): {paragraph[:80]!r}"
-        for paragraph in README.read_text().split("\n\n")
+        for paragraph in README.read_text(encoding="utf-8").split("\n\n")
         for name in set(re.findall(r"`(\w+)`", paragraph))
         if name in homes
         and f"{homes[name]}.py" not in paragraph
@@ -61,7 +63,7 @@ def test_the_readme_names_each_row_not_started_as_the_common_servers_are(
     tmp_path: Path,
 ) -> None:
     # The common command: uvicorn --factory, one worker, pinned, uvicorn at warning.
-    bullet = README.read_text().split("- **Servers**", 1)[1].split("\n- **", 1)[0]
+    bullet = README.read_text(encoding="utf-8").split("- **Servers**", 1)[1].split("\n- **", 1)[0]
     (tmp_path / "root.pem").write_bytes(b"")
     specs = load.server_specs(list(rows.ROWS), tmp_path, "auto", "auto", tmp_path / "sdk")
     different = [spec.name for spec in specs if serving.unlike_the_rest(spec, "auto", "auto")]
@@ -103,9 +105,11 @@ def test_every_median_a_benchmark_takes_is_a_rounds_own_and_the_method_says_whic
     # statistics.median of an even number is the mean of the two middle ones, a figure no round
     # measured: each tool takes median_low or median_high (the unfavourable middle), and README's
     # Method says which, tool by tool (report.py's, load.py's, in its bullet of what is reported).
-    texts = {path.name: path.read_text() for path in sorted(BENCHMARKS.glob("*.py"))}
+    texts = {
+        path.name: path.read_text(encoding="utf-8") for path in sorted(BENCHMARKS.glob("*.py"))
+    }
     takers = sorted(name for name, text in texts.items() if "statistics.median" in text)
     assert len(takers) >= 6  # the modules are read
     assert [name for name in takers if re.search(r"statistics\.median\(", texts[name])] == []
-    method = README.read_text().split("\n## Method\n", 1)[1].split("\n## ", 1)[0]
+    method = README.read_text(encoding="utf-8").split("\n## Method\n", 1)[1].split("\n## ", 1)[0]
     assert [name for name in takers if f"`{name}`" not in method and name != "report.py"] == []

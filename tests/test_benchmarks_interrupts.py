@@ -153,10 +153,10 @@ def test_ctrl_c_during_wrks_run_stops_wrk(monkeypatch: pytest.MonkeyPatch, tmp_p
                 server_pid=os.getpid(),
             )  # fmt: skip
         with pytest.raises(ProcessLookupError):
-            os.kill(int(pid_file.read_text()), 0)
+            os.kill(int(pid_file.read_text(encoding="utf-8")), 0)
     finally:
         with contextlib.suppress(ProcessLookupError, ValueError, OSError):
-            os.kill(int(pid_file.read_text()), signal.SIGKILL)
+            os.kill(int(pid_file.read_text(encoding="utf-8")), signal.SIGKILL)
 
 
 def test_ctrl_c_as_load_makes_its_keys_ends_in_one_line(
@@ -226,7 +226,7 @@ def test_ctrl_c_as_valgrind_writes_its_totals_kills_it(
     def connected(*args: Any, **kwargs: Any) -> socket.socket:
         # (once the stand-in has set its trap: a SIGTERM before would end it)
         for _ in range(600):
-            if pid_file.exists() and pid_file.read_text().strip():
+            if pid_file.exists() and pid_file.read_text(encoding="utf-8").strip():
                 return ends[0]
             time.sleep(0.05)
         raise AssertionError("the stand-in of valgrind did not start")
@@ -245,8 +245,8 @@ def test_ctrl_c_as_valgrind_writes_its_totals_kills_it(
         with pytest.raises(KeyboardInterrupt):
             count_stack.total_instructions(spec, None, 0, tmp_path / "out")  # type: ignore[arg-type]
         with pytest.raises(ProcessLookupError):  # killed, not left writing its totals
-            os.kill(int(pid_file.read_text()), 0)
+            os.kill(int(pid_file.read_text(encoding="utf-8")), 0)
     finally:
         ends[1].close()
         with contextlib.suppress(ProcessLookupError, ValueError, OSError):
-            os.kill(int(pid_file.read_text()), signal.SIGKILL)
+            os.kill(int(pid_file.read_text(encoding="utf-8")), signal.SIGKILL)

@@ -53,11 +53,11 @@ def test_a_py_spy_that_does_not_end_is_stopped_and_said_in_one_error(
     monkeypatch.setattr(profiling, "SPY_GRACE_SECONDS", 0.5)
     sampled = profiling.sampling(os.getpid(), 0.25, tmp_path / "out.txt")
     with pytest.raises(wrk.BenchmarkError) as raised, sampled:
-        while not (tmp_path / "pid").exists() or not (tmp_path / "pid").read_text():
+        while not (tmp_path / "pid").exists() or not (tmp_path / "pid").read_text(encoding="utf-8"):
             time.sleep(0.01)  # the run: until the stand-in is up
     assert str(raised.value) == "py-spy had not ended 0.75 s after the run: stopped"
     with pytest.raises(ProcessLookupError):
-        os.kill(int((tmp_path / "pid").read_text()), 0)
+        os.kill(int((tmp_path / "pid").read_text(encoding="utf-8")), 0)
 
 
 @pytest.mark.parametrize(
@@ -89,9 +89,9 @@ def test_a_run_that_failed_is_said_first_and_py_spys_failure_beside_it(
 
 def started(tmp_path: Path) -> int:
     """The pid py-spy's stand-in wrote to ``tmp_path``/pid, once it has."""
-    while not (tmp_path / "pid").exists() or not (tmp_path / "pid").read_text():
+    while not (tmp_path / "pid").exists() or not (tmp_path / "pid").read_text(encoding="utf-8"):
         time.sleep(0.01)
-    return int((tmp_path / "pid").read_text())
+    return int((tmp_path / "pid").read_text(encoding="utf-8"))
 
 
 def test_ctrl_c_stops_py_spy_at_once_not_at_the_end_of_its_duration(
@@ -144,7 +144,8 @@ def test_the_profile_summary_ranks_the_event_loops_thread_alone(tmp_path: Path) 
         f"{loop};Handling._handle (handling.py:40);Exchange._body (exchange.py:70) 100\n"
         f"{loop};ExchangeProtocol.data_received (protocol.py:12) 100\n"
         f"{worker};WorkerPool._work (workers.py:88);get (queue.py:180) 400\n"
-        f"{worker};_looks (stalls.py:30) 100\n"
+        f"{worker};_looks (stalls.py:30) 100\n",
+        encoding="utf-8",
     )
     share, ranked = report.top_functions(profile)
     assert share == pytest.approx(0.5)  # the loop's 500 samples of 1,000
@@ -156,9 +157,13 @@ def test_the_profile_summary_ranks_the_event_loops_thread_alone(tmp_path: Path) 
     ]
     # asyncio.run alone (no Runner before Python 3.11) is the loop's thread too; a server with no
     # loop (gunicorn's sync worker) is ranked whole.
-    profile.write_text(f"{loop.rsplit(';', 1)[0]};verify (verify.py:9) 3\n{worker} 1\n")
+    profile.write_text(
+        f"{loop.rsplit(';', 1)[0]};verify (verify.py:9) 3\n{worker} 1\n", encoding="utf-8"
+    )
     assert report.top_functions(profile) == (0.75, [])
-    profile.write_text(f"{worker};handle (sync.py:9);view (app.py:3) 3\n{worker} 1\n")
+    profile.write_text(
+        f"{worker};handle (sync.py:9);view (app.py:3) 3\n{worker} 1\n", encoding="utf-8"
+    )
     assert report.top_functions(profile) == (
         None,
         [(0.75, "view (app.py)"), (0.75, "handle (sync.py)")],

@@ -207,7 +207,7 @@ def test_the_instruction_counts_print_the_before_counts_beside_the_ratios(
     monkeypatch.setattr(count_instructions, "count", count)
     monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
     (tmp_path / "alexaskill").mkdir()
-    (tmp_path / "alexaskill" / "__init__.py").write_text("")
+    (tmp_path / "alexaskill" / "__init__.py").write_text("", encoding="utf-8")
     code = count_instructions.main(
         ["--rows", "floor", "async", "def", "--compare-with", str(tmp_path)]
     )

@@ -24,7 +24,7 @@ from benchmarks import load, rows, serving
 def test_the_docker_rows_run_the_docker_images_uvicorn_options(
     tmp_path: Path, row: str, level: str
 ) -> None:
-    dockerfile = (serving.ROOT / "Dockerfile").read_text().splitlines()
+    dockerfile = (serving.ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
     cmd = json.loads(next(line for line in dockerfile if line.startswith("CMD "))[4:])
     assert cmd[:2] == ["uvicorn", "examples.weather.app:skill"]
     # As --name=value, less where the benchmark sets its own (address, access log).
@@ -52,7 +52,7 @@ def test_the_docker_rows_run_the_docker_images_uvicorn_options(
 def test_a_checkout_from_before_alexaskill_loops_runs_uvicorns_loop(tmp_path: Path) -> None:
     before = tmp_path / "before"
     (before / "alexaskill").mkdir(parents=True)
-    (before / "alexaskill" / "__init__.py").write_text("")
+    (before / "alexaskill" / "__init__.py").write_text("", encoding="utf-8")
     (before / "examples").mkdir()
     ours, then = load.server_specs(
         ["def-info-docker", "def-info-docker@before"], tmp_path, "auto", "httptools", None,
@@ -87,7 +87,7 @@ def test_the_docker_rows_run_uvicorn_at_the_log_level_of_the_image_and_of_serve(
     # a docker row at the other rows' warning compared unlike with def-serve (perf21).
     from alexaskill.cli import parser
 
-    dockerfile = (serving.ROOT / "Dockerfile").read_text()
+    dockerfile = (serving.ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert "--log-level" not in dockerfile
     serve = parser().parse_args(["serve", "app:skill"])
     [spec] = load.server_specs([row], tmp_path, "auto", "httptools", None)

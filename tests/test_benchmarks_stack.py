@@ -131,7 +131,7 @@ def test_the_stack_count_compiles_the_served_trees_before_it_counts(
     # by the compilation, and (3 N - N) / 2 N read -1,048,632 instructions a request (perf21).
     before = tmp_path / "before"
     (before / "alexaskill").mkdir(parents=True)
-    (before / "alexaskill" / "module.py").write_text("X = 1\n")
+    (before / "alexaskill" / "module.py").write_text("X = 1\n", encoding="utf-8")
     count_stack.compile_trees([before])
     assert list((before / "alexaskill" / "__pycache__").glob("module.*.pyc"))
 
@@ -155,7 +155,7 @@ def test_the_stack_count_compiles_for_the_servers_python_when_it_runs_under_o(
     # `python -O benchmarks/count_stack.py` compiled the .opt-1.pyc files only, where the servers
     # it starts (sys.executable, no -O) read the plain ones: their first N run compiled again.
     (tmp_path / "alexaskill").mkdir()
-    (tmp_path / "alexaskill" / "module.py").write_text("X = 1\n")
+    (tmp_path / "alexaskill" / "module.py").write_text("X = 1\n", encoding="utf-8")
     code = "import pathlib, sys; from benchmarks import count_stack; "
     code += "count_stack.compile_trees([pathlib.Path(sys.argv[1])])"
     env = {**os.environ, "PYTHONPATH": str(serving.ROOT)}

@@ -63,7 +63,7 @@ def test_ctrl_c_while_waiting_for_strace_to_attach_stops_it(
     monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
 
     def sleep(seconds: float) -> None:
-        if pid_file.exists() and pid_file.read_text():
+        if pid_file.exists() and pid_file.read_text(encoding="utf-8"):
             raise KeyboardInterrupt
         time.sleep(seconds)
 
@@ -78,11 +78,11 @@ def test_ctrl_c_while_waiting_for_strace_to_attach_stops_it(
         ):
             pass
         with pytest.raises(ProcessLookupError):
-            os.kill(int(pid_file.read_text()), 0)
+            os.kill(int(pid_file.read_text(encoding="utf-8")), 0)
     finally:
-        if pid_file.exists() and pid_file.read_text():
+        if pid_file.exists() and pid_file.read_text(encoding="utf-8"):
             with contextlib.suppress(ProcessLookupError):
-                os.kill(int(pid_file.read_text()), signal.SIGKILL)
+                os.kill(int(pid_file.read_text(encoding="utf-8")), signal.SIGKILL)
 
 
 def fake_tasks(proc: Path, pid: int, threads: dict[int, tuple[str, int]]) -> None:
@@ -91,7 +91,7 @@ def fake_tasks(proc: Path, pid: int, threads: dict[int, tuple[str, int]]) -> Non
     for tid, (name, tracer) in threads.items():
         (proc / str(pid) / "task" / str(tid)).mkdir(parents=True)
         status = f"Name:\t{name}\nState:\tS (sleeping)\nTracerPid:\t{tracer}\n"
-        (proc / str(pid) / "task" / str(tid) / "status").write_text(status)
+        (proc / str(pid) / "task" / str(tid) / "status").write_text(status, encoding="utf-8")
 
 
 def test_a_thread_started_after_strace_attached_is_followed_not_said_uncounted(
@@ -152,7 +152,7 @@ def test_a_thread_another_tool_traces_is_said_traced_by_it_not_left_uncounted(
     # named as traced by py-spy, where it was said "not counted" as if strace could not attach.
     fake_tasks(tmp_path, 100, {100: ("python", 900), 101: ("python", 700), 102: ("worker", 0)})
     (tmp_path / "700").mkdir()
-    (tmp_path / "700" / "comm").write_text("py-spy\n")
+    (tmp_path / "700" / "comm").write_text("py-spy\n", encoding="utf-8")
     said = ["strace: Process 100 attached with 1 threads"]
     assert strace_counts.unattached(100, 900, said, tmp_path) == (
         f"strace attached to 1 of the 3 threads {tmp_path}/100/task lists: the system calls of "

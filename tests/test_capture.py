@@ -132,7 +132,8 @@ def test_secrets_in_headers_are_left_out_and_named(
 def test_captures_without_omitted_headers_still_load(tmp_path: Path) -> None:
     file = tmp_path / "old.capture.json"
     file.write_text(
-        '{"received_at": "2026-11-29T10:00:00.000000Z", "path": "/", "headers": [], "body": ""}'
+        '{"received_at": "2026-11-29T10:00:00.000000Z", "path": "/", "headers": [], "body": ""}',
+        encoding="utf-8",
     )
     assert load_capture(file).omitted_headers == []
 
@@ -161,7 +162,9 @@ def test_a_restart_counts_each_kind_apart(tmp_path: Path) -> None:
     assert capture.write("/", SIGNED, b"{}", refused=None) is not None
     # What an earlier alexaskill wrote for a request without signature headers is refused too.
     old = '{"received_at": "2026-11-29T10:00:00.000000Z", "path": "/", "headers": [], "body": ""}'
-    (tmp_path / "20261129T100000.000000-1-1.unsigned.capture.json").write_text(old)
+    (tmp_path / "20261129T100000.000000-1-1.unsigned.capture.json").write_text(
+        old, encoding="utf-8"
+    )
     again = RequestCapture(tmp_path, limit=3, refused_limit=2)
     assert again.write("/", [], b"{}", refused="certificate URL: header missing") is None
     assert again.write("/", SIGNED, b"{}", refused=None) is not None
@@ -228,7 +231,7 @@ def test_a_capture_that_cannot_be_written_does_not_fail_the_request(
     blocker = tmp_path / "file"
     skill = make_skill(blocker)
     # In the way once the skill is made (a capture_dir that is a file is refused then).
-    blocker.write_text("in the way")
+    blocker.write_text("in the way", encoding="utf-8")
     with caplog.at_level(logging.WARNING, "alexaskill"), TestClient(skill) as client:
         assert client.launch().speech == "hello"
     assert "cannot write" in caplog.text
@@ -236,7 +239,7 @@ def test_a_capture_that_cannot_be_written_does_not_fail_the_request(
 
 def test_a_file_that_is_not_a_capture_is_refused(tmp_path: Path) -> None:
     file = tmp_path / "x.json"
-    file.write_text('{"request": {}}')
+    file.write_text('{"request": {}}', encoding="utf-8")
     with pytest.raises(ValueError, match="not an alexaskill capture file"):
         load_capture(file)
 
@@ -265,7 +268,7 @@ def test_a_capture_file_with_a_key_given_twice_is_refused(
     # msgspec kept the last of the two silently: a capture edited by hand, its "body" copied
     # and changed below the one received, was replayed with bytes it did not seem to hold.
     file = tmp_path / "dup.capture.json"
-    file.write_text(content)
+    file.write_text(content, encoding="utf-8")
     with pytest.raises(CaptureFileError) as raised:
         load_capture(file)
     # A ValueError, below alexaskill's one base of errors: it was a bare ValueError.
@@ -280,7 +283,8 @@ def test_a_capture_file_with_several_keys_given_twice_names_them(tmp_path: Path)
     file = tmp_path / "dup.capture.json"
     file.write_text(
         f'{{{_FIELDS}, "note": {{"by": "ann", "by": "bob"}}, "body": "{{}}", "body": "[]", '
-        '"refused": null, "refused": "timestamp"}'
+        '"refused": null, "refused": "timestamp"}',
+        encoding="utf-8",
     )
     with pytest.raises(ValueError) as raised:
         load_capture(file)
@@ -299,7 +303,7 @@ def test_a_capture_nested_about_as_deep_as_the_decoders_take_is_a_value_error(
     file = tmp_path / "deep.capture.json"
     refused = []
     for depth in [500, *range(900, 1100, 5), 5000]:
-        file.write_text(f'{{{_FIELDS}, "x": {"[" * depth}{"]" * depth}}}')
+        file.write_text(f'{{{_FIELDS}, "x": {"[" * depth}{"]" * depth}}}', encoding="utf-8")
         try:
             load_capture(file)
         except ValueError as exc:
@@ -364,7 +368,7 @@ def test_replay_of_a_capture_file_says_what_it_is_and_which_command_sends_it(
     file = RequestCapture(tmp_path).write("/", [], json.dumps(envelope).encode(), refused=None)
     assert file is not None
     (tmp_path / "app.py").write_text(
-        f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n"
+        f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n", encoding="utf-8"
     )
     monkeypatch.chdir(tmp_path)
     err = io.StringIO()
@@ -373,7 +377,7 @@ def test_replay_of_a_capture_file_says_what_it_is_and_which_command_sends_it(
         f"{file}: not an Alexa request envelope (no 'request' object): a capture of `serve "
         "--capture`, which `alexaskill certify URL --replay FILE` sends as received"
     ) in err.getvalue()
-    monkeypatch.setattr("sys.stdin", io.StringIO(file.read_text()))
+    monkeypatch.setattr("sys.stdin", io.StringIO(file.read_text(encoding="utf-8")))
     err = io.StringIO()
     assert main(["replay", "app.py:skill", "-"], stdout=io.StringIO(), stderr=err) == 2
     assert "standard input: not an Alexa request envelope (no 'request' object): a capture" in (
@@ -386,7 +390,7 @@ def test_a_capture_holding_a_number_too_long_is_a_value_error_naming_it(tmp_path
     # reading's json.loads raised its own ValueError ("Exceeds the limit (4300 digits) …"),
     # which named no file where certify --replay said it.
     file = tmp_path / "long.capture.json"
-    file.write_text(f'{{{_FIELDS}, "x": {"1" * 5000}}}')
+    file.write_text(f'{{{_FIELDS}, "x": {"1" * 5000}}}', encoding="utf-8")
     with pytest.raises(ValueError) as raised:
         load_capture(file)
     assert str(raised.value) == f"{file}: not JSON (a number of too many digits)"

@@ -92,7 +92,7 @@ def test_an_endpoint_that_checks_only_the_skill_id_fails(servers: Servers, tmp_p
     # them "for another skill", and certify said "all passed" (with --dev too, but for the
     # valid request). Amazon's requests carry the skill's own id: there it accepts them all.
     app = tmp_path / "noverify.py"
-    app.write_text(_NO_VERIFY_APP.format(skill_id=SKILL_ID))
+    app.write_text(_NO_VERIFY_APP.format(skill_id=SKILL_ID), encoding="utf-8")
     port = free_port()
     command = [sys.executable, "-m", "alexaskill", "serve", f"{app}:skill", "--port", str(port)]
     servers.start(command, port, cwd=ROOT)
@@ -263,7 +263,8 @@ def _own_id_app(directory: Path) -> Path:
     app = directory / "ownid.py"
     app.write_text(
         f"from alexaskill import Skill, speak\n\nskill = Skill({OTHER_SKILL_ID!r})\n\n"
-        "@skill.launch\ndef hello():\n    return speak('hello')\n"
+        "@skill.launch\ndef hello():\n    return speak('hello')\n",
+        encoding="utf-8",
     )
     return app
 

@@ -134,7 +134,9 @@ def test_a_corrupt_capture_is_a_usage_mistake(
         "/", [], b"\xff" + json.dumps(envelope).encode(), refused=None
     )
     assert file is not None
-    file.write_text(json.dumps({**json.loads(file.read_text()), **change}))
+    file.write_text(
+        json.dumps({**json.loads(file.read_text(encoding="utf-8")), **change}), encoding="utf-8"
+    )
     out, err = io.StringIO(), io.StringIO()
     url = f"http://127.0.0.1:{free_port()}/"
     argv = ["certify", url, "--allow-local", "--replay", str(file)]
@@ -150,7 +152,7 @@ def test_a_corrupt_capture_with_a_long_name_is_said_with_the_name_cut(tmp_path: 
     deep = tmp_path.joinpath(*["d" * 50] * 4)
     deep.mkdir(parents=True)
     file = deep / "capture.json"
-    file.write_text('{"body_base64": "abcde"}')
+    file.write_text('{"body_base64": "abcde"}', encoding="utf-8")
     err = io.StringIO()
     argv = ["certify", f"http://127.0.0.1:{free_port()}/", "--allow-local", "--replay", str(file)]
     assert main(argv, stdout=io.StringIO(), stderr=err) == 2

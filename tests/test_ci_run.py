@@ -46,9 +46,9 @@ def run_ci(tmp_path: Path, fail: str = "") -> tuple[int, list[str], str]:
     tools = tmp_path / "bin"
     tools.mkdir()
     stub = tmp_path / "stub"
-    stub.write_text(STUB)
+    stub.write_text(STUB, encoding="utf-8")
     stub.chmod(0o755)
-    (tools / "python3").write_text(PYTHON3)
+    (tools / "python3").write_text(PYTHON3, encoding="utf-8")
     (tools / "python3").chmod(0o755)
     # There already, so that the script installs nothing with apt-get.
     for program in ("redis-server", "wrk", "chromium"):
@@ -70,7 +70,11 @@ def run_ci(tmp_path: Path, fail: str = "") -> tuple[int, list[str], str]:
         timeout=60,
         check=False,
     )
-    return result.returncode, log.read_text().splitlines(), result.stdout + result.stderr
+    return (
+        result.returncode,
+        log.read_text(encoding="utf-8").splitlines(),
+        result.stdout + result.stderr,
+    )
 
 
 def test_ci_run_with_every_step_passing_runs_them_all_and_succeeds(tmp_path: Path) -> None:

@@ -146,7 +146,7 @@ def test_request_fields_and_defaults() -> None:
 
 def test_a_printed_request_replays(workdir: Path) -> None:
     _, out, _ = run("request", "IntentRequest", "--intent", "Hello")
-    (workdir / "fresh.json").write_text(out)
+    (workdir / "fresh.json").write_text(out, encoding="utf-8")
     code, out, _ = run("replay", "skillapp:skill", "fresh.json")
     assert code == 0
     assert "hello there" in out

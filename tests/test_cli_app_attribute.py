@@ -24,7 +24,7 @@ def test_an_attribute_that_fails_as_it_is_read_is_a_mistake_in_one_line(
     # load_object caught only the AttributeError of getattr: anything else the module raised
     # came out of main() with a traceback (a SystemExit ended the process with its status).
     app = tmp_path / "lazy.py"
-    app.write_text(f"def __getattr__(name):\n    raise {raised}\n")
+    app.write_text(f"def __getattr__(name):\n    raise {raised}\n", encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     assert main(["model", f"{app}:skill"], stdout=out, stderr=err) == 2
     assert (out.getvalue(), err.getvalue()) == (

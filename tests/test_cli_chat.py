@@ -66,7 +66,7 @@ def test_an_app_is_talked_to_by_the_projects_invocation_name(
         models = tmp_path / "skill-package" / "interactionModels" / "custom"
         models.mkdir(parents=True)
         name = {"interactionModel": {"languageModel": {"invocationName": "hello helper"}}}
-        (models / "en-US.json").write_text(json.dumps(name))
+        (models / "en-US.json").write_text(json.dumps(name), encoding="utf-8")
         said = "open sky watcher\nask hello helper to say hello\nopen hello helper\n"
         code, out, _ = chat(monkeypatch, said, "hello:skill")
     assert code == 0, out
@@ -160,19 +160,20 @@ def test_a_skill_file_is_imported_once(workdir: Path, monkeypatch: pytest.Monkey
     # module that binds a port (or counts) when imported ran three times, and the model came
     # from another Skill object than the one the chat talked to.
     (workdir / "counted.py").write_text(
-        "with open('imports.txt', 'a') as log:\n    log.write('imported\\n')\n" + CAFE
+        "with open('imports.txt', 'a') as log:\n    log.write('imported\\n')\n" + CAFE,
+        encoding="utf-8",
     )
     said = "open the cafe\n/locale en-GB\nask the cafe for an espresso please\n"
     code, out, err = chat(monkeypatch, said, "counted.py:skill", "--invocation", "the cafe")
     assert code == 0, err
     assert "  skill:      One espresso. Anything else?\n" in out
-    assert (workdir / "imports.txt").read_text() == "imported\n"
+    assert (workdir / "imports.txt").read_text(encoding="utf-8") == "imported\n"
 
 
 def test_chat_answers_alexas_service_apis_in_process(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (workdir / "api.json").write_text('{"given_name": "Ada"}')
+    (workdir / "api.json").write_text('{"given_name": "Ada"}', encoding="utf-8")
     said = "open the cafe\ngreet me\n"
     code, out, err = chat(
         monkeypatch, said, "cafe:skill", "--invocation", "the cafe", "--alexa-api", "api.json"
@@ -187,7 +188,7 @@ def test_chat_answers_alexas_service_apis_in_process(
 def test_a_progressive_response_alexa_refused_is_not_shown_as_heard(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (workdir / "api.json").write_text('{"faults": {"progressive": 503}}')
+    (workdir / "api.json").write_text('{"faults": {"progressive": 503}}', encoding="utf-8")
     said = "open the cafe\ngreet me\n"
     code, out, err = chat(
         monkeypatch, said, "cafe:skill", "--invocation", "the cafe", "--alexa-api", "api.json"
@@ -281,8 +282,8 @@ def test_now_is_the_skills_time_too(
 ) -> None:
     # The skill's api.now() and api.today() read the real clock: "tomorrow" understood at --now
     # was another day for the skill. Far from the real date, the requests must still verify.
-    (workdir / "clock.py").write_text(CLOCK)
-    (workdir / "api.json").write_text(api)
+    (workdir / "clock.py").write_text(CLOCK, encoding="utf-8")
+    (workdir / "api.json").write_text(api, encoding="utf-8")
     said = "ask the clock what day is it\n"
     argv = ("clock:skill", "--now", "2025-03-01T01:00", "--alexa-api", "api.json")
     code, out, err = chat(monkeypatch, said, *argv)
@@ -315,8 +316,8 @@ async def when(api: AlexaApi, day: str | None = None):
 def test_today_at_now_is_the_devices_today_for_alexa_and_the_skill(
     workdir: Path, monkeypatch: pytest.MonkeyPatch, now: str, expected: str
 ) -> None:
-    (workdir / "diary.py").write_text(DIARY)
-    (workdir / "api.json").write_text('{"time_zone": "America/Los_Angeles"}')
+    (workdir / "diary.py").write_text(DIARY, encoding="utf-8")
+    (workdir / "api.json").write_text('{"time_zone": "America/Los_Angeles"}', encoding="utf-8")
     said = "ask the diary what happens today\n"
     code, out, err = chat(monkeypatch, said, "diary:skill", "--now", now, "--alexa-api", "api.json")
     assert code == 0, err
@@ -328,8 +329,8 @@ def test_today_is_the_devices_today_without_now(
     workdir: Path, monkeypatch: pytest.MonkeyPatch, zone: str
 ) -> None:
     # 25 hours apart: whatever this machine's zone, at most one of them shares its date.
-    (workdir / "diary.py").write_text(DIARY)
-    (workdir / "api.json").write_text(f'{{"time_zone": "{zone}"}}')
+    (workdir / "diary.py").write_text(DIARY, encoding="utf-8")
+    (workdir / "api.json").write_text(f'{{"time_zone": "{zone}"}}', encoding="utf-8")
     said = "ask the diary what happens today\n"
     code, out, err = chat(monkeypatch, said, "diary:skill", "--alexa-api", "api.json")
     assert code == 0, err
@@ -343,7 +344,7 @@ def test_now_with_a_url_says_the_skill_keeps_the_real_time(
 ) -> None:
     # A served skill refuses a request dated far from its clock (400): with --url the requests
     # carry the real time, --now is only when the words are understood, and the chat says so.
-    (workdir / "diary.py").write_text(DIARY)
+    (workdir / "diary.py").write_text(DIARY, encoding="utf-8")
     said = "ask the diary what happens today\n"
     _, url = servers.serve_dev("diary:skill", cwd=workdir, dev_dir=dev_dir)
     argv = ("diary:skill", "--url", url, "--now", "2025-03-01T01:00")

@@ -146,7 +146,7 @@ def test_an_alexa_api_time_zone_that_is_no_string_is_a_usage_error(
 ) -> None:
     # {"time_zone": 5} (a status meant for "faults", say) failed every turn with Python's
     # "TypeError: expected str, bytes or os.PathLike object, not int".
-    (workdir / "api.json").write_text('{"time_zone": 5}')
+    (workdir / "api.json").write_text('{"time_zone": 5}', encoding="utf-8")
     code, out, err = chat(monkeypatch, "open the cafe\n", "cafe:skill", "--alexa-api", "api.json")
     assert code == 2
     assert "TypeError" not in out + err
@@ -165,7 +165,8 @@ def test_control_characters_are_shown_escaped_not_sent_to_the_terminal(
         f"skill = Skill({SKILL_ID!r})\n"
         "@skill.launch\n"
         "def launch():\n"
-        "    return ask('Hi\\r\\x9b[2J there', reprompt='Again?')\n"
+        "    return ask('Hi\\r\\x9b[2J there', reprompt='Again?')\n",
+        encoding="utf-8",
     )
     said = "open loud\n\x1b[31mred\x07 bell\rback\x7f\n"
     try:
@@ -186,7 +187,8 @@ def _launch_asked(monkeypatch: pytest.MonkeyPatch, workdir: Path, speech: str, *
         f"skill = Skill({SKILL_ID!r})\n"
         "@skill.launch\n"
         "def launch():\n"
-        f"    return ask({speech}, reprompt='Again?')\n"
+        f"    return ask({speech}, reprompt='Again?')\n",
+        encoding="utf-8",
     )
     try:
         code, out, err = chat(

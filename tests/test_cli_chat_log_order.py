@@ -172,8 +172,10 @@ def test_replay_writes_the_skills_own_lines_after_their_files_line(brewdir: Path
     from alexaskill.testing import RequestFactory
 
     factory = RequestFactory(skill_id=APP_SKILL_ID)
-    (brewdir / "launch.json").write_text(json.dumps(factory.envelope("LaunchRequest")))
-    (brewdir / "brew.json").write_text(json.dumps(factory.intent("Brew")))
+    (brewdir / "launch.json").write_text(
+        json.dumps(factory.envelope("LaunchRequest")), encoding="utf-8"
+    )
+    (brewdir / "brew.json").write_text(json.dumps(factory.intent("Brew")), encoding="utf-8")
     status, lines = on_one_pipe(brewdir, "replay", "brew:skill", "launch.json", "brew.json")
     assert status == 0, "\n".join(lines)
     expected = [

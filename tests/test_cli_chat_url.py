@@ -34,7 +34,7 @@ def cafe_server(
     opens sessions of its own, and what the served skill keeps (``_KEPT``) is read back only
     within the session that put it there."""
     directory = tmp_path_factory.mktemp("cafe-served")
-    (directory / "cafe.py").write_text(CAFE)
+    (directory / "cafe.py").write_text(CAFE, encoding="utf-8")
     return module_servers.serve_dev("cafe:skill", cwd=directory, dev_dir=dev_dir)[1]
 
 

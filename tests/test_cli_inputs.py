@@ -39,10 +39,10 @@ needs_dev_zero = pytest.mark.skipif(not Path(_ZERO).exists(), reason="no /dev/ze
 
 
 def _padded(workdir: Path, size: int) -> Path:
-    envelope = json.loads((workdir / "hello.json").read_text())
+    envelope = json.loads((workdir / "hello.json").read_text(encoding="utf-8"))
     envelope["pad"] = "x" * size
     big = workdir / "big.json"
-    big.write_text(json.dumps(envelope))
+    big.write_text(json.dumps(envelope), encoding="utf-8")
     return big
 
 
@@ -69,7 +69,10 @@ def test_replay_a_request_file_too_large(workdir: Path, small_bound: int) -> Non
 
 def test_replay_standard_input_too_large(workdir: Path, small_bound: int) -> None:
     code, out, err = run(
-        "replay", "inputsapp:skill", "-", stdin=_padded(workdir, small_bound).read_text()
+        "replay",
+        "inputsapp:skill",
+        "-",
+        stdin=_padded(workdir, small_bound).read_text(encoding="utf-8"),
     )
     assert (code, out) == (2, "")
     assert err == (
@@ -114,7 +117,10 @@ def test_load_capture_too_large(tmp_path: Path, small_bound: int) -> None:
     from alexaskill.capture import load_capture
 
     file = tmp_path / "x.capture.json"
-    file.write_text(json.dumps({"received_at": "", "path": "/", "headers": [], "body": "x" * 5000}))
+    file.write_text(
+        json.dumps({"received_at": "", "path": "/", "headers": [], "body": "x" * 5000}),
+        encoding="utf-8",
+    )
     with pytest.raises(
         ValueError,
         match=r"capture\.json: not an alexaskill capture file \(larger than 4096 bytes\)",
@@ -255,7 +261,7 @@ def test_model_file_with_a_value_of_the_wrong_kind(
     tmp_path: Path, model: dict[str, object], problem: str
 ) -> None:
     file = tmp_path / "en-US.json"
-    file.write_text(json.dumps(model))
+    file.write_text(json.dumps(model), encoding="utf-8")
     code, out, err = run("model", "--check", str(file))
     assert (code, err) == (1, "")
     assert f"error: {file}: {problem}\n" in out

@@ -44,7 +44,9 @@ def test_ctrl_c_while_the_commands_or_the_app_load_is_exit_status_130(
 ) -> None:
     import alexaskill.cli
 
-    (workdir / "ctrl_c_app.py").write_text("raise KeyboardInterrupt\n")  # Ctrl-C in a slow import
+    (workdir / "ctrl_c_app.py").write_text(
+        "raise KeyboardInterrupt\n", encoding="utf-8"
+    )  # Ctrl-C in a slow import
     assert run("replay", "ctrl_c_app:skill", "hello.json") == (130, "", "")
     assert run("chat", "ctrl_c_app.py:skill") == (130, "", "")
 
@@ -125,8 +127,8 @@ def test_a_module_path_without_its_colon_is_meant_with_skill(workdir: Path) -> N
     # "pkg.app" for pkg/app.py suggested "pkg:app" (the module pkg, attribute app), which is
     # not there: the module's own file is, so what was meant is pkg.app:skill.
     (workdir / "pkg").mkdir()
-    (workdir / "pkg" / "__init__.py").write_text("")
-    (workdir / "pkg" / "app.py").write_text(APP)
+    (workdir / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (workdir / "pkg" / "app.py").write_text(APP, encoding="utf-8")
     code, _, err = run("replay", "pkg.app", "hello.json")
     assert code == 2
     assert err.endswith("path/to/app.py:skill; did you mean pkg.app:skill?\n"), err

@@ -171,8 +171,8 @@ def test_capture_age_of_a_timestamp_in_the_future() -> None:
 
 
 def test_replay_a_file_of_several_requests_says_how_to_send_them(workdir: Path) -> None:
-    hello = (workdir / "hello.json").read_text()
-    (workdir / "two.json").write_text(hello + "\n" + hello + "\n")
+    hello = (workdir / "hello.json").read_text(encoding="utf-8")
+    (workdir / "two.json").write_text(hello + "\n" + hello + "\n", encoding="utf-8")
     code, out, err = run("replay", "inputsapp:skill", "two.json")
     assert (code, out) == (2, "")
     # It said "two.json: not JSON (line 2: Extra data)".
@@ -220,9 +220,9 @@ def test_a_model_file_past_the_input_bound_is_refused_unread(
     }
     text = json.dumps(model)
     assert len(text) > small_bound
-    (workdir / "en-US.json").write_text(text)
+    (workdir / "en-US.json").write_text(text, encoding="utf-8")
     (workdir / "models").mkdir()
-    (workdir / "models" / "en-US.json").write_text(text)
+    (workdir / "models" / "en-US.json").write_text(text, encoding="utf-8")
     code, out, err = run(*argv, stdin="")
     file = "models/en-US.json" if "models" in argv else "en-US.json"
     assert (code, out) == (2, "")
@@ -258,7 +258,7 @@ def test_a_model_file_named_for_another_language_than_the_locale_is_a_mistake(
 ) -> None:
     # The German model was understood as English (everything the fallback intent), or checked
     # by English rules ("no problems found"), without a word.
-    (workdir / "de-DE.json").write_text(json.dumps(_GERMAN))
+    (workdir / "de-DE.json").write_text(json.dumps(_GERMAN), encoding="utf-8")
     code, out, err = run(*argv, stdin="")
     assert (code, out) == (2, "")
     assert err == (
@@ -273,7 +273,7 @@ def test_a_model_file_of_the_same_language_serves_another_region(workdir: Path) 
     model["interactionModel"]["languageModel"]["intents"] = [
         {"name": "HelloIntent", "samples": ["say hello"]}
     ]
-    (workdir / "en-US.json").write_text(json.dumps(model))
+    (workdir / "en-US.json").write_text(json.dumps(model), encoding="utf-8")
     code, out, err = run("understand", "--model", "en-US.json", "--locale", "en-GB", "say hello")
     assert (code, err) == (0, "")
     assert '"name": "HelloIntent"' in out
@@ -281,7 +281,7 @@ def test_a_model_file_of_the_same_language_serves_another_region(workdir: Path) 
 
 def test_a_model_directory_without_the_locale_says_which_it_holds(workdir: Path) -> None:
     (workdir / "custom").mkdir()
-    (workdir / "custom" / "de-DE.json").write_text(json.dumps(_GERMAN))
+    (workdir / "custom" / "de-DE.json").write_text(json.dumps(_GERMAN), encoding="utf-8")
     code, out, err = run("model", "--check", "custom")
     assert (code, out) == (2, "")
     # It said "custom/en-US.json: no such file".
@@ -311,7 +311,7 @@ def test_an_app_that_exits_while_it_is_imported_is_a_mistake_in_one_line(
 ) -> None:
     # The process ended with the module's status (1 for a message: "a request failed"), and
     # the message alone, naming neither the APP nor where.
-    (workdir / "exits.py").write_text(f"import sys\n\nsys.exit({code})\n")
+    (workdir / "exits.py").write_text(f"import sys\n\nsys.exit({code})\n", encoding="utf-8")
     status, out, err = run("replay", app, "hello.json")
     assert (status, out) == (2, "")
     name = app.partition(":")[0]
@@ -343,7 +343,7 @@ def test_a_request_file_with_nowhere_for_the_skill_id_says_how_to_write_one(
     envelope: dict[str, Any] = {"version": "1.0", "request": {"type": "LaunchRequest"}}
     if session:
         envelope["session"] = {"new": True, "sessionId": "s", "application": {}}
-    (workdir / "bare.json").write_text(json.dumps(envelope))
+    (workdir / "bare.json").write_text(json.dumps(envelope), encoding="utf-8")
     code, out, _ = run("replay", "inputsapp:skill", "bare.json")
     assert code == 1
     assert (
@@ -355,9 +355,9 @@ def test_a_request_file_with_nowhere_for_the_skill_id_says_how_to_write_one(
 
 
 def test_a_request_without_a_type_is_labelled_so(workdir: Path) -> None:
-    envelope = json.loads((workdir / "hello.json").read_text())
+    envelope = json.loads((workdir / "hello.json").read_text(encoding="utf-8"))
     del envelope["request"]["type"]
-    (workdir / "untyped.json").write_text(json.dumps(envelope))
+    (workdir / "untyped.json").write_text(json.dumps(envelope), encoding="utf-8")
     code, out, _ = run("replay", "inputsapp:skill", "untyped.json")
     assert code == 1
     assert out.startswith(

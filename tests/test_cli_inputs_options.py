@@ -78,7 +78,7 @@ def test_an_empty_alexa_api_file_says_it_is_empty(
     workdir: Path, replay_or_chat: list[str], content: str
 ) -> None:
     # It said "not JSON (Expecting value: line 1 column 1 (char 0))".
-    (workdir / "api.json").write_text(content)
+    (workdir / "api.json").write_text(content, encoding="utf-8")
     code, out, err = run(*replay_or_chat, "--alexa-api", "api.json")
     assert (code, out) == (2, ""), err
     assert err.endswith(
@@ -191,7 +191,7 @@ def test_alexa_api_with_a_url_to_another_machine_is_refused(
 
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", nothing_sent)
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
-    (workdir / "api.json").write_text('{"given_name": "Ada"}')
+    (workdir / "api.json").write_text('{"given_name": "Ada"}', encoding="utf-8")
     url = "https://skill.example.com/alexa"
     code, out, err = run(*replay_or_chat, "--url", url, "--alexa-api", "api.json")
     assert (code, out) == (2, ""), err
@@ -269,7 +269,7 @@ def test_a_url_that_is_none_is_said_so_with_alexa_api_too(
     # With --alexa-api, chat said such a URL was "not on this machine" (its --alexa-api check
     # ran before the URL's), and replay ended in httpx's InvalidURL traceback for "[::1]]".
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
-    (workdir / "api.json").write_text('{"given_name": "Ada"}')
+    (workdir / "api.json").write_text('{"given_name": "Ada"}', encoding="utf-8")
     for api in ([], ["--alexa-api", "api.json"]):
         code, out, err = run(*replay_or_chat, "--url", url, *api)
         assert (code, out) == (2, ""), err
@@ -321,7 +321,7 @@ def test_understand_and_replay_say_they_read_a_terminal_not_a_pipe(
     code, out, err = run("understand", "--model", "inputsapp:skill")
     assert code == 0 and '"utterance": "say hello"' in out, err
     assert (err == f"alexaskill understand: reading utterances, one a line, {hint}") is typed, err
-    hello = (workdir / "hello.json").read_text()
+    hello = (workdir / "hello.json").read_text(encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", kind(hello))
     code, out, err = run("replay", "inputsapp:skill", "-")
     assert code == 0 and "hello there" in out, err

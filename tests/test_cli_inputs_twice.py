@@ -37,7 +37,7 @@ def test_an_alexa_api_file_gives_the_fakes_now_as_a_moment(
     from alexaskill.cli.inputs import fake_alexa_api
 
     data = tmp_path / "api.json"
-    data.write_text(json.dumps({"now": given, "lists": {"Chores": ["dust"]}}))
+    data.write_text(json.dumps({"now": given, "lists": {"Chores": ["dust"]}}), encoding="utf-8")
     fake = fake_alexa_api(str(data))
     assert fake.now is not None
     assert fake.now() == dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
@@ -45,7 +45,9 @@ def test_an_alexa_api_file_gives_the_fakes_now_as_a_moment(
     assert fake._moment({}) == fake.now()
     [item] = next(iter(fake._items.values()))
     assert item.created_time == "2001-02-03T10:00:00.000Z"
-    data.write_text('{"now": null}')  # (null: no clock given, as for the other fields)
+    data.write_text(
+        '{"now": null}', encoding="utf-8"
+    )  # (null: no clock given, as for the other fields)
     assert fake_alexa_api(str(data)).now is None
 
 
@@ -65,7 +67,7 @@ def test_an_alexa_api_file_gives_the_fakes_now_as_a_moment(
 def test_an_alexa_api_now_that_is_no_moment_is_a_usage_error(
     workdir: Path, given: object, message: str
 ) -> None:
-    (workdir / "api.json").write_text(json.dumps({"now": given}))
+    (workdir / "api.json").write_text(json.dumps({"now": given}), encoding="utf-8")
     code, out, err = run("replay", "inputsapp:skill", "hello.json", "--alexa-api", "api.json")
     assert (code, out) == (2, ""), err
     assert err == f"alexaskill replay: error: --alexa-api api.json: {message}\n"
@@ -91,7 +93,7 @@ def test_an_alexa_api_now_quoted_in_an_error_is_shortened(
     workdir: Path, given: object, quoted: str
 ) -> None:
     # A "now" of 100,000 characters (or a list as long) was quoted whole, in a message as long.
-    (workdir / "api.json").write_text(json.dumps({"now": given}))
+    (workdir / "api.json").write_text(json.dumps({"now": given}), encoding="utf-8")
     code, out, err = run("replay", "inputsapp:skill", "hello.json", "--alexa-api", "api.json")
     assert (code, out) == (2, ""), err[:300]
     assert err == f"alexaskill replay: error: --alexa-api api.json: {quoted}\n", err[:300]
@@ -104,7 +106,7 @@ def test_an_alexa_api_key_that_is_no_field_is_quoted_shortened(tmp_path: Path) -
     from alexaskill.cli.inputs import fake_alexa_api
 
     data = tmp_path / "api.json"
-    data.write_text(json.dumps({"x" * 100_000: 1}))
+    data.write_text(json.dumps({"x" * 100_000: 1}), encoding="utf-8")
     with pytest.raises(UsageError) as raised:
         fake_alexa_api(str(data))
     said = str(raised.value)
@@ -146,7 +148,7 @@ def test_an_alexa_api_value_refused_is_quoted_shortened(tmp_path: Path, data: An
     from alexaskill.cli.inputs import fake_alexa_api
 
     path = tmp_path / "api.json"
-    path.write_text(json.dumps(data))
+    path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(UsageError) as raised:
         fake_alexa_api(str(path))
     said = str(raised.value)
@@ -187,7 +189,7 @@ def test_an_alexa_api_file_with_a_key_given_twice_is_refused(
 ) -> None:
     # json.loads kept the last of the two, silently: a typo'd copy of a key hid the data above
     # it, and the command ran on data the file did not seem to give ("Bob", the type "X").
-    (workdir / "api.json").write_text(content)
+    (workdir / "api.json").write_text(content, encoding="utf-8")
     code, out, err = run(*replay_or_chat, "--alexa-api", "api.json")
     assert (code, out) == (2, ""), err
     assert err.endswith(
@@ -214,7 +216,9 @@ def test_a_request_file_with_a_key_given_twice_is_refused(
     # replay read the file with json.loads, which keeps the last of two equal keys silently: the
     # skill was sent the intent "Bye" of a file that seemed to name "Hello". (replay builds the
     # request it sends from the file, re-encoded and signed anew: no bytes of it are kept.)
-    (workdir / "dup.json").write_text((workdir / "hello.json").read_text().replace(*edit, 1))
+    (workdir / "dup.json").write_text(
+        (workdir / "hello.json").read_text(encoding="utf-8").replace(*edit, 1), encoding="utf-8"
+    )
     code, out, err = run("replay", "inputsapp:skill", "dup.json")
     assert (code, out) == (2, ""), err
     assert err == f"alexaskill replay: error: dup.json: {said}: {_GIVES_ONCE}\n"
@@ -222,7 +226,7 @@ def test_a_request_file_with_a_key_given_twice_is_refused(
 
 def test_standard_input_with_a_key_given_twice_is_refused(workdir: Path) -> None:
     # As a request file; of several requests, the one with the key twice is named.
-    hello = (workdir / "hello.json").read_text()
+    hello = (workdir / "hello.json").read_text(encoding="utf-8")
     twice = hello.replace('"name": "Hello"', '"name": "Hello", "name": "Bye"', 1)
     for given, label in (
         (twice, "standard input"),
@@ -255,7 +259,8 @@ def test_a_model_file_with_a_key_given_twice_is_refused(
     monkeypatch.setenv(DEV_PKI_ENV, str(workdir / "dev-pki"))
     (workdir / "dup.json").write_text(
         '{"interactionModel": {"languageModel": {"invocationName": "hello app", "intents": '
-        '[{"name": "Hello", "samples": ["say hello"], "samples": ["say hi"]}], "types": []}}}'
+        '[{"name": "Hello", "samples": ["say hello"], "samples": ["say hi"]}], "types": []}}}',
+        encoding="utf-8",
     )
     code, out, err = run(*argv)
     assert (code, out) == (2, ""), err
@@ -269,7 +274,8 @@ def test_a_manifest_with_a_key_given_twice_is_refused(workdir: Path) -> None:
     # The second "type" was taken: the manifest seemed to declare AUDIO_PLAYER, and did not.
     (workdir / "skill.json").write_text(
         '{"manifest": {"apis": {"custom": {"interfaces": '
-        '[{"type": "AUDIO_PLAYER", "type": "ALEXA_PRESENTATION_APL"}]}}}}'
+        '[{"type": "AUDIO_PLAYER", "type": "ALEXA_PRESENTATION_APL"}]}}}}',
+        encoding="utf-8",
     )
     code, out, err = run("model", "inputsapp:skill", "--check", "--manifest", "skill.json")
     assert (code, out) == (2, ""), err

@@ -58,7 +58,9 @@ def test_replay_shows_a_warning_once_with_the_skill_s_root_handler(
 ) -> None:
     # The skill's `logging.basicConfig()` root handler wrote the framework's WARNING, and
     # replay's own handler wrote it again.
-    (warning_skill / "hello.json").write_text(json.dumps(RequestFactory().intent("Hello")))
+    (warning_skill / "hello.json").write_text(
+        json.dumps(RequestFactory().intent("Hello")), encoding="utf-8"
+    )
     out, err = io.StringIO(), io.StringIO()
     code = main(["replay", "warned:skill", "hello.json"], stdout=out, stderr=err)
     assert code == 0, out.getvalue() + err.getvalue()
@@ -86,7 +88,9 @@ def test_replay_still_shows_a_warning_when_the_skill_logs_to_a_file_only(
     handlers, level = list(root.handlers), root.level
     try:
         for _ in skill_module(tmp_path, monkeypatch, "warned", source):
-            (tmp_path / "hello.json").write_text(json.dumps(RequestFactory().intent("Hello")))
+            (tmp_path / "hello.json").write_text(
+                json.dumps(RequestFactory().intent("Hello")), encoding="utf-8"
+            )
             out, err = io.StringIO(), io.StringIO()
             code = main(["replay", "warned:skill", "hello.json"], stdout=out, stderr=err)
             assert code == 0, out.getvalue() + err.getvalue()

@@ -123,17 +123,17 @@ def test_a_long_path_that_is_there_is_echoed_cut(
     # directory, a line as long as the path, or twice as long (`alexaskill replay … < PATH`).
     (workdir / DEEP).mkdir(parents=True)
     path = f"{DEEP}/named.json"
-    hello = (workdir / "hello.json").read_text()
+    hello = (workdir / "hello.json").read_text(encoding="utf-8")
     texts = {"hello": hello, "twice": hello + hello}
     if content is None:
         path = DEEP
     elif content == "too long":  # (a name in it over 255 bytes)
         path = f"{DEEP}/{PART}"
     elif content.startswith("/"):  # (a path under a file)
-        (workdir / path).write_text("")
+        (workdir / path).write_text("", encoding="utf-8")
         path += content
     else:
-        (workdir / path).write_text(texts.get(content, content))
+        (workdir / path).write_text(texts.get(content, content), encoding="utf-8")
     code, out, err = run(*argv, path)
     assert (code, out) == (2, ""), err
     assert said in err, err
@@ -201,7 +201,7 @@ def test_a_long_app_that_serve_refuses_is_echoed_cut(
     # serve's own refusals of what an APP names echoed it whole (and again in the example they
     # give, `name the Skill object, as in MODULE:skill`): a line as long as two paths.
     (workdir / DEEP).mkdir(parents=True)
-    (workdir / DEEP / "longapp.py").write_text(LONG_APP)
+    (workdir / DEEP / "longapp.py").write_text(LONG_APP, encoding="utf-8")
     monkeypatch.delitem(sys.modules, "longapp", raising=False)  # (the file's, undone after)
     spec = f"{DEEP}/longapp.py:{attribute}"
     code, out, err = run("serve", spec, *options)
@@ -226,7 +226,9 @@ def test_a_long_session_from_path_is_echoed_cut(workdir: Path) -> None:
     # the skill's answer to one)
     (workdir / DEEP).mkdir(parents=True)
     path = f"{DEEP}/named.json"
-    (workdir / path).write_text((workdir / "hello.json").read_text())
+    (workdir / path).write_text(
+        (workdir / "hello.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     argv = ("request", "IntentRequest", "--intent", "Hello", "--session-from", path)
     code, out, err = run(*argv)
     assert (code, out) == (2, ""), err
@@ -262,7 +264,7 @@ def test_an_unusable_long_dev_pki_directory_is_echoed_cut(
     from alexaskill.cli.dev import DEV_PKI_ENV, dev_pki
 
     (workdir / DEEP).mkdir(parents=True)
-    (workdir / DEEP / "file").write_text("")
+    (workdir / DEEP / "file").write_text("", encoding="utf-8")
     directory = str(workdir / DEEP / "file" / "pki")
     monkeypatch.setenv(DEV_PKI_ENV, directory)
     with pytest.raises(UsageError) as info:
@@ -284,7 +286,7 @@ def test_an_unusable_long_dev_pki_directory_is_echoed_cut(
 def test_model_refuses_a_long_output_echoing_it_cut(workdir: Path, output: str, said: str) -> None:
     # model's refusals of an --output it cannot write said it whole (and the file in the way)
     (workdir / DEEP).mkdir(parents=True)
-    (workdir / DEEP / "file").write_text("")
+    (workdir / DEEP / "file").write_text("", encoding="utf-8")
     code, out, err = run("model", "inputsapp:skill", "--invocation", "hello there", "-o", output)
     assert (code, out) == (2, ""), err
     assert said in err and f"{output[:70]}…{output[-30:]} ({len(output)} characters)" in err, err
@@ -323,8 +325,8 @@ def test_a_long_request_type_refused_or_warned_is_echoed_cut(
 def test_an_import_failure_names_the_long_file_and_line_cut(workdir: Path) -> None:
     # `(FILE:LINE)` of an APP's import failure named the file's absolute path whole.
     (workdir / DEEP).mkdir(parents=True)
-    (workdir / DEEP / "broken.py").write_text("x = 1\nraise RuntimeError('no')\n")
-    (workdir / DEEP / "syntax.py").write_text("x = (\n")
+    (workdir / DEEP / "broken.py").write_text("x = 1\nraise RuntimeError('no')\n", encoding="utf-8")
+    (workdir / DEEP / "syntax.py").write_text("x = (\n", encoding="utf-8")
     for name, line in [("broken.py", 2), ("syntax.py", 1)]:
         path = str(workdir / DEEP / name)
         code, out, err = run("serve", f"{DEEP}/{name}:skill")
@@ -337,8 +339,8 @@ def test_a_tls_pair_that_does_not_load_is_echoed_cut(workdir: Path) -> None:
     # Both --ssl-certfile and --ssl-keyfile were echoed whole in the refusal of the pair.
     (workdir / DEEP).mkdir(parents=True)
     cert, key = f"{DEEP}/cert.pem", f"{DEEP}/key.pem"
-    (workdir / cert).write_text("not a certificate\n")
-    (workdir / key).write_text("not a key\n")
+    (workdir / cert).write_text("not a certificate\n", encoding="utf-8")
+    (workdir / key).write_text("not a key\n", encoding="utf-8")
     code, out, err = run("serve", "inputsapp:skill", "--ssl-certfile", cert, "--ssl-keyfile", key)
     assert (code, out) == (2, ""), err
     for path in (cert, key):

@@ -43,13 +43,16 @@ def test_model_of_the_weather_example(monkeypatch: pytest.MonkeyPatch, tmp_path:
     code, out, err = run("model", WEATHER, "--invocation", "weather helper", "-o", str(output))
     assert code == 0
     assert out == ""
-    assert json.loads(output.read_text())["interactionModel"]["languageModel"] == language
+    assert (
+        json.loads(output.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
+        == language
+    )
 
 
 def test_model_without_an_invocation_suggests_one_of_the_skill(workdir: Path) -> None:
     # It suggested --invocation "weather helper" whatever the skill: now the module's name, when
     # it makes one of two or more words, else a placeholder.
-    (workdir / "tea_timer.py").write_text(APP)
+    (workdir / "tea_timer.py").write_text(APP, encoding="utf-8")
     try:
         code, _, err = run("model", "tea_timer:skill")
     finally:
@@ -168,7 +171,8 @@ def test_model_problems_are_listed_and_exit_2(workdir: Path) -> None:
             def find(thing: str, place: str):
                 return None
             """
-        )
+        ),
+        encoding="utf-8",
     )
     code, out, err = run("model", "bad:skill", "--invocation", "Finder")
     assert code == 2
@@ -202,7 +206,8 @@ def test_model_warns_where_handlers_and_model_disagree(workdir: Path) -> None:
             def typo():
                 return speak("never")
             """
-        )
+        ),
+        encoding="utf-8",
     )
     code, _, err = run("model", "mismatch:skill", "--invocation", "weather helper")
     assert code == 2  # the intent without samples is refused by the model itself

@@ -16,7 +16,7 @@ LAYOUT = Path("skill-package/interactionModels/custom")
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A current directory holding ``twolocales.py`` (a skill with en-US and de-DE samples)."""
-    (tmp_path / "twolocales.py").write_text(TWO_LOCALES)
+    (tmp_path / "twolocales.py").write_text(TWO_LOCALES, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -85,12 +85,12 @@ def test_an_invocation_given_wins_over_the_files(project: Path) -> None:
 )
 def test_a_file_without_an_invocation_name_asks_for_the_option(project: Path, content: str) -> None:
     output = project / "en-US.json"
-    output.write_text(content)
+    output.write_text(content, encoding="utf-8")
     code, _, err = run("model", "twolocales.py:skill", "-o", str(output))
     assert code == 2
     assert 'the invocation name is missing: add --invocation "' in err, err
     assert "Traceback" not in err
-    assert output.read_text() == content  # (nothing written)
+    assert output.read_text(encoding="utf-8") == content  # (nothing written)
 
 
 def test_a_locale_without_a_file_still_asks_for_its_name(project: Path) -> None:
@@ -119,7 +119,7 @@ def test_check_of_an_app_checks_the_projects_invocation_name(project: Path) -> N
     path = project / LAYOUT / "en-US.json"
     data = json.loads(path.read_text("utf-8"))
     data["interactionModel"]["languageModel"]["invocationName"] = "open weather helper"
-    path.write_text(json.dumps(data))
+    path.write_text(json.dumps(data), encoding="utf-8")
     code, out, err = run("model", "twolocales.py:skill", "--check")
     assert code == 1, out + err
     assert "invocation name 'open weather helper': must not contain the launch phrase 'open'" in out

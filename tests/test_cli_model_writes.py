@@ -18,7 +18,7 @@ OLD = '{"old": true}\n'
 
 @pytest.fixture
 def two_locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "twolocales.py").write_text(TWO_LOCALES)
+    (tmp_path / "twolocales.py").write_text(TWO_LOCALES, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     target = tmp_path / "models"
     target.mkdir()
@@ -32,13 +32,14 @@ def run_model(target: Path) -> tuple[int, str]:
 
 def test_a_locale_that_cannot_be_written_leaves_every_file_as_it_was(two_locales: Path) -> None:
     # de-DE.json is written first (locales go in order); en-US.json cannot be: it is a folder.
-    (two_locales / "de-DE.json").write_text(OLD)
+    (two_locales / "de-DE.json").write_text(OLD, encoding="utf-8")
     (two_locales / "en-US.json").mkdir()
     code, err = run_model(two_locales)
     assert code == 2
     assert f"cannot write {two_locales / 'en-US.json'}" in err
     assert "wrote" not in err
-    assert (two_locales / "de-DE.json").read_text() == OLD  # not the new German model
+    # Not the new German model:
+    assert (two_locales / "de-DE.json").read_text(encoding="utf-8") == OLD
     assert sorted(path.name for path in two_locales.iterdir()) == ["de-DE.json", "en-US.json"]
 
 
@@ -46,13 +47,13 @@ def test_a_model_file_is_replaced_not_written_over(two_locales: Path) -> None:
     # Written in place, a file is truncated first: a crash, a full disk or a reader (the ASK
     # CLI deploying) meanwhile finds half a model. Replaced, the old file stays whole, as
     # another link to it shows.
-    (two_locales / "en-US.json").write_text(OLD)
+    (two_locales / "en-US.json").write_text(OLD, encoding="utf-8")
     (two_locales / "en-US.json").chmod(0o640)
     os.link(two_locales / "en-US.json", two_locales / "kept.json")
     code, err = run_model(two_locales)
     assert code == 0, err
-    assert (two_locales / "kept.json").read_text() == OLD
-    english = json.loads((two_locales / "en-US.json").read_text())
+    assert (two_locales / "kept.json").read_text(encoding="utf-8") == OLD
+    english = json.loads((two_locales / "en-US.json").read_text(encoding="utf-8"))
     assert english["interactionModel"]["languageModel"]["invocationName"] == "weather helper"
     # The permissions a file written in place keeps, or a new file gets (not mkstemp's 0o600).
     umask = os.umask(0)
@@ -134,12 +135,12 @@ def test_a_file_in_a_folder_that_cannot_be_written_in_is_written_in_place(
         raise PermissionError(13, "Permission denied")
 
     for name in ("de-DE.json", "en-US.json"):
-        (two_locales / name).write_text(OLD)
+        (two_locales / name).write_text(OLD, encoding="utf-8")
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     code, err = run_model(two_locales)
     assert code == 0, err
-    assert json.loads((two_locales / "de-DE.json").read_text())["interactionModel"]
-    assert json.loads((two_locales / "en-US.json").read_text())["interactionModel"]
+    assert json.loads((two_locales / "de-DE.json").read_text(encoding="utf-8"))["interactionModel"]
+    assert json.loads((two_locales / "en-US.json").read_text(encoding="utf-8"))["interactionModel"]
     # A new file cannot be made there at all: that is still the clear error.
     (two_locales / "en-US.json").unlink()
     code, err = run_model(two_locales)
@@ -222,7 +223,7 @@ def test_help_says_what_output_makes_as_it_does(
         "model", "twolocales.py:skill", "--invocation", "weather helper", "-o", str(target)
     )
     assert code == 0, err
-    assert json.loads(target.read_text())["interactionModel"]
+    assert json.loads(target.read_text(encoding="utf-8"))["interactionModel"]
 
 
 def test_output_dash_is_standard_output(two_locales: Path) -> None:
@@ -260,16 +261,16 @@ def test_an_output_ending_in_a_slash_names_a_directory_and_is_refused(
 ) -> None:
     # The slash was dropped: "-o taken.json/" replaced the file taken.json, "-o new/" wrote a
     # file named "new", where the user named a folder.
-    Path("taken.json").write_text(OLD)
+    Path("taken.json").write_text(OLD, encoding="utf-8")
     err = _one_line_error(output)
     assert f"--output {output}: a directory's name (it ends in a slash)" in err, err
-    assert Path("taken.json").read_text() == OLD
+    assert Path("taken.json").read_text(encoding="utf-8") == OLD
     assert not Path("new").exists()
 
 
 def test_an_output_deeper_under_a_file_names_the_file(two_locales: Path) -> None:
     # It was "cannot write taken.json/sub/x.json: Not a directory".
-    Path("taken.json").write_text(OLD)
+    Path("taken.json").write_text(OLD, encoding="utf-8")
     err = _one_line_error("taken.json/sub/x.json")
     assert "cannot write taken.json/sub/x.json: taken.json is a file, not a directory" in err
 
@@ -286,11 +287,11 @@ def test_an_output_ending_in_a_slash_after_a_file_s_name_suggests_no_folder_of_t
 ) -> None:
     # "-o taken.json/" with taken.json a file was told to give "taken.json/en-US.json" or
     # "--output-dir taken.json": both refused, taken.json being a file, not a folder.
-    Path("taken.json").write_text(OLD)
+    Path("taken.json").write_text(OLD, encoding="utf-8")
     err = _one_line_error("taken.json/")
     assert "--output-dir taken.json" not in err and "taken.json/en-US.json" not in err, err
     assert "taken.json is a file" in err, err
-    assert Path("taken.json").read_text() == OLD
+    assert Path("taken.json").read_text(encoding="utf-8") == OLD
     # A folder's name with its slash doubled is given back with one.
     err = _one_line_error("new//")
     assert "give the file, new/en-US.json, or --output-dir new" in err, err
@@ -315,13 +316,13 @@ def test_del_and_c1_characters_are_written_as_json_escapes(
 ) -> None:
     # JSON escapes C0 only: json.dumps(ensure_ascii=False) wrote DEL and C1 (U+009B: a CSI to
     # some terminals) as the skill gave them, to the terminal or into a file shown later.
-    (tmp_path / "c1values.py").write_text(C1_VALUES)
+    (tmp_path / "c1values.py").write_text(C1_VALUES, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     if into:
         (tmp_path / "models").mkdir()
     code, out, err = run("model", "c1values.py:skill", "--invocation", "cafe helper", *into)
     assert code == 0, err
-    text = (tmp_path / "models" / "en-US.json").read_text() if into else out
+    text = (tmp_path / "models" / "en-US.json").read_text(encoding="utf-8") if into else out
     assert not {"\x7f", "\x85", "\x9b"} & set(text)
     assert all(escape in text for escape in ("\\u009b", "\\u007f", "\\u0085"))
     (values,) = json.loads(text)["interactionModel"]["languageModel"]["types"]

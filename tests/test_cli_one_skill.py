@@ -48,9 +48,9 @@ def _held(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     monkeypatch.delitem(sys.modules, "held", raising=False)
-    (tmp_path / "held.py").write_text(_HELD_SKILL)
+    (tmp_path / "held.py").write_text(_HELD_SKILL, encoding="utf-8")
     request = RequestFactory(skill_id="amzn1.ask.skill.held").intent("Hold")
-    (tmp_path / "hold.json").write_text(json.dumps(request))
+    (tmp_path / "hold.json").write_text(json.dumps(request), encoding="utf-8")
     return importlib.import_module("held")
 
 

@@ -119,10 +119,12 @@ def test_a_module_named_without_its_skill_is_suggested_with_one(
     # "replay sk" (sk.py here) took sk for a request FILE: "name the skill (APP FILE...) …, e.g.
     # alexaskill replay app:skill sk", the module's name where a file goes.
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "sk.py").write_text("raise SystemExit('imported')\n")  # (never imported)
+    (tmp_path / "sk.py").write_text(
+        "raise SystemExit('imported')\n", encoding="utf-8"
+    )  # (never imported)
     (tmp_path / "pkg").mkdir()
-    (tmp_path / "pkg" / "__init__.py").write_text("")
-    (tmp_path / "launch.json").write_text(LAUNCH.read_text())
+    (tmp_path / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "launch.json").write_text(LAUNCH.read_text(encoding="utf-8"), encoding="utf-8")
     code, out, err = run("replay", "sk")
     assert (code, out) == (2, "")
     assert err.endswith(
@@ -183,8 +185,10 @@ def test_a_package_named_without_its_skill_is_suggested_with_one(
     # "model pkg" took the package's directory for a directory of model files.
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pkg").mkdir()
-    (tmp_path / "pkg" / "__init__.py").write_text("raise SystemExit('imported')\n")
-    (tmp_path / "launch.json").write_text(LAUNCH.read_text())
+    (tmp_path / "pkg" / "__init__.py").write_text(
+        "raise SystemExit('imported')\n", encoding="utf-8"
+    )
+    (tmp_path / "launch.json").write_text(LAUNCH.read_text(encoding="utf-8"), encoding="utf-8")
     argv = {
         "replay": ["replay", "pkg", "launch.json"],
         "model": ["model", "pkg"],
@@ -260,7 +264,7 @@ def test_a_python_file_given_as_a_request_file_is_said_to_be_python(
     # docstring read as two JSON strings.
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(ROOT))
-    (tmp_path / "other.py").write_text('"""A module."""\nx = 1\n')
+    (tmp_path / "other.py").write_text('"""A module."""\nx = 1\n', encoding="utf-8")
     code, _, err = run("replay", WEATHER, "other.py")
     assert code == 2
     assert err.endswith(
@@ -274,7 +278,7 @@ def test_a_file_of_json_strings_is_not_called_several_documents(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(ROOT))
-    (tmp_path / "notes.txt").write_text('"a" "b"\n')
+    (tmp_path / "notes.txt").write_text('"a" "b"\n', encoding="utf-8")
     code, _, err = run("replay", WEATHER, "notes.txt")
     assert code == 2
     assert "more than one JSON document" not in err, err
@@ -290,7 +294,7 @@ def test_a_short_option_given_its_value_attached_is_no_unknown_option(
     monkeypatch.chdir(tmp_path)
     code, out, err = run("model", WEATHER, "--invocation", "weather helper", "-omodel")
     assert (code, out) == (0, ""), err
-    assert '"invocationName": "weather helper"' in (tmp_path / "model").read_text()
+    assert '"invocationName": "weather helper"' in (tmp_path / "model").read_text(encoding="utf-8")
     code, out, err = run("model", WEATHER, "--invocation", "weather helper", "-o-")  # stdout
     assert code == 0, err
     assert '"invocationName": "weather helper"' in out
@@ -357,6 +361,6 @@ def test_the_parser_knows_the_options_of_an_argument_group(run: Run) -> None:
 def test_the_parser_uses_no_private_argparse_lookups() -> None:
     # argparse's private option table and version action may change in any Python release.
     for module in ("__init__", "parsing"):
-        source = (ROOT / f"alexaskill/cli/{module}.py").read_text()
+        source = (ROOT / f"alexaskill/cli/{module}.py").read_text(encoding="utf-8")
         assert "_option_string_actions" not in source, module
         assert "argparse._VersionAction" not in source, module

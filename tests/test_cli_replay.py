@@ -32,7 +32,9 @@ def test_the_skills_log_lines_come_with_their_file_on_one_pipe(
     # Standard output to a pipe is written in blocks, standard error at once: the skill's
     # ERROR for crash.json and WARNING for other.json came before every file's line; on a
     # terminal, each before its own file's line, which is written once the answer is in.
-    (workdir / "other.json").write_text(json.dumps(RequestFactory(skill_id=SKILL_ID).intent("O")))
+    (workdir / "other.json").write_text(
+        json.dumps(RequestFactory(skill_id=SKILL_ID).intent("O")), encoding="utf-8"
+    )
     files = ["hello.json", "crash.json", "other.json", "hello.json"]
     status, lines = on_one_pipe(
         workdir, "replay", "skillapp:skill", *files, *(["--json"] if json_lines else [])
@@ -119,7 +121,7 @@ def test_replay_now_is_the_moment_the_requests_are_dated(
     # Without a zone, the wall-clock time on the device's clock: 4 December, 23:30 in Paris is
     # the 4th there (22:30 UTC), still bookable; in UTC (no --alexa-api zone) the 5th is not.
     paris = tmp_path / "api.json"
-    paris.write_text(json.dumps({"time_zone": "Europe/Paris"}))
+    paris.write_text(json.dumps({"time_zone": "Europe/Paris"}), encoding="utf-8")
     fulfil = "examples/dialog/requests/can-fulfill.json"
     at_night = ("--now", "2026-12-04T23:30")
     assert "can fulfill: YES" in run("replay", app, fulfil, *at_night, "--alexa-api", str(paris))[1]
@@ -155,13 +157,15 @@ def test_replay_alexa_api_gives_what_the_service_apis_answer(
 ) -> None:
     monkeypatch.chdir(ROOT)
     data = tmp_path / "api.json"
-    data.write_text(json.dumps({"given_name": "Ada", "time_zone": "Europe/Paris"}))
+    data.write_text(
+        json.dumps({"given_name": "Ada", "time_zone": "Europe/Paris"}), encoding="utf-8"
+    )
     launch = str(ROOT / "examples/weather/requests/launch.json")
     code, out, err = run("replay", WEATHER, launch, "--alexa-api", str(data))
     assert code == 0, err
     assert "  speech:     Welcome to Weather, Ada.\n" in out
     assert "  alexa api:  given_name -> 200\n" in out
-    data.write_text(json.dumps({"given_name": "Ada", "permissions": []}))
+    data.write_text(json.dumps({"given_name": "Ada", "permissions": []}), encoding="utf-8")
     assert "Welcome to Weather.\n" in run("replay", WEATHER, launch, "--alexa-api", str(data))[1]
 
 
@@ -184,7 +188,7 @@ def test_replay_alexa_api_refuses_bad_data(
 ) -> None:
     monkeypatch.chdir(ROOT)
     data = tmp_path / "api.json"
-    data.write_text(content)
+    data.write_text(content, encoding="utf-8")
     code, _, err = run("replay", WEATHER, WEATHER_REQUESTS[0], "--alexa-api", str(data))
     assert code == 2
     assert message in err
@@ -228,11 +232,16 @@ def test_replay_shows_a_slot_value_that_does_not_convert(workdir: Path) -> None:
             def order(count: int = 1):
                 return speak(f"You ordered {{count}}.")
             """
-        )
+        ),
+        encoding="utf-8",
     )
     factory = RequestFactory(skill_id=SKILL_ID)
-    (workdir / "what.json").write_text(json.dumps(factory.intent("Order", count="?")))
-    (workdir / "two.json").write_text(json.dumps(factory.intent("Order", count="2")))
+    (workdir / "what.json").write_text(
+        json.dumps(factory.intent("Order", count="?")), encoding="utf-8"
+    )
+    (workdir / "two.json").write_text(
+        json.dumps(factory.intent("Order", count="2")), encoding="utf-8"
+    )
     code, out, err = run("replay", "counting:skill", "what.json", "two.json")
     assert code == 0, out + err
     assert (
@@ -266,10 +275,11 @@ def test_replay_shows_a_required_slot_value_that_does_not_convert(workdir: Path)
             def pick(count: int):
                 return speak(f"You picked {{count}}.")
             """
-        )
+        ),
+        encoding="utf-8",
     )
     envelope = RequestFactory(skill_id=SKILL_ID).intent("Pick", count="?")
-    (workdir / "what.json").write_text(json.dumps(envelope))
+    (workdir / "what.json").write_text(json.dumps(envelope), encoding="utf-8")
     code, out, err = run("replay", "picking:skill", "what.json")
     assert code == 0, out + err
     assert "  slot:       Pick: slot 'count' has a value that does not convert: '?'" in out
@@ -322,7 +332,8 @@ def test_replay_shows_ssml_as_the_simulator_does(workdir: Path) -> None:
                 said = ssml.speak("Ding", ssml.break_("2s"), ssml.sub("WWW", "World Wide Web"))
                 return ask(said, reprompt=ssml.speak(ssml.audio("https://example.com/a.mp3")))
             """
-        )
+        ),
+        encoding="utf-8",
     )
     code, out, _ = run("replay", "chime:skill", "hello.json")
     assert code == 0
@@ -347,13 +358,14 @@ def test_replay_answers_alexas_apis_in_process_and_shows_progressive_responses(
                 await api.progressive("Let me look.")
                 return speak("Found it.")
             """
-        )
+        ),
+        encoding="utf-8",
     )
     code, out, _ = run("replay", "slow:skill", "hello.json")
     assert code == 0
     assert "  progressive: Let me look.\n  speech:     Found it.\n" in out
     # One Alexa refused was printed as heard ("progressive: Let me look." above the 503).
-    (workdir / "api.json").write_text('{"faults": {"progressive": 503}}')
+    (workdir / "api.json").write_text('{"faults": {"progressive": 503}}', encoding="utf-8")
     code, out, _ = run("replay", "slow:skill", "hello.json", "--alexa-api", "api.json")
     assert code == 0
     assert "progressive:" not in out
@@ -365,7 +377,7 @@ def test_replay_json_escapes_the_file_name_in_its_stderr_lines(workdir: Path) ->
     # The FAILED and violation lines wrote the name raw: an ESC in a file's name reached the
     # terminal (a colour, a cursor move), where the other lines write \x1b.
     name = "he\x1bllo.json"
-    Path(name).write_text((workdir / "hello.json").read_text())
+    Path(name).write_text((workdir / "hello.json").read_text(encoding="utf-8"), encoding="utf-8")
     code, out, err = run("replay", "skillapp:skill", name, "--json", "--skill-id", "x")
     assert code == 1
     assert "\x1b" not in err and "he\\x1bllo.json: FAILED: HTTP 400" in err, err
@@ -377,7 +389,7 @@ def test_a_context_that_is_no_object_fails_that_request(
     workdir: Path, dev_dir: Path, context: object
 ) -> None:
     text = json.dumps({"request": {"type": "LaunchRequest"}, "context": context})
-    (workdir / "odd.json").write_text(text)
+    (workdir / "odd.json").write_text(text, encoding="utf-8")
     code, out, err = run("replay", "skillapp:skill", "odd.json", "hello.json")
     assert code == 1, err
     assert "odd.json (LaunchRequest)\n  FAILED: HTTP 400: malformed request: " in out

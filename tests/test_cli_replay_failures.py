@@ -39,9 +39,12 @@ def test_a_handler_that_returns_no_response_fails_the_replay_in_its_words(workdi
     # log)", a private class the handler never raised and a traceback the log does not hold.
     (workdir / "texting.py").write_text(
         f"from alexaskill import Skill\n\nskill = Skill({SKILL_ID!r})\n\n\n"
-        '@skill.intent("Text")\ndef text():\n    return "Hello"\n'
+        '@skill.intent("Text")\ndef text():\n    return "Hello"\n',
+        encoding="utf-8",
     )
-    (workdir / "text.json").write_text(json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Text")))
+    (workdir / "text.json").write_text(
+        json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Text")), encoding="utf-8"
+    )
     code, out, err = run("replay", "texting:skill", "text.json")
     assert code == 1, out + err
     assert out == (
@@ -65,7 +68,8 @@ def test_ssml_alexa_would_refuse_fails_the_replay(workdir: Path) -> None:
             def hello():
                 return alexa_refuses(speak(Ssml("<speak>Tom {BREAK_APP_SENDS}</speak>")))
             """
-        )
+        ),
+        encoding="utf-8",
     )
     code, out, _ = run("replay", "badssml:skill", "hello.json")
     assert code == 1
@@ -92,12 +96,13 @@ def test_rule_violations_fail_the_replay(workdir: Path) -> None:
             def hello():
                 return speak("hello there")
             """
-        )
+        ),
+        encoding="utf-8",
     )
     envelope = RequestFactory(skill_id=SKILL_ID).envelope(
         "AudioPlayer.PlaybackStarted", token="t", offsetInMilliseconds=0
     )
-    (workdir / "started.json").write_text(json.dumps(envelope))
+    (workdir / "started.json").write_text(json.dumps(envelope), encoding="utf-8")
     code, out, err = run("replay", "rude:skill", "started.json", "hello.json")
     assert code == 1
     assert (
@@ -123,7 +128,7 @@ def test_a_refused_request_fails_the_replay(workdir: Path) -> None:
     envelope = load_request(workdir / "hello.json")
     envelope["context"]["System"]["application"]["applicationId"] = OTHER_SKILL_ID
     envelope["session"]["application"]["applicationId"] = OTHER_SKILL_ID
-    (workdir / "other.json").write_text(json.dumps(envelope))
+    (workdir / "other.json").write_text(json.dumps(envelope), encoding="utf-8")
     assert run("replay", "skillapp:skill", "other.json")[0] == 0
     code, out, err = run("replay", "skillapp:skill", "other.json", "--keep-skill-id")
     assert code == 1

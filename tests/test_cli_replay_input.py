@@ -72,11 +72,11 @@ def test_an_app_named_by_its_file(workdir: Path, monkeypatch: pytest.MonkeyPatch
 def test_user_mistakes_are_one_line_and_exit_2(
     workdir: Path, argv: list[str], message: str
 ) -> None:
-    (workdir / "broken.py").write_text("x = 1 / 0\n")
-    (workdir / "syntax.py").write_text("def (:\n")
-    (workdir / "needs.py").write_text("import not_installed_xyz\n")
-    (workdir / "notjson.json").write_text("{nope")
-    (workdir / "list.json").write_text("[]")
+    (workdir / "broken.py").write_text("x = 1 / 0\n", encoding="utf-8")
+    (workdir / "syntax.py").write_text("def (:\n", encoding="utf-8")
+    (workdir / "needs.py").write_text("import not_installed_xyz\n", encoding="utf-8")
+    (workdir / "notjson.json").write_text("{nope", encoding="utf-8")
+    (workdir / "list.json").write_text("[]", encoding="utf-8")
     code, out, err = run(*argv)
     assert code == 2
     assert out == ""
@@ -111,7 +111,7 @@ DEEP = "[" * 200_000 + "]" * 200_000  # past Python's recursion limit, which jso
 def test_json_nested_too_deeply_to_read_is_not_json(
     workdir: Path, argv: list[str], code: int, message: str
 ) -> None:
-    (workdir / "deep.json").write_text(DEEP)
+    (workdir / "deep.json").write_text(DEEP, encoding="utf-8")
     status, out, err = run(*argv, stdin=DEEP)
     assert status == code
     assert message in out + err
@@ -139,7 +139,7 @@ def test_json_with_a_number_too_long_to_read_is_not_json(
 ) -> None:
     # json.loads raises a ValueError of its own for it, no JSONDecodeError: replay, model
     # --check and understand --model ended in a traceback (--alexa-api said Python's words).
-    (workdir / "long.json").write_text(LONG)
+    (workdir / "long.json").write_text(LONG, encoding="utf-8")
     status, out, err = run(*argv, stdin=LONG)
     assert status == 2
     assert message in out + err
@@ -154,14 +154,14 @@ def test_argparse_mistakes_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_load_skill_finds_attributes_by_dotted_path(workdir: Path) -> None:
-    (workdir / "holder.py").write_text(APP + "\nclass Box:\n    inner = skill\n")
+    (workdir / "holder.py").write_text(APP + "\nclass Box:\n    inner = skill\n", encoding="utf-8")
     assert isinstance(load_skill("holder:Box.inner"), Skill)
     with pytest.raises(UsageError, match="has no attribute"):
         load_skill("holder:Box.outer")
 
 
 def test_replay_reads_requests_from_standard_input(workdir: Path) -> None:
-    hello = (workdir / "hello.json").read_text()
+    hello = (workdir / "hello.json").read_text(encoding="utf-8")
     code, out, _ = run("replay", "skillapp:skill", "-", stdin=hello)
     assert code == 0
     assert out.startswith("- (IntentRequest Hello)\n  speech:     hello there\n")
@@ -232,13 +232,15 @@ def test_model_output_creates_missing_folders(workdir: Path) -> None:
     output = workdir / "skill-package" / "interactionModels" / "custom" / "en-US.json"
     code, _, err = run("model", "skillapp:skill", "--invocation", "hello helper", "-o", str(output))
     assert code == 0, err
-    assert json.loads(output.read_text())["interactionModel"]["languageModel"]["intents"]
+    assert json.loads(output.read_text(encoding="utf-8"))["interactionModel"]["languageModel"][
+        "intents"
+    ]
 
 
 def test_replay_standard_input_with_a_byte_order_mark(workdir: Path) -> None:
     # A request file saved by a Windows editor replays when named (utf-8-sig), but piped in its
     # mark was "not JSON (line 1: Expecting value)".
-    hello = (workdir / "hello.json").read_text()
+    hello = (workdir / "hello.json").read_text(encoding="utf-8")
     code, out, err = run("replay", "skillapp:skill", "-", stdin="\ufeff" + hello)
     assert (code, err) == (0, "")
     assert out.startswith("- (IntentRequest Hello)\n  speech:     hello there\n")
@@ -248,7 +250,11 @@ def test_replay_standard_input_named_twice(workdir: Path) -> None:
     # The first "-" read all of it: the second said "standard input is empty: pipe a request
     # in", of the input that held the requests.
     code, out, err = run(
-        "replay", "skillapp:skill", "-", "-", stdin=(workdir / "hello.json").read_text()
+        "replay",
+        "skillapp:skill",
+        "-",
+        "-",
+        stdin=(workdir / "hello.json").read_text(encoding="utf-8"),
     )
     assert (code, out) == (2, "")
     assert "- is named twice: standard input is read once" in err
@@ -260,7 +266,8 @@ def test_replay_shows_control_characters_of_an_answer_escaped(workdir: Path) -> 
     # was written raw: the terminal acted on it, as chat's transcript did.
     (workdir / "ctrl_replay.py").write_text(
         f"from alexaskill import Skill, speak\nskill = Skill({SKILL_ID!r})\n"
-        "@skill.intent('Hello')\ndef hello():\n    return speak('Hi\\r\\x9b[2J there')\n"
+        "@skill.intent('Hello')\ndef hello():\n    return speak('Hi\\r\\x9b[2J there')\n",
+        encoding="utf-8",
     )
     sys.modules.pop("ctrl_replay", None)  # (another test's)
     try:
@@ -284,7 +291,7 @@ def test_an_alexa_api_file_that_is_not_utf8_says_so(workdir: Path, command: str)
 
 def test_replay_of_an_empty_request_file_says_it_is_empty(workdir: Path) -> None:
     # It said "empty.json: not JSON (line 1: Expecting value)"; standard input says it is empty.
-    (workdir / "empty.json").write_text(" \n")
+    (workdir / "empty.json").write_text(" \n", encoding="utf-8")
     code, out, err = run("replay", "skillapp:skill", "empty.json")
     assert (code, out) == (2, "")
     assert err == (
@@ -345,8 +352,8 @@ def test_replay_of_a_json_string_on_standard_input_is_no_request(workdir: Path, 
 def test_replay_of_a_file_holding_no_request_says_what_it_holds(
     workdir: Path, document: str, says: str
 ) -> None:
-    hello = (workdir / "hello.json").read_text()
-    (workdir / "other.json").write_text(document.replace("HELLO", hello))
+    hello = (workdir / "hello.json").read_text(encoding="utf-8")
+    (workdir / "other.json").write_text(document.replace("HELLO", hello), encoding="utf-8")
     code, out, err = run("replay", "skillapp:skill", "other.json")
     assert (code, out) == (2, "")
     assert err.startswith("alexaskill replay: error: other.json: not an Alexa request envelope")

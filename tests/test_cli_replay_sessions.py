@@ -69,9 +69,9 @@ def test_carry_session_replays_a_request_whose_type_is_no_string(coffeeshop: Pat
     # The skill refuses it (HTTP 400), as without --carry-session, and it goes as its file has
     # it, out of the conversation, as an event does; the check of its type (a set lookup)
     # raised TypeError, unhashable 'list', out of the command.
-    envelope = json.loads((coffeeshop / "yes.json").read_text())
+    envelope = json.loads((coffeeshop / "yes.json").read_text(encoding="utf-8"))
     envelope["request"]["type"] = ["IntentRequest"]
-    (coffeeshop / "odd.json").write_text(json.dumps(envelope))
+    (coffeeshop / "odd.json").write_text(json.dumps(envelope), encoding="utf-8")
     code, out, err = run("replay", APP, "launch.json", "odd.json", "yes.json", "--carry-session")
     assert code == 1, out + err
     assert "Traceback" not in err and "FAILED: HTTP 400" in out, out + err
@@ -99,12 +99,14 @@ def test_a_file_given_twice_is_sent_under_a_new_request_id(
         return replay(self, envelope, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(client_module.TestClient, "replay", recording)
-    written = json.loads((coffeeshop / "launch.json").read_text())["request"]["requestId"]
+    written = json.loads((coffeeshop / "launch.json").read_text(encoding="utf-8"))["request"][
+        "requestId"
+    ]
     code, out, err = run("replay", APP, "launch.json", "yes.json", "launch.json", *carry)
     assert (code, err) == (0, ""), out
     assert sent[0] == written and len(set(sent)) == 3, sent
     del sent[:]
-    twice = (coffeeshop / "launch.json").read_text() * 2
+    twice = (coffeeshop / "launch.json").read_text(encoding="utf-8") * 2
     monkeypatch.setattr(sys, "stdin", io.StringIO(twice))
     code, out, err = run("replay", APP, "-", *carry)
     assert (code, err) == (0, ""), out

@@ -50,7 +50,7 @@ def served_replay(
     where: Path, envelope: dict[str, Any], payload: Any, *options: str
 ) -> tuple[int, str, str]:
     """Replay ``envelope`` with ``--url`` to a server answering HTTP 200 with ``payload``."""
-    (where / "request.json").write_text(json.dumps(envelope))
+    (where / "request.json").write_text(json.dumps(envelope), encoding="utf-8")
     return replayed("counting:skill", Path("request.json"), json_answer(payload), *options)
 
 
@@ -95,7 +95,9 @@ def test_replay_url_shows_no_slot_row_for_a_value_that_converts(counting: Path) 
 
 def test_replay_url_says_nothing_of_slots_for_a_server_it_has_no_app_of(counting: Path) -> None:
     # Without the APP, replay does not know the handlers' parameters: no row, no guess.
-    (counting / "request.json").write_text(json.dumps(RequestFactory().intent("Order", count="?")))
+    (counting / "request.json").write_text(
+        json.dumps(RequestFactory().intent("Order", count="?")), encoding="utf-8"
+    )
     body = json.dumps(_spoken("You ordered 1.")).encode()
     answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
     out, err = io.StringIO(), io.StringIO()
@@ -111,7 +113,7 @@ def test_replay_json_slots_hold_the_characters_once_escaped(counting: Path) -> N
     # JSON-escaped: the "slots" of --json read "Ord\\x1ber", which a JSON reader got as a
     # backslash, not the ESC of the intent's name. JSON escapes it; the text rows write it out.
     envelope = RequestFactory().intent("Ord\x1ber", count="?")
-    (counting / "request.json").write_text(json.dumps(envelope))
+    (counting / "request.json").write_text(json.dumps(envelope), encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     code = main(["replay", "counting:skill", "request.json", "--json"], stdout=out, stderr=err)
     assert code == 0, out.getvalue() + err.getvalue()
@@ -139,7 +141,9 @@ def test_replay_url_says_nothing_of_asking_again_for_a_can_fulfill_probe(countin
 def test_replay_header_line_writes_the_intent_name_terminal_safe(counting: Path, name: str) -> None:
     # The header line, "request.json (IntentRequest NAME)", wrote the name as the file held it:
     # an ESC, a BEL or a C1 CSI in a sample reached the terminal, which acted on it.
-    (counting / "request.json").write_text(json.dumps(RequestFactory().intent(name, count="2")))
+    (counting / "request.json").write_text(
+        json.dumps(RequestFactory().intent(name, count="2")), encoding="utf-8"
+    )
     out, err = io.StringIO(), io.StringIO()
     code = main(["replay", "counting:skill", "request.json"], stdout=out, stderr=err)
     assert code == 0, out.getvalue() + err.getvalue()
@@ -154,7 +158,7 @@ def test_replay_json_escapes_del_and_c1_characters(counting: Path, char: str) ->
     # JSON escapes C0 only: "ensure_ascii=False" wrote DEL and C1 (U+009B: a CSI to some
     # terminals) as they were, in the slots' lines and the skill's answer alike.
     envelope = RequestFactory().intent(f"Ord{char}er", count="?")
-    (counting / "request.json").write_text(json.dumps(envelope))
+    (counting / "request.json").write_text(json.dumps(envelope), encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     code = main(["replay", "counting:skill", "request.json", "--json"], stdout=out, stderr=err)
     assert code == 0, out.getvalue() + err.getvalue()

@@ -34,7 +34,7 @@ def test_replay_url_needs_no_app(
     assert out.endswith(f"{count} request{'s' if count != 1 else ''}: all answered\n"), out
     # The server's own skill id was sent (it refuses others), as `chat --url` asks it.
     servers.stop(process)
-    assert "SkillIdError" not in servers.output[process].read_text()
+    assert "SkillIdError" not in servers.output[process].read_text(encoding="utf-8")
 
 
 def test_replay_without_app_or_url_says_which_to_give(tmp_path: Path) -> None:
@@ -106,9 +106,9 @@ def test_replay_takes_app_and_files_either_side_of_the_options(
 
 
 def test_replay_url_says_how_to_send_a_file_of_several_requests(tmp_path: Path) -> None:
-    request = Path(WEATHER_REQUESTS[0]).read_text()
+    request = Path(WEATHER_REQUESTS[0]).read_text(encoding="utf-8")
     several = tmp_path / "two.json"
-    several.write_text(request + "\n" + request + "\n")
+    several.write_text(request + "\n" + request + "\n", encoding="utf-8")
     code, _, err = run("replay", "--url", "http://127.0.0.1:9/", str(several))
     assert code == 2
     # (the command to paste: "--url" and its URL two words, not one quoted)
@@ -123,7 +123,9 @@ def test_replay_without_app_keeps_every_file_it_was_given(
     # "replay - launch.json" (no APP, no --url) took the "-" for an APP that is a file, and
     # dropped it: the error's example named none of the files given.
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "launch.json").write_text(Path(WEATHER_REQUESTS[0]).read_text())
+    (tmp_path / "launch.json").write_text(
+        Path(WEATHER_REQUESTS[0]).read_text(encoding="utf-8"), encoding="utf-8"
+    )
     code, out, err = run("replay", first, "launch.json", stdin="")
     assert code == 2
     assert out == ""
@@ -144,7 +146,9 @@ def test_replay_says_an_app_after_the_files_goes_first(
 ) -> None:
     # (it said "no request FILE after APP app:skill", the launch.json before it dropped)
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "launch.json").write_text(Path(WEATHER_REQUESTS[0]).read_text())
+    (tmp_path / "launch.json").write_text(
+        Path(WEATHER_REQUESTS[0]).read_text(encoding="utf-8"), encoding="utf-8"
+    )
     code, _, err = run("replay", "launch.json", "-", "app:skill")
     assert code == 2
     assert err == (

@@ -175,7 +175,9 @@ def test_a_launch_or_a_session_end_needs_no_understanding_of_the_locale(
 
 def test_a_launch_from_a_model_file_takes_the_locale_of_its_name(tmp_path: Path) -> None:
     german = tmp_path / "de-DE.json"
-    german.write_text('{"interactionModel": {}}')  # no language model: nothing to understand
+    german.write_text(
+        '{"interactionModel": {}}', encoding="utf-8"
+    )  # no language model: nothing to understand
     code, out, err = run("request", "LaunchRequest", "--model", str(german))
     assert code == 0, err
     assert json.loads(out)["request"]["locale"] == "de-DE"

@@ -39,8 +39,10 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A current directory holding ``classapp.py``, its module forgotten afterwards."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
-    (tmp_path / "classapp.py").write_text(APP)
-    (tmp_path / "launch.json").write_text('{"request": {"type": "LaunchRequest"}}')
+    (tmp_path / "classapp.py").write_text(APP, encoding="utf-8")
+    (tmp_path / "launch.json").write_text(
+        '{"request": {"type": "LaunchRequest"}}', encoding="utf-8"
+    )
     yield tmp_path
     sys.modules.pop("classapp", None)
 

@@ -159,7 +159,7 @@ def test_a_launch_request_with_a_model_directory_holding_no_model_is_refused(
     code, out, err = run("request", "LaunchRequest", "--model", str(tmp_path / "models"))
     assert (code, out) == (2, "")
     assert "models: no en-US.json in it, nor any model file (LOCALE.json)" in err, err
-    (tmp_path / "models" / "de-DE.json").write_text("{}")
+    (tmp_path / "models" / "de-DE.json").write_text("{}", encoding="utf-8")
     code, out, err = run("request", "LaunchRequest", "--model", str(tmp_path / "models"))
     assert (code, out) == (2, "")
     assert "no en-US.json in it (it holds de-DE.json): choose one with --locale de-DE" in err

@@ -67,11 +67,11 @@ def test_session_from_carries_a_replayed_answers_attributes(coffeeshop: Path) ->
     # the "yes" (a hand-edited session.attributes before), replay that.
     code, record, err = run("replay", "coffeeshop:skill", "launch.json", "--json")
     assert (code, err) == (0, ""), record
-    (coffeeshop / "answer.json").write_text(record)
+    (coffeeshop / "answer.json").write_text(record, encoding="utf-8")
     code, out, err = run(*YES, "--session-from", "answer.json")
     assert (code, err) == (0, "")
     assert _session(out)["attributes"] == {"asked": "coffee"}
-    (coffeeshop / "yes-now.json").write_text(out)
+    (coffeeshop / "yes-now.json").write_text(out, encoding="utf-8")
     code, answered, err = run("replay", "coffeeshop:skill", "yes-now.json")
     assert code == 0, answered + err
     assert ORDERED in answered and YES_TO_WHAT not in answered
@@ -79,7 +79,7 @@ def test_session_from_carries_a_replayed_answers_attributes(coffeeshop: Path) ->
     code, out, err = run(*YES, "--session-from", "-", stdin=record)
     assert (code, err, _session(out)["attributes"]) == (0, "", {"asked": "coffee"})
     answer = json.loads(record)["response"]
-    (coffeeshop / "envelope.json").write_text(json.dumps(answer))
+    (coffeeshop / "envelope.json").write_text(json.dumps(answer), encoding="utf-8")
     argv = ("--session-from", "envelope.json", "--attribute", "asked=tea", "--attribute", "n=1")
     code, out, err = run(*YES, *argv)
     assert (code, err, _session(out)["attributes"]) == (0, "", {"asked": "tea", "n": 1})
@@ -158,7 +158,9 @@ def test_a_can_fulfill_probe_is_never_in_a_session_under_way(tmp_path: Path, opt
     # before any of them is in a conversation (Amazon's "Understand Name-free Interaction"):
     # the probe comes in a session of its own, new. It was written new: false, with attributes.
     answer = tmp_path / "answer.json"
-    answer.write_text(json.dumps({"version": "1.0", "response": {"shouldEndSession": False}}))
+    answer.write_text(
+        json.dumps({"version": "1.0", "response": {"shouldEndSession": False}}), encoding="utf-8"
+    )
     value = "a=1" if option == "--attribute" else str(answer)
     argv = ("request", "CanFulfillIntentRequest", "--intent", "AMAZON.YesIntent")
     code, out, err = run(*argv, option, value)
@@ -224,7 +226,7 @@ def test_session_from_a_file_with_no_session_to_carry_is_a_usage_error(
     tmp_path: Path, content: Any, message: str
 ) -> None:
     answer = tmp_path / "answer.json"
-    answer.write_text(json.dumps(content))
+    answer.write_text(json.dumps(content), encoding="utf-8")
     code, out, err = run(*YES, "--session-from", str(answer))
     assert (code, out) == (2, ""), err
     assert f"--session-from {answer}: {message}" in err, err
@@ -239,7 +241,7 @@ def test_session_from_an_answer_without_attributes_carries_none(
     # object".
     answer = tmp_path / "answer.json"
     open_ = {"version": "1.0", "response": {"shouldEndSession": False}, **attributes}
-    answer.write_text(json.dumps(open_))
+    answer.write_text(json.dumps(open_), encoding="utf-8")
     code, out, err = run(*YES, "--session-from", str(answer))
     assert (code, err) == (0, "")
     session = _session(out)
@@ -250,7 +252,10 @@ def test_session_from_a_screen_device_keeps_an_answer_without_should_end_session
     tmp_path: Path,
 ) -> None:
     answer = tmp_path / "answer.json"
-    answer.write_text(json.dumps({"version": "1.0", "response": {}, "sessionAttributes": {"a": 1}}))
+    answer.write_text(
+        json.dumps({"version": "1.0", "response": {}, "sessionAttributes": {"a": 1}}),
+        encoding="utf-8",
+    )
     argv = ("--session-from", str(answer), "--interface", "Alexa.Presentation.APL")
     code, out, err = run(*YES, *argv)
     assert (code, err) == (0, "")
@@ -261,12 +266,12 @@ def test_session_from_a_missing_or_broken_file_is_a_usage_error(tmp_path: Path) 
     code, _, err = run(*YES, "--session-from", str(tmp_path / "none.json"))
     assert code == 2 and "no such file" in err, err
     broken = tmp_path / "broken.json"
-    broken.write_text("{")
+    broken.write_text("{", encoding="utf-8")
     code, _, err = run(*YES, "--session-from", str(broken))
     assert code == 2 and f"--session-from {broken}: not JSON" in err, err
     twice = tmp_path / "twice.jsonl"
     line = json.dumps({"file": "a", "status": 200, "response": {"version": "1.0"}})
-    twice.write_text(f"{line}\n{line}\n")
+    twice.write_text(f"{line}\n{line}\n", encoding="utf-8")
     code, _, err = run(*YES, "--session-from", str(twice))
     assert code == 2 and "more than one answer" in err, err
     assert "Traceback" not in err
@@ -305,7 +310,9 @@ def test_session_from_a_huge_status_is_said_bounded(tmp_path: Path, status: Any)
     # Quoted with repr() whole: a status of 100,000 characters made a message as long. A number
     # of 4,000 digits (JSON reads up to 4,300) was taken for an HTTP status and said whole.
     answer = tmp_path / "answer.json"
-    answer.write_text(json.dumps({"file": "x.json", "status": status, "response": {}}))
+    answer.write_text(
+        json.dumps({"file": "x.json", "status": status, "response": {}}), encoding="utf-8"
+    )
     code, out, err = run(*YES, "--session-from", str(answer))
     assert (code, out) == (2, ""), err
     assert "(its status, " in err and "is no HTTP status)" in err, err[:300]
@@ -317,7 +324,7 @@ def test_session_from_a_failed_lines_long_error_is_said_bounded(tmp_path: Path) 
     # 100,000 characters made a message as long.
     answer = tmp_path / "answer.json"
     failed = {"file": "x.json", "status": 0, "response": {"error": "e" * 100_000}}
-    answer.write_text(json.dumps(failed))
+    answer.write_text(json.dumps(failed), encoding="utf-8")
     code, out, err = run(*YES, "--session-from", str(answer))
     assert (code, out) == (2, ""), err
     assert "the request failed (eeee" in err and "): Alexa ends its session" in err, err[:300]

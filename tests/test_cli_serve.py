@@ -147,7 +147,7 @@ def test_serve_refuses_what_cannot_serve_before_it_starts(
     from examples.weather.app import skill
 
     bad = tmp_path / "not-a-pem.txt"
-    bad.write_text("hello\n")
+    bad.write_text("hello\n", encoding="utf-8")
     argv = tuple(arg.format(bad=bad) for arg in argv)
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))  # (never the user's own)
@@ -164,8 +164,10 @@ def test_serve_workers(servers: Servers, tmp_path: Path, monkeypatch: pytest.Mon
     process, url = serve(servers, tmp_path, ROOT, *argv, ALEXASKILL_STORE="memory://")
     log = servers.output[process]
     deadline = time.monotonic() + 30
-    while len(pids(log.read_text())) < 2:  # /health answered: one worker at least is up
-        assert time.monotonic() < deadline, log.read_text()
+    while (
+        len(pids(log.read_text(encoding="utf-8"))) < 2
+    ):  # /health answered: one worker at least is up
+        assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
         time.sleep(0.05)
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
@@ -174,7 +176,7 @@ def test_serve_workers(servers: Servers, tmp_path: Path, monkeypatch: pytest.Mon
     assert out.endswith(f"{len(WEATHER_REQUESTS)} requests: all answered\n")
     servers.stop(process, patience=60)
     assert process.returncode == 0  # stopped by SIGTERM, not killed
-    output = log.read_text()
+    output = log.read_text(encoding="utf-8")
     workers = pids(output)
     assert len(workers) == 2 and process.pid not in workers
     # Told once, by the parent; the development key's warning by each worker, as it trusts the
@@ -201,7 +203,7 @@ def test_serve_reload_hands_its_options_to_the_server_process(
     assert say_hello(url, pki) == 200
     assert say_hello(url, dev) == 200  # the development key is trusted: --dev was handed over
     servers.stop(process)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     assert "serve_factory serves only" not in output, output
     # Said by the server process, which trusts the key; serve's own, which checks it, said it
     # too: twice for the one server.
@@ -219,7 +221,7 @@ def test_serve_reload_watches_the_directory_of_an_app_file_outside_this_one(
     (tmp_path / "skill").mkdir()
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "skill" / "reloaded.py").write_text(
-        f"from alexaskill import Skill\n\nskill = Skill({SKILL_ID!r})\n"
+        f"from alexaskill import Skill\n\nskill = Skill({SKILL_ID!r})\n", encoding="utf-8"
     )
     monkeypatch.chdir(tmp_path / "elsewhere")
     monkeypatch.setattr(sys, "path", list(sys.path))
@@ -251,7 +253,7 @@ def test_serve_reload_restarts_on_a_change_with_uvicorns_reloader(tmp_path: Path
 
     expected = {"WatchFilesReload": "WatchFiles", "StatReload": "StatReload"}[ChangeReload.__name__]
     app = tmp_path / "reloaded.py"
-    app.write_text(LOUD_APP)
+    app.write_text(LOUD_APP, encoding="utf-8")
     port = str(free_port())
     command = [sys.executable, "-m", "alexaskill", "serve", "reloaded:app", "--reload"]
     said: list[str] = []
@@ -261,7 +263,7 @@ def test_serve_reload_restarts_on_a_change_with_uvicorns_reloader(tmp_path: Path
         edits = 0
         while not changed.wait(0.5):
             edits += 1
-            app.write_text(f"{LOUD_APP}\nEDITS = {edits}\n")
+            app.write_text(f"{LOUD_APP}\nEDITS = {edits}\n", encoding="utf-8")
 
     with subprocess.Popen(
         [*command, "--port", port], cwd=tmp_path, stderr=subprocess.PIPE, text=True

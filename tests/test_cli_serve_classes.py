@@ -63,7 +63,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[obj
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
-    (tmp_path / "classes.py").write_text(CLASSES)
+    (tmp_path / "classes.py").write_text(CLASSES, encoding="utf-8")
     ran: list[object] = []
     monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: ran.append(app))
     yield ran

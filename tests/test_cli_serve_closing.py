@@ -79,7 +79,7 @@ def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))  # (never the user's own)
     monkeypatch.setattr(sys, "path", list(sys.path))
-    (tmp_path / "portal.py").write_text(PORTAL)
+    (tmp_path / "portal.py").write_text(PORTAL, encoding="utf-8")
     served: list[Any] = []
     monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: served.append(app))
     yield served
@@ -160,7 +160,7 @@ def test_serve_leaves_an_app_that_mounts_no_skill_as_it_is(
     # Wrapped for the mounted skills' closing, an ASGI 2 app looked like an ASGI 3 one (the
     # wrapper's async __call__) to uvicorn, and each request was a TypeError: with no skill to
     # close, the app is served as it is.
-    (tmp_path / "legacy.py").write_text(LEGACY)
+    (tmp_path / "legacy.py").write_text(LEGACY, encoding="utf-8")
     try:
         code, _, err = run("serve", "legacy:app")
         assert code == 0, err

@@ -224,7 +224,8 @@ def test_serve_dev_trusts_the_skills_a_starlette_app_mounts(
         "    skill.mount('/weather'),\n"
         "    Mount('/nested', routes=[Mount('/other', app=other)]),\n"
         "])\n"
-        "plain = Starlette(routes=[Route('/', lambda request: PlainTextResponse('home'))])\n"
+        "plain = Starlette(routes=[Route('/', lambda request: PlainTextResponse('home'))])\n",
+        encoding="utf-8",
     )
     hand_over(monkeypatch, "portal:app", dev=True)
     skills = skills_in(serve_factory())
@@ -255,6 +256,6 @@ def test_serve_dev_then_replay_url(
     assert refused.status_code == 400
     assert "signature" in refused.json()["error"]
     servers.stop(process)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     assert "Never use --dev in production" in output
     assert str(dev_dir) in output

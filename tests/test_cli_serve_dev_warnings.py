@@ -120,7 +120,7 @@ def _serve_in_this_process(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     monkeypatch.setattr(os, "environ", dict(os.environ))  # (serve hands its options over there)
-    (tmp_path / f"{module}.py").write_text(APP)
+    (tmp_path / f"{module}.py").write_text(APP, encoding="utf-8")
 
     def server_process(app: object, *, env: dict[str, str], starting: Any, **_: object) -> None:
         os.environ.update(env)
@@ -197,7 +197,7 @@ def test_serve_dev_says_so_whatever_the_log_level(servers: Servers, tmp_path: Pa
     env = {"ALEXASKILL_LOG_LEVEL": "ERROR", "ALEXASKILL_STORE": "memory://"}
     process, _ = serve(servers, tmp_path, ROOT, WEATHER, "--dev", **env)
     servers.stop(process)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     assert "WARNING alexaskill.security: --dev: request verification trusts" in output, output
 
 

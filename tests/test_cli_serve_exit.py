@@ -134,7 +134,7 @@ def _stopped(
     """``alexaskill serve`` of ``app`` (a module's source) with ``argv``, on 127.0.0.1 port 0,
     run by ``program`` (Python's arguments), stopped by SIGTERM to its PID once its ``servers``
     have started (killed after a minute, held): its PID, its exit status and what it said."""
-    (tmp_path / "stuck.py").write_text(app)
+    (tmp_path / "stuck.py").write_text(app, encoding="utf-8")
     command = [sys.executable, *program, "serve", "stuck:app", "--host", "127.0.0.1"]
     options = ["--port", "0", "--timeout-graceful-shutdown", "1", *argv]
     log = tmp_path / "serve.log"
@@ -144,8 +144,10 @@ def _stopped(
         )
     try:
         deadline = time.monotonic() + 60
-        while log.read_text().count("Application startup complete") < servers:
-            assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+        while log.read_text(encoding="utf-8").count("Application startup complete") < servers:
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text(
+                encoding="utf-8"
+            )
             time.sleep(0.05)
         process.terminate()
         status = process.wait(timeout=60)
@@ -153,7 +155,7 @@ def _stopped(
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
-    return process.pid, status, log.read_text()
+    return process.pid, status, log.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("workers", [(), ("--workers", "1")], ids=["one process", "workers 1"])
@@ -233,7 +235,7 @@ def _stopped_twice(
     its servers have started, then, once its log says ``stopped`` (a line, a number of times),
     ``signum`` again, every fifth of a second (the process takes it once its bound is armed),
     till ``again`` processes have said that it came again: its PID, status and what it said."""
-    (tmp_path / "stuck.py").write_text(app)
+    (tmp_path / "stuck.py").write_text(app, encoding="utf-8")
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--host", "127.0.0.1"]
     options = ["--port", "0", "--timeout-graceful-shutdown", "60", *argv]
     log = tmp_path / "serve.log"
@@ -248,17 +250,21 @@ def _stopped_twice(
     try:
         deadline = time.monotonic() + 60
         servers = 2 if "--workers" in argv else 1
-        while log.read_text().count("Application startup complete") < servers:
-            assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+        while log.read_text(encoding="utf-8").count("Application startup complete") < servers:
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text(
+                encoding="utf-8"
+            )
             time.sleep(0.05)
         _signal(process, signum)
-        while log.read_text().count(stopped[0]) < stopped[1]:
-            assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+        while log.read_text(encoding="utf-8").count(stopped[0]) < stopped[1]:
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text(
+                encoding="utf-8"
+            )
             time.sleep(0.05)
         # (within the bound: a process held till it ended so would say it had not exited)
         deadline = time.monotonic() + 45
         while process.poll() is None and time.monotonic() < deadline:
-            if log.read_text().count(" stopped again (") < again:
+            if log.read_text(encoding="utf-8").count(" stopped again (") < again:
                 _signal(process, signum)
             time.sleep(0.2)
         status = process.wait(timeout=60)
@@ -266,7 +272,7 @@ def _stopped_twice(
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    return process.pid, status, log.read_text()
+    return process.pid, status, log.read_text(encoding="utf-8")
 
 
 _HELD = (
@@ -447,7 +453,7 @@ async def app(scope, receive, send):
 def test_serve_under_main_is_not_ended_by_the_bound(tmp_path: Path, argv: tuple[str, ...]) -> None:
     # The bound is the alexaskill program's, about to exit: a caller of main() goes on after
     # it, its process its own to end, however long the app's threads run.
-    (tmp_path / "embedding.py").write_text(_EMBEDDING)
+    (tmp_path / "embedding.py").write_text(_EMBEDDING, encoding="utf-8")
     servers = 2 if argv else 1
     _, status, said = _stopped(
         tmp_path, _ENDED_BY_ITS_PROGRAM, *argv, servers=servers, program=("embedding.py",)
@@ -463,7 +469,7 @@ def test_serve_refused_and_held_at_exit_keeps_its_status(
 ) -> None:
     # A port in use (status 2), the app's thread holding the exit: it ended 1 s later with
     # status 1, "after its server stopped", a server that never started.
-    (tmp_path / "stuck.py").write_text(_STUCK_APP)
+    (tmp_path / "stuck.py").write_text(_STUCK_APP, encoding="utf-8")
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--host", "127.0.0.1"]
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -500,7 +506,7 @@ def test_serve_workers_that_cannot_start_held_at_exit_stop_serve_with_status_3(
     # Each worker, held by the app's thread once its start failed (status 3), ended with
     # status 1: the supervisor took it for a worker that had died and started another, for
     # ever, where a worker that cannot start stops serve with status 3.
-    (tmp_path / "stuck.py").write_text(_STUCK_AND_FAILING)
+    (tmp_path / "stuck.py").write_text(_STUCK_AND_FAILING, encoding="utf-8")
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--host", "127.0.0.1"]
     options = ["--port", "0", "--timeout-graceful-shutdown", "1", "--workers", "2"]
     done = subprocess.run(

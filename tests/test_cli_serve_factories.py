@@ -49,7 +49,7 @@ def factories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     """A module of app factories, ``factories.py``; serve's uvicorn run recorded, not run."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
-    (tmp_path / "factories.py").write_text(FACTORIES)
+    (tmp_path / "factories.py").write_text(FACTORIES, encoding="utf-8")
     yield tmp_path
     sys.modules.pop("factories", None)
 
@@ -108,7 +108,9 @@ def test_serve_never_calls_a_handler_of_no_argument_as_a_factory(
 
     module = factories / "factories.py"
     module.write_text(
-        module.read_text() + "\n\n@skill.launch\ndef opened():\n    raise SystemExit('called')\n"
+        module.read_text(encoding="utf-8")
+        + "\n\n@skill.launch\ndef opened():\n    raise SystemExit('called')\n",
+        encoding="utf-8",
     )
     monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: pytest.fail("served"))
     code, _, err = run("serve", "factories:opened")
@@ -125,11 +127,13 @@ def test_serve_never_calls_a_handler_its_module_imported_as_a_factory(
     from alexaskill.cli import serve
 
     (factories / "factory_handlers.py").write_text(
-        "def opened():\n    raise SystemExit('called')\n"
+        "def opened():\n    raise SystemExit('called')\n", encoding="utf-8"
     )
     module = factories / "factories.py"
     module.write_text(
-        module.read_text() + "\n\nfrom factory_handlers import opened\n\nskill.launch(opened)\n"
+        module.read_text(encoding="utf-8")
+        + "\n\nfrom factory_handlers import opened\n\nskill.launch(opened)\n",
+        encoding="utf-8",
     )
     monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: pytest.fail("served"))
     try:
@@ -152,10 +156,11 @@ def test_serve_calls_a_partial_app_factory(
 
     module = factories / "factories.py"
     module.write_text(
-        module.read_text()
+        module.read_text(encoding="utf-8")
         + "\n\nimport functools\n\n\ndef make_named(path):\n"
         + "    return Starlette(routes=[Mount(path, app=skill)])\n\n\n"
-        + "partial_app = functools.partial(make_named, '/alexa')\n"
+        + "partial_app = functools.partial(make_named, '/alexa')\n",
+        encoding="utf-8",
     )
     served: list[object] = []
     monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: served.append(app))

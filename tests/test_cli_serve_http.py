@@ -34,7 +34,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dic
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     for name, text in MODULES.items():
-        (tmp_path / name).write_text(text)
+        (tmp_path / name).write_text(text, encoding="utf-8")
     ran: list[dict[str, object]] = []
     monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: ran.append(options))
     yield ran

@@ -49,7 +49,7 @@ def test_serve_says_the_warnings_of_the_apps_import_once_a_server_process(
     # Under --reload (and --workers), serve imports the app to check it, in a process that
     # serves nothing, and then the server process imports it to serve it: what the import says
     # (a mounted skill's start, a store's setting) was said twice for the one server.
-    (tmp_path / "loud.py").write_text(LOUD_PORTAL)
+    (tmp_path / "loud.py").write_text(LOUD_PORTAL, encoding="utf-8")
     # (--capture: said of the mounted skill by serve's own check too, once logging was set up)
     # (the store's line needs the redis package, of the redis extra: without it, as in a
     # skill's install without the extra, the skill's lines alone are checked)
@@ -58,7 +58,7 @@ def test_serve_says_the_warnings_of_the_apps_import_once_a_server_process(
     argv = ("loud:app", *workers, "--capture", str(tmp_path / "captures"))
     process, _ = serve(servers, tmp_path, tmp_path, *argv, ALEXASKILL_STORE=store)
     servers.stop(process)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     assert len(pids(output)) == 1, output
     said_once = ["Redis store at 127.0.0.1:9: TLS certificate checks are off"] if redis else []
     said_once += ["the skill-id check is OFF (Skill(skill_id='*')) for the skill at /weather"]
@@ -76,7 +76,8 @@ def test_serve_says_what_an_import_that_fails_said_before_it(tmp_path: Path) -> 
     (tmp_path / "failing.py").write_text(
         "import logging\n"
         "logging.getLogger('failing').warning('the reason it fails: no database URL')\n"
-        "raise RuntimeError('no database')\n"
+        "raise RuntimeError('no database')\n",
+        encoding="utf-8",
     )
     command = [sys.executable, "-m", "alexaskill", "serve", "failing:app", "--reload"]
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
@@ -104,8 +105,8 @@ def test_serve_says_what_the_import_said_when_no_server_starts(
     # uvicorn): a mistake found there starts no server, and the warning was never said.
     import socket
 
-    (tmp_path / "loud.py").write_text(LOUD_APP)
-    (tmp_path / "en-US.json").write_text("{}")
+    (tmp_path / "loud.py").write_text(LOUD_APP, encoding="utf-8")
+    (tmp_path / "en-US.json").write_text("{}", encoding="utf-8")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -128,7 +129,7 @@ def test_serve_workers_1_says_what_the_import_said_once(tmp_path: Path, app: str
     # server's import found the module already imported (loud:app): never said. A file
     # (loud.py:app) was imported a second time, under another name, in the same process.
     imported = "\nimport sys\nprint('imported', file=sys.stderr)\n"
-    (tmp_path / "loud.py").write_text(LOUD_APP + imported)
+    (tmp_path / "loud.py").write_text(LOUD_APP + imported, encoding="utf-8")
     port = str(free_port())
     command = [sys.executable, "-m", "alexaskill", "serve", app, "--workers", "1", "--port", port]
     said: list[str] = []
@@ -154,7 +155,7 @@ def test_serve_logs_as_the_environment_says(servers: Servers, tmp_path: Path) ->
     process, url = serve(servers, tmp_path, tmp_path, "signing:skill", ALEXASKILL_LOG_JSON="1")
     assert say_hello(url, pki) == 200
     servers.stop(process)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     [line] = [line for line in lines if line["logger"] == "alexaskill.request"]
     assert line["intent"] == "Hello" and line["status"] == 200
@@ -185,7 +186,7 @@ def test_serve_leaves_an_apps_own_logging_alone(
     process, url = serve(servers, tmp_path, tmp_path, "ownlog:skill", *workers)
     assert say_hello(url, pki) == 200
     servers.stop(process)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     assert "MYAPP alexaskill.request IntentRequest Hello -> ok (200)" in output, output
 
 
@@ -221,7 +222,7 @@ def test_serve_checks_forwarded_allow_ips_from_the_environment(
     # '*' serves, and says so once, at start, on the security logger.
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", FORWARDED_ALLOW_IPS="*")
     servers.stop(process)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     assert output.count("WARNING alexaskill.security: FORWARDED_ALLOW_IPS='*': ") == 1, output
 
 
@@ -233,7 +234,7 @@ def test_serve_checks_only_the_proxies_it_hands_uvicorn(servers: Servers, tmp_pa
     process, url = serve(servers, tmp_path, tmp_path, *argv, FORWARDED_ALLOW_IPS="localhost")
     assert say_hello(url, pki) == 200
     servers.stop(process)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     assert "localhost" not in output, output
 
 
@@ -245,5 +246,5 @@ def test_serve_workers_say_every_address_once(servers: Servers, tmp_path: Path) 
     for _ in range(6):  # new connections each: likely both workers answer one
         assert say_hello(url, pki) == 200
     servers.stop(process)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     assert output.count("WARNING alexaskill.security: FORWARDED_ALLOW_IPS='*': ") == 1, output

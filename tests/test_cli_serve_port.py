@@ -70,7 +70,7 @@ def test_serve_says_a_port_taken_after_its_check_and_what_the_import_said(
     # held for the server processes, was dropped, and none started to say it. With --workers 1
     # (the server in serve's own process, uvicorn binding as it starts), and plain `serve APP`,
     # it was said, then uvicorn's "[Errno 98] error while attempting to bind", exit status 3.
-    (tmp_path / "loud.py").write_text(LOUD_APP)
+    (tmp_path / "loud.py").write_text(LOUD_APP, encoding="utf-8")
     command = [sys.executable, "-c", _CHECK_PASSED, "serve", "loud:app", "--port", str(taken)]
     process = subprocess.Popen([*command, *extra], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
     try:
@@ -146,7 +146,9 @@ def test_serve_on_the_ipv6_wildcard_answers_ipv4_too(servers: Servers, tmp_path:
         assert sock.recv(64).startswith(b"HTTP/1.1 200")
     servers.stop(process, patience=60)
     assert process.returncode == 0
-    assert f"Uvicorn running on http://[::]:{port}" in servers.output[process].read_text()
+    assert f"Uvicorn running on http://[::]:{port}" in servers.output[process].read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.mark.parametrize("extra", [(), ("--workers", "2")])
@@ -313,7 +315,7 @@ def test_serve_on_port_0_names_each_address_on_a_port_of_its_own(tmp_path: Path)
     # Each address of --port 0 bound on a port of its own (none the system chose was free on
     # each): "Uvicorn running on" named the first's port alone, and the second's listening
     # socket was said nowhere but in the WARNING before it.
-    (tmp_path / "loud.py").write_text(LOUD_APP)
+    (tmp_path / "loud.py").write_text(LOUD_APP, encoding="utf-8")
     log = tmp_path / "serve.log"
     command = [sys.executable, "-c", _TWO_PORTS, "serve", "loud:app", "--host", "twice.example"]
     with (
@@ -323,10 +325,12 @@ def test_serve_on_port_0_names_each_address_on_a_port_of_its_own(tmp_path: Path)
         ) as process,
     ):
         deadline, banner = time.monotonic() + 60, "Uvicorn running on http"
-        while banner not in log.read_text():
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+        while banner not in log.read_text(encoding="utf-8"):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text(
+                encoding="utf-8"
+            )
             time.sleep(0.05)
-        [said] = [line for line in log.read_text().splitlines() if banner in line]
+        [said] = [line for line in log.read_text(encoding="utf-8").splitlines() if banner in line]
         urls = re.findall(r"http://([\d.]+):(\d+)", said)
         assert [host for host, _ in urls] == ["127.0.0.1", "127.0.0.2"], said
         for host, port in urls:  # (each listening, on the port said)
@@ -334,7 +338,9 @@ def test_serve_on_port_0_names_each_address_on_a_port_of_its_own(tmp_path: Path)
                 pass
         assert urls[0][1] != urls[1][1], said
         assert said.endswith("(Press CTRL+C to quit)"), said
-        [warned] = [line for line in log.read_text().splitlines() if "--port 0 on" in line]
+        [warned] = [
+            line for line in log.read_text(encoding="utf-8").splitlines() if "--port 0 on" in line
+        ]
         assert "Uvicorn running on line names the first" not in warned, warned
 
 

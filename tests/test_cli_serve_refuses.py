@@ -100,7 +100,7 @@ def test_serve_refuses_a_capture_dir_under_a_file(tmp_path: Path) -> None:
     from alexaskill.cli.common import UsageError
 
     file = tmp_path / "captures"
-    file.write_text("")
+    file.write_text("", encoding="utf-8")
     with pytest.raises(UsageError, match="not a directory"):
         options("--capture", str(file / "today"))
     options("--capture", str(tmp_path / "new" / "today"))  # control: directories to make

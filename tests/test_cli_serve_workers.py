@@ -23,6 +23,7 @@ import pytest
 from alexaskill.cli.serve_workers import _how_it_ended, _supervisor
 
 from .cli_serve_shared import (
+    log_text,
     needs_our_supervisor,
     pids,
     running,
@@ -44,19 +45,19 @@ def test_a_worker_killed_is_said_at_error_with_its_signal(servers: Servers, tmp_
     pki = signed_skill(tmp_path, "signing")
     process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
-    victim = min(pids(log.read_text()))
+    wait_for(lambda: len(pids(log_text(log))) == 2, "two workers", log)
+    victim = min(pids(log_text(log)))
     os.kill(victim, signal.SIGKILL)
-    wait_for(lambda: len(pids(log.read_text())) == 3, "a third worker", log)
+    wait_for(lambda: len(pids(log_text(log))) == 3, "a third worker", log)
     line = f"worker process [{victim}] was killed by SIGKILL"
-    wait_for(lambda: line in log.read_text(), "the line", log)
-    [said] = [text for text in log.read_text().splitlines() if line in text]
+    wait_for(lambda: line in log_text(log), "the line", log)
+    [said] = [text for text in log_text(log).splitlines() if line in text]
     assert said.startswith("ERROR:") and said.endswith("starting another"), said
     assert "(the kernel's out-of-memory killer, if its log says so, or someone's kill" in said
     wait_for(lambda: say_hello(url, pki) == 200, "answers", log)
     servers.stop(process, patience=60)
     assert process.returncode == 0
-    assert not any(running(pid) for pid in pids(log.read_text()))
+    assert not any(running(pid) for pid in pids(log_text(log)))
 
 
 def test_workers_stop_when_serve_is_killed(servers: Servers, tmp_path: Path) -> None:
@@ -65,9 +66,9 @@ def test_workers_stop_when_serve_is_killed(servers: Servers, tmp_path: Path) -> 
     signed_skill(tmp_path, "signing")
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
-    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
-    workers = pids(log.read_text())
+    wait_for(lambda: len(pids(log_text(log))) == 2, "two workers", log)
+    wait_for(lambda: log_text(log).count("Application startup complete") == 2, "ready", log)
+    workers = pids(log_text(log))
     process.kill()
     process.wait()
     try:
@@ -75,8 +76,8 @@ def test_workers_stop_when_serve_is_killed(servers: Servers, tmp_path: Path) -> 
     finally:  # (orphans, if they served on: no fixture knows them)
         for pid in filter(running, workers):
             os.kill(pid, signal.SIGKILL)
-    stopping = [line for line in log.read_text().splitlines() if "ended without stopping" in line]
-    assert len(stopping) == 2, log.read_text()[-3000:]
+    stopping = [line for line in log_text(log).splitlines() if "ended without stopping" in line]
+    assert len(stopping) == 2, log_text(log)[-3000:]
     assert all(line.startswith("ERROR:") for line in stopping), stopping
 
 
@@ -95,14 +96,14 @@ def test_a_graceful_stop_ends_each_worker_with_status_0(servers: Servers, tmp_pa
     signed_skill(tmp_path, "signing", NOTE_EXIT)
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
-    workers = pids(log.read_text())
+    wait_for(lambda: log_text(log).count("Application startup complete") == 2, "ready", log)
+    workers = pids(log_text(log))
     servers.stop(process, patience=60)
-    assert process.returncode == 0, log.read_text()[-3000:]
+    assert process.returncode == 0, log_text(log)[-3000:]
     exited = {int(path.name.removeprefix("exited-")) for path in tmp_path.glob("exited-*")}
-    assert exited == workers, log.read_text()[-3000:]
-    assert log.read_text().count("Finished server process") == 2
-    assert not re.search("^ERROR", log.read_text(), re.M), log.read_text()[-3000:]
+    assert exited == workers, log_text(log)[-3000:]
+    assert log_text(log).count("Finished server process") == 2
+    assert not re.search("^ERROR", log_text(log), re.M), log_text(log)[-3000:]
 
 
 @pytest.mark.oldest_dependencies
@@ -115,13 +116,13 @@ def test_a_graceful_stop_ends_the_reload_server_process_with_status_0(
     signed_skill(tmp_path, "signing", NOTE_EXIT)
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--reload")
     log = servers.output[process]
-    wait_for(lambda: "Application startup complete" in log.read_text(), "ready", log)
-    [server] = pids(log.read_text())
+    wait_for(lambda: "Application startup complete" in log_text(log), "ready", log)
+    [server] = pids(log_text(log))
     servers.stop(process, patience=60)
-    assert process.returncode == 0, log.read_text()[-3000:]
+    assert process.returncode == 0, log_text(log)[-3000:]
     exited = {int(path.name.removeprefix("exited-")) for path in tmp_path.glob("exited-*")}
-    assert exited == {server}, log.read_text()[-3000:]
-    assert "Finished server process" in log.read_text()
+    assert exited == {server}, log_text(log)[-3000:]
+    assert "Finished server process" in log_text(log)
 
 
 # Each worker exits with status 7 once it has stopped (serve's own process is left alone).
@@ -139,12 +140,12 @@ def test_a_worker_that_stops_with_a_failure_is_said_and_fails_serve(
     signed_skill(tmp_path, "signing", EXIT_7)
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
-    workers = pids(log.read_text())
+    wait_for(lambda: log_text(log).count("Application startup complete") == 2, "ready", log)
+    workers = pids(log_text(log))
     servers.stop(process, patience=60)
-    assert process.returncode == 1, log.read_text()[-3000:]
-    said = [line for line in log.read_text().splitlines() if "as serve stopped" in line]
-    assert len(said) == 2, log.read_text()[-3000:]
+    assert process.returncode == 1, log_text(log)[-3000:]
+    said = [line for line in log_text(log).splitlines() if "as serve stopped" in line]
+    assert len(said) == 2, log_text(log)[-3000:]
     for pid in workers:
         line = f"ERROR:    worker process [{pid}] exited with status 7 as serve stopped"
         assert line in said, said
@@ -184,7 +185,7 @@ def test_a_worker_that_cannot_start_stops_serve_with_status_3(tmp_path: Path) ->
     # docker, systemd and Kubernetes a server that stopped as asked. On uvicorn 0.50 serve
     # exited 1 (the worker said as one that did not stop cleanly), and on 0.42 to 0.49 uvicorn
     # started the worker again and again, for ever.
-    (tmp_path / "failing.py").write_text(FAILING)
+    (tmp_path / "failing.py").write_text(FAILING, encoding="utf-8")
     command = [sys.executable, "-m", "alexaskill", "serve", "failing:app", "--workers", "2"]
     done = subprocess.run(
         [*command, "--port", "0"],
@@ -370,26 +371,26 @@ def test_under_bare_uvicorn_a_worker_killed_is_said_at_error_by_its_successor(
     command += ["--port", str(port), "--http", "alexaskill.server:HttpProtocol"]
     process = servers.start(command, port, cwd=tmp_path, env={**os.environ}, timeout=60)
     log = servers.output[process]
-    wait_for(lambda: len(pids(log.read_text())) == 2, "two workers", log)
+    wait_for(lambda: len(pids(log_text(log))) == 2, "two workers", log)
     # Each worker notes itself as its lifespan starts: one killed before that is not said (seen
     # under load: the victim killed while "Waiting for application startup").
     started = "Application startup complete"
-    wait_for(lambda: log.read_text().count(started) == 2, "two workers started", log)
-    first = pids(log.read_text())
+    wait_for(lambda: log_text(log).count(started) == 2, "two workers started", log)
+    first = pids(log_text(log))
     victim = min(first)
     os.kill(victim, signal.SIGKILL)
-    wait_for(lambda: len(pids(log.read_text())) == 3, "a third worker", log, healthcheck + 30)
+    wait_for(lambda: len(pids(log_text(log))) == 3, "a third worker", log, healthcheck + 30)
     # The worker started after the kill, not the largest PID: PIDs wrap at pid_max (32768 here),
     # and on a busy machine the successor's was 397.
-    [successor] = pids(log.read_text()) - first
+    [successor] = pids(log_text(log)) - first
     line = f"worker process [{victim}] ended without shutting down"
-    wait_for(lambda: line in log.read_text(), "the line", log)
-    [said] = [text for text in log.read_text().splitlines() if line in text]
+    wait_for(lambda: line in log_text(log), "the line", log)
+    [said] = [text for text in log_text(log).splitlines() if line in text]
     assert "ERROR" in said and "someone's kill -KILL" in said, said
     assert f"uvicorn started [{successor}] in its place" in said
     wait_for(lambda: say_hello(f"http://127.0.0.1:{port}/", pki) == 200, "answers", log)
     servers.stop(process)
-    assert log.read_text().count("ended without shutting down") == 1
+    assert log_text(log).count("ended without shutting down") == 1
     # The workers stopped gracefully took their notes, and the last the directory, with them.
     assert not list(Path(tempfile.gettempdir()).glob(f"alexaskill-workers-{process.pid}-*"))
 

@@ -17,6 +17,7 @@ from alexaskill.cli import serve_workers
 from alexaskill.testing import TestPKI
 
 from .cli_serve_shared import (
+    log_text,
     needs_our_supervisor,
     pids,
     running,
@@ -49,15 +50,15 @@ def test_a_worker_slow_to_start_is_waited_for_not_killed(servers: Servers, tmp_p
     pki = signed_skill(tmp_path, "signing", SLOW_START)
     process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
-    assert len(pids(log.read_text())) == 2, log.read_text()[-3000:]  # none started in its place
-    assert not re.search("^ERROR", log.read_text(), re.M), log.read_text()[-3000:]
+    wait_for(lambda: log_text(log).count("Application startup complete") == 2, "ready", log)
+    assert len(pids(log_text(log))) == 2, log_text(log)[-3000:]  # none started in its place
+    assert not re.search("^ERROR", log_text(log), re.M), log_text(log)[-3000:]
     # Each said once, at WARNING, as not replaced: one hung as it starts is said, not killed.
-    said = re.findall(r"^WARNING: +worker process \[(\d+)\] has not said .*", log.read_text(), re.M)
-    assert sorted(map(int, said)) == sorted(pids(log.read_text())), log.read_text()[-3000:]
+    said = re.findall(r"^WARNING: +worker process \[(\d+)\] has not said .*", log_text(log), re.M)
+    assert sorted(map(int, said)) == sorted(pids(log_text(log))), log_text(log)[-3000:]
     assert say_hello(url, pki) == 200
     servers.stop(process, patience=60)
-    assert process.returncode == 0, log.read_text()[-3000:]
+    assert process.returncode == 0, log_text(log)[-3000:]
 
 
 # In each worker, once told so by a file named after it and once it has answered a health check
@@ -89,21 +90,21 @@ def test_a_worker_hung_once_up_is_killed_and_replaced(servers: Servers, tmp_path
     argv = ("signing:skill", "--workers", "2", "--timeout-worker-healthcheck", "2")
     process, url = serve(servers, tmp_path, tmp_path, *argv)
     log = servers.output[process]
-    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
-    victim = min(pids(log.read_text()))
+    wait_for(lambda: log_text(log).count("Application startup complete") == 2, "ready", log)
+    victim = min(pids(log_text(log)))
     (tmp_path / f"hang-{victim}").touch()
     try:
         line = f"worker process [{victim}] did not answer the health check within 2 s and was "
-        wait_for(lambda: line in log.read_text(), "the line", log, 60)
+        wait_for(lambda: line in log_text(log), "the line", log, 60)
     finally:  # (left hung, its GIL held, it would not stop with serve)
         if running(victim):
             os.kill(victim, signal.SIGKILL)
-    [said] = [text for text in log.read_text().splitlines() if line in text]
+    [said] = [text for text in log_text(log).splitlines() if line in text]
     assert said.startswith("ERROR:") and said.endswith("killed (SIGKILL): starting another"), said
-    wait_for(lambda: log.read_text().count("Application startup complete") == 3, "its", log)
+    wait_for(lambda: log_text(log).count("Application startup complete") == 3, "its", log)
     assert say_hello(url, pki) == 200
     servers.stop(process, patience=60)
-    assert process.returncode == 0, log.read_text()[-3000:]
+    assert process.returncode == 0, log_text(log)[-3000:]
 
 
 class _HungAsItStarts:
@@ -338,8 +339,8 @@ def _restarted(
     pki = signed_skill(tmp_path, "signing", told)
     process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2", *options)
     log = servers.output[process]
-    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
-    serving = pids(log.read_text())
+    wait_for(lambda: log_text(log).count("Application startup complete") == 2, "ready", log)
+    serving = pids(log_text(log))
     (tmp_path / file).touch()
     os.kill(process.pid, signal.SIGHUP)
     return process, url, log, serving, pki
@@ -366,12 +367,12 @@ def test_a_sighup_restart_waits_for_each_new_worker_as_the_start_does(
     )
     process, url, log, serving, pki = restarted
     wait_for(lambda: not any(map(running, serving)), "the old workers' end", log, 60)
-    assert log.read_text().count("Application startup complete") == 4, log.read_text()[-3000:]
-    assert len(pids(log.read_text())) == 4, log.read_text()[-3000:]  # (none started again)
-    assert not re.search("^ERROR", log.read_text(), re.M), log.read_text()[-3000:]
+    assert log_text(log).count("Application startup complete") == 4, log_text(log)[-3000:]
+    assert len(pids(log_text(log))) == 4, log_text(log)[-3000:]  # (none started again)
+    assert not re.search("^ERROR", log_text(log), re.M), log_text(log)[-3000:]
     assert say_hello(url, pki) == 200
     servers.stop(process, patience=60)
-    assert process.returncode == 0, log.read_text()[-3000:]
+    assert process.returncode == 0, log_text(log)[-3000:]
 
 
 # In each worker started once the file broken is there (not serve's own process), an import
@@ -394,22 +395,22 @@ def test_a_sighup_restart_whose_new_worker_cannot_start_is_abandoned(
         r"(\d+) before its server was up \(its log says why\): keeping worker process \[(\d+)\]$",
         re.M,
     )
-    wait_for(lambda: said.search(log.read_text()) is not None, "the abandon", log, 60)
-    [(new, status, kept)] = said.findall(log.read_text())
-    assert int(new) not in serving and int(kept) in serving, log.read_text()
+    wait_for(lambda: said.search(log_text(log)) is not None, "the abandon", log, 60)
+    [(new, status, kept)] = said.findall(log_text(log))
+    assert int(new) not in serving and int(kept) in serving, log_text(log)
     # Said as serve's start says it, status 3 (a server that cannot start): the new worker
     # printed multiprocessing's traceback of the UsageError ("Process SpawnProcess-3: …"),
     # and exited with status 1.
-    assert status == "3" and "Traceback" not in log.read_text(), log.read_text()
+    assert status == "3" and "Traceback" not in log_text(log), log_text(log)
     mistake = "alexaskill serve: error: importing signing failed: RuntimeError: the new code's"
-    assert mistake in log.read_text(), log.read_text()
+    assert mistake in log_text(log), log_text(log)
     old = ", ".join(f"[{pid}]" for pid in sorted(serving))
     ours = f"worker processes serving the new code: none; the old: {old}. Send SIGHUP again"
-    wait_for(lambda: ours in log.read_text(), "which code", log)
-    assert all(map(running, serving)) and pids(log.read_text()) == serving
+    wait_for(lambda: ours in log_text(log), "which code", log)
+    assert all(map(running, serving)) and pids(log_text(log)) == serving
     assert say_hello(url, pki) == 200
     servers.stop(process, patience=60)
-    assert process.returncode == 0, log.read_text()[-3000:]
+    assert process.returncode == 0, log_text(log)[-3000:]
 
 
 # In each worker started once the file hang is there, an import that sleeps two minutes: a new
@@ -443,30 +444,30 @@ def test_a_sighup_restart_held_by_a_hung_new_worker_says_so_and_its_remedy(
         r"kill -KILL (\d+) abandons the restart$",
         re.M,
     )
-    wait_for(lambda: held.search(log.read_text()) is not None, "the held restart", log, 60)
-    [(new, kept, named)] = held.findall(log.read_text())
+    wait_for(lambda: held.search(log_text(log)) is not None, "the held restart", log, 60)
+    [(new, kept, named)] = held.findall(log_text(log))
     try:
-        assert new == named and int(kept) in serving, log.read_text()[-3000:]
+        assert new == named and int(kept) in serving, log_text(log)[-3000:]
         os.kill(process.pid, signal.SIGTTIN)
         queued = (
             f"SIGTTIN waits behind the restart on SIGHUP, held by new worker process [{new}]: "
             f"handled once it ends (kill -KILL {new} abandons it)"
         )
-        wait_for(lambda: queued in log.read_text(), "the queued SIGTTIN", log)
-        [line] = [text for text in log.read_text().splitlines() if queued in text]
+        wait_for(lambda: queued in log_text(log), "the queued SIGTTIN", log)
+        [line] = [text for text in log_text(log).splitlines() if queued in text]
         assert line.startswith("WARNING:"), line
     finally:
         (tmp_path / "hang").unlink()
         if running(int(new)):
             os.kill(int(new), signal.SIGKILL)
-    wait_for(lambda: "the restart on SIGHUP was abandoned" in log.read_text(), "abandon", log)
+    wait_for(lambda: "the restart on SIGHUP was abandoned" in log_text(log), "abandon", log)
     # The SIGTTIN then handled: a third worker, started as the restart ended.
-    wait_for(lambda: log.read_text().count("Application startup complete") == 3, "SIGTTIN", log)
-    assert "Received SIGTTIN" in log.read_text(), log.read_text()[-3000:]
+    wait_for(lambda: log_text(log).count("Application startup complete") == 3, "SIGTTIN", log)
+    assert "Received SIGTTIN" in log_text(log), log_text(log)[-3000:]
     assert all(map(running, serving))
     assert say_hello(url, pki) == 200
     servers.stop(process, patience=60)
-    assert process.returncode == 0, log.read_text()[-3000:]
+    assert process.returncode == 0, log_text(log)[-3000:]
 
 
 @needs_our_supervisor

@@ -163,8 +163,10 @@ def test_a_worker_stopped_by_serve_as_it_starts_is_no_unclean_stop(tmp_path: Pat
     # serve stopped (docker stop) while its workers started: each, its SIGTERM handler not yet
     # set, died of serve's SIGTERM, said at ERROR ("was killed by SIGTERM as serve stopped"),
     # and serve exited 1, a failed stop to docker, systemd and Kubernetes; it ended as asked.
-    (tmp_path / "plain.py").write_text("async def app(scope, receive, send):\n    pass\n")
-    (tmp_path / "program.py").write_text(_SLOW_IN_EACH_WORKER)
+    (tmp_path / "plain.py").write_text(
+        "async def app(scope, receive, send):\n    pass\n", encoding="utf-8"
+    )
+    (tmp_path / "program.py").write_text(_SLOW_IN_EACH_WORKER, encoding="utf-8")
     command = [sys.executable, "program.py", "serve", "plain:app", "--workers", "2"]
     log = tmp_path / "serve.log"
     with log.open("wb") as sink:
@@ -174,7 +176,9 @@ def test_a_worker_stopped_by_serve_as_it_starts_is_no_unclean_stop(tmp_path: Pat
     try:
         deadline = time.monotonic() + 60
         while len(list(tmp_path.glob("starting-*"))) < 2:
-            assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text(
+                encoding="utf-8"
+            )
             time.sleep(0.05)
         process.terminate()
         status = process.wait(timeout=60)
@@ -182,7 +186,7 @@ def test_a_worker_stopped_by_serve_as_it_starts_is_no_unclean_stop(tmp_path: Pat
         if process.poll() is None:
             process.kill()
             process.wait()
-    said = log.read_text()
+    said = log.read_text(encoding="utf-8")
     assert status == 0, said
     assert not re.search("^ERROR", said, re.M), said
     for path in tmp_path.glob("starting-*"):
@@ -211,15 +215,19 @@ def test_a_worker_held_at_exit_by_a_thread_of_the_app_ends_within_a_bound(
     argv = ("signing:skill", "--workers", "2", "--timeout-graceful-shutdown", "1")
     process, _ = serve(servers, tmp_path, tmp_path, *argv)
     log = servers.output[process]
-    wait_for(lambda: log.read_text().count("Application startup complete") == 2, "ready", log)
-    workers = pids(log.read_text())
+    wait_for(
+        lambda: log.read_text(encoding="utf-8").count("Application startup complete") == 2,
+        "ready",
+        log,
+    )
+    workers = pids(log.read_text(encoding="utf-8"))
     try:
         process.terminate()
         status = process.wait(timeout=60)
     finally:  # (held for ever, serve's SIGTERM and their own ignored)
         for pid in filter(running, workers):
             os.kill(pid, signal.SIGKILL)
-    said = log.read_text()
+    said = log.read_text(encoding="utf-8")
     for pid in workers:
         line = (
             f"WARNING:  server process [{pid}] has not exited 1 s after its server stopped: "

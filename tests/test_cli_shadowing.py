@@ -42,9 +42,9 @@ def command_in(directory: Path, *argv: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("shadow", ["http.py", "asyncio.py", "http/__init__.py"])
 def test_a_file_that_shadows_a_module_serve_needs_is_named(tmp_path: Path, shadow: str) -> None:
-    (tmp_path / "skillapp.py").write_text(SKILL)
+    (tmp_path / "skillapp.py").write_text(SKILL, encoding="utf-8")
     (tmp_path / shadow).parent.mkdir(exist_ok=True)
-    (tmp_path / shadow).write_text("value = 1\n")
+    (tmp_path / shadow).write_text("value = 1\n", encoding="utf-8")
     done = command_in(tmp_path, "serve", "skillapp:skill", "--port", "0")
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
@@ -59,7 +59,7 @@ def test_a_file_that_shadows_a_module_serve_needs_is_named(tmp_path: Path, shado
 def test_an_app_named_like_an_imported_standard_module_is_said_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "random.py").write_text(SKILL)
+    (tmp_path / "random.py").write_text(SKILL, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
     err = io.StringIO()
@@ -74,7 +74,7 @@ def test_an_app_named_like_an_imported_standard_module_is_said_so(
 def test_a_missing_attribute_of_the_own_module_is_still_said_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "shadowing_probe_app.py").write_text(SKILL)
+    (tmp_path / "shadowing_probe_app.py").write_text(SKILL, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
     err = io.StringIO()
@@ -90,12 +90,12 @@ def test_a_missing_attribute_of_the_own_module_is_still_said_so(
 def test_a_failure_raised_from_the_shadowed_import_is_named(tmp_path: Path) -> None:
     # anyio's LookupError "Backend 'asyncio' is not available", raised from queue.py's
     # ImportError, was a traceback of three.
-    (tmp_path / "skillapp.py").write_text(SKILL)
-    (tmp_path / "queue.py").write_text("value = 1\n")
+    (tmp_path / "skillapp.py").write_text(SKILL, encoding="utf-8")
+    (tmp_path / "queue.py").write_text("value = 1\n", encoding="utf-8")
     request = subprocess.run(
         [*COMMAND, "request", "LaunchRequest"], capture_output=True, text=True, timeout=60
     )
-    (tmp_path / "launch.json").write_text(request.stdout)
+    (tmp_path / "launch.json").write_text(request.stdout, encoding="utf-8")
     done = command_in(tmp_path, "replay", "skillapp:skill", "launch.json")
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
@@ -108,8 +108,10 @@ def test_the_skill_s_own_import_of_its_own_module_is_not_called_shadowing(
     # A secrets.py of the skill's keys, imported on purpose by the skill: a name it lacks was
     # said as "secrets.py shadows the standard library's module secrets, which the framework
     # needs", hiding the missing name (no framework import had failed).
-    (tmp_path / "secrets.py").write_text("API_KEY = 'k'\n")
-    (tmp_path / "skillapp.py").write_text("from secrets import API_TOKEN\n" + SKILL)
+    (tmp_path / "secrets.py").write_text("API_KEY = 'k'\n", encoding="utf-8")
+    (tmp_path / "skillapp.py").write_text(
+        "from secrets import API_TOKEN\n" + SKILL, encoding="utf-8"
+    )
     done = command_in(tmp_path, "model", "skillapp:skill", "--invocation", "weather helper")
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
@@ -124,7 +126,7 @@ def test_an_import_error_naming_no_string_is_said_not_a_traceback(
     # ImportError(name=...) takes any object (a module, by a slip): the check for a shadowed
     # module raised AttributeError ('module' object has no attribute 'partition'), a traceback.
     (tmp_path / "oddimport_probe_app.py").write_text(
-        "import json\nraise ImportError('no backend', name=json)\n"
+        "import json\nraise ImportError('no backend', name=json)\n", encoding="utf-8"
     )
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))

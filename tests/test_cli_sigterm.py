@@ -248,7 +248,8 @@ def test_a_handler_the_skill_sets_as_it_is_imported_is_not_undone(
         "    raise SystemExit(0)\n"
         "signal.signal(signal.SIGTERM, flush)\n"
         f"skill = Skill('{DEFAULT_SKILL_ID}')\n"
-        "skill.launch(lambda: 'Hello')\n"
+        "skill.launch(lambda: 'Hello')\n",
+        encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
@@ -325,8 +326,8 @@ def test_a_sigterm_while_the_skill_is_imported_is_the_one_line_stop(
 ) -> None:
     # Stopped as the command imports the skill: the same status and line as at any other
     # moment of the command, no traceback of the import cut short.
-    (tmp_path / "slow_skill.py").write_text(_SLOW_SKILL)
-    (tmp_path / "hello.json").write_text("{}")
+    (tmp_path / "slow_skill.py").write_text(_SLOW_SKILL, encoding="utf-8")
+    (tmp_path / "hello.json").write_text("{}", encoding="utf-8")
     with running(
         [sys.executable, "-m", "alexaskill", *argv],
         cwd=tmp_path,
@@ -347,7 +348,7 @@ def test_a_sigterm_while_chat_waits_for_the_next_line_is_the_one_line_stop(
 ) -> None:
     # chat was left out of the SIGTERM handling: stopped as it waited for what the user says
     # next (or while it imported the skill), it died of the signal, status -15 and no word.
-    (tmp_path / "quick_skill.py").write_text(QUICK_SKILL)
+    (tmp_path / "quick_skill.py").write_text(QUICK_SKILL, encoding="utf-8")
     with running(
         [sys.executable, "-m", "alexaskill", "chat", "quick_skill:skill", "--invocation", "quick"],
         cwd=tmp_path,
@@ -375,8 +376,8 @@ def test_a_second_sigterm_as_the_command_exits_leaves_its_status_143(tmp_path: P
     slow_exit = "import atexit, sys, time\n" + (
         "atexit.register(lambda: (print('exiting', file=sys.stderr, flush=True), time.sleep(2)))"
     )
-    (tmp_path / "slow_skill.py").write_text(slow_exit + _SLOW_SKILL)
-    (tmp_path / "hello.json").write_text("{}")
+    (tmp_path / "slow_skill.py").write_text(slow_exit + _SLOW_SKILL, encoding="utf-8")
+    (tmp_path / "hello.json").write_text("{}", encoding="utf-8")
     with running(
         [sys.executable, "-m", "alexaskill", "replay", "slow_skill:skill", "hello.json"],
         cwd=tmp_path,
@@ -430,6 +431,6 @@ def test_the_installed_command_is_the_program_python_m_runs() -> None:
     import alexaskill.cli as cli
 
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-    scripts = tomllib.loads(pyproject.read_text())["project"]["scripts"]
+    scripts = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["scripts"]
     module, _, name = scripts["alexaskill"].partition(":")
     assert getattr(importlib.import_module(module), name) is cli._program

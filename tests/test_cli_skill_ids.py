@@ -90,7 +90,7 @@ def recorder() -> Iterator[tuple[str, list[set[str]]]]:
 def _launch_file(workdir: Path) -> str:
     # The file's own id, none of conftest's: a command that kept it sends none the tests expect.
     envelope = RequestFactory(skill_id="amzn1.ask.skill.from-the-file").envelope("LaunchRequest")
-    (workdir / "launch.json").write_text(json.dumps(envelope))
+    (workdir / "launch.json").write_text(json.dumps(envelope), encoding="utf-8")
     return "launch.json"
 
 

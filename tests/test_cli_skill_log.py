@@ -63,7 +63,7 @@ def test_a_frame_of_an_installed_package_is_not_taken_for_the_skill_s_line(
     # raised.
     packages = tmp_path / "lib64" / "site-packages"
     packages.mkdir(parents=True)
-    (packages / "vendored.py").write_text(PACKAGE)
+    (packages / "vendored.py").write_text(PACKAGE, encoding="utf-8")
     spec = importlib.util.spec_from_file_location("vendored", packages / "vendored.py")
     assert spec is not None and spec.loader is not None
     package = importlib.util.module_from_spec(spec)

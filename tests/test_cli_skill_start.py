@@ -22,7 +22,7 @@ def quick(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """quick_skill.py in the current directory, with launch.json, a request it answers."""
     for directory in skill_module(tmp_path, monkeypatch, "quick_skill", QUICK_SKILL):
         request = RequestFactory(skill_id="amzn1.ask.skill.quick").envelope("LaunchRequest")
-        (directory / "launch.json").write_text(json.dumps(request))
+        (directory / "launch.json").write_text(json.dumps(request), encoding="utf-8")
         yield directory
 
 

@@ -158,7 +158,8 @@ def test_a_broken_pipe_of_the_skills_own_is_reported_as_its_other_errors(tmp_pat
     # is a mistake in one line and 2. Only the command's own stdout or stderr is a reader gone.
     app = tmp_path / "own_pipe.py"
     app.write_text(
-        "def __getattr__(name):\n    raise BrokenPipeError(32, 'the settings service hung up')\n"
+        "def __getattr__(name):\n    raise BrokenPipeError(32, 'the settings service hung up')\n",
+        encoding="utf-8",
     )
     process = _alexaskill(False, "model", f"{app}:skill")
     out, error = process.communicate(timeout=60)
@@ -239,12 +240,12 @@ def test_main_in_two_threads_writes_each_ones_skill_log_to_its_own_stderr(
     for module in ("meeting", *names):  # (imported by the commands: forgotten after)
         monkeypatch.delitem(sys.modules, module, raising=False)
     (tmp_path / "meeting.py").write_text(
-        "import threading\nbarrier = threading.Barrier(2, timeout=60)\n"
+        "import threading\nbarrier = threading.Barrier(2, timeout=60)\n", encoding="utf-8"
     )
     for name in names:  # (a skill each: one Skill object is not for two clients at once)
-        (tmp_path / f"{name}.py").write_text(_MEETING_SKILL.format(name=name))
+        (tmp_path / f"{name}.py").write_text(_MEETING_SKILL.format(name=name), encoding="utf-8")
     request = RequestFactory(skill_id="amzn1.ask.skill.meeting").intent("Meet")
-    (tmp_path / "meet.json").write_text(json.dumps(request))
+    (tmp_path / "meet.json").write_text(json.dumps(request), encoding="utf-8")
     errs = {name: io.StringIO() for name in names}
     codes: dict[str, int] = {}
 
@@ -299,7 +300,7 @@ def test_a_reader_gone_during_a_chat_turn_ends_the_chat_quietly(
 ) -> None:
     # chat's turn took the broken pipe of its own output for a failed turn: it wrote "the turn
     # failed: BrokenPipeError" to that output, for nobody, and went on with the next line.
-    (tmp_path / "quick_skill.py").write_text(QUICK_SKILL)
+    (tmp_path / "quick_skill.py").write_text(QUICK_SKILL, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     monkeypatch.delitem(sys.modules, "quick_skill", raising=False)
@@ -379,6 +380,6 @@ def test_the_skills_own_closed_file_with_a_closed_stream_given_is_its_error(
     written = contextlib.contextmanager(skill_module)
     with written(tmp_path, monkeypatch, "own_closed", _OWN_CLOSED_SKILL):
         request = RequestFactory(skill_id="amzn1.ask.skill.own").intent("Hi")
-        (tmp_path / "hi.json").write_text(json.dumps(request))
+        (tmp_path / "hi.json").write_text(json.dumps(request), encoding="utf-8")
         with pytest.raises(ValueError, match="I/O operation on closed file"):
             main(["replay", "own_closed:skill", "hi.json"], stdout=_closed(), stderr=io.StringIO())

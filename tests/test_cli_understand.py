@@ -149,7 +149,7 @@ def test_dates_past_the_calendar_name_no_date(now: dt.datetime, said: str) -> No
 
 def test_the_locale_comes_from_the_file_name(tmp_path: Path) -> None:
     model = tmp_path / "en-GB.json"
-    model.write_text(Path(MODEL_FILE).read_text())
+    model.write_text(Path(MODEL_FILE).read_text(encoding="utf-8"), encoding="utf-8")
     code, out, _ = run("understand", "--model", str(model), "remind me in a fortnight")
     assert code == 0
     request = lines(out)[0]["request"]
@@ -185,7 +185,9 @@ def test_mistakes_are_one_line_and_exit_2(argv: list[str], message: str) -> None
 
 def test_a_broken_model_file_lists_its_problems(tmp_path: Path) -> None:
     model = tmp_path / "model.json"
-    model.write_text('{"interactionModel": {"languageModel": {"intents": [{"samples": []}]}}}')
+    model.write_text(
+        '{"interactionModel": {"languageModel": {"intents": [{"samples": []}]}}}', encoding="utf-8"
+    )
     code, _, err = run("understand", "--model", str(model), "hi")
     assert code == 2
     assert "intents[0] has no name" in err
@@ -408,7 +410,7 @@ def test_an_app_is_understood_with_the_projects_invocation_name(
     # helper in paris" opened one named "weather helper in paris".
     from .skill_modules import TWO_LOCALES, TWO_LOCALES_INTO
 
-    (tmp_path / "twolocales.py").write_text(TWO_LOCALES)
+    (tmp_path / "twolocales.py").write_text(TWO_LOCALES, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     models = Path("skill-package", "interactionModels", "custom")
     (tmp_path / models).mkdir(parents=True)

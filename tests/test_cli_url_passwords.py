@@ -41,9 +41,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
-    (tmp_path / "pwapp.py").write_text(APP)
+    (tmp_path / "pwapp.py").write_text(APP, encoding="utf-8")
     (tmp_path / "hello.json").write_text(
-        json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello"))
+        json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")), encoding="utf-8"
     )
 
     def refused(self: object, request: httpx.Request) -> httpx.Response:

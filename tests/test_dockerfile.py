@@ -107,7 +107,7 @@ def test_the_dependency_list_is_pyprojects(tmp_path: Path) -> None:
         text=True,
         check=True,
     ).stdout.splitlines()
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     extras = project["optional-dependencies"]
     assert listed == [*project["dependencies"], *extras["redis"], *extras["fast"]]
 
@@ -130,7 +130,7 @@ def _dockerignored(path: str, patterns: list[str]) -> bool:
 
 
 def test_dockerignore_sends_only_what_the_image_copies() -> None:
-    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    lines = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
     patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     copied = [shlex.split(step)[0] for step in instructions("COPY")]
     assert copied == ["pyproject.toml", "README.md", "alexaskill", "examples"]
@@ -198,7 +198,7 @@ def stopped_output(servers: Servers, process: subprocess.Popen[bytes]) -> str:
     """What ``process`` wrote from its start until ``docker stop``'s signal ended it."""
     process.send_signal(stop_signal())
     process.wait(timeout=20)
-    return servers.output[process].read_text(errors="replace")
+    return servers.output[process].read_text(errors="replace", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -407,7 +407,7 @@ def test_the_base_image_pins_its_debian_release() -> None:
     # moved from bookworm to trixie (glibc, OpenSSL), and will move again. A digest may follow.
     (base,) = instructions("FROM")
     assert re.fullmatch(r"python:3\.11(\.\d+)?-slim-[a-z]+(@sha256:[0-9a-f]{64})?", base), base
-    assert "trixie" in base and "trixie" in (ROOT / "README.md").read_text()
+    assert "trixie" in base and "trixie" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("value", [" ", ",", " , "])
@@ -455,7 +455,9 @@ def test_cmd_answers_a_signed_request_on_uvloop_and_httptools_with_its_request_l
 
     pki = TestPKI()
     pki.save(tmp_path)
-    (tmp_path / "signed_weather.py").write_text(_SIGNED_WEATHER.format(pki=str(tmp_path)))
+    (tmp_path / "signed_weather.py").write_text(
+        _SIGNED_WEATHER.format(pki=str(tmp_path)), encoding="utf-8"
+    )
     env = container_env(tmp_path, ALEXASKILL_SKILL_ID=SKILL_ID)
     env["PYTHONPATH"] = f"{tmp_path}{os.pathsep}{ROOT}"
     port = free_port()

@@ -146,9 +146,9 @@ def test_the_container_serves_as_its_user_writing_only_to_its_volume(
         container_command(port), port, cwd=ROOT, env=env, preexec_fn=drop, timeout=30
     )
     # ENTRYPOINT's `exec "$@"`: the server is the container's process, not a shell above it.
-    status = Path(f"/proc/{process.pid}/status").read_text()
+    status = Path(f"/proc/{process.pid}/status").read_text(encoding="utf-8")
     assert re.search(rf"^Uid:\s+{uid}\s+{uid}\s+{uid}\s+{uid}$", status, re.M), status
-    assert "uvicorn" in Path(f"/proc/{process.pid}/cmdline").read_text()
+    assert "uvicorn" in Path(f"/proc/{process.pid}/cmdline").read_text(encoding="utf-8")
     # HEALTHCHECK, as Docker runs it: in the container, as its user, in its environment.
     checked = subprocess.run(
         healthcheck_command(port),
@@ -161,7 +161,7 @@ def test_the_container_serves_as_its_user_writing_only_to_its_volume(
     assert checked.returncode == 0, checked.stdout + checked.stderr
     process.send_signal(stop_signal())
     process.wait(timeout=20)
-    output = servers.output[process].read_text(errors="replace")
+    output = servers.output[process].read_text(errors="replace", encoding="utf-8")
     assert process.returncode == 0, output
     assert "Application shutdown complete." in output, output
     assert "Traceback" not in output and "ERROR" not in output, output

@@ -27,9 +27,11 @@ def test_install_lines_name_real_extras() -> None:
     from packaging.requirements import Requirement
 
     extras = set(
-        tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+        tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+            "optional-dependencies"
+        ]
     )
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     installs = re.findall(r'pip install (?:-e )?"([^"]+)"', readme)
     assert any("git+" in spec for spec in installs)
     assert any(spec.startswith("./alexaskill[") for spec in installs)
@@ -66,11 +68,15 @@ def test_the_alexaskill_names_the_documents_give_exist() -> None:
     # `alexaskill.x.NAME` in README.md and in the changelog's Unreleased section: importable as
     # written (the changelog named a constant in the module it had left). Not a module: the
     # loggers' names (`getLogger("alexaskill.security")`) and the SQLite file `alexaskill.db`.
-    source = "\n".join(path.read_text() for path in (ROOT / "alexaskill").rglob("*.py"))
+    source = "\n".join(
+        path.read_text(encoding="utf-8") for path in (ROOT / "alexaskill").rglob("*.py")
+    )
     loggers = set(re.findall(r'getLogger\(\s*"(alexaskill\.[\w.]+)"', source))
     texts = {
-        "README.md": (ROOT / "README.md").read_text(),
-        "CHANGELOG.md (Unreleased)": _unreleased((ROOT / "CHANGELOG.md").read_text()),
+        "README.md": (ROOT / "README.md").read_text(encoding="utf-8"),
+        "CHANGELOG.md (Unreleased)": _unreleased(
+            (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+        ),
     }
     wrong = []
     for document, text in texts.items():
@@ -128,7 +134,7 @@ def _github_anchor(heading: str) -> str:
 def _prose(document: str) -> str:
     """``document`` without its fenced blocks."""
     kept, fenced = [], False
-    for line in (ROOT / document).read_text().splitlines():
+    for line in (ROOT / document).read_text(encoding="utf-8").splitlines():
         if line.lstrip().startswith("```"):
             fenced = not fenced
         elif not fenced:
@@ -177,7 +183,9 @@ def test_the_options_the_readme_gives_a_command_are_the_commands() -> None:
         if isinstance(action, argparse._SubParsersAction):
             for command, sub in action.choices.items():
                 options[command] = {o for a in sub._actions for o in a.option_strings}
-    text = re.sub(r"\\\n\s*", " ", (ROOT / "README.md").read_text())  # lines continued
+    text = re.sub(
+        r"\\\n\s*", " ", (ROOT / "README.md").read_text(encoding="utf-8")
+    )  # lines continued
     uses = re.findall(r"`([^`\n]*)`", text) + [
         line for line in text.splitlines() if "alexaskill " in line and "`" not in line
     ]
@@ -198,7 +206,7 @@ def test_the_alexaskill_names_the_docstrings_and_comments_give_exist() -> None:
     # As in the documents, in alexaskill's and the examples' own docstrings and comments: the
     # reader of `alexaskill.testing.SkillSwap` looks for it there (it is in testing.swap).
     files = [*(ROOT / "alexaskill").rglob("*.py"), *(ROOT / "examples").rglob("*.py")]
-    texts = {path: path.read_text() for path in files}
+    texts = {path: path.read_text(encoding="utf-8") for path in files}
     loggers = set(re.findall(r'getLogger\(\s*"(alexaskill\.[\w.]+)"', "\n".join(texts.values())))
     wrong = [
         f"{path.relative_to(ROOT)}: {dotted}"
@@ -216,7 +224,7 @@ def test_every_option_of_every_command_is_in_the_readme() -> None:
 
     from alexaskill.cli import parser
 
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     unnamed, commands_seen = [], 0
     for action in parser()._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -233,10 +241,10 @@ def test_every_option_of_every_command_is_in_the_readme() -> None:
 def test_the_environment_variables_the_readme_names_are_read() -> None:
     # Each ALEXASKILL_… variable README.md names is read by alexaskill (its settings, the CLI)
     # or, for the test suite's own, by tests/.
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     named = set(re.findall(r"\b(ALEXASKILL_[A-Z0-9_]*[A-Z0-9])\b", readme))
     code = "\n".join(
-        path.read_text()
+        path.read_text(encoding="utf-8")
         for folder in ("alexaskill", "tests")
         for path in (ROOT / folder).rglob("*.py")
         if path.name != "test_docs.py"
@@ -251,7 +259,7 @@ def test_the_variables_the_test_suite_reads_are_in_the_readme() -> None:
     # fuzz run's ALEXASKILL_FUZZ_RUNS and _SEED were said only in the fuzz modules' docstrings).
     from tests.run_guards import _SUITES_OWN, _SUITES_OWN_PREFIX
 
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert _SUITES_OWN_PREFIX in readme
     assert sorted(name for name in _SUITES_OWN if name not in readme) == []
 
@@ -261,10 +269,15 @@ def test_the_installing_table_has_a_row_for_each_extra_naming_what_it_brings() -
 
     from packaging.requirements import Requirement
 
-    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "optional-dependencies"
     ]
-    section = (ROOT / "README.md").read_text().split("\n## Installing\n", 1)[1].split("\n## ")[0]
+    section = (
+        (ROOT / "README.md")
+        .read_text(encoding="utf-8")
+        .split("\n## Installing\n", 1)[1]
+        .split("\n## ")[0]
+    )
     rows = {
         cells[1].strip().strip("`"): cells[2]
         for cells in (line.split("|") for line in section.splitlines())
@@ -283,7 +296,7 @@ def test_the_repository_paths_the_documents_name_exist() -> None:
     # README sent them to alexaskill/dynamodb.py, a package since).
     missing = []
     for document in DOCUMENTS:
-        text = (ROOT / document).read_text()
+        text = (ROOT / document).read_text(encoding="utf-8")
         folders = r"(?:tests|examples|benchmarks|alexaskill|docs|\.ci)"
         for path in set(re.findall(rf"(?<![\w/.-])({folders}/[\w./-]*\w)", text)):
             if not (ROOT / path).exists():
@@ -295,7 +308,7 @@ def test_the_top_level_options_are_in_the_readme() -> None:
     # `alexaskill --help` lists --version, which the README never named.
     from alexaskill.cli import parser
 
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     options = [o for a in parser()._actions for o in a.option_strings if o.startswith("--")]
     assert "--version" in options
     assert [o for o in options if o != "--help" and f"alexaskill {o}" not in readme] == []
@@ -329,7 +342,7 @@ def test_no_changelog_row_has_the_tail_of_another_version_of_a_row() -> None:
         '- A row quoting "where is the ...\n  parcel" goes on. So\n  does this one.\n'
     )
     assert _orphan_tails(sample) == ["CHANGELOG.md:2: around them."]
-    assert _orphan_tails((ROOT / "CHANGELOG.md").read_text()) == []
+    assert _orphan_tails((ROOT / "CHANGELOG.md").read_text(encoding="utf-8")) == []
 
 
 def _changelog_rows(changelog: str) -> list[tuple[int, list[str]]]:
@@ -392,4 +405,4 @@ def test_no_changelog_row_says_its_change_twice() -> None:
         "- A request cancelled as its body's deadline passed is answered 503.\n"
     )
     assert _rows_said_twice(sample) == ["CHANGELOG.md:1 and :4"]
-    assert _rows_said_twice((ROOT / "CHANGELOG.md").read_text()) == []
+    assert _rows_said_twice((ROOT / "CHANGELOG.md").read_text(encoding="utf-8")) == []

@@ -30,7 +30,7 @@ def test_the_quick_starts_answers_are_the_apps(reader: Reader) -> None:
 
     from alexaskill import Skill
 
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     with StarletteClient(Skill(EXAMPLE_SKILL_ID)) as http:
         refused = http.post("/", content=b"{}", headers={"Content-Type": "application/json"})
         health = http.get("/health")
@@ -77,7 +77,7 @@ def test_the_readmes_first_skill_can_be_talked_to() -> None:
     assert intents["HelloIntent"]["samples"]
     with TestClient(skill, invocation="hello world") as client:
         assert client.say("ask hello world to say hello to Ann").speech == "Hello, Ann!"
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "alexaskill chat app:skill" in readme[: readme.index("## Quick start")]
 
 
@@ -136,7 +136,7 @@ def test_the_request_lines_shown_are_the_ones_written() -> None:
     from alexaskill import Skill, configure_logging, speak
     from alexaskill.testing import TestClient
 
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n### Logging\n", 1)[1].split("\n### ", 1)[0]
     shown_plain = section.split("```text\n", 1)[1].split("\n", 1)[0]
     shown_json = json.loads(section.split("```json\n", 1)[1].split("\n", 1)[0])

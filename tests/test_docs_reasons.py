@@ -80,12 +80,12 @@ def _unknown(code: dict[str, list[str]], documented: list[str]) -> list[str]:
 
 
 def test_every_reason_the_code_gives_is_in_the_readmes_table() -> None:
-    missing = _missing(_code(), table_reasons(README.read_text()))
+    missing = _missing(_code(), table_reasons(README.read_text(encoding="utf-8")))
     assert not missing, "reasons README's table lacks:\n" + "\n".join(missing)
 
 
 def test_every_reason_of_the_readmes_table_is_one_the_code_gives() -> None:
-    unknown = _unknown(_code(), table_reasons(README.read_text()))
+    unknown = _unknown(_code(), table_reasons(README.read_text(encoding="utf-8")))
     assert not unknown, "reasons of README's table no code gives:\n" + "\n".join(unknown)
 
 
@@ -134,7 +134,7 @@ def _drop_row(text: str, reason: str) -> str:
 )
 def test_a_table_out_of_step_fails(change: object, fails: str) -> None:
     assert callable(change)
-    text = README.read_text()
+    text = README.read_text(encoding="utf-8")
     changed = change(text)
     assert isinstance(changed, str) and changed != text
     documented = table_reasons(changed)
@@ -147,7 +147,7 @@ def test_a_table_out_of_step_fails(change: object, fails: str) -> None:
 def test_a_reason_renamed_in_the_code_fails() -> None:
     code = dict(_code())
     code["certificate URL: user info"] = code.pop("certificate URL: userinfo")
-    documented = table_reasons(README.read_text())
+    documented = table_reasons(README.read_text(encoding="utf-8"))
     assert _missing(code, documented) and _unknown(code, documented) == [
         "certificate URL: userinfo"
     ]
@@ -216,5 +216,5 @@ def test_a_reason_added_in_a_module_not_parsed_before_is_found(form: str) -> Non
     source.parsed.update((k, v) for k, v in _source().parsed.items() if k not in _QUIET)
     added = "timestamp: made up in a quiet module (… s)"
     line = len(source.texts[_QUIET[0]][1].splitlines())
-    missing = _missing(reasons(source), table_reasons(README.read_text()))
+    missing = _missing(reasons(source), table_reasons(README.read_text(encoding="utf-8")))
     assert missing == [f"{added!r} (made at alexaskill/slots/values.py:{line})"]

@@ -68,7 +68,7 @@ def test_the_document_runs_as_written(document: str, part: int, reader: Reader) 
         if block.language == "python" and named is not None:
             path = reader.workdir / named.group(1)
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(block.text)
+            path.write_text(block.text, encoding="utf-8")
     first = next((block for block in blocks if block.language == "python"), None)
     assert first is None or not first.text.startswith(CONTINUES), (
         f"{first.where} continues a block of the part before: move the part's heading (PARTS)"
@@ -149,7 +149,7 @@ def test_the_first_ten_minutes_path_is_short_and_runs_every_step() -> None:
     # chat, request and replay, a test file, serve. Its blocks run as every block does; this
     # keeps each step there and run (none marked not run), the APP its commands name the file
     # it writes, the install bringing pytest (the `testing` extra) for its test step.
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert readme.index("## Quick start") < readme.index("## First 10 minutes")
     assert readme.index("## First 10 minutes") < readme.index("## Installing")
     section = readme.split("\n## First 10 minutes\n", 1)[1].split("\n## ", 1)[0]

@@ -21,7 +21,7 @@ from .test_dropped_reply import _dropped
 
 def _loaded(path: Path, source: str) -> ModuleType:
     """The module of ``source``, written to ``path`` and imported from there."""
-    path.write_text(source)
+    path.write_text(source, encoding="utf-8")
     spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -49,7 +49,7 @@ def test_a_handler_s_file_saved_half_edited_since_leaves_an_empty_answer_as_it_i
     # TokenError and the handler's empty answer, on purpose, became the apology.
     path = tmp_path / "stale_skill.py"
     module = _loaded(path, STALE_SKILL)
-    path.write_text(STALE_SKILL.replace("return None", "return speak(\n"))
+    path.write_text(STALE_SKILL.replace("return None", "return speak(\n"), encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(module.skill) as client:
         answer = client.intent("Quiet")
     assert (answer.speech, answer.handler_error) == (None, None)
@@ -83,7 +83,7 @@ def test_a_handler_s_file_edited_since_names_no_wrong_line(
     path = tmp_path / "edited_skill.py"
     module = _loaded(path, EDITED_SKILL)
     edited = '    name = 1\n    ask("Which?")\n\n# Colours.\n'
-    path.write_text(EDITED_SKILL.replace('    ask("Which animal?")\n', edited))
+    path.write_text(EDITED_SKILL.replace('    ask("Which animal?")\n', edited), encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="alexaskill"), TestClient(module.skill) as client:
         client.intent("Colour")
         client.intent("Animal")

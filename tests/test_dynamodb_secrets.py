@@ -234,7 +234,9 @@ async def test_a_malformed_endpoint_of_the_aws_profile_is_refused_in_the_stores_
     # Its services section's was said as "the AWS profile's endpoint_url", not found there.
     caplog.set_level(logging.INFO, logger="alexaskill")
     config = Path(os.environ["AWS_CONFIG_FILE"])
-    config.write_text("[default]\n" + profile.format(url=f"http://AKID:{SECRET}@[::1"))
+    config.write_text(
+        "[default]\n" + profile.format(url=f"http://AKID:{SECRET}@[::1"), encoding="utf-8"
+    )
     store = DynamoDBStore("skill", timeout=MOTO_TIMEOUT)
     with pytest.raises(StoreError) as info:
         await store.load("user")

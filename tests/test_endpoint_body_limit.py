@@ -55,7 +55,7 @@ def test_a_chunked_body_past_the_limit_is_refused_and_the_connection_closed(
     # rest unread: they went on reading it, for as long as the client sent it, and took what
     # came after as the next request (behind a proxy that framed the body otherwise, a request
     # of someone else's). The answer now says `connection: close`, and they close.
-    (tmp_path / "app.py").write_text(_APP)
+    (tmp_path / "app.py").write_text(_APP, encoding="utf-8")
     port = servers.free_port()
     env = {**os.environ, "ALEXASKILL_STORE": "memory://"}
     command = [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(port), "--http", http]

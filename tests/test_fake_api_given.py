@@ -157,7 +157,7 @@ def test_the_cli_says_which_field_of_the_alexa_api_file_is_wrong(tmp_path: Any) 
     from alexaskill.cli.inputs import fake_alexa_api
 
     data = tmp_path / "api.json"
-    data.write_text('{"mobile_number": "+1 555 0100"}')
+    data.write_text('{"mobile_number": "+1 555 0100"}', encoding="utf-8")
     with pytest.raises(UsageError, match=r"--alexa-api .*api.json: mobile_number is '\+1 555"):
         fake_alexa_api(str(data))
 

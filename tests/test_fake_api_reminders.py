@@ -176,9 +176,9 @@ def test_the_cli_reads_reminders_of_the_alexa_api_file(tmp_path: Any) -> None:
     from alexaskill.cli.inputs import fake_alexa_api
 
     data = tmp_path / "api.json"
-    data.write_text('{"reminders": [{"alertToken": "r1", "status": "ON"}]}')
+    data.write_text('{"reminders": [{"alertToken": "r1", "status": "ON"}]}', encoding="utf-8")
     assert fake_alexa_api(str(data)).reminders == [Reminder(alert_token="r1", status="ON")]
-    data.write_text('{"reminders": ["walk the dog"]}')
+    data.write_text('{"reminders": ["walk the dog"]}', encoding="utf-8")
     with pytest.raises(UsageError, match=r"--alexa-api .*api.json: reminders\[0\] is 'walk"):
         fake_alexa_api(str(data))
 

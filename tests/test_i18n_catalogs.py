@@ -268,7 +268,7 @@ def test_catalogs_are_read_from_package_data_in_a_zip(
     package = tmp_path / "src" / "zipped_skill_i18n"
     catalog(package / "locales", "de", 'msgid "Hello."\nmsgstr "Hallo."\n')
     catalog(package / "locales", "fr", 'msgid "x"\nmsgstr "y"\n')
-    (package / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("", encoding="utf-8")
     archive = tmp_path / "skill.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
         for file in sorted((tmp_path / "src").rglob("*")):

@@ -142,7 +142,7 @@ def test_every_name_comes_from_the_module_the_type_checkers_are_told() -> None:
     import ast
     from pathlib import Path
 
-    tree = ast.parse(Path(alexaskill.__file__).read_text())
+    tree = ast.parse(Path(alexaskill.__file__).read_text(encoding="utf-8"))
     guarded = next(
         node
         for node in tree.body

@@ -69,7 +69,7 @@ def _stopped_under_way(on_lambda: bool, tmp_path: Path) -> str:
     handler is under way, and wait for it to end: all it said."""
     port = free_port()
     script = tmp_path / "server.py"
-    script.write_text(_SERVER.replace("PORT", str(port)))
+    script.write_text(_SERVER.replace("PORT", str(port)), encoding="utf-8")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if on_lambda:
         env |= {"AWS_LAMBDA_FUNCTION_NAME": "skill", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"}

@@ -23,7 +23,7 @@ def imported_modules(path: Path) -> set[str]:
     """The alexaskill modules ``path`` imports anywhere (top level, functions, TYPE_CHECKING)."""
     package = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level:
             base = package[: len(package) - node.level + 1]
             target = ".".join([*base, *(node.module.split(".") if node.module else [])])
@@ -80,7 +80,9 @@ MAX_MODULE_LINES = 520
 def test_no_module_is_longer_than_the_limit() -> None:
     # The simulator's page scripts too (alexaskill/simulator/static/*.js): one concern each.
     lengths = {
-        path.relative_to(PACKAGE.parent).as_posix(): len(path.read_text().splitlines())
+        path.relative_to(PACKAGE.parent).as_posix(): len(
+            path.read_text(encoding="utf-8").splitlines()
+        )
         for pattern in ("*.py", "*.js")
         for path in sorted(PACKAGE.rglob(pattern))
     }
@@ -94,7 +96,9 @@ def test_no_benchmark_module_is_longer_than_the_limit() -> None:
     # The same limit for the benchmark harness (benchmarks/load.py had grown to 688 lines).
     benchmarks = PACKAGE.parent / "benchmarks"
     lengths = {
-        path.relative_to(PACKAGE.parent).as_posix(): len(path.read_text().splitlines())
+        path.relative_to(PACKAGE.parent).as_posix(): len(
+            path.read_text(encoding="utf-8").splitlines()
+        )
         for path in sorted(benchmarks.rglob("*.py"))
     }
     assert "benchmarks/load.py" in lengths  # the walk finds them
@@ -106,7 +110,10 @@ def test_no_test_module_is_longer_than_the_limit() -> None:
     # The same limit for tests/: the last eight modules written before it held for tests too
     # (LONG_TEST_MODULES, each allowed its length then) were split by meaning, and the list gone.
     tests = PACKAGE.parent / "tests"
-    lengths = {path.name: len(path.read_text().splitlines()) for path in sorted(tests.glob("*.py"))}
+    lengths = {
+        path.name: len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted(tests.glob("*.py"))
+    }
     assert "test_layers.py" in lengths  # the walk finds them
     too_long = {name: lines for name, lines in lengths.items() if lines > MAX_MODULE_LINES}
     assert too_long == {}, f"test modules over {MAX_MODULE_LINES} lines: {too_long}"
@@ -129,7 +136,7 @@ def test_the_readme_module_map_names_every_module_and_its_imports_point_up_it() 
         ):
             unmapped.append("/".join(parts))  # a package's modules are named in its row
         # Imports made as the module loads (not in functions, not for type checkers) point up.
-        for node in ast.parse(path.read_text()).body:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
             if not (isinstance(node, ast.ImportFrom) and node.level == len(parts)):
                 continue  # another package's, or within its own package
             target = (node.module or node.names[0].name).split(".")[0]
@@ -160,7 +167,10 @@ def test_what_an_understanding_module_gives_another_module_uses() -> None:
     # __init__.py gives its names to the skill author, not to a module.
     # Each file's words as a set, read once: a name is a word, and 340 files searched again for
     # each name took seconds.
-    words = {path: set(re.findall(r"\w+", path.read_text())) for path in PACKAGE.rglob("*.py")}
+    words = {
+        path: set(re.findall(r"\w+", path.read_text(encoding="utf-8")))
+        for path in PACKAGE.rglob("*.py")
+    }
     unused = []
     for path in sorted((PACKAGE / "understanding").rglob("*.py")):
         if path.name == "__init__.py":
@@ -168,7 +178,7 @@ def test_what_an_understanding_module_gives_another_module_uses() -> None:
         given: list[str] = next(
             (
                 ast.literal_eval(node.value)
-                for node in ast.parse(path.read_text()).body
+                for node in ast.parse(path.read_text(encoding="utf-8")).body
                 if isinstance(node, ast.Assign)
                 and any(
                     isinstance(name, ast.Name) and name.id == "__all__" for name in node.targets

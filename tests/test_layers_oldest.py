@@ -93,14 +93,22 @@ _MARKED = "import pytest\n\npytestmark = pytest.mark.oldest_dependencies\n"
 
 
 def test_a_split_that_drops_the_mark_is_found(tmp_path: Path) -> None:
-    (tmp_path / "test_store.py").write_text(_MARKED + "from .store_helpers import x\n")
-    (tmp_path / "store_helpers.py").write_text("x = 1\n")
-    (tmp_path / "test_store_url.py").write_text("import pytest\n")  # named after test_store
-    (tmp_path / "test_retry.py").write_text("from .test_store import y\n")  # imports it
-    (tmp_path / "test_pool.py").write_text("from tests.store_helpers import x\n")  # its helper
-    (tmp_path / "test_store_kept.py").write_text(_MARKED)  # split with its header
+    (tmp_path / "test_store.py").write_text(
+        _MARKED + "from .store_helpers import x\n", encoding="utf-8"
+    )
+    (tmp_path / "store_helpers.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "test_store_url.py").write_text(
+        "import pytest\n", encoding="utf-8"
+    )  # named after test_store
+    (tmp_path / "test_retry.py").write_text(
+        "from .test_store import y\n", encoding="utf-8"
+    )  # imports it
+    (tmp_path / "test_pool.py").write_text(
+        "from tests.store_helpers import x\n", encoding="utf-8"
+    )  # its helper
+    (tmp_path / "test_store_kept.py").write_text(_MARKED, encoding="utf-8")  # split with its header
     one = "import pytest\n\n@pytest.mark.oldest_dependencies\ndef test_one() -> None: ...\n"
-    (tmp_path / "test_store_one.py").write_text(one)  # one test of it marked
+    (tmp_path / "test_store_one.py").write_text(one, encoding="utf-8")  # one test of it marked
     assert looks_split(tmp_path) == {
         "test_pool": ["imports store_helpers, which marked modules alone import"],
         "test_retry": ["imports test_store"],
@@ -140,13 +148,17 @@ def test_each_way_of_writing_the_mark_is_found(tmp_path: Path, source: str) -> N
     # `from pytest import mark` and its `mark.oldest_dependencies` went unseen: the module was
     # neither listed for the run at the oldest dependencies nor reported by the guard above;
     # so did `getattr(pytest.mark, "oldest_dependencies")`.
-    (tmp_path / "test_store.py").write_text(source)
+    (tmp_path / "test_store.py").write_text(source, encoding="utf-8")
     assert [path.name for path in marked_modules(tmp_path)] == ["test_store.py"]
 
 
 def test_a_module_marked_otherwise_is_not_taken_as_marked(tmp_path: Path) -> None:
     # Another module's `mark` (not pytest's) and the name in a string say nothing of pytest's.
-    (tmp_path / "test_a.py").write_text("from marks import mark\n\nx = mark.oldest_dependencies\n")
-    (tmp_path / "test_b.py").write_text("NAME = 'oldest_dependencies'\n")
-    (tmp_path / "test_c.py").write_text("x = getattr(marks, 'oldest_dependencies')\n")
+    (tmp_path / "test_a.py").write_text(
+        "from marks import mark\n\nx = mark.oldest_dependencies\n", encoding="utf-8"
+    )
+    (tmp_path / "test_b.py").write_text("NAME = 'oldest_dependencies'\n", encoding="utf-8")
+    (tmp_path / "test_c.py").write_text(
+        "x = getattr(marks, 'oldest_dependencies')\n", encoding="utf-8"
+    )
     assert marked_modules(tmp_path) == []

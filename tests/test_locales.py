@@ -236,7 +236,7 @@ def test_slot_type_values_per_locale() -> None:
 
 def test_model_command_one_locale_or_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     module = tmp_path / "twolocales.py"
-    module.write_text(TWO_LOCALES)
+    module.write_text(TWO_LOCALES, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
 
     code, out, err = run(
@@ -251,7 +251,7 @@ def test_model_command_one_locale_or_all(tmp_path: Path, monkeypatch: pytest.Mon
     code, out, err = run(*TWO_LOCALES_INTO, str(target))
     assert code == 0, err
     assert sorted(path.name for path in target.iterdir()) == ["de-DE.json", "en-US.json"]
-    english = json.loads((target / "en-US.json").read_text())["interactionModel"]
+    english = json.loads((target / "en-US.json").read_text(encoding="utf-8"))["interactionModel"]
     assert english["languageModel"]["invocationName"] == "weather helper"
     assert english["languageModel"]["intents"][0]["samples"] == ["weather in {city}"]
     assert err.splitlines() == [f"wrote {target / 'de-DE.json'}", f"wrote {target / 'en-US.json'}"]

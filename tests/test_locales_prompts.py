@@ -188,7 +188,8 @@ def test_model_and_check_warn_of_a_prompt_translation_naming_other_slots(
             def forecast(city: str):
                 return speak(city)
             """
-        )
+        ),
+        encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path)
     for check in ([], ["--check"]):

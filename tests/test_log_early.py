@@ -59,7 +59,7 @@ def _environ(**env: str) -> dict[str, str]:
 def _run(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedProcess[str]:
     """What a fresh Python, beside `_PORTAL` (as ``portal``), did running ``code`` (which must
     succeed): as uvicorn imports an app, no logging set up but what ``code`` sets up."""
-    (tmp_path / "portal.py").write_text(_PORTAL)
+    (tmp_path / "portal.py").write_text(_PORTAL, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-c", code],
         cwd=tmp_path,
@@ -224,7 +224,7 @@ def test_uvicorn_serving_a_host_app_says_its_mounted_skills_start_with_levels(
     tmp_path: Path,
 ) -> None:
     # `uvicorn portal:app`: uvicorn sets up its own loggers, not alexaskill's nor the root's.
-    (tmp_path / "portal.py").write_text(_PORTAL)
+    (tmp_path / "portal.py").write_text(_PORTAL, encoding="utf-8")
     port = free_port()
     log = tmp_path / "uvicorn.log"
     with log.open("wb") as sink:
@@ -239,7 +239,7 @@ def test_uvicorn_serving_a_host_app_says_its_mounted_skills_start_with_levels(
         wait_for_health(f"http://127.0.0.1:{port}", process, said=log.read_text)
     finally:
         stop(process)
-    output = log.read_text()
+    output = log.read_text(encoding="utf-8")
     for said in _SAID:
         [line] = [line for line in output.splitlines() if said in line]
         assert f" WARNING alexaskill.security: {said}" in line, output
@@ -282,7 +282,9 @@ def test_each_logger_alexaskill_names_has_the_early_filter() -> None:
     named = {
         name
         for source in package.rglob("*.py")
-        for name in re.findall(r"getLogger\(\s*[\"'](alexaskill[\w.]*)[\"']", source.read_text())
+        for name in re.findall(
+            r"getLogger\(\s*[\"'](alexaskill[\w.]*)[\"']", source.read_text(encoding="utf-8")
+        )
     }
     assert "alexaskill.security" in named  # (the search finds them)
     assert named - {"alexaskill.request"} <= set(log_early.LOGGERS), named

@@ -23,7 +23,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "requests" / "IntentRequest.GetWe
 
 
 def _envelope(change: dict[str, Any] | None = None, *, user: bool = True) -> Envelope:
-    raw = json.loads(FIXTURE.read_text())
+    raw = json.loads(FIXTURE.read_text(encoding="utf-8"))
     raw["request"].update(change or {})
     if not user:
         raw["context"]["System"].pop("user", None)
@@ -75,7 +75,7 @@ def _value(rng: random.Random) -> str:
 
 
 def _generated(rng: random.Random) -> dict[str, Any]:
-    raw: dict[str, Any] = json.loads(FIXTURE.read_text())
+    raw: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
     request = raw["request"]
     request["type"] = rng.choice(["IntentRequest", "LaunchRequest", _value(rng)])
     request["requestId"] = _value(rng)
@@ -139,7 +139,7 @@ def test_log_fields_imports_no_private_name_of_another_module(module: str) -> No
 
     path = importlib.import_module(f"alexaskill.{module}").__file__
     assert path is not None
-    tree = ast.parse(Path(path).read_text())
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
     private = [
         f"{node.module}.{alias.name}"
         for node in ast.walk(tree)

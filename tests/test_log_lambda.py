@@ -52,7 +52,7 @@ USER_ID = (
 
 
 def event(name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
+    loaded: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
     return loaded
 
 
@@ -322,7 +322,7 @@ def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
     in a process of its own and invoked with Alexa's requests: its answers, records framed with
     ids, and no asyncio imported for a synchronous skill."""
     # (A copy of it was run: the README's own could change, or stop working, unseen.)
-    (tmp_path / "lambda_function.py").write_text(_readme_lambda_function())
+    (tmp_path / "lambda_function.py").write_text(_readme_lambda_function(), encoding="utf-8")
     requests = RequestFactory(skill_id=DEFAULT_SKILL_ID)
     events = [requests.intent("HelloIntent", name="Ann"), requests.intent("HelloIntent")]
     script = (

@@ -35,7 +35,9 @@ def _child_loggers() -> set[str]:
     """The names of the "alexaskill" logger's children the package logs to."""
     names: set[str] = set()
     for path in Path(alexaskill.__file__).parent.rglob("*.py"):
-        names.update(re.findall(r'getLogger\("(alexaskill\.[\w.]+)"\)', path.read_text()))
+        names.update(
+            re.findall(r'getLogger\("(alexaskill\.[\w.]+)"\)', path.read_text(encoding="utf-8"))
+        )
     return names
 
 
@@ -245,7 +247,7 @@ def test_a_short_printable_argument_is_passed_on_as_it_is() -> None:
 def _with_values(intent: str, request_id: str = "amzn1.echo-api.request.1") -> Any:
     from alexaskill.models import decode_envelope
 
-    raw = json.loads((_FIXTURES / "IntentRequest.GetWeather.json").read_text())
+    raw = json.loads((_FIXTURES / "IntentRequest.GetWeather.json").read_text(encoding="utf-8"))
     raw["request"]["intent"]["name"] = intent
     raw["request"]["requestId"] = request_id
     return decode_envelope(json.dumps(raw).encode())
@@ -306,7 +308,7 @@ def test_a_request_line_stays_under_pipe_buf_in_bytes(as_json: bool, char: str) 
     # Each value cut at 256 characters, but a JSON line holds five of them (the message, the
     # fields), each JSON-escaped or of four-byte characters: past 4,096 bytes, one write a
     # pipe keeps whole.
-    raw = json.loads((_FIXTURES / "IntentRequest.GetWeather.json").read_text())
+    raw = json.loads((_FIXTURES / "IntentRequest.GetWeather.json").read_text(encoding="utf-8"))
     raw["request"].update(requestId=char * 300, locale=char * 300, type="T" + char * 300)
     from alexaskill.models import decode_envelope
 

@@ -329,7 +329,7 @@ FORGED = "\n2026-01-01 00:00:00,000 INFO alexaskill.request: LaunchRequest -> ok
 
 
 def forged_envelope() -> Envelope:
-    data = json.loads((FIXTURES / "IntentRequest.GetWeather.json").read_text())
+    data = json.loads((FIXTURES / "IntentRequest.GetWeather.json").read_text(encoding="utf-8"))
     data["request"]["requestId"] = "amzn1.echo-api.request.1" + FORGED + "\x00\r\u2028\x1b[31m"
     data["request"]["intent"]["name"] = "GetWeather\nFAKE"
     return decode_envelope(json.dumps(data).encode())
@@ -467,7 +467,7 @@ def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path, servers: 
     import httpx
 
     (tmp_path / "app.py").write_text(
-        f"from alexaskill import Skill\n\nskill = Skill('{SKILL_ID}')\n"
+        f"from alexaskill import Skill\n\nskill = Skill('{SKILL_ID}')\n", encoding="utf-8"
     )
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "app:skill", "--port", str(port)]
@@ -480,5 +480,5 @@ def test_plain_uvicorn_writes_the_request_line_at_info(tmp_path: Path, servers: 
     )
     assert response.status_code == 400
     servers.stop(process)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     assert " INFO alexaskill.request: - -> refused:certificate_url (400) " in output, output

@@ -321,7 +321,7 @@ def test_uvicorn_stops_at_a_log_setting_that_does_not_parse(tmp_path: Path) -> N
     # made uvicorn take the app for one without a lifespan: it served, and every request got a
     # plain-text 500. The app now fails its lifespan's startup, and uvicorn exits with the reason.
     (tmp_path / "plain_app.py").write_text(
-        f'from alexaskill import Skill\n\nskill = Skill("{SKILL_ID}")\n'
+        f'from alexaskill import Skill\n\nskill = Skill("{SKILL_ID}")\n', encoding="utf-8"
     )
     refused = subprocess.run(
         [sys.executable, "-m", "uvicorn", "plain_app:skill", "--port", "0"],

@@ -300,7 +300,7 @@ def test_the_handshake_bound_is_the_documented_one() -> None:
     for loop_class in (loops.SelectorEventLoop, loops.UvloopLoop):
         if loop_class is not None:
             assert loop_class.tls_handshake_timeout == loops.TLS_HANDSHAKE_TIMEOUT
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert "| TLS handshake, when uvicorn terminates TLS | 10 s, then closed" in readme
 
 

@@ -32,7 +32,7 @@ def test_serve_over_tls_closes_a_connection_that_never_handshakes(
     # The command runs as `python -m alexaskill` does, its loops' bound 1 s rather than 10 (not
     # waited out here: test_the_handshake_bound_is_the_documented_one), still far short of 60.
     cert, key = self_signed(tmp_path, common_name="localhost", dns=["localhost"])
-    (tmp_path / "skillapp.py").write_text(APP)
+    (tmp_path / "skillapp.py").write_text(APP, encoding="utf-8")
     port = servers.free_port()
     command = [
         sys.executable,

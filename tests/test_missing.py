@@ -99,7 +99,9 @@ def _without(tmp_path: Path, ci: str, packages: list[str], *arguments: str) -> t
     hidden = tmp_path / "hidden"
     for package in packages:
         (hidden / package).mkdir(parents=True)
-        (hidden / package / "__init__.py").write_text(f"raise ImportError('{package} hidden')\n")
+        (hidden / package / "__init__.py").write_text(
+            f"raise ImportError('{package} hidden')\n", encoding="utf-8"
+        )
     command = [sys.executable, "-m", "pytest", "-q", "-rfs", "-p", "no:cacheprovider", "-n", "0"]
     command += ["--basetemp", str(tmp_path / "base"), *arguments]
     env = {**os.environ, "CI": ci, "PYTHONPATH": os.pathsep.join((str(hidden), str(ROOT)))}
@@ -222,6 +224,6 @@ def test_the_modules_with_cases_on_httptools_are_found(tmp_path: Path) -> None:
         "test_named": "def test_takes_a_protocol_class(http: str) -> None: ...\n",
     }
     for name, source in tests.items():
-        (tmp_path / f"{name}.py").write_text(source)
+        (tmp_path / f"{name}.py").write_text(source, encoding="utf-8")
     found = ["test_alone", "test_fixture", "test_skip", "test_threaded"]
     assert httptools_modules(tmp_path) == found

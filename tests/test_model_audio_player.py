@@ -119,11 +119,11 @@ def skill_package(tmp_path: Path, interfaces: list[dict[str, Any]]) -> Path:
     models = package / "interactionModels" / "custom"
     models.mkdir(parents=True)
     manifest = {"manifest": {"apis": {"custom": {"endpoint": {}, "interfaces": interfaces}}}}
-    (package / "skill.json").write_text(json.dumps(manifest))
+    (package / "skill.json").write_text(json.dumps(manifest), encoding="utf-8")
     intents = [{"name": name, "samples": []} for name in REQUIRED]
     language = {"invocationName": "radio helper", "intents": intents, "types": []}
     path = models / "en-US.json"
-    path.write_text(json.dumps({"interactionModel": {"languageModel": language}}))
+    path.write_text(json.dumps({"interactionModel": {"languageModel": language}}), encoding="utf-8")
     return path
 
 
@@ -153,7 +153,8 @@ def radio_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
         "    return speak('here')\n"
         "@skill.on('AudioPlayer.PlaybackStarted')\n"
         "def started():\n"
-        "    return None\n"
+        "    return None\n",
+        encoding="utf-8",
     )
     yield
     sys.modules.pop("radio_app", None)
@@ -171,7 +172,8 @@ def test_check_an_audio_app_against_its_manifest(tmp_path: Path) -> None:
         '{"type": "AUDIO_PLAYER"} to manifest.apis.custom.interfaces\n'
     )
     (package / "skill.json").write_text(
-        json.dumps({"manifest": {"apis": {"custom": {"interfaces": [{"type": "AUDIO_PLAYER"}]}}}})
+        json.dumps({"manifest": {"apis": {"custom": {"interfaces": [{"type": "AUDIO_PLAYER"}]}}}}),
+        encoding="utf-8",
     )
     code, out, _ = run("model", "radio_app:skill", "--check", "--manifest", manifest)
     assert code == 0, out
@@ -203,7 +205,7 @@ def test_a_manifest_that_cannot_be_read_is_a_usage_error(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     if content is not None:
-        (tmp_path / "nowhere.json").write_text(content)
+        (tmp_path / "nowhere.json").write_text(content, encoding="utf-8")
     model_file = skill_package(tmp_path, [])
     code, _, err = run("model", "--check", str(model_file), "--manifest", "nowhere.json")
     assert code == 2

@@ -188,7 +188,7 @@ def test_serve_refuses_a_handler_named_in_place_of_the_skill(tmp_path: Path) -> 
     from .cli_run import run
 
     path = tmp_path / "newcomer_app.py"
-    path.write_text(SKILL_MODULE)
+    path.write_text(SKILL_MODULE, encoding="utf-8")
     # --reload with --workers is refused too, after APP is checked: a regression fails here
     # rather than start a server.
     code, out, err = run("serve", f"{path}:launch", "--reload", "--workers", "2")
@@ -205,7 +205,7 @@ def test_serve_takes_an_asgi_function_and_apps_mounting_skills(tmp_path: Path) -
     from alexaskill.cli.serve import asgi_problem
 
     path = tmp_path / "newcomer_app2.py"
-    path.write_text(SKILL_MODULE)
+    path.write_text(SKILL_MODULE, encoding="utf-8")
     assert asgi_problem(f"{path}:asgi_app", load_app(f"{path}:asgi_app")) is None
     assert asgi_problem(f"{path}:skill", load_app(f"{path}:skill")) is None
 
@@ -435,7 +435,7 @@ def test_a_dev_server_trusting_another_development_key_is_said_so(
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", refuse)
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     launch = tmp_path / "launch.json"
-    launch.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    launch.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")), encoding="utf-8")
     url = ("--url", "http://192.0.2.1:8000/", "--skill-id", DEFAULT_SKILL_ID)
     code, out, _ = run("replay", *url, str(launch))
     model = Path(__file__).parent / "fixtures" / "models" / "en-US.json"

@@ -154,7 +154,7 @@ def test_a_proxy_httpx_takes_lets_the_skilllifespan_start(
 def test_uvicorn_stops_at_a_socks_proxy_without_socksio_in_one_line(tmp_path: Path) -> None:
     # As served: uvicorn printed httpx's traceback and "Application startup failed".
     (tmp_path / "plain_app.py").write_text(
-        f'from alexaskill import Skill\n\nskill = Skill("{SKILL_ID}")\n'
+        f'from alexaskill import Skill\n\nskill = Skill("{SKILL_ID}")\n', encoding="utf-8"
     )
     # (socksio kept out, whether this environment has it or not)
     start = (
@@ -211,10 +211,10 @@ def test_a_cli_command_that_sends_says_so_in_one_line(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     (tmp_path / "proxyskill.py").write_text(
-        f"from alexaskill import Skill\nskill = Skill({SKILL_ID!r})\n"
+        f"from alexaskill import Skill\nskill = Skill({SKILL_ID!r})\n", encoding="utf-8"
     )
     envelope = RequestFactory(skill_id=SKILL_ID).intent("Hello")
-    (tmp_path / "hello.json").write_text(json.dumps(envelope))
+    (tmp_path / "hello.json").write_text(json.dumps(envelope), encoding="utf-8")
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     monkeypatch.setenv("ALL_PROXY", SOCKS)
     assert main(argv) == 2

@@ -36,7 +36,7 @@ server.serve_forever()
 
 
 def _ephemeral() -> range:
-    low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+    low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text(encoding="utf-8").split()
     return range(int(low), int(high) + 1)
 
 

@@ -170,7 +170,7 @@ def bare_uvicorn(
     ``FORWARDED_ALLOW_IPS`` otherwise), asked ``/health`` with an ``X-Forwarded-For``, stopped."""
     from .cli_shared import APP
 
-    (tmp_path / "skillapp.py").write_text(APP)
+    (tmp_path / "skillapp.py").write_text(APP, encoding="utf-8")
     port = servers.free_port()
     environ = {k: v for k, v in os.environ.items() if k != "FORWARDED_ALLOW_IPS"}
     environ.update({"ALEXASKILL_STORE": "memory://", **(env or {})})
@@ -180,7 +180,7 @@ def bare_uvicorn(
     for _ in range(2):  # two connections: the protocol's first-connection check, if it is ours
         assert httpx.get(f"http://127.0.0.1:{port}/health", headers=headers).status_code == 200
     servers.stop(process)
-    return str(servers.output[process].read_text())
+    return str(servers.output[process].read_text(encoding="utf-8"))
 
 
 _EVERYONE = "WARNING alexaskill.security: FORWARDED_ALLOW_IPS='*': X-Forwarded-For"
@@ -257,8 +257,8 @@ def test_a_mounted_skill_under_bare_uvicorn_says_the_proxies_it_trusts_at_its_fi
     # of alexaskill's log: it was said bare, through Python's last resort.)
     from .cli_shared import APP
 
-    (tmp_path / "skillapp.py").write_text(APP)
-    (tmp_path / "portal.py").write_text(_PORTAL)
+    (tmp_path / "skillapp.py").write_text(APP, encoding="utf-8")
+    (tmp_path / "portal.py").write_text(_PORTAL, encoding="utf-8")
     port = servers.free_port()
     environ = {k: v for k, v in os.environ.items() if k != "FORWARDED_ALLOW_IPS"}
     environ.update({"ALEXASKILL_STORE": "memory://", "FORWARDED_ALLOW_IPS": "*"})
@@ -269,7 +269,7 @@ def test_a_mounted_skill_under_bare_uvicorn_says_the_proxies_it_trusts_at_its_fi
     for _ in range(2):
         assert httpx.get(f"{base}/weather").status_code == 405  # (Alexa POSTs)
     servers.stop(process)
-    output = str(servers.output[process].read_text())
+    output = str(servers.output[process].read_text(encoding="utf-8"))
     lines = [line for line in output.splitlines() if "FORWARDED_ALLOW_IPS" in line]
     assert len(lines) == 1 and _EVERYONE in lines[0], output
     if not http:

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def quick_start_commands() -> list[str]:
     """The commands of the README's quick start block (comment lines left out)."""
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Quick start\n", 1)[1].split("\n## ", 1)[0]
     block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
     assert block is not None, "the quick start has no ```sh block"
@@ -52,7 +52,7 @@ def test_the_quick_start_has_an_install_and_serve_and_an_install_and_test_comman
 def test_the_quick_starts_test_command_is_the_one_ci_runs() -> None:
     # .ci/run runs it on a clean clone: what keeps it working as written.
     _, test = quick_start_commands()
-    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test in [line.strip() for line in ci], f"{test!r} is not a line of .ci/run"
 
 
@@ -127,7 +127,7 @@ def test_the_quick_starts_serve_command_serves_with_the_runtime_dependencies_alo
     refused = httpx.post(url, content=b"{}", headers={"Content-Type": "application/json"})
     process.send_signal(signal.SIGINT)
     process.wait(timeout=30)
-    output = servers.output[process].read_text(errors="replace")
+    output = servers.output[process].read_text(errors="replace", encoding="utf-8")
     assert health.json() == {"status": "ok"}, output
     assert refused.status_code == 400, output
     assert process.returncode == 0, output

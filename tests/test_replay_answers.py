@@ -24,7 +24,7 @@ from .dev_pki_shared import dev_dir as dev_dir
 def launch_file(tmp_path: Path) -> Path:
     """A LaunchRequest written to ``tmp_path``/launch.json, for replay to send."""
     request = tmp_path / "launch.json"
-    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")), encoding="utf-8")
     return request
 
 
@@ -80,7 +80,9 @@ def test_an_answer_nested_too_deeply_to_decode_is_no_json_not_a_traceback(
     # ended with a traceback; it is an answer that is not JSON, as any other.
     request = launch_file(tmp_path)
     app = tmp_path / "app.py"
-    app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
+    app.write_text(
+        f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n", encoding="utf-8"
+    )
     body = b"[" * 100_000
     answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
     out = io.StringIO()
@@ -141,7 +143,8 @@ def test_replay_in_process_says_a_directive_the_device_lacks_is_dropped(tmp_path
         "from alexaskill.directives import APL\n"
         f"skill = Skill({DEFAULT_SKILL_ID!r})\n"
         "document = {'type': 'APL', 'version': '2024.3', 'mainTemplate': {}}\n"
-        "skill.launch(lambda: speak('Here.', directives=[APL.RenderDocument(document)]))\n"
+        "skill.launch(lambda: speak('Here.', directives=[APL.RenderDocument(document)]))\n",
+        encoding="utf-8",
     )
     out = io.StringIO()
     code = main(["replay", f"{app}:skill", str(request)], stdout=out, stderr=io.StringIO())
@@ -178,7 +181,8 @@ def test_ctrl_c_while_the_skill_answers_a_replay_says_the_user_interrupted(
         "async def launch():\n"
         "    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the handler runs\n"
         "    await asyncio.sleep(120)  # (cancelled as replay closes its client)\n"
-        "    return speak('Hi.')\n"
+        "    return speak('Hi.')\n",
+        encoding="utf-8",
     )
     err = io.StringIO()
     code = main(["replay", f"{app}:skill", str(request)], stdout=io.StringIO(), stderr=err)
@@ -243,7 +247,9 @@ def test_an_answer_that_is_no_json_object_says_what_came(tmp_path: Path) -> None
     # where chat --url says Alexa refuses it.
     request = launch_file(tmp_path)
     app = tmp_path / "app.py"
-    app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
+    app.write_text(
+        f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n", encoding="utf-8"
+    )
     for body, why in [
         (b"<html>Welcome to nginx!</html>", "the answer is not JSON: '<html>Welcome to nginx!"),
         (b"[1, 2]", "the answer is not a JSON object"),
@@ -272,7 +278,9 @@ def test_a_redirect_says_where_it_points_and_is_not_followed(
     # "HTTP 301" alone: neither where it pointed nor that replay does not follow it.
     request = launch_file(tmp_path)
     app = tmp_path / "app.py"
-    app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
+    app.write_text(
+        f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n", encoding="utf-8"
+    )
     head = (
         b"HTTP/1.1 301 Moved Permanently\r\nLocation: %s\r\nContent-Length: 0\r\n"
         b"Connection: close\r\n\r\n" % location.encode()
@@ -296,7 +304,9 @@ def test_a_servers_reason_is_shown_not_acted_on_by_the_terminal(
     # cleared the terminal and a bell rang, where the answer's rows are written out (\x1b).
     request = launch_file(tmp_path)
     app = tmp_path / "app.py"
-    app.write_text(f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n")
+    app.write_text(
+        f"from alexaskill import Skill\nskill = Skill({DEFAULT_SKILL_ID!r})\n", encoding="utf-8"
+    )
     body = b"bad \x1b[2J\x07 request"
     head = b"HTTP/1.1 400 Bad Request\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(
         body

@@ -23,7 +23,7 @@ def replay_one(tmp_path: Path, request_type: str, payload: Any) -> tuple[int, st
     """Replay one request of ``request_type`` to a server answering HTTP 200 with ``payload``:
     the exit status and the output."""
     request = tmp_path / "request.json"
-    request.write_text(json.dumps(RequestFactory().envelope(request_type)))
+    request.write_text(json.dumps(RequestFactory().envelope(request_type)), encoding="utf-8")
     code, out, _ = replayed(bare_skill(tmp_path), request, json_answer(payload))
     return code, out
 

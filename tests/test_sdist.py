@@ -23,7 +23,7 @@ def test_the_sdist_holds_every_file_the_tests_read() -> None:
         match.group(1).split("/")[0]
         for path in (ROOT / "tests").glob("*.py")
         if path.name != Path(__file__).name  # (its own pattern)
-        for match in re.finditer(r'ROOT / "([^"]+)"', path.read_text())
+        for match in re.finditer(r'ROOT / "([^"]+)"', path.read_text(encoding="utf-8"))
     }
     assert {"Dockerfile", ".ci", "README.md"} <= read  # (the pattern still finds them)
     missing = sorted(read - set(sdist_include()) - {"pyproject.toml"})
@@ -32,7 +32,7 @@ def test_the_sdist_holds_every_file_the_tests_read() -> None:
 
 def test_the_sdist_holds_every_file_the_readme_links_to() -> None:
     # tests/test_docs.py checks that each link leads somewhere (docs/simulator.png, …).
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     linked = {
         target.split("/")[0]
         for target in re.findall(r"\]\(([^)#\s]+)", readme)
@@ -49,6 +49,6 @@ def test_the_declared_license_ships_as_a_file() -> None:
     with (ROOT / "pyproject.toml").open("rb") as file:
         declared = tomllib.load(file)["project"]["license"]
     assert declared == "MIT"
-    text = (ROOT / "LICENSE").read_text()
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("MIT License\n\nCopyright (c)")
     assert 'THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND' in text

@@ -38,7 +38,7 @@ def test_serve_stopped_gracefully_exits_0(
     process, _ = serve(servers, tmp_path, ROOT, WEATHER, **env)
     process.send_signal(getattr(signal, signal_name))
     assert process.wait(timeout=20) == 0
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     assert "Application shutdown complete." in output, output  # stopped gracefully
     assert "Traceback" not in output, output
 
@@ -113,7 +113,8 @@ def test_serve_stopped_while_it_loads_the_app_exits_0(tmp_path: Path) -> None:
         "import pathlib, time\n"
         "pathlib.Path('loading').write_text('')\n"
         "time.sleep(60)\n"
-        "from skillapp import skill\n"
+        "from skillapp import skill\n",
+        encoding="utf-8",
     )
     command = [sys.executable, "-m", "alexaskill", "serve", "slow:skill", "--port", "0"]
     # Not conftest's Servers: that waits for /health, which this server, stopped while it loads,
@@ -163,7 +164,8 @@ def test_serve_stopped_while_a_def_handler_blocks_answers_it_and_exits_0(
     pki.save(tmp_path)
     started = tmp_path / "started"
     (tmp_path / "blocking.py").write_text(
-        _BLOCKING_APP.format(skill_id=SKILL_ID, pki=str(tmp_path), started=str(started))
+        _BLOCKING_APP.format(skill_id=SKILL_ID, pki=str(tmp_path), started=str(started)),
+        encoding="utf-8",
     )
     process, answers, postings = _posted_under_way(
         servers, tmp_path, pki, {"Hello": started}, "blocking:skill"
@@ -172,7 +174,7 @@ def test_serve_stopped_while_a_def_handler_blocks_answers_it_and_exits_0(
     assert process.wait(timeout=60) == 0
     for posting in postings:
         posting.join(60)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     assert [a.status_code for a in answers] == [200], output
     assert answers[0].json()["response"]["outputSpeech"]["text"] == DEADLINE_REPLY
     assert "Application shutdown complete." in output, output
@@ -236,7 +238,8 @@ def test_serve_stopped_past_its_graceful_timeout_still_answers(
     started = tmp_path / "started"
     started.mkdir()
     (tmp_path / "sleeping.py").write_text(
-        _SLEEPING_APP.format(skill_id=SKILL_ID, pki=str(tmp_path), started=str(started))
+        _SLEEPING_APP.format(skill_id=SKILL_ID, pki=str(tmp_path), started=str(started)),
+        encoding="utf-8",
     )
     argv = [app, "--timeout-graceful-shutdown", "1", "--http", http]
     under_way = {intent: started / intent for intent in intents}
@@ -245,7 +248,7 @@ def test_serve_stopped_past_its_graceful_timeout_still_answers(
     assert process.wait(timeout=60) == 0
     for posting in postings:
         posting.join(60)
-    output = servers.output[process].read_text()
+    output = servers.output[process].read_text(encoding="utf-8")
     # Stopped within 60 s, not the handler's 600: serve handed uvicorn its graceful timeout.
     assert "timeout graceful shutdown exceeded" in output, output
     assert [a.status_code for a in answers] == [200] * len(intents), output
@@ -348,7 +351,8 @@ def test_serve_stopped_drains_refuses_new_connections_and_exits_0(
     (tmp_path / "held.py").write_text(
         _HELD_APP.format(
             skill_id=SKILL_ID, pki=str(tmp_path), started=str(started), release=str(release)
-        )
+        ),
+        encoding="utf-8",
     )
     # (a graceful shutdown long enough that the request is never cancelled on a slow machine)
     argv = ["held:skill", "--timeout-graceful-shutdown", "120", *workers]
@@ -363,18 +367,18 @@ def test_serve_stopped_drains_refuses_new_connections_and_exits_0(
     others = 1 if workers else 0
     deadline = time.monotonic() + 60
     while not (
-        "Waiting for connections to close." in log.read_text()
-        and log.read_text().count("Finished server process") >= others
+        "Waiting for connections to close." in log.read_text(encoding="utf-8")
+        and log.read_text(encoding="utf-8").count("Finished server process") >= others
     ):
-        assert time.monotonic() < deadline, log.read_text()
+        assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
         time.sleep(0.05)
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}health", timeout=10)
-    release.write_text("")
+    release.write_text("", encoding="utf-8")
     assert process.wait(timeout=60) == 0
     for posting in postings:
         posting.join(60)
-    output = log.read_text()
+    output = log.read_text(encoding="utf-8")
     assert [a.status_code for a in answers] == [200], output
     assert answers[0].json()["response"]["outputSpeech"]["text"] == "hello, in full"
     served_by = pids(output)

@@ -69,7 +69,7 @@ def test_a_thousand_slow_clients_neither_block_nor_stay(
     # request after it, closes the connection that has waited longest, the oldest slow one.
     # A thousand, not fewer: the commands' own limit, which the test fills.)
     at_least_open_files(1500)
-    (tmp_path / "quick_bodies.py").write_text(QUICK_BODIES)
+    (tmp_path / "quick_bodies.py").write_text(QUICK_BODIES, encoding="utf-8")
     port = servers.free_port()
     command = COMMANDS[how](port)
     command[command.index("examples.weather.app:skill")] = "quick_bodies:skill"
@@ -166,7 +166,7 @@ def test_a_thousand_slow_clients_neither_block_nor_stay(
             late = rss(server.pid)
             # Answered while every slow client held its place: no deadline had freed one (a
             # condition on the order of events, not a time).
-            log = servers.output[server].read_text(errors="replace")
+            log = servers.output[server].read_text(errors="replace", encoding="utf-8")
             said = [line for line in log.splitlines() if "connection limit" in line][:5]
             assert held[0], (held, sorted(closed_after.values())[:5], said)
             # Memory: some for 1,000 connections, then no more for dribbling on.
@@ -202,7 +202,7 @@ def test_a_thousand_slow_clients_neither_block_nor_stay(
         await genuine(port)
 
     run(scenario(), limit=BODY_TIMEOUT + 60)
-    log = servers.output[server].read_text(errors="replace")
+    log = servers.output[server].read_text(errors="replace", encoding="utf-8")
     assert "Traceback" not in log, log[-3000:]
 
 
@@ -227,7 +227,7 @@ def test_at_the_file_descriptor_limit_the_server_still_answers(
     # (`_guard_accept`) closing connections in its place.
     at_least_open_files(1200)
     burst = int(dict(replace).get("--backlog", 0))  # (uvloop hands connections over one by one)
-    (tmp_path / "patient.py").write_text(PATIENT_HEADS)
+    (tmp_path / "patient.py").write_text(PATIENT_HEADS, encoding="utf-8")
     port = servers.free_port()
 
     def limit_files() -> None:
@@ -259,7 +259,7 @@ def test_at_the_file_descriptor_limit_the_server_still_answers(
 
     still_open = run(scenario())
     assert still_open >= 50, still_open  # (~130-190 here; none, had they timed out)
-    log = servers.output[server].read_text(errors="replace")
+    log = servers.output[server].read_text(errors="replace", encoding="utf-8")
     assert "Too many open files" not in log and "Traceback" not in log, log[-3000:]
     # Each connection at the limit leaves room for a burst of accepts (and, below those, for
     # the server's own few descriptors: the listening socket, the loop's, stdio).
@@ -390,7 +390,7 @@ def test_a_request_never_sees_the_context_variables_of_the_one_before(
     # uvicorn from 0.45 gives each request a fresh context only with its reset_contextvars
     # option, off by default: a request pipelined behind another on its connection began in
     # that one's context, and saw what its handler had set (on uvicorn 0.42, the floor, never).
-    (tmp_path / "ctxapp.py").write_text(CONTEXT_APP)
+    (tmp_path / "ctxapp.py").write_text(CONTEXT_APP, encoding="utf-8")
     port = servers.free_port()
     command = COMMANDS[how](port)
     command[command.index("examples.weather.app:skill")] = "ctxapp:app"

@@ -141,7 +141,7 @@ def test_a_client_that_never_reads_its_answers_is_closed(
     # Requests pipelined, their answers never read: the answer being written waits for the
     # socket forever, its connection "busy answering", so never closed to make room either.
     # Enough of them held every place under --limit-concurrency.
-    (tmp_path / "quick_writes.py").write_text(QUICK_WRITES)
+    (tmp_path / "quick_writes.py").write_text(QUICK_WRITES, encoding="utf-8")
     port = servers.free_port()
     command = [sys.executable, "-m", "uvicorn", "quick_writes:app", "--app-dir", str(tmp_path)]
     command += ["--port", str(port), "--http", f"quick_writes:{protocol}"]

@@ -71,7 +71,7 @@ def _wait_for_started(tmp_path: Path, count: int) -> None:
     """Wait (30 s at most) until ``count`` slow requests of `GATED_APP` are being answered."""
     deadline = time.monotonic() + 30
     started = tmp_path / "started"
-    while not started.exists() or len(started.read_text().splitlines()) < count:
+    while not started.exists() or len(started.read_text(encoding="utf-8").splitlines()) < count:
         assert time.monotonic() < deadline, f"fewer than {count} slow requests started"
         time.sleep(0.05)
 
@@ -84,7 +84,7 @@ def test_an_endless_header_sent_while_a_request_is_answered_is_not_buffered(
     # answers once the server stopped reading (`PAUSED_APP`), or once the client wrote
     # `ENDLESS` bytes without the server stopping it: not after a time, in which a client on
     # a loaded machine might write less than the bound either way.
-    (tmp_path / "slowapp.py").write_text(PAUSED_APP)
+    (tmp_path / "slowapp.py").write_text(PAUSED_APP, encoding="utf-8")
     port = servers.free_port()
     command = [sys.executable, "-m", "uvicorn", "slowapp:app", "--app-dir", str(tmp_path)]
     server = servers.start([*command, "--port", str(port), *HTTPTOOLS_BOUNDED], port)
@@ -127,7 +127,7 @@ def test_an_idle_connection_makes_room_and_a_busy_one_never_does(
     # Idle: between two requests (keep-alive, as Alexa's reused connections are), or connected
     # and silent since. (The busy ones stay busy until the test releases them, and it waits for
     # them to start.)
-    (tmp_path / "slowapp.py").write_text(PATIENT_HEADS + GATED_APP)
+    (tmp_path / "slowapp.py").write_text(PATIENT_HEADS + GATED_APP, encoding="utf-8")
     port = servers.free_port()
     command = [sys.executable, "-m", "uvicorn", "slowapp:app", "--app-dir", str(tmp_path)]
     command += ["--port", str(port), "--http", "slowapp:PatientHttp"]
@@ -163,7 +163,7 @@ def test_an_idle_connection_makes_room_and_a_busy_one_never_does(
         assert b"\r\ndone\r\n" in answer, answer
         assert await asyncio.wait_for(reader.read(), 20) == b""  # closed to make room
         writer.close()
-        said = log.read_text(errors="replace")
+        said = log.read_text(errors="replace", encoding="utf-8")
         made_room = rf"closed 127\.0\.0\.1:{idle}, waiting .* to make room for 127\.0\.0\.1:"
         assert re.search(made_room + str(fourth[0]), said), server_said(answer, log, [idle])
         third_slow = asyncio.ensure_future(request(port, slow, 25))
@@ -185,6 +185,6 @@ def _wait_for_made(log: Path, port: int) -> None:
     from 127.0.0.1:``port``: uvicorn says so once it counted the connection."""
     deadline = time.monotonic() + 30
     made = re.compile(rf"127\.0\.0\.1:{port} - HTTP connection made")
-    while not made.search(log.read_text(errors="replace")):
+    while not made.search(log.read_text(errors="replace", encoding="utf-8")):
         assert time.monotonic() < deadline, f"the server never said it made :{port}"
         time.sleep(0.05)

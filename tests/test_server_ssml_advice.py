@@ -34,7 +34,7 @@ def test_replay_url_advises_a_server_s_silent_ssml_in_its_fields(
     # session in silence", to the user of a server in any language.
     monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     request = tmp_path / "launch.json"
-    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")), encoding="utf-8")
     body = json.dumps(_SILENT).encode()
     head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(
         body

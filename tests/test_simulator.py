@@ -59,7 +59,8 @@ def test_info_names_the_locales_the_skill_declares_but_the_page_cannot_speak(
                     }
                 }
             }
-        )
+        ),
+        encoding="utf-8",
     )
     from alexaskill.simulator import with_simulator
 

@@ -38,7 +38,7 @@ def model_file(path: Path, samples: list[str], invocation: str = "light house") 
         {"name": "AMAZON.StopIntent", "samples": []},
     ]
     language = {"invocationName": invocation, "intents": intents}
-    path.write_text(json.dumps({"interactionModel": {"languageModel": language}}))
+    path.write_text(json.dumps({"interactionModel": {"languageModel": language}}), encoding="utf-8")
     return path
 
 
@@ -82,7 +82,9 @@ def test_an_edited_model_file_is_read_again_on_the_next_turn(pki: TestPKI, tmp_p
         os.utime(path, ns=(later, later))
         said = turn(http, text="how big is the swell")["turn"]
         assert said["understood"]["intent"] == "SeaWeather" and said["understood"]["exact"]
-        path.write_text("{not json")  # broken mid-session: the turn says why, nothing crashes
+        path.write_text(
+            "{not json", encoding="utf-8"
+        )  # broken mid-session: the turn says why, nothing crashes
         os.utime(path, ns=(later + 10**9, later + 10**9))
         refused = http.post(
             "/_simulator/api/turn",
@@ -97,7 +99,7 @@ def test_a_model_directory_offers_each_of_its_locales(pki: TestPKI, tmp_path: Pa
     # The ASK CLI's interactionModels/custom: a file a locale, others (notes.json) left alone.
     model_file(tmp_path / "en-US.json", ["how rough is the water"])
     model_file(tmp_path / "en-AU.json", ["how is the swell"], invocation="the lighthouse")
-    (tmp_path / "notes.json").write_text("{}")
+    (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
     with _client(with_model(pki, tmp_path)) as http:
         info = http.get("/_simulator/api/info").json()
         assert info["locales"] == ["en-AU", "en-US"] and info["locale"] == "en-US"
@@ -193,7 +195,9 @@ def test_serve_model_needs_dev_and_reports_a_broken_file_at_start(
     app = _prepare("skill", load_object(f"{SKILL_FILE}:skill"), True, None, str(good))
     assert isinstance(app, SimulatorApp) and app.simulator.model == good
     broken = tmp_path / "en-GB.json"
-    broken.write_text('{"interactionModel": {"languageModel": {"intents": "many"}}}')
+    broken.write_text(
+        '{"interactionModel": {"languageModel": {"intents": "many"}}}', encoding="utf-8"
+    )
     with pytest.raises(UsageError, match=r"^--model: .*en-GB\.json"):
         _prepare("skill", load_object(f"{SKILL_FILE}:skill"), True, None, str(broken))
     with pytest.raises(UsageError, match="no such file or directory"):

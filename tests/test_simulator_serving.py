@@ -162,7 +162,7 @@ def test_the_wheel_ships_the_static_files() -> None:
     # exclude drops it: nothing may.
     import tomllib
 
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     wheel = config["tool"]["hatch"]["build"]["targets"]["wheel"]
     assert wheel["packages"] == ["alexaskill"]
     assert "exclude" not in wheel and "only-include" not in wheel

@@ -217,7 +217,8 @@ def test_a_handler_of_a_file_imported_under_a_name_of_its_own_is_named_by_the_fi
         "@skill.launch\n"
         "async def launch():\n"
         "    hold()\n"
-        '    return speak("Done.")\n'
+        '    return speak("Done.")\n',
+        encoding="utf-8",
     )
     spec = importlib.util.spec_from_file_location(APP_FILE_MODULE, file)
     assert spec is not None and spec.loader is not None

@@ -106,7 +106,7 @@ def test_a_backup_through_a_file_in_its_path_says_which_is_no_directory(
 ) -> None:
     # Said "cannot be made: no directory …/notes.txt/2031": it read as missing, where a file
     # named as one of its directories is there, in the way.
-    (tmp_path / "notes.txt").write_text("not a directory")
+    (tmp_path / "notes.txt").write_text("not a directory", encoding="utf-8")
     target = tmp_path / "notes.txt" / "2031" / "backup.db"
     with pytest.raises(NotADirectoryError) as raised:
         anyio.run(store.backup, target)

@@ -381,7 +381,7 @@ def test_a_sqlite_path_under_a_file_or_a_tilde_is_refused_saying_why(
 ) -> None:
     # Both said "the directory … does not exist": of a file that exists, and of a "~" that a
     # shell would have expanded, where the path named a directory "~" in the working one.
-    (tmp_path / "notes").write_text("")
+    (tmp_path / "notes").write_text("", encoding="utf-8")
     with pytest.raises(ConfigurationError, match=r"notes is a file, not a directory$"):
         SQLiteStore(tmp_path / "notes" / "skill.db")
     monkeypatch.chdir(tmp_path)

@@ -242,7 +242,7 @@ def test_a_rediss_url_naming_a_tls_file_that_is_not_there_is_refused(
     with pytest.raises(ConfigurationError, match=f"URL: {name} names nothing: .*missing.pem"):
         RedisStore(f"rediss://:hunter2@cache:6380/0?{name}={missing}")
     there = tmp_path / "there.pem"
-    there.write_text("")
+    there.write_text("", encoding="utf-8")
     assert RedisStore(
         f"rediss://:hunter2@cache:6380/0?{name}={there if 'path' not in name else tmp_path}"
     )

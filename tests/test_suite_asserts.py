@@ -74,12 +74,13 @@ def test_each_helper_module_that_asserts_is_rewritten_as_imported() -> None:
 
 def test_the_guard_finds_a_helper_that_asserts_unregistered(tmp_path: Path) -> None:
     (tmp_path / "conftest.py").write_text(
-        'import pytest\npytest.register_assert_rewrite("tests.said", "tests.quiet")\n'
+        'import pytest\npytest.register_assert_rewrite("tests.said", "tests.quiet")\n',
+        encoding="utf-8",
     )
-    (tmp_path / "said.py").write_text("def check(x):\n    assert x == 1\n")
-    (tmp_path / "unsaid.py").write_text("def check(x):\n    assert x\n")
-    (tmp_path / "quiet.py").write_text("def check(x):\n    return x == 1\n")
-    (tmp_path / "test_own.py").write_text("def test_it():\n    assert 1\n")
+    (tmp_path / "said.py").write_text("def check(x):\n    assert x == 1\n", encoding="utf-8")
+    (tmp_path / "unsaid.py").write_text("def check(x):\n    assert x\n", encoding="utf-8")
+    (tmp_path / "quiet.py").write_text("def check(x):\n    return x == 1\n", encoding="utf-8")
+    (tmp_path / "test_own.py").write_text("def test_it():\n    assert 1\n", encoding="utf-8")
     names = registered(tmp_path / "conftest.py")
     assert asserting_helpers(tmp_path) == ["tests.said", "tests.unsaid"]
     assert [name for name in asserting_helpers(tmp_path) if name not in names] == ["tests.unsaid"]

@@ -160,18 +160,20 @@ def test_a_killed_run_leaves_its_data_directory_to_pytest_to_clear(tmp_path: Pat
     # /tmp/alexaskill-tests-data-* each time, which nothing ever removed. In pytest's base
     # temporary directory, the next run removes it (given --basetemp, as here; pytest's own
     # numbered ones rotate). The run is a pytest of its own with tests/conftest.py as a plugin.
-    (tmp_path / "test_killed.py").write_text(_KILLED_RUN)
-    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "test_killed.py").write_text(_KILLED_RUN, encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     where = tmp_path / "data-home.txt"
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]
     command += ["-p", "tests.conftest", "--basetemp", str(tmp_path / "base"), "test_killed.py"]
     env = {**os.environ, "WHERE": str(where), "PYTHONPATH": str(ROOT)}
     killed = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=300)
     assert killed.returncode == -9, killed.stdout[-2000:] + killed.stderr[-2000:]
-    left = Path(where.read_text())
+    left = Path(where.read_text(encoding="utf-8"))
     try:
         assert left.is_dir()  # the killed run removed nothing
-        (tmp_path / "test_killed.py").write_text("def test_passes() -> None:\n    pass\n")
+        (tmp_path / "test_killed.py").write_text(
+            "def test_passes() -> None:\n    pass\n", encoding="utf-8"
+        )
         again = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=300)
         assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
         assert not left.exists(), f"{left} is still there after the next run"
@@ -194,7 +196,7 @@ def test_a_test_that_runs_the_lambda_handler_leaves_no_event_loop_open(tmp_path:
     # came before the interpreter's end), from test_aws_lambda, test_deadline_lambda,
     # test_progressive_late and seven other modules. (In a pytest of its own, with a plugin
     # that says, once every test's fixtures are done, what the test left.)
-    (tmp_path / "loop_left.py").write_text(_LOOP_LEFT)
+    (tmp_path / "loop_left.py").write_text(_LOOP_LEFT, encoding="utf-8")
     test = "tests/test_hooks.py::test_hooks_run_on_aws_lambda"
     command = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "-n", "0"]
     command += ["-p", "loop_left", test]

@@ -395,7 +395,7 @@ def test_an_error_that_is_no_text_is_no_reason(
     assert SkillResponse(400, {"error": 5}).error is None
     assert SkillResponse(400, {"error": "bad"}).error == "bad"
     request = tmp_path / "launch.json"
-    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")))
+    request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")), encoding="utf-8")
     answer = json_answer({"error": 5}, "400 Bad Request")
     code, out, _ = replayed(bare_skill(tmp_path, SKILL_ID), request, answer)
     assert code == 1

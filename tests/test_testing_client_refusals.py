@@ -114,7 +114,7 @@ def test_a_model_file_missing_or_not_a_model_is_refused_when_the_client_is_made(
     missing = tmp_path / "nope.json"
     with pytest.raises(InteractionModelError, match=re.escape(str(missing))):
         TestClient(Skill(SKILL_ID), model=missing)
-    (tmp_path / "broken.json").write_text("{ not json")
+    (tmp_path / "broken.json").write_text("{ not json", encoding="utf-8")
     with pytest.raises(InteractionModelError, match=r"broken\.json"):
         TestClient(Skill(SKILL_ID), model=str(tmp_path / "broken.json"))
     with pytest.raises(InteractionModelError):
@@ -129,7 +129,7 @@ def test_an_empty_model_name_is_refused_not_read_as_the_current_directory(
 ) -> None:
     # model="" (an unset variable, say) was read as "." and said ".: a directory; choose a
     # locale", or the models of whatever directory the tests ran in; with_simulator refuses it.
-    (tmp_path / "en-US.json").write_text("{}")
+    (tmp_path / "en-US.json").write_text("{}", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ValueError, match=r"^TestClient\(model=''\): no file named$"):
         TestClient(Skill(SKILL_ID), model="")

@@ -114,7 +114,9 @@ def test_loading_the_plugin_imports_nothing_heavy() -> None:
 def test_the_testing_extra_brings_what_the_plugin_needs() -> None:
     import tomllib
 
-    project = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    project = tomllib.loads(
+        (Path(__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    )
     extras = project["project"]["optional-dependencies"]
     names = {req.split(">")[0].split(";")[0].strip() for req in extras["testing"]}
     assert names == {"pytest", "httpx2"}
@@ -129,7 +131,8 @@ def test_a_users_suite_runs_warning_free_under_w_error(tmp_path: Path) -> None:
         f"skill = Skill('{SKILL_ID}')\n\n"
         "@skill.launch\ndef launch():\n    return speak('hello')\n\n"
         "def test_launch(skill_client):\n"
-        "    assert skill_client(skill).launch().speech == 'hello'\n"
+        "    assert skill_client(skill).launch().speech == 'hello'\n",
+        encoding="utf-8",
     )
     completed = subprocess.run(
         [
@@ -158,7 +161,7 @@ def test_the_suite_fails_when_a_test_writes_into_the_working_directory(
     pytester: pytest.Pytester,
 ) -> None:
     # tests/conftest.py's guard, run on a suite with one careless test and one careful one.
-    pytester.makeconftest((Path(__file__).parent / "conftest.py").read_text())
+    pytester.makeconftest((Path(__file__).parent / "conftest.py").read_text(encoding="utf-8"))
     pytester.makepyfile(
         test_writes="""
         from pathlib import Path

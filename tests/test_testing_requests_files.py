@@ -22,7 +22,7 @@ def test_replay_of_json_text_or_a_file_not_json_names_what_is_wrong(
     # replay('{…}') was a bare FileNotFoundError; a file not JSON a JSONDecodeError without its
     # name ("Expecting value: line 1 column 1 (char 0)"), one not UTF-8 a UnicodeDecodeError.
     text = '{"version": "1.0", "request": {"type": "LaunchRequest"}}'
-    (tmp_path / "bad.json").write_text("nope {")
+    (tmp_path / "bad.json").write_text("nope {", encoding="utf-8")
     (tmp_path / "latin.json").write_bytes(b'{"request": {"type": "caf\xe9"}}')
     with TestClient(diary()) as client:
         with pytest.raises(ValueError, match=r"is JSON text, .* pass json\.loads\(text\)$"):
@@ -59,7 +59,7 @@ def test_load_request_reads_a_file_named_like_json_text_that_exists(
     # Text in braces is taken for JSON text only when no such file exists: a file named "{x}"
     # is read, as any path.
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "{x}").write_text('{"request": {"type": "LaunchRequest"}}')
+    (tmp_path / "{x}").write_text('{"request": {"type": "LaunchRequest"}}', encoding="utf-8")
     assert load_request("{x}") == {"request": {"type": "LaunchRequest"}}
     with pytest.raises(ValueError, match=r"^'\{y\}' is JSON text"):
         load_request("{y}")
@@ -92,7 +92,7 @@ def test_load_request_refuses_a_file_with_a_key_given_twice(
     # json.load kept the last of the two silently: client.replay sent the intent "Bye" of a
     # sample that seemed to name "Hello" (as `alexaskill replay` did, until it refused them).
     path = tmp_path / "dup.json"
-    path.write_text(content)
+    path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError) as raised:
         load_request(path)
     assert str(raised.value) == f"{path}: {said}: a JSON object keeps only the last; give it once"
@@ -120,7 +120,7 @@ def test_load_request_names_every_key_given_twice_up_to_a_few(
 ) -> None:
     # Only the first was named: a file with several was refused once for each, one at a time.
     path = tmp_path / "dup.json"
-    path.write_text(content)
+    path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError) as raised:
         load_request(path)
     assert str(raised.value) == (
@@ -132,7 +132,10 @@ def test_load_request_says_a_file_nested_too_deeply_as_not_json(tmp_path: Any) -
     # A RecursionError came out of client.replay, where a file that is no request is a
     # ValueError naming it (a dict nested so was one already: "not JSON data").
     path = tmp_path / "deep.json"
-    path.write_text('{"request": {"type": "LaunchRequest"}, "x": ' + "[" * 5000 + "]" * 5000 + "}")
+    path.write_text(
+        '{"request": {"type": "LaunchRequest"}, "x": ' + "[" * 5000 + "]" * 5000 + "}",
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError) as raised:
         load_request(path)
     assert str(raised.value) == f"{path}: not JSON (nested too deeply)"
@@ -142,7 +145,9 @@ def test_load_request_says_a_file_with_a_number_too_long_as_not_json(tmp_path: A
     # json.loads's own ValueError past Python's int digit limit came out as it was, in Python's
     # words ("Exceeds the limit (4300 digits) …"), naming no file.
     path = tmp_path / "long.json"
-    path.write_text('{"request": {"type": "LaunchRequest"}, "x": ' + "1" * 5000 + "}")
+    path.write_text(
+        '{"request": {"type": "LaunchRequest"}, "x": ' + "1" * 5000 + "}", encoding="utf-8"
+    )
     with pytest.raises(ValueError) as raised:
         load_request(path)
     assert str(raised.value) == f"{path}: not JSON (a number of too many digits)"

@@ -324,13 +324,13 @@ def reported(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, set[in
     the cache of a ``--strict`` run being no use to a run without it; 5-8 s of CPU each."""
     folder = tmp_path_factory.mktemp("snippets")
     config = folder / "mypy.ini"
-    config.write_text("[mypy]\npython_version = 3.11\n")
+    config.write_text("[mypy]\npython_version = 3.11\n", encoding="utf-8")
     sources = dict(SNIPPETS)
     for name in NOT_STRICT:
         sources[f"default_{name}"] = SNIPPETS[name] + _default_mode_comment(config)
     paths = {name: folder / f"snippet_{name}.py" for name in sources}
     for name, path in paths.items():
-        path.write_text(sources[name])
+        path.write_text(sources[name], encoding="utf-8")
     return _mypy(paths, ROOT / "pyproject.toml", folder / "mypy-cache")
 
 

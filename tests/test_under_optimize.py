@@ -25,7 +25,7 @@ def test_its_assert_still_fails_it() -> None:
 
 def test_the_suite_runs_under_python_o(tmp_path: Path) -> None:
     module = tmp_path / "test_under_o.py"
-    module.write_text(_UNDER_O)
+    module.write_text(_UNDER_O, encoding="utf-8")
     command = [sys.executable, "-O", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"]
     command += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path), str(module)]
     run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)

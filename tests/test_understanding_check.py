@@ -18,7 +18,7 @@ from .understanding_check_shared import MODEL_FILE, _value, messages, model
 
 
 def test_a_clean_hand_written_model() -> None:
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     assert messages(data) == []
 
 
@@ -211,7 +211,7 @@ def test_missing_built_in_intents() -> None:
 
 
 def test_dialog_model_problems() -> None:
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     dialog = data["interactionModel"]["dialog"]["intents"][0]
     dialog["slots"][0]["prompts"] = {}
     dialog["slots"].append({"name": "crust", "type": "AMAZON.Food", "elicitationRequired": False})
@@ -233,7 +233,7 @@ def test_dialog_model_problems() -> None:
 
 def test_a_required_slot_without_samples_is_told_what_to_add() -> None:
     # The warning said what is missing, not where a skill's code or a model file gives it.
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     assert (
         "intent OrderPizza, slot count: required but has no slot samples; users answering the "
         "prompt are understood only through the intent's samples and the bare value: give it "
@@ -244,7 +244,7 @@ def test_a_required_slot_without_samples_is_told_what_to_add() -> None:
 
 def test_time_windows_and_their_bounds() -> None:
     # Amazon's isInDuration takes AMAZON.TIME too, with bounds in hours or minutes or hh:mm.
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     [dialog] = data["interactionModel"]["dialog"]["intents"]
     time = dialog["slots"][3]
     assert time["type"] == "AMAZON.TIME"
@@ -267,7 +267,7 @@ def test_time_windows_and_their_bounds() -> None:
 
 def test_window_bounds_in_weeks_or_seconds() -> None:
     # Amazon's SMAPI IsInDuration: "Y, M or D" components for a date, "H or M" for a time.
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     [dialog] = data["interactionModel"]["dialog"]["intents"]
     time = dialog["slots"][3]
     prompt = dialog["slots"][2]["validations"][0]["prompt"]
@@ -283,7 +283,7 @@ def test_window_bounds_in_weeks_or_seconds() -> None:
 
 def test_a_window_with_neither_bound() -> None:
     # Validate.in_duration(None, None, ...) raises; the same rule in a model file is reported.
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     [dialog] = data["interactionModel"]["dialog"]["intents"]
     time = dialog["slots"][3]
     prompt = dialog["slots"][2]["validations"][0]["prompt"]
@@ -298,7 +298,7 @@ def test_a_window_with_neither_bound() -> None:
 
 
 def test_entity_match_on_a_built_in_type() -> None:
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     [dialog] = data["interactionModel"]["dialog"]["intents"]
     time = dialog["slots"][3]
     prompt = dialog["slots"][2]["validations"][0]["prompt"]

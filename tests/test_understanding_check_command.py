@@ -41,7 +41,8 @@ def test_check_a_model_file_with_conflicts_exits_1(tmp_path: Path) -> None:
                     {"name": "Deliver", "samples": ["get me a pizza"]},
                 ]
             )
-        )
+        ),
+        encoding="utf-8",
     )
     code, out, _ = run("model", "--check", str(path))
     assert code == 1
@@ -93,7 +94,7 @@ def test_check_a_json_file_that_is_no_model_exits_2(
     # `understand --model`, `chat --model` and `request --model` (exit status 2, one line on
     # stderr): it was "error: …" on stdout and exit status 1, a model with errors to fix.
     monkeypatch.chdir(tmp_path)
-    Path("en-US.json").write_text(content)
+    Path("en-US.json").write_text(content, encoding="utf-8")
     assert run("model", "--check", "en-US.json") == (
         2,
         "",
@@ -108,7 +109,9 @@ def test_check_a_json_file_that_is_no_model_exits_2(
 def test_check_a_model_whose_parts_are_of_the_wrong_shape_exits_1(tmp_path: Path) -> None:
     # A model file with errors inside (intents that are no list) is a model to fix: status 1.
     path = tmp_path / "en-US.json"
-    path.write_text(json.dumps({"interactionModel": {"languageModel": {"intents": {}}}}))
+    path.write_text(
+        json.dumps({"interactionModel": {"languageModel": {"intents": {}}}}), encoding="utf-8"
+    )
     code, out, _ = run("model", "--check", str(path))
     assert code == 1
     assert out.startswith("error: "), out
@@ -125,7 +128,8 @@ def test_check_an_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "    return speak('hi')\n"
         "@skill.intent('AMAZON.StopIntent')\n"
         "def stop():\n"
-        "    return speak('bye')\n"
+        "    return speak('bye')\n",
+        encoding="utf-8",
     )
     try:
         code, out, _ = run("model", "checked:skill", "--check")

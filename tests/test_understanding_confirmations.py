@@ -17,7 +17,7 @@ from .dialog_shared import MODEL_FILE, NOW, Skill, answer, conversation, trip_co
 
 def confirming_size(delegation: str) -> Conversation:
     """The pizza model with ``size`` confirmed too: it is asked first, before count and time."""
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     [intent] = data["interactionModel"]["dialog"]["intents"]
     intent["delegationStrategy"] = delegation
     [size] = [slot for slot in intent["slots"] if slot["name"] == "size"]
@@ -191,7 +191,7 @@ def test_the_best_reading_at_the_intent_confirmation_wins_not_the_first_slot(
     # "make it eight p m" fits all three samples' words: size (a custom type, first in the
     # model) would take "eight p m" as a size, count takes no "p m"; it is a time, the
     # best reading, not the first slot's in the model's order.
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     data["interactionModel"]["dialog"]["intents"][0]["delegationStrategy"] = delegation
     [intent] = [
         entry

@@ -18,7 +18,7 @@ from alexaskill.understanding import InteractionModel
 
 from .dialog_shared import MODEL_FILE, Reply, Skill, answer, conversation, delegate
 
-MODEL = InteractionModel.from_json(json.loads(MODEL_FILE.read_text()))
+MODEL = InteractionModel.from_json(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
 
 
 def test_manual_delegation_step_by_step() -> None:

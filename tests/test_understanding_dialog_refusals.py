@@ -324,7 +324,7 @@ def test_a_slot_directive_without_its_slot_is_refused(kind: str) -> None:
 def test_a_dialog_directive_needs_a_dialog_model_in_the_skill() -> None:
     # Chaining into an intent was taken (sent "as it is") from a skill whose model has no
     # dialog model at all; Alexa takes dialog directives only from a skill with one.
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     del data["interactionModel"]["dialog"]
     understander = Understander(InteractionModel.from_json(data))
     chain = delegate({"name": "TrackOrder"})

@@ -65,14 +65,14 @@ def test_a_model_from_code_and_its_dialog() -> None:
 
 
 def test_only_the_language_model_is_enough() -> None:
-    data = json.loads(MODEL_FILE.read_text())["interactionModel"]["languageModel"]
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
     assert Understander(InteractionModel.from_json(data)).understand("track my order").intent == (
         "TrackOrder"
     )
 
 
 def test_a_model_directory_needs_a_locale(tmp_path: Path) -> None:
-    (tmp_path / "en-GB.json").write_text(MODEL_FILE.read_text())
+    (tmp_path / "en-GB.json").write_text(MODEL_FILE.read_text(encoding="utf-8"), encoding="utf-8")
     assert load_model(tmp_path, locale="en-GB").invocation == "pizza palace"
     with pytest.raises(InteractionModelError, match="en-GB"):
         load_model(tmp_path)
@@ -143,7 +143,7 @@ def test_a_model_directory_needs_a_locale(tmp_path: Path) -> None:
 )
 def test_unusable_model_files(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "model.json"
-    path.write_text(content)
+    path.write_text(content, encoding="utf-8")
     with pytest.raises(InteractionModelError, match=message):
         load_model(path)
 
@@ -153,11 +153,13 @@ def test_a_model_file_over_the_cap_is_refused_unread(tmp_path: Path) -> None:
     # commands refuse their files, before it is read into memory whole or parsed.
     path = tmp_path / "en-US.json"
     padding = " " * (16 * 1024 * 1024)
-    path.write_text(padding + MODEL_FILE.read_text())
+    path.write_text(padding + MODEL_FILE.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(InteractionModelError, match=r"larger than 16 MiB, too large for an "):
         load_model(path)
     # At the cap, it is read.
-    path.write_text(MODEL_FILE.read_text().ljust(16 * 1024 * 1024))
+    path.write_text(
+        MODEL_FILE.read_text(encoding="utf-8").ljust(16 * 1024 * 1024), encoding="utf-8"
+    )
     assert load_model(path).invocation == "pizza palace"
 
 
@@ -209,7 +211,7 @@ def test_a_model_file_not_read_is_said_as_the_commands_say_it(
 
 def test_a_model_file_nested_too_deeply_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
-    path.write_text('{"interactionModel": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    path.write_text('{"interactionModel": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
     with pytest.raises(InteractionModelError, match="nested too deeply"):
         load_model(path)
 
@@ -218,7 +220,7 @@ def test_a_model_file_with_a_number_too_long_is_a_clear_error(tmp_path: Path) ->
     # json.loads raises a plain ValueError (no JSONDecodeError) past Python's int digit limit:
     # it escaped as no InteractionModelError, a 500 when the simulator read an edited file again.
     path = tmp_path / "model.json"
-    path.write_text('{"interactionModel": ' + "1" * 5000 + "}")
+    path.write_text('{"interactionModel": ' + "1" * 5000 + "}", encoding="utf-8")
     with pytest.raises(InteractionModelError, match=r"model\.json: not JSON \(a number of too "):
         load_model(path)
 
@@ -230,7 +232,8 @@ def test_a_model_file_giving_a_key_twice_is_refused_naming_it(tmp_path: Path) ->
     path = tmp_path / "model.json"
     path.write_text(
         '{"interactionModel": {"languageModel": {"invocationName": "pizza palace", "intents": '
-        '[{"name": "Order", "samples": ["order a pizza"], "samples": ["ordr"]}]}}}'
+        '[{"name": "Order", "samples": ["order a pizza"], "samples": ["ordr"]}]}}}',
+        encoding="utf-8",
     )
     with pytest.raises(InteractionModelError) as raised:
         load_model(path)

@@ -29,7 +29,7 @@ from alexaskill.understanding.languages.english import English
 
 from .dialog_shared import MODEL_FILE, NOW, Skill, delegate
 
-BASE = json.loads(MODEL_FILE.read_text())
+BASE = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
 
 
 def pizza() -> dict[str, Any]:

@@ -228,7 +228,7 @@ def test_no_close_sample_is_the_fallback_intent(pizza: Understander) -> None:
 
 
 def test_fallback_sensitivity_asks_loose_matches_for_more() -> None:
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     loose = Understander(InteractionModel.from_json(data))
     data["interactionModel"]["languageModel"]["modelConfiguration"] = {
         "fallbackIntentSensitivity": {"level": "HIGH"}
@@ -242,7 +242,7 @@ def test_fallback_sensitivity_asks_loose_matches_for_more() -> None:
 @pytest.mark.parametrize("level", ["VERY_HIGH", "", "normal"])
 def test_an_unknown_fallback_sensitivity_is_refused(level: str) -> None:
     # Amazon's schema allows LOW, MEDIUM and HIGH; another level was read as LOW in silence.
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     data["interactionModel"]["languageModel"]["modelConfiguration"] = {
         "fallbackIntentSensitivity": {"level": level}
     }
@@ -252,7 +252,7 @@ def test_an_unknown_fallback_sensitivity_is_refused(level: str) -> None:
 
 
 def test_a_known_fallback_sensitivity_is_read() -> None:
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     data["interactionModel"]["languageModel"]["modelConfiguration"] = {
         "fallbackIntentSensitivity": {"level": "MEDIUM"}
     }
@@ -264,7 +264,7 @@ def test_a_lowercase_sensitivity_or_strategy_is_refused_alike_with_the_value_mea
     # FallbackIntentSensitivityLevel: HIGH, MEDIUM, LOW; DelegationStrategyType: ALWAYS,
     # SKILL_RESPONSE), so Amazon refuses "low" as it refuses "always". "low" was read as LOW
     # while "always" was refused: a model that worked here failed to deploy.
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     data["interactionModel"]["languageModel"]["modelConfiguration"] = {
         "fallbackIntentSensitivity": {"level": "medium"}
     }
@@ -289,7 +289,7 @@ def test_a_lowercase_sensitivity_or_strategy_is_refused_alike_with_the_value_mea
 def test_an_unknown_delegation_strategy_is_refused(where: str, strategy: str) -> None:
     # Amazon's schema allows ALWAYS and SKILL_RESPONSE; another one made the dialog manual in
     # silence (only "ALWAYS" delegates), so an author who wrote "always" got no auto delegation.
-    data = json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     dialog = data["interactionModel"]["dialog"]
     target = dialog if where == "dialog" else dialog["intents"][0]
     target["delegationStrategy"] = strategy

@@ -70,7 +70,9 @@ def _spoil(bundle: Path, how: str) -> str:
     if how == "empty":
         bundle.write_bytes(b"")
     else:
-        bundle.write_text("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
+        bundle.write_text(
+            "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n", encoding="utf-8"
+        )
     return "holds no certificate that loads"
 
 
@@ -188,7 +190,7 @@ def test_a_verifier_set_after_the_start_refuses_with_a_400_in_json(
 def test_uvicorn_stops_at_an_unreadable_bundle_in_one_line(tmp_path: Path) -> None:
     # As served: the skill started, and each request was a 500 with the OSError's traceback.
     (tmp_path / "plain_app.py").write_text(
-        f'from alexaskill import Skill\n\nskill = Skill("{SKILL_ID}")\n'
+        f'from alexaskill import Skill\n\nskill = Skill("{SKILL_ID}")\n', encoding="utf-8"
     )
     missing = tmp_path / "gone" / "cacert.pem"
     start = (
@@ -296,7 +298,7 @@ def _spoil_outgoing(tls_bundle: Path, how: str, monkeypatch: pytest.MonkeyPatch)
         _spoil(tls_bundle, how)
         return str(tls_bundle)
     garbage = tls_bundle.parent / "garbage.pem"
-    garbage.write_text("garbage\n")
+    garbage.write_text("garbage\n", encoding="utf-8")
     monkeypatch.setenv("SSL_CERT_FILE", str(garbage))
     return f"SSL_CERT_FILE={garbage}"
 
