@@ -5,7 +5,8 @@ run at the oldest dependencies as it is: the options are redis-py's."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, Protocol, TypeVar
 
 import pytest
 
@@ -14,11 +15,37 @@ from alexaskill.store import RedisStore
 
 pytestmark = pytest.mark.oldest_dependencies
 
+_Client = TypeVar("_Client")
+
+
+class _Closing(Protocol):
+    def __call__(self, client: _Client, /) -> _Client: ...
+
+
+@pytest.fixture
+def closing() -> Iterator[_Closing]:
+    """Keeps each redis-py client (or store) a test passes it, returned as it is, and closes it
+    after the test, as a client's owner must (redis-py warns of one left open once connected)."""
+    import anyio
+
+    made: list[Any] = []
+
+    def kept(client: _Client) -> _Client:
+        made.append(client)
+        return client
+
+    yield kept
+    for client in made:
+        if hasattr(client, "aclose"):
+            anyio.run(client.aclose)
+        else:  # redis-py's blocking client
+            client.close()
+
 
 @pytest.mark.parametrize("seconds", [0, -1.5, float("inf"), float("nan")])
 @pytest.mark.parametrize("name", ["socket_timeout", "socket_connect_timeout"])
 def test_a_client_given_with_timeouts_no_redis_can_keep_is_refused(
-    name: str, seconds: float
+    name: str, seconds: float, closing: _Closing
 ) -> None:
     # Checked in a URL only: a client given with no usable timeout was taken, and the store's
     # bound on each command (its connect and read timeouts) never gave a stuck Redis up (inf,
@@ -28,13 +55,13 @@ def test_a_client_given_with_timeouts_no_redis_can_keep_is_refused(
     from alexaskill.exceptions import ConfigurationError
 
     options: dict[str, Any] = {name: seconds}
-    client = redis.asyncio.Redis(**options)
+    client = closing(redis.asyncio.Redis(**options))
     with pytest.raises(ConfigurationError, match=f"client given.*{name} must be a number"):
         RedisStore("redis://unused", client=client)
-    cluster = redis.asyncio.RedisCluster(host="127.0.0.1", port=7000, **options)
+    cluster = closing(redis.asyncio.RedisCluster(host="127.0.0.1", port=7000, **options))
     with pytest.raises(ConfigurationError, match=f"client given.*{name} must be a number"):
         RedisStore("redis://unused", client=cluster)
-    fine = redis.asyncio.Redis(**{**options, name: 1.5})
+    fine = closing(redis.asyncio.Redis(**{**options, name: 1.5}))
     assert RedisStore("redis://unused", client=fine)._given is fine
 
 
@@ -47,13 +74,17 @@ def test_a_client_given_with_timeouts_no_redis_can_keep_is_refused(
 )
 @pytest.mark.parametrize("cluster", [False, True])
 def test_a_client_given_with_tls_checks_off_is_said_at_warning(
-    options: dict[str, Any], said: str, cluster: bool, caplog: pytest.LogCaptureFixture
+    options: dict[str, Any],
+    said: str,
+    cluster: bool,
+    caplog: pytest.LogCaptureFixture,
+    closing: _Closing,
 ) -> None:
     # Said for a rediss:// URL only: a client given with the same options was taken in silence.
     import redis.asyncio
 
     kind = redis.asyncio.RedisCluster if cluster else redis.asyncio.Redis
-    client = kind(host="cache", port=6380, ssl=True, password="topsecret", **options)
+    client = closing(kind(host="cache", port=6380, ssl=True, password="topsecret", **options))
     with caplog.at_level("WARNING", logger="alexaskill.security"):
         RedisStore("redis://unused", client=client)
     lines = [r for r in caplog.records if r.name == "alexaskill.security"]
@@ -64,7 +95,7 @@ def test_a_client_given_with_tls_checks_off_is_said_at_warning(
 
 
 def test_a_client_given_with_tls_checks_on_or_no_tls_says_nothing(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, closing: _Closing
 ) -> None:
     import redis.asyncio
 
@@ -74,13 +105,15 @@ def test_a_client_given_with_tls_checks_on_or_no_tls_says_nothing(
             redis.asyncio.Redis(host="cache"),
             redis.asyncio.RedisCluster(host="cache", port=7000),
         ):
-            RedisStore("redis://unused", client=client)
+            RedisStore("redis://unused", client=closing(client))
     assert not [r for r in caplog.records if r.name == "alexaskill.security"], caplog.records
 
 
 @pytest.mark.parametrize("seconds", [1e308, 86400.5, 10**12])
 @pytest.mark.parametrize("name", ["socket_timeout", "socket_connect_timeout"])
-def test_a_redis_timeout_longer_than_a_day_is_refused(name: str, seconds: float) -> None:
+def test_a_redis_timeout_longer_than_a_day_is_refused(
+    name: str, seconds: float, closing: _Closing
+) -> None:
     # Taken: 1e308 s is no timeout in practice, a stuck Redis holding each save for ever.
     import redis.asyncio
 
@@ -88,19 +121,21 @@ def test_a_redis_timeout_longer_than_a_day_is_refused(name: str, seconds: float)
         RedisStore(f"redis://:hunter2@cache:6379/0?{name}={seconds!r}".replace("+", ""))
     options: dict[str, Any] = {name: seconds}
     with pytest.raises(ConfigurationError, match=f"client given.*{name} must be .*at most"):
-        RedisStore("redis://unused", client=redis.asyncio.Redis(**options))
+        RedisStore("redis://unused", client=closing(redis.asyncio.Redis(**options)))
     # A day itself is taken, in the URL and in a client.
-    assert RedisStore(f"redis://cache:6379/0?{name}=86400")
+    assert closing(RedisStore(f"redis://cache:6379/0?{name}=86400"))
     options = {name: 86400}
-    assert RedisStore("redis://unused", client=redis.asyncio.Redis(**options))
+    assert RedisStore("redis://unused", client=closing(redis.asyncio.Redis(**options)))
 
 
-def test_a_client_given_that_is_no_asyncio_redis_client_is_refused() -> None:
+def test_a_client_given_that_is_no_asyncio_redis_client_is_refused(
+    closing: _Closing,
+) -> None:
     # Taken: redis-py's blocking client (whose commands return no awaitable) or a URL passed
     # as the client failed each load and save with a TypeError or AttributeError.
     import redis
 
-    blocking = redis.Redis(host="cache", password="topsecret")
+    blocking = closing(redis.Redis(host="cache", password="topsecret"))
     said = r"not a redis\.client\.Redis: use redis\.asyncio"
     with pytest.raises(ConfigurationError, match=said) as got:
         RedisStore("redis://unused", client=blocking)  # type: ignore[arg-type]
@@ -143,15 +178,13 @@ async def test_a_client_given_encoding_other_than_utf8_is_refused_at_the_start(
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "utf_8", "U8"])
-def test_a_client_given_encoding_utf8_under_any_name_is_taken(encoding: str) -> None:
-    import anyio
+def test_a_client_given_encoding_utf8_under_any_name_is_taken(
+    encoding: str, closing: _Closing
+) -> None:
     import redis.asyncio
 
     client = redis.asyncio.Redis(host="cache", encoding=encoding, decode_responses=True)
-    try:
-        RedisStore("redis://cache", client=client)
-    finally:
-        anyio.run(client.aclose)
+    RedisStore("redis://cache", client=closing(client))
 
 
 @pytest.mark.anyio
@@ -196,15 +229,11 @@ async def test_a_client_given_reading_or_writing_other_text_than_stored_is_refus
     ],
 )
 def test_a_cluster_client_given_is_held_to_utf8_as_a_client_is(
-    option: dict[str, Any], said: str
+    option: dict[str, Any], said: str, closing: _Closing
 ) -> None:
     # A RedisCluster keeps its options on itself, not on a connection pool.
-    import anyio
     import redis.asyncio
 
-    client = redis.asyncio.RedisCluster(host="cache", decode_responses=True, **option)
-    try:
-        with pytest.raises(ConfigurationError, match=said):
-            RedisStore("redis://cache", client=client)
-    finally:
-        anyio.run(client.aclose)
+    client = closing(redis.asyncio.RedisCluster(host="cache", decode_responses=True, **option))
+    with pytest.raises(ConfigurationError, match=said):
+        RedisStore("redis://cache", client=client)
