@@ -65,6 +65,7 @@ EXCUSED: dict[str, str] = {
     "test_cli_skill_start": _CLI_OWN,
     "test_cli_streams": _CLI_OWN,
     "test_cli_understand": _CLI_OWN,
+    "test_cli_understand_clock": _CLI_OWN,
     "test_cli_url_answers": _CLI_OWN,
     "test_dynamodb_plans": "the store's own UpdateItem plan, made and kept without a botocore call",
     "test_server_limits": "asyncio's accept() and alexaskill's guard of it, nothing of uvicorn's",
