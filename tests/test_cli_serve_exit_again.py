@@ -1,6 +1,7 @@
 """``alexaskill serve``'s exit bound (`alexaskill.cli.serve_exit`) judged in its parts: which
 threads hold a process at exit, what a signal come while it is held is said as, and the status
-of a run that raised SystemExit. (Whole processes: tests/test_cli_serve_exit.py.)"""
+of a run that raised SystemExit. (Whole processes: tests/test_cli_serve_exit.py, and
+test_cli_serve_exit_twice.py once stopped again.)"""
 
 from __future__ import annotations
 
