@@ -1,0 +1,185 @@
+"""A reply that does not encode, as a served skill says it: one log line naming where (the path
+to the value, or the reply's size), on a server and on AWS Lambda, where a handler's own exception
+keeps its traceback. (Split from tests/test_responses_unencodable.py, with its header.)"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import pytest
+
+from alexaskill import Response, ResponseError, Session, Skill, speak
+from alexaskill.app import APOLOGY
+from alexaskill.aws_lambda import handler
+from alexaskill.testing import RequestFactory, TestClient
+
+from .conftest import SKILL_ID
+from .responses_shared import Note, Show
+from .test_responses_unencodable import _Cart
+
+pytestmark = pytest.mark.oldest_dependencies
+
+
+def _skill() -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Show")
+    def show(session: Session) -> Response:
+        session.attributes["seen"] = True
+        return speak("shown", directives=[Show(payload={"cart": [_Cart()]})])
+
+    return skill
+
+
+_SAID = "response is not JSON-encodable: response.directives[0].payload['cart'][0] is a _Cart"
+
+
+def _error_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "alexaskill" and r.levelno >= logging.WARNING]
+
+
+def test_the_handlers_failure_names_the_path_in_one_log_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The value is the skill's data, as a session attribute JSON cannot hold is: it was logged
+    # with the traceback of alexaskill's encoder (answering, encode_response, _diagnose), which
+    # never shows the handler's line. One ERROR line now, naming the path; the apology as ever.
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(_skill(), raise_handler_errors=False) as client,
+    ):
+        result = client.intent("Show")
+    assert result.speech == APOLOGY
+    assert str(result.handler_error) == _SAID
+    (line,) = _error_lines(caplog)
+    assert line.levelno == logging.ERROR and line.exc_info is None
+    assert line.getMessage() == f"handler failed for IntentRequest Show: {_SAID}"
+    assert "\n" not in logging.Formatter().format(line)  # one line: no traceback
+
+
+def test_on_aws_lambda_the_failure_names_the_path(caplog: pytest.LogCaptureFixture) -> None:
+    event = RequestFactory(skill_id=SKILL_ID)
+    with caplog.at_level(logging.INFO, logger="alexaskill"):
+        answer = handler(_skill())(event.intent("Show"), None)
+    assert answer["response"]["outputSpeech"]["text"] == APOLOGY
+    (line,) = _error_lines(caplog)
+    assert line.levelno == logging.ERROR and line.exc_info is None
+    assert line.getMessage() == f"handler failed for IntentRequest Show: {_SAID}"
+
+
+def test_an_exception_handlers_reply_refused_for_a_value_is_one_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    skill = _skill()
+
+    @skill.intent("Fails")
+    def fails() -> Response:
+        raise LookupError("no such thing")
+
+    @skill.exception(LookupError)
+    def recover(exc: LookupError) -> Response:
+        return speak("recovered", card=Note(text=_Cart()))
+
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        assert client.intent("Fails").speech == APOLOGY
+    (line,) = _error_lines(caplog)
+    assert line.levelno == logging.ERROR and line.exc_info is None
+    said = line.getMessage()
+    assert said.startswith("exception handler ") and said.endswith(
+        "recover failed: response is not JSON-encodable: response.card.text is a _Cart"
+    ), said
+
+
+def _big_skill() -> Skill:
+    """A skill whose replies are the skill's data at fault, beyond a value's path: too large a
+    reply, and a value too deep for the search to name (the encoder's own words kept)."""
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Big")
+    def big(session: Session) -> Response:
+        session.attributes["board"] = "b" * 100_000
+        return speak("big", directives=[Show(payload=["x" * 1000] * 30)])
+
+    @skill.intent("Deep")
+    def deep() -> Response:
+        value: Any = (1,)
+        for _ in range(3_000):
+            value = (value,)
+        return speak("deep", directives=[Show(payload=["a", frozenset({value})])])
+
+    return skill
+
+
+#: The start of the one ERROR line of the reply too large: its size, the limit, then the
+#: largest part first (what to shrink).
+_TOO_LARGE = re.compile(
+    r"handler failed for IntentRequest Big: response body is 13\d,\d{3} bytes; the limit is "
+    r"122,880 bytes \(120 KB\); the largest parts: sessionAttributes 100,\d{3} bytes \(its "
+    r"largest key 'board' 100,002 bytes\), directives\[0\] \(Custom.Show\) 30,\d{3} bytes"
+)
+#: The one ERROR line of a value the search could not name: the encoder's words.
+_UNNAMED = re.compile(
+    r"handler failed for IntentRequest Deep: response is not JSON-encodable: "
+    r"(?!response\.)\S"
+)
+
+
+@pytest.mark.parametrize(
+    ("intent", "said"), [("Big", _TOO_LARGE), ("Deep", _UNNAMED)], ids=["big", "deep"]
+)
+def test_a_reply_too_large_or_unnamed_is_one_line(
+    intent: str, said: re.Pattern[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The skill's data as much as a value named by its path: a reply past Alexa's 120 KB, and a
+    # value past what the search looks through, were logged with the traceback of alexaskill's
+    # encoder (answering, encode_response), which never shows the handler's line. One ERROR
+    # line now (the size, the limit and the largest parts; the encoder's words); the apology.
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(_big_skill(), raise_handler_errors=False) as client,
+    ):
+        result = client.intent(intent)
+    assert result.speech == APOLOGY and isinstance(result.handler_error, ResponseError)
+    (line,) = _error_lines(caplog)
+    assert line.levelno == logging.ERROR and line.exc_info is None, line.getMessage()
+    assert said.match(line.getMessage()), line.getMessage()
+    assert line.getMessage() == f"handler failed for IntentRequest {intent}: {result.handler_error}"
+    assert "\n" not in logging.Formatter().format(line)  # one line: no traceback
+
+
+@pytest.mark.parametrize(
+    ("intent", "said"), [("Big", _TOO_LARGE), ("Deep", _UNNAMED)], ids=["big", "deep"]
+)
+def test_on_aws_lambda_a_reply_too_large_or_unnamed_is_one_line(
+    intent: str, said: re.Pattern[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    event = RequestFactory(skill_id=SKILL_ID)
+    with caplog.at_level(logging.INFO, logger="alexaskill"):
+        answer = handler(_big_skill())(event.intent(intent), None)
+    assert answer["response"]["outputSpeech"]["text"] == APOLOGY
+    (line,) = _error_lines(caplog)
+    assert line.levelno == logging.ERROR and line.exc_info is None, line.getMessage()
+    assert said.match(line.getMessage()), line.getMessage()
+
+
+def test_a_handlers_own_exception_keeps_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    # A ResponseError the handler raised itself (not the reply's encoding) is its bug: the
+    # traceback shows its line, even where the message reads like the size refusal.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Raises")
+    def raises() -> Response:
+        raise ResponseError("response body is 130,000 bytes; the limit is 122,880 bytes")
+
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(skill, raise_handler_errors=False) as client,
+    ):
+        assert client.intent("Raises").speech == APOLOGY
+    (line,) = _error_lines(caplog)
+    assert line.exc_info is not None and isinstance(line.exc_info[1], ResponseError)
