@@ -220,7 +220,7 @@ def test_serve_refused_once_its_app_is_imported_and_held_is_bounded_as_after_an_
 ) -> None:
     # Refused before its bound was armed (a usage error said once the app is imported), held at
     # exit by the app's thread, it waited for it for ever, till a SIGTERM killed it (-15).
-    (tmp_path / "stuck.py").write_text(_STUCK_APP)
+    (tmp_path / "stuck.py").write_text(_STUCK_APP, encoding="utf-8")
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", *refused]
     command += ["--timeout-graceful-shutdown", "1" if stop is None else "60"]
     with subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) as process:

@@ -69,7 +69,9 @@ def test_serve_held_by_a_call_in_asyncio_to_thread_ends_within_its_bound(
     # after a Ctrl-C, the request in flight.
     pki = TestPKI()
     pki.save(tmp_path)
-    (tmp_path / "stuck.py").write_text(_STUCK_IN_TO_THREAD.format(pki=str(tmp_path)))
+    (tmp_path / "stuck.py").write_text(
+        _STUCK_IN_TO_THREAD.format(pki=str(tmp_path)), encoding="utf-8"
+    )
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:skill", "--host", "127.0.0.1"]
     options = ["--port", "0", "--timeout-graceful-shutdown", "1", *workers]
     log = tmp_path / "serve.log"
@@ -83,26 +85,34 @@ def test_serve_held_by_a_call_in_asyncio_to_thread_ends_within_its_bound(
         )
     try:
         deadline = time.monotonic() + 60
-        while log.read_text().count("Application startup complete") < (2 if workers else 1):
-            assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+        while log.read_text(encoding="utf-8").count("Application startup complete") < (
+            2 if workers else 1
+        ):
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text(
+                encoding="utf-8"
+            )
             time.sleep(0.05)
-        port = re.search(r"Uvicorn running on http://127\.0\.0\.1:(\d+)", log.read_text())
-        assert port, log.read_text()
+        port = re.search(
+            r"Uvicorn running on http://127\.0\.0\.1:(\d+)", log.read_text(encoding="utf-8")
+        )
+        assert port, log.read_text(encoding="utf-8")
         url = f"http://127.0.0.1:{port[1]}/"
         threading.Thread(target=_ask, args=(url, pki), daemon=True).start()
-        while "in the call" not in log.read_text():
-            assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+        while "in the call" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline and process.poll() is None, log.read_text(
+                encoding="utf-8"
+            )
             time.sleep(0.05)
         os.killpg(process.pid, signal.SIGINT)
         try:
             status = process.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"still held a minute after its Ctrl-C: {log.read_text()}")
+            pytest.fail(f"still held a minute after its Ctrl-C: {log.read_text(encoding='utf-8')}")
     finally:  # (held for ever: killed)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    said = log.read_text()
+    said = log.read_text(encoding="utf-8")
     held = re.findall(
         r"server process \[\d+\] has not exited 1 s after its server stopped: (.*)", said
     )
