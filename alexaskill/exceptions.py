@@ -54,6 +54,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .shown_names import shown
+
 __all__ = [
     "AccessTokenError",
     "AlexaApiError",
@@ -223,11 +225,9 @@ class SlotError(SkillError):
             message = f"slot {slot_name!r} is missing"
         else:
             # The message is logged: a value of thousands of characters (a signed request can
-            # carry one) is shown by its start and length; `value` keeps it whole.
-            shown = (
-                repr(value) if len(value) <= 100 else f"{value[:80]!r}… ({len(value)} characters)"
-            )
-            message = f"slot {slot_name!r} has a value that does not convert: {shown}"
+            # carry one) is shown by its head, tail and length; `value` keeps it whole.
+            said = shown(value, quoted=True)
+            message = f"slot {slot_name!r} has a value that does not convert: {said}"
             if reason:
                 message += f", {reason}"
         super().__init__(message)

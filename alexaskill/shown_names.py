@@ -1,13 +1,15 @@
 """A name the user gave (a path, an APP) as a message echoes it: `shown`, a long one cut to its
-head and tail; and why a path named is not there (`not_there`). The commands' usage errors and
-the simulator's refusal of a ``--model`` say them alike."""
+head and tail; any value an error quotes, so cut (`shown_value`); and why a path named is not
+there (`not_there`). The commands' usage errors, the simulator's refusal of a ``--model`` and
+the errors quoting a value given (a response's field, a slot's value) say them alike."""
 
 from __future__ import annotations
 
 import os
+import re
 from typing import Final
 
-__all__ = ["MAX_SHOWN", "not_there", "shown"]
+__all__ = ["MAX_SHOWN", "not_there", "shown", "shown_value"]
 
 #: The most characters of a name echoed whole: a longer one (a 5,000-character APP made a
 #: 5,000-character line) keeps its first `_HEAD` and last `_TAIL`, where a path ends in the
@@ -26,6 +28,30 @@ def shown(text: str, *, quoted: bool = False) -> str:
         return repr(text) if quoted else text
     cut = f"{text[:_HEAD]}…{text[-_TAIL:]}"
     return f"{repr(cut) if quoted else cut} ({len(text):,} characters)"
+
+
+#: One escape of a repr (``\x00``, ``\u200d``, ``\n``, ``\\``): what a cut keeps whole.
+#: Read from the left, so that a run of backslashes pairs as the repr wrote it.
+_ESCAPE: Final = re.compile(r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|.)", re.DOTALL)
+
+
+def shown_value(value: object) -> str:
+    """``value`` as an error message quotes it: a str as `shown` quotes it (cut before its
+    ``repr`` is made, with its length); any other value's ``repr``, past `MAX_SHOWN`
+    characters, cut to its head and tail around "…" between its escapes (a cut at a fixed
+    count left ``\\x0``, half of one). No length for those: a repr's says little of the value."""
+    if isinstance(value, str):
+        return shown(value, quoted=True)
+    said = repr(value)
+    if len(said) <= MAX_SHOWN:
+        return said
+    head, tail = _HEAD, len(said) - _TAIL
+    for escape in _ESCAPE.finditer(said):  # (a rare, long value's: an error's, once)
+        if escape.start() < head < escape.end():
+            head = escape.start()
+        if escape.start() < tail < escape.end():
+            tail = escape.end()
+    return f"{said[:head]}…{said[tail:]}"
 
 
 def not_there(path: str, missing: str = "no such file") -> str:

@@ -112,6 +112,16 @@ def test_the_token_goes_to_no_host_but_amazons(endpoint: str) -> None:
     assert caught.value.status is None and "secret" not in str(caught.value)
 
 
+def test_a_long_endpoint_refused_is_said_by_its_head_and_tail_and_its_length() -> None:
+    # It was its first 80 characters alone: the end, where a forged one differs, was not said.
+    endpoint = "https://user:secret@evil.example/" + "p" * 5000 + "/end"
+    with pytest.raises(AlexaApiError, match="not Alexa's") as caught:
+        _run(envelope_with(endpoint).given_name())
+    said = str(caught.value)
+    assert "'https://…@evil.example/ppp" in said and "/end' (5,027 characters)" in said, said
+    assert "secret" not in said and len(said) < 400
+
+
 def test_no_endpoint_or_token_is_a_clear_error() -> None:
     with pytest.raises(AlexaApiError, match="no apiEndpoint or apiAccessToken"):
         _run(envelope_with("https://api.amazonalexa.com", token=None).given_name())

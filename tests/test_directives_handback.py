@@ -181,6 +181,17 @@ def test_the_type_of_a_raw_directive_without_a_string_type_is_a_clear_error(
     assert directive_type({"type": "Dialog.Delegate"}) == "Dialog.Delegate"
 
 
+def test_a_long_type_that_is_no_string_is_cut_between_escapes_with_a_mark() -> None:
+    # The message was cut at 80 characters, its own words and all: "its type is b'\\x00…\\x0",
+    # no "…" to say so, half an escape at the end.
+    from alexaskill.responses import directive_type
+
+    with pytest.raises(ResponseError) as caught:
+        directive_type({"type": b"A" + b"\x00" * 100})
+    said = str(caught.value).partition("its type is ")[2]
+    assert re.fullmatch(r"b'A(\\x00)+…(\\x00)+'", said), said
+
+
 def test_a_typed_directive_copies_the_mappings_it_is_given() -> None:
     # The caller's dicts were kept: changing one after the directive was built (and checked)
     # changed it, past its checks (a nameless updated intent, a document of another type).
@@ -410,3 +421,14 @@ def test_the_other_field_errors_say_a_long_value_shortened(make: Any, reason: st
     message = str(caught.value)
     assert len(message) < 250, message[:300]
     assert "x" * 40 in message and "…" in message
+
+
+def test_a_long_value_is_said_by_its_head_and_tail_and_its_length() -> None:
+    # As the commands say a long name (`shown`): the first 40 characters alone, no length.
+    with pytest.raises(ResponseError) as caught:
+        PlainTextSpeech("Hi", play_behavior="A" * 100 + "Z" * 100)  # type: ignore[arg-type]
+    assert f"'{'A' * 70}…{'Z' * 30}' (200 characters)" in str(caught.value)
+    with pytest.raises(ResponseError) as caught:
+        can_fulfill("YES", {"city": ["ab" + "\x00" * 100]})  # type: ignore[dict-item]
+    said = re.search(r"not (\[.*\])", str(caught.value))
+    assert said and re.fullmatch(r"\['ab(\\x00)+…(\\x00)+'\]", said[1]), str(caught.value)

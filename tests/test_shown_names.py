@@ -3,9 +3,10 @@ its head and tail with its length; and why a path named is not there."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from alexaskill.shown_names import MAX_SHOWN, not_there, shown
+from alexaskill.shown_names import MAX_SHOWN, not_there, shown, shown_value
 
 
 def test_a_name_up_to_the_limit_is_shown_whole() -> None:
@@ -29,3 +30,17 @@ def test_why_a_path_is_not_there(tmp_path: Path) -> None:
     )
     assert not_there(str(tmp_path / ("a" * 300))) == "File name too long"
     assert not_there("a\0b") == "no such file"  # (no file's name: nothing to look up)
+
+
+def test_a_value_is_quoted_as_a_name_is_and_any_other_repr_cut_between_escapes() -> None:
+    # A str is `shown` quoted; another value's repr is cut to its head and tail the same way,
+    # each escape whole: a list of control characters cut at a fixed count ended in "\x0".
+    name = "h" * 70 + "m" * 4900 + "t" * 30
+    assert shown_value(name) == shown(name, quoted=True)
+    assert shown_value([1, "a"]) == "[1, 'a']" and shown_value(None) == "None"
+    said = shown_value(["ab" + "\x00" * 200 + "c"])  # (a cut at 70 or 30 from the end: mid-escape)
+    assert re.fullmatch(r"\['ab(\\x00)+…(\\x00)+c'\]", said), said
+    assert len(said) <= MAX_SHOWN + 1
+    # (an escaped backslash is one escape: the cut keeps "\\" whole, never half of it)
+    said = shown_value(["x" + "\\" * 200 + "y"])
+    assert re.fullmatch(r"\['x(\\\\)+…(\\\\)+y'\]", said), said

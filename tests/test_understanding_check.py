@@ -181,7 +181,7 @@ def test_values_shared_by_two_types_of_one_intent() -> None:
         ),
         (
             {"types": [{"name": "Size", "values": [_value("x" * 141)]}]},
-            "is 141 characters long; Amazon takes at most 140",
+            "(141 characters) is too long; Amazon takes at most 140 characters",
         ),
         # A built-in intent Amazon does not have (registration refuses its handler).
         (

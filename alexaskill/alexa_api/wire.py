@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final, Protocol, cast
 
 from ..exceptions import AlexaApiError, AlexaApiTimeout
 from ..outgoing_connections import load_async_backend
+from ..shown_names import shown
 from ..tls import tls_context
 from .answers import error_of as error_of  # (their old place)
 from .answers import read_answer as read_answer
@@ -119,7 +120,7 @@ def check_endpoint(operation: str, endpoint: str) -> str:
     bare = "?" not in endpoint and "#" not in endpoint
     if not allowed or has_user or not printable or not bare:
         raise AlexaApiError(
-            f"{operation}: apiEndpoint {_shown(endpoint)!r} is not Alexa's (https to "
+            f"{operation}: apiEndpoint {_shown(endpoint, quoted=True)} is not Alexa's (https to "
             "amazonalexa.com or one of its subdomains; http or https to 127.0.0.1 or [::1] "
             "for tests): nothing was sent",
             operation=operation,
@@ -127,13 +128,14 @@ def check_endpoint(operation: str, endpoint: str) -> str:
     return endpoint.rstrip("/")
 
 
-def _shown(endpoint: str) -> str:
-    """The endpoint for a message: its first 80 characters, any user info left out."""
+def _shown(endpoint: str, *, quoted: bool = False) -> str:
+    """The endpoint for a message, any user info left out, as `shown` echoes a name (a long
+    one by its head, tail and length; its ``repr`` with ``quoted``)."""
     scheme, sep, rest = endpoint.partition("://")
     authority, slash, path = rest.partition("/")
     if "@" in authority:
         authority = "…@" + authority.rpartition("@")[2]
-    return (scheme + sep + authority + slash + path)[:80] if sep else endpoint[:80]
+    return shown(scheme + sep + authority + slash + path if sep else endpoint, quoted=quoted)
 
 
 class Masked(str):

@@ -113,7 +113,8 @@ def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
         # no answer: JSON reads one of 4,300 digits, said whole below)
         if not isinstance(status, int) or isinstance(status, bool) or not _http_status(status):
             # (reprlib's: bounded, as `replay_slots` quotes a default; a status of 100,000
-            # characters, or a list as long, made a message as long)
+            # characters, or a list as long, made a message as long. Not `shown_value`, which
+            # cuts a name: a JSON value of any kind is read by its parts, each bounded)
             raise UsageError(
                 f"{label}: not a line of `alexaskill replay APP FILE --json` (its status, "
                 f"{reprlib.repr(status)}, is no HTTP status)"

@@ -10,7 +10,7 @@ import msgspec
 from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..responses import Directive
-from ..responses.directive import _shown
+from ..shown_names import shown_value
 from .checks import _https, _one_of, _text
 
 __all__ = [
@@ -119,7 +119,7 @@ class AudioPlayer:
             _text(f"{stream}.token", self.token, limit=MAX_AUDIO_TOKEN)
             offset = self.offset_in_milliseconds
             if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-                said = _shown(offset)
+                said = shown_value(offset)
                 raise ResponseError(
                     f"{stream}.offsetInMilliseconds must be an int of 0 or more, not {said}"
                 )

@@ -10,8 +10,8 @@ import msgspec
 from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..responses.as_written import _DataRefused, check_as_written
-from ..responses.directive import _shown
 from ..responses.snapshots import _ENCODE_ERRORS, _Encoded, _encoded, _not_encodable
+from ..shown_names import shown_value
 from ..web_urls import _url_error
 
 __all__: list[str] = []  # helpers for the directive modules beside this one
@@ -19,14 +19,14 @@ __all__: list[str] = []  # helpers for the directive modules beside this one
 
 def _one_of(field: str, value: object, allowed: Sequence[str]) -> None:
     if value not in allowed:
-        raise ResponseError(f"{field} is {_shown(value)}; use one of {', '.join(allowed)}")
+        raise ResponseError(f"{field} is {shown_value(value)}; use one of {', '.join(allowed)}")
 
 
 def _text(field: str, value: object, *, limit: int | None = None) -> str:
     """``value``, a non-empty str within ``limit``, as the text it holds: a str subclass's
     (a str Enum's member its value, never what its ``__str__`` says, "Media.STREAM")."""
     if not isinstance(value, str) or not value:
-        raise ResponseError(f"{field} must be a non-empty str, not {_shown(value)}")
+        raise ResponseError(f"{field} must be a non-empty str, not {shown_value(value)}")
     if limit is not None and len(value) > limit:
         raise ResponseError(f"{field} is {len(value)} characters; the limit is {limit}")
     return str.__str__(value)

@@ -10,7 +10,8 @@ from msgspec.structs import force_setattr
 
 from ..exceptions import ResponseError
 from ..responses import Directive
-from ..responses.directive import _PURCHASES, _shown
+from ..responses.directive import _PURCHASES
+from ..shown_names import shown_value
 from .checks import _mapping, _one_of, _text
 
 __all__ = [
@@ -53,7 +54,7 @@ class Connections:
                 force_setattr(self, "input", _mapping(f"{where} input", self.input))
             # Amazon's token is an optional string; nothing says an empty one is refused.
             if self.token is not None and not isinstance(self.token, str):
-                raise ResponseError(f"{where} token must be a str, not {_shown(self.token)}")
+                raise ResponseError(f"{where} token must be a str, not {shown_value(self.token)}")
             if self.on_completion is not None:
                 _one_of(f"{where} onCompletion", self.on_completion, _ON_COMPLETION)
 

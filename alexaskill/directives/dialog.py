@@ -12,8 +12,8 @@ from ..exceptions import ConfigurationError, ResponseError
 from ..interaction import SlotTypeDeclaration, SlotTypeValue
 from ..models import Intent
 from ..responses import Card, Directive, Reprompt, Response, output_speech
-from ..responses.directive import _SHOWN, _shown
 from ..responses.response import _directives_of
+from ..shown_names import MAX_SHOWN, shown_value
 from ..ssml import Ssml
 from .checks import _one_of, _text
 from .intents import _intent_json
@@ -39,8 +39,8 @@ def _entity_types(types: object) -> tuple[dict[str, Any], ...]:
                 declared.append(SlotTypeDeclaration.build(name, values))
             except ConfigurationError as exc:
                 said = str(exc)
-                if isinstance(name, str) and len(name) > _SHOWN:  # said, quoted or not, in it
-                    said = said.replace(repr(name), name).replace(name, _shown(name))
+                if isinstance(name, str) and len(name) > MAX_SHOWN:  # said, quoted or not, in it
+                    said = said.replace(repr(name), name).replace(name, shown_value(name))
                 raise ResponseError(f"Dialog.UpdateDynamicEntities types: {said}") from None
     elif isinstance(types, Iterable) and not isinstance(types, str):
         declared = list(types)

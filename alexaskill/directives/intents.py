@@ -10,7 +10,7 @@ import msgspec
 from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..models import Intent, Slot
-from ..responses.directive import _shown
+from ..shown_names import shown_value
 from .checks import _mapping, _one_of, _text
 
 __all__ = [
@@ -50,7 +50,9 @@ def _slot_json(name: str, value: object, old: Slot | None) -> dict[str, Any]:
     if value is None:
         return {"name": name, "confirmationStatus": "NONE"}
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ResponseError(f"slot {name}: give a str, an int, a Slot or None, not {_shown(value)}")
+        raise ResponseError(
+            f"slot {name}: give a str, an int, a Slot or None, not {shown_value(value)}"
+        )
     # The text it holds: str() of a str or (int, Enum) member says "Size.LARGE".
     text = str.__str__(value) if isinstance(value, str) else int.__repr__(value)
     if old is not None and old.value == text:

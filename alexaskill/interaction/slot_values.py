@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..exceptions import ConfigurationError
+from ..shown_names import shown
 from ..typos import did_you_mean
 
 __all__ = ["MAX_VALUE_CHARACTERS", "SlotTypeValue", "slot_type_value", "value_problems"]
@@ -83,11 +84,6 @@ def slot_type_value(type_name: str, value: object) -> SlotTypeValue:
     return SlotTypeValue(name, None if value_id is None else str(value_id), tuple(synonyms or ()))
 
 
-def _shown(text: str) -> str:
-    """``text`` quoted for a problem, its first 40 characters if it is longer."""
-    return repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
-
-
 def value_problems(type_name: str, values: Iterable[SlotTypeValue]) -> list[str]:
     """What Amazon's build refuses in one locale's values of a custom slot type: an empty value
     or synonym, one longer than 140 characters, a value listed twice, two values with one id."""
@@ -99,18 +95,19 @@ def value_problems(type_name: str, values: Iterable[SlotTypeValue]) -> list[str]
             problems.append(f"slot type {type_name}: a value is empty")
             continue
         if len(value.name) > MAX_VALUE_CHARACTERS:
+            # (`shown` echoes up to 120 characters whole: past 140, it says the length itself)
             problems.append(
-                f"slot type {type_name}: value {_shown(value.name)} is {len(value.name)} "
-                f"characters long; Amazon takes at most {MAX_VALUE_CHARACTERS}"
+                f"slot type {type_name}: value {shown(value.name, quoted=True)} is too long; "
+                f"Amazon takes at most {MAX_VALUE_CHARACTERS} characters"
             )
         if any(not synonym.strip() for synonym in value.synonyms):
             problems.append(f"slot type {type_name}: value {value.name!r} has an empty synonym")
         for synonym in value.synonyms:
             if len(synonym) > MAX_VALUE_CHARACTERS:
                 problems.append(
-                    f"slot type {type_name}: value {_shown(value.name)} has a synonym of "
-                    f"{len(synonym)} characters ({_shown(synonym)}); Amazon takes at most "
-                    f"{MAX_VALUE_CHARACTERS}"
+                    f"slot type {type_name}: value {shown(value.name, quoted=True)} has a "
+                    f"synonym too long, {shown(synonym, quoted=True)}; Amazon takes at most "
+                    f"{MAX_VALUE_CHARACTERS} characters"
                 )
         key = " ".join(value.name.casefold().split())
         if key in names:

@@ -12,7 +12,7 @@ from msgspec.structs import force_setattr
 
 from ..articles import type_with_article
 from ..exceptions import ResponseError
-from ..shown_names import shown
+from ..shown_names import shown, shown_value
 from .as_written import _DataRefused, check_as_written, check_object_as_written
 from .snapshots import (
     _ENCODE_ERRORS,
@@ -54,21 +54,6 @@ class Directive(
 _KIND_BY_PREFIX: Final = (("Dialog.", "dialog"), ("AudioPlayer.", "audio"))
 
 
-#: The longest a value is shown in an error message (a repr past it ends with "…").
-_SHOWN: Final = 80
-
-
-def _shown(value: object) -> str:
-    """``repr(value)`` for an error message, cut to `_SHOWN` characters: a name or list of
-    thousands of characters makes the message useless (and fills the log line)."""
-    said = repr(value)
-    if len(said) <= _SHOWN:
-        return said
-    if isinstance(value, str):
-        return f"{str.__str__(value)[:40]!r}…"  # (as the slot type checks say a long value)
-    return said[: _SHOWN - 1] + "…"
-
-
 def _type_shown(type_: str) -> str:
     """A raw directive's ``type`` as an error echoes it, in one short line: `shown` (cut to its
     head and tail past 120 characters), quoted where it is not printable (a newline in it)."""
@@ -94,7 +79,7 @@ def _raw_type(directive: object) -> str:
     type_ = directive.get("type")
     if isinstance(type_, str) and type_:
         return type_
-    said = "it has none" if "type" not in directive else f"its type is {type_!r}"[:80]
+    said = "it has none" if "type" not in directive else f"its type is {shown_value(type_)}"
     raise ResponseError(f'a directive mapping needs a non-empty string "type": {said}')
 
 
@@ -242,7 +227,9 @@ def _check_dynamic_entities(field: str, index: int, directive: Mapping[str, Any]
     behavior = directive.get("updateBehavior")
     if behavior not in _UPDATE_BEHAVIORS:
         choices = ", ".join(_UPDATE_BEHAVIORS)
-        raise ResponseError(f"{where} updateBehavior is {_shown(behavior)}; use one of {choices}")
+        raise ResponseError(
+            f"{where} updateBehavior is {shown_value(behavior)}; use one of {choices}"
+        )
     types = directive.get("types")
     if behavior == "CLEAR":
         if types:
@@ -265,10 +252,10 @@ def _entity_types_error(types: object) -> str | None:
         if not isinstance(item, Mapping):
             return f'{here} must be an object {{"name", "values"}}, not {type_with_article(item)}'
         if not isinstance(item.get("name"), str) or not item["name"]:
-            return f"{here}.name must be a non-empty str, not {_shown(item.get('name'))}"
+            return f"{here}.name must be a non-empty str, not {shown_value(item.get('name'))}"
         values = item.get("values")
         if not isinstance(values, list) or not values:
-            return f"{here}.values must be a non-empty list of values, not {_shown(values)}"
+            return f"{here}.values must be a non-empty list of values, not {shown_value(values)}"
         for number, value in enumerate(values):
             there = f"{here}.values[{number}]"
             if not isinstance(value, Mapping):
@@ -276,19 +263,19 @@ def _entity_types_error(types: object) -> str | None:
             if value.get("id") is not None and (
                 not isinstance(value["id"], str) or not value["id"]
             ):
-                return f"{there}.id must be a non-empty str, not {_shown(value['id'])}"
+                return f"{there}.id must be a non-empty str, not {shown_value(value['id'])}"
             name = value.get("name")
             if not isinstance(name, Mapping):
                 kind = type_with_article(name)
                 return f'{there}.name must be an object {{"value", "synonyms"}}, not {kind}'
             said = name.get("value")
             if not isinstance(said, str) or not said:
-                return f"{there}.name.value must be a non-empty str, not {_shown(said)}"
+                return f"{there}.name.value must be a non-empty str, not {shown_value(said)}"
             synonyms = name.get("synonyms")
             if synonyms is not None and (
                 not isinstance(synonyms, list) or not all(isinstance(s, str) for s in synonyms)
             ):
-                return f"{there}.name.synonyms must be a list of str, not {_shown(synonyms)}"
+                return f"{there}.name.synonyms must be a list of str, not {shown_value(synonyms)}"
     return None
 
 
@@ -302,7 +289,8 @@ def _check_named_slot(field: str, index: int, directive: Mapping[str, Any], name
     slot = directive.get(name)
     if not isinstance(slot, str) or not slot:
         raise ResponseError(
-            f"{field}[{index}]: {directive['type']} {name} is {_shown(slot)}; name the slot (a str)"
+            f"{field}[{index}]: {directive['type']} {name} is {shown_value(slot)}; name the "
+            "slot (a str)"
         )
 
 

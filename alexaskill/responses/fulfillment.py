@@ -11,7 +11,7 @@ from msgspec.structs import force_setattr
 
 from ..articles import type_with_article
 from ..exceptions import ResponseError
-from .directive import _shown
+from ..shown_names import shown_value
 from .response import Response
 
 __all__ = [
@@ -27,7 +27,7 @@ _CAN_FULFILL_SLOT: Final = ("YES", "NO")
 
 def _check_answer(field: str, value: object, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ResponseError(f"{field} is {_shown(value)}; use one of {', '.join(allowed)}")
+        raise ResponseError(f"{field} is {shown_value(value)}; use one of {', '.join(allowed)}")
 
 
 class CanFulfillSlot(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True):
@@ -97,7 +97,7 @@ def can_fulfill(
         else:
             raise ResponseError(
                 f"slot {name}: give (canUnderstand, canFulfill), e.g. ('YES', 'YES'), "
-                f"or a CanFulfillSlot, not {_shown(value)}"
+                f"or a CanFulfillSlot, not {shown_value(value)}"
             )
     return Response(
         can_fulfill_intent=CanFulfillIntent(answer, built if built else UNSET),

@@ -11,6 +11,7 @@ from msgspec.structs import force_setattr
 
 from ..articles import type_with_article
 from ..exceptions import ResponseError
+from ..shown_names import shown_value
 from ..ssml import Ssml
 from ..ssml_compose import _Checked
 from ..ssml_limits import (
@@ -31,7 +32,6 @@ from ..xml_text import (
     _unprintable_xml_text,
     _xml_text,
 )
-from .directive import _shown
 from .ssml_elements import (
     _check_cdata_ends,
     _check_elements,
@@ -101,7 +101,8 @@ class OutputSpeech(
 def _check_play_behavior(value: str | UnsetType) -> None:
     if value is not UNSET and value not in _PLAY_BEHAVIORS:
         raise ResponseError(
-            f"outputSpeech.playBehavior is {_shown(value)}; use one of {', '.join(_PLAY_BEHAVIORS)}"
+            f"outputSpeech.playBehavior is {shown_value(value)}; use one of "
+            f"{', '.join(_PLAY_BEHAVIORS)}"
         )
 
 

@@ -91,7 +91,7 @@ class ProgressiveApi(RequestApi):
             "directive": {"type": "VoicePlayer.Speak", "speech": document},
         }
         # For the log: a forged endpoint's user info (https://user:secret@…) left out.
-        url = _shown(system.api_endpoint.rstrip("/")) + "/v1/directives"
+        url = _shown(system.api_endpoint.rstrip("/") + "/v1/directives")
         try:
             await self._call("progressive", "POST", "/v1/directives", None, json=body)
         except AlexaApiTimeout as exc:
