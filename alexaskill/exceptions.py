@@ -19,6 +19,7 @@ module they belong to (named after them).
     ├── StoreError              a store could not load or save attributes
     ├── CaptureFileError        a file `load_capture` read is no capture file (`alexaskill.capture`)
     ├── ModelFileError          a ``model`` the simulator cannot serve (`alexaskill.simulator`)
+    ├── PathTaken               a skill mounted where the simulator answers (`alexaskill.simulator`)
     └── RequestError            a request the service must refuse with HTTP 400
         ├── MalformedRequestError   the body is not a JSON request envelope
         └── VerificationError       the request is not provably from Alexa for this skill
@@ -30,8 +31,8 @@ module they belong to (named after them).
             └── SkillIdError            the request is for another skill
 
 `ResponseError` also derives from `ValueError`, `ConfigurationError` from `TypeError`,
-`CaptureFileError` from `ValueError` and `ModelFileError` from `ValueError`, so code that
-catches that built-in kind keeps working.
+`CaptureFileError` from `ValueError`, `ModelFileError` from `ValueError` and `PathTaken` from
+`ValueError`, so code that catches that built-in kind keeps working.
 
 Outside the tree, the exceptions that are no skill's error: of the commands, the simulator's
 page, the test client and alexaskill's threads (their modules export them for one another).
@@ -39,7 +40,6 @@ page, the test client and alexaskill's threads (their modules export them for on
 - `alexaskill.cli.UsageError` (Exception): a command called wrongly; one line, exit status 2.
 - `alexaskill.cli.probes.ProxyAnswered` (Exception): the proxy a ``certify`` probe was sent
   through answered it itself (its 407).
-- `alexaskill.simulator.PathTaken` (ValueError): a skill mounted where the simulator answers.
 - `alexaskill.simulator.http.BadRequest` (Exception): a request of the simulator's page that
   its API refuses, with an HTTP status and a short JSON reason.
 - `alexaskill.testing.escapes.Escaped` (Exception): carries what a request let out of the app

@@ -96,8 +96,14 @@ def test_a_skill_mounted_where_the_simulator_answers_is_refused(
     if path.startswith("/_SIMULATOR"):  # paths are case-sensitive: this one is the skill's
         with_simulator(app, pki=pki)
         return
-    with pytest.raises(ValueError, match="/_simulator"):
+    with pytest.raises(ValueError, match="/_simulator") as caught:
         with_simulator(app, pki=pki)
+    # The skill author's mistake, below SkillError as ModelFileError is: `except SkillError`
+    # catches every error of alexaskill's (it was a bare ValueError, outside the tree).
+    from alexaskill.exceptions import SkillError
+    from alexaskill.simulator import PathTaken
+
+    assert isinstance(caught.value, PathTaken) and isinstance(caught.value, SkillError)
     from alexaskill.cli.dev_verifier import DevVerifier
 
     assert not isinstance(skill.verifier, DevVerifier)  # refused before it trusts the key

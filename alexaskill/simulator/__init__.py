@@ -21,6 +21,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..exceptions import SkillError
 from .model_source import ModelFileError
 from .server import PREFIX, Simulator
 from .session import SkillTarget
@@ -42,8 +43,11 @@ __all__ = [
 ]
 
 
-class PathTaken(ValueError):
-    """A skill mounted below `PREFIX`, where the simulator answers (`with_simulator`)."""
+class PathTaken(SkillError, ValueError):
+    """A skill mounted below `PREFIX`, where the simulator answers (`with_simulator`).
+
+    The skill author's mistake, so below `SkillError` as `ModelFileError` is; still the
+    ValueError it was, which ``serve --dev`` and a skill's ``except ValueError`` catch."""
 
 
 def find_skills(app: Any) -> list[SkillTarget]:
@@ -141,8 +145,9 @@ def with_simulator(
     `FakeAlexaApi` of a user who set nothing). What the user says is understood with the
     interaction model built from the skill's code, or with ``model``, an ASK CLI model file or
     directory (`Simulator`). `ValueError` if ``app`` serves no skill, serves one below
-    ``/_simulator`` (the simulator's paths, `PathTaken`), or ``model`` cannot serve
-    (`ModelFileError`, its ``path`` and ``reason`` apart, a `SkillError` too, no `TypeError`);
+    ``/_simulator`` (the simulator's paths, `PathTaken`, a `SkillError` too), or ``model``
+    cannot serve (`ModelFileError`, its ``path`` and ``reason`` apart, a `SkillError` too, no
+    `TypeError`);
     `ConfigurationError` (a `TypeError`, as every one is) if a skill of no id of its own
     (``Skill("*")``) would carry an ``ALEXASKILL_SKILL_ID`` that names none
     (`SkillTarget.skill_id`). A plain `TypeError` for an option of the wrong kind.
