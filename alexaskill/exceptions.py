@@ -128,7 +128,15 @@ class SkillError(Exception):
 
 
 class ConfigurationError(SkillError, TypeError):
-    """A handler, parameter or option was registered wrongly."""
+    """A handler, parameter or option was registered wrongly: of the wrong kind, or a wrong value.
+
+    A `TypeError` for a wrong value too (an `InteractionModelError`, an ``ALEXASKILL_SKILL_ID``
+    that names no skill): the class began with handler signatures, and a skill's ``except
+    TypeError`` around its set-up keeps catching every one. Not a `ValueError` as well: an
+    ``except ValueError`` meant for the skill's own parsing would swallow a set-up mistake
+    that must stop the start. Where a `ValueError` was raised before it became one (`Verifier`'s
+    options), its class is a `ValueError` still. ``except ConfigurationError`` catches them all.
+    """
 
 
 class ResponseError(SkillError, ValueError):

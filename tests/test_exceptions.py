@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from alexaskill import exceptions
 
 from .exceptions_shared import exported_exceptions
@@ -71,3 +73,26 @@ def test_the_docstring_names_the_one_built_in_kind_each_error_derives_from() -> 
     assert ("ConfigurationError", "TypeError") in derived
     assert ("ModelFileError", "ValueError") in derived
     assert said == derived
+
+
+def test_a_configuration_error_is_a_type_error_for_a_wrong_value_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Decided, and said in its docstring: one class for a skill set up wrongly, of the wrong
+    # kind or a wrong value, the TypeError it began as (a skill's `except TypeError` keeps
+    # catching it); a ValueError besides only where one was raised before (Verifier's options).
+    from alexaskill import Skill
+    from alexaskill.interaction import InteractionModelError
+    from alexaskill.simulator import SkillTarget
+    from alexaskill.verify import Verifier
+
+    assert not issubclass(exceptions.ConfigurationError, ValueError)
+    assert issubclass(InteractionModelError, exceptions.ConfigurationError)
+    monkeypatch.setenv("ALEXASKILL_SKILL_ID", " , ")
+    with pytest.raises(exceptions.ConfigurationError, match="names no skill id") as caught:
+        SkillTarget("/", Skill("*")).skill_id  # noqa: B018
+    assert isinstance(caught.value, TypeError) and not isinstance(caught.value, ValueError)
+    with pytest.raises(exceptions.ConfigurationError) as caught:
+        Verifier(cache_size=0)
+    assert isinstance(caught.value, ValueError)
+    assert "ValueError" in (exceptions.ConfigurationError.__doc__ or "")
