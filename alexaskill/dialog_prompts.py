@@ -18,7 +18,8 @@ variation as the reply does (`spoken_length`, against the same `MAX_SPEECH`), so
 taken where declared, with no ``{slot}`` in it, is always asked.
 
 `prompt_named` names a variation as every message about one does (by intent, slot and which
-prompt: ``intent Book, slot day: elicitation prompt 'Which day?'``), quoted by `shown_prompt`.
+prompt: ``intent Book, slot day: elicitation prompt 'Which day?'``), quoted by `shown` (a long
+one cut to its head and tail, with its length).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Final
 
 from .exceptions import ResponseError
 from .responses import MAX_SPEECH, ask
+from .shown_names import shown
 from .ssml import Ssml, escape
 from .xml_text import _speak_root
 
@@ -37,14 +39,11 @@ __all__ = [
     "fits",
     "prompt_fault",
     "prompt_named",
-    "shown_prompt",
     "spoken_length",
 ]
 
 #: ``{slot}`` in a prompt, as the dialog model writes it.
 _SLOT_REFERENCE: Final = re.compile(r"\{([^{}]*)\}")
-#: Characters of a prompt a message quotes; the rest is cut (a prompt may be 8,000 long).
-_SHOWN: Final = 80
 
 
 def filled_prompt(text: str, values: Mapping[str, str]) -> str | Ssml:
@@ -83,16 +82,9 @@ def prompt_fault(text: str) -> str | None:
     return None
 
 
-def shown_prompt(text: str) -> str:
-    """``text`` quoted for a message, cut after its first characters if it is long."""
-    if len(text) <= _SHOWN:
-        return repr(text)
-    return f"{text[:_SHOWN]!r}… ({len(text)} characters)"
-
-
 def prompt_named(intent: str, slot: str | None, what: str, text: str, of: str = "") -> str:
     """Prompt variation ``text`` as every message names one, by its intent, its slot (None: the
     intent's own prompt) and ``what`` prompt it is: ``intent Book, slot day: elicitation prompt
     'Which day?'``; ``of`` goes before what it is (``"the de-DE translation of "``)."""
     where = f"intent {intent}" if slot is None else f"intent {intent}, slot {slot}"
-    return f"{where}: {of}{what} prompt {shown_prompt(text)}"
+    return f"{where}: {of}{what} prompt {shown(text, quoted=True)}"

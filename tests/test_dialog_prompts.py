@@ -12,7 +12,7 @@ from typing import Any, Final
 import pytest
 
 from alexaskill import DialogSlot, Response, Skill, Validate, speak
-from alexaskill.dialog_prompts import shown_prompt
+from alexaskill.dialog_prompts import prompt_named
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.i18n import Translations
 
@@ -151,10 +151,14 @@ def test_prompts_at_alexas_limits_are_declared() -> None:
     assert "Book" in skill.intent_declarations
 
 
-def test_a_prompt_is_quoted_whole_up_to_80_characters_then_cut() -> None:
-    # The message quotes 80 characters of a prompt; an 81-character one is cut after 80.
-    assert shown_prompt("x" * 80) == repr("x" * 80)
-    assert shown_prompt("x" * 81) == f"{'x' * 80!r}… (81 characters)"
+def test_a_long_prompt_is_quoted_by_its_head_and_tail_with_its_length() -> None:
+    # As any long name a message echoes (`shown`): it was its first 80 characters alone, its
+    # length said without a thousands separator.
+    assert prompt_named("Book", None, "confirmation", "x" * 120).endswith(repr("x" * 120))
+    prompt = "Shall I " + "x" * 7990 + " or not?"
+    assert prompt_named("Book", None, "confirmation", prompt) == (
+        f"intent Book: confirmation prompt '{prompt[:70]}…{prompt[-30:]}' (8,006 characters)"
+    )
 
 
 def _german_skill(tmp_path: Path, german: str, prompt: str = "Which day?") -> Skill:

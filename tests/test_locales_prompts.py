@@ -103,7 +103,7 @@ def test_an_untranslated_prompt_is_named_as_the_other_prompt_warnings_name_it(
     assert locale_warnings(skill, "de-DE") == [
         "2 dialog prompt(s) have no de-DE translation in the skill's catalogs and are spoken in "
         "en-US: intent GetForecast, slot city: elicitation prompt 'Which city?'; intent Book: "
-        f"confirmation prompt {long[:80]!r}… ({len(long)} characters)"
+        f"confirmation prompt '{long[:70]}…{long[-30:]}' ({len(long)} characters)"
     ]
 
 

@@ -41,8 +41,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Final
 
 from ..builtin_intents import BUILTIN_INTENTS
-from ..dialog_prompts import prompt_fault, prompt_named, shown_prompt
+from ..dialog_prompts import prompt_fault, prompt_named
 from ..i18n_placeholders import differences, fields
+from ..shown_names import shown
 from ..slots import unwrap_optional
 from .invocation import in_unspaced_script
 
@@ -258,4 +259,4 @@ def _translation_named(
     Book, slot day: the de-DE translation of elicitation prompt 'Which day?' ('Welcher
     Tag?')``."""
     of = f"the {', '.join(locales)} translation of "
-    return f"{prompt_named(intent, slot, what, text, of)} ({shown_prompt(translated)})"
+    return f"{prompt_named(intent, slot, what, text, of)} ({shown(translated, quoted=True)})"
