@@ -328,12 +328,39 @@ def test_a_reply_word_holding_a_combining_mark_is_refused_saying_so() -> None:
         _CACHE.pop(locale, None)
 
 
+@pytest.mark.parametrize(
+    ("contractions", "key", "why"),
+    [
+        ({("name", "is"): "name's"}, "('name', 'is')", '"name\'s", a string'),
+        ({("name", "is"): ("name's", "names"), ("i", "am"): "im"}, "('i', 'am')", "'im', a string"),
+        ({"name is": ("name's",)}, "'name is'", "its key 'name is', a string"),
+    ],
+)
+def test_a_language_whose_contractions_hold_a_string_is_refused_when_registered(
+    contractions: dict[Any, Any], key: str, why: str
+) -> None:
+    # Language.contractions maps a sample's words to a tuple of forms: a language written for
+    # the older string form ("name's") was registered, and each of its letters read as a form
+    # ("my n {name}", "my a {name}", ...), with no error; a key "name is" was never read.
+    locale = "zw-ZW"
+    factory = type("Contracting", (English,), {"contractions": contractions})
+    said = rf"'zw-ZW'.*Contracting\.contractions.*{re.escape(key)}.*{re.escape(why)}.*tuple"
+    try:
+        with pytest.raises(ConfigurationError, match=said):
+            register_language(factory, [locale])
+        assert locale not in supported_locales()
+    finally:
+        _FACTORIES.pop(locale, None)
+        _CACHE.pop(locale, None)
+
+
 def test_a_language_whose_replies_are_all_read_is_registered() -> None:
     locale = "zw-ZW"
     factory = type("Replying", (English,), {"replies": frozenset({"yep", "nah", "ja"})})
     try:
         register_language(factory, [locale])
         assert language_for(locale).replies == {"yep", "nah", "ja"}
+        assert language_for(locale).contractions == {("name", "is"): ("name's", "names")}
     finally:
         _FACTORIES.pop(locale, None)
         _CACHE.pop(locale, None)

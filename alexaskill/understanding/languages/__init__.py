@@ -41,7 +41,8 @@ class Language(Protocol):
     rewrites: Mapping[str, tuple[str, ...]]
     #: A sample's words said contracted where the contraction is not rewritten, a possessive
     #: too, each way it is said (("name", "is") → ("name's", "names")): the sample is also read
-    #: so (`sample_forms.contracted`).
+    #: so (`sample_forms.contracted`). A string for a key or its forms is refused
+    #: (`register_language`).
     contractions: Mapping[tuple[str, ...], tuple[str, ...]]
     #: Common phrasings of Amazon's built-in intents, by intent name.
     builtin_intents: Mapping[str, tuple[str, ...]]
@@ -179,8 +180,8 @@ _builtin_loaded = False
 def register_language(factory: Callable[[str], Language], locales: Sequence[str]) -> None:
     """Make ``factory(locale)`` serve each of ``locales`` ("fr-FR", "fr-CA", ...). Each
     locale's language is made now: one the interface cannot use (a `replies` word that is no
-    word of two or three letters in lower case) is a `ConfigurationError`, and none of
-    ``locales`` is registered."""
+    word of two or three letters in lower case, a `contractions` key or form written as a
+    string) is a `ConfigurationError`, and none of ``locales`` is registered."""
     # Made at once, not at the first understanding: a mistake shows where the language is
     # registered, and a language is made once either way.
     made = {locale: _made(factory, locale) for locale in locales}
@@ -215,7 +216,8 @@ def language_for(locale: str) -> Language:
 
 def _made(factory: Callable[[str], Language], locale: str) -> Language:
     """``factory(locale)``, with the interface's defaults for the optional attributes it
-    lacks; a `ConfigurationError` where its `replies` hold a word no code's letters can be."""
+    lacks; a `ConfigurationError` where its `replies` hold a word no code's letters can be, or
+    its `contractions` a string (`_check_contractions`)."""
     language = factory(locale)
     for name, default in _OPTIONAL.items():
         # The interface's defaults, for a language that is no subclass of `Language` (a
@@ -233,7 +235,27 @@ def _made(factory: Callable[[str], Language], locale: str) -> Language:
             f"in lower case as words said are read, could be those{_marks_said(unread)}; leave "
             "such a word out"
         )
+    _check_contractions(language, locale)
     return language
+
+
+def _check_contractions(language: Language, locale: str) -> None:
+    """A `ConfigurationError` naming the first key of ``language.contractions`` that is a
+    string, or whose forms are one: `sample_forms.contracted` reads each as its letters."""
+    # A string is a sequence of its letters: a form "name's" (the interface's older type) was
+    # read as the forms "n", "a", ..., a key "name is" as no sample's words, with no error.
+    for key, forms in language.contractions.items():
+        if isinstance(key, str):
+            what, fix = f"has its key {key!r}, a string", tuple(key.split())
+        elif isinstance(forms, str):
+            what, fix = f"is {forms!r}, a string", (forms,)
+        else:
+            continue
+        raise ConfigurationError(
+            f"locale {locale!r}: {type(language).__name__}.contractions[{key!r}] {what}: a "
+            "sample's words and the forms they are said in are each a tuple of words, and a "
+            f"string would be read as its letters; write {fix!r}"
+        )
 
 
 def _marks_said(words: Sequence[str]) -> str:
