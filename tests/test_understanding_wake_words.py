@@ -281,3 +281,36 @@ def test_a_wake_word_said_first_is_no_part_of_a_first_name() -> None:
     intent = {"name": "Meet", "slots": [name], "samples": ["{name}"]}
     people = understander_of({"invocationName": "people", "intents": [intent]})
     assert heard_values(people, "echo mary") == ("Meet", {"name": "mary"})
+
+
+@pytest.mark.parametrize(
+    ("said", "query"),
+    [
+        # Said first, no pause after it, a wake word that is a word too begins the query.
+        ("amazon prime video", "amazon prime video"),
+        ("echo dot", "echo dot"),
+        ("computer desk", "computer desk"),
+        # "alexa", the wake word nearly every device answers to, is the wake word said first;
+        # so is one said after a pause, after "hey" or after another wake word.
+        ("alexa what's the weather", "what's the weather"),
+        ("amazon, prime video", "prime video"),
+        ("hey amazon prime video", "prime video"),
+        ("alexa amazon prime video", "prime video"),
+        # The words after it read as another sample: "search for {query}", no query of all words.
+        ("amazon search for prime video", "prime video"),
+    ],
+)
+def test_a_wake_word_said_first_that_is_a_word_too_begins_a_bare_search_query(
+    said: str, query: str
+) -> None:
+    # "amazon prime video" to a bare "{query}" was the query "prime video", "echo dot" "dot":
+    # only a wake word said last stayed in a search query.
+    query_slot = {"name": "query", "type": "AMAZON.SearchQuery", "samples": ["{query}"]}
+    samples = ["{query}", "search for {query}"]
+    search = {"name": "Search", "slots": [query_slot], "samples": samples}
+    fallback = {"name": "AMAZON.FallbackIntent", "samples": []}
+    finder = understander_of({"invocationName": "finder", "intents": [search, fallback]})
+    assert heard_values(finder, said) == ("Search", {"query": query})
+    answered = finder.answer(said, intent="Search", slot="query", now=NOW)
+    assert answered is not None
+    assert [(slot.name, slot.value) for slot in answered.slots] == [("query", query)]

@@ -13,7 +13,9 @@ a pause sets a wake word said last apart from them. A wake word that begins a pl
 ("echo park", `Language.place_wake_words`), said first with no pause after it, is the name's
 too, where a free-form place slot takes it with the words after it and those words alone read
 as the same sample: "echo plan a trip to paris" is "plan a trip to {city}", no city of all the
-words.
+words. So is one that a search query may begin with ("amazon prime video", "echo dot",
+`Language.query_wake_words`: not "alexa", which said first is the wake word), said as the first
+word with no pause after it, where a search query takes it with the words after it.
 """
 
 from __future__ import annotations
@@ -100,8 +102,9 @@ def woken_kept(
     (`woken_start`) and which are read up to ``end`` (`woken_end`), ``read`` being the exact
     reading of words: 0 where the reading of them all holds a wake word (`held`), else
     ``start``, or the last wake word's place where the reading of the words from it holds it
-    (a listed "echo park" of "alexa echo park") or where it begins a place's name with the
-    words after it (`_begins_place`): "echo park", "alexa echo park" to a city."""
+    (a listed "echo park" of "alexa echo park") or where it begins a value with the words after
+    it (`_begins_value`): a place's name, "echo park", "alexa echo park" to a city, or, said as
+    the first word, a search query, "amazon prime video"."""
     if not start:
         return 0
     whole = read(tokens[:end])
@@ -109,20 +112,28 @@ def woken_kept(
         return 0
     last = start - 1
     # Read again only after two wake words or fillers said first ("hey alexa, ..."), and for
-    # a wake word that may begin a place's name: few turns open so.
+    # a wake word that may begin a value: few turns open so.
     with_it = whole if last == 0 else read(tokens[last:end])
     if last and held(with_it, tokens[last:end], 0, 1, language):
         return last
-    if tokens[last].text not in language.place_wake_words or tokens[last].pause:
+    word = tokens[last]
+    place = word.text in language.place_wake_words
+    # Only as the turn's first word: after "hey" or another wake word, one is called.
+    query = last == 0 and word.text in language.query_wake_words
+    if word.pause or not (place or query):
         return start
-    return last if _begins_place(with_it, read(tokens[start:end])) else start
+    without = read(tokens[start:end])
+    return last if _begins_value(with_it, without, place=place, query=query) else start
 
 
-def _begins_place(with_it: Match | None, without: Match | None) -> bool:
-    """Whether ``with_it``, a reading of words with a wake word first, gives a free-form place
-    slot (`name_type`, no first name: a place's name begins with "echo", no person's) the wake
+def _begins_value(
+    with_it: Match | None, without: Match | None, *, place: bool, query: bool
+) -> bool:
+    """Whether ``with_it``, a reading of words with a wake word first, gives a slot the wake
     word and the words after it, and ``without``, the reading of those words, is of the same
-    sample, the slot holding the same words but the wake word."""
+    sample, the slot holding the same words but the wake word: a free-form place slot where
+    ``place`` (`name_type`, no first name: a place's name begins with "echo", no person's), a
+    search query where ``query``."""
     if with_it is None or without is None or with_it.sample is not without.sample:
         return False
     kinds = {item.name: item.kind for item in with_it.sample.elements if isinstance(item, SlotRef)}
@@ -132,7 +143,9 @@ def _begins_place(with_it: Match | None, without: Match | None) -> bool:
         and stop > 1
         and (name, 0, stop - 1) in rest
         and fill.kind not in KNOWN
-        and name_type(kinds[name].name)
-        and not first_name_type(kinds[name].name)
+        and (
+            (query and kinds[name].name == "AMAZON.SearchQuery")
+            or (place and name_type(kinds[name].name) and not first_name_type(kinds[name].name))
+        )
         for name, fill, start, stop in with_it.fills
     )

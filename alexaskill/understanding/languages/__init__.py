@@ -132,6 +132,11 @@ class Language(Protocol):
     #: pause after it, one that a free-form place slot's value takes with words after it
     #: stays in the value, where the words without it read as the same sample. Optional: none.
     place_wake_words: frozenset[str] = frozenset()
+    #: The `wake_words` that are words a search query begins with too ("*amazon* prime video",
+    #: "*echo* dot"): said as the first word, with no pause after it, one that begins an
+    #: AMAZON.SearchQuery slot's value stays in it, where the words without it read as the same
+    #: sample. Optional: none.
+    query_wake_words: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
         """The parser of a built-in slot type with a fixed format, None for free-form types."""
@@ -164,6 +169,7 @@ _OPTIONAL: Final = {
         "alternatives",
         "replies",
         "place_wake_words",
+        "query_wake_words",
     )
 }
 
@@ -315,6 +321,7 @@ class _Unknown:
     alternatives: frozenset[str] = frozenset()
     replies: frozenset[str] = frozenset()
     place_wake_words: frozenset[str] = frozenset()
+    query_wake_words: frozenset[str] = frozenset()
 
     def __init__(self, locale: str, refusal: ConfigurationError) -> None:
         self.locale = locale

@@ -75,6 +75,7 @@ class English:
     session_end: frozenset[tuple[str, ...]] = phrases.SESSION_END
     wake_words: frozenset[str] = phrases.WAKE_WORDS
     place_wake_words: frozenset[str] = phrases.PLACE_WAKE_WORDS
+    query_wake_words: frozenset[str] = phrases.QUERY_WAKE_WORDS
     fillers: frozenset[str] = phrases.FILLERS
     #: The fillers that are never words of meaning ("um", "please"; not "like", "well"): said,
     #: they weigh nothing in which samples are aligned (`SampleMatcher.candidates`).

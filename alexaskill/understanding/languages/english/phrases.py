@@ -34,6 +34,7 @@ __all__ = [
     "NEGATIONS",
     "PLACE_WAKE_WORDS",
     "PURE_FILLERS",
+    "QUERY_WAKE_WORDS",
     "REPLIES",
     "REWRITES",
     "SESSION_END",
@@ -241,6 +242,10 @@ WAKE_WORDS: Final = frozenset({"alexa", "echo", "computer", "amazon", "ziggy"})
 #: cities500 (tools/geonames_counts.py's count), two of more words begin with one, "echo lake"
 #: and "echo park"; none with "alexa", "computer", "amazon" or "ziggy".
 PLACE_WAKE_WORDS: Final = frozenset({"echo"})
+#: The wake words a search query may begin with ("amazon prime video", "echo dot", "computer
+#: desk", "ziggy marley"): all but "alexa", the wake word devices answer to unless their user
+#: chose another, which said first is the wake word ("alexa what's the weather").
+QUERY_WAKE_WORDS: Final = WAKE_WORDS - {"alexa"}
 #: Words said to fill a pause, or for politeness, that never carry a request's meaning.
 PURE_FILLERS: Final = frozenset({"please", "um", "uh", "er", "erm", "hmm", "hey"})
 #: ... and words said so that are words of meaning too: "i *like* jazz", "sleep *well*", "*just*
