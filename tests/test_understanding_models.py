@@ -354,6 +354,37 @@ def test_a_language_whose_contractions_hold_a_string_is_refused_when_registered(
         _CACHE.pop(locale, None)
 
 
+class _Uncontracted:
+    """English, as a `Language` written before `contractions` was part of the interface."""
+
+    def __init__(self, locale: str) -> None:
+        self._english = English(locale)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "contractions":
+            raise AttributeError(name)
+        return getattr(self._english, name)
+
+
+def test_a_language_without_contractions_has_none() -> None:
+    # Added to the interface as a member every language had to name: one written before it was
+    # registered, then raised AttributeError reading the first sample, as no optional one does.
+    locale = "zw-ZW"
+    try:
+        register_language(_Uncontracted, [locale])
+        assert language_for(locale).contractions == {}
+        slot = {"name": "name", "type": "AMAZON.FirstName"}
+        intent = {"name": "Meet", "slots": [slot], "samples": ["my name is {name}"]}
+        model = InteractionModel.from_json(
+            {"interactionModel": {"languageModel": {"invocationName": "x", "intents": [intent]}}}
+        )
+        understood = Understander(model, locale=locale).understand("my name is mary", now=NOW)
+        assert [(slot.name, slot.value) for slot in understood.slots] == [("name", "mary")]
+    finally:
+        _FACTORIES.pop(locale, None)
+        _CACHE.pop(locale, None)
+
+
 def test_a_language_whose_replies_are_all_read_is_registered() -> None:
     locale = "zw-ZW"
     factory = type("Replying", (English,), {"replies": frozenset({"yep", "nah", "ja"})})

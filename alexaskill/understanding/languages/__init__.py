@@ -42,8 +42,8 @@ class Language(Protocol):
     #: A sample's words said contracted where the contraction is not rewritten, a possessive
     #: too, each way it is said (("name", "is") → ("name's", "names")): the sample is also read
     #: so (`sample_forms.contracted`). A string for a key or its forms is refused
-    #: (`register_language`).
-    contractions: Mapping[tuple[str, ...], tuple[str, ...]]
+    #: (`register_language`). Optional: none.
+    contractions: Mapping[tuple[str, ...], tuple[str, ...]] = {}
     #: Common phrasings of Amazon's built-in intents, by intent name.
     builtin_intents: Mapping[str, tuple[str, ...]]
     #: The words that open a skill by name ("open", "talk to", ...), as word tuples.
@@ -157,6 +157,7 @@ class Language(Protocol):
 _OPTIONAL: Final = {
     name: getattr(Language, name)
     for name in (
+        "contractions",
         "value_carriers",
         "dont_knows",
         "hedges",
