@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import array
 import ctypes
+import hashlib
 import re
 from collections.abc import Mapping
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -29,6 +31,7 @@ from alexaskill.exceptions import (
 from alexaskill.models import IntentRequest
 from alexaskill.testing import TestPKI
 from alexaskill.verify import Verifier, check_signature
+from alexaskill.verify import signature as signature_module
 
 from .conftest import SKILL_ID
 from .verify_shared import BODY, NOW, UNUSABLE_TIMESTAMP_BODIES, Fetcher, make_body, run, stamp
@@ -375,6 +378,28 @@ def test_bytes_and_contiguous_views_of_bytes_verify_on_both_routes(
     ):
         assert run(verifier.verify_envelope(headers, body)).body == BODY  # type: ignore[arg-type]
         check_signature(key, body, pki.signature(BODY, sha1=sha1), sha1=sha1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("view", [False, True], ids=["bytearray", "memoryview"])
+def test_check_signature_hashes_a_body_as_it_was_given(
+    pki: TestPKI, view: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # hashlib lets go of the GIL while it hashes 2 KiB or more: another thread changing the
+    # caller's buffer meanwhile, the signature was checked over bytes never given, and a body
+    # signed as given refused. A bytearray or a view is hashed as it was given, as the Verifier's
+    # entry points take it (copied up front).
+    buffer = bytearray(BODY)
+    hashed: list[bytes] = []
+
+    def sha256_meanwhile(data: Any) -> Any:  # the other thread's write, during the hash
+        buffer[:8] = b"XXXXXXXX"  # (the same length: a view's buffer cannot change size)
+        hashed.append(bytes(data))
+        return hashlib.sha256(data)
+
+    monkeypatch.setattr(signature_module, "hashlib", SimpleNamespace(sha256=sha256_meanwhile))
+    body: Any = memoryview(buffer) if view else buffer
+    check_signature(pki.leaf_key.public_key(), body, pki.signature(BODY))
+    assert hashed == [BODY] and buffer != BODY
 
 
 #: Views of a body's bytes whose format names a byte order ('<' on a little-endian machine),

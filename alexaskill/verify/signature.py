@@ -68,7 +68,9 @@ def check_signature(
     as is one shorter than 256 bytes, which no key the verifier takes (RSA-2048 or larger) makes;
     a ``body`` that is not bytes, a bytearray or a C-contiguous memoryview of 1-byte items
     (``memoryview(b)[::2]``, ``.cast("I")`` or a released view is not), or a key that is no
-    RSA public key, a ``TypeError``.
+    RSA public key, a ``TypeError``. A bytearray or memoryview is checked as it was when given
+    (copied first, as `Verifier.verify` copies it): to decode the very bytes checked, make them
+    bytes yourself and pass those.
     """
     header = "Signature header" if sha1 else "Signature-256 header"
     if not isinstance(signature, str):
@@ -76,11 +78,16 @@ def check_signature(
             f"signature: {header} is not a str but {type_with_article(signature)} (pass the "
             "header's base64 text)"
         )
-    if type(body) is not bytes and (unfit := _unfit_body(body)) is not None:
-        raise TypeError(
-            "check_signature: the body must be the request's raw bytes as received (the "
-            f"signature is over them), not {unfit}"
-        )
+    if type(body) is not bytes:
+        if (unfit := _unfit_body(body)) is not None:
+            raise TypeError(
+                "check_signature: the body must be the request's raw bytes as received (the "
+                f"signature is over them), not {unfit}"
+            )
+        # hashlib lets go of the GIL while it hashes 2 KiB or more: another thread changing the
+        # buffer meanwhile, the signature was checked over bytes never given. A copy costs a
+        # mutable body alone (a memcpy, under the GIL); bytes, what a server reads, are as they are.
+        body = _copied(body)
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise TypeError(
             "check_signature: the key must be an RSA public key (VerifiedChain.public_key), "
@@ -121,6 +128,13 @@ def _unfit_body(body: object) -> str | None:
     return None
 
 
+def _copied(body: bytes | bytearray | memoryview) -> bytes:
+    """A body `_unfit_body` takes, as bytes: a bytearray or memoryview copied, bytes as given."""
+    if isinstance(body, memoryview):
+        return body.tobytes()
+    return bytes(body) if isinstance(body, bytearray) else body
+
+
 def _check_length(signature: bytes, algorithm: hashes.HashAlgorithm) -> None:
     """Refuse, before any download, a signature no key the verifier takes can have made. (No
     upper bound: a key may have more than 4096 bits; only one under 2048 is refused.)"""
@@ -152,11 +166,7 @@ def _verify_signature(
             digest = hashlib.sha256(body).digest()
             public_key.verify(signature, digest, _PKCS1V15, _PREHASHED_SHA256)
         else:
-            # cryptography takes a view of unsigned bytes alone ('B'): one of 'b' or 'c', of a
-            # byte order ('<B') or of more dimensions, which `_unfit_body` lets by and hashlib
-            # reads, as one of 'B'.
-            data = body.cast("B") if isinstance(body, memoryview) else body
-            public_key.verify(signature, data, _PKCS1V15, algorithm)
+            public_key.verify(signature, body, _PKCS1V15, algorithm)
     except InvalidSignature:
         if not signature:  # (an empty header decodes to no bytes: told here, off the usual path)
             name = "Signature-256" if algorithm is _SHA256 else "Signature"

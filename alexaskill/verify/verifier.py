@@ -40,6 +40,7 @@ from .own_client import OwnClient
 from .progress import download_progress
 from .signature import (
     _check_length,
+    _copied,
     _unfit_body,
     _verify_signature,
 )
@@ -78,9 +79,7 @@ def _fixed(body: bytes) -> bytes:
             "Verifier: the body must be the request's raw bytes as received (the signature "
             f"is over them), not {unfit}; pass the bytes the server read"
         )
-    if isinstance(body, memoryview):
-        return body.tobytes()
-    return bytes(body) if isinstance(body, bytearray) else body
+    return _copied(body)
 
 
 class Verifier:
