@@ -297,6 +297,11 @@ _DEFAULTS: Final[dict[str, _Maker]] = {
     # The ad events of ask-sdk-model's advertisement package: an ad not rendered says why, a
     # ReasonCode (DEVICE_OCCUPIED, UNSUPPORTED_DEVICE, SKILL_DAILY_CAP_LIMIT_REACHED,
     # DOMAIN_DAILY_CAP_LIMIT_REACHED, INTERNAL_SERVER_ERROR, AD_NOT_AVAILABLE), and a message.
+    # An AdCompleted's player is left as it is (IDLE by default), not moved to the ad as a
+    # ReadyToEnqueueAudio's is, for want of a source: ask-sdk-model's AdCompleted says only that
+    # "the ad playback is finished", its token "the ad stream being played", and Amazon's docs
+    # have no reference of the interface. FINISHED (as after a PlaybackFinished) and PLAYING
+    # (the skill's own stream, enqueued after the ad) are both likely; neither is written down.
     "Alexa.Advertisement.AdCompleted": lambda _now: {"token": _AD["token"]},
     "Alexa.Advertisement.AdNotRendered": lambda _now: {
         "reason": {"type": "AD_NOT_AVAILABLE", "message": "No ad is available to play"}
