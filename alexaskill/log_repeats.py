@@ -9,6 +9,15 @@ the count of its last seconds is not lost when it stops, nor when more kinds com
 (a kind with a count waiting is kept, the most counted, or its count said before it is
 forgotten).
 
+`Repeats` is counted from several threads: a ``def`` handler's translations (an
+`alexaskill.i18n.Translator`'s lines) run in worker threads (`alexaskill.threads`), and a skill
+or a verifier served on two event loops counts from each loop's thread, as the loop's timer
+says the windows that ended; its state is changed under a lock (`Repeats.__init__`). `due` and
+`remember` take none: each call is a few single operations on a dict, never an iteration, so
+threads that share one (the worker threads', the process's, from each loop's thread) may at
+worst say a line twice, count one too few or forget a kind early (said, or made, again once),
+never fail.
+
 `due` is the bare check, for lines whose caller keeps the times and the clock: the server's
 (`alexaskill.server_limits`, on the loop's clock), the worker threads' and the deadline's.
 `remember` is the bounded memory of kinds they share with the lines said once a kind
@@ -22,6 +31,7 @@ from __future__ import annotations
 import logging
 import math
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
@@ -46,7 +56,7 @@ SayUnsaid = Callable[[str, int], None]
 class Repeats:
     """When a line of each kind was last said, and how many of that kind went unsaid since."""
 
-    __slots__ = ("_said", "_timer", "every")
+    __slots__ = ("_lock", "_said", "_timer", "every")
 
     def __init__(self, every: float) -> None:
         #: Seconds between two lines of one kind.
@@ -56,6 +66,12 @@ class Repeats:
         #: The one timer set, if any: [its event loop, when it runs (on `_monotonic`'s clock),
         #: its handle]. It says every window with a count that has ended (`_windows_ended`).
         self._timer: list[Any] | None = None
+        # Held while `_said` and `_timer` are read or changed, a few dict operations, never
+        # while a count is said (the says run once it is let go: a log handler may be slow, or
+        # count lines itself). Lines are counted from several threads beside the loop's timer
+        # (the module's docstring): without it, a kind counted by one was cleared by another's
+        # `_forget`, a count was said twice, an iteration failed as the dict grew.
+        self._lock = threading.Lock()
 
     def unsaid(self, kind: str, say: SayUnsaid | None = None) -> int | None:
         """None when a line of ``kind`` was said less than `every` seconds ago (this one is
@@ -63,21 +79,25 @@ class Repeats:
 
         ``say``: what says the count when the window ends with lines unsaid, before any other
         line of ``kind`` comes. Called by a timer of the running event loop, one for all kinds
-        (never one a line, nor one a window); without a loop, the count waits for the next
-        line (or `say_unsaid`). Without a ``say``, the count is said by the next line, or by
-        the one `say_unsaid` is given; it is lost if the kind is forgotten (`_forget`).
+        (never one a line, nor one a window); without a loop (a worker thread's line), the
+        count waits for the next line (or `say_unsaid`). Without a ``say``, the count is said
+        by the next line, or by the one `say_unsaid` is given; it is lost if the kind is
+        forgotten (`_forget`).
         """
-        now = _monotonic()
-        said = self._said.get(kind)
-        if said is not None and now - said[0] < self.every:
-            said[1] += 1
-            if say is not None and said[2] is None:  # the window's first count to say
-                said[2] = say
-                self._wake(said[0] + self.every)
-            return None
-        if said is None and len(self._said) >= _KINDS:
-            self._forget()
-        self._said[kind] = [now, 0, None]
+        taken: _Taken = []
+        with self._lock:
+            now = _monotonic()
+            said = self._said.get(kind)
+            if said is not None and now - said[0] < self.every:
+                said[1] += 1
+                if say is not None and said[2] is None:  # the window's first count to say
+                    said[2] = say
+                    self._wake(said[0] + self.every)
+                return None
+            if said is None and len(self._said) >= _KINDS:
+                self._forget(taken)
+            self._said[kind] = [now, 0, None]
+        _say_all(taken)
         return 0 if said is None else int(said[1])
 
     def warn(self, logger: logging.Logger, line: str) -> None:
@@ -91,15 +111,20 @@ class Repeats:
         """Say every count still unsaid, now (at shutdown: the timer will not run); ``say``
         says those of lines counted without one (``unsaid(kind)``), which are else left for the
         next line of their kind."""
-        for kind, said in list(self._said.items()):
-            if said[1] and said[2] is None:
-                said[2] = say
-            self._say(kind, said, said[0])
+        taken: _Taken = []
+        with self._lock:
+            for kind, said in self._said.items():
+                if said[1] and said[2] is None:
+                    said[2] = say
+                _take(kind, said, said[0], taken)
+        _say_all(taken)
 
-    def _forget(self) -> None:
+    def _forget(self, taken: _Taken) -> None:
         """Make room, `_KINDS` kinds being held: forget those without a count unsaid. Those
         with one are kept, half the bound at most, those counted most (their window's timer,
-        their next line or `say_unsaid` says them); the others are said now, then forgotten."""
+        their next line or `say_unsaid` says them); the others' counts are taken into
+        ``taken``, to be said, then forgotten.
+        Under the lock."""
         counting = [(kind, said) for kind, said in self._said.items() if said[1]]
         # Not cleared whole as `remember` does: a flood of distinct lines took the counts waiting
         # with it. Half the bound kept at most, so each pass frees half of it or more (its scan
@@ -109,14 +134,14 @@ class Repeats:
         if len(counting) > _KINDS // 2:
             counting.sort(key=lambda item: item[1][1], reverse=True)
             for kind, said in counting[_KINDS // 2 :]:
-                self._say(kind, said, said[0])
+                _take(kind, said, said[0], taken)
             del counting[_KINDS // 2 :]
         self._said.clear()
         self._said.update(counting)
 
     def _wake(self, when: float) -> None:
         """Have the timer run at ``when`` (on `_monotonic`'s clock), on the running event loop
-        (none without one), unless it is set to run by then already."""
+        (none without one), unless it is set to run by then already. Under the lock."""
         # One timer, not one a window with a count: under a flood of distinct lines those of
         # kinds forgotten since stayed set, as many as `every` seconds of requests brought.
         loop = _running_loop()
@@ -132,27 +157,41 @@ class Repeats:
     def _windows_ended(self, timer: list[Any]) -> None:
         """Say the count of every window that has ended by now (or by when ``timer`` was set
         for, on a clock that stands still in tests), and set the timer for the next to end."""
-        if self._timer is timer:
-            self._timer = None
-        ended = max(timer[1], _monotonic())
-        next_end = math.inf
-        for kind, said in list(self._said.items()):
-            if said[2] is not None:  # (a count to say; the kinds forgotten are not held)
-                end = said[0] + self.every
-                if end <= ended:
-                    self._say(kind, said, _monotonic())
-                else:
-                    next_end = min(next_end, end)
-        if next_end < math.inf:
-            self._wake(next_end)
+        taken: _Taken = []
+        with self._lock:
+            if self._timer is timer:
+                self._timer = None
+            now = _monotonic()
+            ended = max(timer[1], now)
+            next_end = math.inf
+            for kind, said in self._said.items():
+                if said[2] is not None:  # (a count to say; the kinds forgotten are not held)
+                    end = said[0] + self.every
+                    if end <= ended:
+                        _take(kind, said, now, taken)
+                    else:
+                        next_end = min(next_end, end)
+            if next_end < math.inf:
+                self._wake(next_end)
+        _say_all(taken)
 
-    @staticmethod
-    def _say(kind: str, said: list[Any], now: float) -> None:
-        count, say = said[1], said[2]
-        if count and say is not None:
-            # Said as a line of the kind: the next window starts now, and its count is new.
-            said[0], said[1], said[2] = now, 0, None
-            say(kind, count)
+
+#: Counts taken to be said once the lock is let go: (what says it, its kind, the count).
+_Taken = list[tuple[SayUnsaid, str, int]]
+
+
+def _take(kind: str, said: list[Any], now: float, taken: _Taken) -> None:
+    """Take the count of ``said`` (a `Repeats`' kind's) into ``taken``, if it has one and a
+    say: as a line of the kind, the next window starting at ``now``, its count new."""
+    count, say = said[1], said[2]
+    if count and say is not None:
+        said[0], said[1], said[2] = now, 0, None
+        taken.append((say, kind, count))
+
+
+def _say_all(taken: _Taken) -> None:
+    for say, kind, count in taken:
+        say(kind, count)
 
 
 def remember(kinds: dict[K, V], kind: K, value: V, *, kept: int = _KINDS) -> None:

@@ -1,0 +1,154 @@
+"""`Repeats` counted from several threads: a `def` handler's translations in worker threads (an
+`i18n.Translator`'s misfits), a skill or verifier served on two event loops, beside the timer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+
+from alexaskill import log_repeats
+from alexaskill.log_repeats import Repeats
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The clock `Repeats` reads, moved by the test alone."""
+    now = [1000.0]
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: now[0])
+    return now
+
+
+class _Lines:
+    """Every line given to a `Repeats`, and how each was said: as a line (`unsaid` not None,
+    with the count it carried) or within a count said by a ``say``. Each line is one or the
+    other, once: ``given == said + counted``."""
+
+    def __init__(self, repeats: Repeats) -> None:
+        self.repeats = repeats
+        self.given = self.said = self.counted = 0
+        self._lock = threading.Lock()  # (the test's own tally, from several threads)
+        #: Called at the first count a say says, on the thread that says it (None: nothing).
+        self.at_first_say: Callable[[], None] | None = None
+
+    def line(self, kind: str) -> None:
+        unsaid = self.repeats.unsaid(kind, self.say)
+        with self._lock:
+            self.given += 1
+            if unsaid is not None:
+                self.said += 1
+                self.counted += unsaid
+
+    def say(self, kind: str, count: int) -> None:
+        with self._lock:
+            self.counted += count
+            first, self.at_first_say = self.at_first_say, None
+        if first is not None:
+            first()
+
+    def lost(self) -> int:
+        """Lines neither said nor counted (negative: counted twice), once all is said."""
+        self.repeats.say_unsaid()
+        return self.given - self.said - self.counted
+
+
+def _meanwhile(lines: _Lines, kinds: list[str]) -> Callable[[], None]:
+    """What the first say does: another thread gives ``kinds``' lines, and the say waits for
+    it to be done (as the timer's say would, on the loop, while worker threads count)."""
+
+    def other_thread() -> None:
+        for kind in kinds:
+            lines.line(kind)
+
+    def first_say() -> None:
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join(timeout=30)  # (a bound for a say said under a lock the thread waits for)
+        assert not thread.is_alive(), "the other thread waits for the say's caller"
+
+    return first_say
+
+
+def test_a_kind_counted_by_another_thread_while_kinds_are_forgotten_is_kept(
+    clock: list[float],
+) -> None:
+    # More than half the 256 kinds held counting: a new kind has the least counted said and
+    # forgotten. Another thread that gave a new kind two lines meanwhile (while those counts
+    # were said) had its kind cleared with the others at the end: its count was lost.
+    lines = _Lines(Repeats(10.0))
+    for n in range(256):
+        for _ in range(2 if n else 1):
+            lines.line(f"k{n}")
+    lines.at_first_say = _meanwhile(lines, ["x", "x"])
+    lines.line("new")
+    assert lines.at_first_say is None  # (the counts were said)
+    assert lines.lost() == 0
+
+
+def test_a_kind_given_a_line_by_another_thread_as_the_timer_says_it_is_said_once(
+    clock: list[float],
+) -> None:
+    # The timer says each window that has ended, one after another: a line of a kind not said
+    # yet, given by a worker thread meanwhile, started the kind's next window with the count
+    # (said in that line), and the timer then said the same count again.
+    lines = _Lines(Repeats(0.02))  # (the loop's timer's seconds; the windows' are on `clock`)
+
+    async def flood() -> None:
+        for kind in ("a", "a", "a", "b", "b", "b"):
+            lines.line(kind)
+        clock[0] += 1  # both windows ended
+        lines.at_first_say = _meanwhile(lines, ["b"])
+        deadline = time.monotonic() + 30  # only a bound for a broken test: nothing timed
+        while lines.at_first_say is not None and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+
+    asyncio.run(flood())
+    assert lines.at_first_say is None  # (the timer said)
+    assert lines.lost() == 0
+
+
+def test_threads_counting_while_the_timer_says_lose_no_count_and_do_not_fail(
+    clock: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Worker threads hammer a few kinds and many distinct ones (kinds forgotten past the
+    # bound) while the loop's timer says each window as it ends: every line is said once,
+    # as itself or in a count, and no thread fails ("dictionary changed size during
+    # iteration", a kind forgotten by one thread as another counts it).
+    import sys
+
+    lines = _Lines(Repeats(0.001))
+    failed: list[BaseException] = []
+
+    def hammer(n: int) -> None:
+        try:
+            for i in range(3000):
+                lines.line(f"hot {i % 3}" if i % 2 else f"distinct {n} {i}")
+                lines.line(f"distinct {n} {i}")
+                if not i % 100:
+                    clock[0] += 0.001  # some windows end
+        except BaseException as exc:
+            failed.append(exc)
+
+    async def serve() -> None:
+        lines.line("hot 0")
+        lines.line("hot 0")  # (the timer set: it says, then is set for the next window)
+        threads = [threading.Thread(target=hammer, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        while any(thread.is_alive() for thread in threads):
+            lines.line("hot 1")  # (counted on the loop: the timer kept going)
+            await asyncio.sleep(0)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switched often: where a lock is missing, it shows
+    try:
+        asyncio.run(serve())
+    finally:
+        sys.setswitchinterval(interval)
+    assert failed == []
+    assert lines.lost() == 0
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
