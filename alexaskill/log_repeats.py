@@ -7,7 +7,7 @@ ends (on an event loop; else with the next line of the kind), or at shutdown
 (`Repeats.say_unsaid`). A flood then writes one line a kind every `Repeats.every` seconds, and
 the count of its last seconds is not lost when it stops, nor when more kinds come than are held
 (a kind with a count waiting is kept, the most counted, or its count said before it is
-forgotten).
+forgotten; one counted without a way to say it is said at WARNING).
 
 `Repeats` is counted from several threads: a ``def`` handler's translations (an
 `alexaskill.i18n.Translator`'s lines) run in worker threads (`alexaskill.threads`), and a skill
@@ -38,6 +38,7 @@ from typing import Any, Final, TypeVar
 
 __all__ = ["SAY_EVERY", "Repeats", "due", "remember"]
 
+logger = logging.getLogger("alexaskill")
 _monotonic: Final = time.monotonic
 #: Kinds remembered at most; past it they are forgotten at once (each then said again once), but
 #: `Repeats`' kinds with a count unsaid (`Repeats._forget`).
@@ -81,8 +82,8 @@ class Repeats:
         line of ``kind`` comes. Called by a timer of the running event loop, one for all kinds
         (never one a line, nor one a window); without a loop (a worker thread's line), the
         count waits for the next line (or `say_unsaid`). Without a ``say``, the count is said
-        by the next line, or by the one `say_unsaid` is given; it is lost if the kind is
-        forgotten (`_forget`).
+        by the next line, or by the one `say_unsaid` is given; if the kind is forgotten
+        (`_forget`), it is said at WARNING as `warn` says one, ``kind`` as the line.
         """
         taken: _Taken = []
         with self._lock:
@@ -123,7 +124,7 @@ class Repeats:
         """Make room, `_KINDS` kinds being held: forget those without a count unsaid. Those
         with one are kept, half the bound at most, those counted most (their window's timer,
         their next line or `say_unsaid` says them); the others' counts are taken into
-        ``taken``, to be said, then forgotten.
+        ``taken``, to be said (those counted without a say as `warn` says one), then forgotten.
         Under the lock."""
         counting = [(kind, said) for kind, said in self._said.items() if said[1]]
         # Not cleared whole as `remember` does: a flood of distinct lines took the counts waiting
@@ -134,6 +135,8 @@ class Repeats:
         if len(counting) > _KINDS // 2:
             counting.sort(key=lambda item: item[1][1], reverse=True)
             for kind, said in counting[_KINDS // 2 :]:
+                if said[2] is None:  # (no next line of the kind will find its count)
+                    said[2] = _warn_forgotten
                 _take(kind, said, said[0], taken)
             del counting[_KINDS // 2 :]
         self._said.clear()
@@ -226,6 +229,12 @@ def _warn(logger: logging.Logger, line: str, unsaid: int) -> None:
         logger.warning("%s (%d more since the last such line)", line, unsaid)
     else:
         logger.warning("%s", line)
+
+
+def _warn_forgotten(kind: str, count: int) -> None:
+    """Say the count of a kind counted without a say (``Repeats.unsaid(kind)``) as it is
+    forgotten (`Repeats._forget`), as `Repeats.warn` says one: ``kind`` as its line."""
+    _warn(logger, kind, count)
 
 
 def _running_loop() -> Any:

@@ -255,6 +255,24 @@ def test_kinds_with_a_count_unsaid_past_half_those_held_are_said_before_forgotte
     assert repeats.unsaid("k200", say) == 0  # forgotten: said again as new, its count said
 
 
+def test_a_count_kept_without_a_say_is_said_at_warning_when_its_kind_is_forgotten(
+    clock: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Lines counted without a say (`unsaid(kind)`) leave their count to the next line of the
+    # kind: forgotten past half the bound, no next line found it, and it was lost without a
+    # word. It is said as `warn` says a count, the kind as its line; one with a say, by it.
+    said, say = _recorded()
+    repeats = Repeats(10.0)
+    caplog.set_level(logging.WARNING, logger="alexaskill")
+    for n in range(256):
+        for _ in range(3 if n < 128 else 2):  # (the first 128 counted most: kept)
+            repeats.unsaid(f"k{n}", say if n != 255 else None)
+    assert repeats.unsaid("new", say) == 0
+    assert [r.getMessage() for r in caplog.records] == ["k255 (1 more since the last such line)"]
+    assert said == [(f"k{n}", 1) for n in range(128, 255)]
+    assert repeats.unsaid("k255") == 0  # (forgotten: its count said once, above)
+
+
 def test_the_kinds_counted_most_are_kept_through_a_flood_of_distinct_lines(
     clock: list[float],
 ) -> None:
