@@ -222,7 +222,7 @@ def decode_envelope(body: bytes | str) -> Envelope:
             raw = _ENVELOPE_DECODER.decode(body)
             data = raw.request
             # Alexa writes the type first: read from there, the type's own msgspec pass (a skip
-            # over the whole request) is saved, ~2,500 instructions a request (0.3-0.4% of
+            # over the whole request) is saved, ~3,000 instructions a request (0.4-0.5% of
             # def-info, benchmarks/count_instructions.py). Taken only when the request decodes
             # and its type, the last "type" as that pass reads it, is that one: the decoder the
             # pass picks, its result. Else (a type sent twice, a fault) the pass decides.
