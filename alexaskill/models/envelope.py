@@ -225,7 +225,9 @@ def decode_envelope(body: bytes | str) -> Envelope:
             # over the whole request) is saved, ~3,000 instructions a request (0.4-0.5% of
             # def-info, benchmarks/count_instructions.py). Taken only when the request decodes
             # and its type, the last "type" as that pass reads it, is that one: the decoder the
-            # pass picks, its result. Else (a type sent twice, a fault) the pass decides.
+            # pass picks, its result. Else (a type sent twice, a fault) the pass decides. (An
+            # earlier parse of the first bytes cost as much as the pass, benchmarks/README.md
+            # "Tried and dropped": here one copy, one find and one look-up of the whole start.)
             text = bytes(data)
             first = _FIRST_TYPES.get(text[: text.find(b'"', 10) + 1])
             request: Request | None = None
