@@ -103,7 +103,8 @@ def test_a_type_written_first_is_read_without_the_types_own_pass(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The quick way is taken: a request of a type seen before, written first, decodes with the
-    type's own pass out of order (benchmarks/count_instructions.py: ~3,000 instructions)."""
+    type's own pass made to fail (benchmarks/count_instructions.py: ~2,400-3,000 instructions
+    a request less)."""
     from alexaskill.models import envelope as module
 
     class _NoPass:
