@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 
 from alexaskill import Skill, exchange_protocol, speak
-from alexaskill.cli import parser, serve_exit
+from alexaskill.cli import parser, serve_loop
 from alexaskill.cli.dev import DEV_PKI_ENV
 from alexaskill.loops import handshakes_bounded
 from alexaskill.testing import TestPKI
@@ -62,9 +62,9 @@ def test_serve_bounds_as_the_docker_image_and_skips_asgi_for_the_skill() -> None
     # bound: tests/test_cli_serve_exit_executor.py).
     assert (docker["loop"], served["loop"]) == (
         "alexaskill.loops:new_event_loop",
-        "alexaskill.cli.serve_exit:new_event_loop",
+        "alexaskill.cli.serve_loop:new_event_loop",
     )
-    loop = serve_exit.new_event_loop()
+    loop = serve_loop.new_event_loop()
     try:
         assert handshakes_bounded(loop)
     finally:

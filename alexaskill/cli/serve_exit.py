@@ -2,7 +2,7 @@
 ``--workers``, ``--reload``'s server process): its exit bounded (`exit_bounded`), or ended at once
 when stopped again, said at WARNING with what held it, the app's threads told apart from anyio's
 and from the event loop's default executor's, which its loop leaves to that bound
-(`new_event_loop`)."""
+(`serve_loop.new_event_loop`)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,16 @@ import contextlib
 import os
 import signal
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from .serve_uvicorn import _put_back
 from .serve_workers import _UNCLEAN_STOP, worker_logger
 
 if TYPE_CHECKING:
-    import asyncio
     import threading
     from types import FrameType
 
-__all__ = ["exit_bounded", "new_event_loop"]
+__all__ = ["exit_bounded"]
 
 #: How long a worker thread of anyio's told to stop, past its wait, is given to end (seconds).
 _GRACE = 0.1
@@ -99,32 +97,6 @@ def exit_bounded(
         threading.Thread(target=watch, args=(seconds,), name=named, daemon=True).start()
     if missed:
         came_again(signal.SIGINT, None)
-
-
-def new_event_loop() -> asyncio.AbstractEventLoop:
-    """The event loop of serve's servers (uvicorn's ``--loop``, as serve gives it):
-    `alexaskill.loops.new_event_loop`'s, its default executor (``asyncio.to_thread``,
-    ``loop.run_in_executor(None, …)``) one its close does not wait for (`_LeftToTheExit`)."""
-    from ..loops import new_event_loop as handshakes_bounded
-
-    loop = handshakes_bounded()
-    # Named as asyncio names its own (uvloop's are uvloop_0): the name of a thread said holding.
-    loop.set_default_executor(_LeftToTheExit(thread_name_prefix="asyncio"))
-    return loop
-
-
-class _LeftToTheExit(ThreadPoolExecutor):
-    """An event loop's default executor whose shutdown does not wait for its threads.
-
-    asyncio.run, uvicorn's run of its server, shuts the loop's default executor down as it
-    closes the loop, and waits for each of its threads there: one in a blocking call that never
-    returns (``await asyncio.to_thread(...)`` in an async handler) held the process for ever,
-    before its exit bound was armed. A call under way is then waited for at exit instead (where
-    concurrent.futures joins its threads, before Python waits for the others), within that bound
-    (`exit_bounded`), and said (`_in_executors`); one that ends in time ends as it did."""
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        super().shutdown(wait=False, cancel_futures=cancel_futures)
 
 
 def _holding() -> list[threading.Thread]:

@@ -43,7 +43,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         "proxy_headers": True,
         # uvicorn's own choice of loop, with TLS handshakes bounded to 10 s (asyncio's: 60)
         # (alexaskill.loops), its default executor's threads left to the exit's bound.
-        "loop": "alexaskill.cli.serve_exit:new_event_loop",
+        "loop": "alexaskill.cli.serve_loop:new_event_loop",
     }
     # Stopped (SIGTERM), uvicorn waits this long for the requests under way, then cancels them:
     # without a limit it waits for ever (a handler that never returns). The default lets a

@@ -1,0 +1,39 @@
+"""The event loop of ``alexaskill serve``'s servers (uvicorn's ``--loop``, as serve gives it).
+
+Its own module, imported by uvicorn alone: concurrent.futures' thread pool, which it subclasses,
+imports ``queue`` and ``threading``, and the other commands (``replay``, ``request``) import
+`serve_exit` without a server to run: a ``queue.py`` of the skill's directory is then said as
+shadowing where it breaks a framework import, not taken in before the directory is searched."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+__all__ = ["new_event_loop"]
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """The event loop of serve's servers (uvicorn's ``--loop``, as serve gives it):
+    `alexaskill.loops.new_event_loop`'s, its default executor (``asyncio.to_thread``,
+    ``loop.run_in_executor(None, …)``) one its close does not wait for (`_LeftToTheExit`)."""
+    from ..loops import new_event_loop as handshakes_bounded
+
+    loop = handshakes_bounded()
+    # Named as asyncio names its own (uvloop's are uvloop_0): the name of a thread said holding.
+    loop.set_default_executor(_LeftToTheExit(thread_name_prefix="asyncio"))
+    return loop
+
+
+class _LeftToTheExit(ThreadPoolExecutor):
+    """An event loop's default executor whose shutdown does not wait for its threads.
+
+    asyncio.run, uvicorn's run of its server, shuts the loop's default executor down as it
+    closes the loop, and waits for each of its threads there: one in a blocking call that never
+    returns (``await asyncio.to_thread(...)`` in an async handler) held the process for ever,
+    before its exit bound was armed. A call under way is then waited for at exit instead (where
+    concurrent.futures joins its threads, before Python waits for the others), within that bound
+    (`serve_exit.exit_bounded`), and said; one that ends in time ends as it did."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=cancel_futures)
