@@ -74,6 +74,18 @@ class Repeats:
         # `_forget`, a count was said twice, an iteration failed as the dict grew.
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> tuple[float, dict[str, list[Any]]]:
+        """What a copy (copy, deepcopy, pickle) takes: `every` and the counts as they stand,
+        not the lock (none can be copied, and one shared would let the copies' threads race)
+        nor the timer (the original's loop says its windows; the copy's next line says its)."""
+        with self._lock:
+            return self.every, {kind: list(said) for kind, said in self._said.items()}
+
+    def __setstate__(self, state: tuple[float, dict[str, list[Any]]]) -> None:
+        self.every, self._said = state
+        self._timer = None
+        self._lock = threading.Lock()
+
     def unsaid(self, kind: str, say: SayUnsaid | None = None) -> int | None:
         """None when a line of ``kind`` was said less than `every` seconds ago (this one is
         counted instead); else say it now, after how many went unsaid since the last (0).

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
+import pickle
 import threading
 import time
 from collections.abc import Callable
@@ -13,6 +15,12 @@ import pytest
 
 from alexaskill import log_repeats
 from alexaskill.log_repeats import Repeats
+
+
+def pickled(repeats: Repeats) -> Repeats:
+    """``repeats`` through pickle and back."""
+    copied: Repeats = pickle.loads(pickle.dumps(repeats))
+    return copied
 
 
 @pytest.fixture
@@ -152,3 +160,18 @@ def test_threads_counting_while_the_timer_says_lose_no_count_and_do_not_fail(
     assert failed == []
     assert lines.lost() == 0
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("copier", [copy.copy, copy.deepcopy, pickled])
+def test_a_copy_keeps_the_counts_under_a_lock_of_its_own(
+    clock: list[float], copier: Callable[[Repeats], Repeats]
+) -> None:
+    # Its lock could not be copied: copy.deepcopy(skill) (test_app_skill_ids) raised "cannot
+    # pickle '_thread.lock' object".
+    repeats = Repeats(10.0)
+    assert repeats.unsaid("forged") == 0
+    assert repeats.unsaid("forged") is None
+    copied = copier(repeats)
+    assert copied._lock is not repeats._lock
+    clock[0] += 10.0
+    assert (copied.unsaid("forged"), repeats.unsaid("forged")) == (1, 1)
