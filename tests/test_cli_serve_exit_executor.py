@@ -1,7 +1,8 @@
 """``alexaskill serve`` held at exit by a worker thread of asyncio's default executor
 (``asyncio.to_thread``, ``loop.run_in_executor(None, …)``) in a call that never returns: ended
-within its exit bound (`alexaskill.cli.serve_exit.exit_bounded`), the thread said as asyncio's.
-(The app's threads and anyio's: tests/test_cli_serve_exit.py.)"""
+within its exit bound (`alexaskill.cli.serve_exit.exit_bounded`), the thread said as asyncio's;
+one of a thread pool the app made, as the app's pool's. (The app's threads and anyio's:
+tests/test_cli_serve_exit.py.)"""
 
 from __future__ import annotations
 
@@ -133,18 +134,41 @@ asyncio.new_event_loop().run_in_executor(None, never.wait)
 exit_bounded(0.5)
 """
 
+#: A process held at exit by a thread of a thread pool the app made itself, in a call.
+_HELD_BY_THE_APPS_EXECUTOR = _HELD_BY_THE_DEFAULT_EXECUTOR.replace(
+    "asyncio.new_event_loop().run_in_executor(None, never.wait)",
+    "from concurrent.futures import ThreadPoolExecutor\npool = ThreadPoolExecutor()\n"
+    "pool.submit(never.wait)",
+)
 
-def test_a_process_held_by_asyncios_default_executor_says_its_threads_are_asyncios() -> None:
+_APPS_POOLS = (
+    "the threads of the app's thread pools ('ThreadPoolExecutor-0_0' in threading.Event.wait), "
+    "each in a call that has not returned: ending it without them, status 1 (shut such a pool "
+    "down in the app's shutdown, cancel_futures=True, and give its calls a timeout under "
+    "--timeout-graceful-shutdown: a pool's threads cannot be daemons)"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        (_HELD_BY_THE_DEFAULT_EXECUTOR, _ASYNCIOS.replace("time.sleep", "threading.Event.wait")),
+        (_HELD_BY_THE_APPS_EXECUTOR, _APPS_POOLS),
+    ],
+    ids=["the loop's default executor", "the app's executor"],
+)
+def test_a_process_held_by_a_thread_pools_thread_says_whose_pool_it_is(
+    source: str, said: str
+) -> None:
     # Said as "the threads of the app that are not daemons ('asyncio_0')", with the remedy for
-    # such a thread (make it a daemon), which no one can do to asyncio's.
-    command = [sys.executable, "-c", _HELD_BY_THE_DEFAULT_EXECUTOR]
+    # such a thread (make it a daemon), which no one can do to a pool's, asyncio's or the app's.
+    command = [sys.executable, "-c", source]
     process = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert process.returncode == 1, process.stderr
-    said = _ASYNCIOS.replace("time.sleep", "threading.Event.wait")
     assert f"has not exited 0.5 s after its server stopped: Python waits at exit for {said}" in (
         process.stderr
     ), process.stderr
-    assert "of the app" not in process.stderr
+    assert "make such a thread a daemon" not in process.stderr
 
 
 def _innermost(thread: threading.Thread) -> str:

@@ -1,8 +1,8 @@
 """A process of ``alexaskill serve`` whose server has stopped (serve's own, a worker of
 ``--workers``, ``--reload``'s server process): its exit bounded (`exit_bounded`), or ended at once
-when stopped again, said at WARNING with what held it, the app's threads told apart from anyio's
-and from the event loop's default executor's, which its loop leaves to that bound
-(`serve_loop.new_event_loop`)."""
+when stopped again, said at WARNING with what held it, the app's threads told apart from anyio's,
+from its thread pools' and from the event loop's default executor's, which its loop leaves to
+that bound (`serve_loop.new_event_loop`)."""
 
 from __future__ import annotations
 
@@ -144,8 +144,8 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
     """Why a process whose server has stopped has not exited, held by ``threads`` (those that
     are not daemons), ended with ``status``, and what to do: the app's told apart from anyio's
     worker threads, which are the framework's, each said in the call it runs or as idle
-    (`_in_anyios`), and from the event loop's default executor's (`_executors`), each said in
-    the call it runs (`_in_executors`)."""
+    (`_in_anyios`), and from the threads of thread pools (`_pooled`), the event loop's default
+    executor's (`_executors`) and the app's own, each said in the call it runs (`_in_a_pool`)."""
     if not threads:  # (its atexit functions run once its threads have ended)
         return (
             f"its exit is held (an atexit function of the app's?): ending it, status {status} "
@@ -153,10 +153,23 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
         )
     held: list[str] = []
     remedies: list[str] = []
-    apps = [repr(each.name) for each in threads if not (_anyios(each) or _executors(each))]
+    apps = [repr(each.name) for each in threads if not (_anyios(each) or _pooled(each))]
     if apps:
         held.append(f"the threads of the app that are not daemons ({', '.join(apps)})")
         remedies.append("make such a thread a daemon, or end it in the app's shutdown")
+    pools = [_in_a_pool(each) for each in threads if _pooled(each) and not _executors(each)]
+    if pools:
+        held.append(
+            f"the threads of the app's thread pools ({', '.join(pools)}), each in a call that "
+            "has not returned"
+        )
+        # A pool makes its threads itself, no daemons (Python 3.9 on): the call's return alone
+        # ends one; the shutdown drops the calls queued behind it, which exit would run too.
+        remedies.append(
+            "shut such a pool down in the app's shutdown, cancel_futures=True, and give its "
+            "calls a timeout under --timeout-graceful-shutdown: a pool's threads cannot be "
+            "daemons"
+        )
     anyios = {thread: _in_anyios(thread) for thread in threads if _anyios(thread)}
     busy = [call for call in anyios.values() if call is not None]
     if busy:
@@ -176,7 +189,7 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
             "(loop.stop())"
         )
         remedies.append("let that task end before its loop stops, as asyncio.run does")
-    executors = [_in_executors(thread) for thread in threads if _executors(thread)]
+    executors = [_in_a_pool(thread) for thread in threads if _executors(thread)]
     if executors:
         held.append(
             f"the event loop's default executor threads ({', '.join(executors)}), each in a "
@@ -241,6 +254,12 @@ def _pool_stack(thread: threading.Thread) -> list[FrameType] | None:
     return None
 
 
+def _pooled(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is a worker thread of a thread pool (`_pool_stack`): whose pool, the
+    event loop's default executor or one the app made, is told by its name (`_executors`)."""
+    return _pool_stack(thread) is not None
+
+
 def _idle_in_a_pool(thread: threading.Thread) -> bool:
     """Whether ``thread`` is a worker thread of a thread pool waiting on its queue for a call:
     in its ``_worker`` and no deeper (the queue's ``get`` is C's)."""
@@ -250,14 +269,14 @@ def _idle_in_a_pool(thread: threading.Thread) -> bool:
 
 def _executors(thread: threading.Thread) -> bool:
     """Whether ``thread`` is a worker thread of an event loop's default executor (asyncio's,
-    uvloop's, `new_event_loop`'s): a thread pool's (`_pool_stack`) named as they name theirs
+    uvloop's, `new_event_loop`'s): a thread pool's (`_pooled`) named as they name theirs
     (``asyncio_0``, ``uvloop_0``). One of an executor the app made is the app's."""
     prefix = thread.name.rpartition("_")[0]
-    return prefix in ("asyncio", "uvloop") and _pool_stack(thread) is not None
+    return prefix in ("asyncio", "uvloop") and _pooled(thread)
 
 
-def _in_executors(thread: threading.Thread) -> str:
-    """``thread``, a worker thread of an event loop's default executor, for the log: its name
+def _in_a_pool(thread: threading.Thread) -> str:
+    """``thread``, a worker thread of a thread pool (`_pooled`), for the log: its name
     and the function whose call it runs, the outermost frame past its pool's
     (``'asyncio_0' in skill.lookup``), or, one that runs in no frame of Python's, the function
     its pool was given (``'asyncio_0' in time.sleep``), as ``asyncio.to_thread`` wraps it."""
