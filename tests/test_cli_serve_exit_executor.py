@@ -7,8 +7,11 @@ tests/test_cli_serve_exit.py.)"""
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
 import json
 import os
+import queue
 import re
 import signal
 import subprocess
@@ -17,6 +20,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -201,3 +205,79 @@ def test_an_idle_thread_of_asyncios_default_executor_does_not_hold_the_exit(
     finally:
         released.set()
         executor.shutdown()
+
+
+#: A worker thread of concurrent.futures' thread pool, fabricated in each shape its module has
+#: had (its ``_worker`` and work items in a module of its name, as `serve_exit._pool_stack`
+#: tells them): 3.13 and before (``_WorkItem.run`` calls ``self.fn``), 3.14 (``_WorkItem`` keeps
+#: a ``task``, which ``WorkerContext.run`` unpacks and calls), and one of no known shape.
+_POOL_SHAPES = {
+    "3.13": """
+class _WorkItem:
+    def __init__(self, fn):
+        self.fn = fn
+    def run(self):
+        self.fn()
+""",
+    "3.14": """
+class WorkerContext:
+    def run(self, task):
+        fn, args, kwargs = task
+        return fn(*args, **kwargs)
+
+class _WorkItem:
+    def __init__(self, fn):
+        self.task = (fn, (), {})
+    def run(self):
+        WorkerContext().run(self.task)
+""",
+    "unknown": """
+class _WorkItem:
+    def __init__(self, fn):
+        self.call = fn
+    @property
+    def fn(self):
+        raise RuntimeError("no such thing here")
+    def run(self):
+        self.call()
+""",
+}
+
+_WORKER = """
+def _worker(work_queue):
+    work_item = work_queue.get()
+    work_item.run()
+"""
+
+
+@pytest.mark.parametrize(
+    ("shape", "said"),
+    [
+        ("3.13", "'pool_0' in lock.acquire"),
+        ("3.14", "'pool_0' in lock.acquire"),
+        ("unknown", "'pool_0'"),
+    ],
+)
+def test_a_pools_thread_in_a_call_of_cs_is_said_in_the_function_it_was_given(
+    shape: str, said: str
+) -> None:
+    # Read from 3.13's work item alone (``self.fn``): on 3.14 the call went unnamed, and a work
+    # item of another shape raised out of the line that says what holds the exit.
+    space: dict[str, Any] = {"__name__": "concurrent.futures.thread"}
+    exec(_POOL_SHAPES[shape] + _WORKER, space)  # (the test's own source)
+    held = threading.Lock()
+    held.acquire()
+    work: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    # (given as asyncio.to_thread gives it: the call in its context's run)
+    work.put(space["_WorkItem"](functools.partial(contextvars.copy_context().run, held.acquire)))
+    thread = threading.Thread(target=space["_worker"], args=(work,), name="pool_0", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while _innermost(thread) != "run":  # (in its call: a lock's acquire, C's, no frame)
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert serve_exit._in_a_pool(thread) == said
+    finally:
+        held.release()
+        thread.join()

@@ -279,30 +279,55 @@ def _in_a_pool(thread: threading.Thread) -> str:
     """``thread``, a worker thread of a thread pool (`_pooled`), for the log: its name
     and the function whose call it runs, the outermost frame past its pool's
     (``'asyncio_0' in skill.lookup``), or, one that runs in no frame of Python's, the function
-    its pool was given (``'asyncio_0' in time.sleep``), as ``asyncio.to_thread`` wraps it."""
+    its pool was given (`_given`: ``'asyncio_0' in time.sleep``)."""
     stack = _pool_stack(thread) or []
     for frame in stack:
         module = str(frame.f_globals.get("__name__", ""))
         if module != _POOL:
             return f"{thread.name!r} in {module}.{frame.f_code.co_qualname}"
-    called = _given(stack[-1].f_locals.get("self")) if stack else None
+    called = _given(stack)
     return f"{thread.name!r} in {called}" if called else repr(thread.name)
 
 
-def _given(item: object) -> str | None:
-    """The function a thread pool's work ``item`` calls, by module and name: through the
-    ``functools.partial`` of a `contextvars.Context`'s ``run`` that ``asyncio.to_thread`` gives
-    (``time.sleep``); None if it names none."""
+def _given(stack: list[FrameType]) -> str | None:
+    """The function a thread pool's worker, in ``stack`` (its frames from its pool's
+    ``_worker`` in, all its pool's), was given to call (`_named`), read from concurrent.futures'
+    internals as each Python has them: the ``fn`` ``WorkerContext.run`` unpacked from its task
+    (3.14), else the work item's, its ``self.fn`` (3.13 and before) or its ``self.task``'s first
+    (3.14, not yet unpacked); None if none is found there."""
+    for frame in reversed(stack):  # (innermost first: the frame that makes the call)
+        # Internals, not an interface: of a shape not known here (a later Python's), or raising
+        # as they are read, the call goes unnamed, the thread said by its name alone, where an
+        # error raised here lost the whole line (`exit_bounded`'s end says nothing then).
+        try:
+            seen = frame.f_locals
+            call = seen.get("fn")
+            item = seen.get("self")
+            if call is None:
+                call = getattr(item, "fn", None)
+            task = getattr(item, "task", None) if call is None else None
+            if isinstance(task, tuple) and task:
+                call = task[0]
+            named = _named(call)
+        except Exception:
+            named = None
+        if named is not None:
+            return named
+    return None
+
+
+def _named(call: object) -> str | None:
+    """``call``, a function a thread was given, by module and name (``time.sleep``): through a
+    ``functools.partial`` of it, the one of a `contextvars.Context`'s ``run`` that
+    ``asyncio.to_thread`` gives included; None if it names none."""
     import contextvars
     import functools
 
-    call = getattr(item, "fn", None)
-    if (
-        isinstance(call, functools.partial)
-        and isinstance(getattr(call.func, "__self__", None), contextvars.Context)
-        and call.args
-    ):
-        call = call.args[0]
+    while isinstance(call, functools.partial):
+        if isinstance(getattr(call.func, "__self__", None), contextvars.Context) and call.args:
+            call = call.args[0]  # (asyncio.to_thread's: the context's run of the call)
+        else:
+            call = call.func
     name = getattr(call, "__qualname__", None)
     if not isinstance(name, str):
         return None
