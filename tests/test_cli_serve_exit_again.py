@@ -9,6 +9,7 @@ import argparse
 import subprocess
 import sys
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -58,6 +59,35 @@ def test_an_idle_anyio_worker_told_to_stop_does_not_hold_the_exit(
     finally:
         worker.queue.put(None)
         worker.join()
+
+
+def test_an_anyio_worker_in_a_call_of_cs_is_said_in_the_function_it_was_given() -> None:
+    # A call in no frame of Python's (anyio.to_thread.run_sync(time.sleep, …)) was said by the
+    # thread's name alone ('AnyIO worker thread'), where a thread pool's names it (`_given`).
+    import anyio
+    import anyio.to_thread
+
+    held = threading.Lock()
+    held.acquire()
+
+    async def given_up_on() -> None:
+        with anyio.move_on_after(0.1):
+            await anyio.to_thread.run_sync(held.acquire, abandon_on_cancel=True)
+
+    before = set(threading.enumerate())
+    anyio.run(given_up_on)
+    workers = [each for each in threading.enumerate() if each not in before]
+    try:
+        assert [serve_exit._anyios(each) for each in workers] == [True]
+        said = "'AnyIO worker thread' in lock.acquire"
+        deadline = time.monotonic() + 30  # (till it is in its call, where it stays)
+        while serve_exit._in_anyios(workers[0]) != said:
+            assert time.monotonic() < deadline, serve_exit._in_anyios(workers[0])
+            time.sleep(0.01)
+    finally:
+        held.release()
+        for each in workers:
+            each.join(30)
 
 
 #: A process held at exit by a thread that is not a daemon, after an error of its run (a port

@@ -219,15 +219,36 @@ def _anyios(thread: threading.Thread) -> bool:
 def _in_anyios(thread: threading.Thread) -> str | None:
     """``thread``, a worker thread of anyio's, for the log: its name and the function whose
     call it runs (the outermost frame of its stack that is not anyio's or `threading`'s), if it
-    runs one (``'AnyIO worker thread' in alexaskill.dynamodb.store.DynamoDBStore._in_thread``);
-    None if it is idle, waiting on its queue for a call (`_waits_for_a_call`)."""
-    for frame in _stack(thread):
+    runs one (``'AnyIO worker thread' in alexaskill.dynamodb.store.DynamoDBStore._in_thread``),
+    or, one that runs in no frame of Python's, the function anyio was given (`_anyios_call`:
+    ``'AnyIO worker thread' in time.sleep``); None if it is idle, waiting on its queue for a
+    call (`_waits_for_a_call`)."""
+    stack = _stack(thread)
+    for frame in stack:
         module = str(frame.f_globals.get("__name__", ""))
         if module.partition(".")[0] not in ("anyio", "threading"):
             if _waits_for_a_call(thread, frame):
                 return None
             return f"{thread.name!r} in {module}.{frame.f_code.co_qualname}"
-    return repr(thread.name)
+    called = _anyios_call(thread, stack[-1]) if stack else None
+    return f"{thread.name!r} in {called}" if called else repr(thread.name)
+
+
+def _anyios_call(thread: threading.Thread, frame: FrameType) -> str | None:
+    """The function ``thread``, a worker thread of anyio's whose innermost frame of Python's is
+    ``frame``, was given to call (`_named`), if that frame is its ``run``: anyio (its asyncio
+    backend, 4.x) unpacks each call it is given there into a ``func`` it calls, in its
+    context's ``run``; None if it is not, or has none."""
+    # Internals, as `_given` reads concurrent.futures': of another shape, the thread is said by
+    # its name alone. (``func`` stays bound past its call too; but the thread then soon waits
+    # on its queue, said idle above, or is in frames of Python's: read only meanwhile.)
+    try:
+        seen = frame.f_locals
+        if frame.f_code.co_name != "run" or seen.get("self") is not thread:
+            return None
+        return _named(seen.get("func"))
+    except Exception:
+        return None
 
 
 def _stack(thread: threading.Thread) -> list[FrameType]:
