@@ -134,3 +134,17 @@ def test_a_run_ended_by_systemexit_of_an_error_is_bounded_after_its_error(
     args = argparse.Namespace(reload=False, workers=None)
     serve._bound_exit(args, 1.0, SystemExit(code))
     assert [(kw["after"], kw["status"]) for kw in armed] == [("its error", status)]
+
+
+@pytest.mark.parametrize("workers", [None, 2])
+def test_a_run_ended_by_a_ctrl_c_is_bounded_as_a_stop(
+    monkeypatch: pytest.MonkeyPatch, workers: int | None
+) -> None:
+    # A KeyboardInterrupt (a Ctrl-C as an app factory is called, making the app) was bounded
+    # "after its error": said "has not exited 9 s after its error", or "stopped (SIGINT) while
+    # held at exit after its error" at a second one, which is a stop come again.
+    armed: list[dict[str, Any]] = []
+    monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kw: armed.append(kw))
+    args = argparse.Namespace(reload=False, workers=workers)
+    serve._bound_exit(args, 1.0, KeyboardInterrupt())
+    assert armed == [{"who": "serve process", "after": "its stop (SIGINT)", "status": 130}]

@@ -229,7 +229,12 @@ def _bound_exit(
     # None is a clean one, which was said as "its error", None with status 1. A message, as
     # sys.exit("...") gives, is an error's.)
     stop = isinstance(failure, SystemExit) and failure.code in (0, None, _UNCLEAN_STOP)
-    if failure is not None and not stop:
+    if isinstance(failure, KeyboardInterrupt):
+        # A Ctrl-C before the server ran (a factory's call, making the app) is a stop, not
+        # an error (said "after its error"), its status 130, as Python's; a second, come again.
+        status = _status(failure)
+        exit_bounded(seconds, who="serve process", after="its stop (SIGINT)", status=status)
+    elif failure is not None and not stop:
         # Held after its error (a port in use, a server that could not start): the status it
         # says (2, 3), not 1, a stop that was not clean, of a server that may never have run;
         # a signal then is its first stop, not "stopped again".
