@@ -212,15 +212,17 @@ def test_serve_held_at_exit_beside_its_server_processes_ends_within_a_bound(
 
 @pytest.mark.parametrize(
     ("refused", "stop"),
-    [(("--model", "x.json"), None), (("--ssl-certfile", "x.pem"), signal.SIGTERM)],
-    ids=["--model without --dev", "--ssl-certfile alone, SIGTERM"],
+    [((), None), (("--model", "x.json"), None), (("--ssl-certfile", "x.pem"), signal.SIGTERM)],
+    ids=["its import failing", "--model without --dev", "--ssl-certfile alone, SIGTERM"],
 )
-def test_serve_refused_once_its_app_is_imported_and_held_is_bounded_as_after_an_error(
-    tmp_path: Path, refused: tuple[str, str], stop: int | None
+def test_serve_refused_from_its_apps_import_on_and_held_is_bounded_as_after_an_error(
+    tmp_path: Path, refused: tuple[str, ...], stop: int | None
 ) -> None:
-    # Refused before its bound was armed (a usage error said once the app is imported), held at
-    # exit by the app's thread, it waited for it for ever, till a SIGTERM killed it (-15).
-    (tmp_path / "stuck.py").write_text(_STUCK_APP, encoding="utf-8")
+    # Refused before its bound was armed (a usage error said once the app is imported, or its
+    # import failing, the thread started), held at exit by the app's thread, it waited for it for
+    # ever, till a SIGTERM killed it (-15).
+    failing = "" if refused else 'raise RuntimeError("no database")\n'
+    (tmp_path / "stuck.py").write_text(_STUCK_APP + failing, encoding="utf-8")
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", *refused]
     command += ["--timeout-graceful-shutdown", "1" if stop is None else "60"]
     with subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) as process:

@@ -15,6 +15,7 @@ import pytest
 
 import alexaskill.cli
 from alexaskill.cli import serve, serve_exit, serve_uvicorn, serve_workers
+from alexaskill.cli.common import UsageError
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -104,7 +105,11 @@ def test_serve_refused_before_its_bound_puts_the_default_back_though_a_ctrl_c_la
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The program's SIGTERM, ignored from serve's start, stayed ignored: a process held at exit
-    # was deaf to it for ever.
+    # was deaf to it for ever. (Stopped before the APP's import begins, which gives the bound.)
+    def refused(args: object, bound: list[float | None]) -> None:
+        raise UsageError("refused before the import")
+
+    monkeypatch.setattr(serve, "_serve", refused)
     args = alexaskill.cli.parser().parse_args(["serve", "no_such_module_here:app"])
     put_back = _interrupted(monkeypatch, lambda signum, handler: handler is signal.SIG_DFL)
     with pytest.raises(KeyboardInterrupt):

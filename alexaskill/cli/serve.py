@@ -211,9 +211,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
         if program and bound:
             _bound_exit(args, bound[0], failure)
         elif program and threading.current_thread() is threading.main_thread():
-            # Refused before its bound was known (the APP not imported): no bound is armed, so
-            # Python's default is put back, where the SIGTERM ignored left a process held at
-            # exit by a thread the import started deaf to it for ever (docker stop's kill).
+            # Stopped before its bound was known (the APP's import not begun: a Ctrl-C as serve
+            # sets up): no bound is armed, so Python's default is put back, not SIGTERM left
+            # ignored, deaf to docker stop till its kill, were the process held at exit.
             _put_back(signal.SIGTERM, signal.SIG_DFL)  # (a Ctrl-C then left it ignored)
     return 0
 
@@ -230,7 +230,7 @@ def _bound_exit(
     # sys.exit("...") gives, is an error's.)
     stop = isinstance(failure, SystemExit) and failure.code in (0, None, _UNCLEAN_STOP)
     if isinstance(failure, KeyboardInterrupt):
-        # A Ctrl-C before the server ran (a factory's call, making the app) is a stop, not
+        # A Ctrl-C before the server ran (the app's import, a factory's call) is a stop, not
         # an error (said "after its error"), its status 130, as Python's; a second, come again.
         status = _status(failure)
         exit_bounded(seconds, who="serve process", after="its stop (SIGINT)", status=status)
@@ -279,13 +279,14 @@ def _serve_app(
 ) -> None:
     """Check APP and the options, and run uvicorn; ``servers_start`` (--reload, --workers) is
     called just before it runs: what the check's import said is the servers' from then on.
-    ``bound`` is given the seconds the server's drain is bounded by, once the app is imported."""
-    loaded = load_app(args.app)
-    # Known once the app is imported (the skills' own once it is served): a refusal from here
-    # on (--model without --dev, --ssl-certfile alone) is bounded at exit as a port in use is,
-    # where the app's thread held it for ever.
+    ``bound`` is given the seconds the server's drain is bounded by, as the app's import
+    begins."""
+    # Given before the import (the skills' own once the app is served): a refusal from here on
+    # (an import that fails, --model without --dev, --ssl-certfile alone) is bounded at exit as
+    # a port in use is, where a thread the import had started held it for ever.
     waits = args.timeout_graceful_shutdown
     bound.append(_graceful_seconds(()) if waits is None else waits)
+    loaded = load_app(args.app)
     app = served_app(args.app, loaded)
     if waits is None:
         bound[0] = _graceful_seconds(skills_in(app))
