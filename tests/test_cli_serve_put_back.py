@@ -129,3 +129,21 @@ def test_a_one_shot_command_puts_sigterms_default_back_though_a_ctrl_c_lands(
         pass
     assert put_back == [signal.SIG_DFL]
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_a_one_shot_command_puts_sigterms_default_back_though_a_ctrl_c_lands_as_it_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `_terminable` set its handler and started `_Insisting` before its `try`: a Ctrl-C raised
+    # in the start left `_terminated` in place, a SIGTERM later a `_Terminated` in the program.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    def interrupted() -> None:
+        pending = signal.getsignal(signal.SIGINT)
+        assert callable(pending)
+        pending(signal.SIGINT, None)  # (a Ctrl-C handled in the start: KeyboardInterrupt)
+
+    monkeypatch.setattr(alexaskill.cli._Insisting, "start", interrupted)
+    with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
+        pytest.fail("the command ran, though Ctrl-C came as it started")
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL

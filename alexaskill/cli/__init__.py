@@ -313,10 +313,13 @@ def _terminable(command: str, program: bool = False) -> Iterator[None]:
     ):
         yield
         return
-    signal.signal(signal.SIGTERM, _terminated)
-    again = _Insisting.start()
+    again: _Insisting | None = None
     stopped = False
     try:
+        # In the `try`: a Ctrl-C (or SIGTERM) raised as the handler is set or `_Insisting`
+        # starts left `_terminated` in place; the `finally` puts the default back whenever.
+        signal.signal(signal.SIGTERM, _terminated)
+        again = _Insisting.start()
         yield
     except _Terminated:
         stopped = True
