@@ -2,23 +2,44 @@
 run a connection without a socket: `serve` feeds bytes to a new connection of a protocol class
 and returns what it wrote and logged; `same` feeds them to uvicorn's own ``HttpToolsProtocol``
 and to alexaskill's, and asserts that both wrote the same bytes, only grouped into fewer writes,
-and logged the same lines."""
+and logged the same lines. And, for the tests of a Skill served so (tests/test_exchange_skill.py,
+tests/test_fuzz_direct.py), the Docker image's options (`DOCKER`) and the requests that took
+the ASGI way in (`through_asgi`), to show which ones alexaskill's protocol answered directly."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
+import pytest
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
+from alexaskill.endpoint import _Endpoint
 from tests.server_protocols import Transport, on_httptools, settle
 
 App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 Feed = Sequence[bytes | float]  # bytes to feed, or seconds to wait between them
+#: The Docker image's options that matter here: no access log, proxy headers on (uvicorn's
+#: default), so the app uvicorn loads is its proxy-headers middleware around the Skill.
+DOCKER: dict[str, Any] = {"access_log": False, "proxy_headers": True}
+
+
+@pytest.fixture
+def through_asgi(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The paths of the requests `_Endpoint.__call__` (the ASGI way in) answered."""
+    paths: list[str] = []
+    original = _Endpoint.__call__
+
+    async def counted(self: _Endpoint, scope: Any, receive: Any, send: Any) -> None:
+        paths.append(scope["path"])
+        await original(self, scope, receive, send)
+
+    monkeypatch.setattr(_Endpoint, "__call__", counted)
+    yield paths
 
 
 async def echo(scope: dict[str, Any], receive: Any, send: Any) -> None:

@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,10 +21,10 @@ from uvicorn.config import Config
 from uvicorn.server import ServerState
 
 from alexaskill import Skill, speak
-from alexaskill.endpoint import _Endpoint
 from alexaskill.server import HttpToolsProtocol
 from alexaskill.testing import RequestFactory, TestPKI
-from tests.exchange_harness import Feed, same, serve, wire
+from tests import exchange_harness
+from tests.exchange_harness import DOCKER, Feed, same, serve, wire
 from tests.missing import imported_or_skip
 from tests.server_protocols import Transport
 
@@ -40,9 +40,6 @@ def _httptools() -> None:
 
 PKI = TestPKI.default()
 FACTORY = RequestFactory()
-#: The Docker image's options that matter here: no access log, proxy headers on (uvicorn's
-#: default), so the app uvicorn loads is its proxy-headers middleware around the Skill.
-DOCKER: dict[str, Any] = {"access_log": False, "proxy_headers": True}
 
 
 def make_skill(**options: Any) -> Skill:
@@ -72,18 +69,9 @@ def signed(
     return ("\r\n".join([*head, *headers, *signature]) + "\r\n\r\n").encode() + body
 
 
-@pytest.fixture
-def through_asgi(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The paths of the requests `_Endpoint.__call__` (the ASGI way in) answered."""
-    paths: list[str] = []
-    original = _Endpoint.__call__
-
-    async def counted(self: _Endpoint, scope: Any, receive: Any, send: Any) -> None:
-        paths.append(scope["path"])
-        await original(self, scope, receive, send)
-
-    monkeypatch.setattr(_Endpoint, "__call__", counted)
-    yield paths
+# The fixture of tests/exchange_harness.py, this module's too (tests/deadline_shared.py says why
+# not conftest's).
+through_asgi = exchange_harness.through_asgi
 
 
 def ours(skill: Skill, feed: Feed, **options: Any) -> list[bytes | str]:
