@@ -3,7 +3,8 @@ apology) or a short JSON 400, never a 500, and alexaskill's own code logs no ERR
 
 A signed body passes verification and reaches the decoder and dispatch, so these are the
 requests that test them: JSON at its edges (nesting, numbers, duplicate keys, encodings), and
-one table of every field of an IntentRequest replaced in turn by each value of another type.
+one table each of every field of an IntentRequest, a LaunchRequest and a SessionEndedRequest
+replaced in turn by each value of another type.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import copy
 import datetime
 import json
 import logging
+from collections.abc import Callable
 from typing import Any, Final
 
 import pytest
@@ -23,7 +25,7 @@ from alexaskill.testing import SkillResponse, TestClient
 
 from . import fuzz_shared
 from .conftest import OTHER_SKILL_ID, SKILL_ID
-from .fuzz_shared import NOW, STAMP
+from .fuzz_shared import NOW, STAMP, samples
 from .typed_skill import make_skill, typed_slots, value_paths
 
 #: A refusal is a reason, not a traceback.
@@ -213,16 +215,40 @@ def test_duplicate_keys_are_read_alike_by_the_checks_and_the_handler(client: Tes
 _ODD_VALUES: Final[tuple[Any, ...]] = (None, 0, -1, 1.5, "", "x" * 100_000, [], {}, True)
 
 
+def _sample(**request: str) -> dict[str, Any]:
+    """The one sample envelope (tests/fuzz_shared.py's) whose request has these fields."""
+    (sample,) = (s for s in samples() if all(s["request"].get(k) == v for k, v in request.items()))
+    return sample
+
+
+#: name: (the valid envelope, what its handler says, how many fields it has, the fewest answers
+#: of each kind, 200 and 400).
+_FIELD_TABLES: Final[dict[str, tuple[Callable[[], dict[str, Any]], str | None, int, int]]] = {
+    "IntentRequest": (_typed_envelope, "typed", 120, 100),
+    "LaunchRequest": (lambda: _sample(type="LaunchRequest"), "hello", 77, 200),
+    "SessionEndedRequest": (
+        lambda: _sample(type="SessionEndedRequest", reason="ERROR"),
+        None,  # (the fallback answers it, saying nothing)
+        77,
+        200,
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(_FIELD_TABLES))
 def test_each_field_replaced_by_each_odd_value_gets_200_or_a_short_400(
-    client: TestClient,
+    client: TestClient, kind: str
 ) -> None:
-    """Every field of a valid IntentRequest (containers included), in turn, replaced by each of
-    null, 0, -1, 1.5, "", 100,000 characters, [], {} and true, signed: 1,080 requests (120 fields),
-    the same at every run."""
-    valid = _typed_envelope()
-    assert _send(client, json.dumps(valid).encode()).speech == "typed"
+    """Every field of a valid request (containers included), in turn, replaced by each of null,
+    0, -1, 1.5, "", 100,000 characters, [], {} and true, signed: the same requests at every
+    run (an IntentRequest whose handler takes a slot of every type: 1,080 of them)."""
+    make, speech, fields, fewest = _FIELD_TABLES[kind]
+    valid = make()
+    _assert_answered(client, valid, speech)
+    paths = list(value_paths(valid))[1:]
+    assert len(paths) == fields  # (a sample that lost its fields would test less)
     failures, counts = [], {200: 0, 400: 0}
-    for path in list(value_paths(valid))[1:]:
+    for path in paths:
         for value in _ODD_VALUES:
             changed = copy.deepcopy(valid)
             parent = changed
@@ -236,8 +262,14 @@ def test_each_field_replaced_by_each_odd_value_gets_200_or_a_short_400(
             else:
                 counts[result.status_code] += 1
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:20])
-    assert counts[200] > 100 and counts[400] > 100, counts  # (both kinds of answer were seen)
-    assert _send(client, json.dumps(valid).encode()).speech == "typed"
+    assert min(counts.values()) > fewest, counts  # (both kinds of answer were seen)
+    _assert_answered(client, valid, speech)  # (the client goes on)
+
+
+def _assert_answered(client: TestClient, envelope: dict[str, Any], speech: str | None) -> None:
+    result = _send(client, json.dumps(envelope).encode())
+    assert result.status_code == 200 and _problem(result) is None, result.json
+    assert result.speech == speech, result.json
 
 
 def test_a_slot_prompt_filled_with_a_long_slot_value_falls_back_to_the_generic_prompt(
