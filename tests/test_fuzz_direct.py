@@ -31,6 +31,8 @@ from .fuzz_shared import NOW, RUNS, SEED, check_answer, samples
 from .test_fuzz import encode, mutate
 from .typed_skill import make_skill
 
+pytestmark = pytest.mark.oldest_dependencies
+
 # The fixture of tests/exchange_harness.py, this module's too (tests/deadline_shared.py says why
 # not conftest's).
 through_asgi = exchange_harness.through_asgi
