@@ -205,8 +205,19 @@ def _take(kind: str, said: list[Any], now: float, taken: _Taken) -> None:
 
 
 def _say_all(taken: _Taken) -> None:
+    """Say each count of ``taken``; the first error a say raised is raised once all are said."""
+    # The counts were taken (reset to 0): a say that raised (a log handler's full disk) left
+    # those after it unsaid for good. Its error still reaches the caller (a loop's timer: the
+    # loop's exception handler); a second one, from another say, is dropped (likely the same).
+    failure: Exception | None = None
     for say, kind, count in taken:
-        say(kind, count)
+        try:
+            say(kind, count)
+        except Exception as exc:
+            if failure is None:
+                failure = exc
+    if failure is not None:
+        raise failure
 
 
 def remember(kinds: dict[K, V], kind: K, value: V, *, kept: int = _KINDS) -> None:
