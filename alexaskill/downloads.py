@@ -337,6 +337,11 @@ class Downloads(Generic[T]):
         except KeyError:
             pass
 
+    def say_unsaid(self) -> None:
+        """Say the count of refusals past the cap still unsaid (at shutdown: its timer ends
+        with the event loop). `Verifier.aclose` calls it."""
+        self._capped_said.say_unsaid()
+
     def forget_failures(self) -> None:
         """Forget every remembered failure: the next request for any URL downloads again."""
         self._failures.clear()

@@ -392,6 +392,12 @@ class Translations:
             self._cache[locale] = translator
         return translator
 
+    def say_unsaid(self) -> None:
+        """Say the counts of translations that did not fit still unsaid (at shutdown: their
+        timers end with the event loop). `Skill.aclose` calls it."""
+        for translator in list(self._cache.values()):  # (a request may cache one meanwhile)
+            translator._misfits.say_unsaid()
+
     def lookup(self, message: str, locale: str | None) -> str | None:
         """The translation of ``message`` in a catalog of ``locale``'s own language (not the
         default locale's), or None."""

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from .i18n import Translations
     from .log_repeats import Repeats
     from .store import Store
     from .verify import Verifier
@@ -31,6 +32,7 @@ class Closing(DeadlineAnswering):
     # Set by `Skill.__init__` (documented there).
     verifier: Verifier | None
     store: Store
+    translations: Translations | None
     #: When the warning of each kind of refusal was said (the ASGI app's).
     _refusals_said: Repeats
     #: The HTTP client a lifespan behind Mangum kept for the next one, with its event loop and
@@ -94,6 +96,8 @@ class Closing(DeadlineAnswering):
         self._refusals_said.say_unsaid()
         self._store_failures_said.say_unsaid()
         self._handling_said.say_unsaid()
+        if self.translations is not None:  # (the verifier's: by its `aclose`)
+            self.translations.say_unsaid()
 
     async def aclose_and_report(self, *, name: str | None = None) -> tuple[str, Exception] | None:
         """`aclose`, its failure returned, not raised: what failed (``"the verifier

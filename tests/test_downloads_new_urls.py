@@ -194,6 +194,27 @@ def test_a_request_past_the_new_url_cap_is_a_400_with_a_short_reason(pki: TestPK
     run(mine.aclose())
 
 
+def test_the_count_of_refusals_past_the_cap_still_unsaid_is_said_as_the_verifier_closes(
+    pki: TestPKI, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Past the cap the WARNING is said once a while, the refusals since counted; at shutdown
+    # (the count's timer ends with the loop) nothing said the verifier's count: it was lost.
+    async def scenario() -> None:
+        transport = httpx.MockTransport(lambda request: httpx.Response(403))
+        async with httpx.AsyncClient(transport=transport) as client:
+            verifier = Verifier([pki.root], now=lambda: NOW, http_client=client, max_new_urls=1)
+            for n in range(5):  # (the first downloaded, the four next refused)
+                with pytest.raises(CertificateError):
+                    await verifier.verify(pki.sign(BODY, cert_url=forged(n)), BODY)
+            await verifier.aclose()
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill.verify"):
+        run(scenario())
+    lines = [r.getMessage() for r in caplog.records if "new certificate URLs" in r.getMessage()]
+    assert len(lines) == 2
+    assert lines[1].endswith("(3 more since the last such line)")
+
+
 def test_two_threads_naming_new_urls_at_once_do_not_pass_the_cap_together() -> None:
     # One verifier serving two event loops in two threads (two servers of one skill, asyncio.run
     # per call): both threads' requests count new URLs. Each read the window's count before

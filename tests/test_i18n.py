@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -283,3 +284,24 @@ def test_a_keyword_n_beside_the_count_is_refused(locales: Path) -> None:
             translator.npgettext("days ahead", "{n} day", "{n} days", 3, n=3)
     with pytest.raises(TypeError, match="ngettext got the count 3 and n=5"):
         ngettext("{n} day", "{n} days", 3, n=5)  # outside a request: the source text
+
+
+def test_a_count_of_misfits_still_unsaid_is_said_at_shutdown(
+    locales: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A translation that does not fit is said once a minute as it is spoken, the next counted;
+    # at shutdown (the count's timer ends with the loop) the skill said its own counts, not
+    # its translators': the count waiting was lost.
+    skill = Skill(SKILL_ID, translations=Translations(locales))
+
+    @skill.intent("Say")
+    def say(city: str) -> Response:
+        return speak(_("Broken {city}.", city=city))
+
+    caplog.set_level(logging.WARNING, logger="alexaskill")
+    with TestClient(skill, locale="de-DE") as client:
+        for city in ("Bonn", "Rom", "Wien"):
+            assert client.intent("Say", city=city).speech == f"Broken {city}."
+    misfits = [r.getMessage() for r in caplog.records if "de-DE translation of" in r.getMessage()]
+    assert len(misfits) == 2
+    assert misfits[1].endswith("(2 more since the last such line)")

@@ -331,7 +331,9 @@ class Verifier:
 
     async def aclose(self) -> None:
         """Close the HTTP client this verifier created, if it created one (made on another event
-        loop, one ended maybe, it is let go: its connections cannot be closed from this one)."""
+        loop, one ended maybe, it is let go: its connections cannot be closed from this one);
+        and say the count of refusals past ``max_new_urls`` its WARNING had yet to say."""
+        self._downloads.say_unsaid()
         await self._own_client.aclose()
 
     # -- chain loading --
