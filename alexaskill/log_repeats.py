@@ -1,13 +1,13 @@
 """Lines said once a kind every few seconds, with how many went unsaid since.
 
 A flood of requests that fail alike (forged ones, or all of them while a store is down) must not
-write a line each beside their request lines: the first says why, the next of the same kind
-within `Repeats.every` seconds are counted, and how many there were is said when the window
-ends (on an event loop; else with the next line of the kind), or at shutdown
-(`Repeats.say_unsaid`). A flood then writes one line a kind every `Repeats.every` seconds, and
-the count of its last seconds is not lost when it stops, nor when more kinds come than are held
-(a kind with a count waiting is kept, the most counted, or its count said before it is
-forgotten; one counted without a way to say it is said at WARNING).
+write a line each beside their request lines: the first says why, the next of the same kind within
+`Repeats.every` seconds are counted, and how many there were is said when the window ends (on an
+event loop, a worker thread's on the loop it works for, one timer for all; else with the next line
+of the kind), or at shutdown (`Repeats.say_unsaid`). A flood then writes one line a kind every
+`Repeats.every` seconds, and the count of its last seconds is not lost when it stops, nor when more
+kinds come than are held (a kind with a count waiting is kept, the most counted, or its count said
+before it is forgotten; one counted without a way to say it is said at WARNING).
 
 `Repeats` is counted from several threads: a ``def`` handler's translations (an
 `alexaskill.i18n.Translator`'s lines) run in worker threads (`alexaskill.threads`), and a skill
@@ -28,6 +28,7 @@ valid, a list slot's parts read).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import sys
@@ -36,10 +37,14 @@ import time
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
-__all__ = ["SAY_EVERY", "Repeats", "due", "remember"]
+__all__ = ["SAY_EVERY", "Repeats", "due", "remember", "worker_thread"]
 
 logger = logging.getLogger("alexaskill")
 _monotonic: Final = time.monotonic
+#: Per thread, ``loop``: the event loop a worker thread of `alexaskill.threads` runs a call for
+#: (set there around each call, None between; its `run_in_loop` reads it). A count made there
+#: (a ``def`` handler's) has its timer set on that loop (`Repeats._wake`).
+worker_thread = threading.local()
 #: Kinds remembered at most; past it they are forgotten at once (each then said again once), but
 #: `Repeats`' kinds with a count unsaid (`Repeats._forget`).
 _KINDS: Final = 256
@@ -91,11 +96,12 @@ class Repeats:
         counted instead); else say it now, after how many went unsaid since the last (0).
 
         ``say``: what says the count when the window ends with lines unsaid, before any other
-        line of ``kind`` comes. Called by a timer of the running event loop, one for all kinds
-        (never one a line, nor one a window); without a loop (a worker thread's line), the
-        count waits for the next line (or `say_unsaid`). Without a ``say``, the count is said
-        by the next line, or by the one `say_unsaid` is given; if the kind is forgotten
-        (`_forget`), it is said at WARNING as `warn` says one, ``kind`` as the line.
+        line of ``kind`` comes. Called by a timer of the running event loop (in a worker
+        thread of `alexaskill.threads`, of the loop it works for), one for all kinds and loops
+        (never one a line, nor one a window); without a loop (AWS Lambda's synchronous handler,
+        a script), the count waits for the next line (or `say_unsaid`). Without a ``say``, the
+        count is said by the next line, or by the one `say_unsaid` is given; if the kind is
+        forgotten (`_forget`), it is said at WARNING as `warn` says one, ``kind`` as the line.
         """
         taken: _Taken = []
         with self._lock:
@@ -155,27 +161,52 @@ class Repeats:
         self._said.update(counting)
 
     def _wake(self, when: float) -> None:
-        """Have the timer run at ``when`` (on `_monotonic`'s clock), on the running event loop
-        (none without one), unless it is set to run by then already. Under the lock."""
+        """Have the timer run at ``when`` (on `_monotonic`'s clock), unless one runs by then
+        already: on the running event loop, or in a worker thread of `alexaskill.threads` (a
+        ``def`` handler's) on the loop it works for; none without either. Under the lock."""
         # One timer, not one a window with a count: under a flood of distinct lines those of
         # kinds forgotten since stayed set, as many as `every` seconds of requests brought.
-        loop = _running_loop()
+        loop = here = _running_loop()
+        if loop is None:
+            # A worker thread runs no loop: its count set no timer, and waited for a next line
+            # of its kind that may never come.
+            loop = getattr(worker_thread, "loop", None)
+            if loop is None:
+                return
         timer = self._timer
-        if loop is None or (timer is not None and timer[0] is loop and timer[1] <= when):
-            return
-        if timer is not None and timer[0] is loop and timer[2] is not None:
-            timer[2].cancel()  # brought forward: a window that ends sooner was counted
-        # (A timer of another loop, one stopped, a test's, is left: it finds itself replaced.)
-        self._timer = timer = [loop, when, None]
-        timer[2] = _call_later(when - _monotonic(), self._windows_ended, timer)
+        if timer is not None:
+            if timer[1] <= when and (timer[0] is loop or timer[0].is_running()):
+                return
+            # Replaced, brought forward or its loop not running (ended, or stopped between AWS
+            # Lambda's invocations), by one that says its windows too. One alive: two loops'
+            # timers each replaced the other's and ran all the same, setting theirs again.
+            when = min(when, timer[1])
+        new: list[Any] = [loop, when, None]
+        if here is not None:
+            new[2] = _call_later(when - _monotonic(), self._windows_ended, new)
+        else:
+            try:  # (a loop's timers are set on its own thread: `_start`)
+                loop.call_soon_threadsafe(self._start, new)
+            except RuntimeError:  # its loop closed: the count waits for the next line
+                return
+        if timer is not None:
+            _cancel(timer, here)
+        self._timer = new
+
+    def _start(self, timer: list[Any]) -> None:
+        """Set ``timer`` on its loop, from the loop's thread (`_wake` in a worker thread)."""
+        with self._lock:
+            if self._timer is timer:  # (else replaced meanwhile)
+                timer[2] = _call_later(timer[1] - _monotonic(), self._windows_ended, timer)
 
     def _windows_ended(self, timer: list[Any]) -> None:
         """Say the count of every window that has ended by now (or by when ``timer`` was set
         for, on a clock that stands still in tests), and set the timer for the next to end."""
         taken: _Taken = []
         with self._lock:
-            if self._timer is timer:
-                self._timer = None
+            if self._timer is not timer:
+                return  # replaced (`_wake`): the one that replaced it says its windows
+            self._timer = None
             now = _monotonic()
             ended = max(timer[1], now)
             next_end = math.inf
@@ -189,6 +220,19 @@ class Repeats:
             if next_end < math.inf:
                 self._wake(next_end)
         _say_all(taken)
+
+
+def _cancel(timer: list[Any], here: Any) -> None:
+    """Cancel ``timer``, replaced (`Repeats._wake`), from the thread of ``here`` (the running
+    loop, None in a worker thread): at once on its own loop, else on its loop's thread."""
+    handle = timer[2]
+    if handle is None:  # (not set yet: `Repeats._start` finds it replaced)
+        return
+    if timer[0] is here:
+        handle.cancel()
+        return
+    with contextlib.suppress(RuntimeError):  # (its loop closed: it never runs)
+        timer[0].call_soon_threadsafe(handle.cancel)
 
 
 #: Counts taken to be said once the lock is let go: (what says it, its kind, the count).

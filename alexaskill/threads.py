@@ -53,7 +53,7 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
-from .log_repeats import due
+from .log_repeats import due, worker_thread
 
 if TYPE_CHECKING:
     from .pace import Pace
@@ -91,7 +91,9 @@ _Job = list[Any]
 _RUNNING: Final = "running"
 _ABANDONED: Final = "abandoned"
 
-_here = threading.local()
+# The loop a worker thread runs a call for: log_repeats' (below this module), so that a count
+# made in the call sets its timer there, at no cost beyond the one attribute set here.
+_here = worker_thread
 
 
 class WorkerPool:

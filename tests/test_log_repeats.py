@@ -7,7 +7,6 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,27 +15,10 @@ from alexaskill import log_repeats
 from alexaskill.log_repeats import Repeats
 
 from .conftest import SKILL_ID
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The clock `Repeats` reads, moved by the test alone."""
-    now = [1000.0]
-    monkeypatch.setattr(log_repeats, "_monotonic", lambda: now[0])
-    return now
-
-
-def _recorded() -> tuple[list[tuple[str, int]], Callable[[str, int], None]]:
-    """What a say was called with, and that say."""
-    said: list[tuple[str, int]] = []
-    return said, lambda kind, count: said.append((kind, count))
-
-
-async def _until(said: list[tuple[str, int]], count: int) -> None:
-    """Run the loop (its timers among them) until ``said`` holds ``count`` calls."""
-    deadline = time.monotonic() + 30  # only a bound for a broken test: no timing asserted
-    while len(said) < count and time.monotonic() < deadline:
-        await asyncio.sleep(0.01)
+from .log_repeats_shared import clock as clock
+from .log_repeats_shared import pending as _pending
+from .log_repeats_shared import recorded as _recorded
+from .log_repeats_shared import until as _until
 
 
 def test_the_count_is_said_when_the_window_ends_without_another_line(clock: list[float]) -> None:
@@ -294,11 +276,6 @@ def test_the_kinds_counted_most_are_kept_through_a_flood_of_distinct_lines(
     assert sum(count for _, count in said) == lines_in - lines_out  # no count lost
     assert lines_out + len(said) <= lines_in
     assert len(repeats._said) <= 256
-
-
-def _pending(loop: asyncio.AbstractEventLoop) -> int:
-    """How many timers ``loop`` will run (those cancelled left out)."""
-    return sum(not timer.cancelled() for timer in loop._scheduled)  # type: ignore[attr-defined]
 
 
 def test_a_flood_of_distinct_kinds_keeps_one_timer_pending(clock: list[float]) -> None:

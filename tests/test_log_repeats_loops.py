@@ -3,18 +3,94 @@ event loops; and counts said whatever one say raises."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Iterator
+
 import pytest
 
-from alexaskill import log_repeats
 from alexaskill.log_repeats import Repeats
+from alexaskill.threads import run_sync
+
+from .log_repeats_shared import clock as clock
+from .log_repeats_shared import pending, recorded, until
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The clock `Repeats` reads, moved by the test alone."""
-    now = [1000.0]
-    monkeypatch.setattr(log_repeats, "_monotonic", lambda: now[0])
-    return now
+def other_loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """An event loop running in a thread of its own (a second server of the skill)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever)
+    thread.start()
+    try:
+        yield loop
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=30)
+        loop.close()
+
+
+def test_a_count_made_in_a_worker_thread_is_said_when_its_window_ends(clock: list[float]) -> None:
+    # A `def` handler's lines (an i18n.Translator's misfits) are counted in a worker thread,
+    # which runs no event loop: the count set no timer and waited for the next line of its
+    # kind, which may never come. The timer is set on the loop the thread works for.
+    said, say = recorded()
+    repeats = Repeats(0.02)  # (seconds of the loop's timer; the window's, on `clock`)
+
+    async def handler_calls() -> None:
+        for _ in range(3):
+            await run_sync(repeats.unsaid, {"kind": "k", "say": say})
+        assert pending(asyncio.get_running_loop()) == 1
+        await until(said, 1)
+
+    asyncio.run(handler_calls())
+    assert said == [("k", 2)]
+
+
+def test_two_event_loops_counting_keep_one_timer_alive(
+    clock: list[float], other_loop: asyncio.AbstractEventLoop
+) -> None:
+    # One skill served on two event loops (two threads): a count on one replaced the other's
+    # timer, which still ran, then set itself again in place of the first: two timers alive.
+    # A timer of a running loop that runs by then is kept; each window is said once.
+    said, say = recorded()
+    repeats = Repeats(0.05)
+
+    async def count(kind: str) -> int:
+        repeats.unsaid(kind, say)
+        repeats.unsaid(kind, say)
+        return pending(asyncio.get_running_loop())
+
+    async def here() -> int:
+        there = asyncio.run_coroutine_threadsafe(count("a"), other_loop).result(timeout=30)
+        clock[0] += 0.01  # ("b"'s window ends after "a"'s)
+        alive = there + await count("b")
+        await until(said, 2)
+        return alive
+
+    assert asyncio.run(here()) == 1
+    assert said == [("a", 1), ("b", 1)]
+
+
+def test_a_timer_of_a_loop_that_ended_is_replaced(clock: list[float]) -> None:
+    # asyncio.run per call (a script, a test): the first loop's timer ended with it, unrun;
+    # the next loop's count sets one of its own, for the earlier of the two windows' ends.
+    said, say = recorded()
+    repeats = Repeats(0.02)
+
+    async def count(kind: str) -> None:
+        repeats.unsaid(kind, say)
+        repeats.unsaid(kind, say)
+
+    asyncio.run(count("a"))
+    clock[0] += 0.01
+
+    async def again() -> None:
+        await count("b")
+        await until(said, 2)
+
+    asyncio.run(again())
+    assert said == [("a", 1), ("b", 1)]
 
 
 def test_a_say_that_raises_leaves_the_other_counts_said_then_raises(clock: list[float]) -> None:

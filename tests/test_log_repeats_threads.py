@@ -13,22 +13,15 @@ from collections.abc import Callable
 
 import pytest
 
-from alexaskill import log_repeats
 from alexaskill.log_repeats import Repeats
+
+from .log_repeats_shared import clock as clock
 
 
 def pickled(repeats: Repeats) -> Repeats:
     """``repeats`` through pickle and back."""
     copied: Repeats = pickle.loads(pickle.dumps(repeats))
     return copied
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The clock `Repeats` reads, moved by the test alone."""
-    now = [1000.0]
-    monkeypatch.setattr(log_repeats, "_monotonic", lambda: now[0])
-    return now
 
 
 class _Lines:
