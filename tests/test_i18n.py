@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from alexaskill import Response, Skill, speak
+from alexaskill import Response, Skill, i18n, speak
 from alexaskill.aws_lambda import handler as lambda_handler
 from alexaskill.i18n import N_, Translations, _, locale_chain, ngettext, npgettext, pgettext
 from alexaskill.messages import APOLOGY, TRANSLATIONS
@@ -19,6 +21,7 @@ from alexaskill.testing import RequestFactory, TestClient
 from .catalogs import catalog
 from .conftest import SKILL_ID
 from .i18n_shared import locales as locales
+from .log_repeats_shared import clock as clock
 
 
 def say_skill(locales: Path, **options: Any) -> Skill:
@@ -305,3 +308,33 @@ def test_a_count_of_misfits_still_unsaid_is_said_at_shutdown(
     misfits = [r.getMessage() for r in caplog.records if "de-DE translation of" in r.getMessage()]
     assert len(misfits) == 2
     assert misfits[1].endswith("(2 more since the last such line)")
+
+
+def test_a_def_handlers_misfits_have_their_count_said_while_serving(
+    locales: Path,
+    caplog: pytest.LogCaptureFixture,
+    clock: list[float],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A `def` handler's `_()` runs in a worker thread, which runs no event loop: the count of
+    # a misfit set no timer there, and waited for a next one that may never come (or, since,
+    # the shutdown). Its timer is set on the loop the thread works for.
+    monkeypatch.setattr(i18n, "MISFIT_EVERY", 0.02)  # (the timer's seconds; the window's: clock)
+    skill = Skill(SKILL_ID, translations=Translations(locales), def_handlers="threads")
+
+    @skill.intent("Say")
+    def say(city: str) -> Response:
+        return speak(_("Broken {city}.", city=city))
+
+    def counted() -> int:
+        found = (re.search(r"\((\d+) more since", r.getMessage()) for r in caplog.records)
+        return sum(int(match[1]) for match in found if match)
+
+    caplog.set_level(logging.WARNING, logger="alexaskill")
+    with TestClient(skill, locale="de-DE") as client:
+        for city in ("Bonn", "Rom", "Wien"):
+            client.intent("Say", city=city)
+        deadline = time.monotonic() + 30  # a bound for a broken test, nothing timed
+        while counted() < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert counted() == 2  # (the two lines after the first, whenever the timer ran)
