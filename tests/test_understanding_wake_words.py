@@ -106,6 +106,9 @@ def test_a_yes_said_before_a_wake_word_is_the_model_s_yes_intent() -> None:
         ("alexa echo park", ("Visit", {"place": "echo park"})),
         ("hey alexa, echo park", ("Visit", {"place": "echo park"})),
         ("alexa shop at amazon", ("Shop", {"store": "amazon"})),
+        # With a filler said last: "echo park please" was the city "park".
+        ("echo park please", ("Visit", {"place": "echo park"})),
+        ("hey alexa, echo park, um", ("Visit", {"place": "echo park"})),
     ],
 )
 def test_a_wake_word_a_slot_s_type_lists_stays_in_its_value(
@@ -250,6 +253,10 @@ def test_a_yes_or_no_said_before_a_wake_word_answers_a_confirmation(
         ("alexa echo park", ("Trip", {"city": "echo park", "name": None})),
         ("hey echo lake", ("Trip", {"city": "echo lake", "name": None})),
         ("plan a trip to echo park", ("Trip", {"city": "echo park", "name": None})),
+        # A filler said last is left out: "echo park please" was the city "park".
+        ("echo park please", ("Trip", {"city": "echo park", "name": None})),
+        ("alexa echo park um", ("Trip", {"city": "echo park", "name": None})),
+        ("echo paris please", ("Trip", {"city": "paris", "name": None})),
         # A pause sets it apart; a wake word that begins no place's name ("alexa", "computer")
         # is left out, and so is one whose words read as another sample without it.
         ("echo, park", ("Trip", {"city": "park", "name": None})),
@@ -317,6 +324,9 @@ def test_a_wake_word_said_first_is_no_part_of_a_first_name() -> None:
         ("amazon prime video", "amazon prime video"),
         ("echo dot", "echo dot"),
         ("computer desk", "computer desk"),
+        # A filler said last is left out: "amazon prime video please" was "prime video".
+        ("amazon prime video please", "amazon prime video"),
+        ("echo dot, um", "echo dot"),
         # "alexa", the wake word nearly every device answers to, is the wake word said first;
         # so is one said after a pause, after "hey" or after another wake word.
         ("alexa what's the weather", "what's the weather"),

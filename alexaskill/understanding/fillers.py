@@ -15,7 +15,7 @@ from .slot_words import KNOWN
 from .slottypes import Fill
 from .text import Token
 
-__all__ = ["exact_without_fillers", "filler_in_value"]
+__all__ = ["exact_past_fillers", "exact_without_fillers", "filler_in_value"]
 
 
 def exact_without_fillers(
@@ -32,6 +32,35 @@ def exact_without_fillers(
     ``over``, the exact reading of all the words, is bettered only by a reading whose sample
     says more words, a carrier its value took (`filler_in_value`).
     """
+    found = _kept_reading(matcher, spans, language, over)
+    return (None, spans) if found is None else found[:2]
+
+
+def exact_past_fillers(
+    matcher: SampleMatcher, spans: SpanCache, language: Language
+) -> Match | None:
+    """The exact reading of ``spans``' words, or, where there is none or it takes a filler into
+    a value, the one with fillers left out (`exact_without_fillers`), its positions those of
+    the words as said: "echo park please" is "{city}" of "echo park", 0 to 2."""
+    match = matcher.exact(spans)
+    if match is not None and not filler_in_value(match, spans, language):
+        return match
+    found = _kept_reading(matcher, spans, language, match)
+    if found is None:
+        return match
+    kept_match, _, kept = found
+    fills = tuple(
+        (name, fill, kept[start], kept[stop - 1] + 1)
+        for name, fill, start, stop in kept_match.fills
+    )
+    return dataclasses.replace(kept_match, fills=fills, exact=False)
+
+
+def _kept_reading(
+    matcher: SampleMatcher, spans: SpanCache, language: Language, over: Match | None
+) -> tuple[Match, SpanCache, list[int]] | None:
+    """`exact_without_fillers`' reading, the spans of the words it reads and their positions
+    among ``spans``' tokens; None where there is none."""
     tokens, fillers = spans.tokens, language.fillers
     said = [token.text not in fillers for token in tokens]
     # A filler said after thanks stresses them ("thank you *so* much"): kept, as the thanks
@@ -82,8 +111,8 @@ def exact_without_fillers(
         if dropped is not None:
             spans.cut.append(dropped)
             continue
-        return match, kept_spans
-    return None, spans
+        return match, kept_spans, kept
+    return None
 
 
 def filler_in_value(match: Match, spans: SpanCache, language: Language) -> bool:

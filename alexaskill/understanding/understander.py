@@ -152,9 +152,7 @@ class Understander(Reader):
         if not start and end == len(said):
             return said, None
         # An exact reading only where a wake word would be left out: few turns open or end so.
-        start = woken_kept(
-            lambda words: matcher.exact(SpanCache(words, now)), said, start, end, language
-        )
+        start = woken_kept(matcher, now, said, start, end, language)
         if end < len(said):
             # Read up to the last wake word: a "please" after it is no word of a sample's.
             last = max(at for at in range(end, len(said)) if said[at].text in language.wake_words)

@@ -21,10 +21,12 @@ with the words after it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+import datetime
+from collections.abc import Collection, Sequence
 
+from .fillers import exact_past_fillers
 from .languages import Language
-from .matcher import Match, SlotRef
+from .matcher import Match, SampleMatcher, SlotRef, SpanCache
 from .slot_kinds import first_name_type, name_type
 from .slot_words import KNOWN, is_query
 from .text import Token
@@ -93,21 +95,29 @@ def held(
 
 
 def woken_kept(
-    read: Callable[[Sequence[Token]], Match | None],
+    matcher: SampleMatcher,
+    now: datetime.datetime,
     tokens: Sequence[Token],
     start: int,
     end: int,
     language: Language,
 ) -> int:
     """Where the words meant start among ``tokens``, whose leading wake words end at ``start``
-    (`woken_start`) and which are read up to ``end`` (`woken_end`), ``read`` being the exact
-    reading of words: 0 where the reading of them all holds a wake word (`held`), else
+    (`woken_start`) and which are read up to ``end`` (`woken_end`) by ``matcher``, exactly or
+    with fillers left out ("echo park please", `exact_past_fillers`), ``now`` the user's
+    time: 0 where the reading of them all holds a wake word (`held`), else
     ``start``, or the last wake word's place where the reading of the words from it holds it
     (a listed "echo park" of "alexa echo park") or where it begins a value with the words after
     it (`_begins_value`): a place's name, "echo park", "alexa echo park" to a city, or, said as
     the first word, a search query, "amazon prime video"."""
     if not start:
         return 0
+
+    def read(words: Sequence[Token]) -> Match | None:
+        # Its positions those of the words said: a filler said last ("please") or within is
+        # no word of a sample's, and the wake word's place stays where it was said.
+        return exact_past_fillers(matcher, SpanCache(words, now), language)
+
     whole = read(tokens[:end])
     if held(whole, tokens[:end], 0, start, language):
         return 0
