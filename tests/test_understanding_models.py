@@ -334,14 +334,22 @@ def test_a_reply_word_holding_a_combining_mark_is_refused_saying_so() -> None:
         ({("name", "is"): "name's"}, "('name', 'is')", '"name\'s", a string'),
         ({("name", "is"): ("name's", "names"), ("i", "am"): "im"}, "('i', 'am')", "'im', a string"),
         ({"name is": ("name's",)}, "'name is'", "its key 'name is', a string"),
+        # An empty key was read at every place of every sample, an empty form list was none.
+        ({(): ("um",)}, "()", "its key (), no words"),
+        ({("name", "is"): ()}, "('name', 'is')", "is (), no form"),
+        # A word that is no string was never said (1), or broke the first understanding (None).
+        ({("name", 1): ("x",)}, "('name', 1)", "1 in its key, no string"),
+        ({("name", "is"): ("name's", None)}, "('name', 'is')", "None among its forms, no string"),
+        ({("name", "is"): ["name's"]}, "('name', 'is')", 'is ["name\'s"], no tuple'),
     ],
 )
-def test_a_language_whose_contractions_hold_a_string_is_refused_when_registered(
+def test_a_language_whose_contractions_hold_no_tuple_of_words_is_refused_when_registered(
     contractions: dict[Any, Any], key: str, why: str
 ) -> None:
     # Language.contractions maps a sample's words to a tuple of forms: a language written for
     # the older string form ("name's") was registered, and each of its letters read as a form
-    # ("my n {name}", "my a {name}", ...), with no error; a key "name is" was never read.
+    # ("my n {name}", "my a {name}", ...), with no error; a key "name is" was never read. An
+    # empty tuple, or one holding no string, was registered too.
     locale = "zw-ZW"
     factory = type("Contracting", (English,), {"contractions": contractions})
     said = rf"'zw-ZW'.*Contracting\.contractions.*{re.escape(key)}.*{re.escape(why)}.*tuple"

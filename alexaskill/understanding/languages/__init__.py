@@ -41,8 +41,8 @@ class Language(Protocol):
     rewrites: Mapping[str, tuple[str, ...]]
     #: A sample's words said contracted where the contraction is not rewritten, a possessive
     #: too, each way it is said (("name", "is") → ("name's", "names")): the sample is also read
-    #: so (`sample_forms.contracted`). A string for a key or its forms is refused
-    #: (`register_language`). Optional: none.
+    #: so (`sample_forms.contracted`). A key or forms that are no tuple of words, one at
+    #: least (a string, ()), are refused (`register_language`). Optional: none.
     contractions: Mapping[tuple[str, ...], tuple[str, ...]] = {}
     #: Common phrasings of Amazon's built-in intents, by intent name.
     builtin_intents: Mapping[str, tuple[str, ...]]
@@ -188,8 +188,8 @@ _builtin_loaded = False
 def register_language(factory: Callable[[str], Language], locales: Sequence[str]) -> None:
     """Make ``factory(locale)`` serve each of ``locales`` ("fr-FR", "fr-CA", ...). Each
     locale's language is made now: one the interface cannot use (a `replies` word that is no
-    word of two or three letters in lower case, a `contractions` key or form written as a
-    string) is a `ConfigurationError`, and none of ``locales`` is registered."""
+    word of two or three letters in lower case, a `contractions` key or forms that are no
+    tuple of words) is a `ConfigurationError`, and none of ``locales`` is registered."""
     # Made at once, not at the first understanding: a mistake shows where the language is
     # registered, and a language is made once either way.
     made = {locale: _made(factory, locale) for locale in locales}
@@ -225,7 +225,7 @@ def language_for(locale: str) -> Language:
 def _made(factory: Callable[[str], Language], locale: str) -> Language:
     """``factory(locale)``, with the interface's defaults for the optional attributes it
     lacks; a `ConfigurationError` where its `replies` hold a word no code's letters can be, or
-    its `contractions` a string (`_check_contractions`)."""
+    its `contractions` anything but tuples of words (`_check_contractions`)."""
     language = factory(locale)
     for name, default in _OPTIONAL.items():
         # The interface's defaults, for a language that is no subclass of `Language` (a
@@ -248,22 +248,44 @@ def _made(factory: Callable[[str], Language], locale: str) -> Language:
 
 
 def _check_contractions(language: Language, locale: str) -> None:
-    """A `ConfigurationError` naming the first key of ``language.contractions`` that is a
-    string, or whose forms are one: `sample_forms.contracted` reads each as its letters."""
-    # A string is a sequence of its letters: a form "name's" (the interface's older type) was
-    # read as the forms "n", "a", ..., a key "name is" as no sample's words, with no error.
+    """A `ConfigurationError` naming the first key of ``language.contractions`` that is no
+    tuple of words, or whose forms are none (`_no_words`)."""
     for key, forms in language.contractions.items():
-        if isinstance(key, str):
-            what, fix = f"has its key {key!r}, a string", tuple(key.split())
-        elif isinstance(forms, str):
-            what, fix = f"is {forms!r}, a string", (forms,)
-        else:
+        wrong = _no_words(key, key=True) or _no_words(forms, key=False)
+        if wrong is None:
             continue
+        what, why, fix = wrong
         raise ConfigurationError(
             f"locale {locale!r}: {type(language).__name__}.contractions[{key!r}] {what}: a "
-            "sample's words and the forms they are said in are each a tuple of words, and a "
-            f"string would be read as its letters; write {fix!r}"
+            f"sample's words and the forms they are said in are each a tuple of words, {why}; "
+            f"{fix}"
         )
+
+
+def _no_words(words: object, *, key: bool) -> tuple[str, str, str] | None:
+    """What is wrong with ``words``, a contraction's ``key`` or its forms, why and how to write
+    it, for `_check_contractions`'s error; None where it is a tuple of strings, one at least."""
+    # A string is a sequence of its letters: a form "name's" (the interface's older type) was
+    # read as the forms "n", "a", ..., a key "name is" as no sample's words, with no error. An
+    # empty key was read at every place of every sample (`sample_forms.contracted`), no form
+    # of a key is a mistake, and a word that is no string was never said or broke a sample.
+    whose = "its key" if key else "its forms"
+    if isinstance(words, str):
+        meant = tuple(words.split()) if key else (words,)
+        what = f"has its key {words!r}, a string" if key else f"is {words!r}, a string"
+        return what, "and a string would be read as its letters", f"write {meant!r}"
+    if not isinstance(words, tuple):
+        what = f"has its key {words!r}" if key else f"is {words!r}"
+        return f"{what}, no tuple", "each a string", f"write {whose} as a tuple"
+    if not words:
+        what = "has its key (), no words" if key else "is (), no form"
+        return what, "one at least", "leave the key out"
+    odd = [word for word in words if not isinstance(word, str)]
+    if odd:
+        where = "in its key" if key else "among its forms"
+        fix = "write each word as a string"
+        return f"holds {odd[0]!r} {where}, no string", "each a string", fix
+    return None
 
 
 def _marks_said(words: Sequence[str]) -> str:
