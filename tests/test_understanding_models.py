@@ -4,6 +4,7 @@ built-in list types."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -30,6 +31,7 @@ from alexaskill.understanding.languages import (
     _FACTORIES,
     language_for,
     register_language,
+    resolving_language,
 )
 from alexaskill.understanding.languages.english import English
 
@@ -391,6 +393,30 @@ def test_a_language_without_contractions_has_none() -> None:
     finally:
         _FACTORIES.pop(locale, None)
         _CACHE.pop(locale, None)
+
+
+def test_a_language_naming_no_contractions_cannot_change_another_s() -> None:
+    # The default, {}, was one dict, the interface's, shared by every language naming none (and
+    # _Unknown's rewrites and contractions by every unknown locale): set in one, read in all.
+    try:
+        register_language(_Uncontracted, ["zw-ZW", "zx-ZX"])
+        known = [language_for(locale) for locale in ("zw-ZW", "zx-ZX")]
+        unknown = [resolving_language(locale)[0] for locale in ("zy-ZY", "zz-ZZ")]
+        pairs: list[tuple[Any, Any]] = [
+            (one.contractions, two.contractions) for one, two in [known, unknown]
+        ]
+        for mine, other in [*pairs, (unknown[0].rewrites, unknown[1].rewrites)]:
+            with contextlib.suppress(TypeError):
+                mine["x"] = ("y",)
+            try:
+                assert "x" not in other
+            finally:
+                if isinstance(mine, dict):  # (the old shared default: left as it was)
+                    mine.pop("x", None)
+    finally:
+        for locale in ("zw-ZW", "zx-ZX"):
+            _FACTORIES.pop(locale, None)
+            _CACHE.pop(locale, None)
 
 
 def test_a_language_whose_replies_are_all_read_is_registered() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Final, Protocol
 
 from ...exceptions import ConfigurationError
@@ -43,7 +44,7 @@ class Language(Protocol):
     #: too, each way it is said (("name", "is") → ("name's", "names")): the sample is also read
     #: so (`sample_forms.contracted`). A key or forms that are no tuple of words, one at
     #: least (a string, ()), are refused (`register_language`). Optional: none.
-    contractions: Mapping[tuple[str, ...], tuple[str, ...]] = {}
+    contractions: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType({})
     #: Common phrasings of Amazon's built-in intents, by intent name.
     builtin_intents: Mapping[str, tuple[str, ...]]
     #: The words that open a skill by name ("open", "talk to", ...), as word tuples.
@@ -153,7 +154,9 @@ class Language(Protocol):
         ...
 
 
-#: The `Language` attributes a language may leave out, and what it then has (their defaults).
+#: The `Language` attributes a language may leave out, and what it then has (their defaults):
+#: each one object that every language naming none shares, and so immutable (a frozenset, a
+#: MappingProxyType), where a dict set in one language would be set in all.
 _OPTIONAL: Final = {
     name: getattr(Language, name)
     for name in (
@@ -324,8 +327,9 @@ class _Unknown:
     names the locale.
     """
 
-    rewrites: Mapping[str, tuple[str, ...]] = {}
-    contractions: Mapping[tuple[str, ...], tuple[str, ...]] = {}
+    # (Immutable, as `_OPTIONAL`'s defaults: shared by every locale understanding does not know.)
+    rewrites: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+    contractions: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType({})
     fillers: frozenset[str] = frozenset()
     list_separators: frozenset[str] = frozenset()
     value_carriers: frozenset[str] = frozenset()
