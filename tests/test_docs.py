@@ -131,15 +131,21 @@ def _github_anchor(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
-def _prose(document: str) -> str:
-    """``document`` without its fenced blocks."""
+def _prose_lines(document: str) -> list[tuple[int, str]]:
+    """``document``'s lines outside its fenced blocks, each with its number."""
     kept, fenced = [], False
-    for line in (ROOT / document).read_text(encoding="utf-8").splitlines():
+    lines = (ROOT / document).read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, start=1):
         if line.lstrip().startswith("```"):
             fenced = not fenced
         elif not fenced:
-            kept.append(line)
-    return "\n".join(kept)
+            kept.append((number, line))
+    return kept
+
+
+def _prose(document: str) -> str:
+    """``document`` without its fenced blocks."""
+    return "\n".join(line for _, line in _prose_lines(document))
 
 
 def _anchors(document: str) -> set[str]:
@@ -289,6 +295,22 @@ def test_the_installing_table_has_a_row_for_each_extra_naming_what_it_brings() -
             continue  # "the above, ruff, mypy": all of it is in .ci/run's install
         brings = {name.strip() for name in rows[extra].split(",")}
         assert brings == {Requirement(r).name for r in requirements}, extra
+
+
+#: The longest line of the README's prose, as of the code (pyproject.toml's line-length).
+_PROSE_WIDTH = 100
+
+
+def test_no_line_of_the_readme_s_prose_is_longer_than_the_code_s() -> None:
+    # Lines of 101 to 210 characters had crept in, each edit wrapping its own words only. A
+    # fenced block's line and a table's row stay whole (a command, a row: Markdown has no
+    # continuation for either), and so does a line of one word (a link's address).
+    long = [
+        f"README.md:{number}: {len(line)} characters"
+        for number, line in _prose_lines("README.md")
+        if len(line) > _PROSE_WIDTH and not line.lstrip().startswith("|") and " " in line.strip()
+    ]
+    assert long == []
 
 
 def test_the_repository_paths_the_documents_name_exist() -> None:
