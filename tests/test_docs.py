@@ -304,11 +304,15 @@ _PROSE_WIDTH = 100
 def test_no_line_of_the_readme_s_prose_is_longer_than_the_code_s() -> None:
     # Lines of 101 to 210 characters had crept in, each edit wrapping its own words only. A
     # fenced block's line and a table's row stay whole (a command, a row: Markdown has no
-    # continuation for either), and so does a line of one word (a link's address).
+    # continuation for either), and so does a line of one word (a link's address) or of one
+    # inline code span (an answer quoted as the suite compares it: test_docs_examples).
     long = [
         f"README.md:{number}: {len(line)} characters"
         for number, line in _prose_lines("README.md")
-        if len(line) > _PROSE_WIDTH and not line.lstrip().startswith("|") and " " in line.strip()
+        if len(line) > _PROSE_WIDTH
+        and not line.lstrip().startswith("|")
+        and " " in line.strip()
+        and not re.fullmatch(r"\s*`[^`]+`[.,;:]?\s*", line)
     ]
     assert long == []
 
