@@ -306,6 +306,22 @@ def test_a_header_value_not_a_str_is_a_clear_type_error(
         run(verifier.verify(headers, BODY))
 
 
+def test_a_long_value_a_refusal_quotes_is_cut_between_its_escapes(pki: TestPKI) -> None:
+    # trusted_roots, one of them and a header value were quoted by their repr's first 60 (40)
+    # characters: no "…" said that more followed, and the cut fell mid-escape ("b'\\x00\\x0").
+    cut = r"\(b'(\\x00)+…(\\x00)+'\)"
+    nuls = b"\x00" * 200
+    for roots in (nuls, [nuls]):
+        with pytest.raises(ConfigurationError) as refused:
+            pki.verifier(trusted_roots=roots)
+        assert re.search(cut, str(refused.value)), refused.value
+    headers: dict[str, Any] = pki.sign(BODY)
+    headers["Signature-256"] = nuls
+    with pytest.raises(TypeError) as raised:
+        run(pki.verifier(now=lambda: NOW).verify(headers, BODY))
+    assert re.search(cut, str(raised.value)), raised.value
+
+
 def test_headers_not_a_mapping_of_str_names_are_a_clear_type_error(pki: TestPKI) -> None:
     # A server of one's own passing ASGI's raw header list, or None, got "'list' object has no
     # attribute 'get'"; a dict of raw bytes names was refused as a request without any header,

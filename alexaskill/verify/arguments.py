@@ -13,6 +13,7 @@ from cryptography import x509
 from ..articles import type_with_article
 from ..exceptions import ConfigurationError
 from ..logs import security_logger
+from ..shown_names import shown_value
 
 __all__: list[str] = []  # (private: the verifier's, `TestClient`'s and ``serve --dev``'s)
 
@@ -33,7 +34,7 @@ def _trusted_roots(roots: object) -> tuple[x509.Certificate, ...]:
     """``trusted_roots`` checked: certificates, not a file's path or its bytes."""
     if isinstance(roots, str | bytes | PathLike):
         raise _ArgumentError(
-            f"trusted_roots takes certificates, not a path or PEM data ({roots!r:.60}): "
+            f"trusted_roots takes certificates, not a path or PEM data ({shown_value(roots)}): "
             "x509.load_pem_x509_certificates(Path(...).read_bytes())"
         )
     if not isinstance(roots, Iterable):
@@ -44,7 +45,7 @@ def _trusted_roots(roots: object) -> tuple[x509.Certificate, ...]:
     for root in roots:
         if not isinstance(root, x509.Certificate):
             # (None: the type named is its repr, said once)
-            shown = "" if root is None else f" ({root!r:.60})"
+            shown = "" if root is None else f" ({shown_value(root)})"
             raise _ArgumentError(
                 f"trusted_roots takes x509.Certificate objects, not {type_with_article(root)}"
                 + shown

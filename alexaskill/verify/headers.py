@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives import hashes
 
 from ..articles import type_with_article
 from ..exceptions import CertificateUrlError, SignatureError
+from ..shown_names import shown_value
 from .signature import _SHA1, _SHA256, _decode_signature
 from .urls import check_cert_url
 
@@ -32,8 +33,9 @@ def _header(headers: Mapping[str, str], name: str, lower: str) -> str | None:
 def _not_text(name: str, value: object) -> TypeError:
     """The error for a header value that is not a str (a caller's server passing raw bytes)."""
     return TypeError(
-        f"Verifier: header {name} must be a str, not {type_with_article(value)} ({value!r:.40}); "
-        "pass the headers decoded (Latin-1), as Starlette's request.headers gives them"
+        f"Verifier: header {name} must be a str, not {type_with_article(value)} "
+        f"({shown_value(value)}); pass the headers decoded (Latin-1), as Starlette's "
+        "request.headers gives them"
     )
 
 
