@@ -3,6 +3,8 @@ to delete, a key past DynamoDB's 2,048 bytes."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from alexaskill.store import Store
@@ -31,9 +33,11 @@ async def test_every_store_quotes_a_long_str_for_the_names_to_delete_cut_short(
     store: Store,
 ) -> None:
     # The TypeError quoted the whole str given: a str of a megabyte (a value, passed where the
-    # names were meant) made a message, and a log line, of a megabyte, in every store.
+    # names were meant) made a message, and a log line, of a megabyte, in every store. Cut as
+    # every error cuts a value (`shown_value`): its head and its tail, which its start alone
+    # (60 characters) left unsaid.
     await store.update("user", {"a": 1}, ())
-    given = "x" * 1_000_000
+    given = "x" * 999_990 + "the end..."
     said_by = []
     with pytest.raises(TypeError) as caught:
         await store.update("user", {}, given)
@@ -45,7 +49,7 @@ async def test_every_store_quotes_a_long_str_for_the_names_to_delete_cut_short(
         said_by.append(str(caught.value))
     for said in said_by:
         assert said.startswith("deleted is a collection of attribute names, not a str ('xxx")
-        assert "(1,000,000 characters)" in said
+        assert f"('{'x' * 70}…{'x' * 20}the end...' (1,000,000 characters))" in said
         assert len(said) < 250, len(said)
     assert await store.load("user") == {"a": 1}
 
@@ -71,3 +75,14 @@ async def test_every_store_refuses_a_key_past_dynamodb_s_2048_bytes_in_one_wordi
             await store.update(key, {"a": 1}, ())
         with pytest.raises(ResponseError, match=said):
             await store.load(key)
+
+
+@pytest.mark.anyio
+async def test_a_str_for_the_names_to_delete_is_given_back_as_one_name_unless_cut(
+    store: Store,
+) -> None:
+    # The advice quotes the str as the one name to delete while it is quoted whole: past 60
+    # characters, it was "give a list" though the name was quoted whole up to 120.
+    for length, advice in ((100, "give ['" + "n" * 100 + "'] to delete"), (121, "give a list")):
+        with pytest.raises(TypeError, match=re.escape(advice)):
+            await store.update("user", {}, "n" * length)

@@ -9,7 +9,8 @@ from typing import Any, Final
 
 from ..articles import type_with_article
 from ..exceptions import ConfigurationError
-from ..store.data_faults import _MAX_NAME_BYTES, _quoted_short
+from ..shown_names import shown_value
+from ..store.data_faults import _MAX_NAME_BYTES
 from ..store.url import url_without_password
 from .client import _check_client
 from .endpoint import _LABEL, _unusable, _usable
@@ -134,17 +135,17 @@ def _check_names(partition_key_name: str, attribute_name: str) -> None:
             size = len(name.encode())
         except UnicodeEncodeError as exc:
             raise ConfigurationError(
-                f"DynamoDBStore: {option} {_quoted_short(name)} holds half a surrogate pair "
+                f"DynamoDBStore: {option} {shown_value(name)} holds half a surrogate pair "
                 f"(at {exc.start}): DynamoDB's names are text (UTF-8)"
             ) from None
         if option == "partition_key_name" and len(name) > _MAX_KEY_NAME:
             raise ConfigurationError(
-                f"DynamoDBStore: partition_key_name {_quoted_short(name)} is past DynamoDB's "
+                f"DynamoDBStore: partition_key_name {shown_value(name)} is past DynamoDB's "
                 f"{_MAX_KEY_NAME} characters for a key's name"
             )
         if size > _MAX_NAME_BYTES:
             raise ConfigurationError(
-                f"DynamoDBStore: attribute_name {_quoted_short(name)} is {size:,} bytes of "
+                f"DynamoDBStore: attribute_name {shown_value(name)} is {size:,} bytes of "
                 f"UTF-8: DynamoDB's attribute names are under 64 KB (at most "
                 f"{_MAX_NAME_BYTES:,} bytes)"
             )

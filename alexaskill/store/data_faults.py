@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from ..articles import type_with_article
+from ..shown_names import MAX_SHOWN, shown_value
 
 if TYPE_CHECKING:
     from ..exceptions import ResponseError
@@ -68,10 +69,10 @@ def _names_checked(
     holds it, where it may). ``deleted`` a str: TypeError,
     a caller's bug (it is an iterable of names, "abc" of "a", "b" and "c": not the one meant)."""
     if isinstance(deleted, str):
-        shown = _quoted_short(deleted)
+        shown = shown_value(deleted)
         advice = (  # (a str cut short is no name to give back)
             f"give [{shown}] to delete that one name"
-            if len(deleted) <= _SHOWN
+            if len(deleted) <= MAX_SHOWN
             else "give a list of the names to delete"
         )
         raise TypeError(
@@ -144,23 +145,10 @@ def _check_name_sizes(names: Iterable[object]) -> None:
         size = len(name) if name.isascii() else len(name.encode("utf-8", "surrogatepass"))
         if size > _MAX_NAME_BYTES:
             raise _refused(
-                f"attribute {name[:_SHOWN]!r}… ({len(name):,} characters) cannot be saved: an "
-                f"attribute name is under DynamoDB's 64 KB (at most {_MAX_NAME_BYTES:,} bytes "
-                f"of UTF-8), which every store keeps, not {size:,} bytes"
+                f"attribute {shown_value(name)} cannot be saved: an attribute name is under "
+                f"DynamoDB's 64 KB (at most {_MAX_NAME_BYTES:,} bytes of UTF-8), which every "
+                f"store keeps, not {size:,} bytes"
             )
-
-
-def _quoted_short(text: str) -> str:
-    """``text`` as repr quotes it, cut to its first `_SHOWN` characters and its length if
-    longer: a str passed where names were meant may be any value of the skill's, a megabyte
-    long, said whole in the TypeError and its log line."""
-    if len(text) <= _SHOWN:
-        return repr(text)
-    return f"{text[:_SHOWN]!r}… ({len(text):,} characters)"
-
-
-#: The most characters of a caller's str a message quotes (`_quoted_short`).
-_SHOWN: Final = 60
 
 
 def _key_checked(key: object) -> None:
