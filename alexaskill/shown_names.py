@@ -1,15 +1,17 @@
 """A name the user gave (a path, an APP) as a message echoes it: `shown`, a long one cut to its
-head and tail; any value an error quotes, so cut (`shown_value`); and why a path named is not
-there (`not_there`). The commands' usage errors, the simulator's refusal of a ``--model`` and
-the errors quoting a value given (a response's field, a slot's value) say them alike."""
+head and tail; any value an error quotes, so cut (`shown_value`), or a value read as JSON, each
+of its parts bounded (`shown_json`); and why a path named is not there (`not_there`). The
+commands' usage errors, the simulator's refusal of a ``--model`` and the errors quoting a value
+given (a response's field, a slot's value) say them alike."""
 
 from __future__ import annotations
 
 import os
 import re
+import reprlib
 from typing import Final
 
-__all__ = ["MAX_SHOWN", "not_there", "shown", "shown_value"]
+__all__ = ["MAX_SHOWN", "not_there", "shown", "shown_json", "shown_value"]
 
 #: The most characters of a name echoed whole: a longer one (a 5,000-character APP made a
 #: 5,000-character line) keeps its first `_HEAD` and last `_TAIL`, where a path ends in the
@@ -45,13 +47,47 @@ def shown_value(value: object) -> str:
     said = repr(value)
     if len(said) <= MAX_SHOWN:
         return said
-    head, tail = _HEAD, len(said) - _TAIL
+    return _cut(said, _HEAD, len(said) - _TAIL, "…")
+
+
+def _cut(said: str, head: int, tail: int, mark: str) -> str:
+    """``said``, a repr, without its characters from ``head`` to ``tail``, ``mark`` in their
+    place: a cut that falls in an escape moves out of it, the escape dropped whole."""
     for escape in _ESCAPE.finditer(said):  # (a rare, long value's: an error's, once)
         if escape.start() < head < escape.end():
             head = escape.start()
         if escape.start() < tail < escape.end():
             tail = escape.end()
-    return f"{said[:head]}…{said[tail:]}"
+    return f"{said[:head]}{mark}{said[tail:]}"
+
+
+class _JsonParts(reprlib.Repr):
+    """`reprlib.repr`, each part of a value bounded (a list's first items, a string's first and
+    last characters), its strings cut between their repr's escapes (`_cut`): reprlib's cut at a
+    fixed count left half of one (``'a\\x00a\\x...``)."""
+
+    def repr_str(self, x: str, level: int) -> str:
+        # (reprlib's own, but for the cut: its bounds and its "...", so that a value's strings
+        # look as its lists do)
+        said = repr(x[: self.maxstring])
+        if len(said) <= self.maxstring:
+            return said
+        head = max(0, (self.maxstring - 3) // 2)
+        tail = max(0, self.maxstring - 3 - head)
+        said = repr(x[:head] + x[len(x) - tail :])
+        return _cut(said, head, len(said) - tail, "...")
+
+
+_JSON_PARTS: Final = _JsonParts()
+
+
+def shown_json(value: object) -> str:
+    """A value read as JSON (a str, a number, a list, an object), of any kind or depth, as an
+    error quotes it: each part bounded as `reprlib.repr` bounds it (``[0, 0, 0, 0, 0, 0,
+    ...]``, ``'xxxxxxxxxxxx...xxxxxxxxxxxxx'``), a string cut between its escapes. Not
+    `shown_value`, which makes a value's repr whole before it cuts it: a list of a million
+    items read from a file would be."""
+    return _JSON_PARTS.repr(value)
 
 
 def not_there(path: str, missing: str = "no such file") -> str:

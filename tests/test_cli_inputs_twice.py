@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -101,19 +102,33 @@ def test_an_alexa_api_now_quoted_in_an_error_is_shortened(
 
 def test_an_alexa_api_key_that_is_no_field_is_quoted_shortened(tmp_path: Path) -> None:
     # As a "now": a key of 100,000 characters that is no field was quoted whole, in a message
-    # as long.
+    # as long. A key is a str: cut as an error quotes one (`shown_value`), with its length,
+    # between escapes (reprlib's cut ended '\x00\x00\x0...).
     from alexaskill.cli.common import UsageError
     from alexaskill.cli.inputs import fake_alexa_api
 
     data = tmp_path / "api.json"
-    data.write_text(json.dumps({"x" * 100_000: 1}), encoding="utf-8")
-    with pytest.raises(UsageError) as raised:
-        fake_alexa_api(str(data))
-    said = str(raised.value)
-    assert said.startswith(
-        f"--alexa-api {data}: 'xxxxxxxxxxxx...xxxxxxxxxxxxx' is not a field of FakeAlexaApi ("
-    ), said[:300]
-    assert len(said) < 400, said[:300]
+    for key, quoted in (
+        ("x" * 100_000, f"'{'x' * 70}…{'x' * 30}' (100,000 characters)"),
+        ("\x00" * 1_000, "'" + "\\x00" * 70 + "…" + "\\x00" * 30 + "' (1,000 characters)"),
+    ):
+        data.write_text(json.dumps({key: 1}), encoding="utf-8")
+        with pytest.raises(UsageError) as raised:
+            fake_alexa_api(str(data))
+        said = str(raised.value)
+        assert said.startswith(f"--alexa-api {data}: {quoted} is not a field of FakeAlexaApi ("), (
+            said[:300]
+        )
+        assert len(said) < 1000, said[:300]  # (an escape is four characters)
+
+
+def test_an_alexa_api_now_is_quoted_cut_between_its_escapes(workdir: Path) -> None:
+    # reprlib cut a "now" of control characters mid-escape ('a\x00a\x00a\x...): its parts are
+    # bounded as before, each string cut between its escapes.
+    (workdir / "api.json").write_text(json.dumps({"now": "a\x00" * 100}), encoding="utf-8")
+    code, out, err = run("replay", "inputsapp:skill", "hello.json", "--alexa-api", "api.json")
+    assert (code, out) == (2, ""), err[:300]
+    assert re.search(rf"now '(a|\\x00)+\.\.\.(a|\\x00)+': {_NO_MOMENT}\n$", err), err[:300]
 
 
 _LONG = "x" * 100_000

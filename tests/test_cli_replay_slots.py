@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -166,3 +167,37 @@ def test_replay_json_escapes_del_and_c1_characters(counting: Path, char: str) ->
     assert f"\\u{ord(char):04x}" in out.getvalue()
     (line,) = json.loads(out.getvalue())["slots"]
     assert line.startswith(f"Ord{char}er: slot 'count'")  # (the same text, read back)
+
+
+MARKING = f"""
+import enum
+
+from alexaskill import Skill, speak
+
+skill = Skill({DEFAULT_SKILL_ID!r})
+
+class Mark(enum.Enum):
+    NUL = "\\x00" * 200
+
+@skill.intent("Mark")
+def mark(mark: Mark = Mark.NUL):
+    return speak("Marked.")
+"""
+
+
+@pytest.fixture
+def marking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The current directory, holding marking.py (`MARKING`)."""
+    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    yield from skill_module(tmp_path, monkeypatch, "marking", MARKING)
+
+
+def test_replay_url_says_a_long_default_cut_between_its_escapes(marking: Path) -> None:
+    # As the skill's own line says it (tests/test_slot_reasons.py): reprlib cut the default's
+    # repr at a fixed count, mid-escape (<Mark.NUL: '\...).
+    envelope = RequestFactory().intent("Mark", mark="x")
+    (marking / "request.json").write_text(json.dumps(envelope), encoding="utf-8")
+    answer = json_answer(_spoken("Marked."))
+    code, out, err = replayed("marking:skill", Path("request.json"), answer)
+    assert code == 0, out + err
+    assert re.search(r"mark gets its default, <Mark\.NUL: '(\\x00)+…(\\x00)+'>\n", out), out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -347,3 +348,16 @@ def test_the_session_options_are_checked_once(monkeypatch: pytest.MonkeyPatch) -
     code, _, err = run(*YES, "--attribute", "a=1")
     assert (code, err) == (0, "")
     assert checks == ["IntentRequest"]
+
+
+def test_session_from_a_status_of_control_characters_is_said_cut_between_escapes(
+    tmp_path: Path,
+) -> None:
+    # reprlib cut its repr at a fixed count, mid-escape ('a\x00a\x00a\x...).
+    answer = tmp_path / "answer.json"
+    answer.write_text(
+        json.dumps({"file": "x.json", "status": "a\x00" * 100, "response": {}}), encoding="utf-8"
+    )
+    code, out, err = run(*YES, "--session-from", str(answer))
+    assert (code, out) == (2, ""), err
+    assert re.search(r"\(its status, '(a|\\x00)+\.\.\.(a|\\x00)+', is no HTTP status\)", err), err

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from alexaskill.shown_names import MAX_SHOWN, not_there, shown, shown_value
+from alexaskill.shown_names import MAX_SHOWN, not_there, shown, shown_json, shown_value
 
 
 def test_a_name_up_to_the_limit_is_shown_whole() -> None:
@@ -44,3 +44,14 @@ def test_a_value_is_quoted_as_a_name_is_and_any_other_repr_cut_between_escapes()
     # (an escaped backslash is one escape: the cut keeps "\\" whole, never half of it)
     said = shown_value(["x" + "\\" * 200 + "y"])
     assert re.fullmatch(r"\['x(\\\\)+…(\\\\)+y'\]", said), said
+
+
+def test_a_json_value_is_bounded_by_its_parts_each_string_cut_between_escapes() -> None:
+    # As reprlib bounds it (a list's first six items, a string's first and last characters),
+    # but reprlib cut a string's repr at a fixed count: 'a\x00a\x00a\...x00a\x00a\x00'.
+    assert shown_json("x" * 100) == "'xxxxxxxxxxxx...xxxxxxxxxxxxx'"
+    assert shown_json([0] * 100) == "[0, 0, 0, 0, 0, 0, ...]"
+    assert shown_json({"a": [1, "b"]}) == "{'a': [1, 'b']}"
+    assert shown_json("a\x00" * 100) == r"'a\x00a\x00a...a\x00a\x00'"
+    assert shown_json(["\\" * 50]) == "['" + "\\\\" * 6 + "..." + "\\\\" * 6 + "']"
+    assert shown_json("\x00" * 20) == r"'\x00\x00\x00...\x00\x00\x00'"

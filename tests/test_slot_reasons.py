@@ -346,3 +346,24 @@ def test_a_week_that_exists_but_ends_past_9999_is_not_said_to_be_no_week(value: 
     reason = "past the last day a datetime.date holds (9999-12-31)"
     assert _why(AlexaDate, value) == reason
     assert _why(AlexaDate, "9999-W53") == "no week 53 in 9999, which has 52 (ISO 8601 weeks)"
+
+
+class Mark(enum.Enum):
+    NUL = "\x00" * 200
+
+
+def test_a_long_default_is_said_cut_between_its_escapes(caplog: pytest.LogCaptureFixture) -> None:
+    # reprlib cut the default's repr at a fixed count: a default holding control characters
+    # ended its head mid-escape (<Mark.NUL: '\...) in the line. Said as an error quotes a value
+    # now.
+    skill = Skill(DEFAULT_SKILL_ID)
+
+    @skill.intent("Mark")
+    def mark(mark: Mark = Mark.NUL) -> Response:
+        return speak("Marked.")
+
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    with TestClient(skill) as client:
+        assert client.intent("Mark", mark="x").speech == "Marked."
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "alexaskill"]
+    assert re.search(r"; mark gets its default, <Mark\.NUL: '(\\x00)+…(\\x00)+'>$", line), line

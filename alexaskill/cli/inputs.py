@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from ..json_once import NOT_UTF8, empty, is_long_number, not_json, too_large
 from ..json_once import loads_once as json_loads_once
-from ..shown_names import shown
+from ..shown_names import shown, shown_json, shown_value
 from .common import UsageError, read_input, stdin_not_text
 
 if TYPE_CHECKING:
@@ -136,15 +136,14 @@ def _fixed_clock(path: str, value: object) -> Callable[[], datetime.datetime]:
     an offset is refused, not read in some zone: the file's ``time_zone`` is the device's,
     which a fake's now, a moment, does not depend on."""
     import datetime
-    import reprlib
 
     try:
         moment = datetime.datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         moment = None
-    # (reprlib's: bounded, as request_session quotes a status; a now of 100,000 characters, or
+    # (each part bounded, as request_session quotes a status: a now of 100,000 characters, or
     # a list as long, made a message as long)
-    quoted = reprlib.repr(value)
+    quoted = shown_json(value)
     if moment is None:
         raise UsageError(
             f"--alexa-api {shown(path)}: now {quoted}: expected an ISO 8601 moment, as "
@@ -165,7 +164,6 @@ def _check_fields(path: str, data: dict[str, Any], kind: type) -> None:
     """A `UsageError` naming the first key of ``data`` that is no field of the dataclass
     ``kind`` (with the nearest field), rather than Python's error for a keyword argument."""
     import dataclasses
-    import reprlib
 
     from ..typos import close_matches
 
@@ -174,11 +172,10 @@ def _check_fields(path: str, data: dict[str, Any], kind: type) -> None:
         if key not in fields:
             near = close_matches(str(key), fields)
             hint = f"did you mean {near[0]}?" if near else f"its fields: {', '.join(fields)}"
-            # (reprlib's, bounded, as `now` is quoted: a key of 100,000 characters made a
-            # message as long)
+            # (cut, with its length: a key of 100,000 characters made a message as long)
             raise UsageError(
-                f"--alexa-api {shown(path)}: {reprlib.repr(key)} is not a field of {kind.__name__} "
-                f"({hint})"
+                f"--alexa-api {shown(path)}: {shown_value(key)} is not a field of "
+                f"{kind.__name__} ({hint})"
             )
 
 

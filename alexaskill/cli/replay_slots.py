@@ -10,7 +10,6 @@ handlers' parameters, and no row is shown.
 from __future__ import annotations
 
 import json
-import reprlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +34,7 @@ def served_slot_lines(
     from ..models import decode_envelope
     from ..slots import unconverted_value
     from ..slots.converters import unwrap_optional
-    from ..slots.reasons import FALLBACK_LINE
+    from ..slots.reasons import FALLBACK_LINE, default_given
 
     if skill is None:
         return []
@@ -61,7 +60,7 @@ def served_slot_lines(
         error = SlotError(name, *unconverted)
         param = parameters.get(name)
         if param is not None and param.default is not param.empty:
-            given = f"its default, {reprlib.repr(param.default)}"
+            given = default_given(param.default)
             lines.append(FALLBACK_LINE % (where, error, name, given))
         elif unwrap_optional(annotation)[1]:
             lines.append(FALLBACK_LINE % (where, error, name, "None"))

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import reprlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..log_values import cut
-from ..shown_names import shown
+from ..shown_names import shown, shown_json
 from .common import UsageError, pairs
 from .inputs import file_text, loads_once, one_json, stdin_text
 
@@ -112,12 +111,11 @@ def _carried(path: str, interfaces: Iterable[str]) -> dict[str, Any]:
         # ("200" is no replay's, nor a number other than HTTP's three digits or replay's 0 for
         # no answer: JSON reads one of 4,300 digits, said whole below)
         if not isinstance(status, int) or isinstance(status, bool) or not _http_status(status):
-            # (reprlib's: bounded, as `replay_slots` quotes a default; a status of 100,000
-            # characters, or a list as long, made a message as long. Not `shown_value`, which
-            # cuts a name: a JSON value of any kind is read by its parts, each bounded)
+            # (each part bounded: a status of 100,000 characters, or a list as long, made a
+            # message as long)
             raise UsageError(
                 f"{label}: not a line of `alexaskill replay APP FILE --json` (its status, "
-                f"{reprlib.repr(status)}, is no HTTP status)"
+                f"{shown_json(status)}, is no HTTP status)"
             )
         if status != 200:
             # Status 0: replay --url got no answer, which replay says as its error does.

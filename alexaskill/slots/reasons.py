@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime
 import enum
 import logging
-import reprlib
 import typing
 from typing import Any, Final
 
 from ..exceptions import SlotError
 from ..models import Intent, Slot
+from ..shown_names import shown_value
 
 if typing.TYPE_CHECKING:
     from ..injection import Call
@@ -37,7 +37,7 @@ from .values import (
     _parse_any_duration,
 )
 
-__all__ = ["FALLBACK_LINE", "log_fallback", "unconverted_value", "why_unconverted"]
+__all__ = ["FALLBACK_LINE", "default_given", "log_fallback", "unconverted_value", "why_unconverted"]
 
 logger = logging.getLogger("alexaskill")
 
@@ -133,6 +133,14 @@ def _why(target: Any, value: str) -> str:
     return f"does not convert to {getattr(target, '__qualname__', target)}"
 
 
+def default_given(default: object) -> str:
+    """What `log_fallback`'s line says a parameter gets, its ``default`` (``alexaskill replay``'s
+    ``slot:`` row too): quoted as an error quotes a value, a long one cut between its repr's
+    escapes. Its repr is made whole: a default is the skill's own, written in its source, and
+    said once a request at most."""
+    return f"its default, {shown_value(default)}"
+
+
 def log_fallback(
     call: Call,
     intent: Intent | None,
@@ -158,6 +166,6 @@ def log_fallback(
     if unconverted is None:  # (not seen: the converter found no value to convert)
         return
     value, reason = unconverted
-    given = f"its default, {reprlib.repr(default)}" if has_default else "None"
+    given = default_given(default) if has_default else "None"
     where = f"{intent.name}: " if intent is not None and intent.name else ""
     logger.info(FALLBACK_LINE, where, SlotError(name, value, reason), name, given)
