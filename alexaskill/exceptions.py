@@ -20,6 +20,7 @@ module they belong to (named after them).
     ├── CaptureFileError        a file `load_capture` read is no capture file (`alexaskill.capture`)
     ├── ModelFileError          a ``model`` the simulator cannot serve (`alexaskill.simulator`)
     ├── PathTaken               a skill mounted where the simulator answers (`alexaskill.simulator`)
+    ├── NoSkillFound            an app the simulator finds no skill in (`alexaskill.simulator`)
     └── RequestError            a request the service must refuse with HTTP 400
         ├── MalformedRequestError   the body is not a JSON request envelope
         └── VerificationError       the request is not provably from Alexa for this skill
@@ -31,8 +32,9 @@ module they belong to (named after them).
             └── SkillIdError            the request is for another skill
 
 `ResponseError` also derives from `ValueError`, `ConfigurationError` from `TypeError`,
-`CaptureFileError` from `ValueError`, `ModelFileError` from `ValueError` and `PathTaken` from
-`ValueError`, so code that catches that built-in kind keeps working.
+`CaptureFileError` from `ValueError`, `ModelFileError` from `ValueError`, `PathTaken` from
+`ValueError` and `NoSkillFound` from `ValueError`, so code that catches that built-in kind keeps
+working.
 
 Outside the tree, the exceptions that are no skill's error: of the commands, the simulator's
 page, the test client and alexaskill's threads (their modules export them for one another).

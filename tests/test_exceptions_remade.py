@@ -96,6 +96,7 @@ MADE: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     ),
     "alexaskill.responses.as_written._DataRefused": (("sessionAttributes.x: a set",), {}),
     "alexaskill.responses.as_written._Unsearched": ((), {}),
+    "alexaskill.simulator.NoSkillFound": (("the simulator found no skill",), {}),
     "alexaskill.simulator.PathTaken": (("a skill mounted at /_simulator",), {}),
     "alexaskill.simulator.http.BadRequest": (
         ("method not allowed",),

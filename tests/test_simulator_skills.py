@@ -45,8 +45,14 @@ def test_an_app_without_a_skill_is_refused() -> None:
 
     from alexaskill.simulator import with_simulator
 
-    with pytest.raises(ValueError, match="found no skill"):
+    with pytest.raises(ValueError, match="found no skill") as caught:
         with_simulator(Starlette())
+    # The skill author's mistake, below SkillError as PathTaken is (it was a bare ValueError,
+    # outside the tree that `except SkillError` catches).
+    from alexaskill.exceptions import SkillError
+    from alexaskill.simulator import NoSkillFound
+
+    assert isinstance(caught.value, NoSkillFound) and isinstance(caught.value, SkillError)
 
 
 def test_the_page_chooses_among_the_skills_an_app_mounts(pki: TestPKI) -> None:

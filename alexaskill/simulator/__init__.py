@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PREFIX",
     "ModelFileError",
+    "NoSkillFound",
     "PathTaken",
     "Simulator",
     "SimulatorApp",
@@ -48,6 +49,12 @@ class PathTaken(SkillError, ValueError):
 
     The skill author's mistake, so below `SkillError` as `ModelFileError` is; still the
     ValueError it was, which ``serve --dev`` and a skill's ``except ValueError`` catch."""
+
+
+class NoSkillFound(SkillError, ValueError):
+    """An app in which `with_simulator` finds no skill: neither a `Skill` nor one mounting one.
+
+    Below `SkillError` as `PathTaken` is, and the ValueError it was."""
 
 
 def find_skills(app: Any) -> list[SkillTarget]:
@@ -144,10 +151,10 @@ def with_simulator(
     for development only. ``api`` answers the skills' calls to Alexa's service APIs (default: a
     `FakeAlexaApi` of a user who set nothing). What the user says is understood with the
     interaction model built from the skill's code, or with ``model``, an ASK CLI model file or
-    directory (`Simulator`). `ValueError` if ``app`` serves no skill, serves one below
-    ``/_simulator`` (the simulator's paths, `PathTaken`, a `SkillError` too), or ``model``
-    cannot serve (`ModelFileError`, its ``path`` and ``reason`` apart, a `SkillError` too, no
-    `TypeError`);
+    directory (`Simulator`). `ValueError` if ``app`` serves no skill (`NoSkillFound`, a
+    `SkillError` too), serves one below ``/_simulator`` (the simulator's paths, `PathTaken`,
+    likewise), or ``model`` cannot serve (`ModelFileError`, its ``path`` and ``reason`` apart,
+    a `SkillError` too, no `TypeError`);
     `ConfigurationError` (a `TypeError`, as every one is) if a skill of no id of its own
     (``Skill("*")``) would carry an ``ALEXASKILL_SKILL_ID`` that names none
     (`SkillTarget.skill_id`). A plain `TypeError` for an option of the wrong kind.
@@ -157,7 +164,7 @@ def with_simulator(
     _check_options(pki, api, model)
     targets = find_skills(app)
     if not targets:
-        raise ValueError(
+        raise NoSkillFound(
             "the simulator found no skill: pass a Skill, or an app whose routes mount one "
             "(skill.mount('/path') or Mount('/path', app=skill))"
         )
