@@ -2,7 +2,9 @@
 module they belong to (named after them).
 
     SkillError
-    ├── ConfigurationError      a skill registered something wrongly (raised at import time)
+    ├── ConfigurationError      a skill set up wrongly: raised where the mistake is first met,
+    │                           at import (a handler), as the app starts (its trusted roots)
+    │                           or at a request (a `Verifier`'s ``fetch_chain`` not async)
     │   └── InteractionModelError   its declarations make no valid interaction model
     │                               (`alexaskill.interaction`)
     ├── ResponseError           a response value breaks one of Alexa's rules or limits
