@@ -6,6 +6,7 @@ once."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -235,6 +236,16 @@ def test_a_refused_slot_default_is_said_with_public_names_in_a_sentence() -> Non
         message = str(raised.value)
         assert said in message, message
         assert "models.intents" not in message, message
+
+
+def test_a_long_refused_slot_default_is_said_cut_between_its_escapes() -> None:
+    # Its repr was cut at 37 characters, with "...", mid-escape: "its default b'\\x00…\\x0...".
+    def pay(amount: int = b"\x00" * 200) -> None: ...  # type: ignore[assignment]
+
+    with pytest.raises(ConfigurationError) as raised:
+        Skill(SKILL_ID).intent("Pay")(pay)
+    said = str(raised.value)
+    assert re.search(r"but its default b'(\\x00)+…(\\x00)+' is bytes, which", said), said
 
 
 def test_a_slot_default_without_annotation_or_of_any_is_taken() -> None:

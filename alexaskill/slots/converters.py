@@ -14,6 +14,7 @@ from typing import Any
 from ..articles import type_with_article, with_article
 from ..exceptions import ConfigurationError
 from ..models import Resolutions, Slot
+from ..shown_names import shown_value
 from .values import _PARSERS, _SUPPORTED, MISSING
 
 __all__ = [
@@ -292,10 +293,8 @@ def _check_default(where: str, name: str, annotation: Any, target: Any, default:
         member = next((m for m in members if default in (m.value, m.name)), None)
         if member is not None:
             fix = f"give {cls.__name__}.{member.name}, the member, or None"
-    shown = repr(default)
-    shown = shown if len(shown) <= 40 else f"{shown[:37]}..."
     raise ConfigurationError(
         f"{where}: parameter {name!r} is annotated {_describe(annotation)}, but its default "
-        f"{shown} is {type_with_article(default)}, which the handler would get as it is when "
-        f"the slot is missing; {fix}"
+        f"{shown_value(default)} is {type_with_article(default)}, which the handler would get "
+        f"as it is when the slot is missing; {fix}"
     )
