@@ -61,10 +61,10 @@ def _cut(said: str, head: int, tail: int, mark: str) -> str:
     return f"{said[:head]}{mark}{said[tail:]}"
 
 
-class _JsonParts(reprlib.Repr):
+class _Parts(reprlib.Repr):
     """`reprlib.repr`, each part of a value bounded (a list's first items, a string's first and
-    last characters), its strings cut between their repr's escapes (`_cut`): reprlib's cut at a
-    fixed count left half of one (``'a\\x00a\\x...``)."""
+    last characters), its strings and other values (bytes) cut between their repr's escapes
+    (`_cut`): reprlib's cut at a fixed count left half of one (``'a\\x00a\\x...``)."""
 
     def repr_str(self, x: str, level: int) -> str:
         # (reprlib's own, but for the cut: its bounds and its "...", so that a value's strings
@@ -77,17 +77,27 @@ class _JsonParts(reprlib.Repr):
         said = repr(x[:head] + x[len(x) - tail :])
         return _cut(said, head, len(said) - tail, "...")
 
+    def repr_instance(self, x: object, level: int) -> str:
+        try:
+            said = repr(x)
+        except Exception:  # (reprlib's own words for a repr that fails)
+            return super().repr_instance(x, level)
+        if len(said) <= self.maxother:
+            return said
+        head = max(0, (self.maxother - 3) // 2)
+        return _cut(said, head, len(said) - max(0, self.maxother - 3 - head), "...")
 
-_JSON_PARTS: Final = _JsonParts()
+
+_PARTS: Final = _Parts()
 
 
 def shown_json(value: object) -> str:
-    """A value read as JSON (a str, a number, a list, an object), of any kind or depth, as an
-    error quotes it: each part bounded as `reprlib.repr` bounds it (``[0, 0, 0, 0, 0, 0,
-    ...]``, ``'xxxxxxxxxxxx...xxxxxxxxxxxxx'``), a string cut between its escapes. Not
-    `shown_value`, which makes a value's repr whole before it cuts it: a list of a million
-    items read from a file would be."""
-    return _JSON_PARTS.repr(value)
+    """A value read as JSON (a str, a number, a list, an object), of any kind or depth, or given
+    where one may be (a `FakeAlexaApi` field), as an error quotes it: each part bounded as
+    `reprlib.repr` bounds it (``[0, 0, 0, 0, 0, 0, ...]``, ``'xxxxxxxxxxxx...xxxxxxxxxxxxx'``),
+    cut between its escapes. Not `shown_value`, which makes a value's repr whole before it cuts
+    it: a list of a million items read from a file would be."""
+    return _PARTS.repr(value)
 
 
 def not_there(path: str, missing: str = "no such file") -> str:

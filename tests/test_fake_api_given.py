@@ -253,3 +253,21 @@ def test_a_mobile_number_is_answered_with_both_of_amazons_fields(
         country_code=answered["countryCode"], phone_number=answered["phoneNumber"]
     )
     assert read == (number or None)
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({"address": "a\x00" * 100}, r"^address is '(a|\\x00)+\.\.\.(a|\\x00)+': an Address"),
+        ({"address": b"a\x00" * 100}, r"^address is b'(a|\\x00)+\.\.\.(a|\\x00)+': an Address"),
+        ({"time_zone": "a\x00" * 100}, r"^time_zone is '(a|\\x00)+\.\.\.(a|\\x00)+': no IANA"),
+        ({"faults": {"a\x00" * 100: 500}}, r"^faults names '(a|\\x00)+\.\.\.(a|\\x00)+', which"),
+    ],
+    ids=["str", "bytes", "zone", "fault"],
+)
+def test_a_value_refused_is_quoted_bounded_and_cut_between_its_escapes(
+    given: dict[str, Any], said: str
+) -> None:
+    # Bounded by reprlib, which cut a repr at a fixed count, mid-escape ('a\x00a\x00a\...).
+    with pytest.raises((TypeError, ValueError), match=said):
+        FakeAlexaApi(**given)

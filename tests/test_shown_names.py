@@ -55,3 +55,12 @@ def test_a_json_value_is_bounded_by_its_parts_each_string_cut_between_escapes() 
     assert shown_json("a\x00" * 100) == r"'a\x00a\x00a...a\x00a\x00'"
     assert shown_json(["\\" * 50]) == "['" + "\\\\" * 6 + "..." + "\\\\" * 6 + "']"
     assert shown_json("\x00" * 20) == r"'\x00\x00\x00...\x00\x00\x00'"
+    # Any other value (bytes, given where JSON is read) the same way; one whose repr fails, as
+    # reprlib says it.
+    assert shown_json([b"a\x00" * 100]) == r"[b'a\x00a\x00a...a\x00a\x00']"
+    assert shown_json(_Unshown()).startswith("<_Unshown instance at 0x")
+
+
+class _Unshown:
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")

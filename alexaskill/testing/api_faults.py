@@ -9,6 +9,7 @@ from collections.abc import Collection, Mapping
 from typing import Any, Final, cast
 
 from ..alexa_api import MAX_ANSWER_BYTES
+from ..shown_names import shown_json
 from .api_calls import JSON_TYPE, _error, _Headed, _Raw
 
 __all__: list[str] = []
@@ -74,14 +75,12 @@ def _coded(fault: object) -> tuple[int, str, str | None, str | None] | None:
 
 def _check_faults(faults: object, operations: Collection[str]) -> None:
     """`ValueError` unless ``faults`` maps operations the fake serves to faults it can make."""
-    import reprlib  # (a value given quoted bounded, as `api_given._quoted`: from a file too)
-
     if not isinstance(faults, Mapping):
-        raise ValueError(f"faults is {reprlib.repr(faults)}: a mapping of operation to fault")
+        raise ValueError(f"faults is {shown_json(faults)}: a mapping of operation to fault")
     for operation, fault in faults.items():
         if operation not in operations:
             raise ValueError(
-                f"faults names {reprlib.repr(operation)}, which is no operation of the fake (an "
+                f"faults names {shown_json(operation)}, which is no operation of the fake (an "
                 f"AlexaApi method: {', '.join(sorted(operations))})"
             )
         if _is_status(fault) or _with_retry_after(fault) is not None or _coded(fault):
@@ -89,7 +88,7 @@ def _check_faults(faults: object, operations: Collection[str]) -> None:
         if not isinstance(fault, tuple | list) and fault in FAULT_KINDS:
             continue
         raise ValueError(
-            f"faults gives {reprlib.repr(operation)} the fault {reprlib.repr(fault)}: an HTTP "
+            f"faults gives {shown_json(operation)} the fault {shown_json(fault)}: an HTTP "
             f"error status (400 to 599), a 429 or 5xx with its Retry-After ((429, 2): 2 "
             f"seconds; or a header value as sent), a mapping of a status and the error's code "
             f"and message ({{'status': 400, 'code': 'MAX_REMINDERS_EXCEEDED', 'message': '…'}}; "

@@ -5,7 +5,6 @@ of a kind Alexa never answers, or a key of no field, fails the test there, not t
 from __future__ import annotations
 
 import datetime as _dt
-import reprlib
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,6 +13,7 @@ from typing import Any, Final, Generic, TypeVar, overload
 import msgspec
 
 from ..alexa_api.values import Scope
+from ..shown_names import shown_json
 from ..ssml_check import _markup_error
 from .api_calls import ApiCall
 from .api_recurrence import _recurrence_problem, _time_fault
@@ -24,10 +24,10 @@ __all__: list[str] = []
 
 _Kept = TypeVar("_Kept", bound=msgspec.Struct)
 
-#: A value given, as a refusal quotes it: bounded (reprlib's, as the commands quote an
+#: A value given, as a refusal quotes it: bounded by its parts (as the commands quote an
 #: ``--alexa-api`` file's ``now``), since a value of 100,000 characters (a list as long) read from
 #: such a file made a message as long.
-_quoted: Final = reprlib.repr
+_quoted: Final = shown_json
 
 
 class _KeptList(Generic[_Kept]):

@@ -5,8 +5,9 @@ unknown to this machine's tz data; any other name refused, naming the zone meant
 from __future__ import annotations
 
 import functools
-import reprlib
 from typing import Final
+
+from ..shown_names import shown_json
 
 __all__ = ["UnknownZone"]
 
@@ -94,7 +95,7 @@ def _zone_unknown(field: str, name: str, taken: str) -> str:
     meant = _zone_meant(name)
     return (
         # (quoted bounded, as `api_given._quoted` quotes: a name read from a file may be long)
-        f"{field} is {reprlib.repr(name)}: no IANA time zone this machine knows, {taken} "
+        f"{field} is {shown_json(name)}: no IANA time zone this machine knows, {taken} "
         "('Europe/Paris')" + (f"; did you mean {meant!r}?" if meant else "")
     )
 
