@@ -71,6 +71,7 @@ def on_one_pipe(workdir: Path, *args: str, stdin: str | None = None) -> tuple[in
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        encoding="utf-8",
         cwd=workdir,
         timeout=60,
         env={**env, "PYTHONPATH": str(ROOT)},

@@ -168,6 +168,7 @@ class Reader:
             env=self.env,
             capture_output=True,
             text=True,
+            encoding="utf-8",
             timeout=120,
             check=False,
         )
@@ -193,6 +194,7 @@ class Reader:
                     stdout=subprocess.PIPE,
                     stderr=subprocess.STDOUT,
                     text=True,
+                    encoding="utf-8",
                     timeout=120,
                     check=False,
                 )
@@ -227,6 +229,7 @@ class Reader:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            encoding="utf-8",
         )
         servers.append(server)  # stopped when the block ends, whatever happens here
         lines: list[str] = []

@@ -92,6 +92,7 @@ def run_fresh(
         input=input,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         cwd=ROOT,
         check=False,
         timeout=timeout,

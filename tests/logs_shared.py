@@ -40,5 +40,10 @@ def json_lines(stream: io.StringIO) -> list[dict[str, Any]]:
 def run_script(script: str) -> subprocess.CompletedProcess[str]:
     """``script`` run by a Python of its own, to its end (what import and exit do to logging)."""
     return subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
     )

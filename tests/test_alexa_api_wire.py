@@ -57,7 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     log = tmp_path_factory.mktemp("alexa-api") / "requests.jsonl"
     log.touch()
     process = subprocess.Popen(
-        [sys.executable, str(SERVER), str(log)], stdout=subprocess.PIPE, text=True
+        [sys.executable, str(SERVER), str(log)], stdout=subprocess.PIPE, text=True, encoding="utf-8"
     )
     try:
         assert process.stdout is not None

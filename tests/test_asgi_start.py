@@ -66,6 +66,7 @@ def _run(script: str, env: dict[str, str] | None = None) -> subprocess.Completed
             [sys.executable, "-c", textwrap.dedent(script)],
             capture_output=True,
             text=True,
+            encoding="utf-8",
             timeout=PATIENCE,
             env={**os.environ, **(env or {})},
         )

@@ -171,6 +171,7 @@ def _failed_lifespan(tmp_path: Path, env: dict[str, str], app: str = _APP) -> st
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        encoding="utf-8",
     ) as process:
         assert process.stdout is not None
         with timer(_START_GUARD, process.kill):

@@ -37,6 +37,7 @@ def _at_exit(program: str, *options: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, *options, "-c", program, DEFAULT_SKILL_ID],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         cwd=ROOT,
         check=False,
         timeout=120,

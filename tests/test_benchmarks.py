@@ -415,6 +415,7 @@ def test_the_mangum_lifespan_bench_answers_through_mangum_in_both_modes() -> Non
         env=env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr

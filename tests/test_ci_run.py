@@ -67,6 +67,7 @@ def run_ci(tmp_path: Path, fail: str = "") -> tuple[int, list[str], str]:
         env=env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=60,
         check=False,
     )

@@ -215,7 +215,12 @@ def _modules_after(calls: str) -> list[str]:
         "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        check=True,
     )
     return completed.stderr.split()
 

@@ -93,6 +93,7 @@ def test_no_request_lines_from_the_command(workdir: Path) -> None:
         input="open the cafe\nstop\n",
         capture_output=True,
         text=True,
+        encoding="utf-8",
         cwd=workdir,
         timeout=60,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

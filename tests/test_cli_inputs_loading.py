@@ -33,6 +33,7 @@ def test_the_command_modules_load_inside_main_where_ctrl_c_is_caught() -> None:
         ],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         check=True,
         timeout=60,
     )
@@ -86,7 +87,12 @@ def test_the_command_modules_are_the_packages_attributes_as_before() -> None:
         "    print(name, hasattr(cli, name))\n"
     )
     shown = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+        timeout=60,
     ).stdout.splitlines()
     assert shown == [
         str([f"alexaskill.cli.{name}" for name in [*names, "probes", "common"]]),

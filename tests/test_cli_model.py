@@ -237,6 +237,7 @@ def test_python_dash_m_alexaskill() -> None:
         [sys.executable, "-m", "alexaskill", "request", "LaunchRequest"],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         cwd=ROOT,
         check=False,
     )

@@ -97,7 +97,9 @@ def test_chat_of_a_skill_another_command_is_running_is_refused_as_replay_is(
     # replay then on one a chat was running): each broke the other's requests.
     held = _held(tmp_path, monkeypatch)
     # (the first chat's line; a second is refused before it reads any)
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"open held skill\n")))
+    monkeypatch.setattr(
+        sys, "stdin", io.TextIOWrapper(io.BytesIO(b"open held skill\n"), encoding="utf-8")
+    )
     first_err, codes = io.StringIO(), {}
 
     def run_first() -> None:
@@ -128,7 +130,7 @@ def test_a_chat_stopped_as_it_starts_lets_the_skill_go(
     # whole never closed that client: the skill kept the client's verifier, and stayed held, so
     # that the next command of the process on it was refused as if one ran it.
     held = _held(tmp_path, monkeypatch)
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"/quit\n")))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"/quit\n"), encoding="utf-8"))
     own_verifier = held.skill.verifier = Verifier()  # (the one the client puts back at close)
     if where == "its device set up":
         from alexaskill.cli.chat_audio import player_of
@@ -162,7 +164,7 @@ def test_a_chat_stopped_as_it_starts_lets_the_skill_go(
         monkeypatch.delenv("ALEXASKILL_LOG_LEVEL")
     assert held.skill.verifier is own_verifier
     assert "_cancelled_because" not in vars(held.skill)
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"/quit\n")))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"/quit\n"), encoding="utf-8"))
     err = io.StringIO()
     assert (main(_COMMANDS["chat"], stdout=io.StringIO(), stderr=err), err.getvalue()) == (0, "")
 

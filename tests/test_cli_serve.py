@@ -266,7 +266,11 @@ def test_serve_reload_restarts_on_a_change_with_uvicorns_reloader(tmp_path: Path
             app.write_text(f"{LOUD_APP}\nEDITS = {edits}\n", encoding="utf-8")
 
     with subprocess.Popen(
-        [*command, "--port", port], cwd=tmp_path, stderr=subprocess.PIPE, text=True
+        [*command, "--port", port],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
     ) as process:
         editor = threading.Thread(target=change, daemon=True)
         try:

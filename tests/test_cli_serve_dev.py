@@ -183,6 +183,7 @@ def test_a_seal_made_in_another_process_does_not_hold(workdir: Path, dev_dir: Pa
         cwd=workdir,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=60,
         check=True,
     )
@@ -200,6 +201,7 @@ def _refused_in_a_process(
         env=env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=60,
         check=False,
     )

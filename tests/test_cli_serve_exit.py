@@ -53,7 +53,7 @@ _ANYIOS_REMEDY = "give such a call a timeout under --timeout-graceful-shutdown, 
 
 def _held(*argv: str, source: str = _HELD_BY_ANYIO) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-c", source, *argv]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+    return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
 
 
 def test_a_process_held_at_exit_by_anyios_worker_threads_says_they_are_the_frameworks() -> None:
@@ -225,7 +225,9 @@ def test_serve_refused_from_its_apps_import_on_and_held_is_bounded_as_after_an_e
     (tmp_path / "stuck.py").write_text(_STUCK_APP + failing, encoding="utf-8")
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", *refused]
     command += ["--timeout-graceful-shutdown", "1" if stop is None else "60"]
-    with subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen(
+        command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+    ) as process:
         try:
             assert process.stderr is not None
             assert "alexaskill serve: error: " in process.stderr.readline()
@@ -295,7 +297,12 @@ def test_serve_refused_and_held_at_exit_keeps_its_status(
         port = str(taken.getsockname()[1])
         options = ["--port", port, "--timeout-graceful-shutdown", "1", *argv]
         done = subprocess.run(
-            [*command, *options], cwd=tmp_path, capture_output=True, text=True, timeout=60
+            [*command, *options],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=60,
         )
     assert "is already in use" in done.stderr, done.stderr
     said = re.search(r"serve process \[\d+\] has not exited 1 s after its error: .*", done.stderr)
@@ -328,7 +335,12 @@ def test_serve_workers_that_cannot_start_held_at_exit_stop_serve_with_status_3(
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--host", "127.0.0.1"]
     options = ["--port", "0", "--timeout-graceful-shutdown", "1", "--workers", "2"]
     done = subprocess.run(
-        [*command, *options], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        [*command, *options],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
     )
     assert "starting another" not in done.stderr, done.stderr
     assert re.search(r"worker process \[\d+\] could not start", done.stderr), done.stderr

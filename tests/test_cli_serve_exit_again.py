@@ -106,7 +106,7 @@ def test_a_process_held_after_its_error_is_said_stopped_not_stopped_again() -> N
     # Said "stopped again (SIGTERM) while held at exit after its error", of a process never
     # stopped before.
     command = [sys.executable, "-c", _HELD_AFTER_ITS_ERROR]
-    process = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    process = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert process.returncode == 2, process.stderr
     assert "] stopped (SIGTERM) while held at exit after its error: " in process.stderr
     assert "again" not in process.stderr

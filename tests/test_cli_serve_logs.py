@@ -80,7 +80,9 @@ def test_serve_says_what_an_import_that_fails_said_before_it(tmp_path: Path) -> 
         encoding="utf-8",
     )
     command = [sys.executable, "-m", "alexaskill", "serve", "failing:app", "--reload"]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", timeout=60
+    )
     assert done.returncode == 2, done.stderr
     lines = done.stderr.splitlines()
     assert lines[0] == "the reason it fails: no database URL", done.stderr
@@ -113,7 +115,9 @@ def test_serve_says_what_the_import_said_when_no_server_starts(
         busy = str(taken.getsockname()[1])
         argv = [option.format(busy=busy) for option in options]
         command = [sys.executable, "-m", "alexaskill", "serve", "loud:app", *argv]
-        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            command, cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", timeout=60
+        )
     assert done.returncode == 2, done.stderr
     said = done.stderr.splitlines()
     assert said[-1].startswith(f"alexaskill serve: error: {error.format(busy=busy)}"), said
@@ -133,7 +137,9 @@ def test_serve_workers_1_says_what_the_import_said_once(tmp_path: Path, app: str
     port = str(free_port())
     command = [sys.executable, "-m", "alexaskill", "serve", app, "--workers", "1", "--port", port]
     said: list[str] = []
-    with subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) as process:
+    with subprocess.Popen(
+        command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+    ) as process:
         try:
             assert process.stderr is not None
             for line in process.stderr:  # (ends if serve exits)
@@ -168,6 +174,7 @@ def test_serve_logs_as_the_environment_says(servers: Servers, tmp_path: Path) ->
         env={**os.environ, "ALEXASKILL_LOG_LEVEL": "loud"},
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=30,
         check=False,
     )
@@ -213,7 +220,7 @@ def test_serve_checks_forwarded_allow_ips_from_the_environment(
     command = [sys.executable, "-m", "alexaskill", "serve", "signing:skill", "--port", "0"]
     env = {**os.environ, "FORWARDED_ALLOW_IPS": "10.0.0.5;10.0.0.6"}
     done = subprocess.run(
-        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, encoding="utf-8", timeout=60
     )
     assert done.returncode == 2, done.stderr
     *_, error = done.stderr.splitlines()

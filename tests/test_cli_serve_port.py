@@ -72,7 +72,9 @@ def test_serve_says_a_port_taken_after_its_check_and_what_the_import_said(
     # it was said, then uvicorn's "[Errno 98] error while attempting to bind", exit status 3.
     (tmp_path / "loud.py").write_text(LOUD_APP, encoding="utf-8")
     command = [sys.executable, "-c", _CHECK_PASSED, "serve", "loud:app", "--port", str(taken)]
-    process = subprocess.Popen([*command, *extra], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [*command, *extra], cwd=tmp_path, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+    )
     try:
         _, err = process.communicate(timeout=60)
     finally:

@@ -125,7 +125,7 @@ def _said_until_running(
     environ = {**os.environ, "ALEXASKILL_STORE": "memory://", "PYTHONPATH": str(ROOT)}
     said: list[str] = []
     with subprocess.Popen(
-        command, cwd=tmp_path, env=environ, stderr=subprocess.PIPE, text=True
+        command, cwd=tmp_path, env=environ, stderr=subprocess.PIPE, text=True, encoding="utf-8"
     ) as process:
         try:
             assert process.stderr is not None

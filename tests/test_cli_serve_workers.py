@@ -192,6 +192,7 @@ def test_a_worker_that_cannot_start_stops_serve_with_status_3(tmp_path: Path) ->
         cwd=tmp_path,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=60,
         check=False,
     )

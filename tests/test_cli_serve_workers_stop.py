@@ -93,7 +93,7 @@ os.kill(os.getpid(), signal.SIGTERM)
 def _ends_with_status_0(program: str) -> None:
     """``program``, then `_RUN_THEN_SIGTERM`, run by Python: status 0, nothing said."""
     command = [sys.executable, "-c", program + _RUN_THEN_SIGTERM]
-    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    process = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert (process.returncode, process.stderr) == (0, "")
 
 
@@ -254,7 +254,7 @@ exit_bounded(0.5)
 def test_a_server_process_held_at_exit_otherwise_ends_within_the_bound_too() -> None:
     # No thread holds it, but its exit does not end: ended all the same, said as such.
     command = [sys.executable, "-c", _HELD_BY_ATEXIT]
-    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    process = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert process.returncode == 1, process.stderr
     assert "has not exited 0.5 s after its server stopped: its exit is held" in process.stderr
 
@@ -280,6 +280,8 @@ def test_a_server_process_held_at_exit_ends_though_its_output_is_gone() -> None:
     # the process: the process was held for ever all the same.
     command = [sys.executable, "-c", _HELD_WITH_ITS_READER_GONE]
     environ = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
-    process = subprocess.run(command, capture_output=True, text=True, timeout=60, env=environ)
+    process = subprocess.run(
+        command, capture_output=True, text=True, encoding="utf-8", timeout=60, env=environ
+    )
     assert process.returncode == 1, process.stderr
     assert "has not exited 0.5 s after its server stopped: its exit is held" in process.stderr

@@ -36,7 +36,12 @@ COMMAND = [
 def command_in(directory: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     """``alexaskill ARGV`` run as the console script runs it, in ``directory``."""
     return subprocess.run(
-        [*COMMAND, *argv], cwd=directory, capture_output=True, text=True, timeout=60
+        [*COMMAND, *argv],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
     )
 
 
@@ -93,7 +98,11 @@ def test_a_failure_raised_from_the_shadowed_import_is_named(tmp_path: Path) -> N
     (tmp_path / "skillapp.py").write_text(SKILL, encoding="utf-8")
     (tmp_path / "queue.py").write_text("value = 1\n", encoding="utf-8")
     request = subprocess.run(
-        [*COMMAND, "request", "LaunchRequest"], capture_output=True, text=True, timeout=60
+        [*COMMAND, "request", "LaunchRequest"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
     )
     (tmp_path / "launch.json").write_text(request.stdout, encoding="utf-8")
     done = command_in(tmp_path, "replay", "skillapp:skill", "launch.json")

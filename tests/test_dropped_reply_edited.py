@@ -132,7 +132,9 @@ def test_without_debug_ranges_a_handler_s_file_edited_since_names_no_wrong_line(
     # above the call named the line of the statement after it (ranged_skill.py:10).
     path = tmp_path / "ranged_skill.py"
     command = [sys.executable, "-X", "no_debug_ranges", "-c", _NO_RANGES, str(path)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        command, capture_output=True, text=True, encoding="utf-8", timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert [line for line in done.stdout.splitlines() if "without returning" in line] == [
         "ranged_skill.animal returned None, so the user hears nothing, and its code calls ask() "

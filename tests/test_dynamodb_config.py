@@ -128,6 +128,7 @@ def test_botocore_loads_on_first_use_only_and_lambda_keeps_attributes(
         [sys.executable, "-c", program],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         cwd=ROOT,
         timeout=120,
         check=False,

@@ -165,7 +165,7 @@ def test_import_alexaskill_loads_none_of_its_modules_or_the_heavy_dependencies()
         "in ('starlette', 'anyio', 'httpx', 'cryptography', 'msgspec', 'asyncio')))"
     )
     loaded = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, encoding="utf-8"
     ).stdout.strip()
     assert loaded == "[]"
 

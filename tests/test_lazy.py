@@ -43,6 +43,7 @@ def _asked(package: str, name: str) -> dict[str, Any]:
         [sys.executable, "-c", _ASKED.format(package=package, name=name)],
         capture_output=True,
         text=True,
+        encoding="utf-8",
         cwd=ROOT,
         check=False,
         timeout=120,
@@ -91,7 +92,12 @@ def test_the_helper_imports_nothing_of_its_own() -> None:
         "print(' '.join(sorted(set(sys.modules) - before)))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        check=True,
     )
     # (importlib, frozen in the interpreter: what the packages imported themselves before)
     loaded = [m for m in result.stdout.split() if m.split(".")[0] != "importlib"]

@@ -66,6 +66,7 @@ def _run(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedProcess[s
         env=_environ(**env),
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=60,
     )
     assert done.returncode == 0, done.stderr

@@ -348,6 +348,7 @@ def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
         env=env,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=60,
     )
     assert done.returncode == 0, done.stderr

@@ -329,6 +329,7 @@ def test_uvicorn_stops_at_a_log_setting_that_does_not_parse(tmp_path: Path) -> N
         env={**os.environ, "ALEXASKILL_LOG_LEVEL": "verbose"},
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=30,
         check=False,
     )

@@ -105,7 +105,9 @@ def _without(tmp_path: Path, ci: str, packages: list[str], *arguments: str) -> t
     command = [sys.executable, "-m", "pytest", "-q", "-rfs", "-p", "no:cacheprovider", "-n", "0"]
     command += ["--basetemp", str(tmp_path / "base"), *arguments]
     env = {**os.environ, "CI": ci, "PYTHONPATH": os.pathsep.join((str(hidden), str(ROOT)))}
-    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=300
+    )
     lines = run.stdout.strip().splitlines() or [""]
     return lines[-1], run.stdout[-3000:] + run.stderr[-2000:]
 

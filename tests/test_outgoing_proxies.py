@@ -167,6 +167,7 @@ def test_uvicorn_stops_at_a_socks_proxy_without_socksio_in_one_line(tmp_path: Pa
         env={**os.environ, "ALL_PROXY": SOCKS},  # (no other proxy: no_proxies)
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=30,
         check=False,
     )

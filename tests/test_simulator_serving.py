@@ -34,7 +34,12 @@ def test_import_alexaskill_does_not_load_the_simulator() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('alexaskill.simulator')))\n"
     )
     output = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+        cwd=ROOT,
     )
     assert output.stdout.strip() == "[]"
 
@@ -55,7 +60,12 @@ def test_serve_without_dev_neither_imports_nor_serves_the_simulator(dev_dir: Pat
     )
     env = {"PATH": "/usr/bin:/bin", DEV_PKI_ENV: str(dev_dir)}
     output = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=env,
     )
     assert output.returncode == 0, output.stderr
     assert output.stdout.strip() == "[404, 404, 404, 404] []"
@@ -171,6 +181,7 @@ def test_the_wheel_ships_the_static_files() -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
+        encoding="utf-8",
     )
     assert ignored.stdout == ""
 
@@ -203,7 +214,9 @@ def test_a_process_serving_the_simulator_without_its_lifespan_exits(dev_dir: Pat
     )
     argv = [sys.executable, "-c", script, str(SKILL_FILE), str(dev_dir), DEV_CERT_URL]
     # A deadline only to tell a hang from an exit, far past the second or two it takes.
-    done = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        argv, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60
+    )
     assert (done.returncode, done.stdout.strip()) == (0, "200"), done.stderr[-2000:]
 
 

@@ -59,7 +59,10 @@ def test_a_backup_leaves_the_stores_locks(tmp_path: Path) -> None:
         anyio.run(_save_and_load, store)  # its connection stays open, in the pool
         anyio.run(store.backup, tmp_path / "backup.db")
         taken = subprocess.run(
-            [sys.executable, "-c", _TAKE_OVER, str(path)], capture_output=True, text=True
+            [sys.executable, "-c", _TAKE_OVER, str(path)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
         )
         assert taken.stdout.strip() == "database is locked", taken
     finally:

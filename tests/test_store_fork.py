@@ -398,6 +398,11 @@ def test_alexaskill_and_its_stores_import_where_there_is_no_fork() -> None:
         "print('imported')\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
     )
     assert (done.returncode, done.stdout.strip()) == (0, "imported"), done.stderr

@@ -402,7 +402,11 @@ def test_a_save_past_400_kb_is_refused_under_python_o() -> None:
     import sys
 
     done = subprocess.run(
-        [sys.executable, "-O", "-c", _UNDER_O], capture_output=True, text=True, check=False
+        [sys.executable, "-O", "-c", _UNDER_O],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     refused = "attribute 'log' (410,003 bytes) and the "

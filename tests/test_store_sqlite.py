@@ -76,7 +76,10 @@ def test_a_second_store_of_an_open_file_leaves_the_first_ones_locks(tmp_path: Pa
         anyio.run(_save_and_load, store)  # its connection stays open, in the pool
         SQLiteStore(path)
         taken = subprocess.run(
-            [sys.executable, "-c", _TAKE_OVER, str(path)], capture_output=True, text=True
+            [sys.executable, "-c", _TAKE_OVER, str(path)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
         )
         assert taken.stdout.strip() == "database is locked", taken
     finally:

@@ -241,6 +241,7 @@ def test_sqlite_several_processes_writing_one_user_lose_no_key(tmp_path: Path) -
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            encoding="utf-8",
             cwd=ROOT,
         )
         for n in range(4)
@@ -321,6 +322,7 @@ def test_sqlite_new_files_take_simultaneous_first_updates_from_several_processes
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            encoding="utf-8",
             cwd=ROOT,
         )
         for n in range(processes)

@@ -38,6 +38,7 @@ def test_the_skills_own_variables_in_the_shell_change_no_result() -> None:
         env=shell,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=300,
         check=False,
     )
@@ -74,6 +75,7 @@ def test_the_suites_own_fuzz_variables_in_the_shell_reach_the_fuzz_tests() -> No
         env=shell,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=120,
     )
     expected = ["7 9", *(f"{name} 7 9" for name in fuzz), "None"]
@@ -104,6 +106,7 @@ def test_the_suites_own_browser_variables_in_the_shell_are_kept() -> None:
         env=shell,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=120,
     )
     expected = " ".join([*_BROWSERS_OWN.values(), "None"])
@@ -132,6 +135,7 @@ def test_a_test_writing_the_default_dev_pki_writes_a_temporary_directory(
         env=dict(os.environ),
         capture_output=True,
         text=True,
+        encoding="utf-8",
         check=True,
     ).stdout.strip()
     assert Path(shown).resolve() == directory
@@ -201,7 +205,9 @@ def test_a_test_that_runs_the_lambda_handler_leaves_no_event_loop_open(tmp_path:
     command = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "-n", "0"]
     command += ["-p", "loop_left", test]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(tmp_path), str(ROOT)))}
-    run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120
+    )
     said = run.stdout[-2000:] + run.stderr[-2000:]
     assert "1 passed" in run.stdout, said
     assert "the Lambda loop left: None" in run.stdout, said

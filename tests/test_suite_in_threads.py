@@ -35,6 +35,7 @@ def test_a_thread_still_running_does_not_keep_its_process_alive() -> None:
             [sys.executable, "-c", _LEFT_RUNNING],
             capture_output=True,
             text=True,
+            encoding="utf-8",
             timeout=HANG,
         )
     except subprocess.TimeoutExpired as expired:

@@ -106,7 +106,12 @@ def test_loading_the_plugin_imports_nothing_heavy() -> None:
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
     output = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+        env=env,
     ).stdout
     assert output.strip() == "['alexaskill.pytest_plugin'] []"
 
@@ -150,6 +155,7 @@ def test_a_users_suite_runs_warning_free_under_w_error(tmp_path: Path) -> None:
         cwd=tmp_path,
         capture_output=True,
         text=True,
+        encoding="utf-8",
         check=False,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -351,6 +351,7 @@ def _mypy(paths: dict[str, Path], config: Path, cache: Path) -> tuple[dict[str, 
         cwd=ROOT,
         capture_output=True,
         text=True,
+        encoding="utf-8",
     )
     assert run.returncode in (0, 1), run.stderr + run.stdout
     found = [

@@ -28,7 +28,9 @@ def test_the_suite_runs_under_python_o(tmp_path: Path) -> None:
     module.write_text(_UNDER_O, encoding="utf-8")
     command = [sys.executable, "-O", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0"]
     command += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path), str(module)]
-    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", timeout=120
+    )
     said = run.stdout[-3000:] + run.stderr[-2000:]
     assert "1 failed, 1 passed" in run.stdout, said
     assert "test_its_assert_still_fails_it" in run.stdout, said

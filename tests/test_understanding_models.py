@@ -271,7 +271,9 @@ def test_a_language_registered_first_leaves_english_known() -> None:
         "assert type(language_for('en-GB')) is French, language_for('en-GB')\n"
         "assert type(language_for('fr-FR')) is French, language_for('fr-FR')\n"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8"
+    )
     assert run.returncode == 0, run.stderr
 
 

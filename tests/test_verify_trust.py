@@ -203,6 +203,7 @@ def test_uvicorn_stops_at_an_unreadable_bundle_in_one_line(tmp_path: Path) -> No
         env=dict(os.environ),
         capture_output=True,
         text=True,
+        encoding="utf-8",
         timeout=30,
         check=False,
     )

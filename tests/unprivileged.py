@@ -28,7 +28,14 @@ def run_unprivileged(
     paths = [str(_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
     done = subprocess.run(
-        command, capture_output=True, text=True, env=env, timeout=120, cwd=cwd, input=stdin
+        command,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        cwd=cwd,
+        input=stdin,
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
