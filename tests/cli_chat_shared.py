@@ -15,6 +15,7 @@ import pytest
 
 from alexaskill.cli import main
 
+from .cli_run import MODEL_FILE as MODEL_FILE
 from .conftest import APP_SKILL_ID, BREAK_APP_SENDS
 
 # The module's development PKI and the variable pointing at it (tests/dev_pki_shared.py),
@@ -24,9 +25,6 @@ from .dev_pki_shared import dev_dir as dev_dir
 from .skill_modules import skill_module
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
 
 
 CAFE = f"""

@@ -1,13 +1,18 @@
-"""The `alexaskill` command run in this process, as the CLI's tests run it."""
+"""The `alexaskill` command run in this process, as the CLI's tests run it, and the model file
+they pass it."""
 
 from __future__ import annotations
 
 import io
 import sys
+from pathlib import Path
 
 import pytest
 
 from alexaskill.cli import main
+
+#: The interaction model the CLI's tests give ``--model`` (tests/fixtures/models/en-US.json).
+MODEL_FILE = str(Path(__file__).resolve().parent / "fixtures" / "models" / "en-US.json")
 
 
 def run(

@@ -13,15 +13,9 @@ import pytest
 from alexaskill.testing import TestClient
 
 from .cli_request_shared import slot_of
-from .cli_run import run
+from .cli_run import MODEL_FILE, run
 from .conftest import SKILL_ID
 from .skill_modules import skill_module
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
-
 
 CAFE = f"""
 from alexaskill import Skill, speak

@@ -16,16 +16,13 @@ import pytest
 from alexaskill.cli import DEV_PKI_ENV
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
-from .cli_run import run
+from .cli_run import MODEL_FILE, run
 from .conftest import FOURTH_SKILL_ID, OTHER_SKILL_ID, SKILL_ID, THIRD_SKILL_ID
 
 # The module's development PKI, made once (tests/dev_pki_shared.py): `workdir` points at it.
 from .dev_pki_shared import dev_dir as dev_dir
 from .skill_modules import skill_module
 from .threaded_http import ThreadedHTTPServer
-
-ROOT = Path(__file__).resolve().parent.parent
-MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
 
 # A skill that answers any skill id says the one it got; a skill of its own id.
 SKILLS = f"""

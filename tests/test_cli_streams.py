@@ -18,10 +18,10 @@ import pytest
 import alexaskill.cli as cli
 from alexaskill.cli import main
 
+from .cli_run import MODEL_FILE
 from .skill_modules import QUICK_SKILL, skill_module
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
 
 #: Python's output buffered, as in a shell (the test run may say PYTHONUNBUFFERED), or not.
 BUFFERING = pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "unbuffered"])

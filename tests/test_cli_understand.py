@@ -10,11 +10,10 @@ import pytest
 
 from alexaskill.testing import DEFAULT_SKILL_ID
 
-from .cli_run import run
+from .cli_run import MODEL_FILE, run
 from .conftest import SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL_FILE = str(ROOT / "tests" / "fixtures" / "models" / "en-US.json")
 
 
 def lines(text: str) -> list[dict[str, object]]:
