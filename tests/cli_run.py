@@ -1,9 +1,10 @@
-"""The `alexaskill` command run in this process, as the CLI's tests run it, and the model file
-they pass it."""
+"""The `alexaskill` command run in this process, as the CLI's tests run it, the model file they
+pass it and its output's JSON lines read."""
 
 from __future__ import annotations
 
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -39,3 +40,8 @@ def run(
         patch.setattr(sys, "stdin", given)
         code = main(list(argv), stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
+
+
+def lines(text: str) -> list[dict[str, object]]:
+    """``text``'s JSON lines (``understand``'s output, one record a line), each read."""
+    return [json.loads(line) for line in text.splitlines()]

@@ -10,14 +10,10 @@ import pytest
 
 from alexaskill.testing import DEFAULT_SKILL_ID
 
-from .cli_run import MODEL_FILE, run
+from .cli_run import MODEL_FILE, lines, run
 from .conftest import SKILL_ID
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def lines(text: str) -> list[dict[str, object]]:
-    return [json.loads(line) for line in text.splitlines()]
 
 
 def test_utterances_from_the_command_line_with_a_hand_written_model() -> None:

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from .cli_run import run
-from .test_cli_understand import MODEL_FILE, ROOT, lines
+from .cli_run import MODEL_FILE, lines, run
+from .cli_shared import ROOT
 
 
 @pytest.mark.parametrize(
