@@ -16,44 +16,20 @@ from pathlib import Path
 
 import pytest
 
+from .cli_serve_exit_shared import _STUCK_APP, _STUCK_IN_SERVE, _held
+
 # anyio's worker threads (anyio 4.1, the floor, names them and has abandon_on_cancel), and
 # serve's own process, its server in it or beside it (any uvicorn pyproject.toml allows).
 pytestmark = pytest.mark.oldest_dependencies
 
-#: A server process whose server has stopped, held at exit by a worker thread of anyio's still
-#: in a blocking call its caller gave up on (as a DynamoDBStore's botocore call past its
-#: timeout), and, with ``APP_TOO``, by a thread of the app's that is not a daemon.
-_HELD_BY_ANYIO = """
-import sys, threading
-import anyio, anyio.to_thread
-from alexaskill.cli.serve_exit import exit_bounded
 
-never = threading.Event()
-
-def blocking_call():
-    never.wait()
-
-async def main():
-    with anyio.move_on_after(0.1):
-        await anyio.to_thread.run_sync(blocking_call, abandon_on_cancel=True)
-
-anyio.run(main)
-if sys.argv[1:] == ["APP_TOO"]:
-    threading.Thread(target=never.wait, name="app-poller").start()
-exit_bounded(0.5)
-"""
-
+#: What a process held as `_HELD_BY_ANYIO` (tests/cli_serve_exit_shared.py) holds it is said.
 _ANYIOS = (
     "anyio's worker threads ('AnyIO worker thread' in __main__.blocking_call), the framework's, "
     "each in a blocking call run off the event loop (anyio.to_thread: a DynamoDBStore's botocore "
     "call, a def endpoint of a Starlette app) that has not returned"
 )
 _ANYIOS_REMEDY = "give such a call a timeout under --timeout-graceful-shutdown, or lengthen it"
-
-
-def _held(*argv: str, source: str = _HELD_BY_ANYIO) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", source, *argv]
-    return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
 
 
 def test_a_process_held_at_exit_by_anyios_worker_threads_says_they_are_the_frameworks() -> None:
@@ -115,16 +91,6 @@ def test_a_process_held_by_an_idle_worker_thread_of_anyios_says_it_is_idle() -> 
     assert "queue" not in process.stderr
 
 
-#: An app that starts, as it is imported, a thread that is not a daemon and never ends: Python
-#: waits for it at exit, once the server has stopped.
-_STUCK_APP = """import threading
-threading.Thread(target=threading.Event().wait, name="app-poller").start()
-
-async def app(scope, receive, send):
-    pass
-"""
-
-
 def _stopped(
     tmp_path: Path,
     app: str,
@@ -176,17 +142,6 @@ def test_serve_in_one_process_held_at_exit_by_a_thread_of_the_app_ends_within_a_
     assert line in said, said
     assert status == 1, said
     assert not re.search("Traceback", said), said
-
-
-#: `_STUCK_APP`'s thread, started in serve's own process only (which imports the app to check
-#: it), not in the server processes it starts.
-_STUCK_IN_SERVE = """import multiprocessing, threading
-if multiprocessing.parent_process() is None:
-    threading.Thread(target=threading.Event().wait, name="app-poller").start()
-
-async def app(scope, receive, send):
-    pass
-"""
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_cli_serve_exit import _STUCK_APP, _STUCK_IN_SERVE, _held
+from .cli_serve_exit_shared import _STUCK_APP, _STUCK_IN_SERVE, _held
 
 # serve's own process, its server in it or beside it (any uvicorn pyproject.toml allows).
 pytestmark = pytest.mark.oldest_dependencies

@@ -1,0 +1,58 @@
+"""What the tests of a process held at exit share (tests/test_cli_serve_exit.py and
+test_cli_serve_exit_twice.py): a process so held run to its end (`_held`), and the apps whose
+thread holds ``alexaskill serve`` (`_STUCK_APP`, `_STUCK_IN_SERVE`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+#: A server process whose server has stopped, held at exit by a worker thread of anyio's still
+#: in a blocking call its caller gave up on (as a DynamoDBStore's botocore call past its
+#: timeout), and, with ``APP_TOO``, by a thread of the app's that is not a daemon.
+_HELD_BY_ANYIO = """
+import sys, threading
+import anyio, anyio.to_thread
+from alexaskill.cli.serve_exit import exit_bounded
+
+never = threading.Event()
+
+def blocking_call():
+    never.wait()
+
+async def main():
+    with anyio.move_on_after(0.1):
+        await anyio.to_thread.run_sync(blocking_call, abandon_on_cancel=True)
+
+anyio.run(main)
+if sys.argv[1:] == ["APP_TOO"]:
+    threading.Thread(target=never.wait, name="app-poller").start()
+exit_bounded(0.5)
+"""
+
+
+def _held(*argv: str, source: str = _HELD_BY_ANYIO) -> subprocess.CompletedProcess[str]:
+    """``python -c source *argv``, run to its end: its status and both its streams."""
+    command = [sys.executable, "-c", source, *argv]
+    return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+
+#: An app that starts, as it is imported, a thread that is not a daemon and never ends: Python
+#: waits for it at exit, once the server has stopped.
+_STUCK_APP = """import threading
+threading.Thread(target=threading.Event().wait, name="app-poller").start()
+
+async def app(scope, receive, send):
+    pass
+"""
+
+
+#: `_STUCK_APP`'s thread, started in serve's own process only (which imports the app to check
+#: it), not in the server processes it starts.
+_STUCK_IN_SERVE = """import multiprocessing, threading
+if multiprocessing.parent_process() is None:
+    threading.Thread(target=threading.Event().wait, name="app-poller").start()
+
+async def app(scope, receive, send):
+    pass
+"""
