@@ -13,13 +13,9 @@ from alexaskill import Response, ResponseError, speak
 from alexaskill.responses import as_written, encode_response, encoding
 
 from .conftest import attributes_holding_themselves
-from .responses_shared import Note, Show
+from .responses_shared import Note, NotJson, Show
 
 pytestmark = pytest.mark.oldest_dependencies
-
-
-class _Cart:
-    """An object of the skill's own, which JSON cannot hold."""
 
 
 @pytest.mark.parametrize(
@@ -197,13 +193,13 @@ def test_keys_that_encode_are_no_fault_whatever_their_letters() -> None:
     ("response", "named"),
     [
         pytest.param(
-            speak("x", directives=[Show(payload={"cart": {"items": [1, 2, _Cart()]}})]),
-            "response.directives[0].payload['cart']['items'][2] is a _Cart",
+            speak("x", directives=[Show(payload={"cart": {"items": [1, 2, NotJson()]}})]),
+            "response.directives[0].payload['cart']['items'][2] is a NotJson",
             id="an object in a directive",
         ),
         pytest.param(
-            speak("x", card=Note(text=_Cart())),
-            "response.card.text is a _Cart",
+            speak("x", card=Note(text=NotJson())),
+            "response.card.text is a NotJson",
             id="an object in a card",
         ),
         pytest.param(
@@ -221,7 +217,7 @@ def test_keys_that_encode_are_no_fault_whatever_their_letters() -> None:
 )
 def test_a_response_that_does_not_encode_names_the_path(response: Response, named: str) -> None:
     # The builder lets a directive or a card of the skill's own class through as it is; what it
-    # held that JSON cannot was said by type alone, "response is not JSON-encodable: _Cart is not
+    # held that JSON cannot was said by type alone, "response is not JSON-encodable: NotJson is not
     # JSON-encodable", naming neither the directive nor the field.
     with pytest.raises(ResponseError) as raised:
         encode_response(response, {"city": "Paris"})
@@ -248,12 +244,12 @@ def test_past_the_searchs_bounds_the_encoders_own_words_are_kept(
     # The search runs only once encoding failed, and gives up past a number of values (or of
     # levels) rather than take a worker's time: what the encoder said is said then.
     monkeypatch.setattr(as_written, "_MAX_LOOKED_AT", 50)
-    wide = speak("x", directives=[Show(payload=[*range(100), _Cart()])])
+    wide = speak("x", directives=[Show(payload=[*range(100), NotJson()])])
     with pytest.raises(ResponseError) as raised:
         encode_response(wide)
-    assert str(raised.value) == "response is not JSON-encodable: _Cart is not JSON-encodable"
+    assert str(raised.value) == "response is not JSON-encodable: NotJson is not JSON-encodable"
     monkeypatch.undo()
-    deep: Any = [_Cart()]
+    deep: Any = [NotJson()]
     for _ in range(as_written._MAX_DEPTH + 10):
         deep = [deep]
     with pytest.raises(ResponseError) as raised:
@@ -265,12 +261,14 @@ def test_past_the_searchs_bounds_the_encoders_own_words_are_kept(
 def test_the_search_looks_through_exactly_its_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
     # _MAX_LOOKED_AT values and _MAX_DEPTH levels are looked through; one more is not.
     monkeypatch.setattr(as_written, "_MAX_LOOKED_AT", 5)
-    assert as_written.unencodable([1, 2, 3, 4, _Cart()], msgspec.json.encode) == "[4] is a _Cart"
-    assert as_written.unencodable([1, 2, 3, 4, 5, _Cart()], msgspec.json.encode) is None
+    assert (
+        as_written.unencodable([1, 2, 3, 4, NotJson()], msgspec.json.encode) == "[4] is a NotJson"
+    )
+    assert as_written.unencodable([1, 2, 3, 4, 5, NotJson()], msgspec.json.encode) is None
     monkeypatch.undo()
     monkeypatch.setattr(as_written, "_MAX_DEPTH", 3)
-    assert as_written.unencodable([[[_Cart()]]], msgspec.json.encode) == "[0][0][0] is a _Cart"
-    assert as_written.unencodable([[[[_Cart()]]]], msgspec.json.encode) is None
+    assert as_written.unencodable([[[NotJson()]]], msgspec.json.encode) == "[0][0][0] is a NotJson"
+    assert as_written.unencodable([[[[NotJson()]]]], msgspec.json.encode) is None
 
 
 @pytest.mark.parametrize(
@@ -283,8 +281,8 @@ def test_the_search_looks_through_exactly_its_bounds(monkeypatch: pytest.MonkeyP
     ],
 )
 def test_the_value_named_is_past_what_encodes(held: Any) -> None:
-    value = {**held([1]), "c": _Cart()}
-    assert as_written.unencodable(value, msgspec.json.encode) == "['c'] is a _Cart"
+    value = {**held([1]), "c": NotJson()}
+    assert as_written.unencodable(value, msgspec.json.encode) == "['c'] is a NotJson"
 
 
 def test_a_value_too_deep_for_the_search_to_encode_keeps_the_encoders_words() -> None:

@@ -16,8 +16,7 @@ from alexaskill.aws_lambda import handler
 from alexaskill.testing import RequestFactory, TestClient
 
 from .conftest import SKILL_ID
-from .responses_shared import Note, Show
-from .test_responses_unencodable import _Cart
+from .responses_shared import Note, NotJson, Show
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -28,12 +27,12 @@ def _skill() -> Skill:
     @skill.intent("Show")
     def show(session: Session) -> Response:
         session.attributes["seen"] = True
-        return speak("shown", directives=[Show(payload={"cart": [_Cart()]})])
+        return speak("shown", directives=[Show(payload={"cart": [NotJson()]})])
 
     return skill
 
 
-_SAID = "response is not JSON-encodable: response.directives[0].payload['cart'][0] is a _Cart"
+_SAID = "response is not JSON-encodable: response.directives[0].payload['cart'][0] is a NotJson"
 
 
 def _error_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -80,7 +79,7 @@ def test_an_exception_handlers_reply_refused_for_a_value_is_one_line(
 
     @skill.exception(LookupError)
     def recover(exc: LookupError) -> Response:
-        return speak("recovered", card=Note(text=_Cart()))
+        return speak("recovered", card=Note(text=NotJson()))
 
     with (
         caplog.at_level(logging.INFO, logger="alexaskill"),
@@ -91,7 +90,7 @@ def test_an_exception_handlers_reply_refused_for_a_value_is_one_line(
     assert line.levelno == logging.ERROR and line.exc_info is None
     said = line.getMessage()
     assert said.startswith("exception handler ") and said.endswith(
-        "recover failed: response is not JSON-encodable: response.card.text is a _Cart"
+        "recover failed: response is not JSON-encodable: response.card.text is a NotJson"
     ), said
 
 
