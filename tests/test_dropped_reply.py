@@ -17,6 +17,7 @@ from alexaskill import Skill, ask, speak
 from alexaskill.testing import TestClient
 
 from .conftest import SKILL_ID
+from .dropped_reply_shared import _dropped
 from .unbound_proxy import BOUND, current
 
 #: A function made by exec() without ``__name__`` in its globals: its ``__module__`` is None.
@@ -99,12 +100,6 @@ there was a skill.
         f"{story.__module__}.{story.__qualname__} returned None, so the user hears nothing, and "
         f"its code calls ask() without returning what it built ({__file__}:{line}): return ask(…)"
     ]
-
-
-def _dropped(caplog: pytest.LogCaptureFixture) -> list[str]:
-    """The WARNINGs of a reply built and not returned (the start's of the skill's AudioPlayer
-    use left out)."""
-    return [r.getMessage() for r in caplog.records if "without returning" in r.getMessage()]
 
 
 def test_a_request_that_takes_no_reply_is_not_warned_of(caplog: pytest.LogCaptureFixture) -> None:

@@ -16,7 +16,7 @@ import pytest
 from alexaskill.testing import TestClient
 
 from .conftest import SKILL_ID
-from .test_dropped_reply import _dropped
+from .dropped_reply_shared import _dropped
 
 
 def _loaded(path: Path, source: str) -> ModuleType:
