@@ -3,16 +3,22 @@ counting its calls, one counting its closes, a skill counting visits (the AWS La
 and its answer, a TCP forwarder, and for SQLite's files their modes, a save read back and a
 script taking the file over; one store of each kind, for the fixtures that run a test on every
 store (`store`, written here once); and an empty store of a kind that keeps JSON text
-(`json_store`), with a value written past its encoding (`write_raw`)."""
+(`json_store`), with a value written past its encoding (`write_raw`); and what a function
+comes to in a forked process (`_in_a_fork`, tests/test_store_fork.py's and the DynamoDB hooks')."""
 
 from __future__ import annotations
 
 import copy
 import json
+import os
+import signal
 import sqlite3
 import stat
 import threading
+import time
+import traceback
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -275,3 +281,30 @@ async def write_raw(store: Store, key: str, name: str, text: str) -> None:
     else:
         assert isinstance(store, RedisStore)
         await store._client.hset(store.prefix + key, name, text)
+
+
+def _in_a_fork(child: Callable[[], bool]) -> str:
+    """What ``child()`` came to in a forked process: "yes", "no", "raised" or "hung" (no end
+    within 30 s: a deadlock, the process killed)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12: fork with threads
+        pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            code = 0 if child() else 1
+        except BaseException:
+            traceback.print_exc()
+            code = 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 30
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return {0: "yes", 1: "no"}.get(os.waitstatus_to_exitcode(status), "raised")
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return "hung"
+        time.sleep(0.05)

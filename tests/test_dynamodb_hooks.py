@@ -29,6 +29,7 @@ from .fake_dynamodb import (
     fake_dynamodb_fixture,  # noqa: F401
 )
 from .in_threads import in_thread, joined
+from .store_shared import _in_a_fork
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -231,8 +232,6 @@ def test_a_child_forked_during_a_call_keeps_the_handlers_on_a_client_given(
 ) -> None:
     # Nothing of the handlers is the parent's threads' to hand over: forked while the store's
     # call was under way in one, the child's calls are guarded as the parent's were.
-    from .test_store_fork import _in_a_fork
-
     client = _retrying_client(fake_dynamodb.url, 3)
     store = _failing_store(fake_dynamodb, client)
     parent, arrived, held = os.getpid(), threading.Event(), threading.Event()
@@ -349,8 +348,6 @@ def test_a_child_forked_while_a_store_was_adding_the_handlers_adds_them_to_its_o
     # The lock over the additions, held by a thread of the parent at the fork (here, this
     # one), is the child's own: a store made there does not wait for it for ever.
     from alexaskill.dynamodb import client as hooking
-
-    from .test_store_fork import _in_a_fork
 
     def child() -> bool:
         events = _Registering()

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import threading
-import time
-import traceback
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,34 +18,7 @@ from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.store import SQLiteStore
 
 from .in_threads import ended
-from .store_shared import MOTO_TIMEOUT
-
-
-def _in_a_fork(child: Callable[[], bool]) -> str:
-    """What ``child()`` came to in a forked process: "yes", "no", "raised" or "hung" (no end
-    within 30 s: a deadlock, the process killed)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12: fork with threads
-        pid = os.fork()
-    if pid == 0:
-        code = 3
-        try:
-            code = 0 if child() else 1
-        except BaseException:
-            traceback.print_exc()
-            code = 2
-        finally:
-            os._exit(code)
-    deadline = time.monotonic() + 30
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return {0: "yes", 1: "no"}.get(os.waitstatus_to_exitcode(status), "raised")
-        if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return "hung"
-        time.sleep(0.05)
+from .store_shared import MOTO_TIMEOUT, _in_a_fork
 
 
 @contextlib.contextmanager
