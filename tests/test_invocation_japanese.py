@@ -9,7 +9,7 @@ import pytest
 
 from alexaskill.interaction.invocation import invocation_name_warnings, invocation_problems
 
-from .test_invocation import _launch_phrase_warning, _warnings_only
+from .invocation_shared import _launch_phrase_warning, _warnings_only
 
 # Amazon's "カスタムスキルの呼び出し名を決定する" (the ja-JP page of "Choose the Invocation Name
 # for a Custom Skill"), requirement 5: "起動フレーズには「起動して」、「使って」、「開いて」、

@@ -179,7 +179,7 @@ def test_behind_mangum_a_sigterm_handler_of_the_functions_own_stays_as_it_was_se
     from alexaskill.responses import Response
 
     from .conftest import SKILL_ID
-    from .test_lambda_mangum import _MangumFunction, _on_lambda
+    from .mangum_shared import _MangumFunction, _on_lambda
 
     _on_lambda(monkeypatch)
     seen: list[object] = []

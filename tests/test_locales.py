@@ -13,7 +13,6 @@ from alexaskill import ConfigurationError, Response, Skill, SlotTypeValue, speak
 from alexaskill.cli import main
 from alexaskill.interaction import (
     InteractionModelError,
-    build_interaction_model,
     declared_locales,
     locale_warnings,
     model_warnings,
@@ -23,13 +22,8 @@ from alexaskill.testing import TestClient
 
 from .cli_run import run
 from .conftest import SKILL_ID
+from .locales_shared import language_model
 from .skill_modules import TWO_LOCALES, TWO_LOCALES_INTO
-
-
-def language_model(skill: Skill, locale: str) -> dict[str, Any]:
-    model = build_interaction_model(skill, locale=locale, invocation="weather helper")
-    found: dict[str, Any] = model["interactionModel"]
-    return found
 
 
 def samples(skill: Skill, locale: str) -> dict[str, list[str]]:

@@ -21,7 +21,7 @@ from alexaskill.interaction import (
 )
 
 from .conftest import SKILL_ID
-from .test_locales import language_model
+from .locales_shared import language_model
 
 
 def compile_catalog(directory: Path, language: str, entries: str) -> None:
