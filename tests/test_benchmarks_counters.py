@@ -13,30 +13,11 @@ from typing import Any
 import pytest
 
 from benchmarks import load, server_counters, serving, strace_counts, wrk
-from benchmarks.server_counters import Measured, ThreadCounters
+from benchmarks.server_counters import ThreadCounters
+from tests.benchmarks_shared import ATTACHED, STRACE_TABLE, measured
 from tests.in_threads import ended
 from tests.missing import under_ci
 from tests.processes import installed_or_skip, stand_in
-
-STRACE_TABLE = """\
-% time     seconds  usecs/call     calls    errors syscall
------- ----------- ----------- --------- --------- ----------------
- 40.00    0.000400           4       100           write
- 30.00    0.000300           3       100        12 read
- 30.00    0.000300           1       300           getpid
------- ----------- ----------- --------- --------- ----------------
-100.00    0.001000           2       500        12 total
-"""
-
-
-#: What strace says on attaching to a process of 5 threads (``-f``); $6 is the pid (``-p``).
-ATTACHED = 'echo "strace: Process $6 attached with 5 threads" >&2\n'
-
-
-def measured(requests: int, utime: float, stime: float, switches: int, majflt: int = 0) -> Measured:
-    """A made-up 5 s round of ``requests``, with these counts (and a fault a 100 requests)."""
-    whole = ThreadCounters(utime, stime, requests // 100, majflt, voluntary=switches)
-    return Measured(requests, requests / 5, whole, 5, {"python": whole}, 0.0)
 
 
 def test_strace_summary_gives_calls_by_name_with_or_without_errors_and_no_total() -> None:

@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 
 from benchmarks import bench_response_writes, count_stack, load, server_counters, serving, wrk
+from tests.benchmarks_shared import fake_main, measured, run
 from tests.processes import stand_in
-from tests.test_benchmarks_counters import measured
-from tests.test_benchmarks_ratios import fake_main, run
 
 
 def interrupt(*args: Any, **kwargs: Any) -> Any:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,7 @@ from benchmarks import (
     serving,
     wrk,
 )
-
-
-def run(rps: float, cpu_us: float | None = None) -> wrk.LoadResult:
-    """A made-up 10 s run at ``rps`` requests/s (``cpu_us`` of server CPU a request)."""
-    cpu = 1e6 / rps if cpu_us is None else cpu_us
-    return wrk.LoadResult(int(rps * 10), 10.0, 1.0, 2.0, 0, 0, 1.0, 0.2, 0.0, cpu)
+from tests.benchmarks_shared import fake_main, run
 
 
 def test_every_row_gets_its_rounds_paired_with_the_floors_rows_without_a_target_too() -> None:
@@ -69,23 +64,6 @@ def test_of_an_even_number_of_rounds_the_ratio_is_the_lower_middle_as_the_run_is
     assert "def / floor, round by round: 0.800, 0.900, 1.100, 1.200; median 0.900" in lines
     assert ratios["def", "floor"] == pytest.approx(0.9)
     assert by_cpu["def", "floor"] == pytest.approx(0.9, abs=1e-3)
-
-
-def fake_main(
-    monkeypatch: pytest.MonkeyPatch, benchmark_server: Callable[..., wrk.LoadResult]
-) -> None:
-    """No server runs and no tool: `load.main`'s runs are ``benchmark_server``'s."""
-
-    def server_specs(names: list[str], *args: Any, **kwargs: Any) -> list[serving.ServerSpec]:
-        return [serving.ServerSpec(name, []) for name in names]
-
-    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr(load, "versions", dict)
-    monkeypatch.setattr(load, "cpus_for_pinning", lambda: (None, None))
-    monkeypatch.setattr(load, "TestPKI", object)
-    monkeypatch.setattr(load, "save_pki", lambda *args, **kwargs: None)
-    monkeypatch.setattr(load, "server_specs", server_specs)
-    monkeypatch.setattr(load, "benchmark_server", benchmark_server)
 
 
 def test_a_made_up_log_of_three_rounds_reads_as_its_rounds_paired_by_hand(

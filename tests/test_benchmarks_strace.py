@@ -14,8 +14,8 @@ from types import SimpleNamespace
 import pytest
 
 from benchmarks import strace_counts, wrk
+from tests.benchmarks_shared import ATTACHED, STRACE_TABLE
 from tests.processes import stand_in
-from tests.test_benchmarks_counters import ATTACHED, STRACE_TABLE
 
 
 def test_the_run_waits_for_strace_to_say_it_attached(tmp_path: Path) -> None:
