@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from .oldest_dependencies import imported_test_modules
+
 TESTS = Path(__file__).resolve().parent
 
 
@@ -94,3 +96,48 @@ def test_a_helpers_failing_assert_says_both_sides() -> None:
     with pytest.raises(AssertionError) as failed:
         refusal_advises("<speak>Tom & Jerry</speak>", "no such advice")
     assert "assert 'no such advice' in " in str(failed.value)
+
+
+def sibling_tests(path: Path) -> list[str]:
+    """The test modules (``test_*``) of tests/ that the module at ``path`` imports, by name."""
+    return sorted(name for name in imported_test_modules(path) if name.startswith("test_"))
+
+
+def test_no_module_of_the_suite_imports_a_test_module() -> None:
+    # Ten test modules took helpers from a sibling's, most of them private (test_cli_serve_exit
+    # _twice.py took test_cli_serve_exit.py's `_held`, test_dynamodb_hooks.py test_store_fork.py's
+    # `_in_a_fork`): tidying, splitting or renaming one test module broke another's, which
+    # nothing in the first said. What two test modules share lives in a helper module of tests/
+    # (`*_shared.py`).
+    found = [
+        f"{path.name} imports {name}"
+        for path in sorted(TESTS.glob("*.py"))
+        for name in sibling_tests(path)
+    ]
+    assert found == [], "move what these take into a tests/*_shared.py module:\n" + "\n".join(found)
+
+
+def test_the_guard_finds_each_import_of_a_test_module(tmp_path: Path) -> None:
+    source = """\
+from .test_cli import lines
+from tests.test_store import store
+from tests import test_docs
+from . import test_layers, cli_shared
+import tests.test_models
+def helper():
+    from .test_store_fork import _in_a_fork
+from .cli_shared import lines
+from tests.cli_run import test_value
+from . import dropped_reply_shared
+import tests.testing_shared
+import pytest
+"""
+    (tmp_path / "test_split.py").write_text(source, encoding="utf-8")
+    assert sibling_tests(tmp_path / "test_split.py") == [
+        "test_cli",
+        "test_docs",
+        "test_layers",
+        "test_models",
+        "test_store",
+        "test_store_fork",
+    ]
