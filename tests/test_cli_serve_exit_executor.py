@@ -167,7 +167,7 @@ def test_a_process_held_by_a_thread_pools_thread_says_whose_pool_it_is(
     # Said as "the threads of the app that are not daemons ('asyncio_0')", with the remedy for
     # such a thread (make it a daemon), which no one can do to a pool's, asyncio's or the app's.
     command = [sys.executable, "-c", source]
-    process = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    process = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=60)
     assert process.returncode == 1, process.stderr
     assert f"has not exited 0.5 s after its server stopped: Python waits at exit for {said}" in (
         process.stderr

@@ -27,11 +27,9 @@ from tests import exchange_harness
 from tests.exchange_harness import DOCKER, post, same, serve
 from tests.server_protocols import on_httptools
 
+from .fuzz_mutator import encode, mutate
 from .fuzz_shared import NOW, RUNS, SEED, check_answer, samples
-from .test_fuzz import encode, mutate
 from .typed_skill import make_skill
-
-pytestmark = pytest.mark.oldest_dependencies
 
 # The fixture of tests/exchange_harness.py, this module's too (tests/deadline_shared.py says why
 # not conftest's).

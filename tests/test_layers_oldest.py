@@ -20,6 +20,10 @@ _CHAT = "chat's own, left out for the run's length"
 #: (serve's uvicorn, replay's httpx, the test client's Starlette) do not already run at the floors.
 _CLI_OWN = "the command's own reading, writing and messages: no dependency's details"
 
+#: Hostile requests, left out for the run's length: the marked test_exchange_skill and
+#: test_server_* modules run the same protocols (alexaskill's, uvicorn's) at the floors.
+_HOSTILE = "hostile requests at the current dependencies; the marked protocol tests run the floors"
+
 #: The unmarked modules that look split from a marked one, and why each is not marked.
 EXCUSED: dict[str, str] = {
     "test_cli_app_attribute": _CLI_OWN,
@@ -68,12 +72,14 @@ EXCUSED: dict[str, str] = {
     "test_cli_understand_clock": _CLI_OWN,
     "test_cli_url_answers": _CLI_OWN,
     "test_dynamodb_plans": "the store's own UpdateItem plan, made and kept without a botocore call",
+    "test_fuzz_direct": _HOSTILE,
     "test_lambda_mangum": (
         "unmarked before its Mangum stand-in moved to tests/mangum_shared.py for the marked "
         "test_lambda_sigterm's test too"
     ),
     "test_server_limits": "asyncio's accept() and alexaskill's guard of it, nothing of uvicorn's",
     "test_server_logs": "the suite's own helper that shows a server's log (tests/server_logs.py)",
+    "test_served_hostile": _HOSTILE,
     "test_server_ssml_advice": "the test tools' advice, read from an answer's fields",
     "test_verify_cancelled": "a raw ASGI call cancelled by asyncio: alexaskill's own 503",
     "test_verify_timestamp_iso": "alexaskill.timestamps' own reading of ISO 8601",

@@ -20,7 +20,7 @@ from .log_repeats_shared import pending, recorded, until
 def other_loop() -> Iterator[asyncio.AbstractEventLoop]:
     """An event loop running in a thread of its own (a second server of the skill)."""
     loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever)
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     try:
         yield loop

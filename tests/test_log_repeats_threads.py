@@ -66,7 +66,7 @@ def _meanwhile(lines: _Lines, kinds: list[str]) -> Callable[[], None]:
             lines.line(kind)
 
     def first_say() -> None:
-        thread = threading.Thread(target=other_thread)
+        thread = threading.Thread(target=other_thread, daemon=True)
         thread.start()
         thread.join(timeout=30)  # (a bound for a say said under a lock the thread waits for)
         assert not thread.is_alive(), "the other thread waits for the say's caller"
@@ -137,7 +137,7 @@ def test_threads_counting_while_the_timer_says_lose_no_count_and_do_not_fail(
     async def serve() -> None:
         lines.line("hot 0")
         lines.line("hot 0")  # (the timer set: it says, then is set for the next window)
-        threads = [threading.Thread(target=hammer, args=(n,)) for n in range(4)]
+        threads = [threading.Thread(target=hammer, args=(n,), daemon=True) for n in range(4)]
         for thread in threads:
             thread.start()
         while any(thread.is_alive() for thread in threads):

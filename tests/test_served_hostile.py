@@ -16,15 +16,11 @@ import sys
 from pathlib import Path
 from typing import Final
 
-import pytest
-
 from alexaskill.testing import RequestFactory, TestPKI
 
 from .conftest import Servers
 from .processes import free_port
 from .server_shared import request, run
-
-pytestmark = pytest.mark.oldest_dependencies
 
 SKILL: Final = """
 from alexaskill import Skill, speak
