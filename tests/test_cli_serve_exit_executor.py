@@ -6,6 +6,7 @@ tests/test_cli_serve_exit.py.)"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import functools
@@ -25,7 +26,7 @@ from typing import Any
 import httpx
 import pytest
 
-from alexaskill.cli import serve_exit
+from alexaskill.cli import serve_exit, serve_loop
 from alexaskill.testing import RequestFactory, TestPKI
 
 from .conftest import SKILL_ID
@@ -281,3 +282,27 @@ def test_a_pools_thread_in_a_call_of_cs_is_said_in_the_function_it_was_given(
     finally:
         held.release()
         thread.join()
+
+
+def test_serves_loop_closes_its_default_executor_without_a_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # asyncio.Runner's close awaits shutdown_default_executor, which started a thread to shut the
+    # executor down (asyncio's and uvloop's alike), for every server, the executor always set: a
+    # second Ctrl-C landing in that start was a KeyboardInterrupt's traceback from the worker
+    # (test_cli_serve_exit_twice, a whole run of the suite), not its "stopped again" line.
+    loop = serve_loop.new_event_loop()
+    loop.run_until_complete(asyncio.to_thread(int))  # (its default executor started)
+    started: list[str] = []
+    start = threading.Thread.start
+
+    def recorded(thread: threading.Thread) -> None:
+        started.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", recorded)
+    try:
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
+    assert started == []

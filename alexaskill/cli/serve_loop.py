@@ -21,7 +21,17 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
 
     loop = handshakes_bounded()
     # Named as asyncio names its own (uvloop's are uvloop_0): the name of a thread said holding.
-    loop.set_default_executor(_LeftToTheExit(thread_name_prefix="asyncio"))
+    executor = _LeftToTheExit(thread_name_prefix="asyncio")
+    loop.set_default_executor(executor)
+
+    async def shutdown_default_executor(timeout: float | None = None) -> None:
+        executor.shutdown()
+
+    # asyncio's and uvloop's own start a thread to shut it down (and wait there), at every
+    # server's end since the executor is always set: a second Ctrl-C landing in that thread's
+    # start was a KeyboardInterrupt's traceback out of asyncio.Runner's close. It waits for
+    # nothing here, so it needs no thread. (A loop has a __dict__, uvloop's too: loops.py.)
+    loop.shutdown_default_executor = shutdown_default_executor  # type: ignore[method-assign]
     return loop
 
 
