@@ -56,6 +56,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from .exceptions import ResponseError
+from .shown_names import shown_value
 from .ssml_attributes import _MAX_BREAK_MS, _blank_error, _break_error, _break_time_ms
 from .ssml_check import PROBLEM_WITH_RESPONSE as PROBLEM_WITH_RESPONSE  # (not in __all__)
 from .ssml_check import response_ssml_error, ssml_error, strip_tags
@@ -125,13 +126,13 @@ def _attribute(tag: str, name: str, value: str) -> str:
         return escape(value).translate(_WHITE_SPACE_KEPT)
     if "<" in value:
         raise ResponseError(
-            f"SSML <{tag} {name}> is given markup ({str.__str__(value)[:40]!r}): an attribute "
-            "holds text; give a str"
+            f"SSML <{tag} {name}> is given markup ({shown_value(str.__str__(value))}): an "
+            "attribute holds text; give a str"
         )
     text = str.__str__(value)
     error = _reference_error(text, _ESCAPING_A_VALUE)  # (quick without an "&")
     if error is not None:
-        raise ResponseError(f"SSML <{tag} {name}> value {text[:40]!r}: {error}")
+        raise ResponseError(f"SSML <{tag} {name}> value {shown_value(text)}: {error}")
     # (A plain str: its quotes and ">" escaped.)
     return escape(_xml_unescape(text)).translate(_WHITE_SPACE_KEPT)
 
@@ -225,13 +226,13 @@ def audio(src: str) -> Ssml:
     error = _url_error(src, soundbank=True) if isinstance(src, str) else "it is not a str"
     if error is not None:
         raise ResponseError(
-            f"SSML <audio src={src!r}> is no URL Alexa can fetch: {error}; use an https:// URL "
-            "with a host, or a soundbank:// sound"
+            f"SSML <audio src={shown_value(src)}> is no URL Alexa can fetch: {error}; use an "
+            "https:// URL with a host, or a soundbank:// sound"
         )
     element = _Checked(f'<audio src="{_attribute("audio", "src", src)}"/>')
     if len(element) + len("<speak></speak>") > _MAX_SPEECH:
         raise ResponseError(
-            f"SSML <audio src={src[:60]!r}…> is {len(element) + 15} characters as speech "
+            f"SSML <audio src={shown_value(src)}> is {len(element) + 15} characters as speech "
             f"(<speak> and the escaped tag included); speech holds at most {_MAX_SPEECH}"
         )
     return element

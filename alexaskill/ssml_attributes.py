@@ -14,6 +14,7 @@ import re
 from collections.abc import Container, Mapping
 from typing import Final
 
+from .shown_names import shown_value
 from .ssml_reference import _ALSO_TAKEN, _ENUMERATED, _REQUIRED, _SAYING
 from .ssml_text import _BLANK
 from .web_urls import _url_error
@@ -104,7 +105,11 @@ def _audio_src_error(src: str) -> str | None:
     sound of Amazon's library: `alexaskill.web_urls._url_error`), or None: the one check of
     both `ssml_error` and the speech a handler builds (`alexaskill.responses.SsmlSpeech`)."""
     error = _url_error(src, soundbank=True)
-    return None if error is None else f"<audio src={src[:80]!r}> is no URL Alexa can fetch: {error}"
+    return (
+        None
+        if error is None
+        else f"<audio src={shown_value(src)}> is no URL Alexa can fetch: {error}"
+    )
 
 
 def _attributes_error(tag: str, attributes: dict[str, str]) -> str | None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Final, SupportsIndex
 
 from .exceptions import ResponseError
-from .ssml_cut import _cut_at, _cuts, _refuse_cut_short
+from .ssml_cut import _cut_at, _cuts, _part_named, _refuse_cut_short
 from .ssml_faults import _first_fault
 from .ssml_scan import _markup
 from .xml_markup import (
@@ -183,7 +183,7 @@ def _refuse_bad_prolog(part: str, root: int) -> None:
     and `ssml_error` does too."""
     error = _misc_error(part, 0, root, prolog=True)
     if error is not None:
-        raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
+        raise ResponseError(f"{_part_named(part)}: {error}")
 
 
 def _unwrap(part: str) -> str:
@@ -240,7 +240,7 @@ def _root_end(part: str, last: re.Match[str]) -> int:
         return len(part)
     error = _misc_error(part, last.end(), len(part))
     if error is not None:
-        raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
+        raise ResponseError(f"{_part_named(part)}: {error}")
     return last.end()
 
 
@@ -269,7 +269,7 @@ def _refuse_left_open(part: str, at: int = -1) -> int:
                 # then holds too (", </speak> too"), and says so; said here as there.
                 error = _left_open_error(part, last.start(), f"{piece}</speak>")
             if error is not None:
-                raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
+                raise ResponseError(f"{_part_named(part)}: {error}")
     if at < 0:  # (the usual part: no pair made)
         cut_at, cut = -1, _cut_short_at(part, len(part))
     else:
@@ -317,7 +317,7 @@ def _refuse_dropped(part: str, found: re.Match[str]) -> None:
     else:
         error = _start_tag_error(part, found.start(), text)
     if error is not None:
-        raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
+        raise ResponseError(f"{_part_named(part)}: {error}")
 
 
 def _refuse_doctype(part: str) -> None:
@@ -326,7 +326,7 @@ def _refuse_doctype(part: str) -> None:
     inside the composed ``<speak>`` it is no XML, which the app would refuse far from here."""
     if any(piece.group(1) == "!DOCTYPE" for piece in _markup().finditer(part)):
         raise ResponseError(
-            f"SSML part {str.__str__(part)[:40]!r} has a DOCTYPE: Amazon's SSML has none, and "
+            f"{_part_named(part)} has a DOCTYPE: Amazon's SSML has none, and "
             "composed into one document it would stand inside <speak>, which is no XML; leave "
             "it out (and any entity it declares)"
         )

@@ -12,6 +12,7 @@ import re
 from typing import Final
 
 from .exceptions import ResponseError
+from .shown_names import shown_value
 from .ssml_check import _markup_fault
 from .ssml_faults import _fragment_fault
 from .ssml_scan import _PIECES, _markup
@@ -131,7 +132,14 @@ def _refuse_cut_short(part: str, cut: int, end: int) -> None:
             if not _same_fault(at_cut, error):
                 error = f"{at_cut}; given whole as speech, the app says first: {error}"
     if error is not None:
-        raise ResponseError(f"SSML part {str.__str__(part)[:40]!r}: {error}")
+        raise ResponseError(f"{_part_named(part)}: {error}")
+
+
+def _part_named(part: str) -> str:
+    """``part``, a part composing refuses, as its error names it: quoted as any value an error
+    quotes (`shown_value`: a long one by its head, tail and length). Not a window at the fault:
+    the error's own words place that (``at index 172 ('…')``)."""
+    return f"SSML part {shown_value(str.__str__(part))}"
 
 
 def _said(markup: str) -> str | None:

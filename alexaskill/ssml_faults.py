@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Container
 from typing import Final
 
+from .shown_names import shown_value
 from .ssml_attributes import _attributes_error, _audio_src_error, _break_error
 from .ssml_prosody import _prosody_error
 from .ssml_scan import _INNER_SPEAK, _INNER_SPEAK_AT, _INNER_SPEAK_WHY, _NESTING, _markup, _scan
@@ -98,9 +99,9 @@ def _before_root_fault(markup: str, root: str = "speak") -> str | None:
     if error is not None:
         return error
     said = (
-        f"{markup[stop:text][:40]!r} before its <{root}> root: Alexa parses SSML as XML, which "
-        "holds nothing before the root but white space (a space, a tab, a CR, a LF), comments "
-        "and processing instructions"
+        f"{shown_value(markup[stop:text])} before its <{root}> root: Alexa parses SSML as XML, "
+        "which holds nothing before the root but white space (a space, a tab, a CR, a LF), "
+        "comments and processing instructions"
     )
     if root == "speak":
         return f"{said}; put it inside <speak>"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from .shown_names import shown_value
 from .ssml_scan import _markup
 from .ssml_text import _BLANK as _BLANK  # (alexaskill.responses reads it here)
 from .ssml_text import _BLANK_CHARACTERS as _BLANK_CHARACTERS
@@ -86,7 +87,7 @@ def _audio_clips(markup: str) -> int:
 def _silence_fault(subject: str, speech: str) -> str:
     """Why Alexa refuses ``speech`` that says nothing, named ``subject``, without advice: all a
     progressive response's words (`alexaskill.services.progressive`), an answer's first."""
-    return f"{subject} says nothing ({speech[:40]!r}): Alexa refuses such speech"
+    return f"{subject} says nothing ({shown_value(str.__str__(speech))}): Alexa refuses such speech"
 
 
 def _nothing_fault(subject: str, speech: str) -> str:

@@ -98,6 +98,6 @@ def test_a_progressive_response_says_silent_speech_in_the_voice_of_an_answer(doc
         SsmlSpeech(Ssml(document))
     with pytest.raises(ResponseError) as progressive:
         progressive_document(Ssml(document))
-    reason = f"says nothing ({document[:40]!r}): Alexa refuses such speech"
+    reason = f"says nothing ({document!r}): Alexa refuses such speech"
     assert str(answer.value).startswith(f"outputSpeech.ssml {reason}, "), answer.value
     assert str(progressive.value) == f"progressive response speech {reason}"
