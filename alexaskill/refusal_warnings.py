@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 from .exceptions import RequestError, SkillIdError
 from .logs import logger, refusal
+from .shown_names import shown_value
 
 if TYPE_CHECKING:
     from collections.abc import Set
@@ -48,7 +49,7 @@ def warn_refused(said: Repeats, skill_ids: Set[str] | None, exc: RequestError) -
                 "if it is this skill's id, as the developer console shows it, give it to "
                 "Skill(skill_id=...), or set ALEXASKILL_SKILL_ID for settings_from_env()"
             )
-        reason = f"{reason}: {named[:100]!r}, not {ours} ({hint})"
+        reason = f"{reason}: {shown_value(named)}, not {ours} ({hint})"
     detail = getattr(exc, "detail", None)  # a certificate download's error: what to check
     if detail:
         reason = f"{reason} ({detail})"

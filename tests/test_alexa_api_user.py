@@ -178,3 +178,23 @@ def test_in_skill_products_filtered_and_one_by_id(
     assert first.query == {"entitled": "ENTITLED"}
     assert second.query == {"purchasable": "PURCHASABLE", "productType": "CONSUMABLE"}
     assert (third.status, fourth.status) == (200, 404)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Europe/" + "x" * 150 + "_TAIL",  # the form of a name, no zone known
+        "Europe/" + "x" * 150 + " TAIL",  # not the form of one
+        ["Europe/Paris"] * 20,  # no str: its repr, not str() of it cut
+    ],
+)
+def test_a_long_time_zone_answered_is_quoted_by_its_head_and_tail(name: object) -> None:
+    # It was cut to its first 60 characters, no "…" to say so.
+    from alexaskill.exceptions import AlexaApiError
+    from alexaskill.services.user import _zone
+    from alexaskill.shown_names import shown_value
+
+    with pytest.raises(AlexaApiError) as refused:
+        _zone("time_zone", name)  # type: ignore[arg-type]
+    said = str(refused.value)
+    assert said.startswith(f"time_zone: Alexa answered the time zone {shown_value(name)}, "), said

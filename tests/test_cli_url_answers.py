@@ -43,3 +43,22 @@ def test_the_advice_reads_the_shared_reason_not_its_words(monkeypatch: pytest.Mo
 def test_the_shared_reason_fits_in_a_refusal_s_body() -> None:
     # (error_body keeps a reason's first 200 characters: a longer one arrived cut, unmatched)
     assert len(DEV_KEY_UNTRUSTED) <= 200
+
+
+def test_a_long_body_of_no_json_is_quoted_by_its_head_and_tail() -> None:
+    # The body was cut to its first 60 characters, with no "…" to say it went on: an HTML
+    # page's head alone, its length unsaid.
+    from types import SimpleNamespace
+
+    from alexaskill.cli.url_answers import not_json, proxy_answer
+    from alexaskill.shown_names import shown_value
+
+    body = "<html>" + "a" * 150 + " TAIL</html>"
+    assert (
+        not_json(httpx.Response(200, text=body)) == f"the answer is not JSON: {shown_value(body)}"
+    )
+    url = "http://skill.example/alexa"
+    trace = SimpleNamespace(forwarded=True, peer="127.0.0.1:3128")
+    request = httpx.Request("POST", url, extensions={"trace": trace})
+    told = proxy_answer(url, httpx.Response(502, text=body, request=request))
+    assert told is not None and f"a body of no JSON ({shown_value(body)})" in told[0], told

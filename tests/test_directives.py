@@ -278,3 +278,25 @@ def test_dialog_responses_carry_extra_directives() -> None:
         "Dialog.ElicitSlot",
         "Dialog.UpdateDynamicEntities",
     ]
+
+
+def test_a_long_value_a_directive_refuses_is_quoted_by_its_head_and_tail() -> None:
+    # A connection:// URI and an HTTPS URL refused were cut to their first 80 characters, a
+    # metadata title that is no str made a message cut at 200, each with no "…".
+    from alexaskill.directives import Connections, VideoApp
+    from alexaskill.directives.audio import _check_metadata_json
+    from alexaskill.shown_names import shown_value
+
+    uri = "https://" + "a" * 150 + "/TAIL"
+    with pytest.raises(ResponseError) as refused:
+        Connections.StartConnection(uri=uri)
+    assert str(refused.value).endswith(f"(connection://AMAZON.PrintPDF/1), not {shown_value(uri)}")
+    url = "http://example.com/" + "a" * 150 + "/TAIL.mp4"
+    with pytest.raises(ResponseError) as refused:
+        VideoApp.Launch(url)
+    assert f"must be an HTTPS URL, not {shown_value(url)}: " in str(refused.value)
+    title = ["a" * 20] * 20 + ["TAIL"]
+    with pytest.raises(ResponseError) as refused:
+        _check_metadata_json({"title": title})
+    said = "AudioPlayer.Play audioItem.metadata.title must be a non-empty str, not {}"
+    assert str(refused.value) == said.format(shown_value(title))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from alexaskill.exceptions import StoreError
+from alexaskill.shown_names import shown_value
 from alexaskill.store import SQLiteStore
 
 
@@ -78,6 +79,29 @@ async def test_an_attribute_name_stored_as_text_not_utf8_is_a_store_error_naming
     assert "b'\\xffname'" in said
     assert "delete its row" in said
     assert "OperationalError" not in said and "Could not decode" not in said
+
+
+@pytest.mark.anyio
+async def test_a_long_attribute_name_not_utf8_is_quoted_by_its_head_and_tail(
+    store: SQLiteStore,
+) -> None:
+    # Its first 40 bytes were said, no "…" to say the name went on, the rest unsaid.
+    name = b"\xff" + b"n" * 150 + b"TAIL"
+    _insert(store, f"CAST(x'{name.hex()}' AS TEXT)", "'1'")
+    with pytest.raises(StoreError) as raised:
+        await store.load("user")
+    assert f"is not UTF-8 ({shown_value(name)}): " in str(raised.value), raised.value
+
+
+@pytest.mark.anyio
+async def test_a_long_attribute_name_stored_as_a_blob_is_quoted_by_its_head_and_tail(
+    store: SQLiteStore,
+) -> None:
+    name = b"n" * 150 + b"TAIL"
+    _insert(store, f"x'{name.hex()}'", "'1'")
+    with pytest.raises(StoreError) as raised:
+        await store.load("user")
+    assert f"is not text ({shown_value(name)}): " in str(raised.value), raised.value
 
 
 @pytest.mark.anyio

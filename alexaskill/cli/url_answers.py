@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..shown_names import shown_value
+
 if TYPE_CHECKING:
     import httpx
 
@@ -28,10 +30,11 @@ __all__ = [
 
 def not_json(response: httpx.Response) -> str:
     """Why an answer whose body does not parse as JSON is no response envelope, saying what came:
-    ``the answer is not JSON: '<html>…'`` (its first 60 characters), or ``the answer is empty``."""
+    ``the answer is not JSON: '<html>…</html>' (5,000 characters)`` (as `shown_value` quotes
+    it), or ``the answer is empty``."""
     if not response.content:
         return "the answer is empty"
-    return f"the answer is not JSON: {response.text[:60]!r}"
+    return f"the answer is not JSON: {shown_value(response.text)}"
 
 
 def redirect_reason(response: httpx.Response, command: str) -> str | None:
@@ -267,7 +270,7 @@ def proxy_answer(url: str, response: httpx.Response) -> tuple[str, bool] | None:
             True,
         )
     text = response.text.strip()
-    came = f"{text[:60]!r}" if text else "nothing"
+    came = shown_value(text) if text else "nothing"
     why = (
         "the proxy got no answer in time from the server (or could not reach it)"
         if status == 504

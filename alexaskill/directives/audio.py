@@ -75,7 +75,7 @@ def _check_metadata_json(metadata: object) -> None:
         text = metadata.get(name)
         if text is not None and (not isinstance(text, str) or not text):
             # (as `_text` says it for AudioMetadata, which refuses "" too)
-            raise ResponseError(f"{where}.{name} must be a non-empty str, not {text!r}"[:200])
+            raise ResponseError(f"{where}.{name} must be a non-empty str, not {shown_value(text)}")
     for name in ("art", "backgroundImage"):
         image = metadata.get(name)
         if image is None:

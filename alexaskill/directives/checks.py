@@ -36,7 +36,7 @@ def _https(field: str, url: object, *, limit: int | None = None) -> str:
     text = _text(field, url, limit=limit)
     error = _url_error(text)
     if error is not None:
-        raise ResponseError(f"{field} must be an HTTPS URL, not {text[:80]!r}: {error}")
+        raise ResponseError(f"{field} must be an HTTPS URL, not {shown_value(text)}: {error}")
     return text
 
 

@@ -48,7 +48,7 @@ class Connections:
             if not uri.startswith(_CONNECTION_URI) or uri == _CONNECTION_URI:
                 raise ResponseError(
                     f"{where} uri must be a connection:// URI naming the task "
-                    f"(connection://AMAZON.PrintPDF/1), not {uri[:80]!r}"
+                    f"(connection://AMAZON.PrintPDF/1), not {shown_value(uri)}"
                 )
             if self.input is not None:
                 force_setattr(self, "input", _mapping(f"{where} input", self.input))

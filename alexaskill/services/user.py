@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 from ..alexa_api import Address, CountryAndPostalCode, PhoneNumber, Scope
 from ..exceptions import AlexaApiError, TimestampError
+from ..shown_names import shown_value
 from ..timestamps import read_timestamp  # the verifier's reading: z, leap seconds
 from .base import _NOT_ASKED, RequestApi, _utcnow
 
@@ -143,7 +144,7 @@ def _zone(operation: str, name: str) -> ZoneInfo:
 
     if not isinstance(name, str) or _ZONE_NAME.fullmatch(name) is None:
         raise AlexaApiError(
-            f"{operation}: Alexa answered the time zone {str(name)[:60]!r}, which is no time "
+            f"{operation}: Alexa answered the time zone {shown_value(name)}, which is no time "
             "zone name (an IANA name is written like 'Europe/Paris')",
             operation=operation,
         )
@@ -157,7 +158,7 @@ def _zone(operation: str, name: str) -> ZoneInfo:
     except ZoneInfoNotFoundError:
         why = "and this system has no time-zone database (install tzdata)"
     raise AlexaApiError(
-        f"{operation}: Alexa answered the time zone {name[:60]!r}, {why}", operation=operation
+        f"{operation}: Alexa answered the time zone {shown_value(name)}, {why}", operation=operation
     )
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..articles import type_with_article
 from ..exceptions import ConfigurationError, StoreError
+from ..shown_names import shown_value
 from .base import _decode, _decoding, _incremented
 from .checked_changes import _encode_written
 from .data_faults import _key_checked, _names_checked
@@ -160,7 +161,7 @@ class SQLiteStore:
         except UnicodeDecodeError as exc:  # a name stored as text it cannot read (`_select`)
             raise StoreError(  # (UTF-8, or UTF-16 in a database made so: the codec named)
                 f"{where}: a stored attribute name is not {exc.encoding.upper()} "
-                f"({exc.object[:40]!r}): written by another program? delete its row"
+                f"({shown_value(exc.object)}): written by another program? delete its row"
             ) from exc
         return {
             (named := _text_name(name, where)): _decode(named, text, where) for name, text in rows

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from ..exceptions import StoreError
+from ..shown_names import shown_value
 
 if TYPE_CHECKING:
     import sqlite3
@@ -55,7 +56,7 @@ def _text_name(name: str | bytes, where: str) -> str:
     if isinstance(name, str):
         return name
     raise StoreError(
-        f"{where}: a stored attribute name is not text ({name[:40]!r}): written by another "
+        f"{where}: a stored attribute name is not text ({shown_value(name)}): written by another "
         "program? delete its row"
     )
 
