@@ -126,14 +126,16 @@ class Translator:
         *,
         source_locale: str | None = None,
         own: _gettext.NullTranslations | None = None,
+        misfits: Repeats | None = None,
     ) -> None:
         #: The locale asked for ("de-DE"); "" for the source text.
         self.locale = locale
         #: The catalogs looked in, in order (gettext's names: "de_DE", "de").
         self.catalogs = catalogs
         self._catalog = catalog
-        #: The WARNINGs of translations that do not fit, each said once a `MISFIT_EVERY` s.
-        self._misfits = Repeats(MISFIT_EVERY)
+        #: The WARNINGs of translations that do not fit, each said once a `MISFIT_EVERY` s
+        #: (``misfits``: its `Translations`' one, shared by all its translators).
+        self._misfits = Repeats(MISFIT_EVERY) if misfits is None else misfits
         self._source_marks = number_marks(source_locale)
         language = alexa_name(locale).partition("-")[0]
         speaks = any(alexa_name(name).partition("-")[0] == language for name in catalogs)
@@ -323,6 +325,10 @@ class Translations:
             )
         warn_empty_forms(self._compiled, seen, domain, default_locale)  # (from their .po files)
         self._cache: dict[str | None, Translator] = {}
+        # One for all the translators, not one each: past `_CACHE_SIZE` locales a translator
+        # is made per request, and one of its own logged each misfit and never counted it.
+        # (Each line names its locale: the kinds of two locales never mix.)
+        self._misfits = Repeats(MISFIT_EVERY)
         self._single: dict[str, _gettext.GNUTranslations] = {}
         #: The locales whose fallback to the default locale's sentences has been logged.
         self._warned: set[str] = set()
@@ -387,6 +393,7 @@ class Translations:
             names,
             source_locale=self.default_locale,
             own=own,
+            misfits=self._misfits,
         )
         if len(self._cache) < _CACHE_SIZE:
             self._cache[locale] = translator
@@ -395,8 +402,7 @@ class Translations:
     def say_unsaid(self) -> None:
         """Say the counts of translations that did not fit still unsaid (at shutdown: their
         timers end with the event loop). `Skill.aclose` calls it."""
-        for translator in list(self._cache.values()):  # (a request may cache one meanwhile)
-            translator._misfits.say_unsaid()
+        self._misfits.say_unsaid()
 
     def lookup(self, message: str, locale: str | None) -> str | None:
         """The translation of ``message`` in a catalog of ``locale``'s own language (not the

@@ -338,3 +338,23 @@ def test_a_def_handlers_misfits_have_their_count_said_while_serving(
         while counted() < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
         assert counted() == 2  # (the two lines after the first, whenever the timer ran)
+
+
+def test_misfits_of_translators_made_past_the_cache_are_counted(
+    locales: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Past 64 locales cached, each request's translator was made anew with a `Repeats` of its
+    # own: a translation that does not fit was logged on every request, never counted, and
+    # `say_unsaid` (which read the cache) had nothing to say.
+    translations = Translations(locales)
+    for number in range(64):
+        translations.translator(f"zz-Z{number}")  # (forged locales fill the cache)
+    caplog.set_level(logging.WARNING, logger="alexaskill")
+    for city in ("Bonn", "Rom", "Wien"):
+        assert translations.translator("de-DE").gettext("Broken {city}.", city=city) == (
+            f"Broken {city}."
+        )
+    translations.say_unsaid()
+    misfits = [r.getMessage() for r in caplog.records if "de-DE translation of" in r.getMessage()]
+    assert len(misfits) == 2
+    assert misfits[1].endswith("(2 more since the last such line)")
