@@ -34,6 +34,7 @@ import math
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
@@ -249,19 +250,28 @@ def _take(kind: str, said: list[Any], now: float, taken: _Taken) -> None:
 
 
 def _say_all(taken: _Taken) -> None:
-    """Say each count of ``taken``; the first error a say raised is raised once all are said."""
-    # The counts were taken (reset to 0): a say that raised (a log handler's full disk) left
-    # those after it unsaid for good. Its error still reaches the caller (a loop's timer: the
-    # loop's exception handler); a second one, from another say, is dropped (likely the same).
-    failure: Exception | None = None
+    """Say each count of ``taken``; a say that raises is reported as logging reports a handler
+    that fails (`logging.Handler.handleError`), and the next are said."""
+    # Never raised: the counts were taken (reset to 0), so a say that raised (a log handler's
+    # full disk) left those after it unsaid for good; and raised out of `unsaid` (kinds
+    # forgotten before a new line), the caller's own line went unsaid with it, and a handler's
+    # `_()` failed its request. A log line's failure fails no caller's work, as in logging.
     for say, kind, count in taken:
         try:
             say(kind, count)
         except Exception as exc:
-            if failure is None:
-                failure = exc
-    if failure is not None:
-        raise failure
+            _report(exc, kind, count)
+
+
+def _report(exc: Exception, kind: str, count: int) -> None:
+    """Write ``exc``, raised saying ``count`` lines of ``kind`` unsaid, to stderr as
+    `logging.Handler.handleError` writes a handler's (unless `logging.raiseExceptions` is off,
+    as in production it may be)."""
+    if logging.raiseExceptions and sys.stderr:
+        with contextlib.suppress(Exception):  # (stderr itself may be what fails)
+            sys.stderr.write("--- Logging error ---\n")
+            traceback.print_exception(exc, file=sys.stderr)
+            sys.stderr.write(f"Saying the count of {kind!r} ({count} unsaid)\n")
 
 
 def remember(kinds: dict[K, V], kind: K, value: V, *, kept: int = _KINDS) -> None:
