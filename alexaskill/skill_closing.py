@@ -96,8 +96,12 @@ class Closing(DeadlineAnswering):
         self._refusals_said.say_unsaid()
         self._store_failures_said.say_unsaid()
         self._handling_said.say_unsaid()
-        if self.translations is not None:  # (the verifier's: by its `aclose`)
+        if self.translations is not None:
             self.translations.say_unsaid()
+        if self.verifier is not None:
+            # Not left to its `aclose`: a subclass's that calls no `super().aclose()` lost it,
+            # and an AWS Lambda instance's shutdown closes no verifier (`asgi_build`).
+            self.verifier.say_unsaid()
 
     async def aclose_and_report(self, *, name: str | None = None) -> tuple[str, Exception] | None:
         """`aclose`, its failure returned, not raised: what failed (``"the verifier

@@ -24,6 +24,7 @@ from alexaskill.exceptions import (
 from alexaskill.testing import DEFAULT_CERT_URL, RequestFactory, TestPKI
 from alexaskill.verify import Verifier
 
+from .conftest import SKILL_ID
 from .downloads_shared import BODY, NOW, forged, run
 from .downloads_shared import pki as pki
 from .in_threads import ended
@@ -207,6 +208,32 @@ def test_the_count_of_refusals_past_the_cap_still_unsaid_is_said_as_the_verifier
                 with pytest.raises(CertificateError):
                     await verifier.verify(pki.sign(BODY, cert_url=forged(n)), BODY)
             await verifier.aclose()
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill.verify"):
+        run(scenario())
+    lines = [r.getMessage() for r in caplog.records if "new certificate URLs" in r.getMessage()]
+    assert len(lines) == 2
+    assert lines[1].endswith("(3 more since the last such line)")
+
+
+def test_the_count_of_refusals_past_the_cap_is_said_by_the_skills_shutdown_itself(
+    pki: TestPKI, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A subclass whose `aclose` calls no `super().aclose()` (it closes its own things) lost the
+    # count at the skill's shutdown: only `Verifier.aclose` said it. The skill says it itself.
+    class OwnClose(Verifier):
+        async def aclose(self) -> None:
+            pass
+
+    async def scenario() -> None:
+        transport = httpx.MockTransport(lambda request: httpx.Response(403))
+        async with httpx.AsyncClient(transport=transport) as client:
+            verifier = OwnClose([pki.root], now=lambda: NOW, http_client=client, max_new_urls=1)
+            skill = Skill(SKILL_ID, verifier=verifier)
+            for n in range(5):  # (the first downloaded, the four next refused)
+                with pytest.raises(CertificateError):
+                    await verifier.verify(pki.sign(BODY, cert_url=forged(n)), BODY)
+            await skill.aclose()
 
     with caplog.at_level(logging.WARNING, logger="alexaskill.verify"):
         run(scenario())

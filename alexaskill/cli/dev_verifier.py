@@ -56,6 +56,12 @@ class DevVerifier(Verifier):
         if self.amazon is not None:
             self.amazon.use_http_client(client)
 
+    def say_unsaid(self) -> None:
+        """Say the counts both verifiers had yet to say."""
+        super().say_unsaid()
+        if self.amazon is not None:
+            self.amazon.say_unsaid()
+
     async def aclose(self) -> None:
         """Close the HTTP clients the verifiers made."""
         await super().aclose()

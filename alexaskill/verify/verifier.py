@@ -329,11 +329,17 @@ class Verifier:
         self._cache.clear()
         self._downloads.forget_failures()
 
+    def say_unsaid(self) -> None:
+        """Say the count of refusals past ``max_new_urls`` its WARNING had yet to say (at
+        shutdown: its timer ends with the event loop). The skill's shutdown calls it, whatever
+        a subclass's `aclose` does; `aclose` calls it too, for a verifier used alone."""
+        self._downloads.say_unsaid()
+
     async def aclose(self) -> None:
         """Close the HTTP client this verifier created, if it created one (made on another event
         loop, one ended maybe, it is let go: its connections cannot be closed from this one);
-        and say the count of refusals past ``max_new_urls`` its WARNING had yet to say."""
-        self._downloads.say_unsaid()
+        and `say_unsaid`."""
+        self.say_unsaid()
         await self._own_client.aclose()
 
     # -- chain loading --
