@@ -18,6 +18,7 @@ from alexaskill.cli import main
 from alexaskill.interaction import build_interaction_model
 from alexaskill.testing import TestClient
 from alexaskill.understanding import Understander, check_model, load_model, model_from_skill
+from alexaskill.understanding.languages import language_for
 from alexaskill.understanding.text import surface, tokenize
 
 from .conftest import SKILL_ID
@@ -173,3 +174,23 @@ def test_check_an_app_in_another_language(
     assert "error: intent Cook: sample 'koche {dish} 3': spell numbers out in words" in {
         str(finding) for finding in german
     }
+
+
+def test_the_english_locales_shared_tables_cannot_be_changed() -> None:
+    # English's contractions, built-in intents' phrasings and rewrites were plain dicts, one for
+    # every English locale: a change made through en-GB's (a plugin, a test) showed in en-US's.
+    british, american = language_for("en-GB"), language_for("en-US")
+    tables: list[Any] = [
+        (british.contractions, american.contractions, ("name", "is")),
+        (british.builtin_intents, american.builtin_intents, "AMAZON.HelpIntent"),
+        (british.rewrites, american.rewrites, "gonna"),
+    ]
+    for mine, other, key in tables:
+        assert mine is other  # (shared: a change must be impossible, not merely unseen)
+        before = other[key]
+        try:
+            with pytest.raises(TypeError):
+                mine[key] = ("changed",)
+        finally:
+            if isinstance(mine, dict):  # (the old shared dict: left as it was)
+                mine[key] = before

@@ -14,6 +14,8 @@ settings, pages, scrolling, home) are not checked against a list: each is its na
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
 __all__ = [
@@ -43,8 +45,10 @@ __all__ = [
 ]
 
 
-def _expand(table: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    return {word: tuple(expansion.split()) for word, expansion in table.items()}
+def _expand(table: dict[str, str]) -> Mapping[str, tuple[str, ...]]:
+    # Read-only, as the tables below: one for every English locale (and `Language` subclass
+    # that inherits them), so a change made through one would show in all.
+    return MappingProxyType({word: tuple(expansion.split()) for word, expansion in table.items()})
 
 
 REWRITES: Final = _expand(
@@ -124,7 +128,9 @@ REWRITES: Final = _expand(
 #: it often is in typing, is a plural too, and so read only where a sample says "name is" ("my
 #: names mary"). Other contractions typed so are words of their own ("its", "ill", "were"), or
 #: rewritten where they are none ("whats", "dont": REWRITES).
-CONTRACTIONS: Final[dict[tuple[str, ...], tuple[str, ...]]] = {("name", "is"): ("name's", "names")}
+CONTRACTIONS: Final[Mapping[tuple[str, ...], tuple[str, ...]]] = MappingProxyType(
+    {("name", "is"): ("name's", "names")}
+)
 
 # Each built-in intent's common utterances as Amazon's "Standard Built-in Intents" lists them
 # (https://developer.amazon.com/en-US/docs/alexa/custom-skills/standard-built-in-intents.html,
@@ -136,40 +142,43 @@ CONTRACTIONS: Final[dict[tuple[str, ...], tuple[str, ...]]] = {("name", "is"): (
 # cover thousands of utterances" (the same page), but no Amazon page found shows a "yeah",
 # "yep" or "nope" among them (Amazon Lex's AMAZON.Confirmation slot type lists such words, a
 # slot type of another service): they stay out, a sample a skill adds.
-BUILTIN_INTENTS: Final = {
-    # "nevermind": the same words as typed, as the page's earlier revisions spelt them.
-    "AMAZON.CancelIntent": ("cancel", "never mind", "forget it", "nevermind"),
-    # "how do i use this skill": named among its utterances by Amazon's "Tips for Using
-    # Built-in Intents for Your Skill" ("What built-in intents are"), besides the page's list.
-    "AMAZON.HelpIntent": ("help", "help me", "can you help me", "how do i use this skill"),
-    "AMAZON.StopIntent": ("stop", "off", "shut up"),
-    # "ok" ("okay" as the tokenizer spells it): listed by the page's earlier revisions, as the
-    # copies made of them show ("yes", "yes please", "sure", "OK").
-    "AMAZON.YesIntent": ("yes", "yes please", "sure", "ok"),
-    "AMAZON.NoIntent": ("no", "no thanks"),
-    "AMAZON.StartOverIntent": ("start over", "restart", "start again"),
-    "AMAZON.NextIntent": ("next", "skip", "skip forward"),
-    "AMAZON.PreviousIntent": ("go back", "skip back", "back up"),
-    "AMAZON.PauseIntent": ("pause", "pause that"),
-    "AMAZON.ResumeIntent": ("resume", "continue", "keep going"),
-    "AMAZON.RepeatIntent": ("repeat", "say that again", "repeat that"),
-    "AMAZON.LoopOnIntent": ("loop", "loop on", "keep repeating this song"),
-    "AMAZON.LoopOffIntent": ("loop off",),
-    "AMAZON.ShuffleOnIntent": ("shuffle", "shuffle on", "shuffle the music"),
-    "AMAZON.ShuffleOffIntent": ("stop shuffling", "shuffle off", "turn off shuffle"),
-    # The screen's intents ("Available standard built-in intents for Alexa-enabled devices
-    # with a screen"): not checked against utterances Amazon lists; each is its name said.
-    "AMAZON.MoreIntent": ("more",),
-    "AMAZON.NavigateSettingsIntent": ("settings",),
-    "AMAZON.PageUpIntent": ("page up",),
-    "AMAZON.PageDownIntent": ("page down",),
-    "AMAZON.ScrollUpIntent": ("scroll up",),
-    "AMAZON.ScrollDownIntent": ("scroll down",),
-    "AMAZON.ScrollLeftIntent": ("scroll left",),
-    "AMAZON.ScrollRightIntent": ("scroll right",),
-    "AMAZON.NavigateHomeIntent": ("home", "go home"),
-    "AMAZON.FallbackIntent": (),
-}
+# Read-only (as `REWRITES`, `CONTRACTIONS`): every English locale shares it.
+BUILTIN_INTENTS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        # "nevermind": the same words as typed, as the page's earlier revisions spelt them.
+        "AMAZON.CancelIntent": ("cancel", "never mind", "forget it", "nevermind"),
+        # "how do i use this skill": named among its utterances by Amazon's "Tips for Using
+        # Built-in Intents for Your Skill" ("What built-in intents are"), besides the page's list.
+        "AMAZON.HelpIntent": ("help", "help me", "can you help me", "how do i use this skill"),
+        "AMAZON.StopIntent": ("stop", "off", "shut up"),
+        # "ok" ("okay" as the tokenizer spells it): listed by the page's earlier revisions, as the
+        # copies made of them show ("yes", "yes please", "sure", "OK").
+        "AMAZON.YesIntent": ("yes", "yes please", "sure", "ok"),
+        "AMAZON.NoIntent": ("no", "no thanks"),
+        "AMAZON.StartOverIntent": ("start over", "restart", "start again"),
+        "AMAZON.NextIntent": ("next", "skip", "skip forward"),
+        "AMAZON.PreviousIntent": ("go back", "skip back", "back up"),
+        "AMAZON.PauseIntent": ("pause", "pause that"),
+        "AMAZON.ResumeIntent": ("resume", "continue", "keep going"),
+        "AMAZON.RepeatIntent": ("repeat", "say that again", "repeat that"),
+        "AMAZON.LoopOnIntent": ("loop", "loop on", "keep repeating this song"),
+        "AMAZON.LoopOffIntent": ("loop off",),
+        "AMAZON.ShuffleOnIntent": ("shuffle", "shuffle on", "shuffle the music"),
+        "AMAZON.ShuffleOffIntent": ("stop shuffling", "shuffle off", "turn off shuffle"),
+        # The screen's intents ("Available standard built-in intents for Alexa-enabled devices
+        # with a screen"): not checked against utterances Amazon lists; each is its name said.
+        "AMAZON.MoreIntent": ("more",),
+        "AMAZON.NavigateSettingsIntent": ("settings",),
+        "AMAZON.PageUpIntent": ("page up",),
+        "AMAZON.PageDownIntent": ("page down",),
+        "AMAZON.ScrollUpIntent": ("scroll up",),
+        "AMAZON.ScrollDownIntent": ("scroll down",),
+        "AMAZON.ScrollLeftIntent": ("scroll left",),
+        "AMAZON.ScrollRightIntent": ("scroll right",),
+        "AMAZON.NavigateHomeIntent": ("home", "go home"),
+        "AMAZON.FallbackIntent": (),
+    }
+)
 
 #: Words said alone as a reply, built-in intents' phrasings or not ("yep", "nah", "bye"): kept
 #: apart from `BUILTIN_INTENTS`, which lists only what Amazon lists, so that a word said beside
