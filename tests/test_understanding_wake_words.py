@@ -260,6 +260,11 @@ def test_a_yes_or_no_said_before_a_wake_word_answers_a_confirmation(
         # A pause sets it apart; a wake word that begins no place's name ("alexa", "computer")
         # is left out, and so is one whose words read as another sample without it.
         ("echo, park", ("Trip", {"city": "park", "name": None})),
+        # So does a filler after it, a pause said aloud (people hesitate after calling the
+        # device, hardly within a place's two-word name): as "echo, park", not "echo park".
+        ("echo um park", ("Trip", {"city": "park", "name": None})),
+        ("echo uh, park please", ("Trip", {"city": "park", "name": None})),
+        ("alexa echo uh park", ("Trip", {"city": "park", "name": None})),
         ("alexa paris", ("Trip", {"city": "paris", "name": None})),
         ("computer park", ("Trip", {"city": "park", "name": None})),
         ("echo plan a trip to paris", ("Trip", {"city": "paris", "name": None})),
@@ -331,6 +336,7 @@ def test_a_wake_word_said_first_is_no_part_of_a_first_name() -> None:
         # so is one said after a pause, after "hey" or after another wake word.
         ("alexa what's the weather", "what's the weather"),
         ("amazon, prime video", "prime video"),
+        ("amazon um prime video", "prime video"),  # (a filler: a pause said aloud)
         ("hey amazon prime video", "prime video"),
         ("alexa amazon prime video", "prime video"),
         # The words after it read as another sample: "search for {query}", no query of all words.

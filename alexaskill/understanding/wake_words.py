@@ -10,13 +10,13 @@ are words too ("echo", "amazon", "computer"): where a sample or a type the model
 the skill expects them, and they are read as said; so are a name or a place said as one alone
 ("alexa", "echo") and a search query's words, what the user looks for, any word among them: only
 a pause sets a wake word said last apart from them. A wake word that begins a place's name the
-language knows ("echo park", `Language.wake_word_places`), said first with no pause after it, is
-the name's too, where a free-form place slot takes that name and the words after the wake word
-alone read as the same sample: "echo paris" is paris, and "echo plan a trip to paris" is "plan a
-trip to {city}", no city of all the words. So is one that a search query may begin with
-("amazon prime video", "echo dot", `Language.query_wake_words`: not "alexa", which said first
-is the wake word), said as the first word with no pause after it, where a search query takes it
-with the words after it.
+language knows ("echo park", `Language.wake_word_places`), said first with no pause after it (nor
+a filler, a pause said aloud: "echo um park" is park), is the name's too, where a free-form
+place slot takes that name and the words after the wake word alone read as the same sample:
+"echo paris" is paris, and "echo plan a trip to paris" is "plan a trip to {city}", no city of all
+the words. So is one that a search query may begin with ("amazon prime video", "echo dot",
+`Language.query_wake_words`: not "alexa", which said first is the wake word), said as the first
+word with no pause or filler after it, where a search query takes it with the words after it.
 """
 
 from __future__ import annotations
@@ -135,7 +135,11 @@ def woken_kept(
     places = {name for name in language.wake_word_places if name[0] == word.text}
     # Only as the turn's first word: after "hey" or another wake word, one is called.
     query = last == 0 and word.text in language.query_wake_words
-    if word.pause or not (places or query):
+    # A filler after it ("echo um park", "echo uh, park") is a pause said aloud: people pause
+    # so after calling the device, hardly within a place's two-word name, so it sets the wake
+    # word apart as a pause does ("echo, park"). Said here, not left to `_begins_value`, where
+    # "echo um park" was no place's name only because the filler stood in its words.
+    if word.pause or tokens[start].text in language.pure_fillers or not (places or query):
         return start
     without = read(tokens[start:end])
     said = tuple(token.text for token in tokens[last:end])
