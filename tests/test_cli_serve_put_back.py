@@ -7,8 +7,11 @@ handler named, before setting it, as CPython runs a pending signal's handler the
 from __future__ import annotations
 
 import io
+import os
 import signal
+import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -138,7 +141,7 @@ def test_a_one_shot_command_puts_sigterms_default_back_though_a_ctrl_c_lands_as_
     # in the start left `_terminated` in place, a SIGTERM later a `_Terminated` in the program.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
-    def interrupted() -> None:
+    def interrupted(self: object) -> None:
         pending = signal.getsignal(signal.SIGINT)
         assert callable(pending)
         pending(signal.SIGINT, None)  # (a Ctrl-C handled in the start: KeyboardInterrupt)
@@ -147,3 +150,64 @@ def test_a_one_shot_command_puts_sigterms_default_back_though_a_ctrl_c_lands_as_
     with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
         pytest.fail("the command ran, though Ctrl-C came as it started")
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def _insisting_threads() -> list[threading.Thread]:
+    return [each for each in threading.enumerate() if each.name == "alexaskill-sigterm"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
+@pytest.mark.parametrize("where", ["as its thread starts", "as its start returns"])
+def test_a_ctrl_c_as_the_sigterm_repeats_start_leaves_no_thread_nor_descriptor(
+    monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    # Raised once `_Insisting`'s thread had started, before its start returned, the Ctrl-C
+    # either closed the pipe the thread was reading (an error in the thread, or its read of a
+    # descriptor numbered again), or, past the start's own clean-up, left the thread and the
+    # wakeup file descriptor to nobody: `_terminable` had not been given them to stop.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    failed: list[Any] = []
+    monkeypatch.setattr(threading, "excepthook", failed.append)
+    if where == "as its thread starts":
+        start_thread = threading.Thread.start
+
+        def started_then_interrupted(self: threading.Thread) -> None:
+            start_thread(self)
+            if self.name == "alexaskill-sigterm":
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(threading.Thread, "start", started_then_interrupted)
+    else:
+        start = alexaskill.cli._Insisting.start
+
+        def returned_then_interrupted(*args: Any) -> None:
+            start(*args)
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(alexaskill.cli._Insisting, "start", returned_then_interrupted)
+    descriptors = set(os.listdir("/proc/self/fd"))
+    with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
+        pytest.fail("the command ran, though Ctrl-C came as it started")
+    for thread in _insisting_threads():
+        thread.join(30)  # (bounds the test: it ends at once, its pipe's end closed)
+    assert not _insisting_threads()
+    assert signal.set_wakeup_fd(-1) == -1
+    assert set(os.listdir("/proc/self/fd")) == descriptors
+    assert failed == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_the_sigterm_repeats_thread_run_after_its_stop_leaves_the_descriptors_alone() -> None:
+    # The thread started as the Ctrl-C came, run only once `stop` had closed its pipe: the
+    # descriptors given those numbers since (the system gives the lowest free) are another's.
+    again = alexaskill.cli._Insisting()
+    again._read, again._write = os.pipe()
+    again.stop()
+    read, write = os.pipe()  # (most likely the pipe's numbers again)
+    try:
+        os.write(write, b"x")
+        again._watch()  # (in this thread: it would have waited on `read` for ever)
+        assert os.read(read, 1) == b"x"
+    finally:
+        os.close(read)
+        os.close(write)

@@ -319,7 +319,8 @@ def _terminable(command: str, program: bool = False) -> Iterator[None]:
         # In the `try`: a Ctrl-C (or SIGTERM) raised as the handler is set or `_Insisting`
         # starts left `_terminated` in place; the `finally` puts the default back whenever.
         signal.signal(signal.SIGTERM, _terminated)
-        again = _Insisting.start()
+        again = _Insisting()  # (held before it starts: `stop` then puts back what it had)
+        again.start()
         yield
     except _Terminated:
         stopped = True
@@ -357,12 +358,15 @@ class _Insisting:
     only when the call returns. It hears of each signal from Python's wakeup file
     descriptor, so not where something else set one (an event loop's signal handling)."""
 
-    def __init__(self, read: int, write: int) -> None:
+    def __init__(self) -> None:
         import select
         import signal
         import threading
 
-        self._read, self._write = read, write
+        # Made holding nothing: `_terminable` holds it before `start` has the pipe, the wakeup
+        # file descriptor and the thread, each kept here as it is had, so that a Ctrl-C (or a
+        # SIGTERM) raised in the start leaves them to `stop`, not to nobody.
+        self._read, self._write, self._previous = -1, -1, -1
         self._main = threading.get_ident()
         # The thread imports nothing: a SIGTERM raised in the main thread during an import can
         # leave the import lock held, and the thread waiting for it, joined by `stop`, for ever
@@ -371,53 +375,60 @@ class _Insisting:
         # The handler `_terminable` set: once another is in place (the skill's own, or the
         # default put back), no SIGTERM is sent again; the thread waits for `stop`.
         self._getsignal, self._handler = signal.getsignal, signal.getsignal(signal.SIGTERM)
+        # Who closes the pipe's read end: the thread, which reads it, or `stop`, come before the
+        # thread ran (the thread then never reads it), whichever claims it first (setdefault is
+        # atomic). `stop` closing it under the thread's read was an error there, or a read of
+        # another descriptor given the same number since.
+        self._reader: dict[str, str] = {}
         self._thread = threading.Thread(target=self._watch, name="alexaskill-sigterm", daemon=True)
 
-    @classmethod
-    def start(cls) -> _Insisting | None:
-        """A started one, or None where signals cannot be sent to a thread (Windows), a
-        wakeup file descriptor is set already, or no pipe or thread could be had (the command
-        runs all the same, as without the repeats)."""
+    def start(self) -> None:
+        """Start the thread; none where signals cannot be sent to a thread (Windows), a wakeup
+        file descriptor is set already, or no pipe or thread could be had (the command runs
+        all the same, as without the repeats). What it had is `stop`'s to put back."""
         import signal
 
         if not hasattr(signal, "pthread_kill") or not hasattr(signal, "pthread_sigmask"):
-            return None
+            return
         try:
-            read, write = os.pipe()
+            self._read, self._write = os.pipe()
         except OSError:  # (out of descriptors)
-            return None
-        os.set_blocking(write, False)  # (as Python requires of a wakeup fd)
-        previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
-        started = False
+            return
+        os.set_blocking(self._write, False)  # (as Python requires of a wakeup fd)
+        self._previous = signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
+        if self._previous != -1:  # another's: left in place, no thread
+            signal.set_wakeup_fd(self._previous)
+            return
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, ())  # (as it is: nothing blocked yet)
         try:
-            if previous == -1:
-                insisting = cls(read, write)
-                # Started with every signal blocked, which the thread keeps: the process's
-                # signals go to the main thread, where they interrupt what it waits for.
-                mask = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
-                try:
-                    insisting._thread.start()
-                    started = True
-                except RuntimeError:  # (out of threads)
-                    pass
-                finally:
-                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            # Started with every signal blocked, which the thread keeps: the process's
+            # signals go to the main thread, where they interrupt what it waits for.
+            signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+            self._thread.start()
+        except RuntimeError:  # (out of threads)
+            pass
         finally:
-            if not started:
-                signal.set_wakeup_fd(previous)
-                os.close(read)
-                os.close(write)
-        return insisting if started else None
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def _watch(self) -> None:
+        if self._reader.setdefault("read", "thread") != "thread":
+            return  # `stop` came first, and closed the pipe
+        try:
+            self._repeat()
+        finally:
+            os.close(self._read)
+
+    def _repeat(self) -> None:
         seen = False
         while True:
-            ready, _, _ = self._select([self._read], [], [], _AGAIN if seen else None)
-            if ready:
-                said = os.read(self._read, 512)
-                if not said:  # `stop` closed the other end
-                    os.close(self._read)
-                    return
+            try:
+                ready, _, _ = self._select([self._read], [], [], _AGAIN if seen else None)
+                said = os.read(self._read, 512) if ready else None
+            except OSError:  # (a pipe that fails: no more repeats, rather than an error here)
+                return
+            if said == b"":  # `stop` closed the other end
+                return
+            if said is not None:
                 seen = seen or self._signum in said
             elif seen:  # the command runs on: the signal again, to the main thread
                 seen = self._getsignal(self._signum) is self._handler
@@ -426,21 +437,27 @@ class _Insisting:
 
     def stop(self) -> None:
         """Put back what the wakeup file descriptor was, and end the thread, which closes its
-        own end of the pipe: nothing is left open if a SIGTERM interrupts the wait for it."""
+        own end of the pipe: nothing is left open if a SIGTERM interrupts the wait for it.
+        Whatever `start` had, all or part, or nothing; each step once, called again after a
+        signal interrupted it (then it waits for the thread again, at most)."""
         import signal
 
-        if self._write == -1:  # (a second call, its first interrupted: waits again, at most)
-            self._thread.join(_AGAIN)
-            return
-        try:
-            now = signal.set_wakeup_fd(-1)
-            if now != self._write:  # another's, set since: left in place
-                signal.set_wakeup_fd(now)
-        finally:
-            # (after: no signal's byte is written to a closed descriptor; -1 first, so that it
-            # is never closed twice, whatever interrupts this)
-            write, self._write = self._write, -1
-            os.close(write)
+        if self._write != -1:
+            try:
+                now = signal.set_wakeup_fd(-1)
+                if now != self._write:  # another's, set since: left in place
+                    signal.set_wakeup_fd(now)
+                elif self._previous != -1:  # (`start` interrupted before it put that back)
+                    signal.set_wakeup_fd(self._previous)
+            finally:
+                # (after: no signal's byte is written to a closed descriptor; -1 first, so that
+                # it is never closed twice, whatever interrupts this)
+                write, self._write = self._write, -1
+                os.close(write)
+        if self._reader.setdefault("read", "stop") == "stop" and self._read != -1:
+            read, self._read = self._read, -1
+            os.close(read)
+        if self._thread.is_alive():
             self._thread.join(_AGAIN)  # (a SIGTERM sent again just now is raised here)
 
 
