@@ -198,6 +198,42 @@ def test_serve_refused_from_its_apps_import_on_and_held_is_bounded_as_after_an_e
     assert process.returncode == 2, said
 
 
+#: `_STUCK_APP`, whose import, once it has started its thread, goes on for a minute (says so).
+_STUCK_IMPORTING = """import sys, threading, time
+threading.Thread(target=threading.Event().wait, name="app-poller").start()
+print("importing", file=sys.stderr, flush=True)
+time.sleep(60)
+
+async def app(scope, receive, send):
+    pass
+"""
+
+
+@pytest.mark.parametrize("argv", [(), ("--workers", "2")], ids=["one process", "workers 2"])
+def test_serve_stopped_by_sigterm_as_its_app_is_imported_and_held_is_bounded_after_that_stop(
+    tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    # The SIGTERM, serve's stop, ended the run as a clean one: held by the thread the import had
+    # started, it was said "server process [N] has not exited 1 s after its server stopped" (or
+    # "its workers stopped"), of a server that never ran.
+    (tmp_path / "stuck.py").write_text(_STUCK_IMPORTING, encoding="utf-8")
+    command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--port", "0", *argv]
+    command += ["--timeout-graceful-shutdown", "1"]
+    with subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stderr is not None
+            assert "importing" in process.stderr.readline()
+            process.send_signal(signal.SIGTERM)
+            said = process.communicate(timeout=30)[1]
+        finally:  # (held for ever: killed)
+            if process.poll() is None:
+                process.kill()
+    how = r"serve process \[\d+\] has not exited 1 s after its stop \(SIGTERM\): "
+    assert re.search(how, said), said
+    assert "('app-poller'): ending it without them, status 1 (" in said, said
+    assert process.returncode == 1, said
+
+
 #: A program of a skill author's that runs ``serve`` through `alexaskill.cli.main`, then goes on
 #: past the bound (``--timeout-graceful-shutdown 1``) with the app's thread still running, and
 #: ends it: only then does it exit.

@@ -39,6 +39,7 @@ from .serve_uvicorn import (
     _put_back,
     _run_uvicorn,
     _say_at_start,
+    _Terminated,
     stopped_by_sigterm,
 )
 from .serve_workers import _STARTUP_FAILURE, _UNCLEAN_STOP, stop_with_parent
@@ -196,8 +197,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
     # program's SIGTERM is then ignored, not Python's default put back, till its exit is bounded
     # (`exit_bounded`, which takes a second one): a second one in between killed it (-15).
     failure: BaseException | None = None  # (what the run raised, its bound's status)
+    stops: list[BaseException] = []
     try:
-        with stopped_by_sigterm(then=signal.SIG_IGN if program else None):
+        with stopped_by_sigterm(then=signal.SIG_IGN if program else None) as stops:
             _serve(args, bound)
     except ServerNotStarted as exc:  # (its traceback at DEBUG, for a report to uvicorn)
         failure = exc
@@ -209,7 +211,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
         raise
     finally:
         if program and bound:
-            _bound_exit(args, bound[0], failure)
+            _bound_exit(args, bound[0], failure or (stops[0] if stops else None))
         elif program and threading.current_thread() is threading.main_thread():
             # Stopped before its bound was known (the APP's import not begun: a Ctrl-C as serve
             # sets up): no bound is armed, so Python's default is put back, not SIGTERM left
@@ -222,7 +224,8 @@ def _bound_exit(
     args: argparse.Namespace, seconds: float | None, failure: BaseException | None
 ) -> None:
     """The program about to exit, its server stopped (in this process, or the server processes
-    it started: it imported the app too, to check it), or ``failure`` raised: bounded as a
+    it started: it imported the app too, to check it), or ``failure`` raised (or a SIGTERM's
+    `_Terminated`, which `stopped_by_sigterm` ended the run with): bounded as a
     worker's exit is (`serve_till_stopped`), where a thread of the app's that is not a daemon
     held it for ever."""
     # (1, a worker that did not stop cleanly, is said as a stop: its workers had run; 0 or
@@ -234,6 +237,11 @@ def _bound_exit(
         # an error (said "after its error"), its status 130, as Python's; a second, come again.
         status = _status(failure)
         exit_bounded(seconds, who="serve process", after="its stop (SIGINT)", status=status)
+    elif isinstance(failure, _Terminated):
+        # So is a SIGTERM then (`stopped_by_sigterm`'s), said "after its server stopped" of a
+        # server that never ran: status 1, as a process held after any stop by SIGTERM (exiting
+        # unheld, 0).
+        exit_bounded(seconds, who="serve process", after="its stop (SIGTERM)")
     elif failure is not None and not stop:
         # Held after its error (a port in use, a server that could not start): the status it
         # says (2, 3), not 1, a stop that was not clean, of a server that may never have run;

@@ -415,7 +415,7 @@ def _ipv6_wildcard(host: str) -> bool:
 
 
 @contextlib.contextmanager
-def stopped_by_sigterm(then: Any = None) -> Iterator[None]:
+def stopped_by_sigterm(then: Any = None) -> Iterator[list[BaseException]]:
     """Within it, a SIGTERM ends what runs as SIGINT ends uvicorn: the block is left, and the
     process goes on to exit with status 0. ``alexaskill serve`` runs in it from the start, the
     app's import included, to uvicorn's return.
@@ -427,13 +427,16 @@ def stopped_by_sigterm(then: Any = None) -> Iterator[None]:
     this handler there, the block is left instead (a SIGTERM while uvicorn's own handler is in
     place stops uvicorn first, gracefully). Outside the main thread, where no signal handler can
     be set, the block runs as it is. Left, the block puts back the SIGTERM handler it found, or
-    ``then`` if given.
+    ``then`` if given. It gives a list, to which the SIGTERM that ended the block (`_Terminated`)
+    is added: serve's run, so ended, was stopped before its server ran (uvicorn's own run is in
+    a block of its own), which its exit bound says.
     """
     import signal
     import threading
 
+    stops: list[BaseException] = []
     if threading.current_thread() is not threading.main_thread():  # no signals there
-        yield
+        yield stops
         return
     previous = signal.getsignal(signal.SIGTERM)
     if previous is None:  # a handler not set from Python: none to put back
@@ -441,11 +444,11 @@ def stopped_by_sigterm(then: Any = None) -> Iterator[None]:
     try:
         try:
             signal.signal(signal.SIGTERM, _terminated)
-            yield
+            yield stops
         finally:
             _put_back(signal.SIGTERM, previous if then is None else then)
-    except _Terminated:  # from the block, or as it ended (before the handler was put back)
-        pass
+    except _Terminated as exc:  # from the block, or as it ended (before the handler was put back)
+        stops.append(exc)
 
 
 def _put_back(signum: int, handler: Any) -> None:
