@@ -6,6 +6,9 @@ test_cli_serve_exit_twice.py once stopped again.)"""
 from __future__ import annotations
 
 import argparse
+import functools
+import io
+import signal
 import subprocess
 import sys
 import threading
@@ -14,7 +17,9 @@ from typing import Any
 
 import pytest
 
+import alexaskill.cli
 from alexaskill.cli import serve, serve_exit
+from alexaskill.cli.common import UsageError
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -148,3 +153,30 @@ def test_a_run_ended_by_a_ctrl_c_is_bounded_as_a_stop(
     args = argparse.Namespace(reload=False, workers=workers)
     serve._bound_exit(args, 1.0, KeyboardInterrupt())
     assert armed == [{"who": "serve process", "after": "its stop (SIGINT)", "status": 130}]
+
+
+def test_serve_run_in_this_process_ends_at_its_bound_through_the_exit_it_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # exit_bounded's watch ended the process with os._exit, whoever ran it: serve.run(program=True)
+    # in a test that reached its bound ended the test's process, pytest and all.
+    ended: list[int] = []
+    bounded = functools.partial(serve_exit.exit_bounded, exit_with=ended.append, again=())
+    monkeypatch.setattr(serve, "exit_bounded", bounded)
+
+    def refused(args: object, bound: list[float | None]) -> None:
+        bound.append(0.01)  # (as the APP's import begins)
+        raise UsageError("refused once its bound is known")
+
+    monkeypatch.setattr(serve, "_serve", refused)
+    args = alexaskill.cli.parser().parse_args(["serve", "no_such_module_here:app"])
+    kept = signal.getsignal(signal.SIGTERM)  # (the program's SIGTERM is ignored from the start)
+    try:
+        with pytest.raises(UsageError):
+            serve.run(args, io.StringIO(), io.StringIO(), program=True)
+    finally:
+        signal.signal(signal.SIGTERM, kept)
+    for thread in threading.enumerate():
+        if thread.name == "alexaskill-exit-watch":
+            thread.join(30)
+    assert ended == [2]

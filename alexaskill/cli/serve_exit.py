@@ -17,6 +17,7 @@ from .serve_workers import _UNCLEAN_STOP, worker_logger
 
 if TYPE_CHECKING:
     import threading
+    from collections.abc import Callable
     from types import FrameType
 
 __all__ = ["exit_bounded"]
@@ -33,6 +34,7 @@ def exit_bounded(
     again: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM),
     status: int = _UNCLEAN_STOP,
     stopped: str = "stopped again",
+    exit_with: Callable[[int], object] = os._exit,
 ) -> None:
     """End this process (``who``: a server process, its server stopped, or serve's own, ``after``
     its server processes stopped, or its error) ``seconds`` from now, if it is still there, with
@@ -46,7 +48,10 @@ def exit_bounded(
     back, and a second SIGTERM killed serve (-15), unsaid, a second Ctrl-C was a
     KeyboardInterrupt's traceback. Held by none, it is exiting: the signal is let pass.
     A server process's SIGTERM is its supervisor's, sent as it stops them after a Ctrl-C too:
-    not in its ``again``, it stays ignored (`serve_till_stopped`)."""
+    not in its ``again``, it stays ignored (`serve_till_stopped`).
+
+    ``exit_with`` ends it, given ``status``: ``os._exit``, but in a test, which gives its own
+    (``serve.run(program=True)`` run in the test's process would end it, pytest and all)."""
     import threading
     import time
 
@@ -67,7 +72,7 @@ def exit_bounded(
             # Not SystemExit, which a thread cannot raise for its process (nor a handler
             # interrupting threading's wait at exit end it), nor a signal to itself: the main
             # thread is the one held, and SIGTERM is ignored (`serve_till_stopped`'s race).
-            os._exit(status)
+            exit_with(status)
 
     def came_again(signum: int, frame: object) -> None:
         # Held by no thread, the process is exiting as it should (a double Ctrl-C lands here):
