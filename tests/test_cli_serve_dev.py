@@ -261,3 +261,27 @@ def test_serve_dev_then_replay_url(
     output = servers.output[process].read_text(encoding="utf-8")
     assert "Never use --dev in production" in output
     assert str(dev_dir) in output
+
+
+@pytest.mark.parametrize(
+    ("mounted", "said"),
+    [
+        (None, "--dev: the simulator found no skill: pass a Skill, or an app whose routes mount"),
+        ("/_simulator/weather", "--dev: the skill at /_simulator/weather"),
+    ],
+    ids=["no skill (NoSkillFound)", "one where the simulator answers (PathTaken)"],
+)
+def test_serve_dev_says_the_simulators_refusal_of_the_app_as_a_usage_error(
+    mounted: str | None, said: str
+) -> None:
+    # Both are the simulator's ValueErrors, said as --dev's mistake in one line. (serve says
+    # an app of no skill before, in its own words: the simulator's are for a caller of its own.)
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    from alexaskill.cli import serve
+
+    routes = [] if mounted is None else [Mount(mounted, app=Skill(SKILL_ID))]
+    with pytest.raises(UsageError) as refused:
+        serve._with_simulator(Starlette(routes=routes), None)
+    assert str(refused.value).startswith(said), refused.value

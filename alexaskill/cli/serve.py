@@ -174,7 +174,7 @@ def _with_simulator(app: Any, model: str | None, pki: TestPKI | None = None) -> 
     except ModelFileError as exc:  # (the name as given, not as the simulator's Path spells it)
         said = f"--model {shown(model)}" if model else "--model"
         raise UsageError(f"{said}: {exc.reason}") from None
-    except ValueError as exc:  # (PathTaken: the skills' paths, --dev's mistake)
+    except ValueError as exc:  # (PathTaken, NoSkillFound: the skills' paths, or none: --dev's)
         raise UsageError(f"--dev: {exc}") from None
     except InteractionModelError as exc:
         raise UsageError(f"--model: {'; '.join(exc.problems)}") from None
