@@ -342,3 +342,31 @@ def test_a_one_shot_request_is_noted_first(pizza: Understander, said: str, name:
     understood = pizza.understand(said, now=NOW)
     assert understood.new_session
     assert understood.notes[0] == f'asked the skill "{name}" in one go'
+
+
+@pytest.mark.parametrize(
+    "said", ["tell me the weather in paris", "tell me a joke", "ask us for the weather in paris"]
+)
+def test_a_model_without_a_name_takes_no_pronoun_for_one(said: str) -> None:
+    # Any name was taken, "me" too: "tell me the weather in paris" said in a session left it,
+    # a one-shot request to the skill "me the", and "tell me a joke" opened the skill "me a
+    # joke". No skill is named by a pronoun (one word is a brand's name, never "me").
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "GetWeather",
+        utterances=["what's the weather in {city}", "weather in {city}"],
+        slots={"city": "AMAZON.City"},
+    )
+    def weather(city: str) -> None: ...
+
+    anonymous = Understander(model_from_skill(skill))
+    assert anonymous.model.invocation is None
+    understood = anonymous.understand(said, now=NOW)
+    assert understood.request is not None
+    assert understood.request["type"] == "IntentRequest", understood.notes
+    assert not understood.new_session, understood.notes
+    # A name that is no pronoun is still any skill's.
+    other = anonymous.understand("ask corner cafe what's the weather in paris", now=NOW)
+    assert other.new_session
+    assert other.notes[0] == 'asked the skill "corner cafe" in one go'

@@ -2,9 +2,10 @@
 daily facts for a fact", "... using daily facts"), as Amazon's "Understand How Users Invoke
 Custom Skills" describes them (steps 3 of `understander`'s list).
 
-Without an invocation name in the model, any name is taken there, unless the whole utterance
-is a sample with words of its own; a one-shot request read by a sample of slots alone needs a
-connector to end the name ("ask corner cafe for a chai").
+Without an invocation name in the model, any name is taken there (none opening with a pronoun,
+"tell me a joke"), unless the whole utterance is a sample with words of its own; a one-shot
+request read by a sample of slots alone needs a connector to end the name ("ask corner cafe
+for a chai").
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def addressed_request(
         if tuple(words[: len(verb)]) != verb:
             continue
         after = len(verb)
+        if name is None and words[after : after + 1] and words[after] in language.object_pronouns:
+            continue  # "tell me a joke": said to the skill open, not naming another
         for size in _name_sizes(name, words, after):
             end = after + size
             said_name = " ".join(words[after:end])

@@ -121,6 +121,10 @@ class Language(Protocol):
     #: The `list_separators` that offer a choice ("or"): a value of one type and one of
     #: another said with one ("book 2 or friday") are no two slots' values. Optional: none.
     alternatives: frozenset[str] = frozenset()
+    #: Pronouns said after a verb of asking ("tell *me* ...", "ask *us* ..."): no skill's name
+    #: opens with one, so a model without an invocation name, which takes any name, takes none
+    #: that does. Optional: none.
+    object_pronouns: frozenset[str] = frozenset()
     #: Words said alone as a reply of their own ("yep", "nah", "bye"), whether a built-in
     #: intent lists them as its phrase or not: said beside a code's digits ("yep 12"), no
     #: letters of it. Each is a word of two or three letters (`CODE_LETTERS`; a code's letters
@@ -172,6 +176,7 @@ _OPTIONAL: Final = {
         "date_homonyms",
         "homonym_cues",
         "alternatives",
+        "object_pronouns",
         "replies",
         "wake_word_places",
         "query_wake_words",
@@ -347,6 +352,7 @@ class _Unknown:
     date_homonyms: frozenset[str] = frozenset()
     homonym_cues: frozenset[str] = frozenset()
     alternatives: frozenset[str] = frozenset()
+    object_pronouns: frozenset[str] = frozenset()
     replies: frozenset[str] = frozenset()
     wake_word_places: frozenset[tuple[str, ...]] = frozenset()
     query_wake_words: frozenset[str] = frozenset()

@@ -96,6 +96,7 @@ class English:
     date_homonyms: frozenset[str] = phrases.DATE_HOMONYMS
     homonym_cues: frozenset[str] = phrases.HOMONYM_CUES
     alternatives: frozenset[str] = phrases.ALTERNATIVES
+    object_pronouns: frozenset[str] = phrases.OBJECT_PRONOUNS
     replies: frozenset[str] = phrases.REPLIES
 
     def __init__(self, locale: str) -> None:

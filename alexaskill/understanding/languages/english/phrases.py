@@ -34,6 +34,7 @@ __all__ = [
     "LAUNCH_VERBS",
     "LIST_SEPARATORS",
     "NEGATIONS",
+    "OBJECT_PRONOUNS",
     "PURE_FILLERS",
     "QUERY_WAKE_WORDS",
     "REPLIES",
@@ -291,6 +292,9 @@ BOUNDS: Final = frozenset({"from", "until", "till", "til"})
 # "not friday", "never on monday", "any day except sunday": the value is what the user refuses.
 # Not "no": "no friday" is as often "no, friday", the answer corrected.
 NEGATIONS: Final = frozenset({"not", "never", "except"})
+# "tell me a joke", "ask us for ...": said after "tell" or "ask", no skill's name. A name of one
+# word is a brand's (Amazon's invocation name requirements), never a pronoun.
+OBJECT_PRONOUNS: Final = frozenset({"me", "us", "him", "her", "them"})
 _FUNCTION_WORDS = """
     a an the this that these those to for of in on at by from with about into as and or but
     is are am was were be been being do does did have has had will would can could shall should
