@@ -298,3 +298,37 @@ def test_a_turn_that_sent_nothing_shows_its_note_once(http: StarletteClient) -> 
     heard = turn(http, text="how is the blue sea")["turn"]
     assert heard["exchanges"]
     assert heard["understood"]["notes"] == ["words not in the sample: blue"]
+
+
+def test_an_intent_whose_samples_all_name_slots_is_offered_with_example_values() -> None:
+    # The README's first skill (the cafe: "a {drink} please", "say hello to {name}") was
+    # offered "open the skill", "help" and "stop" alone: a sample naming a slot was passed over.
+    from alexaskill import Skill
+    from alexaskill.simulator.examples import examples
+    from alexaskill.understanding import Understander, model_from_skill
+
+    skill = Skill(DEFAULT_SKILL_ID)
+    skill.add_slot_type("Drink", ["coffee", "tea"])
+
+    @skill.intent("OrderIntent", utterances=["a {drink} please"], slots={"drink": "Drink"})
+    def order(drink: str) -> None: ...
+
+    @skill.intent("GetWeather", utterances=["weather in {city}"], slots={"city": "AMAZON.City"})
+    def weather(city: str) -> None: ...
+
+    @skill.intent(
+        "HelloIntent",
+        utterances=["say hello to {name}", "say hello"],
+        slots={"name": "AMAZON.FirstName"},
+    )
+    def hello(name: str = "world") -> None: ...
+
+    offered = examples(lambda: Understander(model_from_skill(skill)))
+    assert offered == [
+        "open the skill",
+        "a coffee please",
+        "weather in paris",
+        "say hello",
+        "help",
+        "stop",
+    ]

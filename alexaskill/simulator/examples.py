@@ -14,11 +14,15 @@ _SHOWN = 8
 
 
 def examples(understander: Callable[[], Understander]) -> list[str]:
-    """Opening the skill, then a sample without slots of each intent of its own, help and stop.
+    """Opening the skill, then a sample of each intent of its own (one without slots, else one
+    said with example values), help and stop.
 
     ``understander`` gives the skill's model for the locale; a model that cannot be built
     offers only "open the skill" (the turn says why it cannot be understood).
     """
+    # In the function: the module map places understanding above the simulator.
+    from ..understanding.check_conflicts import said_with_examples
+
     try:
         model = understander().model
     except Exception:
@@ -29,6 +33,10 @@ def examples(understander: Callable[[], Understander]) -> list[str]:
         if intent.name.startswith("AMAZON."):
             continue
         sample = next((text for text in intent.samples if "{" not in text), None)
+        if sample is None and intent.samples:
+            # Every sample names a slot (the cafe's "a {drink} please"): one said with example
+            # values, else the page offered nothing of the intent to say.
+            sample = said_with_examples(model, intent, intent.samples[0])
         if sample is not None:
             said.append(sample)
     said.extend(("help", "stop"))

@@ -74,7 +74,7 @@ class Conflicts:
             return
         for intent in self.model.intents:
             for sample in intent.samples:
-                said = self.say(intent, sample)
+                said = said_with_examples(self.model, intent, sample)
                 understood = understander.understand(said)
                 if understood.intent not in (intent.name, None) and understood.kind == "intent":
                     how = f' (sample "{understood.sample}")' if understood.sample else ""
@@ -107,18 +107,6 @@ class Conflicts:
                         "understood"
                     )
 
-    def say(self, intent: ModelIntent, sample: str) -> str:
-        def example(match: re.Match[str]) -> str:
-            slot = intent.slot(match.group(1).rpartition("|")[2].strip())
-            if slot is None:
-                return "kiwi"
-            declared = self.model.types.get(slot.type)
-            if declared is not None and declared.values:
-                return declared.values[0].name
-            return _EXAMPLES.get(slot.type, "kiwi")
-
-        return SLOT_REFERENCE.sub(example, sample)
-
     def builtin_overlaps(self, understander: Understander, intent: ModelIntent) -> None:
         phrasings = {
             " ".join(understander.words(phrase)): name
@@ -147,6 +135,22 @@ class Conflicts:
                         f"intent {intent.name}: slots {first.name} ({first.type}) and "
                         f"{second.name} ({second.type}) share values: {listed}"
                     )
+
+
+def said_with_examples(model: InteractionModel, intent: ModelIntent, sample: str) -> str:
+    """``sample`` of ``intent`` as a user would say it: each slot an example value, its custom
+    type's first, else one of its built-in type (`_EXAMPLES`), else "kiwi"."""
+
+    def example(match: re.Match[str]) -> str:
+        slot = intent.slot(match.group(1).rpartition("|")[2].strip())
+        if slot is None:
+            return "kiwi"
+        declared = model.types.get(slot.type)
+        if declared is not None and declared.values:
+            return declared.values[0].name
+        return _EXAMPLES.get(slot.type, "kiwi")
+
+    return SLOT_REFERENCE.sub(example, sample)
 
 
 def _said(model: InteractionModel, type_name: str) -> set[str]:
