@@ -2,7 +2,7 @@
 
     from alexaskill import Skill, speak
 
-    skill = Skill(skill_id="amzn1.ask.skill.…")
+    skill = Skill(skill_id="amzn1.ask.skill.00000000-0000-0000-0000-000000000000")
 
     @skill.intent("HelloIntent", utterances=["say hello to {name}", "say hello"],
                   slots={"name": "AMAZON.FirstName"})

@@ -74,10 +74,15 @@ def _check_id_form(skill_id: str) -> None:
     """`ConfigurationError` for an id that no request can carry: Alexa's application ids begin
     ``amzn1.`` (``amzn1.ask.skill.<uuid>``, ``amzn1.echo-sdk-ams.app.…`` for old skills), and
     an ``amzn1.ask.skill.`` one whose UUID lost or gained a character in copying matches none:
-    every request would be refused with HTTP 400. Short made-up ids (tests') are let through."""
+    every request would be refused with HTTP 400, as would the documents' placeholder
+    (``amzn1.ask.skill.…``). Short made-up ids (tests') are let through."""
     problem = ""
     if not skill_id.startswith("amzn1."):
         problem = "Alexa's application ids begin amzn1."
+    elif not skill_id.removeprefix("amzn1.ask.skill").strip(".…"):
+        # The README's "amzn1.ask.skill.…" copied as it is: tests pass (the test client sends
+        # the skill's own id), and Alexa's every request would be refused.
+        problem = "that is the documents' placeholder, in place of the skill's id"
     elif skill_id.startswith("amzn1.ask.skill."):  # old ids' ends vary (000000-d0ed-…)
         uuid = skill_id.removeprefix("amzn1.ask.skill.")
         if uuid.count("-") == 4 and not _UUID.fullmatch(uuid):

@@ -69,6 +69,17 @@ def test_skill_ids_that_cannot_be_an_id_are_refused(given: str | list[str]) -> N
 
 
 @pytest.mark.parametrize(
+    "given", ["amzn1.ask.skill.…", "amzn1.ask.skill....", "amzn1.ask.skill.", "amzn1.ask.skill"]
+)
+def test_the_documents_placeholder_copied_is_refused(given: str) -> None:
+    # The README writes Skill("amzn1.ask.skill.…") (and ran blocks with "amzn1.ask.skill...."):
+    # copied as it is, it was taken, the skill's tests passed (the test client sends the
+    # skill's own id) and every request from Alexa was refused with HTTP 400.
+    with pytest.raises(ConfigurationError, match=r"placeholder.*developer console"):
+        Skill(given)
+
+
+@pytest.mark.parametrize(
     "given",
     [
         "amzn1.ask.skill.89751fb9-1ee0-4c3e-8b1b-8b5e4d2e3f4a",
