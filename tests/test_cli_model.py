@@ -243,3 +243,28 @@ def test_python_dash_m_alexaskill() -> None:
     )
     assert completed.returncode == 0
     assert json.loads(completed.stdout)["request"]["type"] == "LaunchRequest"
+
+
+def test_check_of_a_skill_without_a_help_handler_says_certification_asks_for_one(
+    workdir: Path,
+) -> None:
+    # "no problems found": users asking for help heard "Sorry, I can't help with that." (Stop and
+    # Cancel need no such finding: without a handler they end the session, as Amazon requires.)
+    code, out, _ = run("model", "skillapp:skill", "--check", "--invocation", "hello helper")
+    assert code == 0
+    assert (
+        'warning: no handler answers AMAZON.HelpIntent: users who ask for help hear "Sorry, I '
+        "can't help with that.\", and Amazon's certification requires a help answer that says "
+        'what the skill does; add @skill.intent("AMAZON.HelpIntent")\n'
+    ) in out
+    assert "StopIntent" not in out and "CancelIntent" not in out
+    source = (workdir / "skillapp.py").read_text(encoding="utf-8")
+    (workdir / "skillapp.py").write_text(
+        source
+        + '\n@skill.intent("AMAZON.HelpIntent")\ndef helping():\n    return speak("Say hello.")\n',
+        encoding="utf-8",
+    )
+    sys.modules.pop("skillapp", None)  # (loaded anew, with its help handler)
+    code, out, _ = run("model", "skillapp:skill", "--check", "--invocation", "hello helper")
+    assert code == 0
+    assert out == "no problems found\n"

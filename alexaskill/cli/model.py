@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ..messages import UNHANDLED
 from ..shown_names import shown
 from .chat_show import shown_error, terminal_safe_json
 from .common import (
@@ -94,6 +95,7 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             ]
             found += [("warning", w) for w in prompt_translation_warnings(skill, locale)]
             found += _audio_player_findings(skill, manifest, interfaces)
+            found += _help_findings(skill)
             signs = audio_player_signs(kind for kind, _ in skill.registry.handlers)
             if signs and audio_player is None:
                 audio_player = f"it handles {', '.join(signs)}"
@@ -138,6 +140,7 @@ def _shaped_as_model(data: object) -> bool:
 
 
 _AUDIO_PLAYER = "AUDIO_PLAYER"
+_HELP = "AMAZON.HelpIntent"
 _MANIFEST = "skill-package/skill.json"
 
 
@@ -171,6 +174,26 @@ def _manifest_interfaces(path: str, *, given: bool) -> set[str]:
         for item in interfaces
         if isinstance(item, dict) and isinstance(item.get("type"), str)
     }
+
+
+def _help_findings(skill: Skill) -> list[tuple[str, str]]:
+    """Whether anything answers AMAZON.HelpIntent: Amazon's certification asks every skill for
+    help (its "Voice Interface and User Experience Testing", "Providing help"). A finding of the
+    check, not a start-up warning. Stop and Cancel need none: unhandled, they end the session
+    (`alexaskill.leaving`)."""
+    handlers = skill.registry.handlers
+    if ("IntentRequest", _HELP) in handlers or ("IntentRequest", None) in handlers:
+        return []
+    if skill.registry.fallback is not None:
+        return []  # (it answers help: whether it says what the skill does is the author's call)
+    return [
+        (
+            "warning",
+            f"no handler answers {_HELP}: users who ask for help hear {UNHANDLED!r}, and "
+            "Amazon's certification requires a help answer that says what the skill does; add "
+            f'@skill.intent("{_HELP}")',
+        )
+    ]
 
 
 def _audio_player_findings(
