@@ -1,6 +1,7 @@
 """The WARNING that says why a request was refused, for the web service and AWS Lambda alike:
 once a kind every `REFUSAL_WARNING_EVERY` seconds, naming the id a stray request carried and the
-skill's own (a mistyped id tells itself apart from a request for another skill)."""
+skill's own (a mistyped id tells itself apart from a request for another skill); and the one
+said at start by a skill served with the placeholder id (`say_placeholder_ids`)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from .logs import logger, refusal
 from .shown_names import shown_value
 
 if TYPE_CHECKING:
-    from collections.abc import Set
+    from collections.abc import Iterable, Set
 
     from .log_repeats import Repeats
 
-__all__ = ["REFUSAL_WARNING_EVERY", "warn_refused"]
+__all__ = ["REFUSAL_WARNING_EVERY", "say_placeholder_ids", "warn_refused"]
 
 #: The id of requests made by alexaskill's tools without one (`alexaskill.testing.DEFAULT_SKILL_ID`,
 #: not imported: it loads the offline understanding).
@@ -58,6 +59,18 @@ def warn_refused(said: Repeats, skill_ids: Set[str] | None, exc: RequestError) -
     else:
         logger.warning(
             "refused request: %s (%d more %s since the last such line)", reason, unsaid, kind
+        )
+
+
+def say_placeholder_ids(skill_ids: Iterable[Set[str] | None]) -> None:
+    """Say at start, once, that a skill's one id is `PLACEHOLDER_ID` (the examples' id, left in
+    place): Alexa's requests carry the skill's own, and each would be refused, the first saying
+    why only as it came. Not under ``serve --dev``, whose simulator sends that id."""
+    if any(ids is not None and set(ids) == {PLACEHOLDER_ID} for ids in skill_ids):
+        logger.warning(
+            "the skill id is %s, the examples' placeholder: Alexa's requests will be refused; "
+            "give the console's id to Skill(skill_id=...) or ALEXASKILL_SKILL_ID",
+            PLACEHOLDER_ID,
         )
 
 

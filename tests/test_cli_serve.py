@@ -17,6 +17,7 @@ from alexaskill import Skill, exchange_protocol, speak
 from alexaskill.cli import parser, serve_loop
 from alexaskill.cli.dev import DEV_PKI_ENV
 from alexaskill.loops import handshakes_bounded
+from alexaskill.refusal_warnings import PLACEHOLDER_ID
 from alexaskill.testing import TestPKI
 
 from .cli_run import run
@@ -294,3 +295,55 @@ def test_serve_reload_restarts_on_a_change_with_uvicorns_reloader(tmp_path: Path
     watched = [line for line in said if "Will watch for changes in these directories" in line]
     assert watched == [f"INFO:     Will watch for changes in these directories: {[str(tmp_path)]}"]
     assert any("reloaded.py" in line and "Reloading" in line for line in said), said
+
+
+@pytest.mark.parametrize(
+    ("skill_id", "argv", "warned"),
+    [
+        (PLACEHOLDER_ID, (), True),
+        (PLACEHOLDER_ID, ("--workers", "2"), True),  # (said by serve, not by each worker)
+        (PLACEHOLDER_ID, ("--dev",), False),  # (the simulator's requests carry it)
+        (SKILL_ID, (), False),
+    ],
+)
+def test_serve_of_a_skill_with_the_placeholder_id_says_so_at_start(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    skill_id: str,
+    argv: tuple[str, ...],
+    warned: bool,
+) -> None:
+    # It started silently: only the first real request, refused, said why.
+    from alexaskill.cli import serve as serve_module
+
+    (tmp_path / "placeholder_app.py").write_text(
+        f"from alexaskill import Skill\n\nskill = Skill({skill_id!r}, store='memory://')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # (serve hands its options over there)
+    monkeypatch.setattr(serve_module, "_run_uvicorn", lambda app, **options: None)
+    if "--dev" in argv:
+        from alexaskill.cli.dev import DEV_CERT_URL
+
+        TestPKI(cert_url=DEV_CERT_URL).save(tmp_path / "dev-pki")  # (never the user's own)
+        monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    try:
+        code, _, err = run("serve", "placeholder_app:skill", "--port", str(free_port()), *argv)
+    finally:
+        sys.modules.pop("placeholder_app", None)
+        sys.modules.pop("_alexaskill_app_placeholder_app", None)
+    assert code == 0, err
+    lines = [r for r in caplog.records if PLACEHOLDER_ID in r.getMessage()]
+    if not warned:
+        assert lines == []
+        return
+    assert [(r.levelname, r.getMessage()) for r in lines] == [
+        (
+            "WARNING",
+            f"the skill id is {PLACEHOLDER_ID}, the examples' placeholder: Alexa's requests "
+            "will be refused; give the console's id to Skill(skill_id=...) or ALEXASKILL_SKILL_ID",
+        )
+    ]

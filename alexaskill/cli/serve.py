@@ -328,6 +328,7 @@ def _run_servers(
         _prepare(args.app, app, args.dev, args.capture, args.model, checking=True)
         _log_simulator(args, checking=True)
         _say_at_start(args)
+        _say_placeholder_ids(args, app)
         if args.workers is not None:
             if args.dev and args.workers > 1:
                 logger.warning(
@@ -357,7 +358,17 @@ def _run_servers(
     app = _prepare(args.app, closing_mounted(app), args.dev, args.capture, args.model)
     _log_simulator(args)
     _say_at_start(args)
+    _say_placeholder_ids(args, app)
     _run_uvicorn(app, **options)
+
+
+def _say_placeholder_ids(args: argparse.Namespace, app: Any) -> None:
+    """Warn of a skill served (not --dev, whose simulator sends it) with the placeholder id:
+    said here, once, by serve's own process, not by each worker."""
+    if not args.dev:
+        from ..refusal_warnings import say_placeholder_ids
+
+        say_placeholder_ids(skill.skill_ids for skill in skills_in(app))
 
 
 def _watched(spec: str) -> list[str]:
