@@ -344,6 +344,44 @@ def test_a_one_shot_request_is_noted_first(pizza: Understander, said: str, name:
     assert understood.notes[0] == f'asked the skill "{name}" in one go'
 
 
+def test_without_an_invocation_name_the_name_ends_at_a_connective() -> None:
+    # The first name length whose rest read won: "ask corner cafe for the weather in paris"
+    # named the skill "corner cafe for the", as "weather in paris" is a sample and "the weather
+    # in paris" is not quite. Amazon's one-shot phrasings put a connective ("for", "to",
+    # "about", "if", "whether") between the name and the request.
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "GetWeather",
+        utterances=["weather in {city}", "what's the weather in {city}"],
+        slots={"city": "AMAZON.City"},
+    )
+    def weather(city: str) -> None: ...
+
+    @skill.intent(
+        "FindRecipe",
+        utterances=["find a recipe", "find a recipe with {food}"],
+        slots={"food": "AMAZON.Food"},
+    )
+    def recipe(food: str = "") -> None: ...
+
+    anonymous = Understander(model_from_skill(skill))
+    for said in (
+        "ask corner cafe for the weather in paris",
+        "ask corner cafe about the weather in paris",
+        "ask corner cafe for weather in paris",
+    ):
+        understood = anonymous.understand(said, now=NOW)
+        assert understood.intent == "GetWeather", said
+        assert 'asked the skill "corner cafe" in one go' in understood.notes, said
+        assert [(slot.name, slot.value) for slot in understood.slots] == [("city", "paris")]
+    # The other side: a name that holds a connective is whole where the rest after its own
+    # connective is the request ("cooks to find a recipe" reads as no request).
+    understood = anonymous.understand("ask tips for cooks to find a recipe", now=NOW)
+    assert understood.intent == "FindRecipe"
+    assert 'asked the skill "tips for cooks" in one go' in understood.notes
+
+
 @pytest.mark.parametrize(
     "said", ["tell me the weather in paris", "tell me a joke", "ask us for the weather in paris"]
 )

@@ -5,14 +5,15 @@ Custom Skills" describes them (steps 3 of `understander`'s list).
 Without an invocation name in the model, any name is taken there (none opening with a pronoun,
 "tell me a joke"), unless the whole utterance is a sample with words of its own; a one-shot
 request read by a sample of slots alone needs a connector to end the name ("ask corner cafe
-for a chai").
+for a chai"), and a connector ends it first where the rest reads ("ask corner cafe for the
+weather in paris": `_name_splits`).
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from typing import Final
 
 from .languages import Language
@@ -23,6 +24,7 @@ __all__ = ["SLOT_REFERENCE", "addressed_request"]
 
 #: A sample's {slot}, and the AMAZON.LITERAL form {example words|slot} of older models.
 SLOT_REFERENCE: Final = re.compile(r"\{([^{}]+)\}")
+_FALLBACK: Final = "AMAZON.FallbackIntent"
 #: Reads a request's tokens (text, tokens, now, strict): with strict, None when nothing is
 #: close enough.
 Read = Callable[[str, Sequence[Token], datetime.datetime, bool], Understanding | None]
@@ -50,7 +52,7 @@ def addressed_request(
         after = len(verb)
         if name is None and words[after : after + 1] and words[after] in language.object_pronouns:
             continue  # "tell me a joke": said to the skill open, not naming another
-        for size in _name_sizes(name, words, after):
+        for size, strict in _name_splits(name, words, after, language.connectors):
             end = after + size
             said_name = " ".join(words[after:end])
             if end == len(words):
@@ -71,8 +73,8 @@ def addressed_request(
             connected = rest[0].text in language.connectors and len(rest) > 1
             if connected:
                 rest = rest[1:]
-            inner = read(text, rest, now, name is None)
-            if inner is None:
+            inner = read(text, rest, now, strict)
+            if inner is None or (name is None and not strict and inner.intent == _FALLBACK):
                 continue
             if name is None:
                 if is_sample(tokens, now, ()):
@@ -94,6 +96,27 @@ def addressed_request(
         if inner is not None:
             return inner.in_new_session(f'asked the skill "{" ".join(name_words)}" in one go')
     return None
+
+
+def _name_splits(
+    name: tuple[str, ...] | None, words: Sequence[str], after: int, connectors: Set[str]
+) -> list[tuple[int, bool]]:
+    """The lengths the skill's name after ``after`` may have, in the order tried, each with
+    whether its rest is read strictly. The model's own name is read loosely. An unknown one
+    ends first where a connective follows it ("ask corner cafe for the weather in paris":
+    Amazon's one-shot phrasings put one between the name and the request), its rest read
+    strictly, then loosely (a reading other than the fallback), and only then at any length,
+    strictly: else the first length whose rest is a sample wins ("corner cafe for the", as
+    "weather in paris" is one)."""
+    sizes = _name_sizes(name, words, after)
+    if name is not None:
+        return [(size, False) for size in sizes]
+    connected = [s for s in sizes if after + s < len(words) - 1 and words[after + s] in connectors]
+    return [
+        *((size, True) for size in connected),
+        *((size, False) for size in connected),
+        *((size, True) for size in sizes if size not in connected),
+    ]
 
 
 def _name_sizes(name: tuple[str, ...] | None, words: Sequence[str], after: int) -> list[int]:
