@@ -11,11 +11,12 @@ if TYPE_CHECKING:
 __all__ = ["examples"]
 
 _SHOWN = 8
+_ALWAYS = ("help", "stop")
 
 
 def examples(understander: Callable[[], Understander]) -> list[str]:
     """Opening the skill, then a sample of each intent of its own (one without slots, else one
-    said with example values), help and stop.
+    said with example values; as many as leave room), help and stop.
 
     ``understander`` gives the skill's model for the locale; a model that cannot be built
     offers only "open the skill" (the turn says why it cannot be understood).
@@ -39,5 +40,6 @@ def examples(understander: Callable[[], Understander]) -> list[str]:
             sample = said_with_examples(model, intent, intent.samples[0])
         if sample is not None:
             said.append(sample)
-    said.extend(("help", "stop"))
-    return said[:_SHOWN]
+    # The skill's own are cut, never help and stop: every skill answers them, and a user
+    # trying it needs them most (a skill of many intents cut them off the end).
+    return [*said[: _SHOWN - len(_ALWAYS)], *_ALWAYS]
