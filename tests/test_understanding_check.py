@@ -12,6 +12,14 @@ from typing import Any
 import pytest
 
 from alexaskill.understanding import check_model
+from alexaskill.understanding.check_conflicts import said_with_examples
+from alexaskill.understanding.model import (
+    InteractionModel,
+    ModelIntent,
+    ModelSlot,
+    ModelType,
+    TypeValue,
+)
 
 from .conftest import SKILL_ID
 from .understanding_check_shared import MODEL_FILE, _value, messages, model
@@ -359,3 +367,22 @@ def test_a_prompt_variation_in_ssml_alexa_refuses_is_an_error() -> None:
     ]
     [error] = messages(data)
     assert error.startswith("prompt Elicit.Size: SSML Alexa refuses, a bare '&' at index 12")
+
+
+def test_samples_are_said_with_real_values_or_not_at_all() -> None:
+    # A slot of a type with no example value was said with "kiwi", whatever its type: a word
+    # fit for the check's own reading (built-in list types read any words), but a made-up
+    # value to anything offering the sample to users (the simulator's things to try).
+    intent = ModelIntent(
+        "Order",
+        slots=(
+            ModelSlot("drink", "Drink"),
+            ModelSlot("city", "AMAZON.City"),
+            ModelSlot("actor", "AMAZON.Actor"),
+        ),
+    )
+    drinks = ModelType("Drink", (TypeValue("chai"),))
+    built = InteractionModel(None, (intent,), {"Drink": drinks})
+    assert said_with_examples(built, intent, "a {drink} in {city}") == "a chai in paris"
+    assert said_with_examples(built, intent, "a film with {actor}") is None
+    assert said_with_examples(built, intent, "a {drink} for {nobody}") is None

@@ -40,6 +40,12 @@ _EXAMPLES: Final = {
 }
 
 
+#: The check's word for a slot with no example value: the types without one are built-in
+#: list types, which understanding reads free-form (any words fill them), so any word says the
+#: sample for the check; never offered to a user as a value (`said_with_examples` has none).
+_STAND_IN: Final = "kiwi"
+
+
 class Report(Protocol):
     """Where the findings go: `check_model`'s checker."""
 
@@ -74,7 +80,7 @@ class Conflicts:
             return
         for intent in self.model.intents:
             for sample in intent.samples:
-                said = said_with_examples(self.model, intent, sample)
+                said, _ = _said_as(self.model, intent, sample, _STAND_IN)
                 understood = understander.understand(said)
                 if understood.intent not in (intent.name, None) and understood.kind == "intent":
                     how = f' (sample "{understood.sample}")' if understood.sample else ""
@@ -137,20 +143,35 @@ class Conflicts:
                     )
 
 
-def said_with_examples(model: InteractionModel, intent: ModelIntent, sample: str) -> str:
-    """``sample`` of ``intent`` as a user would say it: each slot an example value, its custom
-    type's first, else one of its built-in type (`_EXAMPLES`), else "kiwi"."""
+def said_with_examples(model: InteractionModel, intent: ModelIntent, sample: str) -> str | None:
+    """``sample`` of ``intent`` as a user would say it, each slot a value its custom type
+    declares (the first), else its built-in type's example (`_EXAMPLES`); None where a slot has
+    neither: a value made up is never offered to a user."""
+    said, real = _said_as(model, intent, sample, "")
+    return said if real else None
+
+
+def _said_as(
+    model: InteractionModel, intent: ModelIntent, sample: str, stand_in: str
+) -> tuple[str, bool]:
+    """`said_with_examples`'s words, ``stand_in`` for each slot without an example value, and
+    whether every slot had one."""
+    real = True
 
     def example(match: re.Match[str]) -> str:
+        nonlocal real
         slot = intent.slot(match.group(1).rpartition("|")[2].strip())
-        if slot is None:
-            return "kiwi"
-        declared = model.types.get(slot.type)
+        declared = None if slot is None else model.types.get(slot.type)
         if declared is not None and declared.values:
             return declared.values[0].name
-        return _EXAMPLES.get(slot.type, "kiwi")
+        value = None if slot is None else _EXAMPLES.get(slot.type)
+        if value is None:
+            real = False
+            return stand_in
+        return value
 
-    return SLOT_REFERENCE.sub(example, sample)
+    said = SLOT_REFERENCE.sub(example, sample)
+    return said, real
 
 
 def _said(model: InteractionModel, type_name: str) -> set[str]:
