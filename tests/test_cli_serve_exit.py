@@ -219,7 +219,9 @@ def test_serve_stopped_by_sigterm_as_its_app_is_imported_and_held_is_bounded_aft
     (tmp_path / "stuck.py").write_text(_STUCK_IMPORTING, encoding="utf-8")
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--port", "0", *argv]
     command += ["--timeout-graceful-shutdown", "1"]
-    with subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, encoding="utf-8") as process:
+    with subprocess.Popen(
+        command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+    ) as process:
         try:
             assert process.stderr is not None
             assert "importing" in process.stderr.readline()
