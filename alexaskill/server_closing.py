@@ -93,6 +93,12 @@ class _Closes:
         pipeline = getattr(self, "pipeline", None)  # (httptools) requests queued: never run
         if pipeline:
             pipeline.clear()
+        # A request still being answered answers no more, however the connection ends: closed
+        # (TLS) its task's writes would come after the close, lingering after the end of the
+        # stream (`write_eof`). (A 415 from the head, its task not yet run, when the same read
+        # brought a body the parser refused: "written after close".)
+        _abandon_answer(self.cycle)
+        _abandon_answer(getattr(self, "_answering", None))  # (httptools) with some queued
         if transport.is_closing():
             self._closing()
             return
@@ -102,8 +108,6 @@ class _Closes:
             return
         self._head_since = self._idle_since = None
         self._lingering = True
-        _abandon_answer(self.cycle)  # if a request is still being answered
-        _abandon_answer(getattr(self, "_answering", None))  # (httptools) with some queued
         transport.set_protocol(_Lingering(self))
         transport.write_eof()  # once the answer is out
         if self.flow.read_paused:

@@ -340,6 +340,28 @@ def test_a_body_the_parser_refuses_has_a_400_request_line_not_disconnected(
     assert [(r.__dict__["outcome"], r.__dict__["status"]) for r in lines] == expected
 
 
+@pytest.mark.parametrize("protocol_name", ["H11Protocol", "HttpToolsProtocol"])
+def test_a_refused_head_and_a_body_the_parser_refuses_in_one_read_write_nothing_after_close(
+    protocol_name: str,
+) -> None:
+    # The parser refuses the chunk (400) and closes the connection (a transport that cannot
+    # half-close: TLS) before the endpoint's task runs; its 415 was then written after the close
+    # ("written after close", an ERROR and a traceback), where asyncio's transports drop it.
+    from alexaskill import server as server_module
+
+    skill = make_skill()
+    ours(skill, [signed()], **DOCKER)  # (the app built)
+    head = (
+        b"POST / HTTP/1.1\r\nhost: x\r\ncontent-type: text/plain\r\n"
+        b"transfer-encoding: chunked\r\n\r\n"
+    )
+    protocol_class = getattr(server_module, protocol_name)
+    events, logs = serve(protocol_class, skill, [head + b"zz\r\n{}\r\n0\r\n\r\n"], **DOCKER)
+    assert statuses(wire(events)) == [400]
+    assert wire(events)[-1] == "close"
+    assert logs == ["Invalid HTTP request received."]
+
+
 def _signing_lines(body: bytes, signature: str) -> list[str]:
     """``body``'s genuine SignatureCertChainUrl, and ``signature`` (the genuine one's base64 as
     ``{}``) as its Signature-256 line."""
