@@ -17,6 +17,7 @@ from .error_bodies import error_body
 from .logs import INTERNAL_ERROR, log_request
 from .own_cancellation import cancelled_here
 from .server_stop import shutdown_cancels
+from .shown_names import shown
 
 if TYPE_CHECKING:
     from starlette.types import Receive, Scope, Send
@@ -54,6 +55,7 @@ _SHOWN: Final = {
     name.lower(): name
     for name in (
         "Content-Type",
+        "Content-Encoding",
         "Content-Length",
         "SignatureCertChainUrl",
         "Signature-256",
@@ -223,11 +225,17 @@ class _Endpoint:
         await _send_answered(send, AnsweredCancellation(503, reason, cancellation), close=True)
 
     def _refusal(self, headers: Mapping[str, str]) -> tuple[int, bytes] | None:
-        """The answer to a POST its headers refuse already (media type, declared length)."""
+        """The answer to a POST its headers refuse already (media type, content coding, declared
+        length)."""
         content_type = headers.get("content-type", "")
         # Parsed only when it is not one of the two spellings Alexa and the test tools send.
         if content_type not in _ALEXA_TYPES and not _utf8_json(content_type):
             return 415, _NOT_JSON
+        # Alexa never encodes its body, and signs the bytes as sent: a body in another coding
+        # (gzip) was verified and read as if plain, its coding ignored. 415: RFC 9110, 15.5.16.
+        coding = headers.get("content-encoding")
+        if coding is not None and coding.strip(" \t").lower() not in ("identity", ""):
+            return 415, error_body(f"Content-Encoding {shown(coding)} is not taken")
         declared = headers.get("content-length")
         if declared is not None:
             # ASCII digits only ("²".isdigit() is true) and no more of them than any real body

@@ -283,6 +283,32 @@ def test_a_whole_post_refused_before_the_skills_checks_has_one_request_line(
         ], outcome
 
 
+@pytest.mark.parametrize(
+    ("coding", "status", "reason"),
+    [
+        ("gzip", 415, "Content-Encoding gzip is not taken"),
+        ("GZip, identity", 415, "Content-Encoding GZip, identity is not taken"),
+        ("identity", 200, None),
+        (" Identity ", 200, None),
+    ],
+)
+def test_a_content_coding_but_identity_is_refused_either_way(
+    through_asgi: list[str], coding: str, status: int, reason: str | None
+) -> None:
+    # Alexa never encodes its body, and the signature is over the bytes as sent: a body said to
+    # be gzip was verified as if plain (its coding ignored), on both ways in.
+    skill = make_skill()
+    ours(skill, [signed()], **DOCKER)
+    headers = ("content-type: application/json", f"content-encoding: {coding}")
+    through_asgi.clear()
+    answered, _ = same(skill, [signed(headers=headers)], **DOCKER)  # direct, and through ASGI
+    assert statuses(answered) == [status]
+    assert len(through_asgi) == 1  # uvicorn's protocol only: alexaskill's answered directly
+    if reason is not None:
+        body = b"".join(e for e in answered if isinstance(e, bytes)).split(b"\r\n\r\n", 1)[1]
+        assert json.loads(body) == {"error": reason}
+
+
 @pytest.mark.parametrize("lose", [False, True], ids=["body-timeout", "client-gone"])
 def test_a_post_whose_body_never_came_whole_has_one_request_line(
     caplog: pytest.LogCaptureFixture, lose: bool
