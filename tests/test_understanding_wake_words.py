@@ -5,10 +5,12 @@ or in a search query ("play a new computer")."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
+from alexaskill.exceptions import ConfigurationError
 from alexaskill.understanding import Understander
 from alexaskill.understanding.languages import _CACHE, _FACTORIES, register_language
 from alexaskill.understanding.languages.english import English
@@ -309,6 +311,24 @@ def test_a_language_s_wake_word_places_say_which_names_keep_their_wake_word(
         intent = {"name": "Trip", "slots": [city_slot], "samples": ["{city}"]}
         trips = understander_of({"invocationName": "trips", "intents": [intent]}, locale=locale)
         assert heard_values(trips, "echo bay") == ("Trip", {"city": city})
+    finally:
+        _FACTORIES.pop(locale, None)
+        _CACHE.pop(locale, None)
+
+
+@pytest.mark.parametrize(
+    "place",
+    [(), "echo bay", ("echo",), ("bay", "echo"), ("echo", None), ["echo", "bay"]],
+)
+def test_a_language_whose_wake_word_places_hold_no_name_read_so_is_refused(place: Any) -> None:
+    # An empty name broke every turn said after a wake word (IndexError); a string, one word, a
+    # name not opening with a wake word or holding no string was never read, with no error.
+    locale = "zw-ZW"
+    placing = type("Placing", (English,), {"wake_word_places": [place]})
+    said = rf"'zw-ZW'.*Placing\.wake_word_places holds {re.escape(repr(place))}: .*two at least"
+    try:
+        with pytest.raises(ConfigurationError, match=said):
+            register_language(placing, [locale])
     finally:
         _FACTORIES.pop(locale, None)
         _CACHE.pop(locale, None)

@@ -136,7 +136,8 @@ class Language(Protocol):
     #: The names of places that begin with one of the `wake_words`, as word tuples (("echo",
     #: "park")): such a wake word said first, with no pause after it, stays in a free-form
     #: place slot's value that is one of them, where the words without it read as the same
-    #: sample. Optional: none.
+    #: sample. One of fewer words, or not opening with a wake word, is refused
+    #: (`register_language`). Optional: none.
     wake_word_places: frozenset[tuple[str, ...]] = frozenset()
     #: The `wake_words` that are words a search query begins with too ("*amazon* prime video",
     #: "*echo* dot"): said as the first word, with no pause after it, one that begins an
@@ -197,7 +198,8 @@ def register_language(factory: Callable[[str], Language], locales: Sequence[str]
     """Make ``factory(locale)`` serve each of ``locales`` ("fr-FR", "fr-CA", ...). Each
     locale's language is made now: one the interface cannot use (a `replies` word that is no
     word of two or three letters in lower case, a `contractions` key or forms that are no
-    tuple of words) is a `ConfigurationError`, and none of ``locales`` is registered."""
+    tuple of words, a `wake_word_places` name no turn reads) is a `ConfigurationError`, and
+    none of ``locales`` is registered."""
     # Made at once, not at the first understanding: a mistake shows where the language is
     # registered, and a language is made once either way.
     made = {locale: _made(factory, locale) for locale in locales}
@@ -232,8 +234,9 @@ def language_for(locale: str) -> Language:
 
 def _made(factory: Callable[[str], Language], locale: str) -> Language:
     """``factory(locale)``, with the interface's defaults for the optional attributes it
-    lacks; a `ConfigurationError` where its `replies` hold a word no code's letters can be, or
-    its `contractions` anything but tuples of words (`_check_contractions`)."""
+    lacks; a `ConfigurationError` where its `replies` hold a word no code's letters can be,
+    its `contractions` anything but tuples of words (`_check_contractions`), or its
+    `wake_word_places` a name no turn reads (`_check_wake_word_places`)."""
     language = factory(locale)
     for name, default in _OPTIONAL.items():
         # The interface's defaults, for a language that is no subclass of `Language` (a
@@ -252,7 +255,28 @@ def _made(factory: Callable[[str], Language], locale: str) -> Language:
             "such a word out"
         )
     _check_contractions(language, locale)
+    _check_wake_word_places(language, locale)
     return language
+
+
+def _check_wake_word_places(language: Language, locale: str) -> None:
+    """A `ConfigurationError` naming a place of ``language.wake_word_places`` that is no tuple
+    of two words or more, the first one of its `wake_words`: `wake_words.woken_kept` reads
+    none other (an empty one broke every turn said after a wake word)."""
+    for place in sorted(language.wake_word_places, key=repr):
+        if (
+            isinstance(place, tuple)
+            and len(place) > 1
+            and all(isinstance(word, str) for word in place)
+            and place[0] in language.wake_words
+        ):
+            continue
+        meant = f"; write {tuple(place.split())!r}" if isinstance(place, str) else ""
+        raise ConfigurationError(
+            f"locale {locale!r}: {type(language).__name__}.wake_word_places holds {place!r}: "
+            "each is a place's name as a tuple of words, two at least, the first one of its "
+            f"wake_words ({', '.join(map(repr, sorted(language.wake_words)))}){meant}"
+        )
 
 
 def _check_contractions(language: Language, locale: str) -> None:
