@@ -37,7 +37,7 @@ from alexaskill.understanding.languages.english import English
 
 from .cli_run import run
 from .conftest import SKILL_ID
-from .understanding_shared import MODEL_FILE, NOW
+from .understanding_shared import MODEL_FILE, NOW, english_without
 
 # --- models -------------------------------------------------------------------------------------
 
@@ -366,24 +366,12 @@ def test_a_language_whose_contractions_hold_no_tuple_of_words_is_refused_when_re
         _CACHE.pop(locale, None)
 
 
-class _Uncontracted:
-    """English, as a `Language` written before `contractions` was part of the interface."""
-
-    def __init__(self, locale: str) -> None:
-        self._english = English(locale)
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "contractions":
-            raise AttributeError(name)
-        return getattr(self._english, name)
-
-
 def test_a_language_without_contractions_has_none() -> None:
     # Added to the interface as a member every language had to name: one written before it was
     # registered, then raised AttributeError reading the first sample, as no optional one does.
     locale = "zw-ZW"
     try:
-        register_language(_Uncontracted, [locale])
+        register_language(english_without("contractions"), [locale])
         assert language_for(locale).contractions == {}
         slot = {"name": "name", "type": "AMAZON.FirstName"}
         intent = {"name": "Meet", "slots": [slot], "samples": ["my name is {name}"]}
@@ -401,7 +389,7 @@ def test_a_language_naming_no_contractions_cannot_change_another_s() -> None:
     # The default, {}, was one dict, the interface's, shared by every language naming none (and
     # _Unknown's rewrites and contractions by every unknown locale): set in one, read in all.
     try:
-        register_language(_Uncontracted, ["zw-ZW", "zx-ZX"])
+        register_language(english_without("contractions"), ["zw-ZW", "zx-ZX"])
         known = [language_for(locale) for locale in ("zw-ZW", "zx-ZX")]
         unknown = [resolving_language(locale)[0] for locale in ("zy-ZY", "zz-ZZ")]
         pairs: list[tuple[Any, Any]] = [

@@ -28,6 +28,7 @@ from alexaskill.understanding.languages import _CACHE, _FACTORIES
 from alexaskill.understanding.languages.english import English
 
 from .dialog_shared import MODEL_FILE, NOW, Skill, delegate
+from .understanding_shared import english_without
 
 BASE = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
 
@@ -410,22 +411,10 @@ def test_a_language_gives_the_words_its_slot_types_read_with_a_value(carried: st
     assert conversation.say("at seven p m").prompts == ["At at seven p m, right?"]
 
 
-class _Uncarried:
-    """English, as a `Language` written before `value_carriers` was part of the interface."""
-
-    def __init__(self, locale: str) -> None:
-        self._english = English(locale)
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "value_carriers":
-            raise AttributeError(name)
-        return getattr(self._english, name)
-
-
 @pytest.fixture
 def uncarried() -> Iterator[str]:
     locale = "zy-ZY"
-    register_language(_Uncarried, [locale])
+    register_language(english_without("value_carriers"), [locale])
     yield locale
     _FACTORIES.pop(locale, None)
     _CACHE.pop(locale, None)

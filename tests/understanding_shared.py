@@ -4,16 +4,20 @@ answers): a fixed now, one skill id, an understander of a model built from a few
 the intent it hears with its slots' values, `heard_values`), an intent with one slot of a given
 type, with what a phrase said to it fills (`filled`), a trip planner whose city is asked with
 "{city}" alone, an alarm's time and date (`alarm_reads`) and two times of a window
-(`window_understander`, `quiet_hours`). tests/conftest.py has pytest rewrite its asserts."""
+(`window_understander`, `quiet_hours`), and English as a language written before one of the
+interface's optional members was part of it (`english_without`). tests/conftest.py has pytest
+rewrite its asserts."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from alexaskill.understanding import InteractionModel, Understander, Understanding, load_model
+from alexaskill.understanding.languages import Language
+from alexaskill.understanding.languages.english import English
 from tests.conftest import SKILL_ID
 
 # Sunday 29 November 2026, noon: ISO week 48.
@@ -195,3 +199,19 @@ def quiet_hours() -> Understander:
     """`window_understander` with samples that have a word of meaning besides "from" and "to"
     (a sample of function words alone is read exactly only)."""
     return window_understander("quiet hours {start} to {end}", "quiet hours from {start} to {end}")
+
+
+def english_without(member: str) -> Callable[[str], Language]:
+    """A factory of English as a `Language` written before ``member``, one of the interface's
+    optional members, was part of it: reading ``member`` is an AttributeError."""
+
+    class Without:
+        def __init__(self, locale: str) -> None:
+            self._english = English(locale)
+
+        def __getattr__(self, name: str) -> Any:
+            if name == member:
+                raise AttributeError(name)
+            return getattr(self._english, name)
+
+    return Without
