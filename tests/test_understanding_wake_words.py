@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from alexaskill.exceptions import ConfigurationError
-from alexaskill.understanding import Understander
+from alexaskill.understanding import Understander, wake_words
+from alexaskill.understanding.fillers import exact_past_fillers
 from alexaskill.understanding.languages import _CACHE, _FACTORIES, register_language
 from alexaskill.understanding.languages.english import English
 
@@ -332,6 +333,29 @@ def test_a_language_whose_wake_word_places_hold_no_name_read_so_is_refused(place
     finally:
         _FACTORIES.pop(locale, None)
         _CACHE.pop(locale, None)
+
+
+@pytest.mark.parametrize("said", ["echo um park", "amazon um prime video"])
+def test_a_filler_after_a_wake_word_said_first_sets_it_apart_unread(
+    said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "echo um park" is park either way (the filler stands in the name's words, and shifts the
+    # query's): what woken_kept's filler rule changes is that the words after the wake word are
+    # not read again to ask whether it begins their value. Without it, "um park" was read too.
+    read: list[tuple[str, ...]] = []
+
+    def reading(matcher: Any, spans: Any, language: Any) -> Any:
+        read.append(tuple(spans.words))
+        return exact_past_fillers(matcher, spans, language)
+
+    city = {"name": "city", "type": "AMAZON.City"}
+    query = {"name": "query", "type": "AMAZON.SearchQuery"}
+    samples = ["{city}", "{query} please search"]
+    intent = {"name": "Find", "slots": [city, query], "samples": samples}
+    finder = understander_of({"invocationName": "finder", "intents": [intent]})
+    monkeypatch.setattr(wake_words, "exact_past_fillers", reading)
+    finder.understand(said, now=NOW)
+    assert read == [tuple(said.split())]
 
 
 def test_a_wake_word_said_first_is_no_part_of_a_first_name() -> None:
