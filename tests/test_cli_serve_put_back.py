@@ -211,3 +211,30 @@ def test_the_sigterm_repeats_thread_run_after_its_stop_leaves_the_descriptors_al
     finally:
         os.close(read)
         os.close(write)
+
+
+def test_a_one_shot_command_stops_its_repeats_though_a_ctrl_c_lands_as_they_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `_Insisting.start` blocks every signal as it starts its thread: a Ctrl-C come meanwhile is
+    # handled as they are unblocked, in `start`, the thread started. `_terminable` had no
+    # `again` to stop: the thread, its pipe and Python's wakeup fd were left for the program.
+    import threading
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    real = signal.pthread_sigmask
+
+    def unblocking(how: int, mask: Any) -> Any:
+        before = real(how, mask)
+        if how == signal.SIG_SETMASK:
+            pending = signal.getsignal(signal.SIGINT)
+            assert callable(pending)
+            pending(signal.SIGINT, None)  # (the Ctrl-C held while blocked: KeyboardInterrupt)
+        return before
+
+    monkeypatch.setattr(signal, "pthread_sigmask", unblocking)
+    with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
+        pytest.fail("the command ran, though Ctrl-C came as it started")
+    assert signal.set_wakeup_fd(-1) == -1
+    assert [t.name for t in threading.enumerate() if t.name == "alexaskill-sigterm"] == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
