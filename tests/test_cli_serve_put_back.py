@@ -34,6 +34,13 @@ def _handlers_kept() -> Iterator[None]:
         signal.signal(signum, handler)
 
 
+def _ctrl_c() -> None:
+    """A pending Ctrl-C handled here: SIGINT's handler run (Python's own: KeyboardInterrupt)."""
+    pending = signal.getsignal(signal.SIGINT)
+    assert callable(pending)
+    pending(signal.SIGINT, None)
+
+
 def _interrupted(monkeypatch: pytest.MonkeyPatch, when: Callable[[int, Any], bool]) -> list[Any]:
     """``signal.signal`` running SIGINT's handler (a Ctrl-C pending), once, as it is called to set
     a handler for which ``when(signum, handler)`` holds; the handlers so interrupted."""
@@ -42,9 +49,7 @@ def _interrupted(monkeypatch: pytest.MonkeyPatch, when: Callable[[int, Any], boo
     def setting(signum: int, handler: Any) -> Any:
         if not interrupted and when(signum, handler):
             interrupted.append(handler)
-            pending = signal.getsignal(signal.SIGINT)
-            assert callable(pending)
-            pending(signal.SIGINT, None)  # (Python's own: KeyboardInterrupt)
+            _ctrl_c()
         return real(signum, handler)
 
     monkeypatch.setattr(signal, "signal", setting)
@@ -141,12 +146,7 @@ def test_a_one_shot_command_puts_sigterms_default_back_though_a_ctrl_c_lands_as_
     # in the start left `_terminated` in place, a SIGTERM later a `_Terminated` in the program.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
-    def interrupted(self: object) -> None:
-        pending = signal.getsignal(signal.SIGINT)
-        assert callable(pending)
-        pending(signal.SIGINT, None)  # (a Ctrl-C handled in the start: KeyboardInterrupt)
-
-    monkeypatch.setattr(alexaskill.cli._Insisting, "start", interrupted)
+    monkeypatch.setattr(alexaskill.cli._Insisting, "start", _ctrl_c)  # (handled in the start)
     with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
         pytest.fail("the command ran, though Ctrl-C came as it started")
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
@@ -227,9 +227,7 @@ def test_a_one_shot_command_stops_its_repeats_though_a_ctrl_c_lands_as_they_star
     def unblocking(how: int, mask: Any) -> Any:
         before = real(how, mask)
         if how == signal.SIG_SETMASK:
-            pending = signal.getsignal(signal.SIGINT)
-            assert callable(pending)
-            pending(signal.SIGINT, None)  # (the Ctrl-C held while blocked: KeyboardInterrupt)
+            _ctrl_c()  # (the one held while they were blocked)
         return before
 
     monkeypatch.setattr(signal, "pthread_sigmask", unblocking)
