@@ -146,7 +146,7 @@ def test_a_one_shot_command_puts_sigterms_default_back_though_a_ctrl_c_lands_as_
     # in the start left `_terminated` in place, a SIGTERM later a `_Terminated` in the program.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
-    monkeypatch.setattr(alexaskill.cli._Insisting, "start", _ctrl_c)  # (handled in the start)
+    monkeypatch.setattr(alexaskill.cli._Insisting, "start", lambda self: _ctrl_c())
     with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
         pytest.fail("the command ran, though Ctrl-C came as it started")
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
