@@ -110,9 +110,16 @@ class Repeats:
             said = self._said.get(kind)
             if said is not None and now - said[0] < self.every:
                 said[1] += 1
-                if say is not None and said[2] is None:  # the window's first count to say
-                    said[2] = say
-                    self._wake(said[0] + self.every)
+                if say is not None:
+                    if said[2] is None:  # the window's first count to say
+                        said[2] = say
+                        self._wake(said[0] + self.every)
+                    elif (timer := self._timer) is None or not timer[0].is_running():
+                        # Its timer ended with its loop (asyncio.run per call), or none was set
+                        # (counted where no loop runs): a count where one runs sets it again,
+                        # else the count waited for the next line of its kind. (A flag and one
+                        # call a count; `_wake` itself only where it is needed.)
+                        self._wake(said[0] + self.every)
                 return None
             if said is None and len(self._said) >= _KINDS:
                 self._forget(taken)

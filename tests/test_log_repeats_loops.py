@@ -94,6 +94,29 @@ def test_a_timer_of_a_loop_that_ended_is_replaced(clock: list[float]) -> None:
     assert said == [("a", 1), ("b", 1)]
 
 
+def test_a_count_of_a_kind_whose_timer_ended_with_its_loop_is_said_on_the_next_loop(
+    clock: list[float],
+) -> None:
+    # The same kind counted again in the next loop, within its window: only the window's first
+    # count set a timer, and that one ended with the first loop. The count waited for the next
+    # line of its kind (or the shutdown): a running loop's count sets the timer again.
+    said, say = recorded()
+    repeats = Repeats(0.02)
+
+    async def count() -> None:
+        repeats.unsaid("a", say)
+        repeats.unsaid("a", say)
+
+    asyncio.run(count())
+
+    async def again() -> None:
+        repeats.unsaid("a", say)
+        await until(said, 1)
+
+    asyncio.run(again())
+    assert said == [("a", 2)]
+
+
 def test_a_say_that_raises_leaves_the_other_counts_said_and_is_reported(
     clock: list[float], capsys: pytest.CaptureFixture[str]
 ) -> None:
