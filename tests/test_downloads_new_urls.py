@@ -195,45 +195,31 @@ def test_a_request_past_the_new_url_cap_is_a_400_with_a_short_reason(pki: TestPK
     run(mine.aclose())
 
 
-def test_the_count_of_refusals_past_the_cap_still_unsaid_is_said_as_the_verifier_closes(
-    pki: TestPKI, caplog: pytest.LogCaptureFixture
+class _OwnClose(Verifier):
+    """A verifier whose `aclose` closes its own things, and calls no ``super().aclose()``."""
+
+    async def aclose(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("closed_by", ["verifier", "skill"])
+def test_the_count_of_refusals_past_the_cap_still_unsaid_is_said_at_shutdown(
+    pki: TestPKI, caplog: pytest.LogCaptureFixture, closed_by: str
 ) -> None:
     # Past the cap the WARNING is said once a while, the refusals since counted; at shutdown
     # (the count's timer ends with the loop) nothing said the verifier's count: it was lost.
+    # Said by `Verifier.aclose` (a verifier used alone), and by the skill's shutdown itself:
+    # a subclass whose `aclose` calls no `super().aclose()` lost it there.
     async def scenario() -> None:
         transport = httpx.MockTransport(lambda request: httpx.Response(403))
         async with httpx.AsyncClient(transport=transport) as client:
-            verifier = Verifier([pki.root], now=lambda: NOW, http_client=client, max_new_urls=1)
-            for n in range(5):  # (the first downloaded, the four next refused)
-                with pytest.raises(CertificateError):
-                    await verifier.verify(pki.sign(BODY, cert_url=forged(n)), BODY)
-            await verifier.aclose()
-
-    with caplog.at_level(logging.WARNING, logger="alexaskill.verify"):
-        run(scenario())
-    lines = [r.getMessage() for r in caplog.records if "new certificate URLs" in r.getMessage()]
-    assert len(lines) == 2
-    assert lines[1].endswith("(3 more since the last such line)")
-
-
-def test_the_count_of_refusals_past_the_cap_is_said_by_the_skills_shutdown_itself(
-    pki: TestPKI, caplog: pytest.LogCaptureFixture
-) -> None:
-    # A subclass whose `aclose` calls no `super().aclose()` (it closes its own things) lost the
-    # count at the skill's shutdown: only `Verifier.aclose` said it. The skill says it itself.
-    class OwnClose(Verifier):
-        async def aclose(self) -> None:
-            pass
-
-    async def scenario() -> None:
-        transport = httpx.MockTransport(lambda request: httpx.Response(403))
-        async with httpx.AsyncClient(transport=transport) as client:
-            verifier = OwnClose([pki.root], now=lambda: NOW, http_client=client, max_new_urls=1)
+            made = Verifier if closed_by == "verifier" else _OwnClose
+            verifier = made([pki.root], now=lambda: NOW, http_client=client, max_new_urls=1)
             skill = Skill(SKILL_ID, verifier=verifier)
             for n in range(5):  # (the first downloaded, the four next refused)
                 with pytest.raises(CertificateError):
                     await verifier.verify(pki.sign(BODY, cert_url=forged(n)), BODY)
-            await skill.aclose()
+            await (verifier.aclose() if closed_by == "verifier" else skill.aclose())
 
     with caplog.at_level(logging.WARNING, logger="alexaskill.verify"):
         run(scenario())
