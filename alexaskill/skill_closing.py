@@ -100,7 +100,8 @@ class Closing(DeadlineAnswering):
             self.translations.say_unsaid()
         if self.verifier is not None:
             # Not left to its `aclose`: a subclass's that calls no `super().aclose()` lost it,
-            # and an AWS Lambda instance's shutdown closes no verifier (`asgi_build`).
+            # and the lifespan's end behind Mangum (each AWS Lambda invocation's) closes no
+            # verifier (`Building._lifespan`).
             self.verifier.say_unsaid()
 
     async def aclose_and_report(self, *, name: str | None = None) -> tuple[str, Exception] | None:
