@@ -202,24 +202,32 @@ class _OwnClose(Verifier):
         pass
 
 
-@pytest.mark.parametrize("closed_by", ["verifier", "skill"])
+@pytest.mark.parametrize("closed_by", ["verifier", "skill", "dev"])
 def test_the_count_of_refusals_past_the_cap_still_unsaid_is_said_at_shutdown(
     pki: TestPKI, caplog: pytest.LogCaptureFixture, closed_by: str
 ) -> None:
     # Past the cap the WARNING is said once a while, the refusals since counted; at shutdown
     # (the count's timer ends with the loop) nothing said the verifier's count: it was lost.
     # Said by `Verifier.aclose` (a verifier used alone), and by the skill's shutdown itself:
-    # a subclass whose `aclose` calls no `super().aclose()` lost it there.
+    # a subclass whose `aclose` calls no `super().aclose()` lost it there. `serve --dev`'s
+    # verifier says the one of the skill's own verifier it wraps.
+    from alexaskill.cli.dev_verifier import DevVerifier
+
     async def scenario() -> None:
         transport = httpx.MockTransport(lambda request: httpx.Response(403))
         async with httpx.AsyncClient(transport=transport) as client:
-            made = Verifier if closed_by == "verifier" else _OwnClose
+            made = _OwnClose if closed_by == "skill" else Verifier
             verifier = made([pki.root], now=lambda: NOW, http_client=client, max_new_urls=1)
+            if closed_by == "dev":
+                verifier = DevVerifier(TestPKI(), verifier)
             skill = Skill(SKILL_ID, verifier=verifier)
             for n in range(5):  # (the first downloaded, the four next refused)
                 with pytest.raises(CertificateError):
                     await verifier.verify(pki.sign(BODY, cert_url=forged(n)), BODY)
-            await (verifier.aclose() if closed_by == "verifier" else skill.aclose())
+            if closed_by == "dev":
+                verifier.say_unsaid()  # (as the skill's shutdown calls it)
+            else:
+                await (verifier.aclose() if closed_by == "verifier" else skill.aclose())
 
     with caplog.at_level(logging.WARNING, logger="alexaskill.verify"):
         run(scenario())
