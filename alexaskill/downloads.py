@@ -339,7 +339,8 @@ class Downloads(Generic[T]):
 
     def say_unsaid(self) -> None:
         """Say the count of refusals past the cap still unsaid (at shutdown: its timer ends
-        with the event loop). `Verifier.aclose` calls it."""
+        with the event loop). `Verifier.say_unsaid` calls it (the skill's shutdown, and
+        `Verifier.aclose`)."""
         self._capped_said.say_unsaid()
 
     def forget_failures(self) -> None:

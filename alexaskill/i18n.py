@@ -400,8 +400,9 @@ class Translations:
         return translator
 
     def say_unsaid(self) -> None:
-        """Say the counts of translations that did not fit still unsaid (at shutdown: their
-        timers end with the event loop). `Skill.aclose` calls it."""
+        """Say the counts of translations that did not fit still unsaid, those of all its
+        translators (at shutdown: their timer ends with the event loop). `Skill.aclose` calls
+        it."""
         self._misfits.say_unsaid()
 
     def lookup(self, message: str, locale: str | None) -> str | None:
