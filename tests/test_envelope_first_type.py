@@ -117,3 +117,86 @@ def test_a_type_written_first_is_read_without_the_types_own_pass(
             separators = (",", ":") if compact else None
             body = json.dumps(_envelope(name), separators=separators).encode()
             assert decode_envelope(body).request.type == name.split(".")[0]
+
+
+def _read(body: bytes | bytearray | str) -> object:
+    """``body``'s request and session as decoded, or the refusal's text."""
+    try:
+        envelope = decode_envelope(body)  # type: ignore[arg-type]  # (a bytearray too)
+    except MalformedRequestError as exc:
+        return str(exc)
+    return envelope.request, envelope.session
+
+
+def _as_the_pass_reads_it(body: bytes | str, monkeypatch: pytest.MonkeyPatch) -> object:
+    """``body`` read (`_read`) by the type's own pass alone, no first type known."""
+    from alexaskill.models import envelope as module
+
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "_FIRST_TYPES", {})
+        return _read(body)
+
+
+def _attacks() -> dict[str, str]:
+    """Requests whose first bytes name one type (IntentRequest) where the rest may say another."""
+    request = _envelope("IntentRequest.GetWeather.json")["request"]
+    rest = _request_text({k: v for k, v in request.items() if k != "type"})
+    start = '{"type":"IntentRequest",' + rest
+    last_intent = ',"type":"IntentRequest"}'
+    nested = rest.replace('"intent": {', '"intent": {"type": "LaunchRequest", ', 1)
+    assert nested != rest
+    return {
+        "an escaped key last": start + ',"\\u0074ype":"LaunchRequest"}',
+        "an escaped key last, a null": start + ',"\\u0074ype":null}',
+        "an escaped key first": '{"\\u0074ype":"LaunchRequest",' + rest + last_intent,
+        "an escaped value first": '{"type":"Intent\\u0052equest",' + rest + "}",
+        "an escaped quote in the value": '{"type":"IntentRequest\\"",' + rest + "}",
+        "a nested type": '{"type":"IntentRequest",' + nested + "}",
+        "a nested type, the first key": '{"intent":{"type":"LaunchRequest"},' + rest + "}",
+        "a space before the key": '{ "type":"IntentRequest",' + rest + "}",
+        "a tab after the colon": '{"type":\t"IntentRequest",' + rest + "}",
+        "a null last": start + ',"type":null}',
+        "an empty type last": start + ',"type":""}',
+        "an unknown type last": start + ',"type":"Foo.Bar"}',
+        "a type of the same class last": start + ',"type":"CanFulfillIntentRequest"}',
+        "the first type again": start + last_intent,
+        "no string, last": start + ',"type":["LaunchRequest"]}',
+        "a type alone": '{"type":"IntentRequest"}',
+        "an empty request": "{}",
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_attacks()))
+@pytest.mark.parametrize("form", ["bytes", "str", "bytearray"])
+def test_a_request_is_typed_as_the_types_own_pass_types_it(
+    name: str, form: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the first bytes say (keys or values escaped, a type twice or nested, spaces),
+    the quick way decodes a request, or refuses it, as the type's own pass does."""
+    from alexaskill.models import envelope as module
+
+    assert b'{"type":"IntentRequest"' in module._FIRST_TYPES  # (the quick way is tried)
+    encoded = _body(_envelope("IntentRequest.GetWeather.json"), _attacks()[name])
+    body: bytes | str = encoded.decode() if form == "str" else encoded
+    decoded = _read(bytearray(encoded) if form == "bytearray" else body)
+    assert decoded == _as_the_pass_reads_it(body, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'\xef\xbb\xbf{"request": {"type":"IntentRequest"}}',
+        b'{"request": {"type":"IntentRequest"',
+        b'{"request": {"type":"IntentRequest',
+        b'{"request": {"type":"IntentRequest", "intent": {"name": "A"}',
+        b'{"request": {"type":"IntentRequest", "intent": {"name": "A"}}, "request": {"type": 5}}',
+    ],
+)
+def test_a_body_cut_short_or_wrapped_is_refused_as_the_pass_refuses_it(
+    body: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A BOM, a body cut in its first type or after it, a request sent twice: refused, each
+    with the reason the type's own pass gives."""
+    expected = _as_the_pass_reads_it(body, monkeypatch)
+    assert isinstance(expected, str)
+    assert _read(body) == expected
