@@ -282,18 +282,27 @@ def test_a_client_given_with_a_malformed_endpoint_is_refused_without_its_passwor
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # botocore makes the client, and refused each call with a ValueError, not a StoreError.
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://AKID:{SECRET}@127.0.0.1:notaport")
+    said = _client_refused()
+    assert "the client given (client=)" in said
+    assert "AWS_ENDPOINT_URL_DYNAMODB" in said
+
+
+def _client_refused(**made_with: Any) -> str:
+    """What `DynamoDBStore` says refusing a client botocore made (``made_with`` its
+    ``create_client``'s arguments) for its endpoint: checked to hide the password."""
     import botocore.session
 
-    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://AKID:{SECRET}@127.0.0.1:notaport")
-    client = botocore.session.get_session().create_client("dynamodb", region_name="us-east-1")
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", **made_with
+    )
     try:
         with pytest.raises(ConfigurationError, match="is not a URL botocore can use") as info:
             DynamoDBStore("skill", client=client)
     finally:
         client.close()
     _shown(_all_said(info.value))
-    assert "the client given (client=)" in str(info.value)
-    assert "AWS_ENDPOINT_URL_DYNAMODB" in str(info.value)
+    return str(info.value)
 
 
 _NOT_A_PORT = f"http://AKID:{SECRET}@127.0.0.1:notaport"
@@ -322,20 +331,9 @@ _CREATE_CLIENT = "from its create_client(endpoint_url=…)"
 def test_a_client_given_is_named_by_where_botocore_took_its_endpoint(
     variables: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import botocore.session
-
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
-    client = botocore.session.get_session().create_client(
-        "dynamodb", region_name="us-east-1", endpoint_url=_NOT_A_PORT
-    )
-    try:
-        with pytest.raises(ConfigurationError, match="is not a URL botocore can use") as info:
-            DynamoDBStore("skill", client=client)
-    finally:
-        client.close()
-    _shown(_all_said(info.value))
-    said = str(info.value)
+    said = _client_refused(endpoint_url=_NOT_A_PORT)
     shown = "'http://AKID:***@127.0.0.1:notaport'"
     assert said.startswith(
         f"DynamoDBStore: the endpoint of the client given (client=), {named}, {shown} is not"
