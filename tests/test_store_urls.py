@@ -263,6 +263,15 @@ def test_a_store_url_is_shown_without_any_password_option(url: str) -> None:
             "dynamodb://t?endpoint_url=http://[AKID]:***@h",
             "",
         ),
+        # A password holding an '@' before its '://' in a URL without a scheme: its '://' is the
+        # password's all the same (its '@' read as the user part's end, "ss://x" was shown).
+        ("AKID:p@ss://x@127.0.0.1:8000", "AKID:***@127.0.0.1:8000", "p@ss://x"),
+        ("AKID:p@ss://x/y@h", "AKID:***@h", "p@ss://x/y"),
+        (
+            "dynamodb://t?endpoint_url=AKID:p@ss://x@h:8000",
+            "dynamodb://t?endpoint_url=AKID:***@h:8000",
+            "",
+        ),
         ("http://[fe80::1%25eth0]:8000/a@b", "http://[fe80::1%25eth0]:8000/a@b", ""),
         ("http://[v1.x:y]:8000/a@b", "http://[v1.x:y]:8000/a@b", ""),
     ],

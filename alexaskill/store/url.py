@@ -265,6 +265,12 @@ def _password_at(rest: str, schemed: bool = True) -> tuple[int, int] | None:
     # are ``rest``'s, which is cut there as written.
     written = rest.translate(_NFKC_SEPARATORS)
     host_part = re.split(r"[/?#]", written, maxsplit=1)[0]
+    # Not schemed, a '://' where the host part ends is a password's (AKID:p@ss://x@host,
+    # `_scheme_split`): the host part is read after it, and an '@' before it ends no user part.
+    after = 0
+    if not schemed and host_part.endswith(":") and written.startswith("//", len(host_part)):
+        after = len(host_part) + 2
+        host_part = written[:after] + re.split(r"[/?#]", written[after:], maxsplit=1)[0]
     # (Without '://', a scheme mistyped may be what seems a host: redis//:secret@host. In
     # brackets, only an address is a host: [user]:12/34@h is a user part, as Python reads it.)
     if (
@@ -282,7 +288,7 @@ def _password_at(rest: str, schemed: bool = True) -> tuple[int, int] | None:
     # An '@' in the host part ends the user part; else the host part seems to end in a
     # password holding an unencoded '/', '?' or '#' (what follows its ':' is no port), which
     # is taken up to the last '@'.
-    user, at, _ = (host_part if "@" in host_part else written).rpartition("@")
+    user, at, _ = (host_part if "@" in host_part[after:] else written).rpartition("@")
     name, colon, _ = user.partition(":")
     return (len(name) + 1, len(user)) if at and colon else None
 
