@@ -125,10 +125,14 @@ def _unmade(cls: type[BaseException], args: tuple[Any, ...]) -> Any:
 class SkillError(Exception):
     """Base of every error alexaskill raises."""
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce__(self) -> str | tuple[Any, ...]:
         # (BaseException's remakes ``cls(*args)``, the message alone: a skill's subclass whose
-        # __init__ takes other parts, NoSuchTrip(city, day), failed to copy or pickle)
-        return remade_from_parts(self, *self.args)
+        # __init__ takes other parts, NoSuchTrip(city, day), failed to copy or pickle. Any other
+        # is remade by the next class's: an OSError's or ImportError's, in a skill's error of
+        # that kind too, keeps the filename or name its ``args`` do not hold.)
+        if _own_init(type(self)):
+            return remade_from_parts(self, *self.args)
+        return super().__reduce__()
 
 
 class ConfigurationError(SkillError, TypeError):

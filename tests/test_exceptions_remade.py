@@ -234,3 +234,22 @@ def test_a_skills_own_subclass_is_copied_and_pickled_whole(how: str, error: Exce
     assert type(again) is type(error)
     assert (str(again), again.args) == (str(error), error.args)
     assert _same(vars(again), vars(error)), vars(again)
+
+
+class AttributesUnreadable(alexaskill.SkillError, OSError):
+    """A skill's own error of two kinds, its parts OSError's (errno, strerror, filename)."""
+
+
+class PluginMissing(alexaskill.SkillError, ImportError):
+    """A skill's own error of two kinds, its parts ImportError's (its ``name`` and ``path``)."""
+
+
+@pytest.mark.parametrize("how", sorted(_REMADE))
+def test_a_skill_error_of_another_kind_too_is_remade_by_that_kind(how: str) -> None:
+    # SkillError's __reduce__ stood before OSError's and ImportError's, which keep what their
+    # ``args`` do not hold: the file's name and the module's came back None.
+    unreadable = _REMADE[how](AttributesUnreadable(2, "No such file", "attrs.json"))
+    assert (unreadable.errno, unreadable.filename) == (2, "attrs.json")
+    assert str(unreadable) == "[Errno 2] No such file: 'attrs.json'"
+    missing = _REMADE[how](PluginMissing("no plugin", name="skill.plugin", path="/p.py"))
+    assert (missing.name, missing.path) == ("skill.plugin", "/p.py")
