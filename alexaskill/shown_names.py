@@ -41,10 +41,14 @@ def shown_value(value: object) -> str:
     """``value`` as an error message quotes it: a str as `shown` quotes it (cut before its
     ``repr`` is made, with its length); any other value's ``repr``, past `MAX_SHOWN`
     characters, cut to its head and tail around "…" between its escapes (a cut at a fixed
-    count left ``\\x0``, half of one). No length for those: a repr's says little of the value."""
+    count left ``\\x0``, half of one). No length for those: a repr's says little of the value.
+    One whose repr fails (an int past 4,300 digits) is said as `shown_json` says it."""
     if isinstance(value, str):
         return shown(value, quoted=True)
-    said = repr(value)
+    try:
+        said = repr(value)
+    except Exception:  # (an int past 4,300 digits, a skill's object: the error, not this, is due)
+        return shown_json(value)
     if len(said) <= MAX_SHOWN:
         return said
     return _cut(said, _HEAD, len(said) - _TAIL, "…")
@@ -76,6 +80,12 @@ class _Parts(reprlib.Repr):
         tail = max(0, self.maxstring - 3 - head)
         said = repr(x[:head] + x[len(x) - tail :])
         return _cut(said, head, len(said) - tail, "...")
+
+    def repr_int(self, x: int, level: int) -> str:
+        try:
+            return super().repr_int(x, level)
+        except ValueError:  # (past sys.get_int_max_str_digits, which str() and repr() refuse)
+            return f"<an int of {x.bit_length():,} bits>"
 
     def repr_instance(self, x: object, level: int) -> str:
         try:

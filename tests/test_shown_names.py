@@ -61,6 +61,19 @@ def test_a_json_value_is_bounded_by_its_parts_each_string_cut_between_escapes() 
     assert shown_json(_Unshown()).startswith("<_Unshown instance at 0x")
 
 
+def test_a_value_whose_repr_fails_is_quoted_all_the_same() -> None:
+    # repr raised out of the message being made, in place of the error it was for: an int past
+    # Python's 4,300 digits (ValueError), a skill's object whose __repr__ fails, or either inside
+    # a list. shown_value says them as shown_json does; an int so long by its size in bits.
+    huge = 10**5000
+    assert shown_json(huge) == shown_value(huge) == "<an int of 16,610 bits>"
+    assert shown_json([1, -huge]) == shown_value([1, -huge]) == "[1, <an int of 16,610 bits>]"
+    assert shown_value(_Unshown()).startswith("<_Unshown instance at 0x")
+    assert shown_value({"k": _Unshown()}).startswith("{'k': <_Unshown instance at 0x")
+    # (one under the limit is its repr, cut)
+    assert shown_value(10**4000) == f"1{'0' * 69}…{'0' * 30}"
+
+
 class _Unshown:
     def __repr__(self) -> str:
         raise RuntimeError("no repr")
