@@ -11,7 +11,7 @@ from .builtin_intents import CUSTOM_NAME, check_builtin_intent
 from .exceptions import ConfigurationError
 from .handler_signature import describe
 from .request_types import SENT, meant_member, meant_request_type, namespace_members
-from .shown_names import shown
+from .shown_names import shown, shown_value
 
 __all__ = ["check_intent_name", "check_request_type"]
 
@@ -24,8 +24,8 @@ def check_request_type(name: object, func: object, warned: set[str]) -> None:
     for each of them in ``warned`` (the skill's): Amazon adds request types, and alexaskill
     cannot tell a new one from a typo further off."""
     if not isinstance(name, str) or not name.strip():
-        # (its repr cut as a name is: a list holding a name of 5,000 characters made a line)
-        raise ConfigurationError(f"{describe(func)}: {shown(repr(name))} is no request type")
+        # (quoted cut: a list holding a name of 5,000 characters made a line)
+        raise ConfigurationError(f"{describe(func)}: {shown_value(name)} is no request type")
     if name in SENT:
         return
     # (a 5,000-character name made a line as long, twice where the intent hint repeats it)
@@ -74,7 +74,7 @@ def check_intent_name(name: object, func: object) -> None:
         what = "is a string" if not isinstance(name, str) else "must not be empty"
         raise ConfigurationError(
             f"{describe(func)}: the handler needs the intent's name, which {what}: like "
-            f"'GetWeather', not {shown(repr(name))}"
+            f"'GetWeather', not {shown_value(name)}"
         )
     try:
         check_builtin_intent(name)

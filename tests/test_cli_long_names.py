@@ -437,16 +437,21 @@ def test_a_long_intent_name_refused_is_echoed_cut(name: str) -> None:
 
 
 @pytest.mark.parametrize("register", ["intent", "on"])
-def test_a_long_name_that_is_no_string_is_echoed_cut(register: str) -> None:
-    # A name that is no str (a list holding the name) was said by its repr whole.
+@pytest.mark.parametrize("name", [[LONG], ["a" + "\x00" * 300]], ids=["long", "escapes"])
+def test_a_long_name_that_is_no_string_is_echoed_cut(register: str, name: list[str]) -> None:
+    # A name that is no str (a list holding the name) was said by its repr whole; then by its
+    # repr cut at a fixed count, which left half an escape ("['a\x00…\x0…") and said the
+    # repr's length, not the value's: it is quoted as any value an error quotes (shown_value).
     from alexaskill import Skill
     from alexaskill.exceptions import ConfigurationError
+    from alexaskill.shown_names import shown_value
 
     with pytest.raises(ConfigurationError) as info:
-        getattr(Skill("*"), register)([LONG])(lambda: None)
+        getattr(Skill("*"), register)(name)(lambda: None)
     message = str(info.value)
-    assert f"{_cut(repr([LONG]))} (5,004 characters)" in message, message
-    assert LONG not in message and len(message) < 1000, message
+    assert f" {shown_value(name)} " in f"{message} ", message
+    assert name[0] not in message and "characters)" not in message, message
+    assert len(message) < 1000, message
 
 
 @pytest.mark.parametrize(
