@@ -42,10 +42,11 @@ def shown_value(value: object) -> str:
     ``repr`` is made, with its length); any other value's ``repr``, past `MAX_SHOWN`
     characters, cut to its head and tail around "…" between its escapes (a cut at a fixed
     count left ``\\x0``, half of one). No length for those: a repr's says little of the value.
-    One whose repr fails (an int past 4,300 digits) is said as `shown_json` says it."""
-    if isinstance(value, str):
-        return shown(value, quoted=True)
+    One whose repr fails (an int past 4,300 digits, a skill's str or Enum's) is said as
+    `shown_json` says it."""
     try:
+        if isinstance(value, str):
+            return shown(value, quoted=True)
         said = repr(value)
     except Exception:  # (an int past 4,300 digits, a skill's object: the error, not this, is due)
         return shown_json(value)

@@ -70,10 +70,16 @@ def test_a_value_whose_repr_fails_is_quoted_all_the_same() -> None:
     assert shown_json([1, -huge]) == shown_value([1, -huge]) == "[1, <an int of 16,610 bits>]"
     assert shown_value(_Unshown()).startswith("<_Unshown instance at 0x")
     assert shown_value({"k": _Unshown()}).startswith("{'k': <_Unshown instance at 0x")
+    assert shown_value(_UnshownStr("x")).startswith("<_UnshownStr instance at 0x")
     # (one under the limit is its repr, cut)
     assert shown_value(10**4000) == f"1{'0' * 69}…{'0' * 30}"
 
 
 class _Unshown:
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+
+class _UnshownStr(str):
     def __repr__(self) -> str:
         raise RuntimeError("no repr")

@@ -352,18 +352,41 @@ class Mark(enum.Enum):
     NUL = "\x00" * 200
 
 
-def test_a_long_default_is_said_cut_between_its_escapes(caplog: pytest.LogCaptureFixture) -> None:
-    # reprlib cut the default's repr at a fixed count: a default holding control characters
-    # ended its head mid-escape (<Mark.NUL: '\...) in the line. Said as an error quotes a value
-    # now.
+class Spot(enum.Enum):
+    """A skill's Enum whose repr fails (it reads a setting not made yet)."""
+
+    HOME = "home"
+
+    def __repr__(self) -> str:
+        raise LookupError("no setting made yet")
+
+
+@pytest.mark.parametrize(
+    ("default", "said"),
+    [
+        # reprlib cut the default's repr at a fixed count: a default holding control characters
+        # ended its head mid-escape (<Mark.NUL: '\...) in the line. Said as an error quotes a
+        # value now.
+        (Mark.NUL, r"<Mark\.NUL: '(\\x00)+…(\\x00)+'>"),
+        # reprlib said a default whose repr fails as `<Spot instance at 0x…>`; shown_value
+        # (e079e6c1) let its repr's error out of the fallback line, in the request: the user
+        # heard the apology.
+        (Spot.HOME, r"<Spot instance at 0x[0-9a-f]+>"),
+    ],
+    ids=["long", "repr fails"],
+)
+def test_a_default_is_said_in_the_fallback_line_cut_or_as_reprlib_says_it(
+    default: Mark | Spot, said: str, caplog: pytest.LogCaptureFixture
+) -> None:
     skill = Skill(DEFAULT_SKILL_ID)
 
-    @skill.intent("Mark")
-    def mark(mark: Mark = Mark.NUL) -> Response:
+    def mark(mark=default) -> Response:  # type: ignore[no-untyped-def]
         return speak("Marked.")
 
+    mark.__annotations__["mark"] = type(default)  # (the default's own Enum, as a skill's is)
+    skill.intent("Mark")(mark)
     caplog.set_level(logging.INFO, logger="alexaskill")
     with TestClient(skill) as client:
         assert client.intent("Mark", mark="x").speech == "Marked."
     (line,) = [r.getMessage() for r in caplog.records if r.name == "alexaskill"]
-    assert re.search(r"; mark gets its default, <Mark\.NUL: '(\\x00)+…(\\x00)+'>$", line), line
+    assert re.search(f"; mark gets its default, {said}$", line), line
