@@ -432,3 +432,15 @@ def test_a_time_zone_answer_that_is_no_zone_name_is_not_blamed_on_tzdata(name: s
         assert "tzdata" not in str(caught.value)
 
     anyio.run(main)
+
+
+def test_a_time_zone_answer_of_another_kind_is_said_by_its_parts_not_its_whole_repr() -> None:
+    # shown_value made the whole repr of a million-item answer before cutting it.
+    from alexaskill.services.user import _zone
+
+    answer = [[0] * 1000] * 1000
+    with pytest.raises(AlexaApiError, match="is no time zone name") as caught:
+        _zone("time_zone", answer)  # type: ignore[arg-type]
+    said = str(caught.value)
+    assert "[[0, 0, 0, 0, 0, 0, ...], [0, 0, 0, 0, 0, 0, ...]," in said, said
+    assert "…" not in said

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 from ..alexa_api import Address, CountryAndPostalCode, PhoneNumber, Scope
 from ..exceptions import AlexaApiError, TimestampError
-from ..shown_names import shown_value
+from ..shown_names import shown_json, shown_value
 from ..timestamps import read_timestamp  # the verifier's reading: z, leap seconds
 from .base import _NOT_ASKED, RequestApi, _utcnow
 
@@ -143,8 +143,12 @@ def _zone(operation: str, name: str) -> ZoneInfo:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     if not isinstance(name, str) or _ZONE_NAME.fullmatch(name) is None:
+        # A str is cut before its repr is made, and whole up to 120 characters (shown_json cuts
+        # at 30, a real name like 'America/Argentina/ComodRivadavia'); any other value is said
+        # by its parts, as shown_value would first build the repr of a million-item answer.
+        said = shown_value(name) if isinstance(name, str) else shown_json(name)
         raise AlexaApiError(
-            f"{operation}: Alexa answered the time zone {shown_value(name)}, which is no time "
+            f"{operation}: Alexa answered the time zone {said}, which is no time "
             "zone name (an IANA name is written like 'Europe/Paris')",
             operation=operation,
         )
