@@ -22,12 +22,13 @@ _TAIL: Final = 30
 
 
 def shown(text: str, *, quoted: bool = False) -> str:
-    """``text`` as a message echoes it (its ``repr`` with ``quoted``): whole up to `MAX_SHOWN`
-    characters, else its head and tail around "…", then its length: ``aaa…aaa.py (5,003
-    characters)``, ``'aaa…aaa' (5,000 characters)`` (the length outside the quotes: no part of
-    the name)."""
+    """``text`` as a message echoes it (a plain str's ``repr`` with ``quoted``): whole up to
+    `MAX_SHOWN` characters, else its head and tail around "…", then its length: ``aaa…aaa.py
+    (5,003 characters)``, ``'aaa…aaa' (5,000 characters)`` (the length outside the quotes: no
+    part of the name)."""
     if len(text) <= MAX_SHOWN:
-        return repr(text) if quoted else text
+        # (str's repr, not a subclass's: a StrEnum member was "<E.X: 'x'>" here, 'x' once cut)
+        return str.__repr__(text) if quoted else text
     cut = f"{text[:_HEAD]}…{text[-_TAIL:]}"
     return f"{repr(cut) if quoted else cut} ({len(text):,} characters)"
 
@@ -42,7 +43,7 @@ def shown_value(value: object) -> str:
     ``repr`` is made, with its length); any other value's ``repr``, past `MAX_SHOWN`
     characters, cut to its head and tail around "…" between its escapes (a cut at a fixed
     count left ``\\x0``, half of one). No length for those: a repr's says little of the value.
-    One whose repr fails (an int past 4,300 digits, a skill's str or Enum's) is said as
+    One whose repr fails (an int past 4,300 digits, a skill's object or Enum's) is said as
     `shown_json` says it."""
     try:
         if isinstance(value, str):

@@ -70,7 +70,8 @@ def test_a_value_whose_repr_fails_is_quoted_all_the_same() -> None:
     assert shown_json([1, -huge]) == shown_value([1, -huge]) == "[1, <an int of 16,610 bits>]"
     assert shown_value(_Unshown()).startswith("<_Unshown instance at 0x")
     assert shown_value({"k": _Unshown()}).startswith("{'k': <_Unshown instance at 0x")
-    assert shown_value(_UnshownStr("x")).startswith("<_UnshownStr instance at 0x")
+    # (a skill's str whose repr fails is quoted as any str is: by str's repr, not its own)
+    assert shown_value(_UnshownStr("x")) == "'x'"
     # (one under the limit is its repr, cut)
     assert shown_value(10**4000) == f"1{'0' * 69}…{'0' * 30}"
 
@@ -83,3 +84,15 @@ class _Unshown:
 class _UnshownStr(str):
     def __repr__(self) -> str:
         raise RuntimeError("no repr")
+
+
+def test_a_str_subclass_is_quoted_as_a_plain_str_short_or_cut() -> None:
+    # A StrEnum member was its own repr, "<Kind.SHORT: 'short'>", short, and a plain str's cut.
+    import enum
+
+    class Kind(enum.StrEnum):
+        SHORT = "short"
+        LONG = "l" * (MAX_SHOWN + 1)
+
+    assert shown(Kind.SHORT, quoted=True) == "'short'" == shown_value(Kind.SHORT)
+    assert shown(Kind.LONG, quoted=True).startswith("'lll")
