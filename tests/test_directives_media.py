@@ -25,6 +25,8 @@ def test_play_json_nests_the_stream() -> None:
         "playBehavior": "REPLACE_ALL",
         "audioItem": {"stream": {"url": URL, "token": "ep-42", "offsetInMilliseconds": 1500}},
     }
+    longest = one(AudioPlayer.Play(URL, "ep-42", offset_in_milliseconds=2**63 - 1))
+    assert longest["audioItem"]["stream"]["offsetInMilliseconds"] == 2**63 - 1  # (Amazon's long)
 
 
 def test_enqueue_names_the_previous_stream_and_metadata() -> None:
@@ -87,6 +89,15 @@ def test_other_behaviours_refuse_the_previous_token(behavior: Any) -> None:
         ({"offset_in_milliseconds": -1}, r"offsetInMilliseconds must be an int of 0 or more"),
         ({"offset_in_milliseconds": 1.5}, r"offsetInMilliseconds must be an int of 0 or more"),
         ({"offset_in_milliseconds": True}, r"offsetInMilliseconds must be an int of 0 or more"),
+        # (past Amazon's long: accepted here, it failed only as the reply was encoded)
+        (
+            {"offset_in_milliseconds": 2**63},
+            r"at most 2\*\*63-1 \(a long\), not 9223372036854775808$",
+        ),
+        (
+            {"offset_in_milliseconds": 10**5000},
+            r"at most 2\*\*63-1 \(a long\), not <an int of 16,610 bits>$",
+        ),
         ({"play_behavior": "APPEND"}, r"playBehavior is 'APPEND'; use one of REPLACE_ALL"),
         ({"metadata": {"title": "x"}}, r"metadata must be an AudioMetadata"),
     ],
@@ -113,6 +124,7 @@ def _raw_play(**stream: Any) -> dict[str, Any]:
             r"stream.expectedPreviousToken is 1025 characters; the limit is 1024",
         ),
         (_raw_play(offsetInMilliseconds=-1), r"offsetInMilliseconds must be an int of 0 or more"),
+        (_raw_play(offsetInMilliseconds=2**63), r"at most 2\*\*63-1 \(a long\), not 9223"),
         (_raw_play(playBehavior="ENQUEUE"), r"expectedPreviousToken is required with playBehavior"),
         (_raw_play(expectedPreviousToken="ep-41"), r"only allowed with playBehavior ENQUEUE"),
         (_raw_play(playBehavior=None), r"playBehavior is None; use one of REPLACE_ALL"),

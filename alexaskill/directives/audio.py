@@ -27,6 +27,8 @@ MAX_STREAM_URL: Final = 8000
 MAX_AUDIO_TOKEN: Final = 1024
 
 
+#: ``offsetInMilliseconds``, a ``long``: the most it may be.
+_MAX_LONG: Final = 2**63 - 1
 _PLAY_BEHAVIORS: Final = ("REPLACE_ALL", "ENQUEUE", "REPLACE_ENQUEUED")
 _CLEAR_BEHAVIORS: Final = ("CLEAR_ENQUEUED", "CLEAR_ALL")
 
@@ -118,10 +120,16 @@ class AudioPlayer:
             _https(f"{stream}.url", self.url, limit=MAX_STREAM_URL)
             _text(f"{stream}.token", self.token, limit=MAX_AUDIO_TOKEN)
             offset = self.offset_in_milliseconds
-            if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-                said = shown_value(offset)
+            # Amazon's AudioPlayer interface reference types it a long: 10**5000 was taken here
+            # and failed only as the reply was encoded, past the handler.
+            if (
+                isinstance(offset, bool)
+                or not isinstance(offset, int)
+                or not 0 <= offset <= _MAX_LONG
+            ):
                 raise ResponseError(
-                    f"{stream}.offsetInMilliseconds must be an int of 0 or more, not {said}"
+                    f"{stream}.offsetInMilliseconds must be an int of 0 or more, at most "
+                    f"2**63-1 (a long), not {shown_value(offset)}"
                 )
             previous = self.expected_previous_token
             if self.play_behavior == "ENQUEUE":
