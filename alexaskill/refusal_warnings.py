@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Final
 from .exceptions import RequestError, SkillIdError
 from .logs import logger, refusal
 from .shown_names import shown_value
+from .skill_ids_given import PLACEHOLDER_SKILL_ID
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Set
@@ -18,9 +19,6 @@ if TYPE_CHECKING:
 
 __all__ = ["REFUSAL_WARNING_EVERY", "say_placeholder_ids", "warn_refused"]
 
-#: The id of requests made by alexaskill's tools without one (`alexaskill.testing.DEFAULT_SKILL_ID`,
-#: not imported: it loads the offline understanding).
-PLACEHOLDER_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 #: Seconds between two warnings about refused requests of one kind (`warn_refused`).
 REFUSAL_WARNING_EVERY: Final = 10.0
 
@@ -39,7 +37,7 @@ def warn_refused(said: Repeats, skill_ids: Set[str] | None, exc: RequestError) -
     if named is not None and skill_ids is not None:
         # The id it named and ours (no user data) tell a stray request from a mistyped id.
         ours = ", ".join(sorted(skill_ids))
-        if named == PLACEHOLDER_ID:  # never a skill's: not to be set as this one's
+        if named == PLACEHOLDER_SKILL_ID:  # never a skill's: not to be set as this one's
             first = min(skill_ids)
             hint = (
                 "the placeholder id of alexaskill's tools, never a skill's: make the request"
@@ -63,14 +61,14 @@ def warn_refused(said: Repeats, skill_ids: Set[str] | None, exc: RequestError) -
 
 
 def say_placeholder_ids(skill_ids: Iterable[Set[str] | None]) -> None:
-    """Say at start, once, that a skill's one id is `PLACEHOLDER_ID` (the examples' id, left in
-    place): Alexa's requests carry the skill's own, and each would be refused, the first saying
-    why only as it came. Not under ``serve --dev``, whose simulator sends that id."""
-    if any(ids is not None and set(ids) == {PLACEHOLDER_ID} for ids in skill_ids):
+    """Say at start, once, that a skill's one id is `PLACEHOLDER_SKILL_ID` (the examples' id,
+    left in place): Alexa's requests carry the skill's own, and each would be refused, the first
+    saying why only as it came. Not under ``serve --dev``, whose simulator sends that id."""
+    if any(ids is not None and set(ids) == {PLACEHOLDER_SKILL_ID} for ids in skill_ids):
         logger.warning(
             "the skill id is %s, the examples' placeholder: Alexa's requests will be refused; "
             "give the console's id to Skill(skill_id=...) or ALEXASKILL_SKILL_ID",
-            PLACEHOLDER_ID,
+            PLACEHOLDER_SKILL_ID,
         )
 
 

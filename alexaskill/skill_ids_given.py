@@ -9,7 +9,12 @@ from typing import Final
 from .articles import type_with_article
 from .exceptions import ConfigurationError
 
-__all__ = ["NO_SKILL_ID", "skill_ids"]
+__all__ = ["NO_SKILL_ID", "PLACEHOLDER_SKILL_ID", "skill_ids"]
+
+#: The all-zero id of the examples and of requests alexaskill's tools make without one
+#: (`alexaskill.testing.DEFAULT_SKILL_ID`, `alexaskill.understanding.DEFAULT_SKILL_ID`): never a
+#: skill's own.
+PLACEHOLDER_SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
 
 #: Characters no application id holds (whitespace and other unprintable ones aside): `skill_ids`
 #: refuses them ("*" alone is "any skill"; within an id it matches nothing).

@@ -271,10 +271,10 @@ def test_an_event_for_the_tools_placeholder_id_is_not_said_to_maybe_be_the_skill
 
     from alexaskill.cli import main
     from alexaskill.exceptions import SkillIdError
-    from alexaskill.refusal_warnings import PLACEHOLDER_ID
+    from alexaskill.skill_ids_given import PLACEHOLDER_SKILL_ID
     from alexaskill.testing import DEFAULT_SKILL_ID
 
-    assert PLACEHOLDER_ID == DEFAULT_SKILL_ID  # (kept apart: the tools' import is heavy)
+    assert PLACEHOLDER_SKILL_ID == DEFAULT_SKILL_ID  # (the tools' id, written once)
     ours = "amzn1.ask.skill.3f0c1a2b-4d5e-6f70-8192-a3b4c5d6e7f8"
     out = io.StringIO()
     assert main(["request", "LaunchRequest"], stdout=out, stderr=io.StringIO()) == 0

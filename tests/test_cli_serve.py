@@ -17,7 +17,7 @@ from alexaskill import Skill, exchange_protocol, speak
 from alexaskill.cli import parser, serve_loop
 from alexaskill.cli.dev import DEV_PKI_ENV
 from alexaskill.loops import handshakes_bounded
-from alexaskill.refusal_warnings import PLACEHOLDER_ID
+from alexaskill.skill_ids_given import PLACEHOLDER_SKILL_ID
 from alexaskill.testing import TestPKI
 
 from .cli_run import run
@@ -300,9 +300,9 @@ def test_serve_reload_restarts_on_a_change_with_uvicorns_reloader(tmp_path: Path
 @pytest.mark.parametrize(
     ("skill_id", "argv", "warned"),
     [
-        (PLACEHOLDER_ID, (), True),
-        (PLACEHOLDER_ID, ("--workers", "2"), True),  # (said by serve, not by each worker)
-        (PLACEHOLDER_ID, ("--dev",), False),  # (the simulator's requests carry it)
+        (PLACEHOLDER_SKILL_ID, (), True),
+        (PLACEHOLDER_SKILL_ID, ("--workers", "2"), True),  # (said by serve, not by each worker)
+        (PLACEHOLDER_SKILL_ID, ("--dev",), False),  # (the simulator's requests carry it)
         (SKILL_ID, (), False),
     ],
 )
@@ -336,14 +336,14 @@ def test_serve_of_a_skill_with_the_placeholder_id_says_so_at_start(
         sys.modules.pop("placeholder_app", None)
         sys.modules.pop("_alexaskill_app_placeholder_app", None)
     assert code == 0, err
-    lines = [r for r in caplog.records if PLACEHOLDER_ID in r.getMessage()]
+    lines = [r for r in caplog.records if PLACEHOLDER_SKILL_ID in r.getMessage()]
     if not warned:
         assert lines == []
         return
     assert [(r.levelname, r.getMessage()) for r in lines] == [
         (
             "WARNING",
-            f"the skill id is {PLACEHOLDER_ID}, the examples' placeholder: Alexa's requests "
+            f"the skill id is {PLACEHOLDER_SKILL_ID}, the examples' placeholder: Alexa's requests "
             "will be refused; give the console's id to Skill(skill_id=...) or ALEXASKILL_SKILL_ID",
         )
     ]

@@ -189,3 +189,16 @@ def test_what_an_understanding_module_gives_another_module_uses() -> None:
         others = [said for other, said in words.items() if other != path]
         unused += [f"{path.name}: {name}" for name in given if not any(name in w for w in others)]
     assert unused == []
+
+
+def test_the_placeholder_skill_id_is_written_once() -> None:
+    # It was written in testing/requests.py, understanding/compiled.py and refusal_warnings.py:
+    # three values to keep alike. It lives in skill_ids_given.py, which all three may import.
+    placeholder = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+    written = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and node.value == placeholder
+    )
+    assert written == ["skill_ids_given.py"]

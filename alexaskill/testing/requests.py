@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..articles import type_with_article
 from ..locales import check_locale
 from ..models import SCREEN_INTERFACES
+from ..skill_ids_given import PLACEHOLDER_SKILL_ID
 from .factory_checks import (
     checked_factory_field,
     checked_moment,
@@ -64,7 +65,7 @@ __all__ = [
 ]
 
 #: The skill id the request builders use when neither the client nor the skill names one.
-DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+DEFAULT_SKILL_ID: Final = PLACEHOLDER_SKILL_ID
 
 #: Request types that arrive inside a session; the others come with no ``session``. A
 #: document's error comes in the session of the answer that sent the document (an APL for

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from ..builtin_intents import BUILTIN_INTENTS
 from ..exceptions import ConfigurationError
+from ..skill_ids_given import PLACEHOLDER_SKILL_ID
 from .addressing import SLOT_REFERENCE
 from .answer_values import REPLIES, carrier_ends
 from .generalise import carriers
@@ -29,7 +30,7 @@ from .text import tokenize
 __all__ = ["DEFAULT_SKILL_ID", "CompiledModel", "clock"]
 
 #: The skill id of entity-resolution authorities when none is given.
-DEFAULT_SKILL_ID: Final = "amzn1.ask.skill.00000000-0000-0000-0000-000000000000"
+DEFAULT_SKILL_ID: Final = PLACEHOLDER_SKILL_ID
 
 #: The built-in intents whose samples, Amazon's common phrasings and the model's own alike, are
 #: read only as said, never loosely: "In order for a built-in intent to be triggered, it must
