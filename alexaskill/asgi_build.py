@@ -164,7 +164,10 @@ class Building(Handling):
                 if closer is None:
                     closer = await closed_at_loop_end(client)
                 self._kept_client = (client, loop, closer)
-                self._say_unsaid()
+                # The windows ended only: all said here, a flood's count was said once an
+                # invocation, not once a window. The others wait for their timer (on this loop,
+                # run again at the next invocation), a later invocation's end, or `aclose`.
+                self._say_unsaid(ended_only=True)
             else:
                 try:
                     await self._close_at_shutdown()

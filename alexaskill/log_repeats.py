@@ -29,16 +29,17 @@ valid, a list slot's parts read).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import math
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Final, TypeVar
 
-__all__ = ["SAY_EVERY", "Repeats", "due", "remember", "worker_thread"]
+__all__ = ["SAY_EVERY", "Repeats", "due", "ended_windows_only", "remember", "worker_thread"]
 
 logger = logging.getLogger("alexaskill")
 _monotonic: Final = time.monotonic
@@ -49,6 +50,9 @@ worker_thread = threading.local()
 #: Kinds remembered at most; past it they are forgotten at once (each then said again once), but
 #: `Repeats`' kinds with a count unsaid (`Repeats._forget`).
 _KINDS: Final = 256
+
+#: True within `ended_windows_only`: `Repeats.say_unsaid` says the windows that have ended only.
+_ended_only: contextvars.ContextVar[bool] = contextvars.ContextVar("_ended_only", default=False)
 
 #: Seconds between two lines of a kind that `due` lets through, unless told otherwise.
 SAY_EVERY: Final = 10.0
@@ -137,13 +141,19 @@ class Repeats:
     def say_unsaid(self, say: SayUnsaid | None = None) -> None:
         """Say every count still unsaid, now (at shutdown: the timer will not run); ``say``
         says those of lines counted without one (``unsaid(kind)``), which are else left for the
-        next line of their kind."""
+        next line of their kind. Within `ended_windows_only`, only the counts whose window has
+        ended."""
         taken: _Taken = []
+        ended_only = _ended_only.get()
         with self._lock:
+            now = _monotonic()
             for kind, said in self._said.items():
+                if ended_only and now - said[0] < self.every:
+                    continue  # (left for its timer, a later call, or the real shutdown)
                 if said[1] and said[2] is None:
                     said[2] = say
-                _take(kind, said, said[0], taken)
+                # An ended window's line starts the next, as the timer's does (`_windows_ended`).
+                _take(kind, said, now if ended_only else said[0], taken)
         _say_all(taken)
 
     def _forget(self, taken: _Taken) -> None:
@@ -228,6 +238,20 @@ class Repeats:
             if next_end < math.inf:
                 self._wake(next_end)
         _say_all(taken)
+
+
+@contextlib.contextmanager
+def ended_windows_only() -> Iterator[None]:
+    """Within it, `Repeats.say_unsaid` says only the counts whose window has ended, the others
+    left for later: for an end that is no shutdown (each AWS Lambda invocation's lifespan end
+    behind Mangum), where saying all said a flood's count once an invocation, not a window."""
+    # A context variable, not a parameter: the counts are reached through `Verifier.say_unsaid`
+    # and `Translations.say_unsaid`, which a subclass may override without it.
+    token = _ended_only.set(True)
+    try:
+        yield
+    finally:
+        _ended_only.reset(token)
 
 
 def _cancel(timer: list[Any], here: Any) -> None:

@@ -91,8 +91,15 @@ class Closing(DeadlineAnswering):
         if failure is not None:
             raise failure[1]
 
-    def _say_unsaid(self) -> None:
-        """Say the counts the repeated warnings had yet to say: their timers end with the loop."""
+    def _say_unsaid(self, *, ended_only: bool = False) -> None:
+        """Say the counts the repeated warnings had yet to say: their timers end with the loop.
+        ``ended_only``: those whose window has ended only (`log_repeats.ended_windows_only`)."""
+        if ended_only:
+            from .log_repeats import ended_windows_only
+
+            with ended_windows_only():
+                self._say_unsaid()
+            return
         self._refusals_said.say_unsaid()
         self._store_failures_said.say_unsaid()
         self._handling_said.say_unsaid()

@@ -25,6 +25,7 @@ from .lambda_runtime import LambdaContext
 
 # restore_logging: autouse, each test's logging and environment put back.
 from .log_lambda_shared import WEB_ID, restore_logging  # noqa: F401
+from .log_repeats_shared import clock as clock
 from .mangum_shared import StartupFailed, _MangumFunction, _on_lambda, _Scope
 from .store_shared import ClosedCounting, counting_skill
 
@@ -126,6 +127,28 @@ def test_on_lambda_a_servers_shutdown_closes_the_stores(monkeypatch: pytest.Monk
         assert store.closed == 1
     finally:
         server.runner.close()
+
+
+def test_behind_mangum_a_floods_count_is_said_once_its_window_ends(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, clock: list[float]
+) -> None:
+    """Each invocation's lifespan end said the counts of repeated warnings: under a flood, one
+    WARNING an invocation, not one a window. Only the windows that have ended are said there;
+    the others wait for a later invocation's end (or their timer)."""
+    _on_lambda(monkeypatch)
+    logging.getLogger().addHandler(caplog.handler)
+    function = _MangumFunction(_counting_skill(ClosedCounting()))
+    try:
+        for _ in range(3):  # (no handler: each warns, one line a window)
+            function.invoke("Unknown")
+        said = [r.getMessage() for r in caplog.records if "no handler for" in r.getMessage()]
+        assert len(said) == 1 and "more since" not in said[0]
+        clock[0] += 10  # (the window's end, on the clock `Repeats` reads)
+        assert speech(function.invoke("Count")) == "Visit number 1."
+    finally:
+        function.close()
+    said = [r.getMessage() for r in caplog.records if "no handler for" in r.getMessage()]
+    assert len(said) == 2 and said[1].endswith("(2 more since the last such line)")
 
 
 class _Hanging(MemoryStore):

@@ -77,6 +77,25 @@ def test_without_an_event_loop_the_count_waits_for_the_next_line(clock: list[flo
     assert said == []
 
 
+def test_within_ended_windows_only_the_windows_going_on_are_left(clock: list[float]) -> None:
+    # Each AWS Lambda invocation's end behind Mangum: a window that goes on is left for later
+    # (its timer, a later end, the shutdown), an ended one said, its line starting the next.
+    repeats = Repeats(10.0)
+    said, say = _recorded()
+    for kind in ("a", "a"):
+        repeats.unsaid(kind, say)
+    clock[0] += 5
+    for kind in ("b", "b"):
+        repeats.unsaid(kind, say)
+    clock[0] += 5  # (a's window ended, b's goes on)
+    with log_repeats.ended_windows_only():
+        repeats.say_unsaid()
+    assert said == [("a", 1)]
+    assert repeats.unsaid("a", say) is None  # (a window started by the count's line)
+    repeats.say_unsaid()
+    assert said == [("a", 1), ("a", 1), ("b", 1)]
+
+
 def test_the_counts_unsaid_are_said_at_shutdown(
     clock: list[float], caplog: pytest.LogCaptureFixture
 ) -> None:
