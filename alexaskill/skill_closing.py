@@ -105,11 +105,20 @@ class Closing(DeadlineAnswering):
         self._handling_said.say_unsaid()
         if self.translations is not None:
             self.translations.say_unsaid()
-        if self.verifier is not None:
+        verifier = self.verifier
+        if verifier is not None:
             # Not left to its `aclose`: a subclass's that calls no `super().aclose()` lost it,
             # and the lifespan's end behind Mangum (each AWS Lambda invocation's) closes no
-            # verifier (`Building._lifespan`).
-            self.verifier.say_unsaid()
+            # verifier (`Building._lifespan`). A subclass's that raises is said, not raised:
+            # raised, it failed `aclose` before the stores were closed (and the lifespan's end).
+            try:
+                verifier.say_unsaid()
+            except Exception:
+                logger.exception(
+                    "the verifier (%s) of %s failed to say its warnings' counts (closing goes on)",
+                    type(verifier).__qualname__,
+                    self.log_name,
+                )
 
     async def aclose_and_report(self, *, name: str | None = None) -> tuple[str, Exception] | None:
         """`aclose`, its failure returned, not raised: what failed (``"the verifier

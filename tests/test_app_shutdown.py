@@ -122,3 +122,33 @@ def test_a_verifier_that_fails_to_close_does_not_fail_the_lifespan_shutdown(
     message = errors[0].getMessage()
     assert "FailingVerifier" in message and "/alexa" in message, message
     assert errors[0].exc_info is not None  # its traceback, to see why
+
+
+def test_a_verifier_whose_say_unsaid_fails_leaves_the_closing_going_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Its say_unsaid (the counts its warnings had yet to say) ran before the closing's try:
+    # an override that raised failed aclose at once, the stores left open. Said at ERROR, naming
+    # the verifier, and the closing goes on.
+    from alexaskill.store.memory import MemoryStore
+
+    closed: list[str] = []
+
+    class Store(MemoryStore):
+        async def aclose(self) -> None:
+            closed.append("store")
+
+    class FailingVerifier(Verifier):
+        def say_unsaid(self) -> None:
+            raise RuntimeError("no count said")
+
+    skill = make_skill(store=Store(), verifier=FailingVerifier(), path="/alexa")
+    with caplog.at_level(logging.WARNING):
+        failure = asyncio.run(skill.aclose_and_report())
+    assert closed == ["store"]
+    said = [r for r in caplog.records if r.levelno >= logging.ERROR and r.name == "alexaskill"]
+    assert len(said) == 1 and said[0].exc_info is not None
+    message = said[0].getMessage()
+    assert "FailingVerifier" in message and "/alexa" in message, message
+    # (Verifier.aclose says its counts too, for a verifier used alone: its failure is reported.)
+    assert failure is not None and "no count said" in str(failure[1])
