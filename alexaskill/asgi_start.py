@@ -6,6 +6,7 @@ said (its count too, at the server's end)."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import traceback
 from typing import TYPE_CHECKING, Any, Final, NoReturn
@@ -242,13 +243,18 @@ def say_not_started(
     why = f"{type(error).__name__}: {error}"
     noun, done = _NOT_STARTED_DONE.get(kind, (f"{kind} request", "refused with an error"))
 
-    def say(key: str, count: int) -> None:
-        logger.error(_NOT_STARTED_LINE, name, why, f"{count} more {noun}{'s' * (count > 1)}", done)
-
+    # A partial of a module's function, not a local one: a skill pickled with the count
+    # pending raised (`Repeats.__getstate__` keeps each count's say).
+    say = functools.partial(_say_not_started_count, name, why, noun, done)
     unsaid = said.unsaid(f"not started: {name}" + (f" ({kind})" if kind != "http" else ""), say)
     if unsaid is not None and not start_said:
         more = f" ({unsaid} more before it)" if unsaid else ""
         logger.error(_NOT_STARTED_LINE, name, why, f"a {noun}{more}", done)
+
+
+def _say_not_started_count(name: str, why: str, noun: str, done: str, key: str, count: int) -> None:
+    """Say the ``count`` of requests refused unsaid (`say_not_started`'s)."""
+    logger.error(_NOT_STARTED_LINE, name, why, f"{count} more {noun}{'s' * (count > 1)}", done)
 
 
 def say_start_failed(said: Repeats, name: str, error: Exception, kind: str = "http") -> None:

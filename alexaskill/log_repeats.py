@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import logging
 import math
 import sys
@@ -134,7 +135,9 @@ class Repeats:
     def warn(self, logger: logging.Logger, line: str) -> None:
         """Log ``line`` at WARNING, unless it was said less than `every` seconds ago: then it is
         counted, and the count said when the window ends (`unsaid`)."""
-        unsaid = self.unsaid(line, lambda kind, count: _warn(logger, kind, count))
+        # A partial of a module's function, the logger by its name (as logging pickles one),
+        # not a lambda: a copy pickled with its count pending raised (`__getstate__`).
+        unsaid = self.unsaid(line, functools.partial(_warn_to, logger.name))
         if unsaid is not None:
             _warn(logger, line, unsaid)
 
@@ -337,6 +340,11 @@ def _warn(logger: logging.Logger, line: str, unsaid: int) -> None:
         logger.warning("%s (%d more since the last such line)", line, unsaid)
     else:
         logger.warning("%s", line)
+
+
+def _warn_to(name: str, line: str, unsaid: int) -> None:
+    """`_warn` to the logger named ``name`` (`Repeats.warn`'s count)."""
+    _warn(logging.getLogger(name), line, unsaid)
 
 
 def _warn_forgotten(kind: str, count: int) -> None:

@@ -168,3 +168,35 @@ def test_a_copy_keeps_the_counts_under_a_lock_of_its_own(
     assert copied._lock is not repeats._lock
     clock[0] += 10.0
     assert (copied.unsaid("forged"), repeats.unsaid("forged")) == (1, 1)
+
+
+@pytest.mark.parametrize("copier", [copy.deepcopy, pickled])
+def test_a_copy_keeps_a_warnings_count_with_what_says_it(
+    clock: list[float], caplog: pytest.LogCaptureFixture, copier: Callable[[Repeats], Repeats]
+) -> None:
+    # `warn`'s say was a lambda: a Repeats with its count pending raised "Can't pickle local
+    # object 'Repeats.warn.<locals>.<lambda>'" (a skill pickled after a flood of refusals).
+    repeats = Repeats(10.0)
+    for _ in range(2):
+        repeats.warn(logging.getLogger("alexaskill"), "forged")
+    copied = copier(repeats)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        copied.say_unsaid()
+    assert caplog.messages == ["forged (1 more since the last such line)"]
+
+
+def test_a_copy_keeps_a_not_started_count_with_what_says_it(
+    clock: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The same of a start that failed at a request: its count's say was a local function.
+    from alexaskill.asgi_start import say_not_started
+
+    repeats = Repeats(10.0)
+    for _ in range(2):
+        say_not_started(repeats, "the skill at /", RuntimeError("no store"))
+    copied = pickled(repeats)
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        copied.say_unsaid()
+    assert len(caplog.messages) == 1 and "1 more request" in caplog.messages[0]
