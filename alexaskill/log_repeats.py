@@ -4,10 +4,19 @@ A flood of requests that fail alike (forged ones, or all of them while a store i
 write a line each beside their request lines: the first says why, the next of the same kind within
 `Repeats.every` seconds are counted, and how many there were is said when the window ends (on an
 event loop, a worker thread's on the loop it works for, one timer for all; else with the next line
-of the kind), or at shutdown (`Repeats.say_unsaid`). A flood then writes one line a kind every
-`Repeats.every` seconds, and the count of its last seconds is not lost when it stops, nor when more
-kinds come than are held (a kind with a count waiting is kept, the most counted, or its count said
-before it is forgotten; one counted without a way to say it is said at WARNING).
+of the kind), or at shutdown (`Repeats.say_unsaid`; at an AWS Lambda invocation's end behind
+Mangum, those whose window has ended: `ended_windows_only`). A flood then writes one line a
+kind every `Repeats.every` seconds, and the count of its last seconds is not lost when it stops,
+nor when more kinds come than are held (a kind with a count waiting is kept, the most counted,
+or its count said before it is forgotten; one counted without a way to say it is said at
+WARNING).
+
+Under trio no timer is set: no asyncio loop runs, and anyio's worker threads set no
+`worker_thread` loop; a count waits for the next line of its kind, or `Repeats.say_unsaid`. Not
+reached through anyio's ``from_thread`` to trio: a skill does not start there (it needs asyncio:
+`alexaskill.asgi_start.NEEDS_ASYNCIO`), so only its refusals of the requests it cannot answer
+are counted, and a timer on trio (a task of its own, no ``call_later``) would be a second timer
+machinery for them.
 
 `Repeats` is counted from several threads: a ``def`` handler's translations (an
 `alexaskill.i18n.Translator`'s lines) run in worker threads (`alexaskill.threads`), and a skill
