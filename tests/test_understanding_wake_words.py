@@ -6,11 +6,12 @@ or in a search query ("play a new computer")."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
 from alexaskill.exceptions import ConfigurationError
+from alexaskill.interaction.builder import sample_problems
 from alexaskill.understanding import Understander, wake_words
 from alexaskill.understanding.fillers import exact_past_fillers
 from alexaskill.understanding.languages import _CACHE, _FACTORIES, register_language
@@ -366,6 +367,22 @@ def test_a_wake_word_said_first_is_no_part_of_a_first_name() -> None:
     assert heard_values(people, "echo mary") == ("Meet", {"name": "mary"})
 
 
+#: A search: a request "{query} on my tv", or the query said alone as a dialog's answer, as
+#: Amazon's build takes (an AMAZON.SearchQuery slot needs a carrier phrase: no bare "{query}").
+_SEARCH_SAMPLES: Final = ("{query} on my tv", "search for {query}")
+_QUERY_SAMPLES: Final = ("i want {query}",)
+
+
+def _finder() -> Understander:
+    """A finder of `_SEARCH_SAMPLES`, whose query slot a dialog asks for (`_QUERY_SAMPLES`)."""
+    slot = {"name": "query", "type": "AMAZON.SearchQuery", "samples": list(_QUERY_SAMPLES)}
+    search = {"name": "Search", "slots": [slot], "samples": list(_SEARCH_SAMPLES)}
+    fallback = {"name": "AMAZON.FallbackIntent", "samples": []}
+    for sample in (*_SEARCH_SAMPLES, *_QUERY_SAMPLES):
+        assert sample_problems("Search", sample, {"query": "AMAZON.SearchQuery"}) == []
+    return understander_of({"invocationName": "finder", "intents": [search, fallback]})
+
+
 @pytest.mark.parametrize(
     ("said", "query"),
     [
@@ -387,17 +404,28 @@ def test_a_wake_word_said_first_is_no_part_of_a_first_name() -> None:
         ("amazon search for prime video", "prime video"),
     ],
 )
-def test_a_wake_word_said_first_that_is_a_word_too_begins_a_bare_search_query(
+def test_a_wake_word_said_first_that_is_a_word_too_begins_a_search_query_answered(
     said: str, query: str
 ) -> None:
-    # "amazon prime video" to a bare "{query}" was the query "prime video", "echo dot" "dot":
-    # only a wake word said last stayed in a search query.
-    query_slot = {"name": "query", "type": "AMAZON.SearchQuery", "samples": ["{query}"]}
-    samples = ["{query}", "search for {query}"]
-    search = {"name": "Search", "slots": [query_slot], "samples": samples}
-    fallback = {"name": "AMAZON.FallbackIntent", "samples": []}
-    finder = understander_of({"invocationName": "finder", "intents": [search, fallback]})
-    assert heard_values(finder, said) == ("Search", {"query": query})
-    answered = finder.answer(said, intent="Search", slot="query", now=NOW)
+    # "amazon prime video" answered for a search query was the query "prime video", "echo dot"
+    # "dot": only a wake word said last stayed in a search query.
+    answered = _finder().answer(said, intent="Search", slot="query", now=NOW)
     assert answered is not None
     assert [(slot.name, slot.value) for slot in answered.slots] == [("query", query)]
+
+
+@pytest.mark.parametrize(
+    ("said", "query"),
+    [
+        ("amazon prime video on my tv", "amazon prime video"),
+        ("echo dot on my tv please", "echo dot"),
+        ("alexa what's the weather on my tv", "what's the weather"),
+        ("amazon, prime video on my tv", "prime video"),
+        ("hey amazon prime video on my tv", "prime video"),
+        ("alexa amazon prime video on my tv", "prime video"),
+    ],
+)
+def test_a_wake_word_said_first_that_is_a_word_too_begins_a_search_query_requested(
+    said: str, query: str
+) -> None:
+    assert heard_values(_finder(), said) == ("Search", {"query": query})
