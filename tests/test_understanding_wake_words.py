@@ -393,13 +393,17 @@ def _finder() -> Understander:
         # A filler said last is left out: "amazon prime video please" was "prime video".
         ("amazon prime video please", "amazon prime video"),
         ("echo dot, um", "echo dot"),
+        # After "hey" or another wake word too, as a place's name keeps its wake word ("alexa
+        # echo park"): "alexa amazon prime video" was "prime video".
+        ("hey amazon prime video", "amazon prime video"),
+        ("alexa amazon prime video", "amazon prime video"),
+        ("hey alexa, echo dot please", "echo dot"),
         # "alexa", the wake word nearly every device answers to, is the wake word said first;
-        # so is one said after a pause, after "hey" or after another wake word.
+        # so is one said after a pause, or a filler, a pause said aloud.
         ("alexa what's the weather", "what's the weather"),
         ("amazon, prime video", "prime video"),
-        ("amazon um prime video", "prime video"),  # (a filler: a pause said aloud)
-        ("hey amazon prime video", "prime video"),
-        ("alexa amazon prime video", "prime video"),
+        ("alexa amazon, prime video", "prime video"),
+        ("amazon um prime video", "prime video"),
         # The words after it read as another sample: "search for {query}", no query of all words.
         ("amazon search for prime video", "prime video"),
     ],
@@ -421,8 +425,9 @@ def test_a_wake_word_said_first_that_is_a_word_too_begins_a_search_query_answere
         ("echo dot on my tv please", "echo dot"),
         ("alexa what's the weather on my tv", "what's the weather"),
         ("amazon, prime video on my tv", "prime video"),
-        ("hey amazon prime video on my tv", "prime video"),
-        ("alexa amazon prime video on my tv", "prime video"),
+        ("hey amazon prime video on my tv", "amazon prime video"),
+        ("alexa amazon prime video on my tv", "amazon prime video"),
+        ("alexa amazon, prime video on my tv", "prime video"),
     ],
 )
 def test_a_wake_word_said_first_that_is_a_word_too_begins_a_search_query_requested(

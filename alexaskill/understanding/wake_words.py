@@ -15,8 +15,9 @@ a filler, a pause said aloud: "echo um park" is park), is the name's too, where 
 place slot takes that name and the words after the wake word alone read as the same sample:
 "echo paris" is paris, and "echo plan a trip to paris" is "plan a trip to {city}", no city of all
 the words. So is one that a search query may begin with ("amazon prime video", "echo dot",
-`Language.query_wake_words`: not "alexa", which said first is the wake word), said as the first
-word with no pause or filler after it, where a search query takes it with the words after it.
+`Language.query_wake_words`: not "alexa", which said first is the wake word), said first (after
+"hey" or another wake word too) with no pause or filler after it, where a search query takes it
+with the words after it and the words after it alone read as the same sample.
 """
 
 from __future__ import annotations
@@ -108,8 +109,8 @@ def woken_kept(
     time: 0 where the reading of them all holds a wake word (`held`), else
     ``start``, or the last wake word's place where the reading of the words from it holds it
     (a listed "echo park" of "alexa echo park") or where it begins a value with the words after
-    it (`_begins_value`): a place's name, "echo park", "alexa echo park" to a city, or, said as
-    the first word, a search query, "amazon prime video"."""
+    it (`_begins_value`): a place's name, "echo park", "alexa echo park" to a city, or a
+    search query, "amazon prime video", "alexa amazon prime video"."""
     if not start:
         return 0
 
@@ -133,8 +134,9 @@ def woken_kept(
     # paris") the wake word is far likelier the device called than a name's first word; a skill
     # that expects such a name ("echo bay") lists it in a custom type, which keeps it (`held`).
     places = {name for name in language.wake_word_places if name[0] == word.text}
-    # Only as the turn's first word: after "hey" or another wake word, one is called.
-    query = last == 0 and word.text in language.query_wake_words
+    # After "hey" or another wake word too, as a place's name ("alexa echo park"): the device
+    # is called already, and the query's words after it must read as the same sample still.
+    query = word.text in language.query_wake_words
     # A filler after it ("echo um park", "echo uh, park") is a pause said aloud: people pause
     # so after calling the device, hardly within a place's two-word name, so it sets the wake
     # word apart as a pause does ("echo, park"). Said here, not left to `_begins_value`, where

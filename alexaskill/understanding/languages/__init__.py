@@ -140,9 +140,9 @@ class Language(Protocol):
     #: (`register_language`). Optional: none.
     wake_word_places: frozenset[tuple[str, ...]] = frozenset()
     #: The `wake_words` that are words a search query begins with too ("*amazon* prime video",
-    #: "*echo* dot"): said as the first word, with no pause after it, one that begins an
-    #: AMAZON.SearchQuery slot's value stays in it, where the words without it read as the same
-    #: sample. Optional: none.
+    #: "*echo* dot"): said first, or after "hey" or another wake word, with no pause after it,
+    #: one that begins an AMAZON.SearchQuery slot's value stays in it, where the words without
+    #: it read as the same sample. Optional: none.
     query_wake_words: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
