@@ -93,6 +93,27 @@ def test_a_wake_word_said_after_fillers_alone_is_read_as_said_alone(said: str) -
     assert all("wake word" not in note for note in notes), notes
 
 
+@pytest.mark.parametrize(
+    ("said", "alone"),
+    [
+        ("echo please", "echo"),
+        ("echo, um", "echo"),
+        ("alexa please", "alexa"),
+        ("hey alexa please", "alexa"),
+        ("alexa echo please", "echo"),
+        ("please echo please", "echo"),
+    ],
+)
+def test_a_wake_word_said_before_fillers_alone_is_read_as_said_alone(said: str, alone: str) -> None:
+    # "echo please" was AMAZON.FallbackIntent, where "echo" and "please echo" are the city echo:
+    # the wake word was left out as said first, and nothing but the filler was read.
+    trips = _trips()
+    assert heard_values(trips, said) == heard_values(trips, alone) == ("PlanTrip", {"city": alone})
+    answered = trips.answer(said, intent="PlanTrip", slot="city", now=NOW)
+    assert answered is not None
+    assert [(slot.name, slot.value) for slot in answered.slots] == [("city", alone)]
+
+
 def test_a_yes_said_before_a_wake_word_is_the_model_s_yes_intent() -> None:
     trips = _trips(*YES_NO)
     assert heard_values(trips, "yes please alexa") == ("AMAZON.YesIntent", {})

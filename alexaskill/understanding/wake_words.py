@@ -37,11 +37,16 @@ __all__ = ["held", "woken_end", "woken_kept", "woken_start"]
 
 def woken_start(tokens: Sequence[Token], language: Language) -> int:
     """Where the words after a leading wake word start, the pure fillers said before it left
-    out too ("hey alexa", "please, alexa,"); 0 without one. The last word stays, a wake word or
-    not."""
+    out too ("hey alexa", "please, alexa,"); 0 without one. The last word but pure fillers
+    stays, a wake word or not: "echo please" is read as "echo" is."""
     wake_words, pure_fillers = language.wake_words, language.pure_fillers
+    # Else "echo please" left "please" alone to read, no request: a filler said last is read
+    # with the words (`woken_end`), as in "paris please".
+    last = len(tokens) - 1
+    while last > 0 and tokens[last].text in pure_fillers:
+        last -= 1
     start = 0
-    for at in range(len(tokens) - 1):
+    for at in range(last):
         word = tokens[at].text
         if word in wake_words:
             start = at + 1
