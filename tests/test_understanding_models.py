@@ -345,6 +345,11 @@ def test_a_reply_word_holding_a_combining_mark_is_refused_saying_so() -> None:
         ({("name", 1): ("x",)}, "('name', 1)", "1 in its key, no string"),
         ({("name", "is"): ("name's", None)}, "('name', 'is')", "None among its forms, no string"),
         ({("name", "is"): ["name's"]}, "('name', 'is')", 'is ["name\'s"], no tuple'),
+        # A word no turn says as written was never read: an empty form, a form of two words, a
+        # key in upper case (words said are read in lower case).
+        ({("name", "is"): ("name's", "")}, "('name', 'is')", "'' among its forms, no word said"),
+        ({("name", "is"): ("name s",)}, "('name', 'is')", "'name s' among its forms, no word"),
+        ({("Name", "is"): ("name's",)}, "('Name', 'is')", "'Name' in its key, no word said"),
     ],
 )
 def test_a_language_whose_contractions_hold_no_tuple_of_words_is_refused_when_registered(

@@ -43,7 +43,8 @@ class Language(Protocol):
     #: A sample's words said contracted where the contraction is not rewritten, a possessive
     #: too, each way it is said (("name", "is") → ("name's", "names")): the sample is also read
     #: so (`sample_forms.contracted`). A key or forms that are no tuple of words, one at
-    #: least (a string, ()), are refused (`register_language`). Optional: none.
+    #: least (a string, ()), or that hold a word no turn says as written ("", "Name", "my
+    #: name"), are refused (`register_language`). Optional: none.
     contractions: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType({})
     #: Common phrasings of Amazon's built-in intents, by intent name.
     builtin_intents: Mapping[str, tuple[str, ...]]
@@ -296,7 +297,8 @@ def _check_contractions(language: Language, locale: str) -> None:
 
 def _no_words(words: object, *, key: bool) -> tuple[str, str, str] | None:
     """What is wrong with ``words``, a contraction's ``key`` or its forms, why and how to write
-    it, for `_check_contractions`'s error; None where it is a tuple of strings, one at least."""
+    it, for `_check_contractions`'s error; None where it is a tuple of words said as written
+    (`_as_said`), one at least."""
     # A string is a sequence of its letters: a form "name's" (the interface's older type) was
     # read as the forms "n", "a", ..., a key "name is" as no sample's words, with no error. An
     # empty key was read at every place of every sample (`sample_forms.contracted`), no form
@@ -312,11 +314,21 @@ def _no_words(words: object, *, key: bool) -> tuple[str, str, str] | None:
     if not words:
         what = "has its key (), no words" if key else "is (), no form"
         return what, "one at least", "leave the key out"
+    where = "in its key" if key else "among its forms"
     odd = [word for word in words if not isinstance(word, str)]
     if odd:
-        where = "in its key" if key else "among its forms"
         fix = "write each word as a string"
         return f"holds {odd[0]!r} {where}, no string", "each a string", fix
+    # A word is matched as `tokenize` reads one said: "", "name s" or "Name" never was.
+    unread = next((word for word in words if _as_said(word) != [word]), None)
+    if unread is not None:
+        said = _as_said(unread)
+        fix = f"write {said[0]!r}" if len(said) == 1 else "leave it out"
+        if len(said) > 1:
+            fix = "leave it out: a form is one word"
+            fix = f"write its words apart, {tuple(said)!r}" if key else fix
+        what = f"holds {unread!r} {where}, no word said as written"
+        return what, "each one word in lower case, as words said are read", fix
     return None
 
 
@@ -341,10 +353,13 @@ def _read_as_letters(word: str) -> bool:
     """Whether ``word`` can be a code's letters said beside its digits (cut.py): a word of 2
     to `CODE_LETTERS` letters, written as a word said is read (`tokenize`: casefolded and
     NFKC-normalised, so "Yep" or a full-width "yes" never equals one)."""
-    said = tokenize(word, {})
-    return (
-        len(said) == 1 and said[0].text == word and word.isalpha() and 1 < len(word) <= CODE_LETTERS
-    )
+    return _as_said(word) == [word] and word.isalpha() and 1 < len(word) <= CODE_LETTERS
+
+
+def _as_said(word: str) -> list[str]:
+    """The words `tokenize` reads ``word`` as, said: casefolded and NFKC-normalised, split at
+    spaces and marks ("Name" as "name", "name is" as two, "" as none)."""
+    return [token.text for token in tokenize(word, {})]
 
 
 class _Unknown:
