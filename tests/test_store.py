@@ -141,7 +141,7 @@ async def test_values_dynamodb_cannot_keep_are_refused_by_every_store(store: Sto
     refused = [
         (1e300, r"bad is 1e\+300, outside the numbers every store keeps"),
         ({"deep": [1e-200]}, r"bad\['deep'\]\[0\] is 1e-200, outside"),
-        ([10**40 + 1], r"bad\[0\] is 100000000000…\(41 characters\), outside"),
+        ([10**40 + 1], r"bad\[0\] is 10{39}1, outside"),
         (_nested(31), "bad nests deeper than 30 levels, which no store keeps"),
     ]
     for bad, said in refused:
@@ -210,8 +210,11 @@ async def test_the_limits_every_store_keeps_hold_at_their_edges(store: Store) ->
         (9.999999999999999e-131, "bad is 9.999999999999999e-131" + _OUTSIDE),
         ([1.0, -1e-131], "bad[1] is -1e-131" + _OUTSIDE),
         ({"x": 1e126}, "bad['x'] is 1e+126" + _OUTSIDE),
-        (-(10**126), "bad is -10000000000…(128 characters)" + _OUTSIDE),
-        ((10**38 - 1) * 10**89, "bad is 999999999999…(127 characters)" + _OUTSIDE),
+        (-(10**126), f"bad is -1{'0' * 68}…{'0' * 30} (128 characters)" + _OUTSIDE),
+        (
+            (10**38 - 1) * 10**89,
+            f"bad is {'9' * 38}{'0' * 32}…{'0' * 30} (127 characters)" + _OUTSIDE,
+        ),
         (10**38 + 1, "bad is 100000000000000000000000000000000000001" + _OUTSIDE),
         ([Big.OVER], "bad[0] is 100000000000000000000000000000000000001" + _OUTSIDE),
         (Ratio(9.999999999999999e-131), "bad is 9.999999999999999e-131" + _OUTSIDE),

@@ -117,7 +117,7 @@ async def test_numbers_past_the_limits_among_many_containers_are_refused_naming_
         "attribute 'bad' cannot be saved: bad[39]['at'][1] is 1e+300" + _OUTSIDE
     )
     assert await _refusal(store, [*_records(), {"n": 10**40 + 1}, _nested(31)]) == (
-        "attribute 'bad' cannot be saved: bad[40]['n'] is 100000000000…(41 characters)" + _OUTSIDE
+        "attribute 'bad' cannot be saved: bad[40]['n'] is 1" + "0" * 39 + "1" + _OUTSIDE
     )
     assert await _refusal(store, [*_records(), _nested(31), {"n": 10**40 + 1}]) == (
         "attribute 'bad' cannot be saved: bad" + _TOO_DEEP

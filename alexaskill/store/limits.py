@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from ..shown_names import shown
 from .data_faults import _refused
 from .json_keys import _CONTAINERS
 
@@ -139,8 +140,7 @@ def _number_refused(number: int | float) -> str | None:
         # under the float 1e-130 (or from 1e126 up) is written with a lower (a higher) exponent.
         return None
     text = json.dumps(number)
-    shown = text if len(text) <= 40 else f"{text[:12]}…({len(text)} characters)"
-    return f"is {shown}, outside {_KEPT_NUMBERS}"
+    return f"is {shown(text)}, outside {_KEPT_NUMBERS}"
 
 
 #: The numbers every store keeps, DynamoDB's, for the messages that refuse one.

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..articles import type_with_article, with_article
 from ..exceptions import ConfigurationError
+from ..shown_names import shown_value
 
 # alexaskill.logs's security logger, by name: the stores sit below the logs in README's module
 # map (alexaskill's package import has set its level, WARNING, before any store is made).
@@ -246,40 +247,46 @@ def _check_misread_options(url: str) -> None:
     database = parts.path.strip("/") if parts.scheme.lower() != "unix" else ""  # (a socket)
     if "db" in names and database and database != dict(pairs)["db"].strip():
         raise ConfigurationError(  # (the query's won)
-            f"Redis store URL: database {database[:20]!r} in its path and db="
-            f"{dict(pairs)['db'][:20]!r} in its query: name it once"
+            f"Redis store URL: database {shown_value(database)} in its path and db="
+            f"{shown_value(dict(pairs)['db'])} in its query: name it once"
         )
     for name, text in pairs:
         lowered = text.lower()
         if name in _BOOLEANS and lowered not in _TRUE | _FALSE:
             raise ConfigurationError(
-                f"Redis store URL: {name}={text[:20]!r} is not true or false (write true or false)"
+                f"Redis store URL: {name}={shown_value(text)} is not true or false (write true or "
+                "false)"
             )
         if name in ("max_connections", "socket_read_size") and text.strip() in ("0", "-0"):
             raise ConfigurationError(f"Redis store URL: {name} must be a whole number above 0")
         if name == "socket_read_size" and text.strip().startswith("-"):
             raise ConfigurationError(f"Redis store URL: {name} must be a whole number above 0")
         if name == "protocol" and text.strip() not in ("2", "3"):
-            raise ConfigurationError(f"Redis store URL: protocol must be 2 or 3, not {text[:20]!r}")
+            raise ConfigurationError(
+                f"Redis store URL: protocol must be 2 or 3, not {shown_value(text)}"
+            )
         if name in ("ssl_ca_certs", "ssl_certfile", "ssl_keyfile", "ssl_ca_path"):
             import os
 
             if text and not os.path.exists(text):  # else found by each connection
-                raise ConfigurationError(f"Redis store URL: {name} names nothing: {text!r}")
+                raise ConfigurationError(
+                    f"Redis store URL: {name} names nothing: {shown_value(text)}"
+                )
         if name == "ssl_min_version" and text.strip().lstrip("-").isdigit():
             import ssl
 
             if int(text) not in {version.value for version in ssl.TLSVersion}:
                 raise ConfigurationError(
                     f"Redis store URL: ssl_min_version must be a value of ssl.TLSVersion "
-                    f"({ssl.TLSVersion.TLSv1_2.value} for TLS 1.2), not {text[:20]!r}"
+                    f"({ssl.TLSVersion.TLSv1_2.value} for TLS 1.2), not {shown_value(text)}"
                 )
         if name == "timeout":
             with contextlib.suppress(ValueError):  # (redis-py's "Invalid value"; nan: refused)
                 if not 0 < float(text) <= _MAX_TIMEOUT:
                     raise ConfigurationError(
                         f"Redis store URL: timeout must be a number of seconds above 0 and at "
-                        f"most {_MAX_TIMEOUT} (the wait for a free connection), not {text[:20]!r}"
+                        f"most {_MAX_TIMEOUT} (the wait for a free connection), not "
+                        f"{shown_value(text)}"
                     )
 
 
@@ -384,14 +391,14 @@ def _check_encoding(options: Mapping[str, Any], where: str, fix: str) -> None:
         name = None
     if name != "utf-8":
         raise ConfigurationError(
-            f"{where} encodes text in {str(encoding)[:40]!r}: the store reads and writes "
+            f"{where} encodes text in {shown_value(encoding)}: the store reads and writes "
             f"UTF-8, as the stores of the other machines do: "
             + fix.format(name="encoding", default="utf-8")
         )
     errors = options.get("encoding_errors", "strict")
     if errors not in ("strict", "surrogateescape", "surrogatepass"):
         raise ConfigurationError(
-            f"{where} has encoding_errors={str(errors)[:40]!r}, which reads bytes that are no "
+            f"{where} has encoding_errors={shown_value(errors)}, which reads bytes that are no "
             "UTF-8 as other text, and writes a name other than the one given: the store reads "
             "them as written ('strict', 'surrogateescape' or 'surrogatepass'): "
             + fix.format(name="encoding_errors", default="strict")

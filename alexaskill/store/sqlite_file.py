@@ -12,6 +12,7 @@ import os
 from typing import TYPE_CHECKING, Final
 
 from ..exceptions import ConfigurationError
+from ..shown_names import shown
 
 if TYPE_CHECKING:
     import sqlite3
@@ -121,9 +122,9 @@ def _check_name_length(path: str) -> None:
     size, longest = len(os.fsencode(name)), most - len("-journal")
     if size > longest:
         raise ConfigurationError(
-            f"SQLiteStore: the file name {name[:40]}… is {size} bytes long: SQLite keeps a "
-            f"{name[:12]}…-journal file beside it, past this file system's {most} bytes a "
-            f"name; name the file with at most {longest} bytes"
+            f"SQLiteStore: the file name {shown(name)} is {size:,} bytes long: SQLite keeps a "
+            f"file beside it named as it is with -journal added, past this file system's {most} "
+            f"bytes a name; name the file with at most {longest} bytes"
         )
 
 

@@ -1,0 +1,158 @@
+"""Values the store's, the fake Alexa API's and the testing helpers' messages quote, cut as
+alexaskill/shown_names.py cuts them: each message kept its own fixed count of a value's start
+(20, 40, 77 or 80 characters, often with no "…"), its end unsaid, a repr cut mid-escape."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import socket
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from alexaskill.exceptions import ConfigurationError
+from alexaskill.shown_names import shown, shown_json, shown_value
+
+#: A value whose repr a cut at a fixed count left with half an escape, and whose end is unlike
+#: its start (the part a start-only cut lost).
+ESCAPES = "a" + "\x00" * 300 + "END"
+
+
+def _redis_refusal(url: str) -> str:
+    from alexaskill.store.redis_client import _check_misread_options
+
+    with pytest.raises(ConfigurationError) as info:
+        _check_misread_options(url)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    "option",
+    ["ssl_check_hostname", "protocol", "db", "timeout"],
+    ids=["boolean", "protocol", "db", "timeout"],
+)
+def test_a_redis_url_option_refused_is_quoted_by_shown_value(option: str) -> None:
+    value = "0" * 5000 + "1e999" if option == "timeout" else ESCAPES
+    path = "/1" if option == "db" else ""
+    message = _redis_refusal(f"redis://h{path}?{option}={urllib.parse.quote(value)}")
+    assert shown_value(value) in message and value not in message, message
+    assert len(message) < 1000, message
+
+
+def test_a_redis_url_naming_a_tls_file_not_there_quotes_it_cut() -> None:
+    path = "/no/such/" + "d" * 5000 + "/ca.pem"
+    message = _redis_refusal(f"redis://h?ssl_ca_certs={urllib.parse.quote(path)}")
+    assert shown_value(path) in message and len(message) < 1000, message
+
+
+@pytest.mark.parametrize("option", ["encoding", "encoding_errors"])
+def test_a_redis_client_encoding_refused_is_quoted_by_shown_value(option: str) -> None:
+    from alexaskill.store.redis_client import _check_encoding
+
+    value = "x" * 5000 + "END"
+    with pytest.raises(ConfigurationError) as info:
+        _check_encoding({option: value}, "RedisStore's client", "{name} {default}")
+    assert shown_value(value) in str(info.value), str(info.value)
+
+
+@pytest.mark.parametrize("field", ["maxResults", "nextToken"])
+def test_the_fake_quotes_a_page_asked_it_refuses_by_shown_value(field: str) -> None:
+    from alexaskill.testing.api_lists import _page_asked
+
+    said = _page_asked({field: ESCAPES}, {0})
+    assert isinstance(said, str) and shown_value(ESCAPES) in said, said
+
+
+def _served_answer(lengths: list[str]) -> str:
+    from alexaskill.testing import FakeAlexaApi
+
+    head = "POST /v1/directives HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+    head += "".join(f"Content-Length: {length}\r\n" for length in lengths)
+    with FakeAlexaApi().serve() as url:
+        parts = urllib.parse.urlsplit(url)
+        assert parts.hostname and parts.port
+        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+            sock.sendall(head.encode() + b"\r\n")
+            sock.shutdown(socket.SHUT_WR)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:80]
+    return str(json.loads(answer.split(b"\r\n\r\n", 1)[1])["message"])
+
+
+def test_the_served_fake_quotes_a_content_length_it_refuses_cut() -> None:
+    length = "9" * 3000 + "END"
+    message = _served_answer([length])
+    assert shown_value(length) in message and len(message) < 1000, message
+    message = _served_answer(["5", length])
+    assert f"5, {shown(length)}" in message and len(message) < 1000, message
+
+
+def test_an_answer_s_should_end_session_of_another_kind_is_quoted_by_shown_json() -> None:
+    from alexaskill.exceptions import ResponseError
+    from alexaskill.testing.answer_rules import decode_answer
+
+    end = [ESCAPES] * 50
+    with pytest.raises(ResponseError) as info:
+        decode_answer({"shouldEndSession": end})
+    assert shown_json(end) in str(info.value), str(info.value)
+
+
+def test_session_attributes_that_are_no_object_are_quoted_by_shown_json() -> None:
+    from types import SimpleNamespace
+
+    from alexaskill.testing.answer_rules import _attributes_kept
+
+    found = [ESCAPES] * 50
+    request = SimpleNamespace(type="LaunchRequest", request_id="r1")
+    (violation,) = _attributes_kept(
+        {"sessionAttributes": found}, SimpleNamespace(request=request, session=None)
+    )
+    assert violation.rule.endswith(f"not {shown_json(found)}"), violation.rule
+
+
+def test_json_text_given_for_a_request_file_is_quoted_as_shown_quotes_a_name() -> None:
+    from alexaskill.testing import load_request
+
+    text = "{" + "x" * 5000 + "}"
+    with pytest.raises(ValueError) as info:
+        load_request(text)
+    assert str(info.value).startswith(f"{shown(text, quoted=True)} is JSON text"), info.value
+
+
+def test_the_fake_quotes_a_reminder_body_that_is_no_object_by_shown_json() -> None:
+    from alexaskill.testing.api_reminder_rules import _reminder_problem
+
+    body: Any = [ESCAPES] * 50
+    problem = _reminder_problem(body, None, _dt.datetime(2026, 1, 1, tzinfo=_dt.UTC))
+    assert problem is not None and problem[1].endswith(f"not {shown_json(body)}"), problem
+
+
+def test_a_value_of_the_wrong_kind_is_quoted_by_shown_json() -> None:
+    from alexaskill.alexa_api.kinds import kind_fault
+
+    value = [ESCAPES] * 50
+    assert f"the value is {shown_json(value)}: " in str(kind_fault(value, int))
+
+
+def test_a_number_no_store_keeps_is_said_cut_with_its_length_in_thousands() -> None:
+    from alexaskill.store.limits import _number_refused
+
+    number = 10**1200 + 7
+    said = _number_refused(number)
+    assert said is not None and f"is {shown(str(number))}, outside" in said, said
+    assert "(1,201 characters)" in said and said.count("7") == 1, said
+
+
+def test_a_sqlite_file_name_too_long_is_said_cut_to_its_head_and_tail(tmp_path: Path) -> None:
+    from alexaskill.store.sqlite_file import _check_name_length
+
+    name = "h" * 200 + "t" * 49 + ".db"
+    with pytest.raises(ConfigurationError) as info:
+        _check_name_length(os.path.join(tmp_path, name))
+    assert shown(name) in str(info.value) and "t.db" in str(info.value), info.value
