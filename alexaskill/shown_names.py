@@ -1,8 +1,9 @@
 """A name the user gave (a path, an APP) as a message echoes it: `shown`, a long one cut to its
-head and tail; any value an error quotes, so cut (`shown_value`), or a value read as JSON, each
-of its parts bounded (`shown_json`); and why a path named is not there (`not_there`). The
-commands' usage errors, the simulator's refusal of a ``--model`` and the errors quoting a value
-given (a response's field, a slot's value) say them alike."""
+head and tail; any value an error quotes, so cut (`shown_value`), or text already escaped (JSON
+text: `shown_escaped`), or a value read as JSON, each of its parts bounded (`shown_json`); and
+why a path named is not there (`not_there`). The commands' usage errors, the simulator's
+refusal of a ``--model`` and the errors quoting a value given (a response's field, a slot's
+value) say them alike."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import re
 import reprlib
 from typing import Final
 
-__all__ = ["MAX_SHOWN", "not_there", "shown", "shown_json", "shown_value"]
+__all__ = ["MAX_SHOWN", "not_there", "shown", "shown_escaped", "shown_json", "shown_value"]
 
 #: The most characters of a name echoed whole: a longer one (a 5,000-character APP made a
 #: 5,000-character line) keeps its first `_HEAD` and last `_TAIL`, where a path ends in the
@@ -51,6 +52,13 @@ def shown_value(value: object) -> str:
         said = repr(value)
     except Exception:  # (an int past 4,300 digits, a skill's object: the error, not this, is due)
         return shown_json(value)
+    return shown_escaped(said)
+
+
+def shown_escaped(said: str) -> str:
+    """``said``, text already escaped (a repr; JSON text, whose ``\\u0000`` and ``\\"`` are
+    a repr's escapes too), as an error quotes it: whole up to `MAX_SHOWN` characters, else cut
+    to its head and tail around "…" between its escapes, as `shown_value` cuts a repr."""
     if len(said) <= MAX_SHOWN:
         return said
     return _cut(said, _HEAD, len(said) - _TAIL, "…")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import socket
 import urllib.parse
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 
 from alexaskill.exceptions import ConfigurationError
-from alexaskill.shown_names import shown, shown_json, shown_value
+from alexaskill.shown_names import shown, shown_escaped, shown_json, shown_value
 
 #: A value whose repr a cut at a fixed count left with half an escape, and whose end is unlike
 #: its start (the part a start-only cut lost).
@@ -103,8 +104,11 @@ def test_an_answer_s_should_end_session_of_another_kind_is_quoted_by_shown_json(
     assert shown_json(end) in str(info.value), str(info.value)
 
 
-def test_session_attributes_that_are_no_object_are_quoted_by_shown_json() -> None:
+def test_session_attributes_that_are_no_object_are_quoted_as_json_cut_between_escapes() -> None:
+    # Quoted as the reply's JSON ("x", true), its first 40 characters were kept: "\u00…".
     from types import SimpleNamespace
+
+    import msgspec
 
     from alexaskill.testing.answer_rules import _attributes_kept
 
@@ -113,7 +117,9 @@ def test_session_attributes_that_are_no_object_are_quoted_by_shown_json() -> Non
     (violation,) = _attributes_kept(
         {"sessionAttributes": found}, SimpleNamespace(request=request, session=None)
     )
-    assert violation.rule.endswith(f"not {shown_json(found)}"), violation.rule
+    said = shown_escaped(msgspec.json.encode(found).decode())
+    assert violation.rule.endswith(f"not {said}") and said.endswith('END"]'), violation.rule
+    assert re.search(r"\\u[0-9a-f]{0,3}…", said) is None, said
 
 
 def test_json_text_given_for_a_request_file_is_quoted_as_shown_quotes_a_name() -> None:

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import msgspec
 
+from ..shown_names import shown_json
 from .recurrence import NO_FREQ
 from .values import (
     AlertInfo,
@@ -122,14 +123,7 @@ def _fault(
             return None
         if _is(value, member):
             return None
-    return f"{where or root} is {_shown(value)}: {said or _kind_said(kind)}"
-
-
-def _shown(value: object) -> str:
-    """``value`` as a fault shows it: its repr, or the start of a long one (a whole object
-    where a string goes)."""
-    shown = repr(value)
-    return shown[:77] + "…" if len(shown) > 80 else shown
+    return f"{where or root} is {shown_json(value)}: {said or _kind_said(kind)}"
 
 
 def _struct_fault(value: Mapping[Any, Any], kind: Any, where: str, root: str) -> str | None:
@@ -196,4 +190,4 @@ def said_wrong(where: str, value: object, into: type[msgspec.Struct], name: str)
     ``into`` and named ``where`` (``recurrence.interval``), said as `kind_fault` says a field of
     the wrong kind: ``"recurrence.interval is '2': a positive whole number (2: every other)"``;
     for a check of a value (a kind taken, a value not: ``0``) to say it in the same words."""
-    return f"{where} is {_shown(value)}: {takes(into, name)}"
+    return f"{where} is {shown_json(value)}: {takes(into, name)}"

@@ -40,6 +40,7 @@ from ..responses.cards import (
 from ..responses.fulfillment import CanFulfillIntent
 from ..responses.response import ExperimentTrigger
 from ..responses.speech import PlainTextSpeech, SsmlSpeech
+from ..shown_names import shown_escaped, shown_json
 
 __all__ = ["answer_verdict", "server_ssml_refusal"]
 
@@ -224,7 +225,7 @@ def decode_answer(answer: Mapping[str, Any]) -> Response:
         parts["directives"] = directives
     end = answer.get("shouldEndSession")
     if end is not None and not isinstance(end, bool):  # (said of Python's values otherwise)
-        raise ResponseError(f"shouldEndSession is {str(end)[:40]!r}, no JSON true or false")
+        raise ResponseError(f"shouldEndSession is {shown_json(end)}, no JSON true or false")
     if end is not None:
         parts["should_end_session"] = end
     if answer.get("canFulfillIntent") is not None:
@@ -314,9 +315,9 @@ def _attributes_kept(payload: Mapping[str, Any], envelope: Any) -> tuple[RuleVio
     if found is None or isinstance(found, Mapping):
         return ()
     request = envelope.request
-    shown = msgspec.json.encode(found).decode()
-    shown = shown if len(shown) <= 40 else shown[:40] + "…"
-    rule = f"sessionAttributes must be a JSON object, not {shown}"
+    # (said as the reply's JSON, "x" and true, not as Python's 'x' and True)
+    said = shown_escaped(msgspec.json.encode(found).decode())
+    rule = f"sessionAttributes must be a JSON object, not {said}"
     fate = (
         "lost: the next request in the session carries no attributes"
         if envelope.session is not None

@@ -25,6 +25,7 @@ from ..alexa_api import (
     Scope,
     product_choice_error,
 )
+from ..shown_names import shown_value
 from .api_calls import _Answer, _Asked, _stamp
 from .api_given import _given
 
@@ -279,12 +280,12 @@ def _page_asked(query: Mapping[str, str], given: set[int]) -> tuple[int, int] | 
     size, token = query.get("maxResults", str(_PAGE_MOST)), query.get("nextToken")
     most = _whole(size)
     if not most:
-        return f"maxResults is {size[:80]!r}: a whole number from 1 to {_PAGE_MOST}"
+        return f"maxResults is {shown_value(size)}: a whole number from 1 to {_PAGE_MOST}"
     start: int | None = 0
     if token is not None:
         start = _whole(token.removeprefix(_NEXT_PAGE)) if token.startswith(_NEXT_PAGE) else None
         if start not in given:  # (of the fake's form, "…-from-0", yet never given, too)
-            return f"nextToken is {token[:80]!r}: no page of the products this fake gave"
+            return f"nextToken is {shown_value(token)}: no page of the products this fake gave"
     return start or 0, min(most, _PAGE_MOST)
 
 

@@ -11,6 +11,7 @@ from typing import Any, Final
 import msgspec
 
 from ..alexa_api.reminders import MOST_OFFSET, gone_by, request_time_fault
+from ..shown_names import shown_json
 from ..ssml_check import _markup_error
 from .api_fields import unknown_field
 from .api_recurrence import _recurrence_problem, _time_fault
@@ -65,8 +66,7 @@ def _reminder_problem(
     ``locale`` values are taken (only "e.g. en-US"); an entry's ``locale`` and ``text`` are
     required as the reference's examples always give them."""
     if not isinstance(body, dict):  # (was "requestTime is required", as if left out)
-        shown = "nothing" if body is None else repr(body)
-        shown = shown[:77] + "…" if len(shown) > 80 else shown
+        shown = "nothing" if body is None else shown_json(body)
         return "INVALID_REQUEST", f"the body must be a JSON object (the reminder), not {shown}"
     if body.get("requestTime") is None:
         return "INVALID_REQUEST_TIME", "requestTime is required"

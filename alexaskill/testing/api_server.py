@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Final
 
+from ..shown_names import shown, shown_value
+
 if TYPE_CHECKING:
     from .alexa_api import FakeAlexaApi
 
@@ -97,9 +99,9 @@ def _served(
     )
     thread.start()
     bound_port = server.server_address[1]
-    shown = f"[{host}]" if address.version == 6 else host
+    named = f"[{host}]" if address.version == 6 else host
     try:
-        yield f"http://{shown}:{bound_port}"
+        yield f"http://{named}:{bound_port}"
     finally:
         server.shutdown()
         server.server_close()
@@ -146,14 +148,14 @@ class _Handler(BaseHTTPRequestHandler):
         lengths = {value.strip() for value in self.headers.get_all("Content-Length", ["0"])}
         if len(lengths) > 1:
             # RFC 9112, 6.3: a length given twice with differing values frames no body.
-            shown = ", ".join(sorted(value[:40] for value in lengths))
-            self._refuse(400, f"Content-Length sent with differing values ({shown}): send one")
+            said = ", ".join(sorted(shown(value) for value in lengths))
+            self._refuse(400, f"Content-Length sent with differing values ({said}): send one")
             return
         length = lengths.pop()
         if not (length.isascii() and length.isdigit() and len(length) <= 12):
             # Its body cannot be framed ("ten", "-5", 5000 digits: int() raised): refused, the
             # connection closed, rather than a traceback or the body read as the next request.
-            self._refuse(400, f"Content-Length {length[:40]!r} is no size in bytes")
+            self._refuse(400, f"Content-Length {shown_value(length)} is no size in bytes")
             return
         size = int(length)
         if size > _MAX_BODY:

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..articles import type_with_article
 from ..json_once import MAX_INPUT_BYTES, empty, loads_once, not_json, too_large
+from ..shown_names import shown
 
 __all__ = ["load_request"]
 
@@ -39,8 +40,8 @@ def load_request(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str
         named = os.fspath(source)
         if isinstance(source, str) and _json_text(source) and not os.path.exists(source):
             raise ValueError(
-                f"{_short(named)} is JSON text, and a request is given as a file's path or a "
-                "parsed envelope (a dict): pass json.loads(text)"
+                f"{shown(named, quoted=True)} is JSON text, and a request is given as a file's "
+                "path or a parsed envelope (a dict): pass json.loads(text)"
             )
         with open(source, "rb") as file:
             raw = file.read(MAX_INPUT_BYTES + 1)
@@ -66,8 +67,3 @@ def _json_text(text: str) -> bool:
     is not)."""
     text = text.strip()
     return text[:1] + text[-1:] in ("{}", "[]")
-
-
-def _short(text: str) -> str:
-    """``text`` as quoted in a message: its first 40 characters."""
-    return repr(text if len(text) <= 40 else f"{text[:40]}…")
