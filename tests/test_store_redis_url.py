@@ -214,6 +214,9 @@ def test_a_redis_url_number_redis_py_misreads_is_refused(url: str, message: str,
         ("redis://:hunter2@cache/3?db=5", "database '3' in its path and db='5'"),
         # An int no TLS version has: each connection failed as it was made.
         ("rediss://:hunter2@cache/0?ssl_min_version=99", "ssl_min_version must be"),
+        # Past Python's 4,300 digits int() raised its ValueError in place of the message.
+        ("rediss://:hunter2@cache/0?ssl_min_version=" + "9" * 5000, "(5,000 characters)"),
+        ("rediss://:hunter2@cache/0?ssl_min_version=%C2%B2", "not '²'"),  # (isdigit(), no int)
     ],
 )
 def test_a_redis_url_option_read_other_than_written_is_refused(url: str, message: str) -> None:

@@ -275,7 +275,11 @@ def _check_misread_options(url: str) -> None:
         if name == "ssl_min_version" and text.strip().lstrip("-").isdigit():
             import ssl
 
-            if int(text) not in {version.value for version in ssl.TLSVersion}:
+            try:
+                known = int(text) in {version.value for version in ssl.TLSVersion}
+            except ValueError:  # (past 4,300 digits, or digits int() reads not: "²")
+                known = False
+            if not known:
                 raise ConfigurationError(
                     f"Redis store URL: ssl_min_version must be a value of ssl.TLSVersion "
                     f"({ssl.TLSVersion.TLSv1_2.value} for TLS 1.2), not {shown_value(text)}"
