@@ -308,6 +308,7 @@ def _client_refused(**made_with: Any) -> str:
 _NOT_A_PORT = f"http://AKID:{SECRET}@127.0.0.1:notaport"
 _IGNORE = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
 _CREATE_CLIENT = "from its create_client(endpoint_url=…)"
+_EITHER = f"{_CREATE_CLIENT} or AWS_ENDPOINT_URL (the same URL)"
 
 
 @pytest.mark.parametrize(
@@ -324,8 +325,11 @@ _CREATE_CLIENT = "from its create_client(endpoint_url=…)"
         # No variable: the client's endpoint, as the client has it (not a guess at its
         # create_client or "the AWS profile's endpoint_url", a profile the client may not use).
         ({}, "its meta.endpoint_url"),
-        ({"AWS_ENDPOINT_URL": _NOT_A_PORT}, "from AWS_ENDPOINT_URL"),
-        ({"AWS_ENDPOINT_URL": _NOT_A_PORT, _IGNORE: "false"}, "from AWS_ENDPOINT_URL"),
+        # The variable is the URL given to create_client too, which botocore puts first: the
+        # client keeps no trace of which it was given, so both are named (it was said to come
+        # from AWS_ENDPOINT_URL, which botocore did not read).
+        ({"AWS_ENDPOINT_URL": _NOT_A_PORT}, _EITHER),
+        ({"AWS_ENDPOINT_URL": _NOT_A_PORT, _IGNORE: "false"}, _EITHER),
     ],
 )
 def test_a_client_given_is_named_by_where_botocore_took_its_endpoint(

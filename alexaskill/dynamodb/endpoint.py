@@ -148,16 +148,22 @@ def _client_source(url: str) -> str:
     """Where the endpoint a client given was made with, ``url`` (or it without its password),
     came from, as far as the client and the environment tell (read now: its maker may have set
     another since): its ``create_client(endpoint_url=…)`` if botocore is told to ignore the
-    variables (`_IGNORE`), else the variable it took it from, the first set (`_VARIABLES`),
-    else the client's own ``meta.endpoint_url``. (The maker's session, its profile and its
-    ``Config`` are not on the client: its ``endpoint_url=`` and its profile's look alike.)"""
+    variables (`_IGNORE`), else it or the variable botocore reads, the first set
+    (`_VARIABLES`), if that is the same URL, else the client's own ``meta.endpoint_url``. (The
+    maker's session, its profile and its ``Config`` are not on the client: its
+    ``endpoint_url=`` and its profile's look alike.)"""
+    given = "from its create_client(endpoint_url=…)"
     # (botocore's ensure_boolean: "true" in any case is true, any other value false.)
     if os.environ.get(_IGNORE, "").lower() == "true":
-        return "from its create_client(endpoint_url=…)"
+        return given
     shown = url_without_password(url)
     value, name = next(((os.environ[n], n) for n in _VARIABLES if os.environ.get(n)), ("", ""))
     if value and url_without_password(value) == shown:
-        return f"from {name}"
+        # Both named: botocore takes an endpoint_url= given over the variable and records
+        # neither apart (1.44's ClientArgsCreator.compute_client_args merges them before
+        # meta.endpoint_url, the endpoint rules' input and the Config; only its endpoint
+        # discovery's handlers, private, are left out for an endpoint_url= given).
+        return f"{given} or {name} (the same URL)"
     return "its meta.endpoint_url"
 
 
