@@ -136,6 +136,18 @@ def test_malformed_body_raises_malformed_request_error(body: bytes) -> None:
         decode_envelope(body)
 
 
+@pytest.mark.parametrize("kind", [bytearray, memoryview])
+@pytest.mark.parametrize(
+    "body", [v for k, v in MALFORMED.items() if "utf-8" in k], ids=lambda v: repr(v)[:40]
+)
+def test_invalid_utf8_is_refused_in_every_buffer_a_body_may_be(
+    body: bytes, kind: type[bytearray | memoryview]
+) -> None:
+    # A memoryview skipped the check, and msgspec skips an unknown field's UTF-8: accepted.
+    with pytest.raises(MalformedRequestError, match=r"UTF-8|utf-8"):
+        decode_envelope(kind(body))  # type: ignore[arg-type]  # (taken as bytes are)
+
+
 def test_str_body_with_a_lone_surrogate_raises_malformed_request_error() -> None:
     with pytest.raises(MalformedRequestError):
         decode_envelope('{"request": {"type": "LaunchRequest", "requestId": "\ud800"}}')

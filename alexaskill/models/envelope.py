@@ -217,9 +217,12 @@ def decode_envelope(body: bytes | str) -> Envelope:
     """Decode a request body into an `Envelope`; raise `MalformedRequestError` if it is not one."""
     try:
         # A tuple, not ``bytes | bytearray``: the union would be built anew on every call.
-        if isinstance(body, _BYTES) and not body.isascii():
-            # msgspec skips unknown fields without checking their UTF-8; JSON must be UTF-8.
-            body.decode()
+        # msgspec skips unknown fields without checking their UTF-8; JSON must be UTF-8.
+        if isinstance(body, _BYTES):
+            if not body.isascii():
+                body.decode()
+        elif not isinstance(body, str):  # a memoryview (taken, though not annotated, as a
+            str(body, "utf-8")  # bytearray is): no isascii or decode, str() reads its buffer
         try:
             raw = _ENVELOPE_DECODER.decode(body)
             data = raw.request
