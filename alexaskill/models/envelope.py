@@ -227,8 +227,8 @@ def decode_envelope(body: bytes | str) -> Envelope:
             raw = _ENVELOPE_DECODER.decode(body)
             data = raw.request
             # Alexa writes the type first: read from there, the type's own msgspec pass (a skip
-            # over the whole request) is saved, 2,400-3,000 instructions a request (0.36-0.44%
-            # of def-info, two counts, benchmarks/count_instructions.py). Taken only if it decodes
+            # over the whole request) is saved, 2,200-3,500 instructions a request (0.33-0.52%
+            # of def-info so far, benchmarks/count_instructions.py). Taken only if it decodes
             # and its type, the last "type" as that pass reads it, is that one: the decoder the
             # pass picks, its result. Else (a type sent twice, a fault) the pass decides. (An
             # earlier parse of the first bytes cost as much as the pass, benchmarks/README.md
