@@ -235,10 +235,11 @@ class Verifier:
         return envelope
 
     async def verify_signature(self, headers: Mapping[str, str], body: bytes) -> datetime:
-        """`verify` without the timestamp: the URL, the chain and the signature of ``body``
-        (the raw bytes as received, or a C-contiguous memoryview of them: anything else is a
-        ``TypeError``). A bytearray or memoryview is checked as it is when given: it is copied
-        before the chain's download, which another thread may change it during.
+        """`verify` without the timestamp: the URL, the chain and the signature of ``body``,
+        the raw bytes as received: bytes, a bytearray, or a C-contiguous memoryview of 1-byte
+        items (anything else, a released view too, is a ``TypeError``, before any download). A
+        bytearray or memoryview is checked as it is when given: it is copied before the chain's
+        download, which another thread may change it during.
 
         Returns the time the chain was checked at (read again after a download, which may take
         seconds: the timestamp is not judged early); pass it to `check_request_timestamp` with
