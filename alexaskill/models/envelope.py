@@ -198,8 +198,6 @@ _DECODERS: Final[dict[str, msgspec.json.Decoder[Any]]] = {}
 #: `_DECODERS`' types by a request's start that names one first (``{"type": "LaunchRequest"``,
 #: with its space or without), and each one's decoder (`decode_envelope`).
 _FIRST_TYPES: Final[dict[bytes, tuple[str, msgspec.json.Decoder[Any]]]] = {}
-#: The longest key `_FIRST_TYPES` can have, in bytes: what `decode_envelope` reads of a request.
-_FIRST_LONGEST: Final = len('{"type": ""') + max(len(name.encode()) for name in _CLASS_BY_TYPE)
 _BYTES: Final = (bytes, bytearray)
 _ENVELOPE_DECODER: Final = msgspec.json.Decoder(_RawEnvelope)
 _HEAD_DECODER: Final = msgspec.json.Decoder(_RequestHead)
@@ -233,8 +231,9 @@ def decode_envelope(body: bytes | str) -> Envelope:
             # pass picks, its result. Else (a type sent twice, a fault) the pass decides. (An
             # earlier parse of the first bytes cost as much as the pass, benchmarks/README.md
             # "Tried and dropped": here one copy, one find and one look-up of the whole start.)
-            # The copy is of the start alone: a whole request's was ~3 KB copied for ~60 bytes.
-            text = bytes(memoryview(data)[:_FIRST_LONGEST])
+            # The whole request copied, not its start alone: bytes(memoryview(data)[:55]) cost
+            # ~2,500 instructions more a request (two calls more than a ~3 KB copy; README).
+            text = bytes(data)
             first = _FIRST_TYPES.get(text[: text.find(b'"', 10) + 1])
             request: Request | None = None
             if first is not None:
