@@ -146,6 +146,21 @@ _HELD_BY_THE_APPS_EXECUTOR = _HELD_BY_THE_DEFAULT_EXECUTOR.replace(
     "pool.submit(never.wait)",
 )
 
+#: A process held by a thread of the app's own pool named as asyncio names its default
+#: executor's (``asyncio_0``), in a process whose loop serve made (`serve_loop.new_event_loop`).
+_HELD_BY_THE_APPS_EXECUTOR_NAMED_ASYNCIO = _HELD_BY_THE_DEFAULT_EXECUTOR.replace(
+    "asyncio.new_event_loop().run_in_executor(None, never.wait)",
+    "from concurrent.futures import ThreadPoolExecutor\n"
+    "from alexaskill.cli.serve_loop import new_event_loop\nloop = new_event_loop()\n"
+    "pool = ThreadPoolExecutor(thread_name_prefix='asyncio')\npool.submit(never.wait)",
+)
+
+#: A process held by a thread of the default executor of the loop serve made, in a call.
+_HELD_BY_SERVES_DEFAULT_EXECUTOR = _HELD_BY_THE_DEFAULT_EXECUTOR.replace(
+    "asyncio.new_event_loop()",
+    "__import__('alexaskill.cli.serve_loop').cli.serve_loop.new_event_loop()",
+)
+
 _APPS_POOLS = (
     "the threads of the app's thread pools ('ThreadPoolExecutor-0_0' in threading.Event.wait), "
     "each in a call that has not returned: ending it without them, status 1 (shut such a pool "
@@ -158,9 +173,19 @@ _APPS_POOLS = (
     ("source", "said"),
     [
         (_HELD_BY_THE_DEFAULT_EXECUTOR, _ASYNCIOS.replace("time.sleep", "threading.Event.wait")),
+        (_HELD_BY_SERVES_DEFAULT_EXECUTOR, _ASYNCIOS.replace("time.sleep", "threading.Event.wait")),
         (_HELD_BY_THE_APPS_EXECUTOR, _APPS_POOLS),
+        (
+            _HELD_BY_THE_APPS_EXECUTOR_NAMED_ASYNCIO,
+            _APPS_POOLS.replace("ThreadPoolExecutor-0_0", "asyncio_0"),
+        ),
     ],
-    ids=["the loop's default executor", "the app's executor"],
+    ids=[
+        "the loop's default executor",
+        "serve's loop's default executor",
+        "the app's executor",
+        "the app's executor named as asyncio's",
+    ],
 )
 def test_a_process_held_by_a_thread_pools_thread_says_whose_pool_it_is(
     source: str, said: str

@@ -282,7 +282,7 @@ def _pool_stack(thread: threading.Thread) -> list[FrameType] | None:
 
 def _pooled(thread: threading.Thread) -> bool:
     """Whether ``thread`` is a worker thread of a thread pool (`_pool_stack`): whose pool, the
-    event loop's default executor or one the app made, is told by its name (`_executors`)."""
+    event loop's default executor or one the app made, is told by `_executors`."""
     return _pool_stack(thread) is not None
 
 
@@ -295,8 +295,15 @@ def _idle_in_a_pool(thread: threading.Thread) -> bool:
 
 def _executors(thread: threading.Thread) -> bool:
     """Whether ``thread`` is a worker thread of an event loop's default executor (asyncio's,
-    uvloop's, `new_event_loop`'s): a thread pool's (`_pooled`) named as they name theirs
-    (``asyncio_0``, ``uvloop_0``). One of an executor the app made is the app's."""
+    uvloop's, `new_event_loop`'s). One of an executor the app made is the app's. Where serve made
+    the loop, told by identity (`serve_loop.of_its_executors`): an app's pool may be named
+    ``asyncio`` too; else by a thread pool's (`_pooled`) named as asyncio and uvloop name theirs
+    (``asyncio_0``, ``uvloop_0``)."""
+    # Read from sys.modules, not imported: serve_loop is imported by uvicorn alone (its docstring).
+    made = sys.modules.get(f"{__package__}.serve_loop")
+    ours = getattr(made, "of_its_executors", lambda thread: None)(thread)
+    if ours is not None:
+        return bool(ours)
     prefix = thread.name.rpartition("_")[0]
     return prefix in ("asyncio", "uvloop") and _pooled(thread)
 

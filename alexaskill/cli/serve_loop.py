@@ -8,9 +8,23 @@ shadowing where it breaks a framework import, not taken in before the directory 
 from __future__ import annotations
 
 import asyncio
+import threading
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["new_event_loop"]
+__all__ = ["new_event_loop", "of_its_executors"]
+
+#: The worker threads of the default executors `new_event_loop` made in this process (None
+#: until it has made one): serve_exit tells them by identity, where a name (``asyncio_0``) is
+#: also that of a pool the app made with ``thread_name_prefix="asyncio"``. Weak: a thread that
+#: has ended leaves it (a running one is held by threading's own table).
+_THREADS: weakref.WeakSet[threading.Thread] | None = None
+
+
+def of_its_executors(thread: threading.Thread) -> bool | None:
+    """Whether ``thread`` is a worker thread of a default executor `new_event_loop` made, or
+    None where it made none in this process (the loop is not serve's: a name must tell it)."""
+    return None if _THREADS is None else thread in _THREADS
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
@@ -19,7 +33,10 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
     ``loop.run_in_executor(None, …)``) one its close does not wait for (`_LeftToTheExit`)."""
     from ..loops import new_event_loop as handshakes_bounded
 
+    global _THREADS
     loop = handshakes_bounded()
+    if _THREADS is None:
+        _THREADS = weakref.WeakSet()
     # Named as asyncio names its own (uvloop's are uvloop_0): the name of a thread said holding.
     executor = _LeftToTheExit(thread_name_prefix="asyncio")
     loop.set_default_executor(executor)
@@ -47,3 +64,8 @@ class _LeftToTheExit(ThreadPoolExecutor):
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         super().shutdown(wait=False, cancel_futures=cancel_futures)
+
+    def _adjust_thread_count(self) -> None:
+        super()._adjust_thread_count()
+        if _THREADS is not None:  # (set before new_event_loop makes one)
+            _THREADS.update(self._threads)
