@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 import pytest
 
+from alexaskill import loops
 from alexaskill.cli import serve_exit, serve_loop
 from alexaskill.testing import RequestFactory, TestPKI
 
@@ -331,3 +332,30 @@ def test_serves_loop_closes_its_default_executor_without_a_thread(
     finally:
         loop.close()
     assert started == []
+
+
+@pytest.mark.parametrize("uvloop", [True, False], ids=["uvloop", "asyncio"])
+def test_serves_loop_leaves_a_default_executor_the_app_set_to_the_exit_too(
+    monkeypatch: pytest.MonkeyPatch, uvloop: bool
+) -> None:
+    # shutdown_default_executor, replaced, shuts down the executor new_event_loop made alone: one
+    # the app set (loop.set_default_executor) is shut down by the loop's close, without waiting
+    # for a call under way (asyncio's and uvloop's close alike), left to the exit bound as well.
+    if uvloop:
+        pytest.importorskip("uvloop")
+    else:
+        monkeypatch.setattr(loops, "_uvloop", None)
+    loop = serve_loop.new_event_loop()
+    apps = ThreadPoolExecutor(thread_name_prefix="apps")
+    loop.set_default_executor(apps)
+    released = threading.Event()
+    try:
+        called = loop.run_in_executor(None, released.wait)
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()  # (returns, the call still under way)
+        assert not called.done()
+        with pytest.raises(RuntimeError, match="after shutdown"):
+            apps.submit(int)
+    finally:
+        released.set()
+        apps.shutdown()

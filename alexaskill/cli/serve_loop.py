@@ -30,7 +30,10 @@ def of_its_executors(thread: threading.Thread) -> bool | None:
 def new_event_loop() -> asyncio.AbstractEventLoop:
     """The event loop of serve's servers (uvicorn's ``--loop``, as serve gives it):
     `alexaskill.loops.new_event_loop`'s, its default executor (``asyncio.to_thread``,
-    ``loop.run_in_executor(None, …)``) one its close does not wait for (`_LeftToTheExit`)."""
+    ``loop.run_in_executor(None, …)``) one its close does not wait for (`_LeftToTheExit`). Its
+    ``shutdown_default_executor`` shuts down that executor alone: one the app sets in its place
+    (``loop.set_default_executor``) is shut down by the loop's close, without waiting (asyncio's
+    and uvloop's), so left to the exit bound as well."""
     from ..loops import new_event_loop as handshakes_bounded
 
     global _THREADS
