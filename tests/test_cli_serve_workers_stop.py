@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -285,3 +286,36 @@ def test_a_server_process_held_at_exit_ends_though_its_output_is_gone() -> None:
     )
     assert process.returncode == 1, process.stderr
     assert "has not exited 0.5 s after its server stopped: its exit is held" in process.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there")
+@pytest.mark.parametrize(("failed", "status"), [(True, 3), (False, 1)], ids=["start", "unclean"])
+def test_a_sigterm_as_the_workers_outcome_is_read_keeps_it(
+    monkeypatch: pytest.MonkeyPatch, failed: bool, status: int
+) -> None:
+    # uvicorn's handler put back (its block left), a SIGTERM before the run's failure was raised
+    # ended serve's own block (stopped_by_sigterm, as serve.run runs it): said "after its stop
+    # (SIGTERM)", status 1, the 3 (workers that did not start) or 1 (an unclean stop) lost.
+    from alexaskill.cli import serve_uvicorn
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers are set in the main thread alone")
+
+    class Supervisor:
+        def run(self) -> None:
+            pass
+
+        sent = False
+
+        @property
+        def failed_to_start(self) -> bool:  # (the SIGTERM comes as the outcome is first read)
+            if not self.sent:
+                self.sent = True
+                os.kill(os.getpid(), signal.SIGTERM)
+            return failed
+
+    monkeypatch.setattr(serve_uvicorn, "_supervisor", lambda config, sock: Supervisor())
+    monkeypatch.setattr(serve_uvicorn, "stopped_unclean", lambda supervisor: True)
+    with pytest.raises(SystemExit) as raised, serve_uvicorn.stopped_by_sigterm() as stops:
+        serve_uvicorn._run_uvicorn("app:app", host="127.0.0.1", port=0, workers=2)
+    assert (raised.value.code, stops) == (status, [])

@@ -397,10 +397,18 @@ def _run_uvicorn(
                 supervisor.run()
         finally:
             sock.close()  # (the server processes have their own; uvicorn's are closed)
-    if getattr(supervisor, "failed_to_start", False):
-        raise SystemExit(_STARTUP_FAILURE)
-    if supervisor is not None and stopped_unclean(supervisor):
-        raise SystemExit(_UNCLEAN_STOP)
+    # Its block left, a SIGTERM raises serve's _Terminated (serve.run's stopped_by_sigterm): one
+    # landing before the run's failure is raised ended serve "after its stop (SIGTERM)", status
+    # 1, the 3 or 1 lost. It is the stop under way: the outcome is read again, and raised.
+    while True:
+        try:
+            if getattr(supervisor, "failed_to_start", False):
+                raise SystemExit(_STARTUP_FAILURE)
+            if supervisor is not None and stopped_unclean(supervisor):
+                raise SystemExit(_UNCLEAN_STOP)
+            return
+        except _Terminated:
+            continue
 
 
 def _ipv6_wildcard(host: str) -> bool:
