@@ -1,11 +1,18 @@
 """What the tests of a process held at exit share (tests/test_cli_serve_exit.py and
 test_cli_serve_exit_twice.py): a process so held run to its end (`_held`), and the apps whose
-thread holds ``alexaskill serve`` (`_STUCK_APP`, `_STUCK_IN_SERVE`)."""
+thread holds ``alexaskill serve`` (`_STUCK_APP`, `_STUCK_IN_SERVE`); ``alexaskill serve`` run
+in a process of its own till its servers have started (`serving`, `wait_in_log`)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 #: A server process whose server has stopped, held at exit by a worker thread of anyio's still
 #: in a blocking call its caller gave up on (as a DynamoDBStore's botocore call past its
@@ -56,3 +63,38 @@ if multiprocessing.parent_process() is None:
 async def app(scope, receive, send):
     pass
 """
+
+
+def wait_in_log(process: subprocess.Popen[bytes], log: Path, text: str, count: int = 1) -> None:
+    """Return once ``log`` says ``text`` ``count`` times; fail with the log if ``process`` has
+    ended first, or a minute has passed."""
+    deadline = time.monotonic() + 60
+    while log.read_text(encoding="utf-8").count(text) < count:
+        assert time.monotonic() < deadline and process.poll() is None, log.read_text(
+            encoding="utf-8"
+        )
+        time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def serving(
+    command: list[str], cwd: Path, log: Path, servers: int = 1, *, group: bool = False
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``command`` (``alexaskill serve``) run in ``cwd``, its output in ``log``, in a process
+    group of its own if ``group`` (for a Ctrl-C's SIGINT to it and its workers), given once its
+    ``servers`` have said "Application startup complete"; killed (its group, if its own) if it
+    still runs as the block is left: one held for ever."""
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT, start_new_session=group
+        )
+    try:
+        wait_in_log(process, log, "Application startup complete", servers)
+        yield process
+    finally:
+        if process.poll() is None:
+            if group:
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                os.kill(process.pid, signal.SIGKILL)
+            process.wait()

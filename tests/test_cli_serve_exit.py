@@ -5,18 +5,16 @@ and stopped again: test_cli_serve_exit_twice.py.)"""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from .cli_serve_exit_shared import _STUCK_APP, _STUCK_IN_SERVE, _held
+from .cli_serve_exit_shared import _STUCK_APP, _STUCK_IN_SERVE, _held, serving
 
 # anyio's worker threads (anyio 4.1, the floor, names them and has abandon_on_cancel), and
 # serve's own process, its server in it or beside it (any uvicorn pyproject.toml allows).
@@ -105,23 +103,9 @@ def _stopped(
     command = [sys.executable, *program, "serve", "stuck:app", "--host", "127.0.0.1"]
     options = ["--port", "0", "--timeout-graceful-shutdown", "1", *argv]
     log = tmp_path / "serve.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [*command, *options], cwd=tmp_path, stdout=sink, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while log.read_text(encoding="utf-8").count("Application startup complete") < servers:
-            assert time.monotonic() < deadline and process.poll() is None, log.read_text(
-                encoding="utf-8"
-            )
-            time.sleep(0.05)
+    with serving([*command, *options], tmp_path, log, servers) as process:
         process.terminate()
         status = process.wait(timeout=60)
-    finally:  # (held for ever: killed by its PID)
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
     return process.pid, status, log.read_text(encoding="utf-8")
 
 

@@ -30,6 +30,7 @@ from alexaskill import loops
 from alexaskill.cli import serve_exit, serve_loop
 from alexaskill.testing import RequestFactory, TestPKI
 
+from .cli_serve_exit_shared import serving, wait_in_log
 from .conftest import SKILL_ID
 
 pytestmark = pytest.mark.oldest_dependencies
@@ -82,43 +83,20 @@ def test_serve_held_by_a_call_in_asyncio_to_thread_ends_within_its_bound(
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:skill", "--host", "127.0.0.1"]
     options = ["--port", "0", "--timeout-graceful-shutdown", "1", *workers]
     log = tmp_path / "serve.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [*command, *options],
-            cwd=tmp_path,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # (its own process group, for a Ctrl-C's SIGINT)
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while log.read_text(encoding="utf-8").count("Application startup complete") < (
-            2 if workers else 1
-        ):
-            assert time.monotonic() < deadline and process.poll() is None, log.read_text(
-                encoding="utf-8"
-            )
-            time.sleep(0.05)
+    servers = 2 if workers else 1
+    with serving([*command, *options], tmp_path, log, servers, group=True) as process:
         port = re.search(
             r"Uvicorn running on http://127\.0\.0\.1:(\d+)", log.read_text(encoding="utf-8")
         )
         assert port, log.read_text(encoding="utf-8")
         url = f"http://127.0.0.1:{port[1]}/"
         threading.Thread(target=_ask, args=(url, pki), daemon=True).start()
-        while "in the call" not in log.read_text(encoding="utf-8"):
-            assert time.monotonic() < deadline and process.poll() is None, log.read_text(
-                encoding="utf-8"
-            )
-            time.sleep(0.05)
+        wait_in_log(process, log, "in the call")
         os.killpg(process.pid, signal.SIGINT)
         try:
             status = process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             pytest.fail(f"still held a minute after its Ctrl-C: {log.read_text(encoding='utf-8')}")
-    finally:  # (held for ever: killed)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
     said = log.read_text(encoding="utf-8")
     held = re.findall(
         r"server process \[\d+\] has not exited 1 s after its server stopped: (.*)", said

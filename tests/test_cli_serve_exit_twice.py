@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .cli_serve_exit_shared import _STUCK_APP, _STUCK_IN_SERVE, _held
+from .cli_serve_exit_shared import _STUCK_APP, _STUCK_IN_SERVE, _held, serving, wait_in_log
 
 # serve's own process, its server in it or beside it (any uvicorn pyproject.toml allows).
 pytestmark = pytest.mark.oldest_dependencies
@@ -50,28 +50,10 @@ def _stopped_twice(
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--host", "127.0.0.1"]
     options = ["--port", "0", "--timeout-graceful-shutdown", "60", *argv]
     log = tmp_path / "serve.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [*command, *options],
-            cwd=tmp_path,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # (its own process group, for a Ctrl-C's SIGINT)
-        )
-    try:
-        deadline = time.monotonic() + 60
-        servers = 2 if "--workers" in argv else 1
-        while log.read_text(encoding="utf-8").count("Application startup complete") < servers:
-            assert time.monotonic() < deadline and process.poll() is None, log.read_text(
-                encoding="utf-8"
-            )
-            time.sleep(0.05)
+    servers = 2 if "--workers" in argv else 1
+    with serving([*command, *options], tmp_path, log, servers, group=True) as process:
         _signal(process, signum)
-        while log.read_text(encoding="utf-8").count(stopped[0]) < stopped[1]:
-            assert time.monotonic() < deadline and process.poll() is None, log.read_text(
-                encoding="utf-8"
-            )
-            time.sleep(0.05)
+        wait_in_log(process, log, *stopped)
         # (within the bound: a process held till it ended so would say it had not exited)
         deadline = time.monotonic() + 45
         while process.poll() is None and time.monotonic() < deadline:
@@ -79,10 +61,6 @@ def _stopped_twice(
                 _signal(process, signum)
             time.sleep(0.2)
         status = process.wait(timeout=60)
-    finally:  # (held for ever: killed by its PID)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
     return process.pid, status, log.read_text(encoding="utf-8")
 
 
