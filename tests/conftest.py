@@ -67,6 +67,7 @@ pytest.register_assert_rewrite(
     "tests.chained_errors",
     "tests.cli_chat_audio_shared",
     "tests.cli_chat_shared",
+    "tests.cli_serve_exit_shared",
     "tests.cli_serve_shared",
     "tests.deadline_clock",
     "tests.deadline_shared",

@@ -180,3 +180,36 @@ def test_serve_run_in_this_process_ends_at_its_bound_through_the_exit_it_is_give
         if thread.name == "alexaskill-exit-watch":
             thread.join(30)
     assert ended == [2]
+
+
+@pytest.mark.parametrize("ran", [True, False], ids=["its server ran", "before it ran"])
+def test_a_ctrl_c_landing_once_the_server_stopped_is_a_second_stop_not_the_first(
+    monkeypatch: pytest.MonkeyPatch, ran: bool
+) -> None:
+    # A second Ctrl-C landing after uvicorn's run had ended, before the exit's bound was armed,
+    # was taken for a Ctrl-C as the app was made: said "held at exit after its stop (SIGINT)",
+    # status 130, and the process held till the next signal (the oldest-dependencies CI run of
+    # 3c9f541f: test_serve_in_one_process_held_at_exit_ends_at_once_when_stopped_again).
+    bounds: list[dict[str, Any]] = []
+    monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kwargs: bounds.append(kwargs))
+
+    def interrupted(args: object, bound: list[float | None]) -> None:
+        bound.append(9.0)  # (as the APP's import begins)
+        if ran:
+            serve._run_begun()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serve, "_serve", interrupted)
+    args = alexaskill.cli.parser().parse_args(["serve", "no_such_module_here:app"])
+    kept = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            serve.run(args, io.StringIO(), io.StringIO(), program=True)
+    finally:
+        signal.signal(signal.SIGTERM, kept)
+    expected = (
+        {"after": "its server stopped", "came": True}
+        if ran
+        else {"who": "serve process", "after": "its stop (SIGINT)", "status": 130}
+    )
+    assert bounds == [expected]

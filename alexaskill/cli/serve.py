@@ -198,6 +198,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
     # (`exit_bounded`, which takes a second one): a second one in between killed it (-15).
     failure: BaseException | None = None  # (what the run raised, its bound's status)
     stops: list[BaseException] = []
+    begun = _runs_begun[0]
     try:
         with stopped_by_sigterm(then=signal.SIG_IGN if program else None) as stops:
             _serve(args, bound)
@@ -211,7 +212,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
         raise
     finally:
         if program and bound:
-            _bound_exit(args, bound[0], failure or (stops[0] if stops else None))
+            ran = _runs_begun[0] != begun
+            _bound_exit(args, bound[0], failure or (stops[0] if stops else None), ran=ran)
         elif program and threading.current_thread() is threading.main_thread():
             # Stopped before its bound was known (the APP's import not begun: a Ctrl-C as serve
             # sets up): no bound is armed, so Python's default is put back, not SIGTERM left
@@ -220,8 +222,22 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
     return 0
 
 
+#: How many runs of uvicorn this process has begun (`_run_begun`): `run` tells by it whether a
+#: Ctrl-C it ended with came before its server ran or once it had stopped.
+_runs_begun = [0]
+
+
+def _run_begun() -> None:
+    """Note that uvicorn's run begins."""
+    _runs_begun[0] += 1
+
+
 def _bound_exit(
-    args: argparse.Namespace, seconds: float | None, failure: BaseException | None
+    args: argparse.Namespace,
+    seconds: float | None,
+    failure: BaseException | None,
+    *,
+    ran: bool = False,
 ) -> None:
     """The program about to exit, its server stopped (in this process, or the server processes
     it started: it imported the app too, to check it), or ``failure`` raised (or a SIGTERM's
@@ -232,7 +248,16 @@ def _bound_exit(
     # None is a clean one, which was said as "its error", None with status 1. A message, as
     # sys.exit("...") gives, is an error's.)
     stop = isinstance(failure, SystemExit) and failure.code in (0, None, _UNCLEAN_STOP)
-    if isinstance(failure, KeyboardInterrupt):
+    if isinstance(failure, KeyboardInterrupt) and ran:
+        # Raised once uvicorn's run had ended (its first stop taken by uvicorn), before the
+        # bound's handler was set: a second Ctrl-C, so held it ends at once, said "stopped
+        # again", not a first stop before the server ran (status 130, held till another).
+        if args.reload or (args.workers or 1) > 1:
+            stopped = "its server process" if args.reload else "its workers"
+            exit_bounded(seconds, who="serve process", after=f"{stopped} stopped", came=True)
+        else:
+            exit_bounded(seconds, after="its server stopped", came=True)
+    elif isinstance(failure, KeyboardInterrupt):
         # A Ctrl-C before the server ran (the app's import, a factory's call) is a stop, not
         # an error (said "after its error"), its status 130, as Python's; a second, come again.
         status = _status(failure)
@@ -346,6 +371,7 @@ def _run_servers(
         # uvicorn imports the app in each server process it starts (and restarts): hand the
         # options over through the environment, which those processes inherit.
         handed = _hand_over(args.app, args.dev, args.capture, args.model, args.host, args.port)
+        _run_begun()
         _run_uvicorn(
             "alexaskill.cli.serve:serve_factory",
             factory=True,
@@ -359,6 +385,7 @@ def _run_servers(
     _log_simulator(args)
     _say_at_start(args)
     _say_placeholder_ids(args, app)
+    _run_begun()
     _run_uvicorn(app, **options)
 
 

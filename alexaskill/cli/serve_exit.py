@@ -35,6 +35,7 @@ def exit_bounded(
     status: int = _UNCLEAN_STOP,
     stopped: str = "stopped again",
     exit_with: Callable[[int], object] = os._exit,
+    came: bool = False,
 ) -> None:
     """End this process (``who``: a server process, its server stopped, or serve's own, ``after``
     its server processes stopped, or its error) ``seconds`` from now, if it is still there, with
@@ -82,7 +83,7 @@ def exit_bounded(
             return
         end(f"{stopped} ({signal.Signals(signum).name}) while held at exit after {after}")
 
-    missed = False
+    missed = came  # (a signal come again before the bound: `serve._bound_exit`)
     if threading.current_thread() is threading.main_thread():  # (no handler set elsewhere)
         for signum in again:
             try:
