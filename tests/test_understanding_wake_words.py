@@ -341,7 +341,11 @@ def test_a_language_s_wake_word_places_say_which_names_keep_their_wake_word(
 
 @pytest.mark.parametrize(
     "place",
-    [(), "echo bay", ("echo",), ("bay", "echo"), ("echo", None), ["echo", "bay"]],
+    [
+        *[(), "echo bay", ("echo",), ("bay", "echo"), ("echo", None), ["echo", "bay"]],
+        # A word not as words said are read (one, in lower case) never matched a word said.
+        *[("echo", "Park"), ("echo", ""), ("echo", "lake tahoe"), ("Echo", "park")],
+    ],
 )
 def test_a_language_whose_wake_word_places_hold_no_name_read_so_is_refused(place: Any) -> None:
     # An empty name broke every turn said after a wake word (IndexError); a string, one word, a
@@ -352,6 +356,25 @@ def test_a_language_whose_wake_word_places_hold_no_name_read_so_is_refused(place
     try:
         with pytest.raises(ConfigurationError, match=said):
             register_language(placing, [locale])
+    finally:
+        _FACTORIES.pop(locale, None)
+        _CACHE.pop(locale, None)
+
+
+@pytest.mark.parametrize(
+    ("words", "word"), [({"Amazon"}, "'Amazon'"), ({"echo", "siri"}, "'siri'"), ({None}, "None")]
+)
+def test_a_language_whose_query_wake_words_hold_no_wake_word_said_is_refused(
+    words: set[Any], word: str
+) -> None:
+    # A word in upper case, or one no wake word of the language, was never read: only a wake
+    # word said first, in lower case as words said are read, is asked about.
+    locale = "zw-ZW"
+    querying = type("Querying", (English,), {"query_wake_words": frozenset(words)})
+    said = rf"'zw-ZW'.*Querying\.query_wake_words holds {re.escape(word)}: .*wake_words"
+    try:
+        with pytest.raises(ConfigurationError, match=said):
+            register_language(querying, [locale])
     finally:
         _FACTORIES.pop(locale, None)
         _CACHE.pop(locale, None)

@@ -137,13 +137,14 @@ class Language(Protocol):
     #: The names of places that begin with one of the `wake_words`, as word tuples (("echo",
     #: "park")): such a wake word said first, with no pause after it, stays in a free-form
     #: place slot's value that is one of them, where the words without it read as the same
-    #: sample. One of fewer words, or not opening with a wake word, is refused
-    #: (`register_language`). Optional: none.
+    #: sample. One of fewer words, not opening with a wake word, or holding a word not as
+    #: words said are read ("Park", ""), is refused (`register_language`). Optional: none.
     wake_word_places: frozenset[tuple[str, ...]] = frozenset()
     #: The `wake_words` that are words a search query begins with too ("*amazon* prime video",
     #: "*echo* dot"): said first, or after "hey" or another wake word, with no pause after it,
     #: one that begins an AMAZON.SearchQuery slot's value stays in it, where the words without
-    #: it read as the same sample. Optional: none.
+    #: it read as the same sample. One that is none of the `wake_words`, or not in lower case
+    #: as words said are read ("Amazon"), is refused (`register_language`). Optional: none.
     query_wake_words: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:
@@ -199,8 +200,9 @@ def register_language(factory: Callable[[str], Language], locales: Sequence[str]
     """Make ``factory(locale)`` serve each of ``locales`` ("fr-FR", "fr-CA", ...). Each
     locale's language is made now: one the interface cannot use (a `replies` word that is no
     word of two or three letters in lower case, a `contractions` key or forms that are no
-    tuple of words, a `wake_word_places` name no turn reads) is a `ConfigurationError`, and
-    none of ``locales`` is registered."""
+    tuple of words, a `wake_word_places` name or a
+    `query_wake_words` word no turn reads) is a `ConfigurationError`, and none of ``locales``
+    is registered."""
     # Made at once, not at the first understanding: a mistake shows where the language is
     # registered, and a language is made once either way.
     made = {locale: _made(factory, locale) for locale in locales}
@@ -236,8 +238,9 @@ def language_for(locale: str) -> Language:
 def _made(factory: Callable[[str], Language], locale: str) -> Language:
     """``factory(locale)``, with the interface's defaults for the optional attributes it
     lacks; a `ConfigurationError` where its `replies` hold a word no code's letters can be,
-    its `contractions` anything but tuples of words (`_check_contractions`), or its
-    `wake_word_places` a name no turn reads (`_check_wake_word_places`)."""
+    its `contractions` anything but tuples of words (`_check_contractions`), its
+    `wake_word_places` a name no turn reads (`_check_wake_word_places`), or its
+    `query_wake_words` a word no turn reads (`_check_query_wake_words`)."""
     language = factory(locale)
     for name, default in _OPTIONAL.items():
         # The interface's defaults, for a language that is no subclass of `Language` (a
@@ -257,26 +260,55 @@ def _made(factory: Callable[[str], Language], locale: str) -> Language:
         )
     _check_contractions(language, locale)
     _check_wake_word_places(language, locale)
+    _check_query_wake_words(language, locale)
     return language
 
 
 def _check_wake_word_places(language: Language, locale: str) -> None:
     """A `ConfigurationError` naming a place of ``language.wake_word_places`` that is no tuple
-    of two words or more, the first one of its `wake_words`: `wake_words.woken_kept` reads
-    none other (an empty one broke every turn said after a wake word)."""
+    of two words or more, each as words said are read (`_as_said`), the first one of its
+    `wake_words`: `wake_words.woken_kept` reads none other (an empty one broke every turn said
+    after a wake word; "Park" or "" was compared with the words said, never equal)."""
     for place in sorted(language.wake_word_places, key=repr):
         if (
             isinstance(place, tuple)
             and len(place) > 1
-            and all(isinstance(word, str) for word in place)
+            and all(isinstance(word, str) and _as_said(word) == [word] for word in place)
             and place[0] in language.wake_words
         ):
             continue
-        meant = f"; write {tuple(place.split())!r}" if isinstance(place, str) else ""
+        # The name as words said are read ("echo bay" → ("echo", "bay"), "Park" → "park"),
+        # where each of its parts is a string and it opens with a wake word still.
+        parts = (
+            (place,) if isinstance(place, str) else place if isinstance(place, tuple | list) else ()
+        )
+        said = [] if not all(isinstance(part, str) for part in parts) else parts
+        said = [word for part in said for word in _as_said(part)]
+        meant = (
+            f"; write {tuple(said)!r}" if len(said) > 1 and said[0] in language.wake_words else ""
+        )
         raise ConfigurationError(
             f"locale {locale!r}: {type(language).__name__}.wake_word_places holds {place!r}: "
-            "each is a place's name as a tuple of words, two at least, the first one of its "
-            f"wake_words ({', '.join(map(repr, sorted(language.wake_words)))}){meant}"
+            "each is a place's name as a tuple of words, two at least, each in lower case as "
+            "words said are read, the first one of its wake_words "
+            f"({', '.join(map(repr, sorted(language.wake_words)))}){meant}"
+        )
+
+
+def _check_query_wake_words(language: Language, locale: str) -> None:
+    """A `ConfigurationError` naming a word of ``language.query_wake_words`` that is none of its
+    `wake_words`, or not as words said are read (`_as_said`): `wake_words.woken_kept` asks
+    only of a wake word said first, in lower case, so such a word was never read."""
+    for word in sorted(language.query_wake_words, key=repr):
+        if isinstance(word, str) and _as_said(word) == [word] and word in language.wake_words:
+            continue
+        said = _as_said(word) if isinstance(word, str) else []
+        meant = f"; write {said[0]!r}" if len(said) == 1 and said[0] in language.wake_words else ""
+        raise ConfigurationError(
+            f"locale {locale!r}: {type(language).__name__}.query_wake_words holds {word!r}: "
+            "each is one of its wake_words "
+            f"({', '.join(map(repr, sorted(language.wake_words)))}), in lower case as words "
+            f"said are read{meant}"
         )
 
 
