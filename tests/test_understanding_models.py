@@ -350,6 +350,12 @@ def test_a_reply_word_holding_a_combining_mark_is_refused_saying_so() -> None:
         ({("name", "is"): ("name's", "")}, "('name', 'is')", "'' among its forms, no word said"),
         ({("name", "is"): ("name s",)}, "('name', 'is')", "'name s' among its forms, no word"),
         ({("Name", "is"): ("name's",)}, "('Name', 'is')", "'Name' in its key, no word said"),
+        # A key word the language rewrites ("what's" → "what is") is in no sample rewritten so.
+        (
+            {("what's",): ("whats",)},
+            '("what\'s",)',
+            "\"what's\" in its key, which its rewrites make ('what', 'is')",
+        ),
     ],
 )
 def test_a_language_whose_contractions_hold_no_tuple_of_words_is_refused_when_registered(

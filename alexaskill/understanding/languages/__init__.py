@@ -44,7 +44,8 @@ class Language(Protocol):
     #: too, each way it is said (("name", "is") → ("name's", "names")): the sample is also read
     #: so (`sample_forms.contracted`). A key or forms that are no tuple of words, one at
     #: least (a string, ()), or that hold a word no turn says as written ("", "Name", "my
-    #: name"), are refused (`register_language`). Optional: none.
+    #: name"), or a key holding a word the `rewrites` rewrite ("what's": samples are rewritten
+    #: first), are refused (`register_language`). Optional: none.
     contractions: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType({})
     #: Common phrasings of Amazon's built-in intents, by intent name.
     builtin_intents: Mapping[str, tuple[str, ...]]
@@ -200,7 +201,7 @@ def register_language(factory: Callable[[str], Language], locales: Sequence[str]
     """Make ``factory(locale)`` serve each of ``locales`` ("fr-FR", "fr-CA", ...). Each
     locale's language is made now: one the interface cannot use (a `replies` word that is no
     word of two or three letters in lower case, a `contractions` key or forms that are no
-    tuple of words, a `wake_word_places` name or a
+    tuple of words or a key its `rewrites` rewrite, a `wake_word_places` name or a
     `query_wake_words` word no turn reads) is a `ConfigurationError`, and none of ``locales``
     is registered."""
     # Made at once, not at the first understanding: a mistake shows where the language is
@@ -314,9 +315,14 @@ def _check_query_wake_words(language: Language, locale: str) -> None:
 
 def _check_contractions(language: Language, locale: str) -> None:
     """A `ConfigurationError` naming the first key of ``language.contractions`` that is no
-    tuple of words, or whose forms are none (`_no_words`)."""
+    tuple of words, or whose forms are none (`_no_words`), or that holds a word its rewrites
+    rewrite (`_rewritten`)."""
     for key, forms in language.contractions.items():
-        wrong = _no_words(key, key=True) or _no_words(forms, key=False)
+        wrong = (
+            _no_words(key, key=True)
+            or _no_words(forms, key=False)
+            or _rewritten(key, language.rewrites)
+        )
         if wrong is None:
             continue
         what, why, fix = wrong
@@ -362,6 +368,22 @@ def _no_words(words: object, *, key: bool) -> tuple[str, str, str] | None:
         what = f"holds {unread!r} {where}, no word said as written"
         return what, "each one word in lower case, as words said are read", fix
     return None
+
+
+def _rewritten(
+    key: tuple[str, ...], rewrites: Mapping[str, tuple[str, ...]]
+) -> tuple[str, str, str] | None:
+    """The first word of ``key`` that ``rewrites`` rewrites, what it is rewritten as and the key
+    to write, for `_check_contractions`'s error; None where there is none. Samples are
+    rewritten before they are contracted (`sample_forms.contracted`): no sample holds such a
+    word, and the key never matched."""
+    word = next((word for word in key if word in rewrites), None)
+    if word is None:
+        return None
+    meant = tuple(each for said in key for each in rewrites.get(said, (said,)))
+    what = f"holds {word!r} in its key, which its rewrites make {rewrites[word]!r}"
+    why = f"and samples are rewritten before they are contracted, so none holds {word!r}"
+    return what, why, f"write {meant!r}"
 
 
 def _marks_said(words: Sequence[str]) -> str:
