@@ -164,3 +164,19 @@ def test_a_gzip_answer_is_read_and_another_encoding_refused() -> None:
     encoding = "identity"  # gzip bytes said to be plain: they do not decode as JSON
     with pytest.raises(AlexaApiError, match="does not decode"):
         _run(api.distance_units())
+
+
+def test_a_long_encoding_refused_is_quoted_cut_with_its_length() -> None:
+    # Its head and tail around "…" with its length, as errors quote a long value: a cut at 40
+    # characters hid its end and that it was cut.
+    encoding = "x" * 200 + "-last"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/json", "content-encoding": encoding}
+        return httpx.Response(200, stream=_gzip_stream(b'"METRIC"'), headers=headers)
+
+    raw = RequestFactory().intent("Ask")
+    client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with pytest.raises(AlexaApiError, match=r"xxx…x*-last' \(205 characters\), not gzip"):
+        _run(api.distance_units())

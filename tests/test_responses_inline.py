@@ -121,6 +121,15 @@ def test_a_card_whose_ssml_shows_no_text_is_refused(make: Any, field: str) -> No
         make()
 
 
+def test_long_ssml_with_no_text_is_quoted_cut_with_its_length() -> None:
+    # Its head and tail around "…" with its length, as errors quote a long value: a cut at 80
+    # characters hid its end and that it was cut.
+    markup = Ssml("<speak>" + '<break time="1s"/>' * 20 + "<p> </p></speak>")
+    with pytest.raises(ResponseError, match=r"\('<speak><break.*….*<p> </p></speak>' \(") as caught:
+        SimpleCard("Sound", markup)
+    assert f"({len(str(markup)):,} characters)" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("make", "field"),
     [

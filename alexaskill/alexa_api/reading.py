@@ -9,6 +9,7 @@ import zlib
 from typing import TYPE_CHECKING, Final
 
 from ..exceptions import AlexaApiError
+from ..shown_names import shown_value
 
 if TYPE_CHECKING:
     import httpx
@@ -100,7 +101,7 @@ async def read(
         else:
             raise AlexaApiError(
                 f"{operation}: Alexa's answer (HTTP {status}) is in content-encoding "
-                f"{encoding[:40]!r}, not gzip (the only one asked for): not read",
+                f"{shown_value(encoding)}, not gzip (the only one asked for): not read",
                 operation=operation,
                 status=status,
             )

@@ -11,6 +11,7 @@ from msgspec.structs import force_setattr
 
 from ..articles import type_with_article
 from ..exceptions import ResponseError
+from ..shown_names import shown_value
 from ..ssml import Ssml
 from ..ssml_limits import _BLANK
 from ..ssml_text import _text_lines
@@ -44,7 +45,7 @@ def _shown_text(name: str, markup: Ssml) -> str:
     if not text:
         # "" would show an empty card, as None would.
         raise ResponseError(
-            f"card.{name} is SSML with no text to show ({str(markup)[:80]!r}): a card needs "
+            f"card.{name} is SSML with no text to show ({shown_value(str(markup))}): a card needs "
             "words, not only <audio> clips or pauses"
         )
     return text
