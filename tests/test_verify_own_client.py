@@ -110,3 +110,22 @@ def test_a_verifier_used_from_two_event_loops_gets_a_client_per_loop(
     assert len(own_clients) == 2 and own_clients[0] is not own_clients[1]
     run(verifier.aclose())  # a third loop: the second loop's client is let go too
     assert not own_clients[0].is_closed and not own_clients[1].is_closed
+
+
+def test_aclose_closes_its_client_when_a_subclass_say_unsaid_raises(
+    pki: TestPKI, own_clients: list[httpx.AsyncClient]
+) -> None:
+    # say_unsaid ran first, unguarded: an override that raised left the client open.
+    class Loud(Verifier):
+        def say_unsaid(self) -> None:
+            raise RuntimeError("said badly")
+
+    verifier = Loud([pki.root], now=lambda: NOW)
+
+    async def scenario() -> None:
+        await _verify_afresh(verifier, pki)
+        with pytest.raises(RuntimeError, match="said badly"):  # (the error still raised)
+            await verifier.aclose()
+        assert len(own_clients) == 1 and own_clients[0].is_closed
+
+    run(scenario())

@@ -339,9 +339,11 @@ class Verifier:
     async def aclose(self) -> None:
         """Close the HTTP client this verifier created, if it created one (made on another event
         loop, one ended maybe, it is let go: its connections cannot be closed from this one);
-        and `say_unsaid`."""
-        self.say_unsaid()
-        await self._own_client.aclose()
+        and `say_unsaid`, its client closed whatever an override of it raises."""
+        try:
+            self.say_unsaid()
+        finally:  # (a subclass's say_unsaid that raised left the client open)
+            await self._own_client.aclose()
 
     # -- chain loading --
 
