@@ -151,7 +151,9 @@ def _client_source(url: str) -> str:
     variables (`_IGNORE`), else it or the variable botocore reads, the first set
     (`_VARIABLES`), if that is the same URL, else the client's own ``meta.endpoint_url``. (The
     maker's session, its profile and its ``Config`` are not on the client: its
-    ``endpoint_url=`` and its profile's look alike.)"""
+    ``endpoint_url=`` and its profile's look alike. Its ``meta.config``, made afresh by botocore
+    1.44's ClientArgsCreator, has no ``ignore_configured_endpoint_urls``: None there whatever
+    the maker's ``Config`` said.)"""
     given = "from its create_client(endpoint_url=…)"
     # (botocore's ensure_boolean: "true" in any case is true, any other value false.)
     if os.environ.get(_IGNORE, "").lower() == "true":
