@@ -170,7 +170,7 @@ def test_a_sqlite_file_name_too_long_for_its_journal_is_refused_when_the_store_i
     # opened ... check that its directory exists and that this process may write there".
     longest = os.pathconf(tmp_path, "PC_NAME_MAX") - len("-journal")
     name = "s" * (longest + 1 - len(".db")) + ".db"
-    with pytest.raises(ConfigurationError, match=f"is {longest + 1} bytes long") as info:
+    with pytest.raises(ConfigurationError, match=f"is {longest + 1:,} bytes long") as info:
         SQLiteStore(tmp_path / name)
     assert f"at most {longest} bytes" in str(info.value)
     assert os.listdir(tmp_path) == []
