@@ -172,7 +172,7 @@ def test_a_sqlite_file_name_too_long_for_its_journal_is_refused_when_the_store_i
     name = "s" * (longest + 1 - len(".db")) + ".db"
     with pytest.raises(ConfigurationError, match=f"is {longest + 1:,} bytes long") as info:
         SQLiteStore(tmp_path / name)
-    assert f"at most {longest} bytes" in str(info.value)
+    assert f"at most {longest:,} bytes" in str(info.value)
     assert os.listdir(tmp_path) == []
     fits = SQLiteStore(tmp_path / name[1:])  # the longest name it takes
     try:
@@ -180,6 +180,20 @@ def test_a_sqlite_file_name_too_long_for_its_journal_is_refused_when_the_store_i
         assert anyio.run(fits.load, "u") == {"a": 1}
     finally:
         anyio.run(fits.aclose)
+
+
+def test_a_file_systems_long_name_limit_is_said_with_thousands_separators(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its three sizes said alike: the name's had a separator, the limit and the most it takes
+    # none ("is 4,089 bytes long ... past this file system's 4096 bytes"). (A stand-in limit:
+    # the name is refused before any file is made.)
+    monkeypatch.setattr(os, "pathconf", lambda path, name: 4096)
+    with pytest.raises(ConfigurationError) as info:
+        SQLiteStore(tmp_path / ("s" * 4086 + ".db"))
+    said = str(info.value)
+    assert "is 4,089 bytes long" in said and "at most 4,088 bytes" in said, said
+    assert "past this file system's 4,096 bytes a name" in said, said
 
 
 @pytest.mark.anyio

@@ -123,8 +123,8 @@ def _check_name_length(path: str) -> None:
     if size > longest:
         raise ConfigurationError(
             f"SQLiteStore: the file name {shown(name)} is {size:,} bytes long: SQLite keeps a "
-            f"file beside it named as it is with -journal added, past this file system's {most} "
-            f"bytes a name; name the file with at most {longest} bytes"
+            f"file beside it named as it is with -journal added, past this file system's {most:,} "
+            f"bytes a name; name the file with at most {longest:,} bytes"
         )
 
 
