@@ -194,3 +194,11 @@ def test_a_card_with_a_title_or_text_or_an_image_is_sent() -> None:
     assert StandardCard("Weather", " ")
     assert StandardCard("", "", small_image_url="https://example.com/s.png")
     assert StandardCard("", "", large_image_url="https://example.com/l.png")
+
+
+def test_a_long_blank_card_text_is_quoted_cut_with_its_length() -> None:
+    # Its head and tail around "…" with its length, as errors quote a long value: its first 40
+    # characters were kept, the invisible one at its end unsaid and no "…" to say so.
+    with pytest.raises(ResponseError, match="card shows nothing") as caught:
+        SimpleCard(" " * 200 + "\u200b", "")
+    assert "…" in str(caught.value) and "\\u200b' (201 characters), ''" in str(caught.value)

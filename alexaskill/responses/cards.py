@@ -53,7 +53,7 @@ def _shown_text(name: str, markup: Ssml) -> str:
 
 def _refuse_empty_card(texts: tuple[tuple[str, object], ...]) -> None:
     names = " and ".join(name for name, _ in texts)
-    shown = ", ".join(repr(str(value)[:40]) for _, value in texts)
+    shown = ", ".join(shown_value(value) for _, value in texts)
     raise ResponseError(
         f"card shows nothing: its {names} are empty or white space ({shown}), and it has no "
         "image; the Alexa app would show an empty box. To show no card, leave the card out"
