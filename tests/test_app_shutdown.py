@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient as StarletteClient
@@ -19,9 +20,8 @@ from .conftest import SKILL_ID
 pytestmark = pytest.mark.oldest_dependencies
 
 
-def test_aclose_closes_the_stores_when_the_verifier_fails_to_close() -> None:
-    # Skill.aclose closed the verifier's HTTP client first: its failure raised out of aclose
-    # and left the skill's store open (a Redis store's connections to the garbage collector).
+def _store_said_closed() -> tuple[Any, list[str]]:
+    """A memory store that says in the list given with it when it is closed."""
     from alexaskill.store.memory import MemoryStore
 
     closed: list[str] = []
@@ -30,11 +30,19 @@ def test_aclose_closes_the_stores_when_the_verifier_fails_to_close() -> None:
         async def aclose(self) -> None:
             closed.append("store")
 
+    return Store(), closed
+
+
+def test_aclose_closes_the_stores_when_the_verifier_fails_to_close() -> None:
+    # Skill.aclose closed the verifier's HTTP client first: its failure raised out of aclose
+    # and left the skill's store open (a Redis store's connections to the garbage collector).
+    store, closed = _store_said_closed()
+
     class FailingVerifier(Verifier):
         async def aclose(self) -> None:
             raise RuntimeError("the client would not close")
 
-    skill = make_skill(store=Store(), verifier=FailingVerifier())
+    skill = make_skill(store=store, verifier=FailingVerifier())
     with pytest.raises(RuntimeError, match="would not close"):
         asyncio.run(skill.aclose())
     assert closed == ["store"]
@@ -84,19 +92,13 @@ def test_a_verifier_that_fails_to_close_does_not_fail_the_lifespan_shutdown(
     # The verifier's aclose raising went out of the lifespan: the server's shutdown failed
     # ("Application shutdown failed", a traceback from Starlette), though the stores closed.
     # Said once at ERROR, naming the verifier, and the shutdown completes.
-    from alexaskill.store.memory import MemoryStore
-
-    closed: list[str] = []
-
-    class Store(MemoryStore):
-        async def aclose(self) -> None:
-            closed.append("store")
+    store, closed = _store_said_closed()
 
     class FailingVerifier(Verifier):
         async def aclose(self) -> None:
             raise RuntimeError("the client would not close")
 
-    skill = make_skill(store=Store(), verifier=FailingVerifier(), path="/alexa")
+    skill = make_skill(store=store, verifier=FailingVerifier(), path="/alexa")
     sent: list[Message] = []
 
     async def lifespan() -> None:
@@ -130,19 +132,13 @@ def test_a_verifier_whose_say_unsaid_fails_leaves_the_closing_going_on(
     # Its say_unsaid (the counts its warnings had yet to say) ran before the closing's try:
     # an override that raised failed aclose at once, the stores left open. Said at ERROR, naming
     # the verifier, and the closing goes on.
-    from alexaskill.store.memory import MemoryStore
-
-    closed: list[str] = []
-
-    class Store(MemoryStore):
-        async def aclose(self) -> None:
-            closed.append("store")
+    store, closed = _store_said_closed()
 
     class FailingVerifier(Verifier):
         def say_unsaid(self) -> None:
             raise RuntimeError("no count said")
 
-    skill = make_skill(store=Store(), verifier=FailingVerifier(), path="/alexa")
+    skill = make_skill(store=store, verifier=FailingVerifier(), path="/alexa")
     with caplog.at_level(logging.WARNING):
         failure = asyncio.run(skill.aclose_and_report())
     assert closed == ["store"]
