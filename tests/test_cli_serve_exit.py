@@ -164,22 +164,33 @@ def test_serve_refused_from_its_apps_import_on_and_held_is_bounded_as_after_an_e
     (tmp_path / "stuck.py").write_text(_STUCK_APP + failing, encoding="utf-8")
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", *refused]
     command += ["--timeout-graceful-shutdown", "1" if stop is None else "60"]
+    # (The signal said in _main, once serve.run has armed the bound.)
+    said, status = _said_once_signalled(command, tmp_path, "alexaskill serve: error: ", stop)
+    how = "has not exited 1 s" if stop is None else "stopped (SIGTERM) while held at exit"
+    assert re.search(rf"serve process \[\d+\] {re.escape(how)} after its error: ", said), said
+    assert "('app-poller'): ending it without them, status 2 (" in said, said
+    assert status == 2, said
+
+
+def _said_once_signalled(
+    command: list[str], cwd: Path, first: str, stop: int | None
+) -> tuple[str, int]:
+    """What ``command`` (serve) says on stderr, and its status, sent ``stop`` (if any) once its
+    first line, which holds ``first``, is said; killed if held past 30 s."""
     with subprocess.Popen(
-        command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+        command, cwd=cwd, stderr=subprocess.PIPE, text=True, encoding="utf-8"
     ) as process:
         try:
             assert process.stderr is not None
-            assert "alexaskill serve: error: " in process.stderr.readline()
+            line = process.stderr.readline()
+            assert first in line, line
             if stop is not None:
-                process.send_signal(stop)  # (said in _main, once serve.run has armed the bound)
+                process.send_signal(stop)
             said = process.communicate(timeout=30)[1]
         finally:  # (held for ever: killed)
             if process.poll() is None:
                 process.kill()
-    how = "has not exited 1 s" if stop is None else "stopped (SIGTERM) while held at exit"
-    assert re.search(rf"serve process \[\d+\] {re.escape(how)} after its error: ", said), said
-    assert "('app-poller'): ending it without them, status 2 (" in said, said
-    assert process.returncode == 2, said
+    return said, process.returncode
 
 
 #: `_STUCK_APP`, whose import, once it has started its thread, goes on for a minute (says so).
@@ -203,21 +214,11 @@ def test_serve_stopped_by_sigterm_as_its_app_is_imported_and_held_is_bounded_aft
     (tmp_path / "stuck.py").write_text(_STUCK_IMPORTING, encoding="utf-8")
     command = [sys.executable, "-m", "alexaskill", "serve", "stuck:app", "--port", "0", *argv]
     command += ["--timeout-graceful-shutdown", "1"]
-    with subprocess.Popen(
-        command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, encoding="utf-8"
-    ) as process:
-        try:
-            assert process.stderr is not None
-            assert "importing" in process.stderr.readline()
-            process.send_signal(signal.SIGTERM)
-            said = process.communicate(timeout=30)[1]
-        finally:  # (held for ever: killed)
-            if process.poll() is None:
-                process.kill()
+    said, status = _said_once_signalled(command, tmp_path, "importing", signal.SIGTERM)
     how = r"serve process \[\d+\] has not exited 1 s after its stop \(SIGTERM\): "
     assert re.search(how, said), said
     assert "('app-poller'): ending it without them, status 1 (" in said, said
-    assert process.returncode == 1, said
+    assert status == 1, said
 
 
 #: A program of a skill author's that runs ``serve`` through `alexaskill.cli.main`, then goes on
