@@ -457,7 +457,7 @@ class _Insisting:
         if self._reader.setdefault("read", "stop") == "stop" and self._read != -1:
             read, self._read = self._read, -1
             os.close(read)
-        if self._thread.is_alive():
+        if self._thread.ident is not None:  # (started: joined, whether it has ended yet or not)
             self._thread.join(_AGAIN)  # (a SIGTERM sent again just now is raised here)
 
 
