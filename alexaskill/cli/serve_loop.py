@@ -30,7 +30,7 @@ def of_its_executors(thread: threading.Thread) -> bool | None:
 def new_event_loop() -> asyncio.AbstractEventLoop:
     """The event loop of serve's servers (uvicorn's ``--loop``, as serve gives it):
     `alexaskill.loops.new_event_loop`'s, its default executor (``asyncio.to_thread``,
-    ``loop.run_in_executor(None, …)``) one its close does not wait for (`_LeftToTheExit`). Its
+    ``loop.run_in_executor(None, …)``) one its close does not wait for. Its
     ``shutdown_default_executor`` shuts down that executor alone: one the app sets in its place
     (``loop.set_default_executor``) is shut down by the loop's close, without waiting (asyncio's
     and uvloop's), so left to the exit bound as well."""
@@ -41,32 +41,28 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
     if _THREADS is None:
         _THREADS = weakref.WeakSet()
     # Named as asyncio names its own (uvloop's are uvloop_0): the name of a thread said holding.
-    executor = _LeftToTheExit(thread_name_prefix="asyncio")
+    executor = _ThreadsKnown(thread_name_prefix="asyncio")
     loop.set_default_executor(executor)
 
     async def shutdown_default_executor(timeout: float | None = None) -> None:
-        executor.shutdown()
+        executor.shutdown(wait=False)
 
-    # asyncio's and uvloop's own start a thread to shut it down (and wait there), at every
-    # server's end since the executor is always set: a second Ctrl-C landing in that thread's
-    # start was a KeyboardInterrupt's traceback out of asyncio.Runner's close. It waits for
-    # nothing here, so it needs no thread. (A loop has a __dict__, uvloop's too: loops.py.)
+    # asyncio.run, uvicorn's run of its server, awaits this as it closes the loop: asyncio's and
+    # uvloop's own wait there for each of the executor's threads, in a thread they start for it.
+    # One in a blocking call that never returns (``await asyncio.to_thread(...)`` in an async
+    # handler) held the process for ever, before its exit bound was armed; and a second Ctrl-C
+    # landing in that thread's start, at every server's end, was a KeyboardInterrupt's
+    # traceback. A call under way is waited for at exit instead (where concurrent.futures joins
+    # its threads, before Python waits for the others), within that bound
+    # (`serve_exit.exit_bounded`), and said; one that ends in time ends as it did. (The loop's
+    # close shuts it down without waiting too. A loop has a __dict__, uvloop's too: loops.py.)
     loop.shutdown_default_executor = shutdown_default_executor  # type: ignore[method-assign]
     return loop
 
 
-class _LeftToTheExit(ThreadPoolExecutor):
-    """An event loop's default executor whose shutdown does not wait for its threads.
-
-    asyncio.run, uvicorn's run of its server, shuts the loop's default executor down as it
-    closes the loop, and waits for each of its threads there: one in a blocking call that never
-    returns (``await asyncio.to_thread(...)`` in an async handler) held the process for ever,
-    before its exit bound was armed. A call under way is then waited for at exit instead (where
-    concurrent.futures joins its threads, before Python waits for the others), within that bound
-    (`serve_exit.exit_bounded`), and said; one that ends in time ends as it did."""
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        super().shutdown(wait=False, cancel_futures=cancel_futures)
+class _ThreadsKnown(ThreadPoolExecutor):
+    """An event loop's default executor whose worker threads serve_exit tells by identity
+    (`of_its_executors`), whatever their names."""
 
     def _adjust_thread_count(self) -> None:
         super()._adjust_thread_count()
