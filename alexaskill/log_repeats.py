@@ -97,9 +97,18 @@ class Repeats:
     def __getstate__(self) -> tuple[float, dict[str, list[Any]]]:
         """What a copy (copy, deepcopy, pickle) takes: `every` and the counts as they stand,
         not the lock (none can be copied, and one shared would let the copies' threads race)
-        nor the timer (the original's loop says its windows; the copy's next line says its)."""
+        nor the timer (the original's loop says its windows; the copy's next line says its).
+        A count's say that pickle cannot take (a caller's lambda, a local function) is replaced
+        by one that says it at WARNING as `warn` says one, ``kind`` as the line: it made the
+        Repeats unpicklable, where dropped it left the count to a next line that may not come."""
         with self._lock:
-            return self.every, {kind: list(said) for kind, said in self._said.items()}
+            said_by_kind = {kind: list(said) for kind, said in self._said.items()}
+        picklable: dict[int, bool] = {}  # (by say: a few, each tried once)
+        for said in said_by_kind.values():
+            say = said[2]
+            if say is not None and not picklable.setdefault(id(say), _picklable(say)):
+                said[2] = _warn_as_line
+        return self.every, said_by_kind
 
     def __setstate__(self, state: tuple[float, dict[str, list[Any]]]) -> None:
         self.every, self._said = state
@@ -144,9 +153,12 @@ class Repeats:
     def warn(self, logger: logging.Logger, line: str) -> None:
         """Log ``line`` at WARNING, unless it was said less than `every` seconds ago: then it is
         counted, and the count said when the window ends (`unsaid`)."""
-        # A partial of a module's function, the logger by its name (as logging pickles one),
-        # not a lambda: a copy pickled with its count pending raised (`__getstate__`).
-        unsaid = self.unsaid(line, functools.partial(_warn_to, logger.name))
+        # A partial of a module's function, not a lambda: a copy pickled with its count
+        # pending raised (`__getstate__`). The logger itself, not its name looked up as the
+        # count is said: one that is not its name's (made directly) had the count elsewhere;
+        # pickled, a logger is its name (`logging.Logger.__reduce__`), and one that is not its
+        # name's cannot be (its count then said as `__getstate__` says).
+        unsaid = self.unsaid(line, functools.partial(_warn, logger))
         if unsaid is not None:
             _warn(logger, line, unsaid)
 
@@ -184,7 +196,7 @@ class Repeats:
             counting.sort(key=lambda item: item[1][1], reverse=True)
             for kind, said in counting[_KINDS // 2 :]:
                 if said[2] is None:  # (no next line of the kind will find its count)
-                    said[2] = _warn_forgotten
+                    said[2] = _warn_as_line
                 _take(kind, said, said[0], taken)
             del counting[_KINDS // 2 :]
         self._said.clear()
@@ -351,15 +363,23 @@ def _warn(logger: logging.Logger, line: str, unsaid: int) -> None:
         logger.warning("%s", line)
 
 
-def _warn_to(name: str, line: str, unsaid: int) -> None:
-    """`_warn` to the logger named ``name`` (`Repeats.warn`'s count)."""
-    _warn(logging.getLogger(name), line, unsaid)
-
-
-def _warn_forgotten(kind: str, count: int) -> None:
-    """Say the count of a kind counted without a say (``Repeats.unsaid(kind)``) as it is
-    forgotten (`Repeats._forget`), as `Repeats.warn` says one: ``kind`` as its line."""
+def _warn_as_line(kind: str, count: int) -> None:
+    """Say the count of a kind without a say of its own, as `Repeats.warn` says one, ``kind``
+    as its line: counted without one (``Repeats.unsaid(kind)``) as it is forgotten
+    (`Repeats._forget`), or in a copy pickled without one pickle could not take
+    (`Repeats.__getstate__`)."""
     _warn(logger, kind, count)
+
+
+def _picklable(say: SayUnsaid) -> bool:
+    """Whether pickle takes ``say`` (`Repeats.__getstate__`)."""
+    import pickle  # (only where a Repeats is copied: none at an AWS Lambda cold start)
+
+    try:
+        pickle.dumps(say)
+    except Exception:  # (PicklingError, AttributeError, TypeError: each its own reason)
+        return False
+    return True
 
 
 def _running_loop() -> Any:

@@ -200,3 +200,38 @@ def test_a_copy_keeps_a_not_started_count_with_what_says_it(
     with caplog.at_level(logging.ERROR, "alexaskill"):
         copied.say_unsaid()
     assert len(caplog.messages) == 1 and "1 more request" in caplog.messages[0]
+
+
+def test_a_copy_pickled_with_a_count_its_say_cannot_pickle_says_it_at_warning(
+    clock: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    # A caller's say that pickle cannot take (a lambda, a local function) made the Repeats
+    # holding its count unpicklable ("Can't pickle local object"), where the class's own says
+    # were made picklable. The copy says that count at WARNING, as `warn` says one; the
+    # original keeps its say.
+    said: list[tuple[str, int]] = []
+    repeats = Repeats(10.0)
+    for _ in range(3):
+        repeats.unsaid("forged", lambda kind, count: said.append((kind, count)))
+    copied = pickled(repeats)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        copied.say_unsaid()
+    assert caplog.messages == ["forged (2 more since the last such line)"]
+    repeats.say_unsaid()
+    assert said == [("forged", 2)]
+
+
+def test_a_warnings_count_goes_to_the_logger_its_line_went_to(clock: list[float]) -> None:
+    # `warn`'s count looked its logger up by name: a logger that is not the one its name gives
+    # (made directly, as a library may) had its line, and the count went to another.
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())  # type: ignore[method-assign]
+    own = logging.Logger("alexaskill.own")  # (not `logging.getLogger`'s)
+    own.addHandler(handler)
+    repeats = Repeats(10.0)
+    for _ in range(2):
+        repeats.warn(own, "forged")
+    repeats.say_unsaid()
+    assert lines == ["forged", "forged (1 more since the last such line)"]
