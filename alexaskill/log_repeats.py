@@ -3,20 +3,24 @@
 A flood of requests that fail alike (forged ones, or all of them while a store is down) must not
 write a line each beside their request lines: the first says why, the next of the same kind within
 `Repeats.every` seconds are counted, and how many there were is said when the window ends (on an
-event loop, a worker thread's on the loop it works for, one timer for all; else with the next line
-of the kind), or at shutdown (`Repeats.say_unsaid`; at an AWS Lambda invocation's end behind
+event loop, a worker thread's on the loop it works for, one timer for all; in another thread, or
+on trio's, by a timer thread; in the main thread without a loop, with the next line of the kind),
+or at shutdown (`Repeats.say_unsaid`; at an AWS Lambda invocation's end behind
 Mangum, those whose window has ended: `ended_windows_only`). A flood then writes one line a
 kind every `Repeats.every` seconds, and the count of its last seconds is not lost when it stops,
 nor when more kinds come than are held (a kind with a count waiting is kept, the most counted,
 or its count said before it is forgotten; one counted without a way to say it is said at
 WARNING).
 
-Under trio no timer is set: no asyncio loop runs, and anyio's worker threads set no
-`worker_thread` loop; a count waits for the next line of its kind, or `Repeats.say_unsaid`. Not
-reached through anyio's ``from_thread`` to trio: a skill does not start there (it needs asyncio:
-`alexaskill.asgi_start.NEEDS_ASYNCIO`), so only its refusals of the requests it cannot answer
-are counted, and a timer on trio (a task of its own, no ``call_later``) would be a second timer
-machinery for them.
+A count made where no asyncio loop is at hand has its timer in a daemon thread of its own
+(`_TimerThread`, one a `Repeats` at a time, while a window with a count is open): in a thread of
+the app's own or a library's pool's (anyio's worker threads under trio work for no asyncio
+loop), and on trio's thread (a skill's refusals there: it does not start on trio,
+`alexaskill.asgi_start.NEEDS_ASYNCIO`), where a timer on trio itself (a task of its own, no
+``call_later``) would be a machinery for trio alone. Not in the main thread without a loop (a
+script, a test, a command): a timer thread there would outlive the work it counts for, and say
+its count amid whatever comes next; its count waits for the next line of its kind, or
+`Repeats.say_unsaid`.
 
 `Repeats` is counted from several threads: a ``def`` handler's translations (an
 `alexaskill.i18n.Translator`'s lines) run in worker threads (`alexaskill.threads`), and a skill
@@ -122,8 +126,9 @@ class Repeats:
         ``say``: what says the count when the window ends with lines unsaid, before any other
         line of ``kind`` comes. Called by a timer of the running event loop (in a worker
         thread of `alexaskill.threads`, of the loop it works for), one for all kinds and loops
-        (never one a line, nor one a window); without a loop (AWS Lambda's synchronous handler,
-        a script), the count waits for the next line (or `say_unsaid`). Without a ``say``, the
+        (never one a line, nor one a window); in a thread that works for no loop, or on trio's,
+        by a timer thread (`_TimerThread`); in the main thread without a loop (a script), the
+        count waits for the next line (or `say_unsaid`). Without a ``say``, the
         count is said by the next line, or by the one `say_unsaid` is given; if the kind is
         forgotten (`_forget`), it is said at WARNING as `warn` says one, ``kind`` as the line.
         """
@@ -205,7 +210,8 @@ class Repeats:
     def _wake(self, when: float) -> None:
         """Have the timer run at ``when`` (on `_monotonic`'s clock), unless one runs by then
         already: on the running event loop, or in a worker thread of `alexaskill.threads` (a
-        ``def`` handler's) on the loop it works for; none without either. Under the lock."""
+        ``def`` handler's) on the loop it works for; without either, in a timer thread
+        (`_off_loop`), or none (the main thread without a loop). Under the lock."""
         # One timer, not one a window with a count: under a flood of distinct lines those of
         # kinds forgotten since stayed set, as many as `every` seconds of requests brought.
         loop = here = _running_loop()
@@ -214,7 +220,9 @@ class Repeats:
             # of its kind that may never come.
             loop = getattr(worker_thread, "loop", None)
             if loop is None:
-                return
+                if not _off_loop():
+                    return
+                loop = _TimerThread  # (its own thread: made below, no loop's)
         timer = self._timer
         if timer is not None:
             if timer[1] <= when and (timer[0] is loop or timer[0].is_running()):
@@ -226,6 +234,14 @@ class Repeats:
         new: list[Any] = [loop, when, None]
         if here is not None:
             new[2] = _call_later(when - _monotonic(), self._windows_ended, new)
+        elif loop is _TimerThread:
+            # Started under the lock, which its `_windows_ended` takes first: the timer is set
+            # by then. (One a window's end at most: said, the next is set from its thread.)
+            new[0] = new[2] = _TimerThread(when - _monotonic(), self._windows_ended, new)
+            try:
+                new[2].start()
+            except RuntimeError:  # ("can't start new thread": the count waits for a line)
+                return
         else:
             try:  # (a loop's timers are set on its own thread: `_start`)
                 loop.call_soon_threadsafe(self._start, new)
@@ -284,7 +300,7 @@ def _cancel(timer: list[Any], here: Any) -> None:
     handle = timer[2]
     if handle is None:  # (not set yet: `Repeats._start` finds it replaced)
         return
-    if timer[0] is here:
+    if timer[0] is here or isinstance(handle, _TimerThread):  # (a Timer's cancel: any thread's)
         handle.cancel()
         return
     with contextlib.suppress(RuntimeError):  # (its loop closed: it never runs)
@@ -378,6 +394,38 @@ def _picklable(say: SayUnsaid) -> bool:
     try:
         pickle.dumps(say)
     except Exception:  # (PicklingError, AttributeError, TypeError: each its own reason)
+        return False
+    return True
+
+
+class _TimerThread(threading.Timer):
+    """`Repeats`' timer where no event loop is at hand (`_off_loop`): a daemon thread that runs
+    the timer's function at its time (`threading.Timer`). It stands in the timer's list as its
+    loop (`is_running`: alive, as a loop that will run it) and as its handle (``cancel``)."""
+
+    def __init__(self, delay: float, function: Callable[..., object], *args: Any) -> None:
+        super().__init__(max(delay, 0.0), function, args)
+        self.daemon = True  # (the process's exit waits for no window)
+        self.name = "alexaskill-log-repeats"
+
+    def is_running(self) -> bool:
+        """Whether it will run, or runs: alive (not in a child forked since: `os.fork`)."""
+        return self.is_alive()
+
+
+def _off_loop() -> bool:
+    """Whether a count made here, where no asyncio loop is at hand (neither running here nor
+    worked for: `worker_thread`), has a timer thread say it (`_TimerThread`): in a thread not
+    the main one (the app's own, a library pool's: anyio's worker threads), or on trio's; not
+    in the main thread without a loop (a script's, a test's: the module's docstring)."""
+    if threading.current_thread() is not threading.main_thread():
+        return True
+    trio = sys.modules.get("trio")  # (not imported here: loaded where trio runs)
+    if trio is None:
+        return False
+    try:
+        trio.lowlevel.current_trio_token()
+    except RuntimeError:  # (no trio run here)
         return False
     return True
 

@@ -34,6 +34,13 @@ async def until(said: list[tuple[str, int]], count: int) -> None:
         await asyncio.sleep(0.01)
 
 
+def waited(said: list[tuple[str, int]], count: int) -> None:
+    """Wait, in a thread that runs no loop, until ``said`` holds ``count`` calls."""
+    deadline = time.monotonic() + 30  # only a bound for a broken test: no timing asserted
+    while len(said) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def pending(loop: asyncio.AbstractEventLoop) -> int:
     """How many timers ``loop`` will run (those cancelled left out)."""
     return sum(not timer.cancelled() for timer in loop._scheduled)  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +15,7 @@ from alexaskill.log_repeats import Repeats
 from alexaskill.threads import run_sync
 
 from .log_repeats_shared import clock as clock
-from .log_repeats_shared import pending, recorded, until
+from .log_repeats_shared import pending, recorded, until, waited
 
 
 @pytest.fixture
@@ -45,6 +46,53 @@ def test_a_count_made_in_a_worker_thread_is_said_when_its_window_ends(clock: lis
         await until(said, 1)
 
     asyncio.run(handler_calls())
+    assert said == [("k", 2)]
+
+
+def test_a_count_made_in_an_apps_own_thread_is_said_when_its_window_ends(
+    clock: list[float],
+) -> None:
+    # A thread of the app's own (one it started, a library's pool) runs no loop, nor works for
+    # one: its count set no timer, and waited for the next line of its kind, which may never
+    # come. A timer thread of log_repeats' own says it.
+    said, say = recorded()
+    repeats = Repeats(0.02)  # (seconds of the timer; the window's, on `clock`)
+
+    def app_thread() -> None:
+        for _ in range(3):
+            repeats.unsaid("k", say)
+
+    thread = threading.Thread(target=app_thread, daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    waited(said, 1)
+    assert said == [("k", 2)]
+
+
+@pytest.mark.parametrize("where", ["anyio's worker thread", "trio's own thread"])
+def test_a_count_made_under_trio_is_said_when_its_window_ends(
+    where: str, clock: list[float]
+) -> None:
+    # Under trio no asyncio loop runs, and anyio's worker threads work for none: a count made
+    # there (a skill's refusals on trio's thread, a translation in anyio's worker thread)
+    # set no timer, and waited for the next line of its kind or the loop's end.
+    import anyio
+    import anyio.to_thread
+
+    said, say = recorded()
+    repeats = Repeats(0.02)
+
+    async def count() -> None:
+        for _ in range(3):
+            if where == "trio's own thread":
+                repeats.unsaid("k", say)
+            else:
+                await anyio.to_thread.run_sync(repeats.unsaid, "k", say)
+        deadline = time.monotonic() + 30  # only a bound for a broken test: nothing timed
+        while not said and time.monotonic() < deadline:
+            await anyio.sleep(0.01)
+
+    anyio.run(count, backend="trio")
     assert said == [("k", 2)]
 
 
