@@ -292,8 +292,9 @@ class Serving(Building):
             self._restore_start_state(found)
             return None
         check_proxies(receive, at_request=True)
-        if self._app is not None:
-            self._check_loop(found or self._start_state())
+        if self._app is not None and self._check_loop(found or self._start_state()) is not None:
+            # (a trio host: each request refused from here, no shutdown to say their count)
+            self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
         return None
 
     async def _first_elsewhere(self, scope: Scope, receive: Receive, send: Send) -> None:

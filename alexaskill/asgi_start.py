@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import sys
 import traceback
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
@@ -296,7 +297,8 @@ def say_unsaid_at_loop_end(said: Repeats) -> object:
     (`Repeats.say_unsaid`), as a lifespan's shutdown does (`Skill.aclose`): their timers end
     with the loop. For a start that failed at a request, which no shutdown follows. The task
     that waits for it (asyncio cancels each one left as its loop ends), to be held by the
-    caller (asyncio holds tasks weakly); None on trio (where the start fails: `NEEDS_ASYNCIO`).
+    caller (asyncio holds tasks weakly); on trio (where the start fails: `NEEDS_ASYNCIO`), a
+    system task of trio's run (`_say_at_trio_end`); None under neither.
 
     Under uvicorn they are said by its shutdown too (`_say_at_shutdown`): bare uvicorn stopped
     by SIGTERM raises the signal again inside its loop once shut down, and dies of it, ending
@@ -305,7 +307,7 @@ def say_unsaid_at_loop_end(said: Repeats) -> object:
     from .deadline import on_asyncio
 
     if not on_asyncio():
-        return None
+        return _say_at_trio_end(said)
     import asyncio
 
     server = uvicorn_server()
@@ -319,6 +321,27 @@ def say_unsaid_at_loop_end(said: Repeats) -> object:
             said.say_unsaid()
 
     return asyncio.get_running_loop().create_task(until_loop_end())
+
+
+def _say_at_trio_end(said: Repeats) -> object:
+    """Say ``said``'s counts as trio's run ends (`say_unsaid_at_loop_end` there): a system task
+    that waits for its end, cancelled by trio once the run's main task has returned (Hypercorn's
+    trio worker's, at its shutdown), as asyncio cancels the tasks left as its loop ends; the
+    task, or None outside a trio run (trio not loaded, or not running here)."""
+    trio = sys.modules.get("trio")  # (loaded where trio runs: not imported here)
+    if trio is None:
+        return None
+
+    async def until_run_end() -> None:
+        try:
+            await trio.sleep_forever()
+        finally:  # (a system task's exception would crash the run: say_unsaid raises none)
+            said.say_unsaid()
+
+    try:
+        return trio.lowlevel.spawn_system_task(until_run_end)
+    except RuntimeError:  # (no trio run here)
+        return None
 
 
 def _say_at_shutdown(server: Any, said: Repeats) -> None:
