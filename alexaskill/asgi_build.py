@@ -166,8 +166,12 @@ class Building(Handling):
                 self._kept_client = (client, loop, closer)
                 # The windows ended only: all said here, a flood's count was said once an
                 # invocation, not once a window. The others wait for their timer (on this loop,
-                # run again at the next invocation), a later invocation's end, or `aclose`.
+                # run again at the next invocation), a later invocation's end, or `aclose`; at
+                # the instance's end, for Lambda's SIGTERM (`say_at_sigterm`).
                 self._say_unsaid(ended_only=True)
+                from .lambda_sigterm import say_at_sigterm
+
+                say_at_sigterm(self._say_unsaid)
             else:
                 try:
                     await self._close_at_shutdown()

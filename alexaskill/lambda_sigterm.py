@@ -28,13 +28,28 @@ in front of uvicorn's (`hook_sigterm`), which reads the count the requests keep 
 (`Handling._in_flight`): nothing is paid per request. A skill mounted in a host app runs no
 lifespan of its own: ``alexaskill serve`` puts one for each skill a host app mounts
 (`alexaskill.cli.serve_closing`), ``uvicorn portal:app`` none (README, "A complete skill").
+
+Behind Mangum, in the Lambda runtime's own process, SIGTERM's handler is the default: the
+process dies of it at once, and the counts of repeated warnings whose window is still open
+(each invocation's end says those that have ended) were never said. `say_at_sigterm` puts a
+handler there that says them, then ends the process by the signal as the default did. It runs
+where the runtime lets Python see the signal: its Python 3.12 runtime and later, between
+invocations (the runtime's client waits for the next in a thread); the 3.11 runtime's waits in
+native code that never returns to Python on a signal (aws-lambda-python-runtime-interface-client
+issue 105), so there the handler does not run, and the process ends at Lambda's SIGKILL, 300 ms
+on, instead of at once, nothing said either way. An invocation past its timeout, cut by the
+SIGTERM where it runs, may have a count's line come amid one of its own (or, caught inside a
+count, none: the SIGKILL ends it as before).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
+import threading
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -43,9 +58,13 @@ from .server_stop import hook_stop
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["hook_sigterm"]
+__all__ = ["hook_sigterm", "say_at_sigterm"]
 
 logger = logging.getLogger("alexaskill")
+
+#: What `say_at_sigterm` was given, by its owner's id (a skill's): a weak reference each, gone
+#: with its skill.
+_says: dict[int, weakref.WeakMethod[Callable[[], None]]] = {}
 
 
 def hook_sigterm(
@@ -87,3 +106,39 @@ def _say(name: str | Callable[[], str], count: int) -> None:
         name if isinstance(name, str) else name(),
         "it" if count == 1 else "them",
     )
+
+
+def say_at_sigterm(say: Callable[[], None]) -> None:
+    """Behind Mangum on AWS Lambda: have ``say`` (a skill's `_say_unsaid`, a bound method,
+    followed weakly) run at Lambda's SIGTERM as it shuts the instance down, before the process
+    dies of it (the module's docstring). Put at each invocation's end (the lifespan's), once a
+    skill; the handler put in the main thread only, where SIGTERM's is the default: one the
+    function set of its own (AWS's graceful shutdown sample) is left as it is, and runs alone."""
+    owner = getattr(say, "__self__", None)
+    key = id(owner)
+    if key in _says:  # (each invocation's end: once a skill)
+        return
+    try:
+        _says[key] = weakref.WeakMethod(say)
+        weakref.finalize(owner, _says.pop, key, None).atexit = False
+    except TypeError:  # (no bound method, or one no weak reference follows: not said)
+        return
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _say_and_die)
+
+
+def _say_and_die(signum: int, frame: object) -> None:
+    """Lambda's SIGTERM behind Mangum: each skill's counts said (`say_at_sigterm`), then the
+    process ended by the signal, as SIGTERM's default handler ends it."""
+    for follow in list(_says.values()):
+        say = follow()
+        if say is None:
+            continue
+        try:
+            say()
+        except Exception:  # (the next skill's said still; the end is the signal's)
+            logger.exception("saying the warnings' counts at AWS Lambda's SIGTERM failed")
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)

@@ -43,6 +43,19 @@ def own_lambda_loop(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             runner.close()
 
 
+@pytest.fixture(autouse=True)
+def _sigterm_handler_put_back() -> Iterator[None]:
+    """SIGTERM's handler as each test found it: a skill behind Mangum on AWS Lambda puts one of
+    its own for Lambda's SIGTERM (`alexaskill.lambda_sigterm.say_at_sigterm`), which the tests
+    after it would otherwise find in the default's place."""
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM)
+    yield
+    if before is not None and signal.getsignal(signal.SIGTERM) is not before:
+        signal.signal(signal.SIGTERM, before)
+
+
 @pytest.fixture
 def python_sigint() -> Iterator[None]:
     """Python's own SIGINT handler in place, as in a terminal: a suite started in the background

@@ -261,3 +261,84 @@ def test_the_warnings_advice_says_what_keeps_a_request_past_the_timeout(
     assert not said.endswith("keep the skill's deadline below it"), said
     assert "the invocation's time left" in said and "deadline=None" in said, said
     assert "blocking call in an async def" in said, said
+
+
+# Behind Mangum: the Lambda runtime's own process, invoked three times (an unsigned request each,
+# refused), then sent SIGTERM between invocations as Lambda shuts the instance down.
+_BEHIND_MANGUM = """
+import asyncio, logging, os, signal, sys
+
+logging.basicConfig(stream=sys.stdout, level=logging.WARNING, format="%(message)s")
+
+from alexaskill import Skill
+
+skill = Skill("amzn1.ask.skill.test", store="memory://")
+
+
+class Context:
+    aws_request_id = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
+
+    def get_remaining_time_in_millis(self):
+        return 7000
+
+
+async def invocation():
+    into, out = asyncio.Queue(), asyncio.Queue()
+    scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}}
+    lifespan = asyncio.create_task(skill(scope, into.get, out.put))
+    await into.put({"type": "lifespan.startup"})
+    assert (await out.get())["type"] == "lifespan.startup.complete"
+    request = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "https", "path": "/", "raw_path": b"/", "root_path": "", "query_string": b"",
+        "headers": [(b"content-type", b"application/json")], "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 443), "aws.context": Context(),
+    }
+    sent = []
+    incoming = [{"type": "http.request", "body": b"{}", "more_body": False}]
+
+    async def receive():
+        return incoming.pop() if incoming else {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    await skill(request, receive, send)
+    assert sent[0]["status"] == 400, sent
+    await into.put({"type": "lifespan.shutdown"})
+    assert (await out.get())["type"] == "lifespan.shutdown.complete"
+    await lifespan
+
+
+with asyncio.Runner() as runner:  # (Mangum's one loop)
+    for _ in range(3):
+        runner.run(invocation())
+    print("invoked", flush=True)
+    os.kill(os.getpid(), signal.SIGTERM)
+    print("alive after SIGTERM", flush=True)
+"""
+
+
+def test_behind_mangum_lambdas_sigterm_says_the_counts_of_windows_still_open(
+    tmp_path: Path,
+) -> None:
+    # Each invocation's end says the counts whose window has ended; those of a window still open
+    # as Lambda shuts the instance down were never said: its SIGTERM (sent where an extension is
+    # registered) ended the runtime's process at once. Said then, and the process dies of it.
+    script = tmp_path / "function.py"
+    script.write_text(_BEHIND_MANGUM, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ALEXASKILL_"))}
+    env |= {"AWS_LAMBDA_FUNCTION_NAME": "skill", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"}
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    said = done.stdout + done.stderr
+    assert done.returncode == -signal.SIGTERM, said
+    assert "invoked" in said and "alive after SIGTERM" not in said
+    assert said.count("refused request: ") == 2, said
+    assert "refused request: 2 more refused:certificate_url since the last such line" in said
