@@ -39,6 +39,8 @@ class Building(Handling):
     _app: ASGIApp | None
     _endpoint: _Endpoint
     _http_client: httpx.AsyncClient | None
+    #: Behind Mangum: its counts are said at Lambda's SIGTERM (`say_at_sigterm`, asked once).
+    _said_at_sigterm: bool = False
 
     def use_capture(self, capture: RequestCapture) -> None:
         """Write every request the endpoint receives to ``capture`` from now on (said at
@@ -169,9 +171,11 @@ class Building(Handling):
                 # run again at the next invocation), a later invocation's end, or `aclose`; at
                 # the instance's end, for Lambda's SIGTERM (`say_at_sigterm`).
                 self._say_unsaid(ended_only=True)
-                from .lambda_sigterm import say_at_sigterm
+                if not self._said_at_sigterm:  # (the first invocation's end: not each one's)
+                    self._said_at_sigterm = True
+                    from .lambda_sigterm import say_at_sigterm
 
-                say_at_sigterm(self._say_unsaid)
+                    say_at_sigterm(self._say_unsaid)
             else:
                 try:
                     await self._close_at_shutdown()
