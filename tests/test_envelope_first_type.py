@@ -122,7 +122,7 @@ def test_a_type_written_first_is_read_without_the_types_own_pass(
 def _read(body: bytes | bytearray | str) -> object:
     """``body``'s request and session as decoded, or the refusal's text."""
     try:
-        envelope = decode_envelope(body)  # type: ignore[arg-type]  # (a bytearray too)
+        envelope = decode_envelope(body)
     except MalformedRequestError as exc:
         return str(exc)
     return envelope.request, envelope.session

@@ -27,7 +27,7 @@ import msgspec.inspect
 
 from ..exceptions import MalformedRequestError
 from .context import Context, Session
-from .faults import what_is_wrong
+from .faults import copied_body, unfit_body, what_is_wrong
 from .intents import Intent
 from .requests import (
     AlexaSkillEventRequest,
@@ -198,7 +198,6 @@ _DECODERS: Final[dict[str, msgspec.json.Decoder[Any]]] = {}
 #: `_DECODERS`' types by a request's start that names one first (``{"type": "LaunchRequest"``,
 #: with its space or without), and each one's decoder (`decode_envelope`).
 _FIRST_TYPES: Final[dict[bytes, tuple[str, msgspec.json.Decoder[Any]]]] = {}
-_BYTES: Final = (bytes, bytearray)
 _ENVELOPE_DECODER: Final = msgspec.json.Decoder(_RawEnvelope)
 _HEAD_DECODER: Final = msgspec.json.Decoder(_RequestHead)
 _DICT_DECODER: Final = msgspec.json.Decoder(dict[str, Any])
@@ -211,16 +210,22 @@ def request_class(request_type: str) -> type[Request]:
     return _CLASS_BY_TYPE.get(request_type, GenericRequest)
 
 
-def decode_envelope(body: bytes | str) -> Envelope:
-    """Decode a request body into an `Envelope`; raise `MalformedRequestError` if it is not one."""
+def decode_envelope(body: bytes | bytearray | memoryview | str) -> Envelope:
+    """Decode a request body into an `Envelope`; raise `MalformedRequestError` if it is not one.
+
+    ``body``: the request's JSON, as bytes, a bytearray, a C-contiguous memoryview of 1-byte
+    items (copied to bytes, as the `Envelope` keeps it) or a str; anything else (a view with a
+    step, of wider items, released) is a ``TypeError`` saying what it is, as `Verifier` says it.
+    """
     try:
-        # A tuple, not ``bytes | bytearray``: the union would be built anew on every call.
         # msgspec skips unknown fields without checking their UTF-8; JSON must be UTF-8.
-        if isinstance(body, _BYTES):
-            if not body.isascii():
-                body.decode()
-        elif not isinstance(body, str):  # a memoryview (taken, though not annotated, as a
-            str(body, "utf-8")  # bytearray is): no isascii or decode, str() reads its buffer
+        if type(body) is not bytes:  # (bytes, every request: one check and no call)
+            if not isinstance(body, str):
+                body = _body_bytes(body)  # (its TypeError not caught below)
+                if not body.isascii():
+                    body.decode()
+        elif not body.isascii():
+            body.decode()
         try:
             raw = _ENVELOPE_DECODER.decode(body)
             data = raw.request
@@ -262,6 +267,17 @@ def decode_envelope(body: bytes | str) -> Envelope:
         request=request,
         body=body,  # kept for Envelope.raw, which decodes it only if a handler asks
     )
+
+
+def _body_bytes(body: object) -> bytes:
+    """A body of another type than bytes or str as bytes (`copied_body`), copied as given: kept
+    in the `Envelope`, the caller's buffer, changed later, was what `Envelope.raw` read."""
+    if (unfit := unfit_body(body)) is not None:
+        raise TypeError(
+            "decode_envelope: the body must be the request's JSON as bytes, a bytearray, a "
+            f"memoryview of bytes or a str, not {unfit}"
+        )
+    return copied_body(body)  # type: ignore[arg-type]  # (one `unfit_body` takes)
 
 
 #: The request types that always name an intent (Amazon's Request Types Reference).

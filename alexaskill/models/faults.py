@@ -1,4 +1,5 @@
-"""Why a request body did not decode, said in a developer's words where msgspec's mislead."""
+"""Why a request body did not decode, said in a developer's words where msgspec's mislead; and
+what is taken as a body's bytes (`unfit_body`), by `decode_envelope` and the `Verifier` alike."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Final
 
 import msgspec
 
-__all__ = ["what_is_wrong"]
+from ..articles import type_with_article
+
+__all__ = ["copied_body", "unfit_body", "what_is_wrong"]
 
 #: The byte order marks a body saved by an editor may start with (RFC 8259 forbids them).
 _BYTE_ORDER_MARKS: Final = (
@@ -20,7 +23,7 @@ _BYTE_ORDER_MARKS: Final = (
 _ESCAPE: Final = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
 
 
-def what_is_wrong(body: bytes | str, error: BaseException) -> str:
+def what_is_wrong(body: bytes | bytearray | memoryview | str, error: BaseException) -> str:
     """The reason a body did not decode, in a developer's words where msgspec's mislead: it says
     "Input data was truncated" of an empty body, and of a lone surrogate escape (``\\ud800``,
     half of a UTF-16 pair: no character) near a string's end."""
@@ -58,3 +61,39 @@ def _lone_surrogate(data: bytes) -> tuple[int, bytes] | None:
         elif 0xDC00 <= unit <= 0xDFFF:
             return match.start(), match[0]
     return None if high is None else (high.start(), high[0])
+
+
+#: A memoryview's formats of 1-byte items: unsigned, signed, char.
+_BYTE_FORMATS: Final = frozenset(("B", "b", "c"))
+
+
+def unfit_body(body: object) -> str | None:
+    """None if ``body`` is a request's bytes: bytes, a bytearray, or a C-contiguous memoryview
+    of 1-byte items; else what it is, said after "not" in a TypeError.
+
+    hashlib and cryptography read a view's buffer, not the bytes it shows: a strided view
+    (``memoryview(b)[::2]``) was hashlib's bare BufferError, and at cryptography 45.0.1 its
+    SHA-1 check read the bytes under the view's start, where decode_envelope read those it
+    shows; a view of wider items was hashed by one and refused by the other. The verifier's
+    routes and `decode_envelope` refuse them alike (the verifier before any download).
+    """
+    if isinstance(body, bytes | bytearray):
+        return None
+    if not isinstance(body, memoryview):
+        return type_with_article(body)
+    try:
+        # A byte order ('<B', a ctypes array's; '@B') is none to 1-byte items: read past it.
+        if body.format.lstrip("@=<>!") not in _BYTE_FORMATS:
+            return f"a memoryview of format {body.format!r} ({body.itemsize}-byte items)"
+        if not body.c_contiguous:
+            return "a memoryview that is not C-contiguous (a slice with a step)"
+    except ValueError:  # every attribute of a released view raises it
+        return "a released memoryview"
+    return None
+
+
+def copied_body(body: bytes | bytearray | memoryview) -> bytes:
+    """A body `unfit_body` takes, as bytes: a bytearray or memoryview copied, bytes as given."""
+    if isinstance(body, memoryview):
+        return body.tobytes()
+    return bytes(body) if isinstance(body, bytearray) else body

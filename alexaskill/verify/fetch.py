@@ -356,7 +356,7 @@ def fetched_chain(pem: object, limit: int) -> bytes:
         if not isinstance(pem, bytearray | memoryview):
             raise _not_a_chain(type_with_article(pem))
         # A view read as it shows its bytes (with a step, of wider items): the chain is parsed,
-        # not hashed over its buffer as a body is, so signature._unfit_body's rule is not its.
+        # not hashed over its buffer as a body is, so a body's rule (`unfit_body`) is not its.
         try:
             pem = bytes(pem)
         except ValueError:  # (a released view: any use of it raises this)

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
 from ..articles import type_with_article
 from ..exceptions import SignatureError
+from ..models.faults import copied_body, unfit_body
 from .chain import MIN_RSA_BITS
 
 __all__ = ["check_signature"]
@@ -79,7 +80,7 @@ def check_signature(
             "header's base64 text)"
         )
     if type(body) is not bytes:
-        if (unfit := _unfit_body(body)) is not None:
+        if (unfit := unfit_body(body)) is not None:
             raise TypeError(
                 "check_signature: the body must be the request's raw bytes as received (the "
                 f"signature is over them), not {unfit}"
@@ -87,7 +88,7 @@ def check_signature(
         # hashlib lets go of the GIL while it hashes 2 KiB or more: another thread changing the
         # buffer meanwhile, the signature was checked over bytes never given. A copy costs a
         # mutable body alone (a memcpy, under the GIL); bytes, what a server reads, are as they are.
-        body = _copied(body)
+        body = copied_body(body)
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise TypeError(
             "check_signature: the key must be an RSA public key (VerifiedChain.public_key), "
@@ -97,42 +98,6 @@ def check_signature(
     raw = _decode_signature(signature, header)
     _check_length(raw, algorithm)  # as the verifier does: said as too short, not as any mismatch
     _verify_signature(public_key, body, raw, algorithm)
-
-
-#: A memoryview's formats of 1-byte items: unsigned, signed, char.
-_BYTE_FORMATS: Final = frozenset(("B", "b", "c"))
-
-
-def _unfit_body(body: object) -> str | None:
-    """None if ``body`` is bytes a signature can be checked over: bytes, a bytearray, or a
-    C-contiguous memoryview of 1-byte items; else what it is, said after "not" in a TypeError.
-
-    hashlib and cryptography read a view's buffer, not the bytes it shows: a strided view
-    (``memoryview(b)[::2]``) was hashlib's bare BufferError, and at cryptography 45.0.1 its
-    SHA-1 check read the bytes under the view's start, where decode_envelope reads those it
-    shows; a view of wider items was hashed by one and refused by the other. Both routes
-    refuse them here alike, before any download.
-    """
-    if isinstance(body, bytes | bytearray):
-        return None
-    if not isinstance(body, memoryview):
-        return type_with_article(body)
-    try:
-        # A byte order ('<B', a ctypes array's; '@B') is none to 1-byte items: read past it.
-        if body.format.lstrip("@=<>!") not in _BYTE_FORMATS:
-            return f"a memoryview of format {body.format!r} ({body.itemsize}-byte items)"
-        if not body.c_contiguous:
-            return "a memoryview that is not C-contiguous (a slice with a step)"
-    except ValueError:  # every attribute of a released view raises it
-        return "a released memoryview"
-    return None
-
-
-def _copied(body: bytes | bytearray | memoryview) -> bytes:
-    """A body `_unfit_body` takes, as bytes: a bytearray or memoryview copied, bytes as given."""
-    if isinstance(body, memoryview):
-        return body.tobytes()
-    return bytes(body) if isinstance(body, bytearray) else body
 
 
 def _check_length(signature: bytes, algorithm: hashes.HashAlgorithm) -> None:

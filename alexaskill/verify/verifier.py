@@ -22,6 +22,7 @@ from ..exceptions import (
 )
 from ..logs import security_logger
 from ..models import Envelope, decode_envelope
+from ..models.faults import copied_body, unfit_body
 from ..outgoing_connections import load_async_backend
 from ..outgoing_progress import Progress
 from .arguments import (
@@ -38,12 +39,7 @@ from .fetch import call_fetch_chain, download_chain, is_async_client, type_name
 from .headers import signing_headers
 from .own_client import OwnClient
 from .progress import download_progress
-from .signature import (
-    _check_length,
-    _copied,
-    _unfit_body,
-    _verify_signature,
-)
+from .signature import _check_length, _verify_signature
 from .timestamp import (
     MAX_TIMESTAMP_TOLERANCE,
     _body_timestamp,
@@ -67,19 +63,19 @@ _SIGNATURE: ContextVar[tuple[bytes, hashes.HashAlgorithm] | None] = ContextVar(
 
 def _fixed(body: bytes) -> bytes:
     """A body that is not bytes, as bytes: a ``TypeError`` for one whose signature cannot be
-    checked (`_unfit_body`), told before a download, as cryptography's own comes after it and
+    checked (`unfit_body`), told before a download, as cryptography's own comes after it and
     names no parameter; a bytearray or memoryview copied.
 
     Copied as given, before any wait: the caller's buffer, changed (by another thread) while the
     chain downloads, was what the signature was checked over after it, and what was decoded
     later still. Bytes are what `decode_envelope` checks the UTF-8 of and the `Envelope` keeps.
     """
-    if (unfit := _unfit_body(body)) is not None:
+    if (unfit := unfit_body(body)) is not None:
         raise TypeError(
             "Verifier: the body must be the request's raw bytes as received (the signature "
             f"is over them), not {unfit}; pass the bytes the server read"
         )
-    return _copied(body)
+    return copied_body(body)
 
 
 class Verifier:
