@@ -36,6 +36,11 @@ _TOO_LARGE: Final = error_body("request body too large")
 _NOT_POST: Final = error_body("method not allowed; Alexa POSTs")
 _NOT_JSON: Final = error_body("expected application/json")
 _BAD_LENGTH: Final = error_body("invalid content-length")
+#: The headers a refusal adds to its answer's (none, as a rule).
+_Headers = tuple[tuple[bytes, bytes], ...]
+#: Those of a 415 for a content coding: the codings taken, identity alone (RFC 9110, 15.5.16
+#: and 12.5.3), which tell a client that its coding was refused, not its media type.
+_ACCEPT_IDENTITY: Final[_Headers] = ((b"accept-encoding", b"identity"),)
 #: The refusals from a request's headers made for its declared length (400: invalid, 413: too
 #: large): its body is not read, and what the client sends next is not a request (RFC 9112,
 #: 6.3), so the answer says ``connection: close``, for any server to close after it. (Behind
@@ -99,7 +104,7 @@ class _Endpoint:
             return
         headers = self._checked_headers(scope)
         if isinstance(headers, tuple):  # refused, and logged: answered here
-            await _send(send, headers[0], headers[1], close=headers[2])
+            await _send(send, headers[0], headers[1], close=headers[2], more=headers[3])
             return
         try:
             body = await self._read_body_in_time(receive, self.skill.max_body_size)
@@ -165,7 +170,7 @@ class _Endpoint:
         """
         headers = self._checked_headers(scope)
         if isinstance(headers, tuple):  # refused, and logged: answered here
-            await _send(send, headers[0], headers[1], close=headers[2])
+            await _send(send, headers[0], headers[1], close=headers[2], more=headers[3])
             return
         if len(body) > self.skill.max_body_size:
             # Closed, as `__call__` closes it: the same bytes on every protocol.
@@ -185,10 +190,10 @@ class _Endpoint:
             if not _unsent_in_shutdown(exc):
                 raise
 
-    def _checked_headers(self, scope: Scope) -> dict[str, str] | tuple[int, bytes, bool]:
+    def _checked_headers(self, scope: Scope) -> dict[str, str] | tuple[int, bytes, bool, _Headers]:
         """A POST's headers, read; when they refuse it (a header sent twice, `_refusal`), the
-        refusal's status, body and whether to close (as `__call__` does even where the body is
-        in), logged here, for the caller to send.
+        refusal's status, body, whether to close (as `__call__` does even where the body is
+        in) and the headers it adds, logged here, for the caller to send.
 
         A call, not a coroutine: it never waits, and a coroutine costs a request ~700
         instructions more (its object, frame and send; benchmarks/README.md, "perf15").
@@ -200,7 +205,7 @@ class _Endpoint:
                 headers = _read_headers(scope["headers"])
             except _ConflictingHeaders as exc:
                 log_request(None, outcome=_REFUSED[400], status=400)
-                return 400, exc.body(), exc.frames
+                return 400, exc.body(), exc.frames, ()
             refused = self._refusal(headers)
         except BaseException as exc:
             if not unlogged(exc):
@@ -210,7 +215,7 @@ class _Endpoint:
             return headers
         status = refused[0]
         log_request(None, outcome=_REFUSED[status], status=status)
-        return status, refused[1], status in _UNREAD_BODY
+        return status, refused[1], status in _UNREAD_BODY, refused[2]
 
     async def _answer_cancelled(self, send: Send, cancellation: BaseException) -> None:
         """Answer a POST whose task was cancelled from outside while its body came (uvicorn past
@@ -224,26 +229,27 @@ class _Endpoint:
         log_request(None, outcome="cancelled", status=503)
         await _send_answered(send, AnsweredCancellation(503, reason, cancellation), close=True)
 
-    def _refusal(self, headers: Mapping[str, str]) -> tuple[int, bytes] | None:
+    def _refusal(self, headers: Mapping[str, str]) -> tuple[int, bytes, _Headers] | None:
         """The answer to a POST its headers refuse already (media type, content coding, declared
-        length)."""
+        length): its status, body and the headers it adds."""
         content_type = headers.get("content-type", "")
         # Parsed only when it is not one of the two spellings Alexa and the test tools send.
         if content_type not in _ALEXA_TYPES and not _utf8_json(content_type):
-            return 415, _NOT_JSON
+            return 415, _NOT_JSON, ()
         # Alexa never encodes its body, and signs the bytes as sent: a body in another coding
         # (gzip) was verified and read as if plain, its coding ignored. 415: RFC 9110, 15.5.16.
         coding = headers.get("content-encoding")
         if coding is not None and coding.strip(" \t").lower() not in ("identity", ""):
-            return 415, error_body(f"Content-Encoding {shown(coding)} is not taken")
+            body = error_body(f"Content-Encoding {shown(coding)} is not taken")
+            return 415, body, _ACCEPT_IDENTITY
         declared = headers.get("content-length")
         if declared is not None:
             # ASCII digits only ("²".isdigit() is true) and no more of them than any real body
             # needs (int() refuses over 4,300): a server in front may pass on what uvicorn refuses.
             if not (declared.isascii() and declared.isdigit()) or len(declared) > 18:
-                return 400, _BAD_LENGTH
+                return 400, _BAD_LENGTH, ()
             if int(declared) > self.skill.max_body_size:
-                return 413, _TOO_LARGE
+                return 413, _TOO_LARGE, ()
         return None
 
     async def _read_body_in_time(self, receive: Receive, limit: int) -> bytes | None:
@@ -358,9 +364,19 @@ async def _anyio_deadline(seconds: float) -> AsyncIterator[None]:
 
 
 async def _send(
-    send: Send, status: int, body: bytes, *, allow: bool = False, close: bool = False
+    send: Send,
+    status: int,
+    body: bytes,
+    *,
+    allow: bool = False,
+    close: bool = False,
+    more: _Headers = (),
 ) -> None:
+    """Send an answer of ``status`` with the JSON ``body``, and ``more`` headers (a refusal's:
+    the answer of a request its handler answered is `_messages`' alone)."""
     start, whole = _messages(status, body, allow=allow, close=close)
+    if more:
+        start["headers"].extend(more)
     await send(start)
     await send(whole)
 

@@ -55,6 +55,20 @@ def test_non_json_content_type_gets_415() -> None:
         response = client.http.post("/", content=b"{}", headers={"content-type": "text/plain"})
         assert response.status_code == 415
         assert "error" in response.json()
+        assert "accept-encoding" not in response.headers  # (the media type, not a coding)
+
+
+def test_a_content_coding_gets_415_naming_the_codings_taken() -> None:
+    # Through the Starlette route: RFC 9110 (15.5.16, 12.5.3) asks a 415 for a content coding
+    # to carry Accept-Encoding, telling it from one for the media type; it had none.
+    with TestClient(make_skill()) as client:
+        body = json.dumps(client.factory.envelope("LaunchRequest")).encode()
+        headers = {**client.pki.sign(body), "content-type": "application/json"}
+        headers["content-encoding"] = "br"
+        response = client.http.post("/", content=body, headers=headers)
+    assert response.status_code == 415
+    assert response.json() == {"error": "Content-Encoding br is not taken"}
+    assert response.headers["accept-encoding"] == "identity"
 
 
 @pytest.mark.parametrize(

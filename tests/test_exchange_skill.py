@@ -304,9 +304,15 @@ def test_a_content_coding_but_identity_is_refused_either_way(
     answered, _ = same(skill, [signed(headers=headers)], **DOCKER)  # direct, and through ASGI
     assert statuses(answered) == [status]
     assert len(through_asgi) == 1  # uvicorn's protocol only: alexaskill's answered directly
+    head, body = b"".join(e for e in answered if isinstance(e, bytes)).split(b"\r\n\r\n", 1)
+    # The codings taken, as RFC 9110 (12.5.3, 15.5.16) asks of a 415 for one: the 415 had no
+    # Accept-Encoding, which tells a client it is the coding, not the media type, refused.
+    accepted = [line for line in head.lower().split(b"\r\n") if line.startswith(b"accept-enc")]
     if reason is not None:
-        body = b"".join(e for e in answered if isinstance(e, bytes)).split(b"\r\n\r\n", 1)[1]
         assert json.loads(body) == {"error": reason}
+        assert accepted == [b"accept-encoding: identity"]
+    else:
+        assert accepted == []
 
 
 @pytest.mark.parametrize("lose", [False, True], ids=["body-timeout", "client-gone"])
