@@ -41,9 +41,6 @@ UNMODELLED: Final[dict[str, tuple[str, ...]]] = {
     "Alexa.Advertisement.ReadyToEnqueueAudio": ("token", "previousToken"),
     # Structured input for Alexa Conversations, an input's name and its slots (InputRequest).
     "Dialog.InputRequest": ("input",),
-    # A user's subscriptions to the skill's notification topics changed: the topics now
-    # subscribed to (NotificationSubscriptionChangedRequest, whose one field is its body).
-    "AlexaSkillEvent.NotificationSubscriptionChanged": ("body",),
 }
 
 #: Every request type Alexa sends, as far as alexaskill knows.

@@ -221,10 +221,12 @@ def test_a_skill_list_or_reminder_event_says_when_it_was_made_and_carries_its_bo
     assert code == 0 and ("deprecated" in err if listed else err == ""), err
     envelope = json.loads(out)
     request: Any = decode_envelope(json.dumps(envelope)).request
-    if request_type == "AlexaSkillEvent.ProactiveSubscriptionChanged":
-        # Its body alone, as ask-sdk-model's ProactiveSubscriptionChangedRequest has: it carried
-        # the event times of the other skill events, which this one has not.
+    if request_type.endswith("SubscriptionChanged"):
+        # Its body alone, as ask-sdk-model's ProactiveSubscriptionChangedRequest (and
+        # NotificationSubscriptionChangedRequest) has: ProactiveSubscriptionChanged carried the
+        # event times of the other skill events, which these have not.
         assert sorted(envelope["request"]) == ["body", "locale", "requestId", "timestamp", "type"]
+        assert request.body["subscriptions"], request.body
     else:
         assert request.event_creation_time == request.event_publishing_time == request.timestamp
     if request_type.endswith(("SkillEnabled", "SkillDisabled")):

@@ -96,10 +96,6 @@ def unmodelled(request_type: str) -> dict[str, Any]:
                 and r["input"]["slots"]["cityName"]["value"] == "Lisbon"
             ),
         ),
-        (
-            "AlexaSkillEvent.NotificationSubscriptionChanged",
-            lambda r: r["body"]["subscriptions"] == [{"topicId": "topic"}],
-        ),
     ],
 )
 def test_a_request_type_alexaskill_does_not_model_carries_the_fields_amazon_sends(
@@ -124,7 +120,6 @@ def test_a_request_type_alexaskill_does_not_model_carries_the_fields_amazon_send
         ("Alexa.DataStore.PackageManager.InstallationError", False),
         ("Dialog.InputRequest", True),
         ("Alexa.Advertisement.AdCompleted", False),
-        ("AlexaSkillEvent.NotificationSubscriptionChanged", False),
     ],
 )
 def test_an_apla_error_comes_in_a_session_a_widget_event_without_one(

@@ -4,6 +4,7 @@ what is read as one: tests/test_verify_timestamp_iso.py."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from datetime import UTC, datetime, timedelta, timezone
@@ -50,6 +51,29 @@ def test_skill_events_may_be_an_hour_old(request_type: str) -> None:
         check_timestamp(request_type, stamp(NOW - timedelta(seconds=3601)), NOW)
     with pytest.raises(TimestampError, match="in the future"):
         check_timestamp(request_type, stamp(NOW + timedelta(seconds=151)), NOW)
+
+
+def test_every_skill_event_known_is_typed_sampled_outside_a_session_and_an_hour_taken() -> None:
+    # AlexaSkillEvent.NotificationSubscriptionChanged was taken an hour old and sampled, but
+    # decoded as a GenericRequest (its body in `raw`), where ProactiveSubscriptionChanged, whose
+    # ask-sdk-model class has the same one field, a body of subscriptions, is a typed
+    # AlexaSkillEventRequest (`body`).
+    from alexaskill.models import AlexaSkillEventRequest, decode_envelope
+    from alexaskill.request_types import SENT
+    from alexaskill.testing import RequestFactory
+    from alexaskill.verify.timestamp import _SKILL_EVENTS
+
+    known = {name for name in SENT if name.startswith("AlexaSkillEvent.")}
+    assert len(known) == 7 and known == _SKILL_EVENTS
+    assert set(AlexaSkillEventRequest.types) == known
+    factory = RequestFactory()
+    for name in sorted(known):
+        sample = factory.envelope(name)
+        assert "session" not in sample, name  # (delivered outside any session)
+        request = decode_envelope(json.dumps(sample)).request
+        assert type(request) is AlexaSkillEventRequest, name
+        if name.endswith("SubscriptionChanged"):
+            assert request.body is not None and request.body["subscriptions"], name
 
 
 @pytest.mark.parametrize(

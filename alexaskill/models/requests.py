@@ -257,7 +257,8 @@ class _EventRequest(Request, kw_only=True):
 
 
 class AlexaSkillEventRequest(_EventRequest, kw_only=True):
-    """The skill was enabled, disabled, permissions changed, or an account was linked."""
+    """The skill was enabled, disabled, permissions changed, an account was linked, or the
+    user's subscriptions (to proactive events, to notification topics) changed."""
 
     types = (
         "AlexaSkillEvent.SkillEnabled",
@@ -266,6 +267,9 @@ class AlexaSkillEventRequest(_EventRequest, kw_only=True):
         "AlexaSkillEvent.SkillPermissionChanged",
         "AlexaSkillEvent.SkillAccountLinked",
         "AlexaSkillEvent.ProactiveSubscriptionChanged",
+        # Its one field a body of subscriptions, as ProactiveSubscriptionChanged's (ask-sdk-model's
+        # NotificationSubscriptionChangedRequest): typed alike, not a GenericRequest.
+        "AlexaSkillEvent.NotificationSubscriptionChanged",
     )
 
 

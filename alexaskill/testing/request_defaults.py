@@ -302,6 +302,8 @@ _DEFAULTS: Final[dict[str, _Maker]] = {
     # "the ad playback is finished", its token "the ad stream being played", and Amazon's docs
     # have no reference of the interface. FINISHED (as after a PlaybackFinished) and PLAYING
     # (the skill's own stream, enqueued after the ad) are both likely; neither is written down.
+    # (Unconfirmed still: read in alexa-apis-for-java's AdCompleted.java and InjectAds.java,
+    # ask-sdk-model/.../interfaces/alexa/advertisement/, which say no more than that.)
     "Alexa.Advertisement.AdCompleted": lambda _now: {"token": _AD["token"]},
     "Alexa.Advertisement.AdNotRendered": lambda _now: {
         "reason": {"type": "AD_NOT_AVAILABLE", "message": "No ad is available to play"}

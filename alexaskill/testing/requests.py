@@ -80,6 +80,9 @@ DEFAULT_SKILL_ID: Final = PLACEHOLDER_SKILL_ID
 #: reference of the interface, and ask-sdk-model's classes (AdCompleted, AdNotRendered,
 #: ReadyToEnqueueAudio) say nothing of a session; an ad may be enqueued in the audio player
 #: after the skill's own stream (InjectAds' expectedPreviousToken), whose events come with none.
+#: Unconfirmed (read in alexa-apis-for-java, ask-sdk-model/.../interfaces/alexa/advertisement/
+#: InjectAds.java): that token is optional, "the content currently being played", so an
+#: InjectAds may answer a turn of a session too, its events then perhaps in that session.
 SESSION_TYPES = frozenset(
     {
         "LaunchRequest",
