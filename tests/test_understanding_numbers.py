@@ -405,7 +405,7 @@ def test_every_reply_word_of_every_language_is_no_letters_of_an_alphanumeric_val
     # A language's `replies` are read by one check alone, whether a word left out next to an
     # AlphaNumeric value is the code's letters (cut.py's `_code_letters`). That each is a word
     # of 2 to `CODE_LETTERS` letters that check could read, registration refuses a language
-    # otherwise (test_understanding_models); that the check reads each so, said beside a code's
+    # otherwise (test_understanding_languages); that the check reads each so, said beside a code's
     # digits in its own locale, is asked here: "yep 12" filled no value when it did not.
     alphanumeric = understander("AMAZON.AlphaNumeric", locale=locale)
     for word in sorted(language_for(locale).replies):
