@@ -1,6 +1,7 @@
 """A dialog answer with a filler word that is the sample's own word ("i'd *like* to go to
 {city}", "*so* i can go to {city}"), a pause before a wake word that leaves the asked slot
-empty, and contractions said for a sample's expanded words ("my name's mary")."""
+empty, and contractions said for a sample's expanded words ("my name's mary"); a filler said
+inside a value, in an answer as in an utterance, left out as a pause is ("new *um* york")."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from alexaskill.understanding import Understander
 
-from .understanding_shared import NOW, understander_of
+from .understanding_shared import NOW, heard_values, understander_of
 
 
 def _trips(*city_samples: str) -> Understander:
@@ -185,3 +186,44 @@ def test_name_s_typed_without_its_apostrophe_is_a_sample_s_name_is(said: str) ->
     assert (said_to.intent, said_to.exact, said_to.notes) == ("Name", True, ())
     assert [(each.name, each.value) for each in said_to.slots] == [("name", "mary")]
     assert names.understand("list the names", now=NOW).intent == "Names"
+
+
+@pytest.mark.parametrize(
+    ("said", "paused", "heard"),
+    [
+        # A pure filler inside a value is a pause said aloud: left out, as a pause is.
+        ("visit echo um park", "visit echo, park", ("Visit", {"place": "echo park"})),
+        ("plan a trip to new um york", "plan a trip to new, york", ("Trip", {"city": "new york"})),
+        ("new uh york", "new, york", ("Trip", {"city": "new york"})),
+        (
+            "search for cheap um flights",
+            "search for cheap, flights",
+            ("Search", {"query": "cheap flights"}),
+        ),
+        # A filler that may be a word of meaning ("like") stays in words of any kind, and goes
+        # where the value without it is one the slot's type lists ("echo park").
+        ("visit echo like park", "visit echo, park", ("Visit", {"place": "echo park"})),
+        ("new like york", "new like york", ("Trip", {"city": "new like york"})),
+    ],
+)
+def test_a_filler_inside_a_value_goes_as_a_pause_does(
+    said: str, paused: str, heard: tuple[str, dict[str, str]]
+) -> None:
+    # The filler was kept in the value: "echo um park" (no listed "echo park"), "new um york",
+    # where "echo, park" and "new, york" were "echo park" and "new york". The reading of all the
+    # words gave way only to one whose sample says more words (a carrier the value took).
+    city = {"name": "city", "type": "AMAZON.City"}
+    place = {"name": "place", "type": "Places"}
+    query = {"name": "query", "type": "AMAZON.SearchQuery"}
+    intents = [
+        {"name": "Trip", "slots": [city], "samples": ["{city}", "plan a trip to {city}"]},
+        {"name": "Visit", "slots": [place], "samples": ["visit {place}"]},
+        {"name": "Search", "slots": [query], "samples": ["search for {query}"]},
+    ]
+    places = {"name": "Places", "values": [{"name": {"value": "echo park"}}]}
+    trips = understander_of({"invocationName": "trips", "intents": intents, "types": [places]})
+    assert heard_values(trips, said) == heard_values(trips, paused) == heard
+    name, value = next(iter(heard[1].items()))
+    answered = trips.answer(said, intent=heard[0], slot=name, now=NOW)
+    assert answered is not None
+    assert [(each.name, each.value) for each in answered.slots] == [(name, value)]

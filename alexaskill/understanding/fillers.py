@@ -30,7 +30,8 @@ def exact_without_fillers(
     city "i'd to go to paris"). None (and ``spans``)
     when there is no filler or no exact reading (``spans.cut`` says when a value would change).
     ``over``, the exact reading of all the words, is bettered only by a reading whose sample
-    says more words, a carrier its value took (`filler_in_value`).
+    says more words, a carrier its value took (`filler_in_value`), or one that leaves out only
+    fillers a pause would stand for (`_as_pauses`: "new *um* york" is "new york").
     """
     found = _kept_reading(matcher, spans, language, over)
     return (None, spans) if found is None else found[:2]
@@ -105,8 +106,8 @@ def _kept_reading(
             match = matcher.exact(kept_spans)
         if match is None or _split_value(match, kept, spans, language):
             continue
-        if len(match.sample.words) <= least:
-            continue  # no carrier more than ``over``'s: its value keeps the filler ("new um york")
+        if len(match.sample.words) <= least and not _as_pauses(match, kept, spans, language):
+            continue  # no carrier more than ``over``'s: its value keeps it ("new like york")
         dropped = _dropped_from_value(match, kept, spans, language)
         if dropped is not None:
             spans.cut.append(dropped)
@@ -157,6 +158,32 @@ def _split_value(match: Match, kept: Sequence[int], spans: SpanCache, language: 
         if any(spans.words[at] not in pure for at in left_out):
             return True
     return False
+
+
+def _as_pauses(match: Match, kept: Sequence[int], spans: SpanCache, language: Language) -> bool:
+    """Whether each filler ``match``, a reading of the words at ``kept``, leaves out is a pause
+    said aloud inside a value, with none said beside it: a pure filler ("new *um* york", as
+    "new, york"), or one within a value its slot's type knows ("echo *like* park" listed, as
+    "echo, park"). One that may be a word of meaning stays in words of any kind ("new *like*
+    york"); one said beside a pause, or before thanks, an afterword or a "not", which are no
+    part of the value, ends its words ("yes *please*, thanks", "rome *please* not")."""
+    tokens = spans.tokens
+    after = language.courtesies | language.afterwords | language.hedges | language.negations
+    inside = [
+        (range(kept[start] + 1, kept[end - 1]), fill.kind in KNOWN)
+        for _, fill, start, end in match.fills
+    ]
+    # Inside a value first: then a word of it is said before it and after it.
+    return all(
+        any(
+            at in value and (known or tokens[at].text in language.pure_fillers)
+            for value, known in inside
+        )
+        and not tokens[at - 1].pause
+        and not tokens[at].pause
+        and tokens[next(each for each in kept if each > at)].text not in after
+        for at in set(range(len(tokens))) - set(kept)
+    )
 
 
 def _paused(tokens: Sequence[Token], kept: Sequence[int]) -> list[Token]:
