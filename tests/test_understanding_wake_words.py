@@ -1,7 +1,7 @@
 """A wake word said first or last ("alexa, paris", "paris, alexa, please"): no part of the request,
 whatever sample reads it, unless a sample holds it as its own word or as a value its slot's type
 knows ("stop echo", "shop at amazon", "echo park"), or, said last, as all of a value ("call alexa")
-or in a search query ("play a new computer")."""
+or in a search query where it is a word too ("play a new computer", not "... alexa")."""
 
 from __future__ import annotations
 
@@ -188,6 +188,11 @@ def test_a_wake_word_said_last_that_is_all_of_a_slot_s_value_is_that_value(
         ("play amazon please", ("Play", {"song": "amazon"})),
         ("play a new song, computer", ("Play", {"song": "a new song"})),
         ("play a new song please, alexa", ("Play", {"song": "a new song"})),
+        # "alexa", no word a query holds (`query_wake_words`), is the wake word said last but
+        # where it is all of the value: "a new song alexa" was the song.
+        ("play a new song alexa", ("Play", {"song": "a new song"})),
+        ("play a new song alexa please", ("Play", {"song": "a new song"})),
+        ("play alexa", ("Play", {"song": "alexa"})),
     ],
 )
 def test_a_wake_word_within_a_value_stays_in_it(said: str, heard: tuple[str, Any]) -> None:

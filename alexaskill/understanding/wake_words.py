@@ -8,16 +8,18 @@ the words ("play alexa play now") is a word of them.
 It calls Alexa and says nothing to the skill: a city is never "paris alexa". Some wake words
 are words too ("echo", "amazon", "computer"): where a sample or a type the model has knows them,
 the skill expects them, and they are read as said; so are a name or a place said as one alone
-("alexa", "echo") and a search query's words, what the user looks for, any word among them: only
-a pause sets a wake word said last apart from them. A wake word that begins a place's name the
-language knows ("echo park", `Language.wake_word_places`), said first with no pause after it (nor
-a filler, a pause said aloud: "echo um park" is park), is the name's too, where a free-form
-place slot takes that name and the words after the wake word alone read as the same sample:
-"echo paris" is paris, and "echo plan a trip to paris" is "plan a trip to {city}", no city of all
-the words. So is one that a search query may begin with ("amazon prime video", "echo dot",
-`Language.query_wake_words`: not "alexa", which said first is the wake word), said first (after
-"hey" or another wake word too) with no pause or filler after it, where a search query takes it
-with the words after it and the words after it alone read as the same sample.
+("alexa", "echo") and a search query's words, what the user looks for, any word among them
+that is a word too (`Language.query_wake_words`: "a new computer"; "cheap flights alexa" is
+"cheap flights"): only a pause sets such a wake word said last apart from them. A wake word
+that begins a place's name the language knows ("echo park", `Language.wake_word_places`), said
+first with no pause after it (nor a filler, a pause said aloud: "echo um park" is park), is the
+name's too, where a free-form place slot takes that name and the words after the wake word
+alone read as the same sample: "echo paris" is paris, and "echo plan a trip to paris" is "plan a
+trip to {city}", no city of all the words. So is one that a search query may begin with
+("amazon prime video", "echo dot", `Language.query_wake_words`: not "alexa", which said first is
+the wake word), said first (after "hey" or another wake word too) with no pause or filler after
+it, where a search query takes it with the words after it and the words after it alone read as
+the same sample.
 """
 
 from __future__ import annotations
@@ -75,9 +77,9 @@ def held(
 ) -> bool:
     """Whether ``match``, a reading of all ``tokens``, holds a wake word of ``tokens[first:end]``:
     as a word of its sample, or within a value its slot's type knows (listed or parsed), or,
-    said last without a pause before it, as all of a value ("call alexa") or within a search
-    query ("search for a new computer"), not as any other words a free-form slot takes ("paris
-    alexa")."""
+    said last without a pause before it, as all of a value ("call alexa") or, one of the
+    `query_wake_words`, within a search query ("search for a new computer"), not as any other
+    words a free-form slot takes ("paris alexa", "search for cheap flights alexa")."""
     if match is None:
         return False
     for at in range(first, end):
@@ -92,10 +94,13 @@ def held(
             return True
         # Said last without a pause before it, a wake word is the value where it is all of it
         # ("call alexa", "plan a trip to echo": a name, a place; left out, the slot had none),
-        # and a search query's word as any ("a new computer"), what the user looks for.
+        # and a search query's word as any where it is a word too ("a new computer", the
+        # `query_wake_words`), what the user looks for; "alexa" is the device called ("cheap
+        # flights alexa").
         said_last = end == len(tokens) and first > 0
         apart = any(token.pause for token in tokens[first - 1 : at])
-        if said_last and not apart and (found[2] >= first or is_query(match, found[0])):
+        query = is_query(match, found[0]) and tokens[at].text in language.query_wake_words
+        if said_last and not apart and (found[2] >= first or query):
             return True
     return False
 

@@ -144,8 +144,10 @@ class Language(Protocol):
     #: The `wake_words` that are words a search query begins with too ("*amazon* prime video",
     #: "*echo* dot"): said first, or after "hey" or another wake word, with no pause after it,
     #: one that begins an AMAZON.SearchQuery slot's value stays in it, where the words without
-    #: it read as the same sample. One that is none of the `wake_words`, or not in lower case
-    #: as words said are read ("Amazon"), is refused (`register_language`). Optional: none.
+    #: it read as the same sample; said last with no pause before it, it stays in one too ("a
+    #: new *computer*"), where another is the device called ("cheap flights *alexa*"). One that
+    #: is none of the `wake_words`, or not in lower case as words said are read ("Amazon"), is
+    #: refused (`register_language`). Optional: none.
     query_wake_words: frozenset[str] = frozenset()
 
     def slot_parser(self, slot_type: str) -> SlotParser | None:

@@ -252,9 +252,10 @@ WAKE_WORDS: Final = frozenset({"alexa", "echo", "computer", "amazon", "ziggy"})
 #: 3.0.2's cities500 (tools/geonames_counts.py's count), two of more words begin with one, "echo
 #: lake" and "echo park"; none with "alexa", "computer", "amazon" or "ziggy".
 WAKE_WORD_PLACES: Final = frozenset({("echo", "lake"), ("echo", "park")})
-#: The wake words a search query may begin with ("amazon prime video", "echo dot", "computer
-#: desk", "ziggy marley"): all but "alexa", the wake word devices answer to unless their user
-#: chose another, which said first is the wake word ("alexa what's the weather").
+#: The wake words a search query may begin or end with ("amazon prime video", "echo dot",
+#: "computer desk", "ziggy marley", "a new computer"): all but "alexa", the wake word devices
+#: answer to unless their user chose another, which said first or last is the wake word ("alexa
+#: what's the weather", "cheap flights alexa").
 QUERY_WAKE_WORDS: Final = WAKE_WORDS - {"alexa"}
 #: Words said to fill a pause, or for politeness, that never carry a request's meaning.
 PURE_FILLERS: Final = frozenset({"please", "um", "uh", "er", "erm", "hmm", "hey"})
