@@ -206,3 +206,91 @@ def test_a_language_whose_replies_are_all_read_is_registered() -> None:
     finally:
         _FACTORIES.pop(locale, None)
         _CACHE.pop(locale, None)
+
+
+def _refused_saying(members: dict[str, Any], said: str) -> None:
+    """Registering English with ``members`` is refused, the error matching ``said``, and leaves
+    the locale unregistered."""
+    locale = "zw-ZW"
+    factory = type("Odd", (English,), members)
+    try:
+        with pytest.raises(ConfigurationError, match=said):
+            register_language(factory, [locale])
+        assert locale not in supported_locales()
+    finally:
+        _FACTORIES.pop(locale, None)
+        _CACHE.pop(locale, None)
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        # Words said are read in lower case: "Alexa" never matched one.
+        ({"alexa", "Computer"}, "holds 'Computer', no word said as written.*write 'computer'"),
+        ({"alexa", "hey alexa"}, "holds 'hey alexa', no word said as written.*one word"),
+        ({"alexa", ""}, "holds '', no word said as written"),
+        ({"alexa", None}, "holds None, no string"),
+    ],
+)
+def test_a_language_whose_wake_words_hold_a_word_no_turn_says_is_refused(
+    words: set[Any], said: str
+) -> None:
+    # Language.wake_words was never checked: an upper-case wake word was registered and never
+    # matched a word said, as a contraction's or a wake word place's would have been refused.
+    members = {"wake_words": frozenset(words), "query_wake_words": frozenset()}
+    _refused_saying(members, rf"'zw-ZW'.*Odd\.wake_words {said}")
+
+
+@pytest.mark.parametrize(
+    ("rewrites", "said"),
+    [
+        ({"What's": ("what", "is")}, 'holds the key "What\'s", no word said as written.*write '),
+        ({"what is": ("what", "is")}, "holds the key 'what is', no word said as written"),
+        ({1: ("one",)}, "holds the key 1, no string"),
+        ({"what's": ("What", "is")}, r"\[\"what's\"\] holds 'What', no word said as written"),
+        ({"what's": ()}, r"\[\"what's\"\] is \(\), no words"),
+        ({"what's": ("what", None)}, r"\[\"what's\"\] holds None, no string"),
+        ({"what's": ["what", "is"]}, r"\[\"what's\"\] is \['what', 'is'\], no tuple"),
+        # Rewritten once: a word its own rewrites rewrite was never matched ("an" is "a").
+        ({"an": ("a",), "yonder": ("an", "other")}, r"\['yonder'\] holds 'an', which .*\('a',\)"),
+    ],
+)
+def test_a_language_whose_rewrites_hold_no_word_said_is_refused(
+    rewrites: dict[Any, Any], said: str
+) -> None:
+    # Language.rewrites was never checked: a key in upper case was never looked up (the words
+    # said are read in lower case), a word of a rewrite in upper case never matched a sample's.
+    _refused_saying({"rewrites": rewrites}, rf"'zw-ZW'.*Odd\.rewrites.*{said}")
+
+
+def test_a_contraction_form_its_rewrites_rewrite_is_refused() -> None:
+    # "what's" is rewritten "what is" before a turn is read: a form "what's" was never seen,
+    # yet registered, where a key holding it was refused.
+    said = r"Odd\.contractions\[\('what', 'is'\)\] holds \"what's\" among its forms, which its "
+    _refused_saying({"contractions": {("what", "is"): ("what's",)}}, said)
+
+
+@pytest.mark.parametrize(
+    ("member", "value", "meant"),
+    [
+        ("replies", "yep", "frozenset({'yep'})"),
+        ("wake_words", "alexa echo", "frozenset({'alexa', 'echo'})"),
+        ("query_wake_words", "amazon", "frozenset({'amazon'})"),
+        ("wake_word_places", "echo park", "frozenset({('echo', 'park')})"),
+        ("fillers", "um", "frozenset({'um'})"),
+        ("launch_verbs", "open", "(('open',),)"),
+        ("contractions", "name's", "a mapping"),
+        ("rewrites", "what's", "a mapping"),
+    ],
+)
+def test_a_set_given_as_a_string_is_refused_saying_so(member: str, value: str, meant: str) -> None:
+    # `register_language` named only its first letter ("holds 'y'"), or none: a string is a
+    # sequence of its letters, and "um" in "umbrella"'s letters... A string is said whole.
+    said = rf"Odd\.{member} is a string, {re.escape(repr(value))}: .*{re.escape(meant)}"
+    _refused_saying({member: value}, said)
+
+
+def test_a_set_given_as_none_is_refused_saying_so() -> None:
+    # `x in None` raised TypeError at the first understanding, as `None.items()` did.
+    _refused_saying({"fillers": None}, r"Odd\.fillers is no set, None: it is a collection")
+    _refused_saying({"rewrites": None}, r"Odd\.rewrites is no mapping, None: it is a mapping")

@@ -36,7 +36,7 @@ from .day_parts import (
     time_split,
 )
 from .evidence import carrier_taken, free_cut_short, name_cut_from_numbers, name_said_as_date
-from .languages import CODE_LETTERS
+from .languages.checks import CODE_LETTERS
 from .text import surface
 
 if TYPE_CHECKING:

@@ -11,13 +11,12 @@ module that implements the interface and one `register_language` call.
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Final, Protocol
 
 from ...exceptions import ConfigurationError
-from ..text import tokenize
+from .checks import check_language
 
 __all__ = [
     "Language",
@@ -38,14 +37,17 @@ class Language(Protocol):
     #: The locale served, e.g. "en-GB".
     locale: str
     #: Words rewritten before matching: contractions expanded ("what's" → ("what", "is")),
-    #: and one spelling for words said either way ("an" → ("a",), "okay" → ("ok",)).
+    #: and one spelling for words said either way ("an" → ("a",), "okay" → ("ok",)). A key
+    #: that is no word as words said are read ("What's", "what is"), or words that are no tuple
+    #: of such words, one at least, or hold one it rewrites ("an": a turn is rewritten once),
+    #: are refused (`register_language`).
     rewrites: Mapping[str, tuple[str, ...]]
     #: A sample's words said contracted where the contraction is not rewritten, a possessive
     #: too, each way it is said (("name", "is") → ("name's", "names")): the sample is also read
     #: so (`sample_forms.contracted`). A key or forms that are no tuple of words, one at
     #: least (a string, ()), or that hold a word no turn says as written ("", "Name", "my
-    #: name"), or a key holding a word the `rewrites` rewrite ("what's": samples are rewritten
-    #: first), are refused (`register_language`). Optional: none.
+    #: name"), or a key or forms holding a word the `rewrites` rewrite ("what's": samples and
+    #: turns are rewritten first), are refused (`register_language`). Optional: none.
     contractions: Mapping[tuple[str, ...], tuple[str, ...]] = MappingProxyType({})
     #: Common phrasings of Amazon's built-in intents, by intent name.
     builtin_intents: Mapping[str, tuple[str, ...]]
@@ -59,7 +61,8 @@ class Language(Protocol):
     trailing_connectors: frozenset[str]
     #: Whole utterances that end the session ("exit", "quit").
     session_end: frozenset[tuple[str, ...]]
-    #: Words that call Alexa and are not part of the request ("alexa", "echo", ...).
+    #: Words that call Alexa and are not part of the request ("alexa", "echo", ...). One that
+    #: is no word as words said are read ("Alexa", "hey alexa") is refused (`register_language`).
     wake_words: frozenset[str]
     #: Words users add that carry no meaning for matching ("please", "um").
     fillers: frozenset[str]
@@ -189,9 +192,9 @@ _OPTIONAL: Final = {
     )
 }
 
-#: The most letters of a word said as a code's letters beside its digits ("ab 12", "lax 7"), not
-#: as a word (cut.py), and so of a `Language.replies` word.
-CODE_LETTERS: Final = 3
+#: Each member of the `Language` interface and its type, as declared: what `check_language`
+#: asks of each (a set of words given as a string is refused).
+_MEMBERS: Final = dict(Language.__annotations__)
 
 _FACTORIES: dict[str, tuple[Callable[[str], Language], tuple[str, ...]]] = {}
 _CACHE: dict[str, Language] = {}
@@ -201,11 +204,12 @@ _builtin_loaded = False
 
 def register_language(factory: Callable[[str], Language], locales: Sequence[str]) -> None:
     """Make ``factory(locale)`` serve each of ``locales`` ("fr-FR", "fr-CA", ...). Each
-    locale's language is made now: one the interface cannot use (a `replies` word that is no
-    word of two or three letters in lower case, a `contractions` key or forms that are no
-    tuple of words or a key its `rewrites` rewrite, a `wake_word_places` name or a
-    `query_wake_words` word no turn reads) is a `ConfigurationError`, and none of ``locales``
-    is registered."""
+    locale's language is made now: one the interface cannot use (a set of words given as a
+    string, a `rewrites` or `wake_words` word no turn says as written, a `replies` word that is
+    no word of two or three letters in lower case, a `contractions` key or forms that are no
+    tuple of words or hold a word its `rewrites` rewrite, a `wake_word_places` name or a
+    `query_wake_words` word no turn reads: `checks.py`) is a `ConfigurationError`, and none of
+    ``locales`` is registered."""
     # Made at once, not at the first understanding: a mistake shows where the language is
     # registered, and a language is made once either way.
     made = {locale: _made(factory, locale) for locale in locales}
@@ -240,182 +244,16 @@ def language_for(locale: str) -> Language:
 
 def _made(factory: Callable[[str], Language], locale: str) -> Language:
     """``factory(locale)``, with the interface's defaults for the optional attributes it
-    lacks; a `ConfigurationError` where its `replies` hold a word no code's letters can be,
-    its `contractions` anything but tuples of words (`_check_contractions`), its
-    `wake_word_places` a name no turn reads (`_check_wake_word_places`), or its
-    `query_wake_words` a word no turn reads (`_check_query_wake_words`)."""
+    lacks; a `ConfigurationError` where a member holds what no turn reads as written
+    (`checks.check_language`)."""
     language = factory(locale)
     for name, default in _OPTIONAL.items():
         # The interface's defaults, for a language that is no subclass of `Language` (a
         # Protocol gives its defaults to its subclasses alone) and names none of its own.
         if not hasattr(language, name):
             setattr(language, name, default)
-    # cut.py reads a reply word only where the word could be a code's letters: any other
-    # would be silently unread, the reply it names taken for nothing.
-    unread = sorted(word for word in language.replies if not _read_as_letters(word))
-    if unread:
-        raise ConfigurationError(
-            f"locale {locale!r}: {type(language).__name__}.replies holds "
-            f"{', '.join(map(repr, unread))}: a reply is read only beside a code's digits "
-            f'("yep 12"), as no letters of it, and only a word of 2 to {CODE_LETTERS} letters, '
-            f"in lower case as words said are read, could be those{_marks_said(unread)}; leave "
-            "such a word out"
-        )
-    _check_contractions(language, locale)
-    _check_wake_word_places(language, locale)
-    _check_query_wake_words(language, locale)
+    check_language(language, locale, _MEMBERS)
     return language
-
-
-def _check_wake_word_places(language: Language, locale: str) -> None:
-    """A `ConfigurationError` naming a place of ``language.wake_word_places`` that is no tuple
-    of two words or more, each as words said are read (`_as_said`), the first one of its
-    `wake_words`: `wake_words.woken_kept` reads none other (an empty one broke every turn said
-    after a wake word; "Park" or "" was compared with the words said, never equal)."""
-    for place in sorted(language.wake_word_places, key=repr):
-        if (
-            isinstance(place, tuple)
-            and len(place) > 1
-            and all(isinstance(word, str) and _as_said(word) == [word] for word in place)
-            and place[0] in language.wake_words
-        ):
-            continue
-        # The name as words said are read ("echo bay" → ("echo", "bay"), "Park" → "park"),
-        # where each of its parts is a string and it opens with a wake word still.
-        parts = (
-            (place,) if isinstance(place, str) else place if isinstance(place, tuple | list) else ()
-        )
-        said = [] if not all(isinstance(part, str) for part in parts) else parts
-        said = [word for part in said for word in _as_said(part)]
-        meant = (
-            f"; write {tuple(said)!r}" if len(said) > 1 and said[0] in language.wake_words else ""
-        )
-        raise ConfigurationError(
-            f"locale {locale!r}: {type(language).__name__}.wake_word_places holds {place!r}: "
-            "each is a place's name as a tuple of words, two at least, each in lower case as "
-            "words said are read, the first one of its wake_words "
-            f"({', '.join(map(repr, sorted(language.wake_words)))}){meant}"
-        )
-
-
-def _check_query_wake_words(language: Language, locale: str) -> None:
-    """A `ConfigurationError` naming a word of ``language.query_wake_words`` that is none of its
-    `wake_words`, or not as words said are read (`_as_said`): `wake_words.woken_kept` asks
-    only of a wake word said first, in lower case, so such a word was never read."""
-    for word in sorted(language.query_wake_words, key=repr):
-        if isinstance(word, str) and _as_said(word) == [word] and word in language.wake_words:
-            continue
-        said = _as_said(word) if isinstance(word, str) else []
-        meant = f"; write {said[0]!r}" if len(said) == 1 and said[0] in language.wake_words else ""
-        raise ConfigurationError(
-            f"locale {locale!r}: {type(language).__name__}.query_wake_words holds {word!r}: "
-            "each is one of its wake_words "
-            f"({', '.join(map(repr, sorted(language.wake_words)))}), in lower case as words "
-            f"said are read{meant}"
-        )
-
-
-def _check_contractions(language: Language, locale: str) -> None:
-    """A `ConfigurationError` naming the first key of ``language.contractions`` that is no
-    tuple of words, or whose forms are none (`_no_words`), or that holds a word its rewrites
-    rewrite (`_rewritten`)."""
-    for key, forms in language.contractions.items():
-        wrong = (
-            _no_words(key, key=True)
-            or _no_words(forms, key=False)
-            or _rewritten(key, language.rewrites)
-        )
-        if wrong is None:
-            continue
-        what, why, fix = wrong
-        raise ConfigurationError(
-            f"locale {locale!r}: {type(language).__name__}.contractions[{key!r}] {what}: a "
-            f"sample's words and the forms they are said in are each a tuple of words, {why}; "
-            f"{fix}"
-        )
-
-
-def _no_words(words: object, *, key: bool) -> tuple[str, str, str] | None:
-    """What is wrong with ``words``, a contraction's ``key`` or its forms, why and how to write
-    it, for `_check_contractions`'s error; None where it is a tuple of words said as written
-    (`_as_said`), one at least."""
-    # A string is a sequence of its letters: a form "name's" (the interface's older type) was
-    # read as the forms "n", "a", ..., a key "name is" as no sample's words, with no error. An
-    # empty key was read at every place of every sample (`sample_forms.contracted`), no form
-    # of a key is a mistake, and a word that is no string was never said or broke a sample.
-    whose = "its key" if key else "its forms"
-    if isinstance(words, str):
-        meant = tuple(words.split()) if key else (words,)
-        what = f"has its key {words!r}, a string" if key else f"is {words!r}, a string"
-        return what, "and a string would be read as its letters", f"write {meant!r}"
-    if not isinstance(words, tuple):
-        what = f"has its key {words!r}" if key else f"is {words!r}"
-        return f"{what}, no tuple", "each a string", f"write {whose} as a tuple"
-    if not words:
-        what = "has its key (), no words" if key else "is (), no form"
-        return what, "one at least", "leave the key out"
-    where = "in its key" if key else "among its forms"
-    odd = [word for word in words if not isinstance(word, str)]
-    if odd:
-        fix = "write each word as a string"
-        return f"holds {odd[0]!r} {where}, no string", "each a string", fix
-    # A word is matched as `tokenize` reads one said: "", "name s" or "Name" never was.
-    unread = next((word for word in words if _as_said(word) != [word]), None)
-    if unread is not None:
-        said = _as_said(unread)
-        fix = f"write {said[0]!r}" if len(said) == 1 else "leave it out"
-        if len(said) > 1:
-            fix = "leave it out: a form is one word"
-            fix = f"write its words apart, {tuple(said)!r}" if key else fix
-        what = f"holds {unread!r} {where}, no word said as written"
-        return what, "each one word in lower case, as words said are read", fix
-    return None
-
-
-def _rewritten(
-    key: tuple[str, ...], rewrites: Mapping[str, tuple[str, ...]]
-) -> tuple[str, str, str] | None:
-    """The first word of ``key`` that ``rewrites`` rewrites, what it is rewritten as and the key
-    to write, for `_check_contractions`'s error; None where there is none. Samples are
-    rewritten before they are contracted (`sample_forms.contracted`): no sample holds such a
-    word, and the key never matched."""
-    word = next((word for word in key if word in rewrites), None)
-    if word is None:
-        return None
-    meant = tuple(each for said in key for each in rewrites.get(said, (said,)))
-    what = f"holds {word!r} in its key, which its rewrites make {rewrites[word]!r}"
-    why = f"and samples are rewritten before they are contracted, so none holds {word!r}"
-    return what, why, f"write {meant!r}"
-
-
-def _marks_said(words: Sequence[str]) -> str:
-    """The first combining mark each of ``words`` holds, as "; 'हाँ' holds 'ा' (U+093E): a
-    combining mark, ...", else "": such a word looks like one of letters (a vowel sign is part
-    of a Hindi word), yet cut.py tells a code's letters with str.isalpha, to which a mark is no
-    letter."""
-    marks = [
-        (word, mark)
-        for word in words
-        if (mark := next((c for c in word if unicodedata.category(c).startswith("M")), None))
-    ]
-    if not marks:
-        return ""
-    said = ", ".join(f"{word!r} holds {mark!r} (U+{ord(mark):04X})" for word, mark in marks)
-    what = "a combining mark" if len(marks) == 1 else "each a combining mark"
-    return f"; {said}: {what}, no letter to str.isalpha (cut.py's test of a code's letters)"
-
-
-def _read_as_letters(word: str) -> bool:
-    """Whether ``word`` can be a code's letters said beside its digits (cut.py): a word of 2
-    to `CODE_LETTERS` letters, written as a word said is read (`tokenize`: casefolded and
-    NFKC-normalised, so "Yep" or a full-width "yes" never equals one)."""
-    return _as_said(word) == [word] and word.isalpha() and 1 < len(word) <= CODE_LETTERS
-
-
-def _as_said(word: str) -> list[str]:
-    """The words `tokenize` reads ``word`` as, said: casefolded and NFKC-normalised, split at
-    spaces and marks ("Name" as "name", "name is" as two, "" as none)."""
-    return [token.text for token in tokenize(word, {})]
 
 
 class _Unknown:
