@@ -380,6 +380,12 @@ def test_without_an_invocation_name_the_name_ends_at_a_connective() -> None:
     understood = anonymous.understand("ask tips for cooks to find a recipe", now=NOW)
     assert understood.intent == "FindRecipe"
     assert 'asked the skill "tips for cooks" in one go' in understood.notes
+    # Read loosely at each connective, the longest name that fits: "ask tips for cooks for a
+    # recipe" asked the skill "tips", the request "cooks for a recipe" ("cooks for" no word of it).
+    for said in ("ask tips for cooks for a recipe", "ask tips for cooks for a recipe with eggs"):
+        understood = anonymous.understand(said, now=NOW)
+        assert understood.intent == "FindRecipe", said
+        assert 'asked the skill "tips for cooks" in one go' in understood.notes, understood.notes
 
 
 @pytest.mark.parametrize(

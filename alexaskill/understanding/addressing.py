@@ -6,7 +6,8 @@ Without an invocation name in the model, any name is taken there (none opening w
 "tell me a joke"), unless the whole utterance is a sample with words of its own; a one-shot
 request read by a sample of slots alone needs a connector to end the name ("ask corner cafe
 for a chai"), and a connector ends it first where the rest reads ("ask corner cafe for the
-weather in paris": `_name_splits`).
+weather in paris"), the one after which it reads closest, the longest name on a tie ("ask tips
+for cooks for a recipe": `_name_splits`).
 """
 
 from __future__ import annotations
@@ -52,7 +53,11 @@ def addressed_request(
         after = len(verb)
         if name is None and words[after : after + 1] and words[after] in language.object_pronouns:
             continue  # "tell me a joke": said to the skill open, not naming another
-        for size, strict in _name_splits(name, words, after, language.connectors):
+        # The loose readings at a connective, each its score, the name's length and the request.
+        weighed: list[tuple[float, int, Understanding]] = []
+        for size, strict, weigh in _name_splits(name, words, after, language.connectors):
+            if weighed and not weigh:
+                break
             end = after + size
             said_name = " ".join(words[after:end])
             if end == len(words):
@@ -83,7 +88,15 @@ def addressed_request(
                     # A sample of slots alone reads any words: where the unknown name ends
                     # is left to a connector, or to the name taking all ("open corner cafe").
                     continue
-            return inner.in_new_session(f'asked the skill "{said_name}" in one go')
+            found = inner.in_new_session(f'asked the skill "{said_name}" in one go')
+            if not weigh:
+                return found
+            weighed.append((inner.score, size, found))
+        if weighed:
+            # The closest reading, the longest name of those as close: "ask tips for cooks for
+            # a recipe" is "a recipe" asked of "tips for cooks", where "cooks for a recipe"
+            # asked of "tips" leaves "cooks for" unread.
+            return max(weighed, key=lambda each: each[:2])[2]
     for at in range(1, len(words) - 1):
         if words[at] not in language.trailing_connectors:
             continue
@@ -100,22 +113,24 @@ def addressed_request(
 
 def _name_splits(
     name: tuple[str, ...] | None, words: Sequence[str], after: int, connectors: Set[str]
-) -> list[tuple[int, bool]]:
+) -> list[tuple[int, bool, bool]]:
     """The lengths the skill's name after ``after`` may have, in the order tried, each with
-    whether its rest is read strictly. The model's own name is read loosely. An unknown one
-    ends first where a connective follows it ("ask corner cafe for the weather in paris":
+    whether its rest is read strictly and whether the readings of its kind are weighed against
+    each other rather than the first taken. The model's own name is read loosely. An unknown
+    one ends first where a connective follows it ("ask corner cafe for the weather in paris":
     Amazon's one-shot phrasings put one between the name and the request), its rest read
-    strictly, then loosely (a reading other than the fallback), and only then at any length,
-    strictly: else the first length whose rest is a sample wins ("corner cafe for the", as
-    "weather in paris" is one)."""
+    strictly, then loosely (a reading other than the fallback: the closest of those, the
+    longest name on a tie, as a name may hold a connective, "tips for cooks"), and only then at
+    any length, strictly: else the first length whose rest is a sample wins ("corner cafe for
+    the", as "weather in paris" is one)."""
     sizes = _name_sizes(name, words, after)
     if name is not None:
-        return [(size, False) for size in sizes]
+        return [(size, False, False) for size in sizes]
     connected = [s for s in sizes if after + s < len(words) - 1 and words[after + s] in connectors]
     return [
-        *((size, True) for size in connected),
-        *((size, False) for size in connected),
-        *((size, True) for size in sizes if size not in connected),
+        *((size, True, False) for size in connected),
+        *((size, False, True) for size in connected),
+        *((size, True, False) for size in sizes if size not in connected),
     ]
 
 
