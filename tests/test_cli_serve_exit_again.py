@@ -164,8 +164,8 @@ def test_serve_run_in_this_process_ends_at_its_bound_through_the_exit_it_is_give
     bounded = functools.partial(serve_exit.exit_bounded, exit_with=ended.append, again=())
     monkeypatch.setattr(serve, "exit_bounded", bounded)
 
-    def refused(args: object, bound: list[float | None]) -> None:
-        bound.append(0.01)  # (as the APP's import begins)
+    def refused(args: object, state: Any) -> None:
+        state.bound.append(0.01)  # (as the APP's import begins)
         raise UsageError("refused once its bound is known")
 
     monkeypatch.setattr(serve, "_serve", refused)
@@ -193,10 +193,9 @@ def test_a_ctrl_c_landing_once_the_server_stopped_is_a_second_stop_not_the_first
     bounds: list[dict[str, Any]] = []
     monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kwargs: bounds.append(kwargs))
 
-    def interrupted(args: object, bound: list[float | None]) -> None:
-        bound.append(9.0)  # (as the APP's import begins)
-        if ran:
-            serve._run_begun()
+    def interrupted(args: object, state: Any) -> None:
+        state.bound.append(9.0)  # (as the APP's import begins)
+        state.began = ran
         raise KeyboardInterrupt
 
     monkeypatch.setattr(serve, "_serve", interrupted)
@@ -213,3 +212,52 @@ def test_a_ctrl_c_landing_once_the_server_stopped_is_a_second_stop_not_the_first
         else {"who": "serve process", "after": "its stop (SIGINT)", "status": 130}
     )
     assert bounds == [expected]
+
+
+def test_two_runs_in_two_threads_tell_each_its_own_begun_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Whether uvicorn's run had begun was a count of the process's: a run stopped by a Ctrl-C
+    # as its app was made, another run's server begun meanwhile in another thread, took that one
+    # for its own, and was bounded as a second stop after its server ran ("came" again).
+    from .in_threads import HANG, in_thread, joined
+
+    other_began = threading.Event()
+    bounds: dict[str, list[dict[str, Any]]] = {"stopped": [], "served": []}
+
+    def bounded(seconds: object, **kwargs: Any) -> None:
+        bounds[threading.current_thread().name].append(kwargs)
+
+    def loaded(spec: str) -> Any:
+        if spec == "stopped:app":
+            other_began.wait(HANG)
+            raise KeyboardInterrupt  # (a Ctrl-C as the app is made)
+
+        async def app(scope: object, receive: object, send: object) -> None:
+            pass
+
+        return app
+
+    monkeypatch.setattr(serve, "exit_bounded", bounded)
+    monkeypatch.setattr(serve, "load_app", loaded)
+    monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: other_began.set())
+    parser = alexaskill.cli.parser()
+
+    def running(spec: str) -> Any:
+        args = parser.parse_args(["serve", spec])
+
+        def run() -> None:
+            threading.current_thread().name = spec.partition(":")[0]  # (its bounds' key)
+            serve.run(args, io.StringIO(), io.StringIO(), program=True)
+
+        return run
+
+    stopped, stopped_failures = in_thread(running("stopped:app"))
+    served, served_failures = in_thread(running("served:app"))
+    joined(served, served_failures, HANG)
+    with pytest.raises(KeyboardInterrupt):
+        joined(stopped, stopped_failures, HANG)
+    assert bounds["stopped"] == [
+        {"who": "serve process", "after": "its stop (SIGINT)", "status": 130}
+    ]
+    assert bounds["served"] == [{}]

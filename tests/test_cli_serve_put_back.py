@@ -114,7 +114,7 @@ def test_serve_refused_before_its_bound_puts_the_default_back_though_a_ctrl_c_la
 ) -> None:
     # The program's SIGTERM, ignored from serve's start, stayed ignored: a process held at exit
     # was deaf to it for ever. (Stopped before the APP's import begins, which gives the bound.)
-    def refused(args: object, bound: list[float | None]) -> None:
+    def refused(args: object, state: object) -> None:
         raise UsageError("refused before the import")
 
     monkeypatch.setattr(serve, "_serve", refused)

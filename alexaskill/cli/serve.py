@@ -192,16 +192,15 @@ def _capture(skill: Skill, directory: str) -> None:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = False) -> int:
     """``alexaskill serve``; ``program``: run as the alexaskill program, whose process exits once
     it returns (a caller of `main` goes on after it), its exit then bounded (`_bound_exit`)."""
-    bound: list[float | None] = []  # (--timeout-graceful-shutdown, once `_serve_app` knows it)
+    state = _Run()
     # Stopped by SIGTERM at any point, the app's import included: status 0, as by SIGINT. The
     # program's SIGTERM is then ignored, not Python's default put back, till its exit is bounded
     # (`exit_bounded`, which takes a second one): a second one in between killed it (-15).
     failure: BaseException | None = None  # (what the run raised, its bound's status)
     stops: list[BaseException] = []
-    begun = _runs_begun[0]
     try:
         with stopped_by_sigterm(then=signal.SIG_IGN if program else None) as stops:
-            _serve(args, bound)
+            _serve(args, state)
     except ServerNotStarted as exc:  # (its traceback at DEBUG, for a report to uvicorn)
         failure = exc
         logger.debug("uvicorn could not start", exc_info=exc.__cause__)
@@ -211,9 +210,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
         failure = exc
         raise
     finally:
-        if program and bound:
-            ran = _runs_begun[0] != begun
-            _bound_exit(args, bound[0], failure or (stops[0] if stops else None), ran=ran)
+        if program and state.bound:
+            stopped = failure or (stops[0] if stops else None)
+            _bound_exit(args, state.bound[0], stopped, ran=state.began)
         elif program and threading.current_thread() is threading.main_thread():
             # Stopped before its bound was known (the APP's import not begun: a Ctrl-C as serve
             # sets up): no bound is armed, so Python's default is put back, not SIGTERM left
@@ -222,14 +221,19 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
     return 0
 
 
-#: How many runs of uvicorn this process has begun (`_run_begun`): `run` tells by it whether a
-#: Ctrl-C it ended with came before its server ran or once it had stopped.
-_runs_begun = [0]
+class _Run:
+    """What one `run` learns as it goes, for its exit's bound: its own, not the process's (two
+    runs in two threads of one process each know their own)."""
 
+    __slots__ = ("began", "bound")
 
-def _run_begun() -> None:
-    """Note that uvicorn's run begins."""
-    _runs_begun[0] += 1
+    def __init__(self) -> None:
+        #: The seconds the exit is bounded by (--timeout-graceful-shutdown, or the skills'),
+        #: once known, as the APP's import begins (`_serve_app`); empty till then.
+        self.bound: list[float | None] = []
+        #: Whether uvicorn's run has begun: a Ctrl-C the run ended with came before its server
+        #: ran, or once it had stopped (`_bound_exit`).
+        self.began = False
 
 
 def _bound_exit(
@@ -293,31 +297,32 @@ def _status(failure: BaseException) -> int:
     return 130 if isinstance(failure, KeyboardInterrupt) else 1
 
 
-def _serve(args: argparse.Namespace, bound: list[float | None]) -> None:
+def _serve(args: argparse.Namespace, state: _Run) -> None:
     # A mistake in APP is reported here, not by uvicorn; a factory's app is made here. Under
     # --reload and --workers, what its import says is the server processes' to say, as each
     # imports it again: this one serves nothing. Held until they start: a mistake found first
     # (a usage error, a port in use) starts none, and it is said with the mistake.
     if args.reload or args.workers is not None:
         with left_to_the_servers() as servers_start:
-            _serve_app(args, servers_start, bound)
+            _serve_app(args, servers_start, state)
     else:
-        _serve_app(args, None, bound)
+        _serve_app(args, None, state)
 
 
 def _serve_app(
     args: argparse.Namespace,
     servers_start: Callable[[bool], None] | None,
-    bound: list[float | None],
+    state: _Run,
 ) -> None:
     """Check APP and the options, and run uvicorn; ``servers_start`` (--reload, --workers) is
     called just before it runs: what the check's import said is the servers' from then on.
-    ``bound`` is given the seconds the server's drain is bounded by, as the app's import
-    begins."""
+    ``state`` is given the seconds the server's drain is bounded by, as the app's import
+    begins, and told as uvicorn's run begins."""
     # Given before the import (the skills' own once the app is served): a refusal from here on
     # (an import that fails, --model without --dev, --ssl-certfile alone) is bounded at exit as
     # a port in use is, where a thread the import had started held it for ever.
     waits = args.timeout_graceful_shutdown
+    bound = state.bound
     bound.append(_graceful_seconds(()) if waits is None else waits)
     loaded = load_app(args.app)
     app = served_app(args.app, loaded)
@@ -335,7 +340,7 @@ def _serve_app(
         )
     options = _options(args)
     options["timeout_graceful_shutdown"] = bound[0]
-    _run_servers(args, app, options, servers_start)
+    _run_servers(args, app, options, servers_start, state)
 
 
 def _run_servers(
@@ -343,6 +348,7 @@ def _run_servers(
     app: Any,
     options: dict[str, Any],
     servers_start: Callable[[bool], None] | None,
+    state: _Run,
 ) -> None:
     """`_serve_app`'s run of uvicorn with ``options``, serving ``app`` (in this process) or the
     APP each server process imports (--reload, --workers)."""
@@ -371,7 +377,7 @@ def _run_servers(
         # uvicorn imports the app in each server process it starts (and restarts): hand the
         # options over through the environment, which those processes inherit.
         handed = _hand_over(args.app, args.dev, args.capture, args.model, args.host, args.port)
-        _run_begun()
+        state.began = True
         _run_uvicorn(
             "alexaskill.cli.serve:serve_factory",
             factory=True,
@@ -385,7 +391,7 @@ def _run_servers(
     _log_simulator(args)
     _say_at_start(args)
     _say_placeholder_ids(args, app)
-    _run_begun()
+    state.began = True
     _run_uvicorn(app, **options)
 
 
