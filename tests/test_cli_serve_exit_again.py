@@ -126,7 +126,7 @@ def test_a_run_ended_by_systemexit_0_is_bounded_as_a_clean_stop(
     monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kw: armed.append(kw))
     args = argparse.Namespace(reload=False, workers=None)
     serve._bound_exit(args, 1.0, SystemExit(code))
-    assert armed == [{}]
+    assert armed == [{"came": None}]
     assert serve._status(SystemExit(code)) == 0
 
 
@@ -207,7 +207,7 @@ def test_a_ctrl_c_landing_once_the_server_stopped_is_a_second_stop_not_the_first
     finally:
         signal.signal(signal.SIGTERM, kept)
     expected = (
-        {"after": "its server stopped", "came": True}
+        {"after": "its server stopped", "came": signal.SIGINT}
         if ran
         else {"who": "serve process", "after": "its stop (SIGINT)", "status": 130}
     )
@@ -260,4 +260,4 @@ def test_two_runs_in_two_threads_tell_each_its_own_begun_server(
     assert bounds["stopped"] == [
         {"who": "serve process", "after": "its stop (SIGINT)", "status": 130}
     ]
-    assert bounds["served"] == [{}]
+    assert bounds["served"] == [{"came": None}]

@@ -3,6 +3,7 @@ serve's exit status. (A graceful stop of workers that are up: tests/test_cli_ser
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -13,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -319,3 +321,69 @@ def test_a_sigterm_as_the_workers_outcome_is_read_keeps_it(
     with pytest.raises(SystemExit) as raised, serve_uvicorn.stopped_by_sigterm() as stops:
         serve_uvicorn._run_uvicorn("app:app", host="127.0.0.1", port=0, workers=2)
     assert (raised.value.code, stops) == (status, [])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there")
+@pytest.mark.parametrize("where", ["as it is read", "as it is raised up"])
+@pytest.mark.parametrize(
+    ("outcome", "status", "bounded"),
+    [
+        ("start", 3, {"after": "its error", "status": 3, "stopped": "stopped"}),
+        ("unclean", 1, {"after": "its workers stopped"}),
+        ("clean", 0, {"after": "its workers stopped"}),
+    ],
+)
+def test_a_sigterm_once_the_workers_stopped_keeps_their_outcome_and_is_a_stop_come(
+    monkeypatch: pytest.MonkeyPatch, where: str, outcome: str, status: int, bounded: dict[str, Any]
+) -> None:
+    # Come as the workers' outcome was read, the SIGTERM was taken there and forgotten: a
+    # process held at exit then waited for another. Come as the outcome's SystemExit was raised
+    # up to serve's block (its handler, serve.run's, back in place), it was caught there in its
+    # place: the 3 or 1 lost, said "after its stop (SIGTERM)", as a stop before the server ran.
+    # Either way it is a stop come before the exit's bound: held, the process ends at once.
+    import alexaskill.cli
+    from alexaskill.cli import serve as serve_module
+    from alexaskill.cli import serve_uvicorn
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers are set in the main thread alone")
+
+    class Supervisor:
+        sent = False
+
+        def run(self) -> None:
+            pass
+
+        @property
+        def failed_to_start(self) -> bool:
+            if where == "as it is read" and not self.sent:
+                self.sent = True
+                signal.raise_signal(signal.SIGTERM)  # (the handler in place: serve.run's)
+            return outcome == "start"
+
+    def serving(args: object, state: Any) -> None:
+        state.bound.append(9.0)  # (as the APP's import begins)
+        state.began = True  # (as uvicorn's run begins)
+        try:
+            serve_uvicorn._run_uvicorn("app:app", host="127.0.0.1", port=0, workers=2)
+        finally:  # (as the blocks between, serve's own, are left)
+            if where == "as it is raised up":
+                signal.raise_signal(signal.SIGTERM)
+
+    bounds: list[dict[str, Any]] = []
+    monkeypatch.setattr(serve_module, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
+    monkeypatch.setattr(serve_module, "_serve", serving)
+    monkeypatch.setattr(serve_uvicorn, "_supervisor", lambda config, sock: Supervisor())
+    monkeypatch.setattr(serve_uvicorn, "stopped_unclean", lambda supervisor: outcome != "clean")
+    args = alexaskill.cli.parser().parse_args(["serve", "app:app", "--workers", "2"])
+    kept = signal.getsignal(signal.SIGTERM)
+    try:
+        if status:
+            with pytest.raises(SystemExit) as raised:
+                serve_module.run(args, io.StringIO(), io.StringIO(), program=True)
+            assert raised.value.code == status
+        else:
+            assert serve_module.run(args, io.StringIO(), io.StringIO(), program=True) == 0
+    finally:
+        signal.signal(signal.SIGTERM, kept)
+    assert bounds == [{"who": "serve process", **bounded, "came": signal.SIGTERM}]

@@ -34,6 +34,7 @@ from .serve_handover import (
 from .serve_parser import add_parser as add_parser
 from .serve_server import ServerNotStarted
 from .serve_uvicorn import (
+    _Decided,
     _graceful_seconds,
     _options,
     _put_back,
@@ -252,15 +253,16 @@ def _bound_exit(
     # None is a clean one, which was said as "its error", None with status 1. A message, as
     # sys.exit("...") gives, is an error's.)
     stop = isinstance(failure, SystemExit) and failure.code in (0, None, _UNCLEAN_STOP)
-    if isinstance(failure, KeyboardInterrupt) and ran:
+    came = _came(failure, ran)
+    if came is not None and not isinstance(failure, SystemExit):
         # Raised once uvicorn's run had ended (its first stop taken by uvicorn), before the
-        # bound's handler was set: a second Ctrl-C, so held it ends at once, said "stopped
-        # again", not a first stop before the server ran (status 130, held till another).
+        # bound's handler was set: a second Ctrl-C (or SIGTERM), so held it ends at once, said
+        # "stopped again", not a first stop before the server ran (held till another).
         if args.reload or (args.workers or 1) > 1:
             stopped = "its server process" if args.reload else "its workers"
-            exit_bounded(seconds, who="serve process", after=f"{stopped} stopped", came=True)
+            exit_bounded(seconds, who="serve process", after=f"{stopped} stopped", came=came)
         else:
-            exit_bounded(seconds, after="its server stopped", came=True)
+            exit_bounded(seconds, after="its server stopped", came=came)
     elif isinstance(failure, KeyboardInterrupt):
         # A Ctrl-C before the server ran (the app's import, a factory's call) is a stop, not
         # an error (said "after its error"), its status 130, as Python's; a second, come again.
@@ -276,12 +278,25 @@ def _bound_exit(
         # says (2, 3), not 1, a stop that was not clean, of a server that may never have run;
         # a signal then is its first stop, not "stopped again".
         status, said = _status(failure), "stopped"
-        exit_bounded(seconds, who="serve process", after="its error", status=status, stopped=said)
+        exit_bounded(
+            seconds, who="serve process", after="its error", status=status, stopped=said, came=came
+        )
     elif args.reload or (args.workers or 1) > 1:
         stopped = "its server process" if args.reload else "its workers"
-        exit_bounded(seconds, who="serve process", after=f"{stopped} stopped")
+        exit_bounded(seconds, who="serve process", after=f"{stopped} stopped", came=came)
     else:
-        exit_bounded(seconds)
+        exit_bounded(seconds, came=came)
+
+
+def _came(failure: BaseException | None, ran: bool) -> signal.Signals | None:
+    """The stop signal that came once the run's server had stopped, before its exit's bound
+    was armed: a Ctrl-C or a SIGTERM the run ended with, its server having run (``ran``), or a
+    SIGTERM that landed as the exit status its server decided was raised (`_Decided`)."""
+    if isinstance(failure, _Decided):
+        return signal.SIGTERM if failure.sigterms else None
+    if ran and isinstance(failure, KeyboardInterrupt):
+        return signal.SIGINT
+    return signal.SIGTERM if ran and isinstance(failure, _Terminated) else None
 
 
 def _status(failure: BaseException) -> int:

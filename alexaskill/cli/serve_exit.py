@@ -35,7 +35,7 @@ def exit_bounded(
     status: int = _UNCLEAN_STOP,
     stopped: str = "stopped again",
     exit_with: Callable[[int], object] = os._exit,
-    came: bool = False,
+    came: int | None = None,
 ) -> None:
     """End this process (``who``: a server process, its server stopped, or serve's own, ``after``
     its server processes stopped, or its error) ``seconds`` from now, if it is still there, with
@@ -50,6 +50,9 @@ def exit_bounded(
     KeyboardInterrupt's traceback. Held by none, it is exiting: the signal is let pass.
     A server process's SIGTERM is its supervisor's, sent as it stops them after a Ctrl-C too:
     not in its ``again``, it stays ignored (`serve_till_stopped`).
+
+    ``came``: a signal of ``again`` come before the bound was armed, once the server had
+    stopped (`serve._bound_exit`), taken as come now.
 
     ``exit_with`` ends it, given ``status``: ``os._exit``, but in a test, which gives its own
     (``serve.run(program=True)`` run in the test's process would end it, pytest and all)."""
@@ -92,7 +95,7 @@ def exit_bounded(
                 # A Ctrl-C as a handler was set (raised once it is: `_put_back`) is one come
                 # again, taken below, once the watch is armed: raised, it left the process
                 # held with no bound, its SIGTERM ignored.
-                missed = True
+                missed = signal.SIGINT if missed is None else missed
 
     def watch(seconds: float) -> None:
         time.sleep(seconds)
@@ -101,8 +104,8 @@ def exit_bounded(
     if seconds is not None:  # (None: uvicorn's own default, no bound on the drain either)
         named = "alexaskill-exit-watch"
         threading.Thread(target=watch, args=(seconds,), name=named, daemon=True).start()
-    if missed:
-        came_again(signal.SIGINT, None)
+    if missed is not None:
+        came_again(missed, None)
 
 
 def _holding() -> list[threading.Thread]:

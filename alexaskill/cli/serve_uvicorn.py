@@ -399,16 +399,47 @@ def _run_uvicorn(
             sock.close()  # (the server processes have their own; uvicorn's are closed)
     # Its block left, a SIGTERM raises serve's _Terminated (serve.run's stopped_by_sigterm): one
     # landing before the run's failure is raised ended serve "after its stop (SIGTERM)", status
-    # 1, the 3 or 1 lost. It is the stop under way: the outcome is read again, and raised.
+    # 1, the 3 or 1 lost. It is a stop come once the server stopped: the outcome is read again,
+    # and raised with it (`_Decided`); a clean one raises it, for serve's block to take.
+    came: list[_Terminated] = []
     while True:
         try:
-            if getattr(supervisor, "failed_to_start", False):
-                raise SystemExit(_STARTUP_FAILURE)
-            if supervisor is not None and stopped_unclean(supervisor):
-                raise SystemExit(_UNCLEAN_STOP)
-            return
-        except _Terminated:
-            continue
+            _raise_outcome(supervisor, came)
+            break
+        except _Terminated as exc:
+            came.append(exc)
+    if came:
+        raise came[0]
+
+
+def _raise_outcome(supervisor: Any, came: list[_Terminated]) -> None:
+    """`_Decided` if ``supervisor`` (None: the server ran in this process, or --reload's) says
+    serve is to exit with a status of its own: 3, a worker could not start; 1, a worker did not
+    stop cleanly (`stopped_unclean`); ``came``: the SIGTERMs come since the server stopped."""
+    if getattr(supervisor, "failed_to_start", False):
+        raise _Decided(_STARTUP_FAILURE, came)
+    if supervisor is not None and stopped_unclean(supervisor):
+        raise _Decided(_UNCLEAN_STOP, came)
+
+
+class _Decided(SystemExit):
+    """The exit status serve's server decided (`_raise_outcome`), raised up to serve's block:
+    a SIGTERM landing meanwhile does not replace it (`stopped_by_sigterm`), but is noted in
+    ``sigterms``, a stop come before the exit's bound (`serve._bound_exit`)."""
+
+    def __init__(self, status: int, sigterms: list[_Terminated]) -> None:
+        super().__init__(status)
+        self.sigterms = sigterms
+
+
+def _decided_under(exc: BaseException) -> _Decided | None:
+    """The `_Decided` exit ``exc`` was raised on its way up (in a ``finally`` it ran), if any."""
+    under = exc.__context__
+    for _ in range(100):  # (a bound: a chain of contexts has no cycle, but is not kept short)
+        if under is None or isinstance(under, _Decided):
+            return under
+        under = under.__context__
+    return None
 
 
 def _ipv6_wildcard(host: str) -> bool:
@@ -437,7 +468,9 @@ def stopped_by_sigterm(then: Any = None) -> Iterator[list[BaseException]]:
     be set, the block runs as it is. Left, the block puts back the SIGTERM handler it found, or
     ``then`` if given. It gives a list, to which the SIGTERM that ended the block (`_Terminated`)
     is added: serve's run, so ended, was stopped before its server ran (uvicorn's own run is in
-    a block of its own), which its exit bound says.
+    a block of its own), which its exit bound says. One landing as the exit status its server
+    decided (`_Decided`) is raised up through the block is noted in it, and it raised again: that
+    status stands.
     """
     import signal
     import threading
@@ -456,7 +489,12 @@ def stopped_by_sigterm(then: Any = None) -> Iterator[list[BaseException]]:
         finally:
             _put_back(signal.SIGTERM, previous if then is None else then)
     except _Terminated as exc:  # from the block, or as it ended (before the handler was put back)
-        stops.append(exc)
+        decided = _decided_under(exc)
+        if decided is None:
+            stops.append(exc)
+        else:
+            decided.sigterms.append(exc)
+            raise decided from None
 
 
 def _put_back(signum: int, handler: Any) -> None:
