@@ -236,3 +236,48 @@ def test_a_one_shot_command_stops_its_repeats_though_a_ctrl_c_lands_as_they_star
     assert signal.set_wakeup_fd(-1) == -1
     assert [t.name for t in threading.enumerate() if t.name == "alexaskill-sigterm"] == []
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
+@pytest.mark.parametrize("after", ["os.pipe", "signal.set_wakeup_fd"])
+def test_a_ctrl_c_just_as_the_sigterm_repeats_get_a_descriptor_loses_none(
+    monkeypatch: pytest.MonkeyPatch, after: str
+) -> None:
+    # Landing just as `_Insisting.start`'s os.pipe() returned, before the pair was kept, the
+    # Ctrl-C lost both descriptors (`stop` had nothing to close); just as its set_wakeup_fd()
+    # returned, the program's own wakeup file descriptor it replaced, which `stop` then left
+    # unset. A real SIGINT, sent to this thread as the call returns: held while signals are.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    descriptors = set(os.listdir("/proc/self/fd"))
+    own = os.pipe() if after == "signal.set_wakeup_fd" else None
+    if own is not None:
+        os.set_blocking(own[1], False)
+        signal.set_wakeup_fd(own[1])
+    module, name = after.split(".")
+    target = {"os": os, "signal": signal}[module]
+    real = getattr(target, name)
+    sent: list[bool] = []
+
+    def then_ctrl_c(*args: Any, **kwargs: Any) -> Any:
+        got = real(*args, **kwargs)
+        if not sent:
+            sent.append(True)
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+        return got
+
+    monkeypatch.setattr(target, name, then_ctrl_c)
+    try:
+        with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
+            pytest.fail("the command ran, though Ctrl-C came as it started")
+    finally:
+        monkeypatch.undo()
+        wakeup = signal.set_wakeup_fd(-1)
+        for each in own or ():
+            os.close(each)
+    assert sent == [True]
+    assert wakeup == (-1 if own is None else own[1])
+    for thread in _insisting_threads():
+        thread.join(30)  # (bounds the test: it ends at once, its pipe's end closed)
+    assert not _insisting_threads()
+    assert set(os.listdir("/proc/self/fd")) == descriptors
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL

@@ -390,6 +390,22 @@ class _Insisting:
 
         if not hasattr(signal, "pthread_kill") or not hasattr(signal, "pthread_sigmask"):
             return
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, ())  # (as it is: nothing blocked yet)
+        try:
+            # Every signal blocked from here, a Ctrl-C come meanwhile raised as they are unblocked
+            # (the mask put back, below): landing between os.pipe()'s return and the pair kept,
+            # it lost both descriptors; after set_wakeup_fd()'s, the one it replaced. The thread
+            # starts with them blocked too, and keeps them so: the process's signals go to the
+            # main thread, where they interrupt what it waits for.
+            signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+            self._started()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+    def _started(self) -> None:
+        """`start`'s work, signals blocked: the pipe, the wakeup file descriptor, the thread."""
+        import signal
+
         try:
             self._read, self._write = os.pipe()
         except OSError:  # (out of descriptors)
@@ -399,16 +415,8 @@ class _Insisting:
         if self._previous != -1:  # another's: left in place, no thread
             signal.set_wakeup_fd(self._previous)
             return
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, ())  # (as it is: nothing blocked yet)
-        try:
-            # Started with every signal blocked, which the thread keeps: the process's
-            # signals go to the main thread, where they interrupt what it waits for.
-            signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+        with contextlib.suppress(RuntimeError):  # (out of threads)
             self._thread.start()
-        except RuntimeError:  # (out of threads)
-            pass
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def _watch(self) -> None:
         if self._reader.setdefault("read", "thread") != "thread":
