@@ -140,6 +140,21 @@ _HELD_BY_SERVES_DEFAULT_EXECUTOR = _HELD_BY_THE_DEFAULT_EXECUTOR.replace(
     "__import__('alexaskill.cli.serve_loop').cli.serve_loop.new_event_loop()",
 )
 
+#: A process held by a thread of the default executor of a loop of the app's own, in a call, in
+#: a process whose loop serve made too.
+_HELD_BY_ANOTHER_LOOPS_EXECUTOR = _HELD_BY_THE_DEFAULT_EXECUTOR.replace(
+    "asyncio.new_event_loop().run_in_executor(None, never.wait)",
+    "from alexaskill.cli.serve_loop import new_event_loop\nserved = new_event_loop()\n"
+    "other = asyncio.new_event_loop()\nother.run_in_executor(None, never.wait)",
+)
+
+_ANOTHER_LOOPS = (
+    "the default executor threads of an event loop not the server's ('asyncio_0' in "
+    "threading.Event.wait), each in a blocking call run off that loop that has not returned: "
+    "ending it without them, status 1 (give such a call a timeout, and close that loop in the "
+    "app's shutdown, its default executor shut down: asyncio.run does both)"
+)
+
 _APPS_POOLS = (
     "the threads of the app's thread pools ('ThreadPoolExecutor-0_0' in threading.Event.wait), "
     "each in a call that has not returned: ending it without them, status 1 (shut such a pool "
@@ -158,12 +173,14 @@ _APPS_POOLS = (
             _HELD_BY_THE_APPS_EXECUTOR_NAMED_ASYNCIO,
             _APPS_POOLS.replace("ThreadPoolExecutor-0_0", "asyncio_0"),
         ),
+        (_HELD_BY_ANOTHER_LOOPS_EXECUTOR, _ANOTHER_LOOPS),
     ],
     ids=[
         "the loop's default executor",
         "serve's loop's default executor",
         "the app's executor",
         "the app's executor named as asyncio's",
+        "another loop's default executor",
     ],
 )
 def test_a_process_held_by_a_thread_pools_thread_says_whose_pool_it_is(

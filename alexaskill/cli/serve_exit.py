@@ -154,7 +154,8 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
     are not daemons), ended with ``status``, and what to do: the app's told apart from anyio's
     worker threads, which are the framework's, each said in the call it runs or as idle
     (`_in_anyios`), and from the threads of thread pools (`_pooled`), the event loop's default
-    executor's (`_executors`) and the app's own, each said in the call it runs (`_in_a_pool`)."""
+    executor's (`_executors`: the server's loop's, or another's) and the app's own, each said in
+    the call it runs (`_in_a_pool`)."""
     if not threads:  # (its atexit functions run once its threads have ended)
         return (
             f"its exit is held (an atexit function of the app's?): ending it, status {status} "
@@ -198,7 +199,8 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
             "(loop.stop())"
         )
         remedies.append("let that task end before its loop stops, as asyncio.run does")
-    executors = [_in_a_pool(thread) for thread in threads if _executors(thread)]
+    others = [thread for thread in threads if _another_loops(thread)]
+    executors = [_in_a_pool(each) for each in threads if _executors(each) and each not in others]
     if executors:
         held.append(
             f"the event loop's default executor threads ({', '.join(executors)}), each in a "
@@ -207,6 +209,16 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
         )
         if _A_TIMEOUT not in remedies:
             remedies.append(_A_TIMEOUT)
+    if others:
+        held.append(
+            "the default executor threads of an event loop not the server's "
+            f"({', '.join(_in_a_pool(each) for each in others)}), each in a blocking call run off "
+            "that loop that has not returned"
+        )
+        remedies.append(
+            "give such a call a timeout, and close that loop in the app's shutdown, its default "
+            "executor shut down: asyncio.run does both"
+        )
     return (
         f"Python waits at exit for {' and for '.join(held)}: ending it without them, status "
         f"{status} ({'; '.join(remedies)})"
@@ -300,16 +312,46 @@ def _idle_in_a_pool(thread: threading.Thread) -> bool:
 def _executors(thread: threading.Thread) -> bool:
     """Whether ``thread`` is a worker thread of an event loop's default executor (asyncio's,
     uvloop's, `new_event_loop`'s). One of an executor the app made is the app's. Where serve made
-    the loop, told by identity (`serve_loop.of_its_executors`): an app's pool may be named
-    ``asyncio`` too; else by a thread pool's (`_pooled`) named as asyncio and uvloop name theirs
-    (``asyncio_0``, ``uvloop_0``)."""
-    # Read from sys.modules, not imported: serve_loop is imported by uvicorn alone (its docstring).
-    made = sys.modules.get(f"{__package__}.serve_loop")
-    ours = getattr(made, "of_its_executors", lambda thread: None)(thread)
+    the loop, told by identity: its own (`serve_loop.of_its_executors`), or another loop's
+    (`_another_loops`), as an app's pool may be named ``asyncio`` too; else by a thread pool's
+    (`_pooled`) named as asyncio and uvloop name theirs (``asyncio_0``, ``uvloop_0``)."""
+    ours = _of_serves_loop(thread)
     if ours is not None:
-        return bool(ours)
+        return ours or _another_loops(thread)
     prefix = thread.name.rpartition("_")[0]
     return prefix in ("asyncio", "uvloop") and _pooled(thread)
+
+
+def _of_serves_loop(thread: threading.Thread) -> bool | None:
+    """Whether ``thread`` is a worker thread of the default executor of a loop serve made
+    (`serve_loop.of_its_executors`), or None where serve made none in this process."""
+    # Read from sys.modules, not imported: serve_loop is imported by uvicorn alone (its docstring).
+    made = sys.modules.get(f"{__package__}.serve_loop")
+    ours: bool | None = getattr(made, "of_its_executors", lambda thread: None)(thread)
+    return ours
+
+
+def _another_loops(thread: threading.Thread) -> bool:
+    """Whether ``thread``, where serve made the loop but not this thread's pool, is a worker
+    thread of the default executor of another event loop (the app's own): told by a loop that
+    holds its pool, as a loop holds its default executor (asyncio's and uvloop's). Said as the
+    app's pool's, it was given the remedy of a pool the app made. One whose loop has let it go
+    (closed) is told from a pool of the app's no more."""
+    import gc
+
+    asyncio = sys.modules.get("asyncio")  # (no loop where asyncio was never imported)
+    if asyncio is None or _of_serves_loop(thread) is not False:
+        return False
+    stack = _pool_stack(thread)
+    try:  # (concurrent.futures' internals: its _worker's first argument, a weak reference)
+        reference = stack[0].f_locals.get("executor_reference") if stack else None
+        pool = reference() if callable(reference) else None
+    except Exception:
+        return False
+    if pool is None:
+        return False
+    loop = asyncio.AbstractEventLoop
+    return any(isinstance(each, loop) for each in gc.get_referrers(pool))
 
 
 def _in_a_pool(thread: threading.Thread) -> str:
