@@ -138,7 +138,7 @@ def test_a_worker_held_at_exit_ends_at_once_on_a_second_ctrl_c(tmp_path: Path) -
 #: app's: its supervisor's SIGTERM comes once its bound is armed, then a second Ctrl-C.
 _WORKER_TERMINATED_THEN_INTERRUPTED = """
 import os, signal, threading, time
-from alexaskill.cli.serve_workers import serve_till_stopped
+from alexaskill.cli.serve_worker_run import serve_till_stopped
 
 threading.Thread(target=threading.Event().wait, name="app-poller").start()
 serve_till_stopped(lambda sockets: None, exit_within=60)

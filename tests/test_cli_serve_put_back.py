@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import alexaskill.cli
-from alexaskill.cli import serve, serve_exit, serve_uvicorn, serve_workers
+from alexaskill.cli import serve, serve_exit, serve_uvicorn, serve_worker_run
 from alexaskill.cli.common import UsageError
 
 pytestmark = pytest.mark.oldest_dependencies
@@ -101,7 +101,7 @@ def test_a_workers_exit_is_bounded_though_a_ctrl_c_lands_as_sigterm_is_ignored_a
 
     put_back = _interrupted(monkeypatch, second_ignore)
     try:
-        serve_workers.serve_till_stopped(lambda sockets=None: None)
+        serve_worker_run.serve_till_stopped(lambda sockets=None: None)
     except KeyboardInterrupt:
         pytest.fail("the Ctrl-C came out of the worker's exit, its bound not armed")
     assert put_back == [signal.SIG_IGN]

@@ -105,7 +105,7 @@ def _ends_with_status_0(program: str) -> None:
 #: sent as it stops its workers half a second later at most, comes as the worker exits.
 _SIGTERM_AS_IT_EXITS = """
 import os, signal
-from alexaskill.cli.serve_workers import serve_till_stopped
+from alexaskill.cli.serve_worker_run import serve_till_stopped
 
 def run(sockets=None):
     raise KeyboardInterrupt
@@ -125,7 +125,7 @@ def test_the_supervisors_sigterm_as_a_worker_exits_after_ctrl_c_leaves_its_statu
 _SIGTERM_AFTER_AN_INTERRUPTED_PUT_BACK = """
 import os, signal
 from alexaskill.cli import serve_uvicorn
-from alexaskill.cli.serve_workers import serve_till_stopped
+from alexaskill.cli.serve_worker_run import serve_till_stopped
 
 put_back = serve_uvicorn._put_back
 

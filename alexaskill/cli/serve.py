@@ -43,7 +43,8 @@ from .serve_uvicorn import (
     _Terminated,
     stopped_by_sigterm,
 )
-from .serve_workers import _STARTUP_FAILURE, _UNCLEAN_STOP, stop_with_parent
+from .serve_worker_run import stop_with_parent
+from .serve_workers import _STARTUP_FAILURE, _UNCLEAN_STOP
 
 
 def _configure_server_logging() -> None:

@@ -15,13 +15,8 @@ from ..shown_names import shown
 from .common import UsageError, logger, no_file
 from .serve_port import bind_as_asyncio, check_port
 from .serve_server import _announcing_server, _bound, _serve_here, _starting
-from .serve_workers import (
-    _STARTUP_FAILURE,
-    _UNCLEAN_STOP,
-    _supervisor,
-    serve_till_stopped,
-    stopped_unclean,
-)
+from .serve_worker_run import serve_till_stopped
+from .serve_workers import _STARTUP_FAILURE, _UNCLEAN_STOP, _supervisor, stopped_unclean
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:

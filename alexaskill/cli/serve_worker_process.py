@@ -9,7 +9,7 @@ from socket import socket
 
 from uvicorn.supervisors.multiprocess import Process
 
-from .serve_workers import serve_till_stopped
+from .serve_worker_run import serve_till_stopped
 
 
 class Worker(Process):
