@@ -462,10 +462,10 @@ def stopped_by_sigterm(then: Any = None) -> Iterator[list[BaseException]]:
     place stops uvicorn first, gracefully). Outside the main thread, where no signal handler can
     be set, the block runs as it is. Left, the block puts back the SIGTERM handler it found, or
     ``then`` if given. It gives a list, to which the SIGTERM that ended the block (`_Terminated`)
-    is added: serve's run, so ended, was stopped before its server ran (uvicorn's own run is in
-    a block of its own), which its exit bound says. One landing as the exit status its server
-    decided (`_Decided`) is raised up through the block is noted in it, and it raised again: that
-    status stands.
+    is added: serve's run, so ended, was stopped before its server ran, or once it had stopped
+    (uvicorn's own run is in a block of its own), which its exit bound says (`serve._bound_exit`).
+    One landing as the exit status its server decided (`_Decided`) is raised up through the
+    block is noted in it, and it raised again: that status stands.
     """
     import signal
     import threading
