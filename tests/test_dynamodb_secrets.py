@@ -344,6 +344,51 @@ def test_a_client_given_is_named_by_where_botocore_took_its_endpoint(
     ), said
 
 
+@pytest.mark.parametrize(
+    ("config", "variables", "named"),
+    [
+        # The profile tells botocore to ignore the variables: it took the URL given to
+        # create_client, which was said to be AWS_ENDPOINT_URL, perhaps, too.
+        ("[default]\nignore_configured_endpoint_urls = true\n", {}, _CREATE_CLIENT),
+        # The profile botocore reads, AWS_PROFILE's, in any case of "true".
+        (
+            "[default]\n[profile dev]\nignore_configured_endpoint_urls = TRUE\n",
+            {"AWS_PROFILE": "dev"},
+            _CREATE_CLIENT,
+        ),
+        # Another profile's setting is not read.
+        ("[profile dev]\nignore_configured_endpoint_urls = true\n", {}, _EITHER),
+        # The variable, set, is read before the profile, whatever its value: "false", or
+        # empty (which botocore reads as false too).
+        ("[default]\nignore_configured_endpoint_urls = true\n", {_IGNORE: "false"}, _EITHER),
+        ("[default]\nignore_configured_endpoint_urls = true\n", {_IGNORE: ""}, _EITHER),
+        ("[default]\nignore_configured_endpoint_urls = false\n", {_IGNORE: "True"}, _CREATE_CLIENT),
+        # A value not "true" is false.
+        ("[default]\nignore_configured_endpoint_urls = yes\n", {}, _EITHER),
+    ],
+    ids=[
+        "default",
+        "aws_profile",
+        "another_profile",
+        "variable_false",
+        "variable_empty",
+        "variable_true",
+        "not_true",
+    ],
+)
+def test_a_client_given_is_named_as_the_profile_tells_botocore_to_ignore_the_variables(
+    config: str, variables: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The profile's ignore_configured_endpoint_urls (in AWS_CONFIG_FILE, aws_env's file) was
+    # not read: only the variable was, and the words named a variable botocore never read.
+    Path(os.environ["AWS_CONFIG_FILE"]).write_text(config, encoding="utf-8")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", _NOT_A_PORT)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    said = _client_refused(endpoint_url=_NOT_A_PORT)
+    assert f"(client=), {named}, 'http://AKID:***@127.0.0.1:notaport' is not" in said, said
+
+
 class _ClientOfAnotherLayout:
     """A DynamoDB client with botocore's public ``meta.endpoint_url`` and none of its private
     attributes (a botocore whose layout changed): every call refused as unreachable."""

@@ -20,14 +20,6 @@ _INVALID: Final = "Invalid endpoint: "
 #: ``ConfiguredEndpointProvider``), before the AWS profile's ``endpoint_url``.
 _VARIABLES: Final = ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL")
 
-#: The variable that tells botocore to take no endpoint URL from its configuration (the
-#: variables, the profile's), ``true`` in any case (its ``ensure_boolean``); before the
-#: profile's ``ignore_configured_endpoint_urls``, after a client's ``Config``'s. An
-#: ``endpoint_url=`` given to ``create_client`` is used all the same (AWS's SDK reference,
-#: "Service-specific endpoints"; botocore's ``ClientArgsCreator``, 1.34 to 1.44 alike).
-_IGNORE: Final = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"
-
-
 #: A label of a host name: 1 to 63 letters, digits and inner hyphens (a region name is one).
 _LABEL: Final = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 
@@ -148,15 +140,14 @@ def _client_source(url: str) -> str:
     """Where the endpoint a client given was made with, ``url`` (or it without its password),
     came from, as far as the client and the environment tell (read now: its maker may have set
     another since): its ``create_client(endpoint_url=…)`` if botocore is told to ignore the
-    variables (`_IGNORE`), else it or the variable botocore reads, the first set
+    variables (`_told_to_ignore`), else it or the variable botocore reads, the first set
     (`_VARIABLES`), if that is the same URL, else the client's own ``meta.endpoint_url``. (The
     maker's session, its profile and its ``Config`` are not on the client: its
     ``endpoint_url=`` and its profile's look alike. Its ``meta.config``, made afresh by botocore
     1.44's ClientArgsCreator, has no ``ignore_configured_endpoint_urls``: None there whatever
     the maker's ``Config`` said.)"""
     given = "from its create_client(endpoint_url=…)"
-    # (botocore's ensure_boolean: "true" in any case is true, any other value false.)
-    if os.environ.get(_IGNORE, "").lower() == "true":
+    if _told_to_ignore():
         return given
     shown = url_without_password(url)
     value, name = next(((os.environ[n], n) for n in _VARIABLES if os.environ.get(n)), ("", ""))
@@ -167,6 +158,25 @@ def _client_source(url: str) -> str:
         # discovery's handlers, private, are left out for an endpoint_url= given).
         return f"{given} or {name} (the same URL)"
     return "its meta.endpoint_url"
+
+
+def _told_to_ignore() -> bool:
+    """Whether botocore is told to take no endpoint URL from its configuration (the variables,
+    the profile's) for a client made by a session of the environment's profile, as boto3's
+    ``client()`` makes it: its ``ignore_configured_endpoint_urls``, read by botocore's public
+    ``get_config_variable``: ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` if set, whatever its value
+    (empty too), else the profile's (``AWS_PROFILE``'s, in ``AWS_CONFIG_FILE``), ``true`` in any
+    case (AWS's SDK reference, "Service-specific endpoints"; botocore's ``configprovider``, 1.34
+    to 1.44 alike). An ``endpoint_url=`` given to ``create_client`` is used all the same. A
+    client made with a ``Config`` or a profile of its own may have been told otherwise: neither
+    is on the client. Read on an error's path only: a session costs tens of milliseconds."""
+    try:
+        import botocore.session
+
+        told = botocore.session.Session().get_config_variable("ignore_configured_endpoint_urls")
+    except Exception:  # (a profile not found, a file botocore cannot read: its own error is said)
+        return False
+    return told is True
 
 
 def _check_given_endpoint(url: str | None) -> None:

@@ -36,7 +36,7 @@ def _explain(
     code: str,
     exc: Any,
     key_name: str = "id",
-    endpoint_named: str | None = "the endpoint_url",
+    endpoint_named: Callable[[], str | None],
     create_table: bool = False,
     own_client: bool = True,
     region: str | None = None,
@@ -44,8 +44,8 @@ def _explain(
     """A log line that says what went wrong with ``doing`` on the table named ``name`` (its
     AWS error ``code``) and what to do; ``where`` says where DynamoDB was looked for, each
     of ``secrets`` (a password of the endpoint's URL) is shown as ``***``, and ``key_name`` is
-    the store's partition key (``partition_key_name``); ``endpoint_named``, the words that name
-    the endpoint URL the calls go to as the skill's author gave it (the store's
+    the store's partition key (``partition_key_name``); ``endpoint_named``, called for the words
+    that name the endpoint URL the calls go to as the skill's author gave it (the store's
     ``endpoint_url``, or a client given's), None for one they did not (AWS's own, or one
     botocore's configuration names); ``create_table``, whether it makes its table
     (and makes it again at the next call: `DynamoDBStore._in_thread`); ``own_client``, whether
@@ -152,10 +152,11 @@ def _explain(
         return f"{table}: cannot reach DynamoDB at {where()} for {doing} ({message})"
     # botocore's code for an answer that is no AWS error, a web page: from an endpoint_url, what
     # answers there is most likely no DynamoDB; from AWS's own, its front end's 5xx page.
-    if code.isdigit() and endpoint_named is not None:
+    endpoint = endpoint_named() if code.isdigit() else None  # (here only: it costs a session)
+    if endpoint is not None:
         return (
             f"{table}: {doing} got HTTP {code} from {where()}, not an answer of DynamoDB's "
-            f"({message}): does {endpoint_named} lead to DynamoDB (or DynamoDB Local, moto)?"
+            f"({message}): does {endpoint} lead to DynamoDB (or DynamoDB Local, moto)?"
         )
     status = _status(exc)
     if status is not None and status >= 500:

@@ -43,7 +43,7 @@ def _explained(store: DynamoDBStore, doing: str, code: str, exc: Exception) -> s
         code=code,
         exc=exc,
         key_name=store.partition_key_name,
-        endpoint_named=_endpoint_named(store),
+        endpoint_named=lambda: _endpoint_named(store),
         create_table=store.create_table,
         own_client=store._own_client,
         region=_region(store),
