@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -70,6 +71,44 @@ async def test_aws_errors_become_store_errors_that_say_what_to_do(
     retried = code in ("ThrottlingException", "ProvisionedThroughputExceededException")
     retried = retried or status == 500
     assert fake_dynamodb.calls == ["GetItem"] * (3 if retried else 1)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("variable", "config", "named"),
+    [
+        ("us east 1", "[default]\nregion = us-east-1\n", "AWS_DEFAULT_REGION"),
+        (None, "[default]\nregion = us east 1\n", "the AWS profile's region"),
+    ],
+    ids=["variable", "profile"],
+)
+async def test_a_region_botocore_refuses_from_its_configuration_is_said_with_where_it_is(
+    variable: str | None,
+    config: str,
+    named: str,
+    aws_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    # region= is refused as the store is made; one of botocore's configuration failed each
+    # call with "GetItem failed (InvalidRegionError: Provided region_name 'us east 1' doesn't
+    # match a supported format.)": neither where it was set nor what to do. (Refused as the
+    # client is made: nothing is sent.)
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    if variable is not None:
+        monkeypatch.setenv("AWS_DEFAULT_REGION", variable)
+    config_file = tmp_path / "aws-config"
+    config_file.write_text(config, encoding="utf-8")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config_file))
+    store = DynamoDBStore("skill", endpoint_url="http://127.0.0.1:9", timeout=MOTO_TIMEOUT)
+    async with contextlib.aclosing(store):
+        with pytest.raises(StoreError) as info:
+            await store.load(USER)
+    assert str(info.value) == (
+        f"DynamoDB table 'skill': no AWS region botocore can use for GetItem: {named} is "
+        "'us east 1', not a region name (like 'us-east-1'): correct it, or pass region=… "
+        "(?region=… in the store URL)"
+    )
 
 
 @pytest.mark.anyio

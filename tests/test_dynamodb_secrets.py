@@ -262,7 +262,7 @@ async def test_an_endpoint_botocore_is_told_to_ignore_is_not_said(
     monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "123")
     store = DynamoDBStore("skill", timeout=MOTO_TIMEOUT)
-    with pytest.raises(StoreError, match="InvalidRegionError") as info:
+    with pytest.raises(StoreError, match="AWS_DEFAULT_REGION is '123', not a region") as info:
         await store.load("user")
     await store.aclose()
     _shown(_all_said(info.value))

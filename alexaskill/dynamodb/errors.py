@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
@@ -120,6 +121,20 @@ def _explain(
             f"{table}: no AWS region for {doing}: add ?region=… to the store URL, pass "
             "region=…, or set AWS_DEFAULT_REGION (botocore does not read AWS_REGION) or "
             "the AWS profile's region"
+        )
+    if code == "InvalidRegionError":
+        # Only botocore's configuration's (region= is refused as the store is made; a client
+        # given was made with its region): botocore reads AWS_DEFAULT_REGION, else the profile's.
+        refused = getattr(exc, "kwargs", {}).get("region_name")
+        named = (
+            "AWS_DEFAULT_REGION"
+            if refused is not None and os.environ.get("AWS_DEFAULT_REGION") == refused
+            else "the AWS profile's region"
+        )
+        return (
+            f"{table}: no AWS region botocore can use for {doing}: {named} is {refused!r}, not "
+            "a region name (like 'us-east-1'): correct it, or pass region=… (?region=… in the "
+            "store URL)"
         )
     if code == "ValidationException" and any(words in message for words in _NOT_THE_KEY):
         return (
