@@ -143,9 +143,9 @@ def _client_source(url: str) -> str:
     variables (`_told_to_ignore`), else it or the variable botocore reads, the first set
     (`_VARIABLES`), if that is the same URL, else the client's own ``meta.endpoint_url``. (The
     maker's session, its profile and its ``Config`` are not on the client: its
-    ``endpoint_url=`` and its profile's look alike. Its ``meta.config``, made afresh by botocore
-    1.44's ClientArgsCreator, has no ``ignore_configured_endpoint_urls``: None there whatever
-    the maker's ``Config`` said.)"""
+    ``endpoint_url=`` and its profile's look alike. Its ``meta.config``, made afresh by botocore's
+    ClientArgsCreator, 1.34 to 1.44 alike, has no ``ignore_configured_endpoint_urls``: None
+    there whatever the maker's ``Config`` said.)"""
     given = "from its create_client(endpoint_url=…)"
     if _told_to_ignore():
         return given
@@ -153,7 +153,7 @@ def _client_source(url: str) -> str:
     value, name = next(((os.environ[n], n) for n in _VARIABLES if os.environ.get(n)), ("", ""))
     if value and url_without_password(value) == shown:
         # Both named: botocore takes an endpoint_url= given over the variable and records
-        # neither apart (1.44's ClientArgsCreator.compute_client_args merges them before
+        # neither apart (ClientArgsCreator.compute_client_args, 1.34 to 1.44, merges them before
         # meta.endpoint_url, the endpoint rules' input and the Config; only its endpoint
         # discovery's handlers, private, are left out for an endpoint_url= given).
         return f"{given} or {name} (the same URL)"
