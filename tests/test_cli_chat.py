@@ -160,7 +160,8 @@ def test_a_skill_file_is_imported_once(workdir: Path, monkeypatch: pytest.Monkey
     # module that binds a port (or counts) when imported ran three times, and the model came
     # from another Skill object than the one the chat talked to.
     (workdir / "counted.py").write_text(
-        "with open('imports.txt', 'a') as log:\n    log.write('imported\\n')\n" + CAFE,
+        "with open('imports.txt', 'a', encoding='utf-8') as log:\n"
+        "    log.write('imported\\n')\n" + CAFE,
         encoding="utf-8",
     )
     said = "open the cafe\n/locale en-GB\nask the cafe for an espresso please\n"

@@ -113,11 +113,11 @@ def animal():
     asked = 1
 '''
 path = Path(sys.argv[1])
-path.write_text(SKILL)
+path.write_text(SKILL, encoding="utf-8")
 spec = importlib.util.spec_from_file_location("ranged_skill", path)
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
-path.write_text(SKILL.replace("    ask(", "    name = 1\\n    ask("))
+path.write_text(SKILL.replace("    ask(", "    name = 1\\n    ask("), encoding="utf-8")
 logging.basicConfig(stream=sys.stdout, format="%(message)s", level=logging.WARNING)
 with TestClient(module.skill) as client:
     client.intent("Animal")

@@ -111,7 +111,7 @@ def test_serve_stopped_while_it_loads_the_app_exits_0(tmp_path: Path) -> None:
     signed_skill(tmp_path, "skillapp_signed")
     (tmp_path / "slow.py").write_text(
         "import pathlib, time\n"
-        "pathlib.Path('loading').write_text('')\n"
+        "pathlib.Path('loading').write_text('', encoding='utf-8')\n"
         "time.sleep(60)\n"
         "from skillapp import skill\n",
         encoding="utf-8",

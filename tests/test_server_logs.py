@@ -32,7 +32,8 @@ def servers(tmp_path):
 
 
 def serve(servers, tmp_path, name):
-    (tmp_path / "health").write_text("ok")  # http.server answers GET /health with this file
+    # http.server answers GET /health with this file
+    (tmp_path / "health").write_text("ok", encoding="utf-8")
     port = servers.free_port()
     code = (
         "import http.server as h; h.SimpleHTTPRequestHandler.protocol_version = 'HTTP/1.1'; "

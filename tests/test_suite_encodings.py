@@ -7,6 +7,7 @@ a non-ASCII skill name or a child's UTF-8 output fails there alone."""
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
@@ -89,16 +90,74 @@ def unencoded(tree: ast.Module) -> list[ast.Call]:
     return sorted(found, key=lambda call: (call.lineno, call.col_offset))
 
 
+def _literal(node: ast.expr) -> str | None:
+    """The text of a string literal: an f-string's with each replacement field read as a name
+    (``_``, a placeholder that parses wherever a value does); None for any other expression."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            str(part.value) if isinstance(part, ast.Constant) else "_" for part in node.values
+        )
+    return None
+
+
+def scripts(tree: ast.Module) -> list[tuple[int, str]]:
+    """The Python source ``tree`` holds in its string literals, for a child process (each with
+    its line in ``tree``): the script after a ``"-c"`` in a list or tuple (``[sys.executable,
+    "-c", SCRIPT]``), written there or named there (a constant, as ``_HELD_BY_ANYIO``, or a
+    local), and any literal of several lines that parses as Python (an app written to a file, a
+    pytester module, a script passed on by a helper). Prose and data do not parse, or make none
+    of the calls `unencoded` looks for."""
+    bound: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    bound.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+            bound.setdefault(node.target.id, []).append(node.value)
+    given: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.List, ast.Tuple)):
+            for flag, script in itertools.pairwise(node.elts):
+                if isinstance(flag, ast.Constant) and flag.value == "-c":
+                    named = bound.get(script.id, []) if isinstance(script, ast.Name) else []
+                    given += [script, *named]
+    given_at = {id(node) for node in given}
+    found = []
+    written = (n for n in ast.walk(tree) if isinstance(n, ast.expr) and id(n) not in given_at)
+    for node in [*given, *written]:
+        text = _literal(node)
+        if text is None or (id(node) not in given_at and "\n" not in text.strip()):
+            continue
+        try:
+            ast.parse(text)
+        except (SyntaxError, ValueError, UnicodeError):  # (prose, data; a lone surrogate)
+            continue
+        found.append((node.lineno, text))
+    return sorted(found)
+
+
 def test_each_text_file_the_suite_opens_names_its_encoding() -> None:
     # 288 read_text() calls and as many write_text() calls took the locale's encoding; then 87
     # child processes run with text=True (tests/cli_shared.py's, tests/docs_shared.py's) read
-    # their UTF-8 output as the locale said, as did 5 io.TextIOWrapper stdins.
-    found = [
-        f"{path.name}:{call.lineno}: {ast.get_source_segment(source, call)}"
-        for path in sorted(TESTS.glob("*.py"))
-        for source in [path.read_text(encoding="utf-8")]
-        for call in unencoded(ast.parse(source))
-    ]
+    # their UTF-8 output as the locale said, as did 5 io.TextIOWrapper stdins. The scripts run
+    # by a child (`scripts`) were not read: 6 of their calls still took the locale's.
+    found = []
+    for path in sorted(TESTS.glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        found += [
+            f"{path.name}:{c.lineno}: {ast.get_source_segment(source, c)}" for c in unencoded(tree)
+        ]
+        # (This module's scripts are the guard's samples, unencoded on purpose.)
+        for line, text in scripts(tree) if path.name != Path(__file__).name else []:
+            found += [
+                f"{path.name}:{line} (its script's line {call.lineno}): "
+                f"{ast.get_source_segment(text, call)}"
+                for call in unencoded(ast.parse(text))
+            ]
     assert found == [], 'say encoding="utf-8" (or open in binary mode):\n' + "\n".join(found)
 
 
@@ -148,3 +207,48 @@ io.TextIOWrapper(io.BytesIO(b"/quit\\n"), encoding="utf-8")
 io.TextIOWrapper(buffer, "utf-8")
 """
     assert unencoded(ast.parse(source)) == []
+
+
+def test_the_guard_reads_the_scripts_a_child_runs() -> None:
+    source = '''\
+subprocess.run([sys.executable, "-c", "open('x').read()"], check=True)
+HELD = "import sys; open(sys.argv[1]).read()"
+subprocess.run([sys.executable, "-c", HELD])
+APP = """import pathlib
+pathlib.Path('loading').write_text('')
+"""
+def test(code=None):
+    code = "print(open('y').read())"
+    command = (sys.executable, "-X", "dev", "-c", code)
+    path.write_text(f"""import io
+io.TextIOWrapper({name}.buffer)
+""", encoding="utf-8")
+'''
+    said = [
+        (line, ast.get_source_segment(text, call))
+        for line, text in scripts(ast.parse(source))
+        for call in unencoded(ast.parse(text))
+    ]
+    assert said == [
+        (1, "open('x')"),
+        (2, "open(sys.argv[1])"),
+        (4, "pathlib.Path('loading').write_text('')"),
+        (8, "open('y')"),
+        (10, "io.TextIOWrapper(_.buffer)"),
+    ]
+
+
+def test_the_guard_leaves_prose_data_and_strings_no_child_runs() -> None:
+    source = '''\
+"""A docstring that says open(path) as prose.
+
+It names path.read_text() too."""
+QUERY = "open(path)"
+subprocess.run([sys.executable, "-c", "import sys", "open(path)"])
+DATA = """{"open": 1,
+"read_text": 2}
+"""
+subprocess.run([sys.executable, "-c", f"open({path!r}, 'rb').read()"])
+'''
+    assert [line for line, _ in scripts(ast.parse(source))] == [5, 6, 9]
+    assert [unencoded(ast.parse(text)) for _, text in scripts(ast.parse(source))] == [[]] * 3

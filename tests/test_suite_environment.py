@@ -152,7 +152,7 @@ import pytest
 
 
 def test_killed() -> None:
-    Path(os.environ["WHERE"]).write_text(os.environ["XDG_DATA_HOME"])
+    Path(os.environ["WHERE"]).write_text(os.environ["XDG_DATA_HOME"], encoding="utf-8")
     os.kill(os.getpid(), signal.SIGKILL)
 """
 
