@@ -1,7 +1,8 @@
 """A script run in a Python of its own, where nothing has imported alexaskill, httpx or anyio
 yet: for what a process's first download or API call imports (tests/test_verify_first_download.py,
-tests/test_alexa_api_first_call.py), or a Lambda skill's cold start (tests/test_aws_lambda.py,
-tests/test_aws_lambda_cold.py). The script's parts below have no braces: a test's template
+tests/test_alexa_api_first_call.py), a Lambda skill's cold start (tests/test_aws_lambda.py,
+tests/test_aws_lambda_cold.py), or what a command or a package imports (tests/test_cli.py,
+tests/test_lazy.py). The script's parts below have no braces: a test's template
 around them may be filled with `str.format`."""
 
 from __future__ import annotations

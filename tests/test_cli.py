@@ -7,8 +7,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Final
 
@@ -17,11 +15,11 @@ import pytest
 from alexaskill.cli import main
 
 from .cli_run import run
-from .cli_shared import ROOT
 
 # The fixtures of tests/cli_shared.py these tests take, imported for pytest to see.
 from .cli_shared import workdir as workdir
 from .conftest import OTHER_SKILL_ID, SKILL_ID
+from .fresh_python import run_fresh
 
 pytestmark = pytest.mark.oldest_dependencies
 
@@ -211,18 +209,11 @@ def test_a_systemexit_as_the_command_line_is_read_exits_as_python_would(
 def _modules_after(calls: str) -> list[str]:
     """The modules a fresh interpreter has imported once it ran ``calls`` of the CLI's `main`."""
     code = (
-        f"import sys\nfrom alexaskill.cli import main\n{calls}\n"
-        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+        f"import json, sys\nfrom alexaskill.cli import main\n{calls}\n"
+        "print(json.dumps({'modules': sorted(sys.modules)}))\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        check=True,
-    )
-    return completed.stderr.split()
+    modules: list[str] = run_fresh(code)["modules"]
+    return modules
 
 
 def test_only_certify_imports_its_probes() -> None:

@@ -126,30 +126,41 @@ def test_serve_refused_before_its_bound_puts_the_default_back_though_a_ctrl_c_la
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
-def test_a_one_shot_command_puts_sigterms_default_back_though_a_ctrl_c_lands(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _lands_as_its_default_is_put_back(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     # `_terminable`'s handler stayed: a SIGTERM later raised its `_Terminated` in the program
     # that called main (or in Python's exit, a traceback).
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    put_back = _interrupted(monkeypatch, lambda signum, handler: handler is signal.SIG_DFL)
-    with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
-        pass
-    assert put_back == [signal.SIG_DFL]
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    return _interrupted(monkeypatch, lambda signum, handler: handler is signal.SIG_DFL)
 
 
-def test_a_one_shot_command_puts_sigterms_default_back_though_a_ctrl_c_lands_as_it_starts(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _lands_as_it_starts(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     # `_terminable` set its handler and started `_Insisting` before its `try`: a Ctrl-C raised
     # in the start left `_terminated` in place, a SIGTERM later a `_Terminated` in the program.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
     monkeypatch.setattr(alexaskill.cli._Insisting, "start", lambda self: _ctrl_c())
+    return []  # (no call to signal.signal interrupted)
+
+
+@pytest.mark.parametrize(
+    ("lands", "interrupted", "runs"),
+    [
+        (_lands_as_its_default_is_put_back, [signal.SIG_DFL], True),
+        (_lands_as_it_starts, [], False),
+    ],
+    ids=["as its default is put back", "as it starts"],
+)
+def test_a_one_shot_command_puts_sigterms_default_back_though_a_ctrl_c_lands(
+    monkeypatch: pytest.MonkeyPatch,
+    lands: Callable[[pytest.MonkeyPatch], list[Any]],
+    interrupted: list[Any],
+    runs: bool,
+) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    put_back = lands(monkeypatch)
+    ran: list[None] = []
     with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
-        pytest.fail("the command ran, though Ctrl-C came as it started")
+        ran.append(None)
+    assert put_back == interrupted
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert ran == ([None] if runs else []), "the command ran, though Ctrl-C came as it started"
 
 
 def _insisting_threads() -> list[threading.Thread]:

@@ -4,15 +4,11 @@ nothing has imported them yet."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .fresh_python import run_fresh
 
 #: What a fresh Python reports of ``{package}``: what importing it loaded, what ``dir`` lists
 #: before any name is asked for, what asking for ``{name}`` loaded, and an unknown name's error.
@@ -39,18 +35,7 @@ print(json.dumps({{
 
 
 def _asked(package: str, name: str) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-c", _ASKED.format(package=package, name=name)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        check=False,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    said: dict[str, Any] = json.loads(result.stdout)
-    return said
+    return run_fresh(_ASKED.format(package=package, name=name))
 
 
 @pytest.mark.parametrize(
@@ -88,17 +73,10 @@ def test_the_helper_imports_nothing_of_its_own() -> None:
     # Each package that gives its names through it is imported for a part of them: the helper
     # must not bring what the lazy names were kept from (AWS Lambda's cold start, `request`).
     code = (
-        "import sys, alexaskill; before = set(sys.modules); import alexaskill._lazy; "
-        "print(' '.join(sorted(set(sys.modules) - before)))"
+        "import json, sys, alexaskill; before = set(sys.modules); import alexaskill._lazy; "
+        "print(json.dumps({'loaded': sorted(set(sys.modules) - before)}))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        check=True,
-    )
+    said = run_fresh(code)
     # (importlib, frozen in the interpreter: what the packages imported themselves before)
-    loaded = [m for m in result.stdout.split() if m.split(".")[0] != "importlib"]
-    assert loaded == ["alexaskill._lazy"], result.stdout
+    loaded = [m for m in said["loaded"] if m.split(".")[0] != "importlib"]
+    assert loaded == ["alexaskill._lazy"], said

@@ -238,7 +238,6 @@ def test_a_store_url_is_shown_without_any_password_option(url: str) -> None:
         ("http://h:8000?x=a@b", "http://h:***@b", "8000?x=a"),
         ("http://[::1]:8000/a@b", "http://[::1]:8000/a@b", ""),
         ("http://u:topsecret@h:8000/a@b", "http://u:***@h:8000/a@b", "topsecret"),
-        ("dynamodb://skill?endpoint_url=http://h/a@b", None, ""),
         # A password holding an unencoded '/', '?' or '#' (the host part seems to end in it,
         # at what is no port): hidden still, up to its last '@'.
         ("redis://:top/secret@cache:6379/0", "redis://:***@cache:6379/0", "top/secret"),
@@ -249,29 +248,14 @@ def test_a_store_url_is_shown_without_any_password_option(url: str) -> None:
         # scheme (a ':' in it), so the URL is read as one without (it was shown whole).
         ("AKID:top://secret@127.0.0.1:8000", "AKID:***@127.0.0.1:8000", "top://secret"),
         ("redis:/:top@cache:6379/0?x=http://y", "redis:***@cache:6379/0?x=http://y", "/:top"),
-        (
-            "dynamodb://t?endpoint_url=AKID:top://secret@h:8000",
-            "dynamodb://t?endpoint_url=AKID:***@h:8000",
-            "",
-        ),
         # A user name in brackets before a password of digits and a '/' (it was read as an
         # IPv6 address and its port, and shown whole); an IPv6 or IPvFuture address is a host.
         ("redis://[user]:12/34@cache:6379/0", "redis://[user]:***@cache:6379/0", "12/34"),
         ("http://[AKID]:8000/a@b", "http://[AKID]:***@b", "8000/a"),
-        (
-            "dynamodb://t?endpoint_url=http://[AKID]:1/2@h",
-            "dynamodb://t?endpoint_url=http://[AKID]:***@h",
-            "",
-        ),
         # A password holding an '@' before its '://' in a URL without a scheme: its '://' is the
         # password's all the same (its '@' read as the user part's end, "ss://x" was shown).
         ("AKID:p@ss://x@127.0.0.1:8000", "AKID:***@127.0.0.1:8000", "p@ss://x"),
         ("AKID:p@ss://x/y@h", "AKID:***@h", "p@ss://x/y"),
-        (
-            "dynamodb://t?endpoint_url=AKID:p@ss://x@h:8000",
-            "dynamodb://t?endpoint_url=AKID:***@h:8000",
-            "",
-        ),
         ("http://[fe80::1%25eth0]:8000/a@b", "http://[fe80::1%25eth0]:8000/a@b", ""),
         ("http://[v1.x:y]:8000/a@b", "http://[v1.x:y]:8000/a@b", ""),
     ],
@@ -284,6 +268,29 @@ def test_a_url_is_shown_with_only_its_password_hidden(
     assert url_without_password(url) == (url if shown is None else shown)
     # What is hidden in botocore's words is that password, found by the same rule.
     assert _passwords(url) == ((password,) if password else ())
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "shown", "password"),
+    [
+        ("http://h/a@b", "http://h/a@b", ""),
+        ("AKID:top://secret@h:8000", "AKID:***@h:8000", "top://secret"),
+        ("http://[AKID]:1/2@h", "http://[AKID]:***@h", "1/2"),
+        ("AKID:p@ss://x@h:8000", "AKID:***@h:8000", "p@ss://x"),
+    ],
+)
+def test_a_dynamodb_urls_endpoint_is_shown_as_a_url_of_its_own(
+    endpoint: str, shown: str, password: str
+) -> None:
+    # Each endpoint_url of test_a_url_is_shown_with_only_its_password_hidden's rows, in a
+    # dynamodb:// URL: hidden by the same rule as that URL alone would be.
+    from alexaskill.store.url import _passwords, url_without_password
+
+    url = f"dynamodb://t?endpoint_url={endpoint}"
+    assert url_without_password(url) == f"dynamodb://t?endpoint_url={shown}"
+    # botocore's words name the endpoint alone: its password is found there, not in the URL.
+    assert _passwords(url) == ()
+    assert _passwords(endpoint) == ((password,) if password else ())
 
 
 @pytest.mark.parametrize(
