@@ -1,10 +1,11 @@
 """Values the store's, the fake Alexa API's and the testing helpers' messages quote, cut as
 alexaskill/shown_names.py cuts them: each message kept its own fixed count of a value's start
-(20, 40, 77 or 80 characters, often with no "…"), its end unsaid, a repr cut mid-escape."""
+(20, 40, 77 or 80 characters, often with no "…"), its end unsaid, a repr cut mid-escape. Each
+is reached as a skill author meets it: a store made, a save, a call to the fake Alexa API, a
+server's answer judged as ``alexaskill replay --url`` judges it."""
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
 import re
@@ -24,10 +25,10 @@ ESCAPES = "a" + "\x00" * 300 + "END"
 
 
 def _redis_refusal(url: str) -> str:
-    from alexaskill.store.redis_client import _check_misread_options
+    from alexaskill.store import RedisStore
 
     with pytest.raises(ConfigurationError) as info:
-        _check_misread_options(url)
+        RedisStore(url)  # (refused as it is made: nothing connects)
     return str(info.value)
 
 
@@ -52,20 +53,40 @@ def test_a_redis_url_naming_a_tls_file_not_there_quotes_it_cut() -> None:
 
 @pytest.mark.parametrize("option", ["encoding", "encoding_errors"])
 def test_a_redis_client_encoding_refused_is_quoted_by_shown_value(option: str) -> None:
-    from alexaskill.store.redis_client import _check_encoding
+    import redis.asyncio
+
+    from alexaskill.store import RedisStore
 
     value = "x" * 5000 + "END"
+    options: dict[str, Any] = {option: value}
+    client = redis.asyncio.Redis(**options)  # (connects on first use only)
     with pytest.raises(ConfigurationError) as info:
-        _check_encoding({option: value}, "RedisStore's client", "{name} {default}")
+        RedisStore("redis://localhost", client=client)
     assert shown_value(value) in str(info.value), str(info.value)
+
+
+#: What a skill's calls to the fake Alexa API send with each (`FakeAlexaApi.handle`).
+_API = "https://api.amazonalexa.com"
+_HEADERS = {"Authorization": "Bearer t", "Accept-Language": "en-US"}
+
+
+def _fake_refusal(method: str, path: str, **request: Any) -> str:
+    """What the fake Alexa API's 400 says to ``method path`` (``request``: httpx's)."""
+    import httpx
+
+    from alexaskill.testing import FakeAlexaApi
+
+    asked = httpx.Request(method, _API + path, headers=_HEADERS, **request)
+    answer = FakeAlexaApi().handle(asked)
+    assert answer.status_code == 400, answer.text
+    return str(answer.json()["message"])
 
 
 @pytest.mark.parametrize("field", ["maxResults", "nextToken"])
 def test_the_fake_quotes_a_page_asked_it_refuses_by_shown_value(field: str) -> None:
-    from alexaskill.testing.api_lists import _page_asked
-
-    said = _page_asked({field: ESCAPES}, {0})
-    assert isinstance(said, str) and shown_value(ESCAPES) in said, said
+    path = "/v1/users/~current/skills/~current/inSkillProducts"
+    said = _fake_refusal("GET", path, params={field: ESCAPES})
+    assert shown_value(ESCAPES) in said, said
 
 
 def _served_answer(lengths: list[str]) -> str:
@@ -106,17 +127,16 @@ def test_an_answer_s_should_end_session_of_another_kind_is_quoted_by_shown_json(
 
 def test_session_attributes_that_are_no_object_are_quoted_as_json_cut_between_escapes() -> None:
     # Quoted as the reply's JSON ("x", true), its first 40 characters were kept: "\u00…".
-    from types import SimpleNamespace
-
+    # (answer_verdict: how `alexaskill replay --url` and `chat --url` judge a server's answer.)
     import msgspec
 
-    from alexaskill.testing.answer_rules import _attributes_kept
+    from alexaskill.testing import RequestFactory
+    from alexaskill.testing.answer_rules import answer_verdict
 
     found = [ESCAPES] * 50
-    request = SimpleNamespace(type="LaunchRequest", request_id="r1")
-    (violation,) = _attributes_kept(
-        {"sessionAttributes": found}, SimpleNamespace(request=request, session=None)
-    )
+    answer = {"version": "1.0", "response": {}, "sessionAttributes": found}
+    refusal, (violation,) = answer_verdict(RequestFactory().intent("Hello"), 200, answer)
+    assert refusal is None, refusal
     said = shown_escaped(msgspec.json.encode(found).decode())
     assert violation.rule.endswith(f"not {said}") and said.endswith('END"]'), violation.rule
     assert re.search(r"\\u[0-9a-f]{0,3}…", said) is None, said
@@ -132,11 +152,9 @@ def test_json_text_given_for_a_request_file_is_quoted_as_shown_quotes_a_name() -
 
 
 def test_the_fake_quotes_a_reminder_body_that_is_no_object_by_shown_json() -> None:
-    from alexaskill.testing.api_reminder_rules import _reminder_problem
-
-    body: Any = [ESCAPES] * 50
-    problem = _reminder_problem(body, None, _dt.datetime(2026, 1, 1, tzinfo=_dt.UTC))
-    assert problem is not None and problem[1].endswith(f"not {shown_json(body)}"), problem
+    body = [ESCAPES] * 50
+    said = _fake_refusal("POST", "/v1/alerts/reminders", json=body)
+    assert said.endswith(f"not {shown_json(body)}"), said
 
 
 def test_a_value_of_the_wrong_kind_is_quoted_by_shown_json() -> None:
@@ -146,19 +164,23 @@ def test_a_value_of_the_wrong_kind_is_quoted_by_shown_json() -> None:
     assert f"the value is {shown_json(value)}: " in str(kind_fault(value, int))
 
 
-def test_a_number_no_store_keeps_is_said_cut_with_its_length_in_thousands() -> None:
-    from alexaskill.store.limits import _number_refused
+@pytest.mark.anyio
+async def test_a_number_no_store_keeps_is_said_cut_with_its_length_in_thousands() -> None:
+    from alexaskill.exceptions import ResponseError
+    from alexaskill.store import MemoryStore
 
     number = 10**1200 + 7
-    said = _number_refused(number)
-    assert said is not None and f"is {shown(str(number))}, outside" in said, said
+    with pytest.raises(ResponseError) as info:
+        await MemoryStore().update("u", {"n": number}, ())
+    said = str(info.value)
+    assert f"is {shown(str(number))}, outside" in said, said
     assert "(1,201 characters)" in said and said.count("7") == 1, said
 
 
 def test_a_sqlite_file_name_too_long_is_said_cut_to_its_head_and_tail(tmp_path: Path) -> None:
-    from alexaskill.store.sqlite_file import _check_name_length
+    from alexaskill.store import SQLiteStore
 
     name = "h" * 200 + "t" * 49 + ".db"
     with pytest.raises(ConfigurationError) as info:
-        _check_name_length(os.path.join(tmp_path, name))
+        SQLiteStore(os.path.join(tmp_path, name))
     assert shown(name) in str(info.value) and "t.db" in str(info.value), info.value
