@@ -1,7 +1,8 @@
 """What the tests of a process held at exit share (tests/test_cli_serve_exit.py and
 test_cli_serve_exit_twice.py): a process so held run to its end (`_held`), and the apps whose
 thread holds ``alexaskill serve`` (`_STUCK_APP`, `_STUCK_IN_SERVE`); ``alexaskill serve`` run
-in a process of its own till its servers have started (`serving`, `wait_in_log`)."""
+in a process of its own till its servers have started (`serving`, `wait_in_log`), which the
+tests of ``serve`` that watch its log share (tests/test_cli_serve*.py, test_serve_uvicorn.py)."""
 
 from __future__ import annotations
 
@@ -65,31 +66,52 @@ async def app(scope, receive, send):
 """
 
 
-def wait_in_log(process: subprocess.Popen[bytes], log: Path, text: str, count: int = 1) -> None:
+#: What uvicorn says of each server (each worker) once its app has started.
+STARTED = "Application startup complete"
+
+
+def wait_in_log(
+    process: subprocess.Popen[bytes], log: Path, text: str, count: int = 1, seconds: float = 60
+) -> None:
     """Return once ``log`` says ``text`` ``count`` times; fail with the log if ``process`` has
-    ended first, or a minute has passed."""
-    deadline = time.monotonic() + 60
-    while log.read_text(encoding="utf-8").count(text) < count:
-        assert time.monotonic() < deadline and process.poll() is None, log.read_text(
-            encoding="utf-8"
-        )
+    ended without saying so (what it said last read after its end), or ``seconds`` have passed
+    (a bound for a process that would never say it, not a measure)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        ended = process.poll() is not None
+        said = log.read_text(encoding="utf-8")
+        if said.count(text) >= count:
+            return
+        assert not ended and time.monotonic() < deadline, said
         time.sleep(0.05)
 
 
 @contextlib.contextmanager
 def serving(
-    command: list[str], cwd: Path, log: Path, servers: int = 1, *, group: bool = False
+    command: list[str],
+    cwd: Path,
+    log: Path,
+    servers: int = 1,
+    *,
+    group: bool = False,
+    env: dict[str, str] | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """``command`` (``alexaskill serve``) run in ``cwd``, its output in ``log``, in a process
-    group of its own if ``group`` (for a Ctrl-C's SIGINT to it and its workers), given once its
-    ``servers`` have said "Application startup complete"; killed (its group, if its own) if it
-    still runs as the block is left: one held for ever."""
+    """``command`` (``alexaskill serve``) run in ``cwd`` (with ``env``, else the test's
+    environment), its output in ``log``, in a process group of its own if ``group`` (for a
+    Ctrl-C's SIGINT to it and its workers), given once its ``servers`` have said `STARTED` (at
+    once with 0: a test that stops it as it starts); killed (its group, if its own) if it still
+    runs as the block is left: one held for ever."""
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            command, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT, start_new_session=group
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=group,
         )
     try:
-        wait_in_log(process, log, "Application startup complete", servers)
+        wait_in_log(process, log, STARTED, servers)
         yield process
     finally:
         if process.poll() is None:

@@ -40,7 +40,8 @@ def log_text(log: Path) -> str:
 
 def serve(servers: Servers, tmp_path: Path, cwd: Path, *argv: str, **env: str) -> tuple[Any, str]:
     """``alexaskill serve`` on a free port, as a user starts it (stopped by PID after the
-    test): the process and its URL."""
+    test): the process and its URL, once it answers ``/health`` (one of its workers: wait for
+    them all with `wait_in_log`)."""
     port = servers.free_port()
     command = [sys.executable, "-m", "alexaskill", "serve", *argv, "--port", str(port)]
     environ = {**os.environ, DEV_PKI_ENV: str(tmp_path / "dev-pki"), **env}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .cli_serve_exit_shared import _STUCK_APP, _STUCK_IN_SERVE, _held, serving
+from .cli_serve_exit_shared import _STUCK_APP, _STUCK_IN_SERVE, _held, serving, wait_in_log
 
 # anyio's worker threads (anyio 4.1, the floor, names them and has abandon_on_cancel), and
 # serve's own process, its server in it or beside it (any uvicorn pyproject.toml allows).
@@ -175,21 +175,16 @@ def test_serve_refused_from_its_apps_import_on_and_held_is_bounded_as_after_an_e
 def _said_once_signalled(
     command: list[str], cwd: Path, first: str, stop: int | None
 ) -> tuple[str, int]:
-    """What ``command`` (serve) says on stderr, and its status, sent ``stop`` (if any) once its
-    first line, which holds ``first``, is said; killed if held past 30 s."""
-    with subprocess.Popen(
-        command, cwd=cwd, stderr=subprocess.PIPE, text=True, encoding="utf-8"
-    ) as process:
-        try:
-            assert process.stderr is not None
-            line = process.stderr.readline()
-            assert first in line, line
-            if stop is not None:
-                process.send_signal(stop)
-            said = process.communicate(timeout=30)[1]
-        finally:  # (held for ever: killed)
-            if process.poll() is None:
-                process.kill()
+    """What ``command`` (serve) says, and its status, sent ``stop`` (if any) once its first
+    line, which holds ``first``, is said; killed if held past 30 s."""
+    log = cwd / "serve.log"
+    with serving(command, cwd, log, servers=0) as process:
+        wait_in_log(process, log, first)
+        if stop is not None:
+            process.send_signal(stop)
+        process.wait(timeout=30)
+    said = log.read_text(encoding="utf-8")
+    assert first in said.splitlines()[0], said
     return said, process.returncode
 
 

@@ -15,7 +15,8 @@ import pytest
 
 from alexaskill import Skill
 
-from .cli_serve_shared import LOUD_APP, pids, say_hello, serve, signed_skill
+from .cli_serve_exit_shared import serving, wait_in_log
+from .cli_serve_shared import LOUD_APP, log_text, pids, say_hello, serve, signed_skill
 from .conftest import SKILL_ID, Servers
 from .processes import free_port, stop
 
@@ -136,19 +137,11 @@ def test_serve_workers_1_says_what_the_import_said_once(tmp_path: Path, app: str
     (tmp_path / "loud.py").write_text(LOUD_APP + imported, encoding="utf-8")
     port = str(free_port())
     command = [sys.executable, "-m", "alexaskill", "serve", app, "--workers", "1", "--port", port]
-    said: list[str] = []
-    with subprocess.Popen(
-        command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, encoding="utf-8"
-    ) as process:
-        try:
-            assert process.stderr is not None
-            for line in process.stderr:  # (ends if serve exits)
-                said.append(line.rstrip("\n"))
-                if "Uvicorn running on" in line:
-                    break
-        finally:
-            stop(process)
-    assert any("Uvicorn running on" in line for line in said), said
+    log = tmp_path / "serve.log"
+    with serving(command, tmp_path, log) as process:
+        wait_in_log(process, log, "Uvicorn running on")
+        stop(process)
+    said = log_text(log).splitlines()
     warned = [line for line in said if "the loud import's warning: no cache configured" in line]
     assert len(warned) == 1, said
     assert said.count("imported") == 1, said

@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import os
 import socket
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,8 @@ import uvicorn
 from alexaskill.cli import serve_port, serve_server, serve_uvicorn
 
 from .cli_run import run
+from .cli_serve_exit_shared import STARTED, serving, wait_in_log
+from .cli_serve_shared import log_text
 from .cli_shared import ROOT, WEATHER
 from .missing import Unavailable
 from .processes import free_port, ipv6_loopback, stop
@@ -26,7 +27,6 @@ from .processes import free_port, ipv6_loopback, stop
 pytestmark = pytest.mark.oldest_dependencies
 
 RUNNING = "Uvicorn running on"
-STARTED = "Application startup complete"
 
 #: ``alexaskill serve`` with ``--host`` bound as ``--host ::`` binds it: one socket made by
 #: uvicorn's ``Config.bind_socket`` in serve's process, handed to its ``Server``. Binding the
@@ -117,29 +117,19 @@ def _said_until_running(
     running: Callable[[list[str]], object] | None = None,
 ) -> list[str]:
     """What ``alexaskill serve WEATHER *argv`` (run by ``script``, else as a user runs it) says
-    on standard error up to its "Application startup complete" and "Uvicorn running on" lines
-    (then ``running`` called with them, and serve stopped by its PID), and until it exits."""
+    up to its "Application startup complete" and "Uvicorn running on" lines (then ``running``
+    called with them, and serve stopped by its PID), and until it exits."""
     port = str(free_port())
     start = ["-c", script] if script is not None else ["-m", "alexaskill"]
     command = [sys.executable, *start, "serve", WEATHER, "--port", port, *argv]
     environ = {**os.environ, "ALEXASKILL_STORE": "memory://", "PYTHONPATH": str(ROOT)}
-    said: list[str] = []
-    with subprocess.Popen(
-        command, cwd=tmp_path, env=environ, stderr=subprocess.PIPE, text=True, encoding="utf-8"
-    ) as process:
-        try:
-            assert process.stderr is not None
-            for line in process.stderr:  # (ends if serve exits)
-                said.append(line.rstrip("\n"))
-                if any(STARTED in seen for seen in said) and any(RUNNING in s for s in said):
-                    if running is not None:
-                        running(said)
-                    break
-        finally:
-            stop(process, patience=30)
-            assert process.stderr is not None
-            said += process.stderr.read().splitlines()  # (its shutdown's lines)
-    return said
+    log = tmp_path / "serve.log"
+    with serving(command, tmp_path, log, env=environ) as process:
+        wait_in_log(process, log, RUNNING)
+        if running is not None:
+            running(log_text(log).splitlines())
+        stop(process, patience=30)
+    return log_text(log).splitlines()  # (with its shutdown's lines)
 
 
 def _index(said: list[str], text: str) -> int:

@@ -22,6 +22,7 @@ import pytest
 
 from alexaskill.cli.serve_workers import _how_it_ended, _supervisor
 
+from .cli_serve_exit_shared import STARTED, wait_in_log
 from .cli_serve_shared import (
     log_text,
     needs_our_supervisor,
@@ -66,9 +67,9 @@ def test_workers_stop_when_serve_is_killed(servers: Servers, tmp_path: Path) -> 
     signed_skill(tmp_path, "signing")
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    wait_for(lambda: len(pids(log_text(log))) == 2, "two workers", log)
-    wait_for(lambda: log_text(log).count("Application startup complete") == 2, "ready", log)
+    wait_in_log(process, log, STARTED, 2)
     workers = pids(log_text(log))
+    assert len(workers) == 2, log_text(log)[-3000:]
     process.kill()
     process.wait()
     try:
@@ -96,7 +97,7 @@ def test_a_graceful_stop_ends_each_worker_with_status_0(servers: Servers, tmp_pa
     signed_skill(tmp_path, "signing", NOTE_EXIT)
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    wait_for(lambda: log_text(log).count("Application startup complete") == 2, "ready", log)
+    wait_in_log(process, log, STARTED, 2)
     workers = pids(log_text(log))
     servers.stop(process, patience=60)
     assert process.returncode == 0, log_text(log)[-3000:]
@@ -116,7 +117,7 @@ def test_a_graceful_stop_ends_the_reload_server_process_with_status_0(
     signed_skill(tmp_path, "signing", NOTE_EXIT)
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--reload")
     log = servers.output[process]
-    wait_for(lambda: "Application startup complete" in log_text(log), "ready", log)
+    wait_in_log(process, log, STARTED, 1)
     [server] = pids(log_text(log))
     servers.stop(process, patience=60)
     assert process.returncode == 0, log_text(log)[-3000:]
@@ -140,7 +141,7 @@ def test_a_worker_that_stops_with_a_failure_is_said_and_fails_serve(
     signed_skill(tmp_path, "signing", EXIT_7)
     process, _ = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    wait_for(lambda: log_text(log).count("Application startup complete") == 2, "ready", log)
+    wait_in_log(process, log, STARTED, 2)
     workers = pids(log_text(log))
     servers.stop(process, patience=60)
     assert process.returncode == 1, log_text(log)[-3000:]
@@ -375,8 +376,7 @@ def test_under_bare_uvicorn_a_worker_killed_is_said_at_error_by_its_successor(
     wait_for(lambda: len(pids(log_text(log))) == 2, "two workers", log)
     # Each worker notes itself as its lifespan starts: one killed before that is not said (seen
     # under load: the victim killed while "Waiting for application startup").
-    started = "Application startup complete"
-    wait_for(lambda: log_text(log).count(started) == 2, "two workers started", log)
+    wait_in_log(process, log, STARTED, 2)
     first = pids(log_text(log))
     victim = min(first)
     os.kill(victim, signal.SIGKILL)

@@ -18,6 +18,7 @@ import pytest
 from alexaskill.cli import serve_workers
 from alexaskill.testing import TestPKI
 
+from .cli_serve_exit_shared import STARTED, wait_in_log
 from .cli_serve_shared import (
     log_text,
     needs_our_supervisor,
@@ -52,7 +53,7 @@ def test_a_worker_slow_to_start_is_waited_for_not_killed(servers: Servers, tmp_p
     pki = signed_skill(tmp_path, "signing", SLOW_START)
     process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2")
     log = servers.output[process]
-    wait_for(lambda: log_text(log).count("Application startup complete") == 2, "ready", log)
+    wait_in_log(process, log, STARTED, 2)
     assert len(pids(log_text(log))) == 2, log_text(log)[-3000:]  # none started in its place
     assert not re.search("^ERROR", log_text(log), re.M), log_text(log)[-3000:]
     # Each said once, at WARNING, as not replaced: one hung as it starts is said, not killed.
@@ -92,7 +93,7 @@ def test_a_worker_hung_once_up_is_killed_and_replaced(servers: Servers, tmp_path
     argv = ("signing:skill", "--workers", "2", "--timeout-worker-healthcheck", "2")
     process, url = serve(servers, tmp_path, tmp_path, *argv)
     log = servers.output[process]
-    wait_for(lambda: log_text(log).count("Application startup complete") == 2, "ready", log)
+    wait_in_log(process, log, STARTED, 2)
     victim = min(pids(log_text(log)))
     (tmp_path / f"hang-{victim}").touch()
     try:
@@ -103,7 +104,7 @@ def test_a_worker_hung_once_up_is_killed_and_replaced(servers: Servers, tmp_path
             os.kill(victim, signal.SIGKILL)
     [said] = [text for text in log_text(log).splitlines() if line in text]
     assert said.startswith("ERROR:") and said.endswith("killed (SIGKILL): starting another"), said
-    wait_for(lambda: log_text(log).count("Application startup complete") == 3, "its", log)
+    wait_in_log(process, log, STARTED, 3)
     assert say_hello(url, pki) == 200
     servers.stop(process, patience=60)
     assert process.returncode == 0, log_text(log)[-3000:]
@@ -178,7 +179,7 @@ def _restarted(
     pki = signed_skill(tmp_path, "signing", told)
     process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--workers", "2", *options)
     log = servers.output[process]
-    wait_for(lambda: log_text(log).count("Application startup complete") == 2, "ready", log)
+    wait_in_log(process, log, STARTED, 2)
     serving = pids(log_text(log))
     (tmp_path / file).touch()
     os.kill(process.pid, signal.SIGHUP)
@@ -206,7 +207,7 @@ def test_a_sighup_restart_waits_for_each_new_worker_as_the_start_does(
     )
     process, url, log, serving, pki = restarted
     wait_for(lambda: not any(map(running, serving)), "the old workers' end", log, 60)
-    assert log_text(log).count("Application startup complete") == 4, log_text(log)[-3000:]
+    assert log_text(log).count(STARTED) == 4, log_text(log)[-3000:]
     assert len(pids(log_text(log))) == 4, log_text(log)[-3000:]  # (none started again)
     assert not re.search("^ERROR", log_text(log), re.M), log_text(log)[-3000:]
     assert say_hello(url, pki) == 200
@@ -301,7 +302,7 @@ def test_a_sighup_restart_held_by_a_hung_new_worker_says_so_and_its_remedy(
             os.kill(int(new), signal.SIGKILL)
     wait_for(lambda: "the restart on SIGHUP was abandoned" in log_text(log), "abandon", log)
     # The SIGTTIN then handled: a third worker, started as the restart ended.
-    wait_for(lambda: log_text(log).count("Application startup complete") == 3, "SIGTTIN", log)
+    wait_in_log(process, log, STARTED, 3)
     assert "Received SIGTTIN" in log_text(log), log_text(log)[-3000:]
     assert all(map(running, serving))
     assert say_hello(url, pki) == 200

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from .cli_serve_shared import needs_our_supervisor, pids, running, serve, signed_skill, wait_for
+from .cli_serve_exit_shared import STARTED, serving, wait_in_log
+from .cli_serve_shared import log_text, needs_our_supervisor, pids, running, serve, signed_skill
 from .conftest import Servers
 
 
@@ -172,24 +173,14 @@ def test_a_worker_stopped_by_serve_as_it_starts_is_no_unclean_stop(tmp_path: Pat
     (tmp_path / "program.py").write_text(_SLOW_IN_EACH_WORKER, encoding="utf-8")
     command = [sys.executable, "program.py", "serve", "plain:app", "--workers", "2"]
     log = tmp_path / "serve.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [*command, "--port", "0"], cwd=tmp_path, stdout=sink, stderr=subprocess.STDOUT
-        )
-    try:
+    with serving([*command, "--port", "0"], tmp_path, log, servers=0) as process:
         deadline = time.monotonic() + 60
         while len(list(tmp_path.glob("starting-*"))) < 2:
-            assert time.monotonic() < deadline and process.poll() is None, log.read_text(
-                encoding="utf-8"
-            )
+            assert time.monotonic() < deadline and process.poll() is None, log_text(log)
             time.sleep(0.05)
         process.terminate()
         status = process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    said = log.read_text(encoding="utf-8")
+    said = log_text(log)
     assert status == 0, said
     assert not re.search("^ERROR", said, re.M), said
     for path in tmp_path.glob("starting-*"):
@@ -218,11 +209,7 @@ def test_a_worker_held_at_exit_by_a_thread_of_the_app_ends_within_a_bound(
     argv = ("signing:skill", "--workers", "2", "--timeout-graceful-shutdown", "1")
     process, _ = serve(servers, tmp_path, tmp_path, *argv)
     log = servers.output[process]
-    wait_for(
-        lambda: log.read_text(encoding="utf-8").count("Application startup complete") == 2,
-        "ready",
-        log,
-    )
+    wait_in_log(process, log, STARTED, 2)
     workers = pids(log.read_text(encoding="utf-8"))
     try:
         process.terminate()

@@ -4,7 +4,6 @@ its start to its end (cli/serve_uvicorn.py's handler), on real servers stopped b
 from __future__ import annotations
 
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -18,7 +17,8 @@ import uvicorn
 from alexaskill.app import DEADLINE_REPLY
 from alexaskill.testing import RequestFactory, TestPKI
 
-from .cli_serve_shared import pids, running, serve, signed_skill
+from .cli_serve_exit_shared import serving
+from .cli_serve_shared import log_text, pids, running, serve, signed_skill
 from .cli_shared import ROOT, WEATHER
 from .conftest import SKILL_ID, Servers
 
@@ -119,20 +119,15 @@ def test_serve_stopped_while_it_loads_the_app_exits_0(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "alexaskill", "serve", "slow:skill", "--port", "0"]
     # Not conftest's Servers: that waits for /health, which this server, stopped while it loads,
     # never answers.
-    process = subprocess.Popen(
-        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
+    log = tmp_path / "serve.log"
+    with serving(command, tmp_path, log, servers=0) as process:
         deadline = time.monotonic() + 30
         while not (tmp_path / "loading").exists():
-            assert process.poll() is None and time.monotonic() < deadline, process.stdout
+            assert process.poll() is None and time.monotonic() < deadline, log_text(log)
             time.sleep(0.05)
         process.send_signal(signal.SIGTERM)
-        output = process.communicate(timeout=20)[0].decode()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        process.wait(timeout=20)
+    output = log_text(log)
     assert process.returncode == 0, output
     assert "Traceback" not in output, output
 
