@@ -32,7 +32,7 @@ from .dialog_manager import DialogManager
 from .dialog_state import DialogState
 from .result import Understanding, slot_json
 from .turns import Turn
-from .understander import Understander
+from .understander import MAX_WORDS, Understander
 
 if TYPE_CHECKING:
     from .slottypes import Fill
@@ -53,6 +53,11 @@ class DialogAnswers(DialogManager):
         if dialog is None or dialog.pending is None:
             return False
         step, slot = dialog.pending
+        words = len(self.understander.tokens(text))
+        if not words or words > MAX_WORDS:
+            # No answer: nothing to understand, or words too many, as of any request (each of
+            # the readings below would tokenize a megabyte of punctuation again).
+            return False
         if slot is not None and self._asked() is None:
             # A slot the model lost (a model file edited during the dialog): no answer to read,
             # where `Understander.answer` would refuse the slot.

@@ -5,6 +5,7 @@ dialog answer and of the words said around a slot's value (`SaidValues`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from .afterwords import thanks_words
@@ -58,16 +59,31 @@ class Replies(CompiledModel):
         if len(tokens) < 2 or not self.reply_words.issuperset(token.text for token in tokens):
             return None
         now = clock()
-        # said[end]: the replies whose phrasings tokens[:end] are, one after another.
+        # said[end]: the replies whose phrasings tokens[:end] are, one after another. A span
+        # longer than every phrasing is none: not read (a no said last is looked for in each
+        # ending of a value's words, `ends_with_no`: 99 "yes" took seconds).
+        longest = self._longest_reply
         said: list[set[str]] = [set() for _ in range(len(tokens) + 1)]
         for end in range(1, len(tokens) + 1):
-            for start in range(end):
+            for start in range(max(end - longest, 0), end):
                 if start and not said[start]:
                     continue
                 match = self._replies.exact(SpanCache(tokens[start:end], now))
                 if match is not None and (not start or match.sample.intent in said[start]):
                     said[end].add(match.sample.intent)
         return next((name for name in REPLIES if name in said[-1]), None)
+
+    @functools.cached_property
+    def _longest_reply(self) -> int:
+        """The most words one phrasing of `REPLIES` reads (a model's own with a slot: any)."""
+        lengths = [
+            sum(
+                1 if isinstance(element, str) else element.kind.max_words
+                for element in sample.elements
+            )
+            for sample in self._replies.samples
+        ]
+        return max(lengths, default=0)
 
     def _reply_end(self, tokens: Sequence[Token]) -> int:
         """How many of ``tokens`` come before the thanks and grammar words that only end them

@@ -396,7 +396,7 @@ class Understander(Reader):
         now: datetime.datetime,
     ) -> Understanding | None:
         """`answer` of ``tokens``, the words of ``text`` or those after a no correcting them."""
-        if not tokens:
+        if not tokens or len(tokens) > MAX_WORDS:  # (too long for a request too: `understand`)
             return None
         slot = model_slot.name
         if self._dont_know(intent, model_slot, tokens, now):  # "no idea": no city "no idea"
