@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from ..interaction import InteractionModelError
+from ..shown_names import shown, shown_value
 from .model_files import MAX_MODEL_BYTES, locale_of_file, read_model_file
 from .model_flags import flag
 
@@ -241,7 +242,9 @@ class _Reader:
         elif level is not None:
             # Amazon's schema has these three, in capitals as delegationStrategy's: another
             # (even "low") would be read as one of them here and refused by Amazon.
-            self.problem(f"{where}.level {level!r} is not LOW, MEDIUM or HIGH{_meant(level)}")
+            self.problem(
+                f"{where}.level {shown_value(level)} is not LOW, MEDIUM or HIGH{_meant(level)}"
+            )
         if self.problems:
             raise InteractionModelError(self.problems)
         return InteractionModel(
@@ -264,24 +267,24 @@ class _Reader:
                 self.problem(f"intents[{index}] has no name")
                 continue
             slots = []
-            where = f"intent {entry['name']}"
+            where = f"intent {shown(entry['name'])}"
             for slot_index, slot in enumerate(self.as_list(entry.get("slots"), f"{where}: slots")):
                 if not isinstance(slot, Mapping) or not isinstance(slot.get("name"), str):
                     self.problem(f"{where}: slots[{slot_index}] has no name")
                     continue
-                said = f"{where}: slot {slot['name']}: multipleValues"
+                said = f"{where}: slot {shown(slot['name'])}: multipleValues"
                 values = self.as_object(slot.get("multipleValues"), said)
                 multiple = flag(values, "enabled", said, self.problem)
                 slot_type = slot.get("type")
                 if not isinstance(slot_type, str) or not slot_type.strip():
                     # Required by Amazon's schema: its build refuses the slot without one.
                     self.problem(
-                        f"{where}: slot {slot['name']} has no type (Amazon's schema requires "
-                        "one: 'AMAZON.City', or a custom type of the model's types)"
+                        f"{where}: slot {shown(slot['name'])} has no type (Amazon's schema "
+                        "requires one: 'AMAZON.City', or a custom type of the model's types)"
                     )
                     continue
                 samples = self.strings(
-                    slot.get("samples"), f"{where}: slot {slot['name']}: samples"
+                    slot.get("samples"), f"{where}: slot {shown(slot['name'])}: samples"
                 )
                 slots.append(ModelSlot(slot["name"], slot_type, multiple, samples))
             samples = self.strings(entry.get("samples"), f"{where}: samples")
@@ -295,19 +298,23 @@ class _Reader:
                 self.problem(f"types[{index}] has no name")
                 continue
             if entry["name"] in types:
-                self.problem(f"slot type {entry['name']} is defined twice")
+                self.problem(f"slot type {shown(entry['name'])} is defined twice")
             values = []
-            for item in self.as_list(entry.get("values"), f"slot type {entry['name']}: values"):
+            for item in self.as_list(
+                entry.get("values"), f"slot type {shown(entry['name'])}: values"
+            ):
                 name = (item.get("name") or {}) if isinstance(item, Mapping) else {}
                 if not isinstance(name, Mapping) or not isinstance(name.get("value"), str):
-                    self.problem(f"slot type {entry['name']}: a value has no name.value")
+                    self.problem(f"slot type {shown(entry['name'])}: a value has no name.value")
                     continue
                 value_id = item.get("id")
                 values.append(
                     TypeValue(
                         name["value"],
                         str(value_id) if value_id not in (None, "") else None,
-                        self.strings(name.get("synonyms"), f"slot type {entry['name']}: synonyms"),
+                        self.strings(
+                            name.get("synonyms"), f"slot type {shown(entry['name'])}: synonyms"
+                        ),
                     )
                 )
             types[entry["name"]] = ModelType(entry["name"], tuple(values))
@@ -319,7 +326,7 @@ class _Reader:
             if not isinstance(entry, Mapping) or not isinstance(entry.get("id"), str):
                 self.problem("a prompt has no id")
                 continue
-            where = f"prompt {entry['id']}"
+            where = f"prompt {shown(entry['id'])}"
             if entry["id"] in prompts:
                 self.problem(f"{where} is defined twice")
             variations = []
@@ -341,7 +348,9 @@ class _Reader:
             return None
         if kind not in _VARIATION_TYPES:
             hint = _meant(kind, _VARIATION_TYPES)
-            self.problem(f"{where}: variation type {kind!r} is not PlainText or SSML{hint}")
+            self.problem(
+                f"{where}: variation type {shown_value(kind)} is not PlainText or SSML{hint}"
+            )
             return None
         if not isinstance(text, str) or not text.strip():
             self.problem(f"{where}: a variation has no words (its value is empty or missing)")
@@ -357,8 +366,8 @@ class _Reader:
             return None
         if strategy not in _DELEGATIONS:
             self.problem(
-                f"{where}: delegationStrategy {strategy!r} is not ALWAYS or SKILL_RESPONSE"
-                f"{_meant(strategy)}"
+                f"{where}: delegationStrategy {shown_value(strategy)} is not ALWAYS or "
+                f"SKILL_RESPONSE{_meant(strategy)}"
             )
             return None
         return str(strategy)
@@ -374,7 +383,7 @@ class _Reader:
                 self.problem("dialog.intents: an entry has no name")
                 continue
             slots: list[DialogSlotModel] = []
-            intent_where = f"dialog intent {entry['name']}"
+            intent_where = f"dialog intent {shown(entry['name'])}"
             if entry["name"] in dialog:
                 self.problem(f"{intent_where} is listed twice")
             for slot in self.as_list(entry.get("slots"), f"{intent_where}: slots"):
@@ -382,8 +391,8 @@ class _Reader:
                     self.problem(f"{intent_where}: a slot has no name")
                     continue
                 if any(known.name == slot["name"] for known in slots):
-                    self.problem(f"{intent_where}: slot {slot['name']} is listed twice")
-                where = f"{intent_where}: slot {slot['name']}"
+                    self.problem(f"{intent_where}: slot {shown(slot['name'])} is listed twice")
+                where = f"{intent_where}: slot {shown(slot['name'])}"
                 prompts = self.as_object(slot.get("prompts"), f"{where}: prompts")
                 validations = tuple(
                     Validation(

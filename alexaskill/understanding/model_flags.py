@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..shown_names import shown_value
+
 __all__ = ["flag"]
 
 
@@ -18,5 +20,5 @@ def flag(entry: Mapping[str, Any], key: str, where: str, problem: Callable[[str]
     value = entry.get(key)
     if value is None or isinstance(value, bool):
         return bool(value)
-    problem(f"{where}: {key} is {value!r}, not true or false")
+    problem(f"{where}: {key} is {shown_value(value)}, not true or false")
     return False
