@@ -184,7 +184,8 @@ def _read(path: Path) -> str | None:
     except InteractionModelError as exc:
         return _problems_wrong(exc.problems)
     understander = Understander(model)
-    for said in ("order a large pizza with ham", "help", "{size}", "deliver it tomorrow"):
+    # (the words of the odd samples too: a sample is read loosely only for words it shares)
+    for said in ("order a large pizza with ham", "help", "{size}", "a word of x", "x word size"):
         understander.understand(said, now=NOW)
     check_model(model)
     return None
@@ -257,3 +258,18 @@ def test_a_long_name_or_value_is_cut_in_the_problems_said() -> None:
     assert len(problems) >= 6, problems
     assert _problems_wrong(problems) is None, _problems_wrong(problems)
     assert all("(70,000 characters)" in problem for problem in problems), problems
+
+
+def test_a_sample_longer_than_any_utterance_fails_no_understanding(tmp_path: Path) -> None:
+    # A sample of 1,000 words (a paste gone wrong) made every utterance sharing a word with it
+    # fail with RecursionError: read loosely, its alignment went a level deeper a word. Past
+    # MAX_WORDS no utterance is understood, nor matches it: it is not compiled.
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    track = data["interactionModel"]["languageModel"]["intents"][9]
+    assert track["name"] == "TrackOrder"
+    track["samples"].append(" ".join(["where is my order"] * 250))
+    path = tmp_path / "en-US.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    understander = Understander(load_model(path))
+    assert understander.understand("so where is the order", now=NOW).intent == "TrackOrder"
+    assert understander.understand("order a large pizza", now=NOW).intent == "OrderPizza"

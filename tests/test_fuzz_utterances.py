@@ -29,7 +29,7 @@ from typing import Any, Final
 import pytest
 
 from alexaskill.understanding import Understander, Understanding
-from alexaskill.understanding.understander import MAX_WORDS
+from alexaskill.understanding.compiled import MAX_WORDS
 
 from .dialog_shared import Skill, conversation
 from .fuzz_shared import RUNS, SEED

@@ -27,10 +27,13 @@ from .sample_forms import contracted, part_of_day_swaps, particle_shifts
 from .slottypes import Fill, SlotKind, entity_resolution, slot_kind
 from .text import tokenize
 
-__all__ = ["DEFAULT_SKILL_ID", "CompiledModel", "clock"]
+__all__ = ["DEFAULT_SKILL_ID", "MAX_WORDS", "CompiledModel", "clock"]
 
 #: The skill id of entity-resolution authorities when none is given.
 DEFAULT_SKILL_ID: Final = PLACEHOLDER_SKILL_ID
+#: The longest utterance understood, in words: far past what anyone says to Alexa in one turn
+#: (`Understander.understand`). A longer sample is not compiled: no utterance is as long.
+MAX_WORDS: Final = 100
 
 #: The built-in intents whose samples, Amazon's common phrasings and the model's own alike, are
 #: read only as said, never loosely: "In order for a built-in intent to be triggered, it must
@@ -206,6 +209,10 @@ class CompiledModel:
             if not usable:
                 continue
             elements.extend(self.words(text[position:]))
+            if len(elements) > MAX_WORDS:
+                # Read loosely, its alignment went a level deeper a word: a sample of 1,000
+                # words failed every utterance sharing a word with it (RecursionError).
+                continue
             if elements:
                 at = order + len(compiled)
                 compiled.append(Sample(intent.name, text, tuple(elements), at, exact_only=exactly))

@@ -28,11 +28,12 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from .answer_values import REPLIES
+from .compiled import MAX_WORDS
 from .dialog_manager import DialogManager
 from .dialog_state import DialogState
 from .result import Understanding, slot_json
 from .turns import Turn
-from .understander import MAX_WORDS, Understander
+from .understander import Understander
 
 if TYPE_CHECKING:
     from .slottypes import Fill

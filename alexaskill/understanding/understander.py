@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Final
 
 from .addressing import addressed_request
 from .afterwords import without_thanks
@@ -41,7 +40,7 @@ from .answer_values import (
     value_within,
     without_afterwords,
 )
-from .compiled import DEFAULT_SKILL_ID, SAID_EXACTLY, clock
+from .compiled import DEFAULT_SKILL_ID, MAX_WORDS, SAID_EXACTLY, clock
 from .denials import after_dont_know, after_last_no, corrected, dont_know, not_meant, taken_back
 from .fillers import exact_without_fillers, filler_in_value
 from .matcher import SampleMatcher, SlotRef, SpanCache
@@ -53,9 +52,6 @@ from .text import Token, tokenize
 from .wake_words import held, woken_end, woken_kept, woken_start
 
 __all__ = ["DEFAULT_SKILL_ID", "Understander"]
-
-#: The longest utterance understood, in words: far past what anyone says to Alexa in one turn.
-MAX_WORDS: Final = 100
 
 
 class Understander(Reader):
