@@ -51,6 +51,7 @@ from typing import Any, Final, Generic, TypeVar
 
 from .exceptions import CertificateError, CertificateUnavailableError
 from .log_repeats import Repeats
+from .shown_names import shown
 
 __all__ = [
     "CAP_WARNING_EVERY",
@@ -481,4 +482,4 @@ NETWORK_ADVICE: Final = (
 def unreachable(url: str, exc: BaseException) -> str:
     """What the log says of a chain download that failed: the error, and what to check."""
     said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    return f"GET {url[:200]}: {said}; {NETWORK_ADVICE}"
+    return f"GET {shown(url)}: {said}; {NETWORK_ADVICE}"

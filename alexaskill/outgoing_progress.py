@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Final
 from .outgoing_connections import OpenedConnection, attributes, transport_for
 from .outgoing_pools import _pools
 from .outgoing_socks import _CONNECT_STEPS
+from .shown_names import shown as _shown
 
 if TYPE_CHECKING:
     import httpx
@@ -57,7 +58,7 @@ class Progress:
     ) -> None:
         #: What the log calls the time limit ("download_timeout", "the call's timeout").
         self.limit = limit
-        #: What the log calls the request (None: ``GET`` and its URL's first 200 characters).
+        #: What the log calls the request (None: ``GET`` and its URL, as `sent` says it).
         self.shown = shown
         #: What to check when no server was reached (a TCP connection that got no answer).
         self.network_advice = network_advice
@@ -160,12 +161,12 @@ class Progress:
         said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         if str(exc).startswith(SOCKS_BROKEN_OFF):  # (closed mid-handshake, or no SOCKS5 spoken)
             return (
-                f"{self.shown or f'GET {url[:200]}'}: {said}; {self.proxy_named()} broke off its "
+                f"{self.sent(url)}: {said}; {self.proxy_named()} broke off its "
                 f"SOCKS5 handshake (the tunnel to {self.tunnel}): it closed the connection or "
                 "answered no SOCKS5 (is a SOCKS5 proxy at that port?)"
             )
         return (
-            f"{self.shown or f'GET {url[:200]}'}: {said}; {self.proxy_named()} "
+            f"{self.sent(url)}: {said}; {self.proxy_named()} "
             f"refused its tunnel to {self.tunnel}: the proxy could not reach the server, or "
             "does not let this server through (its log, its rules say which)"
         )
@@ -188,9 +189,14 @@ class Progress:
         else:
             why = f"{seen.reason or seen}: is it an https:// proxy, not an http:// one?"
         return (
-            f"{self.shown or f'GET {url[:200]}'}: {said}; the TLS handshake with "
+            f"{self.sent(url)}: {said}; the TLS handshake with "
             f"{self.proxy_named()} failed, before its CONNECT: {why}"
         )
+
+    def sent(self, url: str) -> str:
+        """What the log calls the request for ``url``: `shown`, else ``GET`` and the URL, a
+        long one cut as `shown_names.shown` cuts a name (marked, with its length)."""
+        return self.shown or f"GET {_shown(url)}"
 
     def proxy_named(self) -> str:
         """The proxy, as the log names it: ``the proxy at host:port (HTTPS_PROXY)`` when an
@@ -228,7 +234,7 @@ class Progress:
         (``exc``: the transport's own timeout, else `Downloads`' time limit ended it)."""
         exc = exc or self.raised or TimeoutError(f"no answer within {seconds:g} s")
         said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        sent = self.shown or f"GET {url[:200]}"
+        sent = self.sent(url)
         stage = self.stage
         inferred = stage is None and type(exc).__name__ not in _STAGE_OF
         if stage is None:  # (untraced: httpx's class names the stage)

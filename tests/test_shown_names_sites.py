@@ -184,3 +184,52 @@ def test_a_sqlite_file_name_too_long_is_said_cut_to_its_head_and_tail(tmp_path: 
     with pytest.raises(ConfigurationError) as info:
         SQLiteStore(os.path.join(tmp_path, name))
     assert shown(name) in str(info.value) and "t.db" in str(info.value), info.value
+
+
+#: A certificate URL as long as a signed request may name (1,024 characters), whose end (the
+#: file it names) a cut at 200 characters lost, unmarked.
+LONG_URL = "https://s3.amazonaws.com/echo.api/" + "d/" * 484 + "xecho-api-cert-END.pem"
+
+
+def test_a_chain_download_that_found_no_server_names_its_url_as_shown_cuts_it() -> None:
+    from alexaskill.downloads import unreachable
+
+    said = unreachable(LONG_URL, OSError("no route"))
+    assert said.startswith(f"GET {shown(LONG_URL)}: OSError: no route; "), said
+    assert "END.pem (1,024 characters)" in said, said
+
+
+def test_a_download_s_timeout_and_proxy_failures_name_the_url_as_shown_cuts_it() -> None:
+    import httpx
+
+    from alexaskill.verify.progress import download_progress
+
+    progress = download_progress()
+    assert shown(LONG_URL) in progress.timed_out(LONG_URL, 5.0), progress.timed_out(LONG_URL, 5)
+    progress.proxy = "http://proxy.example:3128"
+    progress.tunnel = "s3.amazonaws.com:443"
+    refused = progress.refused(LONG_URL, httpx.ProxyError("403 Forbidden"))
+    assert refused is not None and refused.startswith(f"GET {shown(LONG_URL)}: "), refused
+
+
+def test_a_chain_download_cut_short_names_its_url_as_shown_cuts_it() -> None:
+    from alexaskill.exceptions import CertificateUnavailableError
+    from alexaskill.verify.fetch import _broken_off
+
+    error = _broken_off(LONG_URL, OSError("reset"), 10, 2000.0, chunked=False)
+    assert isinstance(error, CertificateUnavailableError)
+    assert str(error.detail).startswith(f"GET {shown(LONG_URL)}: OSError: reset; "), error.detail
+
+
+def test_a_fetch_chain_that_failed_is_said_with_its_url_as_shown_cuts_it() -> None:
+    import asyncio
+
+    from alexaskill.exceptions import CertificateUnavailableError
+    from alexaskill.verify.fetch import call_fetch_chain
+
+    async def fetch_chain(url: str) -> bytes:
+        raise OSError("no route")
+
+    with pytest.raises(CertificateUnavailableError) as info:
+        asyncio.run(call_fetch_chain(fetch_chain, LONG_URL, 65536))
+    assert info.value.detail == f"fetch_chain({shown(LONG_URL)}): OSError: no route"

@@ -21,6 +21,7 @@ from ..exceptions import (
 from ..outgoing_connections import load_async_backend as load_async_backend  # (its old place)
 from ..outgoing_progress import Progress
 from ..own_cancellation import cancelled_here, is_cancellation
+from ..shown_names import shown
 from .progress import download_progress
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ async def call_fetch_chain(
             said = "a task it awaited was cancelled elsewhere (CancelledError)"
         else:
             raise
-        detail = f"fetch_chain({url[:200]}): {said}"
+        detail = f"fetch_chain({shown(url)}): {said}"
         raise CertificateUnavailableError(_FAILED, detail=detail) from exc
     if not inspect.isawaitable(pending):  # the caller's function: said as such (a 500)
         raise ConfigurationError(
@@ -205,7 +206,7 @@ def _tls_failure(url: str, exc: BaseException, progress: Progress) -> str | None
     proxys = progress.proxy_tls_failed(url, exc)  # (before any CONNECT: no server reached)
     if proxys is not None:
         return proxys
-    said = f"GET {url[:200]}: {type(exc).__name__}: {str(exc) or seen}"
+    said = f"GET {shown(url)}: {type(exc).__name__}: {str(exc) or seen}"
     if isinstance(seen, ssl.SSLCertVerificationError):
         why = (
             "the server answered with a TLS certificate this server does not trust: a proxy "
@@ -333,7 +334,7 @@ def _broken_off(
             f"its connection closed before the end of the answer ({where}): the server, a "
             "proxy or the network ended it"
         )
-    return CertificateUnavailableError(_CUT_SHORT, detail=f"GET {url[:200]}: {said}; {why}")
+    return CertificateUnavailableError(_CUT_SHORT, detail=f"GET {shown(url)}: {said}; {why}")
 
 
 def _declared_length(value: str) -> float:
