@@ -16,6 +16,7 @@ import re
 from html.entities import html5
 from typing import Final
 
+from .shown_names import shown
 from .xml_text import _not_xml, _placed
 
 __all__: list[str] = []  # helpers for alexaskill.ssml_check and alexaskill.responses
@@ -98,7 +99,7 @@ def _character_reference_error(found: re.Match[str]) -> str | None:
     code = _code(found.group(1), found.group(2))
     if 0 <= code <= 0x10FFFF and _not_xml().match(chr(code)) is None:
         return None
-    written = found.group() if len(found.group()) <= 16 else f"{found.group()[:12]}…;"
+    written = shown(found.group())  # (a long one cut, marked, with its length)
     if code < 0 or code > 0x10FFFF:
         said = " refers to no character (Unicode ends at U+10FFFF)"
     else:

@@ -15,6 +15,7 @@ from alexaskill import ssml
 from alexaskill.exceptions import ResponseError
 from alexaskill.responses import PlainTextSpeech, SsmlSpeech, output_speech, speak
 from alexaskill.services.progressive import progressive_document
+from alexaskill.shown_names import shown
 from alexaskill.ssml import Ssml
 from alexaskill.xml_references import _ESCAPING, _ESCAPING_A_VALUE
 from tests.ssml_shared import (
@@ -162,10 +163,21 @@ def test_a_reference_of_too_many_digits_in_a_tag_is_refused_not_a_value_error(
 ) -> None:
     # Reading the tag's attributes (`_attribute_value`) converted the digits with int(), which
     # raised ValueError past 4,300 digits: ssml_error and the app failed instead of saying it.
-    said = "&#9999999999…; at index "
+    said = f"{shown(f'&#{_MANY_DIGITS};')} at index "
     found = ssml.ssml_error(markup)
     assert found is not None and found.startswith(said), found
     assert refusal_of(markup) == f"outputSpeech.ssml: {found}"
+    assert found.startswith("&#99999999999999999999999999999999999999"), found
+    assert "9999; (5,003 characters) at index" in found, found
+
+
+def test_a_long_reference_to_no_character_is_said_whole_up_to_the_shared_bound() -> None:
+    # Cut by hand past 16 characters to its first 12 ("&#x000000000…;"): its end, the digits
+    # that make the character it names, unsaid and unmarked as a cut.
+    reference = "&#x" + "0" * 20 + "1;"
+    found = ssml.ssml_error(f"<speak>a {reference} b</speak>")
+    said = f"{reference} at index 9 refers to U+0001, "
+    assert found is not None and found.startswith(said), found
 
 
 @pytest.mark.parametrize(
