@@ -170,7 +170,7 @@ def load_capture(path: str | os.PathLike[str]) -> Capture:
     with open(path, "rb") as file:
         data = file.read(limit + 1)
     if len(data) > limit:
-        size = f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit} bytes"
+        size = f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit:,} bytes"
         raise CaptureFileError(path, f"not an alexaskill capture file (larger than {size})")
     try:
         capture = _decode(data)

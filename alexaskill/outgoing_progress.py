@@ -301,11 +301,10 @@ class Progress:
             )
         elif stage == "body":
             declared = self.declared
-            came = (
-                f"{self.received} bytes"
-                if declared is None
-                else f"{self.received} of the {int(declared)} bytes its Content-Length announced"
-            )
+            came = f"{self.received:,} bytes"
+            if declared is not None:
+                came = f"{self.received:,} of the {int(declared):,} bytes"
+                came += " its Content-Length announced"
             why = (
                 f"the server answered, then did not send all its body {within} ({came}): a slow "
                 "server or proxy, or a busy network"

@@ -120,7 +120,7 @@ class _Closes:
 
     def _refuse_head(self) -> None:
         if not self.transport.is_closing():
-            too_large = f"request head over {self.max_header_size} bytes"
+            too_large = f"request head over {self.max_header_size:,} bytes"
             self._close(_refusal(b"431 Request Header Fields Too Large", too_large))
 
     def _head_timed_out(self) -> None:

@@ -36,9 +36,9 @@ def _over_limit_refusal(what: str, limit: int) -> bytes:
     parser: `exchange_protocol.ExchangeProtocol._bound_framing`, `server_h11._OneFraming`)."""
     if what == "trailers":
         return _refusal(
-            b"431 Request Header Fields Too Large", f"request trailers over {limit} bytes"
+            b"431 Request Header Fields Too Large", f"request trailers over {limit:,} bytes"
         )
-    return _refusal(b"400 Bad Request", f"a chunk size line over {limit} bytes")
+    return _refusal(b"400 Bad Request", f"a chunk size line over {limit:,} bytes")
 
 
 def _can_write_eof(transport: asyncio.BaseTransport) -> bool:

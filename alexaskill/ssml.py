@@ -232,8 +232,8 @@ def audio(src: str) -> Ssml:
     element = _Checked(f'<audio src="{_attribute("audio", "src", src)}"/>')
     if len(element) + len("<speak></speak>") > _MAX_SPEECH:
         raise ResponseError(
-            f"SSML <audio src={shown_value(src)}> is {len(element) + 15} characters as speech "
-            f"(<speak> and the escaped tag included); speech holds at most {_MAX_SPEECH}"
+            f"SSML <audio src={shown_value(src)}> is {len(element) + 15:,} characters as speech "
+            f"(<speak> and the escaped tag included); speech holds at most {_MAX_SPEECH:,}"
         )
     return element
 

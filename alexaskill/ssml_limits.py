@@ -106,7 +106,7 @@ def _length_fault(subject: str, markup: str) -> str | None:
     if len(markup) <= MAX_SPEECH:
         return None
     return (
-        f"{subject} is {len(markup)} characters; the limit is {MAX_SPEECH} "
+        f"{subject} is {len(markup):,} characters; the limit is {MAX_SPEECH:,} "
         "(counted in the whole SSML document: its tags, escapes and <speak> root)"
     )
 

@@ -121,6 +121,25 @@ def test_the_fake_served_answers_a_content_length_that_is_no_size_with_400(lengt
     assert fake.calls == []
 
 
+def test_the_fake_served_refuses_a_body_past_its_bound_with_413_sizes_said_with_commas() -> None:
+    # "a body of 2097152 bytes: the fake takes 1048576 at most": the sizes unread at a glance.
+    import socket
+    from urllib.parse import urlsplit
+
+    fake = FakeAlexaApi(given_name="Ada")
+    with fake.serve() as url:
+        parts = urlsplit(url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+            sock.sendall(
+                b"POST /v1/directives HTTP/1.1\r\nHost: x\r\nContent-Length: 2097152\r\n\r\n"
+            )
+            answer = read_to_close(sock)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
+    said = json.loads(answer.split(b"\r\n\r\n", 1)[1])["message"]
+    assert said == "a body of 2,097,152 bytes: the fake takes 1,048,576 at most", said
+    assert fake.calls == []
+
+
 def test_the_fake_served_refuses_a_chunked_body_with_411_not_reading_it_as_none() -> None:
     # A body sent chunked (no Content-Length) was read as none: the call was answered without
     # its body (a 400 "expected header.requestId") and the chunks read as the next request.

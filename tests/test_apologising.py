@@ -140,7 +140,7 @@ def test_a_not_a_response_the_skill_raises_itself_keeps_its_traceback(
             lambda: speak(Ssml("<speak><lang>Bonjour</lang></speak>")),
             "outputSpeech.ssml: <lang> has no xml:lang",
         ),
-        (lambda: speak("a" * 8001), "outputSpeech.text is 8001 characters; the limit is 8000"),
+        (lambda: speak("a" * 8001), "outputSpeech.text is 8,001 characters; the limit is 8,000"),
         (
             lambda: speak("a", card=SimpleCard("Long", "b" * 8000)),
             "card",  # (its title and content together: the card's own words follow)
@@ -246,7 +246,7 @@ def test_an_exception_handler_s_refused_reply_says_why_in_the_error_line(
     assert line.levelno == logging.ERROR and "\n" not in said, said
     assert said.startswith("exception handler "), said
     assert said.endswith(f".on_lookup failed: {result.handler_error}"), said
-    assert "outputSpeech.text is 8001 characters; the limit is 8000" in said, said
+    assert "outputSpeech.text is 8,001 characters; the limit is 8,000" in said, said
     assert line.exc_info is not None and line.exc_info[1] is result.handler_error
 
 

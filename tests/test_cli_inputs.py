@@ -123,7 +123,7 @@ def test_load_capture_too_large(tmp_path: Path, small_bound: int) -> None:
     )
     with pytest.raises(
         ValueError,
-        match=r"capture\.json: not an alexaskill capture file \(larger than 4096 bytes\)",
+        match=r"capture\.json: not an alexaskill capture file \(larger than 4,096 bytes\)",
     ):
         load_capture(file)
 

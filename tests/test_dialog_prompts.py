@@ -85,7 +85,7 @@ def _declare(skill: Skill, name: str = "Book", **declared: Any) -> None:
         (  # plain text past the 8,000 characters Alexa speaks
             {"slot": DialogSlot("AMAZON.DATE", elicit="Which day? " + "very " * 1598)},
             "intent Book, slot day: elicitation prompt 'Which day? very very",
-            "is 8001 characters; the limit is 8000",
+            "is 8,001 characters; the limit is 8,000",
         ),
     ],
 )

@@ -79,12 +79,12 @@ def test_other_behaviours_refuse_the_previous_token(behavior: Any) -> None:
         ({"url": "https://"}, r"audioItem.stream.url must be an HTTPS URL"),
         ({"url": "https:///a.mp3"}, r"stream.url must be an HTTPS URL.*names no host"),
         ({"url": "https://cdn.example.com/a b.mp3"}, r"stream.url must be an HTTPS URL.*%20"),
-        ({"url": "https://x.example/" + "a" * 8000}, r"stream.url is 8018 characters; the limit"),
+        ({"url": "https://x.example/" + "a" * 8000}, r"stream.url is 8,018 characters; the limit"),
         ({"token": ""}, r"audioItem.stream.token must be a non-empty str"),
-        ({"token": "t" * 1025}, r"stream.token is 1025 characters; the limit is 1024"),
+        ({"token": "t" * 1025}, r"stream.token is 1,025 characters; the limit is 1,024"),
         (
             {"play_behavior": "ENQUEUE", "expected_previous_token": "t" * 1025},
-            r"stream.expectedPreviousToken is 1025 characters; the limit is 1024",
+            r"stream.expectedPreviousToken is 1,025 characters; the limit is 1,024",
         ),
         ({"offset_in_milliseconds": -1}, r"offsetInMilliseconds must be an int of 0 or more"),
         ({"offset_in_milliseconds": 1.5}, r"offsetInMilliseconds must be an int of 0 or more"),
@@ -118,10 +118,10 @@ def _raw_play(**stream: Any) -> dict[str, Any]:
     ("play", "message"),
     [
         (_raw_play(url="http://cdn.example.com/a.mp3"), r"stream.url must be an HTTPS URL"),
-        (_raw_play(token="t" * 1025), r"stream.token is 1025 characters; the limit is 1024"),
+        (_raw_play(token="t" * 1025), r"stream.token is 1,025 characters; the limit is 1,024"),
         (
             _raw_play(playBehavior="ENQUEUE", expectedPreviousToken="t" * 1025),
-            r"stream.expectedPreviousToken is 1025 characters; the limit is 1024",
+            r"stream.expectedPreviousToken is 1,025 characters; the limit is 1,024",
         ),
         (_raw_play(offsetInMilliseconds=-1), r"offsetInMilliseconds must be an int of 0 or more"),
         (_raw_play(offsetInMilliseconds=2**63), r"at most 2\*\*63-1 \(a long\), not 9223"),

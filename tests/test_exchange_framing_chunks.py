@@ -112,22 +112,22 @@ OVER_LIMIT: dict[str, tuple[Feed, int, str]] = {
     "trailers-in-reads": (
         [_CHUNKED_HEAD + b"2\r\n{}\r\n0\r\n", *[_FIELD] * 40, b"\r\n" + _NEXT],
         431,
-        "request trailers over 16384 bytes",
+        "request trailers over 16,384 bytes",
     ),
     "trailers-in-one-read": (
         [_CHUNKED_HEAD + b"2\r\n{}\r\n0\r\n" + _FIELD * 200 + b"\r\n" + _NEXT],
         431,
-        "request trailers over 16384 bytes",
+        "request trailers over 16,384 bytes",
     ),
     "endless-trailer": (
         [_CHUNKED_HEAD + b"2\r\n{}\r\n0\r\nx-t: ", *[b"a" * 1000] * 40],
         431,
-        "request trailers over 16384 bytes",
+        "request trailers over 16,384 bytes",
     ),
     "endless-chunk-extension": (
         [_CHUNKED_HEAD + b"2;e=", *[b"a" * 1000] * 40],
         400,
-        "a chunk size line over 16384 bytes",
+        "a chunk size line over 16,384 bytes",
     ),
 }
 
@@ -262,7 +262,7 @@ def test_trailers_past_the_limit_in_the_read_of_the_bodys_end_are_refused_at_onc
     joined = wire(events)
     head, _, body = first_write(joined).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 431 "), joined
-    assert json.loads(body) == {"error": "request trailers over 16384 bytes"}
+    assert json.loads(body) == {"error": "request trailers over 16,384 bytes"}
     assert joined[-1] == "close" and len(joined) == 2, joined
     assert logs == ["Invalid HTTP request received."]
 

@@ -46,7 +46,7 @@ def test_replay_url_refuses_what_the_app_refuses_in_process(tmp_path: Path) -> N
         ({"directives": [{"type": "Dialog.Delegate"}]}, "Dialog.Delegate answers an IntentRequest"),
         (
             {"outputSpeech": {"type": "PlainText", "text": "a" * 8001}},
-            "outputSpeech.text is 8001 characters; the limit is 8000",
+            "outputSpeech.text is 8,001 characters; the limit is 8,000",
         ),
     ]:
         code, out = replay_one(tmp_path, "LaunchRequest", {"version": "1.0", "response": payload})

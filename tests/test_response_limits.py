@@ -43,45 +43,49 @@ def _ssml(length: int, body: str = "") -> Ssml:
 
 def test_plain_text_speech_is_at_most_8000_characters() -> None:
     assert len(speak("a" * 8000).output_speech.text) == 8000  # type: ignore[union-attr]
-    with pytest.raises(ResponseError, match=r"^outputSpeech\.text is 8001 characters; the limit"):
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.text is 8,001 characters; the limit"):
         speak("a" * 8001)
 
 
 def test_ssml_speech_is_at_most_8000_characters_counting_its_tags() -> None:
     assert len(str(_ssml(8000))) == 8000
     speak(_ssml(8000))
-    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml is 8001 characters; the limit"):
+    with pytest.raises(ResponseError, match=r"^outputSpeech\.ssml is 8,001 characters; the limit"):
         speak(_ssml(8001))
 
 
 def test_a_reprompt_is_at_most_8000_characters() -> None:
     ask("Which one?", reprompt="a" * 8000)
-    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.text is 8001 characters"):
+    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.text is 8,001 characters"):
         ask("Which one?", reprompt="a" * 8001)
 
 
 def test_a_simple_card_holds_at_most_8000_characters_title_and_content_together() -> None:
     SimpleCard("a" * 100, "b" * 7900)
-    with pytest.raises(ResponseError, match=r"card text .* is 8001 characters; the limit is 8000"):
+    with pytest.raises(
+        ResponseError, match=r"card text .* is 8,001 characters; the limit is 8,000"
+    ):
         SimpleCard("a" * 100, "b" * 7901)
 
 
 def test_a_standard_card_counts_its_image_urls_in_its_8000_characters() -> None:
     small, large = _url(IMAGE, 2000), _url(IMAGE, 2000)
     StandardCard("a" * 100, "b" * 3900, small_image_url=small, large_image_url=large)
-    with pytest.raises(ResponseError, match=r"card text .* is 8001 characters; the limit is 8000"):
+    with pytest.raises(
+        ResponseError, match=r"card text .* is 8,001 characters; the limit is 8,000"
+    ):
         StandardCard("a" * 100, "b" * 3901, small_image_url=small, large_image_url=large)
 
 
 def test_a_card_image_url_is_at_most_2000_characters() -> None:
     StandardCard("T", "t", small_image_url=_url(IMAGE, 2000))
-    with pytest.raises(ResponseError, match=r"^card\.image\.largeImageUrl is 2001 characters"):
+    with pytest.raises(ResponseError, match=r"^card\.image\.largeImageUrl is 2,001 characters"):
         StandardCard("T", "t", large_image_url=_url(IMAGE, 2001))
 
 
 def test_an_audio_stream_url_is_at_most_8000_characters() -> None:
     AudioPlayer.Play(_url(STREAM, 8000), "t")
-    with pytest.raises(ResponseError, match=r"stream\.url .*8001.*8000"):
+    with pytest.raises(ResponseError, match=r"stream\.url .*8,001.*8,000"):
         AudioPlayer.Play(_url(STREAM, 8001), "t")
 
 
@@ -98,7 +102,7 @@ def test_an_audio_stream_token_is_at_most_1024_characters(field: str) -> None:
         )
 
     play(1024)
-    with pytest.raises(ResponseError, match=rf"stream\.{field} .*1025.*1024"):
+    with pytest.raises(ResponseError, match=rf"stream\.{field} .*1,025.*1,024"):
         play(1025)
 
 

@@ -102,7 +102,7 @@ def test_output_speech_rejects_non_strings() -> None:
 def test_speech_limit_is_8000_characters() -> None:
     assert PlainTextSpeech("x" * 8000)
     with pytest.raises(
-        ResponseError, match=r"outputSpeech\.text is 8001 characters; the limit is 8000"
+        ResponseError, match=r"outputSpeech\.text is 8,001 characters; the limit is 8,000"
     ):
         PlainTextSpeech("x" * 8001)
 
@@ -111,11 +111,11 @@ def test_ssml_limit_counts_the_whole_document() -> None:
     inside = 8000 - len("<speak></speak>")
     assert output_speech(ssml.speak("x" * inside))
     with pytest.raises(
-        ResponseError, match=r"outputSpeech\.ssml is 8001 characters; the limit is 8000"
+        ResponseError, match=r"outputSpeech\.ssml is 8,001 characters; the limit is 8,000"
     ):
         output_speech(ssml.speak("x" * (inside + 1)))
     # The root the response adds counts too.
-    with pytest.raises(ResponseError, match=r"outputSpeech\.ssml is 8001 characters"):
+    with pytest.raises(ResponseError, match=r"outputSpeech\.ssml is 8,001 characters"):
         output_speech(Ssml("x" * (inside + 1)))
 
 
@@ -125,7 +125,7 @@ def test_escaping_counts_towards_the_ssml_limit() -> None:
 
 
 def test_reprompt_limit_names_the_reprompt() -> None:
-    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.text is 8001 characters"):
+    with pytest.raises(ResponseError, match=r"^reprompt\.outputSpeech\.text is 8,001 characters"):
         ask("Which city?", reprompt="x" * 8001)
 
 
@@ -248,23 +248,25 @@ def test_image_url_limit_is_2000_characters() -> None:
     prefix = "https://example.com/"
     assert StandardCard("T", "x", prefix + "a" * (2000 - len(prefix)))
     with pytest.raises(
-        ResponseError, match=r"card\.image\.largeImageUrl is 2001 characters; the limit is 2000"
+        ResponseError, match=r"card\.image\.largeImageUrl is 2,001 characters; the limit is 2,000"
     ):
         StandardCard("T", "x", large_image_url=prefix + "a" * (2001 - len(prefix)))
     # Each image URL: the small one as the large one.
     assert StandardCard("T", "x", large_image_url=prefix + "a" * (2000 - len(prefix)))
     with pytest.raises(
-        ResponseError, match=r"card\.image\.smallImageUrl is 2001 characters; the limit is 2000"
+        ResponseError, match=r"card\.image\.smallImageUrl is 2,001 characters; the limit is 2,000"
     ):
         StandardCard("T", "x", small_image_url=prefix + "a" * (2001 - len(prefix)))
 
 
 def test_card_text_limit_is_8000_characters() -> None:
     assert SimpleCard("t" * 100, "c" * 7900)
-    with pytest.raises(ResponseError, match=r"card text .* is 8001 characters; the limit is 8000"):
+    with pytest.raises(
+        ResponseError, match=r"card text .* is 8,001 characters; the limit is 8,000"
+    ):
         SimpleCard("t" * 100, "c" * 7901)
     assert StandardCard("", "x" * 8000)
-    with pytest.raises(ResponseError, match="is 8001 characters; the limit is 8000"):
+    with pytest.raises(ResponseError, match="is 8,001 characters; the limit is 8,000"):
         StandardCard("t", "x" * 8000)
 
 

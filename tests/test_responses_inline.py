@@ -61,7 +61,7 @@ def test_plain_speech_checks_every_value() -> None:
 
     speech = PlainTextSpeech(Text("x" * 8000))
     assert type(speech.text) is str
-    with pytest.raises(ResponseError, match=r"outputSpeech\.text is 8001 characters"):
+    with pytest.raises(ResponseError, match=r"outputSpeech\.text is 8,001 characters"):
         PlainTextSpeech(Text("x" * 8001))
     with pytest.raises(ResponseError, match=r"outputSpeech\.playBehavior is 'NOW'"):
         PlainTextSpeech("hi", play_behavior="NOW")  # type: ignore[arg-type]
@@ -72,7 +72,7 @@ def test_simple_card_checks_any_value() -> None:
     class Text(str):  # checked as the text it holds, which the card sends
         __slots__ = ()
 
-    with pytest.raises(ResponseError, match=r"card text .* is 9007 characters"):
+    with pytest.raises(ResponseError, match=r"card text .* is 9,007 characters"):
         SimpleCard("Weather", Text("x" * 9000))
     with pytest.raises(ResponseError, match=r"card\.content must be a str, not an int$"):
         SimpleCard("Weather", 42)  # type: ignore[arg-type]
@@ -248,3 +248,4 @@ def test_only_audio_elements_count_as_clips(not_a_clip: Ssml) -> None:
     )
     with pytest.raises(ResponseError, match=r"has 6 <audio> clips"):
         SsmlSpeech(ssml.speak(not_a_clip, clips))
+

@@ -187,9 +187,9 @@ def test_ssml_over_the_limit_says_what_it_counts() -> None:
     # "outputSpeech.ssml is 8001 characters" of a 7986-character fragment, or of 2000 "&"
     # (each escaped to "&amp;"), left the author counting their own text and finding less.
     counted = r"\(counted in the whole SSML document: its tags, escapes and <speak> root\)"
-    with pytest.raises(ResponseError, match=rf"^outputSpeech\.ssml is 8001 .* 8000 {counted}"):
+    with pytest.raises(ResponseError, match=rf"^outputSpeech\.ssml is 8,001 .* 8,000 {counted}"):
         output_speech(Ssml("x" * (8000 - len("<speak></speak>") + 1)))
     with pytest.raises(
-        ResponseError, match=rf"^reprompt\.outputSpeech\.ssml is 10015 char.*{counted}"
+        ResponseError, match=rf"^reprompt\.outputSpeech\.ssml is 10,015 char.*{counted}"
     ):
         ask("Hi", reprompt=ssml.speak("&" * 2000))

@@ -345,7 +345,7 @@ def test_an_endless_header_is_cut_off(shared: SharedServers, how: str, replace: 
     # 431 on every protocol (its JSON reason), read whole before the close (`_linger`).
     answer = run(bounded())
     assert answer.startswith(b"HTTP/1.1 431"), answer[:200]
-    assert answer.endswith(b'{"error": "request head over 16384 bytes"}'), answer[:400]
+    assert answer.endswith(b'{"error": "request head over 16,384 bytes"}'), answer[:400]
     run(genuine(port))  # and the server is still fine
     assert DEFAULT_MAX_HEADER_SIZE == 16 * 1024
 

@@ -33,7 +33,7 @@ def test_a_head_over_the_limit_in_many_reads_is_431_on_either_parser(
     assert events[-1] == "close"
     head, _, body = first_write(wire(events)).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n"), head
-    assert json.loads(body) == {"error": "request head over 16384 bytes"}
+    assert json.loads(body) == {"error": "request head over 16,384 bytes"}
 
 
 @pytest.mark.parametrize("protocol_class", PROTOCOLS, indirect=True)

@@ -176,7 +176,7 @@ def test_a_head_too_large_is_refused_with_a_json_reason(protocol_class: type[Any
             answer, closed = (await written(read))[-2:]
             assert closed == "close" and isinstance(answer, bytes)
             assert answer.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
-            assert answer.endswith(b'\r\n\r\n{"error": "request head over 1024 bytes"}')
+            assert answer.endswith(b'\r\n\r\n{"error": "request head over 1,024 bytes"}')
         assert called == []  # the app never saw them
 
         # A small head with a body past the limit, in one read: answered, not refused.

@@ -187,7 +187,7 @@ async def test_long_progressive_speech_gets_the_progressive_limit_s_message(
     with pytest.raises(ResponseError) as refused:
         await api.progressive("x" * 9000)
     assert str(refused.value) == (
-        "progressive response speech is 9015 characters as SSML; the limit is 600"
+        "progressive response speech is 9,015 characters as SSML; the limit is 600"
     )
     assert api_stub.requests == []
 

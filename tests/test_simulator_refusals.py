@@ -57,6 +57,23 @@ http = simulator_shared.http
             400,
             "no AudioPlayer",
         ),
+        (
+            b'{"simulation": "simulation-1", "action": "say", "text": "' + b"x" * 2001 + b'"}',
+            400,
+            "text: expected a string of at most 2,000 characters",
+        ),
+        (
+            b'{"simulation": "simulation-1", "action": "audio", "event": "PlaybackStarted", '
+            b'"token": "' + b"t" * 1025 + b'"}',
+            400,
+            "token: expected the stream's token (1 to 1,024 characters)",
+        ),
+        (
+            b'{"simulation": "simulation-1", "action": "audio", "event": "PlaybackFailed", '
+            b'"token": "t", "error": "' + b"e" * 2001 + b'"}',
+            400,
+            "error: expected a string of at most 2,000 characters",
+        ),
         (b'{"simulation": "simulation-1", "action": "button", "command": "Rew"}', 400, "command"),
         (
             b'{"simulation": "simulation-1", "action": "button", "command": "Play", '

@@ -21,8 +21,8 @@ _CLIP = '<audio src="soundbank://soundlibrary/animals/amzn_sfx_bear_groan_roar_0
     ("document", "fault"),
     [
         (f"<speak>{_CLIP * 6}</speak>", "has 6 <audio> clips; the limit is 5"),
-        (f"<speak>{'a' * 7985}</speak>", "is 8000 characters"),  # (8000 taken: below)
-        (f"<speak>{'a' * 7986}</speak>", "is 8001 characters; the limit is 8000"),
+        (f"<speak>{'a' * 7985}</speak>", "is 8,000 characters"),  # (8000 taken: below)
+        (f"<speak>{'a' * 7986}</speak>", "is 8,001 characters; the limit is 8,000"),
         ("<speak> </speak>", "says nothing"),
         ("<speak><p/><!-- to do --></speak>", "says nothing"),
         ("<speak/>", "says nothing"),
@@ -36,7 +36,7 @@ def test_ssml_error_says_the_limits_of_speech_in_the_words_of_the_app(
     # was built; ssml_error, the test tools' check of every answer (a replayed one too), took
     # them, and Alexa refuses them. One check of both, said alike.
     said = ssml.ssml_error(document)
-    if fault == "is 8000 characters":
+    if fault == "is 8,000 characters":
         assert said is None
         return
     assert said is not None and fault in said, said

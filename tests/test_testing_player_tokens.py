@@ -27,7 +27,7 @@ EPISODES = [f"https://cdn.example.com/podcast/episode-{n}.mp3" for n in range(3)
         ("\t\n", r"^QueuedStream token is '\\t\\n': the stream's token \(a str, not empty nor"),
         (None, r"^QueuedStream token is None: the stream's token \(a str, not empty nor blank\)"),
         (42, r"^QueuedStream token is 42: the stream's token \(a str, not empty nor blank\)"),
-        ("e" * 1025, r"^QueuedStream token is 1025 characters: Amazon's limit for a stream's"),
+        ("e" * 1025, r"^QueuedStream token is 1,025 characters: Amazon's limit for a stream's"),
     ],
     ids=["empty", "blank", "white-space", "None", "int", "1025-characters"],
 )
@@ -44,7 +44,7 @@ def test_a_player_holding_a_token_no_play_gives_is_refused() -> None:
     # QueuedStream refuses that token: the requests then named a stream past Amazon's 1024
     # characters, which no AudioPlayer.Play of Alexa's gives.
     long = "e" * (MAX_AUDIO_TOKEN + 1)
-    said = r"^token is 1025 characters: Amazon's limit for a stream's token \(AudioPlayer\.Play"
+    said = r"^token is 1,025 characters: Amazon's limit for a stream's token \(AudioPlayer\.Play"
     with pytest.raises(ValueError, match=said):
         DevicePlayer(long, activity="PLAYING")
     player = DevicePlayer("ep-1")

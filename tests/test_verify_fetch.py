@@ -36,7 +36,7 @@ pytestmark = pytest.mark.oldest_dependencies
 _CUT_ANSWERS: Final = {
     "fewer bytes than its Content-Length": (
         b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nhello",
-        "5 of the 1000 bytes its Content-Length announced",
+        "5 of the 1,000 bytes its Content-Length announced",
     ),
     "chunked, without its last chunk": (
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
@@ -107,7 +107,7 @@ def test_a_connection_broken_mid_body_is_cut_short_not_unreachable(
     detail = str(info.value.detail)
     assert str(error) in detail
     assert "check DNS" not in detail and "outbound HTTPS" not in detail
-    received = "5 bytes, before its last chunk" if chunked else "5 of the 1000 bytes"
+    received = "5 bytes, before its last chunk" if chunked else "5 of the 1,000 bytes"
     assert f"({received}" in detail
 
 
@@ -148,7 +148,7 @@ def test_a_cut_short_download_is_a_short_400_and_a_log_line_without_a_traceback(
     assert answer.json() == {"error": "certificate chain: download cut short"}
     refused = [r for r in caplog.records if "refused request" in r.getMessage()]
     assert len(refused) == 1
-    assert "(5 of the 1000 bytes its Content-Length announced)" in refused[0].getMessage()
+    assert "(5 of the 1,000 bytes its Content-Length announced)" in refused[0].getMessage()
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
 
@@ -156,8 +156,8 @@ def test_a_cut_short_download_is_a_short_400_and_a_log_line_without_a_traceback(
     ("headers", "content", "reason"),
     [
         ({"Content-Encoding": "gzip"}, b"\x1f\x8b", "download is content-encoded"),
-        ({}, b"-" * 65537, "download exceeds 65536 bytes"),
-        ({"Content-Length": "65537"}, b"", "download exceeds 65536 bytes"),
+        ({}, b"-" * 65537, "download exceeds 65,536 bytes"),
+        ({"Content-Length": "65537"}, b"", "download exceeds 65,536 bytes"),
         ({"Content-Length": "abc"}, b"", "download's Content-Length is malformed"),
     ],
     ids=["encoded", "too_long", "announced_too_long", "bad_length"],
@@ -192,7 +192,7 @@ def test_a_tls_connection_closed_mid_body_without_its_goodbye_is_still_a_close(
         verify_via(pki, mock_client(handler))
     assert str(info.value) == "certificate chain: download cut short"
     detail = str(info.value.detail)
-    assert "its connection closed before the end of the answer (5 of the 1000 bytes" in detail
+    assert "its connection closed before the end of the answer (5 of the 1,000 bytes" in detail
     assert "TLS failed" not in detail
 
 

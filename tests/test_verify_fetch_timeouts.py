@@ -115,7 +115,7 @@ def test_a_body_that_stops_coming_is_said_slow_with_the_bytes_that_came(
         "the server answered, then did not send all its body within 1 s (download_timeout)"
         in detail
     )
-    assert "(5 of the 1000 bytes its Content-Length announced)" in detail
+    assert "(5 of the 1,000 bytes its Content-Length announced)" in detail
     assert "check DNS" not in detail and "outbound HTTPS" not in detail
 
 

@@ -191,6 +191,6 @@ def test_a_bad_tls_record_mid_body_is_said_a_tls_failure_not_a_close(
     assert isinstance(refused, CertificateUnavailableError)
     detail = str(refused.detail)
     assert "TLS failed during the answer, after the handshake" in detail
-    assert "(5 of the 1000 bytes its Content-Length announced)" in detail
+    assert "(5 of the 1,000 bytes its Content-Length announced)" in detail
     assert "connection closed" not in detail
     assert "check DNS" not in detail and "outbound HTTPS" not in detail

@@ -135,8 +135,8 @@ INVALID_URLS = [  # (url, a word of the expected reason)
     ("https://s3.amazonaws.com/echo.api/x\x00.pem", "character"),
     ("https://s3.amazonaws.com/echo.api/\uff58.pem", "character"),
     # longer than any URL of Amazon's: refused before it is stored as a failed download
-    ("https://s3.amazonaws.com/echo.api/" + "a" * 990 + ".pem", "longer than 1024"),
-    ("https://s3.amazonaws.com/echo.api/" + "a" * 987 + ".pem", "longer than 1024"),
+    ("https://s3.amazonaws.com/echo.api/" + "a" * 990 + ".pem", "longer than 1,024"),
+    ("https://s3.amazonaws.com/echo.api/" + "a" * 987 + ".pem", "longer than 1,024"),
 ]
 
 

@@ -139,7 +139,7 @@ async def _inflate(
 
 def too_large(operation: str, status: int) -> AlexaApiError:
     return AlexaApiError(
-        f"{operation}: Alexa's answer (HTTP {status}) is larger than {MAX_ANSWER_BYTES} bytes: "
+        f"{operation}: Alexa's answer (HTTP {status}) is larger than {MAX_ANSWER_BYTES:,} bytes: "
         "not read",
         operation=operation,
         status=status,

@@ -28,7 +28,7 @@ def _text(field: str, value: object, *, limit: int | None = None) -> str:
     if not isinstance(value, str) or not value:
         raise ResponseError(f"{field} must be a non-empty str, not {shown_value(value)}")
     if limit is not None and len(value) > limit:
-        raise ResponseError(f"{field} is {len(value)} characters; the limit is {limit}")
+        raise ResponseError(f"{field} is {len(value):,} characters; the limit is {limit:,}")
     return str.__str__(value)
 
 

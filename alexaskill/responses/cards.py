@@ -101,8 +101,8 @@ def _check_card_text(
         _refuse_empty_card(texts)
     if total > MAX_CARD_TEXT:
         raise ResponseError(
-            f"card text (title, text and image URLs) is {total} characters; "
-            f"the limit is {MAX_CARD_TEXT}"
+            f"card text (title, text and image URLs) is {total:,} characters; "
+            f"the limit is {MAX_CARD_TEXT:,}"
         )
 
 

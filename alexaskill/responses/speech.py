@@ -61,7 +61,7 @@ _PLAY_BEHAVIORS: Final = ("ENQUEUE", "REPLACE_ALL", "REPLACE_ENQUEUED")
 
 def _check_length(field: str, value: str, limit: int) -> None:
     if len(value) > limit:
-        raise ResponseError(f"{field} is {len(value)} characters; the limit is {limit}")
+        raise ResponseError(f"{field} is {len(value):,} characters; the limit is {limit:,}")
 
 
 def _exact_str(field: str, value: object) -> str:

@@ -251,8 +251,8 @@ def _length_fault(document: str) -> str | None:
     if len(document) <= MAX_PROGRESSIVE_SPEECH:
         return None
     return (
-        f"progressive response speech is {len(document)} characters as SSML; the limit is "
-        f"{MAX_PROGRESSIVE_SPEECH}"
+        f"progressive response speech is {len(document):,} characters as SSML; the limit is "
+        f"{MAX_PROGRESSIVE_SPEECH:,}"
     )
 
 

@@ -53,7 +53,7 @@ def audio_event(asked: Mapping[str, Any], interfaces: Sequence[str]) -> DeviceEv
     if event == "PlaybackFailed":
         error = asked.get("error")
         if error is not None and (not isinstance(error, str) or len(error) > _MAX_ERROR):
-            raise ValueError(f"error: expected a string of at most {_MAX_ERROR} characters")
+            raise ValueError(f"error: expected a string of at most {_MAX_ERROR:,} characters")
         # Amazon's AudioPlayer reference: the error, and the state before it.
         request["error"] = {"type": "MEDIA_ERROR_UNKNOWN", "message": error or "unknown"}
         request["currentPlaybackState"] = {**player, "playerActivity": "PLAYING"}
@@ -97,7 +97,7 @@ def _choice(
 def _token(asked: Mapping[str, Any]) -> str:
     token = asked.get("token")
     if not isinstance(token, str) or not 0 < len(token) <= _MAX_TOKEN:
-        raise ValueError(f"token: expected the stream's token (1 to {_MAX_TOKEN} characters)")
+        raise ValueError(f"token: expected the stream's token (1 to {_MAX_TOKEN:,} characters)")
     return token
 
 

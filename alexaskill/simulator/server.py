@@ -248,7 +248,7 @@ class Simulator:
             raise BadRequest(f"action: expected one of {', '.join(sorted(_ACTIONS))}")
         text = asked.get("text", "")
         if not isinstance(text, str) or len(text) > _MAX_TEXT:
-            raise BadRequest(f"text: expected a string of at most {_MAX_TEXT} characters")
+            raise BadRequest(f"text: expected a string of at most {_MAX_TEXT:,} characters")
         locale = asked.get("locale", self.locale)
         self._check_locale(locale)
         interfaces = asked.get("interfaces", list(DEVICES["speaker"]))

@@ -159,12 +159,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         size = int(length)
         if size > _MAX_BODY:
-            self._refuse(413, f"a body of {size} bytes: the fake takes {_MAX_BODY} at most")
+            self._refuse(413, f"a body of {size:,} bytes: the fake takes {_MAX_BODY:,} at most")
             return
         body, stalled = self._read_body(size)
         if len(body) < size:
             status, why = (408, "no more came in time") if stalled else (400, "the client closed")
-            self._refuse(status, f"the body ended after {len(body)} of its {size} bytes: {why}")
+            self._refuse(status, f"the body ended after {len(body):,} of its {size:,} bytes: {why}")
             return
         url = f"http://{self.headers.get('Host', 'localhost')}{self.path}"
         # As bytes: the headers were read as Latin-1, and a value may hold a byte past ASCII

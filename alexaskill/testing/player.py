@@ -73,8 +73,8 @@ _IDLE: Final = ("IDLE", "STOPPED", "FINISHED")
 def _too_long(name: str, token: str) -> str:
     """Why a test's ``token`` past Amazon's limit is refused, as ``name``."""
     return (
-        f"{name} is {len(token)} characters: Amazon's limit for a stream's token "
-        f"(AudioPlayer.Play's audioItem.stream.token) is {MAX_AUDIO_TOKEN}"
+        f"{name} is {len(token):,} characters: Amazon's limit for a stream's token "
+        f"(AudioPlayer.Play's audioItem.stream.token) is {MAX_AUDIO_TOKEN:,}"
     )
 
 

@@ -291,7 +291,7 @@ async def read_chain(
         length = response.headers.get("Content-Length")
         declared = None if length is None else _declared_length(length)
         if declared is not None and declared > limit:
-            raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
+            raise CertificateError(f"certificate chain: download exceeds {limit:,} bytes")
         data = bytearray()
         progress.stage, progress.declared = "body", declared
         try:
@@ -299,7 +299,7 @@ async def read_chain(
                 data += chunk
                 progress.received = len(data)
                 if len(data) > limit:
-                    raise CertificateError(f"certificate chain: download exceeds {limit} bytes")
+                    raise CertificateError(f"certificate chain: download exceeds {limit:,} bytes")
         except (httpx.RemoteProtocolError, httpx.ReadError, ssl.SSLError) as exc:
             chunked = "chunked" in response.headers.get("Transfer-Encoding", "").lower()
             raise _broken_off(url, exc, len(data), declared, chunked=chunked) from exc
@@ -321,9 +321,9 @@ def _broken_off(
     if declared is not None and received >= declared:  # it all came: what broke cut nothing
         return CertificateError(_MALFORMED)
     if declared is not None:
-        where = f"{received} of the {int(declared)} bytes its Content-Length announced"
+        where = f"{received:,} of the {int(declared):,} bytes its Content-Length announced"
     else:
-        where = f"{received} bytes, before its {'last chunk' if chunked else 'end'}"
+        where = f"{received:,} bytes, before its {'last chunk' if chunked else 'end'}"
     said = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     seen = ssl_error_of(exc)
     broken = None if seen is None else _tls_broken(seen)
@@ -363,7 +363,7 @@ def fetched_chain(pem: object, limit: int) -> bytes:
         except ValueError:  # (a released view: any use of it raises this)
             raise _not_a_chain("a released memoryview") from None
     if len(pem) > limit:  # held to the limit of a download
-        raise CertificateError(f"certificate chain: exceeds {limit} bytes")
+        raise CertificateError(f"certificate chain: exceeds {limit:,} bytes")
     return pem
 
 

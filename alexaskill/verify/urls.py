@@ -54,7 +54,7 @@ def check_cert_url(url: str) -> str:
     if not isinstance(url, str):
         raise TypeError(f"check_cert_url takes the URL as a str, not {type_with_article(url)}")
     if len(url) > MAX_CERT_URL:
-        raise CertificateUrlError(f"certificate URL: longer than {MAX_CERT_URL} characters")
+        raise CertificateUrlError(f"certificate URL: longer than {MAX_CERT_URL:,} characters")
     if _PLAIN_CERT_URL.fullmatch(url):
         _last_plain = url
         return url
