@@ -10,9 +10,20 @@ from __future__ import annotations
 import os
 import re
 import reprlib
+from collections.abc import Iterator, Mapping
 from typing import Final
 
-__all__ = ["MAX_SHOWN", "not_there", "shown", "shown_escaped", "shown_json", "shown_value"]
+import msgspec
+
+__all__ = [
+    "MAX_SHOWN",
+    "not_there",
+    "shown",
+    "shown_as_json",
+    "shown_escaped",
+    "shown_json",
+    "shown_value",
+]
 
 #: The most characters of a name echoed whole: a longer one (a 5,000-character APP made a
 #: 5,000-character line) keeps its first `_HEAD` and last `_TAIL`, where a path ends in the
@@ -118,6 +129,70 @@ def shown_json(value: object) -> str:
     cut between its escapes. Not `shown_value`, which makes a value's repr whole before it cuts
     it: a list of a million items read from a file would be."""
     return _PARTS.repr(value)
+
+
+def shown_as_json(value: object) -> str:
+    """``value``, read as JSON, as its JSON text (``"x"``, ``true``, ``[1,2]``) an error quotes
+    it: `shown_escaped` of ``msgspec.json.encode(value)``, made of its head and tail only (a
+    list of 10 MB was encoded whole to show 120 characters of it)."""
+    head = ""
+    for piece in _json_pieces(value, backward=False):
+        head += piece
+        if len(head) > MAX_SHOWN:
+            break
+    else:
+        return shown_escaped(head)  # (all of it: whole up to MAX_SHOWN)
+    # The head's first _HEAD and the tail's last _TAIL characters, each with room for an escape
+    # the cut moves out of; joined between whole pieces, so escapes pair as in the whole text.
+    tail = ""
+    for piece in _json_pieces(value, backward=True):
+        tail = piece + tail
+        if len(tail) > 2 * _TAIL:
+            break
+    return _cut(head + tail, _HEAD, len(head) + len(tail) - _TAIL, "…")
+
+
+#: The characters of a string encoded at once: a piece ends between whole escapes.
+_STRING_PIECE: Final = 32
+
+
+def _json_pieces(value: object, *, backward: bool) -> Iterator[str]:
+    """The JSON text of ``value`` in whole pieces (a token, a string's escapes), from its start
+    or, ``backward``, from its end; lazily, so that a reader stops when it has enough."""
+    if isinstance(value, str):
+        yield '"'
+        starts = range(0, len(value), _STRING_PIECE)
+        for start in reversed(starts) if backward else starts:
+            yield msgspec.json.encode(value[start : start + _STRING_PIECE]).decode()[1:-1]
+        yield '"'
+    elif isinstance(value, (list, tuple)):
+        yield "]" if backward else "["
+        for index in range(len(value)):
+            item = value[len(value) - 1 - index] if backward else value[index]
+            if index:
+                yield ","
+            yield from _json_pieces(item, backward=backward)
+        yield "[" if backward else "]"
+    elif isinstance(value, Mapping):
+        yield "}" if backward else "{"
+        items: Iterator[tuple[object, object]] = iter(value.items())
+        if backward:
+            try:
+                items = reversed(value.items())  # type: ignore[call-overload]
+            except TypeError:  # (a Mapping's view that is not reversible: a rare one's)
+                items = reversed(list(value.items()))
+        for index, (key, item) in enumerate(items):
+            if index:
+                yield ","
+            # (a key that is no str, as JSON writes it: a string)
+            name = key if isinstance(key, str) else msgspec.json.encode(key).decode().strip('"')
+            first, second = (item, name) if backward else (name, item)
+            yield from _json_pieces(first, backward=backward)
+            yield ":"
+            yield from _json_pieces(second, backward=backward)
+        yield "{" if backward else "}"
+    else:
+        yield msgspec.json.encode(value).decode()
 
 
 def not_there(path: str, missing: str = "no such file") -> str:

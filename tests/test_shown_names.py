@@ -6,7 +6,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from alexaskill.shown_names import MAX_SHOWN, not_there, shown, shown_json, shown_value
+import msgspec
+import pytest
+
+from alexaskill.shown_names import (
+    MAX_SHOWN,
+    not_there,
+    shown,
+    shown_as_json,
+    shown_escaped,
+    shown_json,
+    shown_value,
+)
 
 
 def test_a_name_up_to_the_limit_is_shown_whole() -> None:
@@ -96,3 +107,19 @@ def test_a_str_subclass_is_quoted_as_a_plain_str_short_or_cut() -> None:
 
     assert shown(Kind.SHORT, quoted=True) == "'short'" == shown_value(Kind.SHORT)
     assert shown(Kind.LONG, quoted=True).startswith("'lll")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "x",
+        [1, 2],
+        {"a": [True, None, 1.5]},
+        "\\" * 200,  # (backslash runs: the cut between their escapes, as in the whole text)
+        ["a\x00" * 100, {"k\n" * 50: "\u200d" * 300}, "END"],
+        [[[["deep"] * 40] * 3] * 3, "é" * 500 + "\\"],
+        {str(n): '\\"' * n for n in range(60)},
+    ],
+)
+def test_shown_as_json_says_what_shown_escaped_says_of_the_whole_json_text(value: object) -> None:
+    assert shown_as_json(value) == shown_escaped(msgspec.json.encode(value).decode())

@@ -142,6 +142,35 @@ def test_session_attributes_that_are_no_object_are_quoted_as_json_cut_between_es
     assert re.search(r"\\u[0-9a-f]{0,3}…", said) is None, said
 
 
+def test_session_attributes_of_10_mb_are_not_encoded_whole_to_quote_their_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The whole list was encoded (10 MB of JSON text) for the 120 characters the rule quotes.
+    from types import SimpleNamespace
+
+    import msgspec
+
+    from alexaskill.testing.answer_rules import _attributes_kept
+
+    found = ["x" * 1000] * 10_000 + ["END"]
+    whole = shown_escaped(msgspec.json.encode(found).decode())
+    encoded: list[int] = []
+    encode = msgspec.json.encode
+
+    def counted(value: Any, **kwargs: Any) -> bytes:
+        text = encode(value, **kwargs)
+        encoded.append(len(text))
+        return text
+
+    monkeypatch.setattr(msgspec.json, "encode", counted)
+    request = SimpleNamespace(type="LaunchRequest", request_id="r1")
+    (violation,) = _attributes_kept(
+        {"sessionAttributes": found}, SimpleNamespace(request=request, session=None)
+    )
+    assert violation.rule.endswith(f"not {whole}") and whole.endswith('"END"]'), violation.rule
+    assert encoded and max(encoded) < 1000 and sum(encoded) < 10_000, (len(encoded), max(encoded))
+
+
 def test_json_text_given_for_a_request_file_is_quoted_as_shown_quotes_a_name() -> None:
     from alexaskill.testing import load_request
 

@@ -40,7 +40,7 @@ from ..responses.cards import (
 from ..responses.fulfillment import CanFulfillIntent
 from ..responses.response import ExperimentTrigger
 from ..responses.speech import PlainTextSpeech, SsmlSpeech
-from ..shown_names import shown_escaped, shown_json
+from ..shown_names import shown_as_json, shown_json
 
 __all__ = ["answer_verdict", "server_ssml_refusal"]
 
@@ -315,8 +315,9 @@ def _attributes_kept(payload: Mapping[str, Any], envelope: Any) -> tuple[RuleVio
     if found is None or isinstance(found, Mapping):
         return ()
     request = envelope.request
-    # (said as the reply's JSON, "x" and true, not as Python's 'x' and True)
-    said = shown_escaped(msgspec.json.encode(found).decode())
+    # (said as the reply's JSON, "x" and true, not as Python's 'x' and True; its head and tail
+    # only encoded: a reply's 10 MB of them are not, to show 120 characters)
+    said = shown_as_json(found)
     rule = f"sessionAttributes must be a JSON object, not {said}"
     fate = (
         "lost: the next request in the session carries no attributes"
