@@ -21,6 +21,7 @@ from alexaskill.responses import (
     output_speech,
     speak,
 )
+from alexaskill.shown_names import shown_value
 from alexaskill.ssml import Ssml
 from tests.responses_shared import APLA, wire
 
@@ -249,3 +250,14 @@ def test_only_audio_elements_count_as_clips(not_a_clip: Ssml) -> None:
     with pytest.raises(ResponseError, match=r"has 6 <audio> clips"):
         SsmlSpeech(ssml.speak(not_a_clip, clips))
 
+
+def test_a_long_image_url_refused_is_quoted_by_shown_value() -> None:
+    # Its first 80 characters were quoted, the end (where "http:" or a bad host may not be, but
+    # the file is) lost with no "…" nor length.
+    url = "http://images.example/" + "p/" * 1000 + "END.png"
+    with pytest.raises(ResponseError) as refused:
+        StandardCard("t", "x", large_image_url=url)
+    assert str(refused.value).startswith(
+        f"card.image.largeImageUrl must be an HTTPS URL, not {shown_value(url)}: "
+    ), refused.value
+    assert "END.png' (2,029 characters)" in str(refused.value), refused.value

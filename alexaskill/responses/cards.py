@@ -144,8 +144,8 @@ def _check_image_url(field: str, url: str | None) -> None:
         return
     error = _url_error(url) if isinstance(url, str) else "it is not a str"
     if error is not None:
-        shown = url[:80] if isinstance(url, str) else url
-        raise ResponseError(f"card.image.{field} must be an HTTPS URL, not {shown!r}: {error}")
+        said = shown_value(url)
+        raise ResponseError(f"card.image.{field} must be an HTTPS URL, not {said}: {error}")
     _check_length(f"card.image.{field}", url, MAX_IMAGE_URL)
 
 
