@@ -32,14 +32,17 @@ lifespan of its own: ``alexaskill serve`` puts one for each skill a host app mou
 Behind Mangum, in the Lambda runtime's own process, SIGTERM's handler is the default: the
 process dies of it at once, and the counts of repeated warnings whose window is still open
 (each invocation's end says those that have ended) were never said. `say_at_sigterm` puts a
-handler there that says them, then ends the process by the signal as the default did. It runs
-where the runtime lets Python see the signal: its Python 3.12 runtime and later, between
-invocations (the runtime's client waits for the next in a thread); the 3.11 runtime's waits in
-native code that never returns to Python on a signal (aws-lambda-python-runtime-interface-client
-issue 105), so there the handler does not run, and the process ends at Lambda's SIGKILL, 300 ms
-on, instead of at once, nothing said either way. An invocation past its timeout, cut by the
-SIGTERM where it runs, may have a count's line come amid one of its own (or, caught inside a
-count, none: the SIGKILL ends it as before).
+handler there that says them, then ends the process by the signal as the default did. It is
+put only where the runtime lets Python see the signal between invocations: its Python 3.12
+runtime and later (``AWS_EXECUTION_ENV`` ``AWS_Lambda_python3.12`` on), whose client waits for
+the next invocation in a thread (awslambdaric's ``use_thread_for_polling_next``). The 3.8 to
+3.11 runtimes' client waits in native code that never returns to Python on a signal
+(aws-lambda-python-runtime-interface-client issue 105), and so does awslambdaric without
+``AWS_EXECUTION_ENV`` (a container image of one's own): a handler there never ran at the
+instance's end, and the process, which the default ended at once, lived on to Lambda's SIGKILL,
+300 ms on, nothing said; none is put there. An invocation past its timeout, cut by the SIGTERM,
+may have a count's line come amid one of its own (or, caught inside a count, none: the SIGKILL
+ends it as before).
 """
 
 from __future__ import annotations
@@ -113,7 +116,10 @@ def say_at_sigterm(say: Callable[[], None]) -> None:
     followed weakly) run at Lambda's SIGTERM as it shuts the instance down, before the process
     dies of it (the module's docstring). Put at each invocation's end (the lifespan's), once a
     skill; the handler put in the main thread only, where SIGTERM's is the default: one the
-    function set of its own (AWS's graceful shutdown sample) is left as it is, and runs alone."""
+    function set of its own (AWS's graceful shutdown sample) is left as it is, and runs alone.
+    Nothing done where the runtime would never run it (`_runtime_runs_handler`)."""
+    if not _runtime_runs_handler():
+        return
     owner = getattr(say, "__self__", None)
     key = id(owner)
     if key in _says:  # (each invocation's end: once a skill)
@@ -127,6 +133,17 @@ def say_at_sigterm(say: Callable[[], None]) -> None:
         return
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _say_and_die)
+
+
+def _runtime_runs_handler() -> bool:
+    """Whether the Lambda runtime lets a SIGTERM handler of Python's run between invocations:
+    its Python 3.12 runtime and later, whose client waits for the next in a thread
+    (``AWS_EXECUTION_ENV``, as awslambdaric reads it), not the 3.8 to 3.11 ones, nor awslambdaric
+    without it (the module's docstring)."""
+    runtime = os.environ.get("AWS_EXECUTION_ENV", "")
+    prefix = "AWS_Lambda_python3."
+    minor = runtime[len(prefix) :] if runtime.startswith(prefix) else ""
+    return minor.isdecimal() and int(minor) >= 12
 
 
 def _say_and_die(signum: int, frame: object) -> None:

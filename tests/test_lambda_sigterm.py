@@ -204,6 +204,46 @@ def test_behind_mangum_a_sigterm_handler_of_the_functions_own_stays_as_it_was_se
     assert seen == [functions_own, functions_own]
 
 
+@pytest.mark.parametrize(
+    ("runtime", "put"),
+    [("AWS_Lambda_python3.11", False), ("", False), ("AWS_Lambda_python3.12", True)],
+)
+def test_behind_mangum_a_sigterm_handler_is_put_only_where_the_runtime_lets_it_run(
+    runtime: str, put: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The runtime's client waits for the next invocation in native code on the Python 3.8 to
+    # 3.11 runtimes (awslambdaric polls from a thread only on AWS_Lambda_python3.12 and later,
+    # nowhere without AWS_EXECUTION_ENV): a handler there never ran between invocations, and
+    # the process Lambda's SIGTERM ended at once lived on to its SIGKILL. None is put there.
+    from alexaskill import Skill, speak
+    from alexaskill.responses import Response
+
+    from .conftest import SKILL_ID
+    from .mangum_shared import _MangumFunction, _on_lambda
+
+    _on_lambda(monkeypatch)
+    if runtime:
+        monkeypatch.setenv("AWS_EXECUTION_ENV", runtime)
+    else:
+        monkeypatch.delenv("AWS_EXECUTION_ENV", raising=False)
+    skill = Skill(SKILL_ID, store="memory://")
+
+    @skill.intent("Seen")
+    async def seen_handler() -> Response:
+        return speak("Seen.")
+
+    before = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    function = _MangumFunction(skill)
+    try:
+        function.invoke("Seen")
+        function.invoke("Seen")
+        after = signal.getsignal(signal.SIGTERM)
+    finally:
+        function.close()
+        signal.signal(signal.SIGTERM, before)
+    assert (after is not signal.SIG_DFL) is put, after
+
+
 def test_uvicorns_server_is_found_behind_the_hook_and_a_second_skill_chains_to_it(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -329,6 +369,7 @@ def test_behind_mangum_lambdas_sigterm_says_the_counts_of_windows_still_open(
     script.write_text(_BEHIND_MANGUM, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ALEXASKILL_"))}
     env |= {"AWS_LAMBDA_FUNCTION_NAME": "skill", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"}
+    env["AWS_EXECUTION_ENV"] = "AWS_Lambda_python3.12"  # (where the runtime lets it run)
     done = subprocess.run(
         [sys.executable, str(script)],
         env=env,
