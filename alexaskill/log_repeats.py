@@ -99,21 +99,42 @@ class Repeats:
         # `_forget`, a count was said twice, an iteration failed as the dict grew.
         self._lock = threading.Lock()
 
-    def __getstate__(self) -> tuple[float, dict[str, list[Any]]]:
+    def _state(self) -> tuple[float, dict[str, list[Any]]]:
         """What a copy (copy, deepcopy, pickle) takes: `every` and the counts as they stand,
         not the lock (none can be copied, and one shared would let the copies' threads race)
-        nor the timer (the original's loop says its windows; the copy's next line says its).
-        A count's say that pickle cannot take (a caller's lambda, a local function) is replaced
-        by one that says it at WARNING as `warn` says one, ``kind`` as the line: it made the
-        Repeats unpicklable, where dropped it left the count to a next line that may not come."""
+        nor the timer (the original's loop says its windows; the copy's next line says its)."""
         with self._lock:
-            said_by_kind = {kind: list(said) for kind, said in self._said.items()}
-        picklable: dict[int, bool] = {}  # (by say: a few, each tried once)
+            return self.every, {kind: list(said) for kind, said in self._said.items()}
+
+    def __copy__(self) -> Repeats:
+        """A copy of the counts (`_state`), each with the say it has."""
+        copied = type(self).__new__(type(self))
+        copied.__setstate__(self._state())
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Repeats:
+        """As `__copy__`: the counts' lists are the copy's own, and their says are kept as they
+        are, as deepcopy keeps a function; one a caller gave (a lambda) stays the copy's say,
+        where the check for pickle (`__getstate__`) replaced it."""
+        return self.__copy__()
+
+    def __getstate__(self) -> tuple[float, dict[str, list[Any]]]:
+        """What pickle takes (`_state`). A count's say that pickle cannot take (a caller's
+        lambda, a local function) is replaced by one that says it at WARNING as `warn` says
+        one, ``kind`` as the line: it made the Repeats unpicklable, where dropped it left the
+        count to a next line that may not come."""
+        every, said_by_kind = self._state()
+        picklable: dict[int, bool] = {}  # (by say: a few, each tried once, not once a kind)
         for said in said_by_kind.values():
             say = said[2]
-            if say is not None and not picklable.setdefault(id(say), _picklable(say)):
+            if say is None:
+                continue
+            taken = picklable.get(id(say))
+            if taken is None:
+                taken = picklable[id(say)] = _picklable(say)
+            if not taken:
                 said[2] = _warn_as_line
-        return self.every, said_by_kind
+        return every, said_by_kind
 
     def __setstate__(self, state: tuple[float, dict[str, list[Any]]]) -> None:
         self.every, self._said = state

@@ -235,3 +235,47 @@ def test_a_warnings_count_goes_to_the_logger_its_line_went_to(clock: list[float]
         repeats.warn(own, "forged")
     repeats.say_unsaid()
     assert lines == ["forged", "forged (1 more since the last such line)"]
+
+
+@pytest.mark.parametrize("copier", [copy.copy, copy.deepcopy], ids=["copy", "deepcopy"])
+def test_a_copy_keeps_a_say_that_pickle_cannot_take(
+    copier: Callable[[Repeats], Repeats], clock: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    # copy and deepcopy take a lambda as it is (a function is copied as itself), but the check
+    # made for pickle replaced it in their copies too: the count went to alexaskill's WARNING
+    # line instead of the caller's say.
+    said: list[tuple[str, int]] = []
+    repeats = Repeats(10.0)
+    for _ in range(3):
+        repeats.unsaid("forged", lambda kind, count: said.append((kind, count)))
+    copied = copier(repeats)
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        copied.say_unsaid()
+    assert said == [("forged", 2)]
+    assert not caplog.messages
+
+
+class _CountedSay:
+    """A say that pickle takes, counting how often it is reduced (pickled)."""
+
+    reduced = 0
+
+    def __call__(self, kind: str, count: int) -> None:
+        """Nothing said."""
+
+    def __reduce__(self) -> tuple[type[_CountedSay], tuple[()]]:
+        _CountedSay.reduced += 1
+        return _CountedSay, ()
+
+
+def test_a_say_that_several_kinds_share_is_tried_by_pickle_once(clock: list[float]) -> None:
+    # Whether pickle takes a count's say is tried once a say, not once a kind: a say that is
+    # costly to pickle was pickled again for every kind it says.
+    say = _CountedSay()
+    repeats = Repeats(10.0)
+    for kind in ("a", "b", "c"):
+        for _ in range(2):
+            repeats.unsaid(kind, say)
+    _CountedSay.reduced = 0
+    pickled(repeats)
+    assert _CountedSay.reduced == 2  # (tried once, then pickled once: pickle's memo)
