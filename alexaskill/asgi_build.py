@@ -169,7 +169,7 @@ class Building(Handling):
                 # The windows ended only: all said here, a flood's count was said once an
                 # invocation, not once a window. The others wait for their timer (on this loop,
                 # run again at the next invocation), a later invocation's end, or `aclose`; at
-                # the instance's end, for Lambda's SIGTERM (`say_at_sigterm`).
+                # the instance's end, for Lambda's SIGTERM where it runs (`say_at_sigterm`).
                 self._say_unsaid(ended_only=True)
                 if not self._said_at_sigterm:  # (the first invocation's end: not each one's)
                     self._said_at_sigterm = True
