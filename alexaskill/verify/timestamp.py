@@ -9,7 +9,7 @@ from typing import Final
 import msgspec
 
 from ..exceptions import MalformedRequestError, TimestampError
-from ..models import decode_envelope, epoch_ms_timestamp
+from ..models import AlexaSkillEventRequest, decode_envelope, epoch_ms_timestamp
 from ..models.envelope import NUMBER_NOT_A_DATE
 from ..timestamps import read_timestamp
 
@@ -20,21 +20,12 @@ MAX_TIMESTAMP_TOLERANCE: Final = 150.0
 
 _SKILL_EVENT_MAX_AGE: Final = timedelta(hours=1)
 #: The skill events (Amazon's "Use Skill Events", "Delivery of events to the skill": they may
-#: arrive up to an hour late): every AlexaSkillEvent.* request of ask-sdk-model's. The ASK SDKs'
-#: verifiers (Python, Java, Node.js) list the first five alone, a list older than the two
-#: subscription events, which come through the same delivery (ask-sdk-model: they "can arrive
-#: out of order", the skill to order them by their timestamp) and were refused past 150 s.
-_SKILL_EVENTS: Final = frozenset(
-    {
-        "AlexaSkillEvent.SkillEnabled",
-        "AlexaSkillEvent.SkillDisabled",
-        "AlexaSkillEvent.SkillPermissionAccepted",
-        "AlexaSkillEvent.SkillPermissionChanged",
-        "AlexaSkillEvent.SkillAccountLinked",
-        "AlexaSkillEvent.ProactiveSubscriptionChanged",
-        "AlexaSkillEvent.NotificationSubscriptionChanged",
-    }
-)
+#: arrive up to an hour late): every AlexaSkillEvent.* request of ask-sdk-model's, those the model
+#: types, so that a skill event typed there gets the hour here too. The ASK SDKs' verifiers
+#: (Python, Java, Node.js) list the first five alone, a list older than the two subscription
+#: events, which come through the same delivery (ask-sdk-model: they "can arrive out of order",
+#: the skill to order them by their timestamp) and were refused past 150 s. Built once, at import.
+_SKILL_EVENTS: Final = frozenset(AlexaSkillEventRequest.types)
 
 
 class _RequestHead(msgspec.Struct):
