@@ -6,6 +6,8 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
+from ..shown_names import shown, shown_value
+
 __all__: list[str] = []
 
 # AWS error codes, grouped by the advice the log line gives (botocore retries the throttling ones).
@@ -136,6 +138,10 @@ def _explain(
             "a region name (like 'us-east-1'): correct it, or pass region=… (?region=… in the "
             "store URL)"
         )
+    if code == "ConfigParseError":
+        return _unparsable(table, doing, message, getattr(exc, "kwargs", {}))
+    if code == "ProfileNotFound":
+        return _no_profile(table, doing, getattr(exc, "kwargs", {}).get("profile"))
     if code == "ValidationException" and any(words in message for words in _NOT_THE_KEY):
         return (
             f"{table}: {doing} refused, the table's key is not the store's ({message}): the "
@@ -182,6 +188,73 @@ def _explain(
             f"{status}){made}, which passes by itself; if it lasts, see the AWS Health Dashboard"
         )
     return f"{table}: {doing} failed ({code}: {message})"
+
+
+#: botocore's two files (its session's ``config_file`` and ``credentials_file``): what each is,
+#: the variable that names it, its place without one, and how a profile's section starts in it.
+_FILES: Final = (
+    ("config", "AWS_CONFIG_FILE", "~/.aws/config", "[profile name]"),
+    ("credentials", "AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials", "[name]"),
+)
+
+
+def _file_path(variable: str, default: str) -> str:
+    """Where botocore reads one of its files: ``variable``'s value, else ``default``, expanded
+    as its configloader expands it."""
+    return os.path.expanduser(os.path.expandvars(os.environ.get(variable, default)))
+
+
+def _unparsable(table: str, doing: str, message: str, said: dict[str, Any]) -> str:
+    """A file of botocore's it could not parse (``said``: its ConfigParseError's ``path`` and
+    ``error``): which of the two, where it was named, and its first line refused. Only the
+    line's number: a line of the credentials file may hold a secret."""
+    path = said.get("path")
+    named, fix = "a file of the AWS configuration", "correct it"
+    for kind, variable, default, section in _FILES:
+        if path is not None and path == _file_path(variable, default):
+            place = variable if variable in os.environ else f"{default}, {variable} unset"
+            named = f"the AWS {kind} file ({place})"
+            fix = (
+                f"correct it (a [default] or {section} line, then that profile's key = value "
+                f"lines), or set {variable} to another file"
+            )
+            break
+    line = _line_refused(said.get("error"))
+    at = f"; line {line}" if line is not None else ""
+    return f"{table}: botocore cannot parse {named} for {doing} ({message}{at}): {fix}"
+
+
+def _line_refused(error: object) -> int | None:
+    """The number of the first line configparser's ``error`` refused (a section header
+    missing, a duplicate: its ``lineno``; a line of no setting: the first of its ``errors``)."""
+    line = getattr(error, "lineno", None)
+    if line is None:
+        errors = getattr(error, "errors", None)
+        first = errors[0] if isinstance(errors, list) and errors else None
+        line = first[0] if isinstance(first, tuple) and first else None
+    return line if isinstance(line, int) else None
+
+
+def _no_profile(table: str, doing: str, profile: object) -> str:
+    """A profile botocore was told to use and found in neither of its files: the variable that
+    names it (botocore reads AWS_DEFAULT_PROFILE first), the files and their sections for it."""
+    name = profile if isinstance(profile, str) else str(profile)
+    variable = next(
+        (each for each in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE") if os.environ.get(each) == name),
+        None,
+    )
+    config, credentials = (_file_path(variable, default) for _, variable, default, _ in _FILES)
+    section = "[default]" if name == "default" else f"[profile {shown(name)}]"
+    which, undo = "", "name one they have"
+    if variable is not None:
+        which, undo = f", which {variable} names", f"unset {variable}"
+        if name != "default":
+            undo += " for the default profile"
+    return (
+        f"{table}: no AWS profile {shown_value(name)} for {doing}{which}: add it to the AWS "
+        f"config file {shown(config)} ({section}) or the credentials file {shown(credentials)} "
+        f"([{shown(name)}]), or {undo} (on Lambda the function's role gives the credentials)"
+    )
 
 
 #: What to do for each limit a throttling reason names: the end of its ``reason``
