@@ -261,3 +261,54 @@ def test_two_runs_in_two_threads_tell_each_its_own_begun_server(
         {"who": "serve process", "after": "its stop (SIGINT)", "status": 130}
     ]
     assert bounds["served"] == [{"came": None}]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there")
+@pytest.mark.parametrize("where", ["in uvicorn's block", "as it is raised up"])
+def test_a_sigterm_as_a_server_that_did_not_start_exits_keeps_its_status_3(
+    monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    # The server in serve's own process that did not start (its lifespan's start-up failed)
+    # exits with status 3, as uvicorn.run: a SIGTERM landing as that SystemExit was raised up,
+    # through uvicorn's block or serve's, was caught in its place, and serve exited 0.
+    from alexaskill.cli import serve_uvicorn
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers are set in the main thread alone")
+
+    class NotStarted:
+        started = False
+
+        def run(self, sockets: object = None) -> None:
+            pass  # (as uvicorn's run returns once its start-up failed)
+
+    class Socket:
+        def close(self) -> None:  # (closed in uvicorn's block, as the exit is raised)
+            if where == "in uvicorn's block":
+                signal.raise_signal(signal.SIGTERM)  # (the handler in place: serve's)
+
+    def serving(args: object, state: Any) -> None:
+        state.bound.append(9.0)  # (as the APP's import begins)
+        state.began = True  # (as uvicorn's run begins)
+        try:
+            serve_uvicorn._run_uvicorn("app:app", host="127.0.0.1", port=0)
+        finally:  # (as the blocks between, serve's own, are left)
+            if where == "as it is raised up":
+                signal.raise_signal(signal.SIGTERM)
+
+    bounds: list[dict[str, Any]] = []
+    monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
+    monkeypatch.setattr(serve, "_serve", serving)
+    monkeypatch.setattr(serve_uvicorn, "check_port", lambda *args, **kwargs: None)
+    monkeypatch.setattr(serve_uvicorn, "bind_as_asyncio", lambda host, port: [Socket()])
+    monkeypatch.setattr(serve_uvicorn, "_announcing_server", lambda config: NotStarted())
+    args = alexaskill.cli.parser().parse_args(["serve", "app:app"])
+    kept = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit) as raised:
+            serve.run(args, io.StringIO(), io.StringIO(), program=True)
+    finally:
+        signal.signal(signal.SIGTERM, kept)
+    assert raised.value.code == 3
+    expected = {"after": "its error", "status": 3, "stopped": "stopped", "came": signal.SIGTERM}
+    assert bounds == [{"who": "serve process", **expected}]

@@ -32,9 +32,8 @@ from .serve_handover import (
     _handed_over,
 )
 from .serve_parser import add_parser as add_parser
-from .serve_server import ServerNotStarted
+from .serve_server import ServerNotStarted, _Decided
 from .serve_uvicorn import (
-    _Decided,
     _graceful_seconds,
     _options,
     _put_back,

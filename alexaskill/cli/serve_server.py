@@ -7,11 +7,14 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..log_lists import edit_filters
 from .serve_port import address_shown, refuse_unbound
 from .serve_workers import _STARTUP_FAILURE
+
+if TYPE_CHECKING:
+    from .serve_uvicorn import _Terminated
 
 #: uvicorn's logger, where it says "Uvicorn running on" and a socket it could not bind.
 uvicorn_logger = logging.getLogger("uvicorn.error")
@@ -20,6 +23,17 @@ uvicorn_logger = logging.getLogger("uvicorn.error")
 class ServerNotStarted(Exception):
     """uvicorn refused what serve gave it (its ``Config``), or failed as its server started:
     said by the command in one line (`alexaskill.cli.serve.run`), exit status 3."""
+
+
+class _Decided(SystemExit):
+    """The exit status serve's server decided (`serve_uvicorn._raise_outcome`; 3, a server in
+    this process that did not start: `_serve_here`), raised up to serve's block: a SIGTERM
+    landing meanwhile does not replace it (`serve_uvicorn.stopped_by_sigterm`), but is noted in
+    ``sigterms``, a stop come before the exit's bound (`serve._bound_exit`)."""
+
+    def __init__(self, status: int, sigterms: list[_Terminated]) -> None:
+        super().__init__(status)
+        self.sigterms = sigterms
 
 
 @contextlib.contextmanager
@@ -44,8 +58,8 @@ def _serve_here(make: Callable[[], Any], sockets: list[Any] | None) -> None:
         if server is not None and server.started:
             raise
         raise ServerNotStarted(f"{type(exc).__name__}: {exc}") from exc
-    if not server.started:  # as uvicorn.run
-        raise SystemExit(_STARTUP_FAILURE)
+    if not server.started:  # as uvicorn.run (a SIGTERM as it is raised up: `_Decided`)
+        raise _Decided(_STARTUP_FAILURE, [])
 
 
 def _announcing_server(config: Any, held: Sequence[logging.LogRecord] = ()) -> Any:

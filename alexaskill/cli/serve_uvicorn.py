@@ -14,7 +14,7 @@ from typing import Any
 from ..shown_names import shown
 from .common import UsageError, logger, no_file
 from .serve_port import bind_as_asyncio, check_port
-from .serve_server import _announcing_server, _bound, _serve_here, _starting
+from .serve_server import _announcing_server, _bound, _Decided, _serve_here, _starting
 from .serve_worker_run import serve_till_stopped
 from .serve_workers import _STARTUP_FAILURE, _UNCLEAN_STOP, _supervisor, stopped_unclean
 
@@ -415,16 +415,6 @@ def _raise_outcome(supervisor: Any, came: list[_Terminated]) -> None:
         raise _Decided(_STARTUP_FAILURE, came)
     if supervisor is not None and stopped_unclean(supervisor):
         raise _Decided(_UNCLEAN_STOP, came)
-
-
-class _Decided(SystemExit):
-    """The exit status serve's server decided (`_raise_outcome`), raised up to serve's block:
-    a SIGTERM landing meanwhile does not replace it (`stopped_by_sigterm`), but is noted in
-    ``sigterms``, a stop come before the exit's bound (`serve._bound_exit`)."""
-
-    def __init__(self, status: int, sigterms: list[_Terminated]) -> None:
-        super().__init__(status)
-        self.sigterms = sigterms
 
 
 def _decided_under(exc: BaseException) -> _Decided | None:
