@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -195,6 +196,54 @@ def test_a_process_held_by_a_thread_pools_thread_says_whose_pool_it_is(
         process.stderr
     ), process.stderr
     assert "make such a thread a daemon" not in process.stderr
+
+
+@pytest.mark.parametrize("read", [False, True], ids=["loop as made", "loop's __dict__ read"])
+def test_another_loops_executor_threads_are_told_in_one_walk_of_the_heap(
+    monkeypatch: pytest.MonkeyPatch, read: bool
+) -> None:
+    # Each held thread's pool was looked for among the referrers of a loop (gc.get_referrers,
+    # a walk of the whole heap) three times a thread, as the held exit was said: a pool of 30
+    # threads in calls, 90 walks, past the exit's bound. And a loop whose __dict__ had been made
+    # (vars(loop)) holds its executor in that dict, not itself: said as the app's pool's.
+    import gc
+
+    monkeypatch.setattr(serve_loop, "_THREADS", weakref.WeakSet())  # (where serve made a loop)
+    other = asyncio.new_event_loop()
+    if read:
+        vars(other)
+    released = threading.Event()
+    workers: queue.Queue[threading.Thread] = queue.Queue()
+
+    def held() -> None:
+        workers.put(threading.current_thread())
+        released.wait()
+
+    threads: list[threading.Thread] = []
+    walks: list[int] = []
+    real = gc.get_referrers
+
+    def walking(*objects: Any) -> list[Any]:
+        walks.append(len(objects))
+        return real(*objects)
+
+    try:
+        for _ in range(3):
+            other.run_in_executor(None, held)
+        threads = [workers.get(timeout=30) for _ in range(3)]
+        with monkeypatch.context() as walked:
+            walked.setattr(gc, "get_referrers", walking)
+            said = serve_exit._what_holds(threads, 1)
+    finally:
+        released.set()
+        other.close()  # (its executor shut down, not waited for)
+        for thread in threads:
+            thread.join(30)
+    assert said.startswith(
+        "Python waits at exit for the default executor threads of an event loop not the server's"
+    ), said
+    assert "app's thread pools" not in said
+    assert walks == ([1, 1] if read else [1])  # (its __dict__ found: a walk for its owner)
 
 
 def _innermost(thread: threading.Thread) -> str:

@@ -154,7 +154,7 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
     are not daemons), ended with ``status``, and what to do: the app's told apart from anyio's
     worker threads, which are the framework's, each said in the call it runs or as idle
     (`_in_anyios`), and from the threads of thread pools (`_pooled`), the event loop's default
-    executor's (`_executors`: the server's loop's, or another's) and the app's own, each said in
+    executor's (`_executors`), another loop's (`_another_loops`) and the app's own, each said in
     the call it runs (`_in_a_pool`)."""
     if not threads:  # (its atexit functions run once its threads have ended)
         return (
@@ -167,7 +167,12 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
     if apps:
         held.append(f"the threads of the app that are not daemons ({', '.join(apps)})")
         remedies.append("make such a thread a daemon, or end it in the app's shutdown")
-    pools = [_in_a_pool(each) for each in threads if _pooled(each) and not _executors(each)]
+    others = _another_loops(threads)
+    pools = [
+        _in_a_pool(each)
+        for each in threads
+        if _pooled(each) and not _executors(each) and each not in others
+    ]
     if pools:
         held.append(
             f"the threads of the app's thread pools ({', '.join(pools)}), each in a call that "
@@ -199,8 +204,7 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
             "(loop.stop())"
         )
         remedies.append("let that task end before its loop stops, as asyncio.run does")
-    others = [thread for thread in threads if _another_loops(thread)]
-    executors = [_in_a_pool(each) for each in threads if _executors(each) and each not in others]
+    executors = [_in_a_pool(each) for each in threads if _executors(each)]
     if executors:
         held.append(
             f"the event loop's default executor threads ({', '.join(executors)}), each in a "
@@ -212,8 +216,8 @@ def _what_holds(threads: list[threading.Thread], status: int) -> str:
     if others:
         held.append(
             "the default executor threads of an event loop not the server's "
-            f"({', '.join(_in_a_pool(each) for each in others)}), each in a blocking call run off "
-            "that loop that has not returned"
+            f"({', '.join(_in_a_pool(each) for each in threads if each in others)}), each in a "
+            "blocking call run off that loop that has not returned"
         )
         remedies.append(
             "give such a call a timeout, and close that loop in the app's shutdown, its default "
@@ -312,12 +316,12 @@ def _idle_in_a_pool(thread: threading.Thread) -> bool:
 def _executors(thread: threading.Thread) -> bool:
     """Whether ``thread`` is a worker thread of an event loop's default executor (asyncio's,
     uvloop's, `new_event_loop`'s). One of an executor the app made is the app's. Where serve made
-    the loop, told by identity: its own (`serve_loop.of_its_executors`), or another loop's
-    (`_another_loops`), as an app's pool may be named ``asyncio`` too; else by a thread pool's
+    the loop, told by identity (`serve_loop.of_its_executors`), as an app's pool may be named
+    ``asyncio`` too (another loop's: `_another_loops`, said apart); else by a thread pool's
     (`_pooled`) named as asyncio and uvloop name theirs (``asyncio_0``, ``uvloop_0``)."""
     ours = _of_serves_loop(thread)
     if ours is not None:
-        return ours or _another_loops(thread)
+        return ours
     prefix = thread.name.rpartition("_")[0]
     return prefix in ("asyncio", "uvloop") and _pooled(thread)
 
@@ -331,27 +335,56 @@ def _of_serves_loop(thread: threading.Thread) -> bool | None:
     return ours
 
 
-def _another_loops(thread: threading.Thread) -> bool:
-    """Whether ``thread``, where serve made the loop but not this thread's pool, is a worker
-    thread of the default executor of another event loop (the app's own): told by a loop that
-    holds its pool, as a loop holds its default executor (asyncio's and uvloop's). Said as the
-    app's pool's, it was given the remedy of a pool the app made. One whose loop has let it go
-    (closed) is told from a pool of the app's no more."""
+def _another_loops(threads: list[threading.Thread]) -> set[threading.Thread]:
+    """Those of ``threads`` that are, where serve made the loop but not their pool, worker
+    threads of the default executor of another event loop (the app's own): told by a loop that
+    holds their pool, as a loop holds its default executor (asyncio's and uvloop's), or whose
+    ``__dict__`` holds it (an asyncio loop's, once made: ``vars(loop)``). Said as the app's
+    pool's, one was given the remedy of a pool the app made. All in one walk of the heap
+    (gc.get_referrers of their pools; a second where such a dict is found), not one for each
+    thread, as the held exit is said within its bound. One whose loop has let it go (closed) is
+    told from a pool of the app's no more."""
     import gc
 
     asyncio = sys.modules.get("asyncio")  # (no loop where asyncio was never imported)
-    if asyncio is None or _of_serves_loop(thread) is not False:
-        return False
+    if asyncio is None:
+        return set()
+    pools: dict[int, tuple[object, list[threading.Thread]]] = {}
+    for thread in threads:
+        pool = _pool_of(thread) if _of_serves_loop(thread) is False else None
+        if pool is not None:
+            pools.setdefault(id(pool), (pool, []))[1].append(thread)
+    if not pools:
+        return set()
+    held: set[int] = set()
+    loop = asyncio.AbstractEventLoop
+    dicts: dict[int, dict[object, object]] = {}  # (an asyncio loop's __dict__, if made, holds it)
+    for each in gc.get_referrers(*(pool for pool, _ in pools.values())):
+        # (by its type, not isinstance: an object of the heap's __class__ is not looked up)
+        if issubclass(type(each), loop):
+            held.update(id(one) for one in gc.get_referents(each) if id(one) in pools)
+        elif type(each) is dict and id(each.get("_default_executor")) in pools:
+            dicts[id(each)] = each
+    # A second walk only where such a dict was found: a loop's, not another object's that
+    # names an executor of its own so.
+    for each in gc.get_referrers(*dicts.values()) if dicts else ():
+        if issubclass(type(each), loop):
+            for one in gc.get_referents(each):
+                if id(one) in dicts:
+                    held.add(id(dicts[id(one)]["_default_executor"]))
+    return {thread for key in held for thread in pools[key][1]}
+
+
+def _pool_of(thread: threading.Thread) -> object | None:
+    """The thread pool of ``thread``, a worker thread of concurrent.futures' (`_pool_stack`),
+    if it is one and its pool is still there; else None."""
     stack = _pool_stack(thread)
     try:  # (concurrent.futures' internals: its _worker's first argument, a weak reference)
         reference = stack[0].f_locals.get("executor_reference") if stack else None
-        pool = reference() if callable(reference) else None
+        pool: object | None = reference() if callable(reference) else None
     except Exception:
-        return False
-    if pool is None:
-        return False
-    loop = asyncio.AbstractEventLoop
-    return any(isinstance(each, loop) for each in gc.get_referrers(pool))
+        return None
+    return pool
 
 
 def _in_a_pool(thread: threading.Thread) -> str:
