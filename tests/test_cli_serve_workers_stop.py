@@ -374,3 +374,51 @@ def test_a_sigterm_once_the_workers_stopped_keeps_their_outcome_and_is_a_stop_co
     finally:
         signal.signal(signal.SIGTERM, kept)
     assert bounds == [{"who": "serve process", **bounded, "came": signal.SIGTERM}]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there")
+@pytest.mark.parametrize("why", ["not started", "its app refused"])
+def test_a_sigterm_as_a_worker_whose_server_did_not_start_exits_keeps_its_status_3(
+    monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    # A worker whose server did not start (uvicorn's run returned, not started; the APP's
+    # import refused) exits with status 3: a SIGTERM landing as that SystemExit left its block
+    # (the supervisor's, as it stops its workers) was caught in its place, and the worker
+    # exited 0, its failed start unseen by the supervisor.
+    from alexaskill.cli import serve_exit, serve_uvicorn, serve_worker_run
+    from alexaskill.cli.common import UsageError
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers are set in the main thread alone")
+
+    class NotStarted:
+        started = False
+
+        def run(self, sockets: object = None) -> None:
+            # (as uvicorn's Server.run before 0.50 returns once its start-up failed)
+            if why == "its app refused":
+                raise UsageError("cannot import app:app")
+
+    real = serve_uvicorn._put_back
+    landed: list[bool] = []
+
+    def put_back(signum: int, handler: Any) -> None:
+        try:
+            if not landed:  # (as the block is left: the handler still the block's)
+                landed.append(True)
+                signal.raise_signal(signal.SIGTERM)
+        finally:
+            real(signum, handler)
+
+    bounds: list[dict[str, Any]] = []
+    monkeypatch.setattr(serve_uvicorn, "_put_back", put_back)
+    monkeypatch.setattr(serve_exit, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
+    kept = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(SystemExit) as raised:
+            serve_worker_run.serve_till_stopped(NotStarted().run)
+    finally:
+        signal.signal(signal.SIGTERM, kept)
+    assert landed == [True]
+    assert raised.value.code == 3
+    assert [each.get("status") for each in bounds] == [3]

@@ -68,6 +68,7 @@ def _serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None) 
     """`serve_till_stopped`'s run of ``run``."""
     from .chat_show import error_line
     from .common import UsageError
+    from .serve_server import _Decided
     from .serve_uvicorn import stopped_by_sigterm
 
     # Ignored, not the default put back: the stop it asks for is done, and the process is
@@ -79,8 +80,10 @@ def _serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None) 
             # The app's import failed (a restart's new code, a worker started again in place
             # of one that died): said as serve's start says it, and a server that could not
             # start, not multiprocessing's traceback of the exception and status 1.
+            # (A `_Decided`: a SIGTERM, the supervisor's, landing as it leaves the block, does
+            # not replace it, the worker's exit then 0.)
             sys.stderr.write(error_line("serve", str(exc)))
-            raise SystemExit(_STARTUP_FAILURE) from None
+            raise _Decided(_STARTUP_FAILURE, []) from None
         # uvicorn's Server.run before 0.50 returned quietly from a start that failed (its
         # lifespan's; uvicorn.run then exits with status 3): said here by the status too, for
         # `_startup_checked` to see (--reload, and --workers before 0.51, whose ``run`` is the
@@ -89,7 +92,7 @@ def _serve_till_stopped(run: Callable[..., None], sockets: list[socket] | None) 
         # (Not after a SIGTERM, which leaves the block.)
         server = getattr(run, "__self__", None)
         if getattr(server, "started", True) is False:
-            raise SystemExit(_STARTUP_FAILURE)
+            raise _Decided(_STARTUP_FAILURE, [])
 
 
 def stop_with_parent() -> None:
