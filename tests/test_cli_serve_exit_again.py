@@ -265,11 +265,13 @@ def test_two_runs_in_two_threads_tell_each_its_own_begun_server(
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there")
 @pytest.mark.parametrize("where", ["in uvicorn's block", "as it is raised up"])
+@pytest.mark.parametrize("exits", ["run returns", "run exits"])
 def test_a_sigterm_as_a_server_that_did_not_start_exits_keeps_its_status_3(
-    monkeypatch: pytest.MonkeyPatch, where: str
+    monkeypatch: pytest.MonkeyPatch, where: str, exits: str
 ) -> None:
     # The server in serve's own process that did not start (its lifespan's start-up failed)
-    # exits with status 3, as uvicorn.run: a SIGTERM landing as that SystemExit was raised up,
+    # exits with status 3, as uvicorn.run (uvicorn's Server.run returns, not started; from 0.50
+    # it raises SystemExit(3) itself): a SIGTERM landing as that SystemExit was raised up,
     # through uvicorn's block or serve's, was caught in its place, and serve exited 0.
     from alexaskill.cli import serve_uvicorn
 
@@ -280,7 +282,8 @@ def test_a_sigterm_as_a_server_that_did_not_start_exits_keeps_its_status_3(
         started = False
 
         def run(self, sockets: object = None) -> None:
-            pass  # (as uvicorn's run returns once its start-up failed)
+            if exits == "run exits":
+                raise SystemExit(3)  # (uvicorn's sys.exit(STARTUP_FAILURE), 0.50 on)
 
     class Socket:
         def close(self) -> None:  # (closed in uvicorn's block, as the exit is raised)

@@ -377,14 +377,14 @@ def test_a_sigterm_once_the_workers_stopped_keeps_their_outcome_and_is_a_stop_co
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there")
-@pytest.mark.parametrize("why", ["not started", "its app refused"])
+@pytest.mark.parametrize("why", ["not started", "its app refused", "uvicorn exits"])
 def test_a_sigterm_as_a_worker_whose_server_did_not_start_exits_keeps_its_status_3(
     monkeypatch: pytest.MonkeyPatch, why: str
 ) -> None:
-    # A worker whose server did not start (uvicorn's run returned, not started; the APP's
-    # import refused) exits with status 3: a SIGTERM landing as that SystemExit left its block
-    # (the supervisor's, as it stops its workers) was caught in its place, and the worker
-    # exited 0, its failed start unseen by the supervisor.
+    # A worker whose server did not start (uvicorn's run returned, not started, or raised
+    # SystemExit(3) itself; the APP's import refused) exits with status 3: a SIGTERM landing
+    # as that SystemExit left its block (the supervisor's, as it stops its workers) was caught
+    # in its place, and the worker exited 0, its failed start unseen by the supervisor.
     from alexaskill.cli import serve_exit, serve_uvicorn, serve_worker_run
     from alexaskill.cli.common import UsageError
 
@@ -395,9 +395,11 @@ def test_a_sigterm_as_a_worker_whose_server_did_not_start_exits_keeps_its_status
         started = False
 
         def run(self, sockets: object = None) -> None:
-            # (as uvicorn's Server.run before 0.50 returns once its start-up failed)
+            # (not started: as uvicorn's Server.run before 0.50 returns once its start failed)
             if why == "its app refused":
                 raise UsageError("cannot import app:app")
+            if why == "uvicorn exits":
+                raise SystemExit(3)  # (uvicorn's sys.exit(STARTUP_FAILURE), 0.50 on)
 
     real = serve_uvicorn._put_back
     landed: list[bool] = []

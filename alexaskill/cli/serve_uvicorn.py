@@ -418,11 +418,14 @@ def _raise_outcome(supervisor: Any, came: list[_Terminated]) -> None:
 
 
 def _decided_under(exc: BaseException) -> _Decided | None:
-    """The `_Decided` exit ``exc`` was raised on its way up (in a ``finally`` it ran), if any."""
+    """The `_Decided` exit ``exc`` was raised on its way up (in a ``finally`` it ran), if any:
+    uvicorn's own exit of a server that did not start (``sys.exit(3)``, 0.50 on) made one."""
     under = exc.__context__
     for _ in range(100):  # (a bound: a chain of contexts has no cycle, but is not kept short)
         if under is None or isinstance(under, _Decided):
             return under
+        if isinstance(under, SystemExit) and under.code == _STARTUP_FAILURE:
+            return _Decided(_STARTUP_FAILURE, [])
         under = under.__context__
     return None
 
@@ -454,8 +457,9 @@ def stopped_by_sigterm(then: Any = None) -> Iterator[list[BaseException]]:
     ``then`` if given. It gives a list, to which the SIGTERM that ended the block (`_Terminated`)
     is added: serve's run, so ended, was stopped before its server ran, or once it had stopped
     (uvicorn's own run is in a block of its own), which its exit bound says (`serve._bound_exit`).
-    One landing as the exit status its server decided (`_Decided`) is raised up through the
-    block is noted in it, and it raised again: that status stands.
+    One landing as the exit status its server decided (`_Decided`, or uvicorn's status 3 of a
+    server that did not start) is raised up through the block is noted in it, and it raised
+    again: that status stands.
     """
     import signal
     import threading
