@@ -315,3 +315,35 @@ def test_a_sigterm_as_a_server_that_did_not_start_exits_keeps_its_status_3(
     assert raised.value.code == 3
     expected = {"after": "its error", "status": 3, "stopped": "stopped", "came": signal.SIGTERM}
     assert bounds == [{"who": "serve process", **expected}]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there")
+def test_a_sigterm_as_an_app_factorys_exit_3_is_said_as_usage_is_a_stop_not_status_3(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An app factory's sys.exit(3) is said as a UsageError, raised from None: a SIGTERM landing
+    # as that is raised up is a stop before the server ran, not the exit status 3 of a server
+    # that did not start (the SystemExit(3) is left aside, though still the error's context).
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers are set in the main thread alone")
+
+    def refused(args: object, state: Any) -> None:
+        state.bound.append(9.0)  # (as the APP's import begins)
+        try:
+            try:
+                raise SystemExit(3)  # (the factory's)
+            except SystemExit:
+                raise UsageError("calling the app factory app:make() exited 3") from None
+        finally:  # (as the blocks between, serve's own, are left)
+            signal.raise_signal(signal.SIGTERM)
+
+    bounds: list[dict[str, Any]] = []
+    monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
+    monkeypatch.setattr(serve, "_serve", refused)
+    args = alexaskill.cli.parser().parse_args(["serve", "app:make"])
+    kept = signal.getsignal(signal.SIGTERM)
+    try:
+        assert serve.run(args, io.StringIO(), io.StringIO(), program=True) == 0
+    finally:
+        signal.signal(signal.SIGTERM, kept)
+    assert bounds == [{"who": "serve process", "after": "its stop (SIGTERM)"}]

@@ -419,13 +419,17 @@ def _raise_outcome(supervisor: Any, came: list[_Terminated]) -> None:
 
 def _decided_under(exc: BaseException) -> _Decided | None:
     """The `_Decided` exit ``exc`` was raised on its way up (in a ``finally`` it ran), if any:
-    uvicorn's own exit of a server that did not start (``sys.exit(3)``, 0.50 on) made one."""
+    uvicorn's own exit of a server that did not start (``sys.exit(3)``, 0.50 on) made one. Not
+    past an exception raised ``from None``, which put what it was raised in aside (an app
+    factory's sys.exit(3), said as a `UsageError`)."""
     under = exc.__context__
     for _ in range(100):  # (a bound: a chain of contexts has no cycle, but is not kept short)
         if under is None or isinstance(under, _Decided):
             return under
         if isinstance(under, SystemExit) and under.code == _STARTUP_FAILURE:
             return _Decided(_STARTUP_FAILURE, [])
+        if under.__suppress_context__:
+            return None
         under = under.__context__
     return None
 
