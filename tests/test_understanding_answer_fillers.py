@@ -204,6 +204,19 @@ def test_name_s_typed_without_its_apostrophe_is_a_sample_s_name_is(said: str) ->
         # where the value without it is one the slot's type lists ("echo park").
         ("visit echo like park", "visit echo, park", ("Visit", {"place": "echo park"})),
         ("new like york", "new like york", ("Trip", {"city": "new like york"})),
+        # A courtesy or a call inside words of any kind is no pause but a word of a title: it
+        # stays ("the beatles jude", "pretty by sabrina carpenter" were the queries).
+        (
+            "search for the beatles hey jude",
+            "search for the beatles hey jude",
+            ("Search", {"query": "the beatles hey jude"}),
+        ),
+        (
+            "search for pretty please by sabrina carpenter",
+            "search for pretty please by sabrina carpenter",
+            ("Search", {"query": "pretty please by sabrina carpenter"}),
+        ),
+        ("visit echo please park", "visit echo, park", ("Visit", {"place": "echo park"})),
     ],
 )
 def test_a_filler_inside_a_value_goes_as_a_pause_does(

@@ -294,3 +294,10 @@ def test_a_set_given_as_none_is_refused_saying_so() -> None:
     # `x in None` raised TypeError at the first understanding, as `None.items()` did.
     _refused_saying({"fillers": None}, r"Odd\.fillers is no set, None: it is a collection")
     _refused_saying({"rewrites": None}, r"Odd\.rewrites is no mapping, None: it is a mapping")
+
+
+def test_a_hesitation_that_is_no_pure_filler_is_refused() -> None:
+    # Only a filler is ever left out: a hesitation "like" stayed in every value it was said in.
+    assert English("en-US").hesitations <= English("en-US").pure_fillers
+    said = r"Odd\.hesitations holds 'like', none of its pure_fillers"
+    _refused_saying({"hesitations": frozenset({"um", "like"})}, said)

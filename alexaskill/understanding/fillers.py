@@ -31,7 +31,8 @@ def exact_without_fillers(
     when there is no filler or no exact reading (``spans.cut`` says when a value would change).
     ``over``, the exact reading of all the words, is bettered only by a reading whose sample
     says more words, a carrier its value took (`filler_in_value`), or one that leaves out only
-    fillers a pause would stand for (`_as_pauses`: "new *um* york" is "new york").
+    fillers a pause would stand for (`_as_pauses`: "new *um* york" is "new york", where
+    "the beatles *hey* jude" stays whole).
     """
     found = _kept_reading(matcher, spans, language, over)
     return (None, spans) if found is None else found[:2]
@@ -162,11 +163,13 @@ def _split_value(match: Match, kept: Sequence[int], spans: SpanCache, language: 
 
 def _as_pauses(match: Match, kept: Sequence[int], spans: SpanCache, language: Language) -> bool:
     """Whether each filler ``match``, a reading of the words at ``kept``, leaves out is a pause
-    said aloud inside a value, with none said beside it: a pure filler ("new *um* york", as
-    "new, york"), or one within a value its slot's type knows ("echo *like* park" listed, as
-    "echo, park"). One that may be a word of meaning stays in words of any kind ("new *like*
-    york"); one said beside a pause, or before thanks, an afterword or a "not", which are no
-    part of the value, ends its words ("yes *please*, thanks", "rome *please* not")."""
+    said aloud inside a value, with none said beside it: a hesitation ("new *um* york", as
+    "new, york"), or any filler within a value its slot's type knows ("echo *like* park"
+    listed, as "echo, park"). One that may be a word of meaning stays in words of any kind
+    ("new *like* york"), and so does a courtesy or a call, a word of titles ("pretty *please*",
+    "the beatles *hey* jude"); one said beside a pause, or before thanks, an afterword or a
+    "not", which are no part of the value, ends its words ("yes *please*, thanks", "rome
+    *please* not")."""
     tokens = spans.tokens
     after = language.courtesies | language.afterwords | language.hedges | language.negations
     inside = [
@@ -176,7 +179,7 @@ def _as_pauses(match: Match, kept: Sequence[int], spans: SpanCache, language: La
     # Inside a value first: then a word of it is said before it and after it.
     return all(
         any(
-            at in value and (known or tokens[at].text in language.pure_fillers)
+            at in value and (known or tokens[at].text in language.hesitations)
             for value, known in inside
         )
         and not tokens[at - 1].pause

@@ -106,6 +106,11 @@ class Language(Protocol):
     #: The fillers that are never words of meaning ("um", "please"; not "like"): said, they
     #: weigh nothing in which samples are aligned. Optional: none.
     pure_fillers: frozenset[str] = frozenset()
+    #: The `pure_fillers` said for a pause alone ("um", "uh"; not "please", a courtesy, nor
+    #: "hey", a call, each a word of titles: "pretty *please*", "*hey* jude"): said inside a
+    #: value of any words, one is left out as a pause there is ("new *um* york"). One that is
+    #: none of the `pure_fillers` is refused (`register_language`). Optional: none.
+    hesitations: frozenset[str] = frozenset()
     #: Words of thanks said after a value ("paris *thanks*"): no part of it, no word making it
     #: another name ("the paris *hotel*"). Optional: none.
     courtesies: frozenset[str] = frozenset()
@@ -179,6 +184,7 @@ _OPTIONAL: Final = {
         "hedges",
         "particles",
         "pure_fillers",
+        "hesitations",
         "courtesies",
         "thanks_stress",
         "afterwords",
@@ -208,8 +214,8 @@ def register_language(factory: Callable[[str], Language], locales: Sequence[str]
     string, a `rewrites` or `wake_words` word no turn says as written, a `replies` word that is
     no word of two or three letters in lower case, a `contractions` key or forms that are no
     tuple of words or hold a word its `rewrites` rewrite, a `wake_word_places` name or a
-    `query_wake_words` word no turn reads: `checks.py`) is a `ConfigurationError`, and none of
-    ``locales`` is registered."""
+    `query_wake_words` word no turn reads, a `hesitations` word none of its `pure_fillers`:
+    `checks.py`) is a `ConfigurationError`, and none of ``locales`` is registered."""
     # Made at once, not at the first understanding: a mistake shows where the language is
     # registered, and a language is made once either way.
     made = {locale: _made(factory, locale) for locale in locales}
@@ -279,6 +285,7 @@ class _Unknown:
     hedges: frozenset[str] = frozenset()
     particles: frozenset[str] = frozenset()
     pure_fillers: frozenset[str] = frozenset()
+    hesitations: frozenset[str] = frozenset()
     courtesies: frozenset[str] = frozenset()
     thanks_stress: frozenset[str] = frozenset()
     afterwords: frozenset[str] = frozenset()

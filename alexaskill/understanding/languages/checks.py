@@ -48,6 +48,7 @@ def check_language(language: Language, locale: str, members: Mapping[str, str]) 
     _check_contractions(language, locale)
     _check_wake_word_places(language, locale)
     _check_query_wake_words(language, locale)
+    _check_hesitations(language, locale)
 
 
 def _check_kinds(language: Language, locale: str, members: Mapping[str, str]) -> None:
@@ -195,6 +196,20 @@ def _check_query_wake_words(language: Language, locale: str) -> None:
             "each is one of its wake_words "
             f"({', '.join(map(repr, sorted(language.wake_words)))}), in lower case as words "
             f"said are read{meant}"
+        )
+
+
+def _check_hesitations(language: Language, locale: str) -> None:
+    """A `ConfigurationError` naming a word of ``language.hesitations`` that is none of its
+    `pure_fillers`: only a filler is ever left out (`fillers._as_pauses`), so such a word stayed
+    in every value it was said in."""
+    for word in sorted(language.hesitations, key=repr):
+        if word in language.pure_fillers:
+            continue
+        raise ConfigurationError(
+            f"locale {locale!r}: {type(language).__name__}.hesitations holds "
+            f"{shown_value(word)}, none of its pure_fillers: each is one, as only a filler is "
+            "left out; add it there, or leave it out"
         )
 
 

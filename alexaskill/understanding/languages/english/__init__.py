@@ -80,6 +80,7 @@ class English:
     #: The fillers that are never words of meaning ("um", "please"; not "like", "well"): said,
     #: they weigh nothing in which samples are aligned (`SampleMatcher.candidates`).
     pure_fillers: frozenset[str] = phrases.PURE_FILLERS
+    hesitations: frozenset[str] = phrases.HESITATIONS
     courtesies: frozenset[str] = phrases.COURTESIES
     thanks_stress: frozenset[str] = phrases.THANKS_STRESS
     afterwords: frozenset[str] = phrases.AFTERWORDS

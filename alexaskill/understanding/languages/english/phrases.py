@@ -29,6 +29,7 @@ __all__ = [
     "FILLERS",
     "FUNCTION_WORDS",
     "HEDGES",
+    "HESITATIONS",
     "HOMONYM_CUES",
     "JOINERS",
     "LAUNCH_VERBS",
@@ -257,8 +258,12 @@ WAKE_WORD_PLACES: Final = frozenset({("echo", "lake"), ("echo", "park")})
 #: answer to unless their user chose another, which said first or last is the wake word ("alexa
 #: what's the weather", "cheap flights alexa").
 QUERY_WAKE_WORDS: Final = WAKE_WORDS - {"alexa"}
-#: Words said to fill a pause, or for politeness, that never carry a request's meaning.
-PURE_FILLERS: Final = frozenset({"please", "um", "uh", "er", "erm", "hmm", "hey"})
+#: Sounds said to fill a pause: said inside a value of any words, each is a pause there ("new
+#: *um* york" is "new york", as "new, york" is).
+HESITATIONS: Final = frozenset({"um", "uh", "er", "erm", "hmm"})
+#: ... and words said for politeness or to call the listener, that never carry a request's
+#: meaning, but may be words of a title inside a value ("pretty *please*", "*hey* jude").
+PURE_FILLERS: Final = HESITATIONS | frozenset({"please", "hey"})
 #: ... and words said so that are words of meaning too: "i *like* jazz", "sleep *well*", "*just*
 #: now", "*so* long", "*oh*" a zero ("oh nine oh five").
 FILLERS: Final = PURE_FILLERS | frozenset({"like", "just", "well", "so", "oh"})
