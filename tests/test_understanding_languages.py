@@ -301,3 +301,18 @@ def test_a_hesitation_that_is_no_pure_filler_is_refused() -> None:
     assert English("en-US").hesitations <= English("en-US").pure_fillers
     said = r"Odd\.hesitations holds 'like', none of its pure_fillers"
     _refused_saying({"hesitations": frozenset({"um", "like"})}, said)
+
+
+def test_a_language_lacking_a_member_every_language_names_is_refused_saying_so() -> None:
+    # register_language read every member to check its kind: one lacking "negations" (no
+    # default) raised AttributeError out of it; one lacking an optional member has its default.
+    locale = "zw-ZW"
+    try:
+        with pytest.raises(ConfigurationError, match=r"'zw-ZW': Without has no negations: every"):
+            register_language(english_without("negations"), [locale])
+        assert locale not in supported_locales()
+        register_language(english_without("hesitations"), [locale])
+        assert language_for(locale).hesitations == frozenset()
+    finally:
+        _FACTORIES.pop(locale, None)
+        _CACHE.pop(locale, None)

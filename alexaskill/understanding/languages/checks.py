@@ -55,8 +55,16 @@ def _check_kinds(language: Language, locale: str, members: Mapping[str, str]) ->
     """A `ConfigurationError` naming a member of ``language`` declared a collection of words
     (a frozenset, a tuple, a mapping) that is a string, or no such collection at all: a string is
     a sequence of its letters, so `"um"` was read as "u" and "m", and a check of its words named
-    its first letter alone; a mapping that is none broke the first understanding."""
+    its first letter alone; a mapping that is none broke the first understanding. A member
+    the language lacks (one with no default: `_made` gives the others theirs) is said too."""
     for name, kind in members.items():
+        if not hasattr(language, name):
+            # (A member the interface gives no default: every language names it. Read here
+            # first, its lack was an AttributeError out of `register_language`.)
+            raise ConfigurationError(
+                f"locale {locale!r}: {type(language).__name__} has no {name}: every language "
+                f"names it, {kind} (`Language`)"
+            )
         value = getattr(language, name)
         mapping = kind.startswith("Mapping")
         if not (mapping or kind.startswith(("frozenset", "tuple"))):
