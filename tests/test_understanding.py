@@ -380,12 +380,18 @@ def test_without_an_invocation_name_the_name_ends_at_a_connective() -> None:
     understood = anonymous.understand("ask tips for cooks to find a recipe", now=NOW)
     assert understood.intent == "FindRecipe"
     assert 'asked the skill "tips for cooks" in one go' in understood.notes
-    # Read loosely at each connective, the longest name that fits: "ask tips for cooks for a
-    # recipe" asked the skill "tips", the request "cooks for a recipe" ("cooks for" no word of it).
+    # Read loosely at each connective, the closest request wins (the longest name on a tie):
+    # "ask tips for cooks for a recipe" asked the skill "tips", the first connective's, the
+    # request "cooks for a recipe" ("cooks for" no word of it); so did "food" of "food for
+    # thought".
     for said in ("ask tips for cooks for a recipe", "ask tips for cooks for a recipe with eggs"):
         understood = anonymous.understand(said, now=NOW)
         assert understood.intent == "FindRecipe", said
         assert 'asked the skill "tips for cooks" in one go' in understood.notes, understood.notes
+    understood = anonymous.understand("ask food for thought for the weather in paris", now=NOW)
+    assert understood.intent == "GetWeather"
+    assert 'asked the skill "food for thought" in one go' in understood.notes, understood.notes
+    assert [(slot.name, slot.value) for slot in understood.slots] == [("city", "paris")]
 
 
 @pytest.mark.parametrize(
