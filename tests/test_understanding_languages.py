@@ -316,3 +316,24 @@ def test_a_language_lacking_a_member_every_language_names_is_refused_saying_so()
     finally:
         _FACTORIES.pop(locale, None)
         _CACHE.pop(locale, None)
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"fillers": " ".join(f"w{at}" for at in range(3000))},
+        {"rewrites": {"x": " ".join(f"w{at}" for at in range(3000))}},
+        {"contractions": {("name", "is"): "x" * 5000}},
+        {"wake_word_places": frozenset({"echo " + "y" * 5000})},
+        {"query_wake_words": frozenset({"z" * 5000})},
+    ],
+)
+def test_a_long_value_refused_is_shown_cut(members: dict[str, Any]) -> None:
+    # The value was shown cut, and the set to write after it whole: 26,153 characters for
+    # 3,000 fillers given as one string; a place's name or contraction form whole, 10,000.
+    factory = type("Odd", (English,), members)
+    with pytest.raises(ConfigurationError) as refused:
+        register_language(factory, ["zw-ZW"])
+    assert "…" in str(refused.value)
+    assert len(str(refused.value)) < 800, str(refused.value)
+    assert "zw-ZW" not in supported_locales()

@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from ...exceptions import ConfigurationError
-from ...shown_names import shown_value
+from ...shown_names import shown_escaped, shown_value
 from ..text import tokenize
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def _meant(kind: str, value: object) -> str:
     parts = [repr(tuple(said))] if whole else sorted(map(repr, said))
     written = f"frozenset({{{', '.join(parts)}}})" if kind.startswith("frozenset") else ""
     written = written or f"({', '.join(parts)},)"
-    fix = f"; write {written}" if said else ""
+    fix = f"; write {shown_escaped(written)}" if said else ""
     return f"a collection ({kind}), and a string would be read as its letters{fix}"
 
 
@@ -137,7 +137,10 @@ def _check_rewrites(language: Language, locale: str) -> None:
                 f"as words said are read; {fix}"
             )
         if isinstance(words, str):
-            what, fix = f"is {shown_value(words)}, a string", f"write {tuple(words.split())!r}"
+            what, fix = (
+                f"is {shown_value(words)}, a string",
+                f"write {shown_value(tuple(words.split()))}",
+            )
         elif not isinstance(words, tuple):
             what, fix = f"is {shown_value(words)}, no tuple", "write its words as a tuple"
         elif not words:
@@ -149,13 +152,13 @@ def _check_rewrites(language: Language, locale: str) -> None:
                 what, fix = f"holds {bad[0]}", bad[1]
             elif again is not None:
                 meant = tuple(each for word in words for each in rewrites.get(word, (word,)))
-                what = f"holds {again!r}, which its rewrites make {rewrites[again]!r}"
-                fix = f"write {meant!r}: a turn is rewritten once"
+                what = f"holds {again!r}, which its rewrites make {shown_value(rewrites[again])}"
+                fix = f"write {shown_value(meant)}: a turn is rewritten once"
             else:
                 continue
         raise ConfigurationError(
-            f"{owner}[{key!r}] {what}: the words a word said is rewritten as are a tuple of "
-            f"words, one at least, each in lower case as words said are read; {fix}"
+            f"{owner}[{shown_value(key)}] {what}: the words a word said is rewritten as are a "
+            f"tuple of words, one at least, each in lower case as words said are read; {fix}"
         )
 
 
@@ -180,10 +183,13 @@ def _check_wake_word_places(language: Language, locale: str) -> None:
         said = [] if not all(isinstance(part, str) for part in parts) else parts
         said = [word for part in said for word in _as_said(part)]
         meant = (
-            f"; write {tuple(said)!r}" if len(said) > 1 and said[0] in language.wake_words else ""
+            f"; write {shown_value(tuple(said))}"
+            if len(said) > 1 and said[0] in language.wake_words
+            else ""
         )
         raise ConfigurationError(
-            f"locale {locale!r}: {type(language).__name__}.wake_word_places holds {place!r}: "
+            f"locale {locale!r}: {type(language).__name__}.wake_word_places holds "
+            f"{shown_value(place)}: "
             "each is a place's name as a tuple of words, two at least, each in lower case as "
             "words said are read, the first one of its wake_words "
             f"({', '.join(map(repr, sorted(language.wake_words)))}){meant}"
@@ -200,7 +206,8 @@ def _check_query_wake_words(language: Language, locale: str) -> None:
         said = _as_said(word) if isinstance(word, str) else []
         meant = f"; write {said[0]!r}" if len(said) == 1 and said[0] in language.wake_words else ""
         raise ConfigurationError(
-            f"locale {locale!r}: {type(language).__name__}.query_wake_words holds {word!r}: "
+            f"locale {locale!r}: {type(language).__name__}.query_wake_words holds "
+            f"{shown_value(word)}: "
             "each is one of its wake_words "
             f"({', '.join(map(repr, sorted(language.wake_words)))}), in lower case as words "
             f"said are read{meant}"
@@ -236,7 +243,8 @@ def _check_contractions(language: Language, locale: str) -> None:
             continue
         what, why, fix = wrong
         raise ConfigurationError(
-            f"locale {locale!r}: {type(language).__name__}.contractions[{key!r}] {what}: a "
+            f"locale {locale!r}: {type(language).__name__}.contractions[{shown_value(key)}] "
+            f"{what}: a "
             f"sample's words and the forms they are said in are each a tuple of words, {why}; "
             f"{fix}"
         )
@@ -253,10 +261,11 @@ def _no_words(words: object, *, key: bool) -> tuple[str, str, str] | None:
     whose = "its key" if key else "its forms"
     if isinstance(words, str):
         meant = tuple(words.split()) if key else (words,)
-        what = f"has its key {words!r}, a string" if key else f"is {words!r}, a string"
-        return what, "and a string would be read as its letters", f"write {meant!r}"
+        whole = shown_value(words)
+        what = f"has its key {whole}, a string" if key else f"is {whole}, a string"
+        return what, "and a string would be read as its letters", f"write {shown_value(meant)}"
     if not isinstance(words, tuple):
-        what = f"has its key {words!r}" if key else f"is {words!r}"
+        what = f"has its key {shown_value(words)}" if key else f"is {shown_value(words)}"
         return f"{what}, no tuple", "each a string", f"write {whose} as a tuple"
     if not words:
         what = "has its key (), no words" if key else "is (), no form"
@@ -265,7 +274,7 @@ def _no_words(words: object, *, key: bool) -> tuple[str, str, str] | None:
     odd = [word for word in words if not isinstance(word, str)]
     if odd:
         fix = "write each word as a string"
-        return f"holds {odd[0]!r} {where}, no string", "each a string", fix
+        return f"holds {shown_value(odd[0])} {where}, no string", "each a string", fix
     # A word is matched as `tokenize` reads one said: "", "name s" or "Name" never was.
     unread = next((word for word in words if _as_said(word) != [word]), None)
     if unread is not None:
@@ -273,8 +282,8 @@ def _no_words(words: object, *, key: bool) -> tuple[str, str, str] | None:
         fix = f"write {said[0]!r}" if len(said) == 1 else "leave it out"
         if len(said) > 1:
             fix = "leave it out: a form is one word"
-            fix = f"write its words apart, {tuple(said)!r}" if key else fix
-        what = f"holds {unread!r} {where}, no word said as written"
+            fix = f"write its words apart, {shown_value(tuple(said))}" if key else fix
+        what = f"holds {shown_value(unread)} {where}, no word said as written"
         return what, "each one word in lower case, as words said are read", fix
     return None
 
@@ -290,9 +299,9 @@ def _rewritten(
     if word is None:
         return None
     meant = tuple(each for said in key for each in rewrites.get(said, (said,)))
-    what = f"holds {word!r} in its key, which its rewrites make {rewrites[word]!r}"
+    what = f"holds {word!r} in its key, which its rewrites make {shown_value(rewrites[word])}"
     why = f"and samples are rewritten before they are contracted, so none holds {word!r}"
-    return what, why, f"write {meant!r}"
+    return what, why, f"write {shown_value(meant)}"
 
 
 def _rewritten_form(
@@ -304,7 +313,7 @@ def _rewritten_form(
     form = next((form for form in forms if form in rewrites), None)
     if form is None:
         return None
-    what = f"holds {form!r} among its forms, which its rewrites make {rewrites[form]!r}"
+    what = f"holds {form!r} among its forms, which its rewrites make {shown_value(rewrites[form])}"
     why = f"and the words said are rewritten before they are read, so none holds {form!r}"
     return what, why, "leave it out"
 
