@@ -83,6 +83,16 @@ def test_a_request_type_alexa_does_not_send_is_refused_naming_those_it_does(
             "--field slots: IntentRequest requests carry no slots; their fields: requestId, "
             "timestamp",
         ),
+        # Their body alone, as written: the event times of AlexaSkillEventRequest's other types
+        # were taken (NotificationSubscriptionChanged's since it is typed as one).
+        *(
+            (
+                [f"AlexaSkillEvent.{kind}SubscriptionChanged", "--field", "eventCreationTime=x"],
+                f"--field eventCreationTime: AlexaSkillEvent.{kind}SubscriptionChanged requests "
+                "carry no eventCreationTime; their fields: requestId, timestamp, body",
+            )
+            for kind in ("Notification", "Proactive")
+        ),
     ],
 )
 def test_a_field_the_request_does_not_carry_is_refused(argv: list[str], said: str) -> None:

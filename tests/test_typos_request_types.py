@@ -68,7 +68,7 @@ def test_a_request_type_alexaskill_does_not_know_is_taken_with_a_warning(
         "Alexa.Advertisement.AdNotRendered",
         "Alexa.Advertisement.ReadyToEnqueueAudio",
         "Dialog.InputRequest",
-        "AlexaSkillEvent.NotificationSubscriptionChanged",
+        "AlexaSkillEvent.NotificationSubscriptionChanged",  # (modelled since: an AlexaSkillEvent)
     ],
 )
 def test_a_request_type_alexa_sends_is_taken_without_a_warning(

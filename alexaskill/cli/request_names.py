@@ -49,6 +49,10 @@ _ONLY: Final[dict[str, tuple[str, ...]]] = {
     ),
     "CustomInterfaceController.EventsReceived": ("token", "events"),
     "CustomInterfaceController.Expired": ("token", "expirationPayload"),
+    # Their body alone, no event times (ask-sdk-model's ProactiveSubscriptionChangedRequest and
+    # NotificationSubscriptionChangedRequest), as `alexaskill request` writes them.
+    "AlexaSkillEvent.ProactiveSubscriptionChanged": ("body",),
+    "AlexaSkillEvent.NotificationSubscriptionChanged": ("body",),
 }
 
 #: Fields Amazon's request samples show that alexaskill's classes do not read.
