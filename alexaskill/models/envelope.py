@@ -214,15 +214,16 @@ def decode_envelope(body: bytes | bytearray | memoryview | str) -> Envelope:
     """Decode a request body into an `Envelope`; raise `MalformedRequestError` if it is not one.
 
     ``body``: the request's JSON, as bytes, a bytearray, a C-contiguous memoryview of 1-byte
-    items (copied to bytes, as the `Envelope` keeps it) or a str; anything else (a view with a
-    step, of wider items, released) is a ``TypeError`` saying what it is, as `Verifier` says it.
+    items (copied to bytes, as the `Envelope` keeps it) or a str (a subclass of bytes or str
+    copied to one); anything else (a view with a step, of wider items, released) is a
+    ``TypeError`` saying what it is, as `Verifier` says it.
     """
     try:
         # msgspec skips unknown fields without checking their UTF-8; JSON must be UTF-8.
         if type(body) is not bytes:  # (bytes, every request: one check and no call)
-            if not isinstance(body, str):
-                body = _body_bytes(body)  # (its TypeError not caught below)
-                if not body.isascii():
+            if type(body) is not str:
+                body = _exact_body(body)  # (its TypeError not caught below)
+                if type(body) is bytes and not body.isascii():
                     body.decode()
         elif not body.isascii():
             body.decode()
@@ -269,9 +270,14 @@ def decode_envelope(body: bytes | bytearray | memoryview | str) -> Envelope:
     )
 
 
-def _body_bytes(body: object) -> bytes:
+def _exact_body(body: object) -> bytes | str:
     """A body of another type than bytes or str as bytes (`copied_body`), copied as given: kept
-    in the `Envelope`, the caller's buffer, changed later, was what `Envelope.raw` read."""
+    in the `Envelope`, the caller's buffer, changed later, was what `Envelope.raw` read. A str
+    subclass is its text as a str: msgspec takes no str subclass (a bare TypeError, "a
+    bytes-like object is required"), and a bytes subclass is copied too, for its own methods
+    (``isascii``, ``decode``) to be asked nothing."""
+    if isinstance(body, str):
+        return str.__str__(body)  # (a copy, of str's own type: not the subclass's __str__)
     if (unfit := unfit_body(body)) is not None:
         raise TypeError(
             "decode_envelope: the body must be the request's JSON as bytes, a bytearray, a "

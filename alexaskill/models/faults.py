@@ -93,7 +93,10 @@ def unfit_body(body: object) -> str | None:
 
 
 def copied_body(body: bytes | bytearray | memoryview) -> bytes:
-    """A body `unfit_body` takes, as bytes: a bytearray or memoryview copied, bytes as given."""
-    if isinstance(body, memoryview):
-        return body.tobytes()
-    return bytes(body) if isinstance(body, bytearray) else body
+    """A body `unfit_body` takes, as bytes: bytes as given; a bytearray, memoryview or a
+    subclass of bytes copied from its buffer (what hashlib and msgspec read), none of its own
+    methods asked (a subclass's ``isascii`` or ``decode``, a ``__bytes__`` that ``bytes()``
+    calls)."""
+    if type(body) is bytes:
+        return body
+    return (body if isinstance(body, memoryview) else memoryview(body)).tobytes()
