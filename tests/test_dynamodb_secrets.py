@@ -389,6 +389,40 @@ def test_a_client_given_is_named_as_the_profile_tells_botocore_to_ignore_the_var
     assert f"(client=), {named}, 'http://AKID:***@127.0.0.1:notaport' is not" in said, said
 
 
+@pytest.mark.parametrize(
+    ("config", "named"),
+    [
+        ("[default]\nignore_configured_endpoint_urls = true\n", _CREATE_CLIENT),
+        # A file botocore cannot read: said as before, botocore's own error left to its calls.
+        ("[default\nignore_configured_endpoint_urls = true\n", _EITHER),
+    ],
+    ids=["read", "unreadable"],
+)
+def test_the_profile_is_read_without_a_clients_handlers(
+    config: str, named: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each refusal and each failed call's line that names a client given's endpoint made a
+    # whole botocore Session to read one setting: its ~120 built-in handlers registered (about
+    # 25 ms of CPU, under the GIL, in the store's thread at every failing call). Only its
+    # configuration is read now.
+    import botocore.session
+
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=_NOT_A_PORT
+    )
+    Path(os.environ["AWS_CONFIG_FILE"]).write_text(config, encoding="utf-8")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", _NOT_A_PORT)
+    registered: list[object] = []
+    monkeypatch.setattr(botocore.session.Session, "_register_builtin_handlers", registered.append)
+    try:
+        with pytest.raises(ConfigurationError) as info:
+            DynamoDBStore("skill", client=client)
+    finally:
+        client.close()
+    assert f"(client=), {named}, 'http://AKID:***@127.0.0.1:notaport'" in str(info.value)
+    assert registered == []
+
+
 class _ClientOfAnotherLayout:
     """A DynamoDB client with botocore's public ``meta.endpoint_url`` and none of its private
     attributes (a botocore whose layout changed): every call refused as unreachable."""
