@@ -112,6 +112,21 @@ async def test_a_region_botocore_refuses_from_its_configuration_is_said_with_whe
 
 
 @pytest.mark.anyio
+async def test_a_long_region_botocore_refuses_is_said_cut(
+    aws_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Said whole, in its repr: 5,000 characters of AWS_DEFAULT_REGION made a line as long.
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us east " * 625)
+    store = DynamoDBStore("skill", endpoint_url="http://127.0.0.1:9", timeout=MOTO_TIMEOUT)
+    async with contextlib.aclosing(store):
+        with pytest.raises(StoreError) as info:
+            await store.load(USER)
+    said = str(info.value)
+    assert "AWS_DEFAULT_REGION is 'us east us east " in said and len(said) < 400, said
+    assert "(5,000 characters), not a region name (like 'us-east-1')" in said, said
+
+
+@pytest.mark.anyio
 async def test_missing_table_no_credentials_no_region(
     dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -134,7 +134,8 @@ def _explain(
             else "the AWS profile's region"
         )
         return (
-            f"{table}: no AWS region botocore can use for {doing}: {named} is {refused!r}, not "
+            f"{table}: no AWS region botocore can use for {doing}: {named} is "
+            f"{shown_value(refused)}, not "
             "a region name (like 'us-east-1'): correct it, or pass region=… (?region=… in the "
             "store URL)"
         )
