@@ -3,6 +3,7 @@ integers past Amazon's types."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import re
 from typing import Any, Final
@@ -190,6 +191,17 @@ def test_what_is_no_body_is_a_type_error_saying_what_it_is(given: Any, said: str
     refused = rf"^decode_envelope: the body must be .*, not {re.escape(said)}$"
     with pytest.raises(TypeError, match=refused):
         decode_envelope(given)
+
+
+def test_a_view_of_a_long_format_is_refused_in_a_short_line() -> None:
+    # A ctypes Structure's format names each of its fields: the TypeError (the Verifier's too)
+    # quoted it whole, 3,948 characters for one of 300 fields.
+    fields = [(f"field_{i}", ctypes.c_int) for i in range(300)]
+    structure = type("Wide", (ctypes.Structure,), {"_fields_": fields})
+    with pytest.raises(TypeError) as info:
+        decode_envelope(memoryview((structure * 1)()))
+    said = str(info.value)
+    assert said.endswith(" (3,793 characters) (1200-byte items)") and len(said) < 400, said
 
 
 @pytest.mark.parametrize(

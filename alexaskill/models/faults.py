@@ -9,6 +9,7 @@ from typing import Final
 import msgspec
 
 from ..articles import type_with_article
+from ..shown_names import shown_value
 
 __all__ = ["copied_body", "unfit_body", "what_is_wrong"]
 
@@ -84,7 +85,8 @@ def unfit_body(body: object) -> str | None:
     try:
         # A byte order ('<B', a ctypes array's; '@B') is none to 1-byte items: read past it.
         if body.format.lstrip("@=<>!") not in _BYTE_FORMATS:
-            return f"a memoryview of format {body.format!r} ({body.itemsize}-byte items)"
+            # (cut past 120 characters: a ctypes Structure's format names its every field)
+            return f"a memoryview of format {shown_value(body.format)} ({body.itemsize}-byte items)"
         if not body.c_contiguous:
             return "a memoryview that is not C-contiguous (a slice with a step)"
     except ValueError:  # every attribute of a released view raises it
