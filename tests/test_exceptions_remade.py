@@ -17,10 +17,12 @@ import pytest
 import alexaskill
 import alexaskill.exceptions
 from alexaskill.apologising import Answer
+from alexaskill.cli import serve_uvicorn
 
 from .exceptions_shared import import_every_module
 
 _CANCELLED = asyncio.CancelledError("shutdown")
+_SERVE_TERMINATED = serve_uvicorn._Terminated()
 
 #: Each exception class alexaskill defines (``module.qualname``), and the arguments one is made
 #: with here: positional, then keyword. A class that is not here fails the test: add it, with
@@ -35,6 +37,7 @@ MADE: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "alexaskill.cli.probes.ProxyAnswered": (("the proxy answered 407",), {}),
     "alexaskill.cli.serve_port._ChosenPortTaken": ((), {}),
     "alexaskill.cli.serve_server.ServerNotStarted": (("OSError: address in use",), {}),
+    "alexaskill.cli.serve_server._Decided": ((3, [_SERVE_TERMINATED]), {}),
     "alexaskill.cli.serve_uvicorn._Terminated": ((), {}),
     "alexaskill.deadline.Expired": ((), {}),
     "alexaskill.dynamodb.client._GivenUp": ((), {}),

@@ -197,7 +197,7 @@ def test_a_view_of_a_long_format_is_refused_in_a_short_line() -> None:
     # A ctypes Structure's format names each of its fields: the TypeError (the Verifier's too)
     # quoted it whole, 3,948 characters for one of 300 fields.
     fields = [(f"field_{i}", ctypes.c_int) for i in range(300)]
-    structure = type("Wide", (ctypes.Structure,), {"_fields_": fields})
+    structure: Any = type("Wide", (ctypes.Structure,), {"_fields_": fields})
     with pytest.raises(TypeError) as info:
         decode_envelope(memoryview((structure * 1)()))
     said = str(info.value)

@@ -35,6 +35,11 @@ class _Decided(SystemExit):
         super().__init__(status)
         self.sigterms = sigterms
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # BaseException remakes an exception as cls(*args), the status alone, which this
+        # __init__ does not take (tests/test_exceptions_remade.py): made again of its parts.
+        return type(self), (self.code, self.sigterms), vars(self)
+
 
 @contextlib.contextmanager
 def _starting() -> Iterator[None]:
