@@ -273,3 +273,29 @@ def test_a_sample_longer_than_any_utterance_fails_no_understanding(tmp_path: Pat
     understander = Understander(load_model(path))
     assert understander.understand("so where is the order", now=NOW).intent == "TrackOrder"
     assert understander.understand("order a large pizza", now=NOW).intent == "OrderPizza"
+
+
+def test_a_long_name_or_sample_is_cut_in_the_findings_of_a_check() -> None:
+    # `alexaskill model --check` quoted samples, names and values whole: a 70,000-character
+    # sample printed a 70,000-character line.
+    long = "x" * 70_000
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    language = data["interactionModel"]["languageModel"]
+    language["intents"].append(
+        {
+            "name": "L" * 70_000,
+            "slots": [
+                {"name": "S" * 70_000, "type": "AMAZON.Nunber" + long, "samples": [long] * 2},
+                {"name": "s" + long, "type": "AMAZON.NUMBER"},
+            ],
+            "samples": [f"{long} 1", f"{long} 1", f"{long} {{{long}}}", f"{long}. {{size}}s"],
+        }
+    )
+    language["intents"][0]["samples"].append(f"{long} 1")
+    language["types"].append({"name": "T" * 70_000, "values": [{"name": {"value": long}}] * 2})
+    language["types"][0]["values"].append({"name": {"value": "big", "synonyms": [long]}})
+    language["types"][0]["values"].append({"name": {"value": long, "synonyms": [long]}})
+    findings = check_model(InteractionModel.from_json(data))
+    assert len(findings) >= 10, findings
+    messages = [finding.message for finding in findings]
+    assert _problems_wrong(messages) is None, _problems_wrong(messages)

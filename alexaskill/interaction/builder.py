@@ -26,6 +26,7 @@ from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..dialog_model import IntentDialog, dialog_json, dialog_problems, is_list_type
 from ..exceptions import ConfigurationError, remade_from_parts
 from ..locales import DEFAULT_LOCALE, PerLocale, language_of, locale_problem
+from ..shown_names import shown, shown_value
 from ..slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
 from ..ssml_check import ssml_error
 from ..typos import NAME_OF_WORDS, did_you_mean, meant
@@ -351,7 +352,8 @@ def type_name_problem(name: str) -> str | None:
     if _NAME.fullmatch(name) or is_list_type(name):
         return None
     return (
-        f"slot type {name!r}: a custom slot type name is ASCII letters and underscores; a "
+        f"slot type {shown(name, quoted=True)}: a custom slot type name is ASCII letters and "
+        "underscores; a "
         "built-in type extended with values is a list type (AMAZON.City), not a number, date, "
         "time, duration or AMAZON.SearchQuery"
     )
@@ -367,7 +369,7 @@ def sample_problems(where: str, sample: str, slot_types: Mapping[str, str | None
 
     ``where`` names its intent (and slot), ``slot_types`` are the intent's slots and their types.
     """
-    said = f"{where}: sample {sample!r}"
+    said = f"{where}: sample {shown(sample, quoted=True)}"  # (cut: a sample may be long)
     references = _SLOT_REFERENCE.findall(sample)
     text = _SLOT_REFERENCE.sub(" ", sample)
     if not text.strip() and not references:
@@ -382,7 +384,8 @@ def sample_problems(where: str, sample: str, slot_types: Mapping[str, str | None
     marks = next((word for word in words if set(word) <= _SAMPLE_PUNCTUATION), None)
     if marks is not None:
         problems.append(
-            f"{said}: {marks!r} is no word; a period, an apostrophe, a hyphen or an underscore "
+            f"{said}: {shown_value(marks)} is no word; a period, an apostrophe, a hyphen or an "
+            "underscore "
             'belongs to one ("a. b. c.", "sam\'s", "x-ray")'
         )
     spoken = [word for word in words if not set(word) <= _SAMPLE_PUNCTUATION]
@@ -396,8 +399,8 @@ def sample_problems(where: str, sample: str, slot_types: Mapping[str, str | None
         if slot not in slot_types:
             known = ", ".join(slot_types) or "none"
             problems.append(
-                f"{said} names slot {{{reference}}}, which its intent does not have (its "
-                f"slots: {known})"
+                f"{said} names slot {{{shown(reference)}}}, which its intent does not have "
+                f"(its slots: {shown(known)})"
             )
         elif slot_types[slot] == "AMAZON.SearchQuery" and not spoken:
             problems.append(f"{said}: an AMAZON.SearchQuery slot needs a carrier phrase")

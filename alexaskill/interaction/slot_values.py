@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from ..exceptions import ConfigurationError
-from ..shown_names import shown
+from ..shown_names import shown, shown_value
 from ..typos import did_you_mean
 
 __all__ = ["MAX_VALUE_CHARACTERS", "SlotTypeValue", "slot_type_value", "value_problems"]
@@ -40,7 +40,7 @@ def _unknown_key(where: str, given: Mapping[object, object], known: Sequence[str
     for key in given:
         if key not in known:
             hint = did_you_mean(str(key), known) if isinstance(key, str) else ""
-            raise ConfigurationError(f"{where}: unknown key {key!r}{hint}; {_SHAPE}")
+            raise ConfigurationError(f"{where}: unknown key {shown_value(key)}{hint}; {_SHAPE}")
 
 
 def _check_id(where: str, value_id: object) -> None:
@@ -53,33 +53,39 @@ def slot_type_value(type_name: str, value: object) -> SlotTypeValue:
     if isinstance(value, str):
         return SlotTypeValue(value)
     if isinstance(value, SlotTypeValue):
-        _check_id(f"slot type {type_name}: value {value.name!r}", value.id)
+        _check_id(f"slot type {shown(type_name)}: value {shown_value(value.name)}", value.id)
         return value
     name = value.get("name") if isinstance(value, Mapping) else None
     if not isinstance(value, Mapping) or not isinstance(name, str | Mapping):
         raise ConfigurationError(
-            f"slot type {type_name}: {value!r} is not a value name, SlotTypeValue or mapping "
+            f"slot type {shown(type_name)}: {shown_value(value)} is not a value name, "
+            "SlotTypeValue or "
+            "mapping "
             "with a 'name'"
         )
     synonyms = value.get("synonyms")
     if isinstance(name, Mapping):  # as Amazon's model writes it
-        _unknown_key(f"slot type {type_name}: value {value!r}", name, _AMAZON_NAME_KEYS)
+        _unknown_key(
+            f"slot type {shown(type_name)}: value {shown_value(value)}", name, _AMAZON_NAME_KEYS
+        )
         synonyms, name = name.get("synonyms"), name.get("value")
         if not isinstance(name, str) or "synonyms" in value:
             raise ConfigurationError(
-                f"slot type {type_name}: {value!r}: as Amazon's model writes a value, 'name' "
+                f"slot type {shown(type_name)}: {shown_value(value)}: as Amazon's model writes a "
+                "value, "
+                "'name' "
                 "is {'value': ..., 'synonyms': [...]}; " + _SHAPE
             )
-    where = f"slot type {type_name}: value {name!r}"
+    where = f"slot type {shown(type_name)}: value {shown_value(name)}"
     _unknown_key(where, value, _KEYS)
     if not isinstance(synonyms, Sequence | None) or isinstance(synonyms, str):
-        raise ConfigurationError(f"slot type {type_name}: synonyms must be a list")
+        raise ConfigurationError(f"slot type {shown(type_name)}: synonyms must be a list")
     for synonym in synonyms or ():
         if not isinstance(synonym, str):
-            raise ConfigurationError(f"{where}: a synonym is a string, not {synonym!r}")
+            raise ConfigurationError(f"{where}: a synonym is a string, not {shown_value(synonym)}")
     value_id = value.get("id")
     if isinstance(value_id, bool) or not isinstance(value_id, str | int | None):
-        raise ConfigurationError(f"{where}: its id is a string, not {value_id!r}")
+        raise ConfigurationError(f"{where}: its id is a string, not {shown_value(value_id)}")
     _check_id(where, value_id)
     return SlotTypeValue(name, None if value_id is None else str(value_id), tuple(synonyms or ()))
 
@@ -92,32 +98,39 @@ def value_problems(type_name: str, values: Iterable[SlotTypeValue]) -> list[str]
     ids: dict[str, str] = {}
     for value in values:
         if not value.name.strip():
-            problems.append(f"slot type {type_name}: a value is empty")
+            problems.append(f"slot type {shown(type_name)}: a value is empty")
             continue
         if len(value.name) > MAX_VALUE_CHARACTERS:
             # (`shown` echoes up to 120 characters whole: past 140, it says the length itself)
             problems.append(
-                f"slot type {type_name}: value {shown(value.name, quoted=True)} is too long; "
+                f"slot type {shown(type_name)}: value {shown(value.name, quoted=True)} is too "
+                "long; "
                 f"Amazon takes at most {MAX_VALUE_CHARACTERS} characters"
             )
         if any(not synonym.strip() for synonym in value.synonyms):
-            problems.append(f"slot type {type_name}: value {value.name!r} has an empty synonym")
+            problems.append(
+                f"slot type {shown(type_name)}: value {shown_value(value.name)} has an empty "
+                "synonym"
+            )
         for synonym in value.synonyms:
             if len(synonym) > MAX_VALUE_CHARACTERS:
                 problems.append(
-                    f"slot type {type_name}: value {shown(value.name, quoted=True)} has a "
+                    f"slot type {shown(type_name)}: value {shown(value.name, quoted=True)} has a "
                     f"synonym too long, {shown(synonym, quoted=True)}; Amazon takes at most "
                     f"{MAX_VALUE_CHARACTERS} characters"
                 )
         key = " ".join(value.name.casefold().split())
         if key in names:
-            problems.append(f"slot type {type_name}: value {value.name!r} is listed twice")
+            problems.append(
+                f"slot type {shown(type_name)}: value {shown_value(value.name)} is listed twice"
+            )
         names.add(key)
         if value.id is not None:
             other = ids.setdefault(value.id, value.name)
             if other != value.name:
                 problems.append(
-                    f"slot type {type_name}: values {other!r} and {value.name!r} have the same "
-                    f"id {value.id!r}"
+                    f"slot type {shown(type_name)}: values {shown_value(other)} and "
+                    f"{shown_value(value.name)} have the same "
+                    f"id {shown_value(value.id)}"
                 )
     return problems

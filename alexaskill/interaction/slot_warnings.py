@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Final
 from ..builtin_intents import BUILTIN_INTENTS
 from ..dialog_prompts import prompt_fault, prompt_named
 from ..i18n_placeholders import differences, fields
-from ..shown_names import shown
+from ..shown_names import shown, shown_value
 from ..slots import unwrap_optional
 from .invocation import in_unspaced_script
 
@@ -93,7 +93,8 @@ def repeated_slot_warnings(where: str, sample: str) -> list[str]:
     """The warning for each slot the sample ``sample`` of ``where`` (its intent) names twice."""
     named = [reference.rpartition("|")[2].strip() for reference in SLOT_REFERENCE.findall(sample)]
     return [
-        f"{where}: sample {sample!r} names slot {{{slot}}} twice; a slot holds one value, so one "
+        f"{where}: sample {shown_value(sample)} names slot {{{slot}}} twice; a slot holds one "
+        "value, so one "
         f"of the two is lost: give each its own slot ({{from_{slot}}}, {{to_{slot}}})"
         for slot in sorted({name for name in named if named.count(name) > 1})
     ]
@@ -127,8 +128,10 @@ def glued_letter_warnings(where: str, sample: str) -> list[str]:
     """The warning for each run of letters written against a slot of the sample ``sample`` of
     ``where`` (its intent, and slot)."""
     return [
-        f"{where}: sample {sample!r} writes {letters!r} against slot {{{slot}}}: a slot's value "
-        f"is whole words, so {letters!r} is read as a word of its own {side} it; write the slot "
+        f"{where}: sample {shown_value(sample)} writes {shown_value(letters)} against slot "
+        f"{{{slot}}}: a slot's value "
+        f"is whole words, so {shown_value(letters)} is read as a word of its own {side} it; write "
+        "the slot "
         "apart, and list the forms users say (plurals too) among the values or synonyms of its "
         f"type (a possessive, {{{slot}}}'s, is not concerned)"
         for slot, letters, side in glued_letters(sample)
@@ -137,7 +140,8 @@ def glued_letter_warnings(where: str, sample: str) -> list[str]:
 
 def _only_slots_warning(intent: str, sample: str) -> str:
     return (
-        f"intent {intent}: sample {sample!r} is only slots, in an intent with a dialog model: "
+        f"intent {intent}: sample {shown_value(sample)} is only slots, in an intent with a dialog "
+        "model: "
         "Amazon's build has refused that (\"When using a Dialog Model, sample utterances for "
         'intents cannot contain only slots"); add words to it, and leave what users answer '
         "when asked to the slot's samples="
@@ -166,7 +170,7 @@ def slot_warnings(
             slot_type = types.get(param)
             if enum_type is not None and slot_type and slot_type != enum_type.__name__:
                 warnings.append(
-                    f"intent {name}: parameter {param!r} of {handler.name} is an Enum "
+                    f"intent {name}: parameter {shown_value(param)} of {handler.name} is an Enum "
                     f"({enum_type.__name__}) but its slot is declared {slot_type}, whose values "
                     f"are not the Enum's: those no member matches leave it unfilled; declare "
                     f"the slot {enum_type.__name__} (or drop its type) to use the Enum's values"

@@ -44,6 +44,7 @@ from ..interaction.builder import sample_key, sample_problems, type_name_problem
 from ..interaction.declarations import SlotTypeValue, value_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
 from ..interaction.slot_warnings import SLOT_REFERENCE, builtin_slots_warning, sample_warnings
+from ..shown_names import shown, shown_value
 from ..ssml_check import ssml_error
 from ..typos import did_you_mean
 from .check_conflicts import Conflicts
@@ -120,7 +121,7 @@ class _Checker:
     def intents(self) -> None:
         names = [intent.name for intent in self.model.intents]
         for name in sorted({name for name in names if names.count(name) > 1}):
-            self.error(f"intent {name} is defined {names.count(name)} times")
+            self.error(f"intent {shown(name)} is defined {names.count(name)} times")
         for name in _REQUIRED_BY_BUILD:
             if name not in names:
                 self.error(f"the model lacks {name}, which every custom skill must have")
@@ -138,68 +139,77 @@ class _Checker:
             self.intent(intent, seen)
 
     def intent(self, intent: ModelIntent, seen: dict[str, str]) -> None:
+        # Names and samples quoted cut (`shown`): a 70,000-character sample made a line as long.
+        name = shown(intent.name)
         builtin = intent.name.startswith("AMAZON.")
         if builtin:
             try:
                 check_builtin_intent(intent.name)
             except ConfigurationError as exc:
-                self.error(f"intent {intent.name}: {exc}")
+                self.error(f"intent {name}: {exc}")
         if intent.name in BUILTIN_INTENTS and intent.slots:  # not the library's: they have some
             self.warning(builtin_slots_warning(intent.name, [slot.name for slot in intent.slots]))
         if not builtin and not _NAME.fullmatch(intent.name):
-            self.error(f"intent {intent.name!r}: a name is ASCII letters and underscores")
+            self.error(
+                f"intent {shown(intent.name, quoted=True)}: a name is ASCII letters and underscores"
+            )
         if not builtin and not intent.samples:
-            self.error(f"intent {intent.name}: a custom intent needs sample utterances")
+            self.error(f"intent {name}: a custom intent needs sample utterances")
         slot_names = [slot.name for slot in intent.slots]
         for slot in intent.slots:
             if not _NAME.fullmatch(slot.name):
-                self.error(f"intent {intent.name}: slot {slot.name!r}: a name is ASCII letters")
+                self.error(
+                    f"intent {name}: slot {shown(slot.name, quoted=True)}: a name is ASCII letters"
+                )
             self.slot_type(intent, slot.name, slot.type)
             listed: set[str] = set()
             for sample in slot.samples:
-                where = f"intent {intent.name}, slot {slot.name}"
+                where = f"intent {name}, slot {shown(slot.name)}"
                 self.sample(intent, sample, where)
                 if sample_key(sample) in listed:
-                    self.error(f"{where}: sample {sample!r} is listed twice")
+                    self.error(f"{where}: sample {shown(sample, quoted=True)} is listed twice")
                 listed.add(sample_key(sample))
                 if f"{{{slot.name}}}" not in sample.replace(" ", ""):
                     self.error(
-                        f"intent {intent.name}, slot {slot.name}: slot sample {sample!r} must "
-                        f"contain {{{slot.name}}}"
+                        f"{where}: slot sample {shown(sample, quoted=True)} must contain "
+                        f"{{{shown(slot.name)}}}"
                     )
         if len(set(slot_names)) != len(slot_names):
-            self.error(f"intent {intent.name}: two slots have one name")
+            self.error(f"intent {name}: two slots have one name")
         own: set[str] = set()
         for sample in intent.samples:
-            self.sample(intent, sample, f"intent {intent.name}")
+            self.sample(intent, sample, f"intent {name}")
             key = sample_key(sample)
             if key in own:
-                self.error(f"intent {intent.name}: sample {sample!r} is listed twice")
+                self.error(f"intent {name}: sample {shown(sample, quoted=True)} is listed twice")
                 continue
             own.add(key)
             other = seen.setdefault(key, intent.name)
             if other != intent.name:
-                self.error(f"sample {sample!r} is in intent {other} and in intent {intent.name}")
+                self.error(
+                    f"sample {shown(sample, quoted=True)} is in intent {shown(other)} and in "
+                    f"intent {name}"
+                )
 
     def slot_type(self, intent: ModelIntent, slot: str, type_name: str) -> None:
-        where = f"intent {intent.name}, slot {slot}"
+        where = f"intent {shown(intent.name)}, slot {shown(slot)}"
         meant = meant_slot_type(type_name)  # AMAZON.Number, amazon.city
         if meant is not None:
             self.error(
-                f"{where}: {type_name!r} is not one of Amazon's built-in slot types; did you "
-                f"mean {meant}?"
+                f"{where}: {shown(type_name, quoted=True)} is not one of Amazon's built-in slot "
+                f"types; did you mean {meant}?"
             )
         elif not type_name.startswith("AMAZON."):
             if type_name not in self.model.types:
                 custom = [name for name in self.model.types if not name.startswith("AMAZON.")]
                 self.error(
-                    f"{where}: slot type {type_name} is not defined in the model's types"
-                    f"{did_you_mean(type_name, custom)}"
+                    f"{where}: slot type {shown(type_name)} is not defined in the model's "
+                    f"types{did_you_mean(type_name, [shown(each) for each in custom])}"
                 )
         elif type_name not in BUILTIN_SLOT_TYPES:
             # Not refused: Amazon adds types, and this list may lag behind.
             self.warning(
-                f"{where}: {type_name} is not one of Amazon's built-in slot types that "
+                f"{where}: {shown(type_name)} is not one of Amazon's built-in slot types that "
                 "alexaskill knows; Amazon's build refuses it unless it is new (see Amazon's "
                 '"Slot Type Reference")'
             )
@@ -215,9 +225,9 @@ class _Checker:
         used = {slot.type for intent in self.model.intents for slot in intent.slots}
         for name, declared in self.model.types.items():
             if not declared.values:
-                self.error(f"slot type {name} has no values")
+                self.error(f"slot type {shown(name)} has no values")
             if name not in used:
-                self.warning(f"slot type {name} is used by no slot")
+                self.warning(f"slot type {shown(name)} is used by no slot")
             # The rules the builder holds its own models to: the type's name, no empty value or
             # synonym, no value listed twice, no id given to two values.
             problem = type_name_problem(name)
@@ -236,8 +246,9 @@ class _Checker:
                     duplicate = index == 0 and " ".join(owner.casefold().split()) == key
                     if owner != value.name and not duplicate:
                         self.warning(
-                            f"slot type {name}: {word!r} is listed for both {owner!r} and "
-                            f"{value.name!r}"
+                            f"slot type {shown(name)}: {shown(word, quoted=True)} is listed for "
+                            f"both {shown(owner, quoted=True)} and "
+                            f"{shown(value.name, quoted=True)}"
                         )
 
     def dialog(self) -> None:
@@ -245,16 +256,18 @@ class _Checker:
         for dialog in self.model.dialog.values():
             intent = self.model.intent(dialog.name)
             if intent is None:
-                self.error(f"the dialog model names intent {dialog.name}, which the model lacks")
+                self.error(
+                    f"the dialog model names intent {shown(dialog.name)}, which the model lacks"
+                )
                 continue
             referenced: list[tuple[str, str | None]] = []
             if dialog.confirmation_required:
                 if dialog.confirm_prompt is None:
-                    self.error(f"intent {dialog.name}: confirmation required but no prompt")
+                    self.error(f"intent {shown(dialog.name)}: confirmation required but no prompt")
                 referenced.append(("the intent confirmation", dialog.confirm_prompt))
             for slot in dialog.slots:
                 model_slot = intent.slot(slot.name)
-                where = f"intent {dialog.name}, slot {slot.name}"
+                where = f"intent {shown(dialog.name)}, slot {shown(slot.name)}"
                 if model_slot is None:
                     self.error(f"{where}: in the dialog model but not in the intent")
                     continue
@@ -266,7 +279,7 @@ class _Checker:
                             f"{where}: required but has no slot samples; users answering the "
                             "prompt are understood only through the intent's samples and the "
                             "bare value: give it samples of the answers, DialogSlot(..., "
-                            f'samples=["{{{slot.name}}}", ...]) in the code, the slot\'s '
+                            f'samples=["{{{shown(slot.name)}}}", ...]) in the code, the slot\'s '
                             '"samples" in a model file'
                         )
                     referenced.append((f"{where}'s elicitation", slot.elicit_prompt))
@@ -295,15 +308,21 @@ class _Checker:
                     continue
                 prompt = prompts.get(prompt_id)
                 if prompt is None:
-                    self.error(f"{what} names prompt {prompt_id}, which the model lacks")
+                    self.error(f"{what} names prompt {shown(prompt_id)}, which the model lacks")
                     continue
                 for kind, text in prompt.variations:
                     error = ssml_error(text) if kind == "SSML" else None
                     if error is not None:
-                        self.error(f"prompt {prompt_id}: SSML Alexa refuses, {error}: {text!r}")
+                        self.error(
+                            f"prompt {shown(prompt_id)}: SSML Alexa refuses, {error}: "
+                            f"{shown_value(text)}"
+                        )
                     for reference in SLOT_REFERENCE.findall(text):
                         if intent.slot(reference) is None:
-                            self.error(f"prompt {prompt_id} names unknown slot {{{reference}}}")
+                            self.error(
+                                f"prompt {shown(prompt_id)} names unknown slot "
+                                f"{{{shown(reference)}}}"
+                            )
             self.empty_references(dialog, referenced_by_slot(dialog))
 
     def empty_references(
@@ -318,7 +337,7 @@ class _Checker:
         required = [slot.name for slot in dialog.slots if slot.elicitation_required]
         for what, own, prompt_id in uses:
             prompt = self.model.prompts.get(prompt_id) if prompt_id is not None else None
-            if prompt is None:
+            if prompt is None or prompt_id is None:
                 continue
             for _, text in prompt.variations:
                 for reference in dict.fromkeys(SLOT_REFERENCE.findall(text)):
@@ -327,9 +346,9 @@ class _Checker:
                     if not self.filled(what, own, reference, required, order):
                         advice = empty_slot_advice(what.endswith("validation"))
                         self.warning(
-                            f"intent {dialog.name}: prompt {prompt_id} ({what}) names slot "
-                            f"{{{reference}}}, which can still be empty when it is said: Alexa "
-                            f"has no words for it there; {advice}"
+                            f"intent {shown(dialog.name)}: prompt {shown(prompt_id)} ({what}) "
+                            f"names slot {{{shown(reference)}}}, which can still be empty when it "
+                            f"is said: Alexa has no words for it there; {advice}"
                         )
 
     @staticmethod
@@ -358,11 +377,10 @@ def referenced_by_slot(dialog: DialogIntentModel) -> list[tuple[str, str | None,
         ("the intent confirmation", None, dialog.confirm_prompt)
     ]
     for slot in dialog.slots:
-        uses.append((f"slot {slot.name}'s elicitation", slot.name, slot.elicit_prompt))
-        uses.append((f"slot {slot.name}'s confirmation", slot.name, slot.confirm_prompt))
-        uses += [
-            (f"slot {slot.name}'s validation", slot.name, rule.prompt) for rule in slot.validations
-        ]
+        said = shown(slot.name)
+        uses.append((f"slot {said}'s elicitation", slot.name, slot.elicit_prompt))
+        uses.append((f"slot {said}'s confirmation", slot.name, slot.confirm_prompt))
+        uses += [(f"slot {said}'s validation", slot.name, rule.prompt) for rule in slot.validations]
     return uses
 
 

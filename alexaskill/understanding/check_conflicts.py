@@ -14,6 +14,7 @@ from typing import Final, Protocol
 
 from ..interaction.builder import sample_key
 from ..interaction.slot_warnings import SLOT_REFERENCE, glued_letters
+from ..shown_names import shown, shown_value
 from .languages import supported_locales
 from .model import InteractionModel, ModelIntent
 from .understander import Understander
@@ -85,7 +86,8 @@ class Conflicts:
                 if understood.intent not in (intent.name, None) and understood.kind == "intent":
                     how = f' (sample "{understood.sample}")' if understood.sample else ""
                     self.error(
-                        f"intent {intent.name}: sample {sample!r}, said as {said!r}, is "
+                        f"intent {shown(intent.name)}: sample {shown_value(sample)}, said as "
+                        f"{shown_value(said)}, is "
                         f"understood as {understood.intent}{how}{_glued_said(sample)}"
                     )
             if not intent.name.startswith("AMAZON."):
@@ -108,8 +110,9 @@ class Conflicts:
                 other = seen.setdefault(shape, (intent.name, sample))
                 if other[0] != intent.name and sample_key(other[1]) != sample_key(sample):
                     self.error(
-                        f"intent {intent.name}: sample {sample!r} is sample {other[1]!r} of "
-                        f"intent {other[0]} with slots of the same types: either may be "
+                        f"intent {shown(intent.name)}: sample {shown_value(sample)} is sample "
+                        f"{shown_value(other[1])} of "
+                        f"intent {shown(other[0])} with slots of the same types: either may be "
                         "understood"
                     )
 
@@ -124,7 +127,9 @@ class Conflicts:
             builtin = phrasings.get(" ".join(understander.words(sample)))
             if builtin is not None:
                 self.warning(
-                    f"intent {intent.name}: sample {sample!r} is also a common phrasing of "
+                    f"intent {shown(intent.name)}: sample {shown_value(sample)} is also a common "
+                    "phrasing "
+                    "of "
                     f"{builtin}; users saying it may reach either"
                 )
 
@@ -138,7 +143,7 @@ class Conflicts:
                 if common:
                     listed = ", ".join(repr(word) for word in sorted(common)[:5])
                     self.error(
-                        f"intent {intent.name}: slots {first.name} ({first.type}) and "
+                        f"intent {shown(intent.name)}: slots {first.name} ({first.type}) and "
                         f"{second.name} ({second.type}) share values: {listed}"
                     )
 
@@ -187,6 +192,6 @@ def _glued_said(sample: str) -> str:
     would, its example value in the slot's place and the letters glued to it ("five dogs"):
     the letters are a word of their own (the warning of `glued_letters` says what to do)."""
     return "".join(
-        f" (its {letters!r} written against slot {{{slot}}} is a word of its own)"
+        f" (its {shown_value(letters)} written against slot {{{slot}}} is a word of its own)"
         for slot, letters, _ in glued_letters(sample)
     )
