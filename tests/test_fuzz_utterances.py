@@ -281,3 +281,22 @@ def test_replies_said_in_turn_are_read_in_spans_no_longer_than_a_reply(
     spans.clear()
     understander.answer(said, intent="OrderPizza", slot="size", now=NOW)
     assert len(spans) < MAX_WORDS * MAX_WORDS * longest, len(spans)
+
+
+def test_wake_words_count_among_the_words_of_a_line_too_long() -> None:
+    # "alexa" typed 10,000 times was read as AMAZON.FallbackIntent, and 150 "alexa" and "help"
+    # as AMAZON.HelpIntent: the wake words were left out before the words were counted.
+    understander = pizza_understander()
+    for said in ("alexa " * 10_000, "alexa " * (MAX_WORDS + 1), "alexa " * MAX_WORDS + "help"):
+        understood = understander.understand(said, now=NOW)
+        assert understood.kind == "too long" and understood.request is None, understood
+        assert understood.notes[0].startswith(f"{len(said.split())} words"), understood.notes
+    assert understander.understand("alexa " * 99 + "help", now=NOW).intent == "AMAZON.HelpIntent"
+    assert (
+        understander.answer("alexa " * MAX_WORDS + "large", intent="OrderPizza", slot="size")
+        is None
+    )
+    talk = _asked_size()
+    turn = talk.say("alexa " * MAX_WORDS + "large")
+    assert turn.understood is not None and turn.understood.kind == "too long", turn.understood
+    assert talk.dialog is not None and talk.dialog.pending == ("elicit", "size")

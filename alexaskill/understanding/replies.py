@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from .afterwords import thanks_words
 from .answer_values import REPLIES
-from .compiled import CompiledModel, clock
+from .compiled import MAX_WORDS, CompiledModel, clock
 from .matcher import SpanCache
 from .text import Token, tokenize
 from .wake_words import woken_end, woken_start
@@ -24,8 +24,11 @@ class Replies(CompiledModel):
 
     def tokens(self, text: str) -> list[Token]:
         """The tokens of ``text``, a leading wake word dropped, and the pure fillers said
-        before it ("hey alexa", "please, alexa,")."""
+        before it ("hey alexa", "please, alexa,"); all of them past `MAX_WORDS`, too many to
+        understand, wake words counted (as `Understander.understand` counts them)."""
         tokens = tokenize(text, self.language.rewrites)
+        if len(tokens) > MAX_WORDS:
+            return tokens
         return tokens[woken_start(tokens, self.language) :]
 
     def yes_no(self, text: str) -> str | None:

@@ -143,6 +143,10 @@ class Understander(Reader):
         if any."""
         language = self.language
         said = tokenize(text, language.rewrites)
+        if len(said) > MAX_WORDS:
+            # Too long, wake words counted: "alexa" typed 10,000 times was read, all left out,
+            # as nothing said (AMAZON.FallbackIntent), and 150 of them and "help" as help.
+            return said, None
         start = woken_start(said, language)
         end = woken_end(said, start, language)
         if not start and end == len(said):
