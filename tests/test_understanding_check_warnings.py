@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from alexaskill.shown_names import shown
+from alexaskill.understanding.compiled import MAX_WORDS
+
 from .understanding_check_shared import _value, messages, model
 
 
@@ -153,3 +156,28 @@ def test_letters_written_against_a_slot_are_named() -> None:
 def test_a_possessive_or_a_slot_apart_is_no_letters_against_it() -> None:
     data = _feeding("feed {name}'s {animal}", "feed {count} {animal} now")
     assert [w for w in messages(data, "warning") if "against" in w] == []
+
+
+def test_a_sample_longer_than_any_utterance_understood_is_a_warning() -> None:
+    # A sample past MAX_WORDS words is never compiled (its loose reading recursed), so chat and
+    # the simulator never match it; the check said nothing of it.
+    long = " ".join(["where is my order"] * 30)
+    slot_sample = " ".join(["to {city}"] * 60)
+    data = model(
+        intents=[
+            {
+                "name": "TrackOrder",
+                "slots": [{"name": "city", "type": "AMAZON.City", "samples": [slot_sample]}],
+                "samples": ["where is my order", long, " ".join(["word"] * MAX_WORDS)],
+            }
+        ]
+    )
+    warned = [said for said in messages(data, "warning") if "words understood" in said]
+    assert sorted(warned) == [
+        f"intent TrackOrder, slot city: sample {shown(slot_sample, quoted=True)} is 120 words, "
+        f"more than the {MAX_WORDS} words understood in one utterance: chat, the simulator and "
+        "client.say() never match it",
+        f"intent TrackOrder: sample {shown(long, quoted=True)} is 120 words, more than the "
+        f"{MAX_WORDS} words understood in one utterance: chat, the simulator and client.say() "
+        "never match it",
+    ], warned

@@ -19,7 +19,8 @@
   using the AudioPlayer interface (Amazon's "AudioPlayer Interface Reference" requires both).
 - Warnings: missing built-in intents, unused custom types, a required slot without slot samples,
   a custom sample that is also a common phrasing of a built-in intent the model has, letters
-  written against a slot in a sample (``{animal}s``).
+  written against a slot in a sample (``{animal}s``), a sample longer than `MAX_WORDS` words
+  and slots (never compiled: no utterance that long is understood).
 
 Saying samples needs utterance understanding, which knows English only: in another locale those
 two checks are left out, with a warning that says so, and everything else is checked.
@@ -48,7 +49,7 @@ from ..shown_names import shown, shown_value
 from ..ssml_check import ssml_error
 from ..typos import did_you_mean
 from .check_conflicts import Conflicts
-from .compiled import clock
+from .compiled import MAX_WORDS, clock
 from .limits import limit_problems
 from .model import DialogIntentModel, InteractionModel, ModelIntent
 from .prompts import empty_slot_advice
@@ -220,6 +221,15 @@ class _Checker:
             self.error(problem)
         for warning in sample_warnings(where, sample):  # (as the registration says them)
             self.warning(warning)
+        # Its words and slots, as `CompiledModel.compile` counts them (whitespace apart): past
+        # MAX_WORDS no utterance is understood, and the sample is not compiled.
+        words = len(SLOT_REFERENCE.sub(" {} ", sample).split())
+        if words > MAX_WORDS:
+            self.warning(
+                f"{where}: sample {shown(sample, quoted=True)} is {words} words, more than the "
+                f"{MAX_WORDS} words understood in one utterance: chat, the simulator and "
+                "client.say() never match it"
+            )
 
     def types(self) -> None:
         used = {slot.type for intent in self.model.intents for slot in intent.slots}

@@ -32,7 +32,8 @@ __all__ = ["DEFAULT_SKILL_ID", "MAX_WORDS", "CompiledModel", "clock"]
 #: The skill id of entity-resolution authorities when none is given.
 DEFAULT_SKILL_ID: Final = PLACEHOLDER_SKILL_ID
 #: The longest utterance understood, in words: far past what anyone says to Alexa in one turn
-#: (`Understander.understand`). A longer sample is not compiled: no utterance is as long.
+#: (`Understander.understand`). A longer sample is not compiled: no utterance is as long
+#: (``model --check`` warns of it).
 MAX_WORDS: Final = 100
 
 #: The built-in intents whose samples, Amazon's common phrasings and the model's own alike, are
