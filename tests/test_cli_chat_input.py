@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from alexaskill.cli import main
+from alexaskill.understanding.compiled import MAX_TEXT
 
 from .cli_chat_shared import _cafe_reading, chat
 
@@ -250,3 +251,22 @@ def test_a_slash_and_a_space_before_a_commands_name_is_no_command(
     assert "> /  launch\n  (unknown command /  launch: no space after the /, as /launch)\n" in out
     assert "→ LaunchRequest" not in out and out.count("(JSON on)") == 1
     assert "a command is / and its name" in out  # /help
+
+
+def test_a_line_longer_than_the_simulator_takes_is_not_sent(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The simulator's page refuses a line past MAX_TEXT characters; chat sent any, a megabyte
+    # of it too, to be understood.
+    long = " ".join(["coffee"] * (MAX_TEXT // 7 + 1))
+    argv = ("cafe:skill", "--invocation", "the cafe")
+    code, out, err = chat(monkeypatch, f"{long}\nopen the cafe\n", *argv)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    at = lines.index("> open the cafe")
+    assert lines[at - 1] == (
+        f"  (the line is {len(long):,} characters, more than the {MAX_TEXT:,} a line "
+        "said may have: nothing is sent to the skill)"
+    ), lines
+    assert lines[at - 2].startswith("> coffee coffee"), lines
+    assert "Welcome to the cafe" in out, out  # (the next line is said)

@@ -216,6 +216,14 @@ class _Chat(ChatPrinting):
             return self.command(text[1:])
         if not text.strip():
             return True
+        from ..understanding.compiled import MAX_TEXT
+
+        if len(text) > MAX_TEXT:  # (as the simulator's page refuses it: no megabyte understood)
+            self.out.write(
+                f"  (the line is {len(text):,} characters, more than the {MAX_TEXT:,} a line "
+                "said may have: nothing is sent to the skill)\n"
+            )
+            return True
         # Said outside a session, "pause" reaches the skill whose audio the player holds.
         player = player_of(self._sender())
         playing = "AudioPlayer" in self._sender().factory.interfaces

@@ -77,7 +77,6 @@ _ACTIONS: Final = frozenset(
     {"say", "launch", "end", "silence", "new_session", "configure", "audio", "button"}
 )
 _SIMULATION_ID: Final = re.compile(r"[A-Za-z0-9_-]{8,64}")
-_MAX_TEXT: Final = 2000
 #: Seconds a turn waits for the skill's answer: past Alexa's ~8 s, for the skill's own deadline
 #: (7 s by default) to answer first.
 ANSWER_WAIT: float = 10.0
@@ -247,8 +246,10 @@ class Simulator:
         if not isinstance(action, str) or action not in _ACTIONS:
             raise BadRequest(f"action: expected one of {', '.join(sorted(_ACTIONS))}")
         text = asked.get("text", "")
-        if not isinstance(text, str) or len(text) > _MAX_TEXT:
-            raise BadRequest(f"text: expected a string of at most {_MAX_TEXT:,} characters")
+        from ..understanding.compiled import MAX_TEXT  # (`chat`'s bound too)
+
+        if not isinstance(text, str) or len(text) > MAX_TEXT:
+            raise BadRequest(f"text: expected a string of at most {MAX_TEXT:,} characters")
         locale = asked.get("locale", self.locale)
         self._check_locale(locale)
         interfaces = asked.get("interfaces", list(DEVICES["speaker"]))

@@ -27,7 +27,7 @@ from .sample_forms import contracted, part_of_day_swaps, particle_shifts
 from .slottypes import Fill, SlotKind, entity_resolution, slot_kind
 from .text import tokenize
 
-__all__ = ["DEFAULT_SKILL_ID", "MAX_WORDS", "CompiledModel", "clock"]
+__all__ = ["DEFAULT_SKILL_ID", "MAX_TEXT", "MAX_WORDS", "CompiledModel", "clock"]
 
 #: The skill id of entity-resolution authorities when none is given.
 DEFAULT_SKILL_ID: Final = PLACEHOLDER_SKILL_ID
@@ -35,6 +35,9 @@ DEFAULT_SKILL_ID: Final = PLACEHOLDER_SKILL_ID
 #: (`Understander.understand`). A longer sample is not compiled: no utterance is as long
 #: (``model --check`` warns of it).
 MAX_WORDS: Final = 100
+#: The most characters of a line typed to be understood (``alexaskill chat``, the simulator's
+#: page): far past `MAX_WORDS` words of any language; a longer one is refused unread.
+MAX_TEXT: Final = 2000
 
 #: The built-in intents whose samples, Amazon's common phrasings and the model's own alike, are
 #: read only as said, never loosely: "In order for a built-in intent to be triggered, it must
