@@ -269,4 +269,5 @@ def test_a_line_longer_than_the_simulator_takes_is_not_sent(
         "said may have: nothing is sent to the skill)"
     ), lines
     assert lines[at - 2].startswith("> coffee coffee"), lines
+    assert lines[at - 2].endswith(f" ({len(long):,} characters)"), lines  # (echoed cut)
     assert "Welcome to the cafe" in out, out  # (the next line is said)

@@ -308,6 +308,14 @@ class _Chat(ChatPrinting):
                 self.show_device_request(reply, AUTOMATIC)
 
 
+def _echoed(text: str) -> str:
+    """``text``, a line piped in, as echoed: past `MAX_TEXT` characters, cut (`shown`)."""
+    from ..shown_names import shown
+    from ..understanding.compiled import MAX_TEXT
+
+    return shown(text) if len(text) > MAX_TEXT else text
+
+
 def _converse(
     chat: _Chat, args: argparse.Namespace, out: TextIO, interactive: bool, own: tuple[TextIO, ...]
 ) -> None:
@@ -332,8 +340,8 @@ def _converse(
             "server checks: the skill's AlexaApi.now() and today() are the real ones)\n"
         )
     for text in said_lines(interactive):
-        if not interactive:
-            out.write(f"> {shown_line(text or '')}\n")
+        if not interactive:  # (a line too long to send echoed cut: `_Chat.line` says so)
+            out.write(f"> {shown_line(_echoed(text or ''))}\n")
         if text is None or shown_line(text) != text:  # bytes not text: no words to send
             name = stdin_encoding()
             out.write(f"  (the line is not {name} text: nothing is sent to the skill)\n")
