@@ -267,3 +267,17 @@ def test_a_sample_word_of_punctuation_only_is_refused(sample: str, problem: str)
         )
     else:
         assert found[1:] == ()
+
+
+def test_a_long_sample_is_cut_in_the_problems_of_the_model_built() -> None:
+    # The model built from the code quoted a sample whole: a 70,000-character sample listed
+    # twice, or with a digit, made problems as long.
+    long = "x" * 70_000
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler("Hi", lambda: None, utterances=[long, long, f"{long} 1"])
+    skill.add_intent_handler("Bye", lambda: None, utterances=[long])
+    said = problems(skill)
+    assert len(said) == 3, said
+    assert all(len(problem) < 400 and " characters)" in problem for problem in said), [
+        problem[:200] for problem in said
+    ]

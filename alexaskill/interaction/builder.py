@@ -249,14 +249,14 @@ class _ModelBuilder:
                 seen[key] = intent.name
             else:
                 also = "listed twice" if other == intent.name else f"also a sample of {other}"
-                self.problem(f"intent {intent.name}: sample {sample!r} is {also}")
+                self.problem(f"intent {intent.name}: sample {shown_value(sample)} is {also}")
         for slot, samples in intent.slot_samples.items():
             where = f"intent {intent.name}, slot {slot}"
             own: set[str] = set()
             for sample in samples:
                 self.problems += sample_problems(where, sample, slot_types)
                 if sample_key(sample) in own:
-                    self.problem(f"{where}: sample {sample!r} is listed twice")
+                    self.problem(f"{where}: sample {shown_value(sample)} is listed twice")
                 own.add(sample_key(sample))
 
     def types(self) -> list[dict[str, Any]]:
