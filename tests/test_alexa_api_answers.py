@@ -36,13 +36,22 @@ def _json(body: object) -> bytes:
         ({"message": "Invalid request"}, (None, "Invalid request")),
         ({"code": 400, "message": "Directive not valid."}, (None, "Directive not valid.")),
         ({"code": 5, "type": "FORBIDDEN", "message": 7}, ("FORBIDDEN", None)),
-        ({"code": "C" * 100, "message": "m" * 300}, ("C" * 80, "m" * 200)),
+        ({"code": "C" * 100, "message": "m" * 120}, ("C" * 100, "m" * 120)),
+        (
+            {"code": "C" * 200 + "END", "message": "m" * 300 + "END"},
+            (
+                f"{'C' * 70}…{'C' * 27}END (203 characters)",
+                f"{'m' * 70}…{'m' * 27}END (303 characters)",
+            ),
+        ),
     ],
-    ids=["ups", "list", "list-forbidden", "monetization", "directive", "kinds", "long"],
+    ids=["ups", "list", "list-forbidden", "monetization", "directive", "kinds", "long", "longer"],
 )
 def test_error_of_reads_each_apis_error_model(body: dict[str, Any], read: tuple[Any, Any]) -> None:
     # A code that is no str is the type's (the address and list APIs name theirs so), a
-    # message that is no str none; both cut, as they go into an error's text.
+    # message that is no str none; both whole up to 120 characters, cut past them as a long
+    # name is (`shown_names.shown`), as they go into an error's text: they were cut at 80 and
+    # 200 characters, their ends lost and nothing said of the cut.
     assert error_of(_json(body)) == read
 
 
@@ -85,6 +94,17 @@ def test_a_refusal_in_each_model_names_its_code_and_message(
     assert type(caught.value) is AlexaApiError
     assert caught.value.code == code
     assert str(caught.value).endswith(said)
+
+
+def test_a_long_code_and_message_are_said_cut_with_their_lengths() -> None:
+    # Their first 80 and 200 characters were said, with no "…" nor length: a cut unseen.
+    body = {"code": "E" * 150 + "_LAST", "message": "why " * 100 + "the end."}
+    with pytest.raises(AlexaApiError) as caught:
+        read_answer("op", 400, _json(body), None)
+    code = f"{'E' * 70}…{'E' * 25}_LAST (155 characters)"
+    message = f"{'why ' * 17}wh…y why why why why why the end. (408 characters)"
+    assert str(caught.value) == f"op: HTTP 400, refused ({code}, {message})"
+    assert caught.value.code == code
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from ..exceptions import (
     DeviceNotSupported,
     PermissionRequired,
 )
+from ..shown_names import shown
 from .values import decode_answer
 
 T = TypeVar("T")
@@ -36,15 +37,17 @@ class _Error(msgspec.Struct, kw_only=True):
 
 
 def error_of(content: bytes) -> tuple[str | None, str | None]:
-    """Amazon's error code and message from an error body, read defensively (any body may come)."""
+    """Amazon's error code and message from an error body, read defensively (any body may come),
+    each as an error's text says it: whole up to 120 characters, a longer one cut to its head
+    and tail around "…" with its length (`alexaskill.shown_names.shown`)."""
     try:
         error = msgspec.json.decode(content, type=_Error)
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):  # (nested too deeply)
         return None, None
     code = error.code if isinstance(error.code, str) else error.type
-    code = code[:80] if isinstance(code, str) else None
+    code = shown(code) if isinstance(code, str) else None
     message = error.message if isinstance(error.message, str) else error.capital_message
-    message = message[:200] if isinstance(message, str) else None
+    message = shown(message) if isinstance(message, str) else None
     return code, message
 
 
