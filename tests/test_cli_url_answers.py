@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import httpx
 import pytest
 
 from alexaskill.cli.url_answers import dev_key_advice
 from alexaskill.exceptions import CertificateUrlError
-from alexaskill.testing import RequestFactory, TestPKI
+from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory, TestPKI
 from alexaskill.verify import Verifier
 from alexaskill.verify.urls import DEV_CERT_URL, DEV_KEY_UNTRUSTED
 
@@ -62,3 +63,34 @@ def test_a_long_body_of_no_json_is_quoted_by_its_head_and_tail() -> None:
     request = httpx.Request("POST", url, extensions={"trace": trace})
     told = proxy_answer(url, httpx.Response(502, text=body, request=request))
     assert told is not None and f"a body of no JSON ({shown_value(body)})" in told[0], told
+
+
+@pytest.mark.parametrize("status", [200, 500])
+def test_a_long_page_answered_is_said_cut_as_a_long_name_is(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, status: int
+) -> None:
+    # replay --url and chat --url kept the first 200 characters of a body of no JSON (a proxy's
+    # error page, another server's) as the answer shown, its end lost with no "…" nor length.
+    from alexaskill.shown_names import shown
+
+    from .cli_run import run
+
+    page = "<html>" + "x" * 300 + " TAIL</html>"
+
+    def a_page(self: object, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, text=page, request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", a_page)
+    monkeypatch.setenv("ALEXASKILL_DEV_PKI_DIR", str(tmp_path / "dev-pki"))
+    launch = tmp_path / "launch.json"
+    launch.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")), encoding="utf-8")
+    url = ("--url", "http://192.0.2.1:8000/", "--skill-id", DEFAULT_SKILL_ID)
+    model = str(Path(__file__).parent / "fixtures" / "models" / "en-US.json")
+    out = run("replay", *url, "--json", str(launch))[1]
+    assert json.loads(out)["response"] == {"error": shown(page)}, out
+    code, out, err = run("chat", "--model", model, *url, "--json", stdin="/launch\n")
+    assert (code, err) == (0, "")
+    # (a 200's page is the answer, a 500's the reason on its HTTP line)
+    said = f'    answer: "{shown(page)}"\n' if status == 200 else f"  HTTP 500: {shown(page)}\n"
+    assert said in out, out
+    assert "x" * 200 not in out, out

@@ -267,6 +267,29 @@ def test_a_200_answer_that_is_not_json_is_refused_as_alexa_refuses_it(pki: TestP
         assert refusal == "the skill answered HTTP 200 with a body that is not a JSON object"
 
 
+@pytest.mark.parametrize("status", [200, 500])
+def test_a_long_page_answered_is_shown_cut_as_a_long_name_is(pki: TestPKI, status: int) -> None:
+    # Its first 200 characters were shown as the answer, the end lost with no "…" nor length.
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    from alexaskill.shown_names import shown
+    from alexaskill.simulator import with_simulator
+
+    skill = load_object(f"{SKILL_FILE}:skill")
+    text = "<html>" + "x" * 300 + " TAIL</html>"
+
+    async def page(request: Any) -> HTMLResponse:
+        return HTMLResponse(text, status_code=status)
+
+    app = Starlette(routes=[Route("/a/", page, methods=["POST"]), skill.mount("/a")])
+    with _client(with_simulator(app, pki=pki)) as client:
+        exchange = turn(client, text="open the lighthouse")["turn"]["exchanges"][0]
+    assert exchange["status"] == status
+    assert exchange["response"] == (shown(text) if status == 200 else {"error": shown(text)})
+
+
 @pytest.mark.parametrize(("interfaces", "kept"), [((), False), (("Display",), True)])
 def test_the_transport_follows_the_device_rule_for_an_answer_without_should_end_session(
     pki: TestPKI, interfaces: tuple[str, ...], kept: bool

@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from ..shown_names import shown
 from .common import UsageError, is_local_url, unreachable
 from .inputs import shown_url
 from .url_answers import not_json, proxy_answer, proxy_failure, redirect_reason
@@ -118,7 +119,7 @@ class HttpTransport:
         try:
             payload = response.json()
         except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
-            text = response.text[:200]
+            text = shown(response.text)  # (a long page: its head and tail, its length)
             if response.status_code == 200:
                 # Not a response envelope (a web page, say): Alexa refuses it, said in replay
                 # --url's words. A dict here would pass for the skill's answer.

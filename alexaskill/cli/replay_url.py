@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..app import Skill
     from ..testing import SkillResponse
 
+from ..shown_names import shown
 from .common import UsageError, client_tls, is_local_url, unreachable
 from .dev import dev_pki
 from .inputs import fake_alexa_api, shown_url, url_blemish
@@ -129,7 +130,7 @@ def send_url(
                 try:
                     payload = response.json()
                 except (ValueError, RecursionError):  # (nested too deeply: no JSON either)
-                    payload = {"error": response.text[:200]} if response.text else None
+                    payload = {"error": shown(response.text)} if response.text else None
                     if judged:  # (a web page, say: what came, not "no response envelope")
                         shape = not_json(response)
                 else:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .device_events import DeviceEvent
     from .session import Simulation, SkillTarget
 
+from ..shown_names import shown
 from .http import PREFIX, BadRequest, below_prefix, check_caller, json_response, read_json, root
 from .model_source import model_problem, model_version, offered_locales
 from .pages import NEW as _NEW
@@ -464,7 +465,7 @@ class Simulator:
             try:
                 payload = response.json()
             except ValueError:  # a 200 that is not JSON is no envelope: Alexa refuses it
-                text = response.text[:200] or None
+                text = shown(response.text) or None  # (a long page: its head and tail)
                 payload = text if response.status_code == 200 or text is None else {"error": text}
             return response.status_code, payload
         wait = f"{ANSWER_WAIT:g} s (Alexa waits about 8 s)"
