@@ -16,6 +16,7 @@ from cryptography.x509 import verification
 
 from ..articles import type_with_article
 from ..exceptions import CertificateError, CertificateUnavailableError
+from ..shown_names import shown
 
 __all__ = ["ECHO_API_HOST", "VerifiedChain", "load_chain", "validate_chain"]
 
@@ -207,11 +208,12 @@ def _check_key_usage(leaf: x509.Certificate) -> None:
 
 
 def _short(exc: Exception) -> str:
-    # cryptography's messages can quote whole certificates; keep the reason, drop the dump.
+    # cryptography's messages can quote whole certificates; keep the reason, drop the dump, and
+    # cut a long one (an extension's long OID) as a long name is: its head and tail, its length.
     text = str(exc).removeprefix("validation failed: ").split(" (encountered", 1)[0]
     if "all candidates exhausted" in text:
         return "no path to a trusted root"
-    return text.removeprefix("candidates exhausted: ")[:80]
+    return shown(text.removeprefix("candidates exhausted: "))
 
 
 @functools.cache
