@@ -135,7 +135,7 @@ class Verifier:
         tolerance = _tolerance(timestamp_tolerance)
         if tolerance > MAX_TIMESTAMP_TOLERANCE:
             security_logger.warning(
-                "timestamp_tolerance=%s exceeds Amazon's limit: capped at %s seconds",
+                "timestamp_tolerance=%s exceeds Amazon's limit: capped at %g seconds",
                 timestamp_tolerance,
                 MAX_TIMESTAMP_TOLERANCE,
             )
