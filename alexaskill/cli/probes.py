@@ -224,9 +224,8 @@ def replay_probes(capture: Capture) -> Iterator[Probe]:
 def capture_age_problem(capture: Capture, now: dt.datetime | None = None) -> str | None:
     """Why replaying ``capture`` now would prove nothing (it is still fresh), or None."""
     from ..exceptions import TimestampError
-    from ..models import epoch_ms_timestamp
+    from ..models import AlexaSkillEventRequest, epoch_ms_timestamp
     from ..timestamps import read_timestamp  # the endpoint's reading: z, leap seconds
-    from ..verify.timestamp import _SKILL_EVENTS  # those the endpoint takes an hour old
 
     try:
         request = json.loads(capture.body_bytes())["request"]
@@ -238,7 +237,8 @@ def capture_age_problem(capture: Capture, now: dt.datetime | None = None) -> str
         return None  # not a request the endpoint could accept anyway
     if sent.tzinfo is None:
         return None
-    tolerance = _SKILL_EVENT_TOLERANCE if request_type in _SKILL_EVENTS else _TOLERANCE
+    hour_old = request_type in AlexaSkillEventRequest.types  # (the skill events: an hour old)
+    tolerance = _SKILL_EVENT_TOLERANCE if hour_old else _TOLERANCE
     age = ((now or dt.datetime.now(dt.UTC)) - sent).total_seconds()
     # Out of the tolerance either way, it is refused for its timestamp: a proof as good. (A
     # skill event may be an hour late, never early: 150 s ahead at most, as any request.)
