@@ -134,9 +134,9 @@ def test_a_proxy_that_re_encodes_json_fails_the_valid_request(proxy: str) -> Non
         (["https://skill.example.com/", "--replay", "/nonexistent.json"], "no such file"),
         (["https://skill.example.com/", "--timeout", "0"], "positive"),
         (["http://127.0.0.1:9/", "--allow-local", "--timeout", "nan"], "positive"),
-        (["http://127.0.0.1:9/", "--allow-local", "--timeout", "inf"], "at most 86400 (a day)"),
+        (["http://127.0.0.1:9/", "--allow-local", "--timeout", "inf"], "at most 86,400 (a day)"),
         (["http://127.0.0.1:9/", "--allow-local", "--timeout", "1e300"], "--timeout 1e300: "),
-        (["http://127.0.0.1:9/", "--allow-local", "--timeout", "86401"], "at most 86400"),
+        (["http://127.0.0.1:9/", "--allow-local", "--timeout", "86401"], "at most 86,400"),
     ],
 )
 def test_usage_mistakes_exit_2(argv: list[str], message: str) -> None:

@@ -142,8 +142,10 @@ def test_a_timeout_botocore_cannot_keep_is_refused(timeout: Any) -> None:
     # inf and 1e308 were taken (the URL refused inf only), and every call then failed with
     # botocore's "timestamp out of range for platform time_t"; "3" raised a bare TypeError,
     # and True was taken as 1 s.
-    with pytest.raises(ConfigurationError, match="DynamoDBStore: timeout"):
+    with pytest.raises(ConfigurationError, match="DynamoDBStore: timeout") as refused:
         DynamoDBStore("skill", region="us-east-1", timeout=timeout)
+    if not isinstance(timeout, str | bool):  # (a number: the bound said, 86400 before)
+        assert "at most 86,400 s (a day)" in str(refused.value), refused.value
     if isinstance(timeout, float) and timeout > 0:
         with pytest.raises(ConfigurationError, match="timeout"):
             open_store(f"dynamodb://skill?region=us-east-1&timeout={timeout!r}")

@@ -106,6 +106,7 @@ def test_a_redis_url_health_check_interval_out_of_range_is_refused(interval: str
         RedisStore(url)
     assert "topsecret" not in str(caught.value)
     assert len(str(caught.value)) < 300
+    assert "from 0 (no check) to 86,400 (a day)" in str(caught.value)  # (86400 before)
 
 
 def test_a_redis_url_health_check_interval_in_range_is_taken() -> None:

@@ -416,8 +416,10 @@ def test_a_sqlite_timeout_sqlite_cannot_wait_is_refused(tmp_path: Path, timeout:
     # Taken, and then each connection failed (a TypeError, every request) or waited for no lock
     # at all: SQLite keeps the wait in an int of milliseconds, and one beyond it (inf, 1e7 s)
     # or negative (nan too) is no wait, the message still saying "waited inf s".
-    with pytest.raises(ConfigurationError, match="SQLiteStore: timeout"):
+    with pytest.raises(ConfigurationError, match="SQLiteStore: timeout") as refused:
         SQLiteStore(tmp_path / "a.db", timeout=timeout)
+    if not isinstance(timeout, str | None | bool):  # (a number: the bound said, 2147482 before)
+        assert "from 0 to 2,147,482 s (about 24 days)" in str(refused.value), refused.value
 
 
 def test_a_sqlite_timeout_of_zero_or_days_is_taken(tmp_path: Path) -> None:

@@ -49,6 +49,7 @@ def test_open_store_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ("redis://:hunter2@cache/0?ssl_cert_reqs=none", "unknown option 'ssl_cert_reqs'"),
         ("redis://:hunter2@cache:6379/1O", "database must be a number"),
         ("redis://:hunter2@cache:6379/l", "database must be a number"),
+        ("redis://:hunter2@cache:6379/2147483648", "from 0 to 2,147,483,647, below"),
     ],
 )
 def test_open_store_refuses_what_it_does_not_know(url: str, message: str) -> None:

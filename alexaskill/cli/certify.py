@@ -141,7 +141,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         given = getattr(args.timeout, "given", args.timeout)
         raise UsageError(
             f"--timeout {given}: must be a positive number of seconds, at most "
-            f"{_MAX_TIMEOUT} (a day)"
+            f"{_MAX_TIMEOUT:,} (a day)"
         )
     if args.cafile is not None:
         _check_cafile(args.cafile)

@@ -289,7 +289,7 @@ def _check_misread_options(url: str) -> None:
                 if not 0 < float(text) <= _MAX_TIMEOUT:
                     raise ConfigurationError(
                         f"Redis store URL: timeout must be a number of seconds above 0 and at "
-                        f"most {_MAX_TIMEOUT} (the wait for a free connection), not "
+                        f"most {_MAX_TIMEOUT:,} (the wait for a free connection), not "
                         f"{shown_value(text)}"
                     )
 
@@ -435,7 +435,7 @@ def _check_database(options: Mapping[str, Any], where: str) -> None:
     ):
         shown = repr(database) if len(repr(database)) <= 20 else "a number of over 20 digits"
         raise ConfigurationError(
-            f"{where}: the database must be a number from 0 to {_MAX_DATABASE}, below Redis's "
+            f"{where}: the database must be a number from 0 to {_MAX_DATABASE:,}, below Redis's "
             f"'databases' setting (16 by default), not {shown}"
         )
 
@@ -456,7 +456,7 @@ def _check_timeouts(options: Mapping[str, Any], where: str) -> None:
         ):
             raise ConfigurationError(
                 f"{where}: {name} must be a number of seconds above 0 and at most "
-                f"{_MAX_TIMEOUT} (a day), not {seconds!r}"
+                f"{_MAX_TIMEOUT:,} (a day), not {seconds!r}"
             )
     # 0 is none; below, a PING went before every command; past a float, each command failed.
     interval = options.get("health_check_interval", 0)
@@ -468,7 +468,7 @@ def _check_timeouts(options: Mapping[str, Any], where: str) -> None:
         shown = repr(interval) if len(repr(interval)) <= 20 else "a number of over 20 digits"
         raise ConfigurationError(
             f"{where}: health_check_interval must be a number of seconds from 0 (no check) to "
-            f"{_MAX_TIMEOUT} (a day), not {shown}"
+            f"{_MAX_TIMEOUT:,} (a day), not {shown}"
         )
 
 
