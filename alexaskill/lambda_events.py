@@ -115,9 +115,9 @@ def describe_event(event: Any) -> str:
             return "a number"
         if isinstance(event, str | bytes | bytearray):
             said = (
-                f"a string ({len(event)} characters)"
+                f"a string ({len(event):,} characters)"
                 if isinstance(event, str)
-                else f"{type(event).__name__} ({len(event)}), not a JSON object"
+                else f"{type(event).__name__} ({len(event):,}), not a JSON object"
             )
             if _json_object_text(event):
                 said += (
@@ -126,14 +126,14 @@ def describe_event(event: Any) -> str:
                 )
             return said
         if isinstance(event, list | tuple):
-            return f"a JSON array ({len(event)} items)"
+            return f"a JSON array ({len(event):,} items)"
         return f"{type_with_article(event)}, not a JSON object"
     if not event:
         return "an empty JSON object"
     keys = [printable(str(key)[:_KEY_CHARS]) for key in list(event)[:_KEYS_SAID]]
     said = ", ".join(repr(key) for key in keys)
     if len(event) > _KEYS_SAID:
-        said += f" and {len(event) - _KEYS_SAID} more keys"
+        said += f" and {len(event) - _KEYS_SAID:,} more keys"
     for needed, source in _SOURCES:
         if all(key in event for key in needed):
             return f"{source}, a JSON object with the keys {said}"

@@ -148,6 +148,16 @@ def test_a_token_that_is_no_bearer_token_is_refused_unsent_and_unshown(token: st
     assert "SECRET" not in str(caught.value) and caught.value.__cause__ is None
 
 
+def test_a_long_token_refused_says_its_length_with_thousands_separators() -> None:
+    # "1507 characters given" was said, where messages write sizes as 1,507.
+    raw = RequestFactory().intent("Ask")
+    raw["context"]["System"]["apiAccessToken"] = "x" * 1500 + " SECRET"
+    client = httpx.AsyncClient(transport=httpx.MockTransport(lambda _: httpx.Response(500)))
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+    with pytest.raises(AlexaApiError, match="; 1,507 characters given"):
+        _run(api.given_name())
+
+
 @pytest.mark.parametrize(
     "url", ["https://evil\x00.amazonalexa.com/v1", "https://xn--a.amazonalexa.com/v1"]
 )

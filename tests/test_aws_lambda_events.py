@@ -201,6 +201,23 @@ def test_a_burst_of_refused_events_is_counted_in_the_next_warning(
     assert len(refused) == 6
 
 
+@pytest.mark.parametrize(
+    ("event", "said"),
+    [
+        ("x" * 5000, "a string (5,000 characters)"),
+        (b"x" * 5000, "bytes (5,000), not a JSON object"),
+        (list(range(1500)), "a JSON array (1,500 items)"),
+        ({f"k{i}": i for i in range(2000)}, "and 1,992 more keys"),
+    ],
+    ids=["str", "bytes", "list", "keys"],
+)
+def test_the_sizes_said_of_an_event_have_thousands_separators(event: Any, said: str) -> None:
+    # As the other messages write sizes: "a string (5000 characters)" was said.
+    from alexaskill.aws_lambda import describe_event
+
+    assert said in describe_event(event)
+
+
 @pytest.mark.parametrize("kind", [bytes, bytearray, str], ids=["bytes", "bytearray", "str"])
 def test_json_text_instead_of_the_decoded_event_is_said_to_be_json_text(
     runtime: Runtime, kind: type

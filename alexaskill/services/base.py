@@ -164,7 +164,7 @@ class RequestApi:
             # out of this message.
             raise AlexaApiError(
                 f"{operation}: the request's apiAccessToken is not a bearer token (RFC 6750 "
-                f"characters: letters, digits, -._~+/ and = at the end; {len(token)} characters "
+                f"characters: letters, digits, -._~+/ and = at the end; {len(token):,} characters "
                 "given): nothing was sent",
                 operation=operation,
             )

@@ -108,7 +108,7 @@ def _check_length(signature: bytes, algorithm: hashes.HashAlgorithm) -> None:
             name = "Signature-256" if algorithm is _SHA256 else "Signature"
             raise SignatureError(f"signature: {name} header is empty")
         name = "Signature-256" if algorithm is _SHA256 else "Signature (SHA-1)"
-        size = "1 byte" if len(signature) == 1 else f"{len(signature)} bytes"
+        size = "1 byte" if len(signature) == 1 else f"{len(signature):,} bytes"
         raise SignatureError(
             f"signature: {name} does not match the body ({size} long; the signing key must be "
             f"RSA-{MIN_RSA_BITS} or larger, whose signatures have {_MIN_SIGNATURE_BYTES} bytes "
