@@ -175,9 +175,9 @@ def too_long(line: str) -> bool:
 def _cut_line(line: str, most: int = MAX_LINE_BYTES) -> str:
     """``line`` cut to ``most`` bytes with its newline, saying how many characters more it had
     (a character cut in two left out)."""
-    room = most - 1 - len("…(+9999999)".encode())
+    room = most - 1 - len(f"…(+{len(line):,})".encode())  # (the count said is no longer)
     kept = line.encode("utf-8", "backslashreplace")[:room].decode("utf-8", "ignore")
-    return f"{kept}…(+{len(line) - len(kept)})"
+    return f"{kept}…(+{len(line) - len(kept):,})"
 
 
 def _size(line: str) -> int:
@@ -252,7 +252,7 @@ def _cut_middle(text: str, most: int) -> str:
     head = most // 3
     tail = most - head
     end = text[len(text) - tail :] if tail > 0 else ""
-    return f"{text[:head]}\n… ({len(text) - head - len(end)} characters left out) …\n{end}"
+    return f"{text[:head]}\n… ({len(text) - head - len(end):,} characters left out) …\n{end}"
 
 
 def _fitted_json(entry: dict[str, Any]) -> str:

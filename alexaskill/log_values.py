@@ -156,8 +156,8 @@ MAX_ARGUMENT: Final = 1_000
 
 
 def cut(text: str, most: int = MAX_VALUE) -> str:
-    """``text`` cut at ``most`` characters, with how many more it had: ``…(+99744)``."""
-    return text if len(text) <= most else f"{text[:most]}…(+{len(text) - most})"
+    """``text`` cut at ``most`` characters, with how many more it had: ``…(+99,744)``."""
+    return text if len(text) <= most else f"{text[:most]}…(+{len(text) - most:,})"
 
 
 def bounded(text: str, most: int = MAX_VALUE) -> str:
@@ -186,7 +186,7 @@ def bounded(text: str, most: int = MAX_VALUE) -> str:
             break
         shown.append(part)
     rest = len(text) - len(shown)
-    return f'"{"".join(shown)}"…(+{rest})' if rest else f'"{"".join(shown)}"'
+    return f'"{"".join(shown)}"…(+{rest:,})' if rest else f'"{"".join(shown)}"'
 
 
 def shown(line: str) -> str:
@@ -275,14 +275,14 @@ def _cut_printable(text: str, most: int) -> str:
         return text  # (as it is: a str subclass's %s is its own)
     head = printable(text[:most])
     if len(head) <= most:
-        return head if len(text) <= most else f"{head}…(+{len(text) - most})"
+        return head if len(text) <= most else f"{head}…(+{len(text) - most:,})"
     size = kept = 0
     for char in text[:most]:  # (rare: a value of control or format characters)
         size += len(printable(char))
         if size > most:
             break
         kept += 1
-    return f"{printable(text[:kept])}…(+{len(text) - kept})"
+    return f"{printable(text[:kept])}…(+{len(text) - kept:,})"
 
 
 def _escaped(arg: object, most: int | None) -> object:

@@ -101,9 +101,9 @@ def test_a_rule_violations_field_is_cut_as_its_message_is(json_log: io.StringIO)
     )
     line = json.loads(json_log.getvalue())
     assert line["rule_violation"].startswith("RuleViolation('the reply answered TTT")
-    assert len(line["rule_violation"]) <= MAX_ARGUMENT + len("…(+99999)")
-    assert line["rule_violation"].endswith(f"…(+{len(repr(violation)) - MAX_ARGUMENT})")
-    assert len(line["names"]) <= MAX_ARGUMENT + len("…(+99999)")
+    assert len(line["rule_violation"]) <= MAX_ARGUMENT + len("…(+99,999)")
+    assert line["rule_violation"].endswith(f"…(+{len(repr(violation)) - MAX_ARGUMENT:,})")
+    assert len(line["names"]) <= MAX_ARGUMENT + len("…(+99,999)")
     assert len(json_log.getvalue()) < 4_000
     # A short one stays what it was: its repr (a list, a list).
     short = RuleViolation("IntentRequest", ("card",), "a rule")

@@ -110,19 +110,19 @@ def test_a_very_long_value_of_a_request_is_cut_in_its_line(as_json: bool, type_:
     text = stream.getvalue()
     assert len(text) < 3_000 and text.count("\n") == 1 and "\x1b" not in text
     message = json.loads(text)["message"] if as_json else text
-    cut_id = "id" + "A" * 254 + "…(+99746)"
+    cut_id = "id" + "A" * 254 + "…(+99,746)"  # (how many more, with its separator)
     # (The message's in double quotes: each value holds an escape, past the cut.)
-    shown_id = '"id' + "A" * 254 + '"…(+99746)'
+    shown_id = '"id' + "A" * 254 + '"…(+99,746)'
     if type_:
-        assert '"Type' + "A" * 252 + '"…(+99748) -> ok' in message
+        assert '"Type' + "A" * 252 + '"…(+99,748) -> ok' in message
     else:
-        assert 'IntentRequest "Intent' + "A" * 250 + '"…(+99750) -> ok' in message
+        assert 'IntentRequest "Intent' + "A" * 250 + '"…(+99,750) -> ok' in message
     assert message.endswith(f" id={shown_id}\n" if not as_json else f" id={shown_id}")
     if as_json:
         line = json.loads(text)
         assert line["request_id"] == cut_id
-        assert line["locale"] == "en" + "A" * 254 + "…(+99746)"
-        assert len(line["request_type" if type_ else "intent"]) == 256 + len("…(+99748)")
+        assert line["locale"] == "en" + "A" * 254 + "…(+99,746)"
+        assert len(line["request_type" if type_ else "intent"]) == 256 + len("…(+99,748)")
     # The standard record (for a handler of the application) has the same, cut.
     records: list[logging.LogRecord] = []
     handler = logging.Handler()
