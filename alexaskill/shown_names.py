@@ -163,7 +163,7 @@ def _json_pieces(value: object, *, backward: bool) -> Iterator[str]:
         yield '"'
         starts = range(0, len(value), _STRING_PIECE)
         for start in reversed(starts) if backward else starts:
-            yield msgspec.json.encode(value[start : start + _STRING_PIECE]).decode()[1:-1]
+            yield _json_string(value[start : start + _STRING_PIECE])
         yield '"'
     elif isinstance(value, (list, tuple)):
         yield "]" if backward else "["
@@ -184,15 +184,44 @@ def _json_pieces(value: object, *, backward: bool) -> Iterator[str]:
         for index, (key, item) in enumerate(items):
             if index:
                 yield ","
-            # (a key that is no str, as JSON writes it: a string)
-            name = key if isinstance(key, str) else msgspec.json.encode(key).decode().strip('"')
-            first, second = (item, name) if backward else (name, item)
-            yield from _json_pieces(first, backward=backward)
-            yield ":"
-            yield from _json_pieces(second, backward=backward)
+            if backward:
+                yield from _json_pieces(item, backward=True)
+                yield ":"
+                yield from _json_key(key, backward=True)
+            else:
+                yield from _json_key(key, backward=False)
+                yield ":"
+                yield from _json_pieces(item, backward=False)
         yield "{" if backward else "}"
     else:
         yield msgspec.json.encode(value).decode()
+
+
+def _json_key(key: object, *, backward: bool) -> Iterator[str]:
+    """A dict's key as JSON writes it: a str in pieces, another (``1``, ``1e999``, an Enum) as
+    msgspec writes it whole, ``"1"``, ``"inf"``, ``"\\"a\\""`` (not its value's JSON cut of
+    its quotes: ``"null"``, ``"\\\\\\"a\\\\"``), or msgspec's TypeError for it (``None``)."""
+    if isinstance(key, str):
+        yield from _json_pieces(key, backward=backward)
+    else:
+        yield msgspec.json.encode({key: 0}).decode()[1:-3]
+
+
+#: A lone surrogate (``"\\ud800"``, which ``json.loads`` reads): no UTF-8, so msgspec refuses it.
+_SURROGATE: Final = re.compile("([\ud800-\udfff])")
+
+
+def _json_string(text: str) -> str:
+    """``text``'s JSON escapes, without its quotes; a lone surrogate written ``\\ud800``, as
+    JSON writes one, where msgspec raised UnicodeEncodeError (a server's answer that
+    ``json.loads`` read, quoted: the command's traceback)."""
+    if _SURROGATE.search(text) is None:
+        return msgspec.json.encode(text).decode()[1:-1]
+    # (split on them: the parts between, encoded, and each one, escaped)
+    return "".join(
+        f"\\u{ord(part):04x}" if index % 2 else msgspec.json.encode(part).decode()[1:-1]
+        for index, part in enumerate(_SURROGATE.split(text))
+    )
 
 
 def not_there(path: str, missing: str = "no such file") -> str:

@@ -3,6 +3,8 @@ its head and tail with its length; and why a path named is not there."""
 
 from __future__ import annotations
 
+import enum
+import json
 import re
 from pathlib import Path
 
@@ -123,3 +125,35 @@ def test_a_str_subclass_is_quoted_as_a_plain_str_short_or_cut() -> None:
 )
 def test_shown_as_json_says_what_shown_escaped_says_of_the_whole_json_text(value: object) -> None:
     assert shown_as_json(value) == shown_escaped(msgspec.json.encode(value).decode())
+
+
+class _Quoted(enum.Enum):
+    KEY = '"a"'
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {1e999: "x" * 200, float("-inf"): 1},
+        {_Quoted.KEY: "x" * 200},
+        {n: "\\" * n for n in range(-20, 20)},
+        {"k" * 100 + str(n): "v" * n for n in range(10)},
+    ],
+    ids=["inf-keys", "enum-key", "int-keys", "long-keys-from-the-end"],
+)
+def test_shown_as_json_writes_a_key_that_is_no_str_as_msgspec_writes_it(value: object) -> None:
+    # Its value's JSON cut of its quotes: "null" for inf, "\\\"a\\" for the Enum.
+    assert shown_as_json(value) == shown_escaped(msgspec.json.encode(value).decode())
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["\ud800", "\ud83d\ude00" * 100, ["a", {"k\udc00" * 40: "é\ud800" * 90}, "END"]],
+    ids=["one", "a-pair-apart", "in-a-key-and-a-value"],
+)
+def test_shown_as_json_writes_a_lone_surrogate_as_json_writes_it(value: object) -> None:
+    # (json.loads reads "\ud800" from a server's answer; msgspec refused to encode it whole)
+    whole = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    whole = re.sub("[\ud800-\udfff]", lambda lone: f"\\u{ord(lone[0]):04x}", whole)
+    assert shown_as_json(value) == shown_escaped(whole)
+    assert shown_as_json(value).encode("utf-8")  # (a line a terminal can take)
