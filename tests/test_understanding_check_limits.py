@@ -78,8 +78,8 @@ def test_more_slot_values_than_amazon_takes_is_an_error() -> None:
     dishes[0] = _value("dish 0", synonyms=[f"plate {n}" for n in range(100)])
     read = InteractionModel.from_json(data)
     assert [f.message for f in check_model(read) if "values in all" in f.message] == [
-        "the model's slot types have 50001 values in all; Amazon's build takes at most 50000 "
-        "across every custom slot type (the largest: Dish 30000, Drink 20001); remove 1"
+        "the model's slot types have 50,001 values in all; Amazon's build takes at most 50,000 "
+        "across every custom slot type (the largest: Dish 30,000, Drink 20,001); remove 1"
     ]
     drink = read.types["Drink"]
     fewer = {**read.types, "Drink": dataclasses.replace(drink, values=drink.values[:-1])}

@@ -34,10 +34,10 @@ def limit_problems(model: InteractionModel) -> list[str]:
     total = sum(counts.values())
     if total > _MAX_SLOT_VALUES:
         largest = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:3]
-        named = ", ".join(f"{name} {count}" for name, count in largest)
+        named = ", ".join(f"{name} {count:,}" for name, count in largest)
         problems.append(
-            f"the model's slot types have {total} values in all; Amazon's build takes at most "
-            f"{_MAX_SLOT_VALUES} across every custom slot type (the largest: {named}); remove "
-            f"{total - _MAX_SLOT_VALUES}"
+            f"the model's slot types have {total:,} values in all; Amazon's build takes at most "
+            f"{_MAX_SLOT_VALUES:,} across every custom slot type (the largest: {named}); remove "
+            f"{total - _MAX_SLOT_VALUES:,}"
         )
     return problems
