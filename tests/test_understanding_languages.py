@@ -8,6 +8,7 @@ import contextlib
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,6 +25,27 @@ from alexaskill.understanding.languages import (
 from alexaskill.understanding.languages.english import English
 
 from .understanding_shared import MODEL_FILE, NOW, english_without
+
+
+@contextlib.contextmanager
+def _unregistered_after(*locales: str) -> Iterator[None]:
+    """Within it a test registers ``locales``; after it, none of them is known."""
+    try:
+        yield
+    finally:
+        for locale in locales:
+            _FACTORIES.pop(locale, None)
+            _CACHE.pop(locale, None)
+
+
+def _refused_saying(members: dict[str, Any], said: str, name: str = "Odd") -> None:
+    """Registering English with ``members`` (a class ``name``) for "zw-ZW" is refused, the error
+    matching ``said``, and leaves the locale unregistered."""
+    factory = type(name, (English,), members)
+    with _unregistered_after("zw-ZW"):
+        with pytest.raises(ConfigurationError, match=said):
+            register_language(factory, ["zw-ZW"])
+        assert "zw-ZW" not in supported_locales()
 
 
 def test_english_locales_and_a_clear_error_for_others() -> None:
@@ -62,16 +84,12 @@ def test_a_language_whose_replies_hold_a_word_never_read_is_refused_when_registe
     locale = "zw-ZW"
     factory = type("Replying", (English,), {"replies": frozenset(replies)})
     unread = ", ".join(repr(word) for word in sorted(w for w in replies if w not in {"yep", "nah"}))
-    try:
+    with _unregistered_after(locale, "zw-ZV"):
         with pytest.raises(ConfigurationError, match=rf"'zw-ZW'.*replies.*{re.escape(unread)}"):
             register_language(factory, [locale, "zw-ZV"])
         assert "zw-ZW" not in supported_locales() and "zw-ZV" not in supported_locales()
         with pytest.raises(ConfigurationError, match="does not know this language"):
             language_for(locale)
-    finally:
-        for each in (locale, "zw-ZV"):
-            _FACTORIES.pop(each, None)
-            _CACHE.pop(each, None)
 
 
 @pytest.mark.parametrize("word", ["Yep", "NAH", "\uff59\uff45\uff53"])
@@ -80,15 +98,11 @@ def test_a_reply_word_never_written_as_words_are_read_is_refused_when_registered
 ) -> None:
     # The words said are read casefolded and NFKC-normalised (text.tokenize): "Yep", "NAH" and
     # a full-width "yes" never equal one, yet passed the check as words of three letters.
-    locale = "zw-ZW"
-    factory = type("Replying", (English,), {"replies": frozenset({"nah", word})})
-    try:
-        with pytest.raises(ConfigurationError, match=rf"'zw-ZW'.*replies.*{re.escape(repr(word))}"):
-            register_language(factory, [locale])
-        assert locale not in supported_locales()
-    finally:
-        _FACTORIES.pop(locale, None)
-        _CACHE.pop(locale, None)
+    _refused_saying(
+        {"replies": frozenset({"nah", word})},
+        rf"'zw-ZW'.*replies.*{re.escape(repr(word))}",
+        "Replying",
+    )
 
 
 def test_a_reply_word_holding_a_combining_mark_is_refused_saying_so() -> None:
@@ -96,16 +110,10 @@ def test_a_reply_word_holding_a_combining_mark_is_refused_saying_so() -> None:
     # str.isalpha, which cut.py asks of a code's letters, so no Devanagari word with a vowel
     # sign can be registered; the error said it was no word of 2 to 3 letters, not why.
     word, mark = "\u0939\u093e\u0901", "\u093e"
-    locale = "zw-ZW"
-    factory = type("Replying", (English,), {"replies": frozenset({"nah", word})})
     why = re.escape(f"{word!r} holds {mark!r} (U+{ord(mark):04X}): a combining mark")
-    try:
-        with pytest.raises(ConfigurationError, match=rf"'zw-ZW'.*replies.*{why}.*str\.isalpha"):
-            register_language(factory, [locale])
-        assert locale not in supported_locales()
-    finally:
-        _FACTORIES.pop(locale, None)
-        _CACHE.pop(locale, None)
+    _refused_saying(
+        {"replies": frozenset({"nah", word})}, rf"'zw-ZW'.*replies.*{why}.*str\.isalpha", "Replying"
+    )
 
 
 @pytest.mark.parametrize(
@@ -141,23 +149,15 @@ def test_a_language_whose_contractions_hold_no_tuple_of_words_is_refused_when_re
     # the older string form ("name's") was registered, and each of its letters read as a form
     # ("my n {name}", "my a {name}", ...), with no error; a key "name is" was never read. An
     # empty tuple, or one holding no string, was registered too.
-    locale = "zw-ZW"
-    factory = type("Contracting", (English,), {"contractions": contractions})
     said = rf"'zw-ZW'.*Contracting\.contractions.*{re.escape(key)}.*{re.escape(why)}.*tuple"
-    try:
-        with pytest.raises(ConfigurationError, match=said):
-            register_language(factory, [locale])
-        assert locale not in supported_locales()
-    finally:
-        _FACTORIES.pop(locale, None)
-        _CACHE.pop(locale, None)
+    _refused_saying({"contractions": contractions}, said, "Contracting")
 
 
 def test_a_language_without_contractions_has_none() -> None:
     # Added to the interface as a member every language had to name: one written before it was
     # registered, then raised AttributeError reading the first sample, as no optional one does.
     locale = "zw-ZW"
-    try:
+    with _unregistered_after(locale):
         register_language(english_without("contractions"), [locale])
         assert language_for(locale).contractions == {}
         slot = {"name": "name", "type": "AMAZON.FirstName"}
@@ -167,15 +167,12 @@ def test_a_language_without_contractions_has_none() -> None:
         )
         understood = Understander(model, locale=locale).understand("my name is mary", now=NOW)
         assert [(slot.name, slot.value) for slot in understood.slots] == [("name", "mary")]
-    finally:
-        _FACTORIES.pop(locale, None)
-        _CACHE.pop(locale, None)
 
 
 def test_a_language_naming_no_contractions_cannot_change_another_s() -> None:
     # The default, {}, was one dict, the interface's, shared by every language naming none (and
     # _Unknown's rewrites and contractions by every unknown locale): set in one, read in all.
-    try:
+    with _unregistered_after("zw-ZW", "zx-ZX"):
         register_language(english_without("contractions"), ["zw-ZW", "zx-ZX"])
         known = [language_for(locale) for locale in ("zw-ZW", "zx-ZX")]
         unknown = [resolving_language(locale)[0] for locale in ("zy-ZY", "zz-ZZ")]
@@ -190,36 +187,15 @@ def test_a_language_naming_no_contractions_cannot_change_another_s() -> None:
             finally:
                 if isinstance(mine, dict):  # (the old shared default: left as it was)
                     mine.pop("x", None)
-    finally:
-        for locale in ("zw-ZW", "zx-ZX"):
-            _FACTORIES.pop(locale, None)
-            _CACHE.pop(locale, None)
 
 
 def test_a_language_whose_replies_are_all_read_is_registered() -> None:
     locale = "zw-ZW"
     factory = type("Replying", (English,), {"replies": frozenset({"yep", "nah", "ja"})})
-    try:
+    with _unregistered_after(locale):
         register_language(factory, [locale])
         assert language_for(locale).replies == {"yep", "nah", "ja"}
         assert language_for(locale).contractions == {("name", "is"): ("name's", "names")}
-    finally:
-        _FACTORIES.pop(locale, None)
-        _CACHE.pop(locale, None)
-
-
-def _refused_saying(members: dict[str, Any], said: str) -> None:
-    """Registering English with ``members`` is refused, the error matching ``said``, and leaves
-    the locale unregistered."""
-    locale = "zw-ZW"
-    factory = type("Odd", (English,), members)
-    try:
-        with pytest.raises(ConfigurationError, match=said):
-            register_language(factory, [locale])
-        assert locale not in supported_locales()
-    finally:
-        _FACTORIES.pop(locale, None)
-        _CACHE.pop(locale, None)
 
 
 @pytest.mark.parametrize(
@@ -307,15 +283,12 @@ def test_a_language_lacking_a_member_every_language_names_is_refused_saying_so()
     # register_language read every member to check its kind: one lacking "negations" (no
     # default) raised AttributeError out of it; one lacking an optional member has its default.
     locale = "zw-ZW"
-    try:
+    with _unregistered_after(locale):
         with pytest.raises(ConfigurationError, match=r"'zw-ZW': Without has no negations: every"):
             register_language(english_without("negations"), [locale])
         assert locale not in supported_locales()
         register_language(english_without("hesitations"), [locale])
         assert language_for(locale).hesitations == frozenset()
-    finally:
-        _FACTORIES.pop(locale, None)
-        _CACHE.pop(locale, None)
 
 
 @pytest.mark.parametrize(
