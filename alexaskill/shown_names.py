@@ -7,6 +7,7 @@ value) say them alike."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import reprlib
@@ -207,20 +208,25 @@ def _json_key(key: object, *, backward: bool) -> Iterator[str]:
         yield msgspec.json.encode({key: 0}).decode()[1:-3]
 
 
-#: A lone surrogate (``"\\ud800"``, which ``json.loads`` reads): no UTF-8, so msgspec refuses it.
-_SURROGATE: Final = re.compile("([\ud800-\udfff])")
+# Compiled when first used, not at import (as xml_text's `_not_xml`): the surrogates' range
+# costs a cold start milliseconds (tests/test_aws_lambda_cold.py), and most values hold none.
+@functools.cache
+def _surrogate() -> re.Pattern[str]:
+    """A lone surrogate (``"\\ud800"``, which ``json.loads`` reads): no UTF-8, so msgspec
+    refuses it."""
+    return re.compile("([\ud800-\udfff])")
 
 
 def _json_string(text: str) -> str:
     """``text``'s JSON escapes, without its quotes; a lone surrogate written ``\\ud800``, as
     JSON writes one, where msgspec raised UnicodeEncodeError (a server's answer that
     ``json.loads`` read, quoted: the command's traceback)."""
-    if _SURROGATE.search(text) is None:
+    if _surrogate().search(text) is None:
         return msgspec.json.encode(text).decode()[1:-1]
     # (split on them: the parts between, encoded, and each one, escaped)
     return "".join(
         f"\\u{ord(part):04x}" if index % 2 else msgspec.json.encode(part).decode()[1:-1]
-        for index, part in enumerate(_SURROGATE.split(text))
+        for index, part in enumerate(_surrogate().split(text))
     )
 
 
