@@ -41,7 +41,7 @@ def test_an_audio_source_refused_is_quoted_by_its_head_and_tail() -> None:
     assert said.startswith(f"SSML <audio src={shown_value(src)}> is no URL Alexa can fetch: ")
     src = f"https://example.com/{'a' * 8000}/TAIL.mp3"
     said = _refusal(lambda: ssml.audio(src))
-    assert said.startswith(f"SSML <audio src={shown_value(src)}> is 80")
+    assert said.startswith(f"SSML <audio src={shown_value(src)}> is 8,0")
     assert ssml.ssml_error(f'<speak><audio src="http://{_LONG}/TAIL.mp3"/></speak>') == (
         f"<audio src={shown_value(f'http://{_LONG}/TAIL.mp3')}> is no URL Alexa can fetch: "
         "Alexa fetches files over HTTPS only"

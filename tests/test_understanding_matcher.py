@@ -98,13 +98,21 @@ def test_fillers_said_do_not_choose_the_samples_aligned(said: str) -> None:
 
 
 class _Unadorned:
-    """English, as a `Language` that names no particles and no pure fillers (both optional)."""
+    """English, as a `Language` that names no particles and no pure fillers (both optional; nor
+    hesitations, which are pure fillers)."""
 
     def __init__(self, locale: str) -> None:
         self._english = English(locale)
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("particles", "pure_fillers", "courtesies", "thanks_stress", "afterwords"):
+        if name in (
+            "particles",
+            "pure_fillers",
+            "hesitations",
+            "courtesies",
+            "thanks_stress",
+            "afterwords",
+        ):
             raise AttributeError(name)
         return getattr(self._english, name)
 
