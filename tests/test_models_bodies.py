@@ -3,8 +3,10 @@ integers past Amazon's types."""
 
 from __future__ import annotations
 
+import array
 import ctypes
 import json
+import mmap
 import re
 from typing import Any, Final
 
@@ -202,6 +204,20 @@ def test_a_view_of_a_long_format_is_refused_in_a_short_line() -> None:
         decode_envelope(memoryview((structure * 1)()))
     said = str(info.value)
     assert said.endswith(" (3,793 characters) (1200-byte items)") and len(said) < 400, said
+
+
+def test_an_array_or_an_mmap_is_refused_as_the_verifier_refuses_it() -> None:
+    # Before decode_envelope took the Verifier's rule of a body, str() read their buffer and
+    # the envelope kept them as given: an array.array("B") or an mmap of a request decoded, a
+    # body the Verifier refuses. A view of one (of 1-byte items) is taken, by both.
+    with mmap.mmap(-1, len(LAUNCH)) as mapped:
+        mapped.write(LAUNCH)
+        given: Any
+        for given, said in ((array.array("B", LAUNCH), "an array"), (mapped, "an mmap")):
+            with pytest.raises(TypeError, match=rf"^decode_envelope: the body .*, not {said}$"):
+                decode_envelope(given)
+            with memoryview(given) as view:
+                assert decode_envelope(view) == decode_envelope(LAUNCH)
 
 
 @pytest.mark.parametrize(
