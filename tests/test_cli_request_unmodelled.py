@@ -178,3 +178,19 @@ def test_the_testing_modules_name_the_types_alexaskill_does_not_model_as_it_know
         assert request_type not in REQUEST_TYPES
         made = request_defaults.default_fields(request_type)
         assert sorted(made) == sorted(fields), request_type  # (what --field sets: request_fields)
+
+
+def test_the_samples_of_modelled_and_unmodelled_types_are_kept_apart_as_the_types_are() -> None:
+    # AlexaSkillEvent.NotificationSubscriptionChanged's sample sat among the unmodelled types'
+    # though it is typed (an AlexaSkillEventRequest), and Alexa.Presentation.HTML.Message's,
+    # unmodelled, among the typed ones: a reader of either list was misled about the other.
+    from alexaskill.models import REQUEST_TYPES
+    from alexaskill.request_types import UNMODELLED
+    from alexaskill.testing import request_defaults
+
+    assert sorted(set(request_defaults._MODELLED) - REQUEST_TYPES) == []
+    assert sorted(set(request_defaults._UNMODELLED) - set(UNMODELLED)) == []
+    assert request_defaults._DEFAULTS == {
+        **request_defaults._MODELLED,
+        **request_defaults._UNMODELLED,
+    }

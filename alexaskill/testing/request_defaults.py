@@ -207,15 +207,21 @@ def _input(_now: str) -> dict[str, Any]:
     }
 
 
-_DEFAULTS: Final[dict[str, _Maker]] = {
+#: The fields of a sample of each type alexaskill models (`alexaskill.models.REQUEST_TYPES`).
+_MODELLED: Final[dict[str, _Maker]] = {
     "AlexaSkillEvent.SkillEnabled": _event(),
     "AlexaSkillEvent.SkillDisabled": _event(),
     "AlexaSkillEvent.SkillPermissionAccepted": _event(_PERMISSIONS),
     "AlexaSkillEvent.SkillPermissionChanged": _event(_PERMISSIONS),
     "AlexaSkillEvent.SkillAccountLinked": _event({"accessToken": "linked-account-access-token"}),
-    # Its body alone: ask-sdk-model's ProactiveSubscriptionChangedRequest has no event times.
+    # Their body alone: ask-sdk-model's ProactiveSubscriptionChangedRequest (and
+    # NotificationSubscriptionChangedRequest) has no event times.
     "AlexaSkillEvent.ProactiveSubscriptionChanged": lambda _now: {
         "body": {"subscriptions": [{"eventName": "AMAZON.MessageAlert.Activated"}]}
+    },
+    # The topics (of the skill's manifest) the user is now subscribed to.
+    "AlexaSkillEvent.NotificationSubscriptionChanged": lambda _now: {
+        "body": {"subscriptions": [{"topicId": "topic"}]}
     },
     **{f"AlexaHouseholdListEvent.Items{what}": _event(_ITEMS) for what in _CHANGES},
     **{f"AlexaHouseholdListEvent.List{what}": _event({"listId": "list"}) for what in _CHANGES},
@@ -269,14 +275,18 @@ _DEFAULTS: Final[dict[str, _Maker]] = {
         "expirationPayload": {},
     },
     "Messaging.MessageReceived": lambda _now: {"message": {}},
+    "GameEngine.InputHandlerEvent": _button_press,
+}
+
+#: The fields of a sample of each type alexaskill does not model (`UNMODELLED` of
+#: `alexaskill.request_types`: they reach the fallback handler), those Amazon's references give
+#: them: the Alexa.Presentation.HTML and Alexa.Presentation.APLA interface references, "Handle
+#: API Calls for Alexa Conversations", and the Alexa.DataStore and Alexa.DataStore.PackageManager
+#: interface references (their objects' fields as ask-sdk-model, Amazon's SDK model generated
+#: from the same API, names them). (A DataStore.Error's: `_OF_THE_DEVICE`.)
+_UNMODELLED: Final[dict[str, _Maker]] = {
     # What the skill's web app sent (alexa.skill.sendMessage): its own JSON object.
     "Alexa.Presentation.HTML.Message": lambda _now: {"message": {}},
-    "GameEngine.InputHandlerEvent": _button_press,
-    # The types alexaskill does not model (they reach the fallback handler), with the fields
-    # Amazon's references give them: the Alexa.Presentation.HTML and Alexa.Presentation.APLA
-    # interface references, "Handle API Calls for Alexa Conversations", and the Alexa.DataStore
-    # and Alexa.DataStore.PackageManager interface references (their objects' fields as
-    # ask-sdk-model, Amazon's SDK model generated from the same API, names them).
     "Alexa.Presentation.HTML.RuntimeError": _web_app_error,
     "Alexa.Presentation.APLA.RuntimeError": _audio_error,
     "Dialog.API.Invoked": _api_invoked,
@@ -310,11 +320,10 @@ _DEFAULTS: Final[dict[str, _Maker]] = {
     },
     "Alexa.Advertisement.ReadyToEnqueueAudio": lambda _now: dict(_AD),
     "Dialog.InputRequest": _input,
-    # The topics (of the skill's manifest) the user is now subscribed to.
-    "AlexaSkillEvent.NotificationSubscriptionChanged": lambda _now: {
-        "body": {"subscriptions": [{"topicId": "topic"}]}
-    },
 }
+
+#: The fields of a sample of each type that has more than the four every request has.
+_DEFAULTS: Final = {**_MODELLED, **_UNMODELLED}
 
 #: The interfaces a device sending requests of a type declares, when none are given: an APL
 #: event comes from a screen with APL, an APLT one from a character display (no screen), an
