@@ -266,6 +266,9 @@ class AlexaSkillEventRequest(_EventRequest, kw_only=True):
         "AlexaSkillEvent.SkillPermissionAccepted",
         "AlexaSkillEvent.SkillPermissionChanged",
         "AlexaSkillEvent.SkillAccountLinked",
+        # The two subscription events, beyond the five Amazon's pages (and the ASK SDKs'
+        # verifiers) give an hour of lateness: given it too, verify/timestamp.py (_SKILL_EVENTS)
+        # says why.
         "AlexaSkillEvent.ProactiveSubscriptionChanged",
         # Its one field a body of subscriptions, as ProactiveSubscriptionChanged's (ask-sdk-model's
         # NotificationSubscriptionChangedRequest): typed alike, not a GenericRequest.

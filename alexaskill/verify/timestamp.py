@@ -21,10 +21,16 @@ MAX_TIMESTAMP_TOLERANCE: Final = 150.0
 _SKILL_EVENT_MAX_AGE: Final = timedelta(hours=1)
 #: The skill events (Amazon's "Use Skill Events", "Delivery of events to the skill": they may
 #: arrive up to an hour late): every AlexaSkillEvent.* request of ask-sdk-model's, those the model
-#: types, so that a skill event typed there gets the hour here too. The ASK SDKs' verifiers
-#: (Python, Java, Node.js) list the first five alone, a list older than the two subscription
-#: events, which come through the same delivery (ask-sdk-model: they "can arrive out of order",
-#: the skill to order them by their timestamp) and were refused past 150 s. Built once, at import.
+#: types, so that a skill event typed there gets the hour here too. Seven: the five that page
+#: names, SkillEnabled, SkillDisabled, SkillPermissionAccepted, SkillPermissionChanged and
+#: SkillAccountLinked (the ASK SDKs' verifiers, Python, Java and Node.js, list those five alone,
+#: their ALEXA_SKILL_EVENT_LIST), and two beyond that list, ProactiveSubscriptionChanged and
+#: NotificationSubscriptionChanged, skill events younger than it. The two are kept: of the same
+#: namespace, subscribed to in the manifest's events and sent outside any session as the five
+#: are, and ask-sdk-model says they "can arrive out of order", the skill to keep the latest state
+#: by their timestamp. Refused past 150 s, a late one would be lost, and with it a user's
+#: subscription, the one way a skill learns whom it may send events or notifications to. No
+#: Amazon page gives the two the hour in words, nor refuses it them. Built once, at import.
 _SKILL_EVENTS: Final = frozenset(AlexaSkillEventRequest.types)
 
 
