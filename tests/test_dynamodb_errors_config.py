@@ -106,3 +106,44 @@ async def test_a_profile_in_no_file_is_said_with_its_variable_and_the_files_look
         f"{tmp_path / 'no-aws-credentials'} ([nope]), or unset {variable} for the default "
         "profile (on Lambda the function's role gives the credentials)"
     )
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("variables", "profile", "named"),
+    [
+        ({"AWS_PROFILE": "dev"}, "dev", "the AWS profile 'dev' (AWS_PROFILE names it)"),
+        # botocore reads AWS_DEFAULT_PROFILE first.
+        (
+            {"AWS_DEFAULT_PROFILE": "dev", "AWS_PROFILE": "other"},
+            "dev",
+            "the AWS profile 'dev' (AWS_DEFAULT_PROFILE names it)",
+        ),
+        ({}, "default", "the default AWS profile ([default])"),
+        # Cut, as any value shown: a name of 5,000 characters made a line as long.
+        ({"AWS_PROFILE": "d" * 5000}, "d" * 5000, "the AWS profile 'ddd"),
+    ],
+    ids=["aws_profile", "aws_default_profile", "default", "long"],
+)
+async def test_no_region_names_the_profile_botocore_read(
+    variables: dict[str, str],
+    profile: str,
+    named: str,
+    dynamodb_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    # It said "or the AWS profile's region": not which profile botocore read, one AWS_PROFILE
+    # names, where the author looking at [default] found none to set.
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    config = tmp_path / "aws-config"
+    section = "[default]" if profile == "default" else f"[profile {profile}]"
+    config.write_text(f"{section}\noutput = json\n", encoding="utf-8")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    said = await _refusal(dynamodb_endpoint)
+    assert said.startswith("DynamoDB table 'skill': no AWS region for "), said
+    assert f"or the region of {named}" in said and len(said) < 400, said

@@ -122,7 +122,7 @@ def _explain(
         return (
             f"{table}: no AWS region for {doing}: add ?region=… to the store URL, pass "
             "region=…, or set AWS_DEFAULT_REGION (botocore does not read AWS_REGION) or "
-            "the AWS profile's region"
+            f"{_profiles_region()}"
         )
     if code == "InvalidRegionError":
         # Only botocore's configuration's (region= is refused as the store is made; a client
@@ -236,12 +236,29 @@ def _line_refused(error: object) -> int | None:
     return line if isinstance(line, int) else None
 
 
+#: The variables naming the AWS profile botocore reads, the first set first (its session's
+#: ``profile``, 1.34 to 1.44 alike).
+_PROFILE_VARIABLES: Final = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
+
+
+def _profiles_region() -> str:
+    """The words naming the region setting of the AWS profile botocore reads: the one a
+    variable names (`_PROFILE_VARIABLES`), cut if long, else the default profile's."""
+    for variable in _PROFILE_VARIABLES:
+        if variable in os.environ:
+            name = os.environ[variable]
+            if name:
+                return f"the region of the AWS profile {shown_value(name)} ({variable} names it)"
+            break
+    return "the region of the default AWS profile ([default])"
+
+
 def _no_profile(table: str, doing: str, profile: object) -> str:
     """A profile botocore was told to use and found in neither of its files: the variable that
     names it (botocore reads AWS_DEFAULT_PROFILE first), the files and their sections for it."""
     name = profile if isinstance(profile, str) else str(profile)
     variable = next(
-        (each for each in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE") if os.environ.get(each) == name),
+        (each for each in _PROFILE_VARIABLES if os.environ.get(each) == name),
         None,
     )
     config, credentials = (_file_path(variable, default) for _, variable, default, _ in _FILES)
