@@ -147,3 +147,31 @@ async def test_no_region_names_the_profile_botocore_read(
     said = await _refusal(dynamodb_endpoint)
     assert said.startswith("DynamoDB table 'skill': no AWS region for "), said
     assert f"or the region of {named}" in said and len(said) < 400, said
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("variable", "kind"),
+    [("AWS_CONFIG_FILE", "config"), ("AWS_SHARED_CREDENTIALS_FILE", "credentials")],
+)
+async def test_a_file_not_utf8_is_said_with_the_line_that_is_not(
+    variable: str,
+    kind: str,
+    dynamodb_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    # botocore's ConfigParseError carries a UnicodeDecodeError, which has no line: the line
+    # said no line at all, where a file of another fault says its first line refused. (The
+    # line's bytes are not shown: a credentials file's may be a secret.)
+    broken = tmp_path / "broken"
+    lines = b"[default]\r\nregion = us-east-1\n\n# s3cr\xe9t\nnot reached\n"
+    # Long before the fault: configparser decodes in chunks, the error's offset is a chunk's.
+    broken.write_bytes(b"# " + b"x" * 20_000 + b"\n" + lines)
+    monkeypatch.setenv(variable, str(broken))
+    said = await _refusal(dynamodb_endpoint)
+    assert said == (
+        f"DynamoDB table 'skill': botocore cannot parse the AWS {kind} file ({variable}) for "
+        f"GetItem (Unable to parse config file: {broken}; line 5, not utf-8 text): save it as "
+        f"utf-8 text, or set {variable} to another file"
+    ), said

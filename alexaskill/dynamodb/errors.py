@@ -207,22 +207,65 @@ def _file_path(variable: str, default: str) -> str:
 
 def _unparsable(table: str, doing: str, message: str, said: dict[str, Any]) -> str:
     """A file of botocore's it could not parse (``said``: its ConfigParseError's ``path`` and
-    ``error``): which of the two, where it was named, and its first line refused. Only the
-    line's number: a line of the credentials file may hold a secret."""
+    ``error``): which of the two, where it was named, and its first line refused, or not text
+    in the encoding read (`_undecodable_line`). Only the line's number: a line of the
+    credentials file may hold a secret."""
     path = said.get("path")
+    error = said.get("error")
+    # (configparser reads the file in the locale's encoding, UTF-8 as a rule)
+    encoding = _codec_name(error.encoding) if isinstance(error, UnicodeDecodeError) else None
     named, fix = "a file of the AWS configuration", "correct it"
     for kind, variable, default, section in _FILES:
         if path is not None and path == _file_path(variable, default):
             place = variable if variable in os.environ else f"{default}, {variable} unset"
             named = f"the AWS {kind} file ({place})"
-            fix = (
-                f"correct it (a [default] or {section} line, then that profile's key = value "
-                f"lines), or set {variable} to another file"
+            mend = (
+                f"save it as {encoding} text"
+                if encoding is not None
+                else f"correct it (a [default] or {section} line, then that profile's key = "
+                "value lines)"
             )
+            fix = f"{mend}, or set {variable} to another file"
             break
-    line = _line_refused(said.get("error"))
-    at = f"; line {line}" if line is not None else ""
+    if encoding is not None:
+        line = _undecodable_line(path, encoding)
+        at = f"; line {line}, not {encoding} text" if line is not None else ""
+    else:
+        line = _line_refused(error)
+        at = f"; line {line}" if line is not None else ""
     return f"{table}: botocore cannot parse {named} for {doing} ({message}{at}): {fix}"
+
+
+def _codec_name(encoding: str) -> str:
+    """``encoding``'s codec name (``utf-8`` for ``UTF8``), itself if Python knows none."""
+    import codecs
+
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return encoding
+
+
+def _undecodable_line(path: object, encoding: str) -> int | None:
+    """The number of the first line of the file at ``path`` that is not ``encoding`` text, read
+    again: the UnicodeDecodeError configparser raised has the offset in the chunk it decoded,
+    not in the file. None if it cannot be read now, or decodes (changed since)."""
+    if not isinstance(path, str):
+        return None
+    try:
+        with open(path, "rb") as file:
+            data = file.read(_MAX_CONFIG_BYTES)
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        # (lines as configparser's universal newlines split them: \n, \r\n and \r)
+        return len((data[: exc.start] + b"x").splitlines())
+    except (OSError, LookupError):
+        return None
+    return None
+
+
+#: The most of an AWS file read again for the line that is not text (`_undecodable_line`).
+_MAX_CONFIG_BYTES: Final = 16 * 1024 * 1024
 
 
 def _line_refused(error: object) -> int | None:
