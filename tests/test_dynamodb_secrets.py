@@ -314,9 +314,12 @@ _EITHER = f"{_CREATE_CLIENT} or AWS_ENDPOINT_URL (the same URL)"
 @pytest.mark.parametrize(
     ("variables", "named"),
     [
-        # botocore told to ignore the variables: the URL was given to create_client (it was
-        # said to come from AWS_ENDPOINT_URL_DYNAMODB, which botocore never read).
-        ({"AWS_ENDPOINT_URL_DYNAMODB": _NOT_A_PORT, _IGNORE: "TRUE"}, _CREATE_CLIENT),
+        # botocore told to ignore the variables, as a rule: a Config of the client's own may
+        # have told it otherwise, which the client does not keep (both named).
+        (
+            {"AWS_ENDPOINT_URL_DYNAMODB": _NOT_A_PORT, _IGNORE: "TRUE"},
+            f"{_CREATE_CLIENT} or AWS_ENDPOINT_URL_DYNAMODB (the same URL)",
+        ),
         # botocore reads the first variable set: a second one set to the URL is not its source.
         (
             {"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000", "AWS_ENDPOINT_URL": _NOT_A_PORT},
@@ -345,66 +348,26 @@ def test_a_client_given_is_named_by_where_botocore_took_its_endpoint(
 
 
 @pytest.mark.parametrize(
-    ("config", "variables", "named"),
+    ("config", "variables"),
     [
-        # The profile tells botocore to ignore the variables: it took the URL given to
-        # create_client, which was said to be AWS_ENDPOINT_URL, perhaps, too.
-        ("[default]\nignore_configured_endpoint_urls = true\n", {}, _CREATE_CLIENT),
-        # The profile botocore reads, AWS_PROFILE's, in any case of "true".
+        ("[default]\nignore_configured_endpoint_urls = true\n", {}),
         (
             "[default]\n[profile dev]\nignore_configured_endpoint_urls = TRUE\n",
             {"AWS_PROFILE": "dev"},
-            _CREATE_CLIENT,
         ),
-        # Another profile's setting is not read.
-        ("[profile dev]\nignore_configured_endpoint_urls = true\n", {}, _EITHER),
-        # The variable, set, is read before the profile, whatever its value: "false", or
-        # empty (which botocore reads as false too).
-        ("[default]\nignore_configured_endpoint_urls = true\n", {_IGNORE: "false"}, _EITHER),
-        ("[default]\nignore_configured_endpoint_urls = true\n", {_IGNORE: ""}, _EITHER),
-        ("[default]\nignore_configured_endpoint_urls = false\n", {_IGNORE: "True"}, _CREATE_CLIENT),
-        # A value not "true" is false.
-        ("[default]\nignore_configured_endpoint_urls = yes\n", {}, _EITHER),
+        ("[default]\nignore_configured_endpoint_urls = false\n", {_IGNORE: "True"}),
+        # A file botocore cannot read.
+        ("[default\nignore_configured_endpoint_urls = true\n", {}),
     ],
-    ids=[
-        "default",
-        "aws_profile",
-        "another_profile",
-        "variable_false",
-        "variable_empty",
-        "variable_true",
-        "not_true",
-    ],
+    ids=["default", "aws_profile", "variable_true", "unreadable"],
 )
-def test_a_client_given_is_named_as_the_profile_tells_botocore_to_ignore_the_variables(
-    config: str, variables: dict[str, str], named: str, monkeypatch: pytest.MonkeyPatch
+def test_a_client_given_is_named_alike_whatever_the_environment_tells_botocore_to_ignore(
+    config: str, variables: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The profile's ignore_configured_endpoint_urls (in AWS_CONFIG_FILE, aws_env's file) was
-    # not read: only the variable was, and the words named a variable botocore never read.
-    Path(os.environ["AWS_CONFIG_FILE"]).write_text(config, encoding="utf-8")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", _NOT_A_PORT)
-    for name, value in variables.items():
-        monkeypatch.setenv(name, value)
-    said = _client_refused(endpoint_url=_NOT_A_PORT)
-    assert f"(client=), {named}, 'http://AKID:***@127.0.0.1:notaport' is not" in said, said
-
-
-@pytest.mark.parametrize(
-    ("config", "named"),
-    [
-        ("[default]\nignore_configured_endpoint_urls = true\n", _CREATE_CLIENT),
-        # A file botocore cannot read: said as before, botocore's own error left to its calls.
-        ("[default\nignore_configured_endpoint_urls = true\n", _EITHER),
-    ],
-    ids=["read", "unreadable"],
-)
-def test_the_profile_is_read_without_a_clients_handlers(
-    config: str, named: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Each refusal and each failed call's line that names a client given's endpoint made a
-    # whole botocore Session to read one setting: its ~120 built-in handlers registered (about
-    # 25 ms of CPU, under the GIL, in the store's thread at every failing call). Only its
-    # configuration is read now.
+    # The environment's ignore_configured_endpoint_urls (its variable, AWS_PROFILE's profile)
+    # says nothing of a client made on a session of another profile, or with a Config of its
+    # own, neither of which the client keeps: both sources named, and no botocore Session made
+    # to read the environment's (one with its ~120 built-in handlers cost ~25 ms of CPU).
     import botocore.session
 
     client = botocore.session.get_session().create_client(
@@ -412,15 +375,54 @@ def test_the_profile_is_read_without_a_clients_handlers(
     )
     Path(os.environ["AWS_CONFIG_FILE"]).write_text(config, encoding="utf-8")
     monkeypatch.setenv("AWS_ENDPOINT_URL", _NOT_A_PORT)
-    registered: list[object] = []
-    monkeypatch.setattr(botocore.session.Session, "_register_builtin_handlers", registered.append)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    made: list[object] = []
+    monkeypatch.setattr(botocore.session.Session, "_register_builtin_handlers", made.append)
+    monkeypatch.setattr(botocore.session.Session, "get_config_variable", made.append)
     try:
         with pytest.raises(ConfigurationError) as info:
             DynamoDBStore("skill", client=client)
     finally:
         client.close()
-    assert f"(client=), {named}, 'http://AKID:***@127.0.0.1:notaport'" in str(info.value)
-    assert registered == []
+    _shown(_all_said(info.value))
+    assert f"(client=), {_EITHER}, 'http://AKID:***@127.0.0.1:notaport' is not" in str(info.value)
+    assert made == []
+
+
+_PROFILE_IGNORES = "[default]\nignore_configured_endpoint_urls = true\n[profile dev]\n"
+
+
+@pytest.mark.parametrize("made", ["profile", "config"])
+def test_a_client_with_a_profile_or_config_of_its_own_is_not_judged_by_the_environments(
+    made: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The environment's ignore_configured_endpoint_urls was taken for the client's: botocore
+    # read AWS_ENDPOINT_URL for a client made on a session of a profile that does not ignore
+    # it (or with a Config(ignore_configured_endpoint_urls=False), over the variable), which
+    # no create_client(endpoint_url=…) was given, and the words said that one alone. The
+    # client keeps neither its profile nor that setting (botocore 1.34 to 1.44): both named.
+    import botocore.session
+    from botocore.config import Config
+
+    Path(os.environ["AWS_CONFIG_FILE"]).write_text(_PROFILE_IGNORES, encoding="utf-8")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", _NOT_A_PORT)
+    if made == "profile":
+        session = botocore.session.Session(profile="dev")
+        config = None
+    else:
+        monkeypatch.setenv(_IGNORE, "true")
+        session = botocore.session.Session()
+        config = Config(ignore_configured_endpoint_urls=False)
+    client = session.create_client("dynamodb", region_name="us-east-1", config=config)
+    try:
+        assert client.meta.endpoint_url == _NOT_A_PORT  # (botocore read the variable)
+        with pytest.raises(ConfigurationError) as info:
+            DynamoDBStore("skill", client=client)
+    finally:
+        client.close()
+    _shown(_all_said(info.value))
+    assert f"(client=), {_EITHER}, 'http://AKID:***@127.0.0.1:notaport'" in str(info.value)
 
 
 class _ClientOfAnotherLayout:

@@ -139,47 +139,26 @@ def _source(url: str, session: Any) -> str:
 def _client_source(url: str) -> str:
     """Where the endpoint a client given was made with, ``url`` (or it without its password),
     came from, as far as the client and the environment tell (read now: its maker may have set
-    another since): its ``create_client(endpoint_url=…)`` if botocore is told to ignore the
-    variables (`_told_to_ignore`), else it or the variable botocore reads, the first set
-    (`_VARIABLES`), if that is the same URL, else the client's own ``meta.endpoint_url``. (The
-    maker's session, its profile and its ``Config`` are not on the client: its
-    ``endpoint_url=`` and its profile's look alike. Its ``meta.config``, made afresh by botocore's
-    ClientArgsCreator, 1.34 to 1.44 alike, has no ``ignore_configured_endpoint_urls``: None
-    there whatever the maker's ``Config`` said.)"""
-    given = "from its create_client(endpoint_url=…)"
-    if _told_to_ignore():
-        return given
-    shown = url_without_password(url)
+    another since): its ``create_client(endpoint_url=…)`` or the variable botocore reads, the
+    first set (`_VARIABLES`), if that is the same URL, else the client's own
+    ``meta.endpoint_url``.
+
+    Never one of the two alone: whether botocore read the variable for this client is its
+    ``ignore_configured_endpoint_urls``, which its maker's session profile or ``Config`` may
+    have set (over the variable, for a ``Config``), and the client keeps neither: not its
+    session (nothing on it leads there), and its ``meta.config``, made afresh by botocore's
+    ClientArgsCreator, 1.34 to 1.44 alike, has None there whatever the maker's ``Config``
+    said. The environment's profile, read in their stead, named a client made on a session of
+    another profile (``boto3.Session(profile_name=…)``) by the ``create_client`` it was given
+    no endpoint in. So too no profile's ``endpoint_url`` is named: which profile is unknown."""
     value, name = next(((os.environ[n], n) for n in _VARIABLES if os.environ.get(n)), ("", ""))
-    if value and url_without_password(value) == shown:
+    if value and url_without_password(value) == url_without_password(url):
         # Both named: botocore takes an endpoint_url= given over the variable and records
         # neither apart (ClientArgsCreator.compute_client_args, 1.34 to 1.44, merges them before
         # meta.endpoint_url, the endpoint rules' input and the Config; only its endpoint
         # discovery's handlers, private, are left out for an endpoint_url= given).
-        return f"{given} or {name} (the same URL)"
+        return f"from its create_client(endpoint_url=…) or {name} (the same URL)"
     return "its meta.endpoint_url"
-
-
-def _told_to_ignore() -> bool:
-    """Whether botocore is told to take no endpoint URL from its configuration (the variables,
-    the profile's) for a client made by a session of the environment's profile, as boto3's
-    ``client()`` makes it: its ``ignore_configured_endpoint_urls``, read by botocore's public
-    ``get_config_variable``: ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` if set, whatever its value
-    (empty too), else the profile's (``AWS_PROFILE``'s, in ``AWS_CONFIG_FILE``), ``true`` in any
-    case (AWS's SDK reference, "Service-specific endpoints"; botocore's ``configprovider``, 1.34
-    to 1.44 alike). An ``endpoint_url=`` given to ``create_client`` is used all the same. A
-    client made with a ``Config`` or a profile of its own may have been told otherwise: neither
-    is on the client. Read on an error's path only, by a session without the handlers its
-    clients need (``include_builtin_handlers=False``, public): their ~120 registrations are
-    what a session costs, ~25 ms of CPU; its configuration alone, a fraction of a millisecond."""
-    try:
-        import botocore.session
-
-        session = botocore.session.Session(include_builtin_handlers=False)
-        told = session.get_config_variable("ignore_configured_endpoint_urls")
-    except Exception:  # (a profile not found, a file botocore cannot read: its own error is said)
-        return False
-    return told is True
 
 
 def _check_given_endpoint(url: str | None) -> None:
