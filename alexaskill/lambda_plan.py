@@ -13,6 +13,7 @@ from .deadline import deadline_grace
 from .exceptions import ConfigurationError
 from .lambda_exit import close_at_exit
 from .lambda_loop import Loop, run_inline
+from .lambda_sigterm import say_at_sigterm
 from .lambda_start import (
     fresh_start_error,
     kept_start_error,
@@ -100,8 +101,13 @@ def plan_of(skill: LambdaSkill) -> Plan:
                 except ConfigurationError as exc:
                     plan = kept_start_error(exc)
                     say_not_started(skill.lambda_log_name, plan)  # (the copy: a record holds it)
-                if isinstance(plan, Plan) and plan.loop:  # stores it opens are closed at exit
-                    close_at_exit(skill)  # (before the plan is kept: a start cut here is redone)
+                if isinstance(plan, Plan):
+                    if plan.loop:  # stores it opens are closed at exit
+                        close_at_exit(skill)  # (before the plan is kept: a cut start is redone)
+                    # The counts of windows still open at the instance's end, said at Lambda's
+                    # SIGTERM where its runtime runs a handler (3.12 on): its timer runs only
+                    # while an invocation does, or none is set (no loop: the next line says it).
+                    say_at_sigterm(skill._say_unsaid)
                 if sqlite is not None:
                     # Said last before the start is kept, never after: a start kept is one
                     # whose warning was said. One cut before it (above) is redone and says it

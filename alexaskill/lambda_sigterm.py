@@ -29,10 +29,12 @@ in front of uvicorn's (`hook_sigterm`), which reads the count the requests keep 
 lifespan of its own: ``alexaskill serve`` puts one for each skill a host app mounts
 (`alexaskill.cli.serve_closing`), ``uvicorn portal:app`` none (README, "A complete skill").
 
-Behind Mangum, in the Lambda runtime's own process, SIGTERM's handler is the default: the
-process dies of it at once, and the counts of repeated warnings whose window is still open
-(each invocation's end says those that have ended) were never said. `say_at_sigterm` puts a
-handler there that says them, then ends the process by the signal as the default did. It is
+Behind Mangum, and under `alexaskill.aws_lambda.handler`, in the Lambda runtime's own process,
+SIGTERM's handler is the default: the process dies of it at once, and the counts of repeated
+warnings whose window is still open (behind Mangum each invocation's end says those that have
+ended; the handler's timer runs only while an invocation does) were never said.
+`say_at_sigterm` puts a handler there that says them, then ends the process by the signal as
+the default did. It is
 put only where the runtime lets Python see the signal between invocations: its Python 3.12
 runtime and later (``AWS_EXECUTION_ENV`` ``AWS_Lambda_python3.12`` on), whose client waits for
 the next invocation in a thread (awslambdaric's ``use_thread_for_polling_next``). The 3.8 to
@@ -112,9 +114,10 @@ def _say(name: str | Callable[[], str], count: int) -> None:
 
 
 def say_at_sigterm(say: Callable[[], None]) -> None:
-    """Behind Mangum on AWS Lambda: have ``say`` (a skill's `_say_unsaid`, a bound method,
-    followed weakly) run at Lambda's SIGTERM as it shuts the instance down, before the process
-    dies of it (the module's docstring). Put at each invocation's end (the lifespan's), once a
+    """Behind Mangum on AWS Lambda, or under `alexaskill.aws_lambda.handler`: have ``say`` (a
+    skill's `_say_unsaid`, a bound method, followed weakly) run at Lambda's SIGTERM as it shuts
+    the instance down, before the process dies of it (the module's docstring). Put at each
+    invocation's end behind Mangum (the lifespan's), at the handler's start of the skill; once a
     skill; the handler put in the main thread only, where SIGTERM's is the default: one the
     function set of its own (AWS's graceful shutdown sample) is left as it is, and runs alone.
     Nothing done where the runtime would never run it (`_runtime_runs_handler`)."""
@@ -147,8 +150,8 @@ def _runtime_runs_handler() -> bool:
 
 
 def _say_and_die(signum: int, frame: object) -> None:
-    """Lambda's SIGTERM behind Mangum: each skill's counts said (`say_at_sigterm`), then the
-    process ended by the signal, as SIGTERM's default handler ends it."""
+    """Lambda's SIGTERM in the runtime's own process: each skill's counts said
+    (`say_at_sigterm`), then the process ended by the signal, as the default handler ends it."""
     for follow in list(_says.values()):
         say = follow()
         if say is None:

@@ -49,6 +49,9 @@ class LambdaSkill(Protocol):
     def _warn_refused(self, exc: RequestError) -> None:
         """Log why a request was refused (the id it named and ours), at most every 10 s."""
 
+    def _say_unsaid(self) -> None:
+        """Say the counts its repeated warnings had yet to say (at Lambda's SIGTERM)."""
+
     @property
     def store(self) -> Store:
         """Where the attribute services load and save."""

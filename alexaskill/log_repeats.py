@@ -7,7 +7,8 @@ event loop, a worker thread's on the loop it works for, one timer for all; in an
 on trio's, by a timer thread; in the main thread without a loop, with the next line of the kind),
 or at shutdown (`Repeats.say_unsaid`; at an AWS Lambda invocation's end behind Mangum, those
 whose window has ended, `ended_windows_only`, the others at Lambda's SIGTERM on its Python 3.12
-runtime and later: `alexaskill.lambda_sigterm.say_at_sigterm`). A flood then writes one line a
+runtime and later, as under `alexaskill.aws_lambda.handler`:
+`alexaskill.lambda_sigterm.say_at_sigterm`). A flood then writes one line a
 kind every `Repeats.every` seconds, and the count of its last seconds is not lost when it stops,
 nor when more kinds come than are held (a kind with a count waiting is kept, the most counted,
 or its count said before it is forgotten; one counted without a way to say it is said at

@@ -359,19 +359,17 @@ with asyncio.Runner() as runner:  # (Mangum's one loop)
 """
 
 
-def test_behind_mangum_lambdas_sigterm_says_the_counts_of_windows_still_open(
-    tmp_path: Path,
-) -> None:
-    # Each invocation's end says the counts whose window has ended; those of a window still open
-    # as Lambda shuts the instance down were never said: its SIGTERM (sent where an extension is
-    # registered) ended the runtime's process at once. Said then, and the process dies of it.
+def _sigtermed(tmp_path: Path, function: str, *argv: str) -> str:
+    """What the Lambda runtime's own process running ``function`` (its arguments ``argv``) said,
+    on AWS Lambda's Python 3.12 runtime (where the runtime lets a SIGTERM handler run), once it
+    has died of the SIGTERM it sends itself between invocations."""
     script = tmp_path / "function.py"
-    script.write_text(_BEHIND_MANGUM, encoding="utf-8")
+    script.write_text(function, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ALEXASKILL_"))}
     env |= {"AWS_LAMBDA_FUNCTION_NAME": "skill", "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"}
     env["AWS_EXECUTION_ENV"] = "AWS_Lambda_python3.12"  # (where the runtime lets it run)
     done = subprocess.run(
-        [sys.executable, str(script)],
+        [sys.executable, str(script), *argv],
         env=env,
         capture_output=True,
         text=True,
@@ -381,5 +379,65 @@ def test_behind_mangum_lambdas_sigterm_says_the_counts_of_windows_still_open(
     said = done.stdout + done.stderr
     assert done.returncode == -signal.SIGTERM, said
     assert "invoked" in said and "alive after SIGTERM" not in said
+    return said
+
+
+def test_behind_mangum_lambdas_sigterm_says_the_counts_of_windows_still_open(
+    tmp_path: Path,
+) -> None:
+    # Each invocation's end says the counts whose window has ended; those of a window still open
+    # as Lambda shuts the instance down were never said: its SIGTERM (sent where an extension is
+    # registered) ended the runtime's process at once. Said then, and the process dies of it.
+    said = _sigtermed(tmp_path, _BEHIND_MANGUM)
     assert said.count("refused request: ") == 2, said
     assert "refused request: 2 more refused:certificate_url since the last such line" in said
+
+
+# alexaskill.aws_lambda.handler in the Lambda runtime's own process, invoked three times with an
+# event for another skill (each refused), then sent SIGTERM between invocations as Lambda shuts
+# the instance down. Its launch handler a def (no event loop: "inline") or an async def ("loop").
+_HANDLER = """
+import logging, os, signal, sys
+
+logging.basicConfig(stream=sys.stdout, level=logging.WARNING, format="%(message)s")
+
+from alexaskill import Skill, speak
+from alexaskill.aws_lambda import handler
+from alexaskill.testing import RequestFactory
+
+skill = Skill("amzn1.ask.skill.test", store="memory://")
+
+
+async def on_loop():
+    return speak("Hi.")
+
+
+def inline():
+    return speak("Hi.")
+
+
+skill.launch(on_loop if sys.argv[1] == "loop" else inline)
+lambda_handler = handler(skill)
+stray = RequestFactory(skill_id="amzn1.ask.skill.other").envelope("LaunchRequest")
+for _ in range(3):
+    try:
+        lambda_handler(stray)
+    except Exception as exc:
+        assert type(exc).__name__ == "SkillIdError", exc
+print("invoked", flush=True)
+os.kill(os.getpid(), signal.SIGTERM)
+print("alive after SIGTERM", flush=True)
+"""
+
+
+@pytest.mark.parametrize("plan", ["inline", "loop"])
+def test_the_lambda_handlers_counts_of_windows_still_open_are_said_at_lambdas_sigterm(
+    plan: str, tmp_path: Path
+) -> None:
+    # The handler's counts wait for their timer (on its event loop, which runs only while an
+    # invocation does) or for the next line of their kind (without a loop): those of a window
+    # still open as Lambda shut the instance down were never said, its SIGTERM ending the
+    # runtime's process at once. Said then, as behind Mangum, and the process dies of it.
+    said = _sigtermed(tmp_path, _HANDLER, plan)
+    assert said.count("refused request: ") == 2, said
+    assert "refused request: 2 more " in said, said
