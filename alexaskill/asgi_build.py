@@ -39,8 +39,6 @@ class Building(Handling):
     _app: ASGIApp | None
     _endpoint: _Endpoint
     _http_client: httpx.AsyncClient | None
-    #: Behind Mangum: its counts are said at Lambda's SIGTERM (`say_at_sigterm`, asked once).
-    _said_at_sigterm: bool = False
 
     def use_capture(self, capture: RequestCapture) -> None:
         """Write every request the endpoint receives to ``capture`` from now on (said at
@@ -169,13 +167,9 @@ class Building(Handling):
                 # The windows ended only: all said here, a flood's count was said once an
                 # invocation, not once a window. The others wait for their timer (on this loop,
                 # run again at the next invocation), a later invocation's end, or `aclose`; at
-                # the instance's end, for Lambda's SIGTERM where it runs (`say_at_sigterm`).
+                # the instance's end, for Lambda's SIGTERM where it runs (put by the first
+                # request: `Handling._noted_behind_adapter`).
                 self._say_unsaid(ended_only=True)
-                if not self._said_at_sigterm:  # (the first invocation's end: not each one's)
-                    self._said_at_sigterm = True
-                    from .lambda_sigterm import say_at_sigterm
-
-                    say_at_sigterm(self._say_unsaid)
             else:
                 try:
                     await self._close_at_shutdown()

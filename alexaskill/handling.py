@@ -90,8 +90,8 @@ class Handling(Closing):
                 # (from Mangum's Lambda context, the Lambda Web Adapter's header), which shortens
                 # the deadline as on AWS Lambda's own handler.
                 remaining = note_request(scope)
-                if "aws.context" in scope:
-                    self._behind_runtime_adapter = True
+                if "aws.context" in scope and not self._behind_runtime_adapter:
+                    self._noted_behind_adapter()  # (the first such request's: once)
             started = time.perf_counter()
             # Captured once the checks have judged it: only an accepted request may take a
             # place among the captures kept for Alexa's (`alexaskill.capture`).
@@ -209,6 +209,16 @@ class Handling(Closing):
             warning = f"a request was cancelled before its signature was checked ({because})"
             return f"{warning}: answered HTTP 503", _UNVERIFIED
         return CANCELLED_WARNING, CANCELLED_UNVERIFIED
+
+    def _noted_behind_adapter(self) -> None:
+        """The first request behind an ASGI adapter the Lambda runtime runs (Mangum): noted
+        (`_behind_runtime_adapter`), and the counts of repeated warnings whose window is still
+        open at the instance's end put for Lambda's SIGTERM (`say_at_sigterm`). Here, not at an
+        invocation's end (the lifespan's): Mangum's ``lifespan="off"`` runs none."""
+        from .lambda_sigterm import say_at_sigterm
+
+        self._behind_runtime_adapter = True
+        say_at_sigterm(self._say_unsaid)
 
     def _warn_refused(self, exc: RequestError) -> None:
         """Say why a request was refused, at most once a kind every `REFUSAL_WARNING_EVERY`

@@ -116,16 +116,16 @@ def _say(name: str | Callable[[], str], count: int) -> None:
 def say_at_sigterm(say: Callable[[], None]) -> None:
     """Behind Mangum on AWS Lambda, or under `alexaskill.aws_lambda.handler`: have ``say`` (a
     skill's `_say_unsaid`, a bound method, followed weakly) run at Lambda's SIGTERM as it shuts
-    the instance down, before the process dies of it (the module's docstring). Put at each
-    invocation's end behind Mangum (the lifespan's), at the handler's start of the skill; once a
-    skill; the handler put in the main thread only, where SIGTERM's is the default: one the
+    the instance down, before the process dies of it (the module's docstring). Put at the
+    skill's first request behind Mangum (its lifespan "auto" or "off"), at the handler's start
+    of the skill; the handler put in the main thread only, where SIGTERM's is the default: one the
     function set of its own (AWS's graceful shutdown sample) is left as it is, and runs alone.
     Nothing done where the runtime would never run it (`_runtime_runs_handler`)."""
     if not _runtime_runs_handler():
         return
     owner = getattr(say, "__self__", None)
     key = id(owner)
-    if key in _says:  # (each invocation's end: once a skill)
+    if key in _says:  # (once a skill)
         return
     try:
         _says[key] = weakref.WeakMethod(say)

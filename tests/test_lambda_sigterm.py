@@ -304,7 +304,8 @@ def test_the_warnings_advice_says_what_keeps_a_request_past_the_timeout(
 
 
 # Behind Mangum: the Lambda runtime's own process, invoked three times (an unsigned request each,
-# refused), then sent SIGTERM between invocations as Lambda shuts the instance down.
+# refused), then sent SIGTERM between invocations as Lambda shuts the instance down. Mangum's
+# lifespan its default ("auto": the app's startup and shutdown around each invocation) or "off".
 _BEHIND_MANGUM = """
 import asyncio, logging, os, signal, sys
 
@@ -323,11 +324,12 @@ class Context:
 
 
 async def invocation():
-    into, out = asyncio.Queue(), asyncio.Queue()
-    scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}}
-    lifespan = asyncio.create_task(skill(scope, into.get, out.put))
-    await into.put({"type": "lifespan.startup"})
-    assert (await out.get())["type"] == "lifespan.startup.complete"
+    if sys.argv[1] == "auto":
+        into, out = asyncio.Queue(), asyncio.Queue()
+        scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}}
+        lifespan = asyncio.create_task(skill(scope, into.get, out.put))
+        await into.put({"type": "lifespan.startup"})
+        assert (await out.get())["type"] == "lifespan.startup.complete"
     request = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
         "scheme": "https", "path": "/", "raw_path": b"/", "root_path": "", "query_string": b"",
@@ -345,9 +347,10 @@ async def invocation():
 
     await skill(request, receive, send)
     assert sent[0]["status"] == 400, sent
-    await into.put({"type": "lifespan.shutdown"})
-    assert (await out.get())["type"] == "lifespan.shutdown.complete"
-    await lifespan
+    if sys.argv[1] == "auto":
+        await into.put({"type": "lifespan.shutdown"})
+        assert (await out.get())["type"] == "lifespan.shutdown.complete"
+        await lifespan
 
 
 with asyncio.Runner() as runner:  # (Mangum's one loop)
@@ -382,13 +385,15 @@ def _sigtermed(tmp_path: Path, function: str, *argv: str) -> str:
     return said
 
 
+@pytest.mark.parametrize("lifespan", ["auto", "off"])
 def test_behind_mangum_lambdas_sigterm_says_the_counts_of_windows_still_open(
-    tmp_path: Path,
+    lifespan: str, tmp_path: Path
 ) -> None:
     # Each invocation's end says the counts whose window has ended; those of a window still open
     # as Lambda shuts the instance down were never said: its SIGTERM (sent where an extension is
     # registered) ended the runtime's process at once. Said then, and the process dies of it.
-    said = _sigtermed(tmp_path, _BEHIND_MANGUM)
+    # With lifespan="off" no invocation's end put the handler: nothing said there either.
+    said = _sigtermed(tmp_path, _BEHIND_MANGUM, lifespan)
     assert said.count("refused request: ") == 2, said
     assert "refused request: 2 more refused:certificate_url since the last such line" in said
 
