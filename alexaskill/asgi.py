@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TypeGuard
 from .asgi_build import Building
 from .asgi_start import (
     NEEDS_ASYNCIO,
+    LoopEndWatch,
     StartFailure,
     check_proxies,
     first_mount,
@@ -50,10 +51,10 @@ class Serving(Building):
     _start_failure: StartFailure | None = None
     #: The failure kept for an AWS Lambda instance that was said (`_kept_on_lambda`), if any.
     _kept_said: StartFailure | None = None
-    #: The task that says the count of requests refused after a failed start at a request
-    #: as uvicorn shuts down and its event loop ends (`say_unsaid_at_loop_end`), held: asyncio
-    #: keeps tasks weakly.
-    _loop_end_watch: object = None
+    #: The watch that says the count of requests refused after a failed start as uvicorn shuts
+    #: down and its event loop ends (`say_unsaid_at_loop_end`): the loop's, and its task, held
+    #: (asyncio keeps tasks weakly); made again on a later loop.
+    _loop_end_watch: LoopEndWatch | None = None
     #: The path of the host app the skill is mounted under, its name in the log: the first
     #: `SkillMount`'s made (`_mounted_under`); else, under Starlette's own ``Mount``, the host
     #: app's first mount of it (`first_mount`, else the first request's: `mounted_path`), or "".
@@ -72,6 +73,11 @@ class Serving(Building):
                 return
             failure = self._start_failure
             if failure is not None:  # (a request is no new start: the failure stands)
+                # Its count said as this loop ends, if no watch of the failure's is on it: one
+                # ended with an earlier loop (a server started again, asyncio.run per call).
+                self._loop_end_watch = say_unsaid_at_loop_end(
+                    self._refusals_said, self._loop_end_watch
+                )
                 name = self._name_of_mount(scope)  # (said by its mount's path)
                 say_not_started(self._refusals_said, name, failure.error, scope["type"])
                 await not_started(scope, send, failure.error)
@@ -81,7 +87,9 @@ class Serving(Building):
             self._mounted_at = self._mounted_at or first_mount(scope, self) or mounted_path(scope)
             started = self._start_unserved(kind=scope["type"], receive=receive)
             if isinstance(started, StartFailure):  # (no shutdown will say its count)
-                self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
+                self._loop_end_watch = say_unsaid_at_loop_end(
+                    self._refusals_said, self._loop_end_watch
+                )
                 await not_started(scope, send, started.error)
                 return
             app = started
@@ -285,8 +293,10 @@ class Serving(Building):
             if self._app is None:  # (this request starts it, and fails there)
                 return None
             if found is None:  # serving already: only this mount's start failed
-                if self._loop_end_watch is None:  # (no shutdown will say its count)
-                    self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
+                # (no shutdown will say its count: said as this loop ends)
+                self._loop_end_watch = say_unsaid_at_loop_end(
+                    self._refusals_said, self._loop_end_watch
+                )
                 return refusing(self._refusals_said, self._name_of_mount(scope), exc)
             self._app = None
             self._restore_start_state(found)
@@ -294,7 +304,7 @@ class Serving(Building):
         check_proxies(receive, at_request=True)
         if self._app is not None and self._check_loop(found or self._start_state()) is not None:
             # (a trio host: each request refused from here, no shutdown to say their count)
-            self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said)
+            self._loop_end_watch = say_unsaid_at_loop_end(self._refusals_said, self._loop_end_watch)
         return None
 
     async def _first_elsewhere(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -292,38 +292,74 @@ def refusing(said: Repeats, name: str, error: Exception) -> ASGIApp:
     return refuse
 
 
-def say_unsaid_at_loop_end(said: Repeats) -> object:
+def say_unsaid_at_loop_end(said: Repeats, watch: LoopEndWatch | None = None) -> LoopEndWatch | None:
     """When the running event loop ends (the server's), say the counts ``said`` has yet to say
     (`Repeats.say_unsaid`), as a lifespan's shutdown does (`Skill.aclose`): their timers end
-    with the loop. For a start that failed at a request, which no shutdown follows. The task
-    that waits for it (asyncio cancels each one left as its loop ends), to be held by the
-    caller (asyncio holds tasks weakly); on trio (where the start fails: `NEEDS_ASYNCIO`), a
-    system task of trio's run (`_say_at_trio_end`); None under neither.
+    with the loop. For a start that failed at a request, which no shutdown follows. The watch
+    of its end, to be held by the caller (asyncio holds tasks weakly): ``watch`` (one made here
+    before) if it is the running loop's, else a new one. On asyncio a task that waits for the
+    end (asyncio cancels each one left as its loop ends); on trio (where the start fails:
+    `NEEDS_ASYNCIO`), a system task of trio's run (`_say_at_trio_end`); None under neither.
 
-    Under uvicorn they are said by its shutdown too (`_say_at_shutdown`): bare uvicorn stopped
-    by SIGTERM raises the signal again inside its loop once shut down, and dies of it, ending
-    no task (SIGINT ends the loop first). Nothing here wakes before then: the task waits on a
-    future, no timer."""
+    A later loop's (``watch`` another's: a loop per call, as a test client's requests or
+    asyncio.run per call have) says at its end the counts whose window has ended only
+    (`ended_windows_only`), as each AWS Lambda invocation's end behind Mangum does: all said
+    there, a count came at each call's end, not once a window; the others wait for a later
+    loop's timer, the next line of their kind, or a shutdown. Before, none was made: the counts
+    of that loop waited so, those of windows ended too.
+
+    Under uvicorn they are said by its shutdown too (`_say_at_shutdown`), all of them: bare
+    uvicorn stopped by SIGTERM raises the signal again inside its loop once shut down, and dies
+    of it, ending no task (SIGINT ends the loop first). Nothing here wakes before then: the task
+    waits on a future, no timer."""
     from .deadline import on_asyncio
 
     if not on_asyncio():
-        return _say_at_trio_end(said)
+        trio = sys.modules.get("trio")  # (loaded where trio runs: not imported here)
+        try:
+            run = None if trio is None else trio.lowlevel.current_trio_token()
+        except RuntimeError:  # (no trio run here)
+            run = None
+        if run is None or (watch is not None and watch[0] is run):
+            return watch
+        task = _say_at_trio_end(said, ended_only=watch is not None)
+        return None if task is None else (run, task)
     import asyncio
 
+    loop = asyncio.get_running_loop()
+    if watch is not None and watch[0] is loop:
+        return watch
     server = uvicorn_server()
     if server is not None:
         _say_at_shutdown(server, said)
+    ended_only = watch is not None
 
     async def until_loop_end() -> None:
         try:
-            await asyncio.get_running_loop().create_future()
+            await loop.create_future()
         finally:
-            said.say_unsaid()
+            _say_unsaid(said, ended_only=ended_only)
 
-    return asyncio.get_running_loop().create_task(until_loop_end())
+    return loop, loop.create_task(until_loop_end())
 
 
-def _say_at_trio_end(said: Repeats) -> object:
+def _say_unsaid(said: Repeats, *, ended_only: bool) -> None:
+    """``said.say_unsaid()``; ``ended_only``: the counts whose window has ended only."""
+    if not ended_only:
+        said.say_unsaid()
+        return
+    from .log_repeats import ended_windows_only
+
+    with ended_windows_only():
+        said.say_unsaid()
+
+
+#: A watch of an event loop's end (`say_unsaid_at_loop_end`): the loop (trio's run, by its
+#: token), and the task that waits for it there.
+LoopEndWatch = tuple[object, object]
+
+
+def _say_at_trio_end(said: Repeats, *, ended_only: bool = False) -> object:
     """Say ``said``'s counts as trio's run ends (`say_unsaid_at_loop_end` there): a system task
     that waits for its end, cancelled by trio once the run's main task has returned (Hypercorn's
     trio worker's, at its shutdown), as asyncio cancels the tasks left as its loop ends; the
@@ -336,7 +372,7 @@ def _say_at_trio_end(said: Repeats) -> object:
         try:
             await trio.sleep_forever()
         finally:  # (a system task's exception would crash the run: say_unsaid raises none)
-            said.say_unsaid()
+            _say_unsaid(said, ended_only=ended_only)
 
     try:
         return trio.lowlevel.spawn_system_task(until_run_end)

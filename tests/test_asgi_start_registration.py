@@ -6,6 +6,7 @@ warnings again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -100,10 +101,12 @@ def test_a_mount_checks_the_ca_bundle_for_outgoing_https_as_the_lifespan_does(
     assert skill.started
 
 
-def _post_unstarted(skill: Skill, served: str, times: int) -> list[tuple[int, object]]:
+def _post_unstarted(
+    skill: Skill, served: str, times: int, then: Callable[[], object] = lambda: None
+) -> list[tuple[int, object]]:
     """POST a signed LaunchRequest ``times`` to ``skill``, served with no lifespan of its own
     (``served``: on its own, as ``--lifespan off``, or under Starlette's own ``Mount``) on
-    asyncio: the status and JSON of each answer."""
+    asyncio, ``then()`` called before the loop ends: the status and JSON of each answer."""
     import anyio
     import httpx
     from starlette.applications import Starlette
@@ -125,6 +128,7 @@ def _post_unstarted(skill: Skill, served: str, times: int) -> list[tuple[int, ob
         transport = httpx.ASGITransport(app=app)  # (which runs no lifespan)
         async with httpx.AsyncClient(transport=transport, base_url="http://host") as client:
             answers = [await client.post(path, content=body, headers=headers) for _ in range(times)]
+        then()
         return [(answer.status_code, answer.json()) for answer in answers]
 
     return anyio.run(post, backend="asyncio")
@@ -194,6 +198,35 @@ def test_the_count_of_requests_refused_without_a_lifespan_is_said_as_its_loop_en
     assert len(lines) == 2, lines
     assert "could not start" in lines[0], lines
     assert lines[1].endswith(": 2 more requests answered HTTP 500, no handler run"), lines
+
+
+@pytest.mark.parametrize("served", ["no lifespan", "Mount"])
+def test_the_count_of_requests_refused_on_a_later_loop_is_said_as_it_ends_past_its_window(
+    served: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The start failed at a request on a first event loop, which had its end watched; the
+    # requests refused on a later one (a server started again in the process, asyncio.run per
+    # call) were counted there, their timer ended with it unrun, and no watch of its end said
+    # them, their window over. (Said once their window has ended: a loop a call would else
+    # say a count at each call's end, not once every few seconds.)
+    from alexaskill import log_repeats
+    from alexaskill.refusal_warnings import REFUSAL_WARNING_EVERY
+
+    now = [1000.0]
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: now[0])
+
+    def window_over() -> None:
+        now[0] += REFUSAL_WARNING_EVERY
+
+    skill = _failing_start(monkeypatch)
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        first = _post_unstarted(skill, served, times=1)
+        later = _post_unstarted(skill, served, times=3, then=window_over)
+    assert [status for status, _ in first + later] == [500] * 4
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(lines) == 2, lines
+    assert "could not start" in lines[0], lines
+    assert lines[1].endswith(": 3 more requests answered HTTP 500, no handler run"), lines
 
 
 def test_the_count_of_requests_refused_for_a_failed_start_is_said_when_a_start_succeeds(
