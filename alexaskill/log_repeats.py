@@ -15,7 +15,8 @@ or its count said before it is forgotten; one counted without a way to say it is
 WARNING).
 
 A count made where no asyncio loop is at hand has its timer in a daemon thread of its own
-(`_TimerThread`, one a `Repeats` at a time, while a window with a count is open): in a thread of
+(`_TimerThread`, one a `Repeats` at a time, while a window with a count is open; its counts said
+at the interpreter's exit, before logging shuts down: `_say_at_exit`): in a thread of
 the app's own or a library's pool's (anyio's worker threads under trio work for no asyncio
 loop), and on trio's thread (a skill's refusals there: it does not start on trio,
 `alexaskill.asgi_start.NEEDS_ASYNCIO`), where a timer on trio itself (a task of its own, no
@@ -260,6 +261,8 @@ class Repeats:
         elif loop is _TimerThread:
             # Started under the lock, which its `_windows_ended` takes first: the timer is set
             # by then. (One a window's end at most: said, the next is set from its thread.)
+            if _exiting:  # (its counts said at exit already: a later one waits for a line)
+                return
             new[0] = new[2] = _TimerThread(when - _monotonic(), self._windows_ended, new)
             try:
                 new[2].start()
@@ -421,6 +424,26 @@ def _picklable(say: SayUnsaid) -> bool:
     return True
 
 
+#: Set as the interpreter exits (`_say_at_exit`): no timer thread started from then on.
+_exiting: list[bool] = []
+#: Set once `_say_at_exit` is registered with ``atexit`` (at the first timer thread's start).
+_at_exit_put: list[bool] = []
+
+
+def _say_at_exit() -> None:
+    """At the interpreter's exit, before `logging.shutdown` (registered after it, at the first
+    timer thread's start: ``atexit`` runs the last registered first), each timer thread stopped
+    and its `Repeats`' counts said now. A daemon, it ran on past the exit's start, and said its
+    count once logging had shut down, into closed handlers: lost, or a "Logging error" each."""
+    _exiting.append(True)
+    for thread in threading.enumerate():
+        if isinstance(thread, _TimerThread):
+            thread.cancel()
+            repeats = getattr(thread.function, "__self__", None)
+            if isinstance(repeats, Repeats):
+                repeats.say_unsaid()
+
+
 class _TimerThread(threading.Timer):
     """`Repeats`' timer where no event loop is at hand (`_off_loop`): a daemon thread that runs
     the timer's function at its time (`threading.Timer`). It stands in the timer's list as its
@@ -428,8 +451,17 @@ class _TimerThread(threading.Timer):
 
     def __init__(self, delay: float, function: Callable[..., object], *args: Any) -> None:
         super().__init__(max(delay, 0.0), function, args)
-        self.daemon = True  # (the process's exit waits for no window)
+        self.daemon = True  # (the process's exit waits for no window: `_say_at_exit` says it)
         self.name = "alexaskill-log-repeats"
+
+    def start(self) -> None:
+        """Start it; the first, have `_say_at_exit` run at the interpreter's exit."""
+        if not _at_exit_put:
+            import atexit  # (not at import: an AWS Lambda cold start starts no timer thread)
+
+            _at_exit_put.append(True)
+            atexit.register(_say_at_exit)
+        super().start()
 
     def is_running(self) -> bool:
         """Whether it will run, or runs: alive (not in a child forked since: `os.fork`)."""

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -212,3 +215,50 @@ def test_a_say_that_raises_as_kinds_are_forgotten_leaves_the_line_said(
     assert error.startswith("--- Logging error ---\n")
     assert "OSError: the log's disk is full" in error
     assert "the count of 'kind " in error
+
+
+# A count made in a thread of the program's own, its timer thread's window still open as the
+# program ends. The first exit function, registered before logging is imported (so run after
+# logging.shutdown), waits for that timer thread; the log a file logging.shutdown closes.
+_AT_EXIT = """
+import atexit, sys, threading
+
+
+def timers_ended():
+    for thread in threading.enumerate():
+        if thread.name == "alexaskill-log-repeats":
+            thread.join(timeout=30)
+
+
+assert "logging" not in sys.modules  # (else its shutdown would run after timers_ended)
+atexit.register(timers_ended)
+
+import logging
+
+logging.basicConfig(filename=sys.argv[1], filemode="w", format="%(message)s")
+
+from alexaskill.log_repeats import Repeats
+
+repeats = Repeats(0.5)
+logger = logging.getLogger("alexaskill.test")
+thread = threading.Thread(target=lambda: [repeats.warn(logger, "a line") for _ in range(3)])
+thread.start()
+thread.join()
+"""
+
+
+def test_a_timer_threads_count_is_said_at_exit_before_logging_shuts_down(tmp_path: Path) -> None:
+    # The timer thread, a daemon, said its count after logging.shutdown had closed the handlers:
+    # a "--- Logging error ---" on stderr as the program ended, the count lost. Said at the
+    # exit instead, before logging shuts down, and the timer thread stopped.
+    log = tmp_path / "log.txt"
+    done = subprocess.run(
+        [sys.executable, "-c", _AT_EXIT, str(log)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines == ["a line", "a line (2 more since the last such line)"], lines
