@@ -1,5 +1,6 @@
 """What a test leaves in its process put back after it: the AWS Lambda event loop alexaskill
-keeps for the process (autouse, for every test), and the fixtures of tests that change a
+keeps for the process and the counts of repeated warnings left open in a timer thread (autouse,
+for every test), and the fixtures of tests that change a
 process's own state themselves (a loop put in place, Python's SIGINT handler, the umask). A
 plugin of the run (tests/conftest.py registers it): examples/' tests, which share the suite's
 processes, are put back after too."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -25,6 +27,28 @@ def _lambda_loop_closed() -> Iterator[None]:
     if lambda_loop is not None and lambda_loop.Loop.runner is not None:
         lambda_loop.Loop.runner.close()
         lambda_loop.Loop.runner = None
+
+
+@pytest.fixture(autouse=True)
+def _repeats_timers_forgotten() -> Iterator[None]:
+    """The counts of repeated warnings a test left open in a timer thread forgotten after it: a
+    count made off the event loop (a thread of the test's own, anyio's worker threads under
+    trio) is said by a daemon thread as its window ends (`alexaskill.log_repeats._TimerThread`),
+    up to 10 seconds on, into a later test's log (its caplog); and a `Repeats` that outlives the
+    test (a module's skill, verifier) says it with its next line there. Each such timer is
+    cancelled, and its `Repeats` forgets its lines (the next test's are said afresh). Counts on
+    an event loop end with it (each test's own)."""
+    yield
+    log_repeats = sys.modules.get("alexaskill.log_repeats")
+    if log_repeats is None:  # (no test imported it: no timer)
+        return
+    for thread in threading.enumerate():
+        if isinstance(thread, log_repeats._TimerThread):
+            thread.cancel()
+            repeats = getattr(thread.function, "__self__", None)
+            if isinstance(repeats, log_repeats.Repeats):
+                with repeats._lock:
+                    repeats._said.clear()
 
 
 @pytest.fixture
