@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence, Set
 from typing import Final
 
 from .languages import Language
+from .quoted import named
 from .result import Understanding
 from .text import Token
 
@@ -69,7 +70,7 @@ def addressed_request(
                         {"type": "LaunchRequest"},
                         "launch",
                         new_session=True,
-                        notes=(f'opened the skill by its name, "{said_name}"',),
+                        notes=(f"opened the skill by its name, {named(said_name)}",),
                     )
                 continue
             if verb not in language.ask_verbs:
@@ -107,7 +108,8 @@ def addressed_request(
             continue
         inner = read(text, tokens[:at], now, True)
         if inner is not None:
-            return inner.in_new_session(f'asked the skill "{" ".join(name_words)}" in one go')
+            said = named(" ".join(name_words))
+            return inner.in_new_session(f"asked the skill {said} in one go")
     return None
 
 

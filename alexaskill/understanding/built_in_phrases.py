@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from .answer_values import swallowed
 from .matcher import Match
+from .quoted import quoted
 
 __all__ = ["built_in_note", "built_in_said"]
 
@@ -43,5 +44,7 @@ def built_in_said(
 def built_in_note(intent: str, words: Sequence[str], has_it: bool) -> str:
     """The note of ``words`` read as ``intent``'s phrase, not a value of a sample of slots alone;
     ``has_it``: the model has the intent (else no reading)."""
-    said = f"{' '.join(words)!r} is {intent}'s phrase said alone, no value of a slot said alone"
+    said = (
+        f"{quoted(' '.join(words))} is {intent}'s phrase said alone, no value of a slot said alone"
+    )
     return said if has_it else f"{said}; the model has no {intent}"

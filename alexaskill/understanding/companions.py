@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
+from .quoted import quoted
 from .text import surface
 
 if TYPE_CHECKING:
@@ -190,21 +191,23 @@ def part_of_day_clash(
             twelve = hour == 12 and any(word in _NOT_NOON for word in named)
             if not half_said and ((1 <= hour <= 11 and later) or twelve):
                 took = "the date took the part of the day"
-                return f"{said!r} said with {day!r} is no {time.value} ({took})"
+                return f"{quoted(said)} said with {quoted(day)} is no {time.value} ({took})"
             half = "the morning" if hour < 12 else "the afternoon or evening"
             part = next((_HALVES[word] for word in named if word in _HALVES), None)
             clock = half_said or _on_24_hour_clock(hour, spans.words[start:end])
             if clock and part is not None and (part == "the morning") != (hour < 12):
-                return f"{said!r} ({time.value}, {half}) said with {day!r} ({part}) is no time"
+                with_day = f"said with {quoted(day)} ({part})"
+                return f"{quoted(said)} ({time.value}, {half}) {with_day} is no time"
             late = next((word for word in named if word in _AFTER_NOON), None)
             if clock and hour == 12 and late is not None:
-                return f"{said!r} ({time.value}, noon) said with {day!r} ({late}) is no time"
+                with_day = f"said with {quoted(day)} ({late})"
+                return f"{quoted(said)} ({time.value}, noon) {with_day} is no time"
             night = next((word for word in named if word in _NIGHTS), None)
             if clock and night is not None and not in_part(hour, "NI"):
-                return f"{said!r} ({time.value}) said with {day!r} ({night}) is no time"
+                return f"{quoted(said)} ({time.value}) said with {quoted(day)} ({night}) is no time"
             within = {"the afternoon": "AF", "the evening": "EV"}.get(part or "")
             if clock and within is not None and not in_part(hour, within):
-                return f"{said!r} ({time.value}) said with {day!r} ({part}) is no time"
+                return f"{quoted(said)} ({time.value}) said with {quoted(day)} ({part}) is no time"
     return None
 
 
@@ -236,7 +239,7 @@ def time_left_out(
             if run:
                 said = surface([spans.tokens[at] for at in sorted(run)])
                 held = ", ".join(time[1].value for time in times)
-                return f"{said!r} would be left out, the time slot holding {held}"
+                return f"{quoted(said)} would be left out, the time slot holding {held}"
     return None
 
 
@@ -265,7 +268,7 @@ def number_split(
         if any(parse is not None and parse(words, spans.now) for parse in parsers):
             said = surface(spans.tokens[start:end])
             values = f"{first_fill.value} and {second_fill.value}"
-            return f"{said!r} is one value, cut in two ({values})"
+            return f"{quoted(said)} is one value, cut in two ({values})"
     return None
 
 
@@ -335,7 +338,9 @@ def year_taken(
         read = parse(words, spans.now) if len(words) > 1 else None
         if read is not None and read[:1].isdigit():
             said = surface(spans.tokens[start:end])
-            why = f"{said!r} is the time {read}, no year {fill.value} (the time slot {free[0]})"
+            why = (
+                f"{quoted(said)} is the time {read}, no year {fill.value} (the time slot {free[0]})"
+            )
             return (name, start, end), why, own
     return None
 

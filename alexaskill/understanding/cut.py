@@ -37,6 +37,7 @@ from .day_parts import (
 )
 from .evidence import carrier_taken, free_cut_short, name_cut_from_numbers, name_said_as_date
 from .languages.checks import CODE_LETTERS
+from .quoted import quoted
 from .text import surface
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def cut_reason(
     for name, fill, start, end in fills:
         denied = _negated(spans, start, extra, language)
         if denied is not None:
-            return f"{_said(spans, denied, end)!r} denies the value"
+            return f"{quoted(_said(spans, denied, end))} denies the value"
         kind = kinds[name]
         if not taken and getattr(kind, "separators", None) is not None:
             left = list_left_out(kind, spans, start, end, extra, language)
@@ -137,10 +138,10 @@ def cut_reason(
             return _left_out(spans, (start, end), end, end + 1)
         back = _counted_back(spans, end, extra) if kind.name == "AMAZON.Ordinal" else None
         if back is not None:
-            return f"{_said(spans, start, back + 1)!r} counts from the end, not the start"
+            return f"{quoted(_said(spans, start, back + 1))} counts from the end, not the start"
         opened = _range_opened(kind, spans, start, end, extra, language)
         if opened is not None:
-            return f"{_said(spans, opened, end)!r} is a range, not one value"
+            return f"{quoted(_said(spans, opened, end))} is a range, not one value"
         negations, alternatives = language.negations, language.alternatives
         # A word of both types ("past" of "¼ past 5") may be this value's: it is looked past.
         own = language.slot_vocabulary(kind.name) or frozenset()
@@ -164,7 +165,7 @@ def cut_reason(
                     offered = value_offered(kind, spans, at, step, extra)
                     if offered is not None:  # "the 2nd or friday": a choice of two days
                         both = (min(offered[0], start), max(offered[1], end))
-                        return f"{_said(spans, *both)!r} is more than one value"
+                        return f"{quoted(_said(spans, *both))} is more than one value"
                     break
                 if word in language.list_separators or word in language.joiners:
                     other = _joined_value(
@@ -188,7 +189,7 @@ def cut_reason(
                         )
                         if chosen is not None:  # "tonight or friday": not one time and date
                             both = (min(chosen[0], start), max(chosen[1], end))
-                            return f"{_said(spans, *both)!r} is more than one value"
+                            return f"{quoted(_said(spans, *both))} is more than one value"
                 if word in language.function_words or (
                     companion_word(kind.name, word, language) and word not in own
                 ):
@@ -290,16 +291,16 @@ def _joined(
     said = _said(spans, min(value[0], other), max(value[1], other + 1))
     if second is not None and second.kind == "typed":
         if word in _RANGES:
-            return f"{said!r} is a range, not one value"
+            return f"{quoted(said)} is a range, not one value"
         if word in language.list_separators:
-            return f"{said!r} is more than one value"
+            return f"{quoted(said)} is more than one value"
     return _left_out(spans, value, min(at, other), max(at, other) + 1)
 
 
 def _left_out(spans: SpanCache, value: tuple[int, int], start: int, end: int) -> str:
     whole = _said(spans, min(value[0], start), max(value[1], end))
     value_said, left = _said(spans, *value), _said(spans, start, end)
-    return f"{whole!r} read as {value_said!r} would leave out {left!r}"
+    return f"{quoted(whole)} read as {quoted(value_said)} would leave out {quoted(left)}"
 
 
 def why_no_reading(spans: SpanCache) -> str:

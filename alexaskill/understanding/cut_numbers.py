@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .quoted import quoted
 from .text import surface
 
 if TYPE_CHECKING:
@@ -51,9 +52,8 @@ def number_lost(
     while end in extra:
         end += 1
     said, word = surface(spans.tokens[start:end]), surface(spans.tokens[at : at + 1])
-    return (
-        f"{said!r} would be left out, the {number} slot empty ({word!r} makes no number it reads)"
-    )
+    why = f"{quoted(word)} makes no number it reads"
+    return f"{quoted(said)} would be left out, the {number} slot empty ({why})"
 
 
 def _says_how_many(spans: SpanCache, at: int) -> bool:

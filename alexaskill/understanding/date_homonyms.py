@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .quoted import quoted
 from .text import surface
 
 if TYPE_CHECKING:
@@ -55,10 +56,10 @@ def month_astray(
         if before in carriers or (before in cues and at > 1 and words[at - 2] in carriers):
             continue
         if before in cues:
-            return f"{said!r} said right after {before!r} is no date"
+            return f"{quoted(said)} said right after {quoted(before)} is no date"
         if year is not None or all(word in language.pure_fillers for word in words[at + 1 :]):
             continue  # last, or a year said with it ("remind me may 2028 to ..."): a date
-        return f"{said!r} said before other words, after no {_either(carriers)}, is no date"
+        return f"{quoted(said)} said before other words, after no {_either(carriers)}, is no date"
     return None
 
 

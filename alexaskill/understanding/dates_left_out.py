@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from .companions import in_part
+from .quoted import quoted
 from .text import surface
 
 if TYPE_CHECKING:
@@ -78,9 +79,9 @@ def _date_slot(kinds: Mapping[str, SlotKind], fills: Sequence[tuple[str, Fill, i
     held = {name: fill.value or surface(fill.tokens) for name, fill, _, _ in fills}
     empty = [name for name in dates if name not in held]
     if empty:
-        return f"the date slot {empty[0]!r} left empty"
+        return f"the date slot {quoted(empty[0])} left empty"
     if len(dates) == 1:
-        return f"the date slot {dates[0]!r} already holding {held[dates[0]]}"
+        return f"the date slot {quoted(dates[0])} already holding {held[dates[0]]}"
     names = ", ".join(repr(name) for name in dates)
     return f"the date slots {names} already holding {', '.join(held[name] for name in dates)}"
 
@@ -106,7 +107,7 @@ def _date_alone(
             if date(words, spans.now) is None or time(words, spans.now) is not None:
                 continue  # no date, or a part of the day ("tonight") the time slot may take
             said = surface([spans.tokens[at] for at in part])
-            return f"{said!r} would be left out, {where} (the time slot empty)"
+            return f"{quoted(said)} would be left out, {where} (the time slot empty)"
     return None
 
 
@@ -150,12 +151,12 @@ def _date_in(
         if clock[:1].isdigit() and _today(words, spans.now, date):
             if clock[:5] > f"{spans.now:%H:%M}":
                 return None  # "7 pm today" at noon: the time alone is today's
-            return f"{said!r} would be left out, {where} ({clock} is past today)"
+            return f"{quoted(said)} would be left out, {where} ({clock} is past today)"
         if clock in _PARTS and _today(words, spans.now, date):
             if any(in_part(hour, clock) for hour in range(spans.now.hour, 24)):
                 return None  # "today in the evening" at noon: EV alone is today's evening
-            return f"{said!r} would be left out, {where} ({clock} is over today)"
-        return f"{said!r} would be left out, {where} ({fill.value} alone)"
+            return f"{quoted(said)} would be left out, {where} ({clock} is over today)"
+        return f"{quoted(said)} would be left out, {where} ({fill.value} alone)"
     return None
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .companions import back_to_back, in_part, named_time
+from .quoted import quoted
 from .text import surface
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def number_after_part(
         alone = parse([spans.words[at]], spans.now) if read is None else read
         if alone is not None and alone[:1].isdigit():
             said = surface(spans.tokens[end : at + 1])
-            return f"{said!r} would be left out, the time slot holding {fill.value}"
+            return f"{quoted(said)} would be left out, the time slot holding {fill.value}"
     return None
 
 
@@ -91,7 +92,7 @@ def time_split(
         read = parse(spans.words[start:end], spans.now)
         if read is not None and read[:1].isdigit():
             said = surface(spans.tokens[start:end])
-            return f"{said!r} is one time ({read}), no {clock.value} and {part.value}"
+            return f"{quoted(said)} is one time ({read}), no {clock.value} and {part.value}"
     return None
 
 
@@ -119,7 +120,7 @@ def bound_misplaced(
         before = word not in openers and at + 1 < len(elements) and elements[at + 1] in joins
         if after or before:
             said = surface(spans.tokens[start - 1 : end])
-            return (name, start, end), f"{said!r} is no {'end' if after else 'start'}"
+            return (name, start, end), f"{quoted(said)} is no {'end' if after else 'start'}"
     return None
 
 
@@ -203,7 +204,7 @@ def bound_left_out(
         for last in reversed(run):
             if parse(spans.words[at + 1 : last + 1], spans.now) is not None:
                 said = surface(spans.tokens[at : last + 1])
-                return f"{said!r} would be left out: a time said, no slot holding it"
+                return f"{quoted(said)} would be left out: a time said, no slot holding it"
     return None
 
 
@@ -229,7 +230,7 @@ def moved_time(
         moved = parse and parse(["5", word, *spans.words[start:end]], spans.now)
         if moved and moved[:1].isdigit():
             said = surface(spans.tokens[start - 1 : end])
-            return f"{said!r} read as {fill.value} would leave out {word!r}"
+            return f"{quoted(said)} read as {fill.value} would leave out {quoted(word)}"
     return None
 
 
@@ -259,9 +260,9 @@ def _opened_after(
             said = surface(spans.tokens[start:last])
             one = read is not None and read[:1].isdigit()
             if one and (opens or read != fill.value):
-                return f"{said!r} is one time ({read})"
+                return f"{quoted(said)} is one time ({read})"
             if opens:
-                return f"{said!r} says a start in no such part"  # "this evening from 1"
+                return f"{quoted(said)} says a start in no such part"  # "this evening from 1"
     return None
 
 
@@ -329,7 +330,9 @@ def part_left_out(
                 left = [*run[:size], skipped] if skipped in extra else run[:size]
                 said = surface([spans.tokens[at] for at in sorted(left)])
                 value = surface(spans.tokens[start:end])
-                return f"{said!r} would be left out of the time {value!r} ({edge.value})"
+                return (
+                    f"{quoted(said)} would be left out of the time {quoted(value)} ({edge.value})"
+                )
     return None
 
 

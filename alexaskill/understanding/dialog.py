@@ -47,6 +47,7 @@ from typing import Any, Final
 
 from ..models import SCREEN_INTERFACES
 from ..responses.response import answer_ends_session, envelope_refusal, is_dialog_step
+from ..shown_names import shown_value
 from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
 from .compiled import clock
 from .dialog_answers import DialogAnswers
@@ -407,7 +408,7 @@ class Conversation(DialogAnswers):
         field = "slotToElicit" if kind == "Dialog.ElicitSlot" else "slotToConfirm"
         slot = step.get(field)
         if kind != "Dialog.ConfirmIntent" and not isinstance(slot, str):
-            self._refuse(turn, exchange, f"{kind} names no slot ({field} is {slot!r})")
+            self._refuse(turn, exchange, f"{kind} names no slot ({field} is {shown_value(slot)})")
             return
         if kind != "Dialog.ConfirmIntent":
             defined = self.understander.model.intent(dialog.name)

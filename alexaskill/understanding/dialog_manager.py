@@ -27,6 +27,7 @@ from typing import Any
 from .dialog_state import DialogState
 from .model import DialogSlotModel, Validation
 from .prompts import Prompter
+from .quoted import quoted
 from .turns import Exchange, Turn
 from .validation import MAX_VALIDATION_FAILURES, never_passes, passes
 
@@ -146,7 +147,7 @@ class DialogManager:
     ) -> None:
         """A value of ``slot`` failed ``rule``: Alexa says the rule's prompt and asks again; after
         `MAX_VALIDATION_FAILURES` values in a row it gives up and the session ends."""
-        turn.notes.append(f"{slot.name} = {value!r} fails validation {rule.type}")
+        turn.notes.append(f"{slot.name} = {quoted(value)} fails validation {rule.type}")
         failures = dialog.failures.get(slot.name, 0) + 1
         dialog.failures[slot.name] = failures
         if failures == 1:

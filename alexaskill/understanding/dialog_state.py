@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from ..responses.response import is_dialog_step
+from ..shown_names import shown_value
 from .model import DialogIntentModel, InteractionModel
 from .result import Understanding
 from .turns import Turn, speech_of
@@ -186,7 +187,8 @@ def updated_intent_problem(raw: Mapping[str, Any], model: InteractionModel) -> s
     name = str(raw.get("name"))
     status = raw.get("confirmationStatus", "NONE")
     if status not in _STATUSES:
-        return f"updatedIntent confirmationStatus is {status!r}, not one of {', '.join(_STATUSES)}"
+        said = shown_value(status)
+        return f"updatedIntent confirmationStatus is {said}, not one of {', '.join(_STATUSES)}"
     slots = raw.get("slots")
     if slots is None:
         return None
@@ -194,10 +196,10 @@ def updated_intent_problem(raw: Mapping[str, Any], model: InteractionModel) -> s
         return "updatedIntent slots is no object of slot objects"
     for slot, entry in slots.items():
         if entry.get("name", slot) != slot:
-            return f"updatedIntent slot {slot} is named {entry.get('name')!r}"
+            return f"updatedIntent slot {slot} is named {shown_value(entry.get('name'))}"
         status = entry.get("confirmationStatus", "NONE")
         if status not in _STATUSES:
-            return f"updatedIntent slot {slot} confirmationStatus is {status!r}"
+            return f"updatedIntent slot {slot} confirmationStatus is {shown_value(status)}"
     defined = model.intent(name)
     unknown = sorted(str(s) for s in slots if defined is not None and defined.slot(str(s)) is None)
     if unknown:

@@ -20,6 +20,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .afterwords import thanks_words
+from .quoted import quoted
 from .slot_kinds import FreeKind, first_name_type
 from .slottypes import FREE, TYPED
 from .text import surface
@@ -107,7 +108,11 @@ def carrier_taken(
             continue
         if all(word in carriers for word in spans.words[start:end]):
             said = surface(spans.tokens[start:end])
-            return (name, start, end), f"{said!r} carries the value after it, no value of its own"
+            return (
+                name,
+                start,
+                end,
+            ), f"{quoted(said)} carries the value after it, no value of its own"
     return None
 
 
@@ -148,7 +153,7 @@ def name_said_as_date(
         said = surface(spans.tokens[start:end])
         if own == end:
             if end in starts:
-                return (name, start, end), (end, end), f"{said!r} is grammar words, no name"
+                return (name, start, end), (end, end), f"{quoted(said)} is grammar words, no name"
             continue
         if not any(spans.fill(kind, own, end) is not None for kind in dates):
             continue
@@ -156,7 +161,7 @@ def name_said_as_date(
         homonyms = all(word in language.date_homonyms for word in words[own:end])
         if homonyms and before in language.homonym_cues:
             continue
-        return (name, start, end), (own, end), f"{said!r} is a date, no name"
+        return (name, start, end), (own, end), f"{quoted(said)} is a date, no name"
     return None
 
 
@@ -203,7 +208,7 @@ def name_cut_from_numbers(
             tokens = spans.tokens
             whole, said = surface(tokens[low:high]), surface(tokens[start:end])
             left = surface([*tokens[low:start], *tokens[end:high]])
-            return f"{whole!r} read as {said!r} would leave out {left!r}"
+            return f"{quoted(whole)} read as {quoted(said)} would leave out {quoted(left)}"
     return None
 
 
@@ -242,5 +247,5 @@ def free_cut_short(
             halved = at == end and thanked and words[at] in thanks_words(language)
             if words[at] not in idle or halved:
                 said = surface(tokens[min(at, start) : max(at + 1, end)])
-                return f"{said!r} is more words than {kind.name} takes ({kind.max_words})"
+                return f"{quoted(said)} is more words than {kind.name} takes ({kind.max_words})"
     return None

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from .afterwords import thanks_words
 from .languages import Language
 from .matcher import Match, SampleMatcher, SpanCache
+from .quoted import quoted
 from .slot_words import KNOWN
 from .slottypes import Fill
 from .text import Token
@@ -232,7 +233,7 @@ def _dropped_from_value(
             for at in range(first + 1, last):
                 if words[at] in own and at not in kept:
                     said = " ".join(words[first : last + 1])
-                    return f"{said!r} read without {words[at]!r} would change the value"
+                    return f"{quoted(said)} read without {quoted(words[at])} would change the value"
     return None
 
 
@@ -255,4 +256,4 @@ def _opening(
         return None
     if parse([word, *said], now) == fill.value:
         return None
-    return f"{' '.join([word, *said])!r} read without {word!r} would change the value"
+    return f"{quoted(' '.join([word, *said]))} read without {quoted(word)} would change the value"

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
+from ..shown_names import shown
 from .afterwords import thanks_cut
 from .built_in_phrases import built_in_note, built_in_said
 from .cut import why_no_reading
@@ -27,6 +28,7 @@ from .evidence import built_in_said_whole, keeps_own_words, typed_share
 from .fillers import exact_without_fillers, filler_in_value
 from .generalise import generalise
 from .matcher import Match, SampleMatcher, SpanCache
+from .quoted import quoted
 from .result import Understanding, reading
 from .said_values import SaidValues
 from .slot_only import slot_only
@@ -41,7 +43,7 @@ _FALLBACK: Final = "AMAZON.FallbackIntent"
 def left_out_note(what: str, words: Sequence[str]) -> str:
     """The note saying that ``words`` said were left out of the reading, and ``what`` they are
     ("a denial: 'not rome' left out"), of a request's as of an answer's."""
-    return f"{what}: {' '.join(words)!r} left out"
+    return f"{what}: {quoted(' '.join(words))} left out"
 
 
 class Reader(SaidValues):
@@ -69,7 +71,7 @@ class Reader(SaidValues):
             kept, kept_spans = exact_without_fillers(self.matcher, spans, self.language, match)
             if kept is not None:
                 ignored = [token.text for token in tokens if token not in kept_spans.tokens]
-                notes.append(f"ignored: {' '.join(ignored)}")
+                notes.append(f"ignored: {shown(' '.join(ignored))}")
                 match = Match(kept.sample, kept.score, kept.fills, exact=False)
                 spans = kept_spans  # the reading's positions are among the words kept
         if match is None and not strict:
@@ -117,9 +119,9 @@ class Reader(SaidValues):
             return self._read_without(text, spans, left_out, now, strict, asked, notes)
         if not match.exact:
             if match.extra:
-                notes.append(f"words not in the sample: {' '.join(match.extra)}")
+                notes.append(f"words not in the sample: {shown(' '.join(match.extra))}")
             if match.missing:
-                notes.append(f"sample words not said: {' '.join(match.missing)}")
+                notes.append(f"sample words not said: {shown(' '.join(match.missing))}")
         return self._from_match(text, match, notes)
 
     def _read_without(

@@ -19,6 +19,7 @@ from .denials import (
     taken_back,
 )
 from .matcher import Match, SpanCache
+from .quoted import quoted
 from .replies import Replies
 from .slot_kinds import name_type
 from .slot_words import any_words, slot_ref
@@ -47,7 +48,7 @@ class SaidValues(Replies):
         for fill in match.fills:
             said, why = self._said_back(match, spans, fill, asked)
             if why is not None:
-                return f"{said!r} is no value: {why}"
+                return f"{quoted(said)} is no value: {why}"
         return None
 
     def _thanked(self, match: Match, spans: SpanCache) -> tuple[int, int] | None:
@@ -164,7 +165,7 @@ class SaidValues(Replies):
         for fill in match.fills:
             said, why = self._said_back(match, spans, fill, asked)
             if why is not None:
-                notes.append(f"slot {fill[0]} left out: {said!r} is no value: {why}")
+                notes.append(f"slot {fill[0]} left out: {quoted(said)} is no value: {why}")
             else:
                 fills.append(fill)
         return match if len(fills) == len(match.fills) else replace(match, fills=tuple(fills))

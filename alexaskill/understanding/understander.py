@@ -30,6 +30,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ..shown_names import shown
 from .addressing import addressed_request
 from .afterwords import without_thanks
 from .answer_values import (
@@ -325,7 +326,7 @@ class Understander(Reader):
         found = self._read(text, said, now, strict=True, asked=asked)
         if found is None or (built_in and found.intent not in SAID_EXACTLY):
             return None
-        note = f"ignored: {' '.join(token.text for token in ignored)}"
+        note = f"ignored: {shown(' '.join(token.text for token in ignored))}"
         return replace(found, exact=False, notes=(note, *found.notes))
 
     def _is_sample(
@@ -460,7 +461,7 @@ class Understander(Reader):
         match = None if match is None else self._generalise(match, spans)
         if match is None:
             return None
-        extra = [f"words not in the sample: {' '.join(match.extra)}"] if match.extra else []
+        extra = [f"words not in the sample: {shown(' '.join(match.extra))}"] if match.extra else []
         found = self._from_match(text, match, [f"an answer for slot {slot}", *extra])
         # A reading of a sample with the asked slot that leaves it empty is no answer: "i'd
         # like to go to, echo", the wake word left out, was "i want to go to {city}" with no

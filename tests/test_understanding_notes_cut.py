@@ -1,0 +1,61 @@
+"""Understanding's notes quote the words said cut, as alexaskill/shown_names.py cuts them: a
+direct `Understander.understand` of a line of 50,000 characters (chat and the simulator cap a
+line at 2,000) made notes as long ("words not in the sample: wwww…", "slot city left out:
+'wwww…' is no value"). Each case reaches one kind of note with a long word in what it quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from alexaskill.shown_names import MAX_SHOWN, shown
+from alexaskill.understanding import Understander
+from tests.understanding_shared import (
+    NOW,
+    bare_trips,
+    understander,
+    understander_of,
+)
+
+#: A word of 5,000 characters (a direct call's line may hold 50,000): past any note's bound.
+LONG = "w" * 5_000
+#: The most characters a note quoting a few cut values may take.
+BOUND = 1_000
+
+
+def _nameless() -> Understander:
+    """A model with no invocation name: any name is taken in "open ..." and "... using ..."."""
+    intent = {"name": "PlanTrip", "slots": [], "samples": ["plan a trip"]}
+    return understander_of({"intents": [intent, {"name": "AMAZON.FallbackIntent"}]})
+
+
+_WORDS = " ".join(["w" * 500] * 90)
+
+#: (the understander, what is said, the start of the note it makes)
+CASES: list[tuple[Callable[[], Understander], str, str]] = [
+    (lambda: bare_trips("AMAZON.City"), f"plan a trip to {LONG} no", "slot city left out: "),
+    (lambda: bare_trips("AMAZON.City"), f"plan a trip to {LONG} no", "no sample is close"),
+    (lambda: bare_trips("AMAZON.City"), f"plan a {LONG} trip to paris", "words not in the"),
+    (lambda: bare_trips("AMAZON.City"), f"um {LONG} plan a trip to paris", "words not in the"),
+    # (90 words of 500 characters: within the 100 words understood)
+    (lambda: understander("AMAZON.SearchQuery"), f"say {_WORDS} not friday", "no sample is"),
+    (_nameless, f"open {LONG}", "opened the skill by its name"),
+    (_nameless, f"plan a trip using {LONG}", "asked the skill"),
+]
+
+
+@pytest.mark.parametrize(("make", "said", "start"), CASES)
+def test_a_long_word_said_is_quoted_cut_in_every_note(
+    make: Callable[[], Understander], said: str, start: str
+) -> None:
+    notes = make().understand(said, now=NOW).notes
+    assert any(note.startswith(start) for note in notes), [note[:200] for note in notes]
+    assert all(len(note) <= BOUND for note in notes), [note[:200] for note in notes]
+
+
+def test_a_note_quoting_a_long_word_says_its_length() -> None:
+    # Cut as shown cuts it: its head and tail, then its length.
+    notes = bare_trips("AMAZON.City").understand(f"plan a {LONG} trip to paris", now=NOW).notes
+    assert f"words not in the sample: {shown(LONG)}" in notes, [note[:200] for note in notes]
+    assert len(shown(LONG)) < 2 * MAX_SHOWN
