@@ -25,6 +25,7 @@ from ..dialog_prompts import prompt_named
 from ..exceptions import ConfigurationError
 from ..leaving import leaving_warnings
 from ..locales import ALEXA_LOCALES, DEFAULT_LOCALE, PerLocale, is_locale, language_of
+from ..shown_names import shown, shown_value
 from ..typos import NAME_OF_WORDS, did_you_mean
 from .slot_values import SlotTypeValue, slot_type_value, value_problems
 
@@ -74,24 +75,25 @@ class IntentDeclaration:
     ) -> IntentDeclaration:
         """Accept ``utterances`` as a list or by locale, ``slots`` values as a type name or a
         `DialogSlot`."""
-        samples = PerLocale.build(utterances, _sample, f"intent {name}: utterances")
+        samples = PerLocale.build(utterances, _sample, f"intent {shown(name)}: utterances")
         types: dict[str, str] = {}
         dialog_slots: dict[str, DialogSlot] = {}
         if not isinstance(slots, Mapping | None):
             kind = "a string" if isinstance(slots, str) else type_with_article(slots)
             raise ConfigurationError(
-                f"intent {name}: slots= maps each slot's name to its type, e.g. "
+                f"intent {shown(name)}: slots= maps each slot's name to its type, e.g. "
                 f"{{'city': 'AMAZON.City'}}, not {kind}"
             )
         for slot, declared in (slots or {}).items():
             if not isinstance(slot, str):
                 raise ConfigurationError(
-                    f"intent {name}: slots= names a slot {slot!r}; a slot name is a string"
+                    f"intent {shown(name)}: slots= names a slot {shown_value(slot)}; a slot name "
+                    "is a string"
                 )
             if isinstance(declared, str) and not declared.strip():
                 raise ConfigurationError(
-                    f"intent {name}: slot {slot!r} is declared with an empty type; give its type "
-                    "('AMAZON.City') or a DialogSlot"
+                    f"intent {shown(name)}: slot {shown_value(slot)} is declared with an empty "
+                    "type; give its type ('AMAZON.City') or a DialogSlot"
                 )
             if isinstance(declared, DialogSlot):
                 types[slot] = declared.type
@@ -100,10 +102,10 @@ class IntentDeclaration:
                 types[slot] = declared
             else:
                 raise ConfigurationError(
-                    f"intent {name}: slot {slot!r} is declared with {declared!r}; give its type "
-                    "('AMAZON.City') or a DialogSlot"
+                    f"intent {shown(name)}: slot {shown_value(slot)} is declared with "
+                    f"{shown_value(declared)}; give its type ('AMAZON.City') or a DialogSlot"
                 )
-            check_slot_type(types[slot], f"intent {name}: slot {slot!r}")
+            check_slot_type(types[slot], f"intent {shown(name)}: slot {shown_value(slot)}")
         dialog = IntentDialog.build(name, dialog_slots, confirm, auto_delegate)
         return cls(name, samples.everything(), types, dialog, samples)
 
@@ -129,19 +131,21 @@ class SlotTypeDeclaration:
         a list, or by locale (``{"en-US": [...], "de-DE": [...]}``)."""
 
         if not isinstance(name, str) or not name.strip():
-            raise ConfigurationError(f"a slot type's name is a string, like 'Size', not {name!r}")
-        check_slot_type(name, f"slot type {name!r}")
+            raise ConfigurationError(
+                f"a slot type's name is a string, like 'Size', not {shown_value(name)}"
+            )
+        check_slot_type(name, f"slot type {shown_value(name)}")
 
         def convert(value: object) -> SlotTypeValue:
             return slot_type_value(name, value)
 
-        by_locale = PerLocale.build(values, convert, f"slot type {name}: values")
+        by_locale = PerLocale.build(values, convert, f"slot type {shown(name)}: values")
         if not by_locale.common and not by_locale.by_locale:
-            raise ConfigurationError(f"slot type {name} needs at least one value")
+            raise ConfigurationError(f"slot type {shown(name)} needs at least one value")
         problems = value_problems(name, by_locale.common)
         for key, listed in by_locale.by_locale.items():
             if not listed:
-                raise ConfigurationError(f"slot type {name} needs at least one {key} value")
+                raise ConfigurationError(f"slot type {shown(name)} needs at least one {key} value")
             problems += [f"{problem} ({key})" for problem in value_problems(name, listed)]
         if problems:
             raise ConfigurationError("; ".join(problems))
@@ -150,7 +154,7 @@ class SlotTypeDeclaration:
 
 def _sample(item: object) -> str:
     if not isinstance(item, str):
-        raise ConfigurationError(f"a sample utterance is a string, not {item!r}")
+        raise ConfigurationError(f"a sample utterance is a string, not {shown_value(item)}")
     return item
 
 
@@ -166,12 +170,12 @@ def declaration_problems(declaration: IntentDeclaration, handler: Handler) -> li
     """
     if not declaration.utterances and not declaration.slots:
         return []
-    where = f"intent {declaration.name} ({handler.name})"
+    where = f"intent {shown(declaration.name)} ({handler.name})"
     referenced: dict[str, str] = {}
     problems = []
     for sample in declaration.utterances:
         for reference in _SLOT_REFERENCE.findall(sample):
-            said = f"{where}: sample {sample!r}"
+            said = f"{where}: sample {shown_value(sample)}"
             problem = slot_reference_problem(said, reference, declaration.slots)
             if problem is not None:
                 problems.append(problem)
@@ -181,29 +185,34 @@ def declaration_problems(declaration: IntentDeclaration, handler: Handler) -> li
     for name in parameters if declaration.utterances else ():
         if name not in declared:
             problems.append(
-                f"{where}: parameter {name!r} is not a slot of the intent (its samples and slots= "
-                f"name {', '.join(sorted(declared)) or 'none'}){did_you_mean(name, declared)}; "
+                f"{where}: parameter {shown_value(name)} is not a slot of the intent (its samples "
+                f"and slots= name {shown(', '.join(sorted(declared))) or 'none'})"
+                f"{did_you_mean(name, declared)}; "
                 "rename it after the slot, or annotate it with a framework type"
             )
     for name, sample in referenced.items():
         if name not in parameters and name not in declaration.slots:
-            add = f"add a parameter {name!r}" if _can_be_parameter(name) else _keyword(name)
+            add = (
+                f"add a parameter {shown_value(name)}"
+                if _can_be_parameter(name)
+                else _keyword(name)
+            )
             problems.append(
-                f"{where}: sample {sample!r} names slot {{{name}}}, which is neither a "
-                f"parameter nor declared in slots={did_you_mean(name, parameters)}; {add}, or "
-                f"declare its type: slots={{{name!r}: 'AMAZON.…'}}"
+                f"{where}: sample {shown_value(sample)} names slot {{{shown(name)}}}, which is "
+                f"neither a parameter nor declared in slots={did_you_mean(name, parameters)}; "
+                f"{add}, or declare its type: slots={{{shown_value(name)}: 'AMAZON.…'}}"
             )
     if not handler.takes_intent:
         for name in declaration.slots:
             if name not in parameters:
                 add = (
-                    f"add a parameter {name!r} (or take the IntentRequest and read the slot "
-                    "from it)"
+                    f"add a parameter {shown_value(name)} (or take the IntentRequest and read the "
+                    "slot from it)"
                     if _can_be_parameter(name)
                     else _keyword(name)
                 )
                 problems.append(
-                    f"{where}: slots= declares {name!r}, which names no parameter"
+                    f"{where}: slots= declares {shown_value(name)}, which names no parameter"
                     f"{did_you_mean(name, parameters)}; {add}"
                 )
     return problems
@@ -218,13 +227,15 @@ def slot_reference_problem(
     example, bar, slot = reference.rpartition("|")
     if slot != slot.strip() or example != example.strip():
         return (
-            f"{said} has spaces inside the braces of {{{slot.strip()}}}: write {{{slot.strip()}}}"
+            f"{said} has spaces inside the braces of {{{shown(slot.strip())}}}: write "
+            f"{{{shown(slot.strip())}}}"
         )
     if bar and slot_types.get(slot) != "AMAZON.LITERAL":
         return (
-            f"{said} gives slot {{{slot}}} an example value ({example!r}), which Amazon's build "
-            f'refuses ("A value may not be supplied for the slot"): write {{{slot}}} (that form '
-            "is only AMAZON.LITERAL's)"
+            f"{said} gives slot {{{shown(slot)}}} an example value ({shown_value(example)}), which "
+            "Amazon's build refuses "
+            '("A value may not be supplied for the slot"): write '
+            f"{{{shown(slot)}}} (that form is only AMAZON.LITERAL's)"
         )
     return None
 
@@ -237,8 +248,8 @@ def _keyword(name: str) -> str:
     """What to do about a slot no parameter can be named after (``from``, ``class``)."""
     what = "a Python keyword" if keyword.iskeyword(name) else "not a Python name"
     return (
-        f"{name!r} is {what}, so no parameter can take it: take the IntentRequest and read "
-        f"request.intent.slot({name!r}), or rename the slot"
+        f"{shown_value(name)} is {what}, so no parameter can take it: take the IntentRequest and "
+        f"read request.intent.slot({shown_value(name)}), or rename the slot"
     )
 
 
@@ -300,8 +311,8 @@ def locale_warnings(skill: ModelSource, locale: str) -> list[str]:
     if undeclared and any(d.utterances for d in skill.intent_declarations.values()):
         warnings.append(
             f"the sample utterances are written in the source language ({default}) and none "
-            f"for {locale}: give them per locale, utterances={{{default!r}: [...], "
-            f"{locale!r}: [...]}}"
+            f"for {locale}: give them per locale, utterances={{{shown_value(default)}: [...], "
+            f"{shown_value(locale)}: [...]}}"
         )
     translations = getattr(skill, "translations", None)
     untranslated = []
@@ -370,17 +381,17 @@ def model_warnings(source: ModelSource) -> list[str]:
         builtin = f"AMAZON.{name}"
         if builtin in BUILTIN_INTENTS:
             warnings.append(
-                f"intent {name!r} ({handler.name}) is a custom intent named like the built-in "
-                f"{builtin}; did you mean {builtin}?"
+                f"intent {shown_value(name)} ({handler.name}) is a custom intent named like the "
+                f"built-in {builtin}; did you mean {builtin}?"
             )
         elif sampled and name not in sampled:
             # No handled intent is offered: renaming it so would make two handlers of one intent
             # (TurnOffIntent is no typo of TurnOnIntent, however alike).
             not_handled = (model | BUILTIN_INTENTS) - handled.keys()
             warnings.append(
-                f"intent {name!r} ({handler.name}) has a handler but no sample utterances, so it "
-                f"is not in the interaction model and Alexa never sends it"
-                f"{_did_you_mean(name, not_handled)}"
+                f"intent {shown_value(name)} ({handler.name}) has a handler but no sample "
+                "utterances, so it is not in the interaction model and Alexa never sends "
+                f"it{_did_you_mean(name, not_handled)}"
             )
     warnings.extend(_coverage_warnings(source))
     for name, handler in handled.items():
@@ -397,16 +408,16 @@ def model_warnings(source: ModelSource) -> list[str]:
                     else "annotate it str, or declare the type that matches"
                 )
                 warnings.append(
-                    f"intent {name} ({handler.name}): parameter {param!r} is annotated {wrong}, "
-                    f"but no value of its slot type, {slot_type}, converts to {wrong}: it would "
-                    f"never be filled; {fix}"
+                    f"intent {shown(name)} ({handler.name}): parameter {shown_value(param)} is "
+                    f"annotated {wrong}, but no value of its slot type, {slot_type}, converts to "
+                    f"{wrong}: it would never be filled; {fix}"
                 )
     catch_all = ("IntentRequest", None) in source.registry.handlers
     for name, handler in queried.items():
         if name not in handled and not catch_all:
             warnings.append(
-                f"intent {name!r} is declared by the can_fulfill handler {handler.name} but no "
-                f"intent handler answers it{_did_you_mean(name, handled)}"
+                f"intent {shown_value(name)} is declared by the can_fulfill handler {handler.name} "
+                f"but no intent handler answers it{_did_you_mean(name, handled)}"
             )
     signs = audio_player_signs(kind for kind, _ in source.registry.handlers)
     come = {*handled, *queried, *REQUIRED_INTENTS, *(AUDIO_PLAYER_INTENTS if signs else ())}
@@ -445,13 +456,13 @@ def _hook_scope_warnings(source: ModelSource, come: set[str], *, in_code: bool) 
                     continue
                 meant = _did_you_mean(name, come)
                 said = (
-                    f"the {when}-request hook {hook.handler.name} is scoped to intent {name!r}, "
-                    "which no handler answers"
+                    f"the {when}-request hook {hook.handler.name} is scoped to intent "
+                    f"{shown_value(name)}, which no handler answers"
                 )
                 if in_code:
                     # A built-in intent is in the model once the skill handles it.
                     fix = (
-                        f"; handle it, @skill.intent({name!r})"
+                        f"; handle it, @skill.intent({shown_value(name)})"
                         if name in BUILTIN_INTENTS
                         else meant
                     )
@@ -466,8 +477,8 @@ def _hook_scope_warnings(source: ModelSource, come: set[str], *, in_code: bool) 
 
 def audio_player_use(signs: list[str]) -> str:
     """How a skill is seen to use the AudioPlayer interface: by the requests it handles."""
-    shown = ", ".join(signs[:2]) + (", …" if len(signs) > 2 else "")
-    return f"the skill uses the AudioPlayer interface (it handles {shown})"
+    handled = ", ".join(signs[:2]) + (", …" if len(signs) > 2 else "")
+    return f"the skill uses the AudioPlayer interface (it handles {handled})"
 
 
 def _coverage_warnings(source: ModelSource) -> list[str]:
@@ -477,12 +488,12 @@ def _coverage_warnings(source: ModelSource) -> list[str]:
     for key in sorted(_declared_keys(source)):
         same_language = language_of(key) == language_of(default)
         declared: list[tuple[str, PerLocale[Any]]] = [
-            (f"intent {name!r} has no sample utterances", d.samples)
+            (f"intent {shown_value(name)} has no sample utterances", d.samples)
             for name, d in source.intent_declarations.items()
             if not name.startswith("AMAZON.")
         ]
         declared += [
-            (f"slot type {name!r} has no values", d.by_locale)
+            (f"slot type {shown_value(name)} has no values", d.by_locale)
             for name, d in source.slot_types.items()
         ]
         for what, items in declared:

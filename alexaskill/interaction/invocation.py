@@ -54,6 +54,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Final
 
+from ..shown_names import shown_value
 from . import invocation_japanese as ja
 
 __all__ = [
@@ -189,7 +190,7 @@ def _bare(word: str) -> str:
 
 def invocation_problems(name: str, locale: str) -> list[str]:
     """What Amazon's build refuses in the invocation name ``name`` of ``locale``."""
-    where = f"invocation name {name!r}"
+    where = f"invocation name {shown_value(name)}"
     if not name.strip():
         return ["the invocation name is empty"]
     problems = []
@@ -202,8 +203,8 @@ def invocation_problems(name: str, locale: str) -> list[str]:
         name = written.lower()
         kind = "space" if wide == "\u3000" else "Latin letter"
         problems.append(
-            f"{where}: {wide!r} is a full-width {kind}; write Latin letters in lower case and "
-            f"spaces half-width, as Amazon's requirements do: {name!r}"
+            f"{where}: {shown_value(wide)} is a full-width {kind}; write Latin letters in lower "
+            f"case and spaces half-width, as Amazon's requirements do: {shown_value(name)}"
         )
     if not 2 <= len(name) <= 50:
         problems.append(f"{where}: must be 2 to 50 characters long")
@@ -212,7 +213,9 @@ def invocation_problems(name: str, locale: str) -> list[str]:
         # refused on the next line (its "!"), and a user who took it was refused again.
         lowered = name.lower()
         fits = lowered == lowered.lower() and not invocation_problems(lowered, locale)
-        problems.append(f"{where}: must be lower case" + (f" ({lowered!r})" if fits else ""))
+        problems.append(
+            f"{where}: must be lower case" + (f" ({shown_value(lowered)})" if fits else "")
+        )
     if name != " ".join(name.split()):
         problems.append(f"{where}: words are separated by single spaces, none at either end")
     japanese = locale.startswith("ja-")
@@ -222,8 +225,8 @@ def invocation_problems(name: str, locale: str) -> list[str]:
         bad = first_non_letter(name, _SPACE)
         if bad is not None:
             problems.append(
-                f"{where}: character {bad!r} is not allowed; only hiragana, katakana, kanji, "
-                "lower case Latin letters and spaces (Amazon's requirements for Japanese)"
+                f"{where}: character {shown_value(bad)} is not allowed; only hiragana, katakana, "
+                "kanji, lower case Latin letters and spaces (Amazon's requirements for Japanese)"
             )
         else:
             problems += _script_problems(where, name, locale)
@@ -231,17 +234,17 @@ def invocation_problems(name: str, locale: str) -> list[str]:
         bad = first_non_letter(name, _INVOCATION_PUNCTUATION)
         if bad is not None:
             problems.append(
-                f"{where}: character {bad!r} is not allowed; only letters, spaces, apostrophes "
-                "and the periods of abbreviations ('a. b. c.')"
+                f"{where}: character {shown_value(bad)} is not allowed; only letters, spaces, "
+                "apostrophes and the periods of abbreviations ('a. b. c.')"
             )
         elif locale.startswith("en-"):
             bad = first_non_latin(name)
             if bad is not None:
                 problems.append(
-                    f"{where}: character {bad!r} is not allowed in {locale}; only Latin letters, "
-                    "spaces, apostrophes and the periods of abbreviations ('a. b. c.'): write the "
-                    "name in Latin letters, as users say it in English (Amazon's invocation name "
-                    "requirements)"
+                    f"{where}: character {shown_value(bad)} is not allowed in {locale}; only Latin "
+                    "letters, spaces, apostrophes and the periods of abbreviations ('a. b. c.'): "
+                    "write the name in Latin letters, as users say it in English (Amazon's "
+                    "invocation name requirements)"
                 )
         else:
             problems += _script_problems(where, name, locale)
@@ -253,12 +256,12 @@ def invocation_problems(name: str, locale: str) -> list[str]:
     if japanese and not wake:
         wake = ja.wake_words(name)[0]
     if wake:
-        problems.append(f"{where}: must not contain the wake word {wake[0]!r}")
+        problems.append(f"{where}: must not contain the wake word {shown_value(wake[0])}")
     launch = sorted(words & _LAUNCH_WORDS) if locale.startswith("en-") else []
     if japanese:
         launch = ja.launch_phrases(name)
     if launch:
-        problems.append(f"{where}: must not contain the launch phrase {launch[0]!r}")
+        problems.append(f"{where}: must not contain the launch phrase {shown_value(launch[0])}")
     return problems
 
 
@@ -286,10 +289,10 @@ def latin_word_in_japanese(name: str) -> str | None:
             run += char
         elif len(run) > 1:
             return (
-                f"invocation name {name!r}: {run!r} is written in Latin letters, which Amazon's "
-                "requirements for Japanese take for an acronym ('nasa') or an initialism's "
-                "letters ('今日の a b c クイズ'); an English word is written as Japanese writes "
-                "it ('radio': 'ラジオ')"
+                f"invocation name {shown_value(name)}: {shown_value(run)} is written in Latin "
+                "letters, which Amazon's requirements for Japanese take for an acronym ('nasa') or "
+                "an initialism's letters ('今日の a b c クイズ'); an English word is written as "
+                "Japanese writes it ('radio': 'ラジオ')"
             )
         else:
             run = ""
@@ -304,11 +307,11 @@ def _script_problems(where: str, name: str, locale: str) -> list[str]:
         return []
     if locale.startswith("ja-"):
         return [
-            f"{where}: character {bad!r} is not allowed in {locale}; only {takes} (Amazon's "
-            "requirements for Japanese)"
+            f"{where}: character {shown_value(bad)} is not allowed in {locale}; only {takes} "
+            "(Amazon's requirements for Japanese)"
         ]
     return [
-        f"{where}: character {bad!r} is not allowed in {locale}; only {takes}, spaces, "
+        f"{where}: character {shown_value(bad)} is not allowed in {locale}; only {takes}, spaces, "
         "apostrophes and the periods of abbreviations ('a. b. c.'): write the name in the "
         "locale's language, as its users say it (Amazon's invocation name requirements: "
         "'written in each language you choose to support')"
@@ -340,50 +343,51 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
     # Words written without spaces cannot be counted: "コーヒーショップ" is two.
     if len(words) == 1 and not locale.startswith("de-") and not in_unspaced_script(name):
         warnings.append(
-            f"invocation name {name!r} is one word: Amazon accepts that only for a brand you "
-            "own; use two or more words"
+            f"invocation name {shown_value(name)} is one word: Amazon accepts that only for a "
+            "brand you own; use two or more words"
         )
     small = [word for word in words if word in _SMALL_WORDS] if len(words) == 2 else []
     if small and locale.startswith("en-"):
         warnings.append(
-            f"invocation name {name!r}: a two-word name may not use the article, preposition or "
-            f"pronoun {small[0]!r} (Amazon's invocation name requirements: not 'a bicycle', "
-            "'for fun')"
+            f"invocation name {shown_value(name)}: a two-word name may not use the article, "
+            f"preposition or pronoun {shown_value(small[0])} (Amazon's invocation name "
+            "requirements: not 'a bicycle', 'for fun')"
         )
     dotted = next((word for word in words if "." in word.rstrip(".")), None)
     if dotted is not None:
         warnings.append(
-            f"invocation name {name!r}: a period ends the abbreviation of a word, with a space "
-            f"after it ('a. b. c.'), not inside {dotted!r} (Amazon's invocation name "
-            "requirements)"
+            f"invocation name {shown_value(name)}: a period ends the abbreviation of a word, with "
+            f"a space after it ('a. b. c.'), not inside {shown_value(dotted)} (Amazon's invocation "
+            "name requirements)"
         )
     connecting = sorted(set(words) & _CONNECTING_WORDS) if locale.startswith("en-") else []
     if connecting:
         warnings.append(
-            f"invocation name {name!r}: must not contain the connecting word {connecting[0]!r} "
-            "(Amazon's invocation name requirements)"
+            f"invocation name {shown_value(name)}: must not contain the connecting word "
+            f"{shown_value(connecting[0])} (Amazon's invocation name requirements)"
         )
     launch = _certification_launch_phrase(name, locale)
     if launch is not None:
         warnings.append(
-            f"invocation name {name!r}: must not contain the launch phrase {launch!r} (Amazon's "
-            "invocation name requirements: the model builds, but certification refuses it)"
+            f"invocation name {shown_value(name)}: must not contain the launch phrase "
+            f"{shown_value(launch)} (Amazon's invocation name requirements: the model builds, but "
+            "certification refuses it)"
         )
     arabic = " ".join(words).translate(_ALEFS) + " " if locale.startswith("ar-") else ""
     for phrase in (
         p for p in _ARABIC_LAUNCH_PHRASES if arabic.startswith(f"{p.translate(_ALEFS)} ")
     ):
         warnings.append(
-            f"invocation name {name!r}: must not begin with the launch phrase {phrase!r} "
-            "(Amazon's 'Understand How Users Invoke Custom Skills' gives it for Arabic; its "
-            "invocation name requirements allow no launch phrase)"
+            f"invocation name {shown_value(name)}: must not begin with the launch phrase "
+            f"{shown_value(phrase)} (Amazon's 'Understand How Users Invoke Custom Skills' gives it "
+            "for Arabic; its invocation name requirements allow no launch phrase)"
         )
     older = ja.older_launch_phrase(name) if locale.startswith("ja-") else None
     if older is not None:
         warnings.append(
-            f"invocation name {name!r}: {older!r} was a launch phrase in Amazon's older "
-            f"requirements for Japanese ({ja.OLDER_LAUNCH_PHRASES[older]}), which the current "
-            "ones do not list: make sure certification takes the name, or rename it"
+            f"invocation name {shown_value(name)}: {shown_value(older)} was a launch phrase in "
+            f"Amazon's older requirements for Japanese ({ja.OLDER_LAUNCH_PHRASES[older]}), which "
+            "the current ones do not list: make sure certification takes the name, or rename it"
         )
     beyond = _first_beyond_english(name) if locale.startswith("en-") else None
     if beyond is not None:
@@ -391,55 +395,57 @@ def invocation_name_warnings(name: str, locale: str = "en-US") -> list[str]:
         # taken, but said, since a name is heard as users say it in English.
         kind = "a letter with an accent" if unicodedata.decomposition(beyond) else "a letter"
         warnings.append(
-            f"invocation name {name!r}: {beyond!r} is {kind}, not in the English alphabet "
-            "(a to z); Amazon's invocation name requirements for English ask for lower-case "
-            "alphabetic characters and do not say whether they take it: if its build or "
-            "certification refuses the name, write the word as English speakers spell it "
-            "('cafe')"
+            f"invocation name {shown_value(name)}: {shown_value(beyond)} is {kind}, not in the "
+            "English alphabet (a to z); Amazon's invocation name requirements for English ask for "
+            "lower-case alphabetic characters and do not say whether they take it: if its build or "
+            "certification refuses the name, write the word as English speakers spell it ('cafe')"
         )
     if locale.startswith("en-") and set(words) & _APP_WORDS:
         warnings.append(
-            f"invocation name {name!r}: must not contain the word "
-            f"{sorted(set(words) & _APP_WORDS)[0]!r} (Amazon's invocation name requirements)"
+            f"invocation name {shown_value(name)}: must not contain the word "
+            f"{shown_value(sorted(set(words) & _APP_WORDS)[0])} (Amazon's invocation name "
+            "requirements)"
         )
     if locale.startswith("ja-"):
         alone, inside = ja.wake_words(name)
         for wake, word in inside if not alone else ():
             warnings.append(
-                f"invocation name {name!r} has the wake word inside the longer word {word!r}: "
-                f"Amazon refuses a name containing {wake!r}; if it is a word of its own there "
-                f"(as in '{wake}ショップ'), rename it, and if {word!r} is another word that only "
-                "begins or ends with it, make sure Amazon's build and certification take it"
+                f"invocation name {shown_value(name)} has the wake word inside the longer word "
+                f"{shown_value(word)}: Amazon refuses a name containing {shown_value(wake)}; if it "
+                f"is a word of its own there (as in '{wake}ショップ'), rename it, and if "
+                f"{shown_value(word)} is another word that only begins or ends with it, make sure "
+                "Amazon's build and certification take it"
             )
     letters = _latin_touching_japanese(name) if locale.startswith("ja-") else None
     if letters is not None:
         # Rule 8 of the ja-JP page of Amazon's invocation name requirements: "アルファベット1文字
         # の前後に半角スペースを挿入する必要があります"; rule 7: an acronym is "nasa".
         warnings.append(
-            f"invocation name {name!r}: {letters!r} touches the Japanese letters beside it: "
-            "Amazon's requirements for Japanese write each letter of an initialism with a "
-            "half-width space before and after it ('今日の a b c クイズ'; none after the last "
-            "letter of the name, 'あなたの傍の a t m'); if it is an acronym said as a word "
-            "('nasa'), make sure Amazon's build and certification take it"
+            f"invocation name {shown_value(name)}: {shown_value(letters)} touches the Japanese "
+            "letters beside it: Amazon's requirements for Japanese write each letter of an "
+            "initialism with a half-width space before and after it ('今日の a b c クイズ'; none "
+            "after the last letter of the name, 'あなたの傍の a t m'); if it is an acronym said as "
+            "a word ('nasa'), make sure Amazon's build and certification take it"
         )
     spaced = set(words) if locale.startswith("ja-") else set()
     unspaced = ja.unspaced_particles(name) if locale.startswith("ja-") else []
     for particle in sorted((spaced & ja.PARTICLES) | set(unspaced)):
         warnings.append(
-            f"invocation name {name!r}: must not contain the particle {particle!r} (Amazon's "
-            "invocation name requirements for Japanese take none but 'の')"
+            f"invocation name {shown_value(name)}: must not contain the particle "
+            f"{shown_value(particle)} (Amazon's invocation name requirements for Japanese take "
+            "none but 'の')"
         )
     for word in sorted(spaced & ja.CONNECTING_WORDS):
         warnings.append(
-            f"invocation name {name!r}: must not contain the connecting word {word!r} (Amazon's "
-            "invocation name requirements for Japanese)"
+            f"invocation name {shown_value(name)}: must not contain the connecting word "
+            f"{shown_value(word)} (Amazon's invocation name requirements for Japanese)"
         )
     forbidden = (
         [word for word in ja.FORBIDDEN_WORDS if word in name] if locale.startswith("ja-") else []
     )
     if forbidden:
         warnings.append(
-            f"invocation name {name!r}: must not contain {forbidden[0]!r} (Amazon's invocation "
-            "name requirements for Japanese)"
+            f"invocation name {shown_value(name)}: must not contain {shown_value(forbidden[0])} "
+            "(Amazon's invocation name requirements for Japanese)"
         )
     return warnings
