@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from alexaskill.shown_names import shown
-from alexaskill.understanding.compiled import MAX_WORDS
+from alexaskill.understanding import InteractionModel
+from alexaskill.understanding.compiled import MAX_WORDS, CompiledModel
 
 from .understanding_check_shared import _value, messages, model
 
@@ -156,6 +157,24 @@ def test_letters_written_against_a_slot_are_named() -> None:
 def test_a_possessive_or_a_slot_apart_is_no_letters_against_it() -> None:
     data = _feeding("feed {name}'s {animal}", "feed {count} {animal} now")
     assert [w for w in messages(data, "warning") if "against" in w] == []
+
+
+def test_a_sample_s_words_are_counted_as_compiling_cuts_them() -> None:
+    # The check counted words apart by whitespace, compiling as an utterance's are cut: "what's"
+    # is two words ("what is"), "word!" one. A sample the check took was never compiled (a
+    # contraction 60 times: 120 words), and one it warned of was (60 words, each with a "!").
+    contracted = " ".join(["what's"] * 60)
+    marked = " ".join(["word !"] * 60)
+    data = model(intents=[{"name": "Ask", "samples": [contracted, marked]}])
+    warned = [said for said in messages(data, "warning") if "words understood" in said]
+    assert warned == [
+        f"intent Ask: sample {shown(contracted, quoted=True)} is 120 words, more than the "
+        f"{MAX_WORDS} words understood in one utterance: chat, the simulator and client.say() "
+        "never match it",
+    ], warned
+    compiled = CompiledModel(InteractionModel.from_json(data))
+    (intent,) = [each for each in compiled.model.intents if each.name == "Ask"]
+    assert [sample.text for sample in compiled.compile(intent, [contracted, marked])] == [marked]
 
 
 def test_a_sample_longer_than_any_utterance_understood_is_a_warning() -> None:

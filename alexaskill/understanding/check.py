@@ -29,6 +29,7 @@ two checks are left out, with a warning that says so, and everything else is che
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -49,7 +50,8 @@ from ..shown_names import shown, shown_value
 from ..ssml_check import ssml_error
 from ..typos import did_you_mean
 from .check_conflicts import Conflicts
-from .compiled import MAX_WORDS, clock
+from .compiled import MAX_WORDS, clock, sample_words
+from .languages import resolving_language
 from .limits import limit_problems
 from .model import DialogIntentModel, InteractionModel, ModelIntent
 from .prompts import empty_slot_advice
@@ -88,6 +90,10 @@ class _Checker:
         self.skill_id = skill_id
         self.check_invocation = invocation
         self.findings: list[Finding] = []
+        # The words of a sample are cut as its locale's (none rewritten in one understanding
+        # does not know: it compiles nothing).
+        language, refusal = resolving_language(locale)
+        self.rewrites: Mapping[str, tuple[str, ...]] = {} if refusal else language.rewrites
 
     def error(self, message: str) -> None:
         self.findings.append(Finding("error", message))
@@ -221,9 +227,9 @@ class _Checker:
             self.error(problem)
         for warning in sample_warnings(where, sample):  # (as the registration says them)
             self.warning(warning)
-        # Its words and slots, as `CompiledModel.compile` counts them (whitespace apart): past
-        # MAX_WORDS no utterance is understood, and the sample is not compiled.
-        words = len(SLOT_REFERENCE.sub(" {} ", sample).split())
+        # Its words and slots, as `CompiledModel.compile` counts them: past MAX_WORDS no
+        # utterance is understood, and the sample is not compiled.
+        words = len(sample_words(sample, self.rewrites))
         if words > MAX_WORDS:
             self.warning(
                 f"{where}: sample {shown(sample, quoted=True)} is {words} words, more than the "

@@ -27,7 +27,7 @@ from .sample_forms import contracted, part_of_day_swaps, particle_shifts
 from .slottypes import Fill, SlotKind, entity_resolution, slot_kind
 from .text import tokenize
 
-__all__ = ["DEFAULT_SKILL_ID", "MAX_TEXT", "MAX_WORDS", "CompiledModel", "clock"]
+__all__ = ["DEFAULT_SKILL_ID", "MAX_TEXT", "MAX_WORDS", "CompiledModel", "clock", "sample_words"]
 
 #: The skill id of entity-resolution authorities when none is given.
 DEFAULT_SKILL_ID: Final = PLACEHOLDER_SKILL_ID
@@ -38,6 +38,25 @@ MAX_WORDS: Final = 100
 #: The most characters of a line typed to be understood (``alexaskill chat``, the simulator's
 #: page): far past `MAX_WORDS` words of any language; a longer one is refused unread.
 MAX_TEXT: Final = 2000
+
+
+def sample_words(text: str, rewrites: Mapping[str, tuple[str, ...]]) -> list[tuple[str, bool]]:
+    """The words and slots of the sample ``text`` in order, as `CompiledModel.compile` reads
+    them and counts them against `MAX_WORDS` (``model --check`` too): each word as an
+    utterance's words are cut, the language's ``rewrites`` made ("what's" is two words, "what
+    is"; punctuation none), as (word, False), and each slot's name (of ``{example|name}`` too)
+    as (name, True)."""
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for match in SLOT_REFERENCE.finditer(text):
+        parts += [
+            (token.text, False) for token in tokenize(text[position : match.start()], rewrites)
+        ]
+        parts.append((match.group(1).rpartition("|")[2].strip(), True))
+        position = match.end()
+    parts += [(token.text, False) for token in tokenize(text[position:], rewrites)]
+    return parts
+
 
 #: The built-in intents whose samples, Amazon's common phrasings and the model's own alike, are
 #: read only as said, never loosely: "In order for a built-in intent to be triggered, it must
@@ -201,18 +220,17 @@ class CompiledModel:
         exactly = intent.name in SAID_EXACTLY
         for text in texts:
             elements: list[str | SlotRef] = []
-            position, usable = 0, True
-            for match in SLOT_REFERENCE.finditer(text):
-                elements.extend(self.words(text[position : match.start()]))
-                slot = intent.slot(match.group(1).rpartition("|")[2].strip())
-                if slot is None:
+            usable = True
+            for part, is_slot in sample_words(text, self.language.rewrites):
+                slot = intent.slot(part) if is_slot else None
+                if is_slot and slot is None:
                     usable = False  # a sample naming a slot the intent lacks: `model --check`
                     break
-                elements.append(SlotRef(slot.name, self.intent_kind(intent, slot)))
-                position = match.end()
+                elements.append(
+                    part if slot is None else SlotRef(slot.name, self.intent_kind(intent, slot))
+                )
             if not usable:
                 continue
-            elements.extend(self.words(text[position:]))
             if len(elements) > MAX_WORDS:
                 # Read loosely, its alignment went a level deeper a word: a sample of 1,000
                 # words failed every utterance sharing a word with it (RecursionError).
