@@ -73,9 +73,9 @@ _LETTERS: Final = re.compile(r"[^\W\d_]*")
 def builtin_slots_warning(intent: str, slots: Iterable[str]) -> str:
     """The warning for ``slots`` on the standard built-in intent ``intent``."""
     return (
-        f"intent {intent}: slot {', '.join(slots)}: Amazon documents its standard built-in "
-        "intents with sample utterances only, not slots, so its build may refuse the model (the "
-        "slot is written); a custom intent with its own samples takes slots for sure"
+        f"intent {shown(intent)}: slot {shown(', '.join(slots))}: Amazon documents its standard "
+        "built-in intents with sample utterances only, not slots, so its build may refuse the "
+        "model (the slot is written); a custom intent with its own samples takes slots for sure"
     )
 
 
@@ -94,8 +94,8 @@ def repeated_slot_warnings(where: str, sample: str) -> list[str]:
     named = [reference.rpartition("|")[2].strip() for reference in SLOT_REFERENCE.findall(sample)]
     return [
         f"{where}: sample {shown_value(sample)} names slot {{{slot}}} twice; a slot holds one "
-        "value, so one "
-        f"of the two is lost: give each its own slot ({{from_{slot}}}, {{to_{slot}}})"
+        f"value, so one of the two is lost: give each its own slot ({{from_{slot}}}, "
+        f"{{to_{slot}}})"
         for slot in sorted({name for name in named if named.count(name) > 1})
     ]
 
@@ -129,21 +129,19 @@ def glued_letter_warnings(where: str, sample: str) -> list[str]:
     ``where`` (its intent, and slot)."""
     return [
         f"{where}: sample {shown_value(sample)} writes {shown_value(letters)} against slot "
-        f"{{{slot}}}: a slot's value "
-        f"is whole words, so {shown_value(letters)} is read as a word of its own {side} it; write "
-        "the slot "
-        "apart, and list the forms users say (plurals too) among the values or synonyms of its "
-        f"type (a possessive, {{{slot}}}'s, is not concerned)"
+        f"{{{slot}}}: a slot's value is whole words, so {shown_value(letters)} is read as a word "
+        f"of its own {side} it; write the slot apart, and list the forms users say (plurals too) "
+        f"among the values or synonyms of its type (a possessive, {{{slot}}}'s, is not concerned)"
         for slot, letters, side in glued_letters(sample)
     ]
 
 
 def _only_slots_warning(intent: str, sample: str) -> str:
     return (
-        f"intent {intent}: sample {shown_value(sample)} is only slots, in an intent with a dialog "
-        "model: "
-        "Amazon's build has refused that (\"When using a Dialog Model, sample utterances for "
-        'intents cannot contain only slots"); add words to it, and leave what users answer '
+        f"intent {shown(intent)}: sample {shown_value(sample)} is only slots, in an intent with a "
+        "dialog model: Amazon's build has refused that (\"When using a Dialog Model, sample "
+        "utterances "
+        'for intents cannot contain only slots"); add words to it, and leave what users answer '
         "when asked to the slot's samples="
     )
 
@@ -170,9 +168,9 @@ def slot_warnings(
             slot_type = types.get(param)
             if enum_type is not None and slot_type and slot_type != enum_type.__name__:
                 warnings.append(
-                    f"intent {name}: parameter {shown_value(param)} of {handler.name} is an Enum "
-                    f"({enum_type.__name__}) but its slot is declared {slot_type}, whose values "
-                    f"are not the Enum's: those no member matches leave it unfilled; declare "
+                    f"intent {shown(name)}: parameter {shown_value(param)} of {handler.name} is an "
+                    f"Enum ({enum_type.__name__}) but its slot is declared {slot_type}, whose "
+                    "values are not the Enum's: those no member matches leave it unfilled; declare "
                     f"the slot {enum_type.__name__} (or drop its type) to use the Enum's values"
                 )
     for name, declaration in source.intent_declarations.items():
@@ -190,11 +188,11 @@ def slot_warnings(
                 warnings.append(_only_slots_warning(name, sample))
     for name, declaration in source.intent_declarations.items() if repeated_slots else ():
         for sample in dict.fromkeys(declaration.utterances):
-            warnings += sample_warnings(f"intent {name}", sample)
+            warnings += sample_warnings(f"intent {shown(name)}", sample)
         dialog_slots = declaration.dialog.slots if declaration.dialog is not None else {}
         for slot, dialog_slot in dialog_slots.items():
             for sample in dict.fromkeys(dialog_slot.samples):
-                warnings += sample_warnings(f"intent {name}, slot {slot}", sample)
+                warnings += sample_warnings(f"intent {shown(name)}, slot {shown(slot)}", sample)
     return warnings
 
 

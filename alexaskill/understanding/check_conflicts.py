@@ -87,8 +87,8 @@ class Conflicts:
                     how = f' (sample "{understood.sample}")' if understood.sample else ""
                     self.error(
                         f"intent {shown(intent.name)}: sample {shown_value(sample)}, said as "
-                        f"{shown_value(said)}, is "
-                        f"understood as {understood.intent}{how}{_glued_said(sample)}"
+                        f"{shown_value(said)}, is understood as {understood.intent}{how}"
+                        f"{_glued_said(sample)}"
                     )
             if not intent.name.startswith("AMAZON."):
                 self.builtin_overlaps(understander, intent)
@@ -111,9 +111,8 @@ class Conflicts:
                 if other[0] != intent.name and sample_key(other[1]) != sample_key(sample):
                     self.error(
                         f"intent {shown(intent.name)}: sample {shown_value(sample)} is sample "
-                        f"{shown_value(other[1])} of "
-                        f"intent {shown(other[0])} with slots of the same types: either may be "
-                        "understood"
+                        f"{shown_value(other[1])} of intent {shown(other[0])} with slots of the "
+                        "same types: either may be understood"
                     )
 
     def builtin_overlaps(self, understander: Understander, intent: ModelIntent) -> None:
@@ -128,9 +127,7 @@ class Conflicts:
             if builtin is not None:
                 self.warning(
                     f"intent {shown(intent.name)}: sample {shown_value(sample)} is also a common "
-                    "phrasing "
-                    "of "
-                    f"{builtin}; users saying it may reach either"
+                    f"phrasing of {builtin}; users saying it may reach either"
                 )
 
     def shared_values(self, intent: ModelIntent) -> None:
@@ -141,10 +138,11 @@ class Conflicts:
                     continue
                 common = _said(self.model, first.type) & _said(self.model, second.type)
                 if common:
-                    listed = ", ".join(repr(word) for word in sorted(common)[:5])
+                    listed = ", ".join(shown_value(word) for word in sorted(common)[:5])
                     self.error(
-                        f"intent {shown(intent.name)}: slots {first.name} ({first.type}) and "
-                        f"{second.name} ({second.type}) share values: {listed}"
+                        f"intent {shown(intent.name)}: slots {shown(first.name)} "
+                        f"({shown(first.type)}) and {shown(second.name)} ({shown(second.type)}) "
+                        f"share values: {listed}"
                     )
 
 
