@@ -184,9 +184,9 @@ def test_with_the_model_elsewhere_only_a_likely_typo_is_warned_of(
 )
 def test_the_model_builder_takes_the_names_registration_takes(name: str) -> None:
     from alexaskill.builtin_intents import CUSTOM_NAME
-    from alexaskill.interaction import builder
+    from alexaskill.interaction import builder, samples
 
-    assert (builder.type_name_problem(name) is None) == bool(CUSTOM_NAME.fullmatch(name))
+    assert (samples.type_name_problem(name) is None) == bool(CUSTOM_NAME.fullmatch(name))
     assert bool(builder._BUILTIN_INTENT.fullmatch(f"AMAZON.{name}")) == bool(
         CUSTOM_NAME.fullmatch(name)
     )

@@ -11,7 +11,7 @@ from typing import Any, Final
 import pytest
 
 from alexaskill.exceptions import ConfigurationError
-from alexaskill.interaction.builder import sample_problems
+from alexaskill.interaction.samples import sample_problems
 from alexaskill.understanding import Understander, wake_words
 from alexaskill.understanding.fillers import exact_past_fillers
 from alexaskill.understanding.languages import _CACHE, _FACTORIES, register_language

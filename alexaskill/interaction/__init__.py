@@ -27,7 +27,8 @@ Amazon's build would fail on (names, characters, a sample naming a slot the inte
 have); `invocation_name_warnings` lists what only certification would object to.
 
 Its modules: `alexaskill.interaction.declarations` (what `Skill` records, the start-up
-warnings), `alexaskill.interaction.builder` (the model and its checks),
+warnings), `alexaskill.interaction.builder` (the model and its checks, with
+`alexaskill.interaction.samples`: what Amazon's build refuses in a sample or a slot type's name),
 `alexaskill.interaction.invocation` (the invocation name's rules, Japanese ones included),
 `alexaskill.interaction.slot_values` (a custom slot type's values) and
 `alexaskill.interaction.slot_warnings` (slots the model is written with that may not work).

@@ -42,9 +42,9 @@ from ..builtin_intents import (
 from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..dialog_model import validation_problems
 from ..exceptions import ConfigurationError
-from ..interaction.builder import sample_key, sample_problems, type_name_problem
 from ..interaction.declarations import SlotTypeValue, value_problems
 from ..interaction.invocation import invocation_name_warnings, invocation_problems
+from ..interaction.samples import sample_key, sample_problems, type_name_problem
 from ..interaction.slot_warnings import SLOT_REFERENCE, builtin_slots_warning, sample_warnings
 from ..shown_names import shown, shown_value
 from ..ssml_check import ssml_error

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Final, Protocol
 
-from ..interaction.builder import sample_key
+from ..interaction.samples import sample_key
 from ..interaction.slot_warnings import SLOT_REFERENCE, glued_letters
 from ..shown_names import shown, shown_value
 from .languages import supported_locales
