@@ -202,7 +202,7 @@ def _audio_player_findings(
     """Whether the manifest declares the AudioPlayer interface that the skill's handlers use
     (Amazon's "AudioPlayer Interface Reference": a skill using it declares it)."""
     from ..builtin_intents import audio_player_signs
-    from ..interaction.declarations import audio_player_use
+    from ..interaction.start_warnings import audio_player_use
 
     signs = audio_player_signs(kind for kind, _ in skill.registry.handlers)
     if not signs:

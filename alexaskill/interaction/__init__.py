@@ -26,9 +26,10 @@ Every problem found is reported at once, in an `InteractionModelError`. The chec
 Amazon's build would fail on (names, characters, a sample naming a slot the intent does not
 have); `invocation_name_warnings` lists what only certification would object to.
 
-Its modules: `alexaskill.interaction.declarations` (what `Skill` records, the start-up
-warnings), `alexaskill.interaction.builder` (the model and its checks, with
-`alexaskill.interaction.samples`: what Amazon's build refuses in a sample or a slot type's name),
+Its modules: `alexaskill.interaction.declarations` (what `Skill` records),
+`alexaskill.interaction.start_warnings` (the start-up warnings), `alexaskill.interaction.builder`
+(the model and its checks, with `alexaskill.interaction.samples`: what Amazon's build refuses in
+a sample or a slot type's name),
 `alexaskill.interaction.invocation` (the invocation name's rules, Japanese ones included),
 `alexaskill.interaction.slot_values` (a custom slot type's values) and
 `alexaskill.interaction.slot_warnings` (slots the model is written with that may not work).
@@ -48,8 +49,8 @@ from .declarations import (
     declared_locales,
     default_locale,
     locale_warnings,
-    model_warnings,
 )
+from .start_warnings import model_warnings
 
 if TYPE_CHECKING:
     from .builder import (
