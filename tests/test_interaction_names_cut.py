@@ -115,3 +115,22 @@ def test_model_warnings_quote_intent_names_cut() -> None:
     assert len(warnings) >= 2, warnings
     assert all(len(each) <= BOUND for each in warnings), [each[:300] for each in warnings]
     assert any(shown_value(name) in each for each in warnings), warnings
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (5, "slot type Size: 5 is not a value name, SlotTypeValue or mapping with a 'name'"),
+        (
+            {"name": {"value": 5}},
+            "slot type Size: {'name': {'value': 5}}: as Amazon's model writes a value, 'name' "
+            "is {'value': ..., 'synonyms': [...]}; ",
+        ),
+    ],
+    ids=["no value", "amazon's form"],
+)
+def test_a_slot_type_value_refused_is_said_in_whole_words(value: Any, said: str) -> None:
+    # (the message's start: its pieces, written apart, join with one space each)
+    with pytest.raises(ConfigurationError) as info:
+        SlotTypeDeclaration.build("Size", [value])
+    assert str(info.value).startswith(said), str(info.value)

@@ -201,8 +201,12 @@ def test_an_enum_whose_name_is_no_slot_type_name_says_to_rename_it() -> None:
         return speak("Done.")
 
     [problem] = problems(skill)
-    assert problem.startswith("slot type 'Size2': a custom slot type name is ASCII letters")
-    assert problem.endswith("(it is an Enum's name: rename the Enum, or declare the slot's type)")
+    assert problem == (  # (the whole message: its pieces, written apart, join with one space)
+        "slot type 'Size2': a custom slot type name is ASCII letters and underscores; a built-in "
+        "type extended with values is a list type (AMAZON.City), not a number, date, time, "
+        "duration or AMAZON.SearchQuery (it is an Enum's name: rename the Enum, or declare the "
+        "slot's type)"
+    ), problem
 
 
 def test_a_sample_naming_one_slot_twice_is_warned_about_at_start_up() -> None:

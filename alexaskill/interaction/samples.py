@@ -30,9 +30,8 @@ def type_name_problem(name: str) -> str | None:
         return None
     return (
         f"slot type {shown(name, quoted=True)}: a custom slot type name is ASCII letters and "
-        "underscores; a "
-        "built-in type extended with values is a list type (AMAZON.City), not a number, date, "
-        "time, duration or AMAZON.SearchQuery"
+        "underscores; a built-in type extended with values is a list type (AMAZON.City), not a "
+        "number, date, time, duration or AMAZON.SearchQuery"
     )
 
 
@@ -62,8 +61,7 @@ def sample_problems(where: str, sample: str, slot_types: Mapping[str, str | None
     if marks is not None:
         problems.append(
             f"{said}: {shown_value(marks)} is no word; a period, an apostrophe, a hyphen or an "
-            "underscore "
-            'belongs to one ("a. b. c.", "sam\'s", "x-ray")'
+            'underscore belongs to one ("a. b. c.", "sam\'s", "x-ray")'
         )
     spoken = [word for word in words if not set(word) <= _SAMPLE_PUNCTUATION]
     for reference in references:

@@ -59,9 +59,7 @@ def slot_type_value(type_name: str, value: object) -> SlotTypeValue:
     if not isinstance(value, Mapping) or not isinstance(name, str | Mapping):
         raise ConfigurationError(
             f"slot type {shown(type_name)}: {shown_value(value)} is not a value name, "
-            "SlotTypeValue or "
-            "mapping "
-            "with a 'name'"
+            "SlotTypeValue or mapping with a 'name'"
         )
     synonyms = value.get("synonyms")
     if isinstance(name, Mapping):  # as Amazon's model writes it
@@ -72,9 +70,7 @@ def slot_type_value(type_name: str, value: object) -> SlotTypeValue:
         if not isinstance(name, str) or "synonyms" in value:
             raise ConfigurationError(
                 f"slot type {shown(type_name)}: {shown_value(value)}: as Amazon's model writes a "
-                "value, "
-                "'name' "
-                "is {'value': ..., 'synonyms': [...]}; " + _SHAPE
+                "value, 'name' is {'value': ..., 'synonyms': [...]}; " + _SHAPE
             )
     where = f"slot type {shown(type_name)}: value {shown_value(name)}"
     _unknown_key(where, value, _KEYS)
@@ -104,8 +100,7 @@ def value_problems(type_name: str, values: Iterable[SlotTypeValue]) -> list[str]
             # (`shown` echoes up to 120 characters whole: past 140, it says the length itself)
             problems.append(
                 f"slot type {shown(type_name)}: value {shown(value.name, quoted=True)} is too "
-                "long; "
-                f"Amazon takes at most {MAX_VALUE_CHARACTERS} characters"
+                f"long; Amazon takes at most {MAX_VALUE_CHARACTERS} characters"
             )
         if any(not synonym.strip() for synonym in value.synonyms):
             problems.append(

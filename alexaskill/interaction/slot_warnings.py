@@ -140,9 +140,8 @@ def _only_slots_warning(intent: str, sample: str) -> str:
     return (
         f"intent {shown(intent)}: sample {shown_value(sample)} is only slots, in an intent with a "
         "dialog model: Amazon's build has refused that (\"When using a Dialog Model, sample "
-        "utterances "
-        'for intents cannot contain only slots"); add words to it, and leave what users answer '
-        "when asked to the slot's samples="
+        'utterances for intents cannot contain only slots"); add words to it, and leave what '
+        "users answer when asked to the slot's samples="
     )
 
 
