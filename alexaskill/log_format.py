@@ -262,33 +262,73 @@ def _fitted_json(entry: dict[str, Any]) -> str:
         name: value if value is None or isinstance(value, str | int | float) else _as_text(value)
         for name, value in entry.items()
     }
-    line = _json_line(entry)
+    # Each cut made of the value as it came, not of one cut before: its note counted as text
+    # would say the characters of that cut left out, not of the value.
+    texts = {name: value for name, value in entry.items() if isinstance(value, str)}
+    # A value's bytes in the line are those of its own JSON (the line's escapes are each
+    # character's): the line comes to as many bytes fewer as the value does.
+    sizes = {name: _json_size(_json_line(value)) for name, value in texts.items()}
+    size = _json_size(_json_line(entry))
     for _ in range(32):  # (one round or two, almost always)
-        size = len(line.encode("utf-8", "backslashreplace"))
-        if size < MAX_LINE_BYTES:
+        if size < MAX_LINE_BYTES or not sizes:
             break
-        sizes = {
-            name: len(_json_line(value).encode("utf-8", "backslashreplace"))
-            for name, value in entry.items()
-            if isinstance(value, str)
-        }
         name = max(sizes, key=sizes.__getitem__)
-        value = entry[name]
-        over = size - MAX_LINE_BYTES + 1
-        # As many characters fewer as its bytes over (in the value's own bytes a character;
-        # room for the note of the cut), but half of it kept at least: the next round cuts
-        # the next longest, so that each keeps a share.
-        target = max(sizes[name] - over, sizes[name] // 2)
-        keep = max(0, len(value) * target // sizes[name] - 20)
-        if name in ("exception", "stack"):
-            # Each of its lines cut first (the exception's message, a long source line), its
-            # middle frames left out then: its start and end, what was raised, kept.
-            shorter = "\n".join(cut(line, _TRACEBACK_LINE) for line in value.split("\n"))
-            entry[name] = shorter if shorter != value else _cut_middle(value, keep)
+        # As many bytes fewer as the line is over, but half of it kept at least: the next round
+        # cuts the next longest, so that each keeps a share.
+        most = max(sizes[name] - (size - MAX_LINE_BYTES + 1), sizes[name] // 2)
+        shorter, shorter_size = _within(texts[name], most, name in ("exception", "stack"))
+        if shorter_size < sizes[name]:
+            entry[name] = shorter
+            size -= sizes[name] - shorter_size
+            sizes[name] = shorter_size
         else:
-            entry[name] = cut(value, keep)
-        line = _json_line(entry)
-    return line
+            del sizes[name]  # as short as it is cut: the others are
+    line = _json_line(entry)
+    return line if _json_size(line) < MAX_LINE_BYTES else _last_resort(texts, len(entry))
+
+
+def _json_size(line: str) -> int:
+    """The bytes of the JSON ``line`` (which holds no lone surrogate: `_json_line` escapes them)."""
+    return len(line) if line.isascii() else len(line.encode())
+
+
+def _within(text: str, most: int, traceback: bool) -> tuple[str, int]:
+    """``text`` cut (by `cut`; a traceback, each of its lines cut at `_TRACEBACK_LINE`
+    characters, by `_cut_middle`) to a JSON string of at most ``most`` bytes, its quotes and its
+    note too (when not even its note fits, the least it can be cut to), and its bytes."""
+    if traceback:
+        # Its lines cut first (the exception's message, a long source line), its middle frames
+        # left out then: its start and end, what was raised, kept.
+        text = "\n".join(cut(line, _TRACEBACK_LINE) for line in text.split("\n"))
+    size = _json_size(_json_line(text))
+    if size <= most:
+        return text, size
+    shorten = _cut_middle if traceback else cut
+    # Each character's share of the bytes, the note's (at most ~40) left: one round or two.
+    keep = max(0, len(text) * (most - 40) // size)
+    while True:
+        shown = shorten(text, keep)
+        shown_size = _json_size(_json_line(shown))
+        if shown_size <= most or keep == 0:
+            return shown, shown_size
+        # As many characters fewer as bytes over: each is one byte at least (its note may grow
+        # a digit, the next round's few bytes).
+        keep = max(0, keep - (shown_size - most))
+
+
+def _last_resort(texts: dict[str, str], fields: int) -> str:
+    """The line of a record's time, level and logger (``texts``: its str values as they came),
+    its message cut to the room they leave, and how many of its ``fields`` are left out: what no
+    cut of its values brought within `MAX_LINE_BYTES` (hundreds of fields, keys of thousands of
+    characters). (Those three, of 100 characters at most, leave the message ~1,900 bytes.)"""
+    line: dict[str, Any] = {name: cut(texts.get(name, ""), 100) for name in _LAST_RESORT}
+    line["fields_left_out"] = fields - len(line)
+    room = MAX_LINE_BYTES + 1 - _json_size(_json_line(line))  # (its "" counted: + 2)
+    line["message"] = _within(texts.get("message", ""), room, False)[0]
+    return _json_line(line)
+
+
+_LAST_RESORT: Final = ("time", "level", "logger", "message")
 
 
 def _cut_extra(value: object) -> object:

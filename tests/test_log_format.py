@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import logging
 import re
@@ -10,6 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from alexaskill.log_format import JsonFormatter
+from alexaskill.log_values import cut
 from alexaskill.logs import configure_logging
 
 from .chained_errors import STEPS, chained_value_errors
@@ -148,3 +151,89 @@ def test_a_plain_record_of_long_lines_is_one_write_within_4096_bytes() -> None:
     lines = write.rstrip("\n").split("\n")
     assert lines[0].split(" ERROR alexaskill: ", 1)[1].startswith("\U0001f600")
     assert lines[-1].startswith("  KeyError: 'kkk")
+
+
+def _lines_cut(text: str) -> str:
+    """``text`` with each line cut at 200 characters, as a traceback in a JSON line is first."""
+    return "\n".join(cut(line, 200) for line in text.split("\n"))
+
+
+@pytest.mark.parametrize(
+    ("char", "step"),
+    # (U+2028 escaped by a call per character, ~50 ms a line of them: fewer sizes)
+    [("a", 37), ("\u20ac", 37), ("\U0001f600", 37), ("\x01", 37), ("\u2028", 307), ("\udce9", 37)],
+)
+def test_a_json_record_cut_to_fit_is_within_4096_bytes_whatever_its_sizes(
+    char: str, step: int
+) -> None:
+    # The margin left for a traceback's note (`- 20` characters) was short of the note itself
+    # (~30): a traceback cut twice, its first note counted as text, came to 4,106 bytes, its
+    # second note saying "30 characters left out". Every size around the bound, of characters
+    # written in 1 to 7 bytes: within 4,096 bytes, each note's count that of the text left out.
+    formatter = JsonFormatter()
+    for size, width, message_size in itertools.product(
+        range(3_000, 4_600, step), (150, 250), (10, 1_000, 3_000)
+    ):
+        traceback = "\n".join(char * width for _ in range(size // (width + 1)))
+        traceback += "\n" + char * (size % (width + 1))
+        message = "m" * (message_size - 1) + char
+        record = logging.makeLogRecord(
+            {
+                "name": "alexaskill.x",
+                "levelname": "ERROR",
+                "msg": message,
+                "exc_text": traceback,
+                "said": char * 900,
+            }
+        )
+        line = formatter.format(record)
+        assert len(line.encode()) + 1 <= 4_096, (size, message_size)
+        # (a lone surrogate is written as Python writes it, \udce9: read back as it was)
+        shown = {
+            name: value.replace("\\udce9", "\udce9") if isinstance(value, str) else value
+            for name, value in json.loads(line).items()
+        }
+        _assert_honest_cut(shown["message"], message)
+        _assert_honest_cut(shown["said"], char * 900)
+        if shown["exception"] != traceback:
+            _assert_honest_middle(shown["exception"], _lines_cut(traceback))
+
+
+def _assert_honest_cut(shown: str, whole: str) -> None:
+    """``shown`` is ``whole``, or its start and ``…(+N)``, N the characters left out."""
+    if shown == whole:
+        return
+    kept, _, count = shown.rpartition("…(+")
+    assert count.endswith(")") and whole.startswith(kept), shown
+    assert len(kept) + int(count[:-1].replace(",", "")) == len(whole), shown
+
+
+def _assert_honest_middle(shown: str, whole: str) -> None:
+    """``shown`` is ``whole``, or its start and end around one note saying how many characters
+    it left out (counted in ``whole``, not in a text cut before)."""
+    if shown == whole:
+        return
+    notes = re.findall(r"\n… \(([\d,]+) characters left out\) …\n", shown)
+    assert len(notes) == 1, shown
+    head, _, rest = shown.partition("\n… (")
+    tail = rest.split(" characters left out) …\n", 1)[1]
+    assert whole.startswith(head) and whole.endswith(tail), shown
+    assert len(head) + int(notes[0].replace(",", "")) + len(tail) == len(whole), shown
+
+
+def test_a_json_record_of_hundreds_of_fields_is_within_4096_bytes() -> None:
+    # The values were cut in 32 rounds, the longest first, then the line written whatever its
+    # size: 400 fields came to 13,797 bytes, their values "…(+20)". Past what cuts can do, the
+    # line keeps the record's time, level, logger and message, and says how many fields it left.
+    fields = {f"field_{number:03d}": "v" * 20 for number in range(400)}
+    record = logging.makeLogRecord(
+        {"name": "alexaskill.x", "levelname": "ERROR", "msg": "m" * 5_000, **fields}
+    )
+    line = JsonFormatter().format(record)
+    assert len(line.encode()) + 1 <= 4_096
+    shown = json.loads(line)
+    assert list(shown) == ["time", "level", "logger", "message", "fields_left_out"]
+    assert shown["level"] == "ERROR" and shown["logger"] == "alexaskill.x"
+    assert shown["fields_left_out"] == 400
+    assert shown["message"].startswith("m" * 3_000)
+    _assert_honest_cut(shown["message"], "m" * 5_000)
