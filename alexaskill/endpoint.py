@@ -373,12 +373,17 @@ async def _send(
     more: _Headers = (),
 ) -> None:
     """Send an answer of ``status`` with the JSON ``body``, and ``more`` headers (a refusal's:
-    the answer of a request its handler answered is `_messages`' alone)."""
+    the answer of a request its handler answered is `_messages`' alone); cut by the server's
+    shutdown as it is sent, said in one line (`_unsent_in_shutdown`), as that answer is."""
     start, whole = _messages(status, body, allow=allow, close=close)
     if more:
         start["headers"].extend(more)
-    await send(start)
-    await send(whole)
+    try:
+        await send(start)
+        await send(whole)
+    except BaseException as exc:
+        if not _unsent_in_shutdown(exc):
+            raise
 
 
 async def _send_answered(
@@ -396,14 +401,9 @@ async def _send_answered(
     (`_unsent_in_shutdown`). One the skill's code caught carries the text of the one it caught
     (`SaidCancellation`), told by it as its lines tell it; without one (lost) it goes on, as
     they say it may be a caller's."""
+    await _send(send, cancelled.status, cancelled.body, close=close)
     if not shutdown_cancels(cancelled.cancellation):
-        await _send(send, cancelled.status, cancelled.body, close=close)
         raise cancelled.cancellation  # itself: a cancel scope (anyio's) knows its own by its text
-    try:
-        await _send(send, cancelled.status, cancelled.body, close=close)
-    except BaseException as exc:
-        if not _unsent_in_shutdown(exc):
-            raise
 
 
 def _unsent_in_shutdown(exc: BaseException) -> bool:

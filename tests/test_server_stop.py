@@ -359,3 +359,67 @@ def test_an_anyio_scopes_cancel_in_the_app_is_its_own_while_the_server_stops(
 
     assert asyncio.run(run())
     assert sent[0]["status"] == 200  # (answered all the same)
+
+
+@pytest.mark.parametrize(
+    ("method", "headers", "status", "whole"),
+    [
+        ("GET", [], 405, False),
+        ("POST", [(b"content-type", b"text/plain")], 415, False),
+        (
+            "POST",
+            [(b"content-type", b"application/json"), (b"content-length", b"9" * 12)],
+            413,
+            False,
+        ),
+        ("POST", [(b"content-type", b"text/plain")], 415, True),
+    ],
+    ids=["405", "415", "413", "415-whole"],
+)
+def test_a_refusal_the_shutdown_cuts_as_it_is_sent_is_said_in_one_line(
+    record: list[Any],
+    uvicorns: Any,
+    caplog: pytest.LogCaptureFixture,
+    method: str,
+    headers: list[tuple[bytes, bytes]],
+    status: int,
+    whole: bool,
+) -> None:
+    # The endpoint's own refusals (`_send`: a 405, 415, 413, and those of `answer_whole`,
+    # alexaskill's server's) lacked the answered path's guard: their sending held up by a
+    # client reading nothing when the shutdown's grace ran out, the cancellation went up to
+    # uvicorn, its "Exception in ASGI application" and traceback. One WARNING, as an answer's.
+
+    async def run() -> tuple[list[MutableMapping[str, Any]], BaseException | None]:
+        stopped(signal.SIGTERM)  # (the server of this loop, as uvicorn stops)
+        skill = Skill(SKILL_ID, deadline=None)
+        started: list[MutableMapping[str, Any]] = []
+        sending = asyncio.Event()
+
+        async def held(message: MutableMapping[str, Any]) -> None:
+            started.append(message)
+            sending.set()
+            await asyncio.Event().wait()  # the client reads nothing
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"{}", "more_body": False}
+
+        scope = {**post_scope(headers), "method": method}
+        if whole:
+            task = asyncio.ensure_future(skill._endpoint.answer_whole(scope, b"{}", held))
+        else:
+            task = asyncio.ensure_future(skill(scope, receive, held))
+        await asyncio.wait_for(sending.wait(), 30)
+        task.cancel(UVICORN_SHUTDOWN)  # (uvicorn's, past its graceful timeout)
+        return await ended(task, started)
+
+    with caplog.at_level(logging.WARNING, "alexaskill"):
+        started, raised = asyncio.run(run())
+    assert [message["status"] for message in started] == [status]
+    assert raised is None
+    unsent = [r for r in caplog.records if "cancelled the sending of an answer" in r.message]
+    assert [r.getMessage() for r in unsent] == [
+        "the server shutting down (SIGTERM) cancelled the sending of an answer, held up by its "
+        "client reading nothing: the request goes unanswered"
+    ]
+    assert all(r.exc_info is None for r in caplog.records)
