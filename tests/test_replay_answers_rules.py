@@ -334,3 +334,27 @@ def test_a_server_s_refused_answer_is_advised_in_json_not_in_handler_code() -> N
         said = " ".join([refusal or "", *map(str, violations)])
         assert advice in said, said
         assert "()" not in said and "end_session" not in said, said
+
+
+def test_an_answer_holding_a_lone_surrogate_is_judged_without_its_size_given() -> None:
+    # A server's JSON may hold a lone surrogate's escape ("\ud800"), which json.loads (httpx's
+    # response.json()) takes as it is. Weighed without the size sent (answer_verdict's
+    # default), msgspec's encode raised UnicodeEncodeError out of the verdict. It is weighed as
+    # JSON writes it, \ud800, six bytes: the verdict the size sent would have had.
+    import json
+
+    from alexaskill.testing.answer_rules import answer_verdict
+
+    launch = RequestFactory(skill_id=DEFAULT_SKILL_ID).envelope("LaunchRequest")
+    for attributes, refused in [({"k": "caf\ud800"}, False), ({"k": "\ud800" * 20_500}, True)]:
+        payload = {"version": "1.0", "sessionAttributes": attributes, "response": {}}
+        sent = json.dumps(payload, separators=(",", ":")).encode()
+        verdict = answer_verdict(launch, 200, payload)
+        if refused:
+            assert verdict == (
+                f"the answer is {len(sent):,} bytes as compact JSON; the limit is 122,880 bytes "
+                "(the whole response, with its sessionAttributes)",
+                (),
+            )
+        else:
+            assert verdict == (None, ()) == answer_verdict(launch, 200, payload, size=len(sent))

@@ -18,6 +18,7 @@ longer than 8000 characters) is reported as one, not played.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import threading
 from collections.abc import Iterator, Mapping
@@ -278,7 +279,11 @@ def answer_verdict(
         return None, ()  # Alexa ignores whatever answers it
     weighed = "" if size is not None else " as compact JSON"
     if size is None:
-        size = len(msgspec.json.encode(payload))
+        try:
+            size = len(msgspec.json.encode(payload))
+        except UnicodeEncodeError:  # a lone surrogate (json.loads takes "\ud800"): so written
+            written = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+            size = len(written.encode("utf-8", "backslashreplace"))
     if size > MAX_RESPONSE_BYTES:
         return (
             f"the answer is {size:,} bytes{weighed}; the limit is "
