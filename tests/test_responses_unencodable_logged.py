@@ -4,15 +4,17 @@ keeps its traceback. (Split from tests/test_responses_unencodable.py, with its h
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
 
 import pytest
 
-from alexaskill import Response, ResponseError, Session, Skill, speak
+from alexaskill import Response, ResponseError, Session, Skill, ask, speak
 from alexaskill.app import APOLOGY
 from alexaskill.aws_lambda import handler
+from alexaskill.responses import SimpleCard
 from alexaskill.testing import RequestFactory, TestClient
 
 from .conftest import SKILL_ID
@@ -182,3 +184,123 @@ def test_a_handlers_own_exception_keeps_its_traceback(caplog: pytest.LogCaptureF
         assert client.intent("Raises").speech == APOLOGY
     (line,) = _error_lines(caplog)
     assert line.exc_info is not None and isinstance(line.exc_info[1], ResponseError)
+
+
+def _holding(field: str, text: str) -> Any:
+    """A handler whose reply (or session, or a directive) holds ``text`` in ``field``."""
+    from alexaskill.directives import (
+        APL,
+        AudioMetadata,
+        AudioPlayer,
+        Connections,
+        VideoApp,
+        elicit_slot,
+    )
+
+    from .responses_shared import APL_DOCUMENT
+
+    stream = "https://example.com/a.mp3"
+    replies: dict[str, Any] = {
+        "attribute value": lambda s: (s.attributes.update(k={"a": [text]}), speak("hi"))[1],
+        "attribute key": lambda s: (s.attributes.update({text: 1}), speak("hi"))[1],
+        "directive payload": lambda s: speak("hi", directives=[Show(payload={"x": text})]),
+        "dict directive": lambda s: speak("hi", directives=[{"type": "Custom.X", "p": text}]),
+        "card of its own": lambda s: speak("hi", card=Note(text=text)),
+        "audio token": lambda s: speak("hi", directives=[AudioPlayer.Play(stream, token=text)]),
+        "audio metadata": lambda s: speak(
+            "hi",
+            directives=[AudioPlayer.Play(stream, token="t", metadata=AudioMetadata(title=text))],
+        ),
+        "APL datasources": lambda s: speak(
+            "hi", directives=[APL.RenderDocument(APL_DOCUMENT, datasources={"d": text})]
+        ),
+        "connection input": lambda s: speak(
+            "hi",
+            directives=[Connections.StartConnection("connection://AMAZON.X/1", input={"a": text})],
+        ),
+        "updated intent": lambda s: elicit_slot(
+            "city",
+            "Which city?",
+            updated_intent={"name": "Show", "slots": {"city": {"name": "city", "value": text}}},
+        ),
+        "apiResponse": lambda s: Response(api_response={"a": text}),
+        "APL token": lambda s: speak(
+            "hi", directives=[APL.RenderDocument(APL_DOCUMENT, token=text)]
+        ),
+        "video title": lambda s: speak(
+            "hi", directives=[VideoApp.Launch("https://example.com/v.mp4", title=text)]
+        ),
+    }
+    return replies[field]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "attribute value",
+        "attribute key",
+        "directive payload",
+        "dict directive",
+        "card of its own",
+        "audio token",
+        "audio metadata",
+        "APL datasources",
+        "connection input",
+        "updated intent",
+        "apiResponse",
+        "APL token",
+        "video title",
+    ],
+)
+def test_a_lone_surrogate_anywhere_a_handler_puts_it_is_the_apology_and_one_line(
+    field: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # (Held as it was: each passed before this test.) A lone surrogate (text decoded with
+    # errors="surrogateescape") no UTF-8 body holds, in each part of a reply a handler fills
+    # whose text is not cleaned as speech and cards' are: the apology, HTTP 200, one ERROR line
+    # saying the str does not encode; never a 500, a dropped connection or a crash.
+    reply = _holding(field, "caf\udce9")
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Show")
+    def show(session: Session) -> Response:
+        return reply(session)  # type: ignore[no-any-return]
+
+    with (
+        caplog.at_level(logging.INFO, logger="alexaskill"),
+        TestClient(
+            skill,
+            raise_handler_errors=False,
+            interfaces=["AudioPlayer", "Alexa.Presentation.APL", "VideoApp"],
+        ) as client,
+    ):
+        result = client.intent("Show")
+    assert result.status_code == 200 and result.speech == APOLOGY
+    assert isinstance(result.handler_error, ResponseError)
+    (line,) = _error_lines(caplog)
+    assert line.levelno == logging.ERROR
+    assert "a str that does not encode" in line.getMessage(), line.getMessage()
+    assert "\\udce9" in line.getMessage()
+
+
+@pytest.mark.parametrize("field", ["speech", "reprompt", "card"])
+def test_a_lone_surrogate_in_text_alexa_shows_or_says_is_a_space(field: str) -> None:
+    # (Held as it was.) Speech, a reprompt and a card's text are cleaned where built (a lone
+    # surrogate becomes a space): the reply goes out, whole.
+    text = "caf\udce9"
+    replies: dict[str, Any] = {
+        "speech": lambda: speak(text),
+        "reprompt": lambda: ask("Which?", reprompt=text),
+        "card": lambda: speak("hi", card=SimpleCard(text, text)),
+    }
+    skill = Skill(SKILL_ID)
+
+    @skill.intent("Show")
+    def show() -> Response:
+        return replies[field]()  # type: ignore[no-any-return]
+
+    with TestClient(skill) as client:
+        result = client.intent("Show")
+    assert result.status_code == 200 and result.handler_error is None
+    sent = json.dumps(result.json)
+    assert "\\udce9" not in sent and "caf " in sent, sent
