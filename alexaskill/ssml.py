@@ -192,7 +192,7 @@ def break_(
     milliseconds, attribute = _break_ms(time)
     if milliseconds > _MAX_BREAK_MS:
         raise ResponseError(
-            f"SSML <break time={attribute!r}> is {milliseconds:.15g} ms; the limit is 10 s"
+            f"SSML <break time={attribute!r}> is {milliseconds:,.15g} ms; the limit is 10 s"
         )
     return _Checked(f'<break time="{attribute}"/>')
 

@@ -56,7 +56,7 @@ def _break_error(time: str) -> str | None:
         return f"<break time={time!r}> is not a duration like '500ms' or '2s', at most 10 s"
     milliseconds, written = pause
     if milliseconds > _MAX_BREAK_MS:
-        return f"<break time={time!r}> is {milliseconds:.15g} ms; the limit is 10 s"
+        return f"<break time={time!r}> is {milliseconds:,.15g} ms; the limit is 10 s"
     if written != time:
         return (
             f"<break time={time!r}>: write {written!r} (Amazon's SSML reference: a number, then "

@@ -102,7 +102,7 @@ def test_a_reminders_speech_holding_a_character_xml_cannot_hold_is_refused_unsen
         ("<speak>a <p>b</speak>", "</speak> while <p> inside it is open"),
         (
             '<speak>a <break time="20s"/></speak>',
-            "<break time='20s'> is 20000 ms; the limit is 10 s",
+            "<break time='20s'> is 20,000 ms; the limit is 10 s",
         ),
         ("<speak>a <b>x</b></speak>", "<b> is no SSML tag Alexa knows"),
     ],

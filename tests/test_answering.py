@@ -451,7 +451,7 @@ def test_a_question_that_cannot_be_built_to_ask_again_is_the_apology(
     # (alexaskill's own catalog)
     assert result.speech == GERMAN_APOLOGY and result.should_end_session is True, result.json
     assert isinstance(result.handler_error, ResponseError)
-    assert "<break time='11s'> is 11000 ms" in str(result.handler_error)
+    assert "<break time='11s'> is 11,000 ms" in str(result.handler_error)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert [(r.name, r.getMessage()) for r in errors] == [
         ("alexaskill", f"asking again for day failed: {result.handler_error}")

@@ -21,7 +21,7 @@ from .conftest import SKILL_ID
 
 #: Past the 10 s Amazon's SSML reference allows a pause, by half a second.
 _LONG_BREAK: Final = '<break time="10.5s"/>'
-_REFUSED_BREAK: Final = "<break time='10.5s'> is 10500 ms; the limit is 10 s"
+_REFUSED_BREAK: Final = "<break time='10.5s'> is 10,500 ms; the limit is 10 s"
 
 
 def _declare(skill: Skill, name: str = "Book", **declared: Any) -> None:

@@ -333,7 +333,7 @@ async def test_progressive_speech_follows_the_same_rules(anyio_backend: str) -> 
             with pytest.raises(ResponseError, match="progressive response speech says nothing"):
                 await api.progressive(nothing)  # as for speech
         for element, error in [
-            ('<break time="20s"/>', r"<break time='20s'> is 20000 ms; the limit is 10 s"),
+            ('<break time="20s"/>', r"<break time='20s'> is 20,000 ms; the limit is 10 s"),
             ("Hi<break time='1000 ms'/>", r"<break time='1000 ms'> is not a duration"),
             ('<audio src="http://x/a.mp3"/>', r"<audio src='http://x/a.mp3'> is no URL"),
             ("Hi<audio/>", r"<audio> has no src"),

@@ -24,13 +24,13 @@ pytestmark = pytest.mark.oldest_dependencies
     [
         (
             '<speak><break time="20s"/></speak>',
-            r"<break time='20s'> is 20000 ms; the limit is 10 s",
+            r"<break time='20s'> is 20,000 ms; the limit is 10 s",
         ),
-        ("<break time='10001ms'></break>", r"<break time='10001ms'> is 10001 ms"),
-        ('Wait <break strength="weak" time="10.5s"/>', r"<break time='10.5s'> is 10500 ms"),
+        ("<break time='10001ms'></break>", r"<break time='10001ms'> is 10,001 ms"),
+        ('Wait <break strength="weak" time="10.5s"/>', r"<break time='10.5s'> is 10,500 ms"),
         ('<p>Wait<break time = "1 minute" /></p>', r"<break time='1 minute'> is not a duration"),
         ("Wait<break time='1000 ms'/>", r"<break time='1000 ms'> is not a duration"),
-        ("Wait<break time=' 11S'/>", r"<break time=' 11S'> is 11000 ms"),
+        ("Wait<break time=' 11S'/>", r"<break time=' 11S'> is 11,000 ms"),
         # Read as ssml.break_ reads a time, but written otherwise than Amazon's SSML reference
         # writes it (white space round it, the unit in capitals): ssml_error's words.
         ("Wait<break time=' 1s'/>", r"<break time=' 1s'>: write '1s' \(Amazon's SSML reference"),
@@ -282,7 +282,7 @@ def test_the_builders_elements_are_not_checked_again(monkeypatch: pytest.MonkeyP
     assert SsmlSpeech(Ssml(str(answer)))
     assert len(checked) == 2
     monkeypatch.undo()
-    with pytest.raises(ResponseError, match=r"<break time='20s'> is 20000 ms"):
+    with pytest.raises(ResponseError, match=r"<break time='20s'> is 20,000 ms"):
         speak(ssml.speak("Hello", Ssml("<break time='20s'/>")))
 
 
@@ -322,6 +322,6 @@ def test_tags_in_a_comment_are_told_from_elements_in_one_scan(
     assert SsmlSpeech(comment).ssml == comment
     assert len(scans) <= 1
     scans.clear()
-    with pytest.raises(ResponseError, match=r"<break time='20s'> is 20000 ms"):
+    with pytest.raises(ResponseError, match=r"<break time='20s'> is 20,000 ms"):
         SsmlSpeech(comment.replace(" --></speak>", " --><break time='20s'/></speak>"))
     assert len(scans) <= 2  # (refused: a second scan finds the first fault by position)

@@ -59,6 +59,17 @@ def test_break_over_ten_seconds_fails(time: str | float | datetime.timedelta) ->
         ssml.break_(time)
 
 
+@pytest.mark.parametrize("time", ["20s", 20_000, datetime.timedelta(seconds=20)])
+def test_a_break_over_the_limit_says_its_milliseconds_with_thousands_separators(
+    time: str | float | datetime.timedelta,
+) -> None:
+    # As the other messages write sizes: "is 20000 ms" was said, the limit "10 s" beside it.
+    with pytest.raises(ResponseError, match=r"> is 20,000 ms; the limit is 10 s$"):
+        ssml.break_(time)
+    found = ssml.ssml_error('<speak>Wait<break time="20s"/></speak>')
+    assert found == "<break time='20s'> is 20,000 ms; the limit is 10 s"
+
+
 @pytest.mark.parametrize("time", ["2 s", "2", "s", "-1s", "1m", "fast", "", "1.s", "\u0663s"])
 def test_break_time_format_is_checked(time: str) -> None:
     with pytest.raises(ResponseError, match="<break time="):

@@ -278,7 +278,7 @@ def test_an_unknown_word_role_is_told_the_current_names_alone() -> None:
         ("5S", "<break time='5S'>: write '5s' (Amazon's SSML reference: a number, then s or ms "),
         ("500MS", "<break time='500MS'>: write '500ms' (Amazon's SSML reference: a number, "),
         (" 2s ", "<break time=' 2s '>: write '2s' (Amazon's SSML reference: a number, then s "),
-        ("20s", "<break time='20s'> is 20000 ms; the limit is 10 s"),
+        ("20s", "<break time='20s'> is 20,000 ms; the limit is 10 s"),
         ("5 sec", "<break time='5 sec'> is not a duration like '500ms' or '2s'"),
         ("", "<break time=''> is not a duration like '500ms' or '2s'"),
     ],
@@ -316,7 +316,7 @@ def test_a_fault_after_a_valid_break_time_is_still_said() -> None:
     found = ssml.ssml_error('<speak>Wait<break time="10s"/><emphais>now</emphais></speak>')
     assert found is not None and found.startswith("<emphais> is no SSML tag Alexa knows"), found
     found = ssml.ssml_error('<speak>Wait<break time="1s"/>then<break time="10001ms"/></speak>')
-    assert found == "<break time='10001ms'> is 10001 ms; the limit is 10 s"
+    assert found == "<break time='10001ms'> is 10,001 ms; the limit is 10 s"
 
 
 @pytest.mark.parametrize(

@@ -104,7 +104,7 @@ def test_the_fake_refuses_a_progressive_response_of_ssml_alexa_cannot_take() -> 
     assert said == {
         "Wait<break time='20s'/>": (
             400,
-            "speech is SSML Alexa cannot take: <break time='20s'> is 20000 ms; the limit is 10 s",
+            "speech is SSML Alexa cannot take: <break time='20s'> is 20,000 ms; the limit is 10 s",
         ),
         "<mark name='a'/>Hi": (400, said["<mark name='a'/>Hi"][1]),
         "Tom & Jerry": (400, said["Tom & Jerry"][1]),
