@@ -277,7 +277,7 @@ class Skill(_GivenAnId):
             )
         if not 0 < body_timeout <= 86400:  # 1e308: no bound in practice on a body held back
             raise ConfigurationError(
-                f"body_timeout must be positive seconds, at most 86400 (a day), not "
+                f"body_timeout must be positive seconds, at most 86,400 (a day), not "
                 f"{body_timeout!r}"
             )
         #: The application ids answered; None: any (``skill_id="*"``).

@@ -218,6 +218,6 @@ def test_a_directory_option_of_the_wrong_type_is_a_configuration_error(
 def test_a_body_timeout_longer_than_a_day_is_refused(seconds: float) -> None:
     # Taken: 1e308 s bounds no request body in practice, and the body's deadline is the app's
     # alone (alexaskill.server leaves it to Skill): a client holding its body back held on.
-    with pytest.raises(ConfigurationError, match=r"body_timeout .*at most 86400 \(a day\)"):
+    with pytest.raises(ConfigurationError, match=r"body_timeout .*at most 86,400 \(a day\)"):
         make_skill(body_timeout=seconds)
     assert make_skill(body_timeout=86400).body_timeout == 86400

@@ -148,7 +148,7 @@ def test_serve_refuses_a_graceful_shutdown_longer_than_a_day(
     # under way never cancelled) for a number past a float, and a day is more than any stop.
     with pytest.raises(SystemExit):
         parser().parse_args(["serve", WEATHER, "--timeout-graceful-shutdown", seconds])
-    assert "at most 86400 (a day)" in capsys.readouterr().err
+    assert "at most 86,400 (a day)" in capsys.readouterr().err
     assert options("--timeout-graceful-shutdown", "86400")["timeout_graceful_shutdown"] == 86400
 
 
@@ -171,6 +171,18 @@ def test_the_workers_bound_follows_the_cpus_this_process_may_use(
     assert max_workers() == most
     monkeypatch.setattr(os, "cpu_count", lambda: None)  # "undetermined"
     assert max_workers() == 8
+
+
+def test_the_workers_bound_is_said_with_thousands_separators(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As the other messages write sizes: "at most 1024 here" was said on a machine of 256 CPUs.
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(256)), raising=False)
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", WEATHER, "--workers", "2000"])
+    assert "2000: at most 1,024 here" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("http", ["h11", "httptools", "alexaskill.server:HttpProtocol"])

@@ -170,7 +170,7 @@ def _workers(text: str) -> int:
     most = max_workers()
     if workers > most:
         raise argparse.ArgumentTypeError(
-            f"{workers}: at most {most} here (4 per CPU this process may use, or 8): each "
+            f"{workers}: at most {most:,} here (4 per CPU this process may use, or 8): each "
             "worker is a whole process importing the app, and past a few per CPU more only add "
             "memory and store connections"
         )
@@ -198,7 +198,7 @@ def _seconds(text: str) -> int:
     if seconds < 1:
         raise argparse.ArgumentTypeError(f"{seconds}: at least 1 second")
     if seconds > 86400:  # asyncio's wait_for raised OverflowError past a float, at shutdown
-        raise argparse.ArgumentTypeError(f"{seconds}: at most 86400 (a day)")
+        raise argparse.ArgumentTypeError(f"{seconds}: at most 86,400 (a day)")
     return seconds
 
 
