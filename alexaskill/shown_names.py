@@ -1,7 +1,8 @@
 """A name the user gave (a path, an APP) as a message echoes it: `shown`, a long one cut to its
 head and tail; any value an error quotes, so cut (`shown_value`), or text already escaped (JSON
-text: `shown_escaped`), or a value read as JSON, each of its parts bounded (`shown_json`); and
-why a path named is not there (`not_there`). The commands' usage errors, the simulator's
+text: `shown_escaped`), or a value read as JSON, each of its parts bounded (`shown_json`), or an
+int given, with thousands separators (`shown_count`); and why a path named is not there
+(`not_there`). The commands' usage errors, the simulator's
 refusal of a ``--model`` and the errors quoting a value given (a response's field, a slot's
 value) say them alike."""
 
@@ -21,6 +22,7 @@ __all__ = [
     "not_there",
     "shown",
     "shown_as_json",
+    "shown_count",
     "shown_escaped",
     "shown_json",
     "shown_value",
@@ -121,6 +123,17 @@ class _Parts(reprlib.Repr):
 
 
 _PARTS: Final = _Parts()
+
+
+def shown_count(number: int) -> str:
+    """An int a message says, a count or a size given (``offsetInSeconds``), with thousands
+    separators, ``2,147,483,648``; one past Python's 4,300 digits, which ``repr`` and
+    formatting refuse (ValueError), by its size as `shown_json` says it, ``<an int of 16,610
+    bits>``."""
+    try:
+        return f"{number:,}"
+    except ValueError:
+        return _PARTS.repr_int(number, 0)
 
 
 def shown_json(value: object) -> str:

@@ -393,7 +393,7 @@ _WRONG_RECURRENCES: Final = [
     # past 2147483647 (2**64 too) was taken and kept, where the offset's is refused.
     (
         {**_AT, "recurrence": {"freq": "DAILY", "interval": 2**31}},
-        r"recurrence\.interval is 2147483648: at most 2147483647",
+        r"recurrence\.interval is 2,147,483,648: at most 2,147,483,647",
     ),
     # Amazon's model of the older freq (ask-sdk-model's RecurrenceFreq, in Python, Java and
     # Node) allows WEEKLY and DAILY only: any other str was taken and kept.
@@ -489,3 +489,13 @@ def test_a_reminder_given_with_a_recurrence_amazon_refuses_is_refused(
     fake.reminders.append({"alertToken": "r1", "trigger": trigger})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"reminders\[0\]\.trigger\." + said):
         run(skill_api(fake).get_reminders())
+
+
+def test_an_interval_past_pythons_digits_is_said_by_its_size() -> None:
+    # Given in Python, an int past 4,300 digits: its repr raised ValueError ("Exceeds the limit
+    # (4300 digits)") in place of the message due, which says the bound with its separators.
+    recurrence = {"freq": "DAILY", "interval": 10**5000}
+    with pytest.raises(
+        ValueError, match=r"interval is <an int of 16,610 bits>: at most 2,147,483,647, the"
+    ):
+        FakeAlexaApi(reminders=[{"trigger": {**_AT, "recurrence": recurrence}}])

@@ -16,6 +16,7 @@ from alexaskill.shown_names import (
     not_there,
     shown,
     shown_as_json,
+    shown_count,
     shown_escaped,
     shown_json,
     shown_value,
@@ -157,3 +158,15 @@ def test_shown_as_json_writes_a_lone_surrogate_as_json_writes_it(value: object) 
     whole = re.sub("[\ud800-\udfff]", lambda lone: f"\\u{ord(lone[0]):04x}", whole)
     assert shown_as_json(value) == shown_escaped(whole)
     assert shown_as_json(value).encode("utf-8")  # (a line a terminal can take)
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [(0, "0"), (-5, "-5"), (2**31, "2,147,483,648"), (10**5000, "<an int of 16,610 bits>")],
+    ids=["zero", "negative", "past-32-bits", "past-4300-digits"],
+)
+def test_a_count_is_said_with_thousands_separators_whatever_its_size(
+    number: int, said: str
+) -> None:
+    # Past Python's 4,300 digits, f"{n:,}" and repr raise ValueError: said by its size instead.
+    assert shown_count(number) == said

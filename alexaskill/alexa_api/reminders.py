@@ -78,8 +78,8 @@ def _relative_trigger(after: _dt.timedelta, recurrence: Sequence[str]) -> dict[s
         raise ValueError("a reminder's after= must be a positive delay")
     if seconds > MOST_OFFSET:
         raise ValueError(
-            f"a reminder's after= is {seconds} seconds: at most {MOST_OFFSET} seconds (68 years),"
-            " the largest 32-bit integer, as Amazon's model types offsetInSeconds"
+            f"a reminder's after= is {seconds:,} seconds: at most {MOST_OFFSET:,} seconds (68 "
+            "years), the largest 32-bit integer, as Amazon's model types offsetInSeconds"
         )
     if recurrence:
         raise ValueError("a recurring reminder needs at=, not after=")

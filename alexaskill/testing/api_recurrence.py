@@ -25,6 +25,7 @@ from ..alexa_api.kinds import said_wrong, takes
 from ..alexa_api.recurrence import NO_FREQ, rule_fault, rule_parts, until_fault
 from ..alexa_api.reminders import MOST_OFFSET
 from ..alexa_api.values import ReminderRecurrence, ReminderTrigger
+from ..shown_names import shown_count
 
 __all__: list[str] = []
 
@@ -207,7 +208,7 @@ def _recurrence_problem(
     (`_rule_fault`), and whose ``startDateTime`` and ``endDateTime``, if given, are local times
     (a str, as ``scheduledTime``, ISO 8601 without a ``Z`` or an offset: `_time_fault`), its
     ``interval`` a positive integer (Amazon's model of it, ask-sdk-model's ``Recurrence``, as
-    RFC 5545's INTERVAL), at most 2147483647 as its Java model types it, a 32-bit ``Integer``
+    RFC 5545's INTERVAL), at most 2,147,483,647 as its Java model types it, a 32-bit ``Integer``
     (`MOST_OFFSET`, the same bound as ``offsetInSeconds``). The older ``freq`` (with
     ``byDay``), which Amazon still takes without rules, is read as a rule: WEEKLY or DAILY
     (`_freq_fault`), on the days SU to SA (`_by_day_fault`), and not beside ``startDateTime``
@@ -240,8 +241,8 @@ def _recurrence_problem(
         return said_wrong("recurrence.interval", interval, ReminderRecurrence, "interval")
     if interval is not None and interval > MOST_OFFSET:
         return (
-            f"recurrence.interval is {interval!r}: at most {MOST_OFFSET}, the largest 32-bit "
-            "integer, as Amazon's model types it"
+            f"recurrence.interval is {shown_count(interval)}: at most {MOST_OFFSET:,}, the "
+            "largest 32-bit integer, as Amazon's model types it"
         )
     rules = recurrence.get("recurrenceRules")
     if rules is None:

@@ -11,7 +11,7 @@ from typing import Any, Final
 import msgspec
 
 from ..alexa_api.reminders import MOST_OFFSET, gone_by, request_time_fault
-from ..shown_names import shown_json
+from ..shown_names import shown_count, shown_json
 from ..ssml_check import _markup_error
 from .api_fields import unknown_field
 from .api_recurrence import _recurrence_problem, _time_fault
@@ -203,8 +203,8 @@ def _offset_fault(offset: object) -> str | None:
         return f"offsetInSeconds is {offset!r}: {takes(ReminderTrigger, 'offsetInSeconds')}"
     if isinstance(offset, int) and offset > MOST_OFFSET:
         return (
-            f"offsetInSeconds is {offset!r}: at most {MOST_OFFSET} (68 years), the largest "
-            "32-bit integer, as Amazon's model types it"
+            f"offsetInSeconds is {shown_count(offset)}: at most {MOST_OFFSET:,} (68 years), "
+            "the largest 32-bit integer, as Amazon's model types it"
         )
     return None
 
