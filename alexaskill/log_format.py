@@ -225,7 +225,7 @@ def fitted_plain(lines: list[str]) -> str:
 
 
 #: The line `fitted_plain` writes for the lines of a record it left out.
-_LEFT_OUT: Final = "  … ({} lines left out) …"
+_LEFT_OUT: Final = "  … ({:,} lines left out) …"
 
 
 def _as_text(value: object) -> str:

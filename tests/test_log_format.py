@@ -132,9 +132,22 @@ def test_a_plain_records_whole_traceback_is_one_write_within_4096_bytes() -> Non
     assert first.endswith(" ERROR alexaskill.x: failed for Book")
     assert rest[0] == "  Traceback (most recent call last):"
     assert all(line.startswith("  ") for line in rest)  # none can pass for a record
-    assert any(re.fullmatch(r"  … \(\d+ lines left out\) …", line) for line in rest)
+    assert any(re.fullmatch(r"  … \([\d,]+ lines left out\) …", line) for line in rest)
     # What was raised, kept: the chain's last exception.
     assert rest[-1].startswith(f"  ValueError: step {STEPS - 1} \u20ac\u20ac")
+
+
+def test_the_lines_a_plain_record_leaves_out_are_counted_with_thousands_separators() -> None:
+    # As the other messages write counts: "(4627 lines left out)" was said.
+    from alexaskill.log_format import fitted_plain
+
+    lines = ["failed", *(f"  line {index}" for index in range(5_000))]
+    fitted = fitted_plain(lines).split("\n")
+    [said] = [line for line in fitted if "left out" in line]
+    count = re.fullmatch(r"  … \((\d{1,3}(?:,\d{3})+) lines left out\) …", said)
+    assert count is not None, said
+    assert int(count.group(1).replace(",", "")) == len(lines) - len(fitted) + 1  # (its own)
+    assert len("\n".join(fitted).encode()) <= 4_095
 
 
 def test_a_plain_record_of_long_lines_is_one_write_within_4096_bytes() -> None:
