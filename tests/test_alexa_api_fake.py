@@ -257,6 +257,16 @@ def test_the_fake_answers_what_production_may_see(transport: str, fault: str, me
     assert [(call.operation, call.status) for call in fake.calls] == [("given_name", 200)]
 
 
+def test_an_oversized_answer_is_recorded_by_its_size_with_thousands_separators() -> None:
+    # As the other messages write sizes: "(4194306 bytes of application/json)" was recorded.
+    fake = FakeAlexaApi(given_name="Ada", faults={"given_name": "oversized"})
+    raw = RequestFactory().intent("Ask")
+    api = AlexaApi(decode_envelope(json.dumps(raw)), client=fake)
+    with pytest.raises(AlexaApiError, match="larger than"):
+        _run(api.given_name())
+    assert [call.answer for call in fake.calls] == ["(4,194,306 bytes of application/json)"]
+
+
 @pytest.mark.parametrize("transport", ["direct", "http"])
 def test_the_fake_encodes_each_answer_once(transport: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # The answer was encoded for the call's record (`ApiCall.answer`: the JSON decoded again),

@@ -398,6 +398,18 @@ def test_check_signature_refuses_a_signature_too_short_for_any_key_taken(
     check_signature(key, BODY, pki.signature(BODY, sha1=sha1), sha1=sha1)
 
 
+def test_the_shortest_signature_is_said_with_thousands_separators(
+    pki: TestPKI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As the signature's own length is said ("1,023 bytes long"): a bound of 1,024 bytes (an
+    # RSA-8192 floor) was said "1024 bytes or more".
+    from alexaskill.verify import signature
+
+    monkeypatch.setattr(signature, "_MIN_SIGNATURE_BYTES", 1024)
+    with pytest.raises(SignatureError, match=r"\(1,023 bytes long; .* have 1,024 bytes or more\)$"):
+        check_signature(pki.leaf_key.public_key(), BODY, _signature_of(1023))
+
+
 # --- the header's base64, decoded as binascii's strict decode takes it --------------------------
 
 

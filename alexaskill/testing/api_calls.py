@@ -133,7 +133,7 @@ class _Raw:
         """What `ApiCall.answer` records of it: the start of a short one, else its size."""
         if len(self.content) <= 200:
             return self.content.decode("utf-8", "replace")
-        return f"({len(self.content)} bytes of {self.content_type})"
+        return f"({len(self.content):,} bytes of {self.content_type})"
 
 
 @dataclass(frozen=True)

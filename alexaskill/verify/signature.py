@@ -111,7 +111,7 @@ def _check_length(signature: bytes, algorithm: hashes.HashAlgorithm) -> None:
         size = "1 byte" if len(signature) == 1 else f"{len(signature):,} bytes"
         raise SignatureError(
             f"signature: {name} does not match the body ({size} long; the signing key must be "
-            f"RSA-{MIN_RSA_BITS} or larger, whose signatures have {_MIN_SIGNATURE_BYTES} bytes "
+            f"RSA-{MIN_RSA_BITS} or larger, whose signatures have {_MIN_SIGNATURE_BYTES:,} bytes "
             "or more)"
         )
 
