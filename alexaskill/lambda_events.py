@@ -13,8 +13,8 @@ import msgspec
 
 from .articles import type_with_article
 from .exceptions import MalformedRequestError
-from .log_values import printable
 from .models import decode_envelope
+from .shown_names import shown
 
 if TYPE_CHECKING:
     from .models import Envelope
@@ -99,7 +99,8 @@ _SOURCES = (
         "an Alexa smart home directive (this handler answers a custom skill's requests)",
     ),
 )
-#: How many keys `describe_event` names, and how much of each.
+#: How many keys `describe_event` names, and how much of each (`shown`'s bound: a longer one
+#: cut to its head and tail, with its length).
 _KEYS_SAID, _KEY_CHARS = 8, 40
 
 
@@ -130,8 +131,10 @@ def describe_event(event: Any) -> str:
         return f"{type_with_article(event)}, not a JSON object"
     if not event:
         return "an empty JSON object"
-    keys = [printable(str(key)[:_KEY_CHARS]) for key in list(event)[:_KEYS_SAID]]
-    said = ", ".join(repr(key) for key in keys)
+    # (each quoted by its repr, which escapes all that log_values.printable does, and more)
+    said = ", ".join(
+        shown(str(key), quoted=True, most=_KEY_CHARS) for key in list(event)[:_KEYS_SAID]
+    )
     if len(event) > _KEYS_SAID:
         said += f" and {len(event) - _KEYS_SAID:,} more keys"
     for needed, source in _SOURCES:

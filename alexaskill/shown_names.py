@@ -36,15 +36,17 @@ _HEAD: Final = 70
 _TAIL: Final = 30
 
 
-def shown(text: str, *, quoted: bool = False) -> str:
+def shown(text: str, *, quoted: bool = False, most: int = MAX_SHOWN) -> str:
     """``text`` as a message echoes it (a plain str's ``repr`` with ``quoted``): whole up to
-    `MAX_SHOWN` characters, else its head and tail around "…", then its length: ``aaa…aaa.py
-    (5,003 characters)``, ``'aaa…aaa' (5,000 characters)`` (the length outside the quotes: no
-    part of the name)."""
-    if len(text) <= MAX_SHOWN:
+    ``most`` characters (`MAX_SHOWN`), else its head and tail around "…", then its length:
+    ``aaa…aaa.py (5,003 characters)``, ``'aaa…aaa' (5,000 characters)`` (the length outside the
+    quotes: no part of the name). A smaller ``most``, for one of several names a line lists,
+    keeps a head and tail in the same proportion (of 40: 23 and 10)."""
+    if len(text) <= most:
         # (str's repr, not a subclass's: a StrEnum member was "<E.X: 'x'>" here, 'x' once cut)
         return str.__repr__(text) if quoted else text
-    cut = f"{text[:_HEAD]}…{text[-_TAIL:]}"
+    head, tail = most * _HEAD // MAX_SHOWN, max(1, most * _TAIL // MAX_SHOWN)
+    cut = f"{text[:head]}…{text[-tail:]}"
     return f"{repr(cut) if quoted else cut} ({len(text):,} characters)"
 
 

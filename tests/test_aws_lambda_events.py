@@ -218,6 +218,19 @@ def test_the_sizes_said_of_an_event_have_thousands_separators(event: Any, said: 
     assert said in describe_event(event)
 
 
+def test_a_long_key_of_an_event_is_cut_to_its_head_and_tail_with_its_length() -> None:
+    # As a long name is shown elsewhere: its first 40 characters were kept, its end (where two
+    # keys of one prefix differ) lost, and nothing said it was cut; a key's escapes were
+    # escaped twice ('a\\nb').
+    from alexaskill.aws_lambda import describe_event
+
+    said = describe_event({"detail-" + "x" * 4_980 + "-type": 1, "a\nb": 2, "short": 3})
+    assert said == (
+        "a JSON object with the keys 'detail-xxxxxxxxxxxxxxxx…xxxxx-type' (4,992 characters), "
+        "'a\\nb', 'short'"
+    ), said
+
+
 @pytest.mark.parametrize("kind", [bytes, bytearray, str], ids=["bytes", "bytearray", "str"])
 def test_json_text_instead_of_the_decoded_event_is_said_to_be_json_text(
     runtime: Runtime, kind: type

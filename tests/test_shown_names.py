@@ -170,3 +170,10 @@ def test_a_count_is_said_with_thousands_separators_whatever_its_size(
 ) -> None:
     # Past Python's 4,300 digits, f"{n:,}" and repr raise ValueError: said by its size instead.
     assert shown_count(number) == said
+
+
+def test_a_name_shown_within_a_smaller_bound_keeps_a_head_and_tail_in_proportion() -> None:
+    assert shown("k" * 40, quoted=True, most=40) == repr("k" * 40)
+    name = "a" * 30 + "b" * 30
+    assert shown(name, most=40) == f"{'a' * 23}…{'b' * 10} (60 characters)"
+    assert shown(name, quoted=True, most=1) == "'…b' (60 characters)"
