@@ -183,6 +183,18 @@ def test_a_region_botocore_refuses_is_refused_at_construction(region: str) -> No
         assert DynamoDBStore("skill-table", region=fine).region == fine
 
 
+@pytest.mark.parametrize("option", ["region", "table"])
+def test_a_long_region_or_table_name_refused_is_shown_cut(option: str) -> None:
+    # Quoted whole: a region (or table name) of 5,000 characters made a message as long.
+    name = "us-" + "x" * 4_990 + "-east!"
+    table, region = (name, None) if option == "table" else ("skill-table", name)
+    with pytest.raises(ConfigurationError) as caught:
+        DynamoDBStore(table, region=region)
+    said = str(caught.value)
+    assert "'us-xxx" in said and "xx-east!' (4,999 characters)" in said and "…" in said, said
+    assert len(said) < 300, said
+
+
 @pytest.mark.parametrize("region", ["123", "0", "1a", "a1", "us-east-1", "-1", "1-"])
 def test_the_stores_check_of_a_region_is_botocores(region: str) -> None:
     from botocore.exceptions import InvalidRegionError

@@ -45,7 +45,7 @@ def _check_options(
     """`ConfigurationError` for the first of `DynamoDBStore`'s options it cannot work with."""
     if not isinstance(table, str) or not _TABLE_NAME.fullmatch(table):
         raise ConfigurationError(
-            f"DynamoDBStore: {table!r} is not a DynamoDB table name "
+            f"DynamoDBStore: {shown_value(table)} is not a DynamoDB table name "
             "(3 to 255 letters, digits, '_', '-' or '.')"
         )
     _check_types(
@@ -68,7 +68,7 @@ def _check_options(
         )
     if region is not None and not _REGION.fullmatch(region):
         raise ConfigurationError(
-            f"DynamoDBStore: {region!r} is not an AWS region name (like 'us-east-1')"
+            f"DynamoDBStore: {shown_value(region)} is not an AWS region name (like 'us-east-1')"
         )
     # (In any case: botocore reads the scheme as urlsplit does, HTTP:// too.)
     if endpoint_url is not None and not endpoint_url.lower().startswith(("http://", "https://")):
