@@ -8,6 +8,8 @@ value) say them alike."""
 
 from __future__ import annotations
 
+import binascii
+import collections
 import functools
 import os
 import re
@@ -150,7 +152,7 @@ def shown_json(value: object) -> str:
 def shown_as_json(value: object) -> str:
     """``value``, read as JSON, as its JSON text (``"x"``, ``true``, ``[1,2]``) an error quotes
     it: `shown_escaped` of ``msgspec.json.encode(value)``, made of its head and tail only (a
-    list of 10 MB was encoded whole to show 120 characters of it)."""
+    list of 10 MB, a set or bytes, was encoded whole to show 120 characters of it)."""
     head = ""
     for piece in _json_pieces(value, backward=False):
         head += piece
@@ -170,6 +172,10 @@ def shown_as_json(value: object) -> str:
 
 #: The characters of a string encoded at once: a piece ends between whole escapes.
 _STRING_PIECE: Final = 32
+#: The bytes encoded at once: a multiple of 3, so that base64's pieces join as its whole text.
+_BYTES_PIECE: Final = 24
+#: The items of a set read for its end (`_json_pieces`, backward): the tail kept is 2 * `_TAIL`.
+_LAST_ITEMS: Final = 2 * _TAIL
 
 
 def _json_pieces(value: object, *, backward: bool) -> Iterator[str]:
@@ -181,6 +187,12 @@ def _json_pieces(value: object, *, backward: bool) -> Iterator[str]:
         for start in reversed(starts) if backward else starts:
             yield _json_string(value[start : start + _STRING_PIECE])
         yield '"'
+    elif isinstance(value, (bytes, bytearray)):  # (base64, as msgspec writes them)
+        yield '"'
+        starts = range(0, len(value), _BYTES_PIECE)
+        for start in reversed(starts) if backward else starts:
+            yield binascii.b2a_base64(value[start : start + _BYTES_PIECE], newline=False).decode()
+        yield '"'
     elif isinstance(value, (list, tuple)):
         yield "]" if backward else "["
         for index in range(len(value)):
@@ -189,6 +201,17 @@ def _json_pieces(value: object, *, backward: bool) -> Iterator[str]:
                 yield ","
             yield from _json_pieces(item, backward=backward)
         yield "[" if backward else "]"
+    elif isinstance(value, (set, frozenset)):  # (an array, in the order it iterates)
+        yield "]" if backward else "["
+        # Its end alone, backward: a set has no reversed(). Each item with its comma is two
+        # characters at least, so its last `_LAST_ITEMS` make more than a tail's room.
+        members = reversed(collections.deque(value, _LAST_ITEMS)) if backward else iter(value)
+        for index, item in enumerate(members):
+            if index:
+                yield ","
+            yield from _json_pieces(item, backward=backward)
+        if not backward or len(value) <= _LAST_ITEMS:
+            yield "[" if backward else "]"
     elif isinstance(value, Mapping):
         yield "}" if backward else "{"
         items: Iterator[tuple[object, object]] = iter(value.items())

@@ -177,3 +177,41 @@ def test_a_name_shown_within_a_smaller_bound_keeps_a_head_and_tail_in_proportion
     name = "a" * 30 + "b" * 30
     assert shown(name, most=40) == f"{'a' * 23}…{'b' * 10} (60 characters)"
     assert shown(name, quoted=True, most=1) == "'…b' (60 characters)"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        set(range(500_000)),
+        frozenset(f"item {n}" for n in range(500_000)),
+        bytes(range(256)) * 40_000,
+        bytearray(b"\xff\x00x" * 300_001),
+        [b"ab", {1, 2}, b"\x00" * 1_000, frozenset({"\n"})],
+        set(),
+        b"",
+        b"abcd",
+    ],
+    ids=["set", "frozenset", "bytes", "bytearray", "nested", "empty-set", "empty-bytes", "short"],
+)
+def test_shown_as_json_encodes_a_set_or_bytes_in_pieces_not_whole(
+    value: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A set (a JSON array) or bytes (base64) was encoded whole: a set of 500,000 items made
+    # ~3 MB of JSON to show 120 characters of it. Said as the whole text's cut says it.
+    from types import SimpleNamespace
+
+    from alexaskill import shown_names
+
+    whole = shown_escaped(msgspec.json.encode(value).decode())
+    encoded: list[int] = []
+
+    def counting(part: object) -> bytes:
+        text = msgspec.json.encode(part)
+        encoded.append(len(text))
+        return text
+
+    monkeypatch.setattr(
+        shown_names, "msgspec", SimpleNamespace(json=SimpleNamespace(encode=counting))
+    )
+    assert shown_as_json(value) == whole
+    assert sum(encoded) < 2_000, f"{sum(encoded):,} characters encoded in {len(encoded):,} calls"
