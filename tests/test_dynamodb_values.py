@@ -394,7 +394,7 @@ def test_a_stored_whole_number_past_pythons_digits_is_refused_at_load_naming_it(
     # other stores' read of one did: refused now in the words they say it in.
     said = (
         "here: the stored value of attribute 'big' is not JSON Alexa attributes can hold (it "
-        "holds an integer of more than 4300 digits, outside the numbers every store keeps"
+        "holds an integer of more than 4,300 digits, outside the numbers every store keeps"
     )
     with pytest.raises(StoreError) as raised:
         values._from_stored("big", {"L": [{"N": text}]}, "here")

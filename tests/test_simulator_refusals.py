@@ -246,7 +246,7 @@ def test_a_number_too_long_to_read_is_named_not_called_not_json(http: StarletteC
     )
     assert response.status_code == 400
     assert response.json() == {
-        "error": "the body holds a number too long to read (more than 4300 digits)"
+        "error": "the body holds a number too long to read (more than 4,300 digits)"
     }
     # A body that is not UTF-8 is still not JSON.
     response = http.post(

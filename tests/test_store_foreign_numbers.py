@@ -42,7 +42,7 @@ def test_a_stored_integer_past_pythons_digits_is_refused_in_the_limits_words(
         base._decode("n", text.encode() if as_bytes else text, "here")
     assert str(raised.value) == (
         f"here: the stored value of attribute 'n' is not JSON Alexa attributes can hold (it "
-        f"holds an integer of more than 4300 digits, {_OUTSIDE}): written by another "
+        f"holds an integer of more than 4,300 digits, {_OUTSIDE}): written by another "
         "program? correct it, or delete the attribute"
     )
 

@@ -46,11 +46,11 @@ def test_an_utterance_longer_than_anyone_says_is_not_understood_and_says_why(
     understood = pizza.understand(said, now=NOW)
     assert (understood.request, understood.kind) == (None, "too long")
     assert understood.explain() == (
-        "nothing to understand\n  note: 1200 words: more than the 100 understood in one utterance"
+        "nothing to understand\n  note: 1,200 words: more than the 100 understood in one utterance"
     )
     turn = Conversation(pizza, _Silent()).say(said)
     assert turn.exchanges == []
-    assert turn.notes == ["1200 words: more than the 100 understood in one utterance"]
+    assert turn.notes == ["1,200 words: more than the 100 understood in one utterance"]
     within = pizza.understand("where is my order " * 25, now=NOW)  # 100 words
     assert within.kind == "intent"
 

@@ -115,7 +115,7 @@ def _decode_number(text: str) -> int | float:
         digits = sys.get_int_max_str_digits()
         if digits and number and number.adjusted() >= digits:
             raise _Unheld(
-                f"it holds an integer of more than {digits} digits, outside {_KEPT_NUMBERS}"
+                f"it holds an integer of more than {digits:,} digits, outside {_KEPT_NUMBERS}"
             )
         return int(number)
     return float(number)

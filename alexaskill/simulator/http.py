@@ -130,7 +130,7 @@ async def read_json(request: Any) -> dict[str, Any]:
 
         digits = sys.get_int_max_str_digits()
         raise BadRequest(
-            f"the body holds a number too long to read (more than {digits} digits)"
+            f"the body holds a number too long to read (more than {digits:,} digits)"
         ) from None
     if not isinstance(value, dict):
         raise BadRequest("expected a JSON object")

@@ -202,7 +202,7 @@ def _past_int_digits(exc: ValueError) -> str | None:
 def _past_digits() -> str:
     """Why an integer past Python's limit on the digits of one is no value an attribute holds."""
     digits = sys.get_int_max_str_digits()
-    return f"it holds an integer of more than {digits} digits, outside {_KEPT_NUMBERS}"
+    return f"it holds an integer of more than {digits:,} digits, outside {_KEPT_NUMBERS}"
 
 
 def _nests_deeper(value: Any) -> bool:

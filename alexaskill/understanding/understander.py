@@ -111,7 +111,7 @@ class Understander(Reader):
             return Understanding(text, None, "empty")
         if len(tokens) > MAX_WORDS:
             # The alignment goes a level deeper a word (and its work grows with the length).
-            note = f"{len(tokens)} words: more than the {MAX_WORDS} understood in one utterance"
+            note = f"{len(tokens):,} words: more than the {MAX_WORDS:,} understood in one utterance"
             return Understanding(text, None, "too long", notes=(note,))
         words = tuple(token.text for token in tokens)
         if words in self.language.session_end:

@@ -113,7 +113,7 @@ def _span(distance: timedelta) -> str:
     for unit, size, below in (("s", 1, 300), ("min", 60, 3 * 3600), ("h", 3600, 3 * 86400)):
         if seconds < below:
             return f"{math.ceil(seconds / size)} {unit}"
-    return f"{math.ceil(seconds / 86400)} days"
+    return f"{math.ceil(seconds / 86400):,} days"
 
 
 def _body_timestamp(body: bytes) -> tuple[str, str]:
