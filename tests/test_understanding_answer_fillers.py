@@ -240,3 +240,32 @@ def test_a_filler_inside_a_value_goes_as_a_pause_does(
     answered = trips.answer(said, intent=heard[0], slot=name, now=NOW)
     assert answered is not None
     assert [(each.name, each.value) for each in answered.slots] == [(name, value)]
+
+
+@pytest.mark.parametrize(
+    ("said", "unfilled"),
+    [
+        ("book a trip to berlin please for three", "book a trip to berlin for three"),
+        ("book a trip to berlin um for three", "book a trip to berlin for three"),
+        ("book a trip to berlin please for three people", "book a trip to berlin for three people"),
+    ],
+)
+def test_a_filler_said_after_a_value_before_another_slot_s_words_ends_the_value(
+    said: str, unfilled: str
+) -> None:
+    # Judged before the words left over went to the intent's other slots, the filler was inside
+    # the city, "berlin please for three" (a free-form value ends with no filler, so nothing
+    # split it): "for three" is the party, as without the filler.
+    city = {"name": "city", "type": "AMAZON.City"}
+    people = {"name": "people", "type": "AMAZON.NUMBER"}
+    samples = ["book a trip to {city}", "book a trip for {people} people"]
+    intent = {"name": "Trip", "slots": [city, people], "samples": samples}
+    trips = understander_of({"invocationName": "trips", "intents": [intent]})
+    heard = ("Trip", {"city": "berlin", "people": "3"})
+    assert heard_values(trips, said) == heard_values(trips, unfilled) == heard
+    answered = trips.answer(said, intent="Trip", slot="city", now=NOW)
+    assert answered is not None
+    assert [(each.name, each.value) for each in answered.slots] == [
+        ("city", "berlin"),
+        ("people", "3"),
+    ]

@@ -6,7 +6,7 @@ three four" is no four-digit 1234.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .afterwords import thanks_words
 from .languages import Language
@@ -18,9 +18,17 @@ from .text import Token
 
 __all__ = ["exact_past_fillers", "exact_without_fillers", "filler_in_value"]
 
+#: A reading with the words it left over given to its intent's other slots, or None where that
+#: cuts a value short (`Reader._generalise`).
+Generalised = Callable[[Match, SpanCache], Match | None]
+
 
 def exact_without_fillers(
-    matcher: SampleMatcher, spans: SpanCache, language: Language, over: Match | None = None
+    matcher: SampleMatcher,
+    spans: SpanCache,
+    language: Language,
+    over: Match | None = None,
+    generalised: Generalised | None = None,
 ) -> tuple[Match | None, SpanCache]:
     """The exact reading of the words with the filler words left out, and the spans of the
     words it reads. Leaving out one said inside a value it is part of ("oh", a zero, in "six oh
@@ -33,9 +41,11 @@ def exact_without_fillers(
     ``over``, the exact reading of all the words, is bettered only by a reading whose sample
     says more words, a carrier its value took (`filler_in_value`), or one that leaves out only
     fillers a pause would stand for (`_as_pauses`: "new *um* york" is "new york", where
-    "the beatles *hey* jude" stays whole).
+    "the beatles *hey* jude" stays whole), or that, its words left over given to the intent's
+    other slots (``generalised``), reads no filler into a value: "please" of "book a trip to
+    berlin *please* for three" ends the city, "for three" the party.
     """
-    found = _kept_reading(matcher, spans, language, over)
+    found = _kept_reading(matcher, spans, language, over, generalised)
     return (None, spans) if found is None else found[:2]
 
 
@@ -60,7 +70,11 @@ def exact_past_fillers(
 
 
 def _kept_reading(
-    matcher: SampleMatcher, spans: SpanCache, language: Language, over: Match | None
+    matcher: SampleMatcher,
+    spans: SpanCache,
+    language: Language,
+    over: Match | None,
+    generalised: Generalised | None = None,
 ) -> tuple[Match, SpanCache, list[int]] | None:
     """`exact_without_fillers`' reading, the spans of the words it reads and their positions
     among ``spans``' tokens; None where there is none."""
@@ -108,7 +122,11 @@ def _kept_reading(
             match = matcher.exact(kept_spans)
         if match is None or _split_value(match, kept, spans, language):
             continue
-        if len(match.sample.words) <= least and not _as_pauses(match, kept, spans, language):
+        if (
+            len(match.sample.words) <= least
+            and not _as_pauses(match, kept, spans, language)
+            and not _between_values(match, kept, kept_spans, len(tokens), generalised)
+        ):
             continue  # no carrier more than ``over``'s: its value keeps it ("new like york")
         dropped = _dropped_from_value(match, kept, spans, language)
         if dropped is not None:
@@ -160,6 +178,25 @@ def _split_value(match: Match, kept: Sequence[int], spans: SpanCache, language: 
         if any(spans.words[at] not in pure for at in left_out):
             return True
     return False
+
+
+def _between_values(
+    match: Match,
+    kept: Sequence[int],
+    kept_spans: SpanCache,
+    size: int,
+    generalised: Generalised | None,
+) -> bool:
+    """Whether ``match``, a reading of the words at ``kept`` of ``size`` said, leaves out only
+    words said within no value once the words it left over went to the intent's other slots
+    (``generalised``): "please" of "book a trip to berlin *please* for three" is said after the
+    city "berlin", before "for three", the party; read before, the city took "for three" too,
+    and the filler was inside it."""
+    found = None if generalised is None else generalised(match, kept_spans)
+    if found is None:
+        return False
+    values = [range(kept[start] + 1, kept[end - 1]) for _, _, start, end in found.fills]
+    return not any(at in value for at in set(range(size)) - set(kept) for value in values)
 
 
 def _as_pauses(match: Match, kept: Sequence[int], spans: SpanCache, language: Language) -> bool:

@@ -68,7 +68,9 @@ class Reader(SaidValues):
         # "i like like paris": the carrier's "i like {city}" read without the filler, no city
         # of all the words.
         if match is None or filler_in_value(match, spans, self.language):
-            kept, kept_spans = exact_without_fillers(self.matcher, spans, self.language, match)
+            kept, kept_spans = exact_without_fillers(
+                self.matcher, spans, self.language, match, self._generalise
+            )
             if kept is not None:
                 ignored = [token.text for token in tokens if token not in kept_spans.tokens]
                 notes.append(f"ignored: {shown(' '.join(ignored))}")

@@ -419,7 +419,8 @@ class Understander(Reader):
         # "i'd like to go to rome please": read without "please", as "{city}" of all words;
         # "like i like rome": "i like {city}" without the first "like", no "like {city}".
         if match is None or filler_in_value(match, spans, self.language):
-            without, kept = exact_without_fillers(matcher, spans, self.language, match)
+            language, generalised = self.language, self._generalise
+            without, kept = exact_without_fillers(matcher, spans, language, match, generalised)
             if without is not None:
                 match, spans = self._weighed(matcher, without, kept, answer=True), kept
         says_no = self._says_no
