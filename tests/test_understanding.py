@@ -420,3 +420,30 @@ def test_a_model_without_a_name_takes_no_pronoun_for_one(said: str) -> None:
     other = anonymous.understand("ask corner cafe what's the weather in paris", now=NOW)
     assert other.new_session
     assert other.notes[0] == 'asked the skill "corner cafe" in one go'
+
+
+def test_without_an_invocation_name_the_longest_name_whose_request_reads_strictly_wins() -> None:
+    # Read strictly, the first connective whose rest read named the skill: "ask tips for cooks
+    # for chai" asked "tips" for the drink "cooks for chai", no listed value, where "tips for
+    # cooks" is asked for the listed chai. As Alexa takes the longest name that matches, the
+    # longest wins of the names whose request reads, unless the only reading of its rest is a
+    # sample of slots alone that takes words its types do not know ("two" of "{drink}").
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type("Drink", ["latte", "chai"])
+
+    @skill.intent(
+        "OrderDrink",
+        utterances=["{drink}", "order {drink} for {count}"],
+        slots={"drink": "Drink", "count": "AMAZON.NUMBER"},
+    )
+    def order(drink: str, count: int = 1) -> None: ...
+
+    anonymous = Understander(model_from_skill(skill))
+    for said, name, slots in [
+        ("ask tips for cooks for chai", "tips for cooks", [("drink", "chai")]),
+        ("ask tips for cooks for mocha", "tips for cooks", [("drink", "mocha")]),
+        ("ask cafe to order chai for two", "cafe", [("drink", "chai"), ("count", "2")]),
+    ]:
+        understood = anonymous.understand(said, now=NOW)
+        assert understood.notes[0] == f'asked the skill "{name}" in one go', understood.notes
+        assert [(slot.name, slot.value) for slot in understood.slots] == slots

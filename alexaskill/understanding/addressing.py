@@ -7,7 +7,7 @@ Without an invocation name in the model, any name is taken there (none opening w
 request read by a sample of slots alone needs a connector to end the name ("ask corner cafe
 for a chai"), and a connector ends it first where the rest reads ("ask corner cafe for the
 weather in paris"), the one after which it reads closest, the longest name on a tie ("ask tips
-for cooks for a recipe": `_name_splits`).
+for cooks for chai", "ask tips for cooks for a recipe": `_name_splits`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Final
 from .languages import Language
 from .quoted import named
 from .result import Understanding
+from .slot_kinds import FREE
 from .text import Token
 
 __all__ = ["SLOT_REFERENCE", "addressed_request"]
@@ -54,10 +55,12 @@ def addressed_request(
         after = len(verb)
         if name is None and words[after : after + 1] and words[after] in language.object_pronouns:
             continue  # "tell me a joke": said to the skill open, not naming another
-        # The loose readings at a connective, each its score, the name's length and the request.
+        # The readings at a connective, each how close it is, the name's length and the
+        # request, of one round (strict, then loose: `_name_splits`).
         weighed: list[tuple[float, int, Understanding]] = []
+        weighed_round: tuple[bool, bool] | None = None
         for size, strict, weigh in _name_splits(name, words, after, language.connectors):
-            if weighed and not weigh:
+            if weighed and (strict, weigh) != weighed_round:
                 break
             end = after + size
             said_name = " ".join(words[after:end])
@@ -92,11 +95,18 @@ def addressed_request(
             found = inner.in_new_session(f'asked the skill "{said_name}" in one go')
             if not weigh:
                 return found
-            weighed.append((inner.score, size, found))
+            # Read strictly, each reading explains every word: one with words of its own or a
+            # value its types know is closer than a sample of slots alone taking any words
+            # ("two" of "{drink}" in "ask cafe to order chai for two"); its score, a sum over
+            # the words, would favour the shortest name, whose request has the most.
+            close = float(_known(inner)) if strict else inner.score
+            weighed.append((close, size, found))
+            weighed_round = (strict, weigh)
         if weighed:
             # The closest reading, the longest name of those as close: "ask tips for cooks for
             # a recipe" is "a recipe" asked of "tips for cooks", where "cooks for a recipe"
-            # asked of "tips" leaves "cooks for" unread.
+            # asked of "tips" leaves "cooks for" unread; "ask tips for cooks for chai", read
+            # strictly, the listed chai, no drink "cooks for chai".
             return max(weighed, key=lambda each: each[:2])[2]
     for at in range(1, len(words) - 1):
         if words[at] not in language.trailing_connectors:
@@ -121,16 +131,16 @@ def _name_splits(
     each other rather than the first taken. The model's own name is read loosely. An unknown
     one ends first where a connective follows it ("ask corner cafe for the weather in paris":
     Amazon's one-shot phrasings put one between the name and the request), its rest read
-    strictly, then loosely (a reading other than the fallback: the closest of those, the
-    longest name on a tie, as a name may hold a connective, "tips for cooks"), and only then at
-    any length, strictly: else the first length whose rest is a sample wins ("corner cafe for
-    the", as "weather in paris" is one)."""
+    strictly, then loosely (a reading other than the fallback), each round the closest of its
+    readings, the longest name on a tie, as a name may hold a connective ("tips for cooks"),
+    and only then at any length, strictly: there the first length whose rest is a sample wins,
+    else "corner cafe for the" would ("weather in paris" is one)."""
     sizes = _name_sizes(name, words, after)
     if name is not None:
         return [(size, False, False) for size in sizes]
     connected = [s for s in sizes if after + s < len(words) - 1 and words[after + s] in connectors]
     return [
-        *((size, True, False) for size in connected),
+        *((size, True, True) for size in connected),
         *((size, False, True) for size in connected),
         *((size, True, False) for size in sizes if size not in connected),
     ]
@@ -144,6 +154,14 @@ def _name_sizes(name: tuple[str, ...] | None, words: Sequence[str], after: int) 
             return [size]
         return []
     return [size for size in range(1, 5) if after + size <= len(words)]
+
+
+def _known(understood: Understanding) -> bool:
+    """Whether ``understood`` is read by a sample with words of its own, or fills a slot with
+    words its type knows (a listed value, a number), as `Understander._is_sample` asks."""
+    return _worded(understood.sample) or any(
+        fill.weight > FREE for fill in understood.fills.values()
+    )
 
 
 def _worded(sample: str | None) -> bool:
