@@ -269,3 +269,46 @@ def test_a_filler_said_after_a_value_before_another_slot_s_words_ends_the_value(
         ("city", "berlin"),
         ("people", "3"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("said", "inside"),
+    [
+        ("plan a trip to um new york", "plan a trip to new um york"),
+        ("visit uh echo park", "visit echo uh park"),
+        ("search for um cheap flights", "search for cheap um flights"),
+    ],
+)
+def test_a_hesitation_at_a_value_s_start_goes_as_one_inside_it_does(said: str, inside: str) -> None:
+    # Read loosely, "um" a word not in the sample (noted so, and scored lower), where "new um
+    # york" was the sample's reading with the hesitation ignored; so was the answer.
+    city = {"name": "city", "type": "AMAZON.City"}
+    place = {"name": "place", "type": "Places"}
+    query = {"name": "query", "type": "AMAZON.SearchQuery"}
+    intents = [
+        {"name": "Trip", "slots": [city], "samples": ["{city}", "plan a trip to {city}"]},
+        {"name": "Visit", "slots": [place], "samples": ["visit {place}"]},
+        {"name": "Search", "slots": [query], "samples": ["search for {query}"]},
+    ]
+    places = {"name": "Places", "values": [{"name": {"value": "echo park"}}]}
+    trips = understander_of({"invocationName": "trips", "intents": intents, "types": [places]})
+    hesitation = said.split()[-3]
+    heard, expected = (trips.understand(each, now=NOW) for each in (said, inside))
+    assert heard.notes == expected.notes == (f"ignored: {hesitation}",)
+    assert (heard.sample, heard.slots, heard.score) == (
+        expected.sample,
+        expected.slots,
+        expected.score,
+    )
+    assert heard.intent is not None
+    name = heard.slots[0].name
+    answered, answered_inside = (
+        trips.answer(each, intent=heard.intent, slot=name, now=NOW) for each in (said, inside)
+    )
+    assert answered is not None and answered_inside is not None
+    assert (answered.sample, answered.slots, answered.notes, answered.exact) == (
+        answered_inside.sample,
+        answered_inside.slots,
+        answered_inside.notes,
+        answered_inside.exact,
+    )

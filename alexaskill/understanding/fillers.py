@@ -139,12 +139,16 @@ def _kept_reading(
 def filler_in_value(match: Match, spans: SpanCache, language: Language) -> bool:
     """Whether ``match``, an exact reading of all the words, reads a filler into a value of
     any words: "i like *like* paris" is no city "i like like paris" where "i like {city}" reads
-    it without the filler said twice (`exact_without_fillers`'s ``over``)."""
+    it without the filler said twice (`exact_without_fillers`'s ``over``). So is a loose
+    reading that leaves out a hesitation said right before a value: "plan a trip to *um* new
+    york" is "new york", the hesitation a pause (`_as_pauses`), as "new *um* york" is, no words
+    not in the sample."""
+    starts = {start for _, _, start, _ in match.fills}
     return any(
         fill.kind not in KNOWN and spans.words[at] in language.fillers
         for _, fill, start, end in match.fills
         for at in range(start, end)
-    )
+    ) or any(at + 1 in starts and spans.words[at] in language.hesitations for at in match.extra_at)
 
 
 def _unique(sets: Sequence[list[int]]) -> list[list[int]]:
@@ -202,23 +206,31 @@ def _between_values(
 def _as_pauses(match: Match, kept: Sequence[int], spans: SpanCache, language: Language) -> bool:
     """Whether each filler ``match``, a reading of the words at ``kept``, leaves out is a pause
     said aloud inside a value, with none said beside it: a hesitation ("new *um* york", as
-    "new, york"), or any filler within a value its slot's type knows ("echo *like* park"
-    listed, as "echo, park"). One that may be a word of meaning stays in words of any kind
-    ("new *like* york"), and so does a courtesy or a call, a word of titles ("pretty *please*",
-    "the beatles *hey* jude"); one said beside a pause, or before thanks, an afterword or a
-    "not", which are no part of the value, ends its words ("yes *please*, thanks", "rome
-    *please* not")."""
+    "new, york"; one said first too, after a word of the sample: "to *um* new york"), or any
+    filler within a value its slot's type knows ("echo *like* park" listed, as "echo, park").
+    One that may be a word of meaning stays in words of any kind ("new *like* york"), and so
+    does a courtesy or a call, a word of titles ("pretty *please*", "the beatles *hey* jude");
+    one said beside a pause, or before thanks, an afterword or a "not", which are no part of
+    the value, ends its words ("yes *please*, thanks", "rome *please* not")."""
     tokens = spans.tokens
     after = language.courtesies | language.afterwords | language.hedges | language.negations
     inside = [
         (range(kept[start] + 1, kept[end - 1]), fill.kind in KNOWN)
         for _, fill, start, end in match.fills
     ]
+    # A hesitation may open a value too, after a word of the sample ("plan a trip to *um* new
+    # york"), as it may be said inside one.
+    opening = [
+        range(kept[start - 1] + 1, kept[end - 1]) for _, _, start, end in match.fills if start
+    ]
+    hesitations = language.hesitations
     # Inside a value first: then a word of it is said before it and after it.
     return all(
-        any(
-            at in value and (known or tokens[at].text in language.hesitations)
-            for value, known in inside
+        (
+            any(
+                at in value and (known or tokens[at].text in hesitations) for value, known in inside
+            )
+            or (tokens[at].text in hesitations and any(at in value for value in opening))
         )
         and not tokens[at - 1].pause
         and not tokens[at].pause
