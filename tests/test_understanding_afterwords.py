@@ -384,3 +384,30 @@ def test_a_search_query_over_its_words_keeps_no_half_of_its_thanks_in_a_request(
     over = queries.understand("plan a trip to " + " ".join(["love"] * 31), now=NOW)
     assert understood.fills == {} and understood.intent is None
     assert understood.notes == over.notes
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "cheap flights please thanks",
+        "cheap flights please thank you",
+        "cheap flights, please, thanks",
+        "cheap flights please thank you very much",
+    ],
+)
+def test_thanks_after_a_filler_that_ends_a_search_query_are_left_out_with_it(said: str) -> None:
+    # "cheap flights please" is the query "cheap flights" (a filler said last is no part of it),
+    # but "cheap flights please thanks" kept both: the filler was inside the words, before the
+    # thanks a query keeps as said. Said after such a filler they are politeness too, left out
+    # as in a name's value; said right after the words, they stay ("love again thank you").
+    queries = bare_trips("AMAZON.SearchQuery")
+    understood = queries.understand(f"plan a trip to {said}", now=NOW)
+    assert understood.fills["city"].value == "cheap flights", understood.notes
+    kept = queries.understand("plan a trip to cheap flights thank you", now=NOW)
+    assert kept.fills["city"].value == "cheap flights thank you"
+    # So in an answer, where a name's value kept the filler too ("paris please thanks").
+    assert answered_city("AMAZON.SearchQuery", said) == "cheap flights"
+    assert answered_city("AMAZON.SearchQuery", "cheap flights thank you") == (
+        "cheap flights thank you"
+    )
+    assert answered_city("AMAZON.City", said.replace("cheap flights", "paris")) == "paris"

@@ -27,6 +27,7 @@ from typing import Final
 
 from .afterwords import afterwords_at, ending_words, ends_said
 from .denials import ends_with_no, said_from, said_to
+from .fillers import exact_past_fillers
 from .languages import Language
 from .matcher import Match, Sample, SampleMatcher, SlotRef, SpanCache
 from .slot_words import KNOWN, any_words, is_query, slot_ref, spans_of
@@ -280,12 +281,18 @@ def without_afterwords(
     if ends_with_no(words[start:end], language, says_no):
         return match, spans
     at = afterwords_at(spans, start, end, language, answers)
-    # A search query's words stay what the user said, however many, as in a request (`thanked`).
-    query = kind.kind.name == "AMAZON.SearchQuery"
-    if at is None or query or not ends_said(spans, kind.kind, start, at, end):
+    # A search query's words stay what the user said, however many, as in a request (`thanked`),
+    # but thanks said after a filler ending them ("cheap flights please thanks": `_polite`).
+    if at is None:
+        return match, spans
+    if kind.kind.name == "AMAZON.SearchQuery":
+        if not _polite(spans, start, at, language):
+            return match, spans
+    elif not ends_said(spans, kind.kind, start, at, end):
         return match, spans
     rest = SpanCache(tokens[:at], spans.now)
-    found = matcher.exact(rest)
+    # A filler said last before the thanks is left out too ("paris please thanks").
+    found = exact_past_fillers(matcher, rest, language)
     if found is None:
         return match, spans
     if swallowed(found):  # "the paris, thanks, paris": "paris", as "the paris" is
@@ -351,12 +358,15 @@ def _thanks_in(
     language: Language,
     answers: Callable[[str], str | None],
 ) -> Iterator[tuple[int, int, int | None, int]]:
-    """For each of ``slot``'s words of any kind in ``match`` (none of a search query's), the
-    words said for it as (start, first, at, last), the reading's from ``start``: ``at`` where
-    thanks, afterwords or hedges from it end a name's or a listed value (`afterwords_at`,
-    `ends_value`), else None."""
+    """For each of ``slot``'s words of any kind in ``match``, the words said for it as (start,
+    first, at, last), the reading's from ``start``: ``at`` where thanks, afterwords or hedges
+    from it end a name's or a listed value (`afterwords_at`, `ends_value`), or thanks said
+    after a filler that ends a search query's words (`_polite_end`), else None."""
     ref = slot_ref(match, slot)
-    if any_words(match, slot) is None or ref is None or is_query(match, slot):
+    if any_words(match, slot) is None or ref is None:
+        return
+    if is_query(match, slot):
+        yield from _polite_end(match, slot, spans, language, answers)
         return
     for start, end in spans_of(match, slot):
         # The words said for the value, those the reading left out beside it too: over a first
@@ -369,3 +379,34 @@ def _thanks_in(
         # words said first, the value "thank you very much".
         ended = at is not None and ends_said(spans, ref.kind, first, at, last)
         yield start, first, at if ended else None, last
+
+
+def _polite_end(
+    match: Match,
+    slot: str,
+    spans: SpanCache,
+    language: Language,
+    answers: Callable[[str], str | None],
+) -> Iterator[tuple[int, int, int | None, int]]:
+    """`_thanks_in` of a search query's words: its thanks stay what the user said ("love again
+    thank you", a title), but those said after a pure filler that ends its words ("cheap
+    flights *please* thanks"): politeness, as the filler is, which a query's words never end
+    with ("cheap flights please" is "cheap flights"). Read again without the thanks (from
+    ``at``), the words leave the filler out as said last."""
+    for start, end in spans_of(match, slot):
+        first, last = said_from(match, start), said_to(match, end, len(spans.words))
+        at = afterwords_at(spans, first, last, language, answers)
+        polite = at is not None and _polite(spans, first, at, language)
+        yield start, first, at if polite else None, last
+
+
+def _polite(spans: SpanCache, first: int, at: int, language: Language) -> bool:
+    """Whether the thanks, afterwords or hedges from ``at`` that end words said from ``first``
+    are thanks said after a pure filler that ends the words before them: "please thanks" of
+    "cheap flights please thanks" (`_polite_end`)."""
+    words = spans.words
+    return (
+        at - 1 > first
+        and words[at] in language.courtesies
+        and words[at - 1] in language.pure_fillers
+    )
