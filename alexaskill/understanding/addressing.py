@@ -106,7 +106,10 @@ def addressed_request(
             # The closest reading, the longest name of those as close: "ask tips for cooks for
             # a recipe" is "a recipe" asked of "tips for cooks", where "cooks for a recipe"
             # asked of "tips" leaves "cooks for" unread; "ask tips for cooks for chai", read
-            # strictly, the listed chai, no drink "cooks for chai".
+            # strictly, the listed chai, no drink "cooks for chai". Strict readings tie often
+            # ("ask tips for cooks for mocha": two unlisted drinks), and the longest name wins
+            # there; loose ones, scored over different words, only by chance (max() would take
+            # the first, the shortest name).
             return max(weighed, key=lambda each: each[:2])[2]
     for at in range(1, len(words) - 1):
         if words[at] not in language.trailing_connectors:
