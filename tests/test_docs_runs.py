@@ -120,6 +120,27 @@ def test_the_parts_of_a_document_are_all_of_it() -> None:
         assert len(parts) == len(PARTS.get(document, [])) + 1
 
 
+def test_a_continued_block_follows_the_example_it_continues() -> None:
+    # "# continues the example above" is the python block right above it, to a reader copying
+    # the code. A test file run by pytest is not run into the namespace the next block continues:
+    # README's Screens, CanFulfillIntentRequest and Progressive blocks, under test_podcast.py
+    # (its skill `podcast`), ran here on the Dialogs example's `skill` two blocks up, and raised
+    # NameError: name 'skill' is not defined where a reader put them after test_podcast.py.
+    for document in DOCUMENTS:
+        above = None
+        for block in read_blocks(document):
+            if block.language != "python":
+                continue
+            if block.text.startswith(CONTINUES):
+                assert above is not None, f"{block.where} continues no block"
+                named = FILE.fullmatch(above.text.split("\n", 1)[0].strip())
+                assert named is None or not named.group(1).startswith("test_"), (
+                    f"{block.where} continues {above.where}, a test file pytest runs: start it "
+                    "afresh, or move it"
+                )
+            above = block
+
+
 def test_every_console_block_runs_or_says_why() -> None:
     # A console block is run when a `$` line of it runs `alexaskill`: a transcript shown
     # without the command that makes it (the chat's audio player, once) was never checked,
