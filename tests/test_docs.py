@@ -432,3 +432,19 @@ def test_no_changelog_row_says_its_change_twice() -> None:
     )
     assert _rows_said_twice(sample) == ["CHANGELOG.md:1 and :4"]
     assert _rows_said_twice((ROOT / "CHANGELOG.md").read_text(encoding="utf-8")) == []
+
+
+def test_the_invocation_names_the_readme_gives_pass_amazons_requirements() -> None:
+    # A new user copies the README's names into the console. "First 10 minutes" chatted with
+    # `--invocation "the cafe"`, and `alexaskill model` warned of it at once: "a two-word name may
+    # not use the article, preposition or pronoun 'the'".
+    from alexaskill.interaction.invocation import invocation_name_warnings, invocation_problems
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    given = re.findall(r'--invocation (?:([a-z]{2}-[A-Z]{2})=)?"([^"\n]+)"', readme)
+    given += [("", name) for name in re.findall(r'\binvocation="([^".\n][^"\n]*)"', readme)]
+    assert len(given) > 5, given
+    for locale, name in given:
+        locale = locale or "en-US"
+        said = invocation_problems(name, locale) + invocation_name_warnings(name, locale)
+        assert said == [], (name, locale, said)
