@@ -292,3 +292,59 @@ def test_a_ctrl_c_just_as_the_sigterm_repeats_get_a_descriptor_loses_none(
     assert not _insisting_threads()
     assert set(os.listdir("/proc/self/fd")) == descriptors
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
+@pytest.mark.parametrize("after", ["os.pipe", "signal.set_wakeup_fd"])
+def test_a_ctrl_c_another_thread_takes_as_the_sigterm_repeats_start_loses_nothing(
+    monkeypatch: pytest.MonkeyPatch, after: str
+) -> None:
+    # The process's SIGINT taken by a thread of the program that calls main (every signal is
+    # blocked in the main thread only): Python runs its handler in the main thread all the same,
+    # and the KeyboardInterrupt raised just as os.pipe() returned lost both descriptors, just as
+    # set_wakeup_fd() returned, the program's own wakeup file descriptor it replaced.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    descriptors = set(os.listdir("/proc/self/fd"))
+    own = os.pipe() if after == "signal.set_wakeup_fd" else None
+    if own is not None:
+        os.set_blocking(own[1], False)
+        signal.set_wakeup_fd(own[1])
+    go, taken = threading.Event(), threading.Event()
+
+    def takes_the_ctrl_c() -> None:  # (started before the main thread blocks the signals)
+        go.wait()
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # (its C handler run here)
+        taken.set()
+
+    other = threading.Thread(target=takes_the_ctrl_c, daemon=True)
+    other.start()
+    module, name = after.split(".")
+    target = {"os": os, "signal": signal}[module]
+    real = getattr(target, name)
+
+    def then_ctrl_c(*args: Any, **kwargs: Any) -> Any:
+        got = real(*args, **kwargs)
+        if not go.is_set():
+            go.set()
+            taken.wait(30)  # (the handler Python runs in this thread, once it has returned)
+        return got
+
+    monkeypatch.setattr(target, name, then_ctrl_c)
+    try:
+        with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
+            pytest.fail("the command ran, though Ctrl-C came as it started")
+    finally:
+        monkeypatch.undo()
+        go.set()
+        wakeup = signal.set_wakeup_fd(-1)
+        for each in own or ():
+            os.close(each)
+    other.join(30)
+    assert taken.is_set()
+    assert wakeup == (-1 if own is None else own[1])
+    for thread in _insisting_threads():
+        thread.join(30)  # (bounds the test: it ends at once, its pipe's end closed)
+    assert not _insisting_threads()
+    assert set(os.listdir("/proc/self/fd")) == descriptors
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -390,17 +390,22 @@ class _Insisting:
 
         if not hasattr(signal, "pthread_kill") or not hasattr(signal, "pthread_sigmask"):
             return
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, ())  # (as it is: nothing blocked yet)
-        try:
-            # Every signal blocked from here, a Ctrl-C come meanwhile raised as they are unblocked
-            # (the mask put back, below): landing between os.pipe()'s return and the pair kept,
-            # it lost both descriptors; after set_wakeup_fd()'s, the one it replaced. The thread
-            # starts with them blocked too, and keeps them so: the process's signals go to the
-            # main thread, where they interrupt what it waits for.
-            signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
-            self._started()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        from .signals_held import held
+
+        # A Ctrl-C (or SIGTERM) come meanwhile raised once it is over: landing between
+        # os.pipe()'s return and the pair kept, it lost both descriptors; after
+        # set_wakeup_fd()'s, the one it replaced. Blocked, a signal sent to this thread waits;
+        # held (`held`), one the process's other threads take (a program that calls `main`) is
+        # sent again as the handlers are back, their Python handlers run here all the same.
+        with held():
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, ())  # (as it is: nothing blocked)
+            try:
+                # The thread starts with every signal blocked too, and keeps them so: the
+                # process's signals go to the main thread, where they interrupt what it waits for.
+                signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+                self._started()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def _started(self) -> None:
         """`start`'s work, signals blocked: the pipe, the wakeup file descriptor, the thread."""

@@ -1,0 +1,63 @@
+"""SIGINT's and SIGTERM's Python handlers held off for a moment (`held`): a Ctrl-C or a SIGTERM
+come meanwhile is recorded, and sent again once the handlers are back."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["held"]
+
+#: The signals whose Python handlers the CLI knows to raise (KeyboardInterrupt, its commands'
+#: SIGTERM exceptions).
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Within it, SIGINT's and SIGTERM's Python handlers do not run: a signal of theirs that
+    comes is recorded, and raised again (``signal.raise_signal``) once the handlers are back, as
+    the block is left. Blocking the signals (``pthread_sigmask``) holds off only those sent to
+    the thread that blocks them: one the process gets is taken by another thread, where it is
+    not blocked (a program that calls `main` and runs threads), and Python runs its handler in
+    the main thread all the same, at the next bytecode that checks (where a call has returned a
+    file descriptor, before it is kept). In the main thread only (the block runs as it is
+    elsewhere); a handler that is not Python's (SIG_DFL, SIG_IGN) is left as it is."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # (no handler set there)
+        yield
+        return
+    came: list[int] = []
+    kept: dict[int, Any] = {}
+    holding = {"now": True}
+
+    def record(signum: int, frame: object) -> Any:
+        if holding["now"]:
+            came.append(signum)
+            return None
+        # Left in place (the signal came as the handlers were put back, and its own, back
+        # already, raised): it is that handler.
+        return kept[signum](signum, frame)
+
+    try:
+        for signum in _HELD:
+            handler = signal.getsignal(signum)
+            if callable(handler):
+                kept[signum] = handler  # (first: set or not, the handler put back is that)
+                signal.signal(signum, record)  # (a signal pending is its own handler's first)
+        yield
+    finally:
+        try:
+            # One put back may raise (its signal came again as the next is put back): the
+            # others are then `record`'s, which from then on runs what it held off.
+            for number, handler in kept.items():
+                signal.signal(number, handler)
+        finally:
+            holding["now"] = False  # (no call: no handler runs before it)
+    for number in dict.fromkeys(came):
+        signal.raise_signal(number)
