@@ -1,4 +1,5 @@
-"""``alexaskill serve``'s port, checked free before uvicorn binds it (`check_port`)."""
+"""``alexaskill serve``'s host, resolved (`check_host`), and its port, checked free before uvicorn
+binds it (`check_port`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from .common import UsageError, logger
 
-__all__ = ["address_shown", "bind_as_asyncio", "check_port", "refuse_unbound"]
+__all__ = ["address_shown", "bind_as_asyncio", "check_host", "check_port", "refuse_unbound"]
 
 
 def check_port(host: str, port: int, *, one_socket: bool) -> None:
@@ -210,3 +211,32 @@ def _passive_addresses(host: str, port: int) -> list[tuple[Any, Any]]:
 
     found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     return list(dict.fromkeys((info[0], info[4]) for info in found))
+
+
+def check_host(host: str) -> None:
+    """`UsageError` for a ``--host`` this machine cannot resolve: uvicorn started the app, then
+    said only ``[Errno -2] Name or service not known``, naming no host, and exited."""
+    import socket
+
+    try:
+        socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:  # UnicodeError: a name IDNA refuses (a..b)
+        why = exc.strerror if isinstance(exc, socket.gaierror) else "not a host name"
+        raise UsageError(f"--host {host}: {why}: {_host_hint(host)}") from None
+
+
+def _host_hint(host: str) -> str:
+    """What to give ``--host`` instead of ``host``, which did not resolve: a URL's spelling of an
+    address (``[::1]``, ``127.0.0.1:8000``, ``http://…``) said as such, not as a name."""
+    if "://" in host:
+        return "give an address, not a URL (the port has --port, TLS --ssl-certfile)"
+    if host.startswith("[") and "]" in host:
+        inner, _, rest = host[1:].partition("]")
+        port = rest.removeprefix(":")
+        return f"an IPv6 address goes without brackets: --host {inner}" + (
+            f" --port {port}" if port.isdigit() else ""
+        )
+    name, colon, port = host.rpartition(":")
+    if colon and ":" not in name and port.isdigit():
+        return f"the port goes in --port: --host {name} --port {port}"
+    return "give an address of this machine (127.0.0.1, 0.0.0.0, ::) or a name it resolves"

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..shown_names import shown
 from .common import UsageError, logger, no_file
-from .serve_port import bind_as_asyncio, check_port
+from .serve_port import bind_as_asyncio, check_host, check_port
 from .serve_server import _announcing_server, _bound, _Decided, _serve_here, _starting
 from .serve_worker_run import serve_till_stopped
 from .serve_workers import _STARTUP_FAILURE, _UNCLEAN_STOP, _supervisor, stopped_unclean
@@ -50,7 +50,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     if args.forwarded_allow_ips is not None:  # else uvicorn's: $FORWARDED_ALLOW_IPS or loopback
         options["forwarded_allow_ips"] = args.forwarded_allow_ips
     _trusts_every_proxy(args)  # a list uvicorn would misread is refused here
-    _check_host(args.host)
+    check_host(args.host)
     if (args.ssl_certfile is None) != (args.ssl_keyfile is None):
         raise UsageError("--ssl-certfile and --ssl-keyfile go together")
     if args.ssl_certfile is not None:
@@ -258,35 +258,6 @@ def _check_capture_writable(directory: str) -> None:
         raise UsageError(f"--capture {shown(directory)}: cannot make it ({exc.strerror})") from None
     if not os.access(directory, os.W_OK | os.X_OK):
         raise UsageError(f"--capture {shown(directory)}: this user cannot write to it")
-
-
-def _check_host(host: str) -> None:
-    """`UsageError` for a ``--host`` this machine cannot resolve: uvicorn started the app, then
-    said only ``[Errno -2] Name or service not known``, naming no host, and exited."""
-    import socket
-
-    try:
-        socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except (socket.gaierror, UnicodeError) as exc:  # UnicodeError: a name IDNA refuses (a..b)
-        why = exc.strerror if isinstance(exc, socket.gaierror) else "not a host name"
-        raise UsageError(f"--host {host}: {why}: {_host_hint(host)}") from None
-
-
-def _host_hint(host: str) -> str:
-    """What to give ``--host`` instead of ``host``, which did not resolve: a URL's spelling of an
-    address (``[::1]``, ``127.0.0.1:8000``, ``http://…``) said as such, not as a name."""
-    if "://" in host:
-        return "give an address, not a URL (the port has --port, TLS --ssl-certfile)"
-    if host.startswith("[") and "]" in host:
-        inner, _, rest = host[1:].partition("]")
-        port = rest.removeprefix(":")
-        return f"an IPv6 address goes without brackets: --host {inner}" + (
-            f" --port {port}" if port.isdigit() else ""
-        )
-    name, colon, port = host.rpartition(":")
-    if colon and ":" not in name and port.isdigit():
-        return f"the port goes in --port: --host {name} --port {port}"
-    return "give an address of this machine (127.0.0.1, 0.0.0.0, ::) or a name it resolves"
 
 
 class _Terminated(BaseException):
