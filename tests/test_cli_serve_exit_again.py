@@ -347,3 +347,63 @@ def test_a_sigterm_as_an_app_factorys_exit_3_is_said_as_usage_is_a_stop_not_stat
     finally:
         signal.signal(signal.SIGTERM, kept)
     assert bounds == [{"who": "serve process", "after": "its stop (SIGTERM)"}]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there")
+@pytest.mark.parametrize(
+    ("status", "uvicorns"),
+    [(None, False), (3, False), (1, False), (3, True)],
+    ids=["clean", "not started", "unclean", "uvicorn's exit 3"],
+)
+def test_a_sigterm_as_serves_block_puts_its_handler_back_is_a_stop_that_came(
+    monkeypatch: pytest.MonkeyPatch, status: int | None, uvicorns: bool
+) -> None:
+    # Landing as serve's block put SIGTERM's handler back (its own handler run by the call,
+    # before it set SIG_IGN: a pending signal is handled first), the SIGTERM was retried past
+    # and lost: its server had stopped, and the exit was bounded as if none had come (held
+    # till the bound, where a signal come again ends one held at once, with its 3 or 1).
+    from alexaskill.cli.serve_server import _Decided
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers are set in the main thread alone")
+
+    def served(args: object, state: Any) -> None:
+        state.bound.append(9.0)  # (as the APP's import begins)
+        state.began = True  # (as uvicorn's run begins)
+        if uvicorns:
+            raise SystemExit(status)  # (uvicorn's sys.exit(STARTUP_FAILURE), 0.50 on)
+        if status is not None:
+            raise _Decided(status, [])  # (the outcome its server decided)
+
+    real, landed = signal.signal, list[Any]()
+
+    def setting(signum: int, handler: Any) -> Any:
+        if signum == signal.SIGTERM and handler is signal.SIG_IGN and not landed:
+            landed.append(signal.getsignal(signal.SIGTERM))
+            landed[0](signal.SIGTERM, None)  # (the SIGTERM pending: its handler run first)
+        return real(signum, handler)
+
+    bounds: list[dict[str, Any]] = []
+    monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
+    monkeypatch.setattr(serve, "_serve", served)
+    args = alexaskill.cli.parser().parse_args(["serve", "app:app"])
+    kept = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(signal, "signal", setting)
+    try:
+        if status is None:
+            assert serve.run(args, io.StringIO(), io.StringIO(), program=True) == 0
+        else:
+            with pytest.raises(SystemExit) as raised:
+                serve.run(args, io.StringIO(), io.StringIO(), program=True)
+            assert raised.value.code == status
+    finally:
+        monkeypatch.undo()
+        signal.signal(signal.SIGTERM, kept)
+    assert len(landed) == 1 and callable(landed[0])
+    expected: dict[str, Any] = {"came": signal.SIGTERM}
+    if status is None:  # (as a SIGTERM that ended its run once its server had stopped)
+        expected = {"after": "its server stopped", "came": signal.SIGTERM}
+    elif status == 3:
+        expected = {"who": "serve process", "after": "its error", "status": 3}
+        expected.update(stopped="stopped", came=signal.SIGTERM)
+    assert bounds == [expected]

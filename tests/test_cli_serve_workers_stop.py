@@ -130,7 +130,7 @@ from alexaskill.cli.serve_worker_run import serve_till_stopped
 
 put_back = serve_uvicorn._put_back
 
-def interrupted(signum, handler):
+def interrupted(signum, handler, **kwargs):
     serve_uvicorn._put_back = put_back
     raise KeyboardInterrupt
 
@@ -404,13 +404,13 @@ def test_a_sigterm_as_a_worker_whose_server_did_not_start_exits_keeps_its_status
     real = serve_uvicorn._put_back
     landed: list[bool] = []
 
-    def put_back(signum: int, handler: Any) -> None:
+    def put_back(signum: int, handler: Any, **kwargs: Any) -> None:
         try:
             if not landed:  # (as the block is left: the handler still the block's)
                 landed.append(True)
                 signal.raise_signal(signal.SIGTERM)
         finally:
-            real(signum, handler)
+            real(signum, handler, **kwargs)
 
     bounds: list[dict[str, Any]] = []
     monkeypatch.setattr(serve_uvicorn, "_put_back", put_back)

@@ -434,7 +434,8 @@ def stopped_by_sigterm(then: Any = None) -> Iterator[list[BaseException]]:
     (uvicorn's own run is in a block of its own), which its exit bound says (`serve._bound_exit`).
     One landing as the exit status its server decided (`_Decided`, or uvicorn's status 3 of a
     server that did not start) is raised up through the block is noted in it, and it raised
-    again: that status stands.
+    again: that status stands. So is one landing as the handler is put back (`_put_back`'s
+    ``landed``), added to the list if the block was left otherwise.
     """
     import signal
     import threading
@@ -446,26 +447,37 @@ def stopped_by_sigterm(then: Any = None) -> Iterator[list[BaseException]]:
     previous = signal.getsignal(signal.SIGTERM)
     if previous is None:  # a handler not set from Python: none to put back
         previous = signal.SIG_DFL
+    landed: list[_Terminated] = []  # (as the handler was put back: the call ran it first)
     try:
         try:
             signal.signal(signal.SIGTERM, _terminated)
             yield stops
         finally:
-            _put_back(signal.SIGTERM, previous if then is None else then)
+            _put_back(signal.SIGTERM, previous if then is None else then, landed=landed)
     except _Terminated as exc:  # from the block, or as it ended (before the handler was put back)
         decided = _decided_under(exc)
         if decided is None:
             stops.append(exc)
         else:
-            decided.sigterms.append(exc)
+            decided.sigterms.extend([exc, *landed])
             raise decided from None
+    except SystemExit as exc:
+        # A SIGTERM landing as the handler was put back, the block left with the exit status
+        # its server decided (or uvicorn's 3, `_decided_under`), is a stop come meanwhile too.
+        if landed and isinstance(exc, _Decided):
+            exc.sigterms.extend(landed)
+        elif landed and exc.code == _STARTUP_FAILURE:
+            raise _Decided(_STARTUP_FAILURE, list(landed)) from exc
+        raise
+    stops.extend(landed[:1])  # (a stop come once its run had ended, or before it began)
 
 
-def _put_back(signum: int, handler: Any) -> None:
-    """``signal.signal(signum, handler)``, though a SIGTERM comes as it is called: that one too
-    is the stop under way (the handler raises `_Terminated` until it is replaced). A Ctrl-C
-    come so is raised once the handler is in place: raised by the call, before it set it (a
-    pending signal is handled first), it left the handler it was to replace."""
+def _put_back(signum: int, handler: Any, *, landed: list[_Terminated] | None = None) -> None:
+    """``signal.signal(signum, handler)``, though a SIGTERM comes as it is called (the handler
+    raises `_Terminated` until it is replaced): added to ``landed``, if given, a stop that came,
+    else taken as the stop under way. A Ctrl-C come so is raised once the handler is in place:
+    raised by the call, before it set it (a pending signal is handled first), it left the
+    handler it was to replace."""
     import signal
 
     interrupted: KeyboardInterrupt | None = None
@@ -473,7 +485,9 @@ def _put_back(signum: int, handler: Any) -> None:
         try:
             signal.signal(signum, handler)
             break
-        except _Terminated:
+        except _Terminated as exc:
+            if landed is not None:
+                landed.append(exc)
             continue
         except KeyboardInterrupt as exc:
             interrupted = exc
