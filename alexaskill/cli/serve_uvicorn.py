@@ -365,14 +365,22 @@ def _run_uvicorn(
             sock.close()  # (the server processes have their own; uvicorn's are closed)
     # Its block left, a SIGTERM raises serve's _Terminated (serve.run's stopped_by_sigterm): one
     # landing before the run's failure is raised ended serve "after its stop (SIGTERM)", status
-    # 1, the 3 or 1 lost. It is a stop come once the server stopped: the outcome is read again,
-    # and raised with it (`_Decided`); a clean one raises it, for serve's block to take.
+    # 1, the 3 or 1 lost. It is a stop come once the server stopped: held off while the outcome
+    # is read and raised (`signals_held.held`), each one that comes meanwhile is noted in it
+    # (`_Decided`), not raised in the middle of the read (a worker's ERROR said again as it was
+    # read again, or a second SIGTERM come as the first was noted raised out of it); a clean one
+    # raises it, for serve's block to take.
+    import signal
+
+    from .signals_held import held as held_off  # (`held`: the lines held back, above)
+
     came: list[_Terminated] = []
     while True:
         try:
-            _raise_outcome(supervisor, came)
+            with held_off(taking={signal.SIGTERM: lambda: came.append(_Terminated())}):
+                _raise_outcome(supervisor, came)
             break
-        except _Terminated as exc:
+        except _Terminated as exc:  # (landed just as the hold began: its handler run first)
             came.append(exc)
     if came:
         raise came[0]

@@ -8,7 +8,7 @@ import signal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator, Mapping
 
 __all__ = ["held"]
 
@@ -18,14 +18,17 @@ _HELD = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextlib.contextmanager
-def held() -> Iterator[None]:
+def held(taking: Mapping[int, Callable[[], object]] | None = None) -> Iterator[None]:
     """Within it, SIGINT's and SIGTERM's Python handlers do not run: a signal of theirs that
     comes is recorded, and raised again (``signal.raise_signal``) once the handlers are back, as
-    the block is left. Blocking the signals (``pthread_sigmask``) holds off only those sent to
-    the thread that blocks them: one the process gets is taken by another thread, where it is
-    not blocked (a program that calls `main` and runs threads), and Python runs its handler in
-    the main thread all the same, at the next bytecode that checks (where a call has returned a
-    file descriptor, before it is kept). In the main thread only (the block runs as it is
+    the block is left (not if it raised); one ``taking`` names is given to its function instead,
+    called as it comes (or as the handlers are put back), and not raised again.
+
+    Blocking the signals (``pthread_sigmask``) holds off only those sent to the thread that
+    blocks them: one the process gets is taken by another thread, where it is not blocked (a
+    program that calls `main` and runs threads), and Python runs its handler in the main thread
+    all the same, at the next bytecode that checks (where a call has returned a file
+    descriptor, before it is kept). In the main thread only (the block runs as it is
     elsewhere); a handler that is not Python's (SIG_DFL, SIG_IGN) is left as it is."""
     import threading
 
@@ -38,6 +41,8 @@ def held() -> Iterator[None]:
 
     def record(signum: int, frame: object) -> Any:
         if holding["now"]:
+            if taking is not None and signum in taking:
+                return taking[signum]()
             came.append(signum)
             return None
         # Left in place (the signal came as the handlers were put back, and its own, back

@@ -1,0 +1,151 @@
+"""SIGTERMs landing as ``serve --workers`` reads its workers' outcome, once they have stopped
+(`alexaskill.cli.serve_uvicorn._run_uvicorn`): each worker that did not stop cleanly said once,
+and the status 1 kept, one SIGTERM or two. Made deterministic: the SIGTERM raised by a log
+handler as the first worker is said, the second by a profile function, at serve_uvicorn's next
+call."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from alexaskill.cli import serve_uvicorn
+from alexaskill.cli.serve_server import _Decided
+from alexaskill.cli.serve_workers import worker_logger
+
+pytestmark = [
+    pytest.mark.oldest_dependencies,
+    pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _in_the_main_thread() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signal handlers are set in the main thread alone")
+    kept = signal.getsignal(signal.SIGTERM)
+    yield
+    signal.signal(signal.SIGTERM, kept)
+
+
+class _Worker:
+    """A worker process that ended with status 1, as multiprocessing tells it."""
+
+    exitcode = 1
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+
+class _Process:
+    def __init__(self, pid: int) -> None:
+        self.process = _Worker(pid)
+
+
+class _Supervisor:
+    """uvicorn's supervisor of two workers, each of which ended with status 1."""
+
+    failed_to_start = False
+
+    def __init__(self) -> None:
+        self.processes = [_Process(101), _Process(102)]
+
+    def run(self) -> None:
+        pass
+
+
+class _Socket:
+    def close(self) -> None:
+        pass
+
+
+class _SigtermAtTheFirst(logging.Handler):
+    """Keeps what the worker logger says, and sends SIGTERM as it says its first line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.said: list[str] = []
+        self.sent: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.said.append(record.getMessage())
+        if not self.sent:
+            try:
+                signal.raise_signal(signal.SIGTERM)  # (serve's handler: raised here, or held)
+            finally:
+                self.sent.append("first")
+
+
+def _served(monkeypatch: pytest.MonkeyPatch) -> _SigtermAtTheFirst:
+    monkeypatch.setattr(serve_uvicorn, "check_port", lambda *args, **kwargs: None)
+    monkeypatch.setattr(serve_uvicorn, "_bound", lambda config, held=None: _Socket())
+    handler = _SigtermAtTheFirst()
+
+    def supervisor(config: object, sock: object) -> _Supervisor:
+        worker_logger.addHandler(handler)  # (once uvicorn's Config has set its logging up)
+        return _Supervisor()
+
+    monkeypatch.setattr(serve_uvicorn, "_supervisor", supervisor)
+    return handler
+
+
+def _run_workers() -> _Decided:
+    """serve's run of two workers (`_run_uvicorn`, within serve's own block): what it raised."""
+    with pytest.raises(_Decided) as raised, serve_uvicorn.stopped_by_sigterm():
+        serve_uvicorn._run_uvicorn("app:app", host="127.0.0.1", port=0, workers=2)
+    return raised.value
+
+
+def test_a_sigterm_as_the_workers_outcome_is_read_says_each_unclean_worker_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Raised as the first worker's ERROR was said, the SIGTERM was taken and the outcome read
+    # again: that worker's line said twice.
+    handler = _served(monkeypatch)
+    try:
+        decided = _run_workers()
+    finally:
+        worker_logger.removeHandler(handler)
+    assert handler.sent == ["first"]
+    assert decided.code == 1
+    assert len(decided.sigterms) == 1
+    assert handler.said == [
+        "worker process [101] exited with status 1 as serve stopped",
+        "worker process [102] exited with status 1 as serve stopped",
+    ]
+
+
+def test_two_sigterms_as_the_workers_outcome_is_read_keep_its_status_1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The second SIGTERM, come at the next call serve_uvicorn made once the first was raised
+    # (as the first was noted), was raised out of the outcome's loop: serve's block took it for
+    # a stop, and serve exited 0, the unclean stop's status 1 lost.
+    handler = _served(monkeypatch)
+    second: list[str] = []
+
+    def profile(frame: Any, event: str, arg: object) -> None:
+        if second or not handler.sent:
+            return
+        caller = frame if event == "c_call" else frame.f_back
+        ours = caller is not None and caller.f_globals.get("__name__") == serve_uvicorn.__name__
+        if event in ("call", "c_call") and ours:
+            second.append(f"{event} in {caller.f_code.co_name}")
+            signal.raise_signal(signal.SIGTERM)
+
+    sys.setprofile(profile)
+    try:
+        decided = _run_workers()
+    finally:
+        sys.setprofile(None)
+        worker_logger.removeHandler(handler)
+    assert handler.sent == ["first"]
+    assert len(second) == 1, "no second SIGTERM was sent"
+    assert decided.code == 1
+    assert len(decided.sigterms) == 2
