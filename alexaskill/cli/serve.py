@@ -232,8 +232,8 @@ class _Run:
         #: The seconds the exit is bounded by (--timeout-graceful-shutdown, or the skills'),
         #: once known, as the APP's import begins (`_serve_app`); empty till then.
         self.bound: list[float | None] = []
-        #: Whether uvicorn's run has begun: a Ctrl-C the run ended with came before its server
-        #: ran, or once it had stopped (`_bound_exit`).
+        #: Whether uvicorn's run has begun, its port checked and bound (`_beginning`): a Ctrl-C
+        #: the run ended with came before its server ran, or once it had stopped (`_bound_exit`).
         self.began = False
 
 
@@ -392,12 +392,11 @@ def _run_servers(
         # uvicorn imports the app in each server process it starts (and restarts): hand the
         # options over through the environment, which those processes inherit.
         handed = _hand_over(args.app, args.dev, args.capture, args.model, args.host, args.port)
-        state.began = True
         _run_uvicorn(
             "alexaskill.cli.serve:serve_factory",
             factory=True,
             env=handed,
-            starting=servers_start,
+            starting=_beginning(state, servers_start),
             **options,
         )
         return
@@ -406,8 +405,20 @@ def _run_servers(
     _log_simulator(args)
     _say_at_start(args)
     _say_placeholder_ids(args, app)
-    state.began = True
-    _run_uvicorn(app, **options)
+    _run_uvicorn(app, starting=_beginning(state, None), **options)
+
+
+def _beginning(state: _Run, servers_start: Callable[[bool], None] | None) -> Callable[[bool], None]:
+    """`_run_uvicorn`'s ``starting``: ``state`` told that uvicorn's run begins, its port checked
+    and bound (a Ctrl-C before, in the check or the bind, is a stop before its server ran), then
+    ``servers_start`` called, if given."""
+
+    def began(here: bool) -> None:
+        state.began = True
+        if servers_start is not None:
+            servers_start(here)
+
+    return began
 
 
 def _say_placeholder_ids(args: argparse.Namespace, app: Any) -> None:
