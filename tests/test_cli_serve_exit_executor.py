@@ -403,3 +403,36 @@ def test_serves_loop_leaves_a_default_executor_the_app_set_to_the_exit_too(
     finally:
         released.set()
         apps.shutdown()
+
+
+def test_a_closed_loops_executor_threads_are_not_said_as_the_apps_pools(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A loop of the app's closed (loop.close(): its default executor shut down, not waited
+    # for, and let go) held no pool any more: its threads, still in their calls, were said as
+    # the app's thread pools', with the remedy of a pool the app made.
+    monkeypatch.setattr(serve_loop, "_THREADS", weakref.WeakSet())  # (where serve made a loop)
+    other = asyncio.new_event_loop()
+    released = threading.Event()
+    workers: queue.Queue[threading.Thread] = queue.Queue()
+
+    def held() -> None:
+        workers.put(threading.current_thread())
+        released.wait()
+
+    threads: list[threading.Thread] = []
+    try:
+        other.run_in_executor(None, held)
+        threads = [workers.get(timeout=30)]
+        other.close()  # (its executor shut down, not waited for)
+        said = serve_exit._what_holds(threads, 1)
+    finally:
+        released.set()
+        other.close()
+        for thread in threads:
+            thread.join(30)
+    assert said.startswith(
+        "Python waits at exit for the default executor threads of an event loop not the server's "
+        "('asyncio_0' in "
+    ), said
+    assert "app's thread pools" not in said

@@ -342,20 +342,27 @@ def _another_loops(threads: list[threading.Thread]) -> set[threading.Thread]:
     ``__dict__`` holds it (an asyncio loop's, once made: ``vars(loop)``). Said as the app's
     pool's, one was given the remedy of a pool the app made. All in one walk of the heap
     (gc.get_referrers of their pools; a second where such a dict is found), not one for each
-    thread, as the held exit is said within its bound. One whose loop has let it go (closed) is
-    told from a pool of the app's no more."""
+    thread, as the held exit is said within its bound. One whose loop has let it go (closed: its
+    executor shut down, not waited for) is told by the call it runs, run off that loop
+    (`_off_a_closed_loop`), and named as such a loop's default executor names its threads."""
     import gc
 
     asyncio = sys.modules.get("asyncio")  # (no loop where asyncio was never imported)
     if asyncio is None:
         return set()
     pools: dict[int, tuple[object, list[threading.Thread]]] = {}
+    closed: set[threading.Thread] = set()
     for thread in threads:
-        pool = _pool_of(thread) if _of_serves_loop(thread) is False else None
+        if _of_serves_loop(thread) is not False:
+            continue
+        if _named_as_a_loops(thread) and _off_a_closed_loop(thread, asyncio.AbstractEventLoop):
+            closed.add(thread)
+            continue
+        pool = _pool_of(thread)
         if pool is not None:
             pools.setdefault(id(pool), (pool, []))[1].append(thread)
     if not pools:
-        return set()
+        return closed
     held: set[int] = set()
     loop = asyncio.AbstractEventLoop
     dicts: dict[int, dict[object, object]] = {}  # (an asyncio loop's __dict__, if made, holds it)
@@ -372,7 +379,32 @@ def _another_loops(threads: list[threading.Thread]) -> set[threading.Thread]:
             for one in gc.get_referents(each):
                 if id(one) in dicts:
                     held.add(id(dicts[id(one)]["_default_executor"]))
-    return {thread for key in held for thread in pools[key][1]}
+    return closed | {thread for key in held for thread in pools[key][1]}
+
+
+def _named_as_a_loops(thread: threading.Thread) -> bool:
+    """Whether ``thread`` is named as asyncio and uvloop name their default executors' threads
+    (``asyncio_0``, ``uvloop_0``)."""
+    return thread.name.rpartition("_")[0] in ("asyncio", "uvloop")
+
+
+def _off_a_closed_loop(thread: threading.Thread, loop: type) -> bool:
+    """Whether the call ``thread``, a worker thread of a thread pool, runs was run off an event
+    loop (of type ``loop``) that is closed: its future, as ``loop.run_in_executor`` chains it to
+    the loop's own (asyncio's ``wrap_future``, uvloop's too), holds that loop in the closure of
+    a callback it calls once done. Internals, as `_given` reads them: of another shape, not
+    told so (said as the app's pool's, as before)."""
+    try:
+        for frame in _pool_stack(thread) or []:
+            future = getattr(frame.f_locals.get("self"), "future", None)
+            for callback in getattr(future, "_done_callbacks", None) or ():
+                for cell in getattr(callback, "__closure__", None) or ():
+                    held = cell.cell_contents
+                    if issubclass(type(held), loop) and held.is_closed():
+                        return True
+    except Exception:
+        return False
+    return False
 
 
 def _pool_of(thread: threading.Thread) -> object | None:
