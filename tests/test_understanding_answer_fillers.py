@@ -312,3 +312,42 @@ def test_a_hesitation_at_a_value_s_start_goes_as_one_inside_it_does(said: str, i
         answered_inside.notes,
         answered_inside.exact,
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "place"),
+    [
+        ("visit um please touch museum", "please touch museum"),
+        ("visit um please touch museum on friday", "please touch museum"),
+        ("visit please touch museum please", "please touch museum"),
+        ("visit please touch museum um", "please touch museum"),
+        ("visit um um el fahm", "um el fahm"),
+        ("visit um el fahm please", "um el fahm"),
+        ("visit uh echo park", "echo park"),
+    ],
+)
+def test_a_filler_that_opens_a_listed_value_stays_a_word_of_it(said: str, place: str) -> None:
+    # Each filler beside the value was left out, the listed "please touch museum" read as the
+    # unlisted "touch museum" (and "um el fahm" as "el fahm"), in a request and an answer.
+    # "uh" before "echo park" is a hesitation, no word of it (guard).
+    places = {
+        "name": "Places",
+        "values": [
+            {"name": {"value": value}}
+            for value in ("please touch museum", "um el fahm", "echo park")
+        ],
+    }
+    slots = [{"name": "place", "type": "Places"}, {"name": "when", "type": "AMAZON.DATE"}]
+    visit = {
+        "name": "Visit",
+        "slots": slots,
+        "samples": ["visit {place}", "visit {place} on {when}"],
+    }
+    city = {"name": "city", "type": "AMAZON.City"}
+    trip = {"name": "Trip", "slots": [city], "samples": ["{city}", "plan a trip to {city}"]}
+    model = {"invocationName": "trips", "intents": [visit, trip], "types": [places]}
+    visits = understander_of(model)
+    assert heard_values(visits, said)[1]["place"] == place
+    answered = visits.answer(said, intent="Visit", slot="place", now=NOW)
+    assert answered is not None
+    assert answered.fills["place"].value == place

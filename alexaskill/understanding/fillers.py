@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from .afterwords import thanks_words
 from .languages import Language
@@ -122,6 +123,8 @@ def _kept_reading(
             match = matcher.exact(kept_spans)
         if match is None or _split_value(match, kept, spans, language):
             continue
+        if _listed_cut(match, kept, spans):
+            continue  # "um *please* touch museum" listed: no "touch museum" without the word
         if (
             len(match.sample.words) <= least
             and not _as_pauses(match, kept, spans, language)
@@ -182,6 +185,34 @@ def _split_value(match: Match, kept: Sequence[int], spans: SpanCache, language: 
         if any(spans.words[at] not in pure for at in left_out):
             return True
     return False
+
+
+def _listed_cut(match: Match, kept: Sequence[int], spans: SpanCache) -> bool:
+    """Whether ``match``, a reading of the words at ``kept``, reads a value of a listed value's
+    words less a filler it left out beside them: "please" of "visit um *please* touch museum",
+    "please touch museum" listed, or "um" of "visit um *um* el fahm", "um el fahm" listed. A
+    filler that opens or ends a listed value is a word of it, as one inside a title is."""
+    tokens, now = spans.tokens, spans.now
+    kinds = {each.name: each.kind for each in match.sample.elements if not isinstance(each, str)}
+    for name, fill, start, end in match.fills:
+        if fill.kind == "listed":
+            continue
+        first, last = kept[start], kept[end - 1]
+        before = kept[start - 1] + 1 if start else 0
+        after = kept[end] if end < len(kept) else len(tokens)
+        # A listed value has a few words: a few left out on either side can make one.
+        for opening in range(max(before, first - _BESIDE), first + 1):
+            for closing in range(last + 1, min(after, last + 1 + _BESIDE) + 1):
+                if (opening, closing) == (first, last + 1):
+                    continue
+                found = kinds[name].fill(tokens[opening:closing], now)
+                if found is not None and found.kind == "listed":
+                    return True
+    return False
+
+
+#: How many words left out beside a value `_listed_cut` tries as words of a listed value.
+_BESIDE: Final = 3
 
 
 def _between_values(
