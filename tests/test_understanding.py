@@ -450,3 +450,39 @@ def test_without_an_invocation_name_the_longest_name_whose_request_reads_strictl
         understood = anonymous.understand(said, now=NOW)
         assert understood.notes[0] == f'asked the skill "{name}" in one go', understood.notes
         assert [(slot.name, slot.value) for slot in understood.slots] == slots
+
+
+def test_without_an_invocation_name_a_number_alone_asked_of_a_longer_name_is_no_closer() -> None:
+    # A request read strictly as a number by a sample of slots alone ("{people}") tied with
+    # one read by a sample with words of its own, and the longest name won: "ask cafe for a
+    # table for two" asked "cafe for a table" for two, "ask cafe to order chai for two" asked
+    # "cafe to order chai" for a table for two, where "cafe" is asked what the words say.
+    skill = Skill(SKILL_ID)
+    skill.add_slot_type("Drink", ["latte", "chai"])
+
+    @skill.intent(
+        "OrderDrink",
+        utterances=["{drink}", "order {drink} for {count}"],
+        slots={"drink": "Drink", "count": "AMAZON.NUMBER"},
+    )
+    def order(drink: str, count: int = 1) -> None: ...
+
+    @skill.intent("Table", utterances=["a table for {people}", "{people}"])
+    def table(people: int) -> None: ...
+
+    anonymous = Understander(model_from_skill(skill))
+    for said, name, intent, slots in [
+        ("ask cafe for a table for two", "cafe", "Table", [("people", "2")]),
+        (
+            "ask cafe to order chai for two",
+            "cafe",
+            "OrderDrink",
+            [("drink", "chai"), ("count", "2")],
+        ),
+        # A listed drink alone still beats an unlisted one (guard).
+        ("ask tips for cooks for chai", "tips for cooks", "OrderDrink", [("drink", "chai")]),
+    ]:
+        understood = anonymous.understand(said, now=NOW)
+        assert understood.notes[0] == f'asked the skill "{name}" in one go', understood.notes
+        assert understood.intent == intent
+        assert [(slot.name, slot.value) for slot in understood.slots if slot.value] == slots

@@ -95,11 +95,12 @@ def addressed_request(
             found = inner.in_new_session(f'asked the skill "{said_name}" in one go')
             if not weigh:
                 return found
-            # Read strictly, each reading explains every word: one with words of its own or a
-            # value its types know is closer than a sample of slots alone taking any words
-            # ("two" of "{drink}" in "ask cafe to order chai for two"); its score, a sum over
-            # the words, would favour the shortest name, whose request has the most.
-            close = float(_known(inner)) if strict else inner.score
+            # Read strictly, each reading explains every word: one with words of its own is
+            # closer than a sample of slots alone, and that, of a value its types know, than
+            # one taking any words ("ask cafe to order chai for two": no drink "two", nor
+            # people 2 by "{people}" asked of "cafe to order chai"); its score, a sum over the
+            # words, would favour the shortest name, whose request has the most.
+            close = float(_closeness(inner)) if strict else inner.score
             weighed.append((close, size, found))
             weighed_round = (strict, weigh)
         if weighed:
@@ -159,12 +160,14 @@ def _name_sizes(name: tuple[str, ...] | None, words: Sequence[str], after: int) 
     return [size for size in range(1, 5) if after + size <= len(words)]
 
 
-def _known(understood: Understanding) -> bool:
-    """Whether ``understood`` is read by a sample with words of its own, or fills a slot with
-    words its type knows (a listed value, a number), as `Understander._is_sample` asks."""
-    return _worded(understood.sample) or any(
-        fill.weight > FREE for fill in understood.fills.values()
-    )
+def _closeness(understood: Understanding) -> int:
+    """How close a strict reading ``understood`` is: 2 read by a sample with words of its own,
+    1 by a sample of slots alone filling one with words its type knows (a listed value, a
+    number, as `Understander._is_sample` asks), else 0. A longer name whose request is a number
+    alone ("two", of "{people}") is no closer than a shorter one asking "a table for two"."""
+    if _worded(understood.sample):
+        return 2
+    return int(any(fill.weight > FREE for fill in understood.fills.values()))
 
 
 def _worded(sample: str | None) -> bool:
