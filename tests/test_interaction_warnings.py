@@ -270,3 +270,18 @@ def test_letters_of_a_language_written_without_spaces_are_not_against_a_slot() -
         return speak("Done.")
 
     assert slot_warnings(skill) == []
+
+
+def test_the_start_up_warnings_are_still_imported_from_declarations() -> None:
+    # start_warnings.py took model_warnings (in declarations' __all__) and audio_player_use out
+    # of declarations.py: importing them from there raised ImportError.
+    from alexaskill.interaction import start_warnings
+    from alexaskill.interaction.declarations import audio_player_use
+    from alexaskill.interaction.declarations import model_warnings as moved
+
+    assert moved is model_warnings is start_warnings.model_warnings
+    assert audio_player_use is start_warnings.audio_player_use
+    with pytest.raises(AttributeError, match="no_such_name"):
+        from alexaskill.interaction import declarations
+
+        declarations.no_such_name  # noqa: B018

@@ -336,3 +336,17 @@ class ModelSource(Protocol):
     @property
     def slot_types(self) -> Mapping[str, SlotTypeDeclaration]:
         """The custom slot types, by name."""
+
+
+def __getattr__(name: str) -> object:
+    """`model_warnings` and `audio_player_use`, which moved to `start_warnings` (it imports this
+    module, so they are looked up there when asked for), imported from here as before."""
+    if name in _MOVED:
+        from . import start_warnings
+
+        return getattr(start_warnings, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: The names `start_warnings` took from this module, still given here (`__getattr__`).
+_MOVED: Final = frozenset({"model_warnings", "audio_player_use"})
