@@ -361,49 +361,37 @@ def _thanks_in(
     """For each of ``slot``'s words of any kind in ``match``, the words said for it as (start,
     first, at, last), the reading's from ``start``: ``at`` where thanks, afterwords or hedges
     from it end a name's or a listed value (`afterwords_at`, `ends_value`), or thanks said
-    after a filler that ends a search query's words (`_polite_end`), else None."""
+    after a filler that ends a search query's words (`_polite`), else None."""
     ref = slot_ref(match, slot)
     if any_words(match, slot) is None or ref is None:
         return
-    if is_query(match, slot):
-        yield from _polite_end(match, slot, spans, language, answers)
-        return
+    query = is_query(match, slot)
     for start, end in spans_of(match, slot):
         # The words said for the value, those the reading left out beside it too: over a first
         # name's three words, "paris" of "paris, thanks a lot" and "so much" of "paris, thank
         # you so much" are no part of its reading, nor "no" of "paris, thank you, no".
         first, last = said_from(match, start), said_to(match, end, len(spans.words))
         at = afterwords_at(spans, first, last, language, answers)
-        # More words than a custom type takes ("yes thank you very much" to four): the thanks
-        # are left out before they are counted (`ends_said`); else the reading left out the
-        # words said first, the value "thank you very much".
-        ended = at is not None and ends_said(spans, ref.kind, first, at, last)
+        if at is None:
+            ended = False
+        elif query:
+            # A search query's thanks stay what the user said ("love again thank you", a
+            # title), but those said after a pure filler that ends its words ("cheap flights
+            # *please* thanks"): politeness, as the filler is, which a query's words never end
+            # with. Read again without the thanks (from ``at``), the filler goes as said last.
+            ended = _polite(spans, first, at, language)
+        else:
+            # More words than a custom type takes ("yes thank you very much" to four): the
+            # thanks are left out before they are counted (`ends_said`); else the reading left
+            # out the words said first, the value "thank you very much".
+            ended = ends_said(spans, ref.kind, first, at, last)
         yield start, first, at if ended else None, last
-
-
-def _polite_end(
-    match: Match,
-    slot: str,
-    spans: SpanCache,
-    language: Language,
-    answers: Callable[[str], str | None],
-) -> Iterator[tuple[int, int, int | None, int]]:
-    """`_thanks_in` of a search query's words: its thanks stay what the user said ("love again
-    thank you", a title), but those said after a pure filler that ends its words ("cheap
-    flights *please* thanks"): politeness, as the filler is, which a query's words never end
-    with ("cheap flights please" is "cheap flights"). Read again without the thanks (from
-    ``at``), the words leave the filler out as said last."""
-    for start, end in spans_of(match, slot):
-        first, last = said_from(match, start), said_to(match, end, len(spans.words))
-        at = afterwords_at(spans, first, last, language, answers)
-        polite = at is not None and _polite(spans, first, at, language)
-        yield start, first, at if polite else None, last
 
 
 def _polite(spans: SpanCache, first: int, at: int, language: Language) -> bool:
     """Whether the thanks, afterwords or hedges from ``at`` that end words said from ``first``
     are thanks said after a pure filler that ends the words before them: "please thanks" of
-    "cheap flights please thanks" (`_polite_end`)."""
+    "cheap flights please thanks" (`_thanks_in`)."""
     words = spans.words
     return (
         at - 1 > first
