@@ -21,6 +21,8 @@ import alexaskill.cli
 from alexaskill.cli import serve, serve_exit
 from alexaskill.cli.common import UsageError
 
+from .serve_not_started import NotStarted, in_main_thread_only, serving_uvicorn, sigterm_kept
+
 pytestmark = pytest.mark.oldest_dependencies
 
 #: A worker thread of anyio's, fabricated: its class and its run are anyio's module's (as
@@ -170,12 +172,9 @@ def test_serve_run_in_this_process_ends_at_its_bound_through_the_exit_it_is_give
 
     monkeypatch.setattr(serve, "_serve", refused)
     args = alexaskill.cli.parser().parse_args(["serve", "no_such_module_here:app"])
-    kept = signal.getsignal(signal.SIGTERM)  # (the program's SIGTERM is ignored from the start)
-    try:
-        with pytest.raises(UsageError):
-            serve.run(args, io.StringIO(), io.StringIO(), program=True)
-    finally:
-        signal.signal(signal.SIGTERM, kept)
+    # (the program's SIGTERM is ignored from the start)
+    with sigterm_kept(), pytest.raises(UsageError):
+        serve.run(args, io.StringIO(), io.StringIO(), program=True)
     for thread in threading.enumerate():
         if thread.name == "alexaskill-exit-watch":
             thread.join(30)
@@ -200,12 +199,8 @@ def test_a_ctrl_c_landing_once_the_server_stopped_is_a_second_stop_not_the_first
 
     monkeypatch.setattr(serve, "_serve", interrupted)
     args = alexaskill.cli.parser().parse_args(["serve", "no_such_module_here:app"])
-    kept = signal.getsignal(signal.SIGTERM)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            serve.run(args, io.StringIO(), io.StringIO(), program=True)
-    finally:
-        signal.signal(signal.SIGTERM, kept)
+    with sigterm_kept(), pytest.raises(KeyboardInterrupt):
+        serve.run(args, io.StringIO(), io.StringIO(), program=True)
     expected = (
         {"after": "its server stopped", "came": signal.SIGINT}
         if ran
@@ -275,43 +270,24 @@ def test_a_sigterm_as_a_server_that_did_not_start_exits_keeps_its_status_3(
     # through uvicorn's block or serve's, was caught in its place, and serve exited 0.
     from alexaskill.cli import serve_uvicorn
 
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signal handlers are set in the main thread alone")
-
-    class NotStarted:
-        started = False
-
-        def run(self, sockets: object = None) -> None:
-            if exits == "run exits":
-                raise SystemExit(3)  # (uvicorn's sys.exit(STARTUP_FAILURE), 0.50 on)
+    in_main_thread_only()
+    # (from 0.50: uvicorn's sys.exit(STARTUP_FAILURE))
+    server = NotStarted(SystemExit(3) if exits == "run exits" else None)
 
     class Socket:
         def close(self) -> None:  # (closed in uvicorn's block, as the exit is raised)
             if where == "in uvicorn's block":
                 signal.raise_signal(signal.SIGTERM)  # (the handler in place: serve's)
 
-    def serving(args: object, state: Any) -> None:
-        state.bound.append(9.0)  # (as the APP's import begins)
-        state.began = True  # (as uvicorn's run begins)
-        try:
-            serve_uvicorn._run_uvicorn("app:app", host="127.0.0.1", port=0)
-        finally:  # (as the blocks between, serve's own, are left)
-            if where == "as it is raised up":
-                signal.raise_signal(signal.SIGTERM)
-
     bounds: list[dict[str, Any]] = []
     monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
-    monkeypatch.setattr(serve, "_serve", serving)
+    monkeypatch.setattr(serve, "_serve", serving_uvicorn(where))
     monkeypatch.setattr(serve_uvicorn, "check_port", lambda *args, **kwargs: None)
     monkeypatch.setattr(serve_uvicorn, "bind_as_asyncio", lambda host, port: [Socket()])
-    monkeypatch.setattr(serve_uvicorn, "_announcing_server", lambda config: NotStarted())
+    monkeypatch.setattr(serve_uvicorn, "_announcing_server", lambda config: server)
     args = alexaskill.cli.parser().parse_args(["serve", "app:app"])
-    kept = signal.getsignal(signal.SIGTERM)
-    try:
-        with pytest.raises(SystemExit) as raised:
-            serve.run(args, io.StringIO(), io.StringIO(), program=True)
-    finally:
-        signal.signal(signal.SIGTERM, kept)
+    with sigterm_kept(), pytest.raises(SystemExit) as raised:
+        serve.run(args, io.StringIO(), io.StringIO(), program=True)
     assert raised.value.code == 3
     expected = {"after": "its error", "status": 3, "stopped": "stopped", "came": signal.SIGTERM}
     assert bounds == [{"who": "serve process", **expected}]
@@ -324,8 +300,7 @@ def test_a_sigterm_as_an_app_factorys_exit_3_is_said_as_usage_is_a_stop_not_stat
     # An app factory's sys.exit(3) is said as a UsageError, raised from None: a SIGTERM landing
     # as that is raised up is a stop before the server ran, not the exit status 3 of a server
     # that did not start (the SystemExit(3) is left aside, though still the error's context).
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signal handlers are set in the main thread alone")
+    in_main_thread_only()
 
     def refused(args: object, state: Any) -> None:
         state.bound.append(9.0)  # (as the APP's import begins)
@@ -341,11 +316,8 @@ def test_a_sigterm_as_an_app_factorys_exit_3_is_said_as_usage_is_a_stop_not_stat
     monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
     monkeypatch.setattr(serve, "_serve", refused)
     args = alexaskill.cli.parser().parse_args(["serve", "app:make"])
-    kept = signal.getsignal(signal.SIGTERM)
-    try:
+    with sigterm_kept():
         assert serve.run(args, io.StringIO(), io.StringIO(), program=True) == 0
-    finally:
-        signal.signal(signal.SIGTERM, kept)
     assert bounds == [{"who": "serve process", "after": "its stop (SIGTERM)"}]
 
 

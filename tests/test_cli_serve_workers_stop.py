@@ -10,7 +10,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,6 +20,7 @@ import pytest
 from .cli_serve_exit_shared import STARTED, serving, wait_in_log
 from .cli_serve_shared import log_text, needs_our_supervisor, pids, running, serve, signed_skill
 from .conftest import Servers
+from .serve_not_started import NotStarted, in_main_thread_only, serving_uvicorn, sigterm_kept
 
 
 def test_a_worker_still_running_as_serve_stops_is_not_said_to_have_exited(
@@ -287,8 +287,7 @@ def test_a_sigterm_as_the_workers_outcome_is_read_keeps_it(
     # (SIGTERM)", status 1, the 3 (workers that did not start) or 1 (an unclean stop) lost.
     from alexaskill.cli import serve_uvicorn
 
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signal handlers are set in the main thread alone")
+    in_main_thread_only()
 
     class Supervisor:
         def run(self) -> None:
@@ -332,8 +331,7 @@ def test_a_sigterm_once_the_workers_stopped_keeps_their_outcome_and_is_a_stop_co
     from alexaskill.cli import serve as serve_module
     from alexaskill.cli import serve_uvicorn
 
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signal handlers are set in the main thread alone")
+    in_main_thread_only()
 
     class Supervisor:
         sent = False
@@ -348,31 +346,19 @@ def test_a_sigterm_once_the_workers_stopped_keeps_their_outcome_and_is_a_stop_co
                 signal.raise_signal(signal.SIGTERM)  # (the handler in place: serve.run's)
             return outcome == "start"
 
-    def serving(args: object, state: Any) -> None:
-        state.bound.append(9.0)  # (as the APP's import begins)
-        state.began = True  # (as uvicorn's run begins)
-        try:
-            serve_uvicorn._run_uvicorn("app:app", host="127.0.0.1", port=0, workers=2)
-        finally:  # (as the blocks between, serve's own, are left)
-            if where == "as it is raised up":
-                signal.raise_signal(signal.SIGTERM)
-
     bounds: list[dict[str, Any]] = []
     monkeypatch.setattr(serve_module, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
-    monkeypatch.setattr(serve_module, "_serve", serving)
+    monkeypatch.setattr(serve_module, "_serve", serving_uvicorn(where, workers=2))
     monkeypatch.setattr(serve_uvicorn, "_supervisor", lambda config, sock: Supervisor())
     monkeypatch.setattr(serve_uvicorn, "stopped_unclean", lambda supervisor: outcome != "clean")
     args = alexaskill.cli.parser().parse_args(["serve", "app:app", "--workers", "2"])
-    kept = signal.getsignal(signal.SIGTERM)
-    try:
+    with sigterm_kept():
         if status:
             with pytest.raises(SystemExit) as raised:
                 serve_module.run(args, io.StringIO(), io.StringIO(), program=True)
             assert raised.value.code == status
         else:
             assert serve_module.run(args, io.StringIO(), io.StringIO(), program=True) == 0
-    finally:
-        signal.signal(signal.SIGTERM, kept)
     assert bounds == [{"who": "serve process", **bounded, "came": signal.SIGTERM}]
 
 
@@ -388,18 +374,15 @@ def test_a_sigterm_as_a_worker_whose_server_did_not_start_exits_keeps_its_status
     from alexaskill.cli import serve_exit, serve_uvicorn, serve_worker_run
     from alexaskill.cli.common import UsageError
 
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signal handlers are set in the main thread alone")
+    in_main_thread_only()
 
-    class NotStarted:
-        started = False
-
-        def run(self, sockets: object = None) -> None:
-            # (not started: as uvicorn's Server.run before 0.50 returns once its start failed)
-            if why == "its app refused":
-                raise UsageError("cannot import app:app")
-            if why == "uvicorn exits":
-                raise SystemExit(3)  # (uvicorn's sys.exit(STARTUP_FAILURE), 0.50 on)
+    # (0.50 on: uvicorn's sys.exit(STARTUP_FAILURE))
+    refused = {
+        "its app refused": UsageError("cannot import app:app"),
+        "uvicorn exits": SystemExit(3),
+    }
+    # (not started: as uvicorn's Server.run before 0.50 returns once its start failed)
+    server = NotStarted(refused.get(why))
 
     real = serve_uvicorn._put_back
     landed: list[bool] = []
@@ -415,12 +398,8 @@ def test_a_sigterm_as_a_worker_whose_server_did_not_start_exits_keeps_its_status
     bounds: list[dict[str, Any]] = []
     monkeypatch.setattr(serve_uvicorn, "_put_back", put_back)
     monkeypatch.setattr(serve_exit, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
-    kept = signal.getsignal(signal.SIGTERM)
-    try:
-        with pytest.raises(SystemExit) as raised:
-            serve_worker_run.serve_till_stopped(NotStarted().run)
-    finally:
-        signal.signal(signal.SIGTERM, kept)
+    with sigterm_kept(), pytest.raises(SystemExit) as raised:
+        serve_worker_run.serve_till_stopped(server.run)
     assert landed == [True]
     assert raised.value.code == 3
     assert [each.get("status") for each in bounds] == [3]
