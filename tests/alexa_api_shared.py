@@ -2,15 +2,18 @@
 fake's products, the getters (each method with the fake's data, what it returns and the scope it
 needs: `GETTERS`, `PARIS` the address), a skill asking any `AlexaApi` method, a coroutine run, the
 client's clock, a watch on the HTTP clients a call makes within its time limit, a skill of
-reminders, and an `AlexaApi` calling the fake or answered one way."""
+reminders, an `AlexaApi` calling the fake or answered one way, and raw bytes sent to the fake
+served over HTTP (`connected`, `read_to_close`, `sent_raw`)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import json
+import socket
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -211,3 +214,33 @@ def answered_api(status: int, body: dict[str, str], *, granted: bool) -> AlexaAp
         user.pop("permissions", None)
     client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
     return AlexaApi(decode_envelope(json.dumps(raw)), client=client)
+
+
+@contextlib.contextmanager
+def connected(url: str) -> Iterator[socket.socket]:
+    """A connection of its own to the fake served at ``url`` (its 30 s timeout only ends a test
+    whose server never answers)."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        yield sock
+
+
+def read_to_close(sock: socket.socket) -> bytes:
+    """All a socket receives until the peer closes it: a refusal's head and body may come in
+    two reads (one recv had the 411's head only, about a third of the time under load)."""
+    answer = b""
+    with contextlib.suppress(ConnectionResetError):  # (a close with bytes left unread)
+        while chunk := sock.recv(4096):
+            answer += chunk
+    return answer
+
+
+def sent_raw(url: str, request: bytes, *, half_close: bool = False) -> bytes:
+    """``request``'s bytes sent as they are to the fake served at ``url``, on a connection of
+    its own (its sending side then closed if ``half_close``): all the fake answers till it
+    closes the connection."""
+    with connected(url) as sock:
+        sock.sendall(request)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)
+        return read_to_close(sock)

@@ -14,7 +14,7 @@ from alexaskill import AlexaApi, AlexaApiTimeout
 from alexaskill.models import decode_envelope
 from alexaskill.testing import FakeAlexaApi, RequestFactory
 
-from .alexa_api_shared import _run
+from .alexa_api_shared import _run, connected, read_to_close, sent_raw
 from .processes import ipv6_loopback
 
 
@@ -88,34 +88,19 @@ def test_the_served_fake_stops_when_its_block_ends_even_by_an_error() -> None:
     assert url.startswith("http://127.0.0.1:")
 
 
-def read_to_close(sock: Any) -> bytes:
-    """All a socket receives until the peer closes it: a refusal's head and body may come in
-    two reads (one recv had the 411's head only, about a third of the time under load)."""
-    answer = b""
-    with contextlib.suppress(ConnectionResetError):  # (a close with bytes left unread)
-        while chunk := sock.recv(4096):
-            answer += chunk
-    return answer
-
-
 @pytest.mark.parametrize("length", ["9" * 5000, "ten", "-5", "1 2"])
 def test_the_fake_served_answers_a_content_length_that_is_no_size_with_400(length: str) -> None:
     # "9" * 5000 made int() raise (past Python's 4300 digits): the handler's traceback went to
     # stderr and the connection closed unanswered. "ten" or "-5" was read as no body at all, and
     # the body left on the connection was read as the next request.
-    import socket
-    from urllib.parse import urlsplit
-
     fake = FakeAlexaApi(given_name="Ada")
     with fake.serve() as url:
-        parts = urlsplit(url)
-        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-            sock.sendall(
-                b"POST /v1/directives HTTP/1.1\r\nHost: x\r\nContent-Length: "
-                + length.encode()
-                + b"\r\n\r\n{}"
-            )
-            answer = read_to_close(sock)
+        answer = sent_raw(
+            url,
+            b"POST /v1/directives HTTP/1.1\r\nHost: x\r\nContent-Length: "
+            + length.encode()
+            + b"\r\n\r\n{}",
+        )
     assert answer.startswith(b"HTTP/1.1 400"), answer[:80]
     assert b"Content-Length" in answer
     assert fake.calls == []
@@ -123,17 +108,11 @@ def test_the_fake_served_answers_a_content_length_that_is_no_size_with_400(lengt
 
 def test_the_fake_served_refuses_a_body_past_its_bound_with_413_sizes_said_with_commas() -> None:
     # "a body of 2097152 bytes: the fake takes 1048576 at most": the sizes unread at a glance.
-    import socket
-    from urllib.parse import urlsplit
-
     fake = FakeAlexaApi(given_name="Ada")
     with fake.serve() as url:
-        parts = urlsplit(url)
-        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-            sock.sendall(
-                b"POST /v1/directives HTTP/1.1\r\nHost: x\r\nContent-Length: 2097152\r\n\r\n"
-            )
-            answer = read_to_close(sock)
+        answer = sent_raw(
+            url, b"POST /v1/directives HTTP/1.1\r\nHost: x\r\nContent-Length: 2097152\r\n\r\n"
+        )
     assert answer.startswith(b"HTTP/1.1 413"), answer[:80]
     said = json.loads(answer.split(b"\r\n\r\n", 1)[1])["message"]
     assert said == "a body of 2,097,152 bytes: the fake takes 1,048,576 at most", said
@@ -143,18 +122,13 @@ def test_the_fake_served_refuses_a_body_past_its_bound_with_413_sizes_said_with_
 def test_the_fake_served_refuses_a_chunked_body_with_411_not_reading_it_as_none() -> None:
     # A body sent chunked (no Content-Length) was read as none: the call was answered without
     # its body (a 400 "expected header.requestId") and the chunks read as the next request.
-    import socket
-    from urllib.parse import urlsplit
-
     fake = FakeAlexaApi()
     with fake.serve() as url:
-        parts = urlsplit(url)
-        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-            sock.sendall(
-                b"POST /v1/directives HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                b"2\r\n{}\r\n0\r\n\r\n"
-            )
-            answer = read_to_close(sock)
+        answer = sent_raw(
+            url,
+            b"POST /v1/directives HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"2\r\n{}\r\n0\r\n\r\n",
+        )
     assert answer.startswith(b"HTTP/1.1 411"), answer[:80]
     assert b"Content-Length" in answer.split(b"\r\n\r\n", 1)[1]
     assert fake.calls == []
@@ -163,9 +137,6 @@ def test_the_fake_served_refuses_a_chunked_body_with_411_not_reading_it_as_none(
 def test_the_fake_served_refuses_two_differing_content_lengths_with_400() -> None:
     # Only the first Content-Length was read: the body was cut to it (or a next request read
     # from the rest). RFC 9112, 6.3: a length given twice with differing values is refused.
-    import socket
-    from urllib.parse import urlsplit
-
     fake = FakeAlexaApi()
     body = json.dumps(
         {"header": {"requestId": "r1"}, "directive": {"type": "VoicePlayer.Speak", "speech": "Hi"}}
@@ -175,10 +146,7 @@ def test_the_fake_served_refuses_two_differing_content_lengths_with_400() -> Non
         b"Content-Length: %d\r\nContent-Length: %d\r\n\r\n" % (len(body), len(body) + 5)
     )
     with fake.serve() as url:
-        parts = urlsplit(url)
-        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-            sock.sendall(head + body + b"12345")
-            answer = read_to_close(sock)
+        answer = sent_raw(url, head + body + b"12345")
     assert answer.startswith(b"HTTP/1.1 400"), answer[:80]
     reason = json.loads(answer.split(b"\r\n\r\n", 1)[1])
     assert "Content-Length" in reason["message"] and str(len(body) + 5) in reason["message"]
@@ -186,9 +154,6 @@ def test_the_fake_served_refuses_two_differing_content_lengths_with_400() -> Non
 
 
 def test_the_fake_served_takes_a_content_length_sent_twice_with_one_value() -> None:
-    import socket
-    from urllib.parse import urlsplit
-
     fake = FakeAlexaApi()
     body = json.dumps(
         {"header": {"requestId": "r1"}, "directive": {"type": "VoicePlayer.Speak", "speech": "Hi"}}
@@ -198,10 +163,7 @@ def test_the_fake_served_takes_a_content_length_sent_twice_with_one_value() -> N
         b"\r\nContent-Length: %d\r\nContent-Length: %d\r\n\r\n" % (len(body), len(body))
     )
     with fake.serve() as url:
-        parts = urlsplit(url)
-        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-            sock.sendall(head + body)
-            answer = read_to_close(sock)
+        answer = sent_raw(url, head + body)
     assert answer.startswith(b"HTTP/1.1 204"), answer[:80]
     assert [call.status for call in fake.calls] == [204]
 
@@ -215,25 +177,19 @@ def test_the_fake_served_drops_a_body_that_stalls_and_answers_others_meanwhile(
 ) -> None:
     # A body shorter than its Content-Length held its thread in rfile.read forever: the client
     # (or a test's bug) never told. Now the connection has a read timeout: 408 and closed.
-    import socket
-    from urllib.parse import urlsplit
-
     from alexaskill.testing import api_server
 
     monkeypatch.setattr(api_server, "_READ_SECONDS", 0.5)
     fake = FakeAlexaApi(given_name="Ada")
-    with fake.serve() as url:
-        parts = urlsplit(url)
-        # (the client's own timeout only ends the test if the server never answers)
-        with socket.create_connection((parts.hostname, parts.port), timeout=30) as stalled:
-            stalled.sendall(SHORT_BODY)
-            other = httpx.get(
-                url + "/v2/accounts/~current/settings/Profile.givenName",
-                headers={"Authorization": "Bearer t"},
-                timeout=30,
-            )
-            assert (other.status_code, other.json()) == (200, "Ada")
-            answer = read_to_close(stalled)
+    with fake.serve() as url, connected(url) as stalled:
+        stalled.sendall(SHORT_BODY)
+        other = httpx.get(
+            url + "/v2/accounts/~current/settings/Profile.givenName",
+            headers={"Authorization": "Bearer t"},
+            timeout=30,
+        )
+        assert (other.status_code, other.json()) == (200, "Ada")
+        answer = read_to_close(stalled)
     assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
     reason = json.loads(answer.split(b"\r\n\r\n", 1)[1])
     assert "2 of its 10 bytes" in reason["message"]
@@ -243,16 +199,9 @@ def test_the_fake_served_drops_a_body_that_stalls_and_answers_others_meanwhile(
 def test_the_fake_served_refuses_a_body_cut_short_by_the_client_closing() -> None:
     # A body of 2 bytes declared as 10, its sender then half-closed: the 2 bytes were answered
     # as if they were the whole body.
-    import socket
-    from urllib.parse import urlsplit
-
     fake = FakeAlexaApi()
     with fake.serve() as url:
-        parts = urlsplit(url)
-        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-            sock.sendall(SHORT_BODY)
-            sock.shutdown(socket.SHUT_WR)
-            answer = read_to_close(sock)
+        answer = sent_raw(url, SHORT_BODY, half_close=True)
     assert answer.startswith(b"HTTP/1.1 400"), answer[:80]
     assert "2 of its 10 bytes" in json.loads(answer.split(b"\r\n\r\n", 1)[1])["message"]
     assert fake.calls == []
@@ -281,18 +230,13 @@ def test_the_fake_served_answers_its_own_bad_data_with_500_and_the_reason() -> N
 def test_the_fake_served_answers_a_header_of_latin_1_bytes() -> None:
     # A header value with a byte past ASCII (obs-text, which RFC 9110 lets a value hold) made
     # httpx.Request raise UnicodeEncodeError: a traceback, and the connection closed unanswered.
-    import socket
-    from urllib.parse import urlsplit
-
     fake = FakeAlexaApi(given_name="Ada")
     with fake.serve() as url:
-        parts = urlsplit(url)
-        with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-            sock.sendall(
-                b"GET /v2/accounts/~current/settings/Profile.givenName HTTP/1.1\r\nHost: x\r\n"
-                b"Authorization: Bearer t\r\nX-Note: caf\xe9\r\nConnection: close\r\n\r\n"
-            )
-            answer = read_to_close(sock)
+        answer = sent_raw(
+            url,
+            b"GET /v2/accounts/~current/settings/Profile.givenName HTTP/1.1\r\nHost: x\r\n"
+            b"Authorization: Bearer t\r\nX-Note: caf\xe9\r\nConnection: close\r\n\r\n",
+        )
     assert answer.startswith(b"HTTP/1.1 200"), answer[:80]
     assert answer.endswith(b'"Ada"')
 
