@@ -86,6 +86,7 @@ pytest.register_assert_rewrite(
     "tests.redis_proxies",
     "tests.server_shared",
     "tests.stalls_driven",
+    "tests.terminable_shared",
     "tests.threads_shared",
     "tests.unprivileged",
 )

@@ -20,6 +20,13 @@ import alexaskill.cli
 from alexaskill.cli import serve, serve_exit, serve_uvicorn, serve_worker_run
 from alexaskill.cli.common import UsageError
 
+from .terminable_shared import (
+    assert_left_nothing,
+    descriptors,
+    insisting_threads,
+    stopped_as_it_starts,
+)
+
 pytestmark = pytest.mark.oldest_dependencies
 
 
@@ -163,10 +170,6 @@ def test_a_one_shot_command_puts_sigterms_default_back_though_a_ctrl_c_lands(
     assert ran == ([None] if runs else []), "the command ran, though Ctrl-C came as it started"
 
 
-def _insisting_threads() -> list[threading.Thread]:
-    return [each for each in threading.enumerate() if each.name == "alexaskill-sigterm"]
-
-
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
 @pytest.mark.parametrize("where", ["as its thread starts", "as its start returns"])
 def test_a_ctrl_c_as_the_sigterm_repeats_start_leaves_no_thread_nor_descriptor(
@@ -196,16 +199,11 @@ def test_a_ctrl_c_as_the_sigterm_repeats_start_leaves_no_thread_nor_descriptor(
             raise KeyboardInterrupt
 
         monkeypatch.setattr(alexaskill.cli._Insisting, "start", returned_then_interrupted)
-    descriptors = set(os.listdir("/proc/self/fd"))
-    with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
-        pytest.fail("the command ran, though Ctrl-C came as it started")
-    for thread in _insisting_threads():
-        thread.join(30)  # (bounds the test: it ends at once, its pipe's end closed)
-    assert not _insisting_threads()
+    before = descriptors()
+    stopped_as_it_starts()
     assert signal.set_wakeup_fd(-1) == -1
-    assert set(os.listdir("/proc/self/fd")) == descriptors
+    assert_left_nothing(before)
     assert failed == []
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
 def test_the_sigterm_repeats_thread_run_after_its_stop_leaves_the_descriptors_alone() -> None:
@@ -230,8 +228,6 @@ def test_a_one_shot_command_stops_its_repeats_though_a_ctrl_c_lands_as_they_star
     # `_Insisting.start` blocks every signal as it starts its thread: a Ctrl-C come meanwhile is
     # handled as they are unblocked, in `start`, the thread started. `_terminable` had no
     # `again` to stop: the thread, its pipe and Python's wakeup fd were left for the program.
-    import threading
-
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     real = signal.pthread_sigmask
 
@@ -242,10 +238,9 @@ def test_a_one_shot_command_stops_its_repeats_though_a_ctrl_c_lands_as_they_star
         return before
 
     monkeypatch.setattr(signal, "pthread_sigmask", unblocking)
-    with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
-        pytest.fail("the command ran, though Ctrl-C came as it started")
+    stopped_as_it_starts()
     assert signal.set_wakeup_fd(-1) == -1
-    assert [t.name for t in threading.enumerate() if t.name == "alexaskill-sigterm"] == []
+    assert insisting_threads() == []
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
@@ -259,7 +254,7 @@ def test_a_ctrl_c_just_as_the_sigterm_repeats_get_a_descriptor_loses_none(
     # returned, the program's own wakeup file descriptor it replaced, which `stop` then left
     # unset. A real SIGINT, sent to this thread as the call returns: held while signals are.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    descriptors = set(os.listdir("/proc/self/fd"))
+    before = descriptors()
     own = os.pipe() if after == "signal.set_wakeup_fd" else None
     if own is not None:
         os.set_blocking(own[1], False)
@@ -278,8 +273,7 @@ def test_a_ctrl_c_just_as_the_sigterm_repeats_get_a_descriptor_loses_none(
 
     monkeypatch.setattr(target, name, then_ctrl_c)
     try:
-        with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
-            pytest.fail("the command ran, though Ctrl-C came as it started")
+        stopped_as_it_starts()
     finally:
         monkeypatch.undo()
         wakeup = signal.set_wakeup_fd(-1)
@@ -287,11 +281,7 @@ def test_a_ctrl_c_just_as_the_sigterm_repeats_get_a_descriptor_loses_none(
             os.close(each)
     assert sent == [True]
     assert wakeup == (-1 if own is None else own[1])
-    for thread in _insisting_threads():
-        thread.join(30)  # (bounds the test: it ends at once, its pipe's end closed)
-    assert not _insisting_threads()
-    assert set(os.listdir("/proc/self/fd")) == descriptors
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert_left_nothing(before)
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
@@ -304,7 +294,7 @@ def test_a_ctrl_c_another_thread_takes_as_the_sigterm_repeats_start_loses_nothin
     # and the KeyboardInterrupt raised just as os.pipe() returned lost both descriptors, just as
     # set_wakeup_fd() returned, the program's own wakeup file descriptor it replaced.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    descriptors = set(os.listdir("/proc/self/fd"))
+    before = descriptors()
     own = os.pipe() if after == "signal.set_wakeup_fd" else None
     if own is not None:
         os.set_blocking(own[1], False)
@@ -331,8 +321,7 @@ def test_a_ctrl_c_another_thread_takes_as_the_sigterm_repeats_start_loses_nothin
 
     monkeypatch.setattr(target, name, then_ctrl_c)
     try:
-        with pytest.raises(KeyboardInterrupt), alexaskill.cli._terminable("request"):
-            pytest.fail("the command ran, though Ctrl-C came as it started")
+        stopped_as_it_starts()
     finally:
         monkeypatch.undo()
         go.set()
@@ -342,9 +331,5 @@ def test_a_ctrl_c_another_thread_takes_as_the_sigterm_repeats_start_loses_nothin
     other.join(30)
     assert taken.is_set()
     assert wakeup == (-1 if own is None else own[1])
-    for thread in _insisting_threads():
-        thread.join(30)  # (bounds the test: it ends at once, its pipe's end closed)
-    assert not _insisting_threads()
-    assert set(os.listdir("/proc/self/fd")) == descriptors
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert_left_nothing(before)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
