@@ -1,9 +1,10 @@
 """A script run in a Python of its own, where nothing has imported alexaskill, httpx or anyio
 yet: for what a process's first download or API call imports (tests/test_verify_first_download.py,
 tests/test_alexa_api_first_call.py), a Lambda skill's cold start (tests/test_aws_lambda.py,
-tests/test_aws_lambda_cold.py), or what a command or a package imports (tests/test_cli.py,
-tests/test_lazy.py). The script's parts below have no braces: a test's template
-around them may be filled with `str.format`."""
+tests/test_aws_lambda_cold.py) and what it closes at exit (`run_python`:
+tests/test_aws_lambda_exit.py), or what a command or a package imports (tests/test_cli.py,
+tests/test_lazy.py). The script's parts below have no braces: a test's template around them may
+be filled with `str.format`."""
 
 from __future__ import annotations
 
@@ -81,15 +82,19 @@ sys.meta_path.insert(0, Watch())
 """
 
 
-def run_fresh(
-    source: str, *args: str, input: str | None = None, timeout: float = 300
-) -> dict[str, Any]:
-    """What ``source``, run in a fresh Python from the repository's root (``args`` its
-    ``sys.argv[1:]``, ``input`` its stdin), printed last: a JSON object.
-    `subprocess.TimeoutExpired` (the Python killed) past ``timeout`` seconds: a bound for a
-    script that would hang, never a measure of speed."""
-    result = subprocess.run(
-        [sys.executable, "-c", source, *args],
+def run_python(
+    source: str,
+    *args: str,
+    options: tuple[str, ...] = (),
+    input: str | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """``source`` run to its end in a fresh Python from the repository's root (``options`` the
+    interpreter's, ``args`` its ``sys.argv[1:]``, ``input`` its stdin): its status and both its
+    streams. `subprocess.TimeoutExpired` (the Python killed) past ``timeout`` seconds: a bound
+    for a script that would hang, never a measure of speed."""
+    return subprocess.run(
+        [sys.executable, *options, "-c", source, *args],
         input=input,
         capture_output=True,
         text=True,
@@ -98,6 +103,13 @@ def run_fresh(
         check=False,
         timeout=timeout,
     )
+
+
+def run_fresh(
+    source: str, *args: str, input: str | None = None, timeout: float = 300
+) -> dict[str, Any]:
+    """What ``source``, run by `run_python`, printed last: a JSON object."""
+    result = run_python(source, *args, input=input, timeout=timeout)
     assert result.returncode == 0, result.stderr
     said: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
     return said

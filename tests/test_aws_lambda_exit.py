@@ -5,12 +5,11 @@ tests/test_aws_lambda.py). Each test runs a Python of its own."""
 from __future__ import annotations
 
 import subprocess
-import sys
 
 from alexaskill.testing import DEFAULT_SKILL_ID
 
-from .aws_lambda_shared import ROOT
 from .conftest import OTHER_SKILL_ID
+from .fresh_python import run_python
 
 #: Two skills of ``{skill}``, each with a ``{store}`` named first and second, answer a launch
 #: through the Lambda handler and are kept alive to the exit.
@@ -33,15 +32,7 @@ for name in ("first", "second"):
 
 def _at_exit(program: str, *options: str) -> subprocess.CompletedProcess[str]:
     """``program`` run by a Python of its own with the skill id as its argument."""
-    return subprocess.run(
-        [sys.executable, *options, "-c", program, DEFAULT_SKILL_ID],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        check=False,
-        timeout=120,
-    )
+    return run_python(program, DEFAULT_SKILL_ID, options=options, timeout=120)
 
 
 _CLOSED_AT_EXIT = """
