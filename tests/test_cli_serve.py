@@ -34,7 +34,6 @@ from .cli_serve_shared import (
 from .cli_shared import ROOT, WEATHER, WEATHER_REQUESTS
 from .conftest import SKILL_ID, Servers
 from .dockerfile_shared import dockerfile_cmd
-from .in_threads import ended
 from .processes import free_port, stop
 
 pytestmark = pytest.mark.oldest_dependencies
@@ -253,48 +252,71 @@ def test_serve_reload_watches_the_directory_of_an_app_file_outside_this_one(
     assert serve._watched("./sub/app.py:skill") == [here]
 
 
+#: `LOUD_APP`, which in serve's own process (the reloader's: it imports the app to check it) says
+#: `_WATCHING` once uvicorn's reloader has looked at the files since it (re)started its server,
+#: its answer unchanged. Only an edit made after that look is one it can see: StatReload reads the
+#: files' times then (again after each restart, its times forgotten), WatchFiles starts watching.
+_WATCHED_APP = (
+    LOUD_APP
+    + """
+import multiprocessing
+
+if multiprocessing.parent_process() is None:
+    from uvicorn.supervisors import ChangeReload
+
+    looked, restarted = ChangeReload.should_restart, ChangeReload.restart
+
+    def should_restart(self):
+        changes = looked(self)
+        if not changes and not getattr(self, "said_watching", False):
+            self.said_watching = True
+            print("(the test's reloader watching)", flush=True)
+        return changes
+
+    def restart(self):
+        self.said_watching = False
+        restarted(self)
+
+    ChangeReload.should_restart, ChangeReload.restart = should_restart, restart
+"""
+)
+_WATCHING = "(the test's reloader watching)"
+
+
 def test_serve_reload_restarts_on_a_change_with_uvicorns_reloader(tmp_path: Path) -> None:
     # serve runs uvicorn's reloader itself (its socket bound first, to say a port taken in the
     # check's words): the one uvicorn.run would pick (WatchFiles where watchfiles is installed,
-    # else StatReload), watching what uvicorn.run would watch, and a change restarts the server.
-    import threading
-
+    # else StatReload), watching what uvicorn.run would watch, and a change restarts the server,
+    # once. Each edit waits for the reloader to be watching (an edit before its first look was
+    # never seen: edits repeated every half second until one was, and one more could restart
+    # the server a third time), and is one rename (a write seen in two batches is two reloads).
     from uvicorn.supervisors import ChangeReload
 
     expected = {"WatchFilesReload": "WatchFiles", "StatReload": "StatReload"}[ChangeReload.__name__]
     app = tmp_path / "reloaded.py"
-    app.write_text(LOUD_APP, encoding="utf-8")
+    app.write_text(_WATCHED_APP, encoding="utf-8")
     port = str(free_port())
     command = [sys.executable, "-m", "alexaskill", "serve", "reloaded:app", "--reload"]
-    changed = threading.Event()
     log = tmp_path / "serve.log"
-
-    def change() -> None:
-        # Edits until the reloader has seen one (its first look may come late), no longer: at
-        # load 20, edits every half second each restarted the server anew before it had
-        # started, and none ever served again (the test hung till pytest's timeout).
-        edits = 0
-        while not changed.wait(0.5) and "Reloading..." not in log_text(log):
-            edits += 1
-            app.write_text(f"{LOUD_APP}\nEDITS = {edits}\n", encoding="utf-8")
-
     with serving([*command, "--port", port], tmp_path, log) as process:
-        editor = threading.Thread(target=change, daemon=True)
-        editor.start()
         try:  # (a minute each for the reloader's look and the restart, on a loaded machine)
-            wait_in_log(process, log, "Started server process", 2, seconds=120)
+            for edit in (1, 2):
+                wait_in_log(process, log, _WATCHING, edit, seconds=120)
+                edited = tmp_path / "reloaded.edit"  # (not a .py file: neither reloader's)
+                edited.write_text(f"{_WATCHED_APP}\nEDITS = {edit}\n", encoding="utf-8")
+                edited.replace(app)
+                wait_in_log(process, log, "Started server process", edit + 1, seconds=120)
+            wait_in_log(process, log, _WATCHING, 3, seconds=120)  # (nothing changed since)
         finally:
-            changed.set()
-            ended(editor)
             stop(process)
     said = log_text(log).splitlines()
-    assert sum("Started server process" in line for line in said) >= 2, said  # (an edit more: 3)
+    assert sum("Started server process" in line for line in said) == 3, said
+    assert sum("reloaded.py" in line and "Reloading" in line for line in said) == 2, said
     assert any(f"Started reloader process [{process.pid}] using {expected}" in x for x in said), (
         said
     )
     watched = [line for line in said if "Will watch for changes in these directories" in line]
     assert watched == [f"INFO:     Will watch for changes in these directories: {[str(tmp_path)]}"]
-    assert any("reloaded.py" in line and "Reloading" in line for line in said), said
 
 
 @pytest.mark.parametrize(
