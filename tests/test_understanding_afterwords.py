@@ -411,3 +411,20 @@ def test_thanks_after_a_filler_that_ends_a_search_query_are_left_out_with_it(sai
         "cheap flights thank you"
     )
     assert answered_city("AMAZON.City", said.replace("cheap flights", "paris")) == "paris"
+
+
+@pytest.mark.parametrize("city_type", [*_NAMES, "Cities"])
+@pytest.mark.parametrize(
+    "said",
+    ["plan a trip to paris thanks", "plan a trip to paris, thank you", "to paris, thanks"],
+)
+def test_thanks_after_an_answer_said_as_a_sample_with_words_are_no_part_of_its_value(
+    city_type: str, said: str
+) -> None:
+    # Asked for the city, "plan a trip to paris thanks" was the city "paris thanks" (and "to
+    # paris, thanks", the sample from the word before the slot on, too), where "paris thanks"
+    # alone and the same words as a request are paris: thanks were looked for in the sample of
+    # the slot alone only.
+    assert answered_city(city_type, said) == "paris"
+    if said.startswith("plan"):
+        assert slots_of(bare_trips(city_type), said) == _city("paris")

@@ -244,7 +244,8 @@ def without_afterwords(
     slot: str,
 ) -> tuple[Match | None, SpanCache]:
     """The exact reading of the words before thanks or an afterword ("paris, thanks", "paris
-    instead") where ``match`` takes every word as words of any kind and those before it are a
+    instead") where ``match`` gives ``slot`` its words as words of any kind, alone or with its
+    sample's words ("plan a trip to paris thanks"), and those before it are a
     name (`name_type`: a free-form city, country or first name) or end with a value the type
     lists ("paris, thanks, paris" to a custom type: "paris", as a request's, `thanked`), and
     their spans, the value they hold read out of them as of other words (`value_within`: "the
@@ -268,12 +269,14 @@ def without_afterwords(
         if not isinstance(kind, SlotRef):
             return match, spans
         start, end = 0, len(words)
-    elif len(match.fills) != 1 or not swallowed(match):
+    # The slot alone or with the sample's words ("plan a trip to paris thanks", "to paris,
+    # thanks"): its words of any kind end with the thanks either way, as a request's do.
+    elif len(match.fills) != 1 or any_words(match, slot) is None:
         return match, spans
     else:
         [(name, _, start, end)] = match.fills
-        kind = next(part for part in match.sample.elements if isinstance(part, SlotRef))
-        if kind.name != name:
+        kind = slot_ref(match, slot)
+        if kind is None or kind.name != name:
             return match, spans
 
     # A no said last takes the value back, after thanks too ("paris, thanks, no"), as a
@@ -290,7 +293,7 @@ def without_afterwords(
             return match, spans
     elif not ends_said(spans, kind.kind, start, at, end):
         return match, spans
-    rest = SpanCache(tokens[:at], spans.now)
+    rest = SpanCache([*tokens[:at], *tokens[end:]], spans.now)
     # A filler said last before the thanks is left out too ("paris please thanks").
     found = exact_past_fillers(matcher, rest, language)
     if found is None:
