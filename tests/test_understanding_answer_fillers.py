@@ -351,3 +351,39 @@ def test_a_filler_that_opens_a_listed_value_stays_a_word_of_it(said: str, place:
     answered = visits.answer(said, intent="Visit", slot="place", now=NOW)
     assert answered is not None
     assert answered.fills["place"].value == place
+
+
+@pytest.mark.parametrize(
+    ("said", "unpaused"),
+    [
+        ("plan a trip to new, um, york", "plan a trip to new um york"),
+        ("plan a trip to new, um york", "plan a trip to new um york"),
+        ("plan a trip to new um, york", "plan a trip to new um york"),
+        ("visit echo, uh, park", "visit echo uh park"),
+        ("search for cheap, um, flights", "search for cheap um flights"),
+        # (unchanged: one said first, after a word of the sample)
+        ("plan a trip to, um, new york", "plan a trip to um new york"),
+    ],
+)
+def test_a_hesitation_with_a_pause_beside_it_goes_as_one_without(said: str, unpaused: str) -> None:
+    # "new, um, york" was the city "new um york", where "new um york" is new york: a pause
+    # beside a hesitation made it no pause said aloud, the filler kept in the value. A
+    # hesitation is a pause, said with others or not.
+    city = {"name": "city", "type": "AMAZON.City"}
+    place = {"name": "place", "type": "Places"}
+    query = {"name": "query", "type": "AMAZON.SearchQuery"}
+    intents = [
+        {"name": "Trip", "slots": [city], "samples": ["{city}", "plan a trip to {city}"]},
+        {"name": "Visit", "slots": [place], "samples": ["visit {place}"]},
+        {"name": "Search", "slots": [query], "samples": ["search for {query}"]},
+    ]
+    places = {"name": "Places", "values": [{"name": {"value": "echo park"}}]}
+    trips = understander_of({"invocationName": "trips", "intents": intents, "types": [places]})
+    heard = heard_values(trips, said)
+    assert heard == heard_values(trips, unpaused)
+    intent, values = heard
+    assert intent is not None and "um" not in str(values) and "uh" not in str(values)
+    [(name, value)] = values.items()
+    answered = trips.answer(said, intent=intent, slot=name, now=NOW)
+    assert answered is not None
+    assert [(each.name, each.value) for each in answered.slots] == [(name, value)]

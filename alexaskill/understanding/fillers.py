@@ -236,13 +236,14 @@ def _between_values(
 
 def _as_pauses(match: Match, kept: Sequence[int], spans: SpanCache, language: Language) -> bool:
     """Whether each filler ``match``, a reading of the words at ``kept``, leaves out is a pause
-    said aloud inside a value, with none said beside it: a hesitation ("new *um* york", as
-    "new, york"; one said first too, after a word of the sample: "to *um* new york"), or any
-    filler within a value its slot's type knows ("echo *like* park" listed, as "echo, park").
-    One that may be a word of meaning stays in words of any kind ("new *like* york"), and so
-    does a courtesy or a call, a word of titles ("pretty *please*", "the beatles *hey* jude");
-    one said beside a pause, or before thanks, an afterword or a "not", which are no part of
-    the value, ends its words ("yes *please*, thanks", "rome *please* not")."""
+    said aloud inside a value: a hesitation, pauses beside it or not ("new *um* york" and "new,
+    *um*, york", as "new, york"; one said first too, after a word of the sample: "to *um* new
+    york"), or any other filler within a value its slot's type knows, with no pause beside it
+    ("echo *like* park" listed, as "echo, park"). One that may be a word of meaning stays in
+    words of any kind ("new *like* york"), and so does a courtesy or a call, a word of titles
+    ("pretty *please*", "the beatles *hey* jude"); one said beside a pause (but a hesitation),
+    or before thanks, an afterword or a "not", which are no part of the value, ends its words
+    ("yes *please*, thanks", "rome *please* not")."""
     tokens = spans.tokens
     after = language.courtesies | language.afterwords | language.hedges | language.negations
     inside = [
@@ -263,8 +264,8 @@ def _as_pauses(match: Match, kept: Sequence[int], spans: SpanCache, language: La
             )
             or (tokens[at].text in hesitations and any(at in value for value in opening))
         )
-        and not tokens[at - 1].pause
-        and not tokens[at].pause
+        # A hesitation is a pause, pauses beside it or not ("new, um, york" as "new um york").
+        and (tokens[at].text in hesitations or not (tokens[at - 1].pause or tokens[at].pause))
         and tokens[next(each for each in kept if each > at)].text not in after
         for at in set(range(len(tokens))) - set(kept)
     )
