@@ -409,7 +409,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "process. --url sends to a running `alexaskill serve APP --dev` instead. --model "
             "FILE uses an ASK CLI model file rather than the model built from the APP's code.",
             "examples:\n"
-            '  alexaskill chat examples.weather.app:skill --invocation "weather"\n'
+            '  alexaskill chat examples.weather.app:skill --invocation "weather helper"\n'
             "  printf 'open weather\\nweather in paris\\n' | alexaskill chat "
             "examples.weather.app:skill\n"
             "  alexaskill chat --url http://127.0.0.1:8000/ --model en-US.json",
