@@ -16,6 +16,7 @@ from typing import Final, Generic, TypeVar
 
 from .articles import type_with_article
 from .exceptions import ConfigurationError
+from .shown_names import shown_value
 
 __all__ = [
     "ALEXA_LOCALES",
@@ -77,7 +78,7 @@ _LOCALE: Final = re.compile(r"[a-z]{2,3}-(?:[A-Z]{2}|[0-9]{3})")
 def locale_problem(name: object, *, language: bool = False) -> str | None:
     """Why ``name`` is no locale of Alexa's (with ``language``: nor one of its languages, "de"),
     with the nearest one; None when it is one."""
-    said = f"{name!r} is not a locale Alexa supports"
+    said = f"{shown_value(name)} is not a locale Alexa supports"
     if not isinstance(name, str):  # (a list or dict given is no key to look up)
         return said
     if name in ALEXA_LOCALES or (language and name in _LANGUAGES):

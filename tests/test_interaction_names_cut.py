@@ -11,7 +11,12 @@ import pytest
 
 from alexaskill import Skill
 from alexaskill.exceptions import ConfigurationError
-from alexaskill.interaction import invocation_name_warnings, model_warnings
+from alexaskill.interaction import (
+    InteractionModelError,
+    build_interaction_model,
+    invocation_name_warnings,
+    model_warnings,
+)
 from alexaskill.interaction.declarations import IntentDeclaration, SlotTypeDeclaration
 from alexaskill.interaction.invocation import invocation_problems
 from alexaskill.shown_names import shown, shown_value
@@ -134,3 +139,46 @@ def test_a_slot_type_value_refused_is_said_in_whole_words(value: Any, said: str)
     with pytest.raises(ConfigurationError) as info:
         SlotTypeDeclaration.build("Size", [value])
     assert str(info.value).startswith(said), str(info.value)
+
+
+def _unannotated(skill: Skill) -> None:
+    """A handler of an undeclared intent whose long parameter has no annotation."""
+    handler: Any = eval(f"lambda {'p' * 5_000}: None")  # (a name of 5,000 characters)
+    skill.intent("I" * 5_000)(handler)
+
+
+def _sampleless(skill: Skill) -> None:
+    """A handler of an intent with a long name and no samples."""
+    skill.intent("I" * 5_000)(lambda: None)
+
+
+def _untyped(skill: Skill) -> None:
+    """A slot whose long type is never declared."""
+
+    def handler(s: str) -> None: ...
+
+    skill.intent("Go", utterances=["go {s}"], slots={"s": "T" * 5_000})(handler)
+
+
+@pytest.mark.parametrize("declare", [_unannotated, _sampleless, _untyped])
+def test_a_model_s_problems_quote_the_names_of_intents_slots_and_types_cut(
+    declare: Any,
+) -> None:
+    # A parameter's, an intent's or a slot type's name of 5,000 characters was quoted whole
+    # (twice or thrice: "@skill.intent('III…', slots={'ppp…': ...})"), 10,000 to 30,000
+    # characters a problem.
+    skill = Skill(SKILL_ID)
+    declare(skill)
+    with pytest.raises(InteractionModelError) as info:
+        build_interaction_model(skill, locale="en-US", invocation="trip planner")
+    problems = info.value.problems
+    assert problems and all(len(each) <= BOUND for each in problems), [p[:300] for p in problems]
+
+
+@pytest.mark.parametrize("key", ["x" * 5_000, "en-" + "X" * 5_000])
+def test_a_locale_key_refused_is_quoted_cut(key: str) -> None:
+    # "slot type Size: values (keys are locales ...): 'xxx…' is not a locale Alexa supports"
+    # quoted the key whole (locale_problem), 5,000 characters and more.
+    with pytest.raises(ConfigurationError) as info:
+        SlotTypeDeclaration.build("Size", {key: ["small"]})
+    assert len(str(info.value)) <= BOUND and shown_value(key) in str(info.value)

@@ -26,7 +26,7 @@ from ..builtin_slot_types import BUILTIN_SLOT_TYPES, meant_slot_type
 from ..dialog_model import IntentDialog, dialog_json, dialog_problems
 from ..exceptions import ConfigurationError, remade_from_parts
 from ..locales import DEFAULT_LOCALE, PerLocale, language_of, locale_problem
-from ..shown_names import shown_value
+from ..shown_names import shown, shown_value
 from ..slots import AlexaDate, AlexaDuration, AlexaTime, unwrap_optional
 from ..ssml_check import ssml_error
 from ..typos import NAME_OF_WORDS, did_you_mean, meant
@@ -130,7 +130,8 @@ class _ModelBuilder:
                 self.problem(
                     f"{what} are a plain list, in the skill's source language "
                     f"({self.default}), but the skill declares {self.locale}: give them per "
-                    f"locale, {{{self.default!r}: [...], {self.locale!r}: [...]}}"
+                    f"locale, {{{shown_value(self.default)}: [...], "
+                    f"{shown_value(self.locale)}: [...]}}"
                 )
         return found
 
@@ -138,7 +139,7 @@ class _ModelBuilder:
         """Report ``items`` declared for other locales, but not for this one."""
         self.problem(
             f"{what}: none for {self.locale} (there are some for {', '.join(items.keys)}); "
-            f"add {{{self.locale!r}: [...]}}"
+            f"add {{{shown_value(self.locale)}: [...]}}"
         )
 
     def problem(self, message: str) -> None:
@@ -162,19 +163,19 @@ class _ModelBuilder:
     def declared(self, name: str) -> _Intent:
         if not (_NAME.fullmatch(name) or _BUILTIN_INTENT.fullmatch(name)):
             self.problem(
-                f"intent {name!r}: an intent name is ASCII letters and underscores "
+                f"intent {shown_value(name)}: an intent name is ASCII letters and underscores "
                 "(or AMAZON. and a built-in intent's name)"
             )
         declaration = self.skill.intent_declarations.get(name) or IntentDeclaration(name)
-        samples = self.pick(declaration.samples, f"intent {name}: its utterances")
+        samples = self.pick(declaration.samples, f"intent {shown(name)}: its utterances")
         if samples is None and declaration.samples and not name.startswith("AMAZON."):
-            self.missing(declaration.samples, f"intent {name}: sample utterances")
+            self.missing(declaration.samples, f"intent {shown(name)}: sample utterances")
         intent = _Intent(name, list(samples or ()), dialog=declaration.dialog)
         intent.reported = samples is None and bool(declaration.samples)
         if declaration.dialog is not None:
             for slot, dialog_slot in declaration.dialog.slots.items():
                 listed = dialog_slot.samples_by_locale
-                where = f"intent {name}, slot {slot}"
+                where = f"intent {shown(name)}, slot {shown(slot)}"
                 found = self.pick(listed, f"{where}: its samples")
                 if found is None and listed:
                     self.missing(listed, f"{where}: slot samples")
@@ -188,13 +189,15 @@ class _ModelBuilder:
         slot = intent.slots.get(param)
         if slot is None:
             if derived is None:
-                shown = getattr(annotation, "__name__", None)
+                annotated = getattr(annotation, "__name__", None)
                 if annotation is inspect.Parameter.empty:
-                    shown = "no annotation"
+                    annotated = "no annotation"
+                said = shown(annotated) if isinstance(annotated, str) else shown_value(annotation)
+                quoted_intent, quoted_param = shown_value(intent.name), shown_value(param)
                 self.problem(
-                    f"intent {intent.name}: parameter {param!r} of {where} "
-                    f"({shown or annotation!r}) has no slot type; declare one, e.g. "
-                    f"@skill.intent({intent.name!r}, slots={{{param!r}: {_example_type(param)!r}}})"
+                    f"intent {shown(intent.name)}: parameter {quoted_param} of {shown(where)} "
+                    f"({said}) has no slot type; declare one, e.g. @skill.intent("
+                    f"{quoted_intent}, slots={{{quoted_param}: {_example_type(param)!r}}})"
                 )
             intent.slots[param] = _Slot(derived, multiple, enum_type)
             return
@@ -222,30 +225,30 @@ class _ModelBuilder:
     def check_intent(self, intent: _Intent, seen: dict[str, str]) -> None:
         builtin = intent.name.startswith("AMAZON.")
         if not builtin and not intent.samples and not intent.reported:
-            add = f"add some with @skill.intent({intent.name!r}, utterances=[...])"
+            add = f"add some with @skill.intent({shown_value(intent.name)}, utterances=[...])"
             meant = self.meant_intent(intent.name)
             self.problem(
-                f"intent {intent.name}: no sample utterances; "
+                f"intent {shown(intent.name)}: no sample utterances; "
                 + (f"did you mean {meant}? Else {add}" if meant else add)
             )
         for slot in intent.slots:
             if not _NAME.fullmatch(slot):
                 self.problem(
-                    f"intent {intent.name}: slot {slot!r}: a slot name is ASCII letters and "
-                    "underscores"
+                    f"intent {shown(intent.name)}: slot {shown_value(slot)}: a slot name is "
+                    "ASCII letters and underscores"
                 )
         slot_types = {name: slot.slot_type for name, slot in intent.slots.items()}
         for sample in intent.samples:
-            self.problems += sample_problems(f"intent {intent.name}", sample, slot_types)
+            self.problems += sample_problems(f"intent {shown(intent.name)}", sample, slot_types)
             key = sample_key(sample)
             other = seen.get(key)
             if other is None:
                 seen[key] = intent.name
             else:
                 also = "listed twice" if other == intent.name else f"also a sample of {other}"
-                self.problem(f"intent {intent.name}: sample {shown_value(sample)} is {also}")
+                self.problem(f"intent {shown(intent.name)}: sample {shown_value(sample)} is {also}")
         for slot, samples in intent.slot_samples.items():
-            where = f"intent {intent.name}, slot {slot}"
+            where = f"intent {shown(intent.name)}, slot {shown(slot)}"
             own: set[str] = set()
             for sample in samples:
                 self.problems += sample_problems(where, sample, slot_types)
@@ -268,16 +271,18 @@ class _ModelBuilder:
                     builtin = _builtin_without_prefix(slot_type)
                     if builtin is not None:  # "City" for AMAZON.City
                         hint = f"; did you mean {builtin}, Amazon's built-in type? Else declare"
+                    quoted_type = shown_value(slot_type)
                     self.problem(
-                        f"intent {intent.name}, slot {name}: slot type {slot_type!r} is never "
-                        f"declared{hint} it with skill.add_slot_type({slot_type!r}, [...]) or "
+                        f"intent {shown(intent.name)}, slot {shown(name)}: slot type "
+                        f"{quoted_type} is never declared{hint} it with "
+                        f"skill.add_slot_type({quoted_type}, [...]) or "
                         "annotate the parameter with an Enum of that name"
                     )
                     continue
                 previous = generated.setdefault(slot_type, enum_class)
                 if previous is not enum_class:
                     self.problem(
-                        f"slot type {slot_type}: two different Enums have that name "
+                        f"slot type {shown(slot_type)}: two different Enums have that name "
                         f"({previous.__module__} and {enum_class.__module__}); declare one "
                         "with skill.add_slot_type"
                     )

@@ -137,7 +137,9 @@ class SlotTypeDeclaration:
         problems = value_problems(name, by_locale.common)
         for key, listed in by_locale.by_locale.items():
             if not listed:
-                raise ConfigurationError(f"slot type {shown(name)} needs at least one {key} value")
+                raise ConfigurationError(
+                    f"slot type {shown(name)} needs at least one {shown(key)} value"
+                )
             problems += [f"{problem} ({key})" for problem in value_problems(name, listed)]
         if problems:
             raise ConfigurationError("; ".join(problems))
