@@ -9,8 +9,10 @@ from collections.abc import Callable
 
 import pytest
 
+from alexaskill.exceptions import ConfigurationError
 from alexaskill.shown_names import MAX_SHOWN, shown
 from alexaskill.understanding import Understander
+from alexaskill.understanding.languages import language_for
 from tests.understanding_shared import (
     NOW,
     bare_trips,
@@ -59,3 +61,29 @@ def test_a_note_quoting_a_long_word_says_its_length() -> None:
     notes = bare_trips("AMAZON.City").understand(f"plan a {LONG} trip to paris", now=NOW).notes
     assert f"words not in the sample: {shown(LONG)}" in notes, [note[:200] for note in notes]
     assert len(shown(LONG)) < 2 * MAX_SHOWN
+
+
+@pytest.mark.parametrize(
+    ("sample", "said"),
+    [("plan a trip to {city}", f"plan a trip to {LONG}"), (f"{LONG} to {{city}}", f"{LONG} to x")],
+    ids=["words", "sample"],
+)
+def test_an_explanation_quotes_the_sample_and_a_slot_s_words_cut(sample: str, said: str) -> None:
+    # `explain()` (and a slot's `describe()`), which chat and `alexaskill understand` print,
+    # showed the sample and the words said whole: 5,000 characters a line.
+    intent = {"name": "PlanTrip", "slots": [{"name": "city", "type": "AMAZON.City"}]}
+    trips = understander_of(
+        {"invocationName": "trips", "intents": [{**intent, "samples": [sample]}]}
+    )
+    understood = trips.understand(said, now=NOW)
+    assert understood.slots, understood.notes
+    lines = understood.explain().splitlines()
+    assert all(len(line) <= BOUND for line in lines), [line[:200] for line in lines]
+    assert all(len(slot.describe()) <= BOUND for slot in understood.slots)
+
+
+def test_a_locale_understanding_does_not_know_is_quoted_cut() -> None:
+    # "locale 'xxx…' (5,000 characters): utterance understanding does not know ..." was whole.
+    with pytest.raises(ConfigurationError) as info:
+        language_for("x" * 5_000)
+    assert len(str(info.value)) <= BOUND and shown("x" * 5_000, quoted=True) in str(info.value)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..models.intents import sent_slot, simple_value
+from ..shown_names import shown, shown_value
+from .quoted import named
 from .slottypes import Fill, value_id
 
 __all__ = ["SlotReading", "Understanding", "reading", "slot_json"]
@@ -36,17 +38,20 @@ class SlotReading:
     resolved: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
-        """One line: the slot, its words, its value and how it was read."""
-        said = f'{self.name} = "{self.words}"'
+        """One line: the slot, its words, its value and how it was read; long words and values
+        cut, as notes cut them (`named`)."""
+        said = f"{shown(self.name)} = {named(self.words)}"
         if self.kind == "typed":
-            return f"{said} → {self.value} ({self.type})"
+            return f"{said} → {shown(str(self.value))} ({self.type})"
         if self.kind == "listed":
-            names = ", ".join(f"{name} (id {value_id})" for name, value_id in self.resolved)
+            names = ", ".join(
+                f"{shown(name)} (id {shown(value_id)})" for name, value_id in self.resolved
+            )
             return f"{said} ({self.type}: ER_SUCCESS_MATCH {names})"
         if self.kind == "unlisted":
             return f"{said} ({self.type}: not a listed value, ER_SUCCESS_NO_MATCH)"
         if self.kind == "list":
-            return f"{said} → {list(self.values)} ({self.type}, several values)"
+            return f"{said} → {shown_value(list(self.values))} ({self.type}, several values)"
         return f"{said} ({self.type}, taken as said)"
 
 
@@ -96,7 +101,7 @@ class Understanding:
             how = "closest intent" if self.fallback else "exact" if self.exact else "loose match"
             if not self.exact:  # (a poor match's score says how poor, to a skill's author)
                 how += f", score {self.score:.2f}"
-            lines.append(f'  sample: "{self.sample}" ({how})')
+            lines.append(f"  sample: {named(self.sample)} ({how})")
         lines.extend(f"  {slot.describe()}" for slot in self.slots)
         lines.extend(f"  note: {note}" for note in self.notes)
         return "\n".join(lines)

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Final, Protocol
 
 from ...exceptions import ConfigurationError
+from ...shown_names import shown_value
 from .checks import check_language
 
 __all__ = [
@@ -240,8 +241,8 @@ def language_for(locale: str) -> Language:
     if entry is None:
         known = ", ".join(sorted(_FACTORIES))
         raise ConfigurationError(
-            f"locale {locale!r}: utterance understanding does not know this language yet "
-            f"(it knows {known})"
+            f"locale {shown_value(locale)}: utterance understanding does not know this language "
+            f"yet (it knows {known})"
         )
     language = _made(entry[0], locale)
     _CACHE[locale] = language
