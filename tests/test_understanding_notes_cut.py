@@ -5,14 +5,18 @@ line at 2,000) made notes as long ("words not in the sample: wwww…", "slot cit
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
 
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.shown_names import MAX_SHOWN, shown
-from alexaskill.understanding import Understander
+from alexaskill.understanding import InteractionModel, Understander
+from alexaskill.understanding.dialog import Conversation
 from alexaskill.understanding.languages import language_for
+from tests.dialog_shared import MODEL_FILE, delegate
+from tests.dialog_shared import Skill as DialogSkill
 from tests.understanding_shared import (
     NOW,
     bare_trips,
@@ -87,3 +91,34 @@ def test_a_locale_understanding_does_not_know_is_quoted_cut() -> None:
     with pytest.raises(ConfigurationError) as info:
         language_for("x" * 5_000)
     assert len(str(info.value)) <= BOUND and shown("x" * 5_000, quoted=True) in str(info.value)
+
+
+def _long_pizza_talk(skill: DialogSkill, *, delegation: str) -> Conversation:
+    """The pizza model's dialog, its OrderPizza named with 5,000 characters and the prompt
+    asking for its size not in the model (an id of 5,000 characters), with ``delegation``."""
+    text = MODEL_FILE.read_text(encoding="utf-8").replace('"OrderPizza"', f'"{"O" * 5_000}"')
+    text = text.replace('"Elicit.Slot.Order.size"', f'"{"P" * 5_000}"', 1)
+    data = json.loads(text)
+    data["interactionModel"]["dialog"]["delegationStrategy"] = delegation
+    understander = Understander(InteractionModel.from_json(data))
+    return Conversation(understander, skill, now=lambda: NOW)
+
+
+@pytest.mark.parametrize(
+    ("delegation", "said", "reply", "start"),
+    [
+        ("ALWAYS", "order a pizza", None, "O" * 70),
+        ("ALWAYS", "order a pizza", None, "prompt "),
+        ("SKILL_RESPONSE", "track my order", delegate({"name": "O" * 5_000}), "the skill chains"),
+    ],
+    ids=["auto-delegated", "prompt", "chained"],
+)
+def test_a_dialog_s_notes_quote_intent_names_and_prompt_ids_cut(
+    delegation: str, said: str, reply: dict[str, object] | None, start: str
+) -> None:
+    # "OOO… is auto-delegated: Alexa runs its dialog", "prompt PPP… is not in the model" and
+    # "the skill chains to OOO…" quoted the model's (or the skill's) names whole.
+    talk = _long_pizza_talk(DialogSkill(*([reply] if reply else [])), delegation=delegation)
+    notes = talk.say(said).notes
+    assert any(note.startswith(start) for note in notes), [note[:200] for note in notes]
+    assert all(len(note) <= BOUND for note in notes), [note[:200] for note in notes]

@@ -47,7 +47,7 @@ from typing import Any, Final
 
 from ..models import SCREEN_INTERFACES
 from ..responses.response import answer_ends_session, envelope_refusal, is_dialog_step
-from ..shown_names import shown_value
+from ..shown_names import shown, shown_value
 from ..ssml import PROBLEM_WITH_RESPONSE, response_ssml_error
 from .compiled import clock
 from .dialog_answers import DialogAnswers
@@ -331,7 +331,7 @@ class Conversation(DialogAnswers):
         for slot, fill in fills.items():
             self.dialog.hear(slot, fill.words)
         if self.dialog.auto:
-            turn.notes.append(f"{name} is auto-delegated: Alexa runs its dialog")
+            turn.notes.append(f"{shown(name)} is auto-delegated: Alexa runs its dialog")
             self._next_step(turn)
         else:
             self._send_dialog(turn, "STARTED")
@@ -371,12 +371,15 @@ class Conversation(DialogAnswers):
             name = str(updated.get("name"))
             if name.startswith("AMAZON."):
                 # Amazon's intent chaining starts one of the skill's own intents only.
-                why = f"{kind}: {name} is a built-in intent, and intent chaining cannot start one"
+                why = (
+                    f"{kind}: {shown(name)} is a built-in intent, "
+                    "and intent chaining cannot start one"
+                )
                 self._refuse(turn, exchange, why)
                 return
             model = self.understander.model.dialog.get(name)
             self.dialog = dialog = DialogState(updated, model, carriers=self._carriers)
-            turn.notes.append(f"the skill chains to {name}")
+            turn.notes.append(f"the skill chains to {shown(name)}")
         elif updated is not None and dialog is not None:
             dialog.intent = updated
         if dialog is None or (dialog.model is None and kind != "Dialog.Delegate"):

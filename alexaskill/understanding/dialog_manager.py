@@ -24,6 +24,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
+from ..shown_names import shown
 from .dialog_state import DialogState
 from .model import DialogSlotModel, Validation
 from .prompts import Prompter
@@ -112,7 +113,7 @@ class DialogManager:
             prompt = model.elicit_prompt if step == "elicit" else model.confirm_prompt
         if not self._speak(turn, dialog, prompt):
             what = "ask for" if step == "elicit" else "confirm"
-            turn.notes.append(f"the dialog model has no prompt to {what} slot {slot}")
+            turn.notes.append(f"the dialog model has no prompt to {what} slot {shown(str(slot))}")
             return False
         return True
 
@@ -147,13 +148,15 @@ class DialogManager:
     ) -> None:
         """A value of ``slot`` failed ``rule``: Alexa says the rule's prompt and asks again; after
         `MAX_VALIDATION_FAILURES` values in a row it gives up and the session ends."""
-        turn.notes.append(f"{slot.name} = {quoted(value)} fails validation {rule.type}")
+        turn.notes.append(
+            f"{shown(slot.name)} = {quoted(value)} fails validation {shown(rule.type)}"
+        )
         failures = dialog.failures.get(slot.name, 0) + 1
         dialog.failures[slot.name] = failures
         if failures == 1:
             problem = never_passes(slot.validations, slot.type, self.now())
             if problem is not None:
-                turn.notes.append(f"model problem: slot {slot.name}: {problem}")
+                turn.notes.append(f"model problem: slot {shown(slot.name)}: {problem}")
         if failures >= MAX_VALIDATION_FAILURES:
             turn.notes.append(
                 f"{failures} values of slot {slot.name} in a row failed validation: Alexa gives "

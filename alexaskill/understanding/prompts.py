@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from ..hearing import spoken_text
+from ..shown_names import shown
 from ..ssml import escape
 from .dialog_state import DialogState
 from .model import Prompt
@@ -83,7 +84,7 @@ class Prompter:
             return False
         prompt = self.prompts.get(prompt_id)
         if prompt is None or not prompt.variations:
-            turn.notes.append(f"prompt {prompt_id} is not in the model")
+            turn.notes.append(f"prompt {shown(prompt_id)} is not in the model")
             return False
         said = dict([refused]) if refused is not None else {}
 
