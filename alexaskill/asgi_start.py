@@ -249,13 +249,13 @@ def say_not_started(
     say = functools.partial(_say_not_started_count, name, why, noun, done)
     unsaid = said.unsaid(f"not started: {name}" + (f" ({kind})" if kind != "http" else ""), say)
     if unsaid is not None and not start_said:
-        more = f" ({unsaid} more before it)" if unsaid else ""
+        more = f" ({unsaid:,} more before it)" if unsaid else ""
         logger.error(_NOT_STARTED_LINE, name, why, f"a {noun}{more}", done)
 
 
 def _say_not_started_count(name: str, why: str, noun: str, done: str, key: str, count: int) -> None:
     """Say the ``count`` of requests refused unsaid (`say_not_started`'s)."""
-    logger.error(_NOT_STARTED_LINE, name, why, f"{count} more {noun}{'s' * (count > 1)}", done)
+    logger.error(_NOT_STARTED_LINE, name, why, f"{count:,} more {noun}{'s' * (count > 1)}", done)
 
 
 def say_start_failed(said: Repeats, name: str, error: Exception, kind: str = "http") -> None:

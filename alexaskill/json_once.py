@@ -34,8 +34,8 @@ MAX_INPUT_BYTES: Final = 16 * 1024 * 1024
 def size_text(size: int) -> str:
     """``size`` bytes as a round number of KiB or MiB: "16 MiB"."""
     if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
-        return f"{size // (1024 * 1024)} MiB"
-    return f"{size // 1024} KiB" if size >= 1024 else f"{size} bytes"
+        return f"{size // (1024 * 1024):,} MiB"
+    return f"{size // 1024:,} KiB" if size >= 1024 else f"{size:,} bytes"
 
 
 #: What is said of JSON with an integer past the digits Python converts (4300 by default), for

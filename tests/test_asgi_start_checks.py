@@ -182,3 +182,32 @@ def test_a_websocket_whose_start_failed_is_said_closed_after_the_start(
     assert errors[0].exc_info is not None
     assert ": a websocket closed with code 1011" in errors[1].getMessage(), caplog.text
     assert errors[1].exc_info is None
+
+
+def test_the_counts_of_requests_refused_unsaid_are_said_with_thousands_separators(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A flood of requests at a skill that could not start: "(1234 more before it)" was said.
+    from alexaskill import asgi_start, log_repeats
+
+    now = [1000.0]
+    monkeypatch.setattr(log_repeats, "_monotonic", lambda: now[0])
+    said = log_repeats.Repeats(10.0)
+    error = RuntimeError("boom")
+    with caplog.at_level(logging.ERROR, "alexaskill"):
+        for _ in range(1 + 1_234):
+            asgi_start.say_not_started(said, "the skill", error)
+        now[0] += 10.0  # (the window over: its count said by the next line, here)
+        asgi_start.say_not_started(said, "the skill", error)
+        for _ in range(1_500):
+            asgi_start.say_not_started(said, "the skill", error)
+        said.say_unsaid()  # (at shutdown)
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert lines == [
+        "the skill could not start (RuntimeError: boom): a request answered HTTP 500, no handler "
+        "run",
+        "the skill could not start (RuntimeError: boom): a request (1,234 more before it) "
+        "answered HTTP 500, no handler run",
+        "the skill could not start (RuntimeError: boom): 1,500 more requests answered HTTP 500, "
+        "no handler run",
+    ]

@@ -299,3 +299,21 @@ def test_an_event_no_device_sends_from_the_players_state_is_refused(
         "> /audio finished\n  (the player is STOPPED: a device sends PlaybackFinished only of a "
         "stream playing)\n"
     ) in out
+
+
+def test_a_stream_played_from_an_offset_says_it_with_thousands_separators(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The player's row and the device's request said "at 95000 ms".
+    played = 'AudioPlayer.Play(EPISODES[0], "0")'
+    source = cli_chat_audio_shared.PODCAST.replace(
+        played, 'AudioPlayer.Play(EPISODES[0], "0", offset_in_milliseconds=95_000)', 1
+    )
+    (workdir / "podcast.py").write_text(source, encoding="utf-8")
+    out = podcast_chat(
+        monkeypatch, "open the podcast\n/audio started\n", "--audio-events", "manual"
+    )
+    assert "  player:     PLAYING 0 at 95,000 ms\n" in _after(out, "open the podcast"), out
+    assert _after(out, "/audio started").rstrip("\n") == (
+        "  → AudioPlayer.PlaybackStarted 0 at 95,000 ms"
+    )

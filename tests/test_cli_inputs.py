@@ -270,3 +270,20 @@ def test_model_file_with_a_value_of_the_wrong_kind(
     assert (code, out) == (2, "")
     assert err.startswith("alexaskill understand: error: ") and problem in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("size", "said"),
+    [
+        (16 * 1024 * 1024, "16 MiB"),
+        (2048 * 1024 * 1024, "2,048 MiB"),
+        (1536 * 1024, "1,536 KiB"),
+        (4096, "4 KiB"),
+        (1000, "1,000 bytes"),
+    ],
+)
+def test_the_size_a_reader_caps_is_said_with_thousands_separators(size: int, said: str) -> None:
+    # A bound of 2 GiB was "2048 MiB", one of 1.5 MiB "1536 KiB", as no other size is said.
+    from alexaskill.json_once import size_text
+
+    assert size_text(size) == said

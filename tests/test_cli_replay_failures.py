@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,3 +138,37 @@ def test_a_refused_request_fails_the_replay(workdir: Path) -> None:
     assert code == 1
     assert json.loads(out)["status"] == 400
     assert "hello.json: FAILED: HTTP 400" in err
+
+
+def test_the_counts_of_a_long_replay_are_said_with_thousands_separators(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A directory of captures replayed: "1200 requests: 1200 failed" was said. Each file is
+    # answered as the first was (the skill run once), so that the test sends one request.
+    from alexaskill.cli import replay
+
+    sent = replay._send_local
+
+    def first_answer_for_all(skill: Any, requests: Any, *rest: Any) -> Any:
+        [(_, _, answer)] = list(sent(skill, requests[:1], *rest))
+        return ((name, envelope, answer) for name, envelope in requests)
+
+    monkeypatch.setattr(replay, "_send_local", first_answer_for_all)
+    code, out, _ = run("replay", "skillapp:skill", *["crash.json"] * 1_200)
+    assert code == 1 and out.endswith("\n1,200 requests: 1,200 failed\n"), out[-300:]
+    (workdir / "started.json").write_text(
+        json.dumps(
+            RequestFactory(skill_id=SKILL_ID).envelope(
+                "AudioPlayer.PlaybackStarted", token="t", offsetInMilliseconds=0
+            )
+        ),
+        encoding="utf-8",
+    )
+    (workdir / "rude.py").write_text(
+        f"from alexaskill import Skill, speak\n\nskill = Skill({SKILL_ID!r})\n\n\n"
+        '@skill.on("AudioPlayer.PlaybackStarted")\ndef started():\n    return speak("Enjoy!")\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run("replay", "rude:skill", *["started.json"] * 1_000)
+    assert code == 1
+    assert out.endswith("\n1,000 requests: all answered, 1,000 rule violations\n"), out[-300:]

@@ -341,6 +341,8 @@ def test_replay_of_a_json_string_on_standard_input_is_no_request(workdir: Path, 
             "of its own, or give them on standard input one after another",
         ),
         ('["hello.json"]', "a JSON list, not an object"),
+        # ("a JSON list of 1200 requests" was said)
+        ("[" + ", ".join(["HELLO"] * 1_200) + "]", "a JSON list of 1,200 requests, where"),
         # The skill's answer saved where its request was meant.
         (
             '{"version": "1.0", "response": {"shouldEndSession": true}}',

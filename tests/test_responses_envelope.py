@@ -168,6 +168,11 @@ def test_many_small_directives_over_the_limit_are_named_by_their_total() -> None
         "; the largest parts: directives (130 in all) 142,611 bytes, "
         "directives[0] (Custom.Thing) 1,096 bytes, directives[1] (Custom.Thing) 1,096 bytes"
     )
+    # More than a thousand of them: "directives (1300 in all)" was said, every size with commas.
+    directives = [{"type": "Custom.Thing", "payload": "x" * 100} for _ in range(1_300)]
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("Done.", directives=directives))
+    assert "; the largest parts: directives (1,300 in all) " in str(raised.value), raised.value
 
 
 def test_a_reprompt_over_the_limit_is_named_among_the_largest_parts() -> None:

@@ -346,6 +346,11 @@ _PAST_DYNAMODBS: dict[str, tuple[dict[str, Any], str]] = {
         "a save of 300 attribute names (0 of them increments) is more than one DynamoDB "
         "UpdateItem takes",
     ),
+    "expression-thousands": (  # ("a save of 1200 attribute names" was said)
+        {f"k{i}": i for i in range(1_200)},
+        "a save of 1,200 attribute names (0 of them increments) is more than one DynamoDB "
+        "UpdateItem takes",
+    ),
 }
 
 

@@ -97,7 +97,7 @@ def test_requests_carry_what_the_player_plays_after_the_skill_answers() -> None:
         ("Pause", ("0", 95_000, "PLAYING")),
         ("Resume", ("0", 95_000, "STOPPED")),
     ]
-    assert client.player.describe() == "PLAYING 0 at 95000 ms"
+    assert client.player.describe() == "PLAYING 0 at 95,000 ms"
 
 
 def test_audio_events_come_from_the_player_and_the_queue_moves_on() -> None:

@@ -197,13 +197,13 @@ def test_a_queued_stream_that_fails_leaves_the_one_playing() -> None:
         client.launch()
         client.audio_event("PlaybackStarted")
         client.audio_event("PlaybackNearlyFinished", offsetInMilliseconds=90_000)
-        assert client.player.describe() == "PLAYING 1 at 90000 ms, then 2"
+        assert client.player.describe() == "PLAYING 1 at 90,000 ms, then 2"
         result = client.audio_event("PlaybackFailed", token="2")
         assert result.violations == ()
         assert result.request is not None
         state = result.request["currentPlaybackState"]
         assert (state["token"], state["playerActivity"]) == ("1", "PLAYING")
-        assert client.player.describe() == "PLAYING 1 at 90000 ms, then 2b"
+        assert client.player.describe() == "PLAYING 1 at 90,000 ms, then 2b"
     assert seen == [("2", "1", "PLAYING")]
 
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..shown_names import shown_count
 from .chat_audio import player_of
 from .chat_show import (
     NEW_SESSION_NOTE,
@@ -104,7 +105,9 @@ class ChatPrinting:
         request = reply.request or {}
         line = f"→ {request.get('type')}"
         if request.get("token") is not None:
-            line += f" {request['token']} at {request.get('offsetInMilliseconds', 0)} ms"
+            offset = request.get("offsetInMilliseconds", 0)  # (the player's: an int, any size)
+            at = shown_count(offset) if type(offset) is int else offset
+            line += f" {request['token']} at {at} ms"
         self.out.write(f"  {line}{ending}\n")
         if self.log is not None:
             self.log.release()  # (not the conversation's: its lines are all those held now)

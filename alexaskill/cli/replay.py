@@ -319,10 +319,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 out.write(f"  violation:  {terminal_safe(violation)}\n")
     if not args.json:
         total = len(requests)
-        verdict = f"{failed} failed" if failed else "all answered"
+        verdict = f"{failed:,} failed" if failed else "all answered"
         if violations:
-            verdict += f", {violations} rule violation{'s' if violations != 1 else ''}"
-        out.write(f"{total} request{'s' if total != 1 else ''}: {verdict}\n")
+            verdict += f", {violations:,} rule violation{'s' if violations != 1 else ''}"
+        out.write(f"{total:,} request{'s' if total != 1 else ''}: {verdict}\n")
     return 1 if failed or violations else 0
 
 

@@ -110,7 +110,7 @@ def _not_an_envelope(document: Any) -> str:
     if isinstance(document, list):
         if document and all(isinstance(i, dict) and "request" in i for i in document):
             return (
-                f"{said}: a JSON list of {len(document)} requests, where a request file holds "
+                f"{said}: a JSON list of {len(document):,} requests, where a request file holds "
                 "one: save each in a file of its own, or give them on standard input one after "
                 "another (`alexaskill replay APP -`)"
             )

@@ -110,7 +110,7 @@ def _plan(
         # Sent as several UpdateItems it would not be atomic: a later one refused, the
         # earlier ones written, though the user hears the apology.
         raise _refused(
-            f"a save of {len(steps)} attribute names ({len(added)} of them increments) is "
+            f"a save of {len(steps):,} attribute names ({len(added):,} of them increments) is "
             "more than one DynamoDB UpdateItem takes (4 KB and 300 operators an expression: "
             "about 240 changed names, 420 deleted or 60 increments), so nothing was written: "
             "keep values that change together in one attribute (a dict or a list)"

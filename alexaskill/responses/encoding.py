@@ -397,7 +397,7 @@ def _largest_parts(response: Response, attributes: dict[str, Any] | UnsetType) -
     ]
     directives = response.directives
     if len(directives) > 1:
-        parts.append((f"directives ({len(directives)} in all)", directives))
+        parts.append((f"directives ({len(directives):,} in all)", directives))
     parts += [
         (f"directives[{index}] ({directive_type(directive)})", directive)
         for index, directive in enumerate(directives)

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..directives.audio import MAX_AUDIO_TOKEN
 from ..responses.response import ends_session
+from ..shown_names import shown_count
 
 if TYPE_CHECKING:
     from .response import SkillResponse
@@ -209,7 +210,7 @@ class DevicePlayer:
         """In words: ``PLAYING ep-42 at 0 ms, then ep-43``, or ``IDLE``."""
         if self.token is None:
             return self.activity
-        said = f"{self.activity} {self.token} at {self.offset_in_milliseconds} ms"
+        said = f"{self.activity} {self.token} at {shown_count(self.offset_in_milliseconds)} ms"
         if self.queue:
             said += ", then " + ", ".join(stream.token for stream in self.queue)
         return said
