@@ -27,7 +27,9 @@ _Made = dict[type, Any]
 def _say_unsaid_store_failures(message: str, unsaid: int) -> None:
     """The store failures of one message left unsaid when their window ended, or at shutdown."""
     logger.error(
-        "attributes not loaded or saved: %s (%d more since the last such line)", message, unsaid
+        "attributes not loaded or saved: %s (%s more since the last such line)",
+        message,
+        f"{unsaid:,}",
     )
 
 
@@ -345,7 +347,7 @@ class Finishing(Apologising):
         store that is down fails every request."""
         unsaid = self._store_failures_said.unsaid(str(exc), _say_unsaid_store_failures)
         if unsaid is not None:
-            since = f" ({unsaid} more since the last such line)" if unsaid else ""
+            since = f" ({unsaid:,} more since the last such line)" if unsaid else ""
             logger.error(f"{failed}: %s%s", *args, exc, since)
 
     def _step(self, call: Call) -> str:

@@ -399,8 +399,8 @@ def due(
 
 
 def _warn(logger: logging.Logger, line: str, unsaid: int) -> None:
-    if unsaid:
-        logger.warning("%s (%d more since the last such line)", line, unsaid)
+    if unsaid:  # (once a window; the count an arg as the line is: lazy, and escaped alike)
+        logger.warning("%s (%s more since the last such line)", line, f"{unsaid:,}")
     else:
         logger.warning("%s", line)
 

@@ -56,7 +56,7 @@ def warn_refused(said: Repeats, skill_ids: Set[str] | None, exc: RequestError) -
         logger.warning("refused request: %s", reason)
     else:
         logger.warning(
-            "refused request: %s (%d more %s since the last such line)", reason, unsaid, kind
+            "refused request: %s (%s more %s since the last such line)", reason, f"{unsaid:,}", kind
         )
 
 
@@ -75,4 +75,4 @@ def say_placeholder_ids(skill_ids: Iterable[Set[str] | None]) -> None:
 def _say_unsaid_refusals(kind: str, unsaid: int) -> None:
     """The warning of the refusals of one kind left unsaid when their window ended (a flood of
     forged requests that stopped), or at shutdown."""
-    logger.warning("refused request: %d more %s since the last such line", unsaid, kind)
+    logger.warning("refused request: %s more %s since the last such line", f"{unsaid:,}", kind)

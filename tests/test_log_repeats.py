@@ -366,3 +366,41 @@ def test_due_holds_a_bounded_number_of_keys() -> None:
         assert due(said, f"key {n}", 0.0) == (0, math.inf)
     assert len(said) <= 256
     assert due(said, "key 299", 1.0) is None  # the keys since the last forgetting are held
+
+
+def test_the_counts_of_lines_unsaid_are_said_with_thousands_separators(
+    clock: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    # A flood under load counts thousands a window: "(1234 more since the last such line)".
+    # Each count is said once a window (its line, or the window's end), never once a request.
+    from types import SimpleNamespace
+
+    from alexaskill import finishing
+    from alexaskill.exceptions import StoreError, TimestampError
+    from alexaskill.refusal_warnings import warn_refused
+
+    caplog.set_level(logging.WARNING, logger="alexaskill")
+    repeats, refusals, failures = Repeats(10.0), Repeats(10.0), Repeats(10.0)
+    finished: Any = SimpleNamespace(_store_failures_said=failures)
+    down = StoreError("the store is down")
+    for _ in range(1 + 1_234):
+        repeats.warn(log_repeats.logger, "forged")
+        warn_refused(refusals, None, TimestampError("too old"))
+        finishing.Finishing._said_store_failure(finished, down, "attributes not loaded for %s", "x")
+    clock[0] += 10
+    repeats.warn(log_repeats.logger, "forged")
+    warn_refused(refusals, None, TimestampError("too old"))
+    finishing.Finishing._said_store_failure(finished, down, "attributes not loaded for %s", "x")
+    for _ in range(1_500):  # (counted, then said by each one's say, at shutdown)
+        warn_refused(refusals, None, TimestampError("too old"))
+        finishing.Finishing._said_store_failure(finished, down, "attributes not loaded for %s", "x")
+    refusals.say_unsaid()
+    failures.say_unsaid()
+    said = [r.getMessage() for r in caplog.records][3:]
+    assert said == [
+        "forged (1,234 more since the last such line)",
+        "refused request: too old (1,234 more refused:timestamp since the last such line)",
+        "attributes not loaded for x: the store is down (1,234 more since the last such line)",
+        "refused request: 1,500 more refused:timestamp since the last such line",
+        "attributes not loaded or saved: the store is down (1,500 more since the last such line)",
+    ], said
