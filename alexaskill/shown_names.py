@@ -18,6 +18,9 @@ from collections.abc import Iterator, Mapping
 from typing import Final
 
 import msgspec
+from msgspec import Struct
+from msgspec.structs import fields as msgspec_fields
+from msgspec.structs import force_setattr
 
 __all__ = [
     "MAX_SHOWN",
@@ -152,7 +155,8 @@ def shown_json(value: object) -> str:
 def shown_as_json(value: object) -> str:
     """``value``, read as JSON, as its JSON text (``"x"``, ``true``, ``[1,2]``) an error quotes
     it: `shown_escaped` of ``msgspec.json.encode(value)``, made of its head and tail only (a
-    list of 10 MB, a set or bytes, was encoded whole to show 120 characters of it)."""
+    list of 10 MB, a set, bytes or a memoryview, a msgspec Struct or a dataclass holding one,
+    was encoded whole to show 120 characters of it)."""
     head = ""
     for piece in _json_pieces(value, backward=False):
         head += piece
@@ -187,11 +191,14 @@ def _json_pieces(value: object, *, backward: bool) -> Iterator[str]:
         for start in reversed(starts) if backward else starts:
             yield _json_string(value[start : start + _STRING_PIECE])
         yield '"'
-    elif isinstance(value, (bytes, bytearray)):  # (base64, as msgspec writes them)
+    elif isinstance(value, (bytes, bytearray)) or (
+        isinstance(value, memoryview) and value.c_contiguous  # (msgspec refuses another)
+    ):  # (base64, as msgspec writes them; a memoryview, of its bytes)
+        data = value.cast("B") if isinstance(value, memoryview) else value
         yield '"'
-        starts = range(0, len(value), _BYTES_PIECE)
+        starts = range(0, len(data), _BYTES_PIECE)
         for start in reversed(starts) if backward else starts:
-            yield binascii.b2a_base64(value[start : start + _BYTES_PIECE], newline=False).decode()
+            yield binascii.b2a_base64(data[start : start + _BYTES_PIECE], newline=False).decode()
         yield '"'
     elif isinstance(value, (list, tuple)):
         yield "]" if backward else "["
@@ -232,8 +239,76 @@ def _json_pieces(value: object, *, backward: bool) -> Iterator[str]:
                 yield ":"
                 yield from _json_pieces(item, backward=False)
         yield "{" if backward else "}"
+    elif isinstance(value, Struct) or hasattr(type(value), "__dataclass_fields__"):
+        yield from _object_pieces(value, backward=backward)
     else:
         yield msgspec.json.encode(value).decode()
+
+
+class _Hole:
+    """A field's value left out of a Struct's or dataclass's copy (`_object_pieces`): its JSON
+    is written in its place, by its own pieces."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+def _object_pieces(value: object, *, backward: bool) -> Iterator[str]:
+    """The JSON of a msgspec Struct or a dataclass in pieces: msgspec encodes a copy of it
+    whose values that may be large (a str, a list, a Struct, not empty) are each a `_Hole`,
+    and each is written by its own pieces where its mark is. msgspec says what is written (a
+    Struct's tag, renames, ``array_like``, the defaults it omits: a value that is its field's
+    default is left in place, omitted as it was), its values' JSON alone is made lazily."""
+    import copy
+
+    holes: list[object] = []
+    try:
+        shallow = copy.copy(value)
+        if isinstance(value, Struct) and isinstance(shallow, Struct):
+            for info in msgspec_fields(value):
+                item = getattr(value, info.name)
+                if item is not info.default and _may_be_large(item):
+                    force_setattr(shallow, info.name, _Hole(len(holes)))
+                    holes.append(item)
+        else:
+            import dataclasses  # (loaded: the dataclass was made with it)
+
+            for field in dataclasses.fields(value):  # type: ignore[arg-type]
+                item = getattr(value, field.name)
+                if _may_be_large(item):
+                    object.__setattr__(shallow, field.name, _Hole(len(holes)))
+                    holes.append(item)
+    except Exception:  # (a copy its class refuses: encoded whole, as before)
+        yield msgspec.json.encode(value).decode()
+        return
+    # (the values left in the copy are small, empty or their field's default: none holds it)
+    mark = f"\ue000{os.getpid()}-{id(holes)}-"
+    parts = re.split(
+        f'"{re.escape(mark)}([0-9]+)\ue000"',
+        msgspec.json.encode(shallow, enc_hook=functools.partial(_hole_mark, mark)).decode(),
+    )
+    for index, part in reversed(list(enumerate(parts))) if backward else enumerate(parts):
+        if index % 2:
+            yield from _json_pieces(holes[int(part)], backward=backward)
+        elif part:
+            yield part
+
+
+def _hole_mark(mark: str, value: object) -> str:
+    """The mark written for a `_Hole` (an ``enc_hook``): ``mark``, its index, U+E000."""
+    if isinstance(value, _Hole):
+        return f"{mark}{value.index}\ue000"
+    raise TypeError(f"Encoding objects of type {type(value).__name__} is unsupported")
+
+
+def _may_be_large(item: object) -> bool:
+    """Whether ``item``'s JSON may be large: a str, bytes, array or object not empty, a Struct
+    or a dataclass (a number, a bool, a date is small)."""
+    if isinstance(item, (str, bytes, bytearray, memoryview, list, tuple, set, frozenset, Mapping)):
+        return len(item) > 0
+    return isinstance(item, Struct) or hasattr(type(item), "__dataclass_fields__")
 
 
 def _json_key(key: object, *, backward: bool) -> Iterator[str]:
