@@ -7,7 +7,7 @@ tests/test_testing_player_sessions.py.)
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
@@ -410,3 +410,33 @@ def test_a_queued_stream_of_a_url_or_offset_no_play_gives_is_refused(
     player.report("PlaybackFinished", {})
     player.finished()  # (a good one plays on)
     assert (player.token, player.url, player.offset_in_milliseconds) == ("ep-2", EPISODES[2], 7)
+
+
+#: Values past any message's room, each quoted whole (a list of 5,000 tokens made a message of
+#: 40,000 characters; an int past 4,300 digits, whose repr raises, a ValueError of its own).
+_LARGE: Final = {
+    "activity": "PLAYING" * 5_000,
+    "offset_in_milliseconds": -(10**5_000),
+    "token": ["ep-1"] * 5_000,
+    "url": [b"x"] * 5_000,
+    "queue": ["ep-2"] * 5_000,
+}
+
+
+@pytest.mark.parametrize("name", list(_LARGE))
+def test_a_large_value_the_player_refuses_is_quoted_cut(name: str) -> None:
+    player = DevicePlayer("ep-1")
+    with pytest.raises(ValueError, match=rf"^{name} is ") as raised:
+        setattr(player, name, _LARGE[name])
+    assert len(str(raised.value)) < 400, str(raised.value)[:400]
+    if name in ("token", "url", "offset_in_milliseconds"):
+        with pytest.raises(ValueError, match=rf"^QueuedStream {name} is ") as raised:
+            given: dict[str, Any] = {"token": "ep-2", name: _LARGE[name]}
+            QueuedStream(**given)
+        assert len(str(raised.value)) < 400, str(raised.value)[:400]
+
+
+def test_an_audio_player_event_of_no_such_name_is_quoted_cut() -> None:
+    with pytest.raises(ValueError, match=r"^no audio player event ") as raised:
+        DevicePlayer("ep-1").report("Playback" * 5_000, {})
+    assert len(str(raised.value)) < 400, str(raised.value)[:400]

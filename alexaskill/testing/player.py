@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..directives.audio import MAX_AUDIO_TOKEN
 from ..responses.response import ends_session
-from ..shown_names import shown_count
+from ..shown_names import shown_count, shown_value
 
 if TYPE_CHECKING:
     from .response import SkillResponse
@@ -98,17 +98,21 @@ class QueuedStream:
         token: object = self.token
         if not isinstance(token, str) or not token.strip():
             raise ValueError(
-                f"QueuedStream token is {token!r}: the stream's token (a str, not empty nor blank)"
+                f"QueuedStream token is {shown_value(token)}: the stream's token (a str, not "
+                "empty nor blank)"
             )
         if len(token) > MAX_AUDIO_TOKEN:
             raise ValueError(_too_long("QueuedStream token", token))
         url: object = self.url
         if url is not None and not isinstance(url, str):
-            raise ValueError(f"QueuedStream url is {url!r}: the stream's URL (a str), or None")
+            raise ValueError(
+                f"QueuedStream url is {shown_value(url)}: the stream's URL (a str), or None"
+            )
         offset: object = self.offset_in_milliseconds
         if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
             raise ValueError(
-                f"QueuedStream offset_in_milliseconds is {offset!r}: a number of ms, 0 or more"
+                f"QueuedStream offset_in_milliseconds is {shown_value(offset)}: a number of ms, "
+                "0 or more"
             )
 
     @classmethod
@@ -171,28 +175,33 @@ class DevicePlayer:
         # Checked whenever set (a test sets them: ``client.player.activity = "PAUSED"``), as
         # Alexa reports them: a skill comparing with PAUSED never matches "paused".
         if name == "activity" and value not in ACTIVITIES:
-            raise ValueError(f"activity is {value!r}; use one of {', '.join(ACTIVITIES)}")
+            raise ValueError(
+                f"activity is {shown_value(value)}; use one of {', '.join(ACTIVITIES)}"
+            )
         if name == "offset_in_milliseconds" and (
             not isinstance(value, int) or isinstance(value, bool) or value < 0
         ):
-            raise ValueError(f"offset_in_milliseconds is {value!r}: a number of ms, 0 or more")
+            raise ValueError(
+                f"offset_in_milliseconds is {shown_value(value)}: a number of ms, 0 or more"
+            )
         if name == "token" and value is not None and not isinstance(value, str):
-            raise ValueError(f"token is {value!r}: the stream's token (a str), or None")
+            raise ValueError(f"token is {shown_value(value)}: the stream's token (a str), or None")
         if name == "token" and isinstance(value, str) and not value.strip():
             # (as a blank id is refused: a test's mistake; a skill's Play is followed, `_hold`)
             raise ValueError(
-                f"token is {value!r}: the stream's token (a str, not empty nor blank), or None"
+                f"token is {shown_value(value)}: the stream's token (a str, not empty nor "
+                "blank), or None"
             )
         if name == "token" and isinstance(value, str) and len(value) > MAX_AUDIO_TOKEN:
             raise ValueError(_too_long("token", value))
         if name == "url" and value is not None and not isinstance(value, str):
-            raise ValueError(f"url is {value!r}: the stream's URL (a str), or None")
+            raise ValueError(f"url is {shown_value(value)}: the stream's URL (a str), or None")
         if name == "queue" and (
             not isinstance(value, list) or not all(isinstance(s, QueuedStream) for s in value)
         ):
             raise ValueError(
-                f"queue is {value!r}: a list of QueuedStream (QueuedStream('ep-2', url=...)), "
-                "the streams after the one held"
+                f"queue is {shown_value(value)}: a list of QueuedStream (QueuedStream('ep-2', "
+                "url=...)), the streams after the one held"
             )
         super().__setattr__(name, value)
 
@@ -355,7 +364,9 @@ class DevicePlayer:
         the player's. The player takes the
         activity the event reports. With no token given or held, ``fields`` as they are."""
         if event not in PLAYER_EVENTS:
-            raise ValueError(f"no audio player event {event!r}; one of {', '.join(PLAYER_EVENTS)}")
+            raise ValueError(
+                f"no audio player event {shown_value(event)}; one of {', '.join(PLAYER_EVENTS)}"
+            )
         untold = self.stops > self.stops_told
         if event == "PlaybackStopped":
             self.stops_told = self.stops
