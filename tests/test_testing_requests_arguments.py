@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import datetime
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
@@ -216,3 +216,48 @@ def test_a_blank_or_empty_session_id_is_refused_as_other_ids_are(blank: str) -> 
         _FACTORY.session(blank)
     assert _FACTORY.session()["sessionId"].startswith("amzn1.echo-api.session.")
     assert _FACTORY.session("amzn1.echo-api.session.1")["sessionId"] == "amzn1.echo-api.session.1"
+
+
+#: A value past any message's room: quoted whole, it made a message of some 40,000 characters.
+_HUGE: Final = ["x"] * 8_000
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda f: setattr(f, "user_id", _HUGE),
+        lambda f: setattr(f, "api_endpoint", _HUGE),
+        lambda f: setattr(f, "api_endpoint", "ftp://" + "x" * 40_000),
+        lambda f: setattr(f, "api_access_token", _HUGE),
+        lambda f: setattr(f, "player", _HUGE),
+        lambda f: setattr(f, "user", _HUGE),
+        lambda f: setattr(f, "user", {"userId": "u" * 40_000}),
+        lambda f: f.envelope("LaunchRequest", session=_HUGE),
+        lambda f: f.session(_HUGE),
+        lambda f: f.session(new=_HUGE),
+        lambda f: f.session(attributes=_HUGE),
+        lambda f: f.envelope("LaunchRequest", now="2026" * 10_000),
+        lambda f: f.envelope(_HUGE),
+        lambda f: f.turn(_HUGE, None),
+    ],
+    ids=[
+        "user_id",
+        "api_endpoint",
+        "api_endpoint-scheme",
+        "api_access_token",
+        "player",
+        "user",
+        "user-userId",
+        "session",
+        "session_id",
+        "new",
+        "attributes",
+        "now",
+        "request-type",
+        "turn",
+    ],
+)
+def test_a_large_value_the_factory_refuses_is_quoted_cut(call: Any) -> None:
+    with pytest.raises((TypeError, ValueError)) as raised:
+        call(RequestFactory(skill_id=SKILL_ID))
+    assert len(str(raised.value)) < 700, f"{len(str(raised.value)):,} characters"

@@ -12,6 +12,7 @@ import datetime as _dt
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ..shown_names import shown_value
 from .player import DevicePlayer
 
 __all__ = [
@@ -47,32 +48,34 @@ def checked_factory_field(name: str, value: Any) -> Any:
     that is no http or https URL, or a ``user`` holding a ``userId``."""
     if name in _IDS and not _filled(value):
         raise TypeError(
-            f"{name} is an id: a str such as 'amzn1.ask.{_IDS[name]}.A1B2', not {value!r}"
+            f"{name} is an id: a str such as 'amzn1.ask.{_IDS[name]}.A1B2', not "
+            f"{shown_value(value)}"
         )
     if name == "api_endpoint":
         if not isinstance(value, str):
             raise TypeError(
                 f"api_endpoint is a URL, where the skill calls Alexa's service APIs (a str: "
-                f"'https://api.amazonalexa.com'), not {value!r}"
+                f"'https://api.amazonalexa.com'), not {shown_value(value)}"
             )
         # Only the scheme: a test may give a host the skill must refuse to call (a forged one).
         scheme, sep, rest = value.partition("://")
         if not sep or scheme.lower() not in ("http", "https") or not rest:
             raise ValueError(
-                f"api_endpoint {value!r}: an http(s) URL, where the skill calls Alexa's service "
-                "APIs ('https://api.amazonalexa.com', or a served FakeAlexaApi's URL)"
+                f"api_endpoint {shown_value(value)}: an http(s) URL, where the skill calls "
+                "Alexa's service APIs ('https://api.amazonalexa.com', or a served "
+                "FakeAlexaApi's URL)"
             )
     if name == "user":
         checked_user_fields(value)
     if name == "api_access_token" and value is not None and not _filled(value):
         raise TypeError(
-            f"api_access_token is {value!r}: a str, the token every request carries "
+            f"api_access_token is {shown_value(value)}: a str, the token every request carries "
             "('my-token'), or None (each request one of its own)"
         )
     if name == "player" and not isinstance(value, DevicePlayer):
         raise TypeError(
             f"player is the device's audio player, a DevicePlayer (DevicePlayer('ep-1', "
-            f"activity='PLAYING')), not {value!r}"
+            f"activity='PLAYING')), not {shown_value(value)}"
         )
     return value
 
@@ -89,12 +92,12 @@ def checked_user_fields(user: object) -> Mapping[str, Any]:
     if not isinstance(user, Mapping):
         raise TypeError(
             f"user is a mapping of fields added to context.System.user ({{'accessToken': "
-            f"'token'}}), not {user!r}"
+            f"'token'}}), not {shown_value(user)}"
         )
     if "userId" in user:
         raise ValueError(
             f"user= holds the fields beside the userId ({{'accessToken': 'token'}}), not "
-            f"'userId': {user['userId']!r}: the user's id is user_id= "
+            f"'userId': {shown_value(user['userId'])}: the user's id is user_id= "
             "(RequestFactory(user_id='amzn1.ask.account.A1B2'), factory.user_id = ..., or "
             "client.user_id = ... for a TestClient)"
         )
@@ -106,7 +109,8 @@ def checked_session(session: object) -> Mapping[str, Any] | None:
     if session is not None and not isinstance(session, Mapping):
         raise TypeError(
             "session= is the session object of the request, a mapping (factory.session() makes "
-            f"one; factory.session('amzn1.echo-api.session.1') one of that id), not {session!r}"
+            "one; factory.session('amzn1.echo-api.session.1') one of that id), not "
+            f"{shown_value(session)}"
         )
     return session
 
@@ -117,14 +121,16 @@ def checked_session_parts(session_id: object, new: object, attributes: object) -
     if session_id is not None and not _filled(session_id):
         raise TypeError(
             f"session_id= is the session's id, a str ('amzn1.echo-api.session.1'), not "
-            f"{session_id!r}"
+            f"{shown_value(session_id)}"
         )
     if not isinstance(new, bool):
-        raise TypeError(f"new= is True or False (whether the session starts), not {new!r}")
+        raise TypeError(
+            f"new= is True or False (whether the session starts), not {shown_value(new)}"
+        )
     if attributes is not None and not isinstance(attributes, Mapping):
         raise TypeError(
             f"attributes= are the session's attributes, a mapping ({{'count': 1}}), not "
-            f"{attributes!r}"
+            f"{shown_value(attributes)}"
         )
 
 
@@ -134,7 +140,7 @@ def checked_moment(now: object) -> _dt.datetime | None:
         hint = " (for ISO 8601 text: datetime.fromisoformat(text))" if isinstance(now, str) else ""
         raise TypeError(
             "now= is a datetime with its time zone (datetime(2026, 11, 27, 9, 30, "
-            f"tzinfo=datetime.UTC)), not {now!r}{hint}"
+            f"tzinfo=datetime.UTC)), not {shown_value(now)}{hint}"
         )
     return now
 
@@ -144,7 +150,7 @@ def checked_name(value: object, what: str, example: str) -> str:
     `ValueError` for an empty or blank one."""
     if not isinstance(value, str) or not value.strip():
         error = ValueError if isinstance(value, str) else TypeError
-        raise error(f"give {what} as a str ({example!r}), not {value!r}")
+        raise error(f"give {what} as a str ({example!r}), not {shown_value(value)}")
     return value
 
 
@@ -153,6 +159,6 @@ def checked_turn(request: object) -> Mapping[str, Any]:
     if not isinstance(request, Mapping) or not isinstance(request.get("type"), str):
         raise TypeError(
             "turn() takes the request object, a mapping with its 'type' ({'type': "
-            f"'LaunchRequest'}}), not {request!r}"
+            f"'LaunchRequest'}}), not {shown_value(request)}"
         )
     return request
