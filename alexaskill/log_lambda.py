@@ -45,7 +45,8 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
-from .log_format import SURELY_WITHIN, JsonFormatter, fitted_plain, is_ours, too_long
+from .log_fit import SURELY_WITHIN, fitted_plain, too_long
+from .log_format import JsonFormatter, is_ours
 from .log_times import utc_text
 from .log_values import printable, shown
 

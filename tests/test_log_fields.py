@@ -14,7 +14,8 @@ import pytest
 
 from alexaskill.exceptions import MalformedRequestError
 from alexaskill.log_fields import json_line, line_args, line_message
-from alexaskill.log_format import MAX_LINE_BYTES, JsonFormatter
+from alexaskill.log_fit import MAX_LINE_BYTES
+from alexaskill.log_format import JsonFormatter
 from alexaskill.logs import _record
 from alexaskill.models import Envelope, decode_envelope
 from tests.in_threads import ended
@@ -157,9 +158,9 @@ def test_a_json_line_made_by_another_thread_meanwhile_leaves_this_ones_whole(
     # it: another thread's line made between the two (a thread switch there, at any request of
     # the workers) must not be what this one reads. Run at that point here, not left to a race
     # (four threads making 3,200 lines at once passed with a buffer shared by all).
-    from alexaskill import log_format
+    from alexaskill import log_fit, log_format
 
-    encoder = log_format._JSON_ENCODER
+    encoder = log_fit.JSON_ENCODER
     short, long = _envelope({"requestId": "id-1"}), _envelope({"requestId": "id-" + "x" * 200})
     short_line = json_line(0, short, "ok", 200, 1.0, 2.0)
     long_line = json_line(0, long, "ok", None, None, None)
@@ -181,7 +182,7 @@ def test_a_json_line_made_by_another_thread_meanwhile_leaves_this_ones_whole(
                 other.start()
                 ended(other)
 
-    monkeypatch.setattr(log_format, "_JSON_ENCODER", Switching())
+    monkeypatch.setattr(log_format, "JSON_ENCODER", Switching())
     assert (
         json_line(0, long, "ok", None, None, None) == long_line
     )  # (its line the longer: not cut short)

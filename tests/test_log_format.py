@@ -139,7 +139,7 @@ def test_a_plain_records_whole_traceback_is_one_write_within_4096_bytes() -> Non
 
 def test_the_lines_a_plain_record_leaves_out_are_counted_with_thousands_separators() -> None:
     # As the other messages write counts: "(4627 lines left out)" was said.
-    from alexaskill.log_format import fitted_plain
+    from alexaskill.log_fit import fitted_plain
 
     lines = ["failed", *(f"  line {index}" for index in range(5_000))]
     fitted = fitted_plain(lines).split("\n")
