@@ -6,13 +6,16 @@ import io
 import itertools
 import json
 import logging
+import random
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from alexaskill.log_fit import json_escaped
 from alexaskill.log_format import JsonFormatter
-from alexaskill.log_values import cut
+from alexaskill.log_values import TERMINAL_UNSAFE, cut, json_escape
 from alexaskill.logs import configure_logging
 
 from .chained_errors import STEPS, chained_value_errors
@@ -250,3 +253,63 @@ def test_a_json_record_of_hundreds_of_fields_is_within_4096_bytes() -> None:
     assert shown["fields_left_out"] == 400
     assert shown["message"].startswith("m" * 3_000)
     _assert_honest_cut(shown["message"], "m" * 5_000)
+
+
+def _python_calls(work: Callable[[], object]) -> int:
+    """How many Python functions ``work`` calls (its own call aside): not time, a count."""
+    calls = 0
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        nonlocal calls
+        calls += event == "call"
+
+    sys.setprofile(profile)
+    try:
+        work()
+    finally:
+        sys.setprofile(None)
+    return calls - 1
+
+
+@pytest.mark.parametrize("character", ["\u2028", "\x7f", "\U000e0041"])
+def test_a_json_line_of_thousands_of_unsafe_characters_calls_no_function_for_each(
+    character: str,
+) -> None:
+    # A Python function was called for each character escaped: a skill logging a slot value of
+    # 4,000 U+2028 (a request's) spent ~50 ms on its line, a cheap way to take a worker's CPU.
+    # A line of 10,000 calls as many functions as a line of 1,000 now (a few escaped one by one).
+    formatter = JsonFormatter()
+
+    def calls(count: int) -> int:
+        record = logging.makeLogRecord({"name": "skill", "msg": "a" + character * count})
+        assert formatter.format(record).count(json_escape(character)) == count
+        return _python_calls(lambda: formatter.format(record))
+
+    calls(1_000)  # (anything made once, made)
+    assert calls(10_000) == calls(1_000)
+
+
+def _escaped_one_by_one(line: str) -> str:
+    """What the JSON lines escaped with before: a sub of `TERMINAL_UNSAFE`, each character's
+    `json_escape` a call."""
+    return TERMINAL_UNSAFE.sub(lambda match: json_escape(match.group()), line)
+
+
+def test_json_escaping_writes_what_escaping_each_character_alone_wrote() -> None:
+    # The same text whatever the line: every unsafe character (all of `TERMINAL_UNSAFE`'s, found
+    # by a scan of every code point), their neighbours, safe text, a few of them or many.
+    every = "".join(map(chr, range(0x110000)))
+    unsafe = TERMINAL_UNSAFE.findall(every)
+    assert len(unsafe) > 200 and "\u2028" in unsafe and "\U000e007f" in unsafe
+    neighbours = sorted(
+        {chr(ord(char) + step) for char in unsafe for step in (-1, 1)} - set(unsafe)
+    )
+    alphabet = [*unsafe, *neighbours, "a", "é", '"', "\\", "\n", "\ud800", "\u200d", "😀"]
+    rnd = random.Random(2028)
+    lines = ["".join(unsafe), "".join(rnd.sample(unsafe, len(unsafe))), "\x7f" * 50, ""]
+    for size in (1, 2, 15, 16, 17, 40, 500):
+        for _ in range(60):
+            lines.append("".join(rnd.choices(alphabet, k=size)))
+            lines.append("".join(rnd.choices(["a", "é", *rnd.sample(unsafe, 3)], k=size)))
+    for line in lines:
+        assert json_escaped(line) == _escaped_one_by_one(line), ascii(line)
