@@ -1,5 +1,5 @@
 """AWS Lambda handler: the stores of the skills it answered on its event loop, closed when the
-Python process exits.
+Python process exits, and the counts its skills' repeated warnings had yet to say, said.
 
 What calls the handler in a process that ends normally (a test run, a local script, a server
 of one's own) would otherwise leave a Redis store's connections to the garbage collector, with
@@ -21,10 +21,11 @@ __all__ = ["close_at_exit"]
 
 logger = logging.getLogger("alexaskill")
 
-#: The skills whose stores close at exit, by identity (``id``), as the handler keys its plans:
-#: not by their ``__eq__`` and ``__hash__`` (two skills may compare equal, one be unhashable).
-#: A weak reference each, or the skill itself for one no weak reference can follow (kept).
-_skills: dict[int, Callable[[], Any]] = {}
+#: The skills whose stores close (or counts are said) at exit, by identity (``id``), as the
+#: handler keys its plans: not by their ``__eq__`` and ``__hash__`` (two skills may compare
+#: equal, one be unhashable). A weak reference each, or the skill itself for one no weak
+#: reference can follow (kept); and whether it runs on the handler's event loop.
+_skills: dict[int, tuple[Callable[[], Any], bool]] = {}
 _registered: list[bool] = []
 
 #: Seconds the exit may spend closing the stores, all skills together, an invocation still
@@ -32,21 +33,23 @@ _registered: list[bool] = []
 CLOSE_TIMEOUT = 10.0
 
 
-def close_at_exit(skill: Any) -> None:
-    """Close ``skill``'s stores (`Skill.aclose`) on the handler's event loop at exit."""
+def close_at_exit(skill: Any, *, loop: bool = True) -> None:
+    """Close ``skill``'s stores (`Skill.aclose`) on the handler's event loop at exit; of one
+    answered without a loop (``loop`` false: it opens nothing), say the counts it had yet to."""
     key = id(skill)
     try:
-        _skills[key] = weakref.ref(skill)
+        _skills[key] = (weakref.ref(skill), loop)
         weakref.finalize(skill, _skills.pop, key, None).atexit = False  # its id, free again
     except TypeError:
-        _skills[key] = lambda: skill  # kept alive: its id is no other's
+        _skills[key] = (lambda: skill, loop)  # kept alive: its id is no other's
     if not _registered:
         _registered.append(True)
         atexit.register(_close_all)
 
 
 def _close_all() -> None:
-    """`Skill.aclose` of each skill, on the handler's loop, within `CLOSE_TIMEOUT` in all. The
+    """`Skill.aclose` of each skill, on the handler's loop, within `CLOSE_TIMEOUT` in all (of a
+    skill answered without it, or before it ran, its counts said: `_say_unsaid`). The
     loop itself is left as it was, not closed: closing would cancel, and wait for, the tasks
     handlers left running (one that ignores its cancellation would hold up the exit); a later
     invocation (from another ``atexit`` function) runs on it still, its stores opened again."""
@@ -60,15 +63,19 @@ def _close_all() -> None:
         return
     try:
         runner = Loop.runner
-        if runner is None:
-            return  # no invocation ran on a loop: nothing was opened
-        import asyncio  # loaded already: the loop ran
-
-        for follow in list(_skills.values()):
+        for follow, loop in list(_skills.values()):
             skill = follow()  # (None: gone since)
+            if runner is None or not loop:
+                # Nothing opened (no invocation ran on a loop), but the counts of its warnings
+                # repeated (requests refused before it answered one): their windows' timers
+                # run only while an invocation does (`lambda_sigterm.say_at_sigterm`).
+                _say_unsaid(skill)
+                continue
             aclose = getattr(skill, "aclose", None)
             if aclose is None:
                 continue
+            import asyncio  # loaded already: the loop ran
+
             # Which of the process's skills, as the handler's other lines name it, by its ids
             # (`Skill.lambda_log_name`: no path serves it here); the class's name for something
             # else the handler was given.
@@ -105,3 +112,15 @@ def _close_all() -> None:
 
 
 _NOT_CLOSED = "the stores of %s were not closed at exit: closing took over %g s"
+
+
+def _say_unsaid(skill: Any) -> None:
+    """Say the counts ``skill``'s repeated warnings had yet to say (`Skill._say_unsaid`)."""
+    say = getattr(skill, "_say_unsaid", None)
+    if say is None:
+        return
+    try:
+        say()
+    except Exception:
+        name = getattr(skill, "lambda_log_name", None) or type(skill).__name__
+        logger.exception("saying the counts of %s at exit failed", name)

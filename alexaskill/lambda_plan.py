@@ -102,8 +102,9 @@ def plan_of(skill: LambdaSkill) -> Plan:
                     plan = kept_start_error(exc)
                     say_not_started(skill.lambda_log_name, plan)  # (the copy: a record holds it)
                 if isinstance(plan, Plan):
-                    if plan.loop:  # stores it opens are closed at exit
-                        close_at_exit(skill)  # (before the plan is kept: a cut start is redone)
+                    # Stores it opens on the loop closed at exit, its counts said (before the plan
+                    # is kept: a cut start is redone).
+                    close_at_exit(skill, loop=plan.loop)
                     # The counts of windows still open at the instance's end, said at Lambda's
                     # SIGTERM where its runtime runs a handler (3.12 on): its timer runs only
                     # while an invocation does, or none is set (no loop: the next line says it).

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from alexaskill.testing import DEFAULT_SKILL_ID
 
 from .conftest import OTHER_SKILL_ID
@@ -261,3 +263,40 @@ def test_skills_that_compare_equal_each_have_their_stores_closed_at_exit() -> No
     assert result.returncode == 0, result.stderr
     said = result.stdout.split("\n")
     assert said[:2] == ["Hi.", "Hi."] and sorted(said[2:]) == ["", "closed first", "closed second"]
+
+
+_REFUSED_BEFORE_EXIT = """
+import sys
+from alexaskill import Skill, speak
+from alexaskill.aws_lambda import handler
+from alexaskill.testing import RequestFactory
+
+skill = Skill(sys.argv[1])
+
+@skill.launch
+{kind}def launch():
+    return speak("Hi.")
+
+lambda_handler = handler(skill)
+other = RequestFactory(skill_id="amzn1.ask.skill.other").envelope("LaunchRequest")
+for _ in range(3):
+    try:
+        lambda_handler(other)
+    except Exception as exc:
+        print("refused:", type(exc).__name__)
+"""
+
+
+@pytest.mark.parametrize("kind", ["", "async "])
+def test_the_counts_a_skill_had_yet_to_say_are_said_at_exit_with_or_without_a_loop(
+    kind: str,
+) -> None:
+    # Three requests for another skill: the first said, the other two counted, the count said
+    # when its window ends. A skill answered on the handler's event loop said it at exit (its
+    # closing says it); one answered without a loop (synchronous handlers, no service) was
+    # never closed, and its count was lost at a local run's or a test's exit.
+    result = _at_exit(_REFUSED_BEFORE_EXIT.format(kind=kind))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "refused: SkillIdError\n" * 3, result.stderr
+    assert result.stderr.count("refused request") == 2, result.stderr
+    assert "2 more refused:skill_id since the last such line" in result.stderr, result.stderr

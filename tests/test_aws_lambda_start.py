@@ -474,7 +474,7 @@ def test_a_start_cut_as_its_stores_were_set_to_close_at_exit_is_tried_again(
     registered: list[object] = []
     cuts = [KeyboardInterrupt()]
 
-    def close_at_exit(skill: object) -> None:
+    def close_at_exit(skill: object, *, loop: bool = True) -> None:
         if cuts:
             raise cuts.pop()
         registered.append(skill)

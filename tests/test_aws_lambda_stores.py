@@ -146,10 +146,10 @@ def test_a_start_redone_after_it_was_cut_warns_of_the_sqlite_store_once(
     done = getattr(importlib.import_module(f"alexaskill.{module}"), step)
     cuts = [KeyboardInterrupt()]
 
-    def cut_once(arg: object) -> None:
+    def cut_once(arg: object, **options: bool) -> None:
         if cuts:
             raise cuts.pop()
-        done(arg)
+        done(arg, **options)
 
     monkeypatch.setattr(f"alexaskill.lambda_plan.{step}", cut_once)
     lambda_handler = handler(counting_skill(f"sqlite:///{tmp_path}/attributes.db"))
