@@ -313,3 +313,18 @@ def test_json_escaping_writes_what_escaping_each_character_alone_wrote() -> None
             lines.append("".join(rnd.choices(["a", "é", *rnd.sample(unsafe, 3)], k=size)))
     for line in lines:
         assert json_escaped(line) == _escaped_one_by_one(line), ascii(line)
+
+
+def test_a_json_record_of_tens_of_long_fields_keeps_each_cut() -> None:
+    # 32 rounds cut 32 of them to half, then gave up: the line was the last resort's, time,
+    # level, logger and message alone ("fields_left_out": 40), where each value cut to a few
+    # dozen characters fits.
+    fields = {f"field_{number:02d}": "v" * 300 for number in range(40)}
+    record = logging.makeLogRecord({"name": "alexaskill.x", "levelname": "ERROR", "msg": "m"})
+    record.__dict__.update(fields)
+    line = JsonFormatter().format(record)
+    assert len(line.encode()) + 1 <= 4_096
+    shown = json.loads(line)
+    assert "fields_left_out" not in shown
+    for name, value in fields.items():
+        _assert_honest_cut(shown[name], value)
