@@ -193,8 +193,23 @@ def test_a_name_shown_within_a_smaller_bound_keeps_a_head_and_tail_in_proportion
         set(),
         b"",
         b"abcd",
+        memoryview(bytes(range(256)) * 40_000),
+        memoryview(array.array("i", range(300_000))),
+        [memoryview(b"\x00" * 1_000)],
     ],
-    ids=["set", "frozenset", "bytes", "bytearray", "nested", "empty-set", "empty-bytes", "short"],
+    ids=[
+        "set",
+        "frozenset",
+        "bytes",
+        "bytearray",
+        "nested",
+        "empty-set",
+        "empty-bytes",
+        "short",
+        "memoryview",
+        "memoryview-of-ints",
+        "memoryview-nested",
+    ],
 )
 def test_shown_as_json_encodes_a_set_or_bytes_in_pieces_not_whole(
     value: object, monkeypatch: pytest.MonkeyPatch
