@@ -175,3 +175,28 @@ async def test_a_file_not_utf8_is_said_with_the_line_that_is_not(
         f"GetItem (Unable to parse config file: {broken}; line 5, not utf-8 text): save it as "
         f"utf-8 text, or set {variable} to another file"
     ), said
+
+
+@pytest.mark.anyio
+async def test_a_character_cut_by_the_bound_read_is_no_line_not_text(
+    dynamodb_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The file is read again up to a bound (16 MiB). Its last character cut in two there was
+    # decoded as if the file ended: a line of good UTF-8 said "not utf-8 text", where the
+    # fault lay past the bound. No line is said of a file read only in part and valid so far.
+    from alexaskill.dynamodb import errors
+
+    monkeypatch.setattr(errors, "_MAX_CONFIG_BYTES", 64)
+    broken = tmp_path / "broken"
+    head = b"[default]\n#" + "é".encode() * 30  # (the 27th é's two bytes at 63 and 64)
+    broken.write_bytes(head + b"\nregion = us-east-1\n# s3cr\xe9t\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(broken))
+    said = await _refusal(dynamodb_endpoint)
+    assert said == (
+        "DynamoDB table 'skill': botocore cannot parse the AWS config file (AWS_CONFIG_FILE) for "
+        f"GetItem (Unable to parse config file: {broken}): save it as utf-8 text, or set "
+        "AWS_CONFIG_FILE to another file"
+    ), said
+    # Within the bound, the line is said as before.
+    monkeypatch.setattr(errors, "_MAX_CONFIG_BYTES", 16 * 1024 * 1024)
+    assert "; line 4, not utf-8 text): save it" in await _refusal(dynamodb_endpoint)

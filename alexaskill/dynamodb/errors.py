@@ -249,13 +249,19 @@ def _codec_name(encoding: str) -> str:
 def _undecodable_line(path: object, encoding: str) -> int | None:
     """The number of the first line of the file at ``path`` that is not ``encoding`` text, read
     again: the UnicodeDecodeError configparser raised has the offset in the chunk it decoded,
-    not in the file. None if it cannot be read now, or decodes (changed since)."""
+    not in the file. None if it cannot be read now, or decodes (changed since) as far as
+    read (`_MAX_CONFIG_BYTES`)."""
+    import codecs
+
     if not isinstance(path, str):
         return None
     try:
         with open(path, "rb") as file:
             data = file.read(_MAX_CONFIG_BYTES)
-        data.decode(encoding)
+            whole = not file.read(1)
+        # (incrementally: a character the bound cuts in two is not the file's fault, which
+        # decoding the part read as if whole said of its last line)
+        codecs.getincrementaldecoder(encoding)().decode(data, final=whole)
     except UnicodeDecodeError as exc:
         # (lines as configparser's universal newlines split them: \n, \r\n and \r)
         return len((data[: exc.start] + b"x").splitlines())
