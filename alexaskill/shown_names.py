@@ -134,13 +134,18 @@ _PARTS: Final = _Parts()
 
 def shown_count(number: int) -> str:
     """An int a message says, a count or a size given (``offsetInSeconds``), with thousands
-    separators, ``2,147,483,648``; one past Python's 4,300 digits, which ``repr`` and
-    formatting refuse (ValueError), by its size as `shown_json` says it, ``<an int of 16,610
-    bits>``."""
+    separators, ``2,147,483,648``; past `MAX_SHOWN` characters so written, its head and tail
+    around "…" with its digits, ``10,000,…,000 (4,001 digits)``; one past Python's 4,300
+    digits, which ``repr`` and formatting refuse (ValueError), by its size as `shown_json`
+    says it, ``<an int of 16,610 bits>``."""
     try:
-        return f"{number:,}"
+        said = f"{number:,}"
     except ValueError:
         return _PARTS.repr_int(number, 0)
+    if len(said) <= MAX_SHOWN:
+        return said
+    digits = len(said) - said.count(",") - said.startswith("-")
+    return f"{said[:_HEAD]}…{said[-_TAIL:]} ({digits:,} digits)"
 
 
 def shown_json(value: object) -> str:

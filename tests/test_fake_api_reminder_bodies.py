@@ -398,3 +398,22 @@ def test_an_offset_past_a_32_bit_integer_is_the_triggers_400() -> None:
         reminders=[{"trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": most}}]
     )
     assert kept.reminders[0].trigger.offset_in_seconds == most  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("offset", "said"),
+    [
+        (-(10**5000), "offsetInSeconds is <an int of 16,610 bits>: "),
+        (-(10**4000), "(4,001 digits): "),
+    ],
+    ids=["past-4300-digits", "long"],
+)
+def test_a_negative_offset_of_any_size_is_said_within_a_line(offset: int, said: str) -> None:
+    # offsetInSeconds <= 0 was said by its repr: past Python's 4,300 digits a ValueError
+    # ("Exceeds the limit (4300 digits)") came in place of the message, and under it a line of
+    # 4,000 digits.
+    with pytest.raises(ValueError) as caught:
+        FakeAlexaApi(
+            reminders=[{"trigger": {"type": "SCHEDULED_RELATIVE", "offsetInSeconds": offset}}]
+        )
+    assert said in str(caught.value) and len(str(caught.value)) < 400, str(caught.value)

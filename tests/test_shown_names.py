@@ -303,3 +303,24 @@ def test_shown_as_json_encodes_a_memoryview_struct_or_dataclass_in_pieces_not_wh
     )
     assert shown_as_json(value) == whole
     assert sum(encoded) < 2_000, f"{sum(encoded):,} characters encoded in {len(encoded):,} calls"
+
+
+def test_shown_as_json_refuses_a_memoryview_msgspec_refuses() -> None:
+    # A view that is not contiguous has no bytes msgspec writes (BufferError): refused alike.
+    view = memoryview(b"ab" * 100)[::2]
+    with pytest.raises(BufferError):
+        msgspec.json.encode(view)
+    with pytest.raises(BufferError):
+        shown_as_json(view)
+
+
+def test_a_long_count_is_cut_to_its_head_and_tail_with_its_digits() -> None:
+    # Under Python's 4,300 digits an int was said whole: 10**4000 made a message of 5,334
+    # characters (an offsetInSeconds given in Python, the fake's refusal of it).
+    said = f"{10**4000:,}"
+    assert shown_count(10**4000) == f"{said[:70]}…{said[-30:]} (4,001 digits)"
+    assert shown_count(-(10**200)).startswith("-100,000,") and "(201 digits)" in shown_count(
+        -(10**200)
+    )
+    whole = int("9" * 90)  # (90 digits, 29 separators: 119 characters)
+    assert shown_count(whole) == f"{whole:,}" and len(shown_count(whole)) == 119

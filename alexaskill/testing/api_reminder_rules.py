@@ -200,7 +200,8 @@ def _offset_fault(offset: object) -> str | None:
             "after the reminder is made (a positive whole number)"
         )
     if isinstance(offset, int) and offset <= 0:
-        return f"offsetInSeconds is {offset!r}: {takes(ReminderTrigger, 'offsetInSeconds')}"
+        said = shown_count(offset)  # (not its repr: past 4,300 digits, a ValueError)
+        return f"offsetInSeconds is {said}: {takes(ReminderTrigger, 'offsetInSeconds')}"
     if isinstance(offset, int) and offset > MOST_OFFSET:
         return (
             f"offsetInSeconds is {shown_count(offset)}: at most {MOST_OFFSET:,} (68 years), "
