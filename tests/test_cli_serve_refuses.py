@@ -364,3 +364,39 @@ def test_an_ipv4_mapped_loopback_host_is_loopback(host: str, loopback: bool) -> 
     from alexaskill.cli.serve import _loopback
 
     assert _loopback(host) is loopback
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--workers", "x" * 5_000, "'xxx"),
+        ("--workers", "9" * 4_000, "9…" + "9" * 30 + " (4,000 characters): at most"),
+        ("--timeout-graceful-shutdown", "x" * 5_000, "'xxx"),
+        (
+            "--timeout-graceful-shutdown",
+            "9" * 4_000,
+            "9…" + "9" * 30 + " (4,000 characters): at most",
+        ),
+        ("--timeout-graceful-shutdown", "-" + "9" * 4_000, "(4,001 characters): at least"),
+        ("--limit-concurrency", "x" * 5_000, "'xxx"),
+        ("--limit-concurrency", "-" + "9" * 4_000, "(4,001 characters): at least 2"),
+    ],
+    ids=[
+        "workers",
+        "workers-many",
+        "seconds",
+        "seconds-many",
+        "seconds-less",
+        "limit",
+        "limit-less",
+    ],
+)
+def test_a_long_number_option_value_refused_is_shown_cut(
+    capsys: pytest.CaptureFixture[str], option: str, value: str, said: str
+) -> None:
+    # The value given was said whole (its repr, or the int read of it): a line of 5,000
+    # characters for a variable gone wrong in a unit file.
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", WEATHER, option, value])
+    err = capsys.readouterr().err
+    assert said in err and "…" in err and len(err) < 1_000, err[-300:]

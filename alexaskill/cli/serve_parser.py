@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..shown_names import shown, shown_value
 from .common import APP_HELP, help_text, port
 from .dev import DEV_PKI_ENV
 from .inputs import CERT_CHAIN_FILE, MODEL_FILE, PRIVATE_KEY_FILE
@@ -164,15 +165,17 @@ def _workers(text: str) -> int:
     try:
         workers = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+        raise argparse.ArgumentTypeError(
+            f"{shown_value(text)} is not a number of processes"
+        ) from None
     if workers < 1:
-        raise argparse.ArgumentTypeError(f"{workers}: at least one process")
+        raise argparse.ArgumentTypeError(f"{shown(str(workers))}: at least one process")
     most = max_workers()
     if workers > most:
         raise argparse.ArgumentTypeError(
-            f"{workers}: at most {most:,} here (4 per CPU this process may use, or 8): each "
-            "worker is a whole process importing the app, and past a few per CPU more only add "
-            "memory and store connections"
+            f"{shown(str(workers))}: at most {most:,} here (4 per CPU this process may use, or "
+            "8): each worker is a whole process importing the app, and past a few per CPU more "
+            "only add memory and store connections"
         )
     return workers
 
@@ -194,11 +197,13 @@ def _seconds(text: str) -> int:
     try:
         seconds = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds") from None
+        raise argparse.ArgumentTypeError(
+            f"{shown_value(text)} is not a whole number of seconds"
+        ) from None
     if seconds < 1:
-        raise argparse.ArgumentTypeError(f"{seconds}: at least 1 second")
+        raise argparse.ArgumentTypeError(f"{shown(str(seconds))}: at least 1 second")
     if seconds > 86400:  # asyncio's wait_for raised OverflowError past a float, at shutdown
-        raise argparse.ArgumentTypeError(f"{seconds}: at most 86,400 (a day)")
+        raise argparse.ArgumentTypeError(f"{shown(str(seconds))}: at most 86,400 (a day)")
     return seconds
 
 
@@ -206,9 +211,9 @@ def _limit(text: str) -> int:
     try:
         limit = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{shown_value(text)} is not a number") from None
     if limit < 2:  # connections fewer than N: with 1, none, and every request got a 503
         raise argparse.ArgumentTypeError(
-            f"{limit}: at least 2 (one connection answering, one waiting)"
+            f"{shown(str(limit))}: at least 2 (one connection answering, one waiting)"
         )
     return limit
