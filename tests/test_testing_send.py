@@ -351,3 +351,22 @@ def test_send_of_a_locale_alexa_never_sends_is_refused_before_sending(locale: An
         assert client.last is None  # (nothing sent)
         sent = client.send("LaunchRequest", locale="de-DE").request
         assert sent is not None and sent["locale"] == "de-DE"
+
+
+def test_a_client_of_no_skill_quotes_it_cut() -> None:
+    # Said by its repr whole: a str of 5,000 characters (a path read in its stead) made a
+    # message as long, and an object whose repr raises raised that in place of the TypeError.
+    import types
+
+    class Broken:
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr")
+
+    for given, said in [
+        ("x" * 5_000, "not 'xxx"),
+        (types.ModuleType("m" * 5_000), "not the module 'mmm"),
+        (Broken(), "a Skill (alexaskill.Skill), not "),
+    ]:
+        with pytest.raises(TypeError) as caught:
+            TestClient(given)  # type: ignore[arg-type]
+        assert said in str(caught.value) and len(str(caught.value)) < 400, str(caught.value)

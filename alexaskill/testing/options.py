@@ -62,16 +62,17 @@ def check_options(skill: object, api_data: Mapping[str, Any], init: Callable[...
     import types
 
     from ..app import Skill
+    from ..shown_names import shown, shown_value
     from ..typos import close_matches
 
     if not isinstance(skill, Skill):
         if isinstance(skill, types.ModuleType):
             held = [name for name, value in vars(skill).items() if isinstance(value, Skill)]
             module = skill.__name__
-            hint = f"; TestClient({module}.{held[0]})" if held else ""
-            what = f"the module {module.rsplit('.', 1)[-1]!r}{hint}"
+            hint = f"; TestClient({shown(f'{module}.{held[0]}')})" if held else ""
+            what = f"the module {shown_value(module.rsplit('.', 1)[-1])}{hint}"
         else:
-            what = repr(skill)
+            what = shown_value(skill)  # (cut; one whose repr raises, said all the same)
         raise TypeError(f"TestClient() tests a Skill (alexaskill.Skill), not {what}")
 
     known = {f.name for f in dataclasses.fields(FakeAlexaApi) if f.init}
