@@ -290,7 +290,7 @@ def test_wake_words_count_among_the_words_of_a_line_too_long() -> None:
     for said in ("alexa " * 10_000, "alexa " * (MAX_WORDS + 1), "alexa " * MAX_WORDS + "help"):
         understood = understander.understand(said, now=NOW)
         assert understood.kind == "too long" and understood.request is None, understood
-        assert understood.notes[0].startswith(f"{len(said.split())} words"), understood.notes
+        assert understood.notes[0].startswith(f"{len(said.split()):,} words"), understood.notes
     assert understander.understand("alexa " * 99 + "help", now=NOW).intent == "AMAZON.HelpIntent"
     assert (
         understander.answer("alexa " * MAX_WORDS + "large", intent="OrderPizza", slot="size")
