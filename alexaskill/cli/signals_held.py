@@ -1,10 +1,5 @@
-"""The process's Python signal handlers held off for a moment (`held`): a Ctrl-C, a SIGTERM or
-any other signal with one, come meanwhile, is recorded, and sent again once they are back.
-
-Every one, not SIGINT's and SIGTERM's alone, which the CLI's own raise: a program that calls
-`main` may set a handler that raises for SIGHUP or SIGUSR1 (a reload, say), which Python runs in
-the main thread whichever thread took the signal, and raised just as `_Insisting.start` had its
-pipe, it lost it as a Ctrl-C's did."""
+"""SIGINT's and SIGTERM's Python handlers held off for a moment (`held`): a Ctrl-C or a SIGTERM
+come meanwhile is recorded, and sent again once the handlers are back."""
 
 from __future__ import annotations
 
@@ -17,14 +12,16 @@ if TYPE_CHECKING:
 
 __all__ = ["held"]
 
+#: The signals whose Python handlers the CLI knows to raise (KeyboardInterrupt, its commands'
+#: SIGTERM exceptions).
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
 
 @contextlib.contextmanager
 def held(taking: Mapping[int, Callable[[], object]] | None = None) -> Iterator[None]:
-    """Within it, the process's Python signal handlers do not run (SIGINT's, SIGTERM's, any
-    other's): a signal of theirs that comes is recorded, and raised again
-    (``signal.raise_signal``) once the handlers are back, as the block is left, whatever it did:
-    raised by a handler (KeyboardInterrupt), its exception is the one the block raised's
-    (``__context__``), which it replaces; one ``taking`` names is given to its function instead,
+    """Within it, SIGINT's and SIGTERM's Python handlers do not run: a signal of theirs that
+    comes is recorded, and raised again (``signal.raise_signal``) once the handlers are back, as
+    the block is left (not if it raised); one ``taking`` names is given to its function instead,
     called as it comes (or as the handlers are put back), and not raised again.
 
     Blocking the signals (``pthread_sigmask``) holds off only those sent to the thread that
@@ -53,7 +50,7 @@ def held(taking: Mapping[int, Callable[[], object]] | None = None) -> Iterator[N
         return kept[signum](signum, frame)
 
     try:
-        for signum in signal.valid_signals():  # (each cheap: no call into the system)
+        for signum in _HELD:
             handler = signal.getsignal(signum)
             if callable(handler):
                 kept[signum] = handler  # (first: set or not, the handler put back is that)
@@ -67,7 +64,5 @@ def held(taking: Mapping[int, Callable[[], object]] | None = None) -> Iterator[N
                 signal.signal(number, handler)
         finally:
             holding["now"] = False  # (no call: no handler runs before it)
-            # Whatever the block did: left by an exception (the outcome serve's workers
-            # decided), a Ctrl-C come meanwhile was dropped.
-            for number in dict.fromkeys(came):
-                signal.raise_signal(number)
+    for number in dict.fromkeys(came):
+        signal.raise_signal(number)
