@@ -35,6 +35,9 @@ DOCUMENTS = ["README.md", "benchmarks/README.md"]
 EXAMPLE_SKILL_ID: Final = DEFAULT_SKILL_ID
 CONTINUES = "# continues the example above"
 FILE = re.compile(r"# ([\w./-]+\.py)")
+#: A conftest.py the block is, beside the test file it serves (written by a block above):
+#: ``# conftest.py beside test_app.py: what it does``.
+CONFTEST = re.compile(r"# conftest\.py beside ([\w./-]*test_\w+\.py)(?:[:,] .*)?")
 NOT_RUN = re.compile(r"<!-- not run: (.+?) -->")
 FENCE = re.compile(r"^```(\w*)\s*$")
 
@@ -125,14 +128,18 @@ class Reader:
 
     def run_python(self, block: Block) -> None:
         first = block.text.split("\n", 1)[0].strip()
-        named = FILE.fullmatch(first)
-        if named is not None:
-            path = self.workdir / named.group(1)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(block.text, encoding="utf-8")
-            if path.name.startswith("test_"):
-                self.run_tests(path)
-                return
+        path = self.write(block)
+        if path is not None and path.name == "conftest.py":
+            # A conftest is not run as a block: its tests run again, with it.
+            served = CONFTEST.fullmatch(first)
+            assert served is not None
+            tests = self.workdir / served.group(1)
+            assert tests.exists(), f"no {served.group(1)} above for this conftest to serve"
+            self.run_tests(tests)
+            return
+        if path is not None and path.name.startswith("test_"):
+            self.run_tests(path)
+            return
         if first != CONTINUES:
             self.namespace = {"__name__": "__readme__"}
         before = set(self.namespace)
@@ -141,6 +148,20 @@ class Reader:
         for name in sorted(set(self.namespace) - before):
             if name.startswith("test_") and callable(self.namespace[name]):
                 self.run_test_function(self.namespace[name])
+
+    def write(self, block: Block) -> Path | None:
+        """The file ``block`` is (its first line names it: a file, or a conftest beside a test
+        file), written into the working directory; None for a block that names none."""
+        first = block.text.split("\n", 1)[0].strip()
+        if (served := CONFTEST.fullmatch(first)) is not None:
+            path = (self.workdir / served.group(1)).parent / "conftest.py"
+        elif (named := FILE.fullmatch(first)) is not None:
+            path = self.workdir / named.group(1)
+        else:
+            return None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(block.text, encoding="utf-8")
+        return path
 
     def run_test_function(self, test: Any) -> None:
         """Run a test the block defines, with the ``skill_client`` fixture it asks for."""
@@ -172,7 +193,10 @@ class Reader:
             timeout=120,
             check=False,
         )
-        assert completed.returncode == 0, f"pytest {path.name} failed:\n{completed.stdout}"
+        # (a conftest that fails to load says why on standard error)
+        assert completed.returncode == 0, (
+            f"pytest {path.name} failed:\n{completed.stdout}{completed.stderr}"
+        )
 
     # --- console ---
 

@@ -5,7 +5,10 @@ Each document is followed as a new user would, in an empty working directory:
 - every ```python block runs. A block whose first line is ``# continues the example above``
   runs in the namespace of the python block before it; any other starts afresh. A block whose
   first line names a file (``# app.py``, ``# test_app.py``) is that file: it is written to the
-  working directory (later blocks and commands use it) and run, a ``test_*.py`` file by pytest;
+  working directory (later blocks and commands use it) and run, a ``test_*.py`` file by pytest.
+  A block whose first line is ``# conftest.py beside test_app.py: …`` is the conftest.py of a
+  test file a block above wrote: written beside it, and that file's tests run by pytest again,
+  with it, as a skill author who copied it would run them;
 - every ```console block that runs the ``alexaskill`` command runs: each ``$`` line in bash
   (``\\`` continues it), and the lines shown after it are the output expected (``...`` stands for
   any lines; nothing shown: exit status 0 is enough). ``alexaskill serve`` keeps running in the
@@ -34,6 +37,7 @@ import pytest
 
 from . import docs_shared
 from .docs_shared import (
+    CONFTEST,
     CONTINUES,
     DOCUMENTS,
     FILE,
@@ -64,11 +68,8 @@ _PART_IDS: Final = [
 def test_the_document_runs_as_written(document: str, part: int, reader: Reader) -> None:
     before, blocks = read_parts(document)[part]
     for block in before:
-        named = FILE.fullmatch(block.text.split("\n", 1)[0].strip())
-        if block.language == "python" and named is not None:
-            path = reader.workdir / named.group(1)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(block.text, encoding="utf-8")
+        if block.language == "python":
+            reader.write(block)
     first = next((block for block in blocks if block.language == "python"), None)
     assert first is None or not first.text.startswith(CONTINUES), (
         f"{first.where} continues a block of the part before: move the part's heading (PARTS)"
@@ -192,3 +193,38 @@ def test_the_first_ten_minutes_path_is_short_and_runs_every_step() -> None:
     assert any(name.startswith("test_") for name in files)
     install = re.search(r'pip install -e "\./alexaskill\[([\w,]+)\]"', section)
     assert install is not None and "testing" in install.group(1).split(",")
+
+
+def test_a_conftest_block_is_the_conftest_of_the_tests_it_serves(reader: Reader) -> None:
+    # README's "# conftest.py beside test_app.py" block is a conftest.py a skill author copies:
+    # it ran as a block of its own (exec'd), never as pytest's conftest, so a broken one passed.
+    # Now it is written beside the test file it names, whose tests pytest runs again with it.
+    (reader.workdir / "test_app.py").write_text(
+        "def test_it(answer):\n    assert answer == 42\n", encoding="utf-8"
+    )
+    good = "import pytest\n\n\n@pytest.fixture\ndef answer():\n    return 42\n"
+    heading = "# conftest.py beside test_app.py: the answer\n"
+    reader.run(Block("README.md", 1, "python", heading + good))
+    assert reader.failures == []
+    assert (reader.workdir / "conftest.py").read_text(encoding="utf-8") == heading + good
+    broken = "def pytest_sessionstart(session):\n    raise RuntimeError('a broken conftest')\n"
+    reader.run(Block("README.md", 9, "python", heading + broken))
+    assert len(reader.failures) == 1
+    assert reader.failures[0].startswith("README.md:9: pytest test_app.py failed")
+    assert "a broken conftest" in reader.failures[0]  # why, from pytest's output
+
+
+def test_a_conftest_block_serves_a_test_file_written_above() -> None:
+    for document in DOCUMENTS:
+        written: set[str] = set()
+        for block in read_blocks(document):
+            if block.language != "python":
+                continue
+            first = block.text.split("\n", 1)[0].strip()
+            served = CONFTEST.fullmatch(first)
+            if served is not None:
+                assert block.not_run is None, f"{block.where}: a conftest runs with its tests"
+                assert served.group(1) in written, f"{block.where}: no test file {served[1]} above"
+            elif (named := FILE.fullmatch(first)) is not None:
+                written.add(named.group(1))
+    assert CONFTEST.fullmatch("# conftest.py beside test_app.py: one store in memory")
