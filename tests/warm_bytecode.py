@@ -16,7 +16,8 @@ So before the workers start, the run's controller collects the test files in two
 each) with pytest's cache written, and compiles alexaskill and the ini's test paths with compileall,
 whatever PYTHONDONTWRITEBYTECODE says: the caches hold nothing but bytecode, in the ``__pycache__``
 folders ``.gitignore`` leaves out. Where a cache is already there and newer than its source, that
-part costs next to nothing.
+part costs next to nothing. When there is work to do, one line on the terminal says what: a clean
+clone's first run spent minutes there on a loaded machine, printing nothing, and looked hung.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from __future__ import annotations
 import fnmatch
 import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
+from subprocess import DEVNULL, Popen
 
 import pytest
 
@@ -39,6 +40,12 @@ def _folders(config: pytest.Config) -> list[Path]:
     arguments, which may be ``.`` and hold a virtual environment."""
     folders = [Path(config.rootpath, path) for path in config.getini("testpaths")]
     return [folder for folder in folders if folder.is_dir()]
+
+
+def _package_folders() -> list[Path]:
+    """alexaskill's folders (those of the package the run imports)."""
+    spec = importlib.util.find_spec("alexaskill")
+    return [Path(folder) for folder in (spec.submodule_search_locations or [])] if spec else []
 
 
 def _test_files(config: pytest.Config, folders: list[Path]) -> list[Path]:
@@ -74,10 +81,10 @@ def warm(config: pytest.Config) -> None:
     if hasattr(config, "workerinput") or config.getoption("collectonly"):
         return
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-    spec = importlib.util.find_spec("alexaskill")
-    package = list(spec.submodule_search_locations or []) if spec else []
+    package = [str(folder) for folder in _package_folders()]
     folders = _folders(config)
     commands = [[sys.executable, "-m", "compileall", "-q", *package, *map(str, folders)]]
+    collected = 0
     # Collected ahead only for a run of whole test paths under xdist: a run of a few files gains
     # little, and its arguments may not be folders at all.
     asked = sorted({Path(config.invocation_params.dir, arg).resolve() for arg in config.args})
@@ -88,16 +95,51 @@ def warm(config: pytest.Config) -> None:
         collect += ["-p", "no:cacheprovider"]
         if len(stale) >= 2 * _PROCESSES:
             commands += [[*collect, *map(str, stale[i::_PROCESSES])] for i in range(_PROCESSES)]
+            collected = len(stale)
+    _say(config, _stale_bytecode([*map(Path, package), *folders]), collected)
     processes = [
-        subprocess.Popen(
+        Popen(
             command,
             cwd=config.invocation_params.dir,
             env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdin=DEVNULL,
+            stdout=DEVNULL,
+            stderr=DEVNULL,
         )
         for command in commands
     ]
     for process in processes:
         process.wait()
+
+
+def _stale_bytecode(folders: list[Path]) -> int:
+    """How many modules in ``folders`` compileall will compile: their bytecode missing, or
+    older than their source."""
+    stale = 0
+    for folder in folders:
+        for path in folder.rglob("*.py"):
+            if "__pycache__" in path.parts:
+                continue
+            cached = Path(importlib.util.cache_from_source(str(path), optimization=""))
+            try:
+                stale += cached.stat().st_mtime < path.stat().st_mtime
+            except OSError:
+                stale += 1
+    return stale
+
+
+def _say(config: pytest.Config, compiled: int, collected: int) -> None:
+    """One line on the terminal when the warm-up has work to do (a clean clone's first run takes
+    minutes on a loaded machine, and printed nothing meanwhile: it looked hung)."""
+    work = []
+    if compiled:
+        work.append(f"compiling {compiled:,} module{'s' * (compiled != 1)}")
+    if collected:
+        work.append(f"collecting {collected:,} test files ahead in {_PROCESSES} processes")
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if work and reporter is not None:
+        reporter.write_line(
+            "warming the suite's caches before the tests (later runs skip it): "
+            + ", ".join(work)
+            + " …"
+        )
