@@ -51,6 +51,9 @@ class Block:
     language: str
     text: str
     not_run: str | None = None
+    #: Whether the prose right above it (since the block before) names ALEXASKILL_SKILL_ID: a
+    #: reader who copies it has been told to set it, and it runs with it set (else unset).
+    says_skill_id: bool = False
 
     @property
     def where(self) -> str:
@@ -62,11 +65,13 @@ def read_blocks(document: str) -> list[Block]:
     lines = (ROOT / document).read_text(encoding="utf-8").splitlines()
     found = []
     index = 0
+    prose = 0  # where the prose since the block before begins
     while index < len(lines):
         opened = FENCE.match(lines[index])
         if opened is None:
             index += 1
             continue
+        says_skill_id = any("ALEXASKILL_SKILL_ID" in line for line in lines[prose:index])
         end = index + 1
         while not lines[end].startswith("```"):
             end += 1
@@ -81,9 +86,10 @@ def read_blocks(document: str) -> list[Block]:
                     language,
                     "\n".join(lines[index + 1 : end]) + "\n",
                     reason.group(1) if reason else None,
+                    says_skill_id,
                 )
             )
-        index = end + 1
+        index = prose = end + 1
     return found
 
 
@@ -100,6 +106,8 @@ class Reader:
     failures: list[str] = field(default_factory=list)
     #: What each server a console block started has written, by process id.
     logs: dict[int, list[str]] = field(default_factory=dict)
+    #: Whether the block running has ALEXASKILL_SKILL_ID set (`Block.says_skill_id`).
+    skill_id_set: bool = False
 
     @property
     def env(self) -> dict[str, str]:
@@ -107,13 +115,22 @@ class Reader:
         # (the suite's per-user data directory: the reader's is in its HOME, as a user's)
         env.pop("XDG_DATA_HOME", None)
         env["HOME"] = str(self.workdir / "home")
-        env["ALEXASKILL_SKILL_ID"] = EXAMPLE_SKILL_ID
+        env.pop("ALEXASKILL_SKILL_ID", None)
+        if self.skill_id_set:
+            env["ALEXASKILL_SKILL_ID"] = EXAMPLE_SKILL_ID
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         env["PYTHONPATH"] = str(self.workdir)
         env["COLUMNS"] = "100"
         return env
 
     def run(self, block: Block) -> None:
+        # Set only where the document told its reader to set it: a block that needs it and
+        # says nothing fails, as it would for a skill author who copied it.
+        self.skill_id_set = block.says_skill_id
+        if block.says_skill_id:
+            self.monkeypatch.setenv("ALEXASKILL_SKILL_ID", EXAMPLE_SKILL_ID)
+        else:
+            self.monkeypatch.delenv("ALEXASKILL_SKILL_ID", raising=False)
         try:
             if block.language == "python":
                 self.run_python(block)
@@ -347,7 +364,7 @@ def reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reader]:
     (tmp_path / "examples").symlink_to(ROOT / "examples")
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setenv("ALEXASKILL_SKILL_ID", EXAMPLE_SKILL_ID)
+    monkeypatch.delenv("ALEXASKILL_SKILL_ID", raising=False)  # (each block's: `Reader.run`)
     before = set(sys.modules)
     # Blocks set up logging as a deployed skill does (configure_logging): undone afterwards.
     logger = logging.getLogger("alexaskill")

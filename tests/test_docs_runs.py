@@ -20,9 +20,11 @@ their own: each part in a new directory that holds the files the python blocks b
 A block that cannot run here (it needs a deployed HTTPS endpoint, a tunnel, Docker) says why in
 an HTML comment on the line before it: ``<!-- not run: <reason> -->``.
 
-The commands see ``ALEXASKILL_SKILL_ID`` set to the example id, a ``HOME`` of their own (shown
-as ``/home/you``), the examples of this repository (``examples/``) in the working directory, and
-port 8000 moved to a free port (shown as 8000).
+A block sees ``ALEXASKILL_SKILL_ID`` set to the example id only when the prose right above it
+(since the block before) names the variable, as a reader who copies it has been told to set it.
+The commands see a ``HOME`` of their own (shown as ``/home/you``), the examples of this
+repository (``examples/``) in the working directory, and port 8000 moved to a free port (shown
+as 8000).
 
 What the documents name is checked in tests/test_docs.py; the skills they show, in
 tests/test_docs_examples.py.
@@ -40,6 +42,7 @@ from .docs_shared import (
     CONFTEST,
     CONTINUES,
     DOCUMENTS,
+    EXAMPLE_SKILL_ID,
     FILE,
     PARTS,
     ROOT,
@@ -228,3 +231,34 @@ def test_a_conftest_block_serves_a_test_file_written_above() -> None:
             elif (named := FILE.fullmatch(first)) is not None:
                 written.add(named.group(1))
     assert CONFTEST.fullmatch("# conftest.py beside test_app.py: one store in memory")
+
+
+def test_a_block_sees_alexaskill_skill_id_only_where_the_document_says_to_set_it(
+    reader: Reader,
+) -> None:
+    # The harness set ALEXASKILL_SKILL_ID for every block, and a block that needs it passed
+    # where a skill author who copied it, never told to set it, got a ConfigurationError (README's
+    # "Configuration from the environment" and AWS Lambda function). A block has it now only
+    # when the prose right above it (since the block before) names it.
+    check = 'import os\n\nassert os.environ.get("ALEXASKILL_SKILL_ID") == {!r}\n'
+    reader.run(Block("README.md", 1, "python", check.format(None)))
+    reader.run(Block("README.md", 2, "python", check.format(EXAMPLE_SKILL_ID), says_skill_id=True))
+    shell = "$ alexaskill --version && printenv ALEXASKILL_SKILL_ID\n"
+    reader.run(Block("README.md", 3, "console", shell))  # (printenv: status 1 when unset)
+    reader.run(
+        Block("README.md", 4, "console", shell + f"...\n{EXAMPLE_SKILL_ID}\n", says_skill_id=True)
+    )
+    assert len(reader.failures) == 1, reader.failures
+    assert reader.failures[0].startswith("README.md:3: `alexaskill --version && printenv")
+    assert "exited with 1" in reader.failures[0]
+
+
+def test_the_blocks_that_say_to_set_alexaskill_skill_id_are_read() -> None:
+    blocks = read_blocks("README.md")
+    says = [block for block in blocks if block.says_skill_id]
+    assert says and len(says) < len(blocks) // 4
+    configuration = next(
+        block for block in blocks if "settings = settings_from_env()" in block.text
+    )
+    assert configuration.says_skill_id
+    assert not blocks[0].says_skill_id
