@@ -49,7 +49,8 @@ def close_at_exit(skill: Any, *, loop: bool = True) -> None:
 
 def _close_all() -> None:
     """`Skill.aclose` of each skill, on the handler's loop, within `CLOSE_TIMEOUT` in all (of a
-    skill answered without it, or before it ran, its counts said: `_say_unsaid`). The
+    skill answered without it, or before it ran, or of every skill if an invocation still holds
+    the loop past the bound, its counts said: `_say_unsaid`). The
     loop itself is left as it was, not closed: closing would cancel, and wait for, the tasks
     handlers left running (one that ignores its cancellation would hold up the exit); a later
     invocation (from another ``atexit`` function) runs on it still, its stores opened again."""
@@ -60,6 +61,11 @@ def _close_all() -> None:
     # waited for beyond the bound, nor closed under it.
     if not Loop.lock.acquire(timeout=CLOSE_TIMEOUT):
         logger.warning("the skills' stores were not closed at exit: an invocation still runs")
+        # Their counts said all the same, without the loop: a `Repeats` takes a lock of its own
+        # for a few dict operations, never held while a count is said (they were lost with the
+        # stores, and the last seconds of a flood of refusals with them).
+        for follow, _loop in list(_skills.values()):
+            _say_unsaid(follow())
         return
     try:
         runner = Loop.runner

@@ -300,3 +300,45 @@ def test_the_counts_a_skill_had_yet_to_say_are_said_at_exit_with_or_without_a_lo
     assert result.stdout == "refused: SkillIdError\n" * 3, result.stderr
     assert result.stderr.count("refused request") == 2, result.stderr
     assert "2 more refused:skill_id since the last such line" in result.stderr, result.stderr
+
+
+_REFUSED_THEN_STILL_RUNNING = """
+import asyncio, sys, threading
+from alexaskill import Skill, speak
+from alexaskill import lambda_exit
+from alexaskill.aws_lambda import handler
+from alexaskill.testing import RequestFactory
+
+lambda_exit.CLOSE_TIMEOUT = 0.5  # (the bound on the wait: the invocation never ends)
+skill = Skill(sys.argv[1], deadline=None)  # no deadline ends it
+started = threading.Event()
+
+@skill.launch
+async def launch():
+    started.set()
+    await asyncio.Event().wait()  # for ever
+    return speak("Never.")
+
+lambda_handler = handler(skill)
+other = RequestFactory(skill_id="amzn1.ask.skill.other").envelope("LaunchRequest")
+for _ in range(3):
+    try:
+        lambda_handler(other)
+    except Exception as exc:
+        print("refused:", type(exc).__name__)
+envelope = RequestFactory(skill_id=sys.argv[1]).envelope("LaunchRequest")
+threading.Thread(target=lambda_handler, args=(envelope,), daemon=True).start()
+assert started.wait(30)
+print("exiting")
+"""
+
+
+def test_the_counts_are_said_at_exit_though_an_invocation_still_runs() -> None:
+    # An invocation still running in a daemon thread holds the loop past CLOSE_TIMEOUT: the
+    # exit said the stores were left open, and the counts of repeated warnings were lost with
+    # them (said under the loop's lock only).
+    result = _at_exit(_REFUSED_THEN_STILL_RUNNING)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "refused: SkillIdError\n" * 3 + "exiting\n", result.stderr
+    assert "stores were not closed at exit: an invocation still runs" in result.stderr
+    assert "2 more refused:skill_id since the last such line" in result.stderr, result.stderr
