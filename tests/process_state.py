@@ -36,19 +36,32 @@ def _repeats_timers_forgotten() -> Iterator[None]:
     trio) is said by a daemon thread as its window ends (`alexaskill.log_repeats._TimerThread`),
     up to 10 seconds on, into a later test's log (its caplog); and a `Repeats` that outlives the
     test (a module's skill, verifier) says it with its next line there. Each such timer is
-    cancelled, and its `Repeats` forgets its lines (the next test's are said afresh). Counts on
-    an event loop end with it (each test's own)."""
+    cancelled and waited for (a bounded wait: one saying its counts as it is cancelled ends
+    once it has), and its `Repeats` forgets its lines and the timer (the next test's are said
+    afresh; a cancelled thread still alive, left as its timer, was taken for one that would say
+    the next test's count). Counts on an event loop end with it (each test's own)."""
     yield
     log_repeats = sys.modules.get("alexaskill.log_repeats")
     if log_repeats is None:  # (no test imported it: no timer)
         return
+    timer_thread = log_repeats._TimerThread
     for thread in threading.enumerate():
-        if isinstance(thread, log_repeats._TimerThread):
-            thread.cancel()
-            repeats = getattr(thread.function, "__self__", None)
-            if isinstance(repeats, log_repeats.Repeats):
-                with repeats._lock:
-                    repeats._said.clear()
+        if not isinstance(thread, timer_thread):
+            continue
+        ended = [thread]
+        repeats = getattr(thread.function, "__self__", None)
+        if isinstance(repeats, log_repeats.Repeats):
+            # Forgotten first, under its lock: the thread's `_windows_ended`, if it runs, then
+            # finds itself replaced and sets no other; one set meanwhile is the timer, ended too.
+            with repeats._lock:
+                repeats._said.clear()
+                timer, repeats._timer = repeats._timer, None
+            if timer is not None and isinstance(timer[2], timer_thread):
+                ended.append(timer[2])
+        for each in ended:
+            each.cancel()
+            if each is not threading.current_thread():
+                each.join(10)
 
 
 @pytest.fixture
