@@ -261,13 +261,17 @@ class Repeats:
         elif loop is _TimerThread:
             # Started under the lock, which its `_windows_ended` takes first: the timer is set
             # by then. (One a window's end at most: said, the next is set from its thread.)
-            if _exiting:  # (its counts said at exit already: a later one waits for a line)
-                return
-            new[0] = new[2] = _TimerThread(when - _monotonic(), self._windows_ended, new)
-            try:
-                new[2].start()
-            except RuntimeError:  # ("can't start new thread": the count waits for a line)
-                return
+            # Checked and started under `_exit_lock`, as `_say_at_exit` sets `_exiting`: else one
+            # found unset was started just after the exit looked for them, its count said once
+            # logging had shut down. (Only where a timer thread starts: no request's path.)
+            with _exit_lock:
+                if _exiting:  # (its counts said at exit already: a later one waits for a line)
+                    return
+                new[0] = new[2] = _TimerThread(when - _monotonic(), self._windows_ended, new)
+                try:
+                    new[2].start()
+                except RuntimeError:  # ("can't start new thread": the count waits for a line)
+                    return
         else:
             try:  # (a loop's timers are set on its own thread: `_start`)
                 loop.call_soon_threadsafe(self._start, new)
@@ -426,6 +430,9 @@ def _picklable(say: SayUnsaid) -> bool:
 
 #: Set as the interpreter exits (`_say_at_exit`): no timer thread started from then on.
 _exiting: list[bool] = []
+#: Held while `_exiting` is set, and while a timer thread is started after finding it unset
+#: (`Repeats._wake`, under its `Repeats`' lock: taken after it, never before).
+_exit_lock = threading.Lock()
 #: Set once `_say_at_exit` is registered with ``atexit`` (at the first timer thread's start).
 _at_exit_put: list[bool] = []
 
@@ -435,7 +442,8 @@ def _say_at_exit() -> None:
     timer thread's start: ``atexit`` runs the last registered first), each timer thread stopped
     and its `Repeats`' counts said now. A daemon, it ran on past the exit's start, and said its
     count once logging had shut down, into closed handlers: lost, or a "Logging error" each."""
-    _exiting.append(True)
+    with _exit_lock:  # (a timer thread being started is alive once it is let go)
+        _exiting.append(True)
     for thread in threading.enumerate():
         if isinstance(thread, _TimerThread):
             thread.cancel()

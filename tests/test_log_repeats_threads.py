@@ -10,6 +10,7 @@ import pickle
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -279,3 +280,47 @@ def test_a_say_that_several_kinds_share_is_tried_by_pickle_once(clock: list[floa
     _CountedSay.reduced = 0
     pickled(repeats)
     assert _CountedSay.reduced == 2  # (tried once, then pickled once: pickle's memo)
+
+
+def test_a_timer_thread_started_as_the_exit_says_the_counts_is_stopped_and_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `_say_at_exit` set `_exiting` without a lock: a thread that had found it unset started its
+    # timer thread just after the exit looked for them, which then said its count once logging
+    # had shut down (or never). It is either stopped and said by the exit, or never started.
+    from alexaskill import log_repeats
+
+    monkeypatch.setattr(log_repeats, "_exiting", [])
+    monkeypatch.setattr(log_repeats, "_at_exit_put", [True])  # (no atexit of the test's)
+    building = threading.Event()
+    go = threading.Event()
+
+    class Held(log_repeats._TimerThread):
+        def __init__(self, *args: Any) -> None:
+            building.set()  # (past the check of `_exiting`, not started yet)
+            go.wait(30)
+            super().__init__(*args)
+
+    monkeypatch.setattr(log_repeats, "_TimerThread", Held)
+    said: list[tuple[str, int]] = []
+    repeats = Repeats(60.0)
+
+    def count() -> None:
+        for _ in range(2):
+            repeats.unsaid("a line", lambda kind, unsaid: said.append((kind, unsaid)))
+
+    counting = threading.Thread(target=count, daemon=True)
+    counting.start()
+    assert building.wait(30)
+    exiting = threading.Thread(target=log_repeats._say_at_exit, daemon=True)
+    exiting.start()
+    exiting.join(1.0)  # (a bounded look: the old exit was done by then, the new one waits)
+    go.set()
+    counting.join(30)
+    exiting.join(30)
+    assert not exiting.is_alive() and not counting.is_alive()
+    assert said == [("a line", 1)]
+    timers = [t for t in threading.enumerate() if isinstance(t, Held)]
+    for timer in timers:
+        timer.join(30)  # (cancelled: ends at once)
+    assert [t for t in timers if t.is_alive()] == []
