@@ -194,7 +194,9 @@ def _last_resort(texts: dict[str, str], fields: int) -> str:
     cut of its values brought within `MAX_LINE_BYTES` (hundreds of fields, keys of thousands of
     characters). (Those three, of 100 characters at most, leave the message ~1,900 bytes.)"""
     line: dict[str, Any] = {name: cut(texts.get(name, ""), 100) for name in _LAST_RESORT}
-    line["fields_left_out"] = fields - len(line)
+    # Those of the four the entry held as text, shown: one it lacked (or held as a number,
+    # shown empty) is no field of it shown, where counting the four said one too few left out.
+    line["fields_left_out"] = fields - sum(name in texts for name in _LAST_RESORT)
     room = MAX_LINE_BYTES + 1 - _json_size(json_text(line))  # (its "" counted: + 2)
     line["message"] = _within(texts.get("message", ""), room, False)[0]
     return json_text(line)

@@ -255,6 +255,22 @@ def test_a_json_record_of_hundreds_of_fields_is_within_4096_bytes() -> None:
     _assert_honest_cut(shown["message"], "m" * 5_000)
 
 
+@pytest.mark.parametrize("missing", ["time", "logger", "message"])
+def test_the_fields_left_out_of_an_entry_without_time_logger_or_message_are_counted_right(
+    missing: str,
+) -> None:
+    # The last resort's line shows the four always (the missing one empty) and counted them as
+    # shown whatever the entry held: one field too few was said left out.
+    from alexaskill.log_fit import fitted_json
+
+    entry = {"time": "t", "level": "ERROR", "logger": "alexaskill.x", "message": "m"}
+    del entry[missing]
+    entry.update({f"{'k' * 50}_{number:03d}": "v" * 20 for number in range(400)})
+    shown = json.loads(fitted_json(entry))
+    assert shown["fields_left_out"] == 400
+    assert shown[missing] == ""
+
+
 def _python_calls(work: Callable[[], object]) -> int:
     """How many Python functions ``work`` calls (its own call aside): not time, a count."""
     calls = 0
