@@ -134,6 +134,23 @@ def test_an_app_that_fails(where: str) -> None:
     assert events[-1] == "close"
 
 
+async def _cancelled_before_answering(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """An app whose task is cancelled (a shutdown's, past its graceful bound) as it works."""
+    task = asyncio.current_task()
+    assert task is not None
+    task.cancel()
+    await asyncio.sleep(0)
+
+
+def test_an_app_cancelled_before_it_answered_gets_its_500_as_under_uvicorn() -> None:
+    # The cancellation is delivered once, into the app: the 500 after it is not cut by it
+    # (`send` waits only while writes are paused), as in uvicorn's cycle, which shields nothing.
+    events, logs = same(_cancelled_before_answering, [post(b"{}")])
+    assert first_write(events).startswith(b"HTTP/1.1 500 Internal Server Error")
+    assert events[-1] == "close"
+    assert logs == ["Exception in ASGI application"]
+
+
 def test_header_names_are_checked_and_lowered_on_every_response() -> None:
     # alexaskill's protocol remembers the names it found valid: a name seen before is lowered
     # from memory, a bad one is refused every time it comes (never remembered).
