@@ -79,6 +79,7 @@ class Serving(Building):
                     self._refusals_said, self._loop_end_watch
                 )
                 name = self._name_of_mount(scope)  # (said by its mount's path)
+                self._refusals_at_sigterm(scope)
                 say_not_started(self._refusals_said, name, failure.error, scope["type"])
                 await not_started(scope, send, failure.error)
                 return
@@ -90,6 +91,7 @@ class Serving(Building):
                 self._loop_end_watch = say_unsaid_at_loop_end(
                     self._refusals_said, self._loop_end_watch
                 )
+                self._refusals_at_sigterm(scope)
                 await not_started(scope, send, started.error)
                 return
             app = started
@@ -154,6 +156,17 @@ class Serving(Building):
             if not started:  # (Starlette's lifespan said it, with its traceback)
                 self._start_failed(exc, before)
             raise
+
+    def _refusals_at_sigterm(self, scope: Scope) -> None:
+        """Behind Mangum on AWS Lambda (the invocation's context in ``scope``), a request the
+        failed start refused: the count of those refused, its window still open as Lambda shuts
+        the instance down, said at Lambda's SIGTERM (`say_at_sigterm`, once a skill), as a
+        started skill's first request puts it (`Handling._noted_behind_adapter`), which these
+        never reach. (The loop's end says it elsewhere: Mangum's one loop never ends.)"""
+        if "aws.context" in scope and on_lambda():
+            from .lambda_sigterm import say_at_sigterm
+
+            say_at_sigterm(self._say_unsaid)
 
     def _kept_on_lambda(self) -> ConfigurationError | None:
         """On AWS Lambda, a copy to raise (`fresh_start_error`) of the `ConfigurationError` an

@@ -446,3 +446,31 @@ def test_the_lambda_handlers_counts_of_windows_still_open_are_said_at_lambdas_si
     said = _sigtermed(tmp_path, _HANDLER, plan)
     assert said.count("refused request: ") == 2, said
     assert "refused request: 2 more " in said, said
+
+
+# Behind Mangum with lifespan="off", a start that fails at the first request (its store's check,
+# say): each of the three requests answered HTTP 500, then SIGTERM between invocations.
+_NOT_STARTED_BEHIND_MANGUM = _BEHIND_MANGUM.replace(
+    'skill = Skill("amzn1.ask.skill.test", store="memory://")',
+    """import alexaskill.app
+from alexaskill.exceptions import ConfigurationError
+
+def failing(skill):
+    raise ConfigurationError("no store can be made here")
+
+alexaskill.app.check_store = failing
+skill = Skill("amzn1.ask.skill.test", store="memory://")""",
+).replace('assert sent[0]["status"] == 400', 'assert sent[0]["status"] == 500')
+
+
+def test_behind_mangum_lambdas_sigterm_says_the_count_of_requests_a_failed_start_refused(
+    tmp_path: Path,
+) -> None:
+    # Only a request that reached `_handle` put the handler for Lambda's SIGTERM: with
+    # lifespan="off" a start that failed at the first request answered every request itself,
+    # and the count of those refused since its line, its window still open, was lost.
+    assert _NOT_STARTED_BEHIND_MANGUM.count("check_store = failing") == 1
+    said = _sigtermed(tmp_path, _NOT_STARTED_BEHIND_MANGUM, "off")
+    start_failed = "could not start (ConfigurationError: no store can be made here)"
+    assert said.count(f"{start_failed}: every request is answered HTTP 500") == 1, said
+    assert f"{start_failed}: 2 more requests answered HTTP 500, no handler run" in said, said
