@@ -248,6 +248,10 @@ def test_a_filler_inside_a_value_goes_as_a_pause_does(
         ("book a trip to berlin please for three", "book a trip to berlin for three"),
         ("book a trip to berlin um for three", "book a trip to berlin for three"),
         ("book a trip to berlin please for three people", "book a trip to berlin for three people"),
+        # Thanks said after the value: the request left them out, the answer kept them in the
+        # city ("berlin please thanks", "berlin thanks"), its party three.
+        ("book a trip to berlin please thanks for three", "book a trip to berlin for three"),
+        ("book a trip to berlin thanks for three", "book a trip to berlin for three"),
     ],
 )
 def test_a_filler_said_after_a_value_before_another_slot_s_words_ends_the_value(

@@ -462,6 +462,12 @@ class Understander(Reader):
         match = None if match is None else self._generalise(match, spans)
         if match is None:
             return None
+        thanks = self._thanked(match, spans)
+        if thanks is not None:  # "berlin thanks for three": thanks ending the city, as asked
+            first, end = thanks
+            said = left_out_note("words after the value", spans.words[first:end])
+            tokens = [*spans.tokens[:first], *spans.tokens[end:]]
+            return self._answer_alone(text, intent, model_slot, tokens, now, said)
         extra = [f"words not in the sample: {shown(' '.join(match.extra))}"] if match.extra else []
         found = self._from_match(text, match, [f"an answer for slot {slot}", *extra])
         # A reading of a sample with the asked slot that leaves it empty is no answer: "i'd
