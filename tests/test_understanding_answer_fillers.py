@@ -391,3 +391,24 @@ def test_a_hesitation_with_a_pause_beside_it_goes_as_one_without(said: str, unpa
     answered = trips.answer(said, intent=intent, slot=name, now=NOW)
     assert answered is not None
     assert [(each.name, each.value) for each in answered.slots] == [(name, value)]
+
+
+@pytest.mark.parametrize(
+    ("said", "city"),
+    [
+        ("plan a trip to um, new york", "new york"),
+        ("to um, new york", "to new york"),
+        ("plan a trip to new um, york", "new york"),
+    ],
+)
+def test_a_word_before_a_paused_filler_left_out_is_not_noted_as_ignored(
+    said: str, city: str
+) -> None:
+    # "to", the word before "um,", carries the pause of the filler left out: a copy of its
+    # token, which the note took for a word left out ("ignored: to um"), the city holding it.
+    city_slot = {"name": "city", "type": "AMAZON.City"}
+    intent = {"name": "Trip", "slots": [city_slot], "samples": ["{city}", "plan a trip to {city}"]}
+    trips = understander_of({"invocationName": "trips", "intents": [intent]})
+    heard = trips.understand(said, now=NOW)
+    assert [(each.name, each.value) for each in heard.slots] == [("city", city)]
+    assert heard.notes == ("ignored: um",)

@@ -72,7 +72,9 @@ class Reader(SaidValues):
                 self.matcher, spans, self.language, match, self._generalise
             )
             if kept is not None:
-                ignored = [token.text for token in tokens if token not in kept_spans.tokens]
+                # By place: a word kept before a paused filler is a copy carrying its pause.
+                places = {(token.word, token.part) for token in kept_spans.tokens}
+                ignored = [token.text for token in tokens if (token.word, token.part) not in places]
                 notes.append(f"ignored: {shown(' '.join(ignored))}")
                 match = Match(kept.sample, kept.score, kept.fills, exact=False)
                 spans = kept_spans  # the reading's positions are among the words kept
