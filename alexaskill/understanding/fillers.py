@@ -125,6 +125,13 @@ def _kept_reading(
             continue
         if _listed_cut(match, kept, spans):
             continue  # "um *please* touch museum" listed: no "touch museum" without the word
+        edges = _edge_words(match, kept, spans, language)
+        if edges:  # "play *hey* jude": no song "jude" where "hey jude" is one
+            kept = sorted({*kept, *edges})
+            kept_spans = SpanCache(_paused(tokens, kept), spans.now)
+            match = matcher.exact(kept_spans)
+            if match is None or _edge_words(match, kept, spans, language):
+                continue
         if (
             len(match.sample.words) <= least
             and not _as_pauses(match, kept, spans, language)
@@ -147,10 +154,14 @@ def filler_in_value(match: Match, spans: SpanCache, language: Language) -> bool:
     york" is "new york", the hesitation a pause (`_as_pauses`), as "new *um* york" is, no words
     not in the sample."""
     starts = {start for _, _, start, _ in match.fills}
+    # One at either end of a value its type takes there ("play *hey* jude", `edge_fillers`) is
+    # a word of it, but one said first, with no word of the sample before it ("*so* play jazz"
+    # of "{query}"), where it opens the request.
     return any(
         fill.kind not in KNOWN and spans.words[at] in language.fillers
         for _, fill, start, end in match.fills
         for at in range(start, end)
+        if at == 0 or start < at < end - 1
     ) or any(at + 1 in starts and spans.words[at] in language.hesitations for at in match.extra_at)
 
 
@@ -213,6 +224,39 @@ def _listed_cut(match: Match, kept: Sequence[int], spans: SpanCache) -> bool:
 
 #: How many words left out beside a value `_listed_cut` tries as words of a listed value.
 _BESIDE: Final = 3
+
+
+def _edge_words(
+    match: Match, kept: Sequence[int], spans: SpanCache, language: Language
+) -> list[int]:
+    """The fillers ``match``, a reading of the words at ``kept``, left out at the start of a
+    value of any words, after a word said before it, or at its end, that its slot's type takes
+    there (`slottypes.edge_fillers`), as their positions: "hey" of "play *hey* jude", "oh well"
+    of "play *oh well* in the kitchen". A title keeps its words; "please" of "cheap flights
+    *please*", which no such value ends with, and a hesitation, a pause, still go ("play um
+    hey jude" is "hey jude")."""
+    tokens, now, hesitations = spans.tokens, spans.now, language.hesitations
+    kinds = {each.name: each.kind for each in match.sample.elements if not isinstance(each, str)}
+    found: list[int] = []
+    for name, fill, start, end in match.fills:
+        if fill.kind in KNOWN:
+            continue
+        first, last = kept[start], kept[end - 1]
+        before = kept[start - 1] + 1 if start else 0
+        after = kept[end] if end < len(kept) else len(tokens)
+        said = [tokens[at] for at in kept[start:end]]
+        # The most words first: "oh well" of "play oh well", not "well" alone.
+        for opening in range(max(before, first - _BESIDE, 1), first):
+            taken = [at for at in range(opening, first) if tokens[at].text not in hesitations]
+            if taken and kinds[name].fill([tokens[at] for at in taken] + said, now) is not None:
+                found += taken
+                break
+        for closing in range(min(after, last + 1 + _BESIDE), last + 1, -1):
+            taken = [at for at in range(last + 1, closing) if tokens[at].text not in hesitations]
+            if taken and kinds[name].fill(said + [tokens[at] for at in taken], now) is not None:
+                found += taken
+                break
+    return found
 
 
 def _between_values(

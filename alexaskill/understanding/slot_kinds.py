@@ -236,9 +236,10 @@ class TypedKind:
         return False
 
 
-def _trimmed(tokens: Sequence[Token], fillers: frozenset[str]) -> bool:
-    """Whether free words neither start nor end with a filler ("new york please" does)."""
-    return tokens[0].text not in fillers and tokens[-1].text not in fillers
+def _trimmed(tokens: Sequence[Token], first: frozenset[str], last: frozenset[str]) -> bool:
+    """Whether free words neither start with a word of ``first`` nor end with one of ``last``
+    (fillers: "new york please" ends with one)."""
+    return tokens[0].text not in first and tokens[-1].text not in last
 
 
 class PartOfDayKind:
@@ -292,7 +293,9 @@ class FreeKind:
     word offering a choice ("or": ``alternatives``), whose choice the words either side make:
     "milk or 2 eggs" is one value, "milk or" none. With ``number`` (the language's number
     parser, for a first-name type): no numbers joined by ``separators`` ("2 or 3", "two and
-    three"), which name nobody, nor words starting with one ("and three")."""
+    three"), which name nobody, nor words starting with one ("and three"). ``closing``: the
+    fillers it may not end with, where they are not ``fillers``, those it may not start with
+    (`slottypes.edge_fillers`: "*hey* jude", "pretty *please*")."""
 
     def __init__(
         self,
@@ -301,9 +304,12 @@ class FreeKind:
         alternatives: frozenset[str] = frozenset(),
         number: SlotParser | None = None,
         separators: frozenset[str] = frozenset(),
+        *,
+        closing: frozenset[str] | None = None,
     ) -> None:
         self.name = name
         self.fillers = fillers
+        self.closing = fillers if closing is None else closing
         self.alternatives = alternatives
         self.number = number
         self.separators = separators
@@ -312,7 +318,7 @@ class FreeKind:
         self.max_words = _FREE_WORDS.get(first, _DEFAULT_FREE_WORDS)
 
     def fill(self, tokens: Sequence[Token], now: datetime.datetime) -> Fill | None:
-        if not _trimmed(tokens, self.fillers | self.alternatives):
+        if not _trimmed(tokens, self.fillers | self.alternatives, self.closing | self.alternatives):
             return None
         words = [token.text for token in tokens]
         if words[0] in self.separators:  # "and three friday": no name starts with "and"
@@ -355,7 +361,8 @@ def _singulars(words: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 class CustomKind:
-    """A custom type (or a built-in one the model extends): its values, else any words."""
+    """A custom type (or a built-in one the model extends): its values, else any words,
+    starting with none of ``fillers`` nor ending with one of ``closing`` (as `FreeKind`)."""
 
     def __init__(
         self,
@@ -366,9 +373,12 @@ class CustomKind:
         fillers: frozenset[str],
         fallback: SlotKind | None = None,
         separators: frozenset[str] = frozenset(),
+        *,
+        closing: frozenset[str] | None = None,
     ) -> None:
         self.name = name
         self.fillers = fillers
+        self.closing = fillers if closing is None else closing
         self.authority = authority(skill_id, name)
         self.fallback = fallback
         self.index: dict[tuple[str, ...], list[TypeValue]] = {}
@@ -427,7 +437,7 @@ class CustomKind:
             typed = self.fallback.fill(tokens, now)
             if typed is not None and typed.kind == "typed":
                 return typed
-        if not _trimmed(tokens, self.fillers) or tokens[0].text in self.dangling:
+        if not _trimmed(tokens, self.fillers, self.closing) or tokens[0].text in self.dangling:
             return None
         if tokens[-1].text in self.dangling_end:
             return None

@@ -23,6 +23,7 @@ from .slot_kinds import (
     TypedKind,
     authority,
     first_name_type,
+    name_type,
     value_id,
 )
 from .slot_lists import ListKind
@@ -90,24 +91,38 @@ def slot_kind(
             else _free(type_name, language)
         )
     declared = types.get(type_name)
+    first, last = edge_fillers(type_name, language)
     if declared is not None and declared.values:
+        values = declared.values
         return CustomKind(
-            type_name, declared.values, skill_id, tokenize, language.fillers, builtin, separators
+            type_name, values, skill_id, tokenize, first, builtin, separators, closing=last
         )
     if builtin is not None:
         return builtin
     # A custom type the model does not declare: any words, no resolution to offer.
-    return CustomKind(type_name, (), skill_id, tokenize, language.fillers, None, separators)
+    return CustomKind(type_name, (), skill_id, tokenize, first, None, separators, closing=last)
+
+
+def edge_fillers(type_name: str, language: Language) -> tuple[frozenset[str], frozenset[str]]:
+    """The fillers a value of any words of ``type_name`` may not start with, and those it may
+    not end with. A name's (a city, a first name: `name_type`) neither, as no name holds one;
+    a title's, a search query's, a custom type's unlisted value's, no hesitation, a pause said
+    aloud, and it ends with no courtesy or call ("cheap flights *please*"), but other fillers
+    are words of it where its slot's sample puts them: "play *hey* jude", "play *oh well*".
+    A language that names no hesitations: no filler at either end."""
+    if name_type(type_name) or not language.hesitations:
+        return language.fillers, language.fillers
+    return language.hesitations, language.pure_fillers
 
 
 def _free(type_name: str, language: Language) -> FreeKind:
     """A free-form built-in type's kind: a first-name type's takes no numbers for a name."""
+    first, last = edge_fillers(type_name, language)
     if not first_name_type(type_name):
-        return FreeKind(type_name, language.fillers, language.alternatives)
+        return FreeKind(type_name, first, language.alternatives, closing=last)
     number = language.slot_parser("AMAZON.NUMBER")
-    return FreeKind(
-        type_name, language.fillers, language.alternatives, number, language.list_separators
-    )
+    separators = language.list_separators
+    return FreeKind(type_name, first, language.alternatives, number, separators, closing=last)
 
 
 def _dropped(
