@@ -116,7 +116,8 @@ class _Parts(reprlib.Repr):
         try:
             return super().repr_int(x, level)
         except ValueError:  # (past sys.get_int_max_str_digits, which str() and repr() refuse)
-            return f"<an int of {x.bit_length():,} bits>"
+            # (its sign said: bit_length is the magnitude's, -10**5000 was said as 10**5000)
+            return f"<{'a negative' if x < 0 else 'an'} int of {x.bit_length():,} bits>"
 
     def repr_instance(self, x: object, level: int) -> str:
         try:
@@ -136,8 +137,8 @@ def shown_count(number: int) -> str:
     """An int a message says, a count or a size given (``offsetInSeconds``), with thousands
     separators, ``2,147,483,648``; past `MAX_SHOWN` characters so written, its head and tail
     around "…" with its digits, ``10,000,…,000 (4,001 digits)``; one past Python's 4,300
-    digits, which ``repr`` and formatting refuse (ValueError), by its size as `shown_json`
-    says it, ``<an int of 16,610 bits>``."""
+    digits, which ``repr`` and formatting refuse (ValueError), by its sign and size as
+    `shown_json` says it, ``<an int of 16,610 bits>``, ``<a negative int of 16,610 bits>``."""
     try:
         said = f"{number:,}"
     except ValueError:

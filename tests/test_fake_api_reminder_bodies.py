@@ -403,7 +403,7 @@ def test_an_offset_past_a_32_bit_integer_is_the_triggers_400() -> None:
 @pytest.mark.parametrize(
     ("offset", "said"),
     [
-        (-(10**5000), "offsetInSeconds is <an int of 16,610 bits>: "),
+        (-(10**5000), "offsetInSeconds is <a negative int of 16,610 bits>: "),
         (-(10**4000), "(4,001 digits): "),
     ],
     ids=["past-4300-digits", "long"],

@@ -84,7 +84,10 @@ def test_a_value_whose_repr_fails_is_quoted_all_the_same() -> None:
     # a list. shown_value says them as shown_json does; an int so long by its size in bits.
     huge = 10**5000
     assert shown_json(huge) == shown_value(huge) == "<an int of 16,610 bits>"
-    assert shown_json([1, -huge]) == shown_value([1, -huge]) == "[1, <an int of 16,610 bits>]"
+    # (a negative one with its sign: "<an int of 16,610 bits>" said -10**5000 as 10**5000)
+    said = "[1, <a negative int of 16,610 bits>]"
+    assert shown_json([1, -huge]) == shown_value([1, -huge]) == said
+    assert shown_value(-huge) == "<a negative int of 16,610 bits>"
     assert shown_value(_Unshown()).startswith("<_Unshown instance at 0x")
     assert shown_value({"k": _Unshown()}).startswith("{'k': <_Unshown instance at 0x")
     # (a skill's str whose repr fails is quoted as any str is: by str's repr, not its own)
@@ -165,8 +168,14 @@ def test_shown_as_json_writes_a_lone_surrogate_as_json_writes_it(value: object) 
 
 @pytest.mark.parametrize(
     ("number", "said"),
-    [(0, "0"), (-5, "-5"), (2**31, "2,147,483,648"), (10**5000, "<an int of 16,610 bits>")],
-    ids=["zero", "negative", "past-32-bits", "past-4300-digits"],
+    [
+        (0, "0"),
+        (-5, "-5"),
+        (2**31, "2,147,483,648"),
+        (10**5000, "<an int of 16,610 bits>"),
+        (-(10**5000), "<a negative int of 16,610 bits>"),
+    ],
+    ids=["zero", "negative", "past-32-bits", "past-4300-digits", "negative-past-4300-digits"],
 )
 def test_a_count_is_said_with_thousands_separators_whatever_its_size(
     number: int, said: str
