@@ -400,3 +400,26 @@ def test_a_long_number_option_value_refused_is_shown_cut(
         parser().parse_args(["serve", WEATHER, option, value])
     err = capsys.readouterr().err
     assert said in err and "…" in err and len(err) < 1_000, err[-300:]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--timeout-graceful-shutdown", "9" * 5_000, "(5,000 characters): at most 86,400 (a day)"),
+        ("--timeout-worker-healthcheck", "9" * 5_000, "(5,000 characters): at most 86,400"),
+        ("--timeout-graceful-shutdown", "-" + "9" * 5_000, "(5,001 characters): at least 1"),
+        ("--workers", "9" * 5_000, "(5,000 characters): at most "),
+        ("--limit-concurrency", "9" * 5_000, "(5,000 characters): past 4,300 digits"),
+    ],
+    ids=["seconds", "healthcheck", "seconds-less", "workers", "limit"],
+)
+def test_a_whole_number_past_pythons_digits_is_said_too_large_not_no_number(
+    capsys: pytest.CaptureFixture[str], option: str, value: str, said: str
+) -> None:
+    # int() refuses a number past 4,300 digits (ValueError), which was said as "is not a whole
+    # number of seconds" (or "not a number"): untrue of one, which is too large.
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", WEATHER, option, value])
+    err = capsys.readouterr().err
+    assert said in err and "not a" not in err and len(err) < 1_000, err[-300:]
+    assert value[:40] in err

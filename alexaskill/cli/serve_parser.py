@@ -4,6 +4,8 @@ values given (`max_workers`). Split from `serve`, which runs the command."""
 from __future__ import annotations
 
 import argparse
+import re
+from typing import Final
 
 from ..shown_names import shown, shown_value
 from .common import APP_HELP, help_text, port
@@ -162,18 +164,13 @@ def _host(text: str) -> str:
 
 
 def _workers(text: str) -> int:
-    try:
-        workers = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{shown_value(text)} is not a number of processes"
-        ) from None
+    workers, said = _whole(text, "a number of processes")
     if workers < 1:
-        raise argparse.ArgumentTypeError(f"{shown(str(workers))}: at least one process")
+        raise argparse.ArgumentTypeError(f"{said}: at least one process")
     most = max_workers()
     if workers > most:
         raise argparse.ArgumentTypeError(
-            f"{shown(str(workers))}: at most {most:,} here (4 per CPU this process may use, or "
+            f"{said}: at most {most:,} here (4 per CPU this process may use, or "
             "8): each worker is a whole process importing the app, and past a few per CPU more "
             "only add memory and store connections"
         )
@@ -193,27 +190,43 @@ def max_workers() -> int:
     return max(8, 4 * cpus)
 
 
-def _seconds(text: str) -> int:
+#: A whole number as int() reads one (a sign, Unicode digits, underscores between them), for
+#: telling one it refused for its length (past 4,300 digits) from no number (`_whole`).
+_WHOLE: Final = re.compile(r"[+-]?\d+(?:_\d+)*")
+#: What `_whole` reads a whole number past 4,300 digits as (with its sign): past every bound.
+_PAST_DIGITS: Final = 10**4300
+
+
+def _whole(text: str, what: str) -> tuple[int, str]:
+    """(The int ``text`` writes, that int as a message says it); `ArgumentTypeError` saying
+    ``text`` is not ``what`` for no whole number. One past Python's 4,300 digits, which int()
+    refuses as it refuses no number, is ±`_PAST_DIGITS` (past every bound here), said as
+    given, cut: it was said to be "not a whole number", where it is too large."""
     try:
-        seconds = int(text)
+        number = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{shown_value(text)} is not a whole number of seconds"
-        ) from None
+        written = text.strip()
+        if _WHOLE.fullmatch(written) is None:
+            raise argparse.ArgumentTypeError(f"{shown_value(text)} is not {what}") from None
+        return (-_PAST_DIGITS if written.startswith("-") else _PAST_DIGITS), shown(written)
+    return number, shown(str(number))
+
+
+def _seconds(text: str) -> int:
+    seconds, said = _whole(text, "a whole number of seconds")
     if seconds < 1:
-        raise argparse.ArgumentTypeError(f"{shown(str(seconds))}: at least 1 second")
+        raise argparse.ArgumentTypeError(f"{said}: at least 1 second")
     if seconds > 86400:  # asyncio's wait_for raised OverflowError past a float, at shutdown
-        raise argparse.ArgumentTypeError(f"{shown(str(seconds))}: at most 86,400 (a day)")
+        raise argparse.ArgumentTypeError(f"{said}: at most 86,400 (a day)")
     return seconds
 
 
 def _limit(text: str) -> int:
-    try:
-        limit = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{shown_value(text)} is not a number") from None
+    limit, said = _whole(text, "a number")
     if limit < 2:  # connections fewer than N: with 1, none, and every request got a 503
         raise argparse.ArgumentTypeError(
-            f"{shown(str(limit))}: at least 2 (one connection answering, one waiting)"
+            f"{said}: at least 2 (one connection answering, one waiting)"
         )
+    if limit >= _PAST_DIGITS:  # (no bound of its own, but it is said: str() refuses it)
+        raise argparse.ArgumentTypeError(f"{said}: past 4,300 digits, which Python writes at most")
     return limit
