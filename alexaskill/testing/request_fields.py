@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from ..articles import type_with_article
 from ..models.intents import sent_slot, simple_value
+from ..shown_names import shown, shown_json, shown_value
 
 __all__ = [
     "CONFIRMATION_STATUSES",
@@ -43,7 +44,7 @@ SESSION_END_REASONS: Final = ("USER_INITIATED", "ERROR", "EXCEEDED_MAX_REPROMPTS
 def check_choice(value: object, field: str, choices: Sequence[str]) -> None:
     """`ValueError`, naming ``field``, unless ``value`` is one of ``choices`` (what Alexa sends)."""
     if value not in choices:
-        raise ValueError(f"{field} {value!r}: Alexa sends one of {', '.join(choices)}")
+        raise ValueError(f"{field} {shown_value(value)}: Alexa sends one of {', '.join(choices)}")
 
 
 def slot_text(value: Any, slot: str = "") -> str:
@@ -68,7 +69,7 @@ def slot_text(value: Any, slot: str = "") -> str:
     if isinstance(value, enum.Enum):  # its member named: "None has none: give … None" was said
         what = f"{type(value).__name__}.{value.name}, whose value is {what},"
     raise ValueError(
-        f"slot {slot!r}: Alexa sends a slot's value as words, and {what} has "
+        f"slot {shown_value(slot)}: Alexa sends a slot's value as words, and {what} has "
         'none: give a str ("14:30", "PT10M"), a number, a date, an Enum member, a list of '
         "them, None (unfilled) or a slot dict"
     )
@@ -104,15 +105,17 @@ def given_slots(slots: object, keywords: Mapping[str, Any]) -> dict[str, Any]:
     if slots is None:
         return dict(keywords)
     if not isinstance(slots, Mapping):
+        # (cut: a str by its head and tail, another value by its parts, not its whole repr)
+        said = shown_value(slots) if isinstance(slots, str) else shown_json(slots)
         raise TypeError(
             "slots= is a mapping of slot name to value (slots={'session': 'am'}: a slot named "
-            f"as a keyword of the call), not {slots!r}"
+            f"as a keyword of the call), not {said}"
         )
     for name in slots:
         if not isinstance(name, str):
-            raise TypeError(f"slots=: the slot name {name!r} is no str")
+            raise TypeError(f"slots=: the slot name {shown_json(name)} is no str")
         if name in keywords:
-            raise TypeError(f"slot {name!r} is given twice: in slots= and as a keyword")
+            raise TypeError(f"slot {shown_value(name)} is given twice: in slots= and as a keyword")
     return {**slots, **keywords}
 
 
@@ -129,8 +132,8 @@ def check_slot_names(intent: str, given: Iterable[str], defined: Sequence[str]) 
         meant = close_matches(name, defined)
         if meant:
             raise ValueError(
-                f"slot {name!r}: intent {intent!r} has no such slot in the model (its slots: "
-                f"{', '.join(defined)}); did you mean {meant[0]}?"
+                f"slot {shown_value(name)}: intent {shown_value(intent)} has no such slot in the "
+                f"model (its slots: {shown(', '.join(defined))}); did you mean {shown(meant[0])}?"
             )
 
 
@@ -220,13 +223,15 @@ def dialog_state_for(
     intent the model lacks takes what is given.
     """
     if given is not None and given not in DIALOG_STATES:
-        raise ValueError(f"dialog_state {given!r}: Alexa sends one of {', '.join(DIALOG_STATES)}")
+        raise ValueError(
+            f"dialog_state {shown_value(given)}: Alexa sends one of {', '.join(DIALOG_STATES)}"
+        )
     if delegation is None:
         if given is not None and known:
             raise ValueError(
-                f"dialog_state {given!r}: intent {intent} is not in the dialog model, and Alexa "
-                "sends a dialogState only with an intent that is (one with a DialogSlot, or "
-                "confirm=...): drop dialog_state, or build the request yourself "
+                f"dialog_state {shown_value(given)}: intent {shown(intent)} is not in the dialog "
+                "model, and Alexa sends a dialogState only with an intent that is (one with a "
+                "DialogSlot, or confirm=...): drop dialog_state, or build the request yourself "
                 '(client.send("IntentRequest", **intent_fields(...)))'
             )
         return given

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..articles import type_with_article
 from ..locales import check_locale
 from ..models import SCREEN_INTERFACES
+from ..shown_names import shown_json, shown_value
 from ..skill_ids_given import PLACEHOLDER_SKILL_ID
 from .factory_checks import (
     checked_factory_field,
@@ -176,13 +177,15 @@ def timestamp(now: _dt.datetime | None = None) -> str:
         now = _dt.datetime.now(_dt.UTC)
     elif now.utcoffset() is None:
         raise ValueError(
-            f"a request's time needs a time zone, and {now!r} has no time zone: give an aware "
-            "datetime, e.g. datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)"
+            f"a request's time needs a time zone, and {shown_value(now)} has no time zone: "
+            "give an aware datetime, e.g. datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)"
         )
     try:
         utc = now.astimezone(_dt.UTC)
     except OverflowError:  # (a moment near datetime.min or max, in a zone off UTC)
-        raise ValueError(f"now= {now!r}: no time in UTC (out of datetime's range)") from None
+        raise ValueError(
+            f"now= {shown_value(now)}: no time in UTC (out of datetime's range)"
+        ) from None
     # (isoformat, not strftime("%Y"): that writes the year 1 as "1", no ISO 8601)
     return utc.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
@@ -194,7 +197,7 @@ def device_time(now: _dt.datetime | None, time_zone: str | None) -> _dt.datetime
     try:
         zone: _dt.tzinfo = ZoneInfo(time_zone) if time_zone else _dt.UTC
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"time_zone {time_zone!r}: not a time zone name") from None
+        raise ValueError(f"time_zone {shown_value(time_zone)}: not a time zone name") from None
     if now is None:
         now = _dt.datetime.now(_dt.UTC)
     elif now.utcoffset() is None:
@@ -230,17 +233,22 @@ def check_interfaces(names: Iterable[str]) -> tuple[str, ...]:
     if isinstance(names, str | bytes) or not isinstance(names, Iterable):
         one = isinstance(names, str | bytes)
         raise (ValueError if one else TypeError)(
-            f'interfaces {names!r}: a list of interface names, e.g. ["Display"] (or SCREEN), '
+            f"interfaces {shown_value(names)}: a list of interface names, e.g. "
+            '["Display"] (or SCREEN), '
             f"not {'one string' if one else type_with_article(names)}"
         )
     names = tuple(names)
     by_lower = {name.lower(): name for name in KNOWN_INTERFACES}
     for name in names:
         if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"interfaces: {name!r} is no interface name (a str, e.g. AudioPlayer)")
+            # (a value of any size cut: a str by its head and tail, another by its parts)
+            said = shown_value(name) if isinstance(name, str) else shown_json(name)
+            raise ValueError(f"interfaces: {said} is no interface name (a str, e.g. AudioPlayer)")
         known = by_lower.get(name.lower())
         if known is not None and known != name:
-            raise ValueError(f"interfaces: {name!r}: interface names are case-sensitive: {known}")
+            raise ValueError(
+                f"interfaces: {shown_value(name)}: interface names are case-sensitive: {known}"
+            )
     return names
 
 

@@ -1,0 +1,121 @@
+"""Values the testing helpers', the slot values', the `Skill`'s and the stores' messages quoted
+whole, now cut as alexaskill/shown_names.py cuts them: a value of megabytes made a message as
+long. Each test gives a huge value and asserts the message is bounded and holds its head."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+
+from alexaskill.testing import RequestFactory, timestamp
+from alexaskill.testing.request_fields import dialog_state_for, session_ended_fields
+from alexaskill.testing.requests import device_time
+
+#: A value's length, far past any message's: its head must be in the message, not all of it.
+HUGE = 100_000
+#: The most characters a message quoting one such value may have.
+BOUND = 1_000
+
+
+def _bounded(message: str, head: str) -> None:
+    assert len(message) < BOUND, message[:300]
+    assert head in message, message[:300]
+
+
+class _LongNamedZone(datetime.tzinfo):
+    """A time zone whose repr is huge, and which says no offset (a naive moment's)."""
+
+    def utcoffset(self, moment: datetime.datetime | None) -> datetime.timedelta | None:
+        return None
+
+    def dst(self, moment: datetime.datetime | None) -> datetime.timedelta | None:
+        return None
+
+    def tzname(self, moment: datetime.datetime | None) -> str | None:
+        return None
+
+    def __repr__(self) -> str:
+        return "Zone" + "z" * HUGE
+
+
+class _FarZone(_LongNamedZone):
+    """One whose offset puts datetime.max past datetime's range in UTC."""
+
+    def utcoffset(self, moment: datetime.datetime | None) -> datetime.timedelta | None:
+        return datetime.timedelta(hours=-23)
+
+
+@pytest.mark.parametrize("zone", [_LongNamedZone(), _FarZone()], ids=["naive", "out-of-range"])
+def test_a_moment_given_as_now_is_quoted_cut(zone: datetime.tzinfo) -> None:
+    moment = datetime.datetime.max.replace(tzinfo=zone)
+    with pytest.raises(ValueError) as info:
+        timestamp(moment)
+    _bounded(str(info.value), "datetime.datetime(9999, 12, 31")
+
+
+def test_a_time_zone_refused_is_quoted_cut() -> None:
+    with pytest.raises(ValueError) as info:
+        device_time(None, "Europe/" + "x" * HUGE)
+    _bounded(str(info.value), "'Europe/xxx")
+
+
+@pytest.mark.parametrize(
+    ("interfaces", "head"),
+    [
+        ("Display" + "y" * HUGE, "'Displayyy"),
+        (["Display", " " * HUGE], "'    "),
+        (["Display", ("Display",) * HUGE], "('Display', 'Display'"),
+    ],
+    ids=["one-string", "blank", "no-str"],
+)
+def test_interfaces_refused_are_quoted_cut(interfaces: Any, head: str) -> None:
+    factory = RequestFactory()
+    with pytest.raises(ValueError) as info:
+        factory.interfaces = interfaces
+    _bounded(str(info.value), head)
+
+
+@pytest.mark.parametrize(
+    ("keywords", "head"),
+    [
+        ({"confirmation_status": "NO" * HUGE}, "confirmation_status 'NONO"),
+        ({"dialog_state": "ST" * HUGE}, "dialog_state 'STST"),
+        ({"slots": {"city" + "c" * HUGE: True}}, "slot 'citycc"),
+    ],
+    ids=["confirmation", "dialog-state", "slot-name"],
+)
+def test_an_intent_s_field_refused_is_quoted_cut(keywords: dict[str, Any], head: str) -> None:
+    with pytest.raises(ValueError) as info:
+        RequestFactory().intent("GetWeather", **keywords)
+    _bounded(str(info.value), head)
+
+
+def test_slots_that_are_no_mapping_are_quoted_cut() -> None:
+    with pytest.raises(TypeError) as info:
+        RequestFactory().intent("GetWeather", slots=["city"] * HUGE)  # type: ignore[arg-type]
+    _bounded(str(info.value), "['city', 'city'")
+
+
+def test_a_slot_name_that_is_no_str_is_quoted_cut() -> None:
+    with pytest.raises(TypeError) as info:
+        RequestFactory().intent("GetWeather", slots={("c",) * HUGE: "x"})  # type: ignore[dict-item]
+    _bounded(str(info.value), "('c', 'c'")
+
+
+def test_a_dialog_state_and_intent_refused_are_quoted_cut() -> None:
+    intent = "Plan" + "p" * HUGE
+    with pytest.raises(ValueError) as info:
+        dialog_state_for(intent, "ST" * HUGE, None)
+    _bounded(str(info.value), "dialog_state 'STST")
+    with pytest.raises(ValueError) as info:
+        dialog_state_for(intent, "STARTED", None)
+    _bounded(str(info.value), "intent Planpp")
+
+
+def test_a_session_end_reason_refused_is_quoted_cut() -> None:
+    with pytest.raises(ValueError) as info:
+        session_ended_fields("ERR" * HUGE, {})
+    _bounded(str(info.value), "reason 'ERRERR")
+
