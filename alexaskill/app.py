@@ -54,6 +54,7 @@ from .interaction import IntentDeclaration, SlotTypeDeclaration
 from .leaving import WARNING_EVERY as LEAVING_WARNING_EVERY
 from .log_repeats import Repeats
 from .services import AlexaApi, alexa_api_factory
+from .shown_names import shown, shown_value
 from .skill_ids_given import NO_SKILL_ID
 from .skill_ids_given import skill_ids as given_skill_ids
 from .store import (
@@ -197,20 +198,22 @@ class Skill(_GivenAnId):
         skill_ids = given_skill_ids(skill_id)
         if not isinstance(verify, bool):
             # Only False turns it off: not None (an unset setting), "false" or 0.
-            raise ConfigurationError(f"verify must be True or False, not {verify!r}")
+            raise ConfigurationError(f"verify must be True or False, not {shown_value(verify)}")
         if verifier is not None:
             from .verify import Verifier
 
             if not isinstance(verifier, Verifier):
                 # The class itself failed the lifespan (a TypeError); anything else, each request.
                 hint = ": an instance, Verifier(…)" if isinstance(verifier, type) else ""
-                raise ConfigurationError(f"verifier must be a Verifier, not {verifier!r}{hint}")
+                raise ConfigurationError(
+                    f"verifier must be a Verifier, not {shown_value(verifier)}{hint}"
+                )
         if not verify and verifier is not None:
             raise ConfigurationError("verify=False contradicts the verifier given")
         # Types first: a str would fail in a comparison below, a bool or 1.5 bytes pass.
         if not isinstance(max_body_size, int) or isinstance(max_body_size, bool):
             raise ConfigurationError(
-                f"max_body_size must be an int of bytes, not {max_body_size!r}"
+                f"max_body_size must be an int of bytes, not {shown_value(max_body_size)}"
             )
         if max_body_size <= 0:
             raise ConfigurationError("max_body_size must be positive")
@@ -220,10 +223,13 @@ class Skill(_GivenAnId):
             ("body_timeout", body_timeout),
         ):
             if not (seconds is None and name != "body_timeout") and not _seconds(seconds):
-                raise ConfigurationError(f"{name} must be a number of seconds, not {seconds!r}")
+                raise ConfigurationError(
+                    f"{name} must be a number of seconds, not {shown_value(seconds)}"
+                )
         if deadline is not None and not 0 < deadline < float("inf"):
             raise ConfigurationError(
-                f"deadline must be a positive number of seconds, or None for none: {deadline!r}"
+                f"deadline must be a positive number of seconds, or None for none: "
+                f"{shown_value(deadline)}"
             )
         if deadline is not None and deadline > ALEXA_WAITS:
             logger.warning(
@@ -234,7 +240,7 @@ class Skill(_GivenAnId):
             )
         if not isinstance(progressive_speech, str) or not progressive_speech.strip():
             raise ConfigurationError(
-                f"progressive_speech must be a non-empty str, not {progressive_speech!r}"
+                f"progressive_speech must be a non-empty str, not {shown_value(progressive_speech)}"
             )
         # The default is known good (tests/test_aws_lambda_cold.py): checking it is an SSML scan,
         # whose patterns every plain-text skill's cold start would compile for nothing.
@@ -244,18 +250,20 @@ class Skill(_GivenAnId):
             deadline is None or not 0 < progressive_after < deadline
         ):
             raise ConfigurationError(
-                f"progressive_after={progressive_after!r}: a number of seconds between 0 and the "
-                f"deadline ({deadline!r})"
+                f"progressive_after={shown_value(progressive_after)}: a number of seconds between "
+                f"0 and the deadline ({shown_value(deadline)})"
             )
         if def_handlers not in _DEF_HANDLERS:
             raise ConfigurationError(
-                f"def_handlers={def_handlers!r}: {' or '.join(map(repr, _DEF_HANDLERS))}"
+                f"def_handlers={shown_value(def_handlers)}: {' or '.join(map(repr, _DEF_HANDLERS))}"
             )
         for name, value in (("path", path), ("health_path", health_path)):
             if (value is not None or name == "path") and not (
                 isinstance(value, str) and value.startswith("/")
             ):
-                raise ConfigurationError(f"{name} must start with '/' ('/alexa'), not {value!r}")
+                raise ConfigurationError(
+                    f"{name} must start with '/' ('/alexa'), not {shown_value(value)}"
+                )
             bad = next(
                 (
                     c
@@ -266,19 +274,20 @@ class Skill(_GivenAnId):
             )
             if bad is not None:
                 raise ConfigurationError(
-                    f"{name} {value!r} holds {bad!r}: no request's path does (a query, a fragment, "
-                    "whitespace) or Starlette reads it as a parameter ({…}); give the path alone, "
-                    "'/alexa'"
+                    f"{name} {shown_value(value)} holds {bad!r}: no request's path does (a query, "
+                    "a fragment, whitespace) or Starlette reads it as a parameter ({…}); give the "
+                    "path alone, '/alexa'"
                 )
         if path == health_path:
             raise ConfigurationError(
-                f"path and health_path are both {path!r}: the health check would hide the skill's "
-                "endpoint, or the other way round; give one another path (health_path=None: none)"
+                f"path and health_path are both {shown_value(path)}: the health check would hide "
+                "the skill's endpoint, or the other way round; give one another path "
+                "(health_path=None: none)"
             )
         if not 0 < body_timeout <= 86400:  # 1e308: no bound in practice on a body held back
             raise ConfigurationError(
                 f"body_timeout must be positive seconds, at most 86,400 (a day), not "
-                f"{body_timeout!r}"
+                f"{shown_value(body_timeout)}"
             )
         #: The application ids answered; None: any (``skill_id="*"``).
         self.skill_ids = skill_ids
@@ -310,15 +319,22 @@ class Skill(_GivenAnId):
             if not str(capture_dir).strip():
                 # "" (CAPTURE_DIR unset, meant as off) would capture into the working directory.
                 raise ConfigurationError(
-                    f"capture_dir is empty ({capture_dir!r}): a directory, or None for no capture"
+                    f"capture_dir is empty ({shown_value(capture_dir)}): a directory, or None for "
+                    "no capture"
                 )
             from .capture import RequestCapture, blocked_by_a_file
 
-            blocker = blocked_by_a_file(capture_dir)
+            try:
+                blocker = blocked_by_a_file(capture_dir)
+            except OSError as exc:  # (pathlib's exists(): a name past the system's, ENAMETOOLONG)
+                raise ConfigurationError(
+                    f"capture_dir {shown_value(str(capture_dir))}: {exc.strerror or exc}"
+                ) from None
             if blocker is not None:
                 # Each request's capture would fail (a warning each), none ever written.
                 raise ConfigurationError(
-                    f"capture_dir {str(capture_dir)!r} is not a directory: {blocker} is a file"
+                    f"capture_dir {shown_value(str(capture_dir))} is not a directory: "
+                    f"{shown(blocker)} is a file"
                 )
 
             self.capture = RequestCapture(capture_dir)

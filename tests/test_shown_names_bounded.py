@@ -5,6 +5,7 @@ long. Each test gives a huge value and asserts the message is bounded and holds 
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from alexaskill.testing import RequestFactory, timestamp
 from alexaskill.testing.request_fields import dialog_state_for, session_ended_fields
 from alexaskill.testing.requests import device_time
+
+from .conftest import SKILL_ID
 
 #: A value's length, far past any message's: its head must be in the message, not all of it.
 HUGE = 100_000
@@ -119,3 +122,75 @@ def test_a_session_end_reason_refused_is_quoted_cut() -> None:
         session_ended_fields("ERR" * HUGE, {})
     _bounded(str(info.value), "reason 'ERRERR")
 
+
+def _skill_refusal(**options: Any) -> str:
+    from alexaskill import Skill
+    from alexaskill.exceptions import ConfigurationError
+
+    with pytest.raises(ConfigurationError) as info:
+        Skill(SKILL_ID, **options)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("options", "head"),
+    [
+        ({"progressive_speech": " " * HUGE}, "progressive_speech must be a non-empty str, not '  "),
+        ({"progressive_speech": ["Wait"] * HUGE}, "not ['Wait', 'Wait'"),
+        ({"progressive_speech": "Wait" * HUGE}, "progressive_speech: "),
+        ({"path": "alexa" * HUGE}, "path must start with '/' ('/alexa'), not 'alexaalexa"),
+        ({"path": "/alexa?" + "q" * HUGE}, "path '/alexa?qqq"),
+        ({"path": "/a" + "a" * HUGE, "health_path": "/a" + "a" * HUGE}, "both '/aaa"),
+        ({"capture_dir": " " * HUGE}, "capture_dir is empty ('   "),
+        ({"verify": "no" * HUGE}, "verify must be True or False, not 'nonono"),
+        ({"max_body_size": "1" * HUGE}, "max_body_size must be an int of bytes, not '111"),
+        ({"deadline": "8" * HUGE}, "deadline must be a number of seconds, not '888"),
+        ({"def_handlers": "threads" * HUGE}, "def_handlers='threadsthreads"),
+    ],
+    ids=[
+        "progressive-blank",
+        "progressive-no-str",
+        "progressive-long",
+        "path",
+        "path-query",
+        "health-path",
+        "capture-dir-blank",
+        "verify",
+        "max-body-size",
+        "deadline",
+        "def-handlers",
+    ],
+)
+def test_a_skill_s_option_refused_is_quoted_cut(options: dict[str, Any], head: str) -> None:
+    _bounded(_skill_refusal(**options), head)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("deadline", -(10**5000), "<a negative int of 16,610 bits>"),
+        ("body_timeout", 10**5000, "<an int of 16,610 bits>"),
+        ("body_timeout", -(10**5000), "<a negative int of 16,610 bits>"),
+    ],
+    ids=["deadline", "body-timeout", "body-timeout-negative"],
+)
+def test_a_skill_s_seconds_past_pythons_digits_are_refused_saying_their_size(
+    name: str, value: int, said: str
+) -> None:
+    # repr raised ValueError ("Exceeds the limit (4300 digits)") in place of the refusal.
+    _bounded(_skill_refusal(**{name: value}), said)
+
+
+def test_a_capture_dir_under_a_file_is_quoted_cut(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    directory = tmp_path.joinpath("file", *["d" * 200] * 15)  # (3,015 characters more)
+    _bounded(_skill_refusal(capture_dir=directory), f"capture_dir '{str(tmp_path)[:40]}")
+
+
+@pytest.mark.parametrize("long", ["x" * 300, "d/" * 3_000], ids=["part", "whole"])
+def test_a_capture_dir_past_the_system_s_names_is_refused_saying_so(
+    tmp_path: Path, long: str
+) -> None:
+    # pathlib's exists() raised OSError, ENAMETOOLONG: a traceback where a refusal was due.
+    said = _skill_refusal(capture_dir=tmp_path / long)
+    _bounded(said, "File name too long")
