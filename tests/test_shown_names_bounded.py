@@ -194,3 +194,39 @@ def test_a_capture_dir_past_the_system_s_names_is_refused_saying_so(
     # pathlib's exists() raised OSError, ENAMETOOLONG: a traceback where a refusal was due.
     said = _skill_refusal(capture_dir=tmp_path / long)
     _bounded(said, "File name too long")
+
+
+@pytest.mark.parametrize(
+    ("parse", "raw", "head"),
+    [
+        ("AlexaDate", "2026-" + "1" * HUGE, "not an AMAZON.DATE value: '2026-111"),
+        ("AlexaDate", "2026-02-30" + " " * HUGE, "not an AMAZON.DATE value: '2026-02-30 "),
+        ("AlexaTime", "14:" + "3" * HUGE, "not an AMAZON.TIME value: '14:333"),
+        ("AlexaDuration", "PT" + "5" * HUGE, "not an AMAZON.DURATION value: 'PT555"),
+        ("AlexaDuration", "P" + "9" * HUGE + "D", "longer than a timedelta holds"),
+    ],
+    ids=["date", "date-spaces", "time", "duration", "duration-long"],
+)
+def test_a_slot_value_refused_is_quoted_cut(parse: str, raw: str, head: str) -> None:
+    # A request's raw value, parsed by a handler (AlexaDate.parse(value)): its ValueError, in
+    # the handler's failure logged, quoted the value whole, as long as the request allowed.
+    import alexaskill.slots
+
+    with pytest.raises(ValueError) as info:
+        getattr(alexaskill.slots, parse).parse(raw)
+    _bounded(str(info.value), head)
+    assert raw[:40] in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("fields", "head"),
+    [({"years": 1}, "'P1Y111"), ({"weeks": 10**12}, "'P1Y111")],
+    ids=["years", "too-long"],
+)
+def test_a_duration_refused_as_a_timedelta_is_quoted_cut(fields: dict[str, Any], head: str) -> None:
+    from alexaskill.slots import AlexaDuration
+
+    duration = AlexaDuration(**fields, raw="P1Y" + "1" * HUGE)
+    with pytest.raises(ValueError) as info:
+        duration.to_timedelta()
+    _bounded(str(info.value), head)

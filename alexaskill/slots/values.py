@@ -1,4 +1,5 @@
-"""The values of Alexa's built-in slot types, each parsed from the string Alexa sends."""
+"""The values of Alexa's built-in slot types, each parsed from the string Alexa sends (a
+value refused quoted cut, `shown_value`: it is a request's, of any length)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from collections.abc import Callable
 from typing import Any, Final
 
 import msgspec
+
+from ..shown_names import shown_value
 
 __all__ = [
     "MISSING",
@@ -83,8 +86,10 @@ class AlexaDate(msgspec.Struct, frozen=True, kw_only=True):
         if value is MISSING:
             why = _no_such_date(raw)
             if why is not None:
-                raise ValueError(f"AMAZON.DATE value that names no date: {raw!r} ({why})")
-            raise ValueError(f"not an AMAZON.DATE value: {raw!r}")
+                raise ValueError(
+                    f"AMAZON.DATE value that names no date: {shown_value(raw)} ({why})"
+                )
+            raise ValueError(f"not an AMAZON.DATE value: {shown_value(raw)}")
         return value
 
 
@@ -117,7 +122,7 @@ class AlexaTime(msgspec.Struct, frozen=True, kw_only=True):
         """Parse an AMAZON.TIME value; raise ``ValueError`` if it is not one."""
         value = _parse_alexa_time(raw)
         if value is MISSING:
-            raise ValueError(f"not an AMAZON.TIME value: {raw!r}")
+            raise ValueError(f"not an AMAZON.TIME value: {shown_value(raw)}")
         return value
 
 
@@ -145,15 +150,18 @@ class AlexaDuration(msgspec.Struct, frozen=True, kw_only=True):
         if value is MISSING:
             if _DURATION.fullmatch(raw) is not None:
                 raise ValueError(
-                    f"AMAZON.DURATION value longer than a timedelta holds ({_LONGEST}): {raw!r}"
+                    f"AMAZON.DURATION value longer than a timedelta holds ({_LONGEST}): "
+                    f"{shown_value(raw)}"
                 )
-            raise ValueError(f"not an AMAZON.DURATION value: {raw!r}")
+            raise ValueError(f"not an AMAZON.DURATION value: {shown_value(raw)}")
         return value
 
     def to_timedelta(self) -> datetime.timedelta:
         """The duration as a timedelta; raise ``ValueError`` if it has years or months."""
         if self.years or self.months:
-            raise ValueError(f"{self.raw!r} has years or months, which have no fixed length")
+            raise ValueError(
+                f"{shown_value(self.raw)} has years or months, which have no fixed length"
+            )
         try:
             return datetime.timedelta(
                 weeks=self.weeks,
@@ -163,7 +171,7 @@ class AlexaDuration(msgspec.Struct, frozen=True, kw_only=True):
                 seconds=self.seconds,
             )
         except OverflowError:
-            raise ValueError(f"{self.raw!r} is too long for a timedelta") from None
+            raise ValueError(f"{shown_value(self.raw)} is too long for a timedelta") from None
 
 
 # --- parsing one value -------------------------------------------------------------------------
