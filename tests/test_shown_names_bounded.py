@@ -230,3 +230,33 @@ def test_a_duration_refused_as_a_timedelta_is_quoted_cut(fields: dict[str, Any],
     with pytest.raises(ValueError) as info:
         duration.to_timedelta()
     _bounded(str(info.value), head)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{1, 2}, [1.5, float("nan")], {"a": [[[1j]]]}],
+    ids=["set", "nan", "complex-deep"],
+)
+def test_an_attribute_s_name_in_a_save_refused_is_quoted_cut(value: Any) -> None:
+    # A handler's attribute named by a value of its own (a user's words as a key): the save's
+    # ResponseError, logged, named it whole, twice (its quote and where in it the fault is).
+    from alexaskill.exceptions import ResponseError
+    from alexaskill.store import base
+
+    with pytest.raises(ResponseError) as info:
+        base._encode_sized("name" + "n" * HUGE, value)
+    _bounded(str(info.value), "attribute 'namenn")
+
+
+@pytest.mark.parametrize(
+    "stored",
+    ["not json", "[" * 100 + "]" * 100],
+    ids=["not-json", "too-deep"],
+)
+def test_an_attribute_s_name_in_a_load_refused_is_quoted_cut(stored: str) -> None:
+    from alexaskill.exceptions import StoreError
+    from alexaskill.store import base
+
+    with pytest.raises(StoreError) as info:
+        base._decode("name" + "n" * HUGE, stored, "SQLiteStore.load")
+    _bounded(str(info.value), "attribute 'namenn")

@@ -12,6 +12,7 @@ from typing import Any, Final, Protocol, TypeVar
 from ..articles import type_with_article, value_with_type
 from ..exceptions import ConfigurationError, ResponseError, StoreError
 from ..json_scalars import JSON_INSTEAD
+from ..shown_names import shown, shown_value
 from .data_faults import (
     _MAX_COUNTED,
     _NOT_INCREMENTED,
@@ -157,8 +158,9 @@ def _decode(name: str, text: str | bytes, where: str) -> Any:
         if unheld is not None:
             raise _not_held(name, where, unheld) from exc
         raise StoreError(
-            f"{where}: the stored value of attribute {name!r} is not JSON ({exc}), it reads "
-            f"{_excerpt(text)}: written by another program? correct it, or delete the attribute"
+            f"{where}: the stored value of attribute {shown_value(name)} is not JSON ({exc}), it "
+            f"reads {_excerpt(text)}: written by another program? correct it, or delete the "
+            "attribute"
         ) from exc
     unheld = _past_a_double(decoded)
     if unheld is not None:
@@ -196,8 +198,9 @@ def _as_str(text: bytes) -> str:
 def _not_held(name: str, where: str, why: str) -> StoreError:
     """The `StoreError` of a stored value JSON reads but no attribute holds (`_decode`)."""
     return StoreError(
-        f"{where}: the stored value of attribute {name!r} is not JSON Alexa attributes can hold "
-        f"({why}): written by another program? correct it, or delete the attribute"
+        f"{where}: the stored value of attribute {shown_value(name)} is not JSON Alexa "
+        f"attributes can hold ({why}): written by another program? correct it, or delete the "
+        "attribute"
     )
 
 
@@ -233,16 +236,16 @@ def _loaded_refused(where: str, data: Mapping[str, Any]) -> StoreError | None:
                 kind = type_with_article(item) + (" as a dict key" if key else "")
                 place = f" in {_place(name, path)}" if path else ""  # (as `_loaded_key_refused`)
                 return StoreError(
-                    f"{where}: the value loaded for attribute {name!r} holds {kind}{place}, "
-                    "which JSON cannot hold: make the load return JSON's types (dict, list, str, "
-                    "int, float, bool, None), or delete the attribute"
+                    f"{where}: the value loaded for attribute {shown_value(name)} holds "
+                    f"{kind}{place}, which JSON cannot hold: make the load return JSON's types "
+                    "(dict, list, str, int, float, bool, None), or delete the attribute"
                 )
             # (NaN, a loop: where, without the advice to the save's author, "store a str, …")
             why = _unfinite_or_loop(name, value, instead=False)
             if why is None:
                 why = str(exc)  # (without the save's words, "attribute 'x' cannot be saved")
                 for said in ("cannot be saved as JSON: ", "cannot be saved: "):
-                    why = why.removeprefix(f"attribute {name!r} {said}")
+                    why = why.removeprefix(f"attribute {shown_value(name)} {said}")
             return _not_held(name, where, why)
     return None
 
@@ -359,8 +362,10 @@ def _encode_sized(name: str, value: Any, *, decoded: bool = False, was: int = 0)
             name.encode()
     except RecursionError as exc:  # (at a depth the stack decides: the limit's words instead)
         if _nests_deeper(value):
-            raise _refused(f"attribute {name!r} cannot be saved: {name} {_TOO_DEEP}") from exc
-        raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
+            raise _refused(
+                f"attribute {shown_value(name)} cannot be saved: {shown(name)} {_TOO_DEEP}"
+            ) from exc
+        raise _refused(f"attribute {shown_value(name)} cannot be saved as JSON: {exc}") from exc
     except (TypeError, ValueError) as exc:
         # json's words ("Object of type set is not JSON serializable", "Out of range float
         # values are not JSON compliant", "Circular reference detected") named neither where in
@@ -371,7 +376,7 @@ def _encode_sized(name: str, value: Any, *, decoded: bool = False, was: int = 0)
         else:  # (a UnicodeEncodeError too: the name's, said by `_loaded_refused`)
             said = None if isinstance(exc, UnicodeError) else _unfinite_or_loop(name, value)
         why = str(exc) if said is None else said
-        raise _refused(f"attribute {name!r} cannot be saved as JSON: {why}") from exc
+        raise _refused(f"attribute {shown_value(name)} cannot be saved as JSON: {why}") from exc
     return text, size
 
 
@@ -458,15 +463,15 @@ def _check_written_out(name: str, value: Any, was: int = 0) -> None:
         return
     if _nesting(value) is None:  # (its encoding would say so, but only once it got there)
         said = _unfinite_or_loop(name, value) or "Circular reference detected"  # (json's)
-        raise _DataRefused(f"attribute {name!r} cannot be saved as JSON: {said}")
+        raise _DataRefused(f"attribute {shown_value(name)} cannot be saved as JSON: {said}")
     where = written_out_past(value, _MAX_WRITTEN_OUT)
     if where is None:
         return
-    path = name + "".join(f"[{step!r}]" for step in where)
+    path = _place(name, list(where))
     raise _DataRefused(
-        f"attribute {name!r} cannot be saved: it holds more than {_MAX_WRITTEN_OUT:,} values as "
-        f"JSON writes them out (a list or dict held in several places, one in {path}, is written "
-        "out in full at each), past what a save encodes: hold each list or dict once (a "
+        f"attribute {shown_value(name)} cannot be saved: it holds more than {_MAX_WRITTEN_OUT:,} "
+        f"values as JSON writes them out (a list or dict held in several places, one in {path}, "
+        "is written out in full at each), past what a save encodes: hold each list or dict once (a "
         "copy.deepcopy of one holds its parts as often as it did)"
     )
 

@@ -11,6 +11,7 @@ from typing import Any, Final
 from ..articles import value_with_type
 from ..exceptions import StoreError
 from ..json_scalars import JSON_SCALARS
+from ..shown_names import shown, shown_value
 from .data_faults import _refused
 
 
@@ -29,11 +30,11 @@ def _check_keys(name: str, value: Any, dicts: int) -> None:
         where = _place(name, path)
         if key == "":
             raise _refused(
-                f"attribute {name!r} cannot be saved: {where} has the key '' (empty), and no "
-                "store keeps an empty name (DynamoDB cannot)"
+                f"attribute {shown_value(name)} cannot be saved: {where} has the key '' (empty), "
+                "and no store keeps an empty name (DynamoDB cannot)"
             )
         raise _refused(
-            f"attribute {name!r} cannot be saved as JSON: {where} has the key "
+            f"attribute {shown_value(name)} cannot be saved as JSON: {where} has the key "
             f"{value_with_type(key)}, and JSON keys are strings: it would come back as "
             f"{json.dumps(key)!r}"
         )
@@ -61,15 +62,17 @@ def _loaded_key_refused(where: str, texts: dict[str, str], data: dict[str, Any])
             path, key = found
             place = f" in {_place(name, path)}" if path else ""
             raise StoreError(
-                f"{where}: the value loaded for attribute {name!r} has the key "
+                f"{where}: the value loaded for attribute {shown_value(name)} has the key "
                 f"{value_with_type(key)}{place}, and JSON keys are strings (it would be saved "
                 f"as {json.dumps(key)!r}): make the load return str keys, or delete the attribute"
             )
 
 
 def _place(name: str, path: list[Any]) -> str:
-    """Where ``path`` leads in the value of attribute ``name``, as Python would index it."""
-    return name + "".join(f"[{step!r}]" for step in path)
+    """Where ``path`` leads in the value of attribute ``name``, as Python would index it: the
+    name and each key cut to their head and tail (`shown`, `shown_value`), as a message quotes
+    a name of the handler's."""
+    return shown(name) + "".join(f"[{shown_value(step)}]" for step in path)
 
 
 def _key_not_str(
