@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from alexaskill.cli import main
+
 from . import cli_chat_audio_shared
 from .chat_transports import mock_http_transport
 from .cli_chat_audio_shared import STARTED, _after, podcast_chat
+from .conftest import SKILL_ID
+from .skill_modules import skill_module
 
 # The fixture of tests/cli_chat_audio_shared.py, this module's too.
 workdir = cli_chat_audio_shared.workdir
@@ -317,3 +323,37 @@ def test_a_stream_played_from_an_offset_says_it_with_thousands_separators(
     assert _after(out, "/audio started").rstrip("\n") == (
         "  → AudioPlayer.PlaybackStarted 0 at 95,000 ms"
     )
+
+
+#: A skill playing a stream whose token is long and holds an escape sequence (a colour).
+_LONG_TOKEN = f"""
+from alexaskill import Skill, speak
+from alexaskill.directives import AudioPlayer
+
+skill = Skill({SKILL_ID!r})
+
+
+@skill.launch
+def launch():
+    token = "\\x1b[31m" + "t" * 1000 + "END"  # (Amazon's most: 1,024 characters)
+    return speak("Playing.", directives=[AudioPlayer.Play("https://cdn.example.com/a.mp3", token)])
+"""
+
+
+def test_a_stream_s_token_is_printed_cut_and_terminal_safe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The device's request line ("→ AudioPlayer.PlaybackStarted TOKEN at 0 ms") and the player's
+    # row printed the skill's token whole: 1,000 characters, a line as long.
+    for _ in skill_module(tmp_path, monkeypatch, "longtoken", _LONG_TOKEN):
+        monkeypatch.setattr(sys, "stdin", io.StringIO("open long token\n"))
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["chat", "longtoken:skill", "--invocation", "long token"]
+        assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+    lines = out.getvalue().splitlines()
+    started = [line for line in lines if "PlaybackStarted" in line]
+    player = [line for line in lines if line.startswith("  player:")]
+    assert started and player, lines
+    for line in started + player:
+        assert "\x1b" not in line and len(line) < 300, line[:300]
+        assert "\\x1b[31mttt" in line and "END" in line, line[:300]

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..shown_names import shown_count
+from ..shown_names import shown, shown_count
 from .chat_audio import player_of
 from .chat_show import (
     NEW_SESSION_NOTE,
@@ -21,6 +21,7 @@ from .chat_show import (
     repeated_failure,
     request_line,
     row,
+    terminal_safe,
     understood_line,
 )
 from .common import dev_key_advice, shown_speech
@@ -107,7 +108,8 @@ class ChatPrinting:
         if request.get("token") is not None:
             offset = request.get("offsetInMilliseconds", 0)  # (the player's: an int, any size)
             at = shown_count(offset) if type(offset) is int else offset
-            line += f" {request['token']} at {at} ms"
+            # (the skill's token cut, its control characters written out, as the transcript's)
+            line += f" {terminal_safe(shown(str(request['token'])))} at {at} ms"
         self.out.write(f"  {line}{ending}\n")
         if self.log is not None:
             self.log.release()  # (not the conversation's: its lines are all those held now)

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..directives.audio import MAX_AUDIO_TOKEN
 from ..responses.response import ends_session
-from ..shown_names import shown_count, shown_value
+from ..shown_names import shown, shown_count, shown_value
 
 if TYPE_CHECKING:
     from .response import SkillResponse
@@ -219,9 +219,11 @@ class DevicePlayer:
         """In words: ``PLAYING ep-42 at 0 ms, then ep-43``, or ``IDLE``."""
         if self.token is None:
             return self.activity
-        said = f"{self.activity} {self.token} at {shown_count(self.offset_in_milliseconds)} ms"
+        # (tokens cut: a skill's, up to 1,024 characters each, made a row as long)
+        at = shown_count(self.offset_in_milliseconds)
+        said = f"{self.activity} {shown(self.token)} at {at} ms"
         if self.queue:
-            said += ", then " + ", ".join(stream.token for stream in self.queue)
+            said += ", then " + ", ".join(shown(stream.token, most=40) for stream in self.queue)
         return said
 
     # --- what the device does ---
