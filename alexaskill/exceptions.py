@@ -237,13 +237,15 @@ class SlotError(SkillError):
         self.slot_name = slot_name
         self.value = value
         self.reason = reason
+        # (the parameter's name cut too: a name of 5,000 letters made a line as long)
+        name = shown(slot_name, quoted=True)
         if value is None:
-            message = f"slot {slot_name!r} is missing"
+            message = f"slot {name} is missing"
         else:
             # The message is logged: a value of thousands of characters (a signed request can
             # carry one) is shown by its head, tail and length; `value` keeps it whole.
             said = shown(value, quoted=True)
-            message = f"slot {slot_name!r} has a value that does not convert: {said}"
+            message = f"slot {name} has a value that does not convert: {said}"
             if reason:
                 message += f", {reason}"
         super().__init__(message)

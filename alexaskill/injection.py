@@ -44,6 +44,7 @@ from .models import (
 )
 from .pace import Pace
 from .responses.response import Response
+from .shown_names import shown
 
 __all__ = ["Call", "Getter", "Handler", "HandlerKey", "Hook", "analyse"]
 
@@ -196,14 +197,14 @@ def _slot_getter(where: str, name: str, annotation: Any, default: Any, optional:
             # does a CanFulfillIntentRequest: Alexa's probe carries the slots it heard).
             warned = True
             logger.warning(
-                "%s: intent %s comes with slots (%s) but none named %r: Alexa sends every slot "
+                "%s: intent %s comes with slots (%s) but none named %s: Alexa sends every slot "
                 "of the intent's model, so this parameter is not one and the user is asked "
                 "again for ever; annotate it with a framework type, give it a default, or add "
                 "the slot to the model",
                 where,
                 intent.name,
-                ", ".join(slots),
-                name,
+                shown(", ".join(slots)),  # (the request's, and the name, cut as they are long)
+                shown(name, quoted=True),
             )
         # An empty value is no value (the policy of `alexaskill.slots`): the slot is missing.
         said = None if slot is None else [value for value in slot.values if value]
@@ -247,6 +248,9 @@ def analyse(
     required: list[type] = []
     takes_intent = False
     for param in signature.parameters.values():
+        # The name as the messages quote it: a long one cut (a 5,000-character name made a
+        # message of 5,000 characters, or 10,000 where it is said twice).
+        said = shown(param.name, quoted=True)
         if extra and param.name in extra:
             params.append((param.name, extra[param.name]))
             continue
@@ -256,8 +260,8 @@ def analyse(
             or (param.name == "response" and by_type and Response in by_type)
         ):
             raise ConfigurationError(
-                f"{where}: parameter {param.name!r} has no annotation, so it would be the slot "
-                f"named {param.name!r}; annotate it {param.name}: "
+                f"{where}: parameter {said} has no annotation, so it would be the slot named "
+                f"{said}; annotate it {param.name}: "
                 f"{_injectable_annotation(param.name, request_classes)} to receive the "
                 f"{param.name.replace('_', ' ')}"
             )
@@ -278,21 +282,21 @@ def analyse(
             # Before the slot checks, whose messages would send the author the wrong way.
             service_name = annotation.__name__
             raise ConfigurationError(
-                f"{where}: parameter {param.name!r} is annotated {service_name}, which is no "
+                f"{where}: parameter {said} is annotated {service_name}, which is no "
                 f"framework type, no slot type, and no service added so far: if {service_name} "
                 f"is a service, call skill.add_service({service_name}, create) before registering "
                 "the handlers and hooks that take it"
             )
         if getter is None and _is_framework_union(annotation, service_types):
             raise ConfigurationError(
-                f"{where}: parameter {param.name!r} is annotated {_union_name(annotation)}: a "
+                f"{where}: parameter {said} is annotated {_union_name(annotation)}: a "
                 "parameter takes one framework type (Request for a request of any type, "
                 "X | None for one that may be absent); take one parameter for each"
             )
         if getter is None:
             if not can_have_slots:
                 raise ConfigurationError(
-                    f"{where}: parameter {param.name!r} ({_type_name(param.annotation)}) cannot be "
+                    f"{where}: parameter {said} ({_type_name(param.annotation)}) cannot be "
                     f"injected: requests of type {_types_of(request_classes)} carry no slots, and "
                     f"it is not one of {_injectable_names(service_types)}"
                 )
@@ -302,14 +306,14 @@ def analyse(
                 # hook scoped to LaunchRequest too): a required slot would re-ask each of them.
                 which = "a launch, say" if Request in slotless else _types_of(slotless)
                 raise ConfigurationError(
-                    f"{where}: slot parameter {param.name!r} is required, but it also answers "
+                    f"{where}: slot parameter {said} is required, but it also answers "
                     f"requests that carry no slots ({which}): give it a default "
-                    f"({param.name}: {_slot_type_name(param.annotation)} | None = None), or "
+                    f"({shown(param.name)}: {_slot_type_name(param.annotation)} | None = None), or "
                     "scope it to intents"
                 )
             if not CUSTOM_NAME.fullmatch(param.name):
                 raise ConfigurationError(
-                    f"{where}: parameter {param.name!r} would be the slot named {param.name!r}, "
+                    f"{where}: parameter {said} would be the slot named {said}, "
                     "and a slot's name is ASCII letters and underscores, starting with a letter: "
                     "rename it after the slot, or annotate it with a framework type"
                 )
@@ -380,8 +384,9 @@ def _injected_getter(
                 call.envelope.request if isinstance(call.envelope.request, wanted) else None
             )
         raise ConfigurationError(
-            f"{where}: parameter {name!r} is annotated {annotation.__name__}, but this handler "
-            f"answers {_types_of(request_classes)}; annotate it "
+            f"{where}: parameter {shown(name, quoted=True)} is annotated "
+            f"{annotation.__name__}, but this handler answers {_types_of(request_classes)}; "
+            "annotate it "
             f"{annotation.__name__} | None, or Request"
         )
     if annotation is Intent:
@@ -390,8 +395,8 @@ def _injected_getter(
         if optional:
             return lambda call: getattr(call.envelope.request, "intent", None)
         raise ConfigurationError(
-            f"{where}: parameter {name!r} is an Intent, but this handler answers requests "
-            f"without one; annotate it Intent | None"
+            f"{where}: parameter {shown(name, quoted=True)} is an Intent, but this handler "
+            "answers requests without one; annotate it Intent | None"
         )
     return None
 

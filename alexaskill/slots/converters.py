@@ -260,8 +260,8 @@ def _converter(where: str, name: str, annotation: Any, said: str | None) -> Conv
         else:
             hint = f"supported: {_SUPPORTED}"
         raise ConfigurationError(
-            f"{where}: parameter {name!r} is annotated {shown}, which cannot be filled from a "
-            f"slot; {hint}"
+            f"{where}: parameter {shown_value(name)} is annotated {shown}, which cannot be "
+            f"filled from a slot; {hint}"
         )
     return _list(parse) if many else _scalar(parse, said, name)
 
@@ -294,7 +294,7 @@ def _check_default(where: str, name: str, annotation: Any, target: Any, default:
         if member is not None:
             fix = f"give {cls.__name__}.{member.name}, the member, or None"
     raise ConfigurationError(
-        f"{where}: parameter {name!r} is annotated {_describe(annotation)}, but its default "
-        f"{shown_value(default)} is {type_with_article(default)}, which the handler would get "
-        f"as it is when the slot is missing; {fix}"
+        f"{where}: parameter {shown_value(name)} is annotated {_describe(annotation)}, but its "
+        f"default {shown_value(default)} is {type_with_article(default)}, which the handler "
+        f"would get as it is when the slot is missing; {fix}"
     )
