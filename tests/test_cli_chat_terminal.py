@@ -293,3 +293,35 @@ def test_an_empty_invocation_name_is_refused_naming_the_option(
     code, out, err = chat(monkeypatch, "", "cafe:skill", "--invocation", name)
     assert (code, out) == (2, "")
     assert "alexaskill chat: error: argument --invocation: empty: give the invocation name" in err
+
+
+def test_a_long_sample_intent_and_slot_name_are_shown_cut_in_the_request_line() -> None:
+    # The model's author wrote them: a 5,000-character sample (or name) made a line as long.
+    from alexaskill.cli.chat_show import request_line
+    from alexaskill.understanding.quoted import named
+    from alexaskill.understanding.result import Understanding
+    from alexaskill.understanding.turns import Exchange, Turn
+
+    sample, intent, slot = ("s" * 5000 + "END", "I" * 5000 + "END", "n" * 5000 + "END")
+    request = {
+        "type": "IntentRequest",
+        "intent": {"name": intent, "slots": {slot: {"name": slot, "value": "4"}}},
+    }
+    understood = Understanding("x", request, "intent", intent=intent, sample=sample)
+    turn = Turn("x", understood, [Exchange(request, reply=None)])  # type: ignore[arg-type]
+    line = request_line(request, turn)
+    assert f"  [sample: {named(sample)}]" in line, line
+    assert "IIIII" in line and "nnnnn" in line and len(line) < 1000, line
+
+
+def test_a_long_intent_and_slot_name_are_shown_cut_in_what_was_heard() -> None:
+    from alexaskill.cli.chat_show import understood_line
+    from alexaskill.understanding.result import SlotReading, Understanding
+    from alexaskill.understanding.turns import Turn
+
+    intent, slot = ("I" * 5000 + "END", "n" * 5000 + "END")
+    reading = SlotReading(slot, "AMAZON.NUMBER", "four", "4")
+    understood = Understanding("x", {}, "intent", intent=intent, slots=(reading,))
+    line = understood_line(Turn("x", understood))
+    assert line.startswith("(heard: IIIII") and ' (5,003 characters)="4")' in line, line
+    assert len(line) < 1000, line

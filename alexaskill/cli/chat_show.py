@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from ..json_once import size_text
 from ..log_values import TERMINAL_UNSAFE, json_escape
+from ..shown_names import shown
 
 if TYPE_CHECKING:
     from ..testing import ApiCall
@@ -354,28 +355,32 @@ def repeated_failure(turn: Turn, exchange: Exchange) -> bool:
 
 
 def understood_line(turn: Turn) -> str:
-    """What was understood, for a turn that sent nothing (else '')."""
+    """What was understood, for a turn that sent nothing (else ''); the model's names cut
+    as `request_line` cuts them."""
     understood = turn.understood
     if understood is None or (understood.request is None and understood.kind != "answer"):
         return ""  # nothing sent: the turn's notes say why
+    intent = shown(str(understood.intent))
     if understood.kind == "answer":
-        return f"(heard: {understood.intent} — {'; '.join(understood.notes)})"
+        return f"(heard: {intent} — {'; '.join(understood.notes)})"
     slots = " ".join(
-        f"{slot.name}="
+        f"{shown(slot.name)}="
         + json.dumps(
             slot.value if slot.value is not None else list(slot.values), ensure_ascii=False
         )
         for slot in understood.slots
     )
-    return f"(heard: {understood.intent}{' ' + slots if slots else ''})"
+    return f"(heard: {intent}{' ' + slots if slots else ''})"
 
 
 def request_line(request: Mapping[str, Any], turn: Turn) -> str:
-    """The ``→`` line of a request sent: its type, intent, dialog state, slots, sample."""
+    """The ``→`` line of a request sent: its type, intent, dialog state, slots, sample; the
+    model's names and sample cut to their head and tail past 120 characters, with their length
+    (a 5,000-character sample made a line as long)."""
     parts = [f"→ {request.get('type')}"]
     intent = request.get("intent")
     if isinstance(intent, dict):
-        parts.append(str(intent.get("name")))
+        parts.append(shown(str(intent.get("name"))))
         if request.get("dialogState"):
             parts.append(f"({request['dialogState']})")
         status = intent.get("confirmationStatus")
@@ -390,10 +395,10 @@ def request_line(request: Mapping[str, Any], turn: Turn) -> str:
                 value = [item.get("value") for item in values] or None
             if value is None:
                 continue
-            shown = json.dumps(value, ensure_ascii=False) + _resolved(slot)
+            said = json.dumps(value, ensure_ascii=False) + _resolved(slot)
             if slot.get("confirmationStatus") not in (None, "NONE"):
-                shown += f" {slot['confirmationStatus']}"
-            parts.append(f"{name}={shown}")
+                said += f" {slot['confirmationStatus']}"
+            parts.append(f"{shown(str(name))}={said}")
     elif request.get("reason"):
         parts.append(str(request["reason"]))
         error = request.get("error")
@@ -401,7 +406,9 @@ def request_line(request: Mapping[str, Any], turn: Turn) -> str:
             parts.append(str(error["type"]))
     understood = turn.understood
     if understood is not None and understood.sample and request is turn.exchanges[0].request:
-        parts.append(f'  [sample: "{understood.sample}"]')
+        from ..understanding.quoted import named  # (loaded: chat understands what is said)
+
+        parts.append(f"  [sample: {named(understood.sample)}]")
     return " ".join(parts)
 
 
