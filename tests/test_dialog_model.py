@@ -393,6 +393,31 @@ def test_a_prompt_in_ssml_alexa_refuses_is_listed_with_the_other_problems(tmp_pa
     assert found[1].startswith("prompt Elicit.Slot.PlanTrip.city: SSML Alexa refuses"), found
 
 
+def test_a_long_prompt_in_ssml_alexa_refuses_and_its_id_are_quoted_cut(tmp_path: Path) -> None:
+    # A 5,000-character slot name (its prompt's id) and a translation of 6,000 characters were
+    # each quoted whole in the problem.
+    slot = "c" * 5000 + "END"
+    translated = f"<speak>{'Welche Stadt? ' * 430}{BREAK_ALEXA_REFUSES}</speak>"
+    catalog(
+        tmp_path, "de", f"msgid {json.dumps(PROMPT_WRITTEN)}\nmsgstr {json.dumps(translated)}\n"
+    )
+    skill = Skill(SKILL_ID, translations=tmp_path)
+    names: dict[str, Any] = {"speak": speak}
+    exec(f"def plan({slot}: str): return speak('ok')", names)  # (a name no file would write)
+    skill.add_intent_handler(
+        "PlanTrip",
+        names["plan"],
+        utterances={"de": [f"plane eine reise nach {{{slot}}}"]},
+        slots={slot: DialogSlot("AMAZON.City", elicit=PROMPT_WRITTEN)},
+    )
+    with pytest.raises(InteractionModelError) as caught:
+        build_interaction_model(skill, locale="de-DE", invocation="reise planer")
+    [problem] = caught.value.problems
+    assert problem.startswith("prompt Elicit.Slot.PlanTrip.cccc"), problem[:200]
+    assert "SSML Alexa refuses" in problem and "<speak>Welche Stadt?" in problem, problem[:200]
+    assert len(problem) < 1000, problem[:200]
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

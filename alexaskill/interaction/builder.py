@@ -412,9 +412,11 @@ def build_interaction_model(skill: ModelSource, *, locale: str, invocation: str)
         translate = None if translations is None else translations.translator(locale).gettext
         model["dialog"], model["prompts"] = dialog_json(dialogs, translate)
         # A catalog's translation can break the markup the source text had right. Checked
-        # before any problem is raised: every problem is listed at once.
+        # before any problem is raised: every problem is listed at once. (The id and the text
+        # cut: a long slot's name and a long translation were each quoted whole.)
         builder.problems += [
-            f"prompt {prompt['id']}: SSML Alexa refuses, {error}: {variation['value']!r}"
+            f"prompt {shown(prompt['id'])}: SSML Alexa refuses, {error}: "
+            f"{shown_value(variation['value'])}"
             for prompt in model["prompts"]
             for variation in prompt["variations"]
             if variation["type"] == "SSML" and (error := ssml_error(variation["value"]))
