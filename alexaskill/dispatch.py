@@ -29,6 +29,7 @@ from .injection import (
 )
 from .log_repeats import remember
 from .models import Envelope, Request
+from .shown_names import shown
 from .slots import unwrap_optional
 
 __all__ = ["Call", "Handler", "HandlerKey", "Hook", "Registry", "analyse"]
@@ -84,7 +85,7 @@ class Registry:
         self._check_open(func)
         existing = self._handlers.get(key)
         if existing is not None:
-            what = key[0] if key[1] is None else f"{key[0]} {key[1]!r}"
+            what = key[0] if key[1] is None else f"{key[0]} {shown(key[1], quoted=True)}"
             raise ConfigurationError(
                 f"{describe(func)}: {what} already has a handler, {existing.name}"
             )
@@ -301,7 +302,8 @@ def _check_exception_parameter(
     name = exc_type.__name__
     given = getattr(annotation, "__qualname__", None) or inspect.formatannotation(annotation)
     raise ConfigurationError(
-        f"{describe(func)}: its first parameter {param.name!r} ({given}) receives the "
+        f"{describe(func)}: its first parameter {shown(param.name, quoted=True)} ({given}) "
+        "receives the "
         f"{name}: annotate it {name} or a base class of it; the exception comes first "
         f"(def handler(exc: {name}, …))"
     )
@@ -316,8 +318,8 @@ def _check_after_hook_slots(handler: Handler, func: Callable[..., Any]) -> None:
         param = parameters[name]
         if param.default is param.empty and not unwrap_optional(annotation)[1]:
             raise ConfigurationError(
-                f"{handler.name}: slot parameter {name!r} is required, but an after-request hook "
-                "runs once the handler has answered: asking the user again for it would run "
-                f"the handler a second time; give it a default ({name}: "
+                f"{handler.name}: slot parameter {shown(name, quoted=True)} is required, but an "
+                "after-request hook runs once the handler has answered: asking the user again "
+                f"for it would run the handler a second time; give it a default ({shown(name)}: "
                 f"{_slot_type_name(annotation)} | None = None), or read it in the handler"
             )

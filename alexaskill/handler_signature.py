@@ -22,6 +22,7 @@ from typing import Any
 
 from .exceptions import ConfigurationError
 from .responses.response import Response
+from .shown_names import shown
 
 __all__ = [
     "APP_FILE_MODULE",
@@ -178,8 +179,9 @@ def _not_evaluated(
     if isinstance(exc, NameError):
         return ConfigurationError(_undefined(describe(func), param, exc, names))
     return ConfigurationError(
-        f"{describe(func)}: parameter {param.name!r} is annotated {param.annotation}, which "
-        f"cannot be evaluated: {exc}{_attribute_meant(exc)}"
+        f"{describe(func)}: parameter {shown(param.name, quoted=True)} is annotated "
+        f"{shown(str(param.annotation))}, which cannot be evaluated: {shown(str(exc))}"
+        f"{_attribute_meant(exc)}"
     )
 
 
@@ -200,8 +202,9 @@ def _undefined(where: str, param: inspect.Parameter, exc: NameError, names: dict
             "TYPE_CHECKING:`, nor in a function)"
         )
     return (
-        f"{where}: parameter {param.name!r} is annotated {param.annotation}, a name not defined "
-        f"in module {module} ({missing}); {fix}"
+        f"{where}: parameter {shown(param.name, quoted=True)} is annotated "
+        f"{shown(str(param.annotation))}, a name not defined in module {module} "
+        f"({shown(missing)}); {fix}"
     )
 
 
@@ -272,13 +275,14 @@ def check_parameters(where: str, signature: inspect.Signature) -> None:
         if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
             stars = "*" if param.kind is param.VAR_POSITIONAL else "**"
             raise ConfigurationError(
-                f"{where}: {stars}{param.name} cannot be injected; name each parameter (a "
+                f"{where}: {stars}{shown(param.name)} cannot be injected; name each parameter (a "
                 "decorator's wrapper that takes *args, **kwargs keeps the signature of the "
                 "function it wraps with @functools.wraps)"
             )
         if param.kind is param.POSITIONAL_ONLY:
             raise ConfigurationError(
-                f"{where}: parameter {param.name!r} is positional-only; arguments go by name"
+                f"{where}: parameter {shown(param.name, quoted=True)} is positional-only; "
+                "arguments go by name"
             )
 
 

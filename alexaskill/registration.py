@@ -30,6 +30,7 @@ from .models import (
     request_class,
 )
 from .responses import Response
+from .shown_names import shown, shown_value
 
 __all__ = ["Registration", "ServiceMakers"]
 
@@ -68,7 +69,9 @@ class Registration:
         check_request_type(request_type, func, self.registry.unknown_types)
         cls = request_class(request_type)
         if intent is not None and not issubclass(cls, IntentRequest | CanFulfillIntentRequest):
-            raise ConfigurationError(f"{request_type} requests carry no intent to match {intent!r}")
+            raise ConfigurationError(
+                f"{shown(request_type)} requests carry no intent to match {shown_value(intent)}"
+            )
         if intent is not None:
             check_intent_name(intent, func)  # (again, from add_intent_handler: it is cheap)
         handler = self.registry.add((request_type, intent), func, cls)

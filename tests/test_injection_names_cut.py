@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Intent, LaunchRequest, Skill, SlotError
+from alexaskill import Intent, LaunchRequest, Response, Skill, SlotError
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.shown_names import shown
 from tests.conftest import SKILL_ID
@@ -27,6 +27,7 @@ class Clock:
 def _handler(parameter: str) -> Callable[..., Any]:
     """``def handler(<parameter>): ...``, its names read from this module's."""
     names: dict[str, Any] = {"Clock": Clock, "Intent": Intent, "LaunchRequest": LaunchRequest}
+    names["Response"] = Response
     exec(f"def handler({parameter}): pass", names)  # (a name no source file would write)
     handler: Callable[..., Any] = names["handler"]
     return handler
@@ -106,3 +107,54 @@ def test_a_long_slot_name_the_requests_never_carry_is_warned_of_cut(
     assert "Alexa sends every slot" in warning, warning
     assert shown(LONG_SLOT, quoted=True) in warning and len(warning) < 1000, warning
     assert "(city, ooooo" in warning, warning  # (the slots the request came with: their head)
+
+
+def _add_exception_handler(handler: Callable[..., Any]) -> None:
+    Skill(SKILL_ID).add_exception_handler(ValueError, handler)
+
+
+def _add_after_request(handler: Callable[..., Any]) -> None:
+    Skill(SKILL_ID).add_after_request(handler, intents=["Book"])
+
+
+def _launch_of_intent(handler: Callable[..., Any]) -> None:
+    Skill(SKILL_ID).add_handler("LaunchRequest", handler, intent=LONG_SLOT)
+
+
+def _twice(handler: Callable[..., Any]) -> None:
+    skill = Skill(SKILL_ID)
+    skill.add_intent_handler(LONG_SLOT, handler)
+    skill.add_intent_handler(LONG_SLOT, _handler("x: int | None = None"))
+
+
+@pytest.mark.parametrize(
+    ("register", "parameter", "name"),
+    [
+        (None, f"{LONG}: 'Undefined{LONG}'", LONG),  # a name not defined
+        (None, f"{LONG}: 'int.{LONG}'", LONG),  # an annotation that cannot be evaluated
+        (None, f"{LONG}: int, /", LONG),  # positional-only
+        (None, f"*{LONG}", LONG),  # *args
+        (_add_exception_handler, f"{LONG}: KeyError", LONG),  # not the exception's type
+        (_add_after_request, f"response: Response, {LONG_SLOT}: int", LONG_SLOT),  # a required slot
+        (_launch_of_intent, "", LONG_SLOT),  # an intent for a request that carries none
+        (_twice, "x: int | None = None", LONG_SLOT),  # an intent's second handler
+    ],
+    ids=[
+        "undefined",
+        "not-evaluated",
+        "positional-only",
+        "star-args",
+        "exception",
+        "after-hook-slot",
+        "launch-intent",
+        "twice",
+    ],
+)
+def test_a_long_name_is_quoted_cut_in_registration_s_other_errors(
+    register: Callable[[Callable[..., Any]], None] | None, parameter: str, name: str
+) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        (register or (lambda handler: _register("intent", handler)))(_handler(parameter))
+    message = str(raised.value)
+    assert name[:60] in message and name not in message, message
+    assert len(message) < 1000, message
