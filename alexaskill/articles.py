@@ -164,5 +164,8 @@ def type_with_article(value: object) -> str:
 def value_with_type(value: object) -> str:
     """``value`` as Python writes it, then its type after its article in brackets, for a message
     that names a value of the wrong type: "1 (an int)", "True (a bool)"; None once, being both
-    ("None", not "None (None)")."""
-    return "None" if value is None else f"{value!r} ({type_with_article(value)})"
+    ("None", not "None (None)"); a long value cut to its head and tail (`shown_value`: a key
+    of 5,000 characters made a message as long)."""
+    from .shown_names import shown_value  # (loaded once a message is due)
+
+    return "None" if value is None else f"{shown_value(value)} ({type_with_article(value)})"

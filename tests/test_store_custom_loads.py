@@ -173,3 +173,15 @@ async def test_a_name_or_a_key_loaded_that_is_no_string_is_refused_as_a_load(
     with pytest.raises(StoreError) as info:
         await kind.load(_Loading(stored), _envelope("user"))
     assert str(info.value) == f"_Loading.load: {said}"
+
+
+@pytest.mark.anyio
+async def test_a_long_name_and_key_loaded_are_quoted_cut() -> None:
+    # A 5,000-character name and a key of 5,000 characters on the path were each quoted whole,
+    # the name twice: a message of 15,000 characters.
+    name, key = "n" * 5000 + "END", "k" * 5000 + "END"
+    with pytest.raises(StoreError) as info:
+        await Attributes.load(_Loading({name: {key: {2: 1}}}), _envelope("user"))
+    message = str(info.value)
+    assert "the value loaded for attribute 'nnnn" in message and "kkkk" in message, message
+    assert "has the key 2 (an int)" in message and len(message) < 1000, message

@@ -91,7 +91,8 @@ def _names_checked(
             try:
                 name.encode()
             except UnicodeEncodeError as exc:
-                raise _refused(f"attribute {name!r} cannot be saved as JSON: {exc}") from exc
+                said = shown_value(name)
+                raise _refused(f"attribute {said} cannot be saved as JSON: {exc}") from exc
     if not all(name.isascii() for name in gone):
         gone = [name for name in gone if _held(name, kept)]
     if "" in changes or "" in gone or (increments and "" in increments):
@@ -102,7 +103,8 @@ def _names_checked(
     _check_increments(increments, limits=limits)
     both = [name for name in increments or () if name in changes]
     if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
-        raise _refused(f"attribute {both[0]!r} is both set and incremented in one update")
+        said = shown_value(both[0])
+        raise _refused(f"attribute {said} is both set and incremented in one update")
     return gone
 
 
@@ -199,6 +201,6 @@ def _check_increments(increments: Mapping[str, int] | None, *, limits: bool = Tr
             raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type_with_article(by)))
         if limits and not -_MAX_STEP <= by <= _MAX_STEP:  # Redis's bound, in every store
             raise _refused(
-                f"attribute {name!r}: increment {by} is out of range (at most 10**18 in size: "
-                "Redis adds in 64 bits)"
+                f"attribute {shown_value(name)}: increment {by} is out of range (at most 10**18 "
+                "in size: Redis adds in 64 bits)"
             )

@@ -9,9 +9,9 @@ import sys
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from ..shown_names import shown
+from ..shown_names import shown, shown_value
 from .data_faults import _refused
-from .json_keys import _CONTAINERS
+from .json_keys import _CONTAINERS, _place
 
 __all__: list[str] = []
 
@@ -42,8 +42,8 @@ def _check_limits(name: str, value: Any, text: str, brackets: int) -> None:
     if found is None:
         return
     path, why = found
-    where = name + "".join(f"[{step!r}]" for step in path)
-    raise _refused(f"attribute {name!r} cannot be saved: {where} {why}")
+    where = _place(name, path)
+    raise _refused(f"attribute {shown_value(name)} cannot be saved: {where} {why}")
 
 
 #: What the JSON of every number beyond DynamoDB's limits holds: an int's 39 digits or more (one
@@ -315,7 +315,7 @@ def _item_refused(sizes: Mapping[str, int]) -> Exception:
     total = sum(sizes.values())
     largest = max(sizes, key=sizes.__getitem__)
     return _refused(
-        f"attribute {largest!r} ({sizes[largest]:,} bytes) and the others saved with it "
+        f"attribute {shown_value(largest)} ({sizes[largest]:,} bytes) and the others saved with it "
         f"({total:,} bytes in all) are over DynamoDB's 400 KB an item, which every store keeps, "
         "so nothing was written: keep large data elsewhere (S3, say) and its key in the "
         "attributes"

@@ -1,0 +1,67 @@
+"""An attribute's name (a skill may name one after what the user said), a dict key in its value
+and where in it a fault is, as a save's refusal quotes them: cut as alexaskill/shown_names.py
+cuts a long value. A name of 5,000 characters, well under the stores' 64 KB, was quoted whole,
+twice where the message said the name and the place in its value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+import pytest
+
+from alexaskill.exceptions import ResponseError
+from alexaskill.shown_names import shown_value
+from alexaskill.store import MemoryStore
+
+#: A name of 5,000 characters, its end unlike its head.
+LONG = "n" * 5000 + "END"
+
+
+def _refusal(changes: dict[str, Any], increments: dict[str, int] | None = None) -> str:
+    async def save() -> None:
+        await MemoryStore().update("user", changes, (), increments=increments)
+
+    with pytest.raises(ResponseError) as raised:
+        anyio.run(save)
+    return str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "increments"),
+    [
+        ({LONG: 1}, {LONG: 1}),  # set and incremented
+        ({}, {LONG: 10**18 + 1}),  # an increment past Redis's 64 bits
+        ({}, {LONG + "\ud800": 1}),  # a name of half a surrogate pair
+        ({LONG: {"a": {"": 1}}}, None),  # an empty key in its value
+        ({LONG: {"a": {1: 1}}}, None),  # a key no str
+        ({LONG: [10**200]}, None),  # a number past DynamoDB's
+        ({LONG: "x" * 410_000}, None),  # past DynamoDB's 400 KB an item
+    ],
+    ids=[
+        "set-and-incremented",
+        "increment-range",
+        "surrogate",
+        "empty-key",
+        "key-no-str",
+        "number",
+        "item-size",
+    ],
+)
+def test_a_long_attribute_name_is_quoted_cut(
+    changes: dict[str, Any], increments: dict[str, int] | None
+) -> None:
+    message = _refusal(changes, increments)
+    assert LONG[:60] in message and LONG not in message, message
+    assert len(message) < 1000, message
+
+
+@pytest.mark.parametrize("key", ["k" * 5000 + "END", ("k" * 5000,)], ids=["empty-deep", "tuple"])
+def test_a_long_key_in_an_attribute_s_value_is_quoted_cut(key: Any) -> None:
+    # The place said (v[key]…) and the key JSON has no string for, each cut.
+    value = {key: {"": 1}} if isinstance(key, str) else {key: 1}
+    message = _refusal({"v": value})
+    assert "kkkkk" in message and "k" * 5000 not in message, message
+    assert len(message) < 1000, message
+    if not isinstance(key, str):
+        assert shown_value(key) in message, message
