@@ -10,6 +10,7 @@ from __future__ import annotations
 import array
 import ctypes
 import hashlib
+import mmap
 import re
 from collections.abc import Mapping
 from datetime import timedelta
@@ -374,10 +375,36 @@ def test_bytes_and_contiguous_views_of_bytes_verify_on_both_routes(
         memoryview(b"xx" + BODY)[2:],  # a slice without a step: contiguous
         memoryview(BODY).cast("b"),
         memoryview(BODY).cast("c"),
-        memoryview(array.array("B", BODY)),
     ):
         assert run(verifier.verify_envelope(headers, body)).body == BODY  # type: ignore[arg-type]
         check_signature(key, body, pki.signature(BODY, sha1=sha1), sha1=sha1)  # type: ignore[arg-type]
+
+
+@ROUTES
+def test_an_array_or_an_mmap_is_refused_bare_and_verifies_as_a_view(
+    pki: TestPKI, sha1: bool
+) -> None:
+    # decode_envelope's rule (tests/test_models_bodies.py), on the Verifier's entry points and
+    # check_signature: an array.array("B") or an mmap of the body, whose buffer holds it, is
+    # refused by its name before any download; a view of one (of 1-byte items) verifies.
+    fetch = Fetcher(pki.chain_pem)
+    verifier = pki.verifier(fetch_chain=fetch, now=lambda: NOW, allow_sha1=sha1)
+    headers = pki.sign(BODY, sha1=sha1, sha256=not sha1)
+    key, signature = pki.leaf_key.public_key(), pki.signature(BODY, sha1=sha1)
+    with mmap.mmap(-1, len(BODY)) as mapped:
+        mapped.write(BODY)
+        given: Any
+        for given, said in ((array.array("B", BODY), "an array"), (mapped, "an mmap")):
+            for check in (verifier.verify, verifier.verify_envelope, verifier.verify_signature):
+                with pytest.raises(TypeError, match=rf"^Verifier: the body .*, not {said}; pass"):
+                    run(check(headers, given))
+            with pytest.raises(TypeError, match=rf"^check_signature: the body .*, not {said}$"):
+                check_signature(key, given, signature, sha1=sha1)
+            assert fetch.calls == []
+        for given in (array.array("B", BODY), mapped):
+            with memoryview(given) as view:
+                assert run(verifier.verify_envelope(headers, view)).body == BODY  # type: ignore[arg-type]
+                check_signature(key, view, signature, sha1=sha1)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("view", [False, True], ids=["bytearray", "memoryview"])
