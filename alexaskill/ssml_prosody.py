@@ -26,26 +26,32 @@ _PITCH_RANGE: Final = (-33.3, 50.0)
 _MAX_DECIBELS: Final = 4.08
 
 
-def _prosody_rate(rate: str) -> str:
-    if rate in _RATES:
-        return rate
-    if not isinstance(rate, str) or not _PERCENT.fullmatch(rate):
+def _keyword(
+    attribute: str, value: str, keywords: tuple[str, ...], number: re.Pattern[str], said: str
+) -> bool:
+    """Whether ``value`` of ``attribute`` is one of its ``keywords``; False if it is a str of the
+    ``number`` form (its limit is the caller's to check); else a `ResponseError` naming both
+    (``said``: the number form, in words)."""
+    if value in keywords:
+        return True
+    if not isinstance(value, str) or not number.fullmatch(value):
         raise ResponseError(
-            f"SSML <prosody rate={rate!r}> must be one of {', '.join(_RATES)} or a percentage"
+            f"SSML <prosody {attribute}={value!r}> must be one of {', '.join(keywords)} or {said}"
         )
+    return False
+
+
+def _prosody_rate(rate: str) -> str:
+    if _keyword("rate", rate, _RATES, _PERCENT, "a percentage"):
+        return rate
     if float(rate[:-1]) < _MIN_RATE:
         raise ResponseError(f"SSML <prosody rate={rate!r}> is below the minimum of 20%")
     return rate
 
 
 def _prosody_pitch(pitch: str) -> str:
-    if pitch in _PITCHES:
+    if _keyword("pitch", pitch, _PITCHES, _SIGNED_PERCENT, "a signed percentage like '+10%'"):
         return pitch
-    if not isinstance(pitch, str) or not _SIGNED_PERCENT.fullmatch(pitch):
-        raise ResponseError(
-            f"SSML <prosody pitch={pitch!r}> must be one of {', '.join(_PITCHES)} "
-            "or a signed percentage like '+10%'"
-        )
     low, high = _PITCH_RANGE
     if not low <= float(pitch[:-1]) <= high:
         raise ResponseError(f"SSML <prosody pitch={pitch!r}> is outside -33.3% to +50%")
@@ -53,13 +59,8 @@ def _prosody_pitch(pitch: str) -> str:
 
 
 def _prosody_volume(volume: str) -> str:
-    if volume in _VOLUMES:
+    if _keyword("volume", volume, _VOLUMES, _DECIBELS, "a signed decibel change like '+2dB'"):
         return volume
-    if not isinstance(volume, str) or not _DECIBELS.fullmatch(volume):
-        raise ResponseError(
-            f"SSML <prosody volume={volume!r}> must be one of {', '.join(_VOLUMES)} "
-            "or a signed decibel change like '+2dB'"
-        )
     if float(volume[:-2]) > _MAX_DECIBELS:
         raise ResponseError(
             f"SSML <prosody volume={volume!r}> is above Alexa's maximum of +{_MAX_DECIBELS}dB "
