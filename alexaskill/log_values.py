@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import traceback
 from collections.abc import Mapping
+from itertools import repeat
 from os import PathLike
 from typing import TYPE_CHECKING, Any, Final
-from unicodedata import category
 
 from .exceptions import (
     CertificateError,
@@ -112,17 +113,24 @@ def json_escape(char: str) -> str:
     return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
 
 
-#: The Unicode categories of the other characters `printable` escapes: controls, surrogates,
-#: line and paragraph separators. (``str.isprintable()`` also fails the space separators but
-#: " ", which French and German numbers group digits with: kept; and the joiners.)
-_ESCAPED_CATEGORIES: Final = frozenset({"Cc", "Cs", "Zl", "Zp"})
+#: What `printable` escapes besides `TERMINAL_UNSAFE`'s characters: the C0 controls and lone
+#: surrogates. (With DEL and the C1 controls, Unicode's categories Cc, Cs, Zl and Zp, which no
+#: version of Unicode adds to. ``str.isprintable()`` also fails the space separators but " ",
+#: which French and German numbers group digits with: kept; and the joiners.)
+_UNPRINTABLE_TOO: Final = "\x00-\x1f\ud800-\udfff"
+
+
+@functools.cache
+def _unprintable() -> re.Pattern[str]:
+    """The pattern of a run of characters `printable` escapes, a group (`re.split` keeps it):
+    compiled when first needed (a line's values are printable, almost always), not at every
+    start."""
+    return re.compile(f"([{_UNPRINTABLE_TOO}{TERMINAL_UNSAFE.pattern[1:-1]}]+)")
 
 
 def _kept(char: str) -> bool:
     """Whether `printable` writes ``char`` as it is."""
-    return char.isprintable() or (
-        category(char) not in _ESCAPED_CATEGORIES and TERMINAL_UNSAFE.match(char) is None
-    )
+    return char.isprintable() or _unprintable().match(char) is None
 
 
 def printable(text: str) -> str:
@@ -136,7 +144,17 @@ def printable(text: str) -> str:
     """
     if text.isprintable():
         return text
-    return "".join(c if _kept(c) else c.encode("unicode_escape").decode() for c in text)
+    # All in C, no Python call a character (nor a run of them): a call a character had a
+    # message quoting a slot value of a megabyte of controls take seconds of a worker's CPU.
+    if text.isascii():
+        # ASCII's unprintable characters are the controls and DEL, all escaped by the codec;
+        # the backslashes it doubles (an escape's own is followed by a letter) put back.
+        return text.encode("unicode_escape").replace(b"\\\\", b"\\").decode()
+    # The runs to escape, every other piece of the split, each escaped whole by the codec.
+    pieces = _unprintable().split(text)
+    escaped = map(str.encode, pieces[1::2], repeat("unicode_escape"))
+    pieces[1::2] = map(bytes.decode, escaped)
+    return "".join(pieces)
 
 
 #: The most characters of one value from a request (its id, type, intent name, locale) a

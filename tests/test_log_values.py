@@ -5,15 +5,18 @@ from __future__ import annotations
 import io
 import json
 import logging
+import random
 import re
-from collections.abc import Iterator
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
 import pytest
 
 import alexaskill
-from alexaskill.log_values import MAX_VALUE, escape_args
+from alexaskill.log_values import MAX_VALUE, TERMINAL_UNSAFE, escape_args, printable
 from alexaskill.logs import configure_logging, log_request
 
 from .logger_state import alexaskill_logger_kept
@@ -366,3 +369,68 @@ def test_the_json_request_line_escapes_del_as_the_command_line_does() -> None:
     text = stream.getvalue()
     assert "\x7f" not in text and "Get\\u007fWeather" in text
     assert json.loads(text)["intent"] == "Get\x7fWeather"
+
+
+def _printable_one_by_one(text: str) -> str:
+    """What `printable` wrote before: each character kept when printable or not a control, a
+    surrogate, a line or paragraph separator or `TERMINAL_UNSAFE`'s, else `unicode_escape`d."""
+    escaped = {"Cc", "Cs", "Zl", "Zp"}
+
+    def kept(char: str) -> bool:
+        return char.isprintable() or (
+            unicodedata.category(char) not in escaped and TERMINAL_UNSAFE.match(char) is None
+        )
+
+    return "".join(c if kept(c) else c.encode("unicode_escape").decode() for c in text)
+
+
+def test_printable_writes_what_escaping_each_character_alone_wrote() -> None:
+    # Controls (C0, DEL, C1), lone surrogates, line and paragraph separators, the format
+    # characters (`TERMINAL_UNSAFE`'s, the joiners kept), spaces other than " ", private use,
+    # printable non-ASCII text: few of them or many (past the few escaped one by one).
+    tricky = [*map(chr, range(0x20)), "\x7f", "\x85", "\x9b", "\xa0", "\xad", "\u202f"]
+    tricky += ["\u2028", "\u2029", "\u202e", "\u200b", "\u200c", "\u200d", "\ufeff", "\ue000"]
+    tricky += ["\ud800", "\udce9", "\udfff", "\U000e0041", "\U000e007f", "\U000110bd", "\U0010ffff"]
+    tricky += ["\\", '"', "'", "a", " ", "é", "ß", "東京", "😀", "👨\u200d👩\u200d👧", "\u0378"]
+    rnd = random.Random(127)
+    texts = ["".join(tricky), "", "plain", "\n" * 40, "\x00\x1b[2K" * 17]
+    for size in (1, 2, 15, 16, 17, 40, 500):
+        for _ in range(60):
+            texts.append("".join(rnd.choices(tricky, k=size)))
+            texts.append("".join(rnd.choices(["a", "é", *rnd.sample(tricky, 3)], k=size)))
+    for text in texts:
+        assert printable(text) == _printable_one_by_one(text), ascii(text)
+
+
+@pytest.mark.parametrize("between", ["", "é", "\\"])
+@pytest.mark.parametrize("char", ["\x00", "\n", "\x9b", "\u2028", "\ud800", "\U000e0041"])
+def test_printable_calls_no_function_for_each_character_escaped(char: str, between: str) -> None:
+    # A Python function was called for each character (whether to keep it, then its escape):
+    # a skill's message quoting a slot value of control characters, a megabyte of them, took
+    # seconds of a worker's CPU. A count of calls, not time: as many for 1 MB as for 1,000,
+    # the characters one run or each on its own.
+    escape = char.encode("unicode_escape").decode()
+
+    def calls(count: int) -> int:
+        text = "a" + (char + between) * count
+        assert printable(text) == "a" + (escape + between) * count
+        return _python_calls(lambda: printable(text))
+
+    calls(1_000)  # (anything made once, made)
+    assert calls(1_000_000) == calls(1_000) < 10
+
+
+def _python_calls(work: Callable[[], object]) -> int:
+    """How many Python functions ``work`` calls (its own call aside): not time, a count."""
+    calls = 0
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        nonlocal calls
+        calls += event == "call"
+
+    sys.setprofile(profile)
+    try:
+        work()
+    finally:
+        sys.setprofile(None)
+    return calls - 1
