@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from alexaskill import log_fit
 from alexaskill.log_fit import json_escaped
 from alexaskill.log_format import JsonFormatter
 from alexaskill.log_values import TERMINAL_UNSAFE, cut, json_escape
@@ -344,3 +345,46 @@ def test_a_json_record_of_tens_of_long_fields_keeps_each_cut() -> None:
     assert "fields_left_out" not in shown
     for name, value in fields.items():
         _assert_honest_cut(shown[name], value)
+
+
+class _CountingPattern:
+    """A pattern that counts its searches (`TERMINAL_UNSAFE`'s, done)."""
+
+    def __init__(self) -> None:
+        self.searches = 0
+
+    def search(self, text: str) -> re.Match[str] | None:
+        self.searches += 1
+        return TERMINAL_UNSAFE.search(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Grüße aus München", "東京の天気", "Ça coûte 3,50 € «à peu près»", "😀 ok"]
+)
+def test_a_printable_non_ascii_json_line_is_not_searched_by_the_pattern(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    # Every line of a German or Japanese skill: the pattern's search of each character cost
+    # ~140 instructions. A printable line holds none of its characters (all unprintable).
+    pattern = _CountingPattern()
+    monkeypatch.setattr(log_fit, "_RAW_UNSAFE", pattern)
+    line = log_fit.json_text({"message": text, "slot": text})
+    assert json.loads(line) == {"message": text, "slot": text}
+    assert pattern.searches == 0
+
+
+def test_raw_unsafe_finds_what_the_pattern_finds() -> None:
+    # Unprintable characters it leaves raw (a no-break space, the joiners, private use, an
+    # unassigned code point) beside printable ones, and each of the pattern's.
+    every = "".join(map(chr, range(0x110000)))
+    unsafe = TERMINAL_UNSAFE.findall(every)
+    kept = ["a", "é", "東", "😀", "\xa0", "\u202f", "\u200c", "\u200d", "\ue000", "\u0378", "\\"]
+    for char in [*unsafe, *kept]:
+        for line in (char, f'{{"m":"a{char}b"}}', f'{{"m":"é{char}"}}', f"東{char}😀"):
+            assert log_fit.raw_unsafe(line) == (char in unsafe), ascii(line)
+
+
+def test_every_character_a_json_line_escapes_is_unprintable() -> None:
+    # What `raw_unsafe` leans on to leave a printable line unsearched.
+    every = "".join(map(chr, range(0x110000)))
+    assert not any(char.isprintable() for char in TERMINAL_UNSAFE.findall(every))
