@@ -26,7 +26,7 @@ from .log_fit import (
     too_long,
 )
 from .log_times import local_stamp, local_text, utc_text
-from .log_values import MAX_ARGUMENT, cut, escaped_args, shown
+from .log_values import MAX_ARGUMENT, cut, escaped_args, shown_lines
 
 __all__ = ["EscapingFormatter", "JsonFormatter", "escape_last_resort", "log_thread_exceptions"]
 
@@ -188,8 +188,7 @@ class EscapingFormatter(logging.Formatter):
             # pass for a record of its own: each of those starts with its date (or level). Its
             # other control characters (an ANSI escape that erases lines on the operator's
             # terminal, a NUL) are escaped, as the message's arguments are.
-            first, *rest = text.splitlines() or [""]
-            text = "\n".join([shown(first), *[f"  {shown(line)}" for line in rest]])
+            text = shown_lines(text)
         return text
 
 

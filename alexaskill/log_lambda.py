@@ -48,7 +48,7 @@ from typing import Any
 from .log_fit import SURELY_WITHIN, fitted_plain, too_long
 from .log_format import JsonFormatter, is_ours
 from .log_times import utc_text
-from .log_values import printable, shown
+from .log_values import printable, shown_lines
 
 __all__ = [
     "LambdaJsonFormatter",
@@ -235,8 +235,7 @@ class LambdaTextFormatter(logging.Formatter):
             # break would still split the record in a viewer. A traceback's last line quotes its
             # exception's message, which may hold a value of a request: indented, no line of it
             # passes for a record of its own, and its other control characters are escaped.
-            first, *rest = text.splitlines()
-            lines = [shown(first), *[f"  {shown(line)}" for line in rest]]
+            lines = shown_lines(text).split("\n")
         request_id = aws_request_id()
         aws_id = request_id if request_id.isprintable() else printable(request_id)
         created = utc_text(record.created)

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Iterator
+import random
+import sys
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from alexaskill.cli.serve import _configure_server_logging
 from alexaskill.cli.skill_log import log_to
 from alexaskill.log_format import EscapingFormatter
+from alexaskill.log_lambda import LambdaTextFormatter
+from alexaskill.log_values import printable, shown_lines
 
 from .logger_state import alexaskill_logger_kept
 
@@ -148,3 +152,60 @@ def test_alexaskill_chat_in_a_process_leaves_the_last_resort_as_it_found_it(
     with alexaskill_logger_kept(), log_to(io.StringIO(), logging.WARNING):
         assert last_resort.formatter is mine
     assert last_resort.formatter is mine
+
+
+def _shown_line_by_line(text: str) -> str:
+    """What the plain formatters wrote before: each line (`str.splitlines`'s) `printable` but
+    its tabs, every one after the first indented by two spaces."""
+
+    def shown(line: str) -> str:
+        return "\t".join(printable(part) for part in line.split("\t"))
+
+    first, *rest = text.splitlines() or [""]
+    return "\n".join([shown(first), *[f"  {shown(line)}" for line in rest]])
+
+
+def test_a_messages_lines_are_shown_as_they_were_line_by_line() -> None:
+    tricky = ["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029", "\t", "\x00"]
+    tricky += ["\x1b[2K", "\x7f", "\x9b", "\u202e", "\u200d", "\ud800", "\U000e0041", "\xa0"]
+    tricky += ["a", "é", "東", "😀", "\\", " ", "  "]
+    rnd = random.Random(192)
+    texts = ["".join(tricky), "", "\n", "a\n", "\n\n\tb", "\t", FORGED]
+    for size in (1, 2, 5, 17, 200):
+        texts.extend("".join(rnd.choices(tricky, k=size)) for _ in range(100))
+    for text in texts:
+        assert shown_lines(text) == _shown_line_by_line(text), ascii(text)
+
+
+@pytest.mark.parametrize("line", ["", "a", "\x00", "\x1b[2K\u202e\t"])
+@pytest.mark.parametrize("formatter", [EscapingFormatter(), LambdaTextFormatter()])
+def test_a_message_of_many_lines_calls_no_function_for_each(
+    formatter: logging.Formatter, line: str
+) -> None:
+    # A skill's own message (an f-string of a slot value: not an argument, which is escaped
+    # first) of a megabyte of newlines called two Python functions a line, seconds of a
+    # worker's CPU. A count of calls, not time: as many for 500,000 lines as for 1,000.
+    def calls(count: int) -> int:
+        record = _record(f"{line}\n" * count)
+        text = formatter.format(record)
+        assert text.count("\n" if isinstance(formatter, EscapingFormatter) else "\r") == count - 1
+        return _python_calls(lambda: formatter.format(record))
+
+    calls(1_000)  # (anything made once, made)
+    assert calls(500_000) == calls(1_000)
+
+
+def _python_calls(work: Callable[[], object]) -> int:
+    """How many Python functions ``work`` calls (its own call aside): not time, a count."""
+    calls = 0
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        nonlocal calls
+        calls += event == "call"
+
+    sys.setprofile(profile)
+    try:
+        work()
+    finally:
+        sys.setprofile(None)
+    return calls - 1
