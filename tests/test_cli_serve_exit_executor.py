@@ -405,14 +405,38 @@ def test_serves_loop_leaves_a_default_executor_the_app_set_to_the_exit_too(
         apps.shutdown()
 
 
+#: What a held thread of the default executor of a loop of the app's, since closed, is said as.
+_A_CLOSED_LOOPS = (
+    "Python waits at exit for the default executor threads of an event loop not the server's "
+    "('asyncio_0' in "
+)
+
+
+@pytest.mark.parametrize(
+    ("pool", "said"),
+    [
+        ("", _A_CLOSED_LOOPS),
+        ("held", "Python waits at exit for the threads of the app's thread pools ('asyncio_0' in "),
+        ("let go", "Python waits at exit for the threads of the app's thread pools ("),
+    ],
+    ids=[
+        "its default executor",
+        "the app's pool named as asyncio's",
+        "the app's pool made for the call",
+    ],
+)
 def test_a_closed_loops_executor_threads_are_not_said_as_the_apps_pools(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, pool: str, said: str
 ) -> None:
     # A loop of the app's closed (loop.close(): its default executor shut down, not waited
     # for, and let go) held no pool any more: its threads, still in their calls, were said as
-    # the app's thread pools', with the remedy of a pool the app made.
+    # the app's thread pools', with the remedy of a pool the app made. And told so by their
+    # names alone, the threads of a pool of the app's own named as asyncio names its
+    # (thread_name_prefix="asyncio"), which the app holds, whose call was run off that loop
+    # (loop.run_in_executor(pool, ...)), were said as that loop's: its remedy, no pool's.
     monkeypatch.setattr(serve_loop, "_THREADS", weakref.WeakSet())  # (where serve made a loop)
     other = asyncio.new_event_loop()
+    apps = ThreadPoolExecutor(thread_name_prefix="asyncio") if pool == "held" else None
     released = threading.Event()
     workers: queue.Queue[threading.Thread] = queue.Queue()
 
@@ -422,17 +446,17 @@ def test_a_closed_loops_executor_threads_are_not_said_as_the_apps_pools(
 
     threads: list[threading.Thread] = []
     try:
-        other.run_in_executor(None, held)
+        # (made for the call: held by none once run_in_executor has returned)
+        other.run_in_executor(ThreadPoolExecutor() if pool == "let go" else apps, held)
         threads = [workers.get(timeout=30)]
         other.close()  # (its executor shut down, not waited for)
-        said = serve_exit._what_holds(threads, 1)
+        told = serve_exit._what_holds(threads, 1)
     finally:
         released.set()
         other.close()
+        if apps is not None:
+            apps.shutdown()
         for thread in threads:
             thread.join(30)
-    assert said.startswith(
-        "Python waits at exit for the default executor threads of an event loop not the server's "
-        "('asyncio_0' in "
-    ), said
-    assert "app's thread pools" not in said
+    assert told.startswith(said), told
+    assert ("app's thread pools" in told) is (pool != ""), told

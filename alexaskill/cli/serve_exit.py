@@ -17,6 +17,7 @@ from .serve_workers import _UNCLEAN_STOP, worker_logger
 
 if TYPE_CHECKING:
     import threading
+    import weakref
     from collections.abc import Callable
     from types import FrameType
 
@@ -343,8 +344,13 @@ def _another_loops(threads: list[threading.Thread]) -> set[threading.Thread]:
     pool's, one was given the remedy of a pool the app made. All in one walk of the heap
     (gc.get_referrers of their pools; a second where such a dict is found), not one for each
     thread, as the held exit is said within its bound. One whose loop has let it go (closed: its
-    executor shut down, not waited for) is told by the call it runs, run off that loop
-    (`_off_a_closed_loop`), and named as such a loop's default executor names its threads."""
+    executor shut down, not waited for, and let go) is told by all three of: its pool freed,
+    held by none (`_pool_reference`; a pool the app holds is the app's, whatever its threads'
+    names), its call run off a loop now closed (`_off_a_closed_loop`), and its name, as such a
+    loop's default executor names its threads (`_named_as_a_loops`). The limit: a pool the app
+    made for one call and let go, named ``asyncio`` by the app, its call run off a loop since
+    closed, is said as that loop's (nothing left tells them apart; one named otherwise, as
+    ``ThreadPoolExecutor()`` names its, is the app's)."""
     import gc
 
     asyncio = sys.modules.get("asyncio")  # (no loop where asyncio was never imported)
@@ -355,12 +361,16 @@ def _another_loops(threads: list[threading.Thread]) -> set[threading.Thread]:
     for thread in threads:
         if _of_serves_loop(thread) is not False:
             continue
-        if _named_as_a_loops(thread) and _off_a_closed_loop(thread, asyncio.AbstractEventLoop):
-            closed.add(thread)
-            continue
-        pool = _pool_of(thread)
+        reference = _pool_reference(thread)
+        pool = reference() if reference is not None else None
         if pool is not None:
             pools.setdefault(id(pool), (pool, []))[1].append(thread)
+        elif (
+            reference is not None  # (its pool let go: freed)
+            and _named_as_a_loops(thread)
+            and _off_a_closed_loop(thread, asyncio.AbstractEventLoop)
+        ):
+            closed.add(thread)
     if not pools:
         return closed
     held: set[int] = set()
@@ -407,16 +417,18 @@ def _off_a_closed_loop(thread: threading.Thread, loop: type) -> bool:
     return False
 
 
-def _pool_of(thread: threading.Thread) -> object | None:
-    """The thread pool of ``thread``, a worker thread of concurrent.futures' (`_pool_stack`),
-    if it is one and its pool is still there; else None."""
+def _pool_reference(thread: threading.Thread) -> weakref.ReferenceType[object] | None:
+    """The weak reference to its pool that ``thread``, a worker thread of concurrent.futures'
+    (`_pool_stack`), holds (dead once its pool is freed: held by none, a loop's close lets its
+    default executor go), or None if it is none or it is not found."""
+    import weakref
+
     stack = _pool_stack(thread)
-    try:  # (concurrent.futures' internals: its _worker's first argument, a weak reference)
+    try:  # (concurrent.futures' internals: its _worker's first argument)
         reference = stack[0].f_locals.get("executor_reference") if stack else None
-        pool: object | None = reference() if callable(reference) else None
     except Exception:
         return None
-    return pool
+    return reference if isinstance(reference, weakref.ReferenceType) else None
 
 
 def _in_a_pool(thread: threading.Thread) -> str:
