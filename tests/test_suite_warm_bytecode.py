@@ -82,7 +82,8 @@ def test_a_warm_warm_up_says_nothing(clone: Path) -> None:
     for folder in ("package", "tests"):
         assert compileall.compile_dir(str(clone / folder), quiet=1)
     tag = f"{sys.implementation.cache_tag}-pytest-{pytest.__version__}"
-    for test in (clone / "tests").glob("test_*.py"):  # pytest's rewrites, as collecting leaves them
+    # pytest's rewrites, as collecting leaves them (of the plugin's package too)
+    for test in [*(clone / "tests").glob("test_*.py"), *(clone / "package").glob("*.py")]:
         rewritten = Path(importlib.util.cache_from_source(str(test))).with_name(
             f"{test.stem}.{tag}.pyc"
         )
