@@ -149,3 +149,45 @@ def test_two_sigterms_as_the_workers_outcome_is_read_keep_its_status_1(
     assert len(second) == 1, "no second SIGTERM was sent"
     assert decided.code == 1
     assert len(decided.sigterms) == 2
+
+
+class _CtrlCAtTheFirst(_SigtermAtTheFirst):
+    """Keeps what the worker logger says, and sends SIGINT (a Ctrl-C) as it says its first line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.said.append(record.getMessage())
+        if not self.sent:
+            try:
+                signal.raise_signal(signal.SIGINT)  # (the hold's handler: recorded)
+            finally:
+                self.sent.append("first")
+
+
+def test_a_ctrl_c_as_the_workers_outcome_is_read_is_sent_again_once_it_is_raised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Recorded by the hold, the Ctrl-C was sent again only if the read raised nothing: the read
+    # raised the status 1 (`_Decided`), and the Ctrl-C was dropped (serve's exit bound then
+    # waited, as if none had come).
+    _served(monkeypatch)
+    handler = _CtrlCAtTheFirst()
+
+    def supervisor(config: object, sock: object) -> _Supervisor:
+        worker_logger.addHandler(handler)  # (once uvicorn's Config has set its logging up)
+        return _Supervisor()
+
+    monkeypatch.setattr(serve_uvicorn, "_supervisor", supervisor)
+    kept = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt) as raised, serve_uvicorn.stopped_by_sigterm():
+            serve_uvicorn._run_uvicorn("app:app", host="127.0.0.1", port=0, workers=2)
+    finally:
+        signal.signal(signal.SIGINT, kept)
+        worker_logger.removeHandler(handler)
+    assert handler.sent == ["first"]
+    decided = raised.value.__context__
+    assert isinstance(decided, _Decided) and decided.code == 1  # (the stop it interrupted)
+    assert handler.said == [
+        "worker process [101] exited with status 1 as serve stopped",
+        "worker process [102] exited with status 1 as serve stopped",
+    ]

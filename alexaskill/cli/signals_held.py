@@ -21,8 +21,10 @@ _HELD = (signal.SIGINT, signal.SIGTERM)
 def held(taking: Mapping[int, Callable[[], object]] | None = None) -> Iterator[None]:
     """Within it, SIGINT's and SIGTERM's Python handlers do not run: a signal of theirs that
     comes is recorded, and raised again (``signal.raise_signal``) once the handlers are back, as
-    the block is left (not if it raised); one ``taking`` names is given to its function instead,
-    called as it comes (or as the handlers are put back), and not raised again.
+    the block is left, whatever it did: raised by a handler (KeyboardInterrupt), its exception
+    is the one the block raised's (``__context__``), which it replaces; one ``taking`` names is
+    given to its function instead, called as it comes (or as the handlers are put back), and not
+    raised again.
 
     Blocking the signals (``pthread_sigmask``) holds off only those sent to the thread that
     blocks them: one the process gets is taken by another thread, where it is not blocked (a
@@ -64,5 +66,7 @@ def held(taking: Mapping[int, Callable[[], object]] | None = None) -> Iterator[N
                 signal.signal(number, handler)
         finally:
             holding["now"] = False  # (no call: no handler runs before it)
-    for number in dict.fromkeys(came):
-        signal.raise_signal(number)
+            # Whatever the block did: left by an exception (the outcome serve's workers
+            # decided), a Ctrl-C come meanwhile was dropped.
+            for number in dict.fromkeys(came):
+                signal.raise_signal(number)
