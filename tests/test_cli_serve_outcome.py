@@ -6,6 +6,7 @@ call."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import sys
@@ -191,3 +192,53 @@ def test_a_ctrl_c_as_the_workers_outcome_is_read_is_sent_again_once_it_is_raised
         "worker process [101] exited with status 1 as serve stopped",
         "worker process [102] exited with status 1 as serve stopped",
     ]
+
+
+class _Outcome(_Supervisor):
+    """uvicorn's supervisor of two workers: each stopped cleanly, or one could not start."""
+
+    def __init__(self, failed_to_start: bool) -> None:
+        super().__init__()
+        self.failed_to_start = failed_to_start
+        for each in self.processes:
+            each.process.exitcode = 0
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status"), [("clean", None), ("unclean", 1), ("not started", 3)]
+)
+def test_a_sigterm_as_uvicorns_block_puts_its_handler_back_is_a_stop_that_came(
+    monkeypatch: pytest.MonkeyPatch, outcome: str, status: int | None
+) -> None:
+    # Landing as `_run_uvicorn`'s own block put serve's handler back (the SIGTERM handled by the
+    # call, before it set it), the SIGTERM was noted in that block's stops, which `_run_uvicorn`
+    # ignored: serve's exit bound then waited as if none had come.
+    monkeypatch.setattr(serve_uvicorn, "check_port", lambda *args, **kwargs: None)
+    monkeypatch.setattr(serve_uvicorn, "_bound", lambda config, held=None: _Socket())
+    made = _Supervisor() if outcome == "unclean" else _Outcome(outcome == "not started")
+    monkeypatch.setattr(serve_uvicorn, "_supervisor", lambda config, sock: made)
+    real, landed = signal.signal, list[Any]()
+
+    def setting(signum: int, handler: Any) -> Any:
+        putting_back = sys._getframe(1).f_code.co_name == "_put_back"  # (the first: uvicorn's)
+        if signum == signal.SIGTERM and putting_back and not landed:
+            landed.append(signal.getsignal(signal.SIGTERM))
+            landed[0](signal.SIGTERM, None)  # (the SIGTERM pending: its handler run first)
+        return real(signum, handler)
+
+    monkeypatch.setattr(signal, "signal", setting)
+    stops: list[BaseException] = []
+    try:
+        with (
+            pytest.raises(_Decided) if status else contextlib.nullcontext() as raised,
+            serve_uvicorn.stopped_by_sigterm() as stops,
+        ):
+            serve_uvicorn._run_uvicorn("app:app", host="127.0.0.1", port=0, workers=2)
+    finally:
+        monkeypatch.undo()
+    assert len(landed) == 1
+    if raised is None:
+        assert len(stops) == 1  # (a stop come once its server stopped: serve's bound ends)
+    else:
+        assert raised.value.code == status
+        assert len(raised.value.sigterms) == 1

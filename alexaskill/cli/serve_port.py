@@ -7,7 +7,14 @@ from typing import Any
 
 from .common import UsageError, logger
 
-__all__ = ["address_shown", "bind_as_asyncio", "check_host", "check_port", "refuse_unbound"]
+__all__ = [
+    "address_shown",
+    "bind_as_asyncio",
+    "check_host",
+    "check_port",
+    "ipv6_wildcard",
+    "refuse_unbound",
+]
 
 
 def check_port(host: str, port: int, *, one_socket: bool) -> None:
@@ -240,3 +247,14 @@ def _host_hint(host: str) -> str:
     if colon and ":" not in name and port.isdigit():
         return f"the port goes in --port: --host {name} --port {port}"
     return "give an address of this machine (127.0.0.1, 0.0.0.0, ::) or a name it resolves"
+
+
+def ipv6_wildcard(host: str) -> bool:
+    """Whether ``host`` is the IPv6 unspecified address (``::``), every interface's."""
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.version == 6 and address.is_unspecified

@@ -14,6 +14,7 @@ from typing import Any
 from ..shown_names import shown
 from .common import UsageError, logger, no_file
 from .serve_port import bind_as_asyncio, check_host, check_port
+from .serve_port import ipv6_wildcard as _ipv6_wildcard  # (tests replace it here)
 from .serve_server import _announcing_server, _bound, _Decided, _serve_here, _starting
 from .serve_worker_run import serve_till_stopped
 from .serve_workers import _STARTUP_FAILURE, _UNCLEAN_STOP, _supervisor, stopped_unclean
@@ -293,8 +294,6 @@ def _run_uvicorn(
     the check's words: where uvicorn would bind it as it started, it is bound here as uvicorn
     binds it (`bind_as_asyncio`) and handed to uvicorn's `Server`, as ``uvicorn.run`` runs it
     (the app loaded by the server, in its loop; "Uvicorn running on" said once it started)."""
-    import uvicorn
-
     host = options.get("host", "127.0.0.1")
     wildcard = _ipv6_wildcard(host)
     reload = options.get("reload", False)
@@ -302,67 +301,9 @@ def _run_uvicorn(
     if "port" in options:  # (serve always gives it)
         check_port(host, options["port"], one_socket=one_socket)
     os.environ.update(env or {})
-    supervisor: Any = None
-    here = not reload and options.get("workers", 1) <= 1  # (the server: this process)
-    with stopped_by_sigterm():
-        if not one_socket:
-            # (bound here only where uvicorn's Server says "Uvicorn running on" of given
-            # sockets through its private _log_started_message: a uvicorn without it binds)
-            bind = "port" in options and hasattr(uvicorn.Server, "_log_started_message")
-            sockets = bind_as_asyncio(host, options["port"]) if bind else None
-            if sockets is None:  # (a failure that is uvicorn's to say, binding them itself)
-                if starting is not None:
-                    starting(here)
-                # As uvicorn.run runs it, a Config or a start it refused said in one line.
-                _serve_here(lambda: uvicorn.Server(uvicorn.Config(app, **options)), None)
-                return
-            try:  # (closed however uvicorn ends: its Config refused, its start failed)
-                if starting is not None:
-                    starting(here)
-                _serve_here(lambda: _announcing_server(uvicorn.Config(app, **options)), sockets)
-            finally:
-                for sock in sockets:
-                    sock.close()
-            return
-        with _starting():
-            config = uvicorn.Config(app, **options)  # as uvicorn.run makes it, and binds it
-        # The server in this process says "Uvicorn running on" once started, as on any other
-        # host (`_announcing_server`), not as the socket is bound, before the app's start-up:
-        # the line bind_socket says is held back, and said then by a uvicorn whose Server
-        # lacks _log_started_message. Under --reload and --workers the supervisor says it as
-        # it binds, before the server processes start (uvicorn's order: README, "A running server").
-        held: list[Any] = []
-        sock = _bound(config, held=held if here else None)
-        try:
-            if starting is not None:
-                starting(here)
-            if reload:
-                from uvicorn.supervisors import ChangeReload
-
-                with _starting():
-                    # The reloader stops its server process with SIGTERM (at a restart, and as
-                    # serve stops): there too it ends with status 0, not by the signal raised
-                    # again once uvicorn has stopped (`serve_till_stopped`).
-                    server = functools.partial(
-                        serve_till_stopped,
-                        uvicorn.Server(config).run,
-                        exit_within=config.timeout_graceful_shutdown,
-                    )
-                    reloader = ChangeReload(config, target=server, sockets=[sock])
-                with contextlib.suppress(KeyboardInterrupt):  # (SIGINT, raised once stopped)
-                    reloader.run()
-                return
-            if here:
-                # One socket bound as --workers binds it, IPv4 too where the system's default
-                # is so (Linux): asyncio's, which uvicorn.run makes, takes IPv6 only.
-                _serve_here(lambda: _announcing_server(config, held), [sock])
-                return
-            with _starting():
-                supervisor = _supervisor(config, sock)
-            with contextlib.suppress(KeyboardInterrupt):
-                supervisor.run()
-        finally:
-            sock.close()  # (the server processes have their own; uvicorn's are closed)
+    came: list[_Terminated] = []  # (SIGTERMs come once uvicorn's run ended: its put-back's)
+    with stopped_by_sigterm(landed=came):
+        supervisor = _uvicorns_run(app, host, one_socket, starting, options)
     # Its block left, a SIGTERM raises serve's _Terminated (serve.run's stopped_by_sigterm): one
     # landing before the run's failure is raised ended serve "after its stop (SIGTERM)", status
     # 1, the 3 or 1 lost. It is a stop come once the server stopped: held off while the outcome
@@ -374,7 +315,6 @@ def _run_uvicorn(
 
     from .signals_held import held as held_off  # (`held`: the lines held back, above)
 
-    came: list[_Terminated] = []
     while True:
         try:
             with held_off(taking={signal.SIGTERM: lambda: came.append(_Terminated())}):
@@ -384,6 +324,80 @@ def _run_uvicorn(
             came.append(exc)
     if came:
         raise came[0]
+
+
+def _uvicorns_run(
+    app: Any,
+    host: str,
+    one_socket: bool,
+    starting: Callable[[bool], None] | None,
+    options: dict[str, Any],
+) -> Any:
+    """`_run_uvicorn`'s run of uvicorn, within its block: the supervisor of its workers (which
+    says how they ended), or None (the server in this process, --reload's)."""
+    import uvicorn
+
+    reload = options.get("reload", False)
+    here = not reload and options.get("workers", 1) <= 1  # (the server: this process)
+    if not one_socket:
+        # (bound here only where uvicorn's Server says "Uvicorn running on" of given
+        # sockets through its private _log_started_message: a uvicorn without it binds)
+        bind = "port" in options and hasattr(uvicorn.Server, "_log_started_message")
+        sockets = bind_as_asyncio(host, options["port"]) if bind else None
+        if sockets is None:  # (a failure that is uvicorn's to say, binding them itself)
+            if starting is not None:
+                starting(here)
+            # As uvicorn.run runs it, a Config or a start it refused said in one line.
+            _serve_here(lambda: uvicorn.Server(uvicorn.Config(app, **options)), None)
+            return None
+        try:  # (closed however uvicorn ends: its Config refused, its start failed)
+            if starting is not None:
+                starting(here)
+            _serve_here(lambda: _announcing_server(uvicorn.Config(app, **options)), sockets)
+        finally:
+            for sock in sockets:
+                sock.close()
+        return None
+    with _starting():
+        config = uvicorn.Config(app, **options)  # as uvicorn.run makes it, and binds it
+    # The server in this process says "Uvicorn running on" once started, as on any other
+    # host (`_announcing_server`), not as the socket is bound, before the app's start-up:
+    # the line bind_socket says is held back, and said then by a uvicorn whose Server
+    # lacks _log_started_message. Under --reload and --workers the supervisor says it as
+    # it binds, before the server processes start (uvicorn's order: README, "A running server").
+    held: list[Any] = []
+    sock = _bound(config, held=held if here else None)
+    try:
+        if starting is not None:
+            starting(here)
+        if reload:
+            from uvicorn.supervisors import ChangeReload
+
+            with _starting():
+                # The reloader stops its server process with SIGTERM (at a restart, and as
+                # serve stops): there too it ends with status 0, not by the signal raised
+                # again once uvicorn has stopped (`serve_till_stopped`).
+                server = functools.partial(
+                    serve_till_stopped,
+                    uvicorn.Server(config).run,
+                    exit_within=config.timeout_graceful_shutdown,
+                )
+                reloader = ChangeReload(config, target=server, sockets=[sock])
+            with contextlib.suppress(KeyboardInterrupt):  # (SIGINT, raised once stopped)
+                reloader.run()
+            return None
+        if here:
+            # One socket bound as --workers binds it, IPv4 too where the system's default
+            # is so (Linux): asyncio's, which uvicorn.run makes, takes IPv6 only.
+            _serve_here(lambda: _announcing_server(config, held), [sock])
+            return None
+        with _starting():
+            supervisor = _supervisor(config, sock)
+        with contextlib.suppress(KeyboardInterrupt):
+            supervisor.run()
+    finally:
+        sock.close()  # (the server processes have their own; uvicorn's are closed)
+    return supervisor
 
 
 def _raise_outcome(supervisor: Any, came: list[_Terminated]) -> None:
@@ -413,19 +427,10 @@ def _decided_under(exc: BaseException) -> _Decided | None:
     return None
 
 
-def _ipv6_wildcard(host: str) -> bool:
-    """Whether ``host`` is the IPv6 unspecified address (``::``), every interface's."""
-    import ipaddress
-
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.version == 6 and address.is_unspecified
-
-
 @contextlib.contextmanager
-def stopped_by_sigterm(then: Any = None) -> Iterator[list[BaseException]]:
+def stopped_by_sigterm(
+    then: Any = None, *, landed: list[_Terminated] | None = None
+) -> Iterator[list[BaseException]]:
     """Within it, a SIGTERM ends what runs as SIGINT ends uvicorn: the block is left, and the
     process goes on to exit with status 0. ``alexaskill serve`` runs in it from the start, the
     app's import included, to uvicorn's return.
@@ -443,7 +448,8 @@ def stopped_by_sigterm(then: Any = None) -> Iterator[list[BaseException]]:
     One landing as the exit status its server decided (`_Decided`, or uvicorn's status 3 of a
     server that did not start) is raised up through the block is noted in it, and it raised
     again: that status stands. So is one landing as the handler is put back (`_put_back`'s
-    ``landed``), added to the list if the block was left otherwise.
+    ``landed``), added to the list if the block was left otherwise (to ``landed`` if given: a
+    stop come once the block's run ended, where the block's own SIGTERM is the run's stop).
     """
     import signal
     import threading
@@ -455,7 +461,8 @@ def stopped_by_sigterm(then: Any = None) -> Iterator[list[BaseException]]:
     previous = signal.getsignal(signal.SIGTERM)
     if previous is None:  # a handler not set from Python: none to put back
         previous = signal.SIG_DFL
-    landed: list[_Terminated] = []  # (as the handler was put back: the call ran it first)
+    own = landed is None  # (as the handler was put back: the call ran it first)
+    landed = [] if landed is None else landed
     try:
         try:
             signal.signal(signal.SIGTERM, _terminated)
@@ -477,7 +484,8 @@ def stopped_by_sigterm(then: Any = None) -> Iterator[list[BaseException]]:
         elif landed and exc.code == _STARTUP_FAILURE:
             raise _Decided(_STARTUP_FAILURE, list(landed)) from exc
         raise
-    stops.extend(landed[:1])  # (a stop come once its run had ended, or before it began)
+    if own:
+        stops.extend(landed[:1])  # (a stop come once its run had ended, or before it began)
 
 
 def _put_back(signum: int, handler: Any, *, landed: list[_Terminated] | None = None) -> None:
