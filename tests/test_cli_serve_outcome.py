@@ -242,3 +242,43 @@ def test_a_sigterm_as_uvicorns_block_puts_its_handler_back_is_a_stop_that_came(
     else:
         assert raised.value.code == status
         assert len(raised.value.sigterms) == 1
+
+
+def test_a_second_sigterm_as_the_outcomes_hold_begins_keeps_its_status_1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A SIGTERM pending as the hold of the outcome's read began was raised there (serve's
+    # handler, run by the call that set the hold's), noted in the loop's `except`: a second one
+    # landing there (at the next call serve_uvicorn made) went out of the loop, and serve's block
+    # took it for a clean stop, the status 1 lost.
+    monkeypatch.setattr(serve_uvicorn, "check_port", lambda *args, **kwargs: None)
+    monkeypatch.setattr(serve_uvicorn, "_bound", lambda config, held=None: _Socket())
+    monkeypatch.setattr(serve_uvicorn, "_supervisor", lambda config, sock: _Supervisor())
+    real, first, second = signal.signal, list[Any](), list[str]()
+
+    def setting(signum: int, handler: Any) -> Any:
+        holding = sys._getframe(1).f_code.co_name == "held"  # (`signals_held.held`'s)
+        if signum == signal.SIGTERM and holding and not first:
+            first.append(signal.getsignal(signal.SIGTERM))
+            first[0](signal.SIGTERM, None)  # (the SIGTERM pending: its handler run first)
+        return real(signum, handler)
+
+    def profile(frame: Any, event: str, arg: object) -> None:
+        if second or not first:
+            return
+        caller = frame if event == "c_call" else frame.f_back
+        ours = caller is not None and caller.f_globals.get("__name__") == serve_uvicorn.__name__
+        if event in ("call", "c_call") and ours:
+            second.append(f"{event} in {caller.f_code.co_name}")
+            signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(signal, "signal", setting)
+    sys.setprofile(profile)
+    try:
+        decided = _run_workers()
+    finally:
+        sys.setprofile(None)
+        monkeypatch.undo()
+    assert len(first) == 1 and len(second) == 1, second
+    assert decided.code == 1
+    assert len(decided.sigterms) == 2

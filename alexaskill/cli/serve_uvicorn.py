@@ -272,6 +272,10 @@ def _terminated(signum: int, frame: object) -> None:
     raise _Terminated
 
 
+def _noted(came: list[_Terminated], signum: int, frame: object) -> None:
+    came.append(_Terminated())  # (a SIGTERM come once uvicorn's run ended: `_run_uvicorn`)
+
+
 def _run_uvicorn(
     app: Any,
     *,
@@ -301,27 +305,30 @@ def _run_uvicorn(
     if "port" in options:  # (serve always gives it)
         check_port(host, options["port"], one_socket=one_socket)
     os.environ.update(env or {})
-    came: list[_Terminated] = []  # (SIGTERMs come once uvicorn's run ended: its put-back's)
-    with stopped_by_sigterm(landed=came):
-        supervisor = _uvicorns_run(app, host, one_socket, starting, options)
-    # Its block left, a SIGTERM raises serve's _Terminated (serve.run's stopped_by_sigterm): one
-    # landing before the run's failure is raised ended serve "after its stop (SIGTERM)", status
-    # 1, the 3 or 1 lost. It is a stop come once the server stopped: held off while the outcome
-    # is read and raised (`signals_held.held`), each one that comes meanwhile is noted in it
-    # (`_Decided`), not raised in the middle of the read (a worker's ERROR said again as it was
-    # read again, or a second SIGTERM come as the first was noted raised out of it); a clean one
-    # raises it, for serve's block to take.
+    # Its block left, serve's handler put back raised serve's _Terminated (serve.run's block):
+    # one landing before the run's outcome was raised ended serve "after its stop (SIGTERM)",
+    # the 3 or 1 lost. Each is a stop come once the server stopped: noted from the block's
+    # put-back (`_noted`) till serve's handler is back, the outcome read whole (`held`: a
+    # Ctrl-C sent again once it is raised), none raised in the middle of it (a worker's ERROR
+    # said again, or a second SIGTERM come as the first was noted raised out of it).
     import signal
 
-    from .signals_held import held as held_off  # (`held`: the lines held back, above)
+    from .signals_held import held
 
-    while True:
-        try:
-            with held_off(taking={signal.SIGTERM: lambda: came.append(_Terminated())}):
-                _raise_outcome(supervisor, came)
-            break
-        except _Terminated as exc:  # (landed just as the hold began: its handler run first)
-            came.append(exc)
+    came: list[_Terminated] = []
+    serves, noting = signal.getsignal(signal.SIGTERM), functools.partial(_noted, came)
+    try:
+        with stopped_by_sigterm(then=noting, landed=came):
+            supervisor = _uvicorns_run(app, host, one_socket, starting, options)
+        with held(taking={signal.SIGTERM: functools.partial(_noted, came, 0, None)}):
+            _raise_outcome(supervisor, came)
+    except _Decided as exc:  # (3, a server here that did not start: those noted its, too)
+        came[:0] = [each for each in exc.sigterms if each not in came]
+        exc.sigterms = came
+        raise
+    finally:
+        if signal.getsignal(signal.SIGTERM) is noting:  # (the main thread's)
+            _put_back(signal.SIGTERM, signal.SIG_DFL if serves is None else serves, landed=came)
     if came:
         raise came[0]
 
