@@ -333,3 +333,31 @@ def test_a_ctrl_c_another_thread_takes_as_the_sigterm_repeats_start_loses_nothin
     assert wakeup == (-1 if own is None else own[1])
     assert_left_nothing(before)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+class _Hangup(Exception):
+    """A program's own handler's exception (one that calls `main`, serve embedded)."""
+
+
+def _raises_hangup(signum: int, frame: object) -> None:
+    raise _Hangup(signum)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="no SIGUSR1 here")
+def test_a_programs_own_raising_handler_is_held_off_too() -> None:
+    # Only SIGINT's and SIGTERM's were held: a program's handler that raises (SIGUSR1 here,
+    # SIGHUP as well), run in the main thread whichever thread took the signal, raised just as
+    # `_Insisting.start` had its pipe, which was lost as a Ctrl-C's raise lost it.
+    from alexaskill.cli.signals_held import held
+
+    kept = signal.signal(signal.SIGUSR1, _raises_hangup)
+    ran: list[str] = []
+    try:
+        with pytest.raises(_Hangup) as raised, held():
+            signal.raise_signal(signal.SIGUSR1)
+            ran.append("the block, whole")
+        assert signal.getsignal(signal.SIGUSR1) is _raises_hangup
+    finally:
+        signal.signal(signal.SIGUSR1, kept)
+    assert ran == ["the block, whole"]
+    assert raised.value.args == (signal.SIGUSR1,)

@@ -1,5 +1,10 @@
-"""SIGINT's and SIGTERM's Python handlers held off for a moment (`held`): a Ctrl-C or a SIGTERM
-come meanwhile is recorded, and sent again once the handlers are back."""
+"""The process's Python signal handlers held off for a moment (`held`): a Ctrl-C, a SIGTERM or
+any other signal with one, come meanwhile, is recorded, and sent again once they are back.
+
+Every one, not SIGINT's and SIGTERM's alone, which the CLI's own raise: a program that calls
+`main` may set a handler that raises for SIGHUP or SIGUSR1 (a reload, say), which Python runs in
+the main thread whichever thread took the signal, and raised just as `_Insisting.start` had its
+pipe, it lost it as a Ctrl-C's did."""
 
 from __future__ import annotations
 
@@ -12,19 +17,15 @@ if TYPE_CHECKING:
 
 __all__ = ["held"]
 
-#: The signals whose Python handlers the CLI knows to raise (KeyboardInterrupt, its commands'
-#: SIGTERM exceptions).
-_HELD = (signal.SIGINT, signal.SIGTERM)
-
 
 @contextlib.contextmanager
 def held(taking: Mapping[int, Callable[[], object]] | None = None) -> Iterator[None]:
-    """Within it, SIGINT's and SIGTERM's Python handlers do not run: a signal of theirs that
-    comes is recorded, and raised again (``signal.raise_signal``) once the handlers are back, as
-    the block is left, whatever it did: raised by a handler (KeyboardInterrupt), its exception
-    is the one the block raised's (``__context__``), which it replaces; one ``taking`` names is
-    given to its function instead, called as it comes (or as the handlers are put back), and not
-    raised again.
+    """Within it, the process's Python signal handlers do not run (SIGINT's, SIGTERM's, any
+    other's): a signal of theirs that comes is recorded, and raised again
+    (``signal.raise_signal``) once the handlers are back, as the block is left, whatever it did:
+    raised by a handler (KeyboardInterrupt), its exception is the one the block raised's
+    (``__context__``), which it replaces; one ``taking`` names is given to its function instead,
+    called as it comes (or as the handlers are put back), and not raised again.
 
     Blocking the signals (``pthread_sigmask``) holds off only those sent to the thread that
     blocks them: one the process gets is taken by another thread, where it is not blocked (a
@@ -52,7 +53,7 @@ def held(taking: Mapping[int, Callable[[], object]] | None = None) -> Iterator[N
         return kept[signum](signum, frame)
 
     try:
-        for signum in _HELD:
+        for signum in signal.valid_signals():  # (each cheap: no call into the system)
             handler = signal.getsignal(signum)
             if callable(handler):
                 kept[signum] = handler  # (first: set or not, the handler put back is that)
