@@ -7,6 +7,7 @@ call."""
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import signal
 import sys
@@ -19,6 +20,9 @@ import pytest
 from alexaskill.cli import serve_uvicorn
 from alexaskill.cli.serve_server import _Decided
 from alexaskill.cli.serve_workers import worker_logger
+
+# restore_logging: autouse, each test's logging put back (serve sets it up as uvicorn's).
+from .log_lambda_shared import restore_logging  # noqa: F401
 
 pytestmark = [
     pytest.mark.oldest_dependencies,
@@ -282,3 +286,62 @@ def test_a_second_sigterm_as_the_outcomes_hold_begins_keeps_its_status_1(
     assert len(first) == 1 and len(second) == 1, second
     assert decided.code == 1
     assert len(decided.sigterms) == 2
+
+
+async def _app(scope: object, receive: object, send: object) -> None:
+    pass
+
+
+@pytest.mark.parametrize(
+    ("lands", "came"),
+    [
+        ("as uvicorn stops", None),
+        ("as _run_uvicorn's block puts its handler back", signal.SIGTERM),
+        ("as _run_uvicorn puts serve's handler back", signal.SIGTERM),
+    ],
+)
+def test_serve_in_one_process_stopped_by_one_sigterm_exits_0(
+    monkeypatch: pytest.MonkeyPatch, lands: str, came: int | None
+) -> None:
+    # The server in serve's process (one worker, no supervisor), one SIGTERM: raised again by
+    # uvicorn once it stopped gracefully, it ended `_run_uvicorn`'s block, which left the
+    # supervisor unread, an UnboundLocalError: serve exited 1, a traceback. Landing at a
+    # put-back (the server stopped otherwise), it is a stop come once the server stopped: serve
+    # exits 0, its bound told of it (a thread that holds the exit: ended at once, not waited).
+    from alexaskill.cli import parser, serve
+
+    bounds: list[dict[str, Any]] = []
+    monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
+    monkeypatch.setattr(serve, "load_app", lambda spec: _app)
+    monkeypatch.setattr(serve_uvicorn, "check_port", lambda *args, **kwargs: None)
+    monkeypatch.setattr(serve_uvicorn, "bind_as_asyncio", lambda host, port: [])
+    real, landed = signal.signal, list[Any]()
+
+    def run(self: Any, sockets: Any = None) -> None:
+        self.started = True
+        if lands == "as uvicorn stops":  # (its handler back: `_run_uvicorn`'s block's)
+            landed.append(signal.getsignal(signal.SIGTERM))
+            signal.raise_signal(signal.SIGTERM)
+
+    def setting(signum: int, handler: Any) -> Any:
+        # (`_put_back`'s call, and who called it: `_run_uvicorn`'s block, then `_run_uvicorn`)
+        putting_back = sys._getframe(1).f_code.co_name == "_put_back"
+        by = sys._getframe(2).f_code.co_name if putting_back else ""
+        at = "block" if by == "stopped_by_sigterm" else "serve's handler" if by else ""
+        if signum == signal.SIGTERM and not landed and at and at in lands:
+            landed.append(signal.getsignal(signal.SIGTERM))
+            landed[0](signal.SIGTERM, None)  # (the SIGTERM pending: its handler run first)
+        return real(signum, handler)
+
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    monkeypatch.setattr(signal, "signal", setting)
+    args = parser().parse_args(["serve", "app:app", "--port", "0"])
+    try:
+        assert serve.run(args, io.StringIO(), io.StringIO(), program=True) == 0
+    finally:
+        monkeypatch.undo()
+    assert len(landed) == 1, lands
+    stopped = {} if came is None else {"after": "its server stopped"}
+    assert bounds == [{**stopped, "came": came}]

@@ -316,6 +316,9 @@ def _run_uvicorn(
     from .signals_held import held
 
     came: list[_Terminated] = []
+    # (None: no supervisor read, were the block ended by a SIGTERM, uvicorn's stop of a server
+    # here raised again once it stopped, or one come before the run began)
+    supervisor: Any = None
     serves, noting = signal.getsignal(signal.SIGTERM), functools.partial(_noted, came)
     try:
         with stopped_by_sigterm(then=noting, landed=came):
