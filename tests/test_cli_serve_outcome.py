@@ -292,6 +292,44 @@ async def _app(scope: object, receive: object, send: object) -> None:
     pass
 
 
+def _serving_here(monkeypatch: pytest.MonkeyPatch, run: Any, lands: str) -> list[Any]:
+    """serve's run (`serve.run` as the program runs it: its exit's bound recorded, not armed) of
+    a server in its process, uvicorn's ``Server.run`` replaced by ``run``; a SIGTERM landing as
+    `_run_uvicorn` puts a handler back: its block's (``lands`` names "block") or serve's ("serve's
+    handler"). What it took (a handler the SIGTERM found), then each bound's words."""
+    import uvicorn
+
+    from alexaskill.cli import serve
+
+    bounds: list[dict[str, Any]] = []
+    monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
+    monkeypatch.setattr(serve, "load_app", lambda spec: _app)
+    monkeypatch.setattr(serve_uvicorn, "check_port", lambda *args, **kwargs: None)
+    monkeypatch.setattr(serve_uvicorn, "bind_as_asyncio", lambda host, port: [])
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    real, landed = signal.signal, list[Any]()
+
+    def setting(signum: int, handler: Any) -> Any:
+        # (`_put_back`'s call, and who called it: `_run_uvicorn`'s block, then `_run_uvicorn`)
+        putting_back = sys._getframe(1).f_code.co_name == "_put_back"
+        by = sys._getframe(2).f_code.co_name if putting_back else ""
+        at = "block" if by == "stopped_by_sigterm" else "serve's handler" if by else ""
+        if signum == signal.SIGTERM and not landed and at and at in lands:
+            landed.append(signal.getsignal(signal.SIGTERM))
+            landed[0](signal.SIGTERM, None)  # (the SIGTERM pending: its handler run first)
+        return real(signum, handler)
+
+    monkeypatch.setattr(signal, "signal", setting)
+    return [landed, bounds]
+
+
+def _serve(*options: str) -> int:
+    from alexaskill.cli import parser, serve
+
+    args = parser().parse_args(["serve", "app:app", "--port", "0", *options])
+    return serve.run(args, io.StringIO(), io.StringIO(), program=True)
+
+
 @pytest.mark.parametrize(
     ("lands", "came"),
     [
@@ -308,40 +346,61 @@ def test_serve_in_one_process_stopped_by_one_sigterm_exits_0(
     # supervisor unread, an UnboundLocalError: serve exited 1, a traceback. Landing at a
     # put-back (the server stopped otherwise), it is a stop come once the server stopped: serve
     # exits 0, its bound told of it (a thread that holds the exit: ended at once, not waited).
-    from alexaskill.cli import parser, serve
-
-    bounds: list[dict[str, Any]] = []
-    monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
-    monkeypatch.setattr(serve, "load_app", lambda spec: _app)
-    monkeypatch.setattr(serve_uvicorn, "check_port", lambda *args, **kwargs: None)
-    monkeypatch.setattr(serve_uvicorn, "bind_as_asyncio", lambda host, port: [])
-    real, landed = signal.signal, list[Any]()
-
     def run(self: Any, sockets: Any = None) -> None:
         self.started = True
         if lands == "as uvicorn stops":  # (its handler back: `_run_uvicorn`'s block's)
             landed.append(signal.getsignal(signal.SIGTERM))
             signal.raise_signal(signal.SIGTERM)
 
-    def setting(signum: int, handler: Any) -> Any:
-        # (`_put_back`'s call, and who called it: `_run_uvicorn`'s block, then `_run_uvicorn`)
-        putting_back = sys._getframe(1).f_code.co_name == "_put_back"
-        by = sys._getframe(2).f_code.co_name if putting_back else ""
-        at = "block" if by == "stopped_by_sigterm" else "serve's handler" if by else ""
-        if signum == signal.SIGTERM and not landed and at and at in lands:
-            landed.append(signal.getsignal(signal.SIGTERM))
-            landed[0](signal.SIGTERM, None)  # (the SIGTERM pending: its handler run first)
-        return real(signum, handler)
-
-    import uvicorn
-
-    monkeypatch.setattr(uvicorn.Server, "run", run)
-    monkeypatch.setattr(signal, "signal", setting)
-    args = parser().parse_args(["serve", "app:app", "--port", "0"])
+    landed, bounds = _serving_here(monkeypatch, run, lands)
     try:
-        assert serve.run(args, io.StringIO(), io.StringIO(), program=True) == 0
+        assert _serve() == 0
     finally:
         monkeypatch.undo()
     assert len(landed) == 1, lands
     stopped = {} if came is None else {"after": "its server stopped"}
     assert bounds == [{**stopped, "came": came}]
+
+
+@pytest.mark.parametrize("lands", ["block", "serve's handler"])
+@pytest.mark.parametrize("error", ["not started", "port taken"])
+def test_a_sigterm_at_a_put_back_after_an_error_is_a_stop_that_came(
+    monkeypatch: pytest.MonkeyPatch, lands: str, error: str
+) -> None:
+    # Noted as `_run_uvicorn` put a handler back, the SIGTERM was kept by a `_Decided` alone: a
+    # server that could not start (`ServerNotStarted`, status 3) or a port taken since its check
+    # (`UsageError`, status 2) dropped it, and a process held at exit by a thread of the app's
+    # waited out its whole bound, where one come a moment later ended it at once.
+    from alexaskill.cli.common import UsageError
+
+    def run(self: Any, sockets: Any = None) -> None:
+        raise OSError("the app's start-up failed")  # (before it started: ServerNotStarted)
+
+    landed, bounds = _serving_here(monkeypatch, run, lands)
+    if error == "port taken":
+        monkeypatch.setattr(
+            serve_uvicorn, "bind_as_asyncio", lambda host, port: _raises(UsageError("taken"))
+        )
+    status = 3 if error == "not started" else 2
+    try:
+        if status == 3:
+            assert _serve() == 3
+        else:
+            with pytest.raises(UsageError):
+                _serve()
+    finally:
+        monkeypatch.undo()
+    assert len(landed) == 1
+    assert bounds == [
+        {
+            "who": "serve process",
+            "after": "its error",
+            "status": status,
+            "stopped": "stopped",
+            "came": signal.SIGTERM,
+        }
+    ]
+
+
+def _raises(exc: BaseException) -> Any:
+    raise exc

@@ -40,6 +40,7 @@ from .serve_uvicorn import (
     _run_uvicorn,
     _say_at_start,
     _Terminated,
+    noted_sigterms,
     stopped_by_sigterm,
 )
 from .serve_worker_run import stop_with_parent
@@ -254,7 +255,7 @@ def _bound_exit(
     # sys.exit("...") gives, is an error's.)
     stop = isinstance(failure, SystemExit) and failure.code in (0, None, _UNCLEAN_STOP)
     came = _came(failure, ran)
-    if came is not None and not isinstance(failure, SystemExit):
+    if came is not None and isinstance(failure, (KeyboardInterrupt, _Terminated)):
         # Raised once uvicorn's run had ended (its first stop taken by uvicorn), before the
         # bound's handler was set: a second Ctrl-C (or SIGTERM), so held it ends at once, said
         # "stopped again", not a first stop before the server ran (held till another).
@@ -291,12 +292,15 @@ def _bound_exit(
 def _came(failure: BaseException | None, ran: bool) -> signal.Signals | None:
     """The stop signal that came once the run's server had stopped, before its exit's bound
     was armed: a Ctrl-C or a SIGTERM the run ended with, its server having run (``ran``), or a
-    SIGTERM that landed as the exit status its server decided was raised (`_Decided`)."""
+    SIGTERM that landed as the exit status its server decided was raised (`_Decided`), or as
+    its error was (`noted_sigterms`)."""
     if isinstance(failure, _Decided):
         return signal.SIGTERM if failure.sigterms else None
     if ran and isinstance(failure, KeyboardInterrupt):
         return signal.SIGINT
-    return signal.SIGTERM if ran and isinstance(failure, _Terminated) else None
+    if ran and isinstance(failure, _Terminated):
+        return signal.SIGTERM
+    return signal.SIGTERM if failure is not None and noted_sigterms(failure) else None
 
 
 def _status(failure: BaseException) -> int:

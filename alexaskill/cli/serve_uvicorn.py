@@ -16,6 +16,7 @@ from .common import UsageError, logger, no_file
 from .serve_port import bind_as_asyncio, check_host, check_port
 from .serve_port import ipv6_wildcard as _ipv6_wildcard  # (tests replace it here)
 from .serve_server import _announcing_server, _bound, _Decided, _serve_here, _starting
+from .serve_tls import _check_tls, _warn_if_alexa_refuses
 from .serve_worker_run import serve_till_stopped
 from .serve_workers import _STARTUP_FAILURE, _UNCLEAN_STOP, _supervisor, stopped_unclean
 
@@ -198,58 +199,6 @@ def _check_readable(option: str, path: str) -> None:
         raise UsageError(f"{option} {shown(path)}: {exc.strerror or exc}") from None
 
 
-def _check_tls(certfile: str, keyfile: str) -> None:
-    """`UsageError` unless the files load as uvicorn will load them (each worker would fail)."""
-    import ssl
-
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    try:
-        # No password: serve takes none, and a key that needs one would be asked for on the
-        # terminal by every worker.
-        context.load_cert_chain(certfile, keyfile, password=lambda: b"")
-    except (ssl.SSLError, OSError) as exc:
-        raise UsageError(
-            f"--ssl-certfile {shown(certfile)} and --ssl-keyfile {shown(keyfile)}: not a PEM "
-            f"certificate and key that match, or the key is encrypted ({exc.strerror or exc})"
-        ) from None
-
-
-def _warn_if_alexa_refuses(certfile: str) -> None:
-    """Warn of a served certificate that Alexa refuses: out of its dates, or with no DNS name in
-    its subjectAltName (where Alexa looks for the endpoint's host). uvicorn serves it all the
-    same, and Alexa's requests then never arrive: nothing else in the log would say why."""
-    import datetime as dt
-
-    from cryptography import x509
-
-    try:
-        with open(certfile, "rb") as file:
-            served = x509.load_pem_x509_certificates(file.read())[0]  # the server's, first
-    except (OSError, ValueError):  # (uvicorn reads it next, and says what is wrong)
-        return
-    now = dt.datetime.now(dt.UTC)
-    problem = None
-    if served.not_valid_after_utc < now:
-        problem = f"expired on {served.not_valid_after_utc:%Y-%m-%d %H:%M} UTC"
-    elif served.not_valid_before_utc > now:
-        problem = f"is not valid before {served.not_valid_before_utc:%Y-%m-%d %H:%M} UTC"
-    else:
-        try:
-            names = served.extensions.get_extension_for_class(x509.SubjectAlternativeName)
-            dns = names.value.get_values_for_type(x509.DNSName)
-        except x509.ExtensionNotFound:
-            dns = []
-        if not dns:
-            problem = "names no DNS name in its subjectAltName"
-    if problem is not None:
-        logger.warning(
-            "--ssl-certfile %s: the certificate %s: Alexa refuses to connect to an endpoint "
-            'that serves it (README, "HTTPS")',
-            certfile,
-            problem,
-        )
-
-
 def _check_capture_writable(directory: str) -> None:
     """`UsageError` for a ``--capture`` directory that cannot be made or written to, made here
     (as the capture would make it): served, every request's capture failed with a warning."""
@@ -274,6 +223,14 @@ def _terminated(signum: int, frame: object) -> None:
 
 def _noted(came: list[_Terminated], signum: int, frame: object) -> None:
     came.append(_Terminated())  # (a SIGTERM come once uvicorn's run ended: `_run_uvicorn`)
+
+
+def noted_sigterms(failure: BaseException) -> list[_Terminated]:
+    """The SIGTERMs `_run_uvicorn` noted as ``failure``, its error, was raised up through it (a
+    server that did not start, a port taken since its check): stops come meanwhile, which the
+    exit's bound takes as come (`serve._came`), as it takes a `_Decided`'s ``sigterms``."""
+    noted: list[_Terminated] = vars(failure).get("_alexaskill_sigterms", [])
+    return noted
 
 
 def _run_uvicorn(
@@ -328,6 +285,9 @@ def _run_uvicorn(
     except _Decided as exc:  # (3, a server here that did not start: those noted its, too)
         came[:0] = [each for each in exc.sigterms if each not in came]
         exc.sigterms = came
+        raise
+    except Exception as exc:  # (its error: `noted_sigterms`, the list, those of `finally` too)
+        vars(exc)["_alexaskill_sigterms"] = came
         raise
     finally:
         if signal.getsignal(signal.SIGTERM) is noting:  # (the main thread's)
