@@ -267,7 +267,10 @@ def _run_uvicorn(
     # the 3 or 1 lost. Each is a stop come once the server stopped: noted from the block's
     # put-back (`_noted`) till serve's handler is back, the outcome read whole (`held`: a
     # Ctrl-C sent again once it is raised), none raised in the middle of it (a worker's ERROR
-    # said again, or a second SIGTERM come as the first was noted raised out of it).
+    # said again, or a second SIGTERM come as the first was noted raised out of it). A Ctrl-C
+    # so sent replaces the 1 or 3 decided (its __context__): serve exits 130, as a Ctrl-C a
+    # moment later does (serve's block holds none), an interactive stop whose unclean workers
+    # were said; supervisors stop serve with SIGTERM, noted here, their status kept.
     import signal
 
     from .signals_held import held
