@@ -360,6 +360,38 @@ def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
     assert asyncio_loaded is False
 
 
+@pytest.mark.parametrize(
+    ("unset", "setting", "said"),
+    [
+        ("ALEXASKILL_SKILL_ID", {}, "set ALEXASKILL_SKILL_ID"),
+        ("", {"ALEXASKILL_LOG_LEVEL": "BOGUS"}, "ALEXASKILL_LOG_LEVEL: unknown log level 'BOGUS'"),
+    ],
+    ids=["no-skill-id", "bad-log-level"],
+)
+def test_the_readme_function_ends_a_bad_start_in_one_line(
+    tmp_path: Path, unset: str, setting: dict[str, str], said: str
+) -> None:
+    """The README says a setting that does not parse, or no skill id, ends the function's
+    import in one line of its log, without a traceback. Without ALEXASKILL_SKILL_ID it was the
+    traceback of `Skill(settings.skill_ids)`, raised outside the README's `try`."""
+    (tmp_path / "lambda_function.py").write_text(_readme_lambda_function(), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALEXASKILL_", "AWS_"))}
+    env |= LAMBDA_ENVIRON | {"ALEXASKILL_SKILL_ID": DEFAULT_SKILL_ID} | setting
+    env.pop(unset, None)
+    env["PYTHONPATH"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", "import lambda_function"],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith("alexaskill: ") and said in line, done.stderr
+
+
 @pytest.mark.parametrize("log_json", ["0", "1"])
 def test_a_function_logging_at_warn_is_told_that_lambda_drops_the_request_lines(
     monkeypatch: pytest.MonkeyPatch, log_json: str
