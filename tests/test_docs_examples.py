@@ -173,3 +173,13 @@ def test_the_request_lines_shown_are_the_ones_written() -> None:
     assert list(line) == list(shown_json)
     assert shape(line["message"]) == shape(shown_json["message"])
     assert sorted(tabled) == sorted(set(line) - {"time", "level", "logger", "message"})
+
+
+@pytest.mark.parametrize("extra", ["redis", "dynamodb"])
+def test_the_lambda_sections_say_how_to_package_each_store_they_suggest(extra: str) -> None:
+    # "Use DynamoDB (next section), Redis (ElastiCache, …)": a function packaged as step 1
+    # says, without the store's extra, fails its start (`RedisStore needs the redis package`).
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lambda_sections = readme.split("\n### AWS Lambda\n", 1)[1].split("\n### Logging\n", 1)[0]
+    assert extra.lower() in lambda_sections.lower()  # (the section suggests that store)
+    assert f'"$(echo dist/alexaskill-*.whl)[{extra}]"' in lambda_sections
