@@ -20,7 +20,9 @@ from .lambda_start import (
     say_not_started,
     start_lock,
     started,
+    unsuited_memory,
     unsuited_sqlite,
+    warn_of_memory,
     warn_of_sqlite,
 )
 
@@ -93,10 +95,10 @@ def plan_of(skill: LambdaSkill) -> Plan:
         with start_lock(skill):
             plan = _plans.get(id(skill))
             if plan is None:
-                sqlite = None
+                sqlite, memory = None, False
                 try:
                     skill.start(skill.lambda_log_name)
-                    sqlite = unsuited_sqlite(skill)
+                    sqlite, memory = unsuited_sqlite(skill), unsuited_memory(skill)
                     plan = _plan(skill)
                 except ConfigurationError as exc:
                     plan = kept_start_error(exc)
@@ -116,6 +118,8 @@ def plan_of(skill: LambdaSkill) -> Plan:
                     # is redone and may say it twice, rather than never. (`skill.start` says
                     # its own warnings once, whatever is redone.)
                     warn_of_sqlite(sqlite)
+                if memory:
+                    warn_of_memory()
                 _remember(skill, plan)
             # Decided: the lock dropped (made again, maybe, by a thread that came meanwhile).
             started(skill)

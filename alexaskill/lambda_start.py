@@ -1,13 +1,14 @@
 """An AWS Lambda function's start: its environment, read as its module makes the handler (a
 setting that does not parse ends it in one line), then each skill's, at its first invocation:
-one at a time for each skill (its own lock), what it says of the set-up (a SQLite store), and a
-start that failed on the author's configuration, said once and kept."""
+one at a time for each skill (its own lock), what it says of the set-up (a SQLite store, one
+in memory), and a start that failed on the author's configuration, said once and kept."""
 
 from __future__ import annotations
 
 import _thread
 import contextlib
 import copy
+import sys
 import types
 import weakref
 from typing import TYPE_CHECKING, TypeVar
@@ -27,7 +28,9 @@ __all__ = [
     "say_not_started",
     "start_lock",
     "started",
+    "unsuited_memory",
     "unsuited_sqlite",
+    "warn_of_memory",
     "warn_of_sqlite",
 ]
 
@@ -239,4 +242,31 @@ def warn_of_sqlite(path: str) -> None:
         "of the function. Set ALEXASKILL_STORE=dynamodb://TABLE (README: AWS Lambda with "
         "DynamoDB) or a Redis URL",
         path,
+    )
+
+
+def unsuited_memory(skill: StoreSkill) -> bool:
+    """Whether, on AWS Lambda itself (`on_lambda`), a handler uses attributes from ``skill``'s
+    `MemoryStore` (``ALEXASKILL_STORE=memory://``, for tests): each instance of the function
+    keeps its own, lost when Lambda replaces it. Off Lambda (a test calling the handler) it is
+    what was meant."""
+    from .store.start_check import store_used
+
+    memory = sys.modules.get("alexaskill.store.memory")  # not loaded: the store is no MemoryStore
+    return (
+        memory is not None
+        and isinstance(skill.store, memory.MemoryStore)
+        and on_lambda()
+        and store_used(skill)
+    )
+
+
+def warn_of_memory() -> None:
+    """Say that the skill's `MemoryStore` (`unsuited_memory`) does not suit Lambda: once for a
+    skill, as `warn_of_sqlite` says its own."""
+    logger.warning(
+        "the attribute store is in memory (memory://), which does not suit AWS Lambda: each "
+        "instance of the function keeps its own, lost when Lambda replaces it, so users' "
+        "attributes come and go. Set ALEXASKILL_STORE=dynamodb://TABLE (README: AWS Lambda "
+        "with DynamoDB) or a Redis URL"
     )

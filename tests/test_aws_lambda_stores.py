@@ -18,6 +18,7 @@ from .aws_lambda_shared import speech, weather_skill
 
 # The skills here answer DEFAULT_SKILL_ID, by its name: the id the sample envelopes carry.
 from .lambda_events import event, intent_event
+from .lambda_runtime import LAMBDA_ENVIRON
 from .store_shared import counting_skill
 
 
@@ -65,6 +66,22 @@ def test_no_store_warning_for_another_store_or_a_sqlite_store_no_handler_uses(
     caplog.set_level(logging.INFO, logger="alexaskill")
     assert speech(handler(skill)(event("LaunchRequest"), None)) == "Welcome."
     assert not _sqlite_warnings(caplog)
+
+
+def test_a_store_in_memory_on_lambda_itself_is_warned_about_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # ALEXASKILL_STORE=memory:// ("tests only") deployed: each instance kept its own attributes,
+    # lost when Lambda replaced it, and nothing said so. Off Lambda (the test above) it is meant.
+    for name, value in LAMBDA_ENVIRON.items():
+        monkeypatch.setenv(name, value)
+    lambda_handler = handler(counting_skill("memory://"))
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 1."
+    assert speech(lambda_handler(intent_event("Count"), None)) == "Visit number 2."
+    [warning] = [r for r in caplog.records if "in memory (memory://)" in r.getMessage()]
+    assert warning.levelno == logging.WARNING
+    assert "ALEXASKILL_STORE=dynamodb://" in warning.getMessage()
 
 
 def test_a_function_that_reads_skill_lambda_handler_at_each_invocation_is_warned_once(
