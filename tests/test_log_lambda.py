@@ -324,7 +324,13 @@ def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
     # (A copy of it was run: the README's own could change, or stop working, unseen.)
     (tmp_path / "lambda_function.py").write_text(_readme_lambda_function(), encoding="utf-8")
     requests = RequestFactory(skill_id=DEFAULT_SKILL_ID)
-    events = [requests.intent("HelloIntent", name="Ann"), requests.intent("HelloIntent")]
+    # The LaunchRequest too: what the function's refusal of the console's test event says to
+    # give it (`alexaskill request LaunchRequest`). It was answered with no speech.
+    events = [
+        requests.intent("HelloIntent", name="Ann"),
+        requests.intent("HelloIntent"),
+        requests.envelope("LaunchRequest"),
+    ]
     script = (
         "import json, sys\n"
         "from lambda_runtime import Runtime\n"
@@ -354,9 +360,9 @@ def test_the_readme_function_under_the_runtime(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     request_id, messages, answers, errors, asyncio_loaded = json.loads(done.stdout)
     assert done.stderr == "" and errors == []
-    said = [answer["response"]["outputSpeech"]["text"] for answer in answers]
-    assert said == ["Hello, Ann!", "Hello, world!"]
-    assert f"\t{request_id}\tIntentRequest HelloIntent -> ok handler=" in messages[-1]
+    said = [answer["response"].get("outputSpeech", {}).get("text") for answer in answers]
+    assert said == ["Hello, Ann!", "Hello, world!", "Hello! Whom shall I greet?"]
+    assert f"\t{request_id}\tLaunchRequest -> ok handler=" in messages[-1]
     assert asyncio_loaded is False
 
 
