@@ -183,3 +183,16 @@ def test_the_lambda_sections_say_how_to_package_each_store_they_suggest(extra: s
     lambda_sections = readme.split("\n### AWS Lambda\n", 1)[1].split("\n### Logging\n", 1)[0]
     assert extra.lower() in lambda_sections.lower()  # (the section suggests that store)
     assert f'"$(echo dist/alexaskill-*.whl)[{extra}]"' in lambda_sections
+
+
+def test_the_lambda_packaging_steps_start_from_empty_directories() -> None:
+    # Run a second time (a handler edited, alexaskill updated), `pip install --target package`
+    # kept what package/ held ("Target directory … already exists", a warning), the old
+    # alexaskill and the old .pyc files shipped, and `zip` added to the old skill.zip.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n### AWS Lambda\n", 1)[1].split("\n### ", 1)[0]
+    found = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert found is not None
+    commands = [line.strip() for line in found.group(1).splitlines()]
+    assert commands[0] == "rm -rf dist package skill.zip   # start afresh at each build"
+    assert commands[1].startswith("pip wheel ")
