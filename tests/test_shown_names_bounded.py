@@ -260,3 +260,46 @@ def test_an_attribute_s_name_in_a_load_refused_is_quoted_cut(stored: str) -> Non
     with pytest.raises(StoreError) as info:
         base._decode("name" + "n" * HUGE, stored, "SQLiteStore.load")
     _bounded(str(info.value), "attribute 'namenn")
+
+
+def _refused_by(call: Any) -> str:
+    from alexaskill.exceptions import ResponseError
+
+    with pytest.raises(ResponseError) as info:
+        call()
+    return str(info.value)
+
+
+def test_an_attribute_s_name_in_an_increment_refused_is_quoted_cut() -> None:
+    # The increments' and names' refusals (store/data_faults.py), said by every store and by
+    # Attributes.increment, quoted the name whole: a handler's name of a user's words, logged.
+    from alexaskill.store import base, data_faults
+    from alexaskill.store.attributes import Attributes
+
+    name = "name" + "n" * HUGE
+    refusals = [
+        lambda: data_faults._check_increments({name: 1.5}),  # type: ignore[dict-item]
+        lambda: data_faults._check_increments({name: 10**19}),
+        lambda: data_faults._names_checked("k", {name: 1}, [], {name: 1}, limits=False),
+        lambda: data_faults._names_checked("k", {}, [], {name + "\ud800": 1}),
+        lambda: base._incremented(name, '"text"', 1, "SQLiteStore.update"),
+        lambda: base._incremented(name, str(2**63 - 1), 1, "SQLiteStore.update"),
+        lambda: Attributes({name: "text"}).increment(name),
+        lambda: Attributes({}).increment(name, 1.5),  # type: ignore[arg-type]
+    ]
+    for refusal in refusals:
+        _bounded(_refused_by(refusal), "attribute 'namenn")
+
+
+def test_a_name_no_str_and_an_increment_past_pythons_digits_are_said_bounded() -> None:
+    # A name no str was quoted with its repr, whole; an increment past Redis's bound was said
+    # whole, and one past 4,300 digits raised str()'s ValueError in place of the refusal.
+    from alexaskill.store import data_faults
+    from alexaskill.store.attributes import Attributes
+
+    _bounded(_refused_by(lambda: data_faults._names_checked("k", {}, [b"n" * HUGE], None)), "b'nn")  # type: ignore[list-item]
+    _bounded(_refused_by(lambda: Attributes({}).increment(b"n" * HUGE)), "b'nn")  # type: ignore[arg-type]
+    said = _refused_by(lambda: data_faults._check_increments({"n": 10**4_000}))
+    _bounded(said, "increment 10000000")
+    said = _refused_by(lambda: data_faults._check_increments({"n": -(10**5_000)}))
+    _bounded(said, "increment <a negative int of 16,610 bits>")

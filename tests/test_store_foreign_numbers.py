@@ -194,7 +194,7 @@ async def test_every_store_quotes_a_name_holding_quotes_or_line_breaks_alike(
     try:
         for text, refused in [
             ('"text"', f"attribute {name!r} holds a str: not incremented"),
-            (str(2**63 - 1), data_faults._TOO_LARGE_TO_INCREMENT.format(name=name)),
+            (str(2**63 - 1), data_faults._TOO_LARGE_TO_INCREMENT.format(name=repr(name))),
         ]:
             await write_raw(store, "user", name, text)
             with pytest.raises(ResponseError) as info:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from ..exceptions import StoreError
+from ..shown_names import shown_value
 from ..store.data_faults import _NOT_INCREMENTED, _refused
 from ..store.limits import _KEPT_NUMBERS
 from .update import _LATER, _SAVED_AT, _Plan, _under
@@ -130,7 +131,7 @@ async def _write(store: DynamoDBStore, key: str, plan: _Plan) -> None:
             for name, value in column.get("M", {}).items():
                 if name in plan.added and "N" not in value:
                     kind = _kind(value)
-                    raise _refused(_NOT_INCREMENTED.format(name=name, kind=kind))
+                    raise _refused(_NOT_INCREMENTED.format(name=shown_value(name), kind=kind))
             # Into the map under the time of a save made first (a time far ahead is set back).
             under = saved is not None and saved >= stamp
         if saved is not None and saved >= stamp and not under:

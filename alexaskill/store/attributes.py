@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..articles import type_with_article
 from ..exceptions import ConfigurationError, ResponseError
 from ..json_scalars import JSON_SCALARS
+from ..shown_names import shown_value
 from .base import (
     Store,
     _awaitable,
@@ -170,10 +171,14 @@ class _StoredAttributes(MutableMapping[str, Any]):
         if not isinstance(name, str):  # (a save's test: `base._encode`)
             raise _not_a_name(name)
         if type(by) is not int:  # (nor a bool: `_NOT_AN_INCREMENT` says why)
-            raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type_with_article(by)))
+            raise _refused(
+                _NOT_AN_INCREMENT.format(name=shown_value(name), kind=type_with_article(by))
+            )
         current = self._data.get(name, 0)
         if type(current) is not int:
-            raise _refused(_NOT_INCREMENTED.format(name=name, kind=type_with_article(current)))
+            raise _refused(
+                _NOT_INCREMENTED.format(name=shown_value(name), kind=type_with_article(current))
+            )
         self[name] = current + by
         self._increments[name] = self._increments.get(name, 0) + by
         return current + by

@@ -326,9 +326,11 @@ def _incremented(name: str, stored: str | bytes | None, by: int, where: str) -> 
     """The stored JSON integer (absent: 0) plus ``by``; `ResponseError` if it is no integer."""
     value = 0 if stored is None else _decode(name, stored, where)
     if type(value) is not int:
-        raise _refused(_NOT_INCREMENTED.format(name=name, kind=type_with_article(value)))
+        raise _refused(
+            _NOT_INCREMENTED.format(name=shown_value(name), kind=type_with_article(value))
+        )
     if not -_MAX_COUNTED <= value <= _MAX_COUNTED:
-        raise _refused(_TOO_LARGE_TO_INCREMENT.format(name=name))
+        raise _refused(_TOO_LARGE_TO_INCREMENT.format(name=shown_value(name)))
     return value + by
 
 

@@ -19,9 +19,10 @@ if TYPE_CHECKING:
 _MAX_STEP: Final = 10**18
 _MAX_COUNTED: Final = 2**63 - 1 - _MAX_STEP
 
-#: Said by every store but DynamoDB (`redis_script`'s own words too).
+#: Said by every store but DynamoDB (`redis_script`'s own words too). Each template's ``name``
+#: is the attribute's as `shown_value` quotes it (cut: a name of a user's words may be long).
 _TOO_LARGE_TO_INCREMENT: Final = (
-    "attribute {name!r} is too large to increment (64 bits, as Redis adds): set it instead"
+    "attribute {name} is too large to increment (64 bits, as Redis adds): set it instead"
 )
 
 
@@ -42,7 +43,7 @@ def _refused(message: str) -> ResponseError:
 def _not_a_name(name: object) -> ResponseError:
     """The refusal of a name no str, by a save (`base._encode`) and by `Attributes.increment`,
     in one wording: its type after its article, then its value; None once, being both."""
-    shown = "" if name is None else f": {name!r}"
+    shown = "" if name is None else f": {shown_value(name)}"
     return _refused(f"attribute names are strings, not {type_with_article(name)}{shown}")
 
 
@@ -91,8 +92,9 @@ def _names_checked(
             try:
                 name.encode()
             except UnicodeEncodeError as exc:
-                said = shown_value(name)
-                raise _refused(f"attribute {said} cannot be saved as JSON: {exc}") from exc
+                raise _refused(
+                    f"attribute {shown_value(name)} cannot be saved as JSON: {exc}"
+                ) from exc
     if not all(name.isascii() for name in gone):
         gone = [name for name in gone if _held(name, kept)]
     if "" in changes or "" in gone or (increments and "" in increments):
@@ -103,8 +105,9 @@ def _names_checked(
     _check_increments(increments, limits=limits)
     both = [name for name in increments or () if name in changes]
     if both:  # the stores did not agree: the value set won in Redis, the increment elsewhere
-        said = shown_value(both[0])
-        raise _refused(f"attribute {said} is both set and incremented in one update")
+        raise _refused(
+            f"attribute {shown_value(both[0])} is both set and incremented in one update"
+        )
     return gone
 
 
@@ -186,10 +189,10 @@ _MAX_KEY_BYTES: Final = 2048
 _EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
 #: (Each ``kind`` below is the type after its article, `type_with_article`'s: "an int", "None".)
 #: An increment no int, nor a bool (`Attributes.increment` says why), refused in one wording.
-_NOT_AN_INCREMENT: Final = "attribute {name!r}: an increment is an int, not {kind}"
+_NOT_AN_INCREMENT: Final = "attribute {name}: an increment is an int, not {kind}"
 #: A value no int, to add to: by `Attributes.increment` (the value loaded) and at a save, by the
 #: stores (`base._incremented`, DynamoDB's `saving`; Redis's script in Lua, its own words too).
-_NOT_INCREMENTED: Final = "attribute {name!r} holds {kind}: not incremented"
+_NOT_INCREMENTED: Final = "attribute {name} holds {kind}: not incremented"
 
 
 def _check_increments(increments: Mapping[str, int] | None, *, limits: bool = True) -> None:
@@ -198,9 +201,10 @@ def _check_increments(increments: Mapping[str, int] | None, *, limits: bool = Tr
     `_names_checked`) and in the ``check_update`` of the stores that have one, in one wording."""
     for name, by in (increments or {}).items():
         if type(by) is not int:  # a store's own API, called directly: `increment` checks too
-            raise _refused(_NOT_AN_INCREMENT.format(name=name, kind=type_with_article(by)))
+            kind = type_with_article(by)
+            raise _refused(_NOT_AN_INCREMENT.format(name=shown_value(name), kind=kind))
         if limits and not -_MAX_STEP <= by <= _MAX_STEP:  # Redis's bound, in every store
             raise _refused(
-                f"attribute {shown_value(name)}: increment {by} is out of range (at most 10**18 "
-                "in size: Redis adds in 64 bits)"
+                f"attribute {shown_value(name)}: increment {shown_value(by)} is out of range "
+                "(at most 10**18 in size: Redis adds in 64 bits)"
             )

@@ -12,6 +12,7 @@ import urllib.parse
 from typing import TYPE_CHECKING
 
 from ..exceptions import ResponseError, StoreError
+from ..shown_names import shown_value
 from .base import _excerpt, _incremented
 from .data_faults import _refused
 from .redis_client import _tls_hint, _try_limit
@@ -32,7 +33,7 @@ def _not_added(name: bytes | str, stored: bytes | str, where: str) -> ResponseEr
         return exc
     # Bytes after a UTF-8 BOM: JSON's integer to Python, none to HINCRBY.
     return _refused(
-        f"attribute {text!r} holds an integer Redis cannot add to as written "
+        f"attribute {shown_value(text)} holds an integer Redis cannot add to as written "
         f"({_excerpt(stored)}): not incremented; set it instead"
     )
 
