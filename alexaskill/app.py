@@ -233,9 +233,10 @@ class Skill(_GivenAnId):
             )
         if deadline is not None and deadline > ALEXA_WAITS:
             logger.warning(
-                "deadline=%g is past the %g s Alexa waits for an answer: the user hears that the "
+                "deadline=%s is past the %g s Alexa waits for an answer: the user hears that the "
                 "skill did not answer before the deadline's reply goes out",
-                deadline,
+                # (%g of an int past a float's range raised OverflowError as logging formatted it)
+                f"{deadline:g}" if type(deadline) is float else shown_value(deadline),
                 ALEXA_WAITS,
             )
         if not isinstance(progressive_speech, str) or not progressive_speech.strip():

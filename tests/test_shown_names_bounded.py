@@ -303,3 +303,19 @@ def test_a_name_no_str_and_an_increment_past_pythons_digits_are_said_bounded() -
     _bounded(said, "increment 10000000")
     said = _refused_by(lambda: data_faults._check_increments({"n": -(10**5_000)}))
     _bounded(said, "increment <a negative int of 16,610 bits>")
+
+
+def test_a_deadline_past_alexa_s_wait_and_a_float_s_range_is_said_cut(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # "deadline=%g" made a float of an int past a float's range: OverflowError as the line
+    # was formatted, which logging printed as "--- Logging error ---", the warning lost.
+    from alexaskill import Skill
+
+    with caplog.at_level("WARNING", "alexaskill"):
+        Skill(skill_id=SKILL_ID, deadline=10**400)
+        Skill(skill_id=SKILL_ID, deadline=30.0)
+    first, second = (record.getMessage() for record in caplog.records)
+    _bounded(first, "deadline=1000000")
+    assert first.startswith("deadline=1000") and "is past the 8 s Alexa waits" in first, first
+    assert second.startswith("deadline=30 is past"), second
