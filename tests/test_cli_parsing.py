@@ -364,3 +364,10 @@ def test_the_parser_uses_no_private_argparse_lookups() -> None:
         source = (ROOT / f"alexaskill/cli/{module}.py").read_text(encoding="utf-8")
         assert "_option_string_actions" not in source, module
         assert "argparse._VersionAction" not in source, module
+
+
+def test_a_long_now_refused_is_quoted_cut(run: Run) -> None:
+    # --now's refusal quoted the text given whole (its repr): a line of 5,000 characters.
+    code, out, err = run("replay", WEATHER, str(LAUNCH), "--now", "2026" + "x" * 5_000)
+    assert code == 2, out + err
+    assert "--now '2026xxx" in err and "(5,004 characters)" in err and len(err) < 1_000, err[-300:]

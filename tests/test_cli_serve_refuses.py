@@ -423,3 +423,26 @@ def test_a_whole_number_past_pythons_digits_is_said_too_large_not_no_number(
     err = capsys.readouterr().err
     assert said in err and "not a" not in err and len(err) < 1_000, err[-300:]
     assert value[:40] in err
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("9" * 4_000, "(4,000 characters): out of range (a port is 0 to 65535)"),
+        ("9" * 5_000, "(5,000 characters): out of range (a port is 0 to 65535)"),
+        ("-" + "9" * 5_000, "(5,001 characters): out of range"),
+        ("70000", "70000: out of range (a port is 0 to 65535)"),
+        ("x" * 5_000, "(5,000 characters) is not a port number"),
+    ],
+    ids=["long", "past-pythons-digits", "negative", "short", "no-number"],
+)
+def test_a_port_out_of_range_is_said_so_quoted_cut(
+    capsys: pytest.CaptureFixture[str], value: str, said: str
+) -> None:
+    # A port of 5,000 digits was "not a port number", quoted whole; one of 4,000, read, was
+    # written whole as "is not a port number (0 to 65535)".
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", WEATHER, "--port", value])
+    err = capsys.readouterr().err
+    assert said in err and len(err) < 1_000, err[-300:]
+    assert value[:40] in err

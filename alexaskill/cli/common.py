@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from .. import json_once
 from ..articles import type_with_article
 from ..json_once import too_large
-from ..shown_names import not_there, shown
+from ..shown_names import not_there, shown, shown_value
 
 # The --url helpers, still importable from here (`alexaskill.cli.url_answers` holds them).
 from .url_answers import dev_key_advice as dev_key_advice
@@ -278,16 +278,6 @@ def in_alexaskill(filename: str) -> bool:
     return os.path.abspath(filename).startswith(package + os.sep)
 
 
-def port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to 65535)")
-    return port
-
-
 def alexa_locale(value: str) -> str:
     """``--locale``'s type: one of the locales Alexa supports, else a usage error that names the
     nearest (``en_GB``, ``en-UK``: en-GB)."""
@@ -369,7 +359,7 @@ def parse_now(text: str | None) -> datetime.datetime | None:
         return datetime.datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(
-            f"--now {text!r}: expected a date and time like 2026-11-29T12:00"
+            f"--now {shown(text, quoted=True)}: expected a date and time like 2026-11-29T12:00"
         ) from None
 
 
@@ -385,11 +375,11 @@ def user_time(
     try:
         return device_time(now, time_zone)
     except (ValueError, TypeError):  # (TypeError: a zone given as no string, 5 say)
-        raise UsageError(f"{zone_option}: unknown time zone {time_zone!r}") from None
+        raise UsageError(f"{zone_option}: unknown time zone {shown_value(time_zone)}") from None
     except OverflowError:  # 9999-12-31T23:59-05:00, say
         raise UsageError(
-            f"--now {now_text!r}: past the calendar once on the device's clock "
-            f"({time_zone or 'UTC'})"
+            f"--now {shown(str(now_text), quoted=True)}: past the calendar once on the device's "
+            f"clock ({time_zone or 'UTC'})"
         ) from None
 
 

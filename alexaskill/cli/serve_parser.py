@@ -8,7 +8,7 @@ import re
 from typing import Final
 
 from ..shown_names import shown, shown_value
-from .common import APP_HELP, help_text, port
+from .common import APP_HELP, help_text
 from .dev import DEV_PKI_ENV
 from .inputs import CERT_CHAIN_FILE, MODEL_FILE, PRIVATE_KEY_FILE
 
@@ -210,6 +210,15 @@ def _whole(text: str, what: str) -> tuple[int, str]:
             raise argparse.ArgumentTypeError(f"{shown_value(text)} is not {what}") from None
         return (-_PAST_DIGITS if written.startswith("-") else _PAST_DIGITS), shown(written)
     return number, shown(str(number))
+
+
+def port(text: str) -> int:
+    """``--port``'s type: a whole number from 0 to 65535; one out of that range said so, cut (one
+    of 5,000 digits was "not a port number", quoted whole)."""
+    number, said = _whole(text, "a port number")
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{said}: out of range (a port is 0 to 65535)")
+    return number
 
 
 def _seconds(text: str) -> int:
