@@ -409,7 +409,7 @@ def test_a_long_number_option_value_refused_is_shown_cut(
         ("--timeout-worker-healthcheck", "9" * 5_000, "(5,000 characters): at most 86,400"),
         ("--timeout-graceful-shutdown", "-" + "9" * 5_000, "(5,001 characters): at least 1"),
         ("--workers", "9" * 5_000, "(5,000 characters): at most "),
-        ("--limit-concurrency", "9" * 5_000, "(5,000 characters): past 4,300 digits"),
+        ("--limit-concurrency", "9" * 5_000, "(5,000 characters): at most 1,048,576"),
     ],
     ids=["seconds", "healthcheck", "seconds-less", "workers", "limit"],
 )
@@ -446,3 +446,21 @@ def test_a_port_out_of_range_is_said_so_quoted_cut(
     err = capsys.readouterr().err
     assert said in err and len(err) < 1_000, err[-300:]
     assert value[:40] in err
+
+
+@pytest.mark.parametrize(
+    ("value", "taken"), [("1048576", True), ("1048577", False), ("9" * 4_000, False)]
+)
+def test_limit_concurrency_has_an_upper_bound(
+    capsys: pytest.CaptureFixture[str], value: str, taken: bool
+) -> None:
+    # No bound: uvicorn compares it with its connections and tasks, so one of 4,000 digits was
+    # taken as no limit at all, while a connection takes a file descriptor, of which Linux
+    # gives a process at most 1,048,576 by default (fs.nr_open).
+    if taken:
+        assert options("--limit-concurrency", value)["limit_concurrency"] == int(value)
+        return
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", WEATHER, "--limit-concurrency", value])
+    err = capsys.readouterr().err
+    assert ": at most 1,048,576" in err and len(err) < 1_000, err[-300:]

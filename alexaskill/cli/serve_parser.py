@@ -98,10 +98,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=_limit,
         default=1000,
         metavar="N",
-        help="connections open at once: fewer than N (1000); with --http's default, one waiting "
-        "for its client makes room for a new one (one that has sent no request for over a "
-        "second first, else the one waiting longest), and while all are answering requests a "
-        "new one is closed at once",
+        help="connections open at once: fewer than N (1000; at most 1,048,576, Linux's default "
+        "bound on a process's open files); with --http's default, one waiting for its client "
+        "makes room for a new one (one that has sent no request for over a second first, else "
+        "the one waiting longest), and while all are answering requests a new one is closed at "
+        "once",
     )
     command.add_argument(
         "--timeout-graceful-shutdown",
@@ -236,6 +237,14 @@ def _limit(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"{said}: at least 2 (one connection answering, one waiting)"
         )
-    if limit >= _PAST_DIGITS:  # (no bound of its own, but it is said: str() refuses it)
-        raise argparse.ArgumentTypeError(f"{said}: past 4,300 digits, which Python writes at most")
+    if limit > MAX_LIMIT:  # (uvicorn only compares it with its connections and tasks)
+        raise argparse.ArgumentTypeError(
+            f"{said}: at most {MAX_LIMIT:,}, the file descriptors Linux lets a process open by "
+            "default (fs.nr_open): each connection takes one"
+        )
     return limit
+
+
+#: The most ``--limit-concurrency`` takes: Linux's default bound on a process's open files
+#: (fs.nr_open), each connection taking one, so that no connection count reaches a limit past it.
+MAX_LIMIT: Final = 2**20
