@@ -325,6 +325,10 @@ class Skill(_GivenAnId):
                 )
             from .capture import RequestCapture, blocked_by_a_file
 
+            if "\x00" in str(capture_dir):  # (exists() says False: no path holds one)
+                raise ConfigurationError(
+                    f"capture_dir {shown_value(str(capture_dir))}: a path holds no NUL character"
+                )
             try:
                 blocker = blocked_by_a_file(capture_dir)
             except OSError as exc:  # (pathlib's exists(): a name past the system's, ENAMETOOLONG)

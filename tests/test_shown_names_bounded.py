@@ -196,6 +196,14 @@ def test_a_capture_dir_past_the_system_s_names_is_refused_saying_so(
     _bounded(said, "File name too long")
 
 
+def test_a_capture_dir_holding_a_nul_is_refused() -> None:
+    # pathlib's exists() says False for it (os.stat's ValueError): taken, and a capture's first
+    # write would make the directory, raising ValueError, where it catches only OSError.
+    said = _skill_refusal(capture_dir="captures\x00" + "x" * HUGE)
+    _bounded(said, "capture_dir 'captures\\x00xxx")
+    assert "NUL" in said, said
+
+
 @pytest.mark.parametrize(
     ("parse", "raw", "head"),
     [
