@@ -65,3 +65,42 @@ def test_a_long_key_in_an_attribute_s_value_is_quoted_cut(key: Any) -> None:
     assert len(message) < 1000, message
     if not isinstance(key, str):
         assert shown_value(key) in message, message
+
+
+def _loaded_refusal(stored: dict[str, Any], increment: Any) -> str:
+    async def save() -> None:
+        store = MemoryStore()
+        await store.update("user", stored, ())
+        await store.update("user", {}, (), increments=increment)
+
+    with pytest.raises(ResponseError) as raised:
+        anyio.run(save)
+    return str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        lambda: _refusal({}, {LONG: "x"}),  # an increment no int
+        lambda: _loaded_refusal({LONG: "x"}, {LONG: 1}),  # a stored value no int
+        lambda: _loaded_refusal({LONG: 2**63 - 1}, {LONG: 1}),  # one past Redis's 64 bits
+    ],
+    ids=["increment-no-int", "stored-no-int", "stored-too-large"],
+)
+def test_a_long_attribute_name_in_an_increment_refused_is_quoted_cut(refusal: Any) -> None:
+    # The increment's three refusals (`data_faults`' templates) quoted the name whole.
+    message = refusal()
+    assert LONG[:60] in message and LONG not in message, message
+    assert len(message) < 1000, message
+
+
+def test_a_long_attribute_name_in_an_increment_refused_by_the_attributes_is_quoted_cut() -> None:
+    from alexaskill.store import Attributes
+
+    attributes = Attributes({LONG: "x"})
+    for by in ("x", 1):  # an increment no int; the value held no int
+        with pytest.raises(ResponseError) as raised:
+            attributes.increment(LONG, by)
+        message = str(raised.value)
+        assert LONG[:60] in message and LONG not in message, message
+        assert len(message) < 1000, message

@@ -187,7 +187,8 @@ _MAX_KEY_BYTES: Final = 2048
 
 
 _EMPTY_NAME: Final = "attribute '' cannot be saved: attribute names are not empty"
-#: (Each ``kind`` below is the type after its article, `type_with_article`'s: "an int", "None".)
+#: (Each ``kind`` below is the type after its article, `type_with_article`'s: "an int", "None";
+#: each ``name`` quoted cut, `shown_value`: a name of 5,000 characters was quoted whole.)
 #: An increment no int, nor a bool (`Attributes.increment` says why), refused in one wording.
 _NOT_AN_INCREMENT: Final = "attribute {name}: an increment is an int, not {kind}"
 #: A value no int, to add to: by `Attributes.increment` (the value loaded) and at a save, by the

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from ..shown_names import shown_value
 from .data_faults import _MAX_COUNTED
 
 __all__: list[str] = []
@@ -123,7 +124,7 @@ def _too_large(
     if total < _LEAST_BULK_LIMIT:
         return None
     largest = max(sizes, key=sizes.__getitem__)
-    save = f"a save of {total:,} bytes (attribute {largest!r}: {sizes[largest]:,})"
+    save = f"a save of {total:,} bytes (attribute {shown_value(largest)}: {sizes[largest]:,})"
     how = f"refused {save} ({cause})" if refused else f"dropped the connection of {save} twice"
     return (
         f"{where} {how}: "
