@@ -464,3 +464,31 @@ def test_limit_concurrency_has_an_upper_bound(
         parser().parse_args(["serve", WEATHER, "--limit-concurrency", value])
     err = capsys.readouterr().err
     assert ": at most 1,048,576" in err and len(err) < 1_000, err[-300:]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "read"),
+    [
+        ("--timeout-graceful-shutdown", "0" * 5_000 + "5", 5),
+        ("--timeout-graceful-shutdown", "+" + "0" * 5_000 + "1_0", 10),
+        ("--workers", "\u0660" * 5_000 + "\u0662", 2),  # (Arabic-Indic digits: int() reads them)
+        ("--limit-concurrency", "0" * 5_000 + "100", 100),
+    ],
+    ids=["seconds", "signed-underscored", "workers-unicode", "limit"],
+)
+def test_a_small_number_written_past_pythons_digits_with_leading_zeros_is_read(
+    option: str, value: str, read: int
+) -> None:
+    # int() refuses 4,300 characters of digits, leading zeros counted: "000…05" was read as
+    # past every bound, "at most 86,400 (a day)", where it is 5.
+    args = parser().parse_args(["serve", WEATHER, option, value])
+    assert getattr(args, option.removeprefix("--").replace("-", "_")) == read
+
+
+def test_zero_written_past_pythons_digits_is_said_below_the_least(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", WEATHER, "--timeout-graceful-shutdown", "0" * 5_000])
+    err = capsys.readouterr().err
+    assert "0: at least 1 second" in err and "at most" not in err, err[-300:]

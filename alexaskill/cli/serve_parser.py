@@ -202,14 +202,23 @@ def _whole(text: str, what: str) -> tuple[int, str]:
     """(The int ``text`` writes, that int as a message says it); `ArgumentTypeError` saying
     ``text`` is not ``what`` for no whole number. One past Python's 4,300 digits, which int()
     refuses as it refuses no number, is ±`_PAST_DIGITS` (past every bound here), said as
-    given, cut: it was said to be "not a whole number", where it is too large."""
+    given, cut: it was said to be "not a whole number", where it is too large; its leading
+    zeros not counted ("000…05" is 5)."""
     try:
         number = int(text)
     except ValueError:
         written = text.strip()
         if _WHOLE.fullmatch(written) is None:
             raise argparse.ArgumentTypeError(f"{shown_value(text)} is not {what}") from None
-        return (-_PAST_DIGITS if written.startswith("-") else _PAST_DIGITS), shown(written)
+        # (int() counts leading zeros among its digits: "000…05" is 5, written long)
+        sign = written[0] if written[0] in "+-" else ""
+        digits = written.removeprefix(sign).replace("_", "")
+        # (each a digit int() reads, of any script: U+0660 is a zero too)
+        first = next((at for at, digit in enumerate(digits) if int(digit)), len(digits))
+        try:
+            number = int(sign + (digits[first:] or "0"))
+        except ValueError:
+            return (-_PAST_DIGITS if sign == "-" else _PAST_DIGITS), shown(written)
     return number, shown(str(number))
 
 
