@@ -104,3 +104,15 @@ def test_a_long_attribute_name_in_an_increment_refused_by_the_attributes_is_quot
         message = str(raised.value)
         assert LONG[:60] in message and LONG not in message, message
         assert len(message) < 1000, message
+
+
+@pytest.mark.parametrize("name", [b"n" * 5000, ("n" * 5000,)], ids=["bytes", "tuple"])
+def test_a_long_name_that_is_no_str_is_quoted_cut(name: Any) -> None:
+    # `data_faults._not_a_name` quoted it whole ({name!r}), in a save and in an increment.
+    from alexaskill.store import Attributes
+
+    with pytest.raises(ResponseError) as raised:
+        Attributes().increment(name)
+    for message in (_refusal({name: 1}), str(raised.value)):
+        assert "nnnnn" in message and "n" * 5000 not in message, message
+        assert len(message) < 1000, message
