@@ -81,7 +81,7 @@ def _loaded_refusal(stored: dict[str, Any], increment: Any) -> str:
 @pytest.mark.parametrize(
     "refusal",
     [
-        lambda: _refusal({}, {LONG: "x"}),  # an increment no int
+        lambda: _refusal({}, {LONG: "x"}),  # type: ignore[dict-item]  # (an increment no int)
         lambda: _loaded_refusal({LONG: "x"}, {LONG: 1}),  # a stored value no int
         lambda: _loaded_refusal({LONG: 2**63 - 1}, {LONG: 1}),  # one past Redis's 64 bits
     ],
@@ -98,7 +98,8 @@ def test_a_long_attribute_name_in_an_increment_refused_by_the_attributes_is_quot
     from alexaskill.store import Attributes
 
     attributes = Attributes({LONG: "x"})
-    for by in ("x", 1):  # an increment no int; the value held no int
+    steps: tuple[Any, ...] = ("x", 1)  # an increment no int; the value held no int
+    for by in steps:
         with pytest.raises(ResponseError) as raised:
             attributes.increment(LONG, by)
         message = str(raised.value)
