@@ -49,6 +49,7 @@ from .log_lambda import (
 from .log_lists import edit_handlers
 from .log_values import escape_args, printable, refusal, user_hash
 from .log_writes import handled, pipe_buf, whole_writes
+from .shown_names import shown_value
 
 if TYPE_CHECKING:
     from asyncio import AbstractEventLoop
@@ -335,24 +336,26 @@ def _level(level: str | int) -> int:
         resolved = level
     elif isinstance(level, str):
         name = level.strip().upper()
-        resolved = int(name) if name.isdigit() else logging.getLevelNamesMapping().get(name)
+        # (ASCII digits, few: int() refuses "²", which isdigit() takes, and 4,301 digits)
+        digits = name.isascii() and name.isdigit() and len(name) <= 9
+        resolved = int(name) if digits else logging.getLevelNamesMapping().get(name)
     if resolved is None:
         raise ConfigurationError(
-            f"unknown log level {level!r}: use DEBUG, INFO, WARNING, ERROR or CRITICAL"
+            f"unknown log level {shown_value(level)}: use DEBUG, INFO, WARNING, ERROR or CRITICAL"
         )
     if resolved > logging.NOTSET and logging.getLevelName(resolved) == f"Level {resolved}":
         # A number logging names no level for: a typo (15), or above CRITICAL (100), which
         # silenced every line, errors included.
         raise ConfigurationError(
-            f"log level {level!r} is not one of logging's levels (10 DEBUG, 20 INFO, 30 WARNING, "
-            "40 ERROR, 50 CRITICAL, or one named with logging.addLevelName): use DEBUG, INFO, "
-            "WARNING, ERROR or CRITICAL"
+            f"log level {shown_value(level)} is not one of logging's levels (10 DEBUG, 20 INFO, "
+            "30 WARNING, 40 ERROR, 50 CRITICAL, or one named with logging.addLevelName): use "
+            "DEBUG, INFO, WARNING, ERROR or CRITICAL"
         )
     if resolved <= logging.NOTSET:
         # The logger would defer to the root's level (WARNING): the request lines would go.
         raise ConfigurationError(
-            f"log level {level!r} is NOTSET, which would drop the request lines: use DEBUG, INFO, "
-            "WARNING, ERROR or CRITICAL"
+            f"log level {shown_value(level)} is NOTSET, which would drop the request lines: use "
+            "DEBUG, INFO, WARNING, ERROR or CRITICAL"
         )
     return resolved
 

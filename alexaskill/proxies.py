@@ -23,6 +23,7 @@ from typing import Any, Final
 
 from .exceptions import ConfigurationError
 from .logs import logger, security_logger
+from .shown_names import shown, shown_value
 
 __all__ = [
     "FORWARDED_ALLOW_IPS",
@@ -91,7 +92,8 @@ def _setting(source: str, value: str | Sequence[str]) -> str:
     """``FORWARDED_ALLOW_IPS='…'``, or ``--forwarded-allow-ips '…'`` for an option."""
     if not isinstance(value, str):
         value = list(value)
-    return f"{source} {value!r}" if source.startswith("-") else f"{source}={value!r}"
+    said = shown_value(value)
+    return f"{source} {said}" if source.startswith("-") else f"{source}={said}"
 
 
 def _unreadable(entry: str) -> str | None:
@@ -104,7 +106,7 @@ def _unreadable(entry: str) -> str | None:
             "entries, or with spaces around it, it is a name, and trusts no address"
         )
     if "*" in entry:
-        return f"{entry!r}: uvicorn knows no wildcards; give a network (10.0.0.0/24)"
+        return f"{shown_value(entry)}: uvicorn knows no wildcards; give a network (10.0.0.0/24)"
     if entry.startswith(("/", "unix:")):
         return None  # a Unix socket, which uvicorn compares as written
     if "/" in entry:
@@ -114,14 +116,14 @@ def _unreadable(entry: str) -> str | None:
             meant = ""
             with contextlib.suppress(ValueError):  # host bits set (10.0.0.1/8): its network
                 meant = f": {ipaddress.ip_network(entry, strict=False)}?"
-            return f"{entry!r} is not an IP network ({exc}){meant}"
+            return f"{shown_value(entry)} is not an IP network ({shown(str(exc))}){meant}"
         return None
     try:
         ipaddress.ip_address(entry)
     except ValueError:
         return (
-            f"{entry!r} is not an IP address: uvicorn compares each entry with the address a "
-            "connection comes from, never with a host name (this machine: 127.0.0.1,::1)"
+            f"{shown_value(entry)} is not an IP address: uvicorn compares each entry with the "
+            "address a connection comes from, never with a host name (this machine: 127.0.0.1,::1)"
         )
     return None
 

@@ -26,6 +26,7 @@ from .exceptions import ConfigurationError
 from .log_early import TRUE, early, forget_early
 from .log_lambda import on_lambda
 from .logs import _level, configure_logging, logger
+from .shown_names import shown_value
 from .skill_id_env import skill_ids_from_env
 from .store import DEFAULT_STORE
 from .store.url import store_url_from_env, url_without_password
@@ -94,7 +95,7 @@ def _log_json(env: Mapping[str, str]) -> bool:
     raw_json = env.get("ALEXASKILL_LOG_JSON", "").strip().lower()
     if raw_json not in _TRUE | _FALSE:
         raise ConfigurationError(
-            f"ALEXASKILL_LOG_JSON={raw_json!r}: use 1/true/yes/on or 0/false/no/off"
+            f"ALEXASKILL_LOG_JSON={shown_value(raw_json)}: use 1/true/yes/on or 0/false/no/off"
         )
     return raw_json in _TRUE
 

@@ -5,6 +5,7 @@ which need none of the rest of the settings (the logging, the attribute stores).
 from __future__ import annotations
 
 from .exceptions import ConfigurationError
+from .shown_names import shown_value
 
 __all__ = ["skill_ids_from_env"]
 
@@ -16,7 +17,7 @@ def skill_ids_from_env(raw: str) -> tuple[str, ...]:
     skill_ids = tuple(part.strip() for part in raw.split(",") if part.strip())
     if raw and not skill_ids:  # set, but blank or commas: a deployment's mistake, not unset
         raise ConfigurationError(
-            f"ALEXASKILL_SKILL_ID={raw!r} names no skill id: set it to the skill's id "
+            f"ALEXASKILL_SKILL_ID={shown_value(raw)} names no skill id: set it to the skill's id "
             "(amzn1.ask.skill.…), or unset it"
         )
     if "*" in skill_ids:

@@ -8,6 +8,7 @@ from typing import Final
 
 from .articles import type_with_article
 from .exceptions import ConfigurationError
+from .shown_names import shown_value
 
 __all__ = ["NO_SKILL_ID", "PLACEHOLDER_SKILL_ID", "skill_ids"]
 
@@ -62,9 +63,10 @@ def skill_ids(skill_id: object) -> frozenset[str] | None:
     for i in ids:
         if i != "*" and any(not c.isprintable() or c.isspace() or c in _NOT_IN_IDS for c in i):
             raise ConfigurationError(
-                f"skill_id {i!r} is not an application id (amzn1.ask.skill.…): several ids go "
-                "in a list, Skill(skill_id=[id1, id2]), a placeholder <…> takes the id the "
-                "developer console shows, and quotes around it go (docker --env-file keeps them)"
+                f"skill_id {shown_value(i)} is not an application id (amzn1.ask.skill.…): "
+                "several ids go in a list, Skill(skill_id=[id1, id2]), a placeholder <…> takes the "
+                "id the developer console shows, and quotes around it go (docker --env-file keeps "
+                "them)"
             )
     if "*" in ids:
         if len(ids) > 1:
@@ -91,10 +93,13 @@ def _check_id_form(skill_id: str) -> None:
     elif skill_id.startswith("amzn1.ask.skill."):  # old ids' ends vary (000000-d0ed-…)
         uuid = skill_id.removeprefix("amzn1.ask.skill.")
         if uuid.count("-") == 4 and not _UUID.fullmatch(uuid):
-            problem = f"{uuid!r} is no UUID (8-4-4-4-12 hex digits): a character lost or added?"
+            problem = (
+                f"{shown_value(uuid)} is no UUID (8-4-4-4-12 hex digits): a character lost or "
+                "added?"
+            )
     if problem:
         raise ConfigurationError(
-            f"skill_id {skill_id!r} is not an application id: {problem} (the developer console "
-            "shows the skill's, amzn1.ask.skill.<uuid>; every request would be refused); from "
-            "settings_from_env(), set ALEXASKILL_SKILL_ID to it"
+            f"skill_id {shown_value(skill_id)} is not an application id: {problem} (the "
+            "developer console shows the skill's, amzn1.ask.skill.<uuid>; every request would be "
+            "refused); from settings_from_env(), set ALEXASKILL_SKILL_ID to it"
         )

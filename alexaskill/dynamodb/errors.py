@@ -54,7 +54,7 @@ def _explain(
     (and makes it again at the next call: `DynamoDBStore._in_thread`); ``own_client``, whether
     the client is the store's (its attempts counted), not one given (``client=``); ``region``,
     the AWS region its calls named (None: not known)."""
-    table = f"DynamoDB table {name!r}"
+    table = f"DynamoDB table {shown_value(name)}"
     message = _message(exc)
     for secret in secrets:
         message = message.replace(secret, "***")

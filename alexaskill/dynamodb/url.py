@@ -7,6 +7,7 @@ from typing import Any, Final
 from urllib.parse import parse_qsl
 
 from ..exceptions import ConfigurationError
+from ..shown_names import shown_value
 from ..store.url import url_without_password
 from .store import DynamoDBStore
 
@@ -32,14 +33,14 @@ def dynamodb_store_from_url(url: str) -> DynamoDBStore:
     table, _, query = rest.partition("?")
     if not table or "/" in table:
         raise ConfigurationError(
-            f"DynamoDB store URL {url_without_password(url)!r}: write "
+            f"DynamoDB store URL {shown_value(url_without_password(url))}: write "
             "dynamodb://TABLE?region=us-east-1"
         )
     if "@" in table:
         # A user part (user:password@): DynamoDBStore's table-name check would repeat it whole.
         raise ConfigurationError(
-            f"DynamoDB store URL {url_without_password(url)!r}: it takes no user or password "
-            "(the AWS credentials come from the environment): write "
+            f"DynamoDB store URL {shown_value(url_without_password(url))}: it takes no user or "
+            "password (the AWS credentials come from the environment): write "
             "dynamodb://TABLE?region=us-east-1"
         )
     options: dict[str, Any] = {}
@@ -48,19 +49,20 @@ def dynamodb_store_from_url(url: str) -> DynamoDBStore:
     except ValueError:
         # Not the URL, nor parse_qsl's words: either may hold the endpoint's password.
         raise ConfigurationError(
-            f"DynamoDB store URL {url_without_password(url)!r}: its options are not "
+            f"DynamoDB store URL {shown_value(url_without_password(url))}: its options are not "
             "name=value pairs joined by '&' (percent-encode a '&' or '=' in a value)"
         ) from None
     for name, text in pairs:
         parse = _OPTIONS.get(name)
         if parse is None:
             raise ConfigurationError(
-                f"DynamoDB store URL: unknown option {name!r} (known: {', '.join(_OPTIONS)})"
+                f"DynamoDB store URL: unknown option {shown_value(name)} "
+                f"(known: {', '.join(_OPTIONS)})"
             )
         if name in options:
-            raise ConfigurationError(f"DynamoDB store URL: option {name!r} given twice")
+            raise ConfigurationError(f"DynamoDB store URL: option {shown_value(name)} given twice")
         if not text:
-            raise ConfigurationError(f"DynamoDB store URL: option {name!r} has no value")
+            raise ConfigurationError(f"DynamoDB store URL: option {shown_value(name)} has no value")
         options[name] = parse(text)
     return DynamoDBStore(table, **options)
 
@@ -71,7 +73,7 @@ def _boolean(name: str, text: str) -> bool:
         return True
     if lowered in ("0", "false", "no", "off"):
         return False
-    raise ConfigurationError(f"DynamoDB store URL: {name}={text!r} is not true or false")
+    raise ConfigurationError(f"DynamoDB store URL: {name}={shown_value(text)} is not true or false")
 
 
 def _seconds(text: str) -> float:
@@ -80,5 +82,7 @@ def _seconds(text: str) -> float:
     except ValueError:
         seconds = 0.0
     if not 0 < seconds < float("inf"):
-        raise ConfigurationError(f"DynamoDB store URL: timeout={text!r} is not a number of seconds")
+        raise ConfigurationError(
+            f"DynamoDB store URL: timeout={shown_value(text)} is not a number of seconds"
+        )
     return seconds
