@@ -142,7 +142,7 @@ def _choose(tag: str, attribute: str, value: str, allowed: Iterable[str]) -> str
     if value not in allowed:
         choices = ", ".join(repr(a) for a in allowed)
         raise ResponseError(
-            f"SSML <{tag} {attribute}={value!r}> is not allowed; use one of {choices}"
+            f"SSML <{tag} {attribute}={shown_value(value)}> is not allowed; use one of {choices}"
         )
     return value
 
@@ -167,10 +167,11 @@ def _break_ms(time: str | float | datetime.timedelta) -> tuple[float, str]:
             milliseconds = math.inf
     else:
         raise ResponseError(
-            f"SSML <break time> takes '500ms', '2s', milliseconds or a timedelta, not {time!r}"
+            "SSML <break time> takes '500ms', '2s', milliseconds or a timedelta, not "
+            f"{shown_value(time)}"
         )
     if not milliseconds >= 0:  # NaN too, which no comparison holds
-        raise ResponseError(f"SSML <break time> is negative or not a number: {time!r}")
+        raise ResponseError(f"SSML <break time> is negative or not a number: {shown_value(time)}")
     if milliseconds > _MAX_BREAK_MS:  # refused by break_: said as it is (infinity has no round)
         return milliseconds, f"{milliseconds:.15g}ms"
     # Whole milliseconds: Alexa's own examples never use fractions.
@@ -192,7 +193,8 @@ def break_(
     milliseconds, attribute = _break_ms(time)
     if milliseconds > _MAX_BREAK_MS:
         raise ResponseError(
-            f"SSML <break time={attribute!r}> is {milliseconds:,.15g} ms; the limit is 10 s"
+            f"SSML <break time={shown_value(attribute)}> is {milliseconds:,.15g} ms; the limit is "
+            "10 s"
         )
     return _Checked(f'<break time="{attribute}"/>')
 
@@ -210,7 +212,8 @@ def say_as(text: str, interpret_as: str, format: str | None = None) -> Ssml:
     if format is not None:
         if interpret_as != "date":
             raise ResponseError(
-                f"SSML <say-as format> only goes with interpret-as='date', not {interpret_as!r}"
+                "SSML <say-as format> only goes with interpret-as='date', not "
+                f"{shown_value(interpret_as)}"
             )
         attributes["format"] = _choose("say-as", "format", format, _DATE_FORMATS)
     return _element("say-as", attributes, (text,))
@@ -296,14 +299,18 @@ _LOCALE = re.compile(r"[a-z]{2,3}-[A-Z]{2}")
 def lang(text: str, xml_lang: str) -> Ssml:
     """Text spoken in the language and accent of locale ``xml_lang`` (e.g. 'fr-FR')."""
     if not isinstance(xml_lang, str) or not _LOCALE.fullmatch(xml_lang):
-        raise ResponseError(f"SSML <lang xml:lang={xml_lang!r}> is not a locale like 'en-US'")
+        raise ResponseError(
+            f"SSML <lang xml:lang={shown_value(xml_lang)}> is not a locale like 'en-US'"
+        )
     return _element("lang", {"xml:lang": xml_lang}, (text,))
 
 
 def voice(text: str, name: str) -> Ssml:
     """Text spoken by the Amazon Polly voice ``name`` (e.g. 'Matthew')."""
     if not isinstance(name, str) or not name.isalpha():
-        raise ResponseError(f"SSML <voice name={name!r}> is not a voice name like 'Matthew'")
+        raise ResponseError(
+            f"SSML <voice name={shown_value(name)}> is not a voice name like 'Matthew'"
+        )
     return _element("voice", {"name": name}, (text,))
 
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from .exceptions import ResponseError
+from .shown_names import shown_value
 
 __all__: list[str] = []  # helpers for alexaskill.ssml, alexaskill.ssml_check, alexaskill.responses
 
@@ -36,7 +37,8 @@ def _keyword(
         return True
     if not isinstance(value, str) or not number.fullmatch(value):
         raise ResponseError(
-            f"SSML <prosody {attribute}={value!r}> must be one of {', '.join(keywords)} or {said}"
+            f"SSML <prosody {attribute}={shown_value(value)}> must be one of "
+            f"{', '.join(keywords)} or {said}"
         )
     return False
 
@@ -45,7 +47,7 @@ def _prosody_rate(rate: str) -> str:
     if _keyword("rate", rate, _RATES, _PERCENT, "a percentage"):
         return rate
     if float(rate[:-1]) < _MIN_RATE:
-        raise ResponseError(f"SSML <prosody rate={rate!r}> is below the minimum of 20%")
+        raise ResponseError(f"SSML <prosody rate={shown_value(rate)}> is below the minimum of 20%")
     return rate
 
 
@@ -54,7 +56,7 @@ def _prosody_pitch(pitch: str) -> str:
         return pitch
     low, high = _PITCH_RANGE
     if not low <= float(pitch[:-1]) <= high:
-        raise ResponseError(f"SSML <prosody pitch={pitch!r}> is outside -33.3% to +50%")
+        raise ResponseError(f"SSML <prosody pitch={shown_value(pitch)}> is outside -33.3% to +50%")
     return pitch
 
 
@@ -63,7 +65,8 @@ def _prosody_volume(volume: str) -> str:
         return volume
     if float(volume[:-2]) > _MAX_DECIBELS:
         raise ResponseError(
-            f"SSML <prosody volume={volume!r}> is above Alexa's maximum of +{_MAX_DECIBELS}dB "
+            f"SSML <prosody volume={shown_value(volume)}> is above Alexa's maximum of "
+            f"+{_MAX_DECIBELS}dB "
             "(use 'x-loud' for the loudest)"
         )
     return volume
