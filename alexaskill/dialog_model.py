@@ -52,6 +52,7 @@ from .dialog_validation import (
 )
 from .exceptions import ConfigurationError
 from .locales import PerLocale
+from .shown_names import shown_value
 from .xml_text import _speak_root
 
 __all__ = [
@@ -310,10 +311,14 @@ def dialog_problems(
         for sample in declared.samples:
             named = _SLOT_REFERENCE.findall(sample)
             if slot not in named:
-                problems.append(f"{where}: slot sample {sample!r} must contain {{{slot}}}")
+                problems.append(
+                    f"{where}: slot sample {shown_value(sample)} must contain {{{slot}}}"
+                )
             for other in named:
                 if other not in slot_types:
-                    problems.append(f"{where}: slot sample {sample!r} names unknown slot {other}")
+                    problems.append(
+                        f"{where}: slot sample {shown_value(sample)} names unknown slot {other}"
+                    )
         if declared.samples and not declared.elicit:
             problems.append(f"{where}: samples are what users answer when asked; add elicit=")
         slot_type = slot_types.get(slot, declared.type)
@@ -332,7 +337,8 @@ def dialog_problems(
             for other in _SLOT_REFERENCE.findall(text):
                 if other not in slot_types:
                     problems.append(
-                        f"intent {intent}: {what} name unknown slot {{{other}}}: {text!r}"
+                        f"intent {intent}: {what} name unknown slot {{{other}}}: "
+                        f"{shown_value(text)}"
                     )
     return problems
 

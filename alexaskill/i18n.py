@@ -59,6 +59,7 @@ from .i18n_numbers import has_numbers, localised, number_marks
 from .i18n_placeholders import check_count, describe, differences, fields, fill, misfits
 from .locales import ALEXA_LOCALES, check_locale
 from .log_repeats import Repeats
+from .shown_names import shown_value
 
 __all__ = [
     "N_",
@@ -207,7 +208,8 @@ class Translator:
             if added or dropped:
                 self._misfits.warn(
                     logger,
-                    f"the {self.locale} translation of {source!r} does not fit its placeholders "
+                    f"the {self.locale} translation of {shown_value(source)} does not fit its "
+                    "placeholders "
                     f"({describe(added, dropped)}); the source text is spoken instead{_MEND}",
                 )
                 template = source
@@ -227,7 +229,8 @@ class Translator:
             spoken = fill(source, params)  # (a value the source cannot take: the handler's bug)
             self._misfits.warn(
                 logger,
-                f"the {self.locale} translation of {source!r} does not fit its placeholders "
+                f"the {self.locale} translation of {shown_value(source)} does not fit its "
+                "placeholders "
                 f"({type(exc).__name__}: {exc}); the source text is spoken instead{_MEND}",
             )
             return spoken

@@ -72,6 +72,8 @@ import re
 from collections.abc import Callable
 from typing import Final
 
+from ..shown_names import shown, shown_value
+
 __all__ = ["NO_FREQ", "rule_fault", "rule_parts", "until_fault"]
 
 #: The fault of a rule without FREQ, or of something that is no rule at all (the fake says it of
@@ -184,9 +186,9 @@ def rule_parts(rule: str) -> dict[str, str | None] | str:
         name, equals, value = part.partition("=")
         name = name.strip().upper()
         if not name:
-            return f"{part!r} names no rule part (RFC 5545: NAME=VALUE)"
+            return f"{shown_value(part)} names no rule part (RFC 5545: NAME=VALUE)"
         if name in given:
-            return f"{name} is given twice (RFC 5545: each rule part at most once)"
+            return f"{shown(name)} is given twice (RFC 5545: each rule part at most once)"
         given[name] = value.strip() if equals else None
     return given
 
@@ -201,21 +203,22 @@ def rule_fault(rule: str) -> str | None:
         prefix, colon, rest = rule.strip().partition(":")
         if colon and prefix.upper() == "RRULE":  # (an iCalendar file's line, copied whole)
             return (
-                f"the rule without its {prefix + colon!r} prefix ({rest!r}): RRULE is the "
-                "iCalendar property that holds a rule, no part of it (RFC 5545)"
+                f"the rule without its {shown_value(prefix + colon)} prefix "
+                f"({shown_value(rest)}): RRULE is the iCalendar property that holds a rule, no "
+                "part of it (RFC 5545)"
             )
         return NO_FREQ
     for key, said in given.items():
         if key not in _PARTS:
-            return f"{key} is no rule part of RFC 5545's ({', '.join(_PARTS)})"
+            return f"{shown(key)} is no rule part of RFC 5545's ({', '.join(_PARTS)})"
         if said is None:
-            return f"{key} has no value (RFC 5545: NAME=VALUE)"
+            return f"{shown(key)} has no value (RFC 5545: NAME=VALUE)"
         check, what = _PARTS[key]
         if check(said):
             continue
         if key in ("COUNT", "INTERVAL"):  # (the number not repeated: it may be 5,000 digits)
             return f"its {key} is {what}"
-        return f"its {key} is {said!r}: {what} (RFC 5545)"
+        return f"its {key} is {shown_value(said)}: {what} (RFC 5545)"
     if "COUNT" in given and "UNTIL" in given:
         return "COUNT and UNTIL both end it (RFC 5545: one or the other)"
     if str(given.get("COUNT", "1")).strip("0") == "":  # (its grammar, 1*DIGIT, takes 0)
@@ -250,18 +253,19 @@ def _forbidden(given: dict[str, str | None]) -> str | None:
     numbered = [day for day in str(given.get("BYDAY") or "").split(",") if day[:-2]]
     if numbered and freq not in ("MONTHLY", "YEARLY"):
         return (
-            f"its BYDAY numbers a day ({numbered[0]!r}): only with FREQ=MONTHLY or FREQ=YEARLY, "
-            f"not FREQ={freq} (RFC 5545)"
+            f"its BYDAY numbers a day ({shown_value(numbered[0])}): only with FREQ=MONTHLY or "
+            f"FREQ=YEARLY, not FREQ={freq} (RFC 5545)"
         )
     if numbered and "BYWEEKNO" in given:
-        return f"its BYDAY numbers a day ({numbered[0]!r}): not with BYWEEKNO (RFC 5545)"
+        return f"its BYDAY numbers a day ({shown_value(numbered[0])}): not with BYWEEKNO (RFC 5545)"
     in_month = freq == "MONTHLY" or "BYMONTH" in given
     beyond = [day for day in numbered if in_month and int(day[:-2].lstrip("+-")) > 5]
     if beyond:
         rule = "FREQ=MONTHLY" if freq == "MONTHLY" else "FREQ=YEARLY and BYMONTH"
         return (
-            f"its BYDAY numbers a day no month has ({beyond[0]!r}): with {rule}, 1 to 5 or -5 "
-            "to -1 (RFC 5545: the nth of that weekday within the month; a month has five at most)"
+            f"its BYDAY numbers a day no month has ({shown_value(beyond[0])}): with {rule}, 1 "
+            "to 5 or -5 to -1 (RFC 5545: the nth of that weekday within the month; a month has "
+            "five at most)"
         )
     if "BYSETPOS" in given and not any(name in given for name in _BY_PARTS):
         return (

@@ -13,6 +13,7 @@ from ..articles import type_with_article
 from ..exceptions import AlexaApiError
 from ..responses.speech import _refuse_document_as_text
 from ..responses.ssml_elements import _checked_document
+from ..shown_names import shown_value
 from .recurrence import rule_fault, until_fault
 
 __all__ = ["MOST_OFFSET", "gone_by", "reminder_body", "request_time_fault"]
@@ -49,8 +50,8 @@ def request_time_fault(value: str) -> str | None:
     if readable:
         return None
     return (
-        f"requestTime {value!r} is no ISO 8601 date and time as Amazon's Reminders API writes "
-        "one: YYYY-MM-DDThh:mm:ss, a fraction of a second after it if any "
+        f"requestTime {shown_value(value)} is no ISO 8601 date and time as Amazon's Reminders "
+        "API writes one: YYYY-MM-DDThh:mm:ss, a fraction of a second after it if any "
         "('2019-09-22T19:04:00.672'), then a Z or an offset (+01:00) if any"
     )
 
@@ -285,7 +286,7 @@ def _check_rules(rules: Sequence[str]) -> None:
     for index, rule in enumerate(rules):
         fault = rule_fault(rule)
         if fault is not None:
-            raise ValueError(f"a reminder's recurrence[{index}] is {rule!r}: {fault}")
+            raise ValueError(f"a reminder's recurrence[{index}] is {shown_value(rule)}: {fault}")
 
 
 def _check_untils(rules: Sequence[str], trigger: dict[str, Any]) -> None:
@@ -298,7 +299,7 @@ def _check_untils(rules: Sequence[str], trigger: dict[str, Any]) -> None:
     for index, rule in enumerate(rules):
         fault = until_fault(rule, start, named)
         if fault is not None:
-            raise ValueError(f"a reminder's recurrence[{index}] is {rule!r}: {fault}")
+            raise ValueError(f"a reminder's recurrence[{index}] is {shown_value(rule)}: {fault}")
 
 
 def reminder_body(

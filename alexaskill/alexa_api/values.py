@@ -12,6 +12,8 @@ from typing import Any, Final, TypeVar
 
 import msgspec
 
+from ..shown_names import shown_value
+
 T = TypeVar("T")
 
 __all__ = [
@@ -309,9 +311,9 @@ def product_choice_error(name: str, field: str, value: object) -> str | None:
     if value in choices:
         return None
     *first, last = choices
-    said = f"{name} is {value!r}: Amazon's are {', '.join(first)} or {last}"
+    said = f"{name} is {shown_value(value)}: Amazon's are {', '.join(first)} or {last}"
     if isinstance(value, str) and value.strip().upper() in choices:
-        said += f" (did you mean {value.strip().upper()!r}?)"
+        said += f" (did you mean {shown_value(value.strip().upper())}?)"
     return said
 
 

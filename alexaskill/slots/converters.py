@@ -14,7 +14,7 @@ from typing import Any
 from ..articles import type_with_article, with_article
 from ..exceptions import ConfigurationError
 from ..models import Resolutions, Slot
-from ..shown_names import shown_value
+from ..shown_names import shown, shown_value
 from .values import _PARSERS, _SUPPORTED, MISSING
 
 __all__ = [
@@ -52,8 +52,8 @@ def _enum_parser(where: str, cls: type[enum.Enum]) -> _EnumParser:
     for member in cls:
         if not isinstance(member.value, str):
             raise ConfigurationError(
-                f"{where}: {_describe(cls)} has a member {member.name} whose value is not a str; "
-                "slots are matched by string"
+                f"{where}: {_describe(cls)} has a member {shown(member.name)} whose value is "
+                "not a str; slots are matched by string"
             )
     # Names by __members__, aliases included: BIG = "large" beside LARGE = "large" is LARGE.
     for name, member in cls.__members__.items():
@@ -64,8 +64,9 @@ def _enum_parser(where: str, cls: type[enum.Enum]) -> _EnumParser:
         other = by_value.setdefault(member.value.casefold(), member)
         if other is not member:
             raise ConfigurationError(
-                f"{where}: {_describe(cls)} has members {other.name} ({other.value!r}) and "
-                f"{member.name} ({member.value!r}), whose values are equal ignoring case, as "
+                f"{where}: {_describe(cls)} has members {shown(other.name)} "
+                f"({shown_value(other.value)}) and {shown(member.name)} "
+                f"({shown_value(member.value)}), whose values are equal ignoring case, as "
                 "slots are matched: give them values that differ in more than case"
             )
     members.update(by_value)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from ..articles import type_with_article
 from ..models import SCREEN_INTERFACES
+from ..shown_names import shown_value
 from .options import checked_callable
 from .requests import device_time
 from .response import SkillResponse
@@ -165,12 +166,12 @@ class Talking:
         if not isinstance(utterance, str):  # (None, bytes: a mistake deep in understanding)
             kind = type_with_article(utterance)
             if utterance is not None:  # (None: the type named is its repr, said once)
-                kind += f": {utterance!r}"
+                kind += f": {shown_value(utterance)}"
             raise TypeError(f"say() takes what the user says as a str, not {kind}")
         if not utterance.strip():  # (Alexa sends nothing for it: the user is silent)
             raise ValueError(
-                f"say({utterance!r}): nothing to say; a user who says nothing is silent, "
-                "client.silence() (Alexa plays the reprompt, then ends the session)"
+                f"say({shown_value(utterance)}): nothing to say; a user who says nothing is "
+                "silent, client.silence() (Alexa plays the reprompt, then ends the session)"
             )
         return self._talk(lambda conversation: conversation.say(utterance))
 
