@@ -216,3 +216,49 @@ def test_a_name_takes_no_filler_at_either_end(said: str, city: str) -> None:
     # (guard: no city is named "like paris"; a name's value keeps the rule the titles' had)
     trips = intent_understander("Trip", {"city": "AMAZON.City"}, ["plan a trip to {city}"])
     assert slots_of(trips, said) == {"city": city}
+
+
+def _drinks() -> Understander:
+    """Drinks of a custom type listing tea and coffee, and songs said as search queries."""
+    drink = {"name": "drink", "type": "Drinks"}
+    song = {"name": "song", "type": "AMAZON.SearchQuery"}
+    intents = [
+        {"name": "Order", "slots": [drink], "samples": ["order {drink}"]},
+        {"name": "Play", "slots": [song], "samples": ["play {song}"]},
+    ]
+    values = [{"name": {"value": "tea"}}, {"name": {"value": "coffee"}}]
+    types = [{"name": "Drinks", "values": values}]
+    return understander_of({"invocationName": "cafe", "intents": intents, "types": types})
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "slot", "value"),
+    [
+        ("hey jude", "Play", "song", "hey jude"),
+        ("hey jude please", "Play", "song", "hey jude"),
+        ("oh well", "Play", "song", "oh well"),
+        ("um hey jude", "Play", "song", "hey jude"),
+        ("so play hey jude", "Play", "song", "hey jude"),
+        # An unlisted value keeps it as it does after "order" ("order well lemonade")...
+        ("well lemonade", "Order", "drink", "well lemonade"),
+        # ... but a listed one is what the type knows, and a pause ends a discourse marker.
+        ("well tea", "Order", "drink", "tea"),
+        ("well, lemonade", "Order", "drink", "lemonade"),
+        ("like tea please", "Order", "drink", "tea"),
+    ],
+)
+def test_a_filler_opening_a_lone_answer_is_a_word_of_a_title_as_after_a_sample_s_word(
+    said: str, intent: str, slot: str, value: str
+) -> None:
+    # Asked for the song, "hey jude" was the song "jude" (and "hey jude please" too), where
+    # "play hey jude" is "hey jude": a filler the turn opened with was never a word of a value.
+    answered = _drinks().answer(said, intent=intent, slot=slot, now=NOW)
+    assert answered is not None
+    assert {each.name: each.value for each in answered.slots} == {slot: value}
+
+
+def test_a_lone_answer_of_a_book_keeps_the_filler_opening_its_unlisted_title() -> None:
+    # "just kids" (a book the type does not list) was "kids".
+    answered = _music().answer("just kids", intent="Read", slot="book", now=NOW)
+    assert answered is not None
+    assert [(each.name, each.value) for each in answered.slots] == [("book", "just kids")]

@@ -30,6 +30,8 @@ def exact_without_fillers(
     language: Language,
     over: Match | None = None,
     generalised: Generalised | None = None,
+    *,
+    answer: bool = False,
 ) -> tuple[Match | None, SpanCache]:
     """The exact reading of the words with the filler words left out, and the spans of the
     words it reads. Leaving out one said inside a value it is part of ("oh", a zero, in "six oh
@@ -44,9 +46,10 @@ def exact_without_fillers(
     fillers a pause would stand for (`_as_pauses`: "new *um* york" is "new york", where
     "the beatles *hey* jude" stays whole), or that, its words left over given to the intent's
     other slots (``generalised``), reads no filler into a value: "please" of "book a trip to
-    berlin *please* for three" ends the city, "for three" the party.
+    berlin *please* for three" ends the city, "for three" the party. ``answer``: the words are
+    a dialog answer, whose first word may open a value as a sample's word does (`_edge_words`).
     """
-    found = _kept_reading(matcher, spans, language, over, generalised)
+    found = _kept_reading(matcher, spans, language, over, generalised, answer=answer)
     return (None, spans) if found is None else found[:2]
 
 
@@ -76,6 +79,8 @@ def _kept_reading(
     language: Language,
     over: Match | None,
     generalised: Generalised | None = None,
+    *,
+    answer: bool = False,
 ) -> tuple[Match, SpanCache, list[int]] | None:
     """`exact_without_fillers`' reading, the spans of the words it reads and their positions
     among ``spans``' tokens; None where there is none."""
@@ -125,12 +130,12 @@ def _kept_reading(
             continue
         if _listed_cut(match, kept, spans):
             continue  # "um *please* touch museum" listed: no "touch museum" without the word
-        edges = _edge_words(match, kept, spans, language)
+        edges = _edge_words(match, kept, spans, language, answer=answer)
         if edges:  # "play *hey* jude": no song "jude" where "hey jude" is one
             kept = sorted({*kept, *edges})
             kept_spans = SpanCache(_paused(tokens, kept), spans.now)
             match = matcher.exact(kept_spans)
-            if match is None or _edge_words(match, kept, spans, language):
+            if match is None or _edge_words(match, kept, spans, language, answer=answer):
                 continue
         if (
             len(match.sample.words) <= least
@@ -227,15 +232,18 @@ _BESIDE: Final = 3
 
 
 def _edge_words(
-    match: Match, kept: Sequence[int], spans: SpanCache, language: Language
+    match: Match, kept: Sequence[int], spans: SpanCache, language: Language, *, answer: bool
 ) -> list[int]:
     """The fillers ``match``, a reading of the words at ``kept``, left out at the start of a
     value of any words, after a word said before it, or at its end, that its slot's type takes
     there (`slottypes.edge_fillers`), as their positions: "hey" of "play *hey* jude", "oh well"
     of "play *oh well* in the kitchen". A title keeps its words; "please" of "cheap flights
     *please*", which no such value ends with, and a hesitation, a pause, still go ("play um
-    hey jude" is "hey jude")."""
+    hey jude" is "hey jude"). In a dialog ``answer`` the value may take the first word said too
+    ("hey jude" asked for a song), unless a pause follows it ("well, lemonade"): a filler said
+    first opens a request ("*so* play jazz"), but an answer is the value."""
     tokens, now, hesitations = spans.tokens, spans.now, language.hesitations
+    lowest = 0 if answer else 1
     kinds = {each.name: each.kind for each in match.sample.elements if not isinstance(each, str)}
     found: list[int] = []
     for name, fill, start, end in match.fills:
@@ -246,7 +254,9 @@ def _edge_words(
         after = kept[end] if end < len(kept) else len(tokens)
         said = [tokens[at] for at in kept[start:end]]
         # The most words first: "oh well" of "play oh well", not "well" alone.
-        for opening in range(max(before, first - _BESIDE, 1), first):
+        for opening in range(max(before, first - _BESIDE, lowest), first):
+            if opening == 0 and any(tokens[at].pause for at in range(first)):
+                continue  # "*well*, lemonade": a word opening the turn, no part of the value
             taken = [at for at in range(opening, first) if tokens[at].text not in hesitations]
             if taken and kinds[name].fill([tokens[at] for at in taken] + said, now) is not None:
                 found += taken

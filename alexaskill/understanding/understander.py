@@ -420,7 +420,9 @@ class Understander(Reader):
         # "like i like rome": "i like {city}" without the first "like", no "like {city}".
         if match is None or filler_in_value(match, spans, self.language):
             language, generalised = self.language, self._generalise
-            without, kept = exact_without_fillers(matcher, spans, language, match, generalised)
+            without, kept = exact_without_fillers(
+                matcher, spans, language, match, generalised, answer=True
+            )
             if without is not None:
                 match, spans = self._weighed(matcher, without, kept, answer=True), kept
         says_no = self._says_no
