@@ -34,19 +34,19 @@ from ..shown_names import shown
 from .addressing import addressed_request
 from .afterwords import without_thanks
 from .answer_values import (
-    leaving_after,
     past_opening,
     said_as_reply,
     swallowed,
     value_within,
     without_afterwords,
 )
-from .compiled import DEFAULT_SKILL_ID, MAX_WORDS, SAID_EXACTLY, clock
+from .compiled import DEFAULT_SKILL_ID, MAX_WORDS, clock
 from .denials import after_dont_know, after_last_no, corrected, dont_know, not_meant, taken_back
 from .fillers import exact_without_fillers, filler_in_value
 from .matcher import SampleMatcher, SlotRef, SpanCache
 from .model import ModelIntent, ModelSlot
-from .reading import Reader, left_out_note
+from .opening_replies import OpeningReplies
+from .reading import left_out_note
 from .result import Understanding
 from .slottypes import FREE, Fill
 from .text import Token, tokenize
@@ -55,9 +55,10 @@ from .wake_words import held, woken_end, woken_kept, woken_start
 __all__ = ["DEFAULT_SKILL_ID", "Understander"]
 
 
-class Understander(Reader):
+class Understander(OpeningReplies):
     """Understands utterances with one interaction model, in one locale (its arguments:
-    `CompiledModel`'s; `Reader` reads what the samples match).
+    `CompiledModel`'s; `Reader` reads what the samples match, `OpeningReplies` a yes or no
+    said first and a phrase said twice).
 
     Build it once (it compiles every sample, at the first `understand`); `understand` then takes
     about a millisecond.
@@ -237,97 +238,6 @@ class Understander(Reader):
             names = ", ".join(each.name for each in model_intent.slots) or "none"
             raise ValueError(f"{given}: intent {intent} has no slot {slot} (its slots: {names})")
         return model_intent, model_slot
-
-    def _opening_reply(
-        self,
-        text: str,
-        tokens: Sequence[Token],
-        now: datetime.datetime,
-        asked: tuple[str, str] | None,
-    ) -> Understanding | None:
-        """What a yes or no said first reads as, where its words are a reply (`REPLIES`) the
-        model has: AMAZON.CancelIntent or StopIntent after it ("yes, cancel": `leaving_after`),
-        the yes or no left out; the yes or no itself before thanks or grammar words ("yes thank
-        you", "ok then"), those left out; a built-in intent's sample said whole after it ("no,
-        help", "yes sure", "yes, sounds good" of the model's own), the yes or no left out.
-        Read whole, "yes" and "cancel" each explain one word and the model's order would
-        choose; "yes thank you" read AMAZON.NoIntent's "no thank you" loosely; and a built-in
-        intent's sample is read only as said (`SAID_EXACTLY`), an opening yes or no no part
-        of it."""
-        # A set lookup first, not `yes_no`'s matching (7 µs, a tenth of an exact reading): every
-        # utterance comes through here, and few open with a yes or no.
-        if len(tokens) < 2 or tokens[0].text not in self.yes_no_words:
-            return None
-        whole = self.matcher.exact(SpanCache(tokens, now))
-        # A sample said whole ("yes please", or "okay then" of a custom intent), but one of
-        # slots alone that took the words as any words: "{city}" takes "no, stop" too.
-        if whole is not None and not swallowed(whole):
-            return None
-        words = " ".join(token.text for token in tokens)
-        end = self._reply_end(tokens)
-        if leaving_after(words, self.reply) in self.intents:
-            said, ignored, built_in = tokens[1:], tokens[:1], False
-        elif end < len(tokens) and self.reply(words) in self.intents:
-            said, ignored, built_in = tokens[:end], tokens[end:], False
-        else:  # "no, help": a built-in intent's sample said after it, or nothing of this
-            said, ignored, built_in = tokens[1:], tokens[:1], True
-        # The matcher holds every phrasing `reply` reads: only the last case may read none.
-        return self._read_ignoring(text, said, ignored, now, asked, built_in=built_in)
-
-    def _said_again(
-        self,
-        text: str,
-        tokens: Sequence[Token],
-        now: datetime.datetime,
-        asked: tuple[str, str] | None,
-    ) -> Understanding | None:
-        """A built-in intent's phrase said twice or more ("help help"), as the phrase said
-        once: the rest left out, as a yes or no said twice is ("yes yes": `reply`); so are pure
-        fillers said last with it ("stop stop um"); else None. (A wake word said last is left
-        out before: `_spoken`.)"""
-        # Comparisons before any reading: every utterance comes through here, few are such.
-        pure_fillers = self.language.pure_fillers
-        end = len(tokens)
-        # A "please" or "um" after the repeat ("stop stop please") ends the words too: left in,
-        # the words were no phrase, and a sample of slots alone took them ("{city}").
-        while end > 1 and tokens[end - 1].text in pure_fillers:
-            end -= 1
-        words = [token.text for token in tokens[:end]]
-        # The shortest phrase the words repeat: "help help help", "stop stop stop stop" (halved
-        # once, "stop stop", it is no phrase either). Fillers alone said last ("stop please")
-        # are read with the words, as any fillers are.
-        repeated = next(
-            (size for size in range(1, end // 2 + 1) if words == words[:size] * (end // size)),
-            None,
-        )
-        if repeated is None:
-            return None
-        end = repeated
-        # A sample said whole is its intent ("help help" of the skill's own), as Alexa matches
-        # it, but one of slots alone, which takes any words ("{city}").
-        whole = self.matcher.exact(SpanCache(tokens, now))
-        if whole is not None and not swallowed(whole):
-            return None
-        return self._read_ignoring(text, tokens[:end], tokens[end:], now, asked, built_in=True)
-
-    def _read_ignoring(
-        self,
-        text: str,
-        said: Sequence[Token],
-        ignored: Sequence[Token],
-        now: datetime.datetime,
-        asked: tuple[str, str] | None,
-        *,
-        built_in: bool,
-    ) -> Understanding | None:
-        """The reading of ``said`` alone, a sample matched whole, the ``ignored`` words noted
-        (a yes or no said first, a repeat); None if it has none, or with ``built_in`` none of a
-        built-in intent read only as said (`SAID_EXACTLY`)."""
-        found = self._read(text, said, now, strict=True, asked=asked)
-        if found is None or (built_in and found.intent not in SAID_EXACTLY):
-            return None
-        note = f"ignored: {shown(' '.join(token.text for token in ignored))}"
-        return replace(found, exact=False, notes=(note, *found.notes))
 
     def _is_sample(
         self, tokens: Sequence[Token], now: datetime.datetime, verb: Sequence[str] = ()
