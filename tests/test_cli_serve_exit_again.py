@@ -294,12 +294,13 @@ def test_a_sigterm_as_a_server_that_did_not_start_exits_keeps_its_status_3(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there")
-def test_a_sigterm_as_an_app_factorys_exit_3_is_said_as_usage_is_a_stop_not_status_3(
+def test_a_sigterm_as_an_app_factorys_exit_3_is_said_as_usage_keeps_the_usage_not_status_3(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # An app factory's sys.exit(3) is said as a UsageError, raised from None: a SIGTERM landing
-    # as that is raised up is a stop before the server ran, not the exit status 3 of a server
-    # that did not start (the SystemExit(3) is left aside, though still the error's context).
+    # as that is raised up leaves that error its status 2, the SIGTERM a stop come after it
+    # (`stopped_by_sigterm`), not the exit status 3 of a server that did not start (the
+    # SystemExit(3) is left aside, though still the error's context).
     in_main_thread_only()
 
     def refused(args: object, state: Any) -> None:
@@ -316,9 +317,17 @@ def test_a_sigterm_as_an_app_factorys_exit_3_is_said_as_usage_is_a_stop_not_stat
     monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
     monkeypatch.setattr(serve, "_serve", refused)
     args = alexaskill.cli.parser().parse_args(["serve", "app:make"])
-    with sigterm_kept():
-        assert serve.run(args, io.StringIO(), io.StringIO(), program=True) == 0
-    assert bounds == [{"who": "serve process", "after": "its stop (SIGTERM)"}]
+    with sigterm_kept(), pytest.raises(UsageError):
+        serve.run(args, io.StringIO(), io.StringIO(), program=True)
+    assert bounds == [
+        {
+            "who": "serve process",
+            "after": "its error",
+            "status": 2,
+            "stopped": "stopped",
+            "came": signal.SIGTERM,
+        }
+    ]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there")

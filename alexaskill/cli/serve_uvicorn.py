@@ -15,7 +15,14 @@ from ..shown_names import shown
 from .common import UsageError, logger, no_file
 from .serve_port import bind_as_asyncio, check_host, check_port
 from .serve_port import ipv6_wildcard as _ipv6_wildcard  # (tests replace it here)
-from .serve_server import _announcing_server, _bound, _Decided, _serve_here, _starting
+from .serve_server import (
+    ServerNotStarted,
+    _announcing_server,
+    _bound,
+    _Decided,
+    _serve_here,
+    _starting,
+)
 from .serve_tls import _check_tls, _warn_if_alexa_refuses
 from .serve_worker_run import serve_till_stopped
 from .serve_workers import _STARTUP_FAILURE, _UNCLEAN_STOP, _supervisor, stopped_unclean
@@ -400,6 +407,20 @@ def _decided_under(exc: BaseException) -> _Decided | None:
     return None
 
 
+def _error_under(exc: BaseException) -> Exception | None:
+    """The error of serve's own ``exc`` was raised on its way up (in a ``finally`` it ran), if
+    any: a server that did not start (`ServerNotStarted`), a usage error (a port taken since its
+    check). Not past an exception raised ``from None``, as `_decided_under`."""
+    under = exc.__context__
+    for _ in range(100):  # (a bound, as `_decided_under`'s)
+        if under is None or isinstance(under, (ServerNotStarted, UsageError)):
+            return under
+        if under.__suppress_context__:
+            return None
+        under = under.__context__
+    return None
+
+
 @contextlib.contextmanager
 def stopped_by_sigterm(
     then: Any = None, *, landed: list[_Terminated] | None = None
@@ -436,6 +457,7 @@ def stopped_by_sigterm(
         previous = signal.SIG_DFL
     own = landed is None  # (as the handler was put back: the call ran it first)
     landed = [] if landed is None else landed
+    error: Exception | None = None  # (serve's error, a SIGTERM landing as it went up)
     try:
         try:
             signal.signal(signal.SIGTERM, _terminated)
@@ -444,11 +466,15 @@ def stopped_by_sigterm(
             _put_back(signal.SIGTERM, previous if then is None else then, landed=landed)
     except _Terminated as exc:  # from the block, or as it ended (before the handler was put back)
         decided = _decided_under(exc)
-        if decided is None:
-            stops.append(exc)
-        else:
+        error = _error_under(exc) if decided is None else None
+        if decided is not None:
             decided.sigterms.extend([exc, *landed])
             raise decided from None
+        if error is None:
+            stops.append(exc)
+        else:  # (the error raised again below: serve says it, its status kept)
+            noted = vars(error).setdefault("_alexaskill_sigterms", landed)
+            noted.extend([each for each in [exc, *landed] if each not in noted])
     except SystemExit as exc:
         # A SIGTERM landing as the handler was put back, the block left with the exit status
         # its server decided (or uvicorn's 3, `_decided_under`), is a stop come meanwhile too.
@@ -457,6 +483,8 @@ def stopped_by_sigterm(
         elif landed and exc.code == _STARTUP_FAILURE:
             raise _Decided(_STARTUP_FAILURE, list(landed)) from exc
         raise
+    if error is not None:
+        raise error
     if own:
         stops.extend(landed[:1])  # (a stop come once its run had ended, or before it began)
 
