@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from alexaskill.cli import serve
+from alexaskill.cli import serve, serve_uvicorn
 from alexaskill.cli.common import UsageError
 from alexaskill.cli.serve_server import ServerNotStarted
 
@@ -83,4 +83,84 @@ def test_a_sigterm_in_serves_block_as_its_error_goes_up_leaves_it_its_status(
             "stopped": "stopped",
             "came": signal.SIGTERM,
         }
+    ]
+
+
+async def _app(scope: object, receive: object, send: object) -> None:
+    pass
+
+
+def _raises(exc: BaseException) -> Any:
+    raise exc
+
+
+def _landing_at_the_blocks_put_back(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """A SIGTERM landing as `_run_uvicorn`'s block puts serve's handler back (run by the call,
+    before it sets it); the handler it found."""
+    real, landed = signal.signal, list[Any]()
+
+    def setting(signum: int, handler: Any) -> Any:
+        putting_back = sys._getframe(1).f_code.co_name == "_put_back"  # (the block's, first)
+        by = sys._getframe(2).f_code.co_name if putting_back else ""
+        if signum == signal.SIGTERM and by == "stopped_by_sigterm" and not landed:
+            landed.append(signal.getsignal(signal.SIGTERM))
+            landed[0](signal.SIGTERM, None)  # (the SIGTERM pending: its handler run first)
+        return real(signum, handler)
+
+    monkeypatch.setattr(signal, "signal", setting)
+    return landed
+
+
+@pytest.mark.parametrize("ended", ["sys.exit(1) as uvicorn binds", "a Ctrl-C before the run"])
+def test_a_sigterm_at_the_blocks_put_back_is_noted_on_any_error(
+    monkeypatch: pytest.MonkeyPatch, ended: str
+) -> None:
+    # Noted as `_run_uvicorn`'s block put serve's handler back, the SIGTERM was carried by an
+    # `Exception` alone: uvicorn's sys.exit(1) (a socket it could not bind) or a Ctrl-C before
+    # the run dropped it, and a process held at exit waited out its whole bound.
+    import uvicorn
+
+    monkeypatch.setattr(serve_uvicorn, "check_port", lambda *args, **kwargs: None)
+    if ended.startswith("sys.exit"):
+        monkeypatch.setattr(serve_uvicorn, "bind_as_asyncio", lambda host, port: [])
+        monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: sys.exit(1))
+    else:
+        monkeypatch.setattr(
+            serve_uvicorn, "bind_as_asyncio", lambda host, port: _raises(KeyboardInterrupt())
+        )
+    landed = _landing_at_the_blocks_put_back(monkeypatch)
+    try:
+        with pytest.raises((SystemExit, KeyboardInterrupt)) as raised:
+            serve_uvicorn._run_uvicorn(_app, host="127.0.0.1", port=0)
+    finally:
+        monkeypatch.undo()
+    assert len(landed) == 1
+    assert type(raised.value) is (SystemExit if ended.startswith("sys.exit") else KeyboardInterrupt)
+    assert len(serve_uvicorn.noted_sigterms(raised.value)) == 1
+
+
+def test_serve_stopped_by_a_ctrl_c_before_its_run_then_a_sigterm_ends_its_bound_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The SIGTERM that landed as `_run_uvicorn`'s block put serve's handler back was dropped
+    # with the Ctrl-C: a process held at exit by a thread of the app's waited out its bound.
+    from alexaskill.cli import parser
+
+    bounds: list[dict[str, Any]] = []
+    monkeypatch.setattr(serve, "exit_bounded", lambda seconds, **kw: bounds.append(kw))
+    monkeypatch.setattr(serve, "load_app", lambda spec: _app)
+    monkeypatch.setattr(serve_uvicorn, "check_port", lambda *args, **kwargs: None)
+    monkeypatch.setattr(
+        serve_uvicorn, "bind_as_asyncio", lambda host, port: _raises(KeyboardInterrupt())
+    )
+    landed = _landing_at_the_blocks_put_back(monkeypatch)
+    args = parser().parse_args(["serve", "app:app", "--port", "0"])
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            serve.run(args, io.StringIO(), io.StringIO(), program=True)
+    finally:
+        monkeypatch.undo()
+    assert len(landed) == 1
+    assert bounds == [
+        {"who": "serve process", "after": "its stop (SIGINT)", "status": 130, "came": 15}
     ]

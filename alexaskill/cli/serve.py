@@ -255,7 +255,8 @@ def _bound_exit(
     # sys.exit("...") gives, is an error's.)
     stop = isinstance(failure, SystemExit) and failure.code in (0, None, _UNCLEAN_STOP)
     came = _came(failure, ran)
-    if came is not None and isinstance(failure, (KeyboardInterrupt, _Terminated)):
+    first = not ran and isinstance(failure, KeyboardInterrupt)  # (a SIGTERM noted: come after it)
+    if came is not None and not first and isinstance(failure, (KeyboardInterrupt, _Terminated)):
         # Raised once uvicorn's run had ended (its first stop taken by uvicorn), before the
         # bound's handler was set: a second Ctrl-C (or SIGTERM), so held it ends at once, said
         # "stopped again", not a first stop before the server ran (held till another).
@@ -267,8 +268,11 @@ def _bound_exit(
     elif isinstance(failure, KeyboardInterrupt):
         # A Ctrl-C before the server ran (the app's import, a factory's call) is a stop, not
         # an error (said "after its error"), its status 130, as Python's; a second, come again.
-        status = _status(failure)
-        exit_bounded(seconds, who="serve process", after="its stop (SIGINT)", status=status)
+        status, said = _status(failure), "its stop (SIGINT)"
+        if came is None:
+            exit_bounded(seconds, who="serve process", after=said, status=status)
+        else:  # (a SIGTERM come after it: `noted_sigterms`)
+            exit_bounded(seconds, who="serve process", after=said, status=status, came=came)
     elif isinstance(failure, _Terminated):
         # So is a SIGTERM then (`stopped_by_sigterm`'s), said "after its server stopped" of a
         # server that never ran: status 1, as a process held after any stop by SIGTERM (exiting

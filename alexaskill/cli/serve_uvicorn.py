@@ -234,7 +234,8 @@ def _noted(came: list[_Terminated], signum: int, frame: object) -> None:
 
 def noted_sigterms(failure: BaseException) -> list[_Terminated]:
     """The SIGTERMs `_run_uvicorn` noted as ``failure``, its error, was raised up through it (a
-    server that did not start, a port taken since its check): stops come meanwhile, which the
+    server that did not start, a port taken since its check, uvicorn's ``sys.exit(1)``, a
+    Ctrl-C; the list, those of its ``finally`` too): stops come meanwhile, which the
     exit's bound takes as come (`serve._came`), as it takes a `_Decided`'s ``sigterms``."""
     noted: list[_Terminated] = vars(failure).get("_alexaskill_sigterms", [])
     return noted
@@ -296,7 +297,7 @@ def _run_uvicorn(
         came[:0] = [each for each in exc.sigterms if each not in came]
         exc.sigterms = came
         raise
-    except Exception as exc:  # (its error: `noted_sigterms`, the list, those of `finally` too)
+    except BaseException as exc:  # (its error, uvicorn's sys.exit(1), a Ctrl-C: `noted_sigterms`)
         vars(exc)["_alexaskill_sigterms"] = came
         raise
     finally:
