@@ -388,3 +388,14 @@ def test_every_character_a_json_line_escapes_is_unprintable() -> None:
     # What `raw_unsafe` leans on to leave a printable line unsearched.
     every = "".join(map(chr, range(0x110000)))
     assert not any(char.isprintable() for char in TERMINAL_UNSAFE.findall(every))
+
+
+def test_raw_unsafe_says_what_the_search_said_for_every_code_point() -> None:
+    # What it said before `str.isprintable` was asked first: the pattern's search, for each code
+    # point alone beside a non-ASCII letter (not the isascii branch) and in a printable line.
+    for code in range(0x80, 0x110000):
+        char = chr(code)
+        for line in (f"é{char}", f'{{"m":"東{char}x"}}'):
+            assert log_fit.raw_unsafe(line) == (TERMINAL_UNSAFE.search(line) is not None), ascii(
+                line
+            )
