@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from alexaskill.exceptions import ResponseError, StoreError
-from alexaskill.shown_names import shown_value
 from alexaskill.store import MemoryStore, SQLiteStore, base, data_faults
 
 from .store_shared import json_store, write_raw
