@@ -419,6 +419,11 @@ class Skill(_GivenAnId):
     def _check_store(self) -> None:
         check_store(self)  # (at each start: the file may have been made since, or removed)
 
+    def _warn_of_store_on_lambda(self) -> None:
+        from .lambda_start import warn_of_unsuited_store
+
+        warn_of_unsuited_store(self)
+
     @property
     def _store_binding(self) -> _StoreBinding:
         """The store and the attribute services in place, as one value (the same object until

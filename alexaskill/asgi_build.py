@@ -71,6 +71,8 @@ class Building(Handling):
         self._start_saying(self.log_name)  # (each build is a start: its warnings said anew)
         self._on_lambda = on_lambda()
         self._lambda_grace = deadline_grace(self.registry) if self._on_lambda else 0.0
+        if self._on_lambda:  # (behind Mangum or the Lambda Web Adapter: once, at the start)
+            self._warn_of_store_on_lambda()
         if self.verify is not False and self.verifier is None:
             from .verify import Verifier
 
@@ -107,6 +109,10 @@ class Building(Handling):
         # an empty body), which Alexa does not follow.
         app.router.redirect_slashes = False
         return app
+
+    def _warn_of_store_on_lambda(self) -> None:
+        """Say, at a start on AWS Lambda, that the skill's store does not suit it (`Skill`'s,
+        which has the store: `alexaskill.lambda_start.warn_of_unsuited_store`)."""
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Any) -> AsyncIterator[None]:

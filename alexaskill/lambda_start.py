@@ -32,6 +32,7 @@ __all__ = [
     "unsuited_sqlite",
     "warn_of_memory",
     "warn_of_sqlite",
+    "warn_of_unsuited_store",
 ]
 
 E = TypeVar("E", bound=BaseException)
@@ -270,3 +271,14 @@ def warn_of_memory() -> None:
         "attributes come and go. Set ALEXASKILL_STORE=dynamodb://TABLE (README: AWS Lambda "
         "with DynamoDB) or a Redis URL"
     )
+
+
+def warn_of_unsuited_store(skill: StoreSkill) -> None:
+    """Say that ``skill``'s store does not suit AWS Lambda (`unsuited_sqlite`, `unsuited_memory`),
+    at the start of its ASGI app on Lambda (behind Mangum, or the Lambda Web Adapter), as
+    `alexaskill.lambda_plan.plan_of` says it at the handler's first invocation."""
+    sqlite = unsuited_sqlite(skill)
+    if sqlite is not None:
+        warn_of_sqlite(sqlite)
+    elif unsuited_memory(skill):
+        warn_of_memory()

@@ -9,6 +9,7 @@ import asyncio
 import gc
 import logging
 import weakref
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -127,6 +128,45 @@ def test_on_lambda_a_servers_shutdown_closes_the_stores(monkeypatch: pytest.Monk
         assert store.closed == 1
     finally:
         server.runner.close()
+
+
+@pytest.mark.parametrize("in_scope", [True, False], ids=["mangum", "web-adapter"])
+@pytest.mark.parametrize("url", ["memory://", "sqlite:///{tmp}/skill.db"], ids=["memory", "sqlite"])
+def test_on_lambda_a_store_that_does_not_suit_it_is_warned_about_once(
+    in_scope: bool,
+    url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """``ALEXASKILL_STORE=memory://`` (or a SQLite file in /tmp) behind Mangum, or the Lambda Web
+    Adapter: each instance of the function kept its own attributes, lost when Lambda replaced
+    it, and nothing said so, where `skill.lambda_handler` says it at its first invocation."""
+    _on_lambda(monkeypatch)
+    logging.getLogger().addHandler(caplog.handler)
+    function = _MangumFunction(counting_skill(url.format(tmp=tmp_path), skill_id=SKILL_ID))
+    function.in_scope = in_scope
+    try:
+        for visit in (1, 2):  # (behind the adapter, a lifespan each: stored all the same)
+            assert speech(function.invoke("Count")) == f"Visit number {visit}."
+    finally:
+        function.close()
+    [warning] = [r for r in caplog.records if "does not suit AWS Lambda" in r.getMessage()]
+    assert warning.levelno == logging.WARNING
+    assert "ALEXASKILL_STORE=dynamodb://" in warning.getMessage()
+
+
+def test_off_lambda_a_store_in_memory_behind_an_adapter_is_not_warned_about(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A test's, or a local server's: what memory:// is for.
+    caplog.set_level(logging.INFO, logger="alexaskill")
+    function = _MangumFunction(counting_skill("memory://", skill_id=SKILL_ID))
+    try:
+        assert speech(function.invoke("Count")) == "Visit number 1."
+    finally:
+        function.close()
+    assert "does not suit AWS Lambda" not in caplog.text
 
 
 def test_behind_mangum_a_floods_count_is_said_once_its_window_ends(
