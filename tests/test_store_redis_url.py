@@ -270,3 +270,35 @@ def test_a_redis_url_encoding_errors_other_than_strict_or_surrogates_is_refused(
     assert "leave encoding_errors= out of the URL" in str(info.value)
     for errors in ("strict", "surrogateescape", "surrogatepass"):
         RedisStore(f"redis://cache:6379/0?encoding_errors={errors}")  # read as they were written
+
+
+@pytest.mark.parametrize(
+    ("option", "takes"),
+    [
+        ("socket_timeout", "a number of seconds"),
+        ("socket_connect_timeout", "a number of seconds"),
+        ("timeout", "a number of seconds"),
+        ("health_check_interval", "a whole number of seconds"),
+        ("max_connections", "a whole number"),
+        ("socket_read_size", "a whole number"),
+        ("db", "a whole number"),
+    ],
+)
+def test_a_redis_url_number_option_that_is_no_number_is_refused_with_its_value(
+    option: str, takes: str
+) -> None:
+    # redis-py's own words said neither the value nor what the option takes: "Redis store URL:
+    # Invalid value for 'socket_timeout' in connection URL."
+    with pytest.raises(ConfigurationError) as caught:
+        RedisStore(f"redis://:hunter2@cache:6379?{option}=abc")
+    message = str(caught.value)
+    assert f"{option}='abc'" in message
+    assert f"takes {takes}" in message
+    assert "hunter2" not in message
+
+
+def test_a_redis_url_number_option_that_may_hold_the_password_is_not_shown() -> None:
+    # A password's "?" unescaped starts the query: what follows, up to the host, is a value.
+    with pytest.raises(ConfigurationError, match="socket_timeout is not a value") as caught:
+        RedisStore("redis://:hun?socket_timeout=ter2@cache:6379/0")
+    assert "ter2" not in str(caught.value)

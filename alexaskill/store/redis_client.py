@@ -75,15 +75,48 @@ def _client_from_url(url: str, *, first: bool = False) -> Redis:
     except ValueError as exc:
         # urllib's own words for a port repeat it, and a port may be a password's first part.
         text = str(exc)
-        if not text.startswith(
-            ("Invalid value for '", "Redis URL must specify", '"max_connections" must be')
-        ):
+        if text.startswith("Invalid value for '"):
+            text = _no_number(url, text.split("'")[1])
+        elif not text.startswith(("Redis URL must specify", '"max_connections" must be')):
             text = _BAD_PORT
         raise ConfigurationError(f"Redis store URL: {text}") from None
     _check_url(url, client)
     if first:
         _say_checks_off(client.connection_pool.connection_kwargs, "in its URL")
     return client
+
+
+#: What redis-py's number options take (it says only "Invalid value for 'NAME'").
+_NUMBERS: Final = {
+    "socket_timeout": "a number of seconds",
+    "socket_connect_timeout": "a number of seconds",
+    "timeout": "a number of seconds",
+    "health_check_interval": "a whole number of seconds",
+    "db": "a whole number",
+    "max_connections": "a whole number",
+    "socket_read_size": "a whole number",
+    "ssl_min_version": "a whole number",
+    "protocol": "a whole number",
+}
+
+
+def _no_number(url: str, name: str) -> str:
+    """What to say of option ``name`` of ``url``, which redis-py could not read as a number:
+    its value (cut: `shown_value`), unless it may hold the password (the password itself, or
+    an '@': a password's '?' unescaped starts the query), and what it takes."""
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(url)
+    value = urllib.parse.parse_qs(parts.query, keep_blank_values=True).get(name, [""])[0]
+    takes = _NUMBERS.get(name, "another value")
+    password = ""
+    with contextlib.suppress(ValueError):
+        password = parts.password or ""
+    if "@" in value or (password and password in value):
+        return (
+            f"{name} is not a value it takes (not shown: it may hold a password): it takes {takes}"
+        )
+    return f"{name}={shown_value(value)} is not a value it takes: it takes {takes}"
 
 
 def _limits_connections(url: str) -> bool:
