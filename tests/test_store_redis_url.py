@@ -4,6 +4,7 @@ password. (Its pool's limits: test_store_redis_pool.py.)"""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -302,3 +303,24 @@ def test_a_redis_url_number_option_that_may_hold_the_password_is_not_shown() -> 
     with pytest.raises(ConfigurationError, match="socket_timeout is not a value") as caught:
         RedisStore("redis://:hun?socket_timeout=ter2@cache:6379/0")
     assert "ter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize("lambda_", [False, True], ids=["off-lambda", "on-lambda"])
+def test_a_redis_store_without_redis_py_says_how_to_get_it(
+    lambda_: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On AWS Lambda "pip install 'alexaskill[redis]'" is no fix: the function's package lacks
+    # redis-py, and it is packaged with the extra (README: AWS Lambda, step 1).
+    from .lambda_runtime import LAMBDA_ENVIRON
+
+    for name in LAMBDA_ENVIRON:
+        monkeypatch.delenv(name, raising=False)
+    if lambda_:
+        for name, value in LAMBDA_ENVIRON.items():
+            monkeypatch.setenv(name, value)
+    monkeypatch.setitem(sys.modules, "redis.asyncio", None)  # (its import fails)
+    with pytest.raises(ConfigurationError, match="needs the redis package") as caught:
+        RedisStore("redis://cache:6379/0")
+    message = str(caught.value)
+    assert "pip install 'alexaskill[redis]'" in message
+    assert ("[redis]\"' in step 1" in message) is lambda_

@@ -38,6 +38,22 @@ T = TypeVar("T")
 logger = logging.getLogger("alexaskill")
 
 
+_NO_REDIS_PY = "RedisStore needs the redis package: pip install 'alexaskill[redis]'"
+
+
+def _lambda_packaging() -> str:
+    """On AWS Lambda, where no pip install mends the function, how its package gets redis-py."""
+    from ..log_lambda import on_lambda
+
+    if not on_lambda():
+        return ""
+    return (
+        "; on AWS Lambda, package the extra with the function: name the wheel "
+        "'\"$(echo dist/alexaskill-*.whl)[redis]\"' in step 1 of the README's AWS Lambda "
+        "section, and upload the new package"
+    )
+
+
 class RedisStore(_Cancels):
     """Attributes in Redis, for several machines: one hash per key, one JSON value per field.
 
@@ -99,9 +115,7 @@ class RedisStore(_Cancels):
             import redis.asyncio  # noqa: F401 (here, for the message: _client_from_url uses it)
             from redis.exceptions import ConnectionError, ReadOnlyError, RedisError, TimeoutError
         except ImportError as exc:
-            raise ConfigurationError(
-                "RedisStore needs the redis package: pip install 'alexaskill[redis]'"
-            ) from exc
+            raise ConfigurationError(_NO_REDIS_PY + _lambda_packaging()) from exc
         if not isinstance(prefix, str):
             raise ConfigurationError(
                 f"RedisStore: prefix must be a string (the default: 'alexaskill:attributes:'), "
