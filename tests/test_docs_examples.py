@@ -196,3 +196,19 @@ def test_the_lambda_packaging_steps_start_from_empty_directories() -> None:
     commands = [line.strip() for line in found.group(1).splitlines()]
     assert commands[0] == "rm -rf dist package skill.zip   # start afresh at each build"
     assert commands[1].startswith("pip wheel ")
+
+
+def test_the_dynamodb_urls_create_table_says_every_word_it_takes() -> None:
+    # The README said `true`/`false`; the URL takes 1/yes/on and 0/no/off too (as a Redis URL's
+    # booleans do, redis-py's), and a reader seeing `create_table=1` work wondered what else did.
+    pytest.importorskip("botocore")
+    from alexaskill.dynamodb.url import _boolean
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("`create_table`\n(")
+    said = readme[start : readme.index("default `false`", start)]
+    words = {"true": True, "1": True, "yes": True, "on": True}
+    words |= {"false": False, "0": False, "no": False, "off": False}
+    for word, meant in words.items():
+        assert _boolean("create_table", word.upper()) is meant
+        assert f"`{word}`" in said, word
