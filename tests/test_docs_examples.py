@@ -212,3 +212,15 @@ def test_the_dynamodb_urls_create_table_says_every_word_it_takes() -> None:
     for word, meant in words.items():
         assert _boolean("create_table", word.upper()) is meant
         assert f"`{word}`" in said, word
+
+
+def test_the_remembering_users_example_says_how_its_tests_keep_off_its_file() -> None:
+    # Its skill names store="sqlite:///skill.db": a test of it through a client given no store=
+    # counted in that file, and passed once ("Visit number 1."), failing every run after.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Remembering users\n")
+    section = readme[start : readme.index("\n## ", start + 1)]
+    example = section.index('store="sqlite:///skill.db")')
+    after = section[example : section.index("Values are JSON's", example)]
+    assert 'skill_client(skill, store="memory://")' in after
+    assert "(#testing-your-skill)" in after
