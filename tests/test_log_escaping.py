@@ -9,8 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import random
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -21,6 +20,7 @@ from alexaskill.log_lambda import LambdaTextFormatter
 from alexaskill.log_values import printable, shown_lines
 
 from .logger_state import alexaskill_logger_kept
+from .python_calls import python_calls
 
 #: What a user could say (or a forged request hold): a line of its own, then a colour.
 FORGED = "rain\n2026-12-02 10:00:00,000 INFO alexaskill.request: forged\x1b[31m red"
@@ -189,23 +189,7 @@ def test_a_message_of_many_lines_calls_no_function_for_each(
         record = _record(f"{line}\n" * count)
         text = formatter.format(record)
         assert text.count("\n" if isinstance(formatter, EscapingFormatter) else "\r") == count - 1
-        return _python_calls(lambda: formatter.format(record))
+        return python_calls(lambda: formatter.format(record))
 
     calls(1_000)  # (anything made once, made)
     assert calls(500_000) == calls(1_000)
-
-
-def _python_calls(work: Callable[[], object]) -> int:
-    """How many Python functions ``work`` calls (its own call aside): not time, a count."""
-    calls = 0
-
-    def profile(frame: object, event: str, arg: object) -> None:
-        nonlocal calls
-        calls += event == "call"
-
-    sys.setprofile(profile)
-    try:
-        work()
-    finally:
-        sys.setprofile(None)
-    return calls - 1

@@ -8,8 +8,7 @@ import json
 import logging
 import random
 import re
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -22,6 +21,7 @@ from alexaskill.logs import configure_logging
 from .chained_errors import STEPS, chained_value_errors
 from .counting_stream import CountingStream
 from .logger_state import alexaskill_logger_kept
+from .python_calls import python_calls
 
 
 @pytest.fixture
@@ -272,22 +272,6 @@ def test_the_fields_left_out_of_an_entry_without_time_logger_or_message_are_coun
     assert shown[missing] == ""
 
 
-def _python_calls(work: Callable[[], object]) -> int:
-    """How many Python functions ``work`` calls (its own call aside): not time, a count."""
-    calls = 0
-
-    def profile(frame: object, event: str, arg: object) -> None:
-        nonlocal calls
-        calls += event == "call"
-
-    sys.setprofile(profile)
-    try:
-        work()
-    finally:
-        sys.setprofile(None)
-    return calls - 1
-
-
 @pytest.mark.parametrize("character", ["\u2028", "\x7f", "\U000e0041"])
 def test_a_json_line_of_thousands_of_unsafe_characters_calls_no_function_for_each(
     character: str,
@@ -300,7 +284,7 @@ def test_a_json_line_of_thousands_of_unsafe_characters_calls_no_function_for_eac
     def calls(count: int) -> int:
         record = logging.makeLogRecord({"name": "skill", "msg": "a" + character * count})
         assert formatter.format(record).count(json_escape(character)) == count
-        return _python_calls(lambda: formatter.format(record))
+        return python_calls(lambda: formatter.format(record))
 
     calls(1_000)  # (anything made once, made)
     assert calls(10_000) == calls(1_000)

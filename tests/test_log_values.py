@@ -7,9 +7,8 @@ import json
 import logging
 import random
 import re
-import sys
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -20,6 +19,7 @@ from alexaskill.log_values import MAX_VALUE, TERMINAL_UNSAFE, escape_args, print
 from alexaskill.logs import configure_logging, log_request
 
 from .logger_state import alexaskill_logger_kept
+from .python_calls import python_calls
 
 _FIXTURES: Final = Path(__file__).parent / "fixtures" / "requests"
 FORGED = "cert\n2026-01-01 00:00:00,000 WARNING alexaskill: \x1b[2Kforged"
@@ -414,23 +414,7 @@ def test_printable_calls_no_function_for_each_character_escaped(char: str, betwe
     def calls(count: int) -> int:
         text = "a" + (char + between) * count
         assert printable(text) == "a" + (escape + between) * count
-        return _python_calls(lambda: printable(text))
+        return python_calls(lambda: printable(text))
 
     calls(1_000)  # (anything made once, made)
     assert calls(1_000_000) == calls(1_000) < 10
-
-
-def _python_calls(work: Callable[[], object]) -> int:
-    """How many Python functions ``work`` calls (its own call aside): not time, a count."""
-    calls = 0
-
-    def profile(frame: object, event: str, arg: object) -> None:
-        nonlocal calls
-        calls += event == "call"
-
-    sys.setprofile(profile)
-    try:
-        work()
-    finally:
-        sys.setprofile(None)
-    return calls - 1
