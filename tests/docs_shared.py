@@ -8,6 +8,7 @@ tests/deadline_shared.py's do: in tests/conftest.py it would be every module's.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import os
@@ -161,7 +162,17 @@ class Reader:
             self.namespace = {"__name__": "__readme__"}
         before = set(self.namespace)
         code = compile(block.text, block.where, "exec")
-        exec(code, self.namespace)
+        loop_before = _loop_set()
+        try:
+            exec(code, self.namespace)
+        finally:
+            # A block may set an event loop of its own as the thread's (Mangum(app) does, when
+            # made): closed here, or the loop and its self-pipe were left to a later test's
+            # garbage collection, an unraisable ResourceWarning failing whichever test it was.
+            loop = _loop_set()
+            if loop is not None and loop is not loop_before:
+                loop.close()
+                asyncio.set_event_loop(loop_before)
         for name in sorted(set(self.namespace) - before):
             if name.startswith("test_") and callable(self.namespace[name]):
                 self.run_test_function(self.namespace[name])
@@ -422,3 +433,11 @@ def read_parts(document: str) -> list[tuple[list[Block], list[Block]]]:
             )
         )
     return parts
+
+
+def _loop_set() -> asyncio.AbstractEventLoop | None:
+    """The event loop set as this thread's (`asyncio.set_event_loop`), None if none: read
+    without making one, as `asyncio.get_event_loop` would."""
+    local = getattr(asyncio.get_event_loop_policy(), "_local", None)
+    loop = getattr(local, "_loop", None)
+    return loop if isinstance(loop, asyncio.AbstractEventLoop) else None
