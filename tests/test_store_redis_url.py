@@ -282,6 +282,7 @@ def test_a_redis_url_encoding_errors_other_than_strict_or_surrogates_is_refused(
         ("health_check_interval", "a whole number of seconds"),
         ("max_connections", "a whole number"),
         ("socket_read_size", "a whole number"),
+        ("ssl_min_version", "a whole number"),
         ("db", "a whole number"),
     ],
 )
