@@ -262,3 +262,14 @@ def test_the_blocks_that_say_to_set_alexaskill_skill_id_are_read() -> None:
     )
     assert configuration.says_skill_id
     assert not blocks[0].says_skill_id
+
+
+def test_an_event_loop_a_block_sets_as_the_threads_is_closed_after_it(reader: Reader) -> None:
+    # `Mangum(app)` makes an event loop and sets it as the thread's: the README's Mangum block,
+    # run here, left it open, and garbage collection failed a later test of the worker with an
+    # unclosed-loop ResourceWarning (CI, test_understanding_prompts and test_dynamodb).
+    made = "import asyncio\n\nLOOP = asyncio.new_event_loop()\nasyncio.set_event_loop(LOOP)\n"
+    reader.run(Block("README.md", 1, "python", made))
+    assert reader.failures == []
+    assert reader.namespace["LOOP"].is_closed()
+    assert docs_shared._loop_set() is None
