@@ -164,3 +164,27 @@ def test_serve_stopped_by_a_ctrl_c_before_its_run_then_a_sigterm_ends_its_bound_
     assert bounds == [
         {"who": "serve process", "after": "its stop (SIGINT)", "status": 130, "came": 15}
     ]
+
+
+def test_a_sigterm_as_a_worker_says_its_apps_import_failed_is_its_stop_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A worker's UsageError (its app's import failed) is taken by the worker itself, said in
+    # one line: the supervisor's SIGTERM landing as that line is written is the stop it asks
+    # for (status 0), as before the UsageError was raised again by the worker's block
+    # (`stopped_by_sigterm`'s errors, serve's alone): multiprocessing's traceback, status 1.
+    from alexaskill.cli import serve_worker_run
+
+    def run(sockets: object = None) -> None:
+        raise UsageError("importing app:app failed: boom")
+
+    class Landing(io.StringIO):
+        def write(self, text: str) -> int:
+            if "boom" in text:
+                signal.raise_signal(signal.SIGTERM)  # (the block's handler: `_Terminated`)
+            return super().write(text)
+
+    said = Landing()
+    monkeypatch.setattr(sys, "stderr", said)
+    serve_worker_run._serve_till_stopped(run, None)  # (the stop taken: nothing raised)
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN

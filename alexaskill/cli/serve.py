@@ -201,7 +201,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, *, program: bool = F
     failure: BaseException | None = None  # (what the run raised, its bound's status)
     stops: list[BaseException] = []
     try:
-        with stopped_by_sigterm(then=signal.SIG_IGN if program else None) as stops:
+        with stopped_by_sigterm(then=signal.SIG_IGN if program else None, errors=True) as stops:
             _serve(args, state)
     except ServerNotStarted as exc:  # (its traceback at DEBUG, for a report to uvicorn)
         failure = exc

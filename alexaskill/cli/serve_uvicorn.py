@@ -289,7 +289,7 @@ def _run_uvicorn(
     supervisor: Any = None
     serves, noting = signal.getsignal(signal.SIGTERM), functools.partial(_noted, came)
     try:
-        with stopped_by_sigterm(then=noting, landed=came):
+        with stopped_by_sigterm(then=noting, landed=came, errors=True):
             supervisor = _uvicorns_run(app, host, one_socket, starting, options)
         with held(taking={signal.SIGTERM: functools.partial(_noted, came, 0, None)}):
             _raise_outcome(supervisor, came)
@@ -424,7 +424,7 @@ def _error_under(exc: BaseException) -> Exception | None:
 
 @contextlib.contextmanager
 def stopped_by_sigterm(
-    then: Any = None, *, landed: list[_Terminated] | None = None
+    then: Any = None, *, landed: list[_Terminated] | None = None, errors: bool = False
 ) -> Iterator[list[BaseException]]:
     """Within it, a SIGTERM ends what runs as SIGINT ends uvicorn: the block is left, and the
     process goes on to exit with status 0. ``alexaskill serve`` runs in it from the start, the
@@ -445,6 +445,10 @@ def stopped_by_sigterm(
     again: that status stands. So is one landing as the handler is put back (`_put_back`'s
     ``landed``), added to the list if the block was left otherwise (to ``landed`` if given: a
     stop come once the block's run ended, where the block's own SIGTERM is the run's stop).
+    With ``errors`` (serve's blocks), one landing as serve's error (`_error_under`) is raised
+    up leaves that error raised, the SIGTERM a stop come after it (`noted_sigterms`). Not in a
+    worker's: there a UsageError is taken in the block and said (`serve_worker_run`), and a
+    SIGTERM landing as it is said, the error under it, is the stop its supervisor asked for.
     """
     import signal
     import threading
@@ -467,7 +471,7 @@ def stopped_by_sigterm(
             _put_back(signal.SIGTERM, previous if then is None else then, landed=landed)
     except _Terminated as exc:  # from the block, or as it ended (before the handler was put back)
         decided = _decided_under(exc)
-        error = _error_under(exc) if decided is None else None
+        error = _error_under(exc) if decided is None and errors else None
         if decided is not None:
             decided.sigterms.extend([exc, *landed])
             raise decided from None
