@@ -303,6 +303,8 @@ def test_a_model_directory_without_the_locale_says_which_it_holds(workdir: Path)
     [
         ('"DATABASE_URL is not set"', "it called sys.exit('DATABASE_URL is not set')"),
         ("3", "it called sys.exit(3)"),
+        # (quoted whole: a 5,000-character line)
+        ('"x" * 5_000', f"it called sys.exit('{'x' * 70}…{'x' * 30}' (5,000 characters))"),
     ],
 )
 @pytest.mark.parametrize("app", ["exits:skill", "exits.py:skill"])

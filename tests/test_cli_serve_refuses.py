@@ -492,3 +492,24 @@ def test_zero_written_past_pythons_digits_is_said_below_the_least(
         parser().parse_args(["serve", WEATHER, "--timeout-graceful-shutdown", "0" * 5_000])
     err = capsys.readouterr().err
     assert "0: at least 1 second" in err and "at most" not in err, err[-300:]
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("h" * 5_000, "(5,000 characters): uvicorn's auto, h11 or httptools, or a class"),
+        ("nosuch" * 1_000 + ":P", "(6,002 characters): cannot import it"),
+        ("alexaskill.server:" + "P" * 5_000, "(5,018 characters): cannot import it"),
+        ("nosuch:" + "P" * 5_000, "(5,007 characters): cannot import it"),
+    ],
+    ids=["no-such-protocol", "no-such-module", "no-such-class", "no-such-module-long-class"],
+)
+def test_a_long_http_is_quoted_cut(value: str, said: str) -> None:
+    # --http was quoted whole (a 5,000-character line), and so was the import's own error.
+    from alexaskill.cli.common import UsageError
+
+    with pytest.raises(UsageError) as refused:
+        options("--http", value)
+    message = str(refused.value)
+    assert said in message and len(message) < 1_000, message[-300:]
+    assert message.startswith(f"--http {value[:30]}" if value[0] != "h" else "--http 'hhh")

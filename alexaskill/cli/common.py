@@ -257,7 +257,7 @@ def _import_failure(name: str, exc: BaseException) -> str:
 
         if shadowed := shadowing_problem(exc):
             return f"importing {name} failed: {shadowed}"
-    said = f"it called sys.exit({exc.code!r})" if isinstance(exc, SystemExit) else None
+    said = f"it called sys.exit({shown_value(exc.code)})" if isinstance(exc, SystemExit) else None
     where = ""
     if isinstance(exc, SyntaxError) and exc.filename:
         where = f" ({shown(exc.filename)}:{exc.lineno})"

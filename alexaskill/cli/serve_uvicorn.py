@@ -90,7 +90,8 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 
         if args.http not in HTTP_PROTOCOLS:  # uvicorn failed with a traceback as it started
             raise UsageError(
-                f"--http {args.http!r}: uvicorn's auto, h11 or httptools, or a class (module:Class)"
+                f"--http {shown(args.http, quoted=True)}: uvicorn's auto, h11 or httptools, or a "
+                "class (module:Class)"
             )
     else:
         _check_protocol_class(args.http)
@@ -117,6 +118,7 @@ def _check_protocol_class(http: str) -> None:
     from .common import _import_failure
     from .shadowing import shadowing_problem
 
+    said = shown(http)  # (cut, as uvicorn's own errors, which quote it whole, are)
     try:
         found = import_from_string(http)
     except (Exception, SystemExit) as exc:
@@ -124,12 +126,12 @@ def _check_protocol_class(http: str) -> None:
             raise UsageError(shadowed) from None
         if isinstance(exc, (ImportFromStringError, ImportError)):
             # ImportError: a dotted module uvicorn's importer lets through (nosuch.module:Proto).
-            raise UsageError(f"--http {http}: cannot import it ({exc})") from None
+            raise UsageError(f"--http {said}: cannot import it ({shown(str(exc))})") from None
         module = http.partition(":")[0]  # the module's own failure
-        raise UsageError(f"--http {http}: {_import_failure(module, exc)}") from None
+        raise UsageError(f"--http {said}: {_import_failure(shown(module), exc)}") from None
     if not (isinstance(found, type) and issubclass(found, asyncio.Protocol)):
         raise UsageError(
-            f"--http {http}: not an HTTP protocol class (an asyncio.Protocol, such as "
+            f"--http {said}: not an HTTP protocol class (an asyncio.Protocol, such as "
             "alexaskill.server:HttpProtocol or a subclass of it)"
         )
 
