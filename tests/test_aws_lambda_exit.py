@@ -164,7 +164,8 @@ def test_a_store_failing_to_close_at_exit_names_its_skill_among_several() -> Non
     assert "the store's server is gone" in result.stderr  # (its traceback)
 
 
-_STILL_RUNNING_AT_EXIT = """
+#: A skill whose launch never ends, its handler made (`_STILL_RUNNING_AT_EXIT`'s start).
+_ANSWERING_FOR_EVER = """
 import asyncio, sys, threading
 from alexaskill import Skill, speak
 from alexaskill import lambda_exit
@@ -182,11 +183,27 @@ async def launch():
     return speak("Never.")
 
 lambda_handler = handler(skill)
+"""
+
+#: Three requests for another skill, each refused (`lambda_handler` made).
+_THREE_REFUSED = """
+other = RequestFactory(skill_id="amzn1.ask.skill.other").envelope("LaunchRequest")
+for _ in range(3):
+    try:
+        lambda_handler(other)
+    except Exception as exc:
+        print("refused:", type(exc).__name__)
+"""
+
+#: A launch left running in a daemon thread as the program exits.
+_LEFT_RUNNING = """
 envelope = RequestFactory(skill_id=sys.argv[1]).envelope("LaunchRequest")
 threading.Thread(target=lambda_handler, args=(envelope,), daemon=True).start()
 assert started.wait(30)
 print("exiting")
 """
+
+_STILL_RUNNING_AT_EXIT = _ANSWERING_FOR_EVER + _LEFT_RUNNING
 
 
 def test_an_invocation_still_running_at_exit_does_not_hold_up_the_exit() -> None:
@@ -265,7 +282,8 @@ def test_skills_that_compare_equal_each_have_their_stores_closed_at_exit() -> No
     assert said[:2] == ["Hi.", "Hi."] and sorted(said[2:]) == ["", "closed first", "closed second"]
 
 
-_REFUSED_BEFORE_EXIT = """
+_REFUSED_BEFORE_EXIT = (
+    """
 import sys
 from alexaskill import Skill, speak
 from alexaskill.aws_lambda import handler
@@ -278,13 +296,9 @@ skill = Skill(sys.argv[1])
     return speak("Hi.")
 
 lambda_handler = handler(skill)
-other = RequestFactory(skill_id="amzn1.ask.skill.other").envelope("LaunchRequest")
-for _ in range(3):
-    try:
-        lambda_handler(other)
-    except Exception as exc:
-        print("refused:", type(exc).__name__)
 """
+    + _THREE_REFUSED
+)
 
 
 @pytest.mark.parametrize("kind", ["", "async "])
@@ -302,35 +316,7 @@ def test_the_counts_a_skill_had_yet_to_say_are_said_at_exit_with_or_without_a_lo
     assert "2 more refused:skill_id since the last such line" in result.stderr, result.stderr
 
 
-_REFUSED_THEN_STILL_RUNNING = """
-import asyncio, sys, threading
-from alexaskill import Skill, speak
-from alexaskill import lambda_exit
-from alexaskill.aws_lambda import handler
-from alexaskill.testing import RequestFactory
-
-lambda_exit.CLOSE_TIMEOUT = 0.5  # (the bound on the wait: the invocation never ends)
-skill = Skill(sys.argv[1], deadline=None)  # no deadline ends it
-started = threading.Event()
-
-@skill.launch
-async def launch():
-    started.set()
-    await asyncio.Event().wait()  # for ever
-    return speak("Never.")
-
-lambda_handler = handler(skill)
-other = RequestFactory(skill_id="amzn1.ask.skill.other").envelope("LaunchRequest")
-for _ in range(3):
-    try:
-        lambda_handler(other)
-    except Exception as exc:
-        print("refused:", type(exc).__name__)
-envelope = RequestFactory(skill_id=sys.argv[1]).envelope("LaunchRequest")
-threading.Thread(target=lambda_handler, args=(envelope,), daemon=True).start()
-assert started.wait(30)
-print("exiting")
-"""
+_REFUSED_THEN_STILL_RUNNING = _ANSWERING_FOR_EVER + _THREE_REFUSED + _LEFT_RUNNING
 
 
 def test_the_counts_are_said_at_exit_though_an_invocation_still_runs() -> None:
