@@ -2,7 +2,8 @@
 (tests/test_cli_serve_exit_again.py, test_cli_serve_workers_stop.py): uvicorn's server that did
 not start (`NotStarted`), serve's ``_serve`` running uvicorn with a SIGTERM as it is left
 (`serving_uvicorn`), SIGTERM's handler put back after the test (`sigterm_kept`), and the skip
-of a test that sets signal handlers outside the main thread (`in_main_thread_only`)."""
+of a test that sets signal handlers outside the main thread (`in_main_thread_only`); both at
+once, SIGINT's too, for each test of a module that imports `handlers_kept_in_the_main_thread`."""
 
 from __future__ import annotations
 
@@ -60,3 +61,14 @@ def sigterm_kept() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, kept)
+
+
+@pytest.fixture(autouse=True)
+def handlers_kept_in_the_main_thread() -> Iterator[None]:
+    """Each test of a module that imports it: skipped outside the main thread, SIGTERM's and
+    SIGINT's handlers put back after it, whatever it set."""
+    in_main_thread_only()
+    kept = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for signum, handler in kept.items():
+        signal.signal(signum, handler)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import io
 import signal
 import sys
-import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,20 +17,14 @@ from alexaskill.cli import serve, serve_uvicorn
 from alexaskill.cli.common import UsageError
 from alexaskill.cli.serve_server import ServerNotStarted
 
+# handlers_kept_in_the_main_thread: autouse, each test skipped outside the main thread, and
+# SIGTERM's and SIGINT's handlers put back after it.
+from .serve_not_started import handlers_kept_in_the_main_thread  # noqa: F401
+
 pytestmark = [
     pytest.mark.oldest_dependencies,
     pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _in_the_main_thread() -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signal handlers are set in the main thread alone")
-    kept = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
-    yield
-    for signum, handler in kept.items():
-        signal.signal(signum, handler)
 
 
 def _serve(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> tuple[Any, str, list[Any]]:

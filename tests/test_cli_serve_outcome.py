@@ -11,8 +11,7 @@ import io
 import logging
 import signal
 import sys
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -24,19 +23,14 @@ from alexaskill.cli.serve_workers import worker_logger
 # restore_logging: autouse, each test's logging put back (serve sets it up as uvicorn's).
 from .log_lambda_shared import restore_logging  # noqa: F401
 
+# handlers_kept_in_the_main_thread: autouse, each test skipped outside the main thread, and
+# SIGTERM's and SIGINT's handlers put back after it.
+from .serve_not_started import handlers_kept_in_the_main_thread  # noqa: F401
+
 pytestmark = [
     pytest.mark.oldest_dependencies,
     pytest.mark.skipif(sys.platform == "win32", reason="a SIGTERM sent to itself ends it there"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _in_the_main_thread() -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signal handlers are set in the main thread alone")
-    kept = signal.getsignal(signal.SIGTERM)
-    yield
-    signal.signal(signal.SIGTERM, kept)
 
 
 class _Worker:
@@ -126,6 +120,24 @@ def test_a_sigterm_as_the_workers_outcome_is_read_says_each_unclean_worker_once(
     ]
 
 
+def _sigterm_at_the_next_call(after: Callable[[], bool]) -> tuple[Any, list[str]]:
+    """A profile function (``sys.setprofile``'s) that sends one SIGTERM at the first call
+    serve_uvicorn makes once ``after()`` is true; and the list of where it did ("call in
+    _raise_outcome"), empty till then."""
+    sent: list[str] = []
+
+    def profile(frame: Any, event: str, arg: object) -> None:
+        if sent or not after():
+            return
+        caller = frame if event == "c_call" else frame.f_back
+        ours = caller is not None and caller.f_globals.get("__name__") == serve_uvicorn.__name__
+        if event in ("call", "c_call") and ours:
+            sent.append(f"{event} in {caller.f_code.co_name}")
+            signal.raise_signal(signal.SIGTERM)
+
+    return profile, sent
+
+
 def test_two_sigterms_as_the_workers_outcome_is_read_keep_its_status_1(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -133,17 +145,7 @@ def test_two_sigterms_as_the_workers_outcome_is_read_keep_its_status_1(
     # (as the first was noted), was raised out of the outcome's loop: serve's block took it for
     # a stop, and serve exited 0, the unclean stop's status 1 lost.
     handler = _served(monkeypatch)
-    second: list[str] = []
-
-    def profile(frame: Any, event: str, arg: object) -> None:
-        if second or not handler.sent:
-            return
-        caller = frame if event == "c_call" else frame.f_back
-        ours = caller is not None and caller.f_globals.get("__name__") == serve_uvicorn.__name__
-        if event in ("call", "c_call") and ours:
-            second.append(f"{event} in {caller.f_code.co_name}")
-            signal.raise_signal(signal.SIGTERM)
-
+    profile, second = _sigterm_at_the_next_call(lambda: bool(handler.sent))
     sys.setprofile(profile)
     try:
         decided = _run_workers()
@@ -258,7 +260,7 @@ def test_a_second_sigterm_as_the_outcomes_hold_begins_keeps_its_status_1(
     monkeypatch.setattr(serve_uvicorn, "check_port", lambda *args, **kwargs: None)
     monkeypatch.setattr(serve_uvicorn, "_bound", lambda config, held=None: _Socket())
     monkeypatch.setattr(serve_uvicorn, "_supervisor", lambda config, sock: _Supervisor())
-    real, first, second = signal.signal, list[Any](), list[str]()
+    real, first = signal.signal, list[Any]()
 
     def setting(signum: int, handler: Any) -> Any:
         holding = sys._getframe(1).f_code.co_name == "held"  # (`signals_held.held`'s)
@@ -267,15 +269,7 @@ def test_a_second_sigterm_as_the_outcomes_hold_begins_keeps_its_status_1(
             first[0](signal.SIGTERM, None)  # (the SIGTERM pending: its handler run first)
         return real(signum, handler)
 
-    def profile(frame: Any, event: str, arg: object) -> None:
-        if second or not first:
-            return
-        caller = frame if event == "c_call" else frame.f_back
-        ours = caller is not None and caller.f_globals.get("__name__") == serve_uvicorn.__name__
-        if event in ("call", "c_call") and ours:
-            second.append(f"{event} in {caller.f_code.co_name}")
-            signal.raise_signal(signal.SIGTERM)
-
+    profile, second = _sigterm_at_the_next_call(lambda: bool(first))
     monkeypatch.setattr(signal, "signal", setting)
     sys.setprofile(profile)
     try:
