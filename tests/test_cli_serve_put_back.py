@@ -361,3 +361,20 @@ def test_a_programs_own_raising_handler_is_held_off_too() -> None:
         signal.signal(signal.SIGUSR1, kept)
     assert ran == ["the block, whole"]
     assert raised.value.args == (signal.SIGUSR1,)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="no SIGUSR1 here")
+def test_each_signal_held_off_is_sent_again_though_the_first_raises() -> None:
+    # Sent again one after another, the first's handler raising (a Ctrl-C's KeyboardInterrupt)
+    # left the others unsent: a program's SIGUSR1 (a reload, say) come in the same moment lost.
+    from alexaskill.cli.signals_held import held
+
+    ran: list[int] = []
+    kept = signal.signal(signal.SIGUSR1, lambda signum, frame: ran.append(signum))
+    try:
+        with pytest.raises(KeyboardInterrupt), held():
+            signal.raise_signal(signal.SIGINT)
+            signal.raise_signal(signal.SIGUSR1)
+    finally:
+        signal.signal(signal.SIGUSR1, kept)
+    assert ran == [signal.SIGUSR1]

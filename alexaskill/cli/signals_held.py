@@ -69,5 +69,15 @@ def held(taking: Mapping[int, Callable[[], object]] | None = None) -> Iterator[N
             holding["now"] = False  # (no call: no handler runs before it)
             # Whatever the block did: left by an exception (the outcome serve's workers
             # decided), a Ctrl-C come meanwhile was dropped.
-            for number in dict.fromkeys(came):
-                signal.raise_signal(number)
+            _send_again(list(dict.fromkeys(came)))
+
+
+def _send_again(numbers: list[int]) -> None:
+    """``signal.raise_signal`` of each of ``numbers``, in turn, though one's handler raises (a
+    Ctrl-C's KeyboardInterrupt): the others sent all the same (each, so raised, the context
+    of the next's), where the first to raise left them unsent."""
+    if numbers:
+        try:
+            signal.raise_signal(numbers[0])
+        finally:
+            _send_again(numbers[1:])
