@@ -1,8 +1,10 @@
 """SIGTERMs landing as serve's error (a server that did not start, a usage error, uvicorn's
 ``sys.exit(1)``, a Ctrl-C) is raised up through serve's blocks (`serve_uvicorn.stopped_by_sigterm`,
 `serve_uvicorn._run_uvicorn`): the error keeps its status and message, each SIGTERM a stop come
-after it (`serve._came`). Made deterministic: the SIGTERM raised in a ``finally`` the error runs,
-or run by ``signal.signal`` as a handler is put back, as CPython runs a pending signal's handler."""
+after it (`serve._came`); a worker's own block (`serve_worker_run`) takes the one landing as it
+says its app's import failed as its stop. Made deterministic: the SIGTERM raised in a
+``finally`` the error runs, or run by ``signal.signal`` as a handler is put back, as CPython
+runs a pending signal's handler."""
 
 from __future__ import annotations
 
