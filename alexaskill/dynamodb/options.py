@@ -160,7 +160,7 @@ def _check_timeout(timeout: object) -> None:
     if not 0 < timeout <= _MAX_TIMEOUT:
         raise ConfigurationError(
             f"DynamoDBStore: timeout must be above 0 s and at most {_MAX_TIMEOUT:,g} s (a day), "
-            f"not {timeout!r}"
+            f"not {shown_value(timeout)}"
         )
 
 

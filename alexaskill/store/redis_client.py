@@ -462,14 +462,14 @@ def _check_database(options: Mapping[str, Any], where: str) -> None:
     """`ConfigurationError` for a database number no Redis has (negative, or past a C int):
     else each load and save failed, with Redis's "value is not an integer or out of range"."""
     database = options.get("db") or 0  # (redis-py selects none for a false one: database 0)
-    if isinstance(database, str) and _is_number(database.strip()):
+    if isinstance(database, str) and _is_number(database.strip()) and len(database) < 20:
         database = int(database)
     if (
         isinstance(database, bool)
         or not isinstance(database, int)
         or not 0 <= database <= _MAX_DATABASE
     ):
-        shown = repr(database) if len(repr(database)) <= 20 else "a number of over 20 digits"
+        shown = shown_value(database)  # (cut; repr() of an int past 4,300 digits fails)
         raise ConfigurationError(
             f"{where}: the database must be a number from 0 to {_MAX_DATABASE:,}, below Redis's "
             f"'databases' setting (16 by default), not {shown}"
@@ -492,7 +492,7 @@ def _check_timeouts(options: Mapping[str, Any], where: str) -> None:
         ):
             raise ConfigurationError(
                 f"{where}: {name} must be a number of seconds above 0 and at most "
-                f"{_MAX_TIMEOUT:,} (a day), not {seconds!r}"
+                f"{_MAX_TIMEOUT:,} (a day), not {shown_value(seconds)}"
             )
     # 0 is none; below, a PING went before every command; past a float, each command failed.
     interval = options.get("health_check_interval", 0)
@@ -501,7 +501,7 @@ def _check_timeouts(options: Mapping[str, Any], where: str) -> None:
         or not isinstance(interval, int | float)
         or not 0 <= interval <= _MAX_TIMEOUT
     ):
-        shown = repr(interval) if len(repr(interval)) <= 20 else "a number of over 20 digits"
+        shown = shown_value(interval)
         raise ConfigurationError(
             f"{where}: health_check_interval must be a number of seconds from 0 (no check) to "
             f"{_MAX_TIMEOUT:,} (a day), not {shown}"

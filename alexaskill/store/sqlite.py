@@ -427,7 +427,7 @@ def _checked_timeout(timeout: float) -> float:
         )
     if not 0 <= timeout <= _MAX_TIMEOUT:
         raise ConfigurationError(
-            f"SQLiteStore: timeout {timeout!r} s is not one SQLite can wait: "
+            f"SQLiteStore: timeout {shown_value(timeout)} s is not one SQLite can wait: "
             f"from 0 to {_MAX_TIMEOUT:,} s (about 24 days)"
         )
     return timeout

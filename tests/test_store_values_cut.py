@@ -1,0 +1,68 @@
+"""A store's configuration (its timeouts, a Redis client's database) as its refusals quote it:
+cut as alexaskill/shown_names.py cuts a long value, as the other configuration values' are
+(tests/test_config_values_cut.py). One of an int past Python's 4,300 digits raised repr()'s
+ValueError in place of the refusal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from alexaskill.dynamodb import DynamoDBStore
+from alexaskill.exceptions import ConfigurationError
+from alexaskill.store import RedisStore, SQLiteStore
+
+pytest.importorskip("redis")
+
+#: A value far past any message's length, its head unlike its end.
+LONG = "x" * 100_000 + "END"
+#: The most characters a message quoting one such value may have.
+BOUND = 1_000
+#: An int whose repr Python refuses (past 4,300 digits).
+HUGE = 10**5000
+
+
+def _refusal(call: Callable[[], object]) -> str:
+    with pytest.raises(ConfigurationError) as raised:
+        call()
+    return str(raised.value)
+
+
+def test_a_redis_client_s_timeout_too_long_to_show_is_refused_cut() -> None:
+    import redis.asyncio
+
+    client = redis.asyncio.Redis(socket_timeout=HUGE)
+    message = _refusal(lambda: RedisStore("redis://localhost:6379/0", client=client))
+    assert "socket_timeout must be a number of seconds above 0" in message
+    assert len(message) < BOUND, message[:300]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: SQLiteStore("skill.db", timeout=HUGE),
+        lambda: DynamoDBStore("table", region="us-east-1", timeout=HUGE),
+    ],
+    ids=["sqlite", "dynamodb"],
+)
+def test_a_store_timeout_too_long_to_show_is_refused_cut(call: Callable[[], object]) -> None:
+    # str() of it raised ValueError ("Exceeds the limit (4300 digits)"), not the refusal.
+    message = _refusal(call)
+    assert "timeout" in message
+    assert len(message) < BOUND, message[:300]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"health_check_interval": HUGE}, {"db": HUGE}, {"db": "1" * 5000}],
+    ids=["interval", "database", "database-text"],
+)
+def test_a_redis_client_s_number_too_long_to_show_is_refused_cut(
+    options: dict[str, object],
+) -> None:
+    import redis.asyncio
+
+    client = redis.asyncio.Redis(**options)  # type: ignore[arg-type]
+    message = _refusal(lambda: RedisStore("redis://localhost:6379/0", client=client))
+    assert len(message) < BOUND, message[:300]
