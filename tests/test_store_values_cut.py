@@ -1,7 +1,9 @@
-"""A store's configuration (its timeouts, a Redis client's database) as its refusals quote it:
-cut as alexaskill/shown_names.py cuts a long value, as the other configuration values' are
-(tests/test_config_values_cut.py). One of an int past Python's 4,300 digits raised repr()'s
-ValueError in place of the refusal."""
+"""A store's configuration (its URL, which ALEXASKILL_STORE may hold; its timeouts, a Redis
+client's database) as its refusals quote it: cut as alexaskill/shown_names.py cuts a long value,
+as the DynamoDB URL's and the other configuration values' are (tests/test_config_values_cut.py).
+A scheme, a Redis URL's database or option name of 100,000 characters made a message as long;
+a number of an int past Python's 4,300 digits raised repr()'s ValueError in place of the
+refusal."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ConfigurationError
 from alexaskill.store import RedisStore, SQLiteStore
+from alexaskill.store.url import open_store
 
 pytest.importorskip("redis")
 
@@ -27,6 +30,22 @@ def _refusal(call: Callable[[], object]) -> str:
     with pytest.raises(ConfigurationError) as raised:
         call()
     return str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: open_store(LONG + "://host"),
+        lambda: RedisStore("redis://localhost:6379/" + LONG),
+        lambda: RedisStore(f"redis://localhost:6379/0?{LONG}=1&{LONG}=2"),
+        lambda: RedisStore(f"redis://localhost:6379/0?{LONG}=1"),
+    ],
+    ids=["scheme", "redis-database", "redis-option-twice", "redis-option-unknown"],
+)
+def test_a_long_store_url_part_is_quoted_cut(call: Callable[[], object]) -> None:
+    message = _refusal(call)
+    assert len(message) < BOUND, message[:300]
+    assert "…" in message
 
 
 def test_a_redis_client_s_timeout_too_long_to_show_is_refused_cut() -> None:

@@ -276,7 +276,7 @@ def _check_misread_options(url: str) -> None:
     names = [name for name, _ in pairs]
     for name in names:
         if names.count(name) > 1:  # redis-py takes the first, unsaid
-            raise ConfigurationError(f"Redis store URL: option {name!r} given twice")
+            raise ConfigurationError(f"Redis store URL: option {shown_value(name)} given twice")
     database = parts.path.strip("/") if parts.scheme.lower() != "unix" else ""  # (a socket)
     if "db" in names and database and database != dict(pairs)["db"].strip():
         raise ConfigurationError(  # (the query's won)
@@ -345,7 +345,7 @@ def _check_url(url: str, client: Redis) -> None:
     if parts.scheme in ("redis", "rediss") and database and not _is_number(database):
         raise ConfigurationError(
             f"Redis store URL: the database must be a number (redis://host:6379/0), not "
-            f"{database!r}"
+            f"{shown_value(database)}"
         )
     pool = client.connection_pool
     _check_timeouts(pool.connection_kwargs, "Redis store URL")
@@ -366,7 +366,7 @@ def _check_url(url: str, client: Redis) -> None:
         unknown = re.search(r"unexpected keyword argument '([^']*)'", str(exc))
         option = unknown.group(1) if unknown else str(exc)
         raise ConfigurationError(
-            f"Redis store URL: unknown option {option!r} for a {parts.scheme}:// connection"
+            f"Redis store URL: unknown option {shown_value(option)} for a {parts.scheme}:// URL"
         ) from None
 
 

@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from ..articles import type_with_article
 from ..exceptions import ConfigurationError
+from ..shown_names import shown_value
 from .base import DEFAULT_STORE, Store, _is_store, _lacking
 
 __all__ = [
@@ -86,7 +87,7 @@ def open_store(url: str) -> Store:
         raise ConfigurationError(
             f"the store URL starts with what is not a URL scheme (a '/' missing?): {_STORE_URLS}"
         )
-    raise ConfigurationError(f"unknown store URL scheme {scheme!r}: {_STORE_URLS}")
+    raise ConfigurationError(f"unknown store URL scheme {shown_value(scheme)}: {_STORE_URLS}")
 
 
 def store_given(store: Store | str) -> Store:
