@@ -117,3 +117,20 @@ def test_a_long_name_that_is_no_str_is_quoted_cut(name: Any) -> None:
     for message in (_refusal({name: 1}), str(raised.value)):
         assert "nnnnn" in message and "n" * 5000 not in message, message
         assert len(message) < 1000, message
+
+
+def test_a_long_attribute_name_in_redis_s_refusal_of_a_save_past_its_bulk_length_is_cut() -> None:
+    # `redis_script._too_large` names the largest attribute of a save Redis refused for its
+    # size: quoted whole ({largest!r}) before 9292a81e, which no test held.
+    pytest.importorskip("redis")
+    from redis.exceptions import ConnectionError, ResponseError
+
+    from alexaskill.store.redis_script import _too_large
+
+    encoded = {LONG: "x" * (1024 * 1024)}  # (past the least bulk length a Redis is set to)
+    refused = ResponseError("Protocol error: invalid bulk length")
+    for cause, was_refused in ((refused, True), (ConnectionError("gone"), False)):
+        message = _too_large("Redis", encoded, cause, refused=was_refused)
+        assert message is not None
+        assert LONG[:60] in message and LONG not in message, message
+        assert len(message) < 1000, message
