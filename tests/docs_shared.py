@@ -438,6 +438,12 @@ def read_parts(document: str) -> list[tuple[list[Block], list[Block]]]:
 def _loop_set() -> asyncio.AbstractEventLoop | None:
     """The event loop set as this thread's (`asyncio.set_event_loop`), None if none: read
     without making one, as `asyncio.get_event_loop` would."""
+    # The policy's private `_local._loop`: no public call reads it without side effects on
+    # 3.11-3.13. `policy.get_event_loop()` on asyncio's default policy, in the main thread with
+    # no loop ever set, makes one and sets it (a loop left to close, and from 3.12 a
+    # DeprecationWarning, an error here); `asyncio.get_running_loop()` sees only a running one.
+    # uvloop's policy (0.21 and later: its own `_Local`) holds the attribute too. Python 3.14
+    # deprecates `get_event_loop_policy` itself: this goes when the suite runs on it.
     local = getattr(asyncio.get_event_loop_policy(), "_local", None)
     loop = getattr(local, "_loop", None)
     return loop if isinstance(loop, asyncio.AbstractEventLoop) else None
