@@ -276,7 +276,7 @@ def configure_logging(
     """
     resolved = _level(level)
     if not isinstance(json, bool):  # "false", read from a setting, is true
-        raise ConfigurationError(f"json must be True or False, not {json!r}")
+        raise ConfigurationError(f"json must be True or False, not {shown_value(json)}")
     if stream is not None and not callable(getattr(stream, "write", None)):
         raise ConfigurationError(
             f"stream must be a text stream (sys.stdout, open(path, 'a')), not "

@@ -287,3 +287,12 @@ def test_a_log_level_number_of_a_named_level_is_taken(monkeypatch: pytest.Monkey
 def test_configure_logging_refuses_options_it_would_misread(options: Any, why: str) -> None:
     with pytest.raises(ConfigurationError, match=why):
         configure_logging("INFO", **options)
+
+
+@pytest.mark.parametrize("json", ["x" * 100_000, 10**5000], ids=["long-text", "huge-int"])
+def test_configure_logging_quotes_a_json_option_it_refuses_cut(json: Any) -> None:
+    # Quoted whole ({json!r}): a text of megabytes made a message as long, and an int past
+    # Python's 4,300 digits raised repr()'s ValueError in place of the ConfigurationError.
+    with pytest.raises(ConfigurationError, match="json must be True or False, not ") as caught:
+        configure_logging("INFO", json=json)
+    assert len(str(caught.value)) < 1_000
