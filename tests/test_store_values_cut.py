@@ -85,3 +85,11 @@ def test_a_redis_client_s_number_too_long_to_show_is_refused_cut(
     client = redis.asyncio.Redis(**options)  # type: ignore[arg-type]
     message = _refusal(lambda: RedisStore("redis://localhost:6379/0", client=client))
     assert len(message) < BOUND, message[:300]
+
+
+@pytest.mark.parametrize("path", ["file:" + LONG, LONG + "\x00"], ids=["uri", "nul"])
+def test_a_long_sqlite_path_refused_is_quoted_cut(path: str) -> None:
+    # SQLiteStore's refusals of a URI or memory name and of a NUL quoted the path whole.
+    message = _refusal(lambda: SQLiteStore(path))
+    assert len(message) < BOUND, message[:300]
+    assert "…" in message

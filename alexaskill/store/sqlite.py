@@ -117,10 +117,13 @@ class SQLiteStore:
             )
         if not path or path == ":memory:" or path.startswith("file:"):
             raise ConfigurationError(
-                f"SQLiteStore needs a file path, not {path!r} (MemoryStore keeps data in memory)"
+                f"SQLiteStore needs a file path, not {shown_value(path)} (MemoryStore keeps data "
+                "in memory)"
             )
         if "\x00" in path:  # taken by os.path, refused by each connection (ValueError)
-            raise ConfigurationError(f"SQLiteStore: the path {path!r} holds a NUL character")
+            raise ConfigurationError(
+                f"SQLiteStore: the path {shown_value(path)} holds a NUL character"
+            )
         if os.path.isdir(path):
             raise ConfigurationError(f"SQLiteStore: {path} is a directory; name a file in it")
         # Resolved now, once: each connection, opened when the pool needs one, would resolve a
