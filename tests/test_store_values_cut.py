@@ -93,3 +93,11 @@ def test_a_long_sqlite_path_refused_is_quoted_cut(path: str) -> None:
     message = _refusal(lambda: SQLiteStore(path))
     assert len(message) < BOUND, message[:300]
     assert "…" in message
+
+
+def test_a_redis_client_s_database_of_leading_zeros_is_read_as_its_number() -> None:
+    # The check that keeps int() from a text past Python's digits reads up to 640 of them (the
+    # least limit sys.set_int_max_str_digits takes), not 20: "000…05" is database 5.
+    import redis.asyncio
+
+    RedisStore("redis://localhost:6379/0", client=redis.asyncio.Redis(db="0" * 30 + "5"))

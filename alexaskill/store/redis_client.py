@@ -462,7 +462,7 @@ def _check_database(options: Mapping[str, Any], where: str) -> None:
     """`ConfigurationError` for a database number no Redis has (negative, or past a C int):
     else each load and save failed, with Redis's "value is not an integer or out of range"."""
     database = options.get("db") or 0  # (redis-py selects none for a false one: database 0)
-    if isinstance(database, str) and _is_number(database.strip()) and len(database) < 20:
+    if isinstance(database, str) and _is_number(database.strip()) and len(database) <= 640:
         database = int(database)
     if (
         isinstance(database, bool)
