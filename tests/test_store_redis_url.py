@@ -236,6 +236,7 @@ def test_a_redis_url_database_named_alike_twice_and_a_tls_version_are_taken() ->
     assert store._client.connection_pool.connection_kwargs["db"] == 2
     version = ssl.TLSVersion.TLSv1_2.value
     assert RedisStore(f"rediss://cache/0?ssl_min_version={version}")
+    assert RedisStore(f"rediss://cache/0?ssl_min_version=%2B{version}&socket_read_size=%2B65536")
 
 
 @pytest.mark.parametrize("name", ["ssl_ca_certs", "ssl_certfile", "ssl_keyfile", "ssl_ca_path"])

@@ -290,7 +290,7 @@ def _check_misread_options(url: str) -> None:
                 f"Redis store URL: {name}={shown_value(text)} is not true or false (write true or "
                 "false)"
             )
-        number = text.strip().removeprefix("-")  # (redis-py before 8 passes the two on as text)
+        number = text.strip().lstrip("+-")  # (redis-py before 8 passes the two on as text)
         if name in ("socket_read_size", "ssl_min_version") and not number.isdigit():
             raise ConfigurationError(f"Redis store URL: {_no_number(url, name)}")
         if name in ("max_connections", "socket_read_size") and text.strip() in ("0", "-0"):
