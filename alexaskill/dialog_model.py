@@ -52,7 +52,7 @@ from .dialog_validation import (
 )
 from .exceptions import ConfigurationError
 from .locales import PerLocale
-from .shown_names import shown_value
+from .shown_names import shown, shown_value
 from .xml_text import _speak_root
 
 __all__ = [
@@ -96,7 +96,7 @@ def is_list_type(type_name: str) -> bool:
 
 def _slot_sample(item: object) -> str:
     if not isinstance(item, str):
-        raise ConfigurationError(f"DialogSlot: a slot sample is a string, not {item!r}")
+        raise ConfigurationError(f"DialogSlot: a slot sample is a string, not {shown_value(item)}")
     return item
 
 
@@ -134,7 +134,7 @@ class DialogSlot:
         for rule in validations:
             if not isinstance(rule, SlotValidation):
                 raise ConfigurationError(
-                    f"DialogSlot: {rule!r} is not a validation; build one with Validate"
+                    f"DialogSlot: {shown_value(rule)} is not a validation; build one with Validate"
                 )
         object.__setattr__(self, "type", type)
         object.__setattr__(self, "elicit", _variations(elicit, "DialogSlot elicit"))
@@ -317,7 +317,8 @@ def dialog_problems(
             for other in named:
                 if other not in slot_types:
                     problems.append(
-                        f"{where}: slot sample {shown_value(sample)} names unknown slot {other}"
+                        f"{where}: slot sample {shown_value(sample)} names unknown slot "
+                        f"{shown(other)}"
                     )
         if declared.samples and not declared.elicit:
             problems.append(f"{where}: samples are what users answer when asked; add elicit=")

@@ -29,7 +29,7 @@ from .injection import (
 )
 from .log_repeats import remember
 from .models import Envelope, Request
-from .shown_names import shown
+from .shown_names import shown, shown_value
 from .slots import unwrap_optional
 
 __all__ = ["Call", "Handler", "HandlerKey", "Hook", "Registry", "analyse"]
@@ -135,7 +135,9 @@ class Registry:
         """Register ``func`` to answer when a handler raises ``exc_type`` (or a subclass)."""
         self._check_open(func)
         if not (isinstance(exc_type, type) and issubclass(exc_type, BaseException)):
-            raise ConfigurationError(f"{describe(func)}: {exc_type!r} is not an exception type")
+            raise ConfigurationError(
+                f"{describe(func)}: {shown_value(exc_type)} is not an exception type"
+            )
         if not issubclass(exc_type, Exception) and exc_type is not BaseException:
             # alexaskill.handler_bugs: a handler's sys.exit() is answered as its bug, a
             # RuntimeError caused by it; a cancellation or a Ctrl-C goes on up. Never this class.

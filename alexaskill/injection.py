@@ -44,7 +44,7 @@ from .models import (
 )
 from .pace import Pace
 from .responses.response import Response
-from .shown_names import shown
+from .shown_names import shown, shown_value
 
 __all__ = ["Call", "Getter", "Handler", "HandlerKey", "Hook", "analyse"]
 
@@ -462,9 +462,13 @@ def _service_getter(service_type: type) -> Getter:
 
 
 def _type_name(annotation: Any) -> str:
+    """An annotation as a message names it: its name, else its repr (``int | list[str]``),
+    each cut as `shown_value` cuts a value (a ``Literal`` of a long str's repr was said whole),
+    and a repr that fails said without it (the annotation's fault is the message's subject)."""
     if annotation is inspect.Parameter.empty:
         return "no annotation"
-    return getattr(annotation, "__name__", None) or repr(annotation)
+    name = getattr(annotation, "__name__", None)
+    return shown(name) if isinstance(name, str) and name else shown_value(annotation)
 
 
 def _slot_type_name(annotation: Any) -> str:

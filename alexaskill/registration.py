@@ -417,7 +417,7 @@ def _names(values: Iterable[str] | None, what: str) -> frozenset[str] | None:
     if values is None:
         return None
     if isinstance(values, str):
-        raise ConfigurationError(f"{what} is a list of names: [{values!r}]")
+        raise ConfigurationError(f"{what} is a list of names: [{shown_value(values)}]")
     names = frozenset(values)
     if not names or not all(isinstance(name, str) and name for name in names):
         raise ConfigurationError(f"{what}: a non-empty list of names (or None: every one)")
