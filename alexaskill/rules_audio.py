@@ -28,6 +28,7 @@ from typing import Any
 from .exceptions import RuleViolation
 from .models import Envelope
 from .responses import Directive, Response, directive_type
+from .shown_names import shown_value
 
 __all__ = ["enqueue_violations", "open_session_play"]
 
@@ -61,15 +62,15 @@ def enqueue_violations(
 def _ignored(expected: str, last: str, envelope: Envelope, handler: str) -> RuleViolation:
     if last:
         holds = (
-            f"holds {last!r} (context.AudioPlayer.token) and the reply's ClearQueue empties "
-            "the queue"
+            f"holds {shown_value(last)} (context.AudioPlayer.token) and the reply's ClearQueue "
+            "empties the queue"
         )
     else:
         holds = "holds no stream (context.AudioPlayer.token), nor a queue"
     rule = (
         "an ENQUEUE follows the last stream queued, or the stream the player holds when "
-        f"nothing is queued, and the device ignores one that expects {expected!r} while it "
-        f"{holds}: nothing is queued after the current stream"
+        "nothing is queued, and the device ignores one that expects "
+        f"{shown_value(expected)} while it {holds}: nothing is queued after the current stream"
     )
     request = envelope.request
     return RuleViolation(

@@ -34,6 +34,7 @@ from .exceptions import ResponseError, RuleViolation
 from .interaction import ModelSource
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .responses import DIALOG_DIRECTIVES, Directive, Response, directive_type, updated_intent_name
+from .shown_names import shown_value
 
 __all__ = ["check_dialog", "unheard_reprompt"]
 
@@ -131,8 +132,8 @@ def _check_slots(
     slot, intent = _parts(directive, field)
     if field is not None and isinstance(slot, str) and slot not in known:
         raise ResponseError(
-            f"{type_} {field} {slot!r} is no slot of intent {name} (its slots: {have}); Alexa "
-            "refuses the reply"
+            f"{type_} {field} {shown_value(slot)} is no slot of intent {name} (its slots: "
+            f"{have}); Alexa refuses the reply"
         )
     slots = intent.get("slots") if isinstance(intent, Mapping) else None
     unknown = sorted(str(s) for s in slots if s not in known) if isinstance(slots, Mapping) else []

@@ -11,6 +11,7 @@ from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..responses import Directive
 from ..responses.snapshots import _Encoded
+from ..shown_names import shown_value
 from .checks import _mapping, _sent_mapping, _text
 
 __all__ = [
@@ -32,12 +33,12 @@ def _check_document(where: str, document: Mapping[str, Any]) -> None:
             "Alexa.Presentation.APLA.RenderDocument (a dict with that type)"
         )
     if kind not in ("APL", "Link"):
-        raise ResponseError(f'{where} document "type" is {kind!r}; use "APL" or "Link"')
+        raise ResponseError(f'{where} document "type" is {shown_value(kind)}; use "APL" or "Link"')
     src = document.get("src")
     if kind == "Link" and (not isinstance(src, str) or not src):
         raise ResponseError(
             f'{where}: a "Link" document names its document in "src" '
-            f'("doc://alexa/apl/documents/<name>"), not {src!r}'
+            f'("doc://alexa/apl/documents/<name>"), not {shown_value(src)}'
         )
     if kind == "APL":
         _check_version(where, document.get("version", _NO_VERSION))
@@ -77,7 +78,7 @@ def _check_audio(where: str, directive: Mapping[str, Any]) -> None:
         raise ResponseError(f"{named} has no document object (an APL for audio document)")
     kind = document.get("type")
     if kind != "APLA":
-        raise ResponseError(f'{named} document "type" must be "APLA", not {kind!r}')
+        raise ResponseError(f'{named} document "type" must be "APLA", not {shown_value(kind)}')
     _check_version(named, document.get("version", _NO_VERSION), "APL for audio", "0.91")
     _check_main_template(named, document.get("mainTemplate", _NO_VERSION), "the audio composed")
 

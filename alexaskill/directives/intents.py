@@ -10,7 +10,7 @@ import msgspec
 from ..articles import type_with_article
 from ..exceptions import ResponseError
 from ..models import Intent, Slot
-from ..shown_names import shown_value
+from ..shown_names import shown, shown_value
 from .checks import _mapping, _one_of, _text
 
 __all__ = [
@@ -112,19 +112,21 @@ def _intent_json(value: object) -> dict[str, Any] | None:
     if slots is not None and not isinstance(slots, Mapping):
         raise ResponseError("updatedIntent.slots must be a mapping of slot name to slot")
     for name, slot in (slots or {}).items():
+        # (the key cut: the slots may be built from the user's words or a store's)
+        said = shown(name) if isinstance(name, str) else shown_value(name)
         if not isinstance(slot, Mapping):
             raise ResponseError(
-                f"updatedIntent.slots.{name} must be a mapping (name, value, "
+                f"updatedIntent.slots.{said} must be a mapping (name, value, "
                 f"confirmationStatus), not {type_with_article(slot)}"
             )
         if "name" in slot and slot["name"] != name:
             raise ResponseError(
-                f"updatedIntent.slots.{name} is named {slot['name']!r}: a slot goes under its "
-                "own name"
+                f"updatedIntent.slots.{said} is named {shown_value(slot['name'])}: a slot goes "
+                "under its own name"
             )
         if "confirmationStatus" in slot:
             _one_of(
-                f"updatedIntent slot {name} confirmationStatus",
+                f"updatedIntent slot {said} confirmationStatus",
                 slot["confirmationStatus"],
                 CONFIRMATION_STATUSES,
             )

@@ -1,0 +1,96 @@
+"""Values a reply's directives carry (an APL document's type and src, an updated intent's slot
+name, the slot a dialog directive names, a stream's tokens) as the refusals of the reply and
+its rules' warnings quote them: cut as alexaskill/shown_names.py cuts a long value, where each
+was quoted whole (a value built from a user's words or a store's, at request time)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from alexaskill import Skill
+from alexaskill.directives import APL, AudioPlayer, Dialog, elicit_slot
+from alexaskill.exceptions import ResponseError, RuleViolation
+from alexaskill.responses import Response, speak
+from alexaskill.testing import DevicePlayer, TestClient
+
+from .conftest import SKILL_ID
+from .testing_player_shared import EPISODES
+
+#: A value far past any message's length, its head unlike its end.
+LONG = "x" * 5_000 + "END"
+#: A stream's token as long as Alexa takes (1,024 characters), its head unlike its end.
+TOKEN = "t" * 1_021 + "END"
+#: The most characters a message quoting one such value may have.
+BOUND = 1_000
+
+
+def _bounded(message: str, head: str = "x" * 60) -> None:
+    assert len(message) < BOUND, message[:300]
+    assert head in message, message[:300]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: APL.RenderDocument({"type": LONG, "version": "2024.3"}),
+        lambda: APL.RenderDocument({"type": "Link", "src": [LONG]}),
+        lambda: speak(
+            "Playing",
+            directives=[
+                {
+                    "type": "Alexa.Presentation.APLA.RenderDocument",
+                    "document": {"type": LONG, "version": "0.91"},
+                }
+            ],
+        ),
+        lambda: Dialog.Delegate({"name": "Book", "slots": {"city": {"name": LONG}}}),
+        lambda: Dialog.Delegate({"name": "Book", "slots": {LONG: {"name": "city"}}}),
+        lambda: Dialog.Delegate({"name": "Book", "slots": {LONG: 1}}),
+        lambda: Dialog.Delegate({"name": "Book", "slots": {LONG: {"confirmationStatus": "MAYBE"}}}),
+    ],
+    ids=[
+        "apl-type",
+        "apl-link-src",
+        "apla-type",
+        "slot-named-other",
+        "slot-key-named-other",
+        "slot-no-mapping",
+        "slot-confirmation",
+    ],
+)
+def test_a_directive_s_long_value_refused_is_quoted_cut(build: Any) -> None:
+    with pytest.raises(ResponseError) as raised:
+        build()
+    _bounded(str(raised.value))
+
+
+def test_an_elicit_slot_of_a_long_slot_name_the_intent_lacks_is_refused_cut() -> None:
+    skill = Skill(SKILL_ID)
+
+    def book() -> Response:
+        return elicit_slot(LONG, "At what time?")
+
+    skill.add_intent_handler("BookTable", book, utterances=["book a table"])
+    with TestClient(skill) as client, pytest.raises(ResponseError) as raised:
+        client.intent("BookTable")
+    _bounded(str(raised.value))
+
+
+def test_an_enqueue_the_device_ignores_quotes_both_long_tokens_cut() -> None:
+    skill = Skill(SKILL_ID)
+
+    @skill.on("AudioPlayer.PlaybackNearlyFinished")
+    def nearly() -> Response:
+        play = AudioPlayer.Play(
+            EPISODES[2], "2", play_behavior="ENQUEUE", expected_previous_token=TOKEN
+        )
+        return Response(directives=(AudioPlayer.ClearQueue("CLEAR_ENQUEUED"), play))
+
+    with TestClient(skill) as client:
+        client.player = DevicePlayer(TOKEN.upper(), activity="PLAYING")
+        with pytest.raises(RuleViolation) as raised:
+            client.audio_event("PlaybackNearlyFinished")
+    _bounded(raised.value.rule, "t" * 60)
+    assert "T" * 60 in raised.value.rule
