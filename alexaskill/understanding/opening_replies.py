@@ -44,10 +44,8 @@ class OpeningReplies(Reader):
         # utterance comes through here, and few open with a yes or no.
         if len(tokens) < 2 or tokens[0].text not in self.yes_no_words:
             return None
-        whole = self.matcher.exact(SpanCache(tokens, now))
-        # A sample said whole ("yes please", or "okay then" of a custom intent), but one of
-        # slots alone that took the words as any words: "{city}" takes "no, stop" too.
-        if whole is not None and not swallowed(whole):
+        # A sample said whole ("yes please", or "okay then" of a custom intent).
+        if self._sample_said(tokens, now):
             return None
         words = " ".join(token.text for token in tokens)
         end = self._reply_end(tokens)
@@ -89,12 +87,16 @@ class OpeningReplies(Reader):
         if repeated is None:
             return None
         end = repeated
-        # A sample said whole is its intent ("help help" of the skill's own), as Alexa matches
-        # it, but one of slots alone, which takes any words ("{city}").
-        whole = self.matcher.exact(SpanCache(tokens, now))
-        if whole is not None and not swallowed(whole):
+        # A sample said whole is its intent ("help help" of the skill's own), as Alexa matches it.
+        if self._sample_said(tokens, now):
             return None
         return self._read_ignoring(text, tokens[:end], tokens[end:], now, asked, built_in=True)
+
+    def _sample_said(self, tokens: Sequence[Token], now: datetime.datetime) -> bool:
+        """Whether ``tokens`` are a sample said whole, but one of slots alone, which took them
+        as any words: "{city}" takes "no, stop" and "help help" too."""
+        whole = self.matcher.exact(SpanCache(tokens, now))
+        return whole is not None and not swallowed(whole)
 
     def _read_ignoring(
         self,
