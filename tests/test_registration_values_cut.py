@@ -40,6 +40,19 @@ def test_a_launch_parameter_s_long_annotation_is_quoted_cut() -> None:
     assert "…" in message and "xxxEND']]" in message
 
 
+def test_a_slot_parameter_s_long_annotation_no_slot_fills_is_quoted_cut() -> None:
+    # (alexaskill.slots' own refusal: `Literal[...]` was said by its repr, whole)
+    def book(size: Any = None) -> Response:
+        return speak("ok")
+
+    book.__annotations__["size"] = Literal[LONG]
+    with pytest.raises(ConfigurationError, match="cannot be filled from a slot") as raised:
+        Skill(SKILL_ID).add_intent_handler("Book", book)
+    message = str(raised.value)
+    assert len(message) < BOUND, message[:300]
+    assert "typing.Literal['xxx" in message and "xxxEND']" in message
+
+
 class _Unsaid:
     """An annotation whose repr fails: a skill's object, not a type."""
 

@@ -194,7 +194,8 @@ def _describe(annotation: Any) -> str:
         from ..handler_signature import describe  # (above this module in the module map)
 
         return describe(annotation)
-    return repr(annotation)
+    # (cut: a ``Literal`` of a long str's repr was said whole; a repr that fails said without)
+    return shown_value(annotation)
 
 
 def unwrap_optional(annotation: Any) -> tuple[Any, bool]:
@@ -252,7 +253,7 @@ def _converter(where: str, name: str, annotation: Any, said: str | None) -> Conv
         return _list_enum(parse_enum) if many else _scalar_enum(parse_enum, said, name)
     parse = _PARSERS.get(target)
     if parse is None:
-        shown = _describe(annotation)
+        annotated = _describe(annotation)
         if target is bool:
             hint = (
                 "bool is not supported, since no rule says which words are true; use str, "
@@ -261,7 +262,7 @@ def _converter(where: str, name: str, annotation: Any, said: str | None) -> Conv
         else:
             hint = f"supported: {_SUPPORTED}"
         raise ConfigurationError(
-            f"{where}: parameter {shown_value(name)} is annotated {shown}, which cannot be "
+            f"{where}: parameter {shown_value(name)} is annotated {annotated}, which cannot be "
             f"filled from a slot; {hint}"
         )
     return _list(parse) if many else _scalar(parse, said, name)
