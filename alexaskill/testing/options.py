@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..articles import type_with_article
 from ..locales import check_locale
+from ..shown_names import shown, shown_escaped, shown_value
 from .alexa_api import FakeAlexaApi
 from .factory_checks import SENT_WITH, checked_factory_field
 from .pki import TestPKI, check_valid_at
@@ -62,7 +63,6 @@ def check_options(skill: object, api_data: Mapping[str, Any], init: Callable[...
     import types
 
     from ..app import Skill
-    from ..shown_names import shown, shown_value
     from ..typos import close_matches
 
     if not isinstance(skill, Skill):
@@ -81,7 +81,7 @@ def check_options(skill: object, api_data: Mapping[str, Any], init: Callable[...
             own = set(inspect.signature(init).parameters) - {"self", "api_data"}
             close = close_matches(name, known | own)
             meant = f"; did you mean {close[0]}?" if close else ""
-            raise TypeError(f"TestClient(): no option {name!r}{meant}")
+            raise TypeError(f"TestClient(): no option {shown_value(name)}{meant}")
 
 
 def check_api_and_pki(api: object, pki: object) -> None:
@@ -89,15 +89,18 @@ def check_api_and_pki(api: object, pki: object) -> None:
     keywords that give it) and a ``pki`` that is no `TestPKI`, before either fails deep inside the
     client with an `AttributeError`."""
     if api is not None and not isinstance(api, FakeAlexaApi):
-        told = f"TestClient(api=...) is a FakeAlexaApi, not {type_with_article(api)} {api!r}"
+        kind = type_with_article(api)
+        told = f"TestClient(api=...) is a FakeAlexaApi, not {kind} {shown_value(api)}"
         if isinstance(api, Mapping) and all(isinstance(key, str) for key in api):
-            keywords = ", ".join(f"{key}={value!r}" for key, value in api.items())
+            # (each value cut, and the keywords too: a test's data of megabytes, said whole)
+            said = ", ".join(f"{key}={shown_value(value)}" for key, value in api.items())
+            keywords = shown_escaped(said)
             told += f": give its data as keywords, TestClient(skill, {keywords})"
         raise TypeError(told)
     if pki is not None and not isinstance(pki, TestPKI):
         raise TypeError(
             f"TestClient(pki=...) is a TestPKI (TestPKI.default(), or the test_pki fixture), "
-            f"not {type_with_article(pki)} {pki!r}"
+            f"not {type_with_article(pki)} {shown_value(pki)}"
         )
 
 
@@ -125,8 +128,8 @@ def check_intent_named(
     `ConfigurationError` for a ``locale`` field Alexa never sends (null is an old request's)."""
     if "type" in fields:
         raise TypeError(
-            f"send() takes the request type as its first argument ({request_type!r}), not a "
-            "type= field"
+            "send() takes the request type as its first argument "
+            f"({shown_value(request_type)}), not a type= field"
         )
     if "now" in fields:
         raise TypeError(
@@ -138,12 +141,13 @@ def check_intent_named(
         check_locale(fields["locale"], "send(locale=...)")  # (as client.locale is checked)
     if not isinstance(request_type, str) or not request_type:
         raise TypeError(
-            f'send() takes the request type as a str ("LaunchRequest"), not {request_type!r}'
+            'send() takes the request type as a str ("LaunchRequest"), not '
+            f"{shown_value(request_type)}"
         )
     if session is not None and not isinstance(session, Mapping):
         raise TypeError(
             "session= is the session object of the request (a dict: client.factory.session() "
-            f"makes one), not {session!r}"
+            f"makes one), not {shown_value(session)}"
         )
     if request_type not in ("IntentRequest", "CanFulfillIntentRequest"):
         return
@@ -165,9 +169,10 @@ def checked_clock(now: Callable[[], _dt.datetime] | None) -> _dt.datetime | None
     moment = checked_callable("now", now)()
     if not isinstance(moment, _dt.datetime) or moment.utcoffset() is None:
         raise TypeError(
-            f"TestClient(now=...) must return an aware datetime, not {moment!r}: a time without "
-            "a zone is no moment. Give one, e.g. datetime(2026, 11, 27, 9, 30, "
-            "tzinfo=datetime.UTC); the user's local time for `say` is local_now=..."
+            "TestClient(now=...) must return an aware datetime, not "
+            f"{shown_value(moment)}: a time without a zone is no moment. Give one, e.g. "
+            "datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC); the user's local time for `say` "
+            "is local_now=..."
         )
     return moment
 
@@ -192,7 +197,8 @@ def checked_callable(option: str, clock: Callable[[], _dt.datetime]) -> Callable
     if not callable(clock):
         raise TypeError(
             f"TestClient({option}=...) is a clock, a function giving the time "
-            f"(lambda: datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)), not {clock!r}"
+            "(lambda: datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)), not "
+            f"{shown_value(clock)}"
         )
     return clock
 
@@ -201,7 +207,7 @@ def checked_flag(option: str, value: object) -> bool:
     """``value`` for the client's ``option`` (``raise_handler_errors``): `TypeError` unless it
     is True or False, as ``"no"`` (or None) would count as true, or false, unnoticed."""
     if not isinstance(value, bool):
-        raise TypeError(f"TestClient({option}=...) is True or False, not {value!r}")
+        raise TypeError(f"TestClient({option}=...) is True or False, not {shown_value(value)}")
     return value
 
 
@@ -211,7 +217,7 @@ def checked_path(path: object) -> str:
     if not isinstance(path, str) or not path.startswith("/"):
         raise TypeError(
             f"TestClient(path=...) is the skill's URL path, a str starting with / ('/alexa'; "
-            f"default: the skill's own), not {path!r}"
+            f"default: the skill's own), not {shown_value(path)}"
         )
     return path
 
@@ -233,7 +239,7 @@ def checked_model(model: object) -> Any:
     if not isinstance(model, str | os.PathLike):
         raise TypeError(
             "TestClient(model=...) is an interaction model (an ASK CLI model file or its "
-            f"directory, its JSON as a dict, or an InteractionModel), not {model!r}"
+            f"directory, its JSON as a dict, or an InteractionModel), not {shown_value(model)}"
         )
     if not os.fspath(model):  # (read as ".": the directory the tests happen to run in)
         raise ValueError(f"TestClient(model={model!r}): no file named")
@@ -253,7 +259,7 @@ def checked_invocation(invocation: object, model: object, locale: str) -> str | 
     if not isinstance(invocation, str):
         raise TypeError(
             "TestClient(invocation=...) is the skill's invocation name, a str "
-            f"('trip planner'), not {invocation!r}"
+            f"('trip planner'), not {shown_value(invocation)}"
         )
     if model is not None:
         raise ValueError(
@@ -296,7 +302,7 @@ def checked_player(value: object) -> DevicePlayer:
     if not isinstance(value, DevicePlayer):
         raise TypeError(
             f"client.player is the device's audio player, a DevicePlayer (DevicePlayer('ep-1', "
-            f"activity='PLAYING')), not {value!r}"
+            f"activity='PLAYING')), not {shown_value(value)}"
         )
     return value
 
