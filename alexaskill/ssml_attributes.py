@@ -53,14 +53,16 @@ def _break_error(time: str) -> str | None:
     """
     pause = _break_time_ms(time)
     if pause is None:
-        return f"<break time={time!r}> is not a duration like '500ms' or '2s', at most 10 s"
+        return (
+            f"<break time={shown_value(time)}> is not a duration like '500ms' or '2s', at most 10 s"
+        )
     milliseconds, written = pause
     if milliseconds > _MAX_BREAK_MS:
-        return f"<break time={time!r}> is {milliseconds:,.15g} ms; the limit is 10 s"
+        return f"<break time={shown_value(time)}> is {milliseconds:,.15g} ms; the limit is 10 s"
     if written != time:
         return (
-            f"<break time={time!r}>: write {written!r} (Amazon's SSML reference: a number, then "
-            "s or ms in lower case, nothing round them)"
+            f"<break time={shown_value(time)}>: write {shown_value(written)} (Amazon's SSML "
+            "reference: a number, then s or ms in lower case, nothing round them)"
         )
     return None
 
@@ -137,5 +139,6 @@ def _value_error(tag: str, attributes: dict[str, str]) -> str | None:
         allowed = _ENUMERATED.get((tag, name))
         if allowed is not None and value not in allowed + _ALSO_TAKEN.get((tag, name), ()):
             choices = ", ".join(repr(a) for a in allowed)
-            return f"<{tag} {name}={value!r}> is not a value Alexa accepts; use one of {choices}"
+            said = f"<{tag} {name}={shown_value(value)}>"
+            return f"{said} is not a value Alexa accepts; use one of {choices}"
     return None

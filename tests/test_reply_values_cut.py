@@ -12,7 +12,8 @@ import pytest
 from alexaskill import Skill
 from alexaskill.directives import APL, AudioPlayer, Dialog, elicit_slot
 from alexaskill.exceptions import ResponseError, RuleViolation
-from alexaskill.responses import Response, speak
+from alexaskill.responses import Response, SsmlSpeech, speak
+from alexaskill.ssml import Ssml
 from alexaskill.testing import DevicePlayer, TestClient
 
 from .conftest import SKILL_ID
@@ -94,3 +95,21 @@ def test_an_enqueue_the_device_ignores_quotes_both_long_tokens_cut() -> None:
             client.audio_event("PlaybackNearlyFinished")
     _bounded(raised.value.rule, "t" * 60)
     assert "T" * 60 in raised.value.rule
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        f'<emphasis level="{LONG}">hi</emphasis>',  # no value Alexa accepts
+        f'<break time="{LONG}"/>',  # no duration
+        f'<break time="{"1" * 5_000}ms"/>',  # past 10 s
+        f'<break time="{"0" * 5_000}1MS"/>',  # a duration, in a form to write otherwise
+    ],
+    ids=["enumerated", "no-duration", "too-long", "form"],
+)
+def test_a_hand_written_ssml_attribute_refused_is_quoted_cut(element: str) -> None:
+    with pytest.raises(ResponseError) as raised:
+        SsmlSpeech(Ssml(f"<speak>Hi {element}</speak>"))
+    message = str(raised.value)
+    assert len(message) < BOUND, message[:300]
+    assert "…" in message, message[:300]
