@@ -121,6 +121,23 @@ def test_a_list_names_the_value_that_does_not_convert() -> None:
     assert reason == "value 2 of 2, '?': Alexa's mark for a number it heard but did not understand"
 
 
+def test_a_list_s_long_value_that_does_not_convert_is_named_cut() -> None:
+    # A request's value, of any length (a user's words): the reason, logged with the SlotError,
+    # quoted it whole where the SlotError cuts its value.
+    from alexaskill.slots import why_unconverted
+
+    long = "x" * 5_000 + "END"
+    values = [{"type": "Simple", "value": "3"}, {"type": "Simple", "value": long}]
+    slot = msgspec.convert(
+        {"name": "x", "slotValue": {"type": "List", "values": values}},
+        Slot,
+    )
+    reason = why_unconverted(list[int], slot)
+    assert reason is not None
+    assert len(reason) < 1_000, reason[:300]
+    assert reason.startswith("value 2 of 2, 'xxx") and "…" in reason
+
+
 def test_a_list_of_enum_members_names_the_value_that_does_not_resolve() -> None:
     # Each value is matched with its own entity resolution: "crimson", resolved to RED,
     # converts; "blue" does not. The reason named "crimson", judged without its resolution.

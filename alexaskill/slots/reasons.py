@@ -75,7 +75,10 @@ def unconverted_value(annotation: Any, slot: Slot) -> tuple[str, str] | None:
             one = Slot(name=slot.name, value=each.value, resolutions=each.resolutions)
             reason = why_unconverted(item, one)
             if reason is not None and each.value is not None:
-                return each.value, f"value {number} of {len(said)}, {each.value!r}: {reason}"
+                return (
+                    each.value,
+                    f"value {number} of {len(said)}, {shown_value(each.value)}: {reason}",
+                )
         return None
     first = next((value for value in slot.values if value), None)
     return None if first is None else (first, _why(target, first))
