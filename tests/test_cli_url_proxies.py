@@ -20,6 +20,11 @@ from .cli_run import run
 from .cli_shared import workdir as workdir
 from .conftest import SKILL_ID
 
+# The module's development PKI (dev_dir), made once for its tests (three RSA keys: a test's own
+# made them for each of its 26 commands that sign), which _dev_env (autouse) points them at.
+from .dev_pki_shared import _dev_env as _dev_env
+from .dev_pki_shared import dev_dir as dev_dir
+
 pytestmark = pytest.mark.oldest_dependencies
 
 
@@ -231,21 +236,33 @@ def test_replay_and_chat_url_say_a_proxy_that_did_not_answer_the_connect(
     assert code == 2 and said in err, (code, err)
 
 
+@pytest.fixture(scope="module")
+def proxy_certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate and its key for a proxy on 127.0.0.1, which no one trusts:
+    made once for the module (an RSA key)."""
+    from benchmarks.serving import self_signed
+
+    directory = tmp_path_factory.mktemp("proxy-tls")
+    return self_signed(directory, common_name="proxy", ips=["127.0.0.1"])
+
+
 @pytest.mark.usefixtures("no_proxies")
 @pytest.mark.parametrize("command", ["replay", "chat"])
 def test_replay_and_chat_url_say_an_https_proxys_own_tls_failure_is_the_proxys(
-    command: str, workdir: Path, dev_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    command: str,
+    workdir: Path,
+    dev_dir: Path,
+    proxy_certificate: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # An https:// proxy (HTTPS_PROXY=https://...) whose certificate this machine does not
     # trust: its own handshake failed, before any CONNECT; it was said the server's ("its TLS
     # certificate is not trusted ...; name it in SSL_CERT_FILE"), a server never reached.
     import ssl
 
-    from benchmarks.serving import self_signed
-
     from .blackhole import StalledTunnels
 
-    cert, key = self_signed(tmp_path, common_name="proxy", ips=["127.0.0.1"])
+    cert, key = proxy_certificate
     proxy_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     proxy_tls.load_cert_chain(cert, key)
     url = f"https://127.0.0.1:{free_port()}/"
