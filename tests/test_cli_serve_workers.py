@@ -34,6 +34,7 @@ from .cli_serve_shared import (
     wait_for,
 )
 from .conftest import Servers
+from .spawned_probes import uvicorns_process_module
 
 # Of this module, .ci/run runs again at the oldest dependencies the tests of serve on uvicorn
 # 0.42-0.50 alone (each marked oldest_dependencies): about 10 s, where the whole takes 100.
@@ -396,12 +397,6 @@ def test_under_bare_uvicorn_a_worker_killed_is_said_at_error_by_its_successor(
     assert not list(Path(tempfile.gettempdir()).glob(f"alexaskill-workers-{process.pid}-*"))
 
 
-def _uvicorns_process_module(answer: Any) -> None:  # in a process of its own, as a worker is
-    from uvicorn.supervisors import multiprocess as module
-
-    answer.send(module.Process.__module__)
-
-
 @pytest.mark.parametrize("ending", [None, KeyboardInterrupt, RuntimeError])
 def test_the_worker_class_is_uvicorns_again_however_the_supervisor_ends(
     monkeypatch: pytest.MonkeyPatch, ending: type[BaseException] | None
@@ -421,7 +416,7 @@ def test_the_worker_class_is_uvicorns_again_however_the_supervisor_ends(
             seen["running"] = module.Process
             ours, theirs = multiprocessing.Pipe(duplex=False)
             spawned = multiprocessing.get_context("spawn").Process(
-                target=_uvicorns_process_module, args=(theirs,)
+                target=uvicorns_process_module, args=(theirs,)
             )
             spawned.start()
             seen["spawned"] = ours.recv() if ours.poll(60) else None
