@@ -45,6 +45,19 @@ _FLAGS: dict[str, tuple[str, bool]] = {
 }
 
 
+@pytest.fixture(scope="module")
+def dev_pki_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The module's development PKI (never the user's own), made once: ``serve --dev`` and
+    ``replay --url`` made one of three fresh RSA keys in each test's directory. Of the test
+    PKI's key set 1, unrelated to the keys `signed_skill`'s skills trust (key set 0): a request
+    it signs is accepted only where ``--dev`` was handed on."""
+    from alexaskill.cli import DEV_CERT_URL
+
+    directory = tmp_path_factory.mktemp("dev-pki-home") / "dev-pki"
+    TestPKI(cert_url=DEV_CERT_URL, key_set=1).save(directory)
+    return directory
+
+
 def endpoint(app: object, served: dict[str, object]) -> object:
     """The endpoint alexaskill's protocol answers a Skill's POSTs with directly, if any."""
     config = uvicorn.Config(app, **served)  # type: ignore[arg-type]
@@ -144,6 +157,7 @@ def test_serve_refuses_workers_it_cannot_run(capsys: pytest.CaptureFixture[str])
 )
 def test_serve_refuses_what_cannot_serve_before_it_starts(
     tmp_path: Path,
+    dev_pki_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
     argv: tuple[str, ...],
     error: str,
@@ -159,7 +173,7 @@ def test_serve_refuses_what_cannot_serve_before_it_starts(
     bad.write_text("hello\n", encoding="utf-8")
     argv = tuple(arg.format(bad=bad) for arg in argv)
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))  # (never the user's own)
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_pki_dir))
     monkeypatch.setattr(skill, "verifier", skill.verifier)  # (--dev wraps it: put back)
     monkeypatch.setattr(serve, "_run_uvicorn", lambda app, **options: pytest.fail("served"))
     code, out, err = run("serve", WEATHER, *argv, "--port", str(free_port()))
@@ -168,9 +182,12 @@ def test_serve_refuses_what_cannot_serve_before_it_starts(
     assert "alexaskill serve: error: " in err and "Traceback" not in err
 
 
-def test_serve_workers(servers: Servers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_workers(
+    servers: Servers, tmp_path: Path, dev_pki_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     argv = (WEATHER, "--dev", "--access-log", "--workers", "2")
-    process, url = serve(servers, tmp_path, ROOT, *argv, ALEXASKILL_STORE="memory://")
+    env = {"ALEXASKILL_STORE": "memory://", DEV_PKI_ENV: str(dev_pki_dir)}
+    process, url = serve(servers, tmp_path, ROOT, *argv, **env)
     log = servers.output[process]
     deadline = time.monotonic() + 30
     while (
@@ -179,7 +196,7 @@ def test_serve_workers(servers: Servers, tmp_path: Path, monkeypatch: pytest.Mon
         assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
         time.sleep(0.05)
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    monkeypatch.setenv(DEV_PKI_ENV, str(dev_pki_dir))
     code, out, err = run("replay", WEATHER, *WEATHER_REQUESTS, "--url", url)
     assert code == 0, out + err
     assert out.endswith(f"{len(WEATHER_REQUESTS)} requests: all answered\n")
@@ -200,15 +217,16 @@ def test_serve_workers(servers: Servers, tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_serve_reload_hands_its_options_to_the_server_process(
-    servers: Servers, tmp_path: Path
+    servers: Servers, tmp_path: Path, dev_pki_dir: Path
 ) -> None:
     # The reloader's server process is started by multiprocessing (spawn), as --workers' are:
     # it holds the serve process's authkey, so the options it is handed (--dev here) hold.
     from alexaskill.cli import DEV_CERT_URL
 
     pki = signed_skill(tmp_path, "signing")
-    process, url = serve(servers, tmp_path, tmp_path, "signing:skill", "--reload", "--dev")
-    dev = TestPKI.load_or_create(tmp_path / "dev-pki", cert_url=DEV_CERT_URL)
+    argv = ("signing:skill", "--reload", "--dev")
+    process, url = serve(servers, tmp_path, tmp_path, *argv, **{DEV_PKI_ENV: str(dev_pki_dir)})
+    dev = TestPKI.load_or_create(dev_pki_dir, cert_url=DEV_CERT_URL)
     assert say_hello(url, pki) == 200
     assert say_hello(url, dev) == 200  # the development key is trusted: --dev was handed over
     servers.stop(process)
