@@ -8,11 +8,10 @@ tests/test_asgi_start_registration.py.)
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
-import textwrap
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,81 +29,57 @@ from .asgi_start_shared import (
     _warned,
 )
 from .asgi_start_shared import fresh_tls as fresh_tls
-from .conftest import SKILL_ID
+from .in_threads import ended, in_thread
 from .lifespan_start import lifespan_start
 from .logger_state import alexaskill_logger_kept
 
 pytestmark = pytest.mark.oldest_dependencies
 
-#: A skill whose start raises at one of its steps (the interaction model's warnings, a bug there).
-FAILING_START = f"""
-from alexaskill import Skill, speak
-from alexaskill.interaction import slot_warnings
-
-def boom(source):
-    raise AttributeError("boom in the start")
-
-slot_warnings.translated_prompt_warnings = boom
-skill = Skill({SKILL_ID!r})
-
-@skill.launch
-def launch():
-    return speak("hi")
-"""
-
-
-#: Leaving the client's ``with`` block must be no hang: the script's own time limit.
+#: Leaving the client's ``with`` block must be no hang: the bound of the thread it runs in.
 PATIENCE = 30
 
 
-def _run(script: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``script`` in a Python process of its own, which a hang cannot take the suite into."""
-    import os
+def _with_in_a_thread(client: Callable[[], Any]) -> tuple[list[str], list[BaseException]]:
+    """``with client():`` run in a daemon thread of its own, which a hang cannot take the suite
+    into (one still running after `PATIENCE` seconds fails the test): "entered" if its block
+    ran, and what it raised."""
+    did: list[str] = []
 
-    try:
-        return subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(script)],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=PATIENCE,
-            env={**os.environ, **(env or {})},
-        )
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"hung past {PATIENCE} s: {exc.stdout!r} {exc.stderr!r}")
+    def enter() -> None:
+        with client():
+            did.append("entered")
+
+    thread, failures = in_thread(enter)
+    ended(thread, PATIENCE)
+    return did, failures
 
 
 @pytest.mark.parametrize("client", ["alexaskill.testing", "starlette.testclient"])
-def test_a_failed_start_under_a_test_client_raises_from_the_with(client: str) -> None:
+def test_a_failed_start_under_a_test_client_raises_from_the_with(
+    client: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The lifespan said its startup failed, and returned: Starlette's test client went on (a
     # request answered 200, the start half done), then waited for good for the shutdown.
-    script = FAILING_START + textwrap.dedent(f"""
-        from {client} import TestClient
-        try:
-            with TestClient(skill) as http:
-                print("entered")
-        except AttributeError as exc:
-            print("raised:", exc)
-    """)
-    done = _run(script)
-    assert done.stdout.splitlines() == ["raised: boom in the start"], (done.stdout, done.stderr)
+    # (In this process, in a thread of its own: a process of its own cost 0.5-1 s of CPU.)
+    import importlib
+
+    skill = _failing_start(monkeypatch)
+    made = importlib.import_module(client).TestClient
+    did, failures = _with_in_a_thread(lambda: made(skill))
+    assert did == [], failures
+    [failure] = failures
+    assert isinstance(failure, AttributeError) and str(failure) == "boom in the start", failure
 
 
-def test_a_bad_log_level_under_a_test_client_raises_from_the_with() -> None:
-    script = """
-        from alexaskill import Skill
-        from alexaskill.exceptions import ConfigurationError
-        from alexaskill.testing import TestClient
-        try:
-            with TestClient(Skill("*")):
-                print("entered")
-        except ConfigurationError as exc:
-            print("raised:", exc)
-    """
-    done = _run(script, {"ALEXASKILL_LOG_LEVEL": "bogus"})
-    lines = done.stdout.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("raised: "), (done.stdout, done.stderr)
-    assert "ALEXASKILL_LOG_LEVEL" in lines[0] and "BOGUS" in lines[0], lines
+def test_a_bad_log_level_under_a_test_client_raises_from_the_with(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ALEXASKILL_LOG_LEVEL", "bogus")
+    did, failures = _with_in_a_thread(lambda: TestClient(Skill("*")))
+    assert did == [], failures
+    [failure] = failures
+    assert isinstance(failure, ConfigurationError), failure
+    assert "ALEXASKILL_LOG_LEVEL" in str(failure) and "BOGUS" in str(failure), failure
 
 
 def test_a_start_that_failed_fails_again_at_the_next_try(monkeypatch: pytest.MonkeyPatch) -> None:
