@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -41,9 +42,11 @@ def requests(pki: TestPKI) -> list[SignedRequest]:
     return Workload(20).signed(pki)
 
 
-@pytest.fixture
-def pki_dir(pki: TestPKI, tmp_path: Path) -> Path:
-    return save_pki(pki, tmp_path / "pki")
+@pytest.fixture(scope="module")
+def pki_dir(pki: TestPKI, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # The module's: saving it in Amazon's shape makes two RSA keys (its cross-signing CAs),
+    # and the servers and apps of its tests only read it (never a key of its).
+    return save_pki(pki, tmp_path_factory.mktemp("bench") / "pki")
 
 
 @pytest.fixture
@@ -217,8 +220,11 @@ def test_saved_pki_verifies_with_alexaskill(
     validate_chain(chain, verification.Store([root]), datetime.now(UTC))
 
 
-def test_ask_sdk_trust_store_is_production_sized_unless_minimal(tmp_path: Path) -> None:
-    directory = save_pki(TestPKI(), tmp_path / "pki")
+def test_ask_sdk_trust_store_is_production_sized_unless_minimal(
+    pki_dir: Path, tmp_path: Path
+) -> None:
+    # A copy of the module's PKI directory: the ask-sdk row writes its trust store into it.
+    directory = Path(shutil.copytree(pki_dir, tmp_path / "pki"))
     sdk = Path("/nonexistent-venv")
     for minimal, lowest in ((False, 100), (True, 1)):
         spec = load.server_specs(["ask-sdk"], directory, "auto", "auto", sdk, minimal_pki=minimal)
