@@ -3,8 +3,9 @@ yet: for what a process's first download or API call imports (tests/test_verify_
 tests/test_alexa_api_first_call.py), a Lambda skill's cold start (tests/test_aws_lambda.py,
 tests/test_aws_lambda_cold.py) and what it closes at exit (`run_python`:
 tests/test_aws_lambda_exit.py), or what a command or a package imports (tests/test_cli.py,
-tests/test_lazy.py). The script's parts below have no braces: a test's template around them may
-be filled with `str.format`."""
+tests/test_lazy.py); several scripts in turn in one such Python (`run_in_turn`:
+tests/test_apologising.py). The script's parts below have no braces: a test's template around
+them may be filled with `str.format`."""
 
 from __future__ import annotations
 
@@ -113,3 +114,47 @@ def run_fresh(
     assert result.returncode == 0, result.stderr
     said: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
     return said
+
+
+#: Runs the scripts it reads from standard input (a JSON object, by name) named on its command
+#: line, in that order, each as ``python -c`` would (its own ``__main__``). Each prints its
+#: name and its last line as it ends; one that raised, its traceback on standard error.
+_IN_TURN: Final = """
+import contextlib, io, json, sys, traceback, types
+
+scripts = json.loads(sys.stdin.read())
+for name in sys.argv[1:]:
+    main = types.ModuleType("__main__")
+    sys.modules["__main__"] = main
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            exec(compile(scripts[name], "<string>", "exec"), main.__dict__)
+    except BaseException:
+        traceback.print_exc()
+    else:
+        print(name, printed.getvalue().splitlines()[-1], flush=True)
+"""
+
+
+def run_in_turn(
+    scripts: dict[str, str], *, timeout: float = 300
+) -> tuple[dict[str, dict[str, Any]], str]:
+    """``scripts`` (by name) run one after the other in one fresh Python, by `run_python`: what
+    each printed last (a JSON object), by name, and what the Python wrote on standard error. A
+    script that raised has no entry; nor has one that did not end (the Python killed after
+    ``timeout`` seconds a script), nor any after it."""
+    try:
+        done = run_python(
+            _IN_TURN, *scripts, input=json.dumps(scripts), timeout=timeout * len(scripts)
+        )
+        printed, errors = done.stdout, done.stderr
+    except subprocess.TimeoutExpired as expired:  # (what it printed before, bytes: if any)
+        out = expired.stdout or b""
+        printed = out.decode("utf-8", "replace") if isinstance(out, bytes) else out
+        errors = "killed: it did not end"
+    said = {}
+    for line in printed.splitlines():
+        name, _, last = line.partition(" ")
+        said[name] = json.loads(last)
+    return said, errors

@@ -5,9 +5,8 @@ from __future__ import annotations
 import collections
 import datetime
 import logging
-import subprocess
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
@@ -25,7 +24,7 @@ from alexaskill.app import APOLOGY
 from alexaskill.testing import SkillResponse, TestClient
 
 from .conftest import SKILL_ID
-from .fresh_python import DOUBLED, WARNING_LINES, run_fresh
+from .fresh_python import DOUBLED, WARNING_LINES, run_in_turn
 
 
 class _Cart:
@@ -333,19 +332,28 @@ print(json.dumps(said))
 )
 
 
-def test_attributes_holding_containers_in_many_places_are_refused_not_encoded() -> None:
+@pytest.fixture(scope="module")
+def fresh_said() -> tuple[dict[str, Any], str]:
+    """`run_in_turn` of ``_FRESH_SCRIPTS``, in one Python of its own (one start, one import of
+    alexaskill and one set of test keys, where each had its own: about 1 s of CPU)."""
+    return run_in_turn(_FRESH_SCRIPTS, timeout=120)  # (seconds a script, where it hung for good)
+
+
+def test_attributes_holding_containers_in_many_places_are_refused_not_encoded(
+    fresh_said: tuple[dict[str, Any], str],
+) -> None:
     """Session attributes of a list holding one list twice, forty levels over (41 lists in
     memory), are 2**41 lists as JSON writes them out: the encoder worked at them for ever,
     and so did the check of whether any reply could carry them, on the event loop's thread.
     Refused now before they are encoded, as more values than a reply holds bytes: the user
     hears the apology, said in one ERROR line. Run in a Python of its own: in this one, the
     old code would have hung the whole run."""
-    try:
-        said = run_fresh(_SHARED_SCRIPT, timeout=120)  # (seconds where it hung for good)
-    except subprocess.TimeoutExpired:
-        said = None
+    said = fresh_said[0].get("attributes")
     if said is None:
-        pytest.fail("encoding session attributes held in many places did not end: it hangs")
+        pytest.fail(
+            "encoding session attributes held in many places did not end (it hangs), or "
+            f"failed: {fresh_said[1]}"
+        )
     written_out = (
         "holds more than 122,880 values as JSON writes them out: a list or dict held in "
         "several places (one in sessionAttributes[{key!r}]) is written out in full at each, "
@@ -427,7 +435,9 @@ print(json.dumps(said))
 )
 
 
-def test_responses_holding_containers_in_many_places_are_refused_not_encoded() -> None:
+def test_responses_holding_containers_in_many_places_are_refused_not_encoded(
+    fresh_said: tuple[dict[str, Any], str],
+) -> None:
     """A directive written as a mapping, an apiResponse, a directive or a card of the skill's
     own class, or an APL document, holding a list that holds one list twice, forty levels
     over, is 2**41 lists as JSON writes it out: encoding it where the response was built (to
@@ -435,12 +445,12 @@ def test_responses_holding_containers_in_many_places_are_refused_not_encoded() -
     Refused now as more values than a reply holds bytes, a data fault: the user hears the
     apology, said in one ERROR line. Run in a Python of its own: in this one, the old code
     would hang the whole run."""
-    try:
-        said = run_fresh(_SHARED_RESPONSE_SCRIPT, timeout=120)  # (where it hung for good)
-    except subprocess.TimeoutExpired:
-        said = None
+    said = fresh_said[0].get("responses")
     if said is None:
-        pytest.fail("building a response holding containers in many places did not end")
+        pytest.fail(
+            "building a response holding containers in many places did not end (it hangs, or "
+            f"the script before it in that Python did), or failed: {fresh_said[1]}"
+        )
     written_out = (
         "{field} holds more than 122,880 values as JSON writes them out: a list or dict held "
         "in several places (one in {where}) is written out in full at each, so any reply "
@@ -459,3 +469,7 @@ def test_responses_holding_containers_in_many_places_are_refused_not_encoded() -
     why = written_out.format(field=fields["mapping"][0], where="['tree']")
     failed = "handler failed for IntentRequest Grow (__main__.grow)"  # (raised in its frame)
     assert said["lines"] == [["ERROR", f"{failed}: {why}", True]]
+
+
+#: The scripts `fresh_said` runs, by name, in this order.
+_FRESH_SCRIPTS: Final = {"attributes": _SHARED_SCRIPT, "responses": _SHARED_RESPONSE_SCRIPT}
