@@ -20,6 +20,11 @@ from .cli_shared import ROOT, WEATHER, WEATHER_REQUESTS, in_order, on_one_pipe
 from .cli_shared import workdir as workdir
 from .conftest import SKILL_ID
 
+# The module's development PKI (three RSA keys, made once, not for each test that signs with it)
+# and the variable pointing at it (tests/dev_pki_shared.py), imported for pytest to see.
+from .dev_pki_shared import _dev_env as _dev_env
+from .dev_pki_shared import dev_dir as dev_dir
+
 pytestmark = pytest.mark.oldest_dependencies
 
 # --- replay --------------------------------------------------------------------------------------
