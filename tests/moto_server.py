@@ -5,6 +5,7 @@ which tests/conftest.py imports, which makes them every test module's."""
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import subprocess
@@ -130,6 +131,27 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+
+
+@pytest.fixture(scope="module")
+def botocore_data_once() -> Iterator[None]:
+    """botocore's data files (a service's model, its endpoint rules, the partitions) read once
+    for the module's tests, not once a session: each DynamoDBStore makes a botocore session of
+    its own (one a process, in a skill), which parsed those JSON files again, ~0.1 s of CPU a
+    store, a quarter of the CPU of the DynamoDB tests of tests/test_store_agreement.py (7
+    December 2026). Every session made while the module runs takes one loader for each data
+    path (``AWS_DATA_PATH``), which caches what it read: what the files hold is not the tests'.
+    For a module's tests (``pytestmark = pytest.mark.usefixtures("botocore_data_once")``, the
+    fixture imported there); put back after them."""
+    try:
+        import botocore.session
+    except ImportError:  # (the tests that need it say so, each)
+        yield
+        return
+    shared = functools.cache(botocore.session.create_loader)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", shared)
+        yield
 
 
 @pytest.fixture

@@ -17,10 +17,14 @@ from alexaskill.settings import Settings
 from alexaskill.store import open_store
 from alexaskill.store.url import url_without_password
 
+from .moto_server import botocore_data_once  # noqa: F401
 from .processes import free_port
 from .store_shared import MOTO_TIMEOUT
 
-pytestmark = [pytest.mark.usefixtures("aws_env"), pytest.mark.oldest_dependencies]
+pytestmark = [
+    pytest.mark.usefixtures("aws_env", "botocore_data_once"),
+    pytest.mark.oldest_dependencies,
+]
 
 SECRET = "s3cr%2Fet"  # percent-encoded in the URL; "s3cr/et" once decoded
 

@@ -13,7 +13,10 @@ import pytest
 from alexaskill.exceptions import ResponseError
 from alexaskill.store import Store
 
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import each_store_fixture  # noqa: F401  (the fixture `store`)
+
+pytestmark = pytest.mark.usefixtures("botocore_data_once")
 
 
 class _Name(str):

@@ -14,7 +14,10 @@ from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ConfigurationError, ResponseError
 from alexaskill.store import Attributes, MemoryStore, RedisStore, Store
 
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import CountingStore, _envelope, each_store_fixture  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("botocore_data_once")
 
 
 @pytest.mark.anyio
