@@ -10,7 +10,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -88,13 +88,18 @@ def test_a_module_that_imports_is_returned(monkeypatch: pytest.MonkeyPatch) -> N
     assert imported_or_skip("json") is json
 
 
-def _without_httptools(tmp_path: Path, ci: str, *arguments: str) -> tuple[str, str]:
-    """A pytest of its own run on ``arguments``, with CI set to ``ci`` and an httptools that
-    cannot be imported first on the path: its summary line, and the end of what it printed."""
-    return _without(tmp_path, ci, ["httptools"], *arguments)
+def _without_httptools(
+    tmp_path: Path, ci: str, *arguments: str, modules: Sequence[str] = ()
+) -> tuple[str, str]:
+    """A pytest of its own run on ``arguments`` and the test ``modules`` (by name), with CI set
+    to ``ci`` and an httptools that cannot be imported first on the path: its summary line, and
+    the end of what it printed."""
+    return _without(tmp_path, ci, ["httptools"], *arguments, modules=modules)
 
 
-def _without(tmp_path: Path, ci: str, packages: list[str], *arguments: str) -> tuple[str, str]:
+def _without(
+    tmp_path: Path, ci: str, packages: list[str], *arguments: str, modules: Sequence[str] = ()
+) -> tuple[str, str]:
     """`_without_httptools`, with each of ``packages`` hidden so."""
     hidden = tmp_path / "hidden"
     for package in packages:
@@ -108,7 +113,10 @@ def _without(tmp_path: Path, ci: str, packages: list[str], *arguments: str) -> t
     # again for each of them, making a module of each of its test files: python_files matching
     # none of them left a quarter of the CPU of the run of 16 modules under CI (and a
     # traceback for each of its 240 failed tests, another quarter).
-    command += ["--tb=no", "-o", "python_files=no_other_module.py"]
+    # Modules run whole are named by python_files instead, tests/ given once: its walk for each
+    # of 16 modules named was another fifth of the CPU of the run (7 December 2026).
+    files = " ".join(f"{module}.py" for module in modules) or "no_other_module.py"
+    command += ["--tb=no", "-o", f"python_files={files}", *(["tests"] if modules else [])]
     command += ["--basetemp", str(tmp_path / "base"), *arguments]
     env = {**os.environ, "CI": ci, "PYTHONPATH": os.pathsep.join((str(hidden), str(ROOT)))}
     run = subprocess.run(
@@ -193,8 +201,8 @@ def test_the_in_process_protocol_tests_on_httptools_without_httptools_fail_under
     # fails under CI: as a failed test, not an error, where the `protocol_class` fixture fails
     # it (an error says the suite's set-up broke, not that a test could not run). Every module
     # with cases on httptools runs (`httptools_modules`), not a list that a new one is left out of.
-    paths = [f"tests/{module}.py" for module in httptools_modules()]
-    summary, said = _without_httptools(tmp_path, ci, "-k", "httptools and not h11", *paths)
+    modules = httptools_modules()
+    summary, said = _without_httptools(tmp_path, ci, "-k", "httptools and not h11", modules=modules)
     assert "httptools is not installed" in said, said
     # None ran on h11 under httptools' name: each failed under CI, and was skipped elsewhere
     # (their number changes with each case added to those modules: not what this is about).
