@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,22 +146,46 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def botocore_data_once() -> Iterator[None]:
-    """botocore's data files (a service's model, its endpoint rules, the partitions) read once
-    for the module's tests, not once a session: each DynamoDBStore makes a botocore session of
-    its own (one a process, in a skill), which parsed those JSON files again, ~0.1 s of CPU a
-    store, a quarter of the CPU of the DynamoDB tests of tests/test_store_agreement.py (7
-    December 2026). Every session made while the module runs takes one loader for each data
-    path (``AWS_DATA_PATH``), which caches what it read: what the files hold is not the tests'.
+    """What each botocore session works out anew, worked out once for the module's tests: each
+    DynamoDBStore makes a session of its own (one a process, in a skill), which parsed botocore's
+    data files again (a service's model, its endpoint rules, the partitions: ~0.1 s of CPU a
+    store, a quarter of the CPU of the DynamoDB tests of tests/test_store_agreement.py), read the
+    signature of each of its ~200 built-in handlers and aliased their events' names (~14 ms
+    more a session and client, 7 December 2026). Every session made while the module runs takes
+    one loader for each data path (``AWS_DATA_PATH``), which caches what it read; whether a
+    handler takes keyword arguments, and an event's name aliased by botocore's own aliases, are
+    remembered: what the files hold and what botocore's own functions are is not the tests'.
     For a module's tests (``pytestmark = pytest.mark.usefixtures("botocore_data_once")``, the
     fixture imported there); put back after them."""
     try:
+        import botocore.hooks
         import botocore.session
     except ImportError:  # (the tests that need it say so, each)
         yield
         return
-    shared = functools.cache(botocore.session.create_loader)
+    accepts = botocore.hooks.accepts_kwargs
+    accepts_once = functools.cache(accepts)
+
+    def accepts_kwargs(func: Any) -> Any:
+        try:
+            return accepts_once(func)
+        except TypeError:  # (a callable that cannot be hashed: asked each time)
+            return accepts(func)
+
+    aliased: dict[str, str] = {}
+    made = botocore.hooks.EventAliaser.__init__
+
+    def aliaser(self: Any, event_emitter: Any, event_aliases: Any = None) -> None:
+        made(self, event_emitter, event_aliases)
+        if event_aliases is None:  # botocore's own aliases: the same names for every session
+            self._alias_name_cache = aliased
+
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(botocore.session, "create_loader", shared)
+        patch.setattr(
+            botocore.session, "create_loader", functools.cache(botocore.session.create_loader)
+        )
+        patch.setattr(botocore.hooks, "accepts_kwargs", accepts_kwargs)
+        patch.setattr(botocore.hooks.EventAliaser, "__init__", aliaser)
         yield
 
 
