@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Final
 
 import pytest
 
@@ -88,18 +89,43 @@ def test_a_module_that_imports_is_returned(monkeypatch: pytest.MonkeyPatch) -> N
     assert imported_or_skip("json") is json
 
 
+#: Under each of these values of CI in turn, in one Python (`_EACH_CI`): "1" is CI, "0" is not.
+_CIS: Final = ("1", "0")
+
+#: The line that starts what a run under CI=<value> printed (`_EACH_CI`).
+_RUN_UNDER: Final = "=== run under CI="
+
+#: A pytest run on its arguments once under each CI value given (comma-separated), one after
+#: the other in this Python, each with a base temporary folder of its own under the one given:
+#: a Python and pytest started once, the test modules collected and imported once, for both
+#: runs (what the run under CI=0 costs was a second start and collection: 3 s of CPU of 4).
+#: Nothing read CI as it was imported: each test reads it as it runs (tests/missing.py).
+_EACH_CI = f"""
+import os, sys
+import pytest
+
+cis, base, arguments = sys.argv[1].split(","), sys.argv[2], sys.argv[3:]
+for ci in cis:
+    os.environ["CI"] = ci
+    print("{_RUN_UNDER}" + ci, flush=True)
+    pytest.main([*arguments, "--basetemp", os.path.join(base, "base-" + ci)])
+    sys.stdout.flush()
+    sys.stderr.flush()
+"""
+
+
 def _without_httptools(
-    tmp_path: Path, ci: str, *arguments: str, modules: Sequence[str] = ()
-) -> tuple[str, str]:
-    """A pytest of its own run on ``arguments`` and the test ``modules`` (by name), with CI set
-    to ``ci`` and an httptools that cannot be imported first on the path: its summary line, and
-    the end of what it printed."""
-    return _without(tmp_path, ci, ["httptools"], *arguments, modules=modules)
+    tmp_path: Path, *arguments: str, modules: Sequence[str] = ()
+) -> dict[str, tuple[str, str]]:
+    """A pytest of its own run on ``arguments`` and the test ``modules`` (by name), under CI=1
+    and under CI=0, with an httptools that cannot be imported first on the path: for each CI
+    value, that run's summary line, and the end of what it printed."""
+    return _without(tmp_path, ["httptools"], *arguments, modules=modules)
 
 
 def _without(
-    tmp_path: Path, ci: str, packages: list[str], *arguments: str, modules: Sequence[str] = ()
-) -> tuple[str, str]:
+    tmp_path: Path, packages: list[str], *arguments: str, modules: Sequence[str] = ()
+) -> dict[str, tuple[str, str]]:
     """`_without_httptools`, with each of ``packages`` hidden so."""
     hidden = tmp_path / "hidden"
     for package in packages:
@@ -107,7 +133,8 @@ def _without(
         (hidden / package / "__init__.py").write_text(
             f"raise ImportError('{package} hidden')\n", encoding="utf-8"
         )
-    command = [sys.executable, "-m", "pytest", "-q", "-rfs", "-p", "no:cacheprovider", "-n", "0"]
+    command = [sys.executable, "-c", _EACH_CI, ",".join(_CIS), str(tmp_path)]
+    command += ["-q", "-rfs", "-p", "no:cacheprovider", "-n", "0"]
     # What is asserted is in the summary lines (-rfs), not in tracebacks: --tb=no. Files named
     # on the command line are collected whatever python_files says, and pytest lists tests/
     # again for each of them, making a module of each of its test files: python_files matching
@@ -117,13 +144,25 @@ def _without(
     # of 16 modules named was another fifth of the CPU of the run (7 December 2026).
     files = " ".join(f"{module}.py" for module in modules) or "no_other_module.py"
     command += ["--tb=no", "-o", f"python_files={files}", *(["tests"] if modules else [])]
-    command += ["--basetemp", str(tmp_path / "base"), *arguments]
-    env = {**os.environ, "CI": ci, "PYTHONPATH": os.pathsep.join((str(hidden), str(ROOT)))}
+    command += arguments
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(hidden), str(ROOT)))}
     run = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=300
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
     )
-    lines = run.stdout.strip().splitlines() or [""]
-    return lines[-1], run.stdout[-3000:] + run.stderr[-2000:]
+    runs: dict[str, tuple[str, str]] = {}
+    for part in run.stdout.split(_RUN_UNDER)[1:]:
+        ci, _, printed = part.partition("\n")
+        lines = printed.strip().splitlines() or [""]
+        runs[ci] = (lines[-1], printed[-5000:])
+    assert set(runs) == set(_CIS), run.stdout[-5000:]
+    return runs
 
 
 def _outcomes(summary: str) -> dict[str, int]:
@@ -186,9 +225,18 @@ def httptools_modules(tests: Path = ROOT / "tests") -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("ci", ["1", "0"])
+@pytest.fixture(scope="module")
+def httptools_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, str]]:
+    """The httptools cases of every module with cases on httptools (`httptools_modules`), run
+    without httptools under each CI value (`_without_httptools`)."""
+    modules = httptools_modules()
+    tmp_path = tmp_path_factory.mktemp("httptools")
+    return _without_httptools(tmp_path, "-k", "httptools and not h11", modules=modules)
+
+
+@pytest.mark.parametrize("ci", _CIS)
 def test_the_in_process_protocol_tests_on_httptools_without_httptools_fail_under_ci(
-    tmp_path: Path, ci: str
+    httptools_runs: dict[str, tuple[str, str]], ci: str
 ) -> None:
     # Without httptools, alexaskill.server's HttpProtocol is H11Protocol: the "httptools" cases of
     # tests/test_server_starts.py, test_server_closing.py and test_server_tls.py (on subclasses
@@ -201,8 +249,7 @@ def test_the_in_process_protocol_tests_on_httptools_without_httptools_fail_under
     # fails under CI: as a failed test, not an error, where the `protocol_class` fixture fails
     # it (an error says the suite's set-up broke, not that a test could not run). Every module
     # with cases on httptools runs (`httptools_modules`), not a list that a new one is left out of.
-    modules = httptools_modules()
-    summary, said = _without_httptools(tmp_path, ci, "-k", "httptools and not h11", modules=modules)
+    summary, said = httptools_runs[ci]
     assert "httptools is not installed" in said, said
     # None ran on h11 under httptools' name: each failed under CI, and was skipped elsewhere
     # (their number changes with each case added to those modules: not what this is about).
@@ -221,16 +268,25 @@ NEEDING_A_SCOPED_FIXTURE = [
 ]
 
 
-@pytest.mark.parametrize("ci", ["1", "0"])
+@pytest.fixture(scope="module")
+def scoped_fixture_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, str]]:
+    """`NEEDING_A_SCOPED_FIXTURE`, run without redis, moto and Playwright under each CI value
+    (`_without`)."""
+    tests = [f"tests/{test}" for test in NEEDING_A_SCOPED_FIXTURE]
+    tmp_path = tmp_path_factory.mktemp("scoped")
+    return _without(tmp_path, ["redis", "moto", "playwright"], *tests)
+
+
+@pytest.mark.parametrize("ci", _CIS)
 def test_a_fixture_of_any_scope_that_lacks_its_tool_fails_its_test_under_ci(
-    tmp_path: Path, ci: str
+    scoped_fixture_runs: dict[str, tuple[str, str]], ci: str
 ) -> None:
     # redis_url and moto_endpoint (a session's), module_redis_servers and the simulator (a
     # module's) failed under CI as they started: each test that needed them was an ERROR of
     # the suite's set-up, not a failed test. Now each fails as a test (and is skipped elsewhere).
-    tests = [f"tests/{test}" for test in NEEDING_A_SCOPED_FIXTURE]
-    summary, said = _without(tmp_path, ci, ["redis", "moto", "playwright"], *tests)
-    assert _outcomes(summary) == {"failed" if ci == "1" else "skipped": len(tests)}, said
+    summary, said = scoped_fixture_runs[ci]
+    expected = {"failed" if ci == "1" else "skipped": len(NEEDING_A_SCOPED_FIXTURE)}
+    assert _outcomes(summary) == expected, said
     for missing in ("redis package", "moto's server", "Playwright for Python"):
         assert f"{missing} is not installed" in said, said
 
