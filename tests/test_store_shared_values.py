@@ -16,7 +16,10 @@ from alexaskill.exceptions import ResponseError, StoreError
 from alexaskill.store import Attributes, MemoryStore, Store
 
 from .fresh_python import DOUBLED, WARNING_LINES, run_fresh
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import _envelope, each_store_fixture  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("botocore_data_once")
 
 #: The refusal, for an attribute named ``tree`` holding a value held again under ``tree[0]``.
 WRITTEN_OUT = (
