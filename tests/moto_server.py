@@ -1,7 +1,8 @@
 """moto's server (a DynamoDB API) as the tests start it: the command (`start`), the wait for its
 DynamoDB to answer (`await_dynamodb`), which keeps to its deadline (tests/test_suite_moto.py),
 and the fixtures of the tests that take it (``moto_endpoint``, ``dynamodb_endpoint``, ``aws_env``),
-which tests/conftest.py imports, which makes them every test module's."""
+which tests/conftest.py imports, which makes them every test module's; and
+``botocore_data_once``, which a DynamoDB test module imports for its own tests."""
 
 from __future__ import annotations
 
