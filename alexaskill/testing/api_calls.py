@@ -14,6 +14,7 @@ from typing import Any, Final, TypeVar
 import msgspec
 
 from ..hearing import spoken_text
+from ..shown_names import shown, shown_value
 
 __all__ = ["ApiCall"]
 
@@ -62,7 +63,7 @@ class ApiCall:
         `FakeAlexaApi.late_progressive`): the chat and the simulator show it."""
         return (
             f"a progressive response sent after the skill had answered "
-            f"{_request_said(self.request_id)}: {self.speech!r} was refused (HTTP "
+            f"{_request_said(self.request_id)}: {shown_value(self.speech)} was refused (HTTP "
             f"{self.status}, Unrecognized requestId), as Alexa refuses it, and the user heard "
             "nothing of it: await api.progressive(...) in the handler, before it returns"
         )
@@ -71,7 +72,7 @@ class ApiCall:
 def _request_said(request_id: str | None) -> str:
     """How a message names the request whose ``requestId`` is ``request_id``: ``request <it>``;
     "" (the id a skill has of a request with none) as "a request without an id"."""
-    return f"request {request_id}" if request_id else "a request without an id"
+    return f"request {shown(request_id)}" if request_id else "a request without an id"
 
 
 _Answer = tuple[int, Any]

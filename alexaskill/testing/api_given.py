@@ -13,7 +13,7 @@ from typing import Any, Final, Generic, TypeVar, overload
 import msgspec
 
 from ..alexa_api.values import Scope
-from ..shown_names import shown_json
+from ..shown_names import shown_json, shown_value
 from ..ssml_check import _markup_error
 from .api_calls import ApiCall
 from .api_recurrence import _recurrence_problem, _time_fault
@@ -221,8 +221,8 @@ def _clock(value: object) -> Any:
     if not isinstance(moment, _dt.datetime) or moment.utcoffset() is None:
         raise TypeError(
             f"FakeAlexaApi(now=...) is a clock, a function giving an aware datetime "
-            f"(lambda: datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)), not {value!r}"
-            + ("" if moment is None else f" giving {moment!r}")
+            "(lambda: datetime(2026, 11, 27, 9, 30, tzinfo=datetime.UTC)), not "
+            f"{shown_value(value)}" + ("" if moment is None else f" giving {shown_value(moment)}")
         )
     return value
 

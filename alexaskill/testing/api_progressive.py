@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
+from ..shown_names import shown
 from ..ssml_check import _markup_error
 from .api_access import AccessCheck
 from .api_calls import _Answer, _Asked, _request_said
@@ -100,7 +101,7 @@ class Progressive(AccessCheck):
             if answered
             else f"no request {'with this id' if said else 'without an id'} is being answered"
         )
-        named = f": {said}" if said else ""  # ("" named: no id to show after a colon)
+        named = f": {shown(said)}" if said else ""  # ("" named: no id to show after a colon)
         return 403, {"message": f"Unrecognized requestId{named} ({why})"}
 
 

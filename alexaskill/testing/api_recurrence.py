@@ -25,9 +25,15 @@ from ..alexa_api.kinds import said_wrong, takes
 from ..alexa_api.recurrence import NO_FREQ, rule_fault, rule_parts, until_fault
 from ..alexa_api.reminders import MOST_OFFSET
 from ..alexa_api.values import ReminderRecurrence, ReminderTrigger
-from ..shown_names import shown_count
+from ..shown_names import shown_count, shown_json, shown_value
 
 __all__: list[str] = []
+
+
+def _said(value: object) -> str:
+    """A value of a reminder's body (JSON, the skill's) as a message quotes it: a str cut as
+    `shown_value` cuts it, another kind as `shown_json` bounds each of its parts."""
+    return shown_value(value) if isinstance(value, str) else shown_json(value)
 
 
 def _rule_fault(rule: str, start: str | None = None, zone: str | None = None) -> str | None:
@@ -93,9 +99,9 @@ def _time_fault(value: object, field: str = "scheduledTime") -> str | None:
         read = _dt.datetime.fromisoformat(value)
     except ValueError:
         return (
-            f"{field} {value!r} is no ISO 8601 date and time: Amazon's Reminders API takes a "
-            "local time ('2019-09-22T19:00:00.000'), read in the trigger's timeZoneId, else in "
-            "the device's time zone"
+            f"{field} {shown_value(value)} is no ISO 8601 date and time: Amazon's Reminders API "
+            "takes a local time ('2019-09-22T19:00:00.000'), read in the trigger's timeZoneId, "
+            "else in the device's time zone"
         )
     if read.tzinfo is None:
         return None
@@ -256,5 +262,5 @@ def _recurrence_problem(
         if fault is None and start is None and made is not None:
             fault = _until_gone(rule, made[0], named or made[1])
         if fault is not None:
-            return f"recurrence.recurrenceRules[{index}] is {rule!r}: {fault}"
+            return f"recurrence.recurrenceRules[{index}] is {_said(rule)}: {fault}"
     return None

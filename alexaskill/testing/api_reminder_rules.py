@@ -14,7 +14,7 @@ from ..alexa_api.reminders import MOST_OFFSET, gone_by, request_time_fault
 from ..shown_names import shown_count, shown_json
 from ..ssml_check import _markup_error
 from .api_fields import unknown_field
-from .api_recurrence import _recurrence_problem, _time_fault
+from .api_recurrence import _recurrence_problem, _said, _time_fault
 from .api_zones import _zone_known, _zone_unknown
 
 __all__: list[str] = []
@@ -107,7 +107,7 @@ def _reminder_problem(
         if gone is not None:
             return "INVALID_TRIGGER", gone
     else:
-        return "INVALID_TRIGGER", f"unknown trigger type {kind!r}"
+        return "INVALID_TRIGGER", f"unknown trigger type {_said(kind)}"
     recurrence = _recurrence_problem(kind, trigger.get("recurrence"), trigger, (now, zone_name))
     if recurrence is not None:
         return "INVALID_TRIGGER", recurrence
@@ -222,7 +222,7 @@ def _push_fault(status: object) -> str | None:
     400 for another value (the fake's: ``INVALID_REQUEST``)."""
     if status is None or (isinstance(status, str) and status in _PUSH_STATUSES):
         return None
-    return f"status is {status!r}: {' or '.join(_PUSH_STATUSES)}"
+    return f"status is {_said(status)}: {' or '.join(_PUSH_STATUSES)}"
 
 
 def _ruled(trigger: dict[str, Any]) -> bool:

@@ -42,17 +42,18 @@ def serve_fake_api(
     one); the context's value is the base URL to use, and the server stops as it exits.
     `TypeError` or `ValueError` at the call for a host or port it cannot take."""
     address = _loopback_address(host)
+    told = f"serve(port={shown_value(port)}): a port number, 0 to 65535 (0: any free one)"
     if isinstance(port, bool) or not isinstance(port, int):
-        raise TypeError(f"serve(port={port!r}): a port number, 0 to 65535 (0: any free one)")
+        raise TypeError(told)
     if not 0 <= port <= 65535:
-        raise ValueError(f"serve(port={port!r}): a port number, 0 to 65535 (0: any free one)")
+        raise ValueError(told)
     return _served(api, address, port)
 
 
 def _loopback_address(host: object) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     """``host`` read as a loopback IP address: `TypeError` for no str, `ValueError` for a host
     name ("localhost": which family it is depends on the machine) or another address."""
-    told = f"serve(host={host!r}): a loopback IP address ('127.0.0.1' or '::1')"
+    told = f"serve(host={shown_value(host)}): a loopback IP address ('127.0.0.1' or '::1')"
     if not isinstance(host, str):
         raise TypeError(told)
     try:

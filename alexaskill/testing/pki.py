@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from ..shown_names import shown_value
 from ..verify import ECHO_API_HOST, Verifier
 from .pki_dates import _check_bounds, _check_options, check_valid_at
 from .pki_files import (
@@ -110,12 +111,16 @@ class TestPKI:
         if not isinstance(cert_url, str):
             raise TypeError(
                 f"TestPKI(cert_url=...) is a URL, a str such as {DEFAULT_CERT_URL!r}, not "
-                f"{cert_url!r}"
+                f"{shown_value(cert_url)}"
             )
         if not isinstance(include_root, bool):
-            raise TypeError(f"TestPKI(include_root=...) is True or False, not {include_root!r}")
+            raise TypeError(
+                f"TestPKI(include_root=...) is True or False, not {shown_value(include_root)}"
+            )
         if not isinstance(key_set, int) or isinstance(key_set, bool) or key_set < 0:
-            raise TypeError(f"TestPKI(key_set=...) is a whole number, 0 or more, not {key_set!r}")
+            raise TypeError(
+                f"TestPKI(key_set=...) is a whole number, 0 or more, not {shown_value(key_set)}"
+            )
         if keys is not None and (
             not isinstance(keys, tuple)
             or len(keys) != 3
@@ -123,7 +128,7 @@ class TestPKI:
         ):
             raise TypeError(
                 "TestPKI(keys=...) is three RSA private keys (root, intermediate, leaf), not "
-                f"{keys!r}"
+                f"{shown_value(keys)}"
             )
         if valid_at is None:
             valid_at = datetime.now(UTC)

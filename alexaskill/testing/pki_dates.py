@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+from ..shown_names import shown_value
+
 __all__: list[str] = []  # checks for alexaskill.testing.pki, which gives check_valid_at
 
 #: The moments a TestPKI can be valid at, from the first (included) to the second (left out):
@@ -56,5 +58,5 @@ def _check_options(**moments: object) -> None:
         if moment is not None and (not isinstance(moment, datetime) or moment.utcoffset() is None):
             raise TypeError(
                 f"TestPKI({option}=...) is an aware datetime (datetime(2026, 12, 5, "
-                f"tzinfo=datetime.UTC)), not {moment!r}"
+                f"tzinfo=datetime.UTC)), not {shown_value(moment)}"
             )

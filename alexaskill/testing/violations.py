@@ -21,6 +21,7 @@ import msgspec
 
 from ..exceptions import ResponseError, RuleViolation
 from ..rules import DeviceDrop, reporting_to
+from ..shown_names import shown_value
 from ..ssml import PROBLEM_WITH_RESPONSE
 
 if TYPE_CHECKING:
@@ -132,7 +133,9 @@ def late_progressive_error(late: Sequence[ApiCall], when: str) -> ResponseError:
     Alexa refused because their request was answered already: the user heard none of them."""
     from .api_calls import _request_said
 
-    said = "; ".join(f"{call.speech!r} for {_request_said(call.request_id)}" for call in late)
+    said = "; ".join(
+        f"{shown_value(call.speech)} for {_request_said(call.request_id)}" for call in late
+    )
     error = ResponseError(
         f"progressive response sent after the skill had answered: {said}. Alexa refuses it "
         "(403, Unrecognized requestId) and the user hears nothing of it: await "
