@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Final, SupportsIndex
 
 from .exceptions import ResponseError
+from .shown_names import shown_json, shown_value
 from .ssml_cut import _cut_at, _cuts, _part_named, _refuse_cut_short
 from .ssml_faults import _first_fault
 from .ssml_scan import _markup
@@ -128,7 +129,9 @@ def escape(text: str) -> Ssml:
         return text
     if not isinstance(text, str) and (text is None or isinstance(text, (enum.Enum, *_NO_WORDS))):
         if not isinstance(text, int):
-            raise ResponseError(f"SSML text is {text!r}: give the words to say (a str)")
+            # (a container's parts bounded, an Enum member's repr cut: a handler's value, long)
+            said = shown_value(text) if isinstance(text, enum.Enum) else shown_json(text)
+            raise ResponseError(f"SSML text is {said}: give the words to say (a str)")
         text = int.__repr__(text)  # its digits, never "_Floor.TOP"
     text = _xml_text(str.__str__(text) if isinstance(text, str) else str(text))
     return Ssml(

@@ -5,6 +5,7 @@ a value of 100,000 characters made a message (and the log line saying it) as lon
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 
 import pytest
@@ -63,3 +64,24 @@ def test_a_long_ssml_value_is_quoted_cut(call: Callable[[], object]) -> None:
         or "999999999999" in message
         or ("000000000000" in message)
     ), message[:300]
+
+
+class _Long(enum.Enum):
+    """An Enum member whose value is long (str() says "_Long.TEXT", no words)."""
+
+    TEXT = LONG
+
+
+@pytest.mark.parametrize(
+    "text",
+    [[LONG], LONG.encode(), {LONG: LONG}, _Long.TEXT, [LONG] * 100_000],
+    ids=["list", "bytes", "dict", "enum", "many-items"],
+)
+def test_a_long_value_given_for_ssml_text_is_quoted_cut(text: object) -> None:
+    # SSML text of a value whose str() is no words (a container, bytes, an Enum member) was
+    # refused quoting its repr whole.
+    with pytest.raises(ResponseError) as raised:
+        ssml.escape(text)  # type: ignore[arg-type]
+    message = str(raised.value)
+    assert len(message) < BOUND, message[:300]
+    assert "xxxxxxxxxx" in message, message[:300]
