@@ -59,7 +59,7 @@ from .i18n_numbers import has_numbers, localised, number_marks
 from .i18n_placeholders import check_count, describe, differences, fields, fill, misfits
 from .locales import ALEXA_LOCALES, check_locale
 from .log_repeats import Repeats
-from .shown_names import shown_value
+from .shown_names import shown_escaped, shown_value
 
 __all__ = [
     "N_",
@@ -230,8 +230,9 @@ class Translator:
             self._misfits.warn(
                 logger,
                 f"the {self.locale} translation of {shown_value(source)} does not fit its "
-                "placeholders "
-                f"({type(exc).__name__}: {exc}); the source text is spoken instead{_MEND}",
+                # (the error's text cut: ValueError quotes a format spec whole, a catalog's)
+                f"placeholders ({type(exc).__name__}: {shown_escaped(str(exc))}); the source text "
+                f"is spoken instead{_MEND}",
             )
             return spoken
 

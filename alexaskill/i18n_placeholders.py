@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from .articles import type_with_article
+from .shown_names import shown_several
 from .ssml import Ssml, escape
 from .ssml_compose import _unwrap
 
@@ -77,7 +78,8 @@ def describe(added: set[str], dropped: set[str]) -> str:
         # (What else it names is unknown: the text cannot be read past the brace.)
         return "a brace without its pair: write {{ or }} for one spoken"
     return "; ".join(
-        f"{what}: {', '.join(sorted(names))}"
+        # (a placeholder may be an expression, "w.temp[0]": longer than a name, fewer)
+        f"{what}: {shown_several(sorted(names), most=80, first=5)}"
         for what, names in (("added", added), ("dropped", dropped))
         if names
     )

@@ -1,7 +1,8 @@
 """A name the user gave (a path, an APP) as a message echoes it: `shown`, a long one cut to its
 head and tail; any value an error quotes, so cut (`shown_value`), or text already escaped (JSON
 text: `shown_escaped`), or a value read as JSON, each of its parts bounded (`shown_json`), or an
-int given, with thousands separators (`shown_count`); and why a path named is not there
+int given, with thousands separators (`shown_count`), or names listed, the first few, each cut
+(`shown_several`); and why a path named is not there
 (`not_there`). The commands' usage errors, the simulator's
 refusal of a ``--model`` and the errors quoting a value given (a response's field, a slot's
 value) say them alike."""
@@ -14,7 +15,7 @@ import functools
 import os
 import re
 import reprlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Final
 
 import msgspec
@@ -30,6 +31,7 @@ __all__ = [
     "shown_count",
     "shown_escaped",
     "shown_json",
+    "shown_several",
     "shown_value",
 ]
 
@@ -53,6 +55,17 @@ def shown(text: str, *, quoted: bool = False, most: int = MAX_SHOWN) -> str:
     head, tail = most * _HEAD // MAX_SHOWN, max(1, most * _TAIL // MAX_SHOWN)
     cut = f"{text[:head]}…{text[-tail:]}"
     return f"{repr(cut) if quoted else cut} ({len(text):,} characters)"
+
+
+def shown_several(names: Iterable[str], *, most: int = 40, first: int = 10) -> str:
+    """``names`` (a slot's, a placeholder's: from a request, a store, a catalog) as a message
+    lists them, ``a, b, c``: the ``first`` in their order, each as `shown` says one of
+    several (of ``most`` characters), then how many more, ``and 3 more``; "" for none."""
+    listed = list(names)
+    said = ", ".join(shown(name, most=most) for name in listed[:first])
+    if len(listed) > first:
+        said += f" and {len(listed) - first:,} more"
+    return said
 
 
 #: One escape of a repr (``\x00``, ``\u200d``, ``\n``, ``\\``): what a cut keeps whole.

@@ -107,6 +107,31 @@ def test_a_long_source_whose_translation_does_not_fit_is_quoted_cut(
 
 
 @pytest.mark.parametrize(
+    "translated",
+    [
+        f"Hallo {{city:{LONG}}}",
+        f"Hallo {{{LONG}}}",
+        "Hallo " + "".join(f"{{{LONG}{index}}}" for index in range(20)),
+    ],
+    ids=["format-spec", "placeholder-added", "many-added"],
+)
+def test_a_translation_s_long_placeholder_or_spec_is_quoted_cut(
+    translated: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # What the translation's fill raised (ValueError: "Invalid format specifier '<it>'") and
+    # the placeholders it adds were said whole.
+    catalog(tmp_path, "de", f'msgid "Hi {{city}}"\nmsgstr "{translated}"\n')
+    german = Translations(tmp_path).translator("de-DE")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        assert german.gettext("Hi {city}", city="Rom") == "Hi Rom"
+    [message] = [record.getMessage() for record in caplog.records]
+    assert len(message) < BOUND, message[:300]
+    # (the names cut to 40 characters, the error's text to 120: their heads, and the line's end)
+    assert "x" * 20 in message and "spoken instead" in message, message[:300]
+
+
+@pytest.mark.parametrize(
     "fault",
     [
         lambda: rule_fault("RRULE:" + LONG),
