@@ -34,7 +34,7 @@ from .exceptions import ResponseError, RuleViolation
 from .interaction import ModelSource
 from .models import Envelope, IntentRequest, LaunchRequest, Request
 from .responses import DIALOG_DIRECTIVES, Directive, Response, directive_type, updated_intent_name
-from .shown_names import shown_value
+from .shown_names import shown_several, shown_value
 
 __all__ = ["check_dialog", "unheard_reprompt"]
 
@@ -127,21 +127,25 @@ def _check_slots(
             known.update(param for param, _ in handler.slots)
     if asked is not None and asked.name == name and asked.slots:
         known.update(asked.slots)  # as Alexa sent them, from the model it runs
-    have = ", ".join(sorted(known)) or "none"
     field = _NAMED_SLOT.get(type_)
     slot, intent = _parts(directive, field)
     if field is not None and isinstance(slot, str) and slot not in known:
         raise ResponseError(
             f"{type_} {field} {shown_value(slot)} is no slot of intent {name} (its slots: "
-            f"{have}); Alexa refuses the reply"
+            f"{_listed(known)}); Alexa refuses the reply"
         )
     slots = intent.get("slots") if isinstance(intent, Mapping) else None
     unknown = sorted(str(s) for s in slots if s not in known) if isinstance(slots, Mapping) else []
     if unknown:
         raise ResponseError(
-            f"{type_} updatedIntent sets {', '.join(unknown)}: no slot of intent {name} (its "
-            f"slots: {have}); Alexa refuses the reply"
+            f"{type_} updatedIntent sets {shown_several(unknown)}: no slot of intent {name} "
+            f"(its slots: {_listed(known)}); Alexa refuses the reply"
         )
+
+
+def _listed(known: set[str]) -> str:
+    """An intent's slots as a refusal lists them: the request's may be many and long (cut)."""
+    return shown_several(sorted(known)) or "none"
 
 
 def _parts(directive: Directive | Mapping[str, Any], field: str | None) -> tuple[Any, Any]:

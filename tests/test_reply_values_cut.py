@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from alexaskill import Skill
-from alexaskill.directives import APL, AudioPlayer, Dialog, elicit_slot
+from alexaskill import DialogSlot, IntentRequest, Skill
+from alexaskill.directives import APL, AudioPlayer, Dialog, delegate, elicit_slot, updated_intent
 from alexaskill.exceptions import ResponseError, RuleViolation
 from alexaskill.responses import Response, SsmlSpeech, speak
 from alexaskill.ssml import Ssml
@@ -113,3 +113,41 @@ def test_a_hand_written_ssml_attribute_refused_is_quoted_cut(element: str) -> No
     message = str(raised.value)
     assert len(message) < BOUND, message[:300]
     assert "…" in message, message[:300]
+
+
+def _trip_skill(reply: Any) -> Skill:
+    skill = Skill(SKILL_ID)
+
+    @skill.intent(
+        "PlanTrip",
+        utterances=["plan a trip to {city}"],
+        slots={"city": DialogSlot("AMAZON.City", elicit="Where to?")},
+        auto_delegate=False,
+    )
+    def plan(request: IntentRequest) -> Response:
+        return reply(request)  # type: ignore[no-any-return]
+
+    return skill
+
+
+#: Slot names a request may send, long and many (the request's whole under its size limit).
+SLOTS: dict[str, Any] = {f"{'x' * 1_000}{index}": "Paris" for index in range(12)}
+
+
+@pytest.mark.parametrize(
+    ("reply", "slots", "more"),
+    [
+        (lambda request: elicit_slot("town", "Which town?"), SLOTS, "and 3 more"),  # (and city)
+        (lambda request: delegate(updated_intent("PlanTrip", **SLOTS)), {}, "and 2 more"),
+    ],
+    ids=["the-intent-s-slots", "slots-it-lacks"],
+)
+def test_the_slot_names_a_dialog_refusal_lists_are_cut(
+    reply: Any, slots: dict[str, Any], more: str
+) -> None:
+    # The intent's slots (the request's, as Alexa sent them) and those an updatedIntent sets
+    # that it lacks were listed whole, each name and all of them.
+    with TestClient(_trip_skill(reply)) as client, pytest.raises(ResponseError) as raised:
+        client.intent("PlanTrip", slots=slots)
+    _bounded(str(raised.value), "x" * 20)
+    assert more in str(raised.value)
