@@ -237,12 +237,14 @@ def unsuited_sqlite(skill: StoreSkill) -> str | None:
 def warn_of_sqlite(path: str) -> None:
     """Say that the SQLite store at ``path`` (`unsuited_sqlite`) does not suit Lambda: once for
     a skill, just before its start is kept (`alexaskill.lambda_plan.plan_of`)."""
+    from .shown_names import shown
+
     logger.warning(
         "the attribute store is the SQLite file %s, which does not suit AWS Lambda: the code "
         "directory is read-only (every save fails there) and /tmp belongs to one instance "
         "of the function. Set ALEXASKILL_STORE=dynamodb://TABLE (README: AWS Lambda with "
         "DynamoDB) or a Redis URL",
-        path,
+        shown(path),  # (ALEXASKILL_STORE's, of any length)
     )
 
 

@@ -7,7 +7,9 @@ refusal."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -93,6 +95,29 @@ def test_a_long_sqlite_path_refused_is_quoted_cut(path: str) -> None:
     message = _refusal(lambda: SQLiteStore(path))
     assert len(message) < BOUND, message[:300]
     assert "…" in message
+
+
+def test_a_long_sqlite_directory_refused_is_named_cut(tmp_path: Path) -> None:
+    # Its refusal of a directory named the path whole (a 2,000-character one here: the system
+    # takes no longer one).
+    directory = tmp_path.joinpath(*["d" * 200] * 10)
+    directory.mkdir(parents=True)
+    message = _refusal(lambda: SQLiteStore(str(directory)))
+    assert len(message) < BOUND, message[:300]
+    assert "…" in message and "is a directory" in message
+
+
+def test_the_lambda_warning_of_a_long_sqlite_path_names_it_cut(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # warn_of_sqlite logged the store's path whole (%s).
+    from alexaskill.lambda_start import warn_of_sqlite
+
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        warn_of_sqlite("/tmp/" + LONG + ".db")
+    [message] = [record.getMessage() for record in caplog.records]
+    assert len(message) < BOUND, message[:300]
+    assert "…" in message and "does not suit AWS Lambda" in message
 
 
 def test_a_redis_client_s_database_of_leading_zeros_is_read_as_its_number() -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from ..articles import type_with_article
 from ..exceptions import ConfigurationError, StoreError
-from ..shown_names import shown_value
+from ..shown_names import shown, shown_value
 from .base import _decode, _decoding, _incremented
 from .checked_changes import _encode_written
 from .data_faults import _key_checked, _names_checked
@@ -125,7 +125,9 @@ class SQLiteStore:
                 f"SQLiteStore: the path {shown_value(path)} holds a NUL character"
             )
         if os.path.isdir(path):
-            raise ConfigurationError(f"SQLiteStore: {path} is a directory; name a file in it")
+            raise ConfigurationError(
+                f"SQLiteStore: {shown(path)} is a directory; name a file in it"
+            )
         # Resolved now, once: each connection, opened when the pool needs one, would resolve a
         # relative path against the working directory of its moment.
         given, path = path, os.path.abspath(path)
