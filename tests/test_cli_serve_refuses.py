@@ -276,6 +276,8 @@ def test_serve_names_the_tls_option_given_an_empty_path(
         (("--forwarded-allow-ips", ""), None, "--forwarded-allow-ips ''"),
         (("--forwarded-allow-ips", " , "), "10.0.0.5", "--forwarded-allow-ips ' , '"),
         ((), "", "FORWARDED_ALLOW_IPS=''"),
+        # (a list of commas alone, said cut: it was said whole, 100,000 characters of them)
+        ((), "," * 100_000, f"FORWARDED_ALLOW_IPS='{',' * 70}…{',' * 30}' (100,000 characters)"),
     ],
 )
 def test_serve_says_an_empty_proxy_list_trusts_no_proxy(

@@ -166,7 +166,7 @@ def _proxies_given(args: argparse.Namespace) -> tuple[str, str | None]:
 def _say_at_start(args: argparse.Namespace) -> None:
     """Warn, once logging is set up, of what `_options` let through: proxies trusted from every
     address or from none (an empty list), a certificate Alexa refuses."""
-    from ..proxies import say_trusting_everyone
+    from ..proxies import _setting, say_trusting_everyone
 
     everyone = _trusts_every_proxy(args)
     if everyone is not None:
@@ -174,11 +174,11 @@ def _say_at_start(args: argparse.Namespace) -> None:
     source, value = _proxies_given(args)
     if value is not None and not value.replace(",", "").strip():
         # (`--forwarded-allow-ips "$IPS"`, the variable unset, is easily meant as the default)
-        shown = f"{source} {value!r}" if source.startswith("-") else f"{source}={value!r}"
+        # (said cut as the proxies' other messages say it: a list of commas alone may be long)
         logger.warning(
             "%s trusts no proxy, not even on the loopback addresses (uvicorn's default): "
             "X-Forwarded-For and X-Forwarded-Proto are ignored from every address",
-            shown,
+            _setting(source, value),
         )
     if args.ssl_certfile is not None:
         _warn_if_alexa_refuses(args.ssl_certfile)
