@@ -12,7 +12,7 @@ import pytest
 from alexaskill import DialogSlot, IntentRequest, Skill
 from alexaskill.directives import APL, AudioPlayer, Dialog, delegate, elicit_slot, updated_intent
 from alexaskill.exceptions import ResponseError, RuleViolation
-from alexaskill.responses import Response, SsmlSpeech, speak
+from alexaskill.responses import Response, SsmlSpeech, encode_response, speak
 from alexaskill.ssml import Ssml
 from alexaskill.testing import DevicePlayer, TestClient
 
@@ -151,3 +151,26 @@ def test_the_slot_names_a_dialog_refusal_lists_are_cut(
         client.intent("PlanTrip", slots=slots)
     _bounded(str(raised.value), "x" * 20)
     assert more in str(raised.value)
+
+
+class _NoJson:
+    """A value no JSON holds (the handler's: kept in the session by mistake)."""
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {LONG: "a" * 130_000, "turn": 3},  # too large: its largest key said
+        {LONG: {LONG: _NoJson()}},  # unencodable: where it is said
+    ],
+    ids=["largest-key", "where"],
+)
+def test_the_session_attribute_keys_a_refused_reply_names_are_cut(
+    attributes: dict[str, Any],
+) -> None:
+    # The keys were said by their repr, whole: keys made of the user's words or a store's.
+    with pytest.raises(ResponseError) as raised:
+        encode_response(speak("Your move."), attributes)
+    message = str(raised.value)
+    assert len(message) < BOUND, message[:300]
+    assert "…" in message, message[:300]

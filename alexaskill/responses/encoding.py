@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from ..articles import type_with_article, value_with_type
 from ..exceptions import ResponseError
 from ..json_scalars import JSON_INSTEAD
+from ..shown_names import shown_value
 from .as_written import (
     MAX_RESPONSE_BYTES,
     _DataRefused,
@@ -417,7 +418,7 @@ def _largest_key(attributes: dict[str, Any]) -> str:
     """`` (its largest key 'board' 100,002 bytes)``: the top-level key to look at first."""
     sizes = [(_size(value), key) for key, value in attributes.items()]
     size, key = max(sizes, key=lambda size_key: size_key[0])  # the first of a tie
-    return f" (its largest key {key!r} {size:,} bytes)"
+    return f" (its largest key {shown_value(key)} {size:,} bytes)"  # (a key of any length)
 
 
 def _size(value: Any) -> int:

@@ -12,6 +12,8 @@ from typing import Any, Final
 
 import msgspec
 
+from ..shown_names import shown_value
+
 __all__: list[str] = []  # helpers for as_written, written_out and encoding
 
 
@@ -22,8 +24,11 @@ class _Field(str):
 
 
 def _where(path: list[Any]) -> str:
-    """``['data'].price[0]``: a path as Python reaches it."""
-    return "".join(f".{step}" if type(step) is _Field else f"[{step!r}]" for step in path)
+    """``['data'].price[0]``: a path as Python reaches it, each key cut (`shown_value`: a key
+    made of the user's words or a store's may be long)."""
+    return "".join(
+        f".{step}" if type(step) is _Field else f"[{shown_value(step)}]" for step in path
+    )
 
 
 def _fields(value: object) -> dict[str, Any] | None:
