@@ -16,7 +16,7 @@ from alexaskill.testing import FakeAlexaApi, RequestFactory, TestPKI
 from alexaskill.testing.api_calls import ApiCall
 from alexaskill.testing.api_server import serve_fake_api
 from alexaskill.testing.violations import late_progressive_error
-from tests.fake_reminders_shared import _AT, post_reminder, refused_trigger
+from tests.fake_reminders_shared import _AT, post_reminder, refused_trigger, run, skill_api
 
 #: A value far past any message's length, its head unlike its end.
 LONG = "x" * 5_000 + "END"
@@ -144,3 +144,31 @@ def test_an_int_too_long_for_its_repr_is_refused_in_the_tools_words(
         given()
     message = str(raised.value)
     assert said in message and len(message) < BOUND, message[:300]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda api: api.add_list_item("list", " " * 100_000),
+        lambda api: api.add_list_item("list", "milk", status=LONG),
+        lambda api: api.add_list_item([LONG], "milk"),
+        lambda api: api.in_skill_products(entitled=[LONG]),
+    ],
+    ids=["blank-item", "item-status", "list-id", "products-flag"],
+)
+def test_a_long_value_a_handler_gives_alexa_api_is_refused_cut(call: Callable[[Any], Any]) -> None:
+    # AlexaApi's refusals (unsent) quoted the handler's value whole: a blank item's value, a
+    # status, an id of no str, a flag.
+    with pytest.raises((TypeError, ValueError)) as raised:
+        run(call(skill_api(FakeAlexaApi())))
+    message = str(raised.value)
+    assert len(message) < BOUND, message[:300]
+    assert "…" in message or "..." in message, message[:300]
+
+
+def test_an_alexa_api_timeout_too_long_for_its_repr_is_refused_in_its_words() -> None:
+    from alexaskill import AlexaApi
+
+    with pytest.raises(ValueError) as raised:
+        AlexaApi(RequestFactory().intent("Remind"), timeout=-HUGE)  # type: ignore[arg-type]
+    assert "timeout must be a positive" in str(raised.value), str(raised.value)[:300]

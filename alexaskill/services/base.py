@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 from ..alexa_api import Masked, check_endpoint, read_answer, send
 from ..articles import type_with_article
 from ..exceptions import AlexaApiError, PermissionRequired
+from ..shown_names import shown_json, shown_value
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -327,10 +328,16 @@ def check_timeout(timeout: float) -> float:
         or not 0 < timeout < float("inf")
     ):
         raise ValueError(
-            f"an AlexaApi timeout must be a positive, finite number of seconds: {timeout!r} "
-            "would let a call that never answers hold the handler"
+            "an AlexaApi timeout must be a positive, finite number of seconds: "
+            f"{shown_value(timeout)} would let a call that never answers hold the handler"
         )
     return float(timeout)
+
+
+def _said(value: object) -> str:
+    """A handler's value as a refusal quotes it: a str cut (`shown_value`), another kind each
+    part bounded (`shown_json`: a list's repr is never made whole)."""
+    return shown_value(value) if isinstance(value, str) else shown_json(value)
 
 
 def _segment(value: str, name: str) -> str:
@@ -338,7 +345,7 @@ def _segment(value: str, name: str) -> str:
     or a blank one: ``"  "`` went out as ``%20%20``, which names nothing Amazon keeps (404)."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError(
-            f"{name} is {value!r}: a non-empty string, not blank (Alexa has no such id): "
+            f"{name} is {_said(value)}: a non-empty string, not blank (Alexa has no such id): "
             "nothing was sent"
         )
     from urllib.parse import quote

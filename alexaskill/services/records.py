@@ -26,7 +26,8 @@ from ..alexa_api import (
 from ..articles import type_with_article
 from ..exceptions import AlexaApiError, AlexaApiTimeout
 from ..lists_deprecated import warn_lists_deprecated
-from .base import _NOT_ASKED, RequestApi, _segment
+from ..shown_names import shown_json, shown_value
+from .base import _NOT_ASKED, RequestApi, _said, _segment
 from .user import _request_time
 
 if TYPE_CHECKING:
@@ -322,8 +323,8 @@ class RecordsApi(RequestApi):
             # Alexa's List API refuses such an item (400): the round trip would be spent on an
             # error that names no value, where the slot that gave it is the handler's to check.
             raise ValueError(
-                f"add_list_item: the item's value is {value!r}: no words, which Alexa's List "
-                "API refuses (give the item's words, e.g. 'milk')"
+                f"add_list_item: the item's value is {shown_value(value)}: no words, which Alexa's "
+                "List API refuses (give the item's words, e.g. 'milk')"
             )
         _check_status("add_list_item", status)
         path = f"/v2/householdlists/{_segment(list_id, 'list_id')}/items"
@@ -389,7 +390,7 @@ class RecordsApi(RequestApi):
             if flag is not None and not isinstance(flag, bool):
                 raise TypeError(
                     f"in_skill_products: {name}= is True or False (or None: either), not "
-                    f"{flag!r}: {type_with_article(flag)} would be read as one of them"
+                    f"{shown_json(flag)}: {type_with_article(flag)} would be read as one of them"
                 )
         params: dict[str, str] = {}
         if entitled is not None:
@@ -496,6 +497,6 @@ def _check_status(operation: str, status: object) -> None:
     """`ValueError` unless ``status`` is a list item status of Amazon's List API."""
     if status not in _ITEM_STATUSES:
         raise ValueError(
-            f"{operation}: a list item's status is 'active' or 'completed', not {status!r} "
+            f"{operation}: a list item's status is 'active' or 'completed', not {_said(status)} "
             "(Amazon's List Management API has no other)"
         )
