@@ -93,6 +93,18 @@ def test_bad_requests_are_refused_with_a_reason(
     assert reason in response.json()["error"]
 
 
+@pytest.mark.parametrize("locale", ["x" * 5_000 + "END", ["x" * 5_000 + "END"]])
+def test_a_long_locale_is_refused_quoted_cut(http: StarletteClient, locale: Any) -> None:
+    # The 400's reason quoted the locale the page sent whole.
+    body = json.dumps({"simulation": ID, "action": "say", "text": "help", "locale": locale})
+    response = http.post(
+        "/_simulator/api/turn", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error.startswith("locale: ") and len(error) < 1_000, error[:300]
+
+
 def test_only_json_posts_from_the_page_itself_are_answered(http: StarletteClient) -> None:
     body = json.dumps({"simulation": ID, "action": "say", "text": "help"})
     form = http.post("/_simulator/api/turn", content=body, headers={"Content-Type": "text/plain"})

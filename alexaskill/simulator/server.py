@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .device_events import DeviceEvent
     from .session import Simulation, SkillTarget
 
-from ..shown_names import shown
+from ..shown_names import shown, shown_json, shown_value
 from .http import PREFIX, BadRequest, below_prefix, check_caller, json_response, read_json, root
 from .model_source import model_problem, model_version, offered_locales
 from .pages import NEW as _NEW
@@ -302,7 +302,9 @@ class Simulator:
             where = "is not understood here"
             if self.model is not None:
                 where = f"has no model in {self.model}"
-            raise BadRequest(f"locale: {locale!r} {where}; one of {', '.join(self.locales)}")
+            # (the page's value, of any length or kind: cut)
+            said = shown_value(locale) if isinstance(locale, str) else shown_json(locale)
+            raise BadRequest(f"locale: {said} {where}; one of {', '.join(self.locales)}")
 
     def _act(
         self,
