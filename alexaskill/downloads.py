@@ -51,7 +51,7 @@ from typing import Any, Final, Generic, TypeVar
 
 from .exceptions import CertificateError, CertificateUnavailableError
 from .log_repeats import Repeats
-from .shown_names import shown
+from .shown_names import shown, shown_value
 
 __all__ = [
     "CAP_WARNING_EVERY",
@@ -143,7 +143,7 @@ class Downloads(Generic[T]):
         )
         for name, value in zip(_LIMITS, numbers, strict=True):
             if isinstance(value, bool) or not isinstance(value, int | float):  # (said by name)
-                raise TypeError(f"{name} must be a number, not {value!r}")
+                raise TypeError(f"{name} must be a number, not {shown_value(value)}")
         for name, count in (
             ("max_downloads", max_downloads),
             ("max_queued_downloads", max_queued),
@@ -153,23 +153,34 @@ class Downloads(Generic[T]):
             # NaN passed every comparison below and bounded nothing: max_downloads=nan refused
             # every download, failure_cache_size=nan (or inf) remembered failures without end.
             if not whole_count(count):
-                raise ValueError(f"{name} must be a whole number, not {count!r}")
+                raise ValueError(f"{name} must be a whole number, not {shown_value(count)}")
         if max_downloads < 1:
-            raise ValueError(f"max_downloads must be at least 1, not {max_downloads!r}")
+            raise ValueError(f"max_downloads must be at least 1, not {shown_value(max_downloads)}")
         if max_queued < 0:
-            raise ValueError(f"max_queued_downloads must be 0 or more, not {max_queued!r}")
+            raise ValueError(
+                f"max_queued_downloads must be 0 or more, not {shown_value(max_queued)}"
+            )
         if not timeout > 0 or math.isinf(timeout):
-            raise ValueError(f"download_timeout must be positive seconds, not {timeout!r}")
+            raise ValueError(
+                f"download_timeout must be positive seconds, not {shown_value(timeout)}"
+            )
         if not failure_ttl >= 0 or math.isinf(failure_ttl):
-            raise ValueError(f"failure_ttl must be 0 or more seconds, not {failure_ttl!r}")
+            raise ValueError(
+                f"failure_ttl must be 0 or more seconds, not {shown_value(failure_ttl)}"
+            )
         if failure_cache_size < 1:
-            raise ValueError(f"failure_cache_size must be at least 1, not {failure_cache_size!r}")
+            raise ValueError(
+                f"failure_cache_size must be at least 1, not {shown_value(failure_cache_size)}"
+            )
         if max_new_urls is not None and max_new_urls < 1:  # (0: Alexa's first chain refused)
             raise ValueError(
-                f"max_new_urls must be at least 1 (or None: no cap), not {max_new_urls!r}"
+                "max_new_urls must be at least 1 (or None: no cap), not "
+                f"{shown_value(max_new_urls)}"
             )
         if not new_url_interval > 0 or math.isinf(new_url_interval):
-            raise ValueError(f"new_url_interval must be positive seconds, not {new_url_interval!r}")
+            raise ValueError(
+                f"new_url_interval must be positive seconds, not {shown_value(new_url_interval)}"
+            )
         self.max_downloads = max_downloads
         self.max_queued = max_queued
         self.timeout = timeout

@@ -90,3 +90,35 @@ def test_a_long_configured_value_is_quoted_cut(call: Callable[[], object]) -> No
 )
 def test_the_cut_value_s_head_is_said(call: Callable[[], object]) -> None:
     assert "x" * 60 in _refusal(call)
+
+
+#: An int whose repr Python refuses (past 4,300 digits).
+HUGE = 10**5_000
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("timestamp_tolerance", -HUGE),
+        ("cache_size", -HUGE),
+        ("max_chain_size", -HUGE),
+        ("max_downloads", -HUGE),
+        ("max_queued_downloads", -HUGE),
+        ("download_timeout", -HUGE),
+        ("failure_ttl", -HUGE),
+        ("failure_cache_size", -HUGE),
+        ("max_new_urls", -HUGE),
+        ("new_url_interval", -HUGE),
+        ("max_downloads", [LONG]),
+        ("allow_sha1", LONG),
+    ],
+    ids=lambda value: value if isinstance(value, str) and len(value) < 40 else "value",
+)
+def test_a_verifier_option_refused_is_quoted_cut_in_its_words(option: str, value: object) -> None:
+    # An int past 4,300 digits raised repr()'s ValueError ("Exceeds the limit") in place of
+    # the refusal; a long value was quoted whole.
+    from alexaskill.verify import Verifier
+
+    message = _refusal(lambda: Verifier(**{option: value}))  # type: ignore[arg-type]
+    assert f"{option} must be" in message, message[:300]
+    assert len(message) < BOUND, message[:300]

@@ -11,6 +11,7 @@ import msgspec
 from ..exceptions import MalformedRequestError, TimestampError
 from ..models import AlexaSkillEventRequest, decode_envelope, epoch_ms_timestamp
 from ..models.envelope import NUMBER_NOT_A_DATE
+from ..shown_names import shown_value
 from ..timestamps import read_timestamp
 
 __all__ = ["MAX_TIMESTAMP_TOLERANCE", "check_timestamp"]
@@ -91,7 +92,8 @@ def _check_timestamp(request_type: str, timestamp: str, now: datetime, limit: ti
         age = now - sent
     except TypeError:  # the caller's ``now``: naive, or no datetime
         raise TypeError(
-            f"the timestamp check's now must be an aware datetime (datetime.now(UTC)), not {now!r}"
+            "the timestamp check's now must be an aware datetime (datetime.now(UTC)), not "
+            f"{shown_value(now)}"
         ) from None
     oldest = _SKILL_EVENT_MAX_AGE if request_type in _SKILL_EVENTS else limit
     if age > oldest:
@@ -164,5 +166,7 @@ def _as_decoded(body: bytes | bytearray) -> tuple[str, str]:
 
 def _tolerance(value: float) -> float:
     if not value >= 0:  # also refuses NaN
-        raise ValueError(f"timestamp_tolerance must be a number of seconds >= 0, not {value!r}")
+        raise ValueError(
+            f"timestamp_tolerance must be a number of seconds >= 0, not {shown_value(value)}"
+        )
     return float(value)

@@ -25,6 +25,7 @@ from ..models import Envelope, decode_envelope
 from ..models.faults import copied_body, unfit_body
 from ..outgoing_connections import load_async_backend
 from ..outgoing_progress import Progress
+from ..shown_names import shown_value
 from .arguments import (
     _TRUST_ANNOUNCED,
     _ArgumentError,
@@ -130,7 +131,7 @@ class Verifier:
         if not _number(timestamp_tolerance) or not timestamp_tolerance > 0:
             raise _ArgumentError(
                 f"timestamp_tolerance must be a positive number of seconds (capped at 150; 0 "
-                f"would refuse every request), not {timestamp_tolerance!r}"
+                f"would refuse every request), not {shown_value(timestamp_tolerance)}"
             )
         tolerance = _tolerance(timestamp_tolerance)
         if tolerance > MAX_TIMESTAMP_TOLERANCE:
@@ -141,10 +142,13 @@ class Verifier:
             )
             tolerance = MAX_TIMESTAMP_TOLERANCE
         if not _number(cache_size) or not whole_count(cache_size) or cache_size < 1:  # (NaN, inf)
-            raise _ArgumentError(f"cache_size must be a whole number >= 1, not {cache_size!r}")
+            raise _ArgumentError(
+                f"cache_size must be a whole number >= 1, not {shown_value(cache_size)}"
+            )
         if not _number(max_chain_size) or not 1 <= max_chain_size < float("inf"):
             raise _ArgumentError(
-                f"max_chain_size must be a positive number of bytes, not {max_chain_size!r}"
+                "max_chain_size must be a positive number of bytes, not "
+                f"{shown_value(max_chain_size)}"
             )
         for name, given in (("fetch_chain", fetch_chain), ("now", now)):
             if given is not None and not callable(given):  # else every request failed
@@ -161,10 +165,10 @@ class Verifier:
             # Found here, not as a 500 on every signed request.
             raise _ArgumentError(
                 f"Verifier(now=...) must return an aware datetime (datetime.now(UTC)), not "
-                f"{checked!r}"
+                f"{shown_value(checked)}"
             )
         if not isinstance(allow_sha1, bool):
-            raise _ArgumentError(f"allow_sha1 must be True or False, not {allow_sha1!r}")
+            raise _ArgumentError(f"allow_sha1 must be True or False, not {shown_value(allow_sha1)}")
         if allow_sha1:
             security_logger.warning(
                 "allow_sha1=True: requests signed with SHA-1 alone (no Signature-256) are "
