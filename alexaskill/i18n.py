@@ -307,10 +307,10 @@ class Translations:
                     ) from exc
                 for message, how in misfits(parsed, data):
                     logger.warning(
-                        "translations: %s: the translation of %r does not fit its placeholders "
+                        "translations: %s: the translation of %s does not fit its placeholders "
                         "(%s); the source text is spoken instead%s",
                         compiled,
-                        message,
+                        shown_value(message),  # (a source text of any length: cut)
                         how,
                         _MEND,
                     )

@@ -18,6 +18,8 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from importlib.resources.abc import Traversable
 from typing import Final
 
+from .shown_names import shown_value
+
 __all__ = ["empty_forms", "warn_empty_forms"]
 
 logger = logging.getLogger("alexaskill")
@@ -149,12 +151,12 @@ def warn_empty_forms(
                 hidden = _hidden(entry, behind) if _compiled(entry, catalog) else None
                 if hidden is not None:
                     logger.warning(
-                        "translations: %s: every msgstr of %r is empty: pybabel compile puts "
+                        "translations: %s: every msgstr of %s is empty: pybabel compile puts "
                         "the source text there, and users of this catalog hear it instead of "
                         "the %s catalog's translation; fill them, or delete the entry, and "
                         "compile again",
                         po,
-                        entry.msgid,
+                        shown_value(entry.msgid),  # (a source text of any length: cut)
                         hidden.replace("_", "-"),
                     )
                 continue
@@ -163,12 +165,12 @@ def warn_empty_forms(
                 if plural is not None and count is None:
                     continue  # past the rule's forms (nplurals): no count picks it, none hears it
                 logger.warning(
-                    "translations: %s: msgstr[%d] of %r is %s, beside forms filled: pybabel "
+                    "translations: %s: msgstr[%d] of %s is %s, beside forms filled: pybabel "
                     "compile puts the source text's plural there, and users of this catalog hear "
                     "it%s; fill it and compile again",
                     po,
                     index,
-                    entry.msgid,
+                    shown_value(entry.msgid),
                     "empty" if index in entry.forms else "missing",
                     "" if count is None else f" (n={count}, say)",
                 )

@@ -107,6 +107,26 @@ def test_a_long_source_whose_translation_does_not_fit_is_quoted_cut(
 
 
 @pytest.mark.parametrize(
+    "entry",
+    [
+        f'msgid "{LONG} {{city}}"\nmsgstr "{LONG} {{stadt}}"\n',
+        f'msgid "{LONG}"\nmsgid_plural "{LONG}s"\nmsgstr[0] "Ein"\nmsgstr[1] ""\n',
+    ],
+    ids=["misfit", "plural-form-empty"],
+)
+def test_a_long_source_a_catalog_s_check_names_is_quoted_cut(
+    entry: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The warnings of a catalog's check, as the catalogs load, quoted the source text whole.
+    catalog(tmp_path, "de", entry)
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        Translations(tmp_path).translator("de-DE")
+    [message] = [record.getMessage() for record in caplog.records]
+    assert len(message) < BOUND, message[:300]
+    assert "x" * 60 in message and "characters)" in message, message[:300]
+
+
+@pytest.mark.parametrize(
     "translated",
     [
         f"Hallo {{city:{LONG}}}",
