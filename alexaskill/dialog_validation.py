@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from .exceptions import ConfigurationError
+from .shown_names import shown_json, shown_value
 from .slots import MISSING, AlexaDuration
 from .slots.values import _parse_any_duration
 
@@ -238,11 +239,13 @@ class Validate:
 
 def _set(values: Sequence[str], kind: str) -> tuple[str, ...]:
     if isinstance(values, str):  # (a sequence too: of its letters)
-        raise ConfigurationError(f"{kind} takes a list of values, not the string {values!r}")
+        raise ConfigurationError(
+            f"{kind} takes a list of values, not the string {shown_value(values)}"
+        )
     if not values:
         raise ConfigurationError(f"{kind} needs at least one value")
     if not all(isinstance(value, str) and value for value in values):
-        raise ConfigurationError(f"{kind}: each value is a non-empty string: {values!r}")
+        raise ConfigurationError(f"{kind}: each value is a non-empty string: {shown_json(values)}")
     return tuple(values)
 
 
@@ -254,8 +257,10 @@ def _durations(kind: str, start: str | None, end: str | None) -> None:
 def _n(limit: float) -> str:
     try:  # (a bool is an int to Python: True was the limit 1; nan and inf are no number)
         number = math.nan if isinstance(limit, bool) else float(limit)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # (OverflowError: an int past a float's)
         number = math.nan
     if not math.isfinite(number):
-        raise ConfigurationError(f"a number rule's limit is a finite number, not {limit!r}")
+        raise ConfigurationError(
+            f"a number rule's limit is a finite number, not {shown_value(limit)}"
+        )
     return str(int(number)) if number.is_integer() else str(limit)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import pytest
 
-from alexaskill import DialogSlot, Response, Skill, speak
+from alexaskill import DialogSlot, Response, Skill, Validate, speak
 from alexaskill.dialog_model import IntentDialog, dialog_problems
 from alexaskill.exceptions import ConfigurationError
 
@@ -113,3 +113,23 @@ def test_a_slot_sample_naming_a_long_unknown_slot_is_said_cut() -> None:
     assert problems
     for problem in problems:
         _bounded(problem)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        lambda: Validate.in_set(LONG, "Which one?"),
+        lambda: Validate.in_set(["a", ""] + [LONG] * 100, "Which one?"),
+        lambda: Validate.less_than(LONG, "Less."),  # type: ignore[arg-type]
+        lambda: Validate.less_than(10**5_000, "Less."),
+        lambda: Validate.at_least(-(10**5_000), "More."),
+    ],
+    ids=["set-string", "set-blank", "limit-text", "limit-huge", "limit-huge-negative"],
+)
+def test_a_validation_rule_s_value_refused_is_quoted_cut(rule: Any) -> None:
+    # The set's values were quoted whole; a limit past Python's 4,300 digits raised float()'s
+    # OverflowError, no ConfigurationError.
+    with pytest.raises(ConfigurationError) as raised:
+        rule()
+    message = str(raised.value)
+    assert len(message) < BOUND, message[:300]
