@@ -172,3 +172,7 @@ def test_an_alexa_api_timeout_too_long_for_its_repr_is_refused_in_its_words() ->
     with pytest.raises(ValueError) as raised:
         AlexaApi(RequestFactory().intent("Remind"), timeout=-HUGE)  # type: ignore[arg-type]
     assert "timeout must be a positive" in str(raised.value), str(raised.value)[:300]
+    # One past a float's range, positive, passed the check and raised float()'s OverflowError.
+    with pytest.raises(ValueError) as raised:
+        AlexaApi(RequestFactory().intent("Remind"), timeout=HUGE)  # type: ignore[arg-type]
+    assert "timeout must be a positive, finite" in str(raised.value), str(raised.value)[:300]

@@ -190,6 +190,18 @@ def test_missing_or_unusable_timestamp_in_body(pki: TestPKI, body: bytes) -> Non
         verify_body(pki, body)
 
 
+def test_a_tolerance_past_a_floats_range_is_capped_too_and_said_cut(
+    pki: TestPKI, caplog: pytest.LogCaptureFixture
+) -> None:
+    # float() of it raised OverflowError, and the warning's %s of it logging's own error.
+    with caplog.at_level(logging.WARNING, logger="alexaskill"):
+        verifier = pki.verifier(now=lambda: NOW, timestamp_tolerance=10**5_000)
+    assert verifier.timestamp_tolerance == 150
+    capped = caplog.records[0].getMessage()
+    assert "exceeds Amazon's limit: capped at 150 seconds" in capped
+    assert len(capped) < 300, capped[:300]
+
+
 def test_tolerance_is_capped_at_150_seconds(pki: TestPKI, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="alexaskill"):
         verifier = pki.verifier(now=lambda: NOW, timestamp_tolerance=3600)

@@ -325,7 +325,7 @@ def check_timeout(timeout: float) -> float:
     if (
         isinstance(timeout, bool)
         or not isinstance(timeout, int | float)
-        or not 0 < timeout < float("inf")
+        or not 0 < timeout <= sys.float_info.max  # (an int past it: float() would overflow)
     ):
         raise ValueError(
             "an AlexaApi timeout must be a positive, finite number of seconds: "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -169,4 +170,5 @@ def _tolerance(value: float) -> float:
         raise ValueError(
             f"timestamp_tolerance must be a number of seconds >= 0, not {shown_value(value)}"
         )
-    return float(value)
+    # An int past a float's range (float() raises OverflowError) is past the cap: inf says it.
+    return float(value) if value <= sys.float_info.max else math.inf

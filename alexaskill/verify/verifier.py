@@ -137,7 +137,7 @@ class Verifier:
         if tolerance > MAX_TIMESTAMP_TOLERANCE:
             security_logger.warning(
                 "timestamp_tolerance=%s exceeds Amazon's limit: capped at %g seconds",
-                timestamp_tolerance,
+                shown_value(timestamp_tolerance),
                 MAX_TIMESTAMP_TOLERANCE,
             )
             tolerance = MAX_TIMESTAMP_TOLERANCE
