@@ -80,22 +80,21 @@ def _window_bound_problem(
     YYYY-MM-DD day; for AMAZON.TIME a duration in hours or minutes, or an hh:mm time.
     """
     bound = window_bound(raw)
+    said = f"{kind}: {which} {shown_value(raw)}"  # (an author's value: cut, as one is long)
     if bound is None:
         return (
-            f"{kind}: {which} {raw!r} is not an ISO 8601 duration ('P1D', 'PT2H'), a day "
+            f"{said} is not an ISO 8601 duration ('P1D', 'PT2H'), a day "
             "(YYYY-MM-DD) or a clock time (hh:mm)"
         )
     if isinstance(bound, AlexaDuration) and ("W" in bound.raw or "S" in bound.raw):
         # SMAPI's IsInDuration lists Y, M and D (a date) and H and M (a time), no W or S.
         return (
-            f"{kind}: {which} {raw!r} counts {'weeks' if 'W' in bound.raw else 'seconds'}, "
+            f"{said} counts {'weeks' if 'W' in bound.raw else 'seconds'}, "
             "which Amazon's rule does not take (a date window takes years, months or days; a "
             "time window hours or minutes)"
         )
     if slot_type in _BOUNDS_TAKEN and not _fits(bound, slot_type):
-        return (
-            f"{kind}: {which} {raw!r} is no bound for {slot_type}, which {_BOUNDS_TAKEN[slot_type]}"
-        )
+        return f"{said} is no bound for {slot_type}, which {_BOUNDS_TAKEN[slot_type]}"
     return None
 
 

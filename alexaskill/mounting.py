@@ -15,6 +15,7 @@ from starlette.routing import Match, Mount
 
 from .articles import type_with_article
 from .exceptions import ConfigurationError
+from .shown_names import shown_value
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -121,4 +122,6 @@ def _check_mount_path(path: object) -> None:
         or not path.strip("/")
         or any(not c.isprintable() or c.isspace() or c in "?#{}" for c in path)
     ):
-        raise ValueError(f"a skill is mounted under a path like '/weather', not {path!r}")
+        raise ValueError(
+            f"a skill is mounted under a path like '/weather', not {shown_value(path)}"
+        )

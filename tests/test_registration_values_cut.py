@@ -123,8 +123,20 @@ def test_a_slot_sample_naming_a_long_unknown_slot_is_said_cut() -> None:
         lambda: Validate.less_than(LONG, "Less."),  # type: ignore[arg-type]
         lambda: Validate.less_than(10**5_000, "Less."),
         lambda: Validate.at_least(-(10**5_000), "More."),
+        lambda: Validate.in_duration(LONG, None, "When?"),  # no duration
+        lambda: Validate.in_duration("P1W" + LONG, None, "When?"),  # (read as no duration)
+        lambda: Validate.in_duration(None, [LONG], "When?"),  # type: ignore[arg-type]
     ],
-    ids=["set-string", "set-blank", "limit-text", "limit-huge", "limit-huge-negative"],
+    ids=[
+        "set-string",
+        "set-blank",
+        "limit-text",
+        "limit-huge",
+        "limit-huge-negative",
+        "window-text",
+        "window-weeks",
+        "window-list",
+    ],
 )
 def test_a_validation_rule_s_value_refused_is_quoted_cut(rule: Any) -> None:
     # The set's values were quoted whole; a limit past Python's 4,300 digits raised float()'s
@@ -133,3 +145,11 @@ def test_a_validation_rule_s_value_refused_is_quoted_cut(rule: Any) -> None:
         rule()
     message = str(raised.value)
     assert len(message) < BOUND, message[:300]
+
+
+@pytest.mark.parametrize("path", ["/" + LONG + "?", "/" + LONG + " "], ids=["query", "space"])
+def test_a_mount_path_refused_is_quoted_cut(path: str) -> None:
+    # Skill.mount's refusal of a path no request reaches quoted it whole.
+    with pytest.raises(ValueError) as raised:
+        Skill(SKILL_ID).mount(path)
+    _bounded(str(raised.value))
