@@ -203,10 +203,12 @@ def load_capture(path: str | os.PathLike[str]) -> Capture:
         ) from None
     for name, value in capture.headers:
         if any(ord(char) > 0xFF for char in name + value):
+            from .shown_names import shown  # (loaded once a message is due)
+
             raise CaptureFileError(
                 path,
-                f"not an alexaskill capture file (header {name!r}: a character beyond "
-                "latin-1, where each character stands for one byte received)",
+                f"not an alexaskill capture file (header {shown(name, quoted=True)}: a character "
+                "beyond latin-1, where each character stands for one byte received)",
             )
     return capture
 

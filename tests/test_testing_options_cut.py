@@ -4,7 +4,9 @@ model file's bytes given for its name made a message of the whole file)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -74,3 +76,78 @@ def test_a_long_player_refused_is_quoted_cut() -> None:
     message = str(raised.value)
     assert len(message) < BOUND, message[:300]
     assert "x" * 40 in message, message[:300]
+
+
+def test_a_long_interface_named_where_one_is_missing_is_quoted_cut() -> None:
+    # check_sent_by_device quoted the device's interfaces whole (interfaces=(…)).
+    from alexaskill.testing.options import check_sent_by_device
+
+    with pytest.raises(ValueError) as raised:
+        check_sent_by_device("AudioPlayer.PlaybackStarted", (LONG,))
+    message = str(raised.value)
+    assert len(message) < BOUND, message[:300]
+    assert "x" * 40 in message and "add AudioPlayer" in message, message[:300]
+
+
+@pytest.mark.parametrize("event", [LONG, [LONG]], ids=["unknown", "no-str"])
+def test_a_long_audio_event_refused_is_quoted_cut(event: Any) -> None:
+    with _client() as client, pytest.raises((TypeError, ValueError)) as raised:
+        client.audio_event(event)
+    message = str(raised.value)
+    assert len(message) < BOUND, message[:300]
+    assert "x" * 40 in message, message[:300]
+
+
+class _Listener:
+    """A skill's on_handler_error whose repr is long."""
+
+    def __call__(self, exc: Exception) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return f"<listener {LONG}>"
+
+
+def test_a_skill_attribute_not_given_back_is_quoted_cut_in_the_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # TestClient.close's warning of a swapped attribute replaced meanwhile quoted what it
+    # would have given back whole (%r).
+    skill = Skill(SKILL_ID)
+    skill.on_handler_error = _Listener()
+    with caplog.at_level("WARNING"), TestClient(skill):
+        skill.on_handler_error = None
+    [message] = [r.getMessage() for r in caplog.records if "was replaced" in r.getMessage()]
+    assert len(message) < BOUND, message[:300]
+    assert "x" * 40 in message, message[:300]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"pki": LONG}, {"api": LONG}, {"model": LONG.encode()}, {"model": {LONG: 1}}],
+    ids=["pki", "api", "model-bytes", "model-json"],
+)
+def test_a_long_simulator_option_refused_is_quoted_cut(options: dict[str, Any]) -> None:
+    from alexaskill.simulator import with_simulator
+
+    with pytest.raises(TypeError) as raised:
+        with_simulator(Skill(SKILL_ID), **options)
+    message = str(raised.value)
+    assert len(message) < BOUND, message[:300]
+    assert "x" * 10 in message, message[:300]  # (a model's JSON: each part, to 30 characters)
+
+
+def test_a_capture_file_s_long_header_name_refused_is_quoted_cut(tmp_path: Path) -> None:
+    # load_capture quoted a header name beyond latin-1 whole (name!r), from the user's file.
+    from alexaskill.capture import CaptureFileError, RequestCapture, load_capture
+
+    file = RequestCapture(tmp_path).write("/", [], b"{}", refused=None)
+    assert file is not None
+    data = json.loads(file.read_text(encoding="utf-8"))
+    data["headers"] = [[LONG + "\u20ac", "v"]]
+    file.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CaptureFileError) as raised:
+        load_capture(file)
+    message = str(raised.value)
+    assert len(message) < BOUND + len(str(file)), message[:300]
+    assert "x" * 40 in message and "beyond latin-1" in message, message[:300]

@@ -183,15 +183,18 @@ def with_simulator(
 
 def _check_options(pki: object, api: object, model: object) -> None:
     """`with_simulator`'s options of the wrong kind, told before any skill trusts the key."""
+    from ..shown_names import shown_json, shown_value
     from ..testing import FakeAlexaApi, TestPKI
 
     if pki is not None and not isinstance(pki, TestPKI):
-        raise TypeError(f"with_simulator(pki=...) is a TestPKI, not {pki!r}")
+        raise TypeError(f"with_simulator(pki=...) is a TestPKI, not {shown_value(pki)}")
     if api is not None and not isinstance(api, FakeAlexaApi):
-        raise TypeError(f"with_simulator(api=...) is a FakeAlexaApi, not {api!r}")
+        raise TypeError(f"with_simulator(api=...) is a FakeAlexaApi, not {shown_value(api)}")
     if model is None:
         return
     if not isinstance(model, str | os.PathLike) or isinstance(os.fspath(model), bytes):
+        # (a model's JSON, read from a file, each part bounded: not its repr made whole)
+        said = shown_json(model) if isinstance(model, Mapping) else shown_value(model)
         json = (
             " (a model's JSON: write its JSON to a <locale>.json file)"
             if isinstance(model, Mapping)
@@ -199,7 +202,7 @@ def _check_options(pki: object, api: object, model: object) -> None:
         )
         raise TypeError(
             "with_simulator(model=...) is an ASK CLI model file or directory (a str or a "
-            f"path), not {model!r}{json}"
+            f"path), not {said}{json}"
         )
     if not os.fspath(model):  # (Path("") is the current directory)
         raise ModelFileError("", "no file named", said=f"with_simulator(model={model!r})")

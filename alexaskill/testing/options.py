@@ -293,7 +293,7 @@ def check_sent_by_device(request_type: str, interfaces: tuple[str, ...]) -> None
             )
             raise ValueError(
                 f"{request_type}: the device declares no {interface} interface (interfaces="
-                f"{interfaces!r}), and Alexa sends {why}: add {interface}"
+                f"{shown_value(interfaces)}), and Alexa sends {why}: add {interface}"
             )
 
 

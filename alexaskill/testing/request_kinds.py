@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..shown_names import shown_value
 from .options import checked_clock
 from .player import PLAYER_EVENTS
 from .request_fields import check_slot_names, given_slots
@@ -66,10 +67,13 @@ class RequestKinds:
         """
         if not isinstance(event, str):
             raise TypeError(
-                f"give the audio player's event as a str ('PlaybackStarted'), not {event!r}"
+                "give the audio player's event as a str ('PlaybackStarted'), not "
+                f"{shown_value(event)}"
             )
         if event not in PLAYER_EVENTS:
-            raise ValueError(f"no audio player event {event!r}; one of {', '.join(PLAYER_EVENTS)}")
+            raise ValueError(
+                f"no audio player event {shown_value(event)}; one of {', '.join(PLAYER_EVENTS)}"
+            )
         if fields.get("token", self.factory.player.token) is None:  # (token=None: none)
             raise ValueError(
                 f"AudioPlayer.{event} is about the stream the player holds, and it holds none: "

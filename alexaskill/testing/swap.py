@@ -7,6 +7,7 @@ import weakref
 from typing import TYPE_CHECKING, Any
 
 from ..logs import security_logger
+from ..shown_names import shown_value
 
 if TYPE_CHECKING:
     from ..app import Skill, _StoreBinding
@@ -119,7 +120,7 @@ class SkillSwap:
             else:
                 security_logger.warning(
                     "TestClient.close: skill.%s was replaced while the client was open: left as "
-                    "it is, not given back %r",
+                    "it is, not given back %s",
                     _SAID_AS.get(name, name),
-                    self._saved[name],
+                    shown_value(self._saved[name]),  # (a skill's object: its repr may be long)
                 )
