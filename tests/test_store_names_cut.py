@@ -134,3 +134,44 @@ def test_a_long_attribute_name_in_redis_s_refusal_of_a_save_past_its_bulk_length
         assert message is not None
         assert LONG[:60] in message and LONG not in message, message
         assert len(message) < 1000, message
+
+
+#: An int whose text Python refuses (past 4,300 digits); and one of 4,001 digits, within.
+HUGE = 10**5000
+LONG_INT = 10**4000
+
+
+@pytest.mark.parametrize(
+    ("value", "where"),
+    [
+        (HUGE, "v is"),
+        ([1, -HUGE], "v[1] is"),
+        ({"a": {"b": HUGE}}, "v['a']['b'] is"),
+        ({HUGE: 1}, "v has the key"),
+        ({"a": {LONG_INT: 1}}, "v['a'] has the key"),
+    ],
+    ids=["value", "in-list", "in-dict", "key", "key-long"],
+)
+def test_an_int_too_long_for_its_text_is_refused_where_it_is(value: Any, where: str) -> None:
+    # An int past Python's 4,300 digits was refused in its words, "Exceeds the limit (4300
+    # digits) for integer string conversion; use sys.set_int_max_str_digits() …", saying
+    # neither where it was nor that no store keeps it; a key of 4,001 digits was quoted whole.
+    message = _refusal({"v": value})
+    assert message.startswith(f"attribute 'v' cannot be saved as JSON: {where} "), message
+    assert "set_int_max_str_digits" not in message, message
+    assert "integer of more than 4,300 digits" in message or "…" in message, message
+    assert len(message) < 1000, message
+
+
+def test_a_loaded_key_too_long_for_its_text_is_refused_in_its_words() -> None:
+    # The refusal of a key no str that a store of one's own loaded raised json's ValueError
+    # for one past Python's digits, and quoted one of 4,001 digits whole.
+    from alexaskill.exceptions import StoreError
+    from alexaskill.store.json_keys import _loaded_key_refused
+
+    for key in (HUGE, LONG_INT):
+        with pytest.raises(StoreError) as raised:
+            _loaded_key_refused("MyStore.load", {"v": "{}"}, {"v": {key: 1}})
+        message = str(raised.value)
+        assert "JSON keys are strings" in message, message
+        assert len(message) < 1000, message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import types
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Protocol, TypeVar
@@ -28,6 +29,7 @@ from .limits import (
     _TOO_DEEP,
     _nests_deeper,
     _past_a_double,
+    _past_digits_said,
     _past_int_digits,
     _unheld_nesting,
 )
@@ -267,18 +269,44 @@ def _unfinite_or_loop(name: str, value: Any, *, instead: bool = True) -> str | N
     from ..responses.as_written import _first, _Loop, _Unsearched
 
     def unfinite(item: Any) -> str | None:
-        return f"is {item!r}" if isinstance(item, float) and not math.isfinite(item) else None
+        if isinstance(item, float):
+            return None if math.isfinite(item) else f"is {item!r}"
+        # (an int past Python's digits, whose text json's str() refused: ValueError, here)
+        return f"is {_past_digits_said()}" if _past_text(item) else None
+
+    def key_past_text(key: Any) -> str | None:
+        if not _past_text(key):
+            return None
+        return f"has the key {value_with_type(key)}, and JSON keys are strings: it is {past}"
+
+    past = _past_digits_said()
 
     try:
-        found = _first(value, lambda key: None, unfinite, root=name)
+        found = _first(value, key_past_text, unfinite, root=name)
     except _Unsearched:
         return None
     if found is None:
         return None
     path, what = found
-    if isinstance(what, _Loop) or not instead:
+    if isinstance(what, _Loop) or not instead or what.endswith(past):
         return f"{_place(name, path)} {what}"
     return f"{_place(name, path)} {what}, which JSON cannot hold ({JSON_INSTEAD})"
+
+
+def _past_text(item: object) -> bool:
+    """Whether ``item`` is an int past Python's limit on the digits of one's text
+    (`sys.get_int_max_str_digits`): json cannot write it (its ValueError, "Exceeds the
+    limit")."""
+    if type(item) is not int:
+        return False
+    most = sys.get_int_max_str_digits()  # (0: no limit)
+    if not most or item.bit_length() * 0.30103 < most - 1:  # (of fewer digits: written)
+        return False
+    try:
+        str(item)
+    except ValueError:
+        return True
+    return False
 
 
 def _not_json(constant: str) -> Any:

@@ -35,9 +35,21 @@ def _check_keys(name: str, value: Any, dicts: int) -> None:
             )
         raise _refused(
             f"attribute {shown_value(name)} cannot be saved as JSON: {where} has the key "
-            f"{value_with_type(key)}, and JSON keys are strings: it would come back as "
-            f"{json.dumps(key)!r}"
+            f"{value_with_type(key)}, and JSON keys are strings: {_comes_back(key, 'come back')}"
         )
+
+
+def _comes_back(key: object, verb: str) -> str:
+    """What JSON makes of ``key``, a dict key no str that json writes (an int, a float, a bool,
+    None), as a refusal says it: "it would <verb> as '1'", its text cut (`shown_value`); for an
+    int past Python's digits, whose text Python refuses, that no store keeps it."""
+    try:
+        text = json.dumps(key)
+    except ValueError:  # (an int past sys.get_int_max_str_digits: no text of it is made)
+        from .limits import _past_digits_said  # (limits imports this module)
+
+        return f"it is {_past_digits_said()}"
+    return f"it would {verb} as {shown_value(text)}"
 
 
 def _loaded_name_refused(where: str, name: object) -> StoreError:
@@ -63,8 +75,9 @@ def _loaded_key_refused(where: str, texts: dict[str, str], data: dict[str, Any])
             place = f" in {_place(name, path)}" if path else ""
             raise StoreError(
                 f"{where}: the value loaded for attribute {shown_value(name)} has the key "
-                f"{value_with_type(key)}{place}, and JSON keys are strings (it would be saved "
-                f"as {json.dumps(key)!r}): make the load return str keys, or delete the attribute"
+                f"{value_with_type(key)}{place}, and JSON keys are strings ("
+                f"{_comes_back(key, 'be saved')}): make the load return str "
+                "keys, or delete the attribute"
             )
 
 

@@ -201,8 +201,14 @@ def _past_int_digits(exc: ValueError) -> str | None:
 
 def _past_digits() -> str:
     """Why an integer past Python's limit on the digits of one is no value an attribute holds."""
+    return f"it holds {_past_digits_said()}"
+
+
+def _past_digits_said() -> str:
+    """An integer past Python's limit on the digits of one, as a refusal names it: "an integer
+    of more than 4,300 digits, outside the numbers every store keeps (…)"."""
     digits = sys.get_int_max_str_digits()
-    return f"it holds an integer of more than {digits:,} digits, outside {_KEPT_NUMBERS}"
+    return f"an integer of more than {digits:,} digits, outside {_KEPT_NUMBERS}"
 
 
 def _nests_deeper(value: Any) -> bool:
