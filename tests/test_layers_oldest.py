@@ -71,6 +71,7 @@ EXCUSED: dict[str, str] = {
     "test_cli_understand": _CLI_OWN,
     "test_cli_understand_clock": _CLI_OWN,
     "test_cli_url_answers": _CLI_OWN,
+    "test_cli_values_cut": _CLI_OWN,
     "test_dynamodb_plans": "the store's own UpdateItem plan, made and kept without a botocore call",
     "test_fuzz_direct": _HOSTILE,
     "test_lambda_mangum": (

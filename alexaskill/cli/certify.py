@@ -30,7 +30,9 @@ def _seconds(text: str) -> float:
     try:
         value = _Seconds(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        raise argparse.ArgumentTypeError(
+            f"{shown(text, quoted=True)} is not a number of seconds"
+        ) from None
     value.given = text
     return value
 

@@ -205,10 +205,10 @@ def given_skill_id(text: str) -> str:
             "default"
         )
     if any("\ud800" <= char <= "\udfff" for char in text):  # (a byte that is not UTF-8)
-        raise argparse.ArgumentTypeError(f"{text!r}: not UTF-8 text")
+        raise argparse.ArgumentTypeError(f"{shown(text, quoted=True)}: not UTF-8 text")
     if any(char.isspace() or not char.isprintable() for char in text):
         raise argparse.ArgumentTypeError(
-            f"{text!r} holds a space or control character, which no skill id has "
+            f"{shown(text, quoted=True)} holds a space or control character, which no skill id has "
             "(amzn1.ask.skill.…)"
         )
     return text

@@ -331,7 +331,10 @@ class Parser(argparse.ArgumentParser):
         except argparse.ArgumentTypeError as exc:
             self.error(f"argument {action.metavar or action.dest}: {exc}")
         except (TypeError, ValueError):
-            self.error(f"argument {action.metavar or action.dest}: invalid value: {text!r}")
+            from ..shown_names import shown  # (loaded once a message is due)
+
+            said = shown(text, quoted=True)
+            self.error(f"argument {action.metavar or action.dest}: invalid value: {said}")
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         # Every message of argparse's comes here, to sys.stdout or sys.stderr by name (--help,

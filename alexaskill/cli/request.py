@@ -199,8 +199,8 @@ def _check_names(intent: str, slots: Collection[str]) -> None:
             raise UsageError(f"--intent {exc}") from None
     elif not CUSTOM_NAME.fullmatch(intent):
         raise UsageError(
-            f"--intent {intent!r}: no intent name Alexa sends: a custom intent's name is ASCII "
-            "letters and underscores, starting with a letter (e.g. GetWeather)"
+            f"--intent {shown(intent, quoted=True)}: no intent name Alexa sends: a custom intent's "
+            "name is ASCII letters and underscores, starting with a letter (e.g. GetWeather)"
         )
     dotted = re.compile(rf"{CUSTOM_NAME.pattern}(\.{CUSTOM_NAME.pattern})*")
     for name in slots:

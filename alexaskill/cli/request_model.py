@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..shown_names import shown
 from .common import UsageError, load_understanding_model, model_source
 from .request_origin import skill_id_for
 
@@ -58,12 +59,16 @@ def from_model(
             each.name for each in model.intents if not each.name.startswith("AMAZON.")
         )
         raise UsageError(
-            f"--intent: the model has no intent {intent!r} (its intents: {names or 'none'})"
+            f"--intent: the model has no intent {shown(intent, quoted=True)} (its intents: "
+            f"{names or 'none'})"
         )
     for name in slots:
         if found.slot(name) is None:
             have = ", ".join(slot.name for slot in found.slots) or "none"
-            raise UsageError(f"--slot: intent {intent!r} has no slot {name!r} (its slots: {have})")
+            raise UsageError(
+                f"--slot: intent {intent!r} has no slot {shown(name, quoted=True)} (its slots: "
+                f"{have})"
+            )
     # Alexa sends dialogState with an intent of the dialog model, and only then: the first
     # one, as client.intent sends it (`dialog_state_for`), unless --dialog-state gives one.
     dialog_state = args.dialog_state

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from typing import NoReturn, TextIO
 
+from ..shown_names import shown
 from .chat_show import shown_line, stdin_lines, terminal_safe_json
 from .common import (
     UsageError,
@@ -85,7 +86,8 @@ def _no_model(utterances: list[str]) -> UsageError:
     )
     if names_app or (first.endswith(".json") and " " not in first):
         return UsageError(
-            f"--model is missing: {first!r} was read as an utterance; did you mean --model {first}?"
+            f"--model is missing: {shown(first, quoted=True)} was read as an utterance; did you "
+            f"mean --model {shown(first)}?"
         )
     return UsageError(
         "--model is missing: name the skill (--model app:skill) or an ASK CLI model file "
