@@ -29,9 +29,10 @@ from .fake_dynamodb import (
     fake_dynamodb_fixture,  # noqa: F401
 )
 from .in_threads import in_thread, joined
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import _in_a_fork
 
-pytestmark = pytest.mark.oldest_dependencies
+pytestmark = [pytest.mark.usefixtures("botocore_data_once"), pytest.mark.oldest_dependencies]
 
 #: An UpdateItem that only sets: safe to send again, so retried by a client, and by its owner's.
 _SETTING = {

@@ -22,10 +22,11 @@ import pytest
 from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import ConfigurationError, StoreError
 
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import MOTO_TIMEOUT
 from .threaded_http import ThreadedHTTPServer
 
-pytestmark = pytest.mark.oldest_dependencies
+pytestmark = [pytest.mark.usefixtures("botocore_data_once"), pytest.mark.oldest_dependencies]
 
 USER = "amzn1.ask.account.TESTUSER"
 #: The store's deadline for the UpdateItem the proxy holds. The store gives up on it once the

@@ -28,9 +28,10 @@ from .fake_dynamodb import (
     _retrying_client,
     fake_dynamodb_fixture,  # noqa: F401
 )
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import MOTO_TIMEOUT
 
-pytestmark = pytest.mark.oldest_dependencies
+pytestmark = [pytest.mark.usefixtures("botocore_data_once"), pytest.mark.oldest_dependencies]
 
 
 @pytest.mark.anyio

@@ -31,8 +31,9 @@ from .fake_dynamodb import (
     one_attempt_store,
     threads_ended,
 )
+from .moto_server import botocore_data_once  # noqa: F401
 
-pytestmark = pytest.mark.oldest_dependencies
+pytestmark = [pytest.mark.usefixtures("botocore_data_once"), pytest.mark.oldest_dependencies]
 
 #: An UpdateItem of the store's kind: a write that adds, which a client given does not send again.
 _ADDING_WRITE = {
