@@ -35,9 +35,10 @@ from .dynamodb_shared import (
     new_table,
     table_keyed_by_user_id,
 )
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import MOTO_TIMEOUT
 
-pytestmark = pytest.mark.oldest_dependencies
+pytestmark = [pytest.mark.usefixtures("botocore_data_once"), pytest.mark.oldest_dependencies]
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import StoreError
 
 from .dynamodb_shared import USER
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import MOTO_TIMEOUT
 
-pytestmark = pytest.mark.oldest_dependencies
+pytestmark = [pytest.mark.usefixtures("botocore_data_once"), pytest.mark.oldest_dependencies]
 
 _FIX_CONFIG = (
     "correct it (a [default] or [profile name] line, then that profile's key = value lines), "

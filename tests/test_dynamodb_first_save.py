@@ -21,9 +21,10 @@ from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.exceptions import StoreError
 
 from .dynamodb_shared import USER, botocore_client, new_table
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import MOTO_TIMEOUT
 
-pytestmark = pytest.mark.oldest_dependencies
+pytestmark = [pytest.mark.usefixtures("botocore_data_once"), pytest.mark.oldest_dependencies]
 
 
 def _counted(store: DynamoDBStore) -> list[str]:

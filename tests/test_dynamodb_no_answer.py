@@ -29,9 +29,10 @@ from .fake_dynamodb import (
     one_attempt_store,
     threads_ended,
 )
+from .moto_server import botocore_data_once  # noqa: F401
 from .threaded_http import ThreadedHTTPServer
 
-pytestmark = pytest.mark.oldest_dependencies
+pytestmark = [pytest.mark.usefixtures("botocore_data_once"), pytest.mark.oldest_dependencies]
 
 
 @pytest.mark.anyio

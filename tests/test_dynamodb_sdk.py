@@ -23,9 +23,10 @@ from .dynamodb_shared import (
     event_dict,
     new_table,
 )
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import MOTO_TIMEOUT
 
-pytestmark = pytest.mark.oldest_dependencies
+pytestmark = [pytest.mark.usefixtures("botocore_data_once"), pytest.mark.oldest_dependencies]
 
 
 def _sdk_envelope(user: str = USER, device: str = DEVICE) -> Any:

@@ -32,8 +32,9 @@ from .fake_dynamodb import (
     fake_dynamodb_fixture,  # noqa: F401
     given_up_once_held,
 )
+from .moto_server import botocore_data_once  # noqa: F401
 
-pytestmark = pytest.mark.oldest_dependencies
+pytestmark = [pytest.mark.usefixtures("botocore_data_once"), pytest.mark.oldest_dependencies]
 
 _ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/skill"
 

@@ -14,9 +14,10 @@ import pytest
 from alexaskill.dynamodb import DynamoDBStore
 
 from .dynamodb_shared import USER, botocore_client, new_table
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import MOTO_TIMEOUT
 
-pytestmark = pytest.mark.oldest_dependencies
+pytestmark = [pytest.mark.usefixtures("botocore_data_once"), pytest.mark.oldest_dependencies]
 
 
 def test_the_stores_own_client_skips_botocores_parameter_validation() -> None:
