@@ -18,7 +18,10 @@ from alexaskill.exceptions import ResponseError
 from alexaskill.responses.encoding import data_refusal
 from alexaskill.store import Attributes, MemoryStore, Store
 
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import CountingStore, _envelope, each_store_fixture  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("botocore_data_once")
 
 # --- the store contract, for every store ----------------------------------------------------------
 

@@ -18,7 +18,10 @@ from alexaskill.dynamodb import DynamoDBStore
 from alexaskill.store import SQLiteStore
 
 from .in_threads import ended
+from .moto_server import botocore_data_once  # noqa: F401
 from .store_shared import MOTO_TIMEOUT, _in_a_fork
+
+pytestmark = pytest.mark.usefixtures("botocore_data_once")
 
 
 @contextlib.contextmanager
