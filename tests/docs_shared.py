@@ -398,8 +398,10 @@ def reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Reader]:
     shutil.rmtree(tmp_path / "home", ignore_errors=True)
 
 
-#: The headings where a document's next part begins. The parts run as tests of their own (in
-#: parallel under xdist: README.md whole took one worker 21 s, 89 s under load, the longest),
+#: The headings where a document's next part begins. The parts run as tests of their own
+#: (README.md whole took 21 s, 89 s under load, the longest test; the suite's `--dist loadscope`
+#: gives a module's tests to one worker, so they run in turn there, in parallel under `--dist
+#: load`),
 #: each in a new directory holding the files the parts before it write (python blocks that name
 #: a file: written, not run); a part's first python block does not continue one before it.
 #: Nor does a part's console block use what a console block of a part before it made. (Three

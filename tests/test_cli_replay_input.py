@@ -43,6 +43,8 @@ def test_an_app_named_by_its_file(workdir: Path, monkeypatch: pytest.MonkeyPatch
         (["replay", "needs:skill", "hello.json"], "No module named 'not_installed_xyz'"),
         (["replay", "skillapp:skill", "missing.json"], "missing.json: no such file"),
         (["replay", "skillapp:skill", "."], ".: is a directory; name the request files in it"),
+        # From Python (no shell passes a NUL): open()'s ValueError escaped main.
+        (["replay", "skillapp:skill", "hello\0.json"], "hello\\0.json: a file name holds no"),
         (["replay", "skillapp:skill", "notjson.json"], "notjson.json: not JSON (line 1"),
         (["replay", "skillapp:skill", "list.json"], "list.json: not an Alexa request envelope"),
         (["replay", "skillapp:skill", "hello.json", "--url", "ftp://x"], "expected an http(s)"),

@@ -90,6 +90,9 @@ def read_input(path: str, *, label: str, what: str) -> bytes:
         raise UsageError(f"{label}: is a directory") from None
     except OSError as exc:
         raise UsageError(f"{label}: {exc.strerror or exc}") from None
+    except ValueError:  # (open()'s "embedded null byte": from Python, no shell passes one)
+        said = label.replace("\0", "\\0")  # (the NUL written as Python writes it)
+        raise UsageError(f"{said}: a file name holds no NUL character") from None
     if len(data) > limit:
         raise UsageError(too_large(label, limit, what))
     return data
