@@ -273,3 +273,25 @@ def test_an_event_loop_a_block_sets_as_the_threads_is_closed_after_it(reader: Re
     assert reader.failures == []
     assert reader.namespace["LOOP"].is_closed()
     assert docs_shared._loop_set() is None
+
+
+def test_the_repositorys_examples_a_block_imports_are_its_own(
+    request: pytest.FixtureRequest,
+) -> None:
+    # README's portal.py block mounts examples.weather.app's skill, which starts it: run in the
+    # worker's own modules, the skill every later test of that worker imports had started, and
+    # a TestClient opened on it warned so (a flake of test_cli_chat_input, CI). A block imports
+    # the examples afresh; the worker's modules stay as they were, and none is left started.
+    from examples.weather import app  # as a test before this one of the worker had
+
+    started = app.skill.started
+    reader: Reader = request.getfixturevalue("reader")
+    block = (
+        "from examples.weather.app import skill\n\n"
+        "mounted = skill.mount('/weather')\nSTARTED = skill.started\n"
+    )
+    reader.run(Block("README.md", 1, "python", block))
+    assert reader.failures == []
+    assert reader.namespace["STARTED"] is True
+    assert reader.namespace["skill"] is not app.skill
+    assert app.skill.started is started
