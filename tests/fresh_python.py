@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
+from tests.run_guards import environment_with_trio
+
 ROOT: Final = Path(__file__).resolve().parent.parent
 
 #: ``doubled()``: a list held in several places, 41 in memory and 2**41 lists as JSON writes them
@@ -101,6 +103,7 @@ def run_python(
         text=True,
         encoding="utf-8",
         cwd=ROOT,
+        env=environment_with_trio(),  # (trio importable, as in a skill's process that has it)
         check=False,
         timeout=timeout,
     )

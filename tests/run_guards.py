@@ -1,8 +1,9 @@
-"""The run's own guards: the shell's settings of a skill and its proxies gone, no test writing
-into this machine's data directory (the development PKI's) or the working directory, a hung
-test ended with every thread's traceback. A plugin of the run (tests/conftest.py imports it, which
-runs the environment's guard before any test module is imported, and registers it): its hooks and
-its fixture are the run's, examples/' tests' too, which share the suite's processes."""
+"""The run's own guards: the shell's settings of a skill and its proxies gone, no test writing into
+this machine's data directory (the development PKI's) or the working directory, a hung test ended
+with every thread's traceback, trio kept out of the processes the tests start. A plugin of the run
+(tests/conftest.py imports it, which runs the environment's guard before any test module is
+imported, and registers it): its hooks and its fixture are the run's, examples/' tests' too, which
+share the suite's processes."""
 
 from __future__ import annotations
 
@@ -70,6 +71,57 @@ def _guard_data_home(config: pytest.Config) -> None:
     config.stash[_DATA_HOME] = directory
     for name in _DATA_HOME_VARIABLES:
         os.environ[name] = str(directory)
+
+
+# --- trio stays out of the processes the tests start -------------------------------------------
+
+# httpcore imports trio whenever it is installed, at the first HTTP client a process makes; the
+# test extra installs it (anyio's other backend, which tests run skills on). Each process a test
+# starts (`alexaskill serve` and its workers, the commands, a Lambda runtime) spent ~0.15 s of CPU
+# on it, ~60 s a run, where a skill author's own process, without trio, spends nothing. So each
+# process that runs tests (an xdist worker; the one process of -n 0), its own trio imported
+# already or importable as ever, puts a stand-in first on PYTHONPATH for the processes it starts:
+# their `import trio` fails as it does where trio is not installed (httpcore then goes on
+# without), saying why. A pytest started by a test (a run of the suite's own tests in a process of
+# their own) imports the real one: the stand-in steps aside once pytest has been imported; and so
+# does a fresh Python of tests/fresh_python.py, which tells what a process imports as a skill's on
+# trio would (`environment_with_trio`).
+_NO_TRIO = """import importlib
+import os
+import sys
+
+if "_pytest" not in sys.modules:
+    raise ImportError(
+        "trio is kept out of the processes the tests start (tests/run_guards.py): "
+        "a test that needs it there starts a pytest, or takes this folder off PYTHONPATH"
+    )
+_HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != _HERE]
+del sys.modules[__name__]
+sys.modules[__name__] = importlib.import_module(__name__)
+"""
+
+
+_NO_TRIO_FOLDER = "no-trio"
+
+
+def _keep_trio_out_of_started_processes(config: pytest.Config) -> None:
+    if config.pluginmanager.has_plugin("dsession"):
+        return  # xdist's controller: its workers, started after this, run the tests with trio
+    factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
+    stand_in = factory.mktemp(_NO_TRIO_FOLDER, numbered=False)
+    (stand_in / "trio").mkdir()
+    (stand_in / "trio" / "__init__.py").write_text(_NO_TRIO, encoding="utf-8")
+    paths = [str(stand_in), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    os.environ["PYTHONPATH"] = os.pathsep.join(paths)
+
+
+def environment_with_trio() -> dict[str, str]:
+    """This process's environment, for a process that imports trio when it is installed."""
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    kept = [path for path in paths if path and Path(path).name != _NO_TRIO_FOLDER]
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    return environment | ({"PYTHONPATH": os.pathsep.join(kept)} if kept else {})
 
 
 # A test that needs a development PKI names a directory of its own (ALEXASKILL_DEV_PKI_DIR, as the
@@ -142,8 +194,10 @@ _PYTEST_OWN = frozenset((".pytest_cache",))
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Note what the working directory holds before any test runs; compile the suite's Python
     once, before xdist's workers start (tests/warm_bytecode.py); point the per-user data
-    directory at a temporary one (`_guard_data_home`) before any test module is imported."""
+    directory at a temporary one (`_guard_data_home`) before any test module is imported; keep
+    trio out of the processes the tests start (`_keep_trio_out_of_started_processes`)."""
     _guard_data_home(session.config)
+    _keep_trio_out_of_started_processes(session.config)
     cwd = Path.cwd()
     session.config.stash[_CWD_LISTING] = (cwd, frozenset(os.listdir(cwd)))
     warm_bytecode.warm(session.config)

@@ -211,3 +211,33 @@ def test_a_test_that_runs_the_lambda_handler_leaves_no_event_loop_open(tmp_path:
     said = run.stdout[-2000:] + run.stderr[-2000:]
     assert "1 passed" in run.stdout, said
     assert "the Lambda loop left: None" in run.stdout, said
+
+
+_TRIO_SEEN = "import sys\nimport httpx\n\nhttpx.AsyncClient()\nprint('trio' in sys.modules)\n"
+
+
+def test_the_processes_tests_start_make_an_http_client_without_importing_trio() -> None:
+    # httpcore imports trio whenever it is installed (the test extra has it, for anyio's trio
+    # backend): each of the hundreds of processes the tests start (`alexaskill serve`, its
+    # workers, the commands) spent ~0.15 s of CPU importing it at its first HTTP client, ~60 s
+    # a run, where a skill author's process, without trio, spends nothing.
+    run = subprocess.run(
+        [sys.executable, "-c", _TRIO_SEEN], capture_output=True, text=True, encoding="utf-8"
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (0, "False\n", "")
+    said = subprocess.run(
+        [sys.executable, "-c", "import trio"], capture_output=True, text=True, encoding="utf-8"
+    )
+    assert said.returncode == 1
+    assert "trio is kept out of the processes the tests start" in said.stderr
+
+
+def test_a_pytest_a_test_starts_has_trio_still() -> None:
+    # (A run of the suite's own tests in a process of its own, as above, may run them on trio.)
+    import trio  # the test's own process has it, as every process of the run does
+
+    code = "import _pytest, trio\n\nprint(trio.__file__)\n"
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8"
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (0, f"{trio.__file__}\n", "")
