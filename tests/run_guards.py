@@ -8,8 +8,10 @@ share the suite's processes."""
 from __future__ import annotations
 
 import faulthandler
+import math
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -172,16 +174,31 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(data_home, ignore_errors=True)
 
 
+# The watch is set again only when a quarter of the limit (at most 30 s) has gone by since it was
+# last set, not at each test: setting it starts faulthandler's thread and cancelling it waits for
+# that thread to end, with the GIL held, which on a loaded machine cost the workers ~35 s a run
+# (py-spy). So a test that hangs is ended between three quarters of the limit and the limit after
+# it started. The watch is off once the process has no test left to run.
+_REARM_AFTER = min(30.0, _HANG_LIMIT / 4)
+_ARMED_AT = pytest.StashKey[float]()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     if _HANG_LIMIT <= 0:
         yield
         return
-    faulthandler.dump_traceback_later(_HANG_LIMIT, exit=True, file=item.config.stash[_STDERR])
+    stash, now = item.config.stash, time.monotonic()
+    if now - stash.get(_ARMED_AT, -math.inf) >= _REARM_AFTER:
+        faulthandler.dump_traceback_later(_HANG_LIMIT, exit=True, file=stash[_STDERR])
+        stash[_ARMED_AT] = now
     try:
         yield
     finally:
-        faulthandler.cancel_dump_traceback_later()
+        if nextitem is None:  # (the process's last test: xdist's worker waits for the next one
+            # before it runs a test, and the watch set meanwhile bounds that wait too)
+            faulthandler.cancel_dump_traceback_later()
+            del stash[_ARMED_AT]
 
 
 # --- the working directory stays as it was -----------------------------------------------------

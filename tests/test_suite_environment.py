@@ -241,3 +241,46 @@ def test_a_pytest_a_test_starts_has_trio_still() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8"
     )
     assert (run.returncode, run.stdout, run.stderr) == (0, f"{trio.__file__}\n", "")
+
+
+_SLEEPS = """import time
+
+import pytest
+
+
+@pytest.mark.parametrize("n", range(6))
+def test_short(n: int) -> None:
+    time.sleep(0.5)
+
+
+def test_hangs() -> None:
+    time.sleep(60)
+"""
+
+
+def test_a_hung_test_ends_its_process_and_a_long_run_of_short_tests_does_not(
+    tmp_path: Path,
+) -> None:
+    # The hang limit (tests/run_guards.py) is watched from a test's start, the watch set again
+    # only now and then: six tests of 0.5 s pass under a limit of 2 s, three seconds in all; the
+    # one that sleeps a minute ends the process with every thread's traceback, within the limit.
+    # (A pytest of its own with tests/conftest.py as a plugin, as above.)
+    (tmp_path / "test_sleeps.py").write_text(_SLEEPS, encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"]
+    command += ["-p", "tests.conftest", "test_sleeps.py"]
+    env = {**os.environ, "ALEXASKILL_TEST_HANG_LIMIT": "2", "PYTHONPATH": str(ROOT)}
+    run = subprocess.run(
+        command,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=50,
+    )
+    said = run.stdout[-2000:] + run.stderr[-2000:]
+    assert run.returncode == 1, said
+    assert "Timeout (0:00:02)!" in run.stderr, said
+    assert 'File "' + str(tmp_path / "test_sleeps.py") + '", line 12 in test_hangs' in run.stderr
+    assert run.stdout.count(".") >= 6, said
