@@ -16,16 +16,26 @@ import functools
 import sys
 from pathlib import Path
 
+if __package__:
+    from . import source_trees
+else:  # run as a script (.ci/run, in the oldest dependencies' environment): tests/ on sys.path
+    import source_trees  # type: ignore[import-not-found, no-redef]
+
 #: The mark's name (registered in tests/conftest.py).
 MARKER = "oldest_dependencies"
 TESTS = Path(__file__).resolve().parent
 
 
-# Each module parsed once a process: looks_split reads every module of tests/ twice (its marks,
-# its imports), and the guard's two tests each call it.
+# Each module parsed and walked once a process, what is read of it kept (not its tree: 1.4 million
+# nodes for tests/, which made each garbage collection of the process's slow): looks_split reads
+# every module of tests/ twice (its marks, its imports), the guard's two tests each call it, and
+# tests/test_suite_asserts.py reads the imports of tests/ too.
 @functools.cache
-def _parsed(path: Path) -> ast.Module:
-    return ast.parse(path.read_text(encoding="utf-8"))
+def _read(path: Path) -> tuple[bool, frozenset[str]]:
+    """Whether the module at ``path`` is marked (`is_marked`), and what of tests/ it imports
+    (`imported_test_modules`)."""
+    index = source_trees.indexed(path)
+    return _marked(index), frozenset(_imported(index))
 
 
 def _attribute(node: ast.AST) -> tuple[ast.expr, str] | None:
@@ -51,15 +61,19 @@ def is_marked(path: Path) -> bool:
     (its ``pytestmark``, a test's decorator), or ``mark.oldest_dependencies`` with ``mark``
     imported from pytest (``from pytest import mark``, under any name); either attribute may be
     a ``getattr`` (``getattr(pytest.mark, "oldest_dependencies")``)."""
-    tree = _parsed(path)
+    return _read(path)[0]
+
+
+def _marked(index: source_trees.Index) -> bool:
     marks = {
         alias.asname or alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module == "pytest" and not node.level
+        for node in source_trees.nodes(index, ast.ImportFrom)
+        if node.module == "pytest" and not node.level
         for alias in node.names
         if alias.name == "mark"
     }
-    for node in ast.walk(tree):
+    # (`_attribute` reads these alone: `x.name`, `getattr(x, "name")`)
+    for node in source_trees.nodes(index, ast.Attribute, ast.Call):
         attribute = _attribute(node)
         if attribute is None or attribute[1] != MARKER:
             continue
@@ -82,8 +96,12 @@ def imported_test_modules(path: Path) -> set[str]:
     ``from tests.x import``, ``from tests import x``, ``import tests.x``), by name. (Not
     ``getattr(tests, "x")``: the package holds its module ``x`` only once an import statement,
     found here in whichever module makes it, has loaded it.)"""
+    return set(_read(path)[1])
+
+
+def _imported(index: source_trees.Index) -> set[str]:
     found: set[str] = set()
-    for node in ast.walk(_parsed(path)):
+    for node in source_trees.nodes(index, ast.ImportFrom, ast.Import):
         if isinstance(node, ast.ImportFrom):
             module = node.module or ""
             if node.level == 1 and module:  # from .x import y
