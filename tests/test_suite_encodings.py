@@ -10,6 +10,8 @@ import ast
 import itertools
 from pathlib import Path
 
+from . import source_trees
+
 TESTS = Path(__file__).resolve().parent
 
 #: Where each method takes its encoding when it is passed by position.
@@ -51,12 +53,16 @@ def unencoded(tree: ast.Module) -> list[ast.Call]:
     A call passing ``*args`` or ``**kwargs`` on is left alone (its caller says), as are
     ``os.open`` and an ``x.open()`` whose result is thrown away (a gate or a valve, not a
     file)."""
-    thrown_away = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    return _unencoded(source_trees.by_type(tree))
+
+
+def _unencoded(index: source_trees.Index) -> list[ast.Call]:
+    """`unencoded` of the tree whose nodes ``index`` holds (each tree walked once: its ``Expr``
+    and ``Call`` nodes, all it reads)."""
+    thrown_away = {id(node.value) for node in source_trees.nodes(index, ast.Expr)}
     found = []
-    for call in ast.walk(tree):
-        if not isinstance(call, ast.Call) or any(
-            kw.arg in (None, "encoding") for kw in call.keywords
-        ):
+    for call in source_trees.nodes(index, ast.Call):
+        if any(kw.arg in (None, "encoding") for kw in call.keywords):
             continue
         if any(isinstance(arg, ast.Starred) for arg in call.args):
             continue
@@ -109,34 +115,47 @@ def scripts(tree: ast.Module) -> list[tuple[int, str]]:
     local), and any literal of several lines that parses as Python (an app written to a file, a
     pytester module, a script passed on by a helper). Prose and data do not parse, or make none
     of the calls `unencoded` looks for."""
+    return [(line, text) for line, text, _ in _scripts(source_trees.by_type(tree))]
+
+
+def _scripts(index: source_trees.Index) -> list[tuple[int, str, ast.Module]]:
+    """`scripts` of the tree whose nodes ``index`` holds, each with its own tree (parsed once,
+    to tell a script from prose, and read by `unencoded`)."""
     bound: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    bound.setdefault(target.id, []).append(node.value)
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
-            bound.setdefault(node.target.id, []).append(node.value)
+    for assign in source_trees.nodes(index, ast.Assign):
+        for target in assign.targets:
+            if isinstance(target, ast.Name):
+                bound.setdefault(target.id, []).append(assign.value)
+    for annotated in source_trees.nodes(index, ast.AnnAssign):
+        if isinstance(annotated.target, ast.Name) and annotated.value:
+            bound.setdefault(annotated.target.id, []).append(annotated.value)
     given: list[ast.expr] = []
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.List, ast.Tuple)):
-            for flag, script in itertools.pairwise(node.elts):
-                if isinstance(flag, ast.Constant) and flag.value == "-c":
-                    named = bound.get(script.id, []) if isinstance(script, ast.Name) else []
-                    given += [script, *named]
+    sequences: list[ast.List | ast.Tuple] = [
+        *source_trees.nodes(index, ast.List),
+        *source_trees.nodes(index, ast.Tuple),
+    ]
+    for node in sequences:
+        for flag, script in itertools.pairwise(node.elts):
+            if isinstance(flag, ast.Constant) and flag.value == "-c":
+                named = bound.get(script.id, []) if isinstance(script, ast.Name) else []
+                given += [script, *named]
     given_at = {id(node) for node in given}
     found = []
-    written = (n for n in ast.walk(tree) if isinstance(n, ast.expr) and id(n) not in given_at)
-    for node in [*given, *written]:
-        text = _literal(node)
-        if text is None or (id(node) not in given_at and "\n" not in text.strip()):
+    # (`_literal` reads a string or an f-string alone: no other node is written text)
+    written: list[ast.expr] = [
+        *source_trees.nodes(index, ast.Constant),
+        *source_trees.nodes(index, ast.JoinedStr),
+    ]
+    for literal in [*given, *(n for n in written if id(n) not in given_at)]:
+        text = _literal(literal)
+        if text is None or (id(literal) not in given_at and "\n" not in text.strip()):
             continue
         try:
-            ast.parse(text)
+            parsed = source_trees.parse(text)
         except (SyntaxError, ValueError, UnicodeError):  # (prose, data; a lone surrogate)
             continue
-        found.append((node.lineno, text))
-    return sorted(found)
+        found.append((literal.lineno, text, parsed))
+    return sorted(found, key=lambda each: each[:2])
 
 
 def test_each_text_file_the_suite_opens_names_its_encoding() -> None:
@@ -145,18 +164,20 @@ def test_each_text_file_the_suite_opens_names_its_encoding() -> None:
     # their UTF-8 output as the locale said, as did 5 io.TextIOWrapper stdins. The scripts run
     # by a child (`scripts`) were not read: 6 of their calls still took the locale's.
     found = []
+    # (Each file parsed and walked once, each script it holds parsed once: tests/source_trees.py.)
     for path in sorted(TESTS.glob("*.py")):
         source = path.read_text(encoding="utf-8")
-        tree = ast.parse(source)
+        index = source_trees.by_type(source_trees.parse(source))
         found += [
-            f"{path.name}:{c.lineno}: {ast.get_source_segment(source, c)}" for c in unencoded(tree)
+            f"{path.name}:{c.lineno}: {ast.get_source_segment(source, c)}"
+            for c in _unencoded(index)
         ]
         # (This module's scripts are the guard's samples, unencoded on purpose.)
-        for line, text in scripts(tree) if path.name != Path(__file__).name else []:
+        for line, text, script in _scripts(index) if path.name != Path(__file__).name else []:
             found += [
                 f"{path.name}:{line} (its script's line {call.lineno}): "
                 f"{ast.get_source_segment(text, call)}"
-                for call in unencoded(ast.parse(text))
+                for call in _unencoded(source_trees.by_type(script))
             ]
     assert found == [], 'say encoding="utf-8" (or open in binary mode):\n' + "\n".join(found)
 
