@@ -11,19 +11,69 @@ What a module gives (its `__all__`) is what other modules use: understanding/den
 from __future__ import annotations
 
 import ast
+import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import source_trees
 from .module_map import module_map
 
 PACKAGE = Path(__file__).resolve().parent.parent / "alexaskill"
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What the checks below read of a module of the package (its tree let go)."""
+
+    #: Its import statements from anywhere (top level, functions, TYPE_CHECKING).
+    imports: tuple[ast.ImportFrom | ast.Import, ...]
+    #: Its ``from ... import`` statements made as it loads (its body's).
+    loading_imports: tuple[ast.ImportFrom, ...]
+    #: What its first ``__all__ = ...`` assigns, or None.
+    given: ast.expr | None
+    #: Its string constants, each as often as written.
+    strings: tuple[str, ...]
+
+
+# Each module of the package parsed and walked once a process: the checks below read most of them
+# (the app's imports twice), and each parsed them anew.
+@functools.cache
+def _read(path: Path) -> _Read:
+    text = path.read_text(encoding="utf-8")
+    tree = source_trees.parse(text)
+    index = source_trees.by_type(tree)
+    imports: list[ast.ImportFrom | ast.Import] = [
+        *source_trees.nodes(index, ast.ImportFrom),
+        *source_trees.nodes(index, ast.Import),
+    ]
+    return _Read(
+        imports=tuple(sorted(imports, key=lambda node: (node.lineno, node.col_offset))),
+        loading_imports=tuple(node for node in tree.body if isinstance(node, ast.ImportFrom)),
+        given=next(
+            (
+                node.value
+                for node in tree.body
+                if isinstance(node, ast.Assign)
+                and any(
+                    isinstance(name, ast.Name) and name.id == "__all__" for name in node.targets
+                )
+            ),
+            None,
+        ),
+        strings=tuple(
+            node.value
+            for node in source_trees.nodes(index, ast.Constant)
+            if isinstance(node.value, str)
+        ),
+    )
 
 
 def imported_modules(path: Path) -> set[str]:
     """The alexaskill modules ``path`` imports anywhere (top level, functions, TYPE_CHECKING)."""
     package = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _read(path).imports:
         if isinstance(node, ast.ImportFrom) and node.level:
             base = package[: len(package) - node.level + 1]
             target = ".".join([*base, *(node.module.split(".") if node.module else [])])
@@ -136,8 +186,8 @@ def test_the_readme_module_map_names_every_module_and_its_imports_point_up_it() 
         ):
             unmapped.append("/".join(parts))  # a package's modules are named in its row
         # Imports made as the module loads (not in functions, not for type checkers) point up.
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if not (isinstance(node, ast.ImportFrom) and node.level == len(parts)):
+        for node in _read(path).loading_imports:
+            if node.level != len(parts):
                 continue  # another package's, or within its own package
             target = (node.module or node.names[0].name).split(".")[0]
             if target in place and place[target] > place[top]:
@@ -165,7 +215,7 @@ def test_the_cli_reads_the_verifier_through_its_public_names() -> None:
     # left is the --dev verifier's (its trust said once a process), named here to be seen.
     private: set[str] = set()
     for path in sorted((PACKAGE / "cli").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _read(path).imports:
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("verify"):
                 private.update(
                     f"{path.name}: {node.module}.{alias.name}"
@@ -191,17 +241,8 @@ def test_what_an_understanding_module_gives_another_module_uses() -> None:
     for path in sorted((PACKAGE / "understanding").rglob("*.py")):
         if path.name == "__init__.py":
             continue
-        given: list[str] = next(
-            (
-                ast.literal_eval(node.value)
-                for node in ast.parse(path.read_text(encoding="utf-8")).body
-                if isinstance(node, ast.Assign)
-                and any(
-                    isinstance(name, ast.Name) and name.id == "__all__" for name in node.targets
-                )
-            ),
-            [],
-        )
+        assigned = _read(path).given
+        given: list[str] = [] if assigned is None else ast.literal_eval(assigned)
         others = [said for other, said in words.items() if other != path]
         unused += [f"{path.name}: {name}" for name in given if not any(name in w for w in others)]
     assert unused == []
@@ -214,7 +255,7 @@ def test_the_placeholder_skill_id_is_written_once() -> None:
     written = sorted(
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Constant) and node.value == placeholder
+        for value in _read(path).strings
+        if value == placeholder
     )
     assert written == ["skill_ids_given.py"]
