@@ -9,18 +9,23 @@ from pathlib import Path
 
 import alexaskill
 
+from . import source_trees
+
 _PACKAGE = Path(alexaskill.__file__).parent
 
 
 def test_no_docstring_holds_a_control_character() -> None:
     found = []
     for path in sorted(_PACKAGE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(
-                node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-            ):
-                continue
+        # (the nodes that have a docstring alone, each tree walked once: tests/source_trees.py)
+        index = source_trees.indexed(path)
+        documented: list[ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef] = [
+            *source_trees.nodes(index, ast.Module),
+            *source_trees.nodes(index, ast.ClassDef),
+            *source_trees.nodes(index, ast.FunctionDef),
+            *source_trees.nodes(index, ast.AsyncFunctionDef),
+        ]
+        for node in documented:
             doc = ast.get_docstring(node, clean=False) or ""
             odd = sorted({c for c in doc if ord(c) < 32 and c not in "\n\t"})
             if odd:
