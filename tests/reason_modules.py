@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from tests import source_trees
+
 PACKAGE: Final = Path(__file__).resolve().parent.parent / "alexaskill"
 
 
@@ -18,6 +20,8 @@ class _Module:
     name: str
     path: Path
     tree: ast.Module
+    #: Its nodes, in ``ast.walk``'s order, and each one's parent.
+    nodes: list[ast.AST] = field(default_factory=list)
     parents: dict[ast.AST, ast.AST] = field(default_factory=dict)
     constants: dict[str, ast.expr] = field(default_factory=dict)
     imported: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (module, name)
@@ -53,11 +57,10 @@ class Modules:
         return self.parsed[dotted]
 
     def _read(self, path: Path, text: str, dotted: str) -> _Module:
-        module = _Module(dotted, path, ast.parse(text))
+        module = _Module(dotted, path, source_trees.parse(text))
         package = dotted.split(".") if path.name == "__init__.py" else dotted.split(".")[:-1]
-        for node in ast.walk(module.tree):
-            for child in ast.iter_child_nodes(node):
-                module.parents[child] = node
+        module.nodes = source_trees.walk(module.tree, module.parents)
+        for node in module.nodes:
             if isinstance(node, _Function):
                 module.functions.setdefault(node.name, []).append(node)
             elif isinstance(node, ast.Call):
@@ -123,14 +126,14 @@ def _branch(statement: ast.If, node: ast.AST) -> str:
     for part in ("test", "body", "orelse"):
         held = getattr(statement, part)
         for child in held if isinstance(held, list) else [held]:
-            if any(n is node for n in ast.walk(child)):
+            if any(n is node for n in source_trees.walk(child)):
                 return part
     return ""
 
 
 def _binds(target: ast.AST, name: str) -> bool:
     """Whether assigning to ``target`` binds ``name`` (a name, or one in a tuple unpacked)."""
-    return any(isinstance(node, ast.Name) and node.id == name for node in ast.walk(target))
+    return any(isinstance(node, ast.Name) and node.id == name for node in source_trees.walk(target))
 
 
 def _bound_in(function: _Function, name: str) -> bool:
@@ -143,5 +146,5 @@ def _bound_in(function: _Function, name: str) -> bool:
         parameters.append(arguments.kwarg)
     return any(p.arg == name for p in parameters) or any(
         isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
-        for node in ast.walk(function)
+        for node in source_trees.walk(function)
     )

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
+from tests import source_trees
 from tests.reason_modules import (
     PACKAGE,
     Modules,
@@ -124,7 +125,7 @@ class Templates(Modules):
                 return self._parameter(module, function, index, name)
         bases: list[tuple[ast.AST, set[str]]] = []  # each assignment, and what it holds
         suffixes: list[tuple[int, set[str]]] = []  # of each `name += ...`
-        for node in ast.walk(function):
+        for node in source_trees.walk(function):
             held: set[str] | None = None
             if isinstance(node, ast.Assign):
                 for target in node.targets:
@@ -249,7 +250,7 @@ class Templates(Modules):
         if cls is None or not (isinstance(node.value, ast.Name) and node.value.id == "self"):
             return {VARIES}
         found: set[str] = set()
-        for assign in ast.walk(cls):
+        for assign in source_trees.walk(cls):
             if isinstance(assign, ast.Assign):
                 for target in assign.targets:
                     if (
@@ -274,7 +275,7 @@ class Templates(Modules):
         found: set[str] = set()
         for owner, function in defined:
             bound = self._bound(module, node, env, owner, function)
-            for returned in ast.walk(function):
+            for returned in source_trees.walk(function):
                 if (
                     isinstance(returned, ast.Return)
                     and returned.value is not None

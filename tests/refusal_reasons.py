@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from alexaskill.exceptions import RequestError
+from tests import source_trees
 from tests.reason_modules import _binds, _called_name, _Function, _Module
 from tests.reason_templates import VARIES, Templates
 
@@ -66,7 +67,7 @@ class Source(Templates):
                 continue
             module = self._parse(dotted)
             where = str(module.path.relative_to(self.package.parent))
-            for node in ast.walk(module.tree):
+            for node in module.nodes:
                 if isinstance(node, ast.Call) and self._makes_refusal(module, node, family):
                     if node.args:  # (none: the class's own `reason`, which no request gets)
                         yield where, node.lineno, self.templates(module, node.args[0])
@@ -106,7 +107,7 @@ class Source(Templates):
                 isinstance(statement, ast.Raise)
                 and isinstance(statement.exc, ast.Name)
                 and statement.exc.id == target.id
-                for statement in ast.walk(function)
+                for statement in source_trees.walk(function)
             )
         return raised and self._holds_family_class(module, function, node.func.id, family)
 
@@ -116,13 +117,14 @@ class Source(Templates):
         """Whether the local variable ``name`` of ``function`` is assigned one of the family's
         classes, or is unpacked (``kind, reason = failure``) in a module that imports one."""
         imports_one = any(original in family for _, original in module.imported.values())
-        for node in ast.walk(function):
+        for node in source_trees.walk(function):
             if not isinstance(node, ast.Assign):
                 continue
             for target in node.targets:
                 if isinstance(target, ast.Name) and target.id == name:
                     if any(
-                        isinstance(n, ast.Name) and n.id in family for n in ast.walk(node.value)
+                        isinstance(n, ast.Name) and n.id in family
+                        for n in source_trees.walk(node.value)
                     ):
                         return True
                 elif _binds(target, name) and imports_one:

@@ -42,17 +42,21 @@ def parse(text: str) -> ast.Module:
         return ast.parse(text)
 
 
-def walk(node: ast.AST) -> list[ast.AST]:
+def walk(node: ast.AST, parents: dict[ast.AST, ast.AST] | None = None) -> list[ast.AST]:
     """Every node under ``node`` (itself first), in ``ast.walk``'s order: no generator a field,
-    nor a deque."""
+    nor a deque. Each node's parent is put in ``parents``, if given."""
     found = [node]
     for each in found:  # (the list grows as it is read: breadth first, as ast.walk)
+        start = len(found)
         for name in each._fields:
             value = getattr(each, name, None)
             if isinstance(value, ast.AST):
                 found.append(value)
             elif isinstance(value, list):
                 found.extend([item for item in value if isinstance(item, ast.AST)])
+        if parents is not None:
+            for child in found[start:]:
+                parents[child] = each
     return found
 
 

@@ -39,6 +39,9 @@ def table_reasons(text: str) -> list[str]:
     return found
 
 
+# (Each template's pattern made once: every reason of the code is matched to every row of the
+# table, both ways, in each of six tests.)
+@cache
 def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(".*".join(map(re.escape, template.split(VARIES))), re.DOTALL)
 
