@@ -8,8 +8,9 @@ import dataclasses
 import enum
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import msgspec
 import pytest
@@ -191,37 +192,26 @@ def test_a_name_shown_within_a_smaller_bound_keeps_a_head_and_tail_in_proportion
     assert shown(name, quoted=True, most=1) == "'…b' (60 characters)"
 
 
+# (Values made by the test that takes them, not at import: a set of 500,000 items and the like
+# cost every process collecting the suite a third of a second, for tests one of them runs.)
 @pytest.mark.parametrize(
-    "value",
+    "make",
     [
-        set(range(500_000)),
-        frozenset(f"item {n}" for n in range(500_000)),
-        bytes(range(256)) * 40_000,
-        bytearray(b"\xff\x00x" * 300_001),
-        [b"ab", {1, 2}, b"\x00" * 1_000, frozenset({"\n"})],
-        set(),
-        b"",
-        b"abcd",
-        memoryview(bytes(range(256)) * 40_000),
-        memoryview(array.array("i", range(300_000))),
-        [memoryview(b"\x00" * 1_000)],
-    ],
-    ids=[
-        "set",
-        "frozenset",
-        "bytes",
-        "bytearray",
-        "nested",
-        "empty-set",
-        "empty-bytes",
-        "short",
-        "memoryview",
-        "memoryview-of-ints",
-        "memoryview-nested",
+        pytest.param(lambda: set(range(500_000)), id="set"),
+        pytest.param(lambda: frozenset(f"item {n}" for n in range(500_000)), id="frozenset"),
+        pytest.param(lambda: bytes(range(256)) * 40_000, id="bytes"),
+        pytest.param(lambda: bytearray(b"\xff\x00x" * 300_001), id="bytearray"),
+        pytest.param(lambda: [b"ab", {1, 2}, b"\x00" * 1_000, frozenset({"\n"})], id="nested"),
+        pytest.param(lambda: set(), id="empty-set"),
+        pytest.param(lambda: b"", id="empty-bytes"),
+        pytest.param(lambda: b"abcd", id="short"),
+        pytest.param(lambda: memoryview(bytes(range(256)) * 40_000), id="memoryview"),
+        pytest.param(lambda: memoryview(array.array("i", range(300_000))), id="memoryview-of-ints"),
+        pytest.param(lambda: [memoryview(b"\x00" * 1_000)], id="memoryview-nested"),
     ],
 )
 def test_shown_as_json_encodes_a_set_or_bytes_in_pieces_not_whole(
-    value: object, monkeypatch: pytest.MonkeyPatch
+    make: Callable[[], object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A set (a JSON array) or bytes (base64) was encoded whole: a set of 500,000 items made
     # ~3 MB of JSON to show 120 characters of it. Said as the whole text's cut says it.
@@ -229,6 +219,7 @@ def test_shown_as_json_encodes_a_set_or_bytes_in_pieces_not_whole(
 
     from alexaskill import shown_names
 
+    value = make()
     whole = shown_escaped(msgspec.json.encode(value).decode())
     encoded: list[int] = []
 
@@ -263,34 +254,34 @@ class _Record:
     count: int = 0
 
 
-_MANY: Final = list(range(300_000))
+def _many() -> list[int]:
+    """300,000 items: made by each test that takes them, not at import (as above)."""
+    return list(range(300_000))
 
 
 @pytest.mark.parametrize(
-    "value",
+    "make",
     [
-        memoryview(bytes(range(256)) * 4_000),
-        memoryview(array.array("i", range(200_000))),
-        _Tagged(_MANY),
-        _Tagged(_MANY, name="n" * 500_000, kept=(3,), empty=[1]),
-        [_Row("r" * 300_000, _Tagged(_MANY)), _Row("s", _Tagged([]))],
-        _Record(b"\x00" * 600_000, [_Row("a", _Tagged(_MANY))] * 3),
-        {"k": _Record(b"", []), "m": memoryview(b"abc")},
-        _Tagged([1]),
-    ],
-    ids=[
-        "memoryview",
-        "memoryview-of-ints",
-        "struct",
-        "struct-all-set",
-        "array-like",
-        "dataclass",
-        "small",
-        "short-struct",
+        pytest.param(lambda: memoryview(bytes(range(256)) * 4_000), id="memoryview"),
+        pytest.param(lambda: memoryview(array.array("i", range(200_000))), id="memoryview-of-ints"),
+        pytest.param(lambda: _Tagged(_many()), id="struct"),
+        pytest.param(
+            lambda: _Tagged(_many(), name="n" * 500_000, kept=(3,), empty=[1]),
+            id="struct-all-set",
+        ),
+        pytest.param(
+            lambda: [_Row("r" * 300_000, _Tagged(_many())), _Row("s", _Tagged([]))],
+            id="array-like",
+        ),
+        pytest.param(
+            lambda: _Record(b"\x00" * 600_000, [_Row("a", _Tagged(_many()))] * 3), id="dataclass"
+        ),
+        pytest.param(lambda: {"k": _Record(b"", []), "m": memoryview(b"abc")}, id="small"),
+        pytest.param(lambda: _Tagged([1]), id="short-struct"),
     ],
 )
 def test_shown_as_json_encodes_a_memoryview_struct_or_dataclass_in_pieces_not_whole(
-    value: object, monkeypatch: pytest.MonkeyPatch
+    make: Callable[[], object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Anything but a str, bytes, list, set or dict went to msgspec whole: a Struct holding a
     # list of 300,000 items made ~2 MB of JSON to show 120 characters of it. Said as the whole
@@ -299,6 +290,7 @@ def test_shown_as_json_encodes_a_memoryview_struct_or_dataclass_in_pieces_not_wh
 
     from alexaskill import shown_names
 
+    value = make()
     whole = shown_escaped(msgspec.json.encode(value).decode())
     encoded: list[int] = []
 
