@@ -9,6 +9,7 @@ client, not just against the in-process fake.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import ssl
 import subprocess
@@ -71,8 +72,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         stop(process)
 
 
-# One TLS context for every client: httpx would load the certifi bundle for each (~0.2 s).
-_TLS = ssl.create_default_context()
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every client: httpx would load the certifi bundle for each (~0.2 s).
+    Made by the first test that asks, not at import (every process collecting the suite paid it)."""
+    return ssl.create_default_context()
 
 
 def api(server: Server, token: str, *, timeout: float = 30.0, own_client: bool = False) -> AlexaApi:
@@ -87,7 +91,7 @@ def api(server: Server, token: str, *, timeout: float = 30.0, own_client: bool =
     client = None
     if not own_client:
         limits = httpx.Limits(max_keepalive_connections=0)
-        client = httpx.AsyncClient(verify=_TLS, limits=limits)
+        client = httpx.AsyncClient(verify=_tls(), limits=limits)
     return AlexaApi(decode_envelope(json.dumps(raw)), timeout=timeout, client=client)
 
 
@@ -314,7 +318,7 @@ def test_a_call_on_an_event_loop_of_its_own_is_an_alexa_api_error(server: Server
 
     def client() -> httpx.AsyncClient:
         if not shared:
-            shared.append(httpx.AsyncClient(verify=_TLS))  # keeps connections, as the app's
+            shared.append(httpx.AsyncClient(verify=_tls()))  # keeps connections, as the app's
         return shared[0]
 
     skill = Skill(SKILL_ID)
