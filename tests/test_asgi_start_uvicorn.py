@@ -60,10 +60,13 @@ def _served_unstarted(
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
+    # One client for the run: each `httpx.get` made one, and its SSL context (loading the CA
+    # bundle, for a plain http URL), ~70 in the module, two thirds of its CPU.
     try:
-        url = f"http://127.0.0.1:{port}/health"
-        statuses = [_first_answer(url, process, output)]
-        statuses += [httpx.get(url, timeout=10).status_code for _ in range(requests - 1)]
+        with httpx.Client(timeout=10) as client:
+            url = f"http://127.0.0.1:{port}/health"
+            statuses = [_first_answer(client, url, process, output)]
+            statuses += [client.get(url).status_code for _ in range(requests - 1)]
         assert statuses == [500] * requests, output.read_text(encoding="utf-8")
         process.send_signal(stop_signal)
         status = process.wait(timeout=30)
@@ -73,18 +76,46 @@ def _served_unstarted(
     return output.read_text(encoding="utf-8")
 
 
-def _first_answer(url: str, process: subprocess.Popen[bytes], output: Path) -> int:
+def _first_answer(
+    client: httpx.Client, url: str, process: subprocess.Popen[bytes], output: Path
+) -> int:
     """The status of the first answer to ``GET url`` once the server listens (generous: a
     loaded machine starts it slowly)."""
     deadline = time.monotonic() + 60
     while True:
         try:
-            return httpx.get(url, timeout=10).status_code
+            return client.get(url).status_code
         except httpx.TransportError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             pytest.fail(f"uvicorn did not answer: {output.read_text(encoding='utf-8')}")
         time.sleep(0.05)
+
+
+#: `_served_unstarted` as the module's tests ask it: the arguments, less the directory.
+_Served = Callable[..., str]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> _Served:
+    """`_served_unstarted` (its directory a new one), each run asked with the same arguments
+    made once for the module's tests, which only read its log: a server started, asked and
+    stopped is most of a test's CPU here."""
+    logs: dict[tuple[Any, ...], str] = {}
+
+    def serve(
+        env: dict[str, str],
+        requests: int,
+        *argv: str,
+        stop_signal: signal.Signals = signal.SIGINT,
+    ) -> str:
+        key = (tuple(sorted(env.items())), requests, argv, stop_signal)
+        if key not in logs:
+            directory = tmp_path_factory.mktemp("served")
+            logs[key] = _served_unstarted(directory, env, requests, *argv, stop_signal=stop_signal)
+        return logs[key]
+
+    return serve
 
 
 @pytest.mark.parametrize("http", _PROTOCOLS, ids=["uvicorn's protocol", "alexaskill's"])
@@ -97,14 +128,17 @@ def _first_answer(url: str, process: subprocess.Popen[bytes], output: Path) -> i
     ],
 )
 def test_a_setting_that_does_not_parse_leaves_no_line_bare(
-    tmp_path: Path, http: tuple[str, ...], env: dict[str, str], why: str
+    served: _Served, http: tuple[str, ...], env: dict[str, str], why: str
 ) -> None:
     # alexaskill's logging was set up from the settings, which did not parse: not set up at
     # all, every line of the first connection (the warning of FORWARDED_ALLOW_IPS=*, with
     # alexaskill's protocol) and of the failed start went through Python's last resort,
     # bare (no time, no level, no logger), which a log collector filtering by level dropped.
     # The settings that parse set it up (the defaults for the others); the start still fails.
-    output = _served_unstarted(tmp_path, env, 1, *http)
+    # (Three requests, the lines of the two after the first said at shutdown: the server of
+    # test_every_request_refused_for_a_failed_start_is_said_by_shutdown's SIGINT for the
+    # unknown log level, started once for both.)
+    output = served(env, 3, *http)
     lines = output.splitlines()
     start = f"the skill at / ({SKILL_ID}) could not start (ConfigurationError: {why}"
     assert f"ERROR alexaskill: {start}" in output, output
@@ -214,7 +248,7 @@ def _refused_said(output: str) -> int:
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
 @pytest.mark.parametrize("http", _PROTOCOLS, ids=["uvicorn's protocol", "alexaskill's"])
 def test_every_request_refused_for_a_failed_start_is_said_by_shutdown(
-    tmp_path: Path, http: tuple[str, ...], stop_signal: signal.Signals
+    served: _Served, http: tuple[str, ...], stop_signal: signal.Signals
 ) -> None:
     # The requests after the first are counted, and said once every few seconds; the count of
     # the last few seconds went with the server's end, never said: the lifespan's shutdown
@@ -222,7 +256,7 @@ def test_every_request_refused_for_a_failed_start_is_said_by_shutdown(
     # event loop ends. After a SIGTERM uvicorn dies of the signal it raises again inside its
     # loop, which ends no task: its count was still unsaid.
     env = {"ALEXASKILL_LOG_LEVEL": "bogus"}
-    output = _served_unstarted(tmp_path, env, 3, *http, stop_signal=stop_signal)
+    output = served(env, 3, *http, stop_signal=stop_signal)
     assert _refused_said(output) == 3, output
 
 
