@@ -11,10 +11,15 @@ from typing import Any
 
 import pytest
 
-from alexaskill.cli import DEV_PKI_ENV, main
+from alexaskill.cli import main
 from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
 from .canned_answer import canned_answer_port, json_answer, replayed
+
+# The module's development PKI, which ``replay --url`` signs with, and the variable pointing at it
+# (tests/dev_pki_shared.py): made once, where each test's own was three RSA keys of its own.
+from .dev_pki_shared import _dev_env as _dev_env
+from .dev_pki_shared import dev_dir as dev_dir
 from .skill_modules import skill_module
 
 COUNTING = f"""
@@ -43,7 +48,6 @@ def anything(count: int = 1):
 @pytest.fixture
 def counting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The current directory, holding counting.py (`COUNTING`)."""
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     yield from skill_module(tmp_path, monkeypatch, "counting", COUNTING)
 
 
@@ -188,7 +192,6 @@ def mark(mark: Mark = Mark.NUL):
 @pytest.fixture
 def marking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The current directory, holding marking.py (`MARKING`)."""
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
     yield from skill_module(tmp_path, monkeypatch, "marking", MARKING)
 
 
