@@ -21,15 +21,17 @@ def mock_http_transport(
     monkeypatch: pytest.MonkeyPatch,
     skill: Callable[[httpx.Request], httpx.Response],
 ) -> HttpTransport:
-    """A chat --url transport whose requests (signed, with a development PKI kept under
-    ``tmp_path``) ``skill`` answers; close it after."""
+    """A chat --url transport whose requests (signed, with the process's development PKI kept
+    under ``tmp_path``: `with_dev_pki`) ``skill`` answers; close it after."""
     import httpx
 
     from alexaskill.cli.chat_http import HttpTransport
     from alexaskill.cli.dev import DEV_PKI_ENV
     from alexaskill.testing import FakeAlexaApi
 
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    from .dev_pki_shared import with_dev_pki
+
+    monkeypatch.setenv(DEV_PKI_ENV, str(with_dev_pki(tmp_path / "dev-pki")))
     transport = HttpTransport(
         "https://skill.example.com/", SKILL_ID, "en-US", "podcast:skill", FakeAlexaApi()
     )

@@ -23,6 +23,7 @@ from alexaskill.testing import RequestFactory, TestPKI
 
 from .cli_shared import APP, WEATHER
 from .conftest import SKILL_ID, Servers
+from .dev_pki_shared import with_dev_pki
 
 
 def options(*argv: str) -> dict[str, object]:
@@ -44,7 +45,10 @@ def serve(servers: Servers, tmp_path: Path, cwd: Path, *argv: str, **env: str) -
     them all with `wait_in_log`)."""
     port = servers.free_port()
     command = [sys.executable, "-m", "alexaskill", "serve", *argv, "--port", str(port)]
-    environ = {**os.environ, DEV_PKI_ENV: str(tmp_path / "dev-pki"), **env}
+    directory = tmp_path / "dev-pki"
+    if "--dev" in argv:  # (the process's development PKI: the server reads it, makes none)
+        with_dev_pki(directory)
+    environ = {**os.environ, DEV_PKI_ENV: str(directory), **env}
     # (60 s to start: two workers spawned on a loaded CI machine took over 20)
     started = servers.start(command, port, cwd=cwd, env=environ, timeout=60)
     return started, f"http://127.0.0.1:{port}/"

@@ -140,9 +140,20 @@ pytest.register_assert_rewrite("tests.ssml_shared")
 
 
 @pytest.fixture
-def dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The development PKI's directory of this test (never the user's own). A module whose
-    tests share one PKI (three RSA keys made once) gives a module-scoped ``dev_dir`` of its own."""
+def dev_dir(empty_dev_dir: Path) -> Path:
+    """The development PKI's directory of this test (never the user's own), holding the
+    process's development PKI (tests/dev_pki_shared.py's `with_dev_pki`: three RSA keys made
+    once a process, not in each test). A module whose tests share one directory gives a
+    module-scoped ``dev_dir`` of its own."""
+    from tests.dev_pki_shared import with_dev_pki
+
+    return with_dev_pki(empty_dev_dir)
+
+
+@pytest.fixture
+def empty_dev_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The development PKI's directory of this test, not made yet: for a test of what makes
+    the PKI (the first command that signs), or of a directory that cannot hold it."""
     from alexaskill.cli import DEV_PKI_ENV
 
     directory = tmp_path / "dev-pki"

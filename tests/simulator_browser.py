@@ -33,6 +33,7 @@ import pytest
 
 from alexaskill.cli.dev import DEV_PKI_ENV
 from tests import server_logs
+from tests.dev_pki_shared import with_dev_pki
 from tests.missing import unavailable
 from tests.processes import free_port, stop, wait_for_health
 
@@ -164,7 +165,8 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, A
         )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, DEV_PKI_ENV: str(tmp_path_factory.mktemp("dev-pki"))}
+    # (the process's development PKI, tests/dev_pki_shared.py's: the server reads it, makes none)
+    env = {**os.environ, DEV_PKI_ENV: str(with_dev_pki(tmp_path_factory.mktemp("dev-pki")))}
     command = [sys.executable, "-m", "alexaskill", "serve", SKILL, "--dev", "--port", str(port)]
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     picture, silence, long_silence = _png(), _wav(), _wav(60)

@@ -18,6 +18,7 @@ from .cli_inputs_shared import _capture_at
 from .cli_inputs_shared import small_bound as small_bound
 from .cli_inputs_shared import workdir as workdir
 from .cli_run import run
+from .dev_pki_shared import with_dev_pki
 
 # --- exit statuses ---------------------------------------------------------------------------
 
@@ -104,7 +105,7 @@ def test_replay_url_to_a_server_that_never_answers(
 ) -> None:
     import socket
 
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    monkeypatch.setenv(DEV_PKI_ENV, str(with_dev_pki(tmp_path / "dev-pki")))
     with socket.socket() as listening:  # accepts connections (the backlog), answers nothing
         listening.bind(("127.0.0.1", 0))
         listening.listen(8)
@@ -129,7 +130,7 @@ def test_replay_url_that_cannot_be_connected_to_in_time_says_it_cannot_reach_it(
     def connect_times_out(*args: object, **kwargs: object) -> httpx.Response:
         raise httpx.ConnectTimeout("timed out")
 
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    monkeypatch.setenv(DEV_PKI_ENV, str(with_dev_pki(tmp_path / "dev-pki")))
     monkeypatch.setattr(httpx.Client, "post", connect_times_out)
     url = "http://192.0.2.1:8080/"  # TEST-NET-1: reached by nothing, here not even tried
     code, out, err = run("replay", "inputsapp:skill", "hello.json", "--url", url)

@@ -87,7 +87,7 @@ def hand_over(
 
 
 def test_serve_factory_reads_its_options_from_the_environment(
-    workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, empty_dev_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hand_over(monkeypatch, "skillapp:skill", dev=False)
     skill = serve_factory()
@@ -96,11 +96,14 @@ def test_serve_factory_reads_its_options_from_the_environment(
     served = serve_factory()  # the skill, with the simulator at /_simulator/
     assert served.app is skill and skill.verifier is not None
     assert served.simulator.targets[0].skill is skill
-    assert (dev_dir / TestPKI.FILE_NAME).exists()
+    assert (empty_dev_dir / TestPKI.FILE_NAME).exists()
 
 
 def test_serve_factory_serves_only_the_processes_of_an_alexaskill_serve(
-    workdir: Path, dev_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    workdir: Path,
+    empty_dev_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     # ALEXASKILL_SERVE_DEV=1 uvicorn --factory alexaskill.cli.serve:serve_factory --host 0.0.0.0
     # trusted the development key, from the environment alone, without the loopback warning.
@@ -129,7 +132,7 @@ def test_serve_factory_serves_only_the_processes_of_an_alexaskill_serve(
             refusal.getMessage()
         )
         caplog.clear()
-    assert not (dev_dir / TestPKI.FILE_NAME).exists()
+    assert not (empty_dev_dir / TestPKI.FILE_NAME).exists()
     # Handed over by this process (uvicorn's one server process with --workers 1; its other
     # server processes hold its multiprocessing authkey: test_cli_serve.py runs them).
     hand_over(monkeypatch, "skillapp:skill", dev=True, host="0.0.0.0")
@@ -141,7 +144,7 @@ def test_serve_factory_serves_only_the_processes_of_an_alexaskill_serve(
 
 @pytest.mark.parametrize("whose", ["own", "parent"])
 def test_serve_factory_cannot_be_handed_its_options_by_hand(
-    workdir: Path, dev_dir: Path, whose: str
+    workdir: Path, empty_dev_dir: Path, whose: str
 ) -> None:
     # The hand-over named the pid of the serve process, and a process whose own pid or whose
     # parent's it was got the options. In a container uvicorn runs as PID 1 (under systemd its
@@ -165,10 +168,10 @@ def test_serve_factory_cannot_be_handed_its_options_by_hand(
         "_ALEXASKILL_SERVE_CAPTURE": "",
         "_ALEXASKILL_SERVE_MODEL": "",
     }
-    _refused_in_a_process(workdir, dev_dir, script, env)
+    _refused_in_a_process(workdir, empty_dev_dir, script, env)
 
 
-def test_a_seal_made_in_another_process_does_not_hold(workdir: Path, dev_dir: Path) -> None:
+def test_a_seal_made_in_another_process_does_not_hold(workdir: Path, empty_dev_dir: Path) -> None:
     # The seal's key is the process's multiprocessing authkey, which uvicorn's spawned server
     # processes inherit through a pipe: a seal read from another process's environment
     # (/proc/PID/environ, a unit file pasted with it) is no key to a process of its own.
@@ -188,13 +191,14 @@ def test_a_seal_made_in_another_process_does_not_hold(workdir: Path, dev_dir: Pa
         check=True,
     )
     script = "from alexaskill.cli.serve import serve_factory\nserve_factory()\nprint('served')\n"
-    _refused_in_a_process(workdir, dev_dir, script, {**os.environ, **json.loads(made.stdout)})
+    _refused_in_a_process(workdir, empty_dev_dir, script, {**os.environ, **json.loads(made.stdout)})
 
 
 def _refused_in_a_process(
     workdir: Path, dev_dir: Path, script: str, env: Mapping[str, str]
 ) -> None:
-    """Run ``script`` (which calls serve_factory) in a Python of its own: refused, exit 3."""
+    """Run ``script`` (which calls serve_factory) in a Python of its own: refused, exit 3, no
+    development PKI made in ``dev_dir`` (empty)."""
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=workdir,

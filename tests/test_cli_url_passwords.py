@@ -17,6 +17,7 @@ from alexaskill.testing import RequestFactory
 
 from .cli_run import run
 from .conftest import SKILL_ID
+from .dev_pki_shared import with_dev_pki
 from .processes import free_port
 
 pytestmark = pytest.mark.oldest_dependencies
@@ -40,7 +41,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A current directory holding ``pwapp.py`` and ``hello.json``; no connection leaves."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    monkeypatch.setenv(DEV_PKI_ENV, str(with_dev_pki(tmp_path / "dev-pki")))
     (tmp_path / "pwapp.py").write_text(APP, encoding="utf-8")
     (tmp_path / "hello.json").write_text(
         json.dumps(RequestFactory(skill_id=SKILL_ID).intent("Hello")), encoding="utf-8"

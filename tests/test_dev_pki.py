@@ -102,9 +102,11 @@ def test_the_development_pki_is_read_once_per_process(dev_dir: Path, key_loads: 
     assert key_loads == [False]
 
 
-def test_a_development_pki_made_here_is_not_read_back(dev_dir: Path, key_loads: list[bool]) -> None:
+def test_a_development_pki_made_here_is_not_read_back(
+    empty_dev_dir: Path, key_loads: list[bool]
+) -> None:
     made = dev_pki()
-    assert (dev_dir / TestPKI.FILE_NAME).exists()
+    assert (empty_dev_dir / TestPKI.FILE_NAME).exists()
     assert dev_pki() is made
     assert key_loads == []
 

@@ -16,6 +16,7 @@ from alexaskill.testing import DEFAULT_SKILL_ID, RequestFactory
 
 from .canned_answer import canned_answer_port
 from .chat_transports import mock_http_transport
+from .dev_pki_shared import with_dev_pki
 
 #: An answer whose speech says nothing, and the advice said of it to a handler's author.
 _SILENT: Any = {
@@ -32,7 +33,7 @@ def test_replay_url_advises_a_server_s_silent_ssml_in_its_fields(
     # The rule checks' advice was rewritten for a server's answer (answer_rules._for_a_server),
     # the SSML refusal's was not: "leave it out: Response(should_end_session=True) ends the
     # session in silence", to the user of a server in any language.
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    monkeypatch.setenv(DEV_PKI_ENV, str(with_dev_pki(tmp_path / "dev-pki")))
     request = tmp_path / "launch.json"
     request.write_text(json.dumps(RequestFactory().envelope("LaunchRequest")), encoding="utf-8")
     body = json.dumps(_SILENT).encode()

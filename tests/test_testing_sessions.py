@@ -23,6 +23,7 @@ from alexaskill.testing.sessions import (
 
 from .chat_transports import mock_http_transport
 from .conftest import SKILL_ID
+from .dev_pki_shared import with_dev_pki
 
 SESSION = {"sessionId": "s", "new": True, "attributes": {"kept": 1}}
 
@@ -229,7 +230,7 @@ def test_chat_url_serves_alexas_apis_to_the_tokens_its_requests_carried(
     from alexaskill.cli.dev import DEV_PKI_ENV
     from alexaskill.testing import FakeAlexaApi
 
-    monkeypatch.setenv(DEV_PKI_ENV, str(tmp_path / "dev-pki"))
+    monkeypatch.setenv(DEV_PKI_ENV, str(with_dev_pki(tmp_path / "dev-pki")))
     seen: list[tuple[int, str]] = []
 
     def skill(request: httpx.Request) -> httpx.Response:
