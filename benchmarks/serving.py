@@ -9,6 +9,7 @@ start or find their servers with these too.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import itertools
 import os
@@ -23,13 +24,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import certifi
 
 from benchmarks.rows import BEFORE, IMAGE_LOOP, row
 from benchmarks.servers import PKI_ENV
 from benchmarks.wrk import BenchmarkError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 
@@ -286,6 +290,18 @@ def unchecked_tls() -> ssl.SSLContext:
     return context
 
 
+@functools.cache
+def _tls_key() -> rsa.RSAPrivateKey:
+    """`self_signed`'s key, one a process: making an RSA key costs ~0.1 s of CPU, and the tests
+    serve TLS on many certificates, none told from another by its key (each is its own
+    certificate, of its own name: only one of the same name and key could pass for another).
+    RSA, the tests' (a benchmark's TLS handshakes, one a connection kept open, are too few for
+    the key's kind to show in its figures)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 def self_signed(
     directory: Path,
     *,
@@ -304,13 +320,10 @@ def self_signed(
 
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import NameOID
 
     directory.mkdir(parents=True, exist_ok=True)
-    # RSA, the tests' (a benchmark's TLS handshakes, one a connection kept open, are too few for
-    # the key's kind to show in its figures).
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = _tls_key()
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.now(UTC)
     builder = (
