@@ -12,7 +12,7 @@ import pytest
 from alexaskill import AlexaApiError, AlexaApiTimeout
 from benchmarks.serving import self_signed
 
-from .alexa_api_shared import _run
+from .alexa_api_shared import _run, tls_context
 from .blackhole import (
     HandshakeUnanswered,
     RefusingSocks,
@@ -38,7 +38,11 @@ async def _call_unanswered(how: str, server: HandshakeUnanswered) -> tuple[Alexa
     # (Through a proxy, the call's own address is never reached: the proxy is first.)
     url = f"https://127.0.0.1:{server.port if proxy is None else 9}/v1/alexaApiEndpoint"
     proxy_url = None if proxy is None else f"{proxy}://127.0.0.1:{server.port}"
-    client = None if how == "own client" else httpx.AsyncClient(proxy=proxy_url, trust_env=False)
+    client = (
+        None
+        if how == "own client"
+        else httpx.AsyncClient(proxy=proxy_url, verify=tls_context(), trust_env=False)
+    )
     try:
         with pytest.raises(AlexaApiTimeout) as caught:
             await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
@@ -95,7 +99,9 @@ def test_a_tunnel_whose_handshake_the_time_limit_ended_gives_its_pool_place_back
         url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
         said = []
         to_proxy = httpx.Proxy(f"{scheme}://127.0.0.1:{proxy.port}", ssl_context=roots)
-        async with httpx.AsyncClient(proxy=to_proxy, limits=limits, trust_env=False) as client:
+        async with httpx.AsyncClient(
+            proxy=to_proxy, limits=limits, verify=tls_context(), trust_env=False
+        ) as client:
             for call in range(1, 4):
                 with pytest.raises(AlexaApiTimeout) as caught:
                     await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
@@ -129,7 +135,10 @@ def test_a_call_waiting_for_a_pool_place_gets_that_of_a_proxy_connect_that_faile
         limits = httpx.Limits(max_connections=2)
         url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
         async with httpx.AsyncClient(
-            proxy=f"{proxy_kind}://127.0.0.1:{proxy.port}", limits=limits, trust_env=False
+            proxy=f"{proxy_kind}://127.0.0.1:{proxy.port}",
+            limits=limits,
+            verify=tls_context(),
+            trust_env=False,
         ) as client:
 
             async def call(timeout: float) -> None:
@@ -172,7 +181,10 @@ def test_a_socks_connect_the_time_limit_ended_gives_its_pool_place_and_socket_ba
         url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
         said = []
         async with httpx.AsyncClient(
-            proxy=f"socks5://127.0.0.1:{proxy.port}", limits=limits, trust_env=False
+            proxy=f"socks5://127.0.0.1:{proxy.port}",
+            limits=limits,
+            verify=tls_context(),
+            trust_env=False,
         ) as client:
             for call in range(1, 4):
                 with pytest.raises(AlexaApiTimeout) as caught:
@@ -209,7 +221,9 @@ def test_a_socks_connect_cut_while_connecting_to_the_proxy_gives_its_pool_place_
 
     async def cut_call(port: int) -> list[str]:
         url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
-        async with httpx.AsyncClient(proxy=f"socks5://127.0.0.1:{port}", trust_env=False) as client:
+        async with httpx.AsyncClient(
+            proxy=f"socks5://127.0.0.1:{port}", verify=tls_context(), trust_env=False
+        ) as client:
             with pytest.raises(AlexaApiTimeout):
                 await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
             pool = transport_for(client, url)._pool  # type: ignore[attr-defined]
@@ -233,7 +247,7 @@ def test_the_socket_of_a_socks_handshake_the_proxy_refused_is_closed() -> None:
     async def refused_call(proxy: RefusingSocks) -> tuple[AlexaApiError, bool]:
         url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
         async with httpx.AsyncClient(
-            proxy=f"socks5://127.0.0.1:{proxy.port}", trust_env=False
+            proxy=f"socks5://127.0.0.1:{proxy.port}", verify=tls_context(), trust_env=False
         ) as client:
             with pytest.raises(AlexaApiError) as caught:
                 await send(client, "time_zone", "GET", url, {}, None, None, timeout=10.0)

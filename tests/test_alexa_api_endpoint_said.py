@@ -14,7 +14,7 @@ import pytest
 from alexaskill import AlexaApiError, AlexaApiTimeout
 from benchmarks.serving import self_signed
 
-from .alexa_api_shared import _run
+from .alexa_api_shared import _run, tls_context
 from .blackhole import (
     RefusingSocks,
     RefusingTunnels,
@@ -54,7 +54,9 @@ def test_a_call_that_found_the_pool_full_says_so_in_the_calls_words() -> None:
 
     async def call(silent: SilentProxy) -> AlexaApiTimeout:
         limits = httpx.Limits(max_connections=1)
-        async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
+        async with httpx.AsyncClient(
+            limits=limits, verify=tls_context(), trust_env=False
+        ) as client:
             holder = asyncio.ensure_future(
                 client.get(f"http://127.0.0.1:{silent.port}/", timeout=60)
             )
@@ -91,7 +93,7 @@ def test_a_call_out_of_time_is_said_where_it_stalled(stall: str) -> None:
         kind = "http" if stall == "http proxy" else "socks5"
         url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
         async with httpx.AsyncClient(
-            proxy=f"{kind}://127.0.0.1:{proxy.port}", trust_env=False
+            proxy=f"{kind}://127.0.0.1:{proxy.port}", verify=tls_context(), trust_env=False
         ) as client:
             with pytest.raises(AlexaApiTimeout) as caught:
                 await send(client, "time_zone", "GET", url, {}, None, None, timeout=1.0)
@@ -160,7 +162,7 @@ def test_a_stall_through_a_socks_tunnel_is_said_the_servers_through_the_proxy(
     async def second_call(proxy: _SocksServing) -> AlexaApiTimeout:
         url = "http://127.0.0.1:9/v1/alexaApiEndpoint"
         async with httpx.AsyncClient(
-            proxy=f"socks5://127.0.0.1:{proxy.port}", trust_env=False
+            proxy=f"socks5://127.0.0.1:{proxy.port}", verify=tls_context(), trust_env=False
         ) as client:
             if not fresh:
                 answer = await send(client, "time_zone", "GET", url, {}, None, None, timeout=10.0)
@@ -190,7 +192,7 @@ def test_a_silent_socks_proxy_holds_a_call_no_longer_than_its_time_limit() -> No
     async def call(proxy: SilentSocks) -> AlexaApiTimeout | None:
         url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
         async with httpx.AsyncClient(
-            proxy=f"socks5://127.0.0.1:{proxy.port}", trust_env=False
+            proxy=f"socks5://127.0.0.1:{proxy.port}", verify=tls_context(), trust_env=False
         ) as client:
             try:
                 async with asyncio.timeout(30):  # (the test's own guard: never reached)
@@ -232,7 +234,7 @@ async def _refused_call(proxy: str) -> AlexaApiError:
     from alexaskill.alexa_api import send
 
     url = "https://127.0.0.1:9/v1/alexaApiEndpoint"
-    async with httpx.AsyncClient(proxy=proxy, trust_env=False) as client:
+    async with httpx.AsyncClient(proxy=proxy, verify=tls_context(), trust_env=False) as client:
         with pytest.raises(AlexaApiError) as caught:
             await send(client, "time_zone", "GET", url, {}, None, None, timeout=10.0)
     return caught.value
