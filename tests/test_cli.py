@@ -62,8 +62,6 @@ def test_help_and_usage_errors_go_to_the_streams_main_is_given(
 def test_every_command_of_the_parser_is_in_the_help_test() -> None:
     # The commands above were a list written by hand: a command added to the parser would have
     # gone without its --help run. The parser's own list is the one to follow.
-    import alexaskill.cli
-
     [commands] = [
         action.choices
         for action in alexaskill.cli.parser()._actions
@@ -165,8 +163,6 @@ def test_the_version_is_looked_up_for_version_only(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Reading the package's metadata costs tens of milliseconds of every command's start.
-    import alexaskill.cli
-
     calls: list[None] = []
     real = alexaskill.cli._version
 
@@ -193,7 +189,6 @@ def test_a_systemexit_as_the_command_line_is_read_exits_as_python_would(
 ) -> None:
     # An action of the parser may end it with sys.exit() (SystemExit(None)): main said 2, a
     # usage error, where Python exits with 0, as serve's _status says of serve's own.
-    import alexaskill.cli
     from alexaskill.cli import serve
 
     class Exiting:
