@@ -305,7 +305,7 @@ class TestClient(SimulatedDevice, Talking, RequestKinds):
                     unstarted = self._start_raised[1]
                 raise unstarted.error.with_traceback(unstarted.traceback)
         with recording_violations() as heard, answering:
-            response = self.http.post(self.path, content=body, headers=sent)
+            response = self.http.post_whole(self.path, content=body, headers=sent)
         payload = answer_json(response.content)
         calls = tuple(self.api.calls_since(first_call))
         violations = tuple(v for v in heard if not request_id or v.request_id == request_id)

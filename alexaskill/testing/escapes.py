@@ -1,18 +1,37 @@
-"""A `BaseException` that is no `Exception` (a Ctrl-C, a skill's own class) let out of the
+"""Starlette's test client as `TestClient` uses it (`CarryingClient`): what a request lets out of
+the skill's app raised as it is, and the skill's POSTs answered in one call into its portal.
+
+A `BaseException` that is no `Exception` (a Ctrl-C, a skill's own class) let out of the
 skill's app by a request, carried to the test as it is. Starlette's test client runs the app
 through an anyio portal, whose event loop stops for such an exception: the next request (and
 the end of the ``with`` block) said "This portal is not running" instead, and a request made
 without ``with`` raised a `concurrent.futures.CancelledError` in its place. `CarryingClient`
 is that test client, which raises such an exception from the call that sent the request,
-unwrapped: ``client.http`` is public, and a test's ``pytest.raises`` names the skill's class."""
+unwrapped: ``client.http`` is public, and a test's ``pytest.raises`` names the skill's class.
+
+`CarryingClient.post_whole` is the request `TestClient` sends: Starlette's transport streams a
+response, at eight calls into the portal's thread a request (two events, a channel and a cancel
+scope made there, the app's task, a wait for the start, one for each part of the body and one
+for its end, each a trip to that thread and back); a skill's answer is read whole, so it is
+sent and read in one (benchmarks/bench_test_client.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from concurrent.futures import Future, wait
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import unquote
 
 from starlette.testclient import TestClient
 
-__all__ = ["Carrying", "CarryingClient", "Escaped"]
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["CLIENT", "Carrying", "CarryingClient", "Escaped"]
+
+#: The address the app sees the requests come from (Starlette's test client's default).
+CLIENT: Final = ("testclient", 50000)
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
 
 class Escaped(Exception):
@@ -50,7 +69,7 @@ class CarryingClient(TestClient):
     of the app is raised from the call that sent it as it was raised, not as `Escaped`."""
 
     def __init__(self, app: Any) -> None:
-        super().__init__(Carrying(app), raise_server_exceptions=True)
+        super().__init__(Carrying(app), raise_server_exceptions=True, client=CLIENT)
 
     def send(self, *args: Any, **kwargs: Any) -> Any:
         """httpx's `send` (which ``request``, ``get``, ``post``, … and ``stream`` go through;
@@ -60,3 +79,140 @@ class CarryingClient(TestClient):
         except Escaped as carried:  # (raised below, from no `except`: no chain to `Escaped`)
             escaped = carried.raised
         raise escaped
+
+    def post_whole(self, url: str, *, content: bytes | str, headers: Mapping[str, str]) -> Any:
+        """``post(url, content=content, headers=headers)`` as Starlette's client sends it (the
+        same request: its headers, the client's own and its cookies; the same scope), its
+        answer read whole in one call into the portal (a `httpx.Response`, typed loosely as
+        `send`). Its cookies are kept as ``post`` keeps them; a redirect is not followed (a
+        skill's app makes none, and Alexa follows none). The app's error is raised as ``post``
+        raises it: an `Exception` as it is, a `BaseException` unwrapped (`Carrying`); an app
+        that answers nothing, Starlette's `AssertionError`."""
+        request = self.build_request("POST", url, content=content, headers=headers)
+        with self._portal_factory() as portal:
+            # One task, its result waited for, as Starlette waits for its app's task. Left (a
+            # Ctrl-C in the wait), its cancel scope is cancelled, as Starlette cancels a request
+            # not yet answered, and the task waited for.
+            scope, answering = _scope(request, self.app_state), _Answering()
+            answer: Future[tuple[int, list[tuple[bytes, bytes]], bytes]] | None = None
+            try:
+                answer = portal.start_task_soon(
+                    self._answer_whole, scope, request.read(), answering
+                )
+                status, fields, body = answer.result()
+            except Escaped as carried:
+                escaped = carried.raised
+            except BaseException:
+                portal.call(answering.drop)
+                if answer is not None:
+                    wait([answer])
+                raise
+            else:
+                # (httpx2's where Starlette's client is over it, else httpx's; a stream, as
+                # Starlette's transport answers: no content-length added)
+                http = sys.modules[type(request).__module__.partition(".")[0]]
+                stream = http.ByteStream(body)
+                response = http.Response(status, headers=fields, stream=stream, request=request)
+                response.read()
+                self.cookies.extract_cookies(response)
+                return response
+        raise escaped
+
+    async def _answer_whole(
+        self, scope: dict[str, Any], body: bytes, answering: _Answering
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """The app's answer to the request ``scope`` with ``body``: its status, headers and
+        body, checked as Starlette's transport checks the messages; cancelled by
+        ``answering.drop``."""
+        import anyio
+
+        start: dict[str, Any] = {}
+        parts: list[bytes] = []
+        complete = anyio.Event()  # (then a second receive hears the client disconnect)
+        body_taken = trailers = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal body_taken
+            if not body_taken:
+                body_taken = True
+                return {"type": "http.request", "body": body}
+            await complete.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: Mapping[str, Any]) -> None:
+            nonlocal trailers
+            kind = message["type"]
+            if kind == "http.response.start":
+                _check(not start, 'Received multiple "http.response.start" messages.')
+                start.update(status=message["status"], headers=message.get("headers", []))
+                trailers = message.get("trailers", False)
+            elif kind == "http.response.body":
+                _check(start, 'Received "http.response.body" without "http.response.start".')
+                _check(
+                    not complete.is_set(), 'Received "http.response.body" after response completed.'
+                )
+                parts.append(bytes(message.get("body", b"")))
+                if not message.get("more_body", False) and not trailers:
+                    complete.set()
+            elif kind == "http.response.trailers":
+                _check(trailers, 'Received "http.response.trailers" without declaring trailers.')
+                if not message.get("more_trailers", False):
+                    complete.set()
+
+        with anyio.CancelScope() as answering.scope:
+            if answering.dropped:  # (before the task started)
+                answering.scope.cancel()
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                complete.set()  # (a task of the app's still receiving hears the disconnect)
+        # (dropped, the caller raises its own interruption, not this)
+        _check(start, "TestClient did not receive any response.")
+        return start["status"], start["headers"], b"".join(parts)
+
+
+def _check(holds: object, broken: str) -> None:
+    """Starlette's transport's check of an app's messages (an assert there): raised here
+    whatever Python's -O, with its words."""
+    if not holds:
+        raise AssertionError(broken)
+
+
+class _Answering:
+    """A request's task in the portal, which the thread that stopped waiting for it drops."""
+
+    def __init__(self) -> None:
+        self.scope: Any = None  # (its cancel scope, once it runs)
+        self.dropped = False
+
+    def drop(self) -> None:
+        """Cancel the task, or the one not yet started (called in the portal's thread)."""
+        self.dropped = True
+        if self.scope is not None:
+            self.scope.cancel()
+
+
+def _scope(request: Any, state: dict[str, Any]) -> dict[str, Any]:
+    """The ASGI scope Starlette's transport makes of an HTTP ``request`` (httpx's or httpx2's)
+    for an app whose lifespan ``state`` it is."""
+    url = request.url
+    headers = [
+        (key.lower().encode(), value.encode()) for key, value in request.headers.multi_items()
+    ]
+    if "host" not in request.headers:  # (httpx always sets it: as Starlette's, in case)
+        headers.insert(0, (b"host", url.netloc))
+    return {
+        "type": "http",
+        "http_version": "1.1",
+        "method": request.method,
+        "path": unquote(url.path),
+        "raw_path": url.raw_path.split(b"?", 1)[0],
+        "root_path": "",
+        "scheme": url.scheme,
+        "query_string": url.query,
+        "headers": headers,
+        "client": CLIENT,
+        "server": [url.raw_host.decode("ascii"), url.port or _DEFAULT_PORTS[url.scheme]],
+        "extensions": {"http.response.debug": {}, "http.response.trailers": {}},
+        "state": state.copy(),
+    }
