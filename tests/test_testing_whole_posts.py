@@ -73,8 +73,8 @@ def test_a_test_clients_request_is_one_call_into_its_portal(
     calls_into_portals: list[str],
 ) -> None:
     # Starlette's transport made eight a request (two events, a channel and a cancel scope,
-    # the app's task, the waits for its start, the body and its end): about 1.8 ms of CPU a
-    # request of ~6.5 (benchmarks/bench_test_client.py).
+    # the app's task, the waits for its start, the body and its end): about 2.2 ms of CPU a
+    # request of ~6.9 (benchmarks/bench_test_client.py).
     with TestClient(weather) as client:
         client.launch()
         calls_into_portals.clear()
