@@ -61,9 +61,11 @@ def calls_into_portals(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     for name in ("call", "start_task_soon"):
         method = getattr(portal, name)
 
-        def counted(self: Any, *args: Any, _method: Any = method, _name: str = name) -> Any:
+        def counted(
+            self: Any, *args: Any, _method: Any = method, _name: str = name, **kwargs: Any
+        ) -> Any:
             called.append(_name)
-            return _method(self, *args)
+            return _method(self, *args, **kwargs)
 
         monkeypatch.setattr(portal, name, counted)
     yield called
