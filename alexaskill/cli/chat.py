@@ -39,6 +39,7 @@ from .common import (
     parse_now,
     user_time,
 )
+from .dev import local_pki
 from .inputs import (
     ALEXA_API_FILE,
     MODEL_FILE,
@@ -151,13 +152,15 @@ class _Chat(ChatPrinting):
 
                 # (one command at a time: its client swaps the skill's verifier, as replay's)
                 self._holding.enter_context(running(self.skill, self.args.app))
+                clock = self._skill_clock()
                 # A handler that raises is Alexa's spoken apology, not the end of the chat.
                 client = TestClient(
                     self.skill,
                     skill_id=self.skill_id(),
                     api=self.api,
                     raise_handler_errors=False,
-                    **self._skill_clock(),
+                    pki=local_pki(clock.get("now")),
+                    **clock,
                 )
                 # Held before it starts: a Ctrl-C landing as `started` returns, before an
                 # assignment after it, left it open (its lifespan, the verifier on the skill).

@@ -1,4 +1,5 @@
-"""The development PKI that ``serve --dev`` trusts and ``replay --url`` signs with."""
+"""The development PKI that ``serve --dev`` trusts and ``replay --url`` signs with, whose keys
+``replay`` and ``chat`` of a local APP sign with too."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
     from ..app import Skill
     from ..testing import TestPKI
 
@@ -57,6 +61,34 @@ def dev_pki() -> TestPKI:
             f"development PKI in {shown(str(directory))}: {why} (set {DEV_PKI_ENV} to use "
             "another directory)"
         ) from None
+
+
+def local_pki(clock: Callable[[], datetime] | None) -> TestPKI | None:
+    """The PKI the in-process client of ``replay`` and ``chat`` signs with: the development PKI's
+    keys, if it is there (`dev_pki`), certified anew at the client's ``clock`` (else now) under
+    `TestPKI`'s own certificate URL, as the client's own PKI is: three RSA keys made at each
+    start were most of it (24-140 ms a key). None, for the client's own fresh keys as before,
+    where there is none, or it is unusable (a read-only home): said at DEBUG alone.
+
+    Not made here: an offline command writes no keys into the user's data directory (``serve
+    --dev``, ``replay --url`` and ``chat --url`` make it)."""
+    from ..testing import TestPKI
+
+    moment = clock() if clock is not None else None
+    if moment is not None:
+        from ..testing.pki import check_valid_at
+
+        check_valid_at(moment, "TestClient(now=...)")  # (the client's own words)
+    try:
+        if not (dev_pki_directory() / TestPKI.FILE_NAME).is_file():
+            return None
+        kept = dev_pki()
+        keys = (kept.root_key, kept.intermediate_key, kept.leaf_key)  # (CA keys: read now)
+    except (UsageError, OSError, ValueError, RuntimeError) as exc:
+        # (RuntimeError: Path.home() where there is no home to find)
+        logger.debug("the local client signs with fresh keys: %s", exc)
+        return None
+    return TestPKI(keys=keys, valid_at=moment)
 
 
 def trust_dev_pki(skill: Skill, pki: TestPKI | None = None) -> TestPKI | None:

@@ -29,6 +29,7 @@ from .common import (
     parse_now,
     user_time,
 )
+from .dev import local_pki
 from .inputs import (
     ALEXA_API_FILE,
     REQUEST_FILE,
@@ -131,6 +132,7 @@ def _send_local(
                 api=api,
                 raise_handler_errors=False,
                 now=clock,
+                pki=local_pki(clock),
             )
             with contextlib.ExitStack() as entered:
                 # Its `__exit__` (told of an error as by `with`) pushed before the start: a

@@ -182,7 +182,8 @@ def pki_at_clock(pki: TestPKI | None, moment: _dt.datetime | None) -> TestPKI:
     ``test_pki`` too), valid from yesterday for a year; for a clock (at ``moment``) outside
     that, the same keys certified at its time, so that a test of a fixed date passes on any
     day. `ValueError` naming ``now=`` for a moment no certificate can cover."""
-    if pki is not None and pki is not TestPKI.default():
+    # (the shared one as it stands: default() would make its keys to say a PKI given is not it)
+    if pki is not None and pki is not TestPKI._default:
         return pki
     pki = TestPKI.default()
     if moment is None or pki.not_before <= moment <= pki.not_after:
