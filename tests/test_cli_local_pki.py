@@ -147,3 +147,17 @@ def test_a_development_pki_not_made_yet_is_not_made(
     assert run("replay", WEATHER, LAUNCH)[0] == 0
     assert _chat(monkeypatch)[0] == 0
     assert not empty_dev_dir.exists()
+
+
+@pytest.mark.parametrize("moment", ["1900-01-01T00:00Z", "9998-06-01T00:00Z"])
+def test_a_now_no_certificate_can_cover_is_said_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    # It escaped replay and chat as a traceback (ValueError: TestClient(now=...): ...).
+    said = f"--now: {datetime.fromisoformat(moment).isoformat()} is no moment a test PKI can"
+    code, out, err = run("replay", WEATHER, LAUNCH, "--now", moment)
+    assert (code, out) == (2, "")
+    assert said in err and "Traceback" not in err
+    code, out, err = _chat(monkeypatch, "--now", moment)
+    assert code == 2
+    assert said in err and "Traceback" not in err

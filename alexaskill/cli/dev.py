@@ -68,7 +68,8 @@ def local_pki(clock: Callable[[], datetime] | None) -> TestPKI | None:
     keys, if it is there (`dev_pki`), certified anew at the client's ``clock`` (else now) under
     `TestPKI`'s own certificate URL, as the client's own PKI is: three RSA keys made at each
     start were most of it (24-140 ms a key). None, for the client's own fresh keys as before,
-    where there is none, or it is unusable (a read-only home): said at DEBUG alone.
+    where there is none, or it is unusable (a read-only home): said at DEBUG alone. A clock
+    at a moment no test PKI can certify is a `UsageError` naming ``--now``.
 
     Not made here: an offline command writes no keys into the user's data directory (``serve
     --dev``, ``replay --url`` and ``chat --url`` make it)."""
@@ -78,7 +79,10 @@ def local_pki(clock: Callable[[], datetime] | None) -> TestPKI | None:
     if moment is not None:
         from ..testing.pki import check_valid_at
 
-        check_valid_at(moment, "TestClient(now=...)")  # (the client's own words)
+        try:
+            check_valid_at(moment, "--now")
+        except ValueError as exc:  # (the client's own, which escaped as a traceback)
+            raise UsageError(str(exc)) from None
     try:
         if not (dev_pki_directory() / TestPKI.FILE_NAME).is_file():
             return None
