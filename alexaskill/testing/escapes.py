@@ -18,7 +18,7 @@ sent and read in one (benchmarks/bench_test_client.py)."""
 from __future__ import annotations
 
 import sys
-from concurrent.futures import Future, wait
+import threading
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
 
@@ -91,10 +91,9 @@ class CarryingClient(TestClient):
         request = self.build_request("POST", url, content=content, headers=headers)
         with self._portal_factory() as portal:
             # One task, its result waited for, as Starlette waits for its app's task. Left (a
-            # Ctrl-C in the wait), its cancel scope is cancelled, as Starlette cancels a request
-            # not yet answered, and the task waited for.
+            # Ctrl-C in the wait, or in the start's own), the task is cancelled, as Starlette
+            # cancels a request not yet answered, and waited for if it runs.
             scope, answering = _scope(request, self.app_state), _Answering()
-            answer: Future[tuple[int, list[tuple[bytes, bytes]], bytes]] | None = None
             try:
                 answer = portal.start_task_soon(
                     self._answer_whole, scope, request.read(), answering
@@ -103,9 +102,8 @@ class CarryingClient(TestClient):
             except Escaped as carried:
                 escaped = carried.raised
             except BaseException:
-                portal.call(answering.drop)
-                if answer is not None:
-                    wait([answer])
+                if portal.call(answering.drop):
+                    answering.ended.wait()
                 raise
             else:
                 # (httpx2's where Starlette's client is over it, else httpx's; a stream, as
@@ -159,13 +157,16 @@ class CarryingClient(TestClient):
                 if not message.get("more_trailers", False):
                     complete.set()
 
-        with anyio.CancelScope() as answering.scope:
-            if answering.dropped:  # (before the task started)
-                answering.scope.cancel()
-            try:
-                await self.app(scope, receive, send)
-            finally:
-                complete.set()  # (a task of the app's still receiving hears the disconnect)
+        if answering.dropped:  # (before the task started: no app called)
+            raise AssertionError("TestClient dropped the request before it was sent.")
+        try:
+            with anyio.CancelScope() as answering.scope:
+                try:
+                    await self.app(scope, receive, send)
+                finally:
+                    complete.set()  # (a task of the app's still receiving hears the disconnect)
+        finally:
+            answering.ended.set()
         # (dropped, the caller raises its own interruption, not this)
         _check(start, "TestClient did not receive any response.")
         return start["status"], start["headers"], b"".join(parts)
@@ -184,12 +185,17 @@ class _Answering:
     def __init__(self) -> None:
         self.scope: Any = None  # (its cancel scope, once it runs)
         self.dropped = False
+        #: Set as the task ends, once it has run.
+        self.ended = threading.Event()
 
-    def drop(self) -> None:
-        """Cancel the task, or the one not yet started (called in the portal's thread)."""
+    def drop(self) -> bool:
+        """Cancel the task (called in the portal's thread): whether it runs, to be waited for
+        (`ended`); one not started yet ends at its start, calling no app."""
         self.dropped = True
-        if self.scope is not None:
-            self.scope.cancel()
+        if self.scope is None:
+            return False
+        self.scope.cancel()
+        return True
 
 
 def _scope(request: Any, state: dict[str, Any]) -> dict[str, Any]:
