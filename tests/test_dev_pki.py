@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from alexaskill import Skill, speak
-from alexaskill.cli import DEV_CERT_URL, DEV_PKI_ENV, UsageError, dev_pki, trust_dev_pki
+from alexaskill.cli import DEV_CERT_URL, DEV_PKI_ENV, UsageError, dev_pki, main, trust_dev_pki
 from alexaskill.testing import TestPKI
 
 from .conftest import NEAR_DEFAULT_SKILL_ID
@@ -151,3 +151,43 @@ def test_a_development_pki_made_readable_is_refused_though_read_before(dev_dir: 
     dev_dir.chmod(0o777)  # (the file's own times do not change)
     with pytest.raises(UsageError, match="writable by group or others"):
         dev_pki()
+
+
+def _no_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process with no home to find: HOME unset, no entry of the user's in the password
+    database (a container run as an unnamed uid), no directory named by the environment."""
+    import pwd
+
+    def unknown(uid: int) -> Any:
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    for name in (DEV_PKI_ENV, "XDG_DATA_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(pwd, "getpwuid", unknown)
+
+
+@pytest.mark.parametrize("configured", [None, "~/dev-pki"], ids=["default", "under ~"])
+def test_no_home_for_the_development_pki_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, configured: str | None
+) -> None:
+    # Path.home() raised RuntimeError, which dev_pki let out: a traceback from serve --dev,
+    # replay --url, chat --url and certify --dev.
+    _no_home(monkeypatch)
+    if configured is not None:
+        monkeypatch.setenv(DEV_PKI_ENV, configured)
+    with pytest.raises(UsageError) as raised:
+        dev_pki()
+    said = str(raised.value)
+    assert said.startswith("development PKI: no home directory to keep it in"), said
+    assert DEV_PKI_ENV in said
+
+
+def test_replay_url_with_no_home_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _no_home(monkeypatch)
+    launch = Path(__file__).parent.parent / "examples/weather/requests/launch.json"
+    assert main(["replay", "--url", "http://127.0.0.1:9/", str(launch)]) == 2
+    err = capsys.readouterr().err
+    assert "development PKI: no home directory" in err and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1, err

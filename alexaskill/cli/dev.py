@@ -29,16 +29,23 @@ DEV_CERT_URL: Final = "https://s3.amazonaws.com/echo.api/alexaskill-dev.pem"
 def dev_pki_directory() -> Path:
     """Where the development PKI lives: ``$ALEXASKILL_DEV_PKI_DIR``, else the per-user data
     directory (``$XDG_DATA_HOME/alexaskill/dev-pki``, ``~/.local/share/alexaskill/dev-pki``).
+    `UsageError` where a home directory is needed and none can be found.
     """
     configured = os.environ.get(DEV_PKI_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    if os.name == "nt":
-        local = os.environ.get("LOCALAPPDATA")
-        base = Path(local) if local else Path.home() / "AppData" / "Local"
-    else:
-        data = os.environ.get("XDG_DATA_HOME")
-        base = Path(data) if data and os.path.isabs(data) else Path.home() / ".local" / "share"
+    try:
+        if configured:
+            return Path(configured).expanduser()
+        if os.name == "nt":
+            local = os.environ.get("LOCALAPPDATA")
+            base = Path(local) if local else Path.home() / "AppData" / "Local"
+        else:
+            data = os.environ.get("XDG_DATA_HOME")
+            base = Path(data) if data and os.path.isabs(data) else Path.home() / ".local" / "share"
+    except RuntimeError as exc:  # (Path.home(): HOME unset, the user in no password database)
+        raise UsageError(
+            f"development PKI: no home directory to keep it in ({exc}); set {DEV_PKI_ENV} to "
+            "a directory of yours"
+        ) from None
     return base / "alexaskill" / "dev-pki"
 
 
@@ -88,8 +95,7 @@ def local_pki(clock: Callable[[], datetime] | None) -> TestPKI | None:
             return None
         kept = dev_pki()
         keys = (kept.root_key, kept.intermediate_key, kept.leaf_key)  # (CA keys: read now)
-    except (UsageError, OSError, ValueError, RuntimeError) as exc:
-        # (RuntimeError: Path.home() where there is no home to find)
+    except (UsageError, OSError, ValueError) as exc:
         logger.debug("the local client signs with fresh keys: %s", exc)
         return None
     return TestPKI(keys=keys, valid_at=moment)
